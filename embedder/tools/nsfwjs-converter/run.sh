@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# End-to-end: nsfwjs@4.4.0 MobileNetV2 (TFJS layers) -> ONNX (block_13_expand_relu + GAP, 576-d),
+# TFJS golden references, ONNX Runtime verification, outputs copied into the embedder module.
+# Needs only node/npm and python3 (with venv). Idempotent: safe to re-run; outputs are reproduced byte for byte.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+EMBEDDER="$(cd "$HERE/../.." && pwd)"
+MODEL_DIR="$EMBEDDER/src/main/resources/models/nsfwjs-mobilenetv2-b13"
+GOLDEN_DIR="$EMBEDDER/src/test/resources/golden"
+WORK="$HERE/work"
+VENV="$HERE/.venv"
+PY="$VENV/bin/python"
+cd "$HERE"
+
+echo "== 1/6 npm ci (nsfwjs, @tensorflow/tfjs pure-JS CPU backend, pngjs)"
+npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+echo "== 2/6 python venv (onnx, numpy, onnxruntime, pillow)"
+if [ ! -x "$PY" ]; then
+  python3 -m venv "$VENV"
+fi
+"$PY" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+
+echo "== 3/6 golden input PNGs"
+mkdir -p "$GOLDEN_DIR"
+GOLDEN_PNGS=(input-224.png input2-224.png input3-224.png)
+for f in "${GOLDEN_PNGS[@]}"; do
+  if [ ! -f "$GOLDEN_DIR/$f" ]; then
+    # only when a PNG is missing: needs Debian's opencv-doc sample photos
+    "$PY" make_golden_inputs.py "$GOLDEN_DIR"
+    break
+  fi
+done
+
+echo "== 4/6 extract TFJS model + TFJS reference features"
+rm -rf "$WORK"
+PNG_ARGS=()
+for f in "${GOLDEN_PNGS[@]}"; do
+  PNG_ARGS+=(--png "$GOLDEN_DIR/$f:$GOLDEN_DIR/${f%.png}.reference.json")
+done
+node extract.js --work "$WORK" --random 2 "${PNG_ARGS[@]}"
+
+echo "== 5/6 build ONNX + verify with onnxruntime"
+"$PY" convert.py build --work "$WORK" --out "$WORK/model.onnx"
+"$PY" convert.py verify --work "$WORK" --model "$WORK/model.onnx" --golden "$GOLDEN_DIR" --report "$WORK/report.json"
+
+echo "== 6/6 copy outputs to $MODEL_DIR"
+mkdir -p "$MODEL_DIR"
+cp "$WORK/model.onnx" "$MODEL_DIR/model.onnx"
+cp node_modules/nsfwjs/LICENSE "$MODEL_DIR/LICENSE"
+"$PY" convert.py provenance --work "$WORK" --model "$MODEL_DIR/model.onnx" --report "$WORK/report.json" \
+  --out "$MODEL_DIR/PROVENANCE.md"
+sha256sum "$MODEL_DIR/model.onnx"
+echo "done"

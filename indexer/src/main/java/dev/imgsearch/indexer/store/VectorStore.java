@@ -1,0 +1,42 @@
+package dev.imgsearch.indexer.store;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one contract every vector store honours (Milvus and the embedded Lucene store). Rows are keyed by the
+ * deterministic image id; {@link #upsert} replaces a row with the same id, {@link #delete} of an unknown id is a no-op.
+ * Scores are cosine similarities of L2-normalised vectors: higher is better, an identical vector scores ≈ 1.0.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface VectorStore extends AutoCloseable {
+
+  /** Creates the collection / index if missing and checks that an existing one matches {@link CollectionSpec}. */
+  void ensureCollection();
+
+  /** Inserts or replaces rows by id. Vectors must have {@link CollectionSpec#dimension()} components. */
+  void upsert(List<VectorRecord> records);
+
+  /** Removes rows by id; unknown ids are ignored. */
+  void delete(Collection<String> ids);
+
+  /** Makes every preceding upsert and delete durable and visible to {@link #search}. */
+  void flush();
+
+  /** The {@code k} nearest rows to {@code query} that pass {@code filter}, best first. */
+  List<SearchHit> search(float[] query, int k, SearchFilter filter);
+
+  /** The stored row, including its vector. */
+  Optional<VectorRecord> get(String id);
+
+  /** Number of live rows (after {@link #flush}). */
+  long count();
+
+  /** The collection contract this store was opened with. */
+  CollectionSpec spec();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,34 @@
+package dev.imgsearch.schemas;
+
+import dev.imgsearch.schemas.avro.ImageEmbedding;
+import dev.imgsearch.schemas.avro.ImageEvent;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** The Kafka topics of the pipeline with their key and value formats. Names are defaults; deployments may prefix. */
+public final class Topics {
+  private Topics() {}
+
+  /** A topic name with its key and value serdes. */
+  public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde) {
+    public Topic<K, V> withName(String newName) {
+      return new Topic<>(newName, keySerde, valueSerde);
+    }
+  }
+
+  /** MinIO bucket notifications: key {@code bucket/objectName}, value MinIO's S3 event JSON. */
+  public static final Topic<String, String> NOTIFICATIONS =
+      new Topic<>("imgsearch.minio-events", Serdes.String(), Serdes.String());
+
+  /** Typed image events keyed by image id (Avro single-object encoding). */
+  public static final Topic<String, ImageEvent> IMAGE_EVENTS =
+      new Topic<>("imgsearch.image-events", Serdes.String(), AvroSerde.of(ImageEvent.getEncoder(), ImageEvent.getDecoder()));
+
+  /** Embeddings keyed by image id (Avro single-object encoding). */
+  public static final Topic<String, ImageEmbedding> EMBEDDINGS =
+      new Topic<>("imgsearch.embeddings", Serdes.String(), AvroSerde.of(ImageEmbedding.getEncoder(), ImageEmbedding.getDecoder()));
+
+  /** Records that could not be processed: original key and value, the reason in headers (see {@link DeadLetters}). */
+  public static final Topic<byte[], byte[]> DEAD_LETTERS =
+      new Topic<>("imgsearch.dead-letters", Serdes.ByteArray(), Serdes.ByteArray());
+}
