@@ -1,0 +1,109 @@
+package dev.imgsearch.embedder.model;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+
+/**
+ * Turns a decoded image into the model's input tensor: resize (per {@link ModelDescriptor.Resize}), channel order,
+ * {@code (pixel * scale - mean) / std}, in the model's layout. Pure and deterministic.
+ */
+public final class Preprocessor {
+  private final ModelDescriptor model;
+
+  public Preprocessor(ModelDescriptor model) {
+    this.model = model;
+  }
+
+  /** Number of floats one image occupies in the batch tensor. */
+  public int imageSize() {
+    return 3 * model.width() * model.height();
+  }
+
+  /** Writes the tensor of one image into {@code batch} starting at {@code offset}. */
+  public void fill(BufferedImage image, float[] batch, int offset) {
+    BufferedImage sized = resize(image, model.width(), model.height(), model.resize());
+    int w = model.width();
+    int h = model.height();
+    int[] argb = sized.getRGB(0, 0, w, h, null, 0, w);
+    int plane = w * h;
+    boolean bgr = model.channelOrder() == ModelDescriptor.ChannelOrder.BGR;
+    boolean nchw = model.layout() == ModelDescriptor.Layout.NCHW;
+    float scale = model.scale();
+    float[] mean = model.mean();
+    float[] std = model.std();
+    for (int i = 0; i < plane; i++) {
+      int p = argb[i];
+      float r = ((p >> 16) & 0xff) * scale;
+      float g = ((p >> 8) & 0xff) * scale;
+      float b = (p & 0xff) * scale;
+      float c0 = bgr ? b : r;
+      float c2 = bgr ? r : b;
+      c0 = (c0 - mean[0]) / std[0];
+      float c1 = (g - mean[1]) / std[1];
+      c2 = (c2 - mean[2]) / std[2];
+      if (nchw) {
+        batch[offset + i] = c0;
+        batch[offset + plane + i] = c1;
+        batch[offset + 2 * plane + i] = c2;
+      } else {
+        batch[offset + 3 * i] = c0;
+        batch[offset + 3 * i + 1] = c1;
+        batch[offset + 3 * i + 2] = c2;
+      }
+    }
+  }
+
+  /** The tensor of one image. */
+  public float[] toTensor(BufferedImage image) {
+    float[] out = new float[imageSize()];
+    fill(image, out, 0);
+    return out;
+  }
+
+  /**
+   * Resizes to exactly {@code w × h}. Large reductions go through repeated halving (each step bilinear) so detail is
+   * averaged rather than aliased. An image already of the target size is returned as opaque RGB, untouched.
+   */
+  static BufferedImage resize(BufferedImage src, int w, int h, ModelDescriptor.Resize mode) {
+    int sx = 0;
+    int sy = 0;
+    int sw = src.getWidth();
+    int sh = src.getHeight();
+    if (mode == ModelDescriptor.Resize.SHORTER_SIDE_CENTER_CROP) {
+      // crop the largest centred region with the target aspect ratio
+      long lhs = (long) sw * h;
+      long rhs = (long) sh * w;
+      if (lhs > rhs) {
+        int cw = (int) Math.max(1, Math.round((double) sh * w / h));
+        sx = (sw - cw) / 2;
+        sw = cw;
+      } else if (lhs < rhs) {
+        int ch = (int) Math.max(1, Math.round((double) sw * h / w));
+        sy = (sh - ch) / 2;
+        sh = ch;
+      }
+    }
+    BufferedImage current = src.getSubimage(sx, sy, sw, sh);
+    while (current.getWidth() / 2 >= w && current.getHeight() / 2 >= h) {
+      current = draw(current, current.getWidth() / 2, current.getHeight() / 2);
+    }
+    if (current.getWidth() == w && current.getHeight() == h && current.getType() == BufferedImage.TYPE_INT_RGB) {
+      return current;
+    }
+    return draw(current, w, h);
+  }
+
+  private static BufferedImage draw(BufferedImage src, int w, int h) {
+    BufferedImage dst = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = dst.createGraphics();
+    try {
+      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+      g.drawImage(src, 0, 0, w, h, null);
+    } finally {
+      g.dispose();
+    }
+    return dst;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.imgsearch.embedder.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imgsearch.embedder.image.ImageRejectedException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The bundled model in ONNX Runtime Java reproduces the original TFJS model's features (converter reference run). */
+class OnnxImageEmbedderTest {
+  private static OnnxImageEmbedder embedder;
+
+  @BeforeAll
+  static void load() {
+    embedder = OnnxImageEmbedder.loadDefault();
+  }
+
+  @AfterAll
+  static void close() {
+    embedder.close();
+  }
+
+  static byte[] golden(String name) throws IOException {
+    try (InputStream in = OnnxImageEmbedderTest.class.getResourceAsStream("/golden/" + name)) {
+      return in.readAllBytes();
+    }
+  }
+
+  static float[] reference(String name) throws IOException {
+    JsonNode features = new ObjectMapper().readTree(golden(name)).get("features");
+    float[] v = new float[features.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) features.get(i).asDouble();
+    }
+    return v;
+  }
+
+  @Test
+  void matchesTheTfjsReferenceWithin1e4Cosine() throws Exception {
+    for (String image : List.of("input-224", "input2-224", "input3-224")) {
+      float[] java = embedder.embed(golden(image + ".png"));
+      float[] tfjs = Vectors.l2Normalize(reference(image + ".reference.json"));
+      assertThat(java).hasSize(576);
+      assertThat(1 - Vectors.cosine(java, tfjs)).as(image).isLessThan(1e-4);
+    }
+  }
+
+  @Test
+  void outputIsUnitLengthAndTaggedWithTheModelVersion() throws Exception {
+    float[] v = embedder.embed(golden("input-224.png"));
+    assertThat(Vectors.cosine(v, v)).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-6));
+    double norm = 0;
+    for (float x : v) {
+      norm += x * x;
+    }
+    assertThat(Math.sqrt(norm)).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-5));
+    assertThat(embedder.modelId()).isEqualTo("nsfwjs-mobilenetv2-b13@1");
+    assertThat(embedder.dimension()).isEqualTo(576);
+  }
+
+  @Test
+  void similarImagesScoreHigherThanDissimilarOnes() throws Exception {
+    List<float[]> v = embedder.embedAll(List.of(golden("input-224.png"), golden("input2-224.png"), golden("input3-224.png")));
+    double orangeApple = Vectors.cosine(v.get(0), v.get(1));
+    double orangeBuilding = Vectors.cosine(v.get(0), v.get(2));
+    assertThat(orangeApple).isGreaterThan(orangeBuilding + 0.05);
+  }
+
+  @Test
+  void batchEqualsSingle() throws Exception {
+    float[] single = embedder.embed(golden("input3-224.png"));
+    float[] batched = embedder.embedAll(List.of(golden("input-224.png"), golden("input3-224.png"))).get(1);
+    assertThat(Vectors.cosine(single, batched)).isGreaterThan(0.99999);
+  }
+
+  @Test
+  void garbageIsRejectedWithAReason() {
+    assertThatThrownBy(() -> embedder.embed("this is not an image".getBytes()))
+        .isInstanceOf(ImageRejectedException.class)
+        .satisfies(e -> assertThat(((ImageRejectedException) e).reason()).isEqualTo(ImageRejectedException.Reason.UNSUPPORTED_FORMAT));
+  }
+}

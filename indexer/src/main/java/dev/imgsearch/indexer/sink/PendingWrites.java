@@ -1,0 +1,54 @@
+package dev.imgsearch.indexer.sink;
+
+import dev.imgsearch.indexer.IndexAction;
+import dev.imgsearch.indexer.store.VectorRecord;
+import dev.imgsearch.indexer.store.VectorStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Buffer of index changes between flushes. Only the latest change per id is kept, so an upsert followed by a delete
+ * of the same image in one batch ends deleted, and a delete followed by a re-upload ends present — the order the
+ * events arrived in (they are keyed by id, hence ordered per id) decides. Not thread-safe.
+ */
+public final class PendingWrites {
+  private final Map<String, IndexAction> latest = new LinkedHashMap<>();
+
+  public void add(IndexAction action) {
+    latest.remove(action.id());
+    latest.put(action.id(), action);
+  }
+
+  public int size() {
+    return latest.size();
+  }
+
+  public boolean isEmpty() {
+    return latest.isEmpty();
+  }
+
+  /** Applies the buffered changes (deletes, then upserts: they concern disjoint ids) and clears the buffer. */
+  public void applyTo(VectorStore store) {
+    if (latest.isEmpty()) {
+      return;
+    }
+    List<String> deletes = new ArrayList<>();
+    List<VectorRecord> upserts = new ArrayList<>();
+    for (IndexAction a : latest.values()) {
+      if (a.op() == IndexAction.Op.DELETE) {
+        deletes.add(a.id());
+      } else {
+        upserts.add(a.record());
+      }
+    }
+    if (!deletes.isEmpty()) {
+      store.delete(deletes);
+    }
+    if (!upserts.isEmpty()) {
+      store.upsert(upserts);
+    }
+    latest.clear();
+  }
+}

@@ -1,0 +1,113 @@
+package dev.imgsearch.indexer.store;
+
+import dev.imgsearch.indexer.store.lucene.LuceneVectorStore;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Opens stores from {@link StoreSettings}. Embedded stores are shared per directory within a JVM (reference-counted),
+ * so the Flink sink and the query API of the local stack see the same near-real-time index.
+ */
+public final class VectorStores {
+  private static final Map<Path, Shared> EMBEDDED = new HashMap<>();
+
+  private VectorStores() {}
+
+  public static VectorStore open(StoreSettings settings) {
+    return switch (settings.kind()) {
+      case EMBEDDED -> acquireEmbedded(Path.of(settings.path()).toAbsolutePath().normalize(), settings.spec());
+      case MILVUS -> MilvusStores.open(settings);
+    };
+  }
+
+  private static synchronized VectorStore acquireEmbedded(Path dir, CollectionSpec spec) {
+    Shared shared = EMBEDDED.get(dir);
+    if (shared == null) {
+      shared = new Shared(dir, new LuceneVectorStore(dir.resolve(spec.name()), spec));
+      EMBEDDED.put(dir, shared);
+    } else if (!shared.delegate.spec().equals(spec)) {
+      throw new IllegalStateException("embedded store " + dir + " is open with " + shared.delegate.spec() + ", not " + spec);
+    }
+    shared.refs++;
+    return new Handle(shared);
+  }
+
+  private static synchronized void release(Shared shared) {
+    if (--shared.refs == 0) {
+      EMBEDDED.remove(shared.dir);
+      shared.delegate.close();
+    }
+  }
+
+  private static final class Shared {
+    final Path dir;
+    final LuceneVectorStore delegate;
+    int refs;
+
+    Shared(Path dir, LuceneVectorStore delegate) {
+      this.dir = dir;
+      this.delegate = delegate;
+    }
+  }
+
+  /** A reference to a shared embedded store; closing it releases the reference. */
+  private static final class Handle implements VectorStore {
+    private final Shared shared;
+    private boolean closed;
+
+    Handle(Shared shared) {
+      this.shared = shared;
+    }
+
+    @Override
+    public void ensureCollection() {
+      shared.delegate.ensureCollection();
+    }
+
+    @Override
+    public void upsert(List<VectorRecord> records) {
+      shared.delegate.upsert(records);
+    }
+
+    @Override
+    public void delete(java.util.Collection<String> ids) {
+      shared.delegate.delete(ids);
+    }
+
+    @Override
+    public void flush() {
+      shared.delegate.flush();
+    }
+
+    @Override
+    public List<SearchHit> search(float[] query, int k, SearchFilter filter) {
+      return shared.delegate.search(query, k, filter);
+    }
+
+    @Override
+    public Optional<VectorRecord> get(String id) {
+      return shared.delegate.get(id);
+    }
+
+    @Override
+    public long count() {
+      return shared.delegate.count();
+    }
+
+    @Override
+    public CollectionSpec spec() {
+      return shared.delegate.spec();
+    }
+
+    @Override
+    public synchronized void close() {
+      if (!closed) {
+        closed = true;
+        release(shared);
+      }
+    }
+  }
+}

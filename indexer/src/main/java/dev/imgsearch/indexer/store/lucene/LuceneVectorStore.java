@@ -1,0 +1,272 @@
+package dev.imgsearch.indexer.store.lucene;
+
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_BUCKET;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_CAPTURED_AT;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_ID;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_KEY;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_MODEL;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_SOURCE;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_TAGS;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_VECTOR;
+
+import dev.imgsearch.indexer.store.CollectionSpec;
+import dev.imgsearch.indexer.store.SearchFilter;
+import dev.imgsearch.indexer.store.SearchHit;
+import dev.imgsearch.indexer.store.VectorRecord;
+import dev.imgsearch.indexer.store.VectorStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * Embedded vector store: a Lucene index on disk with an HNSW graph over the vectors (cosine), the metadata as
+ * indexed fields for filtering. Writes become visible on {@link #flush()} (commit + near-real-time reopen). One
+ * process owns a directory; share the instance between writer and readers in that process (see
+ * {@link dev.imgsearch.indexer.store.VectorStores}).
+ */
+public final class LuceneVectorStore implements VectorStore {
+  private static final String FIELD_VECTOR_BYTES = "vector_bytes";
+
+  private final CollectionSpec spec;
+  private final FSDirectory directory;
+  private final IndexWriter writer;
+  private final SearcherManager searchers;
+
+  public LuceneVectorStore(Path dir, CollectionSpec spec) {
+    this.spec = spec;
+    try {
+      Files.createDirectories(dir);
+      this.directory = FSDirectory.open(dir);
+      IndexWriterConfig config = new IndexWriterConfig();
+      config.setCodec(
+          new Lucene912Codec() {
+            @Override
+            public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+              return new Lucene99HnswVectorsFormat(spec.hnswM(), spec.hnswEfConstruction());
+            }
+          });
+      config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+      this.writer = new IndexWriter(directory, config);
+      this.searchers = new SearcherManager(writer, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open embedded vector store at " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void ensureCollection() {
+    Optional<VectorRecord> any = firstRecord();
+    if (any.isPresent() && any.get().vector().length != spec.dimension()) {
+      throw new IllegalStateException(
+          "embedded store holds " + any.get().vector().length + "-d vectors, expected " + spec.dimension()
+              + "; use another directory or collection for this model");
+    }
+  }
+
+  @Override
+  public void upsert(List<VectorRecord> records) {
+    for (VectorRecord r : records) {
+      checkDimension(r.vector());
+    }
+    try {
+      for (VectorRecord r : records) {
+        writer.updateDocument(new Term(FIELD_ID, r.id()), toDocument(r));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("upsert failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void delete(Collection<String> ids) {
+    try {
+      writer.deleteDocuments(ids.stream().map(id -> new Term(FIELD_ID, id)).toArray(Term[]::new));
+    } catch (IOException e) {
+      throw new UncheckedIOException("delete failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void flush() {
+    try {
+      writer.commit();
+      searchers.maybeRefreshBlocking();
+    } catch (IOException e) {
+      throw new UncheckedIOException("flush failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<SearchHit> search(float[] query, int k, SearchFilter filter) {
+    checkDimension(query);
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be ≥ 1");
+    }
+    return withSearcher(
+        searcher -> {
+          int candidates = Math.max(k, spec.searchEf());
+          Query knn = new KnnFloatVectorQuery(FIELD_VECTOR, query, candidates, toQuery(filter));
+          ScoreDoc[] docs = searcher.search(knn, k).scoreDocs;
+          List<SearchHit> hits = new ArrayList<>(docs.length);
+          var stored = searcher.storedFields();
+          for (ScoreDoc sd : docs) {
+            Document d = stored.document(sd.doc);
+            // Lucene's COSINE score is (1 + cos) / 2; report the cosine itself.
+            float cosine = 2f * sd.score - 1f;
+            hits.add(
+                new SearchHit(
+                    d.get(FIELD_ID), cosine, d.get(FIELD_BUCKET), d.get(FIELD_KEY), d.get(FIELD_SOURCE),
+                    d.getField(FIELD_CAPTURED_AT).numericValue().longValue(), List.of(d.getValues(FIELD_TAGS))));
+          }
+          return hits;
+        });
+  }
+
+  @Override
+  public Optional<VectorRecord> get(String id) {
+    return withSearcher(
+        searcher -> {
+          ScoreDoc[] docs = searcher.search(new TermQuery(new Term(FIELD_ID, id)), 1).scoreDocs;
+          return docs.length == 0 ? Optional.empty() : Optional.of(fromDocument(searcher.storedFields().document(docs[0].doc)));
+        });
+  }
+
+  @Override
+  public long count() {
+    return withSearcher(searcher -> (long) searcher.count(new MatchAllDocsQuery()));
+  }
+
+  @Override
+  public CollectionSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public void close() {
+    try {
+      searchers.close();
+      writer.close();
+      directory.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("close failed: " + e.getMessage(), e);
+    }
+  }
+
+  private Optional<VectorRecord> firstRecord() {
+    return withSearcher(
+        searcher -> {
+          ScoreDoc[] docs = searcher.search(new MatchAllDocsQuery(), 1).scoreDocs;
+          return docs.length == 0 ? Optional.empty() : Optional.of(fromDocument(searcher.storedFields().document(docs[0].doc)));
+        });
+  }
+
+  private void checkDimension(float[] v) {
+    if (v.length != spec.dimension()) {
+      throw new IllegalArgumentException("vector has " + v.length + " dimensions, collection expects " + spec.dimension());
+    }
+  }
+
+  static Query toQuery(SearchFilter filter) {
+    if (filter == null || filter.isEmpty()) {
+      return null;
+    }
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    if (!filter.sources().isEmpty()) {
+      b.add(new TermInSetQuery(FIELD_SOURCE, filter.sources().stream().map(BytesRef::new).toList()), Occur.FILTER);
+    }
+    if (!filter.tags().isEmpty()) {
+      b.add(new TermInSetQuery(FIELD_TAGS, filter.tags().stream().map(BytesRef::new).toList()), Occur.FILTER);
+    }
+    if (filter.fromMillis() != null || filter.toMillis() != null) {
+      long from = filter.fromMillis() == null ? Long.MIN_VALUE : filter.fromMillis();
+      long to = filter.toMillis() == null ? Long.MAX_VALUE : filter.toMillis() - 1;
+      b.add(LongPoint.newRangeQuery(FIELD_CAPTURED_AT, from, to), Occur.FILTER);
+    }
+    return b.build();
+  }
+
+  private static Document toDocument(VectorRecord r) {
+    Document d = new Document();
+    d.add(new StringField(FIELD_ID, r.id(), Field.Store.YES));
+    d.add(new KnnFloatVectorField(FIELD_VECTOR, r.vector(), VectorSimilarityFunction.COSINE));
+    d.add(new StoredField(FIELD_VECTOR_BYTES, toBytes(r.vector())));
+    d.add(new StoredField(FIELD_BUCKET, r.bucket()));
+    d.add(new StoredField(FIELD_KEY, r.key()));
+    d.add(new StringField(FIELD_SOURCE, r.source(), Field.Store.YES));
+    d.add(new LongPoint(FIELD_CAPTURED_AT, r.capturedAtMillis()));
+    d.add(new StoredField(FIELD_CAPTURED_AT, r.capturedAtMillis()));
+    for (String tag : r.tags()) {
+      d.add(new StringField(FIELD_TAGS, tag, Field.Store.YES));
+    }
+    d.add(new StoredField(FIELD_MODEL, r.model()));
+    return d;
+  }
+
+  private static VectorRecord fromDocument(Document d) {
+    return new VectorRecord(
+        d.get(FIELD_ID), fromBytes(d.getBinaryValue(FIELD_VECTOR_BYTES)), d.get(FIELD_BUCKET), d.get(FIELD_KEY),
+        d.get(FIELD_SOURCE), d.getField(FIELD_CAPTURED_AT).numericValue().longValue(),
+        List.of(d.getValues(FIELD_TAGS)), d.get(FIELD_MODEL));
+  }
+
+  private static byte[] toBytes(float[] v) {
+    ByteBuffer buf = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    buf.asFloatBuffer().put(v);
+    return buf.array();
+  }
+
+  private static float[] fromBytes(BytesRef b) {
+    float[] v = new float[b.length / Float.BYTES];
+    ByteBuffer.wrap(b.bytes, b.offset, b.length).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+    return v;
+  }
+
+  private interface SearcherFunction<T> {
+    T apply(IndexSearcher searcher) throws IOException;
+  }
+
+  private <T> T withSearcher(SearcherFunction<T> fn) {
+    try {
+      IndexSearcher searcher = searchers.acquire();
+      try {
+        return fn.apply(searcher);
+      } finally {
+        searchers.release(searcher);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("search failed: " + e.getMessage(), e);
+    }
+  }
+}
