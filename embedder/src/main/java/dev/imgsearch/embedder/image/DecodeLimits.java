@@ -9,7 +9,7 @@ package dev.imgsearch.embedder.image;
  * @param targetShorterSide decoders that can subsample (JPEG, PNG, ...) read every n-th pixel as long as the shorter
  *     side stays at least twice this value; 0 disables subsampling
  */
-public record DecodeLimits(long maxBytes, long maxPixels, int targetShorterSide) {
+public record DecodeLimits(long maxBytes, long maxPixels, int targetShorterSide) implements java.io.Serializable {
   public static final DecodeLimits DEFAULT = new DecodeLimits(32L << 20, 50_000_000L, 224);
 
   public DecodeLimits {

@@ -1,0 +1,74 @@
+package dev.imgsearch.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code imgsearch local}: the whole pipeline on this machine until Ctrl-C. */
+@Command(
+    name = "local",
+    mixinStandardHelpOptions = true,
+    description = "Start the whole pipeline locally (Kafka, S3 server, ingest-stream, Flink embedder+indexer, vector store, query API).")
+final class LocalCommand implements Callable<Integer> {
+  @Option(names = "--data-dir", defaultValue = ".imgsearch-data", description = "Where all data lives; kept across restarts (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--vector-store", defaultValue = "embedded", description = "embedded (Lucene HNSW on disk) or milvus (default: ${DEFAULT-VALUE}).")
+  String vectorStore;
+
+  @Option(names = "--milvus-uri", description = "Milvus URI when --vector-store milvus, e.g. http://127.0.0.1:19530.")
+  String milvusUri;
+
+  @Option(names = "--http-port", defaultValue = "" + LocalStackSettings.DEFAULT_HTTP_PORT, description = "Query API port (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(names = "--kafka-port", defaultValue = "" + LocalStackSettings.DEFAULT_KAFKA_PORT, description = "Kafka broker port (default: ${DEFAULT-VALUE}).")
+  int kafkaPort;
+
+  @Option(names = "--s3-port", defaultValue = "" + LocalStackSettings.DEFAULT_S3_PORT, description = "S3 API port (default: ${DEFAULT-VALUE}).")
+  int s3Port;
+
+  @Option(names = "--bucket", defaultValue = LocalStackSettings.DEFAULT_BUCKET, description = "Bucket watched for images (default: ${DEFAULT-VALUE}).")
+  String bucket;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    LocalStackSettings settings =
+        new LocalStackSettings(
+            dataDir, vectorStore, milvusUri, httpPort, kafkaPort, s3Port, bucket,
+            LocalStackSettings.DEFAULT_ACCESS_KEY, LocalStackSettings.DEFAULT_SECRET_KEY);
+    System.out.println("Starting imgsearch local stack (data in " + dataDir.toAbsolutePath() + ") ...");
+    LocalStack stack = LocalStack.start(settings);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("Stopping ...");
+                  stack.close();
+                  stopped.countDown();
+                },
+                "imgsearch-shutdown"));
+    System.out.printf(
+        """
+
+        imgsearch is running.
+          Web page / query API : %s
+          S3 endpoint          : %s   bucket: %s   access key: %s   secret key: %s
+          Kafka                : %s   topics: %s, %s, %s
+          Vector store         : %s
+        Upload images:  ./imgsearch ingest DIR --source my-camera
+        Search:         ./imgsearch search IMAGE -k 10
+        Ctrl-C stops everything; data stays in %s
+        %n""",
+        stack.queryApiUrl(), stack.s3Endpoint(), bucket, settings.accessKey(), settings.secretKey(),
+        stack.bootstrapServers(), dev.imgsearch.schemas.Topics.NOTIFICATIONS.name(),
+        dev.imgsearch.schemas.Topics.IMAGE_EVENTS.name(), dev.imgsearch.schemas.Topics.DEAD_LETTERS.name(),
+        vectorStore.equals("embedded") ? "embedded (" + stack.storeSettings().path() + ")" : "milvus (" + milvusUri + ")",
+        dataDir.toAbsolutePath());
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,181 @@
+package dev.imgsearch.cli;
+
+import dev.imgsearch.embedder.job.EmbedderJob;
+import dev.imgsearch.embedder.job.EmbedderSettings;
+import dev.imgsearch.embedder.model.OnnxImageEmbedder;
+import dev.imgsearch.indexer.store.StoreSettings;
+import dev.imgsearch.indexer.store.VectorStore;
+import dev.imgsearch.indexer.store.VectorStores;
+import dev.imgsearch.ingest.IngestApp;
+import dev.imgsearch.ingest.IngestSettings;
+import dev.imgsearch.local.servers.KafkaBroker;
+import dev.imgsearch.local.servers.S3ServerProcess;
+import dev.imgsearch.query.QueryApi;
+import dev.imgsearch.query.QueryApiOptions;
+import dev.imgsearch.query.QueryService;
+import dev.imgsearch.schemas.Topics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.minio.MinioClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline in one process on embedded defaults: a Kafka broker (KRaft), an S3 server that publishes MinIO
+ * notifications (child JVM), the ingest-stream app, the embedder + indexer Flink job on a MiniCluster, the vector
+ * store and the query API. Data lives under the data dir and survives restarts. {@link #close()} stops everything in
+ * reverse order.
+ */
+public final class LocalStack implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+  public static final String COLLECTION = "images";
+  private static final int PARTITIONS = 2;
+
+  private final LocalStackSettings settings;
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private KafkaBroker broker;
+  private S3ServerProcess s3;
+  private QueryApi api;
+  private StoreSettings store;
+
+  private LocalStack(LocalStackSettings settings) {
+    this.settings = settings;
+  }
+
+  public static LocalStack start(LocalStackSettings settings) {
+    LocalStack stack = new LocalStack(settings);
+    try {
+      stack.startAll();
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startAll() {
+    Path data = settings.dataDir().toAbsolutePath();
+    createDirectories(data);
+    broker = track(KafkaBroker.start(data.resolve("kafka"), settings.kafkaPort()));
+    broker.createTopics(PARTITIONS, Topics.NOTIFICATIONS.name(), Topics.IMAGE_EVENTS.name(), Topics.DEAD_LETTERS.name());
+    s3 =
+        track(
+            S3ServerProcess.start(
+                data.resolve("s3"), settings.s3Port(), settings.accessKey(), settings.secretKey(),
+                broker.bootstrapServers(), Topics.NOTIFICATIONS.name(), settings.bucket()));
+
+    track(new IngestApp(IngestSettings.defaults(broker.bootstrapServers(), data.resolve("ingest-state").toString())).start());
+
+    OnnxImageEmbedder queryEmbedder = track(OnnxImageEmbedder.loadDefault());
+    store =
+        settings.vectorStore().equals("embedded")
+            ? StoreSettings.embedded(data.resolve("vectors").toString(), COLLECTION, queryEmbedder.dimension())
+            : StoreSettings.milvus(settings.milvusUri(), null, COLLECTION, queryEmbedder.dimension(), "STRONG");
+    VectorStore queryStore = track(VectorStores.open(store));
+    queryStore.ensureCollection();
+
+    track(startEmbedderJob());
+
+    MinioClient minio = MinioClient.builder().endpoint(s3.endpoint()).credentials(settings.accessKey(), settings.secretKey()).build();
+    QueryService service = track(new QueryService(queryEmbedder, queryStore, new MinioContentSource(minio)));
+    api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), QueryApiOptions.defaults());
+    api.start(settings.httpPort());
+    resources.push(api::stop);
+  }
+
+  private AutoCloseable startEmbedderJob() {
+    Map<String, String> options = new HashMap<>();
+    options.put("kafka.bootstrap-servers", broker.bootstrapServers());
+    options.put("s3.endpoint", s3.endpoint());
+    options.put("s3.access-key", settings.accessKey());
+    options.put("s3.secret-key", settings.secretKey());
+    options.put("checkpoint.interval", EmbedderJob.LOCAL_CHECKPOINT_INTERVAL.toString());
+    options.put("store.kind", store.kind() == StoreSettings.Kind.EMBEDDED ? "embedded" : "milvus");
+    options.put("store.collection", store.collection());
+    options.put("store.dimension", Integer.toString(store.dimension()));
+    if (store.path() != null) {
+      options.put("store.path", store.path());
+    }
+    if (store.milvusUri() != null) {
+      options.put("milvus.uri", store.milvusUri());
+      options.put("milvus.consistency", store.consistency());
+    }
+    EmbedderSettings embedderSettings = EmbedderSettings.fromMap(options);
+
+    Configuration conf = new Configuration();
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, Integer.MAX_VALUE);
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+    EmbedderJob.build(env, embedderSettings);
+    try {
+      JobClient job = env.executeAsync("imgsearch-embedder");
+      return () -> job.cancel().get();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the embedder job: " + e.getMessage(), e);
+    }
+  }
+
+  public String queryApiUrl() {
+    return "http://127.0.0.1:" + api.port();
+  }
+
+  public String s3Endpoint() {
+    return s3.endpoint();
+  }
+
+  public String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
+
+  public LocalStackSettings settings() {
+    return settings;
+  }
+
+  public StoreSettings storeSettings() {
+    return store;
+  }
+
+  /** The S3 server process (tests stop and restart it). */
+  public S3ServerProcess s3Server() {
+    return s3;
+  }
+
+  private <T extends AutoCloseable> T track(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+
+  private static void createDirectories(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create data dir " + dir, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    while (!resources.isEmpty()) {
+      AutoCloseable r = resources.pop();
+      try {
+        r.close();
+      } catch (Exception e) {
+        LOG.warn("error while stopping {}: {}", r, e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package dev.imgsearch.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code imgsearch} — the command line of the streaming image search system. */
+@Command(
+    name = "imgsearch",
+    mixinStandardHelpOptions = true,
+    version = "imgsearch 0.1.0",
+    description = "Streaming image indexing and similarity search.",
+    subcommands = {LocalCommand.class, IngestCommand.class, SearchCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+}

@@ -1,0 +1,172 @@
+package dev.imgsearch.local.servers;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+
+/**
+ * A real single-node Kafka broker (KRaft combined mode: broker and controller in one node) running in this JVM from
+ * Kafka's own server classes.
+ *
+ * <p>The log directory is formatted on first start (no {@code meta.properties} yet) and reused as it is afterwards,
+ * so topics, records and committed offsets survive a restart on the same directory. The controller quorum is static
+ * ({@code controller.quorum.voters}), which lets every start pick a fresh controller port.
+ *
+ * <p>Settings for one node: offsets and transaction state topics with replication factor 1 and min ISR 1 (one
+ * partition each, so the first consumer group and the first transaction start fast), no initial rebalance delay,
+ * topic auto-creation left on (Kafka's default). Clients connect over PLAINTEXT on 127.0.0.1.
+ *
+ * <p>Logging goes through slf4j under the {@code kafka}, {@code org.apache.kafka} and {@code state.change.logger}
+ * loggers; the host application's logging configuration decides how much of it shows (WARN is plenty).
+ *
+ * <p>A fatal broker error ends the JVM (Kafka's own behaviour). Start-up takes about 1–2 s on a 2-core machine.
+ */
+public final class KafkaBroker implements AutoCloseable {
+  private static final int NODE_ID = 1;
+  private static final String HOST = "127.0.0.1";
+
+  private final KafkaRaftServer server;
+  private final String bootstrapServers;
+  private final Path logDir;
+  private boolean closed;
+
+  private KafkaBroker(KafkaRaftServer server, String bootstrapServers, Path logDir) {
+    this.server = server;
+    this.bootstrapServers = bootstrapServers;
+    this.logDir = logDir;
+  }
+
+  /**
+   * Starts a broker storing its data in {@code logDir} (created if missing) and listening on {@code port} (0 picks
+   * a free port). Returns once the broker accepts clients.
+   */
+  public static KafkaBroker start(Path logDir, int port) {
+    try {
+      Files.createDirectories(logDir);
+      int brokerPort = port == 0 ? freePort() : port;
+      int controllerPort = freePort();
+      KafkaConfig config = new KafkaConfig(brokerProperties(logDir, brokerPort, controllerPort), false);
+      if (!Files.exists(logDir.resolve("meta.properties"))) {
+        format(config, logDir);
+      }
+      KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+      try {
+        server.startup();
+      } catch (RuntimeException e) {
+        server.shutdown();
+        server.awaitShutdown();
+        throw e;
+      }
+      return new KafkaBroker(server, HOST + ":" + brokerPort, logDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start Kafka in " + logDir, e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start Kafka in " + logDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code host:port} for the clients' {@code bootstrap.servers}. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** The directory holding the broker's data. */
+  public Path logDir() {
+    return logDir;
+  }
+
+  /** Creates each topic with {@code partitions} partitions (replication factor 1); topics that exist are left as they are. */
+  public void createTopics(int partitions, String... names) {
+    List<NewTopic> topics = Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      CreateTopicsResult result = admin.createTopics(topics);
+      for (var entry : result.values().entrySet()) {
+        try {
+          entry.getValue().get();
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("cannot create topic " + entry.getKey(), e.getCause());
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+
+  /** Stops the broker and waits until it has shut down; the data stays in {@link #logDir()}. */
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      server.shutdown();
+      server.awaitShutdown();
+    }
+  }
+
+  private static Map<String, Object> brokerProperties(Path logDir, int brokerPort, int controllerPort) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", Integer.toString(NODE_ID));
+    p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+    p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("log.dirs", logDir.toAbsolutePath().toString());
+    p.put("num.partitions", "1");
+    p.put("default.replication.factor", "1");
+    p.put("min.insync.replicas", "1");
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "1");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "1");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    // A small log cleaner buffer: the default 128 MiB is sized for production brokers.
+    p.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024));
+    return p;
+  }
+
+  private static void format(KafkaConfig config, Path logDir) throws Exception {
+    new Formatter()
+        .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+        .setNodeId(NODE_ID)
+        .setClusterId(Uuid.randomUuid().toString())
+        .setControllerListenerName("CONTROLLER")
+        .setMetadataLogDirectory(config.metadataLogDir())
+        .addDirectory(logDir.toAbsolutePath().toString())
+        .run();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,246 @@
+package dev.imgsearch.local.servers;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The local S3 server ({@code dev.imgsearch.local.s3.S3ServerMain} of module {@code local/s3-server}: S3Proxy on a
+ * directory, publishing MinIO bucket notifications to Kafka) in a child JVM, so its ~160 jars never meet the
+ * pipeline's classpath.
+ *
+ * <p>The child's classpath is read from the file that module's build writes, {@value #CLASSPATH_FILE}: the path in
+ * system property {@value #CLASSPATH_PROPERTY} if set, else that file under the repository root (system property
+ * {@value #REPO_ROOT_PROPERTY}, which the build's failsafe configuration sets, else the nearest directory at or above
+ * the working directory that holds {@code mvnw}).
+ *
+ * <p>The child's stdout and stderr are drained into a short tail kept for error messages. It is killed when this JVM
+ * exits. Objects live in the data directory, so a {@link #restart()} or a new {@link #start} on the same directory
+ * finds them again.
+ */
+public final class S3ServerProcess implements AutoCloseable {
+  public static final String CLASSPATH_PROPERTY = "imgsearch.s3server.classpath";
+  public static final String REPO_ROOT_PROPERTY = "imgsearch.repo.root";
+  public static final String CLASSPATH_FILE = "local/s3-server/target/s3-server.classpath";
+  public static final String BUILD_COMMAND = "./mvnw -B -pl local/s3-server -am package -DskipTests";
+
+  private static final String MAIN_CLASS = "dev.imgsearch.local.s3.S3ServerMain";
+  private static final String READY_PREFIX = "S3 server ready on http://127.0.0.1:";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+  private static final int TAIL_LINES = 40;
+
+  private final Path dataDir;
+  private final String accessKey;
+  private final String secretKey;
+  private final String bootstrapServers;
+  private final String topic;
+  private final List<String> buckets;
+  private final Deque<String> tail = new ArrayDeque<>();
+  private Process process;
+  private Thread killOnExit;
+  private int port;
+
+  private S3ServerProcess(
+      Path dataDir, String accessKey, String secretKey, String bootstrapServers, String topic, List<String> buckets) {
+    this.dataDir = dataDir;
+    this.accessKey = accessKey;
+    this.secretKey = secretKey;
+    this.bootstrapServers = bootstrapServers;
+    this.topic = topic;
+    this.buckets = buckets;
+  }
+
+  /**
+   * Starts the server on 127.0.0.1:{@code port} (0 picks a free port) and waits until it serves requests.
+   *
+   * @param buckets buckets created when missing
+   * @throws IllegalStateException when the classpath file is missing, or the server exits or is not ready within 60 s
+   *     (the message ends with the tail of its output)
+   */
+  public static S3ServerProcess start(
+      Path dataDir,
+      int port,
+      String accessKey,
+      String secretKey,
+      String bootstrapServers,
+      String topic,
+      String... buckets) {
+    var server =
+        new S3ServerProcess(
+            dataDir.toAbsolutePath(), accessKey, secretKey, bootstrapServers, topic, List.of(buckets));
+    server.launch(port);
+    return server;
+  }
+
+  /** {@code http://127.0.0.1:<port>}. */
+  public synchronized String endpoint() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public synchronized int port() {
+    return port;
+  }
+
+  public String accessKey() {
+    return accessKey;
+  }
+
+  public String secretKey() {
+    return secretKey;
+  }
+
+  /** Stops the server and starts it again on the same port and data directory. */
+  public synchronized void restart() {
+    stop();
+    launch(port);
+  }
+
+  /** Terminates the child (SIGTERM, so it stops serving and flushes; killed after 15 s) and waits for its exit. */
+  public synchronized void stop() {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    } finally {
+      removeKillOnExit();
+      process = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** Locates the classpath file as described in the class comment. */
+  public static Path classpathFile() {
+    String explicit = System.getProperty(CLASSPATH_PROPERTY);
+    Path file = explicit != null ? Path.of(explicit) : repoRoot().resolve(CLASSPATH_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalStateException(
+          "S3 server classpath file " + file + " not found; build it with: " + BUILD_COMMAND);
+    }
+    return file;
+  }
+
+  private static Path repoRoot() {
+    String configured = System.getProperty(REPO_ROOT_PROPERTY);
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured);
+    }
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.exists(dir.resolve("mvnw"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException(
+        "cannot find the repository root (no mvnw at or above "
+            + Path.of("").toAbsolutePath()
+            + "); set -D"
+            + REPO_ROOT_PROPERTY
+            + " or -D"
+            + CLASSPATH_PROPERTY);
+  }
+
+  private void launch(int requestedPort) {
+    String classpath = readClasspath(classpathFile());
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath, MAIN_CLASS));
+    command.addAll(List.of("--data-dir", dataDir.toString(), "--port", Integer.toString(requestedPort)));
+    command.addAll(List.of("--access-key", accessKey, "--secret-key", secretKey));
+    command.addAll(List.of("--bootstrap-servers", bootstrapServers, "--topic", topic));
+    for (String bucket : buckets) {
+      command.addAll(List.of("--bucket", bucket));
+    }
+    synchronized (tail) {
+      tail.clear();
+    }
+    try {
+      process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + MAIN_CLASS, e);
+    }
+    Process child = process;
+    killOnExit = new Thread(child::destroyForcibly, "s3-server-kill-on-exit");
+    Runtime.getRuntime().addShutdownHook(killOnExit);
+    CompletableFuture<Integer> ready = new CompletableFuture<>();
+    Thread reader = new Thread(() -> drain(child, ready), "s3-server-output");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      port = ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      String why = e instanceof TimeoutException ? "not ready within " + START_TIMEOUT.toSeconds() + " s" : "exited";
+      stop();
+      throw new IllegalStateException("S3 server " + why + "; its last output:\n" + tail());
+    } catch (InterruptedException e) {
+      stop();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the S3 server", e);
+    }
+  }
+
+  /** Reads the child's output until it exits: completes {@code ready} with the port, keeps the tail. */
+  private void drain(Process child, CompletableFuture<Integer> ready) {
+    try (var in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) {
+        if (!ready.isDone() && line.startsWith(READY_PREFIX)) {
+          ready.complete(Integer.parseInt(line.substring(READY_PREFIX.length()).trim()));
+        }
+        synchronized (tail) {
+          tail.addLast(line);
+          if (tail.size() > TAIL_LINES) {
+            tail.removeFirst();
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      ready.completeExceptionally(e);
+    }
+    ready.completeExceptionally(new IllegalStateException("S3 server exited"));
+  }
+
+  private String tail() {
+    synchronized (tail) {
+      return String.join("\n", tail);
+    }
+  }
+
+  private void removeKillOnExit() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(killOnExit);
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is already exiting: the hook runs anyway and kills a process that is gone.
+    }
+  }
+
+  private static String readClasspath(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+}

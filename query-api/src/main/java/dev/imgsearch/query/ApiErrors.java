@@ -1,0 +1,88 @@
+package dev.imgsearch.query;
+
+import dev.imgsearch.embedder.image.ImageRejectedException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place where exceptions become HTTP statuses and JSON error bodies. */
+final class ApiErrors {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+  static final String STORE_UNAVAILABLE = "store-unavailable";
+  static final String INTERNAL = "internal-error";
+
+  private ApiErrors() {}
+
+  /** Routes every exception, including Javalin's own 404/405/413, through {@link #of}. */
+  static void register(Javalin app) {
+    app.exception(HttpResponseException.class, ApiErrors::handle);
+    app.exception(Exception.class, ApiErrors::handle);
+  }
+
+  /** Maps an exception to its response. Unknown exceptions become a 500 that hides internals. */
+  static ApiError of(Throwable e) {
+    if (e instanceof InvalidQueryException invalid) {
+      return new ApiError(400, invalid.code(), invalid.getMessage());
+    }
+    if (e instanceof RequestBodyException body) {
+      return new ApiError(status(body.kind()), body.kind().code(), body.getMessage());
+    }
+    if (e instanceof ImageRejectedException rejected) {
+      return new ApiError(
+          status(rejected.reason()), "image-" + rejected.reason().code(), "image rejected: " + rejected.getMessage());
+    }
+    if (e instanceof NotFoundException notFound) {
+      return new ApiError(404, notFound.code(), notFound.getMessage());
+    }
+    if (e instanceof StoreUnavailableException) {
+      return new ApiError(503, STORE_UNAVAILABLE, e.getMessage());
+    }
+    if (e instanceof HttpResponseException http) {
+      return new ApiError(http.getStatus(), httpCode(http.getStatus()), http.getMessage());
+    }
+    return new ApiError(500, INTERNAL, "internal error");
+  }
+
+  static int status(RequestBodyException.Kind kind) {
+    return switch (kind) {
+      case MISSING_BODY, MALFORMED -> 400;
+      case TOO_LARGE -> 413;
+      case UNSUPPORTED_MEDIA_TYPE -> 415;
+    };
+  }
+
+  static int status(ImageRejectedException.Reason reason) {
+    return switch (reason) {
+      case EMPTY -> 400;
+      case TOO_LARGE -> 413;
+      case UNSUPPORTED_FORMAT -> 415;
+      case TOO_MANY_PIXELS, CORRUPT -> 422;
+    };
+  }
+
+  private static String httpCode(int status) {
+    return switch (status) {
+      case 400 -> "bad-request";
+      case 404 -> "not-found";
+      case 405 -> "method-not-allowed";
+      case 413 -> RequestBodyException.Kind.TOO_LARGE.code();
+      default -> "http-" + status;
+    };
+  }
+
+  private static void handle(Exception e, Context ctx) {
+    ApiError error = of(e);
+    if (error.status() >= 500) {
+      if (error.status() == 503) {
+        LOG.warn("{} {} -> 503: {}", ctx.method(), ctx.path(), e.getMessage());
+      } else {
+        LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+      }
+    }
+    ctx.status(error.status()).json(error.body());
+  }
+}

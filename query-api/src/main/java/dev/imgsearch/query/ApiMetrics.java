@@ -1,0 +1,61 @@
+package dev.imgsearch.query;
+
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Meters of the query API.
+ *
+ * <ul>
+ *   <li>{@code http.server.requests} (timer; tags {@code method}, {@code route} = the matched route template or
+ *       {@value #UNMATCHED_ROUTE}, {@code status})
+ *   <li>{@code imgsearch.search.latency} (timer with histogram; tag {@code kind} = image | similar | vector)
+ *   <li>{@code imgsearch.search.results} (summary of result counts; tag {@code kind})
+ * </ul>
+ */
+final class ApiMetrics {
+
+  /** Route tag for requests that matched no endpoint, so unknown paths cannot explode the tag cardinality. */
+  static final String UNMATCHED_ROUTE = "UNMATCHED";
+
+  private final MeterRegistry registry;
+
+  ApiMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** Request-logger callback: one timer sample per finished request. */
+  void recordRequest(Context ctx, Float executionMillis) {
+    Timer.builder("http.server.requests")
+        .description("HTTP requests by route and status")
+        .tag("method", ctx.method().name())
+        .tag("route", route(ctx))
+        .tag("status", Integer.toString(ctx.statusCode()))
+        .register(registry)
+        .record((long) (executionMillis * 1_000_000L), TimeUnit.NANOSECONDS);
+  }
+
+  /** Latency and result count of one successful search. */
+  void recordSearch(String kind, SearchResult result) {
+    Timer.builder("imgsearch.search.latency")
+        .description("Search latency including embedding of the query image")
+        .tag("kind", kind)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(result.tookNanos(), TimeUnit.NANOSECONDS);
+    DistributionSummary.builder("imgsearch.search.results")
+        .description("Number of results returned per search")
+        .tag("kind", kind)
+        .register(registry)
+        .record(result.hits().size());
+  }
+
+  private static String route(Context ctx) {
+    // Javalin leaves the handler type at BEFORE when no endpoint matched.
+    return ctx.handlerType() == HandlerType.BEFORE ? UNMATCHED_ROUTE : ctx.endpointHandlerPath();
+  }
+}

@@ -1,0 +1,86 @@
+package dev.imgsearch.query;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imgsearch.embedder.image.ImageRejectedException;
+import io.javalin.http.Context;
+import java.io.IOException;
+
+/** Small handlers: parse the request, call {@link QueryService}, record metrics, respond. Errors go to {@link ApiErrors}. */
+final class Endpoints {
+
+  /** Body of {@code /healthz} and {@code /readyz}; {@code count} is the number of stored rows (readiness only). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Status(String status, Long count) {}
+
+  private final QueryService service;
+  private final ApiMetrics metrics;
+  private final ObjectMapper mapper;
+  private final QueryApiOptions options;
+
+  Endpoints(QueryService service, ApiMetrics metrics, ObjectMapper mapper, QueryApiOptions options) {
+    this.service = service;
+    this.metrics = metrics;
+    this.mapper = mapper;
+    this.options = options;
+  }
+
+  /** {@code POST /v1/search}: image body, filters in the query string. */
+  void searchByImage(Context ctx) throws ImageRejectedException {
+    SearchParams params = SearchParams.fromQuery(ctx.queryParamMap());
+    byte[] image = RequestBodies.image(ctx, options.maxBodyBytes());
+    respond(ctx, "image", service.searchByImage(image, params));
+  }
+
+  /** {@code GET /v1/images/{id}/similar}. */
+  void similar(Context ctx) {
+    SearchParams params = SearchParams.fromQuery(ctx.queryParamMap());
+    respond(ctx, "similar", service.similarTo(ctx.pathParam("id"), params));
+  }
+
+  /** {@code POST /v1/search/vector}: JSON body with the vector and the filters. */
+  void searchByVector(Context ctx) {
+    VectorQuery query = readVectorQuery(RequestBodies.json(ctx, options.maxBodyBytes()));
+    if (query == null || query.vector() == null) {
+      throw new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER, "field 'vector' is required");
+    }
+    respond(ctx, "vector", service.searchByVector(query.vector(), query.params()));
+  }
+
+  /** {@code GET /v1/images/{id}/content}: proxies the stored bytes; non-image types are served as octet-stream. */
+  void content(Context ctx) {
+    ImageContentSource.Content content = service.content(ctx.pathParam("id"));
+    String type = RequestBodies.mediaType(content.contentType());
+    ctx.contentType(type.startsWith("image/") ? type : "application/octet-stream");
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.header("Cache-Control", "private, max-age=300");
+    ctx.result(content.stream());
+  }
+
+  /** {@code GET /healthz}: the process is up. */
+  void health(Context ctx) {
+    ctx.json(new Status("UP", null));
+  }
+
+  /** {@code GET /readyz}: the vector store answers within the readiness timeout. */
+  void ready(Context ctx) {
+    long count = service.checkStore(options.readinessTimeout());
+    ctx.json(new Status("UP", count));
+  }
+
+  private VectorQuery readVectorQuery(byte[] body) {
+    try {
+      return mapper.readValue(body, VectorQuery.class);
+    } catch (JacksonException e) {
+      throw new InvalidQueryException(InvalidQueryException.INVALID_JSON, "invalid JSON body: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new RequestBodyException(RequestBodyException.Kind.MALFORMED, "could not read the JSON body", e);
+    }
+  }
+
+  private void respond(Context ctx, String kind, SearchResult result) {
+    metrics.recordSearch(kind, result);
+    ctx.json(SearchResponse.from(result));
+  }
+}

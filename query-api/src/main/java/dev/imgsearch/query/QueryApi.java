@@ -1,0 +1,116 @@
+package dev.imgsearch.query;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * The HTTP face of {@link QueryService}. All routes are declared in {@link #create}, which tests reuse; this class only
+ * adds the server lifecycle.
+ *
+ * <pre>
+ * POST /v1/search                  image body (raw or multipart field "image"), filters as query params
+ * GET  /v1/images/{id}/similar     neighbours of a stored image, itself excluded
+ * POST /v1/search/vector           JSON {"vector":[...], "k":.., filters..}
+ * GET  /v1/images/{id}/content     the stored image bytes (404 without an ImageContentSource)
+ * GET  /healthz  GET /readyz  GET /metrics  GET /
+ * </pre>
+ */
+public final class QueryApi {
+
+  static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final Javalin app;
+
+  /** An unstarted server with the given settings. */
+  public QueryApi(QueryService service, PrometheusMeterRegistry registry, QueryApiOptions options) {
+    this.app = create(service, registry, options);
+  }
+
+  /** Routing with {@link QueryApiOptions#defaults()}. */
+  public static Javalin create(QueryService service, PrometheusMeterRegistry registry) {
+    return create(service, registry, QueryApiOptions.defaults());
+  }
+
+  /** The complete routing and error mapping, not yet started. */
+  public static Javalin create(QueryService service, PrometheusMeterRegistry registry, QueryApiOptions options) {
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(options, "options");
+    ObjectMapper mapper = objectMapper();
+    ApiMetrics metrics = new ApiMetrics(registry);
+    Endpoints endpoints = new Endpoints(service, metrics, mapper, options);
+    String indexHtml = resource("index.html");
+
+    Javalin app =
+        Javalin.create(
+            config -> {
+              config.showJavalinBanner = false;
+              config.http.maxRequestSize = options.maxBodyBytes();
+              config.http.prefer405over404 = true;
+              config.jsonMapper(new JavalinJackson(mapper, false));
+              config.requestLogger.http(metrics::recordRequest);
+            });
+
+    app.post("/v1/search", endpoints::searchByImage);
+    app.post("/v1/search/vector", endpoints::searchByVector);
+    app.get("/v1/images/{id}/similar", endpoints::similar);
+    app.get("/v1/images/{id}/content", endpoints::content);
+    app.get("/healthz", endpoints::health);
+    app.get("/readyz", endpoints::ready);
+    app.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_CONTENT_TYPE).result(registry.scrape()));
+    app.get("/", ctx -> ctx.html(indexHtml));
+    ApiErrors.register(app);
+    return app;
+  }
+
+  /** Starts listening on all interfaces; port 0 picks a free port (see {@link #port()}). */
+  public QueryApi start(int port) {
+    app.start(port);
+    return this;
+  }
+
+  /** Starts listening on one interface, e.g. {@code 127.0.0.1}. */
+  public QueryApi start(String host, int port) {
+    app.start(host, port);
+    return this;
+  }
+
+  /** The bound port once started. */
+  public int port() {
+    return app.port();
+  }
+
+  /** Stops the server; the service, store and embedder stay open. */
+  public void stop() {
+    app.stop();
+  }
+
+  /** JSON settings shared by requests and responses: unknown request fields are errors, one value may stand for a list. */
+  static ObjectMapper objectMapper() {
+    return JsonMapper.builder()
+        .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .build();
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = QueryApi.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing classpath resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,479 @@
+package dev.imgsearch.query;
+
+import static dev.imgsearch.query.TestImages.BLUE;
+import static dev.imgsearch.query.TestImages.GREEN;
+import static dev.imgsearch.query.TestImages.ORANGE;
+import static dev.imgsearch.query.TestImages.PURPLE;
+import static dev.imgsearch.query.TestImages.RED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imgsearch.schemas.ImageIds;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every endpoint and error path over real HTTP against a server on a free port. */
+class QueryApiTest {
+
+  private static final int MAX_BODY = 64 * 1024;
+  private static final int EMBEDDER_MAX_BYTES = 32 * 1024;
+  private static final String IO_FAILURE = "disk on fire";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final TestVectorStore STORE = new TestVectorStore(TestImageEmbedder.DIMENSION);
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static QueryService service;
+  private static QueryApi api;
+  private static String base;
+
+  /** Serves RED as PNG, ORANGE with an HTML content type, fails for PURPLE, has nothing else. */
+  private static Optional<ImageContentSource.Content> open(String bucket, String key) throws IOException {
+    if (key.equals(PURPLE.key())) {
+      throw new IOException(IO_FAILURE);
+    }
+    if (key.equals(RED.key())) {
+      return Optional.of(new ImageContentSource.Content(new ByteArrayInputStream(RED.png()), "image/png", -1));
+    }
+    if (key.equals(ORANGE.key())) {
+      byte[] html = "<script>alert(1)</script>".getBytes(StandardCharsets.UTF_8);
+      return Optional.of(new ImageContentSource.Content(new ByteArrayInputStream(html), "text/html", html.length));
+    }
+    return Optional.empty();
+  }
+
+  @BeforeAll
+  static void startServer() {
+    STORE.upsert(TestImages.records());
+    service = new QueryService(new TestImageEmbedder(EMBEDDER_MAX_BYTES), STORE, QueryApiTest::open);
+    QueryApiOptions options =
+        QueryApiOptions.defaults().withMaxBodyBytes(MAX_BODY).withReadinessTimeout(Duration.ofMillis(300));
+    api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
+        .start("127.0.0.1", 0);
+    base = "http://127.0.0.1:" + api.port();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    api.stop();
+    service.close();
+  }
+
+  @AfterEach
+  void healStore() {
+    STORE.failWith(null);
+    STORE.slowCount(Duration.ZERO);
+  }
+
+  // ---- search by image ----
+
+  @Test
+  void searchByRawImageRanksBySimilarity() throws Exception {
+    HttpResponse<byte[]> response = post("/v1/search", "image/png", RED.png());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+    JsonNode body = json(response);
+    assertThat(ids(body)).containsExactly(RED.id(), ORANGE.id(), PURPLE.id(), BLUE.id(), GREEN.id());
+    JsonNode first = body.get("results").get(0);
+    assertThat(first.get("score").floatValue()).isCloseTo(1f, within(1e-4f));
+    assertThat(first.get("bucket").asText()).isEqualTo(TestImages.BUCKET);
+    assertThat(first.get("key").asText()).isEqualTo("red.png");
+    assertThat(first.get("source").asText()).isEqualTo("cam-1");
+    assertThat(first.get("capturedAt").asText()).isEqualTo("2024-01-01T00:00:00Z");
+    assertThat(first.get("tags")).containsExactly(JSON.getNodeFactory().textNode("street"));
+    assertThat(scores(body)).isSortedAccordingTo((a, b) -> Float.compare(b, a));
+    assertThat(body.get("tookMs").isIntegralNumber()).isTrue();
+    assertThat(body.get("model").asText()).isEqualTo(TestImageEmbedder.MODEL_ID);
+  }
+
+  @Test
+  void searchAcceptsOctetStreamAndMultipart() throws Exception {
+    assertThat(ids(json(post("/v1/search?k=1", "application/octet-stream", BLUE.png())))).containsExactly(BLUE.id());
+
+    HttpResponse<byte[]> multipart = postMultipart("/v1/search?k=1", "image", GREEN.png());
+    assertThat(multipart.statusCode()).isEqualTo(200);
+    assertThat(ids(json(multipart))).containsExactly(GREEN.id());
+  }
+
+  @Test
+  void searchAppliesFilters() throws Exception {
+    assertThat(ids(json(post("/v1/search?source=cam-2", "image/png", RED.png()))))
+        .containsExactly(BLUE.id(), GREEN.id());
+    assertThat(ids(json(post("/v1/search?source=cam-2&source=cam-3", "image/png", RED.png()))))
+        .containsExactly(PURPLE.id(), BLUE.id(), GREEN.id());
+    assertThat(ids(json(post("/v1/search?source=cam-1,cam-3", "image/png", RED.png()))))
+        .containsExactly(RED.id(), ORANGE.id(), PURPLE.id());
+    assertThat(ids(json(post("/v1/search?tags=night", "image/png", RED.png()))))
+        .containsExactly(ORANGE.id(), BLUE.id());
+    assertThat(
+            ids(json(post("/v1/search?from=2024-02-01T00:00:00Z&to=2024-03-01T00:00:00Z", "image/png", RED.png()))))
+        .containsExactly(ORANGE.id(), PURPLE.id());
+    assertThat(ids(json(post("/v1/search?minScore=0.5", "image/png", RED.png()))))
+        .containsExactly(RED.id(), ORANGE.id(), PURPLE.id());
+    assertThat(ids(json(post("/v1/search?k=2", "image/png", RED.png())))).containsExactly(RED.id(), ORANGE.id());
+    assertThat(ids(json(post("/v1/search?source=nowhere", "image/png", RED.png())))).isEmpty();
+  }
+
+  @Test
+  void searchRejectsBadParameters() throws Exception {
+    for (String query :
+        List.of(
+            "k=0",
+            "k=1001",
+            "k=abc",
+            "from=yesterday",
+            "to=2024-01-01",
+            "from=2024-02-01T00:00:00Z&to=2024-01-01T00:00:00Z",
+            "minScore=2",
+            "minScore=high")) {
+      assertError(post("/v1/search?" + query, "image/png", RED.png()), 400, "invalid-parameter");
+    }
+  }
+
+  @Test
+  void searchRejectsMissingOrMistypedBodies() throws Exception {
+    assertError(post("/v1/search", "image/png", new byte[0]), 400, "missing-body");
+    assertError(post("/v1/search", "text/plain", RED.png()), 415, "unsupported-media-type");
+    assertError(post("/v1/search", "application/x-www-form-urlencoded", RED.png()), 415, "unsupported-media-type");
+    assertError(send(request("/v1/search").POST(BodyPublishers.ofByteArray(RED.png()))), 415, "unsupported-media-type");
+    assertError(postMultipart("/v1/search", "file", RED.png()), 400, "missing-body");
+    assertError(post("/v1/search", "multipart/form-data; boundary=xyz", "garbage".getBytes()), 400, "malformed-body");
+  }
+
+  @Test
+  void searchRejectsBodiesOverTheLimit() throws Exception {
+    byte[] tooLarge = new byte[MAX_BODY + 1];
+
+    assertError(post("/v1/search", "image/jpeg", tooLarge), 413, "payload-too-large");
+    HttpResponse<byte[]> chunked =
+        send(
+            request("/v1/search")
+                .header("Content-Type", "image/jpeg")
+                .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(tooLarge))));
+    assertError(chunked, 413, "payload-too-large");
+    assertError(postMultipart("/v1/search", "image", tooLarge), 413, "payload-too-large");
+  }
+
+  @Test
+  void searchRefusesAHugeDeclaredBodyWithoutReadingIt() throws Exception {
+    long start = System.nanoTime();
+
+    HttpResponse<byte[]> response = post("/v1/search", "image/jpeg", new byte[16 * 1024 * 1024]);
+
+    assertError(response, 413, "payload-too-large");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void searchMapsEmbedderRejections() throws Exception {
+    assertError(post("/v1/search", "image/png", "not an image".getBytes()), 415, "image-unsupported-format");
+    assertError(post("/v1/search", "image/png", new byte[EMBEDDER_MAX_BYTES + 1]), 413, "image-too-large");
+    byte[] noise = noisePng();
+    assertThat(ImageIO.read(new ByteArrayInputStream(noise))).isNotNull();
+    byte[] truncated = Arrays.copyOf(noise, noise.length / 2);
+    assertError(post("/v1/search", "image/png", truncated), 422, "image-corrupt");
+  }
+
+  @Test
+  void searchAnswers503WhenTheStoreFails() throws Exception {
+    STORE.failWith(new IllegalStateException("milvus: connection refused"));
+
+    HttpResponse<byte[]> response = post("/v1/search", "image/png", RED.png());
+
+    assertError(response, 503, "store-unavailable");
+    assertThat(json(response).get("message").asText()).contains("connection refused");
+  }
+
+  // ---- similar ----
+
+  @Test
+  void similarExcludesTheImageItself() throws Exception {
+    HttpResponse<byte[]> response = get("/v1/images/" + RED.id() + "/similar?k=3");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(ids(json(response))).containsExactly(ORANGE.id(), PURPLE.id(), BLUE.id());
+  }
+
+  @Test
+  void similarAppliesFilters() throws Exception {
+    assertThat(ids(json(get("/v1/images/" + RED.id() + "/similar?source=cam-2&minScore=0.045"))))
+        .containsExactly(BLUE.id());
+  }
+
+  @Test
+  void similarErrors() throws Exception {
+    String unknown = ImageIds.of(TestImages.BUCKET, "missing.png");
+    HttpResponse<byte[]> notFound = get("/v1/images/" + unknown + "/similar");
+    assertError(notFound, 404, "image-not-found");
+    assertThat(json(notFound).get("message").asText()).contains(unknown);
+    assertError(get("/v1/images/not-an-id/similar"), 400, "invalid-parameter");
+    assertError(get("/v1/images/" + RED.id() + "/similar?k=-5"), 400, "invalid-parameter");
+    STORE.failWith(new IllegalStateException("down"));
+    assertError(get("/v1/images/" + RED.id() + "/similar"), 503, "store-unavailable");
+  }
+
+  // ---- vector ----
+
+  @Test
+  void vectorSearchRanksAndFilters() throws Exception {
+    HttpResponse<byte[]> response = postJson("{\"vector\":[1,0,0,0.2],\"k\":2}");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(ids(json(response))).containsExactly(RED.id(), ORANGE.id());
+
+    assertThat(ids(json(postJson("{\"vector\":[1,0,0,0.2],\"source\":\"cam-2\"}"))))
+        .containsExactly(BLUE.id(), GREEN.id());
+    assertThat(
+            ids(
+                json(
+                    postJson(
+                        "{\"vector\":[1,0,0,0.2],\"source\":[\"cam-1\"],\"tags\":[\"night\"],"
+                            + "\"from\":\"2024-01-15T00:00:00Z\",\"to\":\"2024-12-31T00:00:00Z\",\"minScore\":0.5}"))))
+        .containsExactly(ORANGE.id());
+  }
+
+  @Test
+  void vectorSearchErrors() throws Exception {
+    HttpResponse<byte[]> wrongDimension = postJson("{\"vector\":[1,0,0]}");
+    assertError(wrongDimension, 400, "wrong-dimension");
+    assertThat(json(wrongDimension).get("message").asText()).contains("4 components, got 3");
+    assertError(postJson("{\"vector\":[0,0,0,0]}"), 400, "invalid-parameter");
+    assertError(postJson("{\"k\":3}"), 400, "invalid-parameter");
+    assertError(postJson("{\"vector\":[1,0,0,0],\"k\":1001}"), 400, "invalid-parameter");
+    assertError(postJson("{\"vector\":[1,0,0,0],\"from\":\"soon\"}"), 400, "invalid-parameter");
+    assertError(postJson("{\"vector\":[1,0,0,0],\"topK\":5}"), 400, "invalid-json");
+    assertError(postJson("{\"vector\":[1,0,"), 400, "invalid-json");
+    assertError(postJson("{\"vector\":\"abc\"}"), 400, "invalid-json");
+    assertError(postJson("null"), 400, "invalid-parameter");
+    assertError(post("/v1/search/vector", "application/json", new byte[0]), 400, "missing-body");
+    assertError(post("/v1/search/vector", "text/plain", "{}".getBytes()), 415, "unsupported-media-type");
+    assertError(post("/v1/search/vector", "application/json", new byte[MAX_BODY + 1]), 413, "payload-too-large");
+  }
+
+  // ---- content ----
+
+  @Test
+  void contentProxiesTheStoredBytes() throws Exception {
+    HttpResponse<byte[]> response = get("/v1/images/" + RED.id() + "/content");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("image/png");
+    assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(response.body()).isEqualTo(RED.png());
+  }
+
+  @Test
+  void contentNeverServesNonImageTypesAsSuch() throws Exception {
+    HttpResponse<byte[]> response = get("/v1/images/" + ORANGE.id() + "/content");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+  }
+
+  @Test
+  void contentErrors() throws Exception {
+    assertError(get("/v1/images/" + BLUE.id() + "/content"), 404, "content-not-found");
+    assertError(get("/v1/images/" + ImageIds.of("photos", "nope") + "/content"), 404, "image-not-found");
+    assertError(get("/v1/images/" + PURPLE.id() + "/content"), 503, "store-unavailable");
+  }
+
+  @Test
+  void contentIs404WithoutAContentSource() throws Exception {
+    try (QueryService plain = new QueryService(new TestImageEmbedder(EMBEDDER_MAX_BYTES), STORE)) {
+      Javalin app = QueryApi.create(plain, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start("127.0.0.1", 0);
+      try {
+        HttpResponse<byte[]> response =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/v1/images/" + RED.id() + "/content"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                BodyHandlers.ofByteArray());
+        assertError(response, 404, "content-not-found");
+      } finally {
+        app.stop();
+      }
+    }
+  }
+
+  // ---- health, readiness, metrics, page, routing ----
+
+  @Test
+  void healthz() throws Exception {
+    HttpResponse<byte[]> response = get("/healthz");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(json(response)).isEqualTo(JSON.readTree("{\"status\":\"UP\"}"));
+  }
+
+  @Test
+  void readyzReportsTheStore() throws Exception {
+    HttpResponse<byte[]> ready = get("/readyz");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(json(ready).get("status").asText()).isEqualTo("UP");
+    assertThat(json(ready).get("count").asLong()).isEqualTo(5);
+
+    STORE.failWith(new IllegalStateException("down"));
+    assertError(get("/readyz"), 503, "store-unavailable");
+  }
+
+  @Test
+  void readyzTimesOutOnAHungStore() throws Exception {
+    STORE.slowCount(Duration.ofSeconds(10));
+    long start = System.nanoTime();
+
+    HttpResponse<byte[]> response = get("/readyz");
+
+    assertError(response, 503, "store-unavailable");
+    assertThat(json(response).get("message").asText()).contains("300 ms");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void metricsExposeRequestsAndSearches() throws Exception {
+    post("/v1/search", "image/png", RED.png());
+    get("/no/such/route");
+
+    String text = awaitMetrics("route=\"/v1/search\",status=\"200\"");
+    HttpResponse<byte[]> response = get("/metrics");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    assertThat(text)
+        .contains("http_server_requests_seconds_count{method=\"POST\",route=\"/v1/search\",status=\"200\"}")
+        .contains("imgsearch_search_latency_seconds_bucket{kind=\"image\"")
+        .contains("imgsearch_search_results_count{kind=\"image\"}")
+        .doesNotContain("/no/such/route");
+    assertThat(awaitMetrics("route=\"UNMATCHED\",status=\"404\"")).isNotEmpty();
+  }
+
+  @Test
+  void indexPageIsSelfContained() throws Exception {
+    HttpResponse<byte[]> response = get("/");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("text/html"));
+    String html = new String(response.body(), StandardCharsets.UTF_8);
+    assertThat(html).contains("<form", "/v1/search", "/content").doesNotContain("http://", "https://");
+  }
+
+  @Test
+  void unknownRoutesAndMethodsAnswerJson() throws Exception {
+    assertError(get("/v2/nothing"), 404, "not-found");
+    assertError(get("/v1/search"), 405, "method-not-allowed");
+  }
+
+  // ---- helpers ----
+
+  private static HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+  }
+
+  private static HttpResponse<byte[]> send(HttpRequest.Builder builder) throws IOException, InterruptedException {
+    return HTTP.send(builder.build(), BodyHandlers.ofByteArray());
+  }
+
+  private static HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
+    return send(request(path).GET());
+  }
+
+  private static HttpResponse<byte[]> post(String path, String contentType, byte[] body)
+      throws IOException, InterruptedException {
+    return send(request(path).header("Content-Type", contentType).POST(BodyPublishers.ofByteArray(body)));
+  }
+
+  private static HttpResponse<byte[]> postJson(String body) throws IOException, InterruptedException {
+    return post("/v1/search/vector", "application/json", body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static HttpResponse<byte[]> postMultipart(String path, String field, byte[] file)
+      throws IOException, InterruptedException {
+    String boundary = "----imgsearch-test-boundary";
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.writeBytes(
+        ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"q.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
+    body.writeBytes(file);
+    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    BodyPublisher publisher = BodyPublishers.ofByteArray(body.toByteArray());
+    return send(request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(publisher));
+  }
+
+  private static JsonNode json(HttpResponse<byte[]> response) throws IOException {
+    return JSON.readTree(response.body());
+  }
+
+  private static List<String> ids(JsonNode body) {
+    List<String> ids = new ArrayList<>();
+    body.get("results").forEach(r -> ids.add(r.get("id").asText()));
+    return ids;
+  }
+
+  private static List<Float> scores(JsonNode body) {
+    List<Float> scores = new ArrayList<>();
+    body.get("results").forEach(r -> scores.add(r.get("score").floatValue()));
+    return scores;
+  }
+
+  private static void assertError(HttpResponse<byte[]> response, int status, String code) throws IOException {
+    String text = new String(response.body(), StandardCharsets.UTF_8);
+    assertThat(response.statusCode()).as("status of %s: %s", response.uri(), text).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+    JsonNode body = JSON.readTree(response.body());
+    assertThat(body.get("error").asText()).as(text).isEqualTo(code);
+    assertThat(body.get("message").asText()).isNotBlank();
+    assertThat(Map.of("fields", body.size())).containsEntry("fields", 2);
+  }
+
+  /** Scrapes until the text contains {@code needle}: request timers are recorded after the response is sent. */
+  private static String awaitMetrics(String needle) throws Exception {
+    String text = "";
+    for (int i = 0; i < 50 && !text.contains(needle); i++) {
+      text = new String(get("/metrics").body(), StandardCharsets.UTF_8);
+      if (!text.contains(needle)) {
+        Thread.sleep(50);
+      }
+    }
+    assertThat(text).contains(needle);
+    return text;
+  }
+
+  /** A 64x64 PNG of random pixels: large enough that cutting it in half cuts the pixel data. */
+  private static byte[] noisePng() throws IOException {
+    BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+    Random random = new Random(42);
+    for (int y = 0; y < 64; y++) {
+      for (int x = 0; x < 64; x++) {
+        image.setRGB(x, y, random.nextInt(0x1000000));
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(image, "png", out);
+    return out.toByteArray();
+  }
+}

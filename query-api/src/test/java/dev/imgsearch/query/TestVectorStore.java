@@ -1,0 +1,127 @@
+package dev.imgsearch.query;
+
+import dev.imgsearch.indexer.store.CollectionSpec;
+import dev.imgsearch.indexer.store.SearchFilter;
+import dev.imgsearch.indexer.store.SearchHit;
+import dev.imgsearch.indexer.store.VectorRecord;
+import dev.imgsearch.indexer.store.VectorStore;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * In-memory exact cosine search for tests. {@link #failWith} makes every call throw (an outage); {@link #slowCount}
+ * makes {@link #count()} block (a hung store). Records the k of the last search.
+ */
+final class TestVectorStore implements VectorStore {
+
+  private final CollectionSpec spec;
+  private final Map<String, VectorRecord> rows = new ConcurrentHashMap<>();
+  private final AtomicInteger lastK = new AtomicInteger();
+  private volatile RuntimeException failure;
+  private volatile Duration countDelay = Duration.ZERO;
+
+  TestVectorStore(int dimension) {
+    this.spec = CollectionSpec.of("test_images", dimension);
+  }
+
+  void failWith(RuntimeException e) {
+    this.failure = e;
+  }
+
+  void slowCount(Duration delay) {
+    this.countDelay = delay;
+  }
+
+  int lastK() {
+    return lastK.get();
+  }
+
+  @Override
+  public void ensureCollection() {}
+
+  @Override
+  public void upsert(List<VectorRecord> records) {
+    check();
+    records.forEach(r -> rows.put(r.id(), r));
+  }
+
+  @Override
+  public void delete(Collection<String> ids) {
+    check();
+    ids.forEach(rows::remove);
+  }
+
+  @Override
+  public void flush() {
+    check();
+  }
+
+  @Override
+  public List<SearchHit> search(float[] query, int k, SearchFilter filter) {
+    check();
+    lastK.set(k);
+    return rows.values().stream()
+        .filter(r -> filter.matches(r.source(), r.capturedAtMillis(), r.tags()))
+        .map(r -> toHit(r, cosine(query, r.vector())))
+        .sorted(Comparator.comparingDouble(SearchHit::score).reversed())
+        .limit(k)
+        .toList();
+  }
+
+  @Override
+  public Optional<VectorRecord> get(String id) {
+    check();
+    return Optional.ofNullable(rows.get(id));
+  }
+
+  @Override
+  public long count() {
+    check();
+    if (!countDelay.isZero()) {
+      try {
+        Thread.sleep(countDelay.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+    return rows.size();
+  }
+
+  @Override
+  public CollectionSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public void close() {}
+
+  private void check() {
+    RuntimeException e = failure;
+    if (e != null) {
+      throw e;
+    }
+  }
+
+  private static SearchHit toHit(VectorRecord r, float score) {
+    return new SearchHit(r.id(), score, r.bucket(), r.key(), r.source(), r.capturedAtMillis(), r.tags());
+  }
+
+  private static float cosine(float[] a, float[] b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += (double) a[i] * b[i];
+      na += (double) a[i] * a[i];
+      nb += (double) b[i] * b[i];
+    }
+    return (float) (dot / Math.sqrt(na * nb));
+  }
+}
