@@ -7,7 +7,7 @@ import dev.imgsearch.embedder.image.ImageRejectedException;
 import io.javalin.http.Context;
 import java.io.IOException;
 
-/** Small handlers: parse the request, call {@link QueryService}, record metrics, respond. Errors go to {@link ApiErrors}. */
+/** Small handlers: parse the request, call {@link QueryService}, record metrics, respond; errors go to ApiErrors. */
 final class Endpoints {
 
   /** Body of {@code /healthz} and {@code /readyz}; {@code count} is the number of stored rows (readiness only). */
@@ -48,12 +48,17 @@ final class Endpoints {
     respond(ctx, "vector", service.searchByVector(query.vector(), query.params()));
   }
 
-  /** {@code GET /v1/images/{id}/content}: proxies the stored bytes; non-image types are served as octet-stream. */
+  /**
+   * {@code GET /v1/images/{id}/content}: proxies the stored bytes. Only raster image types are passed through; anything
+   * else (HTML, SVG with scripts) is served as an inert octet-stream so stored objects cannot run code on this origin.
+   */
   void content(Context ctx) {
     ImageContentSource.Content content = service.content(ctx.pathParam("id"));
     String type = RequestBodies.mediaType(content.contentType());
-    ctx.contentType(type.startsWith("image/") ? type : "application/octet-stream");
+    boolean raster = type.startsWith("image/") && !type.contains("svg");
+    ctx.contentType(raster ? type : "application/octet-stream");
     ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.header("Content-Security-Policy", "default-src 'none'; sandbox");
     ctx.header("Cache-Control", "private, max-age=300");
     ctx.result(content.stream());
   }
@@ -73,7 +78,8 @@ final class Endpoints {
     try {
       return mapper.readValue(body, VectorQuery.class);
     } catch (JacksonException e) {
-      throw new InvalidQueryException(InvalidQueryException.INVALID_JSON, "invalid JSON body: " + e.getOriginalMessage());
+      throw new InvalidQueryException(
+          InvalidQueryException.INVALID_JSON, "invalid JSON body: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new RequestBodyException(RequestBodyException.Kind.MALFORMED, "could not read the JSON body", e);
     }

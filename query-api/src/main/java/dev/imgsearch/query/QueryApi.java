@@ -94,7 +94,7 @@ public final class QueryApi {
     app.stop();
   }
 
-  /** JSON settings shared by requests and responses: unknown request fields are errors, one value may stand for a list. */
+  /** JSON settings: unknown request fields are errors, and a single value may stand for a one-element list. */
   static ObjectMapper objectMapper() {
     return JsonMapper.builder()
         .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)

@@ -53,7 +53,7 @@ class QueryApiTest {
   private static QueryApi api;
   private static String base;
 
-  /** Serves RED as PNG, ORANGE with an HTML content type, fails for PURPLE, has nothing else. */
+  /** Serves RED as PNG, ORANGE as HTML, GREEN as SVG, fails for PURPLE, has nothing else. */
   private static Optional<ImageContentSource.Content> open(String bucket, String key) throws IOException {
     if (key.equals(PURPLE.key())) {
       throw new IOException(IO_FAILURE);
@@ -64,6 +64,10 @@ class QueryApiTest {
     if (key.equals(ORANGE.key())) {
       byte[] html = "<script>alert(1)</script>".getBytes(StandardCharsets.UTF_8);
       return Optional.of(new ImageContentSource.Content(new ByteArrayInputStream(html), "text/html", html.length));
+    }
+    if (key.equals(GREEN.key())) {
+      byte[] svg = "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".getBytes();
+      return Optional.of(new ImageContentSource.Content(new ByteArrayInputStream(svg), "image/svg+xml", -1));
     }
     return Optional.empty();
   }
@@ -289,11 +293,15 @@ class QueryApiTest {
   }
 
   @Test
-  void contentNeverServesNonImageTypesAsSuch() throws Exception {
-    HttpResponse<byte[]> response = get("/v1/images/" + ORANGE.id() + "/content");
+  void contentNeverServesActiveTypesAsSuch() throws Exception {
+    for (TestImages.Entry entry : List.of(ORANGE, GREEN)) {
+      HttpResponse<byte[]> response = get("/v1/images/" + entry.id() + "/content");
 
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+      assertThat(response.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+          csp -> assertThat(csp).contains("sandbox"));
+    }
   }
 
   @Test
@@ -308,12 +316,10 @@ class QueryApiTest {
     try (QueryService plain = new QueryService(new TestImageEmbedder(EMBEDDER_MAX_BYTES), STORE)) {
       Javalin app = QueryApi.create(plain, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start("127.0.0.1", 0);
       try {
+        URI uri = URI.create("http://127.0.0.1:" + app.port() + "/v1/images/" + RED.id() + "/content");
         HttpResponse<byte[]> response =
             HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/v1/images/" + RED.id() + "/content"))
-                    .timeout(Duration.ofSeconds(10))
-                    .build(),
-                BodyHandlers.ofByteArray());
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), BodyHandlers.ofByteArray());
         assertError(response, 404, "content-not-found");
       } finally {
         app.stop();
@@ -362,7 +368,8 @@ class QueryApiTest {
     String text = awaitMetrics("route=\"/v1/search\",status=\"200\"");
     HttpResponse<byte[]> response = get("/metrics");
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
     assertThat(text)
         .contains("http_server_requests_seconds_count{method=\"POST\",route=\"/v1/search\",status=\"200\"}")
         .contains("imgsearch_search_latency_seconds_bucket{kind=\"image\"")
@@ -376,7 +383,8 @@ class QueryApiTest {
     HttpResponse<byte[]> response = get("/");
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("text/html"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).contains("text/html"));
     String html = new String(response.body(), StandardCharsets.UTF_8);
     assertThat(html).contains("<form", "/v1/search", "/content").doesNotContain("http://", "https://");
   }

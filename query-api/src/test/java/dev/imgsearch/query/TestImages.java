@@ -48,13 +48,16 @@ final class TestImages {
     }
   }
 
-  static final Entry RED = new Entry("red", 255, 0, 0, "cam-1", Instant.parse("2024-01-01T00:00:00Z"), List.of("street"));
+  static final Entry RED =
+      new Entry("red", 255, 0, 0, "cam-1", Instant.parse("2024-01-01T00:00:00Z"), List.of("street"));
   static final Entry ORANGE =
       new Entry("orange", 255, 128, 0, "cam-1", Instant.parse("2024-02-01T00:00:00Z"), List.of("street", "night"));
   static final Entry PURPLE =
       new Entry("purple", 128, 0, 128, "cam-3", Instant.parse("2024-02-15T00:00:00Z"), List.of());
-  static final Entry BLUE = new Entry("blue", 0, 0, 200, "cam-2", Instant.parse("2024-04-01T00:00:00Z"), List.of("night"));
-  static final Entry GREEN = new Entry("green", 0, 255, 0, "cam-2", Instant.parse("2024-03-01T00:00:00Z"), List.of("park"));
+  static final Entry BLUE =
+      new Entry("blue", 0, 0, 200, "cam-2", Instant.parse("2024-04-01T00:00:00Z"), List.of("night"));
+  static final Entry GREEN =
+      new Entry("green", 0, 255, 0, "cam-2", Instant.parse("2024-03-01T00:00:00Z"), List.of("park"));
 
   static final List<Entry> ALL = List.of(RED, ORANGE, PURPLE, BLUE, GREEN);
 

@@ -167,7 +167,7 @@ public final class S3ServerProcess implements AutoCloseable {
     String classpath = readClasspath(classpathFile());
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath, MAIN_CLASS));
+    command.addAll(List.of("-Xmx1g", "-XX:+UseSerialGC", "-cp", classpath, MAIN_CLASS));
     command.addAll(List.of("--data-dir", dataDir.toString(), "--port", Integer.toString(requestedPort)));
     command.addAll(List.of("--access-key", accessKey, "--secret-key", secretKey));
     command.addAll(List.of("--bootstrap-servers", bootstrapServers, "--topic", topic));
