@@ -39,7 +39,8 @@ import org.apache.kafka.metadata.storage.Formatter;
  * <p>Logging goes through slf4j under the {@code kafka}, {@code org.apache.kafka} and {@code state.change.logger}
  * loggers; the host application's logging configuration decides how much of it shows (WARN is plenty).
  *
- * <p>A fatal broker error ends the JVM (Kafka's own behaviour). Start-up takes about 1–2 s on a 2-core machine.
+ * <p>A fatal broker error ends the JVM (Kafka's own behaviour). Measured on a 2-core machine: first start (format +
+ * start, cold classes) 1.4–1.8 s, a restart on a formatted directory about 0.25 s.
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final int NODE_ID = 1;

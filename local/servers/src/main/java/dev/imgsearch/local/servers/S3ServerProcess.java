@@ -30,6 +30,9 @@ import java.util.concurrent.TimeoutException;
  * <p>The child's stdout and stderr are drained into a short tail kept for error messages. It is killed when this JVM
  * exits. Objects live in the data directory, so a {@link #restart()} or a new {@link #start} on the same directory
  * finds them again.
+ *
+ * <p>Measured on a 2-core machine: ready about 1–1.2 s after launch; a stop takes about 2 s while a client holds an
+ * idle keep-alive connection (Jetty's graceful shutdown), well under 0.1 s otherwise.
  */
 public final class S3ServerProcess implements AutoCloseable {
   public static final String CLASSPATH_PROPERTY = "imgsearch.s3server.classpath";
