@@ -30,4 +30,9 @@ if [ ! -f "$photos/.complete" ]; then
   done < "$root/scripts/test-photos.txt"
   touch "$photos/.complete"
 fi
+# further dependencies, one script per concern (browser for UI tests, kustomize for manifests, ...)
+for extra in "$root"/scripts/deps/*.sh; do
+  [ -e "$extra" ] || continue
+  bash "$extra"
+done
 echo "test dependencies ready in $tools"
