@@ -1,10 +1,23 @@
 package dev.imgsearch.indexer.store;
 
-/** Opens the Milvus store from settings (kept apart so the embedded path never loads the Milvus SDK). */
+import dev.imgsearch.indexer.store.milvus.MilvusConfig;
+import dev.imgsearch.indexer.store.milvus.MilvusVectorStore;
+import java.util.Locale;
+
+/** Opens the Milvus store from settings. */
 final class MilvusStores {
   private MilvusStores() {}
 
   static VectorStore open(StoreSettings settings) {
-    throw new IllegalStateException("Milvus store wiring pending");
+    MilvusConfig.Consistency consistency;
+    try {
+      consistency = MilvusConfig.Consistency.valueOf(settings.consistency().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "milvus.consistency must be STRONG, BOUNDED, SESSION or EVENTUALLY, not " + settings.consistency(), e);
+    }
+    MilvusConfig config =
+        MilvusConfig.of(settings.milvusUri()).withToken(settings.milvusToken()).withSearchConsistency(consistency);
+    return new MilvusVectorStore(config, settings.spec());
   }
 }

@@ -90,8 +90,8 @@ public final class LuceneVectorStore implements VectorStore {
     Optional<VectorRecord> any = firstRecord();
     if (any.isPresent() && any.get().vector().length != spec.dimension()) {
       throw new IllegalStateException(
-          "embedded store holds " + any.get().vector().length + "-d vectors, expected " + spec.dimension()
-              + "; use another directory or collection for this model");
+          "embedded store holds vectors of dimension " + any.get().vector().length + ", expected dimension "
+              + spec.dimension() + "; use another directory or collection for this model");
     }
   }
 

@@ -1,0 +1,390 @@
+package dev.imgsearch.indexer.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * The behaviour every {@link VectorStore} must show. A store's test extends this class and implements {@link
+ * #open(CollectionSpec)}; each test gets a fresh collection ({@link #spec}), dimension {@value #DIM}.
+ *
+ * <p>Reads happen after {@link VectorStore#flush()}, which the contract says makes writes visible; vectors are
+ * deterministic and L2-normalised.
+ */
+public abstract class VectorStoreContract {
+  protected static final int DIM = 8;
+
+  /** The fresh collection of the running test. */
+  protected CollectionSpec spec;
+
+  private final List<VectorStore> opened = new ArrayList<>();
+
+  /**
+   * Opens a store on {@code spec}; {@link VectorStore#ensureCollection()} is left to the caller. Opening the same spec
+   * again, after closing or not, must reach the same data.
+   */
+  protected abstract VectorStore open(CollectionSpec spec);
+
+  /** Removes what a test left behind in the backing store (called after every test); the default does nothing. */
+  protected void cleanUp(CollectionSpec spec) {}
+
+  @BeforeEach
+  void freshCollection(TestInfo test) {
+    String method = test.getTestMethod().map(Method::getName).orElse("test");
+    String suffix = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    spec = CollectionSpec.of("t_" + method + "_" + suffix, DIM);
+  }
+
+  @AfterEach
+  void closeStores() {
+    opened.forEach(VectorStore::close);
+    opened.clear();
+    cleanUp(spec);
+  }
+
+  /** Opens, ensures and remembers (for closing) a store on {@code spec}. */
+  protected VectorStore store(CollectionSpec on) {
+    VectorStore store = open(on);
+    opened.add(store);
+    store.ensureCollection();
+    return store;
+  }
+
+  protected VectorStore store() {
+    return store(spec);
+  }
+
+  /** Closes a store opened by {@link #store} before the test ends. */
+  protected void close(VectorStore store) {
+    opened.remove(store);
+    store.close();
+  }
+
+  // ---- writes and reads ----
+
+  @Test
+  void upsertThenGetReturnsTheSameVectorAndMetadata() {
+    VectorStore store = store();
+    float[] vector = unit(0.1, -0.2, 0.3, 0.4, -0.5, 0.6, 0.7, -0.8);
+    var record =
+        new VectorRecord(
+            "img-1", vector, "photos", "2024/07/a b.jpg", "cam-1", 1_700_000_000_123L, List.of("x", "y"), "mnv2-576");
+    store.upsert(List.of(record));
+    store.flush();
+
+    VectorRecord got = store.get("img-1").orElseThrow();
+    assertThat(got.id()).isEqualTo("img-1");
+    assertThat(got.vector()).containsExactly(vector, within(1e-6f));
+    assertThat(got.bucket()).isEqualTo("photos");
+    assertThat(got.key()).isEqualTo("2024/07/a b.jpg");
+    assertThat(got.source()).isEqualTo("cam-1");
+    assertThat(got.capturedAtMillis()).isEqualTo(1_700_000_000_123L);
+    assertThat(got.tags()).containsExactlyInAnyOrder("x", "y");
+    assertThat(got.model()).isEqualTo("mnv2-576");
+    assertThat(store.get("img-2")).isEmpty();
+
+    SearchHit hit = store.search(vector, 1, SearchFilter.NONE).get(0);
+    assertThat(hit.id()).isEqualTo("img-1");
+    assertThat(hit.bucket()).isEqualTo("photos");
+    assertThat(hit.key()).isEqualTo("2024/07/a b.jpg");
+    assertThat(hit.source()).isEqualTo("cam-1");
+    assertThat(hit.capturedAtMillis()).isEqualTo(1_700_000_000_123L);
+    assertThat(hit.tags()).containsExactlyInAnyOrder("x", "y");
+  }
+
+  @Test
+  void upsertOfAnExistingIdReplacesTheRow() {
+    VectorStore store = store();
+    store.upsert(List.of(row("a", basis(0), "cam-1", 1000, "old")));
+    store.flush();
+    store.upsert(List.of(row("a", basis(1), "cam-2", 2000, "new")));
+    store.flush();
+
+    assertThat(store.count()).isEqualTo(1);
+    VectorRecord got = store.get("a").orElseThrow();
+    assertThat(got.vector()).containsExactly(basis(1), within(1e-6f));
+    assertThat(got.source()).isEqualTo("cam-2");
+    assertThat(got.capturedAtMillis()).isEqualTo(2000);
+    assertThat(got.tags()).containsExactly("new");
+    List<SearchHit> hits = store.search(basis(0), 10, SearchFilter.NONE);
+    assertThat(hits).extracting(SearchHit::id).containsExactly("a");
+    assertThat(hits.get(0).score()).as("the old vector is gone").isCloseTo(0f, within(1e-3f));
+  }
+
+  @Test
+  void duplicateIdsInOneBatchKeepTheLastRecord() {
+    VectorStore store = store();
+    store.upsert(
+        List.of(row("a", basis(0), "first", 1), row("b", basis(2), "other", 2), row("a", basis(1), "last", 3)));
+    store.flush();
+
+    assertThat(store.count()).isEqualTo(2);
+    assertThat(store.get("a").orElseThrow().source()).isEqualTo("last");
+    assertThat(store.search(basis(1), 10, SearchFilter.NONE)).extracting(SearchHit::id).containsOnlyOnce("a");
+  }
+
+  @Test
+  void deleteRemovesRows() {
+    VectorStore store = store();
+    store.upsert(List.of(row("a", basis(0), "s", 1), row("b", basis(1), "s", 2), row("c", basis(2), "s", 3)));
+    store.flush();
+    store.delete(List.of("a", "c"));
+    store.flush();
+
+    assertThat(store.get("a")).isEmpty();
+    assertThat(store.get("c")).isEmpty();
+    assertThat(store.get("b")).isPresent();
+    assertThat(store.count()).isEqualTo(1);
+    assertThat(store.search(basis(0), 10, SearchFilter.NONE)).extracting(SearchHit::id).containsExactly("b");
+  }
+
+  @Test
+  void deleteOfUnknownIdsIsANoOp() {
+    VectorStore store = store();
+    store.upsert(List.of(row("a", basis(0), "s", 1)));
+    store.flush();
+    store.delete(List.of("nope", "also-nope"));
+    store.delete(List.of());
+    store.flush();
+
+    assertThat(store.count()).isEqualTo(1);
+    assertThat(store.get("a")).isPresent();
+  }
+
+  @Test
+  void countCountsLiveRows() {
+    VectorStore store = store();
+    assertThat(store.count()).isZero();
+    store.upsert(List.of(row("a", basis(0), "s", 1), row("b", basis(1), "s", 2), row("c", basis(2), "s", 3)));
+    store.flush();
+    assertThat(store.count()).isEqualTo(3);
+    store.upsert(List.of(row("a", basis(3), "s", 4)));
+    store.delete(List.of("b"));
+    store.flush();
+    assertThat(store.count()).isEqualTo(2);
+  }
+
+  @Test
+  void emptyCollectionFindsNothing() {
+    VectorStore store = store();
+    assertThat(store.search(basis(0), 5, SearchFilter.NONE)).isEmpty();
+    assertThat(store.get("a")).isEmpty();
+    assertThat(store.count()).isZero();
+  }
+
+  // ---- search ----
+
+  @Test
+  void searchWithAStoredVectorReturnsItFirst() {
+    VectorStore store = store();
+    List<VectorRecord> rows = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      rows.add(row("r" + i, angled(i * 0.15), "s", i));
+    }
+    store.upsert(rows);
+    store.flush();
+
+    for (int i : new int[] {0, 7, 19}) {
+      List<SearchHit> hits = store.search(angled(i * 0.15), 3, SearchFilter.NONE);
+      assertThat(hits.get(0).id()).isEqualTo("r" + i);
+      assertThat(hits.get(0).score()).isGreaterThanOrEqualTo(0.999f);
+    }
+  }
+
+  @Test
+  void scoresAreCosineSimilarities() {
+    VectorStore store = store();
+    store.upsert(
+        List.of(
+            row("same", basis(0), "s", 1),
+            row("sixty", unit(0.6, 0.8), "s", 2),
+            row("orthogonal", basis(2), "s", 3),
+            row("opposite", unit(-1), "s", 4)));
+    store.flush();
+
+    List<SearchHit> hits = store.search(basis(0), 4, SearchFilter.NONE);
+    assertThat(hits).extracting(SearchHit::id).containsExactly("same", "sixty", "orthogonal", "opposite");
+    assertThat(hits.get(0).score()).isCloseTo(1f, within(1e-3f));
+    assertThat(hits.get(1).score()).isCloseTo(0.6f, within(1e-3f));
+    assertThat(hits.get(2).score()).isCloseTo(0f, within(1e-3f));
+    assertThat(hits.get(3).score()).isCloseTo(-1f, within(1e-3f));
+  }
+
+  @Test
+  void kLimitsTheNumberOfHitsBestFirst() {
+    VectorStore store = store();
+    List<VectorRecord> rows = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      rows.add(row("r" + i, angled(i * 0.1), "s", i));
+    }
+    store.upsert(rows);
+    store.flush();
+
+    List<SearchHit> top3 = store.search(basis(0), 3, SearchFilter.NONE);
+    assertThat(top3).extracting(SearchHit::id).containsExactly("r0", "r1", "r2");
+    assertThat(top3.get(1).score()).isCloseTo((float) Math.cos(0.1), within(1e-3f));
+    assertThat(store.search(basis(0), 1, SearchFilter.NONE)).extracting(SearchHit::id).containsExactly("r0");
+    List<SearchHit> all = store.search(basis(0), 50, SearchFilter.NONE);
+    assertThat(all).hasSize(10);
+    assertThat(all).extracting(SearchHit::score).isSortedAccordingTo((x, y) -> Float.compare(y, x));
+  }
+
+  @Test
+  void filterBySourceIsAnyOf() {
+    VectorStore store = store();
+    store.upsert(
+        List.of(row("a", angled(0), "cam-1", 1), row("b", angled(0.1), "cam-2", 2), row("c", angled(0.2), "cam-3", 3)));
+    store.flush();
+
+    assertThat(ids(store, new SearchFilter(Set.of("cam-1", "cam-3"), null, null, Set.of()))).containsExactly("a", "c");
+    assertThat(ids(store, new SearchFilter(Set.of("cam-2"), null, null, Set.of()))).containsExactly("b");
+    assertThat(ids(store, new SearchFilter(Set.of("cam"), null, null, Set.of()))).isEmpty();
+  }
+
+  @Test
+  void filterByTimeRangeIncludesFromAndExcludesTo() {
+    VectorStore store = store();
+    store.upsert(
+        List.of(row("t1", angled(0), "s", 1000), row("t2", angled(0.1), "s", 2000), row("t3", angled(0.2), "s", 3000)));
+    store.flush();
+
+    assertThat(ids(store, new SearchFilter(Set.of(), 2000L, 3000L, Set.of()))).containsExactly("t2");
+    assertThat(ids(store, new SearchFilter(Set.of(), 2000L, null, Set.of()))).containsExactly("t2", "t3");
+    assertThat(ids(store, new SearchFilter(Set.of(), null, 2000L, Set.of()))).containsExactly("t1");
+    assertThat(ids(store, new SearchFilter(Set.of(), 1001L, 1999L, Set.of()))).isEmpty();
+  }
+
+  @Test
+  void filterByTagsIsAnyOfExactTags() {
+    VectorStore store = store();
+    store.upsert(
+        List.of(
+            row("a", angled(0), "s", 1, "red", "blue"),
+            row("b", angled(0.1), "s", 2, "green"),
+            row("c", angled(0.2), "s", 3)));
+    store.flush();
+
+    assertThat(ids(store, new SearchFilter(Set.of(), null, null, Set.of("blue", "green")))).containsExactly("a", "b");
+    assertThat(ids(store, new SearchFilter(Set.of(), null, null, Set.of("red")))).containsExactly("a");
+    assertThat(ids(store, new SearchFilter(Set.of(), null, null, Set.of("re", "reds", "purple")))).isEmpty();
+  }
+
+  @Test
+  void filtersCombineWithAnd() {
+    VectorStore store = store();
+    store.upsert(
+        List.of(
+            row("hit", angled(0.3), "cam-1", 2000, "cat"),
+            row("wrong-source", angled(0), "cam-2", 2000, "cat"),
+            row("too-early", angled(0.1), "cam-1", 999, "cat"),
+            row("too-late", angled(0.2), "cam-1", 3000, "cat"),
+            row("wrong-tag", angled(0.25), "cam-1", 2000, "dog")));
+    store.flush();
+
+    var filter = new SearchFilter(Set.of("cam-1"), 1000L, 3000L, Set.of("cat"));
+    assertThat(ids(store, filter)).containsExactly("hit");
+  }
+
+  @Test
+  void filterValuesWithQuotesAndBackslashesMatchExactly() {
+    VectorStore store = store();
+    String source = "cam \"1\" \\ 'x' ] or";
+    String tag = "a\"b\\c\nd";
+    store.upsert(List.of(row("q", angled(0), source, 1, tag), row("plain", angled(0.1), "cam 1", 2, "abc")));
+    store.flush();
+
+    assertThat(ids(store, new SearchFilter(Set.of(source), null, null, Set.of()))).containsExactly("q");
+    assertThat(ids(store, new SearchFilter(Set.of(), null, null, Set.of(tag)))).containsExactly("q");
+    assertThat(ids(store, new SearchFilter(Set.of("cam \\\"1\\\""), null, null, Set.of()))).isEmpty();
+    VectorRecord got = store.get("q").orElseThrow();
+    assertThat(got.source()).isEqualTo(source);
+    assertThat(got.tags()).containsExactly(tag);
+  }
+
+  // ---- lifecycle and validation ----
+
+  @Test
+  void rowsPersistAcrossCloseAndReopen() {
+    VectorStore first = store();
+    first.upsert(List.of(row("a", basis(0), "cam-1", 1, "x"), row("b", basis(1), "cam-2", 2)));
+    first.delete(List.of("b"));
+    first.flush();
+    close(first);
+
+    VectorStore second = store();
+    assertThat(second.count()).isEqualTo(1);
+    assertThat(second.get("a").orElseThrow().tags()).containsExactly("x");
+    assertThat(second.search(basis(0), 5, SearchFilter.NONE)).extracting(SearchHit::id).containsExactly("a");
+  }
+
+  @Test
+  void wrongDimensionIsRejected() {
+    VectorStore store = store();
+    float[] shortVector = {1f, 0f, 0f, 0f};
+    assertThatThrownBy(() -> store.upsert(List.of(row("a", shortVector, "s", 1))))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.search(new float[DIM + 1], 1, SearchFilter.NONE))
+        .isInstanceOf(IllegalArgumentException.class);
+    store.flush();
+    assertThat(store.count()).isZero();
+  }
+
+  @Test
+  void reopeningWithAnotherDimensionFails() {
+    VectorStore store = store();
+    store.upsert(List.of(row("a", basis(0), "s", 1)));
+    store.flush();
+    close(store);
+
+    var otherDimension = CollectionSpec.of(spec.name(), DIM * 2);
+    assertThatThrownBy(() -> store(otherDimension))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("dimension");
+  }
+
+  // ---- helpers ----
+
+  /** Ids of the hits for query {@code angled(0)}, k 10. */
+  protected static List<String> ids(VectorStore store, SearchFilter filter) {
+    return store.search(angled(0), 10, filter).stream().map(SearchHit::id).toList();
+  }
+
+  protected static VectorRecord row(String id, float[] vector, String source, long capturedAt, String... tags) {
+    return new VectorRecord(id, vector, "bucket", "key/" + id, source, capturedAt, List.of(tags), "model");
+  }
+
+  /** The L2-normalised vector with the given leading components, zero-padded to {@value #DIM}. */
+  protected static float[] unit(double... components) {
+    double norm = 0;
+    for (double c : components) {
+      norm += c * c;
+    }
+    norm = Math.sqrt(norm);
+    float[] v = new float[DIM];
+    for (int i = 0; i < components.length; i++) {
+      v[i] = (float) (components[i] / norm);
+    }
+    return v;
+  }
+
+  protected static float[] basis(int axis) {
+    float[] v = new float[DIM];
+    v[axis] = 1f;
+    return v;
+  }
+
+  /** A unit vector in the plane of axes 0 and 1, {@code radians} away from axis 0. */
+  protected static float[] angled(double radians) {
+    return unit(Math.cos(radians), Math.sin(radians));
+  }
+}
