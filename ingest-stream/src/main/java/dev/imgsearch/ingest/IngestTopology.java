@@ -1,86 +1,77 @@
 package dev.imgsearch.ingest;
 
-import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.ImageEvent;
-import dev.imgsearch.schemas.minio.MalformedNotificationException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
 
 /**
- * notifications → image events (keyed by image id) | dead letters (original bytes, reason in headers).
- * {@link #build} is pure topology; lifecycle lives in {@link IngestApp}.
+ * The ingest topology, in one pure method ({@link #build}); lifecycle lives in {@link IngestApp}.
+ *
+ * <pre>
+ * notifications ─▶ map-notifications ─┐                          ┌─▶ dead-letters (reason in headers)
+ *                                     ├─ merge ─▶ route ─────────┤
+ * raw-frames ───▶ claim-check (S3) ───┘                          └─▶ repartition by image id ─▶ dedup (store, TTL) ─▶ image-events
+ * </pre>
+ *
+ * Every event of one image id, whichever path it came from, meets the same de-duplication state in one task and
+ * leaves in order on the image id's partition.
  */
 public final class IngestTopology {
-  public static final String SOURCE = "notifications";
-  public static final String MAPPER = "map-notifications";
-  public static final String EVENTS_SINK = "image-events";
-  public static final String DLQ_SINK = "dead-letters";
   public static final String STAGE = "ingest-stream";
+  public static final String REPARTITION = "events-by-image-id";
 
   private IngestTopology() {}
 
-  public static Topology build(IngestSettings s) {
-    Topology t = new Topology();
-    t.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), s.notificationsTopic());
-    t.addProcessor(MAPPER, MapNotifications::new, SOURCE);
-    t.addSink(
-        EVENTS_SINK, s.imageEventsTopic(), Serdes.String().serializer(),
-        Topics.IMAGE_EVENTS.valueSerde().serializer(), MAPPER);
-    t.addSink(DLQ_SINK, s.deadLetterTopic(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), MAPPER);
-    return t;
-  }
+  /**
+   * @param objectStore the claim-check path's writer; required when {@code settings.frames()} is set, else unused
+   */
+  public static Topology build(IngestSettings s, IngestMetrics metrics, RetryingObjectStore objectStore) {
+    Serde<ImageEvent> eventSerde = Topics.IMAGE_EVENTS.valueSerde();
+    StreamsBuilder b = new StreamsBuilder();
+    b.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DedupProcessor.STORE), Serdes.String(), Dedup.stateSerde()));
 
-  /** Maps each notification; forwards events to {@link #EVENTS_SINK} and failures to {@link #DLQ_SINK}. */
-  static final class MapNotifications implements Processor<byte[], byte[], Object, Object> {
-    private ProcessorContext<Object, Object> context;
-
-    @Override
-    public void init(ProcessorContext<Object, Object> context) {
-      this.context = context;
+    KStream<String, Routed> routed =
+        b.stream(s.notificationsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("notifications"))
+            .process(() -> new MapNotifications(s.filter(), metrics), Named.as("map-notifications"));
+    if (s.frames() != null) {
+      if (objectStore == null) {
+        throw new IllegalArgumentException("frames are configured (s3.endpoint) but no object store was given");
+      }
+      KStream<String, Routed> frames =
+          b.stream(s.rawFramesTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-frames"))
+              .process(
+                  () -> new ClaimCheck(s.frames().bucket(), s.frames().maxBytes(), objectStore, metrics),
+                  Named.as("claim-check"));
+      routed = routed.merge(frames, Named.as("merge-paths"));
     }
 
-    @Override
-    public void process(Record<byte[], byte[]> record) {
-      try {
-        for (NotificationMapper.Outcome o : NotificationMapper.map(utf8(record.value()))) {
-          if (!o.skipped()) {
-            ImageEvent e = o.event();
-            context.forward(new Record<Object, Object>(e.getImageId(), e, record.timestamp()), EVENTS_SINK);
-          }
-        }
-      } catch (MalformedNotificationException e) {
-        RecordMetadata m = context.recordMetadata().orElse(null);
-        DeadLetter letter =
-            new DeadLetter(
-                STAGE, "unparseable-notification", e.getMessage(), e.getClass().getName(), null,
-                m == null ? null : m.topic(), m == null ? -1 : m.partition(), m == null ? -1 : m.offset(),
-                record.key(), record.value());
-        context.forward(
-            new Record<Object, Object>(record.key(), record.value(), record.timestamp(), letter.headers()), DLQ_SINK);
-      }
-    }
-
-    private static String utf8(byte[] bytes) {
-      if (bytes == null) {
-        throw new MalformedNotificationException("null notification value");
-      }
-      try {
-        return StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(bytes))
-            .toString();
-      } catch (CharacterCodingException e) {
-        throw new MalformedNotificationException("notification is not UTF-8 text", e);
-      }
-    }
+    var branches =
+        routed
+            .split(Named.as("route-"))
+            .branch((k, v) -> v.isDead(), Branched.as("dead"))
+            .defaultBranch(Branched.as("events"));
+    branches
+        .get("route-dead")
+        .map((k, v) -> KeyValue.pair(v.deadKey(), v.deadValue()), Named.as("dead-letter-bytes"))
+        .to(s.deadLetterTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letters"));
+    branches
+        .get("route-events")
+        .mapValues(Routed::event, Named.as("event-values"))
+        .repartition(Repartitioned.with(Serdes.String(), eventSerde).withName(REPARTITION))
+        .process(() -> new DedupProcessor(s.dedupTtl(), metrics), Named.as("dedup"), DedupProcessor.STORE)
+        .to(s.imageEventsTopic(), Produced.with(Serdes.String(), eventSerde).withName("image-events"));
+    return b.build();
   }
 }

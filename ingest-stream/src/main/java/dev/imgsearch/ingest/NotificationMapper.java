@@ -10,42 +10,48 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns one MinIO notification into image events. Pure: no I/O, unit-tested on fixtures.
+ * Turns one MinIO notification (one Kafka message, one or more records) into image events. Pure: no I/O.
  *
  * <ul>
- *   <li>{@code s3:ObjectCreated:*} → CREATED, if the object is an image (content type {@code image/*}, or an image
- *       file extension when the content type is missing or generic); other objects are skipped.
- *   <li>{@code s3:ObjectRemoved:*} → DELETED (deleting an id that was never indexed is a no-op downstream).
+ *   <li>{@code s3:ObjectCreated:Put|Post|Copy|CompleteMultipartUpload} → CREATED, when {@link ImageFilter} admits the
+ *       object; other objects are skipped with the filter's reason.
+ *   <li>{@code s3:ObjectRemoved:Delete|DeleteMarkerCreated} → DELETED (bucket/prefix/suffix rules only).
+ *   <li>Any other event name (e.g. {@code s3:ObjectAccessed:Get}) is skipped as {@value #SKIP_UNSUPPORTED}.
  *   <li>User metadata {@code X-Amz-Meta-Source}, {@code X-Amz-Meta-Captured-At} (ISO-8601 or epoch millis) and
- *       {@code X-Amz-Meta-Tags} (comma-separated) become source, capturedAt and tags; capturedAt falls back to the
- *       event time.
+ *       {@code X-Amz-Meta-Tags} (comma-separated) → source, capturedAt, tags; names are case-insensitive and the
+ *       {@code x-amz-meta-} prefix is optional. capturedAt falls back to the event time.
  * </ul>
  *
- * A notification that is not JSON, has no records, or lacks bucket/key is a {@link MalformedNotificationException}.
+ * A notification that is not JSON, has no records, or a record without bucket/key/valid escaping/event time is a
+ * {@link MalformedNotificationException}: the whole message goes to the dead-letter topic.
  */
 public final class NotificationMapper {
   public static final String META_SOURCE = "x-amz-meta-source";
   public static final String META_CAPTURED_AT = "x-amz-meta-captured-at";
   public static final String META_TAGS = "x-amz-meta-tags";
+  public static final String SKIP_UNSUPPORTED = "unsupported-event";
 
-  private static final Set<String> IMAGE_EXTENSIONS =
-      Set.of("jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff");
-  private static final Set<String> GENERIC_TYPES = Set.of("", "application/octet-stream", "binary/octet-stream");
+  public static final Set<String> CREATED_EVENTS =
+      Set.of("s3:ObjectCreated:Put", "s3:ObjectCreated:Post", "s3:ObjectCreated:Copy",
+          "s3:ObjectCreated:CompleteMultipartUpload");
+  public static final Set<String> REMOVED_EVENTS =
+      Set.of("s3:ObjectRemoved:Delete", "s3:ObjectRemoved:DeleteMarkerCreated");
 
-  /** Result for one record of a notification: an event, or a skip with its reason. */
-  public record Outcome(ImageEvent event, String skipReason) {
-    static Outcome of(ImageEvent e) {
-      return new Outcome(e, null);
+  /** Result for one record of a notification: an event (with MinIO's sequencer, may be null), or a skip reason. */
+  public record Outcome(ImageEvent event, String sequencer, String skipReason) {
+    static Outcome of(ImageEvent e, String sequencer) {
+      return new Outcome(e, sequencer, null);
     }
 
     static Outcome skip(String reason) {
-      return new Outcome(null, reason);
+      return new Outcome(null, null, reason);
     }
 
     public boolean skipped() {
@@ -56,23 +62,30 @@ public final class NotificationMapper {
   private NotificationMapper() {}
 
   public static List<Outcome> map(String json) {
+    return map(json, ImageFilter.IMAGES);
+  }
+
+  public static List<Outcome> map(String json, ImageFilter filter) {
     MinioNotification n = MinioNotifications.parse(json);
     List<Outcome> out = new ArrayList<>(n.records().size());
     for (MinioNotification.EventRecord r : n.records()) {
-      out.add(map(r));
+      if (r == null) {
+        throw new MalformedNotificationException("null entry in Records");
+      }
+      out.add(map(r, filter));
     }
     return out;
   }
 
-  static Outcome map(MinioNotification.EventRecord r) {
+  static Outcome map(MinioNotification.EventRecord r, ImageFilter filter) {
     String eventName = r.eventName() == null ? "" : r.eventName();
     ImageEventType type;
-    if (eventName.startsWith("s3:ObjectCreated:")) {
+    if (CREATED_EVENTS.contains(eventName)) {
       type = ImageEventType.CREATED;
-    } else if (eventName.startsWith("s3:ObjectRemoved:")) {
+    } else if (REMOVED_EVENTS.contains(eventName)) {
       type = ImageEventType.DELETED;
     } else {
-      return Outcome.skip("unsupported-event");
+      return Outcome.skip(SKIP_UNSUPPORTED);
     }
     String bucket = r.bucketName();
     String key;
@@ -81,45 +94,49 @@ public final class NotificationMapper {
     } catch (IllegalArgumentException e) {
       throw new MalformedNotificationException("object key is not valid URL escaping: " + e.getMessage(), e);
     }
-    if (bucket == null || bucket.isEmpty() || key == null || key.isEmpty()) {
+    if (bucket == null || bucket.isEmpty() || bucket.indexOf('/') >= 0 || key == null || key.isEmpty()) {
       throw new MalformedNotificationException("record without bucket name or object key");
     }
     MinioNotification.S3Object object = r.s3().object();
-    if (type == ImageEventType.CREATED && !isImage(object.contentType(), key)) {
-      return Outcome.skip("not-an-image");
+    String reject =
+        type == ImageEventType.CREATED
+            ? filter.rejectCreated(bucket, key, object.contentType())
+            : filter.rejectRemoved(bucket, key);
+    if (reject != null) {
+      return Outcome.skip(reject);
     }
     long eventTime = parseInstant(r.eventTime(), "eventTime");
-    Map<String, String> meta = lowerCaseKeys(object.userMetadata());
+    Map<String, String> meta = metadata(object.userMetadata());
     String capturedAtText = meta.get(META_CAPTURED_AT);
-    Long capturedAt = capturedAtText == null ? eventTime : parseCapturedAt(capturedAtText, eventTime);
+    long capturedAt = capturedAtText == null ? eventTime : parseCapturedAt(capturedAtText, eventTime);
     return Outcome.of(
         ImageEvent.newBuilder()
             .setImageId(ImageIds.of(bucket, key))
             .setType(type)
             .setBucket(bucket)
             .setKey(key)
-            .setVersionId(object.versionId())
-            .setEtag(object.eTag())
+            .setVersionId(emptyToNull(object.versionId()))
+            .setEtag(normaliseEtag(object.eTag()))
             .setSize(object.size())
             .setContentType(object.contentType())
             .setSource(meta.get(META_SOURCE))
             .setCapturedAtMillis(capturedAt)
             .setTags(parseTags(meta.get(META_TAGS)))
             .setEventTimeMillis(eventTime)
-            .build());
+            .build(),
+        emptyToNull(object.sequencer()));
   }
 
-  /** Image by content type; by extension only when the content type says nothing. */
-  public static boolean isImage(String contentType, String key) {
-    String ct = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).trim();
-    if (ct.startsWith("image/")) {
-      return true;
+  /** eTags without the quotes S3 puts around them, lower-case; null stays null. */
+  public static String normaliseEtag(String etag) {
+    if (etag == null) {
+      return null;
     }
-    if (!GENERIC_TYPES.contains(ct)) {
-      return false;
+    String e = etag.trim();
+    if (e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"")) {
+      e = e.substring(1, e.length() - 1);
     }
-    int dot = key.lastIndexOf('.');
-    return dot >= 0 && IMAGE_EXTENSIONS.contains(key.substring(dot + 1).toLowerCase(Locale.ROOT));
+    return e.isEmpty() ? null : e.toLowerCase(Locale.ROOT);
   }
 
   static List<String> parseTags(String tags) {
@@ -129,10 +146,11 @@ public final class NotificationMapper {
     return Arrays.stream(tags.split(",")).map(String::trim).filter(t -> !t.isEmpty()).distinct().toList();
   }
 
-  private static long parseCapturedAt(String text, long fallback) {
+  /** ISO-8601 instant or epoch millis; anything else → {@code fallback}. */
+  static long parseCapturedAt(String text, long fallback) {
     String t = text.trim();
     try {
-      return t.chars().allMatch(Character::isDigit) ? Long.parseLong(t) : Instant.parse(t).toEpochMilli();
+      return !t.isEmpty() && t.chars().allMatch(Character::isDigit) ? Long.parseLong(t) : Instant.parse(t).toEpochMilli();
     } catch (NumberFormatException | DateTimeParseException e) {
       return fallback;
     }
@@ -149,12 +167,21 @@ public final class NotificationMapper {
     }
   }
 
-  private static Map<String, String> lowerCaseKeys(Map<String, String> m) {
+  /** Lower-cased names, each also under its {@code x-amz-meta-} form. */
+  private static Map<String, String> metadata(Map<String, String> m) {
     if (m == null || m.isEmpty()) {
       return Map.of();
     }
-    Map<String, String> out = new java.util.HashMap<>();
-    m.forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), v));
+    Map<String, String> out = new HashMap<>();
+    m.forEach(
+        (k, v) -> {
+          String name = k.toLowerCase(Locale.ROOT);
+          out.putIfAbsent(name.startsWith("x-amz-meta-") ? name : "x-amz-meta-" + name, v);
+        });
     return out;
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
   }
 }

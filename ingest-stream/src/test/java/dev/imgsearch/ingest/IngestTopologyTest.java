@@ -1,5 +1,6 @@
 package dev.imgsearch.ingest;
 
+import static dev.imgsearch.ingest.Fixtures.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.schemas.DeadLetter;
@@ -8,107 +9,268 @@ import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.ImageEvent;
 import dev.imgsearch.schemas.avro.ImageEventType;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.imgsearch.schemas.minio.MinioNotifications;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class IngestTopologyTest {
-  private final IngestSettings settings = IngestSettings.defaults("unused:9092", "target/state");
+  private static final Instant START = Instant.parse("2026-11-20T12:00:00Z");
+  @TempDir Path stateDir;
+
+  private final IngestMetrics metrics = new IngestMetrics(new SimpleMeterRegistry());
+  /** Puts the claim-check path made, bucket/key → bytes; answers with the MD5 hex eTag S3 gives a single-part put. */
+  private final Map<String, byte[]> puts = new HashMap<>();
+  private final ObjectStore recordingStore =
+      (bucket, key, bytes, ct, meta) -> {
+        puts.put(bucket + "/" + key, bytes);
+        return new ObjectStore.Written(md5(bytes), null);
+      };
+
+  private IngestSettings settings;
   private TopologyTestDriver driver;
   private TestInputTopic<String, String> notifications;
+  private TestInputTopic<String, byte[]> frames;
   private TestOutputTopic<String, ImageEvent> events;
   private TestOutputTopic<byte[], byte[]> deadLetters;
 
-  @BeforeEach
-  void setUp() {
-    driver = new TopologyTestDriver(IngestTopology.build(settings), settings.streamsProperties());
-    notifications =
-        driver.createInputTopic(settings.notificationsTopic(), Serdes.String().serializer(), Serdes.String().serializer());
-    events =
-        driver.createOutputTopic(
-            settings.imageEventsTopic(), Serdes.String().deserializer(), Topics.IMAGE_EVENTS.valueSerde().deserializer());
-    deadLetters =
-        driver.createOutputTopic(settings.deadLetterTopic(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+  private void start(Map<String, String> options) {
+    Map<String, String> m = new HashMap<>(options);
+    m.put("kafka.bootstrap-servers", "unused:9092");
+    m.put("state.dir", stateDir.toString());
+    m.putIfAbsent("dedup.ttl", "PT10M");
+    settings = IngestSettings.fromMap(m);
+    var store = RetryingObjectStore.of(recordingStore, new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO), metrics::objectStoreRetry);
+    var props = settings.streamsProperties();
+    props.put(IngestExceptionHandler.METRICS_CONFIG, metrics);
+    driver = new TopologyTestDriver(IngestTopology.build(settings, metrics, store), props, START);
+    notifications = driver.createInputTopic(settings.notificationsTopic(), Serdes.String().serializer(), Serdes.String().serializer());
+    if (settings.frames() != null) {
+      frames = driver.createInputTopic(settings.rawFramesTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    }
+    events = driver.createOutputTopic(settings.imageEventsTopic(), Serdes.String().deserializer(), Topics.IMAGE_EVENTS.valueSerde().deserializer());
+    deadLetters = driver.createOutputTopic(settings.deadLetterTopic(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+  }
+
+  private void start() {
+    start(Map.of());
   }
 
   @AfterEach
   void tearDown() {
-    driver.close();
-  }
-
-  static String fixture(String name) throws IOException {
-    try (InputStream in = IngestTopologyTest.class.getResourceAsStream("/notifications/" + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    if (driver != null) {
+      driver.close();
     }
   }
 
-  @Test
-  void putBecomesCreatedEventKeyedByImageId() throws IOException {
-    notifications.pipeInput("images/cam 1/a b+c.jpg", fixture("put-escaped-key.json"));
+  private void pipe(String fixture) {
+    notifications.pipeInput("images/x", notification(fixture));
+  }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
+  void everyEventKindBecomesOneEventKeyedByImageIdUnderBothGuarantees(String guarantee) {
+    start(Map.of("processing.guarantee", guarantee));
+    for (String f : List.of("put-escaped-key.json", "post.json", "copy.json", "complete-multipart.json", "put-versioned.json",
+        "put-unicode-key.json", "put-octet-stream-jpg.json", "delete-marker.json")) {
+      pipe(f);
+    }
     var out = events.readKeyValuesToList();
-    assertThat(out).hasSize(1);
-    String id = ImageIds.of("images", "cam 1/a b+c.jpg");
-    assertThat(out.get(0).key).isEqualTo(id);
-    ImageEvent e = out.get(0).value;
-    assertThat(e.getType()).isEqualTo(ImageEventType.CREATED);
-    assertThat(e.getKey()).isEqualTo("cam 1/a b+c.jpg");
-    assertThat(e.getSource()).isEqualTo("cam-1");
-    assertThat(e.getSize()).isEqualTo(48213L);
-    assertThat(e.getCapturedAtMillis()).isEqualTo(e.getEventTimeMillis()); // no captured-at metadata
+    assertThat(out).hasSize(8);
+    assertThat(out).allSatisfy(kv -> assertThat(kv.key).isEqualTo(kv.value.getImageId()));
+    assertThat(out).extracting(kv -> kv.value.getKey())
+        .containsExactly("cam 1/a b+c.jpg", "uploads/form.png", "archive/2026/a.jpg", "big/pano 12MP.jpg", "cam-3/v.jpg",
+            "caméra/日本 東京/100% + plus~tilde*star.jpg", "cam-4/raw.JPG", "cam-3/v.jpg");
+    assertThat(out.get(7).value.getType()).isEqualTo(ImageEventType.DELETED);
+    assertThat(metrics.count("imgsearch.ingest.events", "type", "CREATED")).isEqualTo(7);
+    assertThat(metrics.count("imgsearch.ingest.events", "type", "DELETED")).isEqualTo(1);
     assertThat(deadLetters.isEmpty()).isTrue();
   }
 
   @Test
-  void deleteBecomesDeletedEventWithTheSameKey() throws IOException {
-    notifications.pipeInput("k", fixture("put-escaped-key.json"));
-    notifications.pipeInput("k", fixture("delete.json"));
+  void outputRecordsCarryNoInternalHeaders() {
+    start();
+    pipe("put-escaped-key.json");
+    TestRecord<String, ImageEvent> r = events.readRecord();
+    assertThat(r.headers().toArray()).isEmpty();
+  }
 
+  @Test
+  void severalRecordsPerMessageAndSkippedRecordsAreCounted() {
+    start();
+    pipe("multi-records.json");
+    pipe("put-text.json");
+    pipe("accessed.json");
+    var out = events.readValuesToList();
+    assertThat(out).extracting(ImageEvent::getKey).containsExactly("cam-5/one.jpg", "cam-5/old.jpg");
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "not-an-image")).isEqualTo(2);
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "unsupported-event")).isEqualTo(1);
+  }
+
+  @Test
+  void configuredFiltersSkipAndCount() {
+    start(Map.of("filter.prefixes", "cam-3/", "filter.content-types", "image/jpeg"));
+    pipe("post.json");
+    pipe("put-versioned.json");
+    pipe("delete.json");
+    assertThat(events.readValuesToList()).extracting(ImageEvent::getKey).containsExactly("cam-3/v.jpg");
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "prefix-filtered")).isEqualTo(2);
+  }
+
+  @Test
+  void replayedNotificationsProduceNoNewEvents() {
+    start();
+    List<String> all = List.of("put-escaped-key.json", "post.json", "copy.json", "complete-multipart.json");
+    all.forEach(this::pipe);
+    assertThat(events.readValuesToList()).hasSize(4);
+    all.forEach(this::pipe);
+    all.forEach(this::pipe);
+    assertThat(events.isEmpty()).isTrue();
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "duplicate")).isEqualTo(8);
+  }
+
+  @Test
+  void aDeleteAfterACreateIsNeverOvertakenAndALateCreateIsDroppedAsStale() {
+    start();
+    pipe("put-escaped-key.json");
+    pipe("delete.json");
+    pipe("put-escaped-key.json"); // redelivered late, older sequencer than the delete
     var out = events.readKeyValuesToList();
     assertThat(out).extracting(kv -> kv.value.getType()).containsExactly(ImageEventType.CREATED, ImageEventType.DELETED);
-    assertThat(out.get(0).key).isEqualTo(out.get(1).key);
+    assertThat(out.get(0).key).isEqualTo(out.get(1).key).isEqualTo(ImageIds.of("images", "cam 1/a b+c.jpg"));
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "stale")).isEqualTo(1);
   }
 
   @Test
-  void nonImagesAreSkipped() throws IOException {
-    notifications.pipeInput("k", fixture("put-escaped-key.json").replace("image/jpeg", "text/plain"));
-    assertThat(events.isEmpty()).isTrue();
-    assertThat(deadLetters.isEmpty()).isTrue();
+  void theSameObjectVersionIsEmittedAgainOnlyAfterTheTtlAndExpiredEntriesArePurged() {
+    start(Map.of("dedup.ttl", "PT10S"));
+    pipe("put-escaped-key.json");
+    driver.advanceWallClockTime(Duration.ofSeconds(5));
+    pipe("put-escaped-key.json");
+    assertThat(events.readValuesToList()).hasSize(1);
+    driver.advanceWallClockTime(Duration.ofSeconds(6));
+    assertThat(metrics.count("imgsearch.ingest.dedup.expired", null, null)).isEqualTo(1);
+    pipe("put-escaped-key.json");
+    assertThat(events.readValuesToList()).hasSize(1);
   }
 
   @Test
-  void garbageGoesToTheDeadLetterTopicWithReasonAndOriginAndTheStreamContinues() throws IOException {
+  void unreadableNotificationsGoToTheDeadLetterTopicWithReasonOriginAndExceptionAndTheStreamContinues() {
+    start();
     notifications.pipeInput("bad-key", "{ this is not json");
-    notifications.pipeInput("k", fixture("put-escaped-key.json"));
+    pipe("put-escaped-key.json");
+    driver.createInputTopic(settings.notificationsTopic(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer())
+        .pipeInput("k2".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3, (byte) 0x28});
 
     List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
-    assertThat(dead).hasSize(1);
+    assertThat(dead).hasSize(2);
     TestRecord<byte[], byte[]> d = dead.get(0);
     assertThat(new String(d.value(), StandardCharsets.UTF_8)).isEqualTo("{ this is not json");
     assertThat(new String(d.key(), StandardCharsets.UTF_8)).isEqualTo("bad-key");
     assertThat(DeadLetter.header(d.headers(), DeadLetters.REASON)).isEqualTo("unparseable-notification");
     assertThat(DeadLetter.header(d.headers(), DeadLetters.DETAIL)).contains("not MinIO notification JSON");
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.EXCEPTION_CLASS))
+        .isEqualTo("dev.imgsearch.schemas.minio.MalformedNotificationException");
     assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_TOPIC)).isEqualTo(settings.notificationsTopic());
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_PARTITION)).isEqualTo("0");
     assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_OFFSET)).isEqualTo("0");
     assertThat(DeadLetter.header(d.headers(), DeadLetters.STAGE)).isEqualTo("ingest-stream");
+    assertThat(DeadLetter.header(dead.get(1).headers(), DeadLetters.DETAIL)).isEqualTo("notification is not UTF-8 text");
+    assertThat(DeadLetter.header(dead.get(1).headers(), DeadLetters.ORIGINAL_OFFSET)).isEqualTo("2");
     assertThat(events.readValuesToList()).hasSize(1);
+    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", "unparseable-notification")).isEqualTo(2);
   }
 
   @Test
   void recordWithoutKeyIsDeadLettered() {
+    start();
     notifications.pipeInput("k", "{\"Records\":[{\"eventName\":\"s3:ObjectCreated:Put\",\"eventTime\":\"2026-01-01T00:00:00Z\","
         + "\"s3\":{\"bucket\":{\"name\":\"images\"},\"object\":{\"contentType\":\"image/png\"}}}]}");
     assertThat(events.isEmpty()).isTrue();
     assertThat(DeadLetter.header(deadLetters.readRecord().headers(), DeadLetters.DETAIL))
         .isEqualTo("record without bucket name or object key");
+  }
+
+  private Map<String, String> withFrames() {
+    return Map.of("s3.endpoint", "http://unused", "s3.access-key", "a", "s3.secret-key", "s", "frames.max-bytes", "1000");
+  }
+
+  private void pipeFrame(byte[] bytes, String... headers) {
+    frames.pipeInput(new TestRecord<>("cam", bytes, FramesTest.headers(headers), START));
+  }
+
+  @Test
+  void aFrameIsStoredUnderItsKeyAndItsOwnNotificationYieldsNoSecondEvent() {
+    start(withFrames());
+    byte[] jpeg = "frame-bytes".getBytes(StandardCharsets.UTF_8);
+    pipeFrame(jpeg, "source", "cam-9", "content-type", "image/jpeg", "id", "f1", "captured-at", "2026-11-20T08:15:00Z", "tags", "a,b");
+    String key = "cam-9/2026/11/20/08/f1.jpg";
+    assertThat(puts).containsOnlyKeys("images/" + key);
+    var out = events.readKeyValuesToList();
+    assertThat(out).hasSize(1);
+    ImageEvent e = out.get(0).value;
+    assertThat(out.get(0).key).isEqualTo(ImageIds.of("images", key));
+    assertThat(e.getEtag()).isEqualTo(md5(jpeg));
+    assertThat(e.getSource()).isEqualTo("cam-9");
+    assertThat(e.getTags()).containsExactly("a", "b");
+    assertThat(e.getSize()).isEqualTo((long) jpeg.length);
+
+    // the object store then notifies the write, as MinIO does
+    notifications.pipeInput("images/" + key, MinioNotifications.toJson(MinioNotifications.of("s3:ObjectCreated:Put", "images", key,
+        (long) jpeg.length, md5(jpeg), "image/jpeg", Map.of("X-Amz-Meta-Source", "cam-9"), START, "1798C1D5E1B2F3A4")));
+    assertThat(events.isEmpty()).isTrue();
+    assertThat(metrics.count("imgsearch.ingest.frames.stored", null, null)).isEqualTo(1);
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "duplicate")).isEqualTo(1);
+  }
+
+  @Test
+  void invalidFramesGoToTheDeadLetterTopicAndAreNotStored() {
+    start(withFrames());
+    pipeFrame(new byte[1001], "source", "cam-9", "content-type", "image/jpeg");
+    pipeFrame(new byte[10], "content-type", "image/jpeg");
+    pipeFrame(new byte[10], "source", "cam-9", "content-type", "application/pdf");
+    assertThat(puts).isEmpty();
+    assertThat(events.isEmpty()).isTrue();
+    var dead = deadLetters.readRecordsToList();
+    assertThat(dead).extracting(r -> DeadLetter.header(r.headers(), DeadLetters.REASON))
+        .containsExactly("frame-too-large", "invalid-frame-header", "unsupported-content-type");
+    assertThat(dead.get(0).value()).isNull();
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.DETAIL)).contains("1001 bytes");
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.ORIGINAL_TOPIC)).isEqualTo(settings.rawFramesTopic());
+    assertThat(DeadLetter.header(dead.get(2).headers(), DeadLetters.ORIGINAL_OFFSET)).isEqualTo("2");
+    assertThat(dead.get(1).value()).hasSize(10);
+    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", "frame-too-large")).isEqualTo(1);
+  }
+
+  @Test
+  void withoutAnObjectStoreTheRawFramesTopicIsNotRead() {
+    start();
+    assertThat(driver.producedTopicNames()).doesNotContain(settings.rawFramesTopic());
+    assertThat(IngestTopology.build(settings, metrics, null).describe().toString()).doesNotContain("raw-frames");
+  }
+
+  static String md5(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -1,12 +1,19 @@
 package dev.imgsearch.ingest;
 
+import static dev.imgsearch.ingest.Fixtures.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imgsearch.schemas.ImageIds;
+import dev.imgsearch.schemas.avro.ImageEvent;
+import dev.imgsearch.schemas.avro.ImageEventType;
 import dev.imgsearch.schemas.minio.MalformedNotificationException;
 import dev.imgsearch.schemas.minio.MinioNotifications;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 class NotificationMapperTest {
@@ -15,6 +22,89 @@ class NotificationMapperTest {
   private static String put(String key, String contentType, Map<String, String> meta) {
     return MinioNotifications.toJson(
         MinioNotifications.of("s3:ObjectCreated:Put", "images", key, 5L, "e", contentType, meta, T, "S"));
+  }
+
+  private static ImageEvent single(String fixture) {
+    List<NotificationMapper.Outcome> out = NotificationMapper.map(notification(fixture));
+    assertThat(out).hasSize(1);
+    assertThat(out.get(0).skipReason()).isNull();
+    return out.get(0).event();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "put-escaped-key.json, CREATED, cam 1/a b+c.jpg",
+    "post.json, CREATED, uploads/form.png",
+    "copy.json, CREATED, archive/2026/a.jpg",
+    "complete-multipart.json, CREATED, big/pano 12MP.jpg",
+    "put-versioned.json, CREATED, cam-3/v.jpg",
+    "delete.json, DELETED, cam 1/a b+c.jpg",
+    "delete-marker.json, DELETED, cam-3/v.jpg",
+    "put-octet-stream-jpg.json, CREATED, cam-4/raw.JPG",
+  })
+  void everyEventKindMapsToItsTypeWithTheDecodedKeyAndItsId(String fixture, ImageEventType type, String key) {
+    ImageEvent e = single(fixture);
+    assertThat(e.getType()).isEqualTo(type);
+    assertThat(e.getBucket()).isEqualTo("images");
+    assertThat(e.getKey()).isEqualTo(key);
+    assertThat(e.getImageId()).isEqualTo(ImageIds.of("images", key));
+  }
+
+  @Test
+  void unicodeSpacesPercentPlusTildeAndStarInKeysAreDecoded() {
+    ImageEvent e = single("put-unicode-key.json");
+    assertThat(e.getKey()).isEqualTo("caméra/日本 東京/100% + plus~tilde*star.jpg");
+    assertThat(e.getSource()).isEqualTo("cam-ü");
+  }
+
+  @Test
+  void versionIdsEtagsAndSequencersAreCarried() {
+    var o = NotificationMapper.map(notification("put-versioned.json")).get(0);
+    assertThat(o.event().getVersionId()).isEqualTo("3f2a1b4c-5d6e-4f70-8192-a3b4c5d6e7f8");
+    assertThat(o.event().getEtag()).isEqualTo("c0ffee00c0ffee00c0ffee00c0ffee00");
+    assertThat(o.event().getCapturedAtMillis()).isEqualTo(1763629200000L);
+    assertThat(o.sequencer()).isEqualTo("1798C1D60D000001");
+    var marker = NotificationMapper.map(notification("delete-marker.json")).get(0);
+    assertThat(marker.event().getVersionId()).isEqualTo("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d");
+    assertThat(marker.event().getEtag()).isNull();
+    assertThat(marker.event().getSize()).isNull();
+  }
+
+  @Test
+  void multipartEtagKeepsItsPartCountAndMetadataIsRead() {
+    ImageEvent e = single("complete-multipart.json");
+    assertThat(e.getEtag()).isEqualTo("5f3a9c1e2b7d4f60a1b2c3d4e5f60718-3");
+    assertThat(e.getSize()).isEqualTo(12582912L);
+    assertThat(e.getSource()).isEqualTo("drone-2");
+    assertThat(e.getTags()).containsExactly("aerial", "harbour");
+    assertThat(e.getCapturedAtMillis()).isEqualTo(Instant.parse("2026-11-20T09:00:00Z").toEpochMilli());
+  }
+
+  @Test
+  void severalRecordsInOneMessageEachGetAnOutcome() {
+    var out = NotificationMapper.map(notification("multi-records.json"));
+    assertThat(out).hasSize(3);
+    assertThat(out.get(0).event().getKey()).isEqualTo("cam-5/one.jpg");
+    assertThat(out.get(1).skipReason()).isEqualTo(ImageFilter.SKIP_NOT_IMAGE);
+    assertThat(out.get(2).event().getType()).isEqualTo(ImageEventType.DELETED);
+    assertThat(out.get(2).event().getKey()).isEqualTo("cam-5/old.jpg");
+  }
+
+  @Test
+  void nonImagesAndOtherEventKindsAreSkippedWithTheirReason() {
+    assertThat(NotificationMapper.map(notification("put-text.json")).get(0).skipReason()).isEqualTo("not-an-image");
+    assertThat(NotificationMapper.map(notification("accessed.json")).get(0).skipReason()).isEqualTo("unsupported-event");
+  }
+
+  @Test
+  void filtersApplyToCreatesAndLocationFiltersToDeletes() {
+    ImageFilter onlyCam3 = ImageFilter.of("images", "cam-3/", ".jpg", "image/jpeg");
+    assertThat(NotificationMapper.map(notification("put-versioned.json"), onlyCam3).get(0).skipped()).isFalse();
+    assertThat(NotificationMapper.map(notification("delete-marker.json"), onlyCam3).get(0).skipped()).isFalse();
+    assertThat(NotificationMapper.map(notification("post.json"), onlyCam3).get(0).skipReason()).isEqualTo("prefix-filtered");
+    assertThat(NotificationMapper.map(notification("delete.json"), onlyCam3).get(0).skipReason()).isEqualTo("prefix-filtered");
+    assertThat(NotificationMapper.map(notification("post.json"), ImageFilter.of("other", "", "", "image/*")).get(0).skipReason())
+        .isEqualTo("bucket-filtered");
   }
 
   @Test
@@ -38,25 +128,24 @@ class NotificationMapperTest {
         .isEqualTo(1234L);
     assertThat(NotificationMapper.map(put("a.jpg", "image/jpeg", Map.of("x-amz-meta-captured-at", "yesterday"))).get(0).event().getCapturedAtMillis())
         .isEqualTo(T.toEpochMilli());
+    assertThat(single("put-escaped-key.json").getCapturedAtMillis()).isEqualTo(Instant.parse("2026-11-20T10:15:30.123Z").toEpochMilli());
   }
 
   @Test
-  void imageDetectionByContentTypeThenExtension() {
-    assertThat(NotificationMapper.isImage("image/png", "x.bin")).isTrue();
-    assertThat(NotificationMapper.isImage("application/octet-stream", "x.JPG")).isTrue();
-    assertThat(NotificationMapper.isImage(null, "x.webp")).isTrue();
-    assertThat(NotificationMapper.isImage("text/plain", "x.jpg")).isFalse();
-    assertThat(NotificationMapper.isImage("", "notes.txt")).isFalse();
-    assertThat(NotificationMapper.map(put("a.txt", "text/plain", Map.of())).get(0).skipReason()).isEqualTo("not-an-image");
+  void etagsAreUnquotedAndLowerCased() {
+    assertThat(NotificationMapper.normaliseEtag("\"ABC\"")).isEqualTo("abc");
+    assertThat(NotificationMapper.normaliseEtag("")).isNull();
+    assertThat(NotificationMapper.normaliseEtag(null)).isNull();
   }
 
   @Test
-  void unknownEventKindsAreSkippedAndBadTimesRejected() {
-    String access = put("a.jpg", "image/jpeg", Map.of()).replace("s3:ObjectCreated:Put", "s3:ObjectAccessed:Get");
-    assertThat(NotificationMapper.map(access).get(0).skipReason()).isEqualTo("unsupported-event");
+  void badTimesKeysAndEmptyDocumentsAreMalformed() {
     String badTime = put("a.jpg", "image/jpeg", Map.of()).replace("2026-11-20T10:00:00Z", "noon");
     assertThatThrownBy(() -> NotificationMapper.map(badTime))
         .isInstanceOf(MalformedNotificationException.class)
         .hasMessageContaining("eventTime");
+    String badEscape = notification("put-escaped-key.json").replace("cam+1%2Fa+b%2Bc.jpg", "cam%ZZ.jpg");
+    assertThatThrownBy(() -> NotificationMapper.map(badEscape)).hasMessageContaining("URL escaping");
+    assertThatThrownBy(() -> NotificationMapper.map("{\"Records\":[]}")).hasMessageContaining("no Records");
   }
 }

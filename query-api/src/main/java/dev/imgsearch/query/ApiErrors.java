@@ -12,7 +12,7 @@ final class ApiErrors {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
 
-  static final String STORE_UNAVAILABLE = "store-unavailable";
+  static final String STORE_UNAVAILABLE = StoreUnavailableException.STORE;
   static final String INTERNAL = "internal-error";
 
   private ApiErrors() {}
@@ -38,8 +38,11 @@ final class ApiErrors {
     if (e instanceof NotFoundException notFound) {
       return new ApiError(404, notFound.code(), notFound.getMessage());
     }
-    if (e instanceof StoreUnavailableException) {
-      return new ApiError(503, STORE_UNAVAILABLE, e.getMessage());
+    if (e instanceof StoreUnavailableException unavailable) {
+      return new ApiError(503, unavailable.code(), e.getMessage());
+    }
+    if (e instanceof AuthException auth) {
+      return new ApiError(auth.status(), auth.code(), auth.getMessage());
     }
     if (e instanceof HttpResponseException http) {
       return new ApiError(http.getStatus(), httpCode(http.getStatus()), http.getMessage());
@@ -67,6 +70,8 @@ final class ApiErrors {
   private static String httpCode(int status) {
     return switch (status) {
       case 400 -> "bad-request";
+      case 401 -> AuthException.UNAUTHORIZED;
+      case 403 -> AuthException.FORBIDDEN;
       case 404 -> "not-found";
       case 405 -> "method-not-allowed";
       case 413 -> RequestBodyException.Kind.TOO_LARGE.code();
@@ -82,6 +87,9 @@ final class ApiErrors {
       } else {
         LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
       }
+    }
+    if (error.status() == 401) {
+      ctx.header("WWW-Authenticate", "ApiKey header=\"" + ApiKeys.HEADER + "\"");
     }
     ctx.status(error.status()).json(error.body());
   }

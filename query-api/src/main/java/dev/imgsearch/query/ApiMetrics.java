@@ -5,13 +5,14 @@ import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Meters of the query API.
  *
  * <ul>
- *   <li>{@code http.server.requests} (timer; tags {@code method}, {@code route} = the matched route template or
+ *   <li>{@code http.server.requests} (timer with a latency histogram; tags {@code method}, {@code route} = the matched route template or
  *       {@value #UNMATCHED_ROUTE}, {@code status})
  *   <li>{@code imgsearch.search.latency} (timer with histogram; tag {@code kind} = image | similar | vector)
  *   <li>{@code imgsearch.search.results} (summary of result counts; tag {@code kind})
@@ -21,6 +22,14 @@ final class ApiMetrics {
 
   /** Route tag for requests that matched no endpoint, so unknown paths cannot explode the tag cardinality. */
   static final String UNMATCHED_ROUTE = "UNMATCHED";
+
+  /** Latency histogram buckets of {@code http.server.requests}: a fixed, small set per route and status. */
+  static final Duration[] SLO_BUCKETS = {
+    Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+    Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+    Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+    Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5)
+  };
 
   private final MeterRegistry registry;
 
@@ -32,6 +41,7 @@ final class ApiMetrics {
   void recordRequest(Context ctx, Float executionMillis) {
     Timer.builder("http.server.requests")
         .description("HTTP requests by route and status")
+        .serviceLevelObjectives(SLO_BUCKETS)
         .tag("method", ctx.method().name())
         .tag("route", route(ctx))
         .tag("status", Integer.toString(ctx.statusCode()))
@@ -56,6 +66,13 @@ final class ApiMetrics {
 
   private static String route(Context ctx) {
     // Javalin leaves the handler type at BEFORE when no endpoint matched.
-    return ctx.handlerType() == HandlerType.BEFORE ? UNMATCHED_ROUTE : ctx.endpointHandlerPath();
+    if (ctx.handlerType() == HandlerType.BEFORE) {
+      return UNMATCHED_ROUTE;
+    }
+    try {
+      return ctx.endpointHandlerPath();
+    } catch (IllegalStateException e) {
+      return UNMATCHED_ROUTE;
+    }
   }
 }

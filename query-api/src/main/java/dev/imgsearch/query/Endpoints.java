@@ -6,13 +6,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.embedder.image.ImageRejectedException;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.time.Instant;
 
 /** Small handlers: parse the request, call {@link QueryService}, record metrics, respond; errors go to ApiErrors. */
 final class Endpoints {
 
   /** Body of {@code /healthz} and {@code /readyz}; {@code count} is the number of stored rows (readiness only). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Status(String status, Long count) {}
+  record Status(String status, Long count, String model) {}
+
+  /** Body of {@code /v1/stats}; {@code newestCapturedAt} is null while the index is empty. */
+  record Stats(long count, String newestCapturedAt, String model) {}
 
   private final QueryService service;
   private final ApiMetrics metrics;
@@ -30,13 +34,13 @@ final class Endpoints {
   void searchByImage(Context ctx) throws ImageRejectedException {
     SearchParams params = SearchParams.fromQuery(ctx.queryParamMap());
     byte[] image = RequestBodies.image(ctx, options.maxBodyBytes());
-    respond(ctx, "image", service.searchByImage(image, params));
+    respond(ctx, "image", params, service.searchByImage(image, params));
   }
 
   /** {@code GET /v1/images/{id}/similar}. */
   void similar(Context ctx) {
     SearchParams params = SearchParams.fromQuery(ctx.queryParamMap());
-    respond(ctx, "similar", service.similarTo(ctx.pathParam("id"), params));
+    respond(ctx, "similar", params, service.similarTo(ctx.pathParam("id"), params));
   }
 
   /** {@code POST /v1/search/vector}: JSON body with the vector and the filters. */
@@ -45,7 +49,20 @@ final class Endpoints {
     if (query == null || query.vector() == null) {
       throw new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER, "field 'vector' is required");
     }
-    respond(ctx, "vector", service.searchByVector(query.vector(), query.params()));
+    SearchParams params = query.params();
+    respond(ctx, "vector", params, service.searchByVector(query.vector(), params));
+  }
+
+  /** {@code GET /v1/images/{id}}: metadata and a download URL. */
+  void image(Context ctx) {
+    ctx.json(ImageResponse.from(service.image(ctx.pathParam("id"), options.presignExpiry())));
+  }
+
+  /** {@code GET /v1/stats}: row count and newest capture time (freshness). */
+  void stats(Context ctx) {
+    QueryService.IndexStats stats = service.stats();
+    Long newest = stats.newestCapturedAtMillis();
+    ctx.json(new Stats(stats.count(), newest == null ? null : Instant.ofEpochMilli(newest).toString(), stats.model()));
   }
 
   /**
@@ -65,13 +82,13 @@ final class Endpoints {
 
   /** {@code GET /healthz}: the process is up. */
   void health(Context ctx) {
-    ctx.json(new Status("UP", null));
+    ctx.json(new Status("UP", null, null));
   }
 
-  /** {@code GET /readyz}: the vector store answers within the readiness timeout. */
+  /** {@code GET /readyz}: the vector store answers and the model embeds, within the readiness timeout. */
   void ready(Context ctx) {
-    long count = service.checkStore(options.readinessTimeout());
-    ctx.json(new Status("UP", count));
+    long count = service.checkReady(options.readinessTimeout());
+    ctx.json(new Status("UP", count, service.modelId()));
   }
 
   private VectorQuery readVectorQuery(byte[] body) {
@@ -85,8 +102,12 @@ final class Endpoints {
     }
   }
 
-  private void respond(Context ctx, String kind, SearchResult result) {
+  private void respond(Context ctx, String kind, SearchParams params, SearchResult result) {
     metrics.recordSearch(kind, result);
-    ctx.json(SearchResponse.from(result));
+    ctx.json(
+        SearchResponse.from(
+            result,
+            params,
+            hit -> service.resultUrl(hit.id(), hit.bucket(), hit.key(), options.presignExpiry())));
   }
 }

@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP face of {@link QueryService}. All routes are declared in {@link #create}, which tests reuse; this class only
@@ -20,19 +22,31 @@ import java.util.Objects;
  * POST /v1/search                  image body (raw or multipart field "image"), filters as query params
  * GET  /v1/images/{id}/similar     neighbours of a stored image, itself excluded
  * POST /v1/search/vector           JSON {"vector":[...], "k":.., filters..}
+ * GET  /v1/images/{id}             metadata + download URL (presigned when an ImageUrlSigner is wired)
  * GET  /v1/images/{id}/content     the stored image bytes (404 without an ImageContentSource)
- * GET  /healthz  GET /readyz  GET /metrics  GET /
+ * GET  /v1/stats                   row count and newest capture time
+ * GET  /healthz  GET /readyz  GET /metrics  GET /openapi.json  GET /
  * </pre>
+ *
+ * <p>{@code /v1/*} requires an API key in {@value ApiKeys#HEADER} when {@link QueryApiOptions#apiKeys()} is enabled;
+ * the probes, metrics, the OpenAPI document and the page are open.
  */
 public final class QueryApi {
+
+  private static final Logger LOG = LoggerFactory.getLogger(QueryApi.class);
+
+  /** Request line + headers; Jetty answers larger ones itself (431). */
+  static final int MAX_REQUEST_HEADER_BYTES = 64 * 1024;
 
   static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final Javalin app;
+  private final QueryApiOptions options;
 
   /** An unstarted server with the given settings. */
   public QueryApi(QueryService service, PrometheusMeterRegistry registry, QueryApiOptions options) {
     this.app = create(service, registry, options);
+    this.options = options;
   }
 
   /** Routing with {@link QueryApiOptions#defaults()}. */
@@ -49,6 +63,7 @@ public final class QueryApi {
     ApiMetrics metrics = new ApiMetrics(registry);
     Endpoints endpoints = new Endpoints(service, metrics, mapper, options);
     String indexHtml = resource("index.html");
+    String openApi = resource("openapi.json");
 
     Javalin app =
         Javalin.create(
@@ -56,17 +71,24 @@ public final class QueryApi {
               config.showJavalinBanner = false;
               config.http.maxRequestSize = options.maxBodyBytes();
               config.http.prefer405over404 = true;
+              // long filter lists still reach the validator (JSON 400) instead of Jetty's 431/414
+              config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES));
               config.jsonMapper(new JavalinJackson(mapper, false));
               config.requestLogger.http(metrics::recordRequest);
             });
 
+    ApiKeys keys = options.apiKeys();
+    app.beforeMatched("/v1/*", ctx -> keys.check(ctx.header(ApiKeys.HEADER)));
     app.post("/v1/search", endpoints::searchByImage);
     app.post("/v1/search/vector", endpoints::searchByVector);
+    app.get("/v1/images/{id}", endpoints::image);
     app.get("/v1/images/{id}/similar", endpoints::similar);
     app.get("/v1/images/{id}/content", endpoints::content);
+    app.get("/v1/stats", endpoints::stats);
     app.get("/healthz", endpoints::health);
     app.get("/readyz", endpoints::ready);
     app.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_CONTENT_TYPE).result(registry.scrape()));
+    app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
     app.get("/", ctx -> ctx.html(indexHtml));
     ApiErrors.register(app);
     return app;
@@ -75,13 +97,26 @@ public final class QueryApi {
   /** Starts listening on all interfaces; port 0 picks a free port (see {@link #port()}). */
   public QueryApi start(int port) {
     app.start(port);
+    logAuth();
     return this;
   }
 
   /** Starts listening on one interface, e.g. {@code 127.0.0.1}. */
   public QueryApi start(String host, int port) {
     app.start(host, port);
+    logAuth();
     return this;
+  }
+
+  private void logAuth() {
+    if (options.apiKeys().enabled()) {
+      LOG.info("query API on port {}: /v1/* requires an API key in {}", port(), ApiKeys.HEADER);
+    } else {
+      LOG.warn(
+          "query API on port {}: API keys are OFF, anyone who can reach this port can search and read images;"
+              + " acceptable for local mode only (set QueryApiOptions.withApiKeys)",
+          port());
+    }
   }
 
   /** The bound port once started. */

@@ -2,6 +2,7 @@ package dev.imgsearch.query;
 
 import dev.imgsearch.embedder.ImageEmbedder;
 import dev.imgsearch.embedder.image.ImageRejectedException;
+import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
@@ -11,13 +12,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The search use case, independent of HTTP: embeds query images with the same model the indexer uses, asks the vector
@@ -30,10 +37,39 @@ import java.util.function.Supplier;
  */
 public final class QueryService implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
+
+  /** Bound on store calls for {@link #stats()}' newest capture time (it converges in far fewer). */
+  static final int NEWEST_CAPTURE_MAX_PROBES = 128;
+
+  /** Rows looked at per freshness probe. */
+  static final int NEWEST_CAPTURE_SAMPLE = 100;
+
+  /**
+   * A stored image and where to download it.
+   *
+   * @param record the stored row (vector included)
+   */
+  public record ImageDetails(VectorRecord record, ImageUrl url) {}
+
+  /**
+   * A download URL.
+   *
+   * @param expiresAtMillis when a presigned URL stops working; null for this API's own content path
+   */
+  public record ImageUrl(String url, Long expiresAtMillis) {}
+
+  /**
+   * @param newestCapturedAtMillis newest capture time of any row; null when the store is empty
+   */
+  public record IndexStats(long count, Long newestCapturedAtMillis, String model) {}
+
   private final ImageEmbedder embedder;
   private final VectorStore store;
   private final ImageContentSource contentSource;
+  private final ImageUrlSigner urlSigner;
   private final int dimension;
+  private final AtomicBoolean modelChecked = new AtomicBoolean();
   private final ExecutorService probeExecutor =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -51,9 +87,20 @@ public final class QueryService implements AutoCloseable {
    * @throws IllegalArgumentException if the embedder's dimension differs from the collection's
    */
   public QueryService(ImageEmbedder embedder, VectorStore store, ImageContentSource contentSource) {
+    this(embedder, store, contentSource, ImageUrlSigner.NONE);
+  }
+
+  /**
+   * A service that also hands out presigned object-store URLs ({@code GET /v1/images/{id}}, result thumbnails).
+   *
+   * @throws IllegalArgumentException if the embedder's dimension differs from the collection's
+   */
+  public QueryService(
+      ImageEmbedder embedder, VectorStore store, ImageContentSource contentSource, ImageUrlSigner urlSigner) {
     this.embedder = Objects.requireNonNull(embedder, "embedder");
     this.store = Objects.requireNonNull(store, "store");
     this.contentSource = Objects.requireNonNull(contentSource, "contentSource");
+    this.urlSigner = Objects.requireNonNull(urlSigner, "urlSigner");
     this.dimension = store.spec().dimension();
     if (embedder.dimension() != dimension) {
       throw new IllegalArgumentException(
@@ -124,25 +171,116 @@ public final class QueryService implements AutoCloseable {
   }
 
   /**
-   * Readiness probe: counts the store's rows, giving up after {@code timeout}.
+   * The stored row of image {@code id} with a download URL: presigned by the {@link ImageUrlSigner} if it signs, else
+   * this API's own {@code /v1/images/{id}/content}.
+   *
+   * @throws InvalidQueryException if {@code id} is malformed
+   * @throws NotFoundException if no image has this id
+   */
+  public ImageDetails image(String id, Duration expiry) {
+    VectorRecord record = find(id);
+    return new ImageDetails(record, url(record.id(), record.bucket(), record.key(), expiry));
+  }
+
+  /** Where a client downloads an image: a presigned object-store URL, or this API's content path. */
+  public ImageUrl url(String id, String bucket, String key, Duration expiry) {
+    Optional<String> signed;
+    try {
+      signed = urlSigner.presignGet(bucket, key, expiry);
+    } catch (IOException | RuntimeException e) {
+      throw new StoreUnavailableException("cannot presign an object-store URL: " + e.getMessage(), e);
+    }
+    return signed
+        .map(u -> new ImageUrl(u, System.currentTimeMillis() + expiry.toMillis()))
+        .orElseGet(() -> new ImageUrl(contentPath(id), null));
+  }
+
+  /**
+   * {@link #url} for a search result: if signing fails the result points to this API's content path instead of failing
+   * the whole search.
+   */
+  public String resultUrl(String id, String bucket, String key, Duration expiry) {
+    try {
+      return url(id, bucket, key, expiry).url();
+    } catch (StoreUnavailableException e) {
+      LOG.warn("presigning {}/{} failed, pointing to the content path: {}", bucket, key, e.getMessage());
+      return contentPath(id);
+    }
+  }
+
+  private static String contentPath(String id) {
+    return "/v1/images/" + id + "/content";
+  }
+
+  /**
+   * Size and freshness of the index: the row count and the newest capture time of any row.
+   *
+   * @throws StoreUnavailableException if the store fails
+   */
+  public IndexStats stats() {
+    long count = callStore(store::count);
+    OptionalLong newest =
+        count == 0
+            ? OptionalLong.empty()
+            : callStore(() -> NewestCapture.find(this::anyCapturedAtOrAfter, NEWEST_CAPTURE_MAX_PROBES));
+    return new IndexStats(count, newest.isPresent() ? newest.getAsLong() : null, embedder.modelId());
+  }
+
+  /**
+   * Readiness probe: counts the store's rows and, until it first succeeds, embeds a small generated image, giving up
+   * after {@code timeout}.
    *
    * @return the row count
-   * @throws StoreUnavailableException if the store fails or does not answer in time
+   * @throws StoreUnavailableException if the store or the model fails or does not answer in time (code
+   *     {@value StoreUnavailableException#STORE} or {@value StoreUnavailableException#MODEL})
    */
+  public long checkReady(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long count = withTimeout(store::count, timeout, StoreUnavailableException.STORE, "vector store");
+    if (!modelChecked.get()) {
+      Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+      withTimeout(this::embedProbeImage, left, StoreUnavailableException.MODEL, "embedding model");
+      modelChecked.set(true);
+    }
+    return count;
+  }
+
+  /** {@link #checkReady} without the model check, for callers that only care about the store. */
   public long checkStore(Duration timeout) {
-    Future<Long> count = probeExecutor.submit(store::count);
+    return withTimeout(store::count, timeout, StoreUnavailableException.STORE, "vector store");
+  }
+
+  private <T> T withTimeout(Callable<T> call, Duration timeout, String code, String what) {
+    Future<T> future = probeExecutor.submit(call);
     try {
-      return count.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return future.get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      count.cancel(true);
-      throw new StoreUnavailableException("vector store did not answer within " + timeout.toMillis() + " ms", e);
+      future.cancel(true);
+      throw new StoreUnavailableException(code, what + " did not answer within " + timeout.toMillis() + " ms", e);
     } catch (ExecutionException e) {
-      throw new StoreUnavailableException("vector store failed: " + e.getCause().getMessage(), e.getCause());
+      throw new StoreUnavailableException(code, what + " failed: " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      count.cancel(true);
-      throw new StoreUnavailableException("interrupted while probing the vector store", e);
+      future.cancel(true);
+      throw new StoreUnavailableException(code, "interrupted while probing the " + what, e);
     }
+  }
+
+  private Boolean embedProbeImage() throws ImageRejectedException {
+    float[] vector = embedder.embed(ProbeImage.PNG);
+    if (vector.length != dimension) {
+      throw new IllegalStateException("the model produced " + vector.length + " components instead of " + dimension);
+    }
+    return Boolean.TRUE;
+  }
+
+  /** The newest capture time among up to {@value #NEWEST_CAPTURE_SAMPLE} rows captured at or after {@code fromMillis}. */
+  private OptionalLong anyCapturedAtOrAfter(long fromMillis) {
+    float[] axis = new float[dimension];
+    axis[0] = 1f;
+    List<SearchHit> hits =
+        store.search(axis, NEWEST_CAPTURE_SAMPLE, new SearchFilter(Set.of(), fromMillis, null, Set.of()));
+    return hits.stream().mapToLong(SearchHit::capturedAtMillis).max().stream().findFirst();
   }
 
   /** Stops the readiness-probe thread; the embedder and store stay open. */
@@ -160,14 +298,19 @@ public final class QueryService implements AutoCloseable {
     return callStore(() -> store.get(id)).orElseThrow(() -> NotFoundException.image(id));
   }
 
-  /** Searches one extra row when the query image must be excluded, so k results remain. */
+  /**
+   * Asks the store for {@code offset + k} rows (one more when the query image must be excluded), then drops the query
+   * image, applies the score threshold and cuts the page.
+   */
   private SearchResult search(long startNanos, float[] vector, SearchParams params, String excludeId) {
-    int limit = excludeId == null ? params.k() : params.k() + 1;
+    int window = params.offset() + params.k();
+    int limit = excludeId == null ? window : window + 1;
     List<SearchHit> hits = callStore(() -> store.search(vector, limit, params.filter()));
     List<SearchHit> kept =
         hits.stream()
             .filter(hit -> !hit.id().equals(excludeId))
             .filter(hit -> params.accepts(hit.score()))
+            .skip(params.offset())
             .limit(params.k())
             .toList();
     return new SearchResult(kept, embedder.modelId(), System.nanoTime() - startNanos);

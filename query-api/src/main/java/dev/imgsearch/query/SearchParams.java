@@ -17,14 +17,18 @@ import java.util.Set;
  * the same rules and throw {@link InvalidQueryException} naming the offending parameter.
  *
  * @param k maximum number of results, {@value #MIN_K}..{@value #MAX_K}
+ * @param offset results to skip (paging), 0..; {@code offset + k} is at most {@value #MAX_WINDOW}
  * @param filter rows that qualify
  * @param minScore results scoring below this are dropped; {@code null} means no threshold
  */
-public record SearchParams(int k, SearchFilter filter, Float minScore) {
+public record SearchParams(int k, int offset, SearchFilter filter, Float minScore) {
 
   public static final int DEFAULT_K = 10;
   public static final int MIN_K = 1;
   public static final int MAX_K = 1000;
+
+  /** Deepest result reachable by paging; Milvus caps topK at 16384. */
+  public static final int MAX_WINDOW = 10_000;
 
   public static final String K = "k";
   public static final String SOURCE = "source";
@@ -32,10 +36,17 @@ public record SearchParams(int k, SearchFilter filter, Float minScore) {
   public static final String TO = "to";
   public static final String TAGS = "tags";
   public static final String MIN_SCORE = "minScore";
+  public static final String OFFSET = "offset";
+
+  /** Every search parameter, as named in query strings and JSON bodies. */
+  public static final List<String> NAMES = List.of(K, OFFSET, SOURCE, FROM, TO, TAGS, MIN_SCORE);
 
   public SearchParams {
     if (k < MIN_K || k > MAX_K) {
       throw invalid(K + " must be between " + MIN_K + " and " + MAX_K + ", got " + k);
+    }
+    if (offset < 0 || offset > MAX_WINDOW - k) {
+      throw invalid(OFFSET + " must be between 0 and " + MAX_WINDOW + " - k, got " + offset);
     }
     filter = filter == null ? SearchFilter.NONE : filter;
     if (minScore != null && (!Float.isFinite(minScore) || minScore < -1f || minScore > 1f)) {
@@ -43,9 +54,14 @@ public record SearchParams(int k, SearchFilter filter, Float minScore) {
     }
   }
 
-  /** Default k, no filter, no threshold. */
+  /** First page. */
+  public SearchParams(int k, SearchFilter filter, Float minScore) {
+    this(k, 0, filter, minScore);
+  }
+
+  /** Default k, first page, no filter, no threshold. */
   public static SearchParams defaults() {
-    return new SearchParams(DEFAULT_K, SearchFilter.NONE, null);
+    return new SearchParams(DEFAULT_K, 0, SearchFilter.NONE, null);
   }
 
   /**
@@ -54,7 +70,8 @@ public record SearchParams(int k, SearchFilter filter, Float minScore) {
    */
   public static SearchParams fromQuery(Map<String, List<String>> query) {
     return of(
-        parseK(single(query, K)),
+        parseInt(K, single(query, K)),
+        parseInt(OFFSET, single(query, OFFSET)),
         query.getOrDefault(SOURCE, List.of()),
         single(query, FROM),
         single(query, TO),
@@ -62,19 +79,34 @@ public record SearchParams(int k, SearchFilter filter, Float minScore) {
         parseMinScore(single(query, MIN_SCORE)));
   }
 
+  /** {@link #of(Integer, Integer, Collection, String, String, Collection, Float)} on the first page. */
+  public static SearchParams of(
+      Integer k, Collection<String> sources, String from, String to, Collection<String> tags, Float minScore) {
+    return of(k, null, sources, from, to, tags, minScore);
+  }
+
   /**
    * Builds params from already-typed values (e.g. a JSON body). Null arguments take their defaults; list entries may
    * themselves be comma-separated.
    */
   public static SearchParams of(
-      Integer k, Collection<String> sources, String from, String to, Collection<String> tags, Float minScore) {
+      Integer k,
+      Integer offset,
+      Collection<String> sources,
+      String from,
+      String to,
+      Collection<String> tags,
+      Float minScore) {
     Long fromMillis = parseInstant(FROM, from);
     Long toMillis = parseInstant(TO, to);
     if (fromMillis != null && toMillis != null && fromMillis >= toMillis) {
-      throw invalid(FROM + " must be before " + TO + " (" + from + " >= " + to + ")");
+      throw invalid(FROM + " must be before " + TO);
     }
-    SearchFilter filter = new SearchFilter(splitAll(sources), fromMillis, toMillis, splitAll(tags));
-    return new SearchParams(k == null ? DEFAULT_K : k, filter, minScore);
+    SearchFilter filter =
+        new SearchFilter(
+            FilterValues.validate(SOURCE, splitAll(sources)), fromMillis, toMillis,
+            FilterValues.validate(TAGS, splitAll(tags)));
+    return new SearchParams(k == null ? DEFAULT_K : k, offset == null ? 0 : offset, filter, minScore);
   }
 
   /** Whether a hit with this score is returned. */
@@ -87,17 +119,17 @@ public record SearchParams(int k, SearchFilter filter, Float minScore) {
     if (values.size() > 1) {
       throw invalid(name + " must be given at most once");
     }
-    return values.isEmpty() || values.get(0).isBlank() ? null : values.get(0).trim();
+    return values.isEmpty() || values.get(0).isBlank() ? null : values.get(0).strip();
   }
 
-  private static Integer parseK(String value) {
+  private static Integer parseInt(String name, String value) {
     if (value == null) {
       return null;
     }
     try {
       return Integer.valueOf(value);
     } catch (NumberFormatException e) {
-      throw invalid(K + " must be an integer between " + MIN_K + " and " + MAX_K + ", got '" + value + "'");
+      throw invalid(name + " must be an integer, got " + FilterValues.describe(value));
     }
   }
 
@@ -108,7 +140,7 @@ public record SearchParams(int k, SearchFilter filter, Float minScore) {
     try {
       return Float.valueOf(value);
     } catch (NumberFormatException e) {
-      throw invalid(MIN_SCORE + " must be a number between -1 and 1, got '" + value + "'");
+      throw invalid(MIN_SCORE + " must be a number between -1 and 1, got " + FilterValues.describe(value));
     }
   }
 
@@ -119,7 +151,8 @@ public record SearchParams(int k, SearchFilter filter, Float minScore) {
     try {
       return Instant.parse(value.trim()).toEpochMilli();
     } catch (DateTimeParseException | ArithmeticException e) {
-      throw invalid(name + " must be an ISO-8601 instant such as 2024-05-01T12:00:00Z, got '" + value + "'");
+      throw invalid(
+          name + " must be an ISO-8601 instant such as 2024-05-01T12:00:00Z, got " + FilterValues.describe(value));
     }
   }
 
@@ -128,7 +161,7 @@ public record SearchParams(int k, SearchFilter filter, Float minScore) {
     if (values != null) {
       for (String value : values) {
         if (value != null) {
-          Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
+          Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(out::add);
         }
       }
     }

@@ -7,9 +7,16 @@ import java.util.List;
  * query parameters of the same name; {@code source} and {@code tags} accept a string or an array.
  */
 record VectorQuery(
-    float[] vector, Integer k, List<String> source, String from, String to, List<String> tags, Float minScore) {
+    float[] vector,
+    Integer k,
+    Integer offset,
+    List<String> source,
+    String from,
+    String to,
+    List<String> tags,
+    Float minScore) {
 
   SearchParams params() {
-    return SearchParams.of(k, source, from, to, tags, minScore);
+    return SearchParams.of(k, offset, source, from, to, tags, minScore);
   }
 }

@@ -39,10 +39,27 @@ class ApiErrorsTest {
   @Test
   void mapsLookupsStoresAndFrameworkErrors() {
     assertThat(ApiErrors.of(NotFoundException.image("abc")).status()).isEqualTo(404);
-    assertThat(ApiErrors.of(NotFoundException.content("abc")).error()).isEqualTo("content-not-found");
+    assertThat(ApiErrors.of(NotFoundException.content("abc")).code()).isEqualTo("content-not-found");
     assertThat(ApiErrors.of(new StoreUnavailableException("down", null)))
         .isEqualTo(new ApiError(503, "store-unavailable", "down"));
     assertThat(ApiErrors.of(new NotFoundResponse("nope"))).isEqualTo(new ApiError(404, "not-found", "nope"));
+  }
+
+  @Test
+  void mapsAuthAndModelFailures() {
+    assertThat(ApiErrors.of(AuthException.missing()).status()).isEqualTo(401);
+    assertThat(ApiErrors.of(AuthException.missing()).code()).isEqualTo("unauthorized");
+    assertThat(ApiErrors.of(AuthException.rejected()).status()).isEqualTo(403);
+    assertThat(ApiErrors.of(AuthException.rejected()).code()).isEqualTo("forbidden");
+    assertThat(ApiErrors.of(new StoreUnavailableException(StoreUnavailableException.MODEL, "m", null)))
+        .isEqualTo(new ApiError(503, "model-unavailable", "m"));
+  }
+
+  @Test
+  void bodyHasTheNestedErrorShape() {
+    var json = QueryApi.objectMapper().valueToTree(new ApiError(400, "invalid-parameter", "bad k").body());
+
+    assertThat(json.toString()).isEqualTo("{\"error\":{\"code\":\"invalid-parameter\",\"message\":\"bad k\"}}");
   }
 
   @Test

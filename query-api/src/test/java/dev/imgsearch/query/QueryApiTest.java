@@ -72,10 +72,20 @@ class QueryApiTest {
     return Optional.empty();
   }
 
+  /** Signs BLUE only; fails for PURPLE. */
+  private static Optional<String> sign(String bucket, String key, Duration expiry) throws IOException {
+    if (key.equals(PURPLE.key())) {
+      throw new IOException(IO_FAILURE);
+    }
+    return key.equals(BLUE.key())
+        ? Optional.of("https://s3.test/" + bucket + "/" + key + "?X-Amz-Expires=" + expiry.toSeconds())
+        : Optional.empty();
+  }
+
   @BeforeAll
   static void startServer() {
     STORE.upsert(TestImages.records());
-    service = new QueryService(new TestImageEmbedder(EMBEDDER_MAX_BYTES), STORE, QueryApiTest::open);
+    service = new QueryService(new TestImageEmbedder(EMBEDDER_MAX_BYTES), STORE, QueryApiTest::open, QueryApiTest::sign);
     QueryApiOptions options =
         QueryApiOptions.defaults().withMaxBodyBytes(MAX_BODY).withReadinessTimeout(Duration.ofMillis(300));
     api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
@@ -212,7 +222,7 @@ class QueryApiTest {
     HttpResponse<byte[]> response = post("/v1/search", "image/png", RED.png());
 
     assertError(response, 503, "store-unavailable");
-    assertThat(json(response).get("message").asText()).contains("connection refused");
+    assertThat(message(response)).contains("connection refused");
   }
 
   // ---- similar ----
@@ -236,7 +246,7 @@ class QueryApiTest {
     String unknown = ImageIds.of(TestImages.BUCKET, "missing.png");
     HttpResponse<byte[]> notFound = get("/v1/images/" + unknown + "/similar");
     assertError(notFound, 404, "image-not-found");
-    assertThat(json(notFound).get("message").asText()).contains(unknown);
+    assertThat(message(notFound)).contains(unknown);
     assertError(get("/v1/images/not-an-id/similar"), 400, "invalid-parameter");
     assertError(get("/v1/images/" + RED.id() + "/similar?k=-5"), 400, "invalid-parameter");
     STORE.failWith(new IllegalStateException("down"));
@@ -266,7 +276,7 @@ class QueryApiTest {
   void vectorSearchErrors() throws Exception {
     HttpResponse<byte[]> wrongDimension = postJson("{\"vector\":[1,0,0]}");
     assertError(wrongDimension, 400, "wrong-dimension");
-    assertThat(json(wrongDimension).get("message").asText()).contains("4 components, got 3");
+    assertThat(message(wrongDimension)).contains("4 components, got 3");
     assertError(postJson("{\"vector\":[0,0,0,0]}"), 400, "invalid-parameter");
     assertError(postJson("{\"k\":3}"), 400, "invalid-parameter");
     assertError(postJson("{\"vector\":[1,0,0,0],\"k\":1001}"), 400, "invalid-parameter");
@@ -327,6 +337,191 @@ class QueryApiTest {
     }
   }
 
+  // ---- paging ----
+
+  @Test
+  void offsetPagesThroughTheRanking() throws Exception {
+    JsonNode first = json(post("/v1/search?k=2", "image/png", RED.png()));
+    JsonNode second = json(post("/v1/search?k=2&offset=2", "image/png", RED.png()));
+    JsonNode last = json(post("/v1/search?k=2&offset=4", "image/png", RED.png()));
+
+    assertThat(ids(first)).containsExactly(RED.id(), ORANGE.id());
+    assertThat(first.get("offset").asInt()).isZero();
+    assertThat(first.get("nextOffset").asInt()).isEqualTo(2);
+    assertThat(ids(second)).containsExactly(PURPLE.id(), BLUE.id());
+    assertThat(ids(last)).containsExactly(GREEN.id());
+    assertThat(last.get("nextOffset").isNull()).isTrue();
+    assertThat(ids(json(get("/v1/images/" + RED.id() + "/similar?k=1&offset=1")))).containsExactly(PURPLE.id());
+    assertThat(ids(json(postJson("{\"vector\":[1,0,0,0.2],\"k\":1,\"offset\":1}")))).containsExactly(ORANGE.id());
+    for (String bad : List.of("offset=-1", "offset=x", "offset=9999&k=2", "offset=1&offset=2")) {
+      assertError(post("/v1/search?" + bad, "image/png", RED.png()), 400, "invalid-parameter");
+    }
+    assertError(postJson("{\"vector\":[1,0,0,0],\"offset\":-3}"), 400, "invalid-parameter");
+  }
+
+  // ---- image metadata ----
+
+  @Test
+  void imageMetadataWithPresignedUrl() throws Exception {
+    HttpResponse<byte[]> response = get("/v1/images/" + BLUE.id());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode body = json(response);
+    assertThat(body.get("id").asText()).isEqualTo(BLUE.id());
+    assertThat(body.get("bucket").asText()).isEqualTo(TestImages.BUCKET);
+    assertThat(body.get("key").asText()).isEqualTo("blue.png");
+    assertThat(body.get("source").asText()).isEqualTo("cam-2");
+    assertThat(body.get("capturedAt").asText()).isEqualTo("2024-04-01T00:00:00Z");
+    assertThat(body.get("tags")).containsExactly(JSON.getNodeFactory().textNode("night"));
+    assertThat(body.get("model").asText()).isEqualTo(TestImageEmbedder.MODEL_ID);
+    assertThat(body.get("url").asText()).isEqualTo("https://s3.test/photos/blue.png?X-Amz-Expires=900");
+    java.time.Instant expires = java.time.Instant.parse(body.get("urlExpiresAt").asText());
+    assertThat(expires).isBetween(java.time.Instant.now().plusSeconds(890), java.time.Instant.now().plusSeconds(901));
+    assertThat(body.has("vector")).isFalse();
+  }
+
+  @Test
+  void imageMetadataFallsBackToTheContentPath() throws Exception {
+    JsonNode body = json(get("/v1/images/" + RED.id()));
+
+    assertThat(body.get("url").asText()).isEqualTo("/v1/images/" + RED.id() + "/content");
+    assertThat(body.has("urlExpiresAt")).isFalse();
+  }
+
+  @Test
+  void searchResultsCarryDownloadUrls() throws Exception {
+    JsonNode body = json(post("/v1/search?source=cam-2", "image/png", BLUE.png()));
+
+    assertThat(body.get("results").get(0).get("url").asText()).startsWith("https://s3.test/photos/blue.png");
+    assertThat(body.get("results").get(1).get("url").asText()).isEqualTo("/v1/images/" + GREEN.id() + "/content");
+  }
+
+  @Test
+  void imageMetadataErrors() throws Exception {
+    assertError(get("/v1/images/" + ImageIds.of(TestImages.BUCKET, "missing.png")), 404, "image-not-found");
+    assertError(get("/v1/images/NOT-AN-ID"), 400, "invalid-parameter");
+    assertError(get("/v1/images/" + PURPLE.id()), 503, "store-unavailable");
+    STORE.failWith(new IllegalStateException("down"));
+    assertError(get("/v1/images/" + RED.id()), 503, "store-unavailable");
+  }
+
+  // ---- freshness ----
+
+  @Test
+  void statsReportCountAndNewestCaptureTime() throws Exception {
+    HttpResponse<byte[]> response = get("/v1/stats");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode body = json(response);
+    assertThat(body.get("count").asLong()).isEqualTo(5);
+    assertThat(body.get("newestCapturedAt").asText()).isEqualTo("2024-04-01T00:00:00Z");
+    assertThat(body.get("model").asText()).isEqualTo(TestImageEmbedder.MODEL_ID);
+    STORE.failWith(new IllegalStateException("down"));
+    assertError(get("/v1/stats"), 503, "store-unavailable");
+  }
+
+  // ---- filter safety ----
+
+  @Test
+  void injectionPayloadsAreRejectedAtEveryFilterParameter() throws Exception {
+    List<String> ids = List.of(RED.id(), ORANGE.id(), PURPLE.id(), BLUE.id(), GREEN.id());
+    int checked = 0;
+    for (String payload : InjectionPayloads.STRINGS) {
+      String q = java.net.URLEncoder.encode(payload, StandardCharsets.UTF_8);
+      // a payload of only whitespace is stripped to "no restriction": harmless, the full ranking comes back
+      Outcome expected = payload.isBlank() ? Outcome.UNRESTRICTED : Outcome.REJECTED;
+      for (String param : List.of("source", "tags")) {
+        expect(expected, post("/v1/search?" + param + "=" + q, "image/png", RED.png()), ids);
+        expect(Outcome.REJECTED, post("/v1/search?" + param + "=cam-1,x&" + param + "=x" + q + "x", "image/png", RED.png()), ids);
+        expect(expected, get("/v1/images/" + RED.id() + "/similar?" + param + "=" + q), ids.subList(1, 5));
+        String json = JSON.writeValueAsString(Map.of("vector", List.of(1, 0, 0, 0.2), param, List.of(payload)));
+        expect(expected, postJson(json), ids);
+        checked += 4;
+      }
+      for (String param : List.of("from", "to", "k", "offset", "minScore")) {
+        expect(expected, post("/v1/search?" + param + "=" + q, "image/png", RED.png()), ids);
+        expect(expected, get("/v1/images/" + RED.id() + "/similar?" + param + "=" + q), ids.subList(1, 5));
+        checked += 2;
+      }
+      for (String field : List.of("from", "to")) {
+        expect(expected, postJson(JSON.writeValueAsString(Map.of("vector", List.of(1, 0, 0, 0.2), field, payload))), ids);
+        checked++;
+      }
+      for (String field : List.of("k", "offset", "minScore")) {
+        // a string where a number belongs: refused, except blank which Jackson reads as "absent"
+        HttpResponse<byte[]> r = postJson(JSON.writeValueAsString(Map.of("vector", List.of(1, 0, 0, 0.2), field, payload)));
+        assertThat(r.statusCode()).as(field + "=" + payload).isEqualTo(payload.isBlank() ? 200 : 400);
+        checked++;
+      }
+      // the id is a path parameter: hostile ids are 400 or an unmatched route (404), never a search
+      HttpResponse<byte[]> byId = get("/v1/images/" + q + "/similar");
+      assertThat(byId.statusCode()).as(payload).isIn(400, 404);
+    }
+    assertThat(checked).isGreaterThan(400);
+    // and the filters still work for honest values afterwards
+    assertThat(ids(json(post("/v1/search", "image/png", RED.png())))).containsExactlyElementsOf(ids);
+  }
+
+  private enum Outcome {
+    REJECTED,
+    UNRESTRICTED
+  }
+
+  private static void expect(Outcome outcome, HttpResponse<byte[]> response, List<String> unrestrictedIds)
+      throws IOException {
+    if (outcome == Outcome.REJECTED) {
+      assertError(response, 400, "invalid-parameter");
+    } else {
+      assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+      assertThat(ids(json(response))).containsExactlyElementsOf(unrestrictedIds);
+    }
+  }
+
+  // ---- auth ----
+
+  @Test
+  void apiKeysGuardV1ButNotProbesOrThePage() throws Exception {
+    String key = "test-key-0123456789abcdef";
+    QueryApiOptions options = QueryApiOptions.defaults().withApiKeys(ApiKeys.of(List.of(key)));
+    QueryApi secured = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options).start("127.0.0.1", 0);
+    try {
+      String root = "http://127.0.0.1:" + secured.port();
+      HttpResponse<byte[]> missing = HTTP.send(HttpRequest.newBuilder(URI.create(root + "/v1/images/" + RED.id() + "/similar")).build(), BodyHandlers.ofByteArray());
+      assertError(missing, 401, "unauthorized");
+      assertThat(missing.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains(ApiKeys.HEADER));
+      HttpResponse<byte[]> wrong = HTTP.send(HttpRequest.newBuilder(URI.create(root + "/v1/stats")).header(ApiKeys.HEADER, "wrong-key-0123456789abcdef").build(), BodyHandlers.ofByteArray());
+      assertError(wrong, 403, "forbidden");
+      HttpResponse<byte[]> upload =
+          HTTP.send(HttpRequest.newBuilder(URI.create(root + "/v1/search")).header("Content-Type", "image/png").POST(BodyPublishers.ofByteArray(RED.png())).build(), BodyHandlers.ofByteArray());
+      assertError(upload, 401, "unauthorized");
+      HttpResponse<byte[]> ok =
+          HTTP.send(HttpRequest.newBuilder(URI.create(root + "/v1/search?k=1")).header(ApiKeys.HEADER, key).header("Content-Type", "image/png").POST(BodyPublishers.ofByteArray(RED.png())).build(), BodyHandlers.ofByteArray());
+      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(ids(json(ok))).containsExactly(RED.id());
+      // refused requests are still counted under their route
+      String metrics = "";
+      for (int i = 0; i < 50 && !metrics.contains("route=\"/v1/stats\",status=\"403\""); i++) {
+        Thread.sleep(20);
+        metrics = new String(HTTP.send(HttpRequest.newBuilder(URI.create(root + "/metrics")).build(), BodyHandlers.ofByteArray()).body(), StandardCharsets.UTF_8);
+      }
+      assertThat(metrics).contains("route=\"/v1/stats\",status=\"403\"");
+      for (String open : List.of("/healthz", "/readyz", "/metrics", "/openapi.json", "/")) {
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(root + open)).build(), BodyHandlers.ofByteArray()).statusCode()).as(open).isEqualTo(200);
+      }
+    } finally {
+      secured.stop();
+    }
+  }
+
+  @Test
+  void openApiDocumentIsServed() throws Exception {
+    HttpResponse<byte[]> response = get("/openapi.json");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("application/json"));
+    assertThat(json(response).get("paths").has("/v1/images/{id}")).isTrue();
+  }
+
   // ---- health, readiness, metrics, page, routing ----
 
   @Test
@@ -343,6 +538,7 @@ class QueryApiTest {
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(json(ready).get("status").asText()).isEqualTo("UP");
     assertThat(json(ready).get("count").asLong()).isEqualTo(5);
+    assertThat(json(ready).get("model").asText()).isEqualTo(TestImageEmbedder.MODEL_ID);
 
     STORE.failWith(new IllegalStateException("down"));
     assertError(get("/readyz"), 503, "store-unavailable");
@@ -356,7 +552,7 @@ class QueryApiTest {
     HttpResponse<byte[]> response = get("/readyz");
 
     assertError(response, 503, "store-unavailable");
-    assertThat(json(response).get("message").asText()).contains("300 ms");
+    assertThat(message(response)).contains("300 ms");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
   }
 
@@ -372,6 +568,7 @@ class QueryApiTest {
         .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
     assertThat(text)
         .contains("http_server_requests_seconds_count{method=\"POST\",route=\"/v1/search\",status=\"200\"}")
+        .contains("http_server_requests_seconds_bucket{method=\"POST\",route=\"/v1/search\",status=\"200\",le=\"0.005\"}")
         .contains("imgsearch_search_latency_seconds_bucket{kind=\"image\"")
         .contains("imgsearch_search_results_count{kind=\"image\"}")
         .doesNotContain("/no/such/route");
@@ -436,6 +633,10 @@ class QueryApiTest {
     return JSON.readTree(response.body());
   }
 
+  private static String message(HttpResponse<byte[]> response) throws IOException {
+    return json(response).get("error").get("message").asText();
+  }
+
   private static List<String> ids(JsonNode body) {
     List<String> ids = new ArrayList<>();
     body.get("results").forEach(r -> ids.add(r.get("id").asText()));
@@ -453,9 +654,11 @@ class QueryApiTest {
     assertThat(response.statusCode()).as("status of %s: %s", response.uri(), text).isEqualTo(status);
     assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
     JsonNode body = JSON.readTree(response.body());
-    assertThat(body.get("error").asText()).as(text).isEqualTo(code);
-    assertThat(body.get("message").asText()).isNotBlank();
-    assertThat(Map.of("fields", body.size())).containsEntry("fields", 2);
+    assertThat(body.size()).as(text).isEqualTo(1);
+    JsonNode error = body.get("error");
+    assertThat(error.get("code").asText()).as(text).isEqualTo(code);
+    assertThat(error.get("message").asText()).isNotBlank();
+    assertThat(error.size()).as(text).isEqualTo(2);
   }
 
   /** Scrapes until the text contains {@code needle}: request timers are recorded after the response is sent. */

@@ -137,6 +137,65 @@ class QueryServiceTest {
   }
 
   @Test
+  void pagingAsksTheStoreForTheWholeWindowAndCutsThePage() {
+    SearchResult page = service.similarTo(RED.id(), SearchParams.of(2, 1, null, null, null, null, null));
+
+    assertThat(ids(page)).containsExactly(PURPLE.id(), BLUE.id());
+    assertThat(store.lastK()).as("offset + k + the excluded image").isEqualTo(4);
+  }
+
+  @Test
+  void statsFindTheNewestCaptureTime() {
+    QueryService.IndexStats stats = service.stats();
+
+    assertThat(stats.count()).isEqualTo(5);
+    assertThat(stats.newestCapturedAtMillis()).isEqualTo(BLUE.capturedAt().toEpochMilli());
+    assertThat(stats.model()).isEqualTo(TestImageEmbedder.MODEL_ID);
+    try (QueryService empty = new QueryService(new TestImageEmbedder(1 << 20), new TestVectorStore(TestImageEmbedder.DIMENSION))) {
+      assertThat(empty.stats().count()).isZero();
+      assertThat(empty.stats().newestCapturedAtMillis()).isNull();
+    }
+  }
+
+  @Test
+  void readinessEmbedsAProbeImageOnceAndReportsABrokenModel() {
+    assertThat(service.checkReady(Duration.ofSeconds(5))).isEqualTo(5);
+
+    TestImageEmbedder broken = new TestImageEmbedder(16); // every real image is "too large" for it
+    try (QueryService withBrokenModel = new QueryService(broken, store)) {
+      assertThatThrownBy(() -> withBrokenModel.checkReady(Duration.ofSeconds(5)))
+          .isInstanceOfSatisfying(
+              StoreUnavailableException.class,
+              e -> assertThat(e.code()).isEqualTo(StoreUnavailableException.MODEL));
+      assertThat(withBrokenModel.checkStore(Duration.ofSeconds(5))).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void urlsArePresignedOrPointToTheContentPath() {
+    ImageUrlSigner signer =
+        (bucket, key, expiry) -> {
+          if (key.equals(PURPLE.key())) {
+            throw new IOException("signer down");
+          }
+          return key.equals(RED.key()) ? Optional.of("https://s3/" + key + "?e=" + expiry.toSeconds()) : Optional.empty();
+        };
+    try (QueryService signing = new QueryService(new TestImageEmbedder(1 << 20), store, ImageContentSource.NONE, signer)) {
+      QueryService.ImageDetails red = signing.image(RED.id(), Duration.ofMinutes(2));
+      assertThat(red.url().url()).isEqualTo("https://s3/red.png?e=120");
+      assertThat(red.url().expiresAtMillis()).isBetween(System.currentTimeMillis() + 110_000, System.currentTimeMillis() + 120_001);
+      assertThat(red.record().source()).isEqualTo("cam-1");
+      assertThat(signing.image(BLUE.id(), Duration.ofMinutes(2)).url())
+          .isEqualTo(new QueryService.ImageUrl("/v1/images/" + BLUE.id() + "/content", null));
+      assertThatThrownBy(() -> signing.image(PURPLE.id(), Duration.ofMinutes(2)))
+          .isInstanceOf(StoreUnavailableException.class);
+      assertThat(signing.resultUrl(PURPLE.id(), TestImages.BUCKET, PURPLE.key(), Duration.ofMinutes(2)))
+          .as("a search result falls back instead of failing")
+          .isEqualTo("/v1/images/" + PURPLE.id() + "/content");
+    }
+  }
+
+  @Test
   void refusesAnEmbedderOfTheWrongDimension() {
     TestVectorStore other = new TestVectorStore(8);
 

@@ -141,6 +141,26 @@ class SearchParamsTest {
     assertThat(SearchParams.defaults().accepts(-1f)).isTrue();
   }
 
+  @Test
+  void offsetPagesWithinTheWindow() {
+    assertThat(SearchParams.fromQuery(query("offset", "20", "k", "10")).offset()).isEqualTo(20);
+    assertThat(SearchParams.defaults().offset()).isZero();
+    assertThat(SearchParams.fromQuery(query("offset", "9990", "k", "10")).offset()).isEqualTo(9990);
+    assertInvalid(query("offset", "9991", "k", "10"), "offset");
+    assertInvalid(query("offset", "-1"), "offset");
+    assertInvalid(query("offset", "1.5"), "offset");
+    assertInvalid(query("offset", "1", "offset", "2"), "at most once");
+    assertThat(SearchParams.of(5, 15, null, null, null, null, null).offset()).isEqualTo(15);
+  }
+
+  @Test
+  void filterValuesAreValidated() {
+    assertInvalid(query("source", "cam-1\" or 1==1"), "source values may only contain");
+    assertInvalid(query("tags", "a,b*"), "tags values may only contain");
+    assertThatThrownBy(() -> SearchParams.of(null, List.of("x\u0000"), null, null, null, null))
+        .isInstanceOf(InvalidQueryException.class);
+  }
+
   private static void assertInvalid(Map<String, List<String>> query, String messagePart) {
     assertThatThrownBy(() -> SearchParams.fromQuery(query))
         .isInstanceOfSatisfying(

@@ -3,6 +3,7 @@ package dev.imgsearch.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
 import java.time.Instant;
 import java.util.List;
@@ -12,8 +13,12 @@ class SearchResponseTest {
 
   private static final long CAPTURED = Instant.parse("2024-05-01T12:30:00.250Z").toEpochMilli();
 
+  private static SearchHit hit(String id) {
+    return new SearchHit(id, 0.5f, "photos", id + ".jpg", "cam-1", CAPTURED, List.of("t"));
+  }
+
   @Test
-  void mapsHitsInOrderWithIsoTimesAndMillis() {
+  void mapsHitsInOrderWithIsoTimesMillisAndUrls() {
     SearchResult result =
         new SearchResult(
             List.of(
@@ -22,37 +27,54 @@ class SearchResponseTest {
             "model@1",
             12_600_000L);
 
-    SearchResponse response = SearchResponse.from(result);
+    SearchResponse response = SearchResponse.from(result, SearchParams.defaults(), h -> "/u/" + h.id());
 
     assertThat(response.tookMs()).isEqualTo(12);
     assertThat(response.model()).isEqualTo("model@1");
     assertThat(response.results())
         .containsExactly(
             new SearchResponse.Result(
-                "a", 0.9f, "photos", "x/a.jpg", "cam-1", "2024-05-01T12:30:00.250Z", List.of("street")),
-            new SearchResponse.Result("b", 0.5f, "photos", "b.jpg", "cam-2", "1970-01-01T00:00:00Z", List.of()));
+                "a", 0.9f, "photos", "x/a.jpg", "cam-1", "2024-05-01T12:30:00.250Z", List.of("street"), "/u/a"),
+            new SearchResponse.Result(
+                "b", 0.5f, "photos", "b.jpg", "cam-2", "1970-01-01T00:00:00Z", List.of(), "/u/b"));
+  }
+
+  @Test
+  void nextOffsetOnlyWhenThePageIsFull() {
+    SearchResult two = new SearchResult(List.of(hit("a"), hit("b")), "m", 0);
+
+    SearchResponse full = SearchResponse.from(two, new SearchParams(2, 4, SearchFilter.NONE, null), h -> null);
+    assertThat(full.offset()).isEqualTo(4);
+    assertThat(full.nextOffset()).isEqualTo(6);
+
+    SearchResponse partial = SearchResponse.from(two, new SearchParams(3, 4, SearchFilter.NONE, null), h -> null);
+    assertThat(partial.nextOffset()).isNull();
+
+    SearchResponse atTheEnd =
+        SearchResponse.from(
+            two, new SearchParams(2, SearchParams.MAX_WINDOW - 2, SearchFilter.NONE, null), h -> null);
+    assertThat(atTheEnd.nextOffset()).as("no page beyond the window").isNull();
   }
 
   @Test
   void nullTagsBecomeAnEmptyList() {
     SearchHit hit = new SearchHit("a", 1f, "b", "k", "s", 0, null);
 
-    assertThat(SearchResponse.toResult(hit).tags()).isEmpty();
+    assertThat(SearchResponse.toResult(hit, null).tags()).isEmpty();
   }
 
   @Test
   void serialisesToTheDocumentedShape() throws Exception {
     SearchResponse response =
-        SearchResponse.from(
-            new SearchResult(
-                List.of(new SearchHit("a", 0.5f, "photos", "a.jpg", "cam-1", CAPTURED, List.of("t"))), "m", 0));
+        SearchResponse.from(new SearchResult(List.of(hit("a")), "m", 0), SearchParams.defaults(), h -> "/x");
 
     JsonNode json = QueryApi.objectMapper().valueToTree(response);
 
-    assertThat(json.fieldNames()).toIterable().containsExactly("results", "tookMs", "model");
+    assertThat(json.fieldNames()).toIterable().containsExactly("results", "offset", "nextOffset", "tookMs", "model");
+    assertThat(json.get("nextOffset").isNull()).isTrue();
     assertThat(json.get("results").get(0).fieldNames())
         .toIterable()
-        .containsExactly("id", "score", "bucket", "key", "source", "capturedAt", "tags");
+        .containsExactly("id", "score", "bucket", "key", "source", "capturedAt", "tags", "url");
     assertThat(json.get("results").get(0).get("capturedAt").asText()).isEqualTo("2024-05-01T12:30:00.250Z");
   }
 }

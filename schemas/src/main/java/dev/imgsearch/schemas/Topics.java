@@ -28,6 +28,13 @@ public final class Topics {
   public static final Topic<String, ImageEmbedding> EMBEDDINGS =
       new Topic<>("imgsearch.embeddings", Serdes.String(), AvroSerde.of(ImageEmbedding.getEncoder(), ImageEmbedding.getDecoder()));
 
+  /**
+   * Camera / producer frames for ingest-stream's claim-check path: value = image bytes; headers {@code source},
+   * {@code content-type}, optional {@code captured-at} (ISO-8601 or epoch millis), {@code id}, {@code tags}.
+   */
+  public static final Topic<byte[], byte[]> RAW_FRAMES =
+      new Topic<>("imgsearch.raw-frames", Serdes.ByteArray(), Serdes.ByteArray());
+
   /** Records that could not be processed: original key and value, the reason in headers (see {@link DeadLetters}). */
   public static final Topic<byte[], byte[]> DEAD_LETTERS =
       new Topic<>("imgsearch.dead-letters", Serdes.ByteArray(), Serdes.ByteArray());

@@ -13,6 +13,8 @@ import dev.imgsearch.local.servers.S3ServerProcess;
 import dev.imgsearch.query.QueryApi;
 import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
+import dev.imgsearch.query.server.MinioContentSource;
+import dev.imgsearch.query.server.MinioUrlSigner;
 import dev.imgsearch.schemas.Topics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -89,8 +91,10 @@ public final class LocalStack implements AutoCloseable {
 
     track(startEmbedderJob());
 
-    MinioClient minio = MinioClient.builder().endpoint(s3.endpoint()).credentials(settings.accessKey(), settings.secretKey()).build();
-    QueryService service = track(new QueryService(queryEmbedder, queryStore, new MinioContentSource(minio)));
+    MinioClient minio =
+        MinioClient.builder().endpoint(s3.endpoint()).region("us-east-1").credentials(settings.accessKey(), settings.secretKey()).build();
+    QueryService service =
+        track(new QueryService(queryEmbedder, queryStore, new MinioContentSource(minio), new MinioUrlSigner(minio)));
     api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), QueryApiOptions.defaults());
     api.start(settings.httpPort());
     resources.push(api::stop);

@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "imgsearch 0.1.0",
     description = "Streaming image indexing and similarity search.",
-    subcommands = {LocalCommand.class, IngestCommand.class, SearchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      LocalCommand.class, IngestCommand.class, SearchCommand.class, IngestStreamCommand.class, CommandLine.HelpCommand.class
+    })
 public final class Main {
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));

@@ -37,7 +37,7 @@ final class SearchCommand implements Callable<Integer> {
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     JsonNode body = new ObjectMapper().readTree(response.body());
     if (response.statusCode() != 200) {
-      System.err.println("search failed (" + response.statusCode() + "): " + body.path("message").asText(response.body()));
+      System.err.println("search failed (" + response.statusCode() + "): " + body.path("error").path("message").asText(response.body()));
       return 1;
     }
     System.out.print(format(body));

@@ -94,4 +94,18 @@ class MinioNotificationsTest {
                 Map.of(), t, "SEQ2"));
     assertThat(del).doesNotContain("\"size\"").doesNotContain("eTag").doesNotContain("contentType");
   }
+
+  @Test
+  void awkwardKeysVersionIdsAndMultipartEtagsFromMinioFixtures() throws IOException {
+    var put = MinioNotifications.parse(fixture("put-unicode-key.json")).records().get(0);
+    assertThat(put.decodedKey()).isEqualTo("caméra/日本 東京/100% + plus~tilde*star.jpg");
+    assertThat(S3KeyCodec.encode(put.decodedKey())).isEqualTo(put.s3().object().key());
+    var marker = MinioNotifications.parse(fixture("delete-marker.json")).records().get(0);
+    assertThat(marker.eventName()).isEqualTo("s3:ObjectRemoved:DeleteMarkerCreated");
+    assertThat(marker.s3().object().versionId()).isEqualTo("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d");
+    assertThat(marker.s3().object().eTag()).isNull();
+    var multipart = MinioNotifications.parse(fixture("complete-multipart.json")).records().get(0);
+    assertThat(multipart.s3().object().eTag()).endsWith("-3");
+    assertThat(multipart.decodedKey()).isEqualTo("big/pano 12MP.jpg");
+  }
 }

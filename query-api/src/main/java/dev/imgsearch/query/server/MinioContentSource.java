@@ -1,4 +1,4 @@
-package dev.imgsearch.cli;
+package dev.imgsearch.query.server;
 
 import dev.imgsearch.query.ImageContentSource;
 import io.minio.GetObjectArgs;
@@ -9,10 +9,10 @@ import java.io.IOException;
 import java.util.Optional;
 
 /** Serves stored image bytes to the query API's {@code /v1/images/{id}/content} from the object store. */
-final class MinioContentSource implements ImageContentSource {
+public final class MinioContentSource implements ImageContentSource {
   private final MinioClient client;
 
-  MinioContentSource(MinioClient client) {
+  public MinioContentSource(MinioClient client) {
     this.client = client;
   }
 

@@ -1,0 +1,29 @@
+package dev.imgsearch.ingest;
+
+import java.time.Duration;
+
+/**
+ * Exponential backoff: {@code initial}, doubled per attempt, capped at {@code max}; attempts stop once {@code budget}
+ * (total time spent retrying) is used up. Pure.
+ */
+public record Backoff(Duration initial, Duration max, Duration budget) {
+  public Backoff {
+    if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0 || budget.isNegative()) {
+      throw new IllegalArgumentException("backoff needs 0 < initial <= max and budget >= 0: " + initial + ", " + max + ", " + budget);
+    }
+  }
+
+  /** Delay before retry number {@code attempt} (1 = first retry). */
+  public Duration delay(int attempt) {
+    long ms = initial.toMillis();
+    for (int i = 1; i < attempt && ms < max.toMillis(); i++) {
+      ms *= 2;
+    }
+    return Duration.ofMillis(Math.min(ms, max.toMillis()));
+  }
+
+  /** Whether another retry fits: {@code elapsed} plus the next delay stays within the budget. */
+  public boolean allows(int attempt, Duration elapsed) {
+    return elapsed.plus(delay(attempt)).compareTo(budget) <= 0;
+  }
+}

@@ -1,0 +1,74 @@
+package dev.imgsearch.ingest;
+
+import dev.imgsearch.schemas.ImageIds;
+import dev.imgsearch.schemas.avro.ImageEvent;
+import dev.imgsearch.schemas.avro.ImageEventType;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Raw frame → object in the bucket ({@link Frames#objectKey}) → CREATED event keyed by image id. Invalid frames go
+ * to the dead-letter topic (an oversized frame without its bytes: it stays readable at the original offset). Object
+ * store failures are retried with backoff inside {@link RetryingObjectStore}; when its budget runs out the exception
+ * leaves the topology and the thread resumes from the last commit, so no frame is lost or skipped.
+ */
+final class ClaimCheck implements Processor<byte[], byte[], String, Routed> {
+  private final String bucket;
+  private final long maxBytes;
+  private final RetryingObjectStore store;
+  private final IngestMetrics metrics;
+  private ProcessorContext<String, Routed> context;
+
+  ClaimCheck(String bucket, long maxBytes, RetryingObjectStore store, IngestMetrics metrics) {
+    this.bucket = bucket;
+    this.maxBytes = maxBytes;
+    this.store = store;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Routed> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    Frames.Parsed parsed = Frames.parse(record.value(), record.headers(), record.timestamp(), maxBytes);
+    if (parsed.rejection() != null) {
+      var r = parsed.rejection();
+      DeadLetterRouting.forward(
+          context, metrics, record, r.reason(), r.detail(), null, null, !Frames.REJECT_TOO_LARGE.equals(r.reason()));
+      return;
+    }
+    Frames.Frame f = parsed.frame();
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("source", f.source());
+    meta.put("captured-at", Instant.ofEpochMilli(f.capturedAtMillis()).toString());
+    if (!f.tags().isEmpty()) {
+      meta.put("tags", String.join(",", f.tags()));
+    }
+    ObjectStore.Written written = store.put(bucket, f.objectKey(), f.bytes(), f.contentType(), meta);
+    metrics.frameStored();
+    ImageEvent e =
+        ImageEvent.newBuilder()
+            .setImageId(ImageIds.of(bucket, f.objectKey()))
+            .setType(ImageEventType.CREATED)
+            .setBucket(bucket)
+            .setKey(f.objectKey())
+            .setVersionId(written.versionId() == null || written.versionId().isEmpty() ? null : written.versionId())
+            .setEtag(written.etag())
+            .setSize((long) f.bytes().length)
+            .setContentType(f.contentType())
+            .setSource(f.source())
+            .setCapturedAtMillis(f.capturedAtMillis())
+            .setTags(f.tags())
+            .setEventTimeMillis(context.currentSystemTimeMs())
+            .build();
+    context.forward(new Record<>(e.getImageId(), Routed.event(e), record.timestamp(), new RecordHeaders()));
+  }
+}

@@ -1,0 +1,125 @@
+package dev.imgsearch.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * The camera/producer path's input: one raw frame per record of the raw-frames topic. Pure: validation and the
+ * deterministic object key.
+ *
+ * <p>Value: the image bytes. Headers (UTF-8 text): {@value #H_SOURCE} (required; letters, digits, {@code . _ -}),
+ * {@value #H_CONTENT_TYPE} (required; {@code image/jpeg|png|webp|gif|bmp|tiff}), {@value #H_CAPTURED_AT} (optional;
+ * ISO-8601 or epoch millis, default the record timestamp), {@value #H_ID} (optional; letters, digits,
+ * {@code _ -}, ≤ 128 chars, default the first 128 bits of the SHA-256 of the bytes, hex), {@value #H_TAGS}
+ * (optional, comma-separated).
+ *
+ * <p>Object key: {@code <source>/yyyy/MM/dd/HH/<id>.<ext>} with the capture time in UTC. Processing the same record
+ * again writes the same object.
+ */
+public final class Frames {
+  public static final String H_SOURCE = "source";
+  public static final String H_CAPTURED_AT = "captured-at";
+  public static final String H_CONTENT_TYPE = "content-type";
+  public static final String H_ID = "id";
+  public static final String H_TAGS = "tags";
+
+  public static final String REJECT_EMPTY = "empty-frame";
+  public static final String REJECT_TOO_LARGE = "frame-too-large";
+  public static final String REJECT_HEADER = "invalid-frame-header";
+  public static final String REJECT_CONTENT_TYPE = "unsupported-content-type";
+
+  private static final Map<String, String> EXTENSIONS =
+      Map.of("image/jpeg", "jpg", "image/png", "png", "image/webp", "webp", "image/gif", "gif", "image/bmp", "bmp",
+          "image/tiff", "tif");
+  private static final Pattern SOURCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+  private static final DateTimeFormatter HOUR_PATH =
+      DateTimeFormatter.ofPattern("yyyy/MM/dd/HH", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private Frames() {}
+
+  /** A valid frame and where it goes. */
+  public record Frame(
+      String source, String contentType, long capturedAtMillis, String id, List<String> tags, String objectKey,
+      byte[] bytes) {}
+
+  /** Why a frame was refused; {@code reason} is the dead-letter reason. */
+  public record Rejection(String reason, String detail) {}
+
+  /** Either a frame or a rejection. */
+  public record Parsed(Frame frame, Rejection rejection) {
+    static Parsed reject(String reason, String detail) {
+      return new Parsed(null, new Rejection(reason, detail));
+    }
+  }
+
+  public static Parsed parse(byte[] value, Headers headers, long recordTimestamp, long maxBytes) {
+    if (value == null || value.length == 0) {
+      return Parsed.reject(REJECT_EMPTY, "frame has no bytes");
+    }
+    if (value.length > maxBytes) {
+      return Parsed.reject(
+          REJECT_TOO_LARGE, "frame of " + value.length + " bytes exceeds frames.max-bytes=" + maxBytes);
+    }
+    String source = header(headers, H_SOURCE);
+    if (source == null || !SOURCE.matcher(source).matches() || source.contains("..")) {
+      return Parsed.reject(REJECT_HEADER, "header '" + H_SOURCE + "' missing or not [A-Za-z0-9._-]: " + source);
+    }
+    String contentType = header(headers, H_CONTENT_TYPE);
+    String ct = contentType == null ? null : contentType.toLowerCase(Locale.ROOT).split(";")[0].trim();
+    String ext = ct == null ? null : EXTENSIONS.get(ct);
+    if (ext == null) {
+      return Parsed.reject(REJECT_CONTENT_TYPE, "header '" + H_CONTENT_TYPE + "' not a supported image type: " + contentType);
+    }
+    long capturedAt = recordTimestamp;
+    String capturedText = header(headers, H_CAPTURED_AT);
+    if (capturedText != null) {
+      capturedAt = NotificationMapper.parseCapturedAt(capturedText, Long.MIN_VALUE);
+      if (capturedAt == Long.MIN_VALUE) {
+        return Parsed.reject(REJECT_HEADER, "header '" + H_CAPTURED_AT + "' is neither ISO-8601 nor epoch millis: " + capturedText);
+      }
+    }
+    String id = header(headers, H_ID);
+    if (id == null) {
+      id = contentId(value);
+    } else if (!ID.matcher(id).matches()) {
+      return Parsed.reject(REJECT_HEADER, "header '" + H_ID + "' not [A-Za-z0-9_-]{1,128}: " + id);
+    }
+    return new Parsed(
+        new Frame(source, ct, capturedAt, id, NotificationMapper.parseTags(header(headers, H_TAGS)),
+            objectKey(source, capturedAt, id, ext), value),
+        null);
+  }
+
+  public static String objectKey(String source, long capturedAtMillis, String id, String ext) {
+    return source + "/" + HOUR_PATH.format(Instant.ofEpochMilli(capturedAtMillis)) + "/" + id + "." + ext;
+  }
+
+  /** First 128 bits of SHA-256 over the bytes, hex. */
+  public static String contentId(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String header(Headers headers, String name) {
+    var h = headers == null ? null : headers.lastHeader(name);
+    if (h == null || h.value() == null) {
+      return null;
+    }
+    String s = new String(h.value(), StandardCharsets.UTF_8).trim();
+    return s.isEmpty() ? null : s;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.imgsearch.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The app's counters (Prometheus names in brackets):
+ *
+ * <ul>
+ *   <li>{@code imgsearch.ingest.events{type}} [{@code imgsearch_ingest_events_total}] — image events written
+ *   <li>{@code imgsearch.ingest.skipped{reason}} — notifications records not turned into events: filter reasons
+ *       ({@code bucket-filtered}, {@code prefix-filtered}, {@code suffix-filtered}, {@code not-an-image},
+ *       {@code unsupported-event}) and {@code duplicate}, {@code stale}
+ *   <li>{@code imgsearch.ingest.dead.letters{reason}} — records sent to the dead-letter topic
+ *   <li>{@code imgsearch.ingest.frames.stored} — frames written to the object store
+ *   <li>{@code imgsearch.ingest.object.store.retries} — failed object store writes that were retried
+ *   <li>{@code imgsearch.ingest.dedup.expired} — de-duplication entries removed after their TTL
+ * </ul>
+ */
+public final class IngestMetrics {
+  private final MeterRegistry registry;
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+  public IngestMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void event(String type) {
+    counter("imgsearch.ingest.events", "type", type).increment();
+  }
+
+  public void skipped(String reason) {
+    counter("imgsearch.ingest.skipped", "reason", reason).increment();
+  }
+
+  public void deadLetter(String reason) {
+    counter("imgsearch.ingest.dead.letters", "reason", reason).increment();
+  }
+
+  public void frameStored() {
+    counter("imgsearch.ingest.frames.stored", null, null).increment();
+  }
+
+  public void objectStoreRetry() {
+    counter("imgsearch.ingest.object.store.retries", null, null).increment();
+  }
+
+  public void dedupExpired(long n) {
+    counter("imgsearch.ingest.dedup.expired", null, null).increment(n);
+  }
+
+  /** Current value of a counter (0 if never incremented); for tests and the benchmark. */
+  public double count(String name, String tag, String value) {
+    Counter c = counters.get(name + "|" + tag + "|" + value);
+    return c == null ? 0 : c.count();
+  }
+
+  private Counter counter(String name, String tag, String value) {
+    return counters.computeIfAbsent(
+        name + "|" + tag + "|" + value,
+        k -> {
+          Counter.Builder b = Counter.builder(name);
+          if (tag != null) {
+            b.tag(tag, value);
+          }
+          return b.register(registry);
+        });
+  }
+}

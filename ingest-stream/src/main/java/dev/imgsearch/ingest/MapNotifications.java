@@ -1,0 +1,70 @@
+package dev.imgsearch.ingest;
+
+import dev.imgsearch.schemas.minio.MalformedNotificationException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Notification message → one event per admitted record (keyed by image id, MinIO's sequencer in header
+ * {@value #SEQUENCER_HEADER}); skipped records are counted; an unreadable message becomes one dead letter.
+ */
+final class MapNotifications implements Processor<byte[], byte[], String, Routed> {
+  static final String SEQUENCER_HEADER = "imgsearch.sequencer";
+  static final String REASON_UNPARSEABLE = "unparseable-notification";
+
+  private final ImageFilter filter;
+  private final IngestMetrics metrics;
+  private ProcessorContext<String, Routed> context;
+
+  MapNotifications(ImageFilter filter, IngestMetrics metrics) {
+    this.filter = filter;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Routed> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    java.util.List<NotificationMapper.Outcome> outcomes;
+    try {
+      outcomes = NotificationMapper.map(utf8(record.value()), filter);
+    } catch (MalformedNotificationException e) {
+      DeadLetterRouting.forward(context, metrics, record, REASON_UNPARSEABLE, e.getMessage(), e, null, true);
+      return;
+    }
+    for (NotificationMapper.Outcome o : outcomes) {
+      if (o.skipped()) {
+        metrics.skipped(o.skipReason());
+      } else {
+        RecordHeaders headers = new RecordHeaders();
+        if (o.sequencer() != null) {
+          headers.add(SEQUENCER_HEADER, o.sequencer().getBytes(StandardCharsets.UTF_8));
+        }
+        context.forward(new Record<>(o.event().getImageId(), Routed.event(o.event()), record.timestamp(), headers));
+      }
+    }
+  }
+
+  private static String utf8(byte[] bytes) {
+    if (bytes == null) {
+      throw new MalformedNotificationException("null notification value");
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new MalformedNotificationException("notification is not UTF-8 text", e);
+    }
+  }
+}

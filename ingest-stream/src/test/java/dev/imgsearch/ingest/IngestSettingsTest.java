@@ -1,0 +1,65 @@
+package dev.imgsearch.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class IngestSettingsTest {
+  @Test
+  void defaultsMatchTheDocumentedOptions() {
+    IngestSettings s = IngestSettings.defaults("k:9092", "/tmp/x");
+    assertThat(s.applicationId()).isEqualTo("imgsearch-ingest");
+    assertThat(s.notificationsTopic()).isEqualTo("imgsearch.minio-events");
+    assertThat(s.rawFramesTopic()).isEqualTo("imgsearch.raw-frames");
+    assertThat(s.processingGuarantee()).isEqualTo("at_least_once");
+    assertThat(s.dedupTtl()).isEqualTo(Duration.ofHours(1));
+    assertThat(s.filter()).isEqualTo(ImageFilter.IMAGES);
+    assertThat(s.frames()).isNull();
+    assertThat(s.metricsPort()).isEqualTo(-1); // embedded: no endpoint
+    assertThat(IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k")).metricsPort()).isEqualTo(9404);
+  }
+
+  @Test
+  void environmentIsReadAndFlagsWin() {
+    IngestSettings s =
+        IngestSettings.fromEnv(
+            Map.of("IMGSEARCH_INGEST_KAFKA_BOOTSTRAP_SERVERS", "env:9092", "IMGSEARCH_INGEST_PROCESSING_GUARANTEE", "exactly_once_v2",
+                "IMGSEARCH_INGEST_FILTER_PREFIXES", "cams/", "IMGSEARCH_INGEST_S3_ENDPOINT", "http://s3:9000",
+                "IMGSEARCH_INGEST_S3_ACCESS_KEY", "a", "IMGSEARCH_INGEST_S3_SECRET_KEY", "secret-value", "PATH", "/bin"),
+            Map.of("kafka.bootstrap-servers", "flag:9092", "frames.retry.budget", "PT30S"));
+    assertThat(s.bootstrapServers()).isEqualTo("flag:9092");
+    assertThat(s.processingGuarantee()).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+    assertThat(s.filter().prefixes()).containsExactly("cams/");
+    assertThat(s.frames().endpoint()).isEqualTo("http://s3:9000");
+    assertThat(s.frames().backoff().budget()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.toString()).contains("s3.secret-key = ****").doesNotContain("secret-value");
+    assertThat(s.streamsProperties().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
+    assertThat(s.streamsProperties().get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))).isEqualTo(60_000);
+  }
+
+  @Test
+  void badOptionsFailFastNamingTheOption() {
+    assertThatThrownBy(() -> IngestSettings.fromMap(Map.of())).hasMessageContaining("kafka.bootstrap-servers");
+    assertThatThrownBy(() -> IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k", "procesing.guarantee", "x")))
+        .hasMessageContaining("unknown option procesing.guarantee");
+    assertThatThrownBy(() -> IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k", "processing.guarantee", "exactly_once")))
+        .hasMessageContaining("processing.guarantee");
+    assertThatThrownBy(() -> IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k", "dedup.ttl", "1h")))
+        .hasMessageContaining("dedup.ttl");
+    assertThatThrownBy(() -> IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k", "s3.endpoint", "http://s3")))
+        .hasMessageContaining("s3.access-key");
+    assertThatThrownBy(() -> IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k", "frames.max-bytes", "1MB")))
+        .hasMessageContaining("frames.max-bytes");
+  }
+
+  @Test
+  void flagsParseBothForms() {
+    assertThat(IngestApp.parseFlags(new String[] {"--a", "1", "--b=2"})).isEqualTo(Map.of("a", "1", "b", "2"));
+    assertThatThrownBy(() -> IngestApp.parseFlags(new String[] {"--a"})).hasMessageContaining("--a");
+  }
+}

@@ -1,0 +1,55 @@
+package dev.imgsearch.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class RetryingObjectStoreTest {
+  private final List<Duration> sleeps = new ArrayList<>();
+  private final AtomicLong nanos = new AtomicLong();
+  private final AtomicInteger retries = new AtomicInteger();
+  private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(2));
+
+  private RetryingObjectStore failing(int failures, AtomicInteger calls) {
+    ObjectStore store = (bucket, key, bytes, ct, meta) -> {
+      if (calls.incrementAndGet() <= failures) {
+        throw new IOException("connection refused");
+      }
+      return new ObjectStore.Written("etag-" + key, null);
+    };
+    return new RetryingObjectStore(store, backoff, d -> {
+      sleeps.add(d);
+      nanos.addAndGet(d.toNanos());
+    }, nanos::get, retries::incrementAndGet);
+  }
+
+  @Test
+  void retriesWithBackoffUntilTheStoreAnswers() {
+    AtomicInteger calls = new AtomicInteger();
+    var written = failing(4, calls).put("b", "k", new byte[1], "image/jpeg", Map.of());
+    assertThat(written.etag()).isEqualTo("etag-k");
+    assertThat(calls).hasValue(5);
+    assertThat(retries).hasValue(4);
+    assertThat(sleeps).extracting(Duration::toMillis).containsExactly(100L, 200L, 400L, 400L);
+  }
+
+  @Test
+  void givesUpWithObjectStoreUnavailableOnceTheBudgetIsUsed() {
+    AtomicInteger calls = new AtomicInteger();
+    assertThatThrownBy(() -> failing(Integer.MAX_VALUE, calls).put("b", "k", new byte[1], "image/jpeg", Map.of()))
+        .isInstanceOf(ObjectStoreUnavailableException.class)
+        .hasMessageContaining("b/k")
+        .hasCauseInstanceOf(IOException.class);
+    long slept = sleeps.stream().mapToLong(Duration::toMillis).sum();
+    assertThat(slept).isLessThanOrEqualTo(2000);
+    assertThat(calls.get()).isEqualTo(sleeps.size() + 1);
+  }
+}

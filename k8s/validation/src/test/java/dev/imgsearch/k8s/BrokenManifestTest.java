@@ -1,0 +1,152 @@
+package dev.imgsearch.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The validation fails on broken manifests: each case breaks one thing in a copy of k8s/ and expects a finding. */
+class BrokenManifestTest {
+
+  enum Stage { SCHEMA, CROSS_CHECK }
+
+  record Breakage(String what, String file, String from, String to, String overlay, Stage stage, String expected) {
+    @Override
+    public String toString() {
+      return what;
+    }
+  }
+
+  static Stream<Breakage> breakages() {
+    return Stream.of(
+        new Breakage("misspelled field in a Deployment", "base/query-api/deployment.yaml",
+            "imagePullPolicy: IfNotPresent", "imagePullPolicie: IfNotPresent", "dev", Stage.SCHEMA, "imagePullPolicie"),
+        new Breakage("wrong type in a Service port", "base/minio/service.yaml",
+            "port: 9001", "port: nine-thousand-one", "prod", Stage.SCHEMA, "Service/minio"),
+        new Breakage("string partitions in a KafkaTopic", "base/kafka/topics.yaml",
+            "partitions: 3", "partitions: three", "prod", Stage.SCHEMA, "KafkaTopic/dead-letters"),
+        new Breakage("unknown field in a Kafka listener", "base/kafka/kafka.yaml",
+            "tls: false", "tls: false\n        tlz: true", "prod", Stage.SCHEMA, "tlz"),
+        new Breakage("invalid FlinkDeployment upgradeMode", "base/embedder/flink-deployment.yaml",
+            "upgradeMode: last-state", "upgradeMode: last_state", "prod", Stage.SCHEMA, "FlinkDeployment/imgsearch-embedder"),
+        new Breakage("invalid Milvus mode", "base/milvus/milvus.yaml",
+            "mode: cluster", "mode: distributed", "prod", Stage.SCHEMA, "Milvus/imgsearch-milvus"),
+        new Breakage("misspelled ServiceMonitor field", "base/monitoring/service-monitors.yaml",
+            "      interval: 30s\n---\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: ingest-stream",
+            "      intervall: 30s\n---\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: ingest-stream",
+            "prod", Stage.SCHEMA, "intervall"),
+        new Breakage("unknown API version", "base/ingest-stream/hpa.yaml",
+            "autoscaling/v2", "autoscaling/v3", "prod", Stage.SCHEMA, "no schema"),
+        new Breakage("topic renamed away from the code's name", "base/kafka/topics.yaml",
+            "topicName: imgsearch.image-events", "topicName: imgsearch.images", "prod", Stage.CROSS_CHECK, "imgsearch.image-events"),
+        new Breakage("MinIO publishes to another topic", "base/minio/statefulset.yaml",
+            "value: imgsearch.minio-events", "value: minio-events", "prod", Stage.CROSS_CHECK, "MINIO_NOTIFY_KAFKA_TOPIC_IMGSEARCH"),
+        new Breakage("MinIO notification queue without a volume", "base/minio/statefulset.yaml",
+            "value: /queue", "value: /var/queue", "dev", Stage.CROSS_CHECK, "QUEUE_DIR"),
+        new Breakage("embedder option the code does not read", "base/embedder/flink-deployment.yaml",
+            "- --kafka.bootstrap-servers", "- --kafka.bootstrap", "prod", Stage.CROSS_CHECK, "kafka.bootstrap"),
+        new Breakage("Flink parallelism not dividing the partitions", "base/embedder/flink-deployment.yaml",
+            "parallelism: 4", "parallelism: 5", "prod", Stage.CROSS_CHECK, "does not divide"),
+        new Breakage("query-api listens on a port it does not expose", "base/query-api/deployment.yaml",
+            "- --http.port\n            - \"8080\"", "- --http.port\n            - \"8081\"", "prod", Stage.CROSS_CHECK, "http.port"),
+        new Breakage("readiness probe on a path the API does not serve", "base/query-api/deployment.yaml",
+            "path: /readyz", "path: /ready", "prod", Stage.CROSS_CHECK, "/ready"),
+        new Breakage("ServiceMonitor selecting no Service", "base/monitoring/service-monitors.yaml",
+            "app.kubernetes.io/name: embedder", "app.kubernetes.io/name: embedder-metrics", "prod", Stage.CROSS_CHECK, "selects no Service"),
+        new Breakage("ingest HPA above the notification partitions", "base/ingest-stream/hpa.yaml",
+            "maxReplicas: 12", "maxReplicas: 13", "prod", Stage.CROSS_CHECK, "maxReplicas"),
+        new Breakage("checkpoints in a bucket nobody creates", "base/embedder/flink-deployment.yaml",
+            "s3://flink/imgsearch-embedder/checkpoints", "s3://checkpoints/imgsearch-embedder", "prod", Stage.CROSS_CHECK, "bucket checkpoints"),
+        new Breakage("secret reference without a secret", "base/query-api/deployment.yaml",
+            "name: imgsearch-s3\n                  key: secretkey", "name: imgsearch-s4\n                  key: secretkey", "dev",
+            Stage.CROSS_CHECK, "imgsearch-s4"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("breakages")
+  void validationReportsTheBreakage(Breakage b, @TempDir Path tmp) {
+    Path k8s = copyOfK8s(tmp);
+    replace(k8s.resolve(b.file()), b.from(), b.to());
+    Manifest m = Overlays.build(k8s, b.overlay());
+    List<String> problems = b.stage() == Stage.SCHEMA ? Overlays.schemaProblems(m) : CrossChecks.all(m);
+    assertThat(problems).as(b.what()).isNotEmpty().anySatisfy(p -> assertThat(p).contains(b.expected()));
+  }
+
+  @Test
+  void unbrokenCopyIsClean(@TempDir Path tmp) {
+    Path k8s = copyOfK8s(tmp);
+    for (String overlay : Overlays.ALL) {
+      Manifest m = Overlays.build(k8s, overlay);
+      assertThat(Overlays.schemaProblems(m)).isEmpty();
+      assertThat(CrossChecks.all(m)).isEmpty();
+    }
+  }
+
+  @Test
+  void prodSecretsMustBeCreatedByTheDeployGuide() {
+    Manifest prod = Overlays.build("prod");
+    String guide = Repo.read("docs/deploy.md");
+    assertThat(CrossChecks.secrets(prod, guide)).isEmpty();
+    String withoutS3Secret = guide.replace("create secret generic imgsearch-s3", "create secret generic imgsearch-other");
+    assertThat(CrossChecks.secrets(prod, withoutS3Secret)).anySatisfy(p -> assertThat(p).contains("imgsearch-s3"));
+    String withoutKey = guide.replace("--from-literal=secretkey=", "--from-literal=secret=");
+    assertThat(CrossChecks.secrets(prod, withoutKey)).anySatisfy(p -> assertThat(p).contains("without key secretkey"));
+  }
+
+  @Test
+  void buildFailsOnAMissingResourceFile(@TempDir Path tmp) {
+    Path k8s = copyOfK8s(tmp);
+    replace(k8s.resolve("base/kustomization.yaml"), "  - namespace.yaml\n", "  - namespace.yaml\n  - missing.yaml\n");
+    assertThatThrownBy(() -> Overlays.build(k8s, "dev"))
+        .isInstanceOf(Kustomize.BuildFailedException.class)
+        .hasMessageContaining("missing.yaml");
+  }
+
+  @Test
+  void buildFailsOnAPatchWithoutTarget(@TempDir Path tmp) {
+    Path k8s = copyOfK8s(tmp);
+    replace(k8s.resolve("overlays/prod/apps.yaml"), "name: query-api\nspec:\n  replicas: 3", "name: query-apis\nspec:\n  replicas: 3");
+    assertThatThrownBy(() -> Overlays.build(k8s, "prod")).isInstanceOf(Kustomize.BuildFailedException.class);
+  }
+
+  private static Path copyOfK8s(Path tmp) {
+    Path target = tmp.resolve("k8s");
+    for (String dir : List.of("base", "overlays")) {
+      Path src = Repo.k8s().resolve(dir);
+      try (Stream<Path> files = Files.walk(src)) {
+        for (Path f : files.toList()) {
+          Path dest = target.resolve(dir).resolve(src.relativize(f).toString());
+          if (Files.isDirectory(f)) {
+            Files.createDirectories(dest);
+          } else {
+            Files.copy(f, dest);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return target;
+  }
+
+  private static void replace(Path file, String from, String to) {
+    try {
+      String s = Files.readString(file, StandardCharsets.UTF_8);
+      assertThat(s).as(file + " contains the text to break").contains(from);
+      Files.writeString(file, s.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to)),
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,177 @@
+package dev.imgsearch.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imgsearch.embedder.image.ImageRejectedException;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.InputStream;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The published OpenAPI document against the implementation: routes, parameters, limits, error codes, security. */
+class OpenApiTest {
+
+  private static JsonNode spec;
+  private static QueryService service;
+  private static Javalin app;
+
+  @BeforeAll
+  static void load() throws Exception {
+    try (InputStream in = QueryApi.class.getResourceAsStream("openapi.json")) {
+      spec = new ObjectMapper().readTree(in);
+    }
+    service = new QueryService(new TestImageEmbedder(1 << 20), new TestVectorStore(TestImageEmbedder.DIMENSION));
+    app = QueryApi.create(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  @AfterAll
+  static void close() {
+    service.close();
+  }
+
+  private static Set<String> documentedOperations() {
+    Set<String> ops = new TreeSet<>();
+    spec.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m -> ops.add(m.toUpperCase() + " " + p.getKey())));
+    return ops;
+  }
+
+  private static JsonNode operation(String path, String method) {
+    return spec.get("paths").get(path).get(method);
+  }
+
+  @Test
+  void isOpenApi3() {
+    assertThat(spec.get("openapi").asText()).startsWith("3.");
+    assertThat(spec.get("info").get("title").asText()).isNotBlank();
+  }
+
+  @Test
+  void documentsExactlyTheRoutesTheServerHas() {
+    Set<String> routes =
+        app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
+            .map(e -> e.getEndpoint())
+            .filter(e -> e.getMethod().isHttpMethod())
+            .map(e -> e.getMethod().name() + " " + e.getPath())
+            .collect(Collectors.toCollection(TreeSet::new));
+
+    assertThat(routes).isNotEmpty();
+    assertThat(documentedOperations()).isEqualTo(routes);
+  }
+
+  @Test
+  void everyV1OperationRequiresTheApiKeyAndDocuments401And403() {
+    assertThat(spec.at("/components/securitySchemes/apiKey/in").asText()).isEqualTo("header");
+    assertThat(spec.at("/components/securitySchemes/apiKey/name").asText()).isEqualTo(ApiKeys.HEADER);
+    spec.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+      JsonNode security = op.getValue().get("security");
+      if (path.getKey().startsWith("/v1/")) {
+        assertThat(security.toString()).as(path.getKey()).isEqualTo("[{\"apiKey\":[]}]");
+        assertThat(op.getValue().get("responses").has("401")).as(path.getKey()).isTrue();
+        assertThat(op.getValue().get("responses").has("403")).as(path.getKey()).isTrue();
+      } else {
+        assertThat(security.toString()).as(path.getKey() + " is open").isEqualTo("[]");
+      }
+    }));
+  }
+
+  @Test
+  void searchOperationsListEveryParameterWithTheImplementedLimits() {
+    for (String[] op : new String[][] {{"/v1/search", "post"}, {"/v1/images/{id}/similar", "get"}}) {
+      Set<String> names = new HashSet<>();
+      for (JsonNode p : operation(op[0], op[1]).get("parameters")) {
+        names.add(resolve(p).get("name").asText());
+      }
+      names.remove("id");
+      assertThat(names).as(op[0]).containsExactlyInAnyOrderElementsOf(SearchParams.NAMES);
+    }
+    JsonNode params = spec.at("/components/parameters");
+    assertThat(params.at("/k/schema/minimum").asInt()).isEqualTo(SearchParams.MIN_K);
+    assertThat(params.at("/k/schema/maximum").asInt()).isEqualTo(SearchParams.MAX_K);
+    assertThat(params.at("/k/schema/default").asInt()).isEqualTo(SearchParams.DEFAULT_K);
+    assertThat(params.at("/offset/schema/maximum").asInt()).isEqualTo(SearchParams.MAX_WINDOW - SearchParams.MIN_K);
+    assertThat(spec.at("/components/schemas/FilterValue/maxLength").asInt()).isEqualTo(FilterValues.MAX_LENGTH);
+    assertThat(params.at("/source/description").asText()).contains("at most " + FilterValues.MAX_VALUES + " values");
+  }
+
+  @Test
+  void vectorQuerySchemaMatchesTheJsonBody() {
+    List<String> fields = new ArrayList<>();
+    spec.at("/components/schemas/VectorQuery/properties").fieldNames().forEachRemaining(fields::add);
+    List<String> components = Arrays.stream(VectorQuery.class.getRecordComponents()).map(RecordComponent::getName).toList();
+    List<String> expected = new ArrayList<>(SearchParams.NAMES);
+    expected.add("vector");
+
+    assertThat(fields).containsExactlyInAnyOrderElementsOf(components).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(spec.at("/components/schemas/VectorQuery/additionalProperties").asBoolean(true)).isFalse();
+  }
+
+  @Test
+  void errorCodesAreExactlyTheOnesTheApiProduces() {
+    Set<String> produced = new TreeSet<>();
+    produced.addAll(List.of(InvalidQueryException.INVALID_PARAMETER, InvalidQueryException.INVALID_JSON, InvalidQueryException.WRONG_DIMENSION));
+    for (RequestBodyException.Kind kind : RequestBodyException.Kind.values()) {
+      produced.add(kind.code());
+    }
+    for (ImageRejectedException.Reason reason : ImageRejectedException.Reason.values()) {
+      produced.add(ApiErrors.of(new ImageRejectedException(reason, "m")).code());
+    }
+    produced.add(NotFoundException.image("x").code());
+    produced.add(NotFoundException.content("x").code());
+    produced.add(ApiErrors.of(new io.javalin.http.NotFoundResponse()).code());
+    produced.add(ApiErrors.of(new io.javalin.http.MethodNotAllowedResponse()).code());
+    produced.add(ApiErrors.of(AuthException.missing()).code());
+    produced.add(ApiErrors.of(AuthException.rejected()).code());
+    produced.add(StoreUnavailableException.STORE);
+    produced.add(StoreUnavailableException.MODEL);
+    produced.add(ApiErrors.INTERNAL);
+
+    Set<String> documented = new TreeSet<>();
+    spec.at("/components/schemas/Error/properties/error/properties/code/enum").forEach(c -> documented.add(c.asText()));
+    assertThat(documented).isEqualTo(produced);
+  }
+
+  @Test
+  void everyReferenceResolves() {
+    List<String> refs = new ArrayList<>();
+    collectRefs(spec, refs);
+    assertThat(refs).isNotEmpty();
+    for (String ref : refs) {
+      assertThat(ref).startsWith("#/");
+      assertThat(spec.at(ref.substring(1)).isMissingNode()).as(ref).isFalse();
+    }
+  }
+
+  private static JsonNode resolve(JsonNode node) {
+    return node.has("$ref") ? spec.at(node.get("$ref").asText().substring(1)) : node;
+  }
+
+  private static void collectRefs(JsonNode node, List<String> out) {
+    if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (e.getKey().equals("$ref")) {
+          out.add(e.getValue().asText());
+        } else {
+          collectRefs(e.getValue(), out);
+        }
+      }
+    } else if (node.isArray()) {
+      node.forEach(n -> collectRefs(n, out));
+    }
+  }
+}

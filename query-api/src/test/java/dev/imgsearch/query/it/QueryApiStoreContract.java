@@ -1,0 +1,368 @@
+package dev.imgsearch.query.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imgsearch.embedder.model.OnnxImageEmbedder;
+import dev.imgsearch.indexer.store.CollectionSpec;
+import dev.imgsearch.indexer.store.VectorStore;
+import dev.imgsearch.query.ApiKeys;
+import dev.imgsearch.query.ImageUrlSigner;
+import dev.imgsearch.query.QueryApi;
+import dev.imgsearch.query.QueryApiOptions;
+import dev.imgsearch.query.QueryService;
+import dev.imgsearch.schemas.ImageIds;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every endpoint and error code over real HTTP, with the real ONNX model and a real vector store holding the sample
+ * photos. Subclasses choose the store.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class QueryApiStoreContract {
+
+  static final String API_KEY = "it-key-0123456789abcdef";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_BODY = 2 * 1024 * 1024;
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private Path dir;
+  private OnnxImageEmbedder embedder;
+  private VectorStore store;
+  private QueryService service;
+  private QueryApi api;
+  private IndexedPhotos corpus;
+  private String base;
+
+  /** A fresh, empty store with this collection contract. */
+  abstract VectorStore openStore(Path dir, CollectionSpec spec) throws Exception;
+
+  /** Releases whatever {@link #openStore} started (after the store is closed). */
+  void shutdown() throws Exception {}
+
+  /** Cleans up the collection before the store is closed. */
+  void beforeStoreClose() throws Exception {}
+
+  @BeforeAll
+  void start() throws Exception {
+    dir = Files.createTempDirectory("query-api-it");
+    embedder = OnnxImageEmbedder.loadDefault();
+    store = openStore(dir, CollectionSpec.of("query_it_" + Long.toHexString(System.nanoTime()), embedder.dimension()));
+    store.ensureCollection();
+    corpus = IndexedPhotos.index(embedder, store);
+    ImageUrlSigner signer =
+        (bucket, key, expiry) ->
+            key.endsWith(".png")
+                ? Optional.of("https://objects.test/" + bucket + "/" + key + "?expires=" + expiry.toSeconds())
+                : Optional.empty();
+    service = new QueryService(embedder, store, corpus, signer);
+    QueryApiOptions options =
+        QueryApiOptions.defaults()
+            .withMaxBodyBytes(MAX_BODY)
+            .withPresignExpiry(Duration.ofMinutes(5))
+            .withApiKeys(ApiKeys.of(List.of(API_KEY)));
+    api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options).start("127.0.0.1", 0);
+    base = "http://127.0.0.1:" + api.port();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (api != null) {
+      api.stop();
+    }
+    if (service != null) {
+      service.close();
+    }
+    if (store != null) {
+      try {
+        beforeStoreClose();
+      } finally {
+        store.close();
+      }
+    }
+    if (embedder != null) {
+      embedder.close();
+    }
+    shutdown();
+  }
+
+  // ---- search by image ----
+
+  @Test
+  void everyPhotoFindsItselfFirstByRawAndMultipartUpload() throws Exception {
+    for (IndexedPhotos.Photo p : corpus.photos) {
+      JsonNode body = ok(post("/v1/search?k=3", p.contentType(), p.bytes()));
+      JsonNode top = body.get("results").get(0);
+      assertThat(top.get("id").asText()).as(p.key()).isEqualTo(p.id());
+      assertThat(top.get("score").asDouble()).isGreaterThan(0.99);
+      assertThat(top.get("source").asText()).isEqualTo(p.source());
+      assertThat(top.get("capturedAt").asText()).isEqualTo(p.capturedAt().toString());
+    }
+    IndexedPhotos.Photo p = corpus.named("aloeL.jpg");
+    JsonNode multipart = ok(multipart("/v1/search?k=2", p.bytes()));
+    assertThat(ids(multipart)).containsExactly(p.id(), corpus.named("aloeR.jpg").id());
+  }
+
+  @Test
+  void filtersRestrictResultsOnTheStore() throws Exception {
+    byte[] query = corpus.named("leuvenA.jpg").bytes();
+    for (String source : IndexedPhotos.SOURCES) {
+      JsonNode body = ok(post("/v1/search?k=50&source=" + enc(source), "image/jpeg", query));
+      assertThat(body.get("results")).isNotEmpty();
+      body.get("results").forEach(r -> assertThat(r.get("source").asText()).isEqualTo(source));
+      assertThat(body.get("results")).hasSize((int) corpus.photos.stream().filter(p -> p.source().equals(source)).count());
+    }
+    JsonNode two = ok(post("/v1/search?k=50&source=cam-a,cam-b", "image/jpeg", query));
+    two.get("results").forEach(r -> assertThat(r.get("source").asText()).isIn("cam-a", "cam-b"));
+    JsonNode night = ok(post("/v1/search?k=50&tags=night", "image/jpeg", query));
+    assertThat(night.get("results")).hasSize(corpus.photos.size() / 2);
+    night.get("results").forEach(r -> assertThat(r.get("tags").toString()).contains("night"));
+
+    Instant from = IndexedPhotos.FIRST_CAPTURE.plusSeconds(3600L * 3);
+    Instant to = IndexedPhotos.FIRST_CAPTURE.plusSeconds(3600L * 7);
+    JsonNode window = ok(post("/v1/search?k=50&from=" + from + "&to=" + to, "image/jpeg", query));
+    assertThat(window.get("results")).hasSize(4);
+    window.get("results").forEach(r -> assertThat(Instant.parse(r.get("capturedAt").asText())).isBetween(from, to.minusMillis(1)));
+
+    JsonNode high = ok(post("/v1/search?k=50&minScore=0.8", "image/jpeg", query));
+    high.get("results").forEach(r -> assertThat(r.get("score").asDouble()).isGreaterThanOrEqualTo(0.8));
+    assertThat(ok(post("/v1/search?source=nowhere", "image/jpeg", query)).get("results")).isEmpty();
+  }
+
+  @Test
+  void pagesConcatenateToTheFullRanking() throws Exception {
+    byte[] query = corpus.named("fruits.jpg").bytes();
+    List<String> all = ids(ok(post("/v1/search?k=12", "image/jpeg", query)));
+    List<String> paged = new ArrayList<>();
+    for (int offset = 0; offset < 12; offset += 4) {
+      JsonNode page = ok(post("/v1/search?k=4&offset=" + offset, "image/jpeg", query));
+      assertThat(page.get("offset").asInt()).isEqualTo(offset);
+      assertThat(page.get("nextOffset").asInt()).isEqualTo(offset + 4);
+      paged.addAll(ids(page));
+    }
+    assertThat(paged).containsExactlyElementsOf(all);
+    JsonNode beyond = ok(post("/v1/search?k=10&offset=" + corpus.photos.size(), "image/jpeg", query));
+    assertThat(beyond.get("results")).isEmpty();
+    assertThat(beyond.get("nextOffset").isNull()).isTrue();
+  }
+
+  @Test
+  void imageUploadErrors() throws Exception {
+    assertError(post("/v1/search", "image/jpeg", new byte[0]), 400, "missing-body");
+    assertError(post("/v1/search?k=0", "image/jpeg", corpus.newest().bytes()), 400, "invalid-parameter");
+    assertError(post("/v1/search", "text/plain", corpus.newest().bytes()), 415, "unsupported-media-type");
+    assertError(post("/v1/search", "image/jpeg", "plain text".getBytes()), 415, "image-unsupported-format");
+    byte[] jpeg = corpus.named("baboon.jpg").bytes();
+    byte[] truncated = java.util.Arrays.copyOf(jpeg, 600);
+    HttpResponse<byte[]> corrupt = post("/v1/search", "image/jpeg", truncated);
+    assertThat(corrupt.statusCode()).as(text(corrupt)).isIn(415, 422);
+    assertThat(code(corrupt)).startsWith("image-");
+    assertError(post("/v1/search", "image/jpeg", new byte[MAX_BODY + 1]), 413, "payload-too-large");
+  }
+
+  // ---- similar, vector, image, content, stats ----
+
+  @Test
+  void similarExcludesTheImageAndFindsItsPair() throws Exception {
+    IndexedPhotos.Photo left = corpus.named("left01.jpg");
+    JsonNode body = ok(get("/v1/images/" + left.id() + "/similar?k=3"));
+    assertThat(ids(body)).doesNotContain(left.id()).hasSize(3);
+    assertThat(ids(body).get(0)).isEqualTo(corpus.named("right01.jpg").id());
+    assertThat(ids(ok(get("/v1/images/" + left.id() + "/similar?k=5&source=cam-b"))))
+        .allMatch(id -> corpus.photos.stream().anyMatch(p -> p.id().equals(id) && p.source().equals("cam-b")));
+    assertError(get("/v1/images/" + ImageIds.of("photos", "nope.jpg") + "/similar"), 404, "image-not-found");
+    assertError(get("/v1/images/not-an-id/similar"), 400, "invalid-parameter");
+  }
+
+  @Test
+  void vectorSearchWithAStoredVector() throws Exception {
+    IndexedPhotos.Photo p = corpus.named("graf1.png");
+    String json = JSON.writeValueAsString(Map.of("vector", p.vector(), "k", 2, "tags", List.of(p.tags().get(0))));
+    JsonNode body = ok(postJson(json));
+    assertThat(ids(body).get(0)).isEqualTo(p.id());
+    assertThat(body.get("results").get(0).get("score").asDouble()).isGreaterThan(0.999);
+    assertError(postJson("{\"vector\":[1,2,3]}"), 400, "wrong-dimension");
+    assertError(postJson("{\"vector\":[1,2,3],\"bogus\":1}"), 400, "invalid-json");
+    assertError(post("/v1/search/vector", "text/csv", "1,2".getBytes()), 415, "unsupported-media-type");
+  }
+
+  @Test
+  void imageMetadataContentAndUrls() throws Exception {
+    IndexedPhotos.Photo png = corpus.named("graf3.png");
+    JsonNode meta = ok(get("/v1/images/" + png.id()));
+    assertThat(meta.get("key").asText()).isEqualTo(png.key());
+    assertThat(meta.get("source").asText()).isEqualTo(png.source());
+    assertThat(meta.get("capturedAt").asText()).isEqualTo(png.capturedAt().toString());
+    assertThat(meta.get("model").asText()).isEqualTo(embedder.modelId());
+    assertThat(meta.get("url").asText()).isEqualTo("https://objects.test/photos/" + png.key() + "?expires=300");
+    assertThat(meta.has("urlExpiresAt")).isTrue();
+
+    IndexedPhotos.Photo jpg = corpus.named("home.jpg");
+    JsonNode jpgMeta = ok(get("/v1/images/" + jpg.id()));
+    assertThat(jpgMeta.get("url").asText()).isEqualTo("/v1/images/" + jpg.id() + "/content");
+    HttpResponse<byte[]> content = get(jpgMeta.get("url").asText());
+    assertThat(content.statusCode()).isEqualTo(200);
+    assertThat(content.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+    assertThat(content.body()).isEqualTo(jpg.bytes());
+    assertError(get("/v1/images/" + ImageIds.of("photos", "gone.jpg")), 404, "image-not-found");
+    assertError(get("/v1/images/" + ImageIds.of("photos", "gone.jpg") + "/content"), 404, "image-not-found");
+  }
+
+  @Test
+  void statsShowTheNewestCaptureTime() throws Exception {
+    JsonNode stats = ok(get("/v1/stats"));
+    assertThat(stats.get("count").asLong()).isEqualTo(corpus.photos.size());
+    assertThat(stats.get("newestCapturedAt").asText()).isEqualTo(corpus.newest().capturedAt().toString());
+    assertThat(stats.get("model").asText()).isEqualTo(embedder.modelId());
+  }
+
+  // ---- filter safety, auth, probes ----
+
+  @Test
+  void injectionPayloadsNeverReachTheStore() throws Exception {
+    byte[] query = corpus.named("messi5.jpg").bytes();
+    Set<String> all = new HashSet<>(ids(ok(post("/v1/search?k=100", "image/jpeg", query))));
+    for (String payload : Payloads.ALL) {
+      String q = enc(payload);
+      for (String param : List.of("source", "tags", "from", "to", "k", "offset", "minScore")) {
+        String k = param.equals("k") ? "" : "k=100&";
+        HttpResponse<byte[]> r = post("/v1/search?" + k + param + "=" + q, "image/jpeg", query);
+        if (payload.isBlank()) {
+          // stripped to "absent": the unrestricted ranking (default k for k itself)
+          List<String> got = ids(ok(r));
+          assertThat(all).as(param).containsAll(got);
+          assertThat(got).hasSize(param.equals("k") ? 10 : all.size());
+        } else {
+          assertError(r, 400, "invalid-parameter");
+        }
+      }
+    }
+    // allowed punctuation is matched literally, not interpreted
+    JsonNode gate = ok(post("/v1/search?k=100&source=" + enc("yard/gate:2"), "image/jpeg", query));
+    assertThat(gate.get("results")).isNotEmpty();
+    assertThat(ok(post("/v1/search?k=100&source=" + enc("yard/gate"), "image/jpeg", query)).get("results")).isEmpty();
+    assertThat(ok(post("/v1/search?k=100&source=" + enc("cam-"), "image/jpeg", query)).get("results")).isEmpty();
+  }
+
+  @Test
+  void apiKeysAreRequiredOnV1() throws Exception {
+    HttpResponse<byte[]> none =
+        http.send(HttpRequest.newBuilder(URI.create(base + "/v1/stats")).build(), BodyHandlers.ofByteArray());
+    assertError(none, 401, "unauthorized");
+    HttpResponse<byte[]> wrong =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/v1/stats")).header(ApiKeys.HEADER, API_KEY + "-x").build(),
+            BodyHandlers.ofByteArray());
+    assertError(wrong, 403, "forbidden");
+  }
+
+  @Test
+  void probesMetricsAndRouting() throws Exception {
+    JsonNode ready = ok(get("/readyz"));
+    assertThat(ready.get("count").asLong()).isEqualTo(corpus.photos.size());
+    assertThat(ready.get("model").asText()).isEqualTo(embedder.modelId());
+    assertThat(ok(get("/healthz")).get("status").asText()).isEqualTo("UP");
+    assertThat(ok(get("/openapi.json")).get("openapi").asText()).startsWith("3.");
+    assertError(get("/v1/nothing"), 404, "not-found");
+    assertError(get("/v1/search"), 405, "method-not-allowed");
+    ok(post("/v1/search?k=1", "image/jpeg", corpus.newest().bytes()));
+    String metrics = new String(get("/metrics").body(), StandardCharsets.UTF_8);
+    assertThat(metrics).contains("imgsearch_search_latency_seconds_bucket{kind=\"image\"");
+  }
+
+  // ---- helpers ----
+
+  String base() {
+    return base;
+  }
+
+  IndexedPhotos corpus() {
+    return corpus;
+  }
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).header(ApiKeys.HEADER, API_KEY);
+  }
+
+  private HttpResponse<byte[]> get(String path) throws Exception {
+    return http.send(request(path).GET().build(), BodyHandlers.ofByteArray());
+  }
+
+  private HttpResponse<byte[]> post(String path, String contentType, byte[] body) throws Exception {
+    return http.send(
+        request(path).header("Content-Type", contentType).POST(BodyPublishers.ofByteArray(body)).build(),
+        BodyHandlers.ofByteArray());
+  }
+
+  private HttpResponse<byte[]> postJson(String json) throws Exception {
+    return post("/v1/search/vector", "application/json", json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private HttpResponse<byte[]> multipart(String path, byte[] image) throws Exception {
+    String boundary = "----it-boundary";
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.writeBytes(
+        ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"q.jpg\"\r\n"
+                + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.writeBytes(image);
+    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    return post(path, "multipart/form-data; boundary=" + boundary, body.toByteArray());
+  }
+
+  private static String text(HttpResponse<byte[]> r) {
+    return new String(r.body(), StandardCharsets.UTF_8);
+  }
+
+  private static JsonNode ok(HttpResponse<byte[]> r) throws Exception {
+    assertThat(r.statusCode()).as("%s -> %s", r.uri(), text(r)).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+
+  private static String code(HttpResponse<byte[]> r) throws Exception {
+    return JSON.readTree(r.body()).path("error").path("code").asText();
+  }
+
+  private static void assertError(HttpResponse<byte[]> r, int status, String code) throws Exception {
+    assertThat(r.statusCode()).as("%s -> %s", r.uri(), text(r)).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+    JsonNode body = JSON.readTree(r.body());
+    assertThat(body.size()).isEqualTo(1);
+    assertThat(body.path("error").path("code").asText()).as(text(r)).isEqualTo(code);
+    assertThat(body.path("error").path("message").asText()).isNotBlank();
+  }
+
+  private static List<String> ids(JsonNode body) {
+    List<String> ids = new ArrayList<>();
+    body.get("results").forEach(r -> ids.add(r.get("id").asText()));
+    return ids;
+  }
+}
