@@ -23,9 +23,11 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-CUT_LAYER = "block_13_expand_relu"
-MODEL_ID = "nsfwjs-mobilenetv2-b13"
-SIZE = 224
+# Defaults: the MobileNetV2 embedder; run-inception.sh sets these for InceptionV3 (mixed7).
+NSFWJS_MODEL = os.environ.get("NSFWJS_MODEL", "mobilenet_v2")
+CUT_LAYER = os.environ.get("CUT_LAYER", "block_13_expand_relu")
+MODEL_ID = os.environ.get("MODEL_ID", "nsfwjs-mobilenetv2-b13")
+SIZE = int(os.environ.get("SIZE", "224"))
 OPSET = 13
 IR_VERSION = 7  # what opset 13 was released with; loads in any ONNX Runtime >= 1.6
 
@@ -197,6 +199,37 @@ def to_ir(layers, weights):
             ops.append(dict(op="clip", name=name, inputs=[ins[0]], max=cfg.get("max_value")))
             shapes[name] = shapes[ins[0]]
 
+        elif cls == "Activation":
+            if cfg["activation"] != "relu":
+                raise ValueError(f"{name}: activation {cfg['activation']} not supported")
+            ops.append(dict(op="clip", name=name, inputs=[ins[0]], max=None))
+            shapes[name] = shapes[ins[0]]
+
+        elif cls in ("MaxPooling2D", "AveragePooling2D"):
+            c, h, w = shapes[ins[0]]
+            kh, kw = cfg["pool_size"]
+            sh, sw = cfg["strides"]
+            if cfg["padding"] == "same":
+                pt, pb = same_pads(h, kh, sh)
+                pl, pr = same_pads(w, kw, sw)
+            elif cfg["padding"] == "valid":
+                pt = pb = pl = pr = 0
+            else:
+                raise ValueError(f"{name}: padding {cfg['padding']}")
+            ops.append(
+                dict(op="maxpool" if cls == "MaxPooling2D" else "avgpool", name=name, inputs=[ins[0]],
+                     kernel=(kh, kw), strides=(sh, sw), pads=(pt, pl, pb, pr))
+            )
+            shapes[name] = (c, conv_out(h, kh, sh, pt, pb), conv_out(w, kw, sw, pl, pr))
+
+        elif cls == "Concatenate":
+            if cfg.get("axis", -1) not in (-1, 3):
+                raise ValueError(f"{name}: concat axis {cfg['axis']}")
+            hw = {shapes[i][1:] for i in ins}
+            assert len(hw) == 1, f"{name}: spatial shape mismatch {hw}"
+            ops.append(dict(op="concat", name=name, inputs=list(ins)))
+            shapes[name] = (sum(shapes[i][0] for i in ins),) + shapes[ins[0]][1:]
+
         elif cls == "Add":
             assert len({shapes[i] for i in ins}) == 1, f"{name}: shape mismatch"
             ops.append(dict(op="add", name=name, inputs=list(ins)))
@@ -266,6 +299,8 @@ def build(work, out_path):
         return name
 
     counts = {"Conv": 0, "Clip": 0, "Add": 0, "Pad": 0, "Mul": 0}
+    if NSFWJS_MODEL != "mobilenet_v2":
+        counts.update({"MaxPool": 0, "AveragePool": 0, "Concat": 0})
     for op in ops:
         ins = [tname[i] for i in op["inputs"]]
         n = op["name"]
@@ -300,6 +335,16 @@ def build(work, out_path):
         elif op["op"] == "add":
             nodes.append(helper.make_node("Add", ins, [out], name=n))
             counts["Add"] += 1
+        elif op["op"] in ("maxpool", "avgpool"):
+            kind = "MaxPool" if op["op"] == "maxpool" else "AveragePool"
+            attrs = dict(kernel_shape=list(op["kernel"]), strides=list(op["strides"]), pads=list(op["pads"]))
+            if kind == "AveragePool":
+                attrs["count_include_pad"] = 0  # TensorFlow averages over the valid pixels only
+            nodes.append(helper.make_node(kind, ins, [out], name=n, **attrs))
+            counts[kind] += 1
+        elif op["op"] == "concat":
+            nodes.append(helper.make_node("Concat", ins, [out], name=n, axis=1))
+            counts["Concat"] += 1
         elif op["op"] == "pad":
             t, b, l_, r = op["pads"]
             pads = np.array([0, 0, t, l_, 0, 0, b, r], dtype=np.int64)
@@ -320,16 +365,24 @@ def build(work, out_path):
     )
     with open(os.path.join(work, "sources.json")) as f:
         sources = json.load(f)
+    if NSFWJS_MODEL == "mobilenet_v2":
+        doc = (
+            f"nsfwjs {sources['version']} mobilenet_v2 (Keras MobileNetV2, MIT) truncated at {CUT_LAYER} + "
+            "GlobalAveragePool. Input pixels: float32 [N,3,224,224] RGB in [0,1] (no mean/std). "
+            f"Output features: float32 [N,{channels}], not L2-normalised."
+        )
+    else:
+        doc = (
+            f"nsfwjs {sources['version']} {NSFWJS_MODEL} (Keras, MIT) truncated at {CUT_LAYER} + "
+            f"GlobalAveragePool. Input pixels: float32 [N,3,{SIZE},{SIZE}] RGB in [0,1] (no mean/std). "
+            f"Output features: float32 [N,{channels}], not L2-normalised."
+        )
     model = helper.make_model(
         graph,
         producer_name="imgsearch nsfwjs-converter",
         producer_version="1",
         opset_imports=[helper.make_opsetid("", OPSET)],
-        doc_string=(
-            f"nsfwjs {sources['version']} mobilenet_v2 (Keras MobileNetV2, MIT) truncated at {CUT_LAYER} + "
-            "GlobalAveragePool. Input pixels: float32 [N,3,224,224] RGB in [0,1] (no mean/std). "
-            f"Output features: float32 [N,{channels}], not L2-normalised."
-        ),
+        doc_string=doc,
     )
     model.ir_version = IR_VERSION
     helper.set_model_props(
@@ -339,7 +392,7 @@ def build(work, out_path):
             "source_package": f"nsfwjs@{sources['version']}",
             "source_files": ", ".join(f"{f['file']} sha256:{f['sha256']}" for f in sources["files"]),
             "cut_layer": CUT_LAYER,
-            "input": "pixels float32 [N,3,224,224] RGB [0,1]",
+            "input": f"pixels float32 [N,3,{SIZE},{SIZE}] RGB [0,1]",
             "output": f"features float32 [N,{channels}] raw global average pool",
         },
     )
@@ -368,7 +421,7 @@ def read_png_nchw(path):
 
     im = Image.open(path)
     if im.mode != "RGB" or im.size != (SIZE, SIZE):
-        raise ValueError(f"{path}: expected 224x224 RGB, got {im.size} {im.mode}")
+        raise ValueError(f"{path}: expected {SIZE}x{SIZE} RGB, got {im.size} {im.mode}")
     a = np.asarray(im, dtype=np.uint8).astype(np.float64) / 255.0  # same arithmetic as extract.js
     return a.astype(np.float32).transpose(2, 0, 1)[None]
 
@@ -406,7 +459,7 @@ def verify(work, model_path, golden_dir, report_path=None, max_abs_tol=1e-3, min
             ref = json.load(f)
         x = read_png_nchw(os.path.join(golden_dir, ref["input"]))
         got = sess.run(["features"], {"pixels": x})[0]
-        assert got.shape == (1, 576), got.shape
+        assert got.shape[0] == 1, got.shape
         r = compare(got, np.array(ref["features"]))
         r["image"] = ref["input"]
         feats[ref["input"]] = got[0]
@@ -417,7 +470,7 @@ def verify(work, model_path, golden_dir, report_path=None, max_abs_tol=1e-3, min
     rnd = os.path.join(work, "random-input.bin")
     if os.path.exists(rnd):
         x = np.fromfile(rnd, dtype="<f4").reshape(-1, SIZE, SIZE, 3).transpose(0, 3, 1, 2).copy()
-        ref = np.fromfile(os.path.join(work, "random-ref.bin"), dtype="<f4").reshape(-1, 576)
+        ref = np.fromfile(os.path.join(work, "random-ref.bin"), dtype="<f4").reshape(len(x), -1)
         got = sess.run(["features"], {"pixels": x})[0]
         for i in range(len(x)):
             r = compare(got[i], ref[i])
@@ -481,6 +534,8 @@ def verify(work, model_path, golden_dir, report_path=None, max_abs_tol=1e-3, min
 
 
 def provenance(work, model_path, report_path, out_path):
+    if NSFWJS_MODEL != "mobilenet_v2":
+        return provenance_inception(work, model_path, report_path, out_path)
     with open(os.path.join(work, "sources.json")) as f:
         src = json.load(f)
     with open(report_path) as f:
@@ -549,6 +604,81 @@ non-negative, so unrelated photos still score ~0.88; compare relative values):
 Golden images and references: `embedder/src/test/resources/golden/` (`*.reference.json` computed by TFJS from exactly the PNG
 pixels / 255). The golden photos are centre-cropped, resized samples from Debian's `opencv-doc` 4.6.0
 (`examples/data/`, OpenCV sample data); see `embedder/tools/nsfwjs-converter/README.md`.
+"""
+    with open(out_path, "w") as f:
+        f.write(text)
+    print(f"wrote {out_path}")
+
+
+def provenance_inception(work, model_path, report_path, out_path):
+    with open(os.path.join(work, "sources.json")) as f:
+        src = json.load(f)
+    with open(report_path) as f:
+        rep = json.load(f)
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(model_path, providers=["CPUExecutionProvider"])
+    channels = sess.get_outputs()[0].shape[1]
+    files = "\n".join(f"| `{src['dir']}/{f['file']}` | {f['bytes']} | `{f['sha256']}` |" for f in src["files"])
+    rows = "\n".join(
+        f"| {r['image']} | {r['max_abs_diff']:.2e} | {r['cosine']:.10f} | {1 - r['cosine']:.1e} |" for r in rep["results"]
+    )
+    pairs = "\n".join(f"- {k}: {v:.4f}" for k, v in rep["golden_pair_cosines"].items())
+    text = f"""# Provenance of `model.onnx` ({MODEL_ID})
+
+Generated by `embedder/tools/nsfwjs-converter/run-inception.sh`; do not edit by hand (re-run the script).
+
+## Source
+- npm package **`nsfwjs@{src['version']}`** (MIT, Copyright (c) 2019 Infinite Red, Inc.; licence text in `LICENSE`
+  beside this file, copied verbatim from `node_modules/nsfwjs/LICENSE`).
+- Model: `{NSFWJS_MODEL}`, a TFJS *layers* model (Keras 2.2.4 export) whose topology and uint8-quantised weights are
+  base64-embedded in UMD JavaScript bundles:
+
+| file | bytes | sha256 |
+| --- | --- | --- |
+{files}
+
+- Architecture: InceptionV3 as defined by Keras Applications (`keras.applications.inception_v3`, Apache-2.0;
+  layer names `conv2d_N`, `batch_normalization_N`, `activation_N`, `mixedN`). nsfwjs retrained the top of the network
+  for its 5 NSFW classes; only the part up to the `{CUT_LAYER}` block output is used here.
+- Loaded and dequantised by `@tensorflow/tfjs@{src['tfjs']}` (pure-JS `{src['tfjsBackend']}` backend), exactly as
+  nsfwjs itself loads it (`tf.loadLayersModel` on the in-memory artifacts).
+
+## What was changed
+1. **Truncated** at layer `{CUT_LAYER}` (the concatenation ending the 4th 17x17 Inception block, output 17x17x{channels}
+   for a {SIZE}x{SIZE} input); `mixed8`-`mixed10`, pooling and the NSFW classifier head are dropped.
+2. **GlobalAveragePool + Flatten** appended: output `features` float32 `[N,{channels}]`, not L2-normalised.
+3. **Dequantised** uint8 weights stored as float32, as TFJS computes them.
+4. **BatchNorm folded** into the preceding bias-free convolution (Keras InceptionV3 BN has `scale=False`: gamma = 1),
+   computed in float64 then rounded to float32.
+5. Layout **NHWC -> NCHW** (kernels `[kh,kw,cin,cout]` -> `[cout,cin,kh,kw]`); `Activation('relu')` -> `Clip(min=0)`;
+   `MaxPooling2D` -> `MaxPool`; `AveragePooling2D(3, strides=1, 'same')` -> `AveragePool` with pads 1 and
+   `count_include_pad=0` (TensorFlow averages over valid pixels only); `Concatenate(axis=-1)` -> `Concat(axis=1)`;
+   TensorFlow `same` padding computed per axis (1x7 / 7x1 kernels included).
+6. ONNX opset {OPSET}, IR version {IR_VERSION}; ops used: Conv, Clip, MaxPool, AveragePool, Concat, GlobalAveragePool,
+   Flatten.
+
+## Interface
+- input `pixels`: float32 `[N,3,{SIZE},{SIZE}]`, NCHW, RGB order, values = 8-bit value / 255 (no mean/std), N dynamic.
+- output `features`: float32 `[N,{channels}]`.
+
+## Result
+- `model.onnx`: {rep['model_bytes']} bytes, sha256 `{rep['model_sha256']}`.
+
+## Verification (ONNX Runtime {rep['onnxruntime']} CPU vs TFJS {src['tfjs']} reference, {channels} raw features)
+
+| input | max abs diff | cosine | 1 - cosine |
+| --- | --- | --- | --- |
+{rows}
+
+Batch of 3 golden images vs one at a time (ONNX Runtime): max diff {rep['batch_vs_single_max_diff']:.1e}.
+
+Cosine between the L2-normalised ONNX features of the golden images:
+
+{pairs}
+
+Golden images and references: `embedder/src/test/resources/golden-{SIZE}/` (`*.reference.json` computed by TFJS from
+exactly the PNG pixels / 255); the photos are centre-cropped, resized samples from Debian's `opencv-doc` 4.6.0.
 """
     with open(out_path, "w") as f:
         f.write(text)

@@ -21,9 +21,11 @@ const crypto = require('crypto');
 const tf = require('@tensorflow/tfjs');
 const { PNG } = require('pngjs');
 
-const CUT_LAYER = 'block_13_expand_relu';
-const MODEL_ID = 'nsfwjs-mobilenetv2-b13';
-const SIZE = 224;
+// Defaults: the MobileNetV2 embedder; run-inception.sh sets these for InceptionV3 (mixed7).
+const NSFWJS_MODEL = process.env.NSFWJS_MODEL || 'mobilenet_v2';
+const CUT_LAYER = process.env.CUT_LAYER || 'block_13_expand_relu';
+const MODEL_ID = process.env.MODEL_ID || 'nsfwjs-mobilenetv2-b13';
+const SIZE = parseInt(process.env.SIZE || '224', 10);
 
 function parseArgs(argv) {
   const args = { work: null, pngs: [], random: 0 };
@@ -55,7 +57,7 @@ function pkgVersion(name) {
 function nsfwjsModelDir() {
   const pkgJson = path.join(__dirname, 'node_modules', 'nsfwjs', 'package.json');
   if (!fs.existsSync(pkgJson)) throw new Error('node_modules/nsfwjs missing: run npm ci first');
-  return path.join(path.dirname(pkgJson), 'dist', 'models', 'mobilenet_v2');
+  return path.join(path.dirname(pkgJson), 'dist', 'models', NSFWJS_MODEL);
 }
 
 async function loadModel(work) {
@@ -110,7 +112,7 @@ async function loadModel(work) {
   const sources = {
     package: 'nsfwjs',
     version: pkgVersion('nsfwjs'),
-    dir: 'node_modules/nsfwjs/dist/models/mobilenet_v2',
+    dir: `node_modules/nsfwjs/dist/models/${NSFWJS_MODEL}`,
     files,
     tfjs: pkgVersion('@tensorflow/tfjs'),
     tfjsBackend: tf.getBackend(),
@@ -180,11 +182,11 @@ async function main() {
     const ms = Date.now() - t0;
     x.dispose();
     f.dispose();
-    if (vals.length !== 576) throw new Error(`expected 576 features, got ${vals.length}`);
+    if (vals.length !== outShape[3]) throw new Error(`expected ${outShape[3]} features, got ${vals.length}`);
     const ref = {
       model: MODEL_ID,
       source:
-        `tfjs ${sources.tfjs} (${sources.tfjsBackend} backend), nsfwjs ${sources.version} mobilenet_v2 layers model, ` +
+        `tfjs ${sources.tfjs} (${sources.tfjsBackend} backend), nsfwjs ${sources.version} ${NSFWJS_MODEL} layers model, ` +
         `truncated at ${CUT_LAYER}, global average pool (mean over H,W), not L2-normalised`,
       input: path.basename(png),
       preprocessing: 'PNG 8-bit RGB bytes / 255.0, NHWC in TFJS (NCHW in ONNX), no mean/std',

@@ -20,14 +20,14 @@ import zlib
 import numpy as np
 from PIL import Image
 
-SIZE = 224
+SIZE = int(os.environ.get("SIZE", "224"))
 SRC = "/usr/share/doc/opencv-doc/examples/data"
 
 # (output file, source photo, role in the tests)
 GOLDENS = [
-    ("input-224.png", "orange.jpg", "an orange on a green cloth"),
-    ("input2-224.png", "apple.jpg", "an apple on a green cloth: SIMILAR to input-224 (same setting, another fruit)"),
-    ("input3-224.png", "building.jpg", "a modern office building: DISSIMILAR to input-224 and input2-224"),
+    (f"input-{SIZE}.png", "orange.jpg", "an orange on a green cloth"),
+    (f"input2-{SIZE}.png", "apple.jpg", "an apple on a green cloth: SIMILAR to input (same setting, another fruit)"),
+    (f"input3-{SIZE}.png", "building.jpg", "a modern office building: DISSIMILAR to input and input2"),
 ]
 
 

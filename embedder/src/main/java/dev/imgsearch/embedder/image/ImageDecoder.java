@@ -7,25 +7,45 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.Locale;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes untrusted image bytes into an opaque RGB image, within {@link DecodeLimits}. The format is sniffed from the
- * bytes (ImageIO + TwelveMonkeys readers), never taken from a file name or content type. Alpha is flattened onto
- * white. Every failure is an {@link ImageRejectedException} with a reason; nothing else escapes.
+ * Decodes untrusted image bytes into an upright, opaque RGB image, within {@link DecodeLimits}.
+ *
+ * <ol>
+ *   <li>size: 0 bytes → {@code empty}; more than {@code maxBytes} → {@code too-large};
+ *   <li>format sniffed from the magic bytes ({@link ImageFormat}), never from a name or content type → else
+ *       {@code unsupported-format};
+ *   <li>width × height read from the header only, before any pixel is decoded → above {@code maxPixels}:
+ *       {@code too-many-pixels} (decompression bombs cost nothing);
+ *   <li>large images are read subsampled ({@link DecodeLimits#subsampling}), so decode cost follows the model's input
+ *       size, not the camera's;
+ *   <li>first frame only (animated GIF, multi-page TIFF); CMYK/YCCK JPEG, 16-bit, grey and palette images converted;
+ *       alpha flattened onto white; EXIF orientation applied (JPEG);
+ *   <li>a truncated or damaged file → {@code corrupt}, including JPEGs the reader would "decode" with a grey tail.
+ * </ol>
+ *
+ * Every failure is an {@link ImageRejectedException} with a reason; nothing else escapes. Thread-safe.
  */
 public final class ImageDecoder {
   static {
     ImageIO.setUseCache(false);
+    ImageIO.scanForPlugins();
   }
 
   private final DecodeLimits limits;
 
   public ImageDecoder(DecodeLimits limits) {
     this.limits = limits;
+  }
+
+  public DecodeLimits limits() {
+    return limits;
   }
 
   public BufferedImage decode(byte[] data) throws ImageRejectedException {
@@ -36,10 +56,23 @@ public final class ImageDecoder {
       throw new ImageRejectedException(
           Reason.TOO_LARGE, "image is " + data.length + " bytes, limit is " + limits.maxBytes());
     }
+    Optional<ImageFormat> format = ImageFormat.sniff(data);
+    if (format.isEmpty()) {
+      throw new ImageRejectedException(
+          Reason.UNSUPPORTED_FORMAT, "not a recognised image format (first bytes " + hex(data, 8) + ")");
+    }
+    BufferedImage image = read(data, format.get());
+    if (format.get() == ImageFormat.JPEG) {
+      image = ExifOrientation.apply(image, ExifOrientation.read(data));
+    }
+    return toRgb(image);
+  }
+
+  private BufferedImage read(byte[] data, ImageFormat format) throws ImageRejectedException {
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName());
       if (!readers.hasNext()) {
-        throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, "not a recognised image format");
+        throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, "no decoder for " + format + " installed");
       }
       ImageReader reader = readers.next();
       try {
@@ -59,20 +92,44 @@ public final class ImageDecoder {
         if (step > 1) {
           param.setSourceSubsampling(step, step, 0, 0);
         }
-        return toRgb(reader.read(0, param));
+        StringBuilder truncated = new StringBuilder();
+        reader.addIIOReadWarningListener(
+            (source, warning) -> {
+              if (isTruncation(warning)) {
+                truncated.append(warning);
+              }
+            });
+        BufferedImage image = reader.read(0, param);
+        if (truncated.length() > 0) {
+          throw new ImageRejectedException(Reason.CORRUPT, "truncated " + format + ": " + truncated);
+        }
+        return image;
       } finally {
         reader.dispose();
       }
     } catch (ImageRejectedException e) {
       throw e;
-    } catch (IOException | RuntimeException | OutOfMemoryError e) {
+    } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
       throw new ImageRejectedException(
-          Reason.CORRUPT, "cannot decode image: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+          Reason.CORRUPT, "cannot decode " + format + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 
+  /** Reader warnings that mean pixels are missing (the reader filled them with grey instead of failing). */
+  static boolean isTruncation(String warning) {
+    String w = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
+    return w.contains("premature end") || w.contains("missing eoi") || w.contains("truncated");
+  }
 
-  /** Opaque RGB; transparent pixels become white, palette / 16-bit / grey are converted. */
+  private static String hex(byte[] data, int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < Math.min(n, data.length); i++) {
+      sb.append(String.format("%02x", data[i] & 0xff));
+    }
+    return sb.toString();
+  }
+
+  /** Opaque RGB; transparent pixels become white, palette / 16-bit / grey / CMYK-converted rasters are converted. */
   static BufferedImage toRgb(BufferedImage img) {
     if (img.getType() == BufferedImage.TYPE_INT_RGB) {
       return img;

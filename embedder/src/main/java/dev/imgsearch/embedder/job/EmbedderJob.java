@@ -1,6 +1,5 @@
 package dev.imgsearch.embedder.job;
 
-import dev.imgsearch.embedder.image.DecodeLimits;
 import dev.imgsearch.indexer.IndexAction;
 import dev.imgsearch.indexer.sink.VectorStoreSink;
 import dev.imgsearch.schemas.DeadLetter;
@@ -17,35 +16,59 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The embedding job: image events from Kafka → fetch + decode + embed → vector store, rejected records → dead-letter
- * topic. {@link #build} wires any source and sinks (tests pass bounded ones); {@link #main} wires the real ones.
+ * The embedding job: image events from Kafka → fetch + decode + micro-batched ONNX inference → vector store and
+ * compacted embeddings topic; rejected records → dead-letter topic. {@link #build(StreamExecutionEnvironment, Source,
+ * EmbedOperator.Config, Sink, Sink, Sink)} wires any source and sinks (tests pass bounded ones); {@link
+ * #build(StreamExecutionEnvironment, EmbedderSettings)} wires the real ones.
  */
 public final class EmbedderJob {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbedderJob.class);
+
+  /** Default checkpoint interval for the local stack: short, since the sink flushes on checkpoints. */
+  public static final Duration LOCAL_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+
   private EmbedderJob() {}
 
-  /** Adds the pipeline to {@code env}. */
+  /**
+   * Adds the pipeline to {@code env}.
+   *
+   * @param embeddings sink of the embeddings topic, or null for none
+   */
   public static void build(
       StreamExecutionEnvironment env,
       Source<KafkaRecord, ?, ?> source,
-      EmbedFunction embed,
+      EmbedOperator.Config embed,
       Sink<IndexAction> index,
-      Sink<DeadLetter> deadLetters) {
-    SingleOutputStreamOperator<IndexAction> actions =
+      Sink<DeadLetter> deadLetters,
+      Sink<EmbeddingChange> embeddings) {
+    SingleOutputStreamOperator<EmbeddingChange> changes =
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "image-events")
             .uid("image-events-source")
-            .process(embed)
-            .uid("embed")
-            .name("fetch-decode-embed")
-            .returns(TypeInformation.of(IndexAction.class));
-    actions.getSideOutput(EmbedFunction.DEAD_LETTERS).sinkTo(deadLetters).uid("dead-letters-sink").name("dead-letters");
+            .transform("fetch-decode-embed", TypeInformation.of(EmbeddingChange.class), new EmbedOperator(embed))
+            .uid("embed");
+    changes.getSideOutput(EmbedOperator.DEAD_LETTERS).sinkTo(deadLetters).uid("dead-letters-sink").name("dead-letters");
     // keyed by image id so that all changes of one image reach the same sink writer in order
-    actions.keyBy(IndexAction::id).sinkTo(index).uid("vector-store-sink").name("vector-store");
+    changes
+        .map(Records::toIndexAction)
+        .uid("to-index-action")
+        .name("to-index-action")
+        .returns(TypeInformation.of(IndexAction.class))
+        .keyBy(IndexAction::id)
+        .sinkTo(index)
+        .uid("vector-store-sink")
+        .name("vector-store");
+    if (embeddings != null) {
+      changes.sinkTo(embeddings).uid("embeddings-sink").name("embeddings");
+    }
   }
 
-  /** Adds the pipeline with the real Kafka source, vector store sink and Kafka dead-letter sink. */
+  /** Adds the pipeline with the real Kafka source, vector store sink and Kafka dead-letter and embeddings sinks. */
   public static void build(StreamExecutionEnvironment env, EmbedderSettings s) {
+    LOG.info("embedder settings: {}", s.describe());
     env.enableCheckpointing(s.checkpointInterval().toMillis());
     KafkaSource<KafkaRecord> source =
         KafkaSource.<KafkaRecord>builder()
@@ -61,22 +84,32 @@ public final class EmbedderJob {
             .setRecordSerializer(new DeadLetterSerializer(s.deadLetterTopic()))
             .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
             .build();
-    EmbedFunction embed =
-        new EmbedFunction(
+    KafkaSink<EmbeddingChange> embeddings = null;
+    if (s.embeddingsTopic() != null) {
+      EmbeddingsTopic.ensureCompacted(s.bootstrapServers(), s.embeddingsTopic(), s.embeddingsPartitions());
+      embeddings =
+          KafkaSink.<EmbeddingChange>builder()
+              .setBootstrapServers(s.bootstrapServers())
+              .setRecordSerializer(new EmbeddingSerializer(s.embeddingsTopic()))
+              .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+              .build();
+    }
+    EmbedOperator.Config embed =
+        new EmbedOperator.Config(
             new MinioObjectFetcher.Settings(s.s3Endpoint(), s.s3AccessKey(), s.s3SecretKey()),
             s.model(),
-            DecodeLimits.DEFAULT,
-            s.intraOpThreads());
-    build(env, source, embed, new VectorStoreSink(s.store(), s.sinkBatch()), deadLetters);
+            s.limits(),
+            s.onnx(),
+            s.batchSize(),
+            s.batchMaxDelay(),
+            s.decodeThreads());
+    build(env, source, embed, new VectorStoreSink(s.store(), s.sinkBatch()), deadLetters, embeddings);
   }
 
   public static void main(String[] args) throws Exception {
-    EmbedderSettings settings = EmbedderSettings.fromMap(ParameterTool.fromArgs(args).toMap());
+    EmbedderSettings settings = EmbedderSettings.fromEnv(System.getenv(), ParameterTool.fromArgs(args).toMap());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     build(env, settings);
     env.execute("imgsearch-embedder");
   }
-
-  /** Default checkpoint interval for the local stack: short, since the sink flushes on checkpoints. */
-  public static final Duration LOCAL_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 }

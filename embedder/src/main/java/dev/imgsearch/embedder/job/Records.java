@@ -1,20 +1,77 @@
 package dev.imgsearch.embedder.job;
 
+import dev.imgsearch.indexer.IndexAction;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.schemas.DeadLetter;
+import dev.imgsearch.schemas.avro.ImageEmbedding;
 import dev.imgsearch.schemas.avro.ImageEvent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
-/** Pure mappings between the wire types and the index. */
+/** Pure mappings between the wire types, the stage's output and the index. */
 public final class Records {
   public static final String STAGE = "embedder";
 
   private Records() {}
 
-  /** The row to index for a created image; captured-at falls back to the event time. */
+  /** Captured-at falls back to the event time. */
+  static long capturedAt(ImageEvent e) {
+    return e.getCapturedAtMillis() != null ? e.getCapturedAtMillis() : e.getEventTimeMillis();
+  }
+
+  /** The row to index for a created image. */
   public static VectorRecord toVectorRecord(ImageEvent e, float[] vector, String model) {
-    long capturedAt = e.getCapturedAtMillis() != null ? e.getCapturedAtMillis() : e.getEventTimeMillis();
-    return new VectorRecord(
-        e.getImageId(), vector, e.getBucket(), e.getKey(), e.getSource(), capturedAt, e.getTags(), model);
+    return new VectorRecord(e.getImageId(), vector, e.getBucket(), e.getKey(), e.getSource(), capturedAt(e), e.getTags(), model);
+  }
+
+  /** The stage output for a created image. */
+  public static EmbeddingChange embedded(ImageEvent e, float[] vector, String model, Long phash) {
+    EmbeddingChange c = new EmbeddingChange();
+    c.imageId = e.getImageId();
+    c.vector = vector;
+    c.bucket = e.getBucket();
+    c.key = e.getKey();
+    c.source = e.getSource();
+    c.capturedAtMillis = capturedAt(e);
+    c.tags = e.getTags() == null ? new String[0] : e.getTags().toArray(String[]::new);
+    c.model = model;
+    c.eventTimeMillis = e.getEventTimeMillis();
+    c.phash = phash;
+    return c;
+  }
+
+  /** The index change: delete, or upsert of the vector and its metadata (the pHash is not stored by the index yet). */
+  public static IndexAction toIndexAction(EmbeddingChange c) {
+    if (c.deleted) {
+      return IndexAction.delete(c.imageId);
+    }
+    return IndexAction.upsert(
+        new VectorRecord(c.imageId, c.vector, c.bucket, c.key, c.source, c.capturedAtMillis,
+            c.tags == null ? List.of() : Arrays.asList(c.tags), c.model));
+  }
+
+  /** The embeddings-topic value; null (a tombstone) for a deletion. */
+  public static ImageEmbedding toAvro(EmbeddingChange c) {
+    if (c.deleted) {
+      return null;
+    }
+    List<Float> vector = new ArrayList<>(c.vector.length);
+    for (float x : c.vector) {
+      vector.add(x);
+    }
+    return ImageEmbedding.newBuilder()
+        .setImageId(c.imageId)
+        .setBucket(c.bucket)
+        .setKey(c.key)
+        .setSource(c.source)
+        .setCapturedAtMillis(c.capturedAtMillis)
+        .setTags(c.tags == null ? List.of() : Arrays.asList(c.tags))
+        .setModel(c.model)
+        .setVector(vector)
+        .setEventTimeMillis(c.eventTimeMillis)
+        .setPhash(c.phash)
+        .build();
   }
 
   public static DeadLetter deadLetter(KafkaRecord r, String reason, Throwable cause, String imageId) {

@@ -1,9 +1,11 @@
 package dev.imgsearch.embedder.model;
 
+import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import dev.imgsearch.embedder.ImageEmbedder;
 import dev.imgsearch.embedder.image.DecodeLimits;
 import dev.imgsearch.embedder.image.ImageDecoder;
@@ -13,11 +15,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** {@link ImageEmbedder} running an ONNX model described by a {@link ModelDescriptor} in ONNX Runtime (CPU). */
+/**
+ * {@link ImageEmbedder} running an ONNX model described by a {@link ModelDescriptor} in ONNX Runtime (CPU). The
+ * descriptor is checked against the model's own input and output metadata when the session is created, so a wrong
+ * name, layout or size fails at start-up with a message, not on the first image. Thread-safe (ONNX Runtime sessions
+ * are).
+ */
 public final class OnnxImageEmbedder implements ImageEmbedder {
   private static final String RESOURCE_ROOT = "/models/";
 
@@ -27,24 +37,46 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
   private final OrtEnvironment env;
   private final OrtSession session;
 
-  private OnnxImageEmbedder(ModelDescriptor model, byte[] onnx, DecodeLimits limits, int intraOpThreads) {
+  private OnnxImageEmbedder(ModelDescriptor model, byte[] onnx, DecodeLimits limits, OnnxOptions options) {
     this.model = model;
-    this.decoder = new ImageDecoder(new DecodeLimits(limits.maxBytes(), limits.maxPixels(), Math.max(model.width(), model.height())));
+    this.decoder =
+        new ImageDecoder(
+            new DecodeLimits(
+                limits.maxBytes(),
+                limits.maxPixels(),
+                limits.targetShorterSide() == 0
+                    ? 0
+                    : Math.max(Math.max(model.width(), model.height()), model.resizeShorterSide())));
     this.preprocessor = new Preprocessor(model);
     this.env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
       opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      if (intraOpThreads > 0) {
-        opts.setIntraOpNumThreads(intraOpThreads);
+      if (options.intraOpThreads() > 0) {
+        opts.setIntraOpNumThreads(options.intraOpThreads());
+      }
+      if (options.interOpThreads() > 0) {
+        opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.PARALLEL);
+        opts.setInterOpNumThreads(options.interOpThreads());
       }
       this.session = env.createSession(onnx, opts);
     } catch (OrtException e) {
       throw new IllegalStateException("cannot load model " + model.tag() + ": " + e.getMessage(), e);
     }
+    try {
+      validate(model, session);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   /** Loads a model bundled on the classpath under {@code /models/<name>/}. */
   public static OnnxImageEmbedder fromClasspath(String name, DecodeLimits limits, int intraOpThreads) {
+    return fromClasspath(name, limits, new OnnxOptions(intraOpThreads, 0));
+  }
+
+  /** Loads a model bundled on the classpath under {@code /models/<name>/}. */
+  public static OnnxImageEmbedder fromClasspath(String name, DecodeLimits limits, OnnxOptions options) {
     ModelDescriptor descriptor;
     try (InputStream json = resource(name, "model.json")) {
       descriptor = ModelDescriptor.read(json);
@@ -52,27 +84,102 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
       throw new UncheckedIOException(e);
     }
     try (InputStream onnx = resource(name, descriptor.file())) {
-      return new OnnxImageEmbedder(descriptor, onnx.readAllBytes(), limits, intraOpThreads);
+      return new OnnxImageEmbedder(descriptor, onnx.readAllBytes(), limits, options);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /** Loads {@code dir/model.json} and the ONNX file it names (relative to {@code dir}). */
+  public static OnnxImageEmbedder fromDirectory(Path dir, DecodeLimits limits, OnnxOptions options) {
+    Path json = dir.resolve("model.json");
+    try (InputStream in = Files.newInputStream(json)) {
+      ModelDescriptor descriptor = ModelDescriptor.read(in);
+      return new OnnxImageEmbedder(descriptor, Files.readAllBytes(dir.resolve(descriptor.file())), limits, options);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read model from " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@code model} is either a directory holding {@code model.json} (a model you bring) or the name of a bundled model
+   * ({@code nsfwjs-mobilenetv2-b13}).
+   */
+  public static OnnxImageEmbedder load(String model, DecodeLimits limits, OnnxOptions options) {
+    Path dir = Path.of(model);
+    if (Files.isRegularFile(dir.resolve("model.json"))) {
+      return fromDirectory(dir, limits, options);
+    }
+    return fromClasspath(model, limits, options);
+  }
+
   /** The bundled default model with default limits. */
   public static OnnxImageEmbedder loadDefault() {
-    return fromClasspath(ModelDescriptor.DEFAULT_MODEL, DecodeLimits.DEFAULT, 0);
+    return fromClasspath(ModelDescriptor.DEFAULT_MODEL, DecodeLimits.DEFAULT, OnnxOptions.DEFAULT);
   }
 
   private static InputStream resource(String name, String file) {
     InputStream in = OnnxImageEmbedder.class.getResourceAsStream(RESOURCE_ROOT + name + "/" + file);
     if (in == null) {
-      throw new IllegalArgumentException("no bundled model '" + name + "' (missing " + RESOURCE_ROOT + name + "/" + file + ")");
+      throw new IllegalArgumentException(
+          "no bundled model '" + name + "' (missing " + RESOURCE_ROOT + name + "/" + file
+              + ") and no directory of that name holding a model.json");
     }
     return in;
   }
 
+  /** Fails with a message naming the descriptor field when the model's metadata contradicts the descriptor. */
+  static void validate(ModelDescriptor m, OrtSession session) {
+    try {
+      Map<String, NodeInfo> inputs = session.getInputInfo();
+      Map<String, NodeInfo> outputs = session.getOutputInfo();
+      NodeInfo in = inputs.get(m.input());
+      if (in == null) {
+        throw new IllegalArgumentException(
+            "model " + m.tag() + ": descriptor input '" + m.input() + "' not in the model; inputs: " + inputs.keySet());
+      }
+      if (!outputs.containsKey(m.output())) {
+        throw new IllegalArgumentException(
+            "model " + m.tag() + ": descriptor output '" + m.output() + "' not in the model; outputs: "
+                + outputs.keySet());
+      }
+      if (in.getInfo() instanceof TensorInfo t) {
+        long[] s = t.getShape();
+        if (s.length != 4) {
+          throw new IllegalArgumentException(
+              "model " + m.tag() + ": input '" + m.input() + "' has shape " + Arrays.toString(s) + ", expected 4-D");
+        }
+        boolean nchw = m.layout() == ModelDescriptor.Layout.NCHW;
+        long c = nchw ? s[1] : s[3];
+        long h = nchw ? s[2] : s[1];
+        long w = nchw ? s[3] : s[2];
+        if (c != 3 && c != -1) {
+          throw new IllegalArgumentException(
+              "model " + m.tag() + ": input shape " + Arrays.toString(s) + " has " + c + " channels where layout "
+                  + m.layout() + " puts them; check 'layout'");
+        }
+        if ((h > 0 && h != m.height()) || (w > 0 && w != m.width())) {
+          throw new IllegalArgumentException(
+              "model " + m.tag() + ": input shape " + Arrays.toString(s) + " does not match width " + m.width()
+                  + " × height " + m.height() + " (" + m.layout() + ")");
+        }
+        if (s[0] > 0 && (m.maxBatch() == 0 || m.maxBatch() > s[0])) {
+          throw new IllegalArgumentException(
+              "model " + m.tag() + ": the model's batch dimension is fixed at " + s[0] + "; set \"maxBatch\": " + s[0]);
+        }
+      }
+    } catch (OrtException e) {
+      throw new IllegalStateException("cannot read the metadata of model " + m.tag() + ": " + e.getMessage(), e);
+    }
+  }
+
   public ModelDescriptor descriptor() {
     return model;
+  }
+
+  /** The decoder with this model's limits (subsampling down to twice the model's input size). */
+  public ImageDecoder decoder() {
+    return decoder;
   }
 
   @Override
@@ -99,21 +206,27 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
     return embedImages(images);
   }
 
-  /** Embeds decoded images in one model call. */
+  /** Embeds decoded images, in model calls of at most {@code maxBatch} images. */
   public List<float[]> embedImages(List<BufferedImage> images) {
     int n = images.size();
     if (n == 0) {
       return List.of();
     }
+    int chunk = model.maxBatch() > 0 ? model.maxBatch() : n;
     int size = preprocessor.imageSize();
-    float[] batch = new float[n * size];
-    for (int i = 0; i < n; i++) {
-      preprocessor.fill(images.get(i), batch, i * size);
+    List<float[]> vectors = new ArrayList<>(n);
+    for (int from = 0; from < n; from += chunk) {
+      int count = Math.min(chunk, n - from);
+      float[] batch = new float[count * size];
+      for (int i = 0; i < count; i++) {
+        preprocessor.fill(images.get(from + i), batch, i * size);
+      }
+      vectors.addAll(infer(batch, count));
     }
-    return infer(batch, n);
+    return vectors;
   }
 
-  /** Runs the model on a ready tensor of {@code n} images; returns the (normalised, if configured) vectors. */
+  /** Runs the model on a ready tensor of {@code n} images; returns the pooled (and normalised, if configured) vectors. */
   public List<float[]> infer(float[] batch, int n) {
     long[] shape =
         model.layout() == ModelDescriptor.Layout.NCHW
@@ -121,10 +234,18 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
             : new long[] {n, model.height(), model.width(), 3};
     try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch), shape);
         OrtSession.Result result = session.run(Map.of(model.input(), input))) {
-      float[][] out = (float[][]) result.get(model.output()).orElseThrow(
-          () -> new IllegalStateException("model has no output '" + model.output() + "'")).getValue();
+      OnnxTensor out =
+          (OnnxTensor)
+              result
+                  .get(model.output())
+                  .orElseThrow(() -> new IllegalStateException("model has no output '" + model.output() + "'"));
+      long[] outShape = out.getInfo().getShape();
+      FloatBuffer buffer = out.getFloatBuffer();
+      float[] data = new float[buffer.remaining()];
+      buffer.get(data);
+      float[][] pooled = Pooling.apply(data, outShape, model.pooling(), model.gemP(), model.outputLayout());
       List<float[]> vectors = new ArrayList<>(n);
-      for (float[] row : out) {
+      for (float[] row : pooled) {
         if (row.length != model.dimension()) {
           throw new IllegalStateException(
               "model " + model.tag() + " produced " + row.length + " values, descriptor says " + model.dimension());

@@ -22,10 +22,10 @@ public final class Preprocessor {
 
   /** Writes the tensor of one image into {@code batch} starting at {@code offset}. */
   public void fill(BufferedImage image, float[] batch, int offset) {
-    BufferedImage sized = resize(image, model.width(), model.height(), model.resize());
+    BufferedImage sized = resize(image, model.width(), model.height(), model.resize(), model.resizeShorterSide());
     int w = model.width();
     int h = model.height();
-    int[] argb = sized.getRGB(0, 0, w, h, null, 0, w);
+    int[] argb = dev.imgsearch.embedder.image.Pixels.rgb(sized);
     int plane = w * h;
     boolean bgr = model.channelOrder() == ModelDescriptor.ChannelOrder.BGR;
     boolean nchw = model.layout() == ModelDescriptor.Layout.NCHW;
@@ -66,11 +66,28 @@ public final class Preprocessor {
    * averaged rather than aliased. An image already of the target size is returned as opaque RGB, untouched.
    */
   static BufferedImage resize(BufferedImage src, int w, int h, ModelDescriptor.Resize mode) {
+    return resize(src, w, h, mode, 0);
+  }
+
+  /**
+   * As {@link #resize(BufferedImage, int, int, ModelDescriptor.Resize)}; with {@code shorterSide > 0} and centre
+   * crop, the image is conceptually scaled so its shorter side is {@code shorterSide}, and the centred
+   * {@code w × h} is kept (torchvision {@code Resize(shorterSide) + CenterCrop}).
+   */
+  static BufferedImage resize(BufferedImage src, int w, int h, ModelDescriptor.Resize mode, int shorterSide) {
     int sx = 0;
     int sy = 0;
     int sw = src.getWidth();
     int sh = src.getHeight();
-    if (mode == ModelDescriptor.Resize.SHORTER_SIDE_CENTER_CROP) {
+    if (mode == ModelDescriptor.Resize.SHORTER_SIDE_CENTER_CROP && shorterSide > 0) {
+      double scale = (double) shorterSide / Math.min(sw, sh); // output pixels per source pixel
+      int cw = (int) Math.max(1, Math.min(sw, Math.round(w / scale)));
+      int ch = (int) Math.max(1, Math.min(sh, Math.round(h / scale)));
+      sx = (sw - cw) / 2;
+      sy = (sh - ch) / 2;
+      sw = cw;
+      sh = ch;
+    } else if (mode == ModelDescriptor.Resize.SHORTER_SIDE_CENTER_CROP) {
       // crop the largest centred region with the target aspect ratio
       long lhs = (long) sw * h;
       long rhs = (long) sh * w;

@@ -86,4 +86,22 @@ class OnnxImageEmbedderTest {
         .isInstanceOf(ImageRejectedException.class)
         .satisfies(e -> assertThat(((ImageRejectedException) e).reason()).isEqualTo(ImageRejectedException.Reason.UNSUPPORTED_FORMAT));
   }
+
+  @Test
+  void exifRotatedCopyEmbedsCloseToTheUprightOriginal() throws Exception {
+    for (String image : List.of("input-224", "input3-224")) {
+      java.awt.image.BufferedImage upright = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(golden(image + ".png")));
+      byte[] uprightJpeg = dev.imgsearch.embedder.image.TestImages.encode(upright, "jpg");
+      byte[] storedRotated = dev.imgsearch.embedder.image.TestImages.encode(dev.imgsearch.embedder.image.TestImages.rotateCcw(upright), "jpg");
+      byte[] withExif = dev.imgsearch.embedder.image.TestImages.withExifOrientation(storedRotated, 6, false);
+      float[] reference = embedder.embed(golden(image + ".png"));
+      double tagged = Vectors.cosine(embedder.embed(withExif), reference);
+      double ignored = Vectors.cosine(embedder.embed(storedRotated), reference);
+      assertThat(tagged).as(image).isGreaterThan(0.97); // JPEG re-encoding of a 224-px image alone costs ~0.015
+      assertThat(tagged).as(image).isCloseTo(Vectors.cosine(embedder.embed(uprightJpeg), reference), org.assertj.core.api.Assertions.within(0.005));
+      if (image.equals("input3-224")) { // a building is not rotation-invariant (the orange nearly is)
+        assertThat(1 - tagged).as(image + ": EXIF applied beats EXIF ignored").isLessThan((1 - ignored) / 2);
+      }
+    }
+  }
 }

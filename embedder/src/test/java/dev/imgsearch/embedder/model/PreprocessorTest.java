@@ -82,4 +82,20 @@ class PreprocessorTest {
     assertThat(v).containsExactly(new float[] {0.6f, 0.8f}, within(1e-6f));
     assertThat(Vectors.cosine(new float[] {1, 0}, new float[] {0, 1})).isEqualTo(0.0);
   }
+
+  @Test
+  void resizeShorterSideThenCropKeepsTheCentralFraction() {
+    // 512x512 with a 64-px black border: Resize(256)+CenterCrop(224) keeps the central 448 px → no black at all
+    BufferedImage framed = new BufferedImage(512, 512, BufferedImage.TYPE_INT_RGB);
+    for (int y = 32; y < 480; y++) {
+      for (int x = 32; x < 480; x++) {
+        framed.setRGB(x, y, 0xFFFFFF);
+      }
+    }
+    BufferedImage cropped = Preprocessor.resize(framed, 224, 224, ModelDescriptor.Resize.SHORTER_SIDE_CENTER_CROP, 256);
+    assertThat(cropped.getRGB(0, 0) & 0xFFFFFF).isEqualTo(0xFFFFFF);
+    assertThat(cropped.getRGB(223, 223) & 0xFFFFFF).isEqualTo(0xFFFFFF);
+    BufferedImage whole = Preprocessor.resize(framed, 224, 224, ModelDescriptor.Resize.SHORTER_SIDE_CENTER_CROP, 0);
+    assertThat(whole.getRGB(0, 0) & 0xFFFFFF).isEqualTo(0);
+  }
 }

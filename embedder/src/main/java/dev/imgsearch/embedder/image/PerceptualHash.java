@@ -1,0 +1,117 @@
+package dev.imgsearch.embedder.image;
+
+import java.awt.image.BufferedImage;
+
+/**
+ * 64-bit DCT perceptual hash (the "pHash" of Zauner 2010 as popularised by the {@code imagehash} library): the image
+ * is reduced to 32×32 grey levels by area averaging, transformed with a 2-D DCT-II, and each of the 8×8
+ * lowest-frequency coefficients becomes one bit: 1 when above the median of those 64. Bit 63 is coefficient (0,0),
+ * then row by row. Rescaling, re-encoding and small colour changes flip few bits; a different picture flips about
+ * half. Compare with {@link #distance} (Hamming): ≤ 10 is a near-duplicate in practice.
+ */
+public final class PerceptualHash {
+  static final int SIZE = 32;
+  static final int LOW = 8;
+  private static final double[][] COS = new double[LOW][SIZE];
+
+  static {
+    for (int u = 0; u < LOW; u++) {
+      for (int x = 0; x < SIZE; x++) {
+        COS[u][x] = Math.cos((2 * x + 1) * u * Math.PI / (2 * SIZE));
+      }
+    }
+  }
+
+  private PerceptualHash() {}
+
+  /** The hash of an image of any size. */
+  public static long of(BufferedImage image) {
+    return ofGrey(grey32(image));
+  }
+
+  /** The hash of a 32×32 grey-level matrix {@code [y][x]}. */
+  static long ofGrey(double[][] g) {
+    double[] coefficients = new double[LOW * LOW];
+    double[][] rows = new double[SIZE][LOW]; // DCT along x, first LOW frequencies only
+    for (int y = 0; y < SIZE; y++) {
+      for (int u = 0; u < LOW; u++) {
+        double s = 0;
+        for (int x = 0; x < SIZE; x++) {
+          s += g[y][x] * COS[u][x];
+        }
+        rows[y][u] = s;
+      }
+    }
+    for (int v = 0; v < LOW; v++) {
+      for (int u = 0; u < LOW; u++) {
+        double s = 0;
+        for (int y = 0; y < SIZE; y++) {
+          s += rows[y][u] * COS[v][y];
+        }
+        coefficients[v * LOW + u] = s;
+      }
+    }
+    double[] sorted = coefficients.clone();
+    java.util.Arrays.sort(sorted);
+    double median = (sorted[31] + sorted[32]) / 2;
+    long hash = 0;
+    for (double c : coefficients) {
+      hash = (hash << 1) | (c > median ? 1 : 0);
+    }
+    return hash;
+  }
+
+  /** Number of differing bits, 0 (same) … 64. */
+  public static int distance(long a, long b) {
+    return Long.bitCount(a ^ b);
+  }
+
+  /** Hexadecimal form, 16 digits. */
+  public static String hex(long hash) {
+    return String.format("%016x", hash);
+  }
+
+  /**
+   * 32×32 luma (BT.601) by box averaging: every source pixel counts once, in the cell that holds it (a cell averages
+   * ⌊w/32⌋ or ⌈w/32⌉ columns). Images narrower than 32 pixels repeat their pixels.
+   */
+  static double[][] grey32(BufferedImage image) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    int[] rgb = Pixels.rgb(image);
+    double[][] sum = new double[SIZE][SIZE];
+    int[][] count = new int[SIZE][SIZE];
+    int[] cellX = new int[w];
+    for (int x = 0; x < w; x++) {
+      cellX[x] = (int) ((long) x * SIZE / w);
+    }
+    for (int y = 0; y < h; y++) {
+      int cy = (int) ((long) y * SIZE / h);
+      double[] row = sum[cy];
+      int[] rowCount = count[cy];
+      int base = y * w;
+      for (int x = 0; x < w; x++) {
+        int p = rgb[base + x];
+        row[cellX[x]] += 0.299 * ((p >> 16) & 0xff) + 0.587 * ((p >> 8) & 0xff) + 0.114 * (p & 0xff);
+        rowCount[cellX[x]]++;
+      }
+    }
+    for (int y = 0; y < SIZE; y++) {
+      for (int x = 0; x < SIZE; x++) {
+        if (count[y][x] > 0) {
+          sum[y][x] /= count[y][x];
+        }
+      }
+    }
+    // cells without a pixel (images smaller than 32 in a direction) copy the cell of the nearest source pixel
+    for (int y = 0; y < SIZE; y++) {
+      int cy = (int) ((long) Math.min(h - 1, y * h / SIZE) * SIZE / h);
+      for (int x = 0; x < SIZE; x++) {
+        if (count[y][x] == 0) {
+          sum[y][x] = sum[cy][(int) ((long) Math.min(w - 1, x * w / SIZE) * SIZE / w)];
+        }
+      }
+    }
+    return sum;
+  }
+}

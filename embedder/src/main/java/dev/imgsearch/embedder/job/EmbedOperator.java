@@ -1,0 +1,214 @@
+package dev.imgsearch.embedder.job;
+
+import dev.imgsearch.embedder.image.DecodeLimits;
+import dev.imgsearch.embedder.model.OnnxImageEmbedder;
+import dev.imgsearch.embedder.model.OnnxOptions;
+import dev.imgsearch.schemas.DeadLetter;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.metrics.groups.OperatorMetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Image event → {@link EmbeddingChange}, in micro-batches: each record is fetched and decoded as it arrives (on
+ * {@code decodeThreads} threads), and the batch goes through the model in one call when {@code batchSize} records are
+ * there or {@code maxDelay} after the first one, whichever comes first. The batch is also flushed before every
+ * checkpoint barrier and at end of input, so a checkpoint never covers a record that was not emitted (at-least-once).
+ * Changes leave in arrival order. One ONNX Runtime session per parallel instance (slot).
+ *
+ * <p>Rejected records go to {@link #DEAD_LETTERS} with their reason; objects deleted before the fetch are counted
+ * ({@code objectsMissing}); object-store errors fail the task so Flink retries from the last checkpoint.
+ *
+ * <p>Metrics (operator scope): {@code imagesEmbedded}, {@code imagesPerSecond}, {@code imagesDeleted},
+ * {@code objectsMissing}, {@code deadLetters} and {@code deadLetters} under group {@code reason=<code>},
+ * histograms {@code batchSize}, {@code fetchMillis}, {@code decodeMillis} (per image), {@code inferenceMillis} (per
+ * batch).
+ */
+public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
+    implements OneInputStreamOperator<KafkaRecord, EmbeddingChange>, ProcessingTimeCallback {
+  private static final long serialVersionUID = 1L;
+
+  public static final OutputTag<DeadLetter> DEAD_LETTERS =
+      new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+
+  /** Everything the operator needs; serializable, the model and clients are created on the task manager. */
+  public record Config(
+      ObjectFetcher.Factory fetcher,
+      String model,
+      DecodeLimits limits,
+      OnnxOptions onnx,
+      int batchSize,
+      Duration maxDelay,
+      int decodeThreads) implements Serializable {
+    public Config {
+      Objects.requireNonNull(fetcher, "fetcher");
+      Objects.requireNonNull(model, "model");
+      Objects.requireNonNull(limits, "limits");
+      Objects.requireNonNull(onnx, "onnx");
+      Objects.requireNonNull(maxDelay, "maxDelay");
+      if (batchSize < 1 || decodeThreads < 1 || maxDelay.isNegative()) {
+        throw new IllegalArgumentException("batch.size and decode.threads must be ≥ 1, batch.max-delay ≥ 0");
+      }
+    }
+  }
+
+  private final Config config;
+
+  private transient OnnxImageEmbedder embedder;
+  private transient ObjectFetcher fetcher;
+  private transient ImagePipeline pipeline;
+  private transient ExecutorService decodePool;
+  private transient MicroBatch<Future<ImagePipeline.Prepared>> batch;
+  private transient Counter embedded;
+  private transient Counter deleted;
+  private transient Counter missing;
+  private transient Counter rejected;
+  private transient Map<String, Counter> rejectedByReason;
+  private transient Histogram batchSizes;
+  private transient Histogram fetchMillis;
+  private transient Histogram decodeMillis;
+  private transient Histogram inferenceMillis;
+
+  public EmbedOperator(Config config) {
+    this.config = config;
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    embedder = OnnxImageEmbedder.load(config.model(), config.limits(), config.onnx());
+    fetcher = config.fetcher().create();
+    pipeline = new ImagePipeline(fetcher, embedder);
+    decodePool =
+        Executors.newFixedThreadPool(
+            config.decodeThreads(),
+            r -> {
+              Thread t = new Thread(r, "embedder-decode-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+              t.setDaemon(true);
+              return t;
+            });
+    batch = new MicroBatch<>(config.batchSize(), config.maxDelay());
+    OperatorMetricGroup metrics = getMetricGroup();
+    embedded = metrics.counter("imagesEmbedded");
+    metrics.meter("imagesPerSecond", new MeterView(embedded));
+    deleted = metrics.counter("imagesDeleted");
+    missing = metrics.counter("objectsMissing");
+    rejected = metrics.counter("deadLetters");
+    rejectedByReason = new HashMap<>();
+    batchSizes = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
+    fetchMillis = metrics.histogram("fetchMillis", new DescriptiveStatisticsHistogram(1000));
+    decodeMillis = metrics.histogram("decodeMillis", new DescriptiveStatisticsHistogram(1000));
+    inferenceMillis = metrics.histogram("inferenceMillis", new DescriptiveStatisticsHistogram(1000));
+  }
+
+  @Override
+  public void processElement(StreamRecord<KafkaRecord> element) throws Exception {
+    KafkaRecord record = element.getValue();
+    Future<ImagePipeline.Prepared> prepared = decodePool.submit(() -> pipeline.prepare(record));
+    long now = getProcessingTimeService().getCurrentProcessingTime();
+    if (batch.add(prepared, now)) {
+      flush();
+    } else if (batch.startedWithLastAdd()) {
+      getProcessingTimeService().registerTimer(batch.deadline(), this);
+    }
+  }
+
+  @Override
+  public void onProcessingTime(long time) throws Exception {
+    if (batch.isDue(time)) {
+      flush();
+    } // else: that batch was flushed already (full, or at a checkpoint); a newer batch has its own timer
+  }
+
+  @Override
+  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+    flush();
+  }
+
+  @Override
+  public void finish() throws Exception {
+    flush();
+    super.finish();
+  }
+
+  private void flush() throws Exception {
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<Future<ImagePipeline.Prepared>> futures = batch.drain();
+    List<ImagePipeline.Prepared> prepared = new ArrayList<>(futures.size());
+    for (Future<ImagePipeline.Prepared> f : futures) {
+      try {
+        prepared.add(f.get());
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IOException io) {
+          throw new UncheckedIOException("object store failed; restarting from the last checkpoint", io);
+        }
+        throw e;
+      }
+    }
+    ImagePipeline.Completed done = pipeline.complete(prepared);
+    for (ImagePipeline.Prepared p : prepared) {
+      if (p instanceof ImagePipeline.Decoded d) {
+        fetchMillis.update(TimeUnit.NANOSECONDS.toMillis(d.fetchNanos()));
+        decodeMillis.update(TimeUnit.NANOSECONDS.toMillis(d.decodeNanos()));
+      }
+    }
+    batchSizes.update(futures.size());
+    if (done.modelCalls() > 0) {
+      inferenceMillis.update(TimeUnit.NANOSECONDS.toMillis(done.inferenceNanos()));
+    }
+    embedded.inc(done.embedded());
+    deleted.inc(done.deleted());
+    missing.inc(done.missing());
+    for (EmbeddingChange change : done.changes()) {
+      output.collect(new StreamRecord<>(change));
+    }
+    for (DeadLetter letter : done.deadLetters()) {
+      rejected.inc();
+      rejectedByReason
+          .computeIfAbsent(letter.reason(), r -> getMetricGroup().addGroup("reason", r).counter("deadLetters"))
+          .inc();
+      output.collect(DEAD_LETTERS, new StreamRecord<>(letter));
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      if (decodePool != null) {
+        decodePool.shutdownNow();
+      }
+      if (embedder != null) {
+        embedder.close();
+      }
+      if (fetcher != null) {
+        fetcher.close();
+      }
+    } finally {
+      super.close();
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.imgsearch.embedder.job;
+
+import java.util.Arrays;
+
+/**
+ * What the embedding stage emits per image event, in event order: an embedding (upsert) or a deletion. Feeds both the
+ * vector store sink and the compacted embeddings topic. Public mutable fields make it a Flink POJO.
+ */
+public class EmbeddingChange {
+  public boolean deleted;
+  public String imageId;
+  public float[] vector;
+  public String bucket;
+  public String key;
+  public String source;
+  public long capturedAtMillis;
+  public String[] tags;
+  /** {@code id@version} of the model. */
+  public String model;
+  public long eventTimeMillis;
+  /** 64-bit DCT perceptual hash, null for deletions. */
+  public Long phash;
+
+  public EmbeddingChange() {}
+
+  public static EmbeddingChange deletion(String imageId, long eventTimeMillis) {
+    EmbeddingChange c = new EmbeddingChange();
+    c.deleted = true;
+    c.imageId = imageId;
+    c.eventTimeMillis = eventTimeMillis;
+    return c;
+  }
+
+  @Override
+  public String toString() {
+    return deleted
+        ? "delete " + imageId
+        : "upsert " + imageId + " " + model + " dim=" + (vector == null ? 0 : vector.length) + " tags="
+            + Arrays.toString(tags) + " phash=" + (phash == null ? "-" : Long.toHexString(phash));
+  }
+}

@@ -1,0 +1,80 @@
+package dev.imgsearch.embedder.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import org.junit.jupiter.api.Test;
+
+class PerceptualHashTest {
+  private final ImageDecoder decoder = new ImageDecoder(new DecodeLimits(64L << 20, 50_000_000L, 0));
+
+  static BufferedImage scaled(BufferedImage src, int w, int h) {
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = out.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.drawImage(src, 0, 0, w, h, null);
+    g.dispose();
+    return out;
+  }
+
+  @Test
+  void nearDuplicatesAreCloseAndDifferentPicturesFar() throws Exception {
+    BufferedImage original = TestImages.scene(800, 600, 11);
+    long h = PerceptualHash.of(original);
+    long rescaled = PerceptualHash.of(scaled(original, 320, 240));
+    long reencoded = PerceptualHash.of(decoder.decode(TestImages.encode(original, "jpg")));
+    assertThat(PerceptualHash.distance(h, rescaled)).isLessThanOrEqualTo(4);
+    assertThat(PerceptualHash.distance(h, reencoded)).isLessThanOrEqualTo(4);
+    for (int other = 20; other < 30; other++) {
+      long d = PerceptualHash.of(TestImages.scene(800, 600, other));
+      assertThat(PerceptualHash.distance(h, d)).as("scene " + other).isGreaterThan(12);
+    }
+  }
+
+  @Test
+  void halfTheBitsAreSetAndTheHashIsDeterministic() {
+    BufferedImage img = TestImages.scene(300, 200, 3);
+    long h = PerceptualHash.of(img);
+    assertThat(Long.bitCount(h)).isBetween(28, 32); // "> median" of 64 values: at most 32 bits
+    assertThat(PerceptualHash.of(img)).isEqualTo(h);
+    assertThat(PerceptualHash.hex(h)).hasSize(16);
+  }
+
+  @Test
+  void dctOfAHorizontalRampSetsTheFirstRowBits() {
+    // a ramp varying along x only: energy in row 0 (v = 0) of the DCT; coefficient (0,1) strongly negative
+    double[][] g = new double[32][32];
+    for (int y = 0; y < 32; y++) {
+      for (int x = 0; x < 32; x++) {
+        g[y][x] = x * 8;
+      }
+    }
+    long h = PerceptualHash.ofGrey(g);
+    assertThat((h >>> 63) & 1).isEqualTo(1); // DC is the largest coefficient
+    assertThat((h >>> 62) & 1).isEqualTo(0); // (u=1, v=0) is negative for an increasing ramp
+  }
+
+  @Test
+  void greyLevelsAreAreaAveraged() {
+    BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 64; y++) {
+      for (int x = 0; x < 64; x++) {
+        img.setRGB(x, y, (x % 2 == 0) ? 0xFFFFFF : 0x000000);
+      }
+    }
+    double[][] g = PerceptualHash.grey32(img);
+    assertThat(g[5][7]).isCloseTo(127.5, org.assertj.core.api.Assertions.within(0.01));
+  }
+
+  @Test
+  void imagesSmallerThanTheGridRepeatTheirPixels() {
+    BufferedImage tiny = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
+    tiny.setRGB(0, 0, 0xFFFFFF);
+    double[][] g = PerceptualHash.grey32(tiny);
+    assertThat(g[31][0]).isCloseTo(255.0, org.assertj.core.api.Assertions.within(0.01)); // left half white
+    assertThat(g[0][31]).isCloseTo(0.0, org.assertj.core.api.Assertions.within(0.01)); // right half black
+    PerceptualHash.of(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB)); // no error
+  }
+}

@@ -1,0 +1,248 @@
+package dev.imgsearch.embedder.image;
+
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageOutputStream;
+
+/** Generates test images: photos-like scenes and every odd encoding a camera or a user can produce. */
+public final class TestImages {
+  private TestImages() {}
+
+  /** A deterministic scene with structure at several scales: gradient sky, shapes, and a variant-specific pattern. */
+  public static BufferedImage scene(int w, int h, int variant) {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    try {
+      java.util.Random rnd = new java.util.Random(variant);
+      g.setPaint(new GradientPaint(0, 0, new Color(rnd.nextInt(0xFFFFFF)), w, h, new Color(rnd.nextInt(0xFFFFFF))));
+      g.fillRect(0, 0, w, h);
+      for (int i = 0; i < 12; i++) {
+        g.setColor(new Color(rnd.nextInt(0xFFFFFF)));
+        int x = rnd.nextInt(w);
+        int y = rnd.nextInt(h);
+        int s = Math.max(2, Math.min(w, h) / (3 + rnd.nextInt(6)));
+        if (rnd.nextBoolean()) {
+          g.fillOval(x - s / 2, y - s / 2, s, s);
+        } else {
+          g.fillRect(x - s / 2, y - s / 3, s, s * 2 / 3);
+        }
+      }
+    } finally {
+      g.dispose();
+    }
+    return img;
+  }
+
+  public static byte[] encode(BufferedImage img, String format) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      if (!ImageIO.write(img, format, out)) {
+        throw new IllegalStateException("no writer for " + format + " / image type " + img.getType());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Inserts an APP1 Exif segment with the orientation tag right after SOI (big- or little-endian TIFF). */
+  public static byte[] withExifOrientation(byte[] jpeg, int orientation, boolean littleEndian) {
+    ByteBuffer tiff = ByteBuffer.allocate(26).order(littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
+    tiff.put((byte) (littleEndian ? 'I' : 'M')).put((byte) (littleEndian ? 'I' : 'M'));
+    tiff.putShort((short) 42).putInt(8); // IFD0 at offset 8
+    tiff.putShort((short) 1); // one entry
+    tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+    tiff.putInt(0); // no next IFD
+    byte[] exif = new byte[6 + 26];
+    System.arraycopy(new byte[] {'E', 'x', 'i', 'f', 0, 0}, 0, exif, 0, 6);
+    System.arraycopy(tiff.array(), 0, exif, 6, 26);
+    int length = exif.length + 2;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0xFF);
+    out.write(0xD8);
+    out.write(0xFF);
+    out.write(0xE1);
+    out.write(length >> 8);
+    out.write(length & 0xff);
+    out.write(exif, 0, exif.length);
+    out.write(jpeg, 2, jpeg.length - 2);
+    return out.toByteArray();
+  }
+
+  /** Rotates 90° counter-clockwise (what a camera stores when the display needs orientation 6). */
+  public static BufferedImage rotateCcw(BufferedImage src) {
+    BufferedImage out = new BufferedImage(src.getHeight(), src.getWidth(), BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < src.getHeight(); y++) {
+      for (int x = 0; x < src.getWidth(); x++) {
+        out.setRGB(y, src.getWidth() - 1 - x, src.getRGB(x, y));
+      }
+    }
+    return out;
+  }
+
+  /** A PNG with a valid IHDR announcing {@code w × h} followed by a tiny IDAT and IEND: a decompression-bomb header. */
+  public static byte[] pngHeaderClaiming(int w, int h) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+    chunk(out, "IHDR", ihdr.array());
+    chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x63, 0, 0, 0, 1, 0, 1});
+    chunk(out, "IEND", new byte[0]);
+    return out.toByteArray();
+  }
+
+  private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+    byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+    out.writeBytes(t);
+    out.writeBytes(data);
+    CRC32 crc = new CRC32();
+    crc.update(t);
+    crc.update(data);
+    out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+  }
+
+  /** A GIF logical screen descriptor claiming {@code w × h} (max 65535²) with one 1×1 frame. */
+  public static byte[] gifHeaderClaiming(int w, int h) {
+    return new byte[] {
+      'G', 'I', 'F', '8', '9', 'a', (byte) w, (byte) (w >> 8), (byte) h, (byte) (h >> 8), 0, 0, 0,
+      0x2C, 0, 0, 0, 0, (byte) w, (byte) (w >> 8), (byte) h, (byte) (h >> 8), 0,
+      0x02, 0x02, 0x44, 0x01, 0x00, 0x3B
+    };
+  }
+
+  /** A baseline JPEG whose SOF0 claims {@code w × h}; the scan data is that of a small image. */
+  public static byte[] jpegHeaderClaiming(int w, int h) {
+    byte[] jpeg = encode(scene(64, 48, 3), "jpg");
+    for (int i = 2; i + 9 < jpeg.length; i++) {
+      if ((jpeg[i] & 0xff) == 0xFF && (jpeg[i + 1] & 0xff) == 0xC0) {
+        jpeg[i + 5] = (byte) (h >> 8);
+        jpeg[i + 6] = (byte) h;
+        jpeg[i + 7] = (byte) (w >> 8);
+        jpeg[i + 8] = (byte) w;
+        return jpeg;
+      }
+    }
+    throw new IllegalStateException("no SOF0");
+  }
+
+  /** A 4-channel (CMYK, no Adobe marker) JPEG written from a raster. */
+  public static byte[] cmykJpeg(int w, int h) {
+    WritableRaster cmyk = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, w, h, 4, null);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        cmyk.setPixel(x, y, new int[] {x * 255 / w, y * 255 / h, 60, 20});
+      }
+    }
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+      writer.setOutput(out);
+      writer.write(null, new IIOImage(cmyk, null, null), writer.getDefaultWriteParam());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      writer.dispose();
+    }
+    return bytes.toByteArray();
+  }
+
+  /** 16 bits per channel RGB PNG. */
+  public static byte[] png16BitRgb(int w, int h) {
+    ColorModel cm =
+        new ComponentColorModel(
+            java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB), new int[] {16, 16, 16}, false,
+            false, java.awt.Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+    WritableRaster raster = cm.createCompatibleWritableRaster(w, h);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        raster.setPixel(x, y, new int[] {x * 65535 / w, y * 65535 / h, 30000});
+      }
+    }
+    return encode(new BufferedImage(cm, raster, false, null), "png");
+  }
+
+  /** 16-bit greyscale PNG. */
+  public static byte[] png16BitGrey(int w, int h) {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_USHORT_GRAY);
+    WritableRaster r = img.getRaster();
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        r.setSample(x, y, 0, (x + y) * 65535 / (w + h));
+      }
+    }
+    return encode(img, "png");
+  }
+
+  /** Palette PNG; with {@code transparentIndex ≥ 0} that palette entry is fully transparent (tRNS). */
+  public static byte[] palettePng(int w, int h, int transparentIndex) {
+    byte[] r = {(byte) 255, 0, 0, (byte) 200};
+    byte[] g = {0, (byte) 255, 0, (byte) 200};
+    byte[] b = {0, 0, (byte) 255, 0};
+    IndexColorModel cm =
+        transparentIndex >= 0 ? new IndexColorModel(2, 4, r, g, b, transparentIndex) : new IndexColorModel(2, 4, r, g, b);
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED, cm);
+    WritableRaster raster = img.getRaster();
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        raster.setSample(x, y, 0, (x / 8 + y / 8) % 4);
+      }
+    }
+    return encode(img, "png");
+  }
+
+  /** An animated GIF: frame 0 all {@code first}, frame 1 all {@code second}. */
+  public static byte[] animatedGif(int w, int h, Color first, Color second) {
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+      writer.setOutput(out);
+      writer.prepareWriteSequence(null);
+      for (Color c : new Color[] {first, second}) {
+        BufferedImage frame = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = frame.createGraphics();
+        g.setColor(c);
+        g.fillRect(0, 0, w, h);
+        g.dispose();
+        ImageTypeSpecifier type = ImageTypeSpecifier.createFromRenderedImage(frame);
+        IIOMetadata meta = writer.getDefaultImageMetadata(type, null);
+        String format = meta.getNativeMetadataFormatName();
+        IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(format);
+        IIOMetadataNode gce = new IIOMetadataNode("GraphicControlExtension");
+        gce.setAttribute("disposalMethod", "none");
+        gce.setAttribute("userInputFlag", "FALSE");
+        gce.setAttribute("transparentColorFlag", "FALSE");
+        gce.setAttribute("delayTime", "10");
+        gce.setAttribute("transparentColorIndex", "0");
+        root.appendChild(gce);
+        meta.setFromTree(format, root);
+        writer.writeToSequence(new IIOImage(frame, null, meta), null);
+      }
+      writer.endWriteSequence();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      writer.dispose();
+    }
+    return bytes.toByteArray();
+  }
+}

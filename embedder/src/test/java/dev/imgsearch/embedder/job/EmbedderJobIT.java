@@ -1,0 +1,288 @@
+package dev.imgsearch.embedder.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imgsearch.embedder.image.BadImageCorpus;
+import dev.imgsearch.embedder.image.PerceptualHash;
+import dev.imgsearch.embedder.image.TestImages;
+import dev.imgsearch.embedder.model.Vectors;
+import dev.imgsearch.indexer.store.StoreSettings;
+import dev.imgsearch.indexer.store.VectorRecord;
+import dev.imgsearch.indexer.store.VectorStore;
+import dev.imgsearch.indexer.store.VectorStores;
+import dev.imgsearch.local.servers.KafkaBroker;
+import dev.imgsearch.local.servers.S3ServerProcess;
+import dev.imgsearch.schemas.DeadLetter;
+import dev.imgsearch.schemas.DeadLetters;
+import dev.imgsearch.schemas.ImageIds;
+import dev.imgsearch.schemas.Topics;
+import dev.imgsearch.schemas.avro.ImageEmbedding;
+import dev.imgsearch.schemas.avro.ImageEvent;
+import dev.imgsearch.schemas.avro.ImageEventType;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole embedder job against real components: Kafka (KRaft broker in this JVM), the S3 server (MinIO SDK ↔
+ * S3Proxy, child process), a Flink MiniCluster and the embedded Lucene vector store. The bad-image corpus goes
+ * through it between good photos: every file gets its outcome, the job keeps running, and what comes after is
+ * embedded.
+ */
+class EmbedderJobIT {
+  static final String BUCKET = "images";
+  static final String ACCESS = "embedder-it";
+  static final String SECRET = "embedder-it-secret";
+
+  /** Metric identifiers of the embed operator: {@code ....fetch-decode-embed.<subtask>.<name>}. */
+  static final String OP = ".*\\.fetch-decode-embed\\.\\d+\\.";
+
+  @TempDir static Path tmp;
+  static KafkaBroker broker;
+  static S3ServerProcess s3;
+  static MinioClient minio;
+
+  @BeforeAll
+  static void start() {
+    broker = KafkaBroker.start(tmp.resolve("kafka"), 0);
+    s3 = S3ServerProcess.start(tmp.resolve("s3"), 0, ACCESS, SECRET, broker.bootstrapServers(), "it-notifications", BUCKET);
+    minio = MinioClient.builder().endpoint(s3.endpoint()).credentials(ACCESS, SECRET).build();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (s3 != null) {
+      s3.close();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  static void put(String key, byte[] bytes) throws Exception {
+    minio.putObject(
+        PutObjectArgs.builder().bucket(BUCKET).object(key).stream(new ByteArrayInputStream(bytes), (long) bytes.length, -1L).build());
+  }
+
+  static ImageEvent event(ImageEventType type, String key, long time) {
+    return ImageEvent.newBuilder()
+        .setImageId(ImageIds.of(BUCKET, key))
+        .setType(type)
+        .setBucket(BUCKET)
+        .setKey(key)
+        .setSource("it-camera")
+        .setTags(List.of("it"))
+        .setEventTimeMillis(time)
+        .build();
+  }
+
+  @Test
+  void corpusGoodImagesDeletionsAndGoneObjectsThroughTheWholeJob() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String eventsTopic = "it-events-" + run;
+    String dlqTopic = "it-dlq-" + run;
+    String embeddingsTopic = "it-embeddings-" + run;
+    broker.createTopics(2, eventsTopic, dlqTopic);
+
+    // the corpus first, then good photos: an upright one and its EXIF-rotated copy, one that is deleted later
+    Map<String, String> expected = new LinkedHashMap<>(); // image id → reason, or null when embedded
+    List<ImageEvent> events = new ArrayList<>();
+    long t = 1_700_000_000_000L;
+    for (BadImageCorpus.Case c : BadImageCorpus.cases()) {
+      String key = "corpus/" + c.name();
+      put(key, c.bytes());
+      events.add(event(ImageEventType.CREATED, key, t++));
+      expected.put(ImageIds.of(BUCKET, key), c.expectedReason());
+    }
+    var upright = TestImages.scene(800, 600, 42);
+    put("good/upright.jpg", TestImages.encode(upright, "jpg"));
+    put("good/rotated.jpg", TestImages.withExifOrientation(TestImages.encode(TestImages.rotateCcw(upright), "jpg"), 6, true));
+    put("good/deleted-later.png", TestImages.encode(TestImages.scene(640, 480, 43), "png"));
+    for (String key : List.of("good/upright.jpg", "good/rotated.jpg", "good/deleted-later.png", "good/never-uploaded.jpg")) {
+      events.add(event(ImageEventType.CREATED, key, t++));
+    }
+    events.add(event(ImageEventType.DELETED, "good/deleted-later.png", t++));
+    expected.put(ImageIds.of(BUCKET, "good/upright.jpg"), null);
+    expected.put(ImageIds.of(BUCKET, "good/rotated.jpg"), null);
+
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      for (ImageEvent e : events) {
+        producer.send(new ProducerRecord<>(eventsTopic, e.getImageId().getBytes(StandardCharsets.UTF_8),
+            Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(eventsTopic, e)));
+      }
+      producer.send(new ProducerRecord<>(eventsTopic, "x".getBytes(), "not avro".getBytes())); // undecodable event
+    }
+
+    Map<String, String> options = new HashMap<>();
+    options.put("kafka.bootstrap-servers", broker.bootstrapServers());
+    options.put("topic.image-events", eventsTopic);
+    options.put("topic.dead-letters", dlqTopic);
+    options.put("topic.embeddings", embeddingsTopic);
+    options.put("kafka.group-id", "it-" + run);
+    options.put("s3.endpoint", s3.endpoint());
+    options.put("s3.access-key", ACCESS);
+    options.put("s3.secret-key", SECRET);
+    options.put("decode.max-bytes", Long.toString(BadImageCorpus.MAX_BYTES));
+    options.put("batch.size", "4");
+    options.put("batch.max-delay", "30ms");
+    options.put("checkpoint.interval", "PT1S");
+    options.put("store.kind", "embedded");
+    options.put("store.path", tmp.resolve("store-" + run).toString());
+    options.put("store.dimension", "576");
+    EmbedderSettings settings = EmbedderSettings.fromMap(options);
+
+    Configuration conf = new Configuration();
+    conf.setString("metrics.reporter.collect.factory.class", CollectingReporter.Factory.class.getName());
+    CollectingReporter.METRICS.clear();
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+    EmbedderJob.build(env, settings);
+    JobClient job = env.executeAsync("embedder-it");
+    List<ConsumerRecord<byte[], byte[]>> deadLetters;
+    List<ConsumerRecord<byte[], byte[]>> embeddings;
+    long rejections = expected.values().stream().filter(r -> r != null).count() + 1; // + the undecodable event
+    long embeddable = expected.values().stream().filter(r -> r == null).count();
+    try {
+      deadLetters = consume(dlqTopic, rs -> rs.size() >= rejections);
+      // every embeddable image, plus the deleted one's embedding and tombstone
+      embeddings = consume(embeddingsTopic, rs -> rs.size() >= embeddable + 2);
+      Thread.sleep(2500); // two more checkpoints: the vector store sink flushes on checkpoints
+    } finally {
+      job.cancel().get();
+    }
+
+    // metrics: counts by outcome and by dead-letter reason, batch and latency histograms
+    assertThat(CollectingReporter.counter(OP + "imagesEmbedded")).isEqualTo(embeddable + 1);
+    assertThat(CollectingReporter.counter(OP + "imagesDeleted")).isEqualTo(1);
+    assertThat(CollectingReporter.counter(OP + "objectsMissing")).isEqualTo(1);
+    assertThat(CollectingReporter.counter(OP + "deadLetters")).isEqualTo(rejections); // the total (per reason below)
+    assertThat(CollectingReporter.counter(OP + "reason\\.too-many-pixels.deadLetters")).isEqualTo(3);
+    assertThat(CollectingReporter.counter(OP + "reason\\.corrupt.deadLetters")).isEqualTo(4);
+    assertThat(CollectingReporter.histogramCount(OP + "batchSize")).isGreaterThan(0);
+    assertThat(CollectingReporter.histogramCount(OP + "decodeMillis")).isEqualTo(embeddable + 1);
+    assertThat(CollectingReporter.histogramCount(OP + "inferenceMillis")).isGreaterThan(0);
+
+    // dead letters: one per rejected file, with its reason, stage and image id
+    Map<String, String> reasons = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : deadLetters) {
+      assertThat(DeadLetter.header(r.headers(), DeadLetters.STAGE)).isEqualTo("embedder");
+      String id = DeadLetter.header(r.headers(), DeadLetters.IMAGE_ID);
+      reasons.put(id == null ? "undecodable" : id, DeadLetter.header(r.headers(), DeadLetters.REASON));
+    }
+    assertThat(deadLetters).hasSize((int) rejections);
+    assertThat(reasons).containsEntry("undecodable", "undecodable-event");
+    expected.forEach((id, reason) -> {
+      if (reason != null) {
+        assertThat(reasons).as(id).containsEntry(id, reason);
+      }
+    });
+
+    // embeddings topic: keyed by id, Avro values with the model tag and a pHash, a tombstone for the deletion
+    Map<String, ImageEmbedding> latest = new HashMap<>();
+    List<String> tombstones = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : embeddings) {
+      String id = new String(r.key(), StandardCharsets.UTF_8);
+      if (r.value() == null) {
+        tombstones.add(id);
+        latest.remove(id);
+      } else {
+        ImageEmbedding e = Topics.EMBEDDINGS.valueSerde().deserializer().deserialize(embeddingsTopic, r.value());
+        assertThat(e.getImageId()).isEqualTo(id);
+        assertThat(e.getModel()).isEqualTo("nsfwjs-mobilenetv2-b13@1");
+        assertThat(e.getVector()).hasSize(576);
+        assertThat(e.getPhash()).isNotNull();
+        latest.put(id, e);
+      }
+    }
+    assertThat(tombstones).containsExactly(ImageIds.of(BUCKET, "good/deleted-later.png"));
+    expected.forEach((id, reason) -> assertThat(latest.containsKey(id)).as(id).isEqualTo(reason == null));
+    assertThat(latest).hasSize((int) embeddable);
+    ImageEmbedding up = latest.get(ImageIds.of(BUCKET, "good/upright.jpg"));
+    ImageEmbedding rot = latest.get(ImageIds.of(BUCKET, "good/rotated.jpg"));
+    assertThat(PerceptualHash.distance(up.getPhash(), rot.getPhash())).isLessThanOrEqualTo(6);
+    assertThat(Vectors.cosine(toArray(up.getVector()), toArray(rot.getVector()))).isGreaterThan(0.98);
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, embeddingsTopic);
+      Config config = admin.describeConfigs(List.of(res)).all().get().get(res);
+      assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+    }
+
+    // the vector store holds exactly the embedded images; the deleted one is gone
+    try (VectorStore store = VectorStores.open(StoreSettings.embedded(settings.store().path(), "images", 576))) {
+      assertThat(store.count()).isEqualTo(embeddable);
+      VectorRecord row = store.get(ImageIds.of(BUCKET, "good/upright.jpg")).orElseThrow();
+      assertThat(row.model()).isEqualTo("nsfwjs-mobilenetv2-b13@1");
+      assertThat(row.source()).isEqualTo("it-camera");
+      assertThat(store.get(ImageIds.of(BUCKET, "good/deleted-later.png"))).isEmpty();
+    }
+  }
+
+  static float[] toArray(List<Float> v) {
+    float[] a = new float[v.size()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = v.get(i);
+    }
+    return a;
+  }
+
+  /** Reads the topic from the beginning until {@code done} holds (60 s at most), in partition order per key. */
+  static List<ConsumerRecord<byte[], byte[]>> consume(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    long deadline = System.currentTimeMillis() + 60_000;
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      while (partitions.isEmpty() && System.currentTimeMillis() < deadline) {
+        var infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+        if (infos != null) {
+          infos.forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+        }
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (!done.test(out) && System.currentTimeMillis() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    assertThat(done.test(out)).as("records on " + topic + " within 60 s, got " + out.size()).isTrue();
+    return out;
+  }
+}

@@ -1,0 +1,86 @@
+package dev.imgsearch.embedder.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EmbedderSettingsTest {
+  static Map<String, String> required() {
+    Map<String, String> m = new HashMap<>();
+    m.put("kafka.bootstrap-servers", "k:9092");
+    m.put("s3.endpoint", "http://s3");
+    m.put("s3.access-key", "a");
+    m.put("s3.secret-key", "s");
+    m.put("store.kind", "embedded");
+    m.put("store.path", "/tmp/x");
+    return m;
+  }
+
+  @Test
+  void defaults() {
+    EmbedderSettings s = EmbedderSettings.fromMap(required());
+    assertThat(s.batchSize()).isEqualTo(EmbedderSettings.DEFAULT_BATCH_SIZE);
+    assertThat(s.batchMaxDelay()).isEqualTo(EmbedderSettings.DEFAULT_BATCH_MAX_DELAY);
+    assertThat(s.embeddingsTopic()).isEqualTo("imgsearch.embeddings");
+    assertThat(s.onnx().intraOpThreads()).isZero();
+    assertThat(s.limits().maxPixels()).isEqualTo(50_000_000L);
+    assertThat(s.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(s.describe()).containsEntry("s3.secret-key", "****").containsEntry("batch.size", Integer.toString(EmbedderSettings.DEFAULT_BATCH_SIZE));
+  }
+
+  @Test
+  void optionsAreRead() {
+    Map<String, String> m = required();
+    m.put("batch.size", "12");
+    m.put("batch.max-delay", "20ms");
+    m.put("onnx.intra-op-threads", "2");
+    m.put("decode.threads", "3");
+    m.put("decode.max-pixels", "1000");
+    m.put("topic.embeddings", "none");
+    m.put("checkpoint.interval", "PT1S");
+    EmbedderSettings s = EmbedderSettings.fromMap(m);
+    assertThat(s.batchSize()).isEqualTo(12);
+    assertThat(s.batchMaxDelay()).isEqualTo(Duration.ofMillis(20));
+    assertThat(s.onnx().intraOpThreads()).isEqualTo(2);
+    assertThat(s.decodeThreads()).isEqualTo(3);
+    assertThat(s.limits().maxPixels()).isEqualTo(1000);
+    assertThat(s.embeddingsTopic()).isNull();
+    assertThat(s.checkpointInterval()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void badValuesNameTheOption() {
+    Map<String, String> m = required();
+    m.put("batch.size", "lots");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("--batch.size");
+    m.put("batch.size", "0");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("batch.size");
+    m.put("batch.size", "4");
+    m.put("batch.max-delay", "soon");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("--batch.max-delay");
+    Map<String, String> noS3 = required();
+    noS3.remove("s3.endpoint");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(noS3)).hasMessageContaining("--s3.endpoint");
+  }
+
+  @Test
+  void secretsComeFromTheEnvironmentAndArgumentsWin() {
+    Map<String, String> args = required();
+    args.remove("s3.access-key");
+    args.remove("s3.secret-key");
+    args.put("batch.size", "4");
+    EmbedderSettings s =
+        EmbedderSettings.fromEnv(
+            Map.of("IMGSEARCH_EMBEDDER_S3_ACCESS_KEY", "env-ak", "IMGSEARCH_EMBEDDER_S3_SECRET_KEY", "env-sk",
+                "IMGSEARCH_EMBEDDER_BATCH_SIZE", "32", "UNRELATED", "x"),
+            args);
+    org.assertj.core.api.Assertions.assertThat(s.s3AccessKey()).isEqualTo("env-ak");
+    org.assertj.core.api.Assertions.assertThat(s.s3SecretKey()).isEqualTo("env-sk");
+    org.assertj.core.api.Assertions.assertThat(s.batchSize()).isEqualTo(4);
+    org.assertj.core.api.Assertions.assertThat(EmbedderSettings.envName("batch.max-delay")).isEqualTo("IMGSEARCH_EMBEDDER_BATCH_MAX_DELAY");
+  }
+}
