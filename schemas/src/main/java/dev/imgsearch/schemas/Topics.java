@@ -22,11 +22,11 @@ public final class Topics {
 
   /** Typed image events keyed by image id (Avro single-object encoding). */
   public static final Topic<String, ImageEvent> IMAGE_EVENTS =
-      new Topic<>("imgsearch.image-events", Serdes.String(), AvroSerde.of(ImageEvent.getEncoder(), ImageEvent.getDecoder()));
+      new Topic<>("imgsearch.image-events", Serdes.String(), AvroSerde.of(ImageEvent.getEncoder(), SchemaHistory.decoder(ImageEvent.getClassSchema(), "ImageEvent", dev.imgsearch.schemas.avro.ImageEventType.getClassSchema())));
 
   /** Embeddings keyed by image id (Avro single-object encoding). */
   public static final Topic<String, ImageEmbedding> EMBEDDINGS =
-      new Topic<>("imgsearch.embeddings", Serdes.String(), AvroSerde.of(ImageEmbedding.getEncoder(), ImageEmbedding.getDecoder()));
+      new Topic<>("imgsearch.embeddings", Serdes.String(), AvroSerde.of(ImageEmbedding.getEncoder(), SchemaHistory.decoder(ImageEmbedding.getClassSchema(), "ImageEmbedding")));
 
   /**
    * Camera / producer frames for ingest-stream's claim-check path: value = image bytes; headers {@code source},

@@ -1,0 +1,68 @@
+package dev.imgsearch.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imgsearch.schemas.avro.ImageEmbedding;
+import dev.imgsearch.schemas.avro.ImageEvent;
+import dev.imgsearch.schemas.avro.ImageEventType;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.junit.jupiter.api.Test;
+
+/** Every schema change stays compatible both ways with every released version, and old records still decode. */
+class SchemaEvolutionTest {
+
+  static void assertCompatibleBothWays(Schema current, List<Schema> history) {
+    assertThat(history).as("released versions of " + current.getName()).isNotEmpty();
+    for (Schema old : history) {
+      assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, old).getType())
+          .as("current %s reads %s", current.getName(), old)
+          .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+      assertThat(SchemaCompatibility.checkReaderWriterCompatibility(old, current).getType())
+          .as("%s reads current %s", old, current.getName())
+          .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    }
+  }
+
+  @Test
+  void imageEventIsCompatibleWithEveryReleasedVersion() {
+    assertCompatibleBothWays(
+        ImageEvent.getClassSchema(), SchemaHistory.versions("ImageEvent", ImageEventType.getClassSchema()));
+  }
+
+  @Test
+  void imageEmbeddingIsCompatibleWithEveryReleasedVersion() {
+    assertCompatibleBothWays(ImageEmbedding.getClassSchema(), SchemaHistory.versions("ImageEmbedding"));
+  }
+
+  @Test
+  void anEmbeddingWrittenWithTheFirstSchemaStillDecodes() throws Exception {
+    Schema v1 = SchemaHistory.versions("ImageEmbedding").get(0);
+    assertThat(v1.getField("phash")).isNull();
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("imageId", "0123456789abcdef0123456789abcdef");
+    old.put("bucket", "images");
+    old.put("key", "a.jpg");
+    old.put("source", "cam-1");
+    old.put("capturedAtMillis", 5L);
+    old.put("tags", List.of("door"));
+    old.put("model", "m@1");
+    old.put("vector", List.of(0.6f, 0.8f));
+    old.put("eventTimeMillis", 6L);
+    ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
+    byte[] wire = new byte[bytes.remaining()];
+    bytes.get(wire);
+
+    ImageEmbedding decoded = Topics.EMBEDDINGS.valueSerde().deserializer().deserialize("t", wire);
+
+    assertThat(decoded.getImageId()).isEqualTo("0123456789abcdef0123456789abcdef");
+    assertThat(decoded.getVector()).containsExactly(0.6f, 0.8f);
+    assertThat(decoded.getPhash()).isNull();
+  }
+}
