@@ -29,7 +29,24 @@ public final class PendingWrites {
     return latest.isEmpty();
   }
 
-  /** Applies the buffered changes (deletes, then upserts: they concern disjoint ids) and clears the buffer. */
+  /** How many of the buffered changes are deletes. */
+  public int deletes() {
+    return (int) latest.values().stream().filter(a -> a.op() == IndexAction.Op.DELETE).count();
+  }
+
+  /** Estimated bytes the buffered changes send (for the numBytesSend metric). */
+  public long estimatedBytes() {
+    long bytes = 0;
+    for (IndexAction a : latest.values()) {
+      bytes += IndexBatcher.estimatedBytes(a);
+    }
+    return bytes;
+  }
+
+  /**
+   * Applies the buffered changes (deletes, then upserts: they concern disjoint ids) and clears the buffer. When the
+   * store throws, the buffer is kept whole, so the same call can be repeated (both operations are idempotent).
+   */
   public void applyTo(VectorStore store) {
     if (latest.isEmpty()) {
       return;

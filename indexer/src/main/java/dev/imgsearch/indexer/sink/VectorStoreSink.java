@@ -5,74 +5,154 @@ import dev.imgsearch.indexer.store.StoreSettings;
 import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.indexer.store.VectorStores;
 import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 
 /**
- * Flink Sink V2 that applies {@link IndexAction}s to a {@link VectorStore}. Writes are buffered (latest change per
- * id) and applied when {@code maxBatch} changes are pending and on every checkpoint ({@link SinkWriter#flush}), then
- * the store is flushed, so a completed checkpoint implies the index holds everything before it. Upserts by
- * deterministic id make replays after a failure idempotent (at-least-once delivery, exactly-once effect).
+ * Flink Sink V2 that applies {@link IndexAction}s to a {@link VectorStore}; the write path is {@link IndexBatcher}:
+ * batches by size ({@link SinkOptions#maxBatch()}) and time ({@link SinkOptions#maxDelay()}), one batch in flight on a
+ * background thread (backpressure: the task blocks, nothing is dropped), transient errors retried with backoff, the
+ * first final failure rethrown on the next write, timer or checkpoint.
+ *
+ * <p>On every checkpoint ({@link SinkWriter#flush}) the pending changes are written and awaited, then the store's
+ * {@link VectorStore#persist()} runs: a completed checkpoint means the store durably holds every change before it.
+ * Upserts and deletes by deterministic id make the replay after a restore idempotent (at-least-once delivery,
+ * exactly-once effect), provided changes to one id arrive in order (key the stream by id).
+ *
+ * <p>Metrics (standard Sink V2 names): {@code numRecordsSend} (changes written, after de-duplication per batch),
+ * {@code numBytesSend} (estimated), {@code numRecordsSendErrors} (changes in failed attempts, retried or not), {@code
+ * currentSendTime} (ms of the last batch write); plus {@code deletesSent}, {@code retries}, {@code batches}, {@code
+ * checkpoints}, {@code lastCheckpointPersistMillis} and {@code pendingRecords}.
  */
 public final class VectorStoreSink implements Sink<IndexAction> {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final StoreSettings settings;
-  private final int maxBatch;
+  private final SinkOptions options;
 
+  /** Batches of {@code maxBatch}, the other {@link SinkOptions} at their defaults. */
   public VectorStoreSink(StoreSettings settings, int maxBatch) {
-    if (maxBatch < 1) {
-      throw new IllegalArgumentException("maxBatch must be ≥ 1");
-    }
-    this.settings = settings;
-    this.maxBatch = maxBatch;
+    this(settings, SinkOptions.of(maxBatch));
+  }
+
+  public VectorStoreSink(StoreSettings settings, SinkOptions options) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.options = Objects.requireNonNull(options, "options");
   }
 
   @Override
   public SinkWriter<IndexAction> createWriter(WriterInitContext context) {
     VectorStore store = VectorStores.open(settings);
-    store.ensureCollection();
-    var group = context.metricGroup();
-    return new Writer(store, maxBatch, group.getNumRecordsSendCounter(), group.counter("deletesSent"), group.counter("flushes"));
+    try {
+      store.ensureCollection();
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    IndexBatcher batcher = new IndexBatcher(store, options, new MetricsListener(context.metricGroup()));
+    context.metricGroup().gauge("pendingRecords", batcher::pending);
+    return new Writer(batcher, context.getProcessingTimeService(), options);
   }
 
+  /** The Flink side: forwards to the batcher and polls {@link IndexBatcher#flushIfDue()} on a processing-time timer. */
   static final class Writer implements SinkWriter<IndexAction> {
-    private final VectorStore store;
-    private final int maxBatch;
-    private final Counter sent;
-    private final Counter deletes;
-    private final Counter flushes;
-    private final PendingWrites pending = new PendingWrites();
+    private final IndexBatcher batcher;
+    private final ProcessingTimeService timers;
+    private final long timerIntervalMillis;
+    private boolean closed;
 
-    Writer(VectorStore store, int maxBatch, Counter sent, Counter deletes, Counter flushes) {
-      this.store = store;
-      this.maxBatch = maxBatch;
-      this.sent = sent;
-      this.deletes = deletes;
-      this.flushes = flushes;
-    }
-
-    @Override
-    public void write(IndexAction action, Context context) {
-      pending.add(action);
-      (action.op() == IndexAction.Op.DELETE ? deletes : sent).inc();
-      if (pending.size() >= maxBatch) {
-        pending.applyTo(store);
+    Writer(IndexBatcher batcher, ProcessingTimeService timers, SinkOptions options) {
+      this.batcher = batcher;
+      this.timers = timers;
+      this.timerIntervalMillis = Math.max(1, options.maxDelay().toMillis() / 2);
+      if (!options.maxDelay().isZero()) {
+        schedule();
       }
     }
 
-    @Override
-    public void flush(boolean endOfInput) {
-      pending.applyTo(store);
-      store.flush();
-      flushes.inc();
+    private void schedule() {
+      timers.registerTimer(timers.getCurrentProcessingTime() + timerIntervalMillis, this::onTimer);
+    }
+
+    private void onTimer(long time) throws IOException, InterruptedException {
+      if (closed) {
+        return;
+      }
+      batcher.flushIfDue();
+      schedule();
     }
 
     @Override
-    public void close() throws IOException {
-      store.close();
+    public void write(IndexAction action, Context context) throws IOException, InterruptedException {
+      batcher.add(action);
+    }
+
+    @Override
+    public void flush(boolean endOfInput) throws IOException, InterruptedException {
+      batcher.checkpoint();
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      batcher.close();
+    }
+  }
+
+  /** Maps batcher events onto the sink's metric group. */
+  private static final class MetricsListener implements IndexBatcher.Listener {
+    private final Counter sent;
+    private final Counter bytes;
+    private final Counter errors;
+    private final Counter deletes;
+    private final Counter retries;
+    private final Counter batches;
+    private final Counter checkpoints;
+    private final AtomicLong sendTime = new AtomicLong();
+    private final AtomicLong persistTime = new AtomicLong();
+
+    MetricsListener(SinkWriterMetricGroup group) {
+      sent = group.getNumRecordsSendCounter();
+      bytes = group.getNumBytesSendCounter();
+      errors = group.getNumRecordsSendErrorsCounter();
+      deletes = group.counter("deletesSent");
+      retries = group.counter("retries");
+      batches = group.counter("batches");
+      checkpoints = group.counter("checkpoints");
+      group.setCurrentSendTimeGauge(sendTime::get);
+      group.gauge("lastCheckpointPersistMillis", persistTime::get);
+    }
+
+    @Override
+    public void written(int upserts, int deleted, long size, long millis) {
+      sent.inc(upserts + deleted);
+      deletes.inc(deleted);
+      bytes.inc(size);
+      batches.inc();
+      sendTime.set(millis);
+    }
+
+    @Override
+    public void retrying(int records, Throwable error) {
+      retries.inc();
+      errors.inc(records);
+    }
+
+    @Override
+    public void failed(int records, Throwable error) {
+      errors.inc(records);
+    }
+
+    @Override
+    public void persisted(long millis) {
+      checkpoints.inc();
+      persistTime.set(millis);
     }
   }
 }

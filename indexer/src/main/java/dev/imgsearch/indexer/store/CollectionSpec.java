@@ -1,12 +1,30 @@
 package dev.imgsearch.indexer.store;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * The collection contract shared by the indexer and the query API: field names, dimension, metric and index
- * parameters are defined here once.
+ * The collection contract shared by the indexer and the query API: field names, dimension, metric (always COSINE on
+ * L2-normalised vectors) and index parameters are defined here once.
+ *
+ * @param indexType vector index: {@link IndexType#HNSW} (default; both stores), {@link IndexType#IVF_FLAT} or {@link
+ *     IndexType#IVF_SQ8} (Milvus only)
+ * @param hnswM HNSW graph degree (default 16)
+ * @param hnswEfConstruction HNSW build beam (default 200)
+ * @param searchEf HNSW search beam; a search uses {@code max(searchEf, k)} (default 128)
+ * @param ivfNlist IVF clusters (default 1024)
+ * @param ivfNprobe IVF clusters probed per search (default 32)
  */
-public record CollectionSpec(String name, int dimension, int hnswM, int hnswEfConstruction, int searchEf) {
+public record CollectionSpec(
+    String name,
+    int dimension,
+    int hnswM,
+    int hnswEfConstruction,
+    int searchEf,
+    IndexType indexType,
+    int ivfNlist,
+    int ivfNprobe)
+    implements Serializable {
   public static final String FIELD_ID = "id";
   public static final String FIELD_VECTOR = "vector";
   public static final String FIELD_BUCKET = "bucket";
@@ -21,20 +39,64 @@ public record CollectionSpec(String name, int dimension, int hnswM, int hnswEfCo
   public static final int MAX_TEXT_LENGTH = 1024;
   public static final int MAX_TAGS = 32;
 
+  public static final int DEFAULT_HNSW_M = 16;
+  public static final int DEFAULT_HNSW_EF_CONSTRUCTION = 200;
+  public static final int DEFAULT_SEARCH_EF = 128;
+  public static final int DEFAULT_IVF_NLIST = 1024;
+  public static final int DEFAULT_IVF_NPROBE = 32;
+
+  /** Vector index kinds. */
+  public enum IndexType {
+    HNSW,
+    IVF_FLAT,
+    IVF_SQ8
+  }
+
   public CollectionSpec {
     Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(indexType, "indexType");
     if (!name.matches("[A-Za-z_][A-Za-z0-9_]{0,254}")) {
       throw new IllegalArgumentException("collection name must match [A-Za-z_][A-Za-z0-9_]*: " + name);
     }
     if (dimension <= 0 || dimension > 32768) {
       throw new IllegalArgumentException("dimension out of range: " + dimension);
     }
-    if (hnswM < 2 || hnswEfConstruction < 1 || searchEf < 1) {
-      throw new IllegalArgumentException("HNSW parameters must be positive");
+    if (hnswM < 2 || hnswM > 2048 || hnswEfConstruction < 1 || searchEf < 1) {
+      throw new IllegalArgumentException(
+          "HNSW parameters out of range (M 2..2048, efConstruction ≥ 1, ef ≥ 1): " + hnswM + ", " + hnswEfConstruction
+              + ", " + searchEf);
+    }
+    if (ivfNlist < 1 || ivfNlist > 65536 || ivfNprobe < 1 || ivfNprobe > ivfNlist) {
+      throw new IllegalArgumentException(
+          "IVF parameters out of range (nlist 1..65536, nprobe 1..nlist): " + ivfNlist + ", " + ivfNprobe);
     }
   }
 
+  /** HNSW with explicit parameters, IVF parameters at their defaults (the original constructor). */
+  public CollectionSpec(String name, int dimension, int hnswM, int hnswEfConstruction, int searchEf) {
+    this(name, dimension, hnswM, hnswEfConstruction, searchEf, IndexType.HNSW, DEFAULT_IVF_NLIST, DEFAULT_IVF_NPROBE);
+  }
+
+  /** HNSW M=16, efConstruction=200, ef=128. */
   public static CollectionSpec of(String name, int dimension) {
-    return new CollectionSpec(name, dimension, 16, 200, 128);
+    return new CollectionSpec(name, dimension, DEFAULT_HNSW_M, DEFAULT_HNSW_EF_CONSTRUCTION, DEFAULT_SEARCH_EF);
+  }
+
+  /** The same collection with an HNSW index of these parameters. */
+  public CollectionSpec withHnsw(int m, int efConstruction, int ef) {
+    return new CollectionSpec(name, dimension, m, efConstruction, ef, IndexType.HNSW, ivfNlist, ivfNprobe);
+  }
+
+  /** The same collection with an IVF index (Milvus only). */
+  public CollectionSpec withIvf(IndexType type, int nlist, int nprobe) {
+    if (type == IndexType.HNSW) {
+      throw new IllegalArgumentException("withIvf needs IVF_FLAT or IVF_SQ8");
+    }
+    return new CollectionSpec(name, dimension, hnswM, hnswEfConstruction, searchEf, type, nlist, nprobe);
+  }
+
+  /** The same index parameters on another collection (re-indexing into a new collection). */
+  public CollectionSpec withName(String newName) {
+    return new CollectionSpec(newName, dimension, hnswM, hnswEfConstruction, searchEf, indexType, ivfNlist, ivfNprobe);
   }
 }

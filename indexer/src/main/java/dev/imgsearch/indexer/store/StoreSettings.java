@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param milvusUri e.g. {@code http://127.0.0.1:19530}
  * @param milvusToken {@code user:password} or an API token; empty for none
  * @param consistency Milvus consistency level for searches: STRONG, BOUNDED, SESSION or EVENTUALLY
+ * @param index index parameters (type, HNSW M/efConstruction/ef, IVF nlist/nprobe) as a spec of this collection and
+ *     dimension; null for the defaults ({@link CollectionSpec#of})
  */
 public record StoreSettings(
     Kind kind,
@@ -19,7 +21,8 @@ public record StoreSettings(
     String milvusToken,
     String collection,
     int dimension,
-    String consistency)
+    String consistency,
+    CollectionSpec index)
     implements Serializable {
 
   /** Store implementation. */
@@ -39,6 +42,30 @@ public record StoreSettings(
     }
     milvusToken = Objects.requireNonNullElse(milvusToken, "");
     consistency = Objects.requireNonNullElse(consistency, "BOUNDED");
+    if (index != null && (!index.name().equals(collection) || index.dimension() != dimension)) {
+      throw new IllegalArgumentException(
+          "index parameters are for " + index.name() + "/" + index.dimension() + ", not " + collection + "/" + dimension);
+    }
+  }
+
+  /** Default index parameters (the original constructor). */
+  public StoreSettings(
+      Kind kind, String path, String milvusUri, String milvusToken, String collection, int dimension, String consistency) {
+    this(kind, path, milvusUri, milvusToken, collection, dimension, consistency, null);
+  }
+
+  /**
+   * The same settings with other index parameters, e.g. {@code s.withIndex(s.spec().withHnsw(32, 400, 256))} or
+   * {@code s.withIndex(s.spec().withIvf(IndexType.IVF_SQ8, 1024, 32))}.
+   */
+  public StoreSettings withIndex(CollectionSpec spec) {
+    return new StoreSettings(kind, path, milvusUri, milvusToken, collection, dimension, consistency, spec);
+  }
+
+  /** The same settings on another collection (same index parameters). */
+  public StoreSettings withCollection(String name) {
+    return new StoreSettings(
+        kind, path, milvusUri, milvusToken, name, dimension, consistency, index == null ? null : index.withName(name));
   }
 
   public static StoreSettings embedded(String path, String collection, int dimension) {
@@ -50,6 +77,6 @@ public record StoreSettings(
   }
 
   public CollectionSpec spec() {
-    return CollectionSpec.of(collection, dimension);
+    return index != null ? index : CollectionSpec.of(collection, dimension);
   }
 }

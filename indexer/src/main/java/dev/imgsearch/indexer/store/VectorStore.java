@@ -25,6 +25,16 @@ public interface VectorStore extends AutoCloseable {
   /** Makes every preceding upsert and delete durable and visible to {@link #search}. */
   void flush();
 
+  /**
+   * Makes every preceding upsert and delete durable — it survives a restart of this process and of the store's server
+   * — without necessarily making it visible to every read consistency level. What the Flink sink calls on each
+   * checkpoint. The default is {@link #flush()}; Milvus, whose acknowledged writes are already in its write-ahead log,
+   * does nothing here (a Milvus flush costs seconds; see the indexer README).
+   */
+  default void persist() {
+    flush();
+  }
+
   /** The {@code k} nearest rows to {@code query} that pass {@code filter}, best first. */
   List<SearchHit> search(float[] query, int k, SearchFilter filter);
 

@@ -1,6 +1,7 @@
 package dev.imgsearch.indexer.store;
 
 import dev.imgsearch.indexer.store.lucene.LuceneVectorStore;
+import dev.imgsearch.indexer.store.lucene.PointerFileAliases;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -8,8 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Opens stores from {@link StoreSettings}. Embedded stores are shared per directory within a JVM (reference-counted),
- * so the Flink sink and the query API of the local stack see the same near-real-time index.
+ * Opens stores from {@link StoreSettings}. Embedded stores are shared per collection directory within a JVM
+ * (reference-counted), so the Flink sink and the query API of the local stack see the same near-real-time index. An
+ * embedded collection name that is an alias ({@link PointerFileAliases}) opens the collection it points at, as of the
+ * call; Milvus resolves its aliases on the server at every request.
  */
 public final class VectorStores {
   private static final Map<Path, Shared> EMBEDDED = new HashMap<>();
@@ -18,7 +21,12 @@ public final class VectorStores {
 
   public static VectorStore open(StoreSettings settings) {
     return switch (settings.kind()) {
-      case EMBEDDED -> acquireEmbedded(Path.of(settings.path()).toAbsolutePath().normalize(), settings.spec());
+      case EMBEDDED -> {
+        Path root = Path.of(settings.path()).toAbsolutePath().normalize();
+        CollectionSpec spec = settings.spec();
+        String target = new PointerFileAliases(root).target(spec.name()).orElse(spec.name());
+        yield acquireEmbedded(root.resolve(target), spec.withName(target));
+      }
       case MILVUS -> MilvusStores.open(settings);
     };
   }
@@ -26,7 +34,7 @@ public final class VectorStores {
   private static synchronized VectorStore acquireEmbedded(Path dir, CollectionSpec spec) {
     Shared shared = EMBEDDED.get(dir);
     if (shared == null) {
-      shared = new Shared(dir, new LuceneVectorStore(dir.resolve(spec.name()), spec));
+      shared = new Shared(dir, new LuceneVectorStore(dir, spec));
       EMBEDDED.put(dir, shared);
     } else if (!shared.delegate.spec().equals(spec)) {
       throw new IllegalStateException("embedded store " + dir + " is open with " + shared.delegate.spec() + ", not " + spec);
@@ -80,6 +88,11 @@ public final class VectorStores {
     @Override
     public void flush() {
       shared.delegate.flush();
+    }
+
+    @Override
+    public void persist() {
+      shared.delegate.persist();
     }
 
     @Override

@@ -65,6 +65,10 @@ public final class LuceneVectorStore implements VectorStore {
   private final SearcherManager searchers;
 
   public LuceneVectorStore(Path dir, CollectionSpec spec) {
+    if (spec.indexType() != CollectionSpec.IndexType.HNSW) {
+      throw new IllegalArgumentException(
+          "the embedded store indexes with HNSW only, not " + spec.indexType() + " (IVF indexes are Milvus-only)");
+    }
     this.spec = spec;
     try {
       Files.createDirectories(dir);

@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Collection layout ({@link CollectionSpec} field names): {@code id} VARCHAR({@value CollectionSpec#MAX_ID_LENGTH})
  * primary key with {@code autoID=false} (so upserts replace), {@code vector} FLOAT_VECTOR(dimension) with an HNSW index
- * (M, efConstruction from the spec) and metric COSINE, so search scores are cosine similarities, {@code bucket},
+ * by default (M, efConstruction from the spec; IVF_FLAT or IVF_SQ8 with nlist/nprobe when the spec says so, see
+ * {@link MilvusIndexParams}) and metric COSINE, so search scores are cosine similarities, {@code bucket},
  * {@code key}, {@code source}, {@code model} VARCHAR({@value CollectionSpec#MAX_TEXT_LENGTH}), {@code captured_at}
  * INT64 (epoch millis) and {@code tags} ARRAY of up to {@value CollectionSpec#MAX_TAGS} VARCHARs, filtered with
  * {@code array_contains_any}.
@@ -144,8 +145,8 @@ public final class MilvusVectorStore implements VectorStore {
         return null;
       });
     }
-    LOG.info("Milvus collection '{}' ready: dimension {}, HNSW M={} efConstruction={} ef={}, {}",
-        name, spec.dimension(), spec.hnswM(), spec.hnswEfConstruction(), spec.searchEf(), config);
+    LOG.info("Milvus collection '{}' ready: dimension {}, {} {} (search {}), COSINE, {}", name, spec.dimension(),
+        spec.indexType(), MilvusIndexParams.buildParams(spec), MilvusIndexParams.searchParams(spec, 1), config);
   }
 
   @Override
@@ -202,6 +203,16 @@ public final class MilvusVectorStore implements VectorStore {
     }
   }
 
+  /**
+   * Nothing to do: {@link #upsert} and {@link #delete} return once Milvus acknowledged the request, and an
+   * acknowledged write is in the server's write-ahead log (RocksMQ in standalone, Pulsar/Kafka in a cluster), which a
+   * restarted server replays (tested: {@code MilvusVectorStoreIT.acknowledgedWritesSurviveAServerRestartWithoutFlush}).
+   * Strong searches see such writes at once; Bounded and Eventually searches may not until {@link #flush()} or the
+   * server's own sealing — see the indexer README for the trade-off.
+   */
+  @Override
+  public void persist() {}
+
   @Override
   public List<SearchHit> search(float[] query, int k, SearchFilter filter) {
     checkVector(query, "query");
@@ -215,7 +226,7 @@ public final class MilvusVectorStore implements VectorStore {
             .metricType(IndexParam.MetricType.COSINE)
             .data(List.of(new FloatVec(query)))
             .limit(k)
-            .searchParams(Map.of("ef", Math.max(spec.searchEf(), k)))
+            .searchParams(MilvusIndexParams.searchParams(spec, k))
             .outputFields(HIT_FIELDS)
             .consistencyLevel(readConsistency);
     String expression = MilvusFilterExpressions.of(filter);
@@ -377,13 +388,7 @@ public final class MilvusVectorStore implements VectorStore {
         call("listIndexes", () -> client.listIndexes(
             ListIndexesReq.builder().collectionName(spec.name()).fieldName(FIELD_VECTOR).build()));
     if (indexes.isEmpty()) {
-      IndexParam index =
-          IndexParam.builder()
-              .fieldName(FIELD_VECTOR)
-              .indexType(IndexParam.IndexType.HNSW)
-              .metricType(IndexParam.MetricType.COSINE)
-              .extraParams(Map.of("M", spec.hnswM(), "efConstruction", spec.hnswEfConstruction()))
-              .build();
+      IndexParam index = MilvusIndexParams.vectorIndex(spec);
       call("createIndex", () -> {
         client.createIndex(CreateIndexReq.builder().collectionName(spec.name()).indexParams(List.of(index)).build());
         return null;
@@ -398,6 +403,11 @@ public final class MilvusVectorStore implements VectorStore {
       throw new IllegalStateException(
           "Milvus collection '" + spec.name() + "' indexes " + FIELD_VECTOR + " with metric " + index.getMetricType()
               + "; this store needs COSINE");
+    }
+    if (index != null && index.getIndexType() != MilvusIndexParams.indexType(spec)) {
+      throw new IllegalStateException(
+          "Milvus collection '" + spec.name() + "' has a " + index.getIndexType() + " index but the spec asks for "
+              + spec.indexType() + "; build a new collection (re-index) to change the index type");
     }
   }
 

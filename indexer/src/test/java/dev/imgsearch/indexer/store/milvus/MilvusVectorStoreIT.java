@@ -89,11 +89,17 @@ class MilvusVectorStoreIT extends VectorStoreContract {
   }
 
   @Test
-  void flushedRowsSurviveAServerRestart() {
+  void acknowledgedWritesSurviveAServerRestartWithoutFlush() {
     assumeTrue(server.launched(), "the server at IMGSEARCH_MILVUS_URI is not restarted by tests");
     VectorStore before = store();
     before.upsert(List.of(row("a", basis(0), "cam-1", 1, "x"), row("b", basis(1), "cam-2", 2)));
     before.flush();
+    // Acknowledged but never flushed: only in the server's write-ahead log when it is killed.
+    before.upsert(List.of(row("c", basis(2), "cam-3", 3), row("a", basis(3), "cam-1", 4, "y")));
+    before.delete(List.of("b"));
+    long start = System.nanoTime();
+    before.persist();
+    assertThat((System.nanoTime() - start) / 1_000_000).as("persist is not a Milvus flush").isLessThan(100);
     close(before);
 
     server.close();
@@ -102,7 +108,46 @@ class MilvusVectorStoreIT extends VectorStoreContract {
 
     VectorStore after = store();
     assertThat(after.count()).isEqualTo(2);
-    assertThat(after.get("a").orElseThrow().tags()).containsExactly("x");
-    assertThat(after.search(basis(1), 1, SearchFilter.NONE)).extracting(SearchHit::id).containsExactly("b");
+    assertThat(after.get("a").orElseThrow().tags()).containsExactly("y");
+    assertThat(after.get("b")).isEmpty();
+    assertThat(after.search(basis(2), 1, SearchFilter.NONE)).extracting(SearchHit::id).containsExactly("c");
+  }
+
+  @Test
+  void strongReadsSeeAcknowledgedWritesWithoutFlush() {
+    VectorStore store = store(); // Strong reads (see open)
+    store.upsert(List.of(row("a", basis(0), "s", 1)));
+    store.persist();
+    assertThat(store.search(basis(0), 5, SearchFilter.NONE)).extracting(SearchHit::id).containsExactly("a");
+    store.delete(List.of("a"));
+    assertThat(store.get("a")).isEmpty();
+    assertThat(store.count()).isZero();
+  }
+
+  @Test
+  void ivfIndexesAreSelectable() {
+    for (var type : List.of(CollectionSpec.IndexType.IVF_FLAT, CollectionSpec.IndexType.IVF_SQ8)) {
+      CollectionSpec ivf = spec.withName(spec.name() + "_" + type.name().toLowerCase()).withIvf(type, 16, 16);
+      try (var store = new MilvusVectorStore(config(Consistency.STRONG), ivf)) {
+        store.ensureCollection();
+        List<dev.imgsearch.indexer.store.VectorRecord> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+          rows.add(row("r" + i, angled(i * 0.05), "s", i));
+        }
+        store.upsert(rows);
+        store.flush(); // seals the segment, so the IVF index is built and used
+        List<String> top3 = store.search(angled(0.5), 3, SearchFilter.NONE).stream().map(SearchHit::id).toList();
+        // nprobe = nlist: every cluster is searched; SQ8's 8-bit components may swap neighbours 0.05 rad apart.
+        assertThat(top3).as("%s", type).containsExactlyInAnyOrder("r9", "r10", "r11");
+        if (type == CollectionSpec.IndexType.IVF_FLAT) {
+          assertThat(top3.get(0)).isEqualTo("r10");
+        }
+        try (var hnsw = new MilvusVectorStore(config(Consistency.STRONG), ivf.withHnsw(16, 200, 128))) {
+          assertThatThrownBy(hnsw::ensureCollection).isInstanceOf(IllegalStateException.class)
+              .hasMessageContaining(type.name());
+        }
+        store.dropCollection();
+      }
+    }
   }
 }

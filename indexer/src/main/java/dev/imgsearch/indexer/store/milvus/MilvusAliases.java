@@ -1,0 +1,59 @@
+package dev.imgsearch.indexer.store.milvus;
+
+import dev.imgsearch.indexer.store.CollectionAliases;
+import io.milvus.v2.client.ConnectConfig;
+import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.service.utility.request.AlterAliasReq;
+import io.milvus.v2.service.utility.request.CreateAliasReq;
+import io.milvus.v2.service.utility.request.DescribeAliasReq;
+import java.util.Optional;
+
+/**
+ * Milvus collection aliases. Every data call (search, query, upsert, delete) accepts an alias in place of a collection
+ * name, and {@code alterAlias} switches it atomically on the server, so readers go from the old collection to the new
+ * one between two requests.
+ */
+public final class MilvusAliases implements CollectionAliases {
+  private final MilvusClientV2 client;
+
+  public MilvusAliases(MilvusConfig config) {
+    ConnectConfig.ConnectConfigBuilder connect = ConnectConfig.builder().uri(config.uri()).dbName(config.database());
+    if (!config.token().isEmpty()) {
+      connect.token(config.token());
+    }
+    this.client = new MilvusClientV2(connect.build());
+  }
+
+  @Override
+  public Optional<String> target(String alias) {
+    try {
+      return Optional.ofNullable(
+              client.describeAlias(DescribeAliasReq.builder().alias(alias).build()).getCollectionName())
+          .filter(name -> !name.isEmpty() && !name.equals(alias));
+    } catch (RuntimeException notAnAlias) {
+      return Optional.empty();
+    }
+  }
+
+  /** Creates the alias, or moves it when it exists (Milvus answers "alias already exist" to the create). */
+  @Override
+  public void repoint(String alias, String collection) {
+    try {
+      client.createAlias(CreateAliasReq.builder().alias(alias).collectionName(collection).build());
+    } catch (RuntimeException exists) {
+      if (!String.valueOf(exists.getMessage()).contains("alias already exist")) {
+        throw new MilvusStoreException("createAlias", collection, exists);
+      }
+      try {
+        client.alterAlias(AlterAliasReq.builder().alias(alias).collectionName(collection).build());
+      } catch (RuntimeException e) {
+        throw new MilvusStoreException("alterAlias", collection, e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

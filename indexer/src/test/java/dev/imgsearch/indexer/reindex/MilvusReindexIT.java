@@ -1,0 +1,64 @@
+package dev.imgsearch.indexer.reindex;
+
+import dev.imgsearch.indexer.store.CollectionSpec;
+import dev.imgsearch.indexer.store.StoreSettings;
+import dev.imgsearch.indexer.store.milvus.MilvusConfig;
+import dev.imgsearch.indexer.store.milvus.MilvusVectorStore;
+import dev.imgsearch.local.servers.MilvusServer;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Re-index on the real Milvus server: a reader on the alias sees the new collection right after the swap. */
+class MilvusReindexIT extends ReindexScenario {
+  private static MilvusServer server;
+  private final String suffix = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+
+  @BeforeAll
+  static void startServer() {
+    server = MilvusServer.startOrConnect(Path.of("target", "milvus-it"));
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Override
+  StoreSettings aliasSettings() {
+    return StoreSettings.milvus(server.uri(), "", "images_" + suffix, DIM, "STRONG");
+  }
+
+  @Override
+  boolean openReadersFollowTheSwap() {
+    return true;
+  }
+
+  @Test
+  void rebuildsBehindTheAliasAndSwapsWithoutDowntime() {
+    String v1 = "images_" + suffix + "_v1";
+    String v2 = "images_" + suffix + "_v2";
+    try {
+      assertRebuildsAndSwaps(v1, v2);
+    } finally {
+      var client =
+          new io.milvus.v2.client.MilvusClientV2(io.milvus.v2.client.ConnectConfig.builder().uri(server.uri()).build());
+      try {
+        client.dropAlias(io.milvus.v2.service.utility.request.DropAliasReq.builder().alias("images_" + suffix).build());
+      } catch (RuntimeException noAlias) {
+        // the test failed before creating it
+      } finally {
+        client.close();
+      }
+      for (String name : new String[] {v2, v1}) {
+        try (var store = new MilvusVectorStore(MilvusConfig.of(server.uri()), CollectionSpec.of(name, DIM))) {
+          store.dropCollection();
+        }
+      }
+    }
+  }
+}

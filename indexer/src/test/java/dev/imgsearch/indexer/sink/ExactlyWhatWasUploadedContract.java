@@ -1,0 +1,177 @@
+package dev.imgsearch.indexer.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imgsearch.indexer.IndexAction;
+import dev.imgsearch.indexer.store.StoreSettings;
+import dev.imgsearch.indexer.store.VectorRecord;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * "The index holds exactly what was uploaded": {@value #CHANGES} changes to {@value #IDS} image ids — first uploads,
+ * re-uploads (updates), duplicates and deletes interleaved, some deletes of ids never uploaded — flow through a Flink
+ * MiniCluster job (source parallelism 1 so the per-id order is defined, keyed by id, sink parallelism 2, a checkpoint
+ * every 200 ms). The job fails at {@link #FAIL_AT} (an exception in an operator, as a crashed task manager would) and
+ * restores from its last completed checkpoint each time, replaying what came after it. Afterwards the store must hold
+ * exactly the expected rows, each with the version of its last upsert: none lost, none duplicated, no deleted id
+ * resurrected by a replay.
+ */
+public abstract class ExactlyWhatWasUploadedContract {
+  private static final Logger LOG = LoggerFactory.getLogger(ExactlyWhatWasUploadedContract.class);
+  protected static final int DIM = 8;
+  static final int CHANGES = 1500;
+  static final int IDS = 150;
+  static final Set<Long> FAIL_AT = Set.of(350L, 700L, 1100L);
+
+  /** Per test run: failures already injected, records seen by the injecting operator (replays included). */
+  static final Map<String, Set<Long>> FAILED = new ConcurrentHashMap<>();
+  static final Map<String, AtomicLong> SEEN = new ConcurrentHashMap<>();
+
+  /** Settings the sink opens, on a fresh collection {@code collection}. */
+  protected abstract StoreSettings settings(String collection);
+
+  /**
+   * Every row in the collection as id → capturedAtMillis (the version written by the generator); fails the test when
+   * an id occurs more than once.
+   */
+  protected abstract Map<String, Long> storedVersions(String collection);
+
+  protected void cleanUp(String collection) {}
+
+  @Test
+  void theIndexHoldsExactlyWhatWasUploadedAfterSeveralRestoresFromCheckpoints() throws Exception {
+    String run = "exact_" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    FAILED.put(run, ConcurrentHashMap.newKeySet());
+    SEEN.put(run, new AtomicLong());
+    try {
+      Configuration conf = new Configuration();
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+      env.enableCheckpointing(200);
+
+      DataGeneratorSource<Long> source =
+          new DataGeneratorSource<>(i -> i, CHANGES, RateLimiterStrategy.perSecond(400), Types.LONG);
+      env.fromSource(source, WatermarkStrategy.noWatermarks(), "changes")
+          .setParallelism(1)
+          .map(new FailAt(run))
+          .setParallelism(1)
+          .map(ExactlyWhatWasUploadedContract::change)
+          .returns(TypeInformation.of(IndexAction.class))
+          .setParallelism(1)
+          .keyBy(IndexAction::id)
+          .sinkTo(
+              new VectorStoreSink(
+                  settings(run), SinkOptions.of(25).withMaxDelay(Duration.ofMillis(100))))
+          .name("index");
+      long start = System.nanoTime();
+      env.execute("exactly-what-was-uploaded");
+      long millis = (System.nanoTime() - start) / 1_000_000;
+
+      Map<String, Long> expected = expected();
+      Map<String, Long> stored = storedVersions(run);
+      LOG.info("{} changes, {} seen by the job with replays, {} failures, {} ms; expected {} rows, stored {}",
+          CHANGES, SEEN.get(run).get(), FAILED.get(run).size(), millis, expected.size(), stored.size());
+
+      assertThat(FAILED.get(run)).as("every failure was injected").isEqualTo(FAIL_AT);
+      assertThat(SEEN.get(run).get())
+          .as("restores replayed from a checkpoint, not from the start")
+          .isGreaterThan(CHANGES)
+          .isLessThan(CHANGES + FAIL_AT.stream().mapToLong(Long::longValue).sum());
+      assertThat(expected.size()).as("the scenario keeps some ids and deletes others").isBetween(IDS / 4, IDS - 10);
+      Set<String> lost = new java.util.TreeSet<>(expected.keySet());
+      lost.removeAll(stored.keySet());
+      Set<String> resurrected = new java.util.TreeSet<>(stored.keySet());
+      resurrected.removeAll(expected.keySet());
+      assertThat(lost).as("lost").isEmpty();
+      assertThat(resurrected).as("resurrected or never uploaded").isEmpty();
+      assertThat(stored).as("each row holds its last upload").isEqualTo(expected);
+    } finally {
+      FAILED.remove(run);
+      SEEN.remove(run);
+      cleanUp(run);
+    }
+  }
+
+  /** Folds the change sequence: id → version of its last upsert, for ids whose last change is an upsert. */
+  static Map<String, Long> expected() {
+    Map<String, Long> rows = new HashMap<>();
+    for (long i = 0; i < CHANGES; i++) {
+      IndexAction a = change(i);
+      if (a.op() == IndexAction.Op.DELETE) {
+        rows.remove(a.id());
+      } else {
+        rows.put(a.id(), a.record().capturedAtMillis());
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Change number {@code i}: an id drawn from {@value #IDS} (so ids recur: duplicates and updates), a delete one time in
+   * four (some hit ids never uploaded), else an upsert whose capturedAt is {@code i} (its version) and whose vector
+   * depends on {@code i}.
+   */
+  static IndexAction change(long i) {
+    long h = mix(i);
+    String id = "img-" + Math.floorMod(h, IDS);
+    if (Math.floorMod(h >>> 20, 4) == 0) {
+      return IndexAction.delete(id);
+    }
+    float[] v = new float[DIM];
+    double norm = 0;
+    for (int j = 0; j < DIM; j++) {
+      v[j] = 1 + Math.floorMod(i * (j + 3) + j, 11);
+      norm += v[j] * v[j];
+    }
+    for (int j = 0; j < DIM; j++) {
+      v[j] /= (float) Math.sqrt(norm);
+    }
+    return IndexAction.upsert(
+        new VectorRecord(id, v, "images", id + ".jpg", "cam-" + (i % 3), i, List.of("v" + (i % 5)), "test-model"));
+  }
+
+  private static long mix(long x) {
+    x = (x ^ (x >>> 33)) * 0xff51afd7ed558ccdL;
+    x = (x ^ (x >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    return (x ^ (x >>> 33)) & Long.MAX_VALUE;
+  }
+
+  /** Passes records through; throws once at each index of {@link #FAIL_AT} (per run), failing the job there. */
+  static final class FailAt implements MapFunction<Long, Long> {
+    private final String run;
+
+    FailAt(String run) {
+      this.run = run;
+    }
+
+    @Override
+    public Long map(Long i) {
+      SEEN.get(run).incrementAndGet();
+      if (FAIL_AT.contains(i) && FAILED.get(run).add(i)) {
+        throw new IllegalStateException("injected failure at change " + i);
+      }
+      return i;
+    }
+  }
+}

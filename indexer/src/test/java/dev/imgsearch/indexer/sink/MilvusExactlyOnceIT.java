@@ -1,0 +1,80 @@
+package dev.imgsearch.indexer.sink;
+
+import dev.imgsearch.indexer.store.CollectionSpec;
+import dev.imgsearch.indexer.store.StoreSettings;
+import dev.imgsearch.indexer.store.milvus.MilvusConfig;
+import dev.imgsearch.indexer.store.milvus.MilvusVectorStore;
+import dev.imgsearch.local.servers.MilvusServer;
+import io.milvus.v2.client.ConnectConfig;
+import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.common.ConsistencyLevel;
+import io.milvus.v2.service.vector.request.QueryReq;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * {@link ExactlyWhatWasUploadedContract} on a real Milvus standalone server (one per class; or {@code
+ * IMGSEARCH_MILVUS_URI}). The sink persists on checkpoints without a Milvus flush; the check reads every row with a
+ * Strong query, so a duplicate primary key would show up twice.
+ */
+class MilvusExactlyOnceIT extends ExactlyWhatWasUploadedContract {
+  private static MilvusServer server;
+
+  @BeforeAll
+  static void startServer() {
+    server = MilvusServer.startOrConnect(Path.of("target", "milvus-it"));
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Override
+  protected StoreSettings settings(String collection) {
+    return StoreSettings.milvus(server.uri(), "", collection, DIM, "STRONG");
+  }
+
+  @Override
+  protected Map<String, Long> storedVersions(String collection) {
+    MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri(server.uri()).build());
+    try {
+      var rows =
+          client.query(
+                  QueryReq.builder()
+                      .collectionName(collection)
+                      .filter(CollectionSpec.FIELD_ID + " != \"\"")
+                      .outputFields(List.of(CollectionSpec.FIELD_ID, CollectionSpec.FIELD_CAPTURED_AT))
+                      .limit(16384)
+                      .consistencyLevel(ConsistencyLevel.STRONG)
+                      .build())
+              .getQueryResults();
+      Map<String, Long> versions = new HashMap<>();
+      for (var row : rows) {
+        Map<String, Object> e = row.getEntity();
+        String id = String.valueOf(e.get(CollectionSpec.FIELD_ID));
+        Long previous = versions.put(id, ((Number) e.get(CollectionSpec.FIELD_CAPTURED_AT)).longValue());
+        if (previous != null) {
+          throw new AssertionError("duplicated: " + id + " is stored more than once");
+        }
+      }
+      return versions;
+    } finally {
+      client.close();
+    }
+  }
+
+  @Override
+  protected void cleanUp(String collection) {
+    try (var store =
+        new MilvusVectorStore(MilvusConfig.of(server.uri()), CollectionSpec.of(collection, DIM))) {
+      store.dropCollection();
+    }
+  }
+}
