@@ -47,18 +47,28 @@ public final class LocalStack implements AutoCloseable {
   private static final int PARTITIONS = 2;
 
   private final LocalStackSettings settings;
+  private final Map<String, String> embedderOverrides;
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-  private KafkaBroker broker;
+  private volatile KafkaBroker broker;
   private S3ServerProcess s3;
   private QueryApi api;
   private StoreSettings store;
 
-  private LocalStack(LocalStackSettings settings) {
+  private LocalStack(LocalStackSettings settings, Map<String, String> embedderOverrides) {
     this.settings = settings;
+    this.embedderOverrides = Map.copyOf(embedderOverrides);
   }
 
   public static LocalStack start(LocalStackSettings settings) {
-    LocalStack stack = new LocalStack(settings);
+    return start(settings, Map.of());
+  }
+
+  /**
+   * Starts the stack with embedder job options (as for {@code EmbedderSettings}, e.g. {@code checkpoint.interval},
+   * {@code sink.batch}, {@code batch.max-delay}, {@code milvus.consistency}) overriding the local defaults.
+   */
+  public static LocalStack start(LocalStackSettings settings, Map<String, String> embedderOverrides) {
+    LocalStack stack = new LocalStack(settings, embedderOverrides);
     try {
       stack.startAll();
       return stack;
@@ -71,7 +81,8 @@ public final class LocalStack implements AutoCloseable {
   private void startAll() {
     Path data = settings.dataDir().toAbsolutePath();
     createDirectories(data);
-    broker = track(KafkaBroker.start(data.resolve("kafka"), settings.kafkaPort()));
+    broker = KafkaBroker.start(data.resolve("kafka"), settings.kafkaPort());
+    resources.push(() -> broker.close()); // the current broker, also after restartKafka()
     broker.createTopics(PARTITIONS, Topics.NOTIFICATIONS.name(), Topics.IMAGE_EVENTS.name(), Topics.DEAD_LETTERS.name());
     s3 =
         track(
@@ -117,6 +128,7 @@ public final class LocalStack implements AutoCloseable {
       options.put("milvus.uri", store.milvusUri());
       options.put("milvus.consistency", store.consistency());
     }
+    options.putAll(embedderOverrides);
     EmbedderSettings embedderSettings = EmbedderSettings.fromMap(options);
 
     Configuration conf = new Configuration();
@@ -156,6 +168,18 @@ public final class LocalStack implements AutoCloseable {
   /** The S3 server process (tests stop and restart it). */
   public S3ServerProcess s3Server() {
     return s3;
+  }
+
+  /**
+   * Stops the Kafka broker, waits {@code down}, and starts it again on the same port and data (fault-injection tests).
+   * Every client reconnects by itself.
+   */
+  public synchronized void restartKafka(Duration down) throws InterruptedException {
+    String bootstrap = broker.bootstrapServers();
+    int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+    broker.close();
+    Thread.sleep(down.toMillis());
+    broker = KafkaBroker.start(settings.dataDir().toAbsolutePath().resolve("kafka"), port);
   }
 
   private <T extends AutoCloseable> T track(T resource) {

@@ -98,6 +98,11 @@ public final class S3ServerProcess implements AutoCloseable {
     return port;
   }
 
+  /** Process id of the running child, or -1 while stopped (for peak-memory figures). */
+  public synchronized long pid() {
+    return process == null ? -1 : process.pid();
+  }
+
   public String accessKey() {
     return accessKey;
   }

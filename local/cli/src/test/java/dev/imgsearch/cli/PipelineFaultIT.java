@@ -1,0 +1,260 @@
+package dev.imgsearch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imgsearch.cli.bench.SyntheticJpegs;
+import dev.imgsearch.schemas.ImageIds;
+import dev.imgsearch.schemas.Topics;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults injected into the whole local pipeline (embedded store). Each test uploads synthetic 0.3 MP JPEGs through the
+ * S3 API, injects one fault, and proves that the index ends up holding exactly the uploaded set with no dead letters.
+ * Runs in the {@code faults} profile: {@code ./mvnw -B -pl local/cli verify -Pfaults}.
+ */
+class PipelineFaultIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @TempDir Path dataDir;
+
+  @Test
+  void s3ServerStoppedDuringFetchesIsRetriedAndNothingIsLost() throws Exception {
+    try (LocalStack stack = LocalStack.start(LocalStackSettings.ephemeral(dataDir, "embedded", null))) {
+      Set<String> uploaded = ConcurrentHashMap.newKeySet();
+      MinioClient s3 = s3(stack);
+      int n = 200;
+      ExecutorService pool = Executors.newFixedThreadPool(8); // faster than the pipeline: a backlog of fetches builds up
+      List<Future<String>> puts =
+          java.util.stream.IntStream.range(0, n).mapToObj(i -> pool.submit(() -> put(s3, stack, "s3-fault/img-" + i + ".jpg", i))).toList();
+      for (Future<String> f : puts) {
+        uploaded.add(f.get());
+      }
+      pool.shutdown();
+      long t0 = System.nanoTime();
+      stack.s3Server().stop(); // most of the fetches are still ahead: they fail while it is down
+      int indexedWhenStopped = countIndexed(stack, uploaded);
+      Thread.sleep(15_000);
+      int indexedWhileDown = countIndexed(stack, uploaded);
+      stack.s3Server().restart();
+      long recoverySeconds = awaitIndexed(stack, uploaded, Duration.ofMinutes(4));
+      int deadLetters = deadLetters(stack.bootstrapServers());
+      long stats = statsCount(stack);
+      System.out.printf(
+          "FAULT s3-stop: uploaded %d, stopped the S3 server for 15 s with %d indexed (%d at restart); all %d indexed %d s after"
+              + " the restart (%.0f s after the stop); index count %d, dead letters %d%n",
+          n, indexedWhenStopped, indexedWhileDown, uploaded.size(), recoverySeconds, (System.nanoTime() - t0) / 1e9, stats, deadLetters);
+      assertThat(indexedWhileDown).as("the outage must hit images still to be fetched").isLessThan(n);
+      assertThat(stats).isEqualTo(n);
+      assertThat(deadLetters).isZero();
+    }
+  }
+
+  @Test
+  void kafkaBrokerRestartedMidStreamLosesNothing() throws Exception {
+    try (LocalStack stack = LocalStack.start(LocalStackSettings.ephemeral(dataDir, "embedded", null))) {
+      Set<String> uploaded = ConcurrentHashMap.newKeySet();
+      MinioClient s3 = s3(stack);
+      AtomicInteger failedPuts = new AtomicInteger();
+      AtomicLong longestPutMs = new AtomicLong();
+      int n = 150;
+      ExecutorService uploader = Executors.newSingleThreadExecutor();
+      Future<?> uploads =
+          uploader.submit(
+              () -> {
+                for (int i = 0; i < n; i++) {
+                  String key = "kafka-fault/img-" + i + ".jpg";
+                  long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                  while (true) { // a client retries a failed PUT; the set is what succeeded
+                    long t = System.nanoTime();
+                    try {
+                      uploaded.add(put(s3, stack, key, i));
+                      longestPutMs.accumulateAndGet((System.nanoTime() - t) / 1_000_000, Math::max);
+                      break;
+                    } catch (Exception e) {
+                      failedPuts.incrementAndGet();
+                      if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("PUT of " + key + " failing for 2 min", e);
+                      }
+                      Thread.sleep(500);
+                    }
+                  }
+                  Thread.sleep(100); // ≈ 10 images/s
+                }
+                return null;
+              });
+      Thread.sleep(5_000);
+      int before = uploaded.size();
+      long t = System.nanoTime();
+      stack.restartKafka(Duration.ofSeconds(5));
+      double restartSeconds = (System.nanoTime() - t) / 1e9;
+      uploads.get(4, java.util.concurrent.TimeUnit.MINUTES);
+      uploader.shutdown();
+      long recoverySeconds = awaitIndexed(stack, uploaded, Duration.ofMinutes(4));
+      long stats = statsCount(stack);
+      int deadLetters = deadLetters(stack.bootstrapServers());
+      System.out.printf(
+          "FAULT kafka-restart: broker stopped after %d of %d uploads, down 5 s (restart took %.1f s); %d failed PUTs"
+              + " retried, longest PUT %d ms; all %d indexed %d s after the last upload; index count %d, dead letters %d%n",
+          before, n, restartSeconds, failedPuts.get(), longestPutMs.get(), uploaded.size(), recoverySeconds, stats, deadLetters);
+      assertThat(uploaded).hasSize(n);
+      assertThat(stats).isEqualTo(n);
+      assertThat(deadLetters).isZero();
+    }
+  }
+
+  @Test
+  void burstOfFiveTimesTheSustainableRateDrainsWithoutErrors() throws Exception {
+    try (LocalStack stack = LocalStack.start(LocalStackSettings.ephemeral(dataDir, "embedded", null))) {
+      MinioClient s3 = s3(stack);
+      // sustainable rate on 2 loaded cores ≈ 25–50 images/s of 0.3 MP (docs/benchmarks.md); the burst offers > 5× that
+      int n = 400;
+      Set<String> uploaded = ConcurrentHashMap.newKeySet();
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      long t0 = System.nanoTime();
+      List<Future<String>> puts =
+          java.util.stream.IntStream.range(0, n).mapToObj(i -> pool.submit(() -> put(s3, stack, "burst/img-" + i + ".jpg", i))).toList();
+      for (Future<String> f : puts) {
+        uploaded.add(f.get());
+      }
+      pool.shutdown();
+      double uploadSeconds = (System.nanoTime() - t0) / 1e9;
+      long maxLag = 0;
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      int indexed;
+      while ((indexed = (int) statsCount(stack)) < n && System.nanoTime() < deadline) {
+        maxLag = Math.max(maxLag, embedderLag(stack.bootstrapServers()));
+        Thread.sleep(1_000);
+      }
+      double drainSeconds = (System.nanoTime() - t0) / 1e9;
+      awaitIndexed(stack, uploaded, Duration.ofMinutes(1));
+      // the source commits its offsets on completed checkpoints: the lag must drain to 0
+      long lagDeadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      long finalLag;
+      while ((finalLag = embedderLag(stack.bootstrapServers())) > 0 && System.nanoTime() < lagDeadline) {
+        Thread.sleep(1_000);
+      }
+      double lagZeroSeconds = (System.nanoTime() - t0) / 1e9;
+      int deadLetters = deadLetters(stack.bootstrapServers());
+      System.out.printf(
+          "FAULT burst: %d images uploaded in %.1f s (%.0f/s offered); max embedder lag %d events; all indexed after %.1f s"
+              + " (%.1f images/s); committed lag %d at %.1f s; index count %d, dead letters %d%n",
+          n, uploadSeconds, n / uploadSeconds, maxLag, drainSeconds, n / drainSeconds, finalLag, lagZeroSeconds, indexed, deadLetters);
+      assertThat(indexed).isEqualTo(n);
+      assertThat(maxLag).as("the burst must build a backlog").isPositive();
+      assertThat(finalLag).isZero();
+      assertThat(deadLetters).isZero();
+    }
+  }
+
+  private static MinioClient s3(LocalStack stack) {
+    return MinioClient.builder().endpoint(stack.s3Endpoint()).region("us-east-1")
+        .credentials(stack.settings().accessKey(), stack.settings().secretKey()).build();
+  }
+
+  /** Puts a synthetic JPEG and returns its image id. */
+  private static String put(MinioClient s3, LocalStack stack, String key, long seed) throws Exception {
+    byte[] bytes = SyntheticJpegs.jpeg(seed, 640, 480);
+    s3.putObject(
+        PutObjectArgs.builder().bucket(stack.settings().bucket()).object(key).stream(new ByteArrayInputStream(bytes), (long) bytes.length, null)
+            .contentType("image/jpeg").userMetadata(Map.of("source", "faults")).build());
+    return ImageIds.of(stack.settings().bucket(), key);
+  }
+
+  private boolean indexed(LocalStack stack, String id) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(stack.queryApiUrl() + "/v1/images/" + id)).build(), HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private int countIndexed(LocalStack stack, Set<String> ids) {
+    return (int) ids.stream().filter(id -> indexed(stack, id)).count();
+  }
+
+  /** Waits until every id is indexed; returns the seconds it took. */
+  private long awaitIndexed(LocalStack stack, Set<String> ids, Duration timeout) throws InterruptedException {
+    long t0 = System.nanoTime();
+    Set<String> missing = ConcurrentHashMap.newKeySet();
+    missing.addAll(ids);
+    while (!missing.isEmpty()) {
+      missing.removeIf(id -> indexed(stack, id));
+      if (missing.isEmpty()) {
+        break;
+      }
+      if (System.nanoTime() - t0 > timeout.toNanos()) {
+        throw new AssertionError(missing.size() + " of " + ids.size() + " not indexed within " + timeout + ": "
+            + missing.stream().limit(5).collect(Collectors.joining(", ")));
+      }
+      Thread.sleep(500);
+    }
+    return (System.nanoTime() - t0) / 1_000_000_000L;
+  }
+
+  private long statsCount(LocalStack stack) throws Exception {
+    HttpResponse<String> r =
+        http.send(HttpRequest.newBuilder(URI.create(stack.queryApiUrl() + "/v1/stats")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return JSON.readTree(r.body()).get("count").asLong();
+  }
+
+  private static int deadLetters(String bootstrap) {
+    Map<String, Object> p =
+        Map.of("bootstrap.servers", bootstrap, "group.id", "faults-" + System.nanoTime(), "enable.auto.commit", "false");
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts =
+          c.partitionsFor(Topics.DEAD_LETTERS.name()).stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+      Map<TopicPartition, Long> begin = c.beginningOffsets(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      return (int) parts.stream().mapToLong(tp -> end.get(tp) - begin.get(tp)).sum();
+    }
+  }
+
+  /** Image events not yet committed by the embedder job's consumer group. */
+  private static long embedderLag(String bootstrap) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets("imgsearch-embedder").partitionsToOffsetAndMetadata().get();
+      List<TopicPartition> parts =
+          admin.describeTopics(List.of(Topics.IMAGE_EVENTS.name())).allTopicNames().get().get(Topics.IMAGE_EVENTS.name())
+              .partitions().stream().map(p -> new TopicPartition(Topics.IMAGE_EVENTS.name(), p.partition())).toList();
+      var ends = admin.listOffsets(parts.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get();
+      long lag = 0;
+      for (TopicPartition tp : parts) {
+        OffsetAndMetadata c = committed.get(tp);
+        lag += ends.get(tp).offset() - (c == null ? 0 : c.offset());
+      }
+      return lag;
+    }
+  }
+}
