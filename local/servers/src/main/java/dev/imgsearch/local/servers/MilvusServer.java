@@ -71,7 +71,7 @@ public final class MilvusServer implements AutoCloseable {
   public static final String EXECUTABLE_ENV = "IMGSEARCH_MILVUS_SERVER";
   public static final String URI_PROPERTY = "imgsearch.milvus.uri";
   public static final String URI_ENV = "IMGSEARCH_MILVUS_URI";
-  public static final String REPO_ROOT_PROPERTY = "imgsearch.repo.root";
+  public static final String REPO_ROOT_PROPERTY = RepoRoot.PROPERTY;
   public static final String DEFAULT_EXECUTABLE = ".tools/milvus-venv/bin/milvus-server";
   public static final String INSTALL_COMMAND =
       "python3 -m venv .tools/milvus-venv && .tools/milvus-venv/bin/pip install milvus==2.3.5";
@@ -539,22 +539,7 @@ public final class MilvusServer implements AutoCloseable {
   }
 
   private static Path repoRoot() {
-    String configured = System.getProperty(REPO_ROOT_PROPERTY);
-    if (configured != null && !configured.isBlank()) {
-      return Path.of(configured);
-    }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.exists(dir.resolve("mvnw"))) {
-        return dir;
-      }
-    }
-    throw new IllegalStateException(
-        "cannot find the repository root (no mvnw at or above "
-            + Path.of("").toAbsolutePath()
-            + "); set -D"
-            + REPO_ROOT_PROPERTY
-            + " or -D"
-            + EXECUTABLE_PROPERTY);
+    return RepoRoot.locate(EXECUTABLE_PROPERTY);
   }
 
   private static void sleep(Duration d) {

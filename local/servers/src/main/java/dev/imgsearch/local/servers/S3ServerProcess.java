@@ -36,7 +36,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class S3ServerProcess implements AutoCloseable {
   public static final String CLASSPATH_PROPERTY = "imgsearch.s3server.classpath";
-  public static final String REPO_ROOT_PROPERTY = "imgsearch.repo.root";
+  public static final String REPO_ROOT_PROPERTY = RepoRoot.PROPERTY;
   public static final String CLASSPATH_FILE = "local/s3-server/target/s3-server.classpath";
   public static final String BUILD_COMMAND = "./mvnw -B -pl local/s3-server -am package -DskipTests";
 
@@ -153,22 +153,7 @@ public final class S3ServerProcess implements AutoCloseable {
   }
 
   private static Path repoRoot() {
-    String configured = System.getProperty(REPO_ROOT_PROPERTY);
-    if (configured != null && !configured.isBlank()) {
-      return Path.of(configured);
-    }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.exists(dir.resolve("mvnw"))) {
-        return dir;
-      }
-    }
-    throw new IllegalStateException(
-        "cannot find the repository root (no mvnw at or above "
-            + Path.of("").toAbsolutePath()
-            + "); set -D"
-            + REPO_ROOT_PROPERTY
-            + " or -D"
-            + CLASSPATH_PROPERTY);
+    return RepoRoot.locate(CLASSPATH_PROPERTY);
   }
 
   private void launch(int requestedPort) {
