@@ -7,7 +7,8 @@ package dev.imgsearch.embedder.image;
  * @param maxBytes largest encoded size accepted
  * @param maxPixels largest width × height accepted
  * @param targetShorterSide decoders that can subsample (JPEG, PNG, ...) read every n-th pixel as long as the shorter
- *     side stays at least twice this value; 0 disables subsampling
+ *     side stays at least twice this value; libjpeg-turbo scales JPEGs in the DCT domain as long as it stays at least
+ *     this value ({@link #dctScale}); 0 disables both
  */
 public record DecodeLimits(long maxBytes, long maxPixels, int targetShorterSide) implements java.io.Serializable {
   public static final DecodeLimits DEFAULT = new DecodeLimits(32L << 20, 50_000_000L, 224);
@@ -25,5 +26,23 @@ public record DecodeLimits(long maxBytes, long maxPixels, int targetShorterSide)
     }
     int shorter = Math.min(width, height);
     return Math.max(1, shorter / (2 * targetShorterSide));
+  }
+
+  /**
+   * DCT-domain scaling for libjpeg-turbo, in eighths: the smallest of 1/8, 1/4, 1/2 that keeps the shorter side
+   * ≥ target, else 8 (full size). A scaled IDCT low-pass filters (unlike subsampling, which drops pixels), so the
+   * target itself suffices; power-of-two factors have SIMD IDCTs in libjpeg-turbo, the odd eighths do not.
+   */
+  public int dctScale(int width, int height) {
+    if (targetShorterSide == 0) {
+      return 8;
+    }
+    long shorter = Math.min(width, height);
+    for (int eighths = 1; eighths < 8; eighths *= 2) {
+      if ((shorter * eighths + 7) / 8 >= targetShorterSide) {
+        return eighths;
+      }
+    }
+    return 8;
   }
 }

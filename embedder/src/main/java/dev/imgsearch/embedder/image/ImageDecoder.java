@@ -23,8 +23,11 @@ import javax.imageio.stream.ImageInputStream;
  *       {@code unsupported-format};
  *   <li>width × height read from the header only, before any pixel is decoded → above {@code maxPixels}:
  *       {@code too-many-pixels} (decompression bombs cost nothing);
- *   <li>large images are read subsampled ({@link DecodeLimits#subsampling}), so decode cost follows the model's input
- *       size, not the camera's;
+ *   <li>JPEGs (YCbCr, grey) go through libjpeg-turbo when it is installed ({@link TurboJpeg}), scaled in the DCT
+ *       domain ({@link DecodeLimits#dctScale}); CMYK/YCCK, and anything libjpeg-turbo does not decode cleanly, fall
+ *       back to ImageIO below, so the outcome of a file does not depend on which decoder ran;
+ *   <li>otherwise large images are read subsampled ({@link DecodeLimits#subsampling}), so decode cost follows the
+ *       model's input size, not the camera's;
  *   <li>first frame only (animated GIF, multi-page TIFF); CMYK/YCCK JPEG, 16-bit, grey and palette images converted;
  *       alpha flattened onto white; EXIF orientation applied (JPEG);
  *   <li>a truncated or damaged file → {@code corrupt}, including JPEGs the reader would "decode" with a grey tail.
@@ -39,9 +42,17 @@ public final class ImageDecoder {
   }
 
   private final DecodeLimits limits;
+  private final boolean turboJpeg;
 
+  /** Decodes JPEGs with libjpeg-turbo when {@link TurboJpeg#enabled()} (checked on every decode). */
   public ImageDecoder(DecodeLimits limits) {
+    this(limits, true);
+  }
+
+  /** {@code turboJpeg = false}: ImageIO only, whatever is installed (tests, benchmarks). */
+  public ImageDecoder(DecodeLimits limits, boolean turboJpeg) {
     this.limits = limits;
+    this.turboJpeg = turboJpeg;
   }
 
   public DecodeLimits limits() {
@@ -61,7 +72,13 @@ public final class ImageDecoder {
       throw new ImageRejectedException(
           Reason.UNSUPPORTED_FORMAT, "not a recognised image format (first bytes " + hex(data, 8) + ")");
     }
-    BufferedImage image = read(data, format.get());
+    BufferedImage image = null;
+    if (format.get() == ImageFormat.JPEG && turboJpeg && TurboJpeg.enabled()) {
+      image = TurboJpeg.decode(data, limits); // null: ImageIO decides
+    }
+    if (image == null) {
+      image = read(data, format.get());
+    }
     if (format.get() == ImageFormat.JPEG) {
       image = ExifOrientation.apply(image, ExifOrientation.read(data));
     }

@@ -1,6 +1,7 @@
 package dev.imgsearch.embedder.job;
 
 import dev.imgsearch.embedder.image.DecodeLimits;
+import dev.imgsearch.embedder.image.TurboJpeg;
 import dev.imgsearch.embedder.model.OnnxImageEmbedder;
 import dev.imgsearch.embedder.model.OnnxOptions;
 import dev.imgsearch.schemas.DeadLetter;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.groups.OperatorMetricGroup;
@@ -43,7 +45,8 @@ import org.apache.flink.util.OutputTag;
  * <p>Metrics (operator scope): {@code imagesEmbedded}, {@code imagesPerSecond}, {@code imagesDeleted},
  * {@code objectsMissing}, {@code deadLetters} and {@code deadLetters} under group {@code reason=<code>},
  * histograms {@code batchSize}, {@code fetchMillis}, {@code decodeMillis} (per image), {@code inferenceMillis} (per
- * batch).
+ * batch); gauges {@code jpegTurbo} (1 = JPEGs decoded by libjpeg-turbo, 0 = ImageIO), {@code jpegTurboDecoded},
+ * {@code jpegTurboFallbacks} (per JVM).
  */
 public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
     implements OneInputStreamOperator<KafkaRecord, EmbeddingChange>, ProcessingTimeCallback {
@@ -120,6 +123,12 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
     fetchMillis = metrics.histogram("fetchMillis", new DescriptiveStatisticsHistogram(1000));
     decodeMillis = metrics.histogram("decodeMillis", new DescriptiveStatisticsHistogram(1000));
     inferenceMillis = metrics.histogram("inferenceMillis", new DescriptiveStatisticsHistogram(1000));
+    // JPEG decoder in use (1 = libjpeg-turbo, 0 = ImageIO; the reason is logged once by TurboJpeg), and per-JVM
+    // counts of JPEGs it decoded / handed back to ImageIO (CMYK, warnings, errors)
+    metrics.<Integer, Gauge<Integer>>gauge("jpegTurbo", () -> TurboJpeg.enabled() ? 1 : 0);
+    metrics.<Long, Gauge<Long>>gauge("jpegTurboDecoded", TurboJpeg::decodedCount);
+    metrics.<Long, Gauge<Long>>gauge("jpegTurboFallbacks", TurboJpeg::fallbackCount);
+    LOG.info("fetch-decode-embed: JPEG decoding with {}", TurboJpeg.status());
   }
 
   @Override

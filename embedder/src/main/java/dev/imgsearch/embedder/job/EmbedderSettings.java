@@ -72,7 +72,7 @@ public record EmbedderSettings(
       java.util.Set.of(
           "kafka.bootstrap-servers", "topic.image-events", "topic.dead-letters", "topic.embeddings",
           "topic.embeddings.partitions", "kafka.group-id", "s3.endpoint", "s3.access-key", "s3.secret-key", "model",
-          "onnx.intra-op-threads", "onnx.inter-op-threads", "batch.size", "batch.max-delay", "decode.threads",
+          "onnx.intra-op-threads", "onnx.inter-op-threads", "onnx.allow-spinning", "batch.size", "batch.max-delay", "decode.threads",
           "decode.max-bytes", "decode.max-pixels", "checkpoint.interval", "sink.batch", "store.kind",
           "store.collection", "store.dimension", "store.path", "milvus.uri", "milvus.token", "milvus.consistency");
 
@@ -134,7 +134,11 @@ public record EmbedderSettings(
         required.apply("s3.access-key"),
         required.apply("s3.secret-key"),
         m.getOrDefault("model", "nsfwjs-mobilenetv2-b13"),
-        new OnnxOptions(integer(m, "onnx.intra-op-threads", 0), integer(m, "onnx.inter-op-threads", 0)),
+        new OnnxOptions(
+            integer(m, "onnx.intra-op-threads", 0),
+            integer(m, "onnx.inter-op-threads", 0),
+            // off by default: spinning ORT threads take the cores from the decode threads (docs/benchmarks.md)
+            bool(m, "onnx.allow-spinning", false)),
         integer(m, "batch.size", DEFAULT_BATCH_SIZE),
         duration(m, "batch.max-delay", DEFAULT_BATCH_MAX_DELAY),
         integer(m, "decode.threads", DEFAULT_DECODE_THREADS),
@@ -145,6 +149,18 @@ public record EmbedderSettings(
         duration(m, "checkpoint.interval", Duration.ofSeconds(5)),
         integer(m, "sink.batch", 256),
         store);
+  }
+
+  private static boolean bool(Map<String, String> m, String key, boolean fallback) {
+    String v = m.get(key);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    return switch (v.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("--" + key + " must be true or false, not '" + v + "'");
+    };
   }
 
   private static int integer(Map<String, String> m, String key, int fallback) {
@@ -197,6 +213,7 @@ public record EmbedderSettings(
     d.put("model", model);
     d.put("onnx.intra-op-threads", Integer.toString(onnx.intraOpThreads()));
     d.put("onnx.inter-op-threads", Integer.toString(onnx.interOpThreads()));
+    d.put("onnx.allow-spinning", Boolean.toString(onnx.allowSpinning()));
     d.put("batch.size", Integer.toString(batchSize));
     d.put("batch.max-delay", batchMaxDelay.toMillis() + "ms");
     d.put("decode.threads", Integer.toString(decodeThreads));

@@ -46,12 +46,15 @@ public final class ImagePipeline {
   /** A deletion event. */
   public record Deleted(EmbeddingChange change) implements Prepared {}
 
-  /** A decoded, upright RGB image ready for the model. */
+  /**
+   * A decoded, upright RGB image, already resized to the model input ({@link OnnxImageEmbedder#modelInput}) on the
+   * preparing thread ({@code decodeNanos}: decode + pHash; the resize is not included).
+   */
   public record Decoded(
       KafkaRecord record, ImageEvent event, BufferedImage image, long phash, long bytes, long fetchNanos,
       long decodeNanos) implements Prepared {}
 
-  /** Parses, fetches, decodes and hashes one record. Thread-safe. */
+  /** Parses, fetches, decodes, hashes and resizes one record. Thread-safe. */
   public Prepared prepare(KafkaRecord record) throws IOException {
     ImageEvent event;
     try {
@@ -74,7 +77,9 @@ public final class ImagePipeline {
     try {
       BufferedImage image = embedder.decoder().decode(bytes.get());
       long phash = PerceptualHash.of(image);
-      return new Decoded(record, event, image, phash, bytes.get().length, t1 - t0, System.nanoTime() - t1);
+      long t2 = System.nanoTime();
+      // resized here, on the decode threads, so the batch's model call only converts pixels to floats
+      return new Decoded(record, event, embedder.modelInput(image), phash, bytes.get().length, t1 - t0, t2 - t1);
     } catch (ImageRejectedException e) {
       return new Rejected(Records.deadLetter(record, e.reason().code(), e, event.getImageId()));
     }
@@ -104,7 +109,7 @@ public final class ImagePipeline {
     if (!images.isEmpty()) {
       calls++;
       try {
-        vectors = embedder.embedImages(images);
+        vectors = embedder.embedModelInputs(images);
       } catch (RuntimeException batchFailure) {
         vectors = null; // retried one by one below
       }
@@ -123,7 +128,7 @@ public final class ImagePipeline {
         } else {
           try {
             calls++;
-            vector = embedder.embedImages(List.of(d.image())).get(0);
+            vector = embedder.embedModelInputs(List.of(d.image())).get(0);
           } catch (RuntimeException e) {
             deadLetters.add(Records.deadLetter(d.record(), MODEL_ERROR, e, d.event().getImageId()));
             continue;

@@ -54,6 +54,9 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
       if (options.intraOpThreads() > 0) {
         opts.setIntraOpNumThreads(options.intraOpThreads());
       }
+      if (!options.allowSpinning()) {
+        opts.addConfigEntry("session.intra_op.allow_spinning", "0");
+      }
       if (options.interOpThreads() > 0) {
         opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.PARALLEL);
         opts.setInterOpNumThreads(options.interOpThreads());
@@ -206,8 +209,25 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
     return embedImages(images);
   }
 
+  /**
+   * {@code image} resized to this model's input ({@link Preprocessor#resize(BufferedImage)}), for
+   * {@link #embedModelInputs}. Thread-safe: lets callers resize on their own threads, ahead of the model call.
+   */
+  public BufferedImage modelInput(BufferedImage image) {
+    return preprocessor.resize(image);
+  }
+
   /** Embeds decoded images, in model calls of at most {@code maxBatch} images. */
   public List<float[]> embedImages(List<BufferedImage> images) {
+    return embed(images, false);
+  }
+
+  /** As {@link #embedImages} for images already {@link #modelInput resized} to the model input. */
+  public List<float[]> embedModelInputs(List<BufferedImage> inputs) {
+    return embed(inputs, true);
+  }
+
+  private List<float[]> embed(List<BufferedImage> images, boolean resized) {
     int n = images.size();
     if (n == 0) {
       return List.of();
@@ -219,7 +239,11 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
       int count = Math.min(chunk, n - from);
       float[] batch = new float[count * size];
       for (int i = 0; i < count; i++) {
-        preprocessor.fill(images.get(from + i), batch, i * size);
+        if (resized) {
+          preprocessor.fillResized(images.get(from + i), batch, i * size);
+        } else {
+          preprocessor.fill(images.get(from + i), batch, i * size);
+        }
       }
       vectors.addAll(infer(batch, count));
     }

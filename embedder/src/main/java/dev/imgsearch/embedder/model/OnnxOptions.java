@@ -9,9 +9,17 @@ import java.io.Serializable;
  *
  * @param intraOpThreads threads inside one operator (convolution, matmul); 0 = ONNX Runtime default
  * @param interOpThreads threads running independent graph branches in parallel; 0 = sequential execution
+ * @param allowSpinning ONNX Runtime's {@code session.intra_op.allow_spinning}: idle intra-op threads spin (ORT's
+ *     default, lowest latency on idle cores) or sleep (leaves the cores to the decode threads; the job's default,
+ *     option {@code onnx.allow-spinning})
  */
-public record OnnxOptions(int intraOpThreads, int interOpThreads) implements Serializable {
+public record OnnxOptions(int intraOpThreads, int interOpThreads, boolean allowSpinning) implements Serializable {
   public static final OnnxOptions DEFAULT = new OnnxOptions(0, 0);
+
+  /** With ONNX Runtime's default spinning (the query API, tests). */
+  public OnnxOptions(int intraOpThreads, int interOpThreads) {
+    this(intraOpThreads, interOpThreads, true);
+  }
 
   public OnnxOptions {
     if (intraOpThreads < 0 || interOpThreads < 0) {

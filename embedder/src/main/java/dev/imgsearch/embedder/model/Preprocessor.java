@@ -22,7 +22,15 @@ public final class Preprocessor {
 
   /** Writes the tensor of one image into {@code batch} starting at {@code offset}. */
   public void fill(BufferedImage image, float[] batch, int offset) {
-    BufferedImage sized = resize(image, model.width(), model.height(), model.resize(), model.resizeShorterSide());
+    fillResized(resize(image), batch, offset);
+  }
+
+  /** As {@link #fill} for an image {@link #resize(BufferedImage) resized} already: only the float conversion. */
+  public void fillResized(BufferedImage sized, float[] batch, int offset) {
+    if (sized.getWidth() != model.width() || sized.getHeight() != model.height()) {
+      throw new IllegalArgumentException(
+          "image is " + sized.getWidth() + "x" + sized.getHeight() + ", model input " + model.width() + "x" + model.height());
+    }
     int w = model.width();
     int h = model.height();
     int[] argb = dev.imgsearch.embedder.image.Pixels.rgb(sized);
@@ -52,6 +60,15 @@ public final class Preprocessor {
         batch[offset + 3 * i + 2] = c2;
       }
     }
+  }
+
+  /**
+   * The image resized (and cropped) to the model input, {@code width × height} opaque RGB: what {@link #fill} does
+   * first. Done ahead (e.g. on decode threads), it leaves {@link #fillResized} only the float conversion. Not
+   * idempotent with {@code resizeShorterSide} (a 224² image is cropped again): resize once.
+   */
+  public BufferedImage resize(BufferedImage image) {
+    return resize(image, model.width(), model.height(), model.resize(), model.resizeShorterSide());
   }
 
   /** The tensor of one image. */
@@ -101,7 +118,8 @@ public final class Preprocessor {
         sh = ch;
       }
     }
-    BufferedImage current = src.getSubimage(sx, sy, sw, sh);
+    BufferedImage current =
+        sx == 0 && sy == 0 && sw == src.getWidth() && sh == src.getHeight() ? src : src.getSubimage(sx, sy, sw, sh);
     while (current.getWidth() / 2 >= w && current.getHeight() / 2 >= h) {
       current = draw(current, current.getWidth() / 2, current.getHeight() / 2);
     }

@@ -110,10 +110,16 @@ class BadImageCorpusTest {
 
   @Test
   void cameraSizedJpegIsDecodedSubsampled() throws Exception {
-    BufferedImage img = embedder.decoder().decode(byName.get("camera-12mp.jpg").bytes());
-    // 4000 × 3000, step = 3000 / 448 = 6 → 667 × 500: never below twice the model's 224 input
+    byte[] camera = byName.get("camera-12mp.jpg").bytes();
+    // ImageIO: 4000 × 3000, step = 3000 / 448 = 6 → 667 × 500: never below twice the model's 224 input
+    BufferedImage img = new ImageDecoder(LIMITS, false).decode(camera);
     assertThat(img.getHeight()).isEqualTo(500);
     assertThat(img.getWidth()).isEqualTo(667);
+    if (TurboJpeg.enabled()) { // libjpeg-turbo: 1/8 in the DCT domain → 500 × 375, still ≥ 224 (TurboJpegTest)
+      BufferedImage fast = embedder.decoder().decode(camera);
+      assertThat(fast.getWidth()).isEqualTo(500);
+      assertThat(fast.getHeight()).isEqualTo(375);
+    }
   }
 
   static double meanAbsDiff(BufferedImage a, BufferedImage b) {

@@ -52,6 +52,40 @@ public final class TestImages {
     return img;
   }
 
+  /** {@link #scene} plus per-pixel noise (±8), so a JPEG of it has a camera sensor's entropy, not a drawing's. */
+  public static BufferedImage noisyScene(int w, int h, int variant) {
+    BufferedImage img = scene(w, h, variant);
+    java.util.Random rnd = new java.util.Random(variant);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int p = img.getRGB(x, y);
+        int n = rnd.nextInt(17) - 8;
+        int r = Math.max(0, Math.min(255, ((p >> 16) & 0xff) + n));
+        int g = Math.max(0, Math.min(255, ((p >> 8) & 0xff) + n));
+        int b = Math.max(0, Math.min(255, (p & 0xff) + n));
+        img.setRGB(x, y, r << 16 | g << 8 | b);
+      }
+    }
+    return img;
+  }
+
+  /** A progressive JPEG (ImageIO's default progression) at ImageIO's default quality. */
+  public static byte[] progressiveJpeg(BufferedImage img) {
+    javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+      javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+      param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+      writer.setOutput(ios);
+      writer.write(null, new javax.imageio.IIOImage(img, null, null), param);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      writer.dispose();
+    }
+    return out.toByteArray();
+  }
+
   public static byte[] encode(BufferedImage img, String format) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {

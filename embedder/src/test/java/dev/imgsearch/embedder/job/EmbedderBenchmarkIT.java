@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imgsearch.embedder.image.DecodeLimits;
 import dev.imgsearch.embedder.image.ImageDecoder;
 import dev.imgsearch.embedder.image.TestImages;
+import dev.imgsearch.embedder.image.TurboJpeg;
 import dev.imgsearch.embedder.model.ModelDescriptor;
 import dev.imgsearch.embedder.model.OnnxImageEmbedder;
 import dev.imgsearch.embedder.model.OnnxOptions;
@@ -56,7 +57,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * (a) pure ONNX Runtime throughput of the default model per batch size and thread count, on ready tensors — the
  * limit; (b) the whole job (Kafka source → S3 fetch → decode → batched inference → Lucene store sink) on 2 MP camera
- * JPEGs and on 0.3 MP JPEGs, per batch size; (c) fetch and decode ms per image. The report goes to stdout and
+ * JPEGs and on 0.3 MP JPEGs, per batch size, JPEGs decoded by libjpeg-turbo (when installed) and, for comparison, by
+ * ImageIO; (c) fetch and decode ms per image per decoder. The report goes to stdout and
  * {@code embedder/target/benchmark.md}.
  */
 @EnabledIfSystemProperty(named = "imgsearch.benchmark", matches = "true")
@@ -85,18 +87,31 @@ class EmbedderBenchmarkIT {
       List<byte[]> small = images(640, 480, 8); // 0.3 MP
       decodeCosts(minio, camera, small);
       line("");
-      line("| images | batch.size | decode.threads | onnx.intra-op-threads | job images/s | ratio to (a) |");
-      line("| --- | --- | --- | --- | --- | --- |");
+      line("| images | JPEG decoder | batch.size | decode.threads | onnx.intra-op-threads | ORT spinning | job images/s | ratio to (a) |");
+      line("| --- | --- | --- | --- | --- | --- | --- | --- |");
       String cameraTopic = upload(minio, broker, "camera", camera);
       String smallTopic = upload(minio, broker, "small", small);
+      // {batch.size, decode.threads, onnx.intra-op-threads, 1 = libjpeg-turbo / 0 = ImageIO, 1 = ORT spinning / 0 not}
+      int[][] configs = {{1, 1, 0, 1, 1}, {8, 2, 0, 1, 1}, {16, 2, 0, 1, 1}, {16, 2, 0, 1, 0}, {16, 2, 1, 1, 1}, {16, 2, 0, 0, 1}};
       for (String[] run : new String[][] {{"2 MP", cameraTopic}, {"0.3 MP", smallTopic}}) {
-        for (int[] cfg : new int[][] {{1, 1, 0}, {8, 1, 0}, {8, 2, 0}, {8, 2, 1}, {16, 2, 0}, {16, 2, 1}}) {
+        for (int[] cfg : configs) {
+          if (cfg[3] == 1 && !TurboJpeg.enabled()) {
+            continue;
+          }
           double[] rates = new double[3];
-          for (int rep = 0; rep < rates.length; rep++) {
-            rates[rep] = job(broker, s3, run[1], cfg[0], cfg[1], cfg[2]);
+          try {
+            if (cfg[3] == 0) {
+              System.setProperty(TurboJpeg.ENABLED_PROPERTY, "false");
+            }
+            for (int rep = 0; rep < rates.length; rep++) {
+              rates[rep] = job(broker, s3, run[1], cfg[0], cfg[1], new OnnxOptions(cfg[2], 0, cfg[4] == 1));
+            }
+          } finally {
+            System.clearProperty(TurboJpeg.ENABLED_PROPERTY);
           }
           double rate = median(rates);
-          line(String.format("| %s | %d | %d | %d | %.1f | %.2f |", run[0], cfg[0], cfg[1], cfg[2], rate, rate / limit));
+          line(String.format("| %s | %s | %d | %d | %d | %s | %.1f | %.2f |", run[0], cfg[3] == 1 ? "libjpeg-turbo" : "ImageIO",
+              cfg[0], cfg[1], cfg[2], cfg[4] == 1 ? "yes" : "no", rate, rate / limit));
         }
       }
     }
@@ -184,44 +199,39 @@ class EmbedderBenchmarkIT {
   static List<byte[]> images(int w, int h, int distinct) {
     List<byte[]> out = new ArrayList<>();
     for (int i = 0; i < distinct; i++) {
-      var img = TestImages.scene(w, h, 1000 + i);
-      Random rnd = new Random(i);
-      for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-          int p = img.getRGB(x, y);
-          int n = rnd.nextInt(17) - 8;
-          int r = Math.max(0, Math.min(255, ((p >> 16) & 0xff) + n));
-          int g = Math.max(0, Math.min(255, ((p >> 8) & 0xff) + n));
-          int b = Math.max(0, Math.min(255, (p & 0xff) + n));
-          img.setRGB(x, y, r << 16 | g << 8 | b);
-        }
-      }
-      out.add(TestImages.encode(img, "jpg"));
+      out.add(TestImages.encode(TestImages.noisyScene(w, h, 1000 + i), "jpg"));
     }
     return out;
   }
 
   void decodeCosts(MinioClient minio, List<byte[]> camera, List<byte[]> small) throws Exception {
     line("");
-    line("(c) per image, mean of " + 40 + " (after warm-up)");
+    line("(c) per image, mean of " + 40 + " (after warm-up); JPEG decoding in the job: " + TurboJpeg.status());
     line("");
-    line("| image | bytes | S3 GET ms | decode ms (subsampled, as the job) | decode ms (full resolution) | pHash ms | resize + tensor ms |");
-    line("| --- | --- | --- | --- | --- | --- | --- |");
+    line("| image | bytes | S3 GET ms | decode ms: ImageIO full resolution | ImageIO subsampled | libjpeg-turbo DCT-scaled"
+        + " | pHash ms (turbo / ImageIO subsampled) | resize + tensor ms (turbo / ImageIO subsampled) |");
+    line("| --- | --- | --- | --- | --- | --- | --- | --- |");
     var pre = new dev.imgsearch.embedder.model.Preprocessor(
         OnnxImageEmbedder.loadDefault().descriptor());
-    ImageDecoder job = new ImageDecoder(new DecodeLimits(32L << 20, 50_000_000L, 224));
-    ImageDecoder full = new ImageDecoder(new DecodeLimits(32L << 20, 50_000_000L, 0));
+    ImageDecoder subsampled = new ImageDecoder(new DecodeLimits(32L << 20, 50_000_000L, 224), false);
+    ImageDecoder full = new ImageDecoder(new DecodeLimits(32L << 20, 50_000_000L, 0), false);
+    ImageDecoder turbo = new ImageDecoder(new DecodeLimits(32L << 20, 50_000_000L, 224), true);
     for (var entry : List.of(java.util.Map.entry("2 MP (1632×1224)", camera), java.util.Map.entry("0.3 MP (640×480)", small))) {
       byte[] img = entry.getValue().get(0);
       minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object("probe").stream(new ByteArrayInputStream(img), (long) img.length, -1L).build());
       var fetcher = new MinioObjectFetcher(minio);
       double get = time(() -> fetcher.fetch(BUCKET, "probe"));
-      double sub = time(() -> job.decode(img));
+      double sub = time(() -> subsampled.decode(img));
       double fullMs = time(() -> full.decode(img));
-      var decoded = job.decode(img);
+      String turboMs = TurboJpeg.enabled() ? String.format("%.1f", time(() -> turbo.decode(img))) : "n/a";
+      var decoded = subsampled.decode(img);
+      var fast = turbo.decode(img);
       double hash = time(() -> dev.imgsearch.embedder.image.PerceptualHash.of(decoded));
+      double hashFast = time(() -> dev.imgsearch.embedder.image.PerceptualHash.of(fast));
       double tensor = time(() -> pre.toTensor(decoded));
-      line(String.format("| %s | %d | %.1f | %.1f | %.1f | %.2f | %.2f |", entry.getKey(), img.length, get, sub, fullMs, hash, tensor));
+      double tensorFast = time(() -> pre.toTensor(fast));
+      line(String.format("| %s | %d | %.1f | %.1f | %.1f | %s | %.2f / %.2f | %.2f / %.2f |", entry.getKey(), img.length, get,
+          fullMs, sub, turboMs, hashFast, hash, tensorFast, tensor));
     }
   }
 
@@ -263,7 +273,7 @@ class EmbedderBenchmarkIT {
   }
 
   /** (b) the whole job on a bounded Kafka source; images/s between the first and the last embedding. */
-  double job(KafkaBroker broker, S3ServerProcess s3, String topic, int batch, int decodeThreads, int intraOp) throws Exception {
+  double job(KafkaBroker broker, S3ServerProcess s3, String topic, int batch, int decodeThreads, OnnxOptions onnx) throws Exception {
     TimingSink.reset();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
     KafkaSource<KafkaRecord> source =
@@ -278,7 +288,7 @@ class EmbedderBenchmarkIT {
     EmbedOperator.Config config =
         new EmbedOperator.Config(
             new MinioObjectFetcher.Settings(s3.endpoint(), "bench", "bench-secret"),
-            ModelDescriptor.DEFAULT_MODEL, DecodeLimits.DEFAULT, new OnnxOptions(intraOp, 0), batch, Duration.ofMillis(50), decodeThreads);
+            ModelDescriptor.DEFAULT_MODEL, DecodeLimits.DEFAULT, onnx, batch, Duration.ofMillis(50), decodeThreads);
     Sink<IndexAction> store = new VectorStoreSink(StoreSettings.embedded(tmp.resolve("store-" + System.nanoTime()).toString(), "images", 576), 256);
     EmbedderJob.build(env, source, config, store, new TimingSink<DeadLetter>(), new TimingSink<EmbeddingChange>());
     env.execute("bench");

@@ -38,6 +38,7 @@ class EmbedderSettingsTest {
     m.put("batch.size", "12");
     m.put("batch.max-delay", "20ms");
     m.put("onnx.intra-op-threads", "2");
+    m.put("onnx.allow-spinning", "true");
     m.put("decode.threads", "3");
     m.put("decode.max-pixels", "1000");
     m.put("topic.embeddings", "none");
@@ -46,6 +47,8 @@ class EmbedderSettingsTest {
     assertThat(s.batchSize()).isEqualTo(12);
     assertThat(s.batchMaxDelay()).isEqualTo(Duration.ofMillis(20));
     assertThat(s.onnx().intraOpThreads()).isEqualTo(2);
+    assertThat(s.onnx().allowSpinning()).isTrue();
+    assertThat(EmbedderSettings.fromMap(required()).onnx().allowSpinning()).isFalse(); // the job's default
     assertThat(s.decodeThreads()).isEqualTo(3);
     assertThat(s.limits().maxPixels()).isEqualTo(1000);
     assertThat(s.embeddingsTopic()).isNull();
@@ -57,6 +60,9 @@ class EmbedderSettingsTest {
     Map<String, String> m = required();
     m.put("batch.size", "lots");
     assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("--batch.size");
+    Map<String, String> spin = required();
+    spin.put("onnx.allow-spinning", "maybe");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(spin)).hasMessageContaining("--onnx.allow-spinning");
     m.put("batch.size", "0");
     assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("batch.size");
     m.put("batch.size", "4");

@@ -3,11 +3,7 @@ package dev.imgsearch.embedder.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.embedder.image.ImageRejectedException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,26 +23,15 @@ class OnnxImageEmbedderTest {
     embedder.close();
   }
 
-  static byte[] golden(String name) throws IOException {
-    try (InputStream in = OnnxImageEmbedderTest.class.getResourceAsStream("/golden/" + name)) {
-      return in.readAllBytes();
-    }
-  }
-
-  static float[] reference(String name) throws IOException {
-    JsonNode features = new ObjectMapper().readTree(golden(name)).get("features");
-    float[] v = new float[features.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) features.get(i).asDouble();
-    }
-    return v;
+  static byte[] golden(String name) {
+    return GoldenReference.MOBILENET_V2.bytes(name);
   }
 
   @Test
   void matchesTheTfjsReferenceWithin1e4Cosine() throws Exception {
     for (String image : List.of("input-224", "input2-224", "input3-224")) {
       float[] java = embedder.embed(golden(image + ".png"));
-      float[] tfjs = Vectors.l2Normalize(reference(image + ".reference.json"));
+      float[] tfjs = GoldenReference.MOBILENET_V2.reference(image);
       assertThat(java).hasSize(576);
       assertThat(1 - Vectors.cosine(java, tfjs)).as(image).isLessThan(1e-4);
     }
@@ -78,6 +63,15 @@ class OnnxImageEmbedderTest {
     float[] single = embedder.embed(golden("input3-224.png"));
     float[] batched = embedder.embedAll(List.of(golden("input-224.png"), golden("input3-224.png"))).get(1);
     assertThat(Vectors.cosine(single, batched)).isGreaterThan(0.99999);
+  }
+
+  @Test
+  void resizingAheadGivesTheSameVectors() throws Exception {
+    java.awt.image.BufferedImage photo = dev.imgsearch.embedder.image.TestImages.noisyScene(1632, 1224, 3);
+    java.awt.image.BufferedImage input = embedder.modelInput(photo);
+    assertThat(input.getWidth()).isEqualTo(224);
+    assertThat(embedder.embedModelInputs(List.of(input)).get(0)).isEqualTo(embedder.embedImages(List.of(photo)).get(0));
+    assertThatThrownBy(() -> embedder.embedModelInputs(List.of(photo))).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
