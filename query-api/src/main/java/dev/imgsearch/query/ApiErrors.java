@@ -38,6 +38,9 @@ final class ApiErrors {
     if (e instanceof NotFoundException notFound) {
       return new ApiError(404, notFound.code(), notFound.getMessage());
     }
+    if (e instanceof StoreTimeoutException timeout) {
+      return new ApiError(504, timeout.code(), e.getMessage());
+    }
     if (e instanceof StoreUnavailableException unavailable) {
       return new ApiError(503, unavailable.code(), e.getMessage());
     }
@@ -82,8 +85,8 @@ final class ApiErrors {
   private static void handle(Exception e, Context ctx) {
     ApiError error = of(e);
     if (error.status() >= 500) {
-      if (error.status() == 503) {
-        LOG.warn("{} {} -> 503: {}", ctx.method(), ctx.path(), e.getMessage());
+      if (error.status() == 503 || error.status() == 504) {
+        LOG.warn("{} {} -> {}: {}", ctx.method(), ctx.path(), error.status(), e.getMessage());
       } else {
         LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
       }

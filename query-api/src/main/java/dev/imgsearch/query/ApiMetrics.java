@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code http.server.requests} (timer with a latency histogram; tags {@code method}, {@code route} = the matched route template or
  *       {@value #UNMATCHED_ROUTE}, {@code status})
- *   <li>{@code imgsearch.search.latency} (timer with histogram; tag {@code kind} = image | similar | vector)
+ *   <li>{@code imgsearch.search.latency} (timer with histogram; tag {@code kind} = image | similar | vector | duplicates)
  *   <li>{@code imgsearch.search.results} (summary of result counts; tag {@code kind})
  * </ul>
  */

@@ -37,6 +37,14 @@ final class Endpoints {
     respond(ctx, "image", params, service.searchByImage(image, params));
   }
 
+  /** {@code POST /v1/search/duplicates}: image body, {@code maxDistance} and filters in the query string. */
+  void searchDuplicates(Context ctx) throws ImageRejectedException {
+    SearchParams params = SearchParams.fromQuery(ctx.queryParamMap());
+    int maxDistance = SearchParams.maxDistanceFromQuery(ctx.queryParamMap());
+    byte[] image = RequestBodies.image(ctx, options.maxBodyBytes());
+    respond(ctx, "duplicates", params, service.nearDuplicates(image, params, maxDistance));
+  }
+
   /** {@code GET /v1/images/{id}/similar}. */
   void similar(Context ctx) {
     SearchParams params = SearchParams.fromQuery(ctx.queryParamMap());

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * POST /v1/search                  image body (raw or multipart field "image"), filters as query params
  * GET  /v1/images/{id}/similar     neighbours of a stored image, itself excluded
  * POST /v1/search/vector           JSON {"vector":[...], "k":.., filters..}
+ * POST /v1/search/duplicates       image body; near-duplicates by perceptual hash, maxDistance + filters as query params
  * GET  /v1/images/{id}             metadata + download URL (presigned when an ImageUrlSigner is wired)
  * GET  /v1/images/{id}/content     the stored image bytes (404 without an ImageContentSource)
  * GET  /v1/stats                   row count and newest capture time
@@ -81,6 +82,7 @@ public final class QueryApi {
     app.beforeMatched("/v1/*", ctx -> keys.check(ctx.header(ApiKeys.HEADER)));
     app.post("/v1/search", endpoints::searchByImage);
     app.post("/v1/search/vector", endpoints::searchByVector);
+    app.post("/v1/search/duplicates", endpoints::searchDuplicates);
     app.get("/v1/images/{id}", endpoints::image);
     app.get("/v1/images/{id}/similar", endpoints::similar);
     app.get("/v1/images/{id}/content", endpoints::content);

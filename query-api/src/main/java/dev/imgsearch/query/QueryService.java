@@ -19,9 +19,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +36,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failures of the vector store or the object store surface as {@link StoreUnavailableException}; unknown ids as
  * {@link NotFoundException}; caller mistakes as {@link InvalidQueryException}; unusable images as
- * {@link ImageRejectedException}. Thread-safe. The embedder, store and content source are borrowed: {@link #close()}
+ * {@link ImageRejectedException}. Every vector-store call is bounded by the store timeout (default {@link
+ * #DEFAULT_STORE_TIMEOUT}): one that does not answer in time surfaces as {@link StoreTimeoutException} (504) while it
+ * finishes in the background; at most {@value #MAX_CONCURRENT_STORE_CALLS} store calls run at once (more are refused
+ * with {@link StoreUnavailableException}). Thread-safe. The embedder, store and content source are borrowed: {@link #close()}
  * releases only this service's own readiness-probe thread.
  */
 public final class QueryService implements AutoCloseable {
@@ -44,6 +51,18 @@ public final class QueryService implements AutoCloseable {
 
   /** Rows looked at per freshness probe. */
   static final int NEWEST_CAPTURE_SAMPLE = 100;
+
+  /** Bound on each vector-store call unless configured otherwise. */
+  public static final Duration DEFAULT_STORE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Store calls in flight at once (timed-out calls included until they return). */
+  static final int MAX_CONCURRENT_STORE_CALLS = 256;
+
+  /** Default radius of {@link #nearDuplicates}. */
+  public static final int DEFAULT_MAX_DISTANCE = 10;
+
+  /** Largest radius of {@link #nearDuplicates}: beyond 32 of 64 bits, unrelated images match. */
+  public static final int MAX_MAX_DISTANCE = 32;
 
   /**
    * A stored image and where to download it.
@@ -69,6 +88,9 @@ public final class QueryService implements AutoCloseable {
   private final ImageContentSource contentSource;
   private final ImageUrlSigner urlSigner;
   private final int dimension;
+  private final PerceptualHasher hasher;
+  private final Duration storeTimeout;
+  private final ThreadPoolExecutor storeExecutor;
   private final AtomicBoolean modelChecked = new AtomicBoolean();
   private final ExecutorService probeExecutor =
       Executors.newSingleThreadExecutor(
@@ -97,6 +119,50 @@ public final class QueryService implements AutoCloseable {
    */
   public QueryService(
       ImageEmbedder embedder, VectorStore store, ImageContentSource contentSource, ImageUrlSigner urlSigner) {
+    this(embedder, store, contentSource, urlSigner, DEFAULT_STORE_TIMEOUT);
+  }
+
+  /**
+   * A service whose vector-store calls are bounded by {@code storeTimeout}.
+   *
+   * @throws IllegalArgumentException if the embedder's dimension differs from the collection's, or the timeout is not
+   *     positive
+   */
+  public QueryService(
+      ImageEmbedder embedder,
+      VectorStore store,
+      ImageContentSource contentSource,
+      ImageUrlSigner urlSigner,
+      Duration storeTimeout) {
+    this(embedder, store, contentSource, urlSigner, storeTimeout, PerceptualHasher.forEmbedder(embedder));
+  }
+
+  /** As above, with the perceptual hasher of near-duplicate searches given (tests). */
+  public QueryService(
+      ImageEmbedder embedder,
+      VectorStore store,
+      ImageContentSource contentSource,
+      ImageUrlSigner urlSigner,
+      Duration storeTimeout,
+      PerceptualHasher hasher) {
+    this.hasher = Objects.requireNonNull(hasher, "hasher");
+    this.storeTimeout = Objects.requireNonNull(storeTimeout, "storeTimeout");
+    if (storeTimeout.isNegative() || storeTimeout.isZero()) {
+      throw new IllegalArgumentException("storeTimeout must be positive, got " + storeTimeout);
+    }
+    AtomicInteger threads = new AtomicInteger();
+    this.storeExecutor =
+        new ThreadPoolExecutor(
+            0,
+            MAX_CONCURRENT_STORE_CALLS,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "query-store-call-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     this.embedder = Objects.requireNonNull(embedder, "embedder");
     this.store = Objects.requireNonNull(store, "store");
     this.contentSource = Objects.requireNonNull(contentSource, "contentSource");
@@ -120,6 +186,11 @@ public final class QueryService implements AutoCloseable {
     return embedder.modelId();
   }
 
+  /** The bound on each vector-store call. */
+  public Duration storeTimeout() {
+    return storeTimeout;
+  }
+
   /** Vector dimension of the collection. */
   public int dimension() {
     return dimension;
@@ -130,6 +201,38 @@ public final class QueryService implements AutoCloseable {
     long start = System.nanoTime();
     float[] vector = embedder.embed(encodedImage);
     return search(start, vector, params, null);
+  }
+
+  /**
+   * Near-duplicates of an encoded query image: stored images whose perceptual hash is within Hamming distance {@code
+   * maxDistance} of the query's, nearest first; every hit carries its {@link SearchHit#distance()} and scores {@code 1
+   * - distance / 64}. The hash is computed like the embedder job's ({@link PerceptualHasher}); no model runs.
+   *
+   * @throws InvalidQueryException if {@code maxDistance} is outside 0..{@value #MAX_MAX_DISTANCE}
+   */
+  public SearchResult nearDuplicates(byte[] encodedImage, SearchParams params, int maxDistance)
+      throws ImageRejectedException {
+    long start = System.nanoTime();
+    checkMaxDistance(maxDistance);
+    long phash = hasher.hash(encodedImage);
+    int window = params.offset() + params.k();
+    List<SearchHit> hits = callStore(() -> store.nearDuplicates(phash, maxDistance, window, params.filter()));
+    List<SearchHit> kept =
+        hits.stream()
+            .filter(hit -> params.accepts(hit.score()))
+            .skip(params.offset())
+            .limit(params.k())
+            .toList();
+    return new SearchResult(kept, PerceptualHasher.ID, System.nanoTime() - start);
+  }
+
+  /** @throws InvalidQueryException if {@code maxDistance} is outside 0..{@value #MAX_MAX_DISTANCE} */
+  static void checkMaxDistance(int maxDistance) {
+    if (maxDistance < 0 || maxDistance > MAX_MAX_DISTANCE) {
+      throw new InvalidQueryException(
+          InvalidQueryException.INVALID_PARAMETER,
+          "maxDistance must be between 0 and " + MAX_MAX_DISTANCE + ", got " + maxDistance);
+    }
   }
 
   /**
@@ -219,10 +322,15 @@ public final class QueryService implements AutoCloseable {
    */
   public IndexStats stats() {
     long count = callStore(store::count);
-    OptionalLong newest =
-        count == 0
-            ? OptionalLong.empty()
-            : callStore(() -> NewestCapture.find(this::anyCapturedAtOrAfter, NEWEST_CAPTURE_MAX_PROBES));
+    OptionalLong newest;
+    try {
+      newest =
+          count == 0
+              ? OptionalLong.empty()
+              : NewestCapture.find(from -> callStore(() -> anyCapturedAtOrAfter(from)), NEWEST_CAPTURE_MAX_PROBES);
+    } catch (IllegalStateException e) { // the store answered inconsistently
+      throw new StoreUnavailableException("vector store failed: " + e.getMessage(), e);
+    }
     return new IndexStats(count, newest.isPresent() ? newest.getAsLong() : null, embedder.modelId());
   }
 
@@ -287,6 +395,7 @@ public final class QueryService implements AutoCloseable {
   @Override
   public void close() {
     probeExecutor.shutdownNow();
+    storeExecutor.shutdown();
   }
 
   private VectorRecord find(String id) {
@@ -316,11 +425,34 @@ public final class QueryService implements AutoCloseable {
     return new SearchResult(kept, embedder.modelId(), System.nanoTime() - startNanos);
   }
 
-  private static <T> T callStore(Supplier<T> call) {
+  /**
+   * Runs one vector-store call on the store threads, waiting at most {@link #storeTimeout}. A call that times out is
+   * not interrupted (an interrupt can close a Lucene index's file channels); it finishes in the background.
+   */
+  private <T> T callStore(Supplier<T> call) {
+    Future<T> future;
     try {
-      return call.get();
-    } catch (RuntimeException e) {
-      throw new StoreUnavailableException("vector store failed: " + e.getMessage(), e);
+      future = storeExecutor.submit(call::get);
+    } catch (RejectedExecutionException e) {
+      throw new StoreUnavailableException(
+          "vector store busy: " + MAX_CONCURRENT_STORE_CALLS + " calls in flight", e);
+    }
+    try {
+      return future.get(storeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(false);
+      throw new StoreTimeoutException(
+          "vector store did not answer within " + storeTimeout.toMillis() + " ms", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new StoreUnavailableException("vector store failed: " + cause.getMessage(), cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      future.cancel(false);
+      throw new StoreUnavailableException("interrupted while waiting for the vector store", e);
     }
   }
 }

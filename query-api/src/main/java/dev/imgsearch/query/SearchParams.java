@@ -38,6 +38,9 @@ public record SearchParams(int k, int offset, SearchFilter filter, Float minScor
   public static final String MIN_SCORE = "minScore";
   public static final String OFFSET = "offset";
 
+  /** Hamming radius of {@code POST /v1/search/duplicates} (not part of {@link #NAMES}). */
+  public static final String MAX_DISTANCE = "maxDistance";
+
   /** Every search parameter, as named in query strings and JSON bodies. */
   public static final List<String> NAMES = List.of(K, OFFSET, SOURCE, FROM, TO, TAGS, MIN_SCORE);
 
@@ -107,6 +110,17 @@ public record SearchParams(int k, int offset, SearchFilter filter, Float minScor
             FilterValues.validate(SOURCE, splitAll(sources)), fromMillis, toMillis,
             FilterValues.validate(TAGS, splitAll(tags)));
     return new SearchParams(k == null ? DEFAULT_K : k, offset == null ? 0 : offset, filter, minScore);
+  }
+
+  /**
+   * The {@value #MAX_DISTANCE} query parameter: at most once, an integer in 0..{@value
+   * QueryService#MAX_MAX_DISTANCE}, default {@value QueryService#DEFAULT_MAX_DISTANCE}.
+   */
+  public static int maxDistanceFromQuery(Map<String, List<String>> query) {
+    Integer value = parseInt(MAX_DISTANCE, single(query, MAX_DISTANCE));
+    int distance = value == null ? QueryService.DEFAULT_MAX_DISTANCE : value;
+    QueryService.checkMaxDistance(distance);
+    return distance;
   }
 
   /** Whether a hit with this score is returned. */

@@ -21,9 +21,10 @@ public record SearchResponse(List<Result> results, int offset, Integer nextOffse
   /**
    * One hit as the client sees it.
    *
-   * @param score cosine similarity, higher is better
+   * @param score cosine similarity, higher is better (near-duplicate search: {@code 1 - distance / 64})
    * @param capturedAt ISO-8601 instant
    * @param url where to download the image (presigned object-store URL, or this API's content path)
+   * @param distance near-duplicate search only: Hamming distance of the perceptual hashes, 0..64
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Result(
@@ -34,7 +35,16 @@ public record SearchResponse(List<Result> results, int offset, Integer nextOffse
       String source,
       String capturedAt,
       List<String> tags,
-      String url) {}
+      String url,
+      Integer distance) {
+
+    /** A vector-search result, without a distance. */
+    public Result(
+        String id, float score, String bucket, String key, String source, String capturedAt, List<String> tags,
+        String url) {
+      this(id, score, bucket, key, source, capturedAt, tags, url, null);
+    }
+  }
 
   /** Maps a service result to its wire form; {@code urls} gives each hit's download URL (may return null). */
   public static SearchResponse from(SearchResult result, SearchParams params, Function<SearchHit, String> urls) {
@@ -54,6 +64,7 @@ public record SearchResponse(List<Result> results, int offset, Integer nextOffse
         hit.source(),
         Instant.ofEpochMilli(hit.capturedAtMillis()).toString(),
         hit.tags() == null ? List.of() : hit.tags(),
-        url);
+        url,
+        hit.distance());
   }
 }

@@ -109,6 +109,23 @@ class OpenApiTest {
   }
 
   @Test
+  void duplicateSearchListsTheSearchParametersAndMaxDistanceWithItsLimits() {
+    Set<String> names = new HashSet<>();
+    for (JsonNode p : operation("/v1/search/duplicates", "post").get("parameters")) {
+      names.add(resolve(p).get("name").asText());
+    }
+    List<String> expected = new ArrayList<>(SearchParams.NAMES);
+    expected.add(SearchParams.MAX_DISTANCE);
+    assertThat(names).containsExactlyInAnyOrderElementsOf(expected);
+    JsonNode maxDistance = spec.at("/components/parameters/maxDistance/schema");
+    assertThat(maxDistance.get("minimum").asInt()).isZero();
+    assertThat(maxDistance.get("maximum").asInt()).isEqualTo(QueryService.MAX_MAX_DISTANCE);
+    assertThat(maxDistance.get("default").asInt()).isEqualTo(QueryService.DEFAULT_MAX_DISTANCE);
+    assertThat(operation("/v1/search/duplicates", "post").get("responses").has("504")).isTrue();
+    assertThat(spec.at("/components/schemas/SearchResult/properties/distance/type").asText()).isEqualTo("integer");
+  }
+
+  @Test
   void vectorQuerySchemaMatchesTheJsonBody() {
     List<String> fields = new ArrayList<>();
     spec.at("/components/schemas/VectorQuery/properties").fieldNames().forEachRemaining(fields::add);
@@ -138,6 +155,7 @@ class OpenApiTest {
     produced.add(ApiErrors.of(AuthException.rejected()).code());
     produced.add(StoreUnavailableException.STORE);
     produced.add(StoreUnavailableException.MODEL);
+    produced.add(ApiErrors.of(new StoreTimeoutException("m", null)).code());
     produced.add(ApiErrors.INTERNAL);
 
     Set<String> documented = new TreeSet<>();

@@ -103,6 +103,7 @@ class QueryApiTest {
   void healStore() {
     STORE.failWith(null);
     STORE.slowCount(Duration.ZERO);
+    STORE.slowReads(Duration.ZERO);
   }
 
   // ---- search by image ----
@@ -434,6 +435,9 @@ class QueryApiTest {
         expect(expected, post("/v1/search?" + param + "=" + q, "image/png", RED.png()), ids);
         expect(Outcome.REJECTED, post("/v1/search?" + param + "=cam-1,x&" + param + "=x" + q + "x", "image/png", RED.png()), ids);
         expect(expected, get("/v1/images/" + RED.id() + "/similar?" + param + "=" + q), ids.subList(1, 5));
+        // the catalogue has no perceptual hashes: an accepted duplicate search finds nothing
+        expect(expected, post("/v1/search/duplicates?" + param + "=" + q, "image/png", RED.png()), List.of());
+        checked++;
         String json = JSON.writeValueAsString(Map.of("vector", List.of(1, 0, 0, 0.2), param, List.of(payload)));
         expect(expected, postJson(json), ids);
         checked += 4;
@@ -441,8 +445,11 @@ class QueryApiTest {
       for (String param : List.of("from", "to", "k", "offset", "minScore")) {
         expect(expected, post("/v1/search?" + param + "=" + q, "image/png", RED.png()), ids);
         expect(expected, get("/v1/images/" + RED.id() + "/similar?" + param + "=" + q), ids.subList(1, 5));
-        checked += 2;
+        expect(expected, post("/v1/search/duplicates?" + param + "=" + q, "image/png", RED.png()), List.of());
+        checked += 3;
       }
+      expect(expected, post("/v1/search/duplicates?maxDistance=" + q, "image/png", RED.png()), List.of());
+      checked++;
       for (String field : List.of("from", "to")) {
         expect(expected, postJson(JSON.writeValueAsString(Map.of("vector", List.of(1, 0, 0, 0.2), field, payload))), ids);
         checked++;

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * In-memory exact cosine search for tests. {@link #failWith} makes every call throw (an outage); {@link #slowCount}
- * makes {@link #count()} block (a hung store). Records the k of the last search.
+ * makes {@link #count()} block (a hung store), {@link #slowReads} delays searches and gets. Near-duplicates by exact
+ * Hamming distance. Records the k of the last search.
  */
 final class TestVectorStore implements VectorStore {
 
@@ -25,6 +26,7 @@ final class TestVectorStore implements VectorStore {
   private final AtomicInteger lastK = new AtomicInteger();
   private volatile RuntimeException failure;
   private volatile Duration countDelay = Duration.ZERO;
+  private volatile Duration readDelay = Duration.ZERO;
 
   TestVectorStore(int dimension) {
     this.spec = CollectionSpec.of("test_images", dimension);
@@ -36,6 +38,10 @@ final class TestVectorStore implements VectorStore {
 
   void slowCount(Duration delay) {
     this.countDelay = delay;
+  }
+
+  void slowReads(Duration delay) {
+    this.readDelay = delay;
   }
 
   int lastK() {
@@ -65,6 +71,7 @@ final class TestVectorStore implements VectorStore {
   @Override
   public List<SearchHit> search(float[] query, int k, SearchFilter filter) {
     check();
+    sleep(readDelay);
     lastK.set(k);
     return rows.values().stream()
         .filter(r -> filter.matches(r.source(), r.capturedAtMillis(), r.tags()))
@@ -75,23 +82,44 @@ final class TestVectorStore implements VectorStore {
   }
 
   @Override
+  public List<SearchHit> nearDuplicates(long phash, int maxHamming, int k, SearchFilter filter) {
+    VectorStore.checkNearDuplicateArguments(maxHamming, k);
+    check();
+    sleep(readDelay);
+    lastK.set(k);
+    return rows.values().stream()
+        .filter(r -> r.phash() != null && filter.matches(r.source(), r.capturedAtMillis(), r.tags()))
+        .filter(r -> Long.bitCount(r.phash() ^ phash) <= maxHamming)
+        .map(r -> SearchHit.duplicate(r.id(), Long.bitCount(r.phash() ^ phash), r.bucket(), r.key(), r.source(),
+            r.capturedAtMillis(), r.tags()))
+        .sorted(Comparator.comparing(SearchHit::distance).thenComparing(SearchHit::id))
+        .limit(k)
+        .toList();
+  }
+
+  @Override
   public Optional<VectorRecord> get(String id) {
     check();
+    sleep(readDelay);
     return Optional.ofNullable(rows.get(id));
   }
 
   @Override
   public long count() {
     check();
-    if (!countDelay.isZero()) {
+    sleep(countDelay);
+    return rows.size();
+  }
+
+  private static void sleep(Duration delay) {
+    if (!delay.isZero()) {
       try {
-        Thread.sleep(countDelay.toMillis());
+        Thread.sleep(delay.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
       }
     }
-    return rows.size();
   }
 
   @Override

@@ -41,14 +41,14 @@ public final class Records {
     return c;
   }
 
-  /** The index change: delete, or upsert of the vector and its metadata (the pHash is not stored by the index yet). */
+  /** The index change: delete, or upsert of the vector, its metadata and its perceptual hash. */
   public static IndexAction toIndexAction(EmbeddingChange c) {
     if (c.deleted) {
       return IndexAction.delete(c.imageId);
     }
     return IndexAction.upsert(
         new VectorRecord(c.imageId, c.vector, c.bucket, c.key, c.source, c.capturedAtMillis,
-            c.tags == null ? List.of() : Arrays.asList(c.tags), c.model));
+            c.tags == null ? List.of() : Arrays.asList(c.tags), c.model, c.phash));
   }
 
   /** The embeddings-topic value; null (a tombstone) for a deletion. */

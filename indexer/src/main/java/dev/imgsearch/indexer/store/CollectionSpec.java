@@ -33,6 +33,19 @@ public record CollectionSpec(
   public static final String FIELD_CAPTURED_AT = "captured_at";
   public static final String FIELD_TAGS = "tags";
   public static final String FIELD_MODEL = "model";
+  /** The perceptual hash: INT64 in the main collection (with {@link #FIELD_HAS_PHASH}), BINARY_VECTOR in the companion. */
+  public static final String FIELD_PHASH = "phash";
+  /** BOOL in the main Milvus collection: whether {@link #FIELD_PHASH} holds a hash (Milvus 2.3 has no null scalars). */
+  public static final String FIELD_HAS_PHASH = "has_phash";
+  /** The Milvus partition key of both collections (rows are spread over partitions by source, filters prune them). */
+  public static final String PARTITION_KEY_FIELD = FIELD_SOURCE;
+  /** Bits of the perceptual hash (the companion's BINARY_VECTOR dimension). */
+  public static final int PHASH_BITS = 64;
+  /**
+   * Suffix of the Milvus companion collection that indexes perceptual hashes ({@code <name>_phash}: Milvus 2.3 allows
+   * one vector field per collection).
+   */
+  public static final String PHASH_COLLECTION_SUFFIX = "_phash";
 
   /** Max length of the VARCHAR fields. */
   public static final int MAX_ID_LENGTH = 64;
@@ -55,8 +68,10 @@ public record CollectionSpec(
   public CollectionSpec {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(indexType, "indexType");
-    if (!name.matches("[A-Za-z_][A-Za-z0-9_]{0,254}")) {
-      throw new IllegalArgumentException("collection name must match [A-Za-z_][A-Za-z0-9_]*: " + name);
+    if (!name.matches("[A-Za-z_][A-Za-z0-9_]{0,248}")) {
+      throw new IllegalArgumentException(
+          "collection name must match [A-Za-z_][A-Za-z0-9_]* with at most 249 characters (the companion "
+              + PHASH_COLLECTION_SUFFIX + " collection adds 6): " + name);
     }
     if (dimension <= 0 || dimension > 32768) {
       throw new IllegalArgumentException("dimension out of range: " + dimension);
@@ -70,6 +85,11 @@ public record CollectionSpec(
       throw new IllegalArgumentException(
           "IVF parameters out of range (nlist 1..65536, nprobe 1..nlist): " + ivfNlist + ", " + ivfNprobe);
     }
+  }
+
+  /** The name of the Milvus companion collection holding the perceptual hashes as BINARY_VECTOR(64). */
+  public String phashCollectionName() {
+    return name + PHASH_COLLECTION_SUFFIX;
   }
 
   /** HNSW with explicit parameters, IVF parameters at their defaults (the original constructor). */

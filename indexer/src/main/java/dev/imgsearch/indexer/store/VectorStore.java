@@ -38,7 +38,32 @@ public interface VectorStore extends AutoCloseable {
   /** The {@code k} nearest rows to {@code query} that pass {@code filter}, best first. */
   List<SearchHit> search(float[] query, int k, SearchFilter filter);
 
-  /** The stored row, including its vector. */
+  /**
+   * Near-duplicates by perceptual hash: the rows whose {@link VectorRecord#phash()} is within Hamming distance {@code
+   * maxHamming} of {@code phash} and that pass {@code filter}, nearest first, at most {@code k} (equal distances
+   * are ordered by id within the result; which rows tie at the cut-off is unspecified). Each hit
+   * carries its {@link SearchHit#distance()}. Rows without a hash are never returned. Exact (no approximation) in both
+   * stores.
+   *
+   * @throws IllegalArgumentException if {@code maxHamming} is outside 0..{@value CollectionSpec#PHASH_BITS} or {@code k}
+   *     is below 1 (or above the store's limit)
+   * @throws UnsupportedOperationException if the store does not index perceptual hashes (the default)
+   */
+  default List<SearchHit> nearDuplicates(long phash, int maxHamming, int k, SearchFilter filter) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not index perceptual hashes");
+  }
+
+  /** Checks the arguments of {@link #nearDuplicates}, for implementations. */
+  static void checkNearDuplicateArguments(int maxHamming, int k) {
+    if (maxHamming < 0 || maxHamming > CollectionSpec.PHASH_BITS) {
+      throw new IllegalArgumentException("maxHamming must be in 0.." + CollectionSpec.PHASH_BITS + ": " + maxHamming);
+    }
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be ≥ 1: " + k);
+    }
+  }
+
+  /** The stored row, including its vector and perceptual hash. */
   Optional<VectorRecord> get(String id);
 
   /** Number of live rows (after {@link #flush}). */

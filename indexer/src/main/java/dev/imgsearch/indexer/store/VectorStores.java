@@ -101,6 +101,11 @@ public final class VectorStores {
     }
 
     @Override
+    public List<SearchHit> nearDuplicates(long phash, int maxHamming, int k, SearchFilter filter) {
+      return shared.delegate.nearDuplicates(phash, maxHamming, k, filter);
+    }
+
+    @Override
     public Optional<VectorRecord> get(String id) {
       return shared.delegate.get(id);
     }

@@ -352,6 +352,133 @@ public abstract class VectorStoreContract {
         .hasMessageContaining("dimension");
   }
 
+  // ---- perceptual hashes and near-duplicates ----
+
+  /** A 64-bit hash with well-mixed bits. */
+  protected static final long HASH = 0x9e3779b97f4a7c15L;
+
+  /** {@code hash} with its lowest {@code bits} bits flipped: Hamming distance {@code bits}. */
+  protected static long flipped(long hash, int bits) {
+    return bits == 64 ? ~hash : hash ^ ((1L << bits) - 1);
+  }
+
+  protected static VectorRecord hashed(String id, long phash, String source, long capturedAt, String... tags) {
+    return row(id, angled(id.hashCode() % 100 * 0.01), source, capturedAt, tags).withPhash(phash);
+  }
+
+  @Test
+  void phashRoundTripsThroughGet() {
+    VectorStore store = store();
+    store.upsert(
+        List.of(
+            hashed("h", HASH, "s", 1),
+            hashed("neg", -1L, "s", 1),
+            hashed("zero", 0L, "s", 1),
+            row("none", basis(0), "s", 1)));
+    store.flush();
+    assertThat(store.get("h").orElseThrow().phash()).isEqualTo(HASH);
+    assertThat(store.get("neg").orElseThrow().phash()).isEqualTo(-1L);
+    assertThat(store.get("zero").orElseThrow().phash()).isEqualTo(0L);
+    assertThat(store.get("none").orElseThrow().phash()).isNull();
+  }
+
+  @Test
+  void nearDuplicatesFindHashesWithinTheRadiusNearestFirst() {
+    VectorStore store = store();
+    store.upsert(
+        List.of(
+            hashed("exact", HASH, "cam-1", 10),
+            hashed("three-bits", flipped(HASH, 3), "cam-1", 20),
+            hashed("twenty-bits", flipped(HASH, 20), "cam-1", 30),
+            row("no-hash", basis(0), "cam-1", 40)));
+    store.flush();
+
+    List<SearchHit> hits = store.nearDuplicates(HASH, 10, 10, SearchFilter.NONE);
+    assertThat(hits).extracting(SearchHit::id).containsExactly("exact", "three-bits");
+    assertThat(hits).extracting(SearchHit::distance).containsExactly(0, 3);
+    SearchHit three = hits.get(1);
+    assertThat(three.source()).isEqualTo("cam-1");
+    assertThat(three.key()).isEqualTo("key/three-bits");
+    assertThat(three.bucket()).isEqualTo("bucket");
+    assertThat(three.capturedAtMillis()).isEqualTo(20);
+    assertThat(three.score()).isCloseTo(1f - 3f / 64, within(1e-6f));
+
+    assertThat(store.nearDuplicates(HASH, 0, 10, SearchFilter.NONE)).extracting(SearchHit::id).containsExactly("exact");
+    assertThat(store.nearDuplicates(flipped(HASH, 3), 2, 10, SearchFilter.NONE))
+        .extracting(SearchHit::id).containsExactly("three-bits");
+    assertThat(store.nearDuplicates(HASH, 20, 10, SearchFilter.NONE))
+        .extracting(SearchHit::id).containsExactly("exact", "three-bits", "twenty-bits");
+    assertThat(store.nearDuplicates(HASH, 20, 2, SearchFilter.NONE))
+        .extracting(SearchHit::id).containsExactly("exact", "three-bits");
+    assertThat(store.nearDuplicates(~HASH, 10, 10, SearchFilter.NONE)).isEmpty();
+  }
+
+  @Test
+  void nearDuplicatesRespectFilters() {
+    VectorStore store = store();
+    store.upsert(
+        List.of(
+            hashed("a", HASH, "cam-1", 100, "street"),
+            hashed("b", flipped(HASH, 1), "cam-2", 200, "park"),
+            hashed("c", flipped(HASH, 2), "cam-2", 300, "street"),
+            hashed("d", flipped(HASH, 4), "cam-3", 400)));
+    store.flush();
+
+    assertThat(store.nearDuplicates(HASH, 10, 10, new SearchFilter(Set.of("cam-2"), null, null, Set.of())))
+        .extracting(SearchHit::id).containsExactly("b", "c");
+    assertThat(store.nearDuplicates(HASH, 10, 10, new SearchFilter(Set.of(), 200L, 400L, Set.of())))
+        .extracting(SearchHit::id).containsExactly("b", "c");
+    assertThat(store.nearDuplicates(HASH, 10, 10, new SearchFilter(Set.of(), null, null, Set.of("street"))))
+        .extracting(SearchHit::id).containsExactly("a", "c");
+    assertThat(store.nearDuplicates(HASH, 10, 10, new SearchFilter(Set.of("cam-1", "cam-3"), null, 400L, Set.of())))
+        .extracting(SearchHit::id).containsExactly("a");
+    assertThat(store.nearDuplicates(HASH, 10, 10, new SearchFilter(Set.of("nowhere"), null, null, Set.of()))).isEmpty();
+  }
+
+  @Test
+  void deleteRemovesARowFromNearDuplicateSearch() {
+    VectorStore store = store();
+    store.upsert(List.of(hashed("a", HASH, "s", 1), hashed("b", flipped(HASH, 1), "s", 2)));
+    store.flush();
+    store.delete(List.of("a"));
+    store.flush();
+    assertThat(store.nearDuplicates(HASH, 10, 10, SearchFilter.NONE)).extracting(SearchHit::id).containsExactly("b");
+    store.delete(List.of("b", "unknown"));
+    store.flush();
+    assertThat(store.nearDuplicates(HASH, 64, 10, SearchFilter.NONE)).isEmpty();
+  }
+
+  @Test
+  void upsertReplacesOrRemovesTheHash() {
+    VectorStore store = store();
+    store.upsert(List.of(hashed("a", HASH, "cam-1", 1)));
+    store.flush();
+    store.upsert(List.of(hashed("a", flipped(HASH, 30), "cam-2", 2)));
+    store.flush();
+    assertThat(store.nearDuplicates(HASH, 10, 10, SearchFilter.NONE)).isEmpty();
+    List<SearchHit> moved = store.nearDuplicates(flipped(HASH, 30), 0, 10, SearchFilter.NONE);
+    assertThat(moved).extracting(SearchHit::id).containsExactly("a");
+    assertThat(moved.get(0).source()).isEqualTo("cam-2");
+    assertThat(store.get("a").orElseThrow().phash()).isEqualTo(flipped(HASH, 30));
+
+    store.upsert(List.of(row("a", basis(0), "cam-2", 3)));
+    store.flush();
+    assertThat(store.nearDuplicates(flipped(HASH, 30), 64, 10, SearchFilter.NONE)).isEmpty();
+    assertThat(store.get("a").orElseThrow().phash()).isNull();
+    assertThat(store.count()).isEqualTo(1);
+  }
+
+  @Test
+  void nearDuplicateArgumentsAreChecked() {
+    VectorStore store = store();
+    assertThatThrownBy(() -> store.nearDuplicates(HASH, -1, 10, SearchFilter.NONE))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.nearDuplicates(HASH, 65, 10, SearchFilter.NONE))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.nearDuplicates(HASH, 10, 0, SearchFilter.NONE))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   // ---- helpers ----
 
   /** Ids of the hits for query {@code angled(0)}, k 10. */

@@ -39,7 +39,7 @@ public final class QueryServer {
       content = new MinioContentSource(minio);
       signer = new MinioUrlSigner(minio);
     }
-    QueryService service = new QueryService(embedder, store, content, signer);
+    QueryService service = new QueryService(embedder, store, content, signer, s.storeTimeout());
     QueryApiOptions options =
         QueryApiOptions.defaults()
             .withMaxBodyBytes(s.maxBodyBytes())

@@ -1,6 +1,7 @@
 package dev.imgsearch.query.server;
 
 import dev.imgsearch.indexer.store.StoreSettings;
+import dev.imgsearch.query.QueryService;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -23,13 +24,14 @@ public record QueryServerSettings(
     String apiKeys,
     long maxBodyBytes,
     Duration readinessTimeout,
-    Duration presignExpiry) {
+    Duration presignExpiry,
+    Duration storeTimeout) {
 
   /** Every option name the server reads. */
   public static final Set<String> OPTIONS =
       Set.of("http.port", "store.kind", "store.collection", "store.dimension", "store.path", "milvus.uri",
           "milvus.token", "milvus.consistency", "model", "onnx.intra-op-threads", "s3.endpoint", "s3.access-key",
-          "s3.secret-key", "api-keys", "max-body-bytes", "readiness.timeout", "presign.expiry");
+          "s3.secret-key", "api-keys", "max-body-bytes", "readiness.timeout", "presign.expiry", "store.timeout");
 
   public static String envName(String option) {
     return "IMGSEARCH_QUERY_" + option.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
@@ -70,6 +72,10 @@ public record QueryServerSettings(
     if (s3 != null && (m.get("s3.access-key") == null || m.get("s3.secret-key") == null)) {
       throw new IllegalArgumentException("--s3.endpoint needs --s3.access-key and --s3.secret-key (or their env vars)");
     }
+    Duration storeTimeout = duration(m, "store.timeout", QueryService.DEFAULT_STORE_TIMEOUT.toString());
+    if (storeTimeout.isNegative() || storeTimeout.isZero()) {
+      throw new IllegalArgumentException("--store.timeout must be a positive duration, got " + storeTimeout);
+    }
     return new QueryServerSettings(
         intOption(m, "http.port", 8080),
         store,
@@ -81,7 +87,8 @@ public record QueryServerSettings(
         m.getOrDefault("api-keys", ""),
         Long.parseLong(m.getOrDefault("max-body-bytes", Long.toString(20L << 20))),
         duration(m, "readiness.timeout", "PT2S"),
-        duration(m, "presign.expiry", "PT15M"));
+        duration(m, "presign.expiry", "PT15M"),
+        storeTimeout);
   }
 
   /** Parses {@code --name value} pairs. */
@@ -102,7 +109,7 @@ public record QueryServerSettings(
     return "QueryServerSettings[httpPort=" + httpPort + ", store=" + store.kind() + ":" + store.collection() + "/"
         + store.dimension() + ", model=" + model + ", s3Endpoint=" + s3Endpoint + ", apiKeys="
         + (apiKeys.isBlank() ? "off" : "on") + ", maxBodyBytes=" + maxBodyBytes + ", readinessTimeout="
-        + readinessTimeout + ", presignExpiry=" + presignExpiry + "]";
+        + readinessTimeout + ", presignExpiry=" + presignExpiry + ", storeTimeout=" + storeTimeout + "]";
   }
 
   private static String required(Map<String, String> m, String name) {

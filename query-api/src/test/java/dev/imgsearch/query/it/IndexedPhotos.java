@@ -4,6 +4,7 @@ import dev.imgsearch.embedder.ImageEmbedder;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.query.ImageContentSource;
+import dev.imgsearch.query.PerceptualHasher;
 import dev.imgsearch.schemas.ImageIds;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -29,7 +30,8 @@ final class IndexedPhotos implements ImageContentSource {
   static final List<String> SOURCES = List.of("cam-a", "cam-b", "yard/gate:2");
 
   /** One indexed photo. */
-  record Photo(Path file, String key, String source, Instant capturedAt, List<String> tags, float[] vector) {
+  record Photo(
+      Path file, String key, String source, Instant capturedAt, List<String> tags, float[] vector, long phash) {
     String id() {
       return ImageIds.of(BUCKET, key);
     }
@@ -65,7 +67,8 @@ final class IndexedPhotos implements ImageContentSource {
 
   /**
    * Embeds every photo and upserts it: photo i gets source {@code SOURCES[i % 3]}, tags {@code day} (even i) or
-   * {@code night, street} (odd i), and capture time {@code FIRST_CAPTURE + i hours}.
+   * {@code night, street} (odd i), and capture time {@code FIRST_CAPTURE + i hours}; its perceptual hash is computed
+   * as the embedder job does ({@link PerceptualHasher#forEmbedder}).
    */
   static IndexedPhotos index(ImageEmbedder embedder, VectorStore store) throws Exception {
     List<Path> files;
@@ -75,10 +78,12 @@ final class IndexedPhotos implements ImageContentSource {
     if (files.size() < 20) {
       throw new IllegalStateException("expected at least 20 photos in " + photosDir() + ", found " + files.size());
     }
+    PerceptualHasher hasher = PerceptualHasher.forEmbedder(embedder);
     List<Photo> photos = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {
       Path f = files.get(i);
-      float[] vector = embedder.embed(Files.readAllBytes(f));
+      byte[] bytes = Files.readAllBytes(f);
+      float[] vector = embedder.embed(bytes);
       photos.add(
           new Photo(
               f,
@@ -86,7 +91,8 @@ final class IndexedPhotos implements ImageContentSource {
               SOURCES.get(i % SOURCES.size()),
               FIRST_CAPTURE.plusSeconds(3600L * i),
               i % 2 == 0 ? List.of("day") : List.of("night", "street"),
-              vector));
+              vector,
+              hasher.hash(bytes)));
     }
     List<VectorRecord> records =
         photos.stream()
@@ -94,7 +100,7 @@ final class IndexedPhotos implements ImageContentSource {
                 p ->
                     new VectorRecord(
                         p.id(), p.vector(), BUCKET, p.key(), p.source(), p.capturedAt().toEpochMilli(), p.tags(),
-                        embedder.modelId()))
+                        embedder.modelId(), p.phash()))
             .toList();
     store.upsert(records);
     store.flush();

@@ -9,6 +9,7 @@ import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.query.ApiKeys;
 import dev.imgsearch.query.ImageUrlSigner;
+import dev.imgsearch.query.PerceptualHasher;
 import dev.imgsearch.query.QueryApi;
 import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
@@ -183,6 +184,90 @@ abstract class QueryApiStoreContract {
     assertThat(corrupt.statusCode()).as(text(corrupt)).isIn(415, 422);
     assertThat(code(corrupt)).startsWith("image-");
     assertError(post("/v1/search", "image/jpeg", new byte[MAX_BODY + 1]), 413, "payload-too-large");
+  }
+
+  // ---- near-duplicates ----
+
+  @Test
+  void aRescaledReencodedCopyFindsItsOriginalAndNothingUnrelated() throws Exception {
+    IndexedPhotos.Photo original = corpus.named("fruits.jpg");
+    byte[] copy = rescaledJpeg(original.bytes(), 0.6);
+    long probe = PerceptualHasher.forEmbedder(embedder).hash(copy);
+
+    JsonNode body = ok(post("/v1/search/duplicates?k=50", "image/jpeg", copy));
+    JsonNode top = body.get("results").get(0);
+    assertThat(top.get("id").asText()).isEqualTo(original.id());
+    assertThat(top.get("distance").asInt()).isBetween(0, 6);
+    assertThat(top.get("key").asText()).isEqualTo(original.key());
+    assertThat(top.get("source").asText()).isEqualTo(original.source());
+    assertThat(body.get("model").asText()).isEqualTo(PerceptualHasher.ID);
+    List<Integer> distances = new ArrayList<>();
+    for (JsonNode hit : body.get("results")) {
+      IndexedPhotos.Photo p =
+          corpus.photos.stream().filter(x -> x.id().equals(hit.get("id").asText())).findFirst().orElseThrow();
+      assertThat(hit.get("distance").asInt()).as(p.key()).isEqualTo(Long.bitCount(p.phash() ^ probe)).isLessThanOrEqualTo(10);
+      distances.add(hit.get("distance").asInt());
+    }
+    assertThat(distances).isSorted();
+    List<String> unrelated =
+        corpus.photos.stream().filter(p -> Long.bitCount(p.phash() ^ probe) > 10).map(IndexedPhotos.Photo::id).toList();
+    assertThat(unrelated).hasSizeGreaterThan(corpus.photos.size() / 2);
+    assertThat(ids(body)).doesNotContainAnyElementsOf(unrelated);
+
+    // the same bytes: distance 0; a radius of 0 keeps only exact hash matches
+    JsonNode exact = ok(post("/v1/search/duplicates?maxDistance=0", "image/jpeg", original.bytes()));
+    assertThat(ids(exact)).contains(original.id());
+    exact.get("results").forEach(hit -> assertThat(hit.get("distance").asInt()).isZero());
+  }
+
+  @Test
+  void duplicateSearchFiltersAndErrors() throws Exception {
+    IndexedPhotos.Photo original = corpus.named("fruits.jpg");
+    byte[] copy = rescaledJpeg(original.bytes(), 0.6);
+    String other = IndexedPhotos.SOURCES.stream().filter(s -> !s.equals(original.source())).findFirst().orElseThrow();
+    assertThat(ids(ok(post("/v1/search/duplicates?source=" + enc(original.source()), "image/jpeg", copy))))
+        .contains(original.id());
+    assertThat(ids(ok(post("/v1/search/duplicates?source=" + enc(other), "image/jpeg", copy))))
+        .doesNotContain(original.id());
+    assertThat(ids(ok(post("/v1/search/duplicates?tags=" + original.tags().get(0), "image/jpeg", copy))))
+        .contains(original.id());
+    String after = original.capturedAt().plusSeconds(1).toString();
+    assertThat(ids(ok(post("/v1/search/duplicates?from=" + after, "image/jpeg", copy)))).doesNotContain(original.id());
+    assertThat(ids(ok(post("/v1/search/duplicates?to=" + after, "image/jpeg", copy)))).contains(original.id());
+    JsonNode viaMultipart = ok(multipart("/v1/search/duplicates", copy));
+    assertThat(ids(viaMultipart).get(0)).isEqualTo(original.id());
+
+    for (String query : List.of("maxDistance=33", "maxDistance=-1", "maxDistance=x", "k=0", "to=2024")) {
+      assertError(post("/v1/search/duplicates?" + query, "image/jpeg", copy), 400, "invalid-parameter");
+    }
+    for (String payload : Payloads.ALL) {
+      if (payload.isBlank()) {
+        continue;
+      }
+      for (String param : List.of("source", "tags", "from", "to", "k", "offset", "minScore", "maxDistance")) {
+        assertError(
+            post("/v1/search/duplicates?" + param + "=" + enc(payload), "image/jpeg", copy), 400, "invalid-parameter");
+      }
+    }
+    assertError(post("/v1/search/duplicates", "image/jpeg", new byte[0]), 400, "missing-body");
+    assertError(post("/v1/search/duplicates", "text/plain", copy), 415, "unsupported-media-type");
+    assertError(post("/v1/search/duplicates", "image/jpeg", "not an image".getBytes()), 415, "image-unsupported-format");
+    assertError(post("/v1/search/duplicates", "image/jpeg", new byte[MAX_BODY + 1]), 413, "payload-too-large");
+  }
+
+  /** The photo scaled by {@code factor} and re-encoded as JPEG (ImageIO's default quality, 0.75). */
+  private static byte[] rescaledJpeg(byte[] photo, double factor) throws Exception {
+    java.awt.image.BufferedImage in = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(photo));
+    int w = (int) Math.round(in.getWidth() * factor);
+    int h = (int) Math.round(in.getHeight() * factor);
+    java.awt.image.BufferedImage out = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = out.createGraphics();
+    g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.drawImage(in, 0, 0, w, h, null);
+    g.dispose();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(out, "jpg", bytes);
+    return bytes.toByteArray();
   }
 
   // ---- similar, vector, image, content, stats ----

@@ -156,6 +156,12 @@ class QueryPageBrowserIT {
     browser.findElement(By.id("next")).click();
     await("second page", () -> status().contains("results 11"));
     assertThat(grid()).extracting(c -> c.getAttribute("data-id")).doesNotContain(lastOfPage1, pair.id());
+
+    // the near-duplicates toggle searches the uploaded photo by perceptual hash: itself at distance 0
+    browser.findElement(By.id("dupes")).click();
+    await("near-duplicates grid", () -> status().startsWith("near-duplicates of aloeL.jpg") && !grid().isEmpty());
+    assertThat(grid().get(0).getAttribute("data-id")).isEqualTo(query.id());
+    assertThat(grid().get(0).getText()).contains("distance", "0 bits");
   }
 
   private List<WebElement> grid() {

@@ -43,6 +43,22 @@ class QueryServerSettingsTest {
   }
 
   @Test
+  void storeTimeoutDefaultsToTenSecondsAndComesFromTheEnvironment() {
+    assertThat(QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1")).storeTimeout())
+        .isEqualTo(Duration.ofSeconds(10));
+    assertThat(QueryServerSettings.envName("store.timeout")).isEqualTo("IMGSEARCH_QUERY_STORE_TIMEOUT");
+    QueryServerSettings s =
+        QueryServerSettings.fromEnv(
+            Map.of("IMGSEARCH_QUERY_STORE_TIMEOUT", "PT2.5S", "IMGSEARCH_QUERY_MILVUS_URI", "http://m:1"), Map.of());
+    assertThat(s.storeTimeout()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(s.toString()).contains("storeTimeout=PT2.5S");
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "store.timeout", "PT0S")))
+        .hasMessageContaining("--store.timeout must be a positive duration");
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "store.timeout", "5s")))
+        .hasMessageContaining("--store.timeout must be an ISO-8601 duration");
+  }
+
+  @Test
   void embeddedStoreNeedsAPath() {
     assertThat(QueryServerSettings.fromMap(Map.of("store.kind", "embedded", "store.path", "/data")).store().path()).isEqualTo("/data");
     assertThatThrownBy(() -> QueryServerSettings.fromMap(Map.of("store.kind", "embedded"))).hasMessageContaining("--store.path");

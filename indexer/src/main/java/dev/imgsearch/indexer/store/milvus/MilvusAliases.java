@@ -1,8 +1,10 @@
 package dev.imgsearch.indexer.store.milvus;
 
 import dev.imgsearch.indexer.store.CollectionAliases;
+import dev.imgsearch.indexer.store.CollectionSpec;
 import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.service.collection.request.HasCollectionReq;
 import io.milvus.v2.service.utility.request.AlterAliasReq;
 import io.milvus.v2.service.utility.request.CreateAliasReq;
 import io.milvus.v2.service.utility.request.DescribeAliasReq;
@@ -35,9 +37,27 @@ public final class MilvusAliases implements CollectionAliases {
     }
   }
 
-  /** Creates the alias, or moves it when it exists (Milvus answers "alias already exist" to the create). */
+  /**
+   * Creates the alias, or moves it when it exists (Milvus answers "alias already exist" to the create). When the
+   * collection has a perceptual-hash companion ({@code <collection>_phash}), the alias {@code <alias>_phash} is moved
+   * to it right after: near-duplicate readers follow the switch one request later than vector readers.
+   */
   @Override
   public void repoint(String alias, String collection) {
+    repointOne(alias, collection);
+    String companion = collection + CollectionSpec.PHASH_COLLECTION_SUFFIX;
+    boolean hasCompanion;
+    try {
+      hasCompanion = client.hasCollection(HasCollectionReq.builder().collectionName(companion).build());
+    } catch (RuntimeException e) {
+      throw new MilvusStoreException("hasCollection", companion, e);
+    }
+    if (hasCompanion) {
+      repointOne(alias + CollectionSpec.PHASH_COLLECTION_SUFFIX, companion);
+    }
+  }
+
+  private void repointOne(String alias, String collection) {
     try {
       client.createAlias(CreateAliasReq.builder().alias(alias).collectionName(collection).build());
     } catch (RuntimeException exists) {

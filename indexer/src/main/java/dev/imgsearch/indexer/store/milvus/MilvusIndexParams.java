@@ -42,4 +42,16 @@ public final class MilvusIndexParams {
         .extraParams(buildParams(spec))
         .build();
   }
+
+  /**
+   * The perceptual-hash index of the companion collection: BIN_FLAT (exact; a scan of 8 bytes per row, cheap up to
+   * tens of millions of rows) with metric HAMMING on {@link CollectionSpec#FIELD_PHASH}.
+   */
+  public static IndexParam phashIndex() {
+    return IndexParam.builder()
+        .fieldName(CollectionSpec.FIELD_PHASH)
+        .indexType(IndexParam.IndexType.BIN_FLAT)
+        .metricType(IndexParam.MetricType.HAMMING)
+        .build();
+  }
 }

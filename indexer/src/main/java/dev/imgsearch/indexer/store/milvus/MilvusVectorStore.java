@@ -2,15 +2,19 @@ package dev.imgsearch.indexer.store.milvus;
 
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_BUCKET;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_CAPTURED_AT;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_HAS_PHASH;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_ID;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_KEY;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_MODEL;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_PHASH;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_SOURCE;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_TAGS;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_VECTOR;
 import static dev.imgsearch.indexer.store.CollectionSpec.MAX_ID_LENGTH;
 import static dev.imgsearch.indexer.store.CollectionSpec.MAX_TAGS;
 import static dev.imgsearch.indexer.store.CollectionSpec.MAX_TEXT_LENGTH;
+import static dev.imgsearch.indexer.store.CollectionSpec.PARTITION_KEY_FIELD;
+import static dev.imgsearch.indexer.store.CollectionSpec.PHASH_BITS;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -38,12 +42,15 @@ import io.milvus.v2.service.utility.request.FlushReq;
 import io.milvus.v2.service.vector.request.DeleteReq;
 import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
-import io.milvus.v2.service.vector.request.UpsertReq;
+import io.milvus.v2.service.vector.request.InsertReq;
+import io.milvus.v2.service.vector.request.data.BinaryVec;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,7 +72,18 @@ import org.slf4j.LoggerFactory;
  * {@link MilvusIndexParams}) and metric COSINE, so search scores are cosine similarities, {@code bucket},
  * {@code key}, {@code source}, {@code model} VARCHAR({@value CollectionSpec#MAX_TEXT_LENGTH}), {@code captured_at}
  * INT64 (epoch millis) and {@code tags} ARRAY of up to {@value CollectionSpec#MAX_TAGS} VARCHARs, filtered with
- * {@code array_contains_any}.
+ * {@code array_contains_any}, {@code phash} INT64 with {@code has_phash} BOOL (Milvus 2.3 has no nullable scalars).
+ * {@code source} is the partition key (Milvus ≥ 2.2.9; the server's default of 64 partitions): rows are hashed to
+ * partitions by source and a {@code source in [..]} filter searches only theirs.
+ *
+ * <p>Perceptual hashes: Milvus 2.3 allows one vector field per collection, so a companion collection {@code
+ * <name>_phash} ({@link CollectionSpec#phashCollectionName()}) holds, for every row that has a hash, {@code id}
+ * (primary key), {@code phash} BINARY_VECTOR(64) with a BIN_FLAT index and metric HAMMING (exact), and the hit and
+ * filter fields {@code bucket}, {@code key}, {@code source} (partition key), {@code captured_at}, {@code tags}.
+ * {@link #upsert} writes the main rows, then upserts the companion rows of records with a hash and deletes those of
+ * records without one; {@link #delete} deletes from both. Every step is idempotent by id, so a repeated (retried or
+ * replayed) batch converges both collections. {@link #nearDuplicates} is a top-k HAMMING search on the companion,
+ * cut at the radius; the hash bytes are the big-endian bytes of the {@code long}.
  *
  * <p>Reads: {@link #search} and {@link #get} use {@link MilvusConfig#searchConsistency()} (Bounded by default, see
  * {@link MilvusConfig.Consistency} for the trade-off); {@link #count} is an exact {@code count(*)} query at Strong
@@ -77,7 +95,8 @@ import org.slf4j.LoggerFactory;
  * its message log, which a restarted server replays.
  *
  * <p>Writes: an upsert batch is de-duplicated by id (the last record wins; Milvus 2.3 would keep both) and split into
- * requests of at most ~16 MB (Milvus accepts 64 MB). Deletes are {@code id in [..]} expressions of up to 1000 ids.
+ * requests of at most ~16 MB (Milvus accepts 64 MB), each written as a delete of its ids followed by an insert (a Milvus
+ * upsert misroutes partition-key rows on 2.3.5, see {@link #send}). Deletes are {@code id in [..]} expressions of up to 1000 ids.
  * Records are validated before anything is sent: wrong dimension, non-finite components or over-long fields throw
  * {@link IllegalArgumentException}. Failures of Milvus calls throw {@link MilvusStoreException}.
  *
@@ -93,7 +112,8 @@ public final class MilvusVectorStore implements VectorStore {
       List.of(FIELD_BUCKET, FIELD_KEY, FIELD_SOURCE, FIELD_CAPTURED_AT, FIELD_TAGS);
   private static final List<String> ALL_FIELDS =
       List.of(
-          FIELD_ID, FIELD_VECTOR, FIELD_BUCKET, FIELD_KEY, FIELD_SOURCE, FIELD_CAPTURED_AT, FIELD_TAGS, FIELD_MODEL);
+          FIELD_ID, FIELD_VECTOR, FIELD_BUCKET, FIELD_KEY, FIELD_SOURCE, FIELD_CAPTURED_AT, FIELD_TAGS, FIELD_MODEL,
+          FIELD_PHASH, FIELD_HAS_PHASH);
 
   private final MilvusConfig config;
   private final CollectionSpec spec;
@@ -117,36 +137,49 @@ public final class MilvusVectorStore implements VectorStore {
   @Override
   public void ensureCollection() {
     String name = spec.name();
-    if (!hasCollection()) {
+    createIfMissing(name, schema());
+    checkSchema(name, schema());
+    ensureIndex();
+    load(name);
+    String companion = spec.phashCollectionName();
+    createIfMissing(companion, phashSchema());
+    checkSchema(companion, phashSchema());
+    ensurePhashIndex();
+    load(companion);
+    LOG.info("Milvus collection '{}' ready: dimension {}, {} {} (search {}), COSINE, {}", name, spec.dimension(),
+        spec.indexType(), MilvusIndexParams.buildParams(spec), MilvusIndexParams.searchParams(spec, 1), config);
+  }
+
+  private void createIfMissing(String name, CreateCollectionReq.CollectionSchema schema) {
+    if (!hasCollection(name)) {
       try {
-        call("createCollection", () -> {
+        call("createCollection", name, () -> {
           client.createCollection(
               CreateCollectionReq.builder()
                   .collectionName(name)
-                  .collectionSchema(schema())
+                  .collectionSchema(schema)
                   .consistencyLevel(ConsistencyLevel.BOUNDED)
                   .build());
           return null;
         });
       } catch (MilvusStoreException e) {
-        if (!hasCollection()) {
+        if (!hasCollection(name)) {
           throw e;
         }
-        // Another store created it meanwhile; it is checked below like any existing collection.
+        // Another store created it meanwhile; it is checked like any existing collection.
       }
     }
-    checkSchema();
-    ensureIndex();
+  }
+
+  private void load(String name) {
     boolean loaded =
-        call("getLoadState", () -> client.getLoadState(GetLoadStateReq.builder().collectionName(name).build()));
+        call("getLoadState", name, () -> client.getLoadState(GetLoadStateReq.builder().collectionName(name).build()));
     if (!loaded) {
-      call("loadCollection", () -> {
+      call("loadCollection", name, () -> {
         client.loadCollection(LoadCollectionReq.builder().collectionName(name).sync(true).build());
         return null;
       });
     }
-    LOG.info("Milvus collection '{}' ready: dimension {}, {} {} (search {}), COSINE, {}", name, spec.dimension(),
-        spec.indexType(), MilvusIndexParams.buildParams(spec), MilvusIndexParams.searchParams(spec, 1), config);
   }
 
   @Override
@@ -162,7 +195,7 @@ public final class MilvusVectorStore implements VectorStore {
     for (VectorRecord record : byId.values()) {
       long bytes = estimatedBytes(record);
       if (!batch.isEmpty() && batchBytes + bytes > MAX_REQUEST_BYTES) {
-        send(batch);
+        send(spec.name(), batch);
         batch = new ArrayList<>();
         batchBytes = 0;
       }
@@ -170,19 +203,48 @@ public final class MilvusVectorStore implements VectorStore {
       batchBytes += bytes;
     }
     if (!batch.isEmpty()) {
-      send(batch);
+      send(spec.name(), batch);
     }
+    // The companion: the hashes of the records that have one (split by the same size estimate), and no row for the
+    // others, so an upsert without a hash removes the old one.
+    List<JsonObject> hashed = new ArrayList<>();
+    List<String> unhashed = new ArrayList<>();
+    long hashedBytes = 0;
+    for (VectorRecord record : byId.values()) {
+      if (record.phash() == null) {
+        unhashed.add(record.id());
+        continue;
+      }
+      long bytes = estimatedBytes(record) - 4L * record.vector().length + PHASH_BITS / 8;
+      if (!hashed.isEmpty() && hashedBytes + bytes > MAX_REQUEST_BYTES) {
+        send(spec.phashCollectionName(), hashed);
+        hashed = new ArrayList<>();
+        hashedBytes = 0;
+      }
+      hashed.add(phashRow(record));
+      hashedBytes += bytes;
+    }
+    if (!hashed.isEmpty()) {
+      send(spec.phashCollectionName(), hashed);
+    }
+    deleteFrom(spec.phashCollectionName(), unhashed);
   }
 
   @Override
   public void delete(Collection<String> ids) {
     List<String> distinct = new ArrayList<>(new LinkedHashSet<>(ids));
     distinct.forEach(id -> Objects.requireNonNull(id, "id"));
+    deleteFrom(spec.name(), distinct);
+    deleteFrom(spec.phashCollectionName(), distinct);
+  }
+
+  private void deleteFrom(String collection, List<String> distinct) {
     for (int from = 0; from < distinct.size(); from += DELETE_BATCH) {
       List<String> chunk = distinct.subList(from, Math.min(distinct.size(), from + DELETE_BATCH));
       String filter = MilvusFilterExpressions.idIn(chunk);
       unflushed.set(true);
-      call("delete", () -> client.delete(DeleteReq.builder().collectionName(spec.name()).filter(filter).build()));
+      call("delete", collection,
+          () -> client.delete(DeleteReq.builder().collectionName(collection).filter(filter).build()));
     }
   }
 
@@ -193,10 +255,11 @@ public final class MilvusVectorStore implements VectorStore {
     }
     try {
       call("flush", () -> {
-        client.flush(FlushReq.builder().collectionNames(List.of(spec.name())).build());
+        client.flush(FlushReq.builder().collectionNames(List.of(spec.name(), spec.phashCollectionName())).build());
         return null;
       });
-      countStrong("flush");
+      countStrong("flush", spec.name());
+      countStrong("flush", spec.phashCollectionName());
     } catch (RuntimeException e) {
       unflushed.set(true);
       throw e;
@@ -252,6 +315,49 @@ public final class MilvusVectorStore implements VectorStore {
   }
 
   @Override
+  public List<SearchHit> nearDuplicates(long phash, int maxHamming, int k, SearchFilter filter) {
+    VectorStore.checkNearDuplicateArguments(maxHamming, k);
+    if (k > MAX_TOP_K) {
+      throw new IllegalArgumentException("k must be in 1.." + MAX_TOP_K + ": " + k);
+    }
+    String collection = spec.phashCollectionName();
+    SearchReq.SearchReqBuilder request =
+        SearchReq.builder()
+            .collectionName(collection)
+            .annsField(FIELD_PHASH)
+            .metricType(IndexParam.MetricType.HAMMING)
+            .data(List.of(new BinaryVec(phashBytes(phash))))
+            .limit(k)
+            .outputFields(HIT_FIELDS)
+            .consistencyLevel(readConsistency);
+    String expression = MilvusFilterExpressions.of(filter);
+    if (!expression.isEmpty()) {
+      request.filter(expression);
+    }
+    List<List<SearchResp.SearchResult>> results =
+        call("nearDuplicates", collection, () -> client.search(request.build())).getSearchResults();
+    List<SearchHit> hits = new ArrayList<>();
+    for (SearchResp.SearchResult r : results.isEmpty() ? List.<SearchResp.SearchResult>of() : results.get(0)) {
+      int distance = Math.round(r.getScore());
+      if (distance > maxHamming) {
+        continue;
+      }
+      Map<String, Object> e = r.getEntity();
+      hits.add(
+          SearchHit.duplicate(
+              String.valueOf(r.getId()),
+              distance,
+              text(e, FIELD_BUCKET),
+              text(e, FIELD_KEY),
+              text(e, FIELD_SOURCE),
+              ((Number) e.get(FIELD_CAPTURED_AT)).longValue(),
+              strings(e.get(FIELD_TAGS))));
+    }
+    hits.sort(Comparator.comparing(SearchHit::distance).thenComparing(SearchHit::id));
+    return hits;
+  }
+
+  @Override
   public Optional<VectorRecord> get(String id) {
     Objects.requireNonNull(id, "id");
     var rows =
@@ -281,12 +387,13 @@ public final class MilvusVectorStore implements VectorStore {
             text(e, FIELD_SOURCE),
             ((Number) e.get(FIELD_CAPTURED_AT)).longValue(),
             strings(e.get(FIELD_TAGS)),
-            text(e, FIELD_MODEL)));
+            text(e, FIELD_MODEL),
+            Boolean.TRUE.equals(e.get(FIELD_HAS_PHASH)) ? ((Number) e.get(FIELD_PHASH)).longValue() : null));
   }
 
   @Override
   public long count() {
-    return countStrong("count");
+    return countStrong("count", spec.name());
   }
 
   @Override
@@ -294,12 +401,14 @@ public final class MilvusVectorStore implements VectorStore {
     return spec;
   }
 
-  /** Drops the collection with all its rows (tests, re-indexing); a missing collection is fine. */
+  /** Drops the collection and its perceptual-hash companion with all their rows; missing collections are fine. */
   public void dropCollection() {
-    call("dropCollection", () -> {
-      client.dropCollection(DropCollectionReq.builder().collectionName(spec.name()).build());
-      return null;
-    });
+    for (String name : List.of(spec.name(), spec.phashCollectionName())) {
+      call("dropCollection", name, () -> {
+        client.dropCollection(DropCollectionReq.builder().collectionName(name).build());
+        return null;
+      });
+    }
   }
 
   /** Closes the connection; the collection and its rows stay. */
@@ -310,9 +419,9 @@ public final class MilvusVectorStore implements VectorStore {
     }
   }
 
-  private boolean hasCollection() {
+  private boolean hasCollection(String name) {
     return call(
-        "hasCollection", () -> client.hasCollection(HasCollectionReq.builder().collectionName(spec.name()).build()));
+        "hasCollection", name, () -> client.hasCollection(HasCollectionReq.builder().collectionName(name).build()));
   }
 
   private CreateCollectionReq.CollectionSchema schema() {
@@ -331,9 +440,41 @@ public final class MilvusVectorStore implements VectorStore {
             .dataType(DataType.FloatVector)
             .dimension(spec.dimension())
             .build());
-    for (String field : List.of(FIELD_BUCKET, FIELD_KEY, FIELD_SOURCE, FIELD_MODEL)) {
+    addHitFields(schema);
+    schema.addField(
+        AddFieldReq.builder().fieldName(FIELD_MODEL).dataType(DataType.VarChar).maxLength(MAX_TEXT_LENGTH).build());
+    schema.addField(AddFieldReq.builder().fieldName(FIELD_PHASH).dataType(DataType.Int64).build());
+    schema.addField(AddFieldReq.builder().fieldName(FIELD_HAS_PHASH).dataType(DataType.Bool).build());
+    return schema;
+  }
+
+  /** The companion collection: id, the hash as BINARY_VECTOR(64) and the fields hits show and filters use. */
+  private static CreateCollectionReq.CollectionSchema phashSchema() {
+    CreateCollectionReq.CollectionSchema schema = MilvusClientV2.CreateSchema();
+    schema.addField(
+        AddFieldReq.builder()
+            .fieldName(FIELD_ID)
+            .dataType(DataType.VarChar)
+            .maxLength(MAX_ID_LENGTH)
+            .isPrimaryKey(true)
+            .autoID(false)
+            .build());
+    schema.addField(
+        AddFieldReq.builder().fieldName(FIELD_PHASH).dataType(DataType.BinaryVector).dimension(PHASH_BITS).build());
+    addHitFields(schema);
+    return schema;
+  }
+
+  /** bucket, key, source (the partition key), captured_at, tags. */
+  private static void addHitFields(CreateCollectionReq.CollectionSchema schema) {
+    for (String field : List.of(FIELD_BUCKET, FIELD_KEY, FIELD_SOURCE)) {
       schema.addField(
-          AddFieldReq.builder().fieldName(field).dataType(DataType.VarChar).maxLength(MAX_TEXT_LENGTH).build());
+          AddFieldReq.builder()
+              .fieldName(field)
+              .dataType(DataType.VarChar)
+              .maxLength(MAX_TEXT_LENGTH)
+              .isPartitionKey(field.equals(PARTITION_KEY_FIELD))
+              .build());
     }
     schema.addField(AddFieldReq.builder().fieldName(FIELD_CAPTURED_AT).dataType(DataType.Int64).build());
     schema.addField(
@@ -344,32 +485,38 @@ public final class MilvusVectorStore implements VectorStore {
             .maxLength(MAX_TEXT_LENGTH)
             .maxCapacity(MAX_TAGS)
             .build());
-    return schema;
   }
 
   /** Fails with {@link IllegalStateException} when the existing collection does not have this store's layout. */
-  private void checkSchema() {
+  private void checkSchema(String name, CreateCollectionReq.CollectionSchema expectedSchema) {
     var description =
-        call("describeCollection", () -> client.describeCollection(
-            DescribeCollectionReq.builder().collectionName(spec.name()).build()));
+        call("describeCollection", name, () -> client.describeCollection(
+            DescribeCollectionReq.builder().collectionName(name).build()));
     Map<String, CreateCollectionReq.FieldSchema> fields = new LinkedHashMap<>();
     description.getCollectionSchema().getFieldSchemaList().forEach(f -> fields.put(f.getName(), f));
     CreateCollectionReq.FieldSchema vector = fields.get(FIELD_VECTOR);
-    if (vector != null && vector.getDataType() == DataType.FloatVector
+    if (name.equals(spec.name()) && vector != null && vector.getDataType() == DataType.FloatVector
         && !Objects.equals(vector.getDimension(), spec.dimension())) {
       throw new IllegalStateException(
-          "Milvus collection '" + spec.name() + "' has vector dimension " + vector.getDimension()
+          "Milvus collection '" + name + "' has vector dimension " + vector.getDimension()
               + " but this store expects dimension " + spec.dimension()
               + "; use another collection name or drop the collection and re-index");
     }
     List<String> mismatches = new ArrayList<>();
-    for (CreateCollectionReq.FieldSchema expected : schema().getFieldSchemaList()) {
+    for (CreateCollectionReq.FieldSchema expected : expectedSchema.getFieldSchemaList()) {
       CreateCollectionReq.FieldSchema actual = fields.get(expected.getName());
       if (actual == null) {
         mismatches.add(expected.getName() + " missing");
       } else if (actual.getDataType() != expected.getDataType()
           || (expected.getDataType() == DataType.Array && actual.getElementType() != expected.getElementType())) {
         mismatches.add(expected.getName() + " is " + actual.getDataType() + " instead of " + expected.getDataType());
+      } else if (expected.getDataType() == DataType.BinaryVector
+          && !Objects.equals(actual.getDimension(), expected.getDimension())) {
+        mismatches.add(expected.getName() + " has dimension " + actual.getDimension() + " instead of "
+            + expected.getDimension());
+      } else if (Boolean.TRUE.equals(expected.getIsPartitionKey()) != Boolean.TRUE.equals(actual.getIsPartitionKey())) {
+        mismatches.add(expected.getName() + (Boolean.TRUE.equals(expected.getIsPartitionKey())
+            ? " is not the partition key" : " is a partition key"));
       }
     }
     if (!FIELD_ID.equals(description.getPrimaryFieldName()) || Boolean.TRUE.equals(description.getAutoID())) {
@@ -377,8 +524,8 @@ public final class MilvusVectorStore implements VectorStore {
     }
     if (!mismatches.isEmpty()) {
       throw new IllegalStateException(
-          "Milvus collection '" + spec.name() + "' does not match this store's layout: "
-              + String.join(", ", mismatches));
+          "Milvus collection '" + name + "' does not match this store's layout: " + String.join(", ", mismatches)
+              + "; use another collection name or re-index into a new collection");
     }
   }
 
@@ -411,16 +558,51 @@ public final class MilvusVectorStore implements VectorStore {
     }
   }
 
-  private void send(List<JsonObject> rows) {
-    unflushed.set(true);
-    call("upsert", () -> client.upsert(UpsertReq.builder().collectionName(spec.name()).data(rows).build()));
+  /** Creates the companion's BIN_FLAT/HAMMING index when missing; an existing one must use HAMMING. */
+  private void ensurePhashIndex() {
+    String name = spec.phashCollectionName();
+    List<String> indexes =
+        call("listIndexes", name, () -> client.listIndexes(
+            ListIndexesReq.builder().collectionName(name).fieldName(FIELD_PHASH).build()));
+    if (indexes.isEmpty()) {
+      IndexParam index = MilvusIndexParams.phashIndex();
+      call("createIndex", name, () -> {
+        client.createIndex(CreateIndexReq.builder().collectionName(name).indexParams(List.of(index)).build());
+        return null;
+      });
+      return;
+    }
+    var description =
+        call("describeIndex", name, () -> client.describeIndex(
+            DescribeIndexReq.builder().collectionName(name).fieldName(FIELD_PHASH).build()));
+    var index = description.getIndexDescByFieldName(FIELD_PHASH);
+    if (index != null && index.getMetricType() != IndexParam.MetricType.HAMMING) {
+      throw new IllegalStateException(
+          "Milvus collection '" + name + "' indexes " + FIELD_PHASH + " with metric " + index.getMetricType()
+              + "; this store needs HAMMING");
+    }
   }
 
-  private long countStrong(String operation) {
+  /**
+   * Replaces rows by id: a delete of their ids, then an insert. Not a Milvus upsert: on 2.3.5 an upsert into a
+   * collection with a partition key stores the rows in the wrong partition, so a {@code source} filter (which prunes
+   * partitions) no longer finds them (measured: after an upsert {@code source == "cam-1"} finds nothing, after an
+   * insert it finds the rows). Milvus orders the delete before the insert by timestamp; a reader between the two
+   * requests may miss the rows, and a failure between them leaves them deleted until the (idempotent) batch is retried.
+   */
+  private void send(String collection, List<JsonObject> rows) {
+    unflushed.set(true);
+    List<String> ids = rows.stream().map(r -> r.get(FIELD_ID).getAsString()).toList();
+    deleteFrom(collection, ids);
+    call("insert", collection,
+        () -> client.insert(InsertReq.builder().collectionName(collection).data(rows).build()));
+  }
+
+  private long countStrong(String operation, String collection) {
     var rows =
-        call(operation, () -> client.query(
+        call(operation, collection, () -> client.query(
                 QueryReq.builder()
-                    .collectionName(spec.name())
+                    .collectionName(collection)
                     .filter("")
                     .outputFields(List.of(COUNT))
                     .consistencyLevel(ConsistencyLevel.STRONG)
@@ -497,7 +679,32 @@ public final class MilvusVectorStore implements VectorStore {
     JsonArray tags = new JsonArray(r.tags().size());
     r.tags().forEach(tags::add);
     row.add(FIELD_TAGS, tags);
+    row.addProperty(FIELD_PHASH, r.phash() == null ? 0L : r.phash());
+    row.addProperty(FIELD_HAS_PHASH, r.phash() != null);
     return row;
+  }
+
+  private static JsonObject phashRow(VectorRecord r) {
+    JsonObject row = new JsonObject();
+    row.addProperty(FIELD_ID, r.id());
+    JsonArray hash = new JsonArray(PHASH_BITS / 8);
+    for (byte b : phashBytes(r.phash())) {
+      hash.add(b);
+    }
+    row.add(FIELD_PHASH, hash);
+    row.addProperty(FIELD_BUCKET, r.bucket());
+    row.addProperty(FIELD_KEY, r.key());
+    row.addProperty(FIELD_SOURCE, r.source());
+    row.addProperty(FIELD_CAPTURED_AT, r.capturedAtMillis());
+    JsonArray tags = new JsonArray(r.tags().size());
+    r.tags().forEach(tags::add);
+    row.add(FIELD_TAGS, tags);
+    return row;
+  }
+
+  /** The BINARY_VECTOR(64) form of a hash: the big-endian bytes of the {@code long}. */
+  static byte[] phashBytes(long phash) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(phash).array();
   }
 
   private static String text(Map<String, Object> entity, String field) {
@@ -514,10 +721,14 @@ public final class MilvusVectorStore implements VectorStore {
 
   /** Runs one SDK call, wrapping whatever it throws into a {@link MilvusStoreException} naming the operation. */
   private <T> T call(String operation, Supplier<T> sdkCall) {
+    return call(operation, spec.name(), sdkCall);
+  }
+
+  private <T> T call(String operation, String collection, Supplier<T> sdkCall) {
     try {
       return sdkCall.get();
     } catch (RuntimeException e) {
-      throw new MilvusStoreException(operation, spec.name(), e);
+      throw new MilvusStoreException(operation, collection, e);
     }
   }
 }

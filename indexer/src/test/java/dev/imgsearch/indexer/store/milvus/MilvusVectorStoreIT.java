@@ -150,4 +150,65 @@ class MilvusVectorStoreIT extends VectorStoreContract {
       }
     }
   }
+
+  @Test
+  void anExistingCollectionWithTheOldLayoutIsReportedNotUsed() {
+    // the layout before perceptual hashes and the partition key: source a plain VARCHAR, no phash fields
+    var client = client();
+    try {
+      var schema = io.milvus.v2.client.MilvusClientV2.CreateSchema();
+      schema.addField(io.milvus.v2.service.collection.request.AddFieldReq.builder().fieldName("id")
+          .dataType(io.milvus.v2.common.DataType.VarChar).maxLength(64).isPrimaryKey(true).autoID(false).build());
+      schema.addField(io.milvus.v2.service.collection.request.AddFieldReq.builder().fieldName("vector")
+          .dataType(io.milvus.v2.common.DataType.FloatVector).dimension(DIM).build());
+      for (String field : List.of("bucket", "key", "source", "model")) {
+        schema.addField(io.milvus.v2.service.collection.request.AddFieldReq.builder().fieldName(field)
+            .dataType(io.milvus.v2.common.DataType.VarChar).maxLength(1024).build());
+      }
+      schema.addField(io.milvus.v2.service.collection.request.AddFieldReq.builder().fieldName("captured_at")
+          .dataType(io.milvus.v2.common.DataType.Int64).build());
+      schema.addField(io.milvus.v2.service.collection.request.AddFieldReq.builder().fieldName("tags")
+          .dataType(io.milvus.v2.common.DataType.Array).elementType(io.milvus.v2.common.DataType.VarChar)
+          .maxLength(1024).maxCapacity(32).build());
+      client.createCollection(io.milvus.v2.service.collection.request.CreateCollectionReq.builder()
+          .collectionName(spec.name()).collectionSchema(schema).build());
+    } finally {
+      client.close();
+    }
+    assertThatThrownBy(this::store)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(spec.name())
+        .hasMessageContaining("source is not the partition key")
+        .hasMessageContaining("phash missing")
+        .hasMessageContaining("re-index");
+  }
+
+  @Test
+  void perceptualHashesLiveInACompanionCollectionDroppedWithTheMainOne() {
+    VectorStore store = store();
+    store.upsert(List.of(hashed("a", HASH, "cam-1", 1)));
+    store.flush();
+    var client = client();
+    try {
+      var has = io.milvus.v2.service.collection.request.HasCollectionReq.builder();
+      assertThat(client.hasCollection(has.collectionName(spec.phashCollectionName()).build())).isTrue();
+      var description = client.describeCollection(io.milvus.v2.service.collection.request.DescribeCollectionReq
+          .builder().collectionName(spec.phashCollectionName()).build());
+      var phash = description.getCollectionSchema().getField(CollectionSpec.FIELD_PHASH);
+      assertThat(phash.getDataType()).isEqualTo(io.milvus.v2.common.DataType.BinaryVector);
+      assertThat(phash.getDimension()).isEqualTo(64);
+      assertThat(description.getCollectionSchema().getField(CollectionSpec.FIELD_SOURCE).getIsPartitionKey()).isTrue();
+      try (var milvus = new MilvusVectorStore(config(Consistency.STRONG), spec)) {
+        milvus.dropCollection();
+      }
+      assertThat(client.hasCollection(has.collectionName(spec.name()).build())).isFalse();
+      assertThat(client.hasCollection(has.collectionName(spec.phashCollectionName()).build())).isFalse();
+    } finally {
+      client.close();
+    }
+  }
+
+  private static io.milvus.v2.client.MilvusClientV2 client() {
+    return new io.milvus.v2.client.MilvusClientV2(io.milvus.v2.client.ConnectConfig.builder().uri(server.uri()).build());
+  }
 }
