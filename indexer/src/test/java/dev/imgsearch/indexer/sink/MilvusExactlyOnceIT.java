@@ -43,7 +43,15 @@ class MilvusExactlyOnceIT extends ExactlyWhatWasUploadedContract {
 
   @Override
   protected Map<String, Long> storedVersions(String collection) {
-    MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri(server.uri()).build());
+    return storedVersions(server.uri(), collection);
+  }
+
+  /**
+   * Every row of {@code collection} as id → capturedAtMillis, read with one Strong query (≤ 16 384 rows); fails when an
+   * id occurs more than once.
+   */
+  static Map<String, Long> storedVersions(String uri, String collection) {
+    MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri(uri).build());
     try {
       var rows =
           client.query(

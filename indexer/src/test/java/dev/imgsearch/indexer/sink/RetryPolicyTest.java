@@ -49,6 +49,34 @@ class RetryPolicyTest {
     assertThat(RetryPolicy.isTransient(new RuntimeException("unavailable"))).as("only known client errors").isFalse();
   }
 
+  /**
+   * Issue #6: the default outlasts Milvus stopped for 30 s plus its restart (≈ 5–10 s) with room to spare, and the
+   * error the SDK raises while the server is gone (seen in {@code MilvusOutageIT}) is transient.
+   */
+  @Test
+  void defaultPolicyOutlastsAThirtySecondOutageAndItsRestart() {
+    RuntimeException serverGone =
+        new RuntimeException(
+            "Milvus delete on collection 'c' failed",
+            new MilvusClientException(
+                ErrorCode.SERVER_ERROR,
+                "empty grpc client: failed to connect 192.0.2.2:53100, reason: connection error: desc = \"transport:"
+                    + " error while dialing: dial tcp 192.0.2.2:53100: connect: connection refused\""));
+    assertThat(RetryPolicy.isTransient(serverGone)).isTrue();
+    // simulate a store down for 45 s: every attempt fails at once, the waits follow the policy
+    Duration elapsed = Duration.ZERO;
+    int failed = 0;
+    while (elapsed.compareTo(Duration.ofSeconds(45)) < 0) {
+      failed++;
+      var wait = RetryPolicy.DEFAULT.retryAfter(serverGone, failed, elapsed);
+      assertThat(wait).as("still retrying after %s", elapsed).isPresent();
+      assertThat(wait.get()).isLessThanOrEqualTo(Duration.ofSeconds(5));
+      elapsed = elapsed.plus(wait.get());
+    }
+    assertThat(failed).as("attempts in 45 s").isBetween(10, 20);
+    assertThat(RetryPolicy.DEFAULT.maxElapsed()).isGreaterThanOrEqualTo(Duration.ofMinutes(5));
+  }
+
   @Test
   void retryAfterGivesUpOnPermanentErrorsAndPastTheDeadline() {
     assertThat(POLICY.retryAfter(UNAVAILABLE, 1, Duration.ZERO)).contains(Duration.ofMillis(100));

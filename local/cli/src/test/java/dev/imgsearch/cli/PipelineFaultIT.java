@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.cli.bench.SyntheticJpegs;
+import dev.imgsearch.local.servers.MilvusServer;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.Topics;
 import io.minio.MinioClient;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faults injected into the whole local pipeline (embedded store). Each test uploads synthetic 0.3 MP JPEGs through the
+ * Faults injected into the whole local pipeline (embedded store; the real Milvus server for the Milvus outage). Each test uploads synthetic 0.3 MP JPEGs through the
  * S3 API, injects one fault, and proves that the index ends up holding exactly the uploaded set with no dead letters.
  * Runs in the {@code faults} profile: {@code ./mvnw -B -pl local/cli verify -Pfaults}.
  */
@@ -171,6 +172,121 @@ class PipelineFaultIT {
       assertThat(maxLag).as("the burst must build a backlog").isPositive();
       assertThat(finalLag).isZero();
       assertThat(deadLetters).isZero();
+    }
+  }
+
+  /**
+   * Issue #8: Milvus stopped for 30 s mid-stream (SIGTERM, SIGKILL after 10 s, as {@code docker stop} does) while
+   * images keep arriving at ≈ 10/s, then started again on the same ports and data. The sink stalls and retries (it never
+   * skips), the job catches up, and every acknowledged upload becomes searchable exactly once.
+   */
+  @Test
+  void milvusStoppedThirtySecondsMidStreamStallsThenCatchesUpLosingNothing() throws Exception {
+    Path milvusDir = Path.of("target", "milvus-faults");
+    deleteRecursively(milvusDir.resolve("data")); // a fresh "images" collection; the unpacked binaries are kept
+    try (MilvusServer milvus = MilvusServer.startOrConnect(milvusDir)) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(milvus.launched(), "an external Milvus is not stopped by tests");
+      try (LocalStack stack = LocalStack.start(LocalStackSettings.ephemeral(dataDir, "milvus", milvus.uri()))) {
+        Set<String> uploaded = ConcurrentHashMap.newKeySet();
+        MinioClient s3 = s3(stack);
+        AtomicInteger failedPuts = new AtomicInteger();
+        int n = 700;
+        AtomicLong lastPutAt = new AtomicLong();
+        ExecutorService uploader = Executors.newSingleThreadExecutor();
+        Future<?> uploads =
+            uploader.submit(
+                () -> {
+                  for (int i = 0; i < n; i++) {
+                    String key = "milvus-fault/img-" + i + ".jpg";
+                    while (true) {
+                      try {
+                        uploaded.add(put(s3, stack, key, i));
+                        lastPutAt.set(System.nanoTime());
+                        break;
+                      } catch (Exception e) {
+                        failedPuts.incrementAndGet();
+                        Thread.sleep(500);
+                      }
+                    }
+                    Thread.sleep(100); // ≈ 10 images/s
+                  }
+                  return null;
+                });
+        long t0 = System.nanoTime();
+        awaitCount(uploaded::size, 100, Duration.ofMinutes(2));
+        long q = System.nanoTime();
+        int indexedAtStop = (int) statsCount(stack);
+        double queryMsBefore = (System.nanoTime() - q) / 1e6;
+        int uploadedAtStop = uploaded.size();
+        long stopAt = System.nanoTime();
+        Duration stopTook = milvus.stop(Duration.ofSeconds(10));
+        Thread.sleep(Math.max(0, 30_000 - (System.nanoTime() - stopAt) / 1_000_000));
+        int uploadedAtRestart = uploaded.size();
+        long restartAt = System.nanoTime();
+        milvus.restart();
+        long healthyAt = System.nanoTime();
+        double restartSeconds = (healthyAt - restartAt) / 1e9;
+        // catch-up: the index count (one Strong count per second) reaches what was uploaded by the restart
+        awaitCount(() -> statsCountOrZero(stack), uploadedAtRestart, Duration.ofMinutes(4));
+        double backlogSeconds = (System.nanoTime() - healthyAt) / 1e9;
+        q = System.nanoTime();
+        statsCount(stack);
+        double queryMsAfter = (System.nanoTime() - q) / 1e6;
+        uploads.get(4, java.util.concurrent.TimeUnit.MINUTES);
+        uploader.shutdown();
+        double lastUploadSeconds = (lastPutAt.get() - healthyAt) / 1e9;
+        awaitCount(() -> statsCountOrZero(stack), n, Duration.ofMinutes(4));
+        double allCountedSeconds = (System.nanoTime() - healthyAt) / 1e9;
+        long checkSeconds = awaitIndexed(stack, uploaded, Duration.ofMinutes(4)); // every id answers GET /v1/images/{id}
+        long stats = statsCount(stack);
+        int deadLetters = deadLetters(stack.bootstrapServers());
+        System.out.printf(
+            "FAULT milvus-stop: %d images at ≈ 10/s; Milvus stopped after %d uploads with %d indexed (stop took %.1f s:"
+                + " SIGTERM, SIGKILL after 10 s), down %.0f s while %d more were uploaded (%d failed PUTs); restarted on"
+                + " the same URI %s in %.1f s; index count reached the %d uploaded by the restart %.1f s after it was"
+                + " healthy; the last upload returned %.0f s after healthy, all %d counted %.1f s after healthy; every id found by GET (%d s);"
+                + " Strong count %.0f ms before the stop, %.0f ms after the restart; %.0f s in total; index count %d,"
+                + " dead letters %d%n",
+            n, uploadedAtStop, indexedAtStop, stopTook.toMillis() / 1e3, (restartAt - stopAt) / 1e9,
+            uploadedAtRestart - uploadedAtStop, failedPuts.get(), milvus.uri(), restartSeconds, uploadedAtRestart,
+            backlogSeconds, lastUploadSeconds, uploaded.size(), allCountedSeconds, checkSeconds, queryMsBefore,
+            queryMsAfter, (System.nanoTime() - t0) / 1e9, stats, deadLetters);
+        assertThat(uploadedAtRestart).as("uploads continued during the outage").isGreaterThan(uploadedAtStop);
+        assertThat(uploaded).hasSize(n);
+        assertThat(stats).as("each image once").isEqualTo(n);
+        assertThat(deadLetters).isZero();
+      }
+    }
+  }
+
+  /** The index count, or 0 while the query API cannot answer (its store is down). */
+  private int statsCountOrZero(LocalStack stack) {
+    try {
+      return (int) statsCount(stack);
+    } catch (Exception | AssertionError e) {
+      return 0;
+    }
+  }
+
+  private static void awaitCount(java.util.function.IntSupplier count, int target, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (count.getAsInt() < target) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("fewer than " + target + " indexed within " + timeout);
+      }
+      Thread.sleep(1_000);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws java.io.IOException {
+    if (!java.nio.file.Files.exists(dir)) {
+      return;
+    }
+    try (var paths = java.nio.file.Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(p);
+      }
     }
   }
 

@@ -41,10 +41,14 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>The launcher pre-binds each port without {@code SO_REUSEADDR} and silently moves to the next free one, so after
- *       a restart (closed connections in TIME_WAIT) the proxy may listen on 19531 instead of 19530 and the health
- *       endpoint on 9092 instead of 9091. The real ports are read from the process: the proxy port from the config the
- *       launcher writes ({@code DIR/configs/milvus.yaml}), the health port from the {@code METRICS_PORT} environment
- *       variable of the {@code milvus} child ({@code /proc}). {@link #uri()} is therefore only known after start.
+ *       a restart (the old server's connections in TIME_WAIT) the proxy used to come back on 19531 instead of 19530.
+ *       When the launcher is a Python console script (the venv's), it is run through a small wrapper ({@value
+ *       #WRAPPER_FILE} in the data directory) that probes ports with {@code SO_REUSEADDR} (as the Go server binds
+ *       them), records the ports it chose in {@value #PORTS_FILE}, and on {@link #restart()} pins exactly those ports
+ *       (the launcher fails rather than move). The real ports are still read from the process: the proxy port from
+ *       the config the launcher writes ({@code DIR/configs/milvus.yaml}), the health port from the {@code
+ *       METRICS_PORT} environment variable of the {@code milvus} child ({@code /proc}). {@link #uri()} is therefore
+ *       only known after start, and stays the same across {@link #stop}/{@link #kill()} and {@link #restart()}.
  *   <li>The launcher never reaps its {@code milvus} child, dies on SIGTERM leaving the server running, and stops the
  *       server only on SIGINT. {@link #close()} sends SIGTERM to the server, SIGKILL after 3 s, then SIGINT to the
  *       launcher so it reaps the server and exits, then kills whatever is left. A graceful stop takes 0.2 s on an idle
@@ -77,6 +81,59 @@ public final class MilvusServer implements AutoCloseable {
       "python3 -m venv .tools/milvus-venv && .tools/milvus-venv/bin/pip install milvus==2.3.5";
   public static final String LOG_FILE = "milvus-server.log";
   public static final String PID_FILE = "milvus-server.pids";
+  /** The ports of the last start, {@code key=port} lines written by {@link #WRAPPER}, pinned by a restart. */
+  public static final String PORTS_FILE = "milvus-server.ports";
+
+  private static final String WRAPPER_FILE = "imgsearch-milvus-server.py";
+
+  /**
+   * Runs the {@code milvus-server} launcher with two changes: it probes ports with {@code SO_REUSEADDR}, so a port
+   * whose last connections are in TIME_WAIT counts as free (the Go server binds that way too; a port another process
+   * listens on still counts as taken); and it writes the ports it chose to {@code IMGSEARCH_MILVUS_PORTS_FILE}, which
+   * a restart ({@code IMGSEARCH_MILVUS_PIN_PORTS=1}) pins: the launcher then binds exactly those or fails.
+   */
+  private static final String WRAPPER =
+      """
+      # Written by dev.imgsearch.local.servers.MilvusServer: the milvus-server launcher with fixed ports on restart.
+      import os, socket, sys
+      import milvus
+
+      def _try_bind_port(self, port):
+          sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+          sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+          try:
+              sock.bind(('127.0.0.1', port))
+              sock.listen()
+              return sock
+          except (OSError, ValueError, OverflowError):
+              sock.close()
+              return None
+
+      milvus.MilvusServerConfig.try_bind_port = _try_bind_port
+      _ports_file = os.environ.get('IMGSEARCH_MILVUS_PORTS_FILE')
+      _server = milvus.default_server
+      if os.environ.get('IMGSEARCH_MILVUS_PIN_PORTS') == '1' and _ports_file:
+          with open(_ports_file, encoding='utf-8') as f:
+              for line in f:
+                  key, _, value = line.strip().partition('=')
+                  if key.endswith('_port') and value.isdigit():
+                      _server.config.configs[key] = int(value)
+          health = os.environ.get('IMGSEARCH_MILVUS_HEALTH_PORT', '')
+          if health.isdigit() and int(health) > 0:
+              _server.webservice_port = int(health)
+
+      _write_config = milvus.MilvusServerConfig.write_config
+      def _write_config_and_ports(self):
+          _write_config(self)
+          if _ports_file:
+              ports = {k: v[1] for k, v in self.configurable_items.items() if k.endswith('_port')}
+              with open(_ports_file, 'w', encoding='utf-8') as f:
+                  f.write(''.join(f'{k}={v}\\n' for k, v in sorted(ports.items())))
+
+      milvus.MilvusServerConfig.write_config = _write_config_and_ports
+      sys.argv[0] = 'milvus-server'
+      sys.exit(milvus.main())
+      """;
 
   private static final Logger LOG = LoggerFactory.getLogger(MilvusServer.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
@@ -92,20 +149,20 @@ public final class MilvusServer implements AutoCloseable {
   private static final Pattern PROXY_PORT = Pattern.compile("(?m)^proxy:\\R(?:(?:  .*|\\s*)\\R)*?  port: (\\d+)");
 
   private final Path dataDir;
-  private final String uri;
-  private final Duration startupTime;
+  private final Path executable;
+  private String uri;
+  private Duration startupTime;
+  private int healthPort = -1;
   private FileLock machineLock;
   private Process launcher;
   private Thread stopOnExit;
 
-  private MilvusServer(
-      Path dataDir, String uri, Duration startupTime, FileLock machineLock, Process launcher, Thread stopOnExit) {
+  private MilvusServer(Path dataDir, Path executable, String uri, FileLock machineLock) {
     this.dataDir = dataDir;
+    this.executable = executable;
     this.uri = uri;
-    this.startupTime = startupTime;
+    this.startupTime = Duration.ZERO;
     this.machineLock = machineLock;
-    this.launcher = launcher;
-    this.stopOnExit = stopOnExit;
   }
 
   /**
@@ -132,7 +189,9 @@ public final class MilvusServer implements AutoCloseable {
     try {
       stopLeftovers(dir);
       awaitPortFree(ETCD_PEER_PORT);
-      return launch(executable, dir, lock);
+      MilvusServer server = new MilvusServer(dir, executable, null, lock);
+      server.launch(false);
+      return server;
     } catch (RuntimeException e) {
       release(lock);
       throw e;
@@ -147,13 +206,13 @@ public final class MilvusServer implements AutoCloseable {
     Optional<String> external = configured(URI_PROPERTY, URI_ENV);
     if (external.isPresent()) {
       LOG.info("Using the Milvus server at {} ({} is set)", external.get(), URI_ENV);
-      return new MilvusServer(null, external.get(), Duration.ZERO, null, null, null);
+      return new MilvusServer(null, null, external.get(), null);
     }
     return start(dataDir);
   }
 
-  /** The gRPC endpoint for SDK clients, e.g. {@code http://127.0.0.1:19530}. */
-  public String uri() {
+  /** The gRPC endpoint for SDK clients, e.g. {@code http://127.0.0.1:19530}; the same after {@link #restart()}. */
+  public synchronized String uri() {
     return uri;
   }
 
@@ -162,9 +221,75 @@ public final class MilvusServer implements AutoCloseable {
     return dataDir != null;
   }
 
-  /** From launch to healthy; zero for an external server. */
-  public Duration startupTime() {
+  /** From the last launch to healthy (the first start, or the last {@link #restart()}); zero for an external server. */
+  public synchronized Duration startupTime() {
     return startupTime;
+  }
+
+  /** Whether a launched server is up (started and neither stopped nor killed since); true for an external server. */
+  public synchronized boolean running() {
+    return !launched() || launcher != null;
+  }
+
+  /**
+   * Stops a launched server the way an orchestrator does ({@code docker stop}, a Kubernetes pod deletion): SIGTERM to
+   * the server, SIGKILL when it has not exited within {@code grace}, then the launcher. The machine lock stays held and
+   * the data directory is kept, so {@link #restart()} brings the same server back on the same ports. Note: Milvus 2.3.5
+   * standalone exits on SIGTERM in 0.2 s when idle but usually hangs once a collection is loaded, so expect the grace
+   * period to run out; nothing acknowledged is lost either way (writes are in the RocksMQ log).
+   *
+   * @return how long the stop took
+   * @throws UnsupportedOperationException for an external server
+   */
+  public synchronized Duration stop(Duration grace) {
+    requireLaunched("stop");
+    Instant begin = Instant.now();
+    if (launcher != null) {
+      stopTree(launcher, grace);
+      launcher = null;
+    }
+    return Duration.between(begin, Instant.now());
+  }
+
+  /**
+   * SIGKILL to the server and its launcher at once (a crash, an OOM kill, a lost machine); like {@link #stop} the lock
+   * and data directory are kept for {@link #restart()}.
+   *
+   * @throws UnsupportedOperationException for an external server
+   */
+  public synchronized Duration kill() {
+    requireLaunched("kill");
+    Instant begin = Instant.now();
+    if (launcher != null) {
+      List<ProcessHandle> all = new ArrayList<>(launcher.toHandle().descendants().toList());
+      all.add(launcher.toHandle());
+      all.forEach(ProcessHandle::destroyForcibly);
+      ChildProcesses.awaitStopped(all, Duration.ofSeconds(10), MilvusServer::running);
+      launcher = null;
+    }
+    return Duration.between(begin, Instant.now());
+  }
+
+  /**
+   * Starts a stopped or killed server again on the same data directory and the same ports, so clients holding {@link
+   * #uri()} reconnect (a running server is {@link #stop stopped} first, with a 3 s grace period). Waits until it is
+   * healthy; {@link #startupTime()} then tells how long that took.
+   *
+   * @throws IllegalStateException when a port it had is taken, or the server does not become healthy in 180 s
+   * @throws UnsupportedOperationException for an external server
+   */
+  public synchronized void restart() {
+    requireLaunched("restart");
+    if (launcher != null) {
+      stop(STOP_TIMEOUT);
+    }
+    launch(true);
+  }
+
+  private void requireLaunched(String what) {
+    if (!launched()) {
+      throw new UnsupportedOperationException("cannot " + what + " the external Milvus server at " + uri);
+    }
   }
 
   /** The data directory of a launched server. */
@@ -175,12 +300,15 @@ public final class MilvusServer implements AutoCloseable {
   /** Stops a launched server and every process it started; does nothing for an external server. */
   @Override
   public synchronized void close() {
-    if (launcher == null) {
+    if (!launched() || machineLock == null) {
       return;
     }
-    stopTree(launcher);
-    removeHook(stopOnExit);
-    launcher = null;
+    if (launcher != null) {
+      stopTree(launcher, STOP_TIMEOUT);
+      launcher = null;
+    }
+    ChildProcesses.cancelOnExit(stopOnExit);
+    stopOnExit = null;
     try {
       Files.deleteIfExists(dataDir.resolve(PID_FILE));
     } catch (IOException e) {
@@ -195,13 +323,6 @@ public final class MilvusServer implements AutoCloseable {
     return "MilvusServer[" + uri + (launched() ? ", data " + dataDir : ", external") + "]";
   }
 
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // The JVM is exiting: the hook runs anyway and finds nothing left to stop.
-    }
-  }
 
   /** Locates the launcher as described in the class comment. */
   public static Path executable() {
@@ -291,52 +412,114 @@ public final class MilvusServer implements AutoCloseable {
     }
   }
 
-  private static MilvusServer launch(Path executable, Path dir, FileLock lock) {
+  /**
+   * Launches the launcher and waits until the server is healthy. With {@code samePorts} (a restart) every port of the
+   * previous run is pinned: the start fails instead of moving to another port.
+   */
+  private void launch(boolean samePorts) {
     Instant begin = Instant.now();
-    Process launcher;
-    try {
-      launcher =
-          new ProcessBuilder(
-                  executable.toString(),
-                  "--data",
-                  dir.toString(),
-                  "--extra-config",
-                  "common.session.ttl=" + SESSION_TTL_SECONDS)
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve(LOG_FILE).toFile())
-              .start();
-      launcher.getOutputStream().close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + executable, e);
+    List<String> command = new ArrayList<>();
+    Optional<Path> python = launcherPython(executable);
+    Path ports = dataDir.resolve(PORTS_FILE);
+    if (python.isPresent()) {
+      Path script = dataDir.resolve(WRAPPER_FILE);
+      try {
+        Files.writeString(script, WRAPPER, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + script, e);
+      }
+      command.addAll(List.of(python.get().toString(), script.toString()));
+    } else {
+      command.add(executable.toString());
     }
-    Thread stopOnExit = new Thread(() -> stopTree(launcher), "milvus-stop-on-exit");
-    Runtime.getRuntime().addShutdownHook(stopOnExit);
-    writePids(dir, List.of(launcher.toHandle()));
+    command.addAll(
+        List.of("--data", dataDir.toString(), "--extra-config", "common.session.ttl=" + SESSION_TTL_SECONDS));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("IMGSEARCH_MILVUS_PORTS_FILE", ports.toString());
+    if (samePorts) {
+      if (python.isEmpty() || !Files.isRegularFile(ports)) {
+        LOG.warn("cannot pin the ports of {} (no {}): the restarted server may move to other ports", this, ports);
+      } else {
+        builder.environment().put("IMGSEARCH_MILVUS_PIN_PORTS", "1");
+        builder.environment().put("IMGSEARCH_MILVUS_HEALTH_PORT", Integer.toString(healthPort));
+      }
+      builder.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve(LOG_FILE).toFile()));
+    } else {
+      builder.redirectOutput(dataDir.resolve(LOG_FILE).toFile());
+    }
+    Process started;
     try {
-      String uri = awaitHealthy(launcher, dir, begin.plus(START_TIMEOUT));
+      started = builder.start();
+      started.getOutputStream().close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + command, e);
+    }
+    launcher = started;
+    if (stopOnExit == null) {
+      stopOnExit = ChildProcesses.onExit("milvus-stop-on-exit", this::stopOnExit);
+    }
+    writePids(dataDir, List.of(started.toHandle()));
+    try {
+      String healthyUri = awaitHealthy(started, begin.plus(START_TIMEOUT));
       Duration took = Duration.between(begin, Instant.now());
-      LOG.info("Milvus standalone healthy at {} after {} ms (data {})", uri, took.toMillis(), dir);
-      return new MilvusServer(dir, uri, took, lock, launcher, stopOnExit);
+      if (samePorts && uri != null && !uri.equals(healthyUri)) {
+        throw new IllegalStateException(
+            "Milvus restarted on " + healthyUri + " instead of " + uri + " (a port was taken meanwhile)");
+      }
+      uri = healthyUri;
+      startupTime = took;
+      LOG.info("Milvus standalone healthy at {} after {} ms (data {}{})", uri, took.toMillis(), dataDir,
+          samePorts ? ", restarted on the same ports" : "");
     } catch (RuntimeException e) {
-      stopTree(launcher);
-      removeHook(stopOnExit);
+      stopTree(started, STOP_TIMEOUT);
+      launcher = null;
+      if (!samePorts) {
+        ChildProcesses.cancelOnExit(stopOnExit);
+        stopOnExit = null;
+      }
       throw e;
     }
   }
 
+  private void stopOnExit() {
+    Process current = launcher;
+    if (current != null) {
+      stopTree(current, STOP_TIMEOUT);
+    }
+  }
+
+  /**
+   * The Python interpreter of a {@code milvus-server} console script (its {@code #!} line), to run the launcher through
+   * {@link #WRAPPER}; empty when the executable is not such a script (it is then run as is, and ports may move).
+   */
+  static Optional<Path> launcherPython(Path executable) {
+    try (var in = Files.newInputStream(executable)) {
+      String first = new String(in.readNBytes(512), StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
+      if (first.startsWith("#!") && first.contains("python")) {
+        Path interpreter = Path.of(first.substring(2).trim().split("\\s+")[0]);
+        if (Files.isExecutable(interpreter)) {
+          return Optional.of(interpreter);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot read the interpreter of {}", executable, e);
+    }
+    return Optional.empty();
+  }
+
   /** Polls until healthy; returns the gRPC URI. */
-  private static String awaitHealthy(Process launcher, Path dir, Instant deadline) {
+  private String awaitHealthy(Process started, Instant deadline) {
+    Path dir = dataDir;
     ProcessHandle server = null;
-    int healthPort = -1;
     int proxyPort = -1;
     while (Instant.now().isBefore(deadline)) {
-      if (!launcher.isAlive()) {
-        throw failure(dir, "the launcher exited with code " + launcher.exitValue());
+      if (!started.isAlive()) {
+        throw failure(dir, "the launcher exited with code " + started.exitValue());
       }
       if (server == null) {
-        server = launcher.toHandle().children().filter(MilvusServer::running).findFirst().orElse(null);
+        server = started.toHandle().children().filter(MilvusServer::running).findFirst().orElse(null);
         if (server != null) {
-          writePids(dir, List.of(launcher.toHandle(), server));
+          writePids(dir, List.of(started.toHandle(), server));
           healthPort = healthPort(server);
           proxyPort = proxyPort(dir);
         }
@@ -355,26 +538,26 @@ public final class MilvusServer implements AutoCloseable {
     List<Path> logs =
         List.of(dir.resolve(LOG_FILE), dir.resolve("logs/milvus-stderr.log"), dir.resolve("logs/milvus-stdout.log"));
     for (Path log : logs) {
-      message.append("\n--- last lines of ").append(log).append(":\n").append(tail(log));
+      message.append("\n--- last lines of ").append(log).append(":\n").append(ChildProcesses.tail(log, TAIL_LINES, TAIL_LINE_CHARS));
     }
     return new IllegalStateException(message.toString());
   }
 
   /**
-   * SIGTERM to the server, SIGKILL after {@link #STOP_TIMEOUT}; then SIGINT to the launcher so it reaps the server and
-   * exits; then SIGKILL to whatever is left.
+   * SIGTERM to the server, SIGKILL after {@code grace}; then SIGINT to the launcher so it reaps the server and exits;
+   * then SIGKILL to whatever is left.
    */
-  private static void stopTree(Process launcher) {
+  private static void stopTree(Process launcher, Duration grace) {
     List<ProcessHandle> descendants = launcher.toHandle().descendants().toList();
     descendants.forEach(ProcessHandle::destroy);
-    awaitStopped(descendants, STOP_TIMEOUT);
+    ChildProcesses.awaitStopped(descendants, grace, MilvusServer::running);
     descendants.stream().filter(MilvusServer::running).forEach(ProcessHandle::destroyForcibly);
     if (launcher.isAlive() && !interrupt(launcher.pid())) {
       launcher.destroy();
     }
-    awaitStopped(List.of(launcher.toHandle()), Duration.ofSeconds(5));
+    ChildProcesses.awaitStopped(List.of(launcher.toHandle()), Duration.ofSeconds(5), MilvusServer::running);
     launcher.destroyForcibly();
-    awaitStopped(descendants, Duration.ofSeconds(5));
+    ChildProcesses.awaitStopped(descendants, Duration.ofSeconds(5), MilvusServer::running);
   }
 
   /** Stops the processes a killed JVM left running on this data directory (recorded with their start times). */
@@ -403,10 +586,7 @@ public final class MilvusServer implements AutoCloseable {
     if (!leftovers.isEmpty()) {
       List<Long> pids = leftovers.stream().map(ProcessHandle::pid).toList();
       LOG.warn("stopping Milvus processes left running on {}: {}", dir, pids);
-      leftovers.forEach(ProcessHandle::destroy);
-      awaitStopped(leftovers, STOP_TIMEOUT);
-      leftovers.stream().filter(MilvusServer::running).forEach(ProcessHandle::destroyForcibly);
-      awaitStopped(leftovers, Duration.ofSeconds(5));
+      ChildProcesses.terminate(leftovers, STOP_TIMEOUT, MilvusServer::running);
     }
   }
 
@@ -419,13 +599,6 @@ public final class MilvusServer implements AutoCloseable {
       Files.writeString(dir.resolve(PID_FILE), content, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + dir.resolve(PID_FILE), e);
-    }
-  }
-
-  private static void awaitStopped(List<ProcessHandle> handles, Duration timeout) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (handles.stream().anyMatch(MilvusServer::running) && Instant.now().isBefore(deadline)) {
-      sleep(Duration.ofMillis(100));
     }
   }
 
@@ -513,20 +686,6 @@ public final class MilvusServer implements AutoCloseable {
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static String tail(Path file) {
-    if (!Files.isRegularFile(file)) {
-      return "(missing)";
-    }
-    try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
-      return lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()).stream()
-          .map(l -> l.length() > TAIL_LINE_CHARS ? l.substring(0, TAIL_LINE_CHARS) + "…" : l)
-          .collect(Collectors.joining("\n"));
-    } catch (IOException e) {
-      return "(unreadable: " + e + ")";
     }
   }
 

@@ -8,9 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -52,7 +50,7 @@ public final class S3ServerProcess implements AutoCloseable {
   private final String bootstrapServers;
   private final String topic;
   private final List<String> buckets;
-  private final Deque<String> tail = new ArrayDeque<>();
+  private final ChildProcesses.Tail tail = new ChildProcesses.Tail(TAIL_LINES);
   private Process process;
   private Thread killOnExit;
   private int port;
@@ -122,16 +120,14 @@ public final class S3ServerProcess implements AutoCloseable {
     if (process == null) {
       return;
     }
-    process.destroy();
     try {
-      if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly().waitFor();
+      ChildProcesses.terminate(List.of(process.toHandle()), STOP_TIMEOUT, ProcessHandle::isAlive);
+      if (Thread.currentThread().isInterrupted()) {
+        process.destroyForcibly();
       }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
     } finally {
-      removeKillOnExit();
+      ChildProcesses.cancelOnExit(killOnExit);
+      killOnExit = null;
       process = null;
     }
   }
@@ -167,17 +163,14 @@ public final class S3ServerProcess implements AutoCloseable {
     for (String bucket : buckets) {
       command.addAll(List.of("--bucket", bucket));
     }
-    synchronized (tail) {
-      tail.clear();
-    }
+    tail.clear();
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + MAIN_CLASS, e);
     }
     Process child = process;
-    killOnExit = new Thread(child::destroyForcibly, "s3-server-kill-on-exit");
-    Runtime.getRuntime().addShutdownHook(killOnExit);
+    killOnExit = ChildProcesses.onExit("s3-server-kill-on-exit", child::destroyForcibly);
     CompletableFuture<Integer> ready = new CompletableFuture<>();
     Thread reader = new Thread(() -> drain(child, ready), "s3-server-output");
     reader.setDaemon(true);
@@ -202,12 +195,7 @@ public final class S3ServerProcess implements AutoCloseable {
         if (!ready.isDone() && line.startsWith(READY_PREFIX)) {
           ready.complete(Integer.parseInt(line.substring(READY_PREFIX.length()).trim()));
         }
-        synchronized (tail) {
-          tail.addLast(line);
-          if (tail.size() > TAIL_LINES) {
-            tail.removeFirst();
-          }
-        }
+        tail.add(line);
       }
     } catch (IOException | RuntimeException e) {
       ready.completeExceptionally(e);
@@ -216,17 +204,7 @@ public final class S3ServerProcess implements AutoCloseable {
   }
 
   private String tail() {
-    synchronized (tail) {
-      return String.join("\n", tail);
-    }
-  }
-
-  private void removeKillOnExit() {
-    try {
-      Runtime.getRuntime().removeShutdownHook(killOnExit);
-    } catch (IllegalStateException shuttingDown) {
-      // The JVM is already exiting: the hook runs anyway and kills a process that is gone.
-    }
+    return tail.toString();
   }
 
   private static String readClasspath(Path file) {
