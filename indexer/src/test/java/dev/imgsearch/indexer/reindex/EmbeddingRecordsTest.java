@@ -1,0 +1,50 @@
+package dev.imgsearch.indexer.reindex;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.imgsearch.indexer.IndexAction;
+import dev.imgsearch.schemas.Topics;
+import dev.imgsearch.schemas.avro.ImageEmbedding;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EmbeddingRecordsTest {
+  static ImageEmbedding embedding(String id, String model, float... v) {
+    List<Float> vector = new java.util.ArrayList<>();
+    for (float x : v) {
+      vector.add(x);
+    }
+    return ImageEmbedding.newBuilder().setImageId(id).setBucket("images").setKey("cam/" + id + ".jpg").setSource("cam-1")
+        .setCapturedAtMillis(1234L).setTags(List.of("a", "b")).setModel(model).setVector(vector)
+        .setEventTimeMillis(99L).setPhash(7L).build();
+  }
+
+  @Test
+  void aValueIsAnUpsertOfItsVectorAndMetadataAfterTheTopicsSerdeRoundTrip() {
+    var serde = Topics.EMBEDDINGS.valueSerde();
+    byte[] bytes = serde.serializer().serialize("t", embedding("img1", "m@1", 0.6f, 0.8f));
+    IndexAction a = EmbeddingRecords.toIndexAction("img1", serde.deserializer().deserialize("t", bytes));
+    assertThat(a.op()).isEqualTo(IndexAction.Op.UPSERT);
+    assertThat(a.id()).isEqualTo("img1");
+    assertThat(a.record().vector()).containsExactly(0.6f, 0.8f);
+    assertThat(a.record().bucket()).isEqualTo("images");
+    assertThat(a.record().key()).isEqualTo("cam/img1.jpg");
+    assertThat(a.record().source()).isEqualTo("cam-1");
+    assertThat(a.record().capturedAtMillis()).isEqualTo(1234L);
+    assertThat(a.record().tags()).containsExactly("a", "b");
+    assertThat(a.record().model()).isEqualTo("m@1");
+  }
+
+  @Test
+  void aTombstoneIsADeleteOfItsKey() {
+    assertThat(EmbeddingRecords.toIndexAction("img2", null)).isEqualTo(IndexAction.delete("img2"));
+  }
+
+  @Test
+  void aRecordWithoutKeyOrWithAnotherImagesValueIsRejected() {
+    assertThatThrownBy(() -> EmbeddingRecords.toIndexAction(null, null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> EmbeddingRecords.toIndexAction("x", embedding("y", "m", 1f)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keyed x holds image y");
+  }
+}
