@@ -9,6 +9,8 @@ import dev.imgsearch.cli.bench.Percentiles;
 import dev.imgsearch.cli.bench.RatePacer;
 import dev.imgsearch.cli.bench.Recall;
 import dev.imgsearch.cli.bench.ResultTable;
+import dev.imgsearch.cli.bench.LookupVisibilityCheck;
+import dev.imgsearch.cli.bench.SearchVisibilityCheck;
 import dev.imgsearch.cli.bench.SyntheticJpegs;
 import dev.imgsearch.schemas.avro.ImageEmbedding;
 import dev.imgsearch.local.servers.MilvusServer;
@@ -74,6 +76,25 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--burst", defaultValue = "300", description = "Images uploaded at once for the throughput phase (default: ${DEFAULT-VALUE}).")
   int burst;
 
+  @Option(names = "--burst-uploaders", defaultValue = "16", description = "Parallel S3 clients of the throughput phase (default: ${DEFAULT-VALUE}).")
+  int burstUploaders;
+
+  @Option(names = "--sweep-interval", defaultValue = "PT0.02S", description = "Pause between two freshness sweeps (one batched search over all pending images), ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration sweepInterval;
+
+  @Option(names = "--freshness-check", defaultValue = "auto", description = "search: one filtered POST /v1/search/vector per ≤ 64 pending images per sweep; lookup: concurrent GET /v1/images/{id} for all pending; auto: search on the embedded store, lookup on Milvus, whose source-filtered searches missed rows that lookups found (default: ${DEFAULT-VALUE}).")
+  String freshnessCheck;
+
+  private boolean lookupCheck() {
+    return freshnessCheck.equals("lookup") || (freshnessCheck.equals("auto") && vectorStore.equals("milvus"));
+  }
+
+  @Option(names = "--milvus-consistency", description = "Milvus consistency level of the query API's reads (and the sink's): STRONG, SESSION, BOUNDED or EVENTUALLY (default: the local stack's, " + LocalStack.DEFAULT_MILVUS_CONSISTENCY + ").")
+  String milvusConsistency;
+
+  @Option(names = "--warm-up-seconds", defaultValue = "10", description = "Paced warm-up at --rate before the freshness phase, not measured (default: ${DEFAULT-VALUE}).")
+  int warmUpSeconds;
+
   @Option(names = "--queries", defaultValue = "200", description = "Queries of each kind (default: ${DEFAULT-VALUE}).")
   int queries;
 
@@ -100,11 +121,15 @@ final class BenchCommand implements Callable<Integer> {
     Path dir = dataDir != null ? dataDir : Files.createTempDirectory("imgsearch-bench");
     Map<String, String> overrides = new LinkedHashMap<>(embedderOptions);
     overrides.put("checkpoint.interval", checkpointInterval.toString());
+    if (milvusConsistency != null) {
+      overrides.put("milvus.consistency", milvusConsistency);
+    }
     System.out.printf("imgsearch bench: %s store, %.1f images/s for %d s, burst %d, %d×%d JPEGs, %s; data in %s%n",
         vectorStore, rate, seconds, burst, width, height, overrides, dir);
 
     int freshCount = (int) Math.round(rate * seconds);
-    int warmCount = 20;
+    int warmPacedCount = (int) Math.round(rate * warmUpSeconds);
+    int warmCount = 20 + warmPacedCount;
     System.out.printf("generating %d JPEGs ...%n", warmCount + freshCount + burst + queries);
     List<byte[]> images =
         IntStream.range(0, warmCount + freshCount + burst + queries).parallel()
@@ -121,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
       System.out.printf("  Milvus at %s, up in %.1f s%n", milvusUri, milvus.startupTime().toMillis() / 1e3);
     }
     try {
-      return run(dir, overrides, images, bytes, freshCount, warmCount, table, milvus);
+      return run(dir, overrides, images, bytes, freshCount, warmPacedCount, table, milvus);
     } finally {
       if (milvus != null) {
         milvus.close();
@@ -135,13 +160,19 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private int run(
-      Path dir, Map<String, String> overrides, List<byte[]> images, long bytes, int freshCount, int warmCount, ResultTable table,
+      Path dir, Map<String, String> overrides, List<byte[]> images, long bytes, int freshCount, int warmPacedCount, ResultTable table,
       MilvusServer milvus)
       throws Exception {
     LocalStackSettings settings = LocalStackSettings.ephemeral(dir, vectorStore, milvusUri);
     long startNanos = System.nanoTime();
     try (LocalStack stack = LocalStack.start(settings, overrides);
-        FreshnessTracker tracker = new FreshnessTracker(stack.queryApiUrl(), 2)) {
+        FreshnessTracker tracker =
+            new FreshnessTracker(
+                lookupCheck()
+                    ? new LookupVisibilityCheck(stack.queryApiUrl())
+                    : new SearchVisibilityCheck(stack.queryApiUrl(), stack.storeSettings().dimension()),
+                sweepInterval)) {
+      apiUrl = stack.queryApiUrl();
       System.out.printf("stack up in %.1f s: API %s, S3 %s%n", (System.nanoTime() - startNanos) / 1e9, stack.queryApiUrl(), stack.s3Endpoint());
       MinioClient s3 =
           MinioClient.builder().endpoint(stack.s3Endpoint()).region("us-east-1")
@@ -150,52 +181,40 @@ final class BenchCommand implements Callable<Integer> {
       int next = 0;
 
       // warm-up: JIT, ONNX session, first checkpoint
-      System.out.println("[warm-up] " + warmCount + " images");
-      for (int i = 0; i < warmCount; i++, next++) {
+      System.out.println("[warm-up] 20 images");
+      for (int i = 0; i < 20; i++, next++) {
         put(s3, bucket, key("warm", next), images.get(next), tracker);
       }
       require(tracker.awaitEmpty(Duration.ofMinutes(3), () -> progress("warm-up", tracker)), "warm-up images not searchable in 3 min");
       tracker.drainLatencies();
 
+      // paced warm-up: the same rate as the measurement, not measured (JIT of the whole path, Lucene/Milvus caches)
+      if (warmPacedCount > 0) {
+        System.out.printf("[warm-up] %d images at %.1f/s (not measured)%n", warmPacedCount, rate);
+        paced(s3, bucket, tracker, "warm", next, warmPacedCount, images);
+        next += warmPacedCount;
+        require(tracker.awaitEmpty(Duration.ofMinutes(3), () -> progress("warm-up", tracker)), "warm-up images not searchable in 3 min");
+        Percentiles warm = Percentiles.of(tracker.drainLatencies());
+        System.out.println("  warm-up upload→searchable: " + warm.summary());
+        tracker.drainSweepMillis();
+      }
+
       // freshness at a fixed rate (open loop)
       System.out.printf("[freshness] %d images at %.1f/s%n", freshCount, rate);
-      RatePacer pacer = new RatePacer(System.nanoTime(), rate);
-      long lastProgress = System.nanoTime();
-      long freshStart = System.nanoTime();
-      // PUTs run on a pool so a slow PUT does not delay the next one (open loop)
-      ExecutorService pacedUploaders = Executors.newFixedThreadPool(8);
-      List<Future<?>> pacedPuts = new ArrayList<>();
-      AtomicInteger pacedDone = new AtomicInteger();
-      for (int i = 0; i < freshCount; i++, next++) {
-        long wait = pacer.waitNanos(i, System.nanoTime());
-        if (wait > 0) {
-          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-        }
-        int n = next;
-        pacedPuts.add(pacedUploaders.submit(() -> {
-          put(s3, bucket, key("fresh", n), images.get(n), tracker);
-          pacedDone.incrementAndGet();
-          return null;
-        }));
-        if (System.nanoTime() - lastProgress > 2_000_000_000L) {
-          System.out.printf("  uploaded %d/%d, searchable %d, pending %d%n", pacedDone.get(), freshCount, tracker.seen() - warmCount, tracker.pending());
-          lastProgress = System.nanoTime();
-        }
-      }
-      for (Future<?> f : pacedPuts) {
-        f.get();
-      }
-      pacedUploaders.shutdown();
-      double offered = freshCount / ((System.nanoTime() - freshStart) / 1e9);
+      double offered = paced(s3, bucket, tracker, "fresh", next, freshCount, images);
+      next += freshCount;
       boolean freshAll = tracker.awaitEmpty(Duration.ofMinutes(2), () -> progress("freshness", tracker));
       int freshMissing = tracker.pending();
       Percentiles fresh = Percentiles.of(tracker.drainLatencies());
+      Percentiles freshSweeps = Percentiles.of(tracker.drainSweepMillis());
       System.out.println("  upload→searchable: " + fresh.summary());
+      System.out.println("  sweep (one batched search per ≤ " + FreshnessTracker.MAX_BATCH + " pending): " + freshSweeps.summary());
 
-      // throughput: a burst uploaded as fast as 4 clients can
-      System.out.printf("[throughput] burst of %d images%n", burst);
+      // throughput and backpressure: a burst uploaded as fast as burstUploaders clients can
+      System.out.printf("[throughput] burst of %d images from %d clients%n", burst, burstUploaders);
+      tracker.resetMaxPending();
       long burstStart = System.nanoTime();
-      ExecutorService uploaders = Executors.newFixedThreadPool(4);
+      ExecutorService uploaders = Executors.newFixedThreadPool(burstUploaders);
       AtomicInteger uploaded = new AtomicInteger();
       List<Future<?>> puts = new ArrayList<>();
       for (int i = 0; i < burst; i++, next++) {
@@ -206,17 +225,36 @@ final class BenchCommand implements Callable<Integer> {
           return null;
         }));
       }
+      long lastBurstProgress = System.nanoTime();
       for (Future<?> f : puts) {
+        while (!f.isDone()) {
+          Thread.sleep(5);
+          if (System.nanoTime() - lastBurstProgress > 2_000_000_000L) {
+            System.out.printf("  uploaded %d/%d, searchable %d, pending %d%n", uploaded.get(), burst, tracker.seen(), tracker.pending());
+            lastBurstProgress = System.nanoTime();
+          }
+        }
         f.get();
       }
       uploaders.shutdown();
-      double uploadSeconds = (System.nanoTime() - burstStart) / 1e9;
+      long uploadsDone = System.nanoTime();
+      double uploadSeconds = (uploadsDone - burstStart) / 1e9;
+      int backlogAtUploadEnd = tracker.pending();
+      int searchableAtUploadEnd = burst - backlogAtUploadEnd;
       boolean burstAll = tracker.awaitEmpty(Duration.ofMinutes(5), () -> progress("throughput", tracker));
       int burstMissing = tracker.pending();
       double burstSeconds = (tracker.lastSeenNanos() - burstStart) / 1e9;
+      double drainSeconds = Math.max(0, (tracker.lastSeenNanos() - uploadsDone) / 1e9);
       Percentiles burstLatency = Percentiles.of(tracker.drainLatencies());
+      Percentiles burstSweeps = Percentiles.of(tracker.drainSweepMillis());
       double throughput = (burst - burstMissing) / burstSeconds;
-      System.out.printf("  %d images searchable in %.1f s = %.1f images/s (uploads took %.1f s)%n", burst - burstMissing, burstSeconds, throughput, uploadSeconds);
+      double uploadRate = burst / uploadSeconds;
+      double drainRate = drainSeconds > 0 ? backlogAtUploadEnd / drainSeconds : Double.NaN;
+      System.out.printf(
+          "  uploads: %.1f s = %.1f images/s (%.1f× the pipeline's throughput); %d searchable by then, backlog %d (peak %d)%n",
+          uploadSeconds, uploadRate, uploadRate / throughput, searchableAtUploadEnd, backlogAtUploadEnd, tracker.maxPending());
+      System.out.printf("  %d images searchable in %.1f s = %.1f images/s; backlog drained in %.1f s after the last upload (%.1f images/s)%n",
+          burst - burstMissing, burstSeconds, throughput, drainSeconds, drainRate);
 
       // queries
       System.out.printf("[queries] %d image searches, %d vector searches%n", queries, queries);
@@ -268,7 +306,8 @@ final class BenchCommand implements Callable<Integer> {
       long pipelinePeak = PeakMemory.ofPid(ProcessHandle.current().pid()).orElse(-1);
       OptionalLong s3Peak = PeakMemory.ofPid(stack.s3Server().pid());
 
-      table.add("store / settings", vectorStore + ", checkpoint " + checkpointInterval + (embedderOptions.isEmpty() ? "" : ", " + embedderOptions))
+      table.add("store / settings", vectorStore + (vectorStore.equals("milvus") ? " " + stack.storeSettings().consistency() : "") + ", checkpoint " + checkpointInterval + (embedderOptions.isEmpty() ? "" : ", " + embedderOptions))
+          .add("warm-up (not measured)", String.format(Locale.ROOT, "20 images + %d s at the rate", warmUpSeconds))
           .add("images", String.format(Locale.ROOT, "%d×%d JPEG, mean %,d bytes", width, height, bytes / images.size()))
           .add("freshness: offered rate", String.format(Locale.ROOT, "%.1f images/s × %d", offered, freshCount))
           .add("upload→searchable p50", Percentiles.ms(fresh.percentile(50)))
@@ -276,7 +315,11 @@ final class BenchCommand implements Callable<Integer> {
           .add("upload→searchable p99", Percentiles.ms(fresh.percentile(99)))
           .add("upload→searchable max", Percentiles.ms(fresh.max()))
           .add("freshness: not searchable after 2 min", Integer.toString(freshMissing))
+          .add("freshness check", lookupCheck() ? "concurrent GET /v1/images/{id} per sweep" : "filtered search per ≤ 64 pending per sweep")
+          .add("freshness check: sweep interval + sweep p50 / p99 (resolution)", String.format(Locale.ROOT, "%s + %s / %s", Percentiles.ms(sweepInterval.toNanos() / 1e6), Percentiles.ms(freshSweeps.percentile(50)), Percentiles.ms(freshSweeps.percentile(99))))
           .add("ingest throughput (burst of " + burst + ")", String.format(Locale.ROOT, "%.1f images/s", throughput))
+          .add("burst: upload rate (" + burstUploaders + " clients) / ratio to throughput", String.format(Locale.ROOT, "%.1f images/s / %.1f×", uploadRate, uploadRate / throughput))
+          .add("burst: backlog when uploads ended (peak) → drained after", String.format(Locale.ROOT, "%d (%d) → %.1f s", backlogAtUploadEnd, tracker.maxPending(), drainSeconds))
           .add("burst upload→searchable p50 / p99", Percentiles.ms(burstLatency.percentile(50)) + " / " + Percentiles.ms(burstLatency.percentile(99)))
           .add("burst: not searchable after 5 min", Integer.toString(burstMissing))
           .add("query by image (k=10) p50 / p95 / p99", Percentiles.ms(imageQ.percentile(50)) + " / " + Percentiles.ms(imageQ.percentile(95)) + " / " + Percentiles.ms(imageQ.percentile(99)))
@@ -285,7 +328,7 @@ final class BenchCommand implements Callable<Integer> {
           .add("peak RSS: pipeline JVM (+ bench client)", pipelinePeak < 0 ? "n/a" : PeakMemory.mib(pipelinePeak))
           .add("peak RSS: S3 server JVM", s3Peak.isPresent() ? PeakMemory.mib(s3Peak.getAsLong()) : "n/a")
           .add("peak RSS: Milvus processes", milvusPeak(milvus))
-          .add("poll errors (non-404 answers)", Long.toString(tracker.errors()));
+          .add("freshness checks (batched searches) / errors", tracker.checks() + " / " + tracker.errors());
       boolean ok = freshAll && burstAll && tracker.errors() == 0;
       String md = table.markdown();
       System.out.println();
@@ -296,6 +339,42 @@ final class BenchCommand implements Callable<Integer> {
       }
       return ok ? 0 : 2;
     }
+  }
+
+  /**
+   * Uploads {@code count} images from {@code from} at {@code rate}, open loop: PUTs run on a pool and each is due at
+   * {@code start + i / rate}, so a slow PUT does not delay the next one. Returns the offered rate.
+   */
+  private double paced(MinioClient s3, String bucket, FreshnessTracker tracker, String phase, int from, int count, List<byte[]> images)
+      throws Exception {
+    RatePacer pacer = new RatePacer(System.nanoTime(), rate);
+    long lastProgress = System.nanoTime();
+    long start = System.nanoTime();
+    long seenBefore = tracker.seen();
+    ExecutorService pacedUploaders = Executors.newFixedThreadPool(8);
+    List<Future<?>> pacedPuts = new ArrayList<>();
+    AtomicInteger pacedDone = new AtomicInteger();
+    for (int i = 0; i < count; i++) {
+      long wait = pacer.waitNanos(i, System.nanoTime());
+      if (wait > 0) {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      }
+      int n = from + i;
+      pacedPuts.add(pacedUploaders.submit(() -> {
+        put(s3, bucket, key(phase, n), images.get(n), tracker);
+        pacedDone.incrementAndGet();
+        return null;
+      }));
+      if (System.nanoTime() - lastProgress > 2_000_000_000L) {
+        System.out.printf("  uploaded %d/%d, searchable %d, pending %d%n", pacedDone.get(), count, tracker.seen() - seenBefore, tracker.pending());
+        lastProgress = System.nanoTime();
+      }
+    }
+    for (Future<?> f : pacedPuts) {
+      f.get();
+    }
+    pacedUploaders.shutdown();
+    return count / ((System.nanoTime() - start) / 1e9);
   }
 
   /** Sum of the peak RSS of the Milvus processes this bench launched (listed in the server's pid file). */
@@ -330,15 +409,32 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static void put(MinioClient s3, String bucket, String key, byte[] bytes, FreshnessTracker tracker) throws Exception {
+    // the source is unique per image: the freshness check searches with "source in [pending images]"
     s3.putObject(
         PutObjectArgs.builder().bucket(bucket).object(key).stream(new ByteArrayInputStream(bytes), (long) bytes.length, null)
-            .contentType("image/jpeg").userMetadata(Map.of("source", "bench")).build());
-    tracker.uploaded(ImageIds.of(bucket, key), System.nanoTime());
+            .contentType("image/jpeg").userMetadata(Map.of("source", key)).build());
+    tracker.uploaded(ImageIds.of(bucket, key), key, System.nanoTime());
   }
 
-  private static void progress(String phase, FreshnessTracker tracker) {
-    System.out.printf("  [%s] searchable %d, pending %d%n", phase, tracker.seen(), tracker.pending());
+  private void progress(String phase, FreshnessTracker tracker) {
+    var oldest = tracker.oldestPending();
+    String detail = "";
+    if (oldest.isPresent() && System.nanoTime() - oldest.get().putNanos() > 10_000_000_000L && apiUrl != null) {
+      // stuck? say whether the query API knows the image at all (GET by id, same consistency level)
+      try {
+        int code =
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(apiUrl + "/v1/images/" + oldest.get().id())).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+        detail = String.format(Locale.ROOT, "; oldest pending %s for %.0f s, GET by id → %d", oldest.get().token(),
+            (System.nanoTime() - oldest.get().putNanos()) / 1e9, code);
+      } catch (Exception e) {
+        detail = "; GET by id failed: " + e;
+      }
+    }
+    System.out.printf("  [%s] searchable %d, pending %d, check errors %d%s%n", phase, tracker.seen(), tracker.pending(), tracker.errors(), detail);
   }
+
+  private volatile String apiUrl;
 
   private static void require(boolean condition, String message) {
     if (!condition) {

@@ -38,6 +38,11 @@ final class LocalCommand implements Callable<Integer> {
       description = "Flink checkpoint interval, ISO-8601; the embedded store's writes become visible on checkpoints, so this bounds freshness (default: PT1S; PT0.2S measured p50 ≈ 0.5 s, see docs/benchmarks.md).")
   java.time.Duration checkpointInterval;
 
+  @Option(
+      names = "--milvus-consistency",
+      description = "Milvus consistency level of the query API's reads: STRONG, SESSION, BOUNDED or EVENTUALLY (default: " + LocalStack.DEFAULT_MILVUS_CONSISTENCY + "; see docs/benchmarks.md).")
+  String milvusConsistency;
+
   @Override
   public Integer call() throws InterruptedException {
     LocalStackSettings settings =
@@ -45,9 +50,14 @@ final class LocalCommand implements Callable<Integer> {
             dataDir, vectorStore, milvusUri, httpPort, kafkaPort, s3Port, bucket,
             LocalStackSettings.DEFAULT_ACCESS_KEY, LocalStackSettings.DEFAULT_SECRET_KEY);
     System.out.println("Starting imgsearch local stack (data in " + dataDir.toAbsolutePath() + ") ...");
-    LocalStack stack =
-        LocalStack.start(
-            settings, checkpointInterval == null ? java.util.Map.of() : java.util.Map.of("checkpoint.interval", checkpointInterval.toString()));
+    java.util.Map<String, String> overrides = new java.util.HashMap<>();
+    if (checkpointInterval != null) {
+      overrides.put("checkpoint.interval", checkpointInterval.toString());
+    }
+    if (milvusConsistency != null) {
+      overrides.put("milvus.consistency", milvusConsistency);
+    }
+    LocalStack stack = LocalStack.start(settings, overrides);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -12,6 +12,8 @@ import dev.imgsearch.local.servers.KafkaBroker;
 import dev.imgsearch.local.servers.S3ServerProcess;
 import dev.imgsearch.query.QueryApi;
 import dev.imgsearch.query.QueryApiOptions;
+import io.javalin.Javalin;
+import org.apache.flink.api.common.JobStatus;
 import dev.imgsearch.query.QueryService;
 import dev.imgsearch.query.server.MinioContentSource;
 import dev.imgsearch.query.server.MinioUrlSigner;
@@ -46,13 +48,23 @@ public final class LocalStack implements AutoCloseable {
   public static final String COLLECTION = "images";
   private static final int PARTITIONS = 2;
 
+  /**
+   * Milvus consistency level of the query API's reads (searches and lookups) in the local stack; override with the
+   * {@code milvus.consistency} embedder option. See docs/benchmarks.md ("Whole pipeline") for the measured trade-off.
+   */
+  public static final String DEFAULT_MILVUS_CONSISTENCY = "STRONG";
+
+  /** Error code of {@code /readyz} while the embedder job is not running. */
+  public static final String PIPELINE_UNAVAILABLE = "pipeline-unavailable";
+
   private final LocalStackSettings settings;
   private final Map<String, String> embedderOverrides;
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private volatile KafkaBroker broker;
   private S3ServerProcess s3;
-  private QueryApi api;
+  private Javalin api;
   private StoreSettings store;
+  private volatile JobClient job;
 
   private LocalStack(LocalStackSettings settings, Map<String, String> embedderOverrides) {
     this.settings = settings;
@@ -96,7 +108,9 @@ public final class LocalStack implements AutoCloseable {
     store =
         settings.vectorStore().equals("embedded")
             ? StoreSettings.embedded(data.resolve("vectors").toString(), COLLECTION, queryEmbedder.dimension())
-            : StoreSettings.milvus(settings.milvusUri(), null, COLLECTION, queryEmbedder.dimension(), "STRONG");
+            : StoreSettings.milvus(
+                settings.milvusUri(), null, COLLECTION, queryEmbedder.dimension(),
+                embedderOverrides.getOrDefault("milvus.consistency", DEFAULT_MILVUS_CONSISTENCY));
     VectorStore queryStore = track(VectorStores.open(store));
     queryStore.ensureCollection();
 
@@ -106,8 +120,10 @@ public final class LocalStack implements AutoCloseable {
         MinioClient.builder().endpoint(s3.endpoint()).region("us-east-1").credentials(settings.accessKey(), settings.secretKey()).build();
     QueryService service =
         track(new QueryService(queryEmbedder, queryStore, new MinioContentSource(minio), new MinioUrlSigner(minio)));
-    api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), QueryApiOptions.defaults());
+    api = QueryApi.create(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), QueryApiOptions.defaults());
+    JobReadiness.guard(api, new JobReadiness(this::jobStatus, QueryApiOptions.defaults().readinessTimeout()));
     api.start(settings.httpPort());
+    LOG.warn("query API on port {}: API keys are OFF (local mode)", api.port());
     resources.push(api::stop);
   }
 
@@ -138,11 +154,20 @@ public final class LocalStack implements AutoCloseable {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
     EmbedderJob.build(env, embedderSettings);
     try {
-      JobClient job = env.executeAsync("imgsearch-embedder");
-      return () -> job.cancel().get();
+      JobClient started = env.executeAsync("imgsearch-embedder");
+      job = started;
+      return () -> started.cancel().get();
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the embedder job: " + e.getMessage(), e);
     }
+  }
+
+  /** Status of the embedder + indexer Flink job (what {@code /readyz} checks on top of the store and the model). */
+  public java.util.concurrent.CompletableFuture<JobStatus> jobStatus() {
+    JobClient current = job;
+    return current == null
+        ? java.util.concurrent.CompletableFuture.completedFuture(JobStatus.INITIALIZING)
+        : current.getJobStatus();
   }
 
   public String queryApiUrl() {
