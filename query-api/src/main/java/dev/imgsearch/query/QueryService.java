@@ -321,13 +321,17 @@ public final class QueryService implements AutoCloseable {
    * @throws StoreUnavailableException if the store fails
    */
   public IndexStats stats() {
-    long count = callStore(store::count);
+    // One deadline for the whole request: the probes are up to NEWEST_CAPTURE_MAX_PROBES sequential store calls, and
+    // a store that answers each just within the timeout must not hold the request for 128 timeouts.
+    long deadline = System.nanoTime() + storeTimeout.toNanos();
+    long count = callStore(store::count, deadline);
     OptionalLong newest;
     try {
       newest =
           count == 0
               ? OptionalLong.empty()
-              : NewestCapture.find(from -> callStore(() -> anyCapturedAtOrAfter(from)), NEWEST_CAPTURE_MAX_PROBES);
+              : NewestCapture.find(
+                  from -> callStore(() -> anyCapturedAtOrAfter(from), deadline), NEWEST_CAPTURE_MAX_PROBES);
     } catch (IllegalStateException e) { // the store answered inconsistently
       throw new StoreUnavailableException("vector store failed: " + e.getMessage(), e);
     }
@@ -430,6 +434,16 @@ public final class QueryService implements AutoCloseable {
    * not interrupted (an interrupt can close a Lucene index's file channels); it finishes in the background.
    */
   private <T> T callStore(Supplier<T> call) {
+    return callStore(call, System.nanoTime() + storeTimeout.toNanos());
+  }
+
+  /** {@link #callStore(Supplier)} waiting at most until {@code deadlineNanos} ({@link System#nanoTime()}). */
+  private <T> T callStore(Supplier<T> call, long deadlineNanos) {
+    long waitNanos = deadlineNanos - System.nanoTime();
+    if (waitNanos <= 0) {
+      throw new StoreTimeoutException(
+          "vector store did not answer within " + storeTimeout.toMillis() + " ms", null);
+    }
     Future<T> future;
     try {
       future = storeExecutor.submit(call::get);
@@ -438,7 +452,7 @@ public final class QueryService implements AutoCloseable {
           "vector store busy: " + MAX_CONCURRENT_STORE_CALLS + " calls in flight", e);
     }
     try {
-      return future.get(storeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      return future.get(waitNanos, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       future.cancel(false);
       throw new StoreTimeoutException(

@@ -193,6 +193,19 @@ class DuplicateSearchTest {
     assertThat(post("/v1/search/duplicates", "image/png", SCENE).statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void statsIsBoundedByOneTimeoutAcrossItsProbes() throws Exception {
+    // count, then ≥ 2 freshness probes of 300 ms each: every call is within the 500 ms timeout, the request is not
+    STORE.slowReads(Duration.ofMillis(300));
+    long start = System.nanoTime();
+    HttpResponse<byte[]> response = HTTP.send(request("/v1/stats").GET().build(), BodyHandlers.ofByteArray());
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertError(response, 504, StoreTimeoutException.CODE);
+    assertThat(took).isLessThan(Duration.ofMillis(1500));
+    STORE.slowReads(Duration.ZERO);
+    assertThat(HTTP.send(request("/v1/stats").GET().build(), BodyHandlers.ofByteArray()).statusCode()).isEqualTo(200);
+  }
+
   // ---- helpers ----
 
   private static VectorRecord row(String id, String source, String capturedAt, String... tags) {

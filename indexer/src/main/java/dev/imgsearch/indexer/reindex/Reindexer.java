@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * {@code images_mnv2_576_v2}, one per model version) from a replay of every change — the compacted embeddings topic,
  * read from the beginning to its end offsets — makes it durable and visible, checks its row count, and only then
  * re-points the alias in one atomic step. Readers therefore see the complete old index until the swap and the complete
- * new one after it, never an empty or half-built one. The old collection is kept (drop it once nothing reads it).
+ * new one after it, never an empty or half-built one. On Milvus the near-duplicate companion's alias ({@code
+ * <alias>_phash}) moves in a second step right after, so near-duplicate searches may briefly still read the
+ * old index. The old collection is kept (drop it once nothing reads it).
  */
 public final class Reindexer {
   private static final Logger LOG = LoggerFactory.getLogger(Reindexer.class);

@@ -16,7 +16,11 @@ public interface CollectionAliases extends AutoCloseable {
   /** The collection {@code alias} points at; empty when it is not an alias. */
   Optional<String> target(String alias);
 
-  /** Points {@code alias} at {@code collection} in one atomic step (creating the alias if needed). */
+  /**
+   * Points {@code alias} at {@code collection} in one atomic step (creating the alias if needed). Milvus also moves
+   * the perceptual-hash companion's alias {@code <alias>_phash}, in a second step right after (see {@link
+   * dev.imgsearch.indexer.store.milvus.MilvusAliases#repoint}).
+   */
   void repoint(String alias, String collection);
 
   @Override

@@ -1,7 +1,11 @@
 package dev.imgsearch.indexer.reindex;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.StoreSettings;
+import dev.imgsearch.indexer.store.milvus.MilvusAliases;
 import dev.imgsearch.indexer.store.milvus.MilvusConfig;
 import dev.imgsearch.indexer.store.milvus.MilvusVectorStore;
 import dev.imgsearch.local.servers.MilvusServer;
@@ -48,9 +52,13 @@ class MilvusReindexIT extends ReindexScenario {
       var client =
           new io.milvus.v2.client.MilvusClientV2(io.milvus.v2.client.ConnectConfig.builder().uri(server.uri()).build());
       try {
-        client.dropAlias(io.milvus.v2.service.utility.request.DropAliasReq.builder().alias("images_" + suffix).build());
-      } catch (RuntimeException noAlias) {
-        // the test failed before creating it
+        for (String alias : new String[] {"images_" + suffix, "images_" + suffix + CollectionSpec.PHASH_COLLECTION_SUFFIX}) {
+          try {
+            client.dropAlias(io.milvus.v2.service.utility.request.DropAliasReq.builder().alias(alias).build());
+          } catch (RuntimeException noAlias) {
+            // the test failed before creating it
+          }
+        }
       } finally {
         client.close();
       }
@@ -58,6 +66,30 @@ class MilvusReindexIT extends ReindexScenario {
         try (var store = new MilvusVectorStore(MilvusConfig.of(server.uri()), CollectionSpec.of(name, DIM))) {
           store.dropCollection();
         }
+      }
+    }
+  }
+
+  @Test
+  void aCompanionAliasNameTakenByACollectionFailsBeforeAnyAliasMoves() {
+    String alias = "images_" + suffix;
+    String taken = alias + CollectionSpec.PHASH_COLLECTION_SUFFIX; // a plain collection, as a pre-alias store leaves
+    String v1 = alias + "_v1";
+    MilvusConfig config = MilvusConfig.of(server.uri());
+    try (var plain = new MilvusVectorStore(config, CollectionSpec.of(taken, DIM));
+        var target = new MilvusVectorStore(config, CollectionSpec.of(v1, DIM));
+        var aliases = new MilvusAliases(config)) {
+      try {
+        plain.ensureCollection();
+        target.ensureCollection();
+        assertThatThrownBy(() -> aliases.repoint(alias, v1))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining(taken)
+            .hasMessageContaining("no alias was moved");
+        assertThat(aliases.target(alias)).as("the main alias did not move").isEmpty();
+      } finally {
+        target.dropCollection();
+        plain.dropCollection();
       }
     }
   }

@@ -40,20 +40,32 @@ public final class MilvusAliases implements CollectionAliases {
   /**
    * Creates the alias, or moves it when it exists (Milvus answers "alias already exist" to the create). When the
    * collection has a perceptual-hash companion ({@code <collection>_phash}), the alias {@code <alias>_phash} is moved
-   * to it right after: near-duplicate readers follow the switch one request later than vector readers.
+   * to it right after: near-duplicate readers follow the switch one request later than vector readers. Everything that
+   * can be checked is checked before the first alias moves: a companion alias name taken by a plain collection (a
+   * store created before aliases) fails here with nothing moved, instead of leaving the main alias on the new
+   * collection and the companion's on the old one.
    */
   @Override
   public void repoint(String alias, String collection) {
-    repointOne(alias, collection);
     String companion = collection + CollectionSpec.PHASH_COLLECTION_SUFFIX;
-    boolean hasCompanion;
-    try {
-      hasCompanion = client.hasCollection(HasCollectionReq.builder().collectionName(companion).build());
-    } catch (RuntimeException e) {
-      throw new MilvusStoreException("hasCollection", companion, e);
+    String companionAlias = alias + CollectionSpec.PHASH_COLLECTION_SUFFIX;
+    boolean hasCompanion = hasCollection(companion);
+    if (hasCompanion && target(companionAlias).isEmpty() && hasCollection(companionAlias)) {
+      throw new IllegalStateException(
+          companionAlias + " is a collection, not an alias, so it cannot be pointed at " + companion
+              + "; no alias was moved (rename " + companionAlias + " and alias it, or re-index behind a new alias)");
     }
+    repointOne(alias, collection);
     if (hasCompanion) {
-      repointOne(alias + CollectionSpec.PHASH_COLLECTION_SUFFIX, companion);
+      repointOne(companionAlias, companion);
+    }
+  }
+
+  private boolean hasCollection(String name) {
+    try {
+      return client.hasCollection(HasCollectionReq.builder().collectionName(name).build());
+    } catch (RuntimeException e) {
+      throw new MilvusStoreException("hasCollection", name, e);
     }
   }
 

@@ -154,7 +154,7 @@ public final class MilvusServer implements AutoCloseable {
   private Duration startupTime;
   private int healthPort = -1;
   private FileLock machineLock;
-  private Process launcher;
+  private volatile Process launcher; // read unsynchronized by the shutdown hook (a hook must not wait for the monitor)
   private Thread stopOnExit;
 
   private MilvusServer(Path dataDir, Path executable, String uri, FileLock machineLock) {
