@@ -79,13 +79,20 @@ class EmbedderBenchmarkIT {
     line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch") + ", Java "
         + System.getProperty("java.version") + "; " + IMAGES + " images per job run; medians of 3 runs; load average at start: " + load());
     line("");
-    double limit = pureOnnx();
+    // quick runs (profiling, A/B): -Dimgsearch.benchmark.limit=366 skips (a) and uses that limit,
+    // -Dimgsearch.benchmark.sets=0.3 (or 2) runs one image size, -Dimgsearch.benchmark.costs=false skips (c),
+    // -Dimgsearch.benchmark.configs=16:2:0:1:0,16:2:1:1:0 (batch:decode threads:intra-op:turbo:spinning),
+    // -Dimgsearch.benchmark.jvm=-XX:StartFlightRecording=filename=target/bench.jfr,settings=profile (pom property)
+    String limitProperty = System.getProperty("imgsearch.benchmark.limit", "");
+    double limit = limitProperty.isBlank() ? pureOnnx() : Double.parseDouble(limitProperty);
     try (KafkaBroker broker = KafkaBroker.start(tmp.resolve("kafka"), 0);
         S3ServerProcess s3 = S3ServerProcess.start(tmp.resolve("s3"), 0, "bench", "bench-secret", broker.bootstrapServers(), "bench-notifications", BUCKET)) {
       MinioClient minio = MinioClient.builder().endpoint(s3.endpoint()).credentials("bench", "bench-secret").build();
       List<byte[]> camera = images(1632, 1224, 8); // 2.0 MP
       List<byte[]> small = images(640, 480, 8); // 0.3 MP
-      decodeCosts(minio, camera, small);
+      if (!"false".equals(System.getProperty("imgsearch.benchmark.costs"))) {
+        decodeCosts(minio, camera, small);
+      }
       line("");
       line("| images | JPEG decoder | batch.size | decode.threads | onnx.intra-op-threads | ORT spinning | job images/s | ratio to (a) |");
       line("| --- | --- | --- | --- | --- | --- | --- | --- |");
@@ -93,7 +100,18 @@ class EmbedderBenchmarkIT {
       String smallTopic = upload(minio, broker, "small", small);
       // {batch.size, decode.threads, onnx.intra-op-threads, 1 = libjpeg-turbo / 0 = ImageIO, 1 = ORT spinning / 0 not}
       int[][] configs = {{1, 1, 0, 1, 1}, {8, 2, 0, 1, 1}, {16, 2, 0, 1, 1}, {16, 2, 0, 1, 0}, {16, 2, 1, 1, 1}, {16, 2, 0, 0, 1}};
-      for (String[] run : new String[][] {{"2 MP", cameraTopic}, {"0.3 MP", smallTopic}}) {
+      String configsProperty = System.getProperty("imgsearch.benchmark.configs", "");
+      if (!configsProperty.isBlank()) {
+        configs = java.util.Arrays.stream(configsProperty.split(","))
+            .map(c -> java.util.Arrays.stream(c.trim().split(":")).mapToInt(Integer::parseInt).toArray())
+            .toArray(int[][]::new);
+      }
+      String sets = System.getProperty("imgsearch.benchmark.sets", "2,0.3");
+      List<String[]> runs = new ArrayList<>();
+      for (String set : sets.split(",")) {
+        runs.add(set.trim().equals("2") ? new String[] {"2 MP", cameraTopic} : new String[] {"0.3 MP", smallTopic});
+      }
+      for (String[] run : runs) {
         for (int[] cfg : configs) {
           if (cfg[3] == 1 && !TurboJpeg.enabled()) {
             continue;
