@@ -43,7 +43,7 @@ public final class EmbeddingRecords {
     List<String> tags = e.getTags() == null ? List.of() : e.getTags().stream().map(CharSequence::toString).toList();
     return new VectorRecord(
         e.getImageId().toString(), v, str(e.getBucket()), str(e.getKey()), str(e.getSource()), e.getCapturedAtMillis(),
-        tags, str(e.getModel()));
+        tags, str(e.getModel()), e.getPhash());
   }
 
   private static String str(CharSequence s) {

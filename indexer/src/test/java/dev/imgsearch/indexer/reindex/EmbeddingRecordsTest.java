@@ -34,6 +34,7 @@ class EmbeddingRecordsTest {
     assertThat(a.record().capturedAtMillis()).isEqualTo(1234L);
     assertThat(a.record().tags()).containsExactly("a", "b");
     assertThat(a.record().model()).isEqualTo("m@1");
+    assertThat(a.record().phash()).as("the perceptual hash survives a re-index").isEqualTo(7L);
   }
 
   @Test
