@@ -75,6 +75,7 @@ final class LocalCommand implements Callable<Integer> {
           Web page / query API : %s
           S3 endpoint          : %s   bucket: %s   access key: %s   secret key: %s
           Kafka                : %s   topics: %s, %s, %s
+          Raw frames (claim-check): publish image bytes to %s with headers source, content-type
           Vector store         : %s
         Upload images:  ./imgsearch ingest DIR --source my-camera
         Search:         ./imgsearch search IMAGE -k 10
@@ -83,6 +84,7 @@ final class LocalCommand implements Callable<Integer> {
         stack.queryApiUrl(), stack.s3Endpoint(), bucket, settings.accessKey(), settings.secretKey(),
         stack.bootstrapServers(), dev.imgsearch.schemas.Topics.NOTIFICATIONS.name(),
         dev.imgsearch.schemas.Topics.IMAGE_EVENTS.name(), dev.imgsearch.schemas.Topics.DEAD_LETTERS.name(),
+        dev.imgsearch.schemas.Topics.RAW_FRAMES.name(),
         vectorStore.equals("embedded") ? "embedded (" + stack.storeSettings().path() + ")" : "milvus (" + milvusUri + ")",
         dataDir.toAbsolutePath());
     stopped.await();

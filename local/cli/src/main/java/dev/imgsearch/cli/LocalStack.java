@@ -95,14 +95,15 @@ public final class LocalStack implements AutoCloseable {
     createDirectories(data);
     broker = KafkaBroker.start(data.resolve("kafka"), settings.kafkaPort());
     resources.push(() -> broker.close()); // the current broker, also after restartKafka()
-    broker.createTopics(PARTITIONS, Topics.NOTIFICATIONS.name(), Topics.IMAGE_EVENTS.name(), Topics.DEAD_LETTERS.name());
+    broker.createTopics(
+        PARTITIONS, Topics.NOTIFICATIONS.name(), Topics.IMAGE_EVENTS.name(), Topics.DEAD_LETTERS.name(), Topics.RAW_FRAMES.name());
     s3 =
         track(
             S3ServerProcess.start(
                 data.resolve("s3"), settings.s3Port(), settings.accessKey(), settings.secretKey(),
                 broker.bootstrapServers(), Topics.NOTIFICATIONS.name(), settings.bucket()));
 
-    track(new IngestApp(IngestSettings.defaults(broker.bootstrapServers(), data.resolve("ingest-state").toString())).start());
+    track(new IngestApp(ingestSettings(data)).start());
 
     OnnxImageEmbedder queryEmbedder = track(OnnxImageEmbedder.loadDefault());
     store =
@@ -125,6 +126,19 @@ public final class LocalStack implements AutoCloseable {
     api.start(settings.httpPort());
     LOG.warn("query API on port {}: API keys are OFF (local mode)", api.port());
     resources.push(api::stop);
+  }
+
+  /** ingest-stream with the claim-check path on: raw frames published to Kafka are stored in the bucket first. */
+  private IngestSettings ingestSettings(Path data) {
+    return IngestSettings.fromMap(
+        Map.of(
+            "kafka.bootstrap-servers", broker.bootstrapServers(),
+            "state.dir", data.resolve("ingest-state").toString(),
+            "metrics.port", "-1",
+            "s3.endpoint", s3.endpoint(),
+            "s3.access-key", settings.accessKey(),
+            "s3.secret-key", settings.secretKey(),
+            "frames.bucket", settings.bucket()));
   }
 
   private AutoCloseable startEmbedderJob() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imgsearch.ingest.Frames;
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.DeadLetters;
 import dev.imgsearch.schemas.ImageIds;
@@ -16,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +28,10 @@ import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,6 +113,30 @@ abstract class LocalStackContract {
       List<String> keys = new ArrayList<>();
       after.forEach(r -> keys.add(r.get("key").asText()));
       assertThat(keys).doesNotContain(victim).contains("cam-1/" + PAIRS.get(1).get(0));
+
+      // a camera publishes a raw frame to Kafka: stored in the bucket first (claim-check), then indexed like an upload
+      byte[] frame = Files.readAllBytes(photosDir().resolve(PAIRS.get(1).get(1)));
+      long capturedAt = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
+      String frameKey = Frames.objectKey("cam-2", capturedAt, "frame-1", "jpg");
+      publishFrame(stack.bootstrapServers(), frame, "cam-2", "frame-1", capturedAt);
+      await(Duration.ofMinutes(1), () -> indexed(api, ImageIds.of(bucket, frameKey)));
+      JsonNode top = searchByImage(api, frame, 1).get("results").get(0);
+      assertThat(top.get("key").asText()).isEqualTo(frameKey);
+      assertThat(top.get("source").asText()).isEqualTo("cam-2");
+      assertThat(frameKey).startsWith("cam-2/2026/01/01/00/");
+    }
+  }
+
+  private static void publishFrame(String bootstrap, byte[] jpeg, String source, String id, long capturedAt) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(Topics.RAW_FRAMES.name(), id.getBytes(StandardCharsets.UTF_8), jpeg);
+      r.headers().add(Frames.H_SOURCE, source.getBytes(StandardCharsets.UTF_8));
+      r.headers().add(Frames.H_CONTENT_TYPE, "image/jpeg".getBytes(StandardCharsets.UTF_8));
+      r.headers().add(Frames.H_ID, id.getBytes(StandardCharsets.UTF_8));
+      r.headers().add(Frames.H_CAPTURED_AT, Long.toString(capturedAt).getBytes(StandardCharsets.UTF_8));
+      producer.send(r).get();
     }
   }
 
