@@ -82,11 +82,14 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--sweep-interval", defaultValue = "PT0.02S", description = "Pause between two freshness sweeps (one batched search over all pending images), ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration sweepInterval;
 
-  @Option(names = "--freshness-check", defaultValue = "auto", description = "search: one filtered POST /v1/search/vector per ≤ 64 pending images per sweep; lookup: concurrent GET /v1/images/{id} for all pending; auto: search on the embedded store, lookup on Milvus, whose source-filtered searches missed rows that lookups found (default: ${DEFAULT-VALUE}).")
-  String freshnessCheck;
+  /** How the freshness phase confirms that an image became searchable. */
+  enum FreshnessCheck { search, lookup }
+
+  @Option(names = "--freshness-check", defaultValue = "search", description = "search: one source-filtered POST /v1/search/vector per ≤ 64 pending images per sweep (an image counts once a search returns it); lookup: concurrent GET /v1/images/{id} for all pending (default: ${DEFAULT-VALUE}).")
+  FreshnessCheck freshnessCheck;
 
   private boolean lookupCheck() {
-    return freshnessCheck.equals("lookup") || (freshnessCheck.equals("auto") && vectorStore.equals("milvus"));
+    return freshnessCheck == FreshnessCheck.lookup;
   }
 
   @Option(names = "--milvus-consistency", description = "Milvus consistency level of the query API's reads (and the sink's): STRONG, SESSION, BOUNDED or EVENTUALLY (default: the local stack's, " + LocalStack.DEFAULT_MILVUS_CONSISTENCY + ").")
