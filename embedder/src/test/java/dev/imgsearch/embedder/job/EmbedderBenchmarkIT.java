@@ -94,7 +94,9 @@ class EmbedderBenchmarkIT {
         decodeCosts(minio, camera, small);
       }
       line("");
-      line("| images | JPEG decoder | batch.size | decode.threads | onnx.intra-op-threads | ORT spinning | job images/s | ratio to (a) |");
+      line("sink: " + ("none".equals(System.getProperty("imgsearch.benchmark.sink")) ? "none (embedder alone)" : "embedded Lucene HNSW store"));
+    line("");
+    line("| images | JPEG decoder | batch.size | decode.threads | onnx.intra-op-threads | ORT spinning | job images/s | ratio to (a) |");
       line("| --- | --- | --- | --- | --- | --- | --- | --- |");
       String cameraTopic = upload(minio, broker, "camera", camera);
       String smallTopic = upload(minio, broker, "small", small);
@@ -307,7 +309,11 @@ class EmbedderBenchmarkIT {
         new EmbedOperator.Config(
             new MinioObjectFetcher.Settings(s3.endpoint(), "bench", "bench-secret"),
             ModelDescriptor.DEFAULT_MODEL, DecodeLimits.DEFAULT, onnx, batch, Duration.ofMillis(50), decodeThreads);
-    Sink<IndexAction> store = new VectorStoreSink(StoreSettings.embedded(tmp.resolve("store-" + System.nanoTime()).toString(), "images", 576), 256);
+    // -Dimgsearch.benchmark.sink=none: the embedder alone (vectors counted, not indexed); default: the embedded Lucene
+    // store, whose HNSW graph is built in this JVM (a Milvus sink builds it on the Milvus servers instead)
+    Sink<IndexAction> store = "none".equals(System.getProperty("imgsearch.benchmark.sink"))
+        ? new TimingSink<IndexAction>().counting(false)
+        : new VectorStoreSink(StoreSettings.embedded(tmp.resolve("store-" + System.nanoTime()).toString(), "images", 576), 256);
     EmbedderJob.build(env, source, config, store, new TimingSink<DeadLetter>(), new TimingSink<EmbeddingChange>());
     env.execute("bench");
     assertThat(TimingSink.count.get()).isEqualTo(IMAGES);
@@ -319,6 +325,13 @@ class EmbedderBenchmarkIT {
     static final AtomicLong first = new AtomicLong();
     static final AtomicLong last = new AtomicLong();
     static final AtomicLong count = new AtomicLong();
+    private boolean counting = true;
+
+    /** A sink that discards (false) instead of counting and timing. */
+    TimingSink<T> counting(boolean counting) {
+      this.counting = counting;
+      return this;
+    }
 
     static void reset() {
       first.set(0);
@@ -333,6 +346,9 @@ class EmbedderBenchmarkIT {
         public void write(T element, Context ctx) {
           if (element instanceof DeadLetter d) {
             throw new IllegalStateException("unexpected dead letter: " + d.reason() + " " + d.detail());
+          }
+          if (!counting) {
+            return;
           }
           long now = System.nanoTime();
           first.compareAndSet(0, now);
