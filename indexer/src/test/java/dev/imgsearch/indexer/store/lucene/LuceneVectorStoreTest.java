@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imgsearch.indexer.store.CollectionSpec;
+import dev.imgsearch.indexer.store.ExactTopK;
 import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.indexer.store.VectorStoreContract;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +44,7 @@ class LuceneVectorStoreTest extends VectorStoreContract {
     List<VectorRecord> rows = new ArrayList<>();
     for (int i = 0; i < 3_000; i++) {
       List<String> tags = i % 200 == 7 ? List.of("t" + (i % 100), "rare") : List.of("t" + (i % 100));
-      rows.add(new VectorRecord("img-" + i, randomUnit(random, dim), "b", "k/" + i, i < 2_100 ? "cam-a" : "cam-" + i,
+      rows.add(new VectorRecord("img-" + i, ExactTopK.randomUnit(random, dim), "b", "k/" + i, i < 2_100 ? "cam-a" : "cam-" + i,
           1_000L * i, tags, "m"));
     }
     for (int from = 0; from < rows.size(); from += 256) {
@@ -65,38 +65,11 @@ class LuceneVectorStoreTest extends VectorStoreContract {
     for (var entry : filters.entrySet()) {
       SearchFilter filter = entry.getKey();
       int k = entry.getValue();
-      float[] query = randomUnit(random, dim);
-      List<String> exact =
-          rows.stream()
-              .filter(r -> filter.matches(r.source(), r.capturedAtMillis(), r.tags()))
-              .sorted(Comparator.comparingDouble((VectorRecord r) -> -dot(query, r.vector())))
-              .limit(k)
-              .map(VectorRecord::id)
-              .toList();
+      float[] query = ExactTopK.randomUnit(random, dim);
+      List<String> exact = ExactTopK.ids(rows, query, k, filter);
       assertThat(store.search(query, k, filter)).as("%s, k %d", filter, k).extracting(SearchHit::id)
           .containsExactlyElementsOf(exact);
     }
-  }
-
-  private static float[] randomUnit(Random random, int dim) {
-    float[] v = new float[dim];
-    double norm = 0;
-    for (int i = 0; i < dim; i++) {
-      v[i] = (float) random.nextGaussian();
-      norm += v[i] * v[i];
-    }
-    for (int i = 0; i < dim; i++) {
-      v[i] /= (float) Math.sqrt(norm);
-    }
-    return v;
-  }
-
-  private static double dot(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
-    }
-    return s;
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.imgsearch.indexer.store.milvus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.indexer.store.CollectionSpec;
+import dev.imgsearch.indexer.store.ExactTopK;
 import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.VectorRecord;
@@ -14,7 +15,6 @@ import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.service.vector.request.QueryReq;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +96,7 @@ class MilvusFilteredSearchIT {
         tags.add("rare");
       }
       rows.add(
-          new VectorRecord("img-" + i, randomUnit(random), "b", "k/" + i, source.apply(i), T0 + i * 1000L, tags, "m"));
+          new VectorRecord("img-" + i, ExactTopK.randomUnit(random, DIM), "b", "k/" + i, source.apply(i), T0 + i * 1000L, tags, "m"));
     }
     return rows;
   }
@@ -160,14 +160,8 @@ class MilvusFilteredSearchIT {
                   .limit(10_000L).consistencyLevel(ConsistencyLevel.STRONG).build())
               .getQueryResults().size();
       for (int q = 0; q < 2; q++) {
-        float[] query = randomUnit(random);
-        List<String> exact =
-            rows.stream()
-                .filter(matches)
-                .sorted(Comparator.comparingDouble((VectorRecord r) -> -dot(query, r.vector())))
-                .limit(k)
-                .map(VectorRecord::id)
-                .toList();
+        float[] query = ExactTopK.randomUnit(random, DIM);
+        List<String> exact = ExactTopK.ids(rows, query, k, filter);
         List<String> got = store.search(query, k, filter).stream().map(SearchHit::id).toList();
         long found = got.stream().filter(exact::contains).count();
         String line = String.format("%s | %s: matching %d, query finds %d, search %d hits, %d of exact %d",
@@ -178,27 +172,5 @@ class MilvusFilteredSearchIT {
         }
       }
     }
-  }
-
-  private static float[] randomUnit(Random random) {
-    float[] v = new float[DIM];
-    double norm = 0;
-    for (int i = 0; i < DIM; i++) {
-      v[i] = (float) random.nextGaussian();
-      norm += v[i] * v[i];
-    }
-    norm = Math.sqrt(norm);
-    for (int i = 0; i < DIM; i++) {
-      v[i] /= (float) norm;
-    }
-    return v;
-  }
-
-  private static double dot(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
-    }
-    return s;
   }
 }
