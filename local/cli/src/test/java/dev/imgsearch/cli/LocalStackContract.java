@@ -17,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +28,6 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -131,12 +129,7 @@ abstract class LocalStackContract {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(Topics.RAW_FRAMES.name(), id.getBytes(StandardCharsets.UTF_8), jpeg);
-      r.headers().add(Frames.H_SOURCE, source.getBytes(StandardCharsets.UTF_8));
-      r.headers().add(Frames.H_CONTENT_TYPE, "image/jpeg".getBytes(StandardCharsets.UTF_8));
-      r.headers().add(Frames.H_ID, id.getBytes(StandardCharsets.UTF_8));
-      r.headers().add(Frames.H_CAPTURED_AT, Long.toString(capturedAt).getBytes(StandardCharsets.UTF_8));
-      producer.send(r).get();
+      producer.send(RawFrames.jpeg(jpeg, source, id, capturedAt)).get();
     }
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.cli.bench.SyntheticJpegs;
 import dev.imgsearch.local.servers.MilvusServer;
-import dev.imgsearch.ingest.Frames;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.Topics;
 import io.minio.MinioClient;
@@ -15,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +31,6 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -211,11 +208,7 @@ class PipelineFaultIT {
 
   /** A raw frame as a camera publishes it (value = JPEG bytes; source, content type, id in headers). */
   private static void sendFrame(KafkaProducer<byte[], byte[]> producer, byte[] jpeg, String id) {
-    ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(Topics.RAW_FRAMES.name(), id.getBytes(StandardCharsets.UTF_8), jpeg);
-    r.headers().add(Frames.H_SOURCE, "burst-cam".getBytes(StandardCharsets.UTF_8));
-    r.headers().add(Frames.H_CONTENT_TYPE, "image/jpeg".getBytes(StandardCharsets.UTF_8));
-    r.headers().add(Frames.H_ID, id.getBytes(StandardCharsets.UTF_8));
-    producer.send(r, (md, e) -> {
+    producer.send(RawFrames.jpeg(jpeg, "burst-cam", id, null), (md, e) -> {
       if (e != null) {
         throw new AssertionError("frame " + id + " not accepted by Kafka", e);
       }
