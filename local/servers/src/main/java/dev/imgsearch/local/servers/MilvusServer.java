@@ -40,11 +40,12 @@ import org.slf4j.LoggerFactory;
  * <p>What this class works around, all measured:
  *
  * <ul>
- *   <li>The launcher pre-binds each port without {@code SO_REUSEADDR} and silently moves to the next free one, so after
- *       a restart (the old server's connections in TIME_WAIT) the proxy used to come back on 19531 instead of 19530.
- *       When the launcher is a Python console script (the venv's), it is run through a small wrapper ({@value
- *       #WRAPPER_FILE} in the data directory) that probes ports with {@code SO_REUSEADDR} (as the Go server binds
- *       them), records the ports it chose in {@value #PORTS_FILE}, and on {@link #restart()} pins exactly those ports
+ *   <li>The launcher pre-binds each port on 127.0.0.1 without {@code SO_REUSEADDR} and silently moves to the next
+ *       free one, so after a restart (the old server's connections in TIME_WAIT) the proxy used to come back on 19531
+ *       instead of 19530; and a port held on another address (an outgoing connection's ephemeral port, say) passed the
+ *       probe, after which the server failed to listen on it. When the launcher is a Python console script (the
+ *       venv's), it is run through a small wrapper ({@value #WRAPPER_FILE} in the data directory) that probes ports as
+ *       the Go server binds them (wildcard address, {@code SO_REUSEADDR}), records the ports it chose in {@value #PORTS_FILE}, and on {@link #restart()} pins exactly those ports
  *       (the launcher fails rather than move). The real ports are still read from the process: the proxy port from
  *       the config the launcher writes ({@code DIR/configs/milvus.yaml}), the health port from the {@code
  *       METRICS_PORT} environment variable of the {@code milvus} child ({@code /proc}). {@link #uri()} is therefore
@@ -87,9 +88,11 @@ public final class MilvusServer implements AutoCloseable {
   private static final String WRAPPER_FILE = "imgsearch-milvus-server.py";
 
   /**
-   * Runs the {@code milvus-server} launcher with two changes: it probes ports with {@code SO_REUSEADDR}, so a port
-   * whose last connections are in TIME_WAIT counts as free (the Go server binds that way too; a port another process
-   * listens on still counts as taken); and it writes the ports it chose to {@code IMGSEARCH_MILVUS_PORTS_FILE}, which
+   * Runs the {@code milvus-server} launcher with two changes: it probes ports the way the Go server binds them, on the
+   * wildcard address (IPv6 dual-stack, else IPv4) with {@code SO_REUSEADDR}, so a port whose last connections are in
+   * TIME_WAIT counts as free while a port any other socket holds on any address counts as taken (the stock probe binds
+   * 127.0.0.1 only: a port held on another address, say by an outgoing connection, passed the probe and the server
+   * then failed with "bind: address already in use"); and it writes the ports it chose to {@code IMGSEARCH_MILVUS_PORTS_FILE}, which
    * a restart ({@code IMGSEARCH_MILVUS_PIN_PORTS=1}) pins: the launcher then binds exactly those or fails.
    */
   private static final String WRAPPER =
@@ -99,10 +102,18 @@ public final class MilvusServer implements AutoCloseable {
       import milvus
 
       def _try_bind_port(self, port):
-          sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+          # Probe the way the Go server listens (':port', every address, IPv4 and IPv6): a port that some other
+          # socket holds on any address (say an outgoing connection from the machine's own IP) is taken.
+          try:
+              sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+              sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+              address = ('::', port)
+          except OSError:
+              sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+              address = ('0.0.0.0', port)
           sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
           try:
-              sock.bind(('127.0.0.1', port))
+              sock.bind(address)
               sock.listen()
               return sock
           except (OSError, ValueError, OverflowError):
@@ -137,6 +148,7 @@ public final class MilvusServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(MilvusServer.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+  private static final int BIND_ATTEMPTS = 3;
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(3);
   private static final int SESSION_TTL_SECONDS = 10;
   private static final Duration BUSY_TIMEOUT = Duration.ofMinutes(10);
@@ -190,12 +202,31 @@ public final class MilvusServer implements AutoCloseable {
       stopLeftovers(dir);
       awaitPortFree(ETCD_PEER_PORT);
       MilvusServer server = new MilvusServer(dir, executable, null, lock);
-      server.launch(false);
-      return server;
+      for (int attempt = 1; ; attempt++) {
+        try {
+          server.launch(false);
+          return server;
+        } catch (IllegalStateException e) {
+          if (attempt >= BIND_ATTEMPTS || !lostPortRace(e)) {
+            throw e;
+          }
+          LOG.warn("Milvus lost a port it had probed to another socket (attempt {} of {}); launching again",
+              attempt, BIND_ATTEMPTS);
+        }
+      }
     } catch (RuntimeException e) {
       release(lock);
       throw e;
     }
+  }
+
+  /**
+   * Whether a failed start is the race between the launcher's port probe and the server's own bind: a port that was
+   * free when probed was taken (e.g. as the ephemeral port of a new connection) before the server listened on it.
+   */
+  static boolean lostPortRace(IllegalStateException failure) {
+    String message = String.valueOf(failure.getMessage());
+    return message.contains("bind: address already in use") && !message.contains("instead of");
   }
 
   /**
