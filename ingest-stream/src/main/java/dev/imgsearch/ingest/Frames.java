@@ -1,5 +1,6 @@
 package dev.imgsearch.ingest;
 
+import dev.imgsearch.schemas.RawFrame;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,25 +15,19 @@ import java.util.regex.Pattern;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * The camera/producer path's input: one raw frame per record of the raw-frames topic. Pure: validation and the
- * deterministic object key.
+ * The camera/producer path's input: one raw frame per record of the raw-frames topic (wire format and producer builder:
+ * {@link RawFrame}). Pure: validation and the deterministic object key.
  *
- * <p>Value: the image bytes. Headers (UTF-8 text): {@value #H_SOURCE} (required; letters, digits, {@code . _ -}),
- * {@value #H_CONTENT_TYPE} (required; {@code image/jpeg|png|webp|gif|bmp|tiff}), {@value #H_CAPTURED_AT} (optional;
- * ISO-8601 or epoch millis, default the record timestamp), {@value #H_ID} (optional; letters, digits,
- * {@code _ -}, ≤ 128 chars, default the first 128 bits of the SHA-256 of the bytes, hex), {@value #H_TAGS}
+ * <p>Value: the image bytes. Headers (UTF-8 text): {@value RawFrame#H_SOURCE} (required; letters, digits, {@code . _ -}),
+ * {@value RawFrame#H_CONTENT_TYPE} (required; {@code image/jpeg|png|webp|gif|bmp|tiff}), {@value RawFrame#H_CAPTURED_AT} (optional;
+ * ISO-8601 or epoch millis, default the record timestamp), {@value RawFrame#H_ID} (optional; letters, digits,
+ * {@code _ -}, ≤ 128 chars, default the first 128 bits of the SHA-256 of the bytes, hex), {@value RawFrame#H_TAGS}
  * (optional, comma-separated).
  *
  * <p>Object key: {@code <source>/yyyy/MM/dd/HH/<id>.<ext>} with the capture time in UTC. Processing the same record
  * again writes the same object.
  */
 public final class Frames {
-  public static final String H_SOURCE = "source";
-  public static final String H_CAPTURED_AT = "captured-at";
-  public static final String H_CONTENT_TYPE = "content-type";
-  public static final String H_ID = "id";
-  public static final String H_TAGS = "tags";
-
   public static final String REJECT_EMPTY = "empty-frame";
   public static final String REJECT_TOO_LARGE = "frame-too-large";
   public static final String REJECT_HEADER = "invalid-frame-header";
@@ -71,32 +66,32 @@ public final class Frames {
       return Parsed.reject(
           REJECT_TOO_LARGE, "frame of " + value.length + " bytes exceeds frames.max-bytes=" + maxBytes);
     }
-    String source = header(headers, H_SOURCE);
+    String source = header(headers, RawFrame.H_SOURCE);
     if (source == null || !SOURCE.matcher(source).matches() || source.contains("..")) {
-      return Parsed.reject(REJECT_HEADER, "header '" + H_SOURCE + "' missing or not [A-Za-z0-9._-]: " + source);
+      return Parsed.reject(REJECT_HEADER, "header '" + RawFrame.H_SOURCE + "' missing or not [A-Za-z0-9._-]: " + source);
     }
-    String contentType = header(headers, H_CONTENT_TYPE);
+    String contentType = header(headers, RawFrame.H_CONTENT_TYPE);
     String ct = contentType == null ? null : contentType.toLowerCase(Locale.ROOT).split(";")[0].trim();
     String ext = ct == null ? null : EXTENSIONS.get(ct);
     if (ext == null) {
-      return Parsed.reject(REJECT_CONTENT_TYPE, "header '" + H_CONTENT_TYPE + "' not a supported image type: " + contentType);
+      return Parsed.reject(REJECT_CONTENT_TYPE, "header '" + RawFrame.H_CONTENT_TYPE + "' not a supported image type: " + contentType);
     }
     long capturedAt = recordTimestamp;
-    String capturedText = header(headers, H_CAPTURED_AT);
+    String capturedText = header(headers, RawFrame.H_CAPTURED_AT);
     if (capturedText != null) {
       capturedAt = NotificationMapper.parseCapturedAt(capturedText, Long.MIN_VALUE);
       if (capturedAt == Long.MIN_VALUE) {
-        return Parsed.reject(REJECT_HEADER, "header '" + H_CAPTURED_AT + "' is neither ISO-8601 nor epoch millis: " + capturedText);
+        return Parsed.reject(REJECT_HEADER, "header '" + RawFrame.H_CAPTURED_AT + "' is neither ISO-8601 nor epoch millis: " + capturedText);
       }
     }
-    String id = header(headers, H_ID);
+    String id = header(headers, RawFrame.H_ID);
     if (id == null) {
       id = contentId(value);
     } else if (!ID.matcher(id).matches()) {
-      return Parsed.reject(REJECT_HEADER, "header '" + H_ID + "' not [A-Za-z0-9_-]{1,128}: " + id);
+      return Parsed.reject(REJECT_HEADER, "header '" + RawFrame.H_ID + "' not [A-Za-z0-9_-]{1,128}: " + id);
     }
     return new Parsed(
-        new Frame(source, ct, capturedAt, id, NotificationMapper.parseTags(header(headers, H_TAGS)),
+        new Frame(source, ct, capturedAt, id, NotificationMapper.parseTags(header(headers, RawFrame.H_TAGS)),
             objectKey(source, capturedAt, id, ext), value),
         null);
   }

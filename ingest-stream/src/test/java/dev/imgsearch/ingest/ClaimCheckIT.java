@@ -7,13 +7,13 @@ import dev.imgsearch.local.servers.S3ServerProcess;
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.DeadLetters;
 import dev.imgsearch.schemas.ImageIds;
+import dev.imgsearch.schemas.RawFrame;
 import dev.imgsearch.schemas.avro.ImageEvent;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.Result;
 import io.minio.messages.Item;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +27,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,15 +60,14 @@ class ClaimCheckIT {
     byte[] bytes = new byte[size];
     new Random(i).nextBytes(bytes);
     ByteBuffer.wrap(bytes).putInt(i);
-    RecordHeaders h = new RecordHeaders();
-    h.add(Frames.H_SOURCE, ("cam-" + (i % 4)).getBytes(StandardCharsets.UTF_8));
-    h.add(Frames.H_CONTENT_TYPE, "image/jpeg".getBytes(StandardCharsets.UTF_8));
-    h.add(Frames.H_CAPTURED_AT, Instant.parse("2026-11-20T10:00:00Z").plusSeconds(i * 7L).toString().getBytes(StandardCharsets.UTF_8));
+    RawFrame frame =
+        RawFrame.of(bytes, "image/jpeg", "cam-" + (i % 4)).capturedAt(Instant.parse("2026-11-20T10:00:00Z").plusSeconds(i * 7L));
     if (i % 2 == 0) {
-      h.add(Frames.H_ID, ("frame-" + i).getBytes(StandardCharsets.UTF_8));
+      frame.id("frame-" + i);
     }
-    return new ProducerRecord<>(topic, null, ("cam-" + (i % 4)).getBytes(StandardCharsets.UTF_8), bytes, h);
+    return frame.toRecord(topic);
   }
+
 
   /**
    * With a 60 s retry budget the stream thread waits out the outage; with a 2 s budget it gives up several times, is

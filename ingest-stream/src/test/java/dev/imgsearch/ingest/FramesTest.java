@@ -2,6 +2,7 @@ package dev.imgsearch.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imgsearch.schemas.RawFrame;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -36,6 +37,27 @@ class FramesTest {
     assertThat(p.frame().objectKey()).isEqualTo("cam-1/2026/11/20/23/" + Frames.contentId(JPEG) + ".png");
     assertThat(Frames.parse(JPEG, headers("source", "cam-1", "content-type", "image/png"), T, 100).frame().objectKey())
         .isEqualTo(p.frame().objectKey());
+  }
+
+  @Test
+  void whatTheProducerBuilderWritesIsWhatTheStreamReads() {
+    var record =
+        RawFrame.of(JPEG, "image/jpeg", "cam-9")
+            .id("f-7")
+            .capturedAt(Instant.parse("2026-11-21T01:30:00Z"))
+            .tags("door", "night")
+            .toRecord("frames");
+    var frame = Frames.parse(record.value(), record.headers(), T, 100).frame();
+    assertThat(frame).isNotNull();
+    assertThat(frame.source()).isEqualTo("cam-9");
+    assertThat(frame.id()).isEqualTo("f-7");
+    assertThat(frame.tags()).containsExactly("door", "night");
+    assertThat(frame.objectKey()).isEqualTo("cam-9/2026/11/21/01/f-7.jpg");
+
+    var minimal = RawFrame.of(JPEG, "image/png", "cam-9").toRecord("frames");
+    var defaulted = Frames.parse(minimal.value(), minimal.headers(), T, 100).frame();
+    assertThat(defaulted.id()).isEqualTo(Frames.contentId(JPEG));
+    assertThat(defaulted.capturedAtMillis()).isEqualTo(T);
   }
 
   @Test
