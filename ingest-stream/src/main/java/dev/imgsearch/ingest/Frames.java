@@ -18,9 +18,9 @@ import org.apache.kafka.common.header.Headers;
  * The camera/producer path's input: one raw frame per record of the raw-frames topic (wire format and producer builder:
  * {@link RawFrame}). Pure: validation and the deterministic object key.
  *
- * <p>Value: the image bytes. Headers (UTF-8 text): {@value RawFrame#H_SOURCE} (required; letters, digits, {@code . _ -}),
- * {@value RawFrame#H_CONTENT_TYPE} (required; {@code image/jpeg|png|webp|gif|bmp|tiff}), {@value RawFrame#H_CAPTURED_AT} (optional;
- * ISO-8601 or epoch millis, default the record timestamp), {@value RawFrame#H_ID} (optional; letters, digits,
+ * <p>Value: the image bytes. Headers (UTF-8 text): {@value RawFrame#H_SOURCE} (required; letters, digits, {@code .
+ * _ -}), {@value RawFrame#H_CONTENT_TYPE} (required; {@code image/jpeg|png|webp|gif|bmp|tiff}), {@value
+ * RawFrame#H_CAPTURED_AT} (optional; ISO-8601 or epoch millis, default the record timestamp), {@value RawFrame#H_ID} (optional; letters, digits,
  * {@code _ -}, ≤ 128 chars, default the first 128 bits of the SHA-256 of the bytes, hex), {@value RawFrame#H_TAGS}
  * (optional, comma-separated).
  *

@@ -8,6 +8,7 @@ import dev.imgsearch.ingest.Frames;
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.DeadLetters;
 import dev.imgsearch.schemas.ImageIds;
+import dev.imgsearch.schemas.RawFrame;
 import dev.imgsearch.schemas.Topics;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -129,7 +130,8 @@ abstract class LocalStackContract {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      producer.send(RawFrames.jpeg(jpeg, source, id, capturedAt)).get();
+      producer.send(RawFrame.of(jpeg, "image/jpeg", source).id(id).capturedAtMillis(capturedAt).toRecord(Topics.RAW_FRAMES.name()))
+          .get();
     }
   }
 

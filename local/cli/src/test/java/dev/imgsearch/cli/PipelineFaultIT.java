@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.cli.bench.SyntheticJpegs;
 import dev.imgsearch.local.servers.MilvusServer;
 import dev.imgsearch.schemas.ImageIds;
+import dev.imgsearch.schemas.RawFrame;
 import dev.imgsearch.schemas.Topics;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -208,7 +209,7 @@ class PipelineFaultIT {
 
   /** A raw frame as a camera publishes it (value = JPEG bytes; source, content type, id in headers). */
   private static void sendFrame(KafkaProducer<byte[], byte[]> producer, byte[] jpeg, String id) {
-    producer.send(RawFrames.jpeg(jpeg, "burst-cam", id, null), (md, e) -> {
+    producer.send(RawFrame.of(jpeg, "image/jpeg", "burst-cam").id(id).toRecord(Topics.RAW_FRAMES.name()), (md, e) -> {
       if (e != null) {
         throw new AssertionError("frame " + id + " not accepted by Kafka", e);
       }

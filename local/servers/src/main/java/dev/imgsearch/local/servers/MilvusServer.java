@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  *       instead of 19530; and a port held on another address (an outgoing connection's ephemeral port, say) passed the
  *       probe, after which the server failed to listen on it. When the launcher is a Python console script (the
  *       venv's), it is run through a small wrapper ({@value #WRAPPER_FILE} in the data directory) that probes ports as
- *       the Go server binds them (wildcard address, {@code SO_REUSEADDR}), records the ports it chose in {@value #PORTS_FILE}, and on {@link #restart()} pins exactly those ports
- *       (the launcher fails rather than move). The real ports are still read from the process: the proxy port from
+ *       the Go server binds them (wildcard address, {@code SO_REUSEADDR}), records the ports it chose in {@value
+ *       #PORTS_FILE}, and on {@link #restart()} pins exactly those ports (the launcher fails rather than move). The real ports are still read from the process: the proxy port from
  *       the config the launcher writes ({@code DIR/configs/milvus.yaml}), the health port from the {@code
  *       METRICS_PORT} environment variable of the {@code milvus} child ({@code /proc}). {@link #uri()} is therefore
  *       only known after start, and stays the same across {@link #stop}/{@link #kill()} and {@link #restart()}.
@@ -92,8 +92,8 @@ public final class MilvusServer implements AutoCloseable {
    * wildcard address (IPv6 dual-stack, else IPv4) with {@code SO_REUSEADDR}, so a port whose last connections are in
    * TIME_WAIT counts as free while a port any other socket holds on any address counts as taken (the stock probe binds
    * 127.0.0.1 only: a port held on another address, say by an outgoing connection, passed the probe and the server
-   * then failed with "bind: address already in use"); and it writes the ports it chose to {@code IMGSEARCH_MILVUS_PORTS_FILE}, which
-   * a restart ({@code IMGSEARCH_MILVUS_PIN_PORTS=1}) pins: the launcher then binds exactly those or fails.
+   * then failed with "bind: address already in use"); and it writes the ports it chose to {@code
+   * IMGSEARCH_MILVUS_PORTS_FILE}, which a restart ({@code IMGSEARCH_MILVUS_PIN_PORTS=1}) pins: the launcher then binds exactly those or fails.
    */
   private static final String WRAPPER =
       """
@@ -225,8 +225,7 @@ public final class MilvusServer implements AutoCloseable {
    * free when probed was taken (e.g. as the ephemeral port of a new connection) before the server listened on it.
    */
   static boolean lostPortRace(IllegalStateException failure) {
-    String message = String.valueOf(failure.getMessage());
-    return message.contains("bind: address already in use") && !message.contains("instead of");
+    return String.valueOf(failure.getMessage()).contains("bind: address already in use");
   }
 
   /**
