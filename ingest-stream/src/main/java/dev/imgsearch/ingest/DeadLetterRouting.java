@@ -20,6 +20,6 @@ final class DeadLetterRouting {
             record.key(), keepValue ? record.value() : null);
     metrics.deadLetter(reason);
     context.forward(
-        new Record<>(null, Routed.dead(letter.key(), letter.value()), record.timestamp(), letter.headers()));
+        new Record<>(null, Routed.dead(letter.boundedKey(), letter.boundedValue()), record.timestamp(), letter.headers()));
   }
 }

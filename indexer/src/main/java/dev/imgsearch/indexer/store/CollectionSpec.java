@@ -1,5 +1,6 @@
 package dev.imgsearch.indexer.store;
 
+import dev.imgsearch.schemas.FieldLimits;
 import java.io.Serializable;
 import java.util.Objects;
 
@@ -47,10 +48,10 @@ public record CollectionSpec(
    */
   public static final String PHASH_COLLECTION_SUFFIX = "_phash";
 
-  /** Max length of the VARCHAR fields. */
-  public static final int MAX_ID_LENGTH = 64;
-  public static final int MAX_TEXT_LENGTH = 1024;
-  public static final int MAX_TAGS = 32;
+  /** Max length of the VARCHAR fields (UTF-8 bytes), from the one definition the ingest stream enforces. */
+  public static final int MAX_ID_LENGTH = FieldLimits.MAX_ID_BYTES;
+  public static final int MAX_TEXT_LENGTH = FieldLimits.MAX_TEXT_BYTES;
+  public static final int MAX_TAGS = FieldLimits.MAX_TAGS;
 
   public static final int DEFAULT_HNSW_M = 16;
   public static final int DEFAULT_HNSW_EF_CONSTRUCTION = 200;
