@@ -40,6 +40,7 @@ public final class IngestApp implements AutoCloseable {
     this.streams = new KafkaStreams(IngestTopology.build(settings, metrics, store), props);
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed; replacing it (resumes from the last commit)", e);
+      metrics.threadReplaced();
       return StreamThreadExceptionResponse.REPLACE_THREAD;
     });
     this.streamsMetrics = new KafkaStreamsMetrics(streams);

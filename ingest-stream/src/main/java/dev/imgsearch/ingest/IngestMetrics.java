@@ -17,9 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code imgsearch.ingest.frames.stored} — frames written to the object store
  *   <li>{@code imgsearch.ingest.object.store.retries} — failed object store writes that were retried
  *   <li>{@code imgsearch.ingest.dedup.expired} — de-duplication entries removed after their TTL
+ *   <li>{@code imgsearch.ingest.thread.replacements} — stream threads that failed and were replaced (alert when &gt; 0)
  * </ul>
  */
 public final class IngestMetrics {
+  static final String THREAD_REPLACEMENTS = "imgsearch.ingest.thread.replacements";
   private final MeterRegistry registry;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
@@ -49,6 +51,16 @@ public final class IngestMetrics {
 
   public void objectStoreRetry() {
     counter("imgsearch.ingest.object.store.retries", null, null).increment();
+  }
+
+  /** A stream thread died and was replaced (it resumes from the last commit); should stay 0 in a healthy stream. */
+  public void threadReplaced() {
+    counter(THREAD_REPLACEMENTS, null, null).increment();
+  }
+
+  /** Stream threads replaced since start. */
+  public long threadReplacements() {
+    return (long) count(THREAD_REPLACEMENTS, null, null);
   }
 
   public void dedupExpired(long n) {

@@ -65,6 +65,7 @@ public final class LocalStack implements AutoCloseable {
   private Javalin api;
   private StoreSettings store;
   private volatile JobClient job;
+  private IngestApp ingest;
 
   private LocalStack(LocalStackSettings settings, Map<String, String> embedderOverrides) {
     this.settings = settings;
@@ -103,7 +104,7 @@ public final class LocalStack implements AutoCloseable {
                 data.resolve("s3"), settings.s3Port(), settings.accessKey(), settings.secretKey(),
                 broker.bootstrapServers(), Topics.NOTIFICATIONS.name(), settings.bucket()));
 
-    track(new IngestApp(ingestSettings(data)).start());
+    ingest = track(new IngestApp(ingestSettings(data)).start());
 
     OnnxImageEmbedder queryEmbedder = track(OnnxImageEmbedder.loadDefault());
     store =
@@ -186,6 +187,11 @@ public final class LocalStack implements AutoCloseable {
 
   public String queryApiUrl() {
     return "http://127.0.0.1:" + api.port();
+  }
+
+  /** The ingest-stream app (its metrics count dead letters and thread replacements). */
+  public IngestApp ingest() {
+    return ingest;
   }
 
   public String s3Endpoint() {
