@@ -68,7 +68,7 @@ class BrokenManifestTest {
         new Breakage("checkpoints in a bucket nobody creates", "base/embedder/flink-deployment.yaml",
             "s3://flink/imgsearch-embedder/checkpoints", "s3://checkpoints/imgsearch-embedder", "prod", Stage.CROSS_CHECK, "bucket checkpoints"),
         new Breakage("secret reference without a secret", "base/query-api/deployment.yaml",
-            "name: imgsearch-s3\n                  key: secretkey", "name: imgsearch-s4\n                  key: secretkey", "dev",
+            "name: imgsearch-s3-query\n                  key: secretkey", "name: imgsearch-s4\n                  key: secretkey", "dev",
             Stage.CROSS_CHECK, "imgsearch-s4"));
   }
 
@@ -97,8 +97,8 @@ class BrokenManifestTest {
     Manifest prod = Overlays.build("prod");
     String guide = Repo.read("docs/deploy.md");
     assertThat(CrossChecks.secrets(prod, guide)).isEmpty();
-    String withoutS3Secret = guide.replace("create secret generic imgsearch-s3", "create secret generic imgsearch-other");
-    assertThat(CrossChecks.secrets(prod, withoutS3Secret)).anySatisfy(p -> assertThat(p).contains("imgsearch-s3"));
+    String withoutS3Secret = guide.replace("create secret generic imgsearch-s3-query", "create secret generic imgsearch-other");
+    assertThat(CrossChecks.secrets(prod, withoutS3Secret)).anySatisfy(p -> assertThat(p).contains("imgsearch-s3-query"));
     String withoutKey = guide.replace("--from-literal=secretkey=", "--from-literal=secret=");
     assertThat(CrossChecks.secrets(prod, withoutKey)).anySatisfy(p -> assertThat(p).contains("without key secretkey"));
   }
