@@ -232,6 +232,11 @@ final class CrossChecks {
     return String.join("\n", Manifest.texts(c.path("command"))) + "\n" + String.join("\n", Manifest.texts(c.path("args")));
   }
 
+  /** The bucket-setup Job's script; empty when there is no such Job. */
+  static String bucketJobScriptOrEmpty(Manifest m) {
+    return m.find("Job", "minio-bucket-setup").isPresent() ? bucketJobScript(m) : "";
+  }
+
   static List<String> minioNotifications(Manifest m) {
     List<String> p = new ArrayList<>();
     JsonNode minio = Manifest.container(m.get("StatefulSet", "minio"), "minio");
