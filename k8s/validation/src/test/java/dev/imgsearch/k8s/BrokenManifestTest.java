@@ -109,7 +109,9 @@ class BrokenManifestTest {
             "Deployment/ingest-stream container ingest-stream: seccompProfile"),
         new Breakage("namespace not enforcing restricted", "base/namespace.yaml",
             "pod-security.kubernetes.io/enforce: restricted", "pod-security.kubernetes.io/enforce: baseline", "dev",
-            Stage.LEAST_PRIVILEGE, "enforce: restricted"));
+            Stage.LEAST_PRIVILEGE, "enforce: restricted"),
+        new Breakage("Milvus without authentication", "base/milvus/milvus.yaml",
+            "authorizationEnabled: true", "authorizationEnabled: false", "prod", Stage.LEAST_PRIVILEGE, "without authentication"));
   }
 
   @ParameterizedTest(name = "{0}")

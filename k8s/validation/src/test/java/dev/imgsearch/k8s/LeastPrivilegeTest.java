@@ -366,4 +366,56 @@ class LeastPrivilegeTest {
     assertThat(LeastPrivilege.aclAllows(of(user).resources().get(0), "group", "g", "Read")).isTrue();
     assertThat(LeastPrivilege.aclAllows(of(user).resources().get(0), "group", "h", "Read")).isFalse();
   }
+
+  @Test
+  void milvusWithoutAuthenticationOrWithASharedOptionalTokenIsRejected() {
+    String yaml = """
+        apiVersion: milvus.io/v1beta1
+        kind: Milvus
+        metadata:
+          name: m
+        spec:
+          config: {}
+        ---
+        apiVersion: flink.apache.org/v1beta1
+        kind: FlinkDeployment
+        metadata:
+          name: job
+        spec:
+          podTemplate:
+            spec:
+              containers:
+                - name: flink-main-container
+                  env:
+                    - name: IMGSEARCH_EMBEDDER_MILVUS_TOKEN
+                      valueFrom:
+                        secretKeyRef:
+                          name: milvus-token
+                          key: token
+                          optional: true
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: query-api
+        spec:
+          template:
+            spec:
+              containers:
+                - name: query-api
+                  env:
+                    - name: IMGSEARCH_QUERY_MILVUS_TOKEN
+                      valueFrom:
+                        secretKeyRef:
+                          name: milvus-token
+                          key: token
+        """;
+    assertThat(LeastPrivilege.milvus(of(yaml)))
+        .anySatisfy(p -> assertThat(p).contains("without authentication"))
+        .anySatisfy(p -> assertThat(p).contains("is optional"))
+        .anySatisfy(p -> assertThat(p).contains("share the Milvus token"));
+    String good = yaml.replace("config: {}", "config:\n    common:\n      security:\n        authorizationEnabled: true")
+        .replace("name: milvus-token\n                  key: token\n                  optional: true", "name: milvus-embedder\n                  key: token");
+    assertThat(LeastPrivilege.milvus(of(good))).isEmpty();
+  }
 }
