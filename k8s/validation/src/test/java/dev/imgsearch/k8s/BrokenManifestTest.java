@@ -15,10 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The validation fails on broken manifests: each case breaks one thing in a copy of k8s/ and expects a finding. */
+/**
+ * The validation fails on broken manifests: each case breaks one thing in a copy of k8s/ and expects a finding (schema,
+ * cross-check against the code, or least-privilege rule).
+ */
 class BrokenManifestTest {
 
-  enum Stage { SCHEMA, CROSS_CHECK }
+  enum Stage { SCHEMA, CROSS_CHECK, LEAST_PRIVILEGE }
 
   record Breakage(String what, String file, String from, String to, String overlay, Stage stage, String expected) {
     @Override
@@ -68,8 +71,47 @@ class BrokenManifestTest {
         new Breakage("checkpoints in a bucket nobody creates", "base/embedder/flink-deployment.yaml",
             "s3://flink/imgsearch-embedder/checkpoints", "s3://checkpoints/imgsearch-embedder", "prod", Stage.CROSS_CHECK, "bucket checkpoints"),
         new Breakage("secret reference without a secret", "base/query-api/deployment.yaml",
-            "name: imgsearch-s3\n                  key: secretkey", "name: imgsearch-s4\n                  key: secretkey", "dev",
-            Stage.CROSS_CHECK, "imgsearch-s4"));
+            "name: imgsearch-s3-query\n                  key: secretkey", "name: imgsearch-s4\n                  key: secretkey", "dev",
+            Stage.CROSS_CHECK, "imgsearch-s4"),
+        // least privilege
+        new Breakage("Flink REST open to every namespace", "base/embedder/network-policy.yaml",
+            "        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: flink-operator",
+            "        - namespaceSelector: {}", "prod", Stage.LEAST_PRIVILEGE, "Flink REST port 8081"),
+        new Breakage("ingest-stream egress to the wrong Kafka port", "base/ingest-stream/network-policy.yaml",
+            "port: 9092", "port: 9093", "dev", Stage.LEAST_PRIVILEGE, "ingest-stream → Kafka (port 9092): no NetworkPolicy of the source"),
+        new Breakage("no default deny", "base/network-policies.yaml",
+            "  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n", "  podSelector: {}\n  policyTypes:\n    - Ingress\n",
+            "prod", Stage.LEAST_PRIVILEGE, "default-deny"),
+        new Breakage("Kafka listener without authentication", "base/kafka/kafka.yaml",
+            "        authentication:\n          type: scram-sha-512\n", "", "prod", Stage.LEAST_PRIVILEGE, "has no authentication"),
+        new Breakage("KafkaUser missing a topic the embedder writes", "base/kafka/users.yaml",
+            "operations: [Write, Describe, DescribeConfigs]", "operations: [Describe, DescribeConfigs]", "prod",
+            Stage.LEAST_PRIVILEGE, "may not Write topic imgsearch.embeddings"),
+        new Breakage("MinIO policy s3:* on every bucket", "base/minio/policies.yaml",
+            "\"Action\": [\"s3:PutObject\"], \"Resource\": [\"arn:aws:s3:::images/*\"]",
+            "\"Action\": [\"s3:*\"], \"Resource\": [\"arn:aws:s3:::*\"]", "prod", Stage.LEAST_PRIVILEGE, "allows s3:*"),
+        new Breakage("query-api may write objects", "base/minio/policies.yaml",
+            "imgsearch-query.json: |\n    {\n      \"Version\": \"2012-10-17\",\n      \"Statement\": [\n"
+                + "        {\"Effect\": \"Allow\", \"Action\": [\"s3:GetBucketLocation\"], \"Resource\": [\"arn:aws:s3:::images\"]},\n"
+                + "        {\"Effect\": \"Allow\", \"Action\": [\"s3:GetObject\"",
+            "imgsearch-query.json: |\n    {\n      \"Version\": \"2012-10-17\",\n      \"Statement\": [\n"
+                + "        {\"Effect\": \"Allow\", \"Action\": [\"s3:GetBucketLocation\"], \"Resource\": [\"arn:aws:s3:::images\"]},\n"
+                + "        {\"Effect\": \"Allow\", \"Action\": [\"s3:GetObject\", \"s3:PutObject\"",
+            "prod", Stage.LEAST_PRIVILEGE, "query-api only reads"),
+        new Breakage("bucket setup attaches MinIO's readwrite", "base/minio/bucket-setup-job.yaml",
+            "mc admin policy attach s3 imgsearch-query --user", "mc admin policy attach s3 readwrite --user", "prod",
+            Stage.LEAST_PRIVILEGE, "built-in policy readwrite"),
+        new Breakage("two clients share a MinIO user", "base/query-api/deployment.yaml",
+            "name: imgsearch-s3-query\n                  key: accesskey", "name: imgsearch-s3-embedder\n                  key: accesskey",
+            "dev", Stage.LEAST_PRIVILEGE, "share the MinIO user"),
+        new Breakage("pod template without a seccomp profile", "base/ingest-stream/deployment.yaml",
+            "        seccompProfile:\n          type: RuntimeDefault\n", "", "prod", Stage.LEAST_PRIVILEGE,
+            "Deployment/ingest-stream container ingest-stream: seccompProfile"),
+        new Breakage("namespace not enforcing restricted", "base/namespace.yaml",
+            "pod-security.kubernetes.io/enforce: restricted", "pod-security.kubernetes.io/enforce: baseline", "dev",
+            Stage.LEAST_PRIVILEGE, "enforce: restricted"),
+        new Breakage("Milvus without authentication", "base/milvus/milvus.yaml",
+            "authorizationEnabled: true", "authorizationEnabled: false", "prod", Stage.LEAST_PRIVILEGE, "without authentication"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -78,7 +120,11 @@ class BrokenManifestTest {
     Path k8s = copyOfK8s(tmp);
     replace(k8s.resolve(b.file()), b.from(), b.to());
     Manifest m = Overlays.build(k8s, b.overlay());
-    List<String> problems = b.stage() == Stage.SCHEMA ? Overlays.schemaProblems(m) : CrossChecks.all(m);
+    List<String> problems = switch (b.stage()) {
+      case SCHEMA -> Overlays.schemaProblems(m);
+      case CROSS_CHECK -> CrossChecks.all(m);
+      case LEAST_PRIVILEGE -> LeastPrivilege.all(m);
+    };
     assertThat(problems).as(b.what()).isNotEmpty().anySatisfy(p -> assertThat(p).contains(b.expected()));
   }
 
@@ -89,6 +135,7 @@ class BrokenManifestTest {
       Manifest m = Overlays.build(k8s, overlay);
       assertThat(Overlays.schemaProblems(m)).isEmpty();
       assertThat(CrossChecks.all(m)).isEmpty();
+      assertThat(LeastPrivilege.all(m)).isEmpty();
     }
   }
 
@@ -97,8 +144,8 @@ class BrokenManifestTest {
     Manifest prod = Overlays.build("prod");
     String guide = Repo.read("docs/deploy.md");
     assertThat(CrossChecks.secrets(prod, guide)).isEmpty();
-    String withoutS3Secret = guide.replace("create secret generic imgsearch-s3", "create secret generic imgsearch-other");
-    assertThat(CrossChecks.secrets(prod, withoutS3Secret)).anySatisfy(p -> assertThat(p).contains("imgsearch-s3"));
+    String withoutS3Secret = guide.replace("create secret generic imgsearch-s3-query", "create secret generic imgsearch-other");
+    assertThat(CrossChecks.secrets(prod, withoutS3Secret)).anySatisfy(p -> assertThat(p).contains("imgsearch-s3-query"));
     String withoutKey = guide.replace("--from-literal=secretkey=", "--from-literal=secret=");
     assertThat(CrossChecks.secrets(prod, withoutKey)).anySatisfy(p -> assertThat(p).contains("without key secretkey"));
   }

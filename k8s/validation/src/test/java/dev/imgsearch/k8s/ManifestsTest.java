@@ -41,11 +41,29 @@ class ManifestsTest {
     assertThat(CrossChecks.all(Overlays.build(overlay))).isEmpty();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
+  void manifestsGrantLeastPrivilege(String overlay) {
+    assertThat(LeastPrivilege.all(Overlays.build(overlay))).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
+  void everyFlowOfTheConfigurationIsChecked(String overlay) {
+    List<String> flows = LeastPrivilege.impliedFlows(Overlays.build(overlay)).stream().map(f -> f.what() + ":" + f.port()).toList();
+    assertThat(flows).contains("ingest-stream → Kafka:9092", "ingest-stream → S3:9000", "imgsearch-embedder → Kafka:9092",
+        "imgsearch-embedder → S3:9000", "imgsearch-embedder → Milvus:19530", "query-api → Milvus:19530", "query-api → S3:9000",
+        "MinIO notifications → Kafka:9092", "bucket setup → S3:9000", "Milvus → S3:9000");
+    if (overlay.equals("prod")) {
+      assertThat(flows).contains("Milvus → Kafka:9092");
+    }
+  }
+
   @Test
   void catalogCoversEveryOperatorKindUsed() {
     assertThat(SchemaCatalog.get().kinds()).contains(
         "kafka.strimzi.io/v1beta2 Kafka", "kafka.strimzi.io/v1beta2 KafkaNodePool", "kafka.strimzi.io/v1beta2 KafkaTopic",
-        "flink.apache.org/v1beta1 FlinkDeployment", "milvus.io/v1beta1 Milvus", "monitoring.coreos.com/v1 ServiceMonitor",
+        "kafka.strimzi.io/v1beta2 KafkaUser", "flink.apache.org/v1beta1 FlinkDeployment", "milvus.io/v1beta1 Milvus", "monitoring.coreos.com/v1 ServiceMonitor",
         "apps/v1 Deployment", "autoscaling/v2 HorizontalPodAutoscaler", "policy/v1 PodDisruptionBudget");
   }
 

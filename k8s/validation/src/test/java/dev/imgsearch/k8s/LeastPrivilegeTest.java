@@ -1,0 +1,421 @@
+package dev.imgsearch.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each least-privilege rule fails on a deliberately bad manifest snippet and passes on a good one (the real overlays
+ * are checked in {@link ManifestsTest}; breakages of the real files in {@link BrokenManifestTest}).
+ */
+class LeastPrivilegeTest {
+
+  static Manifest of(String yaml) {
+    try {
+      return new Manifest("snippet", Kustomize.parse(yaml));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  static String policy(String ingressRule) {
+    return """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata:
+          name: p
+        spec:
+          podSelector:
+            matchLabels:
+              app: x
+          policyTypes: [Ingress]
+          ingress:
+        """ + ingressRule.indent(4);
+  }
+
+  @Nested
+  class NetworkPolicyPeers {
+    @Test
+    void bareNamespaceSelectorIsRejected() {
+      List<String> p = LeastPrivilege.networkPolicyPeers(of(policy("""
+          - from:
+              - namespaceSelector: {}
+            ports:
+              - port: 8081
+          """)));
+      assertThat(p).singleElement().asString().contains("selects every namespace");
+    }
+
+    @Test
+    void emptyPeerIsRejected() {
+      assertThat(LeastPrivilege.networkPolicyPeers(of(policy("- from:\n    - {}\n")))).singleElement().asString().contains("everyone");
+    }
+
+    @Test
+    void ruleWithoutPeersIsRejected() {
+      assertThat(LeastPrivilege.networkPolicyPeers(of(policy("- ports:\n    - port: 8080\n"))))
+          .singleElement().asString().contains("admits everyone");
+    }
+
+    @Test
+    void emptyPodSelectorIsRejected() {
+      assertThat(LeastPrivilege.networkPolicyPeers(of(policy("- from:\n    - podSelector: {}\n"))))
+          .singleElement().asString().contains("every pod of the namespace");
+    }
+
+    @Test
+    void namespaceByAnotherLabelIsRejected() {
+      assertThat(LeastPrivilege.networkPolicyPeers(of(policy("- from:\n    - namespaceSelector:\n        matchLabels:\n          team: ops\n"))))
+          .singleElement().asString().contains("kubernetes.io/metadata.name");
+    }
+
+    @Test
+    void everyAddressIsRejectedExceptTowardsTheApiServer() {
+      String egress = """
+          apiVersion: networking.k8s.io/v1
+          kind: NetworkPolicy
+          metadata:
+            name: p
+          spec:
+            podSelector:
+              matchLabels:
+                app: x
+            policyTypes: [Egress]
+            egress:
+              - to:
+                  - ipBlock:
+                      cidr: 0.0.0.0/0
+                ports:
+                  - port: %d
+          """;
+      assertThat(LeastPrivilege.networkPolicyPeers(of(egress.formatted(80)))).singleElement().asString().contains("every address");
+      assertThat(LeastPrivilege.networkPolicyPeers(of(egress.formatted(443)))).isEmpty();
+    }
+
+    @Test
+    void kafkaListenerWithoutPeersIsRejected() {
+      String kafka = """
+          apiVersion: kafka.strimzi.io/v1beta2
+          kind: Kafka
+          metadata:
+            name: k
+          spec:
+            kafka:
+              listeners:
+                - name: scram
+                  port: 9092
+                  type: internal
+                  tls: false
+          """;
+      assertThat(LeastPrivilege.networkPolicyPeers(of(kafka))).singleElement().asString().contains("no networkPolicyPeers");
+    }
+
+    @Test
+    void namedPeersPass() {
+      assertThat(LeastPrivilege.networkPolicyPeers(of(policy("""
+          - from:
+              - podSelector:
+                  matchLabels:
+                    app: y
+              - namespaceSelector:
+                  matchLabels:
+                    kubernetes.io/metadata.name: monitoring
+          """)))).isEmpty();
+    }
+  }
+
+  @Test
+  void missingDefaultDenyAndDnsAreReported() {
+    assertThat(LeastPrivilege.defaultDeny(of(policy("- from:\n    - podSelector:\n        matchLabels:\n          app: y\n"))))
+        .hasSize(2).anySatisfy(p -> assertThat(p).contains("default-deny")).anySatisfy(p -> assertThat(p).contains("resolve names"));
+  }
+
+  static final String FLINK = """
+      apiVersion: flink.apache.org/v1beta1
+      kind: FlinkDeployment
+      metadata:
+        name: job
+      spec:
+        podTemplate:
+          metadata:
+            labels:
+              app.kubernetes.io/name: embedder
+      ---
+      """;
+
+  static String flinkPolicy(String peer) {
+    return FLINK + """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata:
+          name: job
+        spec:
+          podSelector:
+            matchLabels:
+              app: job
+          policyTypes: [Ingress]
+          ingress:
+            - from:
+        """ + peer.indent(8) + """
+              ports:
+                - port: 8081
+        """;
+  }
+
+  @Test
+  void flinkRestOpenToEveryNamespaceIsRejected() {
+    assertThat(LeastPrivilege.flinkRest(of(flinkPolicy("- namespaceSelector: {}"))))
+        .anySatisfy(p -> assertThat(p).contains("Flink REST port 8081"))
+        .anySatisfy(p -> assertThat(p).contains("no NetworkPolicy lets namespace flink-operator"));
+  }
+
+  @Test
+  void flinkRestForQueryApiNeedsAFlinkOptionInTheCode() {
+    assertThat(CrossChecks.QUERY_API_OPTIONS).noneMatch(o -> o.startsWith("flink."));
+    assertThat(LeastPrivilege.flinkRest(of(flinkPolicy("""
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: flink-operator
+        - podSelector:
+            matchLabels:
+              app.kubernetes.io/name: query-api
+        """)))).singleElement().asString().contains("query-api has no Flink option");
+  }
+
+  @Test
+  void flinkRestForTheOperatorPasses() {
+    assertThat(LeastPrivilege.flinkRest(of(flinkPolicy("""
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: flink-operator
+        """)))).isEmpty();
+  }
+
+  static final String DEPLOYMENT = """
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: d
+      spec:
+        template:
+          spec:
+      %s
+            containers:
+              - name: c
+                image: x
+      %s
+      """;
+
+  @Test
+  void podTemplateWithoutRestrictedFieldsIsRejected() {
+    List<String> p = LeastPrivilege.podSecurity(of(DEPLOYMENT.formatted("", "")));
+    assertThat(p).anySatisfy(x -> assertThat(x).contains("runAsNonRoot"))
+        .anySatisfy(x -> assertThat(x).contains("seccompProfile"))
+        .anySatisfy(x -> assertThat(x).contains("allowPrivilegeEscalation"))
+        .anySatisfy(x -> assertThat(x).contains("capabilities.drop"))
+        .anySatisfy(x -> assertThat(x).contains("readOnlyRootFilesystem"));
+  }
+
+  static final String POD_OK = """
+            securityContext:
+              runAsNonRoot: true
+              seccompProfile:
+                type: RuntimeDefault
+      """;
+  static final String CONTAINER_OK = """
+                securityContext:
+                  allowPrivilegeEscalation: false
+                  readOnlyRootFilesystem: true
+                  capabilities:
+                    drop: [ALL]
+      """;
+
+  @Test
+  void restrictedPodTemplatePasses() {
+    assertThat(LeastPrivilege.podSecurity(of(DEPLOYMENT.formatted(POD_OK, CONTAINER_OK)))).isEmpty();
+  }
+
+  @Test
+  void privilegeEscalationIsRejected() {
+    assertThat(LeastPrivilege.podSecurity(of(DEPLOYMENT.formatted(POD_OK, CONTAINER_OK.replace("allowPrivilegeEscalation: false",
+        "allowPrivilegeEscalation: true"))))).singleElement().asString().contains("allowPrivilegeEscalation must be false");
+  }
+
+  @Test
+  void namespaceWithoutRestrictedEnforcementAndBareStrimziPodsAreRejected() {
+    String yaml = """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: n
+          labels:
+            pod-security.kubernetes.io/enforce: baseline
+        ---
+        apiVersion: kafka.strimzi.io/v1beta2
+        kind: KafkaNodePool
+        metadata:
+          name: brokers
+        spec:
+          replicas: 1
+        """;
+    assertThat(LeastPrivilege.podSecurity(of(yaml)))
+        .anySatisfy(p -> assertThat(p).contains("enforce: restricted"))
+        .anySatisfy(p -> assertThat(p).contains("KafkaNodePool/brokers template.pod: runAsNonRoot"))
+        .anySatisfy(p -> assertThat(p).contains("KafkaNodePool/brokers template.kafkaContainer: allowPrivilegeEscalation"));
+  }
+
+  @Test
+  void readWriteEverythingMinioPolicyIsRejected() {
+    var policy = Kustomize.YAML.createObjectNode();
+    var st = policy.putArray("Statement").addObject();
+    st.put("Effect", "Allow");
+    st.putArray("Action").add("s3:*");
+    st.putArray("Resource").add("arn:aws:s3:::*");
+    assertThat(LeastPrivilege.policyWildcards("app.json", policy))
+        .anySatisfy(p -> assertThat(p).contains("allows s3:*"))
+        .anySatisfy(p -> assertThat(p).contains("every bucket"));
+    st.putArray("Action").add("s3:GetObject");
+    st.putArray("Resource").add("arn:aws:s3:::images/*");
+    assertThat(LeastPrivilege.policyWildcards("app.json", policy)).isEmpty();
+    assertThat(LeastPrivilege.allows(policy, "s3:GetObject", "images/a.jpg")).isTrue();
+    assertThat(LeastPrivilege.allows(policy, "s3:PutObject", "images/a.jpg")).isFalse();
+    assertThat(LeastPrivilege.allows(policy, "s3:GetObject", "flink/chk")).isFalse();
+  }
+
+  @Test
+  void builtInReadWritePolicyIsRejected() {
+    String job = """
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: minio-bucket-setup
+        spec:
+          template:
+            spec:
+              containers:
+                - name: mc
+                  env:
+                    - name: APP_ACCESS_KEY
+                      valueFrom:
+                        secretKeyRef:
+                          name: imgsearch-s3
+                          key: accesskey
+                  command:
+                    - /bin/sh
+                    - -ec
+                    - mc admin policy attach s3 readwrite --user "$APP_ACCESS_KEY"
+        """;
+    assertThat(LeastPrivilege.minio(of(job))).singleElement().asString().contains("built-in policy readwrite");
+  }
+
+  static final String KAFKA = """
+      apiVersion: kafka.strimzi.io/v1beta2
+      kind: Kafka
+      metadata:
+        name: k
+      spec:
+        kafka:
+          listeners:
+            - name: plain
+              port: 9092
+              type: internal
+              tls: false
+      %s
+      """;
+
+  @Test
+  void listenerWithoutAuthenticationIsRejected() {
+    assertThat(LeastPrivilege.kafka(of(KAFKA.formatted(""))))
+        .anySatisfy(p -> assertThat(p).contains("listener plain (port 9092) has no authentication"))
+        .anySatisfy(p -> assertThat(p).contains("no authorization"));
+  }
+
+  @Test
+  void authenticatedListenerWithAuthorizationPasses() {
+    String auth = """
+                authentication:
+                  type: scram-sha-512
+            authorization:
+              type: simple
+        """;
+    assertThat(LeastPrivilege.kafka(of(KAFKA.formatted(auth)))).isEmpty();
+  }
+
+  @Test
+  void wildcardAclsAreRejected() {
+    String user = """
+        apiVersion: kafka.strimzi.io/v1beta2
+        kind: KafkaUser
+        metadata:
+          name: u
+        spec:
+          authorization:
+            type: simple
+            acls:
+              - resource: {type: topic, name: "*", patternType: literal}
+                operations: [Read]
+              - resource: {type: group, name: g, patternType: literal}
+                operations: [All]
+        """;
+    assertThat(LeastPrivilege.kafka(of(user)))
+        .anySatisfy(p -> assertThat(p).contains("every resource"))
+        .anySatisfy(p -> assertThat(p).contains("operation All"));
+    assertThat(LeastPrivilege.aclAllows(of(user).resources().get(0), "group", "g", "Read")).isTrue();
+    assertThat(LeastPrivilege.aclAllows(of(user).resources().get(0), "group", "h", "Read")).isFalse();
+  }
+
+  @Test
+  void milvusWithoutAuthenticationOrWithASharedOptionalTokenIsRejected() {
+    String yaml = """
+        apiVersion: milvus.io/v1beta1
+        kind: Milvus
+        metadata:
+          name: m
+        spec:
+          config: {}
+        ---
+        apiVersion: flink.apache.org/v1beta1
+        kind: FlinkDeployment
+        metadata:
+          name: job
+        spec:
+          podTemplate:
+            spec:
+              containers:
+                - name: flink-main-container
+                  env:
+                    - name: IMGSEARCH_EMBEDDER_MILVUS_TOKEN
+                      valueFrom:
+                        secretKeyRef:
+                          name: milvus-token
+                          key: token
+                          optional: true
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: query-api
+        spec:
+          template:
+            spec:
+              containers:
+                - name: query-api
+                  env:
+                    - name: IMGSEARCH_QUERY_MILVUS_TOKEN
+                      valueFrom:
+                        secretKeyRef:
+                          name: milvus-token
+                          key: token
+        """;
+    assertThat(LeastPrivilege.milvus(of(yaml)))
+        .anySatisfy(p -> assertThat(p).contains("without authentication"))
+        .anySatisfy(p -> assertThat(p).contains("is optional"))
+        .anySatisfy(p -> assertThat(p).contains("share the Milvus token"));
+    String good = yaml.replace("config: {}", "config:\n    common:\n      security:\n        authorizationEnabled: true")
+        .replace("name: milvus-token\n                  key: token\n                  optional: true", "name: milvus-embedder\n                  key: token");
+    assertThat(LeastPrivilege.milvus(of(good))).isEmpty();
+  }
+}
