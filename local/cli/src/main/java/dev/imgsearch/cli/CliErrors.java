@@ -81,11 +81,20 @@ final class CliErrors implements IParameterExceptionHandler, IExecutionException
     return out.toString();
   }
 
+  /**
+   * The first line of a message, without the exception class names picocli appends to a failed conversion
+   * ({@code ... (java.time.format.DateTimeParseException: Text 'x' could not be parsed ...)} → {@code ... (Text 'x'
+   * could not be parsed ...)}).
+   */
   static String firstLine(String message) {
     if (message == null || message.isBlank()) {
       return "invalid arguments";
     }
     int nl = message.indexOf('\n');
-    return (nl < 0 ? message : message.substring(0, nl)).strip();
+    String line = (nl < 0 ? message : message.substring(0, nl)).strip();
+    return EXCEPTION_NAME.matcher(line).replaceAll("(");
   }
+
+  private static final java.util.regex.Pattern EXCEPTION_NAME =
+      java.util.regex.Pattern.compile("\\((?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ");
 }

@@ -7,6 +7,8 @@ import io.minio.errors.ErrorResponseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,6 +21,8 @@ import picocli.CommandLine.Parameters;
       "KEY is the object key as search prints it after the bucket, e.g. cam-1/2024/05/cat.jpg."
     })
 final class DeleteCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Parameters(index = "0..*", arity = "1..*", paramLabel = "KEY", description = "Object keys to remove.")
   List<String> keys;
 
@@ -50,7 +54,7 @@ final class DeleteCommand implements Callable<Integer> {
       } catch (ErrorResponseException e) {
         String code = e.errorResponse() == null ? "" : e.errorResponse().code();
         if ("NoSuchKey".equals(code) || "NoSuchBucket".equals(code) || "NoSuchObject".equals(code) || (e.response() != null && e.response().code() == 404)) {
-          System.err.println("imgsearch delete: no such object: " + bucket + "/" + key);
+          spec.commandLine().getErr().println("imgsearch delete: no such object: " + bucket + "/" + key);
           missing++;
           continue;
         }
@@ -61,7 +65,7 @@ final class DeleteCommand implements Callable<Integer> {
       client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
       deleted++;
     }
-    System.out.println("Deleted " + deleted + " object" + (deleted == 1 ? "" : "s") + " from " + bucket
+    spec.commandLine().getOut().println("Deleted " + deleted + " object" + (deleted == 1 ? "" : "s") + " from " + bucket
         + (missing > 0 ? "; " + missing + " not found" : "") + ". The index drops them within seconds.");
     return missing == 0 ? 0 : 1;
   }

@@ -34,7 +34,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -51,6 +54,8 @@ import picocli.CommandLine.Parameters;
       "Resumable: files already in the bucket with the same size (and MD5, for single-part uploads) are skipped."
     })
 final class IngestCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff");
   static final Map<String, String> CONTENT_TYPES =
       Map.of("jpg", "image/jpeg", "jpeg", "image/jpeg", "png", "image/png", "gif", "image/gif", "bmp", "image/bmp",
@@ -73,7 +78,7 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = {"-p", "--parallelism"}, defaultValue = "4", description = "Parallel uploads, 1.." + MAX_PARALLELISM + " (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
-  @Option(names = "--time-zone", paramLabel = "ZONE", description = "Time zone of EXIF times that carry no offset (cameras record local time), e.g. Europe/Berlin (default: this machine's).")
+  @Option(names = "--time-zone", paramLabel = "ZONE", converter = ZoneConverter.class, description = "Time zone of EXIF times that carry no offset (cameras record local time), e.g. Europe/Berlin (default: this machine's).")
   ZoneId timeZone;
 
   @Option(names = "--endpoint", defaultValue = "http://127.0.0.1:" + LocalStackSettings.DEFAULT_S3_PORT, description = "S3 endpoint (default: ${DEFAULT-VALUE}).")
@@ -91,6 +96,19 @@ final class IngestCommand implements Callable<Integer> {
   /** Where the progress line goes; null when stderr is not a terminal. */
   PrintStream progressOut = System.console() != null ? System.err : null;
 
+  /** A time zone id or offset, with a message that says what is expected. */
+  static final class ZoneConverter implements CommandLine.ITypeConverter<ZoneId> {
+    @Override
+    public ZoneId convert(String value) {
+      try {
+        return ZoneId.of(value.strip());
+      } catch (java.time.DateTimeException e) {
+        throw new CommandLine.TypeConversionException(
+            "unknown time zone '" + value + "' (expected a region such as Europe/Berlin, UTC or an offset such as +02:00)");
+      }
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     // every value is checked before anything is read or sent
@@ -105,7 +123,7 @@ final class IngestCommand implements Callable<Integer> {
     ZoneId zone = timeZone != null ? timeZone : ZoneId.systemDefault();
     List<Path> files = imagesUnder(dir);
     if (files.isEmpty()) {
-      System.err.println("imgsearch ingest: no images (" + String.join(", ", IMAGE_EXTENSIONS.stream().sorted().toList()) + ") under " + dir);
+      spec.commandLine().getErr().println("imgsearch ingest: no images (" + String.join(", ", IMAGE_EXTENSIONS.stream().sorted().toList()) + ") under " + dir);
       return 1;
     }
     MinioClient client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build();
@@ -146,7 +164,7 @@ final class IngestCommand implements Callable<Integer> {
             consecutiveFailures.incrementAndGet();
             synchronized (System.err) {
               clearProgress(progressOut);
-              System.err.println("imgsearch ingest: cannot upload " + file + ": " + CliErrors.describe(e));
+              spec.commandLine().getErr().println("imgsearch ingest: cannot upload " + file + ": " + CliErrors.describe(e));
             }
           }
         }));
@@ -161,9 +179,9 @@ final class IngestCommand implements Callable<Integer> {
     }
     clearProgress(progressOut);
     if (consecutiveFailures.get() >= MAX_CONSECUTIVE_FAILURES) {
-      System.err.println("imgsearch ingest: gave up after " + MAX_CONSECUTIVE_FAILURES + " failures in a row");
+      spec.commandLine().getErr().println("imgsearch ingest: gave up after " + MAX_CONSECUTIVE_FAILURES + " failures in a row");
     }
-    System.out.println(progress.summary(System.nanoTime(), bucket, source));
+    spec.commandLine().getOut().println(progress.summary(System.nanoTime(), bucket, source));
     return progress.failed.get() == 0 ? 0 : 1;
   }
 

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,6 +29,8 @@ import picocli.CommandLine.Parameters;
       "Filters: --source, --tags (any of; comma-separated or repeated), --from/--to (capture time)."
     })
 final class SearchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE", description = "Query image file (or give --id).")
   Path image;
 
@@ -92,14 +96,15 @@ final class SearchCommand implements Callable<Integer> {
       throw new IllegalStateException("cannot reach the query API at " + api + " (is `./imgsearch local` running?)", e);
     }
     if (response.statusCode() != 200) {
-      System.err.println("imgsearch search: the API answered " + response.statusCode() + ": " + errorMessage(response.body()));
+      spec.commandLine().getErr().println("imgsearch search: the API answered " + response.statusCode() + ": " + errorMessage(response.body()));
       return 1;
     }
     if (json) {
-      System.out.println(response.body());
+      spec.commandLine().getOut().println(response.body());
     } else {
-      System.out.print(format(new ObjectMapper().readTree(response.body())));
+      spec.commandLine().getOut().print(format(new ObjectMapper().readTree(response.body())));
     }
+    spec.commandLine().getOut().flush();
     return 0;
   }
 
