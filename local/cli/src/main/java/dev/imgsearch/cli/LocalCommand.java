@@ -47,8 +47,22 @@ final class LocalCommand implements Callable<Integer> {
       description = "Milvus consistency level of the query API's reads: STRONG, SESSION, BOUNDED or EVENTUALLY (default: " + LocalStack.DEFAULT_MILVUS_CONSISTENCY + "; see docs/benchmarks.md).")
   String milvusConsistency;
 
-  @Override
-  public Integer call() throws InterruptedException {
+  /** A running local stack and the bundled Milvus server it uses, if one was started; closed in that order. */
+  record Running(LocalStack stack, LocalStackSettings settings, MilvusServer bundledMilvus) implements AutoCloseable {
+    @Override
+    public void close() {
+      stack.close();
+      if (bundledMilvus != null) {
+        bundledMilvus.close(); // after the stack: the embedder and the API are its clients
+      }
+    }
+  }
+
+  /**
+   * Starts the bundled Milvus server when {@code --vector-store milvus} comes without {@code --milvus-uri} (failing
+   * with one line when it is not installed, before anything is started), then the stack.
+   */
+  Running start() {
     MilvusServer milvus = null;
     if (vectorStore == VectorStore.milvus && (milvusUri == null || milvusUri.isBlank())) {
       requireMilvusInstalled();
@@ -56,10 +70,8 @@ final class LocalCommand implements Callable<Integer> {
       milvus = MilvusServer.start(dataDir.resolve("milvus"));
       milvusUri = milvus.uri();
     }
-    LocalStack stack;
-    LocalStackSettings settings;
     try {
-      settings =
+      LocalStackSettings settings =
           new LocalStackSettings(
               dataDir, vectorStore.name(), milvusUri, httpPort, kafkaPort, s3Port, bucket,
               LocalStackSettings.DEFAULT_ACCESS_KEY, LocalStackSettings.DEFAULT_SECRET_KEY);
@@ -71,24 +83,28 @@ final class LocalCommand implements Callable<Integer> {
       if (milvusConsistency != null) {
         overrides.put("milvus.consistency", milvusConsistency);
       }
-      stack = LocalStack.start(settings, overrides);
+      return new Running(LocalStack.start(settings, overrides), settings, milvus);
     } catch (RuntimeException e) {
       if (milvus != null) {
         milvus.close();
       }
       throw e;
     }
-    MilvusServer bundled = milvus;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Running running = start();
+    LocalStack stack = running.stack();
+    LocalStackSettings settings = running.settings();
+    MilvusServer bundled = running.bundledMilvus();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   System.out.println("Stopping ...");
-                  stack.close();
-                  if (bundled != null) {
-                    bundled.close(); // after the stack: the embedder and the API are its clients
-                  }
+                  running.close();
                   stopped.countDown();
                 },
                 "imgsearch-shutdown"));
