@@ -32,10 +32,10 @@ final class DeleteCommand implements Callable<Integer> {
   @Option(names = "--bucket", defaultValue = LocalStackSettings.DEFAULT_BUCKET, description = "Bucket (default: ${DEFAULT-VALUE}).")
   String bucket;
 
-  @Option(names = "--access-key", defaultValue = LocalStackSettings.DEFAULT_ACCESS_KEY)
+  @Option(names = "--access-key", defaultValue = LocalStackSettings.DEFAULT_ACCESS_KEY, description = "S3 access key (default: the local stack's).")
   String accessKey;
 
-  @Option(names = "--secret-key", defaultValue = LocalStackSettings.DEFAULT_SECRET_KEY)
+  @Option(names = "--secret-key", defaultValue = LocalStackSettings.DEFAULT_SECRET_KEY, description = "S3 secret key (default: the local stack's).")
   String secretKey;
 
   @Override

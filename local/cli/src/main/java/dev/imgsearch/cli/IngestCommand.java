@@ -1,5 +1,6 @@
 package dev.imgsearch.cli;
 
+import dev.imgsearch.schemas.FieldLimits;
 import io.minio.BucketExistsArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
@@ -72,7 +73,7 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--source", defaultValue = "local", description = "Source / camera name stored with each image and used as key prefix: letters, digits, . _ - (default: ${DEFAULT-VALUE}).")
   String source;
 
-  @Option(names = "--tags", split = ",", paramLabel = "TAG", description = "Tags stored with each image, comma-separated or repeated, e.g. --tags street,night.")
+  @Option(names = "--tags", paramLabel = "TAG[,TAG...]", description = "Tags stored with each image, comma-separated or repeated, e.g. --tags street,night.")
   List<String> tags = new ArrayList<>();
 
   @Option(names = {"-p", "--parallelism"}, defaultValue = "4", description = "Parallel uploads, 1.." + MAX_PARALLELISM + " (default: ${DEFAULT-VALUE}).")
@@ -87,10 +88,10 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--bucket", defaultValue = LocalStackSettings.DEFAULT_BUCKET, description = "Bucket (default: ${DEFAULT-VALUE}).")
   String bucket;
 
-  @Option(names = "--access-key", defaultValue = LocalStackSettings.DEFAULT_ACCESS_KEY)
+  @Option(names = "--access-key", defaultValue = LocalStackSettings.DEFAULT_ACCESS_KEY, description = "S3 access key (default: the local stack's).")
   String accessKey;
 
-  @Option(names = "--secret-key", defaultValue = LocalStackSettings.DEFAULT_SECRET_KEY)
+  @Option(names = "--secret-key", defaultValue = LocalStackSettings.DEFAULT_SECRET_KEY, description = "S3 secret key (default: the local stack's).")
   String secretKey;
 
   /** Where the progress line goes; null when stderr is not a terminal. */
@@ -188,6 +189,11 @@ final class IngestCommand implements Callable<Integer> {
   /** Uploads one file unless it is already stored; true when uploaded. Retries I/O and 5xx failures, bounded. */
   private boolean uploadOne(MinioClient client, Path file, UploadCheck.Stored already, List<String> tagList, ZoneId zone)
       throws Exception {
+    String key = objectKey(source, dir, file);
+    String overLimit = FieldLimits.violation(bucket, key, source, tagList);
+    if (overLimit != null) {
+      throw new IllegalArgumentException("the index cannot hold it: " + overLimit);
+    }
     long size = Files.size(file);
     if (UploadCheck.alreadyUploaded(size, () -> md5Hex(file), already)) {
       return false;
@@ -196,7 +202,7 @@ final class IngestCommand implements Callable<Integer> {
     UploadObjectArgs args =
         UploadObjectArgs.builder()
             .bucket(bucket)
-            .object(objectKey(source, dir, file))
+            .object(key)
             .filename(file.toString())
             .contentType(CONTENT_TYPES.get(extension(file)))
             .userMetadata(ObjectMetadata.of(source, capturedAt, tagList))

@@ -43,10 +43,10 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--offset", defaultValue = "0", description = "Results to skip (paging; default: ${DEFAULT-VALUE}).")
   int offset;
 
-  @Option(names = "--source", split = ",", paramLabel = "SOURCE", description = "Only images from any of these sources.")
+  @Option(names = "--source", paramLabel = "SOURCE[,SOURCE...]", description = "Only images from any of these sources.")
   List<String> sources = new ArrayList<>();
 
-  @Option(names = "--tags", split = ",", paramLabel = "TAG", description = "Only images with any of these tags.")
+  @Option(names = "--tags", paramLabel = "TAG[,TAG...]", description = "Only images with any of these tags.")
   List<String> tags = new ArrayList<>();
 
   @Option(names = "--from", paramLabel = "INSTANT", description = "Captured at or after, ISO-8601 (e.g. 2024-05-01T00:00:00Z).")

@@ -82,6 +82,20 @@ class CliUsageErrorsTest {
   }
 
   @Test
+  void quotesInListValuesAreRejectedWithoutParserWarnings() {
+    java.io.PrintStream before = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true));
+    try {
+      assertUsageError(run("ingest", tmp.toString(), "--tags", "a\"b", "--endpoint", "http://127.0.0.1:1"), "ingest", "rejected 'a\"b'");
+      assertUsageError(run("search", "--id", "0123456789abcdef0123456789abcdef", "--tags", "x,'y", "--api", "http://127.0.0.1:1"), "search", "rejected ''y'");
+    } finally {
+      System.setErr(before);
+    }
+    assertThat(captured.toString()).isEmpty();
+  }
+
+  @Test
   void searchArgumentsAndValues() throws Exception {
     Path image = Files.write(tmp.resolve("q.jpg"), new byte[] {1, 2, 3});
     String q = image.toString();

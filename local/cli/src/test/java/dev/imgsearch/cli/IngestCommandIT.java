@@ -81,7 +81,7 @@ class IngestCommandIT {
         .containsEntry("captured-at", "2023-07-14T16:00:00Z");
     String someKey = "trip-cam/trip/" + sample.get(0).getFileName();
     assertThat(meta(client, someKey)).containsEntry("captured-at", MTIME.toString()).containsEntry("source", "trip-cam");
-    assertThat(keys(client)).hasSize(total).doesNotContain("trip-cam/notes.txt");
+    assertThat(keys(client)).filteredOn(k -> k.startsWith("trip-cam/")).hasSize(total).doesNotContain("trip-cam/notes.txt");
 
     // again: nothing to do
     CliUsageErrorsTest.Run second = ingest(common);
@@ -104,13 +104,32 @@ class IngestCommandIT {
     assertThat(deleted.exitCode()).isEqualTo(1);
     assertThat(deleted.err().lines().toList()).containsExactly("imgsearch delete: no such object: images/trip-cam/never-uploaded.jpg");
     assertThat(deleted.out()).startsWith("Deleted 2 objects from images; 1 not found.");
-    assertThat(keys(client)).hasSize(total - 2).doesNotContain(someKey, other);
+    assertThat(keys(client)).filteredOn(k -> k.startsWith("trip-cam/")).hasSize(total - 2).doesNotContain(someKey, other);
 
     // a resumed run puts back exactly what was deleted
     CliUsageErrorsTest.Run fourth = ingest(common);
     assertThat(fourth.out()).startsWith("Uploaded 2 of " + total);
-    assertThat(keys(client)).hasSize(total);
+    assertThat(keys(client)).filteredOn(k -> k.startsWith("trip-cam/")).hasSize(total);
     assertThat(exif).exists();
+  }
+
+  @Test
+  void aFileTheIndexCannotHoldFailsAloneAndTheRestIsUploaded() throws Exception {
+    Files.write(photos.resolve("ok.jpg"), CaptureTimeTest.jpeg());
+    Path deep = photos;
+    for (int i = 0; i < 5; i++) {
+      deep = deep.resolve("d".repeat(220));
+    }
+    Files.createDirectories(deep);
+    Files.write(deep.resolve("deep.jpg"), CaptureTimeTest.jpeg());
+    CliUsageErrorsTest.Run r = ingest("--endpoint", s3.endpoint(), "--source", "deep-cam");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.out()).startsWith("Uploaded 1 of 2 images").contains("; 1 failed (run the same command again to retry them).");
+    assertThat(r.err().lines().toList()).singleElement().asString()
+        .startsWith("imgsearch ingest: cannot upload " + deep.resolve("deep.jpg"))
+        .contains("the index cannot hold it: key of");
+    MinioClient client = MinioClient.builder().endpoint(s3.endpoint()).credentials(ACCESS, SECRET).build();
+    assertThat(keys(client)).contains("deep-cam/ok.jpg").noneMatch(k -> k.endsWith("deep.jpg"));
   }
 
   @Test
