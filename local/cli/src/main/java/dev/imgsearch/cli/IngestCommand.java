@@ -64,7 +64,7 @@ final class IngestCommand implements Callable<Integer> {
   static final int MAX_PARALLELISM = 64;
   /** Attempts per file when the store is unreachable or answers 5xx. */
   static final int ATTEMPTS = 3;
-  /** Give up when this many files in a row failed (the store is down; a re-run resumes). */
+  /** Give up when this many files in a row failed on I/O or 5xx (the store is down; a re-run resumes). */
   static final int MAX_CONSECUTIVE_FAILURES = 20;
 
   @Parameters(index = "0", paramLabel = "DIR", description = "Directory to upload (recursively).")
@@ -162,7 +162,9 @@ final class IngestCommand implements Callable<Integer> {
             consecutiveFailures.set(0);
           } catch (Exception e) {
             progress.failed.incrementAndGet();
-            consecutiveFailures.incrementAndGet();
+            if (UploadCheck.retriable(e)) { // the store is failing, not this file
+              consecutiveFailures.incrementAndGet();
+            }
             synchronized (System.err) {
               clearProgress(progressOut);
               spec.commandLine().getErr().println("imgsearch ingest: cannot upload " + file + ": " + CliErrors.describe(e));
@@ -180,7 +182,7 @@ final class IngestCommand implements Callable<Integer> {
     }
     clearProgress(progressOut);
     if (consecutiveFailures.get() >= MAX_CONSECUTIVE_FAILURES) {
-      spec.commandLine().getErr().println("imgsearch ingest: gave up after " + MAX_CONSECUTIVE_FAILURES + " failures in a row");
+      spec.commandLine().getErr().println("imgsearch ingest: gave up after " + MAX_CONSECUTIVE_FAILURES + " files in a row failed on the store; the rest were not tried");
     }
     spec.commandLine().getOut().println(progress.summary(System.nanoTime(), bucket, source));
     return progress.failed.get() == 0 ? 0 : 1;
