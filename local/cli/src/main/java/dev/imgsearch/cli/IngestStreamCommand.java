@@ -34,13 +34,7 @@ public final class IngestStreamCommand implements Callable<Integer> {
         && System.getenv(IngestSettings.envName("kafka.bootstrap-servers")) == null) {
       flags.put("kafka.bootstrap-servers", "127.0.0.1:" + LocalStackSettings.DEFAULT_KAFKA_PORT);
     }
-    IngestSettings settings;
-    try {
-      settings = IngestSettings.fromEnv(System.getenv(), flags);
-    } catch (IllegalArgumentException e) {
-      System.err.println("ingest-stream: " + e.getMessage());
-      return 2;
-    }
+    IngestSettings settings = IngestSettings.fromEnv(System.getenv(), flags); // a bad option: IllegalArgumentException, a usage error
     CountDownLatch stopped = new CountDownLatch(1);
     IngestApp app = new IngestApp(settings).start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

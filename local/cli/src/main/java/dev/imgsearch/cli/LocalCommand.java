@@ -1,5 +1,6 @@
 package dev.imgsearch.cli;
 
+import dev.imgsearch.local.servers.MilvusServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -15,10 +16,13 @@ final class LocalCommand implements Callable<Integer> {
   @Option(names = "--data-dir", defaultValue = ".imgsearch-data", description = "Where all data lives; kept across restarts (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--vector-store", defaultValue = "embedded", description = "embedded (Lucene HNSW on disk) or milvus (default: ${DEFAULT-VALUE}).")
-  String vectorStore;
+  /** The vector stores of the local stack. */
+  enum VectorStore { embedded, milvus }
 
-  @Option(names = "--milvus-uri", description = "Milvus URI when --vector-store milvus, e.g. http://127.0.0.1:19530.")
+  @Option(names = "--vector-store", defaultValue = "embedded", description = "embedded (Lucene HNSW on disk) or milvus (default: ${DEFAULT-VALUE}).")
+  VectorStore vectorStore;
+
+  @Option(names = "--milvus-uri", description = "Milvus server to use with --vector-store milvus, e.g. http://127.0.0.1:19530; without it the bundled Milvus standalone server (installed under .tools by scripts/test-deps.sh) is started with its data in <data-dir>/milvus and stopped with the stack.")
   String milvusUri;
 
   @Option(names = "--http-port", defaultValue = "" + LocalStackSettings.DEFAULT_HTTP_PORT, description = "Query API port (default: ${DEFAULT-VALUE}).")
@@ -43,28 +47,64 @@ final class LocalCommand implements Callable<Integer> {
       description = "Milvus consistency level of the query API's reads: STRONG, SESSION, BOUNDED or EVENTUALLY (default: " + LocalStack.DEFAULT_MILVUS_CONSISTENCY + "; see docs/benchmarks.md).")
   String milvusConsistency;
 
+  /** A running local stack and the bundled Milvus server it uses, if one was started; closed in that order. */
+  record Running(LocalStack stack, LocalStackSettings settings, MilvusServer bundledMilvus) implements AutoCloseable {
+    @Override
+    public void close() {
+      stack.close();
+      if (bundledMilvus != null) {
+        bundledMilvus.close(); // after the stack: the embedder and the API are its clients
+      }
+    }
+  }
+
+  /**
+   * Starts the bundled Milvus server when {@code --vector-store milvus} comes without {@code --milvus-uri} (failing
+   * with one line when it is not installed, before anything is started), then the stack.
+   */
+  Running start() {
+    MilvusServer milvus = null;
+    if (vectorStore == VectorStore.milvus && (milvusUri == null || milvusUri.isBlank())) {
+      requireMilvusInstalled();
+      System.out.println("Starting the bundled Milvus server (data in " + dataDir.toAbsolutePath().resolve("milvus") + ") ...");
+      milvus = MilvusServer.start(dataDir.resolve("milvus"));
+      milvusUri = milvus.uri();
+    }
+    try {
+      LocalStackSettings settings =
+          new LocalStackSettings(
+              dataDir, vectorStore.name(), milvusUri, httpPort, kafkaPort, s3Port, bucket,
+              LocalStackSettings.DEFAULT_ACCESS_KEY, LocalStackSettings.DEFAULT_SECRET_KEY);
+      System.out.println("Starting imgsearch local stack (data in " + dataDir.toAbsolutePath() + ") ...");
+      java.util.Map<String, String> overrides = new java.util.HashMap<>();
+      if (checkpointInterval != null) {
+        overrides.put("checkpoint.interval", checkpointInterval.toString());
+      }
+      if (milvusConsistency != null) {
+        overrides.put("milvus.consistency", milvusConsistency);
+      }
+      return new Running(LocalStack.start(settings, overrides), settings, milvus);
+    } catch (RuntimeException e) {
+      if (milvus != null) {
+        milvus.close();
+      }
+      throw e;
+    }
+  }
+
   @Override
   public Integer call() throws InterruptedException {
-    LocalStackSettings settings =
-        new LocalStackSettings(
-            dataDir, vectorStore, milvusUri, httpPort, kafkaPort, s3Port, bucket,
-            LocalStackSettings.DEFAULT_ACCESS_KEY, LocalStackSettings.DEFAULT_SECRET_KEY);
-    System.out.println("Starting imgsearch local stack (data in " + dataDir.toAbsolutePath() + ") ...");
-    java.util.Map<String, String> overrides = new java.util.HashMap<>();
-    if (checkpointInterval != null) {
-      overrides.put("checkpoint.interval", checkpointInterval.toString());
-    }
-    if (milvusConsistency != null) {
-      overrides.put("milvus.consistency", milvusConsistency);
-    }
-    LocalStack stack = LocalStack.start(settings, overrides);
+    Running running = start();
+    LocalStack stack = running.stack();
+    LocalStackSettings settings = running.settings();
+    MilvusServer bundled = running.bundledMilvus();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   System.out.println("Stopping ...");
-                  stack.close();
+                  running.close();
                   stopped.countDown();
                 },
                 "imgsearch-shutdown"));
@@ -77,17 +117,34 @@ final class LocalCommand implements Callable<Integer> {
           Kafka                : %s   topics: %s, %s, %s
           Raw frames (claim-check): publish image bytes to %s with headers source, content-type
           Vector store         : %s
-        Upload images:  ./imgsearch ingest DIR --source my-camera
-        Search:         ./imgsearch search IMAGE -k 10
+        Upload images:  ./imgsearch ingest DIR --source my-camera --tags street,night
+        Search:         ./imgsearch search IMAGE -k 10 --source my-camera --tags night
+        Delete:         ./imgsearch delete my-camera/cat.jpg
         Ctrl-C stops everything; data stays in %s
         %n""",
         stack.queryApiUrl(), stack.s3Endpoint(), bucket, settings.accessKey(), settings.secretKey(),
         stack.bootstrapServers(), dev.imgsearch.schemas.Topics.NOTIFICATIONS.name(),
         dev.imgsearch.schemas.Topics.IMAGE_EVENTS.name(), dev.imgsearch.schemas.Topics.DEAD_LETTERS.name(),
         dev.imgsearch.schemas.Topics.RAW_FRAMES.name(),
-        vectorStore.equals("embedded") ? "embedded (" + stack.storeSettings().path() + ")" : "milvus (" + milvusUri + ")",
+        vectorStore == VectorStore.embedded
+            ? "embedded (" + stack.storeSettings().path() + ")"
+            : "milvus (" + milvusUri + (bundled != null ? ", bundled server, data in " + bundled.dataDir().orElseThrow() : "") + ")",
         dataDir.toAbsolutePath());
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Fails with one line naming the install script when the bundled Milvus server is not installed (before anything
+   * is started).
+   */
+  static void requireMilvusInstalled() {
+    try {
+      MilvusServer.executable();
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(
+          "--vector-store milvus without --milvus-uri starts the bundled Milvus server, which is not installed"
+              + " (.tools/milvus-venv); install it with scripts/test-deps.sh, or pass --milvus-uri");
+    }
   }
 }

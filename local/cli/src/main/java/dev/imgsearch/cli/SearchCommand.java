@@ -2,46 +2,131 @@ package dev.imgsearch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code imgsearch search IMAGE}: prints the most similar indexed images. */
-@Command(name = "search", mixinStandardHelpOptions = true, description = "Find the indexed images most similar to IMAGE.")
+/** {@code imgsearch search IMAGE | --id ID}: prints the most similar indexed images. */
+@Command(
+    name = "search",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Find the indexed images most similar to IMAGE, or to the stored image --id ID.",
+      "Filters: --source, --tags (any of; comma-separated or repeated), --from/--to (capture time)."
+    })
 final class SearchCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "Query image file.")
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE", description = "Query image file (or give --id).")
   Path image;
 
-  @Option(names = {"-k", "--k"}, defaultValue = "10", description = "Number of results (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--id", description = "Search similar to this stored image (32 hex characters, as in the results) instead of a file.")
+  String id;
+
+  @Option(names = {"-k", "--k"}, defaultValue = "10", description = "Number of results, 1..1000 (default: ${DEFAULT-VALUE}).")
   int k;
+
+  @Option(names = "--offset", defaultValue = "0", description = "Results to skip (paging; default: ${DEFAULT-VALUE}).")
+  int offset;
+
+  @Option(names = "--source", paramLabel = "SOURCE[,SOURCE...]", description = "Only images from any of these sources.")
+  List<String> sources = new ArrayList<>();
+
+  @Option(names = "--tags", paramLabel = "TAG[,TAG...]", description = "Only images with any of these tags.")
+  List<String> tags = new ArrayList<>();
+
+  @Option(names = "--from", paramLabel = "INSTANT", description = "Captured at or after, ISO-8601 (e.g. 2024-05-01T00:00:00Z).")
+  String from;
+
+  @Option(names = "--to", paramLabel = "INSTANT", description = "Captured before, ISO-8601.")
+  String to;
+
+  @Option(names = "--min-score", paramLabel = "SCORE", description = "Drop results scoring below this (-1..1).")
+  Double minScore;
+
+  @Option(names = "--json", description = "Print the API's JSON response as is.")
+  boolean json;
 
   @Option(names = "--api", defaultValue = "http://127.0.0.1:" + LocalStackSettings.DEFAULT_HTTP_PORT, description = "Query API base URL (default: ${DEFAULT-VALUE}).")
   String api;
 
+  @Option(names = "--api-key", defaultValue = "${env:IMGSEARCH_API_KEY}", description = "X-API-Key for an API that requires one (default: env IMGSEARCH_API_KEY).")
+  String apiKey;
+
   @Override
   public Integer call() throws Exception {
+    if ((image == null) == (id == null)) {
+      throw new IllegalArgumentException("give either IMAGE or --id ID");
+    }
+    String query = SearchQuery.queryString(k, offset, sources, tags, from, to, minScore);
+    HttpRequest.Builder request;
+    if (id != null) {
+      request = HttpRequest.newBuilder(uri("/v1/images/" + SearchQuery.imageId(id) + "/similar?" + query)).GET();
+    } else {
+      if (!Files.isRegularFile(image)) {
+        throw new IllegalArgumentException("no such file: " + image);
+      }
+      request =
+          HttpRequest.newBuilder(uri("/v1/search?" + query))
+              .header("Content-Type", "image/" + contentSubtype(image))
+              .POST(HttpRequest.BodyPublishers.ofFile(image));
+    }
+    if (apiKey != null && !apiKey.isBlank()) {
+      request.header("X-API-Key", apiKey.strip());
+    }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(api + "/v1/search?k=" + k))
-            .header("Content-Type", "image/" + contentSubtype(image))
-            .timeout(Duration.ofSeconds(60))
-            .POST(HttpRequest.BodyPublishers.ofFile(image))
-            .build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    JsonNode body = new ObjectMapper().readTree(response.body());
+    HttpResponse<String> response;
+    try {
+      response = http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (ConnectException e) {
+      throw new IllegalStateException("cannot reach the query API at " + api + " (is `./imgsearch local` running?)", e);
+    }
     if (response.statusCode() != 200) {
-      System.err.println("search failed (" + response.statusCode() + "): " + body.path("error").path("message").asText(response.body()));
+      spec.commandLine().getErr().println("imgsearch search: the API answered " + response.statusCode() + ": " + errorMessage(response.body()));
       return 1;
     }
-    System.out.print(format(body));
+    if (json) {
+      spec.commandLine().getOut().println(response.body());
+    } else {
+      spec.commandLine().getOut().print(format(new ObjectMapper().readTree(response.body())));
+    }
+    spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  private URI uri(String pathAndQuery) {
+    try {
+      return URI.create(api.replaceAll("/+$", "") + pathAndQuery);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--api is not a URL: " + api);
+    }
+  }
+
+  /** The API's {@code error.message}, else the body. */
+  static String errorMessage(String body) {
+    try {
+      JsonNode message = new ObjectMapper().readTree(body).path("error").path("message");
+      if (message.isTextual()) {
+        return message.asText();
+      }
+    } catch (IOException notJson) {
+      // fall through
+    }
+    return body.length() > 300 ? body.substring(0, 300) + "…" : body;
   }
 
   static String contentSubtype(Path image) {
@@ -57,13 +142,19 @@ final class SearchCommand implements Callable<Integer> {
   /** A fixed-width table of the results. */
   static String format(JsonNode body) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("%-4s %-7s %-34s %-14s %s%n", "#", "score", "id", "source", "key"));
-    int i = 0;
+    sb.append(String.format("%-4s %-7s %-32s %-20s %-14s %s%n", "#", "score", "id", "captured", "source", "bucket/key [tags]"));
+    int i = body.path("offset").asInt(0);
+    int n = 0;
     for (JsonNode r : body.path("results")) {
-      sb.append(String.format("%-4d %-7.4f %-34s %-14s %s/%s%n", ++i, r.path("score").asDouble(), r.path("id").asText(),
-          r.path("source").asText(), r.path("bucket").asText(), r.path("key").asText()));
+      List<String> tagList = new ArrayList<>();
+      r.path("tags").forEach(t -> tagList.add(t.asText()));
+      sb.append(String.format("%-4d %-7.4f %-32s %-20s %-14s %s/%s%s%n", ++i, r.path("score").asDouble(), r.path("id").asText(),
+          r.path("capturedAt").asText(""), r.path("source").asText(), r.path("bucket").asText(), r.path("key").asText(),
+          tagList.isEmpty() ? "" : " " + tagList));
+      n++;
     }
-    sb.append(String.format("%d results in %d ms%n", i, body.path("tookMs").asLong()));
+    sb.append(String.format("%d results in %d ms%s%n", n, body.path("tookMs").asLong(),
+        body.path("nextOffset").isNumber() ? " (next page: --offset " + body.path("nextOffset").asInt() + ")" : ""));
     return sb.toString();
   }
 }

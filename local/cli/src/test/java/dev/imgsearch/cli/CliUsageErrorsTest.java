@@ -1,0 +1,176 @@
+package dev.imgsearch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/**
+ * Every usage mistake, on every command, is one line {@code imgsearch <cmd>: <message>} plus the usage on stderr and
+ * exit code 2; nothing is started and no stack trace is printed. Only paths that fail before any I/O are exercised.
+ */
+class CliUsageErrorsTest {
+  @TempDir Path tmp;
+
+  record Run(int exitCode, String out, String err) {
+    String firstErrLine() {
+      return err.lines().findFirst().orElse("");
+    }
+  }
+
+  static Run run(String... args) {
+    CommandLine cli = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static void assertUsageError(Run r, String command, String messagePart) {
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+    assertThat(r.firstErrLine()).startsWith("imgsearch " + command + ": ").contains(messagePart);
+    assertThat(r.err()).contains("Usage: imgsearch " + command);
+    assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "bench", "ingest", "search", "delete", "ingest-stream", "reindex"})
+  void anUnknownFlagIsOneLinePlusUsageAndExit2(String command) {
+    // reindex's one required option is given: picocli reports a missing required option before unknown ones
+    Run r = command.equals("reindex") ? run(command, "--collection", "c", "--no-such-flag", "x") : run(command, "--no-such-flag", "x");
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+    assertThat(r.firstErrLine()).startsWith("imgsearch " + command + ": ");
+    assertThat(r.firstErrLine()).containsAnyOf("--no-such-flag", "no-such-flag");
+    assertThat(r.err()).contains("Usage: imgsearch " + command).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void anUnknownCommand() {
+    Run r = run("serch", "x.jpg");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.firstErrLine()).startsWith("imgsearch: ").contains("serch");
+    assertThat(r.err()).contains("Usage: imgsearch");
+  }
+
+  @Test
+  void ingestWithoutDirOrWithTwoDirs() {
+    assertUsageError(run("ingest"), "ingest", "Missing required parameter: 'DIR'");
+    assertUsageError(run("ingest", tmp.toString(), tmp.toString()), "ingest", "Unmatched argument");
+  }
+
+  @Test
+  void ingestChecksEveryValueBeforeTouchingTheStore() {
+    String dir = tmp.toString();
+    // the endpoint is unreachable: these must fail on the value, not on the connection
+    String[] endpoint = {"--endpoint", "http://127.0.0.1:1"};
+    assertUsageError(run(concat(new String[] {"ingest", dir, "--parallelism", "0"}, endpoint)), "ingest", "--parallelism must be between 1 and 64");
+    assertUsageError(run(concat(new String[] {"ingest", dir, "-p", "many"}, endpoint)), "ingest", "'many' is not an int");
+    assertUsageError(run(concat(new String[] {"ingest", dir, "--tags", "ok,bad\"quote"}, endpoint)), "ingest", "rejected 'bad\"quote'");
+    assertUsageError(run(concat(new String[] {"ingest", dir, "--source", "cam 1"}, endpoint)), "ingest", "--source must be");
+    assertUsageError(run(concat(new String[] {"ingest", dir, "--time-zone", "Mars/Olympus"}, endpoint)), "ingest", "unknown time zone 'Mars/Olympus'");
+    assertUsageError(run(concat(new String[] {"ingest", tmp.resolve("missing").toString()}, endpoint)), "ingest", "not a directory");
+  }
+
+  @Test
+  void quotesInListValuesAreRejectedWithoutParserWarnings() {
+    java.io.PrintStream before = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true));
+    try {
+      assertUsageError(run("ingest", tmp.toString(), "--tags", "a\"b", "--endpoint", "http://127.0.0.1:1"), "ingest", "rejected 'a\"b'");
+      assertUsageError(run("search", "--id", "0123456789abcdef0123456789abcdef", "--tags", "x,'y", "--api", "http://127.0.0.1:1"), "search", "rejected ''y'");
+    } finally {
+      System.setErr(before);
+    }
+    assertThat(captured.toString()).isEmpty();
+  }
+
+  @Test
+  void searchArgumentsAndValues() throws Exception {
+    Path image = Files.write(tmp.resolve("q.jpg"), new byte[] {1, 2, 3});
+    String q = image.toString();
+    String[] api = {"--api", "http://127.0.0.1:1"};
+    assertUsageError(run(concat(new String[] {"search"}, api)), "search", "give either IMAGE or --id ID");
+    assertUsageError(run(concat(new String[] {"search", q, "--id", "0123456789abcdef0123456789abcdef"}, api)), "search", "give either IMAGE or --id ID");
+    assertUsageError(run(concat(new String[] {"search", q, q}, api)), "search", "Unmatched argument");
+    assertUsageError(run(concat(new String[] {"search", q, "-k", "abc"}, api)), "search", "'abc' is not an int");
+    assertUsageError(run(concat(new String[] {"search", q, "-k", "0"}, api)), "search", "-k must be between 1 and 1000");
+    assertUsageError(run(concat(new String[] {"search", q, "--from", "yesterday"}, api)), "search", "--from must be an ISO-8601 instant");
+    assertUsageError(run(concat(new String[] {"search", q, "--from", "2024-05-02T00:00:00Z", "--to", "2024-05-01T00:00:00Z"}, api)), "search", "--from must be before --to");
+    assertUsageError(run(concat(new String[] {"search", q, "--min-score", "2"}, api)), "search", "--min-score must be between -1 and 1");
+    assertUsageError(run(concat(new String[] {"search", q, "--source", "a'b"}, api)), "search", "rejected 'a'b'");
+    assertUsageError(run(concat(new String[] {"search", "--id", "not-an-id"}, api)), "search", "--id must be an image id");
+    assertUsageError(run(concat(new String[] {"search", tmp.resolve("none.jpg").toString()}, api)), "search", "no such file");
+    assertUsageError(run(concat(new String[] {"search", q, "--json=maybe"}, api)), "search", "--json");
+  }
+
+  @Test
+  void deleteNeedsKeys() {
+    assertUsageError(run("delete"), "delete", "Missing required parameter: 'KEY'");
+    assertUsageError(run("delete", "--endpoint", "http://127.0.0.1:1", "/abs/key.jpg"), "delete", "a KEY is an object key");
+  }
+
+  @Test
+  void localRejectsAnUnknownVectorStoreAndAPortThatIsNoNumber() {
+    assertUsageError(run("local", "--vector-store", "faiss"), "local", "expected one of [embedded, milvus]");
+    assertUsageError(run("local", "--http-port", "eighty"), "local", "'eighty' is not an int");
+    Run r = run("local", "--checkpoint-interval", "1s");
+    assertUsageError(r, "local", "--checkpoint-interval");
+    assertThat(r.firstErrLine()).doesNotContain("java.time.format");
+  }
+
+  @Test
+  void localWithMilvusButNoLauncherSaysWhichScriptInstallsIt() {
+    String property = dev.imgsearch.local.servers.MilvusServer.EXECUTABLE_PROPERTY;
+    String before = System.getProperty(property);
+    System.setProperty(property, tmp.resolve("no-milvus-server").toString());
+    try {
+      Run r = run("local", "--vector-store", "milvus", "--data-dir", tmp.resolve("data").toString());
+      assertThat(r.exitCode()).isEqualTo(1);
+      assertThat(r.err().lines().toList()).hasSize(1);
+      assertThat(r.firstErrLine())
+          .startsWith("imgsearch local: ")
+          .contains("bundled Milvus server")
+          .contains("scripts/test-deps.sh")
+          .contains("--milvus-uri");
+      assertThat(tmp.resolve("data")).doesNotExist(); // nothing was started
+    } finally {
+      if (before == null) {
+        System.clearProperty(property);
+      } else {
+        System.setProperty(property, before);
+      }
+    }
+  }
+
+  @Test
+  void reindexWithoutItsRequiredOptionAndIngestStreamWithABadOption() {
+    assertUsageError(run("reindex"), "reindex", "Missing required option: '--collection");
+    assertUsageError(run("ingest-stream", "positional"), "ingest-stream", "expected --name value");
+  }
+
+  @Test
+  void aFailureThatIsNoUsageErrorIsOneLineWithExit1() {
+    Run r = run("search", "--id", "0123456789abcdef0123456789abcdef", "--api", "http://127.0.0.1:1");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err().lines().toList()).hasSize(1);
+    assertThat(r.firstErrLine()).startsWith("imgsearch search: cannot reach the query API at http://127.0.0.1:1");
+    assertThat(r.err()).doesNotContain("Usage:").doesNotContain("\tat ");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
