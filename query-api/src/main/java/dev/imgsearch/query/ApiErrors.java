@@ -44,6 +44,12 @@ final class ApiErrors {
     if (e instanceof StoreUnavailableException unavailable) {
       return new ApiError(503, unavailable.code(), e.getMessage());
     }
+    if (e instanceof ContentForbiddenException forbidden) {
+      return new ApiError(403, ContentForbiddenException.CODE, forbidden.getMessage());
+    }
+    if (e instanceof ServerBusyException busy) {
+      return new ApiError(503, ServerBusyException.CODE, busy.getMessage());
+    }
     if (e instanceof AuthException auth) {
       return new ApiError(auth.status(), auth.code(), auth.getMessage());
     }
@@ -90,6 +96,9 @@ final class ApiErrors {
       } else {
         LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
       }
+    }
+    if (e instanceof ServerBusyException busy) {
+      ctx.header("Retry-After", Long.toString(busy.retryAfterSeconds()));
     }
     if (error.status() == 401) {
       ctx.header("WWW-Authenticate", "ApiKey header=\"" + ApiKeys.HEADER + "\"");
