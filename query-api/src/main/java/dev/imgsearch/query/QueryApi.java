@@ -87,6 +87,8 @@ public final class QueryApi {
                     http.setMinRequestDataRate(options.minRequestDataRate());
                     // blocking reads and writes of a request in progress
                     http.setIdleTimeout(options.idleTimeout().toMillis());
+                    // a request whose body has not started yet waits without a thread (bounded by the idle timeout)
+                    http.setDelayDispatchUntilContent(true);
                   });
               config.jetty.threadPool = threadPool(options.maxThreads());
               // connections: idle between requests or while their headers trickle in
