@@ -103,6 +103,9 @@ public record QueryServerSettings(
       ApiKeys.parse(apiKeys); // a malformed key fails here, with the rules, before anything starts
     }
     String publicEndpoint = m.get("s3.public-endpoint");
+    if (publicEndpoint != null && publicEndpoint.isBlank()) {
+      publicEndpoint = null; // an empty value (e.g. an unset ConfigMap entry) means none
+    }
     if (publicEndpoint != null && s3 == null) {
       throw new IllegalArgumentException("--s3.public-endpoint needs --s3.endpoint");
     }
