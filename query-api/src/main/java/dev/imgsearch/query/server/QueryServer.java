@@ -77,7 +77,7 @@ public final class QueryServer {
    * A client for presigning only, addressed to the public endpoint; with the region set, presigning is computed locally
    * and never connects to that host.
    */
-  static MinioClient signingClient(QueryServerSettings s) {
+  public static MinioClient signingClient(QueryServerSettings s) {
     return MinioClient.builder()
         .endpoint(s.s3PublicEndpoint())
         .region("us-east-1")
