@@ -100,7 +100,7 @@ public record QueryServerSettings(
       throw new IllegalArgumentException("--allow-anonymous true contradicts --api-keys: set one of them");
     }
     if (!apiKeys.isBlank()) {
-      ApiKeys.parse(apiKeys); // a malformed key fails here, with the rules, before anything starts
+      named("api-keys", () -> ApiKeys.parse(apiKeys)); // a malformed key fails here, before anything starts
     }
     String publicEndpoint = m.get("s3.public-endpoint");
     if (publicEndpoint != null && publicEndpoint.isBlank()) {
@@ -124,12 +124,11 @@ public record QueryServerSettings(
     long minRate = longOption(m, "http.min-request-data-rate", QueryApiOptions.DEFAULT_MIN_REQUEST_DATA_RATE);
     Duration idle = duration(m, "http.idle-timeout", QueryApiOptions.DEFAULT_IDLE_TIMEOUT.toString());
     int threads = intOption(m, "http.max-threads", QueryApiOptions.DEFAULT_MAX_THREADS);
-    try {
-      QueryApiOptions.defaults().withAnonymousAccess().withDecodeLimit(decodes, decodeWait)
-          .withMinRequestDataRate(minRate).withIdleTimeout(idle).withMaxThreads(threads);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("HTTP options: " + e.getMessage(), e);
-    }
+    QueryApiOptions http = QueryApiOptions.defaults();
+    named("max-concurrent-decodes / --decode.wait", () -> http.withDecodeLimit(decodes, decodeWait));
+    named("http.min-request-data-rate", () -> http.withMinRequestDataRate(minRate));
+    named("http.idle-timeout", () -> http.withIdleTimeout(idle));
+    named("http.max-threads", () -> http.withMaxThreads(threads));
     return new QueryServerSettings(
         intOption(m, "http.port", 8080),
         store,
@@ -190,6 +189,15 @@ public record QueryServerSettings(
       return Integer.parseInt(m.getOrDefault(name, Integer.toString(dflt)));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--" + name + " must be an integer", e);
+    }
+  }
+
+  /** Runs a validation, prefixing its message with the option's name. */
+  private static void named(String option, Runnable validation) {
+    try {
+      validation.run();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--" + option + ": " + e.getMessage(), e);
     }
   }
 

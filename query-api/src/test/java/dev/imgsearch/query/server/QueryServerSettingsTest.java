@@ -55,7 +55,7 @@ class QueryServerSettingsTest {
             () -> QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "api-keys", KEY_1, "allow-anonymous", "true")))
         .hasMessageContaining("contradicts");
     assertThatThrownBy(() -> QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "api-keys", "short")))
-        .hasMessageContaining("at least 16");
+        .hasMessageContaining("--api-keys").hasMessageContaining("at least 16");
     assertThatThrownBy(() -> QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "allow-anonymous", "yes")))
         .hasMessageContaining("--allow-anonymous must be true or false");
   }
@@ -112,11 +112,11 @@ class QueryServerSettingsTest {
               assertThat(o.maxThreads()).isEqualTo(64);
             });
     assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "max-concurrent-decodes", "0")))
-        .hasMessageContaining("maxConcurrentDecodes");
+        .hasMessageContaining("--max-concurrent-decodes").hasMessageContaining("at least 1");
     assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "http.max-threads", "4")))
-        .hasMessageContaining("maxThreads");
+        .hasMessageContaining("--http.max-threads").hasMessageContaining("at least 32");
     assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "http.idle-timeout", "PT0S")))
-        .hasMessageContaining("idleTimeout");
+        .hasMessageContaining("--http.idle-timeout").hasMessageContaining("positive");
   }
 
   @Test
