@@ -4,6 +4,7 @@ import dev.imgsearch.embedder.image.ImageRejectedException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +45,19 @@ final class ApiErrors {
     if (e instanceof StoreUnavailableException unavailable) {
       return new ApiError(503, unavailable.code(), e.getMessage());
     }
+    if (e instanceof ContentForbiddenException forbidden) {
+      return new ApiError(403, ContentForbiddenException.CODE, forbidden.getMessage());
+    }
+    if (e instanceof ServerBusyException busy) {
+      return new ApiError(503, ServerBusyException.CODE, busy.getMessage());
+    }
     if (e instanceof AuthException auth) {
       return new ApiError(auth.status(), auth.code(), auth.getMessage());
+    }
+    if (e instanceof BadMessageException bad) { // Jetty's own refusals, e.g. the minimum data rate, outside a body read
+      return bad.getCode() == 408
+          ? new ApiError(408, RequestBodyException.Kind.TOO_SLOW.code(), "the request was too slow: " + bad.getReason())
+          : new ApiError(400, RequestBodyException.Kind.MALFORMED.code(), "bad request: " + bad.getReason());
     }
     if (e instanceof HttpResponseException http) {
       return new ApiError(http.getStatus(), httpCode(http.getStatus()), http.getMessage());
@@ -58,6 +70,7 @@ final class ApiErrors {
       case MISSING_BODY, MALFORMED -> 400;
       case TOO_LARGE -> 413;
       case UNSUPPORTED_MEDIA_TYPE -> 415;
+      case TOO_SLOW -> 408;
     };
   }
 
@@ -90,6 +103,9 @@ final class ApiErrors {
       } else {
         LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
       }
+    }
+    if (e instanceof ServerBusyException busy) {
+      ctx.header("Retry-After", Long.toString(busy.retryAfterSeconds()));
     }
     if (error.status() == 401) {
       ctx.header("WWW-Authenticate", "ApiKey header=\"" + ApiKeys.HEADER + "\"");

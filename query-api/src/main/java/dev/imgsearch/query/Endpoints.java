@@ -22,19 +22,26 @@ final class Endpoints {
   private final ApiMetrics metrics;
   private final ObjectMapper mapper;
   private final QueryApiOptions options;
+  private final PermitPool decodes;
 
-  Endpoints(QueryService service, ApiMetrics metrics, ObjectMapper mapper, QueryApiOptions options) {
+  /**
+   * @param decodes permits for the work on an uploaded image (decode, model, hash); taken after the body is read, so a
+   *     slow upload holds none
+   */
+  Endpoints(
+      QueryService service, ApiMetrics metrics, ObjectMapper mapper, QueryApiOptions options, PermitPool decodes) {
     this.service = service;
     this.metrics = metrics;
     this.mapper = mapper;
     this.options = options;
+    this.decodes = decodes;
   }
 
   /** {@code POST /v1/search}: image body, filters in the query string. */
   void searchByImage(Context ctx) throws ImageRejectedException {
     SearchParams params = SearchParams.fromQuery(ctx.queryParamMap());
     byte[] image = RequestBodies.image(ctx, options.maxBodyBytes());
-    respond(ctx, "image", params, service.searchByImage(image, params));
+    respond(ctx, "image", params, service.searchByImage(image, params, decodes));
   }
 
   /** {@code POST /v1/search/duplicates}: image body, {@code maxDistance} and filters in the query string. */
@@ -42,7 +49,7 @@ final class Endpoints {
     SearchParams params = SearchParams.fromQuery(ctx.queryParamMap());
     int maxDistance = SearchParams.maxDistanceFromQuery(ctx.queryParamMap());
     byte[] image = RequestBodies.image(ctx, options.maxBodyBytes());
-    respond(ctx, "duplicates", params, service.nearDuplicates(image, params, maxDistance));
+    respond(ctx, "duplicates", params, service.nearDuplicates(image, params, maxDistance, decodes));
   }
 
   /** {@code GET /v1/images/{id}/similar}. */

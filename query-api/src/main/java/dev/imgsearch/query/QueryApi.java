@@ -10,7 +10,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,19 +55,21 @@ public final class QueryApi {
     this.options = options;
   }
 
-  /** Routing with {@link QueryApiOptions#defaults()}. */
-  public static Javalin create(QueryService service, PrometheusMeterRegistry registry) {
-    return create(service, registry, QueryApiOptions.defaults());
-  }
-
-  /** The complete routing and error mapping, not yet started. */
+  /**
+   * The complete routing and error mapping, not yet started.
+   *
+   * @throws IllegalStateException if the options have neither API keys nor the explicit anonymous opt-out (fail closed)
+   */
   public static Javalin create(QueryService service, PrometheusMeterRegistry registry, QueryApiOptions options) {
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(options, "options");
+    options.checkAuthentication();
     ObjectMapper mapper = objectMapper();
     ApiMetrics metrics = new ApiMetrics(registry);
-    Endpoints endpoints = new Endpoints(service, metrics, mapper, options);
+    PermitPool decodes = new PermitPool("image decode", options.maxConcurrentDecodes(), options.decodeWait());
+    Endpoints endpoints = new Endpoints(service, metrics, mapper, options, decodes);
+    AtomicReference<Javalin> created = new AtomicReference<>();
     String indexHtml = resource("index.html");
     String openApi = resource("openapi.json");
 
@@ -73,10 +80,26 @@ public final class QueryApi {
               config.http.maxRequestSize = options.maxBodyBytes();
               config.http.prefer405over404 = true;
               // long filter lists still reach the validator (JSON 400) instead of Jetty's 431/414
-              config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES));
+              config.jetty.modifyHttpConfiguration(
+                  http -> {
+                    http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
+                    // a body trickling in slower than this is cut off (408) instead of pinning a thread
+                    http.setMinRequestDataRate(options.minRequestDataRate());
+                    // blocking reads and writes of a request in progress
+                    http.setIdleTimeout(options.idleTimeout().toMillis());
+                    // a request whose body has not started yet waits without a thread (bounded by the idle timeout)
+                    http.setDelayDispatchUntilContent(true);
+                  });
+              config.jetty.threadPool = threadPool(options.maxThreads());
+              // connections: idle between requests or while their headers trickle in
+              config.events(
+                  events ->
+                      events.serverStarting(
+                          () -> setIdleTimeout(created.get(), options.idleTimeout())));
               config.jsonMapper(new JavalinJackson(mapper, false));
               config.requestLogger.http(metrics::recordRequest);
             });
+    created.set(app);
 
     ApiKeys keys = options.apiKeys();
     app.beforeMatched("/v1/*", ctx -> keys.check(ctx.header(ApiKeys.HEADER)));
@@ -94,6 +117,20 @@ public final class QueryApi {
     app.get("/", ctx -> ctx.html(indexHtml));
     ApiErrors.register(app);
     return app;
+  }
+
+  private static QueuedThreadPool threadPool(int maxThreads) {
+    QueuedThreadPool pool = new QueuedThreadPool(maxThreads, QueryApiOptions.MIN_THREADS, 60_000);
+    pool.setName("query-api-http");
+    return pool;
+  }
+
+  private static void setIdleTimeout(Javalin app, Duration timeout) {
+    for (Connector connector : app.jettyServer().server().getConnectors()) {
+      if (connector instanceof AbstractConnector c) {
+        c.setIdleTimeout(timeout.toMillis());
+      }
+    }
   }
 
   /** Starts listening on all interfaces; port 0 picks a free port (see {@link #port()}). */
@@ -115,8 +152,8 @@ public final class QueryApi {
       LOG.info("query API on port {}: /v1/* requires an API key in {}", port(), ApiKeys.HEADER);
     } else {
       LOG.warn(
-          "query API on port {}: API keys are OFF, anyone who can reach this port can search and read images;"
-              + " acceptable for local mode only (set QueryApiOptions.withApiKeys)",
+          "query API on port {}: API keys are OFF (anonymous access was asked for), anyone who can reach this port"
+              + " can search and read images; acceptable for local mode only",
           port());
     }
   }

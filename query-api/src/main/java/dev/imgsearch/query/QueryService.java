@@ -87,6 +87,7 @@ public final class QueryService implements AutoCloseable {
   private final VectorStore store;
   private final ImageContentSource contentSource;
   private final ImageUrlSigner urlSigner;
+  private final AllowedBuckets buckets;
   private final int dimension;
   private final PerceptualHasher hasher;
   private final Duration storeTimeout;
@@ -134,10 +135,27 @@ public final class QueryService implements AutoCloseable {
       ImageContentSource contentSource,
       ImageUrlSigner urlSigner,
       Duration storeTimeout) {
-    this(embedder, store, contentSource, urlSigner, storeTimeout, PerceptualHasher.forEmbedder(embedder));
+    this(embedder, store, contentSource, urlSigner, storeTimeout, AllowedBuckets.defaults());
   }
 
-  /** As above, with the perceptual hasher of near-duplicate searches given (tests). */
+  /**
+   * A service that serves content and signs URLs only for objects in {@code buckets} (the shorter constructors allow
+   * {@link AllowedBuckets#defaults()}).
+   *
+   * @throws IllegalArgumentException if the embedder's dimension differs from the collection's, or the timeout is not
+   *     positive
+   */
+  public QueryService(
+      ImageEmbedder embedder,
+      VectorStore store,
+      ImageContentSource contentSource,
+      ImageUrlSigner urlSigner,
+      Duration storeTimeout,
+      AllowedBuckets buckets) {
+    this(embedder, store, contentSource, urlSigner, storeTimeout, buckets, PerceptualHasher.forEmbedder(embedder));
+  }
+
+  /** As above with {@link AllowedBuckets#defaults()} and the perceptual hasher of near-duplicate searches given (tests). */
   public QueryService(
       ImageEmbedder embedder,
       VectorStore store,
@@ -145,6 +163,19 @@ public final class QueryService implements AutoCloseable {
       ImageUrlSigner urlSigner,
       Duration storeTimeout,
       PerceptualHasher hasher) {
+    this(embedder, store, contentSource, urlSigner, storeTimeout, AllowedBuckets.defaults(), hasher);
+  }
+
+  /** As above, with the allowed buckets and the perceptual hasher of near-duplicate searches given. */
+  public QueryService(
+      ImageEmbedder embedder,
+      VectorStore store,
+      ImageContentSource contentSource,
+      ImageUrlSigner urlSigner,
+      Duration storeTimeout,
+      AllowedBuckets buckets,
+      PerceptualHasher hasher) {
+    this.buckets = Objects.requireNonNull(buckets, "buckets");
     this.hasher = Objects.requireNonNull(hasher, "hasher");
     this.storeTimeout = Objects.requireNonNull(storeTimeout, "storeTimeout");
     if (storeTimeout.isNegative() || storeTimeout.isZero()) {
@@ -186,6 +217,11 @@ public final class QueryService implements AutoCloseable {
     return embedder.modelId();
   }
 
+  /** The buckets whose objects are served and signed. */
+  public AllowedBuckets allowedBuckets() {
+    return buckets;
+  }
+
   /** The bound on each vector-store call. */
   public Duration storeTimeout() {
     return storeTimeout;
@@ -204,6 +240,22 @@ public final class QueryService implements AutoCloseable {
   }
 
   /**
+   * {@link #searchByImage(byte[], SearchParams)} with the decode and the model run under a permit of {@code decodes}
+   * (the store call is not).
+   *
+   * @throws ServerBusyException if no permit is free in time
+   */
+  SearchResult searchByImage(byte[] encodedImage, SearchParams params, PermitPool decodes)
+      throws ImageRejectedException {
+    long start = System.nanoTime();
+    float[] vector;
+    try (PermitPool.Permit permit = decodes.acquire()) {
+      vector = embedder.embed(encodedImage);
+    }
+    return search(start, vector, params, null);
+  }
+
+  /**
    * Near-duplicates of an encoded query image: stored images whose perceptual hash is within Hamming distance {@code
    * maxDistance} of the query's, nearest first; every hit carries its {@link SearchHit#distance()} and scores {@code 1
    * - distance / 64}. The hash is computed like the embedder job's ({@link PerceptualHasher}); no model runs.
@@ -212,9 +264,27 @@ public final class QueryService implements AutoCloseable {
    */
   public SearchResult nearDuplicates(byte[] encodedImage, SearchParams params, int maxDistance)
       throws ImageRejectedException {
+    return nearDuplicates(encodedImage, params, maxDistance, null);
+  }
+
+  /**
+   * {@link #nearDuplicates(byte[], SearchParams, int)} with the decode and hash under a permit of {@code decodes} (none
+   * when null).
+   *
+   * @throws ServerBusyException if no permit is free in time
+   */
+  SearchResult nearDuplicates(byte[] encodedImage, SearchParams params, int maxDistance, PermitPool decodes)
+      throws ImageRejectedException {
     long start = System.nanoTime();
     checkMaxDistance(maxDistance);
-    long phash = hasher.hash(encodedImage);
+    long phash;
+    if (decodes == null) {
+      phash = hasher.hash(encodedImage);
+    } else {
+      try (PermitPool.Permit permit = decodes.acquire()) {
+        phash = hasher.hash(encodedImage);
+      }
+    }
     int window = params.offset() + params.k();
     List<SearchHit> hits = callStore(() -> store.nearDuplicates(phash, maxDistance, window, params.filter()));
     List<SearchHit> kept =
@@ -261,9 +331,11 @@ public final class QueryService implements AutoCloseable {
    * Opens the stored bytes of image {@code id}; the caller closes the stream.
    *
    * @throws NotFoundException if the id is unknown, no object store is configured or the object is gone
+   * @throws ContentForbiddenException if the image's bucket is not one of the allowed buckets
    */
   public ImageContentSource.Content content(String id) {
     VectorRecord record = find(id);
+    buckets.check(id, record.bucket());
     Optional<ImageContentSource.Content> content;
     try {
       content = contentSource.open(record.bucket(), record.key());
@@ -285,8 +357,14 @@ public final class QueryService implements AutoCloseable {
     return new ImageDetails(record, url(record.id(), record.bucket(), record.key(), expiry));
   }
 
-  /** Where a client downloads an image: a presigned object-store URL, or this API's content path. */
+  /**
+   * Where a client downloads an image: a presigned object-store URL, or this API's content path. Objects outside the
+   * allowed buckets are never signed (their content path answers 403).
+   */
   public ImageUrl url(String id, String bucket, String key, Duration expiry) {
+    if (!buckets.allows(bucket)) {
+      return new ImageUrl(contentPath(id), null);
+    }
     Optional<String> signed;
     try {
       signed = urlSigner.presignGet(bucket, key, expiry);

@@ -8,6 +8,8 @@ import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.BadMessageException;
 
 /**
  * Reads request bodies with a hard size limit: a declared Content-Length over the limit is refused before reading,
@@ -90,9 +92,8 @@ final class RequestBodies {
     byte[] body;
     try (InputStream in = req.getInputStream()) {
       body = in.readNBytes(Math.toIntExact(maxBytes + 1));
-    } catch (IOException e) {
-      throw new RequestBodyException(
-          RequestBodyException.Kind.MALFORMED, "could not read the request body: " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      throw unreadable("could not read the request body", e);
     }
     if (body.length > maxBytes) {
       throw tooLarge(maxBytes);
@@ -117,8 +118,7 @@ final class RequestBodies {
       // Jetty signals "exceeds max filesize" / "exceeds maxRequestSize" this way.
       throw tooLarge(maxBytes);
     } catch (IOException | ServletException | RuntimeException e) {
-      throw new RequestBodyException(
-          RequestBodyException.Kind.MALFORMED, "malformed multipart body: " + e.getMessage(), e);
+      throw unreadable("malformed multipart body", e);
     }
     if (part == null) {
       throw new RequestBodyException(
@@ -134,10 +134,31 @@ final class RequestBodies {
             RequestBodyException.Kind.MISSING_BODY, "multipart field '" + IMAGE_FIELD + "' is empty");
       }
       return image;
-    } catch (IOException e) {
-      throw new RequestBodyException(
-          RequestBodyException.Kind.MALFORMED, "could not read multipart field '" + IMAGE_FIELD + "'", e);
+    } catch (IOException | RuntimeException e) {
+      throw unreadable("could not read multipart field '" + IMAGE_FIELD + "'", e);
     }
+  }
+
+  /**
+   * A failed body read: 408 {@code request-timeout} when Jetty cut the body off for arriving too slowly (minimum data
+   * rate) or stalling (idle timeout), else 400 {@code malformed-body}. Our own RequestBodyExceptions pass unchanged.
+   */
+  static RequestBodyException unreadable(String what, Throwable e) {
+    if (e instanceof RequestBodyException own) {
+      return own;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if ((t instanceof BadMessageException bad && bad.getCode() == 408) || t instanceof TimeoutException) {
+        return new RequestBodyException(
+            RequestBodyException.Kind.TOO_SLOW,
+            "the request body arrived too slowly and was cut off: " + (t.getMessage() == null ? what : t.getMessage()),
+            e);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return new RequestBodyException(RequestBodyException.Kind.MALFORMED, what + ": " + e.getMessage(), e);
   }
 
   private static void checkDeclaredLength(HttpServletRequest req, long maxBytes) {

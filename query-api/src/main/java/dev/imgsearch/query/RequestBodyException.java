@@ -8,7 +8,9 @@ final class RequestBodyException extends RuntimeException {
     MISSING_BODY("missing-body"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type"),
     TOO_LARGE("payload-too-large"),
-    MALFORMED("malformed-body");
+    MALFORMED("malformed-body"),
+    /** The body arrived slower than the minimum request data rate, or stalled past the idle timeout. */
+    TOO_SLOW("request-timeout");
 
     private final String code;
 

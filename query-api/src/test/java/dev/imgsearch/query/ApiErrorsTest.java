@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imgsearch.embedder.image.ImageRejectedException;
 import dev.imgsearch.embedder.image.ImageRejectedException.Reason;
 import io.javalin.http.NotFoundResponse;
+import org.eclipse.jetty.http.BadMessageException;
 import org.junit.jupiter.api.Test;
 
 class ApiErrorsTest {
@@ -66,5 +67,23 @@ class ApiErrorsTest {
   void hidesUnexpectedExceptions() {
     assertThat(ApiErrors.of(new IllegalStateException("secret detail")))
         .isEqualTo(new ApiError(500, "internal-error", "internal error"));
+  }
+
+  @Test
+  void jettyRefusalsAreClientErrorsNot500() {
+    ApiError slow = ApiErrors.of(new BadMessageException(408, "Request content data rate < 4096 B/s"));
+    assertThat(slow.status()).isEqualTo(408);
+    assertThat(slow.code()).isEqualTo("request-timeout");
+    ApiError bad = ApiErrors.of(new BadMessageException(400, "bad chunk"));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.code()).isEqualTo("malformed-body");
+  }
+
+  @Test
+  void busyIs503AndForbiddenContentIs403() {
+    assertThat(ApiErrors.of(new ServerBusyException("busy", 2)))
+        .isEqualTo(new ApiError(503, "server-busy", "busy"));
+    assertThat(ApiErrors.of(new ContentForbiddenException("not served")))
+        .isEqualTo(new ApiError(403, "content-forbidden", "not served"));
   }
 }

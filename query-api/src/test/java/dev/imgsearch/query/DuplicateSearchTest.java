@@ -73,7 +73,7 @@ class DuplicateSearchTest {
         new QueryApi(
                 service,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                QueryApiOptions.defaults().withMaxBodyBytes(MAX_BODY))
+                QueryApiOptions.defaults().withAnonymousAccess().withMaxBodyBytes(MAX_BODY))
             .start("127.0.0.1", 0);
     base = "http://127.0.0.1:" + api.port();
   }

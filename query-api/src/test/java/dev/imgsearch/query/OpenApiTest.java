@@ -36,7 +36,7 @@ class OpenApiTest {
       spec = new ObjectMapper().readTree(in);
     }
     service = new QueryService(new TestImageEmbedder(1 << 20), new TestVectorStore(TestImageEmbedder.DIMENSION));
-    app = QueryApi.create(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    app = QueryApi.create(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), QueryApiOptions.defaults().withAnonymousAccess());
   }
 
   @AfterAll
@@ -156,6 +156,8 @@ class OpenApiTest {
     produced.add(StoreUnavailableException.STORE);
     produced.add(StoreUnavailableException.MODEL);
     produced.add(ApiErrors.of(new StoreTimeoutException("m", null)).code());
+    produced.add(ApiErrors.of(new ContentForbiddenException("m")).code());
+    produced.add(ApiErrors.of(new ServerBusyException("m", 1)).code());
     produced.add(ApiErrors.INTERNAL);
 
     Set<String> documented = new TreeSet<>();

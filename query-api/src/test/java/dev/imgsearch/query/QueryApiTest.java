@@ -87,7 +87,7 @@ class QueryApiTest {
     STORE.upsert(TestImages.records());
     service = new QueryService(new TestImageEmbedder(EMBEDDER_MAX_BYTES), STORE, QueryApiTest::open, QueryApiTest::sign);
     QueryApiOptions options =
-        QueryApiOptions.defaults().withMaxBodyBytes(MAX_BODY).withReadinessTimeout(Duration.ofMillis(300));
+        QueryApiOptions.defaults().withAnonymousAccess().withMaxBodyBytes(MAX_BODY).withReadinessTimeout(Duration.ofMillis(300));
     api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
         .start("127.0.0.1", 0);
     base = "http://127.0.0.1:" + api.port();
@@ -325,7 +325,7 @@ class QueryApiTest {
   @Test
   void contentIs404WithoutAContentSource() throws Exception {
     try (QueryService plain = new QueryService(new TestImageEmbedder(EMBEDDER_MAX_BYTES), STORE)) {
-      Javalin app = QueryApi.create(plain, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start("127.0.0.1", 0);
+      Javalin app = QueryApi.create(plain, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), QueryApiOptions.defaults().withAnonymousAccess()).start("127.0.0.1", 0);
       try {
         URI uri = URI.create("http://127.0.0.1:" + app.port() + "/v1/images/" + RED.id() + "/content");
         HttpResponse<byte[]> response =
@@ -375,7 +375,7 @@ class QueryApiTest {
     assertThat(body.get("capturedAt").asText()).isEqualTo("2024-04-01T00:00:00Z");
     assertThat(body.get("tags")).containsExactly(JSON.getNodeFactory().textNode("night"));
     assertThat(body.get("model").asText()).isEqualTo(TestImageEmbedder.MODEL_ID);
-    assertThat(body.get("url").asText()).isEqualTo("https://s3.test/photos/blue.png?X-Amz-Expires=900");
+    assertThat(body.get("url").asText()).isEqualTo("https://s3.test/images/blue.png?X-Amz-Expires=900");
     java.time.Instant expires = java.time.Instant.parse(body.get("urlExpiresAt").asText());
     assertThat(expires).isBetween(java.time.Instant.now().plusSeconds(890), java.time.Instant.now().plusSeconds(901));
     assertThat(body.has("vector")).isFalse();
@@ -393,7 +393,7 @@ class QueryApiTest {
   void searchResultsCarryDownloadUrls() throws Exception {
     JsonNode body = json(post("/v1/search?source=cam-2", "image/png", BLUE.png()));
 
-    assertThat(body.get("results").get(0).get("url").asText()).startsWith("https://s3.test/photos/blue.png");
+    assertThat(body.get("results").get(0).get("url").asText()).startsWith("https://s3.test/images/blue.png");
     assertThat(body.get("results").get(1).get("url").asText()).isEqualTo("/v1/images/" + GREEN.id() + "/content");
   }
 

@@ -3,6 +3,9 @@ package dev.imgsearch.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.BadMessageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
@@ -44,5 +47,27 @@ class RequestBodiesTest {
   void mediaTypeDropsParameters() {
     assertThat(RequestBodies.mediaType(" Image/JPEG ; foo=bar")).isEqualTo("image/jpeg");
     assertThat(RequestBodies.mediaType(null)).isEmpty();
+  }
+
+  @Test
+  void aBodyCutOffForSlownessIs408AnythingElseUnreadableIs400() {
+    RequestBodyException slow =
+        RequestBodies.unreadable("read", new BadMessageException(408, "Request content data rate < 4096 B/s"));
+    assertThat(slow.kind()).isEqualTo(RequestBodyException.Kind.TOO_SLOW);
+    assertThat(slow.getMessage()).contains("too slowly").contains("4096 B/s");
+    assertThat(ApiErrors.status(slow.kind())).isEqualTo(408);
+
+    RequestBodyException idle =
+        RequestBodies.unreadable("read", new IOException(new TimeoutException("Idle timeout expired: 30000/30000 ms")));
+    assertThat(idle.kind()).isEqualTo(RequestBodyException.Kind.TOO_SLOW);
+
+    RequestBodyException broken = RequestBodies.unreadable("could not read the request body", new IOException("reset"));
+    assertThat(broken.kind()).isEqualTo(RequestBodyException.Kind.MALFORMED);
+    assertThat(broken.getMessage()).isEqualTo("could not read the request body: reset");
+    assertThat(RequestBodies.unreadable("x", new BadMessageException(400, "bad chunk")).kind())
+        .isEqualTo(RequestBodyException.Kind.MALFORMED);
+
+    RequestBodyException own = new RequestBodyException(RequestBodyException.Kind.TOO_LARGE, "big");
+    assertThat(RequestBodies.unreadable("x", own)).isSameAs(own);
   }
 }

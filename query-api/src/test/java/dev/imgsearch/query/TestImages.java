@@ -18,7 +18,7 @@ import javax.imageio.ImageIO;
  */
 final class TestImages {
 
-  static final String BUCKET = "photos";
+  static final String BUCKET = AllowedBuckets.DEFAULT_BUCKET;
 
   /** One catalogue entry. */
   record Entry(String name, int red, int green, int blue, String source, Instant capturedAt, List<String> tags) {

@@ -284,6 +284,16 @@ final class CrossChecks {
     return buckets;
   }
 
+  /** Buckets whose put/delete events go to Kafka (the ones that get indexed). */
+  static Set<String> bucketsSubscribed(Manifest m) {
+    Set<String> buckets = new TreeSet<>();
+    Matcher sub = Pattern.compile("mc event add \\S+/(\\S+) ").matcher(bucketJobScript(m));
+    while (sub.find()) {
+      buckets.add(sub.group(1));
+    }
+    return buckets;
+  }
+
   static List<String> buckets(Manifest m) {
     List<String> p = new ArrayList<>();
     Set<String> created = bucketsCreated(m);
@@ -516,6 +526,28 @@ final class CrossChecks {
     Map<String, String> options =
         effectiveOptions(m, c, Manifest.texts(c.path("args")), QUERY_API_OPTIONS, dev.imgsearch.query.server.QueryServerSettings.class, "IMGSEARCH_QUERY_", p);
     onlyKnown(options, QUERY_API_OPTIONS, "query-api", p);
+    // the options as the container gets them start the server: API keys present (fail closed), values valid
+    dev.imgsearch.query.server.QueryServerSettings settings;
+    try {
+      settings = dev.imgsearch.query.server.QueryServerSettings.fromMap(options);
+    } catch (IllegalArgumentException e) {
+      p.add("query-api would not start: " + e.getMessage());
+      return p;
+    }
+    if (settings.allowAnonymous()) {
+      p.add("query-api must not allow anonymous access in the cluster (--allow-anonymous is for local mode)");
+    }
+    if (!options.getOrDefault("api-keys", "").startsWith("<secret:")) {
+      p.add("query-api --api-keys must come from a Secret (env " + dev.imgsearch.query.server.QueryServerSettings.envName("api-keys") + ")");
+    }
+    Set<String> created = bucketsCreated(m);
+    Set<String> subscribed = bucketsSubscribed(m);
+    for (String bucket : settings.contentBuckets().names()) {
+      if (!created.contains(bucket) || !subscribed.contains(bucket)) {
+        p.add("query-api --content.buckets names " + bucket + ", which the bucket-setup Job does not create and"
+            + " subscribe (created " + created + ", subscribed " + subscribed + ")");
+      }
+    }
     expectEqual(p, "query-api --http.port", options.get("http.port"), String.valueOf(httpPort(c)));
     Map<String, String> embedder = Manifest.options(Manifest.texts(
         m.get("FlinkDeployment", "imgsearch-embedder").path("spec").path("job").path("args")));

@@ -112,7 +112,7 @@ final class LocalCommand implements Callable<Integer> {
         """
 
         imgsearch is running.
-          Web page / query API : %s
+          Web page / query API : %s   (no API keys: local mode, anyone who reaches this port can search)
           S3 endpoint          : %s   bucket: %s   access key: %s   secret key: %s
           Kafka                : %s   topics: %s, %s, %s
           Raw frames (claim-check): publish image bytes to %s with headers source, content-type

@@ -10,6 +10,7 @@ import dev.imgsearch.ingest.IngestApp;
 import dev.imgsearch.ingest.IngestSettings;
 import dev.imgsearch.local.servers.KafkaBroker;
 import dev.imgsearch.local.servers.S3ServerProcess;
+import dev.imgsearch.query.AllowedBuckets;
 import dev.imgsearch.query.QueryApi;
 import dev.imgsearch.query.QueryApiOptions;
 import io.javalin.Javalin;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -121,11 +123,19 @@ public final class LocalStack implements AutoCloseable {
     MinioClient minio =
         MinioClient.builder().endpoint(s3.endpoint()).region("us-east-1").credentials(settings.accessKey(), settings.secretKey()).build();
     QueryService service =
-        track(new QueryService(queryEmbedder, queryStore, new MinioContentSource(minio), new MinioUrlSigner(minio)));
-    api = QueryApi.create(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), QueryApiOptions.defaults());
-    JobReadiness.guard(api, new JobReadiness(this::jobStatus, QueryApiOptions.defaults().readinessTimeout()));
+        track(
+            new QueryService(
+                queryEmbedder, queryStore, new MinioContentSource(minio), new MinioUrlSigner(minio),
+                QueryService.DEFAULT_STORE_TIMEOUT, AllowedBuckets.of(List.of(settings.bucket()))));
+    // the local stack is the one place that opts out of API keys, and says so
+    QueryApiOptions options = QueryApiOptions.defaults().withAnonymousAccess();
+    api = QueryApi.create(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options);
+    JobReadiness.guard(api, new JobReadiness(this::jobStatus, options.readinessTimeout()));
     api.start(settings.httpPort());
-    LOG.warn("query API on port {}: API keys are OFF (local mode)", api.port());
+    LOG.warn(
+        "query API on port {}: API keys are OFF (local mode, anonymous access): anyone who can reach this port can"
+            + " search and read the images in bucket {}",
+        api.port(), settings.bucket());
     resources.push(api::stop);
   }
 

@@ -37,15 +37,12 @@ public final class QueryServer {
       MinioClient minio =
           MinioClient.builder().endpoint(s.s3Endpoint()).region("us-east-1").credentials(s.s3AccessKey(), s.s3SecretKey()).build();
       content = new MinioContentSource(minio);
-      signer = new MinioUrlSigner(minio);
+      // browsers outside the cluster fetch presigned URLs, and the signature covers the host: sign for the public one
+      signer = new MinioUrlSigner(s.s3PublicEndpoint() == null ? minio : signingClient(s));
     }
-    QueryService service = new QueryService(embedder, store, content, signer, s.storeTimeout());
-    QueryApiOptions options =
-        QueryApiOptions.defaults()
-            .withMaxBodyBytes(s.maxBodyBytes())
-            .withReadinessTimeout(s.readinessTimeout())
-            .withPresignExpiry(s.presignExpiry())
-            .withApiKeys(s.apiKeys().isBlank() ? ApiKeys.disabled() : ApiKeys.parse(s.apiKeys()));
+    QueryService service =
+        new QueryService(embedder, store, content, signer, s.storeTimeout(), s.contentBuckets());
+    QueryApiOptions options = options(s);
     QueryApi api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options).start(s.httpPort());
     Runtime.getRuntime()
         .addShutdownHook(
@@ -58,6 +55,34 @@ public final class QueryServer {
                 },
                 "query-api-shutdown"));
     return api;
+  }
+
+  /** The HTTP options of the settings. */
+  static QueryApiOptions options(QueryServerSettings s) {
+    QueryApiOptions options =
+        QueryApiOptions.defaults()
+            .withMaxBodyBytes(s.maxBodyBytes())
+            .withReadinessTimeout(s.readinessTimeout())
+            .withPresignExpiry(s.presignExpiry())
+            .withDecodeLimit(s.maxConcurrentDecodes(), s.decodeWait())
+            .withMinRequestDataRate(s.minRequestDataRate())
+            .withIdleTimeout(s.idleTimeout())
+            .withMaxThreads(s.maxThreads());
+    return s.apiKeys().isBlank() && s.allowAnonymous()
+        ? options.withAnonymousAccess()
+        : options.withApiKeys(ApiKeys.parse(s.apiKeys()));
+  }
+
+  /**
+   * A client for presigning only, addressed to the public endpoint; with the region set, presigning is computed locally
+   * and never connects to that host.
+   */
+  public static MinioClient signingClient(QueryServerSettings s) {
+    return MinioClient.builder()
+        .endpoint(s.s3PublicEndpoint())
+        .region("us-east-1")
+        .credentials(s.s3AccessKey(), s.s3SecretKey())
+        .build();
   }
 
   public static void main(String[] args) {

@@ -1,6 +1,9 @@
 package dev.imgsearch.query.server;
 
 import dev.imgsearch.indexer.store.StoreSettings;
+import dev.imgsearch.query.AllowedBuckets;
+import dev.imgsearch.query.ApiKeys;
+import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
 import java.time.Duration;
 import java.util.HashMap;
@@ -25,13 +28,23 @@ public record QueryServerSettings(
     long maxBodyBytes,
     Duration readinessTimeout,
     Duration presignExpiry,
-    Duration storeTimeout) {
+    Duration storeTimeout,
+    boolean allowAnonymous,
+    String s3PublicEndpoint,
+    AllowedBuckets contentBuckets,
+    int maxConcurrentDecodes,
+    Duration decodeWait,
+    long minRequestDataRate,
+    Duration idleTimeout,
+    int maxThreads) {
 
   /** Every option name the server reads. */
   public static final Set<String> OPTIONS =
       Set.of("http.port", "store.kind", "store.collection", "store.dimension", "store.path", "milvus.uri",
           "milvus.token", "milvus.consistency", "model", "onnx.intra-op-threads", "s3.endpoint", "s3.access-key",
-          "s3.secret-key", "api-keys", "max-body-bytes", "readiness.timeout", "presign.expiry", "store.timeout");
+          "s3.secret-key", "api-keys", "max-body-bytes", "readiness.timeout", "presign.expiry", "store.timeout",
+          "allow-anonymous", "s3.public-endpoint", "content.buckets", "max-concurrent-decodes", "decode.wait",
+          "http.min-request-data-rate", "http.idle-timeout", "http.max-threads");
 
   public static String envName(String option) {
     return "IMGSEARCH_QUERY_" + option.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
@@ -76,6 +89,46 @@ public record QueryServerSettings(
     if (storeTimeout.isNegative() || storeTimeout.isZero()) {
       throw new IllegalArgumentException("--store.timeout must be a positive duration, got " + storeTimeout);
     }
+    String apiKeys = m.getOrDefault("api-keys", "");
+    boolean anonymous = booleanOption(m, "allow-anonymous");
+    if (apiKeys.isBlank() && !anonymous) {
+      throw new IllegalArgumentException(
+          "no API keys: set --api-keys (env " + envName("api-keys") + "), or --allow-anonymous true to serve"
+              + " without authentication (local mode only)");
+    }
+    if (!apiKeys.isBlank() && anonymous) {
+      throw new IllegalArgumentException("--allow-anonymous true contradicts --api-keys: set one of them");
+    }
+    if (!apiKeys.isBlank()) {
+      named("api-keys", () -> ApiKeys.parse(apiKeys)); // a malformed key fails here, before anything starts
+    }
+    String publicEndpoint = m.get("s3.public-endpoint");
+    if (publicEndpoint != null && publicEndpoint.isBlank()) {
+      publicEndpoint = null; // an empty value (e.g. an unset ConfigMap entry) means none
+    }
+    if (publicEndpoint != null && s3 == null) {
+      throw new IllegalArgumentException("--s3.public-endpoint needs --s3.endpoint");
+    }
+    if (publicEndpoint != null && !publicEndpoint.matches("https?://[^/?#\\s]+/?")) {
+      throw new IllegalArgumentException(
+          "--s3.public-endpoint must be a scheme and host such as https://images.example.com, got " + publicEndpoint);
+    }
+    AllowedBuckets buckets;
+    try {
+      buckets = AllowedBuckets.parse(m.getOrDefault("content.buckets", AllowedBuckets.DEFAULT_BUCKET));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--content.buckets: " + e.getMessage(), e);
+    }
+    int decodes = intOption(m, "max-concurrent-decodes", Runtime.getRuntime().availableProcessors());
+    Duration decodeWait = duration(m, "decode.wait", QueryApiOptions.DEFAULT_DECODE_WAIT.toString());
+    long minRate = longOption(m, "http.min-request-data-rate", QueryApiOptions.DEFAULT_MIN_REQUEST_DATA_RATE);
+    Duration idle = duration(m, "http.idle-timeout", QueryApiOptions.DEFAULT_IDLE_TIMEOUT.toString());
+    int threads = intOption(m, "http.max-threads", QueryApiOptions.DEFAULT_MAX_THREADS);
+    QueryApiOptions http = QueryApiOptions.defaults();
+    named("max-concurrent-decodes / --decode.wait", () -> http.withDecodeLimit(decodes, decodeWait));
+    named("http.min-request-data-rate", () -> http.withMinRequestDataRate(minRate));
+    named("http.idle-timeout", () -> http.withIdleTimeout(idle));
+    named("http.max-threads", () -> http.withMaxThreads(threads));
     return new QueryServerSettings(
         intOption(m, "http.port", 8080),
         store,
@@ -84,11 +137,19 @@ public record QueryServerSettings(
         s3,
         m.get("s3.access-key"),
         m.get("s3.secret-key"),
-        m.getOrDefault("api-keys", ""),
-        Long.parseLong(m.getOrDefault("max-body-bytes", Long.toString(20L << 20))),
+        apiKeys,
+        longOption(m, "max-body-bytes", 20L << 20),
         duration(m, "readiness.timeout", "PT2S"),
         duration(m, "presign.expiry", "PT15M"),
-        storeTimeout);
+        storeTimeout,
+        anonymous,
+        publicEndpoint,
+        buckets,
+        decodes,
+        decodeWait,
+        minRate,
+        idle,
+        threads);
   }
 
   /** Parses {@code --name value} pairs. */
@@ -108,8 +169,11 @@ public record QueryServerSettings(
   public String toString() {
     return "QueryServerSettings[httpPort=" + httpPort + ", store=" + store.kind() + ":" + store.collection() + "/"
         + store.dimension() + ", model=" + model + ", s3Endpoint=" + s3Endpoint + ", apiKeys="
-        + (apiKeys.isBlank() ? "off" : "on") + ", maxBodyBytes=" + maxBodyBytes + ", readinessTimeout="
-        + readinessTimeout + ", presignExpiry=" + presignExpiry + ", storeTimeout=" + storeTimeout + "]";
+        + (apiKeys.isBlank() ? "off (anonymous access)" : "on") + ", maxBodyBytes=" + maxBodyBytes
+        + ", readinessTimeout=" + readinessTimeout + ", presignExpiry=" + presignExpiry + ", storeTimeout="
+        + storeTimeout + ", s3PublicEndpoint=" + s3PublicEndpoint + ", contentBuckets=" + contentBuckets
+        + ", maxConcurrentDecodes=" + maxConcurrentDecodes + ", decodeWait=" + decodeWait + ", minRequestDataRate="
+        + minRequestDataRate + ", idleTimeout=" + idleTimeout + ", maxThreads=" + maxThreads + "]";
   }
 
   private static String required(Map<String, String> m, String name) {
@@ -126,6 +190,32 @@ public record QueryServerSettings(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--" + name + " must be an integer", e);
     }
+  }
+
+  /** Runs a validation, prefixing its message with the option's name. */
+  private static void named(String option, Runnable validation) {
+    try {
+      validation.run();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--" + option + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static long longOption(Map<String, String> m, String name, long dflt) {
+    try {
+      return Long.parseLong(m.getOrDefault(name, Long.toString(dflt)));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + name + " must be an integer", e);
+    }
+  }
+
+  private static boolean booleanOption(Map<String, String> m, String name) {
+    String v = m.getOrDefault(name, "false").trim().toLowerCase(Locale.ROOT);
+    return switch (v) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("--" + name + " must be true or false, got " + v);
+    };
   }
 
   private static Duration duration(Map<String, String> m, String name, String dflt) {

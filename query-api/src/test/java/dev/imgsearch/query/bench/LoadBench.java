@@ -116,7 +116,7 @@ public final class LoadBench {
         System.out.println("SERVICE " + summary(serviceNanos, serviceNanos.length));
 
         QueryApi api =
-            new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), QueryApiOptions.defaults())
+            new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), QueryApiOptions.defaults().withAnonymousAccess())
                 .start("127.0.0.1", 0);
         System.out.println("PORT " + api.port());
         System.out.flush();

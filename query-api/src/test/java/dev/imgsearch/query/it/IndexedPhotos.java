@@ -25,7 +25,7 @@ import java.util.Optional;
  */
 final class IndexedPhotos implements ImageContentSource {
 
-  static final String BUCKET = "photos";
+  static final String BUCKET = "images"; // the API's default allowed bucket
   static final Instant FIRST_CAPTURE = Instant.parse("2024-05-01T00:00:00Z");
   static final List<String> SOURCES = List.of("cam-a", "cam-b", "yard/gate:2");
 

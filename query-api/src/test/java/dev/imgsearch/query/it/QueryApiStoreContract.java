@@ -304,7 +304,7 @@ abstract class QueryApiStoreContract {
     assertThat(meta.get("source").asText()).isEqualTo(png.source());
     assertThat(meta.get("capturedAt").asText()).isEqualTo(png.capturedAt().toString());
     assertThat(meta.get("model").asText()).isEqualTo(embedder.modelId());
-    assertThat(meta.get("url").asText()).isEqualTo("https://objects.test/photos/" + png.key() + "?expires=300");
+    assertThat(meta.get("url").asText()).isEqualTo("https://objects.test/" + IndexedPhotos.BUCKET + "/" + png.key() + "?expires=300");
     assertThat(meta.has("urlExpiresAt")).isTrue();
 
     IndexedPhotos.Photo jpg = corpus.named("home.jpg");

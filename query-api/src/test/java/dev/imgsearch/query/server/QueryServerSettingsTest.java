@@ -5,17 +5,126 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imgsearch.indexer.store.StoreSettings;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class QueryServerSettingsTest {
+
+  private static final String KEY_1 = "key-one-0123456789";
+  private static final String KEY_2 = "key-two-0123456789";
+
+  /** The options plus the explicit opt-out of API keys. */
+  private static Map<String, String> anonymous(String... pairs) {
+    Map<String, String> m = new HashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      m.put(pairs[i], pairs[i + 1]);
+    }
+    m.put("allow-anonymous", "true");
+    return m;
+  }
+
+  @Test
+  void blankApiKeysWithoutTheOptOutFailStartUpNamingTheOption() {
+    for (Map<String, String> m :
+        List.of(Map.of("milvus.uri", "http://m:1"), Map.of("milvus.uri", "http://m:1", "api-keys", " "),
+            Map.of("milvus.uri", "http://m:1", "allow-anonymous", "false"))) {
+      assertThatThrownBy(() -> QueryServerSettings.fromMap(m))
+          .as(m.toString())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("--api-keys")
+          .hasMessageContaining("IMGSEARCH_QUERY_API_KEYS")
+          .hasMessageContaining("--allow-anonymous true")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+    QueryServerSettings open = QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1"));
+    assertThat(open.allowAnonymous()).isTrue();
+    assertThat(open.toString()).contains("apiKeys=off (anonymous access)");
+    assertThat(QueryServer.options(open).anonymous()).isTrue();
+    assertThat(QueryServer.options(open).apiKeys().enabled()).isFalse();
+
+    QueryServerSettings keyed = QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "api-keys", KEY_1));
+    assertThat(QueryServer.options(keyed).apiKeys().enabled()).isTrue();
+    assertThat(QueryServer.options(keyed).anonymous()).isFalse();
+  }
+
+  @Test
+  void keysAndTheOptOutTogetherOrMalformedKeysAreRefused() {
+    assertThatThrownBy(
+            () -> QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "api-keys", KEY_1, "allow-anonymous", "true")))
+        .hasMessageContaining("contradicts");
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "api-keys", "short")))
+        .hasMessageContaining("--api-keys").hasMessageContaining("at least 16");
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "allow-anonymous", "yes")))
+        .hasMessageContaining("--allow-anonymous must be true or false");
+  }
+
+  @Test
+  void contentBucketsDefaultToImagesAndAreValidated() {
+    assertThat(QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1")).contentBuckets().names())
+        .containsExactly("images");
+    assertThat(
+            QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "content.buckets", "images,archive"))
+                .contentBuckets().names())
+        .containsExactly("archive", "images");
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "content.buckets", "*")))
+        .hasMessageContaining("--content.buckets");
+  }
+
+  @Test
+  void publicEndpointNeedsTheInternalOneAndIsAHost() {
+    Map<String, String> s3 =
+        anonymous("milvus.uri", "http://m:1", "s3.endpoint", "http://minio:9000", "s3.access-key", "ak",
+            "s3.secret-key", "sk", "s3.public-endpoint", "https://images.example.com");
+    assertThat(QueryServerSettings.fromMap(s3).s3PublicEndpoint()).isEqualTo("https://images.example.com");
+    assertThat(QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1")).s3PublicEndpoint()).isNull();
+    assertThatThrownBy(
+            () -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "s3.public-endpoint", "https://x.test")))
+        .hasMessageContaining("--s3.public-endpoint needs --s3.endpoint");
+    Map<String, String> withPath = new HashMap<>(s3);
+    withPath.put("s3.public-endpoint", "https://x.test/bucket?x=1");
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(withPath)).hasMessageContaining("scheme and host");
+  }
+
+  @Test
+  void abuseLimitsHaveDefaultsAndAreValidated() {
+    QueryServerSettings d = QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1"));
+    assertThat(d.maxConcurrentDecodes()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(d.decodeWait()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(d.minRequestDataRate()).isEqualTo(4096);
+    assertThat(d.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(d.maxThreads()).isEqualTo(400);
+
+    QueryServerSettings s =
+        QueryServerSettings.fromEnv(
+            Map.of("IMGSEARCH_QUERY_MAX_CONCURRENT_DECODES", "3", "IMGSEARCH_QUERY_DECODE_WAIT", "PT0.5S",
+                "IMGSEARCH_QUERY_HTTP_MIN_REQUEST_DATA_RATE", "1000", "IMGSEARCH_QUERY_HTTP_IDLE_TIMEOUT", "PT10S",
+                "IMGSEARCH_QUERY_HTTP_MAX_THREADS", "64"),
+            anonymous("milvus.uri", "http://m:1"));
+    assertThat(QueryServer.options(s))
+        .satisfies(
+            o -> {
+              assertThat(o.maxConcurrentDecodes()).isEqualTo(3);
+              assertThat(o.decodeWait()).isEqualTo(Duration.ofMillis(500));
+              assertThat(o.minRequestDataRate()).isEqualTo(1000);
+              assertThat(o.idleTimeout()).isEqualTo(Duration.ofSeconds(10));
+              assertThat(o.maxThreads()).isEqualTo(64);
+            });
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "max-concurrent-decodes", "0")))
+        .hasMessageContaining("--max-concurrent-decodes").hasMessageContaining("at least 1");
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "http.max-threads", "4")))
+        .hasMessageContaining("--http.max-threads").hasMessageContaining("at least 32");
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "http.idle-timeout", "PT0S")))
+        .hasMessageContaining("--http.idle-timeout").hasMessageContaining("positive");
+  }
 
   @Test
   void flagsWinOverEnvironmentAndSecretsComeFromTheEnvironment() {
     QueryServerSettings s =
         QueryServerSettings.fromEnv(
             Map.of("IMGSEARCH_QUERY_S3_ACCESS_KEY", "ak", "IMGSEARCH_QUERY_S3_SECRET_KEY", "sk",
-                "IMGSEARCH_QUERY_HTTP_PORT", "9999", "IMGSEARCH_QUERY_API_KEYS", "k1,k2"),
+                "IMGSEARCH_QUERY_HTTP_PORT", "9999", "IMGSEARCH_QUERY_API_KEYS", KEY_1 + "," + KEY_2),
             QueryServerSettings.parseFlags(
                 new String[] {"--http.port", "8081", "--milvus.uri", "http://milvus:19530", "--s3.endpoint", "http://minio:9000",
                     "--presign.expiry", "PT5M"}));
@@ -23,20 +132,20 @@ class QueryServerSettingsTest {
     assertThat(s.store().kind()).isEqualTo(StoreSettings.Kind.MILVUS);
     assertThat(s.store().dimension()).isEqualTo(576);
     assertThat(s.s3AccessKey()).isEqualTo("ak");
-    assertThat(s.apiKeys()).isEqualTo("k1,k2");
+    assertThat(s.apiKeys()).isEqualTo(KEY_1 + "," + KEY_2);
     assertThat(s.presignExpiry()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(s.toString()).doesNotContain("sk").doesNotContain("k1").contains("apiKeys=on");
+    assertThat(s.toString()).doesNotContain("sk").doesNotContain(KEY_1).contains("apiKeys=on");
   }
 
   @Test
   void missingUnknownAndMalformedOptionsAreNamed() {
     assertThatThrownBy(() -> QueryServerSettings.fromMap(Map.of()))
         .hasMessageContaining("--milvus.uri").hasMessageContaining("IMGSEARCH_QUERY_MILVUS_URI");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "colour", "red")))
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "colour", "red")))
         .hasMessageContaining("unknown option --colour");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "http.port", "eighty")))
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "http.port", "eighty")))
         .hasMessageContaining("--http.port must be an integer");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "s3.endpoint", "http://s3")))
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "s3.endpoint", "http://s3")))
         .hasMessageContaining("--s3.access-key");
     assertThatThrownBy(() -> QueryServerSettings.parseFlags(new String[] {"--http.port"}))
         .isInstanceOf(IllegalArgumentException.class);
@@ -44,23 +153,23 @@ class QueryServerSettingsTest {
 
   @Test
   void storeTimeoutDefaultsToTenSecondsAndComesFromTheEnvironment() {
-    assertThat(QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1")).storeTimeout())
+    assertThat(QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1")).storeTimeout())
         .isEqualTo(Duration.ofSeconds(10));
     assertThat(QueryServerSettings.envName("store.timeout")).isEqualTo("IMGSEARCH_QUERY_STORE_TIMEOUT");
     QueryServerSettings s =
         QueryServerSettings.fromEnv(
-            Map.of("IMGSEARCH_QUERY_STORE_TIMEOUT", "PT2.5S", "IMGSEARCH_QUERY_MILVUS_URI", "http://m:1"), Map.of());
+            Map.of("IMGSEARCH_QUERY_STORE_TIMEOUT", "PT2.5S", "IMGSEARCH_QUERY_MILVUS_URI", "http://m:1", "IMGSEARCH_QUERY_ALLOW_ANONYMOUS", "true"), Map.of());
     assertThat(s.storeTimeout()).isEqualTo(Duration.ofMillis(2500));
     assertThat(s.toString()).contains("storeTimeout=PT2.5S");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "store.timeout", "PT0S")))
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "store.timeout", "PT0S")))
         .hasMessageContaining("--store.timeout must be a positive duration");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "store.timeout", "5s")))
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "store.timeout", "5s")))
         .hasMessageContaining("--store.timeout must be an ISO-8601 duration");
   }
 
   @Test
   void embeddedStoreNeedsAPath() {
-    assertThat(QueryServerSettings.fromMap(Map.of("store.kind", "embedded", "store.path", "/data")).store().path()).isEqualTo("/data");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(Map.of("store.kind", "embedded"))).hasMessageContaining("--store.path");
+    assertThat(QueryServerSettings.fromMap(anonymous("store.kind", "embedded", "store.path", "/data")).store().path()).isEqualTo("/data");
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("store.kind", "embedded"))).hasMessageContaining("--store.path");
   }
 }
