@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.DeadLetters;
+import dev.imgsearch.schemas.FieldLimits;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.ImageEvent;
@@ -264,6 +265,48 @@ class IngestTopologyTest {
     start();
     assertThat(driver.producedTopicNames()).doesNotContain(settings.rawFramesTopic());
     assertThat(IngestTopology.build(settings, metrics, null).describe().toString()).doesNotContain("raw-frames");
+  }
+
+  // --- "nothing halts the stream": hostile records at the edge ---
+
+  @Test
+  void aNotificationRecordOverTheFieldLimitsIsDeadLetteredAloneAndTheOthersGoOn() {
+    start();
+    var good = MinioNotifications.of("s3:ObjectCreated:Put", "images", "cam/ok.jpg", 5L, "e1", "image/jpeg", Map.of(), START, "A1");
+    var bad = MinioNotifications.of("s3:ObjectCreated:Put", "images", "cam/bad.jpg", 5L, "e2", "image/jpeg",
+        Map.of("X-Amz-Meta-Tags", "x".repeat(2000)), START, "A2");
+    var longKey = MinioNotifications.of("s3:ObjectCreated:Put", "images", "k".repeat(3000) + ".jpg", 5L, "e3", "image/jpeg",
+        Map.of(), START, "A3");
+    notifications.pipeInput("images/x", MinioNotifications.toJson(new dev.imgsearch.schemas.minio.MinioNotification(null, null,
+        List.of(good.records().get(0), bad.records().get(0), longKey.records().get(0)))));
+    assertThat(events.readValuesToList()).extracting(ImageEvent::getKey).containsExactly("cam/ok.jpg");
+    var dead = deadLetters.readRecordsToList();
+    assertThat(dead).hasSize(2);
+    assertThat(dead).extracting(r -> DeadLetter.header(r.headers(), DeadLetters.REASON)).containsOnly(FieldLimits.REASON);
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.DETAIL)).startsWith("tag of 2000 UTF-8 bytes");
+    assertThat(DeadLetter.header(dead.get(1).headers(), DeadLetters.DETAIL)).startsWith("key of 3004 UTF-8 bytes");
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.IMAGE_ID)).isEqualTo(ImageIds.of("images", "cam/bad.jpg"));
+    assertThat(MinioNotifications.parse(new String(dead.get(0).value(), StandardCharsets.UTF_8)).records().get(0).decodedKey())
+        .isEqualTo("cam/bad.jpg");
+    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", FieldLimits.REASON)).isEqualTo(2);
+  }
+
+  @Test
+  void aFrameWithAControlCharacterOrAnOversizedMetadataHeaderIsDeadLetteredBeforeTheWrite() {
+    start(withFrames());
+    pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "tags", "door\rnight");
+    pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "tags", "t".repeat(3000));
+    pipeFrame(new byte[10], "source", "c".repeat(100_000), "content-type", "image/jpeg");
+    pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "tags", String.join(",",
+        java.util.stream.IntStream.range(0, 40).mapToObj(i -> "t" + i).toList()));
+    pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "id", "ok");
+    assertThat(puts).containsOnlyKeys("images/cam-9/2026/11/20/12/ok.jpg");
+    var dead = deadLetters.readRecordsToList();
+    assertThat(dead).extracting(r -> DeadLetter.header(r.headers(), DeadLetters.REASON))
+        .containsExactly("invalid-frame-header", "invalid-frame-header", "invalid-frame-header", FieldLimits.REASON);
+    assertThat(dead).allSatisfy(r -> assertThat(r.value()).hasSize(10));
+    assertThat(events.readValuesToList()).hasSize(1);
+    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", "invalid-frame-header")).isEqualTo(3);
   }
 
   static String md5(byte[] bytes) {
