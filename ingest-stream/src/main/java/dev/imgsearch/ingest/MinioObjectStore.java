@@ -1,11 +1,19 @@
 package dev.imgsearch.ingest;
 
+import dev.imgsearch.schemas.FieldLimits;
 import io.minio.MinioClient;
+import io.minio.errors.ErrorResponseException;
+import io.minio.errors.InvalidResponseException;
+import io.minio.errors.ServerException;
 import io.minio.PutObjectArgs;
 import io.minio.ObjectWriteResponse;
 import java.util.Map;
 
-/** {@link ObjectStore} over the MinIO Java SDK (any S3 server). */
+/**
+ * {@link ObjectStore} over the MinIO Java SDK (any S3 server). The SDK's error answers become {@link
+ * ObjectStoreErrorResponse} (HTTP status and S3 error code) for {@link ObjectStoreFailures}; other exceptions (I/O,
+ * invalid arguments) pass as they are.
+ */
 public final class MinioObjectStore implements ObjectStore {
   private final MinioClient client;
 
@@ -20,15 +28,26 @@ public final class MinioObjectStore implements ObjectStore {
   @Override
   public Written put(String bucket, String key, byte[] bytes, String contentType, Map<String, String> userMetadata)
       throws Exception {
-    ObjectWriteResponse r =
-        client.putObject(
-            PutObjectArgs.builder()
-                .bucket(bucket)
-                .object(key)
-                .data(bytes, bytes.length)
-                .contentType(contentType)
-                .userMetadata(userMetadata)
-                .build());
+    ObjectWriteResponse r;
+    try {
+      r = client.putObject(
+          PutObjectArgs.builder()
+              .bucket(bucket)
+              .object(key)
+              .data(bytes, bytes.length)
+              .contentType(contentType)
+              .userMetadata(userMetadata)
+              .build());
+    } catch (ErrorResponseException e) {
+      var body = e.errorResponse();
+      int status = e.response() == null ? 0 : e.response().code();
+      throw new ObjectStoreErrorResponse(status, body == null ? null : body.code(), body == null ? null : body.message(), e);
+    } catch (ServerException e) {
+      throw new ObjectStoreErrorResponse(e.statusCode(), null, e.getMessage(), e);
+    } catch (InvalidResponseException e) {
+      throw new ObjectStoreErrorResponse(ObjectStoreFailures.statusOfNonXmlResponse(e.getMessage()), null,
+          FieldLimits.truncateUtf8(e.getMessage(), 300), e);
+    }
     return new Written(NotificationMapper.normaliseEtag(r.etag()), r.versionId());
   }
 }

@@ -39,8 +39,13 @@ class IngestTopologyTest {
   private final IngestMetrics metrics = new IngestMetrics(new SimpleMeterRegistry());
   /** Puts the claim-check path made, bucket/key → bytes; answers with the MD5 hex eTag S3 gives a single-part put. */
   private final Map<String, byte[]> puts = new HashMap<>();
+  /** When set, the store refuses every write with it. */
+  private Exception refuse;
   private final ObjectStore recordingStore =
       (bucket, key, bytes, ct, meta) -> {
+        if (refuse != null) {
+          throw refuse;
+        }
         puts.put(bucket + "/" + key, bytes);
         return new ObjectStore.Written(md5(bytes), null);
       };
@@ -307,6 +312,26 @@ class IngestTopologyTest {
     assertThat(dead).allSatisfy(r -> assertThat(r.value()).hasSize(10));
     assertThat(events.readValuesToList()).hasSize(1);
     assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", "invalid-frame-header")).isEqualTo(3);
+  }
+
+  @Test
+  void aFrameTheObjectStoreRefusesIsDeadLetteredWithTheS3ErrorCodeAndTheNextFrameIsStored() {
+    refuse = new ObjectStoreErrorResponse(400, "InvalidArgument", "Invalid metadata");
+    start(withFrames());
+    pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "id", "refused");
+    refuse = null;
+    pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "id", "ok");
+    assertThat(puts).containsOnlyKeys("images/cam-9/2026/11/20/12/ok.jpg");
+    assertThat(events.readValuesToList()).extracting(ImageEvent::getKey).containsExactly("cam-9/2026/11/20/12/ok.jpg");
+    var dead = deadLetters.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.REASON)).isEqualTo(ClaimCheck.REASON_REJECTED);
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.DETAIL)).contains("InvalidArgument").contains("HTTP 400");
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.EXCEPTION_CLASS))
+        .isEqualTo(ObjectStoreErrorResponse.class.getName());
+    assertThat(dead.get(0).value()).hasSize(10);
+    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", ClaimCheck.REASON_REJECTED)).isEqualTo(1);
+    assertThat(metrics.count("imgsearch.ingest.object.store.retries", null, null)).isZero();
   }
 
   static String md5(byte[] bytes) {
