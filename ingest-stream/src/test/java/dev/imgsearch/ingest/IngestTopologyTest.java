@@ -334,6 +334,64 @@ class IngestTopologyTest {
     assertThat(metrics.count("imgsearch.ingest.object.store.retries", null, null)).isZero();
   }
 
+  // --- versioned buckets (fixtures: cam-3/v.jpg, versions v1 then v2) ---
+
+  private static final String V1 = "3f2a1b4c-5d6e-4f70-8192-a3b4c5d6e7f8";
+  private static final String V2 = "b7c8d9e0-1a2b-4c3d-9e4f-5a6b7c8d9e0f";
+
+  @Test
+  void anOverwriteUpsertsTheSameImageAndDeletingTheOldVersionLeavesTheLiveOne() {
+    start();
+    pipe("put-versioned.json");
+    pipe("put-versioned-v2.json");
+    pipe("delete-version-v1.json");
+    var out = events.readKeyValuesToList();
+    assertThat(out).extracting(kv -> kv.value.getType()).containsExactly(ImageEventType.CREATED, ImageEventType.CREATED);
+    assertThat(out).extracting(kv -> kv.key).containsOnly(ImageIds.of("images", "cam-3/v.jpg"));
+    assertThat(out).extracting(kv -> kv.value.getVersionId()).containsExactly(V1, V2);
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "noncurrent-version-deleted")).isEqualTo(1);
+    // then the live version goes: the image goes
+    pipe("delete-version-v2.json");
+    var deleted = events.readValuesToList();
+    assertThat(deleted).extracting(ImageEvent::getType).containsExactly(ImageEventType.DELETED);
+    assertThat(deleted.get(0).getVersionId()).isEqualTo(V2);
+  }
+
+  @Test
+  void deletingTheCurrentVersionDeletes() {
+    start();
+    pipe("put-versioned.json");
+    pipe("delete-version-v1.json");
+    assertThat(events.readValuesToList()).extracting(ImageEvent::getType)
+        .containsExactly(ImageEventType.CREATED, ImageEventType.DELETED);
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "noncurrent-version-deleted")).isZero();
+  }
+
+  @Test
+  void aDeleteMarkerDeletesThoughItsVersionIdIsNotTheLiveOne() {
+    start();
+    pipe("put-versioned.json");
+    pipe("delete-marker.json");
+    assertThat(events.readValuesToList()).extracting(ImageEvent::getType)
+        .containsExactly(ImageEventType.CREATED, ImageEventType.DELETED);
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "noncurrent-version-deleted")).isZero();
+  }
+
+  @Test
+  void theLiveVersionIsRememberedPastTheDedupTtl() {
+    start(Map.of("dedup.ttl", "PT10S"));
+    pipe("put-versioned.json");
+    pipe("put-versioned-v2.json");
+    driver.advanceWallClockTime(Duration.ofMinutes(5));
+    pipe("delete-version-v1.json");
+    assertThat(events.readValuesToList()).extracting(ImageEvent::getType)
+        .containsExactly(ImageEventType.CREATED, ImageEventType.CREATED);
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "noncurrent-version-deleted")).isEqualTo(1);
+    // deleting the live version still deletes after the TTL
+    pipe("delete-version-v2.json");
+    assertThat(events.readValuesToList()).extracting(ImageEvent::getType).containsExactly(ImageEventType.DELETED);
+  }
+
   static String md5(byte[] bytes) {
     try {
       return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));

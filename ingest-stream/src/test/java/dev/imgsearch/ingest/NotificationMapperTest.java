@@ -216,4 +216,14 @@ class NotificationMapperTest {
     assertThat(kept.records().get(0).decodedKey()).isEqualTo("bad.jpg");
     assertThat(kept.key()).isEqualTo("images/bad.jpg");
   }
+
+  @Test
+  void onlyADeleteOfOneVersionIsAVersionDelete() {
+    assertThat(NotificationMapper.map(notification("delete-version-v1.json")).get(0).versionDelete()).isTrue();
+    assertThat(NotificationMapper.map(notification("delete-version-v1.json")).get(0).event().getVersionId())
+        .isEqualTo("3f2a1b4c-5d6e-4f70-8192-a3b4c5d6e7f8");
+    assertThat(NotificationMapper.map(notification("delete-marker.json")).get(0).versionDelete()).isFalse();
+    assertThat(NotificationMapper.map(notification("delete.json")).get(0).versionDelete()).isFalse();
+    assertThat(NotificationMapper.map(notification("put-versioned.json")).get(0).versionDelete()).isFalse();
+  }
 }
