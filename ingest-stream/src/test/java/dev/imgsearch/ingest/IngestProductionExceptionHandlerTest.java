@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.DeadLetters;
+import dev.imgsearch.schemas.ImageIds;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -46,10 +47,12 @@ class IngestProductionExceptionHandlerTest {
     return h;
   }
 
+  private static final String IMAGE_ID = ImageIds.of("images", "cam/a.jpg");
+
   private static ProducerRecord<byte[], byte[]> output(String topic, int valueBytes) {
     RecordHeaders h = new RecordHeaders();
     h.add("source", "s".repeat(100_000).getBytes(StandardCharsets.UTF_8));
-    return new ProducerRecord<>(topic, null, null, "key".getBytes(StandardCharsets.UTF_8), new byte[valueBytes], h);
+    return new ProducerRecord<>(topic, null, null, IMAGE_ID.getBytes(StandardCharsets.UTF_8), new byte[valueBytes], h);
   }
 
   @Test
@@ -61,13 +64,13 @@ class IngestProductionExceptionHandlerTest {
     var d = r.deadLetterQueueRecords().get(0);
     assertThat(d.topic()).isEqualTo("dlq");
     assertThat(d.value()).isNull();
-    assertThat(d.key()).isNull(); // 100 kB source key: dropped, its size recorded
-    assertThat(DeadLetter.header(d.headers(), DeadLetters.KEY_DROPPED)).isEqualTo("100000");
+    // the output's own key (an event's image id), not the context's: the broker answers when the context has moved on
+    assertThat(new String(d.key(), StandardCharsets.UTF_8)).isEqualTo(IMAGE_ID);
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.IMAGE_ID)).isEqualTo(IMAGE_ID);
     assertThat(DeadLetter.header(d.headers(), DeadLetters.REASON)).isEqualTo(IngestProductionExceptionHandler.REASON_TOO_LARGE);
     assertThat(DeadLetter.header(d.headers(), DeadLetters.DETAIL))
         .contains("imgsearch.image-events").contains("1000000").contains("larger than 1048576");
-    assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_TOPIC)).isEqualTo("imgsearch.raw-frames");
-    assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_OFFSET)).isEqualTo("7");
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_TOPIC)).isNull();
     assertThat(DeadLetter.header(d.headers(), DeadLetters.EXCEPTION_CLASS)).isEqualTo(RecordTooLargeException.class.getName());
     int headerBytes = Arrays.stream(d.headers().toArray()).mapToInt(x -> x.key().length() + x.value().length).sum();
     assertThat(headerBytes).isLessThan(8_192);
@@ -78,12 +81,18 @@ class IngestProductionExceptionHandlerTest {
   @Test
   void aDeadLetterThatIsItselfTooLargeIsReplacedByOneWithoutKeyAndValueSoNothingLoops() {
     var h = handler();
-    var r = h.handleError(context(), output("dlq", 600_000), new RecordTooLargeException("too large"));
+    var refused = new DeadLetter("ingest-stream", "unparseable-notification", "x", null, null, "imgsearch.minio-events", 4, 99,
+        "k".getBytes(StandardCharsets.UTF_8), new byte[400_000]).toProducerRecord("dlq");
+    var r = h.handleError(context(), refused, new RecordTooLargeException("too large"));
     assertThat(r.result()).isEqualTo(Result.RESUME);
     var d = r.deadLetterQueueRecords().get(0);
     assertThat(d.key()).isNull();
     assertThat(d.value()).isNull();
-    assertThat(DeadLetter.header(d.headers(), DeadLetters.DETAIL)).contains("dead letter");
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.DETAIL))
+        .contains("the dead letter (unparseable-notification) itself was refused").contains("400000 value bytes");
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_TOPIC)).isEqualTo("imgsearch.minio-events");
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_PARTITION)).isEqualTo("4");
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_OFFSET)).isEqualTo("99");
     // and a failure of that one too resumes without another record
     var again = h.handleError(context(), d, new RecordTooLargeException("still too large"));
     assertThat(again.result()).isEqualTo(Result.RESUME);
@@ -100,6 +109,11 @@ class IngestProductionExceptionHandlerTest {
         .isEqualTo(IngestProductionExceptionHandler.REASON_SERIALIZATION);
     assertThat(DeadLetter.header(d.headers(), DeadLetters.DETAIL)).contains("VALUE").contains("cannot write");
     assertThat(d.value()).isNull(); // the 1 MB source value is not copied
+    // serialization runs in the processing call: the context is the source record's
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_TOPIC)).isEqualTo("imgsearch.raw-frames");
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_OFFSET)).isEqualTo("7");
+    assertThat(d.key()).isNull(); // the 100 kB source key: dropped, its size recorded
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.KEY_DROPPED)).isEqualTo("100000");
   }
 
   @Test
