@@ -4,7 +4,6 @@ import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.ImageEvent;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -37,6 +36,14 @@ public final class IngestTopology {
    * @param objectStore the claim-check path's writer; required when {@code settings.frames()} is set, else unused
    */
   public static Topology build(IngestSettings s, IngestMetrics metrics, RetryingObjectStore objectStore) {
+    return build(s, metrics, objectStore, OutputLimits.DEFAULT);
+  }
+
+  /**
+   * @param limits the largest record each output topic accepts: larger events become dead letters, larger dead
+   *     letters lose their value and key, before they are sent
+   */
+  public static Topology build(IngestSettings s, IngestMetrics metrics, RetryingObjectStore objectStore, OutputLimits limits) {
     Serde<ImageEvent> eventSerde = Topics.IMAGE_EVENTS.valueSerde();
     StreamsBuilder b = new StreamsBuilder();
     b.addStateStore(
@@ -62,16 +69,27 @@ public final class IngestTopology {
             .split(Named.as("route-"))
             .branch((k, v) -> v.isDead(), Branched.as("dead"))
             .defaultBranch(Branched.as("events"));
+    var outputs =
+        branches
+            .get("route-events")
+            .mapValues(Routed::event, Named.as("event-values"))
+            .repartition(Repartitioned.with(Serdes.String(), eventSerde).withName(REPARTITION))
+            .process(() -> new DedupProcessor(s.dedupTtl(), metrics), Named.as("dedup"), DedupProcessor.STORE)
+            .process(
+                () -> new BoundOutputs.Events(limits.eventsMaxBytes(), s.imageEventsTopic(), eventSerde.serializer(), metrics),
+                Named.as("bound-events"))
+            .split(Named.as("output-"))
+            .branch((k, v) -> v.isDead(), Branched.as("dead"))
+            .defaultBranch(Branched.as("events"));
+    outputs
+        .get("output-events")
+        .mapValues(Routed::event, Named.as("bounded-event-values"))
+        .to(s.imageEventsTopic(), Produced.with(Serdes.String(), eventSerde).withName("image-events"));
     branches
         .get("route-dead")
-        .map((k, v) -> KeyValue.pair(v.deadKey(), v.deadValue()), Named.as("dead-letter-bytes"))
+        .merge(outputs.get("output-dead"), Named.as("merge-dead-letters"))
+        .process(() -> new BoundOutputs.DeadLetterRecords(limits.deadLettersMaxBytes()), Named.as("bound-dead-letters"))
         .to(s.deadLetterTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letters"));
-    branches
-        .get("route-events")
-        .mapValues(Routed::event, Named.as("event-values"))
-        .repartition(Repartitioned.with(Serdes.String(), eventSerde).withName(REPARTITION))
-        .process(() -> new DedupProcessor(s.dedupTtl(), metrics), Named.as("dedup"), DedupProcessor.STORE)
-        .to(s.imageEventsTopic(), Produced.with(Serdes.String(), eventSerde).withName("image-events"));
     return b.build();
   }
 }

@@ -57,6 +57,8 @@ class IngestTopologyTest {
   private TestOutputTopic<String, ImageEvent> events;
   private TestOutputTopic<byte[], byte[]> deadLetters;
 
+  private OutputLimits limits = OutputLimits.DEFAULT;
+
   private void start(Map<String, String> options) {
     Map<String, String> m = new HashMap<>(options);
     m.put("kafka.bootstrap-servers", "unused:9092");
@@ -66,7 +68,7 @@ class IngestTopologyTest {
     var store = RetryingObjectStore.of(recordingStore, new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO), metrics::objectStoreRetry);
     var props = settings.streamsProperties();
     props.put(IngestExceptionHandler.METRICS_CONFIG, metrics);
-    driver = new TopologyTestDriver(IngestTopology.build(settings, metrics, store), props, START);
+    driver = new TopologyTestDriver(IngestTopology.build(settings, metrics, store, limits), props, START);
     notifications = driver.createInputTopic(settings.notificationsTopic(), Serdes.String().serializer(), Serdes.String().serializer());
     if (settings.frames() != null) {
       frames = driver.createInputTopic(settings.rawFramesTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
@@ -390,6 +392,48 @@ class IngestTopologyTest {
     // deleting the live version still deletes after the TTL
     pipe("delete-version-v2.json");
     assertThat(events.readValuesToList()).extracting(ImageEvent::getType).containsExactly(ImageEventType.DELETED);
+  }
+
+  // --- outputs bounded by the topics' max.message.bytes before they are sent (exactly-once cannot recover from a refusal) ---
+
+  @ParameterizedTest
+  @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
+  void anEventOverTheEventTopicsLimitIsDeadLetteredBeforeItIsSent(String guarantee) {
+    limits = new OutputLimits(2_000, 8_000);
+    start(Map.of("processing.guarantee", guarantee));
+    String bigKey = "cam/" + "k".repeat(1000) + ".jpg";
+    notifications.pipeInput("images/x", MinioNotifications.toJson(MinioNotifications.of("s3:ObjectCreated:Put", "images", bigKey,
+        5L, "e1", "image/jpeg", Map.of("X-Amz-Meta-Source", "s".repeat(1000)), START, "A1")));
+    pipe("put-escaped-key.json");
+    assertThat(events.readValuesToList()).extracting(ImageEvent::getKey).containsExactly("cam 1/a b+c.jpg");
+    var dead = deadLetters.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.REASON)).isEqualTo(IngestProductionExceptionHandler.REASON_TOO_LARGE);
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.DETAIL)).contains("2000").contains(settings.imageEventsTopic());
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.IMAGE_ID)).isEqualTo(ImageIds.of("images", bigKey));
+    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", IngestProductionExceptionHandler.REASON_TOO_LARGE)).isEqualTo(1);
+  }
+
+  @Test
+  void aDeadLetterOverTheDeadLetterTopicsLimitLosesItsValueThenItsKeyBeforeItIsSent() {
+    limits = new OutputLimits(1_000_000, 8_000);
+    assertThat(limits.deadLettersMaxBytes()).isEqualTo(8_000);
+    start();
+    notifications.pipeInput("k", "{" + "x".repeat(20_000));
+    notifications.pipeInput("k".repeat(7_000), "{ not json");
+    notifications.pipeInput("small", "{ not json");
+    var dead = deadLetters.readRecordsToList();
+    assertThat(dead).hasSize(3);
+    assertThat(dead.get(0).value()).isNull();
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.VALUE_DROPPED)).isEqualTo("20001");
+    assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("k");
+    assertThat(dead.get(1).key()).isNull(); // over DeadLetter's own key bound already
+    assertThat(DeadLetter.header(dead.get(1).headers(), DeadLetters.KEY_DROPPED)).isEqualTo("7000");
+    assertThat(new String(dead.get(1).value(), StandardCharsets.UTF_8)).isEqualTo("{ not json");
+    assertThat(new String(dead.get(2).value(), StandardCharsets.UTF_8)).isEqualTo("{ not json");
+    for (var d : dead) {
+      assertThat(OutputLimits.recordBytes(d.key(), d.value(), d.headers())).isLessThanOrEqualTo(8_000);
+    }
   }
 
   static String md5(byte[] bytes) {

@@ -16,7 +16,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -27,8 +31,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Outputs the broker refuses as too large (topics with a small {@code max.message.bytes}) become dead letters and the
- * stream goes on: the thread does not die and loop on the same offset.
+ * Outputs too large for their topics (a small {@code max.message.bytes}) become dead letters and the stream goes on,
+ * under both guarantees: bounded before sending with the limits read at start; and, at-least-once, when a limit is
+ * lowered while the app runs, the broker's refusal is caught by the production exception handler.
  */
 class OutputTooLargeIT {
   @TempDir static Path dir;
@@ -52,7 +57,7 @@ class OutputTooLargeIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"at_least_once"})
+  @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
   void anEventOrADeadLetterTooLargeForItsTopicBecomesADeadLetterAndTheStreamGoesOn(String guarantee) throws Exception {
     String run = "too-large-" + guarantee.replace('_', '-');
     Map<String, String> m = new HashMap<>();
@@ -79,7 +84,7 @@ class OutputTooLargeIT {
       // an event of ~2.5 kB (within the field limits) for a 2 000-byte topic
       String bigKey = "cam/" + "k".repeat(1000) + ".jpg";
       send(producer, s.notificationsTopic(), put(bigKey, Map.of("X-Amz-Meta-Source", "s".repeat(1000)), 1));
-      // an unparseable notification of 20 kB: its dead letter (with the value) is over the 8 000-byte dead-letter topic
+      // an unparseable notification of 20 kB: its dead letter with the value is over the 8 000-byte dead-letter topic
       send(producer, s.notificationsTopic(), "{" + "x".repeat(20_000));
       // and then ordinary ones must still come through
       send(producer, s.notificationsTopic(), put("cam/after-1.jpg", Map.of(), 2));
@@ -91,24 +96,44 @@ class OutputTooLargeIT {
       var letters = ItSupport.readUntil(dead, ItSupport.<byte[], byte[]>newList(), l -> l.size() >= 2, Duration.ofSeconds(30));
       ItSupport.drain(dead, letters, Duration.ofSeconds(2));
       assertThat(letters).extracting(r -> DeadLetter.header(r.headers(), DeadLetters.REASON))
-          .containsExactlyInAnyOrder(IngestProductionExceptionHandler.REASON_TOO_LARGE, IngestProductionExceptionHandler.REASON_TOO_LARGE);
-      var eventLetter = letters.stream()
-          .filter(r -> DeadLetter.header(r.headers(), DeadLetters.DETAIL).contains(s.imageEventsTopic())).findFirst().orElseThrow();
+          .containsExactlyInAnyOrder(IngestProductionExceptionHandler.REASON_TOO_LARGE, MapNotifications.REASON_UNPARSEABLE);
+      // bounded before sending, with the topics' limits read at start (the two come from different sub-topologies)
+      var eventLetter = byReason(letters, IngestProductionExceptionHandler.REASON_TOO_LARGE);
       assertThat(eventLetter.value()).isNull();
-      // the refused event is named by its key, the image id
       assertThat(new String(eventLetter.key(), StandardCharsets.UTF_8)).isEqualTo(ImageIds.of("images", bigKey));
-      assertThat(DeadLetter.header(eventLetter.headers(), DeadLetters.IMAGE_ID)).isEqualTo(ImageIds.of("images", bigKey));
-      var letterLetter = letters.stream()
-          .filter(r -> DeadLetter.header(r.headers(), DeadLetters.DETAIL).contains("itself was refused")).findFirst().orElseThrow();
-      assertThat(letterLetter.value()).isNull();
-      assertThat(letterLetter.key()).isNull();
-      // the refused dead letter's origin is carried over: the 20 kB notification at offset 1
-      assertThat(DeadLetter.header(letterLetter.headers(), DeadLetters.ORIGINAL_TOPIC)).isEqualTo(s.notificationsTopic());
-      assertThat(DeadLetter.header(letterLetter.headers(), DeadLetters.ORIGINAL_OFFSET)).isEqualTo("1");
+      assertThat(DeadLetter.header(eventLetter.headers(), DeadLetters.DETAIL)).contains("max.message.bytes 2000");
+      var unparseable = byReason(letters, MapNotifications.REASON_UNPARSEABLE);
+      assertThat(unparseable.value()).isNull();
+      assertThat(DeadLetter.header(unparseable.headers(), DeadLetters.VALUE_DROPPED)).isEqualTo("20001");
+      assertThat(DeadLetter.header(unparseable.headers(), DeadLetters.ORIGINAL_OFFSET)).isEqualTo("1");
+
+      if (guarantee.equals("at_least_once")) {
+        // the topic's limit lowered while the app runs: its limits are stale, the broker refuses, the handler catches it
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+          var topic = new ConfigResource(ConfigResource.Type.TOPIC, s.imageEventsTopic());
+          admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "600"),
+              AlterConfigOp.OpType.SET)))).all().get();
+        }
+        Thread.sleep(1000);
+        send(producer, s.notificationsTopic(), put("cam/" + "m".repeat(500) + ".jpg", Map.of(), 4));
+        send(producer, s.notificationsTopic(), put("cam/after-3.jpg", Map.of(), 5));
+        producer.flush();
+        ItSupport.readUntil(events, out, l -> l.size() >= 3, Duration.ofSeconds(60));
+        assertThat(out).extracting(r -> r.value().getKey()).endsWith("cam/after-3.jpg");
+        ItSupport.readUntil(dead, letters, l -> l.size() >= 3, Duration.ofSeconds(30));
+        assertThat(letters).hasSize(3);
+        assertThat(DeadLetter.header(letters.get(2).headers(), DeadLetters.REASON))
+            .isEqualTo(IngestProductionExceptionHandler.REASON_TOO_LARGE);
+        assertThat(DeadLetter.header(letters.get(2).headers(), DeadLetters.DETAIL)).contains("refused");
+      }
       assertThat(app.metrics().count("imgsearch.ingest.dead.letters", "reason", IngestProductionExceptionHandler.REASON_TOO_LARGE))
-          .isEqualTo(2);
+          .isEqualTo(guarantee.equals("at_least_once") ? 2 : 1);
       assertThat(app.state().isRunningOrRebalancing()).isTrue();
     }
+  }
+
+  private static ConsumerRecord<byte[], byte[]> byReason(List<ConsumerRecord<byte[], byte[]>> letters, String reason) {
+    return letters.stream().filter(r -> reason.equals(DeadLetter.header(r.headers(), DeadLetters.REASON))).findFirst().orElseThrow();
   }
 
   private static void send(KafkaProducer<byte[], byte[]> p, String topic, String value) {
