@@ -14,10 +14,13 @@ import java.util.regex.Pattern;
  *   <li>{@link Kind#TRANSIENT} (retried with backoff; when the budget runs out the thread fails and resumes from the
  *       last commit): connection problems ({@link IOException}: refused, reset, timeouts, unknown host), HTTP 5xx,
  *       408 and 429, throttling codes ({@code SlowDown}, {@code Throttling}, …, {@code RequestTimeout}) and the
- *       codes that mean the store's settings are wrong ({@code NoSuchBucket}, {@code InvalidAccessKeyId}, {@code
- *       RequestTimeTooSkewed}, expired tokens): every frame would fail alike, so they are an outage, not a bad frame.
+ *       codes that mean the store's settings are wrong ({@code NoSuchBucket}, {@code InvalidBucketName}, {@code
+ *       InvalidAccessKeyId}, {@code SignatureDoesNotMatch} — a wrong secret key —, {@code AccessDenied}, {@code
+ *       RequestTimeTooSkewed}, expired tokens): every frame would fail alike, so they are an outage to fix, not bad
+ *       frames to dead-letter (a frame over 512 KiB would lose its bytes there). The frame's own headers cannot cause
+ *       them: the edge refuses control characters, and what the HTTP client cannot send fails before the request.
  *   <li>{@link Kind#PERMANENT} (the frame becomes a dead letter at once): any other HTTP 4xx (e.g. {@code
- *       InvalidArgument}, {@code MetadataTooLarge}, {@code SignatureDoesNotMatch}, {@code AccessDenied}) and {@link
+ *       InvalidArgument}, {@code MetadataTooLarge}, {@code KeyTooLongError}, {@code EntityTooLarge}) and {@link
  *       IllegalArgumentException} (an argument the SDK or HTTP client refuses to send).
  *   <li>{@link Kind#UNKNOWN} (a few retries, then a dead letter): anything else.
  * </ul>
@@ -39,8 +42,8 @@ public final class ObjectStoreFailures {
       Set.of("SlowDown", "Throttling", "ThrottlingException", "TooManyRequests", "RequestLimitExceeded",
           "RequestThrottled", "ServiceUnavailable", "InternalError", "RequestTimeout", "XMinioServerNotInitialized",
           // the store's settings, the same for every frame
-          "NoSuchBucket", "InvalidAccessKeyId", "RequestTimeTooSkewed", "ExpiredToken", "InvalidToken",
-          "AccountProblem");
+          "NoSuchBucket", "InvalidBucketName", "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied",
+          "AllAccessDisabled", "RequestTimeTooSkewed", "ExpiredToken", "InvalidToken", "AccountProblem");
 
   private static final Pattern NON_XML_STATUS = Pattern.compile("Response code: (\\d{3})");
 

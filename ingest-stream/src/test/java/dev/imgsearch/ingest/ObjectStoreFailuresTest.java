@@ -22,8 +22,6 @@ class ObjectStoreFailuresTest {
     "400, MetadataTooLarge, PERMANENT",
     "400, InvalidObjectName, PERMANENT",
     "400, KeyTooLongError, PERMANENT",
-    "403, SignatureDoesNotMatch, PERMANENT",
-    "403, AccessDenied, PERMANENT",
     "411, MissingContentLength, PERMANENT",
     "413, EntityTooLarge, PERMANENT",
     "400, , PERMANENT",
@@ -41,6 +39,9 @@ class ObjectStoreFailuresTest {
     // the store's settings, not the frame: every frame would fail alike, so it is treated as an outage
     "404, NoSuchBucket, TRANSIENT",
     "403, InvalidAccessKeyId, TRANSIENT",
+    "403, SignatureDoesNotMatch, TRANSIENT",
+    "403, AccessDenied, TRANSIENT",
+    "400, InvalidBucketName, TRANSIENT",
     "403, RequestTimeTooSkewed, TRANSIENT",
     "400, ExpiredToken, TRANSIENT",
     // neither
