@@ -25,8 +25,8 @@ import org.apache.kafka.common.header.Headers;
  * {@code _ -}, ≤ 128 chars, default the first 128 bits of the SHA-256 of the bytes, hex), {@value RawFrame#H_TAGS}
  * (optional, comma-separated).
  *
- * <p>Every header read here is refused ({@value #REJECT_HEADER}) when over its byte limit or containing a control
- * character, before anything is written; tags over the store's limits are refused as {@value FieldLimits#REASON}.
+ * <p>Every header read here is refused ({@value #REJECT_HEADER}) when over its byte limit or containing anything but
+ * printable ASCII, before anything is written; tags over the store's limits are refused as {@value FieldLimits#REASON}.
  *
  * <p>Object key: {@code <source>/yyyy/MM/dd/HH/<id>.<ext>} with the capture time in UTC. Processing the same record
  * again writes the same object.
@@ -120,8 +120,9 @@ public final class Frames {
 
   /**
    * Why header {@code name} cannot be used, or null: over its byte limit ({@value #MAX_TAGS_HEADER_BYTES} for tags,
-   * {@value #MAX_HEADER_BYTES} for the others) or containing a control character (C0, DEL, C1: they would break or
-   * be refused in the S3 request's user metadata). Checked on the raw value, before any trimming.
+   * {@value #MAX_HEADER_BYTES} for the others) or containing anything but printable ASCII (a control character or a
+   * non-ASCII one in the S3 request's user metadata makes the server answer {@code SignatureDoesNotMatch}). Checked
+   * on the raw value, before any trimming.
    */
   static String headerViolation(Headers headers, String name) {
     var h = headers == null ? null : headers.lastHeader(name);
@@ -137,6 +138,10 @@ public final class Frames {
       char c = s.charAt(i);
       if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
         return String.format(Locale.ROOT, "header '%s' contains control character U+%04X at index %d", name, (int) c, i);
+      }
+      if (c > 0x7E) {
+        return String.format(Locale.ROOT,
+            "header '%s' contains non-ASCII character U+%04X at index %d (S3 user metadata is ASCII)", name, (int) c, i);
       }
     }
     return null;

@@ -28,6 +28,11 @@ public final class MinioObjectStore implements ObjectStore {
   @Override
   public Written put(String bucket, String key, byte[] bytes, String contentType, Map<String, String> userMetadata)
       throws Exception {
+    checkHeaderText("content type", contentType);
+    userMetadata.forEach((k, v) -> {
+      checkHeaderText("user metadata name", k);
+      checkHeaderText("user metadata '" + k + "'", v);
+    });
     ObjectWriteResponse r;
     try {
       r = client.putObject(
@@ -49,5 +54,24 @@ public final class MinioObjectStore implements ObjectStore {
           FieldLimits.truncateUtf8(e.getMessage(), 300), e);
     }
     return new Written(NotificationMapper.normaliseEtag(r.etag()), r.versionId());
+  }
+
+  /**
+   * Refuses (as an invalid argument, so {@link ObjectStoreFailures} calls it permanent) a header text with anything
+   * but printable ASCII: the SDK sends a control or non-ASCII character, and the server answers {@code
+   * SignatureDoesNotMatch} — the same code as for a wrong secret key, which must stay an outage to wait out, not a
+   * bad frame.
+   */
+  static void checkHeaderText(String what, String value) {
+    if (value == null) {
+      return;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c > 0x7E) {
+        throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+            "%s has character U+%04X at index %d: S3 user metadata is printable ASCII", what, (int) c, i));
+      }
+    }
   }
 }

@@ -102,6 +102,10 @@ class FramesTest {
     assertThat(ct.detail()).contains("'content-type'");
     assertThat(reject("source", "cam-1", "content-type", "image/jpeg", "captured-at", "2026-11-20T00:00:00Z\r").reason())
         .isEqualTo(Frames.REJECT_HEADER);
+    // anything non-ASCII too: the server would answer SignatureDoesNotMatch, like for a wrong secret
+    var accent = reject("source", "cam-1", "content-type", "image/jpeg", "tags", "caméra");
+    assertThat(accent.reason()).isEqualTo(Frames.REJECT_HEADER);
+    assertThat(accent.detail()).contains("'tags'").contains("non-ASCII").contains("U+00E9");
     // the detail shows the bad character escaped, never raw
     assertThat(reject("source", "cam-1", "content-type", "image/jpeg", "tags", "a\rb").detail()).doesNotContain("\r");
   }
