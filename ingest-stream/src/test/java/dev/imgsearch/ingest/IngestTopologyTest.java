@@ -436,6 +436,25 @@ class IngestTopologyTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
+  void aOneMegabyteFrameWithAHundredKilobyteSourceHeaderBecomesOneBoundedDeadLetterAndTheNextFrameIsStored(String guarantee) {
+    start(Map.of("processing.guarantee", guarantee, "s3.endpoint", "http://unused", "s3.access-key", "a", "s3.secret-key", "s",
+        "frames.max-bytes", "1000000"));
+    pipeFrame(new byte[1_000_000], "source", "c".repeat(100_000), "content-type", "image/jpeg");
+    pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "id", "next");
+    assertThat(puts).containsOnlyKeys("images/cam-9/2026/11/20/12/next.jpg");
+    assertThat(events.readValuesToList()).hasSize(1);
+    var dead = deadLetters.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    var d = dead.get(0);
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.REASON)).isEqualTo(Frames.REJECT_HEADER);
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.DETAIL)).contains("'source' of 100000 bytes");
+    assertThat(d.value()).isNull(); // over the dead letter's own 512 KiB bound: it stays at the original offset
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.VALUE_DROPPED)).isEqualTo("1000000");
+    assertThat(OutputLimits.recordBytes(d.key(), d.value(), d.headers())).isLessThan(8_192);
+  }
+
   static String md5(byte[] bytes) {
     try {
       return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
