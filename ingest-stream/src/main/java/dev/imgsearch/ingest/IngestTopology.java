@@ -18,10 +18,12 @@ import org.apache.kafka.streams.state.Stores;
  * The ingest topology, in one pure method ({@link #build}); lifecycle lives in {@link IngestApp}.
  *
  * <pre>
- * notifications ─▶ map-notifications ─┐                          ┌─▶ dead-letters (reason in headers)
- *                                     ├─ merge ─▶ route ─────────┤
- * raw-frames ───▶ claim-check (S3) ───┘                          └─▶ repartition by image id ─▶ dedup (store, TTL) ─▶ image-events
+ * notifications ─▶ map-notifications ─┐                          ┌──────────────────────────────────────────────┐
+ *                                     ├─ merge ─▶ route ─────────┤                                              ├─▶ bound ─▶ dead-letters
+ * raw-frames ───▶ claim-check (S3) ───┘                          └─▶ repartition by image id ─▶ dedup ─▶ bound ─┴─▶ image-events
  * </pre>
+ *
+ * ({@link BoundOutputs}: every output fits its topic ({@link OutputLimits}) before it is sent.)
  *
  * Every event of one image id, whichever path it came from, meets the same de-duplication state in one task and
  * leaves in order on the image id's partition.
