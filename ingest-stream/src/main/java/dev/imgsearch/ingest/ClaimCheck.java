@@ -14,10 +14,15 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Raw frame → object in the bucket ({@link Frames#objectKey}) → CREATED event keyed by image id. Invalid frames go
  * to the dead-letter topic (an oversized frame without its bytes: it stays readable at the original offset). Object
- * store failures are retried with backoff inside {@link RetryingObjectStore}; when its budget runs out the exception
- * leaves the topology and the thread resumes from the last commit, so no frame is lost or skipped.
+ * store failures are classified by {@link ObjectStoreFailures} inside {@link RetryingObjectStore}: a frame the store
+ * refuses for good (e.g. S3 {@code InvalidArgument}) becomes a dead letter {@value #REASON_REJECTED} and processing
+ * goes on; an outage is retried with backoff, and when the budget runs out the exception leaves the topology and
+ * the thread resumes from the last commit, so no frame is lost or skipped.
  */
 final class ClaimCheck implements Processor<byte[], byte[], String, Routed> {
+  /** Dead-letter reason of a frame the object store refused for good (S3 error code in the detail). */
+  static final String REASON_REJECTED = "object-store-rejected";
+
   private final String bucket;
   private final long maxBytes;
   private final RetryingObjectStore store;
@@ -52,7 +57,15 @@ final class ClaimCheck implements Processor<byte[], byte[], String, Routed> {
     if (!f.tags().isEmpty()) {
       meta.put("tags", String.join(",", f.tags()));
     }
-    ObjectStore.Written written = store.put(bucket, f.objectKey(), f.bytes(), f.contentType(), meta);
+    ObjectStore.Written written;
+    try {
+      written = store.put(bucket, f.objectKey(), f.bytes(), f.contentType(), meta);
+    } catch (ObjectStoreRejectedException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      DeadLetterRouting.forward(context, metrics, record, REASON_REJECTED, e.getMessage(), cause,
+          ImageIds.of(bucket, f.objectKey()), true);
+      return;
+    }
     metrics.frameStored();
     ImageEvent e =
         ImageEvent.newBuilder()

@@ -1,6 +1,7 @@
 package dev.imgsearch.ingest;
 
 import dev.imgsearch.schemas.avro.ImageEvent;
+import dev.imgsearch.schemas.avro.ImageEventType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -23,6 +24,10 @@ import org.apache.kafka.common.serialization.Serdes;
  *       not resurrect a deleted image).
  *   <li>Same type, eTag and version id as the last emitted event → {@link Decision#DUPLICATE} (the same object
  *       version notified again, or the claim-check write's own notification).
+ *   <li>The permanent deletion of one version ({@code s3:ObjectRemoved:Delete} with a version id) that is not the
+ *       live version (the last CREATED emitted for the id) → {@link Decision#NONCURRENT_DELETE}: the live image
+ *       stays. The live version is remembered past the TTL ({@link #purgeable}). A delete marker, an unversioned
+ *       delete, the deletion of the live version, or one with no live version known → a delete as usual.
  *   <li>Otherwise → {@link Decision#EMIT}.
  * </ul>
  */
@@ -32,18 +37,35 @@ public final class Dedup {
   public enum Decision {
     EMIT,
     DUPLICATE,
-    STALE
+    STALE,
+    /** The permanent deletion of a version that is not the live one: the live image stays. */
+    NONCURRENT_DELETE
   }
 
   /** What the store remembers about the last emitted event of one image id. */
   public record State(String type, String etag, String versionId, String sequencer, long seenAtMillis) {}
 
   public static Decision decide(State previous, ImageEvent incoming, String sequencer, long nowMillis, Duration ttl) {
-    if (previous == null || expired(previous, nowMillis, ttl)) {
-      return Decision.EMIT;
-    }
-    if (sequencer != null && previous.sequencer() != null && compareSequencers(sequencer, previous.sequencer()) < 0) {
+    return decide(previous, incoming, sequencer, nowMillis, ttl, false);
+  }
+
+  /**
+   * @param versionDelete whether {@code incoming} is the permanent deletion of one version ({@code
+   *     s3:ObjectRemoved:Delete} with a version id), as opposed to an unversioned delete or a delete marker
+   */
+  public static Decision decide(
+      State previous, ImageEvent incoming, String sequencer, long nowMillis, Duration ttl, boolean versionDelete) {
+    boolean fresh = previous != null && !expired(previous, nowMillis, ttl);
+    if (fresh && sequencer != null && previous.sequencer() != null
+        && compareSequencers(sequencer, previous.sequencer()) < 0) {
       return Decision.STALE;
+    }
+    String live = liveVersion(previous);
+    if (versionDelete && live != null && !live.equals(normaliseVersion(incoming.getVersionId()))) {
+      return Decision.NONCURRENT_DELETE;
+    }
+    if (!fresh) {
+      return Decision.EMIT;
     }
     if (previous.type().equals(incoming.getType().name())
         && Objects.equals(previous.etag(), incoming.getEtag())
@@ -65,6 +87,26 @@ public final class Dedup {
 
   public static boolean expired(State s, long nowMillis, Duration ttl) {
     return nowMillis - s.seenAtMillis() >= ttl.toMillis();
+  }
+
+  /**
+   * The version id of the live image: the last emitted event was a CREATED of a versioned object (S3's {@code
+   * "null"} version is the unversioned one); else null.
+   */
+  public static String liveVersion(State s) {
+    return s != null && ImageEventType.CREATED.name().equals(s.type()) ? normaliseVersion(s.versionId()) : null;
+  }
+
+  /**
+   * Whether the purge may remove {@code s}: once past the TTL, unless it holds a live version ({@link #liveVersion}),
+   * which is kept until that image is deleted, so a later deletion of an older version can still be told apart.
+   */
+  public static boolean purgeable(State s, long nowMillis, Duration ttl) {
+    return expired(s, nowMillis, ttl) && liveVersion(s) == null;
+  }
+
+  private static String normaliseVersion(String v) {
+    return v == null || v.isEmpty() || v.equals("null") ? null : v;
   }
 
   /**

@@ -15,10 +15,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Runs after the repartition by image id: applies {@link Dedup} with the per-id state in store {@value #STORE},
  * forwards emitted events without internal headers, and removes entries older than the TTL on a wall-clock
- * punctuation.
+ * punctuation (except those holding a live object version, see {@link Dedup#purgeable}).
  */
 final class DedupProcessor implements Processor<String, ImageEvent, String, ImageEvent> {
   static final String STORE = "dedup-by-image-id";
+  static final String SKIP_DUPLICATE = "duplicate";
+  static final String SKIP_STALE = "stale";
+  static final String SKIP_NONCURRENT_DELETE = "noncurrent-version-deleted";
 
   private final Duration ttl;
   private final IngestMetrics metrics;
@@ -50,9 +53,11 @@ final class DedupProcessor implements Processor<String, ImageEvent, String, Imag
     String sequencer = h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     long now = context.currentSystemTimeMs();
     Dedup.State previous = store.get(record.key());
-    switch (Dedup.decide(previous, e, sequencer, now, ttl)) {
-      case DUPLICATE -> metrics.skipped("duplicate");
-      case STALE -> metrics.skipped("stale");
+    boolean versionDelete = record.headers().lastHeader(MapNotifications.VERSION_DELETE_HEADER) != null;
+    switch (Dedup.decide(previous, e, sequencer, now, ttl, versionDelete)) {
+      case DUPLICATE -> metrics.skipped(SKIP_DUPLICATE);
+      case STALE -> metrics.skipped(SKIP_STALE);
+      case NONCURRENT_DELETE -> metrics.skipped(SKIP_NONCURRENT_DELETE);
       case EMIT -> {
         store.put(record.key(), Dedup.remember(previous, e, sequencer, now));
         metrics.event(e.getType().name());
@@ -66,7 +71,7 @@ final class DedupProcessor implements Processor<String, ImageEvent, String, Imag
     try (KeyValueIterator<String, Dedup.State> it = store.all()) {
       while (it.hasNext()) {
         KeyValue<String, Dedup.State> kv = it.next();
-        if (Dedup.expired(kv.value, now, ttl)) {
+        if (Dedup.purgeable(kv.value, now, ttl)) {
           store.delete(kv.key);
           removed++;
         }

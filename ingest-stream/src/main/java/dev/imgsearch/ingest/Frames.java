@@ -1,5 +1,6 @@
 package dev.imgsearch.ingest;
 
+import dev.imgsearch.schemas.FieldLimits;
 import dev.imgsearch.schemas.RawFrame;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,6 +25,9 @@ import org.apache.kafka.common.header.Headers;
  * {@code _ -}, ≤ 128 chars, default the first 128 bits of the SHA-256 of the bytes, hex), {@value RawFrame#H_TAGS}
  * (optional, comma-separated).
  *
+ * <p>Every header read here is refused ({@value #REJECT_HEADER}) when over its byte limit or containing anything but
+ * printable ASCII, before anything is written; tags over the store's limits are refused as {@value FieldLimits#REASON}.
+ *
  * <p>Object key: {@code <source>/yyyy/MM/dd/HH/<id>.<ext>} with the capture time in UTC. Processing the same record
  * again writes the same object.
  */
@@ -32,6 +36,14 @@ public final class Frames {
   public static final String REJECT_TOO_LARGE = "frame-too-large";
   public static final String REJECT_HEADER = "invalid-frame-header";
   public static final String REJECT_CONTENT_TYPE = "unsupported-content-type";
+
+  /** Max bytes of the {@value RawFrame#H_TAGS} header (S3 allows 2 KB of user metadata in all). */
+  public static final int MAX_TAGS_HEADER_BYTES = 2048;
+  /** Max bytes of each other header read here. */
+  public static final int MAX_HEADER_BYTES = 256;
+  /** The headers read here: all of them end up in the object's key, content type or user metadata. */
+  static final List<String> METADATA_HEADERS =
+      List.of(RawFrame.H_SOURCE, RawFrame.H_CONTENT_TYPE, RawFrame.H_CAPTURED_AT, RawFrame.H_ID, RawFrame.H_TAGS);
 
   private static final Map<String, String> EXTENSIONS =
       Map.of("image/jpeg", "jpg", "image/png", "png", "image/webp", "webp", "image/gif", "gif", "image/bmp", "bmp",
@@ -66,6 +78,12 @@ public final class Frames {
       return Parsed.reject(
           REJECT_TOO_LARGE, "frame of " + value.length + " bytes exceeds frames.max-bytes=" + maxBytes);
     }
+    for (String name : METADATA_HEADERS) {
+      String bad = headerViolation(headers, name);
+      if (bad != null) {
+        return Parsed.reject(REJECT_HEADER, bad);
+      }
+    }
     String source = header(headers, RawFrame.H_SOURCE);
     if (source == null || !SOURCE.matcher(source).matches() || source.contains("..")) {
       return Parsed.reject(REJECT_HEADER, "header '" + RawFrame.H_SOURCE + "' missing or not [A-Za-z0-9._-]: " + source);
@@ -90,10 +108,43 @@ public final class Frames {
     } else if (!ID.matcher(id).matches()) {
       return Parsed.reject(REJECT_HEADER, "header '" + RawFrame.H_ID + "' not [A-Za-z0-9_-]{1,128}: " + id);
     }
-    return new Parsed(
-        new Frame(source, ct, capturedAt, id, NotificationMapper.parseTags(header(headers, RawFrame.H_TAGS)),
-            objectKey(source, capturedAt, id, ext), value),
-        null);
+    List<String> tags = NotificationMapper.parseTags(header(headers, RawFrame.H_TAGS));
+    String key = objectKey(source, capturedAt, id, ext);
+    // the bucket is a setting, not part of the frame
+    String overLimit = FieldLimits.violation("-", key, source, tags);
+    if (overLimit != null) {
+      return Parsed.reject(FieldLimits.REASON, overLimit);
+    }
+    return new Parsed(new Frame(source, ct, capturedAt, id, tags, key, value), null);
+  }
+
+  /**
+   * Why header {@code name} cannot be used, or null: over its byte limit ({@value #MAX_TAGS_HEADER_BYTES} for tags,
+   * {@value #MAX_HEADER_BYTES} for the others) or containing anything but printable ASCII (a control character or a
+   * non-ASCII one in the S3 request's user metadata makes the server answer {@code SignatureDoesNotMatch}). Checked
+   * on the raw value, before any trimming.
+   */
+  static String headerViolation(Headers headers, String name) {
+    var h = headers == null ? null : headers.lastHeader(name);
+    if (h == null || h.value() == null) {
+      return null;
+    }
+    int max = RawFrame.H_TAGS.equals(name) ? MAX_TAGS_HEADER_BYTES : MAX_HEADER_BYTES;
+    if (h.value().length > max) {
+      return "header '" + name + "' of " + h.value().length + " bytes, at most " + max;
+    }
+    String s = new String(h.value(), StandardCharsets.UTF_8);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
+        return String.format(Locale.ROOT, "header '%s' contains control character U+%04X at index %d", name, (int) c, i);
+      }
+      if (c > 0x7E) {
+        return String.format(Locale.ROOT,
+            "header '%s' contains non-ASCII character U+%04X at index %d (S3 user metadata is ASCII)", name, (int) c, i);
+      }
+    }
+    return null;
   }
 
   public static String objectKey(String source, long capturedAtMillis, String id, String ext) {

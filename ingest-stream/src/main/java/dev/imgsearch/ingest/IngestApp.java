@@ -37,7 +37,9 @@ public final class IngestApp implements AutoCloseable {
     }
     Properties props = settings.streamsProperties();
     props.put(IngestExceptionHandler.METRICS_CONFIG, metrics);
-    this.streams = new KafkaStreams(IngestTopology.build(settings, metrics, store), props);
+    OutputLimits limits = OutputLimits.detect(settings.bootstrapServers(), settings.imageEventsTopic(),
+        settings.deadLetterTopic(), Duration.ofSeconds(10));
+    this.streams = new KafkaStreams(IngestTopology.build(settings, metrics, store, limits), props);
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed; replacing it (resumes from the last commit)", e);
       metrics.threadReplaced();

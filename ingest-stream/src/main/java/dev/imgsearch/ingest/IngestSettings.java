@@ -215,6 +215,7 @@ public record IngestSettings(
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, IngestExceptionHandler.class.getName());
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, IngestProductionExceptionHandler.class.getName());
     p.put(IngestExceptionHandler.DEAD_LETTER_TOPIC_CONFIG, deadLetterTopic);
     if (frames != null) {
       // A frame may wait for the object store for the whole retry budget inside one transaction.

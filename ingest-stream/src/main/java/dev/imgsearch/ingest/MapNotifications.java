@@ -12,10 +12,13 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Notification message → one event per admitted record (keyed by image id, MinIO's sequencer in header
- * {@value #SEQUENCER_HEADER}); skipped records are counted; an unreadable message becomes one dead letter.
+ * {@value #SEQUENCER_HEADER}); skipped records are counted; an unreadable message becomes one dead letter; a record
+ * over the field limits becomes a dead letter of its own (the others of the message go on).
  */
 final class MapNotifications implements Processor<byte[], byte[], String, Routed> {
   static final String SEQUENCER_HEADER = "imgsearch.sequencer";
+  /** Set on a DELETED event that is the permanent deletion of one version ({@code s3:ObjectRemoved:Delete} with a version id). */
+  static final String VERSION_DELETE_HEADER = "imgsearch.version-delete";
   static final String REASON_UNPARSEABLE = "unparseable-notification";
 
   private final ImageFilter filter;
@@ -44,10 +47,18 @@ final class MapNotifications implements Processor<byte[], byte[], String, Routed
     for (NotificationMapper.Outcome o : outcomes) {
       if (o.skipped()) {
         metrics.skipped(o.skipReason());
+      } else if (o.rejected()) {
+        // this record alone, as a one-record notification (replayable as it is); the others go on
+        DeadLetterRouting.forward(context, metrics,
+            record.withValue(o.rejectedRecordJson().getBytes(StandardCharsets.UTF_8)), o.rejectReason(),
+            o.rejectDetail(), null, o.rejectedImageId(), true);
       } else {
         RecordHeaders headers = new RecordHeaders();
         if (o.sequencer() != null) {
           headers.add(SEQUENCER_HEADER, o.sequencer().getBytes(StandardCharsets.UTF_8));
+        }
+        if (o.versionDelete()) {
+          headers.add(VERSION_DELETE_HEADER, new byte[] {1});
         }
         context.forward(new Record<>(o.event().getImageId(), Routed.event(o.event()), record.timestamp(), headers));
       }

@@ -1,5 +1,6 @@
 package dev.imgsearch.ingest;
 
+import dev.imgsearch.schemas.FieldLimits;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.avro.ImageEvent;
 import dev.imgsearch.schemas.avro.ImageEventType;
@@ -30,7 +31,9 @@ import java.util.Set;
  * </ul>
  *
  * A notification that is not JSON, has no records, or a record without bucket/key/valid escaping/event time is a
- * {@link MalformedNotificationException}: the whole message goes to the dead-letter topic.
+ * {@link MalformedNotificationException}: the whole message goes to the dead-letter topic. A record whose bucket,
+ * key, source or tags exceed {@link FieldLimits} is rejected alone ({@value FieldLimits#REASON}); the other records
+ * of the message go on.
  */
 public final class NotificationMapper {
   public static final String META_SOURCE = "x-amz-meta-source";
@@ -41,23 +44,45 @@ public final class NotificationMapper {
   public static final Set<String> CREATED_EVENTS =
       Set.of("s3:ObjectCreated:Put", "s3:ObjectCreated:Post", "s3:ObjectCreated:Copy",
           "s3:ObjectCreated:CompleteMultipartUpload");
+  /** The permanent deletion of one object version when it carries a version id (else an unversioned delete). */
+  public static final String VERSION_DELETE = "s3:ObjectRemoved:Delete";
   public static final Set<String> REMOVED_EVENTS =
       Set.of("s3:ObjectRemoved:Delete", "s3:ObjectRemoved:DeleteMarkerCreated");
 
-  /** Result for one record of a notification: an event (with MinIO's sequencer, may be null), or a skip reason. */
-  public record Outcome(ImageEvent event, String sequencer, String skipReason) {
-    static Outcome of(ImageEvent e, String sequencer) {
-      return new Outcome(e, sequencer, null);
+  /**
+   * Result for one record of a notification: an event (with MinIO's sequencer, may be null, and whether it is the
+   * permanent deletion of one version, see {@link #versionDelete}), a skip reason, or a rejection of this record
+   * alone (dead-letter reason and detail, and the record as a one-record notification, replayable as it is).
+   */
+  public record Outcome(
+      ImageEvent event, String sequencer, String skipReason, String rejectReason, String rejectDetail,
+      String rejectedImageId, String rejectedRecordJson, boolean versionDelete) {
+    static Outcome of(ImageEvent e, String sequencer, boolean versionDelete) {
+      return new Outcome(e, sequencer, null, null, null, null, null, versionDelete);
     }
 
     static Outcome skip(String reason) {
-      return new Outcome(null, null, reason);
+      return new Outcome(null, null, reason, null, null, null, null, false);
+    }
+
+    static Outcome reject(String reason, String detail, String imageId, String recordJson) {
+      return new Outcome(null, null, null, reason, detail, imageId, recordJson, false);
     }
 
     public boolean skipped() {
-      return event == null;
+      return skipReason != null;
+    }
+
+    public boolean rejected() {
+      return rejectReason != null;
     }
   }
+
+  /**
+   * Longest {@code x-amz-meta-tags} text read at all: {@value FieldLimits#MAX_TAGS} tags of {@value
+   * FieldLimits#MAX_TEXT_BYTES} bytes and their commas. Anything longer cannot be stored and is rejected unsplit.
+   */
+  public static final int MAX_TAGS_TEXT_CHARS = FieldLimits.MAX_TAGS * (FieldLimits.MAX_TEXT_BYTES + 1);
 
   private NotificationMapper() {}
 
@@ -109,22 +134,34 @@ public final class NotificationMapper {
     Map<String, String> meta = metadata(object.userMetadata());
     String capturedAtText = meta.get(META_CAPTURED_AT);
     long capturedAt = capturedAtText == null ? eventTime : parseCapturedAt(capturedAtText, eventTime);
+    String tagsText = meta.get(META_TAGS);
+    String violation = tagsViolation(tagsText);
+    List<String> tags = violation == null ? parseTags(tagsText) : List.of();
+    if (violation == null) {
+      violation = FieldLimits.violation(bucket, key, meta.get(META_SOURCE), tags);
+    }
+    if (violation != null) {
+      return Outcome.reject(FieldLimits.REASON, violation, ImageIds.of(bucket, key),
+          MinioNotifications.toJson(new MinioNotification(eventName, bucket + "/" + key, List.of(r))));
+    }
+    String versionId = emptyToNull(object.versionId());
     return Outcome.of(
         ImageEvent.newBuilder()
             .setImageId(ImageIds.of(bucket, key))
             .setType(type)
             .setBucket(bucket)
             .setKey(key)
-            .setVersionId(emptyToNull(object.versionId()))
+            .setVersionId(versionId)
             .setEtag(normaliseEtag(object.eTag()))
             .setSize(object.size())
             .setContentType(object.contentType())
             .setSource(meta.get(META_SOURCE))
             .setCapturedAtMillis(capturedAt)
-            .setTags(parseTags(meta.get(META_TAGS)))
+            .setTags(tags)
             .setEventTimeMillis(eventTime)
             .build(),
-        emptyToNull(object.sequencer()));
+        emptyToNull(object.sequencer()),
+        VERSION_DELETE.equals(eventName) && versionId != null);
   }
 
   /** eTags without the quotes S3 puts around them, lower-case; null stays null. */
@@ -139,11 +176,28 @@ public final class NotificationMapper {
     return e.isEmpty() ? null : e.toLowerCase(Locale.ROOT);
   }
 
+  /** Why a tags text is too long to be read at all (over {@link #MAX_TAGS_TEXT_CHARS}), or null. */
+  static String tagsViolation(String tags) {
+    return tags != null && tags.length() > MAX_TAGS_TEXT_CHARS
+        ? "tags text of " + tags.length() + " chars, at most " + MAX_TAGS_TEXT_CHARS
+        : null;
+  }
+
+  /**
+   * Comma-separated tags, trimmed, empty ones and repeats dropped. Reads at most {@link #MAX_TAGS_TEXT_CHARS} chars
+   * (callers reject longer texts with {@link #tagsViolation}), so a hostile text costs no more than a legal one;
+   * whether the result can be stored is {@link FieldLimits#violation}'s call.
+   */
   static List<String> parseTags(String tags) {
     if (tags == null || tags.isBlank()) {
       return List.of();
     }
-    return Arrays.stream(tags.split(",")).map(String::trim).filter(t -> !t.isEmpty()).distinct().toList();
+    String text = tags.length() > MAX_TAGS_TEXT_CHARS ? tags.substring(0, MAX_TAGS_TEXT_CHARS) : tags;
+    return Arrays.stream(text.split(","))
+        .map(String::trim)
+        .filter(t -> !t.isEmpty())
+        .distinct()
+        .toList();
   }
 
   /** ISO-8601 instant or epoch millis; anything else → {@code fallback}. */

@@ -6,7 +6,13 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Retries {@link ObjectStore#put} with {@link Backoff}; counts retries; gives up with {@link ObjectStoreUnavailableException}. */
+/**
+ * Writes through {@link ObjectStore#put}, deciding on each failure with {@link ObjectStoreFailures}: a permanent one
+ * throws {@link ObjectStoreRejectedException} at once (the frame becomes a dead letter); a transient one is retried
+ * with {@link Backoff} (each retry counted) until the budget runs out, then {@link ObjectStoreUnavailableException}
+ * (the thread fails and resumes from the last commit); an unknown one is retried at most {@value
+ * #UNKNOWN_MAX_ATTEMPTS} attempts in all, then rejected.
+ */
 public final class RetryingObjectStore {
   private static final Logger LOG = LoggerFactory.getLogger(RetryingObjectStore.class);
 
@@ -14,6 +20,9 @@ public final class RetryingObjectStore {
   public interface Sleeper {
     void sleep(Duration d) throws InterruptedException;
   }
+
+  /** Attempts at most for a failure that is neither known transient nor known permanent. */
+  public static final int UNKNOWN_MAX_ATTEMPTS = 3;
 
   private final ObjectStore store;
   private final Backoff backoff;
@@ -39,7 +48,16 @@ public final class RetryingObjectStore {
       try {
         return store.put(bucket, key, bytes, contentType, meta);
       } catch (Exception e) {
+        ObjectStoreFailures.Classified c = ObjectStoreFailures.classify(e);
+        if (c.kind() == ObjectStoreFailures.Kind.PERMANENT) {
+          throw new ObjectStoreRejectedException("writing " + bucket + "/" + key + " refused: " + c.detail(), e);
+        }
         Duration elapsed = Duration.ofNanos(nanoClock.getAsLong() - start);
+        if (c.kind() == ObjectStoreFailures.Kind.UNKNOWN
+            && (attempt >= UNKNOWN_MAX_ATTEMPTS || !backoff.allows(attempt, elapsed))) {
+          throw new ObjectStoreRejectedException(
+              "writing " + bucket + "/" + key + " failed " + attempt + " attempts with an unknown error: " + c.detail(), e);
+        }
         if (!backoff.allows(attempt, elapsed)) {
           throw new ObjectStoreUnavailableException(
               "writing " + bucket + "/" + key + " failed " + attempt + " times in " + elapsed.toMillis() + " ms: " + e, e);

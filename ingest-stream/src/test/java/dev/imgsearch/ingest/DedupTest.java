@@ -2,6 +2,7 @@ package dev.imgsearch.ingest;
 
 import static dev.imgsearch.ingest.Dedup.Decision.DUPLICATE;
 import static dev.imgsearch.ingest.Dedup.Decision.EMIT;
+import static dev.imgsearch.ingest.Dedup.Decision.NONCURRENT_DELETE;
 import static dev.imgsearch.ingest.Dedup.Decision.STALE;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -75,5 +76,35 @@ class DedupTest {
         new Dedup.State[] {new Dedup.State("CREATED", "e", "v", "S", 42), new Dedup.State("DELETED", null, null, null, -1)}) {
       assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", s))).isEqualTo(s);
     }
+  }
+
+  // --- versioned buckets: which delete removes the live image ---
+
+  @Test
+  void deletingANoncurrentVersionLeavesTheLiveImage() {
+    Dedup.State v2 = Dedup.remember(null, event(ImageEventType.CREATED, "e2", "v2"), "A2", 0);
+    assertThat(Dedup.decide(v2, event(ImageEventType.DELETED, null, "v1"), "A3", 1, TTL, true)).isEqualTo(NONCURRENT_DELETE);
+    // the live version itself, an unversioned delete, a delete marker (not a version delete): the image goes
+    assertThat(Dedup.decide(v2, event(ImageEventType.DELETED, null, "v2"), "A3", 1, TTL, true)).isEqualTo(EMIT);
+    assertThat(Dedup.decide(v2, event(ImageEventType.DELETED, null, null), "A3", 1, TTL, false)).isEqualTo(EMIT);
+    assertThat(Dedup.decide(v2, event(ImageEventType.DELETED, null, "marker"), "A3", 1, TTL, false)).isEqualTo(EMIT);
+    // no live version known (never seen, or unversioned, or already deleted): the delete goes through
+    assertThat(Dedup.decide(null, event(ImageEventType.DELETED, null, "v1"), "A3", 1, TTL, true)).isEqualTo(EMIT);
+    Dedup.State unversioned = Dedup.remember(null, event(ImageEventType.CREATED, "e1", null), "A1", 0);
+    assertThat(Dedup.decide(unversioned, event(ImageEventType.DELETED, null, "v1"), "A3", 1, TTL, true)).isEqualTo(EMIT);
+    // S3's "null" version id is the unversioned one
+    Dedup.State nullVersion = Dedup.remember(null, event(ImageEventType.CREATED, "e1", "null"), "A1", 0);
+    assertThat(Dedup.decide(nullVersion, event(ImageEventType.DELETED, null, "null"), "A3", 1, TTL, true)).isEqualTo(EMIT);
+  }
+
+  @Test
+  void theLiveVersionOutlivesTheTtlButOtherStateDoesNot() {
+    Dedup.State v2 = Dedup.remember(null, event(ImageEventType.CREATED, "e2", "v2"), "A2", 0);
+    long later = TTL.toMillis() * 100;
+    assertThat(Dedup.decide(v2, event(ImageEventType.DELETED, null, "v1"), "A3", later, TTL, true)).isEqualTo(NONCURRENT_DELETE);
+    assertThat(Dedup.purgeable(v2, later, TTL)).isFalse();
+    assertThat(Dedup.purgeable(v2, 1, TTL)).isFalse();
+    assertThat(Dedup.purgeable(Dedup.remember(null, event(ImageEventType.CREATED, "e1", null), "A1", 0), later, TTL)).isTrue();
+    assertThat(Dedup.purgeable(Dedup.remember(v2, event(ImageEventType.DELETED, null, "v2"), "A4", 0), later, TTL)).isTrue();
   }
 }

@@ -2,6 +2,7 @@ package dev.imgsearch.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imgsearch.schemas.FieldLimits;
 import dev.imgsearch.schemas.RawFrame;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -79,5 +80,61 @@ class FramesTest {
         .rejection().reason()).isEqualTo(Frames.REJECT_HEADER);
     assertThat(Frames.parse(JPEG, headers("source", "c", "content-type", "image/jpeg", "id", "a/../b"), T, 100)
         .rejection().reason()).isEqualTo(Frames.REJECT_HEADER);
+  }
+
+  // --- headers that become S3 user metadata, and the store's field limits ---
+
+  private static Frames.Rejection reject(String... headers) {
+    var p = Frames.parse(JPEG, headers(headers), T, 100);
+    assertThat(p.frame()).as("frame accepted").isNull();
+    return p.rejection();
+  }
+
+  @Test
+  void controlCharactersInAnyMetadataHeaderAreRejectedBeforeTheWrite() {
+    for (String bad : new String[] {"door\rnight", "door\nnight", "a\u0000b", "a\u007fb", "a\u0085b", "a\tb"}) {
+      var r = reject("source", "cam-1", "content-type", "image/jpeg", "tags", bad);
+      assertThat(r.reason()).isEqualTo(Frames.REJECT_HEADER);
+      assertThat(r.detail()).contains("'tags'").contains("control character");
+    }
+    var ct = reject("source", "cam-1", "content-type", "image/jpeg\r\nx-amz-acl: public-read");
+    assertThat(ct.reason()).isEqualTo(Frames.REJECT_HEADER);
+    assertThat(ct.detail()).contains("'content-type'");
+    assertThat(reject("source", "cam-1", "content-type", "image/jpeg", "captured-at", "2026-11-20T00:00:00Z\r").reason())
+        .isEqualTo(Frames.REJECT_HEADER);
+    // anything non-ASCII too: the server would answer SignatureDoesNotMatch, like for a wrong secret
+    var accent = reject("source", "cam-1", "content-type", "image/jpeg", "tags", "caméra");
+    assertThat(accent.reason()).isEqualTo(Frames.REJECT_HEADER);
+    assertThat(accent.detail()).contains("'tags'").contains("non-ASCII").contains("U+00E9");
+    // the detail shows the bad character escaped, never raw
+    assertThat(reject("source", "cam-1", "content-type", "image/jpeg", "tags", "a\rb").detail()).doesNotContain("\r");
+  }
+
+  @Test
+  void headersOverTheirLimitAreRejected() {
+    var tags = reject("source", "cam-1", "content-type", "image/jpeg", "tags", "t".repeat(Frames.MAX_TAGS_HEADER_BYTES + 1));
+    assertThat(tags.reason()).isEqualTo(Frames.REJECT_HEADER);
+    assertThat(tags.detail()).contains("'tags'").contains(String.valueOf(Frames.MAX_TAGS_HEADER_BYTES));
+    var source = reject("source", "c".repeat(100_000), "content-type", "image/jpeg");
+    assertThat(source.reason()).isEqualTo(Frames.REJECT_HEADER);
+    assertThat(source.detail()).contains("'source'").hasSizeLessThan(1_000);
+    assertThat(reject("source", "cam-1", "content-type", "image/jpeg", "captured-at", "1".repeat(5000)).detail())
+        .contains("'captured-at'").hasSizeLessThan(1_000);
+    // just under the tags limit passes
+    String tenTags = String.join(",", java.util.Collections.nCopies(20, "t".repeat(100)));
+    assertThat(tenTags.length()).isBetween(Frames.MAX_TAGS_HEADER_BYTES - 100, Frames.MAX_TAGS_HEADER_BYTES);
+    assertThat(Frames.parse(JPEG, headers("source", "cam-1", "content-type", "image/jpeg", "tags", tenTags), T, 100).frame())
+        .isNotNull();
+  }
+
+  @Test
+  void moreTagsThanTheStoreHoldsIsAFieldLimitRejection() {
+    String tags = String.join(",", java.util.stream.IntStream.range(0, FieldLimits.MAX_TAGS + 1).mapToObj(i -> "t" + i).toList());
+    var r = reject("source", "cam-1", "content-type", "image/jpeg", "tags", tags);
+    assertThat(r.reason()).isEqualTo(FieldLimits.REASON);
+    assertThat(r.detail()).contains("tags");
+    String tags32 = String.join(",", java.util.stream.IntStream.range(0, FieldLimits.MAX_TAGS).mapToObj(i -> "t" + i).toList());
+    assertThat(Frames.parse(JPEG, headers("source", "cam-1", "content-type", "image/jpeg", "tags", tags32), T, 100).frame().tags())
+        .hasSize(FieldLimits.MAX_TAGS);
   }
 }

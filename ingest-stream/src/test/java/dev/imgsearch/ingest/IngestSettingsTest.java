@@ -40,6 +40,10 @@ class IngestSettingsTest {
     assertThat(s.toString()).contains("s3.secret-key = ****").doesNotContain("secret-value");
     assertThat(s.streamsProperties().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
     assertThat(s.streamsProperties().get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))).isEqualTo(60_000);
+    assertThat(s.streamsProperties().get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG))
+        .isEqualTo(IngestProductionExceptionHandler.class.getName());
+    assertThat(s.streamsProperties().get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))
+        .isEqualTo(IngestExceptionHandler.class.getName());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.DeadLetters;
+import dev.imgsearch.schemas.FieldLimits;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.ImageEvent;
@@ -38,8 +39,13 @@ class IngestTopologyTest {
   private final IngestMetrics metrics = new IngestMetrics(new SimpleMeterRegistry());
   /** Puts the claim-check path made, bucket/key → bytes; answers with the MD5 hex eTag S3 gives a single-part put. */
   private final Map<String, byte[]> puts = new HashMap<>();
+  /** When set, the store refuses every write with it. */
+  private Exception refuse;
   private final ObjectStore recordingStore =
       (bucket, key, bytes, ct, meta) -> {
+        if (refuse != null) {
+          throw refuse;
+        }
         puts.put(bucket + "/" + key, bytes);
         return new ObjectStore.Written(md5(bytes), null);
       };
@@ -51,6 +57,8 @@ class IngestTopologyTest {
   private TestOutputTopic<String, ImageEvent> events;
   private TestOutputTopic<byte[], byte[]> deadLetters;
 
+  private OutputLimits limits = OutputLimits.DEFAULT;
+
   private void start(Map<String, String> options) {
     Map<String, String> m = new HashMap<>(options);
     m.put("kafka.bootstrap-servers", "unused:9092");
@@ -60,7 +68,7 @@ class IngestTopologyTest {
     var store = RetryingObjectStore.of(recordingStore, new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO), metrics::objectStoreRetry);
     var props = settings.streamsProperties();
     props.put(IngestExceptionHandler.METRICS_CONFIG, metrics);
-    driver = new TopologyTestDriver(IngestTopology.build(settings, metrics, store), props, START);
+    driver = new TopologyTestDriver(IngestTopology.build(settings, metrics, store, limits), props, START);
     notifications = driver.createInputTopic(settings.notificationsTopic(), Serdes.String().serializer(), Serdes.String().serializer());
     if (settings.frames() != null) {
       frames = driver.createInputTopic(settings.rawFramesTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
@@ -264,6 +272,187 @@ class IngestTopologyTest {
     start();
     assertThat(driver.producedTopicNames()).doesNotContain(settings.rawFramesTopic());
     assertThat(IngestTopology.build(settings, metrics, null).describe().toString()).doesNotContain("raw-frames");
+  }
+
+  // --- "nothing halts the stream": hostile records at the edge ---
+
+  @Test
+  void aNotificationRecordOverTheFieldLimitsIsDeadLetteredAloneAndTheOthersGoOn() {
+    start();
+    var good = MinioNotifications.of("s3:ObjectCreated:Put", "images", "cam/ok.jpg", 5L, "e1", "image/jpeg", Map.of(), START, "A1");
+    var bad = MinioNotifications.of("s3:ObjectCreated:Put", "images", "cam/bad.jpg", 5L, "e2", "image/jpeg",
+        Map.of("X-Amz-Meta-Tags", "x".repeat(2000)), START, "A2");
+    var longKey = MinioNotifications.of("s3:ObjectCreated:Put", "images", "k".repeat(3000) + ".jpg", 5L, "e3", "image/jpeg",
+        Map.of(), START, "A3");
+    notifications.pipeInput("images/x", MinioNotifications.toJson(new dev.imgsearch.schemas.minio.MinioNotification(null, null,
+        List.of(good.records().get(0), bad.records().get(0), longKey.records().get(0)))));
+    assertThat(events.readValuesToList()).extracting(ImageEvent::getKey).containsExactly("cam/ok.jpg");
+    var dead = deadLetters.readRecordsToList();
+    assertThat(dead).hasSize(2);
+    assertThat(dead).extracting(r -> DeadLetter.header(r.headers(), DeadLetters.REASON)).containsOnly(FieldLimits.REASON);
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.DETAIL)).startsWith("tag of 2000 UTF-8 bytes");
+    assertThat(DeadLetter.header(dead.get(1).headers(), DeadLetters.DETAIL)).startsWith("key of 3004 UTF-8 bytes");
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.IMAGE_ID)).isEqualTo(ImageIds.of("images", "cam/bad.jpg"));
+    assertThat(MinioNotifications.parse(new String(dead.get(0).value(), StandardCharsets.UTF_8)).records().get(0).decodedKey())
+        .isEqualTo("cam/bad.jpg");
+    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", FieldLimits.REASON)).isEqualTo(2);
+  }
+
+  @Test
+  void aFrameWithAControlCharacterOrAnOversizedMetadataHeaderIsDeadLetteredBeforeTheWrite() {
+    start(withFrames());
+    pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "tags", "door\rnight");
+    pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "tags", "t".repeat(3000));
+    pipeFrame(new byte[10], "source", "c".repeat(100_000), "content-type", "image/jpeg");
+    pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "tags", String.join(",",
+        java.util.stream.IntStream.range(0, 40).mapToObj(i -> "t" + i).toList()));
+    pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "id", "ok");
+    assertThat(puts).containsOnlyKeys("images/cam-9/2026/11/20/12/ok.jpg");
+    var dead = deadLetters.readRecordsToList();
+    assertThat(dead).extracting(r -> DeadLetter.header(r.headers(), DeadLetters.REASON))
+        .containsExactly("invalid-frame-header", "invalid-frame-header", "invalid-frame-header", FieldLimits.REASON);
+    assertThat(dead).allSatisfy(r -> assertThat(r.value()).hasSize(10));
+    assertThat(events.readValuesToList()).hasSize(1);
+    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", "invalid-frame-header")).isEqualTo(3);
+  }
+
+  @Test
+  void aFrameTheObjectStoreRefusesIsDeadLetteredWithTheS3ErrorCodeAndTheNextFrameIsStored() {
+    refuse = new ObjectStoreErrorResponse(400, "InvalidArgument", "Invalid metadata");
+    start(withFrames());
+    pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "id", "refused");
+    refuse = null;
+    pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "id", "ok");
+    assertThat(puts).containsOnlyKeys("images/cam-9/2026/11/20/12/ok.jpg");
+    assertThat(events.readValuesToList()).extracting(ImageEvent::getKey).containsExactly("cam-9/2026/11/20/12/ok.jpg");
+    var dead = deadLetters.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.REASON)).isEqualTo(ClaimCheck.REASON_REJECTED);
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.DETAIL)).contains("InvalidArgument").contains("HTTP 400");
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.EXCEPTION_CLASS))
+        .isEqualTo(ObjectStoreErrorResponse.class.getName());
+    assertThat(dead.get(0).value()).hasSize(10);
+    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", ClaimCheck.REASON_REJECTED)).isEqualTo(1);
+    assertThat(metrics.count("imgsearch.ingest.object.store.retries", null, null)).isZero();
+  }
+
+  // --- versioned buckets (fixtures: cam-3/v.jpg, versions v1 then v2) ---
+
+  private static final String V1 = "3f2a1b4c-5d6e-4f70-8192-a3b4c5d6e7f8";
+  private static final String V2 = "b7c8d9e0-1a2b-4c3d-9e4f-5a6b7c8d9e0f";
+
+  @Test
+  void anOverwriteUpsertsTheSameImageAndDeletingTheOldVersionLeavesTheLiveOne() {
+    start();
+    pipe("put-versioned.json");
+    pipe("put-versioned-v2.json");
+    pipe("delete-version-v1.json");
+    var out = events.readKeyValuesToList();
+    assertThat(out).extracting(kv -> kv.value.getType()).containsExactly(ImageEventType.CREATED, ImageEventType.CREATED);
+    assertThat(out).extracting(kv -> kv.key).containsOnly(ImageIds.of("images", "cam-3/v.jpg"));
+    assertThat(out).extracting(kv -> kv.value.getVersionId()).containsExactly(V1, V2);
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "noncurrent-version-deleted")).isEqualTo(1);
+    // then the live version goes: the image goes
+    pipe("delete-version-v2.json");
+    var deleted = events.readValuesToList();
+    assertThat(deleted).extracting(ImageEvent::getType).containsExactly(ImageEventType.DELETED);
+    assertThat(deleted.get(0).getVersionId()).isEqualTo(V2);
+  }
+
+  @Test
+  void deletingTheCurrentVersionDeletes() {
+    start();
+    pipe("put-versioned.json");
+    pipe("delete-version-v1.json");
+    assertThat(events.readValuesToList()).extracting(ImageEvent::getType)
+        .containsExactly(ImageEventType.CREATED, ImageEventType.DELETED);
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "noncurrent-version-deleted")).isZero();
+  }
+
+  @Test
+  void aDeleteMarkerDeletesThoughItsVersionIdIsNotTheLiveOne() {
+    start();
+    pipe("put-versioned.json");
+    pipe("delete-marker.json");
+    assertThat(events.readValuesToList()).extracting(ImageEvent::getType)
+        .containsExactly(ImageEventType.CREATED, ImageEventType.DELETED);
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "noncurrent-version-deleted")).isZero();
+  }
+
+  @Test
+  void theLiveVersionIsRememberedPastTheDedupTtl() {
+    start(Map.of("dedup.ttl", "PT10S"));
+    pipe("put-versioned.json");
+    pipe("put-versioned-v2.json");
+    driver.advanceWallClockTime(Duration.ofMinutes(5));
+    pipe("delete-version-v1.json");
+    assertThat(events.readValuesToList()).extracting(ImageEvent::getType)
+        .containsExactly(ImageEventType.CREATED, ImageEventType.CREATED);
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "noncurrent-version-deleted")).isEqualTo(1);
+    // deleting the live version still deletes after the TTL
+    pipe("delete-version-v2.json");
+    assertThat(events.readValuesToList()).extracting(ImageEvent::getType).containsExactly(ImageEventType.DELETED);
+  }
+
+  // --- outputs bounded by the topics' max.message.bytes before they are sent (exactly-once cannot recover from a refusal) ---
+
+  @ParameterizedTest
+  @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
+  void anEventOverTheEventTopicsLimitIsDeadLetteredBeforeItIsSent(String guarantee) {
+    limits = new OutputLimits(2_000, 8_000);
+    start(Map.of("processing.guarantee", guarantee));
+    String bigKey = "cam/" + "k".repeat(1000) + ".jpg";
+    notifications.pipeInput("images/x", MinioNotifications.toJson(MinioNotifications.of("s3:ObjectCreated:Put", "images", bigKey,
+        5L, "e1", "image/jpeg", Map.of("X-Amz-Meta-Source", "s".repeat(1000)), START, "A1")));
+    pipe("put-escaped-key.json");
+    assertThat(events.readValuesToList()).extracting(ImageEvent::getKey).containsExactly("cam 1/a b+c.jpg");
+    var dead = deadLetters.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.REASON)).isEqualTo(IngestProductionExceptionHandler.REASON_TOO_LARGE);
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.DETAIL)).contains("2000").contains(settings.imageEventsTopic());
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.IMAGE_ID)).isEqualTo(ImageIds.of("images", bigKey));
+    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", IngestProductionExceptionHandler.REASON_TOO_LARGE)).isEqualTo(1);
+  }
+
+  @Test
+  void aDeadLetterOverTheDeadLetterTopicsLimitLosesItsValueThenItsKeyBeforeItIsSent() {
+    limits = new OutputLimits(1_000_000, 8_000);
+    assertThat(limits.deadLettersMaxBytes()).isEqualTo(8_000);
+    start();
+    notifications.pipeInput("k", "{" + "x".repeat(20_000));
+    notifications.pipeInput("k".repeat(7_000), "{ not json");
+    notifications.pipeInput("small", "{ not json");
+    var dead = deadLetters.readRecordsToList();
+    assertThat(dead).hasSize(3);
+    assertThat(dead.get(0).value()).isNull();
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.VALUE_DROPPED)).isEqualTo("20001");
+    assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("k");
+    assertThat(dead.get(1).key()).isNull(); // over DeadLetter's own key bound already
+    assertThat(DeadLetter.header(dead.get(1).headers(), DeadLetters.KEY_DROPPED)).isEqualTo("7000");
+    assertThat(new String(dead.get(1).value(), StandardCharsets.UTF_8)).isEqualTo("{ not json");
+    assertThat(new String(dead.get(2).value(), StandardCharsets.UTF_8)).isEqualTo("{ not json");
+    for (var d : dead) {
+      assertThat(OutputLimits.recordBytes(d.key(), d.value(), d.headers())).isLessThanOrEqualTo(8_000);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
+  void aOneMegabyteFrameWithAHundredKilobyteSourceHeaderBecomesOneBoundedDeadLetterAndTheNextFrameIsStored(String guarantee) {
+    start(Map.of("processing.guarantee", guarantee, "s3.endpoint", "http://unused", "s3.access-key", "a", "s3.secret-key", "s",
+        "frames.max-bytes", "1000000"));
+    pipeFrame(new byte[1_000_000], "source", "c".repeat(100_000), "content-type", "image/jpeg");
+    pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "id", "next");
+    assertThat(puts).containsOnlyKeys("images/cam-9/2026/11/20/12/next.jpg");
+    assertThat(events.readValuesToList()).hasSize(1);
+    var dead = deadLetters.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    var d = dead.get(0);
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.REASON)).isEqualTo(Frames.REJECT_HEADER);
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.DETAIL)).contains("'source' of 100000 bytes");
+    assertThat(d.value()).isNull(); // over the dead letter's own 512 KiB bound: it stays at the original offset
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.VALUE_DROPPED)).isEqualTo("1000000");
+    assertThat(OutputLimits.recordBytes(d.key(), d.value(), d.headers())).isLessThan(8_192);
   }
 
   static String md5(byte[] bytes) {

@@ -4,10 +4,12 @@ import static dev.imgsearch.ingest.Fixtures.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imgsearch.schemas.FieldLimits;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.avro.ImageEvent;
 import dev.imgsearch.schemas.avro.ImageEventType;
 import dev.imgsearch.schemas.minio.MalformedNotificationException;
+import dev.imgsearch.schemas.minio.MinioNotification;
 import dev.imgsearch.schemas.minio.MinioNotifications;
 import java.time.Instant;
 import java.util.List;
@@ -147,5 +149,81 @@ class NotificationMapperTest {
     String badEscape = notification("put-escaped-key.json").replace("cam+1%2Fa+b%2Bc.jpg", "cam%ZZ.jpg");
     assertThatThrownBy(() -> NotificationMapper.map(badEscape)).hasMessageContaining("URL escaping");
     assertThatThrownBy(() -> NotificationMapper.map("{\"Records\":[]}")).hasMessageContaining("no Records");
+  }
+
+  // --- field limits (FieldLimits, schemas) at the edge ---
+
+  private static NotificationMapper.Outcome only(String json) {
+    List<NotificationMapper.Outcome> out = NotificationMapper.map(json);
+    assertThat(out).hasSize(1);
+    return out.get(0);
+  }
+
+  @Test
+  void aKeyOverTheStoreLimitIsRejectedNamingTheField() {
+    var o = only(put("cam/" + "k".repeat(FieldLimits.MAX_TEXT_BYTES) + ".jpg", "image/jpeg", Map.of()));
+    assertThat(o.event()).isNull();
+    assertThat(o.rejected()).isTrue();
+    assertThat(o.rejectReason()).isEqualTo(FieldLimits.REASON);
+    assertThat(o.rejectDetail()).startsWith("key of ");
+    // exactly at the limit passes
+    String atLimit = "k".repeat(FieldLimits.MAX_TEXT_BYTES - 4) + ".jpg";
+    assertThat(only(put(atLimit, "image/jpeg", Map.of())).event().getKey()).isEqualTo(atLimit);
+  }
+
+  @Test
+  void aSourceOrTagsOverTheStoreLimitsAreRejectedNamingTheField() {
+    var source = only(put("a.jpg", "image/jpeg", Map.of("X-Amz-Meta-Source", "é".repeat(FieldLimits.MAX_TEXT_BYTES / 2 + 1))));
+    assertThat(source.rejectReason()).isEqualTo(FieldLimits.REASON);
+    assertThat(source.rejectDetail()).startsWith("source of ");
+    String tags33 = String.join(",", java.util.stream.IntStream.range(0, FieldLimits.MAX_TAGS + 1).mapToObj(i -> "t" + i).toList());
+    var many = only(put("a.jpg", "image/jpeg", Map.of("X-Amz-Meta-Tags", tags33)));
+    assertThat(many.rejectDetail()).contains("tags").contains(String.valueOf(FieldLimits.MAX_TAGS));
+    var longTag = only(put("a.jpg", "image/jpeg", Map.of("X-Amz-Meta-Tags", "ok," + "x".repeat(FieldLimits.MAX_TEXT_BYTES + 1))));
+    assertThat(longTag.rejectDetail()).startsWith("tag of ");
+    // a delete has no metadata, but its key is checked too
+    var delete = only(MinioNotifications.toJson(MinioNotifications.of(
+        "s3:ObjectRemoved:Delete", "images", "k".repeat(2000) + ".jpg", null, null, null, null, T, "S")));
+    assertThat(delete.rejectReason()).isEqualTo(FieldLimits.REASON);
+  }
+
+  @Test
+  void aHugeTagsTextIsRejectedWithoutSplittingItAll() {
+    String hostile = ",".repeat(5_000_000) + "a";
+    long start = System.nanoTime();
+    var o = only(put("a.jpg", "image/jpeg", Map.of("X-Amz-Meta-Tags", hostile)));
+    assertThat(o.rejectReason()).isEqualTo(FieldLimits.REASON);
+    assertThat(o.rejectDetail()).startsWith("tags text of ");
+    assertThat(System.nanoTime() - start).isLessThan(2_000_000_000L);
+    assertThat(NotificationMapper.tagsViolation("a, b ,c")).isNull();
+    assertThat(NotificationMapper.parseTags("a, b ,c,,a")).containsExactly("a", "b", "c");
+  }
+
+  @Test
+  void inAMultiRecordMessageOnlyTheOffendingRecordIsRejectedAndItIsKeptAsAOneRecordNotification() {
+    var good = MinioNotifications.of("s3:ObjectCreated:Put", "images", "ok.jpg", 5L, "e", "image/jpeg", Map.of(), T, "S1");
+    var bad = MinioNotifications.of("s3:ObjectCreated:Put", "images", "bad.jpg", 5L, "e", "image/jpeg",
+        Map.of("X-Amz-Meta-Source", "s".repeat(5000)), T, "S2");
+    var both = new MinioNotification(null, null, List.of(good.records().get(0), bad.records().get(0), good.records().get(0)));
+    var out = NotificationMapper.map(MinioNotifications.toJson(both));
+    assertThat(out).hasSize(3);
+    assertThat(out.get(0).event().getKey()).isEqualTo("ok.jpg");
+    assertThat(out.get(2).event().getKey()).isEqualTo("ok.jpg");
+    var rejected = out.get(1);
+    assertThat(rejected.rejectDetail()).startsWith("source of 5000 UTF-8 bytes");
+    var kept = MinioNotifications.parse(rejected.rejectedRecordJson());
+    assertThat(kept.records()).hasSize(1);
+    assertThat(kept.records().get(0).decodedKey()).isEqualTo("bad.jpg");
+    assertThat(kept.key()).isEqualTo("images/bad.jpg");
+  }
+
+  @Test
+  void onlyADeleteOfOneVersionIsAVersionDelete() {
+    assertThat(NotificationMapper.map(notification("delete-version-v1.json")).get(0).versionDelete()).isTrue();
+    assertThat(NotificationMapper.map(notification("delete-version-v1.json")).get(0).event().getVersionId())
+        .isEqualTo("3f2a1b4c-5d6e-4f70-8192-a3b4c5d6e7f8");
+    assertThat(NotificationMapper.map(notification("delete-marker.json")).get(0).versionDelete()).isFalse();
+    assertThat(NotificationMapper.map(notification("delete.json")).get(0).versionDelete()).isFalse();
+    assertThat(NotificationMapper.map(notification("put-versioned.json")).get(0).versionDelete()).isFalse();
   }
 }

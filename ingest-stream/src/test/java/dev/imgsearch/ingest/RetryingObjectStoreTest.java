@@ -52,4 +52,48 @@ class RetryingObjectStoreTest {
     assertThat(slept).isLessThanOrEqualTo(2000);
     assertThat(calls.get()).isEqualTo(sleeps.size() + 1);
   }
+
+  private RetryingObjectStore throwing(Exception failure, AtomicInteger calls) {
+    ObjectStore store = (bucket, key, bytes, ct, meta) -> {
+      calls.incrementAndGet();
+      throw failure;
+    };
+    return new RetryingObjectStore(store, backoff, d -> {
+      sleeps.add(d);
+      nanos.addAndGet(d.toNanos());
+    }, nanos::get, retries::incrementAndGet);
+  }
+
+  @Test
+  void aPermanentRefusalIsNotRetriedAndNamesTheS3ErrorCode() {
+    AtomicInteger calls = new AtomicInteger();
+    assertThatThrownBy(() -> throwing(new ObjectStoreErrorResponse(400, "InvalidArgument", "bad header"), calls)
+            .put("b", "k", new byte[1], "image/jpeg", Map.of()))
+        .isInstanceOf(ObjectStoreRejectedException.class)
+        .hasMessageContaining("InvalidArgument")
+        .hasMessageContaining("HTTP 400")
+        .hasMessageContaining("b/k");
+    assertThat(calls).hasValue(1);
+    assertThat(sleeps).isEmpty();
+  }
+
+  @Test
+  void throttlingIsRetriedLikeAnOutage() {
+    AtomicInteger calls = new AtomicInteger();
+    assertThatThrownBy(() -> throwing(new ObjectStoreErrorResponse(503, "SlowDown", "slow"), calls)
+            .put("b", "k", new byte[1], "image/jpeg", Map.of()))
+        .isInstanceOf(ObjectStoreUnavailableException.class);
+    assertThat(calls.get()).isGreaterThan(RetryingObjectStore.UNKNOWN_MAX_ATTEMPTS);
+  }
+
+  @Test
+  void anUnknownFailureIsRetriedAFewTimesThenRefused() {
+    AtomicInteger calls = new AtomicInteger();
+    assertThatThrownBy(() -> throwing(new IllegalStateException("odd"), calls).put("b", "k", new byte[1], "image/jpeg", Map.of()))
+        .isInstanceOf(ObjectStoreRejectedException.class)
+        .hasMessageContaining("odd")
+        .hasMessageContaining(RetryingObjectStore.UNKNOWN_MAX_ATTEMPTS + " attempts");
+    assertThat(calls).hasValue(RetryingObjectStore.UNKNOWN_MAX_ATTEMPTS);
+    assertThat(retries).hasValue(RetryingObjectStore.UNKNOWN_MAX_ATTEMPTS - 1);
+  }
 }
