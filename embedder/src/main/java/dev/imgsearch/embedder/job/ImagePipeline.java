@@ -4,6 +4,7 @@ import dev.imgsearch.embedder.image.ImageRejectedException;
 import dev.imgsearch.embedder.image.PerceptualHash;
 import dev.imgsearch.embedder.model.OnnxImageEmbedder;
 import dev.imgsearch.schemas.DeadLetter;
+import dev.imgsearch.schemas.FieldLimits;
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.ImageEvent;
 import dev.imgsearch.schemas.avro.ImageEventType;
@@ -65,6 +66,12 @@ public final class ImagePipeline {
     } catch (SerializationException e) {
       return new Rejected(Records.deadLetter(record, UNDECODABLE_EVENT, e, null));
     }
+    String violation = fieldViolation(event);
+    if (violation != null) {
+      // before the fetch: such an event could never be stored, and a store rejecting it must not stall the sink
+      return new Rejected(
+          Records.deadLetter(record, FieldLimits.REASON, new IllegalArgumentException(violation), event.getImageId()));
+    }
     if (event.getType() == ImageEventType.DELETED) {
       return new Deleted(EmbeddingChange.deletion(event.getImageId(), event.getEventTimeMillis()));
     }
@@ -83,6 +90,18 @@ public final class ImagePipeline {
     } catch (ImageRejectedException e) {
       return new Rejected(Records.deadLetter(record, e.reason().code(), e, event.getImageId()));
     }
+  }
+
+  /**
+   * Why the event's fields cannot be stored ({@link FieldLimits}: the id, and for a created image bucket, key, source
+   * and tags), or null. A deletion only needs its id.
+   */
+  static String fieldViolation(ImageEvent event) {
+    String v = FieldLimits.idViolation(event.getImageId());
+    if (v != null || event.getType() == ImageEventType.DELETED) {
+      return v;
+    }
+    return FieldLimits.violation(event.getBucket(), event.getKey(), event.getSource(), event.getTags());
   }
 
   /**
