@@ -98,7 +98,8 @@ public final class EmbedderJob {
     }
     EmbedOperator.Config embed =
         new EmbedOperator.Config(
-            new MinioObjectFetcher.Settings(s.s3Endpoint(), s.s3AccessKey(), s.s3SecretKey()),
+            new MinioObjectFetcher.Settings(
+                s.s3Endpoint(), s.s3AccessKey(), s.s3SecretKey(), s.fetchMaxBytes(), FetchErrors.Policy.DEFAULT),
             s.model(),
             s.limits(),
             s.onnx(),

@@ -18,8 +18,9 @@ import org.apache.kafka.common.errors.SerializationException;
 /**
  * The embedding stage without Flink: {@link #prepare} turns one record into a deletion, a missing object, a dead
  * letter or a decoded image (safe to run on several threads at once); {@link #complete} embeds the decoded images of a
- * batch in one model call and returns everything in the batch's order. Object-store errors are thrown (the job
- * restarts and retries); everything about the record or the image itself becomes a dead letter.
+ * batch in one model call and returns everything in the batch's order. Object-store outages are thrown (the job
+ * restarts and retries); everything about the record, the object ({@link ObjectRejectedException}) or the image
+ * itself becomes a dead letter.
  */
 public final class ImagePipeline {
   /** Dead-letter reason when the model fails on an image (also alone), e.g. a non-finite or zero vector. */
@@ -76,7 +77,12 @@ public final class ImagePipeline {
       return new Deleted(EmbeddingChange.deletion(event.getImageId(), event.getEventTimeMillis()));
     }
     long t0 = System.nanoTime();
-    Optional<byte[]> bytes = fetcher.fetch(event.getBucket(), event.getKey());
+    Optional<byte[]> bytes;
+    try {
+      bytes = fetcher.fetch(event.getBucket(), event.getKey(), event.getSize());
+    } catch (ObjectRejectedException e) {
+      return new Rejected(Records.deadLetter(record, e.reason(), e, event.getImageId()));
+    }
     long t1 = System.nanoTime();
     if (bytes.isEmpty()) {
       return new Missing(event.getImageId());

@@ -152,6 +152,34 @@ class ImagePipelineTest {
   }
 
   @Test
+  void anObjectTheFetcherRefusesIsDeadLetteredWithItsReason() throws Exception {
+    List<Long> sizes = new ArrayList<>();
+    ImagePipeline pipeline =
+        new ImagePipeline(
+            new ObjectFetcher() {
+              @Override
+              public Optional<byte[]> fetch(String bucket, String key) {
+                throw new AssertionError("the size must be passed on");
+              }
+
+              @Override
+              public Optional<byte[]> fetch(String bucket, String key, Long size) throws IOException {
+                sizes.add(size);
+                throw new ObjectRejectedException(
+                    key.startsWith("big") ? FetchErrors.OBJECT_TOO_LARGE : FetchErrors.FETCH_FAILED,
+                    key + ": AccessDenied HTTP 403", null);
+              }
+            },
+            embedder);
+    ImagePipeline.Prepared big = pipeline.prepare(record(created("big.jpg").setSize(1L << 40).build(), 0));
+    ImagePipeline.Prepared denied = pipeline.prepare(record(created("denied.jpg").build(), 1));
+    assertThat(((ImagePipeline.Rejected) big).letter().reason()).isEqualTo(FetchErrors.OBJECT_TOO_LARGE);
+    assertThat(((ImagePipeline.Rejected) denied).letter().reason()).isEqualTo(FetchErrors.FETCH_FAILED);
+    assertThat(((ImagePipeline.Rejected) denied).letter().detail()).contains("AccessDenied");
+    assertThat(sizes).containsExactly(1L << 40, null);
+  }
+
+  @Test
   void objectStoreErrorsPropagate() {
     ImagePipeline pipeline =
         new ImagePipeline(
