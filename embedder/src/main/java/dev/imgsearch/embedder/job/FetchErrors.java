@@ -11,8 +11,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@link Kind#MISSING}: {@code NoSuchKey} / {@code NoSuchBucket} (deleted before it was fetched): skipped.
- *   <li>{@link Kind#TRANSIENT}: the store or the network — 5xx, throttling (429, 503 {@code SlowDown}), {@code
- *       RequestTimeout}, timeouts, refused or cut connections: retried with backoff, then the task fails and the job
+ *   <li>{@link Kind#TRANSIENT}: the store or the network — 5xx, throttling (429, 503 {@code SlowDown}), 408 and
+ *       {@code RequestTimeout}, timeouts, refused or cut connections: retried with backoff, then the task fails and the job
  *       restarts from its checkpoint (nothing is lost).
  *   <li>{@link Kind#PERMANENT}: the request can never succeed — any other 4xx ({@code AccessDenied}, {@code
  *       InvalidRequest}, invalid bucket or object names, …) or a name the SDK refuses to send: dead letter {@value
@@ -57,7 +57,8 @@ public final class FetchErrors {
     if (s3Code != null && MISSING_CODES.contains(s3Code)) {
       return Kind.MISSING;
     }
-    if (s3Code != null && TRANSIENT_CODES.contains(s3Code) || httpStatus == 429 || httpStatus >= 500) {
+    if (s3Code != null && TRANSIENT_CODES.contains(s3Code) || httpStatus == 408 || httpStatus == 429
+        || httpStatus >= 500) {
       return Kind.TRANSIENT;
     }
     if (s3Code != null && PERMANENT_CODES.contains(s3Code) || httpStatus >= 400 && httpStatus < 500) {

@@ -37,6 +37,7 @@ class FetchErrorsTest {
     assertThat(FetchErrors.classify("InternalError", 500, null)).isEqualTo(Kind.TRANSIENT);
     assertThat(FetchErrors.classify("XMinioServerNotInitialized", 503, null)).isEqualTo(Kind.TRANSIENT);
     assertThat(FetchErrors.classify(null, 502, null)).isEqualTo(Kind.TRANSIENT);
+    assertThat(FetchErrors.classify(null, 408, null)).isEqualTo(Kind.TRANSIENT);
     assertThat(FetchErrors.classify(null, 0, new ConnectException("Connection refused"))).isEqualTo(Kind.TRANSIENT);
     assertThat(FetchErrors.classify(null, 0, new SocketTimeoutException("timeout"))).isEqualTo(Kind.TRANSIENT);
     assertThat(FetchErrors.classify(null, 0, new EOFException())).isEqualTo(Kind.TRANSIENT);
