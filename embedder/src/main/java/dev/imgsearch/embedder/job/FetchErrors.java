@@ -12,8 +12,9 @@ import java.util.Set;
  * <ul>
  *   <li>{@link Kind#MISSING}: {@code NoSuchKey} / {@code NoSuchBucket} (deleted before it was fetched): skipped.
  *   <li>{@link Kind#TRANSIENT}: the store or the network — 5xx, throttling (429, 503 {@code SlowDown}), 408 and
- *       {@code RequestTimeout}, timeouts, refused or cut connections: retried with backoff, then the task fails and the job
- *       restarts from its checkpoint (nothing is lost).
+ *       {@code RequestTimeout}, timeouts, refused or cut connections — or the job's credentials ({@code
+ *       InvalidAccessKeyId}, {@code SignatureDoesNotMatch}, expired tokens: no fetch can succeed, so no record is to
+ *       blame): retried with backoff, then the task fails and the job restarts from its checkpoint (nothing is lost).
  *   <li>{@link Kind#PERMANENT}: the request can never succeed — any other 4xx ({@code AccessDenied}, {@code
  *       InvalidRequest}, invalid bucket or object names, …) or a name the SDK refuses to send: dead letter {@value
  *       #FETCH_FAILED}.
@@ -39,11 +40,15 @@ public final class FetchErrors {
       Set.of(
           "SlowDown", "SlowDownRead", "Throttling", "ThrottlingException", "TooManyRequests", "RequestLimitExceeded",
           "RequestTimeout", "RequestTimeTooSkewed", "ServiceUnavailable", "InternalError", "XMinioServerNotInitialized",
-          "XMinioReadQuorum", "XMinioWriteQuorum", "XMinioStorageFull");
+          "XMinioReadQuorum", "XMinioWriteQuorum", "XMinioStorageFull",
+          // the job's credentials, not the record: every fetch fails alike, so it is treated as an outage (the task
+          // fails and restarts) instead of dead-lettering the whole stream
+          "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired",
+          "AccountProblem");
   private static final Set<String> PERMANENT_CODES =
       Set.of(
           "AccessDenied", "InvalidRequest", "InvalidBucketName", "InvalidObjectName", "XMinioInvalidObjectName",
-          "KeyTooLongError", "InvalidArgument", "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidObjectState",
+          "KeyTooLongError", "InvalidArgument", "InvalidObjectState",
           "MethodNotAllowed", "InvalidRange");
 
   private FetchErrors() {}

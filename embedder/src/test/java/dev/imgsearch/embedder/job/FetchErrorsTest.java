@@ -38,6 +38,9 @@ class FetchErrorsTest {
     assertThat(FetchErrors.classify("XMinioServerNotInitialized", 503, null)).isEqualTo(Kind.TRANSIENT);
     assertThat(FetchErrors.classify(null, 502, null)).isEqualTo(Kind.TRANSIENT);
     assertThat(FetchErrors.classify(null, 408, null)).isEqualTo(Kind.TRANSIENT);
+    // the job's credentials: every fetch would fail, so no record is dead-lettered for it
+    assertThat(FetchErrors.classify("SignatureDoesNotMatch", 403, null)).isEqualTo(Kind.TRANSIENT);
+    assertThat(FetchErrors.classify("InvalidAccessKeyId", 403, null)).isEqualTo(Kind.TRANSIENT);
     assertThat(FetchErrors.classify(null, 0, new ConnectException("Connection refused"))).isEqualTo(Kind.TRANSIENT);
     assertThat(FetchErrors.classify(null, 0, new SocketTimeoutException("timeout"))).isEqualTo(Kind.TRANSIENT);
     assertThat(FetchErrors.classify(null, 0, new EOFException())).isEqualTo(Kind.TRANSIENT);
