@@ -41,9 +41,8 @@ import org.slf4j.LoggerFactory;
  *       {@link #flushIfDue()} and {@link #checkpoint()}, so the job fails and restarts from its last checkpoint
  *       instead of skipping data.
  *   <li>{@link #checkpoint()}: writes what is pending, waits for it, flushes the dead letters, then {@link
- *       VectorStore#persist()} (or {@link
- *       VectorStore#flush()} with {@link SinkOptions#visibleOnCheckpoint()}), so a completed checkpoint means every
- *       change before it is durable in the store.
+ *       VectorStore#persist()} (or {@link VectorStore#flush()} with {@link SinkOptions#visibleOnCheckpoint()}), so a
+ *       completed checkpoint means every change before it is durable in the store, or on the dead-letter topic.
  * </ul>
  *
  * <p>{@link #add}, {@link #flushIfDue()}, {@link #checkpoint()} and {@link #close()} are called from one thread (the
