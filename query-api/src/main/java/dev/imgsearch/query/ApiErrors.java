@@ -79,7 +79,7 @@ final class ApiErrors {
       case EMPTY -> 400;
       case TOO_LARGE -> 413;
       case UNSUPPORTED_FORMAT -> 415;
-      case TOO_MANY_PIXELS, CORRUPT -> 422;
+      case TOO_MANY_PIXELS, ASPECT_RATIO, RASTER_TOO_LARGE, CORRUPT -> 422;
     };
   }
 

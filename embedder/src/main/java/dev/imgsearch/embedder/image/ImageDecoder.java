@@ -4,6 +4,10 @@ import dev.imgsearch.embedder.image.ImageRejectedException.Reason;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.MultiPixelPackedSampleModel;
+import java.awt.image.SampleModel;
+import java.awt.image.SinglePixelPackedSampleModel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
@@ -12,6 +16,7 @@ import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -22,7 +27,11 @@ import javax.imageio.stream.ImageInputStream;
  *   <li>format sniffed from the magic bytes ({@link ImageFormat}), never from a name or content type → else
  *       {@code unsupported-format};
  *   <li>width × height read from the header only, before any pixel is decoded → above {@code maxPixels}:
- *       {@code too-many-pixels} (decompression bombs cost nothing);
+ *       {@code too-many-pixels} (decompression bombs cost nothing); longer / shorter side above {@code
+ *       maxAspectRatio}: {@code aspect-ratio};
+ *   <li>memory: the raster the reader will allocate (bands × bytes per sample from the header) plus the RGB copy must
+ *       fit {@code maxRasterBytes}: the image is read further subsampled / DCT-scaled until it does, or rejected
+ *       {@code raster-too-large} ({@link DecodeLimits#budgetedSubsampling}, {@link DecodeLimits#budgetedDctScale});
  *   <li>JPEGs (YCbCr, grey) go through libjpeg-turbo when it is installed ({@link TurboJpeg}), scaled in the DCT
  *       domain ({@link DecodeLimits#dctScale}); CMYK/YCCK, and anything libjpeg-turbo does not decode cleanly, fall
  *       back to ImageIO below, so the outcome of a file does not depend on which decoder ran;
@@ -99,13 +108,16 @@ public final class ImageDecoder {
         if (width <= 0 || height <= 0) {
           throw new ImageRejectedException(Reason.CORRUPT, "image header has no size");
         }
-        if ((long) width * height > limits.maxPixels()) {
+        limits.checkHeader(width, height);
+        int bytesPerPixel = rasterBytesPerPixel(reader);
+        int step = limits.budgetedSubsampling(width, height, bytesPerPixel);
+        if (step < 0) {
           throw new ImageRejectedException(
-              Reason.TOO_MANY_PIXELS,
-              width + "x" + height + " exceeds the limit of " + limits.maxPixels() + " pixels");
+              Reason.RASTER_TOO_LARGE,
+              width + "x" + height + " at " + bytesPerPixel + " bytes a pixel cannot be decoded within "
+                  + limits.maxRasterBytes() + " bytes");
         }
         ImageReadParam param = reader.getDefaultReadParam();
-        int step = limits.subsampling(width, height);
         if (step > 1) {
           param.setSourceSubsampling(step, step, 0, 0);
         }
@@ -129,6 +141,29 @@ public final class ImageDecoder {
     } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
       throw new ImageRejectedException(
           Reason.CORRUPT, "cannot decode " + format + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Bytes per pixel of the raster the reader will allocate, from the header (bands × bytes per sample, or the packed
+   * pixel size); 8 when the reader does not say.
+   */
+  static int rasterBytesPerPixel(ImageReader reader) {
+    try {
+      ImageTypeSpecifier type = reader.getRawImageType(0);
+      if (type == null) {
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        type = types != null && types.hasNext() ? types.next() : null;
+      }
+      if (type == null) {
+        return 8;
+      }
+      SampleModel model = type.getSampleModel();
+      int sampleBytes = Math.max(1, DataBuffer.getDataTypeSize(model.getDataType()) / 8);
+      boolean packed = model instanceof SinglePixelPackedSampleModel || model instanceof MultiPixelPackedSampleModel;
+      return packed ? sampleBytes : sampleBytes * model.getNumBands();
+    } catch (IOException | RuntimeException e) {
+      return 8;
     }
   }
 

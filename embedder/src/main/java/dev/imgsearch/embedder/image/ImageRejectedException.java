@@ -8,6 +8,10 @@ public class ImageRejectedException extends Exception {
     EMPTY("empty"),
     TOO_LARGE("too-large"),
     TOO_MANY_PIXELS("too-many-pixels"),
+    /** Longer side / shorter side over {@link DecodeLimits#maxAspectRatio()}. */
+    ASPECT_RATIO("aspect-ratio"),
+    /** Cannot be decoded within {@link DecodeLimits#maxRasterBytes()} at a usable size. */
+    RASTER_TOO_LARGE("raster-too-large"),
     UNSUPPORTED_FORMAT("unsupported-format"),
     CORRUPT("corrupt");
 

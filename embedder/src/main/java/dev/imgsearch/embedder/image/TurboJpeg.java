@@ -1,6 +1,5 @@
 package dev.imgsearch.embedder.image;
 
-import dev.imgsearch.embedder.image.ImageRejectedException.Reason;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.ByteArrayOutputStream;
@@ -117,15 +116,15 @@ public final class TurboJpeg {
       if (width <= 0 || height <= 0) {
         return fallback();
       }
-      if ((long) width * height > limits.maxPixels()) {
-        throw new ImageRejectedException(
-            Reason.TOO_MANY_PIXELS, width + "x" + height + " exceeds the limit of " + limits.maxPixels() + " pixels");
-      }
+      limits.checkHeader(width, height);
       int colorspace = tj.getColorspace();
       if (colorspace == TJDecompressor.CS_CMYK || colorspace == TJDecompressor.CS_YCCK) {
         return fallback(); // TwelveMonkeys converts CMYK with the embedded ICC profile; libjpeg-turbo would not
       }
-      int eighths = limits.dctScale(width, height);
+      int eighths = limits.budgetedDctScale(width, height);
+      if (eighths == 0) {
+        return fallback(); // not even 1/8 fits the raster budget: ImageIO subsamples further or rejects
+      }
       int w = scaled(width, eighths);
       int h = scaled(height, eighths);
       BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);

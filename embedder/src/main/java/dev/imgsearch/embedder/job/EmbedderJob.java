@@ -1,6 +1,8 @@
 package dev.imgsearch.embedder.job;
 
 import dev.imgsearch.indexer.IndexAction;
+import dev.imgsearch.indexer.sink.KafkaSinkDeadLetters;
+import dev.imgsearch.indexer.sink.SinkOptions;
 import dev.imgsearch.indexer.sink.VectorStoreSink;
 import dev.imgsearch.schemas.DeadLetter;
 import java.time.Duration;
@@ -96,14 +98,20 @@ public final class EmbedderJob {
     }
     EmbedOperator.Config embed =
         new EmbedOperator.Config(
-            new MinioObjectFetcher.Settings(s.s3Endpoint(), s.s3AccessKey(), s.s3SecretKey()),
+            new MinioObjectFetcher.Settings(
+                s.s3Endpoint(), s.s3AccessKey(), s.s3SecretKey(), s.fetchMaxBytes(), FetchErrors.Policy.DEFAULT),
             s.model(),
             s.limits(),
             s.onnx(),
             s.batchSize(),
             s.batchMaxDelay(),
             s.decodeThreads());
-    build(env, source, embed, new VectorStoreSink(s.store(), s.sinkBatch()), deadLetters, embeddings);
+    // a change the store refuses (e.g. fields over its limits that slipped past the embed stage) is dead-lettered
+    // by the sink, never replayed forever
+    VectorStoreSink index =
+        new VectorStoreSink(s.store(), SinkOptions.of(s.sinkBatch()),
+            new KafkaSinkDeadLetters(s.bootstrapServers(), s.deadLetterTopic()));
+    build(env, source, embed, index, deadLetters, embeddings);
   }
 
   public static void main(String[] args) throws Exception {

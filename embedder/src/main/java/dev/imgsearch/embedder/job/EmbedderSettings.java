@@ -17,6 +17,7 @@ import java.util.function.Function;
  * name.
  *
  * @param embeddingsTopic compacted topic the embeddings are written to; null: not written
+ * @param fetchMaxBytes larger objects are not read ({@code fetch.max-bytes}; dead letter {@code object-too-large})
  */
 public record EmbedderSettings(
     String bootstrapServers,
@@ -34,6 +35,7 @@ public record EmbedderSettings(
     Duration batchMaxDelay,
     int decodeThreads,
     DecodeLimits limits,
+    long fetchMaxBytes,
     Duration checkpointInterval,
     int sinkBatch,
     StoreSettings store) {
@@ -62,6 +64,10 @@ public record EmbedderSettings(
     if (decodeThreads < 1) {
       throw new IllegalArgumentException("decode.threads must be ≥ 1");
     }
+    if (fetchMaxBytes < 1 || fetchMaxBytes > MinioObjectFetcher.MAX_OBJECT_BYTES_LIMIT) {
+      throw new IllegalArgumentException(
+          "fetch.max-bytes must be in 1.." + MinioObjectFetcher.MAX_OBJECT_BYTES_LIMIT + ": " + fetchMaxBytes);
+    }
     if (embeddingsPartitions < 1) {
       throw new IllegalArgumentException("topic.embeddings.partitions must be ≥ 1");
     }
@@ -73,7 +79,7 @@ public record EmbedderSettings(
           "kafka.bootstrap-servers", "topic.image-events", "topic.dead-letters", "topic.embeddings",
           "topic.embeddings.partitions", "kafka.group-id", "s3.endpoint", "s3.access-key", "s3.secret-key", "model",
           "onnx.intra-op-threads", "onnx.inter-op-threads", "onnx.allow-spinning", "batch.size", "batch.max-delay", "decode.threads",
-          "decode.max-bytes", "decode.max-pixels", "checkpoint.interval", "sink.batch", "store.kind",
+          "decode.max-bytes", "decode.max-pixels", "decode.max-raster-bytes", "decode.max-aspect-ratio", "fetch.max-bytes", "checkpoint.interval", "sink.batch", "store.kind",
           "store.collection", "store.dimension", "store.path", "milvus.uri", "milvus.token", "milvus.consistency");
 
   /** The environment variable of an option: {@code IMGSEARCH_EMBEDDER_} + upper case, '.' and '-' as '_'. */
@@ -145,7 +151,10 @@ public record EmbedderSettings(
         new DecodeLimits(
             longValue(m, "decode.max-bytes", DecodeLimits.DEFAULT.maxBytes()),
             longValue(m, "decode.max-pixels", DecodeLimits.DEFAULT.maxPixels()),
-            DecodeLimits.DEFAULT.targetShorterSide()),
+            DecodeLimits.DEFAULT.targetShorterSide(),
+            longValue(m, "decode.max-raster-bytes", DecodeLimits.DEFAULT.maxRasterBytes()),
+            integer(m, "decode.max-aspect-ratio", DecodeLimits.DEFAULT.maxAspectRatio())),
+        longValue(m, "fetch.max-bytes", MinioObjectFetcher.DEFAULT_MAX_OBJECT_BYTES),
         duration(m, "checkpoint.interval", Duration.ofSeconds(5)),
         integer(m, "sink.batch", 256),
         store);
@@ -219,6 +228,9 @@ public record EmbedderSettings(
     d.put("decode.threads", Integer.toString(decodeThreads));
     d.put("decode.max-bytes", Long.toString(limits.maxBytes()));
     d.put("decode.max-pixels", Long.toString(limits.maxPixels()));
+    d.put("decode.max-raster-bytes", Long.toString(limits.maxRasterBytes()));
+    d.put("decode.max-aspect-ratio", Integer.toString(limits.maxAspectRatio()));
+    d.put("fetch.max-bytes", Long.toString(fetchMaxBytes));
     d.put("checkpoint.interval", checkpointInterval.toString());
     d.put("sink.batch", Integer.toString(sinkBatch));
     d.put("store.kind", store.kind().toString());

@@ -4,6 +4,7 @@ import dev.imgsearch.embedder.image.ImageRejectedException;
 import dev.imgsearch.embedder.image.PerceptualHash;
 import dev.imgsearch.embedder.model.OnnxImageEmbedder;
 import dev.imgsearch.schemas.DeadLetter;
+import dev.imgsearch.schemas.FieldLimits;
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.ImageEvent;
 import dev.imgsearch.schemas.avro.ImageEventType;
@@ -17,8 +18,9 @@ import org.apache.kafka.common.errors.SerializationException;
 /**
  * The embedding stage without Flink: {@link #prepare} turns one record into a deletion, a missing object, a dead
  * letter or a decoded image (safe to run on several threads at once); {@link #complete} embeds the decoded images of a
- * batch in one model call and returns everything in the batch's order. Object-store errors are thrown (the job
- * restarts and retries); everything about the record or the image itself becomes a dead letter.
+ * batch in one model call and returns everything in the batch's order. Object-store outages are thrown (the job
+ * restarts and retries); everything about the record, the object ({@link ObjectRejectedException}) or the image
+ * itself becomes a dead letter.
  */
 public final class ImagePipeline {
   /** Dead-letter reason when the model fails on an image (also alone), e.g. a non-finite or zero vector. */
@@ -65,11 +67,22 @@ public final class ImagePipeline {
     } catch (SerializationException e) {
       return new Rejected(Records.deadLetter(record, UNDECODABLE_EVENT, e, null));
     }
+    String violation = fieldViolation(event);
+    if (violation != null) {
+      // before the fetch: such an event could never be stored, and a store rejecting it must not stall the sink
+      return new Rejected(
+          Records.deadLetter(record, FieldLimits.REASON, new IllegalArgumentException(violation), event.getImageId()));
+    }
     if (event.getType() == ImageEventType.DELETED) {
       return new Deleted(EmbeddingChange.deletion(event.getImageId(), event.getEventTimeMillis()));
     }
     long t0 = System.nanoTime();
-    Optional<byte[]> bytes = fetcher.fetch(event.getBucket(), event.getKey());
+    Optional<byte[]> bytes;
+    try {
+      bytes = fetcher.fetch(event.getBucket(), event.getKey(), event.getSize());
+    } catch (ObjectRejectedException e) {
+      return new Rejected(Records.deadLetter(record, e.reason(), e, event.getImageId()));
+    }
     long t1 = System.nanoTime();
     if (bytes.isEmpty()) {
       return new Missing(event.getImageId());
@@ -83,6 +96,18 @@ public final class ImagePipeline {
     } catch (ImageRejectedException e) {
       return new Rejected(Records.deadLetter(record, e.reason().code(), e, event.getImageId()));
     }
+  }
+
+  /**
+   * Why the event's fields cannot be stored ({@link FieldLimits}: the id, and for a created image bucket, key, source
+   * and tags), or null. A deletion only needs its id.
+   */
+  static String fieldViolation(ImageEvent event) {
+    String v = FieldLimits.idViolation(event.getImageId());
+    if (v != null || event.getType() == ImageEventType.DELETED) {
+      return v;
+    }
+    return FieldLimits.violation(event.getBucket(), event.getKey(), event.getSource(), event.getTags());
   }
 
   /**

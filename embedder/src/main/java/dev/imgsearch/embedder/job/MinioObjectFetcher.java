@@ -4,40 +4,145 @@ import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
 import io.minio.MinioClient;
 import io.minio.errors.ErrorResponseException;
+import io.minio.errors.ServerException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** {@link ObjectFetcher} over the S3 API with the MinIO Java SDK. */
+/**
+ * {@link ObjectFetcher} over the S3 API with the MinIO Java SDK. An object over {@code maxObjectBytes} is refused
+ * before the GET when the event announces its size, and otherwise by its {@code Content-Length} or, at the latest,
+ * after reading {@code maxObjectBytes + 1} bytes ({@link FetchErrors#OBJECT_TOO_LARGE}); errors are classified by
+ * {@link FetchErrors} and retried per its {@link FetchErrors.Policy}.
+ */
 public final class MinioObjectFetcher implements ObjectFetcher {
+  private static final Logger LOG = LoggerFactory.getLogger(MinioObjectFetcher.class);
+
+  /** Default {@code fetch.max-bytes}: 64 MiB. */
+  public static final long DEFAULT_MAX_OBJECT_BYTES = 64L << 20;
+  /** Largest {@code fetch.max-bytes} (one Java array). */
+  public static final long MAX_OBJECT_BYTES_LIMIT = Integer.MAX_VALUE - 16;
+
   private final MinioClient client;
+  private final long maxObjectBytes;
+  private final FetchErrors.Policy policy;
 
   public MinioObjectFetcher(MinioClient client) {
-    this.client = client;
+    this(client, DEFAULT_MAX_OBJECT_BYTES, FetchErrors.Policy.DEFAULT);
+  }
+
+  public MinioObjectFetcher(MinioClient client, long maxObjectBytes, FetchErrors.Policy policy) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.maxObjectBytes = checkMax(maxObjectBytes);
+    this.policy = Objects.requireNonNull(policy, "policy");
+  }
+
+  static long checkMax(long maxObjectBytes) {
+    if (maxObjectBytes < 1 || maxObjectBytes > MAX_OBJECT_BYTES_LIMIT) {
+      throw new IllegalArgumentException("fetch.max-bytes must be in 1.." + MAX_OBJECT_BYTES_LIMIT + ": " + maxObjectBytes);
+    }
+    return maxObjectBytes;
   }
 
   /** Serializable settings; the client is built where the fetcher runs. */
-  public record Settings(String endpoint, String accessKey, String secretKey) implements Factory {
+  public record Settings(
+      String endpoint, String accessKey, String secretKey, long maxObjectBytes, FetchErrors.Policy policy)
+      implements Factory {
+    public Settings {
+      checkMax(maxObjectBytes);
+      Objects.requireNonNull(policy, "policy");
+    }
+
+    /** With the default size limit and retry policy. */
+    public Settings(String endpoint, String accessKey, String secretKey) {
+      this(endpoint, accessKey, secretKey, DEFAULT_MAX_OBJECT_BYTES, FetchErrors.Policy.DEFAULT);
+    }
+
     @Override
     public ObjectFetcher create() {
       return new MinioObjectFetcher(
-          MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build());
+          MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build(), maxObjectBytes, policy);
     }
   }
 
   @Override
   public Optional<byte[]> fetch(String bucket, String key) throws IOException {
-    try (GetObjectResponse in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-      return Optional.of(in.readAllBytes());
-    } catch (ErrorResponseException e) {
-      String code = e.errorResponse() == null ? "" : e.errorResponse().code();
-      if ("NoSuchKey".equals(code) || "NoSuchBucket".equals(code)) {
+    return fetch(bucket, key, null);
+  }
+
+  @Override
+  public Optional<byte[]> fetch(String bucket, String key, Long size) throws IOException {
+    String tooLarge = FetchErrors.sizeViolation(size, maxObjectBytes);
+    if (tooLarge != null) {
+      throw new ObjectRejectedException(FetchErrors.OBJECT_TOO_LARGE, bucket + "/" + key + ": " + tooLarge, null);
+    }
+    long start = System.nanoTime();
+    for (int attempt = 1; ; attempt++) {
+      String code = null;
+      int status = 0;
+      Exception error;
+      try {
+        return Optional.of(read(bucket, key));
+      } catch (ObjectRejectedException e) {
+        throw e;
+      } catch (ErrorResponseException e) {
+        code = e.errorResponse() == null ? null : e.errorResponse().code();
+        status = e.response() == null ? 0 : e.response().code();
+        error = e;
+      } catch (ServerException e) {
+        status = e.statusCode();
+        error = e;
+      } catch (Exception e) {
+        error = e;
+      }
+      FetchErrors.Kind kind = FetchErrors.classify(code, status, error);
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      FetchErrors.Action action = policy.next(kind, attempt, elapsed);
+      String what = "GET " + bucket + "/" + key + ": " + (code == null ? "" : code + " ")
+          + (status == 0 ? "" : "HTTP " + status + " ") + error;
+      if (action == FetchErrors.Action.MISSING) {
         return Optional.empty();
       }
-      throw new IOException("fetch " + bucket + "/" + key + " failed: " + code + " " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IOException("fetch " + bucket + "/" + key + " failed: " + e.getMessage(), e);
+      if (action == FetchErrors.Action.DEAD_LETTER) {
+        throw new ObjectRejectedException(FetchErrors.FETCH_FAILED, what, error);
+      }
+      if (action == FetchErrors.Action.FAIL_TASK) {
+        throw new IOException(what + " (" + kind + ", gave up after " + attempt + " attempts, " + elapsed.toMillis()
+            + " ms)", error);
+      }
+      LOG.warn("{} ({}, attempt {}), retrying in {} ms", what, kind, attempt, action.delay().toMillis());
+      try {
+        Thread.sleep(action.delay().toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while retrying " + what);
+      }
+    }
+  }
+
+  private byte[] read(String bucket, String key) throws Exception {
+    try (GetObjectResponse in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+      String length = in.headers().get("Content-Length");
+      if (length != null) {
+        try {
+          String tooLarge = FetchErrors.sizeViolation(Long.parseLong(length.trim()), maxObjectBytes);
+          if (tooLarge != null) {
+            throw new ObjectRejectedException(FetchErrors.OBJECT_TOO_LARGE, bucket + "/" + key + ": " + tooLarge, null);
+          }
+        } catch (NumberFormatException ignored) {
+          // read and count instead
+        }
+      }
+      byte[] bytes = in.readNBytes((int) maxObjectBytes + 1);
+      if (bytes.length > maxObjectBytes) {
+        throw new ObjectRejectedException(
+            FetchErrors.OBJECT_TOO_LARGE, bucket + "/" + key + ": object over " + maxObjectBytes + " bytes", null);
+      }
+      return bytes;
     }
   }
 }

@@ -75,4 +75,53 @@ class ImageDecoderTest {
     assertThat(new DecodeLimits(1, 1, 224).subsampling(4000, 3000)).isEqualTo(6);
     assertThat(new DecodeLimits(1, 1, 224).subsampling(300, 300)).isEqualTo(1);
   }
+
+  /** 399 × 125 000 RGB: 49.9 MP, under the 50 MP limit; ~150 MB raster + ~200 MB RGB copy at full size. */
+  static final byte[] TALL_THIN = TestImages.flatPng(399, 125_000, 8, 2);
+
+  @Test
+  void aTallThinPngUnderThePixelLimitIsRejectedForItsAspectRatioFromTheHeader() {
+    assertThat(TALL_THIN.length).isLessThan(400_000);
+    assertThat(399L * 125_000).isLessThan(DecodeLimits.DEFAULT.maxPixels());
+    for (boolean turbo : new boolean[] {false, true}) {
+      assertThatThrownBy(() -> new ImageDecoder(DecodeLimits.DEFAULT, turbo).decode(TALL_THIN))
+          .isInstanceOfSatisfying(ImageRejectedException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.ASPECT_RATIO);
+            assertThat(e.reason().code()).isEqualTo("aspect-ratio");
+            assertThat(e.getMessage()).contains("399x125000");
+          });
+    }
+  }
+
+  @Test
+  void allowedThatTallItIsDecodedSubsampledWithinTheRasterBudget() throws Exception {
+    DecodeLimits limits = new DecodeLimits(32 << 20, 50_000_000, 224, 16L << 20, 1000);
+    BufferedImage img = new ImageDecoder(limits, false).decode(TALL_THIN);
+    assertThat(DecodeLimits.decodeBytes(img.getWidth(), img.getHeight(), 1, 3)).isLessThanOrEqualTo(16L << 20);
+    assertThat(img.getHeight()).isGreaterThan(300 * img.getWidth()); // same shape, fewer pixels
+    assertThat(img.getRGB(0, 0) & 0xFF).isLessThan(img.getRGB(0, img.getHeight() - 1) & 0xFF); // the gradient
+  }
+
+  @Test
+  void aSixteenBitPngUnderThePixelLimitButOverTheRasterBudgetIsDecodedWithinIt() throws Exception {
+    // 800 × 40 000 16-bit RGBA: 32 MP (< 50 MP) but 8 bytes a pixel, a 256 MB raster at full size — and the shorter
+    // side (800) is under 4 × the target, so the pixel-count subsampling alone read it whole
+    byte[] png = TestImages.flatPng(800, 40_000, 16, 6);
+    DecodeLimits limits = DecodeLimits.DEFAULT;
+    assertThat(limits.subsampling(800, 40_000)).isEqualTo(1);
+    BufferedImage img = new ImageDecoder(limits, false).decode(png);
+    assertThat(DecodeLimits.decodeBytes(img.getWidth(), img.getHeight(), 1, 8)).isLessThanOrEqualTo(limits.maxRasterBytes());
+    assertThat(img.getWidth()).isLessThan(800).isGreaterThanOrEqualTo(DecodeLimits.MIN_DECODED_SIDE);
+    assertThat(img.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+  }
+
+  @Test
+  void anImageThatCannotBeDecodedWithinTheBudgetAtAUsableSizeIsRejected() throws Exception {
+    DecodeLimits oneKiB = new DecodeLimits(1 << 20, 1_000_000, 224, 1 << 10, 200);
+    byte[] png = encode(new BufferedImage(300, 300, BufferedImage.TYPE_INT_RGB), "png");
+    assertThat(reasonOf(png, new ImageDecoder(oneKiB, false))).isEqualTo(Reason.RASTER_TOO_LARGE);
+    assertThat(Reason.RASTER_TOO_LARGE.code()).isEqualTo("raster-too-large");
+    byte[] jpeg = encode(new BufferedImage(300, 300, BufferedImage.TYPE_INT_RGB), "jpg");
+    assertThat(reasonOf(jpeg, new ImageDecoder(oneKiB))).isEqualTo(Reason.RASTER_TOO_LARGE);
+  }
 }

@@ -144,6 +144,42 @@ public final class TestImages {
     return out.toByteArray();
   }
 
+  /**
+   * A complete, valid PNG of {@code w × h} ({@code bitDepth} 8 or 16, {@code colorType} 0 grey, 2 RGB, 6 RGBA) with a
+   * vertical gradient, deflated row by row: the file is tiny however large its raster, and it is generated without
+   * ever holding the raster (a 399 × 125 000 RGB file is ~150 kB).
+   */
+  public static byte[] flatPng(int w, int h, int bitDepth, int colorType) {
+    int channels = switch (colorType) {
+      case 0 -> 1;
+      case 2 -> 3;
+      case 6 -> 4;
+      default -> throw new IllegalArgumentException("colour type " + colorType);
+    };
+    int rowBytes = w * channels * bitDepth / 8;
+    ByteArrayOutputStream idat = new ByteArrayOutputStream();
+    try (java.util.zip.DeflaterOutputStream z =
+        new java.util.zip.DeflaterOutputStream(idat, new java.util.zip.Deflater(9), 1 << 16)) {
+      byte[] row = new byte[1 + rowBytes];
+      for (int y = 0; y < h; y++) {
+        java.util.Arrays.fill(row, 1, row.length, (byte) (y * 255L / Math.max(1, h - 1)));
+        row[0] = 0;
+        z.write(row);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+    ByteBuffer ihdr =
+        ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) bitDepth).put((byte) colorType).put((byte) 0)
+            .put((byte) 0).put((byte) 0);
+    chunk(out, "IHDR", ihdr.array());
+    chunk(out, "IDAT", idat.toByteArray());
+    chunk(out, "IEND", new byte[0]);
+    return out.toByteArray();
+  }
+
   private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
     byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());

@@ -14,6 +14,7 @@ import dev.imgsearch.local.servers.KafkaBroker;
 import dev.imgsearch.local.servers.S3ServerProcess;
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.DeadLetters;
+import dev.imgsearch.schemas.FieldLimits;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.ImageEmbedding;
@@ -67,6 +68,9 @@ class EmbedderJobIT {
 
   /** Metric identifiers of the embed operator: {@code ....fetch-decode-embed.<subtask>.<name>}. */
   static final String OP = ".*\\.fetch-decode-embed\\.\\d+\\.";
+
+  /** {@code fetch.max-bytes} of the job: above the corpus's largest file (the 9 MB BMP, rejected too-large). */
+  static final long FETCH_MAX_BYTES = 12L << 20;
 
   @TempDir static Path tmp;
   static KafkaBroker broker;
@@ -136,6 +140,38 @@ class EmbedderJobIT {
     expected.put(ImageIds.of(BUCKET, "good/upright.jpg"), null);
     expected.put(ImageIds.of(BUCKET, "good/rotated.jpg"), null);
 
+    // hostile records: none may halt the stream, each is dead-lettered with its reason
+    byte[] photo = TestImages.encode(TestImages.scene(320, 240, 44), "jpg");
+    put("hostile/forty-tags.jpg", photo); // the object is fine, the event could never be stored (32 tags at most)
+    List<String> fortyTags = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      fortyTags.add("tag-" + i);
+    }
+    ImageEvent fortyTagEvent = event(ImageEventType.CREATED, "hostile/forty-tags.jpg", t++);
+    fortyTagEvent.setTags(new ArrayList<>(fortyTags));
+    events.add(fortyTagEvent);
+    expected.put(fortyTagEvent.getImageId(), FieldLimits.REASON);
+    put("hostile/announced-huge.jpg", photo); // the event announces more than fetch.max-bytes: never fetched
+    ImageEvent huge = event(ImageEventType.CREATED, "hostile/announced-huge.jpg", t++);
+    huge.setSize(1L << 40);
+    events.add(huge);
+    expected.put(huge.getImageId(), FetchErrors.OBJECT_TOO_LARGE);
+    byte[] overFetchLimit = new byte[(int) FETCH_MAX_BYTES + 1]; // no size in the event: refused by Content-Length
+    put("hostile/over-fetch-limit.bin", overFetchLimit);
+    events.add(event(ImageEventType.CREATED, "hostile/over-fetch-limit.bin", t++));
+    expected.put(ImageIds.of(BUCKET, "hostile/over-fetch-limit.bin"), FetchErrors.OBJECT_TOO_LARGE);
+    ImageEvent badBucket = event(ImageEventType.CREATED, "x.jpg", t++); // a name S3 refuses: a 4xx, not an outage
+    badBucket.setBucket("Not_A_Valid_Bucket");
+    badBucket.setImageId(ImageIds.of("Not_A_Valid_Bucket", "x.jpg"));
+    events.add(badBucket);
+    expected.put(badBucket.getImageId(), FetchErrors.FETCH_FAILED);
+    put("hostile/tall-thin.png", TestImages.flatPng(399, 125_000, 8, 2)); // 150 kB, under 50 MP, 150 MB raster
+    events.add(event(ImageEventType.CREATED, "hostile/tall-thin.png", t++));
+    expected.put(ImageIds.of(BUCKET, "hostile/tall-thin.png"), "aspect-ratio");
+    put("good/after-the-hostile-ones.jpg", TestImages.encode(TestImages.scene(640, 480, 45), "jpg"));
+    events.add(event(ImageEventType.CREATED, "good/after-the-hostile-ones.jpg", t++));
+    expected.put(ImageIds.of(BUCKET, "good/after-the-hostile-ones.jpg"), null);
+
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -158,6 +194,7 @@ class EmbedderJobIT {
     options.put("s3.access-key", ACCESS);
     options.put("s3.secret-key", SECRET);
     options.put("decode.max-bytes", Long.toString(BadImageCorpus.MAX_BYTES));
+    options.put("fetch.max-bytes", Long.toString(FETCH_MAX_BYTES));
     options.put("batch.size", "4");
     options.put("batch.max-delay", "30ms");
     options.put("checkpoint.interval", "PT1S");

@@ -41,6 +41,8 @@ class EmbedderSettingsTest {
     m.put("onnx.allow-spinning", "true");
     m.put("decode.threads", "3");
     m.put("decode.max-pixels", "1000");
+    m.put("decode.max-raster-bytes", "1048576");
+    m.put("decode.max-aspect-ratio", "20");
     m.put("topic.embeddings", "none");
     m.put("checkpoint.interval", "PT1S");
     EmbedderSettings s = EmbedderSettings.fromMap(m);
@@ -51,8 +53,23 @@ class EmbedderSettingsTest {
     assertThat(EmbedderSettings.fromMap(required()).onnx().allowSpinning()).isFalse(); // the job's default
     assertThat(s.decodeThreads()).isEqualTo(3);
     assertThat(s.limits().maxPixels()).isEqualTo(1000);
+    assertThat(s.limits().maxRasterBytes()).isEqualTo(1L << 20);
+    assertThat(s.limits().maxAspectRatio()).isEqualTo(20);
     assertThat(s.embeddingsTopic()).isNull();
     assertThat(s.checkpointInterval()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void theFetchSizeLimitIs64MiBByDefaultAndCanBeSet() {
+    assertThat(EmbedderSettings.fromMap(required()).fetchMaxBytes()).isEqualTo(64L << 20);
+    Map<String, String> m = required();
+    m.put("fetch.max-bytes", "1048576");
+    assertThat(EmbedderSettings.fromMap(m).fetchMaxBytes()).isEqualTo(1L << 20);
+    assertThat(EmbedderSettings.fromMap(m).describe()).containsEntry("fetch.max-bytes", "1048576");
+    m.put("fetch.max-bytes", "0");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("fetch.max-bytes");
+    m.put("fetch.max-bytes", "99999999999");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("fetch.max-bytes");
   }
 
   @Test

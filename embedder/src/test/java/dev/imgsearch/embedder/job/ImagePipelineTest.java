@@ -97,6 +97,88 @@ class ImagePipelineTest {
     assertThat(Vectors.cosine(a.vector, embedder.embed(objects.get("images/a.jpg")))).isGreaterThan(0.99999);
   }
 
+  static KafkaRecord record(ImageEvent e, long offset) {
+    byte[] value = Topics.IMAGE_EVENTS.valueSerde().serializer().serialize("t", e);
+    return new KafkaRecord("t", 0, offset, e.getImageId().getBytes(), value);
+  }
+
+  static ImageEvent.Builder created(String key) {
+    return ImageEvent.newBuilder()
+        .setImageId(ImageIds.of("images", key))
+        .setType(ImageEventType.CREATED)
+        .setBucket("images")
+        .setKey(key)
+        .setSource("cam-1")
+        .setTags(List.of())
+        .setEventTimeMillis(1000);
+  }
+
+  @Test
+  void anEventOverTheFieldLimitsIsDeadLetteredBeforeItIsFetched() throws Exception {
+    List<String> fetched = new ArrayList<>();
+    ImagePipeline pipeline =
+        new ImagePipeline(
+            (b, k) -> {
+              fetched.add(k);
+              return Optional.of(TestImages.encode(TestImages.scene(300, 300, 1), "png"));
+            },
+            embedder);
+    List<String> fortyTags = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      fortyTags.add("t" + i);
+    }
+    ImageEvent tooManyTags = created("a.jpg").setTags(fortyTags).build();
+    ImageEvent longSource = created("b.jpg").setSource("s".repeat(1025)).build();
+    ImageEvent longTag = created("c.jpg").setTags(List.of("é".repeat(513))).build();
+    ImageEvent longId = created("d.jpg").setImageId("x".repeat(65)).build();
+    ImageEvent deleteWithLongId = created("e.jpg").setType(ImageEventType.DELETED).setImageId("y".repeat(65)).build();
+    long offset = 0;
+    for (ImageEvent e : List.of(tooManyTags, longSource, longTag, longId, deleteWithLongId)) {
+      ImagePipeline.Prepared p = pipeline.prepare(record(e, offset++));
+      assertThat(p).as(e.getKey()).isInstanceOf(ImagePipeline.Rejected.class);
+      DeadLetter letter = ((ImagePipeline.Rejected) p).letter();
+      assertThat(letter.reason()).isEqualTo(dev.imgsearch.schemas.FieldLimits.REASON);
+      assertThat(letter.originalOffset()).isEqualTo(offset - 1);
+    }
+    assertThat(((ImagePipeline.Rejected) pipeline.prepare(record(tooManyTags, 9))).letter().detail())
+        .contains("40 tags");
+    assertThat(fetched).isEmpty();
+
+    // exactly at the limits: fetched and decoded
+    List<String> thirtyTwo = fortyTags.subList(0, 32);
+    ImageEvent atLimit = created("f.jpg").setTags(thirtyTwo).setSource("s".repeat(1024)).build();
+    assertThat(pipeline.prepare(record(atLimit, 10))).isInstanceOf(ImagePipeline.Decoded.class);
+    assertThat(fetched).containsExactly("f.jpg");
+  }
+
+  @Test
+  void anObjectTheFetcherRefusesIsDeadLetteredWithItsReason() throws Exception {
+    List<Long> sizes = new ArrayList<>();
+    ImagePipeline pipeline =
+        new ImagePipeline(
+            new ObjectFetcher() {
+              @Override
+              public Optional<byte[]> fetch(String bucket, String key) {
+                throw new AssertionError("the size must be passed on");
+              }
+
+              @Override
+              public Optional<byte[]> fetch(String bucket, String key, Long size) throws IOException {
+                sizes.add(size);
+                throw new ObjectRejectedException(
+                    key.startsWith("big") ? FetchErrors.OBJECT_TOO_LARGE : FetchErrors.FETCH_FAILED,
+                    key + ": AccessDenied HTTP 403", null);
+              }
+            },
+            embedder);
+    ImagePipeline.Prepared big = pipeline.prepare(record(created("big.jpg").setSize(1L << 40).build(), 0));
+    ImagePipeline.Prepared denied = pipeline.prepare(record(created("denied.jpg").build(), 1));
+    assertThat(((ImagePipeline.Rejected) big).letter().reason()).isEqualTo(FetchErrors.OBJECT_TOO_LARGE);
+    assertThat(((ImagePipeline.Rejected) denied).letter().reason()).isEqualTo(FetchErrors.FETCH_FAILED);
+    assertThat(((ImagePipeline.Rejected) denied).letter().detail()).contains("AccessDenied");
+    assertThat(sizes).containsExactly(1L << 40, null);
+  }
+
   @Test
   void objectStoreErrorsPropagate() {
     ImagePipeline pipeline =

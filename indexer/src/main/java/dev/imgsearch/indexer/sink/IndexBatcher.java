@@ -5,6 +5,8 @@ import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -13,6 +15,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sink's write path without Flink: buffers {@link IndexAction}s (latest per id, {@link PendingWrites}) and writes
@@ -26,18 +30,26 @@ import java.util.function.LongSupplier;
  *       that write ends. Nothing is dropped.
  *   <li>Retries: transient errors are retried per {@link RetryPolicy} (a batch is idempotent: upserts and deletes by
  *       id, so a partly applied batch can be repeated whole).
- *   <li>Failures: the first write that fails for good is remembered and rethrown (as {@link IOException}) by every
- *       later {@link #add}, {@link #flushIfDue()} and {@link #checkpoint()}, so the job fails and restarts from its
- *       last checkpoint instead of skipping data.
- *   <li>{@link #checkpoint()}: writes what is pending, waits for it, then {@link VectorStore#persist()} (or {@link
- *       VectorStore#flush()} with {@link SinkOptions#visibleOnCheckpoint()}), so a completed checkpoint means every
- *       change before it is durable in the store.
+ *   <li>A record the store refuses ({@link WriteFailures}): with a {@link SinkDeadLetters.Writer}, a batch the store
+ *       refuses is split in halves, recursively (or the record the store names, {@link
+ *       dev.imgsearch.indexer.store.RecordRejectedException}, is set aside at once), until the refused record is
+ *       alone; it is dead-lettered with its reason and the rest of the batch is written. A record failing with an
+ *       unclassified error is tried {@value #UNKNOWN_ERROR_ATTEMPTS} times alone, then dead-lettered — unless no record
+ *       of the batch could be written and all failed that way (then it is the store's problem: the job fails).
+ *   <li>Failures: the first write that fails for good (an outage outlasting the retry policy; any refusal when there
+ *       is no dead-letter writer) is remembered and rethrown (as {@link IOException}) by every later {@link #add},
+ *       {@link #flushIfDue()} and {@link #checkpoint()}, so the job fails and restarts from its last checkpoint
+ *       instead of skipping data.
+ *   <li>{@link #checkpoint()}: writes what is pending, waits for it, flushes the dead letters, then {@link
+ *       VectorStore#persist()} (or {@link VectorStore#flush()} with {@link SinkOptions#visibleOnCheckpoint()}), so a
+ *       completed checkpoint means every change before it is durable in the store, or on the dead-letter topic.
  * </ul>
  *
  * <p>{@link #add}, {@link #flushIfDue()}, {@link #checkpoint()} and {@link #close()} are called from one thread (the
  * Flink task's mailbox thread).
  */
 public final class IndexBatcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(IndexBatcher.class);
 
   /** What the batcher reports; the Flink sink maps it onto its metric group. */
   public interface Listener {
@@ -50,11 +62,18 @@ public final class IndexBatcher implements AutoCloseable {
     /** A batch of {@code records} changes failed for good. */
     default void failed(int records, Throwable error) {}
 
+    /** A change the store refused was dead-lettered with {@code reason}. */
+    default void deadLettered(String reason, Throwable error) {}
+
     /** A checkpoint made everything before it durable, in {@code millis}. */
     default void persisted(long millis) {}
   }
 
+  /** Attempts of a record alone whose write fails with an unclassified error, before it is dead-lettered. */
+  public static final int UNKNOWN_ERROR_ATTEMPTS = 3;
+
   private final VectorStore store;
+  private final SinkDeadLetters.Writer deadLetters;
   private final SinkOptions options;
   private final Retrier.Sleeper sleeper;
   private final LongSupplier nanoClock;
@@ -74,6 +93,19 @@ public final class IndexBatcher implements AutoCloseable {
   /** With an injectable clock and sleep (for tests of the retry and delay logic). */
   public IndexBatcher(
       VectorStore store, SinkOptions options, Listener listener, LongSupplier nanoClock, Retrier.Sleeper sleeper) {
+    this(store, options, listener, nanoClock, sleeper, null);
+  }
+
+  /** Refused records go to {@code deadLetters} (closed with the batcher); null: a refusal fails the job. */
+  public IndexBatcher(VectorStore store, SinkOptions options, Listener listener, SinkDeadLetters.Writer deadLetters) {
+    this(store, options, listener, System::nanoTime, d -> Thread.sleep(d.toMillis()), deadLetters);
+  }
+
+  /** With an injectable clock and sleep, and a dead-letter writer (null: none). */
+  public IndexBatcher(
+      VectorStore store, SinkOptions options, Listener listener, LongSupplier nanoClock, Retrier.Sleeper sleeper,
+      SinkDeadLetters.Writer deadLetters) {
+    this.deadLetters = deadLetters;
     this.store = Objects.requireNonNull(store, "store");
     this.options = Objects.requireNonNull(options, "options");
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -123,6 +155,14 @@ public final class IndexBatcher implements AutoCloseable {
     submit();
     awaitInFlight();
     rethrowFailure();
+    if (deadLetters != null) {
+      try {
+        deadLetters.flush();
+      } catch (IOException | RuntimeException e) {
+        failure.compareAndSet(null, e);
+        rethrowFailure();
+      }
+    }
     long start = nanoClock.getAsLong();
     try {
       retrier(0).run(options.visibleOnCheckpoint() ? "flush" : "persist",
@@ -155,7 +195,13 @@ public final class IndexBatcher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      store.close();
+      try {
+        if (deadLetters != null) {
+          deadLetters.close();
+        }
+      } finally {
+        store.close();
+      }
     }
   }
 
@@ -172,17 +218,106 @@ public final class IndexBatcher implements AutoCloseable {
   }
 
   private void write(PendingWrites batch) {
-    int records = batch.size();
-    int deletes = batch.deletes();
-    long bytes = batch.estimatedBytes();
+    List<IndexAction> actions = batch.actions();
     long start = nanoClock.getAsLong();
     try {
-      retrier(records).run("write", () -> batch.applyTo(store));
-      listener.written(records - deletes, deletes, bytes, Duration.ofNanos(nanoClock.getAsLong() - start).toMillis());
+      Outcome outcome = new Outcome();
+      writeIsolating(actions, outcome);
+      if (!outcome.refused.isEmpty()) {
+        if (outcome.written == 0 && outcome.allUnknown && actions.size() > 1) {
+          throw outcome.refused.get(0).error(); // nothing could be written: the store, not the records
+        }
+        for (Refusal r : outcome.refused) {
+          String reason = WriteFailures.reason(r.error());
+          LOG.warn("dead-lettering {} of {} ({}): {}", r.action().op(), r.action().id(), reason, r.error().toString());
+          deadLetters.write(r.action(), reason, r.error());
+          listener.deadLettered(reason, r.error());
+        }
+      }
+      listener.written(outcome.written - outcome.deletes, outcome.deletes, outcome.bytes,
+          Duration.ofNanos(nanoClock.getAsLong() - start).toMillis());
     } catch (Throwable e) {
-      listener.failed(records, e);
+      listener.failed(actions.size(), e);
       failure.compareAndSet(null, e);
     }
+  }
+
+  /** A change the store refused and the last error. */
+  private record Refusal(IndexAction action, RuntimeException error) {}
+
+  /** What a batch write achieved. */
+  private static final class Outcome {
+    int written;
+    int deletes;
+    long bytes;
+    final List<Refusal> refused = new ArrayList<>();
+    boolean allUnknown = true;
+
+    void written(List<IndexAction> actions) {
+      for (IndexAction a : actions) {
+        written++;
+        deletes += a.op() == IndexAction.Op.DELETE ? 1 : 0;
+        bytes += estimatedBytes(a);
+      }
+    }
+
+    void refused(IndexAction action, RuntimeException error) {
+      refused.add(new Refusal(action, error));
+      allUnknown &= WriteFailures.classify(error) == WriteFailures.Kind.UNKNOWN;
+    }
+  }
+
+  /**
+   * Writes {@code actions} (distinct ids), transient errors retried per the policy (rethrown when it gives up); when
+   * the store refuses them, isolates the refused ones into {@code outcome} and writes the others.
+   */
+  private void writeIsolating(List<IndexAction> actions, Outcome outcome) throws InterruptedException {
+    RuntimeException error;
+    try {
+      retrier(actions.size()).run("write", () -> PendingWrites.apply(actions, store));
+      outcome.written(actions);
+      return;
+    } catch (RuntimeException e) {
+      error = e;
+    }
+    WriteFailures.Kind kind = WriteFailures.classify(error);
+    if (deadLetters == null || kind == WriteFailures.Kind.TRANSIENT) {
+      throw error;
+    }
+    var named = WriteFailures.rejectedRecord(error);
+    if (named != null && actions.size() > 1) {
+      for (int i = 0; i < actions.size(); i++) {
+        if (actions.get(i).id().equals(named.id())) {
+          outcome.refused(actions.get(i), error);
+          List<IndexAction> rest = new ArrayList<>(actions);
+          rest.remove(i);
+          writeIsolating(rest, outcome);
+          return;
+        }
+      }
+    }
+    if (actions.size() > 1) {
+      int mid = actions.size() / 2;
+      writeIsolating(actions.subList(0, mid), outcome);
+      writeIsolating(actions.subList(mid, actions.size()), outcome);
+      return;
+    }
+    for (int attempt = 2; kind == WriteFailures.Kind.UNKNOWN && attempt <= UNKNOWN_ERROR_ATTEMPTS; attempt++) {
+      listener.retrying(1, error);
+      sleeper.sleep(options.retry().backoff(attempt - 1));
+      try {
+        retrier(1).run("write", () -> PendingWrites.apply(actions, store));
+        outcome.written(actions);
+        return;
+      } catch (RuntimeException e) {
+        error = e;
+        kind = WriteFailures.classify(e);
+        if (kind == WriteFailures.Kind.TRANSIENT) {
+          throw e;
+        }
+      }
+    }
+    outcome.refused(actions.get(0), error);
   }
 
   private Retrier retrier(int records) {

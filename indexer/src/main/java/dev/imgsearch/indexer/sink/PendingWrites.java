@@ -51,9 +51,23 @@ public final class PendingWrites {
     if (latest.isEmpty()) {
       return;
     }
+    apply(List.copyOf(latest.values()), store);
+    latest.clear();
+  }
+
+  /** The buffered changes: the latest per id, in the order of their latest arrival. */
+  public List<IndexAction> actions() {
+    return List.copyOf(latest.values());
+  }
+
+  /**
+   * Applies changes of distinct ids (deletes, then upserts: they concern disjoint ids); may be repeated when the store
+   * throws (both operations are idempotent).
+   */
+  public static void apply(List<IndexAction> actions, VectorStore store) {
     List<String> deletes = new ArrayList<>();
     List<VectorRecord> upserts = new ArrayList<>();
-    for (IndexAction a : latest.values()) {
+    for (IndexAction a : actions) {
       if (a.op() == IndexAction.Op.DELETE) {
         deletes.add(a.id());
       } else {
@@ -66,6 +80,5 @@ public final class PendingWrites {
     if (!upserts.isEmpty()) {
       store.upsert(upserts);
     }
-    latest.clear();
   }
 }

@@ -18,7 +18,8 @@ import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
  * Flink Sink V2 that applies {@link IndexAction}s to a {@link VectorStore}; the write path is {@link IndexBatcher}:
  * batches by size ({@link SinkOptions#maxBatch()}) and time ({@link SinkOptions#maxDelay()}), one batch in flight on a
  * background thread (backpressure: the task blocks, nothing is dropped), transient errors retried with backoff, the
- * first final failure rethrown on the next write, timer or checkpoint.
+ * first final failure rethrown on the next write, timer or checkpoint; with {@link SinkDeadLetters}, a change the
+ * store refuses is isolated and dead-lettered and the rest of its batch is written.
  *
  * <p>On every checkpoint ({@link SinkWriter#flush}) the pending changes are written and awaited, then the store's
  * {@link VectorStore#persist()} runs: a completed checkpoint means the store durably holds every change before it.
@@ -27,23 +28,34 @@ import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
  *
  * <p>Metrics (standard Sink V2 names): {@code numRecordsSend} (changes written, after de-duplication per batch),
  * {@code numBytesSend} (estimated), {@code numRecordsSendErrors} (changes in failed attempts, retried or not), {@code
- * currentSendTime} (ms of the last batch write); plus {@code deletesSent}, {@code retries}, {@code batches}, {@code
- * checkpoints}, {@code lastCheckpointPersistMillis} and {@code pendingRecords}.
+ * currentSendTime} (ms of the last batch write); plus {@code deletesSent}, {@code deadLetters}, {@code retries},
+ * {@code batches}, {@code checkpoints}, {@code lastCheckpointPersistMillis} and {@code pendingRecords}.
  */
 public final class VectorStoreSink implements Sink<IndexAction> {
   private static final long serialVersionUID = 2L;
 
   private final StoreSettings settings;
   private final SinkOptions options;
+  private final SinkDeadLetters deadLetters;
 
   /** Batches of {@code maxBatch}, the other {@link SinkOptions} at their defaults. */
   public VectorStoreSink(StoreSettings settings, int maxBatch) {
     this(settings, SinkOptions.of(maxBatch));
   }
 
+  /** Without dead letters: a change the store refuses fails the job (as before dead letters existed). */
   public VectorStoreSink(StoreSettings settings, SinkOptions options) {
+    this(settings, options, null);
+  }
+
+  /**
+   * Changes the store refuses for good are isolated and written to {@code deadLetters} (see {@link IndexBatcher}); the
+   * rest of their batch is written and the job goes on. Null: a refusal fails the job.
+   */
+  public VectorStoreSink(StoreSettings settings, SinkOptions options, SinkDeadLetters deadLetters) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.options = Objects.requireNonNull(options, "options");
+    this.deadLetters = deadLetters;
   }
 
   @Override
@@ -55,7 +67,14 @@ public final class VectorStoreSink implements Sink<IndexAction> {
       store.close();
       throw e;
     }
-    IndexBatcher batcher = new IndexBatcher(store, options, new MetricsListener(context.metricGroup()));
+    SinkDeadLetters.Writer letters;
+    try {
+      letters = deadLetters == null ? null : deadLetters.open();
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    IndexBatcher batcher = new IndexBatcher(store, options, new MetricsListener(context.metricGroup()), letters);
     context.metricGroup().gauge("pendingRecords", batcher::pending);
     return new Writer(batcher, context.getProcessingTimeService(), options);
   }
@@ -114,6 +133,7 @@ public final class VectorStoreSink implements Sink<IndexAction> {
     private final Counter retries;
     private final Counter batches;
     private final Counter checkpoints;
+    private final Counter deadLettered;
     private final AtomicLong sendTime = new AtomicLong();
     private final AtomicLong persistTime = new AtomicLong();
 
@@ -125,6 +145,7 @@ public final class VectorStoreSink implements Sink<IndexAction> {
       retries = group.counter("retries");
       batches = group.counter("batches");
       checkpoints = group.counter("checkpoints");
+      deadLettered = group.counter("deadLetters");
       group.setCurrentSendTimeGauge(sendTime::get);
       group.gauge("lastCheckpointPersistMillis", persistTime::get);
     }
@@ -147,6 +168,11 @@ public final class VectorStoreSink implements Sink<IndexAction> {
     @Override
     public void failed(int records, Throwable error) {
       errors.inc(records);
+    }
+
+    @Override
+    public void deadLettered(String reason, Throwable error) {
+      deadLettered.inc();
     }
 
     @Override

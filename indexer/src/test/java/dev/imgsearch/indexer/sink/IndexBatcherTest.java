@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imgsearch.indexer.IndexAction;
+import dev.imgsearch.indexer.store.RecordRejectedException;
 import dev.imgsearch.indexer.store.VectorRecord;
+import dev.imgsearch.schemas.FieldLimits;
 import io.milvus.v2.exception.ErrorCode;
 import io.milvus.v2.exception.MilvusClientException;
 import java.io.IOException;
@@ -163,6 +165,148 @@ class IndexBatcherTest {
     batcher(SinkOptions.of(1)).close();
     batcher = null;
     assertThat(store.closed).isTrue();
+  }
+
+  // ---- a poison record never halts the stream ----
+
+  /** Dead letters collected in memory; {@code flushes} counts {@link SinkDeadLetters.Writer#flush()}. */
+  static final class CollectedDeadLetters implements SinkDeadLetters.Writer {
+    final List<String> letters = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    final AtomicInteger flushes = new AtomicInteger();
+    volatile IOException flushFailure;
+
+    @Override
+    public void write(IndexAction action, String reason, Throwable cause) {
+      letters.add(action.id() + ":" + reason);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      flushes.incrementAndGet();
+      if (flushFailure != null) {
+        throw flushFailure;
+      }
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private final CollectedDeadLetters deadLetters = new CollectedDeadLetters();
+
+  /** A store that refuses, as a whole call, any upsert holding a record tagged "poison" (as Milvus does). */
+  private static final class PoisonRefusingStore extends InMemoryStore {
+    final java.util.function.Function<VectorRecord, RuntimeException> refusal;
+
+    PoisonRefusingStore(java.util.function.Function<VectorRecord, RuntimeException> refusal) {
+      this.refusal = refusal;
+    }
+
+    @Override
+    public synchronized void upsert(List<VectorRecord> records) {
+      for (VectorRecord r : records) {
+        if (r.tags().contains("poison")) {
+          calls.add("refused " + records.stream().map(VectorRecord::id).toList());
+          throw refusal.apply(r);
+        }
+      }
+      super.upsert(records);
+    }
+  }
+
+  private static IndexAction poison(String id) {
+    return IndexAction.upsert(new VectorRecord(id, new float[] {1, 0}, "b", id, "cam", 1L, List.of("poison"), "m"));
+  }
+
+  private IndexBatcher batcher(InMemoryStore s, SinkOptions options) {
+    batcher = new IndexBatcher(s, options, events, clock::get, d -> {}, deadLetters);
+    return batcher;
+  }
+
+  @Test
+  void aRecordTheStoreRefusesIsIsolatedAndDeadLetteredAndTheRestOfTheBatchIsWritten() throws Exception {
+    PoisonRefusingStore s = new PoisonRefusingStore(r -> new IllegalArgumentException("the store says no"));
+    IndexBatcher b = batcher(s, SinkOptions.of(100).withRetry(FAST_RETRY));
+    for (int i = 0; i < 10; i++) {
+      b.add(i == 6 ? poison("p") : up("r" + i, 0));
+    }
+    b.add(IndexAction.delete("gone"));
+    b.checkpoint(); // does not throw: the job goes on
+
+    assertThat(s.rows.keySet()).containsExactlyInAnyOrder("r0", "r1", "r2", "r3", "r4", "r5", "r7", "r8", "r9");
+    assertThat(deadLetters.letters).containsExactly("p:" + WriteFailures.STORE_REJECTED);
+    assertThat(deadLetters.flushes).as("dead letters are durable before the checkpoint completes").hasValue(1);
+    assertThat(s.persists).hasValue(1);
+    assertThat(events.sent.get()).isEqualTo(10);
+    assertThat(events.retries.get()).as("a refusal is not retried").isZero();
+
+    b.add(up("after", 0));
+    b.checkpoint();
+    assertThat(s.rows).containsKey("after");
+  }
+
+  @Test
+  void aRecordTheStoreNamesIsSetAsideWithItsReasonWithoutBisecting() throws Exception {
+    PoisonRefusingStore s =
+        new PoisonRefusingStore(r -> new RecordRejectedException(r.id(), FieldLimits.REASON, "40 tags, at most 32"));
+    IndexBatcher b = batcher(s, SinkOptions.of(100).withRetry(FAST_RETRY));
+    for (int i = 0; i < 8; i++) {
+      b.add(i == 3 ? poison("p") : up("r" + i, 0));
+    }
+    b.checkpoint();
+    assertThat(deadLetters.letters).containsExactly("p:" + FieldLimits.REASON);
+    assertThat(s.rows).hasSize(7);
+    assertThat(s.calls.stream().filter(c -> c.startsWith("refused"))).hasSize(1);
+  }
+
+  @Test
+  void anUnknownErrorOfOneRecordIsRetriedABoundedNumberOfTimesThenDeadLettered() throws Exception {
+    PoisonRefusingStore s = new PoisonRefusingStore(r -> new IllegalStateException("something odd", new Exception()));
+    IndexBatcher b = batcher(s, SinkOptions.of(100).withRetry(FAST_RETRY));
+    b.add(up("a", 0));
+    b.add(poison("p"));
+    b.add(up("c", 0));
+    b.checkpoint();
+    assertThat(deadLetters.letters).containsExactly("p:" + WriteFailures.STORE_ERROR);
+    assertThat(s.rows.keySet()).containsExactlyInAnyOrder("a", "c");
+    assertThat(s.calls.stream().filter(c -> c.equals("refused [p]")))
+        .as("attempts of the record alone").hasSize(IndexBatcher.UNKNOWN_ERROR_ATTEMPTS);
+  }
+
+  @Test
+  void anUnknownErrorOfEveryRecordIsTheStoresProblemAndFailsTheJobWithoutDeadLetters() throws Exception {
+    store.nextWriteFailure = () -> new IllegalStateException("store broken", new Exception());
+    IndexBatcher b = batcher(store, SinkOptions.of(100).withRetry(FAST_RETRY));
+    b.add(up("a", 0));
+    b.add(up("b", 0));
+    b.add(up("c", 0));
+    assertThatThrownBy(b::checkpoint).isInstanceOf(IOException.class).hasMessageContaining("store broken");
+    assertThat(deadLetters.letters).isEmpty();
+    assertThat(store.persists).hasValue(0);
+  }
+
+  @Test
+  void anOutageIsRetriedThenFailsTheJobAndNothingIsDeadLettered() throws Exception {
+    store.nextWriteFailure = () -> new MilvusClientException(ErrorCode.RPC_ERROR, "UNAVAILABLE");
+    RetryPolicy shortRetry = new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofMillis(3));
+    IndexBatcher b =
+        batcher = new IndexBatcher(store, SinkOptions.of(100).withRetry(shortRetry), events, clock::get,
+            d -> clock.addAndGet(d.toNanos()), deadLetters);
+    b.add(up("a", 0));
+    b.add(up("b", 0));
+    assertThatThrownBy(b::checkpoint).isInstanceOf(IOException.class).hasMessageContaining("UNAVAILABLE");
+    assertThat(deadLetters.letters).isEmpty();
+    assertThat(events.retries.get()).isPositive();
+  }
+
+  @Test
+  void aDeadLetterThatCannotBeWrittenFailsTheCheckpoint() throws Exception {
+    PoisonRefusingStore s = new PoisonRefusingStore(r -> new IllegalArgumentException("no"));
+    IndexBatcher b = batcher(s, SinkOptions.of(100).withRetry(FAST_RETRY));
+    deadLetters.flushFailure = new IOException("dead-letter topic unreachable");
+    b.add(poison("p"));
+    assertThatThrownBy(b::checkpoint).isInstanceOf(IOException.class).hasMessageContaining("unreachable");
+    assertThat(s.persists).hasValue(0);
   }
 
   private static final class Events implements IndexBatcher.Listener {

@@ -57,6 +57,30 @@ import org.junit.jupiter.api.Test;
  * version: 0 lost, 0 duplicated, 0 resurrected. Counters come from the sink's Flink metrics (a reporter in this test).
  */
 class MilvusOutageIT {
+  /** Dead letters the sink wrote (the MiniCluster runs in this JVM). */
+  static final java.util.Queue<String> DEAD_LETTERS = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** Collects dead letters into {@link #DEAD_LETTERS}. */
+  static final class CollectedDeadLetters implements SinkDeadLetters {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Writer open() {
+      return new Writer() {
+        @Override
+        public void write(IndexAction action, String reason, Throwable cause) {
+          DEAD_LETTERS.add(action.id() + ":" + reason + ":" + cause);
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      };
+    }
+  }
+
   static final int CHANGES = 2000;
   static final int RATE = 40;
   static final int WRITTEN_BEFORE_STOP = 300;
@@ -110,7 +134,8 @@ class MilvusOutageIT {
           .sinkTo(
               new VectorStoreSink(
                   StoreSettings.milvus(server.uri(), "", run, ExactlyWhatWasUploadedContract.DIM, "STRONG"),
-                  SinkOptions.of(25).withMaxDelay(Duration.ofMillis(100))))
+                  SinkOptions.of(25).withMaxDelay(Duration.ofMillis(100)),
+                  new CollectedDeadLetters())) // as the embedder job wires it: an outage must not dead-letter
           .name("index");
 
       long t0 = System.nanoTime();
@@ -164,6 +189,7 @@ class MilvusOutageIT {
       assertThat(emittedBeforeRestart - emittedAtStop)
           .as("backpressure slows the source while the sink is stalled")
           .isLessThan(RATE * OUTAGE.toSeconds() / 2);
+      assertThat(DEAD_LETTERS).as("an outage dead-letters nothing").isEmpty();
       assertThat(lost).as("lost").isEmpty();
       assertThat(resurrected).as("resurrected or never uploaded").isEmpty();
       assertThat(stored).as("each row holds its last upload").isEqualTo(expected);

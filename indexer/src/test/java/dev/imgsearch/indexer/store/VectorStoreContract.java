@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import dev.imgsearch.schemas.FieldLimits;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -329,6 +330,34 @@ public abstract class VectorStoreContract {
     assertThat(second.count()).isEqualTo(1);
     assertThat(second.get("a").orElseThrow().tags()).containsExactly("x");
     assertThat(second.search(basis(0), 5, SearchFilter.NONE)).extracting(SearchHit::id).containsExactly("a");
+  }
+
+  @Test
+  void recordsOverTheFieldLimitsAreRejectedWithTheirIdAndReasonAndNothingIsWritten() {
+    VectorStore store = store();
+    List<String> tags = new java.util.ArrayList<>();
+    for (int i = 0; i < FieldLimits.MAX_TAGS + 8; i++) {
+      tags.add("t" + i);
+    }
+    VectorRecord fortyTags = new VectorRecord("forty", basis(0), "b", "k", "s", 1, tags, "model");
+    assertThatThrownBy(() -> store.upsert(List.of(row("ok", basis(1), "s", 1), fortyTags)))
+        .isInstanceOfSatisfying(RecordRejectedException.class, e -> {
+          assertThat(e.id()).isEqualTo("forty");
+          assertThat(e.reason()).isEqualTo(FieldLimits.REASON);
+          assertThat(e.getMessage()).contains("40 tags");
+        });
+    VectorRecord longTag =
+        new VectorRecord("long", basis(0), "b", "k", "s", 1, List.of("é".repeat(FieldLimits.MAX_TEXT_BYTES / 2 + 1)), "m");
+    assertThatThrownBy(() -> store.upsert(List.of(longTag)))
+        .isInstanceOfSatisfying(RecordRejectedException.class, e -> assertThat(e.id()).isEqualTo("long"));
+    // exactly at the limits is stored
+    VectorRecord atLimit =
+        new VectorRecord("edge", basis(2), "b", "k".repeat(FieldLimits.MAX_TEXT_BYTES), "s", 1,
+            tags.subList(0, FieldLimits.MAX_TAGS), "model");
+    store.upsert(List.of(atLimit));
+    store.flush();
+    assertThat(store.get("ok")).isEmpty();
+    assertThat(store.get("edge").orElseThrow().tags()).hasSize(FieldLimits.MAX_TAGS);
   }
 
   @Test

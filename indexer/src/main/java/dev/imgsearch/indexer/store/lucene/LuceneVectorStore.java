@@ -11,6 +11,7 @@ import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_TAGS;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_VECTOR;
 
 import dev.imgsearch.indexer.store.CollectionSpec;
+import dev.imgsearch.indexer.store.RecordValidation;
 import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.VectorRecord;
@@ -121,7 +122,7 @@ public final class LuceneVectorStore implements VectorStore {
   @Override
   public void upsert(List<VectorRecord> records) {
     for (VectorRecord r : records) {
-      checkDimension(r.vector());
+      RecordValidation.check(r, spec.dimension());
     }
     int lanes = records.size() >= PARALLEL_UPSERT_MIN ? Math.min(PARALLEL_UPSERT_LANES,
         Runtime.getRuntime().availableProcessors()) : 1;

@@ -19,6 +19,7 @@ import static dev.imgsearch.indexer.store.CollectionSpec.PHASH_BITS;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.imgsearch.indexer.store.CollectionSpec;
+import dev.imgsearch.indexer.store.RecordValidation;
 import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.VectorRecord;
@@ -48,7 +49,6 @@ import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.QueryResp;
 import io.milvus.v2.service.vector.response.SearchResp;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -102,8 +102,9 @@ import org.slf4j.LoggerFactory;
  * <p>Writes: an upsert batch is de-duplicated by id (the last record wins; Milvus 2.3 would keep both) and split into
  * requests of at most ~16 MB (Milvus accepts 64 MB), each written as a delete of its ids followed by an insert (a Milvus
  * upsert misroutes partition-key rows on 2.3.5, see {@link #send}). Deletes are {@code id in [..]} expressions of up to 1000 ids.
- * Records are validated before anything is sent: wrong dimension, non-finite components or over-long fields throw
- * {@link IllegalArgumentException}. Failures of Milvus calls throw {@link MilvusStoreException}.
+ * Records are validated before anything is sent ({@link RecordValidation}, the same check as the embedded store's):
+ * wrong dimension, non-finite components or fields over the {@code FieldLimits} throw {@link
+ * dev.imgsearch.indexer.store.RecordRejectedException} naming the record. Failures of Milvus calls throw {@link MilvusStoreException}.
  *
  * <p>Thread-safe: the SDK client is.
  */
@@ -716,23 +717,7 @@ public final class MilvusVectorStore implements VectorStore {
   }
 
   private void validate(VectorRecord record) {
-    Objects.requireNonNull(record, "record");
-    String id = record.id();
-    if (id.isEmpty() || utf8Length(id) > MAX_ID_LENGTH) {
-      throw new IllegalArgumentException("id must have 1.." + MAX_ID_LENGTH + " UTF-8 bytes: '" + id + "'");
-    }
-    checkVector(record.vector(), "vector of " + id);
-    for (var field : List.of(
-        Map.entry(FIELD_BUCKET, record.bucket()),
-        Map.entry(FIELD_KEY, record.key()),
-        Map.entry(FIELD_SOURCE, record.source()),
-        Map.entry(FIELD_MODEL, record.model()))) {
-      checkText(id, field.getKey(), field.getValue());
-    }
-    if (record.tags().size() > MAX_TAGS) {
-      throw new IllegalArgumentException(id + " has " + record.tags().size() + " tags, at most " + MAX_TAGS);
-    }
-    record.tags().forEach(tag -> checkText(id, FIELD_TAGS, tag));
+    RecordValidation.check(record, spec.dimension());
   }
 
   private void checkVector(float[] vector, String what) {
@@ -746,17 +731,6 @@ public final class MilvusVectorStore implements VectorStore {
         throw new IllegalArgumentException(what + " has a non-finite component");
       }
     }
-  }
-
-  private static void checkText(String id, String field, String value) {
-    if (value == null || utf8Length(value) > MAX_TEXT_LENGTH) {
-      throw new IllegalArgumentException(
-          id + ": " + field + " must be non-null with at most " + MAX_TEXT_LENGTH + " UTF-8 bytes");
-    }
-  }
-
-  private static int utf8Length(String s) {
-    return s.getBytes(StandardCharsets.UTF_8).length;
   }
 
   private static long estimatedBytes(VectorRecord r) {

@@ -1,0 +1,124 @@
+package dev.imgsearch.embedder.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.imgsearch.local.servers.KafkaBroker;
+import dev.imgsearch.local.servers.S3ServerProcess;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link MinioObjectFetcher} against the real local S3 server: what is refused for good becomes an {@link
+ * ObjectRejectedException} with its dead-letter reason, a missing object is empty, and an outage (or the job's own
+ * credentials rejected) is retried and then thrown as a plain {@link IOException}, which fails the task.
+ */
+class MinioObjectFetcherIT {
+  static final String BUCKET = "images";
+  static final String ACCESS = "fetcher-it";
+  static final String SECRET = "fetcher-it-secret";
+  static final FetchErrors.Policy QUICK =
+      new FetchErrors.Policy(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(1), 2);
+
+  @TempDir static Path tmp;
+  static KafkaBroker broker;
+  static S3ServerProcess s3;
+  static MinioClient minio;
+
+  @BeforeAll
+  static void start() throws Exception {
+    broker = KafkaBroker.start(tmp.resolve("kafka"), 0);
+    s3 = S3ServerProcess.start(tmp.resolve("s3"), 0, ACCESS, SECRET, broker.bootstrapServers(), "it-notifications", BUCKET);
+    minio = MinioClient.builder().endpoint(s3.endpoint()).credentials(ACCESS, SECRET).build();
+    put("small.bin", new byte[1000]);
+    put("exactly-4096.bin", new byte[4096]);
+    put("big.bin", new byte[4097]);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (s3 != null) {
+      s3.close();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  static void put(String key, byte[] bytes) throws Exception {
+    minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key)
+        .stream(new ByteArrayInputStream(bytes), (long) bytes.length, -1L).build());
+  }
+
+  static MinioObjectFetcher fetcher(String secret, long maxBytes) {
+    return new MinioObjectFetcher(
+        MinioClient.builder().endpoint(s3.endpoint()).credentials(ACCESS, secret).build(), maxBytes, QUICK);
+  }
+
+  @Test
+  void objectsUpToTheLimitAreReadAndLargerOnesRefusedWithoutReadingThem() throws Exception {
+    MinioObjectFetcher f = fetcher(SECRET, 4096);
+    assertThat(f.fetch(BUCKET, "small.bin", null)).hasValueSatisfying(b -> assertThat(b).hasSize(1000));
+    assertThat(f.fetch(BUCKET, "exactly-4096.bin", 4096L)).hasValueSatisfying(b -> assertThat(b).hasSize(4096));
+    // announced by the event: refused before the GET, even for an object that is small in fact
+    assertThatThrownBy(() -> f.fetch(BUCKET, "small.bin", 1L << 40))
+        .isInstanceOfSatisfying(ObjectRejectedException.class,
+            e -> assertThat(e.reason()).isEqualTo(FetchErrors.OBJECT_TOO_LARGE));
+    // not announced: refused by the response's Content-Length
+    assertThatThrownBy(() -> f.fetch(BUCKET, "big.bin", null))
+        .isInstanceOfSatisfying(ObjectRejectedException.class, e -> {
+          assertThat(e.reason()).isEqualTo(FetchErrors.OBJECT_TOO_LARGE);
+          assertThat(e.getMessage()).contains("4097");
+        });
+  }
+
+  @Test
+  void aMissingObjectOrBucketIsEmpty() throws Exception {
+    MinioObjectFetcher f = fetcher(SECRET, 4096);
+    assertThat(f.fetch(BUCKET, "never-uploaded.jpg", null)).isEmpty();
+    assertThat(f.fetch("no-such-bucket", "x.jpg", null)).isEmpty();
+  }
+
+  @Test
+  void aNameThatCanNeverBeFetchedIsRefusedAsFetchFailed() {
+    MinioObjectFetcher f = fetcher(SECRET, 4096);
+    assertThatThrownBy(() -> f.fetch("Not_A_Valid_Bucket", "x.jpg", null))
+        .isInstanceOfSatisfying(ObjectRejectedException.class,
+            e -> assertThat(e.reason()).isEqualTo(FetchErrors.FETCH_FAILED));
+  }
+
+  @Test
+  void rejectedCredentialsAreTheJobsProblemRetriedThenThrownNotDeadLettered() {
+    MinioObjectFetcher f = fetcher("not-the-secret", 4096);
+    assertThatThrownBy(() -> f.fetch(BUCKET, "small.bin", null))
+        .isInstanceOf(IOException.class)
+        .isNotInstanceOf(ObjectRejectedException.class)
+        .hasMessageContaining("gave up");
+  }
+
+  @Test
+  void anOutageIsRetriedThenThrownSoTheTaskFailsAndNothingIsDeadLettered() throws Exception {
+    MinioObjectFetcher f = fetcher(SECRET, 4096);
+    s3.stop();
+    try {
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> f.fetch(BUCKET, "small.bin", null))
+          .isInstanceOf(IOException.class)
+          .isNotInstanceOf(ObjectRejectedException.class)
+          .hasMessageContaining("TRANSIENT");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("retried with backoff until the bound")
+          .isGreaterThanOrEqualTo(Duration.ofMillis(500));
+    } finally {
+      s3.restart();
+    }
+    assertThat(f.fetch(BUCKET, "small.bin", null)).isPresent();
+  }
+}
