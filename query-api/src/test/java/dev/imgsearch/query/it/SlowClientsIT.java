@@ -298,13 +298,11 @@ class SlowClientsIT {
       System.out.printf(
           "bombs: %s; heap used: baseline %d MiB, peak %d MiB, max %d MiB%n",
           answers, baseline >> 20, peak.get() >> 20, rt.maxMemory() >> 20);
-      // 4xx or 503; and 200 until the shared ImageDecoder enforces its decode memory budget: a 49.9 MP canvas is
-      // within DecodeLimits.DEFAULT and decodes, the decode permits only bound how many decode at once
+      // 4xx (the decoder's aspect-ratio / raster budget, read from the header) or 503 (no decode permit in time)
       for (String answer : answers) {
         int status = Integer.parseInt(answer.substring(0, 3));
-        assertThat(status).as(answer).matches(s -> (s >= 400 && s < 500) || s == 503 || s == 200, "4xx, 503 (or 200)");
+        assertThat(status).as(answer).matches(s -> (s >= 400 && s < 500) || s == 503, "4xx or 503");
       }
-      assertThat(answers).as("the permits refuse some").anyMatch(a -> !a.startsWith("200"));
     } finally {
       sampling.set(false);
       sampler.join();
