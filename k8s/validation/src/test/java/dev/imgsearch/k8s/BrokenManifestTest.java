@@ -116,9 +116,12 @@ class BrokenManifestTest {
         new Breakage("pod template without a seccomp profile", "base/ingest-stream/deployment.yaml",
             "        seccompProfile:\n          type: RuntimeDefault\n", "", "prod", Stage.LEAST_PRIVILEGE,
             "Deployment/ingest-stream container ingest-stream: seccompProfile"),
-        new Breakage("namespace not enforcing restricted", "base/namespace.yaml",
-            "pod-security.kubernetes.io/enforce: restricted", "pod-security.kubernetes.io/enforce: baseline", "dev",
-            Stage.LEAST_PRIVILEGE, "enforce: restricted"),
+        new Breakage("namespace enforcing no pod security", "base/namespace.yaml",
+            "pod-security.kubernetes.io/enforce: baseline", "pod-security.kubernetes.io/enforce: privileged", "dev",
+            Stage.LEAST_PRIVILEGE, "enforce: baseline or restricted"),
+        new Breakage("namespace not warning on restricted", "base/namespace.yaml",
+            "pod-security.kubernetes.io/warn: restricted", "pod-security.kubernetes.io/warn: baseline", "prod",
+            Stage.LEAST_PRIVILEGE, "warn: restricted"),
         new Breakage("Milvus without authentication", "base/milvus/milvus.yaml",
             "authorizationEnabled: true", "authorizationEnabled: false", "prod", Stage.LEAST_PRIVILEGE, "without authentication"));
   }

@@ -440,9 +440,20 @@ final class LeastPrivilege {
   static List<String> podSecurity(Manifest m) {
     List<String> p = new ArrayList<>();
     for (JsonNode ns : m.ofKind("Namespace")) {
-      String enforce = ns.path("metadata").path("labels").path("pod-security.kubernetes.io/enforce").asText("");
-      if (!enforce.equals("restricted")) {
-        p.add("Namespace " + Manifest.name(ns) + " must carry pod-security.kubernetes.io/enforce: restricted, has '" + enforce + "'");
+      // enforce at least baseline (the Milvus Operator's init container can't meet restricted); warn and audit
+      // restricted, so any pod that falls short of it is reported by the API server
+      JsonNode labels = ns.path("metadata").path("labels");
+      String enforce = labels.path("pod-security.kubernetes.io/enforce").asText("");
+      if (!enforce.equals("restricted") && !enforce.equals("baseline")) {
+        p.add("Namespace " + Manifest.name(ns) + " must carry pod-security.kubernetes.io/enforce: baseline or restricted, has '"
+            + enforce + "'");
+      }
+      for (String mode : List.of("warn", "audit")) {
+        String level = labels.path("pod-security.kubernetes.io/" + mode).asText("");
+        if (!level.equals("restricted")) {
+          p.add("Namespace " + Manifest.name(ns) + " must carry pod-security.kubernetes.io/" + mode + ": restricted, has '"
+              + level + "'");
+        }
       }
     }
     for (String kind : List.of("Deployment", "StatefulSet", "Job", "DaemonSet", "CronJob", "FlinkDeployment")) {

@@ -245,14 +245,14 @@ class LeastPrivilegeTest {
   }
 
   @Test
-  void namespaceWithoutRestrictedEnforcementAndBareStrimziPodsAreRejected() {
+  void namespaceBelowBaselineWithoutRestrictedWarningsAndBareStrimziPodsAreRejected() {
     String yaml = """
         apiVersion: v1
         kind: Namespace
         metadata:
           name: n
           labels:
-            pod-security.kubernetes.io/enforce: baseline
+            pod-security.kubernetes.io/enforce: privileged
         ---
         apiVersion: kafka.strimzi.io/v1beta2
         kind: KafkaNodePool
@@ -262,7 +262,8 @@ class LeastPrivilegeTest {
           replicas: 1
         """;
     assertThat(LeastPrivilege.podSecurity(of(yaml)))
-        .anySatisfy(p -> assertThat(p).contains("enforce: restricted"))
+        .anySatisfy(p -> assertThat(p).contains("enforce: baseline or restricted, has 'privileged'"))
+        .anySatisfy(p -> assertThat(p).contains("warn: restricted, has ''"))
         .anySatisfy(p -> assertThat(p).contains("KafkaNodePool/brokers template.pod: runAsNonRoot"))
         .anySatisfy(p -> assertThat(p).contains("KafkaNodePool/brokers template.kafkaContainer: allowPrivilegeEscalation"));
   }
