@@ -4,8 +4,9 @@ import dev.imgsearch.local.servers.MilvusServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 
-/** The end-to-end test with the real Milvus standalone server as the vector store. */
+/** The end-to-end tests with the real Milvus standalone server as the vector store (one server for both). */
 class MilvusLocalStackIT extends LocalStackContract {
   private static MilvusServer milvus;
 
@@ -24,5 +25,14 @@ class MilvusLocalStackIT extends LocalStackContract {
   @Override
   LocalStackSettings settings(Path dataDir) {
     return LocalStackSettings.ephemeral(dataDir, "milvus", milvus.uri());
+  }
+
+  /** Issue #13's poison corpus through the whole pipeline, on the same server. */
+  @Nested
+  class PoisonCorpus extends PoisonCorpusContract {
+    @Override
+    LocalStackSettings settings(Path dataDir) {
+      return LocalStackSettings.ephemeral(dataDir, "milvus", milvus.uri());
+    }
   }
 }
