@@ -2,7 +2,8 @@
 # What k8s/validation needs, under .tools/ (git-ignored). Idempotent; quick when already there.
 #   - kustomize (Go module sigs.k8s.io/kustomize/kustomize/v5, built with the local Go toolchain)
 #   - the Kubernetes OpenAPI document of a pinned release (Go module k8s.io/kubernetes, api/openapi-spec/swagger.json)
-#   - the ServiceMonitor CRD of a pinned Prometheus Operator (Go module github.com/prometheus-operator/prometheus-operator)
+#   - the ServiceMonitor, PodMonitor and PrometheusRule CRDs of a pinned Prometheus Operator (Go module
+#     github.com/prometheus-operator/prometheus-operator)
 # Strimzi's and the Flink Kubernetes Operator's CRD schemas come from Maven artifacts (k8s/validation/pom.xml); the
 # Milvus Operator's is a committed subset (k8s/validation/src/test/resources/crds/).
 set -euo pipefail
@@ -28,7 +29,8 @@ if [ ! -x "$bin/kustomize" ] || ! "$bin/kustomize" version 2>/dev/null | grep -q
 fi
 
 schemas="$tools/k8s-schemas"
-stamp="kubernetes=$KUBERNETES_VERSION prometheus-operator=$PROMETHEUS_OPERATOR_VERSION"
+PROMETHEUS_OPERATOR_CRDS="servicemonitors podmonitors prometheusrules"
+stamp="kubernetes=$KUBERNETES_VERSION prometheus-operator=$PROMETHEUS_OPERATOR_VERSION crds=$PROMETHEUS_OPERATOR_CRDS"
 if [ ! -f "$schemas/SOURCES" ] || [ "$(head -n1 "$schemas/SOURCES")" != "$stamp" ]; then
   echo "== fetching schemas: $stamp"
   k8s_dir=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
@@ -36,12 +38,14 @@ if [ ! -f "$schemas/SOURCES" ] || [ "$(head -n1 "$schemas/SOURCES")" != "$stamp"
   rm -rf "$schemas"
   mkdir -p "$schemas/kubernetes" "$schemas/crds"
   cp "$k8s_dir/api/openapi-spec/swagger.json" "$schemas/kubernetes/swagger.json"
-  cp "$prom_dir/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml" "$schemas/crds/"
+  for crd in $PROMETHEUS_OPERATOR_CRDS; do
+    cp "$prom_dir/example/prometheus-operator-crd/monitoring.coreos.com_$crd.yaml" "$schemas/crds/"
+  done
   chmod -R u+w "$schemas"
   {
     echo "$stamp"
     echo "kubernetes/swagger.json: Go module k8s.io/kubernetes@$KUBERNETES_VERSION, api/openapi-spec/swagger.json"
-    echo "crds/monitoring.coreos.com_servicemonitors.yaml: Go module github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION, example/prometheus-operator-crd/"
+    echo "crds/monitoring.coreos.com_{$(echo $PROMETHEUS_OPERATOR_CRDS | tr " " ,)}.yaml: Go module github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION, example/prometheus-operator-crd/"
   } > "$schemas/SOURCES"
   # the module sources themselves are not needed any more (the download cache keeps the zips for a re-run)
   rm -rf "$k8s_dir" "$prom_dir"
