@@ -282,6 +282,43 @@ final class Monitoring {
     return problems;
   }
 
+  private static final Pattern JOB_MATCHER = Pattern.compile("\\bjob\\s*(=~|=)\\s*\"([^\"]*)\"");
+
+  /**
+   * The {@code job} labels of the manifests' scrape targets: the Prometheus Operator names a ServiceMonitor's targets
+   * after the Service they come from.
+   */
+  static Set<String> scrapeJobs(Manifest m) {
+    Set<String> jobs = new TreeSet<>();
+    for (JsonNode sm : m.ofKind("ServiceMonitor")) {
+      for (JsonNode svc : m.ofKind("Service")) {
+        if (CrossChecks.matches(sm.path("spec").path("selector").path("matchLabels"), svc.path("metadata").path("labels"))) {
+          jobs.add(Manifest.name(svc));
+        }
+      }
+    }
+    return jobs;
+  }
+
+  /** {@code job="..."} matchers of the dashboards and rules that no scrape target of the manifests carries. */
+  static List<String> jobProblems(Manifest m) {
+    Set<String> jobs = scrapeJobs(m);
+    Map<String, List<String>> queries = new LinkedHashMap<>(dashboardExpressions(m));
+    rules(m).forEach(r -> queries.put("rule " + r.path(r.has("alert") ? "alert" : "record").asText(), List.of(r.path("expr").asText())));
+    List<String> problems = new ArrayList<>();
+    queries.forEach((where, exprs) -> exprs.forEach(e -> {
+      Matcher j = JOB_MATCHER.matcher(e);
+      while (j.find()) {
+        String value = j.group(2);
+        boolean regex = j.group(1).equals("=~");
+        if (regex ? jobs.stream().noneMatch(x -> x.matches(value)) : !jobs.contains(value)) {
+          problems.add(where + ": job" + j.group(1) + "\"" + value + "\" matches no scrape target (jobs: " + jobs + ")");
+        }
+      }
+    }));
+    return problems;
+  }
+
   /** Each exporter metric's condition holds: the code binds it or the manifests deploy and scrape it. */
   static List<String> exporterProblems(Manifest m) {
     List<String> problems = new ArrayList<>();

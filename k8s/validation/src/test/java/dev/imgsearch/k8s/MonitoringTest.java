@@ -81,6 +81,15 @@ class MonitoringTest {
     Manifest m = Overlays.build(overlay);
     assertThat(Monitoring.unknownMetrics(m, Monitoring.codeMetrics())).isEmpty();
     assertThat(Monitoring.exporterProblems(m)).isEmpty();
+    assertThat(Monitoring.scrapeJobs(m)).contains("query-api", "ingest-stream", "imgsearch-embedder-metrics");
+    assertThat(Monitoring.jobProblems(m)).isEmpty();
+  }
+
+  @Test
+  void aQueryOnAJobNobodyScrapesIsReported() {
+    Manifest m = withDashboardExpr(Overlays.build("dev"), "query-api: requests by route",
+        "sum by (route) (rate(http_server_requests_seconds_count{job=\"query\"}[5m]))");
+    assertThat(Monitoring.jobProblems(m)).anySatisfy(p -> assertThat(p).contains("query-api: requests by route").contains("job=\"query\""));
   }
 
   @Test
