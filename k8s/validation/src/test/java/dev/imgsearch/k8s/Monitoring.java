@@ -319,6 +319,33 @@ final class Monitoring {
     return problems;
   }
 
+  static final String INGEST_TOPOLOGY = "ingest-stream/src/main/java/dev/imgsearch/ingest/IngestTopology.java";
+  private static final Pattern PROCESSOR_NODE = Pattern.compile("processor_node_id\\s*=~?\\s*\"([^\"]*)\"");
+  private static final Pattern NODE_NAME = Pattern.compile("withName\\(\\s*\"([^\"]+)\"");
+
+  /** {@code processor_node_id} values of the queries that are no named node of ingest-stream's topology. */
+  static List<String> processorNodeProblems(Manifest m, String topologySource) {
+    Set<String> nodes = new TreeSet<>();
+    Matcher n = NODE_NAME.matcher(topologySource);
+    while (n.find()) {
+      nodes.add(n.group(1));
+    }
+    List<String> problems = new ArrayList<>();
+    Map<String, List<String>> queries = new LinkedHashMap<>(dashboardExpressions(m));
+    rules(m).forEach(r -> queries.put("rule " + r.path(r.has("alert") ? "alert" : "record").asText(), List.of(r.path("expr").asText())));
+    queries.forEach((where, exprs) -> exprs.forEach(e -> {
+      Matcher p = PROCESSOR_NODE.matcher(e);
+      while (p.find()) {
+        for (String node : p.group(1).split("\\|")) {
+          if (!nodes.contains(node)) {
+            problems.add(where + ": processor node " + node + " is not named in " + INGEST_TOPOLOGY + " " + nodes);
+          }
+        }
+      }
+    }));
+    return problems;
+  }
+
   /** Each exporter metric's condition holds: the code binds it or the manifests deploy and scrape it. */
   static List<String> exporterProblems(Manifest m) {
     List<String> problems = new ArrayList<>();

@@ -83,6 +83,10 @@ class MonitoringTest {
     assertThat(Monitoring.exporterProblems(m)).isEmpty();
     assertThat(Monitoring.scrapeJobs(m)).contains("query-api", "ingest-stream", "imgsearch-embedder-metrics");
     assertThat(Monitoring.jobProblems(m)).isEmpty();
+    String topology = Repo.read(Monitoring.INGEST_TOPOLOGY);
+    assertThat(Monitoring.processorNodeProblems(m, topology)).isEmpty();
+    assertThat(Monitoring.processorNodeProblems(m, topology.replace(".withName(\"image-events\")", ".withName(\"events-out\")")))
+        .anySatisfy(p -> assertThat(p).contains("processor node image-events"));
   }
 
   @Test
