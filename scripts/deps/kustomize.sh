@@ -2,7 +2,8 @@
 # What k8s/validation needs, under .tools/ (git-ignored). Idempotent; quick when already there.
 #   - kustomize (Go module sigs.k8s.io/kustomize/kustomize/v5, built with the local Go toolchain)
 #   - the Kubernetes OpenAPI document of a pinned release (Go module k8s.io/kubernetes, api/openapi-spec/swagger.json)
-#   - the ServiceMonitor CRD of a pinned Prometheus Operator (Go module github.com/prometheus-operator/prometheus-operator)
+#   - the ServiceMonitor, PodMonitor and PrometheusRule CRDs of a pinned Prometheus Operator (Go module
+#     github.com/prometheus-operator/prometheus-operator)
 # Strimzi's and the Flink Kubernetes Operator's CRD schemas come from Maven artifacts (k8s/validation/pom.xml); the
 # Milvus Operator's is a committed subset (k8s/validation/src/test/resources/crds/).
 set -euo pipefail
@@ -29,21 +30,37 @@ fi
 
 schemas="$tools/k8s-schemas"
 stamp="kubernetes=$KUBERNETES_VERSION prometheus-operator=$PROMETHEUS_OPERATOR_VERSION"
+PROMETHEUS_OPERATOR_CRDS="servicemonitors podmonitors prometheusrules"
+module_dir() { go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p'; }
 if [ ! -f "$schemas/SOURCES" ] || [ "$(head -n1 "$schemas/SOURCES")" != "$stamp" ]; then
   echo "== fetching schemas: $stamp"
-  k8s_dir=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-  prom_dir=$(go mod download -json "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  k8s_dir=$(module_dir "k8s.io/kubernetes@$KUBERNETES_VERSION")
   rm -rf "$schemas"
   mkdir -p "$schemas/kubernetes" "$schemas/crds"
   cp "$k8s_dir/api/openapi-spec/swagger.json" "$schemas/kubernetes/swagger.json"
-  cp "$prom_dir/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml" "$schemas/crds/"
   chmod -R u+w "$schemas"
   {
     echo "$stamp"
     echo "kubernetes/swagger.json: Go module k8s.io/kubernetes@$KUBERNETES_VERSION, api/openapi-spec/swagger.json"
-    echo "crds/monitoring.coreos.com_servicemonitors.yaml: Go module github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION, example/prometheus-operator-crd/"
+    echo "crds/monitoring.coreos.com_*.yaml: Go module github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION, example/prometheus-operator-crd/"
   } > "$schemas/SOURCES"
   # the module sources themselves are not needed any more (the download cache keeps the zips for a re-run)
-  rm -rf "$k8s_dir" "$prom_dir"
+  rm -rf "$k8s_dir"
+fi
+# the Prometheus Operator CRDs, each added when missing (the stamp stays that of the release, so a checkout that
+# needs fewer of them keeps these)
+missing=""
+for crd in $PROMETHEUS_OPERATOR_CRDS; do
+  [ -f "$schemas/crds/monitoring.coreos.com_$crd.yaml" ] || missing="$missing $crd"
+done
+if [ -n "$missing" ]; then
+  echo "== fetching Prometheus Operator $PROMETHEUS_OPERATOR_VERSION CRDs:$missing"
+  prom_dir=$(module_dir "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION")
+  mkdir -p "$schemas/crds"
+  for crd in $missing; do
+    cp "$prom_dir/example/prometheus-operator-crd/monitoring.coreos.com_$crd.yaml" "$schemas/crds/"
+  done
+  chmod -R u+w "$schemas/crds"
+  rm -rf "$prom_dir"
 fi
 echo "kustomize $KUSTOMIZE_VERSION and Kubernetes schemas ready in $tools"

@@ -582,7 +582,7 @@ final class CrossChecks {
 
   /**
    * Labels of the pods the operators create from the custom resources (documented pod labels of each operator):
-   * Strimzi's Kafka node-pool pods and Entity Operator, the Milvus Operator's Milvus components and its etcd (Helm
+   * Strimzi's Kafka node-pool pods, Entity Operator and Kafka Exporter, the Milvus Operator's Milvus components and its etcd (Helm
    * release {@code <name>-etcd}).
    */
   static Map<String, JsonNode> operatorPodLabels(Manifest m) {
@@ -605,6 +605,11 @@ final class CrossChecks {
         ObjectNode l = Kustomize.YAML.createObjectNode();
         l.put("strimzi.io/cluster", cluster).put("strimzi.io/kind", "Kafka").put("strimzi.io/name", cluster + "-entity-operator");
         labels.put("Kafka/" + cluster + "/entity-operator", l);
+      }
+      if (k.path("spec").has("kafkaExporter")) {
+        ObjectNode l = Kustomize.YAML.createObjectNode();
+        l.put("strimzi.io/cluster", cluster).put("strimzi.io/kind", "Kafka").put("strimzi.io/name", cluster + "-kafka-exporter");
+        labels.put("Kafka/" + cluster + "/kafka-exporter", l);
       }
     }
     for (ObjectNode milvus : m.ofKind("Milvus")) {

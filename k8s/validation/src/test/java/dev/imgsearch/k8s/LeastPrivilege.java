@@ -482,6 +482,12 @@ final class LeastPrivilege {
           }
         }
       }
+      JsonNode ke = k.path("spec").path("kafkaExporter");
+      if (!ke.isMissingNode()) {
+        String id = "Kafka/" + Manifest.name(k) + " kafkaExporter";
+        p.addAll(restrictedPodContext(id + " template.pod", ke.path("template").path("pod").path("securityContext")));
+        p.addAll(restrictedContainer(id + " template.container", ke.path("template").path("container").path("securityContext"), true));
+      }
     }
     for (JsonNode milvus : m.ofKind("Milvus")) {
       JsonNode c = milvus.path("spec").path("components");

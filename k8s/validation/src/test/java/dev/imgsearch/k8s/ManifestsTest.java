@@ -21,7 +21,7 @@ class ManifestsTest {
     m.resources().forEach(r -> kinds.add(r.path("kind").asText()));
     assertThat(kinds).contains("Namespace", "Kafka", "KafkaNodePool", "KafkaTopic", "StatefulSet", "Job", "Milvus",
         "FlinkDeployment", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ConfigMap",
-        "NetworkPolicy", "ServiceMonitor", "ServiceAccount", "Role", "RoleBinding");
+        "NetworkPolicy", "ServiceMonitor", "PodMonitor", "PrometheusRule", "ServiceAccount", "Role", "RoleBinding");
     for (JsonNode r : m.resources()) {
       if (!r.path("kind").asText().equals("Namespace")) {
         assertThat(r.path("metadata").path("namespace").asText()).as(r.path("kind") + "/" + Manifest.name(r)).isEqualTo("imgsearch");
@@ -64,6 +64,7 @@ class ManifestsTest {
     assertThat(SchemaCatalog.get().kinds()).contains(
         "kafka.strimzi.io/v1beta2 Kafka", "kafka.strimzi.io/v1beta2 KafkaNodePool", "kafka.strimzi.io/v1beta2 KafkaTopic",
         "kafka.strimzi.io/v1beta2 KafkaUser", "flink.apache.org/v1beta1 FlinkDeployment", "milvus.io/v1beta1 Milvus", "monitoring.coreos.com/v1 ServiceMonitor",
+        "monitoring.coreos.com/v1 PodMonitor", "monitoring.coreos.com/v1 PrometheusRule",
         "apps/v1 Deployment", "autoscaling/v2 HorizontalPodAutoscaler", "policy/v1 PodDisruptionBudget");
   }
 

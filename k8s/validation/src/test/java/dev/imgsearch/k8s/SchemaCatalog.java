@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  *       {@code io.strimzi:api} model classes, exactly as Strimzi builds its install files;
  *   <li>FlinkDeployment: the CRD inside the pinned {@code flink-kubernetes-operator-api} jar, with the Flink 2.x
  *       versions added to the {@code flinkVersion} enum (see {@link #FLINK_2_VERSIONS});
- *   <li>ServiceMonitor: the CRD of the pinned Prometheus Operator (.tools/k8s-schemas/crds);
+ *   <li>ServiceMonitor, PodMonitor, PrometheusRule: the CRDs of the pinned Prometheus Operator (.tools/k8s-schemas/crds);
  *   <li>Milvus: the committed subset in src/test/resources/crds (see the header of that file).
  * </ul>
  *
@@ -142,7 +142,9 @@ final class SchemaCatalog {
         }
         catalog.addCrd(crd);
       }
-      catalog.addCrd(Kustomize.YAML.readTree(Repo.tool("k8s-schemas/crds/monitoring.coreos.com_servicemonitors.yaml").toFile()));
+      for (String crd : List.of("servicemonitors", "podmonitors", "prometheusrules")) {
+        catalog.addCrd(Kustomize.YAML.readTree(Repo.tool("k8s-schemas/crds/monitoring.coreos.com_" + crd + ".yaml").toFile()));
+      }
       try (InputStream in = resource("crds/milvus.io_milvuses.subset.yaml")) {
         catalog.addCrd(Kustomize.YAML.readTree(in));
       }

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# promtool (Prometheus' rule checker) for k8s/validation's PrometheusRulesTest: `promtool check rules` and
+# `promtool test rules` on the rule groups of k8s/base/monitoring/prometheus-rules.yaml.
+# Taken from Debian's `prometheus` package without installing it (no service, no root): `apt-get download` +
+# `dpkg -x`, into .tools/prometheus/ (git-ignored), linked as .tools/bin/promtool. Idempotent; quick when present.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+dir="$root/.tools/prometheus"
+bin="$root/.tools/bin"
+PACKAGE=prometheus
+VERSION=2.42.0+ds-5+deb12u1   # Debian bookworm; any 2.x promtool checks these rules
+
+stamp="$PACKAGE=$VERSION"
+if [ -f "$dir/SOURCE" ] && [ -x "$bin/promtool" ] && "$bin/promtool" --version >/dev/null 2>&1; then
+  exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg >/dev/null 2>&1; then
+  echo "scripts/deps/promtool.sh: needs apt-get and dpkg (Debian's prometheus package); PrometheusRulesTest fails without promtool" >&2
+  exit 1
+fi
+echo "== fetching Debian package $PACKAGE ($VERSION, else the candidate) for promtool into $dir"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fetch() { (cd "$work" && apt-get download -qq "$PACKAGE=$VERSION" 2>/dev/null || apt-get download -qq "$PACKAGE" 2>/dev/null); }
+if ! fetch; then
+  apt=(apt-get); [ "$(id -u)" -eq 0 ] || apt=(sudo apt-get)
+  "${apt[@]}" update -qq >/dev/null
+  fetch
+fi
+deb=$(ls "$work"/*.deb)
+rm -rf "$dir"
+mkdir -p "$dir" "$bin"
+dpkg -x "$deb" "$work/x"
+cp "$work/x/usr/bin/promtool" "$dir/promtool"
+ln -sf "../prometheus/promtool" "$bin/promtool"
+{
+  echo "$stamp"
+  echo "promtool: Debian package $(basename "$deb"), usr/bin/promtool"
+} > "$dir/SOURCE"
+"$bin/promtool" --version 2>&1 | head -n1
