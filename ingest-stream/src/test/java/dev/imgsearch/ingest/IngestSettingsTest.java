@@ -71,6 +71,18 @@ class IngestSettingsTest {
   }
 
   @Test
+  void theKafkaSecurityOptionsAreDocumented() throws java.io.IOException {
+    // surefire runs in the module directory
+    String module = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+    String root = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+    for (String option : dev.imgsearch.schemas.KafkaSecurity.OPTIONS) {
+      assertThat(IngestSettings.OPTIONS).containsKey(option);
+      assertThat(module).as("ingest-stream/README.md").contains("`" + option + "`");
+      assertThat(root).as("README.md").contains("`" + option + "`");
+    }
+  }
+
+  @Test
   void withoutSaslOptionsTheClientsUsePlaintext() {
     IngestSettings s = IngestSettings.defaults("k:9092", "/tmp/x");
     assertThat(s.streamsProperties().get("security.protocol")).isEqualTo("PLAINTEXT");
