@@ -37,7 +37,7 @@ public final class IngestApp implements AutoCloseable {
     }
     Properties props = settings.streamsProperties();
     props.put(IngestExceptionHandler.METRICS_CONFIG, metrics);
-    OutputLimits limits = OutputLimits.detect(settings.bootstrapServers(), settings.imageEventsTopic(),
+    OutputLimits limits = OutputLimits.detect(settings.clientProperties(), settings.imageEventsTopic(),
         settings.deadLetterTopic(), Duration.ofSeconds(10));
     this.streams = new KafkaStreams(IngestTopology.build(settings, metrics, store, limits), props);
     streams.setUncaughtExceptionHandler(e -> {

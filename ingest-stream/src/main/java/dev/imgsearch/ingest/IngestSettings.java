@@ -1,5 +1,6 @@
 package dev.imgsearch.ingest;
 
+import dev.imgsearch.schemas.KafkaSecurity;
 import dev.imgsearch.schemas.Topics;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -21,6 +22,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *
  * @param frames the claim-check path; null when no {@code s3.endpoint} is configured (raw-frames topic not read)
  * @param metricsPort port of the Prometheus endpoint, 0 for a free one, -1 for none
+ * @param kafkaSecurity how every Kafka client of the app authenticates ({@code kafka.sasl.*},
+ *     {@code kafka.security.protocol})
  */
 public record IngestSettings(
     String bootstrapServers,
@@ -35,7 +38,8 @@ public record IngestSettings(
     ImageFilter filter,
     Duration dedupTtl,
     FrameSettings frames,
-    int metricsPort) {
+    int metricsPort,
+    KafkaSecurity kafkaSecurity) {
 
   /** The claim-check path's object store and limits. */
   public record FrameSettings(
@@ -58,6 +62,10 @@ public record IngestSettings(
 
   static {
     o("kafka.bootstrap-servers", null, "Kafka bootstrap servers (required)");
+    o(KafkaSecurity.USERNAME, null, "SASL user of every Kafka client; needs kafka.sasl.password (none: no authentication)");
+    o(KafkaSecurity.PASSWORD, null, "SASL password (secret: never logged); needs kafka.sasl.username");
+    o(KafkaSecurity.PROTOCOL, null, "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; default SASL_PLAINTEXT with a username, else PLAINTEXT");
+    o(KafkaSecurity.MECHANISM, null, "SASL mechanism: SCRAM-SHA-512 (default), SCRAM-SHA-256 or PLAIN");
     o("application.id", "imgsearch-ingest", "Kafka Streams application id (consumer group, internal topic prefix)");
     o("topic.notifications", Topics.NOTIFICATIONS.name(), "MinIO notification topic");
     o("topic.image-events", Topics.IMAGE_EVENTS.name(), "typed image events, keyed by image id");
@@ -88,6 +96,7 @@ public record IngestSettings(
 
   public IngestSettings {
     Objects.requireNonNull(bootstrapServers, "kafka.bootstrap-servers");
+    Objects.requireNonNull(kafkaSecurity, "kafkaSecurity");
     if (!processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE) && !processingGuarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
       throw new IllegalArgumentException("processing.guarantee must be at_least_once or exactly_once_v2, not " + processingGuarantee);
     }
@@ -151,6 +160,7 @@ public record IngestSettings(
               m.get("s3.endpoint"), required(m, "s3.access-key"), required(m, "s3.secret-key"), m.get("frames.bucket"),
               maxBytes, backoff);
     }
+    KafkaSecurity security = KafkaSecurity.fromOptions(m);
     ImageFilter filter;
     try {
       filter = ImageFilter.of(m.get("filter.buckets"), m.get("filter.prefixes"), m.get("filter.suffixes"), m.get("filter.content-types"));
@@ -170,12 +180,13 @@ public record IngestSettings(
         filter,
         duration(m, "dedup.ttl"),
         frames,
-        (int) longOption(m, "metrics.port"));
+        (int) longOption(m, "metrics.port"),
+        security);
   }
 
   public IngestSettings withGuarantee(String guarantee) {
     return new IngestSettings(bootstrapServers, applicationId, notificationsTopic, imageEventsTopic, deadLetterTopic,
-        rawFramesTopic, guarantee, stateDir, streamThreads, filter, dedupTtl, frames, metricsPort);
+        rawFramesTopic, guarantee, stateDir, streamThreads, filter, dedupTtl, frames, metricsPort, kafkaSecurity);
   }
 
   private static String required(Map<String, String> m, String name) {
@@ -206,6 +217,8 @@ public record IngestSettings(
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    // unprefixed: Kafka Streams gives them to its consumers, producers and admin client alike
+    p.putAll(kafkaSecurity.clientProperties());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
@@ -226,11 +239,20 @@ public record IngestSettings(
     return p;
   }
 
+  /**
+   * Properties of a plain Kafka client of the app (the admin client of {@link OutputLimits#detect}): the bootstrap
+   * servers and the security settings.
+   */
+  public Map<String, Object> clientProperties() {
+    return kafkaSecurity.with(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+  }
+
   /** The effective options, secrets masked, one per line. */
   @Override
   public String toString() {
     Map<String, String> shown = new TreeMap<>();
     shown.put("kafka.bootstrap-servers", bootstrapServers);
+    shown.putAll(kafkaSecurity.describe());
     shown.put("application.id", applicationId);
     shown.put("topic.notifications", notificationsTopic);
     shown.put("topic.image-events", imageEventsTopic);

@@ -1,6 +1,7 @@
 package dev.imgsearch.ingest;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -57,11 +58,17 @@ public record OutputLimits(int eventsMaxBytes, int deadLettersMaxBytes) {
     }
   }
 
-  /** Reads {@code max.message.bytes} of both output topics; falls back to {@link #DEFAULT} (logged) on any failure. */
-  public static OutputLimits detect(String bootstrapServers, String eventsTopic, String deadLetterTopic, Duration timeout) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()))) {
+  /**
+   * Reads {@code max.message.bytes} of both output topics; falls back to {@link #DEFAULT} (logged) on any failure.
+   *
+   * @param clientProperties bootstrap servers and security settings ({@link IngestSettings#clientProperties()})
+   */
+  public static OutputLimits detect(
+      Map<String, Object> clientProperties, String eventsTopic, String deadLetterTopic, Duration timeout) {
+    Map<String, Object> config = new HashMap<>(clientProperties);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    try (Admin admin = Admin.create(config)) {
       return new OutputLimits(read(admin, eventsTopic, timeout), read(admin, deadLetterTopic, timeout));
     } catch (RuntimeException e) {
       LOG.warn("cannot read the output topics' max.message.bytes ({}); assuming {}", e.toString(), BROKER_DEFAULT);

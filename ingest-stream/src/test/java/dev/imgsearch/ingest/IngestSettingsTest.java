@@ -47,6 +47,59 @@ class IngestSettingsTest {
   }
 
   @Test
+  void saslCredentialsReachKafkaStreamsAndTheAdminClientAndThePasswordIsNotLogged() {
+    IngestSettings s =
+        IngestSettings.fromEnv(
+            Map.of("IMGSEARCH_INGEST_KAFKA_BOOTSTRAP_SERVERS", "kafka:9093",
+                "IMGSEARCH_INGEST_KAFKA_SASL_USERNAME", "imgsearch-ingest",
+                "IMGSEARCH_INGEST_KAFKA_SASL_PASSWORD", "pa\"ss-from-secret"),
+            Map.of());
+    String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"imgsearch-ingest\""
+        + " password=\"pa\\\"ss-from-secret\";";
+    var streams = s.streamsProperties();
+    assertThat(streams.get("security.protocol")).isEqualTo("SASL_PLAINTEXT");
+    assertThat(streams.get("sasl.mechanism")).isEqualTo("SCRAM-SHA-512");
+    assertThat(streams.get("sasl.jaas.config")).isEqualTo(jaas);
+    assertThat(s.clientProperties())
+        .containsEntry("bootstrap.servers", "kafka:9093")
+        .containsEntry("security.protocol", "SASL_PLAINTEXT")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+        .containsEntry("sasl.jaas.config", jaas);
+    assertThat(s.toString()).contains("kafka.sasl.username = imgsearch-ingest").contains("kafka.sasl.password = ****")
+        .doesNotContain("from-secret");
+    assertThat(s.withGuarantee("exactly_once_v2").streamsProperties().get("sasl.jaas.config")).isEqualTo(jaas);
+  }
+
+  @Test
+  void theKafkaSecurityOptionsAreDocumented() throws java.io.IOException {
+    // surefire runs in the module directory
+    String module = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+    String root = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+    for (String option : dev.imgsearch.schemas.KafkaSecurity.OPTIONS) {
+      assertThat(IngestSettings.OPTIONS).containsKey(option);
+      assertThat(module).as("ingest-stream/README.md").contains("`" + option + "`");
+      assertThat(root).as("README.md").contains("`" + option + "`");
+    }
+  }
+
+  @Test
+  void withoutSaslOptionsTheClientsUsePlaintext() {
+    IngestSettings s = IngestSettings.defaults("k:9092", "/tmp/x");
+    assertThat(s.streamsProperties().get("security.protocol")).isEqualTo("PLAINTEXT");
+    assertThat(s.streamsProperties()).doesNotContainKeys("sasl.jaas.config", "sasl.mechanism");
+    assertThat(s.clientProperties()).doesNotContainKey("sasl.jaas.config");
+  }
+
+  @Test
+  void saslUsernameWithoutPasswordFailsNamingTheOption() {
+    assertThatThrownBy(() -> IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k", "kafka.sasl.username", "u")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("kafka.sasl.password");
+    assertThatThrownBy(() -> IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k", "kafka.sasl.password", "p")))
+        .hasMessageContaining("kafka.sasl.username");
+  }
+
+  @Test
   void badOptionsFailFastNamingTheOption() {
     assertThatThrownBy(() -> IngestSettings.fromMap(Map.of())).hasMessageContaining("kafka.bootstrap-servers");
     assertThatThrownBy(() -> IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k", "procesing.guarantee", "x")))

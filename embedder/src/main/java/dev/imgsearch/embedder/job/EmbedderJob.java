@@ -12,7 +12,9 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -72,29 +74,13 @@ public final class EmbedderJob {
   public static void build(StreamExecutionEnvironment env, EmbedderSettings s) {
     LOG.info("embedder settings: {}", s.describe());
     env.enableCheckpointing(s.checkpointInterval().toMillis());
-    KafkaSource<KafkaRecord> source =
-        KafkaSource.<KafkaRecord>builder()
-            .setBootstrapServers(s.bootstrapServers())
-            .setTopics(s.imageEventsTopic())
-            .setGroupId(s.groupId())
-            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-            .setDeserializer(new KafkaRecordDeserializer())
-            .build();
-    KafkaSink<DeadLetter> deadLetters =
-        KafkaSink.<DeadLetter>builder()
-            .setBootstrapServers(s.bootstrapServers())
-            .setRecordSerializer(new DeadLetterSerializer(s.deadLetterTopic()))
-            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-            .build();
+    KafkaSource<KafkaRecord> source = source(s);
+    KafkaSink<DeadLetter> deadLetters = deadLetterSink(s);
     KafkaSink<EmbeddingChange> embeddings = null;
     if (s.embeddingsTopic() != null) {
-      EmbeddingsTopic.ensureCompacted(s.bootstrapServers(), s.embeddingsTopic(), s.embeddingsPartitions());
-      embeddings =
-          KafkaSink.<EmbeddingChange>builder()
-              .setBootstrapServers(s.bootstrapServers())
-              .setRecordSerializer(new EmbeddingSerializer(s.embeddingsTopic()))
-              .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-              .build();
+      EmbeddingsTopic.ensureCompacted(
+          s.bootstrapServers(), s.kafkaClientProperties(), s.embeddingsTopic(), s.embeddingsPartitions());
+      embeddings = embeddingsSink(s);
     }
     EmbedOperator.Config embed =
         new EmbedOperator.Config(
@@ -108,10 +94,46 @@ public final class EmbedderJob {
             s.decodeThreads());
     // a change the store refuses (e.g. fields over its limits that slipped past the embed stage) is dead-lettered
     // by the sink, never replayed forever
-    VectorStoreSink index =
-        new VectorStoreSink(s.store(), SinkOptions.of(s.sinkBatch()),
-            new KafkaSinkDeadLetters(s.bootstrapServers(), s.deadLetterTopic()));
+    VectorStoreSink index = new VectorStoreSink(s.store(), SinkOptions.of(s.sinkBatch()), sinkDeadLetters(s));
     build(env, source, embed, index, deadLetters, embeddings);
+  }
+
+  // Every Kafka client of the job gets the security settings (kafka.sasl.*, kafka.security.protocol).
+
+  static KafkaSource<KafkaRecord> source(EmbedderSettings s) {
+    KafkaSourceBuilder<KafkaRecord> b =
+        KafkaSource.<KafkaRecord>builder()
+            .setBootstrapServers(s.bootstrapServers())
+            .setTopics(s.imageEventsTopic())
+            .setGroupId(s.groupId())
+            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setDeserializer(new KafkaRecordDeserializer());
+    s.kafkaClientProperties().forEach(b::setProperty);
+    return b.build();
+  }
+
+  static KafkaSink<DeadLetter> deadLetterSink(EmbedderSettings s) {
+    KafkaSinkBuilder<DeadLetter> b =
+        KafkaSink.<DeadLetter>builder()
+            .setBootstrapServers(s.bootstrapServers())
+            .setRecordSerializer(new DeadLetterSerializer(s.deadLetterTopic()))
+            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
+    s.kafkaClientProperties().forEach(b::setProperty);
+    return b.build();
+  }
+
+  static KafkaSink<EmbeddingChange> embeddingsSink(EmbedderSettings s) {
+    KafkaSinkBuilder<EmbeddingChange> b =
+        KafkaSink.<EmbeddingChange>builder()
+            .setBootstrapServers(s.bootstrapServers())
+            .setRecordSerializer(new EmbeddingSerializer(s.embeddingsTopic()))
+            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
+    s.kafkaClientProperties().forEach(b::setProperty);
+    return b.build();
+  }
+
+  static KafkaSinkDeadLetters sinkDeadLetters(EmbedderSettings s) {
+    return new KafkaSinkDeadLetters(s.bootstrapServers(), s.deadLetterTopic(), s.kafkaClientProperties());
   }
 
   public static void main(String[] args) throws Exception {

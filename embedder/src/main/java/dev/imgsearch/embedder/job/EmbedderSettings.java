@@ -3,6 +3,7 @@ package dev.imgsearch.embedder.job;
 import dev.imgsearch.embedder.image.DecodeLimits;
 import dev.imgsearch.embedder.model.OnnxOptions;
 import dev.imgsearch.indexer.store.StoreSettings;
+import dev.imgsearch.schemas.KafkaSecurity;
 import dev.imgsearch.schemas.Topics;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -18,6 +19,8 @@ import java.util.function.Function;
  *
  * @param embeddingsTopic compacted topic the embeddings are written to; null: not written
  * @param fetchMaxBytes larger objects are not read ({@code fetch.max-bytes}; dead letter {@code object-too-large})
+ * @param kafkaSecurity how every Kafka client of the job authenticates ({@code kafka.sasl.*},
+ *     {@code kafka.security.protocol})
  */
 public record EmbedderSettings(
     String bootstrapServers,
@@ -38,7 +41,8 @@ public record EmbedderSettings(
     long fetchMaxBytes,
     Duration checkpointInterval,
     int sinkBatch,
-    StoreSettings store) {
+    StoreSettings store,
+    KafkaSecurity kafkaSecurity) {
 
   /** Defaults chosen by the benchmark in docs/benchmarks.md ("Embedder job"). */
   public static final int DEFAULT_BATCH_SIZE = 16;
@@ -50,6 +54,7 @@ public record EmbedderSettings(
     Objects.requireNonNull(bootstrapServers, "kafka.bootstrap-servers");
     Objects.requireNonNull(s3Endpoint, "s3.endpoint");
     Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(kafkaSecurity, "kafkaSecurity");
     Objects.requireNonNull(onnx, "onnx");
     Objects.requireNonNull(limits, "limits");
     if (sinkBatch < 1) {
@@ -76,7 +81,8 @@ public record EmbedderSettings(
   /** Every option name {@link #fromMap} reads. */
   public static final java.util.Set<String> OPTIONS =
       java.util.Set.of(
-          "kafka.bootstrap-servers", "topic.image-events", "topic.dead-letters", "topic.embeddings",
+          "kafka.bootstrap-servers", KafkaSecurity.USERNAME, KafkaSecurity.PASSWORD, KafkaSecurity.PROTOCOL,
+          KafkaSecurity.MECHANISM, "topic.image-events", "topic.dead-letters", "topic.embeddings",
           "topic.embeddings.partitions", "kafka.group-id", "s3.endpoint", "s3.access-key", "s3.secret-key", "model",
           "onnx.intra-op-threads", "onnx.inter-op-threads", "onnx.allow-spinning", "batch.size", "batch.max-delay", "decode.threads",
           "decode.max-bytes", "decode.max-pixels", "decode.max-raster-bytes", "decode.max-aspect-ratio", "fetch.max-bytes", "checkpoint.interval", "sink.batch", "store.kind",
@@ -89,7 +95,7 @@ public record EmbedderSettings(
 
   /**
    * Options from the environment ({@link #envName}) overridden by program arguments — secrets (S3 keys, Milvus
-   * token) are meant for the environment, so they stay out of the job's arguments.
+   * token, Kafka password) are meant for the environment, so they stay out of the job's arguments.
    */
   public static EmbedderSettings fromEnv(Map<String, String> env, Map<String, String> args) {
     Map<String, String> m = new java.util.HashMap<>();
@@ -157,7 +163,8 @@ public record EmbedderSettings(
         longValue(m, "fetch.max-bytes", MinioObjectFetcher.DEFAULT_MAX_OBJECT_BYTES),
         duration(m, "checkpoint.interval", Duration.ofSeconds(5)),
         integer(m, "sink.batch", 256),
-        store);
+        store,
+        KafkaSecurity.fromOptions(m));
   }
 
   private static boolean bool(Map<String, String> m, String key, boolean fallback) {
@@ -208,10 +215,19 @@ public record EmbedderSettings(
     }
   }
 
+  /**
+   * The security settings every Kafka client of the job is given (source, sinks, the sink's dead-letter producer, the
+   * admin client of {@link EmbeddingsTopic}).
+   */
+  public Map<String, String> kafkaClientProperties() {
+    return kafkaSecurity.clientProperties();
+  }
+
   /** The effective configuration, secrets masked, for the start-up log. */
   public Map<String, String> describe() {
     Map<String, String> d = new LinkedHashMap<>();
     d.put("kafka.bootstrap-servers", bootstrapServers);
+    d.putAll(kafkaSecurity.describe());
     d.put("topic.image-events", imageEventsTopic);
     d.put("topic.dead-letters", deadLetterTopic);
     d.put("topic.embeddings", embeddingsTopic == null ? "none" : embeddingsTopic);

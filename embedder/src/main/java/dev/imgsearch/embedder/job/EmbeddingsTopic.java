@@ -1,5 +1,6 @@
 package dev.imgsearch.embedder.job;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,14 +19,23 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class EmbeddingsTopic {
   private EmbeddingsTopic() {}
 
+  /** The admin client's configuration. Pure. */
+  static Map<String, Object> adminConfig(String bootstrapServers, Map<String, String> clientProperties) {
+    Map<String, Object> config = new HashMap<>(clientProperties);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return config;
+  }
+
   /**
    * Ensures {@code topic} exists with {@code cleanup.policy=compact}.
    *
+   * @param clientProperties further admin client settings (security: {@link EmbedderSettings#kafkaClientProperties()})
    * @throws IllegalStateException when an existing topic is not compacted (replays would then miss images), or the
    *     broker cannot be reached within 30 s
    */
-  public static void ensureCompacted(String bootstrapServers, String topic, int partitions) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+  public static void ensureCompacted(
+      String bootstrapServers, Map<String, String> clientProperties, String topic, int partitions) {
+    try (Admin admin = Admin.create(adminConfig(bootstrapServers, clientProperties))) {
       Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       if (!names.contains(topic)) {
         NewTopic t =

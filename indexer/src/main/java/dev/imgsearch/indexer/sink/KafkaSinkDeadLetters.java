@@ -5,6 +5,7 @@ import dev.imgsearch.schemas.DeadLetter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,8 +18,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * is not worth keeping; the change can be re-created from the image), stage {@value #STAGE}, the reason and the store's
  * error in the headers ({@link DeadLetter}). Each sink writer opens its own idempotent producer ({@code acks=all});
  * {@link Writer#flush()} runs on every checkpoint, so a completed checkpoint means its dead letters are in the topic.
+ *
+ * @param clientProperties further producer settings, e.g. the stage's security settings ({@code security.protocol},
+ *     {@code sasl.mechanism}, {@code sasl.jaas.config}: {@code dev.imgsearch.schemas.KafkaSecurity}); they cannot
+ *     override the bootstrap servers, acknowledgements or idempotence
  */
-public record KafkaSinkDeadLetters(String bootstrapServers, String topic) implements SinkDeadLetters {
+public record KafkaSinkDeadLetters(String bootstrapServers, String topic, Map<String, String> clientProperties)
+    implements SinkDeadLetters {
   private static final long serialVersionUID = 1L;
 
   /** The {@code stage} header of the sink's dead letters. */
@@ -27,6 +33,22 @@ public record KafkaSinkDeadLetters(String bootstrapServers, String topic) implem
   public KafkaSinkDeadLetters {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Objects.requireNonNull(topic, "topic");
+    clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
+  }
+
+  /** Without further producer settings (a broker without authentication). */
+  public KafkaSinkDeadLetters(String bootstrapServers, String topic) {
+    this(bootstrapServers, topic, Map.of());
+  }
+
+  /** The configuration of each writer's producer. Pure. */
+  public Map<String, Object> producerConfig() {
+    Map<String, Object> p = new HashMap<>(clientProperties);
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "imgsearch-sink-dead-letters");
+    return p;
   }
 
   /** The dead letter of a refused change. Pure. */
@@ -40,11 +62,7 @@ public record KafkaSinkDeadLetters(String bootstrapServers, String topic) implem
   public SinkDeadLetters.Writer open() {
     KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.CLIENT_ID_CONFIG, "imgsearch-sink-dead-letters"),
+            producerConfig(),
             new ByteArraySerializer(),
             new ByteArraySerializer());
     return new Writer(producer, topic);

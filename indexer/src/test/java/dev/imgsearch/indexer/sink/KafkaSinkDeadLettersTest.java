@@ -10,10 +10,35 @@ import dev.imgsearch.schemas.DeadLetters;
 import dev.imgsearch.schemas.FieldLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 class KafkaSinkDeadLettersTest {
+  @Test
+  void theProducerGetsTheStagesSecuritySettingsButKeepsItsOwnGuarantees() throws Exception {
+    var sasl = Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "SCRAM-SHA-512",
+        "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";",
+        "acks", "0");
+    KafkaSinkDeadLetters d = new KafkaSinkDeadLetters("k:9093", "dl", sasl);
+    assertThat(d.producerConfig())
+        .containsEntry("bootstrap.servers", "k:9093")
+        .containsEntry("security.protocol", "SASL_PLAINTEXT")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+        .containsEntry("sasl.jaas.config", sasl.get("sasl.jaas.config"))
+        .containsEntry("acks", "all")
+        .containsEntry("enable.idempotence", true);
+    assertThat(new KafkaSinkDeadLetters("k:9092", "dl").producerConfig()).doesNotContainKey("sasl.jaas.config");
+    // the sink is shipped to the task managers: the settings survive serialization
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(d);
+    }
+    try (var in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      assertThat(in.readObject()).isEqualTo(d);
+    }
+  }
+
   @Test
   void aRefusedChangeBecomesADeadLetterKeyedByItsIdWithTheReason() {
     IndexAction action =

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imgsearch.embedder.job.EmbedderSettings;
 import dev.imgsearch.ingest.IngestSettings;
+import dev.imgsearch.schemas.KafkaSecurity;
 import dev.imgsearch.schemas.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,6 +71,7 @@ final class CrossChecks {
   /** A string literal read as an option: m.get("x"), m.getOrDefault("x", ..), required.apply("x"), helper(m, "x"), o("x", ..). */
   private static final Pattern OPTION_READ =
       Pattern.compile("(?:\\bm\\.(?:get|getOrDefault)\\(|\\bapply\\(|\\bo\\(|\\w\\(m,\\s*)\\s*\"([a-z][a-z0-9.-]*)\"");
+  private static final Pattern KAFKA_SECURITY_READ = Pattern.compile("\\bKafkaSecurity\\.fromOptions\\(m\\)");
   private static final Pattern ROUTE = Pattern.compile("app\\.get\\(\\s*\"([^\"]+)\"");
   private static final Pattern CONTEXT = Pattern.compile("createContext\\(\\s*\"([^\"]+)\"");
 
@@ -82,6 +84,10 @@ final class CrossChecks {
     }
     if (names.isEmpty()) {
       throw new IllegalStateException("no option names found in " + sourceFile);
+    }
+    // the Kafka security options (kafka.sasl.*, kafka.security.protocol) are read by the shared helper
+    if (KAFKA_SECURITY_READ.matcher(Repo.read(sourceFile)).find()) {
+      names.addAll(KafkaSecurity.OPTIONS);
     }
     return names;
   }
@@ -330,14 +336,6 @@ final class CrossChecks {
 
   // --- stages ----------------------------------------------------------------------------------------------------
 
-  /**
-   * Options the manifests set ahead of the code: the Kafka clients' SASL credentials (the listener requires
-   * SCRAM-SHA-512). ingest-stream and the embedder do not read them yet (k8s/README.md, "Kafka authentication"); until
-   * they do, their env vars are accepted and left out of the settings check. Once a stage reads one, it is checked
-   * like any other option.
-   */
-  static final Set<String> PENDING_OPTIONS = Set.of("kafka.sasl.username", "kafka.sasl.password");
-
   /** Container args with $(VAR) expanded, as options; IMGSEARCH_* env vars added under their option names. */
   static Map<String, String> effectiveOptions(Manifest m, JsonNode container, List<String> args, Set<String> known,
       Class<?> settings, String envPrefix, List<String> problems) {
@@ -345,15 +343,11 @@ final class CrossChecks {
     Map<String, String> options = new LinkedHashMap<>(Manifest.options(Manifest.expand(args, env)));
     Map<String, String> byEnvName = new HashMap<>();
     known.forEach(o -> byEnvName.put(envName(settings, envPrefix, o), o));
-    Set<String> pendingEnv = new HashSet<>();
-    PENDING_OPTIONS.stream().filter(o -> !known.contains(o)).forEach(o -> pendingEnv.add(envName(settings, envPrefix, o)));
     env.forEach((k, v) -> {
       if (k.startsWith(envPrefix)) {
         String option = byEnvName.get(k);
         if (option == null) {
-          if (!pendingEnv.contains(k)) {
-            problems.add("env " + k + " matches no option of " + known);
-          }
+          problems.add("env " + k + " matches no option of " + known);
         } else {
           options.putIfAbsent(option, v);
         }
@@ -456,7 +450,7 @@ final class CrossChecks {
       p.add("FlinkDeployment job.args are not expanded by Kubernetes; $(VAR) would reach the job verbatim");
     }
     onlyKnown(literal, known, "embedder", p);
-    for (String secret : List.of("s3.access-key", "s3.secret-key", "milvus.token")) {
+    for (String secret : List.of("s3.access-key", "s3.secret-key", "milvus.token", KafkaSecurity.PASSWORD)) {
       if (literal.containsKey(secret)) {
         p.add("embedder --" + secret + " must come from a Secret (env " + envName(EmbedderSettings.class, "IMGSEARCH_EMBEDDER_", secret)
             + "), not from job.args");

@@ -3,8 +3,10 @@ package dev.imgsearch.cli;
 import dev.imgsearch.indexer.reindex.ModelPolicy;
 import dev.imgsearch.indexer.reindex.TopicReindex;
 import dev.imgsearch.indexer.store.StoreSettings;
+import dev.imgsearch.schemas.KafkaSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,6 +27,19 @@ import picocli.CommandLine.Option;
 final class ReindexCommand implements Callable<Integer> {
   @Option(names = "--bootstrap", defaultValue = "127.0.0.1:" + LocalStackSettings.DEFAULT_KAFKA_PORT, description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
   String bootstrap;
+
+  @Option(names = "--kafka-sasl-username", description = "SASL user of the replay's Kafka consumer (default: no authentication).")
+  String kafkaSaslUsername;
+
+  @Option(names = "--kafka-sasl-password", defaultValue = "${env:IMGSEARCH_REINDEX_KAFKA_SASL_PASSWORD}",
+      description = "Its password; better from the environment variable IMGSEARCH_REINDEX_KAFKA_SASL_PASSWORD.")
+  String kafkaSaslPassword;
+
+  @Option(names = "--kafka-security-protocol", description = "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (default: SASL_PLAINTEXT with a user, else PLAINTEXT).")
+  String kafkaSecurityProtocol;
+
+  @Option(names = "--kafka-sasl-mechanism", description = "SCRAM-SHA-512 (default), SCRAM-SHA-256 or PLAIN.")
+  String kafkaSaslMechanism;
 
   @Option(names = "--topic", defaultValue = "imgsearch.embeddings", description = "Compacted embeddings topic (default: ${DEFAULT-VALUE}).")
   String topic;
@@ -85,8 +100,10 @@ final class ReindexCommand implements Callable<Integer> {
       return 2;
     }
     StoreSettings settings;
+    Map<String, Object> consumerProperties;
     try {
       settings = settings();
+      consumerProperties = consumerProperties();
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       return 2;
@@ -103,7 +120,7 @@ final class ReindexCommand implements Callable<Integer> {
     System.out.printf("re-index %s (%s) from %s at %s into %s, %d-d, model %s%n", alias, describe(settings), topic,
         bootstrap, collection, dimension, model == null ? "(the first replayed)" : model);
     TopicReindex.Options options =
-        new TopicReindex.Options(bootstrap, topic, Map.of(), settings, collection, model, on, batch, maxTail, maxRounds,
+        new TopicReindex.Options(bootstrap, topic, consumerProperties, settings, collection, model, on, batch, maxTail, maxRounds,
             !noTailAfterSwap, stallTimeout);
     try {
       TopicReindex.Summary s = TopicReindex.run(options, line -> System.out.println("  " + line));
@@ -112,6 +129,27 @@ final class ReindexCommand implements Callable<Integer> {
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("re-index failed: " + e.getMessage());
       return 1;
+    }
+  }
+
+  /** The replay consumer's security settings from the {@code --kafka-*} options; errors name the option. */
+  Map<String, Object> consumerProperties() {
+    Map<String, String> o = new HashMap<>();
+    putIfSet(o, KafkaSecurity.USERNAME, kafkaSaslUsername);
+    putIfSet(o, KafkaSecurity.PASSWORD, kafkaSaslPassword);
+    putIfSet(o, KafkaSecurity.PROTOCOL, kafkaSecurityProtocol);
+    putIfSet(o, KafkaSecurity.MECHANISM, kafkaSaslMechanism);
+    try {
+      return new HashMap<>(KafkaSecurity.fromOptions(o).clientProperties());
+    } catch (IllegalArgumentException e) {
+      // the option names of this command: kafka.sasl.password → --kafka-sasl-password
+      throw new IllegalArgumentException(e.getMessage().replaceAll("\\bkafka\\.(sasl|security)\\.(\\w+)", "--kafka-$1-$2"), e);
+    }
+  }
+
+  private static void putIfSet(Map<String, String> o, String name, String value) {
+    if (value != null && !value.isBlank()) {
+      o.put(name, value);
     }
   }
 

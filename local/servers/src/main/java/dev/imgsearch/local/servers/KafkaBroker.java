@@ -13,12 +13,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -36,6 +41,11 @@ import org.apache.kafka.metadata.storage.Formatter;
  * partition each, so the first consumer group and the first transaction start fast), no initial rebalance delay,
  * topic auto-creation left on (Kafka's default). Clients connect over PLAINTEXT on 127.0.0.1.
  *
+ * <p>{@link #startWithSasl} adds a second listener, {@code SASL_PLAINTEXT} with SCRAM-SHA-512 only (as the k8s
+ * manifests' Strimzi listener), at {@link #saslBootstrapServers()}; its users are created with
+ * {@link #addScramUser} (over the PLAINTEXT listener, which stays open for the test's own clients and the
+ * inter-broker traffic). No authorizer: an authenticated user may do anything.
+ *
  * <p>Logging goes through slf4j under the {@code kafka}, {@code org.apache.kafka} and {@code state.change.logger}
  * loggers; the host application's logging configuration decides how much of it shows (WARN is plenty).
  *
@@ -46,14 +56,19 @@ public final class KafkaBroker implements AutoCloseable {
   private static final int NODE_ID = 1;
   private static final String HOST = "127.0.0.1";
 
+  private static final String SASL_LISTENER = "SASL_PLAINTEXT";
+  private static final String SCRAM = "SCRAM-SHA-512";
+
   private final KafkaRaftServer server;
   private final String bootstrapServers;
+  private final String saslBootstrapServers;
   private final Path logDir;
   private boolean closed;
 
-  private KafkaBroker(KafkaRaftServer server, String bootstrapServers, Path logDir) {
+  private KafkaBroker(KafkaRaftServer server, String bootstrapServers, String saslBootstrapServers, Path logDir) {
     this.server = server;
     this.bootstrapServers = bootstrapServers;
+    this.saslBootstrapServers = saslBootstrapServers;
     this.logDir = logDir;
   }
 
@@ -62,11 +77,24 @@ public final class KafkaBroker implements AutoCloseable {
    * a free port). Returns once the broker accepts clients.
    */
   public static KafkaBroker start(Path logDir, int port) {
+    return start(logDir, port, false);
+  }
+
+  /**
+   * Like {@link #start(Path, int)} on a free port, plus a {@code SASL_PLAINTEXT} listener accepting SCRAM-SHA-512
+   * only ({@link #saslBootstrapServers()}); create its users with {@link #addScramUser}.
+   */
+  public static KafkaBroker startWithSasl(Path logDir) {
+    return start(logDir, 0, true);
+  }
+
+  private static KafkaBroker start(Path logDir, int port, boolean sasl) {
     try {
       Files.createDirectories(logDir);
       int brokerPort = port == 0 ? freePort() : port;
       int controllerPort = freePort();
-      KafkaConfig config = new KafkaConfig(brokerProperties(logDir, brokerPort, controllerPort), false);
+      int saslPort = sasl ? freePort() : -1;
+      KafkaConfig config = new KafkaConfig(brokerProperties(logDir, brokerPort, controllerPort, saslPort), false);
       if (!Files.exists(logDir.resolve("meta.properties"))) {
         format(config, logDir);
       }
@@ -78,7 +106,7 @@ public final class KafkaBroker implements AutoCloseable {
         server.awaitShutdown();
         throw e;
       }
-      return new KafkaBroker(server, HOST + ":" + brokerPort, logDir);
+      return new KafkaBroker(server, HOST + ":" + brokerPort, sasl ? HOST + ":" + saslPort : null, logDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start Kafka in " + logDir, e);
     } catch (Exception e) {
@@ -89,6 +117,56 @@ public final class KafkaBroker implements AutoCloseable {
   /** {@code host:port} for the clients' {@code bootstrap.servers}. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** {@code host:port} of the SCRAM-SHA-512 listener ({@link #startWithSasl}). */
+  public String saslBootstrapServers() {
+    if (saslBootstrapServers == null) {
+      throw new IllegalStateException("started without a SASL listener (use startWithSasl)");
+    }
+    return saslBootstrapServers;
+  }
+
+  /**
+   * Creates (or updates) a SCRAM-SHA-512 user and returns once the SASL listener accepts its password (10 s at most):
+   * credentials travel through the metadata log, so the broker knows them a moment after the controller.
+   */
+  public void addScramUser(String user, String password) {
+    String listener = saslBootstrapServers();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+              user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)))
+          .all().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while adding SCRAM user " + user, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot add SCRAM user " + user + ": " + e.getMessage(), e);
+    }
+    Map<String, Object> client = new HashMap<>();
+    client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, listener);
+    client.put("security.protocol", SASL_LISTENER);
+    client.put("sasl.mechanism", SCRAM);
+    client.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+        + user.replace("\\", "\\\\").replace("\"", "\\\"") + "\" password=\""
+        + password.replace("\\", "\\\\").replace("\"", "\\\"") + "\";");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    try (Admin admin = Admin.create(client)) {
+      while (true) {
+        try {
+          admin.describeCluster().clusterId().get(5, TimeUnit.SECONDS);
+          return;
+        } catch (ExecutionException | TimeoutException e) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("SCRAM user " + user + " not accepted by " + listener + ": " + e.getMessage(), e);
+          }
+          Thread.sleep(100);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while adding SCRAM user " + user, e);
+    }
   }
 
   /** The directory holding the broker's data. */
@@ -126,14 +204,21 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  private static Map<String, Object> brokerProperties(Path logDir, int brokerPort, int controllerPort) {
+  private static Map<String, Object> brokerProperties(Path logDir, int brokerPort, int controllerPort, int saslPort) {
     Map<String, Object> p = new HashMap<>();
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(NODE_ID));
     p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-    p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    String sasl = saslPort < 0 ? "" : "," + SASL_LISTENER + "://" + HOST + ":" + saslPort;
+    p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + sasl + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + sasl);
+    p.put("listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT" + (saslPort < 0 ? "" : "," + SASL_LISTENER + ":" + SASL_LISTENER));
+    if (saslPort >= 0) {
+      p.put("sasl.enabled.mechanisms", SCRAM);
+      p.put("listener.name." + SASL_LISTENER.toLowerCase(java.util.Locale.ROOT) + "." + SCRAM.toLowerCase(java.util.Locale.ROOT)
+          + ".sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    }
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put("log.dirs", logDir.toAbsolutePath().toString());
