@@ -124,9 +124,11 @@ public final class LocalStack implements AutoCloseable {
         MinioClient.builder().endpoint(s3.endpoint()).region("us-east-1").credentials(settings.accessKey(), settings.secretKey()).build();
     QueryService service =
         track(
-            new QueryService(
-                queryEmbedder, queryStore, new MinioContentSource(minio), new MinioUrlSigner(minio),
-                QueryService.DEFAULT_STORE_TIMEOUT, AllowedBuckets.of(List.of(settings.bucket()))));
+            QueryService.builder(queryEmbedder, queryStore)
+                .contentSource(new MinioContentSource(minio))
+                .urlSigner(new MinioUrlSigner(minio))
+                .allowedBuckets(AllowedBuckets.of(List.of(settings.bucket())))
+                .build());
     // the local stack is the one place that opts out of API keys, and says so
     QueryApiOptions options = QueryApiOptions.defaults().withAnonymousAccess();
     api = QueryApi.create(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options);

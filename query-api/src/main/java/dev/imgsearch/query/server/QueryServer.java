@@ -41,7 +41,12 @@ public final class QueryServer {
       signer = new MinioUrlSigner(s.s3PublicEndpoint() == null ? minio : signingClient(s));
     }
     QueryService service =
-        new QueryService(embedder, store, content, signer, s.storeTimeout(), s.contentBuckets());
+        QueryService.builder(embedder, store)
+            .contentSource(content)
+            .urlSigner(signer)
+            .storeTimeout(s.storeTimeout())
+            .allowedBuckets(s.contentBuckets())
+            .build();
     QueryApiOptions options = options(s);
     QueryApi api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options).start(s.httpPort());
     Runtime.getRuntime()
