@@ -1,5 +1,12 @@
 package dev.imgsearch.query.server;
 
+import static dev.imgsearch.query.server.OptionValues.booleanOption;
+import static dev.imgsearch.query.server.OptionValues.duration;
+import static dev.imgsearch.query.server.OptionValues.intOption;
+import static dev.imgsearch.query.server.OptionValues.longOption;
+import static dev.imgsearch.query.server.OptionValues.named;
+import static dev.imgsearch.query.server.OptionValues.required;
+
 import dev.imgsearch.embedder.model.ModelDescriptor;
 import dev.imgsearch.indexer.store.StoreSettings;
 import dev.imgsearch.query.AllowedBuckets;
@@ -255,55 +262,5 @@ public record QueryServerSettings(
         + storeTimeout + ", s3PublicEndpoint=" + s3PublicEndpoint + ", contentBuckets=" + contentBuckets
         + ", maxConcurrentDecodes=" + maxConcurrentDecodes + ", decodeWait=" + decodeWait + ", minRequestDataRate="
         + minRequestDataRate + ", idleTimeout=" + idleTimeout + ", maxThreads=" + maxThreads + "]";
-  }
-
-  private static String required(Map<String, String> m, String name) {
-    String v = m.get(name);
-    if (v == null || v.isBlank()) {
-      throw new IllegalArgumentException("missing required option --" + name + " (or env " + envName(name) + ")");
-    }
-    return v;
-  }
-
-  private static int intOption(Map<String, String> m, String name, int dflt) {
-    try {
-      return Integer.parseInt(m.getOrDefault(name, Integer.toString(dflt)));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + name + " must be an integer", e);
-    }
-  }
-
-  /** Runs a validation, prefixing its message with the option's name. */
-  private static void named(String option, Runnable validation) {
-    try {
-      validation.run();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--" + option + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static long longOption(Map<String, String> m, String name, long dflt) {
-    try {
-      return Long.parseLong(m.getOrDefault(name, Long.toString(dflt)));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + name + " must be an integer", e);
-    }
-  }
-
-  private static boolean booleanOption(Map<String, String> m, String name) {
-    String v = m.getOrDefault(name, "false").trim().toLowerCase(Locale.ROOT);
-    return switch (v) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new IllegalArgumentException("--" + name + " must be true or false, got " + v);
-    };
-  }
-
-  private static Duration duration(Map<String, String> m, String name, String dflt) {
-    try {
-      return Duration.parse(m.getOrDefault(name, dflt));
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException("--" + name + " must be an ISO-8601 duration such as PT2S", e);
-    }
   }
 }
