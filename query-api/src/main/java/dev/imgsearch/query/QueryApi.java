@@ -158,6 +158,11 @@ public final class QueryApi {
     }
   }
 
+  /** The routing of this server (as {@link #create} returns it): handlers added before {@link #start} run first. */
+  public Javalin app() {
+    return app;
+  }
+
   /** The bound port once started. */
   public int port() {
     return app.port();

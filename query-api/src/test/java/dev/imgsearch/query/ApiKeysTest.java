@@ -36,19 +36,33 @@ class ApiKeysTest {
 
     for (String missing : new String[] {null, "", "   "}) {
       assertThatThrownBy(() -> keys.check(missing))
-          .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.status()).isEqualTo(401));
+          .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.status()).isEqualTo(401))
+          .hasMessage("send an API key in the X-API-Key header");
     }
     for (String wrong : List.of(KEY_B, KEY_A + "x", KEY_A.substring(1), KEY_A.toUpperCase(), "' or 1=1 --")) {
       assertThatThrownBy(() -> keys.check(wrong))
-          .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.status()).isEqualTo(403));
+          .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.status()).isEqualTo(403))
+          .hasMessage("the API key is not valid")
+          .hasMessageNotContaining(wrong);
     }
   }
 
   @Test
   void rejectsWeakOrOddKeysAtConfiguration() {
-    assertThatThrownBy(() -> ApiKeys.of(List.of())).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ApiKeys.of(List.of("short"))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ApiKeys.of(List.of("with space in the key 123"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ApiKeys.of(List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("at least one API key is required (or use ApiKeys.disabled())");
+    String rule = "API keys must be at least 16 visible ASCII characters without spaces";
+    assertThatThrownBy(() -> ApiKeys.of(List.of("short")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(rule);
+    assertThatThrownBy(() -> ApiKeys.of(List.of("with space in the key 123")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(rule);
+    assertThatThrownBy(() -> ApiKeys.of(List.of(KEY_A, "tab\tin-the-key-1234")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(rule)
+        .hasMessageNotContaining(KEY_A);
   }
 
   @Test

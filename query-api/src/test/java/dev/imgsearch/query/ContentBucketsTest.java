@@ -61,9 +61,12 @@ class ContentBucketsTest {
           return Optional.of("https://s3.test/" + bucket + "/" + key);
         };
     service =
-        new QueryService(
-            new TestImageEmbedder(64 * 1024), store, source, signer, Duration.ofSeconds(5),
-            AllowedBuckets.parse("images,archive"));
+        QueryService.builder(new TestImageEmbedder(64 * 1024), store)
+            .contentSource(source)
+            .urlSigner(signer)
+            .storeTimeout(Duration.ofSeconds(5))
+            .allowedBuckets(AllowedBuckets.parse("images,archive"))
+            .build();
     api =
         new QueryApi(
                 service,

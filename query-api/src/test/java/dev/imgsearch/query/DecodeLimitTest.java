@@ -80,8 +80,10 @@ class DecodeLimitTest {
     // the hash of /v1/search/duplicates blocks on the same latch as the model, so both share the permit
     PerceptualHasher hasher = bytes -> (long) new BlockingEmbedder().embed(bytes).length;
     service =
-        new QueryService(
-            new BlockingEmbedder(), store, ImageContentSource.NONE, ImageUrlSigner.NONE, Duration.ofSeconds(5), hasher);
+        QueryService.builder(new BlockingEmbedder(), store)
+            .storeTimeout(Duration.ofSeconds(5))
+            .hasher(hasher)
+            .build();
     QueryApiOptions options = QueryApiOptions.defaults().withAnonymousAccess().withDecodeLimit(1, WAIT);
     api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options).start("127.0.0.1", 0);
     base = "http://127.0.0.1:" + api.port();

@@ -68,7 +68,7 @@ class DuplicateSearchTest {
             row(OTHER_ID, "cam-1", "2024-02-01T00:00:00Z", "street").withPhash(hasher.hash(OTHER)),
             row(UNHASHED_ID, "cam-1", "2024-01-01T00:00:00Z", "street")));
     service =
-        new QueryService(embedder, STORE, ImageContentSource.NONE, ImageUrlSigner.NONE, STORE_TIMEOUT);
+        QueryService.builder(embedder, STORE).storeTimeout(STORE_TIMEOUT).build();
     api =
         new QueryApi(
                 service,

@@ -73,7 +73,12 @@ class NewestCaptureTest {
 
   @Test
   void boundsTheNumberOfStoreCalls() {
-    assertThatThrownBy(() -> NewestCapture.find(oldestFirst(List.of(1L, 2L, 1_000_000L), new AtomicInteger()), 3))
-        .isInstanceOf(IllegalStateException.class);
+    AtomicInteger calls = new AtomicInteger();
+
+    assertThatThrownBy(() -> NewestCapture.find(oldestFirst(List.of(1L, 2L, 1_000_000L), calls), 3))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("newest capture time not found within 3 store calls");
+    // exactly the bound: the probe that would exceed it is never sent
+    assertThat(calls.get()).isEqualTo(3);
   }
 }

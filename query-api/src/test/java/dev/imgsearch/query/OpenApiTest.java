@@ -35,7 +35,7 @@ class OpenApiTest {
     try (InputStream in = QueryApi.class.getResourceAsStream("openapi.json")) {
       spec = new ObjectMapper().readTree(in);
     }
-    service = new QueryService(new TestImageEmbedder(1 << 20), new TestVectorStore(TestImageEmbedder.DIMENSION));
+    service = QueryService.builder(new TestImageEmbedder(1 << 20), new TestVectorStore(TestImageEmbedder.DIMENSION)).build();
     app = QueryApi.create(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), QueryApiOptions.defaults().withAnonymousAccess());
   }
 

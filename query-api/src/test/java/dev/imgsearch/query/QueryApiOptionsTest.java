@@ -28,7 +28,7 @@ class QueryApiOptionsTest {
   @Test
   void theRoutingRefusesToBeBuiltWithoutAuthenticationDecided() {
     try (QueryService service =
-        new QueryService(new TestImageEmbedder(1024), new TestVectorStore(TestImageEmbedder.DIMENSION))) {
+        QueryService.builder(new TestImageEmbedder(1024), new TestVectorStore(TestImageEmbedder.DIMENSION)).build()) {
       assertThatThrownBy(
               () -> QueryApi.create(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), QueryApiOptions.defaults()))
           .isInstanceOf(IllegalStateException.class)

@@ -85,7 +85,10 @@ class QueryApiTest {
   @BeforeAll
   static void startServer() {
     STORE.upsert(TestImages.records());
-    service = new QueryService(new TestImageEmbedder(EMBEDDER_MAX_BYTES), STORE, QueryApiTest::open, QueryApiTest::sign);
+    service = QueryService.builder(new TestImageEmbedder(EMBEDDER_MAX_BYTES), STORE)
+            .contentSource(QueryApiTest::open)
+            .urlSigner(QueryApiTest::sign)
+            .build();
     QueryApiOptions options =
         QueryApiOptions.defaults().withAnonymousAccess().withMaxBodyBytes(MAX_BODY).withReadinessTimeout(Duration.ofMillis(300));
     api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
@@ -324,7 +327,7 @@ class QueryApiTest {
 
   @Test
   void contentIs404WithoutAContentSource() throws Exception {
-    try (QueryService plain = new QueryService(new TestImageEmbedder(EMBEDDER_MAX_BYTES), STORE)) {
+    try (QueryService plain = QueryService.builder(new TestImageEmbedder(EMBEDDER_MAX_BYTES), STORE).build()) {
       Javalin app = QueryApi.create(plain, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), QueryApiOptions.defaults().withAnonymousAccess()).start("127.0.0.1", 0);
       try {
         URI uri = URI.create("http://127.0.0.1:" + app.port() + "/v1/images/" + RED.id() + "/content");

@@ -29,7 +29,7 @@ class QueryServiceTest {
   @BeforeEach
   void setUp() {
     store.upsert(TestImages.records());
-    service = new QueryService(new TestImageEmbedder(1 << 20), store);
+    service = QueryService.builder(new TestImageEmbedder(1 << 20), store).build();
   }
 
   @AfterEach
@@ -128,7 +128,7 @@ class QueryServiceTest {
             bucket.equals(TestImages.BUCKET) && key.equals(RED.key())
                 ? Optional.of(new ImageContentSource.Content(new ByteArrayInputStream(RED.png()), "image/png", -1))
                 : Optional.empty();
-    try (QueryService withContent = new QueryService(new TestImageEmbedder(1 << 20), store, source)) {
+    try (QueryService withContent = QueryService.builder(new TestImageEmbedder(1 << 20), store).contentSource(source).build()) {
       assertThat(withContent.content(RED.id()).stream().readAllBytes()).isEqualTo(RED.png());
       assertThatThrownBy(() -> withContent.content(BLUE.id())).isInstanceOf(NotFoundException.class);
     }
@@ -151,7 +151,7 @@ class QueryServiceTest {
     assertThat(stats.count()).isEqualTo(5);
     assertThat(stats.newestCapturedAtMillis()).isEqualTo(BLUE.capturedAt().toEpochMilli());
     assertThat(stats.model()).isEqualTo(TestImageEmbedder.MODEL_ID);
-    try (QueryService empty = new QueryService(new TestImageEmbedder(1 << 20), new TestVectorStore(TestImageEmbedder.DIMENSION))) {
+    try (QueryService empty = QueryService.builder(new TestImageEmbedder(1 << 20), new TestVectorStore(TestImageEmbedder.DIMENSION)).build()) {
       assertThat(empty.stats().count()).isZero();
       assertThat(empty.stats().newestCapturedAtMillis()).isNull();
     }
@@ -162,7 +162,7 @@ class QueryServiceTest {
     assertThat(service.checkReady(Duration.ofSeconds(5))).isEqualTo(5);
 
     TestImageEmbedder broken = new TestImageEmbedder(16); // every real image is "too large" for it
-    try (QueryService withBrokenModel = new QueryService(broken, store)) {
+    try (QueryService withBrokenModel = QueryService.builder(broken, store).build()) {
       assertThatThrownBy(() -> withBrokenModel.checkReady(Duration.ofSeconds(5)))
           .isInstanceOfSatisfying(
               StoreUnavailableException.class,
@@ -180,7 +180,7 @@ class QueryServiceTest {
           }
           return key.equals(RED.key()) ? Optional.of("https://s3/" + key + "?e=" + expiry.toSeconds()) : Optional.empty();
         };
-    try (QueryService signing = new QueryService(new TestImageEmbedder(1 << 20), store, ImageContentSource.NONE, signer)) {
+    try (QueryService signing = QueryService.builder(new TestImageEmbedder(1 << 20), store).urlSigner(signer).build()) {
       QueryService.ImageDetails red = signing.image(RED.id(), Duration.ofMinutes(2));
       assertThat(red.url().url()).isEqualTo("https://s3/red.png?e=120");
       assertThat(red.url().expiresAtMillis()).isBetween(System.currentTimeMillis() + 110_000, System.currentTimeMillis() + 120_001);
@@ -199,7 +199,7 @@ class QueryServiceTest {
   void refusesAnEmbedderOfTheWrongDimension() {
     TestVectorStore other = new TestVectorStore(8);
 
-    assertThatThrownBy(() -> new QueryService(new TestImageEmbedder(1), other))
+    assertThatThrownBy(() -> QueryService.builder(new TestImageEmbedder(1), other).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("dimension 8");
   }

@@ -28,7 +28,7 @@ class SlowBodyTest {
   @BeforeEach
   void start() {
     TestVectorStore store = new TestVectorStore(TestImageEmbedder.DIMENSION);
-    service = new QueryService(new TestImageEmbedder(64 * 1024), store);
+    service = QueryService.builder(new TestImageEmbedder(64 * 1024), store).build();
     QueryApiOptions options =
         QueryApiOptions.defaults().withAnonymousAccess().withMinRequestDataRate(1024).withIdleTimeout(IDLE);
     api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options).start("127.0.0.1", 0);

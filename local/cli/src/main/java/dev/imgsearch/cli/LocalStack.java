@@ -2,26 +2,15 @@ package dev.imgsearch.cli;
 
 import dev.imgsearch.embedder.job.EmbedderJob;
 import dev.imgsearch.embedder.job.EmbedderSettings;
-import dev.imgsearch.embedder.model.OnnxImageEmbedder;
 import dev.imgsearch.indexer.store.StoreSettings;
-import dev.imgsearch.indexer.store.VectorStore;
-import dev.imgsearch.indexer.store.VectorStores;
 import dev.imgsearch.ingest.IngestApp;
 import dev.imgsearch.ingest.IngestSettings;
 import dev.imgsearch.local.servers.KafkaBroker;
 import dev.imgsearch.local.servers.S3ServerProcess;
 import dev.imgsearch.query.AllowedBuckets;
-import dev.imgsearch.query.QueryApi;
-import dev.imgsearch.query.QueryApiOptions;
-import io.javalin.Javalin;
-import org.apache.flink.api.common.JobStatus;
-import dev.imgsearch.query.QueryService;
-import dev.imgsearch.query.server.MinioContentSource;
-import dev.imgsearch.query.server.MinioUrlSigner;
+import dev.imgsearch.query.server.QueryServer;
+import dev.imgsearch.query.server.QueryServerSettings;
 import dev.imgsearch.schemas.Topics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.minio.MinioClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,6 +21,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -64,7 +54,7 @@ public final class LocalStack implements AutoCloseable {
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private volatile KafkaBroker broker;
   private S3ServerProcess s3;
-  private Javalin api;
+  private QueryServer api;
   private StoreSettings store;
   private volatile JobClient job;
   private IngestApp ingest;
@@ -108,35 +98,36 @@ public final class LocalStack implements AutoCloseable {
 
     ingest = track(new IngestApp(ingestSettings(data)).start());
 
-    OnnxImageEmbedder queryEmbedder = track(OnnxImageEmbedder.loadDefault());
+    int dimension = QueryServerSettings.DEFAULT_DIMENSION; // the default model's, which the query API loads
     store =
         settings.vectorStore().equals("embedded")
-            ? StoreSettings.embedded(data.resolve("vectors").toString(), COLLECTION, queryEmbedder.dimension())
+            ? StoreSettings.embedded(data.resolve("vectors").toString(), COLLECTION, dimension)
             : StoreSettings.milvus(
-                settings.milvusUri(), null, COLLECTION, queryEmbedder.dimension(),
+                settings.milvusUri(), null, COLLECTION, dimension,
                 embedderOverrides.getOrDefault("milvus.consistency", DEFAULT_MILVUS_CONSISTENCY));
-    VectorStore queryStore = track(VectorStores.open(store));
-    queryStore.ensureCollection();
+    // opened before the job: it creates the collection the job writes to
+    api = track(QueryServer.open(queryServerSettings()));
 
     track(startEmbedderJob());
 
-    MinioClient minio =
-        MinioClient.builder().endpoint(s3.endpoint()).region("us-east-1").credentials(settings.accessKey(), settings.secretKey()).build();
-    QueryService service =
-        track(
-            new QueryService(
-                queryEmbedder, queryStore, new MinioContentSource(minio), new MinioUrlSigner(minio),
-                QueryService.DEFAULT_STORE_TIMEOUT, AllowedBuckets.of(List.of(settings.bucket()))));
-    // the local stack is the one place that opts out of API keys, and says so
-    QueryApiOptions options = QueryApiOptions.defaults().withAnonymousAccess();
-    api = QueryApi.create(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options);
-    JobReadiness.guard(api, new JobReadiness(this::jobStatus, options.readinessTimeout()));
-    api.start(settings.httpPort());
+    JobReadiness.guard(api.routes(), new JobReadiness(this::jobStatus, api.settings().readinessTimeout()));
+    api.listen();
     LOG.warn(
         "query API on port {}: API keys are OFF (local mode, anonymous access): anyone who can reach this port can"
             + " search and read the images in bucket {}",
         api.port(), settings.bucket());
-    resources.push(api::stop);
+  }
+
+  /**
+   * The query server's own settings at their defaults but for the port, the S3 server, the one bucket served, and no
+   * API keys: the local stack is the one place that opts out of them, and says so.
+   */
+  private QueryServerSettings queryServerSettings() {
+    return QueryServerSettings.defaults(store)
+        .withHttpPort(settings.httpPort())
+        .withObjectStore(s3.endpoint(), settings.accessKey(), settings.secretKey())
+        .withContentBuckets(AllowedBuckets.of(List.of(settings.bucket())))
+        .withAnonymousAccess();
   }
 
   /** ingest-stream with the claim-check path on: raw frames published to Kafka are stored in the bucket first. */

@@ -10,51 +10,120 @@ import dev.imgsearch.query.ImageUrlSigner;
 import dev.imgsearch.query.QueryApi;
 import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
+import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.minio.MinioClient;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The query API as its own process (the container entry point): {@code --name value} options or
- * {@code IMGSEARCH_QUERY_*} environment variables, see {@link QueryServerSettings}.
+ * The query API as its own process (the container entry point, {@link #main}): {@code --name value} options or
+ * {@code IMGSEARCH_QUERY_*} environment variables, see {@link QueryServerSettings}. The local stack starts the same
+ * way in process: {@link #open}, handlers added to {@link #routes()}, {@link #listen()}, and {@link #close()}.
  */
-public final class QueryServer {
+public final class QueryServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QueryServer.class);
 
-  private QueryServer() {}
+  private final QueryServerSettings settings;
+  private final QueryApi api;
+  /** What {@link #close()} releases, last opened first: the HTTP server, the service, the store, the model. */
+  private final Deque<AutoCloseable> resources;
 
-  /** Wires model, store, object store and HTTP from settings and starts serving. */
-  public static QueryApi start(QueryServerSettings s) {
+  private QueryServer(QueryServerSettings settings, QueryApi api, Deque<AutoCloseable> resources) {
+    this.settings = settings;
+    this.api = api;
+    this.resources = resources;
+  }
+
+  /**
+   * Wires model, store, object store and HTTP from settings; does not listen yet. What was opened is closed again if a
+   * later step fails.
+   *
+   * @throws IllegalStateException if the settings have neither API keys nor the anonymous opt-out (fail closed)
+   */
+  public static QueryServer open(QueryServerSettings s) {
     LOG.info("starting query API: {}", s);
-    OnnxImageEmbedder embedder = OnnxImageEmbedder.fromClasspath(s.model(), DecodeLimits.DEFAULT, s.intraOpThreads());
-    VectorStore store = VectorStores.open(s.store());
-    store.ensureCollection();
-    ImageContentSource content = ImageContentSource.NONE;
-    ImageUrlSigner signer = ImageUrlSigner.NONE;
-    if (s.s3Endpoint() != null) {
-      MinioClient minio =
-          MinioClient.builder().endpoint(s.s3Endpoint()).region("us-east-1").credentials(s.s3AccessKey(), s.s3SecretKey()).build();
-      content = new MinioContentSource(minio);
-      // browsers outside the cluster fetch presigned URLs, and the signature covers the host: sign for the public one
-      signer = new MinioUrlSigner(s.s3PublicEndpoint() == null ? minio : signingClient(s));
+    Deque<AutoCloseable> resources = new ArrayDeque<>();
+    try {
+      OnnxImageEmbedder embedder = OnnxImageEmbedder.fromClasspath(s.model(), DecodeLimits.DEFAULT, s.intraOpThreads());
+      resources.push(embedder);
+      VectorStore store = VectorStores.open(s.store());
+      resources.push(store);
+      store.ensureCollection();
+      ImageContentSource content = ImageContentSource.NONE;
+      ImageUrlSigner signer = ImageUrlSigner.NONE;
+      if (s.s3Endpoint() != null) {
+        MinioClient minio =
+            MinioClient.builder().endpoint(s.s3Endpoint()).region("us-east-1").credentials(s.s3AccessKey(), s.s3SecretKey()).build();
+        content = new MinioContentSource(minio);
+        // browsers outside the cluster fetch presigned URLs, and the signature covers the host: sign for the public one
+        signer = new MinioUrlSigner(s.s3PublicEndpoint() == null ? minio : signingClient(s));
+      }
+      QueryService service =
+          QueryService.builder(embedder, store)
+              .contentSource(content)
+              .urlSigner(signer)
+              .storeTimeout(s.storeTimeout())
+              .allowedBuckets(s.contentBuckets())
+              .build();
+      resources.push(service);
+      QueryApi api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options(s));
+      resources.push(api::stop);
+      return new QueryServer(s, api, resources);
+    } catch (RuntimeException e) {
+      closeAll(resources);
+      throw e;
     }
-    QueryService service =
-        new QueryService(embedder, store, content, signer, s.storeTimeout(), s.contentBuckets());
-    QueryApiOptions options = options(s);
-    QueryApi api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options).start(s.httpPort());
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  api.stop();
-                  service.close();
-                  store.close();
-                  embedder.close();
-                },
-                "query-api-shutdown"));
-    return api;
+  }
+
+  /** Wires model, store, object store and HTTP from settings, starts serving and stops everything at JVM exit. */
+  public static QueryApi start(QueryServerSettings s) {
+    QueryServer server = open(s).listen();
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "query-api-shutdown"));
+    return server.api;
+  }
+
+  /** The routing, not yet started: handlers added here run before the API's own (e.g. an extra readiness check). */
+  public Javalin routes() {
+    return api.app();
+  }
+
+  /** Starts listening on all interfaces at the settings' port. */
+  public QueryServer listen() {
+    api.start(settings.httpPort());
+    return this;
+  }
+
+  /** The bound port once listening. */
+  public int port() {
+    return api.port();
+  }
+
+  /** The settings this server was opened with. */
+  public QueryServerSettings settings() {
+    return settings;
+  }
+
+  /** Stops serving, then closes the service, the store and the model. */
+  @Override
+  public void close() {
+    closeAll(resources);
+  }
+
+  private static void closeAll(Deque<AutoCloseable> resources) {
+    synchronized (resources) {
+      while (!resources.isEmpty()) {
+        AutoCloseable r = resources.pop();
+        try {
+          r.close();
+        } catch (Exception e) {
+          LOG.warn("error while stopping the query API ({}): {}", r, e.toString());
+        }
+      }
+    }
   }
 
   /** The HTTP options of the settings. */

@@ -1,5 +1,13 @@
 package dev.imgsearch.query.server;
 
+import static dev.imgsearch.query.server.OptionValues.booleanOption;
+import static dev.imgsearch.query.server.OptionValues.duration;
+import static dev.imgsearch.query.server.OptionValues.intOption;
+import static dev.imgsearch.query.server.OptionValues.longOption;
+import static dev.imgsearch.query.server.OptionValues.named;
+import static dev.imgsearch.query.server.OptionValues.required;
+
+import dev.imgsearch.embedder.model.ModelDescriptor;
 import dev.imgsearch.indexer.store.StoreSettings;
 import dev.imgsearch.query.AllowedBuckets;
 import dev.imgsearch.query.ApiKeys;
@@ -9,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -38,6 +47,18 @@ public record QueryServerSettings(
     Duration idleTimeout,
     int maxThreads) {
 
+  /** Default of {@code http.port}. */
+  public static final int DEFAULT_HTTP_PORT = 8080;
+
+  /** Default of {@code model}: the bundled model. */
+  public static final String DEFAULT_MODEL = ModelDescriptor.DEFAULT_MODEL;
+
+  /** Default of {@code store.dimension}: the vector dimension of {@link #DEFAULT_MODEL}. */
+  public static final int DEFAULT_DIMENSION = 576;
+
+  /** Default of {@code store.collection}. */
+  public static final String DEFAULT_COLLECTION = "images";
+
   /** Every option name the server reads. */
   public static final Set<String> OPTIONS =
       Set.of("http.port", "store.kind", "store.collection", "store.dimension", "store.path", "milvus.uri",
@@ -48,6 +69,72 @@ public record QueryServerSettings(
 
   public static String envName(String option) {
     return "IMGSEARCH_QUERY_" + option.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  /**
+   * Every option at its default, serving {@code store}, without an object store and with neither API keys nor the
+   * anonymous opt-out: {@link QueryServer} refuses to start these until {@link #withAnonymousAccess()} (or keys, from
+   * the options) is added. The defaults are those of {@link #fromMap} (which starts from here).
+   */
+  public static QueryServerSettings defaults(StoreSettings store) {
+    return new QueryServerSettings(
+        DEFAULT_HTTP_PORT,
+        Objects.requireNonNull(store, "store"),
+        DEFAULT_MODEL,
+        0,
+        null,
+        null,
+        null,
+        "",
+        QueryApiOptions.DEFAULT_MAX_BODY_BYTES,
+        QueryApiOptions.DEFAULT_READINESS_TIMEOUT,
+        QueryApiOptions.DEFAULT_PRESIGN_EXPIRY,
+        QueryService.DEFAULT_STORE_TIMEOUT,
+        false,
+        null,
+        AllowedBuckets.defaults(),
+        Runtime.getRuntime().availableProcessors(),
+        QueryApiOptions.DEFAULT_DECODE_WAIT,
+        QueryApiOptions.DEFAULT_MIN_REQUEST_DATA_RATE,
+        QueryApiOptions.DEFAULT_IDLE_TIMEOUT,
+        QueryApiOptions.DEFAULT_MAX_THREADS);
+  }
+
+  /** These settings listening on {@code port} (0 picks a free one). */
+  public QueryServerSettings withHttpPort(int port) {
+    return new QueryServerSettings(port, store, model, intraOpThreads, s3Endpoint, s3AccessKey, s3SecretKey, apiKeys,
+        maxBodyBytes, readinessTimeout, presignExpiry, storeTimeout, allowAnonymous, s3PublicEndpoint, contentBuckets,
+        maxConcurrentDecodes, decodeWait, minRequestDataRate, idleTimeout, maxThreads);
+  }
+
+  /** These settings reading content from, and signing URLs for, the S3 server at {@code endpoint}. */
+  public QueryServerSettings withObjectStore(String endpoint, String accessKey, String secretKey) {
+    return new QueryServerSettings(httpPort, store, model, intraOpThreads, Objects.requireNonNull(endpoint, "endpoint"),
+        Objects.requireNonNull(accessKey, "accessKey"), Objects.requireNonNull(secretKey, "secretKey"), apiKeys,
+        maxBodyBytes, readinessTimeout, presignExpiry, storeTimeout, allowAnonymous, s3PublicEndpoint, contentBuckets,
+        maxConcurrentDecodes, decodeWait, minRequestDataRate, idleTimeout, maxThreads);
+  }
+
+  /** These settings serving and signing only objects in {@code buckets}. */
+  public QueryServerSettings withContentBuckets(AllowedBuckets buckets) {
+    return new QueryServerSettings(httpPort, store, model, intraOpThreads, s3Endpoint, s3AccessKey, s3SecretKey,
+        apiKeys, maxBodyBytes, readinessTimeout, presignExpiry, storeTimeout, allowAnonymous, s3PublicEndpoint,
+        Objects.requireNonNull(buckets, "buckets"), maxConcurrentDecodes, decodeWait, minRequestDataRate, idleTimeout,
+        maxThreads);
+  }
+
+  /**
+   * These settings with the explicit opt-out of API keys (local mode only; logged as a warning at start).
+   *
+   * @throws IllegalStateException if API keys are set
+   */
+  public QueryServerSettings withAnonymousAccess() {
+    if (!apiKeys.isBlank()) {
+      throw new IllegalStateException("anonymous access contradicts the configured API keys: set one of them");
+    }
+    return new QueryServerSettings(httpPort, store, model, intraOpThreads, s3Endpoint, s3AccessKey, s3SecretKey,
+        apiKeys, maxBodyBytes, readinessTimeout, presignExpiry, storeTimeout, true, s3PublicEndpoint, contentBuckets,
+        maxConcurrentDecodes, decodeWait, minRequestDataRate, idleTimeout, maxThreads);
   }
 
   /** Flags over environment; unknown flags and missing required options fail with the option's name. */
@@ -70,8 +157,8 @@ public record QueryServerSettings(
       }
     }
     String kind = m.getOrDefault("store.kind", "milvus");
-    String collection = m.getOrDefault("store.collection", "images");
-    int dimension = intOption(m, "store.dimension", 576);
+    String collection = m.getOrDefault("store.collection", DEFAULT_COLLECTION);
+    int dimension = intOption(m, "store.dimension", DEFAULT_DIMENSION);
     StoreSettings store =
         switch (kind) {
           case "embedded" -> StoreSettings.embedded(required(m, "store.path"), collection, dimension);
@@ -85,7 +172,8 @@ public record QueryServerSettings(
     if (s3 != null && (m.get("s3.access-key") == null || m.get("s3.secret-key") == null)) {
       throw new IllegalArgumentException("--s3.endpoint needs --s3.access-key and --s3.secret-key (or their env vars)");
     }
-    Duration storeTimeout = duration(m, "store.timeout", QueryService.DEFAULT_STORE_TIMEOUT.toString());
+    QueryServerSettings d = defaults(store);
+    Duration storeTimeout = duration(m, "store.timeout", d.storeTimeout().toString());
     if (storeTimeout.isNegative() || storeTimeout.isZero()) {
       throw new IllegalArgumentException("--store.timeout must be a positive duration, got " + storeTimeout);
     }
@@ -119,28 +207,28 @@ public record QueryServerSettings(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--content.buckets: " + e.getMessage(), e);
     }
-    int decodes = intOption(m, "max-concurrent-decodes", Runtime.getRuntime().availableProcessors());
-    Duration decodeWait = duration(m, "decode.wait", QueryApiOptions.DEFAULT_DECODE_WAIT.toString());
-    long minRate = longOption(m, "http.min-request-data-rate", QueryApiOptions.DEFAULT_MIN_REQUEST_DATA_RATE);
-    Duration idle = duration(m, "http.idle-timeout", QueryApiOptions.DEFAULT_IDLE_TIMEOUT.toString());
-    int threads = intOption(m, "http.max-threads", QueryApiOptions.DEFAULT_MAX_THREADS);
+    int decodes = intOption(m, "max-concurrent-decodes", d.maxConcurrentDecodes());
+    Duration decodeWait = duration(m, "decode.wait", d.decodeWait().toString());
+    long minRate = longOption(m, "http.min-request-data-rate", d.minRequestDataRate());
+    Duration idle = duration(m, "http.idle-timeout", d.idleTimeout().toString());
+    int threads = intOption(m, "http.max-threads", d.maxThreads());
     QueryApiOptions http = QueryApiOptions.defaults();
     named("max-concurrent-decodes / --decode.wait", () -> http.withDecodeLimit(decodes, decodeWait));
     named("http.min-request-data-rate", () -> http.withMinRequestDataRate(minRate));
     named("http.idle-timeout", () -> http.withIdleTimeout(idle));
     named("http.max-threads", () -> http.withMaxThreads(threads));
     return new QueryServerSettings(
-        intOption(m, "http.port", 8080),
+        intOption(m, "http.port", d.httpPort()),
         store,
-        m.getOrDefault("model", "nsfwjs-mobilenetv2-b13"),
-        intOption(m, "onnx.intra-op-threads", 0),
+        m.getOrDefault("model", d.model()),
+        intOption(m, "onnx.intra-op-threads", d.intraOpThreads()),
         s3,
         m.get("s3.access-key"),
         m.get("s3.secret-key"),
         apiKeys,
-        longOption(m, "max-body-bytes", 20L << 20),
-        duration(m, "readiness.timeout", "PT2S"),
-        duration(m, "presign.expiry", "PT15M"),
+        longOption(m, "max-body-bytes", d.maxBodyBytes()),
+        duration(m, "readiness.timeout", d.readinessTimeout().toString()),
+        duration(m, "presign.expiry", d.presignExpiry().toString()),
         storeTimeout,
         anonymous,
         publicEndpoint,
@@ -174,55 +262,5 @@ public record QueryServerSettings(
         + storeTimeout + ", s3PublicEndpoint=" + s3PublicEndpoint + ", contentBuckets=" + contentBuckets
         + ", maxConcurrentDecodes=" + maxConcurrentDecodes + ", decodeWait=" + decodeWait + ", minRequestDataRate="
         + minRequestDataRate + ", idleTimeout=" + idleTimeout + ", maxThreads=" + maxThreads + "]";
-  }
-
-  private static String required(Map<String, String> m, String name) {
-    String v = m.get(name);
-    if (v == null || v.isBlank()) {
-      throw new IllegalArgumentException("missing required option --" + name + " (or env " + envName(name) + ")");
-    }
-    return v;
-  }
-
-  private static int intOption(Map<String, String> m, String name, int dflt) {
-    try {
-      return Integer.parseInt(m.getOrDefault(name, Integer.toString(dflt)));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + name + " must be an integer", e);
-    }
-  }
-
-  /** Runs a validation, prefixing its message with the option's name. */
-  private static void named(String option, Runnable validation) {
-    try {
-      validation.run();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--" + option + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static long longOption(Map<String, String> m, String name, long dflt) {
-    try {
-      return Long.parseLong(m.getOrDefault(name, Long.toString(dflt)));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + name + " must be an integer", e);
-    }
-  }
-
-  private static boolean booleanOption(Map<String, String> m, String name) {
-    String v = m.getOrDefault(name, "false").trim().toLowerCase(Locale.ROOT);
-    return switch (v) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new IllegalArgumentException("--" + name + " must be true or false, got " + v);
-    };
-  }
-
-  private static Duration duration(Map<String, String> m, String name, String dflt) {
-    try {
-      return Duration.parse(m.getOrDefault(name, dflt));
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException("--" + name + " must be an ISO-8601 duration such as PT2S", e);
-    }
   }
 }

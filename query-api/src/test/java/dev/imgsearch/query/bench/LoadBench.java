@@ -105,7 +105,7 @@ public final class LoadBench {
       }
       System.out.println("STORE " + summary(storeNanos, storeNanos.length));
 
-      try (QueryService service = new QueryService(new VectorOnlyEmbedder(), store)) {
+      try (QueryService service = QueryService.builder(new VectorOnlyEmbedder(), store).build()) {
         long[] serviceNanos = new long[5000];
         for (int i = 0; i < serviceNanos.length; i++) {
           float[] q = unit(random);

@@ -81,7 +81,7 @@ abstract class QueryApiStoreContract {
             key.endsWith(".png")
                 ? Optional.of("https://objects.test/" + bucket + "/" + key + "?expires=" + expiry.toSeconds())
                 : Optional.empty();
-    service = new QueryService(embedder, store, corpus, signer);
+    service = QueryService.builder(embedder, store).contentSource(corpus).urlSigner(signer).build();
     QueryApiOptions options =
         QueryApiOptions.defaults()
             .withMaxBodyBytes(MAX_BODY)

@@ -77,7 +77,7 @@ class QueryPageBrowserIT {
     store = VectorStores.open(StoreSettings.embedded(tmp.resolve("store").toString(), "browser_it", embedder.dimension()));
     store.ensureCollection();
     corpus = IndexedPhotos.index(embedder, store);
-    service = new QueryService(embedder, store, corpus);
+    service = QueryService.builder(embedder, store).contentSource(corpus).build();
     QueryApiOptions options = QueryApiOptions.defaults().withApiKeys(ApiKeys.of(List.of(KEY)));
     api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options).start("127.0.0.1", 0);
 

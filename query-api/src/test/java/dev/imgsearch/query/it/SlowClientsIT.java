@@ -94,7 +94,7 @@ class SlowClientsIT {
             new VectorRecord(ImageIds.of("images", "blue.png"), embedder.embed(scene(Color.BLUE)), "images",
                 "blue.png", "cam-1", 1_700_000_000_000L, List.of(), embedder.modelId())));
     store.flush();
-    service = new QueryService(embedder, store);
+    service = QueryService.builder(embedder, store).build();
     // the default limits, except the decode permits: pinned to those of a 2-core machine so the heap bound below does
     // not depend on the machine the test runs on
     QueryApiOptions options =

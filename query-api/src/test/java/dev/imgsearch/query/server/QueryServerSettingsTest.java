@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imgsearch.indexer.store.StoreSettings;
+import dev.imgsearch.query.AllowedBuckets;
+import dev.imgsearch.query.QueryApiOptions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -171,5 +173,47 @@ class QueryServerSettingsTest {
   void embeddedStoreNeedsAPath() {
     assertThat(QueryServerSettings.fromMap(anonymous("store.kind", "embedded", "store.path", "/data")).store().path()).isEqualTo("/data");
     assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("store.kind", "embedded"))).hasMessageContaining("--store.path");
+  }
+
+  @Test
+  void typedDefaultsAreTheParsedDefaults() {
+    StoreSettings store = StoreSettings.milvus("http://m:1", null, "images", 576, "BOUNDED");
+    QueryServerSettings parsed = QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1"));
+
+    assertThat(QueryServerSettings.defaults(store).withAnonymousAccess()).usingRecursiveComparison().isEqualTo(parsed);
+    assertThat(QueryServerSettings.defaults(store).allowAnonymous()).isFalse();
+    assertThat(QueryServerSettings.defaults(store).apiKeys()).isEmpty();
+  }
+
+  @Test
+  void typedSettingsForTheLocalStack() {
+    StoreSettings store = StoreSettings.embedded("/data/vectors", "images", QueryServerSettings.DEFAULT_DIMENSION);
+    QueryServerSettings local =
+        QueryServerSettings.defaults(store)
+            .withHttpPort(0)
+            .withObjectStore("http://127.0.0.1:9000", "access-key", "secret-key")
+            .withContentBuckets(AllowedBuckets.parse("photos"))
+            .withAnonymousAccess();
+
+    assertThat(local.httpPort()).isZero();
+    assertThat(local.store()).isEqualTo(store);
+    assertThat(local.s3Endpoint()).isEqualTo("http://127.0.0.1:9000");
+    assertThat(local.s3AccessKey()).isEqualTo("access-key");
+    assertThat(local.s3SecretKey()).isEqualTo("secret-key");
+    assertThat(local.s3PublicEndpoint()).isNull();
+    assertThat(local.contentBuckets().names()).containsExactly("photos");
+    assertThat(local.allowAnonymous()).isTrue();
+    assertThat(local.toString()).contains("apiKeys=off (anonymous access)").doesNotContain("secret-key");
+    // the HTTP layer gets exactly the library defaults with the opt-out
+    assertThat(QueryServer.options(local)).isEqualTo(QueryApiOptions.defaults().withAnonymousAccess());
+  }
+
+  @Test
+  void theAnonymousOptOutContradictsKeys() {
+    QueryServerSettings keyed = QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "api-keys", KEY_1));
+
+    assertThatThrownBy(keyed::withAnonymousAccess)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("anonymous access contradicts the configured API keys: set one of them");
   }
 }
