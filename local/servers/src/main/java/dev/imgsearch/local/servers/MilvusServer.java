@@ -24,32 +24,17 @@ import org.slf4j.LoggerFactory;
  * mvnw}). Install it with {@value #INSTALL_COMMAND}: 2.3.5 is the newest release with a Linux x86_64 wheel
  * (2.3.6–2.3.9 are macOS arm64 only).
  *
- * <p>This class keeps the state of one server (its URI, process and lock) and runs its life cycle; each part of the
- * work is done by a collaborator, which also documents what it works around (all measured):
- *
- * <ul>
- *   <li>{@link MilvusInstall}: where the launcher is.
- *   <li>{@link MilvusMachineLock}: only one instance per machine (the embedded etcd's peer port 2380 is fixed); starts
- *       queue on a machine-wide file lock, then on port 2380.
- *   <li>{@link MilvusPidFile}: the pids and start times of the launcher and the server, in {@value #PID_FILE} in the
- *       data directory, so a start on the same directory after this JVM was killed stops the leftovers first (a
- *       shutdown hook stops the tree when this JVM exits normally).
- *   <li>{@link MilvusLaunchCommand}: the launcher's port probe, fixed (it bound 127.0.0.1 only, without {@code
- *       SO_REUSEADDR}, so ports moved after a restart and a port held on another address passed the probe); the ports
- *       it chose are recorded in {@value #PORTS_FILE} and pinned on {@link #restart()}. Also a 10 s etcd session TTL,
- *       which cut the first Strong read after a restart from 24 s to about 4 s.
- *   <li>{@link MilvusRelaunch}: a start that lost a probed port to another socket before the server bound it is
- *       launched again, at most 3 times in all.
- *   <li>{@link MilvusHealthWait} and {@link MilvusPorts}: the real ports are read from the process (the proxy port from
- *       the config the launcher writes, {@code DIR/configs/milvus.yaml}; the health port from the {@code METRICS_PORT}
- *       environment variable of the {@code milvus} child), so {@link #uri()} is only known after start, and stays the
- *       same across {@link #stop}/{@link #kill()} and {@link #restart()}.
- *   <li>{@link MilvusProcessTree}: the launcher never reaps its {@code milvus} child, dies on SIGTERM leaving the server
- *       running, and stops the server only on SIGINT. {@link #close()} sends SIGTERM to the server, SIGKILL after 3 s,
- *       then SIGINT to the launcher so it reaps the server and exits, then kills whatever is left. A graceful stop takes
- *       0.2 s on an idle server but hangs once collections are loaded, so the kill is the usual end; it loses nothing
- *       acknowledged, as writes are in the RocksMQ log.
- * </ul>
+ * <p>This class keeps the state of one server (URI, processes, machine lock) and runs its life cycle; the work, and
+ * what it works around (all measured), is in collaborators: {@link MilvusInstall} finds the launcher; {@link
+ * MilvusMachineLock} queues starts, as only one server can run per machine; {@link MilvusPidFile} records the processes
+ * in {@value #PID_FILE} so a start after a killed JVM stops the leftovers (a shutdown hook stops them on a normal exit);
+ * {@link MilvusLaunchCommand} fixes the launcher's port probe and pins on {@link #restart()} the ports it recorded in
+ * {@value #PORTS_FILE}; {@link MilvusRelaunch} launches again a start that lost a probed port to another socket; {@link
+ * MilvusHealthWait} and {@link MilvusPorts} read the real ports from the process, so {@link #uri()} is only known after
+ * start and stays the same across {@link #stop}/{@link #kill()} and {@link #restart()}; {@link MilvusProcessTree} stops
+ * the launcher and its server (SIGTERM, SIGKILL after 3 s, then SIGINT to the launcher, which alone makes it reap the
+ * server; a graceful stop hangs once collections are loaded, so the kill is the usual end, and loses nothing
+ * acknowledged, as writes are in the RocksMQ log).
  *
  * <p>Output: the launcher's stdout and stderr go to {@value #LOG_FILE} in the data directory, the server's own to
  * {@code logs/milvus-stdout.log} and {@code logs/milvus-stderr.log} there; errors quote the tails of all three.
