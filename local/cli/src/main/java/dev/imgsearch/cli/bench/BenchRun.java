@@ -1,0 +1,103 @@
+package dev.imgsearch.cli.bench;
+
+import dev.imgsearch.cli.LocalStack;
+import dev.imgsearch.cli.LocalStackSettings;
+import dev.imgsearch.local.servers.MilvusServer;
+import io.minio.MinioClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * One run of {@code imgsearch bench}: generates the images, starts Milvus when needed and a local stack on free ports
+ * in a scratch directory, runs the phases in order (warm-up, freshness, throughput, queries and recall, memory) and
+ * reports. Returns the exit code: 0, or {@link BenchReport#FAILED_CHECKS} when a sanity check failed.
+ */
+public final class BenchRun {
+  private final BenchOptions options;
+
+  public BenchRun(BenchOptions options) {
+    this.options = options;
+  }
+
+  public int run() throws Exception {
+    Path dir = options.dataDir() != null ? options.dataDir() : Files.createTempDirectory("imgsearch-bench");
+    Map<String, String> overrides = options.embedderOverrides();
+    System.out.printf("imgsearch bench: %s store, %.1f images/s for %d s, burst %d, %d×%d JPEGs, %s; data in %s%n",
+        options.vectorStore(), options.rate(), options.seconds(), options.burst(), options.width(), options.height(), overrides, dir);
+    List<byte[]> images = generateImages();
+    MilvusServer milvus = null;
+    String milvusUri = options.milvusUri();
+    if (options.startsMilvus()) {
+      System.out.println("starting the Milvus standalone server (waits for the machine-wide Milvus lock) ...");
+      milvus = MilvusServer.start(dir.resolve("milvus"));
+      milvusUri = milvus.uri();
+      System.out.printf("  Milvus at %s, up in %.1f s%n", milvusUri, milvus.startupTime().toMillis() / 1e3);
+    }
+    try {
+      return measure(LocalStackSettings.ephemeral(dir, options.vectorStore(), milvusUri), overrides, images, milvus);
+    } finally {
+      if (milvus != null) {
+        milvus.close();
+      }
+      if (options.dataDir() == null) { // our scratch directory: remove it
+        try (var paths = Files.walk(dir)) {
+          paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+  }
+
+  private List<byte[]> generateImages() {
+    int count = options.imageCount();
+    System.out.printf("generating %d JPEGs ...%n", count);
+    List<byte[]> images =
+        IntStream.range(0, count).parallel()
+            .mapToObj(i -> SyntheticJpegs.jpeg(1000L + i, options.width(), options.height())).toList();
+    System.out.printf("  mean size %,d bytes%n", meanBytes(images));
+    return images;
+  }
+
+  private static long meanBytes(List<byte[]> images) {
+    return images.stream().mapToLong(b -> b.length).sum() / images.size();
+  }
+
+  private int measure(LocalStackSettings settings, Map<String, String> overrides, List<byte[]> images, MilvusServer milvus)
+      throws Exception {
+    long startNanos = System.nanoTime();
+    try (LocalStack stack = LocalStack.start(settings, overrides);
+        FreshnessTracker tracker = new FreshnessTracker(visibilityCheck(stack), options.sweepInterval())) {
+      System.out.printf("stack up in %.1f s: API %s, S3 %s%n", (System.nanoTime() - startNanos) / 1e9, stack.queryApiUrl(), stack.s3Endpoint());
+      MinioClient s3 =
+          MinioClient.builder().endpoint(stack.s3Endpoint()).region("us-east-1")
+              .credentials(settings.accessKey(), settings.secretKey()).build();
+      BenchContext ctx =
+          new BenchContext(
+              options, images, new BenchUploads(s3, settings.bucket(), images, tracker),
+              tracker, new BenchProgress(stack.queryApiUrl(), tracker));
+      WarmUpPhase.run(ctx);
+      FreshnessPhase.Result freshness = FreshnessPhase.run(ctx);
+      ThroughputPhase.Result throughput = ThroughputPhase.run(ctx);
+      QueryPhase.Result queries = QueryPhase.run(ctx, stack.queryApiUrl(), stack.bootstrapServers());
+      MemoryReport memory = MemoryReport.measure(stack.s3Server().pid(), milvus);
+      BenchReport report =
+          new BenchReport(
+              options, store(stack), meanBytes(images), freshness, throughput, queries, memory, tracker.checks(), tracker.errors());
+      return report.print(options.markdown());
+    }
+  }
+
+  private FreshnessTracker.VisibilityCheck visibilityCheck(LocalStack stack) {
+    return options.lookupCheck()
+        ? new LookupVisibilityCheck(stack.queryApiUrl())
+        : new SearchVisibilityCheck(stack.queryApiUrl(), stack.storeSettings().dimension());
+  }
+
+  private String store(LocalStack stack) {
+    String store = options.vectorStore();
+    return store + (store.equals("milvus") ? " " + stack.storeSettings().consistency() : "");
+  }
+}

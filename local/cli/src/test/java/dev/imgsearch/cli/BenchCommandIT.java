@@ -1,0 +1,61 @@
+package dev.imgsearch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code imgsearch bench}, small, on the real local stack (embedded store): it passes its sanity checks (exit 0), and
+ * its table agrees with what was uploaded: every image searchable, no failed freshness check, one embedding per uploaded
+ * image, plausible throughput and recall.
+ */
+class BenchCommandIT {
+  private static final Pattern ROW = Pattern.compile("^\\| (.+?) +\\| +(.*?) \\|$");
+
+  @TempDir Path tmp;
+
+  @Test
+  void aSmallBenchPassesItsSanityChecksAndCountsEveryImage() throws Exception {
+    Path markdown = tmp.resolve("bench.md");
+    int code =
+        Main.commandLine()
+            .execute(
+                "bench", "--vector-store", "embedded", "--rate", "5", "--seconds", "2", "--warm-up-seconds", "0",
+                "--burst", "10", "--burst-uploaders", "4", "--queries", "5", "--width", "320", "--height", "240",
+                "--data-dir", tmp.resolve("data").toString(), "--markdown", markdown.toString());
+    assertThat(code).as("exit code (2: a sanity check failed)").isZero();
+
+    Map<String, String> rows = rows(Files.readString(markdown));
+    System.out.println(rows);
+    assertThat(rows.get("freshness: offered rate")).endsWith("× 10");
+    assertThat(rows).containsEntry("freshness: not searchable after 2 min", "0");
+    assertThat(rows).containsEntry("burst: not searchable after 5 min", "0");
+    // 20 warm-up images + 10 at the rate + a burst of 10; the image queries are not indexed
+    assertThat(rows).containsKey("recall@10 vs exact (40 vectors)");
+    assertThat(Double.parseDouble(rows.get("recall@10 vs exact (40 vectors)"))).isBetween(0.8, 1.0);
+    String[] checks = rows.get("freshness checks (batched searches) / errors").split(" / ");
+    assertThat(Long.parseLong(checks[0])).isPositive();
+    assertThat(checks[1]).as("failed freshness checks").isEqualTo("0");
+    assertThat(rows.get("ingest throughput (burst of 10)")).matches("\\d+\\.\\d images/s").isNotEqualTo("0.0 images/s");
+    assertThat(rows.get("query by image (k=10) p50 / p95 / p99")).contains(" ms");
+  }
+
+  /** The (what, value) rows of the bench's markdown table. */
+  private static Map<String, String> rows(String markdown) {
+    Map<String, String> rows = new LinkedHashMap<>();
+    for (String line : markdown.lines().toList()) {
+      Matcher m = ROW.matcher(line);
+      if (m.matches() && !m.group(1).equals("what") && !m.group(1).startsWith("---")) {
+        rows.put(m.group(1), m.group(2));
+      }
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,106 @@
+package dev.imgsearch.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The pure parts of a bench run: image counts per phase, embedder options, the report and its pass/fail decision. */
+class BenchRunPartsTest {
+  private static BenchOptions options(double rate, int seconds, int warmUpSeconds, Map<String, String> embedder, String consistency) {
+    return new BenchOptions(
+        "embedded", null, rate, seconds, 300, 16, Duration.ofMillis(20), false, consistency, warmUpSeconds, 200, 640, 480,
+        Duration.ofMillis(200), embedder, Path.of("data"), null);
+  }
+
+  @Test
+  void everyPhaseGetsItsOwnImages() {
+    BenchOptions o = options(20, 30, 10, Map.of(), null);
+    assertThat(o.freshCount()).isEqualTo(600);
+    assertThat(o.warmPacedCount()).isEqualTo(200);
+    assertThat(o.warmCount()).isEqualTo(BenchOptions.WARM_UP_IMAGES + 200);
+    assertThat(o.imageCount()).isEqualTo(20 + 200 + 600 + 300 + 200);
+    assertThat(options(2.5, 3, 0, Map.of(), null).freshCount()).isEqualTo(8); // rounded, not truncated
+
+    BenchContext ctx = new BenchContext(o, List.of(), null, null, null);
+    assertThat(ctx.take(20)).isZero();
+    assertThat(ctx.take(5)).isEqualTo(20);
+    assertThat(ctx.take(1)).isEqualTo(25);
+  }
+
+  @Test
+  void embedderOverridesKeepTheGivenOrderThenCheckpointAndConsistency() {
+    Map<String, String> given = new LinkedHashMap<>();
+    given.put("sink.batch", "64");
+    given.put("batch.max-delay", "PT0.02S");
+    assertThat(options(1, 1, 0, given, null).embedderOverrides())
+        .containsExactly(Map.entry("sink.batch", "64"), Map.entry("batch.max-delay", "PT0.02S"), Map.entry("checkpoint.interval", "PT0.2S"));
+    assertThat(options(1, 1, 0, Map.of(), "SESSION").embedderOverrides())
+        .containsExactly(Map.entry("checkpoint.interval", "PT0.2S"), Map.entry("milvus.consistency", "SESSION"));
+    assertThat(options(1, 1, 0, given, null).startsMilvus()).isFalse();
+  }
+
+  @Test
+  void objectKeysArePerPhaseAndImage() {
+    assertThat(BenchUploads.key("warm", 7)).isEqualTo("bench/warm-000007.jpg");
+    assertThat(BenchUploads.key("burst", 123456)).isEqualTo("bench/burst-123456.jpg");
+  }
+
+  @Test
+  void queriesAreNearButNotAtAStoredUnitVector() {
+    float[] v = {0.6f, 0.8f, 0, 0};
+    float[] q = QueryPhase.perturbed(v, new SplittableRandom(42));
+    double norm = 0;
+    double dot = 0;
+    for (int i = 0; i < q.length; i++) {
+      norm += q[i] * q[i];
+      dot += q[i] * v[i];
+    }
+    assertThat(norm).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-5));
+    assertThat(dot).isBetween(0.95, 0.99999);
+    assertThat(QueryPhase.perturbed(v, new SplittableRandom(42))).isEqualTo(q);
+  }
+
+  @Test
+  void aRunPassesOnlyWhenEveryImageWasSearchableAndNoCheckFailed() {
+    assertThat(report(true, true, 0).ok()).isTrue();
+    assertThat(report(false, true, 0).ok()).isFalse();
+    assertThat(report(true, false, 0).ok()).isFalse();
+    assertThat(report(true, true, 1).ok()).isFalse();
+  }
+
+  @Test
+  void theTableReportsEveryPhase() {
+    String md = report(true, false, 3).table().markdown();
+    assertThat(md)
+        .contains("| freshness: offered rate ")
+        .contains("19.8 images/s × 600 |")
+        .contains("| freshness: not searchable after 2 min ")
+        .contains("| ingest throughput (burst of 300) ")
+        .contains("42.0 images/s |")
+        .contains("| burst: not searchable after 5 min ")
+        .contains("| recall@10 vs exact (1100 vectors) ")
+        .contains("0.975 |")
+        .contains("| freshness checks (batched searches) / errors ")
+        .contains("512 / 3 |")
+        .contains("embedded, checkpoint PT0.2S, {sink.batch=64}")
+        .contains("n/a (not launched by the bench)");
+    assertThat(md.lines().count()).isEqualTo(2 + 23);
+  }
+
+  private static BenchReport report(boolean freshAll, boolean burstAll, long errors) {
+    BenchOptions o = options(20, 30, 10, Map.of("sink.batch", "64"), null);
+    Percentiles ms = Percentiles.of(List.of(100.0, 200.0, 300.0));
+    var freshness = new FreshnessPhase.Result(19.8, 600, freshAll, freshAll ? 0 : 2, ms, ms);
+    var throughput = new ThroughputPhase.Result(300, 16, burstAll, burstAll ? 0 : 5, 42.0, 150.0, 200, 250, 4.5, ms);
+    var queries = new QueryPhase.Result(ms, ms, 0.975, 1100);
+    var memory = new MemoryReport(-1, OptionalLong.empty(), MemoryReport.milvusPeak(null));
+    return new BenchReport(o, "embedded", 100_000, freshness, throughput, queries, memory, 512, errors);
+  }
+}
