@@ -349,7 +349,11 @@ public abstract class VectorStoreContract {
     VectorRecord longTag =
         new VectorRecord("long", basis(0), "b", "k", "s", 1, List.of("é".repeat(FieldLimits.MAX_TEXT_BYTES / 2 + 1)), "m");
     assertThatThrownBy(() -> store.upsert(List.of(longTag)))
-        .isInstanceOfSatisfying(RecordRejectedException.class, e -> assertThat(e.id()).isEqualTo("long"));
+        .isInstanceOfSatisfying(RecordRejectedException.class, e -> {
+          assertThat(e.id()).isEqualTo("long");
+          assertThat(e.reason()).isEqualTo(FieldLimits.REASON);
+          assertThat(e.getMessage()).contains("tag of " + (FieldLimits.MAX_TEXT_BYTES + 2) + " UTF-8 bytes");
+        });
     // exactly at the limits is stored
     VectorRecord atLimit =
         new VectorRecord("edge", basis(2), "b", "k".repeat(FieldLimits.MAX_TEXT_BYTES), "s", 1,
@@ -364,10 +368,17 @@ public abstract class VectorStoreContract {
   void wrongDimensionIsRejected() {
     VectorStore store = store();
     float[] shortVector = {1f, 0f, 0f, 0f};
-    assertThatThrownBy(() -> store.upsert(List.of(row("a", shortVector, "s", 1))))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.upsert(List.of(row("ok", basis(0), "s", 1), row("a", shortVector, "s", 1))))
+        .isInstanceOfSatisfying(RecordRejectedException.class, e -> {
+          assertThat(e.id()).isEqualTo("a");
+          assertThat(e.reason()).isEqualTo(RecordValidation.INVALID_VECTOR);
+          assertThat(e.getMessage()).contains("dimension 4").contains("has " + DIM);
+        });
+    // the stores word it differently ("query has dimension 9", "vector has 9 dimensions"): both name the dimension
     assertThatThrownBy(() -> store.search(new float[DIM + 1], 1, SearchFilter.NONE))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dimension")
+        .hasMessageFindingMatch("\\b" + (DIM + 1) + "\\b");
     store.flush();
     assertThat(store.count()).isZero();
   }
@@ -382,7 +393,8 @@ public abstract class VectorStoreContract {
     var otherDimension = CollectionSpec.of(spec.name(), DIM * 2);
     assertThatThrownBy(() -> store(otherDimension))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("dimension");
+        .hasMessageContaining("dimension " + DIM)
+        .hasMessageContaining("dimension " + DIM * 2);
   }
 
   // ---- perceptual hashes and near-duplicates ----
@@ -505,11 +517,24 @@ public abstract class VectorStoreContract {
   void nearDuplicateArgumentsAreChecked() {
     VectorStore store = store();
     assertThatThrownBy(() -> store.nearDuplicates(HASH, -1, 10, SearchFilter.NONE))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxHamming must be in 0..64: -1");
     assertThatThrownBy(() -> store.nearDuplicates(HASH, 65, 10, SearchFilter.NONE))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxHamming must be in 0..64: 65");
     assertThatThrownBy(() -> store.nearDuplicates(HASH, 10, 0, SearchFilter.NONE))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("k must be")
+        .hasMessageEndingWith(": 0");
+  }
+
+  @Test
+  void searchRefusesANonPositiveK() {
+    VectorStore store = store();
+    // the stores word the range differently ("k must be ≥ 1", "k must be in 1..16384: 0"): both name k
+    assertThatThrownBy(() -> store.search(basis(0), 0, SearchFilter.NONE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("k must be");
   }
 
   // ---- helpers ----

@@ -1,0 +1,165 @@
+package dev.imgsearch.indexer.store.milvus;
+
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_BUCKET;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_CAPTURED_AT;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_HAS_PHASH;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_ID;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_KEY;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_MODEL;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_PHASH;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_SOURCE;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_TAGS;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_VECTOR;
+import static dev.imgsearch.indexer.store.CollectionSpec.PHASH_BITS;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.imgsearch.indexer.store.SearchHit;
+import dev.imgsearch.indexer.store.VectorRecord;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Conversions between the store's types and Milvus rows: a {@link VectorRecord} to the JSON row of the main collection
+ * and of the perceptual-hash companion, and the entities the server returns (field name → value) to records and hits.
+ * Pure.
+ */
+final class MilvusRows {
+  /** The fields a hit shows (and the companion holds next to id and hash). */
+  static final List<String> HIT_FIELDS = List.of(FIELD_BUCKET, FIELD_KEY, FIELD_SOURCE, FIELD_CAPTURED_AT, FIELD_TAGS);
+  /** Every field of the main collection, for {@link #record}. */
+  static final List<String> ALL_FIELDS =
+      List.of(
+          FIELD_ID, FIELD_VECTOR, FIELD_BUCKET, FIELD_KEY, FIELD_SOURCE, FIELD_CAPTURED_AT, FIELD_TAGS, FIELD_MODEL,
+          FIELD_PHASH, FIELD_HAS_PHASH);
+
+  private MilvusRows() {}
+
+  /** The main collection's row; a record without a hash gets {@code phash} 0 and {@code has_phash} false. */
+  static JsonObject row(VectorRecord r) {
+    JsonObject row = new JsonObject();
+    row.addProperty(FIELD_ID, r.id());
+    JsonArray vector = new JsonArray(r.vector().length);
+    for (float v : r.vector()) {
+      vector.add(v);
+    }
+    row.add(FIELD_VECTOR, vector);
+    row.addProperty(FIELD_BUCKET, r.bucket());
+    row.addProperty(FIELD_KEY, r.key());
+    row.addProperty(FIELD_SOURCE, r.source());
+    row.addProperty(FIELD_MODEL, r.model());
+    row.addProperty(FIELD_CAPTURED_AT, r.capturedAtMillis());
+    row.add(FIELD_TAGS, tags(r));
+    row.addProperty(FIELD_PHASH, r.phash() == null ? 0L : r.phash());
+    row.addProperty(FIELD_HAS_PHASH, r.phash() != null);
+    return row;
+  }
+
+  /** The companion's row of a record that has a hash: id, the hash bytes and the hit fields. */
+  static JsonObject phashRow(VectorRecord r) {
+    JsonObject row = new JsonObject();
+    row.addProperty(FIELD_ID, r.id());
+    JsonArray hash = new JsonArray(PHASH_BITS / 8);
+    for (byte b : phashBytes(r.phash())) {
+      hash.add(b);
+    }
+    row.add(FIELD_PHASH, hash);
+    row.addProperty(FIELD_BUCKET, r.bucket());
+    row.addProperty(FIELD_KEY, r.key());
+    row.addProperty(FIELD_SOURCE, r.source());
+    row.addProperty(FIELD_CAPTURED_AT, r.capturedAtMillis());
+    row.add(FIELD_TAGS, tags(r));
+    return row;
+  }
+
+  private static JsonArray tags(VectorRecord r) {
+    JsonArray tags = new JsonArray(r.tags().size());
+    r.tags().forEach(tags::add);
+    return tags;
+  }
+
+  /** The id of a row made by {@link #row} or {@link #phashRow}. */
+  static String id(JsonObject row) {
+    return row.get(FIELD_ID).getAsString();
+  }
+
+  /** The BINARY_VECTOR(64) form of a hash: the big-endian bytes of the {@code long}. */
+  static byte[] phashBytes(long phash) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(phash).array();
+  }
+
+  /** A generous estimate of the bytes a record's main row takes in an insert request. */
+  static long estimatedBytes(VectorRecord r) {
+    long text = r.id().length() + r.bucket().length() + r.key().length() + r.source().length() + r.model().length();
+    for (String tag : r.tags()) {
+      text += tag.length() + 8;
+    }
+    return 4L * r.vector().length + 3 * text + 64;
+  }
+
+  /** The same estimate for its companion row: the 8 hash bytes instead of the vector. */
+  static long estimatedPhashBytes(VectorRecord r) {
+    return estimatedBytes(r) - 4L * r.vector().length + PHASH_BITS / 8;
+  }
+
+  /** The stored record of a main-collection entity read with {@link #ALL_FIELDS}. */
+  static VectorRecord record(Map<String, Object> e) {
+    return new VectorRecord(
+        String.valueOf(e.get(FIELD_ID)),
+        vector(e),
+        text(e, FIELD_BUCKET),
+        text(e, FIELD_KEY),
+        text(e, FIELD_SOURCE),
+        ((Number) e.get(FIELD_CAPTURED_AT)).longValue(),
+        strings(e.get(FIELD_TAGS)),
+        text(e, FIELD_MODEL),
+        Boolean.TRUE.equals(e.get(FIELD_HAS_PHASH)) ? ((Number) e.get(FIELD_PHASH)).longValue() : null);
+  }
+
+  /** The {@code vector} field of an entity. */
+  static float[] vector(Map<String, Object> e) {
+    List<?> components = (List<?>) e.get(FIELD_VECTOR);
+    float[] vector = new float[components.size()];
+    for (int i = 0; i < vector.length; i++) {
+      vector[i] = ((Number) components.get(i)).floatValue();
+    }
+    return vector;
+  }
+
+  /** A vector-search hit from an entity read with {@link #HIT_FIELDS}. */
+  static SearchHit hit(String id, float score, Map<String, Object> e) {
+    return new SearchHit(
+        id,
+        score,
+        text(e, FIELD_BUCKET),
+        text(e, FIELD_KEY),
+        text(e, FIELD_SOURCE),
+        ((Number) e.get(FIELD_CAPTURED_AT)).longValue(),
+        strings(e.get(FIELD_TAGS)));
+  }
+
+  /** A near-duplicate hit from a companion entity read with {@link #HIT_FIELDS}. */
+  static SearchHit duplicate(String id, int distance, Map<String, Object> e) {
+    return SearchHit.duplicate(
+        id,
+        distance,
+        text(e, FIELD_BUCKET),
+        text(e, FIELD_KEY),
+        text(e, FIELD_SOURCE),
+        ((Number) e.get(FIELD_CAPTURED_AT)).longValue(),
+        strings(e.get(FIELD_TAGS)));
+  }
+
+  private static String text(Map<String, Object> entity, String field) {
+    Object value = entity.get(field);
+    return value == null ? "" : value.toString();
+  }
+
+  private static List<String> strings(Object value) {
+    if (!(value instanceof List<?> list)) {
+      return List.of();
+    }
+    return list.stream().map(String::valueOf).toList();
+  }
+}

@@ -1,0 +1,159 @@
+package dev.imgsearch.indexer.store.milvus;
+
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_BUCKET;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_CAPTURED_AT;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_HAS_PHASH;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_ID;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_KEY;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_MODEL;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_PHASH;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_SOURCE;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_TAGS;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_VECTOR;
+import static dev.imgsearch.indexer.store.CollectionSpec.MAX_ID_LENGTH;
+import static dev.imgsearch.indexer.store.CollectionSpec.MAX_TAGS;
+import static dev.imgsearch.indexer.store.CollectionSpec.MAX_TEXT_LENGTH;
+import static dev.imgsearch.indexer.store.CollectionSpec.PARTITION_KEY_FIELD;
+import static dev.imgsearch.indexer.store.CollectionSpec.PHASH_BITS;
+
+import dev.imgsearch.indexer.store.CollectionSpec;
+import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.common.DataType;
+import io.milvus.v2.service.collection.request.AddFieldReq;
+import io.milvus.v2.service.collection.request.CreateCollectionReq;
+import io.milvus.v2.service.collection.response.DescribeCollectionResp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The layout of the store's two collections, and the check that an existing collection has it. Pure: builds and
+ * compares schema objects, no server calls.
+ */
+final class MilvusSchemas {
+  private MilvusSchemas() {}
+
+  /**
+   * The main collection: {@code id} VARCHAR primary key without autoID, {@code vector} FLOAT_VECTOR(dimension), the
+   * hit fields, {@code model}, {@code phash} INT64 and {@code has_phash} BOOL.
+   */
+  static CreateCollectionReq.CollectionSchema main(CollectionSpec spec) {
+    CreateCollectionReq.CollectionSchema schema = MilvusClientV2.CreateSchema();
+    addId(schema);
+    schema.addField(
+        AddFieldReq.builder()
+            .fieldName(FIELD_VECTOR)
+            .dataType(DataType.FloatVector)
+            .dimension(spec.dimension())
+            .build());
+    addHitFields(schema);
+    schema.addField(
+        AddFieldReq.builder().fieldName(FIELD_MODEL).dataType(DataType.VarChar).maxLength(MAX_TEXT_LENGTH).build());
+    schema.addField(AddFieldReq.builder().fieldName(FIELD_PHASH).dataType(DataType.Int64).build());
+    schema.addField(AddFieldReq.builder().fieldName(FIELD_HAS_PHASH).dataType(DataType.Bool).build());
+    return schema;
+  }
+
+  /** The companion collection: id, the hash as BINARY_VECTOR(64) and the fields hits show and filters use. */
+  static CreateCollectionReq.CollectionSchema phash() {
+    CreateCollectionReq.CollectionSchema schema = MilvusClientV2.CreateSchema();
+    addId(schema);
+    schema.addField(
+        AddFieldReq.builder().fieldName(FIELD_PHASH).dataType(DataType.BinaryVector).dimension(PHASH_BITS).build());
+    addHitFields(schema);
+    return schema;
+  }
+
+  private static void addId(CreateCollectionReq.CollectionSchema schema) {
+    schema.addField(
+        AddFieldReq.builder()
+            .fieldName(FIELD_ID)
+            .dataType(DataType.VarChar)
+            .maxLength(MAX_ID_LENGTH)
+            .isPrimaryKey(true)
+            .autoID(false)
+            .build());
+  }
+
+  /** bucket, key, source (the partition key), captured_at, tags. */
+  private static void addHitFields(CreateCollectionReq.CollectionSchema schema) {
+    for (String field : List.of(FIELD_BUCKET, FIELD_KEY, FIELD_SOURCE)) {
+      schema.addField(
+          AddFieldReq.builder()
+              .fieldName(field)
+              .dataType(DataType.VarChar)
+              .maxLength(MAX_TEXT_LENGTH)
+              .isPartitionKey(field.equals(PARTITION_KEY_FIELD))
+              .build());
+    }
+    schema.addField(AddFieldReq.builder().fieldName(FIELD_CAPTURED_AT).dataType(DataType.Int64).build());
+    schema.addField(
+        AddFieldReq.builder()
+            .fieldName(FIELD_TAGS)
+            .dataType(DataType.Array)
+            .elementType(DataType.VarChar)
+            .maxLength(MAX_TEXT_LENGTH)
+            .maxCapacity(MAX_TAGS)
+            .build());
+  }
+
+  /**
+   * Fails with {@link IllegalStateException} when the existing collection {@code name} (described by {@code
+   * description}) does not have the {@code expected} layout: first a vector dimension other than the spec's (main
+   * collection only), then every missing or differently typed field, a binary dimension or partition key that
+   * differs, and a primary key other than {@code id} without autoID, all named in one message.
+   */
+  static void check(
+      String name,
+      CollectionSpec spec,
+      CreateCollectionReq.CollectionSchema expected,
+      DescribeCollectionResp description) {
+    Map<String, CreateCollectionReq.FieldSchema> fields = new LinkedHashMap<>();
+    description.getCollectionSchema().getFieldSchemaList().forEach(f -> fields.put(f.getName(), f));
+    CreateCollectionReq.FieldSchema vector = fields.get(FIELD_VECTOR);
+    if (name.equals(spec.name()) && vector != null && vector.getDataType() == DataType.FloatVector
+        && !Objects.equals(vector.getDimension(), spec.dimension())) {
+      throw new IllegalStateException(
+          "Milvus collection '" + name + "' has vector dimension " + vector.getDimension()
+              + " but this store expects dimension " + spec.dimension()
+              + "; use another collection name or drop the collection and re-index");
+    }
+    List<String> mismatches = new ArrayList<>();
+    for (CreateCollectionReq.FieldSchema want : expected.getFieldSchemaList()) {
+      String mismatch = mismatch(want, fields.get(want.getName()));
+      if (mismatch != null) {
+        mismatches.add(mismatch);
+      }
+    }
+    if (!FIELD_ID.equals(description.getPrimaryFieldName()) || Boolean.TRUE.equals(description.getAutoID())) {
+      mismatches.add("primary key must be " + FIELD_ID + " without autoID");
+    }
+    if (!mismatches.isEmpty()) {
+      throw new IllegalStateException(
+          "Milvus collection '" + name + "' does not match this store's layout: " + String.join(", ", mismatches)
+              + "; use another collection name or re-index into a new collection");
+    }
+  }
+
+  /** How {@code actual} differs from {@code expected}, or null when it does not. */
+  private static String mismatch(CreateCollectionReq.FieldSchema expected, CreateCollectionReq.FieldSchema actual) {
+    if (actual == null) {
+      return expected.getName() + " missing";
+    }
+    if (actual.getDataType() != expected.getDataType()
+        || (expected.getDataType() == DataType.Array && actual.getElementType() != expected.getElementType())) {
+      return expected.getName() + " is " + actual.getDataType() + " instead of " + expected.getDataType();
+    }
+    if (expected.getDataType() == DataType.BinaryVector
+        && !Objects.equals(actual.getDimension(), expected.getDimension())) {
+      return expected.getName() + " has dimension " + actual.getDimension() + " instead of " + expected.getDimension();
+    }
+    boolean partitionKey = Boolean.TRUE.equals(expected.getIsPartitionKey());
+    if (partitionKey != Boolean.TRUE.equals(actual.getIsPartitionKey())) {
+      return expected.getName() + (partitionKey ? " is not the partition key" : " is a partition key");
+    }
+    return null;
+  }
+}

@@ -1,0 +1,102 @@
+package dev.imgsearch.indexer.store.milvus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.imgsearch.indexer.store.CollectionSpec;
+import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.common.DataType;
+import io.milvus.v2.service.collection.request.AddFieldReq;
+import io.milvus.v2.service.collection.request.CreateCollectionReq;
+import io.milvus.v2.service.collection.response.DescribeCollectionResp;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/** The layout check of existing collections, on schema objects (no server). */
+class MilvusSchemasTest {
+  private static final CollectionSpec SPEC = CollectionSpec.of("images", 8);
+
+  @Test
+  void theLayoutsThisStoreCreatesPassItsCheck() {
+    assertThatCode(() -> MilvusSchemas.check("images", SPEC, MilvusSchemas.main(SPEC), described(MilvusSchemas.main(SPEC))))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> MilvusSchemas.check(
+            SPEC.phashCollectionName(), SPEC, MilvusSchemas.phash(), described(MilvusSchemas.phash())))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void theMainLayoutHasTheVectorOfTheSpecAndSourceAsPartitionKey() {
+    var schema = MilvusSchemas.main(SPEC);
+    assertThat(schema.getField(CollectionSpec.FIELD_VECTOR).getDimension()).isEqualTo(8);
+    assertThat(schema.getField(CollectionSpec.FIELD_SOURCE).getIsPartitionKey()).isTrue();
+    assertThat(schema.getField(CollectionSpec.FIELD_ID).getIsPrimaryKey()).isTrue();
+    assertThat(schema.getField(CollectionSpec.FIELD_HAS_PHASH).getDataType()).isEqualTo(DataType.Bool);
+    var phash = MilvusSchemas.phash().getField(CollectionSpec.FIELD_PHASH);
+    assertThat(phash.getDataType()).isEqualTo(DataType.BinaryVector);
+    assertThat(phash.getDimension()).isEqualTo(CollectionSpec.PHASH_BITS);
+  }
+
+  @Test
+  void anotherVectorDimensionIsNamedWithBothDimensions() {
+    var existing = MilvusSchemas.main(CollectionSpec.of("images", 16));
+    assertThatThrownBy(() -> MilvusSchemas.check("images", SPEC, MilvusSchemas.main(SPEC), described(existing)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("'images' has vector dimension 16")
+        .hasMessageContaining("expects dimension 8");
+  }
+
+  @Test
+  void everyMismatchIsNamedInOneMessage() {
+    // the old layout: no phash fields, source a plain VARCHAR, tags of another element type
+    var existing = without(MilvusSchemas.main(SPEC), f -> f.getName().contains("phash"));
+    existing.getField(CollectionSpec.FIELD_SOURCE).setIsPartitionKey(false);
+    existing.getField(CollectionSpec.FIELD_TAGS).setElementType(DataType.Int64);
+    assertThatThrownBy(() -> MilvusSchemas.check("images", SPEC, MilvusSchemas.main(SPEC), described(existing)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("'images' does not match")
+        .hasMessageContaining("source is not the partition key")
+        .hasMessageContaining("tags is Array")
+        .hasMessageContaining("phash missing")
+        .hasMessageContaining("has_phash missing")
+        .hasMessageContaining("re-index");
+  }
+
+  @Test
+  void aCompanionWithAnotherHashDimensionOrPrimaryKeyIsReported() {
+    var existing = without(MilvusSchemas.phash(), f -> false);
+    existing.getField(CollectionSpec.FIELD_PHASH).setDimension(128);
+    existing.getField(CollectionSpec.FIELD_BUCKET).setIsPartitionKey(true);
+    DescribeCollectionResp description =
+        DescribeCollectionResp.builder().collectionSchema(existing).primaryFieldName("key").autoID(true).build();
+    assertThatThrownBy(() -> MilvusSchemas.check("images_phash", SPEC, MilvusSchemas.phash(), description))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("'images_phash'")
+        .hasMessageContaining("phash has dimension 128 instead of 64")
+        .hasMessageContaining("bucket is a partition key")
+        .hasMessageContaining("primary key must be id without autoID");
+  }
+
+  @Test
+  void aScalarOfAnotherTypeIsReported() {
+    var existing = without(MilvusSchemas.main(SPEC), f -> f.getName().equals(CollectionSpec.FIELD_CAPTURED_AT));
+    existing.addField(AddFieldReq.builder().fieldName(CollectionSpec.FIELD_CAPTURED_AT).dataType(DataType.VarChar)
+        .maxLength(32).build());
+    assertThatThrownBy(() -> MilvusSchemas.check("images", SPEC, MilvusSchemas.main(SPEC), described(existing)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("captured_at is VarChar instead of Int64");
+  }
+
+  private static DescribeCollectionResp described(CreateCollectionReq.CollectionSchema schema) {
+    return DescribeCollectionResp.builder().collectionSchema(schema).primaryFieldName("id").autoID(false).build();
+  }
+
+  /** A copy of {@code schema} without the fields {@code drop} selects (fields are fresh objects, safe to change). */
+  private static CreateCollectionReq.CollectionSchema without(
+      CreateCollectionReq.CollectionSchema schema, Predicate<CreateCollectionReq.FieldSchema> drop) {
+    var copy = MilvusClientV2.CreateSchema();
+    schema.getFieldSchemaList().stream().filter(drop.negate()).forEach(copy.getFieldSchemaList()::add);
+    return copy;
+  }
+}
