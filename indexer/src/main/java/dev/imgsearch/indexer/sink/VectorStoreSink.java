@@ -32,14 +32,11 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * {@code numBytesSend} (estimated), {@code numRecordsSendErrors} (changes in failed attempts, retried or not), {@code
  * currentSendTime} (ms of the last batch write); plus {@code deletesSent}, {@code deadLetters}, {@code retries},
  * {@code batches}, {@code checkpoints}, {@code lastCheckpointPersistMillis} and {@code pendingRecords}; and the
- * histogram {@value #FRESHNESS_METRIC} (ms from the object store seeing an upload or delete to the checkpoint that made
+ * histogram {@code freshnessMs} (ms from the object store seeing an upload or delete to the checkpoint that made
  * it durable in the store, over the last {@value #FRESHNESS_WINDOW} changes; {@link FreshnessSamples}).
  */
 public final class VectorStoreSink implements Sink<IndexAction> {
   private static final long serialVersionUID = 2L;
-
-  /** The end-to-end freshness histogram's name in the sink's operator metric group. */
-  public static final String FRESHNESS_METRIC = "freshnessMs";
 
   /** Changes the freshness histogram's quantiles are computed over (a sliding window). */
   public static final int FRESHNESS_WINDOW = 1_000;
@@ -159,7 +156,7 @@ public final class VectorStoreSink implements Sink<IndexAction> {
       deadLettered = group.counter("deadLetters");
       group.setCurrentSendTimeGauge(sendTime::get);
       group.gauge("lastCheckpointPersistMillis", persistTime::get);
-      freshness = group.histogram(FRESHNESS_METRIC, new DescriptiveStatisticsHistogram(FRESHNESS_WINDOW));
+      freshness = group.histogram("freshnessMs", new DescriptiveStatisticsHistogram(FRESHNESS_WINDOW));
     }
 
     @Override
