@@ -91,6 +91,18 @@ class MonitoringTest {
         .anySatisfy(p -> assertThat(p).contains("processor node image-events"));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
+  void theLocalStackExportsFlinkMetricsAsTheFlinkDeploymentDoes(String overlay) {
+    Manifest m = Overlays.build(overlay);
+    String local = Repo.read(Monitoring.LOCAL_STACK);
+    assertThat(Monitoring.localReporterProblems(m, local)).isEmpty();
+    assertThat(Monitoring.localReporterProblems(m, local.replace("PrometheusReporterFactory", "JmxReporterFactory")))
+        .anySatisfy(p -> assertThat(p).contains("metrics.reporter.prom.factory.class"));
+    assertThat(Monitoring.localReporterProblems(m, local.replace("FLINK_METRICS_PORT = 9249", "FLINK_METRICS_PORT = 9250")))
+        .anySatisfy(p -> assertThat(p).contains("reporter port 9249"));
+  }
+
   @Test
   void aQueryOnAJobNobodyScrapesIsReported() {
     Manifest m = withDashboardExpr(Overlays.build("dev"), "query-api: requests by route",

@@ -55,7 +55,10 @@ public final class LocalStack implements AutoCloseable {
    */
   public static final String DEFAULT_MILVUS_CONSISTENCY = "STRONG";
 
-  /** Default port of ingest-stream's {@code /metrics} (as in k8s); the next free one when it is taken. */
+  /**
+   * Default port of ingest-stream's {@code /metrics} (its own {@code metrics.port} default; the k8s Deployment uses
+   * 8080); the next free one when it is taken.
+   */
   public static final int INGEST_METRICS_PORT = 9404;
 
   /** Default port of the Flink Prometheus reporter (as in the FlinkDeployment); the next free one when taken. */
