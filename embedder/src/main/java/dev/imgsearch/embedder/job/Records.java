@@ -44,11 +44,12 @@ public final class Records {
   /** The index change: delete, or upsert of the vector, its metadata and its perceptual hash. */
   public static IndexAction toIndexAction(EmbeddingChange c) {
     if (c.deleted) {
-      return IndexAction.delete(c.imageId);
+      return IndexAction.delete(c.imageId, c.eventTimeMillis);
     }
     return IndexAction.upsert(
         new VectorRecord(c.imageId, c.vector, c.bucket, c.key, c.source, c.capturedAtMillis,
-            c.tags == null ? List.of() : Arrays.asList(c.tags), c.model, c.phash));
+            c.tags == null ? List.of() : Arrays.asList(c.tags), c.model, c.phash),
+        c.eventTimeMillis);
   }
 
   /** The embeddings-topic value; null (a tombstone) for a deletion. */

@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #checkpoint()}: writes what is pending, waits for it, flushes the dead letters, then {@link
  *       VectorStore#persist()} (or {@link VectorStore#flush()} with {@link SinkOptions#visibleOnCheckpoint()}), so a
  *       completed checkpoint means every change before it is durable in the store, or on the dead-letter topic.
+ *       Then each change written since the previous checkpoint (a bounded sample, {@link FreshnessSamples}) reports
+ *       its end-to-end age, now − its {@link IndexAction#eventTimeMillis()}, to {@link Listener#visible}.
  * </ul>
  *
  * <p>{@link #add}, {@link #flushIfDue()}, {@link #checkpoint()} and {@link #close()} are called from one thread (the
@@ -67,6 +69,12 @@ public final class IndexBatcher implements AutoCloseable {
 
     /** A checkpoint made everything before it durable, in {@code millis}. */
     default void persisted(long millis) {}
+
+    /**
+     * After a checkpoint's persist: the end-to-end age (ms, upload seen by the object store → durable in the store) of
+     * one change written since the previous checkpoint (a bounded sample of them, {@link FreshnessSamples}).
+     */
+    default void visible(long ageMillis) {}
   }
 
   /** Attempts of a record alone whose write fails with an unclassified error, before it is dead-lettered. */
@@ -77,6 +85,8 @@ public final class IndexBatcher implements AutoCloseable {
   private final SinkOptions options;
   private final Retrier.Sleeper sleeper;
   private final LongSupplier nanoClock;
+  private final LongSupplier wallClock;
+  private final FreshnessSamples freshness = new FreshnessSamples();
   private final Listener listener;
   private final ExecutorService writerThread;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -105,6 +115,14 @@ public final class IndexBatcher implements AutoCloseable {
   public IndexBatcher(
       VectorStore store, SinkOptions options, Listener listener, LongSupplier nanoClock, Retrier.Sleeper sleeper,
       SinkDeadLetters.Writer deadLetters) {
+    this(store, options, listener, nanoClock, sleeper, deadLetters, System::currentTimeMillis);
+  }
+
+  /** With an injectable wall clock too (epoch ms; the freshness ages are measured against it). */
+  public IndexBatcher(
+      VectorStore store, SinkOptions options, Listener listener, LongSupplier nanoClock, Retrier.Sleeper sleeper,
+      SinkDeadLetters.Writer deadLetters, LongSupplier wallClock) {
+    this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
     this.deadLetters = deadLetters;
     this.store = Objects.requireNonNull(store, "store");
     this.options = Objects.requireNonNull(options, "options");
@@ -172,6 +190,7 @@ public final class IndexBatcher implements AutoCloseable {
       rethrowFailure();
     }
     listener.persisted(Duration.ofNanos(nanoClock.getAsLong() - start).toMillis());
+    freshness.drain(wallClock.getAsLong(), listener::visible);
   }
 
   /** Changes buffered and not yet handed to the writer thread (readable from any thread). */
@@ -221,7 +240,7 @@ public final class IndexBatcher implements AutoCloseable {
     List<IndexAction> actions = batch.actions();
     long start = nanoClock.getAsLong();
     try {
-      Outcome outcome = new Outcome();
+      Outcome outcome = new Outcome(freshness);
       writeIsolating(actions, outcome);
       if (!outcome.refused.isEmpty()) {
         if (outcome.written == 0 && outcome.allUnknown && actions.size() > 1) {
@@ -247,14 +266,20 @@ public final class IndexBatcher implements AutoCloseable {
 
   /** What a batch write achieved. */
   private static final class Outcome {
+    final FreshnessSamples freshness;
     int written;
     int deletes;
     long bytes;
     final List<Refusal> refused = new ArrayList<>();
     boolean allUnknown = true;
 
+    Outcome(FreshnessSamples freshness) {
+      this.freshness = freshness;
+    }
+
     void written(List<IndexAction> actions) {
       for (IndexAction a : actions) {
+        freshness.written(a);
         written++;
         deletes += a.op() == IndexAction.Op.DELETE ? 1 : 0;
         bytes += estimatedBytes(a);

@@ -12,7 +12,9 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * Flink Sink V2 that applies {@link IndexAction}s to a {@link VectorStore}; the write path is {@link IndexBatcher}:
@@ -29,10 +31,15 @@ import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
  * <p>Metrics (standard Sink V2 names): {@code numRecordsSend} (changes written, after de-duplication per batch),
  * {@code numBytesSend} (estimated), {@code numRecordsSendErrors} (changes in failed attempts, retried or not), {@code
  * currentSendTime} (ms of the last batch write); plus {@code deletesSent}, {@code deadLetters}, {@code retries},
- * {@code batches}, {@code checkpoints}, {@code lastCheckpointPersistMillis} and {@code pendingRecords}.
+ * {@code batches}, {@code checkpoints}, {@code lastCheckpointPersistMillis} and {@code pendingRecords}; and the
+ * histogram {@code freshnessMs} (ms from the object store seeing an upload or delete to the checkpoint that made
+ * it durable in the store, over the last {@value #FRESHNESS_WINDOW} changes; {@link FreshnessSamples}).
  */
 public final class VectorStoreSink implements Sink<IndexAction> {
   private static final long serialVersionUID = 2L;
+
+  /** Changes the freshness histogram's quantiles are computed over (a sliding window). */
+  public static final int FRESHNESS_WINDOW = 1_000;
 
   private final StoreSettings settings;
   private final SinkOptions options;
@@ -136,6 +143,7 @@ public final class VectorStoreSink implements Sink<IndexAction> {
     private final Counter deadLettered;
     private final AtomicLong sendTime = new AtomicLong();
     private final AtomicLong persistTime = new AtomicLong();
+    private final Histogram freshness;
 
     MetricsListener(SinkWriterMetricGroup group) {
       sent = group.getNumRecordsSendCounter();
@@ -148,6 +156,7 @@ public final class VectorStoreSink implements Sink<IndexAction> {
       deadLettered = group.counter("deadLetters");
       group.setCurrentSendTimeGauge(sendTime::get);
       group.gauge("lastCheckpointPersistMillis", persistTime::get);
+      freshness = group.histogram("freshnessMs", new DescriptiveStatisticsHistogram(FRESHNESS_WINDOW));
     }
 
     @Override
@@ -179,6 +188,11 @@ public final class VectorStoreSink implements Sink<IndexAction> {
     public void persisted(long millis) {
       checkpoints.inc();
       persistTime.set(millis);
+    }
+
+    @Override
+    public void visible(long ageMillis) {
+      freshness.update(ageMillis);
     }
   }
 }

@@ -67,6 +67,30 @@ class IndexBatcherTest {
   }
 
   @Test
+  void reportsTheAgeOfEachChangeWrittenSinceTheLastCheckpointOnceItIsPersisted() throws Exception {
+    AtomicLong wall = new AtomicLong(10_000);
+    batcher = new IndexBatcher(store, SinkOptions.of(2).withRetry(FAST_RETRY), events, clock::get, d -> {}, null,
+        wall::get);
+    VectorRecord a = new VectorRecord("a", new float[] {0, 1}, "b", "a", "cam", 1L, List.of(), "m");
+    batcher.add(IndexAction.upsert(a, 9_000));
+    batcher.add(IndexAction.delete("b", 9_500)); // a full batch: written in the background now
+    batcher.add(IndexAction.upsert(a.withPhash(1L), 0)); // no event time: not measured
+    wall.set(12_000);
+    assertThat(events.ages).as("nothing is reported before the checkpoint made it durable").isEmpty();
+    batcher.checkpoint();
+    assertThat(events.ages).containsExactlyInAnyOrder(3_000L, 2_500L);
+    assertThat(store.persists).hasValue(1);
+
+    batcher.checkpoint();
+    assertThat(events.ages).as("each change is reported once").hasSize(2);
+
+    store.nextWriteFailure = () -> new IllegalStateException("store broken");
+    batcher.add(IndexAction.upsert(a, 11_000));
+    assertThatThrownBy(batcher::checkpoint).isInstanceOf(IOException.class);
+    assertThat(events.ages).as("a failed write is never reported as fresh").hasSize(2);
+  }
+
+  @Test
   void writesWhenTheOldestPendingChangeIsOlderThanMaxDelay() throws Exception {
     IndexBatcher b = batcher(SinkOptions.of(100).withMaxDelay(Duration.ofMillis(200)));
     b.add(up("a", 0));
@@ -315,6 +339,12 @@ class IndexBatcherTest {
     final AtomicInteger retries = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
     final AtomicInteger persisted = new AtomicInteger();
+    final List<Long> ages = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void visible(long ageMillis) {
+      ages.add(ageMillis);
+    }
 
     @Override
     public void written(int upserts, int deleted, long bytes, long millis) {

@@ -346,6 +346,38 @@ final class Monitoring {
     return problems;
   }
 
+  /** The local stack's source, whose MiniCluster must export Flink's metrics as the FlinkDeployment does. */
+  static final String LOCAL_STACK = "local/cli/src/main/java/dev/imgsearch/cli/LocalStack.java";
+
+  private static final Pattern LOCAL_FLINK_PORT = Pattern.compile("FLINK_METRICS_PORT\\s*=\\s*(\\d+)\\s*;");
+
+  /**
+   * The local stack configures Flink's Prometheus reporter like the FlinkDeployment (same factory class, same default
+   * port), so a local Prometheus scrapes the names the dashboard and alerts use; {@code localStack} is its source.
+   */
+  static List<String> localReporterProblems(Manifest m, String localStack) {
+    List<String> problems = new ArrayList<>();
+    List<JsonNode> deployments = m.ofKind("FlinkDeployment").stream().map(f -> (JsonNode) f).toList();
+    if (deployments.isEmpty()) {
+      return List.of("no FlinkDeployment");
+    }
+    Matcher port = LOCAL_FLINK_PORT.matcher(localStack);
+    for (JsonNode f : deployments) {
+      JsonNode conf = f.path("spec").path("flinkConfiguration");
+      String factory = conf.path("metrics.reporter.prom.factory.class").asText();
+      if (factory.isEmpty() || !localStack.contains("\"metrics.reporter.prom.factory.class\", \"" + factory + "\"")) {
+        problems.add(LOCAL_STACK + " does not set metrics.reporter.prom.factory.class to " + factory + " as "
+            + Manifest.name(f) + " does");
+      }
+      String k8sPort = conf.path("metrics.reporter.prom.port").asText();
+      if (!localStack.contains("\"metrics.reporter.prom.port\"") || !port.find() || !port.group(1).equals(k8sPort)) {
+        problems.add(LOCAL_STACK + ": FLINK_METRICS_PORT is not the reporter port " + k8sPort + " of " + Manifest.name(f));
+      }
+      port.reset();
+    }
+    return problems;
+  }
+
   /** Each exporter metric's condition holds: the code binds it or the manifests deploy and scrape it. */
   static List<String> exporterProblems(Manifest m) {
     List<String> problems = new ArrayList<>();

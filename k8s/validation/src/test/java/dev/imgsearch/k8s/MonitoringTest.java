@@ -41,7 +41,9 @@ class MonitoringTest {
         "flink_taskmanager_job_task_operator_imagesEmbedded", "flink_taskmanager_job_task_operator_reason_deadLetters",
         "flink_taskmanager_job_task_operator_inferenceMillis", "flink_taskmanager_job_task_operator_jpegTurbo",
         "flink_taskmanager_job_task_operator_numRecordsSend", "flink_taskmanager_job_task_operator_currentSendTime",
-        "flink_taskmanager_job_task_operator_lastCheckpointPersistMillis");
+        "flink_taskmanager_job_task_operator_lastCheckpointPersistMillis",
+        "flink_taskmanager_job_task_operator_freshnessMs", "flink_taskmanager_job_task_operator_freshnessMs_count");
+    assertThat(code.get("flink_taskmanager_job_task_operator_freshnessMs")).endsWith("VectorStoreSink.java");
     assertThat(code.get("imgsearch_ingest_thread_replacements_total")).endsWith("IngestMetrics.java");
     // a renamed meter disappears from the list, so a dashboard still using the old name fails
     String renamed = "private static final String THREAD_REPLACEMENTS = \"imgsearch.ingest.thread.restarts\";\n"
@@ -65,7 +67,7 @@ class MonitoringTest {
     JsonNode d = dashboards.get("imgsearch.json");
     assertThat(d.path("uid").asText()).isEqualTo("imgsearch-overview");
     List<String> titles = Monitoring.panels(d).stream().map(p -> p.path("title").asText()).toList();
-    assertThat(titles).contains("Upload → image event (ingest-stream)", "Upload → read by the embedder", "Consumer lag",
+    assertThat(titles).contains("Upload → image event (ingest-stream)", "Upload → searchable (end to end)", "Consumer lag",
         "Dead letters by reason", "Model inference per batch", "Read → stored (vector store)", "Query latency", "Query errors",
         "Restarts and replaced threads", "Readiness", "ingest-stream: events out", "embedder: images",
         "indexer sink: vector store writes", "query-api: requests by route");
@@ -87,6 +89,18 @@ class MonitoringTest {
     assertThat(Monitoring.processorNodeProblems(m, topology)).isEmpty();
     assertThat(Monitoring.processorNodeProblems(m, topology.replace(".withName(\"image-events\")", ".withName(\"events-out\")")))
         .anySatisfy(p -> assertThat(p).contains("processor node image-events"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
+  void theLocalStackExportsFlinkMetricsAsTheFlinkDeploymentDoes(String overlay) {
+    Manifest m = Overlays.build(overlay);
+    String local = Repo.read(Monitoring.LOCAL_STACK);
+    assertThat(Monitoring.localReporterProblems(m, local)).isEmpty();
+    assertThat(Monitoring.localReporterProblems(m, local.replace("PrometheusReporterFactory", "JmxReporterFactory")))
+        .anySatisfy(p -> assertThat(p).contains("metrics.reporter.prom.factory.class"));
+    assertThat(Monitoring.localReporterProblems(m, local.replace("FLINK_METRICS_PORT = 9249", "FLINK_METRICS_PORT = 9250")))
+        .anySatisfy(p -> assertThat(p).contains("reporter port 9249"));
   }
 
   @Test

@@ -13,6 +13,9 @@ import dev.imgsearch.query.server.QueryServerSettings;
 import dev.imgsearch.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * notifications (child JVM), the ingest-stream app, the embedder + indexer Flink job on a MiniCluster, the vector
  * store and the query API. Data lives under the data dir and survives restarts. {@link #close()} stops everything in
  * reverse order.
+ *
+ * <p>Metrics, in Prometheus format under the names the k8s manifests' scrapes see: the query API's on its HTTP port,
+ * ingest-stream's on {@value #INGEST_METRICS_PORT} and the Flink MiniCluster's (JobManager and TaskManager metrics,
+ * e.g. the indexer sink's {@code flink_taskmanager_job_task_operator_freshnessMs}) on {@value #FLINK_METRICS_PORT}
+ * through Flink's Prometheus reporter, configured as in the FlinkDeployment; when a default port is taken, the next
+ * free one above it. Both are logged at start ({@link #ingestMetricsUrl()}, {@link #flinkMetricsUrl()}).
  */
 public final class LocalStack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
@@ -45,6 +54,18 @@ public final class LocalStack implements AutoCloseable {
    * {@code milvus.consistency} embedder option. See docs/benchmarks.md ("Whole pipeline") for the measured trade-off.
    */
   public static final String DEFAULT_MILVUS_CONSISTENCY = "STRONG";
+
+  /**
+   * Default port of ingest-stream's {@code /metrics} (its own {@code metrics.port} default; the k8s Deployment uses
+   * 8080); the next free one when it is taken.
+   */
+  public static final int INGEST_METRICS_PORT = 9404;
+
+  /** Default port of the Flink Prometheus reporter (as in the FlinkDeployment); the next free one when taken. */
+  public static final int FLINK_METRICS_PORT = 9249;
+
+  /** Ports above a default tried when it is taken. */
+  private static final int PORT_ATTEMPTS = 50;
 
   /** Error code of {@code /readyz} while the embedder job is not running. */
   public static final String PIPELINE_UNAVAILABLE = "pipeline-unavailable";
@@ -58,6 +79,7 @@ public final class LocalStack implements AutoCloseable {
   private StoreSettings store;
   private volatile JobClient job;
   private IngestApp ingest;
+  private int flinkMetricsPort = -1;
 
   private LocalStack(LocalStackSettings settings, Map<String, String> embedderOverrides) {
     this.settings = settings;
@@ -96,7 +118,8 @@ public final class LocalStack implements AutoCloseable {
                 data.resolve("s3"), settings.s3Port(), settings.accessKey(), settings.secretKey(),
                 broker.bootstrapServers(), Topics.NOTIFICATIONS.name(), settings.bucket()));
 
-    ingest = track(new IngestApp(ingestSettings(data)).start());
+    ingest = track(new IngestApp(ingestSettings(data, freePort(INGEST_METRICS_PORT))).start());
+    LOG.info("ingest-stream metrics on {}", ingestMetricsUrl());
 
     int dimension = QueryServerSettings.DEFAULT_DIMENSION; // the default model's, which the query API loads
     store =
@@ -109,6 +132,7 @@ public final class LocalStack implements AutoCloseable {
     api = track(QueryServer.open(queryServerSettings()));
 
     track(startEmbedderJob());
+    LOG.info("Flink metrics (embedder job, indexer sink) on {}", flinkMetricsUrl());
 
     JobReadiness.guard(api.routes(), new JobReadiness(this::jobStatus, api.settings().readinessTimeout()));
     api.listen();
@@ -131,12 +155,12 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /** ingest-stream with the claim-check path on: raw frames published to Kafka are stored in the bucket first. */
-  private IngestSettings ingestSettings(Path data) {
+  private IngestSettings ingestSettings(Path data, int metricsPort) {
     return IngestSettings.fromMap(
         Map.of(
             "kafka.bootstrap-servers", broker.bootstrapServers(),
             "state.dir", data.resolve("ingest-state").toString(),
-            "metrics.port", "-1",
+            "metrics.port", Integer.toString(metricsPort),
             "s3.endpoint", s3.endpoint(),
             "s3.access-key", settings.accessKey(),
             "s3.secret-key", settings.secretKey(),
@@ -167,6 +191,10 @@ public final class LocalStack implements AutoCloseable {
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, Integer.MAX_VALUE);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+    // Flink's metrics in Prometheus format, configured as k8s/base/embedder/flink-deployment.yaml does
+    flinkMetricsPort = freePort(FLINK_METRICS_PORT);
+    conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+    conf.setString("metrics.reporter.prom.port", Integer.toString(flinkMetricsPort));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
     EmbedderJob.build(env, embedderSettings);
     try {
@@ -188,6 +216,19 @@ public final class LocalStack implements AutoCloseable {
 
   public String queryApiUrl() {
     return "http://127.0.0.1:" + api.port();
+  }
+
+  /** ingest-stream's Prometheus endpoint ({@code GET /metrics}). */
+  public String ingestMetricsUrl() {
+    return "http://127.0.0.1:" + ingest.metricsPort() + "/metrics";
+  }
+
+  /**
+   * The Flink MiniCluster's Prometheus endpoint (the reporter serves every path; {@code /metrics} by convention): the
+   * embedder job's and the indexer sink's metrics, named as the k8s scrape of the FlinkDeployment sees them.
+   */
+  public String flinkMetricsUrl() {
+    return "http://127.0.0.1:" + flinkMetricsPort + "/metrics";
   }
 
   /** The ingest-stream app (its metrics count dead letters and thread replacements). */
@@ -231,6 +272,25 @@ public final class LocalStack implements AutoCloseable {
   private <T extends AutoCloseable> T track(T resource) {
     resources.push(resource);
     return resource;
+  }
+
+  /**
+   * {@code preferred} when nothing listens on it, else the next free port above it (up to {@value #PORT_ATTEMPTS}
+   * tries). The check binds all interfaces, as the metrics servers do; a port taken between the check and their start
+   * fails the start with the port named.
+   */
+  static int freePort(int preferred) {
+    for (int port = preferred; port < preferred + PORT_ATTEMPTS; port++) {
+      try (ServerSocket probe = new ServerSocket()) {
+        probe.setReuseAddress(false);
+        probe.bind(new InetSocketAddress((InetAddress) null, port));
+        return port;
+      } catch (IOException taken) {
+        // try the next one
+      }
+    }
+    throw new IllegalStateException(
+        "no free port for a metrics endpoint in " + preferred + ".." + (preferred + PORT_ATTEMPTS - 1));
   }
 
   private static void createDirectories(Path dir) {

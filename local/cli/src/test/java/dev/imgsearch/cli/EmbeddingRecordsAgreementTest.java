@@ -40,6 +40,16 @@ class EmbeddingRecordsAgreementTest {
 
     EmbeddingChange deletion = EmbeddingChange.deletion("img-2", 5L);
     assertThat(Records.toAvro(deletion)).as("a tombstone").isNull();
-    assertThat(EmbeddingRecords.toIndexAction("img-2", null)).isEqualTo(Records.toIndexAction(deletion));
+    IndexAction replayedDelete = EmbeddingRecords.toIndexAction("img-2", null);
+    IndexAction liveDelete = Records.toIndexAction(deletion);
+    assertThat(replayedDelete.op()).isEqualTo(liveDelete.op()).isEqualTo(IndexAction.Op.DELETE);
+    assertThat(replayedDelete.id()).isEqualTo(liveDelete.id());
+
+    // only the live path carries the event time (the sink's freshness metric); a replay of old changes must not
+    // count as fresh writes
+    assertThat(live.eventTimeMillis()).isEqualTo(c.eventTimeMillis);
+    assertThat(liveDelete.eventTimeMillis()).isEqualTo(5L);
+    assertThat(replayed.eventTimeMillis()).isZero();
+    assertThat(replayedDelete.eventTimeMillis()).isZero();
   }
 }
