@@ -7,6 +7,8 @@ import dev.imgsearch.embedder.image.ImageRejectedException;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** Small handlers: parse the request, call {@link QueryService}, record metrics, respond; errors go to ApiErrors. */
 final class Endpoints {
@@ -17,6 +19,17 @@ final class Endpoints {
 
   /** Body of {@code /v1/stats}; {@code newestCapturedAt} is null while the index is empty. */
   record Stats(long count, String newestCapturedAt, String model) {}
+
+  /** One row of {@code GET /v1/images}. */
+  record Listed(
+      String id, String bucket, String key, String source, String capturedAt, List<String> tags, String url) {}
+
+  /** Body of {@code GET /v1/images}; {@code complete} is false only in the degenerate case of {@link RecentRows}. */
+  record ListingBody(List<Listed> images, boolean complete, long tookMs) {}
+
+  /** Body of {@code GET /v1/timeline}: {@code counts[i]} covers {@code [from + i·interval, from + (i+1)·interval)}. */
+  record TimelineBody(
+      String from, String to, long intervalSeconds, long[] counts, long total, boolean complete) {}
 
   private final QueryService service;
   private final ApiMetrics metrics;
@@ -78,6 +91,45 @@ final class Endpoints {
     QueryService.IndexStats stats = service.stats();
     Long newest = stats.newestCapturedAtMillis();
     ctx.json(new Stats(stats.count(), newest == null ? null : Instant.ofEpochMilli(newest).toString(), stats.model()));
+  }
+
+  /** {@code GET /v1/images}: the newest images passing the filters, newest first. */
+  void listImages(Context ctx) {
+    long start = System.nanoTime();
+    ListingParams.Listing params = ListingParams.listing(ctx.queryParamMap());
+    RecentRows.Listing listing = service.newest(params);
+    List<Listed> images =
+        listing.rows().stream()
+            .map(
+                hit ->
+                    new Listed(
+                        hit.id(),
+                        hit.bucket(),
+                        hit.key(),
+                        hit.source(),
+                        Instant.ofEpochMilli(hit.capturedAtMillis()).toString(),
+                        hit.tags() == null ? List.of() : hit.tags(),
+                        service.resultUrl(hit.id(), hit.bucket(), hit.key(), options.presignExpiry())))
+            .toList();
+    ctx.json(new ListingBody(images, listing.complete(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+  }
+
+  /** {@code GET /v1/timeline}: images per interval of a window. */
+  void timeline(Context ctx) {
+    ListingParams.Timeline params = ListingParams.timeline(ctx.queryParamMap(), System.currentTimeMillis());
+    RecentRows.Counts counts = service.timeline(params);
+    long total = 0;
+    for (long c : counts.counts()) {
+      total += c;
+    }
+    ctx.json(
+        new TimelineBody(
+            Instant.ofEpochMilli(params.fromMillis()).toString(),
+            Instant.ofEpochMilli(params.toMillis()).toString(),
+            params.intervalMillis() / 1000,
+            counts.counts(),
+            total,
+            counts.complete()));
   }
 
   /**

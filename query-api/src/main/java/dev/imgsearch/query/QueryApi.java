@@ -106,6 +106,8 @@ public final class QueryApi {
     app.post("/v1/search", endpoints::searchByImage);
     app.post("/v1/search/vector", endpoints::searchByVector);
     app.post("/v1/search/duplicates", endpoints::searchDuplicates);
+    app.get("/v1/images", endpoints::listImages);
+    app.get("/v1/timeline", endpoints::timeline);
     app.get("/v1/images/{id}", endpoints::image);
     app.get("/v1/images/{id}/similar", endpoints::similar);
     app.get("/v1/images/{id}/content", endpoints::content);

@@ -2,9 +2,12 @@ package dev.imgsearch.query;
 
 import dev.imgsearch.embedder.ImageEmbedder;
 import dev.imgsearch.embedder.image.ImageRejectedException;
+import dev.imgsearch.indexer.store.SearchFilter;
+import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -49,6 +52,7 @@ public final class QueryService implements AutoCloseable {
   public record IndexStats(long count, Long newestCapturedAtMillis, String model) {}
 
   private final ImageEmbedder embedder;
+  private final VectorStore store;
   private final int dimension;
   private final StoreCalls storeCalls;
   private final NeighbourSearch search;
@@ -66,6 +70,7 @@ public final class QueryService implements AutoCloseable {
     this.storeCalls = new StoreCalls(Objects.requireNonNull(b.storeTimeout, "storeTimeout"));
     this.embedder = Objects.requireNonNull(b.embedder, "embedder");
     VectorStore store = Objects.requireNonNull(b.store, "store");
+    this.store = store;
     this.links =
         new ImageLinks(
             buckets,
@@ -212,6 +217,40 @@ public final class QueryService implements AutoCloseable {
    */
   public String resultUrl(String id, String bucket, String key, Duration expiry) {
     return links.resultUrl(id, bucket, key, expiry);
+  }
+
+  /**
+   * The newest rows passing the listing's filter, newest first ({@link RecentRows#newest}); all scans of one request
+   * share one store timeout.
+   */
+  public RecentRows.Listing newest(ListingParams.Listing params) {
+    long deadline = storeCalls.deadline();
+    try {
+      return RecentRows.newest(
+          (filter, k) -> storeCalls.call(() -> scan(filter, k), deadline),
+          params.filter(),
+          params.limit(),
+          ListingParams.LISTING_SCAN_BOUND);
+    } catch (IllegalStateException e) { // the store answered inconsistently
+      throw new StoreUnavailableException("vector store failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Rows per interval of the timeline's window ({@link RecentRows#count}), with one store timeout. */
+  public RecentRows.Counts timeline(ListingParams.Timeline params) {
+    return RecentRows.count(
+        (filter, k) -> storeCalls.call(() -> scan(filter, k)),
+        params.filter(),
+        params.fromMillis(),
+        params.toMillis(),
+        params.intervalMillis(),
+        ListingParams.COUNT_SCAN_BOUND);
+  }
+
+  private List<SearchHit> scan(SearchFilter filter, int k) {
+    float[] axis = new float[dimension];
+    axis[0] = 1f;
+    return store.search(axis, k, filter);
   }
 
   /**

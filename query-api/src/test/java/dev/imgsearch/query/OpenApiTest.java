@@ -126,6 +126,27 @@ class OpenApiTest {
   }
 
   @Test
+  void listingAndTimelineDocumentTheirParametersWithTheImplementedLimits() {
+    Set<String> listing = new HashSet<>();
+    operation("/v1/images", "get").get("parameters").forEach(p -> listing.add(resolve(p).get("name").asText()));
+    assertThat(listing)
+        .containsExactlyInAnyOrder("source", "tags", "from", "to", ListingParams.LIMIT, ListingParams.ORDER);
+    Set<String> timeline = new HashSet<>();
+    operation("/v1/timeline", "get").get("parameters").forEach(p -> timeline.add(resolve(p).get("name").asText()));
+    assertThat(timeline).containsExactlyInAnyOrder("source", "tags", "from", "to", ListingParams.INTERVAL);
+    JsonNode params = spec.at("/components/parameters");
+    assertThat(params.at("/limit/schema/maximum").asInt()).isEqualTo(ListingParams.MAX_LIMIT);
+    assertThat(params.at("/limit/schema/default").asInt()).isEqualTo(ListingParams.DEFAULT_LIMIT);
+    assertThat(params.at("/interval/schema/maximum").asInt()).isEqualTo(ListingParams.MAX_INTERVAL_SECONDS);
+    assertThat(params.at("/interval/schema/default").asInt()).isEqualTo(ListingParams.DEFAULT_INTERVAL_SECONDS);
+    assertThat(operation("/v1/images", "get").get("description").asText())
+        .contains("up to " + ListingParams.LISTING_SCAN_BOUND + " rows");
+    assertThat(operation("/v1/timeline", "get").get("description").asText())
+        .contains("at most " + ListingParams.COUNT_SCAN_BOUND + " rows")
+        .contains("at most " + ListingParams.MAX_INTERVALS + " intervals");
+  }
+
+  @Test
   void vectorQuerySchemaMatchesTheJsonBody() {
     List<String> fields = new ArrayList<>();
     spec.at("/components/schemas/VectorQuery/properties").fieldNames().forEachRemaining(fields::add);

@@ -424,6 +424,80 @@ class QueryApiTest {
     assertError(get("/v1/stats"), 503, "store-unavailable");
   }
 
+  // ---- live view and timeline ----
+
+  @Test
+  void listingIsNewestFirstWithFiltersAndUrls() throws Exception {
+    JsonNode all = json(get("/v1/images?order=newest"));
+    assertThat(all.get("images").findValuesAsText("id"))
+        .containsExactly(BLUE.id(), GREEN.id(), PURPLE.id(), ORANGE.id(), RED.id());
+    assertThat(all.get("complete").asBoolean()).isTrue();
+    JsonNode first = all.get("images").get(0);
+    assertThat(first.get("capturedAt").asText()).isEqualTo("2024-04-01T00:00:00Z");
+    assertThat(first.get("source").asText()).isEqualTo("cam-2");
+    assertThat(first.get("url").asText()).startsWith("https://s3.test/");
+    assertThat(first.has("score")).isFalse();
+
+    JsonNode filtered = json(get("/v1/images?source=cam-1,cam-3&to=2024-02-15T00:00:00Z&limit=1"));
+    assertThat(filtered.get("images").findValuesAsText("id")).containsExactly(ORANGE.id());
+    assertThat(json(get("/v1/images?tags=night")).get("images").findValuesAsText("id"))
+        .containsExactly(BLUE.id(), ORANGE.id());
+  }
+
+  @Test
+  void listingAndTimelineRejectBadParametersWithJson400() throws Exception {
+    for (String query :
+        List.of("limit=0", "limit=501", "limit=x", "limit=1&limit=2", "order=oldest", "from=yesterday",
+            "source=a%27b", "from=2024-02-01T00:00:00Z&to=2024-01-01T00:00:00Z")) {
+      assertError(get("/v1/images?" + query), 400, "invalid-parameter");
+    }
+    for (String query :
+        List.of("interval=0", "interval=86401", "interval=x", "to=2024-01-01T00:00:00Z&from=2023-01-01T00:00:00Z",
+            "source=%22%20or%201%3D1", "from=2999-01-01T00:00:00Z")) {
+      assertError(get("/v1/timeline?" + query), 400, "invalid-parameter");
+    }
+    for (String payload : InjectionPayloads.STRINGS) {
+      if (payload.isBlank()) {
+        continue;
+      }
+      String q = java.net.URLEncoder.encode(payload, StandardCharsets.UTF_8);
+      for (String param : List.of("source", "tags", "from", "to")) {
+        assertThat(get("/v1/images?" + param + "=" + q).statusCode()).as(param + "=" + payload).isEqualTo(400);
+        assertThat(get("/v1/timeline?" + param + "=" + q).statusCode()).as(param + "=" + payload).isEqualTo(400);
+      }
+      assertThat(get("/v1/images?limit=" + q).statusCode()).isEqualTo(400);
+      assertThat(get("/v1/timeline?interval=" + q).statusCode()).isEqualTo(400);
+    }
+  }
+
+  @Test
+  void timelineCountsPerInterval() throws Exception {
+    // 30-day intervals over Jan..Apr 2024: red (Jan 1) | orange (Feb 1) | purple (Feb 15) | green (Mar 1) | blue (Apr 1)
+    JsonNode body = json(get("/v1/timeline?from=2024-01-01T00:00:00Z&to=2024-04-30T00:00:00Z&interval=86400"));
+    assertThat(body.get("intervalSeconds").asLong()).isEqualTo(86400);
+    assertThat(body.get("from").asText()).isEqualTo("2024-01-01T00:00:00Z");
+    assertThat(body.get("counts")).hasSize(120);
+    assertThat(body.get("counts").get(0).asLong()).isEqualTo(1); // red
+    assertThat(body.get("counts").get(31).asLong()).isEqualTo(1); // orange, Feb 1
+    assertThat(body.get("counts").get(91).asLong()).isEqualTo(1); // blue, Apr 1
+    assertThat(body.get("total").asLong()).isEqualTo(5);
+    assertThat(body.get("complete").asBoolean()).isTrue();
+
+    JsonNode cam2 = json(get("/v1/timeline?source=cam-2&from=2024-01-01T00:00:00Z&to=2024-04-30T00:00:00Z&interval=86400"));
+    assertThat(cam2.get("total").asLong()).isEqualTo(2);
+
+    JsonNode now = json(get("/v1/timeline"));
+    assertThat(now.get("counts")).hasSize(ListingParams.DEFAULT_INTERVALS);
+    assertThat(now.get("total").asLong()).isZero();
+  }
+
+  @Test
+  void listingAndTimelineAnswer503WhenTheStoreFails() throws Exception {
+    STORE.failWith(new IllegalStateException("down"));
+    assertError(get("/v1/images"), 503, "store-unavailable");
+    assertError(get("/v1/timeline"), 503, "store-unavailable");
+  }
+
   // ---- filter safety ----
 
   @Test

@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -324,6 +325,80 @@ abstract class QueryApiStoreContract {
     assertThat(stats.get("count").asLong()).isEqualTo(corpus.photos.size());
     assertThat(stats.get("newestCapturedAt").asText()).isEqualTo(corpus.newest().capturedAt().toString());
     assertThat(stats.get("model").asText()).isEqualTo(embedder.modelId());
+  }
+
+  // ---- live view listing and timeline ----
+
+  @Test
+  void listingIsNewestFirstAndFilteredOnTheStore() throws Exception {
+    List<IndexedPhotos.Photo> newestFirst =
+        corpus.photos.stream().sorted(Comparator.comparing(IndexedPhotos.Photo::capturedAt).reversed()).toList();
+    JsonNode five = ok(get("/v1/images?limit=5&order=newest"));
+    assertThat(listed(five)).containsExactlyElementsOf(newestFirst.subList(0, 5).stream().map(IndexedPhotos.Photo::id).toList());
+    assertThat(five.get("complete").asBoolean()).isTrue();
+    JsonNode first = five.get("images").get(0);
+    assertThat(first.get("capturedAt").asText()).isEqualTo(newestFirst.get(0).capturedAt().toString());
+    assertThat(first.get("source").asText()).isEqualTo(newestFirst.get(0).source());
+    assertThat(first.get("key").asText()).isEqualTo(newestFirst.get(0).key());
+
+    for (String source : IndexedPhotos.SOURCES) {
+      assertThat(listed(ok(get("/v1/images?limit=500&source=" + enc(source)))))
+          .containsExactlyElementsOf(
+              newestFirst.stream().filter(p -> p.source().equals(source)).map(IndexedPhotos.Photo::id).toList());
+    }
+    Instant from = IndexedPhotos.FIRST_CAPTURE.plusSeconds(3600L * 3);
+    Instant to = IndexedPhotos.FIRST_CAPTURE.plusSeconds(3600L * 7);
+    assertThat(listed(ok(get("/v1/images?tags=night&from=" + from + "&to=" + to))))
+        .containsExactlyElementsOf(
+            newestFirst.stream()
+                .filter(p -> p.tags().contains("night") && !p.capturedAt().isBefore(from) && p.capturedAt().isBefore(to))
+                .map(IndexedPhotos.Photo::id)
+                .toList())
+        .hasSize(2);
+    assertThat(ok(get("/v1/images?source=nowhere")).get("images")).isEmpty();
+  }
+
+  @Test
+  void timelineCountsEachHourOnTheStore() throws Exception {
+    Instant from = IndexedPhotos.FIRST_CAPTURE;
+    Instant to = from.plusSeconds(3600L * 24);
+    JsonNode all = ok(get("/v1/timeline?interval=3600&from=" + from + "&to=" + to));
+    assertThat(all.get("from").asText()).isEqualTo(from.toString());
+    assertThat(all.get("counts")).hasSize(24);
+    for (int h = 0; h < 24; h++) {
+      assertThat(all.get("counts").get(h).asLong()).as("hour %d", h).isEqualTo(h < corpus.photos.size() ? 1 : 0);
+    }
+    assertThat(all.get("total").asLong()).isEqualTo(Math.min(24, corpus.photos.size()));
+    assertThat(all.get("complete").asBoolean()).isTrue();
+
+    JsonNode camB = ok(get("/v1/timeline?interval=86400&source=cam-b&from=" + from + "&to=" + from.plusSeconds(86400L * 2)));
+    assertThat(camB.get("total").asLong()).isEqualTo(corpus.photos.stream().filter(p -> p.source().equals("cam-b")).count());
+  }
+
+  @Test
+  void listingAndTimelineRejectBadParameters() throws Exception {
+    for (String query : List.of("limit=0", "limit=501", "order=oldest", "from=2024-05-02T00:00:00Z&to=2024-05-01T00:00:00Z")) {
+      assertError(get("/v1/images?" + query), 400, "invalid-parameter");
+    }
+    assertError(get("/v1/timeline?interval=0"), 400, "invalid-parameter");
+    assertError(get("/v1/timeline?from=2020-01-01T00:00:00Z&to=2024-01-01T00:00:00Z"), 400, "invalid-parameter");
+    for (String payload : Payloads.ALL) {
+      if (payload.isBlank()) {
+        continue;
+      }
+      for (String param : List.of("source", "tags", "from", "to")) {
+        assertError(get("/v1/images?" + param + "=" + enc(payload)), 400, "invalid-parameter");
+        assertError(get("/v1/timeline?" + param + "=" + enc(payload)), 400, "invalid-parameter");
+      }
+    }
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/images")).build(), BodyHandlers.ofByteArray()).statusCode())
+        .isEqualTo(401);
+  }
+
+  private static List<String> listed(JsonNode body) {
+    List<String> ids = new ArrayList<>();
+    body.get("images").forEach(r -> ids.add(r.get("id").asText()));
+    return ids;
   }
 
   // ---- filter safety, auth, probes ----

@@ -24,7 +24,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.imgsearch.indexer.store.VectorRecord;
+import dev.imgsearch.schemas.ImageIds;
+import java.time.Instant;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -77,7 +83,11 @@ class QueryPageBrowserIT {
     store = VectorStores.open(StoreSettings.embedded(tmp.resolve("store").toString(), "browser_it", embedder.dimension()));
     store.ensureCollection();
     corpus = IndexedPhotos.index(embedder, store);
-    service = QueryService.builder(embedder, store).contentSource(corpus).build();
+    // rows added by the live-view test are named "live/<n>/<corpus key>" and show that corpus photo
+    service =
+        QueryService.builder(embedder, store)
+            .contentSource((bucket, key) -> corpus.open(bucket, key.startsWith("live/") ? key.substring(key.indexOf('/', 5) + 1) : key))
+            .build();
     QueryApiOptions options = QueryApiOptions.defaults().withApiKeys(ApiKeys.of(List.of(KEY)));
     api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options).start("127.0.0.1", 0);
 
@@ -162,6 +172,123 @@ class QueryPageBrowserIT {
     await("near-duplicates grid", () -> status().startsWith("near-duplicates of aloeL.jpg") && !grid().isEmpty());
     assertThat(grid().get(0).getAttribute("data-id")).isEqualTo(query.id());
     assertThat(grid().get(0).getText()).contains("distance", "0 bits");
+  }
+
+  @Test
+  void liveViewShowsNewImagesWithinASecondOrTwoTimelineCountsAndUrlFiltersSurviveAReload() throws Exception {
+    browser.manage().window().setSize(new Dimension(1200, 860));
+    long minute = System.currentTimeMillis() / 60_000 * 60_000;
+    long fiveAgo = minute - 5 * 60_000;
+    long twoAgo = minute - 2 * 60_000;
+    String a1 = insert(0, "cam-a", fiveAgo + 10_000);
+    String a2 = insert(1, "cam-a", fiveAgo + 20_000);
+    insert(2, "cam-b", fiveAgo + 30_000); // other source: not counted for cam-a
+    String a3 = insert(3, "cam-a", twoAgo + 5_000);
+    store.flush();
+
+    String base = "http://127.0.0.1:" + api.port() + "/";
+    browser.get(base);
+    js("localStorage.setItem('imgsearch.apiKey', '" + KEY + "');");
+    browser.get(base + "?view=live&source=cam-a");
+
+    // timeline: 60 minutes, the inserted rows counted in their minutes (the corpus is from 2024: outside the window)
+    await("timeline", () -> bars().size() == 60 && "3".equals(attr(By.id("timeline-caption"), "data-total")));
+    assertThat(barCount(fiveAgo)).isEqualTo("2");
+    assertThat(barCount(twoAgo)).isEqualTo("1");
+    assertThat(text(By.id("timeline-caption"))).startsWith("3 images in 60 minutes");
+    // live grid: newest first
+    await("live grid", () -> liveIds().equals(List.of(a3, a2, a1)));
+    assertThat(text(By.id("live-status"))).contains("3 newest", "every second");
+
+    // a newly indexed image appears within the page's freshness figure (polled every second)
+    String fresh = insert(4, "cam-a", System.currentTimeMillis());
+    store.flush();
+    long indexed = System.nanoTime();
+    await("new image on the page", () -> !liveIds().isEmpty() && liveIds().get(0).equals(fresh));
+    Duration visibleAfter = Duration.ofNanos(System.nanoTime() - indexed);
+    assertThat(visibleAfter).isLessThan(Duration.ofMillis(2500));
+    System.out.println("live view: new image visible " + visibleAfter.toMillis() + " ms after it was indexed");
+    await("thumbnails", () -> Boolean.TRUE.equals(js("var imgs = document.querySelectorAll('#live-grid .thumb img');"
+        + " return imgs.length === 4 && Array.from(imgs).every(function (i) { return i.complete && i.naturalWidth > 0; });")));
+    screenshot("live-view");
+
+    // click a minute: its images only, the selection in the URL
+    bar(fiveAgo).click();
+    await("minute's images", () -> liveIds().equals(List.of(a2, a1)));
+    assertThat(browser.getCurrentUrl()).contains("view=live", "source=cam-a", "minute=");
+    assertThat(browser.findElement(By.id("minute-bar")).isDisplayed()).isTrue();
+    await("minute thumbnails", () -> Boolean.TRUE.equals(js("var imgs = document.querySelectorAll('#live-grid .thumb img');"
+        + " return imgs.length === 2 && Array.from(imgs).every(function (i) { return i.complete && i.naturalWidth > 0; });")));
+    screenshot("timeline-minute");
+
+    // reload: filters and the selected minute come back from the URL
+    browser.navigate().refresh();
+    await("restored minute", () -> liveIds().equals(List.of(a2, a1)) && bars().size() == 60);
+    assertThat(browser.findElement(By.id("liveSource")).getAttribute("value")).isEqualTo("cam-a");
+    assertThat(browser.findElement(By.cssSelector("#timeline .bar.sel")).getAttribute("data-minute"))
+        .isEqualTo(Instant.ofEpochMilli(fiveAgo).toString());
+
+    // back to live
+    browser.findElement(By.id("back-live")).click();
+    await("live again", () -> liveIds().equals(List.of(fresh, a3, a2, a1)));
+    assertThat(browser.getCurrentUrl()).doesNotContain("minute=");
+
+    // the search view's filters are shared and restored the same way
+    IndexedPhotos.Photo photo = corpus.named("aloeL.jpg");
+    browser.get(base + "?view=search&source=cam-b&k=3&tags=night#similar=" + photo.id());
+    await("restored search", () -> grid().size() == 3 && status().startsWith("similar to " + photo.id()));
+    assertThat(browser.findElement(By.id("source")).getAttribute("value")).isEqualTo("cam-b");
+    assertThat(browser.findElement(By.id("k")).getAttribute("value")).isEqualTo("3");
+    assertThat(grid()).allSatisfy(c -> assertThat(c.getText()).contains("cam-b", "night"));
+    List<String> before = grid().stream().map(c -> c.getAttribute("data-id")).toList();
+    browser.navigate().refresh();
+    await("search after reload", () -> grid().size() == 3 && status().startsWith("similar to " + photo.id()));
+    assertThat(grid()).extracting(c -> c.getAttribute("data-id")).containsExactlyElementsOf(before);
+  }
+
+  private int inserted = 0;
+
+  /** Upserts a copy of corpus photo {@code i} under a new key with this source and capture time; returns its id. */
+  private String insert(int i, String source, long capturedAtMillis) {
+    IndexedPhotos.Photo p = corpus.photos.get(i);
+    String key = "live/" + (inserted++) + "/" + p.key();
+    String id = ImageIds.of(IndexedPhotos.BUCKET, key);
+    store.upsert(
+        List.of(
+            new VectorRecord(
+                id, p.vector(), IndexedPhotos.BUCKET, key, source, capturedAtMillis, p.tags(), embedder.modelId(),
+                p.phash())));
+    return id;
+  }
+
+  private List<WebElement> bars() {
+    return browser.findElements(By.cssSelector("#timeline .bar"));
+  }
+
+  private WebElement bar(long minuteMillis) {
+    return browser.findElement(By.cssSelector("#timeline .bar[data-minute='" + Instant.ofEpochMilli(minuteMillis) + "']"));
+  }
+
+  private String barCount(long minuteMillis) {
+    return bar(minuteMillis).getAttribute("data-count");
+  }
+
+  private List<String> liveIds() {
+    return browser.findElements(By.cssSelector("#live-grid .card")).stream().map(c -> c.getAttribute("data-id")).toList();
+  }
+
+  private String text(By by) {
+    return browser.findElement(by).getText();
+  }
+
+  private String attr(By by, String name) {
+    return browser.findElement(by).getAttribute(name);
+  }
+
+  /** Writes target/browser-screenshots/{name}.png (the README's images are copied from there). */
+  private void screenshot(String name) throws Exception {
+    Path dir = Files.createDirectories(Path.of("target", "browser-screenshots"));
+    Files.write(dir.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
   }
 
   private List<WebElement> grid() {
