@@ -261,7 +261,7 @@ class PipelineFaultIT {
         long t0 = System.nanoTime();
         awaitCount(uploaded::size, 100, Duration.ofMinutes(2));
         long q = System.nanoTime();
-        int indexedAtStop = (int) statsCount(stack);
+        int indexedAtStop = statsCountOrZero(stack); // a figure for the report only: a slow Strong count must not fail the run
         double queryMsBefore = (System.nanoTime() - q) / 1e6;
         int uploadedAtStop = uploaded.size();
         long stopAt = System.nanoTime();
