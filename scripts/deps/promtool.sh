@@ -5,6 +5,7 @@
 # `dpkg -x`, into .tools/prometheus/ (git-ignored), linked as .tools/bin/promtool. Idempotent; quick when present.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/scripts/deps/lib/debfetch.sh"
 dir="$root/.tools/prometheus"
 bin="$root/.tools/bin"
 PACKAGE=prometheus
@@ -14,24 +15,16 @@ stamp="$PACKAGE=$VERSION"
 if [ -f "$dir/SOURCE" ] && [ -x "$bin/promtool" ] && "$bin/promtool" --version >/dev/null 2>&1; then
   exit 0
 fi
-if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg >/dev/null 2>&1; then
+if ! debfetch_available; then
   echo "scripts/deps/promtool.sh: needs apt-get and dpkg (Debian's prometheus package); PrometheusRulesTest fails without promtool" >&2
   exit 1
 fi
 echo "== fetching Debian package $PACKAGE ($VERSION, else the candidate) for promtool into $dir"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fetch() { (cd "$work" && apt-get download -qq "$PACKAGE=$VERSION" 2>/dev/null || apt-get download -qq "$PACKAGE" 2>/dev/null); }
-if ! fetch; then
-  apt=(apt-get); [ "$(id -u)" -eq 0 ] || apt=(sudo apt-get)
-  "${apt[@]}" update -qq >/dev/null
-  fetch
-fi
-deb=$(ls "$work"/*.deb)
+debfetch "$PACKAGE" "$VERSION"
+deb=$DEBFETCH_DEB
 rm -rf "$dir"
 mkdir -p "$dir" "$bin"
-dpkg -x "$deb" "$work/x"
-cp "$work/x/usr/bin/promtool" "$dir/promtool"
+cp "$DEBFETCH_ROOT/usr/bin/promtool" "$dir/promtool"
 ln -sf "../prometheus/promtool" "$bin/promtool"
 {
   echo "$stamp"

@@ -6,6 +6,7 @@
 # Production images install the same package (k8s/images/embedder/Dockerfile). Idempotent; quick when present.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/scripts/deps/lib/debfetch.sh"
 dir="$root/.tools/turbojpeg"
 PACKAGE=libturbojpeg0
 VERSION=1:2.1.5-2   # Debian bookworm; any 2.x works (the JNI entry points are those of TurboJPEG 1.2–2.1)
@@ -14,28 +15,20 @@ stamp="$PACKAGE=$VERSION"
 if [ -f "$dir/SOURCE" ] && [ "$(head -n1 "$dir/SOURCE")" = "$stamp" ] && [ -e "$dir/lib/libturbojpeg.so.0" ]; then
   exit 0
 fi
-if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg >/dev/null 2>&1; then
+if ! debfetch_available; then
   echo "scripts/deps/turbojpeg.sh: no apt-get/dpkg here; skipping (JPEGs decode with ImageIO, libjpeg-turbo tests skip)" >&2
   exit 0
 fi
 echo "== fetching Debian package $PACKAGE ($VERSION, else the candidate) into $dir"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fetch() { (cd "$work" && apt-get download -qq "$PACKAGE=$VERSION" 2>/dev/null || apt-get download -qq "$PACKAGE" 2>/dev/null); }
-if ! fetch; then
-  apt=(apt-get); [ "$(id -u)" -eq 0 ] || apt=(sudo apt-get)
-  "${apt[@]}" update -qq >/dev/null
-  fetch
-fi
-deb=$(ls "$work"/*.deb)
-dpkg -x "$deb" "$work/x"
-so=$(find "$work/x" -name 'libturbojpeg.so.0.*' -type f | head -n1)
+debfetch "$PACKAGE" "$VERSION"
+deb=$DEBFETCH_DEB
+so=$(find "$DEBFETCH_ROOT" -name 'libturbojpeg.so.0.*' -type f | head -n1)
 [ -n "$so" ] || { echo "scripts/deps/turbojpeg.sh: no libturbojpeg.so.0.* in $deb" >&2; exit 1; }
 rm -rf "$dir"
 mkdir -p "$dir/lib"
 cp "$so" "$dir/lib/"
 ln -s "$(basename "$so")" "$dir/lib/libturbojpeg.so.0"
-cp "$work"/x/usr/share/doc/"$PACKAGE"/copyright "$dir/COPYRIGHT" 2>/dev/null || true
+cp "$DEBFETCH_ROOT"/usr/share/doc/"$PACKAGE"/copyright "$dir/COPYRIGHT" 2>/dev/null || true
 got=$(dpkg-deb -f "$deb" Version)
 printf '%s\ninstalled: %s=%s (Debian package, dpkg -x)\n' "$stamp" "$PACKAGE" "$got" > "$dir/SOURCE"
 [ "$got" = "$VERSION" ] || echo "note: pinned $PACKAGE $VERSION not available, installed $got" >&2
