@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Benchmark the whole pipeline on a fresh local stack: freshness, throughput, query latency, recall@10, memory.")
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--vector-store", defaultValue = "embedded", description = "embedded or milvus (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--vector-store", defaultValue = LocalStackSettings.DEFAULT_VECTOR_STORE, description = "embedded or milvus (default: ${DEFAULT-VALUE}).")
   String vectorStore;
 
   @Option(names = "--milvus-uri", description = "Milvus URI when --vector-store milvus; without it the bench starts the Milvus standalone server from .tools/milvus-venv (scripts/test-deps.sh) in the scratch directory.")

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,17 +27,7 @@ final class DeleteCommand implements Callable<Integer> {
   @Parameters(index = "0..*", arity = "1..*", paramLabel = "KEY", description = "Object keys to remove.")
   List<String> keys;
 
-  @Option(names = "--endpoint", defaultValue = "http://127.0.0.1:" + LocalStackSettings.DEFAULT_S3_PORT, description = "S3 endpoint (default: ${DEFAULT-VALUE}).")
-  String endpoint;
-
-  @Option(names = "--bucket", defaultValue = LocalStackSettings.DEFAULT_BUCKET, description = "Bucket (default: ${DEFAULT-VALUE}).")
-  String bucket;
-
-  @Option(names = "--access-key", defaultValue = LocalStackSettings.DEFAULT_ACCESS_KEY, description = "S3 access key (default: the local stack's).")
-  String accessKey;
-
-  @Option(names = "--secret-key", defaultValue = LocalStackSettings.DEFAULT_SECRET_KEY, description = "S3 secret key (default: the local stack's).")
-  String secretKey;
+  @Mixin S3Options s3;
 
   @Override
   public Integer call() throws Exception {
@@ -45,27 +36,27 @@ final class DeleteCommand implements Callable<Integer> {
         throw new IllegalArgumentException("a KEY is an object key such as cam-1/cat.jpg, got '" + key + "'");
       }
     }
-    MinioClient client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build();
+    MinioClient client = s3.client();
     int deleted = 0;
     int missing = 0;
     for (String key : keys) {
       try {
-        client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+        client.statObject(StatObjectArgs.builder().bucket(s3.bucket).object(key).build());
       } catch (ErrorResponseException e) {
         String code = e.errorResponse() == null ? "" : e.errorResponse().code();
         if ("NoSuchKey".equals(code) || "NoSuchBucket".equals(code) || "NoSuchObject".equals(code) || (e.response() != null && e.response().code() == 404)) {
-          spec.commandLine().getErr().println("imgsearch delete: no such object: " + bucket + "/" + key);
+          spec.commandLine().getErr().println("imgsearch delete: no such object: " + s3.bucket + "/" + key);
           missing++;
           continue;
         }
         throw e;
       } catch (Exception e) {
-        throw new IllegalStateException("cannot reach the S3 endpoint " + endpoint + " (is `./imgsearch local` running?): " + CliErrors.describe(e), e);
+        throw new IllegalStateException("cannot reach the S3 endpoint " + s3.endpoint + " (is `./imgsearch local` running?): " + CliErrors.describe(e), e);
       }
-      client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+      client.removeObject(RemoveObjectArgs.builder().bucket(s3.bucket).object(key).build());
       deleted++;
     }
-    spec.commandLine().getOut().println("Deleted " + deleted + " object" + (deleted == 1 ? "" : "s") + " from " + bucket
+    spec.commandLine().getOut().println("Deleted " + deleted + " object" + (deleted == 1 ? "" : "s") + " from " + s3.bucket
         + (missing > 0 ? "; " + missing + " not found" : "") + ". The index drops them within seconds.");
     return missing == 0 ? 0 : 1;
   }

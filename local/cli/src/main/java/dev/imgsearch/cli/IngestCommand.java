@@ -39,6 +39,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -82,17 +83,7 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--time-zone", paramLabel = "ZONE", converter = ZoneConverter.class, description = "Time zone of EXIF times that carry no offset (cameras record local time), e.g. Europe/Berlin (default: this machine's).")
   ZoneId timeZone;
 
-  @Option(names = "--endpoint", defaultValue = "http://127.0.0.1:" + LocalStackSettings.DEFAULT_S3_PORT, description = "S3 endpoint (default: ${DEFAULT-VALUE}).")
-  String endpoint;
-
-  @Option(names = "--bucket", defaultValue = LocalStackSettings.DEFAULT_BUCKET, description = "Bucket (default: ${DEFAULT-VALUE}).")
-  String bucket;
-
-  @Option(names = "--access-key", defaultValue = LocalStackSettings.DEFAULT_ACCESS_KEY, description = "S3 access key (default: the local stack's).")
-  String accessKey;
-
-  @Option(names = "--secret-key", defaultValue = LocalStackSettings.DEFAULT_SECRET_KEY, description = "S3 secret key (default: the local stack's).")
-  String secretKey;
+  @Mixin S3Options s3;
 
   /** Where the progress line goes; null when stderr is not a terminal. */
   PrintStream progressOut = System.console() != null ? System.err : null;
@@ -127,15 +118,15 @@ final class IngestCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("imgsearch ingest: no images (" + String.join(", ", IMAGE_EXTENSIONS.stream().sorted().toList()) + ") under " + dir);
       return 1;
     }
-    MinioClient client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build();
+    MinioClient client = s3.client();
     Map<String, UploadCheck.Stored> stored;
     try {
-      if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-        client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+      if (!client.bucketExists(BucketExistsArgs.builder().bucket(s3.bucket).build())) {
+        client.makeBucket(MakeBucketArgs.builder().bucket(s3.bucket).build());
       }
       stored = listStored(client, source + "/");
     } catch (Exception e) {
-      throw new IllegalStateException("cannot use bucket " + bucket + " at " + endpoint + " (is `./imgsearch local` running?): " + CliErrors.describe(e), e);
+      throw new IllegalStateException("cannot use bucket " + s3.bucket + " at " + s3.endpoint + " (is `./imgsearch local` running?): " + CliErrors.describe(e), e);
     }
 
     IngestProgress progress = new IngestProgress(files.size(), System.nanoTime());
@@ -184,7 +175,7 @@ final class IngestCommand implements Callable<Integer> {
     if (consecutiveFailures.get() >= MAX_CONSECUTIVE_FAILURES) {
       spec.commandLine().getErr().println("imgsearch ingest: gave up after " + MAX_CONSECUTIVE_FAILURES + " files in a row failed on the store; the rest were not tried");
     }
-    spec.commandLine().getOut().println(progress.summary(System.nanoTime(), bucket, source));
+    spec.commandLine().getOut().println(progress.summary(System.nanoTime(), s3.bucket, source));
     return progress.failed.get() == 0 ? 0 : 1;
   }
 
@@ -192,7 +183,7 @@ final class IngestCommand implements Callable<Integer> {
   private boolean uploadOne(MinioClient client, Path file, UploadCheck.Stored already, List<String> tagList, ZoneId zone)
       throws Exception {
     String key = objectKey(source, dir, file);
-    String overLimit = FieldLimits.violation(bucket, key, source, tagList);
+    String overLimit = FieldLimits.violation(s3.bucket, key, source, tagList);
     if (overLimit != null) {
       throw new IllegalArgumentException("the index cannot hold it: " + overLimit);
     }
@@ -203,7 +194,7 @@ final class IngestCommand implements Callable<Integer> {
     Instant capturedAt = CaptureTime.of(file, zone);
     UploadObjectArgs args =
         UploadObjectArgs.builder()
-            .bucket(bucket)
+            .bucket(s3.bucket)
             .object(key)
             .filename(file.toString())
             .contentType(CONTENT_TYPES.get(extension(file)))
@@ -225,7 +216,7 @@ final class IngestCommand implements Callable<Integer> {
   /** Size and eTag of every object under {@code prefix}. */
   private Map<String, UploadCheck.Stored> listStored(MinioClient client, String prefix) throws Exception {
     Map<String, UploadCheck.Stored> out = new ConcurrentHashMap<>();
-    for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
+    for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(s3.bucket).prefix(prefix).recursive(true).build())) {
       Item item = r.get();
       if (!item.isDir()) {
         out.put(item.objectName(), new UploadCheck.Stored(item.size(), item.etag()));

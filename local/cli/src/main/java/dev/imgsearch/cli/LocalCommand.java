@@ -13,13 +13,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Start the whole pipeline locally (Kafka, S3 server, ingest-stream, Flink embedder+indexer, vector store, query API).")
 final class LocalCommand implements Callable<Integer> {
-  @Option(names = "--data-dir", defaultValue = ".imgsearch-data", description = "Where all data lives; kept across restarts (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--data-dir", defaultValue = LocalStackSettings.DEFAULT_DATA_DIR, description = "Where all data lives; kept across restarts (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
   /** The vector stores of the local stack. */
   enum VectorStore { embedded, milvus }
 
-  @Option(names = "--vector-store", defaultValue = "embedded", description = "embedded (Lucene HNSW on disk) or milvus (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--vector-store", defaultValue = LocalStackSettings.DEFAULT_VECTOR_STORE, description = "embedded (Lucene HNSW on disk) or milvus (default: ${DEFAULT-VALUE}).")
   VectorStore vectorStore;
 
   @Option(names = "--milvus-uri", description = "Milvus server to use with --vector-store milvus, e.g. http://127.0.0.1:19530; without it the bundled Milvus standalone server (installed under .tools by scripts/test-deps.sh) is started with its data in <data-dir>/milvus and stopped with the stack.")

@@ -24,6 +24,10 @@ public record LocalStackSettings(
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final int DEFAULT_KAFKA_PORT = 9092;
   public static final int DEFAULT_S3_PORT = 9000;
+  /** The vector store of every command that names one ({@code local}, {@code bench}, {@code reindex}). */
+  public static final String DEFAULT_VECTOR_STORE = "embedded";
+  /** The data directory of {@code imgsearch local}, also where {@code reindex} looks for its embedded store. */
+  public static final String DEFAULT_DATA_DIR = ".imgsearch-data";
 
   public LocalStackSettings {
     Objects.requireNonNull(dataDir, "data dir");

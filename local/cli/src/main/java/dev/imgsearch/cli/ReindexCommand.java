@@ -44,7 +44,7 @@ final class ReindexCommand implements Callable<Integer> {
   @Option(names = "--topic", defaultValue = "imgsearch.embeddings", description = "Compacted embeddings topic (default: ${DEFAULT-VALUE}).")
   String topic;
 
-  @Option(names = "--vector-store", defaultValue = "lucene", description = "lucene (= embedded) or milvus (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--vector-store", defaultValue = LocalStackSettings.DEFAULT_VECTOR_STORE, description = "lucene (= embedded) or milvus (default: ${DEFAULT-VALUE}).")
   String vectorStore;
 
   @Option(names = "--milvus-uri", description = "Milvus URI, e.g. http://127.0.0.1:19530.")
@@ -53,13 +53,13 @@ final class ReindexCommand implements Callable<Integer> {
   @Option(names = "--milvus-token", defaultValue = "", description = "Milvus user:password or API token.")
   String milvusToken;
 
-  @Option(names = "--data-dir", defaultValue = ".imgsearch-data", description = "Data directory of `imgsearch local`; the embedded store is <data-dir>/vectors (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--data-dir", defaultValue = LocalStackSettings.DEFAULT_DATA_DIR, description = "Data directory of `imgsearch local`; the embedded store is <data-dir>/vectors (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Option(names = "--store-path", description = "Embedded store directory (overrides --data-dir).")
   Path storePath;
 
-  @Option(names = "--alias", defaultValue = "images", description = "Alias the readers use (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--alias", defaultValue = LocalStack.COLLECTION, description = "Alias the readers use (default: ${DEFAULT-VALUE}).")
   String alias;
 
   @Option(names = "--collection", required = true, description = "New collection, one per model version, e.g. images_mnv2_v2.")
