@@ -2,6 +2,7 @@ package dev.imgsearch.query;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Settings of the HTTP layer.
@@ -114,49 +115,78 @@ public record QueryApiOptions(
   }
 
   public QueryApiOptions withMaxBodyBytes(long bytes) {
-    return new QueryApiOptions(bytes, readinessTimeout, presignExpiry, apiKeys, anonymous, maxConcurrentDecodes,
-        decodeWait, minRequestDataRate, idleTimeout, maxThreads);
+    return with(f -> f.maxBodyBytes = bytes);
   }
 
   public QueryApiOptions withReadinessTimeout(Duration timeout) {
-    return new QueryApiOptions(maxBodyBytes, timeout, presignExpiry, apiKeys, anonymous, maxConcurrentDecodes,
-        decodeWait, minRequestDataRate, idleTimeout, maxThreads);
+    return with(f -> f.readinessTimeout = timeout);
   }
 
   public QueryApiOptions withPresignExpiry(Duration expiry) {
-    return new QueryApiOptions(maxBodyBytes, readinessTimeout, expiry, apiKeys, anonymous, maxConcurrentDecodes,
-        decodeWait, minRequestDataRate, idleTimeout, maxThreads);
+    return with(f -> f.presignExpiry = expiry);
   }
 
   public QueryApiOptions withApiKeys(ApiKeys keys) {
-    return new QueryApiOptions(maxBodyBytes, readinessTimeout, presignExpiry, keys, anonymous, maxConcurrentDecodes,
-        decodeWait, minRequestDataRate, idleTimeout, maxThreads);
+    return with(f -> f.apiKeys = keys);
   }
 
   /** Opts out of API keys: anyone who reaches the port may search and read images (local mode; logged as a warning). */
   public QueryApiOptions withAnonymousAccess() {
-    return new QueryApiOptions(maxBodyBytes, readinessTimeout, presignExpiry, apiKeys, true, maxConcurrentDecodes,
-        decodeWait, minRequestDataRate, idleTimeout, maxThreads);
+    return with(f -> f.anonymous = true);
   }
 
   /** At most {@code permits} decodes at once; a request waits at most {@code wait} for one, then gets 503. */
   public QueryApiOptions withDecodeLimit(int permits, Duration wait) {
-    return new QueryApiOptions(maxBodyBytes, readinessTimeout, presignExpiry, apiKeys, anonymous, permits, wait,
-        minRequestDataRate, idleTimeout, maxThreads);
+    return with(f -> {
+      f.maxConcurrentDecodes = permits;
+      f.decodeWait = wait;
+    });
   }
 
   public QueryApiOptions withMinRequestDataRate(long bytesPerSecond) {
-    return new QueryApiOptions(maxBodyBytes, readinessTimeout, presignExpiry, apiKeys, anonymous, maxConcurrentDecodes,
-        decodeWait, bytesPerSecond, idleTimeout, maxThreads);
+    return with(f -> f.minRequestDataRate = bytesPerSecond);
   }
 
   public QueryApiOptions withIdleTimeout(Duration timeout) {
-    return new QueryApiOptions(maxBodyBytes, readinessTimeout, presignExpiry, apiKeys, anonymous, maxConcurrentDecodes,
-        decodeWait, minRequestDataRate, timeout, maxThreads);
+    return with(f -> f.idleTimeout = timeout);
   }
 
   public QueryApiOptions withMaxThreads(int threads) {
-    return new QueryApiOptions(maxBodyBytes, readinessTimeout, presignExpiry, apiKeys, anonymous, maxConcurrentDecodes,
-        decodeWait, minRequestDataRate, idleTimeout, threads);
+    return with(f -> f.maxThreads = threads);
+  }
+
+  /** A copy with what {@code change} sets; the canonical constructor checks the result. */
+  private QueryApiOptions with(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return new QueryApiOptions(f.maxBodyBytes, f.readinessTimeout, f.presignExpiry, f.apiKeys, f.anonymous,
+        f.maxConcurrentDecodes, f.decodeWait, f.minRequestDataRate, f.idleTimeout, f.maxThreads);
+  }
+
+  /** The components of a copy being changed by one {@code with...} method. */
+  private static final class Fields {
+    long maxBodyBytes;
+    Duration readinessTimeout;
+    Duration presignExpiry;
+    ApiKeys apiKeys;
+    boolean anonymous;
+    int maxConcurrentDecodes;
+    Duration decodeWait;
+    long minRequestDataRate;
+    Duration idleTimeout;
+    int maxThreads;
+
+    Fields(QueryApiOptions o) {
+      maxBodyBytes = o.maxBodyBytes;
+      readinessTimeout = o.readinessTimeout;
+      presignExpiry = o.presignExpiry;
+      apiKeys = o.apiKeys;
+      anonymous = o.anonymous;
+      maxConcurrentDecodes = o.maxConcurrentDecodes;
+      decodeWait = o.decodeWait;
+      minRequestDataRate = o.minRequestDataRate;
+      idleTimeout = o.idleTimeout;
+      maxThreads = o.maxThreads;
+    }
   }
 }
