@@ -182,11 +182,19 @@ public final class IndexBatcher implements AutoCloseable {
       }
     }
     long start = nanoClock.getAsLong();
+    // on the writer thread, like every store write: a cancelled task's interrupt lands on this (waiting) thread, never
+    // inside the store's I/O (an interrupt closes Lucene's file channels, the write lock's among them)
+    Future<?> durable =
+        writerThread.submit(() -> {
+          retrier(0).run(options.visibleOnCheckpoint() ? "flush" : "persist",
+              options.visibleOnCheckpoint() ? store::flush : store::persist);
+          return null;
+        });
     try {
-      retrier(0).run(options.visibleOnCheckpoint() ? "flush" : "persist",
-          options.visibleOnCheckpoint() ? store::flush : store::persist);
-    } catch (RuntimeException e) {
-      failure.compareAndSet(null, e);
+      durable.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      failure.compareAndSet(null, cause instanceof RuntimeException r ? r : new IllegalStateException(cause));
       rethrowFailure();
     }
     listener.persisted(Duration.ofNanos(nanoClock.getAsLong() - start).toMillis());
@@ -214,13 +222,21 @@ public final class IndexBatcher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      try {
-        if (deadLetters != null) {
-          deadLetters.close();
-        }
-      } finally {
-        store.close();
-      }
+      // never thrown from here: close runs in Flink's failure handling, where an exception is fatal to the whole
+      // TaskManager; what was not made durable is replayed from the checkpoint anyway
+      closeQuietly("dead-letter writer", deadLetters);
+      closeQuietly("vector store", store);
+    }
+  }
+
+  private static void closeQuietly(String what, AutoCloseable resource) {
+    if (resource == null) {
+      return;
+    }
+    try {
+      resource.close();
+    } catch (Exception | LinkageError e) {
+      LOG.warn("closing the {} failed (its pending changes are replayed from the last checkpoint): {}", what, e.toString());
     }
   }
 

@@ -274,9 +274,8 @@ public final class LuceneVectorStore implements VectorStore {
   @Override
   public void close() {
     try {
-      searchers.close();
-      writer.close();
-      directory.close();
+      // each one closed even when an earlier one fails, so the write lock is always released
+      org.apache.lucene.util.IOUtils.close(searchers, writer, directory);
     } catch (IOException e) {
       throw new UncheckedIOException("close failed: " + e.getMessage(), e);
     }
