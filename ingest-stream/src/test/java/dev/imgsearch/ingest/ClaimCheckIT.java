@@ -153,10 +153,21 @@ class ClaimCheckIT {
       assertThat(app.metrics().count("imgsearch.ingest.skipped", "reason", "duplicate")).isGreaterThanOrEqualTo(FRAMES);
 
       var letters = ItSupport.readUntil(dead, ItSupport.<byte[], byte[]>newList(), l -> !l.isEmpty(), Duration.ofSeconds(30));
-      assertThat(letters).hasSize(1);
-      assertThat(DeadLetter.header(letters.get(0).headers(), DeadLetters.REASON)).isEqualTo(Frames.REJECT_TOO_LARGE);
-      assertThat(DeadLetter.header(letters.get(0).headers(), DeadLetters.ORIGINAL_TOPIC)).isEqualTo(s.rawFramesTopic());
-      assertThat(letters.get(0).value()).isNull();
+      ItSupport.drain(dead, letters, Duration.ofSeconds(2));
+      // at-least-once: a replaced stream thread resumes from its last commit and may dead-letter the same frame again;
+      // what must hold is that one input record, and only that one, was dead-lettered
+      Set<String> deadInputs = letters.stream()
+          .map(r -> DeadLetter.header(r.headers(), DeadLetters.ORIGINAL_PARTITION) + "@" + DeadLetter.header(r.headers(), DeadLetters.ORIGINAL_OFFSET))
+          .collect(Collectors.toSet());
+      assertThat(deadInputs).hasSize(1);
+      if (guarantee.startsWith("exactly_once")) {
+        assertThat(letters).hasSize(1);
+      }
+      assertThat(letters).allSatisfy(letter -> {
+        assertThat(DeadLetter.header(letter.headers(), DeadLetters.REASON)).isEqualTo(Frames.REJECT_TOO_LARGE);
+        assertThat(DeadLetter.header(letter.headers(), DeadLetters.ORIGINAL_TOPIC)).isEqualTo(s.rawFramesTopic());
+        assertThat(letter.value()).isNull();
+      });
     } finally {
       s3.close();
     }
