@@ -101,13 +101,16 @@ public final class IngestApp implements AutoCloseable {
   }
 
   public static void main(String[] args) {
+    if (java.util.Arrays.asList(args).contains("--help")) {
+      System.out.print(IngestSettings.REGISTRY.help());
+      return;
+    }
     IngestSettings settings;
     try {
       settings = IngestSettings.fromEnv(System.getenv(), parseFlags(args));
     } catch (IllegalArgumentException e) {
       System.err.println("ingest-stream: " + e.getMessage());
-      System.err.println("options (flags --name value, or env " + IngestSettings.ENV_PREFIX + "NAME):");
-      IngestSettings.OPTIONS.forEach((k, v) -> System.err.printf("  --%-26s %s%s%n", k, v[1], v[0] == null ? "" : " [" + v[0] + "]"));
+      System.err.print(IngestSettings.REGISTRY.help());
       System.exit(2);
       return;
     }

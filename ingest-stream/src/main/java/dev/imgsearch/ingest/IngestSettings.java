@@ -2,22 +2,25 @@ package dev.imgsearch.ingest;
 
 import dev.imgsearch.schemas.KafkaSecurity;
 import dev.imgsearch.schemas.Topics;
+import dev.imgsearch.schemas.config.ConfigOption;
+import dev.imgsearch.schemas.config.ConfigOptions;
+import dev.imgsearch.schemas.config.Configuration;
+import dev.imgsearch.schemas.config.OptionRegistry;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Settings of the ingest-stream app. {@link #fromMap} reads the documented option names ({@link #OPTIONS}), fails
- * fast on unknown options or bad values naming the option; {@link #fromEnv} reads the same options from
+ * Settings of the ingest-stream app. Its options are declared once ({@link #REGISTRY}); {@link #fromMap} fails fast on
+ * unknown options or bad values naming the option; {@link #fromEnv} reads the same options from
  * {@code IMGSEARCH_INGEST_<NAME>} environment variables (upper case, {@code .} and {@code -} as {@code _}).
  *
  * @param frames the claim-check path; null when no {@code s3.endpoint} is configured (raw-frames topic not read)
@@ -57,41 +60,71 @@ public record IngestSettings(
 
   public static final String ENV_PREFIX = "IMGSEARCH_INGEST_";
 
-  /** Option name → [default (null = none), description]. */
-  public static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
+  public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+      ConfigOptions.key("kafka.bootstrap-servers").stringType().required().withDescription("Kafka bootstrap servers");
+  public static final ConfigOption<String> APPLICATION_ID = ConfigOptions.key("application.id").stringType()
+      .defaultValue("imgsearch-ingest").withDescription("Kafka Streams application id (consumer group, internal topic prefix)");
+  public static final ConfigOption<String> TOPIC_NOTIFICATIONS = ConfigOptions.key("topic.notifications").stringType()
+      .defaultValue(Topics.NOTIFICATIONS.name()).withDescription("MinIO notification topic");
+  public static final ConfigOption<String> TOPIC_IMAGE_EVENTS = ConfigOptions.key("topic.image-events").stringType()
+      .defaultValue(Topics.IMAGE_EVENTS.name()).withDescription("typed image events, keyed by image id");
+  public static final ConfigOption<String> TOPIC_DEAD_LETTERS = ConfigOptions.key("topic.dead-letters").stringType()
+      .defaultValue(Topics.DEAD_LETTERS.name()).withDescription("rejected records, reason in headers");
+  public static final ConfigOption<String> TOPIC_RAW_FRAMES = ConfigOptions.key("topic.raw-frames").stringType()
+      .defaultValue(Topics.RAW_FRAMES.name()).withDescription("raw frames of the claim-check path (read only with s3.endpoint)");
+  public static final ConfigOption<String> PROCESSING_GUARANTEE = ConfigOptions.key("processing.guarantee")
+      .oneOf(StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2).defaultValue(StreamsConfig.AT_LEAST_ONCE)
+      .withDescription("Kafka Streams processing guarantee");
+  public static final ConfigOption<String> STATE_DIR = ConfigOptions.key("state.dir").stringType()
+      .defaultValue(System.getProperty("java.io.tmpdir") + "/imgsearch-ingest")
+      .withDescription("Kafka Streams state directory (the de-duplication store)").withDefaultText("$TMP/imgsearch-ingest");
+  public static final ConfigOption<Integer> STREAM_THREADS =
+      ConfigOptions.key("stream.threads").intType().defaultValue(1).withDescription("Kafka Streams threads");
+  public static final ConfigOption<String> FILTER_BUCKETS = ConfigOptions.key("filter.buckets").stringType()
+      .defaultValue("").withDescription("comma-separated buckets to index; empty = all");
+  public static final ConfigOption<String> FILTER_PREFIXES = ConfigOptions.key("filter.prefixes").stringType()
+      .defaultValue("").withDescription("comma-separated key prefixes to index; empty = all");
+  public static final ConfigOption<String> FILTER_SUFFIXES = ConfigOptions.key("filter.suffixes").stringType()
+      .defaultValue("").withDescription("comma-separated key suffixes (case-insensitive); empty = all");
+  public static final ConfigOption<String> FILTER_CONTENT_TYPES = ConfigOptions.key("filter.content-types").stringType()
+      .defaultValue("image/*").withDescription("comma-separated content types (type/subtype or type/*); empty = all");
+  public static final ConfigOption<Duration> DEDUP_TTL = ConfigOptions.key("dedup.ttl").durationType()
+      .defaultValue(Duration.ofHours(1)).withDescription("how long a notified object version is remembered for de-duplication");
+  public static final ConfigOption<String> S3_ENDPOINT = ConfigOptions.key("s3.endpoint").stringType().noDefaultValue()
+      .withDescription("object store of the claim-check path; without it raw frames are not read");
+  public static final ConfigOption<String> S3_ACCESS_KEY = ConfigOptions.key("s3.access-key").stringType().noDefaultValue()
+      .withDescription("object store access key (needed with s3.endpoint)");
+  public static final ConfigOption<String> S3_SECRET_KEY = ConfigOptions.key("s3.secret-key").stringType().noDefaultValue()
+      .withDescription("object store secret key (needed with s3.endpoint)").secret();
+  public static final ConfigOption<String> FRAMES_BUCKET = ConfigOptions.key("frames.bucket").stringType()
+      .defaultValue("images").withDescription("bucket the claim-check path writes frames to");
+  public static final ConfigOption<Long> FRAMES_MAX_BYTES = ConfigOptions.key("frames.max-bytes").longType()
+      .defaultValue(1_000_000L).withDescription("largest frame accepted; larger ones go to the dead-letter topic");
+  public static final ConfigOption<Duration> FRAMES_RETRY_INITIAL = ConfigOptions.key("frames.retry.initial").durationType()
+      .defaultValue(Duration.ofMillis(100)).withDescription("first backoff when the object store fails");
+  public static final ConfigOption<Duration> FRAMES_RETRY_MAX = ConfigOptions.key("frames.retry.max").durationType()
+      .defaultValue(Duration.ofSeconds(2)).withDescription("longest backoff");
+  public static final ConfigOption<Duration> FRAMES_RETRY_BUDGET = ConfigOptions.key("frames.retry.budget").durationType()
+      .defaultValue(Duration.ofMinutes(2))
+      .withDescription("total retry time per frame before the stream thread restarts from the last commit");
+  public static final ConfigOption<Integer> METRICS_PORT = ConfigOptions.key("metrics.port").intType().defaultValue(9404)
+      .withDescription("Prometheus endpoint port (GET /metrics, /healthz); 0 = any free port, -1 = off");
 
-  static {
-    o("kafka.bootstrap-servers", null, "Kafka bootstrap servers (required)");
-    o(KafkaSecurity.USERNAME, null, "SASL user of every Kafka client; needs kafka.sasl.password (none: no authentication)");
-    o(KafkaSecurity.PASSWORD, null, "SASL password (secret: never logged); needs kafka.sasl.username");
-    o(KafkaSecurity.PROTOCOL, null, "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; default SASL_PLAINTEXT with a username, else PLAINTEXT");
-    o(KafkaSecurity.MECHANISM, null, "SASL mechanism: SCRAM-SHA-512 (default), SCRAM-SHA-256 or PLAIN");
-    o("application.id", "imgsearch-ingest", "Kafka Streams application id (consumer group, internal topic prefix)");
-    o("topic.notifications", Topics.NOTIFICATIONS.name(), "MinIO notification topic");
-    o("topic.image-events", Topics.IMAGE_EVENTS.name(), "typed image events, keyed by image id");
-    o("topic.dead-letters", Topics.DEAD_LETTERS.name(), "rejected records, reason in headers");
-    o("topic.raw-frames", Topics.RAW_FRAMES.name(), "raw frames of the claim-check path (read only with s3.endpoint)");
-    o("processing.guarantee", StreamsConfig.AT_LEAST_ONCE, "at_least_once or exactly_once_v2");
-    o("state.dir", System.getProperty("java.io.tmpdir") + "/imgsearch-ingest", "Kafka Streams state directory");
-    o("stream.threads", "1", "Kafka Streams threads");
-    o("filter.buckets", "", "comma-separated buckets to index; empty = all");
-    o("filter.prefixes", "", "comma-separated key prefixes to index; empty = all");
-    o("filter.suffixes", "", "comma-separated key suffixes (case-insensitive); empty = all");
-    o("filter.content-types", "image/*", "comma-separated content types (type/subtype or type/*); empty = all");
-    o("dedup.ttl", "PT1H", "how long a notified object version is remembered for de-duplication (ISO-8601)");
-    o("s3.endpoint", null, "object store for the claim-check path; without it raw frames are not read");
-    o("s3.access-key", null, "object store access key");
-    o("s3.secret-key", null, "object store secret key");
-    o("frames.bucket", "images", "bucket the claim-check path writes frames to");
-    o("frames.max-bytes", "1000000", "largest frame accepted; larger ones go to the dead-letter topic");
-    o("frames.retry.initial", "PT0.1S", "first backoff when the object store fails");
-    o("frames.retry.max", "PT2S", "longest backoff");
-    o("frames.retry.budget", "PT2M", "total retry time per frame before the stream thread restarts from the last commit");
-    o("metrics.port", "9404", "Prometheus endpoint port (GET /metrics); 0 = any free port, -1 = off");
-  }
+  /** Every option of the stage, declared once: parsing, env names, help and the README table come from it. */
+  public static final OptionRegistry REGISTRY = OptionRegistry.of("ingest-stream", ENV_PREFIX, options());
 
-  private static void o(String name, String def, String description) {
-    OPTIONS.put(name, new String[] {def, description});
+  /** The option names. */
+  public static final Set<String> OPTIONS = REGISTRY.keys();
+
+  private static List<ConfigOption<?>> options() {
+    List<ConfigOption<?>> l = new ArrayList<>();
+    l.add(BOOTSTRAP_SERVERS);
+    l.addAll(KafkaSecurity.CONFIG_OPTIONS);
+    l.addAll(List.of(APPLICATION_ID, TOPIC_NOTIFICATIONS, TOPIC_IMAGE_EVENTS, TOPIC_DEAD_LETTERS, TOPIC_RAW_FRAMES,
+        PROCESSING_GUARANTEE, STATE_DIR, STREAM_THREADS, FILTER_BUCKETS, FILTER_PREFIXES, FILTER_SUFFIXES,
+        FILTER_CONTENT_TYPES, DEDUP_TTL, S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, FRAMES_BUCKET, FRAMES_MAX_BYTES,
+        FRAMES_RETRY_INITIAL, FRAMES_RETRY_MAX, FRAMES_RETRY_BUDGET, METRICS_PORT));
+    return l;
   }
 
   public IngestSettings {
@@ -118,99 +151,47 @@ public record IngestSettings(
 
   /** Options from the environment ({@code IMGSEARCH_INGEST_KAFKA_BOOTSTRAP_SERVERS}, …), overridden by {@code flags}. */
   public static IngestSettings fromEnv(Map<String, String> env, Map<String, String> flags) {
-    Map<String, String> m = new HashMap<>();
-    for (String name : OPTIONS.keySet()) {
-      String v = env.get(envName(name));
-      if (v != null) {
-        m.put(name, v);
-      }
-    }
-    m.putAll(flags);
-    return fromMap(m);
+    return of(REGISTRY.fromEnv(env, flags));
   }
 
   public static String envName(String option) {
-    return ENV_PREFIX + option.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    return REGISTRY.envName(option);
   }
 
   public static IngestSettings fromMap(Map<String, String> given) {
-    for (String name : given.keySet()) {
-      if (!OPTIONS.containsKey(name)) {
-        throw new IllegalArgumentException("unknown option " + name + "; known: " + String.join(", ", OPTIONS.keySet()));
-      }
-    }
-    Map<String, String> m = new HashMap<>();
-    OPTIONS.forEach((k, v) -> {
-      if (v[0] != null) {
-        m.put(k, v[0]);
-      }
-    });
-    m.putAll(given);
-    String bootstrap = m.get("kafka.bootstrap-servers");
-    if (bootstrap == null || bootstrap.isBlank()) {
-      throw new IllegalArgumentException("missing required option kafka.bootstrap-servers");
-    }
-    long maxBytes = longOption(m, "frames.max-bytes");
-    Backoff backoff =
-        new Backoff(duration(m, "frames.retry.initial"), duration(m, "frames.retry.max"), duration(m, "frames.retry.budget"));
+    return of(REGISTRY.parse(given));
+  }
+
+  private static IngestSettings of(Configuration c) {
+    Backoff backoff = new Backoff(c.get(FRAMES_RETRY_INITIAL), c.get(FRAMES_RETRY_MAX), c.get(FRAMES_RETRY_BUDGET));
     FrameSettings frames = null;
-    if (m.get("s3.endpoint") != null && !m.get("s3.endpoint").isBlank()) {
-      frames =
-          new FrameSettings(
-              m.get("s3.endpoint"), required(m, "s3.access-key"), required(m, "s3.secret-key"), m.get("frames.bucket"),
-              maxBytes, backoff);
+    if (c.isSet(S3_ENDPOINT)) {
+      String needed = "needed with s3.endpoint";
+      frames = new FrameSettings(c.get(S3_ENDPOINT), c.require(S3_ACCESS_KEY, needed), c.require(S3_SECRET_KEY, needed),
+          c.get(FRAMES_BUCKET), c.get(FRAMES_MAX_BYTES), backoff);
     }
-    KafkaSecurity security = KafkaSecurity.fromOptions(m);
-    ImageFilter filter;
-    try {
-      filter = ImageFilter.of(m.get("filter.buckets"), m.get("filter.prefixes"), m.get("filter.suffixes"), m.get("filter.content-types"));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
+    ImageFilter filter = ImageFilter.of(
+        c.get(FILTER_BUCKETS), c.get(FILTER_PREFIXES), c.get(FILTER_SUFFIXES), c.get(FILTER_CONTENT_TYPES));
     return new IngestSettings(
-        bootstrap,
-        m.get("application.id"),
-        m.get("topic.notifications"),
-        m.get("topic.image-events"),
-        m.get("topic.dead-letters"),
-        m.get("topic.raw-frames"),
-        m.get("processing.guarantee"),
-        m.get("state.dir"),
-        (int) longOption(m, "stream.threads"),
+        c.get(BOOTSTRAP_SERVERS),
+        c.get(APPLICATION_ID),
+        c.get(TOPIC_NOTIFICATIONS),
+        c.get(TOPIC_IMAGE_EVENTS),
+        c.get(TOPIC_DEAD_LETTERS),
+        c.get(TOPIC_RAW_FRAMES),
+        c.get(PROCESSING_GUARANTEE),
+        c.get(STATE_DIR),
+        c.get(STREAM_THREADS),
         filter,
-        duration(m, "dedup.ttl"),
+        c.get(DEDUP_TTL),
         frames,
-        (int) longOption(m, "metrics.port"),
-        security);
+        c.get(METRICS_PORT),
+        KafkaSecurity.fromOptions(c.given()));
   }
 
   public IngestSettings withGuarantee(String guarantee) {
     return new IngestSettings(bootstrapServers, applicationId, notificationsTopic, imageEventsTopic, deadLetterTopic,
         rawFramesTopic, guarantee, stateDir, streamThreads, filter, dedupTtl, frames, metricsPort, kafkaSecurity);
-  }
-
-  private static String required(Map<String, String> m, String name) {
-    String v = m.get(name);
-    if (v == null || v.isBlank()) {
-      throw new IllegalArgumentException("missing required option " + name + " (needed with s3.endpoint)");
-    }
-    return v;
-  }
-
-  private static long longOption(Map<String, String> m, String name) {
-    try {
-      return Long.parseLong(m.get(name).trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("option " + name + " is not an integer: " + m.get(name), e);
-    }
-  }
-
-  private static Duration duration(Map<String, String> m, String name) {
-    try {
-      return Duration.parse(m.get(name).trim());
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("option " + name + " is not an ISO-8601 duration (e.g. PT1H): " + m.get(name), e);
-    }
   }
 
   public Properties streamsProperties() {

@@ -1,5 +1,7 @@
 package dev.imgsearch.schemas;
 
+import dev.imgsearch.schemas.config.ConfigOption;
+import dev.imgsearch.schemas.config.ConfigOptions;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +31,18 @@ public record KafkaSecurity(String protocol, String mechanism, String username, 
   public static final String MECHANISM = "kafka.sasl.mechanism";
   /** The option names, for the settings classes' option lists. */
   public static final List<String> OPTIONS = List.of(USERNAME, PASSWORD, PROTOCOL, MECHANISM);
+
+  /** The four options as declarations, for the stages' option registries; read back with {@link #fromOptions}. */
+  public static final List<ConfigOption<?>> CONFIG_OPTIONS = List.of(
+      ConfigOptions.key(USERNAME).stringType().noDefaultValue()
+          .withDescription("SASL user of every Kafka client; needs kafka.sasl.password (none: no authentication)"),
+      ConfigOptions.key(PASSWORD).stringType().noDefaultValue()
+          .withDescription("SASL password; needs kafka.sasl.username").secret(),
+      ConfigOptions.key(PROTOCOL).stringType().noDefaultValue()
+          .withDescription("PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL")
+          .withDefaultText("SASL_PLAINTEXT with a username, else PLAINTEXT"),
+      ConfigOptions.key(MECHANISM).stringType().noDefaultValue()
+          .withDescription("SASL mechanism: SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN").withDefaultText("SCRAM-SHA-512"));
 
   public static final String DEFAULT_MECHANISM = "SCRAM-SHA-512";
   public static final List<String> PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");

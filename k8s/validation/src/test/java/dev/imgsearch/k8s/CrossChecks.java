@@ -63,7 +63,6 @@ final class CrossChecks {
     return prefix + option.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
-  static final String INGEST_SETTINGS = "ingest-stream/src/main/java/dev/imgsearch/ingest/IngestSettings.java";
   static final String EMBEDDER_SETTINGS = "embedder/src/main/java/dev/imgsearch/embedder/job/EmbedderSettings.java";
   static final String QUERY_API = "query-api/src/main/java/dev/imgsearch/query/QueryApi.java";
   static final String INGEST_HTTP = "ingest-stream/src/main/java/dev/imgsearch/ingest/MetricsServer.java";
@@ -400,9 +399,9 @@ final class CrossChecks {
     List<String> p = new ArrayList<>();
     JsonNode deployment = m.get("Deployment", "ingest-stream");
     JsonNode c = Manifest.container(deployment, "ingest-stream");
-    Set<String> known = optionsReadBy(INGEST_SETTINGS);
+    Set<String> known = IngestSettings.OPTIONS; // the stage's option registry
     Map<String, String> options =
-        effectiveOptions(m, c, Manifest.texts(c.path("args")), known, IngestSettings.class, "IMGSEARCH_INGEST_", p);
+        effectiveOptions(m, c, Manifest.texts(c.path("args")), known, IngestSettings.class, IngestSettings.ENV_PREFIX, p);
     onlyKnown(options, known, "ingest-stream", p);
     IngestSettings.fromMap(options);
     expectEqual(p, "ingest-stream topic.notifications", options.get("topic.notifications"), Topics.NOTIFICATIONS.name());

@@ -1,0 +1,115 @@
+package dev.imgsearch.schemas.config;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Builds {@link ConfigOption}s: {@code ConfigOptions.key("dedup.ttl").durationType().defaultValue(Duration.ofHours(1))
+ * .withDescription("…")}.
+ */
+public final class ConfigOptions {
+  private ConfigOptions() {}
+
+  public static KeyBuilder key(String key) {
+    if (key == null || !key.matches("[a-z0-9]+([.-][a-z0-9]+)*")) {
+      throw new IllegalArgumentException("option keys are lower-case words joined by '.' or '-': " + key);
+    }
+    return new KeyBuilder(key);
+  }
+
+  /** Chooses the type. */
+  public static final class KeyBuilder {
+    private final String key;
+
+    private KeyBuilder(String key) {
+      this.key = key;
+    }
+
+    public TypedBuilder<String> stringType() {
+      return new TypedBuilder<>(key, "string", s -> s);
+    }
+
+    public TypedBuilder<Integer> intType() {
+      return new TypedBuilder<>(key, "int", Integer::valueOf);
+    }
+
+    public TypedBuilder<Long> longType() {
+      return new TypedBuilder<>(key, "long", Long::valueOf);
+    }
+
+    public TypedBuilder<Boolean> booleanType() {
+      return new TypedBuilder<>(key, "boolean", ConfigOptions::parseBoolean);
+    }
+
+    /** ISO-8601 ({@code PT1H}, {@code PT0.5S}). */
+    public TypedBuilder<Duration> durationType() {
+      return new TypedBuilder<>(key, "duration (ISO-8601, e.g. PT1H)", Duration::parse);
+    }
+
+    /** Comma-separated, blanks dropped; empty text = empty list. */
+    public TypedBuilder<List<String>> listType() {
+      return new TypedBuilder<>(key, "comma-separated list", ConfigOptions::parseList);
+    }
+
+    /** One of the given words (case-insensitive; the value is returned as declared). */
+    public TypedBuilder<String> oneOf(String... values) {
+      List<String> allowed = List.of(values);
+      return new TypedBuilder<>(key, "one of " + String.join(", ", allowed), s -> allowed.stream()
+          .filter(v -> v.equalsIgnoreCase(s))
+          .findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("not one of " + allowed)));
+    }
+  }
+
+  /** Sets the default (or none) and the description. */
+  public static final class TypedBuilder<T> {
+    private final String key;
+    private final String typeName;
+    private final Function<String, T> parser;
+    private T defaultValue;
+    private boolean required;
+
+    private TypedBuilder(String key, String typeName, Function<String, T> parser) {
+      this.key = key;
+      this.typeName = typeName;
+      this.parser = parser;
+    }
+
+    public TypedBuilder<T> defaultValue(T value) {
+      this.defaultValue = value;
+      return this;
+    }
+
+    /** The start fails without it. */
+    public TypedBuilder<T> required() {
+      this.required = true;
+      return this;
+    }
+
+    /** No default: absent means "not configured" (the stage decides what that means). */
+    public TypedBuilder<T> noDefaultValue() {
+      this.defaultValue = null;
+      return this;
+    }
+
+    public ConfigOption<T> withDescription(String description) {
+      return new ConfigOption<>(key, typeName, parser, defaultValue, null, description, false, required);
+    }
+  }
+
+  static boolean parseBoolean(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("not true or false");
+    };
+  }
+
+  static List<String> parseList(String s) {
+    return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).collect(Collectors.toUnmodifiableList());
+  }
+}
