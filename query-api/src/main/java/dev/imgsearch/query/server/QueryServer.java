@@ -155,11 +155,16 @@ public final class QueryServer implements AutoCloseable {
   }
 
   public static void main(String[] args) {
+    if (java.util.Arrays.asList(args).contains("--help")) {
+      System.out.print(QueryServerSettings.REGISTRY.help());
+      return;
+    }
     QueryServerSettings settings;
     try {
       settings = QueryServerSettings.fromEnv(System.getenv(), QueryServerSettings.parseFlags(args));
     } catch (IllegalArgumentException e) {
       System.err.println("query-api: " + e.getMessage());
+      System.err.println("(--help lists the options)");
       System.exit(2);
       return;
     }

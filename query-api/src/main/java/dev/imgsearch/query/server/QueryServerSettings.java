@@ -1,21 +1,20 @@
 package dev.imgsearch.query.server;
 
-import static dev.imgsearch.query.server.OptionValues.booleanOption;
-import static dev.imgsearch.query.server.OptionValues.duration;
-import static dev.imgsearch.query.server.OptionValues.intOption;
-import static dev.imgsearch.query.server.OptionValues.longOption;
-import static dev.imgsearch.query.server.OptionValues.named;
-import static dev.imgsearch.query.server.OptionValues.required;
-
 import dev.imgsearch.embedder.model.ModelDescriptor;
+import dev.imgsearch.indexer.store.StoreOptions;
 import dev.imgsearch.indexer.store.StoreSettings;
 import dev.imgsearch.query.AllowedBuckets;
 import dev.imgsearch.query.ApiKeys;
 import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
+import dev.imgsearch.schemas.config.ConfigOption;
+import dev.imgsearch.schemas.config.ConfigOptions;
+import dev.imgsearch.schemas.config.Configuration;
+import dev.imgsearch.schemas.config.OptionRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -54,21 +53,75 @@ public record QueryServerSettings(
   public static final String DEFAULT_MODEL = ModelDescriptor.DEFAULT_MODEL;
 
   /** Default of {@code store.dimension}: the vector dimension of {@link #DEFAULT_MODEL}. */
-  public static final int DEFAULT_DIMENSION = 576;
+  public static final int DEFAULT_DIMENSION = StoreOptions.DEFAULT_DIMENSION;
 
   /** Default of {@code store.collection}. */
-  public static final String DEFAULT_COLLECTION = "images";
+  public static final String DEFAULT_COLLECTION = StoreOptions.DEFAULT_COLLECTION;
+
+  public static final String ENV_PREFIX = "IMGSEARCH_QUERY_";
+
+  public static final ConfigOption<Integer> HTTP_PORT =
+      ConfigOptions.key("http.port").intType().defaultValue(DEFAULT_HTTP_PORT).withDescription("HTTP port");
+  public static final ConfigOption<String> MODEL = ConfigOptions.key("model").stringType().defaultValue(DEFAULT_MODEL)
+      .withDescription("bundled model name, or a directory holding model.json + .onnx; must be the embedder's");
+  public static final ConfigOption<Integer> INTRA_OP_THREADS = ConfigOptions.key("onnx.intra-op-threads").intType()
+      .defaultValue(0).withDescription("ONNX Runtime threads per inference; 0 = its default");
+  public static final ConfigOption<String> S3_ENDPOINT = ConfigOptions.key("s3.endpoint").stringType().noDefaultValue()
+      .withDescription("object store for image content and presigned URLs; none: no content links");
+  public static final ConfigOption<String> S3_ACCESS_KEY = ConfigOptions.key("s3.access-key").stringType()
+      .noDefaultValue().withDescription("object store access key (needed with s3.endpoint)");
+  public static final ConfigOption<String> S3_SECRET_KEY = ConfigOptions.key("s3.secret-key").stringType()
+      .noDefaultValue().withDescription("object store secret key (needed with s3.endpoint)").secret();
+  public static final ConfigOption<String> S3_PUBLIC_ENDPOINT = ConfigOptions.key("s3.public-endpoint").stringType()
+      .noDefaultValue().withDescription("object-store URL browsers reach; presigned URLs are signed for this host")
+      .withDefaultText("s3.endpoint");
+  public static final ConfigOption<String> CONTENT_BUCKETS = ConfigOptions.key("content.buckets").stringType()
+      .defaultValue(AllowedBuckets.DEFAULT_BUCKET)
+      .withDescription("comma-separated buckets whose objects are served and signed; others → 403 content-forbidden");
+  public static final ConfigOption<String> API_KEYS = ConfigOptions.key("api-keys").stringType().noDefaultValue()
+      .withDescription("comma-separated keys for the X-API-Key header; without keys (or allow-anonymous) no start")
+      .withDefaultText("(required)").secret();
+  public static final ConfigOption<Boolean> ALLOW_ANONYMOUS = ConfigOptions.key("allow-anonymous").booleanType()
+      .defaultValue(false).withDescription("serve without API keys (local mode only; logged as a warning)");
+  public static final ConfigOption<Long> MAX_BODY_BYTES = ConfigOptions.key("max-body-bytes").longType()
+      .defaultValue(QueryApiOptions.DEFAULT_MAX_BODY_BYTES).withDescription("largest upload accepted (larger → 413)");
+  public static final ConfigOption<Duration> READINESS_TIMEOUT = ConfigOptions.key("readiness.timeout").durationType()
+      .defaultValue(QueryApiOptions.DEFAULT_READINESS_TIMEOUT).withDescription("bound on the /readyz store check");
+  public static final ConfigOption<Duration> PRESIGN_EXPIRY = ConfigOptions.key("presign.expiry").durationType()
+      .defaultValue(QueryApiOptions.DEFAULT_PRESIGN_EXPIRY).withDescription("lifetime of presigned image URLs");
+  public static final ConfigOption<Duration> STORE_TIMEOUT = ConfigOptions.key("store.timeout").durationType()
+      .defaultValue(QueryService.DEFAULT_STORE_TIMEOUT).withDescription("bound on each store call (past it: 504)");
+  public static final ConfigOption<Integer> MAX_CONCURRENT_DECODES = ConfigOptions.key("max-concurrent-decodes")
+      .intType().defaultValue(Runtime.getRuntime().availableProcessors())
+      .withDescription("uploaded images decoded / embedded at once").withDefaultText("cores");
+  public static final ConfigOption<Duration> DECODE_WAIT = ConfigOptions.key("decode.wait").durationType()
+      .defaultValue(QueryApiOptions.DEFAULT_DECODE_WAIT)
+      .withDescription("how long a request waits for a decode slot, then 503 server-busy with Retry-After");
+  public static final ConfigOption<Long> MIN_REQUEST_DATA_RATE = ConfigOptions.key("http.min-request-data-rate")
+      .longType().defaultValue(QueryApiOptions.DEFAULT_MIN_REQUEST_DATA_RATE)
+      .withDescription("bytes/s; a slower body is cut off with 408 (0: off)");
+  public static final ConfigOption<Duration> IDLE_TIMEOUT = ConfigOptions.key("http.idle-timeout").durationType()
+      .defaultValue(QueryApiOptions.DEFAULT_IDLE_TIMEOUT).withDescription("a connection silent this long is closed");
+  public static final ConfigOption<Integer> MAX_THREADS = ConfigOptions.key("http.max-threads").intType()
+      .defaultValue(QueryApiOptions.DEFAULT_MAX_THREADS).withDescription("request threads");
+
+  /** Every option of the query API, declared once: parsing, env names, help and the README table come from it. */
+  public static final OptionRegistry REGISTRY = OptionRegistry.of("query-api", ENV_PREFIX, options());
 
   /** Every option name the server reads. */
-  public static final Set<String> OPTIONS =
-      Set.of("http.port", "store.kind", "store.collection", "store.dimension", "store.path", "milvus.uri",
-          "milvus.token", "milvus.consistency", "model", "onnx.intra-op-threads", "s3.endpoint", "s3.access-key",
-          "s3.secret-key", "api-keys", "max-body-bytes", "readiness.timeout", "presign.expiry", "store.timeout",
-          "allow-anonymous", "s3.public-endpoint", "content.buckets", "max-concurrent-decodes", "decode.wait",
-          "http.min-request-data-rate", "http.idle-timeout", "http.max-threads");
+  public static final Set<String> OPTIONS = REGISTRY.keys();
+
+  private static List<ConfigOption<?>> options() {
+    List<ConfigOption<?>> l = new ArrayList<>(List.of(HTTP_PORT));
+    l.addAll(StoreOptions.ALL);
+    l.addAll(List.of(MODEL, INTRA_OP_THREADS, S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_PUBLIC_ENDPOINT,
+        CONTENT_BUCKETS, API_KEYS, ALLOW_ANONYMOUS, MAX_BODY_BYTES, READINESS_TIMEOUT, PRESIGN_EXPIRY, STORE_TIMEOUT,
+        MAX_CONCURRENT_DECODES, DECODE_WAIT, MIN_REQUEST_DATA_RATE, IDLE_TIMEOUT, MAX_THREADS));
+    return l;
+  }
 
   public static String envName(String option) {
-    return "IMGSEARCH_QUERY_" + option.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    return REGISTRY.envName(option);
   }
 
   /**
@@ -139,46 +192,25 @@ public record QueryServerSettings(
 
   /** Flags over environment; unknown flags and missing required options fail with the option's name. */
   public static QueryServerSettings fromEnv(Map<String, String> env, Map<String, String> flags) {
-    Map<String, String> m = new HashMap<>();
-    for (String option : OPTIONS) {
-      String v = env.get(envName(option));
-      if (v != null && !v.isBlank()) {
-        m.put(option, v);
-      }
-    }
-    m.putAll(flags);
-    return fromMap(m);
+    return of(REGISTRY.fromEnv(env, flags));
   }
 
   public static QueryServerSettings fromMap(Map<String, String> m) {
-    for (String name : m.keySet()) {
-      if (!OPTIONS.contains(name)) {
-        throw new IllegalArgumentException("unknown option --" + name + "; known: " + new java.util.TreeSet<>(OPTIONS));
-      }
-    }
-    String kind = m.getOrDefault("store.kind", "milvus");
-    String collection = m.getOrDefault("store.collection", DEFAULT_COLLECTION);
-    int dimension = intOption(m, "store.dimension", DEFAULT_DIMENSION);
-    StoreSettings store =
-        switch (kind) {
-          case "embedded" -> StoreSettings.embedded(required(m, "store.path"), collection, dimension);
-          case "milvus" ->
-              StoreSettings.milvus(
-                  required(m, "milvus.uri"), m.get("milvus.token"), collection, dimension,
-                  m.getOrDefault("milvus.consistency", "BOUNDED"));
-          default -> throw new IllegalArgumentException("--store.kind must be embedded or milvus, not " + kind);
-        };
-    String s3 = m.get("s3.endpoint");
-    if (s3 != null && (m.get("s3.access-key") == null || m.get("s3.secret-key") == null)) {
+    return of(REGISTRY.parse(m));
+  }
+
+  private static QueryServerSettings of(Configuration c) {
+    StoreSettings store = StoreOptions.settings(c);
+    String s3 = c.get(S3_ENDPOINT);
+    if (s3 != null && (c.get(S3_ACCESS_KEY) == null || c.get(S3_SECRET_KEY) == null)) {
       throw new IllegalArgumentException("--s3.endpoint needs --s3.access-key and --s3.secret-key (or their env vars)");
     }
-    QueryServerSettings d = defaults(store);
-    Duration storeTimeout = duration(m, "store.timeout", d.storeTimeout().toString());
+    Duration storeTimeout = c.get(STORE_TIMEOUT);
     if (storeTimeout.isNegative() || storeTimeout.isZero()) {
       throw new IllegalArgumentException("--store.timeout must be a positive duration, got " + storeTimeout);
     }
-    String apiKeys = m.getOrDefault("api-keys", "");
-    boolean anonymous = booleanOption(m, "allow-anonymous");
+    String apiKeys = Objects.requireNonNullElse(c.get(API_KEYS), "");
+    boolean anonymous = c.get(ALLOW_ANONYMOUS);
     if (apiKeys.isBlank() && !anonymous) {
       throw new IllegalArgumentException(
           "no API keys: set --api-keys (env " + envName("api-keys") + "), or --allow-anonymous true to serve"
@@ -190,10 +222,7 @@ public record QueryServerSettings(
     if (!apiKeys.isBlank()) {
       named("api-keys", () -> ApiKeys.parse(apiKeys)); // a malformed key fails here, before anything starts
     }
-    String publicEndpoint = m.get("s3.public-endpoint");
-    if (publicEndpoint != null && publicEndpoint.isBlank()) {
-      publicEndpoint = null; // an empty value (e.g. an unset ConfigMap entry) means none
-    }
+    String publicEndpoint = c.get(S3_PUBLIC_ENDPOINT); // blank (e.g. an unset ConfigMap entry) counts as none
     if (publicEndpoint != null && s3 == null) {
       throw new IllegalArgumentException("--s3.public-endpoint needs --s3.endpoint");
     }
@@ -203,41 +232,33 @@ public record QueryServerSettings(
     }
     AllowedBuckets buckets;
     try {
-      buckets = AllowedBuckets.parse(m.getOrDefault("content.buckets", AllowedBuckets.DEFAULT_BUCKET));
+      buckets = AllowedBuckets.parse(c.get(CONTENT_BUCKETS));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--content.buckets: " + e.getMessage(), e);
     }
-    int decodes = intOption(m, "max-concurrent-decodes", d.maxConcurrentDecodes());
-    Duration decodeWait = duration(m, "decode.wait", d.decodeWait().toString());
-    long minRate = longOption(m, "http.min-request-data-rate", d.minRequestDataRate());
-    Duration idle = duration(m, "http.idle-timeout", d.idleTimeout().toString());
-    int threads = intOption(m, "http.max-threads", d.maxThreads());
+    int decodes = c.get(MAX_CONCURRENT_DECODES);
+    Duration decodeWait = c.get(DECODE_WAIT);
+    long minRate = c.get(MIN_REQUEST_DATA_RATE);
+    Duration idle = c.get(IDLE_TIMEOUT);
+    int threads = c.get(MAX_THREADS);
     QueryApiOptions http = QueryApiOptions.defaults();
     named("max-concurrent-decodes / --decode.wait", () -> http.withDecodeLimit(decodes, decodeWait));
     named("http.min-request-data-rate", () -> http.withMinRequestDataRate(minRate));
     named("http.idle-timeout", () -> http.withIdleTimeout(idle));
     named("http.max-threads", () -> http.withMaxThreads(threads));
-    return new QueryServerSettings(
-        intOption(m, "http.port", d.httpPort()),
-        store,
-        m.getOrDefault("model", d.model()),
-        intOption(m, "onnx.intra-op-threads", d.intraOpThreads()),
-        s3,
-        m.get("s3.access-key"),
-        m.get("s3.secret-key"),
-        apiKeys,
-        longOption(m, "max-body-bytes", d.maxBodyBytes()),
-        duration(m, "readiness.timeout", d.readinessTimeout().toString()),
-        duration(m, "presign.expiry", d.presignExpiry().toString()),
-        storeTimeout,
-        anonymous,
-        publicEndpoint,
-        buckets,
-        decodes,
-        decodeWait,
-        minRate,
-        idle,
+    return new QueryServerSettings(c.get(HTTP_PORT), store, c.get(MODEL), c.get(INTRA_OP_THREADS), s3,
+        c.get(S3_ACCESS_KEY), c.get(S3_SECRET_KEY), apiKeys, c.get(MAX_BODY_BYTES), c.get(READINESS_TIMEOUT),
+        c.get(PRESIGN_EXPIRY), storeTimeout, anonymous, publicEndpoint, buckets, decodes, decodeWait, minRate, idle,
         threads);
+  }
+
+  /** Runs a validation, prefixing its message with the option's name. */
+  private static void named(String option, Runnable validation) {
+    try {
+      validation.run();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--" + option + ": " + e.getMessage(), e);
+    }
   }
 
   /** Parses {@code --name value} pairs. */

@@ -160,12 +160,26 @@ public final class OptionRegistry {
     return b.toString();
   }
 
+  /**
+   * The option table a README documents: the text between {@code <!-- options:begin ... -->} and
+   * {@code <!-- options:end -->}, stripped; null without the markers. A stage's doc test compares it with {@link
+   * #markdownTable()}.
+   */
+  public static String documentedTable(String readme) {
+    int b = readme.indexOf("<!-- options:begin");
+    int e = readme.indexOf("<!-- options:end -->");
+    if (b < 0 || e < b) {
+      return null;
+    }
+    return readme.substring(readme.indexOf("-->", b) + 3, e).strip();
+  }
+
   /** The option table of the stage's README (checked against the README by a test). */
   public String markdownTable() {
     StringBuilder b = new StringBuilder("| option | default | meaning | env |\n| --- | --- | --- | --- |\n");
     for (ConfigOption<?> o : options.values()) {
       String def = o.defaultText().isEmpty() ? "(empty)" : "`" + o.defaultText() + "`";
-      if (o.isRequired() || o.defaultText().equals("—") || o.defaultText().contains(" ")) {
+      if (o.isRequired() || o.defaultText().equals("—") || o.defaultText().contains(" ") || o.defaultText().startsWith("(")) {
         def = o.defaultText(); // words, not a value
       }
       b.append("| `").append(o.key()).append("` | ").append(def).append(" | ")
