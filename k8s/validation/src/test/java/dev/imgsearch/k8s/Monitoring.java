@@ -35,7 +35,7 @@ final class Monitoring {
   static final String FLINK_OPERATOR = "flink_taskmanager_job_task_operator_";
 
   /** Main source trees whose metrics the manifests may use. */
-  static final List<String> MODULES = List.of("ingest-stream", "query-api", "embedder", "indexer");
+  static final List<String> MODULES = List.of("ingest-stream", "query-api", "embedder", "indexer/store", "indexer/sink");
 
   /**
    * Metrics the code does not declare itself: the frameworks' and exporters' own. Each entry names its source and the

@@ -32,10 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Vector store benchmark: upsert rows/s, checkpoint cost (persist vs flush), search p50/p99 and recall@10 against exact
  * search, for the embedded Lucene store and Milvus, on {@code imgsearch.benchmark.rows} (default 100 000) clustered
  * unit vectors of dimension 576. Off by default; prints a Markdown table and writes it to {@code
- * indexer/target/vector-store-benchmark.md}. Command:
+ * indexer/store/target/vector-store-benchmark.md}. Command:
  *
  * <pre>
- * ./mvnw -B -o -pl indexer verify -Dimgsearch.benchmark=true -Dit.test=VectorStoreBenchmarkIT -Dtest=NoSuch \
+ * ./mvnw -B -o -pl indexer/store verify -Dimgsearch.benchmark=true -Dit.test=VectorStoreBenchmarkIT -Dtest=NoSuch \
  *     -Dsurefire.failIfNoSpecifiedTests=false [-Dimgsearch.benchmark.rows=100000] [-Dimgsearch.benchmark.stores=lucene,milvus]
  * </pre>
  */
