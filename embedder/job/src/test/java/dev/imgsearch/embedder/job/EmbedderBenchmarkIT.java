@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The benchmark of docs/benchmarks.md ("Model (embedder)", "Embedder job"). Opt-in, it takes a few minutes:
  *
  * <pre>
- * ./mvnw -B -o -pl embedder verify -Dimgsearch.benchmark=true -Dit.test=EmbedderBenchmarkIT -Dtest=NoSuch \
+ * ./mvnw -B -o -pl embedder/job verify -Dimgsearch.benchmark=true -Dit.test=EmbedderBenchmarkIT -Dtest=NoSuch \
  *     -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  *
@@ -59,7 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
  * limit; (b) the whole job (Kafka source → S3 fetch → decode → batched inference → Lucene store sink) on 2 MP camera
  * JPEGs and on 0.3 MP JPEGs, per batch size, JPEGs decoded by libjpeg-turbo (when installed) and, for comparison, by
  * ImageIO; (c) fetch and decode ms per image per decoder. The report goes to stdout and
- * {@code embedder/target/benchmark.md}.
+ * {@code embedder/job/target/benchmark.md}.
  */
 @EnabledIfSystemProperty(named = "imgsearch.benchmark", matches = "true")
 class EmbedderBenchmarkIT {
