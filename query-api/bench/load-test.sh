@@ -16,11 +16,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 cd "$root"
-./mvnw -B -q -pl query-api -am test-compile -DskipTests >/dev/null
-cpfile=$(mktemp)
-./mvnw -B -q -pl query-api dependency:build-classpath -Dmdep.outputFile="$cpfile" -Dmdep.includeScope=test >/dev/null
-cp="query-api/target/test-classes:query-api/target/classes:$(cat "$cpfile")"
-rm -f "$cpfile"
+# one reactor build: the other modules resolve to their target/classes, never to a stale ~/.m2 copy
+./mvnw -B -q -pl query-api -am test-compile dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile=target/load-test.classpath -Dmdep.includeScope=test >/dev/null
+cp="query-api/target/test-classes:query-api/target/classes:$(cat query-api/target/load-test.classpath)"
 work=$(mktemp -d)
 fifo="$work/stdin"; mkfifo "$fifo"
 java -Xmx2g -cp "$cp" dev.imgsearch.query.bench.LoadBench server --rows "$rows" --dir "$work/store" <"$fifo" >"$work/server.out" 2>"$work/server.err" &

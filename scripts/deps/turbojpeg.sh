@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # libjpeg-turbo's TurboJPEG library (Debian package libturbojpeg0: SIMD, DCT-domain scaling, and the JNI entry points
 # the embedder's org.libjpegturbo.turbojpeg binding calls) under .tools/turbojpeg/ (git-ignored), without root:
-# `apt-get download` + `dpkg -x`. The embedder's tests load .tools/turbojpeg/lib/libturbojpeg.so.0 (embedder/pom.xml);
+# `apt-get download` + `dpkg -x`. The embedder's tests load .tools/turbojpeg/lib/libturbojpeg.so.0 (embedder/core/pom.xml, embedder/job/pom.xml);
 # without it they skip the libjpeg-turbo cases with the reason and the job decodes JPEGs with ImageIO.
 # Production images install the same package (k8s/images/embedder/Dockerfile). Idempotent; quick when present.
 set -euo pipefail

@@ -601,7 +601,7 @@ non-negative, so unrelated photos still score ~0.88; compare relative values):
 
 {pairs}
 
-Golden images and references: `embedder/src/test/resources/golden/` (`*.reference.json` computed by TFJS from exactly the PNG
+Golden images and references: `embedder/core/src/test/resources/golden/` (`*.reference.json` computed by TFJS from exactly the PNG
 pixels / 255). The golden photos are centre-cropped, resized samples from Debian's `opencv-doc` 4.6.0
 (`examples/data/`, OpenCV sample data); see `embedder/tools/nsfwjs-converter/README.md`.
 """
@@ -677,7 +677,7 @@ Cosine between the L2-normalised ONNX features of the golden images:
 
 {pairs}
 
-Golden images and references: `embedder/src/test/resources/golden-{SIZE}/` (`*.reference.json` computed by TFJS from
+Golden images and references: `embedder/core/src/test/resources/golden-{SIZE}/` (`*.reference.json` computed by TFJS from
 exactly the PNG pixels / 255); the photos are centre-cropped, resized samples from Debian's `opencv-doc` 4.6.0.
 """
     with open(out_path, "w") as f:

@@ -20,8 +20,8 @@ case "${1:-mobilenetv2}" in
     export MODEL_ID SIZE ;;
   *) echo "usage: $0 [mobilenetv2|inceptionv3]" >&2; exit 2 ;;
 esac
-MODEL_DIR="$EMBEDDER/src/main/resources/models/$MODEL_ID"
-GOLDEN_DIR="$EMBEDDER/src/test/resources/$GOLDEN"
+MODEL_DIR="$EMBEDDER/core/src/main/resources/models/$MODEL_ID"
+GOLDEN_DIR="$EMBEDDER/core/src/test/resources/$GOLDEN"
 VENV="$HERE/.venv"
 PY="$VENV/bin/python"
 cd "$HERE"

@@ -3,7 +3,7 @@
 
 Run with the converter's venv (onnx installed):
   embedder/tools/nsfwjs-converter/.venv/bin/python embedder/tools/test-models/make_test_models.py \
-      embedder/src/test/resources/test-models
+      embedder/core/src/test/resources/test-models
 Each model multiplies its input by 2, so a test can predict the exact output of any descriptor.
 """
 import os

@@ -63,7 +63,7 @@ final class CrossChecks {
     return prefix + option.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
-  static final String EMBEDDER_SETTINGS = "embedder/src/main/java/dev/imgsearch/embedder/job/EmbedderSettings.java";
+  static final String EMBEDDER_SETTINGS = "embedder/job/src/main/java/dev/imgsearch/embedder/job/EmbedderSettings.java";
   static final String QUERY_API = "query-api/src/main/java/dev/imgsearch/query/QueryApi.java";
   static final String INGEST_HTTP = "ingest-stream/src/main/java/dev/imgsearch/ingest/MetricsServer.java";
 
@@ -481,7 +481,7 @@ final class CrossChecks {
       p.add("k8s/images/embedder/Dockerfile does not put the job jar at " + jar.substring("local://".length()));
     }
     String entry = job.path("entryClass").asText();
-    String source = "embedder/src/main/java/" + entry.replace('.', '/') + ".java";
+    String source = "embedder/job/src/main/java/" + entry.replace('.', '/') + ".java";
     if (!java.nio.file.Files.isRegularFile(Repo.ROOT.resolve(source)) || !Repo.read(source).contains("public static void main(String[] args)")) {
       p.add("entryClass " + entry + " is not a class with main() in the embedder module");
     }

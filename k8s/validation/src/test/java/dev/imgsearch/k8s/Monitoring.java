@@ -35,7 +35,7 @@ final class Monitoring {
   static final String FLINK_OPERATOR = "flink_taskmanager_job_task_operator_";
 
   /** Main source trees whose metrics the manifests may use. */
-  static final List<String> MODULES = List.of("ingest-stream", "query-api", "embedder", "indexer");
+  static final List<String> MODULES = List.of("ingest-stream", "query-api", "embedder/core", "embedder/job", "indexer/store", "indexer/sink");
 
   /**
    * Metrics the code does not declare itself: the frameworks' and exporters' own. Each entry names its source and the
@@ -387,7 +387,7 @@ final class Monitoring {
     if (!read(Repo.ROOT.resolve("ingest-stream/src/main/java/dev/imgsearch/ingest/IngestApp.java")).contains("new KafkaStreamsMetrics(")) {
       problems.add("ingest-stream no longer binds KafkaStreamsMetrics: kafka_stream_* metrics are gone");
     }
-    if (!read(Repo.ROOT.resolve("embedder/src/main/java/dev/imgsearch/embedder/job/EmbedderJob.java")).contains("fromSource(")) {
+    if (!read(Repo.ROOT.resolve("embedder/job/src/main/java/dev/imgsearch/embedder/job/EmbedderJob.java")).contains("fromSource(")) {
       problems.add("the embedder reads no FLIP-27 source: currentEmitEventTimeLag is gone");
     }
     if (m.ofKind("FlinkDeployment").stream().noneMatch(f -> f.path("spec").path("flinkConfiguration")

@@ -1,0 +1,367 @@
+package dev.imgsearch.embedder.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imgsearch.embedder.image.DecodeLimits;
+import dev.imgsearch.embedder.image.ImageDecoder;
+import dev.imgsearch.embedder.image.TestImages;
+import dev.imgsearch.embedder.image.TurboJpeg;
+import dev.imgsearch.embedder.model.ModelDescriptor;
+import dev.imgsearch.embedder.model.OnnxImageEmbedder;
+import dev.imgsearch.embedder.model.OnnxOptions;
+import dev.imgsearch.indexer.IndexAction;
+import dev.imgsearch.indexer.sink.VectorStoreSink;
+import dev.imgsearch.indexer.store.StoreSettings;
+import dev.imgsearch.local.servers.KafkaBroker;
+import dev.imgsearch.local.servers.S3ServerProcess;
+import dev.imgsearch.schemas.DeadLetter;
+import dev.imgsearch.schemas.ImageIds;
+import dev.imgsearch.schemas.Topics;
+import dev.imgsearch.schemas.avro.ImageEvent;
+import dev.imgsearch.schemas.avro.ImageEventType;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The benchmark of docs/benchmarks.md ("Model (embedder)", "Embedder job"). Opt-in, it takes a few minutes:
+ *
+ * <pre>
+ * ./mvnw -B -o -pl embedder/job verify -Dimgsearch.benchmark=true -Dit.test=EmbedderBenchmarkIT -Dtest=NoSuch \
+ *     -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
+ *
+ * (a) pure ONNX Runtime throughput of the default model per batch size and thread count, on ready tensors — the
+ * limit; (b) the whole job (Kafka source → S3 fetch → decode → batched inference → Lucene store sink) on 2 MP camera
+ * JPEGs and on 0.3 MP JPEGs, per batch size, JPEGs decoded by libjpeg-turbo (when installed) and, for comparison, by
+ * ImageIO; (c) fetch and decode ms per image per decoder. The report goes to stdout and
+ * {@code embedder/job/target/benchmark.md}.
+ */
+@EnabledIfSystemProperty(named = "imgsearch.benchmark", matches = "true")
+class EmbedderBenchmarkIT {
+  static final String BUCKET = "bench";
+  static final int IMAGES = Integer.getInteger("imgsearch.benchmark.images", 120);
+
+  @TempDir Path tmp;
+  final StringBuilder report = new StringBuilder();
+
+  void line(String s) {
+    System.out.println(s);
+    report.append(s).append('\n');
+  }
+
+  @Test
+  void benchmark() throws Exception {
+    line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch") + ", Java "
+        + System.getProperty("java.version") + "; " + IMAGES + " images per job run; medians of 3 runs; load average at start: " + load());
+    line("");
+    // quick runs (profiling, A/B): -Dimgsearch.benchmark.limit=366 skips (a) and uses that limit,
+    // -Dimgsearch.benchmark.sets=0.3 (or 2) runs one image size, -Dimgsearch.benchmark.costs=false skips (c),
+    // -Dimgsearch.benchmark.configs=16:2:0:1:0,16:2:1:1:0 (batch:decode threads:intra-op:turbo:spinning),
+    // -Dimgsearch.benchmark.jvm=-XX:StartFlightRecording=filename=target/bench.jfr,settings=profile (pom property)
+    String limitProperty = System.getProperty("imgsearch.benchmark.limit", "");
+    double limit = limitProperty.isBlank() ? pureOnnx() : Double.parseDouble(limitProperty);
+    try (KafkaBroker broker = KafkaBroker.start(tmp.resolve("kafka"), 0);
+        S3ServerProcess s3 = S3ServerProcess.start(tmp.resolve("s3"), 0, "bench", "bench-secret", broker.bootstrapServers(), "bench-notifications", BUCKET)) {
+      MinioClient minio = MinioClient.builder().endpoint(s3.endpoint()).credentials("bench", "bench-secret").build();
+      List<byte[]> camera = images(1632, 1224, 8); // 2.0 MP
+      List<byte[]> small = images(640, 480, 8); // 0.3 MP
+      if (!"false".equals(System.getProperty("imgsearch.benchmark.costs"))) {
+        decodeCosts(minio, camera, small);
+      }
+      line("");
+      line("sink: " + ("none".equals(System.getProperty("imgsearch.benchmark.sink")) ? "none (embedder alone)" : "embedded Lucene HNSW store"));
+    line("");
+    line("| images | JPEG decoder | batch.size | decode.threads | onnx.intra-op-threads | ORT spinning | job images/s | ratio to (a) |");
+      line("| --- | --- | --- | --- | --- | --- | --- | --- |");
+      String cameraTopic = upload(minio, broker, "camera", camera);
+      String smallTopic = upload(minio, broker, "small", small);
+      // {batch.size, decode.threads, onnx.intra-op-threads, 1 = libjpeg-turbo / 0 = ImageIO, 1 = ORT spinning / 0 not}
+      int[][] configs = {{1, 1, 0, 1, 1}, {8, 2, 0, 1, 1}, {16, 2, 0, 1, 1}, {16, 2, 0, 1, 0}, {16, 2, 1, 1, 1}, {16, 2, 0, 0, 1}};
+      String configsProperty = System.getProperty("imgsearch.benchmark.configs", "");
+      if (!configsProperty.isBlank()) {
+        configs = java.util.Arrays.stream(configsProperty.split(","))
+            .map(c -> java.util.Arrays.stream(c.trim().split(":")).mapToInt(Integer::parseInt).toArray())
+            .toArray(int[][]::new);
+      }
+      String sets = System.getProperty("imgsearch.benchmark.sets", "2,0.3");
+      List<String[]> runs = new ArrayList<>();
+      for (String set : sets.split(",")) {
+        runs.add(set.trim().equals("2") ? new String[] {"2 MP", cameraTopic} : new String[] {"0.3 MP", smallTopic});
+      }
+      for (String[] run : runs) {
+        for (int[] cfg : configs) {
+          if (cfg[3] == 1 && !TurboJpeg.enabled()) {
+            continue;
+          }
+          double[] rates = new double[3];
+          try {
+            if (cfg[3] == 0) {
+              System.setProperty(TurboJpeg.ENABLED_PROPERTY, "false");
+            }
+            for (int rep = 0; rep < rates.length; rep++) {
+              rates[rep] = job(broker, s3, run[1], cfg[0], cfg[1], new OnnxOptions(cfg[2], 0, cfg[4] == 1));
+            }
+          } finally {
+            System.clearProperty(TurboJpeg.ENABLED_PROPERTY);
+          }
+          double rate = median(rates);
+          line(String.format("| %s | %s | %d | %d | %d | %s | %.1f | %.2f |", run[0], cfg[3] == 1 ? "libjpeg-turbo" : "ImageIO",
+              cfg[0], cfg[1], cfg[2], cfg[4] == 1 ? "yes" : "no", rate, rate / limit));
+        }
+      }
+    }
+    line("");
+    line("load average at end: " + load());
+    Files.createDirectories(Path.of("target"));
+    Files.writeString(Path.of("target", "benchmark.md"), report.toString());
+  }
+
+  /** (a) ONNX Runtime alone on ready tensors: images/s per batch size and intra-op threads; returns the best. */
+  double pureOnnx() {
+    line("(a) pure ONNX Runtime, " + ModelDescriptor.DEFAULT_MODEL + ", ready 224×224 tensors");
+    line("");
+    line("| intra-op threads | batch | ms per batch | images/s |");
+    line("| --- | --- | --- | --- |");
+    double best = 0;
+    for (int threads : new int[] {0, 1}) {
+      try (OnnxImageEmbedder e = OnnxImageEmbedder.fromClasspath(ModelDescriptor.DEFAULT_MODEL, DecodeLimits.DEFAULT, new OnnxOptions(threads, 0))) {
+        for (int batch : new int[] {1, 2, 4, 8, 16, 32}) {
+          float[] tensor = new float[batch * 3 * 224 * 224];
+          Random rnd = new Random(batch);
+          for (int i = 0; i < tensor.length; i++) {
+            tensor[i] = rnd.nextFloat();
+          }
+          for (int i = 0; i < 3; i++) {
+            e.infer(tensor, batch); // warm-up
+          }
+          double[] rates = new double[3];
+          for (int rep = 0; rep < rates.length; rep++) {
+            int runs = 0;
+            long t0 = System.nanoTime();
+            while (System.nanoTime() - t0 < 1_500_000_000L || runs < 3) {
+              e.infer(tensor, batch);
+              runs++;
+            }
+            rates[rep] = runs * batch / ((System.nanoTime() - t0) / 1e9);
+          }
+          double rate = median(rates);
+          best = Math.max(best, rate);
+          line(String.format("| %s | %d | %.1f | %.1f |", threads == 0 ? "0 (ORT default)" : threads, batch, batch * 1000 / rate, rate));
+        }
+      }
+    }
+    line("");
+    line(String.format("(a) limit: %.1f images/s", best));
+    line("");
+    line("For comparison, nsfwjs-inceptionv3-mixed7 (299×299), ORT default threads:");
+    line("");
+    line("| batch | ms per batch | images/s |");
+    line("| --- | --- | --- |");
+    try (OnnxImageEmbedder e = OnnxImageEmbedder.fromClasspath("nsfwjs-inceptionv3-mixed7", DecodeLimits.DEFAULT, OnnxOptions.DEFAULT)) {
+      for (int batch : new int[] {1, 8}) {
+        float[] tensor = new float[batch * 3 * 299 * 299];
+        for (int i = 0; i < 3; i++) {
+          e.infer(tensor, batch);
+        }
+        int runs = 0;
+        long t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < 3_000_000_000L || runs < 3) {
+          e.infer(tensor, batch);
+          runs++;
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        line(String.format("| %d | %.1f | %.1f |", batch, seconds * 1000 / runs, runs * batch / seconds));
+      }
+    }
+    return best;
+  }
+
+  static double median(double[] values) {
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
+    return v[v.length / 2];
+  }
+
+  static String load() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException | RuntimeException e) {
+      return "n/a";
+    }
+  }
+
+  /** Distinct camera-like JPEGs (scene + per-pixel noise so JPEG has real entropy, like a sensor's). */
+  static List<byte[]> images(int w, int h, int distinct) {
+    List<byte[]> out = new ArrayList<>();
+    for (int i = 0; i < distinct; i++) {
+      out.add(TestImages.encode(TestImages.noisyScene(w, h, 1000 + i), "jpg"));
+    }
+    return out;
+  }
+
+  void decodeCosts(MinioClient minio, List<byte[]> camera, List<byte[]> small) throws Exception {
+    line("");
+    line("(c) per image, mean of " + 40 + " (after warm-up); JPEG decoding in the job: " + TurboJpeg.status());
+    line("");
+    line("| image | bytes | S3 GET ms | decode ms: ImageIO full resolution | ImageIO subsampled | libjpeg-turbo DCT-scaled"
+        + " | pHash ms (turbo / ImageIO subsampled) | resize + tensor ms (turbo / ImageIO subsampled) |");
+    line("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    var pre = new dev.imgsearch.embedder.model.Preprocessor(
+        OnnxImageEmbedder.loadDefault().descriptor());
+    ImageDecoder subsampled = new ImageDecoder(new DecodeLimits(32L << 20, 50_000_000L, 224), false);
+    ImageDecoder full = new ImageDecoder(new DecodeLimits(32L << 20, 50_000_000L, 0), false);
+    ImageDecoder turbo = new ImageDecoder(new DecodeLimits(32L << 20, 50_000_000L, 224), true);
+    for (var entry : List.of(java.util.Map.entry("2 MP (1632×1224)", camera), java.util.Map.entry("0.3 MP (640×480)", small))) {
+      byte[] img = entry.getValue().get(0);
+      minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object("probe").stream(new ByteArrayInputStream(img), (long) img.length, -1L).build());
+      var fetcher = new MinioObjectFetcher(minio);
+      double get = time(() -> fetcher.fetch(BUCKET, "probe"));
+      double sub = time(() -> subsampled.decode(img));
+      double fullMs = time(() -> full.decode(img));
+      String turboMs = TurboJpeg.enabled() ? String.format("%.1f", time(() -> turbo.decode(img))) : "n/a";
+      var decoded = subsampled.decode(img);
+      var fast = turbo.decode(img);
+      double hash = time(() -> dev.imgsearch.embedder.image.PerceptualHash.of(decoded));
+      double hashFast = time(() -> dev.imgsearch.embedder.image.PerceptualHash.of(fast));
+      double tensor = time(() -> pre.toTensor(decoded));
+      double tensorFast = time(() -> pre.toTensor(fast));
+      line(String.format("| %s | %d | %.1f | %.1f | %.1f | %s | %.2f / %.2f | %.2f / %.2f |", entry.getKey(), img.length, get,
+          fullMs, sub, turboMs, hashFast, hash, tensorFast, tensor));
+    }
+  }
+
+  interface Action {
+    Object run() throws Exception;
+  }
+
+  static double time(Action a) throws Exception {
+    for (int i = 0; i < 10; i++) {
+      a.run();
+    }
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 40; i++) {
+      a.run();
+    }
+    return (System.nanoTime() - t0) / 1e6 / 40;
+  }
+
+  String upload(MinioClient minio, KafkaBroker broker, String name, List<byte[]> images) throws Exception {
+    String topic = "bench-" + name;
+    broker.createTopics(1, topic);
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      for (int i = 0; i < IMAGES; i++) {
+        String key = name + "/" + i + ".jpg";
+        byte[] img = images.get(i % images.size());
+        minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key).stream(new ByteArrayInputStream(img), (long) img.length, -1L).build());
+        ImageEvent e =
+            ImageEvent.newBuilder().setImageId(ImageIds.of(BUCKET, key)).setType(ImageEventType.CREATED).setBucket(BUCKET)
+                .setKey(key).setEventTimeMillis(i).build();
+        producer.send(new ProducerRecord<>(topic, e.getImageId().getBytes(StandardCharsets.UTF_8),
+            Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(topic, e)));
+      }
+    }
+    return topic;
+  }
+
+  /** (b) the whole job on a bounded Kafka source; images/s between the first and the last embedding. */
+  double job(KafkaBroker broker, S3ServerProcess s3, String topic, int batch, int decodeThreads, OnnxOptions onnx) throws Exception {
+    TimingSink.reset();
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
+    KafkaSource<KafkaRecord> source =
+        KafkaSource.<KafkaRecord>builder()
+            .setBootstrapServers(broker.bootstrapServers())
+            .setTopics(topic)
+            .setGroupId("bench-" + System.nanoTime())
+            .setStartingOffsets(OffsetsInitializer.earliest())
+            .setBounded(OffsetsInitializer.latest())
+            .setDeserializer(new KafkaRecordDeserializer())
+            .build();
+    EmbedOperator.Config config =
+        new EmbedOperator.Config(
+            new MinioObjectFetcher.Settings(s3.endpoint(), "bench", "bench-secret"),
+            ModelDescriptor.DEFAULT_MODEL, DecodeLimits.DEFAULT, onnx, batch, Duration.ofMillis(50), decodeThreads);
+    // -Dimgsearch.benchmark.sink=none: the embedder alone (vectors counted, not indexed); default: the embedded Lucene
+    // store, whose HNSW graph is built in this JVM (a Milvus sink builds it on the Milvus servers instead)
+    Sink<IndexAction> store = "none".equals(System.getProperty("imgsearch.benchmark.sink"))
+        ? new TimingSink<IndexAction>().counting(false)
+        : new VectorStoreSink(StoreSettings.embedded(tmp.resolve("store-" + System.nanoTime()).toString(), "images", 576), 256);
+    EmbedderJob.build(env, source, config, store, new TimingSink<DeadLetter>(), new TimingSink<EmbeddingChange>());
+    env.execute("bench");
+    assertThat(TimingSink.count.get()).isEqualTo(IMAGES);
+    return (IMAGES - 1) / ((TimingSink.last.get() - TimingSink.first.get()) / 1e9);
+  }
+
+  /** Counts records and remembers when the first and the last arrived (MiniCluster: same JVM). */
+  static final class TimingSink<T> implements Sink<T> {
+    static final AtomicLong first = new AtomicLong();
+    static final AtomicLong last = new AtomicLong();
+    static final AtomicLong count = new AtomicLong();
+    private boolean counting = true;
+
+    /** A sink that discards (false) instead of counting and timing. */
+    TimingSink<T> counting(boolean counting) {
+      this.counting = counting;
+      return this;
+    }
+
+    static void reset() {
+      first.set(0);
+      last.set(0);
+      count.set(0);
+    }
+
+    @Override
+    public SinkWriter<T> createWriter(WriterInitContext context) {
+      return new SinkWriter<>() {
+        @Override
+        public void write(T element, Context ctx) {
+          if (element instanceof DeadLetter d) {
+            throw new IllegalStateException("unexpected dead letter: " + d.reason() + " " + d.detail());
+          }
+          if (!counting) {
+            return;
+          }
+          long now = System.nanoTime();
+          first.compareAndSet(0, now);
+          last.set(now);
+          count.incrementAndGet();
+        }
+
+        @Override
+        public void flush(boolean endOfInput) {}
+
+        @Override
+        public void close() throws IOException {}
+      };
+    }
+  }
+}
