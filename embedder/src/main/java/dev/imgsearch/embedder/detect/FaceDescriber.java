@@ -22,7 +22,7 @@ public final class FaceDescriber implements AutoCloseable {
   }
 
   public static FaceDescriber load(OnnxOptions onnx) {
-    return new FaceDescriber(OrtModel.bundled(MODEL_ID, onnx));
+    return new FaceDescriber(OrtModel.bundled(MODEL_ID, onnx, "global_pooling_Mean"));
   }
 
   /** One unit-length descriptor per face box (normalised to {@code image}), in order. */

@@ -43,7 +43,7 @@ public final class FaceDetector implements AutoCloseable {
   }
 
   public static FaceDetector load(Options options, OnnxOptions onnx) {
-    return new FaceDetector(OrtModel.bundled(MODEL_ID, onnx), options);
+    return new FaceDetector(OrtModel.bundled(MODEL_ID, onnx, "Identity", "Identity_1", "Identity_2", "Identity_3"), options);
   }
 
   /** The faces in the frame, highest score first, boxes normalised to the frame. */

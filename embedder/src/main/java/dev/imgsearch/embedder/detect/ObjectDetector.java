@@ -56,7 +56,7 @@ public final class ObjectDetector implements AutoCloseable {
   }
 
   public static ObjectDetector load(Options options, OnnxOptions onnx) {
-    return new ObjectDetector(OrtModel.bundled(MODEL_ID, onnx), options);
+    return new ObjectDetector(OrtModel.bundled(MODEL_ID, onnx, "tower_0_keypoints", "tower_0_wh"), options);
   }
 
   public Options options() {

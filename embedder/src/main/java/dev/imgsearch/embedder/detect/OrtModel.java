@@ -41,16 +41,30 @@ final class OrtModel implements AutoCloseable {
     }
   }
 
-  static OrtModel bundled(String id, OnnxOptions options) {
+  /** Loads {@code /models/<id>/model.onnx}; fails naming what is missing if the model lacks an expected output. */
+  static OrtModel bundled(String id, OnnxOptions options, String... outputs) {
     String path = "/models/" + id + "/model.onnx";
+    OrtModel model;
     try (InputStream in = OrtModel.class.getResourceAsStream(path)) {
       if (in == null) {
         throw new IllegalArgumentException("no bundled model " + path);
       }
-      return new OrtModel(id, in.readAllBytes(), options);
+      model = new OrtModel(id, in.readAllBytes(), options);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    try {
+      java.util.Set<String> names = model.session.getOutputNames();
+      for (String o : outputs) {
+        if (!names.contains(o)) {
+          throw new IllegalStateException("model " + id + " has no output " + o + " (outputs: " + names + ")");
+        }
+      }
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+    return model;
   }
 
   String id() {
