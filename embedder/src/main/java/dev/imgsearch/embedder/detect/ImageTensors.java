@@ -67,6 +67,20 @@ public final class ImageTensors {
     return dst;
   }
 
+  /**
+   * The pixels of a detection's box (e.g. an object, for its appearance vector), at least 1×1: the box's edges rounded
+   * outwards to whole pixels. Shares the frame's raster (a view, no copy).
+   */
+  public static BufferedImage boxRegion(BufferedImage frame, Box box) {
+    int w = frame.getWidth();
+    int h = frame.getHeight();
+    int x0 = Math.min(w - 1, (int) Math.floor(box.x0() * (double) w));
+    int y0 = Math.min(h - 1, (int) Math.floor(box.y0() * (double) h));
+    int x1 = Math.max(x0 + 1, Math.min(w, (int) Math.ceil(box.x1() * (double) w)));
+    int y1 = Math.max(y0 + 1, Math.min(h, (int) Math.ceil(box.y1() * (double) h)));
+    return frame.getSubimage(x0, y0, x1 - x0, y1 - y0);
+  }
+
   /** RGB bytes as float32 NHWC, each {@code value * scale + offset}, written at {@code offset} of {@code out}. */
   public static void nhwc(BufferedImage image, float scale, float shift, float[] out, int offset) {
     int[] rgb = Pixels.rgb(image);

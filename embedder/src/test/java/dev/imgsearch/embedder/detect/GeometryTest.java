@@ -77,6 +77,16 @@ class GeometryTest {
   }
 
   @Test
+  void boxRegionRoundsOutwardsAndIsNeverEmpty() {
+    BufferedImage frame = new BufferedImage(200, 100, BufferedImage.TYPE_INT_RGB);
+    BufferedImage r = ImageTensors.boxRegion(frame, new Box(0.101f, 0.25f, 0.5f, 0.755f));
+    assertThat(r.getWidth()).isEqualTo(80); // x 20..100
+    assertThat(r.getHeight()).isEqualTo(51); // y 25..76
+    assertThat(ImageTensors.boxRegion(frame, new Box(1, 1, 1, 1)).getWidth()).isEqualTo(1);
+    assertThat(ImageTensors.boxRegion(frame, new Box(0, 0, 1, 1)).getHeight()).isEqualTo(100);
+  }
+
+  @Test
   void optionsRejectNonsense() {
     assertThatThrownBy(() -> new ObjectDetector.Options(0, 0.4f, 10, java.util.Set.of())).hasMessageContaining("minScore");
     assertThatThrownBy(() -> new ObjectDetector.Options(0.2f, 0.4f, 0, java.util.Set.of())).hasMessageContaining("maxCount");
