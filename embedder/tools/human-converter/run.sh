@@ -9,7 +9,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 EMBEDDER="$(cd "$HERE/../.." && pwd)"
-GOLDEN="$EMBEDDER/src/test/resources/golden-detect"
+GOLDEN="$EMBEDDER/core/src/test/resources/golden-detect"
 VENV="$HERE/.venv"
 PY="$VENV/bin/python"
 cd "$HERE"
@@ -54,7 +54,7 @@ fi
 convert_one() {
   IFS='|' read -r ID TFJS OUTPUTS BATCH SCALE OFFSET PNGS <<<"$(spec "$1")"
   WORK="$HERE/work/$TFJS"
-  MODEL_DIR="$EMBEDDER/src/main/resources/models/$ID"
+  MODEL_DIR="$EMBEDDER/core/src/main/resources/models/$ID"
   echo "== $TFJS: TFJS references"
   rm -rf "$WORK"
   local golden="$GOLDEN" layout=()
@@ -81,7 +81,7 @@ for n, f in [('nanodet-416', 'basketball1.png'), ('nanodet2-416', 'messi5.jpg')]
   "$PY" convert.py verify --model-file "$WORK/model.onnx" --work "$WORK" --outputs "$OUTPUTS" --golden "$golden" \
     --report "$WORK/report.json"
   if [ "$ID" = - ]; then
-    "$PY" compare_detectors.py --centernet "$EMBEDDER/src/main/resources/models/human-centernet-coco/model.onnx" \
+    "$PY" compare_detectors.py --centernet "$EMBEDDER/core/src/main/resources/models/human-centernet-coco/model.onnx" \
       --nanodet "$WORK/model.onnx"
     return
   fi
