@@ -8,7 +8,10 @@ package dev.imgsearch.embedder.job;
 public class AlertMessage {
   public String alertId;
   public byte[] value;
-  /** Capture time of the matched image: the record's timestamp. */
+  /**
+   * When it was matched: the record's timestamp (not the capture time, so that alerts from replayed old footage are
+   * not deleted at once by the topic's retention).
+   */
   public long timestampMillis;
 
   public AlertMessage() {}

@@ -94,7 +94,7 @@ public final class WatchMatchFunction
       lastAlert.put(watchId, c.capturedAtMillis);
       Alert alert = Alerts.of(m, candidate, c.bucket, c.key, now);
       byte[] value = Topics.ALERTS.valueSerde().serializer().serialize(Topics.ALERTS.name(), alert);
-      out.collect(new AlertMessage(alert.getAlertId(), value, c.capturedAtMillis));
+      out.collect(new AlertMessage(alert.getAlertId(), value, now));
       alerts.inc();
     }
   }
