@@ -111,6 +111,7 @@ public final class WatchMatchFunction
     if (r.value == null) {
       state.remove(id);
       watches.remove(id);
+      forgetCooldowns(ctx, id);
       return;
     }
     try {
@@ -123,8 +124,14 @@ public final class WatchMatchFunction
     } catch (InvalidWatchException | SerializationException e) {
       state.remove(id);
       watches.remove(id);
+      forgetCooldowns(ctx, id);
       reject(ctx, r, id, e.getMessage());
     }
+  }
+
+  /** A deleted watch leaves no cooldown entry behind in any source's state (a re-created one starts afresh). */
+  private static void forgetCooldowns(Context ctx, String watchId) throws Exception {
+    ctx.applyToKeyedState(LAST_ALERT, (source, lastAlerts) -> lastAlerts.remove(watchId));
   }
 
   private void reject(Context ctx, KafkaRecord r, String id, String detail) {

@@ -105,6 +105,19 @@ class WatchMatchFunctionTest {
   }
 
   @Test
+  void aDeletedAndRecreatedWatchStartsWithoutCooldown() throws Exception {
+    try (var h = harness()) {
+      h.processBroadcastElement(record("w", frameWatch("w", 60_000L, 1f, 0f)), 0L);
+      h.processElement(image("a", "door", 100_000L, null, 1f, 0f), 0L);
+      h.processBroadcastElement(record("w", null), 0L);
+      h.processBroadcastElement(record("w", frameWatch("w", 60_000L, 1f, 0f)), 0L);
+      h.processElement(image("b", "door", 110_000L, null, 1f, 0f), 0L); // the old cooldown is gone with the watch
+      h.processElement(image("c", "door", 120_000L, null, 1f, 0f), 0L); // the new watch's cooldown applies
+      assertThat(alerts(h)).extracting(Alert::getImageId).containsExactly("a", "b");
+    }
+  }
+
+  @Test
   void nearDuplicatesMatchByPhash() throws Exception {
     try (var h = harness()) {
       Watch copy =
