@@ -40,7 +40,20 @@ public final class WatchMatchingBenchmark {
         sink += index.match(queries[i & 63]).size();
       }
       double micros = (System.nanoTime() - start) / 1e3 / iterations;
-      System.out.printf("watches=%d dim=%d per-vector=%.2f us (iterations=%d, matches=%d)%n", n, dim, micros, iterations, sink);
+      System.out.printf("frame watches=%d dim=%d per-vector=%.2f us (iterations=%d, matches=%d)%n", n, dim, micros, iterations, sink);
     }
+    WatchIndex near = new WatchIndex();
+    for (int i = 0; i < 10_000; i++) {
+      near.put(CompiledWatch.of(Watches.nearDuplicates("n" + i, rnd.nextLong(), 10).build()));
+    }
+    long sink = 0;
+    for (int i = 0; i < 20_000; i++) {
+      sink += near.match(new WatchCandidate("img", "cam", 0L, "m@1", null, (long) i * 0x9E3779B97F4A7C15L)).size();
+    }
+    long start = System.nanoTime();
+    for (int i = 0; i < 20_000; i++) {
+      sink += near.match(new WatchCandidate("img", "cam", 0L, "m@1", null, (long) i * 0x9E3779B97F4A7C15L)).size();
+    }
+    System.out.printf("near-duplicate watches=10000 per-pHash=%.2f us (matches=%d)%n", (System.nanoTime() - start) / 1e3 / 20_000, sink);
   }
 }
