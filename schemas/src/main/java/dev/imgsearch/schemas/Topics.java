@@ -1,7 +1,9 @@
 package dev.imgsearch.schemas;
 
+import dev.imgsearch.schemas.avro.Alert;
 import dev.imgsearch.schemas.avro.ImageEmbedding;
 import dev.imgsearch.schemas.avro.ImageEvent;
+import dev.imgsearch.schemas.avro.Watch;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -38,4 +40,12 @@ public final class Topics {
   /** Records that could not be processed: original key and value, the reason in headers (see {@link DeadLetters}). */
   public static final Topic<byte[], byte[]> DEAD_LETTERS =
       new Topic<>("imgsearch.dead-letters", Serdes.ByteArray(), Serdes.ByteArray());
+
+  /** Standing queries keyed by watch id; compacted, a tombstone deletes the watch (the source of truth of watches). */
+  public static final Topic<String, Watch> WATCHES =
+      new Topic<>("imgsearch.watches", Serdes.String(), AvroSerde.of(Watch.getEncoder(), SchemaHistory.decoder(Watch.getClassSchema(), "Watch")));
+
+  /** Alerts raised by watches, keyed by the deterministic alert id ({@link AlertIds}); consumers de-duplicate by it. */
+  public static final Topic<String, Alert> ALERTS =
+      new Topic<>("imgsearch.alerts", Serdes.String(), AvroSerde.of(Alert.getEncoder(), SchemaHistory.decoder(Alert.getClassSchema(), "Alert")));
 }

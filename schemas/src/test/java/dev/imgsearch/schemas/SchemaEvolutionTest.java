@@ -2,9 +2,13 @@ package dev.imgsearch.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imgsearch.schemas.avro.Alert;
+import dev.imgsearch.schemas.avro.AlertBox;
 import dev.imgsearch.schemas.avro.ImageEmbedding;
 import dev.imgsearch.schemas.avro.ImageEvent;
 import dev.imgsearch.schemas.avro.ImageEventType;
+import dev.imgsearch.schemas.avro.Watch;
+import dev.imgsearch.schemas.avro.WatchTarget;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -64,5 +68,58 @@ class SchemaEvolutionTest {
     assertThat(decoded.getImageId()).isEqualTo("0123456789abcdef0123456789abcdef");
     assertThat(decoded.getVector()).containsExactly(0.6f, 0.8f);
     assertThat(decoded.getPhash()).isNull();
+  }
+
+  @Test
+  void watchAndAlertAreCompatibleWithEveryReleasedVersion() {
+    assertCompatibleBothWays(Watch.getClassSchema(), SchemaHistory.versions("Watch"));
+    assertCompatibleBothWays(Alert.getClassSchema(), SchemaHistory.versions("Alert"));
+  }
+
+  @Test
+  void aWatchRoundTripsWithItsDefaults() {
+    Watch w =
+        Watch.newBuilder()
+            .setId("w-1")
+            .setName("red car")
+            .setTarget(WatchTarget.OBJECTS)
+            .setModel("m@1")
+            .setVector(List.of(0.6f, 0.8f))
+            .setThreshold(0.9)
+            .setClasses(List.of("car"))
+            .setCreatedAtMillis(1L)
+            .setUpdatedAtMillis(2L)
+            .build();
+    byte[] wire = Topics.WATCHES.valueSerde().serializer().serialize("t", w);
+    Watch back = Topics.WATCHES.valueSerde().deserializer().deserialize("t", wire);
+    assertThat(back).isEqualTo(w);
+    assertThat(back.getEnabled()).isTrue();
+    assertThat(back.getCooldownMillis()).isEqualTo(60_000L);
+    assertThat(back.getSources()).isEmpty();
+    assertThat(back.getHoursOfDay()).isEmpty();
+    assertThat(back.getPhash()).isNull();
+    assertThat(Topics.WATCHES.valueSerde().serializer().serialize("t", null)).as("tombstone").isNull();
+  }
+
+  @Test
+  void anAlertRoundTripsWithABox() {
+    Alert a =
+        Alert.newBuilder()
+            .setAlertId(AlertIds.of("w-1", "img", 0))
+            .setWatchId("w-1")
+            .setWatchName("red car")
+            .setImageId("img")
+            .setBucket("images")
+            .setKey("a.jpg")
+            .setSource("cam-1")
+            .setObjectIndex(0)
+            .setLabel("car")
+            .setBox(new AlertBox(0.1f, 0.2f, 0.3f, 0.4f))
+            .setScore(0.93)
+            .setCapturedAtMillis(5L)
+            .setMatchedAtMillis(6L)
+            .build();
+    byte[] wire = Topics.ALERTS.valueSerde().serializer().serialize("t", a);
+    assertThat(Topics.ALERTS.valueSerde().deserializer().deserialize("t", wire)).isEqualTo(a);
   }
 }

@@ -181,8 +181,8 @@ final class CrossChecks {
         p.add("KafkaTopic " + Manifest.name(t) + ": min.insync.replicas " + minIsr + " > replicas " + replicas);
       }
     }
-    // latest value per image id: embeddings (a key-value view) and image events (the re-index source)
-    for (String compacted : List.of(Topics.EMBEDDINGS.name(), Topics.IMAGE_EVENTS.name())) {
+    // latest value per key: embeddings (a key-value view), image events (the re-index source), watches (their truth)
+    for (String compacted : List.of(Topics.EMBEDDINGS.name(), Topics.IMAGE_EVENTS.name(), Topics.WATCHES.name())) {
       if (count.containsKey(compacted)
           && !topic(m, compacted).path("spec").path("config").path("cleanup.policy").asText().contains("compact")) {
         p.add(compacted + " must be compacted (cleanup.policy compact)");

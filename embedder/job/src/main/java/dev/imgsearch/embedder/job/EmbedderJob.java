@@ -16,6 +16,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
@@ -49,12 +50,28 @@ public final class EmbedderJob {
       Sink<IndexAction> index,
       Sink<DeadLetter> deadLetters,
       Sink<EmbeddingChange> embeddings) {
+    build(env, source, embed, index, deadLetters, embeddings, null);
+  }
+
+  /** As above, with standing queries matched right after embedding when {@code watching} is not null. */
+  public static void build(
+      StreamExecutionEnvironment env,
+      Source<KafkaRecord, ?, ?> source,
+      EmbedOperator.Config embed,
+      Sink<IndexAction> index,
+      Sink<DeadLetter> deadLetters,
+      Sink<EmbeddingChange> embeddings,
+      Watching watching) {
     SingleOutputStreamOperator<EmbeddingChange> changes =
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "image-events")
             .uid("image-events-source")
             .transform("fetch-decode-embed", TypeInformation.of(EmbeddingChange.class), new EmbedOperator(embed))
             .uid("embed");
-    changes.getSideOutput(EmbedOperator.DEAD_LETTERS).sinkTo(deadLetters).uid("dead-letters-sink").name("dead-letters");
+    DataStream<DeadLetter> rejected = changes.getSideOutput(EmbedOperator.DEAD_LETTERS);
+    if (watching != null) {
+      rejected = rejected.union(watching.attach(changes));
+    }
+    rejected.sinkTo(deadLetters).uid("dead-letters-sink").name("dead-letters");
     // keyed by image id so that all changes of one image reach the same sink writer in order
     changes
         .map(Records::toIndexAction)
@@ -95,7 +112,7 @@ public final class EmbedderJob {
     // a change the store refuses (e.g. fields over its limits that slipped past the embed stage) is dead-lettered
     // by the sink, never replayed forever
     VectorStoreSink index = new VectorStoreSink(s.store(), SinkOptions.of(s.sinkBatch()), sinkDeadLetters(s));
-    build(env, source, embed, index, deadLetters, embeddings);
+    build(env, source, embed, index, deadLetters, embeddings, Watching.of(s));
   }
 
   // Every Kafka client of the job gets the security settings (kafka.sasl.*, kafka.security.protocol).

@@ -19,6 +19,8 @@ import java.util.function.Function;
  *
  * @param embeddingsTopic compacted topic the embeddings are written to; null: not written
  * @param fetchMaxBytes larger objects are not read ({@code fetch.max-bytes}; dead letter {@code object-too-large})
+ * @param watchesTopic compacted topic of the standing queries ({@code topic.watches}); null: no matching
+ * @param alertsTopic topic the alerts of the watches go to ({@code topic.alerts}); set exactly when watchesTopic is
  * @param kafkaSecurity how every Kafka client of the job authenticates ({@code kafka.sasl.*},
  *     {@code kafka.security.protocol})
  */
@@ -42,7 +44,9 @@ public record EmbedderSettings(
     Duration checkpointInterval,
     int sinkBatch,
     StoreSettings store,
-    KafkaSecurity kafkaSecurity) {
+    KafkaSecurity kafkaSecurity,
+    String watchesTopic,
+    String alertsTopic) {
 
   /** Defaults chosen by the benchmark in docs/benchmarks.md ("Embedder job"). */
   public static final int DEFAULT_BATCH_SIZE = 16;
@@ -73,6 +77,9 @@ public record EmbedderSettings(
       throw new IllegalArgumentException(
           "fetch.max-bytes must be in 1.." + MinioObjectFetcher.MAX_OBJECT_BYTES_LIMIT + ": " + fetchMaxBytes);
     }
+    if ((watchesTopic == null) != (alertsTopic == null)) {
+      throw new IllegalArgumentException("topic.watches and topic.alerts go together: set both or neither");
+    }
     if (embeddingsPartitions < 1) {
       throw new IllegalArgumentException("topic.embeddings.partitions must be ≥ 1");
     }
@@ -86,7 +93,8 @@ public record EmbedderSettings(
           "topic.embeddings.partitions", "kafka.group-id", "s3.endpoint", "s3.access-key", "s3.secret-key", "model",
           "onnx.intra-op-threads", "onnx.inter-op-threads", "onnx.allow-spinning", "batch.size", "batch.max-delay", "decode.threads",
           "decode.max-bytes", "decode.max-pixels", "decode.max-raster-bytes", "decode.max-aspect-ratio", "fetch.max-bytes", "checkpoint.interval", "sink.batch", "store.kind",
-          "store.collection", "store.dimension", "store.path", "milvus.uri", "milvus.token", "milvus.consistency");
+          "store.collection", "store.dimension", "store.path", "milvus.uri", "milvus.token", "milvus.consistency",
+          "topic.watches", "topic.alerts");
 
   /** The environment variable of an option: {@code IMGSEARCH_EMBEDDER_} + upper case, '.' and '-' as '_'. */
   public static String envName(String option) {
@@ -164,7 +172,14 @@ public record EmbedderSettings(
         duration(m, "checkpoint.interval", Duration.ofSeconds(5)),
         integer(m, "sink.batch", 256),
         store,
-        KafkaSecurity.fromOptions(m));
+        KafkaSecurity.fromOptions(m),
+        optionalTopic(m.get("topic.watches")),
+        optionalTopic(m.get("topic.alerts")));
+  }
+
+  /** A topic option that is off when absent, blank or {@code none}. */
+  private static String optionalTopic(String v) {
+    return v == null || v.isBlank() || v.trim().equalsIgnoreCase("none") ? null : v.trim();
   }
 
   private static boolean bool(Map<String, String> m, String key, boolean fallback) {
@@ -231,6 +246,8 @@ public record EmbedderSettings(
     d.put("topic.image-events", imageEventsTopic);
     d.put("topic.dead-letters", deadLetterTopic);
     d.put("topic.embeddings", embeddingsTopic == null ? "none" : embeddingsTopic);
+    d.put("topic.watches", watchesTopic == null ? "none" : watchesTopic);
+    d.put("topic.alerts", alertsTopic == null ? "none" : alertsTopic);
     d.put("kafka.group-id", groupId);
     d.put("s3.endpoint", s3Endpoint);
     d.put("s3.access-key", s3AccessKey);

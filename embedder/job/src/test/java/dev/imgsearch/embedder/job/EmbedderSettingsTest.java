@@ -106,4 +106,26 @@ class EmbedderSettingsTest {
     org.assertj.core.api.Assertions.assertThat(s.batchSize()).isEqualTo(4);
     org.assertj.core.api.Assertions.assertThat(EmbedderSettings.envName("batch.max-delay")).isEqualTo("IMGSEARCH_EMBEDDER_BATCH_MAX_DELAY");
   }
+
+  @Test
+  void watchesAreOffUnlessBothTopicsAreSet() {
+    EmbedderSettings off = EmbedderSettings.fromMap(required());
+    assertThat(off.watchesTopic()).isNull();
+    assertThat(off.alertsTopic()).isNull();
+    assertThat(Watching.of(off)).isNull();
+    assertThat(off.describe()).containsEntry("topic.watches", "none");
+
+    Map<String, String> m = required();
+    m.put("topic.watches", "imgsearch.watches");
+    m.put("topic.alerts", "imgsearch.alerts");
+    EmbedderSettings on = EmbedderSettings.fromMap(m);
+    assertThat(on.watchesTopic()).isEqualTo("imgsearch.watches");
+    assertThat(on.alertsTopic()).isEqualTo("imgsearch.alerts");
+    assertThat(Watching.of(on)).isNotNull();
+
+    m.put("topic.alerts", "none");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("topic.watches and topic.alerts");
+  }
 }

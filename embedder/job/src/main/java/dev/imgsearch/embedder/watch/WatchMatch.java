@@ -1,0 +1,9 @@
+package dev.imgsearch.embedder.watch;
+
+/**
+ * A watch a candidate matched.
+ *
+ * @param score cosine similarity; for near-duplicates {@code 1 - hammingDistance / 64}
+ * @param hammingDistance pHash distance for near-duplicate watches, else null
+ */
+public record WatchMatch(CompiledWatch watch, double score, Integer hammingDistance) {}
