@@ -80,7 +80,8 @@ public final class SceneGate implements Serializable {
    * @param model {@code id@version} of the model in use
    */
   public Decision decide(Scene scene, FrameSignature frame, long capturedAtMillis, String model) {
-    if (!settings.enabled() || scene == null || scene.vector == null || !Objects.equals(model, scene.model)) {
+    // a scene's vector may still be on its way (its representative is in the same micro-batch)
+    if (!settings.enabled() || scene == null || !Objects.equals(model, scene.model)) {
       return Decision.NEW_SCENE;
     }
     if (capturedAtMillis < scene.startMillis) {

@@ -16,6 +16,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
@@ -49,9 +50,14 @@ public final class EmbedderJob {
       Sink<IndexAction> index,
       Sink<DeadLetter> deadLetters,
       Sink<EmbeddingChange> embeddings) {
+    DataStream<KafkaRecord> events =
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "image-events").uid("image-events-source");
+    if (embed.gate().enabled()) {
+      // scene-change gating keeps a scene per source: all frames of a source go to one instance
+      events = events.keyBy(new SceneKey());
+    }
     SingleOutputStreamOperator<EmbeddingChange> changes =
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "image-events")
-            .uid("image-events-source")
+        events
             .transform("fetch-decode-embed", TypeInformation.of(EmbeddingChange.class), new EmbedOperator(embed))
             .uid("embed");
     changes.getSideOutput(EmbedOperator.DEAD_LETTERS).sinkTo(deadLetters).uid("dead-letters-sink").name("dead-letters");
@@ -91,7 +97,8 @@ public final class EmbedderJob {
             s.onnx(),
             s.batchSize(),
             s.batchMaxDelay(),
-            s.decodeThreads());
+            s.decodeThreads(),
+            s.gate());
     // a change the store refuses (e.g. fields over its limits that slipped past the embed stage) is dead-lettered
     // by the sink, never replayed forever
     VectorStoreSink index = new VectorStoreSink(s.store(), SinkOptions.of(s.sinkBatch()), sinkDeadLetters(s));

@@ -1,5 +1,6 @@
 package dev.imgsearch.embedder.job;
 
+import dev.imgsearch.embedder.gate.SceneGate;
 import dev.imgsearch.embedder.image.DecodeLimits;
 import dev.imgsearch.embedder.model.OnnxOptions;
 import dev.imgsearch.indexer.store.StoreSettings;
@@ -21,6 +22,7 @@ import java.util.function.Function;
  * @param fetchMaxBytes larger objects are not read ({@code fetch.max-bytes}; dead letter {@code object-too-large})
  * @param kafkaSecurity how every Kafka client of the job authenticates ({@code kafka.sasl.*},
  *     {@code kafka.security.protocol})
+ * @param gate scene-change gating ({@code gate.*})
  */
 public record EmbedderSettings(
     String bootstrapServers,
@@ -42,7 +44,8 @@ public record EmbedderSettings(
     Duration checkpointInterval,
     int sinkBatch,
     StoreSettings store,
-    KafkaSecurity kafkaSecurity) {
+    KafkaSecurity kafkaSecurity,
+    SceneGate.Settings gate) {
 
   /** Defaults chosen by the benchmark in docs/benchmarks.md ("Embedder job"). */
   public static final int DEFAULT_BATCH_SIZE = 16;
@@ -57,6 +60,7 @@ public record EmbedderSettings(
     Objects.requireNonNull(kafkaSecurity, "kafkaSecurity");
     Objects.requireNonNull(onnx, "onnx");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(gate, "gate");
     if (sinkBatch < 1) {
       throw new IllegalArgumentException("sink.batch must be ≥ 1");
     }
@@ -78,6 +82,13 @@ public record EmbedderSettings(
     }
   }
 
+  // scene-change gating
+  static final String GATE_ENABLED = "gate.enabled";
+  static final String GATE_MAX_PHASH_DISTANCE = "gate.max-phash-distance";
+  static final String GATE_MAX_MEAN_DIFF = "gate.max-mean-diff";
+  static final String GATE_MAX_SCENE_AGE = "gate.max-scene-age";
+  static final String GATE_MAX_SCENE_FRAMES = "gate.max-scene-frames";
+
   /** Every option name {@link #fromMap} reads. */
   public static final java.util.Set<String> OPTIONS =
       java.util.Set.of(
@@ -86,7 +97,9 @@ public record EmbedderSettings(
           "topic.embeddings.partitions", "kafka.group-id", "s3.endpoint", "s3.access-key", "s3.secret-key", "model",
           "onnx.intra-op-threads", "onnx.inter-op-threads", "onnx.allow-spinning", "batch.size", "batch.max-delay", "decode.threads",
           "decode.max-bytes", "decode.max-pixels", "decode.max-raster-bytes", "decode.max-aspect-ratio", "fetch.max-bytes", "checkpoint.interval", "sink.batch", "store.kind",
-          "store.collection", "store.dimension", "store.path", "milvus.uri", "milvus.token", "milvus.consistency");
+          "store.collection", "store.dimension", "store.path", "milvus.uri", "milvus.token", "milvus.consistency",
+          GATE_ENABLED, GATE_MAX_PHASH_DISTANCE, GATE_MAX_MEAN_DIFF, GATE_MAX_SCENE_AGE, GATE_MAX_SCENE_FRAMES);
+
 
   /** The environment variable of an option: {@code IMGSEARCH_EMBEDDER_} + upper case, '.' and '-' as '_'. */
   public static String envName(String option) {
@@ -164,7 +177,28 @@ public record EmbedderSettings(
         duration(m, "checkpoint.interval", Duration.ofSeconds(5)),
         integer(m, "sink.batch", 256),
         store,
-        KafkaSecurity.fromOptions(m));
+        KafkaSecurity.fromOptions(m),
+        gate(m));
+  }
+
+  /** {@code gate.*}: off unless {@code gate.enabled true}; thresholds default to {@link SceneGate.Settings#DEFAULT}. */
+  static SceneGate.Settings gate(Map<String, String> m) {
+    SceneGate.Settings d = SceneGate.Settings.DEFAULT;
+    String meanDiff = m.get(GATE_MAX_MEAN_DIFF);
+    double maxMeanDiff = d.maxMeanDiff();
+    if (meanDiff != null && !meanDiff.isBlank()) {
+      try {
+        maxMeanDiff = Double.parseDouble(meanDiff.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--" + GATE_MAX_MEAN_DIFF + " must be a number, not '" + meanDiff + "'");
+      }
+    }
+    return new SceneGate.Settings(
+        bool(m, GATE_ENABLED, false),
+        integer(m, GATE_MAX_PHASH_DISTANCE, d.maxPhashDistance()),
+        maxMeanDiff,
+        duration(m, GATE_MAX_SCENE_AGE, d.maxSceneAge()),
+        integer(m, GATE_MAX_SCENE_FRAMES, d.maxSceneFrames()));
   }
 
   private static boolean bool(Map<String, String> m, String key, boolean fallback) {
@@ -251,6 +285,13 @@ public record EmbedderSettings(
     d.put("sink.batch", Integer.toString(sinkBatch));
     d.put("store.kind", store.kind().toString());
     d.put("store.collection", store.collection());
+    d.put(GATE_ENABLED, Boolean.toString(gate.enabled()));
+    if (gate.enabled()) {
+      d.put(GATE_MAX_PHASH_DISTANCE, Integer.toString(gate.maxPhashDistance()));
+      d.put(GATE_MAX_MEAN_DIFF, Double.toString(gate.maxMeanDiff()));
+      d.put(GATE_MAX_SCENE_AGE, gate.maxSceneAge().toString());
+      d.put(GATE_MAX_SCENE_FRAMES, Integer.toString(gate.maxSceneFrames()));
+    }
     return d;
   }
 }

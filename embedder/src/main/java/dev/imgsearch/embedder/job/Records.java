@@ -41,6 +41,15 @@ public final class Records {
     return c;
   }
 
+  /** The stage output for a frame of a scene whose representative was embedded already (its vector is reused). */
+  public static EmbeddingChange gated(
+      ImageEvent e, float[] vector, String model, Long phash, String representativeId, long sceneStartMillis) {
+    EmbeddingChange c = embedded(e, vector, model, phash);
+    c.representativeId = representativeId;
+    c.sceneStartMillis = sceneStartMillis;
+    return c;
+  }
+
   /** The index change: delete, or upsert of the vector, its metadata and its perceptual hash. */
   public static IndexAction toIndexAction(EmbeddingChange c) {
     if (c.deleted) {
@@ -72,6 +81,8 @@ public final class Records {
         .setVector(vector)
         .setEventTimeMillis(c.eventTimeMillis)
         .setPhash(c.phash)
+        .setRepresentativeId(c.representativeId)
+        .setSceneStartMillis(c.sceneStartMillis)
         .build();
   }
 
