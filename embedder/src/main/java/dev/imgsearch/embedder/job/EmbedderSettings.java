@@ -82,13 +82,6 @@ public record EmbedderSettings(
     }
   }
 
-  // scene-change gating
-  static final String GATE_ENABLED = "gate.enabled";
-  static final String GATE_MAX_PHASH_DISTANCE = "gate.max-phash-distance";
-  static final String GATE_MAX_MEAN_DIFF = "gate.max-mean-diff";
-  static final String GATE_MAX_SCENE_AGE = "gate.max-scene-age";
-  static final String GATE_MAX_SCENE_FRAMES = "gate.max-scene-frames";
-
   /** Every option name {@link #fromMap} reads. */
   public static final java.util.Set<String> OPTIONS =
       java.util.Set.of(
@@ -98,7 +91,7 @@ public record EmbedderSettings(
           "onnx.intra-op-threads", "onnx.inter-op-threads", "onnx.allow-spinning", "batch.size", "batch.max-delay", "decode.threads",
           "decode.max-bytes", "decode.max-pixels", "decode.max-raster-bytes", "decode.max-aspect-ratio", "fetch.max-bytes", "checkpoint.interval", "sink.batch", "store.kind",
           "store.collection", "store.dimension", "store.path", "milvus.uri", "milvus.token", "milvus.consistency",
-          GATE_ENABLED, GATE_MAX_PHASH_DISTANCE, GATE_MAX_MEAN_DIFF, GATE_MAX_SCENE_AGE, GATE_MAX_SCENE_FRAMES);
+          "gate.enabled", "gate.max-phash-distance", "gate.max-mean-diff", "gate.max-scene-age", "gate.max-scene-frames");
 
 
   /** The environment variable of an option: {@code IMGSEARCH_EMBEDDER_} + upper case, '.' and '-' as '_'. */
@@ -184,21 +177,21 @@ public record EmbedderSettings(
   /** {@code gate.*}: off unless {@code gate.enabled true}; thresholds default to {@link SceneGate.Settings#DEFAULT}. */
   static SceneGate.Settings gate(Map<String, String> m) {
     SceneGate.Settings d = SceneGate.Settings.DEFAULT;
-    String meanDiff = m.get(GATE_MAX_MEAN_DIFF);
+    String meanDiff = m.get("gate.max-mean-diff");
     double maxMeanDiff = d.maxMeanDiff();
     if (meanDiff != null && !meanDiff.isBlank()) {
       try {
         maxMeanDiff = Double.parseDouble(meanDiff.trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--" + GATE_MAX_MEAN_DIFF + " must be a number, not '" + meanDiff + "'");
+        throw new IllegalArgumentException("--gate.max-mean-diff must be a number, not '" + meanDiff + "'");
       }
     }
     return new SceneGate.Settings(
-        bool(m, GATE_ENABLED, false),
-        integer(m, GATE_MAX_PHASH_DISTANCE, d.maxPhashDistance()),
+        bool(m, "gate.enabled", false),
+        integer(m, "gate.max-phash-distance", d.maxPhashDistance()),
         maxMeanDiff,
-        duration(m, GATE_MAX_SCENE_AGE, d.maxSceneAge()),
-        integer(m, GATE_MAX_SCENE_FRAMES, d.maxSceneFrames()));
+        duration(m, "gate.max-scene-age", d.maxSceneAge()),
+        integer(m, "gate.max-scene-frames", d.maxSceneFrames()));
   }
 
   private static boolean bool(Map<String, String> m, String key, boolean fallback) {
@@ -285,12 +278,12 @@ public record EmbedderSettings(
     d.put("sink.batch", Integer.toString(sinkBatch));
     d.put("store.kind", store.kind().toString());
     d.put("store.collection", store.collection());
-    d.put(GATE_ENABLED, Boolean.toString(gate.enabled()));
+    d.put("gate.enabled", Boolean.toString(gate.enabled()));
     if (gate.enabled()) {
-      d.put(GATE_MAX_PHASH_DISTANCE, Integer.toString(gate.maxPhashDistance()));
-      d.put(GATE_MAX_MEAN_DIFF, Double.toString(gate.maxMeanDiff()));
-      d.put(GATE_MAX_SCENE_AGE, gate.maxSceneAge().toString());
-      d.put(GATE_MAX_SCENE_FRAMES, Integer.toString(gate.maxSceneFrames()));
+      d.put("gate.max-phash-distance", Integer.toString(gate.maxPhashDistance()));
+      d.put("gate.max-mean-diff", Double.toString(gate.maxMeanDiff()));
+      d.put("gate.max-scene-age", gate.maxSceneAge().toString());
+      d.put("gate.max-scene-frames", Integer.toString(gate.maxSceneFrames()));
     }
     return d;
   }

@@ -106,4 +106,32 @@ class EmbedderSettingsTest {
     org.assertj.core.api.Assertions.assertThat(s.batchSize()).isEqualTo(4);
     org.assertj.core.api.Assertions.assertThat(EmbedderSettings.envName("batch.max-delay")).isEqualTo("IMGSEARCH_EMBEDDER_BATCH_MAX_DELAY");
   }
+
+  @Test
+  void sceneGatingIsOffUnlessEnabledAndItsThresholdsAreChecked() {
+    EmbedderSettings off = EmbedderSettings.fromMap(required());
+    assertThat(off.gate().enabled()).isFalse();
+    assertThat(off.describe()).containsEntry("gate.enabled", "false");
+    Map<String, String> m = required();
+    m.put("gate.enabled", "true");
+    EmbedderSettings defaults = EmbedderSettings.fromMap(m);
+    assertThat(defaults.gate()).isEqualTo(dev.imgsearch.embedder.gate.SceneGate.Settings.DEFAULT);
+    m.put("gate.max-phash-distance", "6");
+    m.put("gate.max-mean-diff", "4.5");
+    m.put("gate.max-scene-age", "30s");
+    m.put("gate.max-scene-frames", "100");
+    EmbedderSettings s = EmbedderSettings.fromMap(m);
+    assertThat(s.gate().maxPhashDistance()).isEqualTo(6);
+    assertThat(s.gate().maxMeanDiff()).isEqualTo(4.5);
+    assertThat(s.gate().maxSceneAge()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.gate().maxSceneFrames()).isEqualTo(100);
+    assertThat(s.describe()).containsEntry("gate.max-mean-diff", "4.5");
+    m.put("gate.max-mean-diff", "a lot");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("--gate.max-mean-diff");
+    m.put("gate.max-mean-diff", "300");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("gate.max-mean-diff");
+    m.put("gate.max-mean-diff", "2");
+    m.put("gate.enabled", "yes");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("--gate.enabled");
+  }
 }
