@@ -56,11 +56,21 @@ public final class EmbedderJob {
       // scene-change gating keeps a scene per source: all frames of a source go to one instance
       events = events.keyBy(new SceneKey());
     }
-    SingleOutputStreamOperator<EmbeddingChange> changes =
+    SingleOutputStreamOperator<EmbeddingChange> embedded =
         events
             .transform("fetch-decode-embed", TypeInformation.of(EmbeddingChange.class), new EmbedOperator(embed))
             .uid("embed");
-    changes.getSideOutput(EmbedOperator.DEAD_LETTERS).sinkTo(deadLetters).uid("dead-letters-sink").name("dead-letters");
+    embedded.getSideOutput(EmbedOperator.DEAD_LETTERS).sinkTo(deadLetters).uid("dead-letters-sink").name("dead-letters");
+    DataStream<EmbeddingChange> changes = embedded;
+    if (embed.gate().enabled()) {
+      // keyed by source, a creation and a deletion of one image may run on different instances: keep the newest
+      changes =
+          embedded
+              .keyBy(c -> c.imageId, TypeInformation.of(String.class))
+              .process(new LatestChangeOnly())
+              .uid("latest-change-only")
+              .name("latest-change-only");
+    }
     // keyed by image id so that all changes of one image reach the same sink writer in order
     changes
         .map(Records::toIndexAction)
