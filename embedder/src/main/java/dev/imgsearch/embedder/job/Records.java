@@ -1,6 +1,7 @@
 package dev.imgsearch.embedder.job;
 
 import dev.imgsearch.indexer.IndexAction;
+import dev.imgsearch.indexer.store.SceneRef;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.avro.ImageEmbedding;
@@ -57,7 +58,8 @@ public final class Records {
     }
     return IndexAction.upsert(
         new VectorRecord(c.imageId, c.vector, c.bucket, c.key, c.source, c.capturedAtMillis,
-            c.tags == null ? List.of() : Arrays.asList(c.tags), c.model, c.phash),
+            c.tags == null ? List.of() : Arrays.asList(c.tags), c.model, c.phash,
+            SceneRef.of(c.representativeId, c.sceneStartMillis)),
         c.eventTimeMillis);
   }
 
