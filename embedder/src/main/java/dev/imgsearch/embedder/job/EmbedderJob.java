@@ -52,25 +52,13 @@ public final class EmbedderJob {
       Sink<EmbeddingChange> embeddings) {
     DataStream<KafkaRecord> events =
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "image-events").uid("image-events-source");
-    if (embed.gate().enabled()) {
-      // scene-change gating keeps a scene per source: all frames of a source go to one instance
-      events = events.keyBy(new SceneKey());
-    }
+    boolean gated = embed.gate().enabled();
     SingleOutputStreamOperator<EmbeddingChange> embedded =
-        events
+        (gated ? bySource(events) : events)
             .transform("fetch-decode-embed", TypeInformation.of(EmbeddingChange.class), new EmbedOperator(embed))
             .uid("embed");
     embedded.getSideOutput(EmbedOperator.DEAD_LETTERS).sinkTo(deadLetters).uid("dead-letters-sink").name("dead-letters");
-    DataStream<EmbeddingChange> changes = embedded;
-    if (embed.gate().enabled()) {
-      // keyed by source, a creation and a deletion of one image may run on different instances: keep the newest
-      changes =
-          embedded
-              .keyBy(c -> c.imageId, TypeInformation.of(String.class))
-              .process(new LatestChangeOnly())
-              .uid("latest-change-only")
-              .name("latest-change-only");
-    }
+    DataStream<EmbeddingChange> changes = gated ? newestPerImage(embedded) : embedded;
     // keyed by image id so that all changes of one image reach the same sink writer in order
     changes
         .map(Records::toIndexAction)
@@ -84,6 +72,20 @@ public final class EmbedderJob {
     if (embeddings != null) {
       changes.sinkTo(embeddings).uid("embeddings-sink").name("embeddings");
     }
+  }
+
+  /** Scene-change gating keeps a scene per source: all frames of a source go to one instance. */
+  static DataStream<KafkaRecord> bySource(DataStream<KafkaRecord> events) {
+    return events.keyBy(new SceneKey());
+  }
+
+  /** Keyed by source, a creation and a deletion of one image may run on different instances: keep the newest. */
+  static DataStream<EmbeddingChange> newestPerImage(DataStream<EmbeddingChange> changes) {
+    return changes
+        .keyBy(c -> c.imageId, TypeInformation.of(String.class))
+        .process(new LatestChangeOnly())
+        .uid("latest-change-only")
+        .name("latest-change-only");
   }
 
   /** Adds the pipeline with the real Kafka source, vector store sink and Kafka dead-letter and embeddings sinks. */
