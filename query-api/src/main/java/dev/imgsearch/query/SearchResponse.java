@@ -25,6 +25,10 @@ public record SearchResponse(List<Result> results, int offset, Integer nextOffse
    * @param capturedAt ISO-8601 instant
    * @param url where to download the image (presigned object-store URL, or this API's content path)
    * @param distance near-duplicate search only: Hamming distance of the perceptual hashes, 0..64
+   * @param sceneOf scene-change gating: id of the earlier frame of the same source whose vector this frame reuses
+   *     (its scene's representative), absent when the frame was embedded itself
+   * @param sceneStart ISO-8601 instant the scene started (the representative's capture time); the scene lasted at
+   *     least from {@code sceneStart} to {@code capturedAt}
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Result(
@@ -36,7 +40,16 @@ public record SearchResponse(List<Result> results, int offset, Integer nextOffse
       String capturedAt,
       List<String> tags,
       String url,
-      Integer distance) {
+      Integer distance,
+      String sceneOf,
+      String sceneStart) {
+
+    /** A result that is not part of a gated scene. */
+    public Result(
+        String id, float score, String bucket, String key, String source, String capturedAt, List<String> tags,
+        String url, Integer distance) {
+      this(id, score, bucket, key, source, capturedAt, tags, url, distance, null, null);
+    }
 
     /** A vector-search result, without a distance. */
     public Result(
@@ -65,6 +78,8 @@ public record SearchResponse(List<Result> results, int offset, Integer nextOffse
         Instant.ofEpochMilli(hit.capturedAtMillis()).toString(),
         hit.tags() == null ? List.of() : hit.tags(),
         url,
-        hit.distance());
+        hit.distance(),
+        hit.scene() == null ? null : hit.scene().representativeId(),
+        hit.scene() == null ? null : Instant.ofEpochMilli(hit.scene().startMillis()).toString());
   }
 }

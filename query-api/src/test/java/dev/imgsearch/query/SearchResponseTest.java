@@ -77,4 +77,19 @@ class SearchResponseTest {
         .containsExactly("id", "score", "bucket", "key", "source", "capturedAt", "tags", "url");
     assertThat(json.get("results").get(0).get("capturedAt").asText()).isEqualTo("2024-05-01T12:30:00.250Z");
   }
+
+  @Test
+  void aFrameOfAGatedSceneShowsItsRepresentativeAndWhenTheSceneStarted() {
+    SearchHit gated =
+        new SearchHit(
+            "b", 0.8f, "photos", "b.jpg", "cam-1", CAPTURED, List.of(), null,
+            new dev.imgsearch.indexer.store.SceneRef("a", CAPTURED - 2_000));
+
+    JsonNode json = QueryApi.objectMapper().valueToTree(SearchResponse.toResult(gated, "/x"));
+
+    assertThat(json.get("sceneOf").asText()).isEqualTo("a");
+    assertThat(json.get("sceneStart").asText()).isEqualTo("2024-05-01T12:29:58.250Z");
+    assertThat(json.has("distance")).isFalse();
+    assertThat(QueryApi.objectMapper().valueToTree(SearchResponse.toResult(hit("c"), "/x")).has("sceneOf")).isFalse();
+  }
 }

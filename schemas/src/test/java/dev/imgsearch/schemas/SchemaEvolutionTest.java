@@ -68,6 +68,8 @@ class SchemaEvolutionTest {
     assertThat(decoded.getImageId()).isEqualTo("0123456789abcdef0123456789abcdef");
     assertThat(decoded.getVector()).containsExactly(0.6f, 0.8f);
     assertThat(decoded.getPhash()).isNull();
+    assertThat(decoded.getRepresentativeId()).isNull(); // scene-change gating fields
+    assertThat(decoded.getSceneStartMillis()).isNull();
   }
 
   @Test

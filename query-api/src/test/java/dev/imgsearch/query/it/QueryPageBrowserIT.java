@@ -174,6 +174,38 @@ class QueryPageBrowserIT {
     assertThat(grid().get(0).getText()).contains("distance", "0 bits");
   }
 
+  /** Scene-change gating: a camera frame indexed with its scene's first frame's vector shows how long the scene lasted. */
+  @Test
+  void aFrameOfAGatedSceneShowsTheScenesSpan() {
+    IndexedPhotos.Photo query = corpus.named("aloeL.jpg");
+    VectorRecord first = store.get(query.id()).orElseThrow();
+    String laterKey = "later/" + query.key();
+    long later = first.capturedAtMillis() + 4_000;
+    store.upsert(
+        List.of(
+            new VectorRecord(
+                ImageIds.of(first.bucket(), laterKey), first.vector(), first.bucket(), laterKey, first.source(), later,
+                first.tags(), first.model(), first.phash(),
+                new dev.imgsearch.indexer.store.SceneRef(first.id(), first.capturedAtMillis()))));
+    store.flush();
+
+    browser.get("http://127.0.0.1:" + api.port() + "/");
+    browser.findElement(By.id("apiKey")).sendKeys(KEY);
+    browser.findElement(By.id("file")).sendKeys(query.file().toAbsolutePath().toString());
+    await("grid for the upload", () -> grid().size() == 10 && status().startsWith("image aloeL.jpg"));
+    WebElement gated =
+        grid().stream()
+            .filter(c -> ImageIds.of(first.bucket(), laterKey).equals(c.getAttribute("data-id")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(gated.getText())
+        .contains("scene", Instant.ofEpochMilli(first.capturedAtMillis()).toString(), Instant.ofEpochMilli(later).toString(),
+            first.id());
+    WebElement itself =
+        grid().stream().filter(c -> query.id().equals(c.getAttribute("data-id"))).findFirst().orElseThrow();
+    assertThat(itself.getText()).doesNotContain("scene");
+  }
+
   @Test
   void liveViewShowsNewImagesWithinASecondOrTwoTimelineCountsAndUrlFiltersSurviveAReload() throws Exception {
     browser.manage().window().setSize(new Dimension(1200, 860));

@@ -29,8 +29,8 @@ public final class PerceptualHash {
     return ofGrey(grey32(image));
   }
 
-  /** The hash of a 32×32 grey-level matrix {@code [y][x]}. */
-  static long ofGrey(double[][] g) {
+  /** The hash of a 32×32 grey-level matrix {@code [y][x]} ({@link #grey32}). */
+  public static long ofGrey(double[][] g) {
     double[] coefficients = new double[LOW * LOW];
     double[][] rows = new double[SIZE][LOW]; // DCT along x, first LOW frequencies only
     for (int y = 0; y < SIZE; y++) {
@@ -75,7 +75,7 @@ public final class PerceptualHash {
    * 32×32 luma (BT.601) by box averaging: every source pixel counts once, in the cell that holds it (a cell averages
    * ⌊w/32⌋ or ⌈w/32⌉ columns). Images narrower than 32 pixels repeat their pixels.
    */
-  static double[][] grey32(BufferedImage image) {
+  public static double[][] grey32(BufferedImage image) {
     int w = image.getWidth();
     int h = image.getHeight();
     int[] rgb = Pixels.rgb(image);

@@ -1,5 +1,8 @@
 package dev.imgsearch.embedder.job;
 
+import dev.imgsearch.embedder.gate.Scene;
+import dev.imgsearch.embedder.gate.SceneGate;
+import dev.imgsearch.embedder.gate.Scenes;
 import dev.imgsearch.embedder.image.DecodeLimits;
 import dev.imgsearch.embedder.image.TurboJpeg;
 import dev.imgsearch.embedder.model.OnnxImageEmbedder;
@@ -20,6 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -47,6 +52,10 @@ import org.apache.flink.util.OutputTag;
  * histograms {@code batchSize}, {@code fetchMillis}, {@code decodeMillis} (per image), {@code inferenceMillis} (per
  * batch); gauges {@code jpegTurbo} (1 = JPEGs decoded by libjpeg-turbo, 0 = ImageIO), {@code jpegTurboDecoded},
  * {@code jpegTurboFallbacks} (per JVM).
+ *
+ * <p>Scene-change gating ({@link Config#gate()} enabled): the operator must run on a stream keyed by {@link SceneKey};
+ * each source's current {@link Scene} is keyed state (checkpointed), frames that show it are indexed with its
+ * representative's vector instead of going through the model (counter {@code imagesGated}).
  */
 public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
     implements OneInputStreamOperator<KafkaRecord, EmbeddingChange>, ProcessingTimeCallback {
@@ -63,8 +72,17 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
       OnnxOptions onnx,
       int batchSize,
       Duration maxDelay,
-      int decodeThreads) implements Serializable {
+      int decodeThreads,
+      SceneGate.Settings gate) implements Serializable {
+    /** Without scene-change gating. */
+    public Config(
+        ObjectFetcher.Factory fetcher, String model, DecodeLimits limits, OnnxOptions onnx, int batchSize,
+        Duration maxDelay, int decodeThreads) {
+      this(fetcher, model, limits, onnx, batchSize, maxDelay, decodeThreads, SceneGate.Settings.OFF);
+    }
+
     public Config {
+      Objects.requireNonNull(gate, "gate");
       Objects.requireNonNull(fetcher, "fetcher");
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(limits, "limits");
@@ -92,6 +110,9 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
   private transient Histogram fetchMillis;
   private transient Histogram decodeMillis;
   private transient Histogram inferenceMillis;
+  private transient Counter gated;
+  private transient SceneGate gate;
+  private transient Scenes scenes;
 
   public EmbedOperator(Config config) {
     this.config = config;
@@ -129,6 +150,39 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
     metrics.<Long, Gauge<Long>>gauge("jpegTurboDecoded", TurboJpeg::decodedCount);
     metrics.<Long, Gauge<Long>>gauge("jpegTurboFallbacks", TurboJpeg::fallbackCount);
     LOG.info("fetch-decode-embed: JPEG decoding with {}", TurboJpeg.status());
+    gated = metrics.counter("imagesGated");
+    gate = new SceneGate(config.gate());
+    scenes = config.gate().enabled() ? keyedScenes() : Scenes.NONE;
+  }
+
+  /** Each source's scene in keyed state, under {@link SceneKey#ofSource}. */
+  private Scenes keyedScenes() {
+    if (getKeyedStateBackend() == null) {
+      throw new IllegalStateException("scene-change gating needs the operator on a stream keyed by SceneKey");
+    }
+    ValueState<Scene> state =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("scene", TypeInformation.of(Scene.class)));
+    return new Scenes() {
+      @Override
+      public Scene get(String source) {
+        setCurrentKey(SceneKey.ofSource(source));
+        try {
+          return state.value();
+        } catch (IOException e) {
+          throw new UncheckedIOException("reading the scene of " + source, e);
+        }
+      }
+
+      @Override
+      public void put(String source, Scene scene) {
+        setCurrentKey(SceneKey.ofSource(source));
+        try {
+          state.update(scene);
+        } catch (IOException e) {
+          throw new UncheckedIOException("storing the scene of " + source, e);
+        }
+      }
+    };
   }
 
   @Override
@@ -178,7 +232,7 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
         throw e;
       }
     }
-    ImagePipeline.Completed done = pipeline.complete(prepared);
+    ImagePipeline.Completed done = pipeline.complete(prepared, gate, scenes);
     for (ImagePipeline.Prepared p : prepared) {
       if (p instanceof ImagePipeline.Decoded d) {
         fetchMillis.update(TimeUnit.NANOSECONDS.toMillis(d.fetchNanos()));
@@ -190,6 +244,7 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
       inferenceMillis.update(TimeUnit.NANOSECONDS.toMillis(done.inferenceNanos()));
     }
     embedded.inc(done.embedded());
+    gated.inc(done.gated());
     deleted.inc(done.deleted());
     missing.inc(done.missing());
     for (EmbeddingChange change : done.changes()) {

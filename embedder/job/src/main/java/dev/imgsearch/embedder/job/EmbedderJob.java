@@ -62,12 +62,15 @@ public final class EmbedderJob {
       Sink<DeadLetter> deadLetters,
       Sink<EmbeddingChange> embeddings,
       Watching watching) {
-    SingleOutputStreamOperator<EmbeddingChange> changes =
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "image-events")
-            .uid("image-events-source")
+    DataStream<KafkaRecord> events =
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "image-events").uid("image-events-source");
+    boolean gated = embed.gate().enabled();
+    SingleOutputStreamOperator<EmbeddingChange> embedded =
+        (gated ? bySource(events) : events)
             .transform("fetch-decode-embed", TypeInformation.of(EmbeddingChange.class), new EmbedOperator(embed))
             .uid("embed");
-    DataStream<DeadLetter> rejected = changes.getSideOutput(EmbedOperator.DEAD_LETTERS);
+    DataStream<DeadLetter> rejected = embedded.getSideOutput(EmbedOperator.DEAD_LETTERS);
+    DataStream<EmbeddingChange> changes = gated ? newestPerImage(embedded) : embedded;
     if (watching != null) {
       rejected = rejected.union(watching.attach(changes));
     }
@@ -85,6 +88,20 @@ public final class EmbedderJob {
     if (embeddings != null) {
       changes.sinkTo(embeddings).uid("embeddings-sink").name("embeddings");
     }
+  }
+
+  /** Scene-change gating keeps a scene per source: all frames of a source go to one instance. */
+  static DataStream<KafkaRecord> bySource(DataStream<KafkaRecord> events) {
+    return events.keyBy(new SceneKey());
+  }
+
+  /** Keyed by source, a creation and a deletion of one image may run on different instances: keep the newest. */
+  static DataStream<EmbeddingChange> newestPerImage(DataStream<EmbeddingChange> changes) {
+    return changes
+        .keyBy(c -> c.imageId, TypeInformation.of(String.class))
+        .process(new LatestChangeOnly())
+        .uid("latest-change-only")
+        .name("latest-change-only");
   }
 
   /** Adds the pipeline with the real Kafka source, vector store sink and Kafka dead-letter and embeddings sinks. */
@@ -108,7 +125,8 @@ public final class EmbedderJob {
             s.onnx(),
             s.batchSize(),
             s.batchMaxDelay(),
-            s.decodeThreads());
+            s.decodeThreads(),
+            s.gate());
     // a change the store refuses (e.g. fields over its limits that slipped past the embed stage) is dead-lettered
     // by the sink, never replayed forever
     VectorStoreSink index = new VectorStoreSink(s.store(), SinkOptions.of(s.sinkBatch()), sinkDeadLetters(s));

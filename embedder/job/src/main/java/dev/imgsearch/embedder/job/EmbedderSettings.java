@@ -1,5 +1,6 @@
 package dev.imgsearch.embedder.job;
 
+import dev.imgsearch.embedder.gate.SceneGate;
 import dev.imgsearch.embedder.image.DecodeLimits;
 import dev.imgsearch.embedder.model.OnnxOptions;
 import dev.imgsearch.indexer.store.StoreSettings;
@@ -23,6 +24,7 @@ import java.util.function.Function;
  * @param alertsTopic topic the alerts of the watches go to ({@code topic.alerts}); set exactly when watchesTopic is
  * @param kafkaSecurity how every Kafka client of the job authenticates ({@code kafka.sasl.*},
  *     {@code kafka.security.protocol})
+ * @param gate scene-change gating ({@code gate.*})
  */
 public record EmbedderSettings(
     String bootstrapServers,
@@ -46,7 +48,8 @@ public record EmbedderSettings(
     StoreSettings store,
     KafkaSecurity kafkaSecurity,
     String watchesTopic,
-    String alertsTopic) {
+    String alertsTopic,
+    SceneGate.Settings gate) {
 
   /** Defaults chosen by the benchmark in docs/benchmarks.md ("Embedder job"). */
   public static final int DEFAULT_BATCH_SIZE = 16;
@@ -61,6 +64,7 @@ public record EmbedderSettings(
     Objects.requireNonNull(kafkaSecurity, "kafkaSecurity");
     Objects.requireNonNull(onnx, "onnx");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(gate, "gate");
     if (sinkBatch < 1) {
       throw new IllegalArgumentException("sink.batch must be ≥ 1");
     }
@@ -94,7 +98,9 @@ public record EmbedderSettings(
           "onnx.intra-op-threads", "onnx.inter-op-threads", "onnx.allow-spinning", "batch.size", "batch.max-delay", "decode.threads",
           "decode.max-bytes", "decode.max-pixels", "decode.max-raster-bytes", "decode.max-aspect-ratio", "fetch.max-bytes", "checkpoint.interval", "sink.batch", "store.kind",
           "store.collection", "store.dimension", "store.path", "milvus.uri", "milvus.token", "milvus.consistency",
-          "topic.watches", "topic.alerts");
+          "topic.watches", "topic.alerts",
+          "gate.enabled", "gate.max-phash-distance", "gate.max-mean-diff", "gate.max-scene-age", "gate.max-scene-frames");
+
 
   /** The environment variable of an option: {@code IMGSEARCH_EMBEDDER_} + upper case, '.' and '-' as '_'. */
   public static String envName(String option) {
@@ -174,12 +180,33 @@ public record EmbedderSettings(
         store,
         KafkaSecurity.fromOptions(m),
         optionalTopic(m.get("topic.watches")),
-        optionalTopic(m.get("topic.alerts")));
+        optionalTopic(m.get("topic.alerts")),
+        gate(m));
   }
 
   /** A topic option that is off when absent, blank or {@code none}. */
   private static String optionalTopic(String v) {
     return v == null || v.isBlank() || v.trim().equalsIgnoreCase("none") ? null : v.trim();
+  }
+
+  /** {@code gate.*}: off unless {@code gate.enabled true}; thresholds default to {@link SceneGate.Settings#DEFAULT}. */
+  static SceneGate.Settings gate(Map<String, String> m) {
+    SceneGate.Settings d = SceneGate.Settings.DEFAULT;
+    String meanDiff = m.get("gate.max-mean-diff");
+    double maxMeanDiff = d.maxMeanDiff();
+    if (meanDiff != null && !meanDiff.isBlank()) {
+      try {
+        maxMeanDiff = Double.parseDouble(meanDiff.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--gate.max-mean-diff must be a number, not '" + meanDiff + "'");
+      }
+    }
+    return new SceneGate.Settings(
+        bool(m, "gate.enabled", false),
+        integer(m, "gate.max-phash-distance", d.maxPhashDistance()),
+        maxMeanDiff,
+        duration(m, "gate.max-scene-age", d.maxSceneAge()),
+        integer(m, "gate.max-scene-frames", d.maxSceneFrames()));
   }
 
   private static boolean bool(Map<String, String> m, String key, boolean fallback) {
@@ -268,6 +295,13 @@ public record EmbedderSettings(
     d.put("sink.batch", Integer.toString(sinkBatch));
     d.put("store.kind", store.kind().toString());
     d.put("store.collection", store.collection());
+    d.put("gate.enabled", Boolean.toString(gate.enabled()));
+    if (gate.enabled()) {
+      d.put("gate.max-phash-distance", Integer.toString(gate.maxPhashDistance()));
+      d.put("gate.max-mean-diff", Double.toString(gate.maxMeanDiff()));
+      d.put("gate.max-scene-age", gate.maxSceneAge().toString());
+      d.put("gate.max-scene-frames", Integer.toString(gate.maxSceneFrames()));
+    }
     return d;
   }
 }

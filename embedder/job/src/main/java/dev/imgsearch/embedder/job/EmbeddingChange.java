@@ -21,6 +21,12 @@ public class EmbeddingChange {
   /** 64-bit DCT perceptual hash, null for deletions. */
   public Long phash;
 
+  // scene-change gating: set when the frame reuses the vector of an earlier frame of its source
+  /** Image id of the frame whose vector this one reuses, or null (embedded itself). */
+  public String representativeId;
+  /** Capture time of the representative (the scene's start), or null. */
+  public Long sceneStartMillis;
+
   public EmbeddingChange() {}
 
   public static EmbeddingChange deletion(String imageId, long eventTimeMillis) {
@@ -36,6 +42,7 @@ public class EmbeddingChange {
     return deleted
         ? "delete " + imageId
         : "upsert " + imageId + " " + model + " dim=" + (vector == null ? 0 : vector.length) + " tags="
-            + Arrays.toString(tags) + " phash=" + (phash == null ? "-" : Long.toHexString(phash));
+            + Arrays.toString(tags) + " phash=" + (phash == null ? "-" : Long.toHexString(phash))
+            + (representativeId == null ? "" : " sceneOf=" + representativeId);
   }
 }

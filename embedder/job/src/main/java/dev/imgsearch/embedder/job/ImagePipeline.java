@@ -1,7 +1,9 @@
 package dev.imgsearch.embedder.job;
 
+import dev.imgsearch.embedder.gate.FrameSignature;
+import dev.imgsearch.embedder.gate.SceneGate;
+import dev.imgsearch.embedder.gate.Scenes;
 import dev.imgsearch.embedder.image.ImageRejectedException;
-import dev.imgsearch.embedder.image.PerceptualHash;
 import dev.imgsearch.embedder.model.OnnxImageEmbedder;
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.FieldLimits;
@@ -50,11 +52,12 @@ public final class ImagePipeline {
 
   /**
    * A decoded, upright RGB image, already resized to the model input ({@link OnnxImageEmbedder#modelInput}) on the
-   * preparing thread ({@code decodeNanos}: decode + pHash; the resize is not included).
+   * preparing thread ({@code decodeNanos}: decode + pHash; the resize is not included). {@code signature}: pHash and
+   * 32×32 grey thumbnail, for scene-change gating.
    */
   public record Decoded(
       KafkaRecord record, ImageEvent event, BufferedImage image, long phash, long bytes, long fetchNanos,
-      long decodeNanos) implements Prepared {}
+      long decodeNanos, FrameSignature signature) implements Prepared {}
 
   /** Parses, fetches, decodes, hashes and resizes one record. Thread-safe. */
   public Prepared prepare(KafkaRecord record) throws IOException {
@@ -89,10 +92,12 @@ public final class ImagePipeline {
     }
     try {
       BufferedImage image = embedder.decoder().decode(bytes.get());
-      long phash = PerceptualHash.of(image);
+      FrameSignature signature = FrameSignature.of(image); // its pHash is the image's PerceptualHash
       long t2 = System.nanoTime();
       // resized here, on the decode threads, so the batch's model call only converts pixels to floats
-      return new Decoded(record, event, embedder.modelInput(image), phash, bytes.get().length, t1 - t0, t2 - t1);
+      return new Decoded(
+          record, event, embedder.modelInput(image), signature.phash(), bytes.get().length, t1 - t0, t2 - t1,
+          signature);
     } catch (ImageRejectedException e) {
       return new Rejected(Records.deadLetter(record, e.reason().code(), e, event.getImageId()));
     }
@@ -111,22 +116,41 @@ public final class ImagePipeline {
   }
 
   /**
-   * The outcome of a batch: the changes in arrival order (embeddings and deletions), the dead letters, and counts.
+   * The outcome of a batch: the changes in arrival order (embeddings and deletions), the dead letters, and counts
+   * ({@code gated}: frames indexed with their scene's vector instead of going through the model).
    */
   public record Completed(
       List<EmbeddingChange> changes, List<DeadLetter> deadLetters, int embedded, int deleted, int missing,
-      int modelCalls, long inferenceNanos) {}
+      int modelCalls, long inferenceNanos, int gated) {}
 
   /**
    * Embeds every {@link Decoded} of the batch in one model call. If the batched call fails, each image is retried
    * alone so that one bad image only rejects itself ({@value #MODEL_ERROR}).
    */
   public Completed complete(List<Prepared> batch) {
+    return complete(batch, new SceneGate(SceneGate.Settings.OFF), Scenes.NONE);
+  }
+
+  /**
+   * As {@link #complete(List)}, with scene-change gating: a frame of a gated source that shows the scene of its
+   * source's representative ({@code scenes}, updated here) is not embedded but indexed with the representative's
+   * vector, id and start time. If the model fails on a representative, the frames of its scene are embedded alone.
+   */
+  public Completed complete(List<Prepared> batch, SceneGate gate, Scenes scenes) {
+    SceneBatch gating = new SceneBatch(gate, scenes, embedder.modelId());
+    List<SceneBatch.Plan> plans = new ArrayList<>(batch.size());
     List<BufferedImage> images = new ArrayList<>();
     for (Prepared p : batch) {
+      SceneBatch.Plan plan = null;
       if (p instanceof Decoded d) {
-        images.add(d.image());
+        plan =
+            gating.decide(
+                d.event().getSource(), d.signature(), Records.capturedAt(d.event()), d.event().getImageId());
+        if (!plan.reusesVector()) {
+          images.add(d.image());
+        }
       }
+      plans.add(plan);
     }
     long t0 = System.nanoTime();
     int calls = 0;
@@ -144,11 +168,20 @@ public final class ImagePipeline {
     int embedded = 0;
     int deleted = 0;
     int missing = 0;
+    int gated = 0;
     int next = 0;
-    for (Prepared p : batch) {
-      if (p instanceof Decoded d) {
+    for (int i = 0; i < batch.size(); i++) {
+      Prepared p = batch.get(i);
+      SceneBatch.Plan plan = plans.get(i);
+      if (p instanceof Decoded d && plan.reusesVector() && plan.scene().vector != null) {
+        changes.add(
+            Records.gated(
+                d.event(), plan.scene().vector, embedder.modelId(), d.phash(), plan.scene().representativeId,
+                plan.scene().startMillis));
+        gated++;
+      } else if (p instanceof Decoded d) {
         float[] vector;
-        if (vectors != null) {
+        if (vectors != null && !plan.reusesVector()) {
           vector = vectors.get(next++);
         } else {
           try {
@@ -161,6 +194,9 @@ public final class ImagePipeline {
         }
         changes.add(Records.embedded(d.event(), vector, embedder.modelId(), d.phash()));
         embedded++;
+        if (plan.startsScene()) {
+          plan.scene().vector = vector;
+        }
       } else if (p instanceof Deleted del) {
         changes.add(del.change());
         deleted++;
@@ -170,6 +206,7 @@ public final class ImagePipeline {
         deadLetters.add(r.letter());
       }
     }
-    return new Completed(changes, deadLetters, embedded, deleted, missing, calls, System.nanoTime() - t0);
+    gating.commit();
+    return new Completed(changes, deadLetters, embedded, deleted, missing, calls, System.nanoTime() - t0, gated);
   }
 }

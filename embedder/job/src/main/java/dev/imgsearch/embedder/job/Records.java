@@ -1,6 +1,7 @@
 package dev.imgsearch.embedder.job;
 
 import dev.imgsearch.indexer.IndexAction;
+import dev.imgsearch.indexer.store.SceneRef;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.avro.ImageEmbedding;
@@ -41,6 +42,15 @@ public final class Records {
     return c;
   }
 
+  /** The stage output for a frame of a scene whose representative was embedded already (its vector is reused). */
+  public static EmbeddingChange gated(
+      ImageEvent e, float[] vector, String model, Long phash, String representativeId, long sceneStartMillis) {
+    EmbeddingChange c = embedded(e, vector, model, phash);
+    c.representativeId = representativeId;
+    c.sceneStartMillis = sceneStartMillis;
+    return c;
+  }
+
   /** The index change: delete, or upsert of the vector, its metadata and its perceptual hash. */
   public static IndexAction toIndexAction(EmbeddingChange c) {
     if (c.deleted) {
@@ -48,7 +58,8 @@ public final class Records {
     }
     return IndexAction.upsert(
         new VectorRecord(c.imageId, c.vector, c.bucket, c.key, c.source, c.capturedAtMillis,
-            c.tags == null ? List.of() : Arrays.asList(c.tags), c.model, c.phash),
+            c.tags == null ? List.of() : Arrays.asList(c.tags), c.model, c.phash,
+            SceneRef.of(c.representativeId, c.sceneStartMillis)),
         c.eventTimeMillis);
   }
 
@@ -72,6 +83,8 @@ public final class Records {
         .setVector(vector)
         .setEventTimeMillis(c.eventTimeMillis)
         .setPhash(c.phash)
+        .setRepresentativeId(c.representativeId)
+        .setSceneStartMillis(c.sceneStartMillis)
         .build();
   }
 

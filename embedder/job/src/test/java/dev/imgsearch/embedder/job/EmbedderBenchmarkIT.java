@@ -2,6 +2,7 @@ package dev.imgsearch.embedder.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imgsearch.embedder.gate.SceneGate;
 import dev.imgsearch.embedder.image.DecodeLimits;
 import dev.imgsearch.embedder.image.ImageDecoder;
 import dev.imgsearch.embedder.image.TestImages;
@@ -83,6 +84,11 @@ class EmbedderBenchmarkIT {
     // -Dimgsearch.benchmark.sets=0.3 (or 2) runs one image size, -Dimgsearch.benchmark.costs=false skips (c),
     // -Dimgsearch.benchmark.configs=16:2:0:1:0,16:2:1:1:0 (batch:decode threads:intra-op:turbo:spinning),
     // -Dimgsearch.benchmark.jvm=-XX:StartFlightRecording=filename=target/bench.jfr,settings=profile (pom property)
+    String vtest = System.getProperty("imgsearch.benchmark.vtest", "");
+    if (!vtest.isBlank()) { // -Dimgsearch.benchmark.vtest=DIR: camera frames (ffmpeg -i vtest.avi DIR/%04d.jpg), gate off/on
+      sceneGating(Path.of(vtest));
+      return;
+    }
     String limitProperty = System.getProperty("imgsearch.benchmark.limit", "");
     double limit = limitProperty.isBlank() ? pureOnnx() : Double.parseDouble(limitProperty);
     try (KafkaBroker broker = KafkaBroker.start(tmp.resolve("kafka"), 0);
@@ -292,8 +298,63 @@ class EmbedderBenchmarkIT {
     return topic;
   }
 
-  /** (b) the whole job on a bounded Kafka source; images/s between the first and the last embedding. */
+  /**
+   * Scene-change gating: the frames of a fixed camera (sorted file names, one source, captured 40 ms apart: 25 fps)
+   * through the whole job with the embedded store, gating off and on (defaults), 3 runs each.
+   */
+  void sceneGating(Path dir) throws Exception {
+    List<Path> files;
+    try (var list = Files.list(dir)) {
+      files = list.filter(f -> f.toString().endsWith(".jpg")).sorted().toList();
+    }
+    line("scene-change gating: " + files.size() + " frames of " + dir.getFileName() + " from one source at 25 fps, "
+        + "embedded store, batch.size 16, decode.threads 2; JPEG decoding: " + TurboJpeg.status());
+    line("");
+    line("| gating | job frames/s (runs) | frames through the model |");
+    line("| --- | --- | --- |");
+    try (KafkaBroker broker = KafkaBroker.start(tmp.resolve("kafka"), 0);
+        S3ServerProcess s3 = S3ServerProcess.start(tmp.resolve("s3"), 0, "bench", "bench-secret", broker.bootstrapServers(), "bench-notifications", BUCKET)) {
+      MinioClient minio = MinioClient.builder().endpoint(s3.endpoint()).credentials("bench", "bench-secret").build();
+      String topic = "bench-frames";
+      broker.createTopics(1, topic);
+      Properties p = new Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+      p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+      p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+        for (int i = 0; i < files.size(); i++) {
+          String key = "camera/" + files.get(i).getFileName();
+          byte[] img = Files.readAllBytes(files.get(i));
+          minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key).stream(new ByteArrayInputStream(img), (long) img.length, -1L).build());
+          ImageEvent e =
+              ImageEvent.newBuilder().setImageId(ImageIds.of(BUCKET, key)).setType(ImageEventType.CREATED).setBucket(BUCKET)
+                  .setKey(key).setSource("camera").setCapturedAtMillis(1_700_000_000_000L + 40L * i).setEventTimeMillis(i).build();
+          producer.send(new ProducerRecord<>(topic, e.getImageId().getBytes(StandardCharsets.UTF_8),
+              Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(topic, e)));
+        }
+      }
+      for (SceneGate.Settings gate : List.of(SceneGate.Settings.OFF, SceneGate.Settings.DEFAULT)) {
+        double[] rates = new double[3];
+        for (int rep = 0; rep < rates.length; rep++) {
+          rates[rep] = job(broker, s3, topic, 16, 2, new OnnxOptions(0, 0, false), gate, files.size());
+        }
+        line(String.format("| %s | %.1f (%.1f, %.1f, %.1f) | %d of %d |", gate.enabled() ? "on (defaults)" : "off",
+            median(rates), rates[0], rates[1], rates[2], files.size() - TimingSink.gated.get(), files.size()));
+      }
+    }
+    line("");
+    line("load average at end: " + load());
+    Files.createDirectories(Path.of("target"));
+    Files.writeString(Path.of("target", "benchmark.md"), report.toString());
+  }
+
   double job(KafkaBroker broker, S3ServerProcess s3, String topic, int batch, int decodeThreads, OnnxOptions onnx) throws Exception {
+    return job(broker, s3, topic, batch, decodeThreads, onnx, SceneGate.Settings.OFF, IMAGES);
+  }
+
+  /** (b) the whole job on a bounded Kafka source; images/s between the first and the last embedding. */
+  double job(KafkaBroker broker, S3ServerProcess s3, String topic, int batch, int decodeThreads, OnnxOptions onnx,
+      SceneGate.Settings gate, int images) throws Exception {
     TimingSink.reset();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
     KafkaSource<KafkaRecord> source =
@@ -308,7 +369,7 @@ class EmbedderBenchmarkIT {
     EmbedOperator.Config config =
         new EmbedOperator.Config(
             new MinioObjectFetcher.Settings(s3.endpoint(), "bench", "bench-secret"),
-            ModelDescriptor.DEFAULT_MODEL, DecodeLimits.DEFAULT, onnx, batch, Duration.ofMillis(50), decodeThreads);
+            ModelDescriptor.DEFAULT_MODEL, DecodeLimits.DEFAULT, onnx, batch, Duration.ofMillis(50), decodeThreads, gate);
     // -Dimgsearch.benchmark.sink=none: the embedder alone (vectors counted, not indexed); default: the embedded Lucene
     // store, whose HNSW graph is built in this JVM (a Milvus sink builds it on the Milvus servers instead)
     Sink<IndexAction> store = "none".equals(System.getProperty("imgsearch.benchmark.sink"))
@@ -316,8 +377,8 @@ class EmbedderBenchmarkIT {
         : new VectorStoreSink(StoreSettings.embedded(tmp.resolve("store-" + System.nanoTime()).toString(), "images", 576), 256);
     EmbedderJob.build(env, source, config, store, new TimingSink<DeadLetter>(), new TimingSink<EmbeddingChange>());
     env.execute("bench");
-    assertThat(TimingSink.count.get()).isEqualTo(IMAGES);
-    return (IMAGES - 1) / ((TimingSink.last.get() - TimingSink.first.get()) / 1e9);
+    assertThat(TimingSink.count.get()).isEqualTo(images);
+    return (images - 1) / ((TimingSink.last.get() - TimingSink.first.get()) / 1e9);
   }
 
   /** Counts records and remembers when the first and the last arrived (MiniCluster: same JVM). */
@@ -325,6 +386,8 @@ class EmbedderBenchmarkIT {
     static final AtomicLong first = new AtomicLong();
     static final AtomicLong last = new AtomicLong();
     static final AtomicLong count = new AtomicLong();
+    /** Changes that reuse their scene's vector (scene-change gating). */
+    static final AtomicLong gated = new AtomicLong();
     private boolean counting = true;
 
     /** A sink that discards (false) instead of counting and timing. */
@@ -337,6 +400,7 @@ class EmbedderBenchmarkIT {
       first.set(0);
       last.set(0);
       count.set(0);
+      gated.set(0);
     }
 
     @Override
@@ -354,6 +418,9 @@ class EmbedderBenchmarkIT {
           first.compareAndSet(0, now);
           last.set(now);
           count.incrementAndGet();
+          if (element instanceof EmbeddingChange c && c.representativeId != null) {
+            gated.incrementAndGet();
+          }
         }
 
         @Override

@@ -288,6 +288,137 @@ class EmbedderJobIT {
     }
   }
 
+  /**
+   * Scene-change gating through the whole job at parallelism 2 (the gated step keyed by source): two cameras' vtest
+   * frames, a frame without a source and a deletion. Every frame is indexed; the frames of a scene carry their
+   * representative's vector and id, on the embeddings topic and in the store. One partition keeps each camera's frames
+   * in capture order, so the decisions are those of {@code VtestFramesTest}.
+   */
+  @Test
+  void gatedFramesOfTwoCamerasAreIndexedWithTheirRepresentatives() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String eventsTopic = "it-gate-events-" + run;
+    String embeddingsTopic = "it-gate-embeddings-" + run;
+    broker.createTopics(1, eventsTopic);
+    List<ImageEvent> events = new ArrayList<>();
+    long t = 1_700_000_000_000L;
+    int[][] frames = {{501, 0}, {505, 1}, {502, 0}, {503, 0}, {506, 1}, {504, 0}, {505, 0}, {506, 0}};
+    for (int[] f : frames) {
+      String source = f[1] == 0 ? "gate-cam-a" : "gate-cam-b";
+      String key = source + "/" + f[0] + ".jpg";
+      put(key, GatedFrames.frame(f[0]));
+      ImageEvent e = event(ImageEventType.CREATED, key, t++);
+      e.setSource(source);
+      e.setCapturedAtMillis(1_700_000_000_000L + f[0] * 100L);
+      events.add(e);
+    }
+    put("gate-none/502.jpg", GatedFrames.frame(502));
+    ImageEvent sourceless = event(ImageEventType.CREATED, "gate-none/502.jpg", t++);
+    sourceless.setSource(null);
+    events.add(sourceless);
+    events.add(event(ImageEventType.DELETED, "gate-cam-a/503.jpg", t++)); // no source: keyed by its image id
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      for (ImageEvent e : events) {
+        producer.send(new ProducerRecord<>(eventsTopic, e.getImageId().getBytes(StandardCharsets.UTF_8),
+            Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(eventsTopic, e)));
+      }
+    }
+    Map<String, String> options = new HashMap<>();
+    options.put("kafka.bootstrap-servers", broker.bootstrapServers());
+    options.put("topic.image-events", eventsTopic);
+    options.put("topic.dead-letters", "it-gate-dlq-" + run);
+    options.put("topic.embeddings", embeddingsTopic);
+    options.put("kafka.group-id", "it-gate-" + run);
+    options.put("s3.endpoint", s3.endpoint());
+    options.put("s3.access-key", ACCESS);
+    options.put("s3.secret-key", SECRET);
+    options.put("batch.size", "3");
+    options.put("batch.max-delay", "30ms");
+    options.put("checkpoint.interval", "PT1S");
+    options.put("store.kind", "embedded");
+    options.put("store.path", tmp.resolve("store-gate-" + run).toString());
+    options.put("gate.enabled", "true");
+    EmbedderSettings settings = EmbedderSettings.fromMap(options);
+    Configuration conf = new Configuration();
+    conf.setString("metrics.reporter.collect.factory.class", CollectingReporter.Factory.class.getName());
+    CollectingReporter.METRICS.clear();
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+    EmbedderJob.build(env, settings);
+    JobClient job = env.executeAsync("embedder-gate-it");
+    String a503id = ImageIds.of(BUCKET, "gate-cam-a/503.jpg");
+    Predicate<List<ConsumerRecord<byte[], byte[]>>> allThere =
+        rs -> {
+          java.util.Set<String> upserted = new java.util.HashSet<>();
+          boolean tombstone = false;
+          for (ConsumerRecord<byte[], byte[]> r : rs) {
+            String id = new String(r.key(), StandardCharsets.UTF_8);
+            if (r.value() == null) {
+              tombstone |= id.equals(a503id);
+            } else if (!id.equals(a503id)) {
+              upserted.add(id);
+            }
+          }
+          return tombstone && upserted.size() == frames.length; // every other frame and the sourceless one
+        };
+    List<ConsumerRecord<byte[], byte[]>> embeddings;
+    try {
+      embeddings = consume(embeddingsTopic, allThere);
+      Thread.sleep(2500); // two more checkpoints: the vector store sink flushes on checkpoints
+    } finally {
+      job.cancel().get();
+    }
+
+    Map<String, ImageEmbedding> byId = new HashMap<>();
+    ConsumerRecord<byte[], byte[]> lastOfDeleted = null;
+    for (ConsumerRecord<byte[], byte[]> r : embeddings) {
+      if (new String(r.key(), StandardCharsets.UTF_8).equals(a503id)) {
+        lastOfDeleted = r; // its creation may have been overtaken by the deletion (then dropped), never after it
+      } else if (r.value() != null) {
+        ImageEmbedding e = Topics.EMBEDDINGS.valueSerde().deserializer().deserialize(embeddingsTopic, r.value());
+        byId.put(e.getImageId(), e);
+      }
+    }
+    assertThat(lastOfDeleted.value()).as("the deleted frame's last record is its tombstone").isNull();
+    Map<String, String> sceneOf = new LinkedHashMap<>();
+    byId.forEach((id, e) -> sceneOf.put(id, e.getRepresentativeId() == null ? null : e.getRepresentativeId()));
+    String a501 = ImageIds.of(BUCKET, "gate-cam-a/501.jpg");
+    String a504 = ImageIds.of(BUCKET, "gate-cam-a/504.jpg");
+    String b505 = ImageIds.of(BUCKET, "gate-cam-b/505.jpg");
+    assertThat(sceneOf)
+        .containsEntry(a501, null)
+        .containsEntry(ImageIds.of(BUCKET, "gate-cam-a/502.jpg"), a501)
+        .containsEntry(a504, null) // a person enters
+        .containsEntry(ImageIds.of(BUCKET, "gate-cam-a/505.jpg"), a504)
+        .containsEntry(ImageIds.of(BUCKET, "gate-cam-a/506.jpg"), a504)
+        .containsEntry(b505, null)
+        .containsEntry(ImageIds.of(BUCKET, "gate-cam-b/506.jpg"), b505) // not cam-a's scene
+        .containsEntry(ImageIds.of(BUCKET, "gate-none/502.jpg"), null);
+    ImageEmbedding a502 = byId.get(ImageIds.of(BUCKET, "gate-cam-a/502.jpg"));
+    assertThat(a502.getVector()).isEqualTo(byId.get(a501).getVector());
+    assertThat(a502.getSceneStartMillis()).isEqualTo(1_700_000_000_000L + 50_100L);
+    assertThat(a502.getCapturedAtMillis()).isEqualTo(1_700_000_000_000L + 50_200L);
+    assertThat(a502.getPhash()).isNotNull(); // its own (the same as 501's here: 0 bits apart)
+    assertThat(CollectingReporter.counter(OP + "imagesEmbedded")).isEqualTo(4); // a501, a504, b505, none/502
+    assertThat(CollectingReporter.counter(OP + "imagesGated")).isEqualTo(5);
+
+    try (VectorStore store = VectorStores.open(StoreSettings.embedded(settings.store().path(), "images", 576))) {
+      assertThat(store.count()).isEqualTo(frames.length); // all frames and the sourceless one, minus the deleted one
+      assertThat(store.get(a503id)).isEmpty();
+      VectorRecord gated = store.get(ImageIds.of(BUCKET, "gate-cam-a/506.jpg")).orElseThrow();
+      assertThat(gated.scene()).isEqualTo(new dev.imgsearch.indexer.store.SceneRef(a504, 1_700_000_000_000L + 50_400L));
+      assertThat(gated.vector()).isEqualTo(store.get(a504).orElseThrow().vector());
+      assertThat(gated.source()).isEqualTo("gate-cam-a");
+      assertThat(store.search(gated.vector(), 3, new dev.imgsearch.indexer.store.SearchFilter(
+              java.util.Set.of("gate-cam-a"), null, null, java.util.Set.of())))
+          .extracting(h -> h.scene() == null ? null : h.scene().representativeId())
+          .containsOnly(null, a504);
+    }
+  }
+
   static float[] toArray(List<Float> v) {
     float[] a = new float[v.size()];
     for (int i = 0; i < a.length; i++) {

@@ -128,4 +128,32 @@ class EmbedderSettingsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("topic.watches and topic.alerts");
   }
+
+  @Test
+  void sceneGatingIsOffUnlessEnabledAndItsThresholdsAreChecked() {
+    EmbedderSettings off = EmbedderSettings.fromMap(required());
+    assertThat(off.gate().enabled()).isFalse();
+    assertThat(off.describe()).containsEntry("gate.enabled", "false");
+    Map<String, String> m = required();
+    m.put("gate.enabled", "true");
+    EmbedderSettings defaults = EmbedderSettings.fromMap(m);
+    assertThat(defaults.gate()).isEqualTo(dev.imgsearch.embedder.gate.SceneGate.Settings.DEFAULT);
+    m.put("gate.max-phash-distance", "6");
+    m.put("gate.max-mean-diff", "4.5");
+    m.put("gate.max-scene-age", "30s");
+    m.put("gate.max-scene-frames", "100");
+    EmbedderSettings s = EmbedderSettings.fromMap(m);
+    assertThat(s.gate().maxPhashDistance()).isEqualTo(6);
+    assertThat(s.gate().maxMeanDiff()).isEqualTo(4.5);
+    assertThat(s.gate().maxSceneAge()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.gate().maxSceneFrames()).isEqualTo(100);
+    assertThat(s.describe()).containsEntry("gate.max-mean-diff", "4.5");
+    m.put("gate.max-mean-diff", "a lot");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("--gate.max-mean-diff");
+    m.put("gate.max-mean-diff", "300");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("gate.max-mean-diff");
+    m.put("gate.max-mean-diff", "2");
+    m.put("gate.enabled", "yes");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("--gate.enabled");
+  }
 }

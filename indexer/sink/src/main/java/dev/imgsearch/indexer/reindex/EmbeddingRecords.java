@@ -1,6 +1,7 @@
 package dev.imgsearch.indexer.reindex;
 
 import dev.imgsearch.indexer.IndexAction;
+import dev.imgsearch.indexer.store.SceneRef;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.schemas.avro.ImageEmbedding;
 import java.util.List;
@@ -43,7 +44,8 @@ public final class EmbeddingRecords {
     List<String> tags = e.getTags() == null ? List.of() : e.getTags().stream().map(CharSequence::toString).toList();
     return new VectorRecord(
         e.getImageId().toString(), v, str(e.getBucket()), str(e.getKey()), str(e.getSource()), e.getCapturedAtMillis(),
-        tags, str(e.getModel()), e.getPhash());
+        tags, str(e.getModel()), e.getPhash(),
+        SceneRef.of(str(e.getRepresentativeId()), e.getSceneStartMillis()));
   }
 
   private static String str(CharSequence s) {

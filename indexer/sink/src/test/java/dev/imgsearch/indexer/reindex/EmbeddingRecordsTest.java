@@ -38,6 +38,18 @@ class EmbeddingRecordsTest {
   }
 
   @Test
+  void aGatedFramesSceneReferenceSurvivesAReindex() {
+    var serde = Topics.EMBEDDINGS.valueSerde();
+    ImageEmbedding gated = embedding("img3", "m@1", 0.6f, 0.8f);
+    gated.setRepresentativeId("img1");
+    gated.setSceneStartMillis(1000L);
+    IndexAction a =
+        EmbeddingRecords.toIndexAction("img3", serde.deserializer().deserialize("t", serde.serializer().serialize("t", gated)));
+    assertThat(a.record().scene()).isEqualTo(new dev.imgsearch.indexer.store.SceneRef("img1", 1000L));
+    assertThat(EmbeddingRecords.toVectorRecord(embedding("img1", "m@1", 1f)).scene()).isNull();
+  }
+
+  @Test
   void aTombstoneIsADeleteOfItsKey() {
     assertThat(EmbeddingRecords.toIndexAction("img2", null)).isEqualTo(IndexAction.delete("img2"));
   }

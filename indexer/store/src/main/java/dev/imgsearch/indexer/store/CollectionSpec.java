@@ -38,6 +38,10 @@ public record CollectionSpec(
   public static final String FIELD_PHASH = "phash";
   /** BOOL in the main Milvus collection: whether {@link #FIELD_PHASH} holds a hash (Milvus 2.3 has no null scalars). */
   public static final String FIELD_HAS_PHASH = "has_phash";
+  /** Scene-change gating (embedded Lucene store): image id of the row's representative, when the row reuses its vector. */
+  public static final String FIELD_SCENE_OF = "scene_of";
+  /** Scene-change gating: capture time of the representative (the scene's start). */
+  public static final String FIELD_SCENE_START = "scene_start";
   /** The Milvus partition key of both collections (rows are spread over partitions by source, filters prune them). */
   public static final String PARTITION_KEY_FIELD = FIELD_SOURCE;
   /** Bits of the perceptual hash (the companion's BINARY_VECTOR dimension). */

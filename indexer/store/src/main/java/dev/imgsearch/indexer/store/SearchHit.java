@@ -9,6 +9,8 @@ import java.util.List;
  *     VectorStore#nearDuplicates}: {@code 1 - distance / 64}
  * @param distance for {@link VectorStore#nearDuplicates}: the Hamming distance (0..64) between the stored and the
  *     query perceptual hash; null for vector searches
+ * @param scene scene-change gating: the row's representative and scene start (the scene spans {@code
+ *     scene.startMillis()} … {@code capturedAtMillis}), or null (stores that do not keep it: Milvus)
  */
 public record SearchHit(
     String id,
@@ -18,7 +20,15 @@ public record SearchHit(
     String source,
     long capturedAtMillis,
     List<String> tags,
-    Integer distance) {
+    Integer distance,
+    SceneRef scene) {
+
+  /** A hit that is not part of a gated scene. */
+  public SearchHit(
+      String id, float score, String bucket, String key, String source, long capturedAtMillis, List<String> tags,
+      Integer distance) {
+    this(id, score, bucket, key, source, capturedAtMillis, tags, distance, null);
+  }
 
   /** A vector-search hit, without a Hamming distance (the original constructor). */
   public SearchHit(

@@ -8,6 +8,7 @@ import java.util.Objects;
  *
  * @param phash the image's 64-bit DCT perceptual hash (embedder {@code PerceptualHash}: bit 63 = lowest frequency), or
  *     null when it was not computed; a row without one never appears in {@link VectorStore#nearDuplicates}
+ * @param scene scene-change gating: the frame whose vector this row reuses and when its scene started, or null
  */
 public record VectorRecord(
     String id,
@@ -18,7 +19,8 @@ public record VectorRecord(
     long capturedAtMillis,
     List<String> tags,
     String model,
-    Long phash) {
+    Long phash,
+    SceneRef scene) {
 
   public VectorRecord {
     Objects.requireNonNull(id, "id");
@@ -28,6 +30,20 @@ public record VectorRecord(
     source = Objects.requireNonNullElse(source, "");
     tags = tags == null ? List.of() : List.copyOf(tags);
     model = Objects.requireNonNullElse(model, "");
+  }
+
+  /** A row that is not part of a gated scene. */
+  public VectorRecord(
+      String id,
+      float[] vector,
+      String bucket,
+      String key,
+      String source,
+      long capturedAtMillis,
+      List<String> tags,
+      String model,
+      Long phash) {
+    this(id, vector, bucket, key, source, capturedAtMillis, tags, model, phash, null);
   }
 
   /** A row without a perceptual hash (the original constructor). */
@@ -40,11 +56,16 @@ public record VectorRecord(
       long capturedAtMillis,
       List<String> tags,
       String model) {
-    this(id, vector, bucket, key, source, capturedAtMillis, tags, model, null);
+    this(id, vector, bucket, key, source, capturedAtMillis, tags, model, null, null);
   }
 
   /** The same row with another perceptual hash (null: none). */
   public VectorRecord withPhash(Long newPhash) {
-    return new VectorRecord(id, vector, bucket, key, source, capturedAtMillis, tags, model, newPhash);
+    return new VectorRecord(id, vector, bucket, key, source, capturedAtMillis, tags, model, newPhash, scene);
+  }
+
+  /** The same row as a frame of {@code newScene} (null: none). */
+  public VectorRecord withScene(SceneRef newScene) {
+    return new VectorRecord(id, vector, bucket, key, source, capturedAtMillis, tags, model, phash, newScene);
   }
 }

@@ -13,6 +13,7 @@ import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_VECTOR;
 import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.RecordValidation;
 import dev.imgsearch.indexer.store.SearchFilter;
+import dev.imgsearch.indexer.store.SceneRef;
 import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
@@ -195,7 +196,8 @@ public final class LuceneVectorStore implements VectorStore {
             hits.add(
                 new SearchHit(
                     d.get(FIELD_ID), cosine, d.get(FIELD_BUCKET), d.get(FIELD_KEY), d.get(FIELD_SOURCE),
-                    d.getField(FIELD_CAPTURED_AT).numericValue().longValue(), List.of(d.getValues(FIELD_TAGS))));
+                    d.getField(FIELD_CAPTURED_AT).numericValue().longValue(), List.of(d.getValues(FIELD_TAGS)), null,
+                    sceneOf(d)));
           }
           return hits;
         });
@@ -338,7 +340,16 @@ public final class LuceneVectorStore implements VectorStore {
       d.add(new NumericDocValuesField(FIELD_PHASH, r.phash()));
       d.add(new StoredField(FIELD_PHASH, r.phash()));
     }
+    if (r.scene() != null) { // scene-change gating
+      d.add(new StoredField(CollectionSpec.FIELD_SCENE_OF, r.scene().representativeId()));
+      d.add(new StoredField(CollectionSpec.FIELD_SCENE_START, r.scene().startMillis()));
+    }
     return d;
+  }
+
+  private static SceneRef sceneOf(Document d) {
+    var start = d.getField(CollectionSpec.FIELD_SCENE_START);
+    return SceneRef.of(d.get(CollectionSpec.FIELD_SCENE_OF), start == null ? null : start.numericValue().longValue());
   }
 
   private static VectorRecord fromDocument(Document d) {
@@ -346,7 +357,7 @@ public final class LuceneVectorStore implements VectorStore {
         d.get(FIELD_ID), fromBytes(d.getBinaryValue(FIELD_VECTOR_BYTES)), d.get(FIELD_BUCKET), d.get(FIELD_KEY),
         d.get(FIELD_SOURCE), d.getField(FIELD_CAPTURED_AT).numericValue().longValue(),
         List.of(d.getValues(FIELD_TAGS)), d.get(FIELD_MODEL),
-        d.getField(FIELD_PHASH) == null ? null : d.getField(FIELD_PHASH).numericValue().longValue());
+        d.getField(FIELD_PHASH) == null ? null : d.getField(FIELD_PHASH).numericValue().longValue(), sceneOf(d));
   }
 
   private static byte[] toBytes(float[] v) {

@@ -1,0 +1,81 @@
+package dev.imgsearch.embedder.job;
+
+import dev.imgsearch.schemas.ImageIds;
+import dev.imgsearch.schemas.Topics;
+import dev.imgsearch.schemas.avro.ImageEvent;
+import dev.imgsearch.schemas.avro.ImageEventType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Camera frames for the scene-change gating tests: the vtest fixture frames 501–506 (test resources {@code vtest/}:
+ * 501–503 one scene, a person entering from 504), published as events of a source, fetched from a map.
+ */
+final class GatedFrames {
+  /** The objects, by {@code bucket/key}; shared with fetchers created by {@link #FETCHER}. */
+  static final Map<String, byte[]> OBJECTS = new ConcurrentHashMap<>();
+
+  static final ObjectFetcher.Factory FETCHER =
+      () -> (bucket, key) -> Optional.ofNullable(OBJECTS.get(bucket + "/" + key));
+
+  private GatedFrames() {}
+
+  static byte[] frame(int n) {
+    try (InputStream in = GatedFrames.class.getResourceAsStream(String.format("/vtest/%04d.jpg", n))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The key of frame {@code n} of {@code source}, its object put in {@link #OBJECTS}. */
+  static String put(String source, int n) {
+    String key = (source == null ? "none" : source) + "/" + n + ".jpg";
+    OBJECTS.put("images/" + key, frame(n));
+    return key;
+  }
+
+  /** A created-image event for frame {@code n} of {@code source} (null: none), captured at {@code n × 100} ms. */
+  static KafkaRecord created(String source, int n, long offset) {
+    String key = put(source, n);
+    ImageEvent e =
+        ImageEvent.newBuilder()
+            .setImageId(ImageIds.of("images", key))
+            .setType(ImageEventType.CREATED)
+            .setBucket("images")
+            .setKey(key)
+            .setSource(source)
+            .setCapturedAtMillis(n * 100L)
+            .setTags(List.of("gate"))
+            .setEventTimeMillis(1_000_000 + offset)
+            .build();
+    return record(e, offset);
+  }
+
+  static KafkaRecord deleted(String source, int n, long offset) {
+    String key = (source == null ? "none" : source) + "/" + n + ".jpg";
+    ImageEvent e =
+        ImageEvent.newBuilder()
+            .setImageId(ImageIds.of("images", key))
+            .setType(ImageEventType.DELETED)
+            .setBucket("images")
+            .setKey(key)
+            .setEventTimeMillis(1_000_000 + offset)
+            .build();
+    return record(e, offset);
+  }
+
+  static String id(String source, int n) {
+    return ImageIds.of("images", (source == null ? "none" : source) + "/" + n + ".jpg");
+  }
+
+  static KafkaRecord record(ImageEvent e, long offset) {
+    byte[] value = Topics.IMAGE_EVENTS.valueSerde().serializer().serialize("t", e);
+    return new KafkaRecord("t", 0, offset, e.getImageId().getBytes(), value);
+  }
+}
