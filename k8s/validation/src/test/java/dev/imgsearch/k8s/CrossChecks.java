@@ -63,33 +63,11 @@ final class CrossChecks {
     return prefix + option.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
-  static final String EMBEDDER_SETTINGS = "embedder/job/src/main/java/dev/imgsearch/embedder/job/EmbedderSettings.java";
   static final String QUERY_API = "query-api/src/main/java/dev/imgsearch/query/QueryApi.java";
   static final String INGEST_HTTP = "ingest-stream/src/main/java/dev/imgsearch/ingest/MetricsServer.java";
 
-  /** A string literal read as an option: m.get("x"), m.getOrDefault("x", ..), required.apply("x"), helper(m, "x"), o("x", ..). */
-  private static final Pattern OPTION_READ =
-      Pattern.compile("(?:\\bm\\.(?:get|getOrDefault)\\(|\\bapply\\(|\\bo\\(|\\w\\(m,\\s*)\\s*\"([a-z][a-z0-9.-]*)\"");
-  private static final Pattern KAFKA_SECURITY_READ = Pattern.compile("\\bKafkaSecurity\\.fromOptions\\(m\\)");
   private static final Pattern ROUTE = Pattern.compile("app\\.get\\(\\s*\"([^\"]+)\"");
   private static final Pattern CONTEXT = Pattern.compile("createContext\\(\\s*\"([^\"]+)\"");
-
-  /** The option names a settings class reads, from its source. */
-  static Set<String> optionsReadBy(String sourceFile) {
-    Set<String> names = new TreeSet<>();
-    Matcher m = OPTION_READ.matcher(Repo.read(sourceFile));
-    while (m.find()) {
-      names.add(m.group(1));
-    }
-    if (names.isEmpty()) {
-      throw new IllegalStateException("no option names found in " + sourceFile);
-    }
-    // the Kafka security options (kafka.sasl.*, kafka.security.protocol) are read by the shared helper
-    if (KAFKA_SECURITY_READ.matcher(Repo.read(sourceFile)).find()) {
-      names.addAll(KafkaSecurity.OPTIONS);
-    }
-    return names;
-  }
 
   static Set<String> queryApiGetRoutes() {
     return matches(ROUTE, Repo.read(QUERY_API));
@@ -442,7 +420,7 @@ final class CrossChecks {
     JsonNode spec = fd.path("spec");
     JsonNode job = spec.path("job");
     JsonNode c = Manifest.container(fd, "flink-main-container");
-    Set<String> known = optionsReadBy(EMBEDDER_SETTINGS);
+    Set<String> known = dev.imgsearch.embedder.job.EmbedderSettings.OPTIONS; // the job's option registry
     // job.args are handed to main() verbatim: no $(VAR) expansion there
     Map<String, String> literal = Manifest.options(Manifest.texts(job.path("args")));
     if (literal.values().stream().anyMatch(v -> v.contains("$("))) {

@@ -45,9 +45,13 @@ public final class ConfigOptions {
       return new TypedBuilder<>(key, "boolean", ConfigOptions::parseBoolean);
     }
 
-    /** ISO-8601 ({@code PT1H}, {@code PT0.5S}). */
+    public TypedBuilder<Double> doubleType() {
+      return new TypedBuilder<>(key, "number", Double::valueOf);
+    }
+
+    /** ISO-8601 ({@code PT1H}, {@code PT0.5S}) or a whole number with a unit: {@code 50ms}, {@code 5s}, {@code 2min}, {@code 1h}. */
     public TypedBuilder<Duration> durationType() {
-      return new TypedBuilder<>(key, "duration (ISO-8601, e.g. PT1H)", Duration::parse);
+      return new TypedBuilder<>(key, "duration (e.g. PT1H, 5s, 50ms)", ConfigOptions::parseDuration);
     }
 
     /** Comma-separated, blanks dropped; empty text = empty list. */
@@ -106,6 +110,23 @@ public final class ConfigOptions {
       case "true" -> true;
       case "false" -> false;
       default -> throw new IllegalArgumentException("not true or false");
+    };
+  }
+
+  static Duration parseDuration(String s) {
+    if (s.startsWith("P") || s.startsWith("p")) {
+      return Duration.parse(s);
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|min|m|h)").matcher(s.toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not ISO-8601 (PT5S) nor a number with ms, s, min or h");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofMinutes(n);
     };
   }
 

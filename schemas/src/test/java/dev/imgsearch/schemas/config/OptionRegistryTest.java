@@ -56,14 +56,27 @@ class OptionRegistryTest {
   void badValuesAndMissingRequiredOptionsNameTheOption() {
     assertThatThrownBy(() -> REGISTRY.parse(Map.of())).hasMessage(
         "missing required option kafka.bootstrap-servers (env IMGSEARCH_TEST_KAFKA_BOOTSTRAP_SERVERS)");
-    assertThatThrownBy(() -> REGISTRY.parse(Map.of("kafka.bootstrap-servers", "b", "dedup.ttl", "1h")))
-        .hasMessageStartingWith("option dedup.ttl: expected duration (ISO-8601, e.g. PT1H), got '1h'");
+    assertThatThrownBy(() -> REGISTRY.parse(Map.of("kafka.bootstrap-servers", "b", "dedup.ttl", "1 hour")))
+        .hasMessageStartingWith("option dedup.ttl: expected duration (e.g. PT1H, 5s, 50ms), got '1 hour'");
     assertThatThrownBy(() -> REGISTRY.parse(Map.of("kafka.bootstrap-servers", "b", "metrics.port", "x")))
         .hasMessageStartingWith("option metrics.port: expected int, got 'x'");
     assertThatThrownBy(() -> REGISTRY.parse(Map.of("kafka.bootstrap-servers", "b", "processing.guarantee", "maybe")))
         .hasMessageContaining("expected one of at_least_once, exactly_once_v2");
     assertThatThrownBy(() -> REGISTRY.parse(Map.of("kafka.bootstrap-servers", "b", "allow-anonymous", "yes")))
         .hasMessageContaining("option allow-anonymous: expected boolean");
+  }
+
+  @Test
+  void durationsAreIsoOrANumberWithAUnit() {
+    for (var e : Map.of("PT0.5S", Duration.ofMillis(500), "50ms", Duration.ofMillis(50), "5s", Duration.ofSeconds(5),
+        "2min", Duration.ofMinutes(2), "2m", Duration.ofMinutes(2), "1h", Duration.ofHours(1), "pt1m", Duration.ofMinutes(1)).entrySet()) {
+      assertThat(REGISTRY.parse(Map.of("kafka.bootstrap-servers", "b", "dedup.ttl", e.getKey())).get(TTL)).as(e.getKey())
+          .isEqualTo(e.getValue());
+    }
+    for (String bad : new String[] {"5", "-5s", "5 days", "s"}) {
+      assertThatThrownBy(() -> REGISTRY.parse(Map.of("kafka.bootstrap-servers", "b", "dedup.ttl", bad))).as(bad)
+          .hasMessageStartingWith("option dedup.ttl: expected duration");
+    }
   }
 
   @Test

@@ -76,18 +76,18 @@ class EmbedderSettingsTest {
   void badValuesNameTheOption() {
     Map<String, String> m = required();
     m.put("batch.size", "lots");
-    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("--batch.size");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("batch.size");
     Map<String, String> spin = required();
     spin.put("onnx.allow-spinning", "maybe");
-    assertThatThrownBy(() -> EmbedderSettings.fromMap(spin)).hasMessageContaining("--onnx.allow-spinning");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(spin)).hasMessageContaining("onnx.allow-spinning");
     m.put("batch.size", "0");
     assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("batch.size");
     m.put("batch.size", "4");
     m.put("batch.max-delay", "soon");
-    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("--batch.max-delay");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("batch.max-delay");
     Map<String, String> noS3 = required();
     noS3.remove("s3.endpoint");
-    assertThatThrownBy(() -> EmbedderSettings.fromMap(noS3)).hasMessageContaining("--s3.endpoint");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(noS3)).hasMessageContaining("s3.endpoint");
   }
 
   @Test
@@ -149,11 +149,11 @@ class EmbedderSettingsTest {
     assertThat(s.gate().maxSceneFrames()).isEqualTo(100);
     assertThat(s.describe()).containsEntry("gate.max-mean-diff", "4.5");
     m.put("gate.max-mean-diff", "a lot");
-    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("--gate.max-mean-diff");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("gate.max-mean-diff");
     m.put("gate.max-mean-diff", "300");
     assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("gate.max-mean-diff");
     m.put("gate.max-mean-diff", "2");
     m.put("gate.enabled", "yes");
-    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("--gate.enabled");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("gate.enabled");
   }
 }
