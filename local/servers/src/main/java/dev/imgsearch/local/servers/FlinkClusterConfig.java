@@ -110,6 +110,8 @@ public record FlinkClusterConfig(int restPort, int rpcPort, Path checkpointDir, 
     c.put("heartbeat.timeout", Integer.toString(HEARTBEAT_TIMEOUT_MS));
     c.put("web.upload.dir", uploadDir.toString());
     c.put("web.submit.enable", "true");
+    // the shaded job jar (ONNX Runtime's native libraries for every platform) is over the default 100 MiB
+    c.put("rest.server.max-content-length", Integer.toString(512 * 1024 * 1024));
     c.put("classloader.resolve-order", "child-first");
     return c;
   }
