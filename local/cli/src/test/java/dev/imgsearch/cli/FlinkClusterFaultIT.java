@@ -1,0 +1,251 @@
+package dev.imgsearch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imgsearch.cli.bench.SyntheticJpegs;
+import dev.imgsearch.indexer.store.CollectionSpec;
+import dev.imgsearch.ingest.IngestApp;
+import dev.imgsearch.ingest.IngestSettings;
+import dev.imgsearch.local.servers.FlinkCluster;
+import dev.imgsearch.local.servers.FlinkRest;
+import dev.imgsearch.local.servers.KafkaBroker;
+import dev.imgsearch.local.servers.S3ServerProcess;
+import dev.imgsearch.schemas.ImageIds;
+import dev.imgsearch.schemas.Topics;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedder job on a real multi-process Flink standalone session cluster ({@link FlinkCluster}: a JobManager and two
+ * TaskManagers, separate JVMs), submitted as the shaded job jar through the REST API, parallelism 2, embedded (Lucene)
+ * store — the whole path of native libraries (ONNX Runtime, libjpeg-turbo) through Flink's user-code class loader.
+ * Images are uploaded through the S3 API (S3 server → notifications → ingest-stream → image events); mid-stream the
+ * TaskManager running the vector-store sink is killed with SIGKILL; the job restarts on the other TaskManager's spare
+ * slots and the index ends holding exactly the uploaded images, each once.
+ *
+ * <p>The Lucene directory is on this machine's disk, which both TaskManagers reach: the sink (one subtask, the store's
+ * single writer) reopens it wherever it restarts — the stand-in for a volume that follows the writer in a real
+ * deployment. Needs the job jar and the cluster's classpath: {@code ./mvnw -pl local/flink-lib,local/s3-server,local/cli
+ * -am verify -Pfaults -Dit.test=FlinkClusterFaultIT}.
+ */
+class FlinkClusterFaultIT {
+  private static final String BUCKET = "images";
+  private static final String ACCESS = "imgsearch";
+  private static final String SECRET = "imgsearch-secret";
+  private static final int IMAGES = 100;
+
+  @TempDir Path dir;
+
+  @Test
+  void taskManagerKilledMidStreamLosesAndDuplicatesNothing() throws Exception {
+    try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"), 0)) {
+      broker.createTopics(2, Topics.NOTIFICATIONS.name(), Topics.IMAGE_EVENTS.name(), Topics.DEAD_LETTERS.name());
+      try (S3ServerProcess s3 = S3ServerProcess.start(dir.resolve("s3"), 0, ACCESS, SECRET, broker.bootstrapServers(),
+              Topics.NOTIFICATIONS.name(), BUCKET);
+          IngestApp ingest = new IngestApp(IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", broker.bootstrapServers(),
+              "state.dir", dir.resolve("ingest-state").toString(), "metrics.port", "-1"))).start()) {
+        long t0 = System.nanoTime();
+        try (FlinkCluster flink = FlinkCluster.start(dir.resolve("flink"), 2, taskManagerEnv())) {
+          double clusterSeconds = seconds(t0);
+          FlinkRest rest = flink.rest();
+          Path store = dir.resolve("vectors");
+          long t1 = System.nanoTime();
+          String jobId = rest.runJar(rest.uploadJar(jobJar()), "dev.imgsearch.embedder.job.EmbedderJob", 2,
+              jobArgs(broker.bootstrapServers(), s3.endpoint(), store));
+          awaitFullyRunning(rest, jobId, Duration.ofMinutes(3));
+          double submitSeconds = seconds(t1);
+
+          MinioClient client = MinioClient.builder().endpoint(s3.endpoint()).region("us-east-1").credentials(ACCESS, SECRET).build();
+          Set<String> uploaded = new HashSet<>();
+          for (int i = 0; i < IMAGES; i++) {
+            uploaded.add(put(client, "cluster-fault/img-" + i + ".jpg", i));
+          }
+          Path index = store.resolve(LocalStack.COLLECTION);
+          awaitIndexedAtLeast(index, IMAGES / 5, Duration.ofMinutes(3));
+          String victim = sinkTaskManager(rest, jobId);
+          int indexedAtKill = indexedIds(index).size();
+          long kill = System.nanoTime();
+          flink.killTaskManager(victim);
+          awaitRestartedAndRunning(rest, jobId, Duration.ofMinutes(3));
+          double recoverySeconds = seconds(kill);
+          String newHome = sinkTaskManager(rest, jobId);
+          awaitIndexedAtLeast(index, IMAGES, Duration.ofMinutes(4));
+          double allIndexedSeconds = seconds(kill);
+          flink.startTaskManager(victim);
+          flink.awaitTaskManagers(2, Duration.ofMinutes(2));
+          Thread.sleep(3_000); // a few more checkpoints: a late duplicate would show
+          List<String> ids = indexedIds(index);
+          int deadLetters = deadLetters(broker.bootstrapServers());
+          System.out.printf("FAULT flink-tm-kill: cluster up in %.1f s, job submitted and running in %.1f s; killed %s (the"
+                  + " sink's TaskManager) with %d of %d indexed; job running again on %s %.1f s after the kill, all indexed"
+                  + " %.1f s after it; index %d documents, %d distinct, dead letters %d%n",
+              clusterSeconds, submitSeconds, victim, indexedAtKill, IMAGES, newHome, recoverySeconds, allIndexedSeconds,
+              ids.size(), new HashSet<>(ids).size(), deadLetters);
+          assertThat(indexedAtKill).as("the kill must hit the stream mid-way").isLessThan(IMAGES);
+          assertThat(newHome).as("the sink moved to the surviving TaskManager").isNotEqualTo(victim);
+          assertThat(ids).as("no duplicates").doesNotHaveDuplicates();
+          assertThat(new HashSet<>(ids)).as("exactly the uploaded images").isEqualTo(uploaded);
+          assertThat(deadLetters).isZero();
+          rest.cancel(jobId);
+        }
+      }
+    }
+  }
+
+  private static List<String> jobArgs(String bootstrap, String s3, Path store) {
+    Map<String, String> options = new HashMap<>();
+    options.put("kafka.bootstrap-servers", bootstrap);
+    options.put("s3.endpoint", s3);
+    options.put("s3.access-key", ACCESS);
+    options.put("s3.secret-key", SECRET);
+    options.put("checkpoint.interval", "PT1S");
+    options.put("store.kind", "embedded");
+    options.put("store.path", store.toString());
+    options.put("store.collection", LocalStack.COLLECTION);
+    // two slots per TaskManager on a 2-core machine: one inference thread and one decode thread per slot
+    options.put("onnx.intra-op-threads", "1");
+    options.put("decode.threads", "1");
+    List<String> args = new ArrayList<>();
+    options.forEach((k, v) -> args.addAll(List.of("--" + k, v)));
+    return args;
+  }
+
+  /** libjpeg-turbo for the TaskManagers when scripts/deps/turbojpeg.sh installed it (else the job decodes with ImageIO). */
+  private static Map<String, String> taskManagerEnv() {
+    Path lib = repoRoot().resolve(".tools/turbojpeg/lib/libturbojpeg.so.0");
+    return Files.isRegularFile(lib) ? Map.of("IMGSEARCH_TURBOJPEG_LIBRARY", lib.toString()) : Map.of();
+  }
+
+  private static Path jobJar() throws IOException {
+    Path target = repoRoot().resolve("embedder/target");
+    try (Stream<Path> files = Files.list(target)) {
+      return files.filter(p -> p.getFileName().toString().endsWith("-job.jar")).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no shaded job jar in " + target + "; run ./mvnw -pl embedder -am package"));
+    }
+  }
+
+  private static Path repoRoot() {
+    return Path.of(System.getProperty("imgsearch.repo.root", "../.."));
+  }
+
+  private static void awaitFullyRunning(FlinkRest rest, String jobId, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!rest.job(jobId).fullyRunning()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("job not running within " + timeout + ": " + rest.job(jobId) + "\n" + rest.rootException(jobId));
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** Waits until the job has left RUNNING (the failover) and runs fully again. */
+  private static void awaitRestartedAndRunning(FlinkRest rest, String jobId, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (rest.job(jobId).fullyRunning()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the job never noticed the lost TaskManager within " + timeout);
+      }
+      Thread.sleep(50);
+    }
+    awaitFullyRunning(rest, jobId, timeout);
+  }
+
+  /** The resource id of the TaskManager running the vector-store sink (one subtask). */
+  private static String sinkTaskManager(FlinkRest rest, String jobId) throws Exception {
+    FlinkRest.JobStatus job = rest.job(jobId);
+    FlinkRest.Vertex sink = job.vertices().stream().filter(v -> v.name().contains("vector-store")).findFirst()
+        .orElseThrow(() -> new AssertionError("no vector-store vertex in " + job));
+    assertThat(sink.parallelism()).as("the embedded store's single writer").isEqualTo(1);
+    List<FlinkRest.Subtask> subtasks = rest.subtasks(jobId, sink.id());
+    assertThat(subtasks).hasSize(1);
+    return subtasks.get(0).taskManagerId();
+  }
+
+  private static void awaitIndexedAtLeast(Path index, int count, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (indexedIds(index).size() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(indexedIds(index).size() + " indexed, not " + count + ", within " + timeout);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * The ids of the live documents of the last commit of the Lucene index, read without its write lock (the writer is a
+   * TaskManager); one entry per document, so a duplicate would show twice.
+   */
+  private static List<String> indexedIds(Path index) throws InterruptedException {
+    for (int attempt = 0; ; attempt++) {
+      if (!Files.exists(index)) {
+        return List.of();
+      }
+      try (FSDirectory directory = FSDirectory.open(index)) {
+        if (!DirectoryReader.indexExists(directory)) {
+          return List.of();
+        }
+        try (DirectoryReader reader = DirectoryReader.open(directory)) {
+          List<String> ids = new ArrayList<>();
+          for (LeafReaderContext leaf : reader.leaves()) {
+            LeafReader r = leaf.reader();
+            Bits live = r.getLiveDocs();
+            for (int doc = 0; doc < r.maxDoc(); doc++) {
+              if (live == null || live.get(doc)) {
+                ids.add(r.storedFields().document(doc).get(CollectionSpec.FIELD_ID));
+              }
+            }
+          }
+          return ids;
+        }
+      } catch (IOException commitReplacedWhileOpening) {
+        if (attempt >= 20) {
+          throw new IllegalStateException("cannot read " + index, commitReplacedWhileOpening);
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  private static String put(MinioClient s3, String key, long seed) throws Exception {
+    byte[] bytes = SyntheticJpegs.jpeg(seed, 640, 480);
+    s3.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key).stream(new ByteArrayInputStream(bytes), (long) bytes.length, null)
+        .contentType("image/jpeg").userMetadata(Map.of("source", "cluster-faults")).build());
+    return ImageIds.of(BUCKET, key);
+  }
+
+  private static int deadLetters(String bootstrap) {
+    Map<String, Object> p = Map.of("bootstrap.servers", bootstrap, "group.id", "faults-" + System.nanoTime(), "enable.auto.commit", "false");
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = c.partitionsFor(Topics.DEAD_LETTERS.name()).stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+      Map<TopicPartition, Long> begin = c.beginningOffsets(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      return (int) parts.stream().mapToLong(tp -> end.get(tp) - begin.get(tp)).sum();
+    }
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+}
