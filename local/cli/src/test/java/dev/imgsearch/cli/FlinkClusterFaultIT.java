@@ -25,6 +25,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -78,20 +83,33 @@ class FlinkClusterFaultIT {
           double submitSeconds = seconds(t1);
 
           MinioClient client = MinioClient.builder().endpoint(s3.endpoint()).region("us-east-1").credentials(ACCESS, SECRET).build();
-          Set<String> uploaded = new HashSet<>();
-          for (int i = 0; i < IMAGES; i++) {
-            uploaded.add(put(client, "cluster-fault/img-" + i + ".jpg", i));
-          }
+          Set<String> uploaded = ConcurrentHashMap.newKeySet();
+          ExecutorService uploader = Executors.newSingleThreadExecutor();
+          Future<?> uploads = uploader.submit(() -> { // a camera at ≈ 10 images/s, before, during and after the kill
+            for (int i = 0; i < IMAGES; i++) {
+              uploaded.add(put(client, "cluster-fault/img-" + i + ".jpg", i));
+              Thread.sleep(100);
+            }
+            return null;
+          });
           Path index = store.resolve(LocalStack.COLLECTION);
-          awaitIndexedAtLeast(index, IMAGES / 5, Duration.ofMinutes(3));
+          awaitIndexedAtLeast(index, IMAGES / 10, Duration.ofMinutes(3));
+          String embedVertex = vertex(rest, jobId, "fetch-decode-embed").id();
+          String turboBefore = metric(rest, jobId, embedVertex, "0.fetch-decode-embed.jpegTurbo");
           String victim = sinkTaskManager(rest, jobId);
           int indexedAtKill = indexedIds(index).size();
+          int uploadedAtKill = uploaded.size();
           long kill = System.nanoTime();
           flink.killTaskManager(victim);
           awaitRestartedAndRunning(rest, jobId, Duration.ofMinutes(3));
           double recoverySeconds = seconds(kill);
           String newHome = sinkTaskManager(rest, jobId);
+          uploads.get(3, TimeUnit.MINUTES);
+          uploader.shutdown();
           awaitIndexedAtLeast(index, IMAGES, Duration.ofMinutes(4));
+          // both embed subtasks now run in the surviving TaskManager, one of them in a class loader new to that JVM
+          List<String> turboAfter = List.of(metric(rest, jobId, embedVertex, "0.fetch-decode-embed.jpegTurbo"),
+              metric(rest, jobId, embedVertex, "1.fetch-decode-embed.jpegTurbo"));
           double allIndexedSeconds = seconds(kill);
           flink.startTaskManager(victim);
           flink.awaitTaskManagers(2, Duration.ofMinutes(2));
@@ -99,11 +117,17 @@ class FlinkClusterFaultIT {
           List<String> ids = indexedIds(index);
           int deadLetters = deadLetters(broker.bootstrapServers());
           System.out.printf("FAULT flink-tm-kill: cluster up in %.1f s, job submitted and running in %.1f s; killed %s (the"
-                  + " sink's TaskManager) with %d of %d indexed; job running again on %s %.1f s after the kill, all indexed"
-                  + " %.1f s after it; index %d documents, %d distinct, dead letters %d%n",
-              clusterSeconds, submitSeconds, victim, indexedAtKill, IMAGES, newHome, recoverySeconds, allIndexedSeconds,
-              ids.size(), new HashSet<>(ids).size(), deadLetters);
+                  + " sink's TaskManager) with %d uploaded, %d indexed of %d; job running again on %s %.1f s after the kill,"
+                  + " all indexed %.1f s after it; index %d documents, %d distinct, dead letters %d; libjpeg-turbo gauge"
+                  + " before %s, after %s%n",
+              clusterSeconds, submitSeconds, victim, uploadedAtKill, indexedAtKill, IMAGES, newHome, recoverySeconds,
+              allIndexedSeconds, ids.size(), new HashSet<>(ids).size(), deadLetters, turboBefore, turboAfter);
+          assertThat(uploadedAtKill).as("uploads go on after the kill").isLessThan(IMAGES);
           assertThat(indexedAtKill).as("the kill must hit the stream mid-way").isLessThan(IMAGES);
+          if (!taskManagerEnv().isEmpty()) { // the JNI library loads through Flink's user-code class loader, also after the failover
+            assertThat(turboBefore).isEqualTo("1");
+            assertThat(turboAfter).containsOnly("1");
+          }
           assertThat(newHome).as("the sink moved to the surviving TaskManager").isNotEqualTo(victim);
           assertThat(ids).as("no duplicates").doesNotHaveDuplicates();
           assertThat(new HashSet<>(ids)).as("exactly the uploaded images").isEqualTo(uploaded);
@@ -172,11 +196,26 @@ class FlinkClusterFaultIT {
     awaitFullyRunning(rest, jobId, timeout);
   }
 
+  /** A subtask's metric once the REST API reports it (its metric store is refreshed every second), at most 20 s. */
+  private static String metric(FlinkRest rest, String jobId, String vertexId, String metric) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    String value = rest.metric(jobId, vertexId, metric);
+    while (value.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+      value = rest.metric(jobId, vertexId, metric);
+    }
+    return value;
+  }
+
+  private static FlinkRest.Vertex vertex(FlinkRest rest, String jobId, String name) throws Exception {
+    FlinkRest.JobStatus job = rest.job(jobId);
+    return job.vertices().stream().filter(v -> v.name().contains(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + name + " vertex in " + job));
+  }
+
   /** The resource id of the TaskManager running the vector-store sink (one subtask). */
   private static String sinkTaskManager(FlinkRest rest, String jobId) throws Exception {
-    FlinkRest.JobStatus job = rest.job(jobId);
-    FlinkRest.Vertex sink = job.vertices().stream().filter(v -> v.name().contains("vector-store")).findFirst()
-        .orElseThrow(() -> new AssertionError("no vector-store vertex in " + job));
+    FlinkRest.Vertex sink = vertex(rest, jobId, "vector-store");
     assertThat(sink.parallelism()).as("the embedded store's single writer").isEqualTo(1);
     List<FlinkRest.Subtask> subtasks = rest.subtasks(jobId, sink.id());
     assertThat(subtasks).hasSize(1);

@@ -113,6 +113,8 @@ public record FlinkClusterConfig(int restPort, int rpcPort, Path checkpointDir, 
     // the shaded job jar (ONNX Runtime's native libraries for every platform) is over the default 100 MiB
     c.put("rest.server.max-content-length", Integer.toString(512 * 1024 * 1024));
     c.put("classloader.resolve-order", "child-first");
+    // the REST API's metric values are at most 1 s old (default 10 s)
+    c.put("metrics.fetcher.update-interval", "1000");
     return c;
   }
 

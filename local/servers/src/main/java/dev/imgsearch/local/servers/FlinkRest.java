@@ -116,6 +116,19 @@ public final class FlinkRest {
     return subtasks;
   }
 
+  /**
+   * {@code GET /jobs/:id/vertices/:vid/metrics?get=<subtask>.<metric>}: one subtask's metric (e.g. {@code
+   * 0.fetch-decode-embed.jpegTurbo}), or "" when the vertex does not report it (yet).
+   */
+  public String metric(String jobId, String vertexId, String metric) throws IOException, InterruptedException {
+    for (JsonNode m : get("/jobs/" + jobId + "/vertices/" + vertexId + "/metrics?get=" + metric)) {
+      if (m.path("id").asText().equals(metric)) {
+        return m.path("value").asText("");
+      }
+    }
+    return "";
+  }
+
   /** {@code GET /jobs/:id/exceptions}: the root exception of the latest failure, or "" when none. */
   public String rootException(String jobId) throws IOException, InterruptedException {
     return get("/jobs/" + jobId + "/exceptions").path("root-exception").asText("");
