@@ -8,7 +8,7 @@ import dev.imgsearch.ingest.IngestApp;
 import dev.imgsearch.ingest.IngestSettings;
 import dev.imgsearch.local.servers.FlinkCluster;
 import dev.imgsearch.local.servers.FlinkRest;
-import dev.imgsearch.local.servers.KafkaBroker;
+import dev.imgsearch.local.servers.KafkaCluster;
 import dev.imgsearch.local.servers.S3ServerProcess;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.Topics;
@@ -46,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The embedder job on a real multi-process Flink standalone session cluster ({@link FlinkCluster}: a JobManager and two
  * TaskManagers, separate JVMs), submitted as the shaded job jar through the REST API, parallelism 2, embedded (Lucene)
  * store — the whole path of native libraries (ONNX Runtime, libjpeg-turbo) through Flink's user-code class loader.
- * Images are uploaded through the S3 API (S3 server → notifications → ingest-stream → image events); mid-stream the
+ * Kafka is a 3-node KRaft cluster ({@link KafkaCluster}: replication factor 3, min.insync.replicas 2). Images are
+ * uploaded through the S3 API (S3 server → notifications → ingest-stream → image events); mid-stream the
  * TaskManager running the vector-store sink is killed with SIGKILL; the job restarts on the other TaskManager's spare
  * slots and the index ends holding exactly the uploaded images, each once.
  *
@@ -65,7 +66,7 @@ class FlinkClusterFaultIT {
 
   @Test
   void taskManagerKilledMidStreamLosesAndDuplicatesNothing() throws Exception {
-    try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"), 0)) {
+    try (KafkaCluster broker = KafkaCluster.start(dir.resolve("kafka"), 3)) {
       broker.createTopics(2, Topics.NOTIFICATIONS.name(), Topics.IMAGE_EVENTS.name(), Topics.DEAD_LETTERS.name());
       try (S3ServerProcess s3 = S3ServerProcess.start(dir.resolve("s3"), 0, ACCESS, SECRET, broker.bootstrapServers(),
               Topics.NOTIFICATIONS.name(), BUCKET);
