@@ -199,6 +199,23 @@ public final class FlinkCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs a cluster until this JVM is stopped (Ctrl-C): {@code FlinkCluster DIR [TASK_MANAGERS]} (default 2). Prints the
+   * REST URL (web UI, jar submission) once every TaskManager has registered.
+   */
+  public static void main(String[] args) throws InterruptedException {
+    if (args.length < 1 || args.length > 2) {
+      System.err.println("usage: FlinkCluster DIR [TASK_MANAGERS]");
+      System.exit(2);
+    }
+    int taskManagers = args.length == 2 ? Integer.parseInt(args[1]) : 2;
+    FlinkCluster cluster = start(Path.of(args[0]), taskManagers, Map.of());
+    Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "flink-cluster-stop"));
+    System.out.println("Flink cluster ready: " + cluster.restUrl() + " (" + taskManagers + " TaskManagers, logs in "
+        + cluster.dir.resolve("log") + "); Ctrl-C stops it");
+    Thread.currentThread().join();
+  }
+
   /** Locates the classpath file as described in the class comment and reads it. */
   static String readClasspath() {
     String explicit = System.getProperty(CLASSPATH_PROPERTY);
