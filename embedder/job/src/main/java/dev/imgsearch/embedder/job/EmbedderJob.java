@@ -17,6 +17,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
@@ -76,15 +77,20 @@ public final class EmbedderJob {
     }
     rejected.sinkTo(deadLetters).uid("dead-letters-sink").name("dead-letters");
     // keyed by image id so that all changes of one image reach the same sink writer in order
-    changes
-        .map(Records::toIndexAction)
-        .uid("to-index-action")
-        .name("to-index-action")
-        .returns(TypeInformation.of(IndexAction.class))
-        .keyBy(IndexAction::id)
-        .sinkTo(index)
-        .uid("vector-store-sink")
-        .name("vector-store");
+    DataStreamSink<IndexAction> stored =
+        changes
+            .map(Records::toIndexAction)
+            .uid("to-index-action")
+            .name("to-index-action")
+            .returns(TypeInformation.of(IndexAction.class))
+            .keyBy(IndexAction::id)
+            .sinkTo(index)
+            .uid("vector-store-sink")
+            .name("vector-store");
+    // an embedded (Lucene) store is one directory with one writer process: one sink subtask, wherever it runs
+    if (index instanceof VectorStoreSink store && store.singleWriter()) {
+      stored.setParallelism(1);
+    }
     if (embeddings != null) {
       changes.sinkTo(embeddings).uid("embeddings-sink").name("embeddings");
     }

@@ -65,6 +65,14 @@ public final class VectorStoreSink implements Sink<IndexAction> {
     this.deadLetters = deadLetters;
   }
 
+  /**
+   * True for the embedded store: its directory takes one writer process (Lucene's write lock), so the sink must run as
+   * one subtask on a cluster of several TaskManagers (within one JVM, subtasks share the open store).
+   */
+  public boolean singleWriter() {
+    return settings.kind() == StoreSettings.Kind.EMBEDDED;
+  }
+
   @Override
   public SinkWriter<IndexAction> createWriter(WriterInitContext context) {
     VectorStore store = VectorStores.open(settings);
