@@ -1,6 +1,7 @@
 package dev.imgsearch.indexer.reindex;
 
 import dev.imgsearch.indexer.IndexAction;
+import dev.imgsearch.indexer.store.DetectedItems;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.schemas.avro.ImageEmbedding;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class EmbeddingRecords {
     return IndexAction.upsert(toVectorRecord(value));
   }
 
-  /** The row of an embedding. */
+  /** The row of an embedding, with its detected objects and faces. */
   public static VectorRecord toVectorRecord(ImageEmbedding e) {
     List<Float> vector = e.getVector();
     float[] v = new float[vector.size()];
@@ -43,7 +44,7 @@ public final class EmbeddingRecords {
     List<String> tags = e.getTags() == null ? List.of() : e.getTags().stream().map(CharSequence::toString).toList();
     return new VectorRecord(
         e.getImageId().toString(), v, str(e.getBucket()), str(e.getKey()), str(e.getSource()), e.getCapturedAtMillis(),
-        tags, str(e.getModel()), e.getPhash());
+        tags, str(e.getModel()), e.getPhash(), DetectedItems.fromAvro(e.getObjects()));
   }
 
   private static String str(CharSequence s) {

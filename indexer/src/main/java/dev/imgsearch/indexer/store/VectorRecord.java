@@ -8,6 +8,8 @@ import java.util.Objects;
  *
  * @param phash the image's 64-bit DCT perceptual hash (embedder {@code PerceptualHash}: bit 63 = lowest frequency), or
  *     null when it was not computed; a row without one never appears in {@link VectorStore#nearDuplicates}
+ * @param items the objects and faces detected in the image, stored as rows of their own ({@link DetectedItemStore});
+ *     an upsert replaces all of the image's items with these
  */
 public record VectorRecord(
     String id,
@@ -18,7 +20,8 @@ public record VectorRecord(
     long capturedAtMillis,
     List<String> tags,
     String model,
-    Long phash) {
+    Long phash,
+    List<DetectedItem> items) {
 
   public VectorRecord {
     Objects.requireNonNull(id, "id");
@@ -28,6 +31,21 @@ public record VectorRecord(
     source = Objects.requireNonNullElse(source, "");
     tags = tags == null ? List.of() : List.copyOf(tags);
     model = Objects.requireNonNullElse(model, "");
+    items = items == null ? List.of() : List.copyOf(items);
+  }
+
+  /** A row without detected items. */
+  public VectorRecord(
+      String id,
+      float[] vector,
+      String bucket,
+      String key,
+      String source,
+      long capturedAtMillis,
+      List<String> tags,
+      String model,
+      Long phash) {
+    this(id, vector, bucket, key, source, capturedAtMillis, tags, model, phash, List.of());
   }
 
   /** A row without a perceptual hash (the original constructor). */
@@ -45,6 +63,11 @@ public record VectorRecord(
 
   /** The same row with another perceptual hash (null: none). */
   public VectorRecord withPhash(Long newPhash) {
-    return new VectorRecord(id, vector, bucket, key, source, capturedAtMillis, tags, model, newPhash);
+    return new VectorRecord(id, vector, bucket, key, source, capturedAtMillis, tags, model, newPhash, items);
+  }
+
+  /** The same row with these detected objects and faces. */
+  public VectorRecord withItems(List<DetectedItem> newItems) {
+    return new VectorRecord(id, vector, bucket, key, source, capturedAtMillis, tags, model, phash, newItems);
   }
 }
