@@ -117,9 +117,9 @@ public final class FieldLimits {
   public static final int MAX_ITEMS = 64;
   /** Max UTF-8 bytes of an item's class label (COCO names are ≤ 14). */
   public static final int MAX_LABEL_BYTES = 64;
-  /** Max item index: an item id is the image id, a kind letter and the index ({@code <image>/o12}). */
+  /** Max item index: an item id is the image id, a kind letter and the index ({@code <image>.o12}). */
   public static final int MAX_ITEM_INDEX = 999;
-  /** Max UTF-8 bytes of an item id: an image id plus {@code /o} and at most three digits. */
+  /** Max UTF-8 bytes of an item id: an image id plus {@code .o} and at most three digits. */
   public static final int MAX_ITEM_ID_BYTES = MAX_ID_BYTES + 5;
 
   /**

@@ -35,6 +35,9 @@ public record DetectedItem(
     }
   }
 
+  /** Between the image id and the kind letter in an item id. */
+  public static final char SEPARATOR = '.';
+
   public DetectedItem {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(box, "box");
@@ -48,9 +51,9 @@ public record DetectedItem(
     return id(parentId, kind, index);
   }
 
-  /** The id of item {@code index} of {@code kind} in image {@code parentId}: {@code <parentId>/o3}, {@code <parentId>/f0}. */
+  /** The id of item {@code index} of {@code kind} in image {@code parentId}: {@code <parentId>.o3}, {@code <parentId>.f0} (URL-path safe). */
   public static String id(String parentId, Kind kind, int index) {
-    return parentId + "/" + kind.letter() + index;
+    return parentId + SEPARATOR + kind.letter() + index;
   }
 
   /** A parsed item id. */
@@ -62,15 +65,15 @@ public record DetectedItem(
    * @throws IllegalArgumentException when {@code itemId} is not one
    */
   public static ItemId parseId(String itemId) {
-    int slash = itemId == null ? -1 : itemId.lastIndexOf('/');
+    int slash = itemId == null ? -1 : itemId.lastIndexOf(SEPARATOR);
     if (slash < 1 || slash + 1 >= itemId.length()) {
-      throw new IllegalArgumentException("not an object or face id (<image id>/o<n> or /f<n>): " + itemId);
+      throw new IllegalArgumentException("not an object or face id (<image id>.o<n> or .f<n>): " + itemId);
     }
     char letter = itemId.charAt(slash + 1);
     Kind kind = letter == 'o' ? Kind.OBJECT : letter == 'f' ? Kind.FACE : null;
     String digits = itemId.substring(slash + 2);
     if (kind == null || digits.isEmpty() || digits.length() > 3 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw new IllegalArgumentException("not an object or face id (<image id>/o<n> or /f<n>): " + itemId);
+      throw new IllegalArgumentException("not an object or face id (<image id>.o<n> or .f<n>): " + itemId);
     }
     return new ItemId(itemId.substring(0, slash), kind, Integer.parseInt(digits));
   }

@@ -15,16 +15,16 @@ class DetectedItemTest {
   @Test
   void itemIdsRoundTripAndFitTheLimit() {
     String parent = "0123456789abcdef0123456789abcdef";
-    assertThat(DetectedItem.id(parent, Kind.OBJECT, 12)).isEqualTo(parent + "/o12");
-    assertThat(DetectedItem.parseId(parent + "/f3")).isEqualTo(new DetectedItem.ItemId(parent, Kind.FACE, 3));
-    assertThat(DetectedItem.parseId("a/b/o0")).isEqualTo(new DetectedItem.ItemId("a/b", Kind.OBJECT, 0));
+    assertThat(DetectedItem.id(parent, Kind.OBJECT, 12)).isEqualTo(parent + ".o12");
+    assertThat(DetectedItem.parseId(parent + ".f3")).isEqualTo(new DetectedItem.ItemId(parent, Kind.FACE, 3));
+    assertThat(DetectedItem.parseId("a.b.o0")).isEqualTo(new DetectedItem.ItemId("a.b", Kind.OBJECT, 0));
     assertThat(FieldLimits.utf8Length(DetectedItem.id("x".repeat(FieldLimits.MAX_ID_BYTES), Kind.OBJECT,
         FieldLimits.MAX_ITEM_INDEX))).isEqualTo(FieldLimits.MAX_ITEM_ID_BYTES);
   }
 
   @Test
   void malformedItemIdsAreRejectedWithAMessage() {
-    for (String bad : new String[] {null, "", "abc", "/o1", "abc/", "abc/x1", "abc/o", "abc/o1x", "abc/o1234"}) {
+    for (String bad : new String[] {null, "", "abc", ".o1", "abc.", "abc.x1", "abc.o", "abc.o1x", "abc.o1234"}) {
       assertThatThrownBy(() -> DetectedItem.parseId(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("not an object or face id");
     }

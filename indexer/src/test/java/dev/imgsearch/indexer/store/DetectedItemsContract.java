@@ -36,8 +36,8 @@ public interface DetectedItemsContract {
     assertThat(store.search(VectorStoreContract.basis(0), 10, SearchFilter.NONE))
         .extracting(SearchHit::id).containsExactly("img-1");
     List<StoredItem> items = store.items().itemsOf("img-1");
-    assertThat(items).extracting(StoredItem::id).containsExactly("img-1/o0", "img-1/o1", "img-1/f0");
-    StoredItem got = store.items().getItem("img-1/o1").orElseThrow();
+    assertThat(items).extracting(StoredItem::id).containsExactly("img-1.o0", "img-1.o1", "img-1.f0");
+    StoredItem got = store.items().getItem("img-1.o1").orElseThrow();
     assertThat(got.parentId()).isEqualTo("img-1");
     assertThat(got.bucket()).isEqualTo("bucket");
     assertThat(got.key()).isEqualTo("key/img-1");
@@ -50,10 +50,10 @@ public interface DetectedItemsContract {
     assertThat(got.item().box()).containsExactly(new float[] {0.1f, 0.2f, 0.4f, 0.8f}, within(1e-6f));
     assertThat(got.item().model()).isEqualTo("det@1");
     assertThat(got.item().vector()).containsExactly(VectorStoreContract.basis(1), within(1e-6f));
-    StoredItem gotFace = store.items().getItem("img-1/f0").orElseThrow();
+    StoredItem gotFace = store.items().getItem("img-1.f0").orElseThrow();
     assertThat(gotFace.item().kind()).isEqualTo(Kind.FACE);
     assertThat(gotFace.item().vector()).hasSize(faceDim);
-    assertThat(store.items().getItem("img-1/o7")).isEmpty();
+    assertThat(store.items().getItem("img-1.o7")).isEmpty();
     assertThat(store.items().itemsOf("img-2")).isEmpty();
   }
 
@@ -70,14 +70,14 @@ public interface DetectedItemsContract {
     store.upsert(List.of(image("a", "cam-2", 3, List.of(object(0, "bus", 5, 0.5f, 4)))));
     store.flush();
 
-    assertThat(store.items().itemsOf("a")).extracting(StoredItem::id).containsExactly("a/o0");
-    StoredItem kept = store.items().getItem("a/o0").orElseThrow();
+    assertThat(store.items().itemsOf("a")).extracting(StoredItem::id).containsExactly("a.o0");
+    StoredItem kept = store.items().getItem("a.o0").orElseThrow();
     assertThat(kept.item().label()).isEqualTo("bus");
     assertThat(kept.source()).as("items follow the image's new source").isEqualTo("cam-2");
-    assertThat(store.items().getItem("a/o1")).isEmpty();
-    assertThat(store.items().getItem("a/f0")).isEmpty();
+    assertThat(store.items().getItem("a.o1")).isEmpty();
+    assertThat(store.items().getItem("a.f0")).isEmpty();
     assertThat(store.items().searchItems(Kind.OBJECT, VectorStoreContract.basis(1), 10, ItemFilter.NONE))
-        .extracting(h -> h.stored().id()).containsExactlyInAnyOrder("a/o0", "b/o0");
+        .extracting(h -> h.stored().id()).containsExactlyInAnyOrder("a.o0", "b.o0");
     assertThat(store.items().searchItems(Kind.FACE, faceVector(faceDim, 0), 10, ItemFilter.NONE)).isEmpty();
 
     store.upsert(List.of(image("b", "cam-1", 2, List.of())));
@@ -107,22 +107,22 @@ public interface DetectedItemsContract {
     DetectedItemStore items = store.items();
 
     List<ItemHit> hits = items.searchItems(Kind.OBJECT, VectorStoreContract.angled(0), 3, ItemFilter.NONE);
-    assertThat(hits).extracting(h -> h.stored().id()).containsExactly("img-0/o0", "img-1/o0", "img-2/o0");
+    assertThat(hits).extracting(h -> h.stored().id()).containsExactly("img-0.o0", "img-1.o0", "img-2.o0");
     assertThat(hits.get(0).similarity()).isCloseTo(1f, within(1e-4f));
     assertThat(hits.get(1).similarity()).isCloseTo((float) Math.cos(0.2), within(1e-3f));
     assertThat(hits.get(0).stored().item().box()).containsExactly(box(), within(1e-6f));
 
     assertThat(items.searchItems(Kind.OBJECT, VectorStoreContract.angled(0), 10, ItemFilter.labels(Set.of("car"))))
-        .extracting(h -> h.stored().id()).containsExactly("img-3/o0", "img-4/o0", "img-5/o0");
+        .extracting(h -> h.stored().id()).containsExactly("img-3.o0", "img-4.o0", "img-5.o0");
     ItemFilter carsOnB = new ItemFilter(new SearchFilter(Set.of("cam-b"), null, 5_000L, Set.of()), Set.of("car"));
     assertThat(items.searchItems(Kind.OBJECT, VectorStoreContract.angled(0), 10, carsOnB))
-        .extracting(h -> h.stored().id()).containsExactly("img-3/o0");
+        .extracting(h -> h.stored().id()).containsExactly("img-3.o0");
     assertThat(items.searchItems(Kind.OBJECT, VectorStoreContract.angled(0), 10,
             new ItemFilter(new SearchFilter(Set.of(), null, null, Set.of("t")), Set.of())))
         .as("the image's tags filter its items").hasSize(6);
 
     List<ItemHit> faces = items.searchItems(Kind.FACE, faceVector(faceDim, 4), 2, ItemFilter.NONE);
-    assertThat(faces).extracting(h -> h.stored().id()).first().isEqualTo("img-4/f0");
+    assertThat(faces).extracting(h -> h.stored().id()).first().isEqualTo("img-4.f0");
     assertThat(faces).allMatch(h -> h.stored().item().kind() == Kind.FACE);
 
     assertThatThrownBy(() -> items.searchItems(Kind.FACE, VectorStoreContract.basis(0), 5, ItemFilter.NONE))
