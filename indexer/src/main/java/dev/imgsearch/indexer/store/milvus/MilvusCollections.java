@@ -174,6 +174,11 @@ final class MilvusCollections {
     load(name);
   }
 
+  /** Whether the collection {@code name} exists. */
+  boolean exists(String name) {
+    return hasCollection(name);
+  }
+
   /** Drops an item collection with all its rows; a missing one is fine. */
   void dropItems(String name) {
     run("dropCollection", name, () -> client.dropCollection(DropCollectionReq.builder().collectionName(name).build()));

@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The images' detected objects and faces in Milvus: two collections next to the image collection, {@code
  * <name>_objects} (vectors of the image dimension) and {@code <name>_faces} (the face dimension), laid out by {@link
- * MilvusSchemas#items} with {@code source} as partition key like the image collection. Writes replace by image: the
+ * MilvusSchemas#items} with {@code source} as partition key like the image collection, created by the first write
+ * with items. Writes replace by image: the
  * items of every image of an upsert batch are deleted ({@code parent_id in [..]}) and the batch's items inserted, so an
  * overwrite with fewer items leaves none of the old ones, and a repeated batch converges; an image delete deletes its
  * items. A filtered search that matches at most {@value MilvusExactFilter#MAX_ROWS} items is ranked exactly here (Milvus
@@ -55,6 +56,7 @@ final class MilvusItems implements DetectedItemStore {
   private final ConsistencyLevel readConsistency;
   private final MilvusCollections collections;
   private final AtomicBoolean unflushed = new AtomicBoolean();
+  private final AtomicBoolean ready = new AtomicBoolean();
 
   MilvusItems(MilvusClientV2 client, CollectionSpec spec, int faceDimension, ConsistencyLevel readConsistency,
       MilvusCollections collections) {
@@ -69,14 +71,41 @@ final class MilvusItems implements DetectedItemStore {
     return kind == Kind.OBJECT ? spec.objectsCollectionName() : spec.facesCollectionName();
   }
 
+  /**
+   * Checks and loads the item collections when they exist; when they do not, the first write with items creates them
+   * (so a store that never sees an item costs no collections, and its tests no creation time).
+   */
   void ensure() {
-    collections.ensureItems(spec.objectsCollectionName(), spec.dimension());
-    collections.ensureItems(spec.facesCollectionName(), faceDimension);
+    ready(false);
+  }
+
+  /**
+   * Whether the item collections exist, ensured (layout checked, loaded) once per store; creates them when {@code
+   * create}. Until they exist, reads find nothing and deletes have nothing to do (one existence check per call).
+   */
+  private boolean ready(boolean create) {
+    if (ready.get()) {
+      return true;
+    }
+    synchronized (ready) {
+      if (ready.get()) {
+        return true;
+      }
+      if (!create && !collections.exists(spec.objectsCollectionName())
+          && !collections.exists(spec.facesCollectionName())) {
+        return false;
+      }
+      collections.ensureItems(spec.objectsCollectionName(), spec.dimension());
+      collections.ensureItems(spec.facesCollectionName(), faceDimension);
+      ready.set(true);
+      return true;
+    }
   }
 
   void drop() {
     collections.dropItems(spec.objectsCollectionName());
     collections.dropItems(spec.facesCollectionName());
+    ready.set(false);
   }
 
   /** Throws {@link dev.imgsearch.indexer.store.RecordRejectedException} when a record's items cannot be stored. */
@@ -88,6 +117,9 @@ final class MilvusItems implements DetectedItemStore {
   void replace(List<VectorRecord> records) {
     Map<String, VectorRecord> last = new LinkedHashMap<>();
     records.forEach(r -> last.put(r.id(), r));
+    if (!ready(last.values().stream().anyMatch(r -> !r.items().isEmpty()))) {
+      return; // no items now and none stored before
+    }
     delete(last.keySet());
     for (Kind kind : Kind.values()) {
       List<JsonObject> request = new ArrayList<>();
@@ -120,6 +152,9 @@ final class MilvusItems implements DetectedItemStore {
 
   /** Deletes the items of these images. */
   void delete(Collection<String> imageIds) {
+    if (!ready(false)) {
+      return;
+    }
     List<String> ids = new ArrayList<>(new java.util.LinkedHashSet<>(imageIds));
     for (int from = 0; from < ids.size(); from += MilvusWrites.DELETE_BATCH) {
       String filter = MilvusItemRows.parentIn(ids.subList(from, Math.min(ids.size(), from + MilvusWrites.DELETE_BATCH)));
@@ -156,6 +191,9 @@ final class MilvusItems implements DetectedItemStore {
   @Override
   public List<ItemHit> searchItems(Kind kind, float[] query, int k, ItemFilter filter) {
     DetectedItemStore.checkItemSearchArguments(kind, query, k, spec.dimension(), faceDimension);
+    if (!ready(false)) {
+      return List.of();
+    }
     String expression = MilvusItemRows.expression(filter);
     if (!expression.isEmpty()) {
       var rows = query(collection(kind), expression, MilvusItemRows.ALL_FIELDS, MilvusExactFilter.MAX_ROWS + 1,
@@ -188,6 +226,9 @@ final class MilvusItems implements DetectedItemStore {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
+    if (!ready(false)) {
+      return Optional.empty();
+    }
     var rows = query(collection(kind), MilvusFilterExpressions.idIn(List.of(itemId)), MilvusItemRows.ALL_FIELDS, 1,
         readConsistency);
     return rows.isEmpty() ? Optional.empty() : Optional.of(MilvusItemRows.stored(kind, rows.get(0)));
@@ -196,6 +237,9 @@ final class MilvusItems implements DetectedItemStore {
   @Override
   public List<StoredItem> itemsOf(String imageId) {
     List<StoredItem> out = new ArrayList<>();
+    if (!ready(false)) {
+      return out;
+    }
     for (Kind kind : Kind.values()) {
       List<StoredItem> ofKind = new ArrayList<>();
       for (var e : query(collection(kind), MilvusItemRows.parentIn(List.of(imageId)), MilvusItemRows.ALL_FIELDS,
@@ -211,6 +255,9 @@ final class MilvusItems implements DetectedItemStore {
   @Override
   public List<ItemHit> imagesWithClass(Set<String> labels, SearchFilter filter, int offset, int limit) {
     DetectedItemStore.checkImagesWithClassArguments(labels, offset, limit);
+    if (!ready(false)) {
+      return List.of();
+    }
     String expression = MilvusItemRows.expression(new ItemFilter(filter, labels));
     List<StoredItem> matching = new ArrayList<>();
     for (Kind kind : Kind.values()) {
