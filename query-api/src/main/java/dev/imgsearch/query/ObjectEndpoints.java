@@ -2,6 +2,7 @@ package dev.imgsearch.query;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imgsearch.embedder.image.ImageRejectedException;
 import dev.imgsearch.indexer.store.DetectedItem.Kind;
 import dev.imgsearch.indexer.store.ItemHit;
 import dev.imgsearch.indexer.store.StoredItem;
@@ -39,20 +40,41 @@ final class ObjectEndpoints {
   private final ObjectQueries queries;
   private final ObjectMapper mapper;
   private final QueryApiOptions options;
+  private final PermitPool decodes;
 
-  ObjectEndpoints(QueryService service, ObjectMapper mapper, QueryApiOptions options) {
+  ObjectEndpoints(QueryService service, ObjectMapper mapper, QueryApiOptions options, PermitPool decodes) {
     this.service = service;
     this.queries = service.objects();
     this.mapper = mapper;
     this.options = options;
+    this.decodes = decodes;
   }
 
   /** Registers the routes on {@code app}. */
   void routes(Javalin app) {
+    app.post("/v1/objects/search", this::searchByImage);
     app.post("/v1/objects/search/vector", this::searchByVector);
     app.get("/v1/objects/images", this::imagesWithClass);
     app.get("/v1/objects/{id}/similar", this::similar);
     app.get("/v1/images/{id}/objects", this::itemsOf);
+  }
+
+  /**
+   * {@code POST /v1/objects/search?box=x0,y0,x1,y1&...}: image body as {@code POST /v1/search}; the objects nearest to
+   * the upload or to its box.
+   */
+  void searchByImage(Context ctx) throws ImageRejectedException {
+    long start = System.nanoTime();
+    ObjectParams params = ObjectParams.fromQuery(ctx.queryParamMap());
+    if (kind(ctx.queryParam("kind")) == Kind.FACE) {
+      throw new InvalidQueryException(
+          InvalidQueryException.INVALID_PARAMETER,
+          "search by a face photo needs the face detector and descriptor models, which this API does not load yet;"
+              + " search faces by vector or by a stored face (GET /v1/objects/{faceId}/similar)");
+    }
+    float[] box = CropBox.parse(ctx.queryParam(CropBox.BOX));
+    byte[] image = RequestBodies.image(ctx, options.maxBodyBytes());
+    respond(ctx, start, params, queries.byImage(image, box, params, decodes));
   }
 
   /** {@code POST /v1/objects/search/vector?kind=object|face&...}: JSON body {@code {"vector": [...]}}. */
@@ -92,6 +114,23 @@ final class ObjectEndpoints {
             items.stream().filter(s -> s.item().kind() == Kind.FACE).map(this::item).toList()));
   }
 
+  /**
+   * The body of {@code GET /v1/images/{id}}: {@code image} with its {@code objects} and {@code faces} (as in {@code GET
+   * /v1/images/{id}/objects}); without them when the store keeps no detected items.
+   */
+  static Object withItems(ObjectMapper mapper, ImageResponse image, QueryService service, QueryApiOptions options) {
+    if (!service.objects().supported()) {
+      return image;
+    }
+    List<StoredItem> items = service.objects().itemsOf(image.id());
+    com.fasterxml.jackson.databind.node.ObjectNode body = mapper.valueToTree(image);
+    body.set("objects", mapper.valueToTree(
+        items.stream().filter(s -> s.item().kind() == Kind.OBJECT).map(s -> item(s, service, options)).toList()));
+    body.set("faces", mapper.valueToTree(
+        items.stream().filter(s -> s.item().kind() == Kind.FACE).map(s -> item(s, service, options)).toList()));
+    return body;
+  }
+
   static Kind kind(String value) {
     if (value == null || value.isBlank() || value.strip().equalsIgnoreCase("object")) {
       return Kind.OBJECT;
@@ -113,6 +152,10 @@ final class ObjectEndpoints {
   }
 
   private Item item(StoredItem s) {
+    return item(s, service, options);
+  }
+
+  private static Item item(StoredItem s, QueryService service, QueryApiOptions options) {
     return new Item(
         s.id(), s.item().kind().name().toLowerCase(Locale.ROOT), s.item().label(), s.item().classId(),
         s.item().score(), s.item().box(), s.parentId(), s.source(), Instant.ofEpochMilli(s.capturedAtMillis()).toString(),

@@ -1,29 +1,71 @@
 package dev.imgsearch.query;
 
+import dev.imgsearch.embedder.ImageEmbedder;
+import dev.imgsearch.embedder.image.DecodeLimits;
+import dev.imgsearch.embedder.image.ImageDecoder;
+import dev.imgsearch.embedder.image.ImageRejectedException;
+import dev.imgsearch.embedder.model.OnnxImageEmbedder;
 import dev.imgsearch.indexer.store.DetectedItem;
 import dev.imgsearch.indexer.store.DetectedItem.Kind;
 import dev.imgsearch.indexer.store.ItemFilter;
 import dev.imgsearch.indexer.store.ItemHit;
 import dev.imgsearch.indexer.store.StoredItem;
 import dev.imgsearch.indexer.store.VectorStore;
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import javax.imageio.ImageIO;
 
 /**
- * Object and face queries, independent of HTTP: by vector, by a stored object or face ({@code objectId}), the images
+ * Object and face queries, independent of HTTP: by vector, by an uploaded image or a box of it, by a stored object or face ({@code objectId}), the images
  * containing a class (no vector: a metadata query, newest first) and the items of one image. Every store call is bounded
  * by {@link StoreCalls}. Hits may be grouped one per image or one per source ({@link #grouped}, pure).
  */
 final class ObjectQueries {
   private final VectorStore store;
   private final StoreCalls calls;
+  private final ImageEmbedder embedder;
+  private final ImageDecoder decoder;
 
-  ObjectQueries(VectorStore store, StoreCalls calls) {
+  ObjectQueries(VectorStore store, StoreCalls calls, ImageEmbedder embedder) {
     this.store = store;
     this.calls = calls;
+    this.embedder = embedder;
+    this.decoder =
+        embedder instanceof OnnxImageEmbedder onnx ? onnx.decoder() : new ImageDecoder(DecodeLimits.DEFAULT);
+  }
+
+  /**
+   * The nearest objects to an uploaded image, or to its {@code box} region (null: the whole upload), embedded with the
+   * image model the objects' vectors come from (the region is decoded, cut out and re-encoded losslessly); the decode
+   * and the model run under a permit of {@code decodes} (none when null).
+   */
+  List<ItemHit> byImage(byte[] encodedImage, float[] box, ObjectParams params, PermitPool decodes)
+      throws ImageRejectedException {
+    float[] vector;
+    try (PermitPool.Permit permit = decodes == null ? null : decodes.acquire()) {
+      vector = embedder.embed(box == null ? encodedImage : crop(encodedImage, box));
+    }
+    return search(Kind.OBJECT, VectorMath.normalised(vector, store.spec().dimension()), params, null);
+  }
+
+  private byte[] crop(byte[] encodedImage, float[] box) throws ImageRejectedException {
+    BufferedImage image = decoder.decode(encodedImage);
+    Rectangle r = CropBox.pixels(box, image.getWidth(), image.getHeight());
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(image.getSubimage(r.x, r.y, r.width, r.height), "png", png);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode the crop: " + e.getMessage(), e);
+    }
+    return png.toByteArray();
   }
 
   /**
@@ -81,6 +123,16 @@ final class ObjectQueries {
     }
     SearchParams p = params.search();
     return calls.call(() -> store.items().imagesWithClass(params.classes(), p.filter(), p.offset(), p.k()));
+  }
+
+  /** Whether the store keeps detected objects and faces. */
+  boolean supported() {
+    try {
+      store.items();
+      return true;
+    } catch (UnsupportedOperationException e) {
+      return false;
+    }
   }
 
   /** The objects and faces of the image {@code imageId} (none when it has none or is unknown). */

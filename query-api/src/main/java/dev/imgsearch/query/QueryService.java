@@ -86,7 +86,7 @@ public final class QueryService implements AutoCloseable {
     this.search = new NeighbourSearch(embedder, store, storeCalls, hasher, dimension);
     this.statistics = new IndexStatistics(store, storeCalls, dimension, embedder.modelId());
     this.readiness = new Readiness(embedder, store, dimension);
-    this.objects = new ObjectQueries(store, storeCalls);
+    this.objects = new ObjectQueries(store, storeCalls, embedder);
   }
 
   /** A builder for a service over {@code embedder} and {@code store}; everything else has a default. */

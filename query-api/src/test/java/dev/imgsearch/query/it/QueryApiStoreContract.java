@@ -364,6 +364,10 @@ abstract class QueryApiStoreContract {
     assertThat(car.get("imageId").asText()).isEqualTo(a.id());
     assertThat(ok(get("/v1/images/" + b.id() + "/objects")).get("faces").get(0).get("kind").asText())
         .isEqualTo("face");
+    JsonNode image = ok(get("/v1/images/" + a.id()));
+    assertThat(image.get("key").asText()).isEqualTo(a.key());
+    assertThat(image.get("objects")).extracting(o -> o.get("label").asText()).containsExactly("person", "car");
+    assertThat(image.get("faces")).isEmpty();
 
     String query = JSON.writeValueAsString(Map.of("vector", a.vector()));
     JsonNode people = ok(post("/v1/objects/search/vector?class=person&k=5", "application/json", query.getBytes()));
@@ -375,6 +379,18 @@ abstract class QueryApiStoreContract {
     assertThat(best.get("item").get("url").asText()).isNotBlank();
     assertThat(ok(post("/v1/objects/search/vector?group=image&k=5", "application/json", query.getBytes()))
             .get("results")).hasSize(2);
+
+    String jpeg = a.contentType();
+    JsonNode byUpload = ok(post("/v1/objects/search?k=3", jpeg, a.bytes()));
+    assertThat(byUpload.get("results").get(0).get("item").get("id").asText()).isEqualTo(a.id() + ".o0");
+    assertThat(byUpload.get("results").get(0).get("score").asDouble()).isGreaterThan(0.999);
+    JsonNode byBox = ok(post("/v1/objects/search?k=3&box=0,0,1,1", jpeg, a.bytes()));
+    assertThat(byBox.get("results").get(0).get("item").get("id").asText())
+        .as("the whole image as a box: the decoded, re-encoded upload").isEqualTo(a.id() + ".o0");
+    assertThat(ok(post("/v1/objects/search?k=3&box=0.1,0.1,0.4,0.6&class=car", jpeg, a.bytes())).get("results"))
+        .extracting(r -> r.get("item").get("label").asText()).containsExactly("car");
+    assertError(post("/v1/objects/search?box=0.5,0,0.2,1", jpeg, a.bytes()), 400, "invalid-parameter");
+    assertError(post("/v1/objects/search?kind=face", jpeg, a.bytes()), 400, "invalid-parameter");
 
     JsonNode similar = ok(get("/v1/objects/" + a.id() + ".o0/similar?k=5"));
     assertThat(similar.get("results")).extracting(r -> r.get("item").get("id").asText())
