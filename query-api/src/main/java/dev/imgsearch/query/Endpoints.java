@@ -81,9 +81,10 @@ final class Endpoints {
     respond(ctx, "vector", params, service.searchByVector(query.vector(), params));
   }
 
-  /** {@code GET /v1/images/{id}}: metadata and a download URL. */
+  /** {@code GET /v1/images/{id}}: metadata, a download URL and the detected objects and faces. */
   void image(Context ctx) {
-    ctx.json(ImageResponse.from(service.image(ctx.pathParam("id"), options.presignExpiry())));
+    ImageResponse image = ImageResponse.from(service.image(ctx.pathParam("id"), options.presignExpiry()));
+    ctx.json(ObjectEndpoints.withItems(mapper, image, service, options));
   }
 
   /** {@code GET /v1/stats}: row count and newest capture time (freshness). */

@@ -20,6 +20,11 @@ public class NotFoundException extends RuntimeException {
     return new NotFoundException("content-not-found", "no content available for image '" + id + "'");
   }
 
+  /** No object or face with this id is stored. */
+  public static NotFoundException item(String id) {
+    return new NotFoundException("object-not-found", "no object or face with id '" + id + "'");
+  }
+
   /** The machine-readable error code returned to the client. */
   public String code() {
     return code;

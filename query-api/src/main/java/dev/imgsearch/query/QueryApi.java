@@ -112,6 +112,7 @@ public final class QueryApi {
     app.get("/v1/images/{id}/similar", endpoints::similar);
     app.get("/v1/images/{id}/content", endpoints::content);
     app.get("/v1/stats", endpoints::stats);
+    new ObjectEndpoints(service, mapper, options, decodes).routes(app);
     app.get("/healthz", endpoints::health);
     app.get("/readyz", endpoints::ready);
     app.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_CONTENT_TYPE).result(registry.scrape()));

@@ -59,6 +59,7 @@ public final class QueryService implements AutoCloseable {
   private final ImageLinks links;
   private final IndexStatistics statistics;
   private final Readiness readiness;
+  private final ObjectQueries objects;
 
   /**
    * @throws IllegalArgumentException if the embedder's dimension differs from the collection's, or the store timeout is
@@ -85,6 +86,7 @@ public final class QueryService implements AutoCloseable {
     this.search = new NeighbourSearch(embedder, store, storeCalls, hasher, dimension);
     this.statistics = new IndexStatistics(store, storeCalls, dimension, embedder.modelId());
     this.readiness = new Readiness(embedder, store, dimension);
+    this.objects = new ObjectQueries(store, storeCalls, embedder);
   }
 
   /** A builder for a service over {@code embedder} and {@code store}; everything else has a default. */
@@ -160,6 +162,11 @@ public final class QueryService implements AutoCloseable {
           InvalidQueryException.INVALID_PARAMETER,
           "maxDistance must be between 0 and " + MAX_MAX_DISTANCE + ", got " + maxDistance);
     }
+  }
+
+  /** The object and face queries, on the same store and store timeout. */
+  ObjectQueries objects() {
+    return objects;
   }
 
   /**

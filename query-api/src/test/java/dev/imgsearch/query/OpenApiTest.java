@@ -170,6 +170,7 @@ class OpenApiTest {
     }
     produced.add(NotFoundException.image("x").code());
     produced.add(NotFoundException.content("x").code());
+    produced.add(NotFoundException.item("x").code());
     produced.add(ApiErrors.of(new io.javalin.http.NotFoundResponse()).code());
     produced.add(ApiErrors.of(new io.javalin.http.MethodNotAllowedResponse()).code());
     produced.add(ApiErrors.of(AuthException.missing()).code());

@@ -110,4 +110,57 @@ public final class FieldLimits {
     }
     return s.substring(0, end) + "…";
   }
+
+  // ---- detected objects and faces (ImageEmbedding.objects) ----
+
+  /** Max detected items (objects and faces together) of one image. */
+  public static final int MAX_ITEMS = 64;
+  /** Max UTF-8 bytes of an item's class label (COCO names are ≤ 14). */
+  public static final int MAX_LABEL_BYTES = 64;
+  /** Max item index: an item id is the image id, a kind letter and the index ({@code <image>.o12}). */
+  public static final int MAX_ITEM_INDEX = 999;
+  /** Max UTF-8 bytes of an item id: an image id plus {@code .o} and at most three digits. */
+  public static final int MAX_ITEM_ID_BYTES = MAX_ID_BYTES + 5;
+
+  /**
+   * Why one detected item cannot be stored, or null when it can: index within 0..{@value #MAX_ITEM_INDEX}, a
+   * non-empty label within {@value #MAX_LABEL_BYTES} bytes, a score in 0..1, a box of 4 finite coordinates in 0..1
+   * with x0 ≤ x1 and y0 ≤ y1, a model within {@value #MAX_TEXT_BYTES} bytes. (The vector is checked by the store,
+   * which knows the dimension.)
+   */
+  public static String itemViolation(int index, String label, float score, List<Float> box, String model) {
+    if (index < 0 || index > MAX_ITEM_INDEX) {
+      return "item index " + index + " outside 0.." + MAX_ITEM_INDEX;
+    }
+    if (label == null || label.isEmpty()) {
+      return "item " + index + " has no label";
+    }
+    if (utf8Length(label) > MAX_LABEL_BYTES) {
+      return "item " + index + " label of " + utf8Length(label) + " UTF-8 bytes, at most " + MAX_LABEL_BYTES;
+    }
+    if (!(score >= 0f && score <= 1f)) {
+      return "item " + index + " score " + score + " outside 0..1";
+    }
+    if (box == null || box.size() != 4) {
+      return "item " + index + " box needs 4 coordinates x0,y0,x1,y1, has " + (box == null ? 0 : box.size());
+    }
+    for (Float c : box) {
+      if (c == null || !(c >= 0f && c <= 1f)) {
+        return "item " + index + " box coordinate " + c + " outside 0..1";
+      }
+    }
+    if (box.get(0) > box.get(2) || box.get(1) > box.get(3)) {
+      return "item " + index + " box " + box + " has x0 > x1 or y0 > y1";
+    }
+    String v = model == null ? "item " + index + " model is missing" : null;
+    if (v == null && utf8Length(model) > MAX_TEXT_BYTES) {
+      v = "item " + index + " model of " + utf8Length(model) + " UTF-8 bytes, at most " + MAX_TEXT_BYTES;
+    }
+    return v;
+  }
+
+  /** Why an image's item count cannot be stored, or null. */
+  public static String itemCountViolation(int items) {
+    return items > MAX_ITEMS ? items + " detected items, at most " + MAX_ITEMS : null;
+  }
 }

@@ -124,4 +124,41 @@ class SchemaEvolutionTest {
     byte[] wire = Topics.ALERTS.valueSerde().serializer().serialize("t", a);
     assertThat(Topics.ALERTS.valueSerde().deserializer().deserialize("t", wire)).isEqualTo(a);
   }
+
+  @Test
+  void anEmbeddingWithoutObjectsDecodesWithNoneAndOneWithObjectsRoundTrips() throws Exception {
+    Schema v2 = SchemaHistory.versions("ImageEmbedding").get(1);
+    assertThat(v2.getField("objects")).isNull();
+    GenericRecord old = new GenericData.Record(v2);
+    old.put("imageId", "0123456789abcdef0123456789abcdef");
+    old.put("bucket", "images");
+    old.put("key", "a.jpg");
+    old.put("source", "cam-1");
+    old.put("capturedAtMillis", 5L);
+    old.put("tags", List.of());
+    old.put("model", "m@1");
+    old.put("vector", List.of(0.6f, 0.8f));
+    old.put("eventTimeMillis", 6L);
+    old.put("phash", 7L);
+    ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old);
+    byte[] wire = new byte[bytes.remaining()];
+    bytes.get(wire);
+    var serde = Topics.EMBEDDINGS.valueSerde();
+
+    ImageEmbedding decoded = serde.deserializer().deserialize("t", wire);
+    assertThat(decoded.getObjects()).isEmpty();
+    assertThat(decoded.getPhash()).isEqualTo(7L);
+
+    decoded.setObjects(
+        List.of(
+            dev.imgsearch.schemas.avro.DetectedItem.newBuilder()
+                .setKind(dev.imgsearch.schemas.avro.DetectedKind.FACE).setIndex(0).setLabel("face").setClassId(-1)
+                .setScore(0.75f).setBox(List.of(0.1f, 0.2f, 0.3f, 0.4f)).setModel("blazeface+faceres@1")
+                .setVector(List.of(1f, 0f, 0f)).build()));
+    ImageEmbedding again = serde.deserializer().deserialize("t", serde.serializer().serialize("t", decoded));
+    assertThat(again.getObjects()).hasSize(1);
+    assertThat(again.getObjects().get(0).getKind()).isEqualTo(dev.imgsearch.schemas.avro.DetectedKind.FACE);
+    assertThat(again.getObjects().get(0).getBox()).containsExactly(0.1f, 0.2f, 0.3f, 0.4f);
+    assertThat(again.getObjects().get(0).getVector()).containsExactly(1f, 0f, 0f);
+  }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.embedder.model.OnnxImageEmbedder;
 import dev.imgsearch.indexer.store.CollectionSpec;
+import dev.imgsearch.indexer.store.DetectedItem;
+import dev.imgsearch.indexer.store.DetectedItem.Kind;
 import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.query.ApiKeys;
 import dev.imgsearch.query.ImageUrlSigner;
@@ -325,6 +327,95 @@ abstract class QueryApiStoreContract {
     assertThat(stats.get("count").asLong()).isEqualTo(corpus.photos.size());
     assertThat(stats.get("newestCapturedAt").asText()).isEqualTo(corpus.newest().capturedAt().toString());
     assertThat(stats.get("model").asText()).isEqualTo(embedder.modelId());
+  }
+
+  // ---- objects and faces ----
+
+  @Test
+  void objectsAndFacesAreSearchableByVectorByIdAndByClass() throws Exception {
+    IndexedPhotos.Photo a = corpus.named("left01.jpg");
+    IndexedPhotos.Photo b = corpus.named("right01.jpg");
+    IndexedPhotos.Photo c = corpus.named("graf1.png");
+    int faceDim = store.items().faceDimension();
+    float[] faceVector = new float[faceDim];
+    faceVector[0] = 1f;
+    // the frames stay as they were (same rows re-written with items), so the other tests see the same images
+    store.upsert(
+        List.of(
+            store.get(a.id()).orElseThrow().withItems(List.of(
+                new DetectedItem(Kind.OBJECT, 0, "person", 0, 0.9f, new float[] {0.1f, 0.2f, 0.3f, 0.9f}, "det@1",
+                    a.vector()),
+                new DetectedItem(Kind.OBJECT, 1, "car", 2, 0.7f, new float[] {0.5f, 0.5f, 1f, 1f}, "det@1",
+                    c.vector()))),
+            store.get(b.id()).orElseThrow().withItems(List.of(
+                new DetectedItem(Kind.OBJECT, 0, "person", 0, 0.8f, new float[] {0f, 0f, 0.5f, 0.5f}, "det@1",
+                    b.vector()),
+                new DetectedItem(Kind.FACE, 0, "face", -1, 0.95f, new float[] {0.1f, 0.1f, 0.2f, 0.2f}, "face@1",
+                    faceVector)))));
+    store.flush();
+
+    JsonNode objects = ok(get("/v1/images/" + a.id() + "/objects"));
+    assertThat(objects.get("objects")).hasSize(2);
+    assertThat(objects.get("faces")).isEmpty();
+    JsonNode car = objects.get("objects").get(1);
+    assertThat(car.get("id").asText()).isEqualTo(a.id() + ".o1");
+    assertThat(car.get("label").asText()).isEqualTo("car");
+    assertThat(car.get("box").get(2).asDouble()).isEqualTo(1.0);
+    assertThat(car.get("imageId").asText()).isEqualTo(a.id());
+    assertThat(ok(get("/v1/images/" + b.id() + "/objects")).get("faces").get(0).get("kind").asText())
+        .isEqualTo("face");
+    JsonNode image = ok(get("/v1/images/" + a.id()));
+    assertThat(image.get("key").asText()).isEqualTo(a.key());
+    assertThat(image.get("objects")).extracting(o -> o.get("label").asText()).containsExactly("person", "car");
+    assertThat(image.get("faces")).isEmpty();
+
+    String query = JSON.writeValueAsString(Map.of("vector", a.vector()));
+    JsonNode people = ok(post("/v1/objects/search/vector?class=person&k=5", "application/json", query.getBytes()));
+    assertThat(people.get("results")).hasSize(2);
+    JsonNode best = people.get("results").get(0);
+    assertThat(best.get("item").get("id").asText()).isEqualTo(a.id() + ".o0");
+    assertThat(best.get("score").asDouble()).isGreaterThan(0.999);
+    assertThat(best.get("item").get("source").asText()).isEqualTo(a.source());
+    assertThat(best.get("item").get("url").asText()).isNotBlank();
+    assertThat(ok(post("/v1/objects/search/vector?group=image&k=5", "application/json", query.getBytes()))
+            .get("results")).hasSize(2);
+
+    String jpeg = a.contentType();
+    JsonNode byUpload = ok(post("/v1/objects/search?k=3", jpeg, a.bytes()));
+    assertThat(byUpload.get("results").get(0).get("item").get("id").asText()).isEqualTo(a.id() + ".o0");
+    assertThat(byUpload.get("results").get(0).get("score").asDouble()).isGreaterThan(0.999);
+    JsonNode byBox = ok(post("/v1/objects/search?k=3&box=0,0,1,1", jpeg, a.bytes()));
+    assertThat(byBox.get("results").get(0).get("item").get("id").asText())
+        .as("the whole image as a box: the decoded, re-encoded upload").isEqualTo(a.id() + ".o0");
+    assertThat(ok(post("/v1/objects/search?k=3&box=0.1,0.1,0.4,0.6&class=car", jpeg, a.bytes())).get("results"))
+        .extracting(r -> r.get("item").get("label").asText()).containsExactly("car");
+    assertError(post("/v1/objects/search?box=0.5,0,0.2,1", jpeg, a.bytes()), 400, "invalid-parameter");
+    assertError(post("/v1/objects/search?kind=face", jpeg, a.bytes()), 400, "invalid-parameter");
+
+    JsonNode similar = ok(get("/v1/objects/" + a.id() + ".o0/similar?k=5"));
+    assertThat(similar.get("results")).extracting(r -> r.get("item").get("id").asText())
+        .doesNotContain(a.id() + ".o0").contains(b.id() + ".o0", a.id() + ".o1");
+    JsonNode faces = ok(get("/v1/objects/" + b.id() + ".f0/similar?k=5"));
+    assertThat(faces.get("results")).isEmpty();
+
+    List<String> newestFirst =
+        java.util.stream.Stream.of(a, b).sorted(Comparator.comparing(IndexedPhotos.Photo::capturedAt).reversed())
+            .map(IndexedPhotos.Photo::id).toList();
+    assertThat(ok(get("/v1/objects/images?q=" + enc("people at the door"))).get("results"))
+        .extracting(r -> r.get("item").get("imageId").asText()).containsExactlyElementsOf(newestFirst);
+    assertThat(ok(get("/v1/objects/images?class=car&source=" + enc(a.source()))).get("results")).hasSize(1);
+    assertThat(ok(get("/v1/objects/images?class=person&k=1&offset=1")).get("results"))
+        .extracting(r -> r.get("item").get("imageId").asText()).containsExactly(newestFirst.get(1));
+
+    assertError(get("/v1/objects/images"), 400, "invalid-parameter");
+    assertError(get("/v1/objects/images?class=unicorn"), 400, "invalid-parameter");
+    assertThat(text(get("/v1/objects/images?q=sunset"))).contains("text model");
+    assertError(get("/v1/objects/" + a.id() + ".o9/similar"), 404, "object-not-found");
+    assertError(get("/v1/objects/nonsense/similar"), 400, "invalid-parameter");
+    assertError(post("/v1/objects/search/vector?kind=face", "application/json", query.getBytes()), 400,
+        "wrong-dimension");
+    assertError(post("/v1/objects/search/vector?group=camera", "application/json", query.getBytes()), 400,
+        "invalid-parameter");
   }
 
   // ---- live view listing and timeline ----

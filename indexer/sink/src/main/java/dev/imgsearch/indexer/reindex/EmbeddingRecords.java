@@ -1,6 +1,7 @@
 package dev.imgsearch.indexer.reindex;
 
 import dev.imgsearch.indexer.IndexAction;
+import dev.imgsearch.indexer.store.DetectedItems;
 import dev.imgsearch.indexer.store.SceneRef;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.schemas.avro.ImageEmbedding;
@@ -34,7 +35,7 @@ public final class EmbeddingRecords {
     return IndexAction.upsert(toVectorRecord(value));
   }
 
-  /** The row of an embedding. */
+  /** The row of an embedding, with its detected objects and faces. */
   public static VectorRecord toVectorRecord(ImageEmbedding e) {
     List<Float> vector = e.getVector();
     float[] v = new float[vector.size()];
@@ -45,7 +46,7 @@ public final class EmbeddingRecords {
     return new VectorRecord(
         e.getImageId().toString(), v, str(e.getBucket()), str(e.getKey()), str(e.getSource()), e.getCapturedAtMillis(),
         tags, str(e.getModel()), e.getPhash(),
-        SceneRef.of(str(e.getRepresentativeId()), e.getSceneStartMillis()));
+        SceneRef.of(str(e.getRepresentativeId()), e.getSceneStartMillis()), DetectedItems.fromAvro(e.getObjects()));
   }
 
   private static String str(CharSequence s) {

@@ -60,4 +60,33 @@ class EmbeddingRecordsTest {
     assertThatThrownBy(() -> EmbeddingRecords.toIndexAction("x", embedding("y", "m", 1f)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keyed x holds image y");
   }
+
+  @Test
+  void theImagesDetectedObjectsAndFacesAreCarried() {
+    ImageEmbedding e = embedding("img3", "m@1", 0.6f, 0.8f);
+    var items =
+        List.of(
+            new dev.imgsearch.indexer.store.DetectedItem(dev.imgsearch.indexer.store.DetectedItem.Kind.OBJECT, 2,
+                "person", 0, 0.8f, new float[] {0.1f, 0.2f, 0.3f, 0.4f}, "det@1", new float[] {0f, 1f}),
+            new dev.imgsearch.indexer.store.DetectedItem(dev.imgsearch.indexer.store.DetectedItem.Kind.FACE, 0,
+                "face", -1, 0.9f, new float[] {0.2f, 0.2f, 0.3f, 0.3f}, "face@1", new float[] {1f, 0f, 0f}));
+    e.setObjects(dev.imgsearch.indexer.store.DetectedItems.toAvro(items));
+    var serde = Topics.EMBEDDINGS.valueSerde();
+
+    IndexAction a = EmbeddingRecords.toIndexAction("img3", serde.deserializer().deserialize("t",
+        serde.serializer().serialize("t", e)));
+
+    assertThat(a.record().items()).hasSize(2);
+    var face = a.record().items().get(1);
+    assertThat(face.kind()).isEqualTo(dev.imgsearch.indexer.store.DetectedItem.Kind.FACE);
+    assertThat(face.index()).isZero();
+    assertThat(face.label()).isEqualTo("face");
+    assertThat(face.classId()).isEqualTo(-1);
+    assertThat(face.score()).isEqualTo(0.9f);
+    assertThat(face.box()).containsExactly(0.2f, 0.2f, 0.3f, 0.3f);
+    assertThat(face.model()).isEqualTo("face@1");
+    assertThat(face.vector()).containsExactly(1f, 0f, 0f);
+    assertThat(a.record().items().get(0).label()).isEqualTo("person");
+    assertThat(EmbeddingRecords.toIndexAction("img1", embedding("img1", "m", 1f)).record().items()).isEmpty();
+  }
 }

@@ -1,11 +1,13 @@
 package dev.imgsearch.indexer.sink;
 
 import dev.imgsearch.indexer.store.StoreSettings;
+import dev.imgsearch.indexer.store.StoredItem;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.indexer.store.VectorStores;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,5 +32,19 @@ class EmbeddedStoreExactlyOnceIT extends ExactlyWhatWasUploadedContract {
       }
     }
     return rows;
+  }
+
+  @Override
+  protected Map<String, List<Long>> storedObjects(String collection) {
+    Map<String, List<Long>> objects = new HashMap<>();
+    try (VectorStore store = VectorStores.open(settings(collection))) {
+      for (int i = 0; i < IDS; i++) {
+        List<Long> times = store.items().itemsOf("img-" + i).stream().map(StoredItem::capturedAtMillis).sorted().toList();
+        if (!times.isEmpty()) {
+          objects.put("img-" + i, times);
+        }
+      }
+    }
+    return objects;
   }
 }

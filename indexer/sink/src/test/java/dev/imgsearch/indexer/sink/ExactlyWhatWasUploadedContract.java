@@ -3,6 +3,7 @@ package dev.imgsearch.indexer.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.indexer.IndexAction;
+import dev.imgsearch.indexer.store.DetectedItem;
 import dev.imgsearch.indexer.store.StoreSettings;
 import dev.imgsearch.indexer.store.VectorRecord;
 import java.time.Duration;
@@ -55,6 +56,12 @@ public abstract class ExactlyWhatWasUploadedContract {
    */
   protected abstract Map<String, Long> storedVersions(String collection);
 
+  /**
+   * Every stored object of the images as image id → the capture times of its objects, sorted (an object inherits its
+   * image's capture time, the version that wrote it); images without objects are absent.
+   */
+  protected abstract Map<String, List<Long>> storedObjects(String collection);
+
   protected void cleanUp(String collection) {}
 
   @Test
@@ -106,6 +113,9 @@ public abstract class ExactlyWhatWasUploadedContract {
       assertThat(lost).as("lost").isEmpty();
       assertThat(resurrected).as("resurrected or never uploaded").isEmpty();
       assertThat(stored).as("each row holds its last upload").isEqualTo(expected);
+      assertThat(storedObjects(run))
+          .as("each image holds the objects of its last upload, none of an older or deleted one")
+          .isEqualTo(expectedObjects(expected));
     } finally {
       FAILED.remove(run);
       SEEN.remove(run);
@@ -125,6 +135,17 @@ public abstract class ExactlyWhatWasUploadedContract {
       }
     }
     return rows;
+  }
+
+  /** The objects the last uploads leave: {@code version % 3} objects per image, each with the image's version. */
+  static Map<String, List<Long>> expectedObjects(Map<String, Long> expected) {
+    Map<String, List<Long>> objects = new HashMap<>();
+    expected.forEach((id, version) -> {
+      if (version % 3 > 0) {
+        objects.put(id, java.util.Collections.nCopies((int) (version % 3), version));
+      }
+    });
+    return objects;
   }
 
   /**
@@ -147,8 +168,15 @@ public abstract class ExactlyWhatWasUploadedContract {
     for (int j = 0; j < DIM; j++) {
       v[j] /= (float) Math.sqrt(norm);
     }
+    // i % 3 detected objects: an overwrite often has fewer objects than the version it replaces
+    List<DetectedItem> objects = new java.util.ArrayList<>();
+    for (int n = 0; n < i % 3; n++) {
+      objects.add(new DetectedItem(DetectedItem.Kind.OBJECT, n, "person", 0, 0.5f, new float[] {0f, 0f, 1f, 1f},
+          "det", v));
+    }
     return IndexAction.upsert(
-        new VectorRecord(id, v, "images", id + ".jpg", "cam-" + (i % 3), i, List.of("v" + (i % 5)), "test-model"));
+        new VectorRecord(id, v, "images", id + ".jpg", "cam-" + (i % 3), i, List.of("v" + (i % 5)), "test-model", null,
+            objects));
   }
 
   private static long mix(long x) {

@@ -46,6 +46,33 @@ class MilvusExactlyOnceIT extends ExactlyWhatWasUploadedContract {
     return storedVersions(server.uri(), collection);
   }
 
+  @Override
+  protected Map<String, List<Long>> storedObjects(String collection) {
+    MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri(server.uri()).build());
+    try {
+      var rows =
+          client.query(
+                  QueryReq.builder()
+                      .collectionName(CollectionSpec.of(collection, DIM).objectsCollectionName())
+                      .filter(CollectionSpec.FIELD_PARENT_ID + " != \"\"")
+                      .outputFields(List.of(CollectionSpec.FIELD_PARENT_ID, CollectionSpec.FIELD_CAPTURED_AT))
+                      .limit(16384)
+                      .consistencyLevel(ConsistencyLevel.STRONG)
+                      .build())
+              .getQueryResults();
+      Map<String, List<Long>> objects = new java.util.TreeMap<>();
+      for (var row : rows) {
+        Map<String, Object> e = row.getEntity();
+        objects.computeIfAbsent(String.valueOf(e.get(CollectionSpec.FIELD_PARENT_ID)), k -> new java.util.ArrayList<>())
+            .add(((Number) e.get(CollectionSpec.FIELD_CAPTURED_AT)).longValue());
+      }
+      objects.values().forEach(java.util.Collections::sort);
+      return objects;
+    } finally {
+      client.close();
+    }
+  }
+
   /**
    * Every row of {@code collection} as id → capturedAtMillis, read with one Strong query (≤ 16 384 rows); fails when an
    * id occurs more than once.

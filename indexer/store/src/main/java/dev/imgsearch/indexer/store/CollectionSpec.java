@@ -124,4 +124,33 @@ public record CollectionSpec(
   public CollectionSpec withName(String newName) {
     return new CollectionSpec(newName, dimension, hnswM, hnswEfConstruction, searchEf, indexType, ivfNlist, ivfNprobe);
   }
+
+  // ---- detected objects and faces (DetectedItemStore) ----
+
+  /** Suffix of the Milvus collection of the images' detected objects ({@code <name>_objects}). */
+  public static final String OBJECTS_COLLECTION_SUFFIX = "_objects";
+  /** Suffix of the Milvus collection of the images' detected faces ({@code <name>_faces}). */
+  public static final String FACES_COLLECTION_SUFFIX = "_faces";
+  /** VARCHAR in the item collections: the id of the image the item was found in. */
+  public static final String FIELD_PARENT_ID = "parent_id";
+  /** VARCHAR in the item collections: the COCO class name ({@code face} for faces). */
+  public static final String FIELD_LABEL = "label";
+  /** INT32 in the item collections: the COCO class id (-1 for faces). */
+  public static final String FIELD_CLASS_ID = "class_id";
+  /** FLOAT in the item collections: the detector score. */
+  public static final String FIELD_SCORE = "score";
+  /** ARRAY of 4 FLOATs in the item collections: the normalised box x0, y0, x1, y1. */
+  public static final String FIELD_BOX = "box";
+  /** INT32 in the item collections: the item's index in its image. */
+  public static final String FIELD_ITEM_INDEX = "item_index";
+
+  /** The Milvus collection of the detected objects of this collection's images. */
+  public String objectsCollectionName() {
+    return name + OBJECTS_COLLECTION_SUFFIX;
+  }
+
+  /** The Milvus collection of the detected faces of this collection's images. */
+  public String facesCollectionName() {
+    return name + FACES_COLLECTION_SUFFIX;
+  }
 }

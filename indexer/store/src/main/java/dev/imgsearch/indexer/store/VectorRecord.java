@@ -9,6 +9,8 @@ import java.util.Objects;
  * @param phash the image's 64-bit DCT perceptual hash (embedder {@code PerceptualHash}: bit 63 = lowest frequency), or
  *     null when it was not computed; a row without one never appears in {@link VectorStore#nearDuplicates}
  * @param scene scene-change gating: the frame whose vector this row reuses and when its scene started, or null
+ * @param items the objects and faces detected in the image, stored as rows of their own ({@link DetectedItemStore});
+ *     an upsert replaces all of the image's items with these
  */
 public record VectorRecord(
     String id,
@@ -20,7 +22,8 @@ public record VectorRecord(
     List<String> tags,
     String model,
     Long phash,
-    SceneRef scene) {
+    SceneRef scene,
+    List<DetectedItem> items) {
 
   public VectorRecord {
     Objects.requireNonNull(id, "id");
@@ -30,9 +33,10 @@ public record VectorRecord(
     source = Objects.requireNonNullElse(source, "");
     tags = tags == null ? List.of() : List.copyOf(tags);
     model = Objects.requireNonNullElse(model, "");
+    items = items == null ? List.of() : List.copyOf(items);
   }
 
-  /** A row that is not part of a gated scene. */
+  /** A row that is not part of a gated scene and has no detected items. */
   public VectorRecord(
       String id,
       float[] vector,
@@ -43,7 +47,37 @@ public record VectorRecord(
       List<String> tags,
       String model,
       Long phash) {
-    this(id, vector, bucket, key, source, capturedAtMillis, tags, model, phash, null);
+    this(id, vector, bucket, key, source, capturedAtMillis, tags, model, phash, (SceneRef) null, List.of());
+  }
+
+  /** A row of a gated scene (or not: null), without detected items. */
+  public VectorRecord(
+      String id,
+      float[] vector,
+      String bucket,
+      String key,
+      String source,
+      long capturedAtMillis,
+      List<String> tags,
+      String model,
+      Long phash,
+      SceneRef scene) {
+    this(id, vector, bucket, key, source, capturedAtMillis, tags, model, phash, scene, List.of());
+  }
+
+  /** A row with detected items, not part of a gated scene. */
+  public VectorRecord(
+      String id,
+      float[] vector,
+      String bucket,
+      String key,
+      String source,
+      long capturedAtMillis,
+      List<String> tags,
+      String model,
+      Long phash,
+      List<DetectedItem> items) {
+    this(id, vector, bucket, key, source, capturedAtMillis, tags, model, phash, null, items);
   }
 
   /** A row without a perceptual hash (the original constructor). */
@@ -56,16 +90,21 @@ public record VectorRecord(
       long capturedAtMillis,
       List<String> tags,
       String model) {
-    this(id, vector, bucket, key, source, capturedAtMillis, tags, model, null, null);
+    this(id, vector, bucket, key, source, capturedAtMillis, tags, model, null, (SceneRef) null, List.of());
   }
 
   /** The same row with another perceptual hash (null: none). */
   public VectorRecord withPhash(Long newPhash) {
-    return new VectorRecord(id, vector, bucket, key, source, capturedAtMillis, tags, model, newPhash, scene);
+    return new VectorRecord(id, vector, bucket, key, source, capturedAtMillis, tags, model, newPhash, scene, items);
   }
 
   /** The same row as a frame of {@code newScene} (null: none). */
   public VectorRecord withScene(SceneRef newScene) {
-    return new VectorRecord(id, vector, bucket, key, source, capturedAtMillis, tags, model, phash, newScene);
+    return new VectorRecord(id, vector, bucket, key, source, capturedAtMillis, tags, model, phash, newScene, items);
+  }
+
+  /** The same row with these detected objects and faces. */
+  public VectorRecord withItems(List<DetectedItem> newItems) {
+    return new VectorRecord(id, vector, bucket, key, source, capturedAtMillis, tags, model, phash, scene, newItems);
   }
 }

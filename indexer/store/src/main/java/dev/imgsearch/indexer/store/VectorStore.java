@@ -63,6 +63,15 @@ public interface VectorStore extends AutoCloseable {
     }
   }
 
+  /**
+   * The image's detected objects and faces, stored with the image rows of this store (see {@link DetectedItemStore}).
+   *
+   * @throws UnsupportedOperationException if the store does not store detected items (the default)
+   */
+  default DetectedItemStore items() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not store detected objects and faces");
+  }
+
   /** The stored row, including its vector and perceptual hash. */
   Optional<VectorRecord> get(String id);
 

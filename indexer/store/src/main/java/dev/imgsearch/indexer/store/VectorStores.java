@@ -116,6 +116,11 @@ public final class VectorStores {
     }
 
     @Override
+    public DetectedItemStore items() {
+      return shared.delegate.items();
+    }
+
+    @Override
     public CollectionSpec spec() {
       return shared.delegate.spec();
     }

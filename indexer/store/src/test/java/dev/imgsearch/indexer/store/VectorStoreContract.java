@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestInfo;
  * <p>Reads happen after {@link VectorStore#flush()}, which the contract says makes writes visible; vectors are
  * deterministic and L2-normalised.
  */
-public abstract class VectorStoreContract {
+public abstract class VectorStoreContract implements DetectedItemsContract {
   protected static final int DIM = 8;
 
   /** The fresh collection of the running test. */
@@ -63,6 +63,11 @@ public abstract class VectorStoreContract {
 
   protected VectorStore store() {
     return store(spec);
+  }
+
+  @Override
+  public VectorStore itemsTestStore() {
+    return store();
   }
 
   /** Closes a store opened by {@link #store} before the test ends. */

@@ -11,6 +11,8 @@ import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_TAGS;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_VECTOR;
 
 import dev.imgsearch.indexer.store.CollectionSpec;
+import dev.imgsearch.indexer.store.DetectedItemStore;
+import dev.imgsearch.indexer.store.DetectedItems;
 import dev.imgsearch.indexer.store.RecordValidation;
 import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SceneRef;
@@ -19,8 +21,6 @@ import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +51,6 @@ import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.FieldExistsQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
@@ -80,13 +79,22 @@ public final class LuceneVectorStore implements VectorStore {
   private final FSDirectory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
+  private final int faceDimension;
+  private final LuceneItems items;
 
+  /** A store whose faces have {@link DetectedItems#DEFAULT_FACE_DIMENSION} dimensions. */
   public LuceneVectorStore(Path dir, CollectionSpec spec) {
+    this(dir, spec, DetectedItems.DEFAULT_FACE_DIMENSION);
+  }
+
+  /** A store of images, their objects ({@code spec}'s dimension) and faces ({@code faceDimension}). */
+  public LuceneVectorStore(Path dir, CollectionSpec spec, int faceDimension) {
     if (spec.indexType() != CollectionSpec.IndexType.HNSW) {
       throw new IllegalArgumentException(
           "the embedded store indexes with HNSW only, not " + spec.indexType() + " (IVF indexes are Milvus-only)");
     }
     this.spec = spec;
+    this.faceDimension = faceDimension;
     try {
       Files.createDirectories(dir);
       this.directory = FSDirectory.open(dir);
@@ -105,6 +113,7 @@ public final class LuceneVectorStore implements VectorStore {
       config.setRAMBufferSizeMB(ramBufferMb());
       this.writer = new IndexWriter(directory, config);
       this.searchers = new SearcherManager(writer, null);
+      this.items = new LuceneItems(searchers, spec, faceDimension);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open embedded vector store at " + dir + ": " + e.getMessage(), e);
     }
@@ -124,6 +133,7 @@ public final class LuceneVectorStore implements VectorStore {
   public void upsert(List<VectorRecord> records) {
     for (VectorRecord r : records) {
       RecordValidation.check(r, spec.dimension());
+      DetectedItems.check(r, spec.dimension(), faceDimension);
     }
     int lanes = records.size() >= PARALLEL_UPSERT_MIN ? Math.min(PARALLEL_UPSERT_LANES,
         Runtime.getRuntime().availableProcessors()) : 1;
@@ -151,6 +161,7 @@ public final class LuceneVectorStore implements VectorStore {
     try {
       for (VectorRecord r : records) {
         writer.updateDocument(new Term(FIELD_ID, r.id()), toDocument(r));
+        LuceneItems.replace(writer, r);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("upsert failed: " + e.getMessage(), e);
@@ -161,6 +172,7 @@ public final class LuceneVectorStore implements VectorStore {
   public void delete(Collection<String> ids) {
     try {
       writer.deleteDocuments(ids.stream().map(id -> new Term(FIELD_ID, id)).toArray(Term[]::new));
+      writer.deleteDocuments(ids.stream().map(LuceneItems::parentTerm).toArray(Term[]::new));
     } catch (IOException e) {
       throw new UncheckedIOException("delete failed: " + e.getMessage(), e);
     }
@@ -265,7 +277,12 @@ public final class LuceneVectorStore implements VectorStore {
 
   @Override
   public long count() {
-    return withSearcher(searcher -> (long) searcher.count(new MatchAllDocsQuery()));
+    return withSearcher(searcher -> (long) searcher.count(new FieldExistsQuery(FIELD_VECTOR)));
+  }
+
+  @Override
+  public DetectedItemStore items() {
+    return items;
   }
 
   @Override
@@ -286,7 +303,7 @@ public final class LuceneVectorStore implements VectorStore {
   private Optional<VectorRecord> firstRecord() {
     return withSearcher(
         searcher -> {
-          ScoreDoc[] docs = searcher.search(new MatchAllDocsQuery(), 1).scoreDocs;
+          ScoreDoc[] docs = searcher.search(new FieldExistsQuery(FIELD_VECTOR), 1).scoreDocs;
           return docs.length == 0 ? Optional.empty() : Optional.of(fromDocument(searcher.storedFields().document(docs[0].doc)));
         });
   }
@@ -326,7 +343,7 @@ public final class LuceneVectorStore implements VectorStore {
     Document d = new Document();
     d.add(new StringField(FIELD_ID, r.id(), Field.Store.YES));
     d.add(new KnnFloatVectorField(FIELD_VECTOR, r.vector(), VectorSimilarityFunction.COSINE));
-    d.add(new StoredField(FIELD_VECTOR_BYTES, toBytes(r.vector())));
+    d.add(new StoredField(FIELD_VECTOR_BYTES, LuceneItems.toBytes(r.vector())));
     d.add(new StoredField(FIELD_BUCKET, r.bucket()));
     d.add(new StoredField(FIELD_KEY, r.key()));
     d.add(new StringField(FIELD_SOURCE, r.source(), Field.Store.YES));
@@ -354,22 +371,10 @@ public final class LuceneVectorStore implements VectorStore {
 
   private static VectorRecord fromDocument(Document d) {
     return new VectorRecord(
-        d.get(FIELD_ID), fromBytes(d.getBinaryValue(FIELD_VECTOR_BYTES)), d.get(FIELD_BUCKET), d.get(FIELD_KEY),
+        d.get(FIELD_ID), LuceneItems.fromBytes(d.getBinaryValue(FIELD_VECTOR_BYTES)), d.get(FIELD_BUCKET), d.get(FIELD_KEY),
         d.get(FIELD_SOURCE), d.getField(FIELD_CAPTURED_AT).numericValue().longValue(),
         List.of(d.getValues(FIELD_TAGS)), d.get(FIELD_MODEL),
         d.getField(FIELD_PHASH) == null ? null : d.getField(FIELD_PHASH).numericValue().longValue(), sceneOf(d));
-  }
-
-  private static byte[] toBytes(float[] v) {
-    ByteBuffer buf = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    buf.asFloatBuffer().put(v);
-    return buf.array();
-  }
-
-  private static float[] fromBytes(BytesRef b) {
-    float[] v = new float[b.length / Float.BYTES];
-    ByteBuffer.wrap(b.bytes, b.offset, b.length).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-    return v;
   }
 
   private interface SearcherFunction<T> {

@@ -148,4 +148,39 @@ final class MilvusCollections {
             DescribeIndexReq.builder().collectionName(collection).fieldName(field).build()));
     return description.getIndexDescByFieldName(field);
   }
+
+  // ---- detected objects and faces ----
+
+  /**
+   * Creates or checks an item collection ({@link MilvusSchemas#items}: its layout, vector dimension and COSINE index)
+   * and loads it. Fails with {@link IllegalStateException} when an existing one differs.
+   */
+  void ensureItems(String name, int dimension) {
+    if (name.length() > 255) {
+      throw new IllegalStateException("Milvus collection name too long (at most 255 characters): " + name);
+    }
+    createIfMissing(name, MilvusSchemas.items(dimension));
+    var description =
+        call("describeCollection", name, () -> client.describeCollection(
+            DescribeCollectionReq.builder().collectionName(name).build()));
+    MilvusSchemas.checkItemDimension(name, dimension, description);
+    MilvusSchemas.check(name, spec, MilvusSchemas.items(dimension), description);
+    var index = existingIndex(name, FIELD_VECTOR, MilvusIndexParams.vectorIndex(spec));
+    if (index != null && index.getMetricType() != IndexParam.MetricType.COSINE) {
+      throw new IllegalStateException(
+          "Milvus collection '" + name + "' indexes " + FIELD_VECTOR + " with metric " + index.getMetricType()
+              + "; this store needs COSINE");
+    }
+    load(name);
+  }
+
+  /** Whether the collection {@code name} exists. */
+  boolean exists(String name) {
+    return hasCollection(name);
+  }
+
+  /** Drops an item collection with all its rows; a missing one is fine. */
+  void dropItems(String name) {
+    run("dropCollection", name, () -> client.dropCollection(DropCollectionReq.builder().collectionName(name).build()));
+  }
 }

@@ -156,4 +156,49 @@ final class MilvusSchemas {
     }
     return null;
   }
+
+  // ---- detected objects and faces ----
+
+  /**
+   * An item collection ({@code <name>_objects} or {@code <name>_faces}): {@code id} VARCHAR primary key without autoID
+   * (the item id, {@code <image id>.o3}), {@code parent_id} VARCHAR, {@code vector} FLOAT_VECTOR({@code dimension}),
+   * the image's hit fields ({@code source} the partition key, as in the image collection), {@code label} VARCHAR,
+   * {@code class_id} and {@code item_index} INT32, {@code score} FLOAT, {@code box} ARRAY of 4 FLOATs and {@code
+   * model}.
+   */
+  static CreateCollectionReq.CollectionSchema items(int dimension) {
+    CreateCollectionReq.CollectionSchema schema = MilvusClientV2.CreateSchema();
+    schema.addField(
+        AddFieldReq.builder().fieldName(FIELD_ID).dataType(DataType.VarChar)
+            .maxLength(dev.imgsearch.schemas.FieldLimits.MAX_ITEM_ID_BYTES).isPrimaryKey(true).autoID(false).build());
+    schema.addField(
+        AddFieldReq.builder().fieldName(CollectionSpec.FIELD_PARENT_ID).dataType(DataType.VarChar)
+            .maxLength(MAX_ID_LENGTH).build());
+    schema.addField(
+        AddFieldReq.builder().fieldName(FIELD_VECTOR).dataType(DataType.FloatVector).dimension(dimension).build());
+    addHitFields(schema);
+    schema.addField(
+        AddFieldReq.builder().fieldName(CollectionSpec.FIELD_LABEL).dataType(DataType.VarChar)
+            .maxLength(dev.imgsearch.schemas.FieldLimits.MAX_LABEL_BYTES).build());
+    schema.addField(AddFieldReq.builder().fieldName(CollectionSpec.FIELD_CLASS_ID).dataType(DataType.Int32).build());
+    schema.addField(AddFieldReq.builder().fieldName(CollectionSpec.FIELD_ITEM_INDEX).dataType(DataType.Int32).build());
+    schema.addField(AddFieldReq.builder().fieldName(CollectionSpec.FIELD_SCORE).dataType(DataType.Float).build());
+    schema.addField(
+        AddFieldReq.builder().fieldName(CollectionSpec.FIELD_BOX).dataType(DataType.Array)
+            .elementType(DataType.Float).maxCapacity(4).build());
+    schema.addField(
+        AddFieldReq.builder().fieldName(FIELD_MODEL).dataType(DataType.VarChar).maxLength(MAX_TEXT_LENGTH).build());
+    return schema;
+  }
+
+  /** Fails with {@link IllegalStateException} when the item collection's vectors do not have {@code dimension}. */
+  static void checkItemDimension(String name, int dimension, DescribeCollectionResp description) {
+    for (CreateCollectionReq.FieldSchema f : description.getCollectionSchema().getFieldSchemaList()) {
+      if (f.getName().equals(FIELD_VECTOR) && !Objects.equals(f.getDimension(), dimension)) {
+        throw new IllegalStateException(
+            "Milvus collection '" + name + "' has vector dimension " + f.getDimension() + " but this store expects "
+                + dimension + "; use another collection name or drop the collection and re-index");
+      }
+    }
+  }
 }

@@ -1,6 +1,8 @@
 package dev.imgsearch.indexer.store.milvus;
 
 import dev.imgsearch.indexer.store.CollectionSpec;
+import dev.imgsearch.indexer.store.DetectedItemStore;
+import dev.imgsearch.indexer.store.DetectedItems;
 import dev.imgsearch.indexer.store.RecordValidation;
 import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
@@ -74,10 +76,19 @@ public final class MilvusVectorStore implements VectorStore {
   private final MilvusWrites writes;
   private final MilvusVectorSearch vectorSearch;
   private final MilvusNearDuplicates nearDuplicates;
+  private final MilvusItems items;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** Connects; {@link #ensureCollection()} creates or checks the collection. */
+  /** Connects; faces have {@link DetectedItems#DEFAULT_FACE_DIMENSION} dimensions. */
   public MilvusVectorStore(MilvusConfig config, CollectionSpec spec) {
+    this(config, spec, DetectedItems.DEFAULT_FACE_DIMENSION);
+  }
+
+  /**
+   * Connects; {@link #ensureCollection()} creates or checks the collections: images, their objects and faces ({@link
+   * MilvusItems}, faces of {@code faceDimension}).
+   */
+  public MilvusVectorStore(MilvusConfig config, CollectionSpec spec, int faceDimension) {
     this.config = Objects.requireNonNull(config, "config");
     this.spec = Objects.requireNonNull(spec, "spec");
     ConsistencyLevel readConsistency = ConsistencyLevel.valueOf(config.searchConsistency().name());
@@ -87,28 +98,34 @@ public final class MilvusVectorStore implements VectorStore {
     this.writes = new MilvusWrites(client, spec, reads);
     this.vectorSearch = new MilvusVectorSearch(client, spec, readConsistency);
     this.nearDuplicates = new MilvusNearDuplicates(client, spec, readConsistency);
+    this.items = new MilvusItems(client, spec, faceDimension, readConsistency, collections);
   }
 
   @Override
   public void ensureCollection() {
     collections.ensure();
+    items.ensure();
     LOG.info("Milvus collection '{}' ready: dimension {}, {} {} (search {}), COSINE, {}", spec.name(), spec.dimension(),
         spec.indexType(), MilvusIndexParams.buildParams(spec), MilvusIndexParams.searchParams(spec, 1), config);
   }
 
   @Override
   public void upsert(List<VectorRecord> records) {
+    items.check(records);
     writes.upsert(records);
+    items.replace(records);
   }
 
   @Override
   public void delete(Collection<String> ids) {
     writes.delete(ids);
+    items.delete(ids);
   }
 
   @Override
   public void flush() {
     writes.flush();
+    items.flush();
   }
 
   /**
@@ -147,13 +164,22 @@ public final class MilvusVectorStore implements VectorStore {
   }
 
   @Override
+  public DetectedItemStore items() {
+    return items;
+  }
+
+  @Override
   public CollectionSpec spec() {
     return spec;
   }
 
-  /** Drops the collection and its perceptual-hash companion with all their rows; missing collections are fine. */
+  /**
+   * Drops the collection, its perceptual-hash companion and its objects and faces collections with all their rows;
+   * missing collections are fine.
+   */
   public void dropCollection() {
     collections.drop();
+    items.drop();
   }
 
   /** Closes the connection; the collection and its rows stay. */

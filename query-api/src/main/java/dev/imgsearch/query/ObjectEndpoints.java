@@ -1,0 +1,175 @@
+package dev.imgsearch.query;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imgsearch.embedder.image.ImageRejectedException;
+import dev.imgsearch.indexer.store.DetectedItem.Kind;
+import dev.imgsearch.indexer.store.ItemHit;
+import dev.imgsearch.indexer.store.StoredItem;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The object and face routes: search by vector, by a stored object or face, images containing a class (no vector),
+ * and an image's objects and faces. Small handlers over {@link ObjectQueries}; errors go to {@link ApiErrors}.
+ */
+final class ObjectEndpoints {
+  /** One object or face of a response. */
+  record Item(
+      String id, String kind, String label, int classId, float detectorScore, float[] box, String imageId,
+      String source, String capturedAt, String url) {}
+
+  /** One hit: the item and its similarity to the query (the detector score for class listings). */
+  record Hit(float score, Item item) {}
+
+  /** Body of the searches; {@code nextOffset} is null on the last page. */
+  record HitsBody(List<Hit> results, int offset, Integer nextOffset, long tookMs) {}
+
+  /** Body of {@code GET /v1/images/{id}/objects}. */
+  record ItemsBody(String imageId, List<Item> objects, List<Item> faces) {}
+
+  /** Body of {@code POST /v1/objects/search/vector}. */
+  record VectorBody(float[] vector) {}
+
+  private final QueryService service;
+  private final ObjectQueries queries;
+  private final ObjectMapper mapper;
+  private final QueryApiOptions options;
+  private final PermitPool decodes;
+
+  ObjectEndpoints(QueryService service, ObjectMapper mapper, QueryApiOptions options, PermitPool decodes) {
+    this.service = service;
+    this.queries = service.objects();
+    this.mapper = mapper;
+    this.options = options;
+    this.decodes = decodes;
+  }
+
+  /** Registers the routes on {@code app}. */
+  void routes(Javalin app) {
+    app.post("/v1/objects/search", this::searchByImage);
+    app.post("/v1/objects/search/vector", this::searchByVector);
+    app.get("/v1/objects/images", this::imagesWithClass);
+    app.get("/v1/objects/{id}/similar", this::similar);
+    app.get("/v1/images/{id}/objects", this::itemsOf);
+  }
+
+  /**
+   * {@code POST /v1/objects/search?box=x0,y0,x1,y1&...}: image body as {@code POST /v1/search}; the objects nearest to
+   * the upload or to its box.
+   */
+  void searchByImage(Context ctx) throws ImageRejectedException {
+    long start = System.nanoTime();
+    ObjectParams params = ObjectParams.fromQuery(ctx.queryParamMap());
+    if (kind(ctx.queryParam("kind")) == Kind.FACE) {
+      throw new InvalidQueryException(
+          InvalidQueryException.INVALID_PARAMETER,
+          "search by a face photo needs the face detector and descriptor models, which this API does not load yet;"
+              + " search faces by vector or by a stored face (GET /v1/objects/{faceId}/similar)");
+    }
+    float[] box = CropBox.parse(ctx.queryParam(CropBox.BOX));
+    byte[] image = RequestBodies.image(ctx, options.maxBodyBytes());
+    respond(ctx, start, params, queries.byImage(image, box, params, decodes));
+  }
+
+  /** {@code POST /v1/objects/search/vector?kind=object|face&...}: JSON body {@code {"vector": [...]}}. */
+  void searchByVector(Context ctx) {
+    long start = System.nanoTime();
+    ObjectParams params = ObjectParams.fromQuery(ctx.queryParamMap());
+    Kind kind = kind(ctx.queryParam("kind"));
+    VectorBody body = read(RequestBodies.json(ctx, options.maxBodyBytes()));
+    if (body == null || body.vector() == null) {
+      throw new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER, "field 'vector' is required");
+    }
+    respond(ctx, start, params, queries.byVector(kind, body.vector(), params));
+  }
+
+  /** {@code GET /v1/objects/{id}/similar}: the nearest objects (or faces) to a stored one. */
+  void similar(Context ctx) {
+    long start = System.nanoTime();
+    ObjectParams params = ObjectParams.fromQuery(ctx.queryParamMap());
+    respond(ctx, start, params, queries.similarTo(ctx.pathParam("id"), params));
+  }
+
+  /** {@code GET /v1/objects/images?class=person&source=cam-3&from=..&to=..}: newest images with the class. */
+  void imagesWithClass(Context ctx) {
+    long start = System.nanoTime();
+    ObjectParams params = ObjectParams.fromQuery(ctx.queryParamMap());
+    respond(ctx, start, params, queries.imagesWithClass(params));
+  }
+
+  /** {@code GET /v1/images/{id}/objects}: the image's objects and faces. */
+  void itemsOf(Context ctx) {
+    String id = ctx.pathParam("id");
+    List<StoredItem> items = queries.itemsOf(id);
+    ctx.json(
+        new ItemsBody(
+            id,
+            items.stream().filter(s -> s.item().kind() == Kind.OBJECT).map(this::item).toList(),
+            items.stream().filter(s -> s.item().kind() == Kind.FACE).map(this::item).toList()));
+  }
+
+  /**
+   * The body of {@code GET /v1/images/{id}}: {@code image} with its {@code objects} and {@code faces} (as in {@code GET
+   * /v1/images/{id}/objects}); without them when the store keeps no detected items.
+   */
+  static Object withItems(ObjectMapper mapper, ImageResponse image, QueryService service, QueryApiOptions options) {
+    if (!service.objects().supported()) {
+      return image;
+    }
+    List<StoredItem> items = service.objects().itemsOf(image.id());
+    com.fasterxml.jackson.databind.node.ObjectNode body = mapper.valueToTree(image);
+    body.set("objects", mapper.valueToTree(
+        items.stream().filter(s -> s.item().kind() == Kind.OBJECT).map(s -> item(s, service, options)).toList()));
+    body.set("faces", mapper.valueToTree(
+        items.stream().filter(s -> s.item().kind() == Kind.FACE).map(s -> item(s, service, options)).toList()));
+    return body;
+  }
+
+  static Kind kind(String value) {
+    if (value == null || value.isBlank() || value.strip().equalsIgnoreCase("object")) {
+      return Kind.OBJECT;
+    }
+    if (value.strip().equalsIgnoreCase("face")) {
+      return Kind.FACE;
+    }
+    throw new InvalidQueryException(
+        InvalidQueryException.INVALID_PARAMETER, "kind must be object or face, got " + FilterValues.describe(value));
+  }
+
+  private void respond(Context ctx, long start, ObjectParams params, List<ItemHit> hits) {
+    int offset = params.search().offset();
+    Integer next = hits.size() < params.search().k() ? null : offset + hits.size();
+    ctx.json(
+        new HitsBody(
+            hits.stream().map(h -> new Hit(h.similarity(), item(h.stored()))).toList(), offset, next,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+  }
+
+  private Item item(StoredItem s) {
+    return item(s, service, options);
+  }
+
+  private static Item item(StoredItem s, QueryService service, QueryApiOptions options) {
+    return new Item(
+        s.id(), s.item().kind().name().toLowerCase(Locale.ROOT), s.item().label(), s.item().classId(),
+        s.item().score(), s.item().box(), s.parentId(), s.source(), Instant.ofEpochMilli(s.capturedAtMillis()).toString(),
+        service.resultUrl(s.parentId(), s.bucket(), s.key(), options.presignExpiry()));
+  }
+
+  private VectorBody read(byte[] body) {
+    try {
+      return mapper.readValue(body, VectorBody.class);
+    } catch (JacksonException e) {
+      throw new InvalidQueryException(
+          InvalidQueryException.INVALID_JSON, "invalid JSON body: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new RequestBodyException(RequestBodyException.Kind.MALFORMED, "could not read the JSON body", e);
+    }
+  }
+}
