@@ -242,8 +242,12 @@ class EmbeddingsTopicReindexIT {
         Optional<VectorRecord> row = store.get(e.getKey());
         assertThat(row).as(e.getKey()).isPresent();
         assertThat(row.get().vector()).as(e.getKey()).containsExactly(e.getValue(), org.assertj.core.data.Offset.offset(1e-6f));
+        var objects = store.items().itemsOf(e.getKey());
+        assertThat(objects).as("objects of " + e.getKey()).hasSize(1);
+        assertThat(objects.get(0).item().vector()).containsExactly(e.getValue(), org.assertj.core.data.Offset.offset(1e-6f));
       }
       assertThat(store.get("img-112")).as("deleted").isEmpty();
+      assertThat(store.items().itemsOf("img-112")).as("deleted with its image").isEmpty();
     }
   }
 
@@ -318,7 +322,12 @@ class EmbeddingsTopicReindexIT {
       }
       ImageEmbedding e = ImageEmbedding.newBuilder().setImageId(id).setBucket("images").setKey("cam/" + id + ".jpg")
           .setSource("cam-" + (id.hashCode() & 3)).setCapturedAtMillis(1_700_000_000_000L + version)
-          .setTags(List.of()).setModel(model).setVector(list).setEventTimeMillis(version).build();
+          .setTags(List.of()).setModel(model).setVector(list).setEventTimeMillis(version)
+          // one detected object with the frame's vector: the replay must carry it to the new index
+          .setObjects(List.of(dev.imgsearch.schemas.avro.DetectedItem.newBuilder()
+              .setKind(dev.imgsearch.schemas.avro.DetectedKind.OBJECT).setIndex(0).setLabel("person").setClassId(0)
+              .setScore(0.9f).setBox(List.of(0f, 0f, 0.5f, 1f)).setModel(model).setVector(list).build()))
+          .build();
       send(id, Topics.EMBEDDINGS.valueSerde().serializer().serialize(topic, e));
       for (Expected x : expected) {
         x.apply(id, model, v);

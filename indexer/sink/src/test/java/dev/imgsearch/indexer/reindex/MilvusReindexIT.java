@@ -52,7 +52,9 @@ class MilvusReindexIT extends ReindexScenario {
       var client =
           new io.milvus.v2.client.MilvusClientV2(io.milvus.v2.client.ConnectConfig.builder().uri(server.uri()).build());
       try {
-        for (String alias : new String[] {"images_" + suffix, "images_" + suffix + CollectionSpec.PHASH_COLLECTION_SUFFIX}) {
+        for (String alias : new String[] {"images_" + suffix, "images_" + suffix + CollectionSpec.PHASH_COLLECTION_SUFFIX,
+            "images_" + suffix + CollectionSpec.OBJECTS_COLLECTION_SUFFIX,
+            "images_" + suffix + CollectionSpec.FACES_COLLECTION_SUFFIX}) {
           try {
             client.dropAlias(io.milvus.v2.service.utility.request.DropAliasReq.builder().alias(alias).build());
           } catch (RuntimeException noAlias) {

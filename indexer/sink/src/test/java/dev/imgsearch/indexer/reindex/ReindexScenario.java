@@ -25,7 +25,15 @@ abstract class ReindexScenario {
   static VectorRecord row(String id, int axis, String model) {
     float[] v = new float[DIM];
     v[axis] = 1;
-    return new VectorRecord(id, v, "images", id + ".jpg", "cam", 1, List.of(), model);
+    // one detected object per image, tagged with the model, so the swap can be checked on the objects too
+    var object = new dev.imgsearch.indexer.store.DetectedItem(dev.imgsearch.indexer.store.DetectedItem.Kind.OBJECT, 0,
+        "person", 0, 0.9f, new float[] {0f, 0f, 1f, 1f}, model, v);
+    return new VectorRecord(id, v, "images", id + ".jpg", "cam", 1, List.of(), model, null, List.of(object));
+  }
+
+  /** The models of the stored objects of image {@code id}. */
+  static List<String> objectModels(VectorStore store, String id) {
+    return store.items().itemsOf(id).stream().map(s -> s.item().model()).toList();
   }
 
   void assertRebuildsAndSwaps(String v1, String v2) {
@@ -60,9 +68,13 @@ abstract class ReindexScenario {
       assertThat(reopened.search(unit(0), 5, SearchFilter.NONE)).extracting(SearchHit::id)
           .containsExactlyInAnyOrder("a", "b");
       assertThat(reopened.get("a").orElseThrow().model()).isEqualTo("m2");
+      assertThat(objectModels(reopened, "a")).as("the objects follow the swap").containsExactly("m2");
+      assertThat(objectModels(reopened, "b")).containsExactly("m2");
+      assertThat(objectModels(reopened, "c")).isEmpty();
     }
     try (VectorStore old = VectorStores.open(alias.withCollection(v1))) {
       assertThat(old.count()).as("the old collection is kept until dropped").isEqualTo(2);
+      assertThat(objectModels(old, "a")).containsExactly("m1");
     }
     assertThatThrownBy(() -> Reindexer.rebuild(alias, v2, List.of(), 1))
         .isInstanceOf(IllegalArgumentException.class)

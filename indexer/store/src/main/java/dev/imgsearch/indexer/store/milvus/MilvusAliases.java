@@ -8,6 +8,8 @@ import io.milvus.v2.service.collection.request.HasCollectionReq;
 import io.milvus.v2.service.utility.request.AlterAliasReq;
 import io.milvus.v2.service.utility.request.CreateAliasReq;
 import io.milvus.v2.service.utility.request.DescribeAliasReq;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,27 +41,40 @@ public final class MilvusAliases implements CollectionAliases {
 
   /**
    * Creates the alias, or moves it when it exists (Milvus answers "alias already exist" to the create). When the
-   * collection has a perceptual-hash companion ({@code <collection>_phash}), the alias {@code <alias>_phash} is moved
-   * to it right after: near-duplicate readers follow the switch one request later than vector readers. Everything that
-   * can be checked is checked before the first alias moves: a companion alias name taken by a plain collection (a
-   * store created before aliases) fails here with nothing moved, instead of leaving the main alias on the new
-   * collection and the companion's on the old one.
+   * collection has companions — the perceptual-hash companion ({@code <collection>_phash}) and the detected objects
+   * and faces collections ({@code <collection>_objects}, {@code <collection>_faces}) — the alias {@code <alias>_phash}
+   * (and {@code _objects}, {@code _faces}) is moved to each right after: their readers follow the switch a request or
+   * two later than vector readers. Everything that can be checked is checked before the first alias moves: a companion
+   * alias name taken by a plain collection (a store created before aliases) fails here with nothing moved, instead of
+   * leaving the main alias on the new collection and a companion's on the old one.
    */
   @Override
   public void repoint(String alias, String collection) {
-    String companion = collection + CollectionSpec.PHASH_COLLECTION_SUFFIX;
-    String companionAlias = alias + CollectionSpec.PHASH_COLLECTION_SUFFIX;
-    boolean hasCompanion = hasCollection(companion);
-    if (hasCompanion && target(companionAlias).isEmpty() && hasCollection(companionAlias)) {
-      throw new IllegalStateException(
-          companionAlias + " is a collection, not an alias, so it cannot be pointed at " + companion
-              + "; no alias was moved (rename " + companionAlias + " and alias it, or re-index behind a new alias)");
+    List<String> companions = new ArrayList<>();
+    for (String suffix : COMPANION_SUFFIXES) {
+      String companion = collection + suffix;
+      String companionAlias = alias + suffix;
+      if (!hasCollection(companion)) {
+        continue;
+      }
+      if (target(companionAlias).isEmpty() && hasCollection(companionAlias)) {
+        throw new IllegalStateException(
+            companionAlias + " is a collection, not an alias, so it cannot be pointed at " + companion
+                + "; no alias was moved (rename " + companionAlias + " and alias it, or re-index behind a new alias)");
+      }
+      companions.add(suffix);
     }
     repointOne(alias, collection);
-    if (hasCompanion) {
-      repointOne(companionAlias, companion);
+    for (String suffix : companions) {
+      repointOne(alias + suffix, collection + suffix);
     }
   }
+
+  /** The suffixes of the collections that follow the main one: perceptual hashes, objects, faces. */
+  static final List<String> COMPANION_SUFFIXES =
+      List.of(
+          CollectionSpec.PHASH_COLLECTION_SUFFIX, CollectionSpec.OBJECTS_COLLECTION_SUFFIX,
+          CollectionSpec.FACES_COLLECTION_SUFFIX);
 
   private boolean hasCollection(String name) {
     try {
