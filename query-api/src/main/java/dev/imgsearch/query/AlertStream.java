@@ -10,6 +10,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -55,16 +56,16 @@ final class AlertStream {
       return;
     }
     BlockingQueue<Alert> queue = new ArrayBlockingQueue<>(QUEUE);
-    boolean[] overflow = {false};
+    AtomicBoolean overflow = new AtomicBoolean();
     Consumer<Alert> subscriber = a -> {
       if ((watch == null || watch.equals(a.getWatchId())) && !queue.offer(a)) {
-        overflow[0] = true;
+        overflow.set(true);
       }
     };
     watches.alerts().subscribe(subscriber);
     try {
       client.sendComment("connected");
-      while (!client.terminated() && !overflow[0]) {
+      while (!client.terminated() && !overflow.get()) {
         Alert a = queue.poll(KEEPALIVE_SECONDS, TimeUnit.SECONDS);
         if (a == null) {
           client.sendComment("keepalive");
