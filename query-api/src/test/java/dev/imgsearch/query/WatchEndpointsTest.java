@@ -256,6 +256,32 @@ class WatchEndpointsTest {
   }
 
   @Test
+  void watchRoutesAndTheStreamNeedTheApiKey() throws Exception {
+    String key = "k-0123456789abcdef";
+    QueryApi keyed = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        QueryApiOptions.defaults().withApiKeys(ApiKeys.of(List.of(key))), new Watches(new WatchLog() {
+          @Override
+          public void put(Watch watch) {}
+
+          @Override
+          public void delete(String id) {}
+        }, view, feed)).start("127.0.0.1", 0);
+    try {
+      String b = "http://127.0.0.1:" + keyed.port();
+      for (String path : List.of("/v1/watches", "/v1/watches/x", "/v1/watches/x/alerts", "/v1/alerts/stream")) {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(b + path))
+            .header("Accept", "text/event-stream").build(), BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path).isEqualTo(401);
+      }
+      HttpResponse<String> ok = HTTP.send(HttpRequest.newBuilder(URI.create(b + "/v1/watches"))
+          .header(ApiKeys.HEADER, key).build(), BodyHandlers.ofString());
+      assertThat(ok.statusCode()).isEqualTo(200);
+    } finally {
+      keyed.stop();
+    }
+  }
+
+  @Test
   void alertsReachTheHistoryAndTheStreamOfTheirWatch() throws Exception {
     send("POST", "/v1/watches", "{\"id\":\"a\",\"threshold\":0.5,\"vector\":[1,0,0,0]}");
     send("POST", "/v1/watches", "{\"id\":\"b\",\"threshold\":0.5,\"vector\":[1,0,0,0]}");
