@@ -141,6 +141,7 @@ public final class QueryApi {
     app.beforeMatched("/v1/alerts/stream", alertStream::check);
     app.sse("/v1/alerts/stream", alertStream::stream);
     if (watches != null) { // not ready until the watches view has caught up with its topic
+      metrics.watches(watches);
       app.before("/readyz", ctx -> watchEndpoints.watches());
     }
     app.get("/healthz", endpoints::health);

@@ -306,6 +306,10 @@ class WatchEndpointsTest {
     assertThat(got.get(1)).contains("id: x3");
     stream.body().close();
 
+    String metrics = send("GET", "/metrics", null).body();
+    assertThat(metrics).contains("imgsearch_alerts_received_total 3.0").contains("imgsearch_watches 2.0")
+        .contains("imgsearch_watches_ready 1.0");
+
     JsonNode history = JSON.readTree(send("GET", "/v1/watches/a/alerts?limit=10", null).body());
     assertThat(history.get("alerts")).hasSize(2);
     assertThat(history.get("alerts").get(0).get("alertId").asText()).isEqualTo("x3"); // newest first

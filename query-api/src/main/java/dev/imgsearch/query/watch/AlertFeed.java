@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -22,6 +23,7 @@ public final class AlertFeed {
   private final Map<String, Deque<Alert>> history;
   private final Map<String, Boolean> seen;
   private final List<Consumer<Alert>> subscribers = new CopyOnWriteArrayList<>();
+  private final AtomicLong received = new AtomicLong();
 
   public AlertFeed(int perWatch, int maxWatches, int dedupWindow) {
     if (perWatch < 1 || maxWatches < 1 || dedupWindow < 1) {
@@ -53,6 +55,7 @@ public final class AlertFeed {
       if (seen.put(alert.getAlertId(), Boolean.TRUE) != null) {
         return false;
       }
+      received.incrementAndGet();
       Deque<Alert> d = history.computeIfAbsent(alert.getWatchId(), k -> new ArrayDeque<>());
       d.addFirst(alert);
       while (d.size() > perWatch) {
@@ -93,6 +96,11 @@ public final class AlertFeed {
 
   public void unsubscribe(Consumer<Alert> subscriber) {
     subscribers.remove(subscriber);
+  }
+
+  /** Distinct alerts received since start. */
+  public long received() {
+    return received.get();
   }
 
   public int subscriberCount() {
