@@ -36,6 +36,12 @@ final class ApiErrors {
       return new ApiError(
           status(rejected.reason()), "image-" + rejected.reason().code(), "image rejected: " + rejected.getMessage());
     }
+    if (e instanceof dev.imgsearch.schemas.watch.InvalidWatchException invalid) {
+      return new ApiError(400, dev.imgsearch.schemas.watch.InvalidWatchException.REASON, invalid.getMessage());
+    }
+    if (e instanceof dev.imgsearch.query.watch.WatchesUnavailableException unavailable) {
+      return new ApiError(503, unavailable.code(), unavailable.getMessage());
+    }
     if (e instanceof NotFoundException notFound) {
       return new ApiError(404, notFound.code(), notFound.getMessage());
     }

@@ -16,6 +16,9 @@ import java.util.concurrent.TimeUnit;
  *       {@value #UNMATCHED_ROUTE}, {@code status})
  *   <li>{@code imgsearch.search.latency} (timer with histogram; tag {@code kind} = image | similar | vector | duplicates)
  *   <li>{@code imgsearch.search.results} (summary of result counts; tag {@code kind})
+ *   <li>with watches: {@code imgsearch.watches} (watches in the view), {@code imgsearch.watches.ready} (1 once the view
+ *       has caught up), {@code imgsearch.alerts.received} (distinct alerts read from the alerts topic),
+ *       {@code imgsearch.alert.streams} (connected SSE clients)
  * </ul>
  */
 final class ApiMetrics {
@@ -32,6 +35,18 @@ final class ApiMetrics {
   };
 
   private final MeterRegistry registry;
+
+  /** Registers the gauges and the counter of the standing queries. */
+  void watches(dev.imgsearch.query.watch.Watches w) {
+    io.micrometer.core.instrument.Gauge.builder("imgsearch.watches", w.view(), v -> v.size())
+        .description("Watches in the view of the watches topic").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("imgsearch.watches.ready", w.view(), v -> v.ready() ? 1 : 0)
+        .description("1 once the watches view has read its topic to the end").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("imgsearch.alerts.received", w.alerts(), a -> a.received())
+        .description("Distinct alerts read from the alerts topic").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("imgsearch.alert.streams", w.alerts(), a -> a.subscriberCount())
+        .description("Connected alert streams (SSE)").register(registry);
+  }
 
   ApiMetrics(MeterRegistry registry) {
     this.registry = registry;

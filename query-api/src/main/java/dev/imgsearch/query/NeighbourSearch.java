@@ -77,6 +77,14 @@ final class NeighbourSearch {
     return new SearchResult(kept, PerceptualHasher.ID, System.nanoTime() - start);
   }
 
+  /** The model's vector and the perceptual hash of an encoded image, under a permit of {@code decodes}. */
+  dev.imgsearch.query.watch.WatchQuery probe(byte[] encodedImage, PermitPool decodes) throws ImageRejectedException {
+    try (PermitPool.Permit permit = decodes.acquire()) {
+      return new dev.imgsearch.query.watch.WatchQuery(
+          embedder.modelId(), embedder.embed(encodedImage), hasher.hash(encodedImage));
+    }
+  }
+
   /** Nearest stored images to the stored image {@code id}, which is itself excluded. */
   SearchResult similarTo(String id, SearchParams params) {
     long start = System.nanoTime();

@@ -25,6 +25,11 @@ public class NotFoundException extends RuntimeException {
     return new NotFoundException("object-not-found", "no object or face with id '" + id + "'");
   }
 
+  /** No watch with this id is in the watches view. */
+  public static NotFoundException watch(String id) {
+    return new NotFoundException("watch-not-found", "no watch with id '" + id + "'");
+  }
+
   /** The machine-readable error code returned to the client. */
   public String code() {
     return code;

@@ -3,6 +3,7 @@ package dev.imgsearch.query;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.imgsearch.query.watch.Watches;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -31,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * GET  /v1/images/{id}             metadata + download URL (presigned when an ImageUrlSigner is wired)
  * GET  /v1/images/{id}/content     the stored image bytes (404 without an ImageContentSource)
  * GET  /v1/stats                   row count and newest capture time
+ * POST /v1/watches                 standing query from JSON (vector, imageId or phash) or an uploaded image
+ * GET|PUT|DELETE /v1/watches/{id}  one watch; GET /v1/watches lists them; GET /v1/watches/{id}/alerts its recent alerts
+ * GET  /v1/alerts/stream           server-sent events of new alerts, optionally ?watch=ID
  * GET  /healthz  GET /readyz  GET /metrics  GET /openapi.json  GET /
  * </pre>
  *
@@ -44,6 +48,9 @@ public final class QueryApi {
   /** Request line + headers; Jetty answers larger ones itself (431). */
   static final int MAX_REQUEST_HEADER_BYTES = 64 * 1024;
 
+  /** Alert streams (SSE) served at once; each holds a request thread. */
+  static final int MAX_ALERT_STREAMS = 32;
+
   static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final Javalin app;
@@ -51,7 +58,12 @@ public final class QueryApi {
 
   /** An unstarted server with the given settings. */
   public QueryApi(QueryService service, PrometheusMeterRegistry registry, QueryApiOptions options) {
-    this.app = create(service, registry, options);
+    this(service, registry, options, null);
+  }
+
+  /** An unstarted server with the given settings and standing queries ({@code watches} null: watches are off). */
+  public QueryApi(QueryService service, PrometheusMeterRegistry registry, QueryApiOptions options, Watches watches) {
+    this.app = create(service, registry, options, watches);
     this.options = options;
   }
 
@@ -61,6 +73,12 @@ public final class QueryApi {
    * @throws IllegalStateException if the options have neither API keys nor the explicit anonymous opt-out (fail closed)
    */
   public static Javalin create(QueryService service, PrometheusMeterRegistry registry, QueryApiOptions options) {
+    return create(service, registry, options, null);
+  }
+
+  /** {@link #create(QueryService, PrometheusMeterRegistry, QueryApiOptions)} with watches ({@code null}: off, 503). */
+  public static Javalin create(
+      QueryService service, PrometheusMeterRegistry registry, QueryApiOptions options, Watches watches) {
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(options, "options");
@@ -113,6 +131,20 @@ public final class QueryApi {
     app.get("/v1/images/{id}/content", endpoints::content);
     app.get("/v1/stats", endpoints::stats);
     new ObjectEndpoints(service, mapper, options, decodes).routes(app);
+    WatchEndpoints watchEndpoints = new WatchEndpoints(service, watches, mapper, options, decodes);
+    app.post("/v1/watches", watchEndpoints::create);
+    app.get("/v1/watches", watchEndpoints::list);
+    app.get("/v1/watches/{id}", watchEndpoints::get);
+    app.put("/v1/watches/{id}", watchEndpoints::update);
+    app.delete("/v1/watches/{id}", watchEndpoints::delete);
+    app.get("/v1/watches/{id}/alerts", watchEndpoints::alerts);
+    AlertStream alertStream = new AlertStream(watchEndpoints, mapper, MAX_ALERT_STREAMS);
+    app.beforeMatched("/v1/alerts/stream", alertStream::check);
+    app.sse("/v1/alerts/stream", alertStream::stream);
+    if (watches != null) { // not ready until the watches view has caught up with its topic
+      metrics.watches(watches);
+      app.before("/readyz", ctx -> watchEndpoints.watches());
+    }
     app.get("/healthz", endpoints::health);
     app.get("/readyz", endpoints::ready);
     app.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_CONTENT_TYPE).result(registry.scrape()));

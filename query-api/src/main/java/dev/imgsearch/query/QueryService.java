@@ -189,6 +189,25 @@ public final class QueryService implements AutoCloseable {
   }
 
   /**
+   * The model's vector and the perceptual hash of an uploaded image (a watch's query), decoded under a permit.
+   *
+   * @throws ServerBusyException if no permit is free in time
+   */
+  dev.imgsearch.query.watch.WatchQuery probe(byte[] encodedImage, PermitPool decodes) throws ImageRejectedException {
+    return search.probe(encodedImage, decodes);
+  }
+
+  /**
+   * The stored row of image {@code id}.
+   *
+   * @throws InvalidQueryException if {@code id} is malformed
+   * @throws NotFoundException if no image has this id
+   */
+  VectorRecord stored(String id) {
+    return search.find(id);
+  }
+
+  /**
    * Opens the stored bytes of image {@code id}; the caller closes the stream.
    *
    * @throws NotFoundException if the id is unknown, no object store is configured or the object is gone

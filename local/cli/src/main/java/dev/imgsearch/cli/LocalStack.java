@@ -10,6 +10,7 @@ import dev.imgsearch.local.servers.S3ServerProcess;
 import dev.imgsearch.query.AllowedBuckets;
 import dev.imgsearch.query.server.QueryServer;
 import dev.imgsearch.query.server.QueryServerSettings;
+import dev.imgsearch.schemas.KafkaSecurity;
 import dev.imgsearch.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -111,7 +112,9 @@ public final class LocalStack implements AutoCloseable {
     broker = KafkaBroker.start(data.resolve("kafka"), settings.kafkaPort());
     resources.push(() -> broker.close()); // the current broker, also after restartKafka()
     broker.createTopics(
-        PARTITIONS, Topics.NOTIFICATIONS.name(), Topics.IMAGE_EVENTS.name(), Topics.DEAD_LETTERS.name(), Topics.RAW_FRAMES.name());
+        PARTITIONS, Topics.NOTIFICATIONS.name(), Topics.IMAGE_EVENTS.name(), Topics.DEAD_LETTERS.name(), Topics.RAW_FRAMES.name(),
+        Topics.ALERTS.name());
+    broker.createCompactedTopics(1, Topics.WATCHES.name()); // the standing queries: the topic is their store
     s3 =
         track(
             S3ServerProcess.start(
@@ -151,6 +154,8 @@ public final class LocalStack implements AutoCloseable {
         .withHttpPort(settings.httpPort())
         .withObjectStore(s3.endpoint(), settings.accessKey(), settings.secretKey())
         .withContentBuckets(AllowedBuckets.of(List.of(settings.bucket())))
+        .withWatches(new QueryServerSettings.WatchSettings(
+            broker.bootstrapServers(), Topics.WATCHES.name(), Topics.ALERTS.name(), KafkaSecurity.NONE))
         .withAnonymousAccess();
   }
 
@@ -174,6 +179,8 @@ public final class LocalStack implements AutoCloseable {
     options.put("s3.access-key", settings.accessKey());
     options.put("s3.secret-key", settings.secretKey());
     options.put("checkpoint.interval", EmbedderJob.LOCAL_CHECKPOINT_INTERVAL.toString());
+    options.put("topic.watches", Topics.WATCHES.name());
+    options.put("topic.alerts", Topics.ALERTS.name());
     options.put("store.kind", store.kind() == StoreSettings.Kind.EMBEDDED ? "embedded" : "milvus");
     options.put("store.collection", store.collection());
     options.put("store.dimension", Integer.toString(store.dimension()));

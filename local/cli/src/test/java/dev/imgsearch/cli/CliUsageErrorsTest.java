@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,14 +45,30 @@ class CliUsageErrorsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"local", "bench", "ingest", "search", "delete", "ingest-stream", "reindex"})
+  @ValueSource(strings = {"local", "bench", "ingest", "search", "delete", "ingest-stream", "reindex", "alerts", "watch list"})
   void anUnknownFlagIsOneLinePlusUsageAndExit2(String command) {
     // reindex's one required option is given: picocli reports a missing required option before unknown ones
-    Run r = command.equals("reindex") ? run(command, "--collection", "c", "--no-such-flag", "x") : run(command, "--no-such-flag", "x");
+    List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+    args.addAll(command.equals("reindex") ? List.of("--collection", "c", "--no-such-flag", "x") : List.of("--no-such-flag", "x"));
+    Run r = run(args.toArray(String[]::new));
     assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
     assertThat(r.firstErrLine()).startsWith("imgsearch " + command + ": ");
     assertThat(r.firstErrLine()).containsAnyOf("--no-such-flag", "no-such-flag");
     assertThat(r.err()).contains("Usage: imgsearch " + command).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void watchMistakes() throws Exception {
+    Path image = Files.write(tmp.resolve("a.png"), new byte[] {1});
+    assertUsageError(run("watch", "add", image.toString()), "watch add", "--threshold");
+    assertUsageError(run("watch", "add", image.toString(), "--threshold", "x"), "watch add", "threshold");
+    assertUsageError(run("watch", "add", "--threshold", "0.9"), "watch add", "IMAGE or --id");
+    assertUsageError(run("watch", "add", tmp.resolve("none.png").toString(), "--threshold", "0.9"), "watch add", "no such file");
+    assertUsageError(run("watch", "add", image.toString(), "--threshold", "0.9", "--cooldown", "30s"), "watch add", "ISO-8601");
+    assertUsageError(run("watch", "rm"), "watch rm", "ID");
+    assertUsageError(run("watch", "rm", "a/b"), "watch rm", "not a watch id");
+    assertUsageError(run("watch"), "watch", "missing subcommand");
+    assertUsageError(run("alerts", "--count", "0"), "alerts", "--count");
   }
 
   @Test

@@ -10,6 +10,8 @@ import dev.imgsearch.query.ImageUrlSigner;
 import dev.imgsearch.query.QueryApi;
 import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
+import dev.imgsearch.query.watch.KafkaWatches;
+import dev.imgsearch.query.watch.Watches;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -70,7 +72,14 @@ public final class QueryServer implements AutoCloseable {
               .allowedBuckets(s.contentBuckets())
               .build();
       resources.push(service);
-      QueryApi api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options(s));
+      Watches watches = null;
+      if (s.watches() != null) {
+        KafkaWatches kafka =
+            KafkaWatches.open(s.watches().clientProperties(), s.watches().watchesTopic(), s.watches().alertsTopic());
+        resources.push(kafka);
+        watches = kafka.watches();
+      }
+      QueryApi api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options(s), watches);
       resources.push(api::stop);
       return new QueryServer(s, api, resources);
     } catch (RuntimeException e) {

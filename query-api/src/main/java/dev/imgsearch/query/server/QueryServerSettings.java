@@ -7,6 +7,8 @@ import dev.imgsearch.query.AllowedBuckets;
 import dev.imgsearch.query.ApiKeys;
 import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
+import dev.imgsearch.schemas.KafkaSecurity;
+import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.config.ConfigOption;
 import dev.imgsearch.schemas.config.ConfigOptions;
 import dev.imgsearch.schemas.config.Configuration;
@@ -44,7 +46,32 @@ public record QueryServerSettings(
     Duration decodeWait,
     long minRequestDataRate,
     Duration idleTimeout,
-    int maxThreads) {
+    int maxThreads,
+    WatchSettings watches) {
+
+  /**
+   * Where the standing queries live: both topics on the Kafka cluster at {@code bootstrapServers}.
+   *
+   * @param security authentication of the API's producer and consumers
+   */
+  public record WatchSettings(String bootstrapServers, String watchesTopic, String alertsTopic, KafkaSecurity security) {
+    public WatchSettings {
+      Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+      Objects.requireNonNull(watchesTopic, "watchesTopic");
+      Objects.requireNonNull(alertsTopic, "alertsTopic");
+      Objects.requireNonNull(security, "security");
+    }
+
+    /** Bootstrap servers and security as Kafka client properties. */
+    public Map<String, Object> clientProperties() {
+      return security.with(Map.of("bootstrap.servers", bootstrapServers));
+    }
+
+    @Override
+    public String toString() {
+      return bootstrapServers + " " + watchesTopic + "/" + alertsTopic + " " + security;
+    }
+  }
 
   /** Default of {@code http.port}. */
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -105,6 +132,13 @@ public record QueryServerSettings(
   public static final ConfigOption<Integer> MAX_THREADS = ConfigOptions.key("http.max-threads").intType()
       .defaultValue(QueryApiOptions.DEFAULT_MAX_THREADS).withDescription("request threads");
 
+  public static final ConfigOption<String> KAFKA_BOOTSTRAP = ConfigOptions.key("kafka.bootstrap-servers").stringType()
+      .noDefaultValue().withDescription("Kafka of the watches and alerts topics; none: the watch endpoints answer 503");
+  public static final ConfigOption<String> TOPIC_WATCHES = ConfigOptions.key("topic.watches").stringType()
+      .defaultValue(Topics.WATCHES.name()).withDescription("compacted topic of the watches (the job's topic.watches)");
+  public static final ConfigOption<String> TOPIC_ALERTS = ConfigOptions.key("topic.alerts").stringType()
+      .defaultValue(Topics.ALERTS.name()).withDescription("topic the job writes alerts to (the job's topic.alerts)");
+
   /** Every option of the query API, declared once: parsing, env names, help and the README table come from it. */
   public static final OptionRegistry REGISTRY = OptionRegistry.of("query-api", ENV_PREFIX, options());
 
@@ -116,7 +150,9 @@ public record QueryServerSettings(
     l.addAll(StoreOptions.ALL);
     l.addAll(List.of(MODEL, INTRA_OP_THREADS, S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_PUBLIC_ENDPOINT,
         CONTENT_BUCKETS, API_KEYS, ALLOW_ANONYMOUS, MAX_BODY_BYTES, READINESS_TIMEOUT, PRESIGN_EXPIRY, STORE_TIMEOUT,
-        MAX_CONCURRENT_DECODES, DECODE_WAIT, MIN_REQUEST_DATA_RATE, IDLE_TIMEOUT, MAX_THREADS));
+        MAX_CONCURRENT_DECODES, DECODE_WAIT, MIN_REQUEST_DATA_RATE, IDLE_TIMEOUT, MAX_THREADS, KAFKA_BOOTSTRAP,
+        TOPIC_WATCHES, TOPIC_ALERTS));
+    l.addAll(KafkaSecurity.CONFIG_OPTIONS);
     return l;
   }
 
@@ -150,14 +186,15 @@ public record QueryServerSettings(
         QueryApiOptions.DEFAULT_DECODE_WAIT,
         QueryApiOptions.DEFAULT_MIN_REQUEST_DATA_RATE,
         QueryApiOptions.DEFAULT_IDLE_TIMEOUT,
-        QueryApiOptions.DEFAULT_MAX_THREADS);
+        QueryApiOptions.DEFAULT_MAX_THREADS,
+        null);
   }
 
   /** These settings listening on {@code port} (0 picks a free one). */
   public QueryServerSettings withHttpPort(int port) {
     return new QueryServerSettings(port, store, model, intraOpThreads, s3Endpoint, s3AccessKey, s3SecretKey, apiKeys,
         maxBodyBytes, readinessTimeout, presignExpiry, storeTimeout, allowAnonymous, s3PublicEndpoint, contentBuckets,
-        maxConcurrentDecodes, decodeWait, minRequestDataRate, idleTimeout, maxThreads);
+        maxConcurrentDecodes, decodeWait, minRequestDataRate, idleTimeout, maxThreads, watches);
   }
 
   /** These settings reading content from, and signing URLs for, the S3 server at {@code endpoint}. */
@@ -165,7 +202,7 @@ public record QueryServerSettings(
     return new QueryServerSettings(httpPort, store, model, intraOpThreads, Objects.requireNonNull(endpoint, "endpoint"),
         Objects.requireNonNull(accessKey, "accessKey"), Objects.requireNonNull(secretKey, "secretKey"), apiKeys,
         maxBodyBytes, readinessTimeout, presignExpiry, storeTimeout, allowAnonymous, s3PublicEndpoint, contentBuckets,
-        maxConcurrentDecodes, decodeWait, minRequestDataRate, idleTimeout, maxThreads);
+        maxConcurrentDecodes, decodeWait, minRequestDataRate, idleTimeout, maxThreads, watches);
   }
 
   /** These settings serving and signing only objects in {@code buckets}. */
@@ -173,7 +210,7 @@ public record QueryServerSettings(
     return new QueryServerSettings(httpPort, store, model, intraOpThreads, s3Endpoint, s3AccessKey, s3SecretKey,
         apiKeys, maxBodyBytes, readinessTimeout, presignExpiry, storeTimeout, allowAnonymous, s3PublicEndpoint,
         Objects.requireNonNull(buckets, "buckets"), maxConcurrentDecodes, decodeWait, minRequestDataRate, idleTimeout,
-        maxThreads);
+        maxThreads, watches);
   }
 
   /**
@@ -187,7 +224,14 @@ public record QueryServerSettings(
     }
     return new QueryServerSettings(httpPort, store, model, intraOpThreads, s3Endpoint, s3AccessKey, s3SecretKey,
         apiKeys, maxBodyBytes, readinessTimeout, presignExpiry, storeTimeout, true, s3PublicEndpoint, contentBuckets,
-        maxConcurrentDecodes, decodeWait, minRequestDataRate, idleTimeout, maxThreads);
+        maxConcurrentDecodes, decodeWait, minRequestDataRate, idleTimeout, maxThreads, watches);
+  }
+
+  /** These settings with standing queries on Kafka ({@code null}: off). */
+  public QueryServerSettings withWatches(WatchSettings w) {
+    return new QueryServerSettings(httpPort, store, model, intraOpThreads, s3Endpoint, s3AccessKey, s3SecretKey,
+        apiKeys, maxBodyBytes, readinessTimeout, presignExpiry, storeTimeout, allowAnonymous, s3PublicEndpoint,
+        contentBuckets, maxConcurrentDecodes, decodeWait, minRequestDataRate, idleTimeout, maxThreads, w);
   }
 
   /** Flags over environment; unknown flags and missing required options fail with the option's name. */
@@ -249,7 +293,25 @@ public record QueryServerSettings(
     return new QueryServerSettings(c.get(HTTP_PORT), store, c.get(MODEL), c.get(INTRA_OP_THREADS), s3,
         c.get(S3_ACCESS_KEY), c.get(S3_SECRET_KEY), apiKeys, c.get(MAX_BODY_BYTES), c.get(READINESS_TIMEOUT),
         c.get(PRESIGN_EXPIRY), storeTimeout, anonymous, publicEndpoint, buckets, decodes, decodeWait, minRate, idle,
-        threads);
+        threads, watchSettings(c));
+  }
+
+  /** The watch settings, or null without {@code kafka.bootstrap-servers}. */
+  private static WatchSettings watchSettings(Configuration c) {
+    KafkaSecurity security = KafkaSecurity.fromOptions(c.given());
+    String bootstrap = c.get(KAFKA_BOOTSTRAP);
+    if (bootstrap == null) {
+      if (security.authenticated()) {
+        throw new IllegalArgumentException("--" + KafkaSecurity.USERNAME + " needs --kafka.bootstrap-servers");
+      }
+      return null;
+    }
+    String watches = c.get(TOPIC_WATCHES);
+    String alerts = c.get(TOPIC_ALERTS);
+    if (watches.isBlank() || alerts.isBlank() || watches.equals(alerts)) {
+      throw new IllegalArgumentException("--topic.watches and --topic.alerts must be two different topics");
+    }
+    return new WatchSettings(bootstrap, watches, alerts, security);
   }
 
   /** Runs a validation, prefixing its message with the option's name. */
@@ -282,6 +344,6 @@ public record QueryServerSettings(
         + ", readinessTimeout=" + readinessTimeout + ", presignExpiry=" + presignExpiry + ", storeTimeout="
         + storeTimeout + ", s3PublicEndpoint=" + s3PublicEndpoint + ", contentBuckets=" + contentBuckets
         + ", maxConcurrentDecodes=" + maxConcurrentDecodes + ", decodeWait=" + decodeWait + ", minRequestDataRate="
-        + minRequestDataRate + ", idleTimeout=" + idleTimeout + ", maxThreads=" + maxThreads + "]";
+        + minRequestDataRate + ", idleTimeout=" + idleTimeout + ", maxThreads=" + maxThreads + ", watches=" + (watches == null ? "off" : watches) + "]";
   }
 }

@@ -1,9 +1,9 @@
 package dev.imgsearch.embedder.job;
 
 import dev.imgsearch.embedder.watch.Alerts;
-import dev.imgsearch.embedder.watch.CompiledWatch;
+import dev.imgsearch.schemas.watch.CompiledWatch;
 import dev.imgsearch.embedder.watch.Cooldown;
-import dev.imgsearch.embedder.watch.InvalidWatchException;
+import dev.imgsearch.schemas.watch.InvalidWatchException;
 import dev.imgsearch.embedder.watch.WatchCandidate;
 import dev.imgsearch.embedder.watch.WatchIndex;
 import dev.imgsearch.embedder.watch.WatchMatch;

@@ -1,5 +1,7 @@
 package dev.imgsearch.embedder.watch;
 
+import dev.imgsearch.schemas.watch.CompiledWatch;
+
 import dev.imgsearch.schemas.AlertIds;
 import dev.imgsearch.schemas.avro.Alert;
 

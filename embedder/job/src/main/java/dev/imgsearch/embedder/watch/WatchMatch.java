@@ -1,5 +1,7 @@
 package dev.imgsearch.embedder.watch;
 
+import dev.imgsearch.schemas.watch.CompiledWatch;
+
 /**
  * A watch a candidate matched.
  *

@@ -1,5 +1,8 @@
 package dev.imgsearch.embedder.watch;
 
+import dev.imgsearch.schemas.watch.CompiledWatch;
+import dev.imgsearch.schemas.watch.InvalidWatchException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

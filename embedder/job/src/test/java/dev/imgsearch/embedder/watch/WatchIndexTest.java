@@ -1,5 +1,7 @@
 package dev.imgsearch.embedder.watch;
 
+import dev.imgsearch.schemas.watch.CompiledWatch;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.schemas.AlertIds;

@@ -176,7 +176,17 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** Creates each topic with {@code partitions} partitions (replication factor 1); topics that exist are left as they are. */
   public void createTopics(int partitions, String... names) {
-    List<NewTopic> topics = Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList();
+    create(Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList());
+  }
+
+  /** Creates compacted topics (cleanup.policy=compact: the latest value per key is kept forever); existing ones stay. */
+  public void createCompactedTopics(int partitions, String... names) {
+    create(Arrays.stream(names)
+        .map(n -> new NewTopic(n, partitions, (short) 1).configs(Map.of("cleanup.policy", "compact")))
+        .toList());
+  }
+
+  private void create(List<NewTopic> topics) {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       CreateTopicsResult result = admin.createTopics(topics);
       for (var entry : result.values().entrySet()) {

@@ -1,4 +1,4 @@
-package dev.imgsearch.embedder.watch;
+package dev.imgsearch.schemas.watch;
 
 import dev.imgsearch.schemas.avro.Watch;
 import dev.imgsearch.schemas.avro.WatchTarget;

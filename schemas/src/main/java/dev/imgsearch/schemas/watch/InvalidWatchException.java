@@ -1,4 +1,4 @@
-package dev.imgsearch.embedder.watch;
+package dev.imgsearch.schemas.watch;
 
 /** A watch that cannot be armed; the message says why. Dead-lettered with reason {@value #REASON}. */
 public final class InvalidWatchException extends IllegalArgumentException {

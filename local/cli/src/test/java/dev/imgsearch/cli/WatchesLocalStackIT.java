@@ -1,0 +1,145 @@
+package dev.imgsearch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imgsearch.schemas.ImageIds;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Watches end to end on the local stack (embedded store): an uploaded photo becomes a watch through the CLI, copies of
+ * it uploaded afterwards raise alerts that reach the SSE stream and `imgsearch alerts`; upload → alert latency printed.
+ */
+class WatchesLocalStackIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern WATCHES_ACTIVE = Pattern.compile("watchesActive\\{[^}]*} 1\\.0");
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @TempDir Path dataDir;
+
+  @Test
+  void aCopyOfAWatchedPhotoRaisesAnAlertOnTheStream() throws Exception {
+    byte[] photo = Files.readAllBytes(LocalStackContract.photosDir().resolve("aloeL.jpg"));
+    try (LocalStack stack = LocalStack.start(LocalStackSettings.ephemeral(dataDir, "embedded", null))) {
+      MinioClient s3 = MinioClient.builder().endpoint(stack.s3Endpoint())
+          .credentials(stack.settings().accessKey(), stack.settings().secretKey()).build();
+      String bucket = stack.settings().bucket();
+      String api = stack.queryApiUrl();
+      put(s3, bucket, "cam-1/aloe.jpg", photo);
+      String original = ImageIds.of(bucket, "cam-1/aloe.jpg");
+      LocalStackContract.await(Duration.ofMinutes(2), () -> status(api + "/v1/images/" + original) == 200);
+
+      CliUsageErrorsTest.Run added = CliUsageErrorsTest.run("watch", "add", "--id", original, "--threshold", "0.95",
+          "--name", "aloe", "--cooldown", "PT0S", "--api", api);
+      assertThat(added.exitCode()).as(added.err()).isZero();
+      assertThat(added.out()).contains("\"aloe\": FRAMES, threshold 0.95, cooldown PT0S");
+      String watchId = added.out().split(" ")[1];
+      // the job has read the watch (its broadcast input) before the copies are uploaded
+      LocalStackContract.await(Duration.ofSeconds(60), () -> WATCHES_ACTIVE.matcher(get(stack.flinkMetricsUrl())).find());
+
+      StringWriter cliOut = new StringWriter();
+      CompletableFuture<Integer> cli = CompletableFuture.supplyAsync(() -> {
+        picocli.CommandLine c = Main.commandLine();
+        c.setOut(new PrintWriter(cliOut));
+        c.setErr(new PrintWriter(new StringWriter()));
+        return c.execute("alerts", "--watch", watchId, "--count", "3", "--api", api);
+      });
+      HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/alerts/stream"))
+          .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+      BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+      assertThat(lines.readLine()).isEqualTo(": connected");
+      Thread.sleep(1000); // the CLI's stream connects too
+
+      List<Long> latencies = new ArrayList<>();
+      for (int i = 1; i <= 3; i++) {
+        String key = "cam-9/copy-" + i + ".jpg";
+        long start = System.nanoTime();
+        put(s3, bucket, key, photo);
+        JsonNode alert = nextAlert(lines);
+        latencies.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        assertThat(alert.get("imageId").asText()).isEqualTo(ImageIds.of(bucket, key));
+        assertThat(alert.get("watchId").asText()).isEqualTo(watchId);
+        assertThat(alert.get("score").asDouble()).isGreaterThan(0.99);
+        assertThat(alert.get("source").asText()).isEqualTo("cam-1");
+      }
+      System.out.println("upload -> alert on the SSE stream, ms: " + latencies);
+      stream.body().close();
+
+      assertThat(cli.get(60, TimeUnit.SECONDS)).isZero();
+      assertThat(cliOut.toString().lines()).hasSize(3).allMatch(l -> l.contains("aloe (" + watchId + ")"));
+      JsonNode history = JSON.readTree(get(api + "/v1/watches/" + watchId + "/alerts"));
+      assertThat(history.get("alerts")).hasSize(3);
+
+      assertThat(CliUsageErrorsTest.run("watch", "list", "--api", api).out()).contains("\"aloe\"").contains("1 watches");
+      assertThat(CliUsageErrorsTest.run("watch", "rm", watchId, "--api", api).exitCode()).isZero();
+      assertThat(CliUsageErrorsTest.run("watch", "list", "--api", api).out()).contains("0 watches");
+      CliUsageErrorsTest.Run again = CliUsageErrorsTest.run("watch", "rm", watchId, "--api", api);
+      assertThat(again.exitCode()).isEqualTo(1);
+      assertThat(again.err()).contains("404").contains("no watch with id");
+    }
+  }
+
+  private static JsonNode nextAlert(BufferedReader lines) throws Exception {
+    CompletableFuture<String> data = CompletableFuture.supplyAsync(() -> {
+      SseEvents events = new SseEvents();
+      try {
+        for (String line; (line = lines.readLine()) != null; ) {
+          SseEvents.Event e = events.accept(line);
+          if (e != null && e.name().equals("alert")) {
+            return e.data();
+          }
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      throw new AssertionError("stream ended");
+    });
+    return JSON.readTree(data.get(60, TimeUnit.SECONDS));
+  }
+
+  private static void put(MinioClient s3, String bucket, String key, byte[] bytes) throws Exception {
+    s3.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+        .stream(new ByteArrayInputStream(bytes), (long) bytes.length, null).contentType("image/jpeg")
+        .userMetadata(Map.of("source", "cam-1")).build());
+  }
+
+  private int status(String url) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private String get(String url) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package dev.imgsearch.query;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imgsearch.embedder.image.ImageRejectedException;
+import dev.imgsearch.indexer.store.VectorRecord;
+import dev.imgsearch.query.watch.WatchJson;
+import dev.imgsearch.query.watch.WatchQuery;
+import dev.imgsearch.query.watch.WatchRequest;
+import dev.imgsearch.query.watch.WatchRequests;
+import dev.imgsearch.query.watch.Watches;
+import dev.imgsearch.query.watch.WatchesUnavailableException;
+import dev.imgsearch.schemas.avro.Watch;
+import dev.imgsearch.schemas.watch.InvalidWatchException;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code /v1/watches}: standing queries written to the watches topic and read from its materialised view. Without
+ * Kafka ({@code watches} null) every route answers 503 {@value WatchesUnavailableException#DISABLED}.
+ */
+final class WatchEndpoints {
+  /** Most alerts {@code GET /v1/watches/{id}/alerts} returns. */
+  static final int MAX_ALERTS = 100;
+
+  private final QueryService service;
+  private final Watches watches;
+  private final ObjectMapper mapper;
+  private final QueryApiOptions options;
+  private final PermitPool decodes;
+
+  WatchEndpoints(
+      QueryService service, Watches watches, ObjectMapper mapper, QueryApiOptions options, PermitPool decodes) {
+    this.service = service;
+    this.watches = watches;
+    this.mapper = mapper;
+    this.options = options;
+    this.decodes = decodes;
+  }
+
+  /** The watches, once their view has caught up with the topic. */
+  Watches watches() {
+    if (watches == null) {
+      throw new WatchesUnavailableException(
+          WatchesUnavailableException.DISABLED,
+          "watches are off: this API has no Kafka (set kafka.bootstrap-servers, topic.watches and topic.alerts)", null);
+    }
+    if (!watches.view().ready()) {
+      throw new WatchesUnavailableException(
+          WatchesUnavailableException.NOT_READY, "the watches view is still reading its topic; retry shortly", null);
+    }
+    return watches;
+  }
+
+  /** {@code POST /v1/watches}: JSON body, or an image body with the fields as query parameters. */
+  void create(Context ctx) throws ImageRejectedException {
+    Watches w = watches();
+    WatchRequest r;
+    WatchQuery query;
+    if (RequestBodies.isJson(ctx.contentType())) {
+      r = read(RequestBodies.json(ctx, options.maxBodyBytes()));
+      query = query(r);
+      if (query == null) {
+        throw new InvalidWatchException("a watch needs a query: 'vector', 'imageId', 'phash' or an uploaded image");
+      }
+    } else {
+      r = fromQueryParams(ctx.queryParamMap());
+      byte[] image = RequestBodies.image(ctx, options.maxBodyBytes());
+      query = service.probe(image, decodes);
+    }
+    if (r.id() != null && w.view().get(r.id()).isPresent()) {
+      throw new InvalidWatchException("watch '" + r.id() + "' exists; change it with PUT /v1/watches/" + r.id());
+    }
+    Watch watch = WatchRequests.create(r, query, UUID.randomUUID().toString(), System.currentTimeMillis());
+    w.put(watch);
+    ctx.status(201).header("Location", "/v1/watches/" + watch.getId()).json(WatchJson.of(watch));
+  }
+
+  /** {@code GET /v1/watches}. */
+  void list(Context ctx) {
+    List<WatchJson.WatchBody> all = watches().view().list().stream().map(WatchJson::of).toList();
+    ctx.json(new WatchJson.WatchList(all, all.size()));
+  }
+
+  /** {@code GET /v1/watches/{id}}. */
+  void get(Context ctx) {
+    ctx.json(WatchJson.of(existing(ctx.pathParam("id"))));
+  }
+
+  /** {@code PUT /v1/watches/{id}}: JSON body; absent fields keep their values. */
+  void update(Context ctx) {
+    Watches w = watches();
+    Watch current = existing(ctx.pathParam("id"));
+    WatchRequest r = read(RequestBodies.json(ctx, options.maxBodyBytes()));
+    Watch updated = WatchRequests.update(current, r, query(r), System.currentTimeMillis());
+    w.put(updated);
+    ctx.json(WatchJson.of(updated));
+  }
+
+  /** {@code DELETE /v1/watches/{id}}: a tombstone on the topic. */
+  void delete(Context ctx) {
+    String id = existing(ctx.pathParam("id")).getId();
+    watches().delete(id);
+    ctx.status(204);
+  }
+
+  /** {@code GET /v1/watches/{id}/alerts?limit=N}: the newest alerts of the watch held in memory, newest first. */
+  void alerts(Context ctx) {
+    String id = existing(ctx.pathParam("id")).getId();
+    int limit = limit(ctx.queryParam("limit"));
+    List<WatchJson.AlertBody> list = watches().alerts().recent(id, limit).stream().map(WatchJson::of).toList();
+    ctx.json(new WatchJson.AlertList(id, list));
+  }
+
+  private Watch existing(String id) {
+    return watches().view().get(id).orElseThrow(() -> NotFoundException.watch(id));
+  }
+
+  static int limit(String s) {
+    if (s == null) {
+      return 20;
+    }
+    try {
+      int n = Integer.parseInt(s.trim());
+      if (n >= 1 && n <= MAX_ALERTS) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new InvalidQueryException(
+        InvalidQueryException.INVALID_PARAMETER, "limit must be 1.." + MAX_ALERTS + ", got '" + s + "'");
+  }
+
+  /** The query a request names (vector, stored image or pHash), or null if it names none. */
+  private WatchQuery query(WatchRequest r) {
+    int named = (r.vector() != null ? 1 : 0) + (r.imageId() != null ? 1 : 0) + (r.phash() != null ? 1 : 0);
+    if (named > 1) {
+      throw new InvalidWatchException("give one of 'vector', 'imageId' and 'phash', not several");
+    }
+    if (r.imageId() != null) {
+      VectorRecord stored = service.stored(r.imageId());
+      return new WatchQuery(stored.model() == null ? service.modelId() : stored.model(), stored.vector(), stored.phash());
+    }
+    if (r.vector() != null) {
+      String model = r.model() == null ? service.modelId() : r.model();
+      if (model.equals(service.modelId()) && r.vector().size() != service.dimension()) {
+        throw new InvalidWatchException(
+            "vector has " + r.vector().size() + " dimensions, the model " + model + " has " + service.dimension());
+      }
+      float[] v = new float[r.vector().size()];
+      for (int i = 0; i < v.length; i++) {
+        if (r.vector().get(i) == null) {
+          throw new InvalidWatchException("vector component " + i + " is null");
+        }
+        v[i] = r.vector().get(i);
+      }
+      return new WatchQuery(model, v, null);
+    }
+    if (r.model() != null) {
+      throw new InvalidWatchException("field 'model' belongs with 'vector'");
+    }
+    return r.phash() == null ? null : new WatchQuery(null, null, WatchRequests.phash(r.phash()));
+  }
+
+  private WatchRequest read(byte[] body) {
+    try {
+      WatchRequest r = mapper.readValue(body, WatchRequest.class);
+      if (r == null) {
+        throw new InvalidQueryException(InvalidQueryException.INVALID_JSON, "the body must be a JSON object");
+      }
+      return r;
+    } catch (JacksonException e) {
+      throw new InvalidQueryException(InvalidQueryException.INVALID_JSON, "invalid JSON body: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new RequestBodyException(RequestBodyException.Kind.MALFORMED, "could not read the JSON body", e);
+    }
+  }
+
+  /** The fields of an image upload, from its query string. */
+  static WatchRequest fromQueryParams(Map<String, List<String>> q) {
+    for (String name : q.keySet()) {
+      if (!List.of("id", "name", "target", "threshold", "source", "class", "cooldown", "enabled").contains(name)) {
+        throw new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER, "unknown query parameter '" + name + "'");
+      }
+    }
+    Double threshold = null;
+    String t = one(q, "threshold");
+    if (t != null) {
+      try {
+        threshold = Double.parseDouble(t);
+      } catch (NumberFormatException e) {
+        throw new InvalidWatchException("threshold must be a number, got '" + t + "'");
+      }
+    }
+    String enabled = one(q, "enabled");
+    if (enabled != null && !enabled.equals("true") && !enabled.equals("false")) {
+      throw new InvalidWatchException("enabled must be true or false, got '" + enabled + "'");
+    }
+    return new WatchRequest(one(q, "id"), one(q, "name"), one(q, "target"), threshold, null, null, null, null,
+        q.get("source"), q.get("class"), null, null, one(q, "cooldown"),
+        enabled == null ? null : Boolean.valueOf(enabled));
+  }
+
+  private static String one(Map<String, List<String>> q, String name) {
+    List<String> v = q.get(name);
+    if (v == null || v.isEmpty()) {
+      return null;
+    }
+    if (v.size() > 1) {
+      throw new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER, "parameter '" + name + "' given twice");
+    }
+    return v.get(0);
+  }
+}

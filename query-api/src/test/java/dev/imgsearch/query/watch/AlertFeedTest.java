@@ -1,0 +1,76 @@
+package dev.imgsearch.query.watch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imgsearch.schemas.avro.Alert;
+import dev.imgsearch.schemas.avro.Watch;
+import dev.imgsearch.schemas.avro.WatchTarget;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class AlertFeedTest {
+
+  static Alert alert(String id, String watch) {
+    return Alert.newBuilder().setAlertId(id).setWatchId(watch).setWatchName(watch).setImageId("i").setBucket("b")
+        .setKey("k").setScore(0.9).setCapturedAtMillis(1).setMatchedAtMillis(2).build();
+  }
+
+  @Test
+  void keepsTheNewestPerWatchAndDropsRepeatedIds() {
+    AlertFeed feed = new AlertFeed(2, 10, 100);
+    List<String> seen = new ArrayList<>();
+    Consumer<Alert> s = a -> seen.add(a.getAlertId());
+    feed.subscribe(s);
+    assertThat(feed.publish(alert("1", "w"))).isTrue();
+    assertThat(feed.publish(alert("1", "w"))).isFalse();
+    feed.publish(alert("2", "w"));
+    feed.publish(alert("3", "w"));
+    feed.publish(alert("4", "v"));
+    assertThat(feed.recent("w", 10)).extracting(Alert::getAlertId).containsExactly("3", "2");
+    assertThat(feed.recent("w", 1)).extracting(Alert::getAlertId).containsExactly("3");
+    assertThat(feed.recent("none", 10)).isEmpty();
+    assertThat(seen).containsExactly("1", "2", "3", "4");
+    feed.unsubscribe(s);
+    feed.publish(alert("5", "w"));
+    assertThat(seen).hasSize(4);
+    feed.forget("w");
+    assertThat(feed.recent("w", 10)).isEmpty();
+  }
+
+  @Test
+  void boundsTheWatchesHeldAndTheDedupWindow() {
+    AlertFeed feed = new AlertFeed(5, 2, 2);
+    feed.publish(alert("1", "a"));
+    feed.publish(alert("2", "b"));
+    feed.publish(alert("3", "c")); // a, least recently alerted, goes
+    assertThat(feed.sizes()).containsOnlyKeys("b", "c");
+    assertThat(feed.publish(alert("1", "a"))).isTrue(); // "1" fell out of the 2-id window
+  }
+
+  @Test
+  void viewAppliesValuesAndTombstones() {
+    WatchView view = new WatchView();
+    Watch w = Watch.newBuilder().setId("x").setName("x").setTarget(WatchTarget.NEAR_DUPLICATES).setPhash(1L)
+        .setThreshold(3).setCreatedAtMillis(1).setUpdatedAtMillis(1).build();
+    assertThat(view.ready()).isFalse();
+    view.apply("x", w);
+    assertThat(view.get("x")).contains(w);
+    view.apply("x", null);
+    assertThat(view.list()).isEmpty();
+    view.markReady();
+    assertThat(view.ready()).isTrue();
+  }
+
+  @Test
+  void undecodableWatchRecordsCountAsRemovals() {
+    assertThat(KafkaWatches.decodeWatch("t", "x", new byte[] {1, 2, 3})).isNull();
+    assertThat(KafkaWatches.decodeWatch("t", "x", null)).isNull();
+    Watch w = Watch.newBuilder().setId("x").setName("x").setTarget(WatchTarget.NEAR_DUPLICATES).setPhash(1L)
+        .setThreshold(3).setCreatedAtMillis(1).setUpdatedAtMillis(1).build();
+    byte[] bytes = dev.imgsearch.schemas.Topics.WATCHES.valueSerde().serializer().serialize("t", w);
+    assertThat(KafkaWatches.decodeWatch("t", "x", bytes)).isEqualTo(w);
+    assertThat(KafkaWatches.decodeWatch("t", "other-key", bytes)).isNull();
+  }
+}

@@ -1,0 +1,86 @@
+package dev.imgsearch.query.watch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.imgsearch.schemas.avro.Watch;
+import dev.imgsearch.schemas.avro.WatchTarget;
+import dev.imgsearch.schemas.watch.InvalidWatchException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WatchRequestsTest {
+  private static final WatchQuery VECTOR = new WatchQuery("m@1", new float[] {1, 0}, 7L);
+
+  private static WatchRequest threshold(double t) {
+    return new WatchRequest(null, null, null, t, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  @Test
+  void createFillsDefaultsAndTheQuery() {
+    Watch w = WatchRequests.create(threshold(0.8), VECTOR, "gen-1", 5);
+    assertThat(w.getId()).isEqualTo("gen-1");
+    assertThat(w.getName()).isEqualTo("gen-1");
+    assertThat(w.getTarget()).isEqualTo(WatchTarget.FRAMES);
+    assertThat(w.getVector()).containsExactly(1f, 0f);
+    assertThat(w.getPhash()).isEqualTo(7L);
+    assertThat(w.getModel()).isEqualTo("m@1");
+    assertThat(w.getCooldownMillis()).isEqualTo(60_000);
+    assertThat(w.getCreatedAtMillis()).isEqualTo(5);
+    assertThat(w.getEnabled()).isTrue();
+  }
+
+  @Test
+  void aHashAloneMeansNearDuplicates() {
+    Watch w = WatchRequests.create(threshold(4), new WatchQuery(null, null, 0xffL), "g", 1);
+    assertThat(w.getTarget()).isEqualTo(WatchTarget.NEAR_DUPLICATES);
+    assertThatThrownBy(() -> WatchRequests.create(
+            new WatchRequest(null, null, "frames", 0.5, null, null, null, null, null, null, null, null, null, null),
+            new WatchQuery(null, null, 0xffL), "g", 1))
+        .isInstanceOf(InvalidWatchException.class).hasMessageContaining("vector");
+  }
+
+  @Test
+  void updateKeepsWhatTheRequestLeavesOut() {
+    Watch w = WatchRequests.create(threshold(0.8), VECTOR, "w", 5);
+    Watch u = WatchRequests.update(w,
+        new WatchRequest(null, "door", null, null, null, null, null, null, List.of("cam"), null, List.of(9, 10),
+            "Europe/Paris", "PT5S", false), null, 9);
+    assertThat(u.getThreshold()).isEqualTo(0.8);
+    assertThat(u.getVector()).containsExactly(1f, 0f);
+    assertThat(u.getName()).isEqualTo("door");
+    assertThat(u.getSources()).containsExactly("cam");
+    assertThat(u.getHoursOfDay()).containsExactly(9, 10);
+    assertThat(u.getCooldownMillis()).isEqualTo(5000);
+    assertThat(u.getEnabled()).isFalse();
+    assertThat(u.getCreatedAtMillis()).isEqualTo(5);
+    assertThat(u.getUpdatedAtMillis()).isEqualTo(9);
+    assertThatThrownBy(() -> WatchRequests.update(w,
+            new WatchRequest("other", null, null, null, null, null, null, null, null, null, null, null, null, null),
+            null, 9)).hasMessageContaining("cannot change");
+  }
+
+  @Test
+  void rejectsWithTheFieldNamed() {
+    assertThatThrownBy(() -> WatchRequests.create(WatchRequest.EMPTY, VECTOR, "g", 1)).hasMessageContaining("threshold");
+    assertThatThrownBy(() -> WatchRequests.create(threshold(-2), VECTOR, "g", 1)).hasMessageContaining("-1..1");
+    assertThatThrownBy(() -> WatchRequests.cooldown("PT-1S")).hasMessageContaining("negative");
+    assertThatThrownBy(() -> WatchRequests.cooldown("soon")).hasMessageContaining("ISO-8601");
+    assertThatThrownBy(() -> WatchRequests.target("people")).hasMessageContaining("NEAR_DUPLICATES");
+    assertThatThrownBy(() -> WatchRequests.checkId("a/b")).hasMessageContaining("watch id");
+    assertThatThrownBy(() -> WatchRequests.phash("12345678901234567")).hasMessageContaining("16 hex");
+    assertThatThrownBy(() -> WatchRequests.create(
+            new WatchRequest(null, " ", null, 0.5, null, null, null, null, null, null, null, null, null, null),
+            VECTOR, "g", 1)).hasMessageContaining("name");
+    assertThatThrownBy(() -> WatchRequests.create(
+            new WatchRequest(null, null, null, 0.5, null, null, null, null, List.of(""), null, null, null, null, null),
+            VECTOR, "g", 1)).hasMessageContaining("sources");
+  }
+
+  @Test
+  void hashesRoundTripAsHex() {
+    assertThat(WatchRequests.phash("ffffffffffffffff")).isEqualTo(-1L);
+    assertThat(WatchRequests.hex(-1L)).isEqualTo("ffffffffffffffff");
+    assertThat(WatchRequests.hex(WatchRequests.phash("ab"))).isEqualTo("00000000000000ab");
+  }
+}
