@@ -17,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +24,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,19 +76,10 @@ class ClaimCheckIT {
       throws Exception {
     String run = "frames-" + guarantee.replace('_', '-') + "-" + budget.toLowerCase();
     Path s3Dir = dir.resolve(run);
-    String notifications = run + ".minio-events";
+    String notifications = run + ".minio-events"; // as ItSupport.appOptions names it
     S3ServerProcess s3 = S3ServerProcess.start(s3Dir, 0, "it", "it-secret-key", broker.bootstrapServers(), notifications, BUCKET);
     int port = s3.port();
-    Map<String, String> m = new HashMap<>();
-    m.put("kafka.bootstrap-servers", broker.bootstrapServers());
-    m.put("application.id", "ingest-it-" + run);
-    m.put("topic.notifications", notifications);
-    m.put("topic.image-events", run + ".image-events");
-    m.put("topic.dead-letters", run + ".dead-letters");
-    m.put("topic.raw-frames", run + ".raw-frames");
-    m.put("processing.guarantee", guarantee);
-    m.put("state.dir", dir.resolve("state-" + run).toString());
-    m.put("metrics.port", "-1");
+    Map<String, String> m = ItSupport.appOptions(broker.bootstrapServers(), dir, "ingest-it", run, guarantee);
     m.put("s3.endpoint", s3.endpoint());
     m.put("s3.access-key", s3.accessKey());
     m.put("s3.secret-key", s3.secretKey());
@@ -102,7 +90,7 @@ class ClaimCheckIT {
     IngestSettings s = IngestSettings.fromMap(m);
     broker.createTopics(3, s.notificationsTopic(), s.imageEventsTopic(), s.deadLetterTopic(), s.rawFramesTopic());
 
-    try (var producer = new KafkaProducer<>(ItSupport.producerConfig(broker.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer());
+    try (var producer = ItSupport.bytesProducer(broker.bootstrapServers());
         IngestApp app = new IngestApp(s).start();
         var events = ItSupport.eventConsumer(broker.bootstrapServers(), s.imageEventsTopic());
         var dead = ItSupport.bytesConsumer(broker.bootstrapServers(), s.deadLetterTopic())) {

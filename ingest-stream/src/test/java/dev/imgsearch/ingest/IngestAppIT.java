@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -56,15 +55,8 @@ class IngestAppIT {
     }
   }
 
-  private static IngestSettings settings(String run, String guarantee, Map<String, String> extra) {
-    Map<String, String> m = new HashMap<>(extra);
-    m.put("kafka.bootstrap-servers", broker.bootstrapServers());
-    m.put("application.id", "ingest-it-" + run);
-    m.put("topic.notifications", run + ".minio-events");
-    m.put("topic.image-events", run + ".image-events");
-    m.put("topic.dead-letters", run + ".dead-letters");
-    m.put("processing.guarantee", guarantee);
-    m.put("state.dir", dir.resolve("state-" + run).toString());
+  private static IngestSettings settings(String run, String guarantee) {
+    Map<String, String> m = ItSupport.appOptions(broker.bootstrapServers(), dir, "ingest-it", run, guarantee);
     m.put("metrics.port", "0");
     IngestSettings s = IngestSettings.fromMap(m);
     broker.createTopics(3, s.notificationsTopic(), s.imageEventsTopic(), s.deadLetterTopic());
@@ -75,7 +67,7 @@ class IngestAppIT {
   @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
   void objectWritesThroughTheS3ServerBecomeOrderedImageEvents(String guarantee) throws Exception {
     String run = "s3-" + guarantee.replace('_', '-');
-    IngestSettings s = settings(run, guarantee, Map.of());
+    IngestSettings s = settings(run, guarantee);
     try (S3ServerProcess s3 = S3ServerProcess.start(dir.resolve(run), 0, "it", "it-secret-key", broker.bootstrapServers(),
             s.notificationsTopic(), "images");
         IngestApp app = new IngestApp(s).start();
@@ -126,7 +118,7 @@ class IngestAppIT {
   @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
   void replayedNotificationsYieldNoNewEventsAndGarbageIsDeadLetteredWithMetricsExposed(String guarantee) throws Exception {
     String run = "replay-" + guarantee.replace('_', '-');
-    IngestSettings s = settings(run, guarantee, Map.of());
+    IngestSettings s = settings(run, guarantee);
     List<ProducerRecord<String, String>> notifications = new java.util.ArrayList<>();
     Instant t = Instant.parse("2026-11-20T10:00:00Z");
     for (int i = 0; i < 1000; i++) {

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -23,7 +22,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,15 +58,7 @@ class OutputTooLargeIT {
   @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
   void anEventOrADeadLetterTooLargeForItsTopicBecomesADeadLetterAndTheStreamGoesOn(String guarantee) throws Exception {
     String run = "too-large-" + guarantee.replace('_', '-');
-    Map<String, String> m = new HashMap<>();
-    m.put("kafka.bootstrap-servers", broker.bootstrapServers());
-    m.put("application.id", "ingest-it-" + run);
-    m.put("topic.notifications", run + ".minio-events");
-    m.put("topic.image-events", run + ".image-events");
-    m.put("topic.dead-letters", run + ".dead-letters");
-    m.put("processing.guarantee", guarantee);
-    m.put("state.dir", dir.resolve("state-" + run).toString());
-    m.put("metrics.port", "-1");
+    Map<String, String> m = ItSupport.appOptions(broker.bootstrapServers(), dir, "ingest-it", run, guarantee);
     IngestSettings s = IngestSettings.fromMap(m);
     broker.createTopics(1, s.notificationsTopic());
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
@@ -77,7 +67,7 @@ class OutputTooLargeIT {
           new NewTopic(s.deadLetterTopic(), 1, (short) 1).configs(Map.of("max.message.bytes", "8000")))).all().get();
     }
 
-    try (var producer = new KafkaProducer<>(ItSupport.producerConfig(broker.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer());
+    try (var producer = ItSupport.bytesProducer(broker.bootstrapServers());
         IngestApp app = new IngestApp(s).start();
         var events = ItSupport.eventConsumer(broker.bootstrapServers(), s.imageEventsTopic());
         var dead = ItSupport.bytesConsumer(broker.bootstrapServers(), s.deadLetterTopic())) {
