@@ -19,7 +19,6 @@ import dev.imgsearch.schemas.avro.ImageEmbedding;
 import dev.imgsearch.schemas.avro.ImageEvent;
 import dev.imgsearch.schemas.avro.ImageEventType;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,10 +29,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole embedder job against real components: Kafka (KRaft broker in this JVM), the S3 server (MinIO SDK ↔
@@ -41,31 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
  * through it between good photos: every file gets its outcome, the job keeps running, and what comes after is
  * embedded.
  */
-class EmbedderJobIT {
-  static final String BUCKET = JobHarness.BUCKET;
-  static final String ACCESS = "embedder-it";
-  static final String SECRET = "embedder-it-secret";
-
+class EmbedderJobIT extends HarnessPerClass {
   /** Metric identifiers of the embed operator: {@code ....fetch-decode-embed.<subtask>.<name>}. */
   static final String OP = ".*\\.fetch-decode-embed\\.\\d+\\.";
 
   /** {@code fetch.max-bytes} of the job: above the corpus's largest file (the 9 MB BMP, rejected too-large). */
   static final long FETCH_MAX_BYTES = 12L << 20;
-
-  @TempDir static Path tmp;
-  static JobHarness it;
-
-  @BeforeAll
-  static void start() {
-    it = JobHarness.start(tmp, ACCESS, SECRET);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (it != null) {
-      it.close();
-    }
-  }
 
   static void put(String key, byte[] bytes) throws Exception {
     it.put(key, bytes);

@@ -5,43 +5,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imgsearch.local.servers.S3ServerProcess;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link MinioObjectFetcher} against the real local S3 server: what is refused for good becomes an {@link
  * ObjectRejectedException} with its dead-letter reason, a missing object is empty, and an outage (or the job's own
  * credentials rejected) is retried and then thrown as a plain {@link IOException}, which fails the task.
  */
-class MinioObjectFetcherIT {
-  static final String BUCKET = JobHarness.BUCKET;
-  static final String ACCESS = "fetcher-it";
-  static final String SECRET = "fetcher-it-secret";
+class MinioObjectFetcherIT extends HarnessPerClass {
   static final FetchErrors.Policy QUICK =
       new FetchErrors.Policy(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(1), 2);
 
-  @TempDir static Path tmp;
-  static JobHarness it;
   static S3ServerProcess s3;
 
   @BeforeAll
-  static void start() throws Exception {
-    it = JobHarness.start(tmp, ACCESS, SECRET);
+  static void putObjects() throws Exception {
     s3 = it.s3;
     it.put("small.bin", new byte[1000]);
     it.put("exactly-4096.bin", new byte[4096]);
     it.put("big.bin", new byte[4097]);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (it != null) {
-      it.close();
-    }
   }
 
   static MinioObjectFetcher fetcher(String secret, long maxBytes) {

@@ -14,7 +14,6 @@ import dev.imgsearch.schemas.avro.ImageEventType;
 import dev.imgsearch.schemas.avro.Watch;
 import dev.imgsearch.schemas.avro.WatchTarget;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,38 +26,17 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Standing queries through the whole embedder job: real Kafka broker, S3 server, Flink MiniCluster, the real model.
  * Watches created from an image's own embedding while the job runs raise exactly one alert per matching image (the
  * rotated copy, a later copy), none for an unrelated image, none for a copy within the cooldown.
  */
-class WatchesIT {
-  static final String BUCKET = JobHarness.BUCKET;
-  static final String ACCESS = "watches-it";
-  static final String SECRET = "watches-it-secret";
+class WatchesIT extends HarnessPerClass {
   static final String SOURCE = "it-camera";
   static final String ALERTS_COUNTER = ".*\\.match-watches\\.\\d+\\.alerts";
   static final String SUPPRESSED_COUNTER = ".*\\.match-watches\\.\\d+\\.alertsSuppressedByCooldown";
-
-  @TempDir static Path tmp;
-  static JobHarness it;
-
-  @BeforeAll
-  static void start() {
-    it = JobHarness.start(tmp, ACCESS, SECRET);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (it != null) {
-      it.close();
-    }
-  }
 
   @Test
   void watchesAddedWhileRunningRaiseOneAlertPerMatchOutsideTheCooldown() throws Exception {
