@@ -2,7 +2,6 @@ package dev.imgsearch.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imgsearch.local.servers.KafkaBroker;
 import dev.imgsearch.local.servers.S3ServerProcess;
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.DeadLetters;
@@ -25,9 +24,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -35,23 +31,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The claim-check path on a real broker and the real S3 server (which notifies every write back into the
  * notifications topic): 1 000 frames with the object store stopped for 10 s in the middle.
  */
-class ClaimCheckIT {
+class ClaimCheckIT extends BrokerPerClass {
   static final int FRAMES = 1000;
   static final String BUCKET = "images";
-  @TempDir static Path dir;
-  static KafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBroker.start(dir.resolve("kafka"), 0);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (broker != null) {
-      broker.close();
-    }
-  }
 
   static ProducerRecord<byte[], byte[]> frame(String topic, int i, int size) {
     byte[] bytes = new byte[size];

@@ -2,13 +2,11 @@ package dev.imgsearch.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imgsearch.local.servers.KafkaBroker;
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.DeadLetters;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.minio.MinioNotifications;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,9 +20,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,22 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * under both guarantees: bounded before sending with the limits read at start; and, at-least-once, when a limit is
  * lowered while the app runs, the broker's refusal is caught by the production exception handler.
  */
-class OutputTooLargeIT {
-  @TempDir static Path dir;
-  static KafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBroker.start(dir.resolve("kafka"), 0);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (broker != null) {
-      broker.close();
-    }
-  }
-
+class OutputTooLargeIT extends BrokerPerClass {
   private static String put(String key, Map<String, String> meta, int i) {
     return MinioNotifications.toJson(MinioNotifications.of("s3:ObjectCreated:Put", "images", key, 5L, "e" + i, "image/jpeg",
         meta, Instant.parse("2026-11-20T10:00:00Z").plusSeconds(i), String.format("%016X", 1_000_000L + i)));
