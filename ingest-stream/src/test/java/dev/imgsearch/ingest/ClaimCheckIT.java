@@ -2,7 +2,6 @@ package dev.imgsearch.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imgsearch.local.servers.KafkaBroker;
 import dev.imgsearch.local.servers.S3ServerProcess;
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.DeadLetters;
@@ -17,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +23,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -38,23 +31,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The claim-check path on a real broker and the real S3 server (which notifies every write back into the
  * notifications topic): 1 000 frames with the object store stopped for 10 s in the middle.
  */
-class ClaimCheckIT {
+class ClaimCheckIT extends BrokerPerClass {
   static final int FRAMES = 1000;
   static final String BUCKET = "images";
-  @TempDir static Path dir;
-  static KafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBroker.start(dir.resolve("kafka"), 0);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (broker != null) {
-      broker.close();
-    }
-  }
 
   static ProducerRecord<byte[], byte[]> frame(String topic, int i, int size) {
     byte[] bytes = new byte[size];
@@ -79,19 +58,10 @@ class ClaimCheckIT {
       throws Exception {
     String run = "frames-" + guarantee.replace('_', '-') + "-" + budget.toLowerCase();
     Path s3Dir = dir.resolve(run);
-    String notifications = run + ".minio-events";
+    String notifications = run + ".minio-events"; // as ItSupport.appOptions names it
     S3ServerProcess s3 = S3ServerProcess.start(s3Dir, 0, "it", "it-secret-key", broker.bootstrapServers(), notifications, BUCKET);
     int port = s3.port();
-    Map<String, String> m = new HashMap<>();
-    m.put("kafka.bootstrap-servers", broker.bootstrapServers());
-    m.put("application.id", "ingest-it-" + run);
-    m.put("topic.notifications", notifications);
-    m.put("topic.image-events", run + ".image-events");
-    m.put("topic.dead-letters", run + ".dead-letters");
-    m.put("topic.raw-frames", run + ".raw-frames");
-    m.put("processing.guarantee", guarantee);
-    m.put("state.dir", dir.resolve("state-" + run).toString());
-    m.put("metrics.port", "-1");
+    Map<String, String> m = ItSupport.appOptions(broker.bootstrapServers(), dir, "ingest-it", run, guarantee);
     m.put("s3.endpoint", s3.endpoint());
     m.put("s3.access-key", s3.accessKey());
     m.put("s3.secret-key", s3.secretKey());
@@ -102,7 +72,7 @@ class ClaimCheckIT {
     IngestSettings s = IngestSettings.fromMap(m);
     broker.createTopics(3, s.notificationsTopic(), s.imageEventsTopic(), s.deadLetterTopic(), s.rawFramesTopic());
 
-    try (var producer = new KafkaProducer<>(ItSupport.producerConfig(broker.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer());
+    try (var producer = ItSupport.bytesProducer(broker.bootstrapServers());
         IngestApp app = new IngestApp(s).start();
         var events = ItSupport.eventConsumer(broker.bootstrapServers(), s.imageEventsTopic());
         var dead = ItSupport.bytesConsumer(broker.bootstrapServers(), s.deadLetterTopic())) {

@@ -2,7 +2,6 @@ package dev.imgsearch.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imgsearch.local.servers.KafkaBroker;
 import dev.imgsearch.local.servers.S3ServerProcess;
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.DeadLetters;
@@ -21,10 +20,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -33,38 +30,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The app on a real broker, fed by the S3 server's notifications (MinIO SDK writes) and by replayed notifications. */
-class IngestAppIT {
-  @TempDir static Path dir;
-  static KafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBroker.start(dir.resolve("kafka"), 0);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (broker != null) {
-      broker.close();
-    }
-  }
-
-  private static IngestSettings settings(String run, String guarantee, Map<String, String> extra) {
-    Map<String, String> m = new HashMap<>(extra);
-    m.put("kafka.bootstrap-servers", broker.bootstrapServers());
-    m.put("application.id", "ingest-it-" + run);
-    m.put("topic.notifications", run + ".minio-events");
-    m.put("topic.image-events", run + ".image-events");
-    m.put("topic.dead-letters", run + ".dead-letters");
-    m.put("processing.guarantee", guarantee);
-    m.put("state.dir", dir.resolve("state-" + run).toString());
+class IngestAppIT extends BrokerPerClass {
+  private static IngestSettings settings(String run, String guarantee) {
+    Map<String, String> m = ItSupport.appOptions(broker.bootstrapServers(), dir, "ingest-it", run, guarantee);
     m.put("metrics.port", "0");
     IngestSettings s = IngestSettings.fromMap(m);
     broker.createTopics(3, s.notificationsTopic(), s.imageEventsTopic(), s.deadLetterTopic());
@@ -75,7 +47,7 @@ class IngestAppIT {
   @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
   void objectWritesThroughTheS3ServerBecomeOrderedImageEvents(String guarantee) throws Exception {
     String run = "s3-" + guarantee.replace('_', '-');
-    IngestSettings s = settings(run, guarantee, Map.of());
+    IngestSettings s = settings(run, guarantee);
     try (S3ServerProcess s3 = S3ServerProcess.start(dir.resolve(run), 0, "it", "it-secret-key", broker.bootstrapServers(),
             s.notificationsTopic(), "images");
         IngestApp app = new IngestApp(s).start();
@@ -126,7 +98,7 @@ class IngestAppIT {
   @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
   void replayedNotificationsYieldNoNewEventsAndGarbageIsDeadLetteredWithMetricsExposed(String guarantee) throws Exception {
     String run = "replay-" + guarantee.replace('_', '-');
-    IngestSettings s = settings(run, guarantee, Map.of());
+    IngestSettings s = settings(run, guarantee);
     List<ProducerRecord<String, String>> notifications = new java.util.ArrayList<>();
     Instant t = Instant.parse("2026-11-20T10:00:00Z");
     for (int i = 0; i < 1000; i++) {

@@ -7,13 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -62,16 +60,7 @@ public final class IngestBench {
   }
 
   private static Map<String, String> options(KafkaBroker broker, Path dir, String run, String guarantee, String threads) {
-    Map<String, String> m = new HashMap<>();
-    m.put("kafka.bootstrap-servers", broker.bootstrapServers());
-    m.put("application.id", "bench-" + run);
-    m.put("topic.notifications", run + ".minio-events");
-    m.put("topic.image-events", run + ".image-events");
-    m.put("topic.dead-letters", run + ".dead-letters");
-    m.put("topic.raw-frames", run + ".raw-frames");
-    m.put("processing.guarantee", guarantee);
-    m.put("state.dir", dir.resolve("state-" + run).toString());
-    m.put("metrics.port", "-1");
+    Map<String, String> m = ItSupport.appOptions(broker.bootstrapServers(), dir, "bench", run, guarantee);
     m.put("stream.threads", threads);
     return m;
   }
@@ -108,8 +97,7 @@ public final class IngestBench {
       m.put("s3.secret-key", s3.secretKey());
       IngestSettings s = IngestSettings.fromMap(m);
       broker.createTopics(partitions, s.notificationsTopic(), s.imageEventsTopic(), s.deadLetterTopic(), s.rawFramesTopic());
-      try (var p = new KafkaProducer<>(ItSupport.producerConfig(broker.bootstrapServers()),
-          new ByteArraySerializer(), new ByteArraySerializer())) {
+      try (var p = ItSupport.bytesProducer(broker.bootstrapServers())) {
         for (int i = 0; i < n; i++) {
           p.send(ClaimCheckIT.frame(s.rawFramesTopic(), i, kb * 1024));
         }

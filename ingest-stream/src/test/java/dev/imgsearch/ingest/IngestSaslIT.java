@@ -7,7 +7,6 @@ import dev.imgsearch.schemas.minio.MinioNotifications;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -48,17 +47,9 @@ class IngestSaslIT {
   }
 
   private static IngestSettings settings(String run, String password) throws Exception {
-    Map<String, String> m = new HashMap<>();
-    m.put("kafka.bootstrap-servers", broker.saslBootstrapServers());
+    Map<String, String> m = ItSupport.appOptions(broker.saslBootstrapServers(), dir, "ingest-sasl", run, "exactly_once_v2");
     m.put("kafka.sasl.username", "kafka-ingest-stream");
     m.put("kafka.sasl.password", password);
-    m.put("application.id", "ingest-sasl-" + run);
-    m.put("topic.notifications", run + ".minio-events");
-    m.put("topic.image-events", run + ".image-events");
-    m.put("topic.dead-letters", run + ".dead-letters");
-    m.put("processing.guarantee", "exactly_once_v2");
-    m.put("state.dir", dir.resolve("state-" + run).toString());
-    m.put("metrics.port", "-1");
     IngestSettings s = IngestSettings.fromMap(m);
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       admin.createTopics(List.of(

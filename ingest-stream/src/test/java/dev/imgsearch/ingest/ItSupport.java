@@ -2,20 +2,27 @@ package dev.imgsearch.ingest;
 
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.ImageEvent;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reading topics in the integration tests (read_committed, so exactly-once runs only show committed output). */
+/**
+ * What the integration tests share: the app's options for a run, producing test input, and reading topics
+ * (read_committed, so exactly-once runs only show committed output).
+ */
 final class ItSupport {
   private ItSupport() {}
 
@@ -27,6 +34,29 @@ final class ItSupport {
   static Map<String, Object> producerConfig(String bootstrap) {
     return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
         ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1 << 21);
+  }
+
+  static KafkaProducer<byte[], byte[]> bytesProducer(String bootstrap) {
+    return new KafkaProducer<>(producerConfig(bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * The app's options for one run, which tests add to: topics {@code <run>.minio-events}, {@code <run>.image-events},
+   * {@code <run>.dead-letters} and {@code <run>.raw-frames} (read only once {@code s3.endpoint} is set), application id
+   * {@code <appIdPrefix>-<run>}, its state under {@code dir}, no metrics endpoint.
+   */
+  static Map<String, String> appOptions(String bootstrap, Path dir, String appIdPrefix, String run, String guarantee) {
+    Map<String, String> m = new HashMap<>();
+    m.put("kafka.bootstrap-servers", bootstrap);
+    m.put("application.id", appIdPrefix + "-" + run);
+    m.put("topic.notifications", run + ".minio-events");
+    m.put("topic.image-events", run + ".image-events");
+    m.put("topic.dead-letters", run + ".dead-letters");
+    m.put("topic.raw-frames", run + ".raw-frames");
+    m.put("processing.guarantee", guarantee);
+    m.put("state.dir", dir.resolve("state-" + run).toString());
+    m.put("metrics.port", "-1");
+    return m;
   }
 
   static KafkaConsumer<String, ImageEvent> eventConsumer(String bootstrap, String topic) {

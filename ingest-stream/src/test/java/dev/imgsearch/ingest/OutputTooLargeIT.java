@@ -2,16 +2,13 @@ package dev.imgsearch.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imgsearch.local.servers.KafkaBroker;
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.DeadLetters;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.minio.MinioNotifications;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -23,10 +20,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,22 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * under both guarantees: bounded before sending with the limits read at start; and, at-least-once, when a limit is
  * lowered while the app runs, the broker's refusal is caught by the production exception handler.
  */
-class OutputTooLargeIT {
-  @TempDir static Path dir;
-  static KafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = KafkaBroker.start(dir.resolve("kafka"), 0);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (broker != null) {
-      broker.close();
-    }
-  }
-
+class OutputTooLargeIT extends BrokerPerClass {
   private static String put(String key, Map<String, String> meta, int i) {
     return MinioNotifications.toJson(MinioNotifications.of("s3:ObjectCreated:Put", "images", key, 5L, "e" + i, "image/jpeg",
         meta, Instant.parse("2026-11-20T10:00:00Z").plusSeconds(i), String.format("%016X", 1_000_000L + i)));
@@ -60,15 +38,7 @@ class OutputTooLargeIT {
   @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
   void anEventOrADeadLetterTooLargeForItsTopicBecomesADeadLetterAndTheStreamGoesOn(String guarantee) throws Exception {
     String run = "too-large-" + guarantee.replace('_', '-');
-    Map<String, String> m = new HashMap<>();
-    m.put("kafka.bootstrap-servers", broker.bootstrapServers());
-    m.put("application.id", "ingest-it-" + run);
-    m.put("topic.notifications", run + ".minio-events");
-    m.put("topic.image-events", run + ".image-events");
-    m.put("topic.dead-letters", run + ".dead-letters");
-    m.put("processing.guarantee", guarantee);
-    m.put("state.dir", dir.resolve("state-" + run).toString());
-    m.put("metrics.port", "-1");
+    Map<String, String> m = ItSupport.appOptions(broker.bootstrapServers(), dir, "ingest-it", run, guarantee);
     IngestSettings s = IngestSettings.fromMap(m);
     broker.createTopics(1, s.notificationsTopic());
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
@@ -77,7 +47,7 @@ class OutputTooLargeIT {
           new NewTopic(s.deadLetterTopic(), 1, (short) 1).configs(Map.of("max.message.bytes", "8000")))).all().get();
     }
 
-    try (var producer = new KafkaProducer<>(ItSupport.producerConfig(broker.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer());
+    try (var producer = ItSupport.bytesProducer(broker.bootstrapServers());
         IngestApp app = new IngestApp(s).start();
         var events = ItSupport.eventConsumer(broker.bootstrapServers(), s.imageEventsTopic());
         var dead = ItSupport.bytesConsumer(broker.bootstrapServers(), s.deadLetterTopic())) {

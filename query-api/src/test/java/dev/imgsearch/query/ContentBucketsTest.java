@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.schemas.ImageIds;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,13 +65,8 @@ class ContentBucketsTest {
             .storeTimeout(Duration.ofSeconds(5))
             .allowedBuckets(AllowedBuckets.parse("images,archive"))
             .build();
-    api =
-        new QueryApi(
-                service,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                QueryApiOptions.defaults().withAnonymousAccess())
-            .start("127.0.0.1", 0);
-    base = "http://127.0.0.1:" + api.port();
+    api = TestApis.start(service, QueryApiOptions.defaults().withAnonymousAccess());
+    base = TestApis.base(api);
   }
 
   @AfterAll

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.indexer.store.VectorRecord;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -69,13 +67,8 @@ class DuplicateSearchTest {
             row(UNHASHED_ID, "cam-1", "2024-01-01T00:00:00Z", "street")));
     service =
         QueryService.builder(embedder, STORE).storeTimeout(STORE_TIMEOUT).build();
-    api =
-        new QueryApi(
-                service,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                QueryApiOptions.defaults().withAnonymousAccess().withMaxBodyBytes(MAX_BODY))
-            .start("127.0.0.1", 0);
-    base = "http://127.0.0.1:" + api.port();
+    api = TestApis.start(service, QueryApiOptions.defaults().withAnonymousAccess().withMaxBodyBytes(MAX_BODY));
+    base = TestApis.base(api);
   }
 
   @AfterAll

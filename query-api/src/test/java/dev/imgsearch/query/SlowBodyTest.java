@@ -2,8 +2,6 @@ package dev.imgsearch.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +29,7 @@ class SlowBodyTest {
     service = QueryService.builder(new TestImageEmbedder(64 * 1024), store).build();
     QueryApiOptions options =
         QueryApiOptions.defaults().withAnonymousAccess().withMinRequestDataRate(1024).withIdleTimeout(IDLE);
-    api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options).start("127.0.0.1", 0);
+    api = TestApis.start(service, options);
   }
 
   @AfterEach

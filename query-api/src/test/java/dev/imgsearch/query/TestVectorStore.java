@@ -1,5 +1,6 @@
 package dev.imgsearch.query;
 
+import dev.imgsearch.embedder.model.Vectors;
 import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
@@ -142,14 +143,6 @@ final class TestVectorStore implements VectorStore {
   }
 
   private static float cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return (float) (dot / Math.sqrt(na * nb));
+    return (float) Vectors.cosine(a, b);
   }
 }

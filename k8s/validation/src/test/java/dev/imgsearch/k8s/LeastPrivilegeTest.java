@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Each least-privilege rule fails on a deliberately bad manifest snippet and passes on a good one (the real overlays
@@ -21,96 +25,65 @@ class LeastPrivilegeTest {
     }
   }
 
-  static String policy(String ingressRule) {
+  /** A NetworkPolicy {@code name} for the pods labelled {@code app: <app>} with one list of Ingress or Egress rules. */
+  static String networkPolicy(String name, String app, String type, String rules) {
     return """
         apiVersion: networking.k8s.io/v1
         kind: NetworkPolicy
         metadata:
-          name: p
+          name: %s
         spec:
           podSelector:
             matchLabels:
-              app: x
-          policyTypes: [Ingress]
-          ingress:
-        """ + ingressRule.indent(4);
+              app: %s
+          policyTypes: [%s]
+          %s:
+        """.formatted(name, app, type, type.toLowerCase(java.util.Locale.ROOT)) + rules.indent(4);
+  }
+
+  static String policy(String ingressRule) {
+    return networkPolicy("p", "x", "Ingress", ingressRule);
   }
 
   @Nested
   class NetworkPolicyPeers {
-    @Test
-    void bareNamespaceSelectorIsRejected() {
-      List<String> p = LeastPrivilege.networkPolicyPeers(of(policy("""
-          - from:
-              - namespaceSelector: {}
-            ports:
-              - port: 8081
-          """)));
-      assertThat(p).singleElement().asString().contains("selects every namespace");
+    static Stream<Arguments> peersAdmittingTooMuch() {
+      return Stream.of(
+          Arguments.of("a bare namespace selector", """
+              - from:
+                  - namespaceSelector: {}
+                ports:
+                  - port: 8081
+              """, "selects every namespace"),
+          Arguments.of("an empty peer", "- from:\n    - {}\n", "everyone"),
+          Arguments.of("a rule without peers", "- ports:\n    - port: 8080\n", "admits everyone"),
+          Arguments.of("an empty pod selector", "- from:\n    - podSelector: {}\n", "every pod of the namespace"),
+          Arguments.of("a namespace chosen by another label",
+              "- from:\n    - namespaceSelector:\n        matchLabels:\n          team: ops\n", "kubernetes.io/metadata.name"));
     }
 
-    @Test
-    void emptyPeerIsRejected() {
-      assertThat(LeastPrivilege.networkPolicyPeers(of(policy("- from:\n    - {}\n")))).singleElement().asString().contains("everyone");
-    }
-
-    @Test
-    void ruleWithoutPeersIsRejected() {
-      assertThat(LeastPrivilege.networkPolicyPeers(of(policy("- ports:\n    - port: 8080\n"))))
-          .singleElement().asString().contains("admits everyone");
-    }
-
-    @Test
-    void emptyPodSelectorIsRejected() {
-      assertThat(LeastPrivilege.networkPolicyPeers(of(policy("- from:\n    - podSelector: {}\n"))))
-          .singleElement().asString().contains("every pod of the namespace");
-    }
-
-    @Test
-    void namespaceByAnotherLabelIsRejected() {
-      assertThat(LeastPrivilege.networkPolicyPeers(of(policy("- from:\n    - namespaceSelector:\n        matchLabels:\n          team: ops\n"))))
-          .singleElement().asString().contains("kubernetes.io/metadata.name");
+    @ParameterizedTest(name = "{0} is rejected")
+    @MethodSource("peersAdmittingTooMuch")
+    void peerAdmittingTooMuchIsRejected(String what, String ingressRule, String problem) {
+      assertThat(LeastPrivilege.networkPolicyPeers(of(policy(ingressRule)))).singleElement().asString().contains(problem);
     }
 
     @Test
     void everyAddressIsRejectedExceptTowardsTheApiServer() {
-      String egress = """
-          apiVersion: networking.k8s.io/v1
-          kind: NetworkPolicy
-          metadata:
-            name: p
-          spec:
-            podSelector:
-              matchLabels:
-                app: x
-            policyTypes: [Egress]
-            egress:
-              - to:
-                  - ipBlock:
-                      cidr: 0.0.0.0/0
-                ports:
-                  - port: %d
-          """;
+      String egress = networkPolicy("p", "x", "Egress", """
+          - to:
+              - ipBlock:
+                  cidr: 0.0.0.0/0
+            ports:
+              - port: %d
+          """);
       assertThat(LeastPrivilege.networkPolicyPeers(of(egress.formatted(80)))).singleElement().asString().contains("every address");
       assertThat(LeastPrivilege.networkPolicyPeers(of(egress.formatted(443)))).isEmpty();
     }
 
     @Test
     void kafkaListenerWithoutPeersIsRejected() {
-      String kafka = """
-          apiVersion: kafka.strimzi.io/v1beta2
-          kind: Kafka
-          metadata:
-            name: k
-          spec:
-            kafka:
-              listeners:
-                - name: scram
-                  port: 9092
-                  type: internal
-                  tls: false
-          """;
-      assertThat(LeastPrivilege.networkPolicyPeers(of(kafka))).singleElement().asString().contains("no networkPolicyPeers");
+      assertThat(LeastPrivilege.networkPolicyPeers(of(KAFKA.formatted("")))).singleElement().asString().contains("no networkPolicyPeers");
     }
 
     @Test
@@ -147,22 +120,10 @@ class LeastPrivilegeTest {
       """;
 
   static String flinkPolicy(String peer) {
-    return FLINK + """
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata:
-          name: job
-        spec:
-          podSelector:
-            matchLabels:
-              app: job
-          policyTypes: [Ingress]
-          ingress:
-            - from:
-        """ + peer.indent(8) + """
-              ports:
-                - port: 8081
-        """;
+    return FLINK + networkPolicy("job", "job", "Ingress", "- from:\n" + peer.indent(4) + """
+          ports:
+            - port: 8081
+        """);
   }
 
   @Test

@@ -22,19 +22,8 @@ final class OrtModel implements AutoCloseable {
   private OrtModel(String id, byte[] onnx, OnnxOptions options) {
     this.id = id;
     this.env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-      opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      if (options.intraOpThreads() > 0) {
-        opts.setIntraOpNumThreads(options.intraOpThreads());
-      }
-      if (!options.allowSpinning()) {
-        opts.addConfigEntry("session.intra_op.allow_spinning", "0");
-      }
-      if (options.interOpThreads() > 0) {
-        opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.PARALLEL);
-        opts.setInterOpNumThreads(options.interOpThreads());
-      }
-      this.session = env.createSession(onnx, opts);
+    try {
+      this.session = options.createSession(env, onnx);
       this.inputName = session.getInputNames().iterator().next();
     } catch (OrtException e) {
       throw new IllegalStateException("cannot load model " + id + ": " + e.getMessage(), e);

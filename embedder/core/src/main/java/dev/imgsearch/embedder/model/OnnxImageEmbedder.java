@@ -49,19 +49,8 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
                     : Math.max(Math.max(model.width(), model.height()), model.resizeShorterSide())));
     this.preprocessor = new Preprocessor(model);
     this.env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-      opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      if (options.intraOpThreads() > 0) {
-        opts.setIntraOpNumThreads(options.intraOpThreads());
-      }
-      if (!options.allowSpinning()) {
-        opts.addConfigEntry("session.intra_op.allow_spinning", "0");
-      }
-      if (options.interOpThreads() > 0) {
-        opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.PARALLEL);
-        opts.setInterOpNumThreads(options.interOpThreads());
-      }
-      this.session = env.createSession(onnx, opts);
+    try {
+      this.session = options.createSession(env, onnx);
     } catch (OrtException e) {
       throw new IllegalStateException("cannot load model " + model.tag() + ": " + e.getMessage(), e);
     }

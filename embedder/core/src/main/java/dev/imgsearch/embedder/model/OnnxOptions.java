@@ -1,5 +1,8 @@
 package dev.imgsearch.embedder.model;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import java.io.Serializable;
 
 /**
@@ -24,6 +27,24 @@ public record OnnxOptions(int intraOpThreads, int interOpThreads, boolean allowS
   public OnnxOptions {
     if (intraOpThreads < 0 || interOpThreads < 0) {
       throw new IllegalArgumentException("ONNX thread counts must be ≥ 0");
+    }
+  }
+
+  /** A session on the model {@code onnx} with these settings and every graph optimisation. */
+  public OrtSession createSession(OrtEnvironment env, byte[] onnx) throws OrtException {
+    try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+      opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      if (intraOpThreads > 0) {
+        opts.setIntraOpNumThreads(intraOpThreads);
+      }
+      if (!allowSpinning) {
+        opts.addConfigEntry("session.intra_op.allow_spinning", "0");
+      }
+      if (interOpThreads > 0) {
+        opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.PARALLEL);
+        opts.setInterOpNumThreads(interOpThreads);
+      }
+      return env.createSession(onnx, opts);
     }
   }
 }

@@ -3,40 +3,19 @@ package dev.imgsearch.embedder.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.imgsearch.embedder.model.OnnxOptions;
 import dev.imgsearch.embedder.model.Vectors;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The bundled detection models in ONNX Runtime Java reproduce the original TFJS graph models' raw outputs on the
  * golden inputs, and the Java CenterNet decoding reproduces the graph's own decoded detections.
  */
-class DetectionModelsGoldenTest {
-  private static ObjectDetector objects;
-  private static FaceDetector faces;
-  private static FaceDescriber describer;
-
-  @BeforeAll
-  static void load() {
-    objects = ObjectDetector.load(ObjectDetector.Options.DEFAULT, OnnxOptions.DEFAULT);
-    faces = FaceDetector.load(FaceDetector.Options.DEFAULT, OnnxOptions.DEFAULT);
-    describer = FaceDescriber.load(OnnxOptions.DEFAULT);
-  }
-
-  @AfterAll
-  static void close() {
-    objects.close();
-    faces.close();
-    describer.close();
-  }
-
+class DetectionModelsGoldenTest extends WithBundledDetectors {
   @Test
   void centerNetHeadsMatchTfjs() {
     for (String name : List.of("centernet-512", "centernet2-512")) {

@@ -13,30 +13,10 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The detectors on real photos (opencv-doc samples): people and faces are found where they are. */
-class DetectorsOnPhotosTest {
-  private static ObjectDetector objects;
-  private static FaceDetector faces;
-  private static FaceDescriber describer;
-
-  @BeforeAll
-  static void load() {
-    objects = ObjectDetector.load(ObjectDetector.Options.DEFAULT, OnnxOptions.DEFAULT);
-    faces = FaceDetector.load(FaceDetector.Options.DEFAULT, OnnxOptions.DEFAULT);
-    describer = FaceDescriber.load(OnnxOptions.DEFAULT);
-  }
-
-  @AfterAll
-  static void close() {
-    objects.close();
-    faces.close();
-    describer.close();
-  }
-
+class DetectorsOnPhotosTest extends WithBundledDetectors {
   static BufferedImage photo(String name) {
     try (InputStream in = DetectorsOnPhotosTest.class.getResourceAsStream("/photos-detect/" + name)) {
       return ImageIO.read(in);

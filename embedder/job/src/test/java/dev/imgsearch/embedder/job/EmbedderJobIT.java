@@ -10,8 +10,6 @@ import dev.imgsearch.indexer.store.StoreSettings;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.indexer.store.VectorStores;
-import dev.imgsearch.local.servers.KafkaBroker;
-import dev.imgsearch.local.servers.S3ServerProcess;
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.DeadLetters;
 import dev.imgsearch.schemas.FieldLimits;
@@ -20,40 +18,18 @@ import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.ImageEmbedding;
 import dev.imgsearch.schemas.avro.ImageEvent;
 import dev.imgsearch.schemas.avro.ImageEventType;
-import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.function.Predicate;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole embedder job against real components: Kafka (KRaft broker in this JVM), the S3 server (MinIO SDK ↔
@@ -61,42 +37,15 @@ import org.junit.jupiter.api.io.TempDir;
  * through it between good photos: every file gets its outcome, the job keeps running, and what comes after is
  * embedded.
  */
-class EmbedderJobIT {
-  static final String BUCKET = "images";
-  static final String ACCESS = "embedder-it";
-  static final String SECRET = "embedder-it-secret";
-
+class EmbedderJobIT extends HarnessPerClass {
   /** Metric identifiers of the embed operator: {@code ....fetch-decode-embed.<subtask>.<name>}. */
   static final String OP = ".*\\.fetch-decode-embed\\.\\d+\\.";
 
   /** {@code fetch.max-bytes} of the job: above the corpus's largest file (the 9 MB BMP, rejected too-large). */
   static final long FETCH_MAX_BYTES = 12L << 20;
 
-  @TempDir static Path tmp;
-  static KafkaBroker broker;
-  static S3ServerProcess s3;
-  static MinioClient minio;
-
-  @BeforeAll
-  static void start() {
-    broker = KafkaBroker.start(tmp.resolve("kafka"), 0);
-    s3 = S3ServerProcess.start(tmp.resolve("s3"), 0, ACCESS, SECRET, broker.bootstrapServers(), "it-notifications", BUCKET);
-    minio = MinioClient.builder().endpoint(s3.endpoint()).credentials(ACCESS, SECRET).build();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (s3 != null) {
-      s3.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
-  }
-
   static void put(String key, byte[] bytes) throws Exception {
-    minio.putObject(
-        PutObjectArgs.builder().bucket(BUCKET).object(key).stream(new ByteArrayInputStream(bytes), (long) bytes.length, -1L).build());
+    it.put(key, bytes);
   }
 
   static ImageEvent event(ImageEventType type, String key, long time) {
@@ -114,10 +63,17 @@ class EmbedderJobIT {
   @Test
   void corpusGoodImagesDeletionsAndGoneObjectsThroughTheWholeJob() throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    String eventsTopic = "it-events-" + run;
-    String dlqTopic = "it-dlq-" + run;
-    String embeddingsTopic = "it-embeddings-" + run;
-    broker.createTopics(2, eventsTopic, dlqTopic);
+    Map<String, String> options = it.jobOptions("it", run, tmp);
+    options.put("decode.max-bytes", Long.toString(BadImageCorpus.MAX_BYTES));
+    options.put("fetch.max-bytes", Long.toString(FETCH_MAX_BYTES));
+    options.put("batch.size", "4");
+    options.put("batch.max-delay", "30ms");
+    options.put("store.dimension", "576");
+    EmbedderSettings settings = EmbedderSettings.fromMap(options);
+    String eventsTopic = settings.imageEventsTopic();
+    String dlqTopic = settings.deadLetterTopic();
+    String embeddingsTopic = settings.embeddingsTopic();
+    it.broker.createTopics(2, eventsTopic, dlqTopic);
 
     // the corpus first, then good photos: an upright one and its EXIF-rotated copy, one that is deleted later
     Map<String, String> expected = new LinkedHashMap<>(); // image id → reason, or null when embedded
@@ -172,11 +128,7 @@ class EmbedderJobIT {
     events.add(event(ImageEventType.CREATED, "good/after-the-hostile-ones.jpg", t++));
     expected.put(ImageIds.of(BUCKET, "good/after-the-hostile-ones.jpg"), null);
 
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+    try (KafkaProducer<byte[], byte[]> producer = it.producer()) {
       for (ImageEvent e : events) {
         producer.send(new ProducerRecord<>(eventsTopic, e.getImageId().getBytes(StandardCharsets.UTF_8),
             Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(eventsTopic, e)));
@@ -184,39 +136,15 @@ class EmbedderJobIT {
       producer.send(new ProducerRecord<>(eventsTopic, "x".getBytes(), "not avro".getBytes())); // undecodable event
     }
 
-    Map<String, String> options = new HashMap<>();
-    options.put("kafka.bootstrap-servers", broker.bootstrapServers());
-    options.put("topic.image-events", eventsTopic);
-    options.put("topic.dead-letters", dlqTopic);
-    options.put("topic.embeddings", embeddingsTopic);
-    options.put("kafka.group-id", "it-" + run);
-    options.put("s3.endpoint", s3.endpoint());
-    options.put("s3.access-key", ACCESS);
-    options.put("s3.secret-key", SECRET);
-    options.put("decode.max-bytes", Long.toString(BadImageCorpus.MAX_BYTES));
-    options.put("fetch.max-bytes", Long.toString(FETCH_MAX_BYTES));
-    options.put("batch.size", "4");
-    options.put("batch.max-delay", "30ms");
-    options.put("checkpoint.interval", "PT1S");
-    options.put("store.kind", "embedded");
-    options.put("store.path", tmp.resolve("store-" + run).toString());
-    options.put("store.dimension", "576");
-    EmbedderSettings settings = EmbedderSettings.fromMap(options);
-
-    Configuration conf = new Configuration();
-    conf.setString("metrics.reporter.collect.factory.class", CollectingReporter.Factory.class.getName());
-    CollectingReporter.METRICS.clear();
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
-    EmbedderJob.build(env, settings);
-    JobClient job = env.executeAsync("embedder-it");
+    JobClient job = JobHarness.startJob(settings, "embedder-it");
     List<ConsumerRecord<byte[], byte[]>> deadLetters;
     List<ConsumerRecord<byte[], byte[]>> embeddings;
     long rejections = expected.values().stream().filter(r -> r != null).count() + 1; // + the undecodable event
     long embeddable = expected.values().stream().filter(r -> r == null).count();
     try {
-      deadLetters = consume(dlqTopic, rs -> rs.size() >= rejections);
+      deadLetters = it.consume(dlqTopic, rs -> rs.size() >= rejections);
       // every embeddable image, plus the deleted one's embedding and tombstone
-      embeddings = consume(embeddingsTopic, rs -> rs.size() >= embeddable + 2);
+      embeddings = it.consume(embeddingsTopic, rs -> rs.size() >= embeddable + 2);
       Thread.sleep(2500); // two more checkpoints: the vector store sink flushes on checkpoints
     } finally {
       job.cancel().get();
@@ -272,11 +200,7 @@ class EmbedderJobIT {
     ImageEmbedding rot = latest.get(ImageIds.of(BUCKET, "good/rotated.jpg"));
     assertThat(PerceptualHash.distance(up.getPhash(), rot.getPhash())).isLessThanOrEqualTo(6);
     assertThat(Vectors.cosine(toArray(up.getVector()), toArray(rot.getVector()))).isGreaterThan(0.98);
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, embeddingsTopic);
-      Config config = admin.describeConfigs(List.of(res)).all().get().get(res);
-      assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
-    }
+    assertThat(it.topicConfig(embeddingsTopic, "cleanup.policy")).isEqualTo("compact");
 
     // the vector store holds exactly the embedded images; the deleted one is gone
     try (VectorStore store = VectorStores.open(StoreSettings.embedded(settings.store().path(), "images", 576))) {
@@ -425,32 +349,5 @@ class EmbedderJobIT {
       a[i] = v.get(i);
     }
     return a;
-  }
-
-  /** Reads the topic from the beginning until {@code done} holds (60 s at most), in partition order per key. */
-  static List<ConsumerRecord<byte[], byte[]>> consume(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    long deadline = System.currentTimeMillis() + 60_000;
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      while (partitions.isEmpty() && System.currentTimeMillis() < deadline) {
-        var infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-        if (infos != null) {
-          infos.forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
-        }
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      while (!done.test(out) && System.currentTimeMillis() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-    }
-    assertThat(done.test(out)).as("records on " + topic + " within 60 s, got " + out.size()).isTrue();
-    return out;
   }
 }

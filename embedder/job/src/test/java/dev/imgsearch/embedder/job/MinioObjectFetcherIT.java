@@ -3,64 +3,33 @@ package dev.imgsearch.embedder.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.imgsearch.local.servers.KafkaBroker;
 import dev.imgsearch.local.servers.S3ServerProcess;
-import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link MinioObjectFetcher} against the real local S3 server: what is refused for good becomes an {@link
  * ObjectRejectedException} with its dead-letter reason, a missing object is empty, and an outage (or the job's own
  * credentials rejected) is retried and then thrown as a plain {@link IOException}, which fails the task.
  */
-class MinioObjectFetcherIT {
-  static final String BUCKET = "images";
-  static final String ACCESS = "fetcher-it";
-  static final String SECRET = "fetcher-it-secret";
+class MinioObjectFetcherIT extends HarnessPerClass {
   static final FetchErrors.Policy QUICK =
       new FetchErrors.Policy(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(1), 2);
 
-  @TempDir static Path tmp;
-  static KafkaBroker broker;
   static S3ServerProcess s3;
-  static MinioClient minio;
 
   @BeforeAll
-  static void start() throws Exception {
-    broker = KafkaBroker.start(tmp.resolve("kafka"), 0);
-    s3 = S3ServerProcess.start(tmp.resolve("s3"), 0, ACCESS, SECRET, broker.bootstrapServers(), "it-notifications", BUCKET);
-    minio = MinioClient.builder().endpoint(s3.endpoint()).credentials(ACCESS, SECRET).build();
-    put("small.bin", new byte[1000]);
-    put("exactly-4096.bin", new byte[4096]);
-    put("big.bin", new byte[4097]);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (s3 != null) {
-      s3.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
-  }
-
-  static void put(String key, byte[] bytes) throws Exception {
-    minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key)
-        .stream(new ByteArrayInputStream(bytes), (long) bytes.length, -1L).build());
+  static void putObjects() throws Exception {
+    s3 = it.s3;
+    it.put("small.bin", new byte[1000]);
+    it.put("exactly-4096.bin", new byte[4096]);
+    it.put("big.bin", new byte[4097]);
   }
 
   static MinioObjectFetcher fetcher(String secret, long maxBytes) {
-    return new MinioObjectFetcher(
-        MinioClient.builder().endpoint(s3.endpoint()).credentials(ACCESS, secret).build(), maxBytes, QUICK);
+    return new MinioObjectFetcher(it.client(secret), maxBytes, QUICK);
   }
 
   @Test

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.embedder.image.PerceptualHash;
 import dev.imgsearch.embedder.image.TestImages;
-import dev.imgsearch.local.servers.KafkaBroker;
-import dev.imgsearch.local.servers.S3ServerProcess;
 import dev.imgsearch.schemas.AlertIds;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.Topics;
@@ -15,80 +13,44 @@ import dev.imgsearch.schemas.avro.ImageEvent;
 import dev.imgsearch.schemas.avro.ImageEventType;
 import dev.imgsearch.schemas.avro.Watch;
 import dev.imgsearch.schemas.avro.WatchTarget;
-import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Gauge;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Standing queries through the whole embedder job: real Kafka broker, S3 server, Flink MiniCluster, the real model.
  * Watches created from an image's own embedding while the job runs raise exactly one alert per matching image (the
  * rotated copy, a later copy), none for an unrelated image, none for a copy within the cooldown.
  */
-class WatchesIT {
-  static final String BUCKET = "images";
-  static final String ACCESS = "watches-it";
-  static final String SECRET = "watches-it-secret";
+class WatchesIT extends HarnessPerClass {
   static final String SOURCE = "it-camera";
   static final String ALERTS_COUNTER = ".*\\.match-watches\\.\\d+\\.alerts";
   static final String SUPPRESSED_COUNTER = ".*\\.match-watches\\.\\d+\\.alertsSuppressedByCooldown";
 
-  @TempDir static Path tmp;
-  static KafkaBroker broker;
-  static S3ServerProcess s3;
-  static MinioClient minio;
-
-  @BeforeAll
-  static void start() {
-    broker = KafkaBroker.start(tmp.resolve("kafka"), 0);
-    s3 = S3ServerProcess.start(tmp.resolve("s3"), 0, ACCESS, SECRET, broker.bootstrapServers(), "it-notifications", BUCKET);
-    minio = MinioClient.builder().endpoint(s3.endpoint()).credentials(ACCESS, SECRET).build();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (s3 != null) {
-      s3.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
-  }
-
   @Test
   void watchesAddedWhileRunningRaiseOneAlertPerMatchOutsideTheCooldown() throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    String events = "it-events-" + run;
-    String embeddings = "it-embeddings-" + run;
+    Map<String, String> options = it.jobOptions("it", run, tmp);
+    String events = options.get("topic.image-events");
+    String embeddings = options.get("topic.embeddings");
     String watches = "it-watches-" + run;
     String alerts = "it-alerts-" + run;
-    broker.createTopics(1, events, "it-dlq-" + run, watches, alerts);
+    options.put("topic.watches", watches);
+    options.put("topic.alerts", alerts);
+    options.put("batch.size", "2");
+    options.put("batch.max-delay", "20ms");
+    it.broker.createTopics(1, events, options.get("topic.dead-letters"), watches, alerts);
 
     // real photos (golden fixtures): an orange, and a building as the unrelated image
     var scene = photo("/golden/input-224.png");
@@ -101,33 +63,12 @@ class WatchesIT {
     put("unrelated.png", other);
     put("unrelated-again.png", other);
 
-    Map<String, String> options = new HashMap<>();
-    options.put("kafka.bootstrap-servers", broker.bootstrapServers());
-    options.put("topic.image-events", events);
-    options.put("topic.dead-letters", "it-dlq-" + run);
-    options.put("topic.embeddings", embeddings);
-    options.put("topic.watches", watches);
-    options.put("topic.alerts", alerts);
-    options.put("kafka.group-id", "it-" + run);
-    options.put("s3.endpoint", s3.endpoint());
-    options.put("s3.access-key", ACCESS);
-    options.put("s3.secret-key", SECRET);
-    options.put("batch.size", "2");
-    options.put("batch.max-delay", "20ms");
-    options.put("checkpoint.interval", "PT1S");
-    options.put("store.kind", "embedded");
-    options.put("store.path", tmp.resolve("store-" + run).toString());
-    Configuration conf = new Configuration();
-    conf.setString("metrics.reporter.collect.factory.class", CollectingReporter.Factory.class.getName());
-    CollectingReporter.METRICS.clear();
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
-    EmbedderJob.build(env, EmbedderSettings.fromMap(options));
-    JobClient job = env.executeAsync("watches-it");
+    JobClient job = JobHarness.startJob(EmbedderSettings.fromMap(options), "watches-it");
     List<ConsumerRecord<byte[], byte[]>> raised;
     long t0 = 1_700_000_000_000L;
     try {
       // 1. the original and the unrelated image are embedded before any watch exists: no alert
-      produce(events, event("a.jpg", t0 - 600_000L), event("unrelated.png", t0 - 500_000L));
+      it.produce(events, event("a.jpg", t0 - 600_000L), event("unrelated.png", t0 - 500_000L));
       Map<String, ImageEmbedding> first = embeddings(embeddings, 2);
       ImageEmbedding a = first.get(ImageIds.of(BUCKET, "a.jpg"));
       ImageEmbedding u = first.get(ImageIds.of(BUCKET, "unrelated.png"));
@@ -139,8 +80,7 @@ class WatchesIT {
       // 2. watches from the original's vector and pHash, created while the job runs
       Watch frames = watch("frames-" + run, WatchTarget.FRAMES, 0.95).setModel(a.getModel()).setVector(a.getVector()).build();
       Watch copies = watch("copies-" + run, WatchTarget.NEAR_DUPLICATES, 10).setPhash(a.getPhash()).build();
-      Properties p = producerProps();
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      try (KafkaProducer<byte[], byte[]> producer = it.producer()) {
         for (Watch w : List.of(frames, copies)) {
           producer.send(new ProducerRecord<>(watches, w.getId().getBytes(StandardCharsets.UTF_8),
               Topics.WATCHES.valueSerde().serializer().serialize(watches, w))).get();
@@ -149,7 +89,7 @@ class WatchesIT {
       awaitActiveWatches(2);
 
       // 3. a near-duplicate, an unrelated image, a copy within the 60 s cooldown, a copy after it
-      produce(events, event("a-rotated.jpg", t0), event("unrelated-again.png", t0 + 1_000L),
+      it.produce(events, event("a-rotated.jpg", t0), event("unrelated-again.png", t0 + 1_000L),
           event("a-copy-soon.jpg", t0 + 10_000L), event("a-copy-later.jpg", t0 + 120_000L));
       embeddings(embeddings, 6); // every image went through the matching
       String counts = "alerts counted by the operator: " + CollectingReporter.counter(ALERTS_COUNTER)
@@ -202,8 +142,7 @@ class WatchesIT {
   }
 
   static void put(String key, byte[] bytes) throws Exception {
-    minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key)
-        .stream(new ByteArrayInputStream(bytes), (long) bytes.length, -1L).build());
+    it.put(key, bytes);
   }
 
   static ImageEvent event(String key, long capturedAt) {
@@ -216,23 +155,6 @@ class WatchesIT {
         .setCapturedAtMillis(capturedAt)
         .setEventTimeMillis(capturedAt)
         .build();
-  }
-
-  static Properties producerProps() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return p;
-  }
-
-  static void produce(String topic, ImageEvent... es) throws Exception {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps())) {
-      for (ImageEvent e : es) {
-        producer.send(new ProducerRecord<>(topic, e.getImageId().getBytes(StandardCharsets.UTF_8),
-            Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(topic, e))).get();
-      }
-    }
   }
 
   /** Waits (60 s at most) until the matching operator holds {@code n} watches. */
@@ -272,32 +194,9 @@ class WatchesIT {
     return dot / Math.sqrt(nx * ny);
   }
 
-  /** Reads the topic from the beginning until {@code done} holds (60 s at most). */
+  /** Reads the topic from the beginning until {@code done} holds (60 s at most), then whatever else is there. */
   static List<ConsumerRecord<byte[], byte[]>> consume(
       String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done, String context) {
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    long deadline = System.currentTimeMillis() + 60_000;
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      while (partitions.isEmpty() && System.currentTimeMillis() < deadline) {
-        var infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-        if (infos != null) {
-          infos.forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
-        }
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      while (!done.test(out) && System.currentTimeMillis() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-      // whatever else is there now
-      consumer.poll(Duration.ofMillis(500)).forEach(out::add);
-    }
-    assertThat(done.test(out)).as("records on " + topic + " within 60 s, got " + out.size() + "; " + context).isTrue();
-    return out;
+    return it.consume(topic, done, context, Duration.ofMillis(500));
   }
 }

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.SearchFilter;
+import dev.imgsearch.indexer.sink.MilvusForClass;
 import dev.imgsearch.indexer.store.StoreSettings;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.indexer.store.VectorStores;
-import dev.imgsearch.indexer.store.milvus.MilvusConfig;
-import dev.imgsearch.indexer.store.milvus.MilvusVectorStore;
 import dev.imgsearch.local.servers.KafkaBroker;
 import dev.imgsearch.local.servers.MilvusServer;
 import dev.imgsearch.schemas.Topics;
@@ -91,20 +90,8 @@ class EmbeddingsTopicReindexIT {
         if (reader[0] != null) {
           reader[0].close();
         }
-        var client =
-            new io.milvus.v2.client.MilvusClientV2(io.milvus.v2.client.ConnectConfig.builder().uri(server.uri()).build());
-        try {
-          client.dropAlias(io.milvus.v2.service.utility.request.DropAliasReq.builder().alias(alias.collection()).build());
-        } catch (RuntimeException noAlias) {
-          // the test failed before creating it
-        } finally {
-          client.close();
-        }
-        for (String name : new String[] {v2, v1}) {
-          try (var store = new MilvusVectorStore(MilvusConfig.of(server.uri()), CollectionSpec.of(name, DIM))) {
-            store.dropCollection();
-          }
-        }
+        MilvusForClass.dropAliases(server.uri(), alias.collection());
+        MilvusForClass.dropCollections(server.uri(), DIM, v2, v1);
       }
     }
   }

@@ -77,20 +77,8 @@ public abstract class ExactlyWhatWasUploadedContract {
       StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
       env.enableCheckpointing(200);
 
-      DataGeneratorSource<Long> source =
-          new DataGeneratorSource<>(i -> i, CHANGES, RateLimiterStrategy.perSecond(400), Types.LONG);
-      env.fromSource(source, WatermarkStrategy.noWatermarks(), "changes")
-          .setParallelism(1)
-          .map(new FailAt(run))
-          .setParallelism(1)
-          .map(ExactlyWhatWasUploadedContract::change)
-          .returns(TypeInformation.of(IndexAction.class))
-          .setParallelism(1)
-          .keyBy(IndexAction::id)
-          .sinkTo(
-              new VectorStoreSink(
-                  settings(run), SinkOptions.of(25).withMaxDelay(Duration.ofMillis(100))))
-          .name("index");
+      changesInto(env, CHANGES, 400, new FailAt(run),
+          new VectorStoreSink(settings(run), SinkOptions.of(25).withMaxDelay(Duration.ofMillis(100))));
       long start = System.nanoTime();
       env.execute("exactly-what-was-uploaded");
       long millis = (System.nanoTime() - start) / 1_000_000;
@@ -146,6 +134,26 @@ public abstract class ExactlyWhatWasUploadedContract {
       }
     });
     return objects;
+  }
+
+  /**
+   * The pipeline of the exactly-once tests: {@code count} numbers at {@code perSecond}, each through {@code tap}, turned
+   * into {@link #change}s (all at parallelism 1), keyed by id into {@code sink}.
+   */
+  static void changesInto(
+      StreamExecutionEnvironment env, long count, double perSecond, MapFunction<Long, Long> tap, VectorStoreSink sink) {
+    DataGeneratorSource<Long> source =
+        new DataGeneratorSource<>(i -> i, count, RateLimiterStrategy.perSecond(perSecond), Types.LONG);
+    env.fromSource(source, WatermarkStrategy.noWatermarks(), "changes")
+        .setParallelism(1)
+        .map(tap)
+        .setParallelism(1)
+        .map(ExactlyWhatWasUploadedContract::change)
+        .returns(TypeInformation.of(IndexAction.class))
+        .setParallelism(1)
+        .keyBy(IndexAction::id)
+        .sinkTo(sink)
+        .name("index");
   }
 
   /**

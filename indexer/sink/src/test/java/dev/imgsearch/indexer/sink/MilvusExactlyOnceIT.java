@@ -2,19 +2,14 @@ package dev.imgsearch.indexer.sink;
 
 import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.StoreSettings;
-import dev.imgsearch.indexer.store.milvus.MilvusConfig;
-import dev.imgsearch.indexer.store.milvus.MilvusVectorStore;
-import dev.imgsearch.local.servers.MilvusServer;
 import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.service.vector.request.QueryReq;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link ExactlyWhatWasUploadedContract} on a real Milvus standalone server (one per class; or {@code
@@ -22,28 +17,16 @@ import org.junit.jupiter.api.BeforeAll;
  * Strong query, so a duplicate primary key would show up twice.
  */
 class MilvusExactlyOnceIT extends ExactlyWhatWasUploadedContract {
-  private static MilvusServer server;
-
-  @BeforeAll
-  static void startServer() {
-    server = MilvusServer.startOrConnect(Path.of("target", "milvus-it"));
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
+  @RegisterExtension static final MilvusForClass MILVUS = new MilvusForClass();
 
   @Override
   protected StoreSettings settings(String collection) {
-    return StoreSettings.milvus(server.uri(), "", collection, DIM, "STRONG");
+    return MILVUS.strong(collection, DIM);
   }
 
   @Override
   protected Map<String, Long> storedVersions(String collection) {
-    return storedVersions(server.uri(), collection);
+    return storedVersions(MILVUS.uri(), collection);
   }
 
   @Override
@@ -107,9 +90,6 @@ class MilvusExactlyOnceIT extends ExactlyWhatWasUploadedContract {
 
   @Override
   protected void cleanUp(String collection) {
-    try (var store =
-        new MilvusVectorStore(MilvusConfig.of(server.uri()), CollectionSpec.of(collection, DIM))) {
-      store.dropCollection();
-    }
+    MilvusForClass.dropCollections(MILVUS.uri(), DIM, collection);
   }
 }

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.imgsearch.indexer.IndexAction;
-import dev.imgsearch.indexer.store.CollectionSpec;
-import dev.imgsearch.indexer.store.StoreSettings;
-import dev.imgsearch.indexer.store.milvus.MilvusConfig;
-import dev.imgsearch.indexer.store.milvus.MilvusVectorStore;
 import dev.imgsearch.local.servers.MilvusServer;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -25,14 +21,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -42,8 +33,7 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.reporter.MetricReporter;
 import org.apache.flink.metrics.reporter.MetricReporterFactory;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,22 +80,11 @@ class MilvusOutageIT {
   /** Per run: records the source emitted (replays included), and sink subtask (re)starts. */
   static final Map<String, AtomicLong> EMITTED = new ConcurrentHashMap<>();
 
-  private static MilvusServer server;
-
-  @BeforeAll
-  static void startServer() {
-    server = MilvusServer.startOrConnect(Path.of("target", "milvus-it"));
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
+  @RegisterExtension static final MilvusForClass MILVUS = new MilvusForClass();
 
   @Test
   void milvusStoppedThirtySecondsMidStreamStallsTheSinkThenEverythingArrivesOnce() throws Exception {
+    MilvusServer server = MILVUS.server();
     assumeTrue(server.launched(), "the server at " + MilvusServer.URI_ENV + " is not stopped by tests");
     String run = "outage_" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     EMITTED.put(run, new AtomicLong());
@@ -121,22 +100,11 @@ class MilvusOutageIT {
       StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
       env.enableCheckpointing(500);
 
-      DataGeneratorSource<Long> source =
-          new DataGeneratorSource<>(i -> i, CHANGES, RateLimiterStrategy.perSecond(RATE), Types.LONG);
-      env.fromSource(source, WatermarkStrategy.noWatermarks(), "changes")
-          .setParallelism(1)
-          .map(new CountEmitted(run))
-          .setParallelism(1)
-          .map(ExactlyWhatWasUploadedContract::change)
-          .returns(TypeInformation.of(IndexAction.class))
-          .setParallelism(1)
-          .keyBy(IndexAction::id)
-          .sinkTo(
-              new VectorStoreSink(
-                  StoreSettings.milvus(server.uri(), "", run, ExactlyWhatWasUploadedContract.DIM, "STRONG"),
-                  SinkOptions.of(25).withMaxDelay(Duration.ofMillis(100)),
-                  new CollectedDeadLetters())) // as the embedder job wires it: an outage must not dead-letter
-          .name("index");
+      ExactlyWhatWasUploadedContract.changesInto(env, CHANGES, RATE, new CountEmitted(run),
+          new VectorStoreSink(
+              MILVUS.strong(run, ExactlyWhatWasUploadedContract.DIM),
+              SinkOptions.of(25).withMaxDelay(Duration.ofMillis(100)),
+              new CollectedDeadLetters())); // as the embedder job wires it: an outage must not dead-letter
 
       long t0 = System.nanoTime();
       JobClient job = SinkMetrics.withFactoryVisible(() -> env.executeAsync("milvus-outage"));
@@ -196,9 +164,7 @@ class MilvusOutageIT {
     } finally {
       EMITTED.remove(run);
       if (server.running()) {
-        try (var store = new MilvusVectorStore(MilvusConfig.of(server.uri()), CollectionSpec.of(run, 8))) {
-          store.dropCollection();
-        }
+        MilvusForClass.dropCollections(server.uri(), 8, run);
       }
     }
   }
