@@ -1,5 +1,8 @@
 package dev.imgsearch.embedder.job;
 
+import java.util.function.Predicate;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.embedder.image.BadImageCorpus;
@@ -221,9 +224,14 @@ class EmbedderJobIT extends HarnessPerClass {
   @Test
   void gatedFramesOfTwoCamerasAreIndexedWithTheirRepresentatives() throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    String eventsTopic = "it-gate-events-" + run;
-    String embeddingsTopic = "it-gate-embeddings-" + run;
-    broker.createTopics(1, eventsTopic);
+    Map<String, String> options = it.jobOptions("it-gate", run, tmp);
+    options.put("batch.size", "3");
+    options.put("batch.max-delay", "30ms");
+    options.put("gate.enabled", "true");
+    EmbedderSettings settings = EmbedderSettings.fromMap(options);
+    String eventsTopic = settings.imageEventsTopic();
+    String embeddingsTopic = settings.embeddingsTopic();
+    it.broker.createTopics(1, eventsTopic);
     List<ImageEvent> events = new ArrayList<>();
     long t = 1_700_000_000_000L;
     int[][] frames = {{501, 0}, {505, 1}, {502, 0}, {503, 0}, {506, 1}, {504, 0}, {505, 0}, {506, 0}};
@@ -241,32 +249,7 @@ class EmbedderJobIT extends HarnessPerClass {
     sourceless.setSource(null);
     events.add(sourceless);
     events.add(event(ImageEventType.DELETED, "gate-cam-a/503.jpg", t++)); // no source: keyed by its image id
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-      for (ImageEvent e : events) {
-        producer.send(new ProducerRecord<>(eventsTopic, e.getImageId().getBytes(StandardCharsets.UTF_8),
-            Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(eventsTopic, e)));
-      }
-    }
-    Map<String, String> options = new HashMap<>();
-    options.put("kafka.bootstrap-servers", broker.bootstrapServers());
-    options.put("topic.image-events", eventsTopic);
-    options.put("topic.dead-letters", "it-gate-dlq-" + run);
-    options.put("topic.embeddings", embeddingsTopic);
-    options.put("kafka.group-id", "it-gate-" + run);
-    options.put("s3.endpoint", s3.endpoint());
-    options.put("s3.access-key", ACCESS);
-    options.put("s3.secret-key", SECRET);
-    options.put("batch.size", "3");
-    options.put("batch.max-delay", "30ms");
-    options.put("checkpoint.interval", "PT1S");
-    options.put("store.kind", "embedded");
-    options.put("store.path", tmp.resolve("store-gate-" + run).toString());
-    options.put("gate.enabled", "true");
-    EmbedderSettings settings = EmbedderSettings.fromMap(options);
+    it.produce(eventsTopic, events.toArray(ImageEvent[]::new));
     Configuration conf = new Configuration();
     conf.setString("metrics.reporter.collect.factory.class", CollectingReporter.Factory.class.getName());
     CollectingReporter.METRICS.clear();
@@ -290,7 +273,7 @@ class EmbedderJobIT extends HarnessPerClass {
         };
     List<ConsumerRecord<byte[], byte[]>> embeddings;
     try {
-      embeddings = consume(embeddingsTopic, allThere);
+      embeddings = it.consume(embeddingsTopic, allThere);
       Thread.sleep(2500); // two more checkpoints: the vector store sink flushes on checkpoints
     } finally {
       job.cancel().get();

@@ -31,7 +31,7 @@ class MilvusExactlyOnceIT extends ExactlyWhatWasUploadedContract {
 
   @Override
   protected Map<String, List<Long>> storedObjects(String collection) {
-    MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri(server.uri()).build());
+    MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri(MILVUS.uri()).build());
     try {
       var rows =
           client.query(
