@@ -11,8 +11,11 @@ import java.util.Set;
  * RecordValidation} for the image row), and the mapping from the Avro form on the embeddings topic. Pure.
  */
 public final class DetectedItems {
-  /** Face descriptor dimension when the store is not told another (MobileFaceNet-style 128-d descriptors). */
-  public static final int DEFAULT_FACE_DIMENSION = 128;
+  /**
+   * Face descriptor dimension when the store is not told another: the embedder's bundled FaceRes descriptors are
+   * 1024-d (its {@code FaceDescriber.DIMENSION}; the store does not depend on the embedder).
+   */
+  public static final int DEFAULT_FACE_DIMENSION = 1024;
 
   private DetectedItems() {}
 
