@@ -19,6 +19,8 @@ import java.util.List;
 final class FrameItems {
   /** Crops per model call (each a model input, e.g. 224×224×3 floats). */
   static final int CROP_BATCH = 32;
+  /** Frames are decoded to at least this shorter side for detection (the object detector's input is 512×512). */
+  static final int DETECT_SHORTER_SIDE = 512;
 
   /** What finds objects and faces in an upright frame ({@link FrameDetector#detect}). */
   @FunctionalInterface

@@ -3,6 +3,8 @@ package dev.imgsearch.embedder.job;
 import dev.imgsearch.embedder.gate.FrameSignature;
 import dev.imgsearch.embedder.gate.SceneGate;
 import dev.imgsearch.embedder.gate.Scenes;
+import dev.imgsearch.embedder.image.DecodeLimits;
+import dev.imgsearch.embedder.image.ImageDecoder;
 import dev.imgsearch.embedder.image.ImageRejectedException;
 import dev.imgsearch.embedder.model.OnnxImageEmbedder;
 import dev.imgsearch.schemas.DeadLetter;
@@ -38,6 +40,7 @@ public final class ImagePipeline {
   private final ObjectFetcher fetcher;
   private final OnnxImageEmbedder embedder;
   private final FrameItems.Detector detector;
+  private final ImageDecoder decoder;
 
   public ImagePipeline(ObjectFetcher fetcher, OnnxImageEmbedder embedder) {
     this(fetcher, embedder, null);
@@ -48,6 +51,17 @@ public final class ImagePipeline {
     this.fetcher = fetcher;
     this.embedder = embedder;
     this.detector = detector;
+    this.decoder = detector == null ? embedder.decoder() : new ImageDecoder(forDetection(embedder.decoder().limits()));
+  }
+
+  /**
+   * The frame model's decode limits, but decoding (subsampling, DCT scaling) to at least {@value
+   * FrameItems#DETECT_SHORTER_SIDE} px on the shorter side: the detectors see the frame at their input size, not the
+   * frame model's 224.
+   */
+  static DecodeLimits forDetection(DecodeLimits l) {
+    int target = l.targetShorterSide() == 0 ? 0 : Math.max(l.targetShorterSide(), FrameItems.DETECT_SHORTER_SIDE);
+    return new DecodeLimits(l.maxBytes(), l.maxPixels(), target, l.maxRasterBytes(), l.maxAspectRatio());
   }
 
   /** One record after fetch and decode. */
@@ -104,7 +118,7 @@ public final class ImagePipeline {
       return new Missing(event.getImageId());
     }
     try {
-      BufferedImage image = embedder.decoder().decode(bytes.get());
+      BufferedImage image = decoder.decode(bytes.get());
       FrameSignature signature = FrameSignature.of(image); // its pHash is the image's PerceptualHash
       long t2 = System.nanoTime();
       // resized here, on the decode threads, so the batch's model call only converts pixels to floats

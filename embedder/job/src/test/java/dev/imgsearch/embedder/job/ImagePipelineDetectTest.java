@@ -141,6 +141,23 @@ class ImagePipelineDetectTest {
     assertThat(letter.imageId()).isEqualTo(done.changes().get(0).imageId);
   }
 
+  @Test
+  void framesAreDecodedForTheDetectorNotOnlyForTheFrameModel() throws Exception {
+    byte[] camera = dev.imgsearch.embedder.image.TestImages.encode(
+        dev.imgsearch.embedder.image.TestImages.scene(1632, 1224, 7), "jpg");
+    objects.put("images/camera.jpg", camera);
+    KafkaRecord r = ImagePipelineTest.record(ImageEventType.CREATED, "camera.jpg", 0);
+    var plain = (ImagePipeline.Decoded) new ImagePipeline(fetcher, embedder).prepare(r);
+    var detecting = (ImagePipeline.Decoded) new ImagePipeline(fetcher, embedder, detector::detect).prepare(r);
+    assertThat(plain.upright()).isNull(); // nothing kept without detection
+    int forModel = Math.min(embedder.decoder().decode(camera).getWidth(), embedder.decoder().decode(camera).getHeight());
+    int forDetector = Math.min(detecting.upright().getWidth(), detecting.upright().getHeight());
+    assertThat(forDetector).isGreaterThanOrEqualTo(FrameItems.DETECT_SHORTER_SIDE).isGreaterThan(forModel);
+    assertThat(detecting.image().getWidth()).isEqualTo(plain.image().getWidth()); // the model input is the same size
+    assertThat(ImagePipeline.forDetection(dev.imgsearch.embedder.image.DecodeLimits.DEFAULT).targetShorterSide())
+        .isEqualTo(FrameItems.DETECT_SHORTER_SIDE);
+  }
+
   private static int decodedWidth(String name) {
     try {
       return embedder.decoder().decode(photo(name)).getWidth();
