@@ -3,6 +3,7 @@ package dev.imgsearch.embedder.job;
 import dev.imgsearch.embedder.gate.Scene;
 import dev.imgsearch.embedder.gate.SceneGate;
 import dev.imgsearch.embedder.gate.Scenes;
+import dev.imgsearch.embedder.detect.FrameDetector;
 import dev.imgsearch.embedder.image.DecodeLimits;
 import dev.imgsearch.embedder.image.TurboJpeg;
 import dev.imgsearch.embedder.model.OnnxImageEmbedder;
@@ -50,7 +51,10 @@ import org.apache.flink.util.OutputTag;
  * <p>Metrics (operator scope): {@code imagesEmbedded}, {@code imagesPerSecond}, {@code imagesDeleted},
  * {@code objectsMissing}, {@code deadLetters} and {@code deadLetters} under group {@code reason=<code>},
  * histograms {@code batchSize}, {@code fetchMillis}, {@code decodeMillis} (per image), {@code inferenceMillis} (per
- * batch); gauges {@code jpegTurbo} (1 = JPEGs decoded by libjpeg-turbo, 0 = ImageIO), {@code jpegTurboDecoded},
+ * batch); with {@link Config#detect()} on, counters {@code objectsDetected}, {@code facesDetected}, {@code
+ * detectionFailures} (frames indexed without their items, dead letter {@value ImagePipeline#DETECTION_FAILED}), {@code
+ * detectedItemsDropped} (over the per-image limit) and histogram {@code detectMillis} (per batch: detectors and crop
+ * vectors); gauges {@code jpegTurbo} (1 = JPEGs decoded by libjpeg-turbo, 0 = ImageIO), {@code jpegTurboDecoded},
  * {@code jpegTurboFallbacks} (per JVM).
  *
  * <p>Scene-change gating ({@link Config#gate()} enabled): the operator must run on a stream keyed by {@link SceneKey};
@@ -73,7 +77,15 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
       int batchSize,
       Duration maxDelay,
       int decodeThreads,
-      SceneGate.Settings gate) implements Serializable {
+      SceneGate.Settings gate,
+      DetectSettings detect) implements Serializable {
+    /** Without detection inside the frames. */
+    public Config(
+        ObjectFetcher.Factory fetcher, String model, DecodeLimits limits, OnnxOptions onnx, int batchSize,
+        Duration maxDelay, int decodeThreads, SceneGate.Settings gate) {
+      this(fetcher, model, limits, onnx, batchSize, maxDelay, decodeThreads, gate, DetectSettings.NONE);
+    }
+
     /** Without scene-change gating. */
     public Config(
         ObjectFetcher.Factory fetcher, String model, DecodeLimits limits, OnnxOptions onnx, int batchSize,
@@ -83,6 +95,7 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
 
     public Config {
       Objects.requireNonNull(gate, "gate");
+      Objects.requireNonNull(detect, "detect");
       Objects.requireNonNull(fetcher, "fetcher");
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(limits, "limits");
@@ -97,6 +110,12 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
   private final Config config;
 
   private transient OnnxImageEmbedder embedder;
+  private transient FrameDetector detector;
+  private transient Counter objectsDetected;
+  private transient Counter facesDetected;
+  private transient Counter detectionFailures;
+  private transient Counter itemsDropped;
+  private transient Histogram detectMillis;
   private transient ObjectFetcher fetcher;
   private transient ImagePipeline pipeline;
   private transient ExecutorService decodePool;
@@ -123,7 +142,12 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
     super.open();
     embedder = OnnxImageEmbedder.load(config.model(), config.limits(), config.onnx());
     fetcher = config.fetcher().create();
-    pipeline = new ImagePipeline(fetcher, embedder);
+    DetectSettings detect = config.detect();
+    if (detect.mode().any()) {
+      detector = FrameDetector.load(detect.mode(), detect.objectOptions(), detect.faceOptions(), config.onnx());
+      LOG.info("fetch-decode-embed: detecting {} in every embedded frame", detect.mode());
+    }
+    pipeline = new ImagePipeline(fetcher, embedder, detector == null ? null : detector::detect);
     decodePool =
         Executors.newFixedThreadPool(
             config.decodeThreads(),
@@ -151,6 +175,11 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
     metrics.<Long, Gauge<Long>>gauge("jpegTurboFallbacks", TurboJpeg::fallbackCount);
     LOG.info("fetch-decode-embed: JPEG decoding with {}", TurboJpeg.status());
     gated = metrics.counter("imagesGated");
+    objectsDetected = metrics.counter("objectsDetected");
+    facesDetected = metrics.counter("facesDetected");
+    detectionFailures = metrics.counter("detectionFailures");
+    itemsDropped = metrics.counter("detectedItemsDropped");
+    detectMillis = metrics.histogram("detectMillis", new DescriptiveStatisticsHistogram(1000));
     gate = new SceneGate(config.gate());
     scenes = config.gate().enabled() ? keyedScenes() : Scenes.NONE;
   }
@@ -244,6 +273,13 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
       inferenceMillis.update(TimeUnit.NANOSECONDS.toMillis(done.inferenceNanos()));
     }
     embedded.inc(done.embedded());
+    if (detector != null) {
+      objectsDetected.inc(done.objects());
+      facesDetected.inc(done.faces());
+      detectionFailures.inc(done.detectionFailures());
+      itemsDropped.inc(done.itemsDropped());
+      detectMillis.update(TimeUnit.NANOSECONDS.toMillis(done.detectNanos()));
+    }
     gated.inc(done.gated());
     deleted.inc(done.deleted());
     missing.inc(done.missing());
@@ -267,6 +303,9 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
       }
       if (embedder != null) {
         embedder.close();
+      }
+      if (detector != null) {
+        detector.close();
       }
       if (fetcher != null) {
         fetcher.close();

@@ -132,7 +132,8 @@ public final class EmbedderJob {
             s.batchSize(),
             s.batchMaxDelay(),
             s.decodeThreads(),
-            s.gate());
+            s.gate(),
+            s.detect());
     // a change the store refuses (e.g. fields over its limits that slipped past the embed stage) is dead-lettered
     // by the sink, never replayed forever
     VectorStoreSink index = new VectorStoreSink(s.store(), SinkOptions.of(s.sinkBatch()), sinkDeadLetters(s));

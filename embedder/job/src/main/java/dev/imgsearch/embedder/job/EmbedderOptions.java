@@ -58,7 +58,7 @@ public final class EmbedderOptions {
   static final ConfigOption<Integer> BATCH_SIZE = ConfigOptions.key("batch.size").intType()
       .defaultValue(EmbedderSettings.DEFAULT_BATCH_SIZE).withDescription("images per model call (micro-batch)");
   static final ConfigOption<Duration> BATCH_MAX_DELAY = ConfigOptions.key("batch.max-delay").durationType()
-      .defaultValue(EmbedderSettings.DEFAULT_BATCH_MAX_DELAY).withDescription("longest wait to fill a micro-batch");
+      .defaultValue(Duration.ofMillis(EmbedderSettings.DEFAULT_BATCH_MAX_DELAY_MILLIS)).withDescription("longest wait to fill a micro-batch");
   static final ConfigOption<Integer> DECODE_THREADS = ConfigOptions.key("decode.threads").intType()
       .defaultValue(EmbedderSettings.DEFAULT_DECODE_THREADS).withDescription("images fetched and decoded in parallel");
   static final ConfigOption<Long> DECODE_MAX_BYTES = ConfigOptions.key("decode.max-bytes").longType()
@@ -88,6 +88,19 @@ public final class EmbedderOptions {
   static final ConfigOption<Integer> GATE_MAX_FRAMES = ConfigOptions.key("gate.max-scene-frames").intType()
       .defaultValue(SceneGate.Settings.DEFAULT.maxSceneFrames()).withDescription("… or after this many frames");
 
+  static final ConfigOption<String> DETECT = ConfigOptions.key("detect").stringType().defaultValue("none")
+      .withDescription("inside each frame: none, objects, faces or objects,faces (15–50× the frame's cost, see README)");
+  static final ConfigOption<String> DETECT_CLASSES = ConfigOptions.key("detect.classes").stringType().defaultValue("")
+      .withDescription("COCO labels of the objects kept, comma-separated (person,car); empty: all 80");
+  static final ConfigOption<Double> DETECT_MIN_SCORE = ConfigOptions.key("detect.min-score").doubleType()
+      .defaultValue(Double.valueOf(Float.toString(DetectSettings.NONE.minScore()))).withDescription("objects scoring below are dropped");
+  static final ConfigOption<Integer> DETECT_MAX_OBJECTS = ConfigOptions.key("detect.max-objects").intType()
+      .defaultValue(DetectSettings.NONE.maxObjects()).withDescription("at most this many objects per frame (1..100)");
+  static final ConfigOption<Double> DETECT_FACE_MIN_SCORE = ConfigOptions.key("detect.face-min-score").doubleType()
+      .defaultValue(Double.valueOf(Float.toString(DetectSettings.NONE.faceMinScore()))).withDescription("faces scoring below are dropped");
+  static final ConfigOption<Integer> DETECT_MAX_FACES = ConfigOptions.key("detect.max-faces").intType()
+      .defaultValue(DetectSettings.NONE.maxFaces()).withDescription("at most this many faces per frame");
+
   public static final OptionRegistry REGISTRY = OptionRegistry.of("embedder", ENV_PREFIX, declared());
 
   private static List<ConfigOption<?>> declared() {
@@ -99,6 +112,8 @@ public final class EmbedderOptions {
         DECODE_MAX_RASTER_BYTES, DECODE_MAX_ASPECT_RATIO, FETCH_MAX_BYTES, CHECKPOINT_INTERVAL, SINK_BATCH));
     l.addAll(StoreOptions.ALL);
     l.addAll(List.of(GATE_ENABLED, GATE_MAX_PHASH, GATE_MAX_MEAN_DIFF, GATE_MAX_AGE, GATE_MAX_FRAMES));
+    l.addAll(List.of(DETECT, DETECT_CLASSES, DETECT_MIN_SCORE, DETECT_MAX_OBJECTS, DETECT_FACE_MIN_SCORE,
+        DETECT_MAX_FACES));
     return l;
   }
 
@@ -114,7 +129,15 @@ public final class EmbedderOptions {
         new OnnxOptions(c.get(INTRA_OP_THREADS), c.get(INTER_OP_THREADS), c.get(ALLOW_SPINNING)), c.get(BATCH_SIZE),
         c.get(BATCH_MAX_DELAY), c.get(DECODE_THREADS), limits, c.get(FETCH_MAX_BYTES), c.get(CHECKPOINT_INTERVAL),
         c.get(SINK_BATCH), StoreOptions.settings(c), KafkaSecurity.fromOptions(c.given()),
-        optionalTopic(c.get(TOPIC_WATCHES)), optionalTopic(c.get(TOPIC_ALERTS)), gate);
+        optionalTopic(c.get(TOPIC_WATCHES)), optionalTopic(c.get(TOPIC_ALERTS)), gate, detect(c));
+  }
+
+  /** The {@code detect.*} options; a bad value fails naming its option. */
+  static DetectSettings detect(Configuration c) {
+    String mode = dev.imgsearch.embedder.detect.DetectMode.parse(c.get(DETECT)).toString(); // names "detect"
+    var classes = named("detect.classes", () -> DetectSettings.classes(c.get(DETECT_CLASSES)));
+    return named("detect.*", () -> new DetectSettings(mode, classes, c.get(DETECT_MIN_SCORE).floatValue(),
+        c.get(DETECT_MAX_OBJECTS), c.get(DETECT_FACE_MIN_SCORE).floatValue(), c.get(DETECT_MAX_FACES)));
   }
 
   /** A topic option that is off when absent or {@code none}. */

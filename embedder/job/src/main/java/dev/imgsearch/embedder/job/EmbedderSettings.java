@@ -25,6 +25,7 @@ import java.util.function.Function;
  * @param kafkaSecurity how every Kafka client of the job authenticates ({@code kafka.sasl.*},
  *     {@code kafka.security.protocol})
  * @param gate scene-change gating ({@code gate.*})
+ * @param detect objects and faces inside each frame ({@code detect.*})
  */
 public record EmbedderSettings(
     String bootstrapServers,
@@ -49,12 +50,15 @@ public record EmbedderSettings(
     KafkaSecurity kafkaSecurity,
     String watchesTopic,
     String alertsTopic,
-    SceneGate.Settings gate) {
+    SceneGate.Settings gate,
+    DetectSettings detect) {
 
   /** Defaults chosen by the benchmark in docs/benchmarks.md ("Embedder job"). */
   public static final int DEFAULT_BATCH_SIZE = 16;
 
-  public static final Duration DEFAULT_BATCH_MAX_DELAY = Duration.ofMillis(50);
+  /** A constant, so that {@link EmbedderOptions} reads it without initialising this class (whose OPTIONS read it). */
+  static final long DEFAULT_BATCH_MAX_DELAY_MILLIS = 50;
+  public static final Duration DEFAULT_BATCH_MAX_DELAY = Duration.ofMillis(DEFAULT_BATCH_MAX_DELAY_MILLIS);
   public static final int DEFAULT_DECODE_THREADS = 2;
 
   public EmbedderSettings {
@@ -65,6 +69,7 @@ public record EmbedderSettings(
     Objects.requireNonNull(onnx, "onnx");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(gate, "gate");
+    Objects.requireNonNull(detect, "detect");
     if (sinkBatch < 1) {
       throw new IllegalArgumentException("sink.batch must be ≥ 1");
     }
@@ -154,6 +159,14 @@ public record EmbedderSettings(
       d.put("gate.max-mean-diff", Double.toString(gate.maxMeanDiff()));
       d.put("gate.max-scene-age", gate.maxSceneAge().toString());
       d.put("gate.max-scene-frames", Integer.toString(gate.maxSceneFrames()));
+    }
+    d.put("detect", detect.detect());
+    if (detect.mode().any()) {
+      d.put("detect.classes", detect.classes().toString());
+      d.put("detect.min-score", Float.toString(detect.minScore()));
+      d.put("detect.max-objects", Integer.toString(detect.maxObjects()));
+      d.put("detect.face-min-score", Float.toString(detect.faceMinScore()));
+      d.put("detect.max-faces", Integer.toString(detect.maxFaces()));
     }
     return d;
   }

@@ -1,6 +1,8 @@
 package dev.imgsearch.embedder.job;
 
+import dev.imgsearch.indexer.store.DetectedItem;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What the embedding stage emits per image event, in event order: an embedding (upsert) or a deletion. Feeds both the
@@ -26,6 +28,8 @@ public class EmbeddingChange {
   public String representativeId;
   /** Capture time of the representative (the scene's start), or null. */
   public Long sceneStartMillis;
+  /** Objects and faces detected in the frame (empty: none, or detection off, failed, or a gated frame). */
+  public List<DetectedItem> items = List.of();
 
   public EmbeddingChange() {}
 
@@ -43,6 +47,7 @@ public class EmbeddingChange {
         ? "delete " + imageId
         : "upsert " + imageId + " " + model + " dim=" + (vector == null ? 0 : vector.length) + " tags="
             + Arrays.toString(tags) + " phash=" + (phash == null ? "-" : Long.toHexString(phash))
-            + (representativeId == null ? "" : " sceneOf=" + representativeId);
+            + (representativeId == null ? "" : " sceneOf=" + representativeId)
+            + (items == null || items.isEmpty() ? "" : " items=" + items.size());
   }
 }

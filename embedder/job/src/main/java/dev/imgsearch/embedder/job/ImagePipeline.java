@@ -3,6 +3,8 @@ package dev.imgsearch.embedder.job;
 import dev.imgsearch.embedder.gate.FrameSignature;
 import dev.imgsearch.embedder.gate.SceneGate;
 import dev.imgsearch.embedder.gate.Scenes;
+import dev.imgsearch.embedder.image.DecodeLimits;
+import dev.imgsearch.embedder.image.ImageDecoder;
 import dev.imgsearch.embedder.image.ImageRejectedException;
 import dev.imgsearch.embedder.model.OnnxImageEmbedder;
 import dev.imgsearch.schemas.DeadLetter;
@@ -29,13 +31,37 @@ public final class ImagePipeline {
   public static final String MODEL_ERROR = "model-error";
   /** Dead-letter reason for a value that is not an image event. */
   public static final String UNDECODABLE_EVENT = "undecodable-event";
+  /**
+   * Dead-letter reason when detection, or an object's vector, failed on an image: the frame is indexed without its
+   * objects and faces, the letter records the lost items.
+   */
+  public static final String DETECTION_FAILED = "detection-failed";
 
   private final ObjectFetcher fetcher;
   private final OnnxImageEmbedder embedder;
+  private final FrameItems.Detector detector;
+  private final ImageDecoder decoder;
 
   public ImagePipeline(ObjectFetcher fetcher, OnnxImageEmbedder embedder) {
+    this(fetcher, embedder, null);
+  }
+
+  /** With detection inside each frame ({@code detector}, e.g. {@link dev.imgsearch.embedder.detect.FrameDetector#detect}; null: none). */
+  ImagePipeline(ObjectFetcher fetcher, OnnxImageEmbedder embedder, FrameItems.Detector detector) {
     this.fetcher = fetcher;
     this.embedder = embedder;
+    this.detector = detector;
+    this.decoder = detector == null ? embedder.decoder() : new ImageDecoder(forDetection(embedder.decoder().limits()));
+  }
+
+  /**
+   * The frame model's decode limits, but decoding (subsampling, DCT scaling) to at least {@value
+   * FrameItems#DETECT_SHORTER_SIDE} px on the shorter side: the detectors see the frame at their input size, not the
+   * frame model's 224.
+   */
+  static DecodeLimits forDetection(DecodeLimits l) {
+    int target = l.targetShorterSide() == 0 ? 0 : Math.max(l.targetShorterSide(), FrameItems.DETECT_SHORTER_SIDE);
+    return new DecodeLimits(l.maxBytes(), l.maxPixels(), target, l.maxRasterBytes(), l.maxAspectRatio());
   }
 
   /** One record after fetch and decode. */
@@ -53,11 +79,12 @@ public final class ImagePipeline {
   /**
    * A decoded, upright RGB image, already resized to the model input ({@link OnnxImageEmbedder#modelInput}) on the
    * preparing thread ({@code decodeNanos}: decode + pHash; the resize is not included). {@code signature}: pHash and
-   * 32×32 grey thumbnail, for scene-change gating.
+   * 32×32 grey thumbnail, for scene-change gating. {@code upright}: the decoded image before the resize, kept for
+   * detection (null when detection is off).
    */
   public record Decoded(
       KafkaRecord record, ImageEvent event, BufferedImage image, long phash, long bytes, long fetchNanos,
-      long decodeNanos, FrameSignature signature) implements Prepared {}
+      long decodeNanos, FrameSignature signature, BufferedImage upright) implements Prepared {}
 
   /** Parses, fetches, decodes, hashes and resizes one record. Thread-safe. */
   public Prepared prepare(KafkaRecord record) throws IOException {
@@ -91,13 +118,13 @@ public final class ImagePipeline {
       return new Missing(event.getImageId());
     }
     try {
-      BufferedImage image = embedder.decoder().decode(bytes.get());
+      BufferedImage image = decoder.decode(bytes.get());
       FrameSignature signature = FrameSignature.of(image); // its pHash is the image's PerceptualHash
       long t2 = System.nanoTime();
       // resized here, on the decode threads, so the batch's model call only converts pixels to floats
       return new Decoded(
           record, event, embedder.modelInput(image), signature.phash(), bytes.get().length, t1 - t0, t2 - t1,
-          signature);
+          signature, detector == null ? null : image);
     } catch (ImageRejectedException e) {
       return new Rejected(Records.deadLetter(record, e.reason().code(), e, event.getImageId()));
     }
@@ -117,11 +144,15 @@ public final class ImagePipeline {
 
   /**
    * The outcome of a batch: the changes in arrival order (embeddings and deletions), the dead letters, and counts
-   * ({@code gated}: frames indexed with their scene's vector instead of going through the model).
+   * ({@code gated}: frames indexed with their scene's vector instead of going through the model; {@code objects},
+   * {@code faces}: items attached; {@code detectionFailures}: frames indexed without their items; {@code itemsDropped}:
+   * detections over {@link dev.imgsearch.schemas.FieldLimits#MAX_ITEMS}; {@code detectNanos}: detection and crop
+   * vectors of the batch).
    */
   public record Completed(
       List<EmbeddingChange> changes, List<DeadLetter> deadLetters, int embedded, int deleted, int missing,
-      int modelCalls, long inferenceNanos, int gated) {}
+      int modelCalls, long inferenceNanos, int gated, int objects, int faces, int detectionFailures, int itemsDropped,
+      long detectNanos) {}
 
   /**
    * Embeds every {@link Decoded} of the batch in one model call. If the batched call fails, each image is retried
@@ -135,11 +166,14 @@ public final class ImagePipeline {
    * As {@link #complete(List)}, with scene-change gating: a frame of a gated source that shows the scene of its
    * source's representative ({@code scenes}, updated here) is not embedded but indexed with the representative's
    * vector, id and start time. If the model fails on a representative, the frames of its scene are embedded alone.
+   * With detection, every frame that goes through the model also gets its objects and faces ({@link FrameItems}); a
+   * gated frame gets none (they stay with its scene's representative: the scene state holds the vector only).
    */
   public Completed complete(List<Prepared> batch, SceneGate gate, Scenes scenes) {
     SceneBatch gating = new SceneBatch(gate, scenes, embedder.modelId());
     List<SceneBatch.Plan> plans = new ArrayList<>(batch.size());
     List<BufferedImage> images = new ArrayList<>();
+    List<BufferedImage> uprights = new ArrayList<>();
     for (Prepared p : batch) {
       SceneBatch.Plan plan = null;
       if (p instanceof Decoded d) {
@@ -148,6 +182,9 @@ public final class ImagePipeline {
                 d.event().getSource(), d.signature(), Records.capturedAt(d.event()), d.event().getImageId());
         if (!plan.reusesVector()) {
           images.add(d.image());
+          if (detector != null) {
+            uprights.add(d.upright());
+          }
         }
       }
       plans.add(plan);
@@ -163,6 +200,8 @@ public final class ImagePipeline {
         vectors = null; // retried one by one below
       }
     }
+    FrameItems.Batch items =
+        detector == null ? null : FrameItems.detect(detector, embedder, uprights);
     List<EmbeddingChange> changes = new ArrayList<>(batch.size());
     List<DeadLetter> deadLetters = new ArrayList<>();
     int embedded = 0;
@@ -170,6 +209,8 @@ public final class ImagePipeline {
     int missing = 0;
     int gated = 0;
     int next = 0;
+    int slot = 0; // among the frames that went through the model (and the detector)
+    int[] detected = new int[4]; // objects, faces, failures, dropped
     for (int i = 0; i < batch.size(); i++) {
       Prepared p = batch.get(i);
       SceneBatch.Plan plan = plans.get(i);
@@ -180,6 +221,7 @@ public final class ImagePipeline {
                 plan.scene().startMillis));
         gated++;
       } else if (p instanceof Decoded d) {
+        FrameItems.Outcome outcome = items == null || plan.reusesVector() ? null : items.outcomes().get(slot++);
         float[] vector;
         if (vectors != null && !plan.reusesVector()) {
           vector = vectors.get(next++);
@@ -192,7 +234,9 @@ public final class ImagePipeline {
             continue;
           }
         }
-        changes.add(Records.embedded(d.event(), vector, embedder.modelId(), d.phash()));
+        EmbeddingChange change = Records.embedded(d.event(), vector, embedder.modelId(), d.phash());
+        attach(change, outcome, d, deadLetters, detected);
+        changes.add(change);
         embedded++;
         if (plan.startsScene()) {
           plan.scene().vector = vector;
@@ -207,6 +251,26 @@ public final class ImagePipeline {
       }
     }
     gating.commit();
-    return new Completed(changes, deadLetters, embedded, deleted, missing, calls, System.nanoTime() - t0, gated);
+    long detectNanos = items == null ? 0 : items.nanos();
+    return new Completed(
+        changes, deadLetters, embedded, deleted, missing, calls + (items == null ? 0 : items.modelCalls()),
+        System.nanoTime() - t0 - detectNanos, gated, detected[0], detected[1], detected[2], detected[3], detectNanos);
+  }
+
+  /** The frame's items onto its change, or a {@value #DETECTION_FAILED} letter for them (the frame stays). */
+  private static void attach(
+      EmbeddingChange change, FrameItems.Outcome outcome, Decoded d, List<DeadLetter> deadLetters, int[] counts) {
+    if (outcome == null) {
+      return;
+    }
+    if (outcome.failure() != null) {
+      deadLetters.add(Records.deadLetter(d.record(), DETECTION_FAILED, outcome.failure(), d.event().getImageId()));
+      counts[2]++;
+      return;
+    }
+    change.items = outcome.items().items();
+    counts[0] += outcome.items().objects();
+    counts[1] += outcome.items().faces();
+    counts[3] += outcome.items().dropped();
   }
 }

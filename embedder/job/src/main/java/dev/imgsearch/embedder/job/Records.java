@@ -1,6 +1,7 @@
 package dev.imgsearch.embedder.job;
 
 import dev.imgsearch.indexer.IndexAction;
+import dev.imgsearch.indexer.store.DetectedItems;
 import dev.imgsearch.indexer.store.SceneRef;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.schemas.DeadLetter;
@@ -59,7 +60,7 @@ public final class Records {
     return IndexAction.upsert(
         new VectorRecord(c.imageId, c.vector, c.bucket, c.key, c.source, c.capturedAtMillis,
             c.tags == null ? List.of() : Arrays.asList(c.tags), c.model, c.phash,
-            SceneRef.of(c.representativeId, c.sceneStartMillis)),
+            SceneRef.of(c.representativeId, c.sceneStartMillis), c.items),
         c.eventTimeMillis);
   }
 
@@ -85,6 +86,7 @@ public final class Records {
         .setPhash(c.phash)
         .setRepresentativeId(c.representativeId)
         .setSceneStartMillis(c.sceneStartMillis)
+        .setObjects(c.items == null ? List.of() : DetectedItems.toAvro(c.items))
         .build();
   }
 

@@ -95,7 +95,9 @@ class EmbedderBenchmarkIT {
         S3ServerProcess s3 = S3ServerProcess.start(tmp.resolve("s3"), 0, "bench", "bench-secret", broker.bootstrapServers(), "bench-notifications", BUCKET)) {
       MinioClient minio = MinioClient.builder().endpoint(s3.endpoint()).credentials("bench", "bench-secret").build();
       List<byte[]> camera = images(1632, 1224, 8); // 2.0 MP
-      List<byte[]> small = images(640, 480, 8); // 0.3 MP
+      // -Dimgsearch.benchmark.photos=true: the 0.3 MP set is embedder-core's photos with people (photos-detect),
+      // scaled to 640×480, so that detection finds objects and faces as on real frames
+      List<byte[]> small = Boolean.getBoolean("imgsearch.benchmark.photos") ? photos(640, 480) : images(640, 480, 8);
       if (!"false".equals(System.getProperty("imgsearch.benchmark.costs"))) {
         decodeCosts(minio, camera, small);
       }
@@ -115,15 +117,20 @@ class EmbedderBenchmarkIT {
             .toArray(int[][]::new);
       }
       String sets = System.getProperty("imgsearch.benchmark.sets", "2,0.3");
+      // -Dimgsearch.benchmark.detect=none;objects;objects,faces: each configuration with each detect setting
+      String[] detects = System.getProperty("imgsearch.benchmark.detect", "none").split(";");
       List<String[]> runs = new ArrayList<>();
       for (String set : sets.split(",")) {
         runs.add(set.trim().equals("2") ? new String[] {"2 MP", cameraTopic} : new String[] {"0.3 MP", smallTopic});
       }
       for (String[] run : runs) {
         for (int[] cfg : configs) {
+         for (String detect : detects) {
           if (cfg[3] == 1 && !TurboJpeg.enabled()) {
             continue;
           }
+          detectSetting = new DetectSettings(detect, List.of(), DetectSettings.NONE.minScore(),
+              DetectSettings.NONE.maxObjects(), DetectSettings.NONE.faceMinScore(), DetectSettings.NONE.maxFaces());
           double[] rates = new double[3];
           try {
             if (cfg[3] == 0) {
@@ -136,8 +143,11 @@ class EmbedderBenchmarkIT {
             System.clearProperty(TurboJpeg.ENABLED_PROPERTY);
           }
           double rate = median(rates);
-          line(String.format("| %s | %s | %d | %d | %d | %s | %.1f | %.2f |", run[0], cfg[3] == 1 ? "libjpeg-turbo" : "ImageIO",
-              cfg[0], cfg[1], cfg[2], cfg[4] == 1 ? "yes" : "no", rate, rate / limit));
+          line(String.format("| %s | %s | %d | %d | %d | %s | %.1f (%.1f, %.1f, %.1f) | %.2f |",
+              run[0] + (detects.length > 1 || !detect.equals("none") ? ", detect=" + detect : ""),
+              cfg[3] == 1 ? "libjpeg-turbo" : "ImageIO", cfg[0], cfg[1], cfg[2], cfg[4] == 1 ? "yes" : "no", rate,
+              rates[0], rates[1], rates[2], rate / limit));
+         }
         }
       }
     }
@@ -222,6 +232,26 @@ class EmbedderBenchmarkIT {
   }
 
   /** Distinct camera-like JPEGs (scene + per-pixel noise so JPEG has real entropy, like a sensor's). */
+  /** The detection test photos (people, faces, a ball), each scaled to {@code w}×{@code h} and JPEG-encoded. */
+  static List<byte[]> photos(int w, int h) throws java.io.IOException {
+    List<byte[]> out = new ArrayList<>();
+    for (String name : List.of("messi5.jpg", "basketball1.jpg", "basketball2.jpg")) {
+      try (var in = EmbedderBenchmarkIT.class.getResourceAsStream("/photos-detect/" + name)) {
+        java.awt.image.BufferedImage src = javax.imageio.ImageIO.read(in);
+        java.awt.image.BufferedImage scaled = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = scaled.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(src, 0, 0, w, h, null);
+        g.dispose();
+        out.add(TestImages.encode(scaled, "jpg"));
+      }
+    }
+    return out;
+  }
+
+  /** The detect setting of the next {@link #job} runs. */
+  DetectSettings detectSetting = DetectSettings.NONE;
+
   static List<byte[]> images(int w, int h, int distinct) {
     List<byte[]> out = new ArrayList<>();
     for (int i = 0; i < distinct; i++) {
@@ -369,7 +399,8 @@ class EmbedderBenchmarkIT {
     EmbedOperator.Config config =
         new EmbedOperator.Config(
             new MinioObjectFetcher.Settings(s3.endpoint(), "bench", "bench-secret"),
-            ModelDescriptor.DEFAULT_MODEL, DecodeLimits.DEFAULT, onnx, batch, Duration.ofMillis(50), decodeThreads, gate);
+            ModelDescriptor.DEFAULT_MODEL, DecodeLimits.DEFAULT, onnx, batch, Duration.ofMillis(50), decodeThreads, gate,
+            detectSetting);
     // -Dimgsearch.benchmark.sink=none: the embedder alone (vectors counted, not indexed); default: the embedded Lucene
     // store, whose HNSW graph is built in this JVM (a Milvus sink builds it on the Milvus servers instead)
     Sink<IndexAction> store = "none".equals(System.getProperty("imgsearch.benchmark.sink"))

@@ -326,6 +326,98 @@ class EmbedderJobIT extends HarnessPerClass {
     }
   }
 
+  /**
+   * detect=objects,faces: a photo with people is indexed with its person objects (and faces), found by class and by
+   * the vector of its own person crop; deleting the image (a second run of the job, same group) removes them.
+   */
+  @Test
+  void detectedPeopleAreIndexedSearchableByClassAndGoWithTheirImage() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String eventsTopic = "it-detect-events-" + run;
+    String embeddingsTopic = "it-detect-embeddings-" + run;
+    broker.createTopics(1, eventsTopic);
+    String key = "detect/messi5.jpg";
+    String id = ImageIds.of(BUCKET, key);
+    try (var in = EmbedderJobIT.class.getResourceAsStream("/photos-detect/messi5.jpg")) {
+      put(key, in.readAllBytes());
+    }
+    Map<String, String> options = new HashMap<>();
+    options.put("kafka.bootstrap-servers", broker.bootstrapServers());
+    options.put("topic.image-events", eventsTopic);
+    options.put("topic.dead-letters", "it-detect-dlq-" + run);
+    options.put("topic.embeddings", embeddingsTopic);
+    options.put("kafka.group-id", "it-detect-" + run);
+    options.put("s3.endpoint", s3.endpoint());
+    options.put("s3.access-key", ACCESS);
+    options.put("s3.secret-key", SECRET);
+    options.put("batch.max-delay", "30ms");
+    options.put("checkpoint.interval", "PT1S");
+    options.put("store.kind", "embedded");
+    options.put("store.path", tmp.resolve("store-detect-" + run).toString());
+    options.put("detect", "objects,faces");
+    EmbedderSettings settings = EmbedderSettings.fromMap(options);
+
+    send(eventsTopic, event(ImageEventType.CREATED, key, 1));
+    List<ConsumerRecord<byte[], byte[]>> embeddings =
+        runUntil(settings, embeddingsTopic, rs -> rs.stream().anyMatch(r -> r.value() != null));
+    ImageEmbedding e = Topics.EMBEDDINGS.valueSerde().deserializer().deserialize(embeddingsTopic, embeddings.get(0).value());
+    assertThat(e.getObjects()).anyMatch(o -> o.getLabel().equals("person") && o.getVector().size() == 576);
+    assertThat(CollectingReporter.counter(OP + "objectsDetected")).isPositive();
+    StoreSettings stored = StoreSettings.embedded(settings.store().path(), "images", 576);
+    try (VectorStore store = VectorStores.open(stored)) {
+      assertThat(store.get(id)).isPresent();
+      List<dev.imgsearch.indexer.store.StoredItem> items = store.items().itemsOf(id);
+      var person = items.stream().filter(i -> i.item().label().equals("person")).findFirst().orElseThrow();
+      assertThat(store.items().imagesWithClass(java.util.Set.of("person"), dev.imgsearch.indexer.store.SearchFilter.NONE, 0, 10))
+          .extracting(h -> h.stored().parentId()).containsExactly(id);
+      assertThat(store.items().imagesWithClass(java.util.Set.of("car"), dev.imgsearch.indexer.store.SearchFilter.NONE, 0, 10))
+          .isEmpty();
+      var hits = store.items().searchItems(
+          dev.imgsearch.indexer.store.DetectedItem.Kind.OBJECT, person.item().vector(), 1,
+          dev.imgsearch.indexer.store.ItemFilter.labels(java.util.Set.of("person")));
+      assertThat(hits.get(0).stored().item().id(id)).isEqualTo(person.item().id(id));
+    }
+
+    send(eventsTopic, event(ImageEventType.DELETED, key, 2));
+    runUntil(settings, embeddingsTopic, rs -> rs.stream().anyMatch(r -> r.value() == null));
+    try (VectorStore store = VectorStores.open(stored)) {
+      assertThat(store.get(id)).isEmpty();
+      assertThat(store.items().itemsOf(id)).isEmpty();
+      assertThat(store.items().imagesWithClass(java.util.Set.of("person"), dev.imgsearch.indexer.store.SearchFilter.NONE, 0, 10))
+          .isEmpty();
+    }
+  }
+
+  private static void send(String topic, ImageEvent e) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      producer.send(new ProducerRecord<>(topic, e.getImageId().getBytes(StandardCharsets.UTF_8),
+          Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(topic, e)));
+    }
+  }
+
+  /** Runs the job until {@code done} holds on the embeddings topic, then two more checkpoints (the store's flush). */
+  private static List<ConsumerRecord<byte[], byte[]>> runUntil(
+      EmbedderSettings settings, String embeddingsTopic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done)
+      throws Exception {
+    Configuration conf = new Configuration();
+    conf.setString("metrics.reporter.collect.factory.class", CollectingReporter.Factory.class.getName());
+    CollectingReporter.METRICS.clear();
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+    EmbedderJob.build(env, settings);
+    JobClient job = env.executeAsync("embedder-detect-it");
+    try {
+      List<ConsumerRecord<byte[], byte[]>> out = consume(embeddingsTopic, done);
+      Thread.sleep(2500);
+      return out;
+    } finally {
+      job.cancel().get();
+    }
+  }
+
   static float[] toArray(List<Float> v) {
     float[] a = new float[v.size()];
     for (int i = 0; i < a.length; i++) {

@@ -156,4 +156,33 @@ class EmbedderSettingsTest {
     m.put("gate.enabled", "yes");
     assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("gate.enabled");
   }
+
+  @Test
+  void detectionIsOffByDefaultAndItsOptionsAreChecked() {
+    EmbedderSettings off = EmbedderSettings.fromMap(required());
+    assertThat(off.detect().mode().any()).isFalse();
+    assertThat(off.describe()).containsEntry("detect", "none").doesNotContainKey("detect.classes");
+    Map<String, String> m = required();
+    m.put("detect", "faces, objects");
+    m.put("detect.classes", "Person, car");
+    m.put("detect.min-score", "0.3");
+    m.put("detect.max-objects", "5");
+    m.put("detect.face-min-score", "0.6");
+    m.put("detect.max-faces", "3");
+    DetectSettings d = EmbedderSettings.fromMap(m).detect();
+    assertThat(d.detect()).isEqualTo("objects,faces");
+    assertThat(d.objectOptions().classes()).containsExactlyInAnyOrder(0, 2);
+    assertThat(d.objectOptions().minScore()).isEqualTo(0.3f);
+    assertThat(d.objectOptions().maxCount()).isEqualTo(5);
+    assertThat(d.faceOptions().minScore()).isEqualTo(0.6f);
+    assertThat(d.faceOptions().maxCount()).isEqualTo(3);
+    m.put("detect.classes", "person,unicorn");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("detect.classes").hasMessageContaining("unicorn");
+    m.put("detect.classes", "");
+    m.put("detect", "objects,cars");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("detect").hasMessageContaining("cars");
+    m.put("detect", "objects");
+    m.put("detect.max-objects", "0");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("detect.*").hasMessageContaining("maxCount");
+  }
 }

@@ -142,4 +142,30 @@ class ImagePipelineGatingTest {
     assertThat(done.changes()).allSatisfy(c -> assertThat(c.representativeId).isNull());
     assertThat(state).isEmpty();
   }
+
+  @Test
+  void withDetectionOnlyTheFramesThatGoThroughTheModelGetItemsAndEachIsDetectedOnce() throws Exception {
+    List<Integer> detectedWidths = new ArrayList<>();
+    FrameItems.Detector person =
+        frame -> {
+          detectedWidths.add(frame.getWidth());
+          return new dev.imgsearch.embedder.detect.FrameDetector.Result(
+              List.of(dev.imgsearch.embedder.detect.Detection.object(
+                  0, 0.9f, new dev.imgsearch.embedder.detect.Box(0.1f, 0.1f, 0.5f, 0.9f))),
+              List.of());
+        };
+    ImagePipeline detecting = new ImagePipeline(GatedFrames.FETCHER.create(), embedder, person);
+    List<ImagePipeline.Prepared> prepared = new ArrayList<>();
+    for (KafkaRecord r : List.of(created("cam-1", 501, 0), created("cam-1", 502, 1), created("cam-1", 504, 2))) {
+      prepared.add(detecting.prepare(r));
+    }
+    ImagePipeline.Completed done = detecting.complete(prepared, gate, scenes);
+
+    assertThat(done.gated()).isEqualTo(1);
+    assertThat(detectedWidths).hasSize(2); // 501 and 504, not the gated 502
+    assertThat(done.changes()).extracting(c -> c.items.size()).containsExactly(1, 0, 1);
+    assertThat(done.changes().get(1).representativeId).isEqualTo(id("cam-1", 501));
+    assertThat(done.objects()).isEqualTo(2);
+    assertThat(done.changes().get(0).items.get(0).vector()).hasSize(576);
+  }
 }
