@@ -333,29 +333,18 @@ class EmbedderJobIT extends HarnessPerClass {
   @Test
   void detectedPeopleAreIndexedSearchableByClassAndGoWithTheirImage() throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    String eventsTopic = "it-detect-events-" + run;
-    String embeddingsTopic = "it-detect-embeddings-" + run;
-    broker.createTopics(1, eventsTopic);
+    Map<String, String> options = it.jobOptions("it-detect", run, tmp);
+    options.put("batch.max-delay", "30ms");
+    options.put("detect", "objects,faces");
+    EmbedderSettings settings = EmbedderSettings.fromMap(options);
+    String eventsTopic = settings.imageEventsTopic();
+    String embeddingsTopic = settings.embeddingsTopic();
+    it.broker.createTopics(1, eventsTopic);
     String key = "detect/messi5.jpg";
     String id = ImageIds.of(BUCKET, key);
     try (var in = EmbedderJobIT.class.getResourceAsStream("/photos-detect/messi5.jpg")) {
       put(key, in.readAllBytes());
     }
-    Map<String, String> options = new HashMap<>();
-    options.put("kafka.bootstrap-servers", broker.bootstrapServers());
-    options.put("topic.image-events", eventsTopic);
-    options.put("topic.dead-letters", "it-detect-dlq-" + run);
-    options.put("topic.embeddings", embeddingsTopic);
-    options.put("kafka.group-id", "it-detect-" + run);
-    options.put("s3.endpoint", s3.endpoint());
-    options.put("s3.access-key", ACCESS);
-    options.put("s3.secret-key", SECRET);
-    options.put("batch.max-delay", "30ms");
-    options.put("checkpoint.interval", "PT1S");
-    options.put("store.kind", "embedded");
-    options.put("store.path", tmp.resolve("store-detect-" + run).toString());
-    options.put("detect", "objects,faces");
-    EmbedderSettings settings = EmbedderSettings.fromMap(options);
 
     send(eventsTopic, event(ImageEventType.CREATED, key, 1));
     List<ConsumerRecord<byte[], byte[]>> embeddings =
@@ -388,15 +377,8 @@ class EmbedderJobIT extends HarnessPerClass {
     }
   }
 
-  private static void send(String topic, ImageEvent e) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-      producer.send(new ProducerRecord<>(topic, e.getImageId().getBytes(StandardCharsets.UTF_8),
-          Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(topic, e)));
-    }
+  private static void send(String topic, ImageEvent e) throws Exception {
+    it.produce(topic, e);
   }
 
   /** Runs the job until {@code done} holds on the embeddings topic, then two more checkpoints (the store's flush). */
@@ -410,7 +392,7 @@ class EmbedderJobIT extends HarnessPerClass {
     EmbedderJob.build(env, settings);
     JobClient job = env.executeAsync("embedder-detect-it");
     try {
-      List<ConsumerRecord<byte[], byte[]>> out = consume(embeddingsTopic, done);
+      List<ConsumerRecord<byte[], byte[]>> out = it.consume(embeddingsTopic, done);
       Thread.sleep(2500);
       return out;
     } finally {
