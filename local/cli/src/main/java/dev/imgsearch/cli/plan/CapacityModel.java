@@ -55,6 +55,9 @@ public final class CapacityModel {
   /** Share of a query node's RAM the plan fills (assumption; Milvus needs room for growing segments and loads). */
   public static final double QUERY_NODE_RAM_USE = 0.7;
 
+  /** Partitions come in multiples of 12, the k8s base's count (divisible by 1, 2, 3, 4, 6, 12; docs/deploy.md §8). */
+  public static final int PARTITION_STEP = 12;
+
   static final double SECONDS_PER_DAY = 86_400;
 
   /** What the embedding job computes per frame. */
@@ -104,7 +107,7 @@ public final class CapacityModel {
     double cores = coreMsPerSecond / 1000 / TARGET_UTILISATION;
     int slots = (int) Math.max(1, Math.ceil(cores));
     int taskManagers = (int) Math.ceil(slots / (double) in.slotsPerTaskManager());
-    int partitions = Math.max(3, slots);
+    int partitions = PARTITION_STEP * (int) Math.ceil(slots / (double) PARTITION_STEP);
 
     double objects = in.detect() == Detect.NONE ? 0 : in.objectsPerFrame();
     double faces = in.detect() == Detect.OBJECTS_AND_FACES ? in.facesPerFrame() : 0;

@@ -35,7 +35,7 @@ public record CapacityPlan(
         CapacityModel.TARGET_UTILISATION * 100));
     line(b, "Flink", fmt("%d slots (parallelism), %d TaskManagers × %d slots", slots, taskManagers, in.slotsPerTaskManager()));
     if (sourcesLimitParallelism()) {
-      line(b, "", fmt("note: keyed by source, %s sources keep at most %s subtasks busy", num(in.cameras()), num(in.cameras())));
+      line(b, "", fmt("note: gating keys by source: %s sources keep at most %s subtasks busy", num(in.cameras()), num(in.cameras())));
     }
     line(b, "Kafka", fmt("%d partitions per topic, RF %d; %s per embedding record", partitions, CapacityModel.KAFKA_REPLICATION,
         bytes(embeddingRecordBytes)));

@@ -68,7 +68,7 @@ class CapacityModelTest {
     assertThat(p.cores()).isCloseTo(expectedCores, within(1e-9));
     assertThat(p.slots()).isEqualTo(2);
     assertThat(p.taskManagers()).isEqualTo(1);
-    assertThat(p.partitions()).isEqualTo(3);
+    assertThat(p.partitions()).isEqualTo(12);
     assertThat(p.frameRows()).isEqualTo(100 * 86_400 * 30.0);
     assertThat(p.objectRows()).isZero();
     assertThat(p.objectBytesPerDay()).isCloseTo(100 * 86_400 * 44_903.0, within(1.0));
@@ -106,7 +106,10 @@ class CapacityModelTest {
 
   @Test
   void fewSourcesLimitParallelism() {
-    assertThat(CapacityModel.plan(inputs(2, 30, 2, 7, 0, Detect.OBJECTS)).sourcesLimitParallelism()).isTrue();
+    CapacityPlan p = CapacityModel.plan(inputs(2, 30, 2, 7, 0, Detect.OBJECTS));
+    assertThat(p.sourcesLimitParallelism()).isTrue();
+    assertThat(p.slots()).isGreaterThan(12);
+    assertThat(p.partitions()).isEqualTo(24).isGreaterThanOrEqualTo(p.slots());
   }
 
   @Test
