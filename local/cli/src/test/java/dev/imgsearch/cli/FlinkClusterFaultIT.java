@@ -214,7 +214,8 @@ class FlinkClusterFaultIT {
     long stop = System.nanoTime();
     String savepoint = rest.stopWithSavepoint(jobId, dir.resolve("savepoints").toUri().toString(), Duration.ofMinutes(2));
     double savepointSeconds = seconds(stop);
-    String stoppedState = rest.job(jobId).state();
+    String stoppedState = awaitTerminal(rest, jobId, Duration.ofMinutes(1)); // the savepoint completes before the job ends
+    double stoppedSeconds = seconds(stop);
     uploads.get(3, TimeUnit.MINUTES);
     uploader.shutdown();
     int indexedWhileDown = indexedIds(index).size();
@@ -228,10 +229,10 @@ class FlinkClusterFaultIT {
     Thread.sleep(3_000);
     List<String> ids = indexedIds(index);
     int deadLetters = deadLetters(bootstrap);
-    System.out.printf("FAULT savepoint-upgrade: stop-with-savepoint after %d of %d uploads took %.1f s (job %s); %d"
+    System.out.printf("FAULT savepoint-upgrade: stop-with-savepoint after %d of %d uploads took %.1f s, job %s %.1f s after the stop; %d"
             + " indexed while no job ran; new build submitted and running from the savepoint in %.1f s, all indexed %.1f s"
             + " after the submit; index %d documents, %d distinct, dead letters %d%n",
-        uploadedAtStop, 3 * IMAGES, savepointSeconds, stoppedState, indexedWhileDown, restartSeconds, allIndexedSeconds,
+        uploadedAtStop, 3 * IMAGES, savepointSeconds, stoppedState, stoppedSeconds, indexedWhileDown, restartSeconds, allIndexedSeconds,
         ids.size(), new HashSet<>(ids).size(), deadLetters);
     assertThat(stoppedState).isEqualTo("FINISHED");
     assertThat(uploadedAtStop).as("the stop must hit the stream mid-way").isLessThan(3 * IMAGES);
@@ -289,6 +290,20 @@ class FlinkClusterFaultIT {
       }
       Thread.sleep(200);
     }
+  }
+
+  /** Waits until the job is in a terminal state (FINISHED, CANCELED, FAILED) and returns it. */
+  private static String awaitTerminal(FlinkRest rest, String jobId, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String state = rest.job(jobId).state();
+    while (!List.of("FINISHED", "CANCELED", "FAILED").contains(state)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("job still " + state + " " + timeout + " after the stop");
+      }
+      Thread.sleep(50);
+      state = rest.job(jobId).state();
+    }
+    return state;
   }
 
   /** Waits until the job has left RUNNING (the failover) and runs fully again. */
