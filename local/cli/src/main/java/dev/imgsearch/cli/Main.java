@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     version = "imgsearch 0.1.0",
     description = "Streaming image indexing and similarity search.",
     subcommands = {
-      LocalCommand.class, BenchCommand.class, IngestCommand.class, SearchCommand.class, WatchCommand.class, AlertsCommand.class, DeleteCommand.class, IngestStreamCommand.class, ReindexCommand.class, CommandLine.HelpCommand.class
+      LocalCommand.class, BenchCommand.class, IngestCommand.class, SearchCommand.class, WatchCommand.class, AlertsCommand.class, DeleteCommand.class, IngestStreamCommand.class, ReindexCommand.class, PlanCommand.class, CommandLine.HelpCommand.class
     })
 public final class Main {
   public static void main(String[] args) {

@@ -51,7 +51,11 @@ import org.junit.jupiter.api.io.TempDir;
  * uploaded through the S3 API (S3 server → notifications → ingest-stream → image events); mid-stream the
  * TaskManager running the vector-store sink is killed with SIGKILL; the job restarts on the other TaskManager's spare
  * slots and the index ends holding exactly the uploaded images, each once. Then, on the same stack, one Kafka node is
- * shut down mid-stream for 8 s ({@link #kafkaNodeStoppedMidStream}): again nothing lost or duplicated.
+ * shut down mid-stream for 8 s ({@link #kafkaNodeStoppedMidStream}): again nothing lost or duplicated. Last, the
+ * upgrade path of the Kubernetes operator ({@link #savepointUpgrade}): the job is stopped with a savepoint mid-stream,
+ * more images arrive while it is down, and the job jar, uploaded again as the new build, starts from the savepoint with
+ * {@code allowNonRestoredState=false} (every operator's state maps to an operator uid of the new graph); the index ends
+ * holding all three batches, each once.
  *
  * <p>The Lucene directory is on this machine's disk, which both TaskManagers reach: the sink (one subtask, the store's
  * single writer) reopens it wherever it restarts — the stand-in for a volume that follows the writer in a real
@@ -67,7 +71,7 @@ class FlinkClusterFaultIT {
   @TempDir Path dir;
 
   @Test
-  void taskManagerKilledThenKafkaNodeStoppedMidStreamLosesAndDuplicatesNothing() throws Exception {
+  void taskManagerKilledThenKafkaNodeStoppedThenSavepointUpgradeLoseAndDuplicateNothing() throws Exception {
     try (KafkaCluster broker = KafkaCluster.start(dir.resolve("kafka"), 3)) {
       broker.createTopics(2, Topics.NOTIFICATIONS.name(), Topics.IMAGE_EVENTS.name(), Topics.DEAD_LETTERS.name());
       try (S3ServerProcess s3 = S3ServerProcess.start(dir.resolve("s3"), 0, ACCESS, SECRET, broker.bootstrapServers(),
@@ -138,7 +142,9 @@ class FlinkClusterFaultIT {
 
           kafkaNodeStoppedMidStream(broker, client, index, uploaded);
           assertThat(rest.job(jobId).state()).isEqualTo("RUNNING");
-          rest.cancel(jobId);
+          String upgraded = savepointUpgrade(rest, jobId, jobArgs(broker.bootstrapServers(), s3.endpoint(), store), client,
+              index, uploaded, broker.bootstrapServers());
+          rest.cancel(upgraded);
         }
       }
     }
@@ -188,6 +194,58 @@ class FlinkClusterFaultIT {
     assertThat(deadLetters).isZero();
   }
 
+  /**
+   * Third phase on the same stack: 100 more uploads at ≈ 10/s; once 10 of them are indexed the job is stopped with a
+   * savepoint; the rest arrive while no job runs; the jar is uploaded again (the "new build") and run from the
+   * savepoint with {@code allowNonRestoredState=false}. Returns the new job's id.
+   */
+  private String savepointUpgrade(FlinkRest rest, String jobId, List<String> args, MinioClient client, Path index,
+      Set<String> uploaded, String bootstrap) throws Exception {
+    ExecutorService uploader = Executors.newSingleThreadExecutor();
+    Future<?> uploads = uploader.submit(() -> {
+      for (int i = 2 * IMAGES; i < 3 * IMAGES; i++) {
+        uploaded.add(put(client, "cluster-fault/img-" + i + ".jpg", i));
+        Thread.sleep(100);
+      }
+      return null;
+    });
+    awaitIndexedAtLeast(index, 2 * IMAGES + 10, Duration.ofMinutes(2));
+    int uploadedAtStop = uploaded.size();
+    long stop = System.nanoTime();
+    String savepoint = rest.stopWithSavepoint(jobId, dir.resolve("savepoints").toUri().toString(), Duration.ofMinutes(2));
+    double savepointSeconds = seconds(stop);
+    String stoppedState = awaitTerminal(rest, jobId, Duration.ofMinutes(1)); // the savepoint completes before the job ends
+    double stoppedSeconds = seconds(stop);
+    uploads.get(3, TimeUnit.MINUTES);
+    uploader.shutdown();
+    int indexedWhileDown = indexedIds(index).size();
+    long start = System.nanoTime();
+    String upgraded = rest.runJar(rest.uploadJar(jobJar()), "dev.imgsearch.embedder.job.EmbedderJob", 2, args, savepoint);
+    awaitFullyRunning(rest, upgraded, Duration.ofMinutes(3));
+    double restartSeconds = seconds(start);
+    String restoredFrom = rest.restoredFrom(upgraded);
+    awaitIndexedAtLeast(index, 3 * IMAGES, Duration.ofMinutes(4));
+    double allIndexedSeconds = seconds(start);
+    Thread.sleep(3_000);
+    List<String> ids = indexedIds(index);
+    int deadLetters = deadLetters(bootstrap);
+    System.out.printf("FAULT savepoint-upgrade: stop-with-savepoint after %d of %d uploads took %.1f s, job %s %.1f s after the stop; %d"
+            + " indexed while no job ran; new build submitted and running from the savepoint in %.1f s, all indexed %.1f s"
+            + " after the submit; index %d documents, %d distinct, dead letters %d%n",
+        uploadedAtStop, 3 * IMAGES, savepointSeconds, stoppedState, stoppedSeconds, indexedWhileDown, restartSeconds, allIndexedSeconds,
+        ids.size(), new HashSet<>(ids).size(), deadLetters);
+    assertThat(stoppedState).isEqualTo("FINISHED");
+    assertThat(uploadedAtStop).as("the stop must hit the stream mid-way").isLessThan(3 * IMAGES);
+    assertThat(indexedWhileDown).as("uploads while the job is down wait for it").isLessThan(3 * IMAGES);
+    assertThat(restoredFrom).as("the new job restored the savepoint").isNotEmpty()
+        .endsWith(savepoint.substring(savepoint.lastIndexOf('/') + 1));
+    assertThat(upgraded).isNotEqualTo(jobId);
+    assertThat(ids).as("no duplicates").doesNotHaveDuplicates();
+    assertThat(new HashSet<>(ids)).as("exactly the uploaded images").isEqualTo(uploaded);
+    assertThat(deadLetters).isZero();
+    return upgraded;
+  }
+
   private static List<String> jobArgs(String bootstrap, String s3, Path store) {
     Map<String, String> options = new HashMap<>();
     options.put("kafka.bootstrap-servers", bootstrap);
@@ -232,6 +290,20 @@ class FlinkClusterFaultIT {
       }
       Thread.sleep(200);
     }
+  }
+
+  /** Waits until the job is in a terminal state (FINISHED, CANCELED, FAILED) and returns it. */
+  private static String awaitTerminal(FlinkRest rest, String jobId, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String state = rest.job(jobId).state();
+    while (!List.of("FINISHED", "CANCELED", "FAILED").contains(state)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("job still " + state + " " + timeout + " after the stop");
+      }
+      Thread.sleep(50);
+      state = rest.job(jobId).state();
+    }
+    return state;
   }
 
   /** Waits until the job has left RUNNING (the failover) and runs fully again. */

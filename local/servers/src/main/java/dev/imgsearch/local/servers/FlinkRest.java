@@ -84,9 +84,23 @@ public final class FlinkRest {
    */
   public String runJar(String jarId, String entryClass, int parallelism, List<String> args)
       throws IOException, InterruptedException {
+    return runJar(jarId, entryClass, parallelism, args, null);
+  }
+
+  /**
+   * {@link #runJar(String, String, int, List)} restoring from {@code savepointPath} (when not null) with {@code
+   * allowNonRestoredState=false}: the submission fails unless every operator state in the savepoint maps to an
+   * operator (by uid) of the new job graph.
+   */
+  public String runJar(String jarId, String entryClass, int parallelism, List<String> args, String savepointPath)
+      throws IOException, InterruptedException {
     ObjectNode run = JSON.createObjectNode();
     run.put("entryClass", entryClass);
     run.put("parallelism", parallelism);
+    if (savepointPath != null) {
+      run.put("savepointPath", savepointPath);
+      run.put("allowNonRestoredState", false);
+    }
     run.putArray("programArgsList").addAll(args.stream().map(JSON.getNodeFactory()::textNode).toList());
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(baseUrl + "/jars/" + jarId + "/run"))
@@ -132,6 +146,51 @@ public final class FlinkRest {
   /** {@code GET /jobs/:id/exceptions}: the root exception of the latest failure, or "" when none. */
   public String rootException(String jobId) throws IOException, InterruptedException {
     return get("/jobs/" + jobId + "/exceptions").path("root-exception").asText("");
+  }
+
+  /**
+   * {@code POST /jobs/:id/stop} with {@code targetDirectory} (no drain), then polls {@code
+   * /jobs/:id/savepoints/:triggerid} until the savepoint completes; returns its location. Throws when it fails or
+   * does not complete within {@code timeout}.
+   */
+  public String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout)
+      throws IOException, InterruptedException {
+    ObjectNode stop = JSON.createObjectNode();
+    stop.put("targetDirectory", targetDirectory);
+    stop.put("drain", false);
+    String trigger = send(HttpRequest.newBuilder(URI.create(baseUrl + "/jobs/" + jobId + "/stop"))
+            .timeout(TIMEOUT)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(stop)))
+            .build())
+        .path("request-id").asText("");
+    if (trigger.isEmpty()) {
+      throw new IOException("stop-with-savepoint of " + jobId + " answered without a request-id");
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      JsonNode status = get("/jobs/" + jobId + "/savepoints/" + trigger);
+      if (status.path("status").path("id").asText().equals("COMPLETED")) {
+        JsonNode operation = status.path("operation");
+        if (operation.hasNonNull("failure-cause")) {
+          throw new IOException("savepoint of " + jobId + " failed: " + operation.path("failure-cause").path("stack-trace").asText(
+              operation.path("failure-cause").toString()).lines().findFirst().orElse(""));
+        }
+        return operation.path("location").asText();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("savepoint of " + jobId + " not complete within " + timeout);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * {@code GET /jobs/:id/checkpoints}: where the job's state was restored from ({@code latest.restored.external_path}),
+   * or "" when it started empty.
+   */
+  public String restoredFrom(String jobId) throws IOException, InterruptedException {
+    return get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored").path("external_path").asText("");
   }
 
   /** {@code PATCH /jobs/:id?mode=cancel}. */
