@@ -3,13 +3,22 @@ package dev.imgsearch.ingest;
 import java.time.Duration;
 
 /**
- * Exponential backoff: {@code initial}, doubled per attempt, capped at {@code max}; attempts stop once {@code budget}
- * (total time spent retrying) is used up. Pure.
+ * Exponential backoff: {@code initial}, doubled per attempt, capped at {@code max}; attempts stop
+ * once {@code budget} (total time spent retrying) is used up. Pure.
  */
 public record Backoff(Duration initial, Duration max, Duration budget) {
   public Backoff {
-    if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0 || budget.isNegative()) {
-      throw new IllegalArgumentException("backoff needs 0 < initial <= max and budget >= 0: " + initial + ", " + max + ", " + budget);
+    if (initial.isNegative()
+        || initial.isZero()
+        || max.compareTo(initial) < 0
+        || budget.isNegative()) {
+      throw new IllegalArgumentException(
+          "backoff needs 0 < initial <= max and budget >= 0: "
+              + initial
+              + ", "
+              + max
+              + ", "
+              + budget);
     }
   }
 

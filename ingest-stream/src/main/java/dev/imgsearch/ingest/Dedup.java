@@ -14,20 +14,21 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * De-duplication and ordering decisions per image id. Pure: the state lives in a Kafka Streams store, this class
- * only decides.
+ * De-duplication and ordering decisions per image id. Pure: the state lives in a Kafka Streams
+ * store, this class only decides.
  *
  * <ul>
  *   <li>No remembered state (or state older than the TTL) → {@link Decision#EMIT}.
- *   <li>Both the remembered and the incoming event carry MinIO sequencers and the incoming one is older →
- *       {@link Decision#STALE}: a reordered, late notification must not undo a newer change (a late create must
- *       not resurrect a deleted image).
- *   <li>Same type, eTag and version id as the last emitted event → {@link Decision#DUPLICATE} (the same object
- *       version notified again, or the claim-check write's own notification).
- *   <li>The permanent deletion of one version ({@code s3:ObjectRemoved:Delete} with a version id) that is not the
- *       live version (the last CREATED emitted for the id) → {@link Decision#NONCURRENT_DELETE}: the live image
- *       stays. The live version is remembered past the TTL ({@link #purgeable}). A delete marker, an unversioned
- *       delete, the deletion of the live version, or one with no live version known → a delete as usual.
+ *   <li>Both the remembered and the incoming event carry MinIO sequencers and the incoming one is
+ *       older → {@link Decision#STALE}: a reordered, late notification must not undo a newer change
+ *       (a late create must not resurrect a deleted image).
+ *   <li>Same type, eTag and version id as the last emitted event → {@link Decision#DUPLICATE} (the
+ *       same object version notified again, or the claim-check write's own notification).
+ *   <li>The permanent deletion of one version ({@code s3:ObjectRemoved:Delete} with a version id)
+ *       that is not the live version (the last CREATED emitted for the id) → {@link
+ *       Decision#NONCURRENT_DELETE}: the live image stays. The live version is remembered past the
+ *       TTL ({@link #purgeable}). A delete marker, an unversioned delete, the deletion of the live
+ *       version, or one with no live version known → a delete as usual.
  *   <li>Otherwise → {@link Decision#EMIT}.
  * </ul>
  */
@@ -43,20 +44,30 @@ public final class Dedup {
   }
 
   /** What the store remembers about the last emitted event of one image id. */
-  public record State(String type, String etag, String versionId, String sequencer, long seenAtMillis) {}
+  public record State(
+      String type, String etag, String versionId, String sequencer, long seenAtMillis) {}
 
-  public static Decision decide(State previous, ImageEvent incoming, String sequencer, long nowMillis, Duration ttl) {
+  public static Decision decide(
+      State previous, ImageEvent incoming, String sequencer, long nowMillis, Duration ttl) {
     return decide(previous, incoming, sequencer, nowMillis, ttl, false);
   }
 
   /**
    * @param versionDelete whether {@code incoming} is the permanent deletion of one version ({@code
-   *     s3:ObjectRemoved:Delete} with a version id), as opposed to an unversioned delete or a delete marker
+   *     s3:ObjectRemoved:Delete} with a version id), as opposed to an unversioned delete or a
+   *     delete marker
    */
   public static Decision decide(
-      State previous, ImageEvent incoming, String sequencer, long nowMillis, Duration ttl, boolean versionDelete) {
+      State previous,
+      ImageEvent incoming,
+      String sequencer,
+      long nowMillis,
+      Duration ttl,
+      boolean versionDelete) {
     boolean fresh = previous != null && !expired(previous, nowMillis, ttl);
-    if (fresh && sequencer != null && previous.sequencer() != null
+    if (fresh
+        && sequencer != null
+        && previous.sequencer() != null
         && compareSequencers(sequencer, previous.sequencer()) < 0) {
       return Decision.STALE;
     }
@@ -78,7 +89,8 @@ public final class Dedup {
   /** The state to remember after emitting {@code e}; keeps the newest sequencer seen. */
   public static State remember(State previous, ImageEvent e, String sequencer, long nowMillis) {
     String seq = sequencer;
-    if (previous != null && previous.sequencer() != null
+    if (previous != null
+        && previous.sequencer() != null
         && (seq == null || compareSequencers(previous.sequencer(), seq) > 0)) {
       seq = previous.sequencer();
     }
@@ -90,16 +102,19 @@ public final class Dedup {
   }
 
   /**
-   * The version id of the live image: the last emitted event was a CREATED of a versioned object (S3's {@code
-   * "null"} version is the unversioned one); else null.
+   * The version id of the live image: the last emitted event was a CREATED of a versioned object
+   * (S3's {@code "null"} version is the unversioned one); else null.
    */
   public static String liveVersion(State s) {
-    return s != null && ImageEventType.CREATED.name().equals(s.type()) ? normaliseVersion(s.versionId()) : null;
+    return s != null && ImageEventType.CREATED.name().equals(s.type())
+        ? normaliseVersion(s.versionId())
+        : null;
   }
 
   /**
-   * Whether the purge may remove {@code s}: once past the TTL, unless it holds a live version ({@link #liveVersion}),
-   * which is kept until that image is deleted, so a later deletion of an older version can still be told apart.
+   * Whether the purge may remove {@code s}: once past the TTL, unless it holds a live version
+   * ({@link #liveVersion}), which is kept until that image is deleted, so a later deletion of an
+   * older version can still be told apart.
    */
   public static boolean purgeable(State s, long nowMillis, Duration ttl) {
     return expired(s, nowMillis, ttl) && liveVersion(s) == null;
@@ -110,8 +125,9 @@ public final class Dedup {
   }
 
   /**
-   * MinIO's sequencer is {@code %X} of the event time in nanoseconds: upper-case hex without leading zeros (this
-   * project's S3 server pads to 16 digits). Compared as unsigned hex numbers; anything else compares as text.
+   * MinIO's sequencer is {@code %X} of the event time in nanoseconds: upper-case hex without
+   * leading zeros (this project's S3 server pads to 16 digits). Compared as unsigned hex numbers;
+   * anything else compares as text.
    */
   public static int compareSequencers(String a, String b) {
     String x = stripZeros(a);
@@ -169,7 +185,8 @@ public final class Dedup {
             if (version != 1) {
               throw new IllegalStateException("unknown dedup state version " + version);
             }
-            return new State(in.readUTF(), readNullable(in), readNullable(in), readNullable(in), in.readLong());
+            return new State(
+                in.readUTF(), readNullable(in), readNullable(in), readNullable(in), in.readLong());
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }

@@ -13,9 +13,10 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Runs after the repartition by image id: applies {@link Dedup} with the per-id state in store {@value #STORE},
- * forwards emitted events without internal headers, and removes entries older than the TTL on a wall-clock
- * punctuation (except those holding a live object version, see {@link Dedup#purgeable}).
+ * Runs after the repartition by image id: applies {@link Dedup} with the per-id state in store
+ * {@value #STORE}, forwards emitted events without internal headers, and removes entries older than
+ * the TTL on a wall-clock punctuation (except those holding a live object version, see {@link
+ * Dedup#purgeable}).
  */
 final class DedupProcessor implements Processor<String, ImageEvent, String, ImageEvent> {
   static final String STORE = "dedup-by-image-id";
@@ -50,10 +51,12 @@ final class DedupProcessor implements Processor<String, ImageEvent, String, Imag
   public void process(Record<String, ImageEvent> record) {
     ImageEvent e = record.value();
     var h = record.headers().lastHeader(MapNotifications.SEQUENCER_HEADER);
-    String sequencer = h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    String sequencer =
+        h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     long now = context.currentSystemTimeMs();
     Dedup.State previous = store.get(record.key());
-    boolean versionDelete = record.headers().lastHeader(MapNotifications.VERSION_DELETE_HEADER) != null;
+    boolean versionDelete =
+        record.headers().lastHeader(MapNotifications.VERSION_DELETE_HEADER) != null;
     switch (Dedup.decide(previous, e, sequencer, now, ttl, versionDelete)) {
       case DUPLICATE -> metrics.skipped(SKIP_DUPLICATE);
       case STALE -> metrics.skipped(SKIP_STALE);

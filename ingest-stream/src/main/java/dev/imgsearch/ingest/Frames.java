@@ -16,20 +16,22 @@ import java.util.regex.Pattern;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * The camera/producer path's input: one raw frame per record of the raw-frames topic (wire format and producer builder:
- * {@link RawFrame}). Pure: validation and the deterministic object key.
+ * The camera/producer path's input: one raw frame per record of the raw-frames topic (wire format
+ * and producer builder: {@link RawFrame}). Pure: validation and the deterministic object key.
  *
- * <p>Value: the image bytes. Headers (UTF-8 text): {@value RawFrame#H_SOURCE} (required; letters, digits, {@code .
- * _ -}), {@value RawFrame#H_CONTENT_TYPE} (required; {@code image/jpeg|png|webp|gif|bmp|tiff}), {@value
- * RawFrame#H_CAPTURED_AT} (optional; ISO-8601 or epoch millis, default the record timestamp), {@value RawFrame#H_ID} (optional; letters, digits,
- * {@code _ -}, ≤ 128 chars, default the first 128 bits of the SHA-256 of the bytes, hex), {@value RawFrame#H_TAGS}
- * (optional, comma-separated).
+ * <p>Value: the image bytes. Headers (UTF-8 text): {@value RawFrame#H_SOURCE} (required; letters,
+ * digits, {@code . _ -}), {@value RawFrame#H_CONTENT_TYPE} (required; {@code
+ * image/jpeg|png|webp|gif|bmp|tiff}), {@value RawFrame#H_CAPTURED_AT} (optional; ISO-8601 or epoch
+ * millis, default the record timestamp), {@value RawFrame#H_ID} (optional; letters, digits, {@code
+ * _ -}, ≤ 128 chars, default the first 128 bits of the SHA-256 of the bytes, hex), {@value
+ * RawFrame#H_TAGS} (optional, comma-separated).
  *
- * <p>Every header read here is refused ({@value #REJECT_HEADER}) when over its byte limit or containing anything but
- * printable ASCII, before anything is written; tags over the store's limits are refused as {@value FieldLimits#REASON}.
+ * <p>Every header read here is refused ({@value #REJECT_HEADER}) when over its byte limit or
+ * containing anything but printable ASCII, before anything is written; tags over the store's limits
+ * are refused as {@value FieldLimits#REASON}.
  *
- * <p>Object key: {@code <source>/yyyy/MM/dd/HH/<id>.<ext>} with the capture time in UTC. Processing the same record
- * again writes the same object.
+ * <p>Object key: {@code <source>/yyyy/MM/dd/HH/<id>.<ext>} with the capture time in UTC. Processing
+ * the same record again writes the same object.
  */
 public final class Frames {
   public static final String REJECT_EMPTY = "empty-frame";
@@ -39,15 +41,35 @@ public final class Frames {
 
   /** Max bytes of the {@value RawFrame#H_TAGS} header (S3 allows 2 KB of user metadata in all). */
   public static final int MAX_TAGS_HEADER_BYTES = 2048;
+
   /** Max bytes of each other header read here. */
   public static final int MAX_HEADER_BYTES = 256;
-  /** The headers read here: all of them end up in the object's key, content type or user metadata. */
+
+  /**
+   * The headers read here: all of them end up in the object's key, content type or user metadata.
+   */
   static final List<String> METADATA_HEADERS =
-      List.of(RawFrame.H_SOURCE, RawFrame.H_CONTENT_TYPE, RawFrame.H_CAPTURED_AT, RawFrame.H_ID, RawFrame.H_TAGS);
+      List.of(
+          RawFrame.H_SOURCE,
+          RawFrame.H_CONTENT_TYPE,
+          RawFrame.H_CAPTURED_AT,
+          RawFrame.H_ID,
+          RawFrame.H_TAGS);
 
   private static final Map<String, String> EXTENSIONS =
-      Map.of("image/jpeg", "jpg", "image/png", "png", "image/webp", "webp", "image/gif", "gif", "image/bmp", "bmp",
-          "image/tiff", "tif");
+      Map.of(
+          "image/jpeg",
+          "jpg",
+          "image/png",
+          "png",
+          "image/webp",
+          "webp",
+          "image/gif",
+          "gif",
+          "image/bmp",
+          "bmp",
+          "image/tiff",
+          "tif");
   private static final Pattern SOURCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
   private static final DateTimeFormatter HOUR_PATH =
@@ -57,7 +79,12 @@ public final class Frames {
 
   /** A valid frame and where it goes. */
   public record Frame(
-      String source, String contentType, long capturedAtMillis, String id, List<String> tags, String objectKey,
+      String source,
+      String contentType,
+      long capturedAtMillis,
+      String id,
+      List<String> tags,
+      String objectKey,
       byte[] bytes) {}
 
   /** Why a frame was refused; {@code reason} is the dead-letter reason. */
@@ -76,7 +103,8 @@ public final class Frames {
     }
     if (value.length > maxBytes) {
       return Parsed.reject(
-          REJECT_TOO_LARGE, "frame of " + value.length + " bytes exceeds frames.max-bytes=" + maxBytes);
+          REJECT_TOO_LARGE,
+          "frame of " + value.length + " bytes exceeds frames.max-bytes=" + maxBytes);
     }
     for (String name : METADATA_HEADERS) {
       String bad = headerViolation(headers, name);
@@ -86,27 +114,38 @@ public final class Frames {
     }
     String source = header(headers, RawFrame.H_SOURCE);
     if (source == null || !SOURCE.matcher(source).matches() || source.contains("..")) {
-      return Parsed.reject(REJECT_HEADER, "header '" + RawFrame.H_SOURCE + "' missing or not [A-Za-z0-9._-]: " + source);
+      return Parsed.reject(
+          REJECT_HEADER,
+          "header '" + RawFrame.H_SOURCE + "' missing or not [A-Za-z0-9._-]: " + source);
     }
     String contentType = header(headers, RawFrame.H_CONTENT_TYPE);
-    String ct = contentType == null ? null : contentType.toLowerCase(Locale.ROOT).split(";")[0].trim();
+    String ct =
+        contentType == null ? null : contentType.toLowerCase(Locale.ROOT).split(";")[0].trim();
     String ext = ct == null ? null : EXTENSIONS.get(ct);
     if (ext == null) {
-      return Parsed.reject(REJECT_CONTENT_TYPE, "header '" + RawFrame.H_CONTENT_TYPE + "' not a supported image type: " + contentType);
+      return Parsed.reject(
+          REJECT_CONTENT_TYPE,
+          "header '" + RawFrame.H_CONTENT_TYPE + "' not a supported image type: " + contentType);
     }
     long capturedAt = recordTimestamp;
     String capturedText = header(headers, RawFrame.H_CAPTURED_AT);
     if (capturedText != null) {
       capturedAt = NotificationMapper.parseCapturedAt(capturedText, Long.MIN_VALUE);
       if (capturedAt == Long.MIN_VALUE) {
-        return Parsed.reject(REJECT_HEADER, "header '" + RawFrame.H_CAPTURED_AT + "' is neither ISO-8601 nor epoch millis: " + capturedText);
+        return Parsed.reject(
+            REJECT_HEADER,
+            "header '"
+                + RawFrame.H_CAPTURED_AT
+                + "' is neither ISO-8601 nor epoch millis: "
+                + capturedText);
       }
     }
     String id = header(headers, RawFrame.H_ID);
     if (id == null) {
       id = contentId(value);
     } else if (!ID.matcher(id).matches()) {
-      return Parsed.reject(REJECT_HEADER, "header '" + RawFrame.H_ID + "' not [A-Za-z0-9_-]{1,128}: " + id);
+      return Parsed.reject(
+          REJECT_HEADER, "header '" + RawFrame.H_ID + "' not [A-Za-z0-9_-]{1,128}: " + id);
     }
     List<String> tags = NotificationMapper.parseTags(header(headers, RawFrame.H_TAGS));
     String key = objectKey(source, capturedAt, id, ext);
@@ -119,10 +158,11 @@ public final class Frames {
   }
 
   /**
-   * Why header {@code name} cannot be used, or null: over its byte limit ({@value #MAX_TAGS_HEADER_BYTES} for tags,
-   * {@value #MAX_HEADER_BYTES} for the others) or containing anything but printable ASCII (a control character or a
-   * non-ASCII one in the S3 request's user metadata makes the server answer {@code SignatureDoesNotMatch}). Checked
-   * on the raw value, before any trimming.
+   * Why header {@code name} cannot be used, or null: over its byte limit ({@value
+   * #MAX_TAGS_HEADER_BYTES} for tags, {@value #MAX_HEADER_BYTES} for the others) or containing
+   * anything but printable ASCII (a control character or a non-ASCII one in the S3 request's user
+   * metadata makes the server answer {@code SignatureDoesNotMatch}). Checked on the raw value,
+   * before any trimming.
    */
   static String headerViolation(Headers headers, String name) {
     var h = headers == null ? null : headers.lastHeader(name);
@@ -137,18 +177,33 @@ public final class Frames {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
-        return String.format(Locale.ROOT, "header '%s' contains control character U+%04X at index %d", name, (int) c, i);
+        return String.format(
+            Locale.ROOT,
+            "header '%s' contains control character U+%04X at index %d",
+            name,
+            (int) c,
+            i);
       }
       if (c > 0x7E) {
-        return String.format(Locale.ROOT,
-            "header '%s' contains non-ASCII character U+%04X at index %d (S3 user metadata is ASCII)", name, (int) c, i);
+        return String.format(
+            Locale.ROOT,
+            "header '%s' contains non-ASCII character U+%04X at index %d (S3 user metadata is ASCII)",
+            name,
+            (int) c,
+            i);
       }
     }
     return null;
   }
 
   public static String objectKey(String source, long capturedAtMillis, String id, String ext) {
-    return source + "/" + HOUR_PATH.format(Instant.ofEpochMilli(capturedAtMillis)) + "/" + id + "." + ext;
+    return source
+        + "/"
+        + HOUR_PATH.format(Instant.ofEpochMilli(capturedAtMillis))
+        + "/"
+        + id
+        + "."
+        + ext;
   }
 
   /** First 128 bits of SHA-256 over the bytes, hex. */

@@ -5,25 +5,31 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Which objects become image events. Pure; configured by {@code filter.buckets}, {@code filter.prefixes},
- * {@code filter.suffixes} and {@code filter.content-types} (comma-separated; an empty list admits everything).
+ * Which objects become image events. Pure; configured by {@code filter.buckets}, {@code
+ * filter.prefixes}, {@code filter.suffixes} and {@code filter.content-types} (comma-separated; an
+ * empty list admits everything).
  *
- * <p>Created objects must pass all four rules. Content-type patterns are exact ({@code image/jpeg}) or a type
- * wildcard ({@code image/*}); when the object's content type is missing or generic ({@code application/octet-stream},
- * {@code binary/octet-stream}) a key ending in a known image extension counts as {@code image/<ext>}. Removed objects
- * carry no content type in MinIO's events, so only bucket, prefix and suffix apply to them.
+ * <p>Created objects must pass all four rules. Content-type patterns are exact ({@code image/jpeg})
+ * or a type wildcard ({@code image/*}); when the object's content type is missing or generic
+ * ({@code application/octet-stream}, {@code binary/octet-stream}) a key ending in a known image
+ * extension counts as {@code image/<ext>}. Removed objects carry no content type in MinIO's events,
+ * so only bucket, prefix and suffix apply to them.
  */
-public record ImageFilter(Set<String> buckets, List<String> prefixes, List<String> suffixes, List<String> contentTypes) {
+public record ImageFilter(
+    Set<String> buckets, List<String> prefixes, List<String> suffixes, List<String> contentTypes) {
   public static final String SKIP_BUCKET = "bucket-filtered";
   public static final String SKIP_PREFIX = "prefix-filtered";
   public static final String SKIP_SUFFIX = "suffix-filtered";
   public static final String SKIP_NOT_IMAGE = "not-an-image";
 
   /** Every bucket, key and image content type. */
-  public static final ImageFilter IMAGES = new ImageFilter(Set.of(), List.of(), List.of(), List.of("image/*"));
+  public static final ImageFilter IMAGES =
+      new ImageFilter(Set.of(), List.of(), List.of(), List.of("image/*"));
 
-  private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff");
-  private static final Set<String> GENERIC_TYPES = Set.of("", "application/octet-stream", "binary/octet-stream");
+  private static final Set<String> IMAGE_EXTENSIONS =
+      Set.of("jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff");
+  private static final Set<String> GENERIC_TYPES =
+      Set.of("", "application/octet-stream", "binary/octet-stream");
 
   public ImageFilter {
     buckets = Set.copyOf(buckets);
@@ -32,21 +38,28 @@ public record ImageFilter(Set<String> buckets, List<String> prefixes, List<Strin
     contentTypes = contentTypes.stream().map(s -> s.toLowerCase(Locale.ROOT).trim()).toList();
     for (String p : contentTypes) {
       if (!p.contains("/") || (p.contains("*") && !p.endsWith("/*"))) {
-        throw new IllegalArgumentException("filter.content-types: '" + p + "' is neither type/subtype nor type/*");
+        throw new IllegalArgumentException(
+            "filter.content-types: '" + p + "' is neither type/subtype nor type/*");
       }
     }
   }
 
   /** Parses the comma-separated option values. */
-  public static ImageFilter of(String buckets, String prefixes, String suffixes, String contentTypes) {
-    return new ImageFilter(Set.copyOf(split(buckets)), split(prefixes), split(suffixes), split(contentTypes));
+  public static ImageFilter of(
+      String buckets, String prefixes, String suffixes, String contentTypes) {
+    return new ImageFilter(
+        Set.copyOf(split(buckets)), split(prefixes), split(suffixes), split(contentTypes));
   }
 
   static List<String> split(String csv) {
     if (csv == null || csv.isBlank()) {
       return List.of();
     }
-    return java.util.Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+    return java.util.Arrays.stream(csv.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .distinct()
+        .toList();
   }
 
   /** Why a created object is skipped, or null when it becomes an event. */
@@ -55,7 +68,8 @@ public record ImageFilter(Set<String> buckets, List<String> prefixes, List<Strin
     if (r != null) {
       return r;
     }
-    return contentTypes.isEmpty() || contentTypes.stream().anyMatch(p -> matches(p, effectiveType(contentType, key)))
+    return contentTypes.isEmpty()
+            || contentTypes.stream().anyMatch(p -> matches(p, effectiveType(contentType, key)))
         ? null
         : SKIP_NOT_IMAGE;
   }
@@ -95,6 +109,8 @@ public record ImageFilter(Set<String> buckets, List<String> prefixes, List<Strin
   }
 
   private static boolean matches(String pattern, String type) {
-    return pattern.endsWith("/*") ? type.startsWith(pattern.substring(0, pattern.length() - 1)) : pattern.equals(type);
+    return pattern.endsWith("/*")
+        ? type.startsWith(pattern.substring(0, pattern.length() - 1))
+        : pattern.equals(type);
   }
 }

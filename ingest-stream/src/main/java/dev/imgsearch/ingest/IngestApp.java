@@ -13,14 +13,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the ingest topology with its Prometheus endpoint: {@code start()} / {@code close()}; {@code main} reads
- * {@code --name value} flags over {@code IMGSEARCH_INGEST_*} environment variables. A failed stream thread (e.g. the
- * object store down for longer than the retry budget) is replaced and resumes from the last commit.
+ * Runs the ingest topology with its Prometheus endpoint: {@code start()} / {@code close()}; {@code
+ * main} reads {@code --name value} flags over {@code IMGSEARCH_INGEST_*} environment variables. A
+ * failed stream thread (e.g. the object store down for longer than the retry budget) is replaced
+ * and resumes from the last commit.
  */
 public final class IngestApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestApp.class);
   private final IngestSettings settings;
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final IngestMetrics metrics = new IngestMetrics(registry);
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
@@ -32,26 +34,36 @@ public final class IngestApp implements AutoCloseable {
     RetryingObjectStore store = null;
     if (settings.frames() != null) {
       var f = settings.frames();
-      store = RetryingObjectStore.of(MinioObjectStore.connect(f.endpoint(), f.accessKey(), f.secretKey()), f.backoff(),
-          metrics::objectStoreRetry);
+      store =
+          RetryingObjectStore.of(
+              MinioObjectStore.connect(f.endpoint(), f.accessKey(), f.secretKey()),
+              f.backoff(),
+              metrics::objectStoreRetry);
     }
     Properties props = settings.streamsProperties();
     props.put(IngestExceptionHandler.METRICS_CONFIG, metrics);
-    OutputLimits limits = OutputLimits.detect(settings.clientProperties(), settings.imageEventsTopic(),
-        settings.deadLetterTopic(), Duration.ofSeconds(10));
+    OutputLimits limits =
+        OutputLimits.detect(
+            settings.clientProperties(),
+            settings.imageEventsTopic(),
+            settings.deadLetterTopic(),
+            Duration.ofSeconds(10));
     this.streams = new KafkaStreams(IngestTopology.build(settings, metrics, store, limits), props);
-    streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("stream thread failed; replacing it (resumes from the last commit)", e);
-      metrics.threadReplaced();
-      return StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("stream thread failed; replacing it (resumes from the last commit)", e);
+          metrics.threadReplaced();
+          return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
   }
 
   public IngestApp start() {
     if (settings.metricsPort() >= 0) {
-      metricsServer = MetricsServer.start(settings.metricsPort(), registry, () -> streams.state().isRunningOrRebalancing());
+      metricsServer =
+          MetricsServer.start(
+              settings.metricsPort(), registry, () -> streams.state().isRunningOrRebalancing());
       LOG.info("ingest-stream metrics on http://0.0.0.0:{}/metrics", metricsServer.port());
     }
     streams.start();

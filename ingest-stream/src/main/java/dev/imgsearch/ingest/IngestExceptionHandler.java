@@ -10,10 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kafka Streams processing exception handler (KIP-1033/1034): an unexpected exception in a processor sends the
- * source record to the dead-letter topic with this project's headers (reason {@value #REASON}, original
- * topic/partition/offset, exception class) and processing resumes; {@link ObjectStoreUnavailableException} fails
- * the thread instead, so the frame is retried from the last commit rather than skipped.
+ * Kafka Streams processing exception handler (KIP-1033/1034): an unexpected exception in a
+ * processor sends the source record to the dead-letter topic with this project's headers (reason
+ * {@value #REASON}, original topic/partition/offset, exception class) and processing resumes;
+ * {@link ObjectStoreUnavailableException} fails the thread instead, so the frame is retried from
+ * the last commit rather than skipped.
  */
 public final class IngestExceptionHandler implements ProcessingExceptionHandler {
   public static final String DEAD_LETTER_TOPIC_CONFIG = "imgsearch.dead-letter-topic";
@@ -32,20 +33,41 @@ public final class IngestExceptionHandler implements ProcessingExceptionHandler 
   }
 
   @Override
-  public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+  public Response handleError(
+      ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
     if (exception instanceof ObjectStoreUnavailableException || topic == null) {
-      LOG.error("processing failed in {} at {}-{}@{}; the thread restarts from the last commit",
-          context.processorNodeId(), context.topic(), context.partition(), context.offset(), exception);
+      LOG.error(
+          "processing failed in {} at {}-{}@{}; the thread restarts from the last commit",
+          context.processorNodeId(),
+          context.topic(),
+          context.partition(),
+          context.offset(),
+          exception);
       return Response.fail();
     }
-    LOG.warn("processing failed in {} at {}-{}@{}; record sent to {}",
-        context.processorNodeId(), context.topic(), context.partition(), context.offset(), topic, exception);
+    LOG.warn(
+        "processing failed in {} at {}-{}@{}; record sent to {}",
+        context.processorNodeId(),
+        context.topic(),
+        context.partition(),
+        context.offset(),
+        topic,
+        exception);
     if (metrics != null) {
       metrics.deadLetter(REASON);
     }
     DeadLetter letter =
-        new DeadLetter(IngestTopology.STAGE, REASON, String.valueOf(exception.getMessage()), exception.getClass().getName(),
-            null, context.topic(), context.partition(), context.offset(), context.sourceRawKey(), context.sourceRawValue());
+        new DeadLetter(
+            IngestTopology.STAGE,
+            REASON,
+            String.valueOf(exception.getMessage()),
+            exception.getClass().getName(),
+            null,
+            context.topic(),
+            context.partition(),
+            context.offset(),
+            context.sourceRawKey(),
+            context.sourceRawValue());
     return Response.resume(List.of(letter.toProducerRecord(topic)));
   }
 }

@@ -9,16 +9,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * The app's counters (Prometheus names in brackets):
  *
  * <ul>
- *   <li>{@code imgsearch.ingest.events{type}} [{@code imgsearch_ingest_events_total}] — image events written
- *   <li>{@code imgsearch.ingest.skipped{reason}} — notifications records not turned into events: filter reasons
- *       ({@code bucket-filtered}, {@code prefix-filtered}, {@code suffix-filtered}, {@code not-an-image},
- *       {@code unsupported-event}) and {@code duplicate}, {@code stale}, {@code noncurrent-version-deleted}
- *   <li>{@code imgsearch.ingest.dead.letters{reason}} — records sent to the dead-letter topic (reasons listed in
- *       the module README), and {@code dead-letter-dropped} for a refused dead letter that could not be replaced
+ *   <li>{@code imgsearch.ingest.events{type}} [{@code imgsearch_ingest_events_total}] — image
+ *       events written
+ *   <li>{@code imgsearch.ingest.skipped{reason}} — notifications records not turned into events:
+ *       filter reasons ({@code bucket-filtered}, {@code prefix-filtered}, {@code suffix-filtered},
+ *       {@code not-an-image}, {@code unsupported-event}) and {@code duplicate}, {@code stale},
+ *       {@code noncurrent-version-deleted}
+ *   <li>{@code imgsearch.ingest.dead.letters{reason}} — records sent to the dead-letter topic
+ *       (reasons listed in the module README), and {@code dead-letter-dropped} for a refused dead
+ *       letter that could not be replaced
  *   <li>{@code imgsearch.ingest.frames.stored} — frames written to the object store
- *   <li>{@code imgsearch.ingest.object.store.retries} — failed object store writes that were retried
+ *   <li>{@code imgsearch.ingest.object.store.retries} — failed object store writes that were
+ *       retried
  *   <li>{@code imgsearch.ingest.dedup.expired} — de-duplication entries removed after their TTL
- *   <li>{@code imgsearch.ingest.thread.replacements} — stream threads that failed and were replaced (alert when &gt; 0)
+ *   <li>{@code imgsearch.ingest.thread.replacements} — stream threads that failed and were replaced
+ *       (alert when &gt; 0)
  * </ul>
  */
 public final class IngestMetrics {
@@ -54,7 +59,10 @@ public final class IngestMetrics {
     counter("imgsearch.ingest.object.store.retries", null, null).increment();
   }
 
-  /** A stream thread died and was replaced (it resumes from the last commit); should stay 0 in a healthy stream. */
+  /**
+   * A stream thread died and was replaced (it resumes from the last commit); should stay 0 in a
+   * healthy stream.
+   */
   public void threadReplaced() {
     counter(THREAD_REPLACEMENTS, null, null).increment();
   }

@@ -25,8 +25,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * ({@link BoundOutputs}: every output fits its topic ({@link OutputLimits}) before it is sent.)
  *
- * Every event of one image id, whichever path it came from, meets the same de-duplication state in one task and
- * leaves in order on the image id's partition.
+ * <p>Every event of one image id, whichever path it came from, meets the same de-duplication state
+ * in one task and leaves in order on the image id's partition.
  */
 public final class IngestTopology {
   public static final String STAGE = "ingest-stream";
@@ -35,33 +35,50 @@ public final class IngestTopology {
   private IngestTopology() {}
 
   /**
-   * @param objectStore the claim-check path's writer; required when {@code settings.frames()} is set, else unused
+   * @param objectStore the claim-check path's writer; required when {@code settings.frames()} is
+   *     set, else unused
    */
-  public static Topology build(IngestSettings s, IngestMetrics metrics, RetryingObjectStore objectStore) {
+  public static Topology build(
+      IngestSettings s, IngestMetrics metrics, RetryingObjectStore objectStore) {
     return build(s, metrics, objectStore, OutputLimits.DEFAULT);
   }
 
   /**
-   * @param limits the largest record each output topic accepts: larger events become dead letters, larger dead
-   *     letters lose their value and key, before they are sent
+   * @param limits the largest record each output topic accepts: larger events become dead letters,
+   *     larger dead letters lose their value and key, before they are sent
    */
-  public static Topology build(IngestSettings s, IngestMetrics metrics, RetryingObjectStore objectStore, OutputLimits limits) {
+  public static Topology build(
+      IngestSettings s,
+      IngestMetrics metrics,
+      RetryingObjectStore objectStore,
+      OutputLimits limits) {
     Serde<ImageEvent> eventSerde = Topics.IMAGE_EVENTS.valueSerde();
     StreamsBuilder b = new StreamsBuilder();
     b.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DedupProcessor.STORE), Serdes.String(), Dedup.stateSerde()));
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(DedupProcessor.STORE),
+            Serdes.String(),
+            Dedup.stateSerde()));
 
     KStream<String, Routed> routed =
-        b.stream(s.notificationsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("notifications"))
-            .process(() -> new MapNotifications(s.filter(), metrics), Named.as("map-notifications"));
+        b.stream(
+                s.notificationsTopic(),
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("notifications"))
+            .process(
+                () -> new MapNotifications(s.filter(), metrics), Named.as("map-notifications"));
     if (s.frames() != null) {
       if (objectStore == null) {
-        throw new IllegalArgumentException("frames are configured (s3.endpoint) but no object store was given");
+        throw new IllegalArgumentException(
+            "frames are configured (s3.endpoint) but no object store was given");
       }
       KStream<String, Routed> frames =
-          b.stream(s.rawFramesTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-frames"))
+          b.stream(
+                  s.rawFramesTopic(),
+                  Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-frames"))
               .process(
-                  () -> new ClaimCheck(s.frames().bucket(), s.frames().maxBytes(), objectStore, metrics),
+                  () ->
+                      new ClaimCheck(
+                          s.frames().bucket(), s.frames().maxBytes(), objectStore, metrics),
                   Named.as("claim-check"));
       routed = routed.merge(frames, Named.as("merge-paths"));
     }
@@ -76,9 +93,17 @@ public final class IngestTopology {
             .get("route-events")
             .mapValues(Routed::event, Named.as("event-values"))
             .repartition(Repartitioned.with(Serdes.String(), eventSerde).withName(REPARTITION))
-            .process(() -> new DedupProcessor(s.dedupTtl(), metrics), Named.as("dedup"), DedupProcessor.STORE)
             .process(
-                () -> new BoundOutputs.Events(limits.eventsMaxBytes(), s.imageEventsTopic(), eventSerde.serializer(), metrics),
+                () -> new DedupProcessor(s.dedupTtl(), metrics),
+                Named.as("dedup"),
+                DedupProcessor.STORE)
+            .process(
+                () ->
+                    new BoundOutputs.Events(
+                        limits.eventsMaxBytes(),
+                        s.imageEventsTopic(),
+                        eventSerde.serializer(),
+                        metrics),
                 Named.as("bound-events"))
             .split(Named.as("output-"))
             .branch((k, v) -> v.isDead(), Branched.as("dead"))
@@ -86,12 +111,18 @@ public final class IngestTopology {
     outputs
         .get("output-events")
         .mapValues(Routed::event, Named.as("bounded-event-values"))
-        .to(s.imageEventsTopic(), Produced.with(Serdes.String(), eventSerde).withName("image-events"));
+        .to(
+            s.imageEventsTopic(),
+            Produced.with(Serdes.String(), eventSerde).withName("image-events"));
     branches
         .get("route-dead")
         .merge(outputs.get("output-dead"), Named.as("merge-dead-letters"))
-        .process(() -> new BoundOutputs.DeadLetterRecords(limits.deadLettersMaxBytes()), Named.as("bound-dead-letters"))
-        .to(s.deadLetterTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letters"));
+        .process(
+            () -> new BoundOutputs.DeadLetterRecords(limits.deadLettersMaxBytes()),
+            Named.as("bound-dead-letters"))
+        .to(
+            s.deadLetterTopic(),
+            Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letters"));
     return b.build();
   }
 }

@@ -11,14 +11,20 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Notification message → one event per admitted record (keyed by image id, MinIO's sequencer in header
- * {@value #SEQUENCER_HEADER}); skipped records are counted; an unreadable message becomes one dead letter; a record
- * over the field limits becomes a dead letter of its own (the others of the message go on).
+ * Notification message → one event per admitted record (keyed by image id, MinIO's sequencer in
+ * header {@value #SEQUENCER_HEADER}); skipped records are counted; an unreadable message becomes
+ * one dead letter; a record over the field limits becomes a dead letter of its own (the others of
+ * the message go on).
  */
 final class MapNotifications implements Processor<byte[], byte[], String, Routed> {
   static final String SEQUENCER_HEADER = "imgsearch.sequencer";
-  /** Set on a DELETED event that is the permanent deletion of one version ({@code s3:ObjectRemoved:Delete} with a version id). */
+
+  /**
+   * Set on a DELETED event that is the permanent deletion of one version ({@code
+   * s3:ObjectRemoved:Delete} with a version id).
+   */
   static final String VERSION_DELETE_HEADER = "imgsearch.version-delete";
+
   static final String REASON_UNPARSEABLE = "unparseable-notification";
 
   private final ImageFilter filter;
@@ -41,7 +47,8 @@ final class MapNotifications implements Processor<byte[], byte[], String, Routed
     try {
       outcomes = NotificationMapper.map(utf8(record.value()), filter);
     } catch (MalformedNotificationException e) {
-      DeadLetterRouting.forward(context, metrics, record, REASON_UNPARSEABLE, e.getMessage(), e, null, true);
+      DeadLetterRouting.forward(
+          context, metrics, record, REASON_UNPARSEABLE, e.getMessage(), e, null, true);
       return;
     }
     for (NotificationMapper.Outcome o : outcomes) {
@@ -49,9 +56,15 @@ final class MapNotifications implements Processor<byte[], byte[], String, Routed
         metrics.skipped(o.skipReason());
       } else if (o.rejected()) {
         // this record alone, as a one-record notification (replayable as it is); the others go on
-        DeadLetterRouting.forward(context, metrics,
-            record.withValue(o.rejectedRecordJson().getBytes(StandardCharsets.UTF_8)), o.rejectReason(),
-            o.rejectDetail(), null, o.rejectedImageId(), true);
+        DeadLetterRouting.forward(
+            context,
+            metrics,
+            record.withValue(o.rejectedRecordJson().getBytes(StandardCharsets.UTF_8)),
+            o.rejectReason(),
+            o.rejectDetail(),
+            null,
+            o.rejectedImageId(),
+            true);
       } else {
         RecordHeaders headers = new RecordHeaders();
         if (o.sequencer() != null) {
@@ -60,7 +73,9 @@ final class MapNotifications implements Processor<byte[], byte[], String, Routed
         if (o.versionDelete()) {
           headers.add(VERSION_DELETE_HEADER, new byte[] {1});
         }
-        context.forward(new Record<>(o.event().getImageId(), Routed.event(o.event()), record.timestamp(), headers));
+        context.forward(
+            new Record<>(
+                o.event().getImageId(), Routed.event(o.event()), record.timestamp(), headers));
       }
     }
   }
@@ -70,7 +85,8 @@ final class MapNotifications implements Processor<byte[], byte[], String, Routed
       throw new MalformedNotificationException("null notification value");
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes))
           .toString();

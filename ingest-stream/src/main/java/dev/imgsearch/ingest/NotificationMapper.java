@@ -18,22 +18,26 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns one MinIO notification (one Kafka message, one or more records) into image events. Pure: no I/O.
+ * Turns one MinIO notification (one Kafka message, one or more records) into image events. Pure: no
+ * I/O.
  *
  * <ul>
- *   <li>{@code s3:ObjectCreated:Put|Post|Copy|CompleteMultipartUpload} → CREATED, when {@link ImageFilter} admits the
- *       object; other objects are skipped with the filter's reason.
- *   <li>{@code s3:ObjectRemoved:Delete|DeleteMarkerCreated} → DELETED (bucket/prefix/suffix rules only).
- *   <li>Any other event name (e.g. {@code s3:ObjectAccessed:Get}) is skipped as {@value #SKIP_UNSUPPORTED}.
- *   <li>User metadata {@code X-Amz-Meta-Source}, {@code X-Amz-Meta-Captured-At} (ISO-8601 or epoch millis) and
- *       {@code X-Amz-Meta-Tags} (comma-separated) → source, capturedAt, tags; names are case-insensitive and the
- *       {@code x-amz-meta-} prefix is optional. capturedAt falls back to the event time.
+ *   <li>{@code s3:ObjectCreated:Put|Post|Copy|CompleteMultipartUpload} → CREATED, when {@link
+ *       ImageFilter} admits the object; other objects are skipped with the filter's reason.
+ *   <li>{@code s3:ObjectRemoved:Delete|DeleteMarkerCreated} → DELETED (bucket/prefix/suffix rules
+ *       only).
+ *   <li>Any other event name (e.g. {@code s3:ObjectAccessed:Get}) is skipped as {@value
+ *       #SKIP_UNSUPPORTED}.
+ *   <li>User metadata {@code X-Amz-Meta-Source}, {@code X-Amz-Meta-Captured-At} (ISO-8601 or epoch
+ *       millis) and {@code X-Amz-Meta-Tags} (comma-separated) → source, capturedAt, tags; names are
+ *       case-insensitive and the {@code x-amz-meta-} prefix is optional. capturedAt falls back to
+ *       the event time.
  * </ul>
  *
- * A notification that is not JSON, has no records, or a record without bucket/key/valid escaping/event time is a
- * {@link MalformedNotificationException}: the whole message goes to the dead-letter topic. A record whose bucket,
- * key, source or tags exceed {@link FieldLimits} is rejected alone ({@value FieldLimits#REASON}); the other records
- * of the message go on.
+ * A notification that is not JSON, has no records, or a record without bucket/key/valid
+ * escaping/event time is a {@link MalformedNotificationException}: the whole message goes to the
+ * dead-letter topic. A record whose bucket, key, source or tags exceed {@link FieldLimits} is
+ * rejected alone ({@value FieldLimits#REASON}); the other records of the message go on.
  */
 public final class NotificationMapper {
   public static final String META_SOURCE = "x-amz-meta-source";
@@ -42,21 +46,36 @@ public final class NotificationMapper {
   public static final String SKIP_UNSUPPORTED = "unsupported-event";
 
   public static final Set<String> CREATED_EVENTS =
-      Set.of("s3:ObjectCreated:Put", "s3:ObjectCreated:Post", "s3:ObjectCreated:Copy",
+      Set.of(
+          "s3:ObjectCreated:Put",
+          "s3:ObjectCreated:Post",
+          "s3:ObjectCreated:Copy",
           "s3:ObjectCreated:CompleteMultipartUpload");
-  /** The permanent deletion of one object version when it carries a version id (else an unversioned delete). */
+
+  /**
+   * The permanent deletion of one object version when it carries a version id (else an unversioned
+   * delete).
+   */
   public static final String VERSION_DELETE = "s3:ObjectRemoved:Delete";
+
   public static final Set<String> REMOVED_EVENTS =
       Set.of("s3:ObjectRemoved:Delete", "s3:ObjectRemoved:DeleteMarkerCreated");
 
   /**
-   * Result for one record of a notification: an event (with MinIO's sequencer, may be null, and whether it is the
-   * permanent deletion of one version, see {@link #versionDelete}), a skip reason, or a rejection of this record
-   * alone (dead-letter reason and detail, and the record as a one-record notification, replayable as it is).
+   * Result for one record of a notification: an event (with MinIO's sequencer, may be null, and
+   * whether it is the permanent deletion of one version, see {@link #versionDelete}), a skip
+   * reason, or a rejection of this record alone (dead-letter reason and detail, and the record as a
+   * one-record notification, replayable as it is).
    */
   public record Outcome(
-      ImageEvent event, String sequencer, String skipReason, String rejectReason, String rejectDetail,
-      String rejectedImageId, String rejectedRecordJson, boolean versionDelete) {
+      ImageEvent event,
+      String sequencer,
+      String skipReason,
+      String rejectReason,
+      String rejectDetail,
+      String rejectedImageId,
+      String rejectedRecordJson,
+      boolean versionDelete) {
     static Outcome of(ImageEvent e, String sequencer, boolean versionDelete) {
       return new Outcome(e, sequencer, null, null, null, null, null, versionDelete);
     }
@@ -80,9 +99,11 @@ public final class NotificationMapper {
 
   /**
    * Longest {@code x-amz-meta-tags} text read at all: {@value FieldLimits#MAX_TAGS} tags of {@value
-   * FieldLimits#MAX_TEXT_BYTES} bytes and their commas. Anything longer cannot be stored and is rejected unsplit.
+   * FieldLimits#MAX_TEXT_BYTES} bytes and their commas. Anything longer cannot be stored and is
+   * rejected unsplit.
    */
-  public static final int MAX_TAGS_TEXT_CHARS = FieldLimits.MAX_TAGS * (FieldLimits.MAX_TEXT_BYTES + 1);
+  public static final int MAX_TAGS_TEXT_CHARS =
+      FieldLimits.MAX_TAGS * (FieldLimits.MAX_TEXT_BYTES + 1);
 
   private NotificationMapper() {}
 
@@ -117,9 +138,14 @@ public final class NotificationMapper {
     try {
       key = r.decodedKey();
     } catch (IllegalArgumentException e) {
-      throw new MalformedNotificationException("object key is not valid URL escaping: " + e.getMessage(), e);
+      throw new MalformedNotificationException(
+          "object key is not valid URL escaping: " + e.getMessage(), e);
     }
-    if (bucket == null || bucket.isEmpty() || bucket.indexOf('/') >= 0 || key == null || key.isEmpty()) {
+    if (bucket == null
+        || bucket.isEmpty()
+        || bucket.indexOf('/') >= 0
+        || key == null
+        || key.isEmpty()) {
       throw new MalformedNotificationException("record without bucket name or object key");
     }
     MinioNotification.S3Object object = r.s3().object();
@@ -133,7 +159,8 @@ public final class NotificationMapper {
     long eventTime = parseInstant(r.eventTime(), "eventTime");
     Map<String, String> meta = metadata(object.userMetadata());
     String capturedAtText = meta.get(META_CAPTURED_AT);
-    long capturedAt = capturedAtText == null ? eventTime : parseCapturedAt(capturedAtText, eventTime);
+    long capturedAt =
+        capturedAtText == null ? eventTime : parseCapturedAt(capturedAtText, eventTime);
     String tagsText = meta.get(META_TAGS);
     String violation = tagsViolation(tagsText);
     List<String> tags = violation == null ? parseTags(tagsText) : List.of();
@@ -141,8 +168,12 @@ public final class NotificationMapper {
       violation = FieldLimits.violation(bucket, key, meta.get(META_SOURCE), tags);
     }
     if (violation != null) {
-      return Outcome.reject(FieldLimits.REASON, violation, ImageIds.of(bucket, key),
-          MinioNotifications.toJson(new MinioNotification(eventName, bucket + "/" + key, List.of(r))));
+      return Outcome.reject(
+          FieldLimits.REASON,
+          violation,
+          ImageIds.of(bucket, key),
+          MinioNotifications.toJson(
+              new MinioNotification(eventName, bucket + "/" + key, List.of(r))));
     }
     String versionId = emptyToNull(object.versionId());
     return Outcome.of(
@@ -184,15 +215,17 @@ public final class NotificationMapper {
   }
 
   /**
-   * Comma-separated tags, trimmed, empty ones and repeats dropped. Reads at most {@link #MAX_TAGS_TEXT_CHARS} chars
-   * (callers reject longer texts with {@link #tagsViolation}), so a hostile text costs no more than a legal one;
-   * whether the result can be stored is {@link FieldLimits#violation}'s call.
+   * Comma-separated tags, trimmed, empty ones and repeats dropped. Reads at most {@link
+   * #MAX_TAGS_TEXT_CHARS} chars (callers reject longer texts with {@link #tagsViolation}), so a
+   * hostile text costs no more than a legal one; whether the result can be stored is {@link
+   * FieldLimits#violation}'s call.
    */
   static List<String> parseTags(String tags) {
     if (tags == null || tags.isBlank()) {
       return List.of();
     }
-    String text = tags.length() > MAX_TAGS_TEXT_CHARS ? tags.substring(0, MAX_TAGS_TEXT_CHARS) : tags;
+    String text =
+        tags.length() > MAX_TAGS_TEXT_CHARS ? tags.substring(0, MAX_TAGS_TEXT_CHARS) : tags;
     return Arrays.stream(text.split(","))
         .map(String::trim)
         .filter(t -> !t.isEmpty())
@@ -204,7 +237,9 @@ public final class NotificationMapper {
   static long parseCapturedAt(String text, long fallback) {
     String t = text.trim();
     try {
-      return !t.isEmpty() && t.chars().allMatch(Character::isDigit) ? Long.parseLong(t) : Instant.parse(t).toEpochMilli();
+      return !t.isEmpty() && t.chars().allMatch(Character::isDigit)
+          ? Long.parseLong(t)
+          : Instant.parse(t).toEpochMilli();
     } catch (NumberFormatException | DateTimeParseException e) {
       return fallback;
     }

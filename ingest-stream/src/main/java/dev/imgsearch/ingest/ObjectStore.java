@@ -8,10 +8,12 @@ public interface ObjectStore {
   record Written(String etag, String versionId) {}
 
   /**
-   * Writes (or overwrites) one object. Throws on any failure; {@link RetryingObjectStore} decides about retries.
+   * Writes (or overwrites) one object. Throws on any failure; {@link RetryingObjectStore} decides
+   * about retries.
    *
    * @param userMetadata names without the {@code x-amz-meta-} prefix
    */
-  Written put(String bucket, String key, byte[] bytes, String contentType, Map<String, String> userMetadata)
+  Written put(
+      String bucket, String key, byte[] bytes, String contentType, Map<String, String> userMetadata)
       throws Exception;
 }

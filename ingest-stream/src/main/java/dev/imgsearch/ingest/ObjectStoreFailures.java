@@ -11,22 +11,25 @@ import java.util.regex.Pattern;
  * Whether a failed object store write is worth retrying. Pure.
  *
  * <ul>
- *   <li>{@link Kind#TRANSIENT} (retried with backoff; when the budget runs out the thread fails and resumes from the
- *       last commit): connection problems ({@link IOException}: refused, reset, timeouts, unknown host), HTTP 5xx,
- *       408 and 429, throttling codes ({@code SlowDown}, {@code Throttling}, …, {@code RequestTimeout}) and the
- *       codes that mean the store's settings are wrong ({@code NoSuchBucket}, {@code InvalidBucketName}, {@code
- *       InvalidAccessKeyId}, {@code SignatureDoesNotMatch} — a wrong secret key —, {@code AccessDenied}, {@code
- *       RequestTimeTooSkewed}, expired tokens): every frame would fail alike, so they are an outage to fix, not bad
- *       frames to dead-letter (a frame over 512 KiB would lose its bytes there). The frame's own headers cannot cause
- *       them: the edge refuses control characters, and what the HTTP client cannot send fails before the request.
- *   <li>{@link Kind#PERMANENT} (the frame becomes a dead letter at once): any other HTTP 4xx (e.g. {@code
- *       InvalidArgument}, {@code MetadataTooLarge}, {@code KeyTooLongError}, {@code EntityTooLarge}) and {@link
- *       IllegalArgumentException} (an argument the SDK or HTTP client refuses to send).
+ *   <li>{@link Kind#TRANSIENT} (retried with backoff; when the budget runs out the thread fails and
+ *       resumes from the last commit): connection problems ({@link IOException}: refused, reset,
+ *       timeouts, unknown host), HTTP 5xx, 408 and 429, throttling codes ({@code SlowDown}, {@code
+ *       Throttling}, …, {@code RequestTimeout}) and the codes that mean the store's settings are
+ *       wrong ({@code NoSuchBucket}, {@code InvalidBucketName}, {@code InvalidAccessKeyId}, {@code
+ *       SignatureDoesNotMatch} — a wrong secret key —, {@code AccessDenied}, {@code
+ *       RequestTimeTooSkewed}, expired tokens): every frame would fail alike, so they are an outage
+ *       to fix, not bad frames to dead-letter (a frame over 512 KiB would lose its bytes there).
+ *       The frame's own headers cannot cause them: the edge refuses control characters, and what
+ *       the HTTP client cannot send fails before the request.
+ *   <li>{@link Kind#PERMANENT} (the frame becomes a dead letter at once): any other HTTP 4xx (e.g.
+ *       {@code InvalidArgument}, {@code MetadataTooLarge}, {@code KeyTooLongError}, {@code
+ *       EntityTooLarge}) and {@link IllegalArgumentException} (an argument the SDK or HTTP client
+ *       refuses to send).
  *   <li>{@link Kind#UNKNOWN} (a few retries, then a dead letter): anything else.
  * </ul>
  *
- * The cause chain is searched from the outside in, an error answer of the store first: SDK wrappers around an
- * {@link IOException} or an answer count as the latter.
+ * The cause chain is searched from the outside in, an error answer of the store first: SDK wrappers
+ * around an {@link IOException} or an answer count as the latter.
  */
 public final class ObjectStoreFailures {
   public enum Kind {
@@ -35,15 +38,35 @@ public final class ObjectStoreFailures {
     UNKNOWN
   }
 
-  /** The kind and a one-line description for logs and dead letters (with the S3 error code when there is one). */
+  /**
+   * The kind and a one-line description for logs and dead letters (with the S3 error code when
+   * there is one).
+   */
   public record Classified(Kind kind, String detail) {}
 
   static final Set<String> TRANSIENT_CODES =
-      Set.of("SlowDown", "Throttling", "ThrottlingException", "TooManyRequests", "RequestLimitExceeded",
-          "RequestThrottled", "ServiceUnavailable", "InternalError", "RequestTimeout", "XMinioServerNotInitialized",
+      Set.of(
+          "SlowDown",
+          "Throttling",
+          "ThrottlingException",
+          "TooManyRequests",
+          "RequestLimitExceeded",
+          "RequestThrottled",
+          "ServiceUnavailable",
+          "InternalError",
+          "RequestTimeout",
+          "XMinioServerNotInitialized",
           // the store's settings, the same for every frame
-          "NoSuchBucket", "InvalidBucketName", "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied",
-          "AllAccessDisabled", "RequestTimeTooSkewed", "ExpiredToken", "InvalidToken", "AccountProblem");
+          "NoSuchBucket",
+          "InvalidBucketName",
+          "InvalidAccessKeyId",
+          "SignatureDoesNotMatch",
+          "AccessDenied",
+          "AllAccessDisabled",
+          "RequestTimeTooSkewed",
+          "ExpiredToken",
+          "InvalidToken",
+          "AccountProblem");
 
   private static final Pattern NON_XML_STATUS = Pattern.compile("Response code: (\\d{3})");
 
@@ -69,7 +92,10 @@ public final class ObjectStoreFailures {
   }
 
   static Kind ofResponse(int status, String code) {
-    if (status >= 500 || status == 408 || status == 429 || (code != null && TRANSIENT_CODES.contains(code))) {
+    if (status >= 500
+        || status == 408
+        || status == 429
+        || (code != null && TRANSIENT_CODES.contains(code))) {
       return Kind.TRANSIENT;
     }
     return status >= 400 ? Kind.PERMANENT : Kind.UNKNOWN;

@@ -2,7 +2,10 @@ package dev.imgsearch.ingest;
 
 import dev.imgsearch.schemas.avro.ImageEvent;
 
-/** What the first processors emit: an image event, or a dead letter (original key/value, reason in the record headers). */
+/**
+ * What the first processors emit: an image event, or a dead letter (original key/value, reason in
+ * the record headers).
+ */
 public record Routed(ImageEvent event, byte[] deadKey, byte[] deadValue) {
   public static Routed event(ImageEvent e) {
     return new Routed(e, null, null);

@@ -7,7 +7,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class BackoffTest {
-  private final Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1000), Duration.ofSeconds(5));
+  private final Backoff b =
+      new Backoff(Duration.ofMillis(100), Duration.ofMillis(1000), Duration.ofSeconds(5));
 
   @Test
   void delaysDoubleUpToTheCap() {
@@ -27,9 +28,11 @@ class BackoffTest {
 
   @Test
   void invalidBackoffsAreRejected() {
-    assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1)))
+    assertThatThrownBy(
+            () -> new Backoff(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1)))
+    assertThatThrownBy(
+            () -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

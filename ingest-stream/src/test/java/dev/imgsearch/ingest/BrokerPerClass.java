@@ -7,8 +7,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Base of the ITs that share one Kafka broker (KRaft, in this JVM, on a free port) per test class, its log under the
- * class's temporary directory {@link #dir}, which the tests use for the rest of their files too.
+ * Base of the ITs that share one Kafka broker (KRaft, in this JVM, on a free port) per test class,
+ * its log under the class's temporary directory {@link #dir}, which the tests use for the rest of
+ * their files too.
  */
 abstract class BrokerPerClass {
   @TempDir static Path dir;

@@ -20,13 +20,18 @@ class ImageFilterTest {
 
   @Test
   void bucketPrefixSuffixAndExactContentTypeRules() {
-    ImageFilter f = ImageFilter.of("cams, feeds", "front/,back/", ".JPG,.png", "image/jpeg, image/png");
+    ImageFilter f =
+        ImageFilter.of("cams, feeds", "front/,back/", ".JPG,.png", "image/jpeg, image/png");
     assertThat(f.rejectCreated("cams", "front/a.jpg", "image/jpeg")).isNull();
     assertThat(f.rejectCreated("feeds", "back/a.PNG", "image/png")).isNull();
-    assertThat(f.rejectCreated("other", "front/a.jpg", "image/jpeg")).isEqualTo(ImageFilter.SKIP_BUCKET);
-    assertThat(f.rejectCreated("cams", "side/a.jpg", "image/jpeg")).isEqualTo(ImageFilter.SKIP_PREFIX);
-    assertThat(f.rejectCreated("cams", "front/a.gif", "image/gif")).isEqualTo(ImageFilter.SKIP_SUFFIX);
-    assertThat(f.rejectCreated("cams", "front/a.jpg", "image/webp")).isEqualTo(ImageFilter.SKIP_NOT_IMAGE);
+    assertThat(f.rejectCreated("other", "front/a.jpg", "image/jpeg"))
+        .isEqualTo(ImageFilter.SKIP_BUCKET);
+    assertThat(f.rejectCreated("cams", "side/a.jpg", "image/jpeg"))
+        .isEqualTo(ImageFilter.SKIP_PREFIX);
+    assertThat(f.rejectCreated("cams", "front/a.gif", "image/gif"))
+        .isEqualTo(ImageFilter.SKIP_SUFFIX);
+    assertThat(f.rejectCreated("cams", "front/a.jpg", "image/webp"))
+        .isEqualTo(ImageFilter.SKIP_NOT_IMAGE);
     assertThat(f.rejectRemoved("cams", "side/a.jpg")).isEqualTo(ImageFilter.SKIP_PREFIX);
     assertThat(f.rejectRemoved("cams", "front/a.jpg")).isNull();
   }
@@ -38,7 +43,9 @@ class ImageFilterTest {
 
   @Test
   void malformedContentTypePatternsFailFast() {
-    assertThatThrownBy(() -> ImageFilter.of("", "", "", "image")).hasMessageContaining("filter.content-types");
-    assertThatThrownBy(() -> ImageFilter.of("", "", "", "im*/png")).hasMessageContaining("filter.content-types");
+    assertThatThrownBy(() -> ImageFilter.of("", "", "", "image"))
+        .hasMessageContaining("filter.content-types");
+    assertThatThrownBy(() -> ImageFilter.of("", "", "", "im*/png"))
+        .hasMessageContaining("filter.content-types");
   }
 }

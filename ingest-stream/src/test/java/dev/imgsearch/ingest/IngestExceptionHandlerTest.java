@@ -20,42 +20,82 @@ class IngestExceptionHandlerTest {
 
   private static ErrorHandlerContext context() {
     return new ErrorHandlerContext() {
-      public String topic() { return "imgsearch.minio-events"; }
-      public int partition() { return 3; }
-      public long offset() { return 42; }
-      public Headers headers() { return new RecordHeaders(); }
-      public String processorNodeId() { return "map-notifications"; }
-      public TaskId taskId() { return new TaskId(0, 3); }
-      public long timestamp() { return 0; }
-      public byte[] sourceRawKey() { return "k".getBytes(StandardCharsets.UTF_8); }
-      public byte[] sourceRawValue() { return "v".getBytes(StandardCharsets.UTF_8); }
+      public String topic() {
+        return "imgsearch.minio-events";
+      }
+
+      public int partition() {
+        return 3;
+      }
+
+      public long offset() {
+        return 42;
+      }
+
+      public Headers headers() {
+        return new RecordHeaders();
+      }
+
+      public String processorNodeId() {
+        return "map-notifications";
+      }
+
+      public TaskId taskId() {
+        return new TaskId(0, 3);
+      }
+
+      public long timestamp() {
+        return 0;
+      }
+
+      public byte[] sourceRawKey() {
+        return "k".getBytes(StandardCharsets.UTF_8);
+      }
+
+      public byte[] sourceRawValue() {
+        return "v".getBytes(StandardCharsets.UTF_8);
+      }
     };
   }
 
   private IngestExceptionHandler handler() {
     var h = new IngestExceptionHandler();
-    h.configure(Map.of(IngestExceptionHandler.DEAD_LETTER_TOPIC_CONFIG, "dlq", IngestExceptionHandler.METRICS_CONFIG, metrics));
+    h.configure(
+        Map.of(
+            IngestExceptionHandler.DEAD_LETTER_TOPIC_CONFIG,
+            "dlq",
+            IngestExceptionHandler.METRICS_CONFIG,
+            metrics));
     return h;
   }
 
   @Test
   void unexpectedExceptionsResumeWithADeadLetterOfTheSourceRecord() {
-    var r = handler().handleError(context(), new Record<>("k", "v", 0), new IllegalStateException("boom"));
+    var r =
+        handler()
+            .handleError(context(), new Record<>("k", "v", 0), new IllegalStateException("boom"));
     assertThat(r.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
     assertThat(r.deadLetterQueueRecords()).hasSize(1);
     var d = r.deadLetterQueueRecords().get(0);
     assertThat(d.topic()).isEqualTo("dlq");
     assertThat(new String(d.value(), StandardCharsets.UTF_8)).isEqualTo("v");
     assertThat(DeadLetter.header(d.headers(), DeadLetters.REASON)).isEqualTo("processing-failed");
-    assertThat(DeadLetter.header(d.headers(), DeadLetters.EXCEPTION_CLASS)).isEqualTo("java.lang.IllegalStateException");
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.EXCEPTION_CLASS))
+        .isEqualTo("java.lang.IllegalStateException");
     assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_PARTITION)).isEqualTo("3");
     assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_OFFSET)).isEqualTo("42");
-    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", "processing-failed")).isEqualTo(1);
+    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", "processing-failed"))
+        .isEqualTo(1);
   }
 
   @Test
   void anUnavailableObjectStoreFailsTheThreadSoTheFrameIsRetriedNotSkipped() {
-    var r = handler().handleError(context(), new Record<>("k", "v", 0), new ObjectStoreUnavailableException("down", null));
+    var r =
+        handler()
+            .handleError(
+                context(),
+                new Record<>("k", "v", 0),
+                new ObjectStoreUnavailableException("down", null));
     assertThat(r.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
     assertThat(r.deadLetterQueueRecords()).isEmpty();
   }

@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The README's option table is the registry's: an option added, renamed or re-defaulted in code shows up there. */
+/**
+ * The README's option table is the registry's: an option added, renamed or re-defaulted in code
+ * shows up there.
+ */
 class IngestOptionsDocTest {
   @Test
   void theReadmeTableIsTheRegistrys() throws Exception {

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The app against a SCRAM-SHA-512 listener, as in the k8s manifests: with {@code kafka.sasl.username/password} its
- * Kafka Streams clients and the admin client reading the output topics' limits authenticate; with a wrong password the
- * listener refuses them. The test's own clients use the broker's PLAINTEXT listener.
+ * The app against a SCRAM-SHA-512 listener, as in the k8s manifests: with {@code
+ * kafka.sasl.username/password} its Kafka Streams clients and the admin client reading the output
+ * topics' limits authenticate; with a wrong password the listener refuses them. The test's own
+ * clients use the broker's PLAINTEXT listener.
  */
 class IngestSaslIT {
   /** Quote and backslash: the JAAS escaping is exercised against the real broker. */
@@ -47,16 +48,25 @@ class IngestSaslIT {
   }
 
   private static IngestSettings settings(String run, String password) throws Exception {
-    Map<String, String> m = ItSupport.appOptions(broker.saslBootstrapServers(), dir, "ingest-sasl", run, "exactly_once_v2");
+    Map<String, String> m =
+        ItSupport.appOptions(
+            broker.saslBootstrapServers(), dir, "ingest-sasl", run, "exactly_once_v2");
     m.put("kafka.sasl.username", "kafka-ingest-stream");
     m.put("kafka.sasl.password", password);
     IngestSettings s = IngestSettings.fromMap(m);
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      admin.createTopics(List.of(
-          new NewTopic(s.notificationsTopic(), 2, (short) 1),
-          new NewTopic(s.imageEventsTopic(), 2, (short) 1).configs(Map.of("max.message.bytes", "500000")),
-          new NewTopic(s.deadLetterTopic(), 1, (short) 1).configs(Map.of("max.message.bytes", "400000"))))
-          .all().get(30, TimeUnit.SECONDS);
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(s.notificationsTopic(), 2, (short) 1),
+                  new NewTopic(s.imageEventsTopic(), 2, (short) 1)
+                      .configs(Map.of("max.message.bytes", "500000")),
+                  new NewTopic(s.deadLetterTopic(), 1, (short) 1)
+                      .configs(Map.of("max.message.bytes", "400000"))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
     return s;
   }
@@ -64,12 +74,21 @@ class IngestSaslIT {
   @Test
   void theAdminClientReadsTheTopicLimitsOnlyWithTheRightPassword() throws Exception {
     IngestSettings s = settings("limits", PASSWORD);
-    assertThat(OutputLimits.detect(s.clientProperties(), s.imageEventsTopic(), s.deadLetterTopic(), Duration.ofSeconds(10)))
+    assertThat(
+            OutputLimits.detect(
+                s.clientProperties(),
+                s.imageEventsTopic(),
+                s.deadLetterTopic(),
+                Duration.ofSeconds(10)))
         .isEqualTo(new OutputLimits(500_000, 400_000));
     IngestSettings wrong = settings("limits-wrong", "not-the-password");
     // refused by the listener: the limits cannot be read and the broker defaults are assumed
-    assertThat(OutputLimits.detect(wrong.clientProperties(), wrong.imageEventsTopic(), wrong.deadLetterTopic(),
-        Duration.ofSeconds(5)))
+    assertThat(
+            OutputLimits.detect(
+                wrong.clientProperties(),
+                wrong.imageEventsTopic(),
+                wrong.deadLetterTopic(),
+                Duration.ofSeconds(5)))
         .isEqualTo(OutputLimits.DEFAULT);
   }
 
@@ -77,18 +96,35 @@ class IngestSaslIT {
   void notificationsBecomeImageEventsThroughTheAuthenticatedListener() throws Exception {
     IngestSettings s = settings("events", PASSWORD);
     Instant t = Instant.parse("2026-12-04T10:00:00Z");
-    try (var producer = new KafkaProducer<>(ItSupport.producerConfig(broker.bootstrapServers()),
-            new StringSerializer(), new StringSerializer());
+    try (var producer =
+            new KafkaProducer<>(
+                ItSupport.producerConfig(broker.bootstrapServers()),
+                new StringSerializer(),
+                new StringSerializer());
         IngestApp app = new IngestApp(s).start();
         var events = ItSupport.eventConsumer(broker.bootstrapServers(), s.imageEventsTopic())) {
       for (int i = 0; i < 20; i++) {
         String key = "cam/frame-" + i + ".jpg";
-        producer.send(new ProducerRecord<>(s.notificationsTopic(), MinioNotifications.kafkaKey("images", key),
-            MinioNotifications.toJson(MinioNotifications.of("s3:ObjectCreated:Put", "images", key, 100L, "etag" + i,
-                "image/jpeg", Map.of(), t.plusMillis(i), String.format("%016X", 1_000L + i)))));
+        producer.send(
+            new ProducerRecord<>(
+                s.notificationsTopic(),
+                MinioNotifications.kafkaKey("images", key),
+                MinioNotifications.toJson(
+                    MinioNotifications.of(
+                        "s3:ObjectCreated:Put",
+                        "images",
+                        key,
+                        100L,
+                        "etag" + i,
+                        "image/jpeg",
+                        Map.of(),
+                        t.plusMillis(i),
+                        String.format("%016X", 1_000L + i)))));
       }
       producer.flush();
-      var out = ItSupport.readUntil(events, ItSupport.newList(), l -> l.size() >= 20, Duration.ofSeconds(60));
+      var out =
+          ItSupport.readUntil(
+              events, ItSupport.newList(), l -> l.size() >= 20, Duration.ofSeconds(60));
       assertThat(out).hasSize(20);
       assertThat(out).allSatisfy(r -> assertThat(r.value().getBucket()).isEqualTo("images"));
     }

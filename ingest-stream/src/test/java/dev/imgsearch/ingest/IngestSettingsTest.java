@@ -21,16 +21,29 @@ class IngestSettingsTest {
     assertThat(s.filter()).isEqualTo(ImageFilter.IMAGES);
     assertThat(s.frames()).isNull();
     assertThat(s.metricsPort()).isEqualTo(-1); // embedded: no endpoint
-    assertThat(IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k")).metricsPort()).isEqualTo(9404);
+    assertThat(IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k")).metricsPort())
+        .isEqualTo(9404);
   }
 
   @Test
   void environmentIsReadAndFlagsWin() {
     IngestSettings s =
         IngestSettings.fromEnv(
-            Map.of("IMGSEARCH_INGEST_KAFKA_BOOTSTRAP_SERVERS", "env:9092", "IMGSEARCH_INGEST_PROCESSING_GUARANTEE", "exactly_once_v2",
-                "IMGSEARCH_INGEST_FILTER_PREFIXES", "cams/", "IMGSEARCH_INGEST_S3_ENDPOINT", "http://s3:9000",
-                "IMGSEARCH_INGEST_S3_ACCESS_KEY", "a", "IMGSEARCH_INGEST_S3_SECRET_KEY", "secret-value", "PATH", "/bin"),
+            Map.of(
+                "IMGSEARCH_INGEST_KAFKA_BOOTSTRAP_SERVERS",
+                "env:9092",
+                "IMGSEARCH_INGEST_PROCESSING_GUARANTEE",
+                "exactly_once_v2",
+                "IMGSEARCH_INGEST_FILTER_PREFIXES",
+                "cams/",
+                "IMGSEARCH_INGEST_S3_ENDPOINT",
+                "http://s3:9000",
+                "IMGSEARCH_INGEST_S3_ACCESS_KEY",
+                "a",
+                "IMGSEARCH_INGEST_S3_SECRET_KEY",
+                "secret-value",
+                "PATH",
+                "/bin"),
             Map.of("kafka.bootstrap-servers", "flag:9092", "frames.retry.budget", "PT30S"));
     assertThat(s.bootstrapServers()).isEqualTo("flag:9092");
     assertThat(s.processingGuarantee()).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
@@ -38,8 +51,12 @@ class IngestSettingsTest {
     assertThat(s.frames().endpoint()).isEqualTo("http://s3:9000");
     assertThat(s.frames().backoff().budget()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.toString()).contains("s3.secret-key = ****").doesNotContain("secret-value");
-    assertThat(s.streamsProperties().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
-    assertThat(s.streamsProperties().get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))).isEqualTo(60_000);
+    assertThat(s.streamsProperties().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
+        .isEqualTo("exactly_once_v2");
+    assertThat(
+            s.streamsProperties()
+                .get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)))
+        .isEqualTo(60_000);
     assertThat(s.streamsProperties().get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG))
         .isEqualTo(IngestProductionExceptionHandler.class.getName());
     assertThat(s.streamsProperties().get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))
@@ -50,12 +67,17 @@ class IngestSettingsTest {
   void saslCredentialsReachKafkaStreamsAndTheAdminClientAndThePasswordIsNotLogged() {
     IngestSettings s =
         IngestSettings.fromEnv(
-            Map.of("IMGSEARCH_INGEST_KAFKA_BOOTSTRAP_SERVERS", "kafka:9093",
-                "IMGSEARCH_INGEST_KAFKA_SASL_USERNAME", "imgsearch-ingest",
-                "IMGSEARCH_INGEST_KAFKA_SASL_PASSWORD", "pa\"ss-from-secret"),
+            Map.of(
+                "IMGSEARCH_INGEST_KAFKA_BOOTSTRAP_SERVERS",
+                "kafka:9093",
+                "IMGSEARCH_INGEST_KAFKA_SASL_USERNAME",
+                "imgsearch-ingest",
+                "IMGSEARCH_INGEST_KAFKA_SASL_PASSWORD",
+                "pa\"ss-from-secret"),
             Map.of());
-    String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"imgsearch-ingest\""
-        + " password=\"pa\\\"ss-from-secret\";";
+    String jaas =
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"imgsearch-ingest\""
+            + " password=\"pa\\\"ss-from-secret\";";
     var streams = s.streamsProperties();
     assertThat(streams.get("security.protocol")).isEqualTo("SASL_PLAINTEXT");
     assertThat(streams.get("sasl.mechanism")).isEqualTo("SCRAM-SHA-512");
@@ -65,9 +87,12 @@ class IngestSettingsTest {
         .containsEntry("security.protocol", "SASL_PLAINTEXT")
         .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
         .containsEntry("sasl.jaas.config", jaas);
-    assertThat(s.toString()).contains("kafka.sasl.username = imgsearch-ingest").contains("kafka.sasl.password = ****")
+    assertThat(s.toString())
+        .contains("kafka.sasl.username = imgsearch-ingest")
+        .contains("kafka.sasl.password = ****")
         .doesNotContain("from-secret");
-    assertThat(s.withGuarantee("exactly_once_v2").streamsProperties().get("sasl.jaas.config")).isEqualTo(jaas);
+    assertThat(s.withGuarantee("exactly_once_v2").streamsProperties().get("sasl.jaas.config"))
+        .isEqualTo(jaas);
   }
 
   @Test
@@ -92,31 +117,55 @@ class IngestSettingsTest {
 
   @Test
   void saslUsernameWithoutPasswordFailsNamingTheOption() {
-    assertThatThrownBy(() -> IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k", "kafka.sasl.username", "u")))
+    assertThatThrownBy(
+            () ->
+                IngestSettings.fromMap(
+                    Map.of("kafka.bootstrap-servers", "k", "kafka.sasl.username", "u")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("kafka.sasl.password");
-    assertThatThrownBy(() -> IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k", "kafka.sasl.password", "p")))
+    assertThatThrownBy(
+            () ->
+                IngestSettings.fromMap(
+                    Map.of("kafka.bootstrap-servers", "k", "kafka.sasl.password", "p")))
         .hasMessageContaining("kafka.sasl.username");
   }
 
   @Test
   void badOptionsFailFastNamingTheOption() {
-    assertThatThrownBy(() -> IngestSettings.fromMap(Map.of())).hasMessageContaining("kafka.bootstrap-servers");
-    assertThatThrownBy(() -> IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k", "procesing.guarantee", "x")))
+    assertThatThrownBy(() -> IngestSettings.fromMap(Map.of()))
+        .hasMessageContaining("kafka.bootstrap-servers");
+    assertThatThrownBy(
+            () ->
+                IngestSettings.fromMap(
+                    Map.of("kafka.bootstrap-servers", "k", "procesing.guarantee", "x")))
         .hasMessageContaining("unknown option procesing.guarantee");
-    assertThatThrownBy(() -> IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k", "processing.guarantee", "exactly_once")))
+    assertThatThrownBy(
+            () ->
+                IngestSettings.fromMap(
+                    Map.of("kafka.bootstrap-servers", "k", "processing.guarantee", "exactly_once")))
         .hasMessageContaining("processing.guarantee");
-    assertThatThrownBy(() -> IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k", "dedup.ttl", "an hour")))
+    assertThatThrownBy(
+            () ->
+                IngestSettings.fromMap(
+                    Map.of("kafka.bootstrap-servers", "k", "dedup.ttl", "an hour")))
         .hasMessageContaining("dedup.ttl");
-    assertThatThrownBy(() -> IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k", "s3.endpoint", "http://s3")))
+    assertThatThrownBy(
+            () ->
+                IngestSettings.fromMap(
+                    Map.of("kafka.bootstrap-servers", "k", "s3.endpoint", "http://s3")))
         .hasMessageContaining("s3.access-key");
-    assertThatThrownBy(() -> IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k", "frames.max-bytes", "1MB")))
+    assertThatThrownBy(
+            () ->
+                IngestSettings.fromMap(
+                    Map.of("kafka.bootstrap-servers", "k", "frames.max-bytes", "1MB")))
         .hasMessageContaining("frames.max-bytes");
   }
 
   @Test
   void flagsParseBothForms() {
-    assertThat(IngestApp.parseFlags(new String[] {"--a", "1", "--b=2"})).isEqualTo(Map.of("a", "1", "b", "2"));
-    assertThatThrownBy(() -> IngestApp.parseFlags(new String[] {"--a"})).hasMessageContaining("--a");
+    assertThat(IngestApp.parseFlags(new String[] {"--a", "1", "--b=2"}))
+        .isEqualTo(Map.of("a", "1", "b", "2"));
+    assertThatThrownBy(() -> IngestApp.parseFlags(new String[] {"--a"}))
+        .hasMessageContaining("--a");
   }
 }

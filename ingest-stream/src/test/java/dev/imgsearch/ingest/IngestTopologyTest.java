@@ -16,11 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -37,10 +35,16 @@ class IngestTopologyTest {
   @TempDir Path stateDir;
 
   private final IngestMetrics metrics = new IngestMetrics(new SimpleMeterRegistry());
-  /** Puts the claim-check path made, bucket/key → bytes; answers with the MD5 hex eTag S3 gives a single-part put. */
+
+  /**
+   * Puts the claim-check path made, bucket/key → bytes; answers with the MD5 hex eTag S3 gives a
+   * single-part put.
+   */
   private final Map<String, byte[]> puts = new HashMap<>();
+
   /** When set, the store refuses every write with it. */
   private Exception refuse;
+
   private final ObjectStore recordingStore =
       (bucket, key, bytes, ct, meta) -> {
         if (refuse != null) {
@@ -65,16 +69,38 @@ class IngestTopologyTest {
     m.put("state.dir", stateDir.toString());
     m.putIfAbsent("dedup.ttl", "PT10M");
     settings = IngestSettings.fromMap(m);
-    var store = RetryingObjectStore.of(recordingStore, new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO), metrics::objectStoreRetry);
+    var store =
+        RetryingObjectStore.of(
+            recordingStore,
+            new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO),
+            metrics::objectStoreRetry);
     var props = settings.streamsProperties();
     props.put(IngestExceptionHandler.METRICS_CONFIG, metrics);
-    driver = new TopologyTestDriver(IngestTopology.build(settings, metrics, store, limits), props, START);
-    notifications = driver.createInputTopic(settings.notificationsTopic(), Serdes.String().serializer(), Serdes.String().serializer());
+    driver =
+        new TopologyTestDriver(
+            IngestTopology.build(settings, metrics, store, limits), props, START);
+    notifications =
+        driver.createInputTopic(
+            settings.notificationsTopic(),
+            Serdes.String().serializer(),
+            Serdes.String().serializer());
     if (settings.frames() != null) {
-      frames = driver.createInputTopic(settings.rawFramesTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+      frames =
+          driver.createInputTopic(
+              settings.rawFramesTopic(),
+              Serdes.String().serializer(),
+              Serdes.ByteArray().serializer());
     }
-    events = driver.createOutputTopic(settings.imageEventsTopic(), Serdes.String().deserializer(), Topics.IMAGE_EVENTS.valueSerde().deserializer());
-    deadLetters = driver.createOutputTopic(settings.deadLetterTopic(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    events =
+        driver.createOutputTopic(
+            settings.imageEventsTopic(),
+            Serdes.String().deserializer(),
+            Topics.IMAGE_EVENTS.valueSerde().deserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            settings.deadLetterTopic(),
+            Serdes.ByteArray().deserializer(),
+            Serdes.ByteArray().deserializer());
   }
 
   private void start() {
@@ -96,16 +122,32 @@ class IngestTopologyTest {
   @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
   void everyEventKindBecomesOneEventKeyedByImageIdUnderBothGuarantees(String guarantee) {
     start(Map.of("processing.guarantee", guarantee));
-    for (String f : List.of("put-escaped-key.json", "post.json", "copy.json", "complete-multipart.json", "put-versioned.json",
-        "put-unicode-key.json", "put-octet-stream-jpg.json", "delete-marker.json")) {
+    for (String f :
+        List.of(
+            "put-escaped-key.json",
+            "post.json",
+            "copy.json",
+            "complete-multipart.json",
+            "put-versioned.json",
+            "put-unicode-key.json",
+            "put-octet-stream-jpg.json",
+            "delete-marker.json")) {
       pipe(f);
     }
     var out = events.readKeyValuesToList();
     assertThat(out).hasSize(8);
     assertThat(out).allSatisfy(kv -> assertThat(kv.key).isEqualTo(kv.value.getImageId()));
-    assertThat(out).extracting(kv -> kv.value.getKey())
-        .containsExactly("cam 1/a b+c.jpg", "uploads/form.png", "archive/2026/a.jpg", "big/pano 12MP.jpg", "cam-3/v.jpg",
-            "caméra/日本 東京/100% + plus~tilde*star.jpg", "cam-4/raw.JPG", "cam-3/v.jpg");
+    assertThat(out)
+        .extracting(kv -> kv.value.getKey())
+        .containsExactly(
+            "cam 1/a b+c.jpg",
+            "uploads/form.png",
+            "archive/2026/a.jpg",
+            "big/pano 12MP.jpg",
+            "cam-3/v.jpg",
+            "caméra/日本 東京/100% + plus~tilde*star.jpg",
+            "cam-4/raw.JPG",
+            "cam-3/v.jpg");
     assertThat(out.get(7).value.getType()).isEqualTo(ImageEventType.DELETED);
     assertThat(metrics.count("imgsearch.ingest.events", "type", "CREATED")).isEqualTo(7);
     assertThat(metrics.count("imgsearch.ingest.events", "type", "DELETED")).isEqualTo(1);
@@ -127,9 +169,12 @@ class IngestTopologyTest {
     pipe("put-text.json");
     pipe("accessed.json");
     var out = events.readValuesToList();
-    assertThat(out).extracting(ImageEvent::getKey).containsExactly("cam-5/one.jpg", "cam-5/old.jpg");
+    assertThat(out)
+        .extracting(ImageEvent::getKey)
+        .containsExactly("cam-5/one.jpg", "cam-5/old.jpg");
     assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "not-an-image")).isEqualTo(2);
-    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "unsupported-event")).isEqualTo(1);
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "unsupported-event"))
+        .isEqualTo(1);
   }
 
   @Test
@@ -138,14 +183,17 @@ class IngestTopologyTest {
     pipe("post.json");
     pipe("put-versioned.json");
     pipe("delete.json");
-    assertThat(events.readValuesToList()).extracting(ImageEvent::getKey).containsExactly("cam-3/v.jpg");
+    assertThat(events.readValuesToList())
+        .extracting(ImageEvent::getKey)
+        .containsExactly("cam-3/v.jpg");
     assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "prefix-filtered")).isEqualTo(2);
   }
 
   @Test
   void replayedNotificationsProduceNoNewEvents() {
     start();
-    List<String> all = List.of("put-escaped-key.json", "post.json", "copy.json", "complete-multipart.json");
+    List<String> all =
+        List.of("put-escaped-key.json", "post.json", "copy.json", "complete-multipart.json");
     all.forEach(this::pipe);
     assertThat(events.readValuesToList()).hasSize(4);
     all.forEach(this::pipe);
@@ -161,8 +209,12 @@ class IngestTopologyTest {
     pipe("delete.json");
     pipe("put-escaped-key.json"); // redelivered late, older sequencer than the delete
     var out = events.readKeyValuesToList();
-    assertThat(out).extracting(kv -> kv.value.getType()).containsExactly(ImageEventType.CREATED, ImageEventType.DELETED);
-    assertThat(out.get(0).key).isEqualTo(out.get(1).key).isEqualTo(ImageIds.of("images", "cam 1/a b+c.jpg"));
+    assertThat(out)
+        .extracting(kv -> kv.value.getType())
+        .containsExactly(ImageEventType.CREATED, ImageEventType.DELETED);
+    assertThat(out.get(0).key)
+        .isEqualTo(out.get(1).key)
+        .isEqualTo(ImageIds.of("images", "cam 1/a b+c.jpg"));
     assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "stale")).isEqualTo(1);
   }
 
@@ -180,11 +232,16 @@ class IngestTopologyTest {
   }
 
   @Test
-  void unreadableNotificationsGoToTheDeadLetterTopicWithReasonOriginAndExceptionAndTheStreamContinues() {
+  void
+      unreadableNotificationsGoToTheDeadLetterTopicWithReasonOriginAndExceptionAndTheStreamContinues() {
     start();
     notifications.pipeInput("bad-key", "{ this is not json");
     pipe("put-escaped-key.json");
-    driver.createInputTopic(settings.notificationsTopic(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer())
+    driver
+        .createInputTopic(
+            settings.notificationsTopic(),
+            Serdes.ByteArray().serializer(),
+            Serdes.ByteArray().serializer())
         .pipeInput("k2".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3, (byte) 0x28});
 
     List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
@@ -192,32 +249,48 @@ class IngestTopologyTest {
     TestRecord<byte[], byte[]> d = dead.get(0);
     assertThat(new String(d.value(), StandardCharsets.UTF_8)).isEqualTo("{ this is not json");
     assertThat(new String(d.key(), StandardCharsets.UTF_8)).isEqualTo("bad-key");
-    assertThat(DeadLetter.header(d.headers(), DeadLetters.REASON)).isEqualTo("unparseable-notification");
-    assertThat(DeadLetter.header(d.headers(), DeadLetters.DETAIL)).contains("not MinIO notification JSON");
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.REASON))
+        .isEqualTo("unparseable-notification");
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.DETAIL))
+        .contains("not MinIO notification JSON");
     assertThat(DeadLetter.header(d.headers(), DeadLetters.EXCEPTION_CLASS))
         .isEqualTo("dev.imgsearch.schemas.minio.MalformedNotificationException");
-    assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_TOPIC)).isEqualTo(settings.notificationsTopic());
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_TOPIC))
+        .isEqualTo(settings.notificationsTopic());
     assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_PARTITION)).isEqualTo("0");
     assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_OFFSET)).isEqualTo("0");
     assertThat(DeadLetter.header(d.headers(), DeadLetters.STAGE)).isEqualTo("ingest-stream");
-    assertThat(DeadLetter.header(dead.get(1).headers(), DeadLetters.DETAIL)).isEqualTo("notification is not UTF-8 text");
-    assertThat(DeadLetter.header(dead.get(1).headers(), DeadLetters.ORIGINAL_OFFSET)).isEqualTo("2");
+    assertThat(DeadLetter.header(dead.get(1).headers(), DeadLetters.DETAIL))
+        .isEqualTo("notification is not UTF-8 text");
+    assertThat(DeadLetter.header(dead.get(1).headers(), DeadLetters.ORIGINAL_OFFSET))
+        .isEqualTo("2");
     assertThat(events.readValuesToList()).hasSize(1);
-    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", "unparseable-notification")).isEqualTo(2);
+    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", "unparseable-notification"))
+        .isEqualTo(2);
   }
 
   @Test
   void recordWithoutKeyIsDeadLettered() {
     start();
-    notifications.pipeInput("k", "{\"Records\":[{\"eventName\":\"s3:ObjectCreated:Put\",\"eventTime\":\"2026-01-01T00:00:00Z\","
-        + "\"s3\":{\"bucket\":{\"name\":\"images\"},\"object\":{\"contentType\":\"image/png\"}}}]}");
+    notifications.pipeInput(
+        "k",
+        "{\"Records\":[{\"eventName\":\"s3:ObjectCreated:Put\",\"eventTime\":\"2026-01-01T00:00:00Z\","
+            + "\"s3\":{\"bucket\":{\"name\":\"images\"},\"object\":{\"contentType\":\"image/png\"}}}]}");
     assertThat(events.isEmpty()).isTrue();
     assertThat(DeadLetter.header(deadLetters.readRecord().headers(), DeadLetters.DETAIL))
         .isEqualTo("record without bucket name or object key");
   }
 
   private Map<String, String> withFrames() {
-    return Map.of("s3.endpoint", "http://unused", "s3.access-key", "a", "s3.secret-key", "s", "frames.max-bytes", "1000");
+    return Map.of(
+        "s3.endpoint",
+        "http://unused",
+        "s3.access-key",
+        "a",
+        "s3.secret-key",
+        "s",
+        "frames.max-bytes",
+        "1000");
   }
 
   private void pipeFrame(byte[] bytes, String... headers) {
@@ -228,7 +301,18 @@ class IngestTopologyTest {
   void aFrameIsStoredUnderItsKeyAndItsOwnNotificationYieldsNoSecondEvent() {
     start(withFrames());
     byte[] jpeg = "frame-bytes".getBytes(StandardCharsets.UTF_8);
-    pipeFrame(jpeg, "source", "cam-9", "content-type", "image/jpeg", "id", "f1", "captured-at", "2026-11-20T08:15:00Z", "tags", "a,b");
+    pipeFrame(
+        jpeg,
+        "source",
+        "cam-9",
+        "content-type",
+        "image/jpeg",
+        "id",
+        "f1",
+        "captured-at",
+        "2026-11-20T08:15:00Z",
+        "tags",
+        "a,b");
     String key = "cam-9/2026/11/20/08/f1.jpg";
     assertThat(puts).containsOnlyKeys("images/" + key);
     var out = events.readKeyValuesToList();
@@ -241,8 +325,19 @@ class IngestTopologyTest {
     assertThat(e.getSize()).isEqualTo((long) jpeg.length);
 
     // the object store then notifies the write, as MinIO does
-    notifications.pipeInput("images/" + key, MinioNotifications.toJson(MinioNotifications.of("s3:ObjectCreated:Put", "images", key,
-        (long) jpeg.length, md5(jpeg), "image/jpeg", Map.of("X-Amz-Meta-Source", "cam-9"), START, "1798C1D5E1B2F3A4")));
+    notifications.pipeInput(
+        "images/" + key,
+        MinioNotifications.toJson(
+            MinioNotifications.of(
+                "s3:ObjectCreated:Put",
+                "images",
+                key,
+                (long) jpeg.length,
+                md5(jpeg),
+                "image/jpeg",
+                Map.of("X-Amz-Meta-Source", "cam-9"),
+                START,
+                "1798C1D5E1B2F3A4")));
     assertThat(events.isEmpty()).isTrue();
     assertThat(metrics.count("imgsearch.ingest.frames.stored", null, null)).isEqualTo(1);
     assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "duplicate")).isEqualTo(1);
@@ -257,21 +352,26 @@ class IngestTopologyTest {
     assertThat(puts).isEmpty();
     assertThat(events.isEmpty()).isTrue();
     var dead = deadLetters.readRecordsToList();
-    assertThat(dead).extracting(r -> DeadLetter.header(r.headers(), DeadLetters.REASON))
+    assertThat(dead)
+        .extracting(r -> DeadLetter.header(r.headers(), DeadLetters.REASON))
         .containsExactly("frame-too-large", "invalid-frame-header", "unsupported-content-type");
     assertThat(dead.get(0).value()).isNull();
     assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.DETAIL)).contains("1001 bytes");
-    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.ORIGINAL_TOPIC)).isEqualTo(settings.rawFramesTopic());
-    assertThat(DeadLetter.header(dead.get(2).headers(), DeadLetters.ORIGINAL_OFFSET)).isEqualTo("2");
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.ORIGINAL_TOPIC))
+        .isEqualTo(settings.rawFramesTopic());
+    assertThat(DeadLetter.header(dead.get(2).headers(), DeadLetters.ORIGINAL_OFFSET))
+        .isEqualTo("2");
     assertThat(dead.get(1).value()).hasSize(10);
-    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", "frame-too-large")).isEqualTo(1);
+    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", "frame-too-large"))
+        .isEqualTo(1);
   }
 
   @Test
   void withoutAnObjectStoreTheRawFramesTopicIsNotRead() {
     start();
     assertThat(driver.producedTopicNames()).doesNotContain(settings.rawFramesTopic());
-    assertThat(IngestTopology.build(settings, metrics, null).describe().toString()).doesNotContain("raw-frames");
+    assertThat(IngestTopology.build(settings, metrics, null).describe().toString())
+        .doesNotContain("raw-frames");
   }
 
   // --- "nothing halts the stream": hostile records at the edge ---
@@ -279,41 +379,99 @@ class IngestTopologyTest {
   @Test
   void aNotificationRecordOverTheFieldLimitsIsDeadLetteredAloneAndTheOthersGoOn() {
     start();
-    var good = MinioNotifications.of("s3:ObjectCreated:Put", "images", "cam/ok.jpg", 5L, "e1", "image/jpeg", Map.of(), START, "A1");
-    var bad = MinioNotifications.of("s3:ObjectCreated:Put", "images", "cam/bad.jpg", 5L, "e2", "image/jpeg",
-        Map.of("X-Amz-Meta-Tags", "x".repeat(2000)), START, "A2");
-    var longKey = MinioNotifications.of("s3:ObjectCreated:Put", "images", "k".repeat(3000) + ".jpg", 5L, "e3", "image/jpeg",
-        Map.of(), START, "A3");
-    notifications.pipeInput("images/x", MinioNotifications.toJson(new dev.imgsearch.schemas.minio.MinioNotification(null, null,
-        List.of(good.records().get(0), bad.records().get(0), longKey.records().get(0)))));
-    assertThat(events.readValuesToList()).extracting(ImageEvent::getKey).containsExactly("cam/ok.jpg");
+    var good =
+        MinioNotifications.of(
+            "s3:ObjectCreated:Put",
+            "images",
+            "cam/ok.jpg",
+            5L,
+            "e1",
+            "image/jpeg",
+            Map.of(),
+            START,
+            "A1");
+    var bad =
+        MinioNotifications.of(
+            "s3:ObjectCreated:Put",
+            "images",
+            "cam/bad.jpg",
+            5L,
+            "e2",
+            "image/jpeg",
+            Map.of("X-Amz-Meta-Tags", "x".repeat(2000)),
+            START,
+            "A2");
+    var longKey =
+        MinioNotifications.of(
+            "s3:ObjectCreated:Put",
+            "images",
+            "k".repeat(3000) + ".jpg",
+            5L,
+            "e3",
+            "image/jpeg",
+            Map.of(),
+            START,
+            "A3");
+    notifications.pipeInput(
+        "images/x",
+        MinioNotifications.toJson(
+            new dev.imgsearch.schemas.minio.MinioNotification(
+                null,
+                null,
+                List.of(good.records().get(0), bad.records().get(0), longKey.records().get(0)))));
+    assertThat(events.readValuesToList())
+        .extracting(ImageEvent::getKey)
+        .containsExactly("cam/ok.jpg");
     var dead = deadLetters.readRecordsToList();
     assertThat(dead).hasSize(2);
-    assertThat(dead).extracting(r -> DeadLetter.header(r.headers(), DeadLetters.REASON)).containsOnly(FieldLimits.REASON);
-    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.DETAIL)).startsWith("tag of 2000 UTF-8 bytes");
-    assertThat(DeadLetter.header(dead.get(1).headers(), DeadLetters.DETAIL)).startsWith("key of 3004 UTF-8 bytes");
-    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.IMAGE_ID)).isEqualTo(ImageIds.of("images", "cam/bad.jpg"));
-    assertThat(MinioNotifications.parse(new String(dead.get(0).value(), StandardCharsets.UTF_8)).records().get(0).decodedKey())
+    assertThat(dead)
+        .extracting(r -> DeadLetter.header(r.headers(), DeadLetters.REASON))
+        .containsOnly(FieldLimits.REASON);
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.DETAIL))
+        .startsWith("tag of 2000 UTF-8 bytes");
+    assertThat(DeadLetter.header(dead.get(1).headers(), DeadLetters.DETAIL))
+        .startsWith("key of 3004 UTF-8 bytes");
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.IMAGE_ID))
+        .isEqualTo(ImageIds.of("images", "cam/bad.jpg"));
+    assertThat(
+            MinioNotifications.parse(new String(dead.get(0).value(), StandardCharsets.UTF_8))
+                .records()
+                .get(0)
+                .decodedKey())
         .isEqualTo("cam/bad.jpg");
-    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", FieldLimits.REASON)).isEqualTo(2);
+    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", FieldLimits.REASON))
+        .isEqualTo(2);
   }
 
   @Test
   void aFrameWithAControlCharacterOrAnOversizedMetadataHeaderIsDeadLetteredBeforeTheWrite() {
     start(withFrames());
     pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "tags", "door\rnight");
-    pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "tags", "t".repeat(3000));
+    pipeFrame(
+        new byte[10], "source", "cam-9", "content-type", "image/jpeg", "tags", "t".repeat(3000));
     pipeFrame(new byte[10], "source", "c".repeat(100_000), "content-type", "image/jpeg");
-    pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "tags", String.join(",",
-        java.util.stream.IntStream.range(0, 40).mapToObj(i -> "t" + i).toList()));
+    pipeFrame(
+        new byte[10],
+        "source",
+        "cam-9",
+        "content-type",
+        "image/jpeg",
+        "tags",
+        String.join(",", java.util.stream.IntStream.range(0, 40).mapToObj(i -> "t" + i).toList()));
     pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "id", "ok");
     assertThat(puts).containsOnlyKeys("images/cam-9/2026/11/20/12/ok.jpg");
     var dead = deadLetters.readRecordsToList();
-    assertThat(dead).extracting(r -> DeadLetter.header(r.headers(), DeadLetters.REASON))
-        .containsExactly("invalid-frame-header", "invalid-frame-header", "invalid-frame-header", FieldLimits.REASON);
+    assertThat(dead)
+        .extracting(r -> DeadLetter.header(r.headers(), DeadLetters.REASON))
+        .containsExactly(
+            "invalid-frame-header",
+            "invalid-frame-header",
+            "invalid-frame-header",
+            FieldLimits.REASON);
     assertThat(dead).allSatisfy(r -> assertThat(r.value()).hasSize(10));
     assertThat(events.readValuesToList()).hasSize(1);
-    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", "invalid-frame-header")).isEqualTo(3);
+    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", "invalid-frame-header"))
+        .isEqualTo(3);
   }
 
   @Test
@@ -324,15 +482,21 @@ class IngestTopologyTest {
     refuse = null;
     pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "id", "ok");
     assertThat(puts).containsOnlyKeys("images/cam-9/2026/11/20/12/ok.jpg");
-    assertThat(events.readValuesToList()).extracting(ImageEvent::getKey).containsExactly("cam-9/2026/11/20/12/ok.jpg");
+    assertThat(events.readValuesToList())
+        .extracting(ImageEvent::getKey)
+        .containsExactly("cam-9/2026/11/20/12/ok.jpg");
     var dead = deadLetters.readRecordsToList();
     assertThat(dead).hasSize(1);
-    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.REASON)).isEqualTo(ClaimCheck.REASON_REJECTED);
-    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.DETAIL)).contains("InvalidArgument").contains("HTTP 400");
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.REASON))
+        .isEqualTo(ClaimCheck.REASON_REJECTED);
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.DETAIL))
+        .contains("InvalidArgument")
+        .contains("HTTP 400");
     assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.EXCEPTION_CLASS))
         .isEqualTo(ObjectStoreErrorResponse.class.getName());
     assertThat(dead.get(0).value()).hasSize(10);
-    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", ClaimCheck.REASON_REJECTED)).isEqualTo(1);
+    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", ClaimCheck.REASON_REJECTED))
+        .isEqualTo(1);
     assertThat(metrics.count("imgsearch.ingest.object.store.retries", null, null)).isZero();
   }
 
@@ -348,10 +512,13 @@ class IngestTopologyTest {
     pipe("put-versioned-v2.json");
     pipe("delete-version-v1.json");
     var out = events.readKeyValuesToList();
-    assertThat(out).extracting(kv -> kv.value.getType()).containsExactly(ImageEventType.CREATED, ImageEventType.CREATED);
+    assertThat(out)
+        .extracting(kv -> kv.value.getType())
+        .containsExactly(ImageEventType.CREATED, ImageEventType.CREATED);
     assertThat(out).extracting(kv -> kv.key).containsOnly(ImageIds.of("images", "cam-3/v.jpg"));
     assertThat(out).extracting(kv -> kv.value.getVersionId()).containsExactly(V1, V2);
-    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "noncurrent-version-deleted")).isEqualTo(1);
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "noncurrent-version-deleted"))
+        .isEqualTo(1);
     // then the live version goes: the image goes
     pipe("delete-version-v2.json");
     var deleted = events.readValuesToList();
@@ -364,9 +531,11 @@ class IngestTopologyTest {
     start();
     pipe("put-versioned.json");
     pipe("delete-version-v1.json");
-    assertThat(events.readValuesToList()).extracting(ImageEvent::getType)
+    assertThat(events.readValuesToList())
+        .extracting(ImageEvent::getType)
         .containsExactly(ImageEventType.CREATED, ImageEventType.DELETED);
-    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "noncurrent-version-deleted")).isZero();
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "noncurrent-version-deleted"))
+        .isZero();
   }
 
   @Test
@@ -374,9 +543,11 @@ class IngestTopologyTest {
     start();
     pipe("put-versioned.json");
     pipe("delete-marker.json");
-    assertThat(events.readValuesToList()).extracting(ImageEvent::getType)
+    assertThat(events.readValuesToList())
+        .extracting(ImageEvent::getType)
         .containsExactly(ImageEventType.CREATED, ImageEventType.DELETED);
-    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "noncurrent-version-deleted")).isZero();
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "noncurrent-version-deleted"))
+        .isZero();
   }
 
   @Test
@@ -386,15 +557,20 @@ class IngestTopologyTest {
     pipe("put-versioned-v2.json");
     driver.advanceWallClockTime(Duration.ofMinutes(5));
     pipe("delete-version-v1.json");
-    assertThat(events.readValuesToList()).extracting(ImageEvent::getType)
+    assertThat(events.readValuesToList())
+        .extracting(ImageEvent::getType)
         .containsExactly(ImageEventType.CREATED, ImageEventType.CREATED);
-    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "noncurrent-version-deleted")).isEqualTo(1);
+    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "noncurrent-version-deleted"))
+        .isEqualTo(1);
     // deleting the live version still deletes after the TTL
     pipe("delete-version-v2.json");
-    assertThat(events.readValuesToList()).extracting(ImageEvent::getType).containsExactly(ImageEventType.DELETED);
+    assertThat(events.readValuesToList())
+        .extracting(ImageEvent::getType)
+        .containsExactly(ImageEventType.DELETED);
   }
 
-  // --- outputs bounded by the topics' max.message.bytes before they are sent (exactly-once cannot recover from a refusal) ---
+  // --- outputs bounded by the topics' max.message.bytes before they are sent (exactly-once cannot
+  // recover from a refusal) ---
 
   @ParameterizedTest
   @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
@@ -402,16 +578,38 @@ class IngestTopologyTest {
     limits = new OutputLimits(2_000, 8_000);
     start(Map.of("processing.guarantee", guarantee));
     String bigKey = "cam/" + "k".repeat(1000) + ".jpg";
-    notifications.pipeInput("images/x", MinioNotifications.toJson(MinioNotifications.of("s3:ObjectCreated:Put", "images", bigKey,
-        5L, "e1", "image/jpeg", Map.of("X-Amz-Meta-Source", "s".repeat(1000)), START, "A1")));
+    notifications.pipeInput(
+        "images/x",
+        MinioNotifications.toJson(
+            MinioNotifications.of(
+                "s3:ObjectCreated:Put",
+                "images",
+                bigKey,
+                5L,
+                "e1",
+                "image/jpeg",
+                Map.of("X-Amz-Meta-Source", "s".repeat(1000)),
+                START,
+                "A1")));
     pipe("put-escaped-key.json");
-    assertThat(events.readValuesToList()).extracting(ImageEvent::getKey).containsExactly("cam 1/a b+c.jpg");
+    assertThat(events.readValuesToList())
+        .extracting(ImageEvent::getKey)
+        .containsExactly("cam 1/a b+c.jpg");
     var dead = deadLetters.readRecordsToList();
     assertThat(dead).hasSize(1);
-    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.REASON)).isEqualTo(IngestProductionExceptionHandler.REASON_TOO_LARGE);
-    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.DETAIL)).contains("2000").contains(settings.imageEventsTopic());
-    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.IMAGE_ID)).isEqualTo(ImageIds.of("images", bigKey));
-    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", IngestProductionExceptionHandler.REASON_TOO_LARGE)).isEqualTo(1);
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.REASON))
+        .isEqualTo(IngestProductionExceptionHandler.REASON_TOO_LARGE);
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.DETAIL))
+        .contains("2000")
+        .contains(settings.imageEventsTopic());
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.IMAGE_ID))
+        .isEqualTo(ImageIds.of("images", bigKey));
+    assertThat(
+            metrics.count(
+                "imgsearch.ingest.dead.letters",
+                "reason",
+                IngestProductionExceptionHandler.REASON_TOO_LARGE))
+        .isEqualTo(1);
   }
 
   @Test
@@ -425,22 +623,36 @@ class IngestTopologyTest {
     var dead = deadLetters.readRecordsToList();
     assertThat(dead).hasSize(3);
     assertThat(dead.get(0).value()).isNull();
-    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.VALUE_DROPPED)).isEqualTo("20001");
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.VALUE_DROPPED))
+        .isEqualTo("20001");
     assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("k");
     assertThat(dead.get(1).key()).isNull(); // over DeadLetter's own key bound already
     assertThat(DeadLetter.header(dead.get(1).headers(), DeadLetters.KEY_DROPPED)).isEqualTo("7000");
     assertThat(new String(dead.get(1).value(), StandardCharsets.UTF_8)).isEqualTo("{ not json");
     assertThat(new String(dead.get(2).value(), StandardCharsets.UTF_8)).isEqualTo("{ not json");
     for (var d : dead) {
-      assertThat(OutputLimits.recordBytes(d.key(), d.value(), d.headers())).isLessThanOrEqualTo(8_000);
+      assertThat(OutputLimits.recordBytes(d.key(), d.value(), d.headers()))
+          .isLessThanOrEqualTo(8_000);
     }
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
-  void aOneMegabyteFrameWithAHundredKilobyteSourceHeaderBecomesOneBoundedDeadLetterAndTheNextFrameIsStored(String guarantee) {
-    start(Map.of("processing.guarantee", guarantee, "s3.endpoint", "http://unused", "s3.access-key", "a", "s3.secret-key", "s",
-        "frames.max-bytes", "1000000"));
+  void
+      aOneMegabyteFrameWithAHundredKilobyteSourceHeaderBecomesOneBoundedDeadLetterAndTheNextFrameIsStored(
+          String guarantee) {
+    start(
+        Map.of(
+            "processing.guarantee",
+            guarantee,
+            "s3.endpoint",
+            "http://unused",
+            "s3.access-key",
+            "a",
+            "s3.secret-key",
+            "s",
+            "frames.max-bytes",
+            "1000000"));
     pipeFrame(new byte[1_000_000], "source", "c".repeat(100_000), "content-type", "image/jpeg");
     pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "id", "next");
     assertThat(puts).containsOnlyKeys("images/cam-9/2026/11/20/12/next.jpg");
@@ -449,15 +661,18 @@ class IngestTopologyTest {
     assertThat(dead).hasSize(1);
     var d = dead.get(0);
     assertThat(DeadLetter.header(d.headers(), DeadLetters.REASON)).isEqualTo(Frames.REJECT_HEADER);
-    assertThat(DeadLetter.header(d.headers(), DeadLetters.DETAIL)).contains("'source' of 100000 bytes");
-    assertThat(d.value()).isNull(); // over the dead letter's own 512 KiB bound: it stays at the original offset
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.DETAIL))
+        .contains("'source' of 100000 bytes");
+    assertThat(d.value())
+        .isNull(); // over the dead letter's own 512 KiB bound: it stays at the original offset
     assertThat(DeadLetter.header(d.headers(), DeadLetters.VALUE_DROPPED)).isEqualTo("1000000");
     assertThat(OutputLimits.recordBytes(d.key(), d.value(), d.headers())).isLessThan(8_192);
   }
 
   static String md5(byte[] bytes) {
     try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

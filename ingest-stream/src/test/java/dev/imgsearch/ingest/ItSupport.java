@@ -20,32 +20,44 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * What the integration tests share: the app's options for a run, producing test input, and reading topics
- * (read_committed, so exactly-once runs only show committed output).
+ * What the integration tests share: the app's options for a run, producing test input, and reading
+ * topics (read_committed, so exactly-once runs only show committed output).
  */
 final class ItSupport {
   private ItSupport() {}
 
   /**
-   * Producer settings for test input: one request in flight per partition. Kafka 4.2 brokers can otherwise reject
-   * the retry of a first batch that hit a not-yet-ready partition of a new topic after a later batch landed
-   * (KAFKA-15591), and that batch would be lost.
+   * Producer settings for test input: one request in flight per partition. Kafka 4.2 brokers can
+   * otherwise reject the retry of a first batch that hit a not-yet-ready partition of a new topic
+   * after a later batch landed (KAFKA-15591), and that batch would be lost.
    */
   static Map<String, Object> producerConfig(String bootstrap) {
-    return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
-        ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1 << 21);
+    return Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrap,
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+        1,
+        ProducerConfig.LINGER_MS_CONFIG,
+        20,
+        ProducerConfig.BATCH_SIZE_CONFIG,
+        256 * 1024,
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        1 << 21);
   }
 
   static KafkaProducer<byte[], byte[]> bytesProducer(String bootstrap) {
-    return new KafkaProducer<>(producerConfig(bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
+    return new KafkaProducer<>(
+        producerConfig(bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   /**
-   * The app's options for one run, which tests add to: topics {@code <run>.minio-events}, {@code <run>.image-events},
-   * {@code <run>.dead-letters} and {@code <run>.raw-frames} (read only once {@code s3.endpoint} is set), application id
-   * {@code <appIdPrefix>-<run>}, its state under {@code dir}, no metrics endpoint.
+   * The app's options for one run, which tests add to: topics {@code <run>.minio-events}, {@code
+   * <run>.image-events}, {@code <run>.dead-letters} and {@code <run>.raw-frames} (read only once
+   * {@code s3.endpoint} is set), application id {@code <appIdPrefix>-<run>}, its state under {@code
+   * dir}, no metrics endpoint.
    */
-  static Map<String, String> appOptions(String bootstrap, Path dir, String appIdPrefix, String run, String guarantee) {
+  static Map<String, String> appOptions(
+      String bootstrap, Path dir, String appIdPrefix, String run, String guarantee) {
     Map<String, String> m = new HashMap<>();
     m.put("kafka.bootstrap-servers", bootstrap);
     m.put("application.id", appIdPrefix + "-" + run);
@@ -60,28 +72,45 @@ final class ItSupport {
   }
 
   static KafkaConsumer<String, ImageEvent> eventConsumer(String bootstrap, String topic) {
-    return consumer(bootstrap, topic, new StringDeserializer(), Topics.IMAGE_EVENTS.valueSerde().deserializer());
+    return consumer(
+        bootstrap,
+        topic,
+        new StringDeserializer(),
+        Topics.IMAGE_EVENTS.valueSerde().deserializer());
   }
 
   static KafkaConsumer<byte[], byte[]> bytesConsumer(String bootstrap, String topic) {
     return consumer(bootstrap, topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
-  private static <K, V> KafkaConsumer<K, V> consumer(String bootstrap, String topic, Deserializer<K> k, Deserializer<V> v) {
-    var c = new KafkaConsumer<>(
-        Map.<String, Object>of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + topic + "-" + System.nanoTime(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-        k, v);
+  private static <K, V> KafkaConsumer<K, V> consumer(
+      String bootstrap, String topic, Deserializer<K> k, Deserializer<V> v) {
+    var c =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "it-reader-" + topic + "-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            k,
+            v);
     c.subscribe(List.of(topic));
     return c;
   }
 
-  /** Polls until {@code done} holds for everything read so far, or the timeout passes; returns what was read. */
+  /**
+   * Polls until {@code done} holds for everything read so far, or the timeout passes; returns what
+   * was read.
+   */
   static <K, V> List<ConsumerRecord<K, V>> readUntil(
-      KafkaConsumer<K, V> c, List<ConsumerRecord<K, V>> sofar, Predicate<List<ConsumerRecord<K, V>>> done, Duration timeout) {
+      KafkaConsumer<K, V> c,
+      List<ConsumerRecord<K, V>> sofar,
+      Predicate<List<ConsumerRecord<K, V>>> done,
+      Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.test(sofar) && System.nanoTime() < deadline) {
       c.poll(Duration.ofMillis(200)).forEach(sofar::add);
@@ -90,7 +119,8 @@ final class ItSupport {
   }
 
   /** Reads for {@code quiet} more and returns everything: to show nothing else arrives. */
-  static <K, V> List<ConsumerRecord<K, V>> drain(KafkaConsumer<K, V> c, List<ConsumerRecord<K, V>> sofar, Duration quiet) {
+  static <K, V> List<ConsumerRecord<K, V>> drain(
+      KafkaConsumer<K, V> c, List<ConsumerRecord<K, V>> sofar, Duration quiet) {
     long deadline = System.nanoTime() + quiet.toNanos();
     while (System.nanoTime() < deadline) {
       c.poll(Duration.ofMillis(200)).forEach(sofar::add);

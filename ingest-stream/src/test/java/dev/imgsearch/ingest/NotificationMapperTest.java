@@ -14,16 +14,17 @@ import dev.imgsearch.schemas.minio.MinioNotifications;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class NotificationMapperTest {
   private static final Instant T = Instant.parse("2026-11-20T10:00:00Z");
 
   private static String put(String key, String contentType, Map<String, String> meta) {
     return MinioNotifications.toJson(
-        MinioNotifications.of("s3:ObjectCreated:Put", "images", key, 5L, "e", contentType, meta, T, "S"));
+        MinioNotifications.of(
+            "s3:ObjectCreated:Put", "images", key, 5L, "e", contentType, meta, T, "S"));
   }
 
   private static ImageEvent single(String fixture) {
@@ -44,7 +45,8 @@ class NotificationMapperTest {
     "delete-marker.json, DELETED, cam-3/v.jpg",
     "put-octet-stream-jpg.json, CREATED, cam-4/raw.JPG",
   })
-  void everyEventKindMapsToItsTypeWithTheDecodedKeyAndItsId(String fixture, ImageEventType type, String key) {
+  void everyEventKindMapsToItsTypeWithTheDecodedKeyAndItsId(
+      String fixture, ImageEventType type, String key) {
     ImageEvent e = single(fixture);
     assertThat(e.getType()).isEqualTo(type);
     assertThat(e.getBucket()).isEqualTo("images");
@@ -79,7 +81,8 @@ class NotificationMapperTest {
     assertThat(e.getSize()).isEqualTo(12582912L);
     assertThat(e.getSource()).isEqualTo("drone-2");
     assertThat(e.getTags()).containsExactly("aerial", "harbour");
-    assertThat(e.getCapturedAtMillis()).isEqualTo(Instant.parse("2026-11-20T09:00:00Z").toEpochMilli());
+    assertThat(e.getCapturedAtMillis())
+        .isEqualTo(Instant.parse("2026-11-20T09:00:00Z").toEpochMilli());
   }
 
   @Test
@@ -94,18 +97,30 @@ class NotificationMapperTest {
 
   @Test
   void nonImagesAndOtherEventKindsAreSkippedWithTheirReason() {
-    assertThat(NotificationMapper.map(notification("put-text.json")).get(0).skipReason()).isEqualTo("not-an-image");
-    assertThat(NotificationMapper.map(notification("accessed.json")).get(0).skipReason()).isEqualTo("unsupported-event");
+    assertThat(NotificationMapper.map(notification("put-text.json")).get(0).skipReason())
+        .isEqualTo("not-an-image");
+    assertThat(NotificationMapper.map(notification("accessed.json")).get(0).skipReason())
+        .isEqualTo("unsupported-event");
   }
 
   @Test
   void filtersApplyToCreatesAndLocationFiltersToDeletes() {
     ImageFilter onlyCam3 = ImageFilter.of("images", "cam-3/", ".jpg", "image/jpeg");
-    assertThat(NotificationMapper.map(notification("put-versioned.json"), onlyCam3).get(0).skipped()).isFalse();
-    assertThat(NotificationMapper.map(notification("delete-marker.json"), onlyCam3).get(0).skipped()).isFalse();
-    assertThat(NotificationMapper.map(notification("post.json"), onlyCam3).get(0).skipReason()).isEqualTo("prefix-filtered");
-    assertThat(NotificationMapper.map(notification("delete.json"), onlyCam3).get(0).skipReason()).isEqualTo("prefix-filtered");
-    assertThat(NotificationMapper.map(notification("post.json"), ImageFilter.of("other", "", "", "image/*")).get(0).skipReason())
+    assertThat(
+            NotificationMapper.map(notification("put-versioned.json"), onlyCam3).get(0).skipped())
+        .isFalse();
+    assertThat(
+            NotificationMapper.map(notification("delete-marker.json"), onlyCam3).get(0).skipped())
+        .isFalse();
+    assertThat(NotificationMapper.map(notification("post.json"), onlyCam3).get(0).skipReason())
+        .isEqualTo("prefix-filtered");
+    assertThat(NotificationMapper.map(notification("delete.json"), onlyCam3).get(0).skipReason())
+        .isEqualTo("prefix-filtered");
+    assertThat(
+            NotificationMapper.map(
+                    notification("post.json"), ImageFilter.of("other", "", "", "image/*"))
+                .get(0)
+                .skipReason())
         .isEqualTo("bucket-filtered");
   }
 
@@ -113,24 +128,43 @@ class NotificationMapperTest {
   void metadataBecomesSourceCapturedAtAndTags() {
     var e =
         NotificationMapper.map(
-                put("a.jpg", "image/jpeg",
-                    Map.of("X-Amz-Meta-Source", "cam-7", "X-Amz-Meta-Captured-At", "2026-11-19T08:00:00Z",
-                        "X-Amz-Meta-Tags", "door, night,,door")))
+                put(
+                    "a.jpg",
+                    "image/jpeg",
+                    Map.of(
+                        "X-Amz-Meta-Source",
+                        "cam-7",
+                        "X-Amz-Meta-Captured-At",
+                        "2026-11-19T08:00:00Z",
+                        "X-Amz-Meta-Tags",
+                        "door, night,,door")))
             .get(0)
             .event();
     assertThat(e.getSource()).isEqualTo("cam-7");
-    assertThat(e.getCapturedAtMillis()).isEqualTo(Instant.parse("2026-11-19T08:00:00Z").toEpochMilli());
+    assertThat(e.getCapturedAtMillis())
+        .isEqualTo(Instant.parse("2026-11-19T08:00:00Z").toEpochMilli());
     assertThat(e.getTags()).containsExactly("door", "night");
     assertThat(e.getEventTimeMillis()).isEqualTo(T.toEpochMilli());
   }
 
   @Test
   void capturedAtAcceptsEpochMillisAndFallsBackToEventTime() {
-    assertThat(NotificationMapper.map(put("a.jpg", "image/jpeg", Map.of("x-amz-meta-captured-at", "1234"))).get(0).event().getCapturedAtMillis())
+    assertThat(
+            NotificationMapper.map(
+                    put("a.jpg", "image/jpeg", Map.of("x-amz-meta-captured-at", "1234")))
+                .get(0)
+                .event()
+                .getCapturedAtMillis())
         .isEqualTo(1234L);
-    assertThat(NotificationMapper.map(put("a.jpg", "image/jpeg", Map.of("x-amz-meta-captured-at", "yesterday"))).get(0).event().getCapturedAtMillis())
+    assertThat(
+            NotificationMapper.map(
+                    put("a.jpg", "image/jpeg", Map.of("x-amz-meta-captured-at", "yesterday")))
+                .get(0)
+                .event()
+                .getCapturedAtMillis())
         .isEqualTo(T.toEpochMilli());
-    assertThat(single("put-escaped-key.json").getCapturedAtMillis()).isEqualTo(Instant.parse("2026-11-20T10:15:30.123Z").toEpochMilli());
+    assertThat(single("put-escaped-key.json").getCapturedAtMillis())
+        .isEqualTo(Instant.parse("2026-11-20T10:15:30.123Z").toEpochMilli());
   }
 
   @Test
@@ -146,9 +180,12 @@ class NotificationMapperTest {
     assertThatThrownBy(() -> NotificationMapper.map(badTime))
         .isInstanceOf(MalformedNotificationException.class)
         .hasMessageContaining("eventTime");
-    String badEscape = notification("put-escaped-key.json").replace("cam+1%2Fa+b%2Bc.jpg", "cam%ZZ.jpg");
-    assertThatThrownBy(() -> NotificationMapper.map(badEscape)).hasMessageContaining("URL escaping");
-    assertThatThrownBy(() -> NotificationMapper.map("{\"Records\":[]}")).hasMessageContaining("no Records");
+    String badEscape =
+        notification("put-escaped-key.json").replace("cam+1%2Fa+b%2Bc.jpg", "cam%ZZ.jpg");
+    assertThatThrownBy(() -> NotificationMapper.map(badEscape))
+        .hasMessageContaining("URL escaping");
+    assertThatThrownBy(() -> NotificationMapper.map("{\"Records\":[]}"))
+        .hasMessageContaining("no Records");
   }
 
   // --- field limits (FieldLimits, schemas) at the edge ---
@@ -161,7 +198,8 @@ class NotificationMapperTest {
 
   @Test
   void aKeyOverTheStoreLimitIsRejectedNamingTheField() {
-    var o = only(put("cam/" + "k".repeat(FieldLimits.MAX_TEXT_BYTES) + ".jpg", "image/jpeg", Map.of()));
+    var o =
+        only(put("cam/" + "k".repeat(FieldLimits.MAX_TEXT_BYTES) + ".jpg", "image/jpeg", Map.of()));
     assertThat(o.event()).isNull();
     assertThat(o.rejected()).isTrue();
     assertThat(o.rejectReason()).isEqualTo(FieldLimits.REASON);
@@ -173,17 +211,43 @@ class NotificationMapperTest {
 
   @Test
   void aSourceOrTagsOverTheStoreLimitsAreRejectedNamingTheField() {
-    var source = only(put("a.jpg", "image/jpeg", Map.of("X-Amz-Meta-Source", "é".repeat(FieldLimits.MAX_TEXT_BYTES / 2 + 1))));
+    var source =
+        only(
+            put(
+                "a.jpg",
+                "image/jpeg",
+                Map.of("X-Amz-Meta-Source", "é".repeat(FieldLimits.MAX_TEXT_BYTES / 2 + 1))));
     assertThat(source.rejectReason()).isEqualTo(FieldLimits.REASON);
     assertThat(source.rejectDetail()).startsWith("source of ");
-    String tags33 = String.join(",", java.util.stream.IntStream.range(0, FieldLimits.MAX_TAGS + 1).mapToObj(i -> "t" + i).toList());
+    String tags33 =
+        String.join(
+            ",",
+            java.util.stream.IntStream.range(0, FieldLimits.MAX_TAGS + 1)
+                .mapToObj(i -> "t" + i)
+                .toList());
     var many = only(put("a.jpg", "image/jpeg", Map.of("X-Amz-Meta-Tags", tags33)));
     assertThat(many.rejectDetail()).contains("tags").contains(String.valueOf(FieldLimits.MAX_TAGS));
-    var longTag = only(put("a.jpg", "image/jpeg", Map.of("X-Amz-Meta-Tags", "ok," + "x".repeat(FieldLimits.MAX_TEXT_BYTES + 1))));
+    var longTag =
+        only(
+            put(
+                "a.jpg",
+                "image/jpeg",
+                Map.of("X-Amz-Meta-Tags", "ok," + "x".repeat(FieldLimits.MAX_TEXT_BYTES + 1))));
     assertThat(longTag.rejectDetail()).startsWith("tag of ");
     // a delete has no metadata, but its key is checked too
-    var delete = only(MinioNotifications.toJson(MinioNotifications.of(
-        "s3:ObjectRemoved:Delete", "images", "k".repeat(2000) + ".jpg", null, null, null, null, T, "S")));
+    var delete =
+        only(
+            MinioNotifications.toJson(
+                MinioNotifications.of(
+                    "s3:ObjectRemoved:Delete",
+                    "images",
+                    "k".repeat(2000) + ".jpg",
+                    null,
+                    null,
+                    null,
+                    null,
+                    T,
+                    "S")));
     assertThat(delete.rejectReason()).isEqualTo(FieldLimits.REASON);
   }
 
@@ -201,10 +265,25 @@ class NotificationMapperTest {
 
   @Test
   void inAMultiRecordMessageOnlyTheOffendingRecordIsRejectedAndItIsKeptAsAOneRecordNotification() {
-    var good = MinioNotifications.of("s3:ObjectCreated:Put", "images", "ok.jpg", 5L, "e", "image/jpeg", Map.of(), T, "S1");
-    var bad = MinioNotifications.of("s3:ObjectCreated:Put", "images", "bad.jpg", 5L, "e", "image/jpeg",
-        Map.of("X-Amz-Meta-Source", "s".repeat(5000)), T, "S2");
-    var both = new MinioNotification(null, null, List.of(good.records().get(0), bad.records().get(0), good.records().get(0)));
+    var good =
+        MinioNotifications.of(
+            "s3:ObjectCreated:Put", "images", "ok.jpg", 5L, "e", "image/jpeg", Map.of(), T, "S1");
+    var bad =
+        MinioNotifications.of(
+            "s3:ObjectCreated:Put",
+            "images",
+            "bad.jpg",
+            5L,
+            "e",
+            "image/jpeg",
+            Map.of("X-Amz-Meta-Source", "s".repeat(5000)),
+            T,
+            "S2");
+    var both =
+        new MinioNotification(
+            null,
+            null,
+            List.of(good.records().get(0), bad.records().get(0), good.records().get(0)));
     var out = NotificationMapper.map(MinioNotifications.toJson(both));
     assertThat(out).hasSize(3);
     assertThat(out.get(0).event().getKey()).isEqualTo("ok.jpg");
@@ -219,11 +298,20 @@ class NotificationMapperTest {
 
   @Test
   void onlyADeleteOfOneVersionIsAVersionDelete() {
-    assertThat(NotificationMapper.map(notification("delete-version-v1.json")).get(0).versionDelete()).isTrue();
-    assertThat(NotificationMapper.map(notification("delete-version-v1.json")).get(0).event().getVersionId())
+    assertThat(
+            NotificationMapper.map(notification("delete-version-v1.json")).get(0).versionDelete())
+        .isTrue();
+    assertThat(
+            NotificationMapper.map(notification("delete-version-v1.json"))
+                .get(0)
+                .event()
+                .getVersionId())
         .isEqualTo("3f2a1b4c-5d6e-4f70-8192-a3b4c5d6e7f8");
-    assertThat(NotificationMapper.map(notification("delete-marker.json")).get(0).versionDelete()).isFalse();
-    assertThat(NotificationMapper.map(notification("delete.json")).get(0).versionDelete()).isFalse();
-    assertThat(NotificationMapper.map(notification("put-versioned.json")).get(0).versionDelete()).isFalse();
+    assertThat(NotificationMapper.map(notification("delete-marker.json")).get(0).versionDelete())
+        .isFalse();
+    assertThat(NotificationMapper.map(notification("delete.json")).get(0).versionDelete())
+        .isFalse();
+    assertThat(NotificationMapper.map(notification("put-versioned.json")).get(0).versionDelete())
+        .isFalse();
   }
 }

@@ -10,9 +10,9 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ObjectStoreFailuresTest {
   @ParameterizedTest
@@ -36,7 +36,8 @@ class ObjectStoreFailuresTest {
     "500, InternalError, TRANSIENT",
     "502, , TRANSIENT",
     "504, , TRANSIENT",
-    // the store's settings, not the frame: every frame would fail alike, so it is treated as an outage
+    // the store's settings, not the frame: every frame would fail alike, so it is treated as an
+    // outage
     "404, NoSuchBucket, TRANSIENT",
     "403, InvalidAccessKeyId, TRANSIENT",
     "403, SignatureDoesNotMatch, TRANSIENT",
@@ -59,27 +60,44 @@ class ObjectStoreFailuresTest {
 
   @Test
   void connectionProblemsAreTransientAlsoWhenWrapped() {
-    for (Exception e : new Exception[] {new ConnectException("refused"), new SocketTimeoutException("read timed out"),
-        new UnknownHostException("s3"), new EOFException(), new IOException("reset"),
-        new Exception("sdk wrapper", new ConnectException("refused"))}) {
+    for (Exception e :
+        new Exception[] {
+          new ConnectException("refused"),
+          new SocketTimeoutException("read timed out"),
+          new UnknownHostException("s3"),
+          new EOFException(),
+          new IOException("reset"),
+          new Exception("sdk wrapper", new ConnectException("refused"))
+        }) {
       assertThat(ObjectStoreFailures.classify(e).kind()).as(e.toString()).isEqualTo(TRANSIENT);
     }
   }
 
   @Test
   void invalidArgumentsArePermanent() {
-    // what OkHttp throws for a header value it cannot send, what the SDK's builders throw for a bad name
-    var c = ObjectStoreFailures.classify(new IllegalArgumentException("Unexpected char 0x0d at 4 in x-amz-meta-tags value"));
+    // what OkHttp throws for a header value it cannot send, what the SDK's builders throw for a bad
+    // name
+    var c =
+        ObjectStoreFailures.classify(
+            new IllegalArgumentException("Unexpected char 0x0d at 4 in x-amz-meta-tags value"));
     assertThat(c.kind()).isEqualTo(PERMANENT);
     assertThat(c.detail()).contains("Unexpected char 0x0d");
-    assertThat(ObjectStoreFailures.classify(new RuntimeException(new IllegalArgumentException("x"))).kind()).isEqualTo(PERMANENT);
+    assertThat(
+            ObjectStoreFailures.classify(new RuntimeException(new IllegalArgumentException("x")))
+                .kind())
+        .isEqualTo(PERMANENT);
   }
 
   @Test
   void anErrorResponseWinsOverItsWrapperAndAnythingElseIsUnknown() {
-    assertThat(ObjectStoreFailures.classify(new IOException("wrapped", new ObjectStoreErrorResponse(400, "InvalidArgument", "m"))).kind())
+    assertThat(
+            ObjectStoreFailures.classify(
+                    new IOException(
+                        "wrapped", new ObjectStoreErrorResponse(400, "InvalidArgument", "m")))
+                .kind())
         .isEqualTo(PERMANENT);
-    assertThat(ObjectStoreFailures.classify(new IllegalStateException("odd")).kind()).isEqualTo(UNKNOWN);
+    assertThat(ObjectStoreFailures.classify(new IllegalStateException("odd")).kind())
+        .isEqualTo(UNKNOWN);
     assertThat(ObjectStoreFailures.classify(new NullPointerException()).kind()).isEqualTo(UNKNOWN);
     // a cause cycle does not hang
     var a = new Exception("a");
@@ -90,7 +108,9 @@ class ObjectStoreFailuresTest {
 
   @Test
   void nonXmlResponsesKeepTheirStatus() {
-    assertThat(ObjectStoreFailures.statusOfNonXmlResponse("Non-XML response from server. Response code: 502, Content-Type: text/html, body: x"))
+    assertThat(
+            ObjectStoreFailures.statusOfNonXmlResponse(
+                "Non-XML response from server. Response code: 502, Content-Type: text/html, body: x"))
         .isEqualTo(502);
     assertThat(ObjectStoreFailures.statusOfNonXmlResponse("something else")).isEqualTo(0);
   }

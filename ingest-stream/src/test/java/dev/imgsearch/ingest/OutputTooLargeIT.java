@@ -15,36 +15,56 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Outputs too large for their topics (a small {@code max.message.bytes}) become dead letters and the stream goes on,
- * under both guarantees: bounded before sending with the limits read at start; and, at-least-once, when a limit is
- * lowered while the app runs, the broker's refusal is caught by the production exception handler.
+ * Outputs too large for their topics (a small {@code max.message.bytes}) become dead letters and
+ * the stream goes on, under both guarantees: bounded before sending with the limits read at start;
+ * and, at-least-once, when a limit is lowered while the app runs, the broker's refusal is caught by
+ * the production exception handler.
  */
 class OutputTooLargeIT extends BrokerPerClass {
   private static String put(String key, Map<String, String> meta, int i) {
-    return MinioNotifications.toJson(MinioNotifications.of("s3:ObjectCreated:Put", "images", key, 5L, "e" + i, "image/jpeg",
-        meta, Instant.parse("2026-11-20T10:00:00Z").plusSeconds(i), String.format("%016X", 1_000_000L + i)));
+    return MinioNotifications.toJson(
+        MinioNotifications.of(
+            "s3:ObjectCreated:Put",
+            "images",
+            key,
+            5L,
+            "e" + i,
+            "image/jpeg",
+            meta,
+            Instant.parse("2026-11-20T10:00:00Z").plusSeconds(i),
+            String.format("%016X", 1_000_000L + i)));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
-  void anEventOrADeadLetterTooLargeForItsTopicBecomesADeadLetterAndTheStreamGoesOn(String guarantee) throws Exception {
+  void anEventOrADeadLetterTooLargeForItsTopicBecomesADeadLetterAndTheStreamGoesOn(String guarantee)
+      throws Exception {
     String run = "too-large-" + guarantee.replace('_', '-');
-    Map<String, String> m = ItSupport.appOptions(broker.bootstrapServers(), dir, "ingest-it", run, guarantee);
+    Map<String, String> m =
+        ItSupport.appOptions(broker.bootstrapServers(), dir, "ingest-it", run, guarantee);
     IngestSettings s = IngestSettings.fromMap(m);
     broker.createTopics(1, s.notificationsTopic());
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      admin.createTopics(List.of(
-          new NewTopic(s.imageEventsTopic(), 1, (short) 1).configs(Map.of("max.message.bytes", "2000")),
-          new NewTopic(s.deadLetterTopic(), 1, (short) 1).configs(Map.of("max.message.bytes", "8000")))).all().get();
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(s.imageEventsTopic(), 1, (short) 1)
+                      .configs(Map.of("max.message.bytes", "2000")),
+                  new NewTopic(s.deadLetterTopic(), 1, (short) 1)
+                      .configs(Map.of("max.message.bytes", "8000"))))
+          .all()
+          .get();
     }
 
     try (var producer = ItSupport.bytesProducer(broker.bootstrapServers());
@@ -53,36 +73,68 @@ class OutputTooLargeIT extends BrokerPerClass {
         var dead = ItSupport.bytesConsumer(broker.bootstrapServers(), s.deadLetterTopic())) {
       // an event of ~2.5 kB (within the field limits) for a 2 000-byte topic
       String bigKey = "cam/" + "k".repeat(1000) + ".jpg";
-      send(producer, s.notificationsTopic(), put(bigKey, Map.of("X-Amz-Meta-Source", "s".repeat(1000)), 1));
-      // an unparseable notification of 20 kB: its dead letter with the value is over the 8 000-byte dead-letter topic
+      send(
+          producer,
+          s.notificationsTopic(),
+          put(bigKey, Map.of("X-Amz-Meta-Source", "s".repeat(1000)), 1));
+      // an unparseable notification of 20 kB: its dead letter with the value is over the 8 000-byte
+      // dead-letter topic
       send(producer, s.notificationsTopic(), "{" + "x".repeat(20_000));
       // and then ordinary ones must still come through
       send(producer, s.notificationsTopic(), put("cam/after-1.jpg", Map.of(), 2));
       send(producer, s.notificationsTopic(), put("cam/after-2.jpg", Map.of(), 3));
       producer.flush();
 
-      var out = ItSupport.readUntil(events, ItSupport.newList(), l -> l.size() >= 2, Duration.ofSeconds(90));
-      assertThat(out).extracting(r -> r.value().getKey()).containsExactly("cam/after-1.jpg", "cam/after-2.jpg");
-      var letters = ItSupport.readUntil(dead, ItSupport.<byte[], byte[]>newList(), l -> l.size() >= 2, Duration.ofSeconds(30));
+      var out =
+          ItSupport.readUntil(
+              events, ItSupport.newList(), l -> l.size() >= 2, Duration.ofSeconds(90));
+      assertThat(out)
+          .extracting(r -> r.value().getKey())
+          .containsExactly("cam/after-1.jpg", "cam/after-2.jpg");
+      var letters =
+          ItSupport.readUntil(
+              dead,
+              ItSupport.<byte[], byte[]>newList(),
+              l -> l.size() >= 2,
+              Duration.ofSeconds(30));
       ItSupport.drain(dead, letters, Duration.ofSeconds(2));
-      assertThat(letters).extracting(r -> DeadLetter.header(r.headers(), DeadLetters.REASON))
-          .containsExactlyInAnyOrder(IngestProductionExceptionHandler.REASON_TOO_LARGE, MapNotifications.REASON_UNPARSEABLE);
-      // bounded before sending, with the topics' limits read at start (the two come from different sub-topologies)
+      assertThat(letters)
+          .extracting(r -> DeadLetter.header(r.headers(), DeadLetters.REASON))
+          .containsExactlyInAnyOrder(
+              IngestProductionExceptionHandler.REASON_TOO_LARGE,
+              MapNotifications.REASON_UNPARSEABLE);
+      // bounded before sending, with the topics' limits read at start (the two come from different
+      // sub-topologies)
       var eventLetter = byReason(letters, IngestProductionExceptionHandler.REASON_TOO_LARGE);
       assertThat(eventLetter.value()).isNull();
-      assertThat(new String(eventLetter.key(), StandardCharsets.UTF_8)).isEqualTo(ImageIds.of("images", bigKey));
-      assertThat(DeadLetter.header(eventLetter.headers(), DeadLetters.DETAIL)).contains("max.message.bytes 2000");
+      assertThat(new String(eventLetter.key(), StandardCharsets.UTF_8))
+          .isEqualTo(ImageIds.of("images", bigKey));
+      assertThat(DeadLetter.header(eventLetter.headers(), DeadLetters.DETAIL))
+          .contains("max.message.bytes 2000");
       var unparseable = byReason(letters, MapNotifications.REASON_UNPARSEABLE);
       assertThat(unparseable.value()).isNull();
-      assertThat(DeadLetter.header(unparseable.headers(), DeadLetters.VALUE_DROPPED)).isEqualTo("20001");
-      assertThat(DeadLetter.header(unparseable.headers(), DeadLetters.ORIGINAL_OFFSET)).isEqualTo("1");
+      assertThat(DeadLetter.header(unparseable.headers(), DeadLetters.VALUE_DROPPED))
+          .isEqualTo("20001");
+      assertThat(DeadLetter.header(unparseable.headers(), DeadLetters.ORIGINAL_OFFSET))
+          .isEqualTo("1");
 
       if (guarantee.equals("at_least_once")) {
-        // the topic's limit lowered while the app runs: its limits are stale, the broker refuses, the handler catches it
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        // the topic's limit lowered while the app runs: its limits are stale, the broker refuses,
+        // the handler catches it
+        try (Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
           var topic = new ConfigResource(ConfigResource.Type.TOPIC, s.imageEventsTopic());
-          admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "600"),
-              AlterConfigOp.OpType.SET)))).all().get();
+          admin
+              .incrementalAlterConfigs(
+                  Map.of(
+                      topic,
+                      List.of(
+                          new AlterConfigOp(
+                              new ConfigEntry("max.message.bytes", "600"),
+                              AlterConfigOp.OpType.SET))))
+              .all()
+              .get();
         }
         Thread.sleep(1000);
         send(producer, s.notificationsTopic(), put("cam/" + "m".repeat(500) + ".jpg", Map.of(), 4));
@@ -94,19 +146,31 @@ class OutputTooLargeIT extends BrokerPerClass {
         assertThat(letters).hasSize(3);
         assertThat(DeadLetter.header(letters.get(2).headers(), DeadLetters.REASON))
             .isEqualTo(IngestProductionExceptionHandler.REASON_TOO_LARGE);
-        assertThat(DeadLetter.header(letters.get(2).headers(), DeadLetters.DETAIL)).contains("refused");
+        assertThat(DeadLetter.header(letters.get(2).headers(), DeadLetters.DETAIL))
+            .contains("refused");
       }
-      assertThat(app.metrics().count("imgsearch.ingest.dead.letters", "reason", IngestProductionExceptionHandler.REASON_TOO_LARGE))
+      assertThat(
+              app.metrics()
+                  .count(
+                      "imgsearch.ingest.dead.letters",
+                      "reason",
+                      IngestProductionExceptionHandler.REASON_TOO_LARGE))
           .isEqualTo(guarantee.equals("at_least_once") ? 2 : 1);
       assertThat(app.state().isRunningOrRebalancing()).isTrue();
     }
   }
 
-  private static ConsumerRecord<byte[], byte[]> byReason(List<ConsumerRecord<byte[], byte[]>> letters, String reason) {
-    return letters.stream().filter(r -> reason.equals(DeadLetter.header(r.headers(), DeadLetters.REASON))).findFirst().orElseThrow();
+  private static ConsumerRecord<byte[], byte[]> byReason(
+      List<ConsumerRecord<byte[], byte[]>> letters, String reason) {
+    return letters.stream()
+        .filter(r -> reason.equals(DeadLetter.header(r.headers(), DeadLetters.REASON)))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static void send(KafkaProducer<byte[], byte[]> p, String topic, String value) {
-    p.send(new ProducerRecord<>(topic, "k".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
+    p.send(
+        new ProducerRecord<>(
+            topic, "k".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -16,19 +16,26 @@ class RetryingObjectStoreTest {
   private final List<Duration> sleeps = new ArrayList<>();
   private final AtomicLong nanos = new AtomicLong();
   private final AtomicInteger retries = new AtomicInteger();
-  private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(2));
+  private final Backoff backoff =
+      new Backoff(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(2));
 
   private RetryingObjectStore failing(int failures, AtomicInteger calls) {
-    ObjectStore store = (bucket, key, bytes, ct, meta) -> {
-      if (calls.incrementAndGet() <= failures) {
-        throw new IOException("connection refused");
-      }
-      return new ObjectStore.Written("etag-" + key, null);
-    };
-    return new RetryingObjectStore(store, backoff, d -> {
-      sleeps.add(d);
-      nanos.addAndGet(d.toNanos());
-    }, nanos::get, retries::incrementAndGet);
+    ObjectStore store =
+        (bucket, key, bytes, ct, meta) -> {
+          if (calls.incrementAndGet() <= failures) {
+            throw new IOException("connection refused");
+          }
+          return new ObjectStore.Written("etag-" + key, null);
+        };
+    return new RetryingObjectStore(
+        store,
+        backoff,
+        d -> {
+          sleeps.add(d);
+          nanos.addAndGet(d.toNanos());
+        },
+        nanos::get,
+        retries::incrementAndGet);
   }
 
   @Test
@@ -44,7 +51,10 @@ class RetryingObjectStoreTest {
   @Test
   void givesUpWithObjectStoreUnavailableOnceTheBudgetIsUsed() {
     AtomicInteger calls = new AtomicInteger();
-    assertThatThrownBy(() -> failing(Integer.MAX_VALUE, calls).put("b", "k", new byte[1], "image/jpeg", Map.of()))
+    assertThatThrownBy(
+            () ->
+                failing(Integer.MAX_VALUE, calls)
+                    .put("b", "k", new byte[1], "image/jpeg", Map.of()))
         .isInstanceOf(ObjectStoreUnavailableException.class)
         .hasMessageContaining("b/k")
         .hasCauseInstanceOf(IOException.class);
@@ -54,21 +64,29 @@ class RetryingObjectStoreTest {
   }
 
   private RetryingObjectStore throwing(Exception failure, AtomicInteger calls) {
-    ObjectStore store = (bucket, key, bytes, ct, meta) -> {
-      calls.incrementAndGet();
-      throw failure;
-    };
-    return new RetryingObjectStore(store, backoff, d -> {
-      sleeps.add(d);
-      nanos.addAndGet(d.toNanos());
-    }, nanos::get, retries::incrementAndGet);
+    ObjectStore store =
+        (bucket, key, bytes, ct, meta) -> {
+          calls.incrementAndGet();
+          throw failure;
+        };
+    return new RetryingObjectStore(
+        store,
+        backoff,
+        d -> {
+          sleeps.add(d);
+          nanos.addAndGet(d.toNanos());
+        },
+        nanos::get,
+        retries::incrementAndGet);
   }
 
   @Test
   void aPermanentRefusalIsNotRetriedAndNamesTheS3ErrorCode() {
     AtomicInteger calls = new AtomicInteger();
-    assertThatThrownBy(() -> throwing(new ObjectStoreErrorResponse(400, "InvalidArgument", "bad header"), calls)
-            .put("b", "k", new byte[1], "image/jpeg", Map.of()))
+    assertThatThrownBy(
+            () ->
+                throwing(new ObjectStoreErrorResponse(400, "InvalidArgument", "bad header"), calls)
+                    .put("b", "k", new byte[1], "image/jpeg", Map.of()))
         .isInstanceOf(ObjectStoreRejectedException.class)
         .hasMessageContaining("InvalidArgument")
         .hasMessageContaining("HTTP 400")
@@ -80,8 +98,10 @@ class RetryingObjectStoreTest {
   @Test
   void throttlingIsRetriedLikeAnOutage() {
     AtomicInteger calls = new AtomicInteger();
-    assertThatThrownBy(() -> throwing(new ObjectStoreErrorResponse(503, "SlowDown", "slow"), calls)
-            .put("b", "k", new byte[1], "image/jpeg", Map.of()))
+    assertThatThrownBy(
+            () ->
+                throwing(new ObjectStoreErrorResponse(503, "SlowDown", "slow"), calls)
+                    .put("b", "k", new byte[1], "image/jpeg", Map.of()))
         .isInstanceOf(ObjectStoreUnavailableException.class);
     assertThat(calls.get()).isGreaterThan(RetryingObjectStore.UNKNOWN_MAX_ATTEMPTS);
   }
@@ -89,7 +109,10 @@ class RetryingObjectStoreTest {
   @Test
   void anUnknownFailureIsRetriedAFewTimesThenRefused() {
     AtomicInteger calls = new AtomicInteger();
-    assertThatThrownBy(() -> throwing(new IllegalStateException("odd"), calls).put("b", "k", new byte[1], "image/jpeg", Map.of()))
+    assertThatThrownBy(
+            () ->
+                throwing(new IllegalStateException("odd"), calls)
+                    .put("b", "k", new byte[1], "image/jpeg", Map.of()))
         .isInstanceOf(ObjectStoreRejectedException.class)
         .hasMessageContaining("odd")
         .hasMessageContaining(RetryingObjectStore.UNKNOWN_MAX_ATTEMPTS + " attempts");

@@ -2,8 +2,8 @@ package dev.imgsearch.query;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.imgsearch.query.watch.Watches;
 import dev.imgsearch.query.watch.WatchJson;
+import dev.imgsearch.query.watch.Watches;
 import dev.imgsearch.schemas.avro.Alert;
 import io.javalin.http.sse.SseClient;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -14,10 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * {@code GET /v1/alerts/stream[?watch=ID]}: server-sent events, one {@code alert} event (id = alert id, data = the
- * alert as JSON) per new alert from the alerts topic, and a comment every {@link #KEEPALIVE_SECONDS} s. Each client
- * holds one request thread and a bounded queue; a client that falls {@link #QUEUE} alerts behind is disconnected (it
- * reconnects and misses what it could not take). At most {@code maxClients} streams at once, beyond that 503.
+ * {@code GET /v1/alerts/stream[?watch=ID]}: server-sent events, one {@code alert} event (id = alert
+ * id, data = the alert as JSON) per new alert from the alerts topic, and a comment every {@link
+ * #KEEPALIVE_SECONDS} s. Each client holds one request thread and a bounded queue; a client that
+ * falls {@link #QUEUE} alerts behind is disconnected (it reconnects and misses what it could not
+ * take). At most {@code maxClients} streams at once, beyond that 503.
  */
 final class AlertStream {
   static final int QUEUE = 1000;
@@ -39,11 +40,13 @@ final class AlertStream {
     String accept = ctx.header("Accept");
     if (accept == null || !accept.contains("text/event-stream")) {
       throw new InvalidQueryException(
-          InvalidQueryException.INVALID_PARAMETER, "the alert stream is server-sent events: send Accept: text/event-stream");
+          InvalidQueryException.INVALID_PARAMETER,
+          "the alert stream is server-sent events: send Accept: text/event-stream");
     }
     String watch = ctx.queryParam("watch");
     if (watch != null && watch.isBlank()) {
-      throw new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER, "watch must not be empty");
+      throw new InvalidQueryException(
+          InvalidQueryException.INVALID_PARAMETER, "watch must not be empty");
     }
   }
 
@@ -51,17 +54,19 @@ final class AlertStream {
     Watches watches = endpoints.watches();
     String watch = client.ctx().queryParam("watch");
     if (!clients.tryAcquire()) {
-      client.sendEvent("error", "{\"code\":\"server-busy\",\"message\":\"too many alert streams\"}");
+      client.sendEvent(
+          "error", "{\"code\":\"server-busy\",\"message\":\"too many alert streams\"}");
       client.close();
       return;
     }
     BlockingQueue<Alert> queue = new ArrayBlockingQueue<>(QUEUE);
     AtomicBoolean overflow = new AtomicBoolean();
-    Consumer<Alert> subscriber = a -> {
-      if ((watch == null || watch.equals(a.getWatchId())) && !queue.offer(a)) {
-        overflow.set(true);
-      }
-    };
+    Consumer<Alert> subscriber =
+        a -> {
+          if ((watch == null || watch.equals(a.getWatchId())) && !queue.offer(a)) {
+            overflow.set(true);
+          }
+        };
     watches.alerts().subscribe(subscriber);
     try {
       client.sendComment("connected");

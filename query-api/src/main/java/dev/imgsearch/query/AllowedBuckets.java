@@ -7,16 +7,20 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * The object-store buckets whose objects the API serves ({@code /v1/images/{id}/content}) and signs download URLs for.
- * A stored row names its own bucket; whatever put it there, the API's object-store credentials reach only these
- * buckets, never e.g. the checkpoint or Milvus buckets on the same server. Default: {@value #DEFAULT_BUCKET}.
+ * The object-store buckets whose objects the API serves ({@code /v1/images/{id}/content}) and signs
+ * download URLs for. A stored row names its own bucket; whatever put it there, the API's
+ * object-store credentials reach only these buckets, never e.g. the checkpoint or Milvus buckets on
+ * the same server. Default: {@value #DEFAULT_BUCKET}.
  */
 public final class AllowedBuckets {
 
   /** The bucket the cameras and the claim-check path write images to. */
   public static final String DEFAULT_BUCKET = "images";
 
-  /** S3 bucket names: 3..63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit. */
+  /**
+   * S3 bucket names: 3..63 lower-case letters, digits, '.' and '-', starting and ending with a
+   * letter or digit.
+   */
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
   private static final AllowedBuckets DEFAULT = new AllowedBuckets(Set.of(DEFAULT_BUCKET));
@@ -54,7 +58,11 @@ public final class AllowedBuckets {
     if (commaSeparated == null || commaSeparated.isBlank()) {
       throw new IllegalArgumentException("at least one bucket must be allowed");
     }
-    return of(Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+    return of(
+        Arrays.stream(commaSeparated.split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList());
   }
 
   public boolean allows(String bucket) {
@@ -72,8 +80,13 @@ public final class AllowedBuckets {
   void check(String id, String bucket) {
     if (!allows(bucket)) {
       throw new ContentForbiddenException(
-          "image '" + id + "' is stored in bucket '" + bucket + "', which this API does not serve (allowed: "
-              + String.join(", ", names()) + ")");
+          "image '"
+              + id
+              + "' is stored in bucket '"
+              + bucket
+              + "', which this API does not serve (allowed: "
+              + String.join(", ", names())
+              + ")");
     }
   }
 

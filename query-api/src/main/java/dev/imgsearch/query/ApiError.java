@@ -1,7 +1,8 @@
 package dev.imgsearch.query;
 
 /**
- * An error response: HTTP status plus the JSON body {@code {"error":{"code":"<code>","message":"..."}}}.
+ * An error response: HTTP status plus the JSON body {@code
+ * {"error":{"code":"<code>","message":"..."}}}.
  *
  * @param status HTTP status code
  * @param code machine-readable code, stable across releases

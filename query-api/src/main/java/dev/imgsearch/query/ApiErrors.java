@@ -34,10 +34,13 @@ final class ApiErrors {
     }
     if (e instanceof ImageRejectedException rejected) {
       return new ApiError(
-          status(rejected.reason()), "image-" + rejected.reason().code(), "image rejected: " + rejected.getMessage());
+          status(rejected.reason()),
+          "image-" + rejected.reason().code(),
+          "image rejected: " + rejected.getMessage());
     }
     if (e instanceof dev.imgsearch.schemas.watch.InvalidWatchException invalid) {
-      return new ApiError(400, dev.imgsearch.schemas.watch.InvalidWatchException.REASON, invalid.getMessage());
+      return new ApiError(
+          400, dev.imgsearch.schemas.watch.InvalidWatchException.REASON, invalid.getMessage());
     }
     if (e instanceof dev.imgsearch.query.watch.WatchesUnavailableException unavailable) {
       return new ApiError(503, unavailable.code(), unavailable.getMessage());
@@ -60,10 +63,17 @@ final class ApiErrors {
     if (e instanceof AuthException auth) {
       return new ApiError(auth.status(), auth.code(), auth.getMessage());
     }
-    if (e instanceof BadMessageException bad) { // Jetty's own refusals, e.g. the minimum data rate, outside a body read
+    if (e
+        instanceof
+        BadMessageException
+            bad) { // Jetty's own refusals, e.g. the minimum data rate, outside a body read
       return bad.getCode() == 408
-          ? new ApiError(408, RequestBodyException.Kind.TOO_SLOW.code(), "the request was too slow: " + bad.getReason())
-          : new ApiError(400, RequestBodyException.Kind.MALFORMED.code(), "bad request: " + bad.getReason());
+          ? new ApiError(
+              408,
+              RequestBodyException.Kind.TOO_SLOW.code(),
+              "the request was too slow: " + bad.getReason())
+          : new ApiError(
+              400, RequestBodyException.Kind.MALFORMED.code(), "bad request: " + bad.getReason());
     }
     if (e instanceof HttpResponseException http) {
       return new ApiError(http.getStatus(), httpCode(http.getStatus()), http.getMessage());

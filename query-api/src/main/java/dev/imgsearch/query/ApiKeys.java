@@ -9,9 +9,9 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The API keys accepted in the {@value #HEADER} header on {@code /v1/*}. Keys are kept only as SHA-256 digests and
- * compared in constant time against every configured key. {@link #disabled()} accepts every request (local mode only;
- * {@link QueryApi#start} logs a warning).
+ * The API keys accepted in the {@value #HEADER} header on {@code /v1/*}. Keys are kept only as
+ * SHA-256 digests and compared in constant time against every configured key. {@link #disabled()}
+ * accepts every request (local mode only; {@link QueryApi#start} logs a warning).
  */
 public final class ApiKeys {
 
@@ -37,30 +37,41 @@ public final class ApiKeys {
   /**
    * Requires one of {@code keys}.
    *
-   * @throws IllegalArgumentException if there is no key, or a key is shorter than {@value #MIN_KEY_LENGTH} characters
-   *     or contains characters outside visible ASCII
+   * @throws IllegalArgumentException if there is no key, or a key is shorter than {@value
+   *     #MIN_KEY_LENGTH} characters or contains characters outside visible ASCII
    */
   public static ApiKeys of(Collection<String> keys) {
     if (keys == null || keys.isEmpty()) {
-      throw new IllegalArgumentException("at least one API key is required (or use ApiKeys.disabled())");
+      throw new IllegalArgumentException(
+          "at least one API key is required (or use ApiKeys.disabled())");
     }
     List<byte[]> digests = new ArrayList<>();
     for (String key : keys) {
-      if (key == null || key.length() < MIN_KEY_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      if (key == null
+          || key.length() < MIN_KEY_LENGTH
+          || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
         throw new IllegalArgumentException(
-            "API keys must be at least " + MIN_KEY_LENGTH + " visible ASCII characters without spaces");
+            "API keys must be at least "
+                + MIN_KEY_LENGTH
+                + " visible ASCII characters without spaces");
       }
       digests.add(sha256(key));
     }
     return new ApiKeys(List.copyOf(digests));
   }
 
-  /** Parses a comma-separated list, e.g. an environment variable; blank means {@link #disabled()}. */
+  /**
+   * Parses a comma-separated list, e.g. an environment variable; blank means {@link #disabled()}.
+   */
   public static ApiKeys parse(String commaSeparated) {
     if (commaSeparated == null || commaSeparated.isBlank()) {
       return disabled();
     }
-    return of(Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+    return of(
+        Arrays.stream(commaSeparated.split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList());
   }
 
   /** Whether requests must carry a key. */
@@ -71,7 +82,8 @@ public final class ApiKeys {
   /**
    * Checks the value of the {@value #HEADER} header.
    *
-   * @throws AuthException 401 if enabled and the header is absent or blank, 403 if the key is not accepted
+   * @throws AuthException 401 if enabled and the header is absent or blank, 403 if the key is not
+   *     accepted
    */
   void check(String presented) {
     if (!enabled()) {

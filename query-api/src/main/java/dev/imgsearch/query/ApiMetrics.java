@@ -12,21 +12,29 @@ import java.util.concurrent.TimeUnit;
  * Meters of the query API.
  *
  * <ul>
- *   <li>{@code http.server.requests} (timer with a latency histogram; tags {@code method}, {@code route} = the matched route template or
- *       {@value #UNMATCHED_ROUTE}, {@code status})
- *   <li>{@code imgsearch.search.latency} (timer with histogram; tag {@code kind} = image | similar | vector | duplicates)
+ *   <li>{@code http.server.requests} (timer with a latency histogram; tags {@code method}, {@code
+ *       route} = the matched route template or {@value #UNMATCHED_ROUTE}, {@code status})
+ *   <li>{@code imgsearch.search.latency} (timer with histogram; tag {@code kind} = image | similar
+ *       | vector | duplicates)
  *   <li>{@code imgsearch.search.results} (summary of result counts; tag {@code kind})
- *   <li>with watches: {@code imgsearch.watches} (watches in the view), {@code imgsearch.watches.ready} (1 once the view
- *       has caught up), {@code imgsearch.alerts.received} (distinct alerts read from the alerts topic),
- *       {@code imgsearch.alert.streams} (connected SSE clients)
+ *   <li>with watches: {@code imgsearch.watches} (watches in the view), {@code
+ *       imgsearch.watches.ready} (1 once the view has caught up), {@code imgsearch.alerts.received}
+ *       (distinct alerts read from the alerts topic), {@code imgsearch.alert.streams} (connected
+ *       SSE clients)
  * </ul>
  */
 final class ApiMetrics {
 
-  /** Route tag for requests that matched no endpoint, so unknown paths cannot explode the tag cardinality. */
+  /**
+   * Route tag for requests that matched no endpoint, so unknown paths cannot explode the tag
+   * cardinality.
+   */
   static final String UNMATCHED_ROUTE = "UNMATCHED";
 
-  /** Latency histogram buckets of {@code http.server.requests}: a fixed, small set per route and status. */
+  /**
+   * Latency histogram buckets of {@code http.server.requests}: a fixed, small set per route and
+   * status.
+   */
   static final Duration[] SLO_BUCKETS = {
     Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
     Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
@@ -39,13 +47,20 @@ final class ApiMetrics {
   /** Registers the gauges and the counter of the standing queries. */
   void watches(dev.imgsearch.query.watch.Watches w) {
     io.micrometer.core.instrument.Gauge.builder("imgsearch.watches", w.view(), v -> v.size())
-        .description("Watches in the view of the watches topic").register(registry);
-    io.micrometer.core.instrument.Gauge.builder("imgsearch.watches.ready", w.view(), v -> v.ready() ? 1 : 0)
-        .description("1 once the watches view has read its topic to the end").register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("imgsearch.alerts.received", w.alerts(), a -> a.received())
-        .description("Distinct alerts read from the alerts topic").register(registry);
-    io.micrometer.core.instrument.Gauge.builder("imgsearch.alert.streams", w.alerts(), a -> a.subscriberCount())
-        .description("Connected alert streams (SSE)").register(registry);
+        .description("Watches in the view of the watches topic")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            "imgsearch.watches.ready", w.view(), v -> v.ready() ? 1 : 0)
+        .description("1 once the watches view has read its topic to the end")
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "imgsearch.alerts.received", w.alerts(), a -> a.received())
+        .description("Distinct alerts read from the alerts topic")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            "imgsearch.alert.streams", w.alerts(), a -> a.subscriberCount())
+        .description("Connected alert streams (SSE)")
+        .register(registry);
   }
 
   ApiMetrics(MeterRegistry registry) {

@@ -8,47 +8,138 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The words a text query may use for the detector's classes: the 80 COCO class names (and {@code face}) and common
- * synonyms ("man", "woman", "people" → person; "van" → car and truck; "bike" → bicycle and motorcycle). A text query
- * maps to a class filter only; free-text similarity needs a text model, which is not bundled. Pure.
+ * The words a text query may use for the detector's classes: the 80 COCO class names (and {@code
+ * face}) and common synonyms ("man", "woman", "people" → person; "van" → car and truck; "bike" →
+ * bicycle and motorcycle). A text query maps to a class filter only; free-text similarity needs a
+ * text model, which is not bundled. Pure.
  */
 public final class ClassVocabulary {
   /** The COCO class names in class-id order (id = index). */
   public static final List<String> COCO =
       List.of(
-          "person", "bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat", "traffic light",
-          "fire hydrant", "stop sign", "parking meter", "bench", "bird", "cat", "dog", "horse", "sheep", "cow",
-          "elephant", "bear", "zebra", "giraffe", "backpack", "umbrella", "handbag", "tie", "suitcase", "frisbee",
-          "skis", "snowboard", "sports ball", "kite", "baseball bat", "baseball glove", "skateboard", "surfboard",
-          "tennis racket", "bottle", "wine glass", "cup", "fork", "knife", "spoon", "bowl", "banana", "apple",
-          "sandwich", "orange", "broccoli", "carrot", "hot dog", "pizza", "donut", "cake", "chair", "couch",
-          "potted plant", "bed", "dining table", "toilet", "tv", "laptop", "mouse", "remote", "keyboard", "cell phone",
-          "microwave", "oven", "toaster", "sink", "refrigerator", "book", "clock", "vase", "scissors", "teddy bear",
-          "hair drier", "toothbrush");
+          "person",
+          "bicycle",
+          "car",
+          "motorcycle",
+          "airplane",
+          "bus",
+          "train",
+          "truck",
+          "boat",
+          "traffic light",
+          "fire hydrant",
+          "stop sign",
+          "parking meter",
+          "bench",
+          "bird",
+          "cat",
+          "dog",
+          "horse",
+          "sheep",
+          "cow",
+          "elephant",
+          "bear",
+          "zebra",
+          "giraffe",
+          "backpack",
+          "umbrella",
+          "handbag",
+          "tie",
+          "suitcase",
+          "frisbee",
+          "skis",
+          "snowboard",
+          "sports ball",
+          "kite",
+          "baseball bat",
+          "baseball glove",
+          "skateboard",
+          "surfboard",
+          "tennis racket",
+          "bottle",
+          "wine glass",
+          "cup",
+          "fork",
+          "knife",
+          "spoon",
+          "bowl",
+          "banana",
+          "apple",
+          "sandwich",
+          "orange",
+          "broccoli",
+          "carrot",
+          "hot dog",
+          "pizza",
+          "donut",
+          "cake",
+          "chair",
+          "couch",
+          "potted plant",
+          "bed",
+          "dining table",
+          "toilet",
+          "tv",
+          "laptop",
+          "mouse",
+          "remote",
+          "keyboard",
+          "cell phone",
+          "microwave",
+          "oven",
+          "toaster",
+          "sink",
+          "refrigerator",
+          "book",
+          "clock",
+          "vase",
+          "scissors",
+          "teddy bear",
+          "hair drier",
+          "toothbrush");
 
   /** The label of detected faces. */
   public static final String FACE = "face";
 
   private static final Map<String, List<String>> SYNONYMS =
       Map.ofEntries(
-          Map.entry("people", List.of("person")), Map.entry("persons", List.of("person")),
-          Map.entry("man", List.of("person")), Map.entry("men", List.of("person")),
-          Map.entry("woman", List.of("person")), Map.entry("women", List.of("person")),
-          Map.entry("child", List.of("person")), Map.entry("children", List.of("person")),
-          Map.entry("kid", List.of("person")), Map.entry("kids", List.of("person")),
-          Map.entry("boy", List.of("person")), Map.entry("girl", List.of("person")),
-          Map.entry("pedestrian", List.of("person")), Map.entry("human", List.of("person")),
-          Map.entry("someone", List.of("person")), Map.entry("anyone", List.of("person")),
-          Map.entry("van", List.of("car", "truck")), Map.entry("vehicle", List.of("car", "truck", "bus", "motorcycle")),
-          Map.entry("automobile", List.of("car")), Map.entry("lorry", List.of("truck")),
-          Map.entry("pickup", List.of("truck")), Map.entry("suv", List.of("car")), Map.entry("taxi", List.of("car")),
-          Map.entry("bike", List.of("bicycle", "motorcycle")), Map.entry("cycle", List.of("bicycle")),
-          Map.entry("motorbike", List.of("motorcycle")), Map.entry("scooter", List.of("motorcycle")),
-          Map.entry("plane", List.of("airplane")), Map.entry("aeroplane", List.of("airplane")),
-          Map.entry("puppy", List.of("dog")), Map.entry("kitten", List.of("cat")),
-          Map.entry("bag", List.of("backpack", "handbag", "suitcase")), Map.entry("sofa", List.of("couch")),
-          Map.entry("television", List.of("tv")), Map.entry("phone", List.of("cell phone")),
-          Map.entry("mobile", List.of("cell phone")), Map.entry("table", List.of("dining table")),
+          Map.entry("people", List.of("person")),
+          Map.entry("persons", List.of("person")),
+          Map.entry("man", List.of("person")),
+          Map.entry("men", List.of("person")),
+          Map.entry("woman", List.of("person")),
+          Map.entry("women", List.of("person")),
+          Map.entry("child", List.of("person")),
+          Map.entry("children", List.of("person")),
+          Map.entry("kid", List.of("person")),
+          Map.entry("kids", List.of("person")),
+          Map.entry("boy", List.of("person")),
+          Map.entry("girl", List.of("person")),
+          Map.entry("pedestrian", List.of("person")),
+          Map.entry("human", List.of("person")),
+          Map.entry("someone", List.of("person")),
+          Map.entry("anyone", List.of("person")),
+          Map.entry("van", List.of("car", "truck")),
+          Map.entry("vehicle", List.of("car", "truck", "bus", "motorcycle")),
+          Map.entry("automobile", List.of("car")),
+          Map.entry("lorry", List.of("truck")),
+          Map.entry("pickup", List.of("truck")),
+          Map.entry("suv", List.of("car")),
+          Map.entry("taxi", List.of("car")),
+          Map.entry("bike", List.of("bicycle", "motorcycle")),
+          Map.entry("cycle", List.of("bicycle")),
+          Map.entry("motorbike", List.of("motorcycle")),
+          Map.entry("scooter", List.of("motorcycle")),
+          Map.entry("plane", List.of("airplane")),
+          Map.entry("aeroplane", List.of("airplane")),
+          Map.entry("puppy", List.of("dog")),
+          Map.entry("kitten", List.of("cat")),
+          Map.entry("bag", List.of("backpack", "handbag", "suitcase")),
+          Map.entry("sofa", List.of("couch")),
+          Map.entry("television", List.of("tv")),
+          Map.entry("phone", List.of("cell phone")),
+          Map.entry("mobile", List.of("cell phone")),
+          Map.entry("table", List.of("dining table")),
           Map.entry("faces", List.of(FACE)));
 
   private ClassVocabulary() {}
@@ -59,9 +150,9 @@ public final class ClassVocabulary {
   }
 
   /**
-   * The class labels a text names, in the order they first appear: every COCO name (two-word names too, e.g. "stop
-   * sign"), {@code face}, plural {@code -s} forms and the synonyms; case-insensitive, other words ignored. Empty when
-   * the text names no class.
+   * The class labels a text names, in the order they first appear: every COCO name (two-word names
+   * too, e.g. "stop sign"), {@code face}, plural {@code -s} forms and the synonyms;
+   * case-insensitive, other words ignored. Empty when the text names no class.
    */
   public static Set<String> labelsIn(String text) {
     Set<String> labels = new LinkedHashSet<>();

@@ -3,8 +3,8 @@ package dev.imgsearch.query;
 import java.awt.Rectangle;
 
 /**
- * The optional {@code box} of a search by an uploaded image: a normalised x0,y0,x1,y1 region of the upload to search
- * with (the detected objects' vectors are the image model on such crops). Pure.
+ * The optional {@code box} of a search by an uploaded image: a normalised x0,y0,x1,y1 region of the
+ * upload to search with (the detected objects' vectors are the image model on such crops). Pure.
  */
 final class CropBox {
   static final String BOX = "box";
@@ -12,7 +12,8 @@ final class CropBox {
   private CropBox() {}
 
   /**
-   * Parses {@code "x0,y0,x1,y1"}: four numbers in 0..1 with x0 < x1 and y0 < y1; null or blank → null (no box).
+   * Parses {@code "x0,y0,x1,y1"}: four numbers in 0..1 with x0 < x1 and y0 < y1; null or blank →
+   * null (no box).
    *
    * @throws InvalidQueryException otherwise
    */
@@ -41,7 +42,10 @@ final class CropBox {
     return box;
   }
 
-  /** The pixel rectangle of {@code box} in a {@code width} × {@code height} image: outward-rounded, at least 1 × 1. */
+  /**
+   * The pixel rectangle of {@code box} in a {@code width} × {@code height} image: outward-rounded,
+   * at least 1 × 1.
+   */
   static Rectangle pixels(float[] box, int width, int height) {
     int x0 = clamp((int) Math.floor(box[0] * width), 0, width - 1);
     int y0 = clamp((int) Math.floor(box[1] * height), 0, height - 1);
@@ -55,7 +59,10 @@ final class CropBox {
   }
 
   private static InvalidQueryException invalid(String value) {
-    return new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER,
-        BOX + " must be x0,y0,x1,y1: four numbers in 0..1 with x0 < x1 and y0 < y1, got " + FilterValues.describe(value));
+    return new InvalidQueryException(
+        InvalidQueryException.INVALID_PARAMETER,
+        BOX
+            + " must be x0,y0,x1,y1: four numbers in 0..1 with x0 < x1 and y0 < y1, got "
+            + FilterValues.describe(value));
   }
 }

@@ -10,10 +10,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Small handlers: parse the request, call {@link QueryService}, record metrics, respond; errors go to ApiErrors. */
+/**
+ * Small handlers: parse the request, call {@link QueryService}, record metrics, respond; errors go
+ * to ApiErrors.
+ */
 final class Endpoints {
 
-  /** Body of {@code /healthz} and {@code /readyz}; {@code count} is the number of stored rows (readiness only). */
+  /**
+   * Body of {@code /healthz} and {@code /readyz}; {@code count} is the number of stored rows
+   * (readiness only).
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Status(String status, Long count, String model) {}
 
@@ -22,12 +28,24 @@ final class Endpoints {
 
   /** One row of {@code GET /v1/images}. */
   record Listed(
-      String id, String bucket, String key, String source, String capturedAt, List<String> tags, String url) {}
+      String id,
+      String bucket,
+      String key,
+      String source,
+      String capturedAt,
+      List<String> tags,
+      String url) {}
 
-  /** Body of {@code GET /v1/images}; {@code complete} is false only in the degenerate case of {@link RecentRows}. */
+  /**
+   * Body of {@code GET /v1/images}; {@code complete} is false only in the degenerate case of {@link
+   * RecentRows}.
+   */
   record ListingBody(List<Listed> images, boolean complete, long tookMs) {}
 
-  /** Body of {@code GET /v1/timeline}: {@code counts[i]} covers {@code [from + i·interval, from + (i+1)·interval)}. */
+  /**
+   * Body of {@code GET /v1/timeline}: {@code counts[i]} covers {@code [from + i·interval, from +
+   * (i+1)·interval)}.
+   */
   record TimelineBody(
       String from, String to, long intervalSeconds, long[] counts, long total, boolean complete) {}
 
@@ -38,11 +56,15 @@ final class Endpoints {
   private final PermitPool decodes;
 
   /**
-   * @param decodes permits for the work on an uploaded image (decode, model, hash); taken after the body is read, so a
-   *     slow upload holds none
+   * @param decodes permits for the work on an uploaded image (decode, model, hash); taken after the
+   *     body is read, so a slow upload holds none
    */
   Endpoints(
-      QueryService service, ApiMetrics metrics, ObjectMapper mapper, QueryApiOptions options, PermitPool decodes) {
+      QueryService service,
+      ApiMetrics metrics,
+      ObjectMapper mapper,
+      QueryApiOptions options,
+      PermitPool decodes) {
     this.service = service;
     this.metrics = metrics;
     this.mapper = mapper;
@@ -57,7 +79,10 @@ final class Endpoints {
     respond(ctx, "image", params, service.searchByImage(image, params, decodes));
   }
 
-  /** {@code POST /v1/search/duplicates}: image body, {@code maxDistance} and filters in the query string. */
+  /**
+   * {@code POST /v1/search/duplicates}: image body, {@code maxDistance} and filters in the query
+   * string.
+   */
   void searchDuplicates(Context ctx) throws ImageRejectedException {
     SearchParams params = SearchParams.fromQuery(ctx.queryParamMap());
     int maxDistance = SearchParams.maxDistanceFromQuery(ctx.queryParamMap());
@@ -75,7 +100,8 @@ final class Endpoints {
   void searchByVector(Context ctx) {
     VectorQuery query = readVectorQuery(RequestBodies.json(ctx, options.maxBodyBytes()));
     if (query == null || query.vector() == null) {
-      throw new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER, "field 'vector' is required");
+      throw new InvalidQueryException(
+          InvalidQueryException.INVALID_PARAMETER, "field 'vector' is required");
     }
     SearchParams params = query.params();
     respond(ctx, "vector", params, service.searchByVector(query.vector(), params));
@@ -83,7 +109,8 @@ final class Endpoints {
 
   /** {@code GET /v1/images/{id}}: metadata, a download URL and the detected objects and faces. */
   void image(Context ctx) {
-    ImageResponse image = ImageResponse.from(service.image(ctx.pathParam("id"), options.presignExpiry()));
+    ImageResponse image =
+        ImageResponse.from(service.image(ctx.pathParam("id"), options.presignExpiry()));
     ctx.json(ObjectEndpoints.withItems(mapper, image, service, options));
   }
 
@@ -91,7 +118,11 @@ final class Endpoints {
   void stats(Context ctx) {
     QueryService.IndexStats stats = service.stats();
     Long newest = stats.newestCapturedAtMillis();
-    ctx.json(new Stats(stats.count(), newest == null ? null : Instant.ofEpochMilli(newest).toString(), stats.model()));
+    ctx.json(
+        new Stats(
+            stats.count(),
+            newest == null ? null : Instant.ofEpochMilli(newest).toString(),
+            stats.model()));
   }
 
   /** {@code GET /v1/images}: the newest images passing the filters, newest first. */
@@ -110,14 +141,18 @@ final class Endpoints {
                         hit.source(),
                         Instant.ofEpochMilli(hit.capturedAtMillis()).toString(),
                         hit.tags() == null ? List.of() : hit.tags(),
-                        service.resultUrl(hit.id(), hit.bucket(), hit.key(), options.presignExpiry())))
+                        service.resultUrl(
+                            hit.id(), hit.bucket(), hit.key(), options.presignExpiry())))
             .toList();
-    ctx.json(new ListingBody(images, listing.complete(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+    ctx.json(
+        new ListingBody(
+            images, listing.complete(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
   }
 
   /** {@code GET /v1/timeline}: images per interval of a window. */
   void timeline(Context ctx) {
-    ListingParams.Timeline params = ListingParams.timeline(ctx.queryParamMap(), System.currentTimeMillis());
+    ListingParams.Timeline params =
+        ListingParams.timeline(ctx.queryParamMap(), System.currentTimeMillis());
     RecentRows.Counts counts = service.timeline(params);
     long total = 0;
     for (long c : counts.counts()) {
@@ -134,8 +169,9 @@ final class Endpoints {
   }
 
   /**
-   * {@code GET /v1/images/{id}/content}: proxies the stored bytes. Only raster image types are passed through; anything
-   * else (HTML, SVG with scripts) is served as an inert octet-stream so stored objects cannot run code on this origin.
+   * {@code GET /v1/images/{id}/content}: proxies the stored bytes. Only raster image types are
+   * passed through; anything else (HTML, SVG with scripts) is served as an inert octet-stream so
+   * stored objects cannot run code on this origin.
    */
   void content(Context ctx) {
     ImageContentSource.Content content = service.content(ctx.pathParam("id"));
@@ -153,7 +189,10 @@ final class Endpoints {
     ctx.json(new Status("UP", null, null));
   }
 
-  /** {@code GET /readyz}: the vector store answers and the model embeds, within the readiness timeout. */
+  /**
+   * {@code GET /readyz}: the vector store answers and the model embeds, within the readiness
+   * timeout.
+   */
   void ready(Context ctx) {
     long count = service.checkReady(options.readinessTimeout());
     ctx.json(new Status("UP", count, service.modelId()));
@@ -166,7 +205,8 @@ final class Endpoints {
       throw new InvalidQueryException(
           InvalidQueryException.INVALID_JSON, "invalid JSON body: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new RequestBodyException(RequestBodyException.Kind.MALFORMED, "could not read the JSON body", e);
+      throw new RequestBodyException(
+          RequestBodyException.Kind.MALFORMED, "could not read the JSON body", e);
     }
   }
 

@@ -6,19 +6,21 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Validation of the string filter values ({@code source}, {@code tags}) before they reach a store. Values are bound
- * to the store's filter (a Lucene term set, or string literals of a Milvus boolean expression), never spliced into
- * query text; on top of that this allow-list keeps every character that has a meaning in an expression language
- * (quotes, backslashes, brackets, operators, control characters) out, so no value can change what a filter means.
+ * Validation of the string filter values ({@code source}, {@code tags}) before they reach a store.
+ * Values are bound to the store's filter (a Lucene term set, or string literals of a Milvus boolean
+ * expression), never spliced into query text; on top of that this allow-list keeps every character
+ * that has a meaning in an expression language (quotes, backslashes, brackets, operators, control
+ * characters) out, so no value can change what a filter means.
  *
- * <p>Allowed: 1..{@value #MAX_LENGTH} characters from letters, digits, combining marks, space and {@code . _ - : / @ +
- * = #}; at most {@value #MAX_VALUES} values per parameter.
+ * <p>Allowed: 1..{@value #MAX_LENGTH} characters from letters, digits, combining marks, space and
+ * {@code . _ - : / @ + = #}; at most {@value #MAX_VALUES} values per parameter.
  */
 final class FilterValues {
 
   static final int MAX_LENGTH = 128;
   static final int MAX_VALUES = 64;
-  static final Pattern ALLOWED = Pattern.compile("[\\p{L}\\p{M}\\p{N} ._\\-:/@+=#]{1," + MAX_LENGTH + "}");
+  static final Pattern ALLOWED =
+      Pattern.compile("[\\p{L}\\p{M}\\p{N} ._\\-:/@+=#]{1," + MAX_LENGTH + "}");
 
   private FilterValues() {}
 
@@ -48,7 +50,8 @@ final class FilterValues {
   /** A short, printable rendering of a rejected value for the error message. */
   static String describe(String value) {
     StringBuilder out = new StringBuilder("'");
-    value.codePoints()
+    value
+        .codePoints()
         .limit(40)
         .forEach(
             cp -> {

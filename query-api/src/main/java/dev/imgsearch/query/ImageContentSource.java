@@ -5,8 +5,9 @@ import java.io.InputStream;
 import java.util.Optional;
 
 /**
- * Opens the stored bytes of an indexed image so the API can proxy them ({@code GET /v1/images/{id}/content}). The
- * application wires an implementation backed by the object store (MinIO SDK); {@link #NONE} serves nothing.
+ * Opens the stored bytes of an indexed image so the API can proxy them ({@code GET
+ * /v1/images/{id}/content}). The application wires an implementation backed by the object store
+ * (MinIO SDK); {@link #NONE} serves nothing.
  */
 @FunctionalInterface
 public interface ImageContentSource {

@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The object-store side of a stored image: where a client downloads it (a presigned URL or this API's content path)
- * and its bytes. Only objects in the {@link AllowedBuckets} are signed or served: the rows name their own bucket, and
- * the API's object-store credentials can read more than the images.
+ * The object-store side of a stored image: where a client downloads it (a presigned URL or this
+ * API's content path) and its bytes. Only objects in the {@link AllowedBuckets} are signed or
+ * served: the rows name their own bucket, and the API's object-store credentials can read more than
+ * the images.
  */
 final class ImageLinks {
 
@@ -32,7 +33,8 @@ final class ImageLinks {
   }
 
   /**
-   * Opens the stored bytes of image {@code id}, stored as {@code record}; the caller closes the stream.
+   * Opens the stored bytes of image {@code id}, stored as {@code record}; the caller closes the
+   * stream.
    *
    * @throws NotFoundException if no object store is configured or the object is gone
    * @throws ContentForbiddenException if the record's bucket is not one of the allowed buckets
@@ -50,8 +52,8 @@ final class ImageLinks {
   }
 
   /**
-   * Where a client downloads an image: a presigned object-store URL, or this API's content path. Objects outside the
-   * allowed buckets are never signed (their content path answers 403).
+   * Where a client downloads an image: a presigned object-store URL, or this API's content path.
+   * Objects outside the allowed buckets are never signed (their content path answers 403).
    *
    * @throws StoreUnavailableException if signing fails
    */
@@ -63,19 +65,24 @@ final class ImageLinks {
     try {
       signed = urlSigner.presignGet(bucket, key, expiry);
     } catch (IOException | RuntimeException e) {
-      throw new StoreUnavailableException("cannot presign an object-store URL: " + e.getMessage(), e);
+      throw new StoreUnavailableException(
+          "cannot presign an object-store URL: " + e.getMessage(), e);
     }
     return signed
         .map(u -> new QueryService.ImageUrl(u, System.currentTimeMillis() + expiry.toMillis()))
         .orElseGet(() -> new QueryService.ImageUrl(contentPath(id), null));
   }
 
-  /** {@link #url} for a search result: if signing fails the result points to the content path instead. */
+  /**
+   * {@link #url} for a search result: if signing fails the result points to the content path
+   * instead.
+   */
   String resultUrl(String id, String bucket, String key, Duration expiry) {
     try {
       return url(id, bucket, key, expiry).url();
     } catch (StoreUnavailableException e) {
-      LOG.warn("presigning {}/{} failed, pointing to the content path: {}", bucket, key, e.getMessage());
+      LOG.warn(
+          "presigning {}/{} failed, pointing to the content path: {}", bucket, key, e.getMessage());
       return contentPath(id);
     }
   }

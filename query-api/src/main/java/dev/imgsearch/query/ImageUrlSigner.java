@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Makes time-limited download URLs for stored images, so browsers fetch thumbnails straight from the object store
- * (MinIO SDK {@code getPresignedObjectUrl} with method GET). {@link #NONE} makes none; the API then points clients to
- * its own {@code /v1/images/{id}/content}.
+ * Makes time-limited download URLs for stored images, so browsers fetch thumbnails straight from
+ * the object store (MinIO SDK {@code getPresignedObjectUrl} with method GET). {@link #NONE} makes
+ * none; the API then points clients to its own {@code /v1/images/{id}/content}.
  */
 @FunctionalInterface
 public interface ImageUrlSigner {

@@ -1,6 +1,9 @@
 package dev.imgsearch.query;
 
-/** A query the caller got wrong: a bad parameter, a malformed JSON body or a vector of the wrong dimension. */
+/**
+ * A query the caller got wrong: a bad parameter, a malformed JSON body or a vector of the wrong
+ * dimension.
+ */
 public class InvalidQueryException extends RuntimeException {
 
   /** A query parameter or JSON field is missing, unparseable or out of range. */

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The validated parameters of {@code GET /v1/images} (newest-first listing) and {@code GET /v1/timeline} (counts per
- * interval). Filters ({@code source}, {@code tags}, {@code from}, {@code to}) follow {@link SearchParams}' rules.
+ * The validated parameters of {@code GET /v1/images} (newest-first listing) and {@code GET
+ * /v1/timeline} (counts per interval). Filters ({@code source}, {@code tags}, {@code from}, {@code
+ * to}) follow {@link SearchParams}' rules.
  */
 final class ListingParams {
 
@@ -17,10 +18,16 @@ final class ListingParams {
   public static final int DEFAULT_LIMIT = 50;
   public static final int MAX_LIMIT = 500;
 
-  /** Rows one listing scan reads (a listing of a fuller window bisects its start, see {@link RecentRows}). */
+  /**
+   * Rows one listing scan reads (a listing of a fuller window bisects its start, see {@link
+   * RecentRows}).
+   */
   public static final int LISTING_SCAN_BOUND = 2000;
 
-  /** Rows one timeline scan reads; a window holding this many or more is answered with {@code complete: false}. */
+  /**
+   * Rows one timeline scan reads; a window holding this many or more is answered with {@code
+   * complete: false}.
+   */
   public static final int COUNT_SCAN_BOUND = SearchParams.MAX_WINDOW;
 
   public static final int DEFAULT_INTERVAL_SECONDS = 60;
@@ -55,18 +62,27 @@ final class ListingParams {
   }
 
   /**
-   * Without {@code to}: the end of the current interval; without {@code from}: {@value #DEFAULT_INTERVALS} intervals
-   * before {@code to}. A window that is not a whole number of intervals is extended at its start.
+   * Without {@code to}: the end of the current interval; without {@code from}: {@value
+   * #DEFAULT_INTERVALS} intervals before {@code to}. A window that is not a whole number of
+   * intervals is extended at its start.
    */
   static Timeline timeline(Map<String, List<String>> query, long nowMillis) {
     SearchFilter filter = filter(query);
     Integer seconds = integer(query, INTERVAL);
     int interval = seconds == null ? DEFAULT_INTERVAL_SECONDS : seconds;
     if (interval < 1 || interval > MAX_INTERVAL_SECONDS) {
-      throw invalid(INTERVAL + " must be between 1 and " + MAX_INTERVAL_SECONDS + " seconds, got " + interval);
+      throw invalid(
+          INTERVAL
+              + " must be between 1 and "
+              + MAX_INTERVAL_SECONDS
+              + " seconds, got "
+              + interval);
     }
     long step = interval * 1000L;
-    long to = filter.toMillis() != null ? filter.toMillis() : Math.floorDiv(nowMillis, step) * step + step;
+    long to =
+        filter.toMillis() != null
+            ? filter.toMillis()
+            : Math.floorDiv(nowMillis, step) * step + step;
     long from = filter.fromMillis() != null ? filter.fromMillis() : to - DEFAULT_INTERVALS * step;
     if (from >= to) { // only a defaulted bound can cross the other
       throw invalid(SearchParams.FROM + " must be before " + SearchParams.TO);
@@ -74,7 +90,12 @@ final class ListingParams {
     long span = to - from;
     long intervals = (span + step - 1) / step;
     if (intervals > MAX_INTERVALS) {
-      throw invalid("the window holds " + intervals + " intervals, at most " + MAX_INTERVALS + " are allowed");
+      throw invalid(
+          "the window holds "
+              + intervals
+              + " intervals, at most "
+              + MAX_INTERVALS
+              + " are allowed");
     }
     from = to - intervals * step;
     return new Timeline(

@@ -9,9 +9,10 @@ import dev.imgsearch.schemas.ImageIds;
 import java.util.List;
 
 /**
- * The searches: turns a query (an image, a stored image's id, a raw vector, or an image's perceptual hash) into one
- * vector-store call for {@code offset + k} neighbours, then hides the query image from its own neighbours, applies the
- * score threshold and cuts the page. Also looks up stored rows by id. Every store call goes through {@link StoreCalls}.
+ * The searches: turns a query (an image, a stored image's id, a raw vector, or an image's
+ * perceptual hash) into one vector-store call for {@code offset + k} neighbours, then hides the
+ * query image from its own neighbours, applies the score threshold and cuts the page. Also looks up
+ * stored rows by id. Every store call goes through {@link StoreCalls}.
  */
 final class NeighbourSearch {
 
@@ -22,7 +23,11 @@ final class NeighbourSearch {
   private final int dimension;
 
   NeighbourSearch(
-      ImageEmbedder embedder, VectorStore store, StoreCalls storeCalls, PerceptualHasher hasher, int dimension) {
+      ImageEmbedder embedder,
+      VectorStore store,
+      StoreCalls storeCalls,
+      PerceptualHasher hasher,
+      int dimension) {
     this.embedder = embedder;
     this.store = store;
     this.storeCalls = storeCalls;
@@ -31,12 +36,13 @@ final class NeighbourSearch {
   }
 
   /**
-   * Nearest stored images to an encoded query image, the decode and model run under a permit of {@code decodes} (none
-   * when null; the store call never holds one).
+   * Nearest stored images to an encoded query image, the decode and model run under a permit of
+   * {@code decodes} (none when null; the store call never holds one).
    *
    * @throws ServerBusyException if no permit is free in time
    */
-  SearchResult byImage(byte[] encodedImage, SearchParams params, PermitPool decodes) throws ImageRejectedException {
+  SearchResult byImage(byte[] encodedImage, SearchParams params, PermitPool decodes)
+      throws ImageRejectedException {
     long start = System.nanoTime();
     float[] vector;
     if (decodes == null) {
@@ -50,12 +56,13 @@ final class NeighbourSearch {
   }
 
   /**
-   * Stored images whose perceptual hash is within {@code maxDistance} bits of the query image's, nearest first; the
-   * decode and hash run under a permit of {@code decodes} (none when null).
+   * Stored images whose perceptual hash is within {@code maxDistance} bits of the query image's,
+   * nearest first; the decode and hash run under a permit of {@code decodes} (none when null).
    *
    * @throws ServerBusyException if no permit is free in time
    */
-  SearchResult nearDuplicates(byte[] encodedImage, SearchParams params, int maxDistance, PermitPool decodes)
+  SearchResult nearDuplicates(
+      byte[] encodedImage, SearchParams params, int maxDistance, PermitPool decodes)
       throws ImageRejectedException {
     long start = System.nanoTime();
     long phash;
@@ -67,7 +74,8 @@ final class NeighbourSearch {
       }
     }
     int window = params.offset() + params.k();
-    List<SearchHit> hits = storeCalls.call(() -> store.nearDuplicates(phash, maxDistance, window, params.filter()));
+    List<SearchHit> hits =
+        storeCalls.call(() -> store.nearDuplicates(phash, maxDistance, window, params.filter()));
     List<SearchHit> kept =
         hits.stream()
             .filter(hit -> params.accepts(hit.score()))
@@ -77,8 +85,12 @@ final class NeighbourSearch {
     return new SearchResult(kept, PerceptualHasher.ID, System.nanoTime() - start);
   }
 
-  /** The model's vector and the perceptual hash of an encoded image, under a permit of {@code decodes}. */
-  dev.imgsearch.query.watch.WatchQuery probe(byte[] encodedImage, PermitPool decodes) throws ImageRejectedException {
+  /**
+   * The model's vector and the perceptual hash of an encoded image, under a permit of {@code
+   * decodes}.
+   */
+  dev.imgsearch.query.watch.WatchQuery probe(byte[] encodedImage, PermitPool decodes)
+      throws ImageRejectedException {
     try (PermitPool.Permit permit = decodes.acquire()) {
       return new dev.imgsearch.query.watch.WatchQuery(
           embedder.modelId(), embedder.embed(encodedImage), hasher.hash(encodedImage));
@@ -114,10 +126,11 @@ final class NeighbourSearch {
   }
 
   /**
-   * Asks the store for {@code offset + k} rows (one more when the query image must be excluded), then drops the query
-   * image, applies the score threshold and cuts the page.
+   * Asks the store for {@code offset + k} rows (one more when the query image must be excluded),
+   * then drops the query image, applies the score threshold and cuts the page.
    */
-  private SearchResult search(long startNanos, float[] vector, SearchParams params, String excludeId) {
+  private SearchResult search(
+      long startNanos, float[] vector, SearchParams params, String excludeId) {
     int window = params.offset() + params.k();
     int limit = excludeId == null ? window : window + 1;
     List<SearchHit> hits = storeCalls.call(() -> store.search(vector, limit, params.filter()));

@@ -3,16 +3,17 @@ package dev.imgsearch.query;
 import java.util.OptionalLong;
 
 /**
- * Finds the newest capture time in a store that can only answer "the capture time of some rows captured at or after
- * t" (a filtered k-NN search). Alternates two probes: "anything newer than the newest seen so far?" (which ends the
- * search as soon as a probe has returned the newest row, typically after 2–3 probes when each probe returns the newest
- * of many rows) and a bisection step of the remaining time range (which bounds the search at about 100 probes).
+ * Finds the newest capture time in a store that can only answer "the capture time of some rows
+ * captured at or after t" (a filtered k-NN search). Alternates two probes: "anything newer than the
+ * newest seen so far?" (which ends the search as soon as a probe has returned the newest row,
+ * typically after 2–3 probes when each probe returns the newest of many rows) and a bisection step
+ * of the remaining time range (which bounds the search at about 100 probes).
  */
 final class NewestCapture {
 
   /**
-   * Answers with the capture time of some row captured at or after {@code fromMillis} (best: the newest of the rows it
-   * looked at), or empty if there is none.
+   * Answers with the capture time of some row captured at or after {@code fromMillis} (best: the
+   * newest of the rows it looked at), or empty if there is none.
    */
   @FunctionalInterface
   interface Probe {
@@ -66,7 +67,8 @@ final class NewestCapture {
 
   private static int count(int probes, int maxProbes) {
     if (probes + 1 > maxProbes) {
-      throw new IllegalStateException("newest capture time not found within " + maxProbes + " store calls");
+      throw new IllegalStateException(
+          "newest capture time not found within " + maxProbes + " store calls");
     }
     return probes + 1;
   }

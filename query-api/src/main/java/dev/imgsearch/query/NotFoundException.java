@@ -15,9 +15,13 @@ public class NotFoundException extends RuntimeException {
     return new NotFoundException("image-not-found", "no image with id '" + id + "'");
   }
 
-  /** The row exists but its bytes cannot be served (no object store configured, or the object is gone). */
+  /**
+   * The row exists but its bytes cannot be served (no object store configured, or the object is
+   * gone).
+   */
   public static NotFoundException content(String id) {
-    return new NotFoundException("content-not-found", "no content available for image '" + id + "'");
+    return new NotFoundException(
+        "content-not-found", "no content available for image '" + id + "'");
   }
 
   /** No object or face with this id is stored. */

@@ -15,14 +15,23 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The object and face routes: search by vector, by a stored object or face, images containing a class (no vector),
- * and an image's objects and faces. Small handlers over {@link ObjectQueries}; errors go to {@link ApiErrors}.
+ * The object and face routes: search by vector, by a stored object or face, images containing a
+ * class (no vector), and an image's objects and faces. Small handlers over {@link ObjectQueries};
+ * errors go to {@link ApiErrors}.
  */
 final class ObjectEndpoints {
   /** One object or face of a response. */
   record Item(
-      String id, String kind, String label, int classId, float detectorScore, float[] box, String imageId,
-      String source, String capturedAt, String url) {}
+      String id,
+      String kind,
+      String label,
+      int classId,
+      float detectorScore,
+      float[] box,
+      String imageId,
+      String source,
+      String capturedAt,
+      String url) {}
 
   /** One hit: the item and its similarity to the query (the detector score for class listings). */
   record Hit(float score, Item item) {}
@@ -42,7 +51,8 @@ final class ObjectEndpoints {
   private final QueryApiOptions options;
   private final PermitPool decodes;
 
-  ObjectEndpoints(QueryService service, ObjectMapper mapper, QueryApiOptions options, PermitPool decodes) {
+  ObjectEndpoints(
+      QueryService service, ObjectMapper mapper, QueryApiOptions options, PermitPool decodes) {
     this.service = service;
     this.queries = service.objects();
     this.mapper = mapper;
@@ -60,8 +70,8 @@ final class ObjectEndpoints {
   }
 
   /**
-   * {@code POST /v1/objects/search?box=x0,y0,x1,y1&...}: image body as {@code POST /v1/search}; the objects nearest to
-   * the upload or to its box.
+   * {@code POST /v1/objects/search?box=x0,y0,x1,y1&...}: image body as {@code POST /v1/search}; the
+   * objects nearest to the upload or to its box.
    */
   void searchByImage(Context ctx) throws ImageRejectedException {
     long start = System.nanoTime();
@@ -77,14 +87,18 @@ final class ObjectEndpoints {
     respond(ctx, start, params, queries.byImage(image, box, params, decodes));
   }
 
-  /** {@code POST /v1/objects/search/vector?kind=object|face&...}: JSON body {@code {"vector": [...]}}. */
+  /**
+   * {@code POST /v1/objects/search/vector?kind=object|face&...}: JSON body {@code {"vector":
+   * [...]}}.
+   */
   void searchByVector(Context ctx) {
     long start = System.nanoTime();
     ObjectParams params = ObjectParams.fromQuery(ctx.queryParamMap());
     Kind kind = kind(ctx.queryParam("kind"));
     VectorBody body = read(RequestBodies.json(ctx, options.maxBodyBytes()));
     if (body == null || body.vector() == null) {
-      throw new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER, "field 'vector' is required");
+      throw new InvalidQueryException(
+          InvalidQueryException.INVALID_PARAMETER, "field 'vector' is required");
     }
     respond(ctx, start, params, queries.byVector(kind, body.vector(), params));
   }
@@ -96,7 +110,10 @@ final class ObjectEndpoints {
     respond(ctx, start, params, queries.similarTo(ctx.pathParam("id"), params));
   }
 
-  /** {@code GET /v1/objects/images?class=person&source=cam-3&from=..&to=..}: newest images with the class. */
+  /**
+   * {@code GET /v1/objects/images?class=person&source=cam-3&from=..&to=..}: newest images with the
+   * class.
+   */
   void imagesWithClass(Context ctx) {
     long start = System.nanoTime();
     ObjectParams params = ObjectParams.fromQuery(ctx.queryParamMap());
@@ -115,19 +132,31 @@ final class ObjectEndpoints {
   }
 
   /**
-   * The body of {@code GET /v1/images/{id}}: {@code image} with its {@code objects} and {@code faces} (as in {@code GET
-   * /v1/images/{id}/objects}); without them when the store keeps no detected items.
+   * The body of {@code GET /v1/images/{id}}: {@code image} with its {@code objects} and {@code
+   * faces} (as in {@code GET /v1/images/{id}/objects}); without them when the store keeps no
+   * detected items.
    */
-  static Object withItems(ObjectMapper mapper, ImageResponse image, QueryService service, QueryApiOptions options) {
+  static Object withItems(
+      ObjectMapper mapper, ImageResponse image, QueryService service, QueryApiOptions options) {
     if (!service.objects().supported()) {
       return image;
     }
     List<StoredItem> items = service.objects().itemsOf(image.id());
     com.fasterxml.jackson.databind.node.ObjectNode body = mapper.valueToTree(image);
-    body.set("objects", mapper.valueToTree(
-        items.stream().filter(s -> s.item().kind() == Kind.OBJECT).map(s -> item(s, service, options)).toList()));
-    body.set("faces", mapper.valueToTree(
-        items.stream().filter(s -> s.item().kind() == Kind.FACE).map(s -> item(s, service, options)).toList()));
+    body.set(
+        "objects",
+        mapper.valueToTree(
+            items.stream()
+                .filter(s -> s.item().kind() == Kind.OBJECT)
+                .map(s -> item(s, service, options))
+                .toList()));
+    body.set(
+        "faces",
+        mapper.valueToTree(
+            items.stream()
+                .filter(s -> s.item().kind() == Kind.FACE)
+                .map(s -> item(s, service, options))
+                .toList()));
     return body;
   }
 
@@ -139,7 +168,8 @@ final class ObjectEndpoints {
       return Kind.FACE;
     }
     throw new InvalidQueryException(
-        InvalidQueryException.INVALID_PARAMETER, "kind must be object or face, got " + FilterValues.describe(value));
+        InvalidQueryException.INVALID_PARAMETER,
+        "kind must be object or face, got " + FilterValues.describe(value));
   }
 
   private void respond(Context ctx, long start, ObjectParams params, List<ItemHit> hits) {
@@ -147,7 +177,9 @@ final class ObjectEndpoints {
     Integer next = hits.size() < params.search().k() ? null : offset + hits.size();
     ctx.json(
         new HitsBody(
-            hits.stream().map(h -> new Hit(h.similarity(), item(h.stored()))).toList(), offset, next,
+            hits.stream().map(h -> new Hit(h.similarity(), item(h.stored()))).toList(),
+            offset,
+            next,
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
   }
 
@@ -157,8 +189,15 @@ final class ObjectEndpoints {
 
   private static Item item(StoredItem s, QueryService service, QueryApiOptions options) {
     return new Item(
-        s.id(), s.item().kind().name().toLowerCase(Locale.ROOT), s.item().label(), s.item().classId(),
-        s.item().score(), s.item().box(), s.parentId(), s.source(), Instant.ofEpochMilli(s.capturedAtMillis()).toString(),
+        s.id(),
+        s.item().kind().name().toLowerCase(Locale.ROOT),
+        s.item().label(),
+        s.item().classId(),
+        s.item().score(),
+        s.item().box(),
+        s.parentId(),
+        s.source(),
+        Instant.ofEpochMilli(s.capturedAtMillis()).toString(),
         service.resultUrl(s.parentId(), s.bucket(), s.key(), options.presignExpiry()));
   }
 
@@ -169,7 +208,8 @@ final class ObjectEndpoints {
       throw new InvalidQueryException(
           InvalidQueryException.INVALID_JSON, "invalid JSON body: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new RequestBodyException(RequestBodyException.Kind.MALFORMED, "could not read the JSON body", e);
+      throw new RequestBodyException(
+          RequestBodyException.Kind.MALFORMED, "could not read the JSON body", e);
     }
   }
 }

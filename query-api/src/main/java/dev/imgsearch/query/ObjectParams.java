@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The parameters of object and face queries: those of {@link SearchParams} ({@code k}, {@code offset}, {@code source},
- * {@code from}, {@code to}, {@code tags}, {@code minScore}) plus {@code class} (class labels, repeated or
- * comma-separated; the 80 COCO names and {@code face}), {@code q} (a text whose class names and synonyms become class
- * labels, {@link ClassVocabulary}) and {@code group} ({@code none}, {@code image}: one hit per image, {@code source}: one
- * per source). Pure.
+ * The parameters of object and face queries: those of {@link SearchParams} ({@code k}, {@code
+ * offset}, {@code source}, {@code from}, {@code to}, {@code tags}, {@code minScore}) plus {@code
+ * class} (class labels, repeated or comma-separated; the 80 COCO names and {@code face}), {@code q}
+ * (a text whose class names and synonyms become class labels, {@link ClassVocabulary}) and {@code
+ * group} ({@code none}, {@code image}: one hit per image, {@code source}: one per source). Pure.
  */
 public record ObjectParams(SearchParams search, Set<String> classes, Grouping group) {
   public static final String CLASS = "class";
@@ -38,16 +38,21 @@ public record ObjectParams(SearchParams search, Set<String> classes, Grouping gr
     if (q.size() > 1 || group.size() > 1) {
       throw invalid((q.size() > 1 ? Q : GROUP) + " must be given at most once");
     }
-    return of(search, query.getOrDefault(CLASS, List.of()), q.isEmpty() ? null : q.get(0),
+    return of(
+        search,
+        query.getOrDefault(CLASS, List.of()),
+        q.isEmpty() ? null : q.get(0),
         group.isEmpty() ? null : group.get(0));
   }
 
   /**
    * From typed values (e.g. a JSON body); null arguments take their defaults.
    *
-   * @throws InvalidQueryException for an unknown class, a text naming no class or an unknown grouping
+   * @throws InvalidQueryException for an unknown class, a text naming no class or an unknown
+   *     grouping
    */
-  public static ObjectParams of(SearchParams search, List<String> classes, String text, String group) {
+  public static ObjectParams of(
+      SearchParams search, List<String> classes, String text, String group) {
     Set<String> labels = new LinkedHashSet<>();
     for (String value : classes == null ? List.<String>of() : classes) {
       for (String c : value == null ? new String[0] : value.split(",")) {
@@ -56,8 +61,12 @@ public record ObjectParams(SearchParams search, Set<String> classes, Grouping gr
           continue;
         }
         if (!ClassVocabulary.isLabel(label)) {
-          throw invalid(CLASS + " " + FilterValues.describe(c.strip()) + " is not a detector class; classes are the 80 COCO"
-              + " names (person, car, truck, ...) and face");
+          throw invalid(
+              CLASS
+                  + " "
+                  + FilterValues.describe(c.strip())
+                  + " is not a detector class; classes are the 80 COCO"
+                  + " names (person, car, truck, ...) and face");
         }
         labels.add(label);
       }
@@ -65,12 +74,17 @@ public record ObjectParams(SearchParams search, Set<String> classes, Grouping gr
     if (text != null && !text.isBlank()) {
       Set<String> named = ClassVocabulary.labelsIn(text);
       if (named.isEmpty()) {
-        throw invalid(Q + " " + FilterValues.describe(text.strip()) + " names no detector class (e.g. person, man,"
-            + " car, van, dog); free-text similarity needs a text model, which is not bundled");
+        throw invalid(
+            Q
+                + " "
+                + FilterValues.describe(text.strip())
+                + " names no detector class (e.g. person, man,"
+                + " car, van, dog); free-text similarity needs a text model, which is not bundled");
       }
       labels.addAll(named);
     }
-    return new ObjectParams(search == null ? SearchParams.defaults() : search, labels, grouping(group));
+    return new ObjectParams(
+        search == null ? SearchParams.defaults() : search, labels, grouping(group));
   }
 
   private static Grouping grouping(String value) {
@@ -80,7 +94,10 @@ public record ObjectParams(SearchParams search, Set<String> classes, Grouping gr
     return Arrays.stream(Grouping.values())
         .filter(g -> g.name().equalsIgnoreCase(value.strip()))
         .findFirst()
-        .orElseThrow(() -> invalid(GROUP + " must be none, image or source, got " + FilterValues.describe(value)));
+        .orElseThrow(
+            () ->
+                invalid(
+                    GROUP + " must be none, image or source, got " + FilterValues.describe(value)));
   }
 
   private static InvalidQueryException invalid(String message) {

@@ -24,9 +24,10 @@ import java.util.function.Function;
 import javax.imageio.ImageIO;
 
 /**
- * Object and face queries, independent of HTTP: by vector, by an uploaded image or a box of it, by a stored object or face ({@code objectId}), the images
- * containing a class (no vector: a metadata query, newest first) and the items of one image. Every store call is bounded
- * by {@link StoreCalls}. Hits may be grouped one per image or one per source ({@link #grouped}, pure).
+ * Object and face queries, independent of HTTP: by vector, by an uploaded image or a box of it, by
+ * a stored object or face ({@code objectId}), the images containing a class (no vector: a metadata
+ * query, newest first) and the items of one image. Every store call is bounded by {@link
+ * StoreCalls}. Hits may be grouped one per image or one per source ({@link #grouped}, pure).
  */
 final class ObjectQueries {
   private final VectorStore store;
@@ -39,13 +40,16 @@ final class ObjectQueries {
     this.calls = calls;
     this.embedder = embedder;
     this.decoder =
-        embedder instanceof OnnxImageEmbedder onnx ? onnx.decoder() : new ImageDecoder(DecodeLimits.DEFAULT);
+        embedder instanceof OnnxImageEmbedder onnx
+            ? onnx.decoder()
+            : new ImageDecoder(DecodeLimits.DEFAULT);
   }
 
   /**
-   * The nearest objects to an uploaded image, or to its {@code box} region (null: the whole upload), embedded with the
-   * image model the objects' vectors come from (the region is decoded, cut out and re-encoded losslessly); the decode
-   * and the model run under a permit of {@code decodes} (none when null).
+   * The nearest objects to an uploaded image, or to its {@code box} region (null: the whole
+   * upload), embedded with the image model the objects' vectors come from (the region is decoded,
+   * cut out and re-encoded losslessly); the decode and the model run under a permit of {@code
+   * decodes} (none when null).
    */
   List<ItemHit> byImage(byte[] encodedImage, float[] box, ObjectParams params, PermitPool decodes)
       throws ImageRejectedException {
@@ -53,7 +57,8 @@ final class ObjectQueries {
     try (PermitPool.Permit permit = decodes == null ? null : decodes.acquire()) {
       vector = embedder.embed(box == null ? encodedImage : crop(encodedImage, box));
     }
-    return search(Kind.OBJECT, VectorMath.normalised(vector, store.spec().dimension()), params, null);
+    return search(
+        Kind.OBJECT, VectorMath.normalised(vector, store.spec().dimension()), params, null);
   }
 
   private byte[] crop(byte[] encodedImage, float[] box) throws ImageRejectedException {
@@ -74,7 +79,10 @@ final class ObjectQueries {
    * @throws InvalidQueryException for a vector of the wrong dimension, zero or not finite
    */
   List<ItemHit> byVector(Kind kind, float[] vector, ObjectParams params) {
-    int dimension = kind == Kind.OBJECT ? store.spec().dimension() : calls.call(() -> store.items().faceDimension());
+    int dimension =
+        kind == Kind.OBJECT
+            ? store.spec().dimension()
+            : calls.call(() -> store.items().faceDimension());
     return search(kind, VectorMath.normalised(vector, dimension), params, null);
   }
 
@@ -91,14 +99,20 @@ final class ObjectQueries {
     } catch (IllegalArgumentException e) {
       throw new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER, e.getMessage());
     }
-    StoredItem item = calls.call(() -> store.items().getItem(itemId)).orElseThrow(() -> NotFoundException.item(itemId));
+    StoredItem item =
+        calls
+            .call(() -> store.items().getItem(itemId))
+            .orElseThrow(() -> NotFoundException.item(itemId));
     return search(kind, item.item().vector(), params, itemId);
   }
 
   private List<ItemHit> search(Kind kind, float[] query, ObjectParams params, String exclude) {
     SearchParams p = params.search();
     int wanted = p.offset() + p.k() + (exclude == null ? 0 : 1);
-    int fetch = params.group() == ObjectParams.Grouping.NONE ? wanted : Math.min(SearchParams.MAX_WINDOW, wanted * 8);
+    int fetch =
+        params.group() == ObjectParams.Grouping.NONE
+            ? wanted
+            : Math.min(SearchParams.MAX_WINDOW, wanted * 8);
     ItemFilter filter = new ItemFilter(p.filter(), params.classes());
     List<ItemHit> hits = calls.call(() -> store.items().searchItems(kind, query, fetch, filter));
     List<ItemHit> kept = new ArrayList<>();
@@ -111,8 +125,8 @@ final class ObjectQueries {
   }
 
   /**
-   * The images containing one of the classes and passing the filters, newest first, one hit per image (its best
-   * matching item), paged by {@code offset} and {@code k}.
+   * The images containing one of the classes and passing the filters, newest first, one hit per
+   * image (its best matching item), paged by {@code offset} and {@code k}.
    *
    * @throws InvalidQueryException if no class is given
    */
@@ -122,7 +136,8 @@ final class ObjectQueries {
           InvalidQueryException.INVALID_PARAMETER, "class (or q naming a class) is required");
     }
     SearchParams p = params.search();
-    return calls.call(() -> store.items().imagesWithClass(params.classes(), p.filter(), p.offset(), p.k()));
+    return calls.call(
+        () -> store.items().imagesWithClass(params.classes(), p.filter(), p.offset(), p.k()));
   }
 
   /** Whether the store keeps detected objects and faces. */
@@ -140,7 +155,10 @@ final class ObjectQueries {
     return calls.call(() -> store.items().itemsOf(imageId));
   }
 
-  /** {@code hits} (best first) with only the first hit of each image or source; all of them for NONE. Pure. */
+  /**
+   * {@code hits} (best first) with only the first hit of each image or source; all of them for
+   * NONE. Pure.
+   */
   static List<ItemHit> grouped(List<ItemHit> hits, ObjectParams.Grouping group) {
     Function<ItemHit, String> key =
         switch (group) {

@@ -8,9 +8,9 @@ import dev.imgsearch.embedder.image.PerceptualHash;
 import dev.imgsearch.embedder.model.OnnxImageEmbedder;
 
 /**
- * The 64-bit perceptual hash of an uploaded image, computed exactly as the embedder job computes it for indexed images:
- * the same {@link ImageDecoder} (format sniffing, limits, EXIF orientation, subsampled decoding) followed by {@link
- * PerceptualHash#of}. Thread-safe.
+ * The 64-bit perceptual hash of an uploaded image, computed exactly as the embedder job computes it
+ * for indexed images: the same {@link ImageDecoder} (format sniffing, limits, EXIF orientation,
+ * subsampled decoding) followed by {@link PerceptualHash#of}. Thread-safe.
  */
 @FunctionalInterface
 public interface PerceptualHasher {
@@ -27,12 +27,14 @@ public interface PerceptualHasher {
   }
 
   /**
-   * The hasher matching an embedder: the ONNX embedder's own decoder (the one the job hashes with), else a decoder with
-   * {@link DecodeLimits#DEFAULT}.
+   * The hasher matching an embedder: the ONNX embedder's own decoder (the one the job hashes with),
+   * else a decoder with {@link DecodeLimits#DEFAULT}.
    */
   static PerceptualHasher forEmbedder(ImageEmbedder embedder) {
     ImageDecoder decoder =
-        embedder instanceof OnnxImageEmbedder onnx ? onnx.decoder() : new ImageDecoder(DecodeLimits.DEFAULT);
+        embedder instanceof OnnxImageEmbedder onnx
+            ? onnx.decoder()
+            : new ImageDecoder(DecodeLimits.DEFAULT);
     return decodingWith(decoder);
   }
 }

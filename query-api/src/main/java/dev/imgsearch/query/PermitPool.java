@@ -7,10 +7,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A fixed number of permits for expensive work (decoding an uploaded image, running the model). A caller waits at most
- * {@code maxWait} for a permit, then is refused with {@link ServerBusyException} (503 + {@code Retry-After}); so the
- * work in flight, and the memory it holds, stays bounded however many requests arrive. Fair: waiters are served in
- * arrival order. Thread-safe.
+ * A fixed number of permits for expensive work (decoding an uploaded image, running the model). A
+ * caller waits at most {@code maxWait} for a permit, then is refused with {@link
+ * ServerBusyException} (503 + {@code Retry-After}); so the work in flight, and the memory it holds,
+ * stays bounded however many requests arrive. Fair: waiters are served in arrival order.
+ * Thread-safe.
  */
 final class PermitPool {
 
@@ -46,7 +47,8 @@ final class PermitPool {
   /**
    * Takes a permit, waiting at most {@code maxWait}.
    *
-   * @throws ServerBusyException if none became free in time, or the wait was interrupted (the interrupt is kept)
+   * @throws ServerBusyException if none became free in time, or the wait was interrupted (the
+   *     interrupt is kept)
    */
   Permit acquire() {
     boolean granted;
@@ -58,8 +60,13 @@ final class PermitPool {
     }
     if (!granted) {
       throw new ServerBusyException(
-          "the server is busy: " + permits + " " + what + " operations are running and none finished within "
-              + maxWait.toMillis() + " ms; retry later",
+          "the server is busy: "
+              + permits
+              + " "
+              + what
+              + " operations are running and none finished within "
+              + maxWait.toMillis()
+              + " ms; retry later",
           retryAfterSeconds());
     }
     AtomicBoolean released = new AtomicBoolean();

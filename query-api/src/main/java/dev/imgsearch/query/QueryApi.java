@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP face of {@link QueryService}. All routes are declared in {@link #create}, which tests reuse; this class only
- * adds the server lifecycle.
+ * The HTTP face of {@link QueryService}. All routes are declared in {@link #create}, which tests
+ * reuse; this class only adds the server lifecycle.
  *
  * <pre>
  * POST /v1/search                  image body (raw or multipart field "image"), filters as query params
@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * GET  /healthz  GET /readyz  GET /metrics  GET /openapi.json  GET /
  * </pre>
  *
- * <p>{@code /v1/*} requires an API key in {@value ApiKeys#HEADER} when {@link QueryApiOptions#apiKeys()} is enabled;
- * the probes, metrics, the OpenAPI document and the page are open.
+ * <p>{@code /v1/*} requires an API key in {@value ApiKeys#HEADER} when {@link
+ * QueryApiOptions#apiKeys()} is enabled; the probes, metrics, the OpenAPI document and the page are
+ * open.
  */
 public final class QueryApi {
 
@@ -61,8 +62,15 @@ public final class QueryApi {
     this(service, registry, options, null);
   }
 
-  /** An unstarted server with the given settings and standing queries ({@code watches} null: watches are off). */
-  public QueryApi(QueryService service, PrometheusMeterRegistry registry, QueryApiOptions options, Watches watches) {
+  /**
+   * An unstarted server with the given settings and standing queries ({@code watches} null: watches
+   * are off).
+   */
+  public QueryApi(
+      QueryService service,
+      PrometheusMeterRegistry registry,
+      QueryApiOptions options,
+      Watches watches) {
     this.app = create(service, registry, options, watches);
     this.options = options;
   }
@@ -70,22 +78,31 @@ public final class QueryApi {
   /**
    * The complete routing and error mapping, not yet started.
    *
-   * @throws IllegalStateException if the options have neither API keys nor the explicit anonymous opt-out (fail closed)
+   * @throws IllegalStateException if the options have neither API keys nor the explicit anonymous
+   *     opt-out (fail closed)
    */
-  public static Javalin create(QueryService service, PrometheusMeterRegistry registry, QueryApiOptions options) {
+  public static Javalin create(
+      QueryService service, PrometheusMeterRegistry registry, QueryApiOptions options) {
     return create(service, registry, options, null);
   }
 
-  /** {@link #create(QueryService, PrometheusMeterRegistry, QueryApiOptions)} with watches ({@code null}: off, 503). */
+  /**
+   * {@link #create(QueryService, PrometheusMeterRegistry, QueryApiOptions)} with watches ({@code
+   * null}: off, 503).
+   */
   public static Javalin create(
-      QueryService service, PrometheusMeterRegistry registry, QueryApiOptions options, Watches watches) {
+      QueryService service,
+      PrometheusMeterRegistry registry,
+      QueryApiOptions options,
+      Watches watches) {
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(options, "options");
     options.checkAuthentication();
     ObjectMapper mapper = objectMapper();
     ApiMetrics metrics = new ApiMetrics(registry);
-    PermitPool decodes = new PermitPool("image decode", options.maxConcurrentDecodes(), options.decodeWait());
+    PermitPool decodes =
+        new PermitPool("image decode", options.maxConcurrentDecodes(), options.decodeWait());
     Endpoints endpoints = new Endpoints(service, metrics, mapper, options, decodes);
     AtomicReference<Javalin> created = new AtomicReference<>();
     String indexHtml = resource("index.html");
@@ -101,11 +118,13 @@ public final class QueryApi {
               config.jetty.modifyHttpConfiguration(
                   http -> {
                     http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
-                    // a body trickling in slower than this is cut off (408) instead of pinning a thread
+                    // a body trickling in slower than this is cut off (408) instead of pinning a
+                    // thread
                     http.setMinRequestDataRate(options.minRequestDataRate());
                     // blocking reads and writes of a request in progress
                     http.setIdleTimeout(options.idleTimeout().toMillis());
-                    // a request whose body has not started yet waits without a thread (bounded by the idle timeout)
+                    // a request whose body has not started yet waits without a thread (bounded by
+                    // the idle timeout)
                     http.setDelayDispatchUntilContent(true);
                   });
               config.jetty.threadPool = threadPool(options.maxThreads());
@@ -193,7 +212,10 @@ public final class QueryApi {
     }
   }
 
-  /** The routing of this server (as {@link #create} returns it): handlers added before {@link #start} run first. */
+  /**
+   * The routing of this server (as {@link #create} returns it): handlers added before {@link
+   * #start} run first.
+   */
   public Javalin app() {
     return app;
   }
@@ -208,7 +230,10 @@ public final class QueryApi {
     app.stop();
   }
 
-  /** JSON settings: unknown request fields are errors, and a single value may stand for a one-element list. */
+  /**
+   * JSON settings: unknown request fields are errors, and a single value may stand for a
+   * one-element list.
+   */
   static ObjectMapper objectMapper() {
     return JsonMapper.builder()
         .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)

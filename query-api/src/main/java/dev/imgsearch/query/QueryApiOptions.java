@@ -9,19 +9,23 @@ import java.util.function.Consumer;
  *
  * @param maxBodyBytes largest accepted request body (image or JSON); a multipart upload may add
  *     {@value #MULTIPART_OVERHEAD_BYTES} bytes of framing on top. Larger bodies get 413.
- * @param readinessTimeout how long {@code /readyz} waits for the vector store and the model before answering 503
+ * @param readinessTimeout how long {@code /readyz} waits for the vector store and the model before
+ *     answering 503
  * @param presignExpiry lifetime of the presigned image URLs in responses, 1 s .. 7 days
  * @param apiKeys keys accepted in {@value ApiKeys#HEADER} on {@code /v1/*}
- * @param anonymous the explicit opt-out of API keys (local mode only): without keys and without this the API refuses
- *     to start
- * @param maxConcurrentDecodes uploaded images decoded / embedded / hashed at once (default: the number of cores)
- * @param decodeWait how long a request waits for a decode permit before 503 {@code server-busy} with Retry-After
- * @param minRequestDataRate slowest accepted request body, bytes per second measured from its first byte (Jetty's
- *     minimum request data rate); slower uploads are cut off with 408. 0 turns the check off
- * @param idleTimeout a connection that sends or receives nothing for this long is closed (also bounds a client that
- *     stops sending in the middle of its headers or body)
- * @param maxThreads Jetty's request threads: a request that waits on a slow client or for a decode permit holds one,
- *     so there are enough for the probes to answer while uploads are saturated
+ * @param anonymous the explicit opt-out of API keys (local mode only): without keys and without
+ *     this the API refuses to start
+ * @param maxConcurrentDecodes uploaded images decoded / embedded / hashed at once (default: the
+ *     number of cores)
+ * @param decodeWait how long a request waits for a decode permit before 503 {@code server-busy}
+ *     with Retry-After
+ * @param minRequestDataRate slowest accepted request body, bytes per second measured from its first
+ *     byte (Jetty's minimum request data rate); slower uploads are cut off with 408. 0 turns the
+ *     check off
+ * @param idleTimeout a connection that sends or receives nothing for this long is closed (also
+ *     bounds a client that stops sending in the middle of its headers or body)
+ * @param maxThreads Jetty's request threads: a request that waits on a slow client or for a decode
+ *     permit holds one, so there are enough for the probes to answer while uploads are saturated
  */
 public record QueryApiOptions(
     long maxBodyBytes,
@@ -58,23 +62,28 @@ public record QueryApiOptions(
     }
     positive("readinessTimeout", readinessTimeout);
     Objects.requireNonNull(presignExpiry, "presignExpiry");
-    if (presignExpiry.compareTo(Duration.ofSeconds(1)) < 0 || presignExpiry.compareTo(MAX_PRESIGN_EXPIRY) > 0) {
-      throw new IllegalArgumentException("presignExpiry must be between 1 s and 7 days, got " + presignExpiry);
+    if (presignExpiry.compareTo(Duration.ofSeconds(1)) < 0
+        || presignExpiry.compareTo(MAX_PRESIGN_EXPIRY) > 0) {
+      throw new IllegalArgumentException(
+          "presignExpiry must be between 1 s and 7 days, got " + presignExpiry);
     }
     Objects.requireNonNull(apiKeys, "apiKeys");
     if (maxConcurrentDecodes < 1) {
-      throw new IllegalArgumentException("maxConcurrentDecodes must be at least 1, got " + maxConcurrentDecodes);
+      throw new IllegalArgumentException(
+          "maxConcurrentDecodes must be at least 1, got " + maxConcurrentDecodes);
     }
     Objects.requireNonNull(decodeWait, "decodeWait");
     if (decodeWait.isNegative()) {
       throw new IllegalArgumentException("decodeWait must not be negative, got " + decodeWait);
     }
     if (minRequestDataRate < 0) {
-      throw new IllegalArgumentException("minRequestDataRate must be 0 (off) or positive, got " + minRequestDataRate);
+      throw new IllegalArgumentException(
+          "minRequestDataRate must be 0 (off) or positive, got " + minRequestDataRate);
     }
     positive("idleTimeout", idleTimeout);
     if (maxThreads < 2 * MIN_THREADS) {
-      throw new IllegalArgumentException("maxThreads must be at least " + 2 * MIN_THREADS + ", got " + maxThreads);
+      throw new IllegalArgumentException(
+          "maxThreads must be at least " + 2 * MIN_THREADS + ", got " + maxThreads);
     }
   }
 
@@ -87,15 +96,24 @@ public record QueryApiOptions(
 
   /** Defaults with the given body limit and readiness timeout. */
   public QueryApiOptions(long maxBodyBytes, Duration readinessTimeout) {
-    this(maxBodyBytes, readinessTimeout, DEFAULT_PRESIGN_EXPIRY, ApiKeys.disabled(), false,
-        Runtime.getRuntime().availableProcessors(), DEFAULT_DECODE_WAIT, DEFAULT_MIN_REQUEST_DATA_RATE,
-        DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_THREADS);
+    this(
+        maxBodyBytes,
+        readinessTimeout,
+        DEFAULT_PRESIGN_EXPIRY,
+        ApiKeys.disabled(),
+        false,
+        Runtime.getRuntime().availableProcessors(),
+        DEFAULT_DECODE_WAIT,
+        DEFAULT_MIN_REQUEST_DATA_RATE,
+        DEFAULT_IDLE_TIMEOUT,
+        DEFAULT_MAX_THREADS);
   }
 
   /**
-   * Defaults: 20 MiB bodies, 2 s readiness timeout, 15 min presigned URLs, one decode per core with a 2 s wait,
-   * bodies slower than 4 KiB/s cut off, 30 s idle timeout, 400 threads, and <b>no API keys and no anonymous
-   * access</b>: the API refuses to start until either {@link #withApiKeys} or {@link #withAnonymousAccess} is set.
+   * Defaults: 20 MiB bodies, 2 s readiness timeout, 15 min presigned URLs, one decode per core with
+   * a 2 s wait, bodies slower than 4 KiB/s cut off, 30 s idle timeout, 400 threads, and <b>no API
+   * keys and no anonymous access</b>: the API refuses to start until either {@link #withApiKeys} or
+   * {@link #withAnonymousAccess} is set.
    */
   public static QueryApiOptions defaults() {
     return new QueryApiOptions(DEFAULT_MAX_BODY_BYTES, DEFAULT_READINESS_TIMEOUT);
@@ -130,17 +148,24 @@ public record QueryApiOptions(
     return with(f -> f.apiKeys = keys);
   }
 
-  /** Opts out of API keys: anyone who reaches the port may search and read images (local mode; logged as a warning). */
+  /**
+   * Opts out of API keys: anyone who reaches the port may search and read images (local mode;
+   * logged as a warning).
+   */
   public QueryApiOptions withAnonymousAccess() {
     return with(f -> f.anonymous = true);
   }
 
-  /** At most {@code permits} decodes at once; a request waits at most {@code wait} for one, then gets 503. */
+  /**
+   * At most {@code permits} decodes at once; a request waits at most {@code wait} for one, then
+   * gets 503.
+   */
   public QueryApiOptions withDecodeLimit(int permits, Duration wait) {
-    return with(f -> {
-      f.maxConcurrentDecodes = permits;
-      f.decodeWait = wait;
-    });
+    return with(
+        f -> {
+          f.maxConcurrentDecodes = permits;
+          f.decodeWait = wait;
+        });
   }
 
   public QueryApiOptions withMinRequestDataRate(long bytesPerSecond) {
@@ -159,8 +184,17 @@ public record QueryApiOptions(
   private QueryApiOptions with(Consumer<Fields> change) {
     Fields f = new Fields(this);
     change.accept(f);
-    return new QueryApiOptions(f.maxBodyBytes, f.readinessTimeout, f.presignExpiry, f.apiKeys, f.anonymous,
-        f.maxConcurrentDecodes, f.decodeWait, f.minRequestDataRate, f.idleTimeout, f.maxThreads);
+    return new QueryApiOptions(
+        f.maxBodyBytes,
+        f.readinessTimeout,
+        f.presignExpiry,
+        f.apiKeys,
+        f.anonymous,
+        f.maxConcurrentDecodes,
+        f.decodeWait,
+        f.minRequestDataRate,
+        f.idleTimeout,
+        f.maxThreads);
   }
 
   /** The components of a copy being changed by one {@code with...} method. */

@@ -11,15 +11,17 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The search use case, independent of HTTP: embeds query images with the same model the indexer uses, asks the vector
- * store for nearest neighbours, applies the score threshold and hides the query image from its own neighbours.
+ * The search use case, independent of HTTP: embeds query images with the same model the indexer
+ * uses, asks the vector store for nearest neighbours, applies the score threshold and hides the
+ * query image from its own neighbours.
  *
- * <p>Failures of the vector store or the object store surface as {@link StoreUnavailableException}; unknown ids as
- * {@link NotFoundException}; caller mistakes as {@link InvalidQueryException}; unusable images as
- * {@link ImageRejectedException}. Every vector-store call is bounded by the store timeout ({@link StoreCalls}, default
- * {@link #DEFAULT_STORE_TIMEOUT}). Download URLs and content come from {@link ImageLinks}, {@link #stats()} from
- * {@link IndexStatistics}, {@link #checkReady} from {@link Readiness}. Thread-safe. The embedder, store and content
- * source are borrowed: {@link #close()} releases only this service's own threads. Built with {@link #builder}.
+ * <p>Failures of the vector store or the object store surface as {@link StoreUnavailableException};
+ * unknown ids as {@link NotFoundException}; caller mistakes as {@link InvalidQueryException};
+ * unusable images as {@link ImageRejectedException}. Every vector-store call is bounded by the
+ * store timeout ({@link StoreCalls}, default {@link #DEFAULT_STORE_TIMEOUT}). Download URLs and
+ * content come from {@link ImageLinks}, {@link #stats()} from {@link IndexStatistics}, {@link
+ * #checkReady} from {@link Readiness}. Thread-safe. The embedder, store and content source are
+ * borrowed: {@link #close()} releases only this service's own threads. Built with {@link #builder}.
  */
 public final class QueryService implements AutoCloseable {
 
@@ -62,12 +64,13 @@ public final class QueryService implements AutoCloseable {
   private final ObjectQueries objects;
 
   /**
-   * @throws IllegalArgumentException if the embedder's dimension differs from the collection's, or the store timeout is
-   *     not positive
+   * @throws IllegalArgumentException if the embedder's dimension differs from the collection's, or
+   *     the store timeout is not positive
    */
   QueryService(QueryServiceBuilder b) {
     AllowedBuckets buckets = Objects.requireNonNull(b.buckets, "buckets");
-    PerceptualHasher hasher = b.hasher != null ? b.hasher : PerceptualHasher.forEmbedder(b.embedder);
+    PerceptualHasher hasher =
+        b.hasher != null ? b.hasher : PerceptualHasher.forEmbedder(b.embedder);
     this.storeCalls = new StoreCalls(Objects.requireNonNull(b.storeTimeout, "storeTimeout"));
     this.embedder = Objects.requireNonNull(b.embedder, "embedder");
     VectorStore store = Objects.requireNonNull(b.store, "store");
@@ -80,8 +83,14 @@ public final class QueryService implements AutoCloseable {
     this.dimension = store.spec().dimension();
     if (embedder.dimension() != dimension) {
       throw new IllegalArgumentException(
-          "embedder " + embedder.modelId() + " produces " + embedder.dimension() + "-d vectors but collection "
-              + store.spec().name() + " has dimension " + dimension);
+          "embedder "
+              + embedder.modelId()
+              + " produces "
+              + embedder.dimension()
+              + "-d vectors but collection "
+              + store.spec().name()
+              + " has dimension "
+              + dimension);
     }
     this.search = new NeighbourSearch(embedder, store, storeCalls, hasher, dimension);
     this.statistics = new IndexStatistics(store, storeCalls, dimension, embedder.modelId());
@@ -89,7 +98,9 @@ public final class QueryService implements AutoCloseable {
     this.objects = new ObjectQueries(store, storeCalls, embedder);
   }
 
-  /** A builder for a service over {@code embedder} and {@code store}; everything else has a default. */
+  /**
+   * A builder for a service over {@code embedder} and {@code store}; everything else has a default.
+   */
   public static QueryServiceBuilder builder(ImageEmbedder embedder, VectorStore store) {
     return new QueryServiceBuilder(embedder, store);
   }
@@ -115,13 +126,14 @@ public final class QueryService implements AutoCloseable {
   }
 
   /** Nearest stored images to an encoded query image. */
-  public SearchResult searchByImage(byte[] encodedImage, SearchParams params) throws ImageRejectedException {
+  public SearchResult searchByImage(byte[] encodedImage, SearchParams params)
+      throws ImageRejectedException {
     return search.byImage(encodedImage, params, null);
   }
 
   /**
-   * {@link #searchByImage(byte[], SearchParams)} with the decode and the model run under a permit of {@code decodes}
-   * (the store call is not).
+   * {@link #searchByImage(byte[], SearchParams)} with the decode and the model run under a permit
+   * of {@code decodes} (the store call is not).
    *
    * @throws ServerBusyException if no permit is free in time
    */
@@ -131,10 +143,10 @@ public final class QueryService implements AutoCloseable {
   }
 
   /**
-   * Near-duplicates of an encoded query image: stored images whose perceptual hash is within Hamming distance {@code
-   * maxDistance} of the query's, nearest first; every hit carries its {@link
-   * dev.imgsearch.indexer.store.SearchHit#distance()} and scores {@code 1 - distance / 64}. The hash is computed like
-   * the embedder job's ({@link PerceptualHasher}); no model runs.
+   * Near-duplicates of an encoded query image: stored images whose perceptual hash is within
+   * Hamming distance {@code maxDistance} of the query's, nearest first; every hit carries its
+   * {@link dev.imgsearch.indexer.store.SearchHit#distance()} and scores {@code 1 - distance / 64}.
+   * The hash is computed like the embedder job's ({@link PerceptualHasher}); no model runs.
    *
    * @throws InvalidQueryException if {@code maxDistance} is outside 0..{@value #MAX_MAX_DISTANCE}
    */
@@ -144,18 +156,21 @@ public final class QueryService implements AutoCloseable {
   }
 
   /**
-   * {@link #nearDuplicates(byte[], SearchParams, int)} with the decode and hash under a permit of {@code decodes} (none
-   * when null).
+   * {@link #nearDuplicates(byte[], SearchParams, int)} with the decode and hash under a permit of
+   * {@code decodes} (none when null).
    *
    * @throws ServerBusyException if no permit is free in time
    */
-  SearchResult nearDuplicates(byte[] encodedImage, SearchParams params, int maxDistance, PermitPool decodes)
+  SearchResult nearDuplicates(
+      byte[] encodedImage, SearchParams params, int maxDistance, PermitPool decodes)
       throws ImageRejectedException {
     checkMaxDistance(maxDistance);
     return search.nearDuplicates(encodedImage, params, maxDistance, decodes);
   }
 
-  /** @throws InvalidQueryException if {@code maxDistance} is outside 0..{@value #MAX_MAX_DISTANCE} */
+  /**
+   * @throws InvalidQueryException if {@code maxDistance} is outside 0..{@value #MAX_MAX_DISTANCE}
+   */
   static void checkMaxDistance(int maxDistance) {
     if (maxDistance < 0 || maxDistance > MAX_MAX_DISTANCE) {
       throw new InvalidQueryException(
@@ -180,7 +195,8 @@ public final class QueryService implements AutoCloseable {
   }
 
   /**
-   * Nearest stored images to a raw query vector; it is L2-normalised first, so any non-zero scale works.
+   * Nearest stored images to a raw query vector; it is L2-normalised first, so any non-zero scale
+   * works.
    *
    * @throws InvalidQueryException if the dimension is wrong or the vector is zero or not finite
    */
@@ -189,11 +205,13 @@ public final class QueryService implements AutoCloseable {
   }
 
   /**
-   * The model's vector and the perceptual hash of an uploaded image (a watch's query), decoded under a permit.
+   * The model's vector and the perceptual hash of an uploaded image (a watch's query), decoded
+   * under a permit.
    *
    * @throws ServerBusyException if no permit is free in time
    */
-  dev.imgsearch.query.watch.WatchQuery probe(byte[] encodedImage, PermitPool decodes) throws ImageRejectedException {
+  dev.imgsearch.query.watch.WatchQuery probe(byte[] encodedImage, PermitPool decodes)
+      throws ImageRejectedException {
     return search.probe(encodedImage, decodes);
   }
 
@@ -210,7 +228,8 @@ public final class QueryService implements AutoCloseable {
   /**
    * Opens the stored bytes of image {@code id}; the caller closes the stream.
    *
-   * @throws NotFoundException if the id is unknown, no object store is configured or the object is gone
+   * @throws NotFoundException if the id is unknown, no object store is configured or the object is
+   *     gone
    * @throws ContentForbiddenException if the image's bucket is not one of the allowed buckets
    */
   public ImageContentSource.Content content(String id) {
@@ -218,8 +237,8 @@ public final class QueryService implements AutoCloseable {
   }
 
   /**
-   * The stored row of image {@code id} with a download URL: presigned by the {@link ImageUrlSigner} if it signs, else
-   * this API's own {@code /v1/images/{id}/content}.
+   * The stored row of image {@code id} with a download URL: presigned by the {@link ImageUrlSigner}
+   * if it signs, else this API's own {@code /v1/images/{id}/content}.
    *
    * @throws InvalidQueryException if {@code id} is malformed
    * @throws NotFoundException if no image has this id
@@ -230,24 +249,24 @@ public final class QueryService implements AutoCloseable {
   }
 
   /**
-   * Where a client downloads an image: a presigned object-store URL, or this API's content path. Objects outside the
-   * allowed buckets are never signed (their content path answers 403).
+   * Where a client downloads an image: a presigned object-store URL, or this API's content path.
+   * Objects outside the allowed buckets are never signed (their content path answers 403).
    */
   public ImageUrl url(String id, String bucket, String key, Duration expiry) {
     return links.url(id, bucket, key, expiry);
   }
 
   /**
-   * {@link #url} for a search result: if signing fails the result points to this API's content path instead of failing
-   * the whole search.
+   * {@link #url} for a search result: if signing fails the result points to this API's content path
+   * instead of failing the whole search.
    */
   public String resultUrl(String id, String bucket, String key, Duration expiry) {
     return links.resultUrl(id, bucket, key, expiry);
   }
 
   /**
-   * The newest rows passing the listing's filter, newest first ({@link RecentRows#newest}); all scans of one request
-   * share one store timeout.
+   * The newest rows passing the listing's filter, newest first ({@link RecentRows#newest}); all
+   * scans of one request share one store timeout.
    */
   public RecentRows.Listing newest(ListingParams.Listing params) {
     long deadline = storeCalls.deadline();
@@ -262,7 +281,9 @@ public final class QueryService implements AutoCloseable {
     }
   }
 
-  /** Rows per interval of the timeline's window ({@link RecentRows#count}), with one store timeout. */
+  /**
+   * Rows per interval of the timeline's window ({@link RecentRows#count}), with one store timeout.
+   */
   public RecentRows.Counts timeline(ListingParams.Timeline params) {
     return RecentRows.count(
         (filter, k) -> storeCalls.call(() -> scan(filter, k)),
@@ -289,12 +310,12 @@ public final class QueryService implements AutoCloseable {
   }
 
   /**
-   * Readiness probe: counts the store's rows and, until it first succeeds, embeds a small generated image, giving up
-   * after {@code timeout}.
+   * Readiness probe: counts the store's rows and, until it first succeeds, embeds a small generated
+   * image, giving up after {@code timeout}.
    *
    * @return the row count
-   * @throws StoreUnavailableException if the store or the model fails or does not answer in time (code
-   *     {@value StoreUnavailableException#STORE} or {@value StoreUnavailableException#MODEL})
+   * @throws StoreUnavailableException if the store or the model fails or does not answer in time
+   *     (code {@value StoreUnavailableException#STORE} or {@value StoreUnavailableException#MODEL})
    */
   public long checkReady(Duration timeout) {
     return readiness.checkReady(timeout);
@@ -305,7 +326,10 @@ public final class QueryService implements AutoCloseable {
     return readiness.checkStore(timeout);
   }
 
-  /** Stops the readiness-probe thread and lets store calls in flight finish; the embedder and store stay open. */
+  /**
+   * Stops the readiness-probe thread and lets store calls in flight finish; the embedder and store
+   * stay open.
+   */
   @Override
   public void close() {
     readiness.close();

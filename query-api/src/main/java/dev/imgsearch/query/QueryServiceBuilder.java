@@ -6,10 +6,11 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What a {@link QueryService} is built from ({@link QueryService#builder}). Only the embedder and the store are
- * required; by default no content is served ({@link ImageContentSource#NONE}), no URL is signed ({@link
- * ImageUrlSigner#NONE}), store calls are bounded by {@link QueryService#DEFAULT_STORE_TIMEOUT}, {@link
- * AllowedBuckets#defaults()} are served and near-duplicate searches hash with {@link PerceptualHasher#forEmbedder}.
+ * What a {@link QueryService} is built from ({@link QueryService#builder}). Only the embedder and
+ * the store are required; by default no content is served ({@link ImageContentSource#NONE}), no URL
+ * is signed ({@link ImageUrlSigner#NONE}), store calls are bounded by {@link
+ * QueryService#DEFAULT_STORE_TIMEOUT}, {@link AllowedBuckets#defaults()} are served and
+ * near-duplicate searches hash with {@link PerceptualHasher#forEmbedder}.
  */
 public final class QueryServiceBuilder {
   final ImageEmbedder embedder;
@@ -56,8 +57,8 @@ public final class QueryServiceBuilder {
   }
 
   /**
-   * @throws IllegalArgumentException if the embedder's dimension differs from the collection's, or the store timeout
-   *     is not positive
+   * @throws IllegalArgumentException if the embedder's dimension differs from the collection's, or
+   *     the store timeout is not positive
    */
   public QueryService build() {
     return new QueryService(this);

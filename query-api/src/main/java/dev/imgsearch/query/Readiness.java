@@ -14,9 +14,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The readiness probe: the store counts its rows and, until that first succeeds, the model embeds a small generated
- * image, each within the probe's own timeout (not the store timeout). Probes run on one thread of their own, which a
- * timed-out probe interrupts. Thread-safe.
+ * The readiness probe: the store counts its rows and, until that first succeeds, the model embeds a
+ * small generated image, each within the probe's own timeout (not the store timeout). Probes run on
+ * one thread of their own, which a timed-out probe interrupts. Thread-safe.
  */
 final class Readiness implements AutoCloseable {
 
@@ -39,11 +39,12 @@ final class Readiness implements AutoCloseable {
   }
 
   /**
-   * Counts the store's rows and, until it first succeeds, embeds the probe image, giving up after {@code timeout}.
+   * Counts the store's rows and, until it first succeeds, embeds the probe image, giving up after
+   * {@code timeout}.
    *
    * @return the row count
-   * @throws StoreUnavailableException if the store or the model fails or does not answer in time (code
-   *     {@value StoreUnavailableException#STORE} or {@value StoreUnavailableException#MODEL})
+   * @throws StoreUnavailableException if the store or the model fails or does not answer in time
+   *     (code {@value StoreUnavailableException#STORE} or {@value StoreUnavailableException#MODEL})
    */
   long checkReady(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -67,9 +68,11 @@ final class Readiness implements AutoCloseable {
       return future.get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       future.cancel(true);
-      throw new StoreUnavailableException(code, what + " did not answer within " + timeout.toMillis() + " ms", e);
+      throw new StoreUnavailableException(
+          code, what + " did not answer within " + timeout.toMillis() + " ms", e);
     } catch (ExecutionException e) {
-      throw new StoreUnavailableException(code, what + " failed: " + e.getCause().getMessage(), e.getCause());
+      throw new StoreUnavailableException(
+          code, what + " failed: " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       future.cancel(true);
@@ -80,7 +83,8 @@ final class Readiness implements AutoCloseable {
   private Boolean embedProbeImage() throws ImageRejectedException {
     float[] vector = embedder.embed(ProbeImage.PNG);
     if (vector.length != dimension) {
-      throw new IllegalStateException("the model produced " + vector.length + " components instead of " + dimension);
+      throw new IllegalStateException(
+          "the model produced " + vector.length + " components instead of " + dimension);
     }
     return Boolean.TRUE;
   }

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.BadMessageException;
 
 /**
- * Reads request bodies with a hard size limit: a declared Content-Length over the limit is refused before reading,
- * and an undeclared (chunked) body is cut off one byte past the limit.
+ * Reads request bodies with a hard size limit: a declared Content-Length over the limit is refused
+ * before reading, and an undeclared (chunked) body is cut off one byte past the limit.
  */
 final class RequestBodies {
 
@@ -32,10 +32,12 @@ final class RequestBodies {
   private RequestBodies() {}
 
   /**
-   * Classifies the Content-Type of an image upload: {@code image/*} and {@code application/octet-stream} are raw bytes,
-   * {@code multipart/form-data} carries the image in field {@value #IMAGE_FIELD}.
+   * Classifies the Content-Type of an image upload: {@code image/*} and {@code
+   * application/octet-stream} are raw bytes, {@code multipart/form-data} carries the image in field
+   * {@value #IMAGE_FIELD}.
    *
-   * @throws RequestBodyException {@code UNSUPPORTED_MEDIA_TYPE} for anything else, including no Content-Type
+   * @throws RequestBodyException {@code UNSUPPORTED_MEDIA_TYPE} for anything else, including no
+   *     Content-Type
    */
   static Encoding imageEncoding(String contentType) {
     String mediaType = mediaType(contentType);
@@ -53,10 +55,15 @@ final class RequestBodies {
             + (mediaType.isEmpty() ? "no Content-Type" : "'" + mediaType + "'"));
   }
 
-  /** Whether a JSON body may carry this Content-Type: {@code application/json}, {@code *+json}, or none at all. */
+  /**
+   * Whether a JSON body may carry this Content-Type: {@code application/json}, {@code *+json}, or
+   * none at all.
+   */
   static boolean isJson(String contentType) {
     String mediaType = mediaType(contentType);
-    return mediaType.isEmpty() || mediaType.equals("application/json") || mediaType.endsWith("+json");
+    return mediaType.isEmpty()
+        || mediaType.equals("application/json")
+        || mediaType.endsWith("+json");
   }
 
   /** The lower-cased type/subtype of a Content-Type header, without parameters; empty if absent. */
@@ -82,7 +89,9 @@ final class RequestBodies {
     if (!isJson(ctx.contentType())) {
       throw new RequestBodyException(
           RequestBodyException.Kind.UNSUPPORTED_MEDIA_TYPE,
-          "send JSON with Content-Type application/json, got '" + mediaType(ctx.contentType()) + "'");
+          "send JSON with Content-Type application/json, got '"
+              + mediaType(ctx.contentType())
+              + "'");
     }
     return raw(ctx.req(), maxBytes);
   }
@@ -99,7 +108,8 @@ final class RequestBodies {
       throw tooLarge(maxBytes);
     }
     if (body.length == 0) {
-      throw new RequestBodyException(RequestBodyException.Kind.MISSING_BODY, "the request body is empty");
+      throw new RequestBodyException(
+          RequestBodyException.Kind.MISSING_BODY, "the request body is empty");
     }
     return body;
   }
@@ -110,7 +120,8 @@ final class RequestBodies {
     int inMemory = Math.toIntExact(maxBytes + 1);
     req.setAttribute(
         MULTIPART_CONFIG_ATTRIBUTE,
-        new MultipartConfigElement(System.getProperty("java.io.tmpdir"), maxBytes, maxRequest, inMemory));
+        new MultipartConfigElement(
+            System.getProperty("java.io.tmpdir"), maxBytes, maxRequest, inMemory));
     Part part;
     try {
       part = req.getPart(IMAGE_FIELD);
@@ -122,7 +133,8 @@ final class RequestBodies {
     }
     if (part == null) {
       throw new RequestBodyException(
-          RequestBodyException.Kind.MISSING_BODY, "multipart field '" + IMAGE_FIELD + "' is missing");
+          RequestBodyException.Kind.MISSING_BODY,
+          "multipart field '" + IMAGE_FIELD + "' is missing");
     }
     if (part.getSize() > maxBytes) {
       throw tooLarge(maxBytes);
@@ -131,7 +143,8 @@ final class RequestBodies {
       byte[] image = in.readAllBytes();
       if (image.length == 0) {
         throw new RequestBodyException(
-            RequestBodyException.Kind.MISSING_BODY, "multipart field '" + IMAGE_FIELD + "' is empty");
+            RequestBodyException.Kind.MISSING_BODY,
+            "multipart field '" + IMAGE_FIELD + "' is empty");
       }
       return image;
     } catch (IOException | RuntimeException e) {
@@ -140,25 +153,29 @@ final class RequestBodies {
   }
 
   /**
-   * A failed body read: 408 {@code request-timeout} when Jetty cut the body off for arriving too slowly (minimum data
-   * rate) or stalling (idle timeout), else 400 {@code malformed-body}. Our own RequestBodyExceptions pass unchanged.
+   * A failed body read: 408 {@code request-timeout} when Jetty cut the body off for arriving too
+   * slowly (minimum data rate) or stalling (idle timeout), else 400 {@code malformed-body}. Our own
+   * RequestBodyExceptions pass unchanged.
    */
   static RequestBodyException unreadable(String what, Throwable e) {
     if (e instanceof RequestBodyException own) {
       return own;
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if ((t instanceof BadMessageException bad && bad.getCode() == 408) || t instanceof TimeoutException) {
+      if ((t instanceof BadMessageException bad && bad.getCode() == 408)
+          || t instanceof TimeoutException) {
         return new RequestBodyException(
             RequestBodyException.Kind.TOO_SLOW,
-            "the request body arrived too slowly and was cut off: " + (t.getMessage() == null ? what : t.getMessage()),
+            "the request body arrived too slowly and was cut off: "
+                + (t.getMessage() == null ? what : t.getMessage()),
             e);
       }
       if (t.getCause() == t) {
         break;
       }
     }
-    return new RequestBodyException(RequestBodyException.Kind.MALFORMED, what + ": " + e.getMessage(), e);
+    return new RequestBodyException(
+        RequestBodyException.Kind.MALFORMED, what + ": " + e.getMessage(), e);
   }
 
   private static void checkDeclaredLength(HttpServletRequest req, long maxBytes) {
@@ -169,6 +186,7 @@ final class RequestBodies {
 
   private static RequestBodyException tooLarge(long maxBytes) {
     return new RequestBodyException(
-        RequestBodyException.Kind.TOO_LARGE, "the request body exceeds the limit of " + maxBytes + " bytes");
+        RequestBodyException.Kind.TOO_LARGE,
+        "the request body exceeds the limit of " + maxBytes + " bytes");
   }
 }

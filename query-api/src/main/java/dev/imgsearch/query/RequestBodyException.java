@@ -1,6 +1,9 @@
 package dev.imgsearch.query;
 
-/** The request body is absent, of an unaccepted media type, too large or malformed at the transport level. */
+/**
+ * The request body is absent, of an unaccepted media type, too large or malformed at the transport
+ * level.
+ */
 final class RequestBodyException extends RuntimeException {
 
   /** What is wrong with the body; {@link ApiErrors} maps each kind to a status. */
@@ -9,7 +12,9 @@ final class RequestBodyException extends RuntimeException {
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type"),
     TOO_LARGE("payload-too-large"),
     MALFORMED("malformed-body"),
-    /** The body arrived slower than the minimum request data rate, or stalled past the idle timeout. */
+    /**
+     * The body arrived slower than the minimum request data rate, or stalled past the idle timeout.
+     */
     TOO_SLOW("request-timeout");
 
     private final String code;

@@ -11,10 +11,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The validated options of one search: how many results, which rows qualify, and the lowest score returned.
+ * The validated options of one search: how many results, which rows qualify, and the lowest score
+ * returned.
  *
- * <p>Built from URL query parameters ({@link #fromQuery}) or from the fields of a JSON body ({@link #of}); both apply
- * the same rules and throw {@link InvalidQueryException} naming the offending parameter.
+ * <p>Built from URL query parameters ({@link #fromQuery}) or from the fields of a JSON body ({@link
+ * #of}); both apply the same rules and throw {@link InvalidQueryException} naming the offending
+ * parameter.
  *
  * @param k maximum number of results, {@value #MIN_K}..{@value #MAX_K}
  * @param offset results to skip (paging), 0..; {@code offset + k} is at most {@value #MAX_WINDOW}
@@ -68,8 +70,9 @@ public record SearchParams(int k, int offset, SearchFilter filter, Float minScor
   }
 
   /**
-   * Parses URL query parameters. {@code source} and {@code tags} may repeat and/or hold comma-separated values; the
-   * other parameters may appear at most once. Unknown parameters are ignored.
+   * Parses URL query parameters. {@code source} and {@code tags} may repeat and/or hold
+   * comma-separated values; the other parameters may appear at most once. Unknown parameters are
+   * ignored.
    */
   public static SearchParams fromQuery(Map<String, List<String>> query) {
     return of(
@@ -82,15 +85,22 @@ public record SearchParams(int k, int offset, SearchFilter filter, Float minScor
         parseMinScore(single(query, MIN_SCORE)));
   }
 
-  /** {@link #of(Integer, Integer, Collection, String, String, Collection, Float)} on the first page. */
+  /**
+   * {@link #of(Integer, Integer, Collection, String, String, Collection, Float)} on the first page.
+   */
   public static SearchParams of(
-      Integer k, Collection<String> sources, String from, String to, Collection<String> tags, Float minScore) {
+      Integer k,
+      Collection<String> sources,
+      String from,
+      String to,
+      Collection<String> tags,
+      Float minScore) {
     return of(k, null, sources, from, to, tags, minScore);
   }
 
   /**
-   * Builds params from already-typed values (e.g. a JSON body). Null arguments take their defaults; list entries may
-   * themselves be comma-separated.
+   * Builds params from already-typed values (e.g. a JSON body). Null arguments take their defaults;
+   * list entries may themselves be comma-separated.
    */
   public static SearchParams of(
       Integer k,
@@ -107,9 +117,12 @@ public record SearchParams(int k, int offset, SearchFilter filter, Float minScor
     }
     SearchFilter filter =
         new SearchFilter(
-            FilterValues.validate(SOURCE, splitAll(sources)), fromMillis, toMillis,
+            FilterValues.validate(SOURCE, splitAll(sources)),
+            fromMillis,
+            toMillis,
             FilterValues.validate(TAGS, splitAll(tags)));
-    return new SearchParams(k == null ? DEFAULT_K : k, offset == null ? 0 : offset, filter, minScore);
+    return new SearchParams(
+        k == null ? DEFAULT_K : k, offset == null ? 0 : offset, filter, minScore);
   }
 
   /**
@@ -154,7 +167,8 @@ public record SearchParams(int k, int offset, SearchFilter filter, Float minScor
     try {
       return Float.valueOf(value);
     } catch (NumberFormatException e) {
-      throw invalid(MIN_SCORE + " must be a number between -1 and 1, got " + FilterValues.describe(value));
+      throw invalid(
+          MIN_SCORE + " must be a number between -1 and 1, got " + FilterValues.describe(value));
     }
   }
 
@@ -166,7 +180,9 @@ public record SearchParams(int k, int offset, SearchFilter filter, Float minScor
       return Instant.parse(value.trim()).toEpochMilli();
     } catch (DateTimeParseException | ArithmeticException e) {
       throw invalid(
-          name + " must be an ISO-8601 instant such as 2024-05-01T12:00:00Z, got " + FilterValues.describe(value));
+          name
+              + " must be an ISO-8601 instant such as 2024-05-01T12:00:00Z, got "
+              + FilterValues.describe(value));
     }
   }
 
@@ -175,7 +191,10 @@ public record SearchParams(int k, int offset, SearchFilter filter, Float minScor
     if (values != null) {
       for (String value : values) {
         if (value != null) {
-          Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(out::add);
+          Arrays.stream(value.split(","))
+              .map(String::strip)
+              .filter(s -> !s.isEmpty())
+              .forEach(out::add);
         }
       }
     }

@@ -8,27 +8,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * JSON body of every search endpoint: {@code {"results":[...],"offset":n,"nextOffset":n|null,"tookMs":n,"model":"..."}}.
+ * JSON body of every search endpoint: {@code
+ * {"results":[...],"offset":n,"nextOffset":n|null,"tookMs":n,"model":"..."}}.
  *
  * @param results best first
  * @param offset how many results were skipped (the request's {@code offset})
- * @param nextOffset the {@code offset} of the next page, or null when this page is the last one (fewer than k results)
+ * @param nextOffset the {@code offset} of the next page, or null when this page is the last one
+ *     (fewer than k results)
  * @param tookMs wall time of the search in milliseconds
  * @param model embedding model id
  */
-public record SearchResponse(List<Result> results, int offset, Integer nextOffset, long tookMs, String model) {
+public record SearchResponse(
+    List<Result> results, int offset, Integer nextOffset, long tookMs, String model) {
 
   /**
    * One hit as the client sees it.
    *
-   * @param score cosine similarity, higher is better (near-duplicate search: {@code 1 - distance / 64})
+   * @param score cosine similarity, higher is better (near-duplicate search: {@code 1 - distance /
+   *     64})
    * @param capturedAt ISO-8601 instant
    * @param url where to download the image (presigned object-store URL, or this API's content path)
    * @param distance near-duplicate search only: Hamming distance of the perceptual hashes, 0..64
-   * @param sceneOf scene-change gating: id of the earlier frame of the same source whose vector this frame reuses
-   *     (its scene's representative), absent when the frame was embedded itself
-   * @param sceneStart ISO-8601 instant the scene started (the representative's capture time); the scene lasted at
-   *     least from {@code sceneStart} to {@code capturedAt}
+   * @param sceneOf scene-change gating: id of the earlier frame of the same source whose vector
+   *     this frame reuses (its scene's representative), absent when the frame was embedded itself
+   * @param sceneStart ISO-8601 instant the scene started (the representative's capture time); the
+   *     scene lasted at least from {@code sceneStart} to {@code capturedAt}
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Result(
@@ -46,26 +50,49 @@ public record SearchResponse(List<Result> results, int offset, Integer nextOffse
 
     /** A result that is not part of a gated scene. */
     public Result(
-        String id, float score, String bucket, String key, String source, String capturedAt, List<String> tags,
-        String url, Integer distance) {
+        String id,
+        float score,
+        String bucket,
+        String key,
+        String source,
+        String capturedAt,
+        List<String> tags,
+        String url,
+        Integer distance) {
       this(id, score, bucket, key, source, capturedAt, tags, url, distance, null, null);
     }
 
     /** A vector-search result, without a distance. */
     public Result(
-        String id, float score, String bucket, String key, String source, String capturedAt, List<String> tags,
+        String id,
+        float score,
+        String bucket,
+        String key,
+        String source,
+        String capturedAt,
+        List<String> tags,
         String url) {
       this(id, score, bucket, key, source, capturedAt, tags, url, null);
     }
   }
 
-  /** Maps a service result to its wire form; {@code urls} gives each hit's download URL (may return null). */
-  public static SearchResponse from(SearchResult result, SearchParams params, Function<SearchHit, String> urls) {
-    List<Result> results = result.hits().stream().map(hit -> toResult(hit, urls.apply(hit))).toList();
+  /**
+   * Maps a service result to its wire form; {@code urls} gives each hit's download URL (may return
+   * null).
+   */
+  public static SearchResponse from(
+      SearchResult result, SearchParams params, Function<SearchHit, String> urls) {
+    List<Result> results =
+        result.hits().stream().map(hit -> toResult(hit, urls.apply(hit))).toList();
     int next = params.offset() + params.k();
-    Integer nextOffset = results.size() == params.k() && next + params.k() <= SearchParams.MAX_WINDOW ? next : null;
+    Integer nextOffset =
+        results.size() == params.k() && next + params.k() <= SearchParams.MAX_WINDOW ? next : null;
     return new SearchResponse(
-        results, params.offset(), nextOffset, TimeUnit.NANOSECONDS.toMillis(result.tookNanos()), result.model());
+        results,
+        params.offset(),
+        nextOffset,
+        TimeUnit.NANOSECONDS.toMillis(result.tookNanos()),
+        result.model());
   }
 
   static Result toResult(SearchHit hit, String url) {

@@ -1,8 +1,8 @@
 package dev.imgsearch.query;
 
 /**
- * The server is at its bound for this kind of work and the request waited as long as it may: 503 {@value #CODE} with
- * a {@code Retry-After} header of {@link #retryAfterSeconds()}.
+ * The server is at its bound for this kind of work and the request waited as long as it may: 503
+ * {@value #CODE} with a {@code Retry-After} header of {@link #retryAfterSeconds()}.
  */
 public class ServerBusyException extends RuntimeException {
 

@@ -12,10 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Runs vector-store calls on threads of their own and waits for each at most the store timeout. A call that times out
- * surfaces as {@link StoreTimeoutException} (504) and is not interrupted (an interrupt can close a Lucene index's file
- * channels): it finishes in the background. At most {@value #MAX_CONCURRENT_STORE_CALLS} calls run at once, timed-out
- * ones included until they return; more are refused with {@link StoreUnavailableException}. Thread-safe.
+ * Runs vector-store calls on threads of their own and waits for each at most the store timeout. A
+ * call that times out surfaces as {@link StoreTimeoutException} (504) and is not interrupted (an
+ * interrupt can close a Lucene index's file channels): it finishes in the background. At most
+ * {@value #MAX_CONCURRENT_STORE_CALLS} calls run at once, timed-out ones included until they
+ * return; more are refused with {@link StoreUnavailableException}. Thread-safe.
  */
 final class StoreCalls implements AutoCloseable {
 
@@ -25,7 +26,9 @@ final class StoreCalls implements AutoCloseable {
   private final Duration timeout;
   private final ThreadPoolExecutor executor;
 
-  /** @throws IllegalArgumentException if {@code timeout} is not positive */
+  /**
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
   StoreCalls(Duration timeout) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("storeTimeout must be positive, got " + timeout);
@@ -51,7 +54,9 @@ final class StoreCalls implements AutoCloseable {
     return timeout;
   }
 
-  /** The {@link System#nanoTime()} one store timeout from now: a shared deadline for several calls. */
+  /**
+   * The {@link System#nanoTime()} one store timeout from now: a shared deadline for several calls.
+   */
   long deadline() {
     return System.nanoTime() + timeout.toNanos();
   }
@@ -65,7 +70,8 @@ final class StoreCalls implements AutoCloseable {
   <T> T call(Supplier<T> call, long deadlineNanos) {
     long waitNanos = deadlineNanos - System.nanoTime();
     if (waitNanos <= 0) {
-      throw new StoreTimeoutException("vector store did not answer within " + timeout.toMillis() + " ms", null);
+      throw new StoreTimeoutException(
+          "vector store did not answer within " + timeout.toMillis() + " ms", null);
     }
     Future<T> future;
     try {
@@ -78,7 +84,8 @@ final class StoreCalls implements AutoCloseable {
       return future.get(waitNanos, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       future.cancel(false);
-      throw new StoreTimeoutException("vector store did not answer within " + timeout.toMillis() + " ms", e);
+      throw new StoreTimeoutException(
+          "vector store did not answer within " + timeout.toMillis() + " ms", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof Error error) {

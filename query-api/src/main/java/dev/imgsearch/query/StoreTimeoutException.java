@@ -1,6 +1,9 @@
 package dev.imgsearch.query;
 
-/** A vector-store call did not answer within the configured store timeout: answered with 504 {@value #CODE}. */
+/**
+ * A vector-store call did not answer within the configured store timeout: answered with 504 {@value
+ * #CODE}.
+ */
 public class StoreTimeoutException extends StoreUnavailableException {
 
   public static final String CODE = "store-timeout";

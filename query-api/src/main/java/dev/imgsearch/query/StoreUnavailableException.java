@@ -1,8 +1,8 @@
 package dev.imgsearch.query;
 
 /**
- * A dependency (vector store, object store, embedding model) failed or did not answer in time; the request may succeed
- * later. Answered with 503 and {@link #code()}.
+ * A dependency (vector store, object store, embedding model) failed or did not answer in time; the
+ * request may succeed later. Answered with 503 and {@link #code()}.
  */
 public class StoreUnavailableException extends RuntimeException {
 

@@ -8,12 +8,13 @@ final class VectorMath {
   /**
    * Returns a unit-length copy of {@code vector}.
    *
-   * @throws InvalidQueryException if the length is not {@code dimension}, a component is not finite, or the vector is
-   *     zero
+   * @throws InvalidQueryException if the length is not {@code dimension}, a component is not
+   *     finite, or the vector is zero
    */
   static float[] normalised(float[] vector, int dimension) {
     if (vector == null) {
-      throw new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER, "vector is required");
+      throw new InvalidQueryException(
+          InvalidQueryException.INVALID_PARAMETER, "vector is required");
     }
     if (vector.length != dimension) {
       throw new InvalidQueryException(
@@ -29,7 +30,8 @@ final class VectorMath {
       sumOfSquares += (double) component * component;
     }
     if (sumOfSquares == 0) {
-      throw new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER, "vector must not be all zeros");
+      throw new InvalidQueryException(
+          InvalidQueryException.INVALID_PARAMETER, "vector must not be all zeros");
     }
     double norm = Math.sqrt(sumOfSquares);
     float[] unit = new float[vector.length];

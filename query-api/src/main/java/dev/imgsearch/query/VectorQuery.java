@@ -3,8 +3,9 @@ package dev.imgsearch.query;
 import java.util.List;
 
 /**
- * JSON body of {@code POST /v1/search/vector}. Everything but {@code vector} is optional and follows the rules of the
- * query parameters of the same name; {@code source} and {@code tags} accept a string or an array.
+ * JSON body of {@code POST /v1/search/vector}. Everything but {@code vector} is optional and
+ * follows the rules of the query parameters of the same name; {@code source} and {@code tags}
+ * accept a string or an array.
  */
 record VectorQuery(
     float[] vector,

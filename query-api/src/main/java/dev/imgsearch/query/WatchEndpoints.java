@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * {@code /v1/watches}: standing queries written to the watches topic and read from its materialised view. Without
- * Kafka ({@code watches} null) every route answers 503 {@value WatchesUnavailableException#DISABLED}.
+ * {@code /v1/watches}: standing queries written to the watches topic and read from its materialised
+ * view. Without Kafka ({@code watches} null) every route answers 503 {@value
+ * WatchesUnavailableException#DISABLED}.
  */
 final class WatchEndpoints {
   /** Most alerts {@code GET /v1/watches/{id}/alerts} returns. */
@@ -33,7 +34,11 @@ final class WatchEndpoints {
   private final PermitPool decodes;
 
   WatchEndpoints(
-      QueryService service, Watches watches, ObjectMapper mapper, QueryApiOptions options, PermitPool decodes) {
+      QueryService service,
+      Watches watches,
+      ObjectMapper mapper,
+      QueryApiOptions options,
+      PermitPool decodes) {
     this.service = service;
     this.watches = watches;
     this.mapper = mapper;
@@ -46,11 +51,14 @@ final class WatchEndpoints {
     if (watches == null) {
       throw new WatchesUnavailableException(
           WatchesUnavailableException.DISABLED,
-          "watches are off: this API has no Kafka (set kafka.bootstrap-servers, topic.watches and topic.alerts)", null);
+          "watches are off: this API has no Kafka (set kafka.bootstrap-servers, topic.watches and topic.alerts)",
+          null);
     }
     if (!watches.view().ready()) {
       throw new WatchesUnavailableException(
-          WatchesUnavailableException.NOT_READY, "the watches view is still reading its topic; retry shortly", null);
+          WatchesUnavailableException.NOT_READY,
+          "the watches view is still reading its topic; retry shortly",
+          null);
     }
     return watches;
   }
@@ -64,7 +72,8 @@ final class WatchEndpoints {
       r = read(RequestBodies.json(ctx, options.maxBodyBytes()));
       query = query(r);
       if (query == null) {
-        throw new InvalidWatchException("a watch needs a query: 'vector', 'imageId', 'phash' or an uploaded image");
+        throw new InvalidWatchException(
+            "a watch needs a query: 'vector', 'imageId', 'phash' or an uploaded image");
       }
     } else {
       r = fromQueryParams(ctx.queryParamMap());
@@ -72,9 +81,11 @@ final class WatchEndpoints {
       query = service.probe(image, decodes);
     }
     if (r.id() != null && w.view().get(r.id()).isPresent()) {
-      throw new InvalidWatchException("watch '" + r.id() + "' exists; change it with PUT /v1/watches/" + r.id());
+      throw new InvalidWatchException(
+          "watch '" + r.id() + "' exists; change it with PUT /v1/watches/" + r.id());
     }
-    Watch watch = WatchRequests.create(r, query, UUID.randomUUID().toString(), System.currentTimeMillis());
+    Watch watch =
+        WatchRequests.create(r, query, UUID.randomUUID().toString(), System.currentTimeMillis());
     w.put(watch);
     ctx.status(201).header("Location", "/v1/watches/" + watch.getId()).json(WatchJson.of(watch));
   }
@@ -107,11 +118,15 @@ final class WatchEndpoints {
     ctx.status(204);
   }
 
-  /** {@code GET /v1/watches/{id}/alerts?limit=N}: the newest alerts of the watch held in memory, newest first. */
+  /**
+   * {@code GET /v1/watches/{id}/alerts?limit=N}: the newest alerts of the watch held in memory,
+   * newest first.
+   */
   void alerts(Context ctx) {
     String id = existing(ctx.pathParam("id")).getId();
     int limit = limit(ctx.queryParam("limit"));
-    List<WatchJson.AlertBody> list = watches().alerts().recent(id, limit).stream().map(WatchJson::of).toList();
+    List<WatchJson.AlertBody> list =
+        watches().alerts().recent(id, limit).stream().map(WatchJson::of).toList();
     ctx.json(new WatchJson.AlertList(id, list));
   }
 
@@ -132,24 +147,34 @@ final class WatchEndpoints {
       // below
     }
     throw new InvalidQueryException(
-        InvalidQueryException.INVALID_PARAMETER, "limit must be 1.." + MAX_ALERTS + ", got '" + s + "'");
+        InvalidQueryException.INVALID_PARAMETER,
+        "limit must be 1.." + MAX_ALERTS + ", got '" + s + "'");
   }
 
   /** The query a request names (vector, stored image or pHash), or null if it names none. */
   private WatchQuery query(WatchRequest r) {
-    int named = (r.vector() != null ? 1 : 0) + (r.imageId() != null ? 1 : 0) + (r.phash() != null ? 1 : 0);
+    int named =
+        (r.vector() != null ? 1 : 0) + (r.imageId() != null ? 1 : 0) + (r.phash() != null ? 1 : 0);
     if (named > 1) {
       throw new InvalidWatchException("give one of 'vector', 'imageId' and 'phash', not several");
     }
     if (r.imageId() != null) {
       VectorRecord stored = service.stored(r.imageId());
-      return new WatchQuery(stored.model() == null ? service.modelId() : stored.model(), stored.vector(), stored.phash());
+      return new WatchQuery(
+          stored.model() == null ? service.modelId() : stored.model(),
+          stored.vector(),
+          stored.phash());
     }
     if (r.vector() != null) {
       String model = r.model() == null ? service.modelId() : r.model();
       if (model.equals(service.modelId()) && r.vector().size() != service.dimension()) {
         throw new InvalidWatchException(
-            "vector has " + r.vector().size() + " dimensions, the model " + model + " has " + service.dimension());
+            "vector has "
+                + r.vector().size()
+                + " dimensions, the model "
+                + model
+                + " has "
+                + service.dimension());
       }
       float[] v = new float[r.vector().size()];
       for (int i = 0; i < v.length; i++) {
@@ -170,21 +195,26 @@ final class WatchEndpoints {
     try {
       WatchRequest r = mapper.readValue(body, WatchRequest.class);
       if (r == null) {
-        throw new InvalidQueryException(InvalidQueryException.INVALID_JSON, "the body must be a JSON object");
+        throw new InvalidQueryException(
+            InvalidQueryException.INVALID_JSON, "the body must be a JSON object");
       }
       return r;
     } catch (JacksonException e) {
-      throw new InvalidQueryException(InvalidQueryException.INVALID_JSON, "invalid JSON body: " + e.getOriginalMessage());
+      throw new InvalidQueryException(
+          InvalidQueryException.INVALID_JSON, "invalid JSON body: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new RequestBodyException(RequestBodyException.Kind.MALFORMED, "could not read the JSON body", e);
+      throw new RequestBodyException(
+          RequestBodyException.Kind.MALFORMED, "could not read the JSON body", e);
     }
   }
 
   /** The fields of an image upload, from its query string. */
   static WatchRequest fromQueryParams(Map<String, List<String>> q) {
     for (String name : q.keySet()) {
-      if (!List.of("id", "name", "target", "threshold", "source", "class", "cooldown", "enabled").contains(name)) {
-        throw new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER, "unknown query parameter '" + name + "'");
+      if (!List.of("id", "name", "target", "threshold", "source", "class", "cooldown", "enabled")
+          .contains(name)) {
+        throw new InvalidQueryException(
+            InvalidQueryException.INVALID_PARAMETER, "unknown query parameter '" + name + "'");
       }
     }
     Double threshold = null;
@@ -200,8 +230,20 @@ final class WatchEndpoints {
     if (enabled != null && !enabled.equals("true") && !enabled.equals("false")) {
       throw new InvalidWatchException("enabled must be true or false, got '" + enabled + "'");
     }
-    return new WatchRequest(one(q, "id"), one(q, "name"), one(q, "target"), threshold, null, null, null, null,
-        q.get("source"), q.get("class"), null, null, one(q, "cooldown"),
+    return new WatchRequest(
+        one(q, "id"),
+        one(q, "name"),
+        one(q, "target"),
+        threshold,
+        null,
+        null,
+        null,
+        null,
+        q.get("source"),
+        q.get("class"),
+        null,
+        null,
+        one(q, "cooldown"),
         enabled == null ? null : Boolean.valueOf(enabled));
   }
 
@@ -211,7 +253,8 @@ final class WatchEndpoints {
       return null;
     }
     if (v.size() > 1) {
-      throw new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER, "parameter '" + name + "' given twice");
+      throw new InvalidQueryException(
+          InvalidQueryException.INVALID_PARAMETER, "parameter '" + name + "' given twice");
     }
     return v.get(0);
   }

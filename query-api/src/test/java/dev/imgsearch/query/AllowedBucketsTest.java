@@ -34,9 +34,13 @@ class AllowedBucketsTest {
   void refusesAnEmptyListAndInvalidNames() {
     assertThatThrownBy(() -> AllowedBuckets.parse(" ")).hasMessageContaining("at least one bucket");
     assertThatThrownBy(() -> AllowedBuckets.parse(",")).hasMessageContaining("at least one bucket");
-    assertThatThrownBy(() -> AllowedBuckets.of(List.of())).hasMessageContaining("at least one bucket");
-    for (String bad : List.of("*", "images/..", "Images", "ab", "-images", "images bucket", "a".repeat(64))) {
-      assertThatThrownBy(() -> AllowedBuckets.parse(bad)).as(bad).hasMessageContaining("not a valid bucket name");
+    assertThatThrownBy(() -> AllowedBuckets.of(List.of()))
+        .hasMessageContaining("at least one bucket");
+    for (String bad :
+        List.of("*", "images/..", "Images", "ab", "-images", "images bucket", "a".repeat(64))) {
+      assertThatThrownBy(() -> AllowedBuckets.parse(bad))
+          .as(bad)
+          .hasMessageContaining("not a valid bucket name");
     }
   }
 

@@ -39,7 +39,8 @@ class ApiKeysTest {
           .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.status()).isEqualTo(401))
           .hasMessage("send an API key in the X-API-Key header");
     }
-    for (String wrong : List.of(KEY_B, KEY_A + "x", KEY_A.substring(1), KEY_A.toUpperCase(), "' or 1=1 --")) {
+    for (String wrong :
+        List.of(KEY_B, KEY_A + "x", KEY_A.substring(1), KEY_A.toUpperCase(), "' or 1=1 --")) {
       assertThatThrownBy(() -> keys.check(wrong))
           .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.status()).isEqualTo(403))
           .hasMessage("the API key is not valid")

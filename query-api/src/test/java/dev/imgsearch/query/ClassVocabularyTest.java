@@ -16,11 +16,13 @@ class ClassVocabularyTest {
 
   @Test
   void synonymsPluralsAndTwoWordNamesMapToClasses() {
-    assertThat(ClassVocabulary.labelsIn("a man with a van")).containsExactly("person", "car", "truck");
+    assertThat(ClassVocabulary.labelsIn("a man with a van"))
+        .containsExactly("person", "car", "truck");
     assertThat(ClassVocabulary.labelsIn("Women")).containsExactly("person");
     assertThat(ClassVocabulary.labelsIn("people at the back door")).containsExactly("person");
     assertThat(ClassVocabulary.labelsIn("two dogs and buses")).containsExactly("dog", "bus");
-    assertThat(ClassVocabulary.labelsIn("STOP SIGN near a traffic light")).containsExactly("stop sign", "traffic light");
+    assertThat(ClassVocabulary.labelsIn("STOP SIGN near a traffic light"))
+        .containsExactly("stop sign", "traffic light");
     assertThat(ClassVocabulary.labelsIn("faces")).containsExactly("face");
     assertThat(ClassVocabulary.labelsIn("bike")).containsExactly("bicycle", "motorcycle");
   }

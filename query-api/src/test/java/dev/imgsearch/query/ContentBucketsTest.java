@@ -22,13 +22,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A stored row may name any bucket; the API serves and signs only the allowed ones, whatever the object store would
- * let its credentials read.
+ * A stored row may name any bucket; the API serves and signs only the allowed ones, whatever the
+ * object store would let its credentials read.
  */
 class ContentBucketsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final byte[] BYTES = TestImages.RED.png();
   private static final String ALLOWED = ImageIds.of("images", "cat.png");
   private static final String OTHER = ImageIds.of("archive", "dog.png");
@@ -36,6 +37,7 @@ class ContentBucketsTest {
 
   /** Every (bucket/key) the object store was asked to open or sign. */
   private static final List<String> TOUCHED = new CopyOnWriteArrayList<>();
+
   private static QueryService service;
   private static QueryApi api;
   private static String base;
@@ -51,7 +53,8 @@ class ContentBucketsTest {
     ImageContentSource source =
         (bucket, key) -> {
           TOUCHED.add("open " + bucket + "/" + key);
-          return Optional.of(new ImageContentSource.Content(new ByteArrayInputStream(BYTES), "image/png", -1));
+          return Optional.of(
+              new ImageContentSource.Content(new ByteArrayInputStream(BYTES), "image/png", -1));
         };
     ImageUrlSigner signer =
         (bucket, key, expiry) -> {
@@ -77,7 +80,13 @@ class ContentBucketsTest {
 
   private static VectorRecord row(String id, String bucket, String key) {
     return new VectorRecord(
-        id, TestImageEmbedder.vectorOf(200, 10, 10), bucket, key, "cam-1", 1_700_000_000_000L, List.of(),
+        id,
+        TestImageEmbedder.vectorOf(200, 10, 10),
+        bucket,
+        key,
+        "cam-1",
+        1_700_000_000_000L,
+        List.of(),
         TestImageEmbedder.MODEL_ID);
   }
 
@@ -109,10 +118,13 @@ class ContentBucketsTest {
 
     JsonNode similar = JSON.readTree(get("/v1/images/" + ALLOWED + "/similar").body());
     List<String> urls = new ArrayList<>();
-    similar.get("results").forEach(r -> urls.add(r.get("id").asText() + " " + r.get("url").asText()));
+    similar
+        .get("results")
+        .forEach(r -> urls.add(r.get("id").asText() + " " + r.get("url").asText()));
     assertThat(urls)
         .containsExactlyInAnyOrder(
-            OTHER + " https://s3.test/archive/dog.png", FORBIDDEN + " /v1/images/" + FORBIDDEN + "/content");
+            OTHER + " https://s3.test/archive/dog.png",
+            FORBIDDEN + " /v1/images/" + FORBIDDEN + "/content");
     assertThat(TOUCHED).noneMatch(t -> t.contains("flink"));
   }
 

@@ -24,11 +24,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The decode permits over real HTTP: one image in the model at a time, a second upload waits briefly, then 503. */
+/**
+ * The decode permits over real HTTP: one image in the model at a time, a second upload waits
+ * briefly, then 503.
+ */
 class DecodeLimitTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final Duration WAIT = Duration.ofMillis(300);
 
   private final CountDownLatch entered = new CountDownLatch(1);
@@ -77,15 +81,19 @@ class DecodeLimitTest {
   void start() {
     TestVectorStore store = new TestVectorStore(TestImageEmbedder.DIMENSION);
     store.upsert(TestImages.records());
-    // the hash of /v1/search/duplicates blocks on the same latch as the model, so both share the permit
+    // the hash of /v1/search/duplicates blocks on the same latch as the model, so both share the
+    // permit
     PerceptualHasher hasher = bytes -> (long) new BlockingEmbedder().embed(bytes).length;
     service =
         QueryService.builder(new BlockingEmbedder(), store)
             .storeTimeout(Duration.ofSeconds(5))
             .hasher(hasher)
             .build();
-    QueryApiOptions options = QueryApiOptions.defaults().withAnonymousAccess().withDecodeLimit(1, WAIT);
-    api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options).start("127.0.0.1", 0);
+    QueryApiOptions options =
+        QueryApiOptions.defaults().withAnonymousAccess().withDecodeLimit(1, WAIT);
+    api =
+        new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
+            .start("127.0.0.1", 0);
     base = "http://127.0.0.1:" + api.port();
   }
 
@@ -98,7 +106,8 @@ class DecodeLimitTest {
 
   @Test
   void aSecondUploadWaitsThenGets503WithRetryAfterWhileOtherRoutesAnswer() throws Exception {
-    CompletableFuture<HttpResponse<byte[]>> first = HTTP.sendAsync(upload("/v1/search"), BodyHandlers.ofByteArray());
+    CompletableFuture<HttpResponse<byte[]>> first =
+        HTTP.sendAsync(upload("/v1/search"), BodyHandlers.ofByteArray());
     assertThat(entered.await(5, TimeUnit.SECONDS)).as("first upload reached the model").isTrue();
 
     long start = System.nanoTime();
@@ -123,7 +132,8 @@ class DecodeLimitTest {
     assertThat(first.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     HttpResponse<byte[]> after = HTTP.send(upload("/v1/search?k=1"), BodyHandlers.ofByteArray());
     assertThat(after.statusCode()).isEqualTo(200);
-    assertThat(JSON.readTree(after.body()).get("results").get(0).get("id").asText()).isEqualTo(BLUE.id());
+    assertThat(JSON.readTree(after.body()).get("results").get(0).get("id").asText())
+        .isEqualTo(BLUE.id());
   }
 
   @Test

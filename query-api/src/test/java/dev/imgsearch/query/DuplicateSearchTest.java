@@ -32,15 +32,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code POST /v1/search/duplicates} over real HTTP with the real perceptual hash, and the store-call timeout (504) on
- * every search endpoint, against a {@link TestVectorStore} that can be made slow.
+ * {@code POST /v1/search/duplicates} over real HTTP with the real perceptual hash, and the
+ * store-call timeout (504) on every search endpoint, against a {@link TestVectorStore} that can be
+ * made slow.
  */
 class DuplicateSearchTest {
 
   private static final int MAX_BODY = 256 * 1024;
   private static final Duration STORE_TIMEOUT = Duration.ofMillis(500);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final TestVectorStore STORE = new TestVectorStore(TestImageEmbedder.DIMENSION);
 
   private static final byte[] SCENE = png(scene(256, 192), "png");
@@ -62,12 +64,14 @@ class DuplicateSearchTest {
     STORE.upsert(
         List.of(
             row(SCENE_ID, "cam-1", "2024-01-01T00:00:00Z", "street").withPhash(hasher.hash(SCENE)),
-            row(SCENE_COPY_ID, "cam-2", "2024-03-01T00:00:00Z", "park").withPhash(hasher.hash(SCENE)),
+            row(SCENE_COPY_ID, "cam-2", "2024-03-01T00:00:00Z", "park")
+                .withPhash(hasher.hash(SCENE)),
             row(OTHER_ID, "cam-1", "2024-02-01T00:00:00Z", "street").withPhash(hasher.hash(OTHER)),
             row(UNHASHED_ID, "cam-1", "2024-01-01T00:00:00Z", "street")));
-    service =
-        QueryService.builder(embedder, STORE).storeTimeout(STORE_TIMEOUT).build();
-    api = TestApis.start(service, QueryApiOptions.defaults().withAnonymousAccess().withMaxBodyBytes(MAX_BODY));
+    service = QueryService.builder(embedder, STORE).storeTimeout(STORE_TIMEOUT).build();
+    api =
+        TestApis.start(
+            service, QueryApiOptions.defaults().withAnonymousAccess().withMaxBodyBytes(MAX_BODY));
     base = TestApis.base(api);
   }
 
@@ -85,7 +89,8 @@ class DuplicateSearchTest {
 
   @Test
   void aRescaledReencodedCopyFindsTheOriginalWithASmallDistance() throws Exception {
-    HttpResponse<byte[]> response = post("/v1/search/duplicates", "image/jpeg", SCENE_RESCALED_JPEG);
+    HttpResponse<byte[]> response =
+        post("/v1/search/duplicates", "image/jpeg", SCENE_RESCALED_JPEG);
 
     assertThat(response.statusCode()).as(text(response)).isEqualTo(200);
     JsonNode body = JSON.readTree(response.body());
@@ -101,32 +106,48 @@ class DuplicateSearchTest {
 
   @Test
   void theSameBytesAreAtDistanceZeroAndUnrelatedImagesAreOutsideTheRadius() throws Exception {
-    JsonNode exact = JSON.readTree(post("/v1/search/duplicates?maxDistance=0", "image/png", SCENE).body());
+    JsonNode exact =
+        JSON.readTree(post("/v1/search/duplicates?maxDistance=0", "image/png", SCENE).body());
     assertThat(ids(exact)).containsExactly(SCENE_ID, SCENE_COPY_ID);
     assertThat(exact.get("results").get(0).get("distance").asInt()).isZero();
 
     JsonNode other = JSON.readTree(post("/v1/search/duplicates", "image/png", OTHER).body());
     assertThat(ids(other)).containsExactly(OTHER_ID);
-    // the widest radius still keeps unrelated pictures (about 32 bits apart) mostly out; nothing unhashed ever appears
-    JsonNode wide = JSON.readTree(post("/v1/search/duplicates?maxDistance=32&k=10", "image/png", SCENE).body());
+    // the widest radius still keeps unrelated pictures (about 32 bits apart) mostly out; nothing
+    // unhashed ever appears
+    JsonNode wide =
+        JSON.readTree(post("/v1/search/duplicates?maxDistance=32&k=10", "image/png", SCENE).body());
     assertThat(ids(wide)).doesNotContain(UNHASHED_ID).contains(SCENE_ID, SCENE_COPY_ID);
   }
 
   @Test
   void filtersAndPagingApply() throws Exception {
-    assertThat(ids(JSON.readTree(post("/v1/search/duplicates?source=cam-2", "image/png", SCENE).body())))
+    assertThat(
+            ids(
+                JSON.readTree(
+                    post("/v1/search/duplicates?source=cam-2", "image/png", SCENE).body())))
         .containsExactly(SCENE_COPY_ID);
-    assertThat(ids(JSON.readTree(post("/v1/search/duplicates?tags=street", "image/png", SCENE).body())))
+    assertThat(
+            ids(
+                JSON.readTree(
+                    post("/v1/search/duplicates?tags=street", "image/png", SCENE).body())))
         .containsExactly(SCENE_ID);
     assertThat(
-            ids(JSON.readTree(
-                post("/v1/search/duplicates?from=2024-02-01T00:00:00Z&to=2024-04-01T00:00:00Z", "image/png", SCENE)
-                    .body())))
+            ids(
+                JSON.readTree(
+                    post(
+                            "/v1/search/duplicates?from=2024-02-01T00:00:00Z&to=2024-04-01T00:00:00Z",
+                            "image/png",
+                            SCENE)
+                        .body())))
         .containsExactly(SCENE_COPY_ID);
     JsonNode first = JSON.readTree(post("/v1/search/duplicates?k=1", "image/png", SCENE).body());
     assertThat(ids(first)).containsExactly(SCENE_ID);
     assertThat(first.get("nextOffset").asInt()).isEqualTo(1);
-    assertThat(ids(JSON.readTree(post("/v1/search/duplicates?k=1&offset=1", "image/png", SCENE).body())))
+    assertThat(
+            ids(
+                JSON.readTree(
+                    post("/v1/search/duplicates?k=1&offset=1", "image/png", SCENE).body())))
         .containsExactly(SCENE_COPY_ID);
     assertThat(STORE.lastK()).isEqualTo(2);
   }
@@ -135,26 +156,51 @@ class DuplicateSearchTest {
   void multipartUploadsWork() throws Exception {
     String boundary = "----dup-boundary";
     ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"q.jpg\"\r\n"
-        + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.writeBytes(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"q.jpg\"\r\n"
+                + "Content-Type: image/jpeg\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
     body.writeBytes(SCENE_RESCALED_JPEG);
     body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
     HttpResponse<byte[]> response =
-        post("/v1/search/duplicates", "multipart/form-data; boundary=" + boundary, body.toByteArray());
+        post(
+            "/v1/search/duplicates",
+            "multipart/form-data; boundary=" + boundary,
+            body.toByteArray());
     assertThat(response.statusCode()).as(text(response)).isEqualTo(200);
     assertThat(ids(JSON.readTree(response.body()))).contains(SCENE_ID);
   }
 
   @Test
   void badParametersAndBodiesAreClientErrors() throws Exception {
-    for (String query : List.of("maxDistance=-1", "maxDistance=33", "maxDistance=ten", "maxDistance=1&maxDistance=2",
-        "k=0", "k=1001", "offset=-1", "from=yesterday", "minScore=2", "source=" + enc("a'b"), "tags=" + enc("x\"y"))) {
-      assertError(post("/v1/search/duplicates?" + query, "image/png", SCENE), 400, "invalid-parameter");
+    for (String query :
+        List.of(
+            "maxDistance=-1",
+            "maxDistance=33",
+            "maxDistance=ten",
+            "maxDistance=1&maxDistance=2",
+            "k=0",
+            "k=1001",
+            "offset=-1",
+            "from=yesterday",
+            "minScore=2",
+            "source=" + enc("a'b"),
+            "tags=" + enc("x\"y"))) {
+      assertError(
+          post("/v1/search/duplicates?" + query, "image/png", SCENE), 400, "invalid-parameter");
     }
     assertError(post("/v1/search/duplicates", "image/png", new byte[0]), 400, "missing-body");
     assertError(post("/v1/search/duplicates", "text/plain", SCENE), 415, "unsupported-media-type");
-    assertError(post("/v1/search/duplicates", "image/png", "not an image".getBytes()), 415, "image-unsupported-format");
-    assertError(post("/v1/search/duplicates", "image/png", new byte[MAX_BODY + 1]), 413, "payload-too-large");
+    assertError(
+        post("/v1/search/duplicates", "image/png", "not an image".getBytes()),
+        415,
+        "image-unsupported-format");
+    assertError(
+        post("/v1/search/duplicates", "image/png", new byte[MAX_BODY + 1]),
+        413,
+        "payload-too-large");
   }
 
   @Test
@@ -168,11 +214,17 @@ class DuplicateSearchTest {
     STORE.slowReads(Duration.ofSeconds(5));
     for (HttpRequest.Builder request :
         List.of(
-            request("/v1/search/duplicates").header("Content-Type", "image/png").POST(BodyPublishers.ofByteArray(SCENE)),
-            request("/v1/search").header("Content-Type", "image/png").POST(BodyPublishers.ofByteArray(SCENE)),
+            request("/v1/search/duplicates")
+                .header("Content-Type", "image/png")
+                .POST(BodyPublishers.ofByteArray(SCENE)),
+            request("/v1/search")
+                .header("Content-Type", "image/png")
+                .POST(BodyPublishers.ofByteArray(SCENE)),
             request("/v1/search/vector")
                 .header("Content-Type", "application/json")
-                .POST(BodyPublishers.ofString(JSON.writeValueAsString(Map.of("vector", List.of(1, 0, 0, 0.2))))),
+                .POST(
+                    BodyPublishers.ofString(
+                        JSON.writeValueAsString(Map.of("vector", List.of(1, 0, 0, 0.2))))),
             request("/v1/images/" + SCENE_ID + "/similar").GET(),
             request("/v1/images/" + SCENE_ID).GET())) {
       long start = System.nanoTime();
@@ -188,23 +240,33 @@ class DuplicateSearchTest {
 
   @Test
   void statsIsBoundedByOneTimeoutAcrossItsProbes() throws Exception {
-    // count, then ≥ 2 freshness probes of 300 ms each: every call is within the 500 ms timeout, the request is not
+    // count, then ≥ 2 freshness probes of 300 ms each: every call is within the 500 ms timeout, the
+    // request is not
     STORE.slowReads(Duration.ofMillis(300));
     long start = System.nanoTime();
-    HttpResponse<byte[]> response = HTTP.send(request("/v1/stats").GET().build(), BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response =
+        HTTP.send(request("/v1/stats").GET().build(), BodyHandlers.ofByteArray());
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertError(response, 504, StoreTimeoutException.CODE);
     assertThat(took).isLessThan(Duration.ofMillis(1500));
     STORE.slowReads(Duration.ZERO);
-    assertThat(HTTP.send(request("/v1/stats").GET().build(), BodyHandlers.ofByteArray()).statusCode()).isEqualTo(200);
+    assertThat(
+            HTTP.send(request("/v1/stats").GET().build(), BodyHandlers.ofByteArray()).statusCode())
+        .isEqualTo(200);
   }
 
   // ---- helpers ----
 
   private static VectorRecord row(String id, String source, String capturedAt, String... tags) {
     return new VectorRecord(
-        id, TestImageEmbedder.vectorOf(10, 20, 30), "photos", id + ".png", source,
-        java.time.Instant.parse(capturedAt).toEpochMilli(), List.of(tags), TestImageEmbedder.MODEL_ID);
+        id,
+        TestImageEmbedder.vectorOf(10, 20, 30),
+        "photos",
+        id + ".png",
+        source,
+        java.time.Instant.parse(capturedAt).toEpochMilli(),
+        List.of(tags),
+        TestImageEmbedder.MODEL_ID);
   }
 
   /** A drawn scene: gradient sky, a sun, hills and a house; any size, same picture. */
@@ -263,9 +325,13 @@ class DuplicateSearchTest {
     return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
   }
 
-  private static HttpResponse<byte[]> post(String path, String contentType, byte[] body) throws Exception {
+  private static HttpResponse<byte[]> post(String path, String contentType, byte[] body)
+      throws Exception {
     return HTTP.send(
-        request(path).header("Content-Type", contentType).POST(BodyPublishers.ofByteArray(body)).build(),
+        request(path)
+            .header("Content-Type", contentType)
+            .POST(BodyPublishers.ofByteArray(body))
+            .build(),
         BodyHandlers.ofByteArray());
   }
 
@@ -279,9 +345,12 @@ class DuplicateSearchTest {
     return ids;
   }
 
-  private static void assertError(HttpResponse<byte[]> response, int status, String code) throws IOException {
+  private static void assertError(HttpResponse<byte[]> response, int status, String code)
+      throws IOException {
     String text = text(response);
-    assertThat(response.statusCode()).as("status of %s: %s", response.uri(), text).isEqualTo(status);
+    assertThat(response.statusCode())
+        .as("status of %s: %s", response.uri(), text)
+        .isEqualTo(status);
     JsonNode error = JSON.readTree(response.body()).get("error");
     assertThat(error.get("code").asText()).as(text).isEqualTo(code);
     assertThat(error.get("message").asText()).isNotBlank();

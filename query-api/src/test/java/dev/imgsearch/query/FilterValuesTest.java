@@ -13,13 +13,27 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class FilterValuesTest {
 
-  /** Payloads aimed at Milvus boolean expressions, SQL, Lucene syntax, JSON, templating, and control characters. */
+  /**
+   * Payloads aimed at Milvus boolean expressions, SQL, Lucene syntax, JSON, templating, and control
+   * characters.
+   */
   static List<String> injectionPayloads() {
     return InjectionPayloads.STRINGS;
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"cam-1", "Kamera Nord 3", "yard/gate:2", "a.b_c", "ops@site", "x+y=z", "#7", "café", "東京"})
+  @ValueSource(
+      strings = {
+        "cam-1",
+        "Kamera Nord 3",
+        "yard/gate:2",
+        "a.b_c",
+        "ops@site",
+        "x+y=z",
+        "#7",
+        "café",
+        "東京"
+      })
   void acceptsOrdinaryNames(String value) {
     assertThat(FilterValues.validate("source", List.of(value))).containsExactly(value);
   }
@@ -44,7 +58,9 @@ class FilterValuesTest {
     assertThatThrownBy(() -> FilterValues.validate("source", List.of(longest + "a")))
         .isInstanceOf(InvalidQueryException.class);
 
-    List<String> many = new ArrayList<>(IntStream.range(0, FilterValues.MAX_VALUES).mapToObj(i -> "s" + i).toList());
+    List<String> many =
+        new ArrayList<>(
+            IntStream.range(0, FilterValues.MAX_VALUES).mapToObj(i -> "s" + i).toList());
     assertThat(FilterValues.validate("source", many)).hasSize(FilterValues.MAX_VALUES);
     many.add("one-more");
     assertThatThrownBy(() -> FilterValues.validate("source", many))

@@ -32,8 +32,15 @@ class ListingParamsTest {
 
     ListingParams.Listing p =
         ListingParams.listing(
-            Map.of("source", List.of("cam-1,cam-2"), "from", List.of("2024-05-01T00:00:00Z"), "limit", List.of("7"),
-                "order", List.of("newest")));
+            Map.of(
+                "source",
+                List.of("cam-1,cam-2"),
+                "from",
+                List.of("2024-05-01T00:00:00Z"),
+                "limit",
+                List.of("7"),
+                "order",
+                List.of("newest")));
     assertThat(p.limit()).isEqualTo(7);
     assertThat(p.filter().sources()).containsExactlyInAnyOrder("cam-1", "cam-2");
     assertThat(p.filter().fromMillis()).isEqualTo(millis("2024-05-01T00:00:00Z"));
@@ -49,7 +56,13 @@ class ListingParamsTest {
     rejected(() -> ListingParams.listing(Map.of("from", List.of("yesterday"))), "from");
     rejected(() -> ListingParams.listing(Map.of("source", List.of("a'b"))), "source");
     rejected(
-        () -> ListingParams.listing(Map.of("from", List.of("2024-05-02T00:00:00Z"), "to", List.of("2024-05-01T00:00:00Z"))),
+        () ->
+            ListingParams.listing(
+                Map.of(
+                    "from",
+                    List.of("2024-05-02T00:00:00Z"),
+                    "to",
+                    List.of("2024-05-01T00:00:00Z"))),
         "before");
   }
 
@@ -68,8 +81,15 @@ class ListingParamsTest {
   void timelineExtendsAPartialFirstIntervalAndKeepsTheFilters() {
     ListingParams.Timeline t =
         ListingParams.timeline(
-            Map.of("from", List.of("2024-05-01T10:00:30Z"), "to", List.of("2024-05-01T10:10:00Z"), "interval",
-                List.of("120"), "tags", List.of("night")),
+            Map.of(
+                "from",
+                List.of("2024-05-01T10:00:30Z"),
+                "to",
+                List.of("2024-05-01T10:10:00Z"),
+                "interval",
+                List.of("120"),
+                "tags",
+                List.of("night")),
             NOW);
 
     assertThat(t.fromMillis()).isEqualTo(millis("2024-05-01T10:00:00Z"));
@@ -82,9 +102,16 @@ class ListingParamsTest {
     rejected(() -> ListingParams.timeline(Map.of("interval", List.of("0")), NOW), "interval");
     rejected(() -> ListingParams.timeline(Map.of("interval", List.of("86401")), NOW), "interval");
     rejected(() -> ListingParams.timeline(Map.of("interval", List.of("x")), NOW), "interval");
-    rejected(() -> ListingParams.timeline(Map.of("from", List.of("2024-04-01T00:00:00Z"), "to", List.of("2024-05-01T00:00:00Z")), NOW),
+    rejected(
+        () ->
+            ListingParams.timeline(
+                Map.of(
+                    "from", List.of("2024-04-01T00:00:00Z"), "to", List.of("2024-05-01T00:00:00Z")),
+                NOW),
         "at most " + ListingParams.MAX_INTERVALS);
     // an explicit from after the defaulted end
-    rejected(() -> ListingParams.timeline(Map.of("from", List.of("2030-01-01T00:00:00Z")), NOW), "before");
+    rejected(
+        () -> ListingParams.timeline(Map.of("from", List.of("2030-01-01T00:00:00Z")), NOW),
+        "before");
   }
 }

@@ -14,8 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Filter safety on the Milvus side, through the indexer's expression builder: whatever reaches it, a value can only
- * ever be one string literal denoting exactly itself, so the shape of the boolean expression is fixed by the API.
+ * Filter safety on the Milvus side, through the indexer's expression builder: whatever reaches it,
+ * a value can only ever be one string literal denoting exactly itself, so the shape of the boolean
+ * expression is fixed by the API.
  */
 class MilvusFilterSafetyTest {
 
@@ -26,7 +27,10 @@ class MilvusFilterSafetyTest {
   /** The expression with every string literal replaced by {@code S}, and the decoded literals. */
   record Lexed(String skeleton, List<String> literals) {}
 
-  /** Splits a Milvus expression into its structure and its double-quoted literals (Go strconv.Unquote escapes). */
+  /**
+   * Splits a Milvus expression into its structure and its double-quoted literals (Go
+   * strconv.Unquote escapes).
+   */
   static Lexed lex(String expression) {
     StringBuilder skeleton = new StringBuilder();
     List<String> literals = new ArrayList<>();
@@ -76,17 +80,21 @@ class MilvusFilterSafetyTest {
     return new Lexed(skeleton.toString(), literals);
   }
 
-  private static final Lexed BENIGN_SOURCE = lex(MilvusFilterExpressions.of(new SearchFilter(Set.of("x"), null, null, Set.of())));
-  private static final Lexed BENIGN_TAGS = lex(MilvusFilterExpressions.of(new SearchFilter(Set.of(), null, null, Set.of("x"))));
+  private static final Lexed BENIGN_SOURCE =
+      lex(MilvusFilterExpressions.of(new SearchFilter(Set.of("x"), null, null, Set.of())));
+  private static final Lexed BENIGN_TAGS =
+      lex(MilvusFilterExpressions.of(new SearchFilter(Set.of(), null, null, Set.of("x"))));
 
   @ParameterizedTest
   @MethodSource("injectionPayloads")
   void evenUnvalidatedPayloadsStayOneLiteral(String payload) {
-    Lexed source = lex(MilvusFilterExpressions.of(new SearchFilter(Set.of(payload), null, null, Set.of())));
+    Lexed source =
+        lex(MilvusFilterExpressions.of(new SearchFilter(Set.of(payload), null, null, Set.of())));
     assertThat(source.skeleton()).isEqualTo(BENIGN_SOURCE.skeleton());
     assertThat(source.literals()).containsExactly(payload);
 
-    Lexed tags = lex(MilvusFilterExpressions.of(new SearchFilter(Set.of(), null, null, Set.of(payload))));
+    Lexed tags =
+        lex(MilvusFilterExpressions.of(new SearchFilter(Set.of(), null, null, Set.of(payload))));
     assertThat(tags.skeleton()).isEqualTo(BENIGN_TAGS.skeleton());
     assertThat(tags.literals()).containsExactly(payload);
   }
@@ -128,7 +136,9 @@ class MilvusFilterSafetyTest {
 
   @Test
   void theFreshnessProbeFilterIsANumberComparison() {
-    assertThat(MilvusFilterExpressions.of(new SearchFilter(Set.of(), NewestCapture.MIN_MILLIS, null, Set.of())))
+    assertThat(
+            MilvusFilterExpressions.of(
+                new SearchFilter(Set.of(), NewestCapture.MIN_MILLIS, null, Set.of())))
         .isEqualTo("captured_at >= " + NewestCapture.MIN_MILLIS);
   }
 }

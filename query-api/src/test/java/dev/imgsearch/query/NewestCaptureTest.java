@@ -28,7 +28,8 @@ class NewestCaptureTest {
 
   @Test
   void findsTheNewestToTheMillisecond() {
-    List<Long> times = List.of(0L, 1_700_000_000_123L, 1_700_000_000_124L, -5_000L, 1_600_000_000_000L);
+    List<Long> times =
+        List.of(0L, 1_700_000_000_123L, 1_700_000_000_124L, -5_000L, 1_600_000_000_000L);
     AtomicInteger calls = new AtomicInteger();
 
     assertThat(NewestCapture.find(oldestFirst(times, calls), 128)).hasValue(1_700_000_000_124L);

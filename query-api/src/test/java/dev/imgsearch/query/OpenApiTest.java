@@ -23,7 +23,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The published OpenAPI document against the implementation: routes, parameters, limits, error codes, security. */
+/**
+ * The published OpenAPI document against the implementation: routes, parameters, limits, error
+ * codes, security.
+ */
 class OpenApiTest {
 
   private static JsonNode spec;
@@ -35,8 +38,15 @@ class OpenApiTest {
     try (InputStream in = QueryApi.class.getResourceAsStream("openapi.json")) {
       spec = new ObjectMapper().readTree(in);
     }
-    service = QueryService.builder(new TestImageEmbedder(1 << 20), new TestVectorStore(TestImageEmbedder.DIMENSION)).build();
-    app = QueryApi.create(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), QueryApiOptions.defaults().withAnonymousAccess());
+    service =
+        QueryService.builder(
+                new TestImageEmbedder(1 << 20), new TestVectorStore(TestImageEmbedder.DIMENSION))
+            .build();
+    app =
+        QueryApi.create(
+            service,
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            QueryApiOptions.defaults().withAnonymousAccess());
   }
 
   @AfterAll
@@ -46,7 +56,13 @@ class OpenApiTest {
 
   private static Set<String> documentedOperations() {
     Set<String> ops = new TreeSet<>();
-    spec.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m -> ops.add(m.toUpperCase() + " " + p.getKey())));
+    spec.get("paths")
+        .fields()
+        .forEachRemaining(
+            p ->
+                p.getValue()
+                    .fieldNames()
+                    .forEachRemaining(m -> ops.add(m.toUpperCase() + " " + p.getKey())));
     return ops;
   }
 
@@ -76,22 +92,39 @@ class OpenApiTest {
   @Test
   void everyV1OperationRequiresTheApiKeyAndDocuments401And403() {
     assertThat(spec.at("/components/securitySchemes/apiKey/in").asText()).isEqualTo("header");
-    assertThat(spec.at("/components/securitySchemes/apiKey/name").asText()).isEqualTo(ApiKeys.HEADER);
-    spec.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
-      JsonNode security = op.getValue().get("security");
-      if (path.getKey().startsWith("/v1/")) {
-        assertThat(security.toString()).as(path.getKey()).isEqualTo("[{\"apiKey\":[]}]");
-        assertThat(op.getValue().get("responses").has("401")).as(path.getKey()).isTrue();
-        assertThat(op.getValue().get("responses").has("403")).as(path.getKey()).isTrue();
-      } else {
-        assertThat(security.toString()).as(path.getKey() + " is open").isEqualTo("[]");
-      }
-    }));
+    assertThat(spec.at("/components/securitySchemes/apiKey/name").asText())
+        .isEqualTo(ApiKeys.HEADER);
+    spec.get("paths")
+        .fields()
+        .forEachRemaining(
+            path ->
+                path.getValue()
+                    .fields()
+                    .forEachRemaining(
+                        op -> {
+                          JsonNode security = op.getValue().get("security");
+                          if (path.getKey().startsWith("/v1/")) {
+                            assertThat(security.toString())
+                                .as(path.getKey())
+                                .isEqualTo("[{\"apiKey\":[]}]");
+                            assertThat(op.getValue().get("responses").has("401"))
+                                .as(path.getKey())
+                                .isTrue();
+                            assertThat(op.getValue().get("responses").has("403"))
+                                .as(path.getKey())
+                                .isTrue();
+                          } else {
+                            assertThat(security.toString())
+                                .as(path.getKey() + " is open")
+                                .isEqualTo("[]");
+                          }
+                        }));
   }
 
   @Test
   void searchOperationsListEveryParameterWithTheImplementedLimits() {
-    for (String[] op : new String[][] {{"/v1/search", "post"}, {"/v1/images/{id}/similar", "get"}}) {
+    for (String[] op :
+        new String[][] {{"/v1/search", "post"}, {"/v1/images/{id}/similar", "get"}}) {
       Set<String> names = new HashSet<>();
       for (JsonNode p : operation(op[0], op[1]).get("parameters")) {
         names.add(resolve(p).get("name").asText());
@@ -103,9 +136,12 @@ class OpenApiTest {
     assertThat(params.at("/k/schema/minimum").asInt()).isEqualTo(SearchParams.MIN_K);
     assertThat(params.at("/k/schema/maximum").asInt()).isEqualTo(SearchParams.MAX_K);
     assertThat(params.at("/k/schema/default").asInt()).isEqualTo(SearchParams.DEFAULT_K);
-    assertThat(params.at("/offset/schema/maximum").asInt()).isEqualTo(SearchParams.MAX_WINDOW - SearchParams.MIN_K);
-    assertThat(spec.at("/components/schemas/FilterValue/maxLength").asInt()).isEqualTo(FilterValues.MAX_LENGTH);
-    assertThat(params.at("/source/description").asText()).contains("at most " + FilterValues.MAX_VALUES + " values");
+    assertThat(params.at("/offset/schema/maximum").asInt())
+        .isEqualTo(SearchParams.MAX_WINDOW - SearchParams.MIN_K);
+    assertThat(spec.at("/components/schemas/FilterValue/maxLength").asInt())
+        .isEqualTo(FilterValues.MAX_LENGTH);
+    assertThat(params.at("/source/description").asText())
+        .contains("at most " + FilterValues.MAX_VALUES + " values");
   }
 
   @Test
@@ -122,23 +158,32 @@ class OpenApiTest {
     assertThat(maxDistance.get("maximum").asInt()).isEqualTo(QueryService.MAX_MAX_DISTANCE);
     assertThat(maxDistance.get("default").asInt()).isEqualTo(QueryService.DEFAULT_MAX_DISTANCE);
     assertThat(operation("/v1/search/duplicates", "post").get("responses").has("504")).isTrue();
-    assertThat(spec.at("/components/schemas/SearchResult/properties/distance/type").asText()).isEqualTo("integer");
+    assertThat(spec.at("/components/schemas/SearchResult/properties/distance/type").asText())
+        .isEqualTo("integer");
   }
 
   @Test
   void listingAndTimelineDocumentTheirParametersWithTheImplementedLimits() {
     Set<String> listing = new HashSet<>();
-    operation("/v1/images", "get").get("parameters").forEach(p -> listing.add(resolve(p).get("name").asText()));
+    operation("/v1/images", "get")
+        .get("parameters")
+        .forEach(p -> listing.add(resolve(p).get("name").asText()));
     assertThat(listing)
-        .containsExactlyInAnyOrder("source", "tags", "from", "to", ListingParams.LIMIT, ListingParams.ORDER);
+        .containsExactlyInAnyOrder(
+            "source", "tags", "from", "to", ListingParams.LIMIT, ListingParams.ORDER);
     Set<String> timeline = new HashSet<>();
-    operation("/v1/timeline", "get").get("parameters").forEach(p -> timeline.add(resolve(p).get("name").asText()));
-    assertThat(timeline).containsExactlyInAnyOrder("source", "tags", "from", "to", ListingParams.INTERVAL);
+    operation("/v1/timeline", "get")
+        .get("parameters")
+        .forEach(p -> timeline.add(resolve(p).get("name").asText()));
+    assertThat(timeline)
+        .containsExactlyInAnyOrder("source", "tags", "from", "to", ListingParams.INTERVAL);
     JsonNode params = spec.at("/components/parameters");
     assertThat(params.at("/limit/schema/maximum").asInt()).isEqualTo(ListingParams.MAX_LIMIT);
     assertThat(params.at("/limit/schema/default").asInt()).isEqualTo(ListingParams.DEFAULT_LIMIT);
-    assertThat(params.at("/interval/schema/maximum").asInt()).isEqualTo(ListingParams.MAX_INTERVAL_SECONDS);
-    assertThat(params.at("/interval/schema/default").asInt()).isEqualTo(ListingParams.DEFAULT_INTERVAL_SECONDS);
+    assertThat(params.at("/interval/schema/maximum").asInt())
+        .isEqualTo(ListingParams.MAX_INTERVAL_SECONDS);
+    assertThat(params.at("/interval/schema/default").asInt())
+        .isEqualTo(ListingParams.DEFAULT_INTERVAL_SECONDS);
     assertThat(operation("/v1/images", "get").get("description").asText())
         .contains("up to " + ListingParams.LISTING_SCAN_BOUND + " rows");
     assertThat(operation("/v1/timeline", "get").get("description").asText())
@@ -149,19 +194,31 @@ class OpenApiTest {
   @Test
   void vectorQuerySchemaMatchesTheJsonBody() {
     List<String> fields = new ArrayList<>();
-    spec.at("/components/schemas/VectorQuery/properties").fieldNames().forEachRemaining(fields::add);
-    List<String> components = Arrays.stream(VectorQuery.class.getRecordComponents()).map(RecordComponent::getName).toList();
+    spec.at("/components/schemas/VectorQuery/properties")
+        .fieldNames()
+        .forEachRemaining(fields::add);
+    List<String> components =
+        Arrays.stream(VectorQuery.class.getRecordComponents())
+            .map(RecordComponent::getName)
+            .toList();
     List<String> expected = new ArrayList<>(SearchParams.NAMES);
     expected.add("vector");
 
-    assertThat(fields).containsExactlyInAnyOrderElementsOf(components).containsExactlyInAnyOrderElementsOf(expected);
-    assertThat(spec.at("/components/schemas/VectorQuery/additionalProperties").asBoolean(true)).isFalse();
+    assertThat(fields)
+        .containsExactlyInAnyOrderElementsOf(components)
+        .containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(spec.at("/components/schemas/VectorQuery/additionalProperties").asBoolean(true))
+        .isFalse();
   }
 
   @Test
   void errorCodesAreExactlyTheOnesTheApiProduces() {
     Set<String> produced = new TreeSet<>();
-    produced.addAll(List.of(InvalidQueryException.INVALID_PARAMETER, InvalidQueryException.INVALID_JSON, InvalidQueryException.WRONG_DIMENSION));
+    produced.addAll(
+        List.of(
+            InvalidQueryException.INVALID_PARAMETER,
+            InvalidQueryException.INVALID_JSON,
+            InvalidQueryException.WRONG_DIMENSION));
     for (RequestBodyException.Kind kind : RequestBodyException.Kind.values()) {
       produced.add(kind.code());
     }
@@ -183,7 +240,8 @@ class OpenApiTest {
     produced.add(ApiErrors.INTERNAL);
 
     Set<String> documented = new TreeSet<>();
-    spec.at("/components/schemas/Error/properties/error/properties/code/enum").forEach(c -> documented.add(c.asText()));
+    spec.at("/components/schemas/Error/properties/error/properties/code/enum")
+        .forEach(c -> documented.add(c.asText()));
     assertThat(documented).isEqualTo(produced);
   }
 

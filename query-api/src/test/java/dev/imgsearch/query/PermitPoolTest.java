@@ -25,7 +25,8 @@ class PermitPoolTest {
               assertThat(e.retryAfterSeconds()).isEqualTo(1);
               assertThat(e.getMessage()).contains("decode").contains("2");
             });
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(140));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(140));
 
     a.close();
     try (PermitPool.Permit c = pool.acquire()) {
@@ -81,7 +82,9 @@ class PermitPoolTest {
 
   @Test
   void rejectsNonsenseSettings() {
-    assertThatThrownBy(() -> new PermitPool("decode", 0, Duration.ZERO)).hasMessageContaining("at least 1");
-    assertThatThrownBy(() -> new PermitPool("decode", 1, Duration.ofMillis(-1))).hasMessageContaining("negative");
+    assertThatThrownBy(() -> new PermitPool("decode", 0, Duration.ZERO))
+        .hasMessageContaining("at least 1");
+    assertThatThrownBy(() -> new PermitPool("decode", 1, Duration.ofMillis(-1)))
+        .hasMessageContaining("negative");
   }
 }

@@ -21,16 +21,25 @@ class QueryApiOptionsTest {
     assertThatCode(() -> QueryApiOptions.defaults().withAnonymousAccess().checkAuthentication())
         .doesNotThrowAnyException();
     assertThatCode(
-            () -> QueryApiOptions.defaults().withApiKeys(ApiKeys.of(List.of("k-0123456789abcdef"))).checkAuthentication())
+            () ->
+                QueryApiOptions.defaults()
+                    .withApiKeys(ApiKeys.of(List.of("k-0123456789abcdef")))
+                    .checkAuthentication())
         .doesNotThrowAnyException();
   }
 
   @Test
   void theRoutingRefusesToBeBuiltWithoutAuthenticationDecided() {
     try (QueryService service =
-        QueryService.builder(new TestImageEmbedder(1024), new TestVectorStore(TestImageEmbedder.DIMENSION)).build()) {
+        QueryService.builder(
+                new TestImageEmbedder(1024), new TestVectorStore(TestImageEmbedder.DIMENSION))
+            .build()) {
       assertThatThrownBy(
-              () -> QueryApi.create(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), QueryApiOptions.defaults()))
+              () ->
+                  QueryApi.create(
+                      service,
+                      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                      QueryApiOptions.defaults()))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("no API keys configured");
     }
@@ -50,11 +59,16 @@ class QueryApiOptionsTest {
   @Test
   void rejectsNonsenseLimits() {
     QueryApiOptions o = QueryApiOptions.defaults();
-    assertThatThrownBy(() -> o.withDecodeLimit(0, Duration.ZERO)).hasMessageContaining("maxConcurrentDecodes");
-    assertThatThrownBy(() -> o.withDecodeLimit(1, Duration.ofSeconds(-1))).hasMessageContaining("decodeWait");
-    assertThatThrownBy(() -> o.withMinRequestDataRate(-1)).hasMessageContaining("minRequestDataRate");
+    assertThatThrownBy(() -> o.withDecodeLimit(0, Duration.ZERO))
+        .hasMessageContaining("maxConcurrentDecodes");
+    assertThatThrownBy(() -> o.withDecodeLimit(1, Duration.ofSeconds(-1)))
+        .hasMessageContaining("decodeWait");
+    assertThatThrownBy(() -> o.withMinRequestDataRate(-1))
+        .hasMessageContaining("minRequestDataRate");
     assertThatThrownBy(() -> o.withIdleTimeout(Duration.ZERO)).hasMessageContaining("idleTimeout");
     assertThatThrownBy(() -> o.withMaxThreads(8)).hasMessageContaining("maxThreads");
-    assertThat(o.withMinRequestDataRate(0).minRequestDataRate()).as("0 turns the check off").isZero();
+    assertThat(o.withMinRequestDataRate(0).minRequestDataRate())
+        .as("0 turns the check off")
+        .isZero();
   }
 }

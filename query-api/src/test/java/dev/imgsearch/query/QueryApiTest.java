@@ -48,51 +48,64 @@ class QueryApiTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final TestVectorStore STORE = new TestVectorStore(TestImageEmbedder.DIMENSION);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static QueryService service;
   private static QueryApi api;
   private static String base;
 
   /** Serves RED as PNG, ORANGE as HTML, GREEN as SVG, fails for PURPLE, has nothing else. */
-  private static Optional<ImageContentSource.Content> open(String bucket, String key) throws IOException {
+  private static Optional<ImageContentSource.Content> open(String bucket, String key)
+      throws IOException {
     if (key.equals(PURPLE.key())) {
       throw new IOException(IO_FAILURE);
     }
     if (key.equals(RED.key())) {
-      return Optional.of(new ImageContentSource.Content(new ByteArrayInputStream(RED.png()), "image/png", -1));
+      return Optional.of(
+          new ImageContentSource.Content(new ByteArrayInputStream(RED.png()), "image/png", -1));
     }
     if (key.equals(ORANGE.key())) {
       byte[] html = "<script>alert(1)</script>".getBytes(StandardCharsets.UTF_8);
-      return Optional.of(new ImageContentSource.Content(new ByteArrayInputStream(html), "text/html", html.length));
+      return Optional.of(
+          new ImageContentSource.Content(new ByteArrayInputStream(html), "text/html", html.length));
     }
     if (key.equals(GREEN.key())) {
-      byte[] svg = "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".getBytes();
-      return Optional.of(new ImageContentSource.Content(new ByteArrayInputStream(svg), "image/svg+xml", -1));
+      byte[] svg =
+          "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".getBytes();
+      return Optional.of(
+          new ImageContentSource.Content(new ByteArrayInputStream(svg), "image/svg+xml", -1));
     }
     return Optional.empty();
   }
 
   /** Signs BLUE only; fails for PURPLE. */
-  private static Optional<String> sign(String bucket, String key, Duration expiry) throws IOException {
+  private static Optional<String> sign(String bucket, String key, Duration expiry)
+      throws IOException {
     if (key.equals(PURPLE.key())) {
       throw new IOException(IO_FAILURE);
     }
     return key.equals(BLUE.key())
-        ? Optional.of("https://s3.test/" + bucket + "/" + key + "?X-Amz-Expires=" + expiry.toSeconds())
+        ? Optional.of(
+            "https://s3.test/" + bucket + "/" + key + "?X-Amz-Expires=" + expiry.toSeconds())
         : Optional.empty();
   }
 
   @BeforeAll
   static void startServer() {
     STORE.upsert(TestImages.records());
-    service = QueryService.builder(new TestImageEmbedder(EMBEDDER_MAX_BYTES), STORE)
+    service =
+        QueryService.builder(new TestImageEmbedder(EMBEDDER_MAX_BYTES), STORE)
             .contentSource(QueryApiTest::open)
             .urlSigner(QueryApiTest::sign)
             .build();
     QueryApiOptions options =
-        QueryApiOptions.defaults().withAnonymousAccess().withMaxBodyBytes(MAX_BODY).withReadinessTimeout(Duration.ofMillis(300));
-    api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
-        .start("127.0.0.1", 0);
+        QueryApiOptions.defaults()
+            .withAnonymousAccess()
+            .withMaxBodyBytes(MAX_BODY)
+            .withReadinessTimeout(Duration.ofMillis(300));
+    api =
+        new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
+            .start("127.0.0.1", 0);
     base = "http://127.0.0.1:" + api.port();
   }
 
@@ -116,9 +129,11 @@ class QueryApiTest {
     HttpResponse<byte[]> response = post("/v1/search", "image/png", RED.png());
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).contains("json"));
     JsonNode body = json(response);
-    assertThat(ids(body)).containsExactly(RED.id(), ORANGE.id(), PURPLE.id(), BLUE.id(), GREEN.id());
+    assertThat(ids(body))
+        .containsExactly(RED.id(), ORANGE.id(), PURPLE.id(), BLUE.id(), GREEN.id());
     JsonNode first = body.get("results").get(0);
     assertThat(first.get("score").floatValue()).isCloseTo(1f, within(1e-4f));
     assertThat(first.get("bucket").asText()).isEqualTo(TestImages.BUCKET);
@@ -133,7 +148,8 @@ class QueryApiTest {
 
   @Test
   void searchAcceptsOctetStreamAndMultipart() throws Exception {
-    assertThat(ids(json(post("/v1/search?k=1", "application/octet-stream", BLUE.png())))).containsExactly(BLUE.id());
+    assertThat(ids(json(post("/v1/search?k=1", "application/octet-stream", BLUE.png()))))
+        .containsExactly(BLUE.id());
 
     HttpResponse<byte[]> multipart = postMultipart("/v1/search?k=1", "image", GREEN.png());
     assertThat(multipart.statusCode()).isEqualTo(200);
@@ -151,11 +167,17 @@ class QueryApiTest {
     assertThat(ids(json(post("/v1/search?tags=night", "image/png", RED.png()))))
         .containsExactly(ORANGE.id(), BLUE.id());
     assertThat(
-            ids(json(post("/v1/search?from=2024-02-01T00:00:00Z&to=2024-03-01T00:00:00Z", "image/png", RED.png()))))
+            ids(
+                json(
+                    post(
+                        "/v1/search?from=2024-02-01T00:00:00Z&to=2024-03-01T00:00:00Z",
+                        "image/png",
+                        RED.png()))))
         .containsExactly(ORANGE.id(), PURPLE.id());
     assertThat(ids(json(post("/v1/search?minScore=0.5", "image/png", RED.png()))))
         .containsExactly(RED.id(), ORANGE.id(), PURPLE.id());
-    assertThat(ids(json(post("/v1/search?k=2", "image/png", RED.png())))).containsExactly(RED.id(), ORANGE.id());
+    assertThat(ids(json(post("/v1/search?k=2", "image/png", RED.png()))))
+        .containsExactly(RED.id(), ORANGE.id());
     assertThat(ids(json(post("/v1/search?source=nowhere", "image/png", RED.png())))).isEmpty();
   }
 
@@ -179,10 +201,19 @@ class QueryApiTest {
   void searchRejectsMissingOrMistypedBodies() throws Exception {
     assertError(post("/v1/search", "image/png", new byte[0]), 400, "missing-body");
     assertError(post("/v1/search", "text/plain", RED.png()), 415, "unsupported-media-type");
-    assertError(post("/v1/search", "application/x-www-form-urlencoded", RED.png()), 415, "unsupported-media-type");
-    assertError(send(request("/v1/search").POST(BodyPublishers.ofByteArray(RED.png()))), 415, "unsupported-media-type");
+    assertError(
+        post("/v1/search", "application/x-www-form-urlencoded", RED.png()),
+        415,
+        "unsupported-media-type");
+    assertError(
+        send(request("/v1/search").POST(BodyPublishers.ofByteArray(RED.png()))),
+        415,
+        "unsupported-media-type");
     assertError(postMultipart("/v1/search", "file", RED.png()), 400, "missing-body");
-    assertError(post("/v1/search", "multipart/form-data; boundary=xyz", "garbage".getBytes()), 400, "malformed-body");
+    assertError(
+        post("/v1/search", "multipart/form-data; boundary=xyz", "garbage".getBytes()),
+        400,
+        "malformed-body");
   }
 
   @Test
@@ -211,8 +242,12 @@ class QueryApiTest {
 
   @Test
   void searchMapsEmbedderRejections() throws Exception {
-    assertError(post("/v1/search", "image/png", "not an image".getBytes()), 415, "image-unsupported-format");
-    assertError(post("/v1/search", "image/png", new byte[EMBEDDER_MAX_BYTES + 1]), 413, "image-too-large");
+    assertError(
+        post("/v1/search", "image/png", "not an image".getBytes()),
+        415,
+        "image-unsupported-format");
+    assertError(
+        post("/v1/search", "image/png", new byte[EMBEDDER_MAX_BYTES + 1]), 413, "image-too-large");
     byte[] noise = noisePng();
     assertThat(ImageIO.read(new ByteArrayInputStream(noise))).isNotNull();
     byte[] truncated = Arrays.copyOf(noise, noise.length / 2);
@@ -290,8 +325,12 @@ class QueryApiTest {
     assertError(postJson("{\"vector\":\"abc\"}"), 400, "invalid-json");
     assertError(postJson("null"), 400, "invalid-parameter");
     assertError(post("/v1/search/vector", "application/json", new byte[0]), 400, "missing-body");
-    assertError(post("/v1/search/vector", "text/plain", "{}".getBytes()), 415, "unsupported-media-type");
-    assertError(post("/v1/search/vector", "application/json", new byte[MAX_BODY + 1]), 413, "payload-too-large");
+    assertError(
+        post("/v1/search/vector", "text/plain", "{}".getBytes()), 415, "unsupported-media-type");
+    assertError(
+        post("/v1/search/vector", "application/json", new byte[MAX_BODY + 1]),
+        413,
+        "payload-too-large");
   }
 
   // ---- content ----
@@ -312,28 +351,38 @@ class QueryApiTest {
       HttpResponse<byte[]> response = get("/v1/images/" + entry.id() + "/content");
 
       assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
-      assertThat(response.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
-          csp -> assertThat(csp).contains("sandbox"));
+      assertThat(response.headers().firstValue("Content-Type"))
+          .hasValue("application/octet-stream");
+      assertThat(response.headers().firstValue("Content-Security-Policy"))
+          .hasValueSatisfying(csp -> assertThat(csp).contains("sandbox"));
     }
   }
 
   @Test
   void contentErrors() throws Exception {
     assertError(get("/v1/images/" + BLUE.id() + "/content"), 404, "content-not-found");
-    assertError(get("/v1/images/" + ImageIds.of("photos", "nope") + "/content"), 404, "image-not-found");
+    assertError(
+        get("/v1/images/" + ImageIds.of("photos", "nope") + "/content"), 404, "image-not-found");
     assertError(get("/v1/images/" + PURPLE.id() + "/content"), 503, "store-unavailable");
   }
 
   @Test
   void contentIs404WithoutAContentSource() throws Exception {
-    try (QueryService plain = QueryService.builder(new TestImageEmbedder(EMBEDDER_MAX_BYTES), STORE).build()) {
-      Javalin app = QueryApi.create(plain, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), QueryApiOptions.defaults().withAnonymousAccess()).start("127.0.0.1", 0);
+    try (QueryService plain =
+        QueryService.builder(new TestImageEmbedder(EMBEDDER_MAX_BYTES), STORE).build()) {
+      Javalin app =
+          QueryApi.create(
+                  plain,
+                  new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                  QueryApiOptions.defaults().withAnonymousAccess())
+              .start("127.0.0.1", 0);
       try {
-        URI uri = URI.create("http://127.0.0.1:" + app.port() + "/v1/images/" + RED.id() + "/content");
+        URI uri =
+            URI.create("http://127.0.0.1:" + app.port() + "/v1/images/" + RED.id() + "/content");
         HttpResponse<byte[]> response =
             HTTP.send(
-                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), BodyHandlers.ofByteArray());
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                BodyHandlers.ofByteArray());
         assertError(response, 404, "content-not-found");
       } finally {
         app.stop();
@@ -355,8 +404,10 @@ class QueryApiTest {
     assertThat(ids(second)).containsExactly(PURPLE.id(), BLUE.id());
     assertThat(ids(last)).containsExactly(GREEN.id());
     assertThat(last.get("nextOffset").isNull()).isTrue();
-    assertThat(ids(json(get("/v1/images/" + RED.id() + "/similar?k=1&offset=1")))).containsExactly(PURPLE.id());
-    assertThat(ids(json(postJson("{\"vector\":[1,0,0,0.2],\"k\":1,\"offset\":1}")))).containsExactly(ORANGE.id());
+    assertThat(ids(json(get("/v1/images/" + RED.id() + "/similar?k=1&offset=1"))))
+        .containsExactly(PURPLE.id());
+    assertThat(ids(json(postJson("{\"vector\":[1,0,0,0.2],\"k\":1,\"offset\":1}"))))
+        .containsExactly(ORANGE.id());
     for (String bad : List.of("offset=-1", "offset=x", "offset=9999&k=2", "offset=1&offset=2")) {
       assertError(post("/v1/search?" + bad, "image/png", RED.png()), 400, "invalid-parameter");
     }
@@ -378,9 +429,12 @@ class QueryApiTest {
     assertThat(body.get("capturedAt").asText()).isEqualTo("2024-04-01T00:00:00Z");
     assertThat(body.get("tags")).containsExactly(JSON.getNodeFactory().textNode("night"));
     assertThat(body.get("model").asText()).isEqualTo(TestImageEmbedder.MODEL_ID);
-    assertThat(body.get("url").asText()).isEqualTo("https://s3.test/images/blue.png?X-Amz-Expires=900");
+    assertThat(body.get("url").asText())
+        .isEqualTo("https://s3.test/images/blue.png?X-Amz-Expires=900");
     java.time.Instant expires = java.time.Instant.parse(body.get("urlExpiresAt").asText());
-    assertThat(expires).isBetween(java.time.Instant.now().plusSeconds(890), java.time.Instant.now().plusSeconds(901));
+    assertThat(expires)
+        .isBetween(
+            java.time.Instant.now().plusSeconds(890), java.time.Instant.now().plusSeconds(901));
     assertThat(body.has("vector")).isFalse();
   }
 
@@ -396,13 +450,16 @@ class QueryApiTest {
   void searchResultsCarryDownloadUrls() throws Exception {
     JsonNode body = json(post("/v1/search?source=cam-2", "image/png", BLUE.png()));
 
-    assertThat(body.get("results").get(0).get("url").asText()).startsWith("https://s3.test/images/blue.png");
-    assertThat(body.get("results").get(1).get("url").asText()).isEqualTo("/v1/images/" + GREEN.id() + "/content");
+    assertThat(body.get("results").get(0).get("url").asText())
+        .startsWith("https://s3.test/images/blue.png");
+    assertThat(body.get("results").get(1).get("url").asText())
+        .isEqualTo("/v1/images/" + GREEN.id() + "/content");
   }
 
   @Test
   void imageMetadataErrors() throws Exception {
-    assertError(get("/v1/images/" + ImageIds.of(TestImages.BUCKET, "missing.png")), 404, "image-not-found");
+    assertError(
+        get("/v1/images/" + ImageIds.of(TestImages.BUCKET, "missing.png")), 404, "image-not-found");
     assertError(get("/v1/images/NOT-AN-ID"), 400, "invalid-parameter");
     assertError(get("/v1/images/" + PURPLE.id()), 503, "store-unavailable");
     STORE.failWith(new IllegalStateException("down"));
@@ -447,13 +504,25 @@ class QueryApiTest {
   @Test
   void listingAndTimelineRejectBadParametersWithJson400() throws Exception {
     for (String query :
-        List.of("limit=0", "limit=501", "limit=x", "limit=1&limit=2", "order=oldest", "from=yesterday",
-            "source=a%27b", "from=2024-02-01T00:00:00Z&to=2024-01-01T00:00:00Z")) {
+        List.of(
+            "limit=0",
+            "limit=501",
+            "limit=x",
+            "limit=1&limit=2",
+            "order=oldest",
+            "from=yesterday",
+            "source=a%27b",
+            "from=2024-02-01T00:00:00Z&to=2024-01-01T00:00:00Z")) {
       assertError(get("/v1/images?" + query), 400, "invalid-parameter");
     }
     for (String query :
-        List.of("interval=0", "interval=86401", "interval=x", "to=2024-01-01T00:00:00Z&from=2023-01-01T00:00:00Z",
-            "source=%22%20or%201%3D1", "from=2999-01-01T00:00:00Z")) {
+        List.of(
+            "interval=0",
+            "interval=86401",
+            "interval=x",
+            "to=2024-01-01T00:00:00Z&from=2023-01-01T00:00:00Z",
+            "source=%22%20or%201%3D1",
+            "from=2999-01-01T00:00:00Z")) {
       assertError(get("/v1/timeline?" + query), 400, "invalid-parameter");
     }
     for (String payload : InjectionPayloads.STRINGS) {
@@ -462,8 +531,12 @@ class QueryApiTest {
       }
       String q = java.net.URLEncoder.encode(payload, StandardCharsets.UTF_8);
       for (String param : List.of("source", "tags", "from", "to")) {
-        assertThat(get("/v1/images?" + param + "=" + q).statusCode()).as(param + "=" + payload).isEqualTo(400);
-        assertThat(get("/v1/timeline?" + param + "=" + q).statusCode()).as(param + "=" + payload).isEqualTo(400);
+        assertThat(get("/v1/images?" + param + "=" + q).statusCode())
+            .as(param + "=" + payload)
+            .isEqualTo(400);
+        assertThat(get("/v1/timeline?" + param + "=" + q).statusCode())
+            .as(param + "=" + payload)
+            .isEqualTo(400);
       }
       assertThat(get("/v1/images?limit=" + q).statusCode()).isEqualTo(400);
       assertThat(get("/v1/timeline?interval=" + q).statusCode()).isEqualTo(400);
@@ -472,8 +545,10 @@ class QueryApiTest {
 
   @Test
   void timelineCountsPerInterval() throws Exception {
-    // 30-day intervals over Jan..Apr 2024: red (Jan 1) | orange (Feb 1) | purple (Feb 15) | green (Mar 1) | blue (Apr 1)
-    JsonNode body = json(get("/v1/timeline?from=2024-01-01T00:00:00Z&to=2024-04-30T00:00:00Z&interval=86400"));
+    // 30-day intervals over Jan..Apr 2024: red (Jan 1) | orange (Feb 1) | purple (Feb 15) | green
+    // (Mar 1) | blue (Apr 1)
+    JsonNode body =
+        json(get("/v1/timeline?from=2024-01-01T00:00:00Z&to=2024-04-30T00:00:00Z&interval=86400"));
     assertThat(body.get("intervalSeconds").asLong()).isEqualTo(86400);
     assertThat(body.get("from").asText()).isEqualTo("2024-01-01T00:00:00Z");
     assertThat(body.get("counts")).hasSize(120);
@@ -483,7 +558,10 @@ class QueryApiTest {
     assertThat(body.get("total").asLong()).isEqualTo(5);
     assertThat(body.get("complete").asBoolean()).isTrue();
 
-    JsonNode cam2 = json(get("/v1/timeline?source=cam-2&from=2024-01-01T00:00:00Z&to=2024-04-30T00:00:00Z&interval=86400"));
+    JsonNode cam2 =
+        json(
+            get(
+                "/v1/timeline?source=cam-2&from=2024-01-01T00:00:00Z&to=2024-04-30T00:00:00Z&interval=86400"));
     assertThat(cam2.get("total").asLong()).isEqualTo(2);
 
     JsonNode now = json(get("/v1/timeline"));
@@ -506,35 +584,67 @@ class QueryApiTest {
     int checked = 0;
     for (String payload : InjectionPayloads.STRINGS) {
       String q = java.net.URLEncoder.encode(payload, StandardCharsets.UTF_8);
-      // a payload of only whitespace is stripped to "no restriction": harmless, the full ranking comes back
+      // a payload of only whitespace is stripped to "no restriction": harmless, the full ranking
+      // comes back
       Outcome expected = payload.isBlank() ? Outcome.UNRESTRICTED : Outcome.REJECTED;
       for (String param : List.of("source", "tags")) {
         expect(expected, post("/v1/search?" + param + "=" + q, "image/png", RED.png()), ids);
-        expect(Outcome.REJECTED, post("/v1/search?" + param + "=cam-1,x&" + param + "=x" + q + "x", "image/png", RED.png()), ids);
-        expect(expected, get("/v1/images/" + RED.id() + "/similar?" + param + "=" + q), ids.subList(1, 5));
+        expect(
+            Outcome.REJECTED,
+            post(
+                "/v1/search?" + param + "=cam-1,x&" + param + "=x" + q + "x",
+                "image/png",
+                RED.png()),
+            ids);
+        expect(
+            expected,
+            get("/v1/images/" + RED.id() + "/similar?" + param + "=" + q),
+            ids.subList(1, 5));
         // the catalogue has no perceptual hashes: an accepted duplicate search finds nothing
-        expect(expected, post("/v1/search/duplicates?" + param + "=" + q, "image/png", RED.png()), List.of());
+        expect(
+            expected,
+            post("/v1/search/duplicates?" + param + "=" + q, "image/png", RED.png()),
+            List.of());
         checked++;
-        String json = JSON.writeValueAsString(Map.of("vector", List.of(1, 0, 0, 0.2), param, List.of(payload)));
+        String json =
+            JSON.writeValueAsString(
+                Map.of("vector", List.of(1, 0, 0, 0.2), param, List.of(payload)));
         expect(expected, postJson(json), ids);
         checked += 4;
       }
       for (String param : List.of("from", "to", "k", "offset", "minScore")) {
         expect(expected, post("/v1/search?" + param + "=" + q, "image/png", RED.png()), ids);
-        expect(expected, get("/v1/images/" + RED.id() + "/similar?" + param + "=" + q), ids.subList(1, 5));
-        expect(expected, post("/v1/search/duplicates?" + param + "=" + q, "image/png", RED.png()), List.of());
+        expect(
+            expected,
+            get("/v1/images/" + RED.id() + "/similar?" + param + "=" + q),
+            ids.subList(1, 5));
+        expect(
+            expected,
+            post("/v1/search/duplicates?" + param + "=" + q, "image/png", RED.png()),
+            List.of());
         checked += 3;
       }
-      expect(expected, post("/v1/search/duplicates?maxDistance=" + q, "image/png", RED.png()), List.of());
+      expect(
+          expected,
+          post("/v1/search/duplicates?maxDistance=" + q, "image/png", RED.png()),
+          List.of());
       checked++;
       for (String field : List.of("from", "to")) {
-        expect(expected, postJson(JSON.writeValueAsString(Map.of("vector", List.of(1, 0, 0, 0.2), field, payload))), ids);
+        expect(
+            expected,
+            postJson(
+                JSON.writeValueAsString(Map.of("vector", List.of(1, 0, 0, 0.2), field, payload))),
+            ids);
         checked++;
       }
       for (String field : List.of("k", "offset", "minScore")) {
         // a string where a number belongs: refused, except blank which Jackson reads as "absent"
-        HttpResponse<byte[]> r = postJson(JSON.writeValueAsString(Map.of("vector", List.of(1, 0, 0, 0.2), field, payload)));
-        assertThat(r.statusCode()).as(field + "=" + payload).isEqualTo(payload.isBlank() ? 200 : 400);
+        HttpResponse<byte[]> r =
+            postJson(
+                JSON.writeValueAsString(Map.of("vector", List.of(1, 0, 0, 0.2), field, payload)));
+        assertThat(r.statusCode())
+            .as(field + "=" + payload)
+            .isEqualTo(payload.isBlank() ? 200 : 400);
         checked++;
       }
       // the id is a path parameter: hostile ids are 400 or an unmatched route (404), never a search
@@ -543,7 +653,8 @@ class QueryApiTest {
     }
     assertThat(checked).isGreaterThan(400);
     // and the filters still work for honest values afterwards
-    assertThat(ids(json(post("/v1/search", "image/png", RED.png())))).containsExactlyElementsOf(ids);
+    assertThat(ids(json(post("/v1/search", "image/png", RED.png()))))
+        .containsExactlyElementsOf(ids);
   }
 
   private enum Outcome {
@@ -551,12 +662,15 @@ class QueryApiTest {
     UNRESTRICTED
   }
 
-  private static void expect(Outcome outcome, HttpResponse<byte[]> response, List<String> unrestrictedIds)
+  private static void expect(
+      Outcome outcome, HttpResponse<byte[]> response, List<String> unrestrictedIds)
       throws IOException {
     if (outcome == Outcome.REJECTED) {
       assertError(response, 400, "invalid-parameter");
     } else {
-      assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+      assertThat(response.statusCode())
+          .as(new String(response.body(), StandardCharsets.UTF_8))
+          .isEqualTo(200);
       assertThat(ids(json(response))).containsExactlyElementsOf(unrestrictedIds);
     }
   }
@@ -567,30 +681,65 @@ class QueryApiTest {
   void apiKeysGuardV1ButNotProbesOrThePage() throws Exception {
     String key = "test-key-0123456789abcdef";
     QueryApiOptions options = QueryApiOptions.defaults().withApiKeys(ApiKeys.of(List.of(key)));
-    QueryApi secured = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options).start("127.0.0.1", 0);
+    QueryApi secured =
+        new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
+            .start("127.0.0.1", 0);
     try {
       String root = "http://127.0.0.1:" + secured.port();
-      HttpResponse<byte[]> missing = HTTP.send(HttpRequest.newBuilder(URI.create(root + "/v1/images/" + RED.id() + "/similar")).build(), BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> missing =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(root + "/v1/images/" + RED.id() + "/similar"))
+                  .build(),
+              BodyHandlers.ofByteArray());
       assertError(missing, 401, "unauthorized");
-      assertThat(missing.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains(ApiKeys.HEADER));
-      HttpResponse<byte[]> wrong = HTTP.send(HttpRequest.newBuilder(URI.create(root + "/v1/stats")).header(ApiKeys.HEADER, "wrong-key-0123456789abcdef").build(), BodyHandlers.ofByteArray());
+      assertThat(missing.headers().firstValue("WWW-Authenticate"))
+          .hasValueSatisfying(v -> assertThat(v).contains(ApiKeys.HEADER));
+      HttpResponse<byte[]> wrong =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(root + "/v1/stats"))
+                  .header(ApiKeys.HEADER, "wrong-key-0123456789abcdef")
+                  .build(),
+              BodyHandlers.ofByteArray());
       assertError(wrong, 403, "forbidden");
       HttpResponse<byte[]> upload =
-          HTTP.send(HttpRequest.newBuilder(URI.create(root + "/v1/search")).header("Content-Type", "image/png").POST(BodyPublishers.ofByteArray(RED.png())).build(), BodyHandlers.ofByteArray());
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(root + "/v1/search"))
+                  .header("Content-Type", "image/png")
+                  .POST(BodyPublishers.ofByteArray(RED.png()))
+                  .build(),
+              BodyHandlers.ofByteArray());
       assertError(upload, 401, "unauthorized");
       HttpResponse<byte[]> ok =
-          HTTP.send(HttpRequest.newBuilder(URI.create(root + "/v1/search?k=1")).header(ApiKeys.HEADER, key).header("Content-Type", "image/png").POST(BodyPublishers.ofByteArray(RED.png())).build(), BodyHandlers.ofByteArray());
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(root + "/v1/search?k=1"))
+                  .header(ApiKeys.HEADER, key)
+                  .header("Content-Type", "image/png")
+                  .POST(BodyPublishers.ofByteArray(RED.png()))
+                  .build(),
+              BodyHandlers.ofByteArray());
       assertThat(ok.statusCode()).isEqualTo(200);
       assertThat(ids(json(ok))).containsExactly(RED.id());
       // refused requests are still counted under their route
       String metrics = "";
       for (int i = 0; i < 50 && !metrics.contains("route=\"/v1/stats\",status=\"403\""); i++) {
         Thread.sleep(20);
-        metrics = new String(HTTP.send(HttpRequest.newBuilder(URI.create(root + "/metrics")).build(), BodyHandlers.ofByteArray()).body(), StandardCharsets.UTF_8);
+        metrics =
+            new String(
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create(root + "/metrics")).build(),
+                        BodyHandlers.ofByteArray())
+                    .body(),
+                StandardCharsets.UTF_8);
       }
       assertThat(metrics).contains("route=\"/v1/stats\",status=\"403\"");
       for (String open : List.of("/healthz", "/readyz", "/metrics", "/openapi.json", "/")) {
-        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(root + open)).build(), BodyHandlers.ofByteArray()).statusCode()).as(open).isEqualTo(200);
+        assertThat(
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create(root + open)).build(),
+                        BodyHandlers.ofByteArray())
+                    .statusCode())
+            .as(open)
+            .isEqualTo(200);
       }
     } finally {
       secured.stop();
@@ -602,7 +751,8 @@ class QueryApiTest {
     HttpResponse<byte[]> response = get("/openapi.json");
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("application/json"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).contains("application/json"));
     assertThat(json(response).get("paths").has("/v1/images/{id}")).isTrue();
   }
 
@@ -651,8 +801,10 @@ class QueryApiTest {
     assertThat(response.headers().firstValue("Content-Type"))
         .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
     assertThat(text)
-        .contains("http_server_requests_seconds_count{method=\"POST\",route=\"/v1/search\",status=\"200\"}")
-        .contains("http_server_requests_seconds_bucket{method=\"POST\",route=\"/v1/search\",status=\"200\",le=\"0.005\"}")
+        .contains(
+            "http_server_requests_seconds_count{method=\"POST\",route=\"/v1/search\",status=\"200\"}")
+        .contains(
+            "http_server_requests_seconds_bucket{method=\"POST\",route=\"/v1/search\",status=\"200\",le=\"0.005\"}")
         .contains("imgsearch_search_latency_seconds_bucket{kind=\"image\"")
         .contains("imgsearch_search_results_count{kind=\"image\"}")
         .doesNotContain("/no/such/route");
@@ -667,7 +819,9 @@ class QueryApiTest {
     assertThat(response.headers().firstValue("Content-Type"))
         .hasValueSatisfying(t -> assertThat(t).contains("text/html"));
     String html = new String(response.body(), StandardCharsets.UTF_8);
-    assertThat(html).contains("<form", "/v1/search", "/content").doesNotContain("http://", "https://");
+    assertThat(html)
+        .contains("<form", "/v1/search", "/content")
+        .doesNotContain("http://", "https://");
   }
 
   @Test
@@ -682,7 +836,8 @@ class QueryApiTest {
     return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
   }
 
-  private static HttpResponse<byte[]> send(HttpRequest.Builder builder) throws IOException, InterruptedException {
+  private static HttpResponse<byte[]> send(HttpRequest.Builder builder)
+      throws IOException, InterruptedException {
     return HTTP.send(builder.build(), BodyHandlers.ofByteArray());
   }
 
@@ -692,10 +847,12 @@ class QueryApiTest {
 
   private static HttpResponse<byte[]> post(String path, String contentType, byte[] body)
       throws IOException, InterruptedException {
-    return send(request(path).header("Content-Type", contentType).POST(BodyPublishers.ofByteArray(body)));
+    return send(
+        request(path).header("Content-Type", contentType).POST(BodyPublishers.ofByteArray(body)));
   }
 
-  private static HttpResponse<byte[]> postJson(String body) throws IOException, InterruptedException {
+  private static HttpResponse<byte[]> postJson(String body)
+      throws IOException, InterruptedException {
     return post("/v1/search/vector", "application/json", body.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -704,13 +861,20 @@ class QueryApiTest {
     String boundary = "----imgsearch-test-boundary";
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     body.writeBytes(
-        ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"q.png\"\r\n"
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\""
+                + field
+                + "\"; filename=\"q.png\"\r\n"
                 + "Content-Type: image/png\r\n\r\n")
             .getBytes(StandardCharsets.UTF_8));
     body.writeBytes(file);
     body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
     BodyPublisher publisher = BodyPublishers.ofByteArray(body.toByteArray());
-    return send(request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(publisher));
+    return send(
+        request(path)
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(publisher));
   }
 
   private static JsonNode json(HttpResponse<byte[]> response) throws IOException {
@@ -733,10 +897,14 @@ class QueryApiTest {
     return scores;
   }
 
-  private static void assertError(HttpResponse<byte[]> response, int status, String code) throws IOException {
+  private static void assertError(HttpResponse<byte[]> response, int status, String code)
+      throws IOException {
     String text = new String(response.body(), StandardCharsets.UTF_8);
-    assertThat(response.statusCode()).as("status of %s: %s", response.uri(), text).isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+    assertThat(response.statusCode())
+        .as("status of %s: %s", response.uri(), text)
+        .isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).contains("json"));
     JsonNode body = JSON.readTree(response.body());
     assertThat(body.size()).as(text).isEqualTo(1);
     JsonNode error = body.get("error");
@@ -745,7 +913,10 @@ class QueryApiTest {
     assertThat(error.size()).as(text).isEqualTo(2);
   }
 
-  /** Scrapes until the text contains {@code needle}: request timers are recorded after the response is sent. */
+  /**
+   * Scrapes until the text contains {@code needle}: request timers are recorded after the response
+   * is sent.
+   */
   private static String awaitMetrics(String needle) throws Exception {
     String text = "";
     for (int i = 0; i < 50 && !text.contains(needle); i++) {

@@ -45,7 +45,8 @@ class QueryServiceTest {
   void searchByImageRanksByCosineSimilarity() throws Exception {
     SearchResult result = service.searchByImage(RED.png(), SearchParams.defaults());
 
-    assertThat(ids(result)).containsExactly(RED.id(), ORANGE.id(), PURPLE.id(), BLUE.id(), GREEN.id());
+    assertThat(ids(result))
+        .containsExactly(RED.id(), ORANGE.id(), PURPLE.id(), BLUE.id(), GREEN.id());
     assertThat(result.hits().get(0).score()).isCloseTo(1f, within(1e-5f));
     assertThat(result.model()).isEqualTo(TestImageEmbedder.MODEL_ID);
     assertThat(result.tookNanos()).isPositive();
@@ -54,15 +55,18 @@ class QueryServiceTest {
   @Test
   void appliesMinScoreAndK() throws Exception {
     SearchParams params = SearchParams.of(2, null, null, null, null, null);
-    assertThat(ids(service.searchByImage(RED.png(), params))).containsExactly(RED.id(), ORANGE.id());
+    assertThat(ids(service.searchByImage(RED.png(), params)))
+        .containsExactly(RED.id(), ORANGE.id());
 
     SearchParams threshold = SearchParams.of(null, null, null, null, null, 0.5f);
-    assertThat(ids(service.searchByImage(RED.png(), threshold))).containsExactly(RED.id(), ORANGE.id(), PURPLE.id());
+    assertThat(ids(service.searchByImage(RED.png(), threshold)))
+        .containsExactly(RED.id(), ORANGE.id(), PURPLE.id());
   }
 
   @Test
   void similarToExcludesTheQueryImageAndStillReturnsK() {
-    SearchResult result = service.similarTo(RED.id(), SearchParams.of(2, null, null, null, null, null));
+    SearchResult result =
+        service.similarTo(RED.id(), SearchParams.of(2, null, null, null, null, null));
 
     assertThat(ids(result)).containsExactly(ORANGE.id(), PURPLE.id());
     assertThat(store.lastK()).isEqualTo(3);
@@ -93,7 +97,8 @@ class QueryServiceTest {
     assertThatThrownBy(() -> service.searchByImage(new byte[] {1, 2, 3}, SearchParams.defaults()))
         .isInstanceOfSatisfying(
             ImageRejectedException.class,
-            e -> assertThat(e.reason()).isEqualTo(ImageRejectedException.Reason.UNSUPPORTED_FORMAT));
+            e ->
+                assertThat(e.reason()).isEqualTo(ImageRejectedException.Reason.UNSUPPORTED_FORMAT));
   }
 
   @Test
@@ -126,19 +131,25 @@ class QueryServiceTest {
     ImageContentSource source =
         (bucket, key) ->
             bucket.equals(TestImages.BUCKET) && key.equals(RED.key())
-                ? Optional.of(new ImageContentSource.Content(new ByteArrayInputStream(RED.png()), "image/png", -1))
+                ? Optional.of(
+                    new ImageContentSource.Content(
+                        new ByteArrayInputStream(RED.png()), "image/png", -1))
                 : Optional.empty();
-    try (QueryService withContent = QueryService.builder(new TestImageEmbedder(1 << 20), store).contentSource(source).build()) {
+    try (QueryService withContent =
+        QueryService.builder(new TestImageEmbedder(1 << 20), store).contentSource(source).build()) {
       assertThat(withContent.content(RED.id()).stream().readAllBytes()).isEqualTo(RED.png());
-      assertThatThrownBy(() -> withContent.content(BLUE.id())).isInstanceOf(NotFoundException.class);
+      assertThatThrownBy(() -> withContent.content(BLUE.id()))
+          .isInstanceOf(NotFoundException.class);
     }
     assertThatThrownBy(() -> service.content(RED.id()))
-        .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.code()).isEqualTo("content-not-found"));
+        .isInstanceOfSatisfying(
+            NotFoundException.class, e -> assertThat(e.code()).isEqualTo("content-not-found"));
   }
 
   @Test
   void pagingAsksTheStoreForTheWholeWindowAndCutsThePage() {
-    SearchResult page = service.similarTo(RED.id(), SearchParams.of(2, 1, null, null, null, null, null));
+    SearchResult page =
+        service.similarTo(RED.id(), SearchParams.of(2, 1, null, null, null, null, null));
 
     assertThat(ids(page)).containsExactly(PURPLE.id(), BLUE.id());
     assertThat(store.lastK()).as("offset + k + the excluded image").isEqualTo(4);
@@ -151,7 +162,10 @@ class QueryServiceTest {
     assertThat(stats.count()).isEqualTo(5);
     assertThat(stats.newestCapturedAtMillis()).isEqualTo(BLUE.capturedAt().toEpochMilli());
     assertThat(stats.model()).isEqualTo(TestImageEmbedder.MODEL_ID);
-    try (QueryService empty = QueryService.builder(new TestImageEmbedder(1 << 20), new TestVectorStore(TestImageEmbedder.DIMENSION)).build()) {
+    try (QueryService empty =
+        QueryService.builder(
+                new TestImageEmbedder(1 << 20), new TestVectorStore(TestImageEmbedder.DIMENSION))
+            .build()) {
       assertThat(empty.stats().count()).isZero();
       assertThat(empty.stats().newestCapturedAtMillis()).isNull();
     }
@@ -178,18 +192,24 @@ class QueryServiceTest {
           if (key.equals(PURPLE.key())) {
             throw new IOException("signer down");
           }
-          return key.equals(RED.key()) ? Optional.of("https://s3/" + key + "?e=" + expiry.toSeconds()) : Optional.empty();
+          return key.equals(RED.key())
+              ? Optional.of("https://s3/" + key + "?e=" + expiry.toSeconds())
+              : Optional.empty();
         };
-    try (QueryService signing = QueryService.builder(new TestImageEmbedder(1 << 20), store).urlSigner(signer).build()) {
+    try (QueryService signing =
+        QueryService.builder(new TestImageEmbedder(1 << 20), store).urlSigner(signer).build()) {
       QueryService.ImageDetails red = signing.image(RED.id(), Duration.ofMinutes(2));
       assertThat(red.url().url()).isEqualTo("https://s3/red.png?e=120");
-      assertThat(red.url().expiresAtMillis()).isBetween(System.currentTimeMillis() + 110_000, System.currentTimeMillis() + 120_001);
+      assertThat(red.url().expiresAtMillis())
+          .isBetween(System.currentTimeMillis() + 110_000, System.currentTimeMillis() + 120_001);
       assertThat(red.record().source()).isEqualTo("cam-1");
       assertThat(signing.image(BLUE.id(), Duration.ofMinutes(2)).url())
           .isEqualTo(new QueryService.ImageUrl("/v1/images/" + BLUE.id() + "/content", null));
       assertThatThrownBy(() -> signing.image(PURPLE.id(), Duration.ofMinutes(2)))
           .isInstanceOf(StoreUnavailableException.class);
-      assertThat(signing.resultUrl(PURPLE.id(), TestImages.BUCKET, PURPLE.key(), Duration.ofMinutes(2)))
+      assertThat(
+              signing.resultUrl(
+                  PURPLE.id(), TestImages.BUCKET, PURPLE.key(), Duration.ofMinutes(2)))
           .as("a search result falls back instead of failing")
           .isEqualTo("/v1/images/" + PURPLE.id() + "/content");
     }

@@ -18,14 +18,18 @@ class RecentRowsServiceTest {
   private static final long HOUR_START = 1_714_564_800_000L; // 2024-05-01T12:00:00Z
 
   private final TestVectorStore store = new TestVectorStore(TestImageEmbedder.DIMENSION);
-  private final QueryService service = QueryService.builder(new TestImageEmbedder(1 << 20), store).build();
+  private final QueryService service =
+      QueryService.builder(new TestImageEmbedder(1 << 20), store).build();
 
   @AfterEach
   void close() {
     service.close();
   }
 
-  /** {@code n} rows with random vectors (so the scan's k-NN order is unrelated to time), spread over one hour. */
+  /**
+   * {@code n} rows with random vectors (so the scan's k-NN order is unrelated to time), spread over
+   * one hour.
+   */
   private List<VectorRecord> fill(int n) {
     Random random = new Random(7);
     List<VectorRecord> rows = new ArrayList<>();
@@ -36,8 +40,14 @@ class RecentRowsServiceTest {
       }
       rows.add(
           new VectorRecord(
-              String.format("%032x", i), v, "images", "k" + i, i % 2 == 0 ? "cam-a" : "cam-b",
-              HOUR_START + random.nextInt(3_600_000), List.of(), "m"));
+              String.format("%032x", i),
+              v,
+              "images",
+              "k" + i,
+              i % 2 == 0 ? "cam-a" : "cam-b",
+              HOUR_START + random.nextInt(3_600_000),
+              List.of(),
+              "m"));
     }
     store.upsert(rows);
     return rows;
@@ -48,7 +58,8 @@ class RecentRowsServiceTest {
     List<VectorRecord> rows = fill(ListingParams.LISTING_SCAN_BOUND * 2 + 500);
 
     RecentRows.Listing listing =
-        service.newest(ListingParams.listing(Map.of("source", List.of("cam-a"), "limit", List.of("25"))));
+        service.newest(
+            ListingParams.listing(Map.of("source", List.of("cam-a"), "limit", List.of("25"))));
 
     List<Long> expected =
         rows.stream()
@@ -57,7 +68,8 @@ class RecentRowsServiceTest {
             .sorted(Comparator.reverseOrder())
             .limit(25)
             .toList();
-    assertThat(listing.rows().stream().map(SearchHit::capturedAtMillis).toList()).isEqualTo(expected);
+    assertThat(listing.rows().stream().map(SearchHit::capturedAtMillis).toList())
+        .isEqualTo(expected);
     assertThat(listing.complete()).isTrue();
   }
 
@@ -68,7 +80,9 @@ class RecentRowsServiceTest {
     RecentRows.Counts counts =
         service.timeline(
             ListingParams.timeline(
-                Map.of("from", List.of("2024-05-01T12:00:00Z"), "to", List.of("2024-05-01T13:00:00Z")), 0));
+                Map.of(
+                    "from", List.of("2024-05-01T12:00:00Z"), "to", List.of("2024-05-01T13:00:00Z")),
+                0));
 
     long[] expected = new long[60];
     rows.forEach(r -> expected[(int) ((r.capturedAtMillis() - HOUR_START) / 60_000)]++);

@@ -14,13 +14,24 @@ import org.junit.jupiter.api.Test;
 
 class RecentRowsTest {
 
-  /** A store that answers a bounded scan with the OLDEST matching rows (the worst case for "newest first"). */
+  /**
+   * A store that answers a bounded scan with the OLDEST matching rows (the worst case for "newest
+   * first").
+   */
   private static final class Rows implements RecentRows.Scan {
     final List<SearchHit> rows = new ArrayList<>();
     final AtomicInteger scans = new AtomicInteger();
 
     Rows add(String source, long capturedAt) {
-      rows.add(new SearchHit(String.format("%032x", rows.size()), 0f, "b", "k" + rows.size(), source, capturedAt, List.of()));
+      rows.add(
+          new SearchHit(
+              String.format("%032x", rows.size()),
+              0f,
+              "b",
+              "k" + rows.size(),
+              source,
+              capturedAt,
+              List.of()));
       return this;
     }
 
@@ -73,7 +84,8 @@ class RecentRowsTest {
     assertThat(times(listing)).containsExactlyElementsOf(rows.newestTimes(onlyA, 10));
     assertThat(listing.rows()).allSatisfy(r -> assertThat(r.source()).isEqualTo("a"));
     assertThat(listing.complete()).isTrue();
-    assertThat(rows.scans.get()).isLessThan(1 + 2 * RecentRows.MAX_BISECTIONS + RecentRows.MAX_BISECTIONS);
+    assertThat(rows.scans.get())
+        .isLessThan(1 + 2 * RecentRows.MAX_BISECTIONS + RecentRows.MAX_BISECTIONS);
   }
 
   @Test
@@ -113,7 +125,14 @@ class RecentRowsTest {
 
   @Test
   void countsPerIntervalAreExactWhenTheWindowFitsTheScan() {
-    Rows rows = new Rows().add("a", 0).add("a", 59_999).add("a", 60_000).add("b", 61_000).add("a", 179_999).add("a", 180_000);
+    Rows rows =
+        new Rows()
+            .add("a", 0)
+            .add("a", 59_999)
+            .add("a", 60_000)
+            .add("b", 61_000)
+            .add("a", 179_999)
+            .add("a", 180_000);
     SearchFilter onlyA = new SearchFilter(Set.of("a"), null, null, Set.of());
 
     RecentRows.Counts counts = RecentRows.count(rows, onlyA, 0, 180_000, 60_000, 100);
@@ -142,7 +161,8 @@ class RecentRowsTest {
 
   @Test
   void countRejectsAWindowThatIsNotWholeIntervals() {
-    assertThatThrownBy(() -> RecentRows.count(new Rows(), SearchFilter.NONE, 0, 90_000, 60_000, 100))
+    assertThatThrownBy(
+            () -> RecentRows.count(new Rows(), SearchFilter.NONE, 0, 90_000, 60_000, 100))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> RecentRows.count(new Rows(), SearchFilter.NONE, 10, 10, 60_000, 100))
         .isInstanceOf(IllegalArgumentException.class);

@@ -27,7 +27,13 @@ class RequestBodiesTest {
 
   @ParameterizedTest
   @NullAndEmptySource
-  @ValueSource(strings = {"text/plain", "application/json", "application/x-www-form-urlencoded", "imagex/png"})
+  @ValueSource(
+      strings = {
+        "text/plain",
+        "application/json",
+        "application/x-www-form-urlencoded",
+        "imagex/png"
+      })
   void otherTypesAreUnsupported(String contentType) {
     assertThatThrownBy(() -> RequestBodies.imageEncoding(contentType))
         .isInstanceOfSatisfying(
@@ -52,16 +58,19 @@ class RequestBodiesTest {
   @Test
   void aBodyCutOffForSlownessIs408AnythingElseUnreadableIs400() {
     RequestBodyException slow =
-        RequestBodies.unreadable("read", new BadMessageException(408, "Request content data rate < 4096 B/s"));
+        RequestBodies.unreadable(
+            "read", new BadMessageException(408, "Request content data rate < 4096 B/s"));
     assertThat(slow.kind()).isEqualTo(RequestBodyException.Kind.TOO_SLOW);
     assertThat(slow.getMessage()).contains("too slowly").contains("4096 B/s");
     assertThat(ApiErrors.status(slow.kind())).isEqualTo(408);
 
     RequestBodyException idle =
-        RequestBodies.unreadable("read", new IOException(new TimeoutException("Idle timeout expired: 30000/30000 ms")));
+        RequestBodies.unreadable(
+            "read", new IOException(new TimeoutException("Idle timeout expired: 30000/30000 ms")));
     assertThat(idle.kind()).isEqualTo(RequestBodyException.Kind.TOO_SLOW);
 
-    RequestBodyException broken = RequestBodies.unreadable("could not read the request body", new IOException("reset"));
+    RequestBodyException broken =
+        RequestBodies.unreadable("could not read the request body", new IOException("reset"));
     assertThat(broken.kind()).isEqualTo(RequestBodyException.Kind.MALFORMED);
     assertThat(broken.getMessage()).isEqualTo("could not read the request body: reset");
     assertThat(RequestBodies.unreadable("x", new BadMessageException(400, "bad chunk")).kind())

@@ -48,8 +48,10 @@ class SearchParamsTest {
 
     assertThat(params.k()).isEqualTo(25);
     assertThat(params.filter().sources()).containsExactly("cam-1");
-    assertThat(params.filter().fromMillis()).isEqualTo(Instant.parse("2024-01-01T00:00:00Z").toEpochMilli());
-    assertThat(params.filter().toMillis()).isEqualTo(Instant.parse("2024-02-01T00:00:00Z").toEpochMilli());
+    assertThat(params.filter().fromMillis())
+        .isEqualTo(Instant.parse("2024-01-01T00:00:00Z").toEpochMilli());
+    assertThat(params.filter().toMillis())
+        .isEqualTo(Instant.parse("2024-02-01T00:00:00Z").toEpochMilli());
     assertThat(params.filter().tags()).containsExactly("night");
     assertThat(params.minScore()).isEqualTo(0.75f);
   }
@@ -57,7 +59,8 @@ class SearchParamsTest {
   @Test
   void sourcesAndTagsMayRepeatAndBeCommaSeparated() {
     SearchParams params =
-        SearchParams.fromQuery(query("source", "cam-1, cam-2", "source", "cam-3", "tags", "a,,b", "tags", " "));
+        SearchParams.fromQuery(
+            query("source", "cam-1, cam-2", "source", "cam-3", "tags", "a,,b", "tags", " "));
 
     assertThat(params.filter().sources()).containsExactlyInAnyOrder("cam-1", "cam-2", "cam-3");
     assertThat(params.filter().tags()).containsExactlyInAnyOrder("a", "b");
@@ -65,7 +68,8 @@ class SearchParamsTest {
 
   @Test
   void blankValuesMeanNoRestriction() {
-    SearchParams params = SearchParams.fromQuery(query("k", "", "from", " ", "source", "", "minScore", ""));
+    SearchParams params =
+        SearchParams.fromQuery(query("k", "", "from", " ", "source", "", "minScore", ""));
 
     assertThat(params).isEqualTo(SearchParams.defaults());
   }
@@ -74,7 +78,8 @@ class SearchParamsTest {
   void acceptsInstantsWithOffsets() {
     SearchParams params = SearchParams.fromQuery(query("from", "2024-01-01T02:00:00+02:00"));
 
-    assertThat(params.filter().fromMillis()).isEqualTo(Instant.parse("2024-01-01T00:00:00Z").toEpochMilli());
+    assertThat(params.filter().fromMillis())
+        .isEqualTo(Instant.parse("2024-01-01T00:00:00Z").toEpochMilli());
   }
 
   @ParameterizedTest
@@ -119,11 +124,13 @@ class SearchParamsTest {
 
   @Test
   void typedFactoryAppliesTheSameRules() {
-    SearchParams params = SearchParams.of(null, List.of("a,b"), null, "2024-01-01T00:00:00Z", null, -0.5f);
+    SearchParams params =
+        SearchParams.of(null, List.of("a,b"), null, "2024-01-01T00:00:00Z", null, -0.5f);
 
     assertThat(params.k()).isEqualTo(10);
     assertThat(params.filter().sources()).containsExactlyInAnyOrder("a", "b");
-    assertThat(params.filter().toMillis()).isEqualTo(Instant.parse("2024-01-01T00:00:00Z").toEpochMilli());
+    assertThat(params.filter().toMillis())
+        .isEqualTo(Instant.parse("2024-01-01T00:00:00Z").toEpochMilli());
     assertThat(params.minScore()).isEqualTo(-0.5f);
     assertThatThrownBy(() -> SearchParams.of(0, null, null, null, null, null))
         .isInstanceOf(InvalidQueryException.class);

@@ -27,14 +27,22 @@ class SearchResponseTest {
             "model@1",
             12_600_000L);
 
-    SearchResponse response = SearchResponse.from(result, SearchParams.defaults(), h -> "/u/" + h.id());
+    SearchResponse response =
+        SearchResponse.from(result, SearchParams.defaults(), h -> "/u/" + h.id());
 
     assertThat(response.tookMs()).isEqualTo(12);
     assertThat(response.model()).isEqualTo("model@1");
     assertThat(response.results())
         .containsExactly(
             new SearchResponse.Result(
-                "a", 0.9f, "photos", "x/a.jpg", "cam-1", "2024-05-01T12:30:00.250Z", List.of("street"), "/u/a"),
+                "a",
+                0.9f,
+                "photos",
+                "x/a.jpg",
+                "cam-1",
+                "2024-05-01T12:30:00.250Z",
+                List.of("street"),
+                "/u/a"),
             new SearchResponse.Result(
                 "b", 0.5f, "photos", "b.jpg", "cam-2", "1970-01-01T00:00:00Z", List.of(), "/u/b"));
   }
@@ -43,16 +51,20 @@ class SearchResponseTest {
   void nextOffsetOnlyWhenThePageIsFull() {
     SearchResult two = new SearchResult(List.of(hit("a"), hit("b")), "m", 0);
 
-    SearchResponse full = SearchResponse.from(two, new SearchParams(2, 4, SearchFilter.NONE, null), h -> null);
+    SearchResponse full =
+        SearchResponse.from(two, new SearchParams(2, 4, SearchFilter.NONE, null), h -> null);
     assertThat(full.offset()).isEqualTo(4);
     assertThat(full.nextOffset()).isEqualTo(6);
 
-    SearchResponse partial = SearchResponse.from(two, new SearchParams(3, 4, SearchFilter.NONE, null), h -> null);
+    SearchResponse partial =
+        SearchResponse.from(two, new SearchParams(3, 4, SearchFilter.NONE, null), h -> null);
     assertThat(partial.nextOffset()).isNull();
 
     SearchResponse atTheEnd =
         SearchResponse.from(
-            two, new SearchParams(2, SearchParams.MAX_WINDOW - 2, SearchFilter.NONE, null), h -> null);
+            two,
+            new SearchParams(2, SearchParams.MAX_WINDOW - 2, SearchFilter.NONE, null),
+            h -> null);
     assertThat(atTheEnd.nextOffset()).as("no page beyond the window").isNull();
   }
 
@@ -66,23 +78,34 @@ class SearchResponseTest {
   @Test
   void serialisesToTheDocumentedShape() throws Exception {
     SearchResponse response =
-        SearchResponse.from(new SearchResult(List.of(hit("a")), "m", 0), SearchParams.defaults(), h -> "/x");
+        SearchResponse.from(
+            new SearchResult(List.of(hit("a")), "m", 0), SearchParams.defaults(), h -> "/x");
 
     JsonNode json = QueryApi.objectMapper().valueToTree(response);
 
-    assertThat(json.fieldNames()).toIterable().containsExactly("results", "offset", "nextOffset", "tookMs", "model");
+    assertThat(json.fieldNames())
+        .toIterable()
+        .containsExactly("results", "offset", "nextOffset", "tookMs", "model");
     assertThat(json.get("nextOffset").isNull()).isTrue();
     assertThat(json.get("results").get(0).fieldNames())
         .toIterable()
         .containsExactly("id", "score", "bucket", "key", "source", "capturedAt", "tags", "url");
-    assertThat(json.get("results").get(0).get("capturedAt").asText()).isEqualTo("2024-05-01T12:30:00.250Z");
+    assertThat(json.get("results").get(0).get("capturedAt").asText())
+        .isEqualTo("2024-05-01T12:30:00.250Z");
   }
 
   @Test
   void aFrameOfAGatedSceneShowsItsRepresentativeAndWhenTheSceneStarted() {
     SearchHit gated =
         new SearchHit(
-            "b", 0.8f, "photos", "b.jpg", "cam-1", CAPTURED, List.of(), null,
+            "b",
+            0.8f,
+            "photos",
+            "b.jpg",
+            "cam-1",
+            CAPTURED,
+            List.of(),
+            null,
             new dev.imgsearch.indexer.store.SceneRef("a", CAPTURED - 2_000));
 
     JsonNode json = QueryApi.objectMapper().valueToTree(SearchResponse.toResult(gated, "/x"));
@@ -90,6 +113,10 @@ class SearchResponseTest {
     assertThat(json.get("sceneOf").asText()).isEqualTo("a");
     assertThat(json.get("sceneStart").asText()).isEqualTo("2024-05-01T12:29:58.250Z");
     assertThat(json.has("distance")).isFalse();
-    assertThat(QueryApi.objectMapper().valueToTree(SearchResponse.toResult(hit("c"), "/x")).has("sceneOf")).isFalse();
+    assertThat(
+            QueryApi.objectMapper()
+                .valueToTree(SearchResponse.toResult(hit("c"), "/x"))
+                .has("sceneOf"))
+        .isFalse();
   }
 }

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Jetty's limits over a raw socket: a trickling body gets a JSON 408, a stalled one is dropped at the idle timeout. */
+/**
+ * Jetty's limits over a raw socket: a trickling body gets a JSON 408, a stalled one is dropped at
+ * the idle timeout.
+ */
 class SlowBodyTest {
 
   private static final Duration IDLE = Duration.ofMillis(700);
@@ -28,7 +31,10 @@ class SlowBodyTest {
     TestVectorStore store = new TestVectorStore(TestImageEmbedder.DIMENSION);
     service = QueryService.builder(new TestImageEmbedder(64 * 1024), store).build();
     QueryApiOptions options =
-        QueryApiOptions.defaults().withAnonymousAccess().withMinRequestDataRate(1024).withIdleTimeout(IDLE);
+        QueryApiOptions.defaults()
+            .withAnonymousAccess()
+            .withMinRequestDataRate(1024)
+            .withIdleTimeout(IDLE);
     api = TestApis.start(service, options);
   }
 
@@ -61,9 +67,13 @@ class SlowBodyTest {
       s.setSoTimeout(10_000);
       String response = readAll(s.getInputStream());
       Duration took = Duration.ofNanos(System.nanoTime() - start);
-      assertThat(took).isGreaterThanOrEqualTo(IDLE.minusMillis(50)).isLessThan(Duration.ofSeconds(5));
+      assertThat(took)
+          .isGreaterThanOrEqualTo(IDLE.minusMillis(50))
+          .isLessThan(Duration.ofSeconds(5));
       // Jetty answers 408 or just closes; either way the connection is gone, not held
-      assertThat(response).satisfiesAnyOf(r -> assertThat(r).isEmpty(), r -> assertThat(r).startsWith("HTTP/1.1 408"));
+      assertThat(response)
+          .satisfiesAnyOf(
+              r -> assertThat(r).isEmpty(), r -> assertThat(r).startsWith("HTTP/1.1 408"));
     }
   }
 
@@ -71,9 +81,15 @@ class SlowBodyTest {
     Socket s = new Socket();
     s.connect(new InetSocketAddress("127.0.0.1", api.port()), 5_000);
     s.getOutputStream()
-        .write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + type + "\r\nContent-Length: " + length
-                + "\r\nConnection: close\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+        .write(
+            ("POST "
+                    + path
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                    + type
+                    + "\r\nContent-Length: "
+                    + length
+                    + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
     return s;
   }
 

@@ -3,12 +3,16 @@ package dev.imgsearch.query;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-/** The query API of the HTTP tests: over a service, on a free port of 127.0.0.1, with a metrics registry of its own. */
+/**
+ * The query API of the HTTP tests: over a service, on a free port of 127.0.0.1, with a metrics
+ * registry of its own.
+ */
 final class TestApis {
   private TestApis() {}
 
   static QueryApi start(QueryService service, QueryApiOptions options) {
-    return new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options).start("127.0.0.1", 0);
+    return new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
+        .start("127.0.0.1", 0);
   }
 
   /** {@code http://127.0.0.1:<port>} of a started API. */

@@ -11,8 +11,9 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
- * Deterministic test embedder: decodes with ImageIO and embeds the mean red, green and blue (0..1) plus a constant
- * 0.2, L2-normalised, so images of similar colour score close to each other. Rejects like the real embedder does.
+ * Deterministic test embedder: decodes with ImageIO and embeds the mean red, green and blue (0..1)
+ * plus a constant 0.2, L2-normalised, so images of similar colour score close to each other.
+ * Rejects like the real embedder does.
  */
 final class TestImageEmbedder implements ImageEmbedder {
 
@@ -41,7 +42,8 @@ final class TestImageEmbedder implements ImageEmbedder {
       throw new ImageRejectedException(Reason.EMPTY, "no bytes");
     }
     if (encodedImage.length > maxBytes) {
-      throw new ImageRejectedException(Reason.TOO_LARGE, encodedImage.length + " bytes > " + maxBytes);
+      throw new ImageRejectedException(
+          Reason.TOO_LARGE, encodedImage.length + " bytes > " + maxBytes);
     }
     BufferedImage image;
     try {

@@ -13,15 +13,22 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
- * A fixed catalogue of solid-colour images. With {@link TestImageEmbedder}, a red query ranks them red, orange, purple,
- * blue, green.
+ * A fixed catalogue of solid-colour images. With {@link TestImageEmbedder}, a red query ranks them
+ * red, orange, purple, blue, green.
  */
 final class TestImages {
 
   static final String BUCKET = AllowedBuckets.DEFAULT_BUCKET;
 
   /** One catalogue entry. */
-  record Entry(String name, int red, int green, int blue, String source, Instant capturedAt, List<String> tags) {
+  record Entry(
+      String name,
+      int red,
+      int green,
+      int blue,
+      String source,
+      Instant capturedAt,
+      List<String> tags) {
 
     String key() {
       return name + ".png";
@@ -49,15 +56,25 @@ final class TestImages {
   }
 
   static final Entry RED =
-      new Entry("red", 255, 0, 0, "cam-1", Instant.parse("2024-01-01T00:00:00Z"), List.of("street"));
+      new Entry(
+          "red", 255, 0, 0, "cam-1", Instant.parse("2024-01-01T00:00:00Z"), List.of("street"));
   static final Entry ORANGE =
-      new Entry("orange", 255, 128, 0, "cam-1", Instant.parse("2024-02-01T00:00:00Z"), List.of("street", "night"));
+      new Entry(
+          "orange",
+          255,
+          128,
+          0,
+          "cam-1",
+          Instant.parse("2024-02-01T00:00:00Z"),
+          List.of("street", "night"));
   static final Entry PURPLE =
       new Entry("purple", 128, 0, 128, "cam-3", Instant.parse("2024-02-15T00:00:00Z"), List.of());
   static final Entry BLUE =
-      new Entry("blue", 0, 0, 200, "cam-2", Instant.parse("2024-04-01T00:00:00Z"), List.of("night"));
+      new Entry(
+          "blue", 0, 0, 200, "cam-2", Instant.parse("2024-04-01T00:00:00Z"), List.of("night"));
   static final Entry GREEN =
-      new Entry("green", 0, 255, 0, "cam-2", Instant.parse("2024-03-01T00:00:00Z"), List.of("park"));
+      new Entry(
+          "green", 0, 255, 0, "cam-2", Instant.parse("2024-03-01T00:00:00Z"), List.of("park"));
 
   static final List<Entry> ALL = List.of(RED, ORANGE, PURPLE, BLUE, GREEN);
 

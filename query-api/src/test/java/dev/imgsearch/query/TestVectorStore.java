@@ -16,9 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * In-memory exact cosine search for tests. {@link #failWith} makes every call throw (an outage); {@link #slowCount}
- * makes {@link #count()} block (a hung store), {@link #slowReads} delays searches and gets. Near-duplicates by exact
- * Hamming distance. Records the k of the last search.
+ * In-memory exact cosine search for tests. {@link #failWith} makes every call throw (an outage);
+ * {@link #slowCount} makes {@link #count()} block (a hung store), {@link #slowReads} delays
+ * searches and gets. Near-duplicates by exact Hamming distance. Records the k of the last search.
  */
 final class TestVectorStore implements VectorStore {
 
@@ -89,10 +89,19 @@ final class TestVectorStore implements VectorStore {
     sleep(readDelay);
     lastK.set(k);
     return rows.values().stream()
-        .filter(r -> r.phash() != null && filter.matches(r.source(), r.capturedAtMillis(), r.tags()))
+        .filter(
+            r -> r.phash() != null && filter.matches(r.source(), r.capturedAtMillis(), r.tags()))
         .filter(r -> Long.bitCount(r.phash() ^ phash) <= maxHamming)
-        .map(r -> SearchHit.duplicate(r.id(), Long.bitCount(r.phash() ^ phash), r.bucket(), r.key(), r.source(),
-            r.capturedAtMillis(), r.tags()))
+        .map(
+            r ->
+                SearchHit.duplicate(
+                    r.id(),
+                    Long.bitCount(r.phash() ^ phash),
+                    r.bucket(),
+                    r.key(),
+                    r.source(),
+                    r.capturedAtMillis(),
+                    r.tags()))
         .sorted(Comparator.comparing(SearchHit::distance).thenComparing(SearchHit::id))
         .limit(k)
         .toList();
@@ -139,7 +148,8 @@ final class TestVectorStore implements VectorStore {
   }
 
   private static SearchHit toHit(VectorRecord r, float score) {
-    return new SearchHit(r.id(), score, r.bucket(), r.key(), r.source(), r.capturedAtMillis(), r.tags());
+    return new SearchHit(
+        r.id(), score, r.bucket(), r.key(), r.source(), r.capturedAtMillis(), r.tags());
   }
 
   private static float cosine(float[] a, float[] b) {

@@ -29,10 +29,13 @@ class VectorMathTest {
   void rejectsWrongDimensionZeroAndNonFinite() {
     assertThatThrownBy(() -> VectorMath.normalised(new float[] {1, 2, 3}, 2))
         .isInstanceOfSatisfying(
-            InvalidQueryException.class, e -> assertThat(e.code()).isEqualTo(InvalidQueryException.WRONG_DIMENSION))
+            InvalidQueryException.class,
+            e -> assertThat(e.code()).isEqualTo(InvalidQueryException.WRONG_DIMENSION))
         .hasMessageContaining("2 components, got 3");
-    assertThatThrownBy(() -> VectorMath.normalised(new float[] {0, 0}, 2)).hasMessageContaining("zeros");
-    assertThatThrownBy(() -> VectorMath.normalised(new float[] {Float.NaN, 1}, 2)).hasMessageContaining("finite");
+    assertThatThrownBy(() -> VectorMath.normalised(new float[] {0, 0}, 2))
+        .hasMessageContaining("zeros");
+    assertThatThrownBy(() -> VectorMath.normalised(new float[] {Float.NaN, 1}, 2))
+        .hasMessageContaining("finite");
     assertThatThrownBy(() -> VectorMath.normalised(null, 2)).hasMessageContaining("required");
   }
 }

@@ -38,17 +38,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The watch routes over real HTTP with the test store and model; the watches topic is replaced by a recording {@link
- * WatchLog} (WatchesApiIT runs them on a real broker).
+ * The watch routes over real HTTP with the test store and model; the watches topic is replaced by a
+ * recording {@link WatchLog} (WatchesApiIT runs them on a real broker).
  */
 class WatchEndpointsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final TestVectorStore STORE = new TestVectorStore(TestImageEmbedder.DIMENSION);
   private static final String HASHED_ID = ImageIds.of(TestImages.BUCKET, "hashed.png");
 
   /** What was written to the "topic"; value null = tombstone. */
   private static final List<String> WRITES = new ArrayList<>();
+
   private static volatile boolean kafkaDown;
   private static WatchView view;
   private static AlertFeed feed;
@@ -60,35 +62,57 @@ class WatchEndpointsTest {
   @BeforeAll
   static void start() {
     STORE.upsert(TestImages.records());
-    STORE.upsert(List.of(new VectorRecord(HASHED_ID, new float[] {1, 0, 0, 0}, TestImages.BUCKET, "hashed.png", "cam",
-        1_000L, List.of(), TestImageEmbedder.MODEL_ID, 0xabcdL)));
+    STORE.upsert(
+        List.of(
+            new VectorRecord(
+                HASHED_ID,
+                new float[] {1, 0, 0, 0},
+                TestImages.BUCKET,
+                "hashed.png",
+                "cam",
+                1_000L,
+                List.of(),
+                TestImageEmbedder.MODEL_ID,
+                0xabcdL)));
     service = QueryService.builder(new TestImageEmbedder(32 * 1024), STORE).build();
     view = new WatchView();
     feed = AlertFeed.defaults();
-    WatchLog log = new WatchLog() {
-      @Override
-      public void put(Watch watch) {
-        write(watch.getId() + "=" + watch.getThreshold());
-      }
+    WatchLog log =
+        new WatchLog() {
+          @Override
+          public void put(Watch watch) {
+            write(watch.getId() + "=" + watch.getThreshold());
+          }
 
-      @Override
-      public void delete(String id) {
-        write(id + "=null");
-      }
+          @Override
+          public void delete(String id) {
+            write(id + "=null");
+          }
 
-      private void write(String s) {
-        if (kafkaDown) {
-          throw new WatchesUnavailableException(WatchesUnavailableException.KAFKA, "broker down", null);
-        }
-        synchronized (WRITES) {
-          WRITES.add(s);
-        }
-      }
-    };
-    QueryApiOptions options = QueryApiOptions.defaults().withAnonymousAccess().withReadinessTimeout(Duration.ofSeconds(2));
-    api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options,
-        new Watches(log, view, feed)).start("127.0.0.1", 0);
-    off = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options).start("127.0.0.1", 0);
+          private void write(String s) {
+            if (kafkaDown) {
+              throw new WatchesUnavailableException(
+                  WatchesUnavailableException.KAFKA, "broker down", null);
+            }
+            synchronized (WRITES) {
+              WRITES.add(s);
+            }
+          }
+        };
+    QueryApiOptions options =
+        QueryApiOptions.defaults()
+            .withAnonymousAccess()
+            .withReadinessTimeout(Duration.ofSeconds(2));
+    api =
+        new QueryApi(
+                service,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                options,
+                new Watches(log, view, feed))
+            .start("127.0.0.1", 0);
+    off =
+        new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
+            .start("127.0.0.1", 0);
     base = "http://127.0.0.1:" + api.port();
   }
 
@@ -113,9 +137,12 @@ class WatchEndpointsTest {
 
   @Test
   void createFromVectorThenReadUpdateAndDelete() throws Exception {
-    HttpResponse<String> created = send("POST", "/v1/watches",
-        "{\"id\":\"door\",\"name\":\"front door\",\"threshold\":0.8,\"vector\":[3,4,0,0],\"cooldown\":\"PT30S\","
-            + "\"sources\":[\"cam-1\"]}");
+    HttpResponse<String> created =
+        send(
+            "POST",
+            "/v1/watches",
+            "{\"id\":\"door\",\"name\":\"front door\",\"threshold\":0.8,\"vector\":[3,4,0,0],\"cooldown\":\"PT30S\","
+                + "\"sources\":[\"cam-1\"]}");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     assertThat(created.headers().firstValue("Location")).hasValue("/v1/watches/door");
     JsonNode w = JSON.readTree(created.body());
@@ -130,7 +157,8 @@ class WatchEndpointsTest {
     assertThat(list.get("count").asInt()).isEqualTo(1);
     assertThat(list.get("watches").get(0).get("name").asText()).isEqualTo("front door");
 
-    HttpResponse<String> updated = send("PUT", "/v1/watches/door", "{\"threshold\":0.9,\"enabled\":false}");
+    HttpResponse<String> updated =
+        send("PUT", "/v1/watches/door", "{\"threshold\":0.9,\"enabled\":false}");
     assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
     JsonNode u = JSON.readTree(updated.body());
     assertThat(u.get("threshold").asDouble()).isEqualTo(0.9);
@@ -147,8 +175,11 @@ class WatchEndpointsTest {
 
   @Test
   void createFromStoredImageTakesItsVectorAndHash() throws Exception {
-    HttpResponse<String> r = send("POST", "/v1/watches",
-        "{\"imageId\":\"" + HASHED_ID + "\",\"target\":\"near_duplicates\",\"threshold\":6}");
+    HttpResponse<String> r =
+        send(
+            "POST",
+            "/v1/watches",
+            "{\"imageId\":\"" + HASHED_ID + "\",\"target\":\"near_duplicates\",\"threshold\":6}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     JsonNode w = JSON.readTree(r.body());
     assertThat(w.get("target").asText()).isEqualTo("NEAR_DUPLICATES");
@@ -156,16 +187,23 @@ class WatchEndpointsTest {
     assertThat(w.get("id").asText()).hasSize(36); // generated
     assertThat(w.get("cooldown").asText()).isEqualTo("PT1M");
 
-    HttpResponse<String> unknown = send("POST", "/v1/watches",
-        "{\"imageId\":\"" + "0".repeat(ImageIds.LENGTH) + "\",\"threshold\":0.5}");
+    HttpResponse<String> unknown =
+        send(
+            "POST",
+            "/v1/watches",
+            "{\"imageId\":\"" + "0".repeat(ImageIds.LENGTH) + "\",\"threshold\":0.5}");
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.body()).contains("image-not-found");
   }
 
   @Test
   void createFromUploadedImageEmbedsIt() throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/v1/watches?threshold=0.95&name=red&source=cam-2"))
-        .header("Content-Type", "image/png").POST(BodyPublishers.ofByteArray(RED.png())).build();
+    HttpRequest req =
+        HttpRequest.newBuilder(
+                URI.create(base + "/v1/watches?threshold=0.95&name=red&source=cam-2"))
+            .header("Content-Type", "image/png")
+            .POST(BodyPublishers.ofByteArray(RED.png()))
+            .build();
     HttpResponse<String> r = HTTP.send(req, BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     JsonNode w = JSON.readTree(r.body());
@@ -176,8 +214,11 @@ class WatchEndpointsTest {
     float[] expected = TestImageEmbedder.vectorOf(RED.red(), RED.green(), RED.blue());
     assertThat(stored.get(0)).isCloseTo(expected[0], org.assertj.core.data.Offset.offset(0.02f));
 
-    HttpRequest bad = HttpRequest.newBuilder(URI.create(base + "/v1/watches?threshold=0.9&colour=red"))
-        .header("Content-Type", "image/png").POST(BodyPublishers.ofByteArray(BLUE.png())).build();
+    HttpRequest bad =
+        HttpRequest.newBuilder(URI.create(base + "/v1/watches?threshold=0.9&colour=red"))
+            .header("Content-Type", "image/png")
+            .POST(BodyPublishers.ofByteArray(BLUE.png()))
+            .build();
     HttpResponse<String> b = HTTP.send(bad, BodyHandlers.ofString());
     assertThat(b.statusCode()).isEqualTo(400);
     assertThat(b.body()).contains("colour");
@@ -191,7 +232,8 @@ class WatchEndpointsTest {
     assertRejected("{\"threshold\":0.5,\"vector\":[1,0,0]}", "dimensions");
     assertRejected("{\"threshold\":0.5,\"vector\":[0,0,0,0]}", "all zeros");
     assertRejected("{\"threshold\":0.5,\"vector\":[1,0,0,0],\"hoursOfDay\":[25]}", "hoursOfDay");
-    assertRejected("{\"threshold\":0.5,\"vector\":[1,0,0,0],\"timeZone\":\"Mars/Base\"}", "time zone");
+    assertRejected(
+        "{\"threshold\":0.5,\"vector\":[1,0,0,0],\"timeZone\":\"Mars/Base\"}", "time zone");
     assertRejected("{\"threshold\":0.5,\"vector\":[1,0,0,0],\"cooldown\":\"30s\"}", "ISO-8601");
     assertRejected("{\"threshold\":0.5,\"vector\":[1,0,0,0],\"target\":\"cars\"}", "target");
     assertRejected("{\"threshold\":0.5,\"phash\":\"xyz\"}", "hex");
@@ -214,7 +256,8 @@ class WatchEndpointsTest {
   @Test
   void kafkaDownIs503AndTheViewIsUnchanged() throws Exception {
     kafkaDown = true;
-    HttpResponse<String> r = send("POST", "/v1/watches", "{\"threshold\":0.5,\"vector\":[1,0,0,0]}");
+    HttpResponse<String> r =
+        send("POST", "/v1/watches", "{\"threshold\":0.5,\"vector\":[1,0,0,0]}");
     assertThat(r.statusCode()).isEqualTo(503);
     assertThat(r.body()).contains(WatchesUnavailableException.KAFKA);
     assertThat(view.size()).isZero();
@@ -223,33 +266,59 @@ class WatchEndpointsTest {
   @Test
   void notReadyAndNotConfiguredAre503() throws Exception {
     HttpResponse<String> disabled =
-        HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + off.port() + "/v1/watches")).build(),
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + off.port() + "/v1/watches"))
+                .build(),
             BodyHandlers.ofString());
     assertThat(disabled.statusCode()).isEqualTo(503);
-    assertThat(disabled.body()).contains(WatchesUnavailableException.DISABLED).contains("kafka.bootstrap-servers");
+    assertThat(disabled.body())
+        .contains(WatchesUnavailableException.DISABLED)
+        .contains("kafka.bootstrap-servers");
 
     WatchView cold = new WatchView();
-    QueryApi starting = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-        QueryApiOptions.defaults().withAnonymousAccess(), new Watches(new WatchLog() {
-          @Override
-          public void put(Watch watch) {}
+    QueryApi starting =
+        new QueryApi(
+                service,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                QueryApiOptions.defaults().withAnonymousAccess(),
+                new Watches(
+                    new WatchLog() {
+                      @Override
+                      public void put(Watch watch) {}
 
-          @Override
-          public void delete(String id) {}
-        }, cold, AlertFeed.defaults())).start("127.0.0.1", 0);
+                      @Override
+                      public void delete(String id) {}
+                    },
+                    cold,
+                    AlertFeed.defaults()))
+            .start("127.0.0.1", 0);
     try {
       String b = "http://127.0.0.1:" + starting.port();
-      HttpResponse<String> list = HTTP.send(HttpRequest.newBuilder(URI.create(b + "/v1/watches")).build(),
-          BodyHandlers.ofString());
+      HttpResponse<String> list =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(b + "/v1/watches")).build(),
+              BodyHandlers.ofString());
       assertThat(list.statusCode()).isEqualTo(503);
       assertThat(list.body()).contains(WatchesUnavailableException.NOT_READY);
-      assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(b + "/readyz")).build(), BodyHandlers.ofString())
-          .statusCode()).isEqualTo(503);
+      assertThat(
+              HTTP.send(
+                      HttpRequest.newBuilder(URI.create(b + "/readyz")).build(),
+                      BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(503);
       cold.markReady();
-      assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(b + "/v1/watches")).build(), BodyHandlers.ofString())
-          .statusCode()).isEqualTo(200);
-      assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(b + "/readyz")).build(), BodyHandlers.ofString())
-          .statusCode()).isEqualTo(200);
+      assertThat(
+              HTTP.send(
+                      HttpRequest.newBuilder(URI.create(b + "/v1/watches")).build(),
+                      BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(200);
+      assertThat(
+              HTTP.send(
+                      HttpRequest.newBuilder(URI.create(b + "/readyz")).build(),
+                      BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(200);
     } finally {
       starting.stop();
     }
@@ -258,23 +327,40 @@ class WatchEndpointsTest {
   @Test
   void watchRoutesAndTheStreamNeedTheApiKey() throws Exception {
     String key = "k-0123456789abcdef";
-    QueryApi keyed = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-        QueryApiOptions.defaults().withApiKeys(ApiKeys.of(List.of(key))), new Watches(new WatchLog() {
-          @Override
-          public void put(Watch watch) {}
+    QueryApi keyed =
+        new QueryApi(
+                service,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                QueryApiOptions.defaults().withApiKeys(ApiKeys.of(List.of(key))),
+                new Watches(
+                    new WatchLog() {
+                      @Override
+                      public void put(Watch watch) {}
 
-          @Override
-          public void delete(String id) {}
-        }, view, feed)).start("127.0.0.1", 0);
+                      @Override
+                      public void delete(String id) {}
+                    },
+                    view,
+                    feed))
+            .start("127.0.0.1", 0);
     try {
       String b = "http://127.0.0.1:" + keyed.port();
-      for (String path : List.of("/v1/watches", "/v1/watches/x", "/v1/watches/x/alerts", "/v1/alerts/stream")) {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(b + path))
-            .header("Accept", "text/event-stream").build(), BodyHandlers.ofString());
+      for (String path :
+          List.of("/v1/watches", "/v1/watches/x", "/v1/watches/x/alerts", "/v1/alerts/stream")) {
+        HttpResponse<String> r =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create(b + path))
+                    .header("Accept", "text/event-stream")
+                    .build(),
+                BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path).isEqualTo(401);
       }
-      HttpResponse<String> ok = HTTP.send(HttpRequest.newBuilder(URI.create(b + "/v1/watches"))
-          .header(ApiKeys.HEADER, key).build(), BodyHandlers.ofString());
+      HttpResponse<String> ok =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(b + "/v1/watches"))
+                  .header(ApiKeys.HEADER, key)
+                  .build(),
+              BodyHandlers.ofString());
       assertThat(ok.statusCode()).isEqualTo(200);
     } finally {
       keyed.stop();
@@ -285,13 +371,18 @@ class WatchEndpointsTest {
   void alertsReachTheHistoryAndTheStreamOfTheirWatch() throws Exception {
     send("POST", "/v1/watches", "{\"id\":\"a\",\"threshold\":0.5,\"vector\":[1,0,0,0]}");
     send("POST", "/v1/watches", "{\"id\":\"b\",\"threshold\":0.5,\"vector\":[1,0,0,0]}");
-    assertThat(send("GET", "/v1/alerts/stream", null).statusCode()).isEqualTo(400); // not an event-stream client
-    HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/v1/alerts/stream?watch=a"))
-        .header("Accept", "text/event-stream").build();
+    assertThat(send("GET", "/v1/alerts/stream", null).statusCode())
+        .isEqualTo(400); // not an event-stream client
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(base + "/v1/alerts/stream?watch=a"))
+            .header("Accept", "text/event-stream")
+            .build();
     HttpResponse<InputStream> stream = HTTP.send(req, BodyHandlers.ofInputStream());
     assertThat(stream.statusCode()).isEqualTo(200);
-    assertThat(stream.headers().firstValue("Content-Type").orElse("")).contains("text/event-stream");
-    BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+    assertThat(stream.headers().firstValue("Content-Type").orElse(""))
+        .contains("text/event-stream");
+    BufferedReader lines =
+        new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
     assertThat(lines.readLine()).isEqualTo(": connected"); // subscribed from here on
     awaitSubscribers(1);
 
@@ -299,20 +390,27 @@ class WatchEndpointsTest {
     feed.publish(alert("x2", "a"));
     feed.publish(alert("x2", "a")); // a replayed duplicate
     feed.publish(alert("x3", "a"));
-    CompletableFuture<List<String>> events = CompletableFuture.supplyAsync(() -> readEvents(lines, 2));
+    CompletableFuture<List<String>> events =
+        CompletableFuture.supplyAsync(() -> readEvents(lines, 2));
     List<String> got = events.get(10, TimeUnit.SECONDS);
     assertThat(got).hasSize(2);
-    assertThat(got.get(0)).contains("id: x2").contains("\"watchId\":\"a\"").contains("\"score\":0.9");
+    assertThat(got.get(0))
+        .contains("id: x2")
+        .contains("\"watchId\":\"a\"")
+        .contains("\"score\":0.9");
     assertThat(got.get(1)).contains("id: x3");
     stream.body().close();
 
     String metrics = send("GET", "/metrics", null).body();
-    assertThat(metrics).contains("imgsearch_alerts_received_total 3.0").contains("imgsearch_watches 2.0")
+    assertThat(metrics)
+        .contains("imgsearch_alerts_received_total 3.0")
+        .contains("imgsearch_watches 2.0")
         .contains("imgsearch_watches_ready 1.0");
 
     JsonNode history = JSON.readTree(send("GET", "/v1/watches/a/alerts?limit=10", null).body());
     assertThat(history.get("alerts")).hasSize(2);
-    assertThat(history.get("alerts").get(0).get("alertId").asText()).isEqualTo("x3"); // newest first
+    assertThat(history.get("alerts").get(0).get("alertId").asText())
+        .isEqualTo("x3"); // newest first
     assertThat(send("GET", "/v1/watches/a/alerts?limit=0", null).statusCode()).isEqualTo(400);
     assertThat(send("GET", "/v1/watches/zzz/alerts", null).statusCode()).isEqualTo(404);
   }
@@ -347,8 +445,17 @@ class WatchEndpointsTest {
   }
 
   static Alert alert(String id, String watch) {
-    return Alert.newBuilder().setAlertId(id).setWatchId(watch).setWatchName(watch).setImageId("i").setBucket("b")
-        .setKey("k").setScore(0.9).setCapturedAtMillis(1000).setMatchedAtMillis(2000).build();
+    return Alert.newBuilder()
+        .setAlertId(id)
+        .setWatchId(watch)
+        .setWatchName(watch)
+        .setImageId("i")
+        .setBucket("b")
+        .setKey("k")
+        .setScore(0.9)
+        .setCapturedAtMillis(1000)
+        .setMatchedAtMillis(2000)
+        .build();
   }
 
   private void assertRejected(String body, String message) throws Exception {
@@ -357,8 +464,10 @@ class WatchEndpointsTest {
     assertThat(r.body()).as(body).contains(message);
   }
 
-  private static HttpResponse<String> send(String method, String path, String json) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+  private static HttpResponse<String> send(String method, String path, String json)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
     b.method(method, json == null ? BodyPublishers.noBody() : BodyPublishers.ofString(json));
     if (json != null) {
       b.header("Content-Type", "application/json");

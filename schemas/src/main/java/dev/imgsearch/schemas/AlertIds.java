@@ -7,9 +7,10 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * Deterministic alert ids: the first 128 bits of SHA-256 over {@code watchId + '\n' + imageId} (plus {@code '\n' +
- * objectIndex} for an object or face), as 32 lower-case hex characters. The same match always gets the same id, so a
- * replay after a failure re-sends an alert consumers already have, never a new one.
+ * Deterministic alert ids: the first 128 bits of SHA-256 over {@code watchId + '\n' + imageId}
+ * (plus {@code '\n' + objectIndex} for an object or face), as 32 lower-case hex characters. The
+ * same match always gets the same id, so a replay after a failure re-sends an alert consumers
+ * already have, never a new one.
  */
 public final class AlertIds {
   private AlertIds() {}
@@ -24,7 +25,8 @@ public final class AlertIds {
     if (objectIndex < 0) {
       throw new IllegalArgumentException("objectIndex must be ≥ 0: " + objectIndex);
     }
-    return hash(require(watchId, "watchId") + "\n" + require(imageId, "imageId") + "\n" + objectIndex);
+    return hash(
+        require(watchId, "watchId") + "\n" + require(imageId, "imageId") + "\n" + objectIndex);
   }
 
   private static String require(String s, String name) {
@@ -37,7 +39,8 @@ public final class AlertIds {
 
   private static String hash(String input) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(input.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(input.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every Java platform", e);

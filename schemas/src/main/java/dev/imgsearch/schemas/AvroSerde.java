@@ -12,8 +12,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Kafka serde for Avro specific records in Avro's single-object encoding (2-byte marker + schema fingerprint +
- * binary body). The fingerprint lets a reader resolve older writer schemas without a schema registry.
+ * Kafka serde for Avro specific records in Avro's single-object encoding (2-byte marker + schema
+ * fingerprint + binary body). The fingerprint lets a reader resolve older writer schemas without a
+ * schema registry.
  */
 public final class AvroSerde {
   private AvroSerde() {}
@@ -41,7 +42,8 @@ public final class AvroSerde {
           try {
             return decoder.decode(data);
           } catch (IOException | RuntimeException e) {
-            throw new SerializationException("not a valid Avro record for topic " + topic + ": " + e.getMessage(), e);
+            throw new SerializationException(
+                "not a valid Avro record for topic " + topic + ": " + e.getMessage(), e);
           }
         };
     return Serdes.serdeFrom(ser, de);

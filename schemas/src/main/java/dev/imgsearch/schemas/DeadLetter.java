@@ -7,13 +7,15 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * A record one stage could not process: the original key and value, plus why (see {@link DeadLetters} for the header
- * names). Nothing is dropped silently: every rejection becomes one of these.
+ * A record one stage could not process: the original key and value, plus why (see {@link
+ * DeadLetters} for the header names). Nothing is dropped silently: every rejection becomes one of
+ * these.
  *
- * <p>Bounded, so that a dead letter always fits the topic (Kafka's default max message is ~1 MB): every header value
- * is cut to {@value #MAX_HEADER_BYTES} UTF-8 bytes ({@value #MAX_DETAIL_BYTES} for the detail); a key over {@value
- * #MAX_KEY_BYTES} bytes or a value over {@value #MAX_VALUE_BYTES} bytes is dropped and its size recorded in {@link
- * DeadLetters#KEY_DROPPED} / {@link DeadLetters#VALUE_DROPPED}. The original stays readable at the original
+ * <p>Bounded, so that a dead letter always fits the topic (Kafka's default max message is ~1 MB):
+ * every header value is cut to {@value #MAX_HEADER_BYTES} UTF-8 bytes ({@value #MAX_DETAIL_BYTES}
+ * for the detail); a key over {@value #MAX_KEY_BYTES} bytes or a value over {@value
+ * #MAX_VALUE_BYTES} bytes is dropped and its size recorded in {@link DeadLetters#KEY_DROPPED} /
+ * {@link DeadLetters#VALUE_DROPPED}. The original stays readable at the original
  * topic/partition/offset, which every dead letter carries when known.
  */
 public record DeadLetter(
@@ -30,11 +32,17 @@ public record DeadLetter(
 
   /** Max UTF-8 bytes of a header value (the detail has its own bound). */
   public static final int MAX_HEADER_BYTES = 512;
+
   /** Max UTF-8 bytes of the detail header. */
   public static final int MAX_DETAIL_BYTES = 2048;
+
   /** A longer original key is dropped. */
   public static final int MAX_KEY_BYTES = 1024;
-  /** A longer original value is dropped (well under Kafka's default 1 MB message limit, headers included). */
+
+  /**
+   * A longer original value is dropped (well under Kafka's default 1 MB message limit, headers
+   * included).
+   */
   public static final int MAX_VALUE_BYTES = 512 * 1024;
 
   public DeadLetter {
@@ -43,12 +51,17 @@ public record DeadLetter(
     detail = Objects.requireNonNullElse(detail, "");
   }
 
-  /** The key as it is written: null when the original was longer than {@value #MAX_KEY_BYTES} bytes. */
+  /**
+   * The key as it is written: null when the original was longer than {@value #MAX_KEY_BYTES} bytes.
+   */
   public byte[] boundedKey() {
     return key != null && key.length > MAX_KEY_BYTES ? null : key;
   }
 
-  /** The value as it is written: null when the original was longer than {@value #MAX_VALUE_BYTES} bytes. */
+  /**
+   * The value as it is written: null when the original was longer than {@value #MAX_VALUE_BYTES}
+   * bytes.
+   */
   public byte[] boundedValue() {
     return value != null && value.length > MAX_VALUE_BYTES ? null : value;
   }

@@ -7,11 +7,11 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * Deterministic image ids. The same object (bucket + key) always maps to the same id, so a re-delivered
- * notification upserts the same row and a delete finds it.
+ * Deterministic image ids. The same object (bucket + key) always maps to the same id, so a
+ * re-delivered notification upserts the same row and a delete finds it.
  *
- * <p>The id is the first 128 bits of SHA-256 over {@code bucket + '/' + key} (the key URL-decoded), as 32 lower-case
- * hex characters. Bucket names cannot contain '/', so the input is unambiguous.
+ * <p>The id is the first 128 bits of SHA-256 over {@code bucket + '/' + key} (the key URL-decoded),
+ * as 32 lower-case hex characters. Bucket names cannot contain '/', so the input is unambiguous.
  */
 public final class ImageIds {
   public static final int LENGTH = 32;

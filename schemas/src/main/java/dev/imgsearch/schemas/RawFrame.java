@@ -7,21 +7,23 @@ import java.util.Objects;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * The wire format of a raw frame on {@link Topics#RAW_FRAMES}, as a camera or feed publishes it, and a builder for
- * producers. Value: the image bytes. Key: the source, so one camera's frames stay in order on one partition. Headers
- * (UTF-8 text):
+ * The wire format of a raw frame on {@link Topics#RAW_FRAMES}, as a camera or feed publishes it,
+ * and a builder for producers. Value: the image bytes. Key: the source, so one camera's frames stay
+ * in order on one partition. Headers (UTF-8 text):
  *
  * <ul>
- *   <li>{@value #H_SOURCE} (required): the camera or feed, {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}};
+ *   <li>{@value #H_SOURCE} (required): the camera or feed, {@code
+ *       [A-Za-z0-9][A-Za-z0-9._-]{0,127}};
  *   <li>{@value #H_CONTENT_TYPE} (required): {@code image/jpeg|png|webp|gif|bmp|tiff};
- *   <li>{@value #H_CAPTURED_AT} (optional): epoch millis or an ISO-8601 instant; default the record timestamp;
- *   <li>{@value #H_ID} (optional): {@code [A-Za-z0-9_-]{1,128}}; default derived from the bytes, so a re-sent frame
- *       is the same image;
+ *   <li>{@value #H_CAPTURED_AT} (optional): epoch millis or an ISO-8601 instant; default the record
+ *       timestamp;
+ *   <li>{@value #H_ID} (optional): {@code [A-Za-z0-9_-]{1,128}}; default derived from the bytes, so
+ *       a re-sent frame is the same image;
  *   <li>{@value #H_TAGS} (optional): comma-separated.
  * </ul>
  *
- * <p>The ingest stream validates these (a frame it refuses goes to the dead-letter topic with the reason); this builder
- * only checks what it is given is present.
+ * <p>The ingest stream validates these (a frame it refuses goes to the dead-letter topic with the
+ * reason); this builder only checks what it is given is present.
  *
  * <pre>{@code
  * producer.send(RawFrame.of(jpegBytes, "image/jpeg", "cam-7").capturedAt(Instant.now()).tags("door", "night")
@@ -48,7 +50,9 @@ public final class RawFrame {
     this.source = requireText(source, "source");
   }
 
-  /** A frame of {@code bytes} in {@code contentType} (e.g. {@code image/jpeg}) from {@code source}. */
+  /**
+   * A frame of {@code bytes} in {@code contentType} (e.g. {@code image/jpeg}) from {@code source}.
+   */
   public static RawFrame of(byte[] bytes, String contentType, String source) {
     return new RawFrame(bytes, contentType, source);
   }

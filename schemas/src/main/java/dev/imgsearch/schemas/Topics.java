@@ -7,7 +7,10 @@ import dev.imgsearch.schemas.avro.Watch;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
-/** The Kafka topics of the pipeline with their key and value formats. Names are defaults; deployments may prefix. */
+/**
+ * The Kafka topics of the pipeline with their key and value formats. Names are defaults;
+ * deployments may prefix.
+ */
 public final class Topics {
   private Topics() {}
 
@@ -24,28 +27,57 @@ public final class Topics {
 
   /** Typed image events keyed by image id (Avro single-object encoding). */
   public static final Topic<String, ImageEvent> IMAGE_EVENTS =
-      new Topic<>("imgsearch.image-events", Serdes.String(), AvroSerde.of(ImageEvent.getEncoder(), SchemaHistory.decoder(ImageEvent.getClassSchema(), "ImageEvent", dev.imgsearch.schemas.avro.ImageEventType.getClassSchema())));
+      new Topic<>(
+          "imgsearch.image-events",
+          Serdes.String(),
+          AvroSerde.of(
+              ImageEvent.getEncoder(),
+              SchemaHistory.decoder(
+                  ImageEvent.getClassSchema(),
+                  "ImageEvent",
+                  dev.imgsearch.schemas.avro.ImageEventType.getClassSchema())));
 
   /** Embeddings keyed by image id (Avro single-object encoding). */
   public static final Topic<String, ImageEmbedding> EMBEDDINGS =
-      new Topic<>("imgsearch.embeddings", Serdes.String(), AvroSerde.of(ImageEmbedding.getEncoder(), SchemaHistory.decoder(ImageEmbedding.getClassSchema(), "ImageEmbedding")));
+      new Topic<>(
+          "imgsearch.embeddings",
+          Serdes.String(),
+          AvroSerde.of(
+              ImageEmbedding.getEncoder(),
+              SchemaHistory.decoder(ImageEmbedding.getClassSchema(), "ImageEmbedding")));
 
   /**
-   * Camera / producer frames for ingest-stream's claim-check path: value = image bytes; headers {@code source},
-   * {@code content-type}, optional {@code captured-at} (ISO-8601 or epoch millis), {@code id}, {@code tags}.
+   * Camera / producer frames for ingest-stream's claim-check path: value = image bytes; headers
+   * {@code source}, {@code content-type}, optional {@code captured-at} (ISO-8601 or epoch millis),
+   * {@code id}, {@code tags}.
    */
   public static final Topic<byte[], byte[]> RAW_FRAMES =
       new Topic<>("imgsearch.raw-frames", Serdes.ByteArray(), Serdes.ByteArray());
 
-  /** Records that could not be processed: original key and value, the reason in headers (see {@link DeadLetters}). */
+  /**
+   * Records that could not be processed: original key and value, the reason in headers (see {@link
+   * DeadLetters}).
+   */
   public static final Topic<byte[], byte[]> DEAD_LETTERS =
       new Topic<>("imgsearch.dead-letters", Serdes.ByteArray(), Serdes.ByteArray());
 
-  /** Standing queries keyed by watch id; compacted, a tombstone deletes the watch (the source of truth of watches). */
+  /**
+   * Standing queries keyed by watch id; compacted, a tombstone deletes the watch (the source of
+   * truth of watches).
+   */
   public static final Topic<String, Watch> WATCHES =
-      new Topic<>("imgsearch.watches", Serdes.String(), AvroSerde.of(Watch.getEncoder(), SchemaHistory.decoder(Watch.getClassSchema(), "Watch")));
+      new Topic<>(
+          "imgsearch.watches",
+          Serdes.String(),
+          AvroSerde.of(Watch.getEncoder(), SchemaHistory.decoder(Watch.getClassSchema(), "Watch")));
 
-  /** Alerts raised by watches, keyed by the deterministic alert id ({@link AlertIds}); consumers de-duplicate by it. */
+  /**
+   * Alerts raised by watches, keyed by the deterministic alert id ({@link AlertIds}); consumers
+   * de-duplicate by it.
+   */
   public static final Topic<String, Alert> ALERTS =
-      new Topic<>("imgsearch.alerts", Serdes.String(), AvroSerde.of(Alert.getEncoder(), SchemaHistory.decoder(Alert.getClassSchema(), "Alert")));
+      new Topic<>(
+          "imgsearch.alerts",
+          Serdes.String(),
+          AvroSerde.of(Alert.getEncoder(), SchemaHistory.decoder(Alert.getClassSchema(), "Alert")));
 }

@@ -9,7 +9,8 @@ class AlertIdsTest {
 
   @Test
   void knownValuesAreStableAcrossReleases() {
-    // first 128 bits of sha256 of "watch-1\nimg-1" and "watch-1\nimg-1\n3" (computed with sha256sum); consumers
+    // first 128 bits of sha256 of "watch-1\nimg-1" and "watch-1\nimg-1\n3" (computed with
+    // sha256sum); consumers
     // de-duplicate by these ids, so they must never change
     assertThat(AlertIds.of("watch-1", "img-1")).isEqualTo("133bf501a0daef5c242c309618aff17d");
     assertThat(AlertIds.of("watch-1", "img-1", 3)).isEqualTo("941041d53ace217c5a24747bc73af38c");
@@ -27,7 +28,8 @@ class AlertIdsTest {
   void rejectsAmbiguousInput() {
     assertThatThrownBy(() -> AlertIds.of("", "i")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> AlertIds.of("a\nb", "i")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> AlertIds.of("w", "i", -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> AlertIds.of("w", "i", -1))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> AlertIds.of("w", null)).isInstanceOf(NullPointerException.class);
   }
 }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class DeadLetterTest {
   private static DeadLetter letter(String detail, String imageId, byte[] key, byte[] value) {
-    return new DeadLetter("ingest-stream", "invalid-frame-header", detail, "x.Y", imageId, "raw", 3, 42L, key, value);
+    return new DeadLetter(
+        "ingest-stream", "invalid-frame-header", detail, "x.Y", imageId, "raw", 3, 42L, key, value);
   }
 
   @Test
@@ -30,17 +31,23 @@ class DeadLetterTest {
     byte[] key = new byte[100_000];
     byte[] value = new byte[1_000_000];
     String detail = "é".repeat(100_000);
-    ProducerRecord<byte[], byte[]> r = letter(detail, "x".repeat(10_000), key, value).toProducerRecord("dlq");
+    ProducerRecord<byte[], byte[]> r =
+        letter(detail, "x".repeat(10_000), key, value).toProducerRecord("dlq");
     assertThat(r.key()).isNull();
     assertThat(r.value()).isNull();
     assertThat(DeadLetter.header(r.headers(), DeadLetters.KEY_DROPPED)).isEqualTo("100000");
     assertThat(DeadLetter.header(r.headers(), DeadLetters.VALUE_DROPPED)).isEqualTo("1000000");
-    assertThat(r.headers().lastHeader(DeadLetters.DETAIL).value().length).isLessThanOrEqualTo(DeadLetter.MAX_DETAIL_BYTES);
+    assertThat(r.headers().lastHeader(DeadLetters.DETAIL).value().length)
+        .isLessThanOrEqualTo(DeadLetter.MAX_DETAIL_BYTES);
     assertThat(DeadLetter.header(r.headers(), DeadLetters.DETAIL)).startsWith("éé").endsWith("…");
-    assertThat(r.headers().lastHeader(DeadLetters.IMAGE_ID).value().length).isLessThanOrEqualTo(DeadLetter.MAX_HEADER_BYTES);
+    assertThat(r.headers().lastHeader(DeadLetters.IMAGE_ID).value().length)
+        .isLessThanOrEqualTo(DeadLetter.MAX_HEADER_BYTES);
     assertThat(DeadLetter.header(r.headers(), DeadLetters.ORIGINAL_TOPIC)).isEqualTo("raw");
     assertThat(DeadLetter.header(r.headers(), DeadLetters.ORIGINAL_PARTITION)).isEqualTo("3");
-    int total = Arrays.stream(r.headers().toArray()).mapToInt(h -> h.key().length() + h.value().length).sum();
+    int total =
+        Arrays.stream(r.headers().toArray())
+            .mapToInt(h -> h.key().length() + h.value().length)
+            .sum();
     assertThat(total).isLessThan(8 * 1024);
   }
 

@@ -10,13 +10,17 @@ class ImageIdsTest {
   @Test
   void isDeterministicHexOfFixedLength() {
     String id = ImageIds.of("images", "cam 1/a.jpg");
-    assertThat(id).isEqualTo(ImageIds.of("images", "cam 1/a.jpg")).hasSize(32).matches("[0-9a-f]{32}");
+    assertThat(id)
+        .isEqualTo(ImageIds.of("images", "cam 1/a.jpg"))
+        .hasSize(32)
+        .matches("[0-9a-f]{32}");
     assertThat(ImageIds.isValid(id)).isTrue();
   }
 
   @Test
   void knownValueIsStableAcrossReleases() {
-    // First 128 bits of sha256("images/a.jpg") (computed with sha256sum). Ids are persisted in the stores,
+    // First 128 bits of sha256("images/a.jpg") (computed with sha256sum). Ids are persisted in the
+    // stores,
     // so this value must never change.
     assertThat(ImageIds.of("images", "a.jpg")).isEqualTo("32f7e84ed700cc22cce767359acc1987");
   }

@@ -25,7 +25,8 @@ class RawFrameTest {
     assertThat(header(r, "source")).isEqualTo("cam-7");
     assertThat(header(r, "content-type")).isEqualTo("image/jpeg");
     assertThat(header(r, "id")).isEqualTo("f-42");
-    assertThat(header(r, "captured-at")).isEqualTo(Long.toString(Instant.parse("2026-11-20T10:00:00Z").toEpochMilli()));
+    assertThat(header(r, "captured-at"))
+        .isEqualTo(Long.toString(Instant.parse("2026-11-20T10:00:00Z").toEpochMilli()));
     assertThat(header(r, "tags")).isEqualTo("door,night");
     assertThat(r.headers().toArray()).hasSize(5);
   }
@@ -33,8 +34,12 @@ class RawFrameTest {
   @Test
   void optionalHeadersAreLeftOutSoTheIngestStreamAppliesItsDefaults() {
     ProducerRecord<byte[], byte[]> r = RawFrame.of(JPEG, "image/png", "feed.a").toRecord("frames");
-    assertThat(r.headers().toArray()).extracting(h -> h.key()).containsExactly("source", "content-type");
-    assertThat(r.timestamp()).as("the producer stamps the record, the default capture time").isNull();
+    assertThat(r.headers().toArray())
+        .extracting(h -> h.key())
+        .containsExactly("source", "content-type");
+    assertThat(r.timestamp())
+        .as("the producer stamps the record, the default capture time")
+        .isNull();
   }
 
   @Test
@@ -42,7 +47,8 @@ class RawFrameTest {
     assertThatThrownBy(() -> RawFrame.of(JPEG, "image/jpeg", " ")).hasMessageContaining("source");
     assertThatThrownBy(() -> RawFrame.of(JPEG, null, "cam")).hasMessageContaining("contentType");
     assertThatThrownBy(() -> RawFrame.of(null, "image/jpeg", "cam")).hasMessageContaining("bytes");
-    assertThatThrownBy(() -> RawFrame.of(JPEG, "image/jpeg", "cam").tags("a,b")).hasMessageContaining("a,b");
+    assertThatThrownBy(() -> RawFrame.of(JPEG, "image/jpeg", "cam").tags("a,b"))
+        .hasMessageContaining("a,b");
   }
 
   private static String header(ProducerRecord<byte[], byte[]> r, String name) {

@@ -19,7 +19,10 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.junit.jupiter.api.Test;
 
-/** Every schema change stays compatible both ways with every released version, and old records still decode. */
+/**
+ * Every schema change stays compatible both ways with every released version, and old records still
+ * decode.
+ */
 class SchemaEvolutionTest {
 
   static void assertCompatibleBothWays(Schema current, List<Schema> history) {
@@ -37,12 +40,14 @@ class SchemaEvolutionTest {
   @Test
   void imageEventIsCompatibleWithEveryReleasedVersion() {
     assertCompatibleBothWays(
-        ImageEvent.getClassSchema(), SchemaHistory.versions("ImageEvent", ImageEventType.getClassSchema()));
+        ImageEvent.getClassSchema(),
+        SchemaHistory.versions("ImageEvent", ImageEventType.getClassSchema()));
   }
 
   @Test
   void imageEmbeddingIsCompatibleWithEveryReleasedVersion() {
-    assertCompatibleBothWays(ImageEmbedding.getClassSchema(), SchemaHistory.versions("ImageEmbedding"));
+    assertCompatibleBothWays(
+        ImageEmbedding.getClassSchema(), SchemaHistory.versions("ImageEmbedding"));
   }
 
   @Test
@@ -100,7 +105,9 @@ class SchemaEvolutionTest {
     assertThat(back.getSources()).isEmpty();
     assertThat(back.getHoursOfDay()).isEmpty();
     assertThat(back.getPhash()).isNull();
-    assertThat(Topics.WATCHES.valueSerde().serializer().serialize("t", null)).as("tombstone").isNull();
+    assertThat(Topics.WATCHES.valueSerde().serializer().serialize("t", null))
+        .as("tombstone")
+        .isNull();
   }
 
   @Test
@@ -152,12 +159,20 @@ class SchemaEvolutionTest {
     decoded.setObjects(
         List.of(
             dev.imgsearch.schemas.avro.DetectedItem.newBuilder()
-                .setKind(dev.imgsearch.schemas.avro.DetectedKind.FACE).setIndex(0).setLabel("face").setClassId(-1)
-                .setScore(0.75f).setBox(List.of(0.1f, 0.2f, 0.3f, 0.4f)).setModel("blazeface+faceres@1")
-                .setVector(List.of(1f, 0f, 0f)).build()));
-    ImageEmbedding again = serde.deserializer().deserialize("t", serde.serializer().serialize("t", decoded));
+                .setKind(dev.imgsearch.schemas.avro.DetectedKind.FACE)
+                .setIndex(0)
+                .setLabel("face")
+                .setClassId(-1)
+                .setScore(0.75f)
+                .setBox(List.of(0.1f, 0.2f, 0.3f, 0.4f))
+                .setModel("blazeface+faceres@1")
+                .setVector(List.of(1f, 0f, 0f))
+                .build()));
+    ImageEmbedding again =
+        serde.deserializer().deserialize("t", serde.serializer().serialize("t", decoded));
     assertThat(again.getObjects()).hasSize(1);
-    assertThat(again.getObjects().get(0).getKind()).isEqualTo(dev.imgsearch.schemas.avro.DetectedKind.FACE);
+    assertThat(again.getObjects().get(0).getKind())
+        .isEqualTo(dev.imgsearch.schemas.avro.DetectedKind.FACE);
     assertThat(again.getObjects().get(0).getBox()).containsExactly(0.1f, 0.2f, 0.3f, 0.4f);
     assertThat(again.getObjects().get(0).getVector()).containsExactly(1f, 0f, 0f);
   }

@@ -4,9 +4,11 @@ import dev.imgsearch.embedder.image.ImageRejectedException;
 import java.util.List;
 
 /**
- * Turns encoded images (JPEG, PNG, ...) into L2-normalised embedding vectors with one model. Thread-safe.
+ * Turns encoded images (JPEG, PNG, ...) into L2-normalised embedding vectors with one model.
+ * Thread-safe.
  *
- * <p>Used by the Flink job and by the query API, so a query image is embedded exactly as indexed images are.
+ * <p>Used by the Flink job and by the query API, so a query image is embedded exactly as indexed
+ * images are.
  */
 public interface ImageEmbedder extends AutoCloseable {
 
@@ -20,8 +22,8 @@ public interface ImageEmbedder extends AutoCloseable {
   float[] embed(byte[] encodedImage) throws ImageRejectedException;
 
   /**
-   * Embeds several already-validated images in one model call (micro-batch). The result has one vector per input,
-   * in order.
+   * Embeds several already-validated images in one model call (micro-batch). The result has one
+   * vector per input, in order.
    */
   List<float[]> embedAll(List<byte[]> encodedImages) throws ImageRejectedException;
 

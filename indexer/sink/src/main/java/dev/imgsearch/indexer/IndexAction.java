@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * One change to apply to the index: upsert a row, or delete the row of an image id.
  *
- * @param eventTimeMillis when the object store saw the change (the image event's {@code eventTimeMillis}), for the
- *     sink's end-to-end freshness metric; 0 or negative = unknown (not measured)
+ * @param eventTimeMillis when the object store saw the change (the image event's {@code
+ *     eventTimeMillis}), for the sink's end-to-end freshness metric; 0 or negative = unknown (not
+ *     measured)
  */
 public record IndexAction(Op op, String id, VectorRecord record, long eventTimeMillis) {
   /** Kind of change. */

@@ -39,7 +39,8 @@ final class Kustomize {
           new Thread(
               () -> {
                 try {
-                  stderr.complete(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+                  stderr.complete(
+                      new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
                 } catch (IOException e) {
                   stderr.complete("(stderr unreadable: " + e + ")");
                 }

@@ -12,8 +12,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Each least-privilege rule fails on a deliberately bad manifest snippet and passes on a good one (the real overlays
- * are checked in {@link ManifestsTest}; breakages of the real files in {@link BrokenManifestTest}).
+ * Each least-privilege rule fails on a deliberately bad manifest snippet and passes on a good one
+ * (the real overlays are checked in {@link ManifestsTest}; breakages of the real files in {@link
+ * BrokenManifestTest}).
  */
 class LeastPrivilegeTest {
 
@@ -25,7 +26,10 @@ class LeastPrivilegeTest {
     }
   }
 
-  /** A NetworkPolicy {@code name} for the pods labelled {@code app: <app>} with one list of Ingress or Egress rules. */
+  /**
+   * A NetworkPolicy {@code name} for the pods labelled {@code app: <app>} with one list of Ingress
+   * or Egress rules.
+   */
   static String networkPolicy(String name, String app, String type, String rules) {
     return """
         apiVersion: networking.k8s.io/v1
@@ -38,7 +42,9 @@ class LeastPrivilegeTest {
               app: %s
           policyTypes: [%s]
           %s:
-        """.formatted(name, app, type, type.toLowerCase(java.util.Locale.ROOT)) + rules.indent(4);
+        """
+            .formatted(name, app, type, type.toLowerCase(java.util.Locale.ROOT))
+        + rules.indent(4);
   }
 
   static String policy(String ingressRule) {
@@ -49,46 +55,72 @@ class LeastPrivilegeTest {
   class NetworkPolicyPeers {
     static Stream<Arguments> peersAdmittingTooMuch() {
       return Stream.of(
-          Arguments.of("a bare namespace selector", """
+          Arguments.of(
+              "a bare namespace selector",
+              """
               - from:
                   - namespaceSelector: {}
                 ports:
                   - port: 8081
-              """, "selects every namespace"),
+              """,
+              "selects every namespace"),
           Arguments.of("an empty peer", "- from:\n    - {}\n", "everyone"),
           Arguments.of("a rule without peers", "- ports:\n    - port: 8080\n", "admits everyone"),
-          Arguments.of("an empty pod selector", "- from:\n    - podSelector: {}\n", "every pod of the namespace"),
-          Arguments.of("a namespace chosen by another label",
-              "- from:\n    - namespaceSelector:\n        matchLabels:\n          team: ops\n", "kubernetes.io/metadata.name"));
+          Arguments.of(
+              "an empty pod selector",
+              "- from:\n    - podSelector: {}\n",
+              "every pod of the namespace"),
+          Arguments.of(
+              "a namespace chosen by another label",
+              "- from:\n    - namespaceSelector:\n        matchLabels:\n          team: ops\n",
+              "kubernetes.io/metadata.name"));
     }
 
     @ParameterizedTest(name = "{0} is rejected")
     @MethodSource("peersAdmittingTooMuch")
     void peerAdmittingTooMuchIsRejected(String what, String ingressRule, String problem) {
-      assertThat(LeastPrivilege.networkPolicyPeers(of(policy(ingressRule)))).singleElement().asString().contains(problem);
+      assertThat(LeastPrivilege.networkPolicyPeers(of(policy(ingressRule))))
+          .singleElement()
+          .asString()
+          .contains(problem);
     }
 
     @Test
     void everyAddressIsRejectedExceptTowardsTheApiServer() {
-      String egress = networkPolicy("p", "x", "Egress", """
+      String egress =
+          networkPolicy(
+              "p",
+              "x",
+              "Egress",
+              """
           - to:
               - ipBlock:
                   cidr: 0.0.0.0/0
             ports:
               - port: %d
           """);
-      assertThat(LeastPrivilege.networkPolicyPeers(of(egress.formatted(80)))).singleElement().asString().contains("every address");
+      assertThat(LeastPrivilege.networkPolicyPeers(of(egress.formatted(80))))
+          .singleElement()
+          .asString()
+          .contains("every address");
       assertThat(LeastPrivilege.networkPolicyPeers(of(egress.formatted(443)))).isEmpty();
     }
 
     @Test
     void kafkaListenerWithoutPeersIsRejected() {
-      assertThat(LeastPrivilege.networkPolicyPeers(of(KAFKA.formatted("")))).singleElement().asString().contains("no networkPolicyPeers");
+      assertThat(LeastPrivilege.networkPolicyPeers(of(KAFKA.formatted(""))))
+          .singleElement()
+          .asString()
+          .contains("no networkPolicyPeers");
     }
 
     @Test
     void namedPeersPass() {
-      assertThat(LeastPrivilege.networkPolicyPeers(of(policy("""
+      assertThat(
+              LeastPrivilege.networkPolicyPeers(
+                  of(
+                      policy(
+                          """
           - from:
               - podSelector:
                   matchLabels:
@@ -96,17 +128,25 @@ class LeastPrivilegeTest {
               - namespaceSelector:
                   matchLabels:
                     kubernetes.io/metadata.name: monitoring
-          """)))).isEmpty();
+          """))))
+          .isEmpty();
     }
   }
 
   @Test
   void missingDefaultDenyAndDnsAreReported() {
-    assertThat(LeastPrivilege.defaultDeny(of(policy("- from:\n    - podSelector:\n        matchLabels:\n          app: y\n"))))
-        .hasSize(2).anySatisfy(p -> assertThat(p).contains("default-deny")).anySatisfy(p -> assertThat(p).contains("resolve names"));
+    assertThat(
+            LeastPrivilege.defaultDeny(
+                of(
+                    policy(
+                        "- from:\n    - podSelector:\n        matchLabels:\n          app: y\n"))))
+        .hasSize(2)
+        .anySatisfy(p -> assertThat(p).contains("default-deny"))
+        .anySatisfy(p -> assertThat(p).contains("resolve names"));
   }
 
-  static final String FLINK = """
+  static final String FLINK =
+      """
       apiVersion: flink.apache.org/v1beta1
       kind: FlinkDeployment
       metadata:
@@ -120,7 +160,14 @@ class LeastPrivilegeTest {
       """;
 
   static String flinkPolicy(String peer) {
-    return FLINK + networkPolicy("job", "job", "Ingress", "- from:\n" + peer.indent(4) + """
+    return FLINK
+        + networkPolicy(
+            "job",
+            "job",
+            "Ingress",
+            "- from:\n"
+                + peer.indent(4)
+                + """
           ports:
             - port: 8081
         """);
@@ -136,26 +183,39 @@ class LeastPrivilegeTest {
   @Test
   void flinkRestForQueryApiNeedsAFlinkOptionInTheCode() {
     assertThat(CrossChecks.QUERY_API_OPTIONS).noneMatch(o -> o.startsWith("flink."));
-    assertThat(LeastPrivilege.flinkRest(of(flinkPolicy("""
+    assertThat(
+            LeastPrivilege.flinkRest(
+                of(
+                    flinkPolicy(
+                        """
         - namespaceSelector:
             matchLabels:
               kubernetes.io/metadata.name: flink-operator
         - podSelector:
             matchLabels:
               app.kubernetes.io/name: query-api
-        """)))).singleElement().asString().contains("query-api has no Flink option");
+        """))))
+        .singleElement()
+        .asString()
+        .contains("query-api has no Flink option");
   }
 
   @Test
   void flinkRestForTheOperatorPasses() {
-    assertThat(LeastPrivilege.flinkRest(of(flinkPolicy("""
+    assertThat(
+            LeastPrivilege.flinkRest(
+                of(
+                    flinkPolicy(
+                        """
         - namespaceSelector:
             matchLabels:
               kubernetes.io/metadata.name: flink-operator
-        """)))).isEmpty();
+        """))))
+        .isEmpty();
   }
 
-  static final String DEPLOYMENT = """
+  static final String DEPLOYMENT =
+      """
       apiVersion: apps/v1
       kind: Deployment
       metadata:
@@ -173,20 +233,23 @@ class LeastPrivilegeTest {
   @Test
   void podTemplateWithoutRestrictedFieldsIsRejected() {
     List<String> p = LeastPrivilege.podSecurity(of(DEPLOYMENT.formatted("", "")));
-    assertThat(p).anySatisfy(x -> assertThat(x).contains("runAsNonRoot"))
+    assertThat(p)
+        .anySatisfy(x -> assertThat(x).contains("runAsNonRoot"))
         .anySatisfy(x -> assertThat(x).contains("seccompProfile"))
         .anySatisfy(x -> assertThat(x).contains("allowPrivilegeEscalation"))
         .anySatisfy(x -> assertThat(x).contains("capabilities.drop"))
         .anySatisfy(x -> assertThat(x).contains("readOnlyRootFilesystem"));
   }
 
-  static final String POD_OK = """
+  static final String POD_OK =
+      """
             securityContext:
               runAsNonRoot: true
               seccompProfile:
                 type: RuntimeDefault
       """;
-  static final String CONTAINER_OK = """
+  static final String CONTAINER_OK =
+      """
                 securityContext:
                   allowPrivilegeEscalation: false
                   readOnlyRootFilesystem: true
@@ -196,18 +259,28 @@ class LeastPrivilegeTest {
 
   @Test
   void restrictedPodTemplatePasses() {
-    assertThat(LeastPrivilege.podSecurity(of(DEPLOYMENT.formatted(POD_OK, CONTAINER_OK)))).isEmpty();
+    assertThat(LeastPrivilege.podSecurity(of(DEPLOYMENT.formatted(POD_OK, CONTAINER_OK))))
+        .isEmpty();
   }
 
   @Test
   void privilegeEscalationIsRejected() {
-    assertThat(LeastPrivilege.podSecurity(of(DEPLOYMENT.formatted(POD_OK, CONTAINER_OK.replace("allowPrivilegeEscalation: false",
-        "allowPrivilegeEscalation: true"))))).singleElement().asString().contains("allowPrivilegeEscalation must be false");
+    assertThat(
+            LeastPrivilege.podSecurity(
+                of(
+                    DEPLOYMENT.formatted(
+                        POD_OK,
+                        CONTAINER_OK.replace(
+                            "allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true")))))
+        .singleElement()
+        .asString()
+        .contains("allowPrivilegeEscalation must be false");
   }
 
   @Test
   void namespaceBelowBaselineWithoutRestrictedWarningsAndBareStrimziPodsAreRejected() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: v1
         kind: Namespace
         metadata:
@@ -223,10 +296,15 @@ class LeastPrivilegeTest {
           replicas: 1
         """;
     assertThat(LeastPrivilege.podSecurity(of(yaml)))
-        .anySatisfy(p -> assertThat(p).contains("enforce: baseline or restricted, has 'privileged'"))
+        .anySatisfy(
+            p -> assertThat(p).contains("enforce: baseline or restricted, has 'privileged'"))
         .anySatisfy(p -> assertThat(p).contains("warn: restricted, has ''"))
         .anySatisfy(p -> assertThat(p).contains("KafkaNodePool/brokers template.pod: runAsNonRoot"))
-        .anySatisfy(p -> assertThat(p).contains("KafkaNodePool/brokers template.kafkaContainer: allowPrivilegeEscalation"));
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains(
+                        "KafkaNodePool/brokers template.kafkaContainer: allowPrivilegeEscalation"));
   }
 
   @Test
@@ -249,7 +327,8 @@ class LeastPrivilegeTest {
 
   @Test
   void builtInReadWritePolicyIsRejected() {
-    String job = """
+    String job =
+        """
         apiVersion: batch/v1
         kind: Job
         metadata:
@@ -270,10 +349,14 @@ class LeastPrivilegeTest {
                     - -ec
                     - mc admin policy attach s3 readwrite --user "$APP_ACCESS_KEY"
         """;
-    assertThat(LeastPrivilege.minio(of(job))).singleElement().asString().contains("built-in policy readwrite");
+    assertThat(LeastPrivilege.minio(of(job)))
+        .singleElement()
+        .asString()
+        .contains("built-in policy readwrite");
   }
 
-  static final String KAFKA = """
+  static final String KAFKA =
+      """
       apiVersion: kafka.strimzi.io/v1beta2
       kind: Kafka
       metadata:
@@ -297,7 +380,8 @@ class LeastPrivilegeTest {
 
   @Test
   void authenticatedListenerWithAuthorizationPasses() {
-    String auth = """
+    String auth =
+        """
                 authentication:
                   type: scram-sha-512
             authorization:
@@ -308,7 +392,8 @@ class LeastPrivilegeTest {
 
   @Test
   void wildcardAclsAreRejected() {
-    String user = """
+    String user =
+        """
         apiVersion: kafka.strimzi.io/v1beta2
         kind: KafkaUser
         metadata:
@@ -325,13 +410,16 @@ class LeastPrivilegeTest {
     assertThat(LeastPrivilege.kafka(of(user)))
         .anySatisfy(p -> assertThat(p).contains("every resource"))
         .anySatisfy(p -> assertThat(p).contains("operation All"));
-    assertThat(LeastPrivilege.aclAllows(of(user).resources().get(0), "group", "g", "Read")).isTrue();
-    assertThat(LeastPrivilege.aclAllows(of(user).resources().get(0), "group", "h", "Read")).isFalse();
+    assertThat(LeastPrivilege.aclAllows(of(user).resources().get(0), "group", "g", "Read"))
+        .isTrue();
+    assertThat(LeastPrivilege.aclAllows(of(user).resources().get(0), "group", "h", "Read"))
+        .isFalse();
   }
 
   @Test
   void milvusWithoutAuthenticationOrWithASharedOptionalTokenIsRejected() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: milvus.io/v1beta1
         kind: Milvus
         metadata:
@@ -376,8 +464,13 @@ class LeastPrivilegeTest {
         .anySatisfy(p -> assertThat(p).contains("without authentication"))
         .anySatisfy(p -> assertThat(p).contains("is optional"))
         .anySatisfy(p -> assertThat(p).contains("share the Milvus token"));
-    String good = yaml.replace("config: {}", "config:\n    common:\n      security:\n        authorizationEnabled: true")
-        .replace("name: milvus-token\n                  key: token\n                  optional: true", "name: milvus-embedder\n                  key: token");
+    String good =
+        yaml.replace(
+                "config: {}",
+                "config:\n    common:\n      security:\n        authorizationEnabled: true")
+            .replace(
+                "name: milvus-token\n                  key: token\n                  optional: true",
+                "name: milvus-embedder\n                  key: token");
     assertThat(LeastPrivilege.milvus(of(good))).isEmpty();
   }
 }

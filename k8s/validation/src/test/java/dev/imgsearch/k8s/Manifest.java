@@ -22,7 +22,8 @@ record Manifest(String overlay, List<ObjectNode> resources) {
   }
 
   ObjectNode get(String kind, String name) {
-    return find(kind, name).orElseThrow(() -> new AssertionError(overlay + ": no " + kind + " " + name));
+    return find(kind, name)
+        .orElseThrow(() -> new AssertionError(overlay + ": no " + kind + " " + name));
   }
 
   static String name(JsonNode r) {
@@ -52,7 +53,10 @@ record Manifest(String overlay, List<ObjectNode> resources) {
     return out;
   }
 
-  /** {@code --name value} pairs as a map (name without the dashes); an odd or dash-less list is an error. */
+  /**
+   * {@code --name value} pairs as a map (name without the dashes); an odd or dash-less list is an
+   * error.
+   */
   static Map<String, String> options(List<String> args) {
     Map<String, String> options = new LinkedHashMap<>();
     if (args.size() % 2 != 0) {
@@ -70,8 +74,8 @@ record Manifest(String overlay, List<ObjectNode> resources) {
   }
 
   /**
-   * The container's literal environment, with ConfigMap references resolved against this manifest's ConfigMaps and
-   * Secret references as {@code <secret:name/key>} placeholders.
+   * The container's literal environment, with ConfigMap references resolved against this manifest's
+   * ConfigMaps and Secret references as {@code <secret:name/key>} placeholders.
    */
   Map<String, String> env(JsonNode container) {
     Map<String, String> env = new LinkedHashMap<>();
@@ -84,12 +88,14 @@ record Manifest(String overlay, List<ObjectNode> resources) {
         JsonNode cm = get("ConfigMap", ref.path("name").asText());
         JsonNode value = cm.path("data").path(ref.path("key").asText());
         if (value.isMissingNode()) {
-          throw new AssertionError("ConfigMap " + ref.path("name").asText() + " has no key " + ref.path("key").asText());
+          throw new AssertionError(
+              "ConfigMap " + ref.path("name").asText() + " has no key " + ref.path("key").asText());
         }
         env.put(name, value.asText());
       } else if (e.path("valueFrom").has("secretKeyRef")) {
         JsonNode ref = e.path("valueFrom").path("secretKeyRef");
-        env.put(name, "<secret:" + ref.path("name").asText() + "/" + ref.path("key").asText() + ">");
+        env.put(
+            name, "<secret:" + ref.path("name").asText() + "/" + ref.path("key").asText() + ">");
       }
     }
     return env;
@@ -97,7 +103,10 @@ record Manifest(String overlay, List<ObjectNode> resources) {
 
   private static final Pattern VAR = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
-  /** Kubernetes' $(VAR) expansion of container args; an undefined variable is an error (Kubernetes keeps it verbatim). */
+  /**
+   * Kubernetes' $(VAR) expansion of container args; an undefined variable is an error (Kubernetes
+   * keeps it verbatim).
+   */
   static List<String> expand(List<String> args, Map<String, String> env) {
     List<String> out = new ArrayList<>();
     for (String a : args) {
@@ -106,7 +115,8 @@ record Manifest(String overlay, List<ObjectNode> resources) {
       while (m.find()) {
         String v = env.get(m.group(1));
         if (v == null) {
-          throw new IllegalArgumentException("$(" + m.group(1) + ") is not defined in the container's env");
+          throw new IllegalArgumentException(
+              "$(" + m.group(1) + ") is not defined in the container's env");
         }
         m.appendReplacement(sb, Matcher.quoteReplacement(v));
       }

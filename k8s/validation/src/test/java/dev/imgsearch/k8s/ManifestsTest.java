@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every overlay builds, every resource matches its pinned schema, and the manifests agree with the code. */
+/**
+ * Every overlay builds, every resource matches its pinned schema, and the manifests agree with the
+ * code.
+ */
 class ManifestsTest {
 
   @ParameterizedTest
@@ -19,12 +22,33 @@ class ManifestsTest {
     Manifest m = Overlays.build(overlay);
     Set<String> kinds = new TreeSet<>();
     m.resources().forEach(r -> kinds.add(r.path("kind").asText()));
-    assertThat(kinds).contains("Namespace", "Kafka", "KafkaNodePool", "KafkaTopic", "StatefulSet", "Job", "Milvus",
-        "FlinkDeployment", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ConfigMap",
-        "NetworkPolicy", "ServiceMonitor", "PodMonitor", "PrometheusRule", "ServiceAccount", "Role", "RoleBinding");
+    assertThat(kinds)
+        .contains(
+            "Namespace",
+            "Kafka",
+            "KafkaNodePool",
+            "KafkaTopic",
+            "StatefulSet",
+            "Job",
+            "Milvus",
+            "FlinkDeployment",
+            "Deployment",
+            "Service",
+            "HorizontalPodAutoscaler",
+            "PodDisruptionBudget",
+            "ConfigMap",
+            "NetworkPolicy",
+            "ServiceMonitor",
+            "PodMonitor",
+            "PrometheusRule",
+            "ServiceAccount",
+            "Role",
+            "RoleBinding");
     for (JsonNode r : m.resources()) {
       if (!r.path("kind").asText().equals("Namespace")) {
-        assertThat(r.path("metadata").path("namespace").asText()).as(r.path("kind") + "/" + Manifest.name(r)).isEqualTo("imgsearch");
+        assertThat(r.path("metadata").path("namespace").asText())
+            .as(r.path("kind") + "/" + Manifest.name(r))
+            .isEqualTo("imgsearch");
       }
     }
   }
@@ -50,10 +74,22 @@ class ManifestsTest {
   @ParameterizedTest
   @ValueSource(strings = {"dev", "prod"})
   void everyFlowOfTheConfigurationIsChecked(String overlay) {
-    List<String> flows = LeastPrivilege.impliedFlows(Overlays.build(overlay)).stream().map(f -> f.what() + ":" + f.port()).toList();
-    assertThat(flows).contains("ingest-stream → Kafka:9092", "ingest-stream → S3:9000", "imgsearch-embedder → Kafka:9092",
-        "imgsearch-embedder → S3:9000", "imgsearch-embedder → Milvus:19530", "query-api → Milvus:19530", "query-api → S3:9000",
-        "MinIO notifications → Kafka:9092", "bucket setup → S3:9000", "Milvus → S3:9000");
+    List<String> flows =
+        LeastPrivilege.impliedFlows(Overlays.build(overlay)).stream()
+            .map(f -> f.what() + ":" + f.port())
+            .toList();
+    assertThat(flows)
+        .contains(
+            "ingest-stream → Kafka:9092",
+            "ingest-stream → S3:9000",
+            "imgsearch-embedder → Kafka:9092",
+            "imgsearch-embedder → S3:9000",
+            "imgsearch-embedder → Milvus:19530",
+            "query-api → Milvus:19530",
+            "query-api → S3:9000",
+            "MinIO notifications → Kafka:9092",
+            "bucket setup → S3:9000",
+            "Milvus → S3:9000");
     if (overlay.equals("prod")) {
       assertThat(flows).contains("Milvus → Kafka:9092");
     }
@@ -61,23 +97,41 @@ class ManifestsTest {
 
   @Test
   void catalogCoversEveryOperatorKindUsed() {
-    assertThat(SchemaCatalog.get().kinds()).contains(
-        "kafka.strimzi.io/v1beta2 Kafka", "kafka.strimzi.io/v1beta2 KafkaNodePool", "kafka.strimzi.io/v1beta2 KafkaTopic",
-        "kafka.strimzi.io/v1beta2 KafkaUser", "flink.apache.org/v1beta1 FlinkDeployment", "milvus.io/v1beta1 Milvus", "monitoring.coreos.com/v1 ServiceMonitor",
-        "monitoring.coreos.com/v1 PodMonitor", "monitoring.coreos.com/v1 PrometheusRule",
-        "apps/v1 Deployment", "autoscaling/v2 HorizontalPodAutoscaler", "policy/v1 PodDisruptionBudget");
+    assertThat(SchemaCatalog.get().kinds())
+        .contains(
+            "kafka.strimzi.io/v1beta2 Kafka",
+            "kafka.strimzi.io/v1beta2 KafkaNodePool",
+            "kafka.strimzi.io/v1beta2 KafkaTopic",
+            "kafka.strimzi.io/v1beta2 KafkaUser",
+            "flink.apache.org/v1beta1 FlinkDeployment",
+            "milvus.io/v1beta1 Milvus",
+            "monitoring.coreos.com/v1 ServiceMonitor",
+            "monitoring.coreos.com/v1 PodMonitor",
+            "monitoring.coreos.com/v1 PrometheusRule",
+            "apps/v1 Deployment",
+            "autoscaling/v2 HorizontalPodAutoscaler",
+            "policy/v1 PodDisruptionBudget");
   }
 
   @Test
   void devIsSingleReplicaWithStandaloneMilvus() {
     Manifest m = Overlays.build("dev");
-    assertThat(m.get("Milvus", "imgsearch-milvus").path("spec").path("mode").asText()).isEqualTo("standalone");
-    assertThat(m.get("Milvus", "imgsearch-milvus").path("spec").path("components").has("queryNode")).isFalse();
+    assertThat(m.get("Milvus", "imgsearch-milvus").path("spec").path("mode").asText())
+        .isEqualTo("standalone");
+    assertThat(m.get("Milvus", "imgsearch-milvus").path("spec").path("components").has("queryNode"))
+        .isFalse();
     for (String d : List.of("ingest-stream", "query-api")) {
       assertThat(m.get("Deployment", d).path("spec").path("replicas").asInt()).as(d).isEqualTo(1);
     }
-    m.ofKind("KafkaNodePool").forEach(np -> assertThat(np.path("spec").path("replicas").asInt()).isEqualTo(1));
-    assertThat(m.get("FlinkDeployment", "imgsearch-embedder").path("spec").path("jobManager").path("replicas").asInt()).isEqualTo(1);
+    m.ofKind("KafkaNodePool")
+        .forEach(np -> assertThat(np.path("spec").path("replicas").asInt()).isEqualTo(1));
+    assertThat(
+            m.get("FlinkDeployment", "imgsearch-embedder")
+                .path("spec")
+                .path("jobManager")
+                .path("replicas")
+                .asInt())
+        .isEqualTo(1);
     assertThat(m.get("StatefulSet", "minio").path("spec").path("replicas").asInt()).isEqualTo(1);
   }
 
@@ -86,13 +140,32 @@ class ManifestsTest {
     Manifest m = Overlays.build("prod");
     JsonNode milvus = m.get("Milvus", "imgsearch-milvus").path("spec");
     assertThat(milvus.path("mode").asText()).isEqualTo("cluster");
-    assertThat(milvus.path("components").path("queryNode").path("replicas").asInt()).isGreaterThanOrEqualTo(2);
+    assertThat(milvus.path("components").path("queryNode").path("replicas").asInt())
+        .isGreaterThanOrEqualTo(2);
     assertThat(milvus.path("dependencies").path("msgStreamType").asText()).isEqualTo("kafka");
-    m.ofKind("KafkaNodePool").forEach(np -> assertThat(np.path("spec").path("replicas").asInt()).as(Manifest.name(np)).isGreaterThanOrEqualTo(3));
-    m.ofKind("KafkaTopic").forEach(t -> assertThat(t.path("spec").path("replicas").asInt()).as(Manifest.name(t)).isEqualTo(3));
-    assertThat(m.get("FlinkDeployment", "imgsearch-embedder").path("spec").path("jobManager").path("replicas").asInt()).isGreaterThanOrEqualTo(2);
+    m.ofKind("KafkaNodePool")
+        .forEach(
+            np ->
+                assertThat(np.path("spec").path("replicas").asInt())
+                    .as(Manifest.name(np))
+                    .isGreaterThanOrEqualTo(3));
+    m.ofKind("KafkaTopic")
+        .forEach(
+            t ->
+                assertThat(t.path("spec").path("replicas").asInt())
+                    .as(Manifest.name(t))
+                    .isEqualTo(3));
+    assertThat(
+            m.get("FlinkDeployment", "imgsearch-embedder")
+                .path("spec")
+                .path("jobManager")
+                .path("replicas")
+                .asInt())
+        .isGreaterThanOrEqualTo(2);
     for (String d : List.of("ingest-stream", "query-api")) {
-      assertThat(m.get("Deployment", d).path("spec").path("replicas").asInt()).as(d).isGreaterThanOrEqualTo(2);
+      assertThat(m.get("Deployment", d).path("spec").path("replicas").asInt())
+          .as(d)
+          .isGreaterThanOrEqualTo(2);
       assertThat(m.find("PodDisruptionBudget", d)).as(d).isPresent();
     }
     assertThat(m.get("StatefulSet", "minio").path("spec").path("replicas").asInt()).isEqualTo(4);

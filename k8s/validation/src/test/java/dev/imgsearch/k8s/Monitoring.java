@@ -20,10 +20,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The observability manifests agree with the code: every metric a dashboard panel or a PrometheusRule queries is one
- * the code declares (Micrometer meters of ingest-stream and query-api, Flink metrics of the embedder and indexer, read
- * from their sources) or one a named exporter emits ({@link #EXPORTER_METRICS}, each with the condition under which it
- * exists); every alert has a duration, a severity, a summary, a description and a runbook section.
+ * The observability manifests agree with the code: every metric a dashboard panel or a
+ * PrometheusRule queries is one the code declares (Micrometer meters of ingest-stream and
+ * query-api, Flink metrics of the embedder and indexer, read from their sources) or one a named
+ * exporter emits ({@link #EXPORTER_METRICS}, each with the condition under which it exists); every
+ * alert has a duration, a severity, a summary, a description and a runbook section.
  */
 final class Monitoring {
   private Monitoring() {}
@@ -31,50 +32,94 @@ final class Monitoring {
   static final String DASHBOARD_CONFIGMAP = "imgsearch-grafana-dashboard";
   static final String RUNBOOK = "docs/runbook.md";
 
-  /** Prefix of the Flink Prometheus reporter for metrics of an operator (the default scope formats). */
+  /**
+   * Prefix of the Flink Prometheus reporter for metrics of an operator (the default scope formats).
+   */
   static final String FLINK_OPERATOR = "flink_taskmanager_job_task_operator_";
 
   /** Main source trees whose metrics the manifests may use. */
-  static final List<String> MODULES = List.of("ingest-stream", "query-api", "embedder/core", "embedder/job", "indexer/store", "indexer/sink");
+  static final List<String> MODULES =
+      List.of(
+          "ingest-stream",
+          "query-api",
+          "embedder/core",
+          "embedder/job",
+          "indexer/store",
+          "indexer/sink");
 
   /**
-   * Metrics the code does not declare itself: the frameworks' and exporters' own. Each entry names its source and the
-   * code or manifest fact it depends on, which {@link #exporterProblems(Manifest)} checks.
+   * Metrics the code does not declare itself: the frameworks' and exporters' own. Each entry names
+   * its source and the code or manifest fact it depends on, which {@link
+   * #exporterProblems(Manifest)} checks.
    */
   record External(String source, String requires) {}
 
-  static final Map<String, External> EXPORTER_METRICS = new TreeMap<>(Map.of(
-      "up", new External("Prometheus, one per scrape target", "ServiceMonitor"),
-      FLINK_OPERATOR + "currentEmitEventTimeLag",
-      new External("Flink 2.2 FLIP-33 source metric (emit time − record timestamp) of the embedder's KafkaSource",
-          "KafkaSource"),
-      "flink_jobmanager_job_numRestarts", new External("Flink JobManager job metric", "FlinkDeployment"),
-      "kafka_stream_processor_node_record_e2e_latency_max",
-      new External("Kafka Streams end-to-end latency (recording level INFO) through Micrometer's KafkaStreamsMetrics",
-          "KafkaStreamsMetrics"),
-      "kafka_consumergroup_lag", new External("Strimzi's Kafka Exporter (danielqsj/kafka_exporter)", "kafkaExporter"),
-      "kube_deployment_status_replicas_available",
-      new External("kube-state-metrics (part of kube-prometheus-stack)", "kube-state-metrics"),
-      "kube_deployment_spec_replicas", new External("kube-state-metrics (part of kube-prometheus-stack)", "kube-state-metrics")));
+  static final Map<String, External> EXPORTER_METRICS =
+      new TreeMap<>(
+          Map.of(
+              "up",
+              new External("Prometheus, one per scrape target", "ServiceMonitor"),
+              FLINK_OPERATOR + "currentEmitEventTimeLag",
+              new External(
+                  "Flink 2.2 FLIP-33 source metric (emit time − record timestamp) of the embedder's KafkaSource",
+                  "KafkaSource"),
+              "flink_jobmanager_job_numRestarts",
+              new External("Flink JobManager job metric", "FlinkDeployment"),
+              "kafka_stream_processor_node_record_e2e_latency_max",
+              new External(
+                  "Kafka Streams end-to-end latency (recording level INFO) through Micrometer's KafkaStreamsMetrics",
+                  "KafkaStreamsMetrics"),
+              "kafka_consumergroup_lag",
+              new External("Strimzi's Kafka Exporter (danielqsj/kafka_exporter)", "kafkaExporter"),
+              "kube_deployment_status_replicas_available",
+              new External(
+                  "kube-state-metrics (part of kube-prometheus-stack)", "kube-state-metrics"),
+              "kube_deployment_spec_replicas",
+              new External(
+                  "kube-state-metrics (part of kube-prometheus-stack)", "kube-state-metrics")));
 
-  /** Flink's standard sink writer metrics (MetricNames), by the SinkWriterMetricGroup method that registers them. */
-  static final Map<String, String> FLINK_SINK_WRITER_METRICS = Map.of(
-      "getNumRecordsSendCounter", "numRecordsSend",
-      "getNumBytesSendCounter", "numBytesSend",
-      "getNumRecordsSendErrorsCounter", "numRecordsSendErrors",
-      "setCurrentSendTimeGauge", "currentSendTime");
+  /**
+   * Flink's standard sink writer metrics (MetricNames), by the SinkWriterMetricGroup method that
+   * registers them.
+   */
+  static final Map<String, String> FLINK_SINK_WRITER_METRICS =
+      Map.of(
+          "getNumRecordsSendCounter", "numRecordsSend",
+          "getNumBytesSendCounter", "numBytesSend",
+          "getNumRecordsSendErrorsCounter", "numRecordsSendErrors",
+          "setCurrentSendTimeGauge", "currentSendTime");
 
   // ---------------------------------------------------------------------------------------------------------------
   // PromQL
 
-  private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "by", "without", "on",
-      "ignoring", "group_left", "group_right", "inf", "nan", "start", "end");
-  private static final Pattern GRAFANA_INTERVAL = Pattern.compile("\\$__(rate_interval|interval|range)");
-  private static final Pattern STRINGS = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`");
+  private static final Set<String> KEYWORDS =
+      Set.of(
+          "and",
+          "or",
+          "unless",
+          "bool",
+          "offset",
+          "by",
+          "without",
+          "on",
+          "ignoring",
+          "group_left",
+          "group_right",
+          "inf",
+          "nan",
+          "start",
+          "end");
+  private static final Pattern GRAFANA_INTERVAL =
+      Pattern.compile("\\$__(rate_interval|interval|range)");
+  private static final Pattern STRINGS =
+      Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`");
   private static final Pattern GROUPING =
       Pattern.compile("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
 
-  /** The metric names an expression selects (identifiers that are neither functions, keywords nor label names). */
+  /**
+   * The metric names an expression selects (identifiers that are neither functions, keywords nor
+   * label names).
+   */
   static Set<String> metricNames(String expr) {
     if (expr == null || expr.isBlank()) {
       throw new IllegalArgumentException("empty expression");
@@ -87,13 +132,17 @@ final class Monitoring {
     int i = 0;
     while (i < s.length()) {
       char c = s.charAt(i);
-      if (Character.isDigit(c) || (c == '.' && i + 1 < s.length() && Character.isDigit(s.charAt(i + 1)))) {
+      if (Character.isDigit(c)
+          || (c == '.' && i + 1 < s.length() && Character.isDigit(s.charAt(i + 1)))) {
         while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '.')) {
           i++; // a number or a duration (5m, 1e3, 0.99)
         }
       } else if (Character.isLetter(c) || c == '_' || c == ':') {
         int start = i;
-        while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == ':')) {
+        while (i < s.length()
+            && (Character.isLetterOrDigit(s.charAt(i))
+                || s.charAt(i) == '_'
+                || s.charAt(i) == ':')) {
           i++;
         }
         String word = s.substring(start, i);
@@ -119,13 +168,20 @@ final class Monitoring {
   // What the code declares
 
   private static final Pattern MICROMETER_BUILDER =
-      Pattern.compile("\\b(Counter|Timer|DistributionSummary|Gauge|LongTaskTimer)\\.builder\\(\\s*\"([^\"]+)\"");
-  private static final Pattern COUNTER_HELPER = Pattern.compile("\\bcounter\\(\\s*(?:\"([^\"]+)\"|([A-Z][A-Z0-9_]*)\\b)");
-  private static final Pattern STRING_CONSTANT = Pattern.compile("static final String ([A-Z][A-Z0-9_]*)\\s*=\\s*\"([^\"]+)\"");
-  private static final Pattern FLINK_METRIC = Pattern.compile(
-      "(?:addGroup\\(\\s*\"(\\w+)\"\\s*,[^;]*?\\)\\s*\\.\\s*)?(?:<[^;()]*>)?(counter|gauge|meter|histogram)\\(\\s*\"(\\w+)\"");
+      Pattern.compile(
+          "\\b(Counter|Timer|DistributionSummary|Gauge|LongTaskTimer)\\.builder\\(\\s*\"([^\"]+)\"");
+  private static final Pattern COUNTER_HELPER =
+      Pattern.compile("\\bcounter\\(\\s*(?:\"([^\"]+)\"|([A-Z][A-Z0-9_]*)\\b)");
+  private static final Pattern STRING_CONSTANT =
+      Pattern.compile("static final String ([A-Z][A-Z0-9_]*)\\s*=\\s*\"([^\"]+)\"");
+  private static final Pattern FLINK_METRIC =
+      Pattern.compile(
+          "(?:addGroup\\(\\s*\"(\\w+)\"\\s*,[^;]*?\\)\\s*\\.\\s*)?(?:<[^;()]*>)?(counter|gauge|meter|histogram)\\(\\s*\"(\\w+)\"");
 
-  /** Prometheus names of the metrics the main sources of {@link #MODULES} declare, with the file that declares each. */
+  /**
+   * Prometheus names of the metrics the main sources of {@link #MODULES} declare, with the file
+   * that declares each.
+   */
   static Map<String, String> codeMetrics() {
     Map<String, String> names = new TreeMap<>();
     for (String module : MODULES) {
@@ -151,8 +207,11 @@ final class Monitoring {
       String base = b.group(2).replace('.', '_');
       switch (b.group(1)) {
         case "Counter" -> out.add(base + "_total");
-        case "Timer", "LongTaskTimer" -> Stream.of("_count", "_sum", "_max", "_bucket").forEach(s -> out.add(base + "_seconds" + s));
-        case "DistributionSummary" -> Stream.of("_count", "_sum", "_max", "_bucket").forEach(s -> out.add(base + s));
+        case "Timer", "LongTaskTimer" ->
+            Stream.of("_count", "_sum", "_max", "_bucket")
+                .forEach(s -> out.add(base + "_seconds" + s));
+        case "DistributionSummary" ->
+            Stream.of("_count", "_sum", "_max", "_bucket").forEach(s -> out.add(base + s));
         default -> out.add(base);
       }
     }
@@ -185,11 +244,12 @@ final class Monitoring {
         out.add(FLINK_OPERATOR + name + "_count");
       }
     }
-    FLINK_SINK_WRITER_METRICS.forEach((method, name) -> {
-      if (src.contains(method + "(")) {
-        out.add(FLINK_OPERATOR + name);
-      }
-    });
+    FLINK_SINK_WRITER_METRICS.forEach(
+        (method, name) -> {
+          if (src.contains(method + "(")) {
+            out.add(FLINK_OPERATOR + name);
+          }
+        });
     return out;
   }
 
@@ -200,28 +260,40 @@ final class Monitoring {
   static Map<String, JsonNode> dashboards(Manifest m) {
     JsonNode cm = m.get("ConfigMap", DASHBOARD_CONFIGMAP);
     Map<String, JsonNode> out = new TreeMap<>();
-    cm.path("data").fields().forEachRemaining(e -> {
-      try {
-        out.put(e.getKey(), new ObjectMapper().readTree(e.getValue().asText()));
-      } catch (IOException ex) {
-        throw new AssertionError(DASHBOARD_CONFIGMAP + "/" + e.getKey() + " is not JSON: " + ex.getMessage());
-      }
-    });
+    cm.path("data")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              try {
+                out.put(e.getKey(), new ObjectMapper().readTree(e.getValue().asText()));
+              } catch (IOException ex) {
+                throw new AssertionError(
+                    DASHBOARD_CONFIGMAP + "/" + e.getKey() + " is not JSON: " + ex.getMessage());
+              }
+            });
     return out;
   }
 
   /** Every PromQL expression of the dashboards: "dashboard key / panel title" → expressions. */
   static Map<String, List<String>> dashboardExpressions(Manifest m) {
     Map<String, List<String>> out = new LinkedHashMap<>();
-    dashboards(m).forEach((key, d) -> panels(d).forEach(p -> {
-      List<String> exprs = new ArrayList<>();
-      p.path("targets").forEach(t -> exprs.add(t.path("expr").asText()));
-      out.put(key + " / " + p.path("title").asText(), exprs);
-    }));
+    dashboards(m)
+        .forEach(
+            (key, d) ->
+                panels(d)
+                    .forEach(
+                        p -> {
+                          List<String> exprs = new ArrayList<>();
+                          p.path("targets").forEach(t -> exprs.add(t.path("expr").asText()));
+                          out.put(key + " / " + p.path("title").asText(), exprs);
+                        }));
     return out;
   }
 
-  /** The panels of a dashboard, including those inside collapsed rows; rows themselves are not panels. */
+  /**
+   * The panels of a dashboard, including those inside collapsed rows; rows themselves are not
+   * panels.
+   */
   static List<JsonNode> panels(JsonNode dashboard) {
     List<JsonNode> out = new ArrayList<>();
     for (JsonNode p : dashboard.path("panels")) {
@@ -247,52 +319,69 @@ final class Monitoring {
 
   static Set<String> recordedNames(Manifest m) {
     Set<String> out = new TreeSet<>();
-    rules(m).forEach(r -> {
-      if (r.has("record")) {
-        out.add(r.path("record").asText());
-      }
-    });
+    rules(m)
+        .forEach(
+            r -> {
+              if (r.has("record")) {
+                out.add(r.path("record").asText());
+              }
+            });
     return out;
   }
 
-  /** Metrics queried by the dashboards and rules that neither the code, the exporters nor a recording rule produce. */
+  /**
+   * Metrics queried by the dashboards and rules that neither the code, the exporters nor a
+   * recording rule produce.
+   */
   static List<String> unknownMetrics(Manifest m, Map<String, String> codeMetrics) {
     Set<String> known = new TreeSet<>(codeMetrics.keySet());
     known.addAll(EXPORTER_METRICS.keySet());
     known.addAll(recordedNames(m));
     Map<String, List<String>> queries = new LinkedHashMap<>(dashboardExpressions(m));
-    rules(m).forEach(r -> queries.put("rule " + r.path(r.has("alert") ? "alert" : "record").asText(), List.of(r.path("expr").asText())));
+    rules(m)
+        .forEach(
+            r ->
+                queries.put(
+                    "rule " + r.path(r.has("alert") ? "alert" : "record").asText(),
+                    List.of(r.path("expr").asText())));
     List<String> problems = new ArrayList<>();
-    queries.forEach((where, exprs) -> {
-      if (exprs.isEmpty()) {
-        problems.add(where + ": no query");
-      }
-      for (String e : exprs) {
-        try {
-          for (String name : metricNames(e)) {
-            if (!known.contains(name)) {
-              problems.add(where + ": metric " + name + " is emitted by neither the code nor a listed exporter");
+    queries.forEach(
+        (where, exprs) -> {
+          if (exprs.isEmpty()) {
+            problems.add(where + ": no query");
+          }
+          for (String e : exprs) {
+            try {
+              for (String name : metricNames(e)) {
+                if (!known.contains(name)) {
+                  problems.add(
+                      where
+                          + ": metric "
+                          + name
+                          + " is emitted by neither the code nor a listed exporter");
+                }
+              }
+            } catch (IllegalArgumentException ex) {
+              problems.add(where + ": " + ex.getMessage());
             }
           }
-        } catch (IllegalArgumentException ex) {
-          problems.add(where + ": " + ex.getMessage());
-        }
-      }
-    });
+        });
     return problems;
   }
 
   private static final Pattern JOB_MATCHER = Pattern.compile("\\bjob\\s*(=~|=)\\s*\"([^\"]*)\"");
 
   /**
-   * The {@code job} labels of the manifests' scrape targets: the Prometheus Operator names a ServiceMonitor's targets
-   * after the Service they come from.
+   * The {@code job} labels of the manifests' scrape targets: the Prometheus Operator names a
+   * ServiceMonitor's targets after the Service they come from.
    */
   static Set<String> scrapeJobs(Manifest m) {
     Set<String> jobs = new TreeSet<>();
     for (JsonNode sm : m.ofKind("ServiceMonitor")) {
       for (JsonNode svc : m.ofKind("Service")) {
-        if (CrossChecks.matches(sm.path("spec").path("selector").path("matchLabels"), svc.path("metadata").path("labels"))) {
+        if (CrossChecks.matches(
+            sm.path("spec").path("selector").path("matchLabels"),
+            svc.path("metadata").path("labels"))) {
           jobs.add(Manifest.name(svc));
         }
       }
@@ -300,30 +389,56 @@ final class Monitoring {
     return jobs;
   }
 
-  /** {@code job="..."} matchers of the dashboards and rules that no scrape target of the manifests carries. */
+  /**
+   * {@code job="..."} matchers of the dashboards and rules that no scrape target of the manifests
+   * carries.
+   */
   static List<String> jobProblems(Manifest m) {
     Set<String> jobs = scrapeJobs(m);
     Map<String, List<String>> queries = new LinkedHashMap<>(dashboardExpressions(m));
-    rules(m).forEach(r -> queries.put("rule " + r.path(r.has("alert") ? "alert" : "record").asText(), List.of(r.path("expr").asText())));
+    rules(m)
+        .forEach(
+            r ->
+                queries.put(
+                    "rule " + r.path(r.has("alert") ? "alert" : "record").asText(),
+                    List.of(r.path("expr").asText())));
     List<String> problems = new ArrayList<>();
-    queries.forEach((where, exprs) -> exprs.forEach(e -> {
-      Matcher j = JOB_MATCHER.matcher(e);
-      while (j.find()) {
-        String value = j.group(2);
-        boolean regex = j.group(1).equals("=~");
-        if (regex ? jobs.stream().noneMatch(x -> x.matches(value)) : !jobs.contains(value)) {
-          problems.add(where + ": job" + j.group(1) + "\"" + value + "\" matches no scrape target (jobs: " + jobs + ")");
-        }
-      }
-    }));
+    queries.forEach(
+        (where, exprs) ->
+            exprs.forEach(
+                e -> {
+                  Matcher j = JOB_MATCHER.matcher(e);
+                  while (j.find()) {
+                    String value = j.group(2);
+                    boolean regex = j.group(1).equals("=~");
+                    if (regex
+                        ? jobs.stream().noneMatch(x -> x.matches(value))
+                        : !jobs.contains(value)) {
+                      problems.add(
+                          where
+                              + ": job"
+                              + j.group(1)
+                              + "\""
+                              + value
+                              + "\" matches no scrape target (jobs: "
+                              + jobs
+                              + ")");
+                    }
+                  }
+                }));
     return problems;
   }
 
-  static final String INGEST_TOPOLOGY = "ingest-stream/src/main/java/dev/imgsearch/ingest/IngestTopology.java";
-  private static final Pattern PROCESSOR_NODE = Pattern.compile("processor_node_id\\s*=~?\\s*\"([^\"]*)\"");
+  static final String INGEST_TOPOLOGY =
+      "ingest-stream/src/main/java/dev/imgsearch/ingest/IngestTopology.java";
+  private static final Pattern PROCESSOR_NODE =
+      Pattern.compile("processor_node_id\\s*=~?\\s*\"([^\"]*)\"");
   private static final Pattern NODE_NAME = Pattern.compile("withName\\(\\s*\"([^\"]+)\"");
 
-  /** {@code processor_node_id} values of the queries that are no named node of ingest-stream's topology. */
+  /**
+   * {@code processor_node_id} values of the queries that are no named node of ingest-stream's
+   * topology.
+   */
   static List<String> processorNodeProblems(Manifest m, String topologySource) {
     Set<String> nodes = new TreeSet<>();
     Matcher n = NODE_NAME.matcher(topologySource);
@@ -332,32 +447,54 @@ final class Monitoring {
     }
     List<String> problems = new ArrayList<>();
     Map<String, List<String>> queries = new LinkedHashMap<>(dashboardExpressions(m));
-    rules(m).forEach(r -> queries.put("rule " + r.path(r.has("alert") ? "alert" : "record").asText(), List.of(r.path("expr").asText())));
-    queries.forEach((where, exprs) -> exprs.forEach(e -> {
-      Matcher p = PROCESSOR_NODE.matcher(e);
-      while (p.find()) {
-        for (String node : p.group(1).split("\\|")) {
-          if (!nodes.contains(node)) {
-            problems.add(where + ": processor node " + node + " is not named in " + INGEST_TOPOLOGY + " " + nodes);
-          }
-        }
-      }
-    }));
+    rules(m)
+        .forEach(
+            r ->
+                queries.put(
+                    "rule " + r.path(r.has("alert") ? "alert" : "record").asText(),
+                    List.of(r.path("expr").asText())));
+    queries.forEach(
+        (where, exprs) ->
+            exprs.forEach(
+                e -> {
+                  Matcher p = PROCESSOR_NODE.matcher(e);
+                  while (p.find()) {
+                    for (String node : p.group(1).split("\\|")) {
+                      if (!nodes.contains(node)) {
+                        problems.add(
+                            where
+                                + ": processor node "
+                                + node
+                                + " is not named in "
+                                + INGEST_TOPOLOGY
+                                + " "
+                                + nodes);
+                      }
+                    }
+                  }
+                }));
     return problems;
   }
 
-  /** The local stack's source, whose MiniCluster must export Flink's metrics as the FlinkDeployment does. */
+  /**
+   * The local stack's source, whose MiniCluster must export Flink's metrics as the FlinkDeployment
+   * does.
+   */
   static final String LOCAL_STACK = "local/cli/src/main/java/dev/imgsearch/cli/LocalStack.java";
 
-  private static final Pattern LOCAL_FLINK_PORT = Pattern.compile("FLINK_METRICS_PORT\\s*=\\s*(\\d+)\\s*;");
+  private static final Pattern LOCAL_FLINK_PORT =
+      Pattern.compile("FLINK_METRICS_PORT\\s*=\\s*(\\d+)\\s*;");
 
   /**
-   * The local stack configures Flink's Prometheus reporter like the FlinkDeployment (same factory class, same default
-   * port), so a local Prometheus scrapes the names the dashboard and alerts use; {@code localStack} is its source.
+   * The local stack configures Flink's Prometheus reporter like the FlinkDeployment (same factory
+   * class, same default port), so a local Prometheus scrapes the names the dashboard and alerts
+   * use; {@code localStack} is its source.
    */
-  static List<String> localReporterProblems(Manifest m, String localStack) {
+  static List<String> localReporterProblems(Manifest m, String source) {
+    String localStack = source.replaceAll("\\s+", " "); // the formatter may wrap a call's arguments
     List<String> problems = new ArrayList<>();
-    List<JsonNode> deployments = m.ofKind("FlinkDeployment").stream().map(f -> (JsonNode) f).toList();
+    List<JsonNode> deployments =
+        m.ofKind("FlinkDeployment").stream().map(f -> (JsonNode) f).toList();
     if (deployments.isEmpty()) {
       return List.of("no FlinkDeployment");
     }
@@ -365,41 +502,81 @@ final class Monitoring {
     for (JsonNode f : deployments) {
       JsonNode conf = f.path("spec").path("flinkConfiguration");
       String factory = conf.path("metrics.reporter.prom.factory.class").asText();
-      if (factory.isEmpty() || !localStack.contains("\"metrics.reporter.prom.factory.class\", \"" + factory + "\"")) {
-        problems.add(LOCAL_STACK + " does not set metrics.reporter.prom.factory.class to " + factory + " as "
-            + Manifest.name(f) + " does");
+      if (factory.isEmpty()
+          || !localStack.contains("\"metrics.reporter.prom.factory.class\", \"" + factory + "\"")) {
+        problems.add(
+            LOCAL_STACK
+                + " does not set metrics.reporter.prom.factory.class to "
+                + factory
+                + " as "
+                + Manifest.name(f)
+                + " does");
       }
       String k8sPort = conf.path("metrics.reporter.prom.port").asText();
-      if (!localStack.contains("\"metrics.reporter.prom.port\"") || !port.find() || !port.group(1).equals(k8sPort)) {
-        problems.add(LOCAL_STACK + ": FLINK_METRICS_PORT is not the reporter port " + k8sPort + " of " + Manifest.name(f));
+      if (!localStack.contains("\"metrics.reporter.prom.port\"")
+          || !port.find()
+          || !port.group(1).equals(k8sPort)) {
+        problems.add(
+            LOCAL_STACK
+                + ": FLINK_METRICS_PORT is not the reporter port "
+                + k8sPort
+                + " of "
+                + Manifest.name(f));
       }
       port.reset();
     }
     return problems;
   }
 
-  /** Each exporter metric's condition holds: the code binds it or the manifests deploy and scrape it. */
+  /**
+   * Each exporter metric's condition holds: the code binds it or the manifests deploy and scrape
+   * it.
+   */
   static List<String> exporterProblems(Manifest m) {
     List<String> problems = new ArrayList<>();
     if (m.ofKind("ServiceMonitor").isEmpty()) {
       problems.add("no ServiceMonitor: up{} has no targets");
     }
-    if (!read(Repo.ROOT.resolve("ingest-stream/src/main/java/dev/imgsearch/ingest/IngestApp.java")).contains("new KafkaStreamsMetrics(")) {
-      problems.add("ingest-stream no longer binds KafkaStreamsMetrics: kafka_stream_* metrics are gone");
+    if (!read(Repo.ROOT.resolve("ingest-stream/src/main/java/dev/imgsearch/ingest/IngestApp.java"))
+        .contains("new KafkaStreamsMetrics(")) {
+      problems.add(
+          "ingest-stream no longer binds KafkaStreamsMetrics: kafka_stream_* metrics are gone");
     }
-    if (!read(Repo.ROOT.resolve("embedder/job/src/main/java/dev/imgsearch/embedder/job/EmbedderJob.java")).contains("fromSource(")) {
+    if (!read(Repo.ROOT.resolve(
+            "embedder/job/src/main/java/dev/imgsearch/embedder/job/EmbedderJob.java"))
+        .contains("fromSource(")) {
       problems.add("the embedder reads no FLIP-27 source: currentEmitEventTimeLag is gone");
     }
-    if (m.ofKind("FlinkDeployment").stream().noneMatch(f -> f.path("spec").path("flinkConfiguration")
-        .path("metrics.reporter.prom.factory.class").asText().endsWith("PrometheusReporterFactory"))) {
-      problems.add("no FlinkDeployment with the Prometheus reporter: flink_* metrics are not exported");
+    if (m.ofKind("FlinkDeployment").stream()
+        .noneMatch(
+            f ->
+                f.path("spec")
+                    .path("flinkConfiguration")
+                    .path("metrics.reporter.prom.factory.class")
+                    .asText()
+                    .endsWith("PrometheusReporterFactory"))) {
+      problems.add(
+          "no FlinkDeployment with the Prometheus reporter: flink_* metrics are not exported");
     }
-    boolean exporter = m.ofKind("Kafka").stream().anyMatch(k -> k.path("spec").has("kafkaExporter"));
-    boolean scraped = m.ofKind("PodMonitor").stream().anyMatch(p -> p.path("spec").path("selector").path("matchLabels")
-        .path("strimzi.io/name").asText().endsWith("-kafka-exporter"));
+    boolean exporter =
+        m.ofKind("Kafka").stream().anyMatch(k -> k.path("spec").has("kafkaExporter"));
+    boolean scraped =
+        m.ofKind("PodMonitor").stream()
+            .anyMatch(
+                p ->
+                    p.path("spec")
+                        .path("selector")
+                        .path("matchLabels")
+                        .path("strimzi.io/name")
+                        .asText()
+                        .endsWith("-kafka-exporter"));
     if (!exporter || !scraped) {
-      problems.add("kafka_consumergroup_lag needs spec.kafkaExporter in the Kafka CR (" + exporter
-          + ") and a PodMonitor selecting its pods (" + scraped + ")");
+      problems.add(
+          "kafka_consumergroup_lag needs spec.kafkaExporter in the Kafka CR ("
+              + exporter
+              + ") and a PodMonitor selecting its pods ("
+              + scraped
+              + ")");
     }
     return problems;
   }
@@ -411,14 +588,18 @@ final class Monitoring {
   private static final Pattern DURATION = Pattern.compile("([0-9]+(ms|s|m|h|d|w|y))+");
   private static final Pattern HEADING = Pattern.compile("(?m)^#{1,6}\\s+(.+?)\\s*$");
 
-  /** Alert rules without a duration, severity, summary, description or a runbook section that exists. */
+  /**
+   * Alert rules without a duration, severity, summary, description or a runbook section that
+   * exists.
+   */
   static List<String> alertProblems(Manifest m, String runbook) {
     Set<String> anchors = anchors(runbook);
     List<String> problems = new ArrayList<>();
     for (JsonNode r : rules(m)) {
       if (!r.has("alert")) {
         if (!r.path("record").asText().contains(":")) {
-          problems.add("recording rule " + r.path("record").asText() + ": name it level:metric:operations");
+          problems.add(
+              "recording rule " + r.path("record").asText() + ": name it level:metric:operations");
         }
         continue;
       }
@@ -442,19 +623,26 @@ final class Monitoring {
         if (!url.startsWith(RUNBOOK + "#")) {
           problems.add(a + ": runbook_url must be " + RUNBOOK + "#<section>, is " + url);
         } else if (!anchors.contains(url.substring(RUNBOOK.length() + 1))) {
-          problems.add(a + ": " + RUNBOOK + " has no section #" + url.substring(RUNBOOK.length() + 1));
+          problems.add(
+              a + ": " + RUNBOOK + " has no section #" + url.substring(RUNBOOK.length() + 1));
         }
       }
     }
     return problems;
   }
 
-  /** GitHub's anchors of the markdown headings: lower case, punctuation dropped, spaces as dashes. */
+  /**
+   * GitHub's anchors of the markdown headings: lower case, punctuation dropped, spaces as dashes.
+   */
   static Set<String> anchors(String markdown) {
     Set<String> out = new TreeSet<>();
     Matcher h = HEADING.matcher(markdown);
     while (h.find()) {
-      out.add(h.group(1).toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
+      out.add(
+          h.group(1)
+              .toLowerCase(Locale.ROOT)
+              .replaceAll("[^\\p{L}\\p{N} _-]", "")
+              .replace(' ', '-'));
     }
     return out;
   }

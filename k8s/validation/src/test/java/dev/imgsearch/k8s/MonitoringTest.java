@@ -13,20 +13,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The dashboard and the alerts query only metrics the code or a named exporter emits, and every alert is complete. */
+/**
+ * The dashboard and the alerts query only metrics the code or a named exporter emits, and every
+ * alert is complete.
+ */
 class MonitoringTest {
 
   @Test
   void promqlMetricNamesAreExtracted() {
-    assertThat(Monitoring.metricNames(
-        "histogram_quantile(0.99, sum by (le, route) (rate(http_server_requests_seconds_bucket{job=\"query-api\", status=~\"5..\"}[$__rate_interval])))"))
+    assertThat(
+            Monitoring.metricNames(
+                "histogram_quantile(0.99, sum by (le, route) (rate(http_server_requests_seconds_bucket{job=\"query-api\", status=~\"5..\"}[$__rate_interval])))"))
         .containsExactly("http_server_requests_seconds_bucket");
-    assertThat(Monitoring.metricNames(
-        "quantile_over_time(0.99, (max by (namespace) (flink_taskmanager_job_task_operator_currentEmitEventTimeLag >= 0) / 1000)[15m:30s]) > 60"))
+    assertThat(
+            Monitoring.metricNames(
+                "quantile_over_time(0.99, (max by (namespace) (flink_taskmanager_job_task_operator_currentEmitEventTimeLag >= 0) / 1000)[15m:30s]) > 60"))
         .containsExactly("flink_taskmanager_job_task_operator_currentEmitEventTimeLag");
-    assertThat(Monitoring.metricNames("a:b:rate5m > 5 * avg_over_time(a:b:rate5m[1d] offset 10m) unless on (x) up == 0"))
+    assertThat(
+            Monitoring.metricNames(
+                "a:b:rate5m > 5 * avg_over_time(a:b:rate5m[1d] offset 10m) unless on (x) up == 0"))
         .containsExactly("a:b:rate5m", "up");
-    assertThat(Monitoring.metricNames("label_replace(rate(x_total[5m]), \"stage\", \"ingest (stream)\", \"\", \"\") or y"))
+    assertThat(
+            Monitoring.metricNames(
+                "label_replace(rate(x_total[5m]), \"stage\", \"ingest (stream)\", \"\", \"\") or y"))
         .containsExactly("x_total", "y");
     assertThatThrownBy(() -> Monitoring.metricNames(" ")).hasMessageContaining("empty");
     assertThatThrownBy(() -> Monitoring.metricNames("vector(1)")).hasMessageContaining("no metric");
@@ -35,25 +44,42 @@ class MonitoringTest {
   @Test
   void codeMetricsAreReadFromTheSources() {
     Map<String, String> code = Monitoring.codeMetrics();
-    assertThat(code).containsKeys(
-        "imgsearch_ingest_thread_replacements_total", "imgsearch_ingest_dead_letters_total", "imgsearch_ingest_events_total",
-        "http_server_requests_seconds_bucket", "imgsearch_search_latency_seconds_bucket", "imgsearch_search_results_count",
-        "flink_taskmanager_job_task_operator_imagesEmbedded", "flink_taskmanager_job_task_operator_reason_deadLetters",
-        "flink_taskmanager_job_task_operator_inferenceMillis", "flink_taskmanager_job_task_operator_jpegTurbo",
-        "flink_taskmanager_job_task_operator_numRecordsSend", "flink_taskmanager_job_task_operator_currentSendTime",
-        "flink_taskmanager_job_task_operator_lastCheckpointPersistMillis",
-        "flink_taskmanager_job_task_operator_freshnessMs", "flink_taskmanager_job_task_operator_freshnessMs_count");
-    assertThat(code.get("flink_taskmanager_job_task_operator_freshnessMs")).endsWith("VectorStoreSink.java");
-    assertThat(code.get("imgsearch_ingest_thread_replacements_total")).endsWith("IngestMetrics.java");
+    assertThat(code)
+        .containsKeys(
+            "imgsearch_ingest_thread_replacements_total",
+            "imgsearch_ingest_dead_letters_total",
+            "imgsearch_ingest_events_total",
+            "http_server_requests_seconds_bucket",
+            "imgsearch_search_latency_seconds_bucket",
+            "imgsearch_search_results_count",
+            "flink_taskmanager_job_task_operator_imagesEmbedded",
+            "flink_taskmanager_job_task_operator_reason_deadLetters",
+            "flink_taskmanager_job_task_operator_inferenceMillis",
+            "flink_taskmanager_job_task_operator_jpegTurbo",
+            "flink_taskmanager_job_task_operator_numRecordsSend",
+            "flink_taskmanager_job_task_operator_currentSendTime",
+            "flink_taskmanager_job_task_operator_lastCheckpointPersistMillis",
+            "flink_taskmanager_job_task_operator_freshnessMs",
+            "flink_taskmanager_job_task_operator_freshnessMs_count");
+    assertThat(code.get("flink_taskmanager_job_task_operator_freshnessMs"))
+        .endsWith("VectorStoreSink.java");
+    assertThat(code.get("imgsearch_ingest_thread_replacements_total"))
+        .endsWith("IngestMetrics.java");
     // a renamed meter disappears from the list, so a dashboard still using the old name fails
-    String renamed = "private static final String THREAD_REPLACEMENTS = \"imgsearch.ingest.thread.restarts\";\n"
-        + "Counter c = Counter.builder(name); counter(THREAD_REPLACEMENTS, null, null); counter(\"imgsearch.ingest.x\", \"a\", b);";
+    String renamed =
+        "private static final String THREAD_REPLACEMENTS = \"imgsearch.ingest.thread.restarts\";\n"
+            + "Counter c = Counter.builder(name); counter(THREAD_REPLACEMENTS, null, null); counter(\"imgsearch.ingest.x\", \"a\", b);";
     assertThat(Monitoring.micrometer(renamed))
         .containsExactly("imgsearch_ingest_thread_restarts_total", "imgsearch_ingest_x_total");
-    assertThat(Monitoring.flink("metrics.<Integer, Gauge<Integer>>gauge(\"g\", () -> 1); getMetricGroup().addGroup(\"reason\", r).counter(\"deadLetters\");"
-        + " metrics.histogram(\"h\", new DescriptiveStatisticsHistogram(10));"))
-        .containsExactlyInAnyOrder(Monitoring.FLINK_OPERATOR + "g", Monitoring.FLINK_OPERATOR + "reason_deadLetters",
-            Monitoring.FLINK_OPERATOR + "h", Monitoring.FLINK_OPERATOR + "h_count");
+    assertThat(
+            Monitoring.flink(
+                "metrics.<Integer, Gauge<Integer>>gauge(\"g\", () -> 1); getMetricGroup().addGroup(\"reason\", r).counter(\"deadLetters\");"
+                    + " metrics.histogram(\"h\", new DescriptiveStatisticsHistogram(10));"))
+        .containsExactlyInAnyOrder(
+            Monitoring.FLINK_OPERATOR + "g",
+            Monitoring.FLINK_OPERATOR + "reason_deadLetters",
+            Monitoring.FLINK_OPERATOR + "h",
+            Monitoring.FLINK_OPERATOR + "h_count");
   }
 
   @ParameterizedTest
@@ -61,18 +87,33 @@ class MonitoringTest {
   void dashboardIsAConfigMapForTheGrafanaSidecar(String overlay) {
     Manifest m = Overlays.build(overlay);
     JsonNode cm = m.get("ConfigMap", Monitoring.DASHBOARD_CONFIGMAP);
-    assertThat(cm.path("metadata").path("labels").path("grafana_dashboard").asText()).isEqualTo("1");
+    assertThat(cm.path("metadata").path("labels").path("grafana_dashboard").asText())
+        .isEqualTo("1");
     Map<String, JsonNode> dashboards = Monitoring.dashboards(m);
     assertThat(dashboards).containsKey("imgsearch.json");
     JsonNode d = dashboards.get("imgsearch.json");
     assertThat(d.path("uid").asText()).isEqualTo("imgsearch-overview");
     List<String> titles = Monitoring.panels(d).stream().map(p -> p.path("title").asText()).toList();
-    assertThat(titles).contains("Upload → image event (ingest-stream)", "Upload → searchable (end to end)", "Consumer lag",
-        "Dead letters by reason", "Model inference per batch", "Read → stored (vector store)", "Query latency", "Query errors",
-        "Restarts and replaced threads", "Readiness", "ingest-stream: events out", "embedder: images",
-        "indexer sink: vector store writes", "query-api: requests by route");
+    assertThat(titles)
+        .contains(
+            "Upload → image event (ingest-stream)",
+            "Upload → searchable (end to end)",
+            "Consumer lag",
+            "Dead letters by reason",
+            "Model inference per batch",
+            "Read → stored (vector store)",
+            "Query latency",
+            "Query errors",
+            "Restarts and replaced threads",
+            "Readiness",
+            "ingest-stream: events out",
+            "embedder: images",
+            "indexer sink: vector store writes",
+            "query-api: requests by route");
     for (JsonNode p : Monitoring.panels(d)) {
-      assertThat(p.path("datasource").path("uid").asText()).as(p.path("title").asText()).isEqualTo("${datasource}");
+      assertThat(p.path("datasource").path("uid").asText())
+          .as(p.path("title").asText())
+          .isEqualTo("${datasource}");
       assertThat(p.path("targets")).as(p.path("title").asText()).isNotEmpty();
     }
   }
@@ -83,11 +124,14 @@ class MonitoringTest {
     Manifest m = Overlays.build(overlay);
     assertThat(Monitoring.unknownMetrics(m, Monitoring.codeMetrics())).isEmpty();
     assertThat(Monitoring.exporterProblems(m)).isEmpty();
-    assertThat(Monitoring.scrapeJobs(m)).contains("query-api", "ingest-stream", "imgsearch-embedder-metrics");
+    assertThat(Monitoring.scrapeJobs(m))
+        .contains("query-api", "ingest-stream", "imgsearch-embedder-metrics");
     assertThat(Monitoring.jobProblems(m)).isEmpty();
     String topology = Repo.read(Monitoring.INGEST_TOPOLOGY);
     assertThat(Monitoring.processorNodeProblems(m, topology)).isEmpty();
-    assertThat(Monitoring.processorNodeProblems(m, topology.replace(".withName(\"image-events\")", ".withName(\"events-out\")")))
+    assertThat(
+            Monitoring.processorNodeProblems(
+                m, topology.replace(".withName(\"image-events\")", ".withName(\"events-out\")")))
         .anySatisfy(p -> assertThat(p).contains("processor node image-events"));
   }
 
@@ -97,31 +141,48 @@ class MonitoringTest {
     Manifest m = Overlays.build(overlay);
     String local = Repo.read(Monitoring.LOCAL_STACK);
     assertThat(Monitoring.localReporterProblems(m, local)).isEmpty();
-    assertThat(Monitoring.localReporterProblems(m, local.replace("PrometheusReporterFactory", "JmxReporterFactory")))
+    assertThat(
+            Monitoring.localReporterProblems(
+                m, local.replace("PrometheusReporterFactory", "JmxReporterFactory")))
         .anySatisfy(p -> assertThat(p).contains("metrics.reporter.prom.factory.class"));
-    assertThat(Monitoring.localReporterProblems(m, local.replace("FLINK_METRICS_PORT = 9249", "FLINK_METRICS_PORT = 9250")))
+    assertThat(
+            Monitoring.localReporterProblems(
+                m, local.replace("FLINK_METRICS_PORT = 9249", "FLINK_METRICS_PORT = 9250")))
         .anySatisfy(p -> assertThat(p).contains("reporter port 9249"));
   }
 
   @Test
   void aQueryOnAJobNobodyScrapesIsReported() {
-    Manifest m = withDashboardExpr(Overlays.build("dev"), "query-api: requests by route",
-        "sum by (route) (rate(http_server_requests_seconds_count{job=\"query\"}[5m]))");
-    assertThat(Monitoring.jobProblems(m)).anySatisfy(p -> assertThat(p).contains("query-api: requests by route").contains("job=\"query\""));
+    Manifest m =
+        withDashboardExpr(
+            Overlays.build("dev"),
+            "query-api: requests by route",
+            "sum by (route) (rate(http_server_requests_seconds_count{job=\"query\"}[5m]))");
+    assertThat(Monitoring.jobProblems(m))
+        .anySatisfy(
+            p -> assertThat(p).contains("query-api: requests by route").contains("job=\"query\""));
   }
 
   @Test
   void aPanelOnAMetricNobodyEmitsIsReported() {
-    Manifest m = withDashboardExpr(Overlays.build("dev"), "Consumer lag",
-        "sum(kafka_consumergroup_lag_sum) + sum(rate(imgsearch_ingest_thread_restarts_total[5m]))");
+    Manifest m =
+        withDashboardExpr(
+            Overlays.build("dev"),
+            "Consumer lag",
+            "sum(kafka_consumergroup_lag_sum) + sum(rate(imgsearch_ingest_thread_restarts_total[5m]))");
     assertThat(Monitoring.unknownMetrics(m, Monitoring.codeMetrics()))
-        .anySatisfy(p -> assertThat(p).contains("Consumer lag").contains("kafka_consumergroup_lag_sum"))
+        .anySatisfy(
+            p -> assertThat(p).contains("Consumer lag").contains("kafka_consumergroup_lag_sum"))
         .anySatisfy(p -> assertThat(p).contains("imgsearch_ingest_thread_restarts_total"));
     // and a meter the code stops declaring makes the panels that use it fail
     Map<String, String> withoutReplacements = new java.util.TreeMap<>(Monitoring.codeMetrics());
     withoutReplacements.remove("imgsearch_ingest_thread_replacements_total");
     assertThat(Monitoring.unknownMetrics(Overlays.build("dev"), withoutReplacements))
-        .anySatisfy(p -> assertThat(p).contains("Restarts and replaced threads").contains("imgsearch_ingest_thread_replacements_total"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains("Restarts and replaced threads")
+                    .contains("imgsearch_ingest_thread_replacements_total"))
         .anySatisfy(p -> assertThat(p).contains("rule ImgsearchIngestThreadReplaced"));
   }
 
@@ -136,16 +197,26 @@ class MonitoringTest {
       }
       without.add(copy);
     }
-    assertThat(Monitoring.exporterProblems(new Manifest("dev", without))).anySatisfy(p -> assertThat(p).contains("kafkaExporter"));
+    assertThat(Monitoring.exporterProblems(new Manifest("dev", without)))
+        .anySatisfy(p -> assertThat(p).contains("kafkaExporter"));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"dev", "prod"})
   void everyAlertHasDurationSeverityTextAndRunbook(String overlay) {
     Manifest m = Overlays.build(overlay);
-    assertThat(Monitoring.rules(m).stream().filter(r -> r.has("alert")).map(r -> r.path("alert").asText()).toList())
-        .contains("ImgsearchFreshnessP99OverTarget", "ImgsearchDeadLetterSpike", "ImgsearchConsumerLagGrowing",
-            "ImgsearchEmbedderJobRestarting", "ImgsearchQueryApiNotReady", "ImgsearchIngestThreadReplaced");
+    assertThat(
+            Monitoring.rules(m).stream()
+                .filter(r -> r.has("alert"))
+                .map(r -> r.path("alert").asText())
+                .toList())
+        .contains(
+            "ImgsearchFreshnessP99OverTarget",
+            "ImgsearchDeadLetterSpike",
+            "ImgsearchConsumerLagGrowing",
+            "ImgsearchEmbedderJobRestarting",
+            "ImgsearchQueryApiNotReady",
+            "ImgsearchIngestThreadReplaced");
     assertThat(Monitoring.alertProblems(m, Repo.read(Monitoring.RUNBOOK))).isEmpty();
   }
 
@@ -162,7 +233,8 @@ class MonitoringTest {
               ((ObjectNode) rule).put("for", "ten minutes");
               ((ObjectNode) rule.path("labels")).put("severity", "page");
               ((ObjectNode) rule.path("annotations")).remove("summary");
-              ((ObjectNode) rule.path("annotations")).put("runbook_url", "docs/runbook.md#no-such-section");
+              ((ObjectNode) rule.path("annotations"))
+                  .put("runbook_url", "docs/runbook.md#no-such-section");
             }
           }
         }
@@ -180,7 +252,8 @@ class MonitoringTest {
     List<ObjectNode> out = new ArrayList<>();
     for (ObjectNode r : m.resources()) {
       ObjectNode copy = r.deepCopy();
-      if (copy.path("kind").asText().equals("ConfigMap") && Manifest.name(copy).equals(Monitoring.DASHBOARD_CONFIGMAP)) {
+      if (copy.path("kind").asText().equals("ConfigMap")
+          && Manifest.name(copy).equals(Monitoring.DASHBOARD_CONFIGMAP)) {
         try {
           JsonNode d = Kustomize.YAML.readTree(copy.path("data").path("imgsearch.json").asText());
           for (JsonNode p : Monitoring.panels(d)) {
@@ -188,7 +261,11 @@ class MonitoringTest {
               ((ObjectNode) p.path("targets").get(0)).put("expr", expr);
             }
           }
-          ((ObjectNode) copy.get("data")).set("imgsearch.json", new TextNode(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(d)));
+          ((ObjectNode) copy.get("data"))
+              .set(
+                  "imgsearch.json",
+                  new TextNode(
+                      new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(d)));
         } catch (java.io.IOException e) {
           throw new java.io.UncheckedIOException(e);
         }

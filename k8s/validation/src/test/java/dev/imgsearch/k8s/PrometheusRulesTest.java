@@ -16,9 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * promtool (scripts/deps/promtool.sh puts it in .tools/bin; without it these tests fail) checks the rule groups of the
- * built PrometheusRules and runs the alert unit tests of src/test/resources/promtool/: each alert fires on the series
- * shape it is meant for, with its labels and texts, and stays quiet on a healthy one.
+ * promtool (scripts/deps/promtool.sh puts it in .tools/bin; without it these tests fail) checks the
+ * rule groups of the built PrometheusRules and runs the alert unit tests of
+ * src/test/resources/promtool/: each alert fires on the series shape it is meant for, with its
+ * labels and texts, and stays quiet on a healthy one.
  */
 class PrometheusRulesTest {
 
@@ -36,8 +37,10 @@ class PrometheusRulesTest {
   @Test
   void promtoolRejectsABrokenExpression(@TempDir Path tmp) {
     String good = Monitoring.ruleFile(Overlays.build("dev"));
-    String broken = good.replace("increase(imgsearch_ingest_thread_replacements_total[15m]) > 0",
-        "increase(imgsearch_ingest_thread_replacements_total[15m]) > > 0");
+    String broken =
+        good.replace(
+            "increase(imgsearch_ingest_thread_replacements_total[15m]) > 0",
+            "increase(imgsearch_ingest_thread_replacements_total[15m]) > > 0");
     assertThat(broken).isNotEqualTo(good);
     Result r = promtool("check", "rules", write(tmp.resolve("rules.yaml"), broken).toString());
     assertThat(r.exit()).as(r.output()).isNotZero();
@@ -46,17 +49,28 @@ class PrometheusRulesTest {
   @Test
   void alertsFireOnTheirSeriesAndNotOnHealthyOnes(@TempDir Path tmp) {
     write(tmp.resolve("rules.yaml"), Monitoring.ruleFile(Overlays.build("prod")));
-    Path tests = write(tmp.resolve("alerts.test.yaml"), Repo.read("k8s/validation/src/test/resources/promtool/alerts.test.yaml"));
+    Path tests =
+        write(
+            tmp.resolve("alerts.test.yaml"),
+            Repo.read("k8s/validation/src/test/resources/promtool/alerts.test.yaml"));
     Result r = promtool("test", "rules", tests.toString());
     assertThat(r.exit()).as(r.output()).isZero();
   }
 
   @Test
   void aUnitTestOfAnAlertThatDoesNotFireFails(@TempDir Path tmp) {
-    // the thread replacement alert with a threshold of 5 misses the single replacement the unit test expects
-    write(tmp.resolve("rules.yaml"), Monitoring.ruleFile(Overlays.build("prod"))
-        .replace("increase(imgsearch_ingest_thread_replacements_total[15m]) > 0", "increase(imgsearch_ingest_thread_replacements_total[15m]) > 5"));
-    Path tests = write(tmp.resolve("alerts.test.yaml"), Repo.read("k8s/validation/src/test/resources/promtool/alerts.test.yaml"));
+    // the thread replacement alert with a threshold of 5 misses the single replacement the unit
+    // test expects
+    write(
+        tmp.resolve("rules.yaml"),
+        Monitoring.ruleFile(Overlays.build("prod"))
+            .replace(
+                "increase(imgsearch_ingest_thread_replacements_total[15m]) > 0",
+                "increase(imgsearch_ingest_thread_replacements_total[15m]) > 5"));
+    Path tests =
+        write(
+            tmp.resolve("alerts.test.yaml"),
+            Repo.read("k8s/validation/src/test/resources/promtool/alerts.test.yaml"));
     Result r = promtool("test", "rules", tests.toString());
     assertThat(r.exit()).isNotZero();
     assertThat(r.output()).contains("ImgsearchIngestThreadReplaced");

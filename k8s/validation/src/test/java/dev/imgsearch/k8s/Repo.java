@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Locations in the repository and in its tool directory (.tools, filled by scripts/test-deps.sh). */
+/**
+ * Locations in the repository and in its tool directory (.tools, filled by scripts/test-deps.sh).
+ */
 final class Repo {
   private Repo() {}
 
@@ -41,6 +43,7 @@ final class Repo {
       }
       dir = dir.getParent();
     }
-    throw new IllegalStateException("no repository root (mvnw + k8s/) above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "no repository root (mvnw + k8s/) above " + Path.of("").toAbsolutePath());
   }
 }

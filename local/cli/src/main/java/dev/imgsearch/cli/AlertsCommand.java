@@ -15,8 +15,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code imgsearch alerts [--watch ID]}: tails the query API's alert stream, one line per alert. */
-@Command(name = "alerts", mixinStandardHelpOptions = true,
+/**
+ * {@code imgsearch alerts [--watch ID]}: tails the query API's alert stream, one line per alert.
+ */
+@Command(
+    name = "alerts",
+    mixinStandardHelpOptions = true,
     description = "Print alerts of the watches as they are raised (Ctrl-C to stop).")
 final class AlertsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -25,7 +29,10 @@ final class AlertsCommand implements Callable<Integer> {
   @Option(names = "--watch", paramLabel = "ID", description = "Only this watch's alerts.")
   String watch;
 
-  @Option(names = "--count", paramLabel = "N", description = "Stop after N alerts (default: run until stopped).")
+  @Option(
+      names = "--count",
+      paramLabel = "N",
+      description = "Stop after N alerts (default: run until stopped).")
   Integer count;
 
   @Override
@@ -37,17 +44,23 @@ final class AlertsCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--count must be ≥ 1");
     }
     ApiCall call = api.call();
-    var request = call.request("/v1/alerts/stream" + (watch == null ? "" : "?watch=" + watch))
-        .header("Accept", "text/event-stream").GET().build();
-    HttpResponse<InputStream> response = call.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    var request =
+        call.request("/v1/alerts/stream" + (watch == null ? "" : "?watch=" + watch))
+            .header("Accept", "text/event-stream")
+            .GET()
+            .build();
+    HttpResponse<InputStream> response =
+        call.send(request, HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() != 200) {
       String body = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
-      throw new IllegalStateException("the API answered " + response.statusCode() + ": " + SearchCommand.errorMessage(body));
+      throw new IllegalStateException(
+          "the API answered " + response.statusCode() + ": " + SearchCommand.errorMessage(body));
     }
     PrintWriter out = spec.commandLine().getOut();
     ObjectMapper json = new ObjectMapper();
     int printed = 0;
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       SseEvents events = new SseEvents();
       for (String line; (line = lines.readLine()) != null; ) {
         SseEvents.Event e = events.accept(line);
@@ -65,10 +78,20 @@ final class AlertsCommand implements Callable<Integer> {
 
   /** One line of an alert: when, which watch, which image, how close, from where. */
   static String format(JsonNode a) {
-    String dist = a.path("hammingDistance").isNumber() ? " distance " + a.path("hammingDistance").asInt() : "";
-    return String.format("%s  %s (%s)  image %s  score %.4f%s  source %s  %s/%s", a.path("matchedAt").asText(),
-        a.path("watchName").asText(), a.path("watchId").asText(), a.path("imageId").asText(),
-        a.path("score").asDouble(), dist, a.path("source").asText("-"), a.path("bucket").asText(),
+    String dist =
+        a.path("hammingDistance").isNumber()
+            ? " distance " + a.path("hammingDistance").asInt()
+            : "";
+    return String.format(
+        "%s  %s (%s)  image %s  score %.4f%s  source %s  %s/%s",
+        a.path("matchedAt").asText(),
+        a.path("watchName").asText(),
+        a.path("watchId").asText(),
+        a.path("imageId").asText(),
+        a.path("score").asDouble(),
+        dist,
+        a.path("source").asText("-"),
+        a.path("bucket").asText(),
         a.path("key").asText());
   }
 }

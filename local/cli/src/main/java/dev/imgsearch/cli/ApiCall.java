@@ -12,7 +12,8 @@ import java.time.Duration;
 final class ApiCall {
   private final String api;
   private final String apiKey;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   ApiCall(String api, String apiKey) {
     this.api = api;
@@ -34,19 +35,25 @@ final class ApiCall {
     return b;
   }
 
-  <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) throws IOException, InterruptedException {
+  <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body)
+      throws IOException, InterruptedException {
     try {
       return http.send(request, body);
     } catch (ConnectException e) {
-      throw new IllegalStateException("cannot reach the query API at " + api + " (is `./imgsearch local` running?)", e);
+      throw new IllegalStateException(
+          "cannot reach the query API at " + api + " (is `./imgsearch local` running?)", e);
     }
   }
 
-  /** Sends and returns the body, or fails with the API's error message when the status is not {@code expected}. */
+  /**
+   * Sends and returns the body, or fails with the API's error message when the status is not {@code
+   * expected}.
+   */
   String call(HttpRequest request, int expected) throws IOException, InterruptedException {
     HttpResponse<String> r = send(request, HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != expected) {
-      throw new IllegalStateException("the API answered " + r.statusCode() + ": " + SearchCommand.errorMessage(r.body()));
+      throw new IllegalStateException(
+          "the API answered " + r.statusCode() + ": " + SearchCommand.errorMessage(r.body()));
     }
     return r.body();
   }

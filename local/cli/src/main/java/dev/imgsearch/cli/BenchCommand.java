@@ -11,72 +11,132 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code imgsearch bench}: starts a local stack on free ports in a scratch directory and measures the whole pipeline:
- * upload→searchable latency at a fixed upload rate, ingest throughput at saturation, query latency, recall@10 of the
- * store against exact search over the embeddings topic, and peak memory per process. This class parses the options;
- * {@link BenchRun} runs the phases.
+ * {@code imgsearch bench}: starts a local stack on free ports in a scratch directory and measures
+ * the whole pipeline: upload→searchable latency at a fixed upload rate, ingest throughput at
+ * saturation, query latency, recall@10 of the store against exact search over the embeddings topic,
+ * and peak memory per process. This class parses the options; {@link BenchRun} runs the phases.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Benchmark the whole pipeline on a fresh local stack: freshness, throughput, query latency, recall@10, memory.")
+    description =
+        "Benchmark the whole pipeline on a fresh local stack: freshness, throughput, query latency, recall@10, memory.")
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--vector-store", defaultValue = LocalStackSettings.DEFAULT_VECTOR_STORE, description = "embedded or milvus (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--vector-store",
+      defaultValue = LocalStackSettings.DEFAULT_VECTOR_STORE,
+      description = "embedded or milvus (default: ${DEFAULT-VALUE}).")
   String vectorStore;
 
-  @Option(names = "--milvus-uri", description = "Milvus URI when --vector-store milvus; without it the bench starts the Milvus standalone server from .tools/milvus-venv (scripts/test-deps.sh) in the scratch directory.")
+  @Option(
+      names = "--milvus-uri",
+      description =
+          "Milvus URI when --vector-store milvus; without it the bench starts the Milvus standalone server from .tools/milvus-venv (scripts/test-deps.sh) in the scratch directory.")
   String milvusUri;
 
-  @Option(names = "--rate", defaultValue = "20", description = "Upload rate of the freshness phase, images/s (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      defaultValue = "20",
+      description = "Upload rate of the freshness phase, images/s (default: ${DEFAULT-VALUE}).")
   double rate;
 
-  @Option(names = "--seconds", defaultValue = "30", description = "Length of the freshness phase (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seconds",
+      defaultValue = "30",
+      description = "Length of the freshness phase (default: ${DEFAULT-VALUE}).")
   int seconds;
 
-  @Option(names = "--burst", defaultValue = "300", description = "Images uploaded at once for the throughput phase (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--burst",
+      defaultValue = "300",
+      description = "Images uploaded at once for the throughput phase (default: ${DEFAULT-VALUE}).")
   int burst;
 
-  @Option(names = "--burst-uploaders", defaultValue = "16", description = "Parallel S3 clients of the throughput phase (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--burst-uploaders",
+      defaultValue = "16",
+      description = "Parallel S3 clients of the throughput phase (default: ${DEFAULT-VALUE}).")
   int burstUploaders;
 
-  @Option(names = "--sweep-interval", defaultValue = "PT0.02S", description = "Pause between two freshness sweeps (one batched search over all pending images), ISO-8601 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--sweep-interval",
+      defaultValue = "PT0.02S",
+      description =
+          "Pause between two freshness sweeps (one batched search over all pending images), ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration sweepInterval;
 
   /** How the freshness phase confirms that an image became searchable. */
-  enum FreshnessCheck { search, lookup }
+  enum FreshnessCheck {
+    search,
+    lookup
+  }
 
-  @Option(names = "--freshness-check", defaultValue = "search", description = "search: one source-filtered POST /v1/search/vector per ≤ 64 pending images per sweep (an image counts once a search returns it); lookup: concurrent GET /v1/images/{id} for all pending (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--freshness-check",
+      defaultValue = "search",
+      description =
+          "search: one source-filtered POST /v1/search/vector per ≤ 64 pending images per sweep (an image counts once a search returns it); lookup: concurrent GET /v1/images/{id} for all pending (default: ${DEFAULT-VALUE}).")
   FreshnessCheck freshnessCheck;
 
   private boolean lookupCheck() {
     return freshnessCheck == FreshnessCheck.lookup;
   }
 
-  @Option(names = "--milvus-consistency", description = "Milvus consistency level of the query API's reads (and the sink's): STRONG, SESSION, BOUNDED or EVENTUALLY (default: the local stack's, " + LocalStack.DEFAULT_MILVUS_CONSISTENCY + ").")
+  @Option(
+      names = "--milvus-consistency",
+      description =
+          "Milvus consistency level of the query API's reads (and the sink's): STRONG, SESSION, BOUNDED or EVENTUALLY (default: the local stack's, "
+              + LocalStack.DEFAULT_MILVUS_CONSISTENCY
+              + ").")
   String milvusConsistency;
 
-  @Option(names = "--warm-up-seconds", defaultValue = "10", description = "Paced warm-up at --rate before the freshness phase, not measured (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warm-up-seconds",
+      defaultValue = "10",
+      description =
+          "Paced warm-up at --rate before the freshness phase, not measured (default: ${DEFAULT-VALUE}).")
   int warmUpSeconds;
 
-  @Option(names = "--queries", defaultValue = "200", description = "Queries of each kind (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--queries",
+      defaultValue = "200",
+      description = "Queries of each kind (default: ${DEFAULT-VALUE}).")
   int queries;
 
-  @Option(names = "--width", defaultValue = "640", description = "Image width (default: ${DEFAULT-VALUE}; 640×480 = 0.3 MP).")
+  @Option(
+      names = "--width",
+      defaultValue = "640",
+      description = "Image width (default: ${DEFAULT-VALUE}; 640×480 = 0.3 MP).")
   int width;
 
-  @Option(names = "--height", defaultValue = "480", description = "Image height (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--height",
+      defaultValue = "480",
+      description = "Image height (default: ${DEFAULT-VALUE}).")
   int height;
 
-  @Option(names = "--checkpoint-interval", defaultValue = "PT0.2S", description = "Flink checkpoint interval, ISO-8601; the embedded store's writes become visible on checkpoints (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--checkpoint-interval",
+      defaultValue = "PT0.2S",
+      description =
+          "Flink checkpoint interval, ISO-8601; the embedded store's writes become visible on checkpoints (default: ${DEFAULT-VALUE}).")
   Duration checkpointInterval;
 
-  @Option(names = "--embedder-option", description = "Extra embedder option NAME=VALUE (e.g. sink.batch=64, batch.max-delay=PT0.02S, milvus.consistency=STRONG); repeatable.")
+  @Option(
+      names = "--embedder-option",
+      description =
+          "Extra embedder option NAME=VALUE (e.g. sink.batch=64, batch.max-delay=PT0.02S, milvus.consistency=STRONG); repeatable.")
   Map<String, String> embedderOptions = new LinkedHashMap<>();
 
-  @Option(names = "--data-dir", description = "Scratch directory, kept afterwards (default: a new temporary directory, removed afterwards).")
+  @Option(
+      names = "--data-dir",
+      description =
+          "Scratch directory, kept afterwards (default: a new temporary directory, removed afterwards).")
   Path dataDir;
 
-  @Option(names = "--markdown", description = "Also append the result table (with date and load average) to this file.")
+  @Option(
+      names = "--markdown",
+      description = "Also append the result table (with date and load average) to this file.")
   Path markdown;
 
   @Override
@@ -87,7 +147,22 @@ final class BenchCommand implements Callable<Integer> {
   /** The parsed options as the bench's parameter object. */
   BenchOptions options() {
     return new BenchOptions(
-        vectorStore, milvusUri, rate, seconds, burst, burstUploaders, sweepInterval, lookupCheck(), milvusConsistency,
-        warmUpSeconds, queries, width, height, checkpointInterval, embedderOptions, dataDir, markdown);
+        vectorStore,
+        milvusUri,
+        rate,
+        seconds,
+        burst,
+        burstUploaders,
+        sweepInterval,
+        lookupCheck(),
+        milvusConsistency,
+        warmUpSeconds,
+        queries,
+        width,
+        height,
+        checkpointInterval,
+        embedderOptions,
+        dataDir,
+        markdown);
   }
 }

@@ -25,18 +25,21 @@ import javax.imageio.ImageIO;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * When a photo was taken: EXIF {@code DateTimeOriginal} (with {@code OffsetTimeOriginal} when the camera wrote it, else
- * in a given time zone: EXIF times are the camera's local time), else the file's modification time. EXIF is read with
- * TwelveMonkeys' metadata readers from JPEG (APP1 "Exif" segment, read up to the image data only) and TIFF files; a
- * missing, blank ({@code "    :  :     :  :  "}), zeroed or damaged value falls back, never fails.
+ * When a photo was taken: EXIF {@code DateTimeOriginal} (with {@code OffsetTimeOriginal} when the
+ * camera wrote it, else in a given time zone: EXIF times are the camera's local time), else the
+ * file's modification time. EXIF is read with TwelveMonkeys' metadata readers from JPEG (APP1
+ * "Exif" segment, read up to the image data only) and TIFF files; a missing, blank ({@code " : : :
+ * : "}), zeroed or damaged value falls back, never fails.
  */
 final class CaptureTime {
   /** EXIF tag DateTimeOriginal (0x9003), "YYYY:MM:DD HH:MM:SS". */
   static final int TAG_DATE_TIME_ORIGINAL = 0x9003;
+
   /** EXIF 2.31 tag OffsetTimeOriginal (0x9011), "+HH:MM". */
   static final int TAG_OFFSET_TIME_ORIGINAL = 0x9011;
 
-  private static final DateTimeFormatter EXIF_DATE_TIME = DateTimeFormatter.ofPattern("uuuu:MM:dd HH:mm:ss");
+  private static final DateTimeFormatter EXIF_DATE_TIME =
+      DateTimeFormatter.ofPattern("uuuu:MM:dd HH:mm:ss");
 
   private CaptureTime() {}
 
@@ -46,7 +49,10 @@ final class CaptureTime {
     return exif.isPresent() ? exif.get() : Files.getLastModifiedTime(file).toInstant();
   }
 
-  /** EXIF DateTimeOriginal of a JPEG or TIFF file; empty for other formats and when missing or unreadable. */
+  /**
+   * EXIF DateTimeOriginal of a JPEG or TIFF file; empty for other formats and when missing or
+   * unreadable.
+   */
   static Optional<Instant> exif(Path file, ZoneId zone) {
     String ext = IngestCommand.extension(file);
     try {
@@ -79,7 +85,9 @@ final class CaptureTime {
       while (start < data.length && start < 2 && data[start] != 'I' && data[start] != 'M') {
         start++;
       }
-      try (ImageInputStream tiff = ImageIO.createImageInputStream(new ByteArrayInputStream(data, start, data.length - start))) {
+      try (ImageInputStream tiff =
+          ImageIO.createImageInputStream(
+              new ByteArrayInputStream(data, start, data.length - start))) {
         return new TIFFReader().read(tiff);
       }
     }
@@ -91,7 +99,10 @@ final class CaptureTime {
     }
   }
 
-  /** DateTimeOriginal from the EXIF sub-directory of a TIFF/EXIF IFD0 (as TwelveMonkeys' TIFFReader returns it). */
+  /**
+   * DateTimeOriginal from the EXIF sub-directory of a TIFF/EXIF IFD0 (as TwelveMonkeys' TIFFReader
+   * returns it).
+   */
   static Optional<Instant> fromIfd0(Directory ifd0, ZoneId zone) {
     Entry pointer = ifd0.getEntryById(TIFF.TAG_EXIF_IFD);
     if (pointer == null || !(pointer.getValue() instanceof Directory exif)) {
@@ -102,12 +113,13 @@ final class CaptureTime {
       return Optional.empty();
     }
     Entry offset = exif.getEntryById(TAG_OFFSET_TIME_ORIGINAL);
-    return parse(dateTime.getValueAsString(), offset == null ? null : offset.getValueAsString(), zone);
+    return parse(
+        dateTime.getValueAsString(), offset == null ? null : offset.getValueAsString(), zone);
   }
 
   /**
-   * An EXIF date-time ("2024:05:01 12:34:56") as an instant: at {@code offset} ("+02:00") when that is valid, else in
-   * {@code zone}. Empty for blank, zeroed or malformed values. Pure.
+   * An EXIF date-time ("2024:05:01 12:34:56") as an instant: at {@code offset} ("+02:00") when that
+   * is valid, else in {@code zone}. Empty for blank, zeroed or malformed values. Pure.
    */
   static Optional<Instant> parse(String dateTime, String offset, ZoneId zone) {
     if (dateTime == null) {

@@ -8,17 +8,21 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * How the command line reports mistakes: a usage error (unknown flag, missing or extra argument, a value picocli
- * cannot convert, or an {@link IllegalArgumentException} thrown while a command checks its values) prints one line
- * {@code imgsearch <cmd>: <message>} and the command's usage to stderr and exits {@value #USAGE}; any other failure
- * prints {@code imgsearch <cmd>: <message>} and exits {@value #FAILURE}. Never a stack trace (set {@value
- * #DEBUG_ENV}=1 to get one).
+ * How the command line reports mistakes: a usage error (unknown flag, missing or extra argument, a
+ * value picocli cannot convert, or an {@link IllegalArgumentException} thrown while a command
+ * checks its values) prints one line {@code imgsearch <cmd>: <message>} and the command's usage to
+ * stderr and exits {@value #USAGE}; any other failure prints {@code imgsearch <cmd>: <message>} and
+ * exits {@value #FAILURE}. Never a stack trace (set {@value #DEBUG_ENV}=1 to get one).
  */
 final class CliErrors implements IParameterExceptionHandler, IExecutionExceptionHandler {
   /** Exit code of a usage error (picocli's and the shell's convention). */
   static final int USAGE = 2;
-  /** Exit code of a failure that is not the caller's usage (a server down, an upload refused, ...). */
+
+  /**
+   * Exit code of a failure that is not the caller's usage (a server down, an upload refused, ...).
+   */
   static final int FAILURE = 1;
+
   /** Environment variable: when set, failures also print their stack trace. */
   static final String DEBUG_ENV = "IMGSEARCH_DEBUG";
 
@@ -82,9 +86,9 @@ final class CliErrors implements IParameterExceptionHandler, IExecutionException
   }
 
   /**
-   * The first line of a message, without the exception class names picocli appends to a failed conversion
-   * ({@code ... (java.time.format.DateTimeParseException: Text 'x' could not be parsed ...)} → {@code ... (Text 'x'
-   * could not be parsed ...)}).
+   * The first line of a message, without the exception class names picocli appends to a failed
+   * conversion ({@code ... (java.time.format.DateTimeParseException: Text 'x' could not be parsed
+   * ...)} → {@code ... (Text 'x' could not be parsed ...)}).
    */
   static String firstLine(String message) {
     if (message == null || message.isBlank()) {

@@ -37,15 +37,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code imgsearch ingest DIR}: uploads every image under DIR to the bucket through the S3 API, in parallel, with the
- * source, capture time and tags as user metadata. Resumable: objects already stored with the same content are skipped.
+ * {@code imgsearch ingest DIR}: uploads every image under DIR to the bucket through the S3 API, in
+ * parallel, with the source, capture time and tags as user metadata. Resumable: objects already
+ * stored with the same content are skipped.
  */
 @Command(
     name = "ingest",
@@ -58,29 +59,66 @@ import picocli.CommandLine.Parameters;
 final class IngestCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff");
+  static final Set<String> IMAGE_EXTENSIONS =
+      Set.of("jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff");
   static final Map<String, String> CONTENT_TYPES =
-      Map.of("jpg", "image/jpeg", "jpeg", "image/jpeg", "png", "image/png", "gif", "image/gif", "bmp", "image/bmp",
-          "webp", "image/webp", "tif", "image/tiff", "tiff", "image/tiff");
+      Map.of(
+          "jpg",
+          "image/jpeg",
+          "jpeg",
+          "image/jpeg",
+          "png",
+          "image/png",
+          "gif",
+          "image/gif",
+          "bmp",
+          "image/bmp",
+          "webp",
+          "image/webp",
+          "tif",
+          "image/tiff",
+          "tiff",
+          "image/tiff");
   static final int MAX_PARALLELISM = 64;
+
   /** Attempts per file when the store is unreachable or answers 5xx. */
   static final int ATTEMPTS = 3;
-  /** Give up when this many files in a row failed on I/O or 5xx (the store is down; a re-run resumes). */
+
+  /**
+   * Give up when this many files in a row failed on I/O or 5xx (the store is down; a re-run
+   * resumes).
+   */
   static final int MAX_CONSECUTIVE_FAILURES = 20;
 
   @Parameters(index = "0", paramLabel = "DIR", description = "Directory to upload (recursively).")
   Path dir;
 
-  @Option(names = "--source", defaultValue = "local", description = "Source / camera name stored with each image and used as key prefix: letters, digits, . _ - (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--source",
+      defaultValue = "local",
+      description =
+          "Source / camera name stored with each image and used as key prefix: letters, digits, . _ - (default: ${DEFAULT-VALUE}).")
   String source;
 
-  @Option(names = "--tags", paramLabel = "TAG[,TAG...]", description = "Tags stored with each image, comma-separated or repeated, e.g. --tags street,night.")
+  @Option(
+      names = "--tags",
+      paramLabel = "TAG[,TAG...]",
+      description =
+          "Tags stored with each image, comma-separated or repeated, e.g. --tags street,night.")
   List<String> tags = new ArrayList<>();
 
-  @Option(names = {"-p", "--parallelism"}, defaultValue = "4", description = "Parallel uploads, 1.." + MAX_PARALLELISM + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-p", "--parallelism"},
+      defaultValue = "4",
+      description = "Parallel uploads, 1.." + MAX_PARALLELISM + " (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
-  @Option(names = "--time-zone", paramLabel = "ZONE", converter = ZoneConverter.class, description = "Time zone of EXIF times that carry no offset (cameras record local time), e.g. Europe/Berlin (default: this machine's).")
+  @Option(
+      names = "--time-zone",
+      paramLabel = "ZONE",
+      converter = ZoneConverter.class,
+      description =
+          "Time zone of EXIF times that carry no offset (cameras record local time), e.g. Europe/Berlin (default: this machine's).")
   ZoneId timeZone;
 
   @Mixin S3Options s3;
@@ -96,7 +134,9 @@ final class IngestCommand implements Callable<Integer> {
         return ZoneId.of(value.strip());
       } catch (java.time.DateTimeException e) {
         throw new CommandLine.TypeConversionException(
-            "unknown time zone '" + value + "' (expected a region such as Europe/Berlin, UTC or an offset such as +02:00)");
+            "unknown time zone '"
+                + value
+                + "' (expected a region such as Europe/Berlin, UTC or an offset such as +02:00)");
       }
     }
   }
@@ -107,7 +147,8 @@ final class IngestCommand implements Callable<Integer> {
     ObjectMetadata.source(source);
     List<String> tagList = ObjectMetadata.tags(tags);
     if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
-      throw new IllegalArgumentException("--parallelism must be between 1 and " + MAX_PARALLELISM + ", got " + parallelism);
+      throw new IllegalArgumentException(
+          "--parallelism must be between 1 and " + MAX_PARALLELISM + ", got " + parallelism);
     }
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException("not a directory: " + dir);
@@ -115,7 +156,13 @@ final class IngestCommand implements Callable<Integer> {
     ZoneId zone = timeZone != null ? timeZone : ZoneId.systemDefault();
     List<Path> files = imagesUnder(dir);
     if (files.isEmpty()) {
-      spec.commandLine().getErr().println("imgsearch ingest: no images (" + String.join(", ", IMAGE_EXTENSIONS.stream().sorted().toList()) + ") under " + dir);
+      spec.commandLine()
+          .getErr()
+          .println(
+              "imgsearch ingest: no images ("
+                  + String.join(", ", IMAGE_EXTENSIONS.stream().sorted().toList())
+                  + ") under "
+                  + dir);
       return 1;
     }
     MinioClient client = s3.client();
@@ -126,42 +173,61 @@ final class IngestCommand implements Callable<Integer> {
       }
       stored = listStored(client, source + "/");
     } catch (Exception e) {
-      throw new IllegalStateException("cannot use bucket " + s3.bucket + " at " + s3.endpoint + " (is `./imgsearch local` running?): " + CliErrors.describe(e), e);
+      throw new IllegalStateException(
+          "cannot use bucket "
+              + s3.bucket
+              + " at "
+              + s3.endpoint
+              + " (is `./imgsearch local` running?): "
+              + CliErrors.describe(e),
+          e);
     }
 
     IngestProgress progress = new IngestProgress(files.size(), System.nanoTime());
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ingest-progress"));
+    ScheduledExecutorService ticker =
+        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ingest-progress"));
     if (progressOut != null) {
-      ticker.scheduleAtFixedRate(() -> showProgress(progressOut, progress), 0, 500, TimeUnit.MILLISECONDS);
+      ticker.scheduleAtFixedRate(
+          () -> showProgress(progressOut, progress), 0, 500, TimeUnit.MILLISECONDS);
     }
-    ExecutorService uploaders = Executors.newFixedThreadPool(parallelism, r -> daemon(r, "ingest-upload"));
+    ExecutorService uploaders =
+        Executors.newFixedThreadPool(parallelism, r -> daemon(r, "ingest-upload"));
     AtomicInteger consecutiveFailures = new AtomicInteger();
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (Path file : files) {
-        futures.add(uploaders.submit(() -> {
-          if (consecutiveFailures.get() >= MAX_CONSECUTIVE_FAILURES) {
-            progress.failed.incrementAndGet();
-            return;
-          }
-          try {
-            if (uploadOne(client, file, stored.get(objectKey(source, dir, file)), tagList, zone)) {
-              progress.uploaded.incrementAndGet();
-            } else {
-              progress.skipped.incrementAndGet();
-            }
-            consecutiveFailures.set(0);
-          } catch (Exception e) {
-            progress.failed.incrementAndGet();
-            if (UploadCheck.retriable(e)) { // the store is failing, not this file
-              consecutiveFailures.incrementAndGet();
-            }
-            synchronized (System.err) {
-              clearProgress(progressOut);
-              spec.commandLine().getErr().println("imgsearch ingest: cannot upload " + file + ": " + CliErrors.describe(e));
-            }
-          }
-        }));
+        futures.add(
+            uploaders.submit(
+                () -> {
+                  if (consecutiveFailures.get() >= MAX_CONSECUTIVE_FAILURES) {
+                    progress.failed.incrementAndGet();
+                    return;
+                  }
+                  try {
+                    if (uploadOne(
+                        client, file, stored.get(objectKey(source, dir, file)), tagList, zone)) {
+                      progress.uploaded.incrementAndGet();
+                    } else {
+                      progress.skipped.incrementAndGet();
+                    }
+                    consecutiveFailures.set(0);
+                  } catch (Exception e) {
+                    progress.failed.incrementAndGet();
+                    if (UploadCheck.retriable(e)) { // the store is failing, not this file
+                      consecutiveFailures.incrementAndGet();
+                    }
+                    synchronized (System.err) {
+                      clearProgress(progressOut);
+                      spec.commandLine()
+                          .getErr()
+                          .println(
+                              "imgsearch ingest: cannot upload "
+                                  + file
+                                  + ": "
+                                  + CliErrors.describe(e));
+                    }
+                  }
+                }));
       }
       for (Future<?> f : futures) {
         f.get();
@@ -173,14 +239,23 @@ final class IngestCommand implements Callable<Integer> {
     }
     clearProgress(progressOut);
     if (consecutiveFailures.get() >= MAX_CONSECUTIVE_FAILURES) {
-      spec.commandLine().getErr().println("imgsearch ingest: gave up after " + MAX_CONSECUTIVE_FAILURES + " files in a row failed on the store; the rest were not tried");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "imgsearch ingest: gave up after "
+                  + MAX_CONSECUTIVE_FAILURES
+                  + " files in a row failed on the store; the rest were not tried");
     }
     spec.commandLine().getOut().println(progress.summary(System.nanoTime(), s3.bucket, source));
     return progress.failed.get() == 0 ? 0 : 1;
   }
 
-  /** Uploads one file unless it is already stored; true when uploaded. Retries I/O and 5xx failures, bounded. */
-  private boolean uploadOne(MinioClient client, Path file, UploadCheck.Stored already, List<String> tagList, ZoneId zone)
+  /**
+   * Uploads one file unless it is already stored; true when uploaded. Retries I/O and 5xx failures,
+   * bounded.
+   */
+  private boolean uploadOne(
+      MinioClient client, Path file, UploadCheck.Stored already, List<String> tagList, ZoneId zone)
       throws Exception {
     String key = objectKey(source, dir, file);
     String overLimit = FieldLimits.violation(s3.bucket, key, source, tagList);
@@ -205,7 +280,9 @@ final class IngestCommand implements Callable<Integer> {
         client.uploadObject(args);
         return true;
       } catch (Exception e) {
-        if (attempt >= ATTEMPTS || !UploadCheck.retriable(e) || e.getCause() instanceof NoSuchFileException) {
+        if (attempt >= ATTEMPTS
+            || !UploadCheck.retriable(e)
+            || e.getCause() instanceof NoSuchFileException) {
           throw e;
         }
         Thread.sleep(250L << attempt); // 0.5 s, 1 s
@@ -214,9 +291,12 @@ final class IngestCommand implements Callable<Integer> {
   }
 
   /** Size and eTag of every object under {@code prefix}. */
-  private Map<String, UploadCheck.Stored> listStored(MinioClient client, String prefix) throws Exception {
+  private Map<String, UploadCheck.Stored> listStored(MinioClient client, String prefix)
+      throws Exception {
     Map<String, UploadCheck.Stored> out = new ConcurrentHashMap<>();
-    for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(s3.bucket).prefix(prefix).recursive(true).build())) {
+    for (Result<Item> r :
+        client.listObjects(
+            ListObjectsArgs.builder().bucket(s3.bucket).prefix(prefix).recursive(true).build())) {
       Item item = r.get();
       if (!item.isDir()) {
         out.put(item.objectName(), new UploadCheck.Stored(item.size(), item.etag()));
@@ -226,7 +306,8 @@ final class IngestCommand implements Callable<Integer> {
   }
 
   static String md5Hex(Path file) {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("MD5"))) {
+    try (InputStream in =
+        new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("MD5"))) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
       return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
     } catch (IOException e) {
@@ -258,7 +339,10 @@ final class IngestCommand implements Callable<Integer> {
 
   static List<Path> imagesUnder(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).filter(p -> IMAGE_EXTENSIONS.contains(extension(p))).sorted().toList();
+      return s.filter(Files::isRegularFile)
+          .filter(p -> IMAGE_EXTENSIONS.contains(extension(p)))
+          .sorted()
+          .toList();
     }
   }
 

@@ -45,11 +45,20 @@ final class IngestProgress {
     double seconds = (nowNanos - startNanos) / 1e9;
     StringBuilder sb =
         new StringBuilder(
-            String.format(Locale.ROOT, "Uploaded %d of %d images to %s (source %s) in %.1f s, %.1f images/s",
-                uploaded.get(), total, bucket, source, seconds, rate(nowNanos)));
+            String.format(
+                Locale.ROOT,
+                "Uploaded %d of %d images to %s (source %s) in %.1f s, %.1f images/s",
+                uploaded.get(),
+                total,
+                bucket,
+                source,
+                seconds,
+                rate(nowNanos)));
     sb.append("; skipped ").append(skipped.get()).append(" already uploaded");
     if (failed.get() > 0) {
-      sb.append("; ").append(failed.get()).append(" failed (run the same command again to retry them)");
+      sb.append("; ")
+          .append(failed.get())
+          .append(" failed (run the same command again to retry them)");
     }
     return sb.append('.').toString();
   }

@@ -12,13 +12,14 @@ import java.util.function.Supplier;
 import org.apache.flink.api.common.JobStatus;
 
 /**
- * The local stack's readiness condition on top of the query API's own (store answers, model embeds): the embedder +
- * indexer Flink job is {@link JobStatus#RUNNING}. While it is created, restarting after a failure, failing or gone,
- * uploads are not being indexed, so {@code /readyz} answers 503 with code {@value LocalStack#PIPELINE_UNAVAILABLE}.
+ * The local stack's readiness condition on top of the query API's own (store answers, model
+ * embeds): the embedder + indexer Flink job is {@link JobStatus#RUNNING}. While it is created,
+ * restarting after a failure, failing or gone, uploads are not being indexed, so {@code /readyz}
+ * answers 503 with code {@value LocalStack#PIPELINE_UNAVAILABLE}.
  *
- * <p>Wired as a Javalin before-handler on {@code /readyz} of the routing {@link dev.imgsearch.query.QueryApi#create}
- * returns: the exception it throws goes through the API's own error mapping (503 + JSON error) and the readiness
- * endpoint itself does not run.
+ * <p>Wired as a Javalin before-handler on {@code /readyz} of the routing {@link
+ * dev.imgsearch.query.QueryApi#create} returns: the exception it throws goes through the API's own
+ * error mapping (503 + JSON error) and the readiness endpoint itself does not run.
  */
 final class JobReadiness {
   private final Supplier<CompletableFuture<JobStatus>> status;
@@ -37,14 +38,16 @@ final class JobReadiness {
   /**
    * Returns if the job is running.
    *
-   * @throws StoreUnavailableException (503) naming the job's status otherwise, or if the status is not known in time
+   * @throws StoreUnavailableException (503) naming the job's status otherwise, or if the status is
+   *     not known in time
    */
   void check() {
     JobStatus current;
     try {
       current = status.get().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw unavailable("the embedder job's status is not known within " + timeout.toMillis() + " ms", e);
+      throw unavailable(
+          "the embedder job's status is not known within " + timeout.toMillis() + " ms", e);
     } catch (ExecutionException e) {
       throw unavailable("the embedder job's status is not known: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
@@ -52,7 +55,8 @@ final class JobReadiness {
       throw unavailable("interrupted while asking for the embedder job's status", e);
     }
     if (current != JobStatus.RUNNING) {
-      throw unavailable("the embedder job is " + current + ", not RUNNING: uploads are not being indexed", null);
+      throw unavailable(
+          "the embedder job is " + current + ", not RUNNING: uploads are not being indexed", null);
     }
   }
 

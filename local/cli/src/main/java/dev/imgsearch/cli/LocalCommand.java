@@ -11,44 +11,77 @@ import picocli.CommandLine.Option;
 @Command(
     name = "local",
     mixinStandardHelpOptions = true,
-    description = "Start the whole pipeline locally (Kafka, S3 server, ingest-stream, Flink embedder+indexer, vector store, query API).")
+    description =
+        "Start the whole pipeline locally (Kafka, S3 server, ingest-stream, Flink embedder+indexer, vector store, query API).")
 final class LocalCommand implements Callable<Integer> {
-  @Option(names = "--data-dir", defaultValue = LocalStackSettings.DEFAULT_DATA_DIR, description = "Where all data lives; kept across restarts (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data-dir",
+      defaultValue = LocalStackSettings.DEFAULT_DATA_DIR,
+      description = "Where all data lives; kept across restarts (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
   /** The vector stores of the local stack. */
-  enum VectorStore { embedded, milvus }
+  enum VectorStore {
+    embedded,
+    milvus
+  }
 
-  @Option(names = "--vector-store", defaultValue = LocalStackSettings.DEFAULT_VECTOR_STORE, description = "embedded (Lucene HNSW on disk) or milvus (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--vector-store",
+      defaultValue = LocalStackSettings.DEFAULT_VECTOR_STORE,
+      description = "embedded (Lucene HNSW on disk) or milvus (default: ${DEFAULT-VALUE}).")
   VectorStore vectorStore;
 
-  @Option(names = "--milvus-uri", description = "Milvus server to use with --vector-store milvus, e.g. http://127.0.0.1:19530; without it the bundled Milvus standalone server (installed under .tools by scripts/test-deps.sh) is started with its data in <data-dir>/milvus and stopped with the stack.")
+  @Option(
+      names = "--milvus-uri",
+      description =
+          "Milvus server to use with --vector-store milvus, e.g. http://127.0.0.1:19530; without it the bundled Milvus standalone server (installed under .tools by scripts/test-deps.sh) is started with its data in <data-dir>/milvus and stopped with the stack.")
   String milvusUri;
 
-  @Option(names = "--http-port", defaultValue = "" + LocalStackSettings.DEFAULT_HTTP_PORT, description = "Query API port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--http-port",
+      defaultValue = "" + LocalStackSettings.DEFAULT_HTTP_PORT,
+      description = "Query API port (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
-  @Option(names = "--kafka-port", defaultValue = "" + LocalStackSettings.DEFAULT_KAFKA_PORT, description = "Kafka broker port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "" + LocalStackSettings.DEFAULT_KAFKA_PORT,
+      description = "Kafka broker port (default: ${DEFAULT-VALUE}).")
   int kafkaPort;
 
-  @Option(names = "--s3-port", defaultValue = "" + LocalStackSettings.DEFAULT_S3_PORT, description = "S3 API port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--s3-port",
+      defaultValue = "" + LocalStackSettings.DEFAULT_S3_PORT,
+      description = "S3 API port (default: ${DEFAULT-VALUE}).")
   int s3Port;
 
-  @Option(names = "--bucket", defaultValue = LocalStackSettings.DEFAULT_BUCKET, description = "Bucket watched for images (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bucket",
+      defaultValue = LocalStackSettings.DEFAULT_BUCKET,
+      description = "Bucket watched for images (default: ${DEFAULT-VALUE}).")
   String bucket;
 
   @Option(
       names = "--checkpoint-interval",
-      description = "Flink checkpoint interval, ISO-8601; the embedded store's writes become visible on checkpoints, so this bounds freshness (default: PT1S; PT0.2S measured p50 ≈ 0.5 s, see docs/benchmarks.md).")
+      description =
+          "Flink checkpoint interval, ISO-8601; the embedded store's writes become visible on checkpoints, so this bounds freshness (default: PT1S; PT0.2S measured p50 ≈ 0.5 s, see docs/benchmarks.md).")
   java.time.Duration checkpointInterval;
 
   @Option(
       names = "--milvus-consistency",
-      description = "Milvus consistency level of the query API's reads: STRONG, SESSION, BOUNDED or EVENTUALLY (default: " + LocalStack.DEFAULT_MILVUS_CONSISTENCY + "; see docs/benchmarks.md).")
+      description =
+          "Milvus consistency level of the query API's reads: STRONG, SESSION, BOUNDED or EVENTUALLY (default: "
+              + LocalStack.DEFAULT_MILVUS_CONSISTENCY
+              + "; see docs/benchmarks.md).")
   String milvusConsistency;
 
-  /** A running local stack and the bundled Milvus server it uses, if one was started; closed in that order. */
-  record Running(LocalStack stack, LocalStackSettings settings, MilvusServer bundledMilvus) implements AutoCloseable {
+  /**
+   * A running local stack and the bundled Milvus server it uses, if one was started; closed in that
+   * order.
+   */
+  record Running(LocalStack stack, LocalStackSettings settings, MilvusServer bundledMilvus)
+      implements AutoCloseable {
     @Override
     public void close() {
       stack.close();
@@ -59,23 +92,35 @@ final class LocalCommand implements Callable<Integer> {
   }
 
   /**
-   * Starts the bundled Milvus server when {@code --vector-store milvus} comes without {@code --milvus-uri} (failing
-   * with one line when it is not installed, before anything is started), then the stack.
+   * Starts the bundled Milvus server when {@code --vector-store milvus} comes without {@code
+   * --milvus-uri} (failing with one line when it is not installed, before anything is started),
+   * then the stack.
    */
   Running start() {
     MilvusServer milvus = null;
     if (vectorStore == VectorStore.milvus && (milvusUri == null || milvusUri.isBlank())) {
       requireMilvusInstalled();
-      System.out.println("Starting the bundled Milvus server (data in " + dataDir.toAbsolutePath().resolve("milvus") + ") ...");
+      System.out.println(
+          "Starting the bundled Milvus server (data in "
+              + dataDir.toAbsolutePath().resolve("milvus")
+              + ") ...");
       milvus = MilvusServer.start(dataDir.resolve("milvus"));
       milvusUri = milvus.uri();
     }
     try {
       LocalStackSettings settings =
           new LocalStackSettings(
-              dataDir, vectorStore.name(), milvusUri, httpPort, kafkaPort, s3Port, bucket,
-              LocalStackSettings.DEFAULT_ACCESS_KEY, LocalStackSettings.DEFAULT_SECRET_KEY);
-      System.out.println("Starting imgsearch local stack (data in " + dataDir.toAbsolutePath() + ") ...");
+              dataDir,
+              vectorStore.name(),
+              milvusUri,
+              httpPort,
+              kafkaPort,
+              s3Port,
+              bucket,
+              LocalStackSettings.DEFAULT_ACCESS_KEY,
+              LocalStackSettings.DEFAULT_SECRET_KEY);
+      System.out.println(
+          "Starting imgsearch local stack (data in " + dataDir.toAbsolutePath() + ") ...");
       java.util.Map<String, String> overrides = new java.util.HashMap<>();
       if (checkpointInterval != null) {
         overrides.put("checkpoint.interval", checkpointInterval.toString());
@@ -122,21 +167,32 @@ final class LocalCommand implements Callable<Integer> {
         Delete:         ./imgsearch delete my-camera/cat.jpg
         Ctrl-C stops everything; data stays in %s
         %n""",
-        stack.queryApiUrl(), stack.s3Endpoint(), bucket, settings.accessKey(), settings.secretKey(),
-        stack.bootstrapServers(), dev.imgsearch.schemas.Topics.NOTIFICATIONS.name(),
-        dev.imgsearch.schemas.Topics.IMAGE_EVENTS.name(), dev.imgsearch.schemas.Topics.DEAD_LETTERS.name(),
+        stack.queryApiUrl(),
+        stack.s3Endpoint(),
+        bucket,
+        settings.accessKey(),
+        settings.secretKey(),
+        stack.bootstrapServers(),
+        dev.imgsearch.schemas.Topics.NOTIFICATIONS.name(),
+        dev.imgsearch.schemas.Topics.IMAGE_EVENTS.name(),
+        dev.imgsearch.schemas.Topics.DEAD_LETTERS.name(),
         dev.imgsearch.schemas.Topics.RAW_FRAMES.name(),
         vectorStore == VectorStore.embedded
             ? "embedded (" + stack.storeSettings().path() + ")"
-            : "milvus (" + milvusUri + (bundled != null ? ", bundled server, data in " + bundled.dataDir().orElseThrow() : "") + ")",
+            : "milvus ("
+                + milvusUri
+                + (bundled != null
+                    ? ", bundled server, data in " + bundled.dataDir().orElseThrow()
+                    : "")
+                + ")",
         dataDir.toAbsolutePath());
     stopped.await();
     return 0;
   }
 
   /**
-   * Fails with one line naming the install script when the bundled Milvus server is not installed (before anything
-   * is started).
+   * Fails with one line naming the install script when the bundled Milvus server is not installed
+   * (before anything is started).
    */
   static void requireMilvusInstalled() {
     try {

@@ -34,16 +34,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole pipeline in one process on embedded defaults: a Kafka broker (KRaft), an S3 server that publishes MinIO
- * notifications (child JVM), the ingest-stream app, the embedder + indexer Flink job on a MiniCluster, the vector
- * store and the query API. Data lives under the data dir and survives restarts. {@link #close()} stops everything in
- * reverse order.
+ * The whole pipeline in one process on embedded defaults: a Kafka broker (KRaft), an S3 server that
+ * publishes MinIO notifications (child JVM), the ingest-stream app, the embedder + indexer Flink
+ * job on a MiniCluster, the vector store and the query API. Data lives under the data dir and
+ * survives restarts. {@link #close()} stops everything in reverse order.
  *
- * <p>Metrics, in Prometheus format under the names the k8s manifests' scrapes see: the query API's on its HTTP port,
- * ingest-stream's on {@value #INGEST_METRICS_PORT} and the Flink MiniCluster's (JobManager and TaskManager metrics,
- * e.g. the indexer sink's {@code flink_taskmanager_job_task_operator_freshnessMs}) on {@value #FLINK_METRICS_PORT}
- * through Flink's Prometheus reporter, configured as in the FlinkDeployment; when a default port is taken, the next
- * free one above it. Both are logged at start ({@link #ingestMetricsUrl()}, {@link #flinkMetricsUrl()}).
+ * <p>Metrics, in Prometheus format under the names the k8s manifests' scrapes see: the query API's
+ * on its HTTP port, ingest-stream's on {@value #INGEST_METRICS_PORT} and the Flink MiniCluster's
+ * (JobManager and TaskManager metrics, e.g. the indexer sink's {@code
+ * flink_taskmanager_job_task_operator_freshnessMs}) on {@value #FLINK_METRICS_PORT} through Flink's
+ * Prometheus reporter, configured as in the FlinkDeployment; when a default port is taken, the next
+ * free one above it. Both are logged at start ({@link #ingestMetricsUrl()}, {@link
+ * #flinkMetricsUrl()}).
  */
 public final class LocalStack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
@@ -51,18 +53,22 @@ public final class LocalStack implements AutoCloseable {
   private static final int PARTITIONS = 2;
 
   /**
-   * Milvus consistency level of the query API's reads (searches and lookups) in the local stack; override with the
-   * {@code milvus.consistency} embedder option. See docs/benchmarks.md ("Whole pipeline") for the measured trade-off.
+   * Milvus consistency level of the query API's reads (searches and lookups) in the local stack;
+   * override with the {@code milvus.consistency} embedder option. See docs/benchmarks.md ("Whole
+   * pipeline") for the measured trade-off.
    */
   public static final String DEFAULT_MILVUS_CONSISTENCY = "STRONG";
 
   /**
-   * Default port of ingest-stream's {@code /metrics} (its own {@code metrics.port} default; the k8s Deployment uses
-   * 8080); the next free one when it is taken.
+   * Default port of ingest-stream's {@code /metrics} (its own {@code metrics.port} default; the k8s
+   * Deployment uses 8080); the next free one when it is taken.
    */
   public static final int INGEST_METRICS_PORT = 9404;
 
-  /** Default port of the Flink Prometheus reporter (as in the FlinkDeployment); the next free one when taken. */
+  /**
+   * Default port of the Flink Prometheus reporter (as in the FlinkDeployment); the next free one
+   * when taken.
+   */
   public static final int FLINK_METRICS_PORT = 9249;
 
   /** Ports above a default tried when it is taken. */
@@ -92,10 +98,12 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * Starts the stack with embedder job options (as for {@code EmbedderSettings}, e.g. {@code checkpoint.interval},
-   * {@code sink.batch}, {@code batch.max-delay}, {@code milvus.consistency}) overriding the local defaults.
+   * Starts the stack with embedder job options (as for {@code EmbedderSettings}, e.g. {@code
+   * checkpoint.interval}, {@code sink.batch}, {@code batch.max-delay}, {@code milvus.consistency})
+   * overriding the local defaults.
    */
-  public static LocalStack start(LocalStackSettings settings, Map<String, String> embedderOverrides) {
+  public static LocalStack start(
+      LocalStackSettings settings, Map<String, String> embedderOverrides) {
     LocalStack stack = new LocalStack(settings, embedderOverrides);
     try {
       stack.startAll();
@@ -112,24 +120,38 @@ public final class LocalStack implements AutoCloseable {
     broker = KafkaBroker.start(data.resolve("kafka"), settings.kafkaPort());
     resources.push(() -> broker.close()); // the current broker, also after restartKafka()
     broker.createTopics(
-        PARTITIONS, Topics.NOTIFICATIONS.name(), Topics.IMAGE_EVENTS.name(), Topics.DEAD_LETTERS.name(), Topics.RAW_FRAMES.name(),
+        PARTITIONS,
+        Topics.NOTIFICATIONS.name(),
+        Topics.IMAGE_EVENTS.name(),
+        Topics.DEAD_LETTERS.name(),
+        Topics.RAW_FRAMES.name(),
         Topics.ALERTS.name());
-    broker.createCompactedTopics(1, Topics.WATCHES.name()); // the standing queries: the topic is their store
+    broker.createCompactedTopics(
+        1, Topics.WATCHES.name()); // the standing queries: the topic is their store
     s3 =
         track(
             S3ServerProcess.start(
-                data.resolve("s3"), settings.s3Port(), settings.accessKey(), settings.secretKey(),
-                broker.bootstrapServers(), Topics.NOTIFICATIONS.name(), settings.bucket()));
+                data.resolve("s3"),
+                settings.s3Port(),
+                settings.accessKey(),
+                settings.secretKey(),
+                broker.bootstrapServers(),
+                Topics.NOTIFICATIONS.name(),
+                settings.bucket()));
 
     ingest = track(new IngestApp(ingestSettings(data, freePort(INGEST_METRICS_PORT))).start());
     LOG.info("ingest-stream metrics on {}", ingestMetricsUrl());
 
-    int dimension = QueryServerSettings.DEFAULT_DIMENSION; // the default model's, which the query API loads
+    int dimension =
+        QueryServerSettings.DEFAULT_DIMENSION; // the default model's, which the query API loads
     store =
         settings.vectorStore().equals("embedded")
             ? StoreSettings.embedded(data.resolve("vectors").toString(), COLLECTION, dimension)
             : StoreSettings.milvus(
-                settings.milvusUri(), null, COLLECTION, dimension,
+                settings.milvusUri(),
+                null,
+                COLLECTION,
+                dimension,
                 embedderOverrides.getOrDefault("milvus.consistency", DEFAULT_MILVUS_CONSISTENCY));
     // opened before the job: it creates the collection the job writes to
     api = track(QueryServer.open(queryServerSettings()));
@@ -137,29 +159,39 @@ public final class LocalStack implements AutoCloseable {
     track(startEmbedderJob());
     LOG.info("Flink metrics (embedder job, indexer sink) on {}", flinkMetricsUrl());
 
-    JobReadiness.guard(api.routes(), new JobReadiness(this::jobStatus, api.settings().readinessTimeout()));
+    JobReadiness.guard(
+        api.routes(), new JobReadiness(this::jobStatus, api.settings().readinessTimeout()));
     api.listen();
     LOG.warn(
         "query API on port {}: API keys are OFF (local mode, anonymous access): anyone who can reach this port can"
             + " search and read the images in bucket {}",
-        api.port(), settings.bucket());
+        api.port(),
+        settings.bucket());
   }
 
   /**
-   * The query server's own settings at their defaults but for the port, the S3 server, the one bucket served, and no
-   * API keys: the local stack is the one place that opts out of them, and says so.
+   * The query server's own settings at their defaults but for the port, the S3 server, the one
+   * bucket served, and no API keys: the local stack is the one place that opts out of them, and
+   * says so.
    */
   private QueryServerSettings queryServerSettings() {
     return QueryServerSettings.defaults(store)
         .withHttpPort(settings.httpPort())
         .withObjectStore(s3.endpoint(), settings.accessKey(), settings.secretKey())
         .withContentBuckets(AllowedBuckets.of(List.of(settings.bucket())))
-        .withWatches(new QueryServerSettings.WatchSettings(
-            broker.bootstrapServers(), Topics.WATCHES.name(), Topics.ALERTS.name(), KafkaSecurity.NONE))
+        .withWatches(
+            new QueryServerSettings.WatchSettings(
+                broker.bootstrapServers(),
+                Topics.WATCHES.name(),
+                Topics.ALERTS.name(),
+                KafkaSecurity.NONE))
         .withAnonymousAccess();
   }
 
-  /** ingest-stream with the claim-check path on: raw frames published to Kafka are stored in the bucket first. */
+  /**
+   * ingest-stream with the claim-check path on: raw frames published to Kafka are stored in the
+   * bucket first.
+   */
   private IngestSettings ingestSettings(Path data, int metricsPort) {
     return IngestSettings.fromMap(
         Map.of(
@@ -198,9 +230,12 @@ public final class LocalStack implements AutoCloseable {
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, Integer.MAX_VALUE);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
-    // Flink's metrics in Prometheus format, configured as k8s/base/embedder/flink-deployment.yaml does
+    // Flink's metrics in Prometheus format, configured as k8s/base/embedder/flink-deployment.yaml
+    // does
     flinkMetricsPort = freePort(FLINK_METRICS_PORT);
-    conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+    conf.setString(
+        "metrics.reporter.prom.factory.class",
+        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
     conf.setString("metrics.reporter.prom.port", Integer.toString(flinkMetricsPort));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
     EmbedderJob.build(env, embedderSettings);
@@ -213,7 +248,10 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  /** Status of the embedder + indexer Flink job (what {@code /readyz} checks on top of the store and the model). */
+  /**
+   * Status of the embedder + indexer Flink job (what {@code /readyz} checks on top of the store and
+   * the model).
+   */
   public java.util.concurrent.CompletableFuture<JobStatus> jobStatus() {
     JobClient current = job;
     return current == null
@@ -231,8 +269,9 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * The Flink MiniCluster's Prometheus endpoint (the reporter serves every path; {@code /metrics} by convention): the
-   * embedder job's and the indexer sink's metrics, named as the k8s scrape of the FlinkDeployment sees them.
+   * The Flink MiniCluster's Prometheus endpoint (the reporter serves every path; {@code /metrics}
+   * by convention): the embedder job's and the indexer sink's metrics, named as the k8s scrape of
+   * the FlinkDeployment sees them.
    */
   public String flinkMetricsUrl() {
     return "http://127.0.0.1:" + flinkMetricsPort + "/metrics";
@@ -265,8 +304,8 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * Stops the Kafka broker, waits {@code down}, and starts it again on the same port and data (fault-injection tests).
-   * Every client reconnects by itself.
+   * Stops the Kafka broker, waits {@code down}, and starts it again on the same port and data
+   * (fault-injection tests). Every client reconnects by itself.
    */
   public synchronized void restartKafka(Duration down) throws InterruptedException {
     String bootstrap = broker.bootstrapServers();
@@ -282,9 +321,9 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * {@code preferred} when nothing listens on it, else the next free port above it (up to {@value #PORT_ATTEMPTS}
-   * tries). The check binds all interfaces, as the metrics servers do; a port taken between the check and their start
-   * fails the start with the port named.
+   * {@code preferred} when nothing listens on it, else the next free port above it (up to {@value
+   * #PORT_ATTEMPTS} tries). The check binds all interfaces, as the metrics servers do; a port taken
+   * between the check and their start fails the start with the port named.
    */
   static int freePort(int preferred) {
     for (int port = preferred; port < preferred + PORT_ATTEMPTS; port++) {
@@ -297,7 +336,10 @@ public final class LocalStack implements AutoCloseable {
       }
     }
     throw new IllegalStateException(
-        "no free port for a metrics endpoint in " + preferred + ".." + (preferred + PORT_ATTEMPTS - 1));
+        "no free port for a metrics endpoint in "
+            + preferred
+            + ".."
+            + (preferred + PORT_ATTEMPTS - 1));
   }
 
   private static void createDirectories(Path dir) {

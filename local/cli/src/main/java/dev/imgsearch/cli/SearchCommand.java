@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code imgsearch search IMAGE | --id ID}: prints the most similar indexed images. */
 @Command(
@@ -31,40 +31,71 @@ import picocli.CommandLine.Parameters;
 final class SearchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE", description = "Query image file (or give --id).")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "IMAGE",
+      description = "Query image file (or give --id).")
   Path image;
 
-  @Option(names = "--id", description = "Search similar to this stored image (32 hex characters, as in the results) instead of a file.")
+  @Option(
+      names = "--id",
+      description =
+          "Search similar to this stored image (32 hex characters, as in the results) instead of a file.")
   String id;
 
-  @Option(names = {"-k", "--k"}, defaultValue = "10", description = "Number of results, 1..1000 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-k", "--k"},
+      defaultValue = "10",
+      description = "Number of results, 1..1000 (default: ${DEFAULT-VALUE}).")
   int k;
 
-  @Option(names = "--offset", defaultValue = "0", description = "Results to skip (paging; default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--offset",
+      defaultValue = "0",
+      description = "Results to skip (paging; default: ${DEFAULT-VALUE}).")
   int offset;
 
-  @Option(names = "--source", paramLabel = "SOURCE[,SOURCE...]", description = "Only images from any of these sources.")
+  @Option(
+      names = "--source",
+      paramLabel = "SOURCE[,SOURCE...]",
+      description = "Only images from any of these sources.")
   List<String> sources = new ArrayList<>();
 
-  @Option(names = "--tags", paramLabel = "TAG[,TAG...]", description = "Only images with any of these tags.")
+  @Option(
+      names = "--tags",
+      paramLabel = "TAG[,TAG...]",
+      description = "Only images with any of these tags.")
   List<String> tags = new ArrayList<>();
 
-  @Option(names = "--from", paramLabel = "INSTANT", description = "Captured at or after, ISO-8601 (e.g. 2024-05-01T00:00:00Z).")
+  @Option(
+      names = "--from",
+      paramLabel = "INSTANT",
+      description = "Captured at or after, ISO-8601 (e.g. 2024-05-01T00:00:00Z).")
   String from;
 
   @Option(names = "--to", paramLabel = "INSTANT", description = "Captured before, ISO-8601.")
   String to;
 
-  @Option(names = "--min-score", paramLabel = "SCORE", description = "Drop results scoring below this (-1..1).")
+  @Option(
+      names = "--min-score",
+      paramLabel = "SCORE",
+      description = "Drop results scoring below this (-1..1).")
   Double minScore;
 
   @Option(names = "--json", description = "Print the API's JSON response as is.")
   boolean json;
 
-  @Option(names = "--api", defaultValue = "http://127.0.0.1:" + LocalStackSettings.DEFAULT_HTTP_PORT, description = "Query API base URL (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--api",
+      defaultValue = "http://127.0.0.1:" + LocalStackSettings.DEFAULT_HTTP_PORT,
+      description = "Query API base URL (default: ${DEFAULT-VALUE}).")
   String api;
 
-  @Option(names = "--api-key", defaultValue = "${env:IMGSEARCH_API_KEY}", description = "X-API-Key for an API that requires one (default: env IMGSEARCH_API_KEY).")
+  @Option(
+      names = "--api-key",
+      defaultValue = "${env:IMGSEARCH_API_KEY}",
+      description = "X-API-Key for an API that requires one (default: env IMGSEARCH_API_KEY).")
   String apiKey;
 
   @Override
@@ -75,7 +106,9 @@ final class SearchCommand implements Callable<Integer> {
     String query = SearchQuery.queryString(k, offset, sources, tags, from, to, minScore);
     HttpRequest.Builder request;
     if (id != null) {
-      request = HttpRequest.newBuilder(uri("/v1/images/" + SearchQuery.imageId(id) + "/similar?" + query)).GET();
+      request =
+          HttpRequest.newBuilder(uri("/v1/images/" + SearchQuery.imageId(id) + "/similar?" + query))
+              .GET();
     } else {
       if (!Files.isRegularFile(image)) {
         throw new IllegalArgumentException("no such file: " + image);
@@ -91,12 +124,22 @@ final class SearchCommand implements Callable<Integer> {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpResponse<String> response;
     try {
-      response = http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+      response =
+          http.send(
+              request.timeout(Duration.ofSeconds(60)).build(),
+              HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
-      throw new IllegalStateException("cannot reach the query API at " + api + " (is `./imgsearch local` running?)", e);
+      throw new IllegalStateException(
+          "cannot reach the query API at " + api + " (is `./imgsearch local` running?)", e);
     }
     if (response.statusCode() != 200) {
-      spec.commandLine().getErr().println("imgsearch search: the API answered " + response.statusCode() + ": " + errorMessage(response.body()));
+      spec.commandLine()
+          .getErr()
+          .println(
+              "imgsearch search: the API answered "
+                  + response.statusCode()
+                  + ": "
+                  + errorMessage(response.body()));
       return 1;
     }
     if (json) {
@@ -142,19 +185,36 @@ final class SearchCommand implements Callable<Integer> {
   /** A fixed-width table of the results. */
   static String format(JsonNode body) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("%-4s %-7s %-32s %-20s %-14s %s%n", "#", "score", "id", "captured", "source", "bucket/key [tags]"));
+    sb.append(
+        String.format(
+            "%-4s %-7s %-32s %-20s %-14s %s%n",
+            "#", "score", "id", "captured", "source", "bucket/key [tags]"));
     int i = body.path("offset").asInt(0);
     int n = 0;
     for (JsonNode r : body.path("results")) {
       List<String> tagList = new ArrayList<>();
       r.path("tags").forEach(t -> tagList.add(t.asText()));
-      sb.append(String.format("%-4d %-7.4f %-32s %-20s %-14s %s/%s%s%n", ++i, r.path("score").asDouble(), r.path("id").asText(),
-          r.path("capturedAt").asText(""), r.path("source").asText(), r.path("bucket").asText(), r.path("key").asText(),
-          tagList.isEmpty() ? "" : " " + tagList));
+      sb.append(
+          String.format(
+              "%-4d %-7.4f %-32s %-20s %-14s %s/%s%s%n",
+              ++i,
+              r.path("score").asDouble(),
+              r.path("id").asText(),
+              r.path("capturedAt").asText(""),
+              r.path("source").asText(),
+              r.path("bucket").asText(),
+              r.path("key").asText(),
+              tagList.isEmpty() ? "" : " " + tagList));
       n++;
     }
-    sb.append(String.format("%d results in %d ms%s%n", n, body.path("tookMs").asLong(),
-        body.path("nextOffset").isNumber() ? " (next page: --offset " + body.path("nextOffset").asInt() + ")" : ""));
+    sb.append(
+        String.format(
+            "%d results in %d ms%s%n",
+            n,
+            body.path("tookMs").asLong(),
+            body.path("nextOffset").isNumber()
+                ? " (next page: --offset " + body.path("nextOffset").asInt() + ")"
+                : ""));
     return sb.toString();
   }
 }

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The query string of {@code imgsearch search}: the query API's search parameters ({@code k}, {@code offset}, {@code
- * source}, {@code tags}, {@code from}, {@code to}, {@code minScore}; see query-api/README.md), checked with the API's
- * rules before anything is sent so that a mistake is a usage error, not a round trip. Pure.
+ * The query string of {@code imgsearch search}: the query API's search parameters ({@code k},
+ * {@code offset}, {@code source}, {@code tags}, {@code from}, {@code to}, {@code minScore}; see
+ * query-api/README.md), checked with the API's rules before anything is sent so that a mistake is a
+ * usage error, not a round trip. Pure.
  */
 final class SearchQuery {
   static final int MAX_K = 1000;
@@ -29,12 +30,19 @@ final class SearchQuery {
    * @throws IllegalArgumentException naming the option
    */
   static String queryString(
-      int k, int offset, Collection<String> sources, Collection<String> tags, String from, String to, Double minScore) {
+      int k,
+      int offset,
+      Collection<String> sources,
+      Collection<String> tags,
+      String from,
+      String to,
+      Double minScore) {
     if (k < 1 || k > MAX_K) {
       throw new IllegalArgumentException("-k must be between 1 and " + MAX_K + ", got " + k);
     }
     if (offset < 0 || offset > MAX_WINDOW - k) {
-      throw new IllegalArgumentException("--offset must be between 0 and " + MAX_WINDOW + " - k, got " + offset);
+      throw new IllegalArgumentException(
+          "--offset must be between 0 and " + MAX_WINDOW + " - k, got " + offset);
     }
     Instant fromInstant = instant("--from", from);
     Instant toInstant = instant("--to", to);
@@ -70,7 +78,8 @@ final class SearchQuery {
   /** An image id as the API names them (32 lower-case hex characters). */
   static String imageId(String id) {
     if (id == null || !IMAGE_ID.matcher(id).matches()) {
-      throw new IllegalArgumentException("--id must be an image id (32 lower-case hex characters), got '" + id + "'");
+      throw new IllegalArgumentException(
+          "--id must be an image id (32 lower-case hex characters), got '" + id + "'");
     }
     return id;
   }
@@ -83,7 +92,11 @@ final class SearchQuery {
     try {
       return OffsetDateTime.parse(value.strip()).toInstant();
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(option + " must be an ISO-8601 instant such as 2024-05-01T12:00:00Z, got '" + value + "'");
+      throw new IllegalArgumentException(
+          option
+              + " must be an ISO-8601 instant such as 2024-05-01T12:00:00Z, got '"
+              + value
+              + "'");
     }
   }
 
@@ -98,7 +111,10 @@ final class SearchQuery {
         }
         if (!FILTER_VALUE.matcher(s).matches()) {
           throw new IllegalArgumentException(
-              option + " values may only contain letters, digits, spaces and . _ - : / @ + = # (at most 128 characters); rejected '" + s + "'");
+              option
+                  + " values may only contain letters, digits, spaces and . _ - : / @ + = # (at most 128 characters); rejected '"
+                  + s
+                  + "'");
         }
         out.add(s);
       }

@@ -1,6 +1,9 @@
 package dev.imgsearch.cli;
 
-/** Assembles server-sent events from the lines of a {@code text/event-stream} (comments skipped). Pure. */
+/**
+ * Assembles server-sent events from the lines of a {@code text/event-stream} (comments skipped).
+ * Pure.
+ */
 final class SseEvents {
   /** One event; {@code name} is {@code message} when the stream gave none. */
   record Event(String name, String id, String data) {}
@@ -12,7 +15,8 @@ final class SseEvents {
   /** Takes one line (without its end); returns the event a blank line completes, else null. */
   Event accept(String line) {
     if (line.isEmpty()) {
-      Event e = data == null ? null : new Event(name == null ? "message" : name, id, data.toString());
+      Event e =
+          data == null ? null : new Event(name == null ? "message" : name, id, data.toString());
       name = null;
       id = null;
       data = null;
@@ -37,7 +41,7 @@ final class SseEvents {
           data.append('\n').append(value);
         }
       }
-      default -> { } // retry and unknown fields
+      default -> {} // retry and unknown fields
     }
     return null;
   }

@@ -10,10 +10,12 @@ import java.util.function.Supplier;
  * Decisions of a resumable upload. Pure.
  *
  * <ul>
- *   <li>An object already in the bucket is skipped when its size equals the file's and, for a single-part upload
- *       (the eTag is then the MD5 of the content), its eTag equals the file's MD5. A multipart eTag ({@code
- *       <md5-of-md5s>-<parts>}) depends on the part size, so there the size alone decides.
- *   <li>Only infrastructure failures (I/O, 5xx) are worth retrying; an error answer from the store is final.
+ *   <li>An object already in the bucket is skipped when its size equals the file's and, for a
+ *       single-part upload (the eTag is then the MD5 of the content), its eTag equals the file's
+ *       MD5. A multipart eTag ({@code <md5-of-md5s>-<parts>}) depends on the part size, so there
+ *       the size alone decides.
+ *   <li>Only infrastructure failures (I/O, 5xx) are worth retrying; an error answer from the store
+ *       is final.
  * </ul>
  */
 final class UploadCheck {
@@ -25,7 +27,8 @@ final class UploadCheck {
   /**
    * Whether {@code local} bytes are already stored.
    *
-   * @param md5Hex computes the file's MD5 (lower-case hex); only called when the sizes match and the eTag is single-part
+   * @param md5Hex computes the file's MD5 (lower-case hex); only called when the sizes match and
+   *     the eTag is single-part
    */
   static boolean alreadyUploaded(long localSize, Supplier<String> md5Hex, Stored stored) {
     if (stored == null || stored.size() != localSize) {

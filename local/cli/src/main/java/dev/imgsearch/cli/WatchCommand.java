@@ -24,22 +24,34 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "watch",
     mixinStandardHelpOptions = true,
-    description = "Manage watches: standing queries that raise an alert when a matching image is indexed.",
-    subcommands = {WatchCommand.Add.class, WatchCommand.ListWatches.class, WatchCommand.Remove.class})
+    description =
+        "Manage watches: standing queries that raise an alert when a matching image is indexed.",
+    subcommands = {
+      WatchCommand.Add.class,
+      WatchCommand.ListWatches.class,
+      WatchCommand.Remove.class
+    })
 final class WatchCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: add, list or rm");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "missing subcommand: add, list or rm");
   }
 
   /** {@code --api} and {@code --api-key}, as {@code imgsearch search} has them. */
   static final class ApiOptions {
-    @Option(names = "--api", defaultValue = "http://127.0.0.1:" + LocalStackSettings.DEFAULT_HTTP_PORT, description = "Query API base URL (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--api",
+        defaultValue = "http://127.0.0.1:" + LocalStackSettings.DEFAULT_HTTP_PORT,
+        description = "Query API base URL (default: ${DEFAULT-VALUE}).")
     String api;
 
-    @Option(names = "--api-key", defaultValue = "${env:IMGSEARCH_API_KEY}", description = "X-API-Key for an API that requires one (default: env IMGSEARCH_API_KEY).")
+    @Option(
+        names = "--api-key",
+        defaultValue = "${env:IMGSEARCH_API_KEY}",
+        description = "X-API-Key for an API that requires one (default: env IMGSEARCH_API_KEY).")
     String apiKey;
 
     ApiCall call() {
@@ -47,32 +59,55 @@ final class WatchCommand implements Runnable {
     }
   }
 
-  @Command(name = "add", mixinStandardHelpOptions = true,
-      description = "Watch for images like IMAGE (embedded by the query API), or like the stored image --id ID.")
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
+      description =
+          "Watch for images like IMAGE (embedded by the query API), or like the stored image --id ID.")
   static final class Add implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ApiOptions api;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE", description = "Image file to watch for (or give --id).")
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "IMAGE",
+        description = "Image file to watch for (or give --id).")
     Path image;
 
-    @Option(names = "--id", description = "A stored image (32 hex characters) to watch for, instead of a file.")
+    @Option(
+        names = "--id",
+        description = "A stored image (32 hex characters) to watch for, instead of a file.")
     String imageId;
 
-    @Option(names = "--threshold", required = true, paramLabel = "T",
-        description = "Cosine similarity -1..1 a match must reach; with --target near_duplicates the most pHash bits that may differ (0..64).")
+    @Option(
+        names = "--threshold",
+        required = true,
+        paramLabel = "T",
+        description =
+            "Cosine similarity -1..1 a match must reach; with --target near_duplicates the most pHash bits that may differ (0..64).")
     double threshold;
 
     @Option(names = "--name", description = "A name for the watch (default: its id).")
     String name;
 
-    @Option(names = "--cooldown", paramLabel = "DURATION", description = "ISO-8601, e.g. PT30S: after an alert, none from the same source this long (default: PT1M).")
+    @Option(
+        names = "--cooldown",
+        paramLabel = "DURATION",
+        description =
+            "ISO-8601, e.g. PT30S: after an alert, none from the same source this long (default: PT1M).")
     String cooldown;
 
-    @Option(names = "--source", paramLabel = "SOURCE", description = "Only images from this source (repeatable).")
+    @Option(
+        names = "--source",
+        paramLabel = "SOURCE",
+        description = "Only images from this source (repeatable).")
     List<String> sources = new ArrayList<>();
 
-    @Option(names = "--target", paramLabel = "TARGET", description = "frames (default) or near_duplicates.")
+    @Option(
+        names = "--target",
+        paramLabel = "TARGET",
+        description = "frames (default) or near_duplicates.")
     String target;
 
     @Override
@@ -89,14 +124,27 @@ final class WatchCommand implements Runnable {
         if (!Files.isRegularFile(image)) {
           throw new IllegalArgumentException("no such file: " + image);
         }
-        request = call.request("/v1/watches?" + queryString(threshold, name, cooldown, sources, target))
-            .header("Content-Type", "image/" + SearchCommand.contentSubtype(image))
-            .timeout(Duration.ofSeconds(60))
-            .POST(HttpRequest.BodyPublishers.ofFile(image)).build();
+        request =
+            call.request("/v1/watches?" + queryString(threshold, name, cooldown, sources, target))
+                .header("Content-Type", "image/" + SearchCommand.contentSubtype(image))
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofFile(image))
+                .build();
       } else {
-        request = call.request("/v1/watches").header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
-            .POST(HttpRequest.BodyPublishers.ofString(jsonBody(SearchQuery.imageId(imageId), threshold, name, cooldown,
-                sources, target))).build();
+        request =
+            call.request("/v1/watches")
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        jsonBody(
+                            SearchQuery.imageId(imageId),
+                            threshold,
+                            name,
+                            cooldown,
+                            sources,
+                            target)))
+                .build();
       }
       JsonNode w = new ObjectMapper().readTree(call.call(request, 201));
       spec.commandLine().getOut().println(describe(w));
@@ -113,7 +161,8 @@ final class WatchCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       ApiCall call = api.call();
-      String body = call.call(call.request("/v1/watches").timeout(Duration.ofSeconds(30)).GET().build(), 200);
+      String body =
+          call.call(call.request("/v1/watches").timeout(Duration.ofSeconds(30)).GET().build(), 200);
       spec.commandLine().getOut().print(formatList(new ObjectMapper().readTree(body)));
       spec.commandLine().getOut().flush();
       return 0;
@@ -125,7 +174,10 @@ final class WatchCommand implements Runnable {
     @Spec CommandSpec spec;
     @Mixin ApiOptions api;
 
-    @Parameters(index = "0", paramLabel = "ID", description = "The watch id (as `imgsearch watch list` shows it).")
+    @Parameters(
+        index = "0",
+        paramLabel = "ID",
+        description = "The watch id (as `imgsearch watch list` shows it).")
     String id;
 
     @Override
@@ -134,7 +186,8 @@ final class WatchCommand implements Runnable {
         throw new IllegalArgumentException("not a watch id: '" + id + "'");
       }
       ApiCall call = api.call();
-      call.call(call.request("/v1/watches/" + id).timeout(Duration.ofSeconds(30)).DELETE().build(), 204);
+      call.call(
+          call.request("/v1/watches/" + id).timeout(Duration.ofSeconds(30)).DELETE().build(), 204);
       spec.commandLine().getOut().println("deleted watch " + id);
       spec.commandLine().getOut().flush();
       return 0;
@@ -147,12 +200,14 @@ final class WatchCommand implements Runnable {
         throw new IllegalArgumentException("--cooldown must not be negative: " + cooldown);
       }
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("--cooldown must be an ISO-8601 duration such as PT30S, not '" + cooldown + "'");
+      throw new IllegalArgumentException(
+          "--cooldown must be an ISO-8601 duration such as PT30S, not '" + cooldown + "'");
     }
   }
 
   /** Query parameters of an image upload. */
-  static String queryString(double threshold, String name, String cooldown, List<String> sources, String target) {
+  static String queryString(
+      double threshold, String name, String cooldown, List<String> sources, String target) {
     StringBuilder q = new StringBuilder("threshold=").append(threshold);
     append(q, "name", name);
     append(q, "cooldown", cooldown);
@@ -165,13 +220,23 @@ final class WatchCommand implements Runnable {
 
   private static void append(StringBuilder q, String key, String value) {
     if (value != null) {
-      q.append('&').append(key).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+      q.append('&')
+          .append(key)
+          .append('=')
+          .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
     }
   }
 
   /** JSON body of a watch on a stored image. */
-  static String jsonBody(String imageId, double threshold, String name, String cooldown, List<String> sources, String target) {
-    var node = new ObjectMapper().createObjectNode().put("imageId", imageId).put("threshold", threshold);
+  static String jsonBody(
+      String imageId,
+      double threshold,
+      String name,
+      String cooldown,
+      List<String> sources,
+      String target) {
+    var node =
+        new ObjectMapper().createObjectNode().put("imageId", imageId).put("threshold", threshold);
     if (name != null) {
       node.put("name", name);
     }
@@ -191,9 +256,15 @@ final class WatchCommand implements Runnable {
   static String describe(JsonNode w) {
     List<String> sources = new ArrayList<>();
     w.path("sources").forEach(s -> sources.add(s.asText()));
-    return String.format("watch %s \"%s\": %s, threshold %s, cooldown %s%s%s", w.path("id").asText(),
-        w.path("name").asText(), w.path("target").asText(), w.path("threshold").asText(), w.path("cooldown").asText(),
-        sources.isEmpty() ? "" : ", sources " + sources, w.path("enabled").asBoolean(true) ? "" : " (disabled)");
+    return String.format(
+        "watch %s \"%s\": %s, threshold %s, cooldown %s%s%s",
+        w.path("id").asText(),
+        w.path("name").asText(),
+        w.path("target").asText(),
+        w.path("threshold").asText(),
+        w.path("cooldown").asText(),
+        sources.isEmpty() ? "" : ", sources " + sources,
+        w.path("enabled").asBoolean(true) ? "" : " (disabled)");
   }
 
   /** The watches, one line each, and a count. */

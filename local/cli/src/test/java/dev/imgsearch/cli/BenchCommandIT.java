@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code imgsearch bench}, small, on the real local stack (embedded store): it passes its sanity checks (exit 0), and
- * its table agrees with what was uploaded: every image searchable, no failed freshness check, one embedding per uploaded
- * image, plausible throughput and recall.
+ * {@code imgsearch bench}, small, on the real local stack (embedded store): it passes its sanity
+ * checks (exit 0), and its table agrees with what was uploaded: every image searchable, no failed
+ * freshness check, one embedding per uploaded image, plausible throughput and recall.
  */
 class BenchCommandIT {
   private static final Pattern ROW = Pattern.compile("^\\| (.+?) +\\| +(.*?) \\|$");
@@ -27,9 +27,29 @@ class BenchCommandIT {
     int code =
         Main.commandLine()
             .execute(
-                "bench", "--vector-store", "embedded", "--rate", "5", "--seconds", "2", "--warm-up-seconds", "0",
-                "--burst", "10", "--burst-uploaders", "4", "--queries", "5", "--width", "320", "--height", "240",
-                "--data-dir", tmp.resolve("data").toString(), "--markdown", markdown.toString());
+                "bench",
+                "--vector-store",
+                "embedded",
+                "--rate",
+                "5",
+                "--seconds",
+                "2",
+                "--warm-up-seconds",
+                "0",
+                "--burst",
+                "10",
+                "--burst-uploaders",
+                "4",
+                "--queries",
+                "5",
+                "--width",
+                "320",
+                "--height",
+                "240",
+                "--data-dir",
+                tmp.resolve("data").toString(),
+                "--markdown",
+                markdown.toString());
     assertThat(code).as("exit code (2: a sanity check failed)").isZero();
 
     Map<String, String> rows = rows(Files.readString(markdown));
@@ -43,7 +63,9 @@ class BenchCommandIT {
     String[] checks = rows.get("freshness checks (batched searches) / errors").split(" / ");
     assertThat(Long.parseLong(checks[0])).isPositive();
     assertThat(checks[1]).as("failed freshness checks").isEqualTo("0");
-    assertThat(rows.get("ingest throughput (burst of 10)")).matches("\\d+\\.\\d images/s").isNotEqualTo("0.0 images/s");
+    assertThat(rows.get("ingest throughput (burst of 10)"))
+        .matches("\\d+\\.\\d images/s")
+        .isNotEqualTo("0.0 images/s");
     assertThat(rows.get("query by image (k=10) p50 / p95 / p99")).contains(" ms");
   }
 

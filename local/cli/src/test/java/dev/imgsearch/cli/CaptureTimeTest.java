@@ -33,9 +33,12 @@ class CaptureTimeTest {
 
   @Test
   void exifTimesAreLocalTimeInTheGivenZoneUnlessAnOffsetIsRecorded() {
-    assertThat(CaptureTime.parse("2024:05:01 12:34:56", null, BERLIN)).contains(Instant.parse("2024-05-01T10:34:56Z"));
-    assertThat(CaptureTime.parse("2024:05:01 12:34:56\0", "+05:30\0", BERLIN)).contains(Instant.parse("2024-05-01T07:04:56Z"));
-    assertThat(CaptureTime.parse("2024:05:01 12:34:56", "garbage", ZoneOffset.UTC)).contains(Instant.parse("2024-05-01T12:34:56Z"));
+    assertThat(CaptureTime.parse("2024:05:01 12:34:56", null, BERLIN))
+        .contains(Instant.parse("2024-05-01T10:34:56Z"));
+    assertThat(CaptureTime.parse("2024:05:01 12:34:56\0", "+05:30\0", BERLIN))
+        .contains(Instant.parse("2024-05-01T07:04:56Z"));
+    assertThat(CaptureTime.parse("2024:05:01 12:34:56", "garbage", ZoneOffset.UTC))
+        .contains(Instant.parse("2024-05-01T12:34:56Z"));
   }
 
   @Test
@@ -81,7 +84,10 @@ class CaptureTimeTest {
     return out.toByteArray();
   }
 
-  /** A JPEG with an APP1 "Exif" segment whose EXIF sub-IFD holds DateTimeOriginal (and OffsetTimeOriginal). */
+  /**
+   * A JPEG with an APP1 "Exif" segment whose EXIF sub-IFD holds DateTimeOriginal (and
+   * OffsetTimeOriginal).
+   */
   static byte[] jpegWithExif(String dateTimeOriginal, String offset) throws Exception {
     List<Entry> exif = new ArrayList<>();
     exif.add(new TIFFEntry(CaptureTime.TAG_DATE_TIME_ORIGINAL, TIFF.TYPE_ASCII, dateTimeOriginal));

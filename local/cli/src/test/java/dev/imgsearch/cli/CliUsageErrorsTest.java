@@ -14,8 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
- * Every usage mistake, on every command, is one line {@code imgsearch <cmd>: <message>} plus the usage on stderr and
- * exit code 2; nothing is started and no stack trace is printed. Only paths that fail before any I/O are exercised.
+ * Every usage mistake, on every command, is one line {@code imgsearch <cmd>: <message>} plus the
+ * usage on stderr and exit code 2; nothing is started and no stack trace is printed. Only paths
+ * that fail before any I/O are exercised.
  */
 class CliUsageErrorsTest {
   @TempDir Path tmp;
@@ -45,26 +46,51 @@ class CliUsageErrorsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"local", "bench", "ingest", "search", "delete", "ingest-stream", "reindex", "alerts", "watch list"})
+  @ValueSource(
+      strings = {
+        "local",
+        "bench",
+        "ingest",
+        "search",
+        "delete",
+        "ingest-stream",
+        "reindex",
+        "alerts",
+        "watch list"
+      })
   void anUnknownFlagIsOneLinePlusUsageAndExit2(String command) {
-    // reindex's one required option is given: picocli reports a missing required option before unknown ones
+    // reindex's one required option is given: picocli reports a missing required option before
+    // unknown ones
     List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
-    args.addAll(command.equals("reindex") ? List.of("--collection", "c", "--no-such-flag", "x") : List.of("--no-such-flag", "x"));
+    args.addAll(
+        command.equals("reindex")
+            ? List.of("--collection", "c", "--no-such-flag", "x")
+            : List.of("--no-such-flag", "x"));
     Run r = run(args.toArray(String[]::new));
     assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
     assertThat(r.firstErrLine()).startsWith("imgsearch " + command + ": ");
     assertThat(r.firstErrLine()).containsAnyOf("--no-such-flag", "no-such-flag");
-    assertThat(r.err()).contains("Usage: imgsearch " + command).doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(r.err())
+        .contains("Usage: imgsearch " + command)
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
   }
 
   @Test
   void watchMistakes() throws Exception {
     Path image = Files.write(tmp.resolve("a.png"), new byte[] {1});
     assertUsageError(run("watch", "add", image.toString()), "watch add", "--threshold");
-    assertUsageError(run("watch", "add", image.toString(), "--threshold", "x"), "watch add", "threshold");
+    assertUsageError(
+        run("watch", "add", image.toString(), "--threshold", "x"), "watch add", "threshold");
     assertUsageError(run("watch", "add", "--threshold", "0.9"), "watch add", "IMAGE or --id");
-    assertUsageError(run("watch", "add", tmp.resolve("none.png").toString(), "--threshold", "0.9"), "watch add", "no such file");
-    assertUsageError(run("watch", "add", image.toString(), "--threshold", "0.9", "--cooldown", "30s"), "watch add", "ISO-8601");
+    assertUsageError(
+        run("watch", "add", tmp.resolve("none.png").toString(), "--threshold", "0.9"),
+        "watch add",
+        "no such file");
+    assertUsageError(
+        run("watch", "add", image.toString(), "--threshold", "0.9", "--cooldown", "30s"),
+        "watch add",
+        "ISO-8601");
     assertUsageError(run("watch", "rm"), "watch rm", "ID");
     assertUsageError(run("watch", "rm", "a/b"), "watch rm", "not a watch id");
     assertUsageError(run("watch"), "watch", "missing subcommand");
@@ -90,12 +116,30 @@ class CliUsageErrorsTest {
     String dir = tmp.toString();
     // the endpoint is unreachable: these must fail on the value, not on the connection
     String[] endpoint = {"--endpoint", "http://127.0.0.1:1"};
-    assertUsageError(run(concat(new String[] {"ingest", dir, "--parallelism", "0"}, endpoint)), "ingest", "--parallelism must be between 1 and 64");
-    assertUsageError(run(concat(new String[] {"ingest", dir, "-p", "many"}, endpoint)), "ingest", "'many' is not an int");
-    assertUsageError(run(concat(new String[] {"ingest", dir, "--tags", "ok,bad\"quote"}, endpoint)), "ingest", "rejected 'bad\"quote'");
-    assertUsageError(run(concat(new String[] {"ingest", dir, "--source", "cam 1"}, endpoint)), "ingest", "--source must be");
-    assertUsageError(run(concat(new String[] {"ingest", dir, "--time-zone", "Mars/Olympus"}, endpoint)), "ingest", "unknown time zone 'Mars/Olympus'");
-    assertUsageError(run(concat(new String[] {"ingest", tmp.resolve("missing").toString()}, endpoint)), "ingest", "not a directory");
+    assertUsageError(
+        run(concat(new String[] {"ingest", dir, "--parallelism", "0"}, endpoint)),
+        "ingest",
+        "--parallelism must be between 1 and 64");
+    assertUsageError(
+        run(concat(new String[] {"ingest", dir, "-p", "many"}, endpoint)),
+        "ingest",
+        "'many' is not an int");
+    assertUsageError(
+        run(concat(new String[] {"ingest", dir, "--tags", "ok,bad\"quote"}, endpoint)),
+        "ingest",
+        "rejected 'bad\"quote'");
+    assertUsageError(
+        run(concat(new String[] {"ingest", dir, "--source", "cam 1"}, endpoint)),
+        "ingest",
+        "--source must be");
+    assertUsageError(
+        run(concat(new String[] {"ingest", dir, "--time-zone", "Mars/Olympus"}, endpoint)),
+        "ingest",
+        "unknown time zone 'Mars/Olympus'");
+    assertUsageError(
+        run(concat(new String[] {"ingest", tmp.resolve("missing").toString()}, endpoint)),
+        "ingest",
+        "not a directory");
   }
 
   @Test
@@ -104,8 +148,21 @@ class CliUsageErrorsTest {
     java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
     System.setErr(new java.io.PrintStream(captured, true));
     try {
-      assertUsageError(run("ingest", tmp.toString(), "--tags", "a\"b", "--endpoint", "http://127.0.0.1:1"), "ingest", "rejected 'a\"b'");
-      assertUsageError(run("search", "--id", "0123456789abcdef0123456789abcdef", "--tags", "x,'y", "--api", "http://127.0.0.1:1"), "search", "rejected ''y'");
+      assertUsageError(
+          run("ingest", tmp.toString(), "--tags", "a\"b", "--endpoint", "http://127.0.0.1:1"),
+          "ingest",
+          "rejected 'a\"b'");
+      assertUsageError(
+          run(
+              "search",
+              "--id",
+              "0123456789abcdef0123456789abcdef",
+              "--tags",
+              "x,'y",
+              "--api",
+              "http://127.0.0.1:1"),
+          "search",
+          "rejected ''y'");
     } finally {
       System.setErr(before);
     }
@@ -117,29 +174,66 @@ class CliUsageErrorsTest {
     Path image = Files.write(tmp.resolve("q.jpg"), new byte[] {1, 2, 3});
     String q = image.toString();
     String[] api = {"--api", "http://127.0.0.1:1"};
-    assertUsageError(run(concat(new String[] {"search"}, api)), "search", "give either IMAGE or --id ID");
-    assertUsageError(run(concat(new String[] {"search", q, "--id", "0123456789abcdef0123456789abcdef"}, api)), "search", "give either IMAGE or --id ID");
-    assertUsageError(run(concat(new String[] {"search", q, q}, api)), "search", "Unmatched argument");
-    assertUsageError(run(concat(new String[] {"search", q, "-k", "abc"}, api)), "search", "'abc' is not an int");
-    assertUsageError(run(concat(new String[] {"search", q, "-k", "0"}, api)), "search", "-k must be between 1 and 1000");
-    assertUsageError(run(concat(new String[] {"search", q, "--from", "yesterday"}, api)), "search", "--from must be an ISO-8601 instant");
-    assertUsageError(run(concat(new String[] {"search", q, "--from", "2024-05-02T00:00:00Z", "--to", "2024-05-01T00:00:00Z"}, api)), "search", "--from must be before --to");
-    assertUsageError(run(concat(new String[] {"search", q, "--min-score", "2"}, api)), "search", "--min-score must be between -1 and 1");
-    assertUsageError(run(concat(new String[] {"search", q, "--source", "a'b"}, api)), "search", "rejected 'a'b'");
-    assertUsageError(run(concat(new String[] {"search", "--id", "not-an-id"}, api)), "search", "--id must be an image id");
-    assertUsageError(run(concat(new String[] {"search", tmp.resolve("none.jpg").toString()}, api)), "search", "no such file");
-    assertUsageError(run(concat(new String[] {"search", q, "--json=maybe"}, api)), "search", "--json");
+    assertUsageError(
+        run(concat(new String[] {"search"}, api)), "search", "give either IMAGE or --id ID");
+    assertUsageError(
+        run(concat(new String[] {"search", q, "--id", "0123456789abcdef0123456789abcdef"}, api)),
+        "search",
+        "give either IMAGE or --id ID");
+    assertUsageError(
+        run(concat(new String[] {"search", q, q}, api)), "search", "Unmatched argument");
+    assertUsageError(
+        run(concat(new String[] {"search", q, "-k", "abc"}, api)), "search", "'abc' is not an int");
+    assertUsageError(
+        run(concat(new String[] {"search", q, "-k", "0"}, api)),
+        "search",
+        "-k must be between 1 and 1000");
+    assertUsageError(
+        run(concat(new String[] {"search", q, "--from", "yesterday"}, api)),
+        "search",
+        "--from must be an ISO-8601 instant");
+    assertUsageError(
+        run(
+            concat(
+                new String[] {
+                  "search", q, "--from", "2024-05-02T00:00:00Z", "--to", "2024-05-01T00:00:00Z"
+                },
+                api)),
+        "search",
+        "--from must be before --to");
+    assertUsageError(
+        run(concat(new String[] {"search", q, "--min-score", "2"}, api)),
+        "search",
+        "--min-score must be between -1 and 1");
+    assertUsageError(
+        run(concat(new String[] {"search", q, "--source", "a'b"}, api)),
+        "search",
+        "rejected 'a'b'");
+    assertUsageError(
+        run(concat(new String[] {"search", "--id", "not-an-id"}, api)),
+        "search",
+        "--id must be an image id");
+    assertUsageError(
+        run(concat(new String[] {"search", tmp.resolve("none.jpg").toString()}, api)),
+        "search",
+        "no such file");
+    assertUsageError(
+        run(concat(new String[] {"search", q, "--json=maybe"}, api)), "search", "--json");
   }
 
   @Test
   void deleteNeedsKeys() {
     assertUsageError(run("delete"), "delete", "Missing required parameter: 'KEY'");
-    assertUsageError(run("delete", "--endpoint", "http://127.0.0.1:1", "/abs/key.jpg"), "delete", "a KEY is an object key");
+    assertUsageError(
+        run("delete", "--endpoint", "http://127.0.0.1:1", "/abs/key.jpg"),
+        "delete",
+        "a KEY is an object key");
   }
 
   @Test
   void localRejectsAnUnknownVectorStoreAndAPortThatIsNoNumber() {
-    assertUsageError(run("local", "--vector-store", "faiss"), "local", "expected one of [embedded, milvus]");
+    assertUsageError(
+        run("local", "--vector-store", "faiss"), "local", "expected one of [embedded, milvus]");
     assertUsageError(run("local", "--http-port", "eighty"), "local", "'eighty' is not an int");
     Run r = run("local", "--checkpoint-interval", "1s");
     assertUsageError(r, "local", "--checkpoint-interval");
@@ -152,7 +246,8 @@ class CliUsageErrorsTest {
     String before = System.getProperty(property);
     System.setProperty(property, tmp.resolve("no-milvus-server").toString());
     try {
-      Run r = run("local", "--vector-store", "milvus", "--data-dir", tmp.resolve("data").toString());
+      Run r =
+          run("local", "--vector-store", "milvus", "--data-dir", tmp.resolve("data").toString());
       assertThat(r.exitCode()).isEqualTo(1);
       assertThat(r.err().lines().toList()).hasSize(1);
       assertThat(r.firstErrLine())
@@ -178,10 +273,12 @@ class CliUsageErrorsTest {
 
   @Test
   void aFailureThatIsNoUsageErrorIsOneLineWithExit1() {
-    Run r = run("search", "--id", "0123456789abcdef0123456789abcdef", "--api", "http://127.0.0.1:1");
+    Run r =
+        run("search", "--id", "0123456789abcdef0123456789abcdef", "--api", "http://127.0.0.1:1");
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err().lines().toList()).hasSize(1);
-    assertThat(r.firstErrLine()).startsWith("imgsearch search: cannot reach the query API at http://127.0.0.1:1");
+    assertThat(r.firstErrLine())
+        .startsWith("imgsearch search: cannot reach the query API at http://127.0.0.1:1");
     assertThat(r.err()).doesNotContain("Usage:").doesNotContain("\tat ");
   }
 

@@ -10,9 +10,9 @@ import dev.imgsearch.schemas.Topics;
 import org.junit.jupiter.api.Test;
 
 /**
- * The live path (embedder: change → {@code Records.toIndexAction}) and the re-index path (embeddings topic record →
- * {@code EmbeddingRecords.toIndexAction}) must produce the same index change for the same embedding. This module sees
- * both, so the check lives here.
+ * The live path (embedder: change → {@code Records.toIndexAction}) and the re-index path
+ * (embeddings topic record → {@code EmbeddingRecords.toIndexAction}) must produce the same index
+ * change for the same embedding. This module sees both, so the check lives here.
  */
 class EmbeddingRecordsAgreementTest {
   @Test
@@ -31,7 +31,8 @@ class EmbeddingRecordsAgreementTest {
 
     var serde = Topics.EMBEDDINGS.valueSerde();
     byte[] wire = serde.serializer().serialize("t", Records.toAvro(c));
-    IndexAction replayed = EmbeddingRecords.toIndexAction(c.imageId, serde.deserializer().deserialize("t", wire));
+    IndexAction replayed =
+        EmbeddingRecords.toIndexAction(c.imageId, serde.deserializer().deserialize("t", wire));
     IndexAction live = Records.toIndexAction(c);
 
     assertThat(replayed.op()).isEqualTo(live.op());
@@ -45,7 +46,8 @@ class EmbeddingRecordsAgreementTest {
     assertThat(replayedDelete.op()).isEqualTo(liveDelete.op()).isEqualTo(IndexAction.Op.DELETE);
     assertThat(replayedDelete.id()).isEqualTo(liveDelete.id());
 
-    // only the live path carries the event time (the sink's freshness metric); a replay of old changes must not
+    // only the live path carries the event time (the sink's freshness metric); a replay of old
+    // changes must not
     // count as fresh writes
     assertThat(live.eventTimeMillis()).isEqualTo(c.eventTimeMillis);
     assertThat(liveDelete.eventTimeMillis()).isEqualTo(5L);

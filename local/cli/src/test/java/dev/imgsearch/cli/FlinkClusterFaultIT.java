@@ -44,23 +44,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The embedder job on a real multi-process Flink standalone session cluster ({@link FlinkCluster}: a JobManager and two
- * TaskManagers, separate JVMs), submitted as the shaded job jar through the REST API, parallelism 2, embedded (Lucene)
- * store — the whole path of native libraries (ONNX Runtime, libjpeg-turbo) through Flink's user-code class loader.
- * Kafka is a 3-node KRaft cluster ({@link KafkaCluster}: replication factor 3, min.insync.replicas 2). Images are
- * uploaded through the S3 API (S3 server → notifications → ingest-stream → image events); mid-stream the
- * TaskManager running the vector-store sink is killed with SIGKILL; the job restarts on the other TaskManager's spare
- * slots and the index ends holding exactly the uploaded images, each once. Then, on the same stack, one Kafka node is
- * shut down mid-stream for 8 s ({@link #kafkaNodeStoppedMidStream}): again nothing lost or duplicated. Last, the
- * upgrade path of the Kubernetes operator ({@link #savepointUpgrade}): the job is stopped with a savepoint mid-stream,
- * more images arrive while it is down, and the job jar, uploaded again as the new build, starts from the savepoint with
- * {@code allowNonRestoredState=false} (every operator's state maps to an operator uid of the new graph); the index ends
- * holding all three batches, each once.
+ * The embedder job on a real multi-process Flink standalone session cluster ({@link FlinkCluster}:
+ * a JobManager and two TaskManagers, separate JVMs), submitted as the shaded job jar through the
+ * REST API, parallelism 2, embedded (Lucene) store — the whole path of native libraries (ONNX
+ * Runtime, libjpeg-turbo) through Flink's user-code class loader. Kafka is a 3-node KRaft cluster
+ * ({@link KafkaCluster}: replication factor 3, min.insync.replicas 2). Images are uploaded through
+ * the S3 API (S3 server → notifications → ingest-stream → image events); mid-stream the TaskManager
+ * running the vector-store sink is killed with SIGKILL; the job restarts on the other TaskManager's
+ * spare slots and the index ends holding exactly the uploaded images, each once. Then, on the same
+ * stack, one Kafka node is shut down mid-stream for 8 s ({@link #kafkaNodeStoppedMidStream}): again
+ * nothing lost or duplicated. Last, the upgrade path of the Kubernetes operator ({@link
+ * #savepointUpgrade}): the job is stopped with a savepoint mid-stream, more images arrive while it
+ * is down, and the job jar, uploaded again as the new build, starts from the savepoint with {@code
+ * allowNonRestoredState=false} (every operator's state maps to an operator uid of the new graph);
+ * the index ends holding all three batches, each once.
  *
- * <p>The Lucene directory is on this machine's disk, which both TaskManagers reach: the sink (one subtask, the store's
- * single writer) reopens it wherever it restarts — the stand-in for a volume that follows the writer in a real
- * deployment. Needs the job jar and the cluster's classpath: {@code ./mvnw -pl local/flink-lib,local/s3-server,local/cli
- * -am verify -Pfaults -Dit.test=FlinkClusterFaultIT}.
+ * <p>The Lucene directory is on this machine's disk, which both TaskManagers reach: the sink (one
+ * subtask, the store's single writer) reopens it wherever it restarts — the stand-in for a volume
+ * that follows the writer in a real deployment. Needs the job jar and the cluster's classpath:
+ * {@code ./mvnw -pl local/flink-lib,local/s3-server,local/cli -am verify -Pfaults
+ * -Dit.test=FlinkClusterFaultIT}.
  */
 class FlinkClusterFaultIT {
   private static final String BUCKET = "images";
@@ -71,34 +74,63 @@ class FlinkClusterFaultIT {
   @TempDir Path dir;
 
   @Test
-  void taskManagerKilledThenKafkaNodeStoppedThenSavepointUpgradeLoseAndDuplicateNothing() throws Exception {
+  void taskManagerKilledThenKafkaNodeStoppedThenSavepointUpgradeLoseAndDuplicateNothing()
+      throws Exception {
     try (KafkaCluster broker = KafkaCluster.start(dir.resolve("kafka"), 3)) {
-      broker.createTopics(2, Topics.NOTIFICATIONS.name(), Topics.IMAGE_EVENTS.name(), Topics.DEAD_LETTERS.name());
-      try (S3ServerProcess s3 = S3ServerProcess.start(dir.resolve("s3"), 0, ACCESS, SECRET, broker.bootstrapServers(),
-              Topics.NOTIFICATIONS.name(), BUCKET);
-          IngestApp ingest = new IngestApp(IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", broker.bootstrapServers(),
-              "state.dir", dir.resolve("ingest-state").toString(), "metrics.port", "-1"))).start()) {
+      broker.createTopics(
+          2, Topics.NOTIFICATIONS.name(), Topics.IMAGE_EVENTS.name(), Topics.DEAD_LETTERS.name());
+      try (S3ServerProcess s3 =
+              S3ServerProcess.start(
+                  dir.resolve("s3"),
+                  0,
+                  ACCESS,
+                  SECRET,
+                  broker.bootstrapServers(),
+                  Topics.NOTIFICATIONS.name(),
+                  BUCKET);
+          IngestApp ingest =
+              new IngestApp(
+                      IngestSettings.fromMap(
+                          Map.of(
+                              "kafka.bootstrap-servers",
+                              broker.bootstrapServers(),
+                              "state.dir",
+                              dir.resolve("ingest-state").toString(),
+                              "metrics.port",
+                              "-1")))
+                  .start()) {
         long t0 = System.nanoTime();
         try (FlinkCluster flink = FlinkCluster.start(dir.resolve("flink"), 2, taskManagerEnv())) {
           double clusterSeconds = seconds(t0);
           FlinkRest rest = flink.rest();
           Path store = dir.resolve("vectors");
           long t1 = System.nanoTime();
-          String jobId = rest.runJar(rest.uploadJar(jobJar()), "dev.imgsearch.embedder.job.EmbedderJob", 2,
-              jobArgs(broker.bootstrapServers(), s3.endpoint(), store));
+          String jobId =
+              rest.runJar(
+                  rest.uploadJar(jobJar()),
+                  "dev.imgsearch.embedder.job.EmbedderJob",
+                  2,
+                  jobArgs(broker.bootstrapServers(), s3.endpoint(), store));
           awaitFullyRunning(rest, jobId, Duration.ofMinutes(3));
           double submitSeconds = seconds(t1);
 
-          MinioClient client = MinioClient.builder().endpoint(s3.endpoint()).region("us-east-1").credentials(ACCESS, SECRET).build();
+          MinioClient client =
+              MinioClient.builder()
+                  .endpoint(s3.endpoint())
+                  .region("us-east-1")
+                  .credentials(ACCESS, SECRET)
+                  .build();
           Set<String> uploaded = ConcurrentHashMap.newKeySet();
           ExecutorService uploader = Executors.newSingleThreadExecutor();
-          Future<?> uploads = uploader.submit(() -> { // a camera at ≈ 10 images/s, before, during and after the kill
-            for (int i = 0; i < IMAGES; i++) {
-              uploaded.add(put(client, "cluster-fault/img-" + i + ".jpg", i));
-              Thread.sleep(100);
-            }
-            return null;
-          });
+          Future<?> uploads =
+              uploader.submit(
+                  () -> { // a camera at ≈ 10 images/s, before, during and after the kill
+                    for (int i = 0; i < IMAGES; i++) {
+                      uploaded.add(put(client, "cluster-fault/img-" + i + ".jpg", i));
+                      Thread.sleep(100);
+                    }
+                    return null;
+                  });
           Path index = store.resolve(LocalStack.COLLECTION);
           awaitIndexedAtLeast(index, IMAGES / 10, Duration.ofMinutes(3));
           String embedVertex = vertex(rest, jobId, "fetch-decode-embed").id();
@@ -114,36 +146,63 @@ class FlinkClusterFaultIT {
           uploads.get(3, TimeUnit.MINUTES);
           uploader.shutdown();
           awaitIndexedAtLeast(index, IMAGES, Duration.ofMinutes(4));
-          // both embed subtasks now run in the surviving TaskManager, one of them in a class loader new to that JVM
-          List<String> turboAfter = List.of(metric(rest, jobId, embedVertex, "0.fetch-decode-embed.jpegTurbo"),
-              metric(rest, jobId, embedVertex, "1.fetch-decode-embed.jpegTurbo"));
+          // both embed subtasks now run in the surviving TaskManager, one of them in a class loader
+          // new to that JVM
+          List<String> turboAfter =
+              List.of(
+                  metric(rest, jobId, embedVertex, "0.fetch-decode-embed.jpegTurbo"),
+                  metric(rest, jobId, embedVertex, "1.fetch-decode-embed.jpegTurbo"));
           double allIndexedSeconds = seconds(kill);
           flink.startTaskManager(victim);
           flink.awaitTaskManagers(2, Duration.ofMinutes(2));
           Thread.sleep(3_000); // a few more checkpoints: a late duplicate would show
           List<String> ids = indexedIds(index);
           int deadLetters = deadLetters(broker.bootstrapServers());
-          System.out.printf("FAULT flink-tm-kill: cluster up in %.1f s, job submitted and running in %.1f s; killed %s (the"
+          System.out.printf(
+              "FAULT flink-tm-kill: cluster up in %.1f s, job submitted and running in %.1f s; killed %s (the"
                   + " sink's TaskManager) with %d uploaded, %d indexed of %d; job running again on %s %.1f s after the kill,"
                   + " all indexed %.1f s after it; index %d documents, %d distinct, dead letters %d; libjpeg-turbo gauge"
                   + " before %s, after %s%n",
-              clusterSeconds, submitSeconds, victim, uploadedAtKill, indexedAtKill, IMAGES, newHome, recoverySeconds,
-              allIndexedSeconds, ids.size(), new HashSet<>(ids).size(), deadLetters, turboBefore, turboAfter);
+              clusterSeconds,
+              submitSeconds,
+              victim,
+              uploadedAtKill,
+              indexedAtKill,
+              IMAGES,
+              newHome,
+              recoverySeconds,
+              allIndexedSeconds,
+              ids.size(),
+              new HashSet<>(ids).size(),
+              deadLetters,
+              turboBefore,
+              turboAfter);
           assertThat(uploadedAtKill).as("uploads go on after the kill").isLessThan(IMAGES);
           assertThat(indexedAtKill).as("the kill must hit the stream mid-way").isLessThan(IMAGES);
-          if (!taskManagerEnv().isEmpty()) { // the JNI library loads through Flink's user-code class loader, also after the failover
+          if (!taskManagerEnv()
+              .isEmpty()) { // the JNI library loads through Flink's user-code class loader, also
+            // after the failover
             assertThat(turboBefore).isEqualTo("1");
             assertThat(turboAfter).containsOnly("1");
           }
-          assertThat(newHome).as("the sink moved to the surviving TaskManager").isNotEqualTo(victim);
+          assertThat(newHome)
+              .as("the sink moved to the surviving TaskManager")
+              .isNotEqualTo(victim);
           assertThat(ids).as("no duplicates").doesNotHaveDuplicates();
           assertThat(new HashSet<>(ids)).as("exactly the uploaded images").isEqualTo(uploaded);
           assertThat(deadLetters).isZero();
 
           kafkaNodeStoppedMidStream(broker, client, index, uploaded);
           assertThat(rest.job(jobId).state()).isEqualTo("RUNNING");
-          String upgraded = savepointUpgrade(rest, jobId, jobArgs(broker.bootstrapServers(), s3.endpoint(), store), client,
-              index, uploaded, broker.bootstrapServers());
+          String upgraded =
+              savepointUpgrade(
+                  rest,
+                  jobId,
+                  jobArgs(broker.bootstrapServers(), s3.endpoint(), store),
+                  client,
+                  index,
+                  uploaded,
+                  broker.bootstrapServers());
           rest.cancel(upgraded);
         }
       }
@@ -151,23 +210,26 @@ class FlinkClusterFaultIT {
   }
 
   /**
-   * Second fault on the same stack: 100 more uploads at ≈ 10/s; after 2 s one Kafka node (of 3) is shut down for 8 s
-   * (in-process nodes: a clean shutdown, leadership moves, not a crash); PUTs may block while the S3 server's
-   * notification waits for the new partition leader. The index ends holding both batches, each image once.
+   * Second fault on the same stack: 100 more uploads at ≈ 10/s; after 2 s one Kafka node (of 3) is
+   * shut down for 8 s (in-process nodes: a clean shutdown, leadership moves, not a crash); PUTs may
+   * block while the S3 server's notification waits for the new partition leader. The index ends
+   * holding both batches, each image once.
    */
-  private static void kafkaNodeStoppedMidStream(KafkaCluster kafka, MinioClient client, Path index, Set<String> uploaded)
-      throws Exception {
+  private static void kafkaNodeStoppedMidStream(
+      KafkaCluster kafka, MinioClient client, Path index, Set<String> uploaded) throws Exception {
     AtomicLong longestPutMs = new AtomicLong();
     ExecutorService uploader = Executors.newSingleThreadExecutor();
-    Future<?> uploads = uploader.submit(() -> {
-      for (int i = IMAGES; i < 2 * IMAGES; i++) {
-        long t = System.nanoTime();
-        uploaded.add(put(client, "cluster-fault/img-" + i + ".jpg", i));
-        longestPutMs.accumulateAndGet((System.nanoTime() - t) / 1_000_000, Math::max);
-        Thread.sleep(100);
-      }
-      return null;
-    });
+    Future<?> uploads =
+        uploader.submit(
+            () -> {
+              for (int i = IMAGES; i < 2 * IMAGES; i++) {
+                long t = System.nanoTime();
+                uploaded.add(put(client, "cluster-fault/img-" + i + ".jpg", i));
+                longestPutMs.accumulateAndGet((System.nanoTime() - t) / 1_000_000, Math::max);
+                Thread.sleep(100);
+              }
+              return null;
+            });
     Thread.sleep(2_000);
     int uploadedAtStop = uploaded.size();
     long stop = System.nanoTime();
@@ -183,11 +245,19 @@ class FlinkClusterFaultIT {
     Thread.sleep(3_000);
     List<String> ids = indexedIds(index);
     int deadLetters = deadLetters(kafka.bootstrapServers());
-    System.out.printf("FAULT kafka-node-stop: node 1 of 3 shut down (took %.1f s) after %d of %d uploads, back %.1f s"
+    System.out.printf(
+        "FAULT kafka-node-stop: node 1 of 3 shut down (took %.1f s) after %d of %d uploads, back %.1f s"
             + " after the stop; longest PUT %d ms; all indexed %.1f s after the stop; index %d documents, %d distinct,"
             + " dead letters %d%n",
-        stopSeconds, uploadedAtStop, 2 * IMAGES, downSeconds, longestPutMs.get(), allIndexedSeconds, ids.size(),
-        new HashSet<>(ids).size(), deadLetters);
+        stopSeconds,
+        uploadedAtStop,
+        2 * IMAGES,
+        downSeconds,
+        longestPutMs.get(),
+        allIndexedSeconds,
+        ids.size(),
+        new HashSet<>(ids).size(),
+        deadLetters);
     assertThat(uploadedAtStop).as("the stop must hit the stream mid-way").isLessThan(2 * IMAGES);
     assertThat(ids).as("no duplicates").doesNotHaveDuplicates();
     assertThat(new HashSet<>(ids)).as("exactly the uploaded images").isEqualTo(uploaded);
@@ -195,32 +265,48 @@ class FlinkClusterFaultIT {
   }
 
   /**
-   * Third phase on the same stack: 100 more uploads at ≈ 10/s; once 10 of them are indexed the job is stopped with a
-   * savepoint; the rest arrive while no job runs; the jar is uploaded again (the "new build") and run from the
-   * savepoint with {@code allowNonRestoredState=false}. Returns the new job's id.
+   * Third phase on the same stack: 100 more uploads at ≈ 10/s; once 10 of them are indexed the job
+   * is stopped with a savepoint; the rest arrive while no job runs; the jar is uploaded again (the
+   * "new build") and run from the savepoint with {@code allowNonRestoredState=false}. Returns the
+   * new job's id.
    */
-  private String savepointUpgrade(FlinkRest rest, String jobId, List<String> args, MinioClient client, Path index,
-      Set<String> uploaded, String bootstrap) throws Exception {
+  private String savepointUpgrade(
+      FlinkRest rest,
+      String jobId,
+      List<String> args,
+      MinioClient client,
+      Path index,
+      Set<String> uploaded,
+      String bootstrap)
+      throws Exception {
     ExecutorService uploader = Executors.newSingleThreadExecutor();
-    Future<?> uploads = uploader.submit(() -> {
-      for (int i = 2 * IMAGES; i < 3 * IMAGES; i++) {
-        uploaded.add(put(client, "cluster-fault/img-" + i + ".jpg", i));
-        Thread.sleep(100);
-      }
-      return null;
-    });
+    Future<?> uploads =
+        uploader.submit(
+            () -> {
+              for (int i = 2 * IMAGES; i < 3 * IMAGES; i++) {
+                uploaded.add(put(client, "cluster-fault/img-" + i + ".jpg", i));
+                Thread.sleep(100);
+              }
+              return null;
+            });
     awaitIndexedAtLeast(index, 2 * IMAGES + 10, Duration.ofMinutes(2));
     int uploadedAtStop = uploaded.size();
     long stop = System.nanoTime();
-    String savepoint = rest.stopWithSavepoint(jobId, dir.resolve("savepoints").toUri().toString(), Duration.ofMinutes(2));
+    String savepoint =
+        rest.stopWithSavepoint(
+            jobId, dir.resolve("savepoints").toUri().toString(), Duration.ofMinutes(2));
     double savepointSeconds = seconds(stop);
-    String stoppedState = awaitTerminal(rest, jobId, Duration.ofMinutes(1)); // the savepoint completes before the job ends
+    String stoppedState =
+        awaitTerminal(
+            rest, jobId, Duration.ofMinutes(1)); // the savepoint completes before the job ends
     double stoppedSeconds = seconds(stop);
     uploads.get(3, TimeUnit.MINUTES);
     uploader.shutdown();
     int indexedWhileDown = indexedIds(index).size();
     long start = System.nanoTime();
-    String upgraded = rest.runJar(rest.uploadJar(jobJar()), "dev.imgsearch.embedder.job.EmbedderJob", 2, args, savepoint);
+    String upgraded =
+        rest.runJar(
+            rest.uploadJar(jobJar()), "dev.imgsearch.embedder.job.EmbedderJob", 2, args, savepoint);
     awaitFullyRunning(rest, upgraded, Duration.ofMinutes(3));
     double restartSeconds = seconds(start);
     String restoredFrom = rest.restoredFrom(upgraded);
@@ -229,15 +315,29 @@ class FlinkClusterFaultIT {
     Thread.sleep(3_000);
     List<String> ids = indexedIds(index);
     int deadLetters = deadLetters(bootstrap);
-    System.out.printf("FAULT savepoint-upgrade: stop-with-savepoint after %d of %d uploads took %.1f s, job %s %.1f s after the stop; %d"
+    System.out.printf(
+        "FAULT savepoint-upgrade: stop-with-savepoint after %d of %d uploads took %.1f s, job %s %.1f s after the stop; %d"
             + " indexed while no job ran; new build submitted and running from the savepoint in %.1f s, all indexed %.1f s"
             + " after the submit; index %d documents, %d distinct, dead letters %d%n",
-        uploadedAtStop, 3 * IMAGES, savepointSeconds, stoppedState, stoppedSeconds, indexedWhileDown, restartSeconds, allIndexedSeconds,
-        ids.size(), new HashSet<>(ids).size(), deadLetters);
+        uploadedAtStop,
+        3 * IMAGES,
+        savepointSeconds,
+        stoppedState,
+        stoppedSeconds,
+        indexedWhileDown,
+        restartSeconds,
+        allIndexedSeconds,
+        ids.size(),
+        new HashSet<>(ids).size(),
+        deadLetters);
     assertThat(stoppedState).isEqualTo("FINISHED");
     assertThat(uploadedAtStop).as("the stop must hit the stream mid-way").isLessThan(3 * IMAGES);
-    assertThat(indexedWhileDown).as("uploads while the job is down wait for it").isLessThan(3 * IMAGES);
-    assertThat(restoredFrom).as("the new job restored the savepoint").isNotEmpty()
+    assertThat(indexedWhileDown)
+        .as("uploads while the job is down wait for it")
+        .isLessThan(3 * IMAGES);
+    assertThat(restoredFrom)
+        .as("the new job restored the savepoint")
+        .isNotEmpty()
         .endsWith(savepoint.substring(savepoint.lastIndexOf('/') + 1));
     assertThat(upgraded).isNotEqualTo(jobId);
     assertThat(ids).as("no duplicates").doesNotHaveDuplicates();
@@ -256,7 +356,8 @@ class FlinkClusterFaultIT {
     options.put("store.kind", "embedded");
     options.put("store.path", store.toString());
     options.put("store.collection", LocalStack.COLLECTION);
-    // two slots per TaskManager on a 2-core machine: one inference thread and one decode thread per slot
+    // two slots per TaskManager on a 2-core machine: one inference thread and one decode thread per
+    // slot
     options.put("onnx.intra-op-threads", "1");
     options.put("decode.threads", "1");
     List<String> args = new ArrayList<>();
@@ -264,17 +365,29 @@ class FlinkClusterFaultIT {
     return args;
   }
 
-  /** libjpeg-turbo for the TaskManagers when scripts/deps/turbojpeg.sh installed it (else the job decodes with ImageIO). */
+  /**
+   * libjpeg-turbo for the TaskManagers when scripts/deps/turbojpeg.sh installed it (else the job
+   * decodes with ImageIO).
+   */
   private static Map<String, String> taskManagerEnv() {
     Path lib = repoRoot().resolve(".tools/turbojpeg/lib/libturbojpeg.so.0");
-    return Files.isRegularFile(lib) ? Map.of("IMGSEARCH_TURBOJPEG_LIBRARY", lib.toString()) : Map.of();
+    return Files.isRegularFile(lib)
+        ? Map.of("IMGSEARCH_TURBOJPEG_LIBRARY", lib.toString())
+        : Map.of();
   }
 
   private static Path jobJar() throws IOException {
     Path target = repoRoot().resolve("embedder/job/target");
     try (Stream<Path> files = Files.list(target)) {
-      return files.filter(p -> p.getFileName().toString().endsWith("-job.jar")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no shaded job jar in " + target + "; run ./mvnw -pl embedder/job -am package"));
+      return files
+          .filter(p -> p.getFileName().toString().endsWith("-job.jar"))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "no shaded job jar in "
+                          + target
+                          + "; run ./mvnw -pl embedder/job -am package"));
     }
   }
 
@@ -282,18 +395,26 @@ class FlinkClusterFaultIT {
     return Path.of(System.getProperty("imgsearch.repo.root", "../.."));
   }
 
-  private static void awaitFullyRunning(FlinkRest rest, String jobId, Duration timeout) throws Exception {
+  private static void awaitFullyRunning(FlinkRest rest, String jobId, Duration timeout)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!rest.job(jobId).fullyRunning()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("job not running within " + timeout + ": " + rest.job(jobId) + "\n" + rest.rootException(jobId));
+        throw new AssertionError(
+            "job not running within "
+                + timeout
+                + ": "
+                + rest.job(jobId)
+                + "\n"
+                + rest.rootException(jobId));
       }
       Thread.sleep(200);
     }
   }
 
   /** Waits until the job is in a terminal state (FINISHED, CANCELED, FAILED) and returns it. */
-  private static String awaitTerminal(FlinkRest rest, String jobId, Duration timeout) throws Exception {
+  private static String awaitTerminal(FlinkRest rest, String jobId, Duration timeout)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     String state = rest.job(jobId).state();
     while (!List.of("FINISHED", "CANCELED", "FAILED").contains(state)) {
@@ -307,7 +428,8 @@ class FlinkClusterFaultIT {
   }
 
   /** Waits until the job has left RUNNING (the failover) and runs fully again. */
-  private static void awaitRestartedAndRunning(FlinkRest rest, String jobId, Duration timeout) throws Exception {
+  private static void awaitRestartedAndRunning(FlinkRest rest, String jobId, Duration timeout)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (rest.job(jobId).fullyRunning()) {
       if (System.nanoTime() > deadline) {
@@ -318,8 +440,12 @@ class FlinkClusterFaultIT {
     awaitFullyRunning(rest, jobId, timeout);
   }
 
-  /** A subtask's metric once the REST API reports it (its metric store is refreshed every second), at most 20 s. */
-  private static String metric(FlinkRest rest, String jobId, String vertexId, String metric) throws Exception {
+  /**
+   * A subtask's metric once the REST API reports it (its metric store is refreshed every second),
+   * at most 20 s.
+   */
+  private static String metric(FlinkRest rest, String jobId, String vertexId, String metric)
+      throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     String value = rest.metric(jobId, vertexId, metric);
     while (value.isEmpty() && System.nanoTime() < deadline) {
@@ -329,9 +455,12 @@ class FlinkClusterFaultIT {
     return value;
   }
 
-  private static FlinkRest.Vertex vertex(FlinkRest rest, String jobId, String name) throws Exception {
+  private static FlinkRest.Vertex vertex(FlinkRest rest, String jobId, String name)
+      throws Exception {
     FlinkRest.JobStatus job = rest.job(jobId);
-    return job.vertices().stream().filter(v -> v.name().contains(name)).findFirst()
+    return job.vertices().stream()
+        .filter(v -> v.name().contains(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no " + name + " vertex in " + job));
   }
 
@@ -344,19 +473,21 @@ class FlinkClusterFaultIT {
     return subtasks.get(0).taskManagerId();
   }
 
-  private static void awaitIndexedAtLeast(Path index, int count, Duration timeout) throws Exception {
+  private static void awaitIndexedAtLeast(Path index, int count, Duration timeout)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (indexedIds(index).size() < count) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError(indexedIds(index).size() + " indexed, not " + count + ", within " + timeout);
+        throw new AssertionError(
+            indexedIds(index).size() + " indexed, not " + count + ", within " + timeout);
       }
       Thread.sleep(100);
     }
   }
 
   /**
-   * The ids of the live documents of the last commit of the Lucene index, read without its write lock (the writer is a
-   * TaskManager); one entry per document, so a duplicate would show twice.
+   * The ids of the live documents of the last commit of the Lucene index, read without its write
+   * lock (the writer is a TaskManager); one entry per document, so a duplicate would show twice.
    */
   private static List<String> indexedIds(Path index) throws InterruptedException {
     for (int attempt = 0; ; attempt++) {
@@ -391,15 +522,30 @@ class FlinkClusterFaultIT {
 
   private static String put(MinioClient s3, String key, long seed) throws Exception {
     byte[] bytes = SyntheticJpegs.jpeg(seed, 640, 480);
-    s3.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key).stream(new ByteArrayInputStream(bytes), (long) bytes.length, null)
-        .contentType("image/jpeg").userMetadata(Map.of("source", "cluster-faults")).build());
+    s3.putObject(
+        PutObjectArgs.builder().bucket(BUCKET).object(key).stream(
+                new ByteArrayInputStream(bytes), (long) bytes.length, null)
+            .contentType("image/jpeg")
+            .userMetadata(Map.of("source", "cluster-faults"))
+            .build());
     return ImageIds.of(BUCKET, key);
   }
 
   private static int deadLetters(String bootstrap) {
-    Map<String, Object> p = Map.of("bootstrap.servers", bootstrap, "group.id", "faults-" + System.nanoTime(), "enable.auto.commit", "false");
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = c.partitionsFor(Topics.DEAD_LETTERS.name()).stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+    Map<String, Object> p =
+        Map.of(
+            "bootstrap.servers",
+            bootstrap,
+            "group.id",
+            "faults-" + System.nanoTime(),
+            "enable.auto.commit",
+            "false");
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts =
+          c.partitionsFor(Topics.DEAD_LETTERS.name()).stream()
+              .map(i -> new TopicPartition(i.topic(), i.partition()))
+              .toList();
       Map<TopicPartition, Long> begin = c.beginningOffsets(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts);
       return (int) parts.stream().mapToLong(tp -> end.get(tp) - begin.get(tp)).sum();

@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,14 +32,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole pipeline ({@code imgsearch local}: Kafka, S3 server child, ingest-stream, Flink job, embedded store, query
- * API) runs in a child JVM. While a client uploads continuously, the pipeline and its S3 child are killed with SIGKILL
- * mid-stream and restarted on the same data dir, {@code imgsearch.faults.rounds} times (default 10). At the end the
- * index holds exactly the set of successfully uploaded images: none lost, none duplicated.
+ * The whole pipeline ({@code imgsearch local}: Kafka, S3 server child, ingest-stream, Flink job,
+ * embedded store, query API) runs in a child JVM. While a client uploads continuously, the pipeline
+ * and its S3 child are killed with SIGKILL mid-stream and restarted on the same data dir, {@code
+ * imgsearch.faults.rounds} times (default 10). At the end the index holds exactly the set of
+ * successfully uploaded images: none lost, none duplicated.
  */
 class KillNineFaultIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @TempDir Path dir;
 
@@ -53,8 +54,12 @@ class KillNineFaultIT {
     String api = "http://127.0.0.1:" + httpPort;
     Path data = dir.resolve("data");
     MinioClient s3 =
-        MinioClient.builder().endpoint("http://127.0.0.1:" + s3Port).region("us-east-1")
-            .credentials(LocalStackSettings.DEFAULT_ACCESS_KEY, LocalStackSettings.DEFAULT_SECRET_KEY).build();
+        MinioClient.builder()
+            .endpoint("http://127.0.0.1:" + s3Port)
+            .region("us-east-1")
+            .credentials(
+                LocalStackSettings.DEFAULT_ACCESS_KEY, LocalStackSettings.DEFAULT_SECRET_KEY)
+            .build();
 
     Set<String> uploaded = ConcurrentHashMap.newKeySet();
     AtomicInteger failedPuts = new AtomicInteger();
@@ -71,13 +76,18 @@ class KillNineFaultIT {
                 while (uploading.get()) {
                   String key = "kill9/img-" + i + ".jpg";
                   long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-                  while (true) { // retried until it succeeds: the uploaded set is what the S3 API acknowledged
+                  while (true) { // retried until it succeeds: the uploaded set is what the S3 API
+                    // acknowledged
                     try {
                       byte[] bytes = SyntheticJpegs.jpeg(i, 640, 480);
                       s3.putObject(
-                          PutObjectArgs.builder().bucket(LocalStackSettings.DEFAULT_BUCKET).object(key)
-                              .stream(new ByteArrayInputStream(bytes), (long) bytes.length, null).contentType("image/jpeg")
-                              .userMetadata(Map.of("source", "kill9")).build());
+                          PutObjectArgs.builder()
+                              .bucket(LocalStackSettings.DEFAULT_BUCKET)
+                              .object(key)
+                              .stream(new ByteArrayInputStream(bytes), (long) bytes.length, null)
+                              .contentType("image/jpeg")
+                              .userMetadata(Map.of("source", "kill9"))
+                              .build());
                       uploaded.add(ImageIds.of(LocalStackSettings.DEFAULT_BUCKET, key));
                       break;
                     } catch (Exception e) {
@@ -95,7 +105,8 @@ class KillNineFaultIT {
               });
       int indexedAtKill = -1;
       for (int round = 1; round <= rounds; round++) {
-        // mid-stream: wait until the restarted job indexes again, then kill while uploads, fetches, embeds and
+        // mid-stream: wait until the restarted job indexes again, then kill while uploads, fetches,
+        // embeds and
         // flushes are in flight
         long progressDeadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (count(api) <= indexedAtKill && System.nanoTime() < progressDeadline) {
@@ -104,7 +115,9 @@ class KillNineFaultIT {
         Thread.sleep(500 + 700L * (round % 4));
         int before = uploaded.size();
         int indexedBefore = count(api);
-        assertThat(indexedBefore).as("round " + round + ": the job made progress before the kill").isGreaterThan(indexedAtKill);
+        assertThat(indexedBefore)
+            .as("round " + round + ": the job made progress before the kill")
+            .isGreaterThan(indexedAtKill);
         indexedAtKill = indexedBefore;
         killTree(pipeline);
         long t0 = System.nanoTime();
@@ -112,8 +125,8 @@ class KillNineFaultIT {
         awaitReady(api, pipeline, Duration.ofMinutes(3));
         String line =
             String.format(
-                "round %d: SIGKILL with %d uploaded, %d indexed; restarted and ready in %.1f s", round, before, indexedBefore,
-                (System.nanoTime() - t0) / 1e9);
+                "round %d: SIGKILL with %d uploaded, %d indexed; restarted and ready in %.1f s",
+                round, before, indexedBefore, (System.nanoTime() - t0) / 1e9);
         log.add(line);
         System.out.println("FAULT kill-9 " + line);
       }
@@ -132,9 +145,16 @@ class KillNineFaultIT {
       System.out.printf(
           "FAULT kill-9: %d rounds; %d images uploaded (%d failed PUTs retried while the pipeline was down); all indexed %.1f s"
               + " after the last upload; index count %d, missing %d%n",
-          rounds, uploaded.size(), failedPuts.get(), (System.nanoTime() - t0) / 1e9, indexed, missing.size());
+          rounds,
+          uploaded.size(),
+          failedPuts.get(),
+          (System.nanoTime() - t0) / 1e9,
+          indexed,
+          missing.size());
       assertThat(missing).as("lost images").isEmpty();
-      assertThat(indexed).as("index count = uploaded set (no duplicates, nothing extra)").isEqualTo(uploaded.size());
+      assertThat(indexed)
+          .as("index count = uploaded set (no duplicates, nothing extra)")
+          .isEqualTo(uploaded.size());
     } finally {
       uploading.set(false);
       uploader.shutdownNow();
@@ -142,24 +162,41 @@ class KillNineFaultIT {
     }
   }
 
-  /** {@code imgsearch local} in a child JVM with this test's classpath; output to a log file per round. */
-  private Process launch(Path data, int httpPort, int kafkaPort, int s3Port, int round) throws IOException {
+  /**
+   * {@code imgsearch local} in a child JVM with this test's classpath; output to a log file per
+   * round.
+   */
+  private Process launch(Path data, int httpPort, int kafkaPort, int s3Port, int round)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--add-opens")).forEach(cmd::add);
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens"))
+        .forEach(cmd::add);
     cmd.add("-Xmx1g");
     cmd.add("-Dimgsearch.repo.root=" + System.getProperty("imgsearch.repo.root", "../.."));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
     cmd.addAll(
-        List.of("local", "--data-dir", data.toString(), "--http-port", Integer.toString(httpPort), "--kafka-port",
-            Integer.toString(kafkaPort), "--s3-port", Integer.toString(s3Port)));
+        List.of(
+            "local",
+            "--data-dir",
+            data.toString(),
+            "--http-port",
+            Integer.toString(httpPort),
+            "--kafka-port",
+            Integer.toString(kafkaPort),
+            "--s3-port",
+            Integer.toString(s3Port)));
     Path out = dir.resolve("pipeline-" + round + ".log");
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
   }
 
-  /** SIGKILL to the pipeline and every process it started (the S3 server child), as a crashed host would. */
+  /**
+   * SIGKILL to the pipeline and every process it started (the S3 server child), as a crashed host
+   * would.
+   */
   private static void killTree(Process p) throws InterruptedException {
     List<ProcessHandle> all = new ArrayList<>(p.descendants().toList());
     all.add(p.toHandle());
@@ -179,7 +216,8 @@ class KillNineFaultIT {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (status(api + "/readyz") != 200) {
       if (!p.isAlive()) {
-        throw new IllegalStateException("pipeline exited with " + p.exitValue() + " (see " + dir + ")");
+        throw new IllegalStateException(
+            "pipeline exited with " + p.exitValue() + " (see " + dir + ")");
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("pipeline not ready within " + timeout);
@@ -190,7 +228,9 @@ class KillNineFaultIT {
 
   private int status(String url) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding())
+      return http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.discarding())
           .statusCode();
     } catch (Exception e) {
       return -1;
@@ -198,7 +238,10 @@ class KillNineFaultIT {
   }
 
   private int count(String api) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/stats")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(api + "/v1/stats")).build(),
+            HttpResponse.BodyHandlers.ofString());
     return r.statusCode() == 200 ? JSON.readTree(r.body()).get("count").asInt() : -1;
   }
 

@@ -19,18 +19,29 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code imgsearch local --vector-store milvus} without {@code --milvus-uri}: the bundled Milvus server is started
- * under the data directory, the stack uses it, and closing the stack stops it.
+ * {@code imgsearch local --vector-store milvus} without {@code --milvus-uri}: the bundled Milvus
+ * server is started under the data directory, the stack uses it, and closing the stack stops it.
  */
 class LocalCommandMilvusIT {
   @TempDir Path dataDir;
 
   @Test
   void theBundledMilvusServerStartsAndStopsWithTheStack() throws Exception {
-    assumeTrue(System.getenv(MilvusServer.URI_ENV) == null, "an external Milvus server is configured");
+    assumeTrue(
+        System.getenv(MilvusServer.URI_ENV) == null, "an external Milvus server is configured");
     LocalCommand command = new LocalCommand();
     new CommandLine(command)
-        .parseArgs("--vector-store", "milvus", "--data-dir", dataDir.toString(), "--http-port", "0", "--kafka-port", "0", "--s3-port", "0");
+        .parseArgs(
+            "--vector-store",
+            "milvus",
+            "--data-dir",
+            dataDir.toString(),
+            "--http-port",
+            "0",
+            "--kafka-port",
+            "0",
+            "--s3-port",
+            "0");
     int milvusPort;
     MilvusServer milvus;
     try (LocalCommand.Running running = command.start()) {
@@ -54,7 +65,11 @@ class LocalCommandMilvusIT {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
     int status = -1;
     while (Instant.now().isBefore(deadline)) {
-      status = http.send(HttpRequest.newBuilder(URI.create(api + "/readyz")).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      status =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(api + "/readyz")).build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode();
       if (status == 200) {
         return;
       }

@@ -35,18 +35,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * End to end on real components: photos are put into the bucket through the S3 API; each becomes searchable through
- * the query API; a corrupt image goes to the dead-letter topic and the stream goes on; a deleted object disappears
- * from results. Subclasses choose the vector store.
+ * End to end on real components: photos are put into the bucket through the S3 API; each becomes
+ * searchable through the query API; a corrupt image goes to the dead-letter topic and the stream
+ * goes on; a deleted object disappears from results. Subclasses choose the vector store.
  */
 abstract class LocalStackContract {
   /** Pairs of photos of the same scene (stereo pairs, viewpoint / illumination / edit changes). */
   static final List<List<String>> PAIRS =
       List.of(
-          List.of("left01.jpg", "right01.jpg"), List.of("aloeL.jpg", "aloeR.jpg"), List.of("leuvenA.jpg", "leuvenB.jpg"),
-          List.of("graf1.png", "graf3.png"), List.of("Blender_Suzanne1.jpg", "Blender_Suzanne2.jpg"),
-          List.of("basketball1.png", "basketball2.png"), List.of("ela_original.jpg", "ela_modified.jpg"),
-          List.of("aero1.jpg", "aero3.jpg"), List.of("orange.jpg", "apple.jpg"));
+          List.of("left01.jpg", "right01.jpg"),
+          List.of("aloeL.jpg", "aloeR.jpg"),
+          List.of("leuvenA.jpg", "leuvenB.jpg"),
+          List.of("graf1.png", "graf3.png"),
+          List.of("Blender_Suzanne1.jpg", "Blender_Suzanne2.jpg"),
+          List.of("basketball1.png", "basketball2.png"),
+          List.of("ela_original.jpg", "ela_modified.jpg"),
+          List.of("aero1.jpg", "aero3.jpg"),
+          List.of("orange.jpg", "apple.jpg"));
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
@@ -58,7 +63,8 @@ abstract class LocalStackContract {
   static Path photosDir() {
     Path dir = Path.of(System.getProperty("imgsearch.repo.root", "../..")).resolve(".tools/photos");
     if (!Files.isRegularFile(dir.resolve(".complete"))) {
-      throw new IllegalStateException("test photos missing in " + dir + ": run scripts/test-deps.sh");
+      throw new IllegalStateException(
+          "test photos missing in " + dir + ": run scripts/test-deps.sh");
     }
     return dir;
   }
@@ -73,47 +79,73 @@ abstract class LocalStackContract {
 
     try (LocalStack stack = LocalStack.start(settings(dataDir))) {
       MinioClient s3 =
-          MinioClient.builder().endpoint(stack.s3Endpoint()).credentials(stack.settings().accessKey(), stack.settings().secretKey()).build();
+          MinioClient.builder()
+              .endpoint(stack.s3Endpoint())
+              .credentials(stack.settings().accessKey(), stack.settings().secretKey())
+              .build();
       String bucket = stack.settings().bucket();
 
       // a corrupt "JPEG" first: it must be dead-lettered and must not stop the photos behind it
       put(s3, bucket, "cam-1/corrupt.jpg", "this is text, not a JPEG".getBytes(), "image/jpeg");
       for (Path p : photos) {
-        put(s3, bucket, "cam-1/" + p.getFileName(), Files.readAllBytes(p), p.toString().endsWith(".png") ? "image/png" : "image/jpeg");
+        put(
+            s3,
+            bucket,
+            "cam-1/" + p.getFileName(),
+            Files.readAllBytes(p),
+            p.toString().endsWith(".png") ? "image/png" : "image/jpeg");
       }
 
       String api = stack.queryApiUrl();
-      await(Duration.ofMinutes(3), () -> indexed(api, ImageIds.of(bucket, "cam-1/" + photos.get(photos.size() - 1).getFileName()))
-          && photos.stream().allMatch(p -> indexed(api, ImageIds.of(bucket, "cam-1/" + p.getFileName()))));
+      await(
+          Duration.ofMinutes(3),
+          () ->
+              indexed(
+                      api,
+                      ImageIds.of(bucket, "cam-1/" + photos.get(photos.size() - 1).getFileName()))
+                  && photos.stream()
+                      .allMatch(
+                          p -> indexed(api, ImageIds.of(bucket, "cam-1/" + p.getFileName()))));
 
       // every photo finds itself first, with score ≥ 0.99, and its pair right after
       for (Path p : photos) {
         JsonNode results = searchByImage(api, Files.readAllBytes(p), 5).get("results");
-        assertThat(results.get(0).get("key").asText()).as("top hit for " + p.getFileName()).isEqualTo("cam-1/" + p.getFileName());
+        assertThat(results.get(0).get("key").asText())
+            .as("top hit for " + p.getFileName())
+            .isEqualTo("cam-1/" + p.getFileName());
         assertThat(results.get(0).get("score").asDouble()).isGreaterThanOrEqualTo(0.99);
         assertThat(results.get(0).get("source").asText()).isEqualTo("cam-1");
       }
       for (List<String> pair : PAIRS) {
-        JsonNode results = searchByImage(api, Files.readAllBytes(photosDir().resolve(pair.get(0))), 5).get("results");
-        assertThat(results.get(1).get("key").asText()).as("second hit for " + pair.get(0)).isEqualTo("cam-1/" + pair.get(1));
+        JsonNode results =
+            searchByImage(api, Files.readAllBytes(photosDir().resolve(pair.get(0))), 5)
+                .get("results");
+        assertThat(results.get(1).get("key").asText())
+            .as("second hit for " + pair.get(0))
+            .isEqualTo("cam-1/" + pair.get(1));
       }
 
       // the corrupt image is on the dead-letter topic with its reason
       ConsumerRecord<byte[], byte[]> dead = firstDeadLetter(stack.bootstrapServers());
       assertThat(DeadLetter.header(dead.headers(), DeadLetters.STAGE)).isEqualTo("embedder");
-      assertThat(DeadLetter.header(dead.headers(), DeadLetters.REASON)).isEqualTo("unsupported-format");
-      assertThat(DeadLetter.header(dead.headers(), DeadLetters.IMAGE_ID)).isEqualTo(ImageIds.of(bucket, "cam-1/corrupt.jpg"));
+      assertThat(DeadLetter.header(dead.headers(), DeadLetters.REASON))
+          .isEqualTo("unsupported-format");
+      assertThat(DeadLetter.header(dead.headers(), DeadLetters.IMAGE_ID))
+          .isEqualTo(ImageIds.of(bucket, "cam-1/corrupt.jpg"));
 
       // deleting an object removes it from results
       String victim = "cam-1/" + PAIRS.get(1).get(1);
       s3.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(victim).build());
       await(Duration.ofSeconds(60), () -> !indexed(api, ImageIds.of(bucket, victim)));
-      JsonNode after = searchByImage(api, Files.readAllBytes(photosDir().resolve(PAIRS.get(1).get(0))), 10).get("results");
+      JsonNode after =
+          searchByImage(api, Files.readAllBytes(photosDir().resolve(PAIRS.get(1).get(0))), 10)
+              .get("results");
       List<String> keys = new ArrayList<>();
       after.forEach(r -> keys.add(r.get("key").asText()));
       assertThat(keys).doesNotContain(victim).contains("cam-1/" + PAIRS.get(1).get(0));
 
-      // a camera publishes a raw frame to Kafka: stored in the bucket first (claim-check), then indexed like an upload
+      // a camera publishes a raw frame to Kafka: stored in the bucket first (claim-check), then
+      // indexed like an upload
       byte[] frame = Files.readAllBytes(photosDir().resolve(PAIRS.get(1).get(1)));
       long capturedAt = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
       String frameKey = Frames.objectKey("cam-2", capturedAt, "frame-1", "jpg");
@@ -126,26 +158,40 @@ abstract class LocalStackContract {
     }
   }
 
-  private static void publishFrame(String bootstrap, byte[] jpeg, String source, String id, long capturedAt) throws Exception {
+  private static void publishFrame(
+      String bootstrap, byte[] jpeg, String source, String id, long capturedAt) throws Exception {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      producer.send(RawFrame.of(jpeg, "image/jpeg", source).id(id).capturedAtMillis(capturedAt).toRecord(Topics.RAW_FRAMES.name()))
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer
+          .send(
+              RawFrame.of(jpeg, "image/jpeg", source)
+                  .id(id)
+                  .capturedAtMillis(capturedAt)
+                  .toRecord(Topics.RAW_FRAMES.name()))
           .get();
     }
   }
 
-  private static void put(MinioClient s3, String bucket, String key, byte[] bytes, String contentType) throws Exception {
+  private static void put(
+      MinioClient s3, String bucket, String key, byte[] bytes, String contentType)
+      throws Exception {
     s3.putObject(
-        PutObjectArgs.builder().bucket(bucket).object(key).stream(new ByteArrayInputStream(bytes), (long) bytes.length, null)
-            .contentType(contentType).userMetadata(Map.of("source", "cam-1")).build());
+        PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                new ByteArrayInputStream(bytes), (long) bytes.length, null)
+            .contentType(contentType)
+            .userMetadata(Map.of("source", "cam-1"))
+            .build());
   }
 
   /** True when the query API knows the image id. */
   private boolean indexed(String api, String id) {
     try {
       HttpResponse<String> r =
-          http.send(HttpRequest.newBuilder(URI.create(api + "/v1/images/" + id + "/similar?k=1")).build(), HttpResponse.BodyHandlers.ofString());
+          http.send(
+              HttpRequest.newBuilder(URI.create(api + "/v1/images/" + id + "/similar?k=1")).build(),
+              HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200;
     } catch (Exception e) {
       throw new AssertionError(e);
@@ -155,8 +201,10 @@ abstract class LocalStackContract {
   private JsonNode searchByImage(String api, byte[] image, int k) throws Exception {
     HttpResponse<String> r =
         http.send(
-            HttpRequest.newBuilder(URI.create(api + "/v1/search?k=" + k)).header("Content-Type", "image/jpeg")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(),
+            HttpRequest.newBuilder(URI.create(api + "/v1/search?k=" + k))
+                .header("Content-Type", "image/jpeg")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
@@ -167,7 +215,8 @@ abstract class LocalStackContract {
     p.put("bootstrap.servers", bootstrap);
     p.put("group.id", "it-" + System.nanoTime());
     p.put("auto.offset.reset", "earliest");
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       c.subscribe(List.of(Topics.DEAD_LETTERS.name()));
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (System.nanoTime() < deadline) {

@@ -6,7 +6,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 
-/** The end-to-end tests with the real Milvus standalone server as the vector store (one server for both). */
+/**
+ * The end-to-end tests with the real Milvus standalone server as the vector store (one server for
+ * both).
+ */
 class MilvusLocalStackIT extends LocalStackContract {
   private static MilvusServer milvus;
 

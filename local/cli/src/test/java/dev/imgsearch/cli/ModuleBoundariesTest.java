@@ -10,55 +10,74 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * Boundaries across modules, checked where every stage's production classes are on one class path (the CLI runs them
- * all): each third-party runtime stays in the package that owns it. Per-module rules (no Flink in schemas,
- * embedder-core, indexer-store, query-api) live next to each module's code.
+ * Boundaries across modules, checked where every stage's production classes are on one class path
+ * (the CLI runs them all): each third-party runtime stays in the package that owns it. Per-module
+ * rules (no Flink in schemas, embedder-core, indexer-store, query-api) live next to each module's
+ * code.
  */
 class ModuleBoundariesTest {
-  private static final JavaClasses ALL = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("dev.imgsearch");
+  private static final JavaClasses ALL =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.imgsearch");
 
   @Test
   void everyModuleIsImported() {
-    assertThat(ALL.stream().map(JavaClass::getName)).contains(
-        "dev.imgsearch.schemas.Topics",
-        "dev.imgsearch.ingest.IngestTopology",
-        "dev.imgsearch.embedder.ImageEmbedder",
-        "dev.imgsearch.embedder.job.EmbedderJob",
-        "dev.imgsearch.indexer.store.milvus.MilvusVectorStore",
-        "dev.imgsearch.indexer.store.lucene.LuceneVectorStore",
-        "dev.imgsearch.indexer.sink.VectorStoreSink",
-        "dev.imgsearch.query.QueryApi",
-        "dev.imgsearch.cli.LocalStack");
+    assertThat(ALL.stream().map(JavaClass::getName))
+        .contains(
+            "dev.imgsearch.schemas.Topics",
+            "dev.imgsearch.ingest.IngestTopology",
+            "dev.imgsearch.embedder.ImageEmbedder",
+            "dev.imgsearch.embedder.job.EmbedderJob",
+            "dev.imgsearch.indexer.store.milvus.MilvusVectorStore",
+            "dev.imgsearch.indexer.store.lucene.LuceneVectorStore",
+            "dev.imgsearch.indexer.sink.VectorStoreSink",
+            "dev.imgsearch.query.QueryApi",
+            "dev.imgsearch.cli.LocalStack");
   }
 
   @Test
   void milvusSdkOnlyInTheMilvusStore() {
-    noClasses().that().resideOutsideOfPackage("dev.imgsearch.indexer.store.milvus..")
-        .should().dependOnClassesThat().resideInAPackage("io.milvus..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.imgsearch.indexer.store.milvus..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.milvus..")
         .check(ALL);
   }
 
   @Test
   void luceneOnlyInTheLuceneStore() {
-    noClasses().that().resideOutsideOfPackage("dev.imgsearch.indexer.store.lucene..")
-        .should().dependOnClassesThat().resideInAPackage("org.apache.lucene..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.imgsearch.indexer.store.lucene..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.apache.lucene..")
         .check(ALL);
   }
 
   @Test
   void kafkaStreamsOnlyInIngestStream() {
-    noClasses().that().resideOutsideOfPackage("dev.imgsearch.ingest..")
-        .should().dependOnClassesThat().resideInAPackage("org.apache.kafka.streams..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.imgsearch.ingest..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.apache.kafka.streams..")
         .check(ALL);
   }
 
   @Test
   void flinkOnlyInTheJobTheSinkAndTheLocalStack() {
-    noClasses().that()
-        .resideOutsideOfPackages("dev.imgsearch.embedder.job..", "dev.imgsearch.indexer.sink..", "dev.imgsearch.cli..")
-        .should().dependOnClassesThat().resideInAPackage("org.apache.flink..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(
+            "dev.imgsearch.embedder.job..", "dev.imgsearch.indexer.sink..", "dev.imgsearch.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.apache.flink..")
         .check(ALL);
   }
 }

@@ -39,9 +39,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faults injected into the whole local pipeline (embedded store; the real Milvus server for the Milvus outage). Each test uploads synthetic 0.3 MP JPEGs through the
- * S3 API, injects one fault, and proves that the index ends up holding exactly the uploaded set with no dead letters.
- * Runs in the {@code faults} profile: {@code ./mvnw -B -pl local/cli verify -Pfaults}.
+ * Faults injected into the whole local pipeline (embedded store; the real Milvus server for the
+ * Milvus outage). Each test uploads synthetic 0.3 MP JPEGs through the S3 API, injects one fault,
+ * and proves that the index ends up holding exactly the uploaded set with no dead letters. Runs in
+ * the {@code faults} profile: {@code ./mvnw -B -pl local/cli verify -Pfaults}.
  */
 class PipelineFaultIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,13 +52,18 @@ class PipelineFaultIT {
 
   @Test
   void s3ServerStoppedDuringFetchesIsRetriedAndNothingIsLost() throws Exception {
-    try (LocalStack stack = LocalStack.start(LocalStackSettings.ephemeral(dataDir, "embedded", null))) {
+    try (LocalStack stack =
+        LocalStack.start(LocalStackSettings.ephemeral(dataDir, "embedded", null))) {
       Set<String> uploaded = ConcurrentHashMap.newKeySet();
       MinioClient s3 = s3(stack);
       int n = 200;
-      ExecutorService pool = Executors.newFixedThreadPool(8); // faster than the pipeline: a backlog of fetches builds up
+      ExecutorService pool =
+          Executors.newFixedThreadPool(
+              8); // faster than the pipeline: a backlog of fetches builds up
       List<Future<String>> puts =
-          java.util.stream.IntStream.range(0, n).mapToObj(i -> pool.submit(() -> put(s3, stack, "s3-fault/img-" + i + ".jpg", i))).toList();
+          java.util.stream.IntStream.range(0, n)
+              .mapToObj(i -> pool.submit(() -> put(s3, stack, "s3-fault/img-" + i + ".jpg", i)))
+              .toList();
       for (Future<String> f : puts) {
         uploaded.add(f.get());
       }
@@ -74,8 +80,17 @@ class PipelineFaultIT {
       System.out.printf(
           "FAULT s3-stop: uploaded %d, stopped the S3 server for 15 s with %d indexed (%d at restart); all %d indexed %d s after"
               + " the restart (%.0f s after the stop); index count %d, dead letters %d%n",
-          n, indexedWhenStopped, indexedWhileDown, uploaded.size(), recoverySeconds, (System.nanoTime() - t0) / 1e9, stats, deadLetters);
-      assertThat(indexedWhileDown).as("the outage must hit images still to be fetched").isLessThan(n);
+          n,
+          indexedWhenStopped,
+          indexedWhileDown,
+          uploaded.size(),
+          recoverySeconds,
+          (System.nanoTime() - t0) / 1e9,
+          stats,
+          deadLetters);
+      assertThat(indexedWhileDown)
+          .as("the outage must hit images still to be fetched")
+          .isLessThan(n);
       assertThat(stats).isEqualTo(n);
       assertThat(deadLetters).isZero();
     }
@@ -83,7 +98,8 @@ class PipelineFaultIT {
 
   @Test
   void kafkaBrokerRestartedMidStreamLosesNothing() throws Exception {
-    try (LocalStack stack = LocalStack.start(LocalStackSettings.ephemeral(dataDir, "embedded", null))) {
+    try (LocalStack stack =
+        LocalStack.start(LocalStackSettings.ephemeral(dataDir, "embedded", null))) {
       Set<String> uploaded = ConcurrentHashMap.newKeySet();
       MinioClient s3 = s3(stack);
       AtomicInteger failedPuts = new AtomicInteger();
@@ -127,7 +143,15 @@ class PipelineFaultIT {
       System.out.printf(
           "FAULT kafka-restart: broker stopped after %d of %d uploads, down 5 s (restart took %.1f s); %d failed PUTs"
               + " retried, longest PUT %d ms; all %d indexed %d s after the last upload; index count %d, dead letters %d%n",
-          before, n, restartSeconds, failedPuts.get(), longestPutMs.get(), uploaded.size(), recoverySeconds, stats, deadLetters);
+          before,
+          n,
+          restartSeconds,
+          failedPuts.get(),
+          longestPutMs.get(),
+          uploaded.size(),
+          recoverySeconds,
+          stats,
+          deadLetters);
       assertThat(uploaded).hasSize(n);
       assertThat(stats).isEqualTo(n);
       assertThat(deadLetters).isZero();
@@ -135,19 +159,25 @@ class PipelineFaultIT {
   }
 
   /**
-   * Issue #8: a burst of at least 5× the rate the pipeline sustains. Cameras publish raw frames to Kafka (the
-   * claim-check path: ingest-stream stores each frame in the bucket, the S3 server notifies, the job embeds it), which
-   * accepts frames far faster than the pipeline indexes them, unlike S3 PUTs through the local S3 server (≈ 2×). The
-   * sustainable rate is estimated first (a warm-up batch, all at once); the burst is then paced at 8× that rate (at
-   * least 400 frames/s) for 2 s; the assertion is on the ratio of the offered rate to the throughput measured while draining the burst.
+   * Issue #8: a burst of at least 5× the rate the pipeline sustains. Cameras publish raw frames to
+   * Kafka (the claim-check path: ingest-stream stores each frame in the bucket, the S3 server
+   * notifies, the job embeds it), which accepts frames far faster than the pipeline indexes them,
+   * unlike S3 PUTs through the local S3 server (≈ 2×). The sustainable rate is estimated first (a
+   * warm-up batch, all at once); the burst is then paced at 8× that rate (at least 400 frames/s)
+   * for 2 s; the assertion is on the ratio of the offered rate to the throughput measured while
+   * draining the burst.
    */
   @Test
   void burstOfFiveTimesTheSustainableRateDrainsWithoutErrors() throws Exception {
-    try (LocalStack stack = LocalStack.start(LocalStackSettings.ephemeral(dataDir, "embedded", null));
+    try (LocalStack stack =
+            LocalStack.start(LocalStackSettings.ephemeral(dataDir, "embedded", null));
         KafkaProducer<byte[], byte[]> frames = framesProducer(stack.bootstrapServers())) {
       int warmUp = 60;
-      List<byte[]> jpegs = java.util.stream.IntStream.range(0, 1_300).parallel()
-          .mapToObj(i -> SyntheticJpegs.jpeg(100_000 + i, 640, 480)).toList();
+      List<byte[]> jpegs =
+          java.util.stream.IntStream.range(0, 1_300)
+              .parallel()
+              .mapToObj(i -> SyntheticJpegs.jpeg(100_000 + i, 640, 480))
+              .toList();
       long w0 = System.nanoTime();
       for (int i = 0; i < warmUp; i++) {
         sendFrame(frames, jpegs.get(i), "warm-" + i);
@@ -178,10 +208,12 @@ class PipelineFaultIT {
         Thread.sleep(1_000);
       }
       double drainSeconds = (System.nanoTime() - t0) / 1e9;
-      // the consumers commit on checkpoints / commit intervals: the lag of both stages must drain to 0
+      // the consumers commit on checkpoints / commit intervals: the lag of both stages must drain
+      // to 0
       long lagDeadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       long finalLag;
-      while ((finalLag = pipelineLag(stack.bootstrapServers())) > 0 && System.nanoTime() < lagDeadline) {
+      while ((finalLag = pipelineLag(stack.bootstrapServers())) > 0
+          && System.nanoTime() < lagDeadline) {
         Thread.sleep(1_000);
       }
       double lagZeroSeconds = (System.nanoTime() - t0) / 1e9;
@@ -192,10 +224,23 @@ class PipelineFaultIT {
           "FAULT burst: sustainable %.1f images/s (warm-up of %d raw frames); burst of %d raw frames offered at %.1f/s for %.1f s"
               + " = %.1f× the throughput it drained at (%.1f images/s, all indexed after %.1f s); max lag (frames + image"
               + " events) %d; committed lag %d at %.1f s; index count %d, dead letters %d%n",
-          sustainable, warmUp, n, offered, offerSeconds, offered / throughput, throughput, drainSeconds, maxLag, finalLag,
-          lagZeroSeconds, indexed + warmUp, deadLetters);
+          sustainable,
+          warmUp,
+          n,
+          offered,
+          offerSeconds,
+          offered / throughput,
+          throughput,
+          drainSeconds,
+          maxLag,
+          finalLag,
+          lagZeroSeconds,
+          indexed + warmUp,
+          deadLetters);
       assertThat(indexed).as("burst images indexed").isEqualTo(n);
-      assertThat(offered / throughput).as("offered rate / drained throughput").isGreaterThanOrEqualTo(5.0);
+      assertThat(offered / throughput)
+          .as("offered rate / drained throughput")
+          .isGreaterThanOrEqualTo(5.0);
       assertThat(maxLag).as("the burst must build a backlog").isPositive();
       assertThat(finalLag).isZero();
       assertThat(deadLetters).isZero();
@@ -203,36 +248,56 @@ class PipelineFaultIT {
   }
 
   private static KafkaProducer<byte[], byte[]> framesProducer(String bootstrap) {
-    Map<String, Object> p = Map.of("bootstrap.servers", bootstrap, "acks", "all", "linger.ms", 5, "max.request.size", 2_000_000);
+    Map<String, Object> p =
+        Map.of(
+            "bootstrap.servers",
+            bootstrap,
+            "acks",
+            "all",
+            "linger.ms",
+            5,
+            "max.request.size",
+            2_000_000);
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  /** A raw frame as a camera publishes it (value = JPEG bytes; source, content type, id in headers). */
+  /**
+   * A raw frame as a camera publishes it (value = JPEG bytes; source, content type, id in headers).
+   */
   private static void sendFrame(KafkaProducer<byte[], byte[]> producer, byte[] jpeg, String id) {
-    producer.send(RawFrame.of(jpeg, "image/jpeg", "burst-cam").id(id).toRecord(Topics.RAW_FRAMES.name()), (md, e) -> {
-      if (e != null) {
-        throw new AssertionError("frame " + id + " not accepted by Kafka", e);
-      }
-    });
-  }
-
-  /** Records not yet committed by ingest-stream (raw frames) and by the embedder job (image events). */
-  private static long pipelineLag(String bootstrap) throws Exception {
-    return lag(bootstrap, "imgsearch-ingest", Topics.RAW_FRAMES.name()) + lag(bootstrap, "imgsearch-embedder", Topics.IMAGE_EVENTS.name());
+    producer.send(
+        RawFrame.of(jpeg, "image/jpeg", "burst-cam").id(id).toRecord(Topics.RAW_FRAMES.name()),
+        (md, e) -> {
+          if (e != null) {
+            throw new AssertionError("frame " + id + " not accepted by Kafka", e);
+          }
+        });
   }
 
   /**
-   * Issue #8: Milvus stopped for 30 s mid-stream (SIGTERM, SIGKILL after 10 s, as {@code docker stop} does) while
-   * images keep arriving at ≈ 10/s, then started again on the same ports and data. The sink stalls and retries (it never
-   * skips), the job catches up, and every acknowledged upload becomes searchable exactly once.
+   * Records not yet committed by ingest-stream (raw frames) and by the embedder job (image events).
+   */
+  private static long pipelineLag(String bootstrap) throws Exception {
+    return lag(bootstrap, "imgsearch-ingest", Topics.RAW_FRAMES.name())
+        + lag(bootstrap, "imgsearch-embedder", Topics.IMAGE_EVENTS.name());
+  }
+
+  /**
+   * Issue #8: Milvus stopped for 30 s mid-stream (SIGTERM, SIGKILL after 10 s, as {@code docker
+   * stop} does) while images keep arriving at ≈ 10/s, then started again on the same ports and
+   * data. The sink stalls and retries (it never skips), the job catches up, and every acknowledged
+   * upload becomes searchable exactly once.
    */
   @Test
   void milvusStoppedThirtySecondsMidStreamStallsThenCatchesUpLosingNothing() throws Exception {
     Path milvusDir = Path.of("target", "milvus-faults");
-    deleteRecursively(milvusDir.resolve("data")); // a fresh "images" collection; the unpacked binaries are kept
+    deleteRecursively(
+        milvusDir.resolve("data")); // a fresh "images" collection; the unpacked binaries are kept
     try (MilvusServer milvus = MilvusServer.startOrConnect(milvusDir)) {
-      org.junit.jupiter.api.Assumptions.assumeTrue(milvus.launched(), "an external Milvus is not stopped by tests");
-      try (LocalStack stack = LocalStack.start(LocalStackSettings.ephemeral(dataDir, "milvus", milvus.uri()))) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(
+          milvus.launched(), "an external Milvus is not stopped by tests");
+      try (LocalStack stack =
+          LocalStack.start(LocalStackSettings.ephemeral(dataDir, "milvus", milvus.uri()))) {
         Set<String> uploaded = ConcurrentHashMap.newKeySet();
         MinioClient s3 = s3(stack);
         AtomicInteger failedPuts = new AtomicInteger();
@@ -261,7 +326,9 @@ class PipelineFaultIT {
         long t0 = System.nanoTime();
         awaitCount(uploaded::size, 100, Duration.ofMinutes(2));
         long q = System.nanoTime();
-        int indexedAtStop = statsCountOrZero(stack); // a figure for the report only: a slow Strong count must not fail the run
+        int indexedAtStop =
+            statsCountOrZero(
+                stack); // a figure for the report only: a slow Strong count must not fail the run
         double queryMsBefore = (System.nanoTime() - q) / 1e6;
         int uploadedAtStop = uploaded.size();
         long stopAt = System.nanoTime();
@@ -272,7 +339,8 @@ class PipelineFaultIT {
         milvus.restart();
         long healthyAt = System.nanoTime();
         double restartSeconds = (healthyAt - restartAt) / 1e9;
-        // catch-up: the index count (one Strong count per second) reaches what was uploaded by the restart
+        // catch-up: the index count (one Strong count per second) reaches what was uploaded by the
+        // restart
         awaitCount(() -> statsCountOrZero(stack), uploadedAtRestart, Duration.ofMinutes(4));
         double backlogSeconds = (System.nanoTime() - healthyAt) / 1e9;
         q = System.nanoTime();
@@ -283,7 +351,9 @@ class PipelineFaultIT {
         double lastUploadSeconds = (lastPutAt.get() - healthyAt) / 1e9;
         awaitCount(() -> statsCountOrZero(stack), n, Duration.ofMinutes(4));
         double allCountedSeconds = (System.nanoTime() - healthyAt) / 1e9;
-        long checkSeconds = awaitIndexed(stack, uploaded, Duration.ofMinutes(4)); // every id answers GET /v1/images/{id}
+        long checkSeconds =
+            awaitIndexed(
+                stack, uploaded, Duration.ofMinutes(4)); // every id answers GET /v1/images/{id}
         long stats = statsCount(stack);
         int deadLetters = deadLetters(stack.bootstrapServers());
         System.out.printf(
@@ -293,11 +363,29 @@ class PipelineFaultIT {
                 + " healthy; the last upload returned %.0f s after healthy, all %d counted %.1f s after healthy; every id found by GET (%d s);"
                 + " Strong count %.0f ms before the stop, %.0f ms after the restart; %.0f s in total; index count %d,"
                 + " dead letters %d%n",
-            n, uploadedAtStop, indexedAtStop, stopTook.toMillis() / 1e3, (restartAt - stopAt) / 1e9,
-            uploadedAtRestart - uploadedAtStop, failedPuts.get(), milvus.uri(), restartSeconds, uploadedAtRestart,
-            backlogSeconds, lastUploadSeconds, uploaded.size(), allCountedSeconds, checkSeconds, queryMsBefore,
-            queryMsAfter, (System.nanoTime() - t0) / 1e9, stats, deadLetters);
-        assertThat(uploadedAtRestart).as("uploads continued during the outage").isGreaterThan(uploadedAtStop);
+            n,
+            uploadedAtStop,
+            indexedAtStop,
+            stopTook.toMillis() / 1e3,
+            (restartAt - stopAt) / 1e9,
+            uploadedAtRestart - uploadedAtStop,
+            failedPuts.get(),
+            milvus.uri(),
+            restartSeconds,
+            uploadedAtRestart,
+            backlogSeconds,
+            lastUploadSeconds,
+            uploaded.size(),
+            allCountedSeconds,
+            checkSeconds,
+            queryMsBefore,
+            queryMsAfter,
+            (System.nanoTime() - t0) / 1e9,
+            stats,
+            deadLetters);
+        assertThat(uploadedAtRestart)
+            .as("uploads continued during the outage")
+            .isGreaterThan(uploadedAtStop);
         assertThat(uploaded).hasSize(n);
         assertThat(stats).as("each image once").isEqualTo(n);
         assertThat(deadLetters).isZero();
@@ -337,22 +425,32 @@ class PipelineFaultIT {
   }
 
   private static MinioClient s3(LocalStack stack) {
-    return MinioClient.builder().endpoint(stack.s3Endpoint()).region("us-east-1")
-        .credentials(stack.settings().accessKey(), stack.settings().secretKey()).build();
+    return MinioClient.builder()
+        .endpoint(stack.s3Endpoint())
+        .region("us-east-1")
+        .credentials(stack.settings().accessKey(), stack.settings().secretKey())
+        .build();
   }
 
   /** Puts a synthetic JPEG and returns its image id. */
-  private static String put(MinioClient s3, LocalStack stack, String key, long seed) throws Exception {
+  private static String put(MinioClient s3, LocalStack stack, String key, long seed)
+      throws Exception {
     byte[] bytes = SyntheticJpegs.jpeg(seed, 640, 480);
     s3.putObject(
-        PutObjectArgs.builder().bucket(stack.settings().bucket()).object(key).stream(new ByteArrayInputStream(bytes), (long) bytes.length, null)
-            .contentType("image/jpeg").userMetadata(Map.of("source", "faults")).build());
+        PutObjectArgs.builder().bucket(stack.settings().bucket()).object(key).stream(
+                new ByteArrayInputStream(bytes), (long) bytes.length, null)
+            .contentType("image/jpeg")
+            .userMetadata(Map.of("source", "faults"))
+            .build());
     return ImageIds.of(stack.settings().bucket(), key);
   }
 
   private boolean indexed(LocalStack stack, String id) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(stack.queryApiUrl() + "/v1/images/" + id)).build(), HttpResponse.BodyHandlers.discarding())
+      return http.send(
+                  HttpRequest.newBuilder(URI.create(stack.queryApiUrl() + "/v1/images/" + id))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
               .statusCode()
           == 200;
     } catch (Exception e) {
@@ -365,7 +463,8 @@ class PipelineFaultIT {
   }
 
   /** Waits until every id is indexed; returns the seconds it took. */
-  private long awaitIndexed(LocalStack stack, Set<String> ids, Duration timeout) throws InterruptedException {
+  private long awaitIndexed(LocalStack stack, Set<String> ids, Duration timeout)
+      throws InterruptedException {
     long t0 = System.nanoTime();
     Set<String> missing = ConcurrentHashMap.newKeySet();
     missing.addAll(ids);
@@ -375,8 +474,14 @@ class PipelineFaultIT {
         break;
       }
       if (System.nanoTime() - t0 > timeout.toNanos()) {
-        throw new AssertionError(missing.size() + " of " + ids.size() + " not indexed within " + timeout + ": "
-            + missing.stream().limit(5).collect(Collectors.joining(", ")));
+        throw new AssertionError(
+            missing.size()
+                + " of "
+                + ids.size()
+                + " not indexed within "
+                + timeout
+                + ": "
+                + missing.stream().limit(5).collect(Collectors.joining(", ")));
       }
       Thread.sleep(500);
     }
@@ -385,17 +490,28 @@ class PipelineFaultIT {
 
   private long statsCount(LocalStack stack) throws Exception {
     HttpResponse<String> r =
-        http.send(HttpRequest.newBuilder(URI.create(stack.queryApiUrl() + "/v1/stats")).build(), HttpResponse.BodyHandlers.ofString());
+        http.send(
+            HttpRequest.newBuilder(URI.create(stack.queryApiUrl() + "/v1/stats")).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return JSON.readTree(r.body()).get("count").asLong();
   }
 
   private static int deadLetters(String bootstrap) {
     Map<String, Object> p =
-        Map.of("bootstrap.servers", bootstrap, "group.id", "faults-" + System.nanoTime(), "enable.auto.commit", "false");
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        Map.of(
+            "bootstrap.servers",
+            bootstrap,
+            "group.id",
+            "faults-" + System.nanoTime(),
+            "enable.auto.commit",
+            "false");
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts =
-          c.partitionsFor(Topics.DEAD_LETTERS.name()).stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+          c.partitionsFor(Topics.DEAD_LETTERS.name()).stream()
+              .map(i -> new TopicPartition(i.topic(), i.partition()))
+              .toList();
       Map<TopicPartition, Long> begin = c.beginningOffsets(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts);
       return (int) parts.stream().mapToLong(tp -> end.get(tp) - begin.get(tp)).sum();
@@ -408,9 +524,21 @@ class PipelineFaultIT {
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
       List<TopicPartition> parts =
-          admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic)
-              .partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      var ends = admin.listOffsets(parts.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get();
+          admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get()
+              .get(topic)
+              .partitions()
+              .stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      var ends =
+          admin
+              .listOffsets(
+                  parts.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+              .all()
+              .get();
       long lag = 0;
       for (TopicPartition tp : parts) {
         OffsetAndMetadata c = committed.get(tp);

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code imgsearch reindex} end to end on a real broker and the embedded store, as a user runs it. */
+/**
+ * {@code imgsearch reindex} end to end on a real broker and the embedded store, as a user runs it.
+ */
 class ReindexCommandIT {
   @TempDir Path dir;
 
@@ -36,13 +38,22 @@ class ReindexCommandIT {
   void rebuildsTheEmbeddedStoreFromTheTopicAndRefusesAPlainCollection() throws Exception {
     try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"), 0)) {
       String topic = "imgsearch.embeddings";
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
-            .all().get();
+      try (Admin admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        admin
+            .createTopics(
+                List.of(
+                    new NewTopic(topic, 2, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+            .all()
+            .get();
       }
-      try (var producer = new KafkaProducer<>(
-          Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-          new StringSerializer(), new ByteArraySerializer())) {
+      try (var producer =
+          new KafkaProducer<>(
+              Map.<String, Object>of(
+                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+              new StringSerializer(),
+              new ByteArraySerializer())) {
         for (int i = 0; i < 50; i++) {
           producer.send(new ProducerRecord<>(topic, "img-" + i, value("img-" + i, i))).get();
         }
@@ -51,25 +62,61 @@ class ReindexCommandIT {
         }
       }
       Path data = dir.resolve("data");
-      String[] args = {"reindex", "--bootstrap", broker.bootstrapServers(), "--topic", topic, "--vector-store", "lucene",
-          "--data-dir", data.toString(), "--alias", "images", "--collection", "images_m_v2", "--dimension", "4"};
+      String[] args = {
+        "reindex",
+        "--bootstrap",
+        broker.bootstrapServers(),
+        "--topic",
+        topic,
+        "--vector-store",
+        "lucene",
+        "--data-dir",
+        data.toString(),
+        "--alias",
+        "images",
+        "--collection",
+        "images_m_v2",
+        "--dimension",
+        "4"
+      };
 
       Run ok = run(args);
       assertThat(ok.code).as(ok.out + ok.err).isZero();
-      assertThat(ok.out).contains("alias images: (none) → images_m_v2").contains("60 changes replayed")
-          .contains("40 rows").contains("model m@1");
-      assertThat(Files.readString(data.resolve("vectors").resolve("images.alias")).trim()).isEqualTo("images_m_v2");
-      try (VectorStore store = VectorStores.open(StoreSettings.embedded(data.resolve("vectors").toString(), "images", 4))) {
+      assertThat(ok.out)
+          .contains("alias images: (none) → images_m_v2")
+          .contains("60 changes replayed")
+          .contains("40 rows")
+          .contains("model m@1");
+      assertThat(Files.readString(data.resolve("vectors").resolve("images.alias")).trim())
+          .isEqualTo("images_m_v2");
+      try (VectorStore store =
+          VectorStores.open(
+              StoreSettings.embedded(data.resolve("vectors").toString(), "images", 4))) {
         assertThat(store.count()).isEqualTo(40);
         assertThat(store.get("img-3")).isEmpty();
         assertThat(store.get("img-30")).isPresent();
       }
 
-      // A store created before aliases (a plain collection named like the alias) is refused before any work.
+      // A store created before aliases (a plain collection named like the alias) is refused before
+      // any work.
       Files.createDirectories(data.resolve("old").resolve("images"));
-      Run refused = run("reindex", "--bootstrap", broker.bootstrapServers(), "--topic", topic, "--vector-store", "lucene",
-          "--store-path", data.resolve("old").toString(), "--alias", "images", "--collection", "images_v3",
-          "--dimension", "4");
+      Run refused =
+          run(
+              "reindex",
+              "--bootstrap",
+              broker.bootstrapServers(),
+              "--topic",
+              topic,
+              "--vector-store",
+              "lucene",
+              "--store-path",
+              data.resolve("old").toString(),
+              "--alias",
+              "images",
+              "--collection",
+              "images_v3",
+              "--dimension",
+              "4");
       assertThat(refused.code).isEqualTo(1);
       assertThat(refused.err).contains("images is a collection, not an alias");
     }
@@ -78,8 +125,16 @@ class ReindexCommandIT {
   private static byte[] value(String id, int i) {
     List<Float> v = new ArrayList<>(List.of(0f, 0f, 0f, 0f));
     v.set(i % 4, 1f);
-    ImageEmbedding e = ImageEmbedding.newBuilder().setImageId(id).setBucket("images").setKey(id + ".jpg")
-        .setCapturedAtMillis(i).setModel("m@1").setVector(v).setEventTimeMillis(i).build();
+    ImageEmbedding e =
+        ImageEmbedding.newBuilder()
+            .setImageId(id)
+            .setBucket("images")
+            .setKey(id + ".jpg")
+            .setCapturedAtMillis(i)
+            .setModel("m@1")
+            .setVector(v)
+            .setEventTimeMillis(i)
+            .build();
     return Topics.EMBEDDINGS.valueSerde().serializer().serialize("t", e);
   }
 
@@ -94,7 +149,8 @@ class ReindexCommandIT {
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     try {
       int code = new CommandLine(new Main()).execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Run(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);

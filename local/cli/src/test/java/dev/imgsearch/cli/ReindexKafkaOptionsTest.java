@@ -7,7 +7,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The re-index replay's consumer authenticates with the {@code --kafka-*} options, like the stages. */
+/**
+ * The re-index replay's consumer authenticates with the {@code --kafka-*} options, like the stages.
+ */
 class ReindexKafkaOptionsTest {
   private static ReindexCommand parse(String... args) {
     ReindexCommand c = new ReindexCommand();
@@ -17,17 +19,26 @@ class ReindexKafkaOptionsTest {
 
   @Test
   void withoutOptionsTheConsumerUsesPlaintext() {
-    assertThat(parse("--collection", "c").consumerProperties()).containsOnly(Map.entry("security.protocol", "PLAINTEXT"));
+    assertThat(parse("--collection", "c").consumerProperties())
+        .containsOnly(Map.entry("security.protocol", "PLAINTEXT"));
   }
 
   @Test
   void aUserAndPasswordGiveScramSha512() {
     Map<String, Object> p =
-        parse("--collection", "c", "--kafka-sasl-username", "reindex", "--kafka-sasl-password", "pw").consumerProperties();
+        parse(
+                "--collection",
+                "c",
+                "--kafka-sasl-username",
+                "reindex",
+                "--kafka-sasl-password",
+                "pw")
+            .consumerProperties();
     assertThat(p)
         .containsEntry("security.protocol", "SASL_PLAINTEXT")
         .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
-        .containsEntry("sasl.jaas.config",
+        .containsEntry(
+            "sasl.jaas.config",
             "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"reindex\" password=\"pw\";");
   }
 

@@ -33,16 +33,23 @@ class SearchCommandTest {
   @BeforeEach
   void start() throws Exception {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", exchange -> {
-      byte[] body = exchange.getRequestBody().readAllBytes();
-      requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-          exchange.getRequestHeaders().getFirst("Content-Type"), exchange.getRequestHeaders().getFirst("X-API-Key"), body.length));
-      byte[] out = answer.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(status, out.length);
-      exchange.getResponseBody().write(out);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          requests.add(
+              new Request(
+                  exchange.getRequestMethod(),
+                  exchange.getRequestURI().toString(),
+                  exchange.getRequestHeaders().getFirst("Content-Type"),
+                  exchange.getRequestHeaders().getFirst("X-API-Key"),
+                  body.length));
+          byte[] out = answer.getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(status, out.length);
+          exchange.getResponseBody().write(out);
+          exchange.close();
+        });
     server.start();
   }
 
@@ -59,14 +66,33 @@ class SearchCommandTest {
   void anImageSearchSendsTheBytesWithTheFiltersAndJsonPrintsTheRawResponse() throws Exception {
     Path image = Files.write(tmp.resolve("q.jpg"), new byte[1234]);
     CliUsageErrorsTest.Run r =
-        CliUsageErrorsTest.run("search", image.toString(), "--api", api(), "-k", "3", "--source", "cam-1,cam-2", "--tags", "night",
-            "--from", "2024-05-01T00:00:00Z", "--to", "2024-06-01T00:00:00Z", "--min-score", "0.5", "--json", "--api-key", "k-0123456789abcdef");
+        CliUsageErrorsTest.run(
+            "search",
+            image.toString(),
+            "--api",
+            api(),
+            "-k",
+            "3",
+            "--source",
+            "cam-1,cam-2",
+            "--tags",
+            "night",
+            "--from",
+            "2024-05-01T00:00:00Z",
+            "--to",
+            "2024-06-01T00:00:00Z",
+            "--min-score",
+            "0.5",
+            "--json",
+            "--api-key",
+            "k-0123456789abcdef");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).isEqualTo(BODY + System.lineSeparator());
     Request sent = requests.get(0);
     assertThat(sent.method()).isEqualTo("POST");
     assertThat(sent.uri())
-        .isEqualTo("/v1/search?k=3&source=cam-1&source=cam-2&tags=night&from=2024-05-01T00%3A00%3A00Z&to=2024-06-01T00%3A00%3A00Z&minScore=0.5");
+        .isEqualTo(
+            "/v1/search?k=3&source=cam-1&source=cam-2&tags=night&from=2024-05-01T00%3A00%3A00Z&to=2024-06-01T00%3A00%3A00Z&minScore=0.5");
     assertThat(sent.contentType()).isEqualTo("image/jpeg");
     assertThat(sent.bodyBytes()).isEqualTo(1234);
     assertThat(sent.apiKey()).isEqualTo("k-0123456789abcdef");
@@ -75,10 +101,12 @@ class SearchCommandTest {
   @Test
   void anIdSearchAsksForTheStoredImagesNeighboursAndPrintsATable() {
     CliUsageErrorsTest.Run r =
-        CliUsageErrorsTest.run("search", "--id", "87337b30b62df7aec5aeeb6d1d25a912", "--api", api(), "--offset", "10");
+        CliUsageErrorsTest.run(
+            "search", "--id", "87337b30b62df7aec5aeeb6d1d25a912", "--api", api(), "--offset", "10");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(requests.get(0).method()).isEqualTo("GET");
-    assertThat(requests.get(0).uri()).isEqualTo("/v1/images/87337b30b62df7aec5aeeb6d1d25a912/similar?k=10&offset=10");
+    assertThat(requests.get(0).uri())
+        .isEqualTo("/v1/images/87337b30b62df7aec5aeeb6d1d25a912/similar?k=10&offset=10");
     assertThat(requests.get(0).apiKey()).isNull();
     assertThat(r.out())
         .contains("87337b30b62df7aec5aeeb6d1d25a912")
@@ -90,11 +118,15 @@ class SearchCommandTest {
   @Test
   void anApiErrorIsOneLineWithItsMessageAndExit1() {
     status = 404;
-    answer = "{\"error\":{\"code\":\"not-found\",\"message\":\"no image with id 87337b30b62df7aec5aeeb6d1d25a912\"}}";
-    CliUsageErrorsTest.Run r = CliUsageErrorsTest.run("search", "--id", "87337b30b62df7aec5aeeb6d1d25a912", "--api", api());
+    answer =
+        "{\"error\":{\"code\":\"not-found\",\"message\":\"no image with id 87337b30b62df7aec5aeeb6d1d25a912\"}}";
+    CliUsageErrorsTest.Run r =
+        CliUsageErrorsTest.run(
+            "search", "--id", "87337b30b62df7aec5aeeb6d1d25a912", "--api", api());
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err().lines().toList())
-        .containsExactly("imgsearch search: the API answered 404: no image with id 87337b30b62df7aec5aeeb6d1d25a912");
+        .containsExactly(
+            "imgsearch search: the API answered 404: no image with id 87337b30b62df7aec5aeeb6d1d25a912");
     assertThat(r.out()).isEmpty();
   }
 }

@@ -15,24 +15,36 @@ class UploadCheckTest {
   @Test
   void nothingStoredOrAnotherSizeMeansUpload() {
     assertThat(UploadCheck.alreadyUploaded(10, () -> MD5, null)).isFalse();
-    assertThat(UploadCheck.alreadyUploaded(10, () -> MD5, new UploadCheck.Stored(11, MD5))).isFalse();
+    assertThat(UploadCheck.alreadyUploaded(10, () -> MD5, new UploadCheck.Stored(11, MD5)))
+        .isFalse();
   }
 
   @Test
   void aSinglePartObjectIsSkippedOnlyWhenItsEtagIsTheFilesMd5() {
-    assertThat(UploadCheck.alreadyUploaded(10, () -> MD5, new UploadCheck.Stored(10, "\"" + MD5.toUpperCase() + "\""))).isTrue();
-    assertThat(UploadCheck.alreadyUploaded(10, () -> MD5, new UploadCheck.Stored(10, "00000000000000000000000000000000"))).isFalse();
-    assertThat(UploadCheck.alreadyUploaded(10, () -> MD5, new UploadCheck.Stored(10, ""))).isFalse();
+    assertThat(
+            UploadCheck.alreadyUploaded(
+                10, () -> MD5, new UploadCheck.Stored(10, "\"" + MD5.toUpperCase() + "\"")))
+        .isTrue();
+    assertThat(
+            UploadCheck.alreadyUploaded(
+                10, () -> MD5, new UploadCheck.Stored(10, "00000000000000000000000000000000")))
+        .isFalse();
+    assertThat(UploadCheck.alreadyUploaded(10, () -> MD5, new UploadCheck.Stored(10, "")))
+        .isFalse();
   }
 
   @Test
   void aMultipartObjectIsJudgedBySizeAndTheMd5IsNotComputed() {
     AtomicInteger md5Calls = new AtomicInteger();
-    Supplier<String> md5 = () -> {
-      md5Calls.incrementAndGet();
-      return MD5;
-    };
-    assertThat(UploadCheck.alreadyUploaded(10, md5, new UploadCheck.Stored(10, "\"3858f62230ac3c915f300c664312c11f-2\""))).isTrue();
+    Supplier<String> md5 =
+        () -> {
+          md5Calls.incrementAndGet();
+          return MD5;
+        };
+    assertThat(
+            UploadCheck.alreadyUploaded(
+                10, md5, new UploadCheck.Stored(10, "\"3858f62230ac3c915f300c664312c11f-2\"")))
+        .isTrue();
     assertThat(UploadCheck.alreadyUploaded(10, md5, new UploadCheck.Stored(12, MD5))).isFalse();
     assertThat(md5Calls).hasValue(0);
   }

@@ -37,38 +37,57 @@ class WatchCommandTest {
 
   @Test
   void listsOneLinePerWatch() throws Exception {
-    String out = WatchCommand.formatList(JSON.readTree(
-        "{\"watches\":[{\"id\":\"w1\",\"name\":\"door\",\"target\":\"FRAMES\",\"threshold\":0.9,\"cooldown\":\"PT30S\","
-            + "\"sources\":[\"cam\"],\"enabled\":true},{\"id\":\"w2\",\"name\":\"w2\",\"target\":\"NEAR_DUPLICATES\","
-            + "\"threshold\":4.0,\"cooldown\":\"PT1M\",\"sources\":[],\"enabled\":false}],\"count\":2}"));
-    assertThat(out.lines()).containsExactly(
-        "watch w1 \"door\": FRAMES, threshold 0.9, cooldown PT30S, sources [cam]",
-        "watch w2 \"w2\": NEAR_DUPLICATES, threshold 4.0, cooldown PT1M (disabled)",
-        "2 watches");
+    String out =
+        WatchCommand.formatList(
+            JSON.readTree(
+                "{\"watches\":[{\"id\":\"w1\",\"name\":\"door\",\"target\":\"FRAMES\",\"threshold\":0.9,\"cooldown\":\"PT30S\","
+                    + "\"sources\":[\"cam\"],\"enabled\":true},{\"id\":\"w2\",\"name\":\"w2\",\"target\":\"NEAR_DUPLICATES\","
+                    + "\"threshold\":4.0,\"cooldown\":\"PT1M\",\"sources\":[],\"enabled\":false}],\"count\":2}"));
+    assertThat(out.lines())
+        .containsExactly(
+            "watch w1 \"door\": FRAMES, threshold 0.9, cooldown PT30S, sources [cam]",
+            "watch w2 \"w2\": NEAR_DUPLICATES, threshold 4.0, cooldown PT1M (disabled)",
+            "2 watches");
   }
 
   @Test
   void alertsAreOneLine() throws Exception {
-    String line = AlertsCommand.format(JSON.readTree(
-        "{\"alertId\":\"x\",\"watchId\":\"w1\",\"watchName\":\"door\",\"imageId\":\"abc\",\"bucket\":\"images\","
-            + "\"key\":\"cam/1.jpg\",\"source\":\"cam\",\"score\":0.96875,\"hammingDistance\":2,"
-            + "\"matchedAt\":\"2026-01-01T00:00:00Z\"}"));
-    assertThat(line).isEqualTo(
-        "2026-01-01T00:00:00Z  door (w1)  image abc  score 0.9688 distance 2  source cam  images/cam/1.jpg");
+    String line =
+        AlertsCommand.format(
+            JSON.readTree(
+                "{\"alertId\":\"x\",\"watchId\":\"w1\",\"watchName\":\"door\",\"imageId\":\"abc\",\"bucket\":\"images\","
+                    + "\"key\":\"cam/1.jpg\",\"source\":\"cam\",\"score\":0.96875,\"hammingDistance\":2,"
+                    + "\"matchedAt\":\"2026-01-01T00:00:00Z\"}"));
+    assertThat(line)
+        .isEqualTo(
+            "2026-01-01T00:00:00Z  door (w1)  image abc  score 0.9688 distance 2  source cam  images/cam/1.jpg");
   }
 
   @Test
   void sseLinesBecomeEvents() {
     SseEvents sse = new SseEvents();
     List<SseEvents.Event> events = new ArrayList<>();
-    for (String line : List.of(": connected", "", "event: alert", "id: a1", "data: {\"x\":1}", "", ": keepalive", "",
-        "data:two", "data: lines", "")) {
+    for (String line :
+        List.of(
+            ": connected",
+            "",
+            "event: alert",
+            "id: a1",
+            "data: {\"x\":1}",
+            "",
+            ": keepalive",
+            "",
+            "data:two",
+            "data: lines",
+            "")) {
       SseEvents.Event e = sse.accept(line);
       if (e != null) {
         events.add(e);
       }
     }
-    assertThat(events).containsExactly(new SseEvents.Event("alert", "a1", "{\"x\":1}"),
-        new SseEvents.Event("message", null, "two\nlines"));
+    assertThat(events)
+        .containsExactly(
+            new SseEvents.Event("alert", "a1", "{\"x\":1}"),
+            new SseEvents.Event("message", null, "two\nlines"));
   }
 }

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Watches end to end on the local stack (embedded store): an uploaded photo becomes a watch through the CLI, copies of
- * it uploaded afterwards raise alerts that reach the SSE stream and `imgsearch alerts`; upload → alert latency printed.
+ * Watches end to end on the local stack (embedded store): an uploaded photo becomes a watch through
+ * the CLI, copies of it uploaded afterwards raise alerts that reach the SSE stream and `imgsearch
+ * alerts`; upload → alert latency printed.
  */
 class WatchesLocalStackIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,33 +45,59 @@ class WatchesLocalStackIT {
   @Test
   void aCopyOfAWatchedPhotoRaisesAnAlertOnTheStream() throws Exception {
     byte[] photo = Files.readAllBytes(LocalStackContract.photosDir().resolve("aloeL.jpg"));
-    try (LocalStack stack = LocalStack.start(LocalStackSettings.ephemeral(dataDir, "embedded", null))) {
-      MinioClient s3 = MinioClient.builder().endpoint(stack.s3Endpoint())
-          .credentials(stack.settings().accessKey(), stack.settings().secretKey()).build();
+    try (LocalStack stack =
+        LocalStack.start(LocalStackSettings.ephemeral(dataDir, "embedded", null))) {
+      MinioClient s3 =
+          MinioClient.builder()
+              .endpoint(stack.s3Endpoint())
+              .credentials(stack.settings().accessKey(), stack.settings().secretKey())
+              .build();
       String bucket = stack.settings().bucket();
       String api = stack.queryApiUrl();
       put(s3, bucket, "cam-1/aloe.jpg", photo);
       String original = ImageIds.of(bucket, "cam-1/aloe.jpg");
-      LocalStackContract.await(Duration.ofMinutes(2), () -> status(api + "/v1/images/" + original) == 200);
+      LocalStackContract.await(
+          Duration.ofMinutes(2), () -> status(api + "/v1/images/" + original) == 200);
 
-      CliUsageErrorsTest.Run added = CliUsageErrorsTest.run("watch", "add", "--id", original, "--threshold", "0.95",
-          "--name", "aloe", "--cooldown", "PT0S", "--api", api);
+      CliUsageErrorsTest.Run added =
+          CliUsageErrorsTest.run(
+              "watch",
+              "add",
+              "--id",
+              original,
+              "--threshold",
+              "0.95",
+              "--name",
+              "aloe",
+              "--cooldown",
+              "PT0S",
+              "--api",
+              api);
       assertThat(added.exitCode()).as(added.err()).isZero();
       assertThat(added.out()).contains("\"aloe\": FRAMES, threshold 0.95, cooldown PT0S");
       String watchId = added.out().split(" ")[1];
       // the job has read the watch (its broadcast input) before the copies are uploaded
-      LocalStackContract.await(Duration.ofSeconds(60), () -> WATCHES_ACTIVE.matcher(get(stack.flinkMetricsUrl())).find());
+      LocalStackContract.await(
+          Duration.ofSeconds(60),
+          () -> WATCHES_ACTIVE.matcher(get(stack.flinkMetricsUrl())).find());
 
       StringWriter cliOut = new StringWriter();
-      CompletableFuture<Integer> cli = CompletableFuture.supplyAsync(() -> {
-        picocli.CommandLine c = Main.commandLine();
-        c.setOut(new PrintWriter(cliOut));
-        c.setErr(new PrintWriter(new StringWriter()));
-        return c.execute("alerts", "--watch", watchId, "--count", "3", "--api", api);
-      });
-      HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/alerts/stream"))
-          .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
-      BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+      CompletableFuture<Integer> cli =
+          CompletableFuture.supplyAsync(
+              () -> {
+                picocli.CommandLine c = Main.commandLine();
+                c.setOut(new PrintWriter(cliOut));
+                c.setErr(new PrintWriter(new StringWriter()));
+                return c.execute("alerts", "--watch", watchId, "--count", "3", "--api", api);
+              });
+      HttpResponse<InputStream> stream =
+          http.send(
+              HttpRequest.newBuilder(URI.create(api + "/v1/alerts/stream"))
+                  .header("Accept", "text/event-stream")
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      BufferedReader lines =
+          new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
       assertThat(lines.readLine()).isEqualTo(": connected");
       Thread.sleep(1000); // the CLI's stream connects too
 
@@ -90,11 +117,15 @@ class WatchesLocalStackIT {
       stream.body().close();
 
       assertThat(cli.get(60, TimeUnit.SECONDS)).isZero();
-      assertThat(cliOut.toString().lines()).hasSize(3).allMatch(l -> l.contains("aloe (" + watchId + ")"));
+      assertThat(cliOut.toString().lines())
+          .hasSize(3)
+          .allMatch(l -> l.contains("aloe (" + watchId + ")"));
       JsonNode history = JSON.readTree(get(api + "/v1/watches/" + watchId + "/alerts"));
       assertThat(history.get("alerts")).hasSize(3);
 
-      assertThat(CliUsageErrorsTest.run("watch", "list", "--api", api).out()).contains("\"aloe\"").contains("1 watches");
+      assertThat(CliUsageErrorsTest.run("watch", "list", "--api", api).out())
+          .contains("\"aloe\"")
+          .contains("1 watches");
       assertThat(CliUsageErrorsTest.run("watch", "rm", watchId, "--api", api).exitCode()).isZero();
       assertThat(CliUsageErrorsTest.run("watch", "list", "--api", api).out()).contains("0 watches");
       CliUsageErrorsTest.Run again = CliUsageErrorsTest.run("watch", "rm", watchId, "--api", api);
@@ -104,32 +135,41 @@ class WatchesLocalStackIT {
   }
 
   private static JsonNode nextAlert(BufferedReader lines) throws Exception {
-    CompletableFuture<String> data = CompletableFuture.supplyAsync(() -> {
-      SseEvents events = new SseEvents();
-      try {
-        for (String line; (line = lines.readLine()) != null; ) {
-          SseEvents.Event e = events.accept(line);
-          if (e != null && e.name().equals("alert")) {
-            return e.data();
-          }
-        }
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      throw new AssertionError("stream ended");
-    });
+    CompletableFuture<String> data =
+        CompletableFuture.supplyAsync(
+            () -> {
+              SseEvents events = new SseEvents();
+              try {
+                for (String line; (line = lines.readLine()) != null; ) {
+                  SseEvents.Event e = events.accept(line);
+                  if (e != null && e.name().equals("alert")) {
+                    return e.data();
+                  }
+                }
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+              throw new AssertionError("stream ended");
+            });
     return JSON.readTree(data.get(60, TimeUnit.SECONDS));
   }
 
-  private static void put(MinioClient s3, String bucket, String key, byte[] bytes) throws Exception {
-    s3.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-        .stream(new ByteArrayInputStream(bytes), (long) bytes.length, null).contentType("image/jpeg")
-        .userMetadata(Map.of("source", "cam-1")).build());
+  private static void put(MinioClient s3, String bucket, String key, byte[] bytes)
+      throws Exception {
+    s3.putObject(
+        PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                new ByteArrayInputStream(bytes), (long) bytes.length, null)
+            .contentType("image/jpeg")
+            .userMetadata(Map.of("source", "cam-1"))
+            .build());
   }
 
   private int status(String url) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      return http.send(
+              HttpRequest.newBuilder(URI.create(url)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (Exception e) {
       throw new AssertionError(e);
     }
@@ -137,7 +177,9 @@ class WatchesLocalStackIT {
 
   private String get(String url) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      return http.send(
+              HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+          .body();
     } catch (Exception e) {
       throw new AssertionError(e);
     }

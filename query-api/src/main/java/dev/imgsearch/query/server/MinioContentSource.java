@@ -8,7 +8,10 @@ import io.minio.errors.ErrorResponseException;
 import java.io.IOException;
 import java.util.Optional;
 
-/** Serves stored image bytes to the query API's {@code /v1/images/{id}/content} from the object store. */
+/**
+ * Serves stored image bytes to the query API's {@code /v1/images/{id}/content} from the object
+ * store.
+ */
 public final class MinioContentSource implements ImageContentSource {
   private final MinioClient client;
 
@@ -19,7 +22,8 @@ public final class MinioContentSource implements ImageContentSource {
   @Override
   public Optional<Content> open(String bucket, String key) throws IOException {
     try {
-      GetObjectResponse r = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
+      GetObjectResponse r =
+          client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
       String type = r.headers().get("Content-Type");
       String length = r.headers().get("Content-Length");
       return Optional.of(new Content(r, type, length == null ? -1 : Long.parseLong(length)));

@@ -22,16 +22,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The query API as its own process (the container entry point, {@link #main}): {@code --name value} options or
- * {@code IMGSEARCH_QUERY_*} environment variables, see {@link QueryServerSettings}. The local stack starts the same
- * way in process: {@link #open}, handlers added to {@link #routes()}, {@link #listen()}, and {@link #close()}.
+ * The query API as its own process (the container entry point, {@link #main}): {@code --name value}
+ * options or {@code IMGSEARCH_QUERY_*} environment variables, see {@link QueryServerSettings}. The
+ * local stack starts the same way in process: {@link #open}, handlers added to {@link #routes()},
+ * {@link #listen()}, and {@link #close()}.
  */
 public final class QueryServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QueryServer.class);
 
   private final QueryServerSettings settings;
   private final QueryApi api;
-  /** What {@link #close()} releases, last opened first: the HTTP server, the service, the store, the model. */
+
+  /**
+   * What {@link #close()} releases, last opened first: the HTTP server, the service, the store, the
+   * model.
+   */
   private final Deque<AutoCloseable> resources;
 
   private QueryServer(QueryServerSettings settings, QueryApi api, Deque<AutoCloseable> resources) {
@@ -41,16 +46,18 @@ public final class QueryServer implements AutoCloseable {
   }
 
   /**
-   * Wires model, store, object store and HTTP from settings; does not listen yet. What was opened is closed again if a
-   * later step fails.
+   * Wires model, store, object store and HTTP from settings; does not listen yet. What was opened
+   * is closed again if a later step fails.
    *
-   * @throws IllegalStateException if the settings have neither API keys nor the anonymous opt-out (fail closed)
+   * @throws IllegalStateException if the settings have neither API keys nor the anonymous opt-out
+   *     (fail closed)
    */
   public static QueryServer open(QueryServerSettings s) {
     LOG.info("starting query API: {}", s);
     Deque<AutoCloseable> resources = new ArrayDeque<>();
     try {
-      OnnxImageEmbedder embedder = OnnxImageEmbedder.fromClasspath(s.model(), DecodeLimits.DEFAULT, s.intraOpThreads());
+      OnnxImageEmbedder embedder =
+          OnnxImageEmbedder.fromClasspath(s.model(), DecodeLimits.DEFAULT, s.intraOpThreads());
       resources.push(embedder);
       VectorStore store = VectorStores.open(s.store());
       resources.push(store);
@@ -59,9 +66,14 @@ public final class QueryServer implements AutoCloseable {
       ImageUrlSigner signer = ImageUrlSigner.NONE;
       if (s.s3Endpoint() != null) {
         MinioClient minio =
-            MinioClient.builder().endpoint(s.s3Endpoint()).region("us-east-1").credentials(s.s3AccessKey(), s.s3SecretKey()).build();
+            MinioClient.builder()
+                .endpoint(s.s3Endpoint())
+                .region("us-east-1")
+                .credentials(s.s3AccessKey(), s.s3SecretKey())
+                .build();
         content = new MinioContentSource(minio);
-        // browsers outside the cluster fetch presigned URLs, and the signature covers the host: sign for the public one
+        // browsers outside the cluster fetch presigned URLs, and the signature covers the host:
+        // sign for the public one
         signer = new MinioUrlSigner(s.s3PublicEndpoint() == null ? minio : signingClient(s));
       }
       QueryService service =
@@ -75,11 +87,16 @@ public final class QueryServer implements AutoCloseable {
       Watches watches = null;
       if (s.watches() != null) {
         KafkaWatches kafka =
-            KafkaWatches.open(s.watches().clientProperties(), s.watches().watchesTopic(), s.watches().alertsTopic());
+            KafkaWatches.open(
+                s.watches().clientProperties(),
+                s.watches().watchesTopic(),
+                s.watches().alertsTopic());
         resources.push(kafka);
         watches = kafka.watches();
       }
-      QueryApi api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options(s), watches);
+      QueryApi api =
+          new QueryApi(
+              service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options(s), watches);
       resources.push(api::stop);
       return new QueryServer(s, api, resources);
     } catch (RuntimeException e) {
@@ -88,14 +105,20 @@ public final class QueryServer implements AutoCloseable {
     }
   }
 
-  /** Wires model, store, object store and HTTP from settings, starts serving and stops everything at JVM exit. */
+  /**
+   * Wires model, store, object store and HTTP from settings, starts serving and stops everything at
+   * JVM exit.
+   */
   public static QueryApi start(QueryServerSettings s) {
     QueryServer server = open(s).listen();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "query-api-shutdown"));
     return server.api;
   }
 
-  /** The routing, not yet started: handlers added here run before the API's own (e.g. an extra readiness check). */
+  /**
+   * The routing, not yet started: handlers added here run before the API's own (e.g. an extra
+   * readiness check).
+   */
   public Javalin routes() {
     return api.app();
   }
@@ -152,8 +175,8 @@ public final class QueryServer implements AutoCloseable {
   }
 
   /**
-   * A client for presigning only, addressed to the public endpoint; with the region set, presigning is computed locally
-   * and never connects to that host.
+   * A client for presigning only, addressed to the public endpoint; with the region set, presigning
+   * is computed locally and never connects to that host.
    */
   public static MinioClient signingClient(QueryServerSettings s) {
     return MinioClient.builder()

@@ -22,9 +22,10 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Settings of the standalone query API ({@link QueryServer}). Options come as {@code --name value} flags; each may
- * also come from the environment as {@code IMGSEARCH_QUERY_<NAME>} (upper case, '.' and '-' as '_'), flags winning —
- * secrets (S3 keys, Milvus token, API keys) are meant for the environment.
+ * Settings of the standalone query API ({@link QueryServer}). Options come as {@code --name value}
+ * flags; each may also come from the environment as {@code IMGSEARCH_QUERY_<NAME>} (upper case, '.'
+ * and '-' as '_'), flags winning — secrets (S3 keys, Milvus token, API keys) are meant for the
+ * environment.
  */
 public record QueryServerSettings(
     int httpPort,
@@ -54,7 +55,8 @@ public record QueryServerSettings(
    *
    * @param security authentication of the API's producer and consumers
    */
-  public record WatchSettings(String bootstrapServers, String watchesTopic, String alertsTopic, KafkaSecurity security) {
+  public record WatchSettings(
+      String bootstrapServers, String watchesTopic, String alertsTopic, KafkaSecurity security) {
     public WatchSettings {
       Objects.requireNonNull(bootstrapServers, "bootstrapServers");
       Objects.requireNonNull(watchesTopic, "watchesTopic");
@@ -88,59 +90,135 @@ public record QueryServerSettings(
   public static final String ENV_PREFIX = "IMGSEARCH_QUERY_";
 
   public static final ConfigOption<Integer> HTTP_PORT =
-      ConfigOptions.key("http.port").intType().defaultValue(DEFAULT_HTTP_PORT).withDescription("HTTP port");
-  public static final ConfigOption<String> MODEL = ConfigOptions.key("model").stringType().defaultValue(DEFAULT_MODEL)
-      .withDescription("bundled model name, or a directory holding model.json + .onnx; must be the embedder's");
-  public static final ConfigOption<Integer> INTRA_OP_THREADS = ConfigOptions.key("onnx.intra-op-threads").intType()
-      .defaultValue(0).withDescription("ONNX Runtime threads per inference; 0 = its default");
-  public static final ConfigOption<String> S3_ENDPOINT = ConfigOptions.key("s3.endpoint").stringType().noDefaultValue()
-      .withDescription("object store for image content and presigned URLs; none: no content links");
-  public static final ConfigOption<String> S3_ACCESS_KEY = ConfigOptions.key("s3.access-key").stringType()
-      .noDefaultValue().withDescription("object store access key (needed with s3.endpoint)");
-  public static final ConfigOption<String> S3_SECRET_KEY = ConfigOptions.key("s3.secret-key").stringType()
-      .noDefaultValue().withDescription("object store secret key (needed with s3.endpoint)").secret();
-  public static final ConfigOption<String> S3_PUBLIC_ENDPOINT = ConfigOptions.key("s3.public-endpoint").stringType()
-      .noDefaultValue().withDescription("object-store URL browsers reach; presigned URLs are signed for this host")
-      .withDefaultText("s3.endpoint");
-  public static final ConfigOption<String> CONTENT_BUCKETS = ConfigOptions.key("content.buckets").stringType()
-      .defaultValue(AllowedBuckets.DEFAULT_BUCKET)
-      .withDescription("comma-separated buckets whose objects are served and signed; others → 403 content-forbidden");
-  public static final ConfigOption<String> API_KEYS = ConfigOptions.key("api-keys").stringType().noDefaultValue()
-      .withDescription("comma-separated keys for the X-API-Key header; without keys (or allow-anonymous) no start")
-      .withDefaultText("(required)").secret();
-  public static final ConfigOption<Boolean> ALLOW_ANONYMOUS = ConfigOptions.key("allow-anonymous").booleanType()
-      .defaultValue(false).withDescription("serve without API keys (local mode only; logged as a warning)");
-  public static final ConfigOption<Long> MAX_BODY_BYTES = ConfigOptions.key("max-body-bytes").longType()
-      .defaultValue(QueryApiOptions.DEFAULT_MAX_BODY_BYTES).withDescription("largest upload accepted (larger → 413)");
-  public static final ConfigOption<Duration> READINESS_TIMEOUT = ConfigOptions.key("readiness.timeout").durationType()
-      .defaultValue(QueryApiOptions.DEFAULT_READINESS_TIMEOUT).withDescription("bound on the /readyz store check");
-  public static final ConfigOption<Duration> PRESIGN_EXPIRY = ConfigOptions.key("presign.expiry").durationType()
-      .defaultValue(QueryApiOptions.DEFAULT_PRESIGN_EXPIRY).withDescription("lifetime of presigned image URLs");
-  public static final ConfigOption<Duration> STORE_TIMEOUT = ConfigOptions.key("store.timeout").durationType()
-      .defaultValue(QueryService.DEFAULT_STORE_TIMEOUT).withDescription("bound on each store call (past it: 504)");
-  public static final ConfigOption<Integer> MAX_CONCURRENT_DECODES = ConfigOptions.key("max-concurrent-decodes")
-      .intType().defaultValue(Runtime.getRuntime().availableProcessors())
-      .withDescription("uploaded images decoded / embedded at once").withDefaultText("cores");
-  public static final ConfigOption<Duration> DECODE_WAIT = ConfigOptions.key("decode.wait").durationType()
-      .defaultValue(QueryApiOptions.DEFAULT_DECODE_WAIT)
-      .withDescription("how long a request waits for a decode slot, then 503 server-busy with Retry-After");
-  public static final ConfigOption<Long> MIN_REQUEST_DATA_RATE = ConfigOptions.key("http.min-request-data-rate")
-      .longType().defaultValue(QueryApiOptions.DEFAULT_MIN_REQUEST_DATA_RATE)
-      .withDescription("bytes/s; a slower body is cut off with 408 (0: off)");
-  public static final ConfigOption<Duration> IDLE_TIMEOUT = ConfigOptions.key("http.idle-timeout").durationType()
-      .defaultValue(QueryApiOptions.DEFAULT_IDLE_TIMEOUT).withDescription("a connection silent this long is closed");
-  public static final ConfigOption<Integer> MAX_THREADS = ConfigOptions.key("http.max-threads").intType()
-      .defaultValue(QueryApiOptions.DEFAULT_MAX_THREADS).withDescription("request threads");
+      ConfigOptions.key("http.port")
+          .intType()
+          .defaultValue(DEFAULT_HTTP_PORT)
+          .withDescription("HTTP port");
+  public static final ConfigOption<String> MODEL =
+      ConfigOptions.key("model")
+          .stringType()
+          .defaultValue(DEFAULT_MODEL)
+          .withDescription(
+              "bundled model name, or a directory holding model.json + .onnx; must be the embedder's");
+  public static final ConfigOption<Integer> INTRA_OP_THREADS =
+      ConfigOptions.key("onnx.intra-op-threads")
+          .intType()
+          .defaultValue(0)
+          .withDescription("ONNX Runtime threads per inference; 0 = its default");
+  public static final ConfigOption<String> S3_ENDPOINT =
+      ConfigOptions.key("s3.endpoint")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "object store for image content and presigned URLs; none: no content links");
+  public static final ConfigOption<String> S3_ACCESS_KEY =
+      ConfigOptions.key("s3.access-key")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("object store access key (needed with s3.endpoint)");
+  public static final ConfigOption<String> S3_SECRET_KEY =
+      ConfigOptions.key("s3.secret-key")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("object store secret key (needed with s3.endpoint)")
+          .secret();
+  public static final ConfigOption<String> S3_PUBLIC_ENDPOINT =
+      ConfigOptions.key("s3.public-endpoint")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "object-store URL browsers reach; presigned URLs are signed for this host")
+          .withDefaultText("s3.endpoint");
+  public static final ConfigOption<String> CONTENT_BUCKETS =
+      ConfigOptions.key("content.buckets")
+          .stringType()
+          .defaultValue(AllowedBuckets.DEFAULT_BUCKET)
+          .withDescription(
+              "comma-separated buckets whose objects are served and signed; others → 403 content-forbidden");
+  public static final ConfigOption<String> API_KEYS =
+      ConfigOptions.key("api-keys")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "comma-separated keys for the X-API-Key header; without keys (or allow-anonymous) no start")
+          .withDefaultText("(required)")
+          .secret();
+  public static final ConfigOption<Boolean> ALLOW_ANONYMOUS =
+      ConfigOptions.key("allow-anonymous")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription("serve without API keys (local mode only; logged as a warning)");
+  public static final ConfigOption<Long> MAX_BODY_BYTES =
+      ConfigOptions.key("max-body-bytes")
+          .longType()
+          .defaultValue(QueryApiOptions.DEFAULT_MAX_BODY_BYTES)
+          .withDescription("largest upload accepted (larger → 413)");
+  public static final ConfigOption<Duration> READINESS_TIMEOUT =
+      ConfigOptions.key("readiness.timeout")
+          .durationType()
+          .defaultValue(QueryApiOptions.DEFAULT_READINESS_TIMEOUT)
+          .withDescription("bound on the /readyz store check");
+  public static final ConfigOption<Duration> PRESIGN_EXPIRY =
+      ConfigOptions.key("presign.expiry")
+          .durationType()
+          .defaultValue(QueryApiOptions.DEFAULT_PRESIGN_EXPIRY)
+          .withDescription("lifetime of presigned image URLs");
+  public static final ConfigOption<Duration> STORE_TIMEOUT =
+      ConfigOptions.key("store.timeout")
+          .durationType()
+          .defaultValue(QueryService.DEFAULT_STORE_TIMEOUT)
+          .withDescription("bound on each store call (past it: 504)");
+  public static final ConfigOption<Integer> MAX_CONCURRENT_DECODES =
+      ConfigOptions.key("max-concurrent-decodes")
+          .intType()
+          .defaultValue(Runtime.getRuntime().availableProcessors())
+          .withDescription("uploaded images decoded / embedded at once")
+          .withDefaultText("cores");
+  public static final ConfigOption<Duration> DECODE_WAIT =
+      ConfigOptions.key("decode.wait")
+          .durationType()
+          .defaultValue(QueryApiOptions.DEFAULT_DECODE_WAIT)
+          .withDescription(
+              "how long a request waits for a decode slot, then 503 server-busy with Retry-After");
+  public static final ConfigOption<Long> MIN_REQUEST_DATA_RATE =
+      ConfigOptions.key("http.min-request-data-rate")
+          .longType()
+          .defaultValue(QueryApiOptions.DEFAULT_MIN_REQUEST_DATA_RATE)
+          .withDescription("bytes/s; a slower body is cut off with 408 (0: off)");
+  public static final ConfigOption<Duration> IDLE_TIMEOUT =
+      ConfigOptions.key("http.idle-timeout")
+          .durationType()
+          .defaultValue(QueryApiOptions.DEFAULT_IDLE_TIMEOUT)
+          .withDescription("a connection silent this long is closed");
+  public static final ConfigOption<Integer> MAX_THREADS =
+      ConfigOptions.key("http.max-threads")
+          .intType()
+          .defaultValue(QueryApiOptions.DEFAULT_MAX_THREADS)
+          .withDescription("request threads");
 
-  public static final ConfigOption<String> KAFKA_BOOTSTRAP = ConfigOptions.key("kafka.bootstrap-servers").stringType()
-      .noDefaultValue().withDescription("Kafka of the watches and alerts topics; none: the watch endpoints answer 503");
-  public static final ConfigOption<String> TOPIC_WATCHES = ConfigOptions.key("topic.watches").stringType()
-      .defaultValue(Topics.WATCHES.name()).withDescription("compacted topic of the watches (the job's topic.watches)");
-  public static final ConfigOption<String> TOPIC_ALERTS = ConfigOptions.key("topic.alerts").stringType()
-      .defaultValue(Topics.ALERTS.name()).withDescription("topic the job writes alerts to (the job's topic.alerts)");
+  public static final ConfigOption<String> KAFKA_BOOTSTRAP =
+      ConfigOptions.key("kafka.bootstrap-servers")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Kafka of the watches and alerts topics; none: the watch endpoints answer 503");
+  public static final ConfigOption<String> TOPIC_WATCHES =
+      ConfigOptions.key("topic.watches")
+          .stringType()
+          .defaultValue(Topics.WATCHES.name())
+          .withDescription("compacted topic of the watches (the job's topic.watches)");
+  public static final ConfigOption<String> TOPIC_ALERTS =
+      ConfigOptions.key("topic.alerts")
+          .stringType()
+          .defaultValue(Topics.ALERTS.name())
+          .withDescription("topic the job writes alerts to (the job's topic.alerts)");
 
-  /** Every option of the query API, declared once: parsing, env names, help and the README table come from it. */
-  public static final OptionRegistry REGISTRY = OptionRegistry.of("query-api", ENV_PREFIX, options());
+  /**
+   * Every option of the query API, declared once: parsing, env names, help and the README table
+   * come from it.
+   */
+  public static final OptionRegistry REGISTRY =
+      OptionRegistry.of("query-api", ENV_PREFIX, options());
 
   /** Every option name the server reads. */
   public static final Set<String> OPTIONS = REGISTRY.keys();
@@ -148,10 +226,29 @@ public record QueryServerSettings(
   private static List<ConfigOption<?>> options() {
     List<ConfigOption<?>> l = new ArrayList<>(List.of(HTTP_PORT));
     l.addAll(StoreOptions.ALL);
-    l.addAll(List.of(MODEL, INTRA_OP_THREADS, S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_PUBLIC_ENDPOINT,
-        CONTENT_BUCKETS, API_KEYS, ALLOW_ANONYMOUS, MAX_BODY_BYTES, READINESS_TIMEOUT, PRESIGN_EXPIRY, STORE_TIMEOUT,
-        MAX_CONCURRENT_DECODES, DECODE_WAIT, MIN_REQUEST_DATA_RATE, IDLE_TIMEOUT, MAX_THREADS, KAFKA_BOOTSTRAP,
-        TOPIC_WATCHES, TOPIC_ALERTS));
+    l.addAll(
+        List.of(
+            MODEL,
+            INTRA_OP_THREADS,
+            S3_ENDPOINT,
+            S3_ACCESS_KEY,
+            S3_SECRET_KEY,
+            S3_PUBLIC_ENDPOINT,
+            CONTENT_BUCKETS,
+            API_KEYS,
+            ALLOW_ANONYMOUS,
+            MAX_BODY_BYTES,
+            READINESS_TIMEOUT,
+            PRESIGN_EXPIRY,
+            STORE_TIMEOUT,
+            MAX_CONCURRENT_DECODES,
+            DECODE_WAIT,
+            MIN_REQUEST_DATA_RATE,
+            IDLE_TIMEOUT,
+            MAX_THREADS,
+            KAFKA_BOOTSTRAP,
+            TOPIC_WATCHES,
+            TOPIC_ALERTS));
     l.addAll(KafkaSecurity.CONFIG_OPTIONS);
     return l;
   }
@@ -161,9 +258,10 @@ public record QueryServerSettings(
   }
 
   /**
-   * Every option at its default, serving {@code store}, without an object store and with neither API keys nor the
-   * anonymous opt-out: {@link QueryServer} refuses to start these until {@link #withAnonymousAccess()} (or keys, from
-   * the options) is added. The defaults are those of {@link #fromMap} (which starts from here).
+   * Every option at its default, serving {@code store}, without an object store and with neither
+   * API keys nor the anonymous opt-out: {@link QueryServer} refuses to start these until {@link
+   * #withAnonymousAccess()} (or keys, from the options) is added. The defaults are those of {@link
+   * #fromMap} (which starts from here).
    */
   public static QueryServerSettings defaults(StoreSettings store) {
     return new QueryServerSettings(
@@ -192,49 +290,148 @@ public record QueryServerSettings(
 
   /** These settings listening on {@code port} (0 picks a free one). */
   public QueryServerSettings withHttpPort(int port) {
-    return new QueryServerSettings(port, store, model, intraOpThreads, s3Endpoint, s3AccessKey, s3SecretKey, apiKeys,
-        maxBodyBytes, readinessTimeout, presignExpiry, storeTimeout, allowAnonymous, s3PublicEndpoint, contentBuckets,
-        maxConcurrentDecodes, decodeWait, minRequestDataRate, idleTimeout, maxThreads, watches);
+    return new QueryServerSettings(
+        port,
+        store,
+        model,
+        intraOpThreads,
+        s3Endpoint,
+        s3AccessKey,
+        s3SecretKey,
+        apiKeys,
+        maxBodyBytes,
+        readinessTimeout,
+        presignExpiry,
+        storeTimeout,
+        allowAnonymous,
+        s3PublicEndpoint,
+        contentBuckets,
+        maxConcurrentDecodes,
+        decodeWait,
+        minRequestDataRate,
+        idleTimeout,
+        maxThreads,
+        watches);
   }
 
-  /** These settings reading content from, and signing URLs for, the S3 server at {@code endpoint}. */
+  /**
+   * These settings reading content from, and signing URLs for, the S3 server at {@code endpoint}.
+   */
   public QueryServerSettings withObjectStore(String endpoint, String accessKey, String secretKey) {
-    return new QueryServerSettings(httpPort, store, model, intraOpThreads, Objects.requireNonNull(endpoint, "endpoint"),
-        Objects.requireNonNull(accessKey, "accessKey"), Objects.requireNonNull(secretKey, "secretKey"), apiKeys,
-        maxBodyBytes, readinessTimeout, presignExpiry, storeTimeout, allowAnonymous, s3PublicEndpoint, contentBuckets,
-        maxConcurrentDecodes, decodeWait, minRequestDataRate, idleTimeout, maxThreads, watches);
+    return new QueryServerSettings(
+        httpPort,
+        store,
+        model,
+        intraOpThreads,
+        Objects.requireNonNull(endpoint, "endpoint"),
+        Objects.requireNonNull(accessKey, "accessKey"),
+        Objects.requireNonNull(secretKey, "secretKey"),
+        apiKeys,
+        maxBodyBytes,
+        readinessTimeout,
+        presignExpiry,
+        storeTimeout,
+        allowAnonymous,
+        s3PublicEndpoint,
+        contentBuckets,
+        maxConcurrentDecodes,
+        decodeWait,
+        minRequestDataRate,
+        idleTimeout,
+        maxThreads,
+        watches);
   }
 
   /** These settings serving and signing only objects in {@code buckets}. */
   public QueryServerSettings withContentBuckets(AllowedBuckets buckets) {
-    return new QueryServerSettings(httpPort, store, model, intraOpThreads, s3Endpoint, s3AccessKey, s3SecretKey,
-        apiKeys, maxBodyBytes, readinessTimeout, presignExpiry, storeTimeout, allowAnonymous, s3PublicEndpoint,
-        Objects.requireNonNull(buckets, "buckets"), maxConcurrentDecodes, decodeWait, minRequestDataRate, idleTimeout,
-        maxThreads, watches);
+    return new QueryServerSettings(
+        httpPort,
+        store,
+        model,
+        intraOpThreads,
+        s3Endpoint,
+        s3AccessKey,
+        s3SecretKey,
+        apiKeys,
+        maxBodyBytes,
+        readinessTimeout,
+        presignExpiry,
+        storeTimeout,
+        allowAnonymous,
+        s3PublicEndpoint,
+        Objects.requireNonNull(buckets, "buckets"),
+        maxConcurrentDecodes,
+        decodeWait,
+        minRequestDataRate,
+        idleTimeout,
+        maxThreads,
+        watches);
   }
 
   /**
-   * These settings with the explicit opt-out of API keys (local mode only; logged as a warning at start).
+   * These settings with the explicit opt-out of API keys (local mode only; logged as a warning at
+   * start).
    *
    * @throws IllegalStateException if API keys are set
    */
   public QueryServerSettings withAnonymousAccess() {
     if (!apiKeys.isBlank()) {
-      throw new IllegalStateException("anonymous access contradicts the configured API keys: set one of them");
+      throw new IllegalStateException(
+          "anonymous access contradicts the configured API keys: set one of them");
     }
-    return new QueryServerSettings(httpPort, store, model, intraOpThreads, s3Endpoint, s3AccessKey, s3SecretKey,
-        apiKeys, maxBodyBytes, readinessTimeout, presignExpiry, storeTimeout, true, s3PublicEndpoint, contentBuckets,
-        maxConcurrentDecodes, decodeWait, minRequestDataRate, idleTimeout, maxThreads, watches);
+    return new QueryServerSettings(
+        httpPort,
+        store,
+        model,
+        intraOpThreads,
+        s3Endpoint,
+        s3AccessKey,
+        s3SecretKey,
+        apiKeys,
+        maxBodyBytes,
+        readinessTimeout,
+        presignExpiry,
+        storeTimeout,
+        true,
+        s3PublicEndpoint,
+        contentBuckets,
+        maxConcurrentDecodes,
+        decodeWait,
+        minRequestDataRate,
+        idleTimeout,
+        maxThreads,
+        watches);
   }
 
   /** These settings with standing queries on Kafka ({@code null}: off). */
   public QueryServerSettings withWatches(WatchSettings w) {
-    return new QueryServerSettings(httpPort, store, model, intraOpThreads, s3Endpoint, s3AccessKey, s3SecretKey,
-        apiKeys, maxBodyBytes, readinessTimeout, presignExpiry, storeTimeout, allowAnonymous, s3PublicEndpoint,
-        contentBuckets, maxConcurrentDecodes, decodeWait, minRequestDataRate, idleTimeout, maxThreads, w);
+    return new QueryServerSettings(
+        httpPort,
+        store,
+        model,
+        intraOpThreads,
+        s3Endpoint,
+        s3AccessKey,
+        s3SecretKey,
+        apiKeys,
+        maxBodyBytes,
+        readinessTimeout,
+        presignExpiry,
+        storeTimeout,
+        allowAnonymous,
+        s3PublicEndpoint,
+        contentBuckets,
+        maxConcurrentDecodes,
+        decodeWait,
+        minRequestDataRate,
+        idleTimeout,
+        maxThreads,
+        w);
   }
 
-  /** Flags over environment; unknown flags and missing required options fail with the option's name. */
+  /**
+   * Flags over environment; unknown flags and missing required options fail with the option's name.
+   */
   public static QueryServerSettings fromEnv(Map<String, String> env, Map<String, String> flags) {
     return of(REGISTRY.fromEnv(env, flags));
   }
@@ -247,32 +444,41 @@ public record QueryServerSettings(
     StoreSettings store = StoreOptions.settings(c);
     String s3 = c.get(S3_ENDPOINT);
     if (s3 != null && (c.get(S3_ACCESS_KEY) == null || c.get(S3_SECRET_KEY) == null)) {
-      throw new IllegalArgumentException("--s3.endpoint needs --s3.access-key and --s3.secret-key (or their env vars)");
+      throw new IllegalArgumentException(
+          "--s3.endpoint needs --s3.access-key and --s3.secret-key (or their env vars)");
     }
     Duration storeTimeout = c.get(STORE_TIMEOUT);
     if (storeTimeout.isNegative() || storeTimeout.isZero()) {
-      throw new IllegalArgumentException("--store.timeout must be a positive duration, got " + storeTimeout);
+      throw new IllegalArgumentException(
+          "--store.timeout must be a positive duration, got " + storeTimeout);
     }
     String apiKeys = Objects.requireNonNullElse(c.get(API_KEYS), "");
     boolean anonymous = c.get(ALLOW_ANONYMOUS);
     if (apiKeys.isBlank() && !anonymous) {
       throw new IllegalArgumentException(
-          "no API keys: set --api-keys (env " + envName("api-keys") + "), or --allow-anonymous true to serve"
+          "no API keys: set --api-keys (env "
+              + envName("api-keys")
+              + "), or --allow-anonymous true to serve"
               + " without authentication (local mode only)");
     }
     if (!apiKeys.isBlank() && anonymous) {
-      throw new IllegalArgumentException("--allow-anonymous true contradicts --api-keys: set one of them");
+      throw new IllegalArgumentException(
+          "--allow-anonymous true contradicts --api-keys: set one of them");
     }
     if (!apiKeys.isBlank()) {
-      named("api-keys", () -> ApiKeys.parse(apiKeys)); // a malformed key fails here, before anything starts
+      named(
+          "api-keys",
+          () -> ApiKeys.parse(apiKeys)); // a malformed key fails here, before anything starts
     }
-    String publicEndpoint = c.get(S3_PUBLIC_ENDPOINT); // blank (e.g. an unset ConfigMap entry) counts as none
+    String publicEndpoint =
+        c.get(S3_PUBLIC_ENDPOINT); // blank (e.g. an unset ConfigMap entry) counts as none
     if (publicEndpoint != null && s3 == null) {
       throw new IllegalArgumentException("--s3.public-endpoint needs --s3.endpoint");
     }
     if (publicEndpoint != null && !publicEndpoint.matches("https?://[^/?#\\s]+/?")) {
       throw new IllegalArgumentException(
-          "--s3.public-endpoint must be a scheme and host such as https://images.example.com, got " + publicEndpoint);
+          "--s3.public-endpoint must be a scheme and host such as https://images.example.com, got "
+              + publicEndpoint);
     }
     AllowedBuckets buckets;
     try {
@@ -286,14 +492,33 @@ public record QueryServerSettings(
     Duration idle = c.get(IDLE_TIMEOUT);
     int threads = c.get(MAX_THREADS);
     QueryApiOptions http = QueryApiOptions.defaults();
-    named("max-concurrent-decodes / --decode.wait", () -> http.withDecodeLimit(decodes, decodeWait));
+    named(
+        "max-concurrent-decodes / --decode.wait", () -> http.withDecodeLimit(decodes, decodeWait));
     named("http.min-request-data-rate", () -> http.withMinRequestDataRate(minRate));
     named("http.idle-timeout", () -> http.withIdleTimeout(idle));
     named("http.max-threads", () -> http.withMaxThreads(threads));
-    return new QueryServerSettings(c.get(HTTP_PORT), store, c.get(MODEL), c.get(INTRA_OP_THREADS), s3,
-        c.get(S3_ACCESS_KEY), c.get(S3_SECRET_KEY), apiKeys, c.get(MAX_BODY_BYTES), c.get(READINESS_TIMEOUT),
-        c.get(PRESIGN_EXPIRY), storeTimeout, anonymous, publicEndpoint, buckets, decodes, decodeWait, minRate, idle,
-        threads, watchSettings(c));
+    return new QueryServerSettings(
+        c.get(HTTP_PORT),
+        store,
+        c.get(MODEL),
+        c.get(INTRA_OP_THREADS),
+        s3,
+        c.get(S3_ACCESS_KEY),
+        c.get(S3_SECRET_KEY),
+        apiKeys,
+        c.get(MAX_BODY_BYTES),
+        c.get(READINESS_TIMEOUT),
+        c.get(PRESIGN_EXPIRY),
+        storeTimeout,
+        anonymous,
+        publicEndpoint,
+        buckets,
+        decodes,
+        decodeWait,
+        minRate,
+        idle,
+        threads,
+        watchSettings(c));
   }
 
   /** The watch settings, or null without {@code kafka.bootstrap-servers}. */
@@ -302,14 +527,16 @@ public record QueryServerSettings(
     String bootstrap = c.get(KAFKA_BOOTSTRAP);
     if (bootstrap == null) {
       if (security.authenticated()) {
-        throw new IllegalArgumentException("--" + KafkaSecurity.USERNAME + " needs --kafka.bootstrap-servers");
+        throw new IllegalArgumentException(
+            "--" + KafkaSecurity.USERNAME + " needs --kafka.bootstrap-servers");
       }
       return null;
     }
     String watches = c.get(TOPIC_WATCHES);
     String alerts = c.get(TOPIC_ALERTS);
     if (watches.isBlank() || alerts.isBlank() || watches.equals(alerts)) {
-      throw new IllegalArgumentException("--topic.watches and --topic.alerts must be two different topics");
+      throw new IllegalArgumentException(
+          "--topic.watches and --topic.alerts must be two different topics");
     }
     return new WatchSettings(bootstrap, watches, alerts, security);
   }
@@ -338,12 +565,44 @@ public record QueryServerSettings(
   /** The settings as text with secrets masked, for the start-up log. */
   @Override
   public String toString() {
-    return "QueryServerSettings[httpPort=" + httpPort + ", store=" + store.kind() + ":" + store.collection() + "/"
-        + store.dimension() + ", model=" + model + ", s3Endpoint=" + s3Endpoint + ", apiKeys="
-        + (apiKeys.isBlank() ? "off (anonymous access)" : "on") + ", maxBodyBytes=" + maxBodyBytes
-        + ", readinessTimeout=" + readinessTimeout + ", presignExpiry=" + presignExpiry + ", storeTimeout="
-        + storeTimeout + ", s3PublicEndpoint=" + s3PublicEndpoint + ", contentBuckets=" + contentBuckets
-        + ", maxConcurrentDecodes=" + maxConcurrentDecodes + ", decodeWait=" + decodeWait + ", minRequestDataRate="
-        + minRequestDataRate + ", idleTimeout=" + idleTimeout + ", maxThreads=" + maxThreads + ", watches=" + (watches == null ? "off" : watches) + "]";
+    return "QueryServerSettings[httpPort="
+        + httpPort
+        + ", store="
+        + store.kind()
+        + ":"
+        + store.collection()
+        + "/"
+        + store.dimension()
+        + ", model="
+        + model
+        + ", s3Endpoint="
+        + s3Endpoint
+        + ", apiKeys="
+        + (apiKeys.isBlank() ? "off (anonymous access)" : "on")
+        + ", maxBodyBytes="
+        + maxBodyBytes
+        + ", readinessTimeout="
+        + readinessTimeout
+        + ", presignExpiry="
+        + presignExpiry
+        + ", storeTimeout="
+        + storeTimeout
+        + ", s3PublicEndpoint="
+        + s3PublicEndpoint
+        + ", contentBuckets="
+        + contentBuckets
+        + ", maxConcurrentDecodes="
+        + maxConcurrentDecodes
+        + ", decodeWait="
+        + decodeWait
+        + ", minRequestDataRate="
+        + minRequestDataRate
+        + ", idleTimeout="
+        + idleTimeout
+        + ", maxThreads="
+        + maxThreads
+        + ", watches="
+        + (watches == null ? "off" : watches)
+        + "]";
   }
 }

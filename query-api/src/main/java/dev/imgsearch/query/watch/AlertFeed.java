@@ -13,10 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The alerts read from the alerts topic: a bounded in-memory history per watch (newest first, at most {@code perWatch}
- * alerts for each of at most {@code maxWatches} watches, the least recently alerted dropped first) and the live
- * subscribers of the SSE stream. Alerts are de-duplicated by id (a replay of the job repeats ids) over the last
- * {@code dedupWindow} ids. The history does not survive a restart beyond what the consumer re-reads. Thread-safe.
+ * The alerts read from the alerts topic: a bounded in-memory history per watch (newest first, at
+ * most {@code perWatch} alerts for each of at most {@code maxWatches} watches, the least recently
+ * alerted dropped first) and the live subscribers of the SSE stream. Alerts are de-duplicated by id
+ * (a replay of the job repeats ids) over the last {@code dedupWindow} ids. The history does not
+ * survive a restart beyond what the consumer re-reads. Thread-safe.
  */
 public final class AlertFeed {
   private final int perWatch;
@@ -30,26 +31,34 @@ public final class AlertFeed {
       throw new IllegalArgumentException("alert feed bounds must be ≥ 1");
     }
     this.perWatch = perWatch;
-    this.history = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Deque<Alert>> eldest) {
-        return size() > maxWatches;
-      }
-    };
-    this.seen = new LinkedHashMap<>() {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-        return size() > dedupWindow;
-      }
-    };
+    this.history =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Deque<Alert>> eldest) {
+            return size() > maxWatches;
+          }
+        };
+    this.seen =
+        new LinkedHashMap<>() {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > dedupWindow;
+          }
+        };
   }
 
-  /** Default bounds: 100 alerts for each of 10 000 watches, de-duplication over the last 100 000 ids. */
+  /**
+   * Default bounds: 100 alerts for each of 10 000 watches, de-duplication over the last 100 000
+   * ids.
+   */
   public static AlertFeed defaults() {
     return new AlertFeed(100, 10_000, 100_000);
   }
 
-  /** Records an alert and hands it to every subscriber; returns false (and does nothing) for an id seen before. */
+  /**
+   * Records an alert and hands it to every subscriber; returns false (and does nothing) for an id
+   * seen before.
+   */
   public boolean publish(Alert alert) {
     synchronized (this) {
       if (seen.put(alert.getAlertId(), Boolean.TRUE) != null) {
@@ -89,7 +98,9 @@ public final class AlertFeed {
     history.remove(watchId);
   }
 
-  /** Calls {@code subscriber} with every new alert until {@link #unsubscribe}; it must not block. */
+  /**
+   * Calls {@code subscriber} with every new alert until {@link #unsubscribe}; it must not block.
+   */
   public void subscribe(Consumer<Alert> subscriber) {
     subscribers.add(subscriber);
   }

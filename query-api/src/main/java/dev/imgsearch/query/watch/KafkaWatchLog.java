@@ -14,13 +14,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** {@link WatchLog} on the compacted watches topic: an idempotent producer with {@code acks=all}. */
+/**
+ * {@link WatchLog} on the compacted watches topic: an idempotent producer with {@code acks=all}.
+ */
 public final class KafkaWatchLog implements WatchLog, AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
   private final Duration timeout;
 
-  /** @param clientProperties bootstrap servers and security of the Kafka clients */
+  /**
+   * @param clientProperties bootstrap servers and security of the Kafka clients
+   */
   public KafkaWatchLog(Map<String, Object> clientProperties, String topic, Duration timeout) {
     Map<String, Object> p = new HashMap<>(clientProperties);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -47,14 +51,19 @@ public final class KafkaWatchLog implements WatchLog, AutoCloseable {
 
   private void send(String key, byte[] value) {
     try {
-      producer.send(new ProducerRecord<>(topic, key, value)).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      producer
+          .send(new ProducerRecord<>(topic, key, value))
+          .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new WatchesUnavailableException(WatchesUnavailableException.KAFKA, "interrupted while writing the watch", e);
+      throw new WatchesUnavailableException(
+          WatchesUnavailableException.KAFKA, "interrupted while writing the watch", e);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new WatchesUnavailableException(
-          WatchesUnavailableException.KAFKA, "the watches topic did not acknowledge the write: " + cause, cause);
+          WatchesUnavailableException.KAFKA,
+          "the watches topic did not acknowledge the write: " + cause,
+          cause);
     }
   }
 

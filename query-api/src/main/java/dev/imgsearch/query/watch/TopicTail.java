@@ -17,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads every partition of a topic on its own thread (assigned, no consumer group, nothing committed), starting at most
- * {@code backlog} records before each partition's end ({@link Long#MAX_VALUE}: from the beginning), and hands each
- * record to {@code sink}; {@code onCaughtUp} runs once every partition has reached the end offset it had at start. A
- * failing poll is retried with a growing pause (up to 30 s) — the consumer's own reconnects do the rest.
+ * Reads every partition of a topic on its own thread (assigned, no consumer group, nothing
+ * committed), starting at most {@code backlog} records before each partition's end ({@link
+ * Long#MAX_VALUE}: from the beginning), and hands each record to {@code sink}; {@code onCaughtUp}
+ * runs once every partition has reached the end offset it had at start. A failing poll is retried
+ * with a growing pause (up to 30 s) — the consumer's own reconnects do the rest.
  */
 public final class TopicTail implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TopicTail.class);
@@ -34,7 +35,10 @@ public final class TopicTail implements AutoCloseable {
   private volatile boolean closed;
 
   public TopicTail(
-      Map<String, Object> clientProperties, String topic, long backlog, BiConsumer<String, byte[]> sink,
+      Map<String, Object> clientProperties,
+      String topic,
+      long backlog,
+      BiConsumer<String, byte[]> sink,
       Runnable onCaughtUp) {
     Map<String, Object> p = new HashMap<>(clientProperties);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -92,19 +96,26 @@ public final class TopicTail implements AutoCloseable {
     consumer.close(Duration.ofSeconds(2));
   }
 
-  /** Assigns all partitions and seeks; returns the end offsets to catch up with, or null if the topic is not there. */
+  /**
+   * Assigns all partitions and seeks; returns the end offsets to catch up with, or null if the
+   * topic is not there.
+   */
   private Map<TopicPartition, Long> assign() {
     List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
     if (infos == null || infos.isEmpty()) {
       LOG.warn("topic {} not found yet", topic);
       return null;
     }
-    List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+    List<TopicPartition> parts =
+        infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
     consumer.assign(parts);
     Map<TopicPartition, Long> begin = consumer.beginningOffsets(parts);
     Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(parts));
     for (TopicPartition tp : parts) {
-      long from = backlog == Long.MAX_VALUE ? begin.get(tp) : Math.max(begin.get(tp), end.get(tp) - backlog);
+      long from =
+          backlog == Long.MAX_VALUE
+              ? begin.get(tp)
+              : Math.max(begin.get(tp), end.get(tp) - backlog);
       consumer.seek(tp, from);
     }
     end.entrySet().removeIf(e -> e.getValue() <= begin.get(e.getKey()));

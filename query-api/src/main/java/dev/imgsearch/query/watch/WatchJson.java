@@ -12,7 +12,10 @@ import java.util.List;
 public final class WatchJson {
   private WatchJson() {}
 
-  /** A watch as the API shows it: the vector is summarised by its dimension, the pHash is 16 hex digits. */
+  /**
+   * A watch as the API shows it: the vector is summarised by its dimension, the pHash is 16 hex
+   * digits.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record WatchBody(
       String id,

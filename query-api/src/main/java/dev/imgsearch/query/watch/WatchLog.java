@@ -2,7 +2,10 @@ package dev.imgsearch.query.watch;
 
 import dev.imgsearch.schemas.avro.Watch;
 
-/** Where watches are written: the compacted watches topic. Both calls return once the write is acknowledged. */
+/**
+ * Where watches are written: the compacted watches topic. Both calls return once the write is
+ * acknowledged.
+ */
 public interface WatchLog {
 
   /**

@@ -1,7 +1,8 @@
 package dev.imgsearch.query.watch;
 
 /**
- * What a watch compares new images with, resolved from a vector, a stored image or an uploaded image.
+ * What a watch compares new images with, resolved from a vector, a stored image or an uploaded
+ * image.
  *
  * @param model model id of {@code vector}; null when there is no vector
  * @param vector null for a pHash-only query

@@ -3,10 +3,10 @@ package dev.imgsearch.query.watch;
 import java.util.List;
 
 /**
- * Body of {@code POST /v1/watches} and {@code PUT /v1/watches/{id}} as the client sent it; every field may be absent.
- * The query is one of {@code vector} (+ {@code model}), {@code imageId} (a stored image: its vector and pHash),
- * {@code phash} (16 hex digits) or an uploaded image (then the fields come as query parameters). On PUT, absent fields
- * keep the watch's current values.
+ * Body of {@code POST /v1/watches} and {@code PUT /v1/watches/{id}} as the client sent it; every
+ * field may be absent. The query is one of {@code vector} (+ {@code model}), {@code imageId} (a
+ * stored image: its vector and pHash), {@code phash} (16 hex digits) or an uploaded image (then the
+ * fields come as query parameters). On PUT, absent fields keep the watch's current values.
  *
  * @param cooldown ISO-8601 duration such as {@code PT30S}
  */
@@ -28,7 +28,8 @@ public record WatchRequest(
 
   /** A request with no field set. */
   public static final WatchRequest EMPTY =
-      new WatchRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+      new WatchRequest(
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   /** Whether the request names a query of its own (vector, stored image or pHash). */
   public boolean hasQuery() {

@@ -12,9 +12,9 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Turns {@link WatchRequest}s into {@link Watch} records, validated by the job's own rules ({@link CompiledWatch#of}),
- * so the API never writes a watch the job would dead-letter. Pure; every rejection is an {@link
- * InvalidWatchException} whose message names the field.
+ * Turns {@link WatchRequest}s into {@link Watch} records, validated by the job's own rules ({@link
+ * CompiledWatch#of}), so the API never writes a watch the job would dead-letter. Pure; every
+ * rejection is an {@link InvalidWatchException} whose message names the field.
  */
 public final class WatchRequests {
 
@@ -42,14 +42,15 @@ public final class WatchRequests {
       throw new InvalidWatchException("field 'threshold' is required");
     }
     String id = r.id() == null ? generatedId : checkId(r.id());
-    Watch.Builder b = Watch.newBuilder()
-        .setId(id)
-        .setName(id)
-        .setTarget(WatchTarget.FRAMES)
-        .setThreshold(r.threshold())
-        .setCooldownMillis(DEFAULT_COOLDOWN.toMillis())
-        .setCreatedAtMillis(nowMillis)
-        .setUpdatedAtMillis(nowMillis);
+    Watch.Builder b =
+        Watch.newBuilder()
+            .setId(id)
+            .setName(id)
+            .setTarget(WatchTarget.FRAMES)
+            .setThreshold(r.threshold())
+            .setCooldownMillis(DEFAULT_COOLDOWN.toMillis())
+            .setCreatedAtMillis(nowMillis)
+            .setUpdatedAtMillis(nowMillis);
     if (query != null && query.vector() == null && query.phash() != null && r.target() == null) {
       b.setTarget(WatchTarget.NEAR_DUPLICATES); // a pHash alone can only find near-duplicates
     }
@@ -59,7 +60,8 @@ public final class WatchRequests {
   /** {@code existing} with the fields {@code r} sets (and {@code query}, if not null) replaced. */
   public static Watch update(Watch existing, WatchRequest r, WatchQuery query, long nowMillis) {
     if (r.id() != null && !r.id().equals(existing.getId())) {
-      throw new InvalidWatchException("field 'id' cannot change (the watch is '" + existing.getId() + "')");
+      throw new InvalidWatchException(
+          "field 'id' cannot change (the watch is '" + existing.getId() + "')");
     }
     Watch.Builder b = Watch.newBuilder(existing).setUpdatedAtMillis(nowMillis);
     if (r.threshold() != null) {
@@ -71,7 +73,8 @@ public final class WatchRequests {
   private static Watch apply(Watch.Builder b, WatchRequest r, WatchQuery query) {
     if (r.name() != null) {
       if (r.name().isBlank() || r.name().length() > MAX_NAME_LENGTH) {
-        throw new InvalidWatchException("field 'name' must be 1.." + MAX_NAME_LENGTH + " characters");
+        throw new InvalidWatchException(
+            "field 'name' must be 1.." + MAX_NAME_LENGTH + " characters");
       }
       b.setName(r.name());
     }
@@ -107,12 +110,15 @@ public final class WatchRequests {
   /** An explicit watch id: 1..128 of letters, digits, {@code . _ : -}. */
   public static String checkId(String id) {
     if (id == null || !ID.matcher(id).matches()) {
-      throw new InvalidWatchException("watch id must be 1..128 letters, digits, '.', '_', ':' or '-', got '" + id + "'");
+      throw new InvalidWatchException(
+          "watch id must be 1..128 letters, digits, '.', '_', ':' or '-', got '" + id + "'");
     }
     return id;
   }
 
-  /** {@code FRAMES}, {@code OBJECTS}, {@code FACES} or {@code NEAR_DUPLICATES} (case-insensitive). */
+  /**
+   * {@code FRAMES}, {@code OBJECTS}, {@code FACES} or {@code NEAR_DUPLICATES} (case-insensitive).
+   */
   public static WatchTarget target(String s) {
     try {
       return WatchTarget.valueOf(s.trim().toUpperCase(Locale.ROOT));
@@ -128,7 +134,8 @@ public final class WatchRequests {
     try {
       d = Duration.parse(s.trim());
     } catch (DateTimeParseException e) {
-      throw new InvalidWatchException("field 'cooldown' must be an ISO-8601 duration such as PT30S, got '" + s + "'");
+      throw new InvalidWatchException(
+          "field 'cooldown' must be an ISO-8601 duration such as PT30S, got '" + s + "'");
     }
     if (d.isNegative()) {
       throw new InvalidWatchException("field 'cooldown' must not be negative, got " + s);
@@ -151,7 +158,8 @@ public final class WatchRequests {
 
   private static <T> List<T> list(String field, List<T> values) {
     if (values.size() > MAX_LIST) {
-      throw new InvalidWatchException("field '" + field + "' lists more than " + MAX_LIST + " values");
+      throw new InvalidWatchException(
+          "field '" + field + "' lists more than " + MAX_LIST + " values");
     }
     List<T> out = new ArrayList<>(values.size());
     for (T v : values) {

@@ -6,16 +6,19 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * The watches as the compacted topic holds them: a map from id to the latest value, a tombstone removing the id. Fed
- * by a consumer that reads the topic from its beginning; {@link #ready()} once it has caught up with the end offsets
- * it saw at start. Thread-safe.
+ * The watches as the compacted topic holds them: a map from id to the latest value, a tombstone
+ * removing the id. Fed by a consumer that reads the topic from its beginning; {@link #ready()} once
+ * it has caught up with the end offsets it saw at start. Thread-safe.
  */
 public final class WatchView {
   private final ConcurrentSkipListMap<String, Watch> watches = new ConcurrentSkipListMap<>();
   private volatile boolean ready;
   private volatile long updatedAtMillis;
 
-  /** Applies one record of the topic: {@code watch} null (a tombstone, or a value that is not a watch) removes it. */
+  /**
+   * Applies one record of the topic: {@code watch} null (a tombstone, or a value that is not a
+   * watch) removes it.
+   */
   public void apply(String id, Watch watch) {
     if (id == null) {
       return;

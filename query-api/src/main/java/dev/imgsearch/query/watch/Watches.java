@@ -3,7 +3,8 @@ package dev.imgsearch.query.watch;
 import java.util.Objects;
 
 /**
- * The standing-query side of the API: where watches are written, the view they are read from, and the alerts feed.
+ * The standing-query side of the API: where watches are written, the view they are read from, and
+ * the alerts feed.
  *
  * @param log writes to the watches topic
  * @param view the topic materialised in memory
@@ -17,8 +18,8 @@ public record Watches(WatchLog log, WatchView view, AlertFeed alerts) {
   }
 
   /**
-   * A watch write that is also applied to the view at once, so a client reads its own write (the consumer applies
-   * the same record again later).
+   * A watch write that is also applied to the view at once, so a client reads its own write (the
+   * consumer applies the same record again later).
    */
   public void put(dev.imgsearch.schemas.avro.Watch w) {
     log.put(w);

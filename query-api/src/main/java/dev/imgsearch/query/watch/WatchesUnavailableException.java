@@ -1,13 +1,18 @@
 package dev.imgsearch.query.watch;
 
-/** Watches cannot be served now: not configured (no Kafka), the view still catching up, or Kafka not answering. */
+/**
+ * Watches cannot be served now: not configured (no Kafka), the view still catching up, or Kafka not
+ * answering.
+ */
 public final class WatchesUnavailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** Kafka is not configured for this API. */
   public static final String DISABLED = "watches-disabled";
+
   /** The watches view has not caught up with its topic yet. */
   public static final String NOT_READY = "watches-not-ready";
+
   /** A write to the watches topic was not acknowledged. */
   public static final String KAFKA = "kafka-unavailable";
 

@@ -37,8 +37,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Load test of {@code POST /v1/search/vector} from a second process on loopback, bounded in clients, time and
- * requests. Run by {@code query-api/bench/load-test.sh}.
+ * Load test of {@code POST /v1/search/vector} from a second process on loopback, bounded in
+ * clients, time and requests. Run by {@code query-api/bench/load-test.sh}.
  *
  * <pre>
  * LoadBench server [--rows 20000] [--dir DIR]       fills an embedded store with random unit vectors, measures the
@@ -71,17 +71,25 @@ public final class LoadBench {
 
   static void server(Map<String, String> options) throws Exception {
     int rows = Integer.parseInt(options.getOrDefault("rows", "20000"));
-    Path dir = Path.of(options.getOrDefault("dir", Files.createTempDirectory("load-bench").toString()));
+    Path dir =
+        Path.of(options.getOrDefault("dir", Files.createTempDirectory("load-bench").toString()));
     Random random = new Random(1);
-    try (VectorStore store = VectorStores.open(StoreSettings.embedded(dir.toString(), "bench", DIMENSION))) {
+    try (VectorStore store =
+        VectorStores.open(StoreSettings.embedded(dir.toString(), "bench", DIMENSION))) {
       store.ensureCollection();
       long t0 = System.nanoTime();
       List<VectorRecord> batch = new ArrayList<>();
       for (int i = 0; i < rows; i++) {
         batch.add(
             new VectorRecord(
-                ImageIds.of("bench", "img-" + i + ".jpg"), unit(random), "bench", "img-" + i + ".jpg",
-                "cam-" + (i % 10), 1_700_000_000_000L + i * 1000L, List.of(i % 2 == 0 ? "day" : "night"), "bench@1"));
+                ImageIds.of("bench", "img-" + i + ".jpg"),
+                unit(random),
+                "bench",
+                "img-" + i + ".jpg",
+                "cam-" + (i % 10),
+                1_700_000_000_000L + i * 1000L,
+                List.of(i % 2 == 0 ? "day" : "night"),
+                "bench@1"));
         if (batch.size() == 1000) {
           store.upsert(batch);
           batch.clear();
@@ -89,9 +97,14 @@ public final class LoadBench {
       }
       store.upsert(batch);
       store.flush();
-      System.out.printf(Locale.ROOT, "INDEXED %d rows in %.1f s%n", store.count(), (System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          Locale.ROOT,
+          "INDEXED %d rows in %.1f s%n",
+          store.count(),
+          (System.nanoTime() - t0) / 1e9);
 
-      // the store's own latency, single caller, same query shape as the HTTP load (k = 10, no filter)
+      // the store's own latency, single caller, same query shape as the HTTP load (k = 10, no
+      // filter)
       int k = Integer.parseInt(options.getOrDefault("k", "10"));
       for (int i = 0; i < 2000; i++) {
         store.search(unit(random), k, SearchFilter.NONE);
@@ -116,12 +129,16 @@ public final class LoadBench {
         System.out.println("SERVICE " + summary(serviceNanos, serviceNanos.length));
 
         QueryApi api =
-            new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), QueryApiOptions.defaults().withAnonymousAccess())
+            new QueryApi(
+                    service,
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                    QueryApiOptions.defaults().withAnonymousAccess())
                 .start("127.0.0.1", 0);
         System.out.println("PORT " + api.port());
         System.out.flush();
         // serve until the parent closes our stdin
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
           while (in.readLine() != null) {
             // ignore
           }
@@ -146,7 +163,9 @@ public final class LoadBench {
     Random random = new Random(2);
     List<byte[]> bodies = new ArrayList<>();
     for (int i = 0; i < 512; i++) {
-      bodies.add(("{\"k\":" + k + ",\"vector\":" + Arrays.toString(unit(random)) + "}").getBytes(StandardCharsets.UTF_8));
+      bodies.add(
+          ("{\"k\":" + k + ",\"vector\":" + Arrays.toString(unit(random)) + "}")
+              .getBytes(StandardCharsets.UTF_8));
     }
     HttpClient http =
         HttpClient.newBuilder()
@@ -157,7 +176,12 @@ public final class LoadBench {
 
     System.out.printf(Locale.ROOT, "warm-up: %d clients for %d s%n", clients, warmup.toSeconds());
     run(http, uri, bodies, clients, warmup);
-    System.out.printf(Locale.ROOT, "measuring: %d clients for %d s against %s%n", clients, duration.toSeconds(), uri);
+    System.out.printf(
+        Locale.ROOT,
+        "measuring: %d clients for %d s against %s%n",
+        clients,
+        duration.toSeconds(),
+        uri);
     Result result = run(http, uri, bodies, clients, duration);
     System.out.println("HTTP " + result);
     if (result.serverErrors > 0 || result.failures > 0) {
@@ -166,18 +190,30 @@ public final class LoadBench {
     System.exit(0);
   }
 
-  record Result(long ok, long clientErrors, long serverErrors, long failures, double seconds, String latency) {
+  record Result(
+      long ok,
+      long clientErrors,
+      long serverErrors,
+      long failures,
+      double seconds,
+      String latency) {
     @Override
     public String toString() {
       return String.format(
           Locale.ROOT,
           "requests=%d 2xx=%d 4xx=%d 5xx=%d failures=%d qps=%.0f %s",
-          ok + clientErrors + serverErrors + failures, ok, clientErrors, serverErrors, failures,
-          (ok + clientErrors + serverErrors) / seconds, latency);
+          ok + clientErrors + serverErrors + failures,
+          ok,
+          clientErrors,
+          serverErrors,
+          failures,
+          (ok + clientErrors + serverErrors) / seconds,
+          latency);
     }
   }
 
-  static Result run(HttpClient http, URI uri, List<byte[]> bodies, int clients, Duration duration) throws Exception {
+  static Result run(HttpClient http, URI uri, List<byte[]> bodies, int clients, Duration duration)
+      throws Exception {
     LongAdder ok = new LongAdder();
     LongAdder clientErrors = new LongAdder();
     LongAdder serverErrors = new LongAdder();
@@ -199,11 +235,14 @@ public final class LoadBench {
                       HttpRequest.newBuilder(uri)
                           .timeout(Duration.ofSeconds(10))
                           .header("Content-Type", "application/json")
-                          .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i++ % bodies.size())))
+                          .POST(
+                              HttpRequest.BodyPublishers.ofByteArray(
+                                  bodies.get(i++ % bodies.size())))
                           .build();
                   long s = System.nanoTime();
                   try {
-                    HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
+                    HttpResponse<Void> r =
+                        http.send(request, HttpResponse.BodyHandlers.discarding());
                     long took = System.nanoTime() - s;
                     if (n == latencies.length) {
                       latencies = Arrays.copyOf(latencies, n * 2);
@@ -231,7 +270,12 @@ public final class LoadBench {
     pool.shutdownNow();
     long[] merged = all.stream().flatMapToLong(Arrays::stream).toArray();
     return new Result(
-        ok.sum(), clientErrors.sum(), serverErrors.sum(), failures.sum(), seconds, summary(merged, merged.length));
+        ok.sum(),
+        clientErrors.sum(),
+        serverErrors.sum(),
+        failures.sum(),
+        seconds,
+        summary(merged, merged.length));
   }
 
   // ---- helpers ----
@@ -245,8 +289,11 @@ public final class LoadBench {
     return String.format(
         Locale.ROOT,
         "p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms n=%d",
-        percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.90) / 1e6, percentile(sorted, 0.99) / 1e6,
-        sorted[n - 1] / 1e6, n);
+        percentile(sorted, 0.50) / 1e6,
+        percentile(sorted, 0.90) / 1e6,
+        percentile(sorted, 0.99) / 1e6,
+        sorted[n - 1] / 1e6,
+        n);
   }
 
   static long percentile(long[] sorted, double p) {
@@ -272,7 +319,8 @@ public final class LoadBench {
     Map<String, String> out = new HashMap<>();
     for (int i = 0; i < args.length; i += 2) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("expected --name value pairs, got " + Arrays.toString(args));
+        throw new IllegalArgumentException(
+            "expected --name value pairs, got " + Arrays.toString(args));
       }
       out.put(args[i].substring(2), args[i + 1]);
     }
@@ -287,7 +335,9 @@ public final class LoadBench {
     return v;
   }
 
-  /** The bench searches by vector only; the service still needs an embedder of the right dimension. */
+  /**
+   * The bench searches by vector only; the service still needs an embedder of the right dimension.
+   */
   static final class VectorOnlyEmbedder implements ImageEmbedder {
     @Override
     public String modelId() {

@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The test corpus for the HTTP ITs: Debian opencv-doc sample photos (installed by {@code scripts/test-deps.sh}),
- * embedded with the real model and written to a real store with varied metadata, plus an {@link ImageContentSource}
- * that serves their bytes.
+ * The test corpus for the HTTP ITs: Debian opencv-doc sample photos (installed by {@code
+ * scripts/test-deps.sh}), embedded with the real model and written to a real store with varied
+ * metadata, plus an {@link ImageContentSource} that serves their bytes.
  */
 final class IndexedPhotos implements ImageContentSource {
 
@@ -31,7 +31,13 @@ final class IndexedPhotos implements ImageContentSource {
 
   /** One indexed photo. */
   record Photo(
-      Path file, String key, String source, Instant capturedAt, List<String> tags, float[] vector, long phash) {
+      Path file,
+      String key,
+      String source,
+      Instant capturedAt,
+      List<String> tags,
+      float[] vector,
+      long phash) {
     String id() {
       return ImageIds.of(BUCKET, key);
     }
@@ -60,15 +66,17 @@ final class IndexedPhotos implements ImageContentSource {
   static Path photosDir() {
     Path dir = Path.of(System.getProperty("imgsearch.repo.root", "..")).resolve(".tools/photos");
     if (!Files.isRegularFile(dir.resolve(".complete"))) {
-      throw new IllegalStateException("test photos missing in " + dir + ": run scripts/test-deps.sh");
+      throw new IllegalStateException(
+          "test photos missing in " + dir + ": run scripts/test-deps.sh");
     }
     return dir;
   }
 
   /**
-   * Embeds every photo and upserts it: photo i gets source {@code SOURCES[i % 3]}, tags {@code day} (even i) or
-   * {@code night, street} (odd i), and capture time {@code FIRST_CAPTURE + i hours}; its perceptual hash is computed
-   * as the embedder job does ({@link PerceptualHasher#forEmbedder}).
+   * Embeds every photo and upserts it: photo i gets source {@code SOURCES[i % 3]}, tags {@code day}
+   * (even i) or {@code night, street} (odd i), and capture time {@code FIRST_CAPTURE + i hours};
+   * its perceptual hash is computed as the embedder job does ({@link
+   * PerceptualHasher#forEmbedder}).
    */
   static IndexedPhotos index(ImageEmbedder embedder, VectorStore store) throws Exception {
     List<Path> files;
@@ -76,7 +84,8 @@ final class IndexedPhotos implements ImageContentSource {
       files = s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
     }
     if (files.size() < 20) {
-      throw new IllegalStateException("expected at least 20 photos in " + photosDir() + ", found " + files.size());
+      throw new IllegalStateException(
+          "expected at least 20 photos in " + photosDir() + ", found " + files.size());
     }
     PerceptualHasher hasher = PerceptualHasher.forEmbedder(embedder);
     List<Photo> photos = new ArrayList<>();
@@ -99,8 +108,15 @@ final class IndexedPhotos implements ImageContentSource {
             .map(
                 p ->
                     new VectorRecord(
-                        p.id(), p.vector(), BUCKET, p.key(), p.source(), p.capturedAt().toEpochMilli(), p.tags(),
-                        embedder.modelId(), p.phash()))
+                        p.id(),
+                        p.vector(),
+                        BUCKET,
+                        p.key(),
+                        p.source(),
+                        p.capturedAt().toEpochMilli(),
+                        p.tags(),
+                        embedder.modelId(),
+                        p.phash()))
             .toList();
     store.upsert(records);
     store.flush();

@@ -9,12 +9,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The endpoint contract on a real Milvus standalone server (Strong consistency, a fresh collection). Only one Milvus
- * server can run per machine (fixed etcd port): while another test holds it, the start is retried for a while.
+ * The endpoint contract on a real Milvus standalone server (Strong consistency, a fresh
+ * collection). Only one Milvus server can run per machine (fixed etcd port): while another test
+ * holds it, the start is retried for a while.
  */
 class MilvusStoreQueryApiIT extends QueryApiStoreContract {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MilvusStoreQueryApiIT.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(MilvusStoreQueryApiIT.class);
   private static final Duration WAIT_FOR_MACHINE = Duration.ofMinutes(5);
   private MilvusServer server;
   private MilvusVectorStore milvus;
@@ -24,7 +26,8 @@ class MilvusStoreQueryApiIT extends QueryApiStoreContract {
     server = startWhenFree(dir.resolve("milvus"));
     milvus =
         new MilvusVectorStore(
-            MilvusConfig.of(server.uri()).withSearchConsistency(MilvusConfig.Consistency.STRONG), spec);
+            MilvusConfig.of(server.uri()).withSearchConsistency(MilvusConfig.Consistency.STRONG),
+            spec);
     return milvus;
   }
 
@@ -52,7 +55,8 @@ class MilvusStoreQueryApiIT extends QueryApiStoreContract {
         if (!busy || System.nanoTime() > deadline) {
           throw e;
         }
-        LOG.info("another Milvus server runs on this machine; retrying in 5 s ({})", e.getMessage());
+        LOG.info(
+            "another Milvus server runs on this machine; retrying in 5 s ({})", e.getMessage());
         Thread.sleep(5_000);
       }
     }

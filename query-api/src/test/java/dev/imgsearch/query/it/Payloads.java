@@ -2,7 +2,9 @@ package dev.imgsearch.query.it;
 
 import java.util.List;
 
-/** Hostile filter values for the store ITs (the same families as the unit tests' InjectionPayloads). */
+/**
+ * Hostile filter values for the store ITs (the same families as the unit tests' InjectionPayloads).
+ */
 final class Payloads {
 
   static final List<String> ALL =

@@ -26,10 +26,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * {@code s3.public-endpoint} against the real S3 server: the query API reads over the internal endpoint
- * ({@code 127.0.0.1}) while browsers reach the same server under another host name ({@code localhost}). A URL signed
- * for the public host downloads the object there; one signed for the internal host does not verify under the public
- * one (the signature covers the host), which is why the option exists.
+ * {@code s3.public-endpoint} against the real S3 server: the query API reads over the internal
+ * endpoint ({@code 127.0.0.1}) while browsers reach the same server under another host name ({@code
+ * localhost}). A URL signed for the public host downloads the object there; one signed for the
+ * internal host does not verify under the public one (the signature covers the host), which is why
+ * the option exists.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PublicEndpointPresignIT {
@@ -38,7 +39,8 @@ class PublicEndpointPresignIT {
   private static final String SECRET = "it-secret-0123456789";
   private static final byte[] BYTES = "not really a jpeg".getBytes(StandardCharsets.UTF_8);
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private KafkaBroker broker;
   private S3ServerProcess s3;
   private QueryServerSettings settings;
@@ -47,17 +49,36 @@ class PublicEndpointPresignIT {
   void start() throws Exception {
     Path dir = Files.createTempDirectory("public-endpoint-it");
     broker = KafkaBroker.start(dir.resolve("kafka"), 0);
-    s3 = S3ServerProcess.start(dir.resolve("s3"), 0, ACCESS, SECRET, broker.bootstrapServers(), "it-notes", "images");
+    s3 =
+        S3ServerProcess.start(
+            dir.resolve("s3"), 0, ACCESS, SECRET, broker.bootstrapServers(), "it-notes", "images");
     String publicEndpoint = "http://localhost:" + s3.port();
     settings =
         QueryServerSettings.fromMap(
-            Map.of("milvus.uri", "http://m:1", "allow-anonymous", "true", "s3.endpoint", s3.endpoint(),
-                "s3.access-key", ACCESS, "s3.secret-key", SECRET, "s3.public-endpoint", publicEndpoint));
+            Map.of(
+                "milvus.uri",
+                "http://m:1",
+                "allow-anonymous",
+                "true",
+                "s3.endpoint",
+                s3.endpoint(),
+                "s3.access-key",
+                ACCESS,
+                "s3.secret-key",
+                SECRET,
+                "s3.public-endpoint",
+                publicEndpoint));
     MinioClient internal =
-        MinioClient.builder().endpoint(s3.endpoint()).region("us-east-1").credentials(ACCESS, SECRET).build();
+        MinioClient.builder()
+            .endpoint(s3.endpoint())
+            .region("us-east-1")
+            .credentials(ACCESS, SECRET)
+            .build();
     internal.putObject(
-        PutObjectArgs.builder().bucket("images").object("cam-1/a.jpg")
-            .stream(new ByteArrayInputStream(BYTES), (long) BYTES.length, -1L).contentType("image/jpeg").build());
+        PutObjectArgs.builder().bucket("images").object("cam-1/a.jpg").stream(
+                new ByteArrayInputStream(BYTES), (long) BYTES.length, -1L)
+            .contentType("image/jpeg")
+            .build());
   }
 
   @AfterAll
@@ -84,16 +105,25 @@ class PublicEndpointPresignIT {
     assertThat(viaPublicHost.body()).isEqualTo(BYTES);
 
     MinioClient internal =
-        MinioClient.builder().endpoint(s3.endpoint()).region("us-east-1").credentials(ACCESS, SECRET).build();
+        MinioClient.builder()
+            .endpoint(s3.endpoint())
+            .region("us-east-1")
+            .credentials(ACCESS, SECRET)
+            .build();
     String internalUrl =
-        new MinioUrlSigner(internal).presignGet("images", "cam-1/a.jpg", Duration.ofMinutes(5)).orElseThrow();
+        new MinioUrlSigner(internal)
+            .presignGet("images", "cam-1/a.jpg", Duration.ofMinutes(5))
+            .orElseThrow();
     assertThat(get(internalUrl).statusCode()).as("works inside").isEqualTo(200);
     String rewritten = internalUrl.replace("http://127.0.0.1:", "http://localhost:");
-    assertThat(get(rewritten).statusCode()).as("an internal URL rewritten to the public host").isEqualTo(403);
+    assertThat(get(rewritten).statusCode())
+        .as("an internal URL rewritten to the public host")
+        .isEqualTo(403);
   }
 
   private HttpResponse<byte[]> get(String url) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(), BodyHandlers.ofByteArray());
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        BodyHandlers.ofByteArray());
   }
 }

@@ -44,8 +44,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Every endpoint and error code over real HTTP, with the real ONNX model and a real vector store holding the sample
- * photos. Subclasses choose the store.
+ * Every endpoint and error code over real HTTP, with the real ONNX model and a real vector store
+ * holding the sample photos. Subclasses choose the store.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class QueryApiStoreContract {
@@ -54,7 +54,8 @@ abstract class QueryApiStoreContract {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BODY = 2 * 1024 * 1024;
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private Path dir;
   private OnnxImageEmbedder embedder;
   private VectorStore store;
@@ -76,13 +77,18 @@ abstract class QueryApiStoreContract {
   void start() throws Exception {
     dir = Files.createTempDirectory("query-api-it");
     embedder = OnnxImageEmbedder.loadDefault();
-    store = openStore(dir, CollectionSpec.of("query_it_" + Long.toHexString(System.nanoTime()), embedder.dimension()));
+    store =
+        openStore(
+            dir,
+            CollectionSpec.of(
+                "query_it_" + Long.toHexString(System.nanoTime()), embedder.dimension()));
     store.ensureCollection();
     corpus = IndexedPhotos.index(embedder, store);
     ImageUrlSigner signer =
         (bucket, key, expiry) ->
             key.endsWith(".png")
-                ? Optional.of("https://objects.test/" + bucket + "/" + key + "?expires=" + expiry.toSeconds())
+                ? Optional.of(
+                    "https://objects.test/" + bucket + "/" + key + "?expires=" + expiry.toSeconds())
                 : Optional.empty();
     service = QueryService.builder(embedder, store).contentSource(corpus).urlSigner(signer).build();
     QueryApiOptions options =
@@ -90,7 +96,9 @@ abstract class QueryApiStoreContract {
             .withMaxBodyBytes(MAX_BODY)
             .withPresignExpiry(Duration.ofMinutes(5))
             .withApiKeys(ApiKeys.of(List.of(API_KEY)));
-    api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options).start("127.0.0.1", 0);
+    api =
+        new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
+            .start("127.0.0.1", 0);
     base = "http://127.0.0.1:" + api.port();
   }
 
@@ -139,7 +147,8 @@ abstract class QueryApiStoreContract {
       JsonNode body = ok(post("/v1/search?k=50&source=" + enc(source), "image/jpeg", query));
       assertThat(body.get("results")).isNotEmpty();
       body.get("results").forEach(r -> assertThat(r.get("source").asText()).isEqualTo(source));
-      assertThat(body.get("results")).hasSize((int) corpus.photos.stream().filter(p -> p.source().equals(source)).count());
+      assertThat(body.get("results"))
+          .hasSize((int) corpus.photos.stream().filter(p -> p.source().equals(source)).count());
     }
     JsonNode two = ok(post("/v1/search?k=50&source=cam-a,cam-b", "image/jpeg", query));
     two.get("results").forEach(r -> assertThat(r.get("source").asText()).isIn("cam-a", "cam-b"));
@@ -151,10 +160,16 @@ abstract class QueryApiStoreContract {
     Instant to = IndexedPhotos.FIRST_CAPTURE.plusSeconds(3600L * 7);
     JsonNode window = ok(post("/v1/search?k=50&from=" + from + "&to=" + to, "image/jpeg", query));
     assertThat(window.get("results")).hasSize(4);
-    window.get("results").forEach(r -> assertThat(Instant.parse(r.get("capturedAt").asText())).isBetween(from, to.minusMillis(1)));
+    window
+        .get("results")
+        .forEach(
+            r ->
+                assertThat(Instant.parse(r.get("capturedAt").asText()))
+                    .isBetween(from, to.minusMillis(1)));
 
     JsonNode high = ok(post("/v1/search?k=50&minScore=0.8", "image/jpeg", query));
-    high.get("results").forEach(r -> assertThat(r.get("score").asDouble()).isGreaterThanOrEqualTo(0.8));
+    high.get("results")
+        .forEach(r -> assertThat(r.get("score").asDouble()).isGreaterThanOrEqualTo(0.8));
     assertThat(ok(post("/v1/search?source=nowhere", "image/jpeg", query)).get("results")).isEmpty();
   }
 
@@ -170,7 +185,8 @@ abstract class QueryApiStoreContract {
       paged.addAll(ids(page));
     }
     assertThat(paged).containsExactlyElementsOf(all);
-    JsonNode beyond = ok(post("/v1/search?k=10&offset=" + corpus.photos.size(), "image/jpeg", query));
+    JsonNode beyond =
+        ok(post("/v1/search?k=10&offset=" + corpus.photos.size(), "image/jpeg", query));
     assertThat(beyond.get("results")).isEmpty();
     assertThat(beyond.get("nextOffset").isNull()).isTrue();
   }
@@ -178,9 +194,12 @@ abstract class QueryApiStoreContract {
   @Test
   void imageUploadErrors() throws Exception {
     assertError(post("/v1/search", "image/jpeg", new byte[0]), 400, "missing-body");
-    assertError(post("/v1/search?k=0", "image/jpeg", corpus.newest().bytes()), 400, "invalid-parameter");
-    assertError(post("/v1/search", "text/plain", corpus.newest().bytes()), 415, "unsupported-media-type");
-    assertError(post("/v1/search", "image/jpeg", "plain text".getBytes()), 415, "image-unsupported-format");
+    assertError(
+        post("/v1/search?k=0", "image/jpeg", corpus.newest().bytes()), 400, "invalid-parameter");
+    assertError(
+        post("/v1/search", "text/plain", corpus.newest().bytes()), 415, "unsupported-media-type");
+    assertError(
+        post("/v1/search", "image/jpeg", "plain text".getBytes()), 415, "image-unsupported-format");
     byte[] jpeg = corpus.named("baboon.jpg").bytes();
     byte[] truncated = java.util.Arrays.copyOf(jpeg, 600);
     HttpResponse<byte[]> corrupt = post("/v1/search", "image/jpeg", truncated);
@@ -207,18 +226,28 @@ abstract class QueryApiStoreContract {
     List<Integer> distances = new ArrayList<>();
     for (JsonNode hit : body.get("results")) {
       IndexedPhotos.Photo p =
-          corpus.photos.stream().filter(x -> x.id().equals(hit.get("id").asText())).findFirst().orElseThrow();
-      assertThat(hit.get("distance").asInt()).as(p.key()).isEqualTo(Long.bitCount(p.phash() ^ probe)).isLessThanOrEqualTo(10);
+          corpus.photos.stream()
+              .filter(x -> x.id().equals(hit.get("id").asText()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(hit.get("distance").asInt())
+          .as(p.key())
+          .isEqualTo(Long.bitCount(p.phash() ^ probe))
+          .isLessThanOrEqualTo(10);
       distances.add(hit.get("distance").asInt());
     }
     assertThat(distances).isSorted();
     List<String> unrelated =
-        corpus.photos.stream().filter(p -> Long.bitCount(p.phash() ^ probe) > 10).map(IndexedPhotos.Photo::id).toList();
+        corpus.photos.stream()
+            .filter(p -> Long.bitCount(p.phash() ^ probe) > 10)
+            .map(IndexedPhotos.Photo::id)
+            .toList();
     assertThat(unrelated).hasSizeGreaterThan(corpus.photos.size() / 2);
     assertThat(ids(body)).doesNotContainAnyElementsOf(unrelated);
 
     // the same bytes: distance 0; a radius of 0 keeps only exact hash matches
-    JsonNode exact = ok(post("/v1/search/duplicates?maxDistance=0", "image/jpeg", original.bytes()));
+    JsonNode exact =
+        ok(post("/v1/search/duplicates?maxDistance=0", "image/jpeg", original.bytes()));
     assertThat(ids(exact)).contains(original.id());
     exact.get("results").forEach(hit -> assertThat(hit.get("distance").asInt()).isZero());
   }
@@ -227,45 +256,80 @@ abstract class QueryApiStoreContract {
   void duplicateSearchFiltersAndErrors() throws Exception {
     IndexedPhotos.Photo original = corpus.named("fruits.jpg");
     byte[] copy = rescaledJpeg(original.bytes(), 0.6);
-    String other = IndexedPhotos.SOURCES.stream().filter(s -> !s.equals(original.source())).findFirst().orElseThrow();
-    assertThat(ids(ok(post("/v1/search/duplicates?source=" + enc(original.source()), "image/jpeg", copy))))
+    String other =
+        IndexedPhotos.SOURCES.stream()
+            .filter(s -> !s.equals(original.source()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(
+            ids(
+                ok(
+                    post(
+                        "/v1/search/duplicates?source=" + enc(original.source()),
+                        "image/jpeg",
+                        copy))))
         .contains(original.id());
     assertThat(ids(ok(post("/v1/search/duplicates?source=" + enc(other), "image/jpeg", copy))))
         .doesNotContain(original.id());
-    assertThat(ids(ok(post("/v1/search/duplicates?tags=" + original.tags().get(0), "image/jpeg", copy))))
+    assertThat(
+            ids(
+                ok(
+                    post(
+                        "/v1/search/duplicates?tags=" + original.tags().get(0),
+                        "image/jpeg",
+                        copy))))
         .contains(original.id());
     String after = original.capturedAt().plusSeconds(1).toString();
-    assertThat(ids(ok(post("/v1/search/duplicates?from=" + after, "image/jpeg", copy)))).doesNotContain(original.id());
-    assertThat(ids(ok(post("/v1/search/duplicates?to=" + after, "image/jpeg", copy)))).contains(original.id());
+    assertThat(ids(ok(post("/v1/search/duplicates?from=" + after, "image/jpeg", copy))))
+        .doesNotContain(original.id());
+    assertThat(ids(ok(post("/v1/search/duplicates?to=" + after, "image/jpeg", copy))))
+        .contains(original.id());
     JsonNode viaMultipart = ok(multipart("/v1/search/duplicates", copy));
     assertThat(ids(viaMultipart).get(0)).isEqualTo(original.id());
 
-    for (String query : List.of("maxDistance=33", "maxDistance=-1", "maxDistance=x", "k=0", "to=2024")) {
-      assertError(post("/v1/search/duplicates?" + query, "image/jpeg", copy), 400, "invalid-parameter");
+    for (String query :
+        List.of("maxDistance=33", "maxDistance=-1", "maxDistance=x", "k=0", "to=2024")) {
+      assertError(
+          post("/v1/search/duplicates?" + query, "image/jpeg", copy), 400, "invalid-parameter");
     }
     for (String payload : Payloads.ALL) {
       if (payload.isBlank()) {
         continue;
       }
-      for (String param : List.of("source", "tags", "from", "to", "k", "offset", "minScore", "maxDistance")) {
+      for (String param :
+          List.of("source", "tags", "from", "to", "k", "offset", "minScore", "maxDistance")) {
         assertError(
-            post("/v1/search/duplicates?" + param + "=" + enc(payload), "image/jpeg", copy), 400, "invalid-parameter");
+            post("/v1/search/duplicates?" + param + "=" + enc(payload), "image/jpeg", copy),
+            400,
+            "invalid-parameter");
       }
     }
     assertError(post("/v1/search/duplicates", "image/jpeg", new byte[0]), 400, "missing-body");
     assertError(post("/v1/search/duplicates", "text/plain", copy), 415, "unsupported-media-type");
-    assertError(post("/v1/search/duplicates", "image/jpeg", "not an image".getBytes()), 415, "image-unsupported-format");
-    assertError(post("/v1/search/duplicates", "image/jpeg", new byte[MAX_BODY + 1]), 413, "payload-too-large");
+    assertError(
+        post("/v1/search/duplicates", "image/jpeg", "not an image".getBytes()),
+        415,
+        "image-unsupported-format");
+    assertError(
+        post("/v1/search/duplicates", "image/jpeg", new byte[MAX_BODY + 1]),
+        413,
+        "payload-too-large");
   }
 
-  /** The photo scaled by {@code factor} and re-encoded as JPEG (ImageIO's default quality, 0.75). */
+  /**
+   * The photo scaled by {@code factor} and re-encoded as JPEG (ImageIO's default quality, 0.75).
+   */
   private static byte[] rescaledJpeg(byte[] photo, double factor) throws Exception {
-    java.awt.image.BufferedImage in = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(photo));
+    java.awt.image.BufferedImage in =
+        javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(photo));
     int w = (int) Math.round(in.getWidth() * factor);
     int h = (int) Math.round(in.getHeight() * factor);
-    java.awt.image.BufferedImage out = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.image.BufferedImage out =
+        new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
     java.awt.Graphics2D g = out.createGraphics();
-    g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        java.awt.RenderingHints.KEY_INTERPOLATION,
+        java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.drawImage(in, 0, 0, w, h, null);
     g.dispose();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -282,21 +346,30 @@ abstract class QueryApiStoreContract {
     assertThat(ids(body)).doesNotContain(left.id()).hasSize(3);
     assertThat(ids(body).get(0)).isEqualTo(corpus.named("right01.jpg").id());
     assertThat(ids(ok(get("/v1/images/" + left.id() + "/similar?k=5&source=cam-b"))))
-        .allMatch(id -> corpus.photos.stream().anyMatch(p -> p.id().equals(id) && p.source().equals("cam-b")));
-    assertError(get("/v1/images/" + ImageIds.of("photos", "nope.jpg") + "/similar"), 404, "image-not-found");
+        .allMatch(
+            id ->
+                corpus.photos.stream()
+                    .anyMatch(p -> p.id().equals(id) && p.source().equals("cam-b")));
+    assertError(
+        get("/v1/images/" + ImageIds.of("photos", "nope.jpg") + "/similar"),
+        404,
+        "image-not-found");
     assertError(get("/v1/images/not-an-id/similar"), 400, "invalid-parameter");
   }
 
   @Test
   void vectorSearchWithAStoredVector() throws Exception {
     IndexedPhotos.Photo p = corpus.named("graf1.png");
-    String json = JSON.writeValueAsString(Map.of("vector", p.vector(), "k", 2, "tags", List.of(p.tags().get(0))));
+    String json =
+        JSON.writeValueAsString(
+            Map.of("vector", p.vector(), "k", 2, "tags", List.of(p.tags().get(0))));
     JsonNode body = ok(postJson(json));
     assertThat(ids(body).get(0)).isEqualTo(p.id());
     assertThat(body.get("results").get(0).get("score").asDouble()).isGreaterThan(0.999);
     assertError(postJson("{\"vector\":[1,2,3]}"), 400, "wrong-dimension");
     assertError(postJson("{\"vector\":[1,2,3],\"bogus\":1}"), 400, "invalid-json");
-    assertError(post("/v1/search/vector", "text/csv", "1,2".getBytes()), 415, "unsupported-media-type");
+    assertError(
+        post("/v1/search/vector", "text/csv", "1,2".getBytes()), 415, "unsupported-media-type");
   }
 
   @Test
@@ -307,7 +380,9 @@ abstract class QueryApiStoreContract {
     assertThat(meta.get("source").asText()).isEqualTo(png.source());
     assertThat(meta.get("capturedAt").asText()).isEqualTo(png.capturedAt().toString());
     assertThat(meta.get("model").asText()).isEqualTo(embedder.modelId());
-    assertThat(meta.get("url").asText()).isEqualTo("https://objects.test/" + IndexedPhotos.BUCKET + "/" + png.key() + "?expires=300");
+    assertThat(meta.get("url").asText())
+        .isEqualTo(
+            "https://objects.test/" + IndexedPhotos.BUCKET + "/" + png.key() + "?expires=300");
     assertThat(meta.has("urlExpiresAt")).isTrue();
 
     IndexedPhotos.Photo jpg = corpus.named("home.jpg");
@@ -318,14 +393,18 @@ abstract class QueryApiStoreContract {
     assertThat(content.headers().firstValue("Content-Type")).hasValue("image/jpeg");
     assertThat(content.body()).isEqualTo(jpg.bytes());
     assertError(get("/v1/images/" + ImageIds.of("photos", "gone.jpg")), 404, "image-not-found");
-    assertError(get("/v1/images/" + ImageIds.of("photos", "gone.jpg") + "/content"), 404, "image-not-found");
+    assertError(
+        get("/v1/images/" + ImageIds.of("photos", "gone.jpg") + "/content"),
+        404,
+        "image-not-found");
   }
 
   @Test
   void statsShowTheNewestCaptureTime() throws Exception {
     JsonNode stats = ok(get("/v1/stats"));
     assertThat(stats.get("count").asLong()).isEqualTo(corpus.photos.size());
-    assertThat(stats.get("newestCapturedAt").asText()).isEqualTo(corpus.newest().capturedAt().toString());
+    assertThat(stats.get("newestCapturedAt").asText())
+        .isEqualTo(corpus.newest().capturedAt().toString());
     assertThat(stats.get("model").asText()).isEqualTo(embedder.modelId());
   }
 
@@ -339,19 +418,56 @@ abstract class QueryApiStoreContract {
     int faceDim = store.items().faceDimension();
     float[] faceVector = new float[faceDim];
     faceVector[0] = 1f;
-    // the frames stay as they were (same rows re-written with items), so the other tests see the same images
+    // the frames stay as they were (same rows re-written with items), so the other tests see the
+    // same images
     store.upsert(
         List.of(
-            store.get(a.id()).orElseThrow().withItems(List.of(
-                new DetectedItem(Kind.OBJECT, 0, "person", 0, 0.9f, new float[] {0.1f, 0.2f, 0.3f, 0.9f}, "det@1",
-                    a.vector()),
-                new DetectedItem(Kind.OBJECT, 1, "car", 2, 0.7f, new float[] {0.5f, 0.5f, 1f, 1f}, "det@1",
-                    c.vector()))),
-            store.get(b.id()).orElseThrow().withItems(List.of(
-                new DetectedItem(Kind.OBJECT, 0, "person", 0, 0.8f, new float[] {0f, 0f, 0.5f, 0.5f}, "det@1",
-                    b.vector()),
-                new DetectedItem(Kind.FACE, 0, "face", -1, 0.95f, new float[] {0.1f, 0.1f, 0.2f, 0.2f}, "face@1",
-                    faceVector)))));
+            store
+                .get(a.id())
+                .orElseThrow()
+                .withItems(
+                    List.of(
+                        new DetectedItem(
+                            Kind.OBJECT,
+                            0,
+                            "person",
+                            0,
+                            0.9f,
+                            new float[] {0.1f, 0.2f, 0.3f, 0.9f},
+                            "det@1",
+                            a.vector()),
+                        new DetectedItem(
+                            Kind.OBJECT,
+                            1,
+                            "car",
+                            2,
+                            0.7f,
+                            new float[] {0.5f, 0.5f, 1f, 1f},
+                            "det@1",
+                            c.vector()))),
+            store
+                .get(b.id())
+                .orElseThrow()
+                .withItems(
+                    List.of(
+                        new DetectedItem(
+                            Kind.OBJECT,
+                            0,
+                            "person",
+                            0,
+                            0.8f,
+                            new float[] {0f, 0f, 0.5f, 0.5f},
+                            "det@1",
+                            b.vector()),
+                        new DetectedItem(
+                            Kind.FACE,
+                            0,
+                            "face",
+                            -1,
+                            0.95f,
+                            new float[] {0.1f, 0.1f, 0.2f, 0.2f},
+                            "face@1",
+                            faceVector)))));
     store.flush();
 
     JsonNode objects = ok(get("/v1/images/" + a.id() + "/objects"));
@@ -362,59 +478,89 @@ abstract class QueryApiStoreContract {
     assertThat(car.get("label").asText()).isEqualTo("car");
     assertThat(car.get("box").get(2).asDouble()).isEqualTo(1.0);
     assertThat(car.get("imageId").asText()).isEqualTo(a.id());
-    assertThat(ok(get("/v1/images/" + b.id() + "/objects")).get("faces").get(0).get("kind").asText())
+    assertThat(
+            ok(get("/v1/images/" + b.id() + "/objects")).get("faces").get(0).get("kind").asText())
         .isEqualTo("face");
     JsonNode image = ok(get("/v1/images/" + a.id()));
     assertThat(image.get("key").asText()).isEqualTo(a.key());
-    assertThat(image.get("objects")).extracting(o -> o.get("label").asText()).containsExactly("person", "car");
+    assertThat(image.get("objects"))
+        .extracting(o -> o.get("label").asText())
+        .containsExactly("person", "car");
     assertThat(image.get("faces")).isEmpty();
 
     String query = JSON.writeValueAsString(Map.of("vector", a.vector()));
-    JsonNode people = ok(post("/v1/objects/search/vector?class=person&k=5", "application/json", query.getBytes()));
+    JsonNode people =
+        ok(
+            post(
+                "/v1/objects/search/vector?class=person&k=5",
+                "application/json",
+                query.getBytes()));
     assertThat(people.get("results")).hasSize(2);
     JsonNode best = people.get("results").get(0);
     assertThat(best.get("item").get("id").asText()).isEqualTo(a.id() + ".o0");
     assertThat(best.get("score").asDouble()).isGreaterThan(0.999);
     assertThat(best.get("item").get("source").asText()).isEqualTo(a.source());
     assertThat(best.get("item").get("url").asText()).isNotBlank();
-    assertThat(ok(post("/v1/objects/search/vector?group=image&k=5", "application/json", query.getBytes()))
-            .get("results")).hasSize(2);
+    assertThat(
+            ok(post(
+                    "/v1/objects/search/vector?group=image&k=5",
+                    "application/json",
+                    query.getBytes()))
+                .get("results"))
+        .hasSize(2);
 
     String jpeg = a.contentType();
     JsonNode byUpload = ok(post("/v1/objects/search?k=3", jpeg, a.bytes()));
-    assertThat(byUpload.get("results").get(0).get("item").get("id").asText()).isEqualTo(a.id() + ".o0");
+    assertThat(byUpload.get("results").get(0).get("item").get("id").asText())
+        .isEqualTo(a.id() + ".o0");
     assertThat(byUpload.get("results").get(0).get("score").asDouble()).isGreaterThan(0.999);
     JsonNode byBox = ok(post("/v1/objects/search?k=3&box=0,0,1,1", jpeg, a.bytes()));
     assertThat(byBox.get("results").get(0).get("item").get("id").asText())
-        .as("the whole image as a box: the decoded, re-encoded upload").isEqualTo(a.id() + ".o0");
-    assertThat(ok(post("/v1/objects/search?k=3&box=0.1,0.1,0.4,0.6&class=car", jpeg, a.bytes())).get("results"))
-        .extracting(r -> r.get("item").get("label").asText()).containsExactly("car");
-    assertError(post("/v1/objects/search?box=0.5,0,0.2,1", jpeg, a.bytes()), 400, "invalid-parameter");
+        .as("the whole image as a box: the decoded, re-encoded upload")
+        .isEqualTo(a.id() + ".o0");
+    assertThat(
+            ok(post("/v1/objects/search?k=3&box=0.1,0.1,0.4,0.6&class=car", jpeg, a.bytes()))
+                .get("results"))
+        .extracting(r -> r.get("item").get("label").asText())
+        .containsExactly("car");
+    assertError(
+        post("/v1/objects/search?box=0.5,0,0.2,1", jpeg, a.bytes()), 400, "invalid-parameter");
     assertError(post("/v1/objects/search?kind=face", jpeg, a.bytes()), 400, "invalid-parameter");
 
     JsonNode similar = ok(get("/v1/objects/" + a.id() + ".o0/similar?k=5"));
-    assertThat(similar.get("results")).extracting(r -> r.get("item").get("id").asText())
-        .doesNotContain(a.id() + ".o0").contains(b.id() + ".o0", a.id() + ".o1");
+    assertThat(similar.get("results"))
+        .extracting(r -> r.get("item").get("id").asText())
+        .doesNotContain(a.id() + ".o0")
+        .contains(b.id() + ".o0", a.id() + ".o1");
     JsonNode faces = ok(get("/v1/objects/" + b.id() + ".f0/similar?k=5"));
     assertThat(faces.get("results")).isEmpty();
 
     List<String> newestFirst =
-        java.util.stream.Stream.of(a, b).sorted(Comparator.comparing(IndexedPhotos.Photo::capturedAt).reversed())
-            .map(IndexedPhotos.Photo::id).toList();
+        java.util.stream.Stream.of(a, b)
+            .sorted(Comparator.comparing(IndexedPhotos.Photo::capturedAt).reversed())
+            .map(IndexedPhotos.Photo::id)
+            .toList();
     assertThat(ok(get("/v1/objects/images?q=" + enc("people at the door"))).get("results"))
-        .extracting(r -> r.get("item").get("imageId").asText()).containsExactlyElementsOf(newestFirst);
-    assertThat(ok(get("/v1/objects/images?class=car&source=" + enc(a.source()))).get("results")).hasSize(1);
+        .extracting(r -> r.get("item").get("imageId").asText())
+        .containsExactlyElementsOf(newestFirst);
+    assertThat(ok(get("/v1/objects/images?class=car&source=" + enc(a.source()))).get("results"))
+        .hasSize(1);
     assertThat(ok(get("/v1/objects/images?class=person&k=1&offset=1")).get("results"))
-        .extracting(r -> r.get("item").get("imageId").asText()).containsExactly(newestFirst.get(1));
+        .extracting(r -> r.get("item").get("imageId").asText())
+        .containsExactly(newestFirst.get(1));
 
     assertError(get("/v1/objects/images"), 400, "invalid-parameter");
     assertError(get("/v1/objects/images?class=unicorn"), 400, "invalid-parameter");
     assertThat(text(get("/v1/objects/images?q=sunset"))).contains("text model");
     assertError(get("/v1/objects/" + a.id() + ".o9/similar"), 404, "object-not-found");
     assertError(get("/v1/objects/nonsense/similar"), 400, "invalid-parameter");
-    assertError(post("/v1/objects/search/vector?kind=face", "application/json", query.getBytes()), 400,
+    assertError(
+        post("/v1/objects/search/vector?kind=face", "application/json", query.getBytes()),
+        400,
         "wrong-dimension");
-    assertError(post("/v1/objects/search/vector?group=camera", "application/json", query.getBytes()), 400,
+    assertError(
+        post("/v1/objects/search/vector?group=camera", "application/json", query.getBytes()),
+        400,
         "invalid-parameter");
   }
 
@@ -423,26 +569,38 @@ abstract class QueryApiStoreContract {
   @Test
   void listingIsNewestFirstAndFilteredOnTheStore() throws Exception {
     List<IndexedPhotos.Photo> newestFirst =
-        corpus.photos.stream().sorted(Comparator.comparing(IndexedPhotos.Photo::capturedAt).reversed()).toList();
+        corpus.photos.stream()
+            .sorted(Comparator.comparing(IndexedPhotos.Photo::capturedAt).reversed())
+            .toList();
     JsonNode five = ok(get("/v1/images?limit=5&order=newest"));
-    assertThat(listed(five)).containsExactlyElementsOf(newestFirst.subList(0, 5).stream().map(IndexedPhotos.Photo::id).toList());
+    assertThat(listed(five))
+        .containsExactlyElementsOf(
+            newestFirst.subList(0, 5).stream().map(IndexedPhotos.Photo::id).toList());
     assertThat(five.get("complete").asBoolean()).isTrue();
     JsonNode first = five.get("images").get(0);
-    assertThat(first.get("capturedAt").asText()).isEqualTo(newestFirst.get(0).capturedAt().toString());
+    assertThat(first.get("capturedAt").asText())
+        .isEqualTo(newestFirst.get(0).capturedAt().toString());
     assertThat(first.get("source").asText()).isEqualTo(newestFirst.get(0).source());
     assertThat(first.get("key").asText()).isEqualTo(newestFirst.get(0).key());
 
     for (String source : IndexedPhotos.SOURCES) {
       assertThat(listed(ok(get("/v1/images?limit=500&source=" + enc(source)))))
           .containsExactlyElementsOf(
-              newestFirst.stream().filter(p -> p.source().equals(source)).map(IndexedPhotos.Photo::id).toList());
+              newestFirst.stream()
+                  .filter(p -> p.source().equals(source))
+                  .map(IndexedPhotos.Photo::id)
+                  .toList());
     }
     Instant from = IndexedPhotos.FIRST_CAPTURE.plusSeconds(3600L * 3);
     Instant to = IndexedPhotos.FIRST_CAPTURE.plusSeconds(3600L * 7);
     assertThat(listed(ok(get("/v1/images?tags=night&from=" + from + "&to=" + to))))
         .containsExactlyElementsOf(
             newestFirst.stream()
-                .filter(p -> p.tags().contains("night") && !p.capturedAt().isBefore(from) && p.capturedAt().isBefore(to))
+                .filter(
+                    p ->
+                        p.tags().contains("night")
+                            && !p.capturedAt().isBefore(from)
+                            && p.capturedAt().isBefore(to))
                 .map(IndexedPhotos.Photo::id)
                 .toList())
         .hasSize(2);
@@ -457,22 +615,39 @@ abstract class QueryApiStoreContract {
     assertThat(all.get("from").asText()).isEqualTo(from.toString());
     assertThat(all.get("counts")).hasSize(24);
     for (int h = 0; h < 24; h++) {
-      assertThat(all.get("counts").get(h).asLong()).as("hour %d", h).isEqualTo(h < corpus.photos.size() ? 1 : 0);
+      assertThat(all.get("counts").get(h).asLong())
+          .as("hour %d", h)
+          .isEqualTo(h < corpus.photos.size() ? 1 : 0);
     }
     assertThat(all.get("total").asLong()).isEqualTo(Math.min(24, corpus.photos.size()));
     assertThat(all.get("complete").asBoolean()).isTrue();
 
-    JsonNode camB = ok(get("/v1/timeline?interval=86400&source=cam-b&from=" + from + "&to=" + from.plusSeconds(86400L * 2)));
-    assertThat(camB.get("total").asLong()).isEqualTo(corpus.photos.stream().filter(p -> p.source().equals("cam-b")).count());
+    JsonNode camB =
+        ok(
+            get(
+                "/v1/timeline?interval=86400&source=cam-b&from="
+                    + from
+                    + "&to="
+                    + from.plusSeconds(86400L * 2)));
+    assertThat(camB.get("total").asLong())
+        .isEqualTo(corpus.photos.stream().filter(p -> p.source().equals("cam-b")).count());
   }
 
   @Test
   void listingAndTimelineRejectBadParameters() throws Exception {
-    for (String query : List.of("limit=0", "limit=501", "order=oldest", "from=2024-05-02T00:00:00Z&to=2024-05-01T00:00:00Z")) {
+    for (String query :
+        List.of(
+            "limit=0",
+            "limit=501",
+            "order=oldest",
+            "from=2024-05-02T00:00:00Z&to=2024-05-01T00:00:00Z")) {
       assertError(get("/v1/images?" + query), 400, "invalid-parameter");
     }
     assertError(get("/v1/timeline?interval=0"), 400, "invalid-parameter");
-    assertError(get("/v1/timeline?from=2020-01-01T00:00:00Z&to=2024-01-01T00:00:00Z"), 400, "invalid-parameter");
+    assertError(
+        get("/v1/timeline?from=2020-01-01T00:00:00Z&to=2024-01-01T00:00:00Z"),
+        400,
+        "invalid-parameter");
     for (String payload : Payloads.ALL) {
       if (payload.isBlank()) {
         continue;
@@ -482,7 +657,11 @@ abstract class QueryApiStoreContract {
         assertError(get("/v1/timeline?" + param + "=" + enc(payload)), 400, "invalid-parameter");
       }
     }
-    assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/images")).build(), BodyHandlers.ofByteArray()).statusCode())
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/v1/images")).build(),
+                    BodyHandlers.ofByteArray())
+                .statusCode())
         .isEqualTo(401);
   }
 
@@ -516,18 +695,27 @@ abstract class QueryApiStoreContract {
     // allowed punctuation is matched literally, not interpreted
     JsonNode gate = ok(post("/v1/search?k=100&source=" + enc("yard/gate:2"), "image/jpeg", query));
     assertThat(gate.get("results")).isNotEmpty();
-    assertThat(ok(post("/v1/search?k=100&source=" + enc("yard/gate"), "image/jpeg", query)).get("results")).isEmpty();
-    assertThat(ok(post("/v1/search?k=100&source=" + enc("cam-"), "image/jpeg", query)).get("results")).isEmpty();
+    assertThat(
+            ok(post("/v1/search?k=100&source=" + enc("yard/gate"), "image/jpeg", query))
+                .get("results"))
+        .isEmpty();
+    assertThat(
+            ok(post("/v1/search?k=100&source=" + enc("cam-"), "image/jpeg", query)).get("results"))
+        .isEmpty();
   }
 
   @Test
   void apiKeysAreRequiredOnV1() throws Exception {
     HttpResponse<byte[]> none =
-        http.send(HttpRequest.newBuilder(URI.create(base + "/v1/stats")).build(), BodyHandlers.ofByteArray());
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/v1/stats")).build(),
+            BodyHandlers.ofByteArray());
     assertError(none, 401, "unauthorized");
     HttpResponse<byte[]> wrong =
         http.send(
-            HttpRequest.newBuilder(URI.create(base + "/v1/stats")).header(ApiKeys.HEADER, API_KEY + "-x").build(),
+            HttpRequest.newBuilder(URI.create(base + "/v1/stats"))
+                .header(ApiKeys.HEADER, API_KEY + "-x")
+                .build(),
             BodyHandlers.ofByteArray());
     assertError(wrong, 403, "forbidden");
   }
@@ -561,7 +749,9 @@ abstract class QueryApiStoreContract {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).header(ApiKeys.HEADER, API_KEY);
+    return HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(Duration.ofSeconds(30))
+        .header(ApiKeys.HEADER, API_KEY);
   }
 
   private HttpResponse<byte[]> get(String path) throws Exception {
@@ -570,7 +760,10 @@ abstract class QueryApiStoreContract {
 
   private HttpResponse<byte[]> post(String path, String contentType, byte[] body) throws Exception {
     return http.send(
-        request(path).header("Content-Type", contentType).POST(BodyPublishers.ofByteArray(body)).build(),
+        request(path)
+            .header("Content-Type", contentType)
+            .POST(BodyPublishers.ofByteArray(body))
+            .build(),
         BodyHandlers.ofByteArray());
   }
 
@@ -582,8 +775,11 @@ abstract class QueryApiStoreContract {
     String boundary = "----it-boundary";
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     body.writeBytes(
-        ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"q.jpg\"\r\n"
-                + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"q.jpg\"\r\n"
+                + "Content-Type: image/jpeg\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
     body.writeBytes(image);
     body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
     return post(path, "multipart/form-data; boundary=" + boundary, body.toByteArray());
@@ -602,9 +798,11 @@ abstract class QueryApiStoreContract {
     return JSON.readTree(r.body()).path("error").path("code").asText();
   }
 
-  private static void assertError(HttpResponse<byte[]> r, int status, String code) throws Exception {
+  private static void assertError(HttpResponse<byte[]> r, int status, String code)
+      throws Exception {
     assertThat(r.statusCode()).as("%s -> %s", r.uri(), text(r)).isEqualTo(status);
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).contains("json"));
     JsonNode body = JSON.readTree(r.body());
     assertThat(body.size()).isEqualTo(1);
     assertThat(body.path("error").path("code").asText()).as(text(r)).isEqualTo(code);

@@ -4,18 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.embedder.model.OnnxImageEmbedder;
 import dev.imgsearch.indexer.store.StoreSettings;
+import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.indexer.store.VectorStores;
 import dev.imgsearch.query.ApiKeys;
 import dev.imgsearch.query.QueryApi;
 import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
+import dev.imgsearch.schemas.ImageIds;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -24,14 +27,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.imgsearch.indexer.store.VectorRecord;
-import dev.imgsearch.schemas.ImageIds;
-import java.time.Instant;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -39,9 +39,10 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * The web page in real headless Chromium (Debian {@code chromium} + {@code chromium-driver}, installed by
- * {@code scripts/deps/chromium.sh}): load the page, upload a photo, see the result grid with thumbnails and freshness,
- * click a result, see the grid of its neighbours. Fails, never skips, when Chromium is missing.
+ * The web page in real headless Chromium (Debian {@code chromium} + {@code chromium-driver},
+ * installed by {@code scripts/deps/chromium.sh}): load the page, upload a photo, see the result
+ * grid with thumbnails and freshness, click a result, see the grid of its neighbours. Fails, never
+ * skips, when Chromium is missing.
  */
 class QueryPageBrowserIT {
 
@@ -59,7 +60,8 @@ class QueryPageBrowserIT {
   static Path executable(String... names) {
     List<Path> dirs =
         Stream.concat(
-                Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).map(Path::of),
+                Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                    .map(Path::of),
                 Stream.of(Path.of("/usr/bin"), Path.of("/usr/lib/chromium")))
             .toList();
     for (String name : names) {
@@ -71,7 +73,9 @@ class QueryPageBrowserIT {
       }
     }
     throw new IllegalStateException(
-        "none of " + List.of(names) + " found on PATH: run scripts/deps/chromium.sh (Debian chromium + chromium-driver)");
+        "none of "
+            + List.of(names)
+            + " found on PATH: run scripts/deps/chromium.sh (Debian chromium + chromium-driver)");
   }
 
   @BeforeEach
@@ -80,19 +84,31 @@ class QueryPageBrowserIT {
     Path chromedriver = executable("chromedriver");
 
     embedder = OnnxImageEmbedder.loadDefault();
-    store = VectorStores.open(StoreSettings.embedded(tmp.resolve("store").toString(), "browser_it", embedder.dimension()));
+    store =
+        VectorStores.open(
+            StoreSettings.embedded(
+                tmp.resolve("store").toString(), "browser_it", embedder.dimension()));
     store.ensureCollection();
     corpus = IndexedPhotos.index(embedder, store);
     // rows added by the live-view test are named "live/<n>/<corpus key>" and show that corpus photo
     service =
         QueryService.builder(embedder, store)
-            .contentSource((bucket, key) -> corpus.open(bucket, key.startsWith("live/") ? key.substring(key.indexOf('/', 5) + 1) : key))
+            .contentSource(
+                (bucket, key) ->
+                    corpus.open(
+                        bucket,
+                        key.startsWith("live/") ? key.substring(key.indexOf('/', 5) + 1) : key))
             .build();
     QueryApiOptions options = QueryApiOptions.defaults().withApiKeys(ApiKeys.of(List.of(KEY)));
-    api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options).start("127.0.0.1", 0);
+    api =
+        new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
+            .start("127.0.0.1", 0);
 
     ChromeDriverService driverService =
-        new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(chromedriver.toFile())
+            .usingAnyFreePort()
+            .build();
     ChromeOptions chrome = new ChromeOptions();
     chrome.setBinary(chromium.toFile());
     chrome.addArguments(
@@ -140,21 +156,29 @@ class QueryPageBrowserIT {
     browser.findElement(By.id("file")).sendKeys(query.file().toAbsolutePath().toString());
 
     // the grid of the upload: the photo itself, then its stereo pair
-    await("grid for the upload", () -> grid().size() == 10 && status().startsWith("image aloeL.jpg"));
+    await(
+        "grid for the upload", () -> grid().size() == 10 && status().startsWith("image aloeL.jpg"));
     List<WebElement> cards = grid();
     assertThat(cards.get(0).getAttribute("data-id")).isEqualTo(query.id());
     assertThat(cards.get(1).getAttribute("data-id")).isEqualTo(pair.id());
     assertThat(cards.get(0).getText()).contains("score", "1.0000", query.source(), query.key());
     // thumbnails really load (through /v1/images/{id}/content: no presigner in this test)
-    await("thumbnails", () -> Boolean.TRUE.equals(js("var imgs = document.querySelectorAll('#grid .thumb img');"
-        + " return imgs.length === 10 && Array.from(imgs).every(function (i) { return i.complete && i.naturalWidth > 0; });")));
+    await(
+        "thumbnails",
+        () ->
+            Boolean.TRUE.equals(
+                js(
+                    "var imgs = document.querySelectorAll('#grid .thumb img');"
+                        + " return imgs.length === 10 && Array.from(imgs).every(function (i) { return i.complete && i.naturalWidth > 0; });")));
     // freshness: count and newest capture time of the index
     await("freshness", () -> freshness().contains(corpus.photos.size() + " images indexed"));
     assertThat(freshness()).contains(corpus.newest().capturedAt().toString());
 
     // click the pair's thumbnail: the grid becomes its neighbours, itself excluded
     cards.get(1).findElement(By.cssSelector(".thumb img")).click();
-    await("grid of the clicked result", () -> status().startsWith("similar to " + pair.id()) && !grid().isEmpty());
+    await(
+        "grid of the clicked result",
+        () -> status().startsWith("similar to " + pair.id()) && !grid().isEmpty());
     List<WebElement> next = grid();
     assertThat(next).hasSize(10);
     assertThat(next.get(0).getAttribute("data-id")).isEqualTo(query.id());
@@ -165,16 +189,24 @@ class QueryPageBrowserIT {
     String lastOfPage1 = next.get(9).getAttribute("data-id");
     browser.findElement(By.id("next")).click();
     await("second page", () -> status().contains("results 11"));
-    assertThat(grid()).extracting(c -> c.getAttribute("data-id")).doesNotContain(lastOfPage1, pair.id());
+    assertThat(grid())
+        .extracting(c -> c.getAttribute("data-id"))
+        .doesNotContain(lastOfPage1, pair.id());
 
-    // the near-duplicates toggle searches the uploaded photo by perceptual hash: itself at distance 0
+    // the near-duplicates toggle searches the uploaded photo by perceptual hash: itself at distance
+    // 0
     browser.findElement(By.id("dupes")).click();
-    await("near-duplicates grid", () -> status().startsWith("near-duplicates of aloeL.jpg") && !grid().isEmpty());
+    await(
+        "near-duplicates grid",
+        () -> status().startsWith("near-duplicates of aloeL.jpg") && !grid().isEmpty());
     assertThat(grid().get(0).getAttribute("data-id")).isEqualTo(query.id());
     assertThat(grid().get(0).getText()).contains("distance", "0 bits");
   }
 
-  /** Scene-change gating: a camera frame indexed with its scene's first frame's vector shows how long the scene lasted. */
+  /**
+   * Scene-change gating: a camera frame indexed with its scene's first frame's vector shows how
+   * long the scene lasted.
+   */
   @Test
   void aFrameOfAGatedSceneShowsTheScenesSpan() {
     IndexedPhotos.Photo query = corpus.named("aloeL.jpg");
@@ -184,30 +216,45 @@ class QueryPageBrowserIT {
     store.upsert(
         List.of(
             new VectorRecord(
-                ImageIds.of(first.bucket(), laterKey), first.vector(), first.bucket(), laterKey, first.source(), later,
-                first.tags(), first.model(), first.phash(),
+                ImageIds.of(first.bucket(), laterKey),
+                first.vector(),
+                first.bucket(),
+                laterKey,
+                first.source(),
+                later,
+                first.tags(),
+                first.model(),
+                first.phash(),
                 new dev.imgsearch.indexer.store.SceneRef(first.id(), first.capturedAtMillis()))));
     store.flush();
 
     browser.get("http://127.0.0.1:" + api.port() + "/");
     browser.findElement(By.id("apiKey")).sendKeys(KEY);
     browser.findElement(By.id("file")).sendKeys(query.file().toAbsolutePath().toString());
-    await("grid for the upload", () -> grid().size() == 10 && status().startsWith("image aloeL.jpg"));
+    await(
+        "grid for the upload", () -> grid().size() == 10 && status().startsWith("image aloeL.jpg"));
     WebElement gated =
         grid().stream()
             .filter(c -> ImageIds.of(first.bucket(), laterKey).equals(c.getAttribute("data-id")))
             .findFirst()
             .orElseThrow();
     assertThat(gated.getText())
-        .contains("scene", Instant.ofEpochMilli(first.capturedAtMillis()).toString(), Instant.ofEpochMilli(later).toString(),
+        .contains(
+            "scene",
+            Instant.ofEpochMilli(first.capturedAtMillis()).toString(),
+            Instant.ofEpochMilli(later).toString(),
             first.id());
     WebElement itself =
-        grid().stream().filter(c -> query.id().equals(c.getAttribute("data-id"))).findFirst().orElseThrow();
+        grid().stream()
+            .filter(c -> query.id().equals(c.getAttribute("data-id")))
+            .findFirst()
+            .orElseThrow();
     assertThat(itself.getText()).doesNotContain("scene");
   }
 
   @Test
-  void liveViewShowsNewImagesWithinASecondOrTwoTimelineCountsAndUrlFiltersSurviveAReload() throws Exception {
+  void liveViewShowsNewImagesWithinASecondOrTwoTimelineCountsAndUrlFiltersSurviveAReload()
+      throws Exception {
     browser.manage().window().setSize(new Dimension(1200, 860));
     long minute = System.currentTimeMillis() / 60_000 * 60_000;
     long fiveAgo = minute - 5 * 60_000;
@@ -223,8 +270,11 @@ class QueryPageBrowserIT {
     js("localStorage.setItem('imgsearch.apiKey', '" + KEY + "');");
     browser.get(base + "?view=live&source=cam-a");
 
-    // timeline: 60 minutes, the inserted rows counted in their minutes (the corpus is from 2024: outside the window)
-    await("timeline", () -> bars().size() == 60 && "3".equals(attr(By.id("timeline-caption"), "data-total")));
+    // timeline: 60 minutes, the inserted rows counted in their minutes (the corpus is from 2024:
+    // outside the window)
+    await(
+        "timeline",
+        () -> bars().size() == 60 && "3".equals(attr(By.id("timeline-caption"), "data-total")));
     assertThat(barCount(fiveAgo)).isEqualTo("2");
     assertThat(barCount(twoAgo)).isEqualTo("1");
     assertThat(text(By.id("timeline-caption"))).startsWith("3 images in 60 minutes");
@@ -239,9 +289,15 @@ class QueryPageBrowserIT {
     await("new image on the page", () -> !liveIds().isEmpty() && liveIds().get(0).equals(fresh));
     Duration visibleAfter = Duration.ofNanos(System.nanoTime() - indexed);
     assertThat(visibleAfter).isLessThan(Duration.ofMillis(2500));
-    System.out.println("live view: new image visible " + visibleAfter.toMillis() + " ms after it was indexed");
-    await("thumbnails", () -> Boolean.TRUE.equals(js("var imgs = document.querySelectorAll('#live-grid .thumb img');"
-        + " return imgs.length === 4 && Array.from(imgs).every(function (i) { return i.complete && i.naturalWidth > 0; });")));
+    System.out.println(
+        "live view: new image visible " + visibleAfter.toMillis() + " ms after it was indexed");
+    await(
+        "thumbnails",
+        () ->
+            Boolean.TRUE.equals(
+                js(
+                    "var imgs = document.querySelectorAll('#live-grid .thumb img');"
+                        + " return imgs.length === 4 && Array.from(imgs).every(function (i) { return i.complete && i.naturalWidth > 0; });")));
     screenshot("live-view");
 
     // click a minute: its images only, the selection in the URL
@@ -249,15 +305,21 @@ class QueryPageBrowserIT {
     await("minute's images", () -> liveIds().equals(List.of(a2, a1)));
     assertThat(browser.getCurrentUrl()).contains("view=live", "source=cam-a", "minute=");
     assertThat(browser.findElement(By.id("minute-bar")).isDisplayed()).isTrue();
-    await("minute thumbnails", () -> Boolean.TRUE.equals(js("var imgs = document.querySelectorAll('#live-grid .thumb img');"
-        + " return imgs.length === 2 && Array.from(imgs).every(function (i) { return i.complete && i.naturalWidth > 0; });")));
+    await(
+        "minute thumbnails",
+        () ->
+            Boolean.TRUE.equals(
+                js(
+                    "var imgs = document.querySelectorAll('#live-grid .thumb img');"
+                        + " return imgs.length === 2 && Array.from(imgs).every(function (i) { return i.complete && i.naturalWidth > 0; });")));
     screenshot("timeline-minute");
 
     // reload: filters and the selected minute come back from the URL
     browser.navigate().refresh();
     await("restored minute", () -> liveIds().equals(List.of(a2, a1)) && bars().size() == 60);
     assertThat(browser.findElement(By.id("liveSource")).getAttribute("value")).isEqualTo("cam-a");
-    assertThat(browser.findElement(By.cssSelector("#timeline .bar.sel")).getAttribute("data-minute"))
+    assertThat(
+            browser.findElement(By.cssSelector("#timeline .bar.sel")).getAttribute("data-minute"))
         .isEqualTo(Instant.ofEpochMilli(fiveAgo).toString());
 
     // back to live
@@ -268,19 +330,26 @@ class QueryPageBrowserIT {
     // the search view's filters are shared and restored the same way
     IndexedPhotos.Photo photo = corpus.named("aloeL.jpg");
     browser.get(base + "?view=search&source=cam-b&k=3&tags=night#similar=" + photo.id());
-    await("restored search", () -> grid().size() == 3 && status().startsWith("similar to " + photo.id()));
+    await(
+        "restored search",
+        () -> grid().size() == 3 && status().startsWith("similar to " + photo.id()));
     assertThat(browser.findElement(By.id("source")).getAttribute("value")).isEqualTo("cam-b");
     assertThat(browser.findElement(By.id("k")).getAttribute("value")).isEqualTo("3");
     assertThat(grid()).allSatisfy(c -> assertThat(c.getText()).contains("cam-b", "night"));
     List<String> before = grid().stream().map(c -> c.getAttribute("data-id")).toList();
     browser.navigate().refresh();
-    await("search after reload", () -> grid().size() == 3 && status().startsWith("similar to " + photo.id()));
+    await(
+        "search after reload",
+        () -> grid().size() == 3 && status().startsWith("similar to " + photo.id()));
     assertThat(grid()).extracting(c -> c.getAttribute("data-id")).containsExactlyElementsOf(before);
   }
 
   private int inserted = 0;
 
-  /** Upserts a copy of corpus photo {@code i} under a new key with this source and capture time; returns its id. */
+  /**
+   * Upserts a copy of corpus photo {@code i} under a new key with this source and capture time;
+   * returns its id.
+   */
   private String insert(int i, String source, long capturedAtMillis) {
     IndexedPhotos.Photo p = corpus.photos.get(i);
     String key = "live/" + (inserted++) + "/" + p.key();
@@ -288,7 +357,14 @@ class QueryPageBrowserIT {
     store.upsert(
         List.of(
             new VectorRecord(
-                id, p.vector(), IndexedPhotos.BUCKET, key, source, capturedAtMillis, p.tags(), embedder.modelId(),
+                id,
+                p.vector(),
+                IndexedPhotos.BUCKET,
+                key,
+                source,
+                capturedAtMillis,
+                p.tags(),
+                embedder.modelId(),
                 p.phash())));
     return id;
   }
@@ -298,7 +374,8 @@ class QueryPageBrowserIT {
   }
 
   private WebElement bar(long minuteMillis) {
-    return browser.findElement(By.cssSelector("#timeline .bar[data-minute='" + Instant.ofEpochMilli(minuteMillis) + "']"));
+    return browser.findElement(
+        By.cssSelector("#timeline .bar[data-minute='" + Instant.ofEpochMilli(minuteMillis) + "']"));
   }
 
   private String barCount(long minuteMillis) {
@@ -306,7 +383,9 @@ class QueryPageBrowserIT {
   }
 
   private List<String> liveIds() {
-    return browser.findElements(By.cssSelector("#live-grid .card")).stream().map(c -> c.getAttribute("data-id")).toList();
+    return browser.findElements(By.cssSelector("#live-grid .card")).stream()
+        .map(c -> c.getAttribute("data-id"))
+        .toList();
   }
 
   private String text(By by) {
@@ -320,7 +399,8 @@ class QueryPageBrowserIT {
   /** Writes target/browser-screenshots/{name}.png (the README's images are copied from there). */
   private void screenshot(String name) throws Exception {
     Path dir = Files.createDirectories(Path.of("target", "browser-screenshots"));
-    Files.write(dir.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    Files.write(
+        dir.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
   }
 
   private List<WebElement> grid() {
@@ -353,7 +433,13 @@ class QueryPageBrowserIT {
       }
     }
     throw new AssertionError(
-        "timed out waiting for " + what + "; status='" + status() + "', freshness='" + freshness() + "', cards="
+        "timed out waiting for "
+            + what
+            + "; status='"
+            + status()
+            + "', freshness='"
+            + freshness()
+            + "', cards="
             + grid().size());
   }
 }

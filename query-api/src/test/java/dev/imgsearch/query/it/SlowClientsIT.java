@@ -57,9 +57,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The query API under abuse, on a real server (ephemeral port) with the real model and the embedded store and the
- * default abuse limits: hundreds of uploads trickling in a byte a second must not starve the probes or a normal search,
- * and concurrent decompression bombs must not take the heap.
+ * The query API under abuse, on a real server (ephemeral port) with the real model and the embedded
+ * store and the default abuse limits: hundreds of uploads trickling in a byte a second must not
+ * starve the probes or a normal search, and concurrent decompression bombs must not take the heap.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlowClientsIT {
@@ -69,7 +69,8 @@ class SlowClientsIT {
   private static final int STALLED = 150;
   private static final Duration PROBE_LIMIT = Duration.ofSeconds(1);
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private Path dir;
   private OnnxImageEmbedder embedder;
   private VectorStore store;
@@ -83,23 +84,43 @@ class SlowClientsIT {
   void start() throws Exception {
     dir = Files.createTempDirectory("slow-clients-it");
     embedder = OnnxImageEmbedder.loadDefault();
-    store = VectorStores.open(StoreSettings.embedded(dir.toString(), "slow_it", embedder.dimension()));
+    store =
+        VectorStores.open(StoreSettings.embedded(dir.toString(), "slow_it", embedder.dimension()));
     store.ensureCollection();
     query = scene(Color.ORANGE);
     queryId = ImageIds.of("images", "orange.png");
     store.upsert(
         List.of(
-            new VectorRecord(queryId, embedder.embed(query), "images", "orange.png", "cam-1", 1_700_000_000_000L,
-                List.of(), embedder.modelId()),
-            new VectorRecord(ImageIds.of("images", "blue.png"), embedder.embed(scene(Color.BLUE)), "images",
-                "blue.png", "cam-1", 1_700_000_000_000L, List.of(), embedder.modelId())));
+            new VectorRecord(
+                queryId,
+                embedder.embed(query),
+                "images",
+                "orange.png",
+                "cam-1",
+                1_700_000_000_000L,
+                List.of(),
+                embedder.modelId()),
+            new VectorRecord(
+                ImageIds.of("images", "blue.png"),
+                embedder.embed(scene(Color.BLUE)),
+                "images",
+                "blue.png",
+                "cam-1",
+                1_700_000_000_000L,
+                List.of(),
+                embedder.modelId())));
     store.flush();
     service = QueryService.builder(embedder, store).build();
-    // the default limits, except the decode permits: pinned to those of a 2-core machine so the heap bound below does
+    // the default limits, except the decode permits: pinned to those of a 2-core machine so the
+    // heap bound below does
     // not depend on the machine the test runs on
     QueryApiOptions options =
-        QueryApiOptions.defaults().withAnonymousAccess().withDecodeLimit(2, QueryApiOptions.DEFAULT_DECODE_WAIT);
-    api = new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options).start("127.0.0.1", 0);
+        QueryApiOptions.defaults()
+            .withAnonymousAccess()
+            .withDecodeLimit(2, QueryApiOptions.DEFAULT_DECODE_WAIT);
+    api =
+        new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
+            .start("127.0.0.1", 0);
     port = api.port();
     // as in a cluster, the pod is ready (its one-time model check done) before traffic arrives
     assertThat(rawGet("/readyz", Duration.ofSeconds(30))).contains(" 200");
@@ -205,7 +226,8 @@ class SlowClientsIT {
     for (int i = 0; i < DRIPPERS; i++) {
       drippers.add(new Dripper(port));
     }
-    // and uploads that send their headers and then nothing: they wait for their body without a thread
+    // and uploads that send their headers and then nothing: they wait for their body without a
+    // thread
     List<Dripper> stalled = new ArrayList<>();
     for (int i = 0; i < STALLED; i++) {
       stalled.add(new Dripper(port));
@@ -240,15 +262,21 @@ class SlowClientsIT {
 
     Map<String, Integer> outcomes = new TreeMap<>();
     drippers.forEach(d -> outcomes.merge(d.outcome, 1, Integer::sum));
-    Duration longest = drippers.stream().map(Dripper::lifetime).max(Duration::compareTo).orElseThrow();
+    Duration longest =
+        drippers.stream().map(Dripper::lifetime).max(Duration::compareTo).orElseThrow();
     System.out.printf(
         "slow uploads: %s; longest %d ms; probes %d, slowest %d ms; searches %s%n",
-        outcomes, longest.toMillis(), probeTimes.size(),
-        probeTimes.stream().max(Duration::compareTo).orElseThrow().toMillis(), searchStatuses);
+        outcomes,
+        longest.toMillis(),
+        probeTimes.size(),
+        probeTimes.stream().max(Duration::compareTo).orElseThrow().toMillis(),
+        searchStatuses);
 
     assertThat(searchStatuses).isNotEmpty().containsOnly(200);
-    // every trickling upload was cut off by the server (minimum data rate: 408) long before the idle timeout
-    assertThat(outcomes.keySet()).allMatch(o -> o.startsWith("HTTP/1.1 408") || o.startsWith("closed"), "408 or closed");
+    // every trickling upload was cut off by the server (minimum data rate: 408) long before the
+    // idle timeout
+    assertThat(outcomes.keySet())
+        .allMatch(o -> o.startsWith("HTTP/1.1 408") || o.startsWith("closed"), "408 or closed");
     assertThat(outcomes.keySet()).anyMatch(o -> o.startsWith("HTTP/1.1 408"));
     assertThat(longest).isLessThan(Duration.ofSeconds(10));
     // and a normal search right after still works
@@ -298,7 +326,8 @@ class SlowClientsIT {
       System.out.printf(
           "bombs: %s; heap used: baseline %d MiB, peak %d MiB, max %d MiB%n",
           answers, baseline >> 20, peak.get() >> 20, rt.maxMemory() >> 20);
-      // 4xx (the decoder's aspect-ratio / raster budget, read from the header) or 503 (no decode permit in time)
+      // 4xx (the decoder's aspect-ratio / raster budget, read from the header) or 503 (no decode
+      // permit in time)
       for (String answer : answers) {
         int status = Integer.parseInt(answer.substring(0, 3));
         assertThat(status).as(answer).matches(s -> (s >= 400 && s < 500) || s == 503, "4xx or 503");
@@ -307,8 +336,10 @@ class SlowClientsIT {
       sampling.set(false);
       sampler.join();
     }
-    // One decode of this canvas takes about 350 MiB of heap; with 2 permits the peak (garbage included) measured
-    // 0.7 .. 1.3 GiB above the baseline, with all 8 decoding at once 2.4 GiB of the 3 GiB heap (failsafe -Xmx3g).
+    // One decode of this canvas takes about 350 MiB of heap; with 2 permits the peak (garbage
+    // included) measured
+    // 0.7 .. 1.3 GiB above the baseline, with all 8 decoding at once 2.4 GiB of the 3 GiB heap
+    // (failsafe -Xmx3g).
     assertThat((peak.get() - baseline) >> 20).as("MiB of heap above the baseline").isLessThan(1792);
     assertThat(rawGet("/healthz", PROBE_LIMIT)).contains(" 200");
     assertThat(normalSearch()).isEqualTo(200);
@@ -328,7 +359,8 @@ class SlowClientsIT {
                 .build(),
             BodyHandlers.ofByteArray());
     if (r.statusCode() == 200) {
-      assertThat(JSON.readTree(r.body()).get("results").get(0).get("id").asText()).isEqualTo(queryId);
+      assertThat(JSON.readTree(r.body()).get("results").get(0).get("id").asText())
+          .isEqualTo(queryId);
     }
     return r.statusCode();
   }
@@ -339,8 +371,9 @@ class SlowClientsIT {
       s.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
       s.setSoTimeout((int) timeout.toMillis());
       s.getOutputStream()
-          .write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       InputStream in = s.getInputStream();
       StringBuilder line = new StringBuilder();
       for (int c = in.read(); c >= 0 && c != '\r'; c = in.read()) {
@@ -367,8 +400,8 @@ class SlowClientsIT {
   }
 
   /**
-   * A valid all-black RGB PNG of {@code width x height}, written row by row so the test never holds the canvas: the
-   * rows deflate about 1000:1, a small file that decodes to a huge bitmap.
+   * A valid all-black RGB PNG of {@code width x height}, written row by row so the test never holds
+   * the canvas: the rows deflate about 1000:1, a small file that decodes to a huge bitmap.
    */
   static byte[] blankPng(int width, int height) throws IOException {
     ByteArrayOutputStream file = new ByteArrayOutputStream();
@@ -377,10 +410,12 @@ class SlowClientsIT {
     DataOutputStream h = new DataOutputStream(ihdr);
     h.writeInt(width);
     h.writeInt(height);
-    h.write(new byte[] {8, 2, 0, 0, 0}); // 8-bit RGB, deflate, no filter method variants, no interlace
+    h.write(
+        new byte[] {8, 2, 0, 0, 0}); // 8-bit RGB, deflate, no filter method variants, no interlace
     chunk(file, "IHDR", ihdr.toByteArray());
     ByteArrayOutputStream idat = new ByteArrayOutputStream();
-    try (DeflaterOutputStream z = new DeflaterOutputStream(idat, new Deflater(Deflater.BEST_COMPRESSION))) {
+    try (DeflaterOutputStream z =
+        new DeflaterOutputStream(idat, new Deflater(Deflater.BEST_COMPRESSION))) {
       byte[] row = new byte[1 + width * 3]; // filter byte 0 + black pixels
       for (int y = 0; y < height; y++) {
         z.write(row);
@@ -391,7 +426,8 @@ class SlowClientsIT {
     return file.toByteArray();
   }
 
-  private static void chunk(ByteArrayOutputStream file, String type, byte[] data) throws IOException {
+  private static void chunk(ByteArrayOutputStream file, String type, byte[] data)
+      throws IOException {
     DataOutputStream out = new DataOutputStream(file);
     out.writeInt(data.length);
     byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);

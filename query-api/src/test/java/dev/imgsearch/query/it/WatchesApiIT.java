@@ -37,14 +37,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The watch routes through a real Kafka broker and the real server wiring ({@link QueryServer} with the embedded store
- * and the bundled model): a watch on the topic before the start is in the view, a watch created over HTTP is on the
- * topic (a second, independent view reads it), deleting it tombstones it, and an alert produced to the alerts topic
- * reaches an SSE client and the watch's history.
+ * The watch routes through a real Kafka broker and the real server wiring ({@link QueryServer} with
+ * the embedded store and the bundled model): a watch on the topic before the start is in the view,
+ * a watch created over HTTP is on the topic (a second, independent view reads it), deleting it
+ * tombstones it, and an alert produced to the alerts topic reaches an SSE client and the watch's
+ * history.
  */
 class WatchesApiIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final String WATCHES = "it-watches";
   private static final String ALERTS = "it-alerts";
 
@@ -58,21 +60,40 @@ class WatchesApiIT {
   static void start() throws Exception {
     broker = KafkaBroker.start(tmp.resolve("kafka"), 0);
     broker.createTopics(1, WATCHES, ALERTS);
-    Watch before = Watch.newBuilder().setId("pre").setName("written before the start")
-        .setTarget(WatchTarget.NEAR_DUPLICATES).setPhash(0xf0L).setThreshold(4).setCreatedAtMillis(1)
-        .setUpdatedAtMillis(1).build();
+    Watch before =
+        Watch.newBuilder()
+            .setId("pre")
+            .setName("written before the start")
+            .setTarget(WatchTarget.NEAR_DUPLICATES)
+            .setPhash(0xf0L)
+            .setThreshold(4)
+            .setCreatedAtMillis(1)
+            .setUpdatedAtMillis(1)
+            .build();
     send(WATCHES, "pre", Topics.WATCHES.valueSerde().serializer().serialize(WATCHES, before));
-    server = QueryServer.open(QueryServerSettings.fromMap(Map.of(
-        "http.port", "0",
-        "store.kind", "embedded",
-        "store.path", tmp.resolve("store").toString(),
-        "allow-anonymous", "true",
-        "kafka.bootstrap-servers", broker.bootstrapServers(),
-        "topic.watches", WATCHES,
-        "topic.alerts", ALERTS))).listen();
+    server =
+        QueryServer.open(
+                QueryServerSettings.fromMap(
+                    Map.of(
+                        "http.port",
+                        "0",
+                        "store.kind",
+                        "embedded",
+                        "store.path",
+                        tmp.resolve("store").toString(),
+                        "allow-anonymous",
+                        "true",
+                        "kafka.bootstrap-servers",
+                        broker.bootstrapServers(),
+                        "topic.watches",
+                        WATCHES,
+                        "topic.alerts",
+                        ALERTS)))
+            .listen();
     base = "http://127.0.0.1:" + server.port();
     await("ready", () -> get("/readyz").statusCode() == 200);
-    independent = KafkaWatches.open(Map.of("bootstrap.servers", broker.bootstrapServers()), WATCHES, ALERTS);
+    independent =
+        KafkaWatches.open(Map.of("bootstrap.servers", broker.bootstrapServers()), WATCHES, ALERTS);
   }
 
   @AfterAll
@@ -93,15 +114,21 @@ class WatchesApiIT {
     JsonNode list = JSON.readTree(get("/v1/watches").body());
     assertThat(list.get("watches").findValuesAsText("id")).contains("pre");
 
-    HttpResponse<String> created = request("POST", "/v1/watches",
-        "{\"id\":\"copies\",\"name\":\"copies of the logo\",\"phash\":\"00ff00ff00ff00ff\",\"threshold\":6,"
-            + "\"cooldown\":\"PT30S\"}");
+    HttpResponse<String> created =
+        request(
+            "POST",
+            "/v1/watches",
+            "{\"id\":\"copies\",\"name\":\"copies of the logo\",\"phash\":\"00ff00ff00ff00ff\",\"threshold\":6,"
+                + "\"cooldown\":\"PT30S\"}");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-    assertThat(JSON.readTree(get("/v1/watches/copies").body()).get("name").asText()).isEqualTo("copies of the logo");
+    assertThat(JSON.readTree(get("/v1/watches/copies").body()).get("name").asText())
+        .isEqualTo("copies of the logo");
     await("the watch on the topic", () -> independent.watches().view().get("copies").isPresent());
-    assertThat(independent.watches().view().get("copies").orElseThrow().getCooldownMillis()).isEqualTo(30_000);
+    assertThat(independent.watches().view().get("copies").orElseThrow().getCooldownMillis())
+        .isEqualTo(30_000);
 
-    assertThat(request("POST", "/v1/watches", "{\"phash\":\"ff\",\"threshold\":65}").statusCode()).isEqualTo(400);
+    assertThat(request("POST", "/v1/watches", "{\"phash\":\"ff\",\"threshold\":65}").statusCode())
+        .isEqualTo(400);
 
     assertThat(request("DELETE", "/v1/watches/copies", null).statusCode()).isEqualTo(204);
     assertThat(get("/v1/watches/copies").statusCode()).isEqualTo(404);
@@ -111,36 +138,58 @@ class WatchesApiIT {
 
   @Test
   void alertsOnTheTopicReachTheStreamAndTheHistory() throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/v1/alerts/stream?watch=pre"))
-        .header("Accept", "text/event-stream").build();
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(base + "/v1/alerts/stream?watch=pre"))
+            .header("Accept", "text/event-stream")
+            .build();
     HttpResponse<InputStream> stream = HTTP.send(req, BodyHandlers.ofInputStream());
     assertThat(stream.statusCode()).isEqualTo(200);
-    BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+    BufferedReader lines =
+        new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
     assertThat(lines.readLine()).isEqualTo(": connected");
 
-    Alert alert = Alert.newBuilder().setAlertId("pre:img-1").setWatchId("pre").setWatchName("written before the start")
-        .setImageId("img-1").setBucket("images").setKey("cam/1.jpg").setSource("cam").setScore(0.97)
-        .setHammingDistance(2).setCapturedAtMillis(1_000).setMatchedAtMillis(2_000).build();
+    Alert alert =
+        Alert.newBuilder()
+            .setAlertId("pre:img-1")
+            .setWatchId("pre")
+            .setWatchName("written before the start")
+            .setImageId("img-1")
+            .setBucket("images")
+            .setKey("cam/1.jpg")
+            .setSource("cam")
+            .setScore(0.97)
+            .setHammingDistance(2)
+            .setCapturedAtMillis(1_000)
+            .setMatchedAtMillis(2_000)
+            .build();
     long sent = System.nanoTime();
-    send(ALERTS, alert.getAlertId(), Topics.ALERTS.valueSerde().serializer().serialize(ALERTS, alert));
-    CompletableFuture<String> event = CompletableFuture.supplyAsync(() -> {
-      StringBuilder b = new StringBuilder();
-      try {
-        for (String line; (line = lines.readLine()) != null; ) {
-          if (line.isEmpty() && b.indexOf("event: alert") >= 0) {
-            return b.toString();
-          }
-          b.append(line).append('\n');
-        }
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      return b.toString();
-    });
+    send(
+        ALERTS,
+        alert.getAlertId(),
+        Topics.ALERTS.valueSerde().serializer().serialize(ALERTS, alert));
+    CompletableFuture<String> event =
+        CompletableFuture.supplyAsync(
+            () -> {
+              StringBuilder b = new StringBuilder();
+              try {
+                for (String line; (line = lines.readLine()) != null; ) {
+                  if (line.isEmpty() && b.indexOf("event: alert") >= 0) {
+                    return b.toString();
+                  }
+                  b.append(line).append('\n');
+                }
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+              return b.toString();
+            });
     String got = event.get(20, TimeUnit.SECONDS);
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
     System.out.println("alert topic -> SSE client: " + ms + " ms");
-    assertThat(got).contains("id: pre:img-1").contains("\"imageId\":\"img-1\"").contains("\"hammingDistance\":2");
+    assertThat(got)
+        .contains("id: pre:img-1")
+        .contains("\"imageId\":\"img-1\"")
+        .contains("\"hammingDistance\":2");
     stream.body().close();
 
     JsonNode history = JSON.readTree(get("/v1/watches/pre/alerts").body());
@@ -148,9 +197,11 @@ class WatchesApiIT {
   }
 
   private static void send(String topic, String key, byte[] value) throws Exception {
-    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(
-        Map.of("bootstrap.servers", broker.bootstrapServers(), "acks", "all"), new StringSerializer(),
-        new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> p =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", broker.bootstrapServers(), "acks", "all"),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
       p.send(new ProducerRecord<>(topic, key, value)).get(10, TimeUnit.SECONDS);
     }
   }
@@ -159,8 +210,10 @@ class WatchesApiIT {
     return request("GET", path, null);
   }
 
-  private static HttpResponse<String> request(String method, String path, String json) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+  private static HttpResponse<String> request(String method, String path, String json)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
     b.method(method, json == null ? BodyPublishers.noBody() : BodyPublishers.ofString(json));
     if (json != null) {
       b.header("Content-Type", "application/json");

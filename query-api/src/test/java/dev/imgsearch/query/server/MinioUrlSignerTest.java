@@ -13,10 +13,30 @@ class MinioUrlSignerTest {
   private static QueryServerSettings settings(String publicEndpoint) {
     return QueryServerSettings.fromMap(
         publicEndpoint == null
-            ? Map.of("milvus.uri", "http://m:1", "allow-anonymous", "true", "s3.endpoint", "http://minio.internal:9000",
-                "s3.access-key", "ak", "s3.secret-key", "sk-secret")
-            : Map.of("milvus.uri", "http://m:1", "allow-anonymous", "true", "s3.endpoint", "http://minio.internal:9000",
-                "s3.access-key", "ak", "s3.secret-key", "sk-secret", "s3.public-endpoint", publicEndpoint));
+            ? Map.of(
+                "milvus.uri",
+                "http://m:1",
+                "allow-anonymous",
+                "true",
+                "s3.endpoint",
+                "http://minio.internal:9000",
+                "s3.access-key",
+                "ak",
+                "s3.secret-key",
+                "sk-secret")
+            : Map.of(
+                "milvus.uri",
+                "http://m:1",
+                "allow-anonymous",
+                "true",
+                "s3.endpoint",
+                "http://minio.internal:9000",
+                "s3.access-key",
+                "ak",
+                "s3.secret-key",
+                "sk-secret",
+                "s3.public-endpoint",
+                publicEndpoint));
   }
 
   @Test
@@ -25,7 +45,9 @@ class MinioUrlSignerTest {
     QueryServerSettings s = settings("https://images.example.invalid");
     MinioUrlSigner signer = new MinioUrlSigner(QueryServer.signingClient(s));
 
-    URI url = URI.create(signer.presignGet("images", "cams/a b.jpg", Duration.ofMinutes(5)).orElseThrow());
+    URI url =
+        URI.create(
+            signer.presignGet("images", "cams/a b.jpg", Duration.ofMinutes(5)).orElseThrow());
 
     assertThat(url.getScheme()).isEqualTo("https");
     assertThat(url.getHost()).isEqualTo("images.example.invalid");
@@ -34,7 +56,9 @@ class MinioUrlSignerTest {
     assertThat(url.getRawQuery())
         .contains("X-Amz-Algorithm=AWS4-HMAC-SHA256")
         .contains("X-Amz-Expires=300")
-        .contains("X-Amz-SignedHeaders=host") // the host is signed: rewriting an internal URL would not verify
+        .contains(
+            "X-Amz-SignedHeaders=host") // the host is signed: rewriting an internal URL would not
+        // verify
         .contains("X-Amz-Signature=")
         .doesNotContain("sk-secret");
   }

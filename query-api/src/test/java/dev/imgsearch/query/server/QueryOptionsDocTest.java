@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The README's option table is the registry's: an option added, renamed or re-defaulted in code shows up there. */
+/**
+ * The README's option table is the registry's: an option added, renamed or re-defaulted in code
+ * shows up there.
+ */
 class QueryOptionsDocTest {
   @Test
   void theReadmeTableIsTheRegistrys() throws Exception {
@@ -20,8 +23,10 @@ class QueryOptionsDocTest {
   @Test
   void secretsAreDeclaredSecret() {
     for (String secret : new String[] {"api-keys", "s3.secret-key", "milvus.token"}) {
-      assertThat(QueryServerSettings.REGISTRY.options()).filteredOn(o -> o.key().equals(secret))
-          .singleElement().satisfies(o -> assertThat(o.isSecret()).as(secret).isTrue());
+      assertThat(QueryServerSettings.REGISTRY.options())
+          .filteredOn(o -> o.key().equals(secret))
+          .singleElement()
+          .satisfies(o -> assertThat(o.isSecret()).as(secret).isTrue());
     }
   }
 }

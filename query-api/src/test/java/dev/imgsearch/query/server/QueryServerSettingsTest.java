@@ -30,7 +30,9 @@ class QueryServerSettingsTest {
   @Test
   void blankApiKeysWithoutTheOptOutFailStartUpNamingTheOption() {
     for (Map<String, String> m :
-        List.of(Map.of("milvus.uri", "http://m:1"), Map.of("milvus.uri", "http://m:1", "api-keys", " "),
+        List.of(
+            Map.of("milvus.uri", "http://m:1"),
+            Map.of("milvus.uri", "http://m:1", "api-keys", " "),
             Map.of("milvus.uri", "http://m:1", "allow-anonymous", "false"))) {
       assertThatThrownBy(() -> QueryServerSettings.fromMap(m))
           .as(m.toString())
@@ -46,7 +48,8 @@ class QueryServerSettingsTest {
     assertThat(QueryServer.options(open).anonymous()).isTrue();
     assertThat(QueryServer.options(open).apiKeys().enabled()).isFalse();
 
-    QueryServerSettings keyed = QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "api-keys", KEY_1));
+    QueryServerSettings keyed =
+        QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "api-keys", KEY_1));
     assertThat(QueryServer.options(keyed).apiKeys().enabled()).isTrue();
     assertThat(QueryServer.options(keyed).anonymous()).isFalse();
   }
@@ -54,39 +57,72 @@ class QueryServerSettingsTest {
   @Test
   void keysAndTheOptOutTogetherOrMalformedKeysAreRefused() {
     assertThatThrownBy(
-            () -> QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "api-keys", KEY_1, "allow-anonymous", "true")))
+            () ->
+                QueryServerSettings.fromMap(
+                    Map.of(
+                        "milvus.uri", "http://m:1", "api-keys", KEY_1, "allow-anonymous", "true")))
         .hasMessageContaining("contradicts");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "api-keys", "short")))
-        .hasMessageContaining("--api-keys").hasMessageContaining("at least 16");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "allow-anonymous", "yes")))
+    assertThatThrownBy(
+            () ->
+                QueryServerSettings.fromMap(
+                    Map.of("milvus.uri", "http://m:1", "api-keys", "short")))
+        .hasMessageContaining("--api-keys")
+        .hasMessageContaining("at least 16");
+    assertThatThrownBy(
+            () ->
+                QueryServerSettings.fromMap(
+                    Map.of("milvus.uri", "http://m:1", "allow-anonymous", "yes")))
         .hasMessageContaining("option allow-anonymous: expected boolean");
   }
 
   @Test
   void contentBucketsDefaultToImagesAndAreValidated() {
-    assertThat(QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1")).contentBuckets().names())
+    assertThat(
+            QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1"))
+                .contentBuckets()
+                .names())
         .containsExactly("images");
     assertThat(
-            QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "content.buckets", "images,archive"))
-                .contentBuckets().names())
+            QueryServerSettings.fromMap(
+                    anonymous("milvus.uri", "http://m:1", "content.buckets", "images,archive"))
+                .contentBuckets()
+                .names())
         .containsExactly("archive", "images");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "content.buckets", "*")))
+    assertThatThrownBy(
+            () ->
+                QueryServerSettings.fromMap(
+                    anonymous("milvus.uri", "http://m:1", "content.buckets", "*")))
         .hasMessageContaining("--content.buckets");
   }
 
   @Test
   void publicEndpointNeedsTheInternalOneAndIsAHost() {
     Map<String, String> s3 =
-        anonymous("milvus.uri", "http://m:1", "s3.endpoint", "http://minio:9000", "s3.access-key", "ak",
-            "s3.secret-key", "sk", "s3.public-endpoint", "https://images.example.com");
-    assertThat(QueryServerSettings.fromMap(s3).s3PublicEndpoint()).isEqualTo("https://images.example.com");
-    assertThat(QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1")).s3PublicEndpoint()).isNull();
+        anonymous(
+            "milvus.uri",
+            "http://m:1",
+            "s3.endpoint",
+            "http://minio:9000",
+            "s3.access-key",
+            "ak",
+            "s3.secret-key",
+            "sk",
+            "s3.public-endpoint",
+            "https://images.example.com");
+    assertThat(QueryServerSettings.fromMap(s3).s3PublicEndpoint())
+        .isEqualTo("https://images.example.com");
+    assertThat(
+            QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1")).s3PublicEndpoint())
+        .isNull();
     assertThatThrownBy(
-            () -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "s3.public-endpoint", "https://x.test")))
+            () ->
+                QueryServerSettings.fromMap(
+                    anonymous("milvus.uri", "http://m:1", "s3.public-endpoint", "https://x.test")))
         .hasMessageContaining("--s3.public-endpoint needs --s3.endpoint");
     Map<String, String> withPath = new HashMap<>(s3);
     withPath.put("s3.public-endpoint", "https://x.test/bucket?x=1");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(withPath)).hasMessageContaining("scheme and host");
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(withPath))
+        .hasMessageContaining("scheme and host");
   }
 
   @Test
@@ -100,9 +136,17 @@ class QueryServerSettingsTest {
 
     QueryServerSettings s =
         QueryServerSettings.fromEnv(
-            Map.of("IMGSEARCH_QUERY_MAX_CONCURRENT_DECODES", "3", "IMGSEARCH_QUERY_DECODE_WAIT", "PT0.5S",
-                "IMGSEARCH_QUERY_HTTP_MIN_REQUEST_DATA_RATE", "1000", "IMGSEARCH_QUERY_HTTP_IDLE_TIMEOUT", "PT10S",
-                "IMGSEARCH_QUERY_HTTP_MAX_THREADS", "64"),
+            Map.of(
+                "IMGSEARCH_QUERY_MAX_CONCURRENT_DECODES",
+                "3",
+                "IMGSEARCH_QUERY_DECODE_WAIT",
+                "PT0.5S",
+                "IMGSEARCH_QUERY_HTTP_MIN_REQUEST_DATA_RATE",
+                "1000",
+                "IMGSEARCH_QUERY_HTTP_IDLE_TIMEOUT",
+                "PT10S",
+                "IMGSEARCH_QUERY_HTTP_MAX_THREADS",
+                "64"),
             anonymous("milvus.uri", "http://m:1"));
     assertThat(QueryServer.options(s))
         .satisfies(
@@ -113,23 +157,50 @@ class QueryServerSettingsTest {
               assertThat(o.idleTimeout()).isEqualTo(Duration.ofSeconds(10));
               assertThat(o.maxThreads()).isEqualTo(64);
             });
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "max-concurrent-decodes", "0")))
-        .hasMessageContaining("--max-concurrent-decodes").hasMessageContaining("at least 1");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "http.max-threads", "4")))
-        .hasMessageContaining("--http.max-threads").hasMessageContaining("at least 32");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "http.idle-timeout", "PT0S")))
-        .hasMessageContaining("--http.idle-timeout").hasMessageContaining("positive");
+    assertThatThrownBy(
+            () ->
+                QueryServerSettings.fromMap(
+                    anonymous("milvus.uri", "http://m:1", "max-concurrent-decodes", "0")))
+        .hasMessageContaining("--max-concurrent-decodes")
+        .hasMessageContaining("at least 1");
+    assertThatThrownBy(
+            () ->
+                QueryServerSettings.fromMap(
+                    anonymous("milvus.uri", "http://m:1", "http.max-threads", "4")))
+        .hasMessageContaining("--http.max-threads")
+        .hasMessageContaining("at least 32");
+    assertThatThrownBy(
+            () ->
+                QueryServerSettings.fromMap(
+                    anonymous("milvus.uri", "http://m:1", "http.idle-timeout", "PT0S")))
+        .hasMessageContaining("--http.idle-timeout")
+        .hasMessageContaining("positive");
   }
 
   @Test
   void flagsWinOverEnvironmentAndSecretsComeFromTheEnvironment() {
     QueryServerSettings s =
         QueryServerSettings.fromEnv(
-            Map.of("IMGSEARCH_QUERY_S3_ACCESS_KEY", "ak", "IMGSEARCH_QUERY_S3_SECRET_KEY", "sk",
-                "IMGSEARCH_QUERY_HTTP_PORT", "9999", "IMGSEARCH_QUERY_API_KEYS", KEY_1 + "," + KEY_2),
+            Map.of(
+                "IMGSEARCH_QUERY_S3_ACCESS_KEY",
+                "ak",
+                "IMGSEARCH_QUERY_S3_SECRET_KEY",
+                "sk",
+                "IMGSEARCH_QUERY_HTTP_PORT",
+                "9999",
+                "IMGSEARCH_QUERY_API_KEYS",
+                KEY_1 + "," + KEY_2),
             QueryServerSettings.parseFlags(
-                new String[] {"--http.port", "8081", "--milvus.uri", "http://milvus:19530", "--s3.endpoint", "http://minio:9000",
-                    "--presign.expiry", "PT5M"}));
+                new String[] {
+                  "--http.port",
+                  "8081",
+                  "--milvus.uri",
+                  "http://milvus:19530",
+                  "--s3.endpoint",
+                  "http://minio:9000",
+                  "--presign.expiry",
+                  "PT5M"
+                }));
     assertThat(s.httpPort()).isEqualTo(8081);
     assertThat(s.store().kind()).isEqualTo(StoreSettings.Kind.MILVUS);
     assertThat(s.store().dimension()).isEqualTo(576);
@@ -142,12 +213,21 @@ class QueryServerSettingsTest {
   @Test
   void missingUnknownAndMalformedOptionsAreNamed() {
     assertThatThrownBy(() -> QueryServerSettings.fromMap(Map.of()))
-        .hasMessageContaining("missing required option milvus.uri").hasMessageContaining("IMGSEARCH_QUERY_MILVUS_URI");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "colour", "red")))
+        .hasMessageContaining("missing required option milvus.uri")
+        .hasMessageContaining("IMGSEARCH_QUERY_MILVUS_URI");
+    assertThatThrownBy(
+            () ->
+                QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "colour", "red")))
         .hasMessageContaining("unknown option colour");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "http.port", "eighty")))
+    assertThatThrownBy(
+            () ->
+                QueryServerSettings.fromMap(
+                    anonymous("milvus.uri", "http://m:1", "http.port", "eighty")))
         .hasMessageContaining("option http.port: expected int, got 'eighty'");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "s3.endpoint", "http://s3")))
+    assertThatThrownBy(
+            () ->
+                QueryServerSettings.fromMap(
+                    anonymous("milvus.uri", "http://m:1", "s3.endpoint", "http://s3")))
         .hasMessageContaining("--s3.access-key");
     assertThatThrownBy(() -> QueryServerSettings.parseFlags(new String[] {"--http.port"}))
         .isInstanceOf(IllegalArgumentException.class);
@@ -157,22 +237,41 @@ class QueryServerSettingsTest {
   void storeTimeoutDefaultsToTenSecondsAndComesFromTheEnvironment() {
     assertThat(QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1")).storeTimeout())
         .isEqualTo(Duration.ofSeconds(10));
-    assertThat(QueryServerSettings.envName("store.timeout")).isEqualTo("IMGSEARCH_QUERY_STORE_TIMEOUT");
+    assertThat(QueryServerSettings.envName("store.timeout"))
+        .isEqualTo("IMGSEARCH_QUERY_STORE_TIMEOUT");
     QueryServerSettings s =
         QueryServerSettings.fromEnv(
-            Map.of("IMGSEARCH_QUERY_STORE_TIMEOUT", "PT2.5S", "IMGSEARCH_QUERY_MILVUS_URI", "http://m:1", "IMGSEARCH_QUERY_ALLOW_ANONYMOUS", "true"), Map.of());
+            Map.of(
+                "IMGSEARCH_QUERY_STORE_TIMEOUT",
+                "PT2.5S",
+                "IMGSEARCH_QUERY_MILVUS_URI",
+                "http://m:1",
+                "IMGSEARCH_QUERY_ALLOW_ANONYMOUS",
+                "true"),
+            Map.of());
     assertThat(s.storeTimeout()).isEqualTo(Duration.ofMillis(2500));
     assertThat(s.toString()).contains("storeTimeout=PT2.5S");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "store.timeout", "PT0S")))
+    assertThatThrownBy(
+            () ->
+                QueryServerSettings.fromMap(
+                    anonymous("milvus.uri", "http://m:1", "store.timeout", "PT0S")))
         .hasMessageContaining("--store.timeout must be a positive duration");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "store.timeout", "5 parsecs")))
+    assertThatThrownBy(
+            () ->
+                QueryServerSettings.fromMap(
+                    anonymous("milvus.uri", "http://m:1", "store.timeout", "5 parsecs")))
         .hasMessageContaining("option store.timeout: expected duration");
   }
 
   @Test
   void embeddedStoreNeedsAPath() {
-    assertThat(QueryServerSettings.fromMap(anonymous("store.kind", "embedded", "store.path", "/data")).store().path()).isEqualTo("/data");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("store.kind", "embedded"))).hasMessageContaining("missing required option store.path");
+    assertThat(
+            QueryServerSettings.fromMap(anonymous("store.kind", "embedded", "store.path", "/data"))
+                .store()
+                .path())
+        .isEqualTo("/data");
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous("store.kind", "embedded")))
+        .hasMessageContaining("missing required option store.path");
   }
 
   @Test
@@ -180,14 +279,17 @@ class QueryServerSettingsTest {
     StoreSettings store = StoreSettings.milvus("http://m:1", null, "images", 576, "BOUNDED");
     QueryServerSettings parsed = QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1"));
 
-    assertThat(QueryServerSettings.defaults(store).withAnonymousAccess()).usingRecursiveComparison().isEqualTo(parsed);
+    assertThat(QueryServerSettings.defaults(store).withAnonymousAccess())
+        .usingRecursiveComparison()
+        .isEqualTo(parsed);
     assertThat(QueryServerSettings.defaults(store).allowAnonymous()).isFalse();
     assertThat(QueryServerSettings.defaults(store).apiKeys()).isEmpty();
   }
 
   @Test
   void typedSettingsForTheLocalStack() {
-    StoreSettings store = StoreSettings.embedded("/data/vectors", "images", QueryServerSettings.DEFAULT_DIMENSION);
+    StoreSettings store =
+        StoreSettings.embedded("/data/vectors", "images", QueryServerSettings.DEFAULT_DIMENSION);
     QueryServerSettings local =
         QueryServerSettings.defaults(store)
             .withHttpPort(0)
@@ -203,14 +305,18 @@ class QueryServerSettingsTest {
     assertThat(local.s3PublicEndpoint()).isNull();
     assertThat(local.contentBuckets().names()).containsExactly("photos");
     assertThat(local.allowAnonymous()).isTrue();
-    assertThat(local.toString()).contains("apiKeys=off (anonymous access)").doesNotContain("secret-key");
+    assertThat(local.toString())
+        .contains("apiKeys=off (anonymous access)")
+        .doesNotContain("secret-key");
     // the HTTP layer gets exactly the library defaults with the opt-out
-    assertThat(QueryServer.options(local)).isEqualTo(QueryApiOptions.defaults().withAnonymousAccess());
+    assertThat(QueryServer.options(local))
+        .isEqualTo(QueryApiOptions.defaults().withAnonymousAccess());
   }
 
   @Test
   void theAnonymousOptOutContradictsKeys() {
-    QueryServerSettings keyed = QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "api-keys", KEY_1));
+    QueryServerSettings keyed =
+        QueryServerSettings.fromMap(Map.of("milvus.uri", "http://m:1", "api-keys", KEY_1));
 
     assertThatThrownBy(keyed::withAnonymousAccess)
         .isInstanceOf(IllegalStateException.class)

@@ -30,7 +30,8 @@ class WatchSettingsTest {
     QueryServerSettings.WatchSettings w = QueryServerSettings.fromMap(m).watches();
     assertThat(w.watchesTopic()).isEqualTo("imgsearch.watches");
     assertThat(w.alertsTopic()).isEqualTo("imgsearch.alerts");
-    assertThat(w.clientProperties()).containsEntry("bootstrap.servers", "k:9092")
+    assertThat(w.clientProperties())
+        .containsEntry("bootstrap.servers", "k:9092")
         .containsEntry("security.protocol", "SASL_PLAINTEXT");
     assertThat(QueryServerSettings.fromMap(m).toString()).doesNotContain("pw");
   }
@@ -40,10 +41,12 @@ class WatchSettingsTest {
     Map<String, String> m = base();
     m.put("kafka.sasl.username", "u");
     m.put("kafka.sasl.password", "p");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(m)).hasMessageContaining("kafka.bootstrap-servers");
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(m))
+        .hasMessageContaining("kafka.bootstrap-servers");
     Map<String, String> same = base();
     same.put("kafka.bootstrap-servers", "k:9092");
     same.put("topic.alerts", "imgsearch.watches");
-    assertThatThrownBy(() -> QueryServerSettings.fromMap(same)).hasMessageContaining("two different topics");
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(same))
+        .hasMessageContaining("two different topics");
   }
 }

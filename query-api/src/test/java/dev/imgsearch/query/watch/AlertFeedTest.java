@@ -13,8 +13,17 @@ import org.junit.jupiter.api.Test;
 class AlertFeedTest {
 
   static Alert alert(String id, String watch) {
-    return Alert.newBuilder().setAlertId(id).setWatchId(watch).setWatchName(watch).setImageId("i").setBucket("b")
-        .setKey("k").setScore(0.9).setCapturedAtMillis(1).setMatchedAtMillis(2).build();
+    return Alert.newBuilder()
+        .setAlertId(id)
+        .setWatchId(watch)
+        .setWatchName(watch)
+        .setImageId("i")
+        .setBucket("b")
+        .setKey("k")
+        .setScore(0.9)
+        .setCapturedAtMillis(1)
+        .setMatchedAtMillis(2)
+        .build();
   }
 
   @Test
@@ -52,8 +61,16 @@ class AlertFeedTest {
   @Test
   void viewAppliesValuesAndTombstones() {
     WatchView view = new WatchView();
-    Watch w = Watch.newBuilder().setId("x").setName("x").setTarget(WatchTarget.NEAR_DUPLICATES).setPhash(1L)
-        .setThreshold(3).setCreatedAtMillis(1).setUpdatedAtMillis(1).build();
+    Watch w =
+        Watch.newBuilder()
+            .setId("x")
+            .setName("x")
+            .setTarget(WatchTarget.NEAR_DUPLICATES)
+            .setPhash(1L)
+            .setThreshold(3)
+            .setCreatedAtMillis(1)
+            .setUpdatedAtMillis(1)
+            .build();
     assertThat(view.ready()).isFalse();
     view.apply("x", w);
     assertThat(view.get("x")).contains(w);
@@ -67,8 +84,16 @@ class AlertFeedTest {
   void undecodableWatchRecordsCountAsRemovals() {
     assertThat(KafkaWatches.decodeWatch("t", "x", new byte[] {1, 2, 3})).isNull();
     assertThat(KafkaWatches.decodeWatch("t", "x", null)).isNull();
-    Watch w = Watch.newBuilder().setId("x").setName("x").setTarget(WatchTarget.NEAR_DUPLICATES).setPhash(1L)
-        .setThreshold(3).setCreatedAtMillis(1).setUpdatedAtMillis(1).build();
+    Watch w =
+        Watch.newBuilder()
+            .setId("x")
+            .setName("x")
+            .setTarget(WatchTarget.NEAR_DUPLICATES)
+            .setPhash(1L)
+            .setThreshold(3)
+            .setCreatedAtMillis(1)
+            .setUpdatedAtMillis(1)
+            .build();
     byte[] bytes = dev.imgsearch.schemas.Topics.WATCHES.valueSerde().serializer().serialize("t", w);
     assertThat(KafkaWatches.decodeWatch("t", "x", bytes)).isEqualTo(w);
     assertThat(KafkaWatches.decodeWatch("t", "other-key", bytes)).isNull();

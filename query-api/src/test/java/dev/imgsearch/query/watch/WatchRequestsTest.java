@@ -13,7 +13,8 @@ class WatchRequestsTest {
   private static final WatchQuery VECTOR = new WatchQuery("m@1", new float[] {1, 0}, 7L);
 
   private static WatchRequest threshold(double t) {
-    return new WatchRequest(null, null, null, t, null, null, null, null, null, null, null, null, null, null);
+    return new WatchRequest(
+        null, null, null, t, null, null, null, null, null, null, null, null, null, null);
   }
 
   @Test
@@ -34,18 +35,42 @@ class WatchRequestsTest {
   void aHashAloneMeansNearDuplicates() {
     Watch w = WatchRequests.create(threshold(4), new WatchQuery(null, null, 0xffL), "g", 1);
     assertThat(w.getTarget()).isEqualTo(WatchTarget.NEAR_DUPLICATES);
-    assertThatThrownBy(() -> WatchRequests.create(
-            new WatchRequest(null, null, "frames", 0.5, null, null, null, null, null, null, null, null, null, null),
-            new WatchQuery(null, null, 0xffL), "g", 1))
-        .isInstanceOf(InvalidWatchException.class).hasMessageContaining("vector");
+    assertThatThrownBy(
+            () ->
+                WatchRequests.create(
+                    new WatchRequest(
+                        null, null, "frames", 0.5, null, null, null, null, null, null, null, null,
+                        null, null),
+                    new WatchQuery(null, null, 0xffL),
+                    "g",
+                    1))
+        .isInstanceOf(InvalidWatchException.class)
+        .hasMessageContaining("vector");
   }
 
   @Test
   void updateKeepsWhatTheRequestLeavesOut() {
     Watch w = WatchRequests.create(threshold(0.8), VECTOR, "w", 5);
-    Watch u = WatchRequests.update(w,
-        new WatchRequest(null, "door", null, null, null, null, null, null, List.of("cam"), null, List.of(9, 10),
-            "Europe/Paris", "PT5S", false), null, 9);
+    Watch u =
+        WatchRequests.update(
+            w,
+            new WatchRequest(
+                null,
+                "door",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of("cam"),
+                null,
+                List.of(9, 10),
+                "Europe/Paris",
+                "PT5S",
+                false),
+            null,
+            9);
     assertThat(u.getThreshold()).isEqualTo(0.8);
     assertThat(u.getVector()).containsExactly(1f, 0f);
     assertThat(u.getName()).isEqualTo("door");
@@ -55,26 +80,63 @@ class WatchRequestsTest {
     assertThat(u.getEnabled()).isFalse();
     assertThat(u.getCreatedAtMillis()).isEqualTo(5);
     assertThat(u.getUpdatedAtMillis()).isEqualTo(9);
-    assertThatThrownBy(() -> WatchRequests.update(w,
-            new WatchRequest("other", null, null, null, null, null, null, null, null, null, null, null, null, null),
-            null, 9)).hasMessageContaining("cannot change");
+    assertThatThrownBy(
+            () ->
+                WatchRequests.update(
+                    w,
+                    new WatchRequest(
+                        "other", null, null, null, null, null, null, null, null, null, null, null,
+                        null, null),
+                    null,
+                    9))
+        .hasMessageContaining("cannot change");
   }
 
   @Test
   void rejectsWithTheFieldNamed() {
-    assertThatThrownBy(() -> WatchRequests.create(WatchRequest.EMPTY, VECTOR, "g", 1)).hasMessageContaining("threshold");
-    assertThatThrownBy(() -> WatchRequests.create(threshold(-2), VECTOR, "g", 1)).hasMessageContaining("-1..1");
+    assertThatThrownBy(() -> WatchRequests.create(WatchRequest.EMPTY, VECTOR, "g", 1))
+        .hasMessageContaining("threshold");
+    assertThatThrownBy(() -> WatchRequests.create(threshold(-2), VECTOR, "g", 1))
+        .hasMessageContaining("-1..1");
     assertThatThrownBy(() -> WatchRequests.cooldown("PT-1S")).hasMessageContaining("negative");
     assertThatThrownBy(() -> WatchRequests.cooldown("soon")).hasMessageContaining("ISO-8601");
-    assertThatThrownBy(() -> WatchRequests.target("people")).hasMessageContaining("NEAR_DUPLICATES");
+    assertThatThrownBy(() -> WatchRequests.target("people"))
+        .hasMessageContaining("NEAR_DUPLICATES");
     assertThatThrownBy(() -> WatchRequests.checkId("a/b")).hasMessageContaining("watch id");
-    assertThatThrownBy(() -> WatchRequests.phash("12345678901234567")).hasMessageContaining("16 hex");
-    assertThatThrownBy(() -> WatchRequests.create(
-            new WatchRequest(null, " ", null, 0.5, null, null, null, null, null, null, null, null, null, null),
-            VECTOR, "g", 1)).hasMessageContaining("name");
-    assertThatThrownBy(() -> WatchRequests.create(
-            new WatchRequest(null, null, null, 0.5, null, null, null, null, List.of(""), null, null, null, null, null),
-            VECTOR, "g", 1)).hasMessageContaining("sources");
+    assertThatThrownBy(() -> WatchRequests.phash("12345678901234567"))
+        .hasMessageContaining("16 hex");
+    assertThatThrownBy(
+            () ->
+                WatchRequests.create(
+                    new WatchRequest(
+                        null, " ", null, 0.5, null, null, null, null, null, null, null, null, null,
+                        null),
+                    VECTOR,
+                    "g",
+                    1))
+        .hasMessageContaining("name");
+    assertThatThrownBy(
+            () ->
+                WatchRequests.create(
+                    new WatchRequest(
+                        null,
+                        null,
+                        null,
+                        0.5,
+                        null,
+                        null,
+                        null,
+                        null,
+                        List.of(""),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null),
+                    VECTOR,
+                    "g",
+                    1))
+        .hasMessageContaining("sources");
   }
 
   @Test

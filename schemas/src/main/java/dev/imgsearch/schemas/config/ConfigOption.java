@@ -4,10 +4,11 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * One option of a stage, declared once: key, type (a parser from the option's text), default, description and
- * whether it is secret. In the spirit of Flink's {@code ConfigOption}; built with {@link ConfigOptions#key(String)}.
- * Everything else — parsing, unknown-option rejection, environment names, {@code --help}, masking secrets in the
- * printed configuration and the README's option tables — derives from these declarations ({@link OptionRegistry}).
+ * One option of a stage, declared once: key, type (a parser from the option's text), default,
+ * description and whether it is secret. In the spirit of Flink's {@code ConfigOption}; built with
+ * {@link ConfigOptions#key(String)}. Everything else — parsing, unknown-option rejection,
+ * environment names, {@code --help}, masking secrets in the printed configuration and the README's
+ * option tables — derives from these declarations ({@link OptionRegistry}).
  *
  * @param <T> the option's value type
  */
@@ -21,8 +22,15 @@ public final class ConfigOption<T> {
   private final boolean secret;
   private final boolean required;
 
-  ConfigOption(String key, String typeName, Function<String, T> parser, T defaultValue, String defaultText,
-      String description, boolean secret, boolean required) {
+  ConfigOption(
+      String key,
+      String typeName,
+      Function<String, T> parser,
+      T defaultValue,
+      String defaultText,
+      String description,
+      boolean secret,
+      boolean required) {
     this.key = Objects.requireNonNull(key, "key");
     this.typeName = Objects.requireNonNull(typeName, "typeName");
     this.parser = Objects.requireNonNull(parser, "parser");
@@ -51,7 +59,9 @@ public final class ConfigOption<T> {
     return defaultValue != null;
   }
 
-  /** How the default is shown in help and docs (e.g. {@code PT1H}, {@code (required)}, {@code —}). */
+  /**
+   * How the default is shown in help and docs (e.g. {@code PT1H}, {@code (required)}, {@code —}).
+   */
   public String defaultText() {
     if (defaultText != null) {
       return defaultText;
@@ -77,12 +87,17 @@ public final class ConfigOption<T> {
 
   /** This option, marked secret. */
   public ConfigOption<T> secret() {
-    return new ConfigOption<>(key, typeName, parser, defaultValue, defaultText, description, true, required);
+    return new ConfigOption<>(
+        key, typeName, parser, defaultValue, defaultText, description, true, required);
   }
 
-  /** This option with the default shown as {@code text} (for computed defaults such as a temp directory). */
+  /**
+   * This option with the default shown as {@code text} (for computed defaults such as a temp
+   * directory).
+   */
   public ConfigOption<T> withDefaultText(String text) {
-    return new ConfigOption<>(key, typeName, parser, defaultValue, text, description, secret, required);
+    return new ConfigOption<>(
+        key, typeName, parser, defaultValue, text, description, secret, required);
   }
 
   /**
@@ -95,7 +110,8 @@ public final class ConfigOption<T> {
       return parser.apply(text.trim());
     } catch (RuntimeException e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      throw new IllegalArgumentException("option " + key + ": expected " + typeName + ", got '" + text + "' (" + why + ")", e);
+      throw new IllegalArgumentException(
+          "option " + key + ": expected " + typeName + ", got '" + text + "' (" + why + ")", e);
     }
   }
 

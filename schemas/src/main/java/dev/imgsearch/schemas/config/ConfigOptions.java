@@ -8,7 +8,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Builds {@link ConfigOption}s: {@code ConfigOptions.key("dedup.ttl").durationType().defaultValue(Duration.ofHours(1))
+ * Builds {@link ConfigOption}s: {@code
+ * ConfigOptions.key("dedup.ttl").durationType().defaultValue(Duration.ofHours(1))
  * .withDescription("…")}.
  */
 public final class ConfigOptions {
@@ -16,7 +17,8 @@ public final class ConfigOptions {
 
   public static KeyBuilder key(String key) {
     if (key == null || !key.matches("[a-z0-9]+([.-][a-z0-9]+)*")) {
-      throw new IllegalArgumentException("option keys are lower-case words joined by '.' or '-': " + key);
+      throw new IllegalArgumentException(
+          "option keys are lower-case words joined by '.' or '-': " + key);
     }
     return new KeyBuilder(key);
   }
@@ -49,9 +51,13 @@ public final class ConfigOptions {
       return new TypedBuilder<>(key, "number", Double::valueOf);
     }
 
-    /** ISO-8601 ({@code PT1H}, {@code PT0.5S}) or a whole number with a unit: {@code 50ms}, {@code 5s}, {@code 2min}, {@code 1h}. */
+    /**
+     * ISO-8601 ({@code PT1H}, {@code PT0.5S}) or a whole number with a unit: {@code 50ms}, {@code
+     * 5s}, {@code 2min}, {@code 1h}.
+     */
     public TypedBuilder<Duration> durationType() {
-      return new TypedBuilder<>(key, "duration (e.g. PT1H, 5s, 50ms)", ConfigOptions::parseDuration);
+      return new TypedBuilder<>(
+          key, "duration (e.g. PT1H, 5s, 50ms)", ConfigOptions::parseDuration);
     }
 
     /** Comma-separated, blanks dropped; empty text = empty list. */
@@ -62,10 +68,14 @@ public final class ConfigOptions {
     /** One of the given words (case-insensitive; the value is returned as declared). */
     public TypedBuilder<String> oneOf(String... values) {
       List<String> allowed = List.of(values);
-      return new TypedBuilder<>(key, "one of " + String.join(", ", allowed), s -> allowed.stream()
-          .filter(v -> v.equalsIgnoreCase(s))
-          .findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("not one of " + allowed)));
+      return new TypedBuilder<>(
+          key,
+          "one of " + String.join(", ", allowed),
+          s ->
+              allowed.stream()
+                  .filter(v -> v.equalsIgnoreCase(s))
+                  .findFirst()
+                  .orElseThrow(() -> new IllegalArgumentException("not one of " + allowed)));
     }
   }
 
@@ -101,7 +111,8 @@ public final class ConfigOptions {
     }
 
     public ConfigOption<T> withDescription(String description) {
-      return new ConfigOption<>(key, typeName, parser, defaultValue, null, description, false, required);
+      return new ConfigOption<>(
+          key, typeName, parser, defaultValue, null, description, false, required);
     }
   }
 
@@ -117,7 +128,9 @@ public final class ConfigOptions {
     if (s.startsWith("P") || s.startsWith("p")) {
       return Duration.parse(s);
     }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|min|m|h)").matcher(s.toLowerCase(Locale.ROOT));
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|min|m|h)")
+            .matcher(s.toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException("not ISO-8601 (PT5S) nor a number with ms, s, min or h");
     }
@@ -131,6 +144,9 @@ public final class ConfigOptions {
   }
 
   static List<String> parseList(String s) {
-    return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).collect(Collectors.toUnmodifiableList());
+    return Arrays.stream(s.split(","))
+        .map(String::trim)
+        .filter(x -> !x.isEmpty())
+        .collect(Collectors.toUnmodifiableList());
   }
 }

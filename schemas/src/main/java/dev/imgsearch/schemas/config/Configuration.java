@@ -4,8 +4,8 @@ import java.util.Collections;
 import java.util.Map;
 
 /**
- * The parsed options of a stage ({@link OptionRegistry#parse}): every value already checked against its option's
- * type, unknown keys already rejected.
+ * The parsed options of a stage ({@link OptionRegistry#parse}): every value already checked against
+ * its option's type, unknown keys already rejected.
  */
 public final class Configuration {
   private final OptionRegistry registry;
@@ -30,7 +30,8 @@ public final class Configuration {
   public <T> T require(ConfigOption<T> option, String why) {
     T v = get(option);
     if (v == null || (v instanceof String s && s.isBlank())) {
-      throw new IllegalArgumentException("missing required option " + option.key() + (why == null ? "" : " (" + why + ")"));
+      throw new IllegalArgumentException(
+          "missing required option " + option.key() + (why == null ? "" : " (" + why + ")"));
     }
     return v;
   }
@@ -41,7 +42,10 @@ public final class Configuration {
     return values.containsKey(option.key());
   }
 
-  /** The options as given, text form (for code that still reads a plain map, e.g. {@code KafkaSecurity}). */
+  /**
+   * The options as given, text form (for code that still reads a plain map, e.g. {@code
+   * KafkaSecurity}).
+   */
   public Map<String, String> given() {
     return given;
   }

@@ -10,10 +10,11 @@ import java.util.Set;
 import java.util.StringJoiner;
 
 /**
- * The options of one stage, declared once: parses flags and environment variables into a typed {@link
- * Configuration}, rejects unknown keys (suggesting the nearest known one), names the environment variable of each
- * option ({@code <PREFIX><KEY>} upper case, {@code .} and {@code -} as {@code _}), prints the help and the README's
- * option table, and shows an effective configuration with secrets masked.
+ * The options of one stage, declared once: parses flags and environment variables into a typed
+ * {@link Configuration}, rejects unknown keys (suggesting the nearest known one), names the
+ * environment variable of each option ({@code <PREFIX><KEY>} upper case, {@code .} and {@code -} as
+ * {@code _}), prints the help and the README's option table, and shows an effective configuration
+ * with secrets masked.
  */
 public final class OptionRegistry {
   private final String stage;
@@ -74,8 +75,8 @@ public final class OptionRegistry {
   /**
    * Checks and parses the given options. Blank values count as not given.
    *
-   * @throws IllegalArgumentException for an unknown key, a value of the wrong form, or a missing required option,
-   *     naming the option
+   * @throws IllegalArgumentException for an unknown key, a value of the wrong form, or a missing
+   *     required option, naming the option
    */
   public Configuration parse(Map<String, String> given) {
     Map<String, Object> values = new HashMap<>();
@@ -93,7 +94,8 @@ public final class OptionRegistry {
     }
     for (ConfigOption<?> o : options.values()) {
       if (o.isRequired() && !values.containsKey(o.key()) && !o.hasDefault()) {
-        throw new IllegalArgumentException("missing required option " + o.key() + " (env " + envName(o) + ")");
+        throw new IllegalArgumentException(
+            "missing required option " + o.key() + " (env " + envName(o) + ")");
       }
     }
     return new Configuration(this, values, kept);
@@ -115,8 +117,17 @@ public final class OptionRegistry {
         nearest = k;
       }
     }
-    String hint = nearest != null && best <= Math.max(2, key.length() / 4) ? " (did you mean " + nearest + "?)" : "";
-    return "unknown option " + key + hint + "; " + stage + " knows: " + String.join(", ", options.keySet());
+    String hint =
+        nearest != null && best <= Math.max(2, key.length() / 4)
+            ? " (did you mean " + nearest + "?)"
+            : "";
+    return "unknown option "
+        + key
+        + hint
+        + "; "
+        + stage
+        + " knows: "
+        + String.join(", ", options.keySet());
   }
 
   static int editDistance(String a, String b) {
@@ -152,18 +163,27 @@ public final class OptionRegistry {
   /** The {@code --help} text: every option with its type, default and env name. */
   public String help() {
     StringBuilder b = new StringBuilder();
-    b.append(stage).append(" options (flags --name value or --name=value; or env ").append(envPrefix).append("<NAME>):\n");
+    b.append(stage)
+        .append(" options (flags --name value or --name=value; or env ")
+        .append(envPrefix)
+        .append("<NAME>):\n");
     for (ConfigOption<?> o : options.values()) {
-      b.append(String.format("  --%-28s %s [%s; default %s]%s%n", o.key(), o.description(), o.typeName(), o.defaultText(),
-          o.isSecret() ? " (secret)" : ""));
+      b.append(
+          String.format(
+              "  --%-28s %s [%s; default %s]%s%n",
+              o.key(),
+              o.description(),
+              o.typeName(),
+              o.defaultText(),
+              o.isSecret() ? " (secret)" : ""));
     }
     return b.toString();
   }
 
   /**
    * The option table a README documents: the text between {@code <!-- options:begin ... -->} and
-   * {@code <!-- options:end -->}, stripped; null without the markers. A stage's doc test compares it with {@link
-   * #markdownTable()}.
+   * {@code <!-- options:end -->}, stripped; null without the markers. A stage's doc test compares
+   * it with {@link #markdownTable()}.
    */
   public static String documentedTable(String readme) {
     int b = readme.indexOf("<!-- options:begin");
@@ -176,15 +196,26 @@ public final class OptionRegistry {
 
   /** The option table of the stage's README (checked against the README by a test). */
   public String markdownTable() {
-    StringBuilder b = new StringBuilder("| option | default | meaning | env |\n| --- | --- | --- | --- |\n");
+    StringBuilder b =
+        new StringBuilder("| option | default | meaning | env |\n| --- | --- | --- | --- |\n");
     for (ConfigOption<?> o : options.values()) {
       String def = o.defaultText().isEmpty() ? "(empty)" : "`" + o.defaultText() + "`";
-      if (o.isRequired() || o.defaultText().equals("—") || o.defaultText().contains(" ") || o.defaultText().startsWith("(")) {
+      if (o.isRequired()
+          || o.defaultText().equals("—")
+          || o.defaultText().contains(" ")
+          || o.defaultText().startsWith("(")) {
         def = o.defaultText(); // words, not a value
       }
-      b.append("| `").append(o.key()).append("` | ").append(def).append(" | ")
-          .append(o.description().replace("|", "\\|")).append(o.isSecret() ? " (secret: masked in the log)" : "")
-          .append(" | `").append(envName(o)).append("` |\n");
+      b.append("| `")
+          .append(o.key())
+          .append("` | ")
+          .append(def)
+          .append(" | ")
+          .append(o.description().replace("|", "\\|"))
+          .append(o.isSecret() ? " (secret: masked in the log)" : "")
+          .append(" | `")
+          .append(envName(o))
+          .append("` |\n");
     }
     return b.toString();
   }

@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The value MinIO's Kafka notification target publishes: {@code {"EventName","Key","Records":[...]}}. Top-level names
- * are capitalised; each record follows the AWS S3 event message structure (eventVersion 2.0). Record keys
- * ({@code s3.object.key}) are URL-query-escaped; use {@link S3KeyCodec#decode} or {@link EventRecord#decodedKey()}.
+ * The value MinIO's Kafka notification target publishes: {@code
+ * {"EventName","Key","Records":[...]}}. Top-level names are capitalised; each record follows the
+ * AWS S3 event message structure (eventVersion 2.0). Record keys ({@code s3.object.key}) are
+ * URL-query-escaped; use {@link S3KeyCodec#decode} or {@link EventRecord#decodedKey()}.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -48,13 +49,17 @@ public record MinioNotification(
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record S3(String s3SchemaVersion, String configurationId, Bucket bucket, S3Object object) {}
+  public record S3(
+      String s3SchemaVersion, String configurationId, Bucket bucket, S3Object object) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Bucket(String name, Identity ownerIdentity, String arn) {}
 
-  /** {@code size}, {@code eTag}, {@code contentType} and {@code userMetadata} are absent on delete events. */
+  /**
+   * {@code size}, {@code eTag}, {@code contentType} and {@code userMetadata} are absent on delete
+   * events.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record S3Object(

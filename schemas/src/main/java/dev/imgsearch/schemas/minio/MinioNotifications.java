@@ -19,8 +19,8 @@ public final class MinioNotifications {
   private MinioNotifications() {}
 
   /**
-   * Parses one Kafka message value. Throws {@link MalformedNotificationException} when the JSON is unreadable or
-   * has no records.
+   * Parses one Kafka message value. Throws {@link MalformedNotificationException} when the JSON is
+   * unreadable or has no records.
    */
   public static MinioNotification parse(String json) {
     if (json == null || json.isBlank()) {
@@ -30,7 +30,8 @@ public final class MinioNotifications {
     try {
       n = MAPPER.readValue(json, MinioNotification.class);
     } catch (JsonProcessingException e) {
-      throw new MalformedNotificationException("not MinIO notification JSON: " + e.getOriginalMessage(), e);
+      throw new MalformedNotificationException(
+          "not MinIO notification JSON: " + e.getOriginalMessage(), e);
     }
     if (n == null || n.records() == null || n.records().isEmpty()) {
       throw new MalformedNotificationException("notification has no Records");
@@ -52,9 +53,9 @@ public final class MinioNotifications {
   }
 
   /**
-   * Builds the notification MinIO would publish for one object change. Used by the local stack's S3 server, which
-   * has no notification support of its own. {@code size}, {@code etag}, {@code contentType} and {@code userMetadata}
-   * are omitted for removals, as MinIO does.
+   * Builds the notification MinIO would publish for one object change. Used by the local stack's S3
+   * server, which has no notification support of its own. {@code size}, {@code etag}, {@code
+   * contentType} and {@code userMetadata} are omitted for removals, as MinIO does.
    */
   public static MinioNotification of(
       String eventName,

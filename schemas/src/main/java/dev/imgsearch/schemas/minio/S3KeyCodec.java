@@ -5,13 +5,17 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * MinIO escapes object keys in notifications with Go's {@code url.QueryEscape}: space becomes {@code +}, {@code /}
- * becomes {@code %2F}, non-ASCII is percent-encoded UTF-8. This class undoes and reproduces that escaping.
+ * MinIO escapes object keys in notifications with Go's {@code url.QueryEscape}: space becomes
+ * {@code +}, {@code /} becomes {@code %2F}, non-ASCII is percent-encoded UTF-8. This class undoes
+ * and reproduces that escaping.
  */
 public final class S3KeyCodec {
   private S3KeyCodec() {}
 
-  /** Decodes a key from a notification. Throws {@link IllegalArgumentException} on a malformed escape. */
+  /**
+   * Decodes a key from a notification. Throws {@link IllegalArgumentException} on a malformed
+   * escape.
+   */
   public static String decode(String escaped) {
     if (escaped == null) {
       return null;

@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A validated watch, ready to match: the query vector normalised to unit length, the filters as sets and masks.
- * {@link #of(Watch)} rejects a watch that could never match correctly with a {@link InvalidWatchException}.
+ * A validated watch, ready to match: the query vector normalised to unit length, the filters as
+ * sets and masks. {@link #of(Watch)} rejects a watch that could never match correctly with a {@link
+ * InvalidWatchException}.
  *
  * @param vector unit-length query vector, null for near-duplicate watches
  * @param sources sources to match; empty = every source
- * @param hoursMask bit h set = hour h of the capture time (in {@code zone}) matches; all 24 bits when unfiltered
+ * @param hoursMask bit h set = hour h of the capture time (in {@code zone}) matches; all 24 bits
+ *     when unfiltered
  */
 public record CompiledWatch(
     String id,
@@ -42,7 +44,8 @@ public record CompiledWatch(
   public static CompiledWatch of(Watch w) {
     String id = w.getId();
     if (id == null || id.isBlank() || id.length() > MAX_ID_LENGTH || id.indexOf('\n') >= 0) {
-      throw new InvalidWatchException("watch id must be 1.." + MAX_ID_LENGTH + " characters on one line");
+      throw new InvalidWatchException(
+          "watch id must be 1.." + MAX_ID_LENGTH + " characters on one line");
     }
     WatchTarget target = w.getTarget();
     float[] unit = null;
@@ -53,15 +56,18 @@ public record CompiledWatch(
         throw new InvalidWatchException("watch " + id + ": a NEAR_DUPLICATES watch needs a phash");
       }
       if (!(t >= 0 && t <= 64)) {
-        throw new InvalidWatchException("watch " + id + ": threshold of NEAR_DUPLICATES is a Hamming distance 0..64, not " + t);
+        throw new InvalidWatchException(
+            "watch " + id + ": threshold of NEAR_DUPLICATES is a Hamming distance 0..64, not " + t);
       }
     } else {
       unit = unit(id, w.getVector());
       if (w.getModel() == null || w.getModel().isBlank()) {
-        throw new InvalidWatchException("watch " + id + ": a vector watch needs the model of its vector");
+        throw new InvalidWatchException(
+            "watch " + id + ": a vector watch needs the model of its vector");
       }
       if (!(t >= -1 && t <= 1)) {
-        throw new InvalidWatchException("watch " + id + ": threshold is a cosine similarity -1..1, not " + t);
+        throw new InvalidWatchException(
+            "watch " + id + ": threshold is a cosine similarity -1..1, not " + t);
       }
     }
     if (w.getCooldownMillis() < 0) {
@@ -71,11 +77,23 @@ public record CompiledWatch(
     try {
       zone = w.getTimeZone() == null ? ZoneOffset.UTC : ZoneId.of(w.getTimeZone());
     } catch (DateTimeException e) {
-      throw new InvalidWatchException("watch " + id + ": unknown time zone '" + w.getTimeZone() + "'");
+      throw new InvalidWatchException(
+          "watch " + id + ": unknown time zone '" + w.getTimeZone() + "'");
     }
     return new CompiledWatch(
-        id, w.getName(), target, w.getModel(), unit, phash, t, Set.copyOf(w.getClasses()), Set.copyOf(w.getSources()),
-        hoursMask(id, w.getHoursOfDay()), zone, w.getCooldownMillis(), w.getEnabled());
+        id,
+        w.getName(),
+        target,
+        w.getModel(),
+        unit,
+        phash,
+        t,
+        Set.copyOf(w.getClasses()),
+        Set.copyOf(w.getSources()),
+        hoursMask(id, w.getHoursOfDay()),
+        zone,
+        w.getCooldownMillis(),
+        w.getEnabled());
   }
 
   private static float[] unit(String id, List<Float> v) {
@@ -87,7 +105,8 @@ public record CompiledWatch(
     for (int i = 0; i < out.length; i++) {
       float x = v.get(i);
       if (!Float.isFinite(x)) {
-        throw new InvalidWatchException("watch " + id + ": vector component " + i + " is not finite");
+        throw new InvalidWatchException(
+            "watch " + id + ": vector component " + i + " is not finite");
       }
       out[i] = x;
       norm += (double) x * x;
@@ -116,7 +135,10 @@ public record CompiledWatch(
     return mask;
   }
 
-  /** Whether the filters (enabled, source, hour of the capture time) admit a candidate; says nothing of similarity. */
+  /**
+   * Whether the filters (enabled, source, hour of the capture time) admit a candidate; says nothing
+   * of similarity.
+   */
   public boolean admits(String source, long capturedAtMillis) {
     if (!enabled) {
       return false;

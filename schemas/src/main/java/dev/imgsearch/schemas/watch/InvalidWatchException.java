@@ -1,6 +1,8 @@
 package dev.imgsearch.schemas.watch;
 
-/** A watch that cannot be armed; the message says why. Dead-lettered with reason {@value #REASON}. */
+/**
+ * A watch that cannot be armed; the message says why. Dead-lettered with reason {@value #REASON}.
+ */
 public final class InvalidWatchException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 

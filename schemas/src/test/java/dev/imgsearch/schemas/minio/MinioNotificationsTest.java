@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class MinioNotificationsTest {
 
   private static String fixture(String name) throws IOException {
-    try (InputStream in = MinioNotificationsTest.class.getResourceAsStream("/notifications/" + name)) {
+    try (InputStream in =
+        MinioNotificationsTest.class.getResourceAsStream("/notifications/" + name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
@@ -36,7 +37,8 @@ class MinioNotificationsTest {
 
   @Test
   void deleteEventsHaveNoSizeEtagOrContentType() throws IOException {
-    MinioNotification.EventRecord r = MinioNotifications.parse(fixture("delete.json")).records().get(0);
+    MinioNotification.EventRecord r =
+        MinioNotifications.parse(fixture("delete.json")).records().get(0);
 
     assertThat(r.eventName()).isEqualTo("s3:ObjectRemoved:Delete");
     assertThat(r.decodedKey()).isEqualTo("cam 1/a b+c.jpg");
@@ -61,7 +63,8 @@ class MinioNotificationsTest {
 
   @Test
   void missingNestedFieldsYieldNullsNotExceptions() {
-    MinioNotification n = MinioNotifications.parse("{\"Records\":[{\"eventName\":\"s3:ObjectCreated:Put\"}]}");
+    MinioNotification n =
+        MinioNotifications.parse("{\"Records\":[{\"eventName\":\"s3:ObjectCreated:Put\"}]}");
     assertThat(n.records().get(0).decodedKey()).isNull();
     assertThat(n.records().get(0).bucketName()).isNull();
   }
@@ -71,7 +74,8 @@ class MinioNotificationsTest {
     assertThat(S3KeyCodec.encode("cam 1/a b+c~d*.jpg")).isEqualTo("cam+1%2Fa+b%2Bc~d%2A.jpg");
     assertThat(S3KeyCodec.encode("über/ß.png")).isEqualTo("%C3%BCber%2F%C3%9F.png");
     assertThat(S3KeyCodec.decode("%C3%BCber%2F%C3%9F.png")).isEqualTo("über/ß.png");
-    assertThatThrownBy(() -> S3KeyCodec.decode("bad%zz")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> S3KeyCodec.decode("bad%zz"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -80,18 +84,35 @@ class MinioNotificationsTest {
     String put =
         MinioNotifications.toJson(
             MinioNotifications.of(
-                "s3:ObjectCreated:Put", "images", "a b/c.jpg", 10L, "etag1", "image/jpeg",
-                Map.of("X-Amz-Meta-Source", "cam-9"), t, "SEQ1"));
+                "s3:ObjectCreated:Put",
+                "images",
+                "a b/c.jpg",
+                10L,
+                "etag1",
+                "image/jpeg",
+                Map.of("X-Amz-Meta-Source", "cam-9"),
+                t,
+                "SEQ1"));
     MinioNotification.EventRecord r = MinioNotifications.parse(put).records().get(0);
-    assertThat(put).contains("\"key\":\"a+b%2Fc.jpg\"").contains("\"EventName\":\"s3:ObjectCreated:Put\"");
+    assertThat(put)
+        .contains("\"key\":\"a+b%2Fc.jpg\"")
+        .contains("\"EventName\":\"s3:ObjectCreated:Put\"");
     assertThat(r.decodedKey()).isEqualTo("a b/c.jpg");
     assertThat(r.eventTime()).isEqualTo("2026-11-20T10:15:30.123Z");
     assertThat(r.s3().object().userMetadata()).containsEntry("X-Amz-Meta-Source", "cam-9");
 
     String del =
         MinioNotifications.toJson(
-            MinioNotifications.of("s3:ObjectRemoved:Delete", "images", "a b/c.jpg", 10L, "etag1", "image/jpeg",
-                Map.of(), t, "SEQ2"));
+            MinioNotifications.of(
+                "s3:ObjectRemoved:Delete",
+                "images",
+                "a b/c.jpg",
+                10L,
+                "etag1",
+                "image/jpeg",
+                Map.of(),
+                t,
+                "SEQ2"));
     assertThat(del).doesNotContain("\"size\"").doesNotContain("eTag").doesNotContain("contentType");
   }
 

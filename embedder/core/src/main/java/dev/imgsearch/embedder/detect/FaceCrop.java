@@ -1,9 +1,10 @@
 package dev.imgsearch.embedder.detect;
 
 /**
- * The square region of an image a face descriptor sees: the face box centred, its longer side enlarged by
- * {@code enlarge} (upstream: 1.4, so forehead, chin and ears are in), in pixels. It may reach outside the image; the
- * outside is black, as {@code tf.image.cropAndResize} extrapolates with 0.
+ * The square region of an image a face descriptor sees: the face box centred, its longer side
+ * enlarged by {@code enlarge} (upstream: 1.4, so forehead, chin and ears are in), in pixels. It may
+ * reach outside the image; the outside is black, as {@code tf.image.cropAndResize} extrapolates
+ * with 0.
  *
  * @param x left edge in image pixels (may be negative)
  * @param y top edge in image pixels (may be negative)
@@ -24,7 +25,9 @@ public record FaceCrop(double x, double y, double size) {
     }
     double cx = (face.x0() + face.x1()) / 2.0 * imageWidth;
     double cy = (face.y0() + face.y1()) / 2.0 * imageHeight;
-    double side = Math.max(face.width() * (double) imageWidth, face.height() * (double) imageHeight) * enlarge;
+    double side =
+        Math.max(face.width() * (double) imageWidth, face.height() * (double) imageHeight)
+            * enlarge;
     side = Math.max(side, 1);
     return new FaceCrop(cx - side / 2, cy - side / 2, side);
   }

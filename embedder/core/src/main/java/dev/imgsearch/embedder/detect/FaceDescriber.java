@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Face descriptor: the bundled FaceRes ({@value #MODEL_ID}, 224×224 input, RGB 0..255), its 1024-d global-pooled
- * features L2-normalised. Each face is cropped as {@link FaceCrop} (box centred, longer side × 1.4, square) and
- * resized to 224²; several faces of a frame run as one batch.
+ * Face descriptor: the bundled FaceRes ({@value #MODEL_ID}, 224×224 input, RGB 0..255), its 1024-d
+ * global-pooled features L2-normalised. Each face is cropped as {@link FaceCrop} (box centred,
+ * longer side × 1.4, square) and resized to 224²; several faces of a frame run as one batch.
  */
 public final class FaceDescriber implements AutoCloseable {
   public static final String MODEL_ID = "human-faceres";
@@ -29,7 +29,8 @@ public final class FaceDescriber implements AutoCloseable {
   public List<float[]> describe(BufferedImage image, List<Box> faces) {
     List<BufferedImage> crops = new ArrayList<>(faces.size());
     for (Box face : faces) {
-      FaceCrop crop = FaceCrop.of(face, image.getWidth(), image.getHeight(), FaceCrop.UPSTREAM_ENLARGE);
+      FaceCrop crop =
+          FaceCrop.of(face, image.getWidth(), image.getHeight(), FaceCrop.UPSTREAM_ENLARGE);
       crops.add(ImageTensors.crop(image, crop, INPUT_SIZE));
     }
     return describeCrops(crops);
@@ -49,7 +50,8 @@ public final class FaceDescriber implements AutoCloseable {
       }
       ImageTensors.nhwc(c, 1f, 0f, batch, i * per);
     }
-    float[] out = model.run(batch, crops.size(), INPUT_SIZE, INPUT_SIZE, 3).values().iterator().next();
+    float[] out =
+        model.run(batch, crops.size(), INPUT_SIZE, INPUT_SIZE, 3).values().iterator().next();
     List<float[]> descriptors = new ArrayList<>(crops.size());
     for (int i = 0; i < crops.size(); i++) {
       float[] d = new float[DIMENSION];

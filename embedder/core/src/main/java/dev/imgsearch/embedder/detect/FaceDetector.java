@@ -6,16 +6,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Face detector: the bundled BlazeFace ({@value #MODEL_ID}, 256×256 "back camera" model, for faces from ~1/20 of the
- * frame up). The frame is letterboxed onto a square (aspect kept), scaled to 256², pixels to {@code v / 127.5 − 1};
- * anchors decoded ({@link BlazeFaceDecoder}), NMS, boxes mapped back to the frame. Boxes are the tight face box.
+ * Face detector: the bundled BlazeFace ({@value #MODEL_ID}, 256×256 "back camera" model, for faces
+ * from ~1/20 of the frame up). The frame is letterboxed onto a square (aspect kept), scaled to
+ * 256², pixels to {@code v / 127.5 − 1}; anchors decoded ({@link BlazeFaceDecoder}), NMS, boxes
+ * mapped back to the frame. Boxes are the tight face box.
  */
 public final class FaceDetector implements AutoCloseable {
   public static final String MODEL_ID = "human-blazeface";
 
   /**
    * @param minScore faces scoring below are dropped (upstream: 0.2)
-   * @param iouThreshold boxes overlapping a better one by more than this are dropped (upstream: 0.1)
+   * @param iouThreshold boxes overlapping a better one by more than this are dropped (upstream:
+   *     0.1)
    * @param maxCount at most this many faces per frame
    */
   public record Options(float minScore, float iouThreshold, int maxCount) {
@@ -26,10 +28,12 @@ public final class FaceDetector implements AutoCloseable {
         throw new IllegalArgumentException("face minScore must be in (0, 1], got " + minScore);
       }
       if (!(iouThreshold >= 0 && iouThreshold <= 1)) {
-        throw new IllegalArgumentException("face iouThreshold must be in [0, 1], got " + iouThreshold);
+        throw new IllegalArgumentException(
+            "face iouThreshold must be in [0, 1], got " + iouThreshold);
       }
       if (maxCount < 1 || maxCount > BlazeFaceDecoder.ANCHORS) {
-        throw new IllegalArgumentException("face maxCount must be in 1.." + BlazeFaceDecoder.ANCHORS);
+        throw new IllegalArgumentException(
+            "face maxCount must be in 1.." + BlazeFaceDecoder.ANCHORS);
       }
     }
   }
@@ -43,15 +47,21 @@ public final class FaceDetector implements AutoCloseable {
   }
 
   public static FaceDetector load(Options options, OnnxOptions onnx) {
-    return new FaceDetector(OrtModel.bundled(MODEL_ID, onnx, "Identity", "Identity_1", "Identity_2", "Identity_3"), options);
+    return new FaceDetector(
+        OrtModel.bundled(MODEL_ID, onnx, "Identity", "Identity_1", "Identity_2", "Identity_3"),
+        options);
   }
 
   /** The faces in the frame, highest score first, boxes normalised to the frame. */
   public List<Detection> detect(BufferedImage image) {
     Letterbox letterbox = Letterbox.pad(image.getWidth(), image.getHeight());
     BufferedImage input = ImageTensors.fit(image, letterbox, BlazeFaceDecoder.INPUT_SIZE);
-    List<Detection> faces = Nms.suppress(decode(raw(input)), options.iouThreshold(), options.maxCount());
-    return faces.stream().map(d -> Detection.face(d.score(), letterbox.toImage(d.box()))).filter(d -> d.box().area() > 0).toList();
+    List<Detection> faces =
+        Nms.suppress(decode(raw(input)), options.iouThreshold(), options.maxCount());
+    return faces.stream()
+        .map(d -> Detection.face(d.score(), letterbox.toImage(d.box())))
+        .filter(d -> d.box().area() > 0)
+        .toList();
   }
 
   private List<Detection> decode(Map<String, float[]> out) {
@@ -60,7 +70,10 @@ public final class FaceDetector implements AutoCloseable {
     return BlazeFaceDecoder.decode(logits, regressors, options.minScore());
   }
 
-  /** The raw outputs for a 256×256 input image: logits {@code Identity} (512), {@code Identity_1} (384), etc. */
+  /**
+   * The raw outputs for a 256×256 input image: logits {@code Identity} (512), {@code Identity_1}
+   * (384), etc.
+   */
   Map<String, float[]> raw(BufferedImage input) {
     int s = BlazeFaceDecoder.INPUT_SIZE;
     if (input.getWidth() != s || input.getHeight() != s) {

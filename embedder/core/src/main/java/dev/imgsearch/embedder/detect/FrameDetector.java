@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything {@link DetectMode} asks for in one frame: the objects, and the faces each with its descriptor. Loads only
- * the models the mode needs. {@link #detect} may be called from several threads.
+ * Everything {@link DetectMode} asks for in one frame: the objects, and the faces each with its
+ * descriptor. Loads only the models the mode needs. {@link #detect} may be called from several
+ * threads.
  */
 public final class FrameDetector implements AutoCloseable {
   /** A detected face and its unit-length descriptor ({@value FaceDescriber#DIMENSION}-d). */
@@ -23,7 +24,8 @@ public final class FrameDetector implements AutoCloseable {
   private final FaceDetector faces;
   private final FaceDescriber describer;
 
-  private FrameDetector(DetectMode mode, ObjectDetector objects, FaceDetector faces, FaceDescriber describer) {
+  private FrameDetector(
+      DetectMode mode, ObjectDetector objects, FaceDetector faces, FaceDescriber describer) {
     this.mode = mode;
     this.objects = objects;
     this.faces = faces;
@@ -31,7 +33,10 @@ public final class FrameDetector implements AutoCloseable {
   }
 
   public static FrameDetector load(
-      DetectMode mode, ObjectDetector.Options objectOptions, FaceDetector.Options faceOptions, OnnxOptions onnx) {
+      DetectMode mode,
+      ObjectDetector.Options objectOptions,
+      FaceDetector.Options faceOptions,
+      OnnxOptions onnx) {
     ObjectDetector o = null;
     FaceDetector f = null;
     try {
@@ -62,7 +67,8 @@ public final class FrameDetector implements AutoCloseable {
     List<DescribedFace> described = new ArrayList<>();
     if (faces != null) {
       List<Detection> fs = faces.detect(frame);
-      List<float[]> descriptors = describer.describe(frame, fs.stream().map(Detection::box).toList());
+      List<float[]> descriptors =
+          describer.describe(frame, fs.stream().map(Detection::box).toList());
       for (int i = 0; i < fs.size(); i++) {
         described.add(new DescribedFace(fs.get(i), descriptors.get(i)));
       }

@@ -6,22 +6,32 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 
-/** Resizing, letterboxing, cropping and the float conversion for the detection models (NHWC, RGB). */
+/**
+ * Resizing, letterboxing, cropping and the float conversion for the detection models (NHWC, RGB).
+ */
 public final class ImageTensors {
   private ImageTensors() {}
 
   /**
-   * The image placed into a {@code size × size} RGB input as {@code box} says. Large reductions go through repeated
-   * halving first, so detail is averaged rather than aliased.
+   * The image placed into a {@code size × size} RGB input as {@code box} says. Large reductions go
+   * through repeated halving first, so detail is averaged rather than aliased.
    */
   public static BufferedImage fit(BufferedImage src, Letterbox box, int size) {
-    int w = box.padded() ? Math.max(1, (int) Math.round((double) src.getWidth() * size / box.side())) : size;
-    int h = box.padded() ? Math.max(1, (int) Math.round((double) src.getHeight() * size / box.side())) : size;
+    int w =
+        box.padded()
+            ? Math.max(1, (int) Math.round((double) src.getWidth() * size / box.side()))
+            : size;
+    int h =
+        box.padded()
+            ? Math.max(1, (int) Math.round((double) src.getHeight() * size / box.side()))
+            : size;
     BufferedImage current = src;
     while (current.getWidth() / 2 >= w && current.getHeight() / 2 >= h) {
       current = draw(current, current.getWidth() / 2, current.getHeight() / 2);
     }
-    if (!box.padded() && current.getWidth() == size && current.getHeight() == size
+    if (!box.padded()
+        && current.getWidth() == size
+        && current.getHeight() == size
         && current.getType() == BufferedImage.TYPE_INT_RGB) {
       return current;
     }
@@ -40,7 +50,10 @@ public final class ImageTensors {
     return dst;
   }
 
-  /** The {@link FaceCrop} of the image resized to {@code size × size}; black where it reaches outside the image. */
+  /**
+   * The {@link FaceCrop} of the image resized to {@code size × size}; black where it reaches
+   * outside the image.
+   */
   public static BufferedImage crop(BufferedImage src, FaceCrop crop, int size) {
     double scale = size / crop.size();
     int sx0 = (int) Math.max(0, Math.floor(crop.x()));
@@ -60,7 +73,13 @@ public final class ImageTensors {
     Graphics2D g = dst.createGraphics();
     try {
       bilinear(g);
-      g.drawImage(region, (int) Math.round((sx0 - crop.x()) * scale), (int) Math.round((sy0 - crop.y()) * scale), tw, th, null);
+      g.drawImage(
+          region,
+          (int) Math.round((sx0 - crop.x()) * scale),
+          (int) Math.round((sy0 - crop.y()) * scale),
+          tw,
+          th,
+          null);
     } finally {
       g.dispose();
     }
@@ -68,8 +87,8 @@ public final class ImageTensors {
   }
 
   /**
-   * The pixels of a detection's box (e.g. an object, for its appearance vector), at least 1×1: the box's edges rounded
-   * outwards to whole pixels. Shares the frame's raster (a view, no copy).
+   * The pixels of a detection's box (e.g. an object, for its appearance vector), at least 1×1: the
+   * box's edges rounded outwards to whole pixels. Shares the frame's raster (a view, no copy).
    */
   public static BufferedImage boxRegion(BufferedImage frame, Box box) {
     int w = frame.getWidth();
@@ -81,7 +100,10 @@ public final class ImageTensors {
     return frame.getSubimage(x0, y0, x1 - x0, y1 - y0);
   }
 
-  /** RGB bytes as float32 NHWC, each {@code value * scale + offset}, written at {@code offset} of {@code out}. */
+  /**
+   * RGB bytes as float32 NHWC, each {@code value * scale + offset}, written at {@code offset} of
+   * {@code out}.
+   */
   public static void nhwc(BufferedImage image, float scale, float shift, float[] out, int offset) {
     int[] rgb = Pixels.rgb(image);
     for (int i = 0; i < rgb.length; i++) {
@@ -111,7 +133,8 @@ public final class ImageTensors {
   }
 
   private static void bilinear(Graphics2D g) {
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
   }
 }

@@ -1,17 +1,19 @@
 package dev.imgsearch.embedder.detect;
 
 /**
- * How an image of {@code width × height} is placed into a square model input, and how boxes map back.
+ * How an image of {@code width × height} is placed into a square model input, and how boxes map
+ * back.
  *
- * <p>{@link #stretch} scales each axis on its own (the whole frame fills the input; what upstream does for the object
- * detector). {@link #pad} centres the image on a square canvas of side {@code max(width, height)} (black bars of
- * {@code floor((side − size) / 2)} before), then scales: aspect ratio kept (upstream's {@code square} face-detector
- * option).
+ * <p>{@link #stretch} scales each axis on its own (the whole frame fills the input; what upstream
+ * does for the object detector). {@link #pad} centres the image on a square canvas of side {@code
+ * max(width, height)} (black bars of {@code floor((side − size) / 2)} before), then scales: aspect
+ * ratio kept (upstream's {@code square} face-detector option).
  */
 public record Letterbox(int width, int height, int side, int padX, int padY) {
   public Letterbox {
     if (width <= 0 || height <= 0) {
-      throw new IllegalArgumentException("image size must be positive, got " + width + "x" + height);
+      throw new IllegalArgumentException(
+          "image size must be positive, got " + width + "x" + height);
     }
   }
 
@@ -28,7 +30,10 @@ public record Letterbox(int width, int height, int side, int padX, int padY) {
     return side > 0;
   }
 
-  /** A box normalised to the model input, normalised to the image instead (clamped: the bars are outside it). */
+  /**
+   * A box normalised to the model input, normalised to the image instead (clamped: the bars are
+   * outside it).
+   */
   public Box toImage(Box input) {
     if (!padded()) {
       return input;

@@ -7,10 +7,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * COCO object detector: the bundled MobileNetV3 CenterNet ({@value #MODEL_ID}, 512×512 input). The frame is stretched
- * to the input (as upstream does: boxes map back by scaling alone), raw RGB 0..255; peaks above the score threshold
- * are decoded ({@link CenterNetDecoder}), then class-wise NMS keeps at most {@code maxCount}. Not thread-safe to
- * close while detecting; {@link #detect} itself may be called from several threads.
+ * COCO object detector: the bundled MobileNetV3 CenterNet ({@value #MODEL_ID}, 512×512 input). The
+ * frame is stretched to the input (as upstream does: boxes map back by scaling alone), raw RGB
+ * 0..255; peaks above the score threshold are decoded ({@link CenterNetDecoder}), then class-wise
+ * NMS keeps at most {@code maxCount}. Not thread-safe to close while detecting; {@link #detect}
+ * itself may be called from several threads.
  */
 public final class ObjectDetector implements AutoCloseable {
   public static final String MODEL_ID = "human-centernet-coco";
@@ -18,7 +19,8 @@ public final class ObjectDetector implements AutoCloseable {
 
   /**
    * @param minScore detections scoring below are dropped (upstream: 0.2)
-   * @param iouThreshold same-class boxes overlapping a better one by more than this are dropped (upstream: 0.4)
+   * @param iouThreshold same-class boxes overlapping a better one by more than this are dropped
+   *     (upstream: 0.4)
    * @param maxCount at most this many detections per frame, highest scores first
    * @param classes COCO class ids to keep; empty = all 80
    */
@@ -30,10 +32,12 @@ public final class ObjectDetector implements AutoCloseable {
         throw new IllegalArgumentException("object minScore must be in (0, 1], got " + minScore);
       }
       if (!(iouThreshold >= 0 && iouThreshold <= 1)) {
-        throw new IllegalArgumentException("object iouThreshold must be in [0, 1], got " + iouThreshold);
+        throw new IllegalArgumentException(
+            "object iouThreshold must be in [0, 1], got " + iouThreshold);
       }
       if (maxCount < 1 || maxCount > TOP_K) {
-        throw new IllegalArgumentException("object maxCount must be in 1.." + TOP_K + ", got " + maxCount);
+        throw new IllegalArgumentException(
+            "object maxCount must be in 1.." + TOP_K + ", got " + maxCount);
       }
       classes = Set.copyOf(classes);
       for (int c : classes) {
@@ -56,7 +60,8 @@ public final class ObjectDetector implements AutoCloseable {
   }
 
   public static ObjectDetector load(Options options, OnnxOptions onnx) {
-    return new ObjectDetector(OrtModel.bundled(MODEL_ID, onnx, "tower_0_keypoints", "tower_0_wh"), options);
+    return new ObjectDetector(
+        OrtModel.bundled(MODEL_ID, onnx, "tower_0_keypoints", "tower_0_wh"), options);
   }
 
   public Options options() {
@@ -66,7 +71,8 @@ public final class ObjectDetector implements AutoCloseable {
   /** The objects in the frame, highest score first. */
   public List<Detection> detect(BufferedImage image) {
     int size = decoder.inputSize();
-    BufferedImage input = ImageTensors.fit(image, Letterbox.stretch(image.getWidth(), image.getHeight()), size);
+    BufferedImage input =
+        ImageTensors.fit(image, Letterbox.stretch(image.getWidth(), image.getHeight()), size);
     return detectInput(input);
   }
 
@@ -79,12 +85,19 @@ public final class ObjectDetector implements AutoCloseable {
     Map<String, float[]> out = raw(ImageTensors.nhwc(input, 1f, 0f));
     Set<Integer> classes = options.classes();
     List<Detection> candidates =
-        decoder.decode(out.get("tower_0_keypoints"), out.get("tower_0_wh"), options.minScore(), TOP_K,
+        decoder.decode(
+            out.get("tower_0_keypoints"),
+            out.get("tower_0_wh"),
+            options.minScore(),
+            TOP_K,
             c -> classes.isEmpty() || classes.contains(c));
     return Nms.suppressPerClass(candidates, options.iouThreshold(), options.maxCount());
   }
 
-  /** The model's raw outputs ({@code tower_0_keypoints}, {@code tower_0_wh}) for an NHWC 512×512 input tensor. */
+  /**
+   * The model's raw outputs ({@code tower_0_keypoints}, {@code tower_0_wh}) for an NHWC 512×512
+   * input tensor.
+   */
   Map<String, float[]> raw(float[] nhwc) {
     int size = decoder.inputSize();
     return model.run(nhwc, 1, size, size, 3);

@@ -12,7 +12,10 @@ import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One ONNX Runtime session on a model bundled under {@code /models/<id>/model.onnx}: float32 in, float32 out. */
+/**
+ * One ONNX Runtime session on a model bundled under {@code /models/<id>/model.onnx}: float32 in,
+ * float32 out.
+ */
 final class OrtModel implements AutoCloseable {
   private final String id;
   private final OrtEnvironment env;
@@ -30,7 +33,10 @@ final class OrtModel implements AutoCloseable {
     }
   }
 
-  /** Loads {@code /models/<id>/model.onnx}; fails naming what is missing if the model lacks an expected output. */
+  /**
+   * Loads {@code /models/<id>/model.onnx}; fails naming what is missing if the model lacks an
+   * expected output.
+   */
   static OrtModel bundled(String id, OnnxOptions options, String... outputs) {
     String path = "/models/" + id + "/model.onnx";
     OrtModel model;
@@ -46,7 +52,8 @@ final class OrtModel implements AutoCloseable {
       java.util.Set<String> names = model.session.getOutputNames();
       for (String o : outputs) {
         if (!names.contains(o)) {
-          throw new IllegalStateException("model " + id + " has no output " + o + " (outputs: " + names + ")");
+          throw new IllegalStateException(
+              "model " + id + " has no output " + o + " (outputs: " + names + ")");
         }
       }
     } catch (RuntimeException e) {

@@ -6,9 +6,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A cheap signature of a decoded frame, compared with the last embedded frame of its source: the 64-bit DCT pHash
- * and the 32×32 grey thumbnail it is computed from (luma 0…255, one byte a cell, row by row). Both come from one pass
- * over the pixels ({@link PerceptualHash#grey32}).
+ * A cheap signature of a decoded frame, compared with the last embedded frame of its source: the
+ * 64-bit DCT pHash and the 32×32 grey thumbnail it is computed from (luma 0…255, one byte a cell,
+ * row by row). Both come from one pass over the pixels ({@link PerceptualHash#grey32}).
  *
  * @param phash {@link PerceptualHash} of the frame
  * @param thumbnail 32×32 = 1024 grey levels, unsigned bytes
@@ -20,7 +20,8 @@ public record FrameSignature(long phash, byte[] thumbnail) {
   public FrameSignature {
     Objects.requireNonNull(thumbnail, "thumbnail");
     if (thumbnail.length != CELLS) {
-      throw new IllegalArgumentException("thumbnail must have " + CELLS + " cells, not " + thumbnail.length);
+      throw new IllegalArgumentException(
+          "thumbnail must have " + CELLS + " cells, not " + thumbnail.length);
     }
   }
 
@@ -54,7 +55,9 @@ public record FrameSignature(long phash, byte[] thumbnail) {
     return (double) sum / CELLS;
   }
 
-  /** Cells whose grey level differs by more than {@code threshold}: how much of the picture moved. */
+  /**
+   * Cells whose grey level differs by more than {@code threshold}: how much of the picture moved.
+   */
   public int changedCells(FrameSignature other, int threshold) {
     int n = 0;
     for (int i = 0; i < CELLS; i++) {
@@ -67,7 +70,9 @@ public record FrameSignature(long phash, byte[] thumbnail) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof FrameSignature s && s.phash == phash && Arrays.equals(s.thumbnail, thumbnail);
+    return o instanceof FrameSignature s
+        && s.phash == phash
+        && Arrays.equals(s.thumbnail, thumbnail);
   }
 
   @Override

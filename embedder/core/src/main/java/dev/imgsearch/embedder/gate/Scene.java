@@ -1,25 +1,35 @@
 package dev.imgsearch.embedder.gate;
 
 /**
- * The scene a source is in: its representative (the last frame of the source that went through the model), that
- * frame's signature and vector, and how long the scene has lasted. The per-source state of the gated embedding step
- * (checkpointed). Public mutable fields make it a Flink POJO.
+ * The scene a source is in: its representative (the last frame of the source that went through the
+ * model), that frame's signature and vector, and how long the scene has lasted. The per-source
+ * state of the gated embedding step (checkpointed). Public mutable fields make it a Flink POJO.
  */
 public class Scene {
   /** Image id of the representative. */
   public String representativeId;
+
   /** {@link FrameSignature#phash()} of the representative. */
   public long phash;
+
   /** {@link FrameSignature#thumbnail()} of the representative. */
   public byte[] thumbnail;
+
   /** The representative's vector, shared by every frame of the scene. */
   public float[] vector;
-  /** {@code id@version} of the model that made {@link #vector}; a scene of another model is not reused. */
+
+  /**
+   * {@code id@version} of the model that made {@link #vector}; a scene of another model is not
+   * reused.
+   */
   public String model;
+
   /** Capture time of the representative: the scene's start. */
   public long startMillis;
+
   /** Capture time of the newest frame of the scene. */
   public long lastMillis;
+
   /** Frames in the scene, the representative included. */
   public int frames;
 
@@ -27,7 +37,11 @@ public class Scene {
 
   /** A scene that starts with a frame just embedded. */
   public static Scene startedBy(
-      String representativeId, FrameSignature signature, float[] vector, String model, long capturedAtMillis) {
+      String representativeId,
+      FrameSignature signature,
+      float[] vector,
+      String model,
+      long capturedAtMillis) {
     Scene s = new Scene();
     s.representativeId = representativeId;
     s.phash = signature.phash();
@@ -53,6 +67,14 @@ public class Scene {
 
   @Override
   public String toString() {
-    return "Scene[" + representativeId + " " + startMillis + ".." + lastMillis + " frames=" + frames + "]";
+    return "Scene["
+        + representativeId
+        + " "
+        + startMillis
+        + ".."
+        + lastMillis
+        + " frames="
+        + frames
+        + "]";
   }
 }

@@ -5,25 +5,32 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Decides whether a frame of a source is a new scene (it goes through the model and becomes the source's
- * representative) or shows the scene the source's last embedded frame showed (it is indexed with that frame's
- * vector). A frame is a new scene when it differs from the representative by more than {@code maxPhashDistance} pHash
- * bits or {@code maxMeanDiff} mean grey levels of the 32×32 thumbnail, when the scene is older than
- * {@code maxSceneAge} or has {@code maxSceneFrames} frames already (so drift cannot accumulate), when the source has
- * no scene yet or the scene's vector comes from another model. Frames without a source are never gated. Pure.
+ * Decides whether a frame of a source is a new scene (it goes through the model and becomes the
+ * source's representative) or shows the scene the source's last embedded frame showed (it is
+ * indexed with that frame's vector). A frame is a new scene when it differs from the representative
+ * by more than {@code maxPhashDistance} pHash bits or {@code maxMeanDiff} mean grey levels of the
+ * 32×32 thumbnail, when the scene is older than {@code maxSceneAge} or has {@code maxSceneFrames}
+ * frames already (so drift cannot accumulate), when the source has no scene yet or the scene's
+ * vector comes from another model. Frames without a source are never gated. Pure.
  */
 public final class SceneGate implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /**
    * @param enabled false: every frame is embedded
-   * @param maxPhashDistance pHash Hamming distance (0…64) to the representative above which the frame is a new scene
-   * @param maxMeanDiff mean absolute difference (0…255) of the 32×32 grey thumbnails above which it is a new scene
+   * @param maxPhashDistance pHash Hamming distance (0…64) to the representative above which the
+   *     frame is a new scene
+   * @param maxMeanDiff mean absolute difference (0…255) of the 32×32 grey thumbnails above which it
+   *     is a new scene
    * @param maxSceneAge a frame captured this long after the scene's start is embedded again
    * @param maxSceneFrames a scene with this many frames is started again by the next frame
    */
   public record Settings(
-      boolean enabled, int maxPhashDistance, double maxMeanDiff, Duration maxSceneAge, int maxSceneFrames)
+      boolean enabled,
+      int maxPhashDistance,
+      double maxMeanDiff,
+      Duration maxSceneAge,
+      int maxSceneFrames)
       implements Serializable {
     /** Chosen on the frames of opencv-doc's vtest.avi (embedder README, "Scene-change gating"). */
     public static final Settings DEFAULT = new Settings(true, 10, 2.5, Duration.ofSeconds(10), 250);
@@ -34,7 +41,8 @@ public final class SceneGate implements Serializable {
     public Settings {
       Objects.requireNonNull(maxSceneAge, "gate.max-scene-age");
       if (maxPhashDistance < 0 || maxPhashDistance > 64) {
-        throw new IllegalArgumentException("gate.max-phash-distance must be in 0..64: " + maxPhashDistance);
+        throw new IllegalArgumentException(
+            "gate.max-phash-distance must be in 0..64: " + maxPhashDistance);
       }
       if (!(maxMeanDiff >= 0 && maxMeanDiff <= 255)) {
         throw new IllegalArgumentException("gate.max-mean-diff must be in 0..255: " + maxMeanDiff);
@@ -54,7 +62,9 @@ public final class SceneGate implements Serializable {
     NEW_SCENE,
     /** Not embedded: indexed with the representative's vector. */
     SAME_SCENE,
-    /** Captured before the scene started (late or replayed): embedded on its own, the scene stays. */
+    /**
+     * Captured before the scene started (late or replayed): embedded on its own, the scene stays.
+     */
     EMBED_ALONE
   }
 

@@ -3,9 +3,10 @@ package dev.imgsearch.embedder.image;
 import java.awt.image.BufferedImage;
 
 /**
- * The EXIF orientation tag (0x0112) of a JPEG, and the transform that makes the image upright. Cameras store the
- * sensor's pixels and record the rotation in this tag; viewers apply it, so must we, or a portrait photo and its
- * upright copy embed far apart. Parsing is bounds-checked: a damaged EXIF block yields 1 (upright), never an error.
+ * The EXIF orientation tag (0x0112) of a JPEG, and the transform that makes the image upright.
+ * Cameras store the sensor's pixels and record the rotation in this tag; viewers apply it, so must
+ * we, or a portrait photo and its upright copy embed far apart. Parsing is bounds-checked: a
+ * damaged EXIF block yields 1 (upright), never an error.
  */
 public final class ExifOrientation {
   /** Upright: no transform. Values 2–8 follow the EXIF 2.3 specification. */
@@ -44,8 +45,14 @@ public final class ExifOrientation {
         return NORMAL;
       }
       int segment = pos + 4;
-      if (marker == 0xE1 && length >= 16 && d[segment] == 'E' && d[segment + 1] == 'x' && d[segment + 2] == 'i'
-          && d[segment + 3] == 'f' && d[segment + 4] == 0 && d[segment + 5] == 0) {
+      if (marker == 0xE1
+          && length >= 16
+          && d[segment] == 'E'
+          && d[segment + 1] == 'x'
+          && d[segment + 2] == 'i'
+          && d[segment + 3] == 'f'
+          && d[segment + 4] == 0
+          && d[segment + 5] == 0) {
         return fromTiff(d, segment + 6, pos + 2 + length);
       }
       pos += 2 + length;
@@ -101,7 +108,10 @@ public final class ExifOrientation {
     return orientation >= 5 && orientation <= 8;
   }
 
-  /** {@code image} made upright for {@code orientation}; the same object for {@link #NORMAL} or unknown values. */
+  /**
+   * {@code image} made upright for {@code orientation}; the same object for {@link #NORMAL} or
+   * unknown values.
+   */
   public static BufferedImage apply(BufferedImage image, int orientation) {
     if (orientation <= NORMAL || orientation > 8) {
       return image;
@@ -118,13 +128,34 @@ public final class ExifOrientation {
         int dx;
         int dy;
         switch (orientation) {
-          case 2 -> { dx = w - 1 - x; dy = y; }
-          case 3 -> { dx = w - 1 - x; dy = h - 1 - y; }
-          case 4 -> { dx = x; dy = h - 1 - y; }
-          case 5 -> { dx = y; dy = x; }
-          case 6 -> { dx = h - 1 - y; dy = x; }
-          case 7 -> { dx = h - 1 - y; dy = w - 1 - x; }
-          default -> { dx = y; dy = w - 1 - x; } // 8
+          case 2 -> {
+            dx = w - 1 - x;
+            dy = y;
+          }
+          case 3 -> {
+            dx = w - 1 - x;
+            dy = h - 1 - y;
+          }
+          case 4 -> {
+            dx = x;
+            dy = h - 1 - y;
+          }
+          case 5 -> {
+            dx = y;
+            dy = x;
+          }
+          case 6 -> {
+            dx = h - 1 - y;
+            dy = x;
+          }
+          case 7 -> {
+            dx = h - 1 - y;
+            dy = w - 1 - x;
+          }
+          default -> {
+            dx = y;
+            dy = w - 1 - x;
+          } // 8
         }
         dst[dy * ow + dx] = src[y * w + x];
       }

@@ -24,25 +24,29 @@ import javax.imageio.stream.ImageInputStream;
  *
  * <ol>
  *   <li>size: 0 bytes → {@code empty}; more than {@code maxBytes} → {@code too-large};
- *   <li>format sniffed from the magic bytes ({@link ImageFormat}), never from a name or content type → else
- *       {@code unsupported-format};
- *   <li>width × height read from the header only, before any pixel is decoded → above {@code maxPixels}:
- *       {@code too-many-pixels} (decompression bombs cost nothing); longer / shorter side above {@code
- *       maxAspectRatio}: {@code aspect-ratio};
- *   <li>memory: the raster the reader will allocate (bands × bytes per sample from the header) plus the RGB copy must
- *       fit {@code maxRasterBytes}: the image is read further subsampled / DCT-scaled until it does, or rejected
- *       {@code raster-too-large} ({@link DecodeLimits#budgetedSubsampling}, {@link DecodeLimits#budgetedDctScale});
- *   <li>JPEGs (YCbCr, grey) go through libjpeg-turbo when it is installed ({@link TurboJpeg}), scaled in the DCT
- *       domain ({@link DecodeLimits#dctScale}); CMYK/YCCK, and anything libjpeg-turbo does not decode cleanly, fall
- *       back to ImageIO below, so the outcome of a file does not depend on which decoder ran;
- *   <li>otherwise large images are read subsampled ({@link DecodeLimits#subsampling}), so decode cost follows the
- *       model's input size, not the camera's;
- *   <li>first frame only (animated GIF, multi-page TIFF); CMYK/YCCK JPEG, 16-bit, grey and palette images converted;
- *       alpha flattened onto white; EXIF orientation applied (JPEG);
- *   <li>a truncated or damaged file → {@code corrupt}, including JPEGs the reader would "decode" with a grey tail.
+ *   <li>format sniffed from the magic bytes ({@link ImageFormat}), never from a name or content
+ *       type → else {@code unsupported-format};
+ *   <li>width × height read from the header only, before any pixel is decoded → above {@code
+ *       maxPixels}: {@code too-many-pixels} (decompression bombs cost nothing); longer / shorter
+ *       side above {@code maxAspectRatio}: {@code aspect-ratio};
+ *   <li>memory: the raster the reader will allocate (bands × bytes per sample from the header) plus
+ *       the RGB copy must fit {@code maxRasterBytes}: the image is read further subsampled /
+ *       DCT-scaled until it does, or rejected {@code raster-too-large} ({@link
+ *       DecodeLimits#budgetedSubsampling}, {@link DecodeLimits#budgetedDctScale});
+ *   <li>JPEGs (YCbCr, grey) go through libjpeg-turbo when it is installed ({@link TurboJpeg}),
+ *       scaled in the DCT domain ({@link DecodeLimits#dctScale}); CMYK/YCCK, and anything
+ *       libjpeg-turbo does not decode cleanly, fall back to ImageIO below, so the outcome of a file
+ *       does not depend on which decoder ran;
+ *   <li>otherwise large images are read subsampled ({@link DecodeLimits#subsampling}), so decode
+ *       cost follows the model's input size, not the camera's;
+ *   <li>first frame only (animated GIF, multi-page TIFF); CMYK/YCCK JPEG, 16-bit, grey and palette
+ *       images converted; alpha flattened onto white; EXIF orientation applied (JPEG);
+ *   <li>a truncated or damaged file → {@code corrupt}, including JPEGs the reader would "decode"
+ *       with a grey tail.
  * </ol>
  *
- * Every failure is an {@link ImageRejectedException} with a reason; nothing else escapes. Thread-safe.
+ * Every failure is an {@link ImageRejectedException} with a reason; nothing else escapes.
+ * Thread-safe.
  */
 public final class ImageDecoder {
   static {
@@ -53,7 +57,9 @@ public final class ImageDecoder {
   private final DecodeLimits limits;
   private final boolean turboJpeg;
 
-  /** Decodes JPEGs with libjpeg-turbo when {@link TurboJpeg#enabled()} (checked on every decode). */
+  /**
+   * Decodes JPEGs with libjpeg-turbo when {@link TurboJpeg#enabled()} (checked on every decode).
+   */
   public ImageDecoder(DecodeLimits limits) {
     this(limits, true);
   }
@@ -79,7 +85,8 @@ public final class ImageDecoder {
     Optional<ImageFormat> format = ImageFormat.sniff(data);
     if (format.isEmpty()) {
       throw new ImageRejectedException(
-          Reason.UNSUPPORTED_FORMAT, "not a recognised image format (first bytes " + hex(data, 8) + ")");
+          Reason.UNSUPPORTED_FORMAT,
+          "not a recognised image format (first bytes " + hex(data, 8) + ")");
     }
     BufferedImage image = null;
     if (format.get() == ImageFormat.JPEG && turboJpeg && TurboJpeg.enabled()) {
@@ -98,7 +105,8 @@ public final class ImageDecoder {
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
       Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName());
       if (!readers.hasNext()) {
-        throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, "no decoder for " + format + " installed");
+        throw new ImageRejectedException(
+            Reason.UNSUPPORTED_FORMAT, "no decoder for " + format + " installed");
       }
       ImageReader reader = readers.next();
       try {
@@ -114,8 +122,14 @@ public final class ImageDecoder {
         if (step < 0) {
           throw new ImageRejectedException(
               Reason.RASTER_TOO_LARGE,
-              width + "x" + height + " at " + bytesPerPixel + " bytes a pixel cannot be decoded within "
-                  + limits.maxRasterBytes() + " bytes");
+              width
+                  + "x"
+                  + height
+                  + " at "
+                  + bytesPerPixel
+                  + " bytes a pixel cannot be decoded within "
+                  + limits.maxRasterBytes()
+                  + " bytes");
         }
         ImageReadParam param = reader.getDefaultReadParam();
         if (step > 1) {
@@ -130,7 +144,8 @@ public final class ImageDecoder {
             });
         BufferedImage image = reader.read(0, param);
         if (truncated.length() > 0) {
-          throw new ImageRejectedException(Reason.CORRUPT, "truncated " + format + ": " + truncated);
+          throw new ImageRejectedException(
+              Reason.CORRUPT, "truncated " + format + ": " + truncated);
         }
         return image;
       } finally {
@@ -140,13 +155,15 @@ public final class ImageDecoder {
       throw e;
     } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
       throw new ImageRejectedException(
-          Reason.CORRUPT, "cannot decode " + format + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+          Reason.CORRUPT,
+          "cannot decode " + format + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+          e);
     }
   }
 
   /**
-   * Bytes per pixel of the raster the reader will allocate, from the header (bands × bytes per sample, or the packed
-   * pixel size); 8 when the reader does not say.
+   * Bytes per pixel of the raster the reader will allocate, from the header (bands × bytes per
+   * sample, or the packed pixel size); 8 when the reader does not say.
    */
   static int rasterBytesPerPixel(ImageReader reader) {
     try {
@@ -160,14 +177,19 @@ public final class ImageDecoder {
       }
       SampleModel model = type.getSampleModel();
       int sampleBytes = Math.max(1, DataBuffer.getDataTypeSize(model.getDataType()) / 8);
-      boolean packed = model instanceof SinglePixelPackedSampleModel || model instanceof MultiPixelPackedSampleModel;
+      boolean packed =
+          model instanceof SinglePixelPackedSampleModel
+              || model instanceof MultiPixelPackedSampleModel;
       return packed ? sampleBytes : sampleBytes * model.getNumBands();
     } catch (IOException | RuntimeException e) {
       return 8;
     }
   }
 
-  /** Reader warnings that mean pixels are missing (the reader filled them with grey instead of failing). */
+  /**
+   * Reader warnings that mean pixels are missing (the reader filled them with grey instead of
+   * failing).
+   */
   static boolean isTruncation(String warning) {
     String w = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
     return w.contains("premature end") || w.contains("missing eoi") || w.contains("truncated");
@@ -181,12 +203,16 @@ public final class ImageDecoder {
     return sb.toString();
   }
 
-  /** Opaque RGB; transparent pixels become white, palette / 16-bit / grey / CMYK-converted rasters are converted. */
+  /**
+   * Opaque RGB; transparent pixels become white, palette / 16-bit / grey / CMYK-converted rasters
+   * are converted.
+   */
   static BufferedImage toRgb(BufferedImage img) {
     if (img.getType() == BufferedImage.TYPE_INT_RGB) {
       return img;
     }
-    BufferedImage rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+    BufferedImage rgb =
+        new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
     Graphics2D g = rgb.createGraphics();
     try {
       g.setColor(Color.WHITE);

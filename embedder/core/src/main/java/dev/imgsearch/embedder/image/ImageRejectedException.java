@@ -1,6 +1,9 @@
 package dev.imgsearch.embedder.image;
 
-/** An input that cannot be embedded, with a machine-readable reason for the dead-letter topic or the HTTP 4xx. */
+/**
+ * An input that cannot be embedded, with a machine-readable reason for the dead-letter topic or the
+ * HTTP 4xx.
+ */
 public class ImageRejectedException extends Exception {
 
   /** Why an image was rejected. */

@@ -3,11 +3,12 @@ package dev.imgsearch.embedder.image;
 import java.awt.image.BufferedImage;
 
 /**
- * 64-bit DCT perceptual hash (the "pHash" of Zauner 2010 as popularised by the {@code imagehash} library): the image
- * is reduced to 32×32 grey levels by area averaging, transformed with a 2-D DCT-II, and each of the 8×8
- * lowest-frequency coefficients becomes one bit: 1 when above the median of those 64. Bit 63 is coefficient (0,0),
- * then row by row. Rescaling, re-encoding and small colour changes flip few bits; a different picture flips about
- * half. Compare with {@link #distance} (Hamming): ≤ 10 is a near-duplicate in practice.
+ * 64-bit DCT perceptual hash (the "pHash" of Zauner 2010 as popularised by the {@code imagehash}
+ * library): the image is reduced to 32×32 grey levels by area averaging, transformed with a 2-D
+ * DCT-II, and each of the 8×8 lowest-frequency coefficients becomes one bit: 1 when above the
+ * median of those 64. Bit 63 is coefficient (0,0), then row by row. Rescaling, re-encoding and
+ * small colour changes flip few bits; a different picture flips about half. Compare with {@link
+ * #distance} (Hamming): ≤ 10 is a near-duplicate in practice.
  */
 public final class PerceptualHash {
   static final int SIZE = 32;
@@ -72,8 +73,8 @@ public final class PerceptualHash {
   }
 
   /**
-   * 32×32 luma (BT.601) by box averaging: every source pixel counts once, in the cell that holds it (a cell averages
-   * ⌊w/32⌋ or ⌈w/32⌉ columns). Images narrower than 32 pixels repeat their pixels.
+   * 32×32 luma (BT.601) by box averaging: every source pixel counts once, in the cell that holds it
+   * (a cell averages ⌊w/32⌋ or ⌈w/32⌉ columns). Images narrower than 32 pixels repeat their pixels.
    */
   public static double[][] grey32(BufferedImage image) {
     int w = image.getWidth();
@@ -92,7 +93,8 @@ public final class PerceptualHash {
       int base = y * w;
       for (int x = 0; x < w; x++) {
         int p = rgb[base + x];
-        row[cellX[x]] += 0.299 * ((p >> 16) & 0xff) + 0.587 * ((p >> 8) & 0xff) + 0.114 * (p & 0xff);
+        row[cellX[x]] +=
+            0.299 * ((p >> 16) & 0xff) + 0.587 * ((p >> 8) & 0xff) + 0.114 * (p & 0xff);
         rowCount[cellX[x]]++;
       }
     }
@@ -103,7 +105,8 @@ public final class PerceptualHash {
         }
       }
     }
-    // cells without a pixel (images smaller than 32 in a direction) copy the cell of the nearest source pixel
+    // cells without a pixel (images smaller than 32 in a direction) copy the cell of the nearest
+    // source pixel
     for (int y = 0; y < SIZE; y++) {
       int cy = (int) ((long) Math.min(h - 1, y * h / SIZE) * SIZE / h);
       for (int x = 0; x < SIZE; x++) {

@@ -9,8 +9,9 @@ public final class Pixels {
   private Pixels() {}
 
   /**
-   * The pixels as {@code 0xRRGGBB} (alpha bits undefined), row-major. For a plain {@code TYPE_INT_RGB} image (what the
-   * decoder returns) this is the image's own array, not a copy: do not modify it.
+   * The pixels as {@code 0xRRGGBB} (alpha bits undefined), row-major. For a plain {@code
+   * TYPE_INT_RGB} image (what the decoder returns) this is the image's own array, not a copy: do
+   * not modify it.
    */
   public static int[] rgb(BufferedImage image) {
     int w = image.getWidth();

@@ -17,20 +17,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fast JPEG path: libjpeg-turbo ({@code libturbojpeg.so.0}, SIMD) through its JNI binding, scaled in the DCT
- * domain (1/8, 1/4, 1/2 or 1) to the smallest size whose shorter side still covers the model input
- * ({@link DecodeLimits#dctScale}), straight into an {@code int} RGB raster.
+ * The fast JPEG path: libjpeg-turbo ({@code libturbojpeg.so.0}, SIMD) through its JNI binding,
+ * scaled in the DCT domain (1/8, 1/4, 1/2 or 1) to the smallest size whose shorter side still
+ * covers the model input ({@link DecodeLimits#dctScale}), straight into an {@code int} RGB raster.
  *
- * <p>An accelerator, not an authority: it only returns images it decoded without any warning. CMYK/YCCK and
- * anything else — a fatal error, a warning (truncation, damaged data) — return {@code null} and the caller decodes
- * with ImageIO/TwelveMonkeys as before, so every file gets the outcome of {@link ImageDecoder}'s ImageIO path (a
- * damaged file costs two decode attempts). The pixel limit is checked from the header before any pixel is decoded.
+ * <p>An accelerator, not an authority: it only returns images it decoded without any warning.
+ * CMYK/YCCK and anything else — a fatal error, a warning (truncation, damaged data) — return {@code
+ * null} and the caller decodes with ImageIO/TwelveMonkeys as before, so every file gets the outcome
+ * of {@link ImageDecoder}'s ImageIO path (a damaged file costs two decode attempts). The pixel
+ * limit is checked from the header before any pixel is decoded.
  *
  * <p>The library is looked for, once per class loader, at: the files listed in the system property
- * {@value #LIBRARY_PROPERTY} or the environment variable {@value #LIBRARY_ENV} ({@code :}-separated), then {@code turbojpeg} on
- * {@code java.library.path}, then the usual Debian/Ubuntu/RHEL locations of {@code libturbojpeg.so.0}. If it cannot
- * be loaded or fails a self-test, JPEGs go through ImageIO and {@link #status()} says why (logged once at WARN).
- * {@code -D}{@value #ENABLED_PROPERTY}{@code =false} turns the fast path off (read on every decode).
+ * {@value #LIBRARY_PROPERTY} or the environment variable {@value #LIBRARY_ENV} ({@code
+ * :}-separated), then {@code turbojpeg} on {@code java.library.path}, then the usual
+ * Debian/Ubuntu/RHEL locations of {@code libturbojpeg.so.0}. If it cannot be loaded or fails a
+ * self-test, JPEGs go through ImageIO and {@link #status()} says why (logged once at WARN). {@code
+ * -D}{@value #ENABLED_PROPERTY}{@code =false} turns the fast path off (read on every decode).
  */
 public final class TurboJpeg {
   public static final String LIBRARY_PROPERTY = "imgsearch.turbojpeg.library";
@@ -39,7 +41,9 @@ public final class TurboJpeg {
 
   private static final Logger LOG = LoggerFactory.getLogger(TurboJpeg.class);
   private static final int PIXEL_FORMAT =
-      ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? TJDecompressor.PF_BGRX : TJDecompressor.PF_XRGB;
+      ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
+          ? TJDecompressor.PF_BGRX
+          : TJDecompressor.PF_XRGB;
   private static final List<String> WELL_KNOWN =
       List.of(
           "/usr/lib/x86_64-linux-gnu/libturbojpeg.so.0",
@@ -70,7 +74,10 @@ public final class TurboJpeg {
     }
   }
 
-  /** Whether the native library is loaded and passed its self-test (independent of {@value #ENABLED_PROPERTY}). */
+  /**
+   * Whether the native library is loaded and passed its self-test (independent of {@value
+   * #ENABLED_PROPERTY}).
+   */
   public static boolean available() {
     return Library.UNAVAILABLE == null;
   }
@@ -85,7 +92,9 @@ public final class TurboJpeg {
     if (!available()) {
       return "ImageIO (libjpeg-turbo unavailable: " + Library.UNAVAILABLE + ")";
     }
-    return enabled() ? "libjpeg-turbo (" + Library.LOADED_FROM + ")" : "ImageIO (-D" + ENABLED_PROPERTY + "=false)";
+    return enabled()
+        ? "libjpeg-turbo (" + Library.LOADED_FROM + ")"
+        : "ImageIO (-D" + ENABLED_PROPERTY + "=false)";
   }
 
   /** JPEGs decoded by libjpeg-turbo in this class loader. */
@@ -99,15 +108,16 @@ public final class TurboJpeg {
   }
 
   /**
-   * The upright-orientation-agnostic RGB pixels of {@code jpeg} (EXIF is the caller's job), or {@code null} when
-   * ImageIO must decode it. Requires {@link #available()}.
+   * The upright-orientation-agnostic RGB pixels of {@code jpeg} (EXIF is the caller's job), or
+   * {@code null} when ImageIO must decode it. Requires {@link #available()}.
    */
   static BufferedImage decode(byte[] jpeg, DecodeLimits limits) throws ImageRejectedException {
     try (TJDecompressor tj = new TJDecompressor()) {
       try {
         tj.setSourceImage(jpeg, jpeg.length);
       } catch (TJException headerProblem) {
-        // whatever is wrong before the scan (even a truncation), ImageIO's verdict — too-many-pixels from a SOF
+        // whatever is wrong before the scan (even a truncation), ImageIO's verdict —
+        // too-many-pixels from a SOF
         // before the cut, or corrupt — is the one the file gets
         return fallback();
       }
@@ -119,11 +129,13 @@ public final class TurboJpeg {
       limits.checkHeader(width, height);
       int colorspace = tj.getColorspace();
       if (colorspace == TJDecompressor.CS_CMYK || colorspace == TJDecompressor.CS_YCCK) {
-        return fallback(); // TwelveMonkeys converts CMYK with the embedded ICC profile; libjpeg-turbo would not
+        return fallback(); // TwelveMonkeys converts CMYK with the embedded ICC profile;
+        // libjpeg-turbo would not
       }
       int eighths = limits.budgetedDctScale(width, height);
       if (eighths == 0) {
-        return fallback(); // not even 1/8 fits the raster budget: ImageIO subsamples further or rejects
+        return fallback(); // not even 1/8 fits the raster budget: ImageIO subsamples further or
+        // rejects
       }
       int w = scaled(width, eighths);
       int h = scaled(height, eighths);
@@ -133,8 +145,10 @@ public final class TurboJpeg {
       DECODED.incrementAndGet();
       return image;
     } catch (TJException e) {
-      // any warning ("premature end", "corrupt JPEG data: ...") or error: ImageIO decides, so a damaged file gets the
-      // outcome it always got (libjpeg-turbo calls some files corrupt that ImageIO decodes with a warning it ignores)
+      // any warning ("premature end", "corrupt JPEG data: ...") or error: ImageIO decides, so a
+      // damaged file gets the
+      // outcome it always got (libjpeg-turbo calls some files corrupt that ImageIO decodes with a
+      // warning it ignores)
       return fallback();
     } catch (RuntimeException | OutOfMemoryError | LinkageError e) {
       return fallback();
@@ -175,7 +189,12 @@ public final class TurboJpeg {
           }
         }
         if (loaded == null) {
-          tried.add("none of " + WELL_KNOWN + " loads (install libturbojpeg0, or set -D" + LIBRARY_PROPERTY + ")");
+          tried.add(
+              "none of "
+                  + WELL_KNOWN
+                  + " loads (install libturbojpeg0, or set -D"
+                  + LIBRARY_PROPERTY
+                  + ")");
         }
       }
     }
@@ -197,8 +216,10 @@ public final class TurboJpeg {
       return path;
     } catch (UnsatisfiedLinkError e) {
       if (String.valueOf(e.getMessage()).contains("already loaded in another classloader")) {
-        // a restarted Flink job gets a new user class loader in the same TaskManager JVM, and the JVM binds a library
-        // file to one class loader: load a private copy instead (what ONNX Runtime does with its own library)
+        // a restarted Flink job gets a new user class loader in the same TaskManager JVM, and the
+        // JVM binds a library
+        // file to one class loader: load a private copy instead (what ONNX Runtime does with its
+        // own library)
         try {
           Path copy = Files.createTempFile("imgsearch-libturbojpeg", ".so");
           copy.toFile().deleteOnExit();
@@ -218,7 +239,10 @@ public final class TurboJpeg {
     }
   }
 
-  /** A 16×16 red JPEG through the binding, at 1/1 and 1/2: proves the JNI entry points and the pixel layout. */
+  /**
+   * A 16×16 red JPEG through the binding, at 1/1 and 1/2: proves the JNI entry points and the pixel
+   * layout.
+   */
   private static void selfTest() throws IOException {
     BufferedImage red = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < 16; y++) {
@@ -244,7 +268,8 @@ public final class TurboJpeg {
         int g = (p >> 8) & 0xff;
         int b = p & 0xff;
         if (Math.abs(r - 0xE0) > 8 || g > 8 || b > 8) {
-          throw new IOException(String.format("decoded %06x instead of e00000 at %d×%d", p & 0xFFFFFF, size, size));
+          throw new IOException(
+              String.format("decoded %06x instead of e00000 at %d×%d", p & 0xFFFFFF, size, size));
         }
       }
     }

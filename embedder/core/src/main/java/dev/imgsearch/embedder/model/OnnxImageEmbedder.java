@@ -23,10 +23,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link ImageEmbedder} running an ONNX model described by a {@link ModelDescriptor} in ONNX Runtime (CPU). The
- * descriptor is checked against the model's own input and output metadata when the session is created, so a wrong
- * name, layout or size fails at start-up with a message, not on the first image. Thread-safe (ONNX Runtime sessions
- * are).
+ * {@link ImageEmbedder} running an ONNX model described by a {@link ModelDescriptor} in ONNX
+ * Runtime (CPU). The descriptor is checked against the model's own input and output metadata when
+ * the session is created, so a wrong name, layout or size fails at start-up with a message, not on
+ * the first image. Thread-safe (ONNX Runtime sessions are).
  */
 public final class OnnxImageEmbedder implements ImageEmbedder {
   private static final String RESOURCE_ROOT = "/models/";
@@ -37,7 +37,8 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
   private final OrtEnvironment env;
   private final OrtSession session;
 
-  private OnnxImageEmbedder(ModelDescriptor model, byte[] onnx, DecodeLimits limits, OnnxOptions options) {
+  private OnnxImageEmbedder(
+      ModelDescriptor model, byte[] onnx, DecodeLimits limits, OnnxOptions options) {
     this.model = model;
     this.decoder =
         new ImageDecoder(
@@ -46,13 +47,15 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
                 limits.maxPixels(),
                 limits.targetShorterSide() == 0
                     ? 0
-                    : Math.max(Math.max(model.width(), model.height()), model.resizeShorterSide())));
+                    : Math.max(
+                        Math.max(model.width(), model.height()), model.resizeShorterSide())));
     this.preprocessor = new Preprocessor(model);
     this.env = OrtEnvironment.getEnvironment();
     try {
       this.session = options.createSession(env, onnx);
     } catch (OrtException e) {
-      throw new IllegalStateException("cannot load model " + model.tag() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot load model " + model.tag() + ": " + e.getMessage(), e);
     }
     try {
       validate(model, session);
@@ -63,12 +66,14 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
   }
 
   /** Loads a model bundled on the classpath under {@code /models/<name>/}. */
-  public static OnnxImageEmbedder fromClasspath(String name, DecodeLimits limits, int intraOpThreads) {
+  public static OnnxImageEmbedder fromClasspath(
+      String name, DecodeLimits limits, int intraOpThreads) {
     return fromClasspath(name, limits, new OnnxOptions(intraOpThreads, 0));
   }
 
   /** Loads a model bundled on the classpath under {@code /models/<name>/}. */
-  public static OnnxImageEmbedder fromClasspath(String name, DecodeLimits limits, OnnxOptions options) {
+  public static OnnxImageEmbedder fromClasspath(
+      String name, DecodeLimits limits, OnnxOptions options) {
     ModelDescriptor descriptor;
     try (InputStream json = resource(name, "model.json")) {
       descriptor = ModelDescriptor.read(json);
@@ -83,19 +88,21 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
   }
 
   /** Loads {@code dir/model.json} and the ONNX file it names (relative to {@code dir}). */
-  public static OnnxImageEmbedder fromDirectory(Path dir, DecodeLimits limits, OnnxOptions options) {
+  public static OnnxImageEmbedder fromDirectory(
+      Path dir, DecodeLimits limits, OnnxOptions options) {
     Path json = dir.resolve("model.json");
     try (InputStream in = Files.newInputStream(json)) {
       ModelDescriptor descriptor = ModelDescriptor.read(in);
-      return new OnnxImageEmbedder(descriptor, Files.readAllBytes(dir.resolve(descriptor.file())), limits, options);
+      return new OnnxImageEmbedder(
+          descriptor, Files.readAllBytes(dir.resolve(descriptor.file())), limits, options);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read model from " + dir + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * {@code model} is either a directory holding {@code model.json} (a model you bring) or the name of a bundled model
-   * ({@code nsfwjs-mobilenetv2-b13}).
+   * {@code model} is either a directory holding {@code model.json} (a model you bring) or the name
+   * of a bundled model ({@code nsfwjs-mobilenetv2-b13}).
    */
   public static OnnxImageEmbedder load(String model, DecodeLimits limits, OnnxOptions options) {
     Path dir = Path.of(model);
@@ -114,13 +121,22 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
     InputStream in = OnnxImageEmbedder.class.getResourceAsStream(RESOURCE_ROOT + name + "/" + file);
     if (in == null) {
       throw new IllegalArgumentException(
-          "no bundled model '" + name + "' (missing " + RESOURCE_ROOT + name + "/" + file
+          "no bundled model '"
+              + name
+              + "' (missing "
+              + RESOURCE_ROOT
+              + name
+              + "/"
+              + file
               + ") and no directory of that name holding a model.json");
     }
     return in;
   }
 
-  /** Fails with a message naming the descriptor field when the model's metadata contradicts the descriptor. */
+  /**
+   * Fails with a message naming the descriptor field when the model's metadata contradicts the
+   * descriptor.
+   */
   static void validate(ModelDescriptor m, OrtSession session) {
     try {
       Map<String, NodeInfo> inputs = session.getInputInfo();
@@ -128,18 +144,33 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
       NodeInfo in = inputs.get(m.input());
       if (in == null) {
         throw new IllegalArgumentException(
-            "model " + m.tag() + ": descriptor input '" + m.input() + "' not in the model; inputs: " + inputs.keySet());
+            "model "
+                + m.tag()
+                + ": descriptor input '"
+                + m.input()
+                + "' not in the model; inputs: "
+                + inputs.keySet());
       }
       if (!outputs.containsKey(m.output())) {
         throw new IllegalArgumentException(
-            "model " + m.tag() + ": descriptor output '" + m.output() + "' not in the model; outputs: "
+            "model "
+                + m.tag()
+                + ": descriptor output '"
+                + m.output()
+                + "' not in the model; outputs: "
                 + outputs.keySet());
       }
       if (in.getInfo() instanceof TensorInfo t) {
         long[] s = t.getShape();
         if (s.length != 4) {
           throw new IllegalArgumentException(
-              "model " + m.tag() + ": input '" + m.input() + "' has shape " + Arrays.toString(s) + ", expected 4-D");
+              "model "
+                  + m.tag()
+                  + ": input '"
+                  + m.input()
+                  + "' has shape "
+                  + Arrays.toString(s)
+                  + ", expected 4-D");
         }
         boolean nchw = m.layout() == ModelDescriptor.Layout.NCHW;
         long c = nchw ? s[1] : s[3];
@@ -147,21 +178,43 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
         long w = nchw ? s[3] : s[2];
         if (c != 3 && c != -1) {
           throw new IllegalArgumentException(
-              "model " + m.tag() + ": input shape " + Arrays.toString(s) + " has " + c + " channels where layout "
-                  + m.layout() + " puts them; check 'layout'");
+              "model "
+                  + m.tag()
+                  + ": input shape "
+                  + Arrays.toString(s)
+                  + " has "
+                  + c
+                  + " channels where layout "
+                  + m.layout()
+                  + " puts them; check 'layout'");
         }
         if ((h > 0 && h != m.height()) || (w > 0 && w != m.width())) {
           throw new IllegalArgumentException(
-              "model " + m.tag() + ": input shape " + Arrays.toString(s) + " does not match width " + m.width()
-                  + " × height " + m.height() + " (" + m.layout() + ")");
+              "model "
+                  + m.tag()
+                  + ": input shape "
+                  + Arrays.toString(s)
+                  + " does not match width "
+                  + m.width()
+                  + " × height "
+                  + m.height()
+                  + " ("
+                  + m.layout()
+                  + ")");
         }
         if (s[0] > 0 && (m.maxBatch() == 0 || m.maxBatch() > s[0])) {
           throw new IllegalArgumentException(
-              "model " + m.tag() + ": the model's batch dimension is fixed at " + s[0] + "; set \"maxBatch\": " + s[0]);
+              "model "
+                  + m.tag()
+                  + ": the model's batch dimension is fixed at "
+                  + s[0]
+                  + "; set \"maxBatch\": "
+                  + s[0]);
         }
       }
     } catch (OrtException e) {
-      throw new IllegalStateException("cannot read the metadata of model " + m.tag() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read the metadata of model " + m.tag() + ": " + e.getMessage(), e);
     }
   }
 
@@ -200,7 +253,8 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
 
   /**
    * {@code image} resized to this model's input ({@link Preprocessor#resize(BufferedImage)}), for
-   * {@link #embedModelInputs}. Thread-safe: lets callers resize on their own threads, ahead of the model call.
+   * {@link #embedModelInputs}. Thread-safe: lets callers resize on their own threads, ahead of the
+   * model call.
    */
   public BufferedImage modelInput(BufferedImage image) {
     return preprocessor.resize(image);
@@ -239,7 +293,10 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
     return vectors;
   }
 
-  /** Runs the model on a ready tensor of {@code n} images; returns the pooled (and normalised, if configured) vectors. */
+  /**
+   * Runs the model on a ready tensor of {@code n} images; returns the pooled (and normalised, if
+   * configured) vectors.
+   */
   public List<float[]> infer(float[] batch, int n) {
     long[] shape =
         model.layout() == ModelDescriptor.Layout.NCHW
@@ -251,23 +308,33 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
           (OnnxTensor)
               result
                   .get(model.output())
-                  .orElseThrow(() -> new IllegalStateException("model has no output '" + model.output() + "'"));
+                  .orElseThrow(
+                      () ->
+                          new IllegalStateException(
+                              "model has no output '" + model.output() + "'"));
       long[] outShape = out.getInfo().getShape();
       FloatBuffer buffer = out.getFloatBuffer();
       float[] data = new float[buffer.remaining()];
       buffer.get(data);
-      float[][] pooled = Pooling.apply(data, outShape, model.pooling(), model.gemP(), model.outputLayout());
+      float[][] pooled =
+          Pooling.apply(data, outShape, model.pooling(), model.gemP(), model.outputLayout());
       List<float[]> vectors = new ArrayList<>(n);
       for (float[] row : pooled) {
         if (row.length != model.dimension()) {
           throw new IllegalStateException(
-              "model " + model.tag() + " produced " + row.length + " values, descriptor says " + model.dimension());
+              "model "
+                  + model.tag()
+                  + " produced "
+                  + row.length
+                  + " values, descriptor says "
+                  + model.dimension());
         }
         vectors.add(model.l2Normalize() ? Vectors.l2Normalize(row) : row);
       }
       return vectors;
     } catch (OrtException e) {
-      throw new IllegalStateException("inference failed in " + model.tag() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "inference failed in " + model.tag() + ": " + e.getMessage(), e);
     }
   }
 

@@ -6,17 +6,19 @@ import ai.onnxruntime.OrtSession;
 import java.io.Serializable;
 
 /**
- * ONNX Runtime session settings. One session per Flink slot; each {@code run} uses up to {@code intraOpThreads}
- * threads (0: ONNX Runtime's default, one per physical core). With several slots per TaskManager set it to
- * {@code cores / slots} so sessions do not fight over cores.
+ * ONNX Runtime session settings. One session per Flink slot; each {@code run} uses up to {@code
+ * intraOpThreads} threads (0: ONNX Runtime's default, one per physical core). With several slots
+ * per TaskManager set it to {@code cores / slots} so sessions do not fight over cores.
  *
  * @param intraOpThreads threads inside one operator (convolution, matmul); 0 = ONNX Runtime default
- * @param interOpThreads threads running independent graph branches in parallel; 0 = sequential execution
- * @param allowSpinning ONNX Runtime's {@code session.intra_op.allow_spinning}: idle intra-op threads spin (ORT's
- *     default, lowest latency on idle cores) or sleep (leaves the cores to the decode threads; the job's default,
- *     option {@code onnx.allow-spinning})
+ * @param interOpThreads threads running independent graph branches in parallel; 0 = sequential
+ *     execution
+ * @param allowSpinning ONNX Runtime's {@code session.intra_op.allow_spinning}: idle intra-op
+ *     threads spin (ORT's default, lowest latency on idle cores) or sleep (leaves the cores to the
+ *     decode threads; the job's default, option {@code onnx.allow-spinning})
  */
-public record OnnxOptions(int intraOpThreads, int interOpThreads, boolean allowSpinning) implements Serializable {
+public record OnnxOptions(int intraOpThreads, int interOpThreads, boolean allowSpinning)
+    implements Serializable {
   public static final OnnxOptions DEFAULT = new OnnxOptions(0, 0);
 
   /** With ONNX Runtime's default spinning (the query API, tests). */

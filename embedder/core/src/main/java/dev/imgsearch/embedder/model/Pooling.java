@@ -3,18 +3,22 @@ package dev.imgsearch.embedder.model;
 import dev.imgsearch.embedder.model.ModelDescriptor.Layout;
 import java.util.Arrays;
 
-/** Turns a model's output tensor into one vector per image ({@link ModelDescriptor.Pooling}). Pure. */
+/**
+ * Turns a model's output tensor into one vector per image ({@link ModelDescriptor.Pooling}). Pure.
+ */
 public final class Pooling {
   private static final double GEM_EPS = 1e-6;
 
   private Pooling() {}
 
   /**
-   * Pools {@code data} (row-major, shape {@code shape}, first dimension = batch) into {@code shape[0]} vectors.
+   * Pools {@code data} (row-major, shape {@code shape}, first dimension = batch) into {@code
+   * shape[0]} vectors.
    *
    * @throws IllegalArgumentException when the output's rank does not fit the pooling
    */
-  public static float[][] apply(float[] data, long[] shape, ModelDescriptor.Pooling pooling, float p, Layout layout) {
+  public static float[][] apply(
+      float[] data, long[] shape, ModelDescriptor.Pooling pooling, float p, Layout layout) {
     int n = (int) shape[0];
     return switch (pooling) {
       case NONE -> {
@@ -22,7 +26,8 @@ public final class Pooling {
         for (int i = 1; i < shape.length; i++) {
           if (i >= 2 && shape[i] != 1) {
             throw new IllegalArgumentException(
-                "pooling NONE needs an output of shape [N, D] (or [N, D, 1, 1]), got " + Arrays.toString(shape));
+                "pooling NONE needs an output of shape [N, D] (or [N, D, 1, 1]), got "
+                    + Arrays.toString(shape));
           }
           features *= shape[i];
         }
@@ -43,7 +48,8 @@ public final class Pooling {
           for (int ch = 0; ch < c; ch++) {
             double s = 0;
             for (int i = 0; i < cells; i++) {
-              float x = layout == Layout.NCHW ? data[base + ch * cells + i] : data[base + i * c + ch];
+              float x =
+                  layout == Layout.NCHW ? data[base + ch * cells + i] : data[base + i * c + ch];
               s += gem ? Math.pow(Math.max(x, GEM_EPS), p) : x;
             }
             double mean = s / cells;
@@ -77,7 +83,12 @@ public final class Pooling {
   private static void requireRank(long[] shape, int rank, ModelDescriptor.Pooling pooling) {
     if (shape.length != rank) {
       throw new IllegalArgumentException(
-          "pooling " + pooling + " needs a " + rank + "-D output, got shape " + Arrays.toString(shape));
+          "pooling "
+              + pooling
+              + " needs a "
+              + rank
+              + "-D output, got shape "
+              + Arrays.toString(shape));
     }
   }
 }

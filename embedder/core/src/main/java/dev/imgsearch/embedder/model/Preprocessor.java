@@ -5,8 +5,9 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 
 /**
- * Turns a decoded image into the model's input tensor: resize (per {@link ModelDescriptor.Resize}), channel order,
- * {@code (pixel * scale - mean) / std}, in the model's layout. Pure and deterministic.
+ * Turns a decoded image into the model's input tensor: resize (per {@link ModelDescriptor.Resize}),
+ * channel order, {@code (pixel * scale - mean) / std}, in the model's layout. Pure and
+ * deterministic.
  */
 public final class Preprocessor {
   private final ModelDescriptor model;
@@ -25,11 +26,21 @@ public final class Preprocessor {
     fillResized(resize(image), batch, offset);
   }
 
-  /** As {@link #fill} for an image {@link #resize(BufferedImage) resized} already: only the float conversion. */
+  /**
+   * As {@link #fill} for an image {@link #resize(BufferedImage) resized} already: only the float
+   * conversion.
+   */
   public void fillResized(BufferedImage sized, float[] batch, int offset) {
     if (sized.getWidth() != model.width() || sized.getHeight() != model.height()) {
       throw new IllegalArgumentException(
-          "image is " + sized.getWidth() + "x" + sized.getHeight() + ", model input " + model.width() + "x" + model.height());
+          "image is "
+              + sized.getWidth()
+              + "x"
+              + sized.getHeight()
+              + ", model input "
+              + model.width()
+              + "x"
+              + model.height());
     }
     int w = model.width();
     int h = model.height();
@@ -63,9 +74,10 @@ public final class Preprocessor {
   }
 
   /**
-   * The image resized (and cropped) to the model input, {@code width × height} opaque RGB: what {@link #fill} does
-   * first. Done ahead (e.g. on decode threads), it leaves {@link #fillResized} only the float conversion. Not
-   * idempotent with {@code resizeShorterSide} (a 224² image is cropped again): resize once.
+   * The image resized (and cropped) to the model input, {@code width × height} opaque RGB: what
+   * {@link #fill} does first. Done ahead (e.g. on decode threads), it leaves {@link #fillResized}
+   * only the float conversion. Not idempotent with {@code resizeShorterSide} (a 224² image is
+   * cropped again): resize once.
    */
   public BufferedImage resize(BufferedImage image) {
     return resize(image, model.width(), model.height(), model.resize(), model.resizeShorterSide());
@@ -79,19 +91,22 @@ public final class Preprocessor {
   }
 
   /**
-   * Resizes to exactly {@code w × h}. Large reductions go through repeated halving (each step bilinear) so detail is
-   * averaged rather than aliased. An image already of the target size is returned as opaque RGB, untouched.
+   * Resizes to exactly {@code w × h}. Large reductions go through repeated halving (each step
+   * bilinear) so detail is averaged rather than aliased. An image already of the target size is
+   * returned as opaque RGB, untouched.
    */
   static BufferedImage resize(BufferedImage src, int w, int h, ModelDescriptor.Resize mode) {
     return resize(src, w, h, mode, 0);
   }
 
   /**
-   * As {@link #resize(BufferedImage, int, int, ModelDescriptor.Resize)}; with {@code shorterSide > 0} and centre
-   * crop, the image is conceptually scaled so its shorter side is {@code shorterSide}, and the centred
-   * {@code w × h} is kept (torchvision {@code Resize(shorterSide) + CenterCrop}).
+   * As {@link #resize(BufferedImage, int, int, ModelDescriptor.Resize)}; with {@code shorterSide >
+   * 0} and centre crop, the image is conceptually scaled so its shorter side is {@code
+   * shorterSide}, and the centred {@code w × h} is kept (torchvision {@code Resize(shorterSide) +
+   * CenterCrop}).
    */
-  static BufferedImage resize(BufferedImage src, int w, int h, ModelDescriptor.Resize mode, int shorterSide) {
+  static BufferedImage resize(
+      BufferedImage src, int w, int h, ModelDescriptor.Resize mode, int shorterSide) {
     int sx = 0;
     int sy = 0;
     int sw = src.getWidth();
@@ -119,11 +134,15 @@ public final class Preprocessor {
       }
     }
     BufferedImage current =
-        sx == 0 && sy == 0 && sw == src.getWidth() && sh == src.getHeight() ? src : src.getSubimage(sx, sy, sw, sh);
+        sx == 0 && sy == 0 && sw == src.getWidth() && sh == src.getHeight()
+            ? src
+            : src.getSubimage(sx, sy, sw, sh);
     while (current.getWidth() / 2 >= w && current.getHeight() / 2 >= h) {
       current = draw(current, current.getWidth() / 2, current.getHeight() / 2);
     }
-    if (current.getWidth() == w && current.getHeight() == h && current.getType() == BufferedImage.TYPE_INT_RGB) {
+    if (current.getWidth() == w
+        && current.getHeight() == h
+        && current.getType() == BufferedImage.TYPE_INT_RGB) {
       return current;
     }
     return draw(current, w, h);
@@ -133,7 +152,8 @@ public final class Preprocessor {
     BufferedImage dst = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = dst.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
       g.drawImage(src, 0, 0, w, h, null);
     } finally {

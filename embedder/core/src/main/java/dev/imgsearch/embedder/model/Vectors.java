@@ -4,7 +4,10 @@ package dev.imgsearch.embedder.model;
 public final class Vectors {
   private Vectors() {}
 
-  /** Returns a unit-length copy of {@code v}; a zero vector is rejected (it has no direction to compare). */
+  /**
+   * Returns a unit-length copy of {@code v}; a zero vector is rejected (it has no direction to
+   * compare).
+   */
   public static float[] l2Normalize(float[] v) {
     double sum = 0;
     for (float x : v) {

@@ -44,6 +44,7 @@ class BlazeFaceDecoderTest {
 
   @Test
   void concatJoinsTheHeadsInOrder() {
-    assertThat(BlazeFaceDecoder.concat(new float[] {1, 2}, new float[] {3})).containsExactly(1, 2, 3);
+    assertThat(BlazeFaceDecoder.concat(new float[] {1, 2}, new float[] {3}))
+        .containsExactly(1, 2, 3);
   }
 }

@@ -17,9 +17,12 @@ class BoxAndNmsTest {
 
   @Test
   void constructorRejectsBoxesOutsideTheUnitSquare() {
-    assertThatThrownBy(() -> new Box(-0.1f, 0, 0.5f, 0.5f)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Box(0.6f, 0, 0.5f, 0.5f)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Box(0, 0, 0.5f, Float.NaN)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Box(-0.1f, 0, 0.5f, 0.5f))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Box(0.6f, 0, 0.5f, 0.5f))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Box(0, 0, 0.5f, Float.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -38,9 +41,12 @@ class BoxAndNmsTest {
     Detection overlapping = Detection.object(0, 0.8f, new Box(0.05f, 0, 0.55f, 0.5f));
     Detection apart = Detection.object(0, 0.7f, new Box(0.6f, 0.6f, 0.9f, 0.9f));
     Detection weak = Detection.object(0, 0.1f, new Box(0, 0.6f, 0.2f, 0.9f));
-    assertThat(Nms.suppress(List.of(weak, overlapping, apart, best), 0.4f, 10)).containsExactly(best, apart, weak);
-    assertThat(Nms.suppress(List.of(weak, overlapping, apart, best), 0.4f, 2)).containsExactly(best, apart);
-    assertThat(Nms.suppress(List.of(weak, overlapping, apart, best), 0.95f, 10)).containsExactly(best, overlapping, apart, weak);
+    assertThat(Nms.suppress(List.of(weak, overlapping, apart, best), 0.4f, 10))
+        .containsExactly(best, apart, weak);
+    assertThat(Nms.suppress(List.of(weak, overlapping, apart, best), 0.4f, 2))
+        .containsExactly(best, apart);
+    assertThat(Nms.suppress(List.of(weak, overlapping, apart, best), 0.95f, 10))
+        .containsExactly(best, overlapping, apart, weak);
   }
 
   @Test
@@ -48,7 +54,8 @@ class BoxAndNmsTest {
     Detection person = Detection.object(0, 0.9f, new Box(0, 0, 0.5f, 0.9f));
     Detection bicycle = Detection.object(1, 0.8f, new Box(0, 0.1f, 0.5f, 0.9f));
     Detection person2 = Detection.object(0, 0.7f, new Box(0, 0.05f, 0.5f, 0.9f));
-    assertThat(Nms.suppressPerClass(List.of(person, bicycle, person2), 0.4f, 10)).containsExactly(person, bicycle);
+    assertThat(Nms.suppressPerClass(List.of(person, bicycle, person2), 0.4f, 10))
+        .containsExactly(person, bicycle);
     assertThat(Nms.suppress(List.of(person, bicycle, person2), 0.4f, 10)).containsExactly(person);
   }
 
@@ -57,9 +64,12 @@ class BoxAndNmsTest {
     Box b = new Box(0, 0, 1, 1);
     assertThat(Detection.object(2, 0.5f, b).label()).isEqualTo("car");
     assertThat(Detection.face(0.5f, b).classId()).isEqualTo(-1);
-    assertThatThrownBy(() -> Detection.object(80, 0.5f, b)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Detection.object(0, 1.5f, b)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Detection(Detection.Kind.FACE, 0, "face", 0.5f, b)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Detection.object(80, 0.5f, b))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Detection.object(0, 1.5f, b))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Detection(Detection.Kind.FACE, 0, "face", 0.5f, b))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -57,13 +57,18 @@ class CenterNetDecoderTest {
     set(heat, 0, 0, 0, 0.9f);
     set(heat, 4, 4, 1, 0.8f);
     set(heat, 7, 7, 2, 0.7f);
-    assertThat(decoder.decode(heat, wh, 0.5f, 2, c -> true)).extracting(Detection::score).containsExactly(0.9f, 0.8f);
-    assertThat(decoder.decode(heat, wh, 0.5f, 100, c -> c == 2)).extracting(Detection::classId).containsExactly(2);
+    assertThat(decoder.decode(heat, wh, 0.5f, 2, c -> true))
+        .extracting(Detection::score)
+        .containsExactly(0.9f, 0.8f);
+    assertThat(decoder.decode(heat, wh, 0.5f, 100, c -> c == 2))
+        .extracting(Detection::classId)
+        .containsExactly(2);
   }
 
   @Test
   void rejectsOutputsOfTheWrongSize() {
-    assertThatThrownBy(() -> decoder.decode(new float[10], new float[8 * 8 * 4], 0.5f, 10, c -> true))
+    assertThatThrownBy(
+            () -> decoder.decode(new float[10], new float[8 * 8 * 4], 0.5f, 10, c -> true))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(CenterNetDecoder.COCO_512.inputSize()).isEqualTo(512);
   }

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Per-frame cost of the detection models on a 640×480 (0.3 MP) frame, preprocessing included: median of 20 runs
- * after 5 warm-ups. Not a test; run by hand (see the embedder README, "Detection models").
+ * Per-frame cost of the detection models on a 640×480 (0.3 MP) frame, preprocessing included:
+ * median of 20 runs after 5 warm-ups. Not a test; run by hand (see the embedder README, "Detection
+ * models").
  */
 public final class DetectionCost {
   private DetectionCost() {}
@@ -21,11 +22,15 @@ public final class DetectionCost {
         FaceDetector faces = FaceDetector.load(FaceDetector.Options.DEFAULT, onnx);
         FaceDescriber describer = FaceDescriber.load(onnx)) {
       List<Box> boxes = faces.detect(frame).stream().map(Detection::box).toList();
-      System.out.printf("frame %dx%d, %d face(s), intra-op threads %s%n", frame.getWidth(), frame.getHeight(), boxes.size(),
-          threads == 0 ? "default" : threads);
-      System.out.printf("objects (CenterNet 512²)  %6.1f ms%n", median(() -> objects.detect(frame)));
+      System.out.printf(
+          "frame %dx%d, %d face(s), intra-op threads %s%n",
+          frame.getWidth(), frame.getHeight(), boxes.size(), threads == 0 ? "default" : threads);
+      System.out.printf(
+          "objects (CenterNet 512²)  %6.1f ms%n", median(() -> objects.detect(frame)));
       System.out.printf("faces (BlazeFace 256²)    %6.1f ms%n", median(() -> faces.detect(frame)));
-      System.out.printf("face descriptor (FaceRes) %6.1f ms per face%n", median(() -> describer.describe(frame, boxes.subList(0, 1))));
+      System.out.printf(
+          "face descriptor (FaceRes) %6.1f ms per face%n",
+          median(() -> describer.describe(frame, boxes.subList(0, 1))));
     }
   }
 

@@ -12,8 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bundled detection models in ONNX Runtime Java reproduce the original TFJS graph models' raw outputs on the
- * golden inputs, and the Java CenterNet decoding reproduces the graph's own decoded detections.
+ * The bundled detection models in ONNX Runtime Java reproduce the original TFJS graph models' raw
+ * outputs on the golden inputs, and the Java CenterNet decoding reproduces the graph's own decoded
+ * detections.
  */
 class DetectionModelsGoldenTest extends WithBundledDetectors {
   @Test
@@ -21,8 +22,10 @@ class DetectionModelsGoldenTest extends WithBundledDetectors {
     for (String name : List.of("centernet-512", "centernet2-512")) {
       GoldenOutputs ref = GoldenOutputs.of(name);
       Map<String, float[]> out = objects.raw(ImageTensors.nhwc(GoldenOutputs.image(name), 1f, 0f));
-      assertThat(ref.assertMatches("tower_0/keypoints", out.get("tower_0_keypoints"), 1e-4)).isGreaterThan(2000);
-      // box distances are in input pixels (up to ~300): float32 rounding through 60 layers gives ~1.5e-3
+      assertThat(ref.assertMatches("tower_0/keypoints", out.get("tower_0_keypoints"), 1e-4))
+          .isGreaterThan(2000);
+      // box distances are in input pixels (up to ~300): float32 rounding through 60 layers gives
+      // ~1.5e-3
       assertThat(ref.assertMatches("tower_0/wh", out.get("tower_0_wh"), 5e-3)).isGreaterThan(2000);
     }
   }
@@ -30,10 +33,13 @@ class DetectionModelsGoldenTest extends WithBundledDetectors {
   @Test
   void centerNetDecodingMatchesTheGraphsOwnDetections() {
     for (String name : List.of("centernet-512", "centernet2-512")) {
-      float[] tfjs = GoldenOutputs.of(name).values("tower_0/detections"); // 100 x (x0, y0, x1, y1, score, class), pixels
+      float[] tfjs =
+          GoldenOutputs.of(name)
+              .values("tower_0/detections"); // 100 x (x0, y0, x1, y1, score, class), pixels
       Map<String, float[]> out = objects.raw(ImageTensors.nhwc(GoldenOutputs.image(name), 1f, 0f));
       List<Detection> decoded =
-          CenterNetDecoder.COCO_512.decode(out.get("tower_0_keypoints"), out.get("tower_0_wh"), 0.1f, 100, c -> true);
+          CenterNetDecoder.COCO_512.decode(
+              out.get("tower_0_keypoints"), out.get("tower_0_wh"), 0.1f, 100, c -> true);
       List<float[]> expected = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         if (tfjs[i * 6 + 4] >= 0.1f + 1e-4f) {
@@ -41,14 +47,21 @@ class DetectionModelsGoldenTest extends WithBundledDetectors {
         }
       }
       assertThat(expected).as(name + ": reference has detections").hasSizeGreaterThan(3);
-      assertThat(decoded.stream().filter(d -> d.score() >= 0.1f + 1e-4f).count()).as(name).isEqualTo(expected.size());
+      assertThat(decoded.stream().filter(d -> d.score() >= 0.1f + 1e-4f).count())
+          .as(name)
+          .isEqualTo(expected.size());
       for (float[] e : expected) {
         Box box = Box.clamped(e[0] / 512, e[1] / 512, e[2] / 512, e[3] / 512);
         boolean found =
             decoded.stream()
-                .anyMatch(d -> d.classId() == (int) e[5] && Math.abs(d.score() - e[4]) < 1e-4
-                    && Math.abs(d.box().x0() - box.x0()) < 1e-4 && Math.abs(d.box().y0() - box.y0()) < 1e-4
-                    && Math.abs(d.box().x1() - box.x1()) < 1e-4 && Math.abs(d.box().y1() - box.y1()) < 1e-4);
+                .anyMatch(
+                    d ->
+                        d.classId() == (int) e[5]
+                            && Math.abs(d.score() - e[4]) < 1e-4
+                            && Math.abs(d.box().x0() - box.x0()) < 1e-4
+                            && Math.abs(d.box().y0() - box.y0()) < 1e-4
+                            && Math.abs(d.box().x1() - box.x1()) < 1e-4
+                            && Math.abs(d.box().y1() - box.y1()) < 1e-4);
         assertThat(found).as(name + ": TFJS detection " + Arrays.toString(e)).isTrue();
       }
     }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /** The detectors on real photos (opencv-doc samples): people and faces are found where they are. */
 class DetectorsOnPhotosTest extends WithBundledDetectors {
   static BufferedImage photo(String name) {
-    try (InputStream in = DetectorsOnPhotosTest.class.getResourceAsStream("/photos-detect/" + name)) {
+    try (InputStream in =
+        DetectorsOnPhotosTest.class.getResourceAsStream("/photos-detect/" + name)) {
       return ImageIO.read(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -29,13 +30,16 @@ class DetectorsOnPhotosTest extends WithBundledDetectors {
   void findsThePlayerInMessi5WithABoxAroundHim() {
     List<Detection> found = objects.detect(photo("messi5.jpg"));
     System.out.println("messi5 objects: " + found);
-    Detection person = found.stream().filter(d -> d.label().equals("person")).findFirst().orElseThrow();
+    Detection person =
+        found.stream().filter(d -> d.label().equals("person")).findFirst().orElseThrow();
     // the player spans roughly x 70..460, y 60..335 of 548x342
     assertThat(person.box().x0()).isBetween(0.05f, 0.25f);
     assertThat(person.box().x1()).isBetween(0.70f, 0.90f);
     assertThat(person.box().y0()).isBetween(0.10f, 0.30f);
     assertThat(person.box().y1()).isGreaterThan(0.85f);
-    assertThat(found).anyMatch(d -> d.label().equals("sports ball") && d.box().x0() > 0.55f && d.box().y0() > 0.75f);
+    assertThat(found)
+        .anyMatch(
+            d -> d.label().equals("sports ball") && d.box().x0() > 0.55f && d.box().y0() > 0.75f);
   }
 
   @Test
@@ -44,14 +48,22 @@ class DetectorsOnPhotosTest extends WithBundledDetectors {
     System.out.println("basketball1 objects: " + found);
     List<Detection> people = found.stream().filter(d -> d.classId() == 0).toList();
     // left man x 35..160 of 640; right man x 440..640
-    assertThat(people).anyMatch(d -> d.box().x0() < 0.1f && d.box().x1() > 0.2f && d.box().x1() < 0.35f && d.box().height() > 0.7f);
+    assertThat(people)
+        .anyMatch(
+            d ->
+                d.box().x0() < 0.1f
+                    && d.box().x1() > 0.2f
+                    && d.box().x1() < 0.35f
+                    && d.box().height() > 0.7f);
     assertThat(people).anyMatch(d -> d.box().x0() > 0.6f && d.box().height() > 0.7f);
   }
 
   @Test
   void classAllowListDropsOtherClasses() {
     try (ObjectDetector ballsOnly =
-        ObjectDetector.load(ObjectDetector.Options.DEFAULT.withClasses(Set.of(CocoClasses.id("sports ball"))), OnnxOptions.DEFAULT)) {
+        ObjectDetector.load(
+            ObjectDetector.Options.DEFAULT.withClasses(Set.of(CocoClasses.id("sports ball"))),
+            OnnxOptions.DEFAULT)) {
       List<Detection> found = ballsOnly.detect(photo("messi5.jpg"));
       assertThat(found).isNotEmpty().allMatch(d -> d.label().equals("sports ball"));
     }
@@ -71,7 +83,8 @@ class DetectorsOnPhotosTest extends WithBundledDetectors {
     assertThat(face.y0()).isBetween(0.22f, 0.32f);
     assertThat(face.y1()).isBetween(0.35f, 0.43f);
     assertThat(messi.get(0).score()).isGreaterThan(0.7f);
-    // the left player's face: about x 65..105, y 95..135 of 640x480 (the right one looks away: no face)
+    // the left player's face: about x 65..105, y 95..135 of 640x480 (the right one looks away: no
+    // face)
     assertThat(left).hasSize(1);
     assertThat(left.get(0).box().x0()).isBetween(0.09f, 0.13f);
     assertThat(left.get(0).box().x1()).isBetween(0.14f, 0.18f);
@@ -88,7 +101,8 @@ class DetectorsOnPhotosTest extends WithBundledDetectors {
     float[] original = describer.describe(messi5, List.of(messi)).get(0);
     float[] other = describer.describe(bb1, List.of(player)).get(0);
 
-    BufferedImage rescaled = ImageTensors.fit(messi5, Letterbox.stretch(548, 342), 400); // squashed to 400x400
+    BufferedImage rescaled =
+        ImageTensors.fit(messi5, Letterbox.stretch(548, 342), 400); // squashed to 400x400
     BufferedImage brightened = brighten(messi5, 1.3f, 30);
     BufferedImage reencoded = jpeg(messi5, 0.5f);
     BufferedImage cropped = messi5.getSubimage(100, 0, 300, 250);
@@ -100,7 +114,8 @@ class DetectorsOnPhotosTest extends WithBundledDetectors {
             describer.describe(cropped, List.of(faces.detect(cropped).get(0).box())).get(0));
     double toOther = Vectors.cosine(original, other);
     for (float[] a : altered) {
-      System.out.printf("same face altered %.4f vs other face %.4f%n", Vectors.cosine(original, a), toOther);
+      System.out.printf(
+          "same face altered %.4f vs other face %.4f%n", Vectors.cosine(original, a), toOther);
       assertThat(Vectors.cosine(original, a)).isGreaterThan(toOther + 0.05);
     }
   }
@@ -113,8 +128,11 @@ class DetectorsOnPhotosTest extends WithBundledDetectors {
     float[] frame1 = describer.describe(bb1, List.of(faces.detect(bb1).get(0).box())).get(0);
     float[] frame2 = describer.describe(bb2, List.of(faces.detect(bb2).get(0).box())).get(0);
     float[] messi = describer.describe(messi5, List.of(faces.detect(messi5).get(0).box())).get(0);
-    System.out.printf("player frame1~frame2 %.4f, frame1~messi %.4f, frame2~messi %.4f%n",
-        Vectors.cosine(frame1, frame2), Vectors.cosine(frame1, messi), Vectors.cosine(frame2, messi));
+    System.out.printf(
+        "player frame1~frame2 %.4f, frame1~messi %.4f, frame2~messi %.4f%n",
+        Vectors.cosine(frame1, frame2),
+        Vectors.cosine(frame1, messi),
+        Vectors.cosine(frame2, messi));
     assertThat(Vectors.cosine(frame1, frame2)).isGreaterThan(Vectors.cosine(frame1, messi) + 0.1);
     assertThat(Vectors.cosine(frame1, frame2)).isGreaterThan(Vectors.cosine(frame2, messi) + 0.1);
   }
@@ -125,12 +143,14 @@ class DetectorsOnPhotosTest extends WithBundledDetectors {
     Box face = faces.detect(bb1).get(0).box();
     Box elsewhere = new Box(0.5f, 0.1f, 0.6f, 0.25f);
     List<float[]> batch = describer.describe(bb1, List.of(elsewhere, face));
-    assertThat(Vectors.cosine(batch.get(1), describer.describe(bb1, List.of(face)).get(0))).isGreaterThan(0.99999);
+    assertThat(Vectors.cosine(batch.get(1), describer.describe(bb1, List.of(face)).get(0)))
+        .isGreaterThan(0.99999);
     assertThat(describer.describe(bb1, List.of())).isEmpty();
   }
 
   static BufferedImage brighten(BufferedImage src, float gain, int bias) {
-    BufferedImage out = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
+    BufferedImage out =
+        new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < src.getHeight(); y++) {
       for (int x = 0; x < src.getWidth(); x++) {
         int p = src.getRGB(x, y);

@@ -73,7 +73,8 @@ class GeometryTest {
     assertThat(t[px]).isCloseTo(1f, within(1e-6f));
     assertThat(t[px + 1]).isCloseTo(-1f, within(1e-6f));
     assertThat(t[px + 2]).isCloseTo(51 / 127.5f - 1, within(1e-6f));
-    assertThat(ImageTensors.fit(white, Letterbox.stretch(200, 100), 64).getRGB(32, 2) & 0xffffff).isEqualTo(0xff0033);
+    assertThat(ImageTensors.fit(white, Letterbox.stretch(200, 100), 64).getRGB(32, 2) & 0xffffff)
+        .isEqualTo(0xff0033);
   }
 
   @Test
@@ -88,9 +89,13 @@ class GeometryTest {
 
   @Test
   void optionsRejectNonsense() {
-    assertThatThrownBy(() -> new ObjectDetector.Options(0, 0.4f, 10, java.util.Set.of())).hasMessageContaining("minScore");
-    assertThatThrownBy(() -> new ObjectDetector.Options(0.2f, 0.4f, 0, java.util.Set.of())).hasMessageContaining("maxCount");
-    assertThatThrownBy(() -> new ObjectDetector.Options(0.2f, 0.4f, 10, java.util.Set.of(80))).hasMessageContaining("80");
-    assertThatThrownBy(() -> new FaceDetector.Options(0.5f, 1.5f, 10)).hasMessageContaining("iouThreshold");
+    assertThatThrownBy(() -> new ObjectDetector.Options(0, 0.4f, 10, java.util.Set.of()))
+        .hasMessageContaining("minScore");
+    assertThatThrownBy(() -> new ObjectDetector.Options(0.2f, 0.4f, 0, java.util.Set.of()))
+        .hasMessageContaining("maxCount");
+    assertThatThrownBy(() -> new ObjectDetector.Options(0.2f, 0.4f, 10, java.util.Set.of(80)))
+        .hasMessageContaining("80");
+    assertThatThrownBy(() -> new FaceDetector.Options(0.5f, 1.5f, 10))
+        .hasMessageContaining("iouThreshold");
   }
 }

@@ -13,8 +13,8 @@ import javax.imageio.ImageIO;
 
 /**
  * The golden inputs under {@code /golden-detect} and the original TFJS models' outputs for them
- * ({@code tools/human-converter}'s reference run): per output the full values when small, else every k-th value
- * and the 200 largest with their flat indices.
+ * ({@code tools/human-converter}'s reference run): per output the full values when small, else
+ * every k-th value and the 200 largest with their flat indices.
  */
 final class GoldenOutputs {
   private final JsonNode outputs;
@@ -64,7 +64,10 @@ final class GoldenOutputs {
     return out;
   }
 
-  /** Asserts {@code actual} (the whole flattened output) matches the reference within {@code tolerance}; returns the count of values compared. */
+  /**
+   * Asserts {@code actual} (the whole flattened output) matches the reference within {@code
+   * tolerance}; returns the count of values compared.
+   */
   int assertMatches(String node, float[] actual, double tolerance) {
     JsonNode o = output(node);
     long expectedSize = 1;
@@ -76,20 +79,26 @@ final class GoldenOutputs {
     if (o.has("values")) {
       JsonNode v = o.get("values");
       for (int i = 0; i < v.size(); i++, compared++) {
-        assertThat((double) actual[i]).as(node + "[" + i + "]").isCloseTo(v.get(i).asDouble(), within(tolerance));
+        assertThat((double) actual[i])
+            .as(node + "[" + i + "]")
+            .isCloseTo(v.get(i).asDouble(), within(tolerance));
       }
       return compared;
     }
     int stride = o.get("stride").asInt();
     JsonNode sampled = o.get("sampled");
     for (int k = 0; k < sampled.size(); k++, compared++) {
-      assertThat((double) actual[k * stride]).as(node + "[" + k * stride + "]").isCloseTo(sampled.get(k).asDouble(), within(tolerance));
+      assertThat((double) actual[k * stride])
+          .as(node + "[" + k * stride + "]")
+          .isCloseTo(sampled.get(k).asDouble(), within(tolerance));
     }
     JsonNode idx = o.get("topIndices");
     JsonNode top = o.get("topValues");
     for (int k = 0; k < idx.size(); k++, compared++) {
       int i = idx.get(k).asInt();
-      assertThat((double) actual[i]).as(node + " top[" + i + "]").isCloseTo(top.get(k).asDouble(), within(tolerance));
+      assertThat((double) actual[i])
+          .as(node + " top[" + i + "]")
+          .isCloseTo(top.get(k).asDouble(), within(tolerance));
     }
     return compared;
   }

@@ -4,7 +4,10 @@ import dev.imgsearch.embedder.model.OnnxOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** Base of the tests that run the bundled detection models: loads them once per test class, with the defaults. */
+/**
+ * Base of the tests that run the bundled detection models: loads them once per test class, with the
+ * defaults.
+ */
 abstract class WithBundledDetectors {
   static ObjectDetector objects;
   static FaceDetector faces;

@@ -66,8 +66,10 @@ class SceneGateTest {
   @Test
   void phashDistanceAboveTheLimitStartsANewScene() {
     Scene s = scene(flat(100, 0), 0);
-    assertThat(gate.decide(s, flat(100, 0x3ffL), 40, "m@1")).isEqualTo(Decision.SAME_SCENE); // 10 bits
-    assertThat(gate.decide(s, flat(100, 0x7ffL), 40, "m@1")).isEqualTo(Decision.NEW_SCENE); // 11 bits
+    assertThat(gate.decide(s, flat(100, 0x3ffL), 40, "m@1"))
+        .isEqualTo(Decision.SAME_SCENE); // 10 bits
+    assertThat(gate.decide(s, flat(100, 0x7ffL), 40, "m@1"))
+        .isEqualTo(Decision.NEW_SCENE); // 11 bits
   }
 
   @Test
@@ -107,11 +109,16 @@ class SceneGateTest {
 
   @Test
   void settingsOutOfRangeNameTheOption() {
-    assertThatThrownBy(() -> new Settings(true, 65, 2, Duration.ZERO, 1)).hasMessageContaining("gate.max-phash-distance");
-    assertThatThrownBy(() -> new Settings(true, 10, -1, Duration.ZERO, 1)).hasMessageContaining("gate.max-mean-diff");
-    assertThatThrownBy(() -> new Settings(true, 10, Double.NaN, Duration.ZERO, 1)).hasMessageContaining("gate.max-mean-diff");
-    assertThatThrownBy(() -> new Settings(true, 10, 2, Duration.ofSeconds(-1), 1)).hasMessageContaining("gate.max-scene-age");
-    assertThatThrownBy(() -> new Settings(true, 10, 2, Duration.ZERO, 0)).hasMessageContaining("gate.max-scene-frames");
+    assertThatThrownBy(() -> new Settings(true, 65, 2, Duration.ZERO, 1))
+        .hasMessageContaining("gate.max-phash-distance");
+    assertThatThrownBy(() -> new Settings(true, 10, -1, Duration.ZERO, 1))
+        .hasMessageContaining("gate.max-mean-diff");
+    assertThatThrownBy(() -> new Settings(true, 10, Double.NaN, Duration.ZERO, 1))
+        .hasMessageContaining("gate.max-mean-diff");
+    assertThatThrownBy(() -> new Settings(true, 10, 2, Duration.ofSeconds(-1), 1))
+        .hasMessageContaining("gate.max-scene-age");
+    assertThatThrownBy(() -> new Settings(true, 10, 2, Duration.ZERO, 0))
+        .hasMessageContaining("gate.max-scene-frames");
   }
 
   @Test

@@ -11,13 +11,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The default thresholds on real fixed-camera footage (six consecutive frames of opencv-doc's vtest.avi, see
- * {@code src/test/resources/vtest/README.md}): pedestrians walking far away are the same scene; a person entering
- * close to the camera (from frame 504 on) is a new one.
+ * The default thresholds on real fixed-camera footage (six consecutive frames of opencv-doc's
+ * vtest.avi, see {@code src/test/resources/vtest/README.md}): pedestrians walking far away are the
+ * same scene; a person entering close to the camera (from frame 504 on) is a new one.
  */
 class VtestFramesTest {
   static FrameSignature frame(int n) throws Exception {
-    try (InputStream in = VtestFramesTest.class.getResourceAsStream(String.format("/vtest/%04d.jpg", n))) {
+    try (InputStream in =
+        VtestFramesTest.class.getResourceAsStream(String.format("/vtest/%04d.jpg", n))) {
       return FrameSignature.of(new ImageDecoder(DecodeLimits.DEFAULT).decode(in.readAllBytes()));
     }
   }
@@ -44,7 +45,8 @@ class VtestFramesTest {
             Decision.SAME_SCENE, // 502, 503: pedestrians walking on the path
             Decision.SAME_SCENE,
             Decision.NEW_SCENE, // 504: a person appears at the bottom right edge
-            Decision.SAME_SCENE, // 505, 506: they step in, compared with 504 which shows them already
+            Decision
+                .SAME_SCENE, // 505, 506: they step in, compared with 504 which shows them already
             Decision.SAME_SCENE);
     assertThat(scene.representativeId).isEqualTo("f504");
     assertThat(scene.frames).isEqualTo(3);
@@ -58,7 +60,9 @@ class VtestFramesTest {
     FrameSignature entered = frame(506);
     for (int n = 501; n <= 503; n++) {
       Scene s = Scene.startedBy("f" + n, frame(n), new float[] {1}, "m@1", 0);
-      assertThat(gate.decide(s, entered, 100, "m@1")).as("506 against %d", n).isEqualTo(Decision.NEW_SCENE);
+      assertThat(gate.decide(s, entered, 100, "m@1"))
+          .as("506 against %d", n)
+          .isEqualTo(Decision.NEW_SCENE);
     }
   }
 }

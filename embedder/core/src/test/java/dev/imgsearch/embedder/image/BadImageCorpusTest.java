@@ -13,7 +13,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every corpus file gets its outcome from the decoder, and every decodable one a unit vector from the model. */
+/**
+ * Every corpus file gets its outcome from the decoder, and every decodable one a unit vector from
+ * the model.
+ */
 class BadImageCorpusTest {
   static final DecodeLimits LIMITS = new DecodeLimits(BadImageCorpus.MAX_BYTES, 50_000_000L, 224);
   static List<BadImageCorpus.Case> corpus;
@@ -23,8 +26,10 @@ class BadImageCorpusTest {
   @BeforeAll
   static void setUp() {
     corpus = BadImageCorpus.cases();
-    byName = corpus.stream().collect(Collectors.toMap(BadImageCorpus.Case::name, Function.identity()));
-    embedder = OnnxImageEmbedder.fromClasspath("nsfwjs-mobilenetv2-b13", LIMITS, OnnxOptions.DEFAULT);
+    byName =
+        corpus.stream().collect(Collectors.toMap(BadImageCorpus.Case::name, Function.identity()));
+    embedder =
+        OnnxImageEmbedder.fromClasspath("nsfwjs-mobilenetv2-b13", LIMITS, OnnxOptions.DEFAULT);
   }
 
   @AfterAll
@@ -44,7 +49,8 @@ class BadImageCorpusTest {
   @Test
   void atLeastTwentyFilesEachWithItsOutcome() {
     assertThat(corpus).hasSizeGreaterThanOrEqualTo(20);
-    assertThat(corpus.stream().filter(BadImageCorpus.Case::embeds).count()).isGreaterThanOrEqualTo(10);
+    assertThat(corpus.stream().filter(BadImageCorpus.Case::embeds).count())
+        .isGreaterThanOrEqualTo(10);
     assertThat(corpus.stream().filter(c -> !c.embeds()).count()).isGreaterThanOrEqualTo(10);
     ImageDecoder decoder = embedder.decoder();
     for (BadImageCorpus.Case c : corpus) {
@@ -62,7 +68,9 @@ class BadImageCorpusTest {
           assertThat(Float.isFinite(x)).as(c.name()).isTrue();
           norm += x * x;
         }
-        assertThat(Math.sqrt(norm)).as(c.name()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
+        assertThat(Math.sqrt(norm))
+            .as(c.name())
+            .isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
       }
     }
   }
@@ -88,7 +96,8 @@ class BadImageCorpusTest {
     assertThat(alpha.getRGB(100, 50) & 0xFFFFFF).isEqualTo(0xFFFFFF);
     BufferedImage webp = embedder.decoder().decode(byName.get("lossless-transparent.webp").bytes());
     assertThat(webp.getRGB(0, 0) & 0xFFFFFF).isEqualTo(0xFFFFFF);
-    BufferedImage palette = embedder.decoder().decode(byName.get("palette-transparent.png").bytes());
+    BufferedImage palette =
+        embedder.decoder().decode(byName.get("palette-transparent.png").bytes());
     // index 3 (transparent) at block (x/8 + y/8) % 4 == 3, e.g. pixel (24, 0)
     assertThat(palette.getRGB(24, 0) & 0xFFFFFF).isEqualTo(0xFFFFFF);
     assertThat(palette.getRGB(0, 0) & 0xFFFFFF).isEqualTo(0xFF0000);
@@ -111,11 +120,13 @@ class BadImageCorpusTest {
   @Test
   void cameraSizedJpegIsDecodedSubsampled() throws Exception {
     byte[] camera = byName.get("camera-12mp.jpg").bytes();
-    // ImageIO: 4000 × 3000, step = 3000 / 448 = 6 → 667 × 500: never below twice the model's 224 input
+    // ImageIO: 4000 × 3000, step = 3000 / 448 = 6 → 667 × 500: never below twice the model's 224
+    // input
     BufferedImage img = new ImageDecoder(LIMITS, false).decode(camera);
     assertThat(img.getHeight()).isEqualTo(500);
     assertThat(img.getWidth()).isEqualTo(667);
-    if (TurboJpeg.enabled()) { // libjpeg-turbo: 1/8 in the DCT domain → 500 × 375, still ≥ 224 (TurboJpegTest)
+    if (TurboJpeg.enabled()) { // libjpeg-turbo: 1/8 in the DCT domain → 500 × 375, still ≥ 224
+      // (TurboJpegTest)
       BufferedImage fast = embedder.decoder().decode(camera);
       assertThat(fast.getWidth()).isEqualTo(500);
       assertThat(fast.getHeight()).isEqualTo(375);
@@ -128,8 +139,10 @@ class BadImageCorpusTest {
       for (int x = 0; x < a.getWidth(); x++) {
         int p = a.getRGB(x, y);
         int q = b.getRGB(x, y);
-        sum += Math.abs(((p >> 16) & 0xff) - ((q >> 16) & 0xff)) + Math.abs(((p >> 8) & 0xff) - ((q >> 8) & 0xff))
-            + Math.abs((p & 0xff) - (q & 0xff));
+        sum +=
+            Math.abs(((p >> 16) & 0xff) - ((q >> 16) & 0xff))
+                + Math.abs(((p >> 8) & 0xff) - ((q >> 8) & 0xff))
+                + Math.abs((p & 0xff) - (q & 0xff));
       }
     }
     return sum / (3.0 * a.getWidth() * a.getHeight());

@@ -43,7 +43,9 @@ class DecodeLimitsTest {
   void decodeBytesCountTheRasterAndTheRgbCopy() {
     assertThat(DecodeLimits.decodeBytes(399, 125_000, 1, 3)).isEqualTo(399L * 125_000 * (3 + 4));
     assertThat(DecodeLimits.decodeBytes(10, 10, 3, 8)).as("4 × 4 pixels").isEqualTo(16L * (8 + 4));
-    assertThat(DecodeLimits.dctDecodeBytes(1000, 800, 1)).as("125 × 100, 4-byte pixels").isEqualTo(12_500L * 8);
+    assertThat(DecodeLimits.dctDecodeBytes(1000, 800, 1))
+        .as("125 × 100, 4-byte pixels")
+        .isEqualTo(12_500L * 8);
   }
 
   @Test
@@ -56,10 +58,13 @@ class DecodeLimitsTest {
     assertThat(DecodeLimits.decodeBytes(800, 40_000, s, 8)).isLessThanOrEqualTo(64L << 20);
     assertThat(DecodeLimits.decodeBytes(800, 40_000, s - 1, 8)).isGreaterThan(64L << 20);
     assertThat(l.budgetedSubsampling(399, 125_000, 3)).isEqualTo(3);
-    assertThat(l.budgetedSubsampling(4000, 3000, 3)).as("the target decides, well within").isEqualTo(6);
+    assertThat(l.budgetedSubsampling(4000, 3000, 3))
+        .as("the target decides, well within")
+        .isEqualTo(6);
     assertThat(l.budgetedSubsampling(640, 480, 4)).isEqualTo(1);
     // 1 KiB: 300 × 300 would have to shrink below the smallest usable side
-    assertThat(new DecodeLimits(1, 1_000_000, 224, 1 << 10, 200).budgetedSubsampling(300, 300, 3)).isEqualTo(-1);
+    assertThat(new DecodeLimits(1, 1_000_000, 224, 1 << 10, 200).budgetedSubsampling(300, 300, 3))
+        .isEqualTo(-1);
   }
 
   @Test
@@ -70,13 +75,16 @@ class DecodeLimitsTest {
     assertThat(l.budgetedDctScale(4000, 3000)).isEqualTo(1);
     assertThat(l.budgetedDctScale(640, 480)).isEqualTo(4);
     assertThat(new DecodeLimits(1, 50_000_000, 224, 1 << 10, 200).budgetedDctScale(4000, 3000))
-        .as("not even 1/8 fits: ImageIO decides").isZero();
+        .as("not even 1/8 fits: ImageIO decides")
+        .isZero();
   }
 
   @Test
   void theOldConstructorKeepsTheDefaultBudgetAndAspectLimit() {
     DecodeLimits l = new DecodeLimits(1 << 20, 1_000_000, 224);
-    assertThat(l.maxRasterBytes()).isEqualTo(DecodeLimits.DEFAULT.maxRasterBytes()).isEqualTo(64L << 20);
+    assertThat(l.maxRasterBytes())
+        .isEqualTo(DecodeLimits.DEFAULT.maxRasterBytes())
+        .isEqualTo(64L << 20);
     assertThat(l.maxAspectRatio()).isEqualTo(200);
   }
 }

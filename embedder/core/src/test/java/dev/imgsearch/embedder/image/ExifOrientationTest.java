@@ -43,7 +43,9 @@ class ExifOrientationTest {
       {{3, 13}, {2, 12}, {1, 11}}, // 8 rotate 270 CW
     };
     for (int o = 1; o <= 8; o++) {
-      assertThat(pixels(ExifOrientation.apply(grid(), o))).as("orientation " + o).isDeepEqualTo(expected[o]);
+      assertThat(pixels(ExifOrientation.apply(grid(), o)))
+          .as("orientation " + o)
+          .isDeepEqualTo(expected[o]);
     }
   }
 
@@ -59,12 +61,17 @@ class ExifOrientationTest {
 
   @Test
   void damagedExifMeansUpright() {
-    byte[] jpeg = TestImages.withExifOrientation(TestImages.encode(TestImages.scene(32, 16, 1), "jpg"), 6, false);
-    assertThat(ExifOrientation.read(Arrays.copyOf(jpeg, 20))).isEqualTo(1); // cut inside the EXIF block
+    byte[] jpeg =
+        TestImages.withExifOrientation(
+            TestImages.encode(TestImages.scene(32, 16, 1), "jpg"), 6, false);
+    assertThat(ExifOrientation.read(Arrays.copyOf(jpeg, 20)))
+        .isEqualTo(1); // cut inside the EXIF block
     byte[] badIfd = jpeg.clone();
     badIfd[6 + 6 + 4] = 0x7F; // IFD offset far outside the segment
     assertThat(ExifOrientation.read(badIfd)).isEqualTo(1);
-    byte[] badValue = TestImages.withExifOrientation(TestImages.encode(TestImages.scene(8, 8, 1), "jpg"), 42, true);
+    byte[] badValue =
+        TestImages.withExifOrientation(
+            TestImages.encode(TestImages.scene(8, 8, 1), "jpg"), 42, true);
     assertThat(ExifOrientation.read(badValue)).isEqualTo(1);
     assertThat(ExifOrientation.read(new byte[] {1, 2, 3})).isEqualTo(1);
   }
@@ -72,12 +79,15 @@ class ExifOrientationTest {
   @Test
   void decoderAppliesOrientation() throws Exception {
     BufferedImage upright = TestImages.scene(128, 64, 2);
-    byte[] stored = TestImages.withExifOrientation(TestImages.encode(TestImages.rotateCcw(upright), "jpg"), 6, true);
+    byte[] stored =
+        TestImages.withExifOrientation(
+            TestImages.encode(TestImages.rotateCcw(upright), "jpg"), 6, true);
     BufferedImage decoded = new ImageDecoder(DecodeLimits.DEFAULT).decode(stored);
     assertThat(decoded.getWidth()).isEqualTo(128);
     assertThat(decoded.getHeight()).isEqualTo(64);
     double toUpright = BadImageCorpusTest.meanAbsDiff(decoded, upright);
-    double toUpsideDown = BadImageCorpusTest.meanAbsDiff(decoded, ExifOrientation.apply(upright, 3));
+    double toUpsideDown =
+        BadImageCorpusTest.meanAbsDiff(decoded, ExifOrientation.apply(upright, 3));
     assertThat(toUpright).isLessThan(10.0).isLessThan(toUpsideDown / 3);
   }
 }

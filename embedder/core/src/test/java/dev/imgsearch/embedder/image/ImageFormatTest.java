@@ -21,8 +21,10 @@ class ImageFormatTest {
 
   @Test
   void textAndLookAlikesAreNotImages() {
-    assertThat(ImageFormat.sniff("BM is how this text starts".getBytes(StandardCharsets.UTF_8))).isEmpty();
-    assertThat(ImageFormat.sniff("RIFF\0\0\0\0WAVEfmt ".getBytes(StandardCharsets.ISO_8859_1))).isEmpty();
+    assertThat(ImageFormat.sniff("BM is how this text starts".getBytes(StandardCharsets.UTF_8)))
+        .isEmpty();
+    assertThat(ImageFormat.sniff("RIFF\0\0\0\0WAVEfmt ".getBytes(StandardCharsets.ISO_8859_1)))
+        .isEmpty();
     assertThat(ImageFormat.sniff("GIF87".getBytes(StandardCharsets.UTF_8))).isEmpty();
     assertThat(ImageFormat.sniff(new byte[] {(byte) 0xFF, (byte) 0xD8})).isEmpty();
     assertThat(ImageFormat.sniff(new byte[0])).isEmpty();

@@ -8,12 +8,14 @@ import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
 
 class PerceptualHashTest {
-  private final ImageDecoder decoder = new ImageDecoder(new DecodeLimits(64L << 20, 50_000_000L, 0));
+  private final ImageDecoder decoder =
+      new ImageDecoder(new DecodeLimits(64L << 20, 50_000_000L, 0));
 
   static BufferedImage scaled(BufferedImage src, int w, int h) {
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.drawImage(src, 0, 0, w, h, null);
     g.dispose();
     return out;
@@ -44,7 +46,8 @@ class PerceptualHashTest {
 
   @Test
   void dctOfAHorizontalRampSetsTheFirstRowBits() {
-    // a ramp varying along x only: energy in row 0 (v = 0) of the DCT; coefficient (0,1) strongly negative
+    // a ramp varying along x only: energy in row 0 (v = 0) of the DCT; coefficient (0,1) strongly
+    // negative
     double[][] g = new double[32][32];
     for (int y = 0; y < 32; y++) {
       for (int x = 0; x < 32; x++) {
@@ -73,8 +76,10 @@ class PerceptualHashTest {
     BufferedImage tiny = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
     tiny.setRGB(0, 0, 0xFFFFFF);
     double[][] g = PerceptualHash.grey32(tiny);
-    assertThat(g[31][0]).isCloseTo(255.0, org.assertj.core.api.Assertions.within(0.01)); // left half white
-    assertThat(g[0][31]).isCloseTo(0.0, org.assertj.core.api.Assertions.within(0.01)); // right half black
+    assertThat(g[31][0])
+        .isCloseTo(255.0, org.assertj.core.api.Assertions.within(0.01)); // left half white
+    assertThat(g[0][31])
+        .isCloseTo(0.0, org.assertj.core.api.Assertions.within(0.01)); // right half black
     PerceptualHash.of(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB)); // no error
   }
 }

@@ -23,17 +23,24 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 
-/** Generates test images: photos-like scenes and every odd encoding a camera or a user can produce. */
+/**
+ * Generates test images: photos-like scenes and every odd encoding a camera or a user can produce.
+ */
 public final class TestImages {
   private TestImages() {}
 
-  /** A deterministic scene with structure at several scales: gradient sky, shapes, and a variant-specific pattern. */
+  /**
+   * A deterministic scene with structure at several scales: gradient sky, shapes, and a
+   * variant-specific pattern.
+   */
   public static BufferedImage scene(int w, int h, int variant) {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     try {
       java.util.Random rnd = new java.util.Random(variant);
-      g.setPaint(new GradientPaint(0, 0, new Color(rnd.nextInt(0xFFFFFF)), w, h, new Color(rnd.nextInt(0xFFFFFF))));
+      g.setPaint(
+          new GradientPaint(
+              0, 0, new Color(rnd.nextInt(0xFFFFFF)), w, h, new Color(rnd.nextInt(0xFFFFFF))));
       g.fillRect(0, 0, w, h);
       for (int i = 0; i < 12; i++) {
         g.setColor(new Color(rnd.nextInt(0xFFFFFF)));
@@ -52,7 +59,10 @@ public final class TestImages {
     return img;
   }
 
-  /** {@link #scene} plus per-pixel noise (±8), so a JPEG of it has a camera sensor's entropy, not a drawing's. */
+  /**
+   * {@link #scene} plus per-pixel noise (±8), so a JPEG of it has a camera sensor's entropy, not a
+   * drawing's.
+   */
   public static BufferedImage noisyScene(int w, int h, int variant) {
     BufferedImage img = scene(w, h, variant);
     java.util.Random rnd = new java.util.Random(variant);
@@ -90,7 +100,8 @@ public final class TestImages {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       if (!ImageIO.write(img, format, out)) {
-        throw new IllegalStateException("no writer for " + format + " / image type " + img.getType());
+        throw new IllegalStateException(
+            "no writer for " + format + " / image type " + img.getType());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -98,13 +109,22 @@ public final class TestImages {
     return out.toByteArray();
   }
 
-  /** Inserts an APP1 Exif segment with the orientation tag right after SOI (big- or little-endian TIFF). */
+  /**
+   * Inserts an APP1 Exif segment with the orientation tag right after SOI (big- or little-endian
+   * TIFF).
+   */
   public static byte[] withExifOrientation(byte[] jpeg, int orientation, boolean littleEndian) {
-    ByteBuffer tiff = ByteBuffer.allocate(26).order(littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
+    ByteBuffer tiff =
+        ByteBuffer.allocate(26)
+            .order(littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
     tiff.put((byte) (littleEndian ? 'I' : 'M')).put((byte) (littleEndian ? 'I' : 'M'));
     tiff.putShort((short) 42).putInt(8); // IFD0 at offset 8
     tiff.putShort((short) 1); // one entry
-    tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+    tiff.putShort((short) 0x0112)
+        .putShort((short) 3)
+        .putInt(1)
+        .putShort((short) orientation)
+        .putShort((short) 0);
     tiff.putInt(0); // no next IFD
     byte[] exif = new byte[6 + 26];
     System.arraycopy(new byte[] {'E', 'x', 'i', 'f', 0, 0}, 0, exif, 0, 6);
@@ -124,7 +144,8 @@ public final class TestImages {
 
   /** Rotates 90° counter-clockwise (what a camera stores when the display needs orientation 6). */
   public static BufferedImage rotateCcw(BufferedImage src) {
-    BufferedImage out = new BufferedImage(src.getHeight(), src.getWidth(), BufferedImage.TYPE_INT_RGB);
+    BufferedImage out =
+        new BufferedImage(src.getHeight(), src.getWidth(), BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < src.getHeight(); y++) {
       for (int x = 0; x < src.getWidth(); x++) {
         out.setRGB(y, src.getWidth() - 1 - x, src.getRGB(x, y));
@@ -133,11 +154,22 @@ public final class TestImages {
     return out;
   }
 
-  /** A PNG with a valid IHDR announcing {@code w × h} followed by a tiny IDAT and IEND: a decompression-bomb header. */
+  /**
+   * A PNG with a valid IHDR announcing {@code w × h} followed by a tiny IDAT and IEND: a
+   * decompression-bomb header.
+   */
   public static byte[] pngHeaderClaiming(int w, int h) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+    ByteBuffer ihdr =
+        ByteBuffer.allocate(13)
+            .putInt(w)
+            .putInt(h)
+            .put((byte) 8)
+            .put((byte) 2)
+            .put((byte) 0)
+            .put((byte) 0)
+            .put((byte) 0);
     chunk(out, "IHDR", ihdr.array());
     chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x63, 0, 0, 0, 1, 0, 1});
     chunk(out, "IEND", new byte[0]);
@@ -145,17 +177,19 @@ public final class TestImages {
   }
 
   /**
-   * A complete, valid PNG of {@code w × h} ({@code bitDepth} 8 or 16, {@code colorType} 0 grey, 2 RGB, 6 RGBA) with a
-   * vertical gradient, deflated row by row: the file is tiny however large its raster, and it is generated without
-   * ever holding the raster (a 399 × 125 000 RGB file is ~150 kB).
+   * A complete, valid PNG of {@code w × h} ({@code bitDepth} 8 or 16, {@code colorType} 0 grey, 2
+   * RGB, 6 RGBA) with a vertical gradient, deflated row by row: the file is tiny however large its
+   * raster, and it is generated without ever holding the raster (a 399 × 125 000 RGB file is ~150
+   * kB).
    */
   public static byte[] flatPng(int w, int h, int bitDepth, int colorType) {
-    int channels = switch (colorType) {
-      case 0 -> 1;
-      case 2 -> 3;
-      case 6 -> 4;
-      default -> throw new IllegalArgumentException("colour type " + colorType);
-    };
+    int channels =
+        switch (colorType) {
+          case 0 -> 1;
+          case 2 -> 3;
+          case 6 -> 4;
+          default -> throw new IllegalArgumentException("colour type " + colorType);
+        };
     int rowBytes = w * channels * bitDepth / 8;
     ByteArrayOutputStream idat = new ByteArrayOutputStream();
     try (java.util.zip.DeflaterOutputStream z =
@@ -172,8 +206,14 @@ public final class TestImages {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
     ByteBuffer ihdr =
-        ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) bitDepth).put((byte) colorType).put((byte) 0)
-            .put((byte) 0).put((byte) 0);
+        ByteBuffer.allocate(13)
+            .putInt(w)
+            .putInt(h)
+            .put((byte) bitDepth)
+            .put((byte) colorType)
+            .put((byte) 0)
+            .put((byte) 0)
+            .put((byte) 0);
     chunk(out, "IHDR", ihdr.array());
     chunk(out, "IDAT", idat.toByteArray());
     chunk(out, "IEND", new byte[0]);
@@ -194,9 +234,35 @@ public final class TestImages {
   /** A GIF logical screen descriptor claiming {@code w × h} (max 65535²) with one 1×1 frame. */
   public static byte[] gifHeaderClaiming(int w, int h) {
     return new byte[] {
-      'G', 'I', 'F', '8', '9', 'a', (byte) w, (byte) (w >> 8), (byte) h, (byte) (h >> 8), 0, 0, 0,
-      0x2C, 0, 0, 0, 0, (byte) w, (byte) (w >> 8), (byte) h, (byte) (h >> 8), 0,
-      0x02, 0x02, 0x44, 0x01, 0x00, 0x3B
+      'G',
+      'I',
+      'F',
+      '8',
+      '9',
+      'a',
+      (byte) w,
+      (byte) (w >> 8),
+      (byte) h,
+      (byte) (h >> 8),
+      0,
+      0,
+      0,
+      0x2C,
+      0,
+      0,
+      0,
+      0,
+      (byte) w,
+      (byte) (w >> 8),
+      (byte) h,
+      (byte) (h >> 8),
+      0,
+      0x02,
+      0x02,
+      0x44,
+      0x01,
+      0x00,
+      0x3B
     };
   }
 
@@ -240,8 +306,12 @@ public final class TestImages {
   public static byte[] png16BitRgb(int w, int h) {
     ColorModel cm =
         new ComponentColorModel(
-            java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB), new int[] {16, 16, 16}, false,
-            false, java.awt.Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+            java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB),
+            new int[] {16, 16, 16},
+            false,
+            false,
+            java.awt.Transparency.OPAQUE,
+            DataBuffer.TYPE_USHORT);
     WritableRaster raster = cm.createCompatibleWritableRaster(w, h);
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
@@ -263,13 +333,17 @@ public final class TestImages {
     return encode(img, "png");
   }
 
-  /** Palette PNG; with {@code transparentIndex ≥ 0} that palette entry is fully transparent (tRNS). */
+  /**
+   * Palette PNG; with {@code transparentIndex ≥ 0} that palette entry is fully transparent (tRNS).
+   */
   public static byte[] palettePng(int w, int h, int transparentIndex) {
     byte[] r = {(byte) 255, 0, 0, (byte) 200};
     byte[] g = {0, (byte) 255, 0, (byte) 200};
     byte[] b = {0, 0, (byte) 255, 0};
     IndexColorModel cm =
-        transparentIndex >= 0 ? new IndexColorModel(2, 4, r, g, b, transparentIndex) : new IndexColorModel(2, 4, r, g, b);
+        transparentIndex >= 0
+            ? new IndexColorModel(2, 4, r, g, b, transparentIndex)
+            : new IndexColorModel(2, 4, r, g, b);
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED, cm);
     WritableRaster raster = img.getRaster();
     for (int y = 0; y < h; y++) {

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The libjpeg-turbo path against the ImageIO path on the same files. Needs {@code libturbojpeg.so.0}
- * ({@code scripts/deps/turbojpeg.sh}, run by {@code ./imgsearch test}); without it every test here is skipped and
- * the skip message says why.
+ * The libjpeg-turbo path against the ImageIO path on the same files. Needs {@code
+ * libturbojpeg.so.0} ({@code scripts/deps/turbojpeg.sh}, run by {@code ./imgsearch test}); without
+ * it every test here is skipped and the skip message says why.
  */
 class TurboJpegTest {
   static final DecodeLimits LIMITS = new DecodeLimits(BadImageCorpus.MAX_BYTES, 50_000_000L, 224);
@@ -42,7 +42,8 @@ class TurboJpegTest {
   @BeforeAll
   static void load() {
     if (TurboJpeg.enabled()) {
-      embedder = OnnxImageEmbedder.fromClasspath("nsfwjs-mobilenetv2-b13", LIMITS, OnnxOptions.DEFAULT);
+      embedder =
+          OnnxImageEmbedder.fromClasspath("nsfwjs-mobilenetv2-b13", LIMITS, OnnxOptions.DEFAULT);
       preprocessor = new Preprocessor(embedder.descriptor());
     }
   }
@@ -50,8 +51,12 @@ class TurboJpegTest {
   /** Per test, so each one is reported as skipped, with the reason. */
   @BeforeEach
   void requireLibrary() {
-    assumeTrue(TurboJpeg.enabled(), () -> "libjpeg-turbo tests skipped: " + TurboJpeg.status()
-        + " — run scripts/deps/turbojpeg.sh (or install libturbojpeg0)");
+    assumeTrue(
+        TurboJpeg.enabled(),
+        () ->
+            "libjpeg-turbo tests skipped: "
+                + TurboJpeg.status()
+                + " — run scripts/deps/turbojpeg.sh (or install libturbojpeg0)");
   }
 
   @AfterAll
@@ -61,13 +66,17 @@ class TurboJpegTest {
     }
   }
 
-  /** Camera-like synthetic JPEGs at the benchmark's sizes, a progressive one, and the opencv-doc photos if present. */
+  /**
+   * Camera-like synthetic JPEGs at the benchmark's sizes, a progressive one, and the opencv-doc
+   * photos if present.
+   */
   static Map<String, byte[]> photos() throws IOException {
     Map<String, byte[]> photos = new LinkedHashMap<>();
     photos.put("synthetic 2 MP", TestImages.encode(TestImages.noisyScene(1632, 1224, 1), "jpg"));
     photos.put("synthetic 0.3 MP", TestImages.encode(TestImages.noisyScene(640, 480, 2), "jpg"));
     photos.put("synthetic 12 MP", TestImages.encode(TestImages.scene(4000, 3000, 3), "jpg"));
-    photos.put("progressive 2 MP", TestImages.progressiveJpeg(TestImages.noisyScene(1632, 1224, 4)));
+    photos.put(
+        "progressive 2 MP", TestImages.progressiveJpeg(TestImages.noisyScene(1632, 1224, 4)));
     Path dir = Path.of(System.getProperty("imgsearch.repo.root", "."), ".tools", "photos");
     if (Files.isDirectory(dir)) {
       try (Stream<Path> files = Files.list(dir)) {
@@ -82,7 +91,8 @@ class TurboJpegTest {
   @Test
   void scalesInTheDctDomainToTheSmallestSizeCoveringTheModelInput() throws Exception {
     long before = TurboJpeg.decodedCount();
-    BufferedImage twoMp = TURBO.decode(TestImages.encode(TestImages.noisyScene(1632, 1224, 1), "jpg"));
+    BufferedImage twoMp =
+        TURBO.decode(TestImages.encode(TestImages.noisyScene(1632, 1224, 1), "jpg"));
     assertThat(twoMp.getWidth()).isEqualTo(408); // 1/4: 306 ≥ 224; 1/8 would give 153
     assertThat(twoMp.getHeight()).isEqualTo(306);
     BufferedImage vga = TURBO.decode(TestImages.encode(TestImages.scene(640, 480, 2), "jpg"));
@@ -94,13 +104,15 @@ class TurboJpegTest {
   }
 
   /**
-   * After preprocessing to the model input, the turbo image is close to ImageIO's and embeds the same. Measured on
-   * the opencv-doc photos: mean |Δ| 0–1 of 255 on most, up to ~6 on finely textured ones (aloe, leuven: a DCT-scaled
-   * image is sampled half a pixel apart from a halved one, which texture turns into Δ), cosine ≥ 0.998 everywhere.
+   * After preprocessing to the model input, the turbo image is close to ImageIO's and embeds the
+   * same. Measured on the opencv-doc photos: mean |Δ| 0–1 of 255 on most, up to ~6 on finely
+   * textured ones (aloe, leuven: a DCT-scaled image is sampled half a pixel apart from a halved
+   * one, which texture turns into Δ), cosine ≥ 0.998 everywhere.
    */
   @Test
   void sameImageAsImageIoAfterPreprocessingAndTheSameEmbedding() throws Exception {
-    ImageDecoder fullResolution = new ImageDecoder(new DecodeLimits(LIMITS.maxBytes(), LIMITS.maxPixels(), 0), false);
+    ImageDecoder fullResolution =
+        new ImageDecoder(new DecodeLimits(LIMITS.maxBytes(), LIMITS.maxPixels(), 0), false);
     List<String> report = new ArrayList<>();
     List<Runnable> checks = new ArrayList<>();
     double sum = 0;
@@ -111,23 +123,40 @@ class TurboJpegTest {
       double turboVsImageIo = meanAbsPixelDiff(fast, reference);
       double subsampledVsFull = meanAbsPixelDiff(reference, full);
       double turboVsFull = meanAbsPixelDiff(fast, full);
-      double cos = Vectors.cosine(embedder.embedImages(List.of(fast)).get(0), embedder.embedImages(List.of(reference)).get(0));
-      String line = String.format("%s: turbo %dx%d, ImageIO %dx%d; mean |Δpixel| turbo~ImageIO %.2f, turbo~full %.2f,"
-              + " ImageIO~full %.2f; cos %.5f", photo.getKey(), fast.getWidth(), fast.getHeight(), reference.getWidth(),
-          reference.getHeight(), turboVsImageIo, turboVsFull, subsampledVsFull, cos);
+      double cos =
+          Vectors.cosine(
+              embedder.embedImages(List.of(fast)).get(0),
+              embedder.embedImages(List.of(reference)).get(0));
+      String line =
+          String.format(
+              "%s: turbo %dx%d, ImageIO %dx%d; mean |Δpixel| turbo~ImageIO %.2f, turbo~full %.2f,"
+                  + " ImageIO~full %.2f; cos %.5f",
+              photo.getKey(),
+              fast.getWidth(),
+              fast.getHeight(),
+              reference.getWidth(),
+              reference.getHeight(),
+              turboVsImageIo,
+              turboVsFull,
+              subsampledVsFull,
+              cos);
       report.add(line);
       sum += turboVsImageIo;
-      checks.add(() -> {
-        assertThat(turboVsImageIo).as(line).isLessThan(8.0);
-        assertThat(cos).as(line).isGreaterThanOrEqualTo(0.99);
-      });
+      checks.add(
+          () -> {
+            assertThat(turboVsImageIo).as(line).isLessThan(8.0);
+            assertThat(cos).as(line).isGreaterThanOrEqualTo(0.99);
+          });
     }
     System.out.println(String.join("\n", report));
     checks.forEach(Runnable::run);
     assertThat(sum / report.size()).as("mean over all photos").isLessThan(2.0);
   }
 
-  /** Mean |Δ| per 8-bit channel value between the model-input tensors of two images (nsfwjs: pixel / 255). */
+  /**
+   * Mean |Δ| per 8-bit channel value between the model-input tensors of two images (nsfwjs: pixel /
+   * 255).
+   */
   static double meanAbsPixelDiff(BufferedImage x, BufferedImage y) {
     float[] a = preprocessor.toTensor(x);
     float[] b = preprocessor.toTensor(y);
@@ -142,8 +171,12 @@ class TurboJpegTest {
   void everyCorpusFileGetsTheSameOutcomeAsThroughImageIo() {
     long before = TurboJpeg.decodedCount();
     for (BadImageCorpus.Case c : BadImageCorpus.cases()) {
-      assertThat(BadImageCorpusTest.outcome(TURBO, c.bytes())).as(c.name()).isEqualTo(c.expectedReason());
-      assertThat(BadImageCorpusTest.outcome(IMAGE_IO, c.bytes())).as(c.name()).isEqualTo(c.expectedReason());
+      assertThat(BadImageCorpusTest.outcome(TURBO, c.bytes()))
+          .as(c.name())
+          .isEqualTo(c.expectedReason());
+      assertThat(BadImageCorpusTest.outcome(IMAGE_IO, c.bytes()))
+          .as(c.name())
+          .isEqualTo(c.expectedReason());
     }
     // exif-rotated, 10000x50, grey, camera-12mp: the turbo path really ran
     assertThat(TurboJpeg.decodedCount() - before).isGreaterThanOrEqualTo(4);
@@ -153,7 +186,8 @@ class TurboJpegTest {
   void truncatedJpegIsHandedToImageIoWhichCallsItCorrupt() {
     byte[] photo = TestImages.encode(TestImages.noisyScene(640, 480, 5), "jpg");
     long fallbacks = TurboJpeg.fallbackCount();
-    assertThat(BadImageCorpusTest.outcome(TURBO, java.util.Arrays.copyOf(photo, photo.length / 2))).isEqualTo("corrupt");
+    assertThat(BadImageCorpusTest.outcome(TURBO, java.util.Arrays.copyOf(photo, photo.length / 2)))
+        .isEqualTo("corrupt");
     assertThat(TurboJpeg.fallbackCount()).isEqualTo(fallbacks + 1);
   }
 
@@ -162,11 +196,16 @@ class TurboJpegTest {
     byte[] photo = TestImages.encode(TestImages.scene(640, 480, 9), "jpg");
     for (int cut : new int[] {4, 20, 100, 300, 600}) {
       byte[] head = java.util.Arrays.copyOf(photo, cut);
-      assertThat(BadImageCorpusTest.outcome(TURBO, head)).as("cut at " + cut).isEqualTo(BadImageCorpusTest.outcome(IMAGE_IO, head));
+      assertThat(BadImageCorpusTest.outcome(TURBO, head))
+          .as("cut at " + cut)
+          .isEqualTo(BadImageCorpusTest.outcome(IMAGE_IO, head));
     }
   }
 
-  /** 60 JPEGs with 1–8 flipped bits: libjpeg-turbo rejects some that ImageIO decodes; ImageIO's verdict stands. */
+  /**
+   * 60 JPEGs with 1–8 flipped bits: libjpeg-turbo rejects some that ImageIO decodes; ImageIO's
+   * verdict stands.
+   */
   @Test
   void damagedJpegsGetTheSameOutcomeAsThroughImageIo() {
     byte[] photo = TestImages.encode(TestImages.noisyScene(640, 480, 10), "jpg");
@@ -199,7 +238,9 @@ class TurboJpegTest {
   @Test
   void exifOrientationIsAppliedAfterTheTurboDecode() throws Exception {
     BufferedImage upright = TestImages.noisyScene(1632, 1224, 6);
-    byte[] rotated = TestImages.withExifOrientation(TestImages.encode(TestImages.rotateCcw(upright), "jpg"), 6, true);
+    byte[] rotated =
+        TestImages.withExifOrientation(
+            TestImages.encode(TestImages.rotateCcw(upright), "jpg"), 6, true);
     long before = TurboJpeg.decodedCount();
     BufferedImage img = TURBO.decode(rotated);
     assertThat(TurboJpeg.decodedCount()).isEqualTo(before + 1);
@@ -213,7 +254,9 @@ class TurboJpegTest {
   @Test
   void goldenImagesAsJpegStillMatchTheTfjsReference() throws Exception {
     for (String image : List.of("input-224", "input2-224", "input3-224")) {
-      BufferedImage png = ImageIO.read(new ByteArrayInputStream(GoldenReference.MOBILENET_V2.bytes(image + ".png")));
+      BufferedImage png =
+          ImageIO.read(
+              new ByteArrayInputStream(GoldenReference.MOBILENET_V2.bytes(image + ".png")));
       byte[] jpeg = TestImages.encode(png, "jpg");
       long before = TurboJpeg.decodedCount();
       float[] fast = embedder.embed(jpeg);
@@ -244,14 +287,18 @@ class TurboJpegTest {
     }
   }
 
-  /** A restarted Flink job: the same classes in a new class loader, the library already bound to the first one. */
+  /**
+   * A restarted Flink job: the same classes in a new class loader, the library already bound to the
+   * first one.
+   */
   @Test
   void loadsAgainInANewClassLoader() throws Exception {
     java.net.URL[] urls = {
       TurboJpeg.class.getProtectionDomain().getCodeSource().getLocation(),
       org.slf4j.LoggerFactory.class.getProtectionDomain().getCodeSource().getLocation()
     };
-    try (java.net.URLClassLoader loader = new java.net.URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
+    try (java.net.URLClassLoader loader =
+        new java.net.URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
       Class<?> other = loader.loadClass(TurboJpeg.class.getName());
       assertThat(other).isNotSameAs(TurboJpeg.class);
       assertThat((Boolean) other.getMethod("available").invoke(null)).isTrue();

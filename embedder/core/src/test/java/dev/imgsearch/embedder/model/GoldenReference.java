@@ -7,8 +7,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * Golden images and the original TFJS model's features for them ({@code tools/nsfwjs-converter}'s reference run),
- * from a test-resource directory: {@code /golden} (MobileNetV2, 224 px), {@code /golden-299} (InceptionV3).
+ * Golden images and the original TFJS model's features for them ({@code tools/nsfwjs-converter}'s
+ * reference run), from a test-resource directory: {@code /golden} (MobileNetV2, 224 px), {@code
+ * /golden-299} (InceptionV3).
  */
 public record GoldenReference(String directory) {
   public static final GoldenReference MOBILENET_V2 = new GoldenReference("/golden");
@@ -29,7 +30,8 @@ public record GoldenReference(String directory) {
   /** The L2-normalised TFJS features in {@code <image>.reference.json}. */
   public float[] reference(String image) {
     try {
-      JsonNode features = new ObjectMapper().readTree(bytes(image + ".reference.json")).get("features");
+      JsonNode features =
+          new ObjectMapper().readTree(bytes(image + ".reference.json")).get("features");
       float[] v = new float[features.size()];
       for (int i = 0; i < v.length; i++) {
         v[i] = (float) features.get(i).asDouble();

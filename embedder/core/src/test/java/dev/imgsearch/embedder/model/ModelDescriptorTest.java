@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Descriptors drive real ONNX Runtime sessions: tiny "multiply by 2" models (embedder/tools/test-models) make every
- * option's effect exactly predictable.
+ * Descriptors drive real ONNX Runtime sessions: tiny "multiply by 2" models
+ * (embedder/tools/test-models) make every option's effect exactly predictable.
  */
 class ModelDescriptorTest {
   @TempDir Path dir;
@@ -62,12 +62,16 @@ class ModelDescriptorTest {
 
   @Test
   void invalidDescriptorsFailWithTheFieldName() {
-    String base = "\"id\":\"m\",\"version\":\"1\",\"input\":\"x\",\"output\":\"y\",\"width\":224,\"height\":224,\"scale\":1,\"dimension\":8";
+    String base =
+        "\"id\":\"m\",\"version\":\"1\",\"input\":\"x\",\"output\":\"y\",\"width\":224,\"height\":224,\"scale\":1,\"dimension\":8";
     assertThatThrownBy(() -> read("{" + base + ",\"std\":[1,0,1]}")).hasMessageContaining("std");
     assertThatThrownBy(() -> read("{" + base + ",\"mean\":[1,2]}")).hasMessageContaining("mean");
-    assertThatThrownBy(() -> read("{" + base + ",\"resizeShorterSide\":200}")).hasMessageContaining("resizeShorterSide");
-    assertThatThrownBy(() -> read("{" + base + ",\"pooling\":\"MAX\"}")).hasMessageContaining("MAX");
-    assertThatThrownBy(() -> read("{" + base.replace("\"id\":\"m\"", "\"id\":\"m@1\"") + "}")).hasMessageContaining("id");
+    assertThatThrownBy(() -> read("{" + base + ",\"resizeShorterSide\":200}"))
+        .hasMessageContaining("resizeShorterSide");
+    assertThatThrownBy(() -> read("{" + base + ",\"pooling\":\"MAX\"}"))
+        .hasMessageContaining("MAX");
+    assertThatThrownBy(() -> read("{" + base.replace("\"id\":\"m\"", "\"id\":\"m@1\"") + "}"))
+        .hasMessageContaining("id");
   }
 
   private static ModelDescriptor read(String json) {
@@ -85,10 +89,13 @@ class ModelDescriptorTest {
              "scale": 0.00392156862745098, "mean": [0.0, 0.5, 0.25], "std": [1.0, 0.5, 0.25],
              "pooling": "GAP", "outputLayout": "NHWC", "dimension": 3, "l2Normalize": false}
             """);
-    try (OnnxImageEmbedder e = OnnxImageEmbedder.fromDirectory(m, DecodeLimits.DEFAULT, OnnxOptions.DEFAULT)) {
-      // R = 1, G = 128/255, B = 0 → channels B, G, R → ((0-0)/1, (0.502-0.5)/0.5, (1-0.25)/0.25) → × 2
+    try (OnnxImageEmbedder e =
+        OnnxImageEmbedder.fromDirectory(m, DecodeLimits.DEFAULT, OnnxOptions.DEFAULT)) {
+      // R = 1, G = 128/255, B = 0 → channels B, G, R → ((0-0)/1, (0.502-0.5)/0.5, (1-0.25)/0.25) →
+      // × 2
       float[] v = e.embedImages(List.of(solid(16, 16, 0xFF8000))).get(0);
-      assertThat(v).containsExactly(new float[] {0f, 2 * (128 / 255f - 0.5f) / 0.5f, 2 * 3f}, within(1e-5f));
+      assertThat(v)
+          .containsExactly(new float[] {0f, 2 * (128 / 255f - 0.5f) / 0.5f, 2 * 3f}, within(1e-5f));
       assertThat(e.modelId()).isEqualTo("t@1");
     }
   }
@@ -102,19 +109,23 @@ class ModelDescriptorTest {
          "pooling": "GEM", "gemP": 3, "maxBatch": MAXBATCH, "dimension": 3, "l2Normalize": false}
         """;
     Path m = model("nchw-batch1-times-two.onnx", json.replace("MAXBATCH", "0"));
-    assertThatThrownBy(() -> OnnxImageEmbedder.fromDirectory(m, DecodeLimits.DEFAULT, OnnxOptions.DEFAULT))
+    assertThatThrownBy(
+            () -> OnnxImageEmbedder.fromDirectory(m, DecodeLimits.DEFAULT, OnnxOptions.DEFAULT))
         .hasMessageContaining("fixed at 1")
         .hasMessageContaining("maxBatch");
     Files.writeString(m.resolve("model.json"), json.replace("MAXBATCH", "1"));
-    // left half red, right half black: red channel = 2 on half the cells, 0 (→ 1e-6) on the other half
+    // left half red, right half black: red channel = 2 on half the cells, 0 (→ 1e-6) on the other
+    // half
     BufferedImage half = solid(8, 8, 0);
     for (int y = 0; y < 8; y++) {
       for (int x = 0; x < 4; x++) {
         half.setRGB(x, y, 0xFF0000);
       }
     }
-    try (OnnxImageEmbedder e = OnnxImageEmbedder.fromDirectory(m, DecodeLimits.DEFAULT, OnnxOptions.DEFAULT)) {
-      List<float[]> v = e.embedImages(List.of(half, solid(8, 8, 0x0000FF), half)); // three calls of one
+    try (OnnxImageEmbedder e =
+        OnnxImageEmbedder.fromDirectory(m, DecodeLimits.DEFAULT, OnnxOptions.DEFAULT)) {
+      List<float[]> v =
+          e.embedImages(List.of(half, solid(8, 8, 0x0000FF), half)); // three calls of one
       assertThat(v).hasSize(3);
       assertThat(v.get(0)[0]).isCloseTo((float) Math.cbrt(0.5 * 8), within(1e-4f));
       assertThat(v.get(0)[1]).isCloseTo(1e-6f, within(1e-6f));
@@ -131,20 +142,30 @@ class ModelDescriptorTest {
          "layout": "NHWC", "width": 8, "height": 8, "scale": 1, "pooling": "GAP", "outputLayout": "NHWC",
          "dimension": 3}
         """;
-    Path m = model("nhwc-times-two.onnx", good.replace("\"input\": \"image\"", "\"input\": \"pixels\""));
-    assertThatThrownBy(() -> OnnxImageEmbedder.fromDirectory(m, DecodeLimits.DEFAULT, OnnxOptions.DEFAULT))
-        .hasMessageContaining("'pixels'").hasMessageContaining("image");
-    Files.writeString(m.resolve("model.json"), good.replace("\"layout\": \"NHWC\"", "\"layout\": \"NCHW\""));
-    assertThatThrownBy(() -> OnnxImageEmbedder.fromDirectory(m, DecodeLimits.DEFAULT, OnnxOptions.DEFAULT))
+    Path m =
+        model("nhwc-times-two.onnx", good.replace("\"input\": \"image\"", "\"input\": \"pixels\""));
+    assertThatThrownBy(
+            () -> OnnxImageEmbedder.fromDirectory(m, DecodeLimits.DEFAULT, OnnxOptions.DEFAULT))
+        .hasMessageContaining("'pixels'")
+        .hasMessageContaining("image");
+    Files.writeString(
+        m.resolve("model.json"), good.replace("\"layout\": \"NHWC\"", "\"layout\": \"NCHW\""));
+    assertThatThrownBy(
+            () -> OnnxImageEmbedder.fromDirectory(m, DecodeLimits.DEFAULT, OnnxOptions.DEFAULT))
         .hasMessageContaining("layout");
     Files.writeString(m.resolve("model.json"), good.replace("\"width\": 8", "\"width\": 224"));
-    assertThatThrownBy(() -> OnnxImageEmbedder.fromDirectory(m, DecodeLimits.DEFAULT, OnnxOptions.DEFAULT))
+    assertThatThrownBy(
+            () -> OnnxImageEmbedder.fromDirectory(m, DecodeLimits.DEFAULT, OnnxOptions.DEFAULT))
         .hasMessageContaining("width 224");
-    Files.writeString(m.resolve("model.json"), good.replace("\"output\": \"features\"", "\"output\": \"logits\""));
-    assertThatThrownBy(() -> OnnxImageEmbedder.fromDirectory(m, DecodeLimits.DEFAULT, OnnxOptions.DEFAULT))
+    Files.writeString(
+        m.resolve("model.json"),
+        good.replace("\"output\": \"features\"", "\"output\": \"logits\""));
+    assertThatThrownBy(
+            () -> OnnxImageEmbedder.fromDirectory(m, DecodeLimits.DEFAULT, OnnxOptions.DEFAULT))
         .hasMessageContaining("'logits'");
     Files.writeString(m.resolve("model.json"), good);
-    try (OnnxImageEmbedder e = OnnxImageEmbedder.load(m.toString(), DecodeLimits.DEFAULT, OnnxOptions.DEFAULT)) {
+    try (OnnxImageEmbedder e =
+        OnnxImageEmbedder.load(m.toString(), DecodeLimits.DEFAULT, OnnxOptions.DEFAULT)) {
       assertThat(e.dimension()).isEqualTo(3);
     }
   }

@@ -7,9 +7,28 @@ import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
 
 class PreprocessorTest {
-  private static ModelDescriptor model(ModelDescriptor.Layout layout, ModelDescriptor.ChannelOrder order, float[] mean, float[] std) {
+  private static ModelDescriptor model(
+      ModelDescriptor.Layout layout,
+      ModelDescriptor.ChannelOrder order,
+      float[] mean,
+      float[] std) {
     return new ModelDescriptor(
-        "m", "1", "m.onnx", "", "in", "out", layout, 2, 2, ModelDescriptor.Resize.SQUASH, order, 1f / 255f, mean, std, 4, true);
+        "m",
+        "1",
+        "m.onnx",
+        "",
+        "in",
+        "out",
+        layout,
+        2,
+        2,
+        ModelDescriptor.Resize.SQUASH,
+        order,
+        1f / 255f,
+        mean,
+        std,
+        4,
+        true);
   }
 
   private static BufferedImage fixed2x2() {
@@ -24,23 +43,28 @@ class PreprocessorTest {
   @Test
   void nchwRgbScaledToUnitRange() {
     float[] t =
-        new Preprocessor(model(ModelDescriptor.Layout.NCHW, ModelDescriptor.ChannelOrder.RGB, null, null))
+        new Preprocessor(
+                model(ModelDescriptor.Layout.NCHW, ModelDescriptor.ChannelOrder.RGB, null, null))
             .toTensor(fixed2x2());
     // R plane, G plane, B plane; pixels in row-major order
-    assertThat(t).containsExactly(
-        new float[] {
-          1f, 0f, 0f, 0x33 / 255f,
-          0f, 1f, 0f, 0x66 / 255f,
-          0f, 0f, 1f, 0x99 / 255f
-        },
-        within(1e-7f));
+    assertThat(t)
+        .containsExactly(
+            new float[] {
+              1f, 0f, 0f, 0x33 / 255f,
+              0f, 1f, 0f, 0x66 / 255f,
+              0f, 0f, 1f, 0x99 / 255f
+            },
+            within(1e-7f));
   }
 
   @Test
   void nhwcBgrWithMeanAndStd() {
     float[] t =
         new Preprocessor(
-                model(ModelDescriptor.Layout.NHWC, ModelDescriptor.ChannelOrder.BGR, new float[] {0.5f, 0.5f, 0.5f},
+                model(
+                    ModelDescriptor.Layout.NHWC,
+                    ModelDescriptor.ChannelOrder.BGR,
+                    new float[] {0.5f, 0.5f, 0.5f},
                     new float[] {0.5f, 0.5f, 0.5f}))
             .toTensor(fixed2x2());
     // pixel (0,0) red → B,G,R = 0,0,1 → (x-0.5)/0.5 = -1,-1,1
@@ -59,7 +83,8 @@ class PreprocessorTest {
         wide.setRGB(x, y, 0xFFFFFF);
       }
     }
-    BufferedImage out = Preprocessor.resize(wide, 2, 2, ModelDescriptor.Resize.SHORTER_SIDE_CENTER_CROP);
+    BufferedImage out =
+        Preprocessor.resize(wide, 2, 2, ModelDescriptor.Resize.SHORTER_SIDE_CENTER_CROP);
     assertThat(out.getWidth()).isEqualTo(2);
     assertThat(out.getRGB(0, 0) & 0xFFFFFF).isEqualTo(0xFFFFFF);
     assertThat(out.getRGB(1, 1) & 0xFFFFFF).isEqualTo(0xFFFFFF);
@@ -71,7 +96,8 @@ class PreprocessorTest {
   @Test
   void largeImagesAreReducedToTheTargetSize() {
     BufferedImage big = new BufferedImage(1000, 700, BufferedImage.TYPE_INT_RGB);
-    BufferedImage out = Preprocessor.resize(big, 224, 224, ModelDescriptor.Resize.SHORTER_SIDE_CENTER_CROP);
+    BufferedImage out =
+        Preprocessor.resize(big, 224, 224, ModelDescriptor.Resize.SHORTER_SIDE_CENTER_CROP);
     assertThat(out.getWidth()).isEqualTo(224);
     assertThat(out.getHeight()).isEqualTo(224);
   }
@@ -85,17 +111,20 @@ class PreprocessorTest {
 
   @Test
   void resizeShorterSideThenCropKeepsTheCentralFraction() {
-    // 512x512 with a 64-px black border: Resize(256)+CenterCrop(224) keeps the central 448 px → no black at all
+    // 512x512 with a 64-px black border: Resize(256)+CenterCrop(224) keeps the central 448 px → no
+    // black at all
     BufferedImage framed = new BufferedImage(512, 512, BufferedImage.TYPE_INT_RGB);
     for (int y = 32; y < 480; y++) {
       for (int x = 32; x < 480; x++) {
         framed.setRGB(x, y, 0xFFFFFF);
       }
     }
-    BufferedImage cropped = Preprocessor.resize(framed, 224, 224, ModelDescriptor.Resize.SHORTER_SIDE_CENTER_CROP, 256);
+    BufferedImage cropped =
+        Preprocessor.resize(framed, 224, 224, ModelDescriptor.Resize.SHORTER_SIDE_CENTER_CROP, 256);
     assertThat(cropped.getRGB(0, 0) & 0xFFFFFF).isEqualTo(0xFFFFFF);
     assertThat(cropped.getRGB(223, 223) & 0xFFFFFF).isEqualTo(0xFFFFFF);
-    BufferedImage whole = Preprocessor.resize(framed, 224, 224, ModelDescriptor.Resize.SHORTER_SIDE_CENTER_CROP, 0);
+    BufferedImage whole =
+        Preprocessor.resize(framed, 224, 224, ModelDescriptor.Resize.SHORTER_SIDE_CENTER_CROP, 0);
     assertThat(whole.getRGB(0, 0) & 0xFFFFFF).isEqualTo(0);
   }
 }

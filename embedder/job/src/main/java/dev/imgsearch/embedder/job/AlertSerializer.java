@@ -14,9 +14,13 @@ public final class AlertSerializer implements KafkaRecordSerializationSchema<Ale
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(AlertMessage alert, KafkaSinkContext context, Long timestamp) {
+  public ProducerRecord<byte[], byte[]> serialize(
+      AlertMessage alert, KafkaSinkContext context, Long timestamp) {
     return new ProducerRecord<>(
-        topic, null, alert.timestampMillis > 0 ? alert.timestampMillis : null,
-        alert.alertId.getBytes(StandardCharsets.UTF_8), alert.value);
+        topic,
+        null,
+        alert.timestampMillis > 0 ? alert.timestampMillis : null,
+        alert.alertId.getBytes(StandardCharsets.UTF_8),
+        alert.value);
   }
 }

@@ -14,7 +14,8 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(DeadLetter letter, KafkaSinkContext context, Long timestamp) {
+  public ProducerRecord<byte[], byte[]> serialize(
+      DeadLetter letter, KafkaSinkContext context, Long timestamp) {
     return letter.toProducerRecord(topic);
   }
 }

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What the job detects inside each frame ({@code detect.*} options), checked at start. Serializable (part of the
- * operator's config); the detector options are built from it on the task manager.
+ * What the job detects inside each frame ({@code detect.*} options), checked at start. Serializable
+ * (part of the operator's config); the detector options are built from it on the task manager.
  *
  * @param detect {@code none}, {@code objects}, {@code faces} or {@code objects,faces}
  * @param classes COCO class ids kept (empty: all)
@@ -22,18 +22,28 @@ import java.util.Set;
  * @param maxFaces at most this many faces per frame
  */
 public record DetectSettings(
-    String detect, List<Integer> classes, float minScore, int maxObjects, float faceMinScore, int maxFaces)
+    String detect,
+    List<Integer> classes,
+    float minScore,
+    int maxObjects,
+    float faceMinScore,
+    int maxFaces)
     implements Serializable {
   public static final DetectSettings NONE =
-      new DetectSettings("none", List.of(), ObjectDetector.Options.DEFAULT.minScore(),
-          ObjectDetector.Options.DEFAULT.maxCount(), FaceDetector.Options.DEFAULT.minScore(),
+      new DetectSettings(
+          "none",
+          List.of(),
+          ObjectDetector.Options.DEFAULT.minScore(),
+          ObjectDetector.Options.DEFAULT.maxCount(),
+          FaceDetector.Options.DEFAULT.minScore(),
           FaceDetector.Options.DEFAULT.maxCount());
 
   public DetectSettings {
     detect = DetectMode.parse(detect).toString();
     classes = List.copyOf(classes);
     // the detectors' own checks, with the values given
-    new ObjectDetector.Options(minScore, ObjectDetector.Options.DEFAULT.iouThreshold(), maxObjects, Set.copyOf(classes));
+    new ObjectDetector.Options(
+        minScore, ObjectDetector.Options.DEFAULT.iouThreshold(), maxObjects, Set.copyOf(classes));
     new FaceDetector.Options(faceMinScore, FaceDetector.Options.DEFAULT.iouThreshold(), maxFaces);
   }
 
@@ -43,14 +53,18 @@ public record DetectSettings(
 
   public ObjectDetector.Options objectOptions() {
     ObjectDetector.Options d = ObjectDetector.Options.DEFAULT;
-    return new ObjectDetector.Options(minScore, d.iouThreshold(), maxObjects, new HashSet<>(classes));
+    return new ObjectDetector.Options(
+        minScore, d.iouThreshold(), maxObjects, new HashSet<>(classes));
   }
 
   public FaceDetector.Options faceOptions() {
-    return new FaceDetector.Options(faceMinScore, FaceDetector.Options.DEFAULT.iouThreshold(), maxFaces);
+    return new FaceDetector.Options(
+        faceMinScore, FaceDetector.Options.DEFAULT.iouThreshold(), maxFaces);
   }
 
-  /** COCO class ids from a comma-separated list of labels ({@code person, car}); blank: all classes. */
+  /**
+   * COCO class ids from a comma-separated list of labels ({@code person, car}); blank: all classes.
+   */
   public static List<Integer> classes(String labels) {
     if (labels == null || labels.isBlank()) {
       return List.of();

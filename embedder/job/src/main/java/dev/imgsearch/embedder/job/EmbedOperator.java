@@ -1,9 +1,9 @@
 package dev.imgsearch.embedder.job;
 
+import dev.imgsearch.embedder.detect.FrameDetector;
 import dev.imgsearch.embedder.gate.Scene;
 import dev.imgsearch.embedder.gate.SceneGate;
 import dev.imgsearch.embedder.gate.Scenes;
-import dev.imgsearch.embedder.detect.FrameDetector;
 import dev.imgsearch.embedder.image.DecodeLimits;
 import dev.imgsearch.embedder.image.TurboJpeg;
 import dev.imgsearch.embedder.model.OnnxImageEmbedder;
@@ -39,27 +39,31 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Image event → {@link EmbeddingChange}, in micro-batches: each record is fetched and decoded as it arrives (on
- * {@code decodeThreads} threads), and the batch goes through the model in one call when {@code batchSize} records are
- * there or {@code maxDelay} after the first one, whichever comes first. The batch is also flushed before every
- * checkpoint barrier and at end of input, so a checkpoint never covers a record that was not emitted (at-least-once).
- * Changes leave in arrival order. One ONNX Runtime session per parallel instance (slot).
+ * Image event → {@link EmbeddingChange}, in micro-batches: each record is fetched and decoded as it
+ * arrives (on {@code decodeThreads} threads), and the batch goes through the model in one call when
+ * {@code batchSize} records are there or {@code maxDelay} after the first one, whichever comes
+ * first. The batch is also flushed before every checkpoint barrier and at end of input, so a
+ * checkpoint never covers a record that was not emitted (at-least-once). Changes leave in arrival
+ * order. One ONNX Runtime session per parallel instance (slot).
  *
- * <p>Rejected records go to {@link #DEAD_LETTERS} with their reason; objects deleted before the fetch are counted
- * ({@code objectsMissing}); object-store errors fail the task so Flink retries from the last checkpoint.
+ * <p>Rejected records go to {@link #DEAD_LETTERS} with their reason; objects deleted before the
+ * fetch are counted ({@code objectsMissing}); object-store errors fail the task so Flink retries
+ * from the last checkpoint.
  *
- * <p>Metrics (operator scope): {@code imagesEmbedded}, {@code imagesPerSecond}, {@code imagesDeleted},
- * {@code objectsMissing}, {@code deadLetters} and {@code deadLetters} under group {@code reason=<code>},
- * histograms {@code batchSize}, {@code fetchMillis}, {@code decodeMillis} (per image), {@code inferenceMillis} (per
- * batch); with {@link Config#detect()} on, counters {@code objectsDetected}, {@code facesDetected}, {@code
- * detectionFailures} (frames indexed without their items, dead letter {@value ImagePipeline#DETECTION_FAILED}), {@code
- * detectedItemsDropped} (over the per-image limit) and histogram {@code detectMillis} (per batch: detectors and crop
- * vectors); gauges {@code jpegTurbo} (1 = JPEGs decoded by libjpeg-turbo, 0 = ImageIO), {@code jpegTurboDecoded},
- * {@code jpegTurboFallbacks} (per JVM).
+ * <p>Metrics (operator scope): {@code imagesEmbedded}, {@code imagesPerSecond}, {@code
+ * imagesDeleted}, {@code objectsMissing}, {@code deadLetters} and {@code deadLetters} under group
+ * {@code reason=<code>}, histograms {@code batchSize}, {@code fetchMillis}, {@code decodeMillis}
+ * (per image), {@code inferenceMillis} (per batch); with {@link Config#detect()} on, counters
+ * {@code objectsDetected}, {@code facesDetected}, {@code detectionFailures} (frames indexed without
+ * their items, dead letter {@value ImagePipeline#DETECTION_FAILED}), {@code detectedItemsDropped}
+ * (over the per-image limit) and histogram {@code detectMillis} (per batch: detectors and crop
+ * vectors); gauges {@code jpegTurbo} (1 = JPEGs decoded by libjpeg-turbo, 0 = ImageIO), {@code
+ * jpegTurboDecoded}, {@code jpegTurboFallbacks} (per JVM).
  *
- * <p>Scene-change gating ({@link Config#gate()} enabled): the operator must run on a stream keyed by {@link SceneKey};
- * each source's current {@link Scene} is keyed state (checkpointed), frames that show it are indexed with its
- * representative's vector instead of going through the model (counter {@code imagesGated}).
+ * <p>Scene-change gating ({@link Config#gate()} enabled): the operator must run on a stream keyed
+ * by {@link SceneKey}; each source's current {@link Scene} is keyed state (checkpointed), frames
+ * that show it are indexed with its representative's vector instead of going through the model
+ * (counter {@code imagesGated}).
  */
 public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
     implements OneInputStreamOperator<KafkaRecord, EmbeddingChange>, ProcessingTimeCallback {
@@ -68,7 +72,10 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
-  /** Everything the operator needs; serializable, the model and clients are created on the task manager. */
+  /**
+   * Everything the operator needs; serializable, the model and clients are created on the task
+   * manager.
+   */
   public record Config(
       ObjectFetcher.Factory fetcher,
       String model,
@@ -78,19 +85,41 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
       Duration maxDelay,
       int decodeThreads,
       SceneGate.Settings gate,
-      DetectSettings detect) implements Serializable {
+      DetectSettings detect)
+      implements Serializable {
     /** Without detection inside the frames. */
     public Config(
-        ObjectFetcher.Factory fetcher, String model, DecodeLimits limits, OnnxOptions onnx, int batchSize,
-        Duration maxDelay, int decodeThreads, SceneGate.Settings gate) {
-      this(fetcher, model, limits, onnx, batchSize, maxDelay, decodeThreads, gate, DetectSettings.NONE);
+        ObjectFetcher.Factory fetcher,
+        String model,
+        DecodeLimits limits,
+        OnnxOptions onnx,
+        int batchSize,
+        Duration maxDelay,
+        int decodeThreads,
+        SceneGate.Settings gate) {
+      this(
+          fetcher,
+          model,
+          limits,
+          onnx,
+          batchSize,
+          maxDelay,
+          decodeThreads,
+          gate,
+          DetectSettings.NONE);
     }
 
     /** Without scene-change gating. */
     public Config(
-        ObjectFetcher.Factory fetcher, String model, DecodeLimits limits, OnnxOptions onnx, int batchSize,
-        Duration maxDelay, int decodeThreads) {
-      this(fetcher, model, limits, onnx, batchSize, maxDelay, decodeThreads, SceneGate.Settings.OFF);
+        ObjectFetcher.Factory fetcher,
+        String model,
+        DecodeLimits limits,
+        OnnxOptions onnx,
+        int batchSize,
+        Duration maxDelay,
+        int decodeThreads) {
+      this(
+          fetcher, model, limits, onnx, batchSize, maxDelay, decodeThreads, SceneGate.Settings.OFF);
     }
 
     public Config {
@@ -102,7 +131,8 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
       Objects.requireNonNull(onnx, "onnx");
       Objects.requireNonNull(maxDelay, "maxDelay");
       if (batchSize < 1 || decodeThreads < 1 || maxDelay.isNegative()) {
-        throw new IllegalArgumentException("batch.size and decode.threads must be ≥ 1, batch.max-delay ≥ 0");
+        throw new IllegalArgumentException(
+            "batch.size and decode.threads must be ≥ 1, batch.max-delay ≥ 0");
       }
     }
   }
@@ -144,7 +174,9 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
     fetcher = config.fetcher().create();
     DetectSettings detect = config.detect();
     if (detect.mode().any()) {
-      detector = FrameDetector.load(detect.mode(), detect.objectOptions(), detect.faceOptions(), config.onnx());
+      detector =
+          FrameDetector.load(
+              detect.mode(), detect.objectOptions(), detect.faceOptions(), config.onnx());
       LOG.info("fetch-decode-embed: detecting {} in every embedded frame", detect.mode());
     }
     pipeline = new ImagePipeline(fetcher, embedder, detector == null ? null : detector::detect);
@@ -152,7 +184,11 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
         Executors.newFixedThreadPool(
             config.decodeThreads(),
             r -> {
-              Thread t = new Thread(r, "embedder-decode-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+              Thread t =
+                  new Thread(
+                      r,
+                      "embedder-decode-"
+                          + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
               t.setDaemon(true);
               return t;
             });
@@ -167,8 +203,10 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
     batchSizes = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
     fetchMillis = metrics.histogram("fetchMillis", new DescriptiveStatisticsHistogram(1000));
     decodeMillis = metrics.histogram("decodeMillis", new DescriptiveStatisticsHistogram(1000));
-    inferenceMillis = metrics.histogram("inferenceMillis", new DescriptiveStatisticsHistogram(1000));
-    // JPEG decoder in use (1 = libjpeg-turbo, 0 = ImageIO; the reason is logged once by TurboJpeg), and per-JVM
+    inferenceMillis =
+        metrics.histogram("inferenceMillis", new DescriptiveStatisticsHistogram(1000));
+    // JPEG decoder in use (1 = libjpeg-turbo, 0 = ImageIO; the reason is logged once by TurboJpeg),
+    // and per-JVM
     // counts of JPEGs it decoded / handed back to ImageIO (CMYK, warnings, errors)
     metrics.<Integer, Gauge<Integer>>gauge("jpegTurbo", () -> TurboJpeg.enabled() ? 1 : 0);
     metrics.<Long, Gauge<Long>>gauge("jpegTurboDecoded", TurboJpeg::decodedCount);
@@ -187,10 +225,12 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
   /** Each source's scene in keyed state, under {@link SceneKey#ofSource}. */
   private Scenes keyedScenes() {
     if (getKeyedStateBackend() == null) {
-      throw new IllegalStateException("scene-change gating needs the operator on a stream keyed by SceneKey");
+      throw new IllegalStateException(
+          "scene-change gating needs the operator on a stream keyed by SceneKey");
     }
     ValueState<Scene> state =
-        getRuntimeContext().getState(new ValueStateDescriptor<>("scene", TypeInformation.of(Scene.class)));
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>("scene", TypeInformation.of(Scene.class)));
     return new Scenes() {
       @Override
       public Scene get(String source) {
@@ -230,7 +270,8 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
   public void onProcessingTime(long time) throws Exception {
     if (batch.isDue(time)) {
       flush();
-    } // else: that batch was flushed already (full, or at a checkpoint); a newer batch has its own timer
+    } // else: that batch was flushed already (full, or at a checkpoint); a newer batch has its own
+    // timer
   }
 
   @Override
@@ -256,7 +297,8 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
         if (cause instanceof IOException io) {
-          throw new UncheckedIOException("object store failed; restarting from the last checkpoint", io);
+          throw new UncheckedIOException(
+              "object store failed; restarting from the last checkpoint", io);
         }
         throw e;
       }
@@ -289,7 +331,8 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
     for (DeadLetter letter : done.deadLetters()) {
       rejected.inc();
       rejectedByReason
-          .computeIfAbsent(letter.reason(), r -> getMetricGroup().addGroup("reason", r).counter("deadLetters"))
+          .computeIfAbsent(
+              letter.reason(), r -> getMetricGroup().addGroup("reason", r).counter("deadLetters"))
           .inc();
       output.collect(DEAD_LETTERS, new StreamRecord<>(letter));
     }

@@ -26,15 +26,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedding job: image events from Kafka → fetch + decode + micro-batched ONNX inference → vector store and
- * compacted embeddings topic; rejected records → dead-letter topic. {@link #build(StreamExecutionEnvironment, Source,
- * EmbedOperator.Config, Sink, Sink, Sink)} wires any source and sinks (tests pass bounded ones); {@link
- * #build(StreamExecutionEnvironment, EmbedderSettings)} wires the real ones.
+ * The embedding job: image events from Kafka → fetch + decode + micro-batched ONNX inference →
+ * vector store and compacted embeddings topic; rejected records → dead-letter topic. {@link
+ * #build(StreamExecutionEnvironment, Source, EmbedOperator.Config, Sink, Sink, Sink)} wires any
+ * source and sinks (tests pass bounded ones); {@link #build(StreamExecutionEnvironment,
+ * EmbedderSettings)} wires the real ones.
  */
 public final class EmbedderJob {
   private static final Logger LOG = LoggerFactory.getLogger(EmbedderJob.class);
 
-  /** Default checkpoint interval for the local stack: short, since the sink flushes on checkpoints. */
+  /**
+   * Default checkpoint interval for the local stack: short, since the sink flushes on checkpoints.
+   */
   public static final Duration LOCAL_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 
   private EmbedderJob() {}
@@ -54,7 +57,10 @@ public final class EmbedderJob {
     build(env, source, embed, index, deadLetters, embeddings, null);
   }
 
-  /** As above, with standing queries matched right after embedding when {@code watching} is not null. */
+  /**
+   * As above, with standing queries matched right after embedding when {@code watching} is not
+   * null.
+   */
   public static void build(
       StreamExecutionEnvironment env,
       Source<KafkaRecord, ?, ?> source,
@@ -64,11 +70,15 @@ public final class EmbedderJob {
       Sink<EmbeddingChange> embeddings,
       Watching watching) {
     DataStream<KafkaRecord> events =
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "image-events").uid("image-events-source");
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "image-events")
+            .uid("image-events-source");
     boolean gated = embed.gate().enabled();
     SingleOutputStreamOperator<EmbeddingChange> embedded =
         (gated ? bySource(events) : events)
-            .transform("fetch-decode-embed", TypeInformation.of(EmbeddingChange.class), new EmbedOperator(embed))
+            .transform(
+                "fetch-decode-embed",
+                TypeInformation.of(EmbeddingChange.class),
+                new EmbedOperator(embed))
             .uid("embed");
     DataStream<DeadLetter> rejected = embedded.getSideOutput(EmbedOperator.DEAD_LETTERS);
     DataStream<EmbeddingChange> changes = gated ? newestPerImage(embedded) : embedded;
@@ -87,7 +97,8 @@ public final class EmbedderJob {
             .sinkTo(index)
             .uid("vector-store-sink")
             .name("vector-store");
-    // an embedded (Lucene) store is one directory with one writer process: one sink subtask, wherever it runs
+    // an embedded (Lucene) store is one directory with one writer process: one sink subtask,
+    // wherever it runs
     if (index instanceof VectorStoreSink store && store.singleWriter()) {
       stored.setParallelism(1);
     }
@@ -101,7 +112,10 @@ public final class EmbedderJob {
     return events.keyBy(new SceneKey());
   }
 
-  /** Keyed by source, a creation and a deletion of one image may run on different instances: keep the newest. */
+  /**
+   * Keyed by source, a creation and a deletion of one image may run on different instances: keep
+   * the newest.
+   */
   static DataStream<EmbeddingChange> newestPerImage(DataStream<EmbeddingChange> changes) {
     return changes
         .keyBy(c -> c.imageId, TypeInformation.of(String.class))
@@ -110,7 +124,10 @@ public final class EmbedderJob {
         .name("latest-change-only");
   }
 
-  /** Adds the pipeline with the real Kafka source, vector store sink and Kafka dead-letter and embeddings sinks. */
+  /**
+   * Adds the pipeline with the real Kafka source, vector store sink and Kafka dead-letter and
+   * embeddings sinks.
+   */
   public static void build(StreamExecutionEnvironment env, EmbedderSettings s) {
     LOG.info("embedder settings: {}", s.describe());
     env.enableCheckpointing(s.checkpointInterval().toMillis());
@@ -119,13 +136,20 @@ public final class EmbedderJob {
     KafkaSink<EmbeddingChange> embeddings = null;
     if (s.embeddingsTopic() != null) {
       EmbeddingsTopic.ensureCompacted(
-          s.bootstrapServers(), s.kafkaClientProperties(), s.embeddingsTopic(), s.embeddingsPartitions());
+          s.bootstrapServers(),
+          s.kafkaClientProperties(),
+          s.embeddingsTopic(),
+          s.embeddingsPartitions());
       embeddings = embeddingsSink(s);
     }
     EmbedOperator.Config embed =
         new EmbedOperator.Config(
             new MinioObjectFetcher.Settings(
-                s.s3Endpoint(), s.s3AccessKey(), s.s3SecretKey(), s.fetchMaxBytes(), FetchErrors.Policy.DEFAULT),
+                s.s3Endpoint(),
+                s.s3AccessKey(),
+                s.s3SecretKey(),
+                s.fetchMaxBytes(),
+                FetchErrors.Policy.DEFAULT),
             s.model(),
             s.limits(),
             s.onnx(),
@@ -134,13 +158,16 @@ public final class EmbedderJob {
             s.decodeThreads(),
             s.gate(),
             s.detect());
-    // a change the store refuses (e.g. fields over its limits that slipped past the embed stage) is dead-lettered
+    // a change the store refuses (e.g. fields over its limits that slipped past the embed stage) is
+    // dead-lettered
     // by the sink, never replayed forever
-    VectorStoreSink index = new VectorStoreSink(s.store(), SinkOptions.of(s.sinkBatch()), sinkDeadLetters(s));
+    VectorStoreSink index =
+        new VectorStoreSink(s.store(), SinkOptions.of(s.sinkBatch()), sinkDeadLetters(s));
     build(env, source, embed, index, deadLetters, embeddings, Watching.of(s));
   }
 
-  // Every Kafka client of the job gets the security settings (kafka.sasl.*, kafka.security.protocol).
+  // Every Kafka client of the job gets the security settings (kafka.sasl.*,
+  // kafka.security.protocol).
 
   static KafkaSource<KafkaRecord> source(EmbedderSettings s) {
     KafkaSourceBuilder<KafkaRecord> b =
@@ -175,11 +202,13 @@ public final class EmbedderJob {
   }
 
   static KafkaSinkDeadLetters sinkDeadLetters(EmbedderSettings s) {
-    return new KafkaSinkDeadLetters(s.bootstrapServers(), s.deadLetterTopic(), s.kafkaClientProperties());
+    return new KafkaSinkDeadLetters(
+        s.bootstrapServers(), s.deadLetterTopic(), s.kafkaClientProperties());
   }
 
   public static void main(String[] args) throws Exception {
-    EmbedderSettings settings = EmbedderSettings.fromEnv(System.getenv(), ParameterTool.fromArgs(args).toMap());
+    EmbedderSettings settings =
+        EmbedderSettings.fromEnv(System.getenv(), ParameterTool.fromArgs(args).toMap());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     build(env, settings);
     env.execute("imgsearch-embedder");

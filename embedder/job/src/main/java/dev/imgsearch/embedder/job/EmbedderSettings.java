@@ -5,23 +5,23 @@ import dev.imgsearch.embedder.image.DecodeLimits;
 import dev.imgsearch.embedder.model.OnnxOptions;
 import dev.imgsearch.indexer.store.StoreSettings;
 import dev.imgsearch.schemas.KafkaSecurity;
-import dev.imgsearch.schemas.Topics;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
- * Everything the embedder job needs, validated at start-up. {@link #fromMap} reads the documented option names
- * (also used as {@code --name value} program arguments in the FlinkDeployment); a bad value fails with the option's
- * name.
+ * Everything the embedder job needs, validated at start-up. {@link #fromMap} reads the documented
+ * option names (also used as {@code --name value} program arguments in the FlinkDeployment); a bad
+ * value fails with the option's name.
  *
  * @param embeddingsTopic compacted topic the embeddings are written to; null: not written
- * @param fetchMaxBytes larger objects are not read ({@code fetch.max-bytes}; dead letter {@code object-too-large})
- * @param watchesTopic compacted topic of the standing queries ({@code topic.watches}); null: no matching
- * @param alertsTopic topic the alerts of the watches go to ({@code topic.alerts}); set exactly when watchesTopic is
+ * @param fetchMaxBytes larger objects are not read ({@code fetch.max-bytes}; dead letter {@code
+ *     object-too-large})
+ * @param watchesTopic compacted topic of the standing queries ({@code topic.watches}); null: no
+ *     matching
+ * @param alertsTopic topic the alerts of the watches go to ({@code topic.alerts}); set exactly when
+ *     watchesTopic is
  * @param kafkaSecurity how every Kafka client of the job authenticates ({@code kafka.sasl.*},
  *     {@code kafka.security.protocol})
  * @param gate scene-change gating ({@code gate.*})
@@ -56,9 +56,14 @@ public record EmbedderSettings(
   /** Defaults chosen by the benchmark in docs/benchmarks.md ("Embedder job"). */
   public static final int DEFAULT_BATCH_SIZE = 16;
 
-  /** A constant, so that {@link EmbedderOptions} reads it without initialising this class (whose OPTIONS read it). */
+  /**
+   * A constant, so that {@link EmbedderOptions} reads it without initialising this class (whose
+   * OPTIONS read it).
+   */
   static final long DEFAULT_BATCH_MAX_DELAY_MILLIS = 50;
-  public static final Duration DEFAULT_BATCH_MAX_DELAY = Duration.ofMillis(DEFAULT_BATCH_MAX_DELAY_MILLIS);
+
+  public static final Duration DEFAULT_BATCH_MAX_DELAY =
+      Duration.ofMillis(DEFAULT_BATCH_MAX_DELAY_MILLIS);
   public static final int DEFAULT_DECODE_THREADS = 2;
 
   public EmbedderSettings {
@@ -84,10 +89,14 @@ public record EmbedderSettings(
     }
     if (fetchMaxBytes < 1 || fetchMaxBytes > MinioObjectFetcher.MAX_OBJECT_BYTES_LIMIT) {
       throw new IllegalArgumentException(
-          "fetch.max-bytes must be in 1.." + MinioObjectFetcher.MAX_OBJECT_BYTES_LIMIT + ": " + fetchMaxBytes);
+          "fetch.max-bytes must be in 1.."
+              + MinioObjectFetcher.MAX_OBJECT_BYTES_LIMIT
+              + ": "
+              + fetchMaxBytes);
     }
     if ((watchesTopic == null) != (alertsTopic == null)) {
-      throw new IllegalArgumentException("topic.watches and topic.alerts go together: set both or neither");
+      throw new IllegalArgumentException(
+          "topic.watches and topic.alerts go together: set both or neither");
     }
     if (embeddingsPartitions < 1) {
       throw new IllegalArgumentException("topic.embeddings.partitions must be ≥ 1");
@@ -97,27 +106,34 @@ public record EmbedderSettings(
   /** Every option name the job reads ({@link EmbedderOptions#REGISTRY}). */
   public static final java.util.Set<String> OPTIONS = EmbedderOptions.REGISTRY.keys();
 
-  /** The environment variable of an option: {@code IMGSEARCH_EMBEDDER_} + upper case, '.' and '-' as '_'. */
+  /**
+   * The environment variable of an option: {@code IMGSEARCH_EMBEDDER_} + upper case, '.' and '-' as
+   * '_'.
+   */
   public static String envName(String option) {
     return EmbedderOptions.REGISTRY.envName(option);
   }
 
   /**
-   * Options from the environment ({@link #envName}) overridden by program arguments — secrets (S3 keys, Milvus
-   * token, Kafka password) are meant for the environment, so they stay out of the job's arguments.
+   * Options from the environment ({@link #envName}) overridden by program arguments — secrets (S3
+   * keys, Milvus token, Kafka password) are meant for the environment, so they stay out of the
+   * job's arguments.
    */
   public static EmbedderSettings fromEnv(Map<String, String> env, Map<String, String> args) {
     return EmbedderOptions.settings(EmbedderOptions.REGISTRY.fromEnv(env, args));
   }
 
-  /** Reads settings; unknown options, malformed values and missing required options fail with the option's name. */
+  /**
+   * Reads settings; unknown options, malformed values and missing required options fail with the
+   * option's name.
+   */
   public static EmbedderSettings fromMap(Map<String, String> m) {
     return EmbedderOptions.settings(EmbedderOptions.REGISTRY.parse(m));
   }
 
   /**
-   * The security settings every Kafka client of the job is given (source, sinks, the sink's dead-letter producer, the
-   * admin client of {@link EmbeddingsTopic}).
+   * The security settings every Kafka client of the job is given (source, sinks, the sink's
+   * dead-letter producer, the admin client of {@link EmbeddingsTopic}).
    */
   public Map<String, String> kafkaClientProperties() {
     return kafkaSecurity.clientProperties();

@@ -6,8 +6,9 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Embeddings topic records: key = image id, value = Avro {@code ImageEmbedding} (single-object encoding), or no value
- * (a tombstone) for a deletion, so that compaction keeps exactly the current embedding of every existing image.
+ * Embeddings topic records: key = image id, value = Avro {@code ImageEmbedding} (single-object
+ * encoding), or no value (a tombstone) for a deletion, so that compaction keeps exactly the current
+ * embedding of every existing image.
  */
 public final class EmbeddingSerializer implements KafkaRecordSerializationSchema<EmbeddingChange> {
   private static final long serialVersionUID = 1L;
@@ -18,9 +19,14 @@ public final class EmbeddingSerializer implements KafkaRecordSerializationSchema
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(EmbeddingChange change, KafkaSinkContext context, Long timestamp) {
+  public ProducerRecord<byte[], byte[]> serialize(
+      EmbeddingChange change, KafkaSinkContext context, Long timestamp) {
     byte[] key = change.imageId.getBytes(StandardCharsets.UTF_8);
-    byte[] value = change.deleted ? null : Topics.EMBEDDINGS.valueSerde().serializer().serialize(topic, Records.toAvro(change));
-    return new ProducerRecord<>(topic, null, change.eventTimeMillis > 0 ? change.eventTimeMillis : null, key, value);
+    byte[] value =
+        change.deleted
+            ? null
+            : Topics.EMBEDDINGS.valueSerde().serializer().serialize(topic, Records.toAvro(change));
+    return new ProducerRecord<>(
+        topic, null, change.eventTimeMillis > 0 ? change.eventTimeMillis : null, key, value);
   }
 }

@@ -15,12 +15,16 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Creates the embeddings topic, compacted, when it does not exist; checks an existing one is compacted. */
+/**
+ * Creates the embeddings topic, compacted, when it does not exist; checks an existing one is
+ * compacted.
+ */
 public final class EmbeddingsTopic {
   private EmbeddingsTopic() {}
 
   /** The admin client's configuration. Pure. */
-  static Map<String, Object> adminConfig(String bootstrapServers, Map<String, String> clientProperties) {
+  static Map<String, Object> adminConfig(
+      String bootstrapServers, Map<String, String> clientProperties) {
     Map<String, Object> config = new HashMap<>(clientProperties);
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     return config;
@@ -29,9 +33,10 @@ public final class EmbeddingsTopic {
   /**
    * Ensures {@code topic} exists with {@code cleanup.policy=compact}.
    *
-   * @param clientProperties further admin client settings (security: {@link EmbedderSettings#kafkaClientProperties()})
-   * @throws IllegalStateException when an existing topic is not compacted (replays would then miss images), or the
-   *     broker cannot be reached within 30 s
+   * @param clientProperties further admin client settings (security: {@link
+   *     EmbedderSettings#kafkaClientProperties()})
+   * @throws IllegalStateException when an existing topic is not compacted (replays would then miss
+   *     images), or the broker cannot be reached within 30 s
    */
   public static void ensureCompacted(
       String bootstrapServers, Map<String, String> clientProperties, String topic, int partitions) {
@@ -40,7 +45,8 @@ public final class EmbeddingsTopic {
       if (!names.contains(topic)) {
         NewTopic t =
             new NewTopic(topic, java.util.Optional.of(partitions), java.util.Optional.empty())
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                .configs(
+                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         try {
           admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
           return;
@@ -51,12 +57,18 @@ public final class EmbeddingsTopic {
         }
       }
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-      Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+      Config config =
+          admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
       String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
       if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
         throw new IllegalStateException(
-            "topic " + topic + " has cleanup.policy=" + policy + "; the embeddings topic must be compacted "
-                + "(kafka-configs --alter --entity-type topics --entity-name " + topic
+            "topic "
+                + topic
+                + " has cleanup.policy="
+                + policy
+                + "; the embeddings topic must be compacted "
+                + "(kafka-configs --alter --entity-type topics --entity-name "
+                + topic
                 + " --add-config cleanup.policy=compact)");
       }
     } catch (ExecutionException | TimeoutException e) {

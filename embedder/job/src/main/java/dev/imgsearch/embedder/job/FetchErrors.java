@@ -10,20 +10,26 @@ import java.util.Set;
  * What a failed object fetch means, decided from the error alone. Pure.
  *
  * <ul>
- *   <li>{@link Kind#MISSING}: {@code NoSuchKey} / {@code NoSuchBucket} (deleted before it was fetched): skipped.
- *   <li>{@link Kind#TRANSIENT}: the store or the network — 5xx, throttling (429, 503 {@code SlowDown}), 408 and
- *       {@code RequestTimeout}, timeouts, refused or cut connections — or the job's credentials ({@code
- *       InvalidAccessKeyId}, {@code SignatureDoesNotMatch}, expired tokens: no fetch can succeed, so no record is to
- *       blame): retried with backoff, then the task fails and the job restarts from its checkpoint (nothing is lost).
- *   <li>{@link Kind#PERMANENT}: the request can never succeed — any other 4xx ({@code AccessDenied}, {@code
- *       InvalidRequest}, invalid bucket or object names, …) or a name the SDK refuses to send: dead letter {@value
+ *   <li>{@link Kind#MISSING}: {@code NoSuchKey} / {@code NoSuchBucket} (deleted before it was
+ *       fetched): skipped.
+ *   <li>{@link Kind#TRANSIENT}: the store or the network — 5xx, throttling (429, 503 {@code
+ *       SlowDown}), 408 and {@code RequestTimeout}, timeouts, refused or cut connections — or the
+ *       job's credentials ({@code InvalidAccessKeyId}, {@code SignatureDoesNotMatch}, expired
+ *       tokens: no fetch can succeed, so no record is to blame): retried with backoff, then the
+ *       task fails and the job restarts from its checkpoint (nothing is lost).
+ *   <li>{@link Kind#PERMANENT}: the request can never succeed — any other 4xx ({@code
+ *       AccessDenied}, {@code InvalidRequest}, invalid bucket or object names, …) or a name the SDK
+ *       refuses to send: dead letter {@value #FETCH_FAILED}.
+ *   <li>{@link Kind#UNKNOWN}: anything else: retried a few times, then dead letter {@value
  *       #FETCH_FAILED}.
- *   <li>{@link Kind#UNKNOWN}: anything else: retried a few times, then dead letter {@value #FETCH_FAILED}.
  * </ul>
  */
 public final class FetchErrors {
-  /** Dead-letter reason of an object that cannot be fetched (the S3 error code is in the detail). */
+  /**
+   * Dead-letter reason of an object that cannot be fetched (the S3 error code is in the detail).
+   */
   public static final String FETCH_FAILED = "fetch-failed";
+
   /** Dead-letter reason of an object over the fetch size limit ({@code fetch.max-bytes}). */
   public static final String OBJECT_TOO_LARGE = "object-too-large";
 
@@ -38,18 +44,41 @@ public final class FetchErrors {
   private static final Set<String> MISSING_CODES = Set.of("NoSuchKey", "NoSuchBucket");
   private static final Set<String> TRANSIENT_CODES =
       Set.of(
-          "SlowDown", "SlowDownRead", "Throttling", "ThrottlingException", "TooManyRequests", "RequestLimitExceeded",
-          "RequestTimeout", "RequestTimeTooSkewed", "ServiceUnavailable", "InternalError", "XMinioServerNotInitialized",
-          "XMinioReadQuorum", "XMinioWriteQuorum", "XMinioStorageFull",
-          // the job's credentials, not the record: every fetch fails alike, so it is treated as an outage (the task
+          "SlowDown",
+          "SlowDownRead",
+          "Throttling",
+          "ThrottlingException",
+          "TooManyRequests",
+          "RequestLimitExceeded",
+          "RequestTimeout",
+          "RequestTimeTooSkewed",
+          "ServiceUnavailable",
+          "InternalError",
+          "XMinioServerNotInitialized",
+          "XMinioReadQuorum",
+          "XMinioWriteQuorum",
+          "XMinioStorageFull",
+          // the job's credentials, not the record: every fetch fails alike, so it is treated as an
+          // outage (the task
           // fails and restarts) instead of dead-lettering the whole stream
-          "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired",
+          "InvalidAccessKeyId",
+          "SignatureDoesNotMatch",
+          "ExpiredToken",
+          "InvalidToken",
+          "TokenRefreshRequired",
           "AccountProblem");
   private static final Set<String> PERMANENT_CODES =
       Set.of(
-          "AccessDenied", "InvalidRequest", "InvalidBucketName", "InvalidObjectName", "XMinioInvalidObjectName",
-          "KeyTooLongError", "InvalidArgument", "InvalidObjectState",
-          "MethodNotAllowed", "InvalidRange");
+          "AccessDenied",
+          "InvalidRequest",
+          "InvalidBucketName",
+          "InvalidObjectName",
+          "XMinioInvalidObjectName",
+          "KeyTooLongError",
+          "InvalidArgument",
+          "InvalidObjectState",
+          "MethodNotAllowed",
+          "InvalidRange");
 
   private FetchErrors() {}
 
@@ -62,11 +91,14 @@ public final class FetchErrors {
     if (s3Code != null && MISSING_CODES.contains(s3Code)) {
       return Kind.MISSING;
     }
-    if (s3Code != null && TRANSIENT_CODES.contains(s3Code) || httpStatus == 408 || httpStatus == 429
+    if (s3Code != null && TRANSIENT_CODES.contains(s3Code)
+        || httpStatus == 408
+        || httpStatus == 429
         || httpStatus >= 500) {
       return Kind.TRANSIENT;
     }
-    if (s3Code != null && PERMANENT_CODES.contains(s3Code) || httpStatus >= 400 && httpStatus < 500) {
+    if (s3Code != null && PERMANENT_CODES.contains(s3Code)
+        || httpStatus >= 400 && httpStatus < 500) {
       return Kind.PERMANENT;
     }
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -82,7 +114,9 @@ public final class FetchErrors {
 
   /** Why an object of {@code size} bytes (null: not known) is not fetched, or null. */
   public static String sizeViolation(Long size, long maxBytes) {
-    return size != null && size > maxBytes ? "object of " + size + " bytes, at most " + maxBytes : null;
+    return size != null && size > maxBytes
+        ? "object of " + size + " bytes, at most " + maxBytes
+        : null;
   }
 
   /** What to do after a failed attempt. */
@@ -101,17 +135,23 @@ public final class FetchErrors {
   }
 
   /**
-   * Retries: transient errors with backoff from {@code initialBackoff} doubling to {@code maxBackoff} until {@code
-   * maxElapsed} (then the task fails); unknown errors at most {@code unknownAttempts} attempts (then a dead letter).
+   * Retries: transient errors with backoff from {@code initialBackoff} doubling to {@code
+   * maxBackoff} until {@code maxElapsed} (then the task fails); unknown errors at most {@code
+   * unknownAttempts} attempts (then a dead letter).
    */
-  public record Policy(Duration initialBackoff, Duration maxBackoff, Duration maxElapsed, int unknownAttempts)
+  public record Policy(
+      Duration initialBackoff, Duration maxBackoff, Duration maxElapsed, int unknownAttempts)
       implements Serializable {
     /** 200 ms doubling to 5 s for up to 2 min; 3 attempts for unknown errors. */
-    public static final Policy DEFAULT = new Policy(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMinutes(2), 3);
+    public static final Policy DEFAULT =
+        new Policy(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMinutes(2), 3);
 
     public Policy {
-      if (initialBackoff.isNegative() || initialBackoff.isZero() || maxBackoff.compareTo(initialBackoff) < 0
-          || maxElapsed.isNegative() || unknownAttempts < 1) {
+      if (initialBackoff.isNegative()
+          || initialBackoff.isZero()
+          || maxBackoff.compareTo(initialBackoff) < 0
+          || maxElapsed.isNegative()
+          || unknownAttempts < 1) {
         throw new IllegalArgumentException("bad fetch retry policy");
       }
     }
@@ -122,16 +162,23 @@ public final class FetchErrors {
       return millis <= 0 || millis > maxBackoff.toMillis() ? maxBackoff : Duration.ofMillis(millis);
     }
 
-    /** After attempt {@code failedAttempts} failed with {@code kind}, {@code elapsed} after the first began. */
+    /**
+     * After attempt {@code failedAttempts} failed with {@code kind}, {@code elapsed} after the
+     * first began.
+     */
     public Action next(Kind kind, int failedAttempts, Duration elapsed) {
       return switch (kind) {
         case MISSING -> Action.MISSING;
         case PERMANENT -> Action.DEAD_LETTER;
         case UNKNOWN ->
-            failedAttempts >= unknownAttempts ? Action.DEAD_LETTER : Action.retry(backoff(failedAttempts));
+            failedAttempts >= unknownAttempts
+                ? Action.DEAD_LETTER
+                : Action.retry(backoff(failedAttempts));
         case TRANSIENT -> {
           Duration wait = backoff(failedAttempts);
-          yield elapsed.plus(wait).compareTo(maxElapsed) > 0 ? Action.FAIL_TASK : Action.retry(wait);
+          yield elapsed.plus(wait).compareTo(maxElapsed) > 0
+              ? Action.FAIL_TASK
+              : Action.retry(wait);
         }
       };
     }

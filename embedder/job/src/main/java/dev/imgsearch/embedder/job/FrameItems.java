@@ -11,15 +11,20 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The objects and faces of the frames of one micro-batch: each frame through the detector(s) (faces described in one
- * call per frame by {@link FaceDescriber}), then every object's crop ({@link ImageTensors#boxRegion}, resized as the
- * frames are) through the image model in batched calls of at most {@value #CROP_BATCH}. A frame whose detection or
- * crop vectors fail gets the failure instead of items, and the other frames keep theirs.
+ * The objects and faces of the frames of one micro-batch: each frame through the detector(s) (faces
+ * described in one call per frame by {@link FaceDescriber}), then every object's crop ({@link
+ * ImageTensors#boxRegion}, resized as the frames are) through the image model in batched calls of
+ * at most {@value #CROP_BATCH}. A frame whose detection or crop vectors fail gets the failure
+ * instead of items, and the other frames keep theirs.
  */
 final class FrameItems {
   /** Crops per model call (each a model input, e.g. 224×224×3 floats). */
   static final int CROP_BATCH = 32;
-  /** Frames are decoded to at least this shorter side for detection (the object detector's input is 512×512). */
+
+  /**
+   * Frames are decoded to at least this shorter side for detection (the object detector's input is
+   * 512×512).
+   */
   static final int DETECT_SHORTER_SIDE = 512;
 
   /** What finds objects and faces in an upright frame ({@link FrameDetector#detect}). */
@@ -85,7 +90,9 @@ final class FrameItems {
         }
         outcomes.add(
             new Outcome(
-                DetectedItemAssembly.assemble(found[i], mine, embedder.modelId(), FaceDescriber.MODEL_ID), null));
+                DetectedItemAssembly.assemble(
+                    found[i], mine, embedder.modelId(), FaceDescriber.MODEL_ID),
+                null));
       } catch (RuntimeException e) {
         outcomes.add(new Outcome(DetectedItemAssembly.Items.NONE, e));
       }

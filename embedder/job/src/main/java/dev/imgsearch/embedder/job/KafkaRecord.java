@@ -1,8 +1,8 @@
 package dev.imgsearch.embedder.job;
 
 /**
- * A Kafka record as read, undecoded, so that a value that cannot be decoded reaches the dead-letter topic with its
- * origin instead of failing the source. Public mutable fields make it a Flink POJO.
+ * A Kafka record as read, undecoded, so that a value that cannot be decoded reaches the dead-letter
+ * topic with its origin instead of failing the source. Public mutable fields make it a Flink POJO.
  */
 public class KafkaRecord {
   public String topic;

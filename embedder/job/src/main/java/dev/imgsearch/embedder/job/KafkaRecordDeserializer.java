@@ -5,8 +5,12 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Passes records through undecoded (decoding happens in {@link EmbedFunction}, where failures are routed). */
-public final class KafkaRecordDeserializer implements KafkaRecordDeserializationSchema<KafkaRecord> {
+/**
+ * Passes records through undecoded (decoding happens in {@link EmbedFunction}, where failures are
+ * routed).
+ */
+public final class KafkaRecordDeserializer
+    implements KafkaRecordDeserializationSchema<KafkaRecord> {
   private static final long serialVersionUID = 1L;
 
   @Override

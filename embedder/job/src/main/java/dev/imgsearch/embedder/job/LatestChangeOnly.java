@@ -10,14 +10,16 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by image id: drops a change whose object-store event time is older than the last change let through for the
- * same image. With scene-change gating the embedding step is keyed by source, so a creation (keyed by its source) and
- * a deletion that names no source (keyed by image id) run on different instances, and a deletion can overtake a
- * creation still waiting in its micro-batch; without this, the late creation would put the deleted image back.
- * The last event time is kept for {@link #TTL} after the image's last change (the race lasts a micro-batch, or a
- * replay after a restart). Counter {@code staleChangesDropped}.
+ * Keyed by image id: drops a change whose object-store event time is older than the last change let
+ * through for the same image. With scene-change gating the embedding step is keyed by source, so a
+ * creation (keyed by its source) and a deletion that names no source (keyed by image id) run on
+ * different instances, and a deletion can overtake a creation still waiting in its micro-batch;
+ * without this, the late creation would put the deleted image back. The last event time is kept for
+ * {@link #TTL} after the image's last change (the race lasts a micro-batch, or a replay after a
+ * restart). Counter {@code staleChangesDropped}.
  */
-public final class LatestChangeOnly extends KeyedProcessFunction<String, EmbeddingChange, EmbeddingChange> {
+public final class LatestChangeOnly
+    extends KeyedProcessFunction<String, EmbeddingChange, EmbeddingChange> {
   private static final long serialVersionUID = 1L;
 
   /** How long an image's last event time is remembered. */
@@ -26,7 +28,10 @@ public final class LatestChangeOnly extends KeyedProcessFunction<String, Embeddi
   private transient ValueState<Long> lastEventTime;
   private transient Counter dropped;
 
-  /** Whether a change at {@code eventTimeMillis} is older than the last one let through ({@code last}, or null). */
+  /**
+   * Whether a change at {@code eventTimeMillis} is older than the last one let through ({@code
+   * last}, or null).
+   */
   static boolean isStale(Long last, long eventTimeMillis) {
     return last != null && eventTimeMillis < last;
   }
@@ -40,7 +45,8 @@ public final class LatestChangeOnly extends KeyedProcessFunction<String, Embeddi
   }
 
   @Override
-  public void processElement(EmbeddingChange change, Context ctx, Collector<EmbeddingChange> out) throws Exception {
+  public void processElement(EmbeddingChange change, Context ctx, Collector<EmbeddingChange> out)
+      throws Exception {
     if (isStale(lastEventTime.value(), change.eventTimeMillis)) {
       dropped.inc();
       return;

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A micro-batch: collects items until {@code maxSize} are there or {@code maxDelay} has passed since the first one,
- * whichever comes first. Pure (the caller passes the clock), single-threaded.
+ * A micro-batch: collects items until {@code maxSize} are there or {@code maxDelay} has passed
+ * since the first one, whichever comes first. Pure (the caller passes the clock), single-threaded.
  */
 public final class MicroBatch<T> {
   private final int maxSize;
@@ -31,7 +31,9 @@ public final class MicroBatch<T> {
     return items.size() >= maxSize;
   }
 
-  /** True for the first item of a batch: the caller then schedules a flush at {@link #deadline()}. */
+  /**
+   * True for the first item of a batch: the caller then schedules a flush at {@link #deadline()}.
+   */
   public boolean startedWithLastAdd() {
     return items.size() == 1;
   }

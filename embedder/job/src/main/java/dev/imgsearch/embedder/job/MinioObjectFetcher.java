@@ -14,16 +14,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ObjectFetcher} over the S3 API with the MinIO Java SDK. An object over {@code maxObjectBytes} is refused
- * before the GET when the event announces its size, and otherwise by its {@code Content-Length} or, at the latest,
- * after reading {@code maxObjectBytes + 1} bytes ({@link FetchErrors#OBJECT_TOO_LARGE}); errors are classified by
- * {@link FetchErrors} and retried per its {@link FetchErrors.Policy}.
+ * {@link ObjectFetcher} over the S3 API with the MinIO Java SDK. An object over {@code
+ * maxObjectBytes} is refused before the GET when the event announces its size, and otherwise by its
+ * {@code Content-Length} or, at the latest, after reading {@code maxObjectBytes + 1} bytes ({@link
+ * FetchErrors#OBJECT_TOO_LARGE}); errors are classified by {@link FetchErrors} and retried per its
+ * {@link FetchErrors.Policy}.
  */
 public final class MinioObjectFetcher implements ObjectFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(MinioObjectFetcher.class);
 
   /** Default {@code fetch.max-bytes}: 64 MiB. */
   public static final long DEFAULT_MAX_OBJECT_BYTES = 64L << 20;
+
   /** Largest {@code fetch.max-bytes} (one Java array). */
   public static final long MAX_OBJECT_BYTES_LIMIT = Integer.MAX_VALUE - 16;
 
@@ -43,14 +45,19 @@ public final class MinioObjectFetcher implements ObjectFetcher {
 
   static long checkMax(long maxObjectBytes) {
     if (maxObjectBytes < 1 || maxObjectBytes > MAX_OBJECT_BYTES_LIMIT) {
-      throw new IllegalArgumentException("fetch.max-bytes must be in 1.." + MAX_OBJECT_BYTES_LIMIT + ": " + maxObjectBytes);
+      throw new IllegalArgumentException(
+          "fetch.max-bytes must be in 1.." + MAX_OBJECT_BYTES_LIMIT + ": " + maxObjectBytes);
     }
     return maxObjectBytes;
   }
 
   /** Serializable settings; the client is built where the fetcher runs. */
   public record Settings(
-      String endpoint, String accessKey, String secretKey, long maxObjectBytes, FetchErrors.Policy policy)
+      String endpoint,
+      String accessKey,
+      String secretKey,
+      long maxObjectBytes,
+      FetchErrors.Policy policy)
       implements Factory {
     public Settings {
       checkMax(maxObjectBytes);
@@ -65,7 +72,9 @@ public final class MinioObjectFetcher implements ObjectFetcher {
     @Override
     public ObjectFetcher create() {
       return new MinioObjectFetcher(
-          MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build(), maxObjectBytes, policy);
+          MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build(),
+          maxObjectBytes,
+          policy);
     }
   }
 
@@ -78,7 +87,8 @@ public final class MinioObjectFetcher implements ObjectFetcher {
   public Optional<byte[]> fetch(String bucket, String key, Long size) throws IOException {
     String tooLarge = FetchErrors.sizeViolation(size, maxObjectBytes);
     if (tooLarge != null) {
-      throw new ObjectRejectedException(FetchErrors.OBJECT_TOO_LARGE, bucket + "/" + key + ": " + tooLarge, null);
+      throw new ObjectRejectedException(
+          FetchErrors.OBJECT_TOO_LARGE, bucket + "/" + key + ": " + tooLarge, null);
     }
     long start = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
@@ -102,8 +112,15 @@ public final class MinioObjectFetcher implements ObjectFetcher {
       FetchErrors.Kind kind = FetchErrors.classify(code, status, error);
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
       FetchErrors.Action action = policy.next(kind, attempt, elapsed);
-      String what = "GET " + bucket + "/" + key + ": " + (code == null ? "" : code + " ")
-          + (status == 0 ? "" : "HTTP " + status + " ") + error;
+      String what =
+          "GET "
+              + bucket
+              + "/"
+              + key
+              + ": "
+              + (code == null ? "" : code + " ")
+              + (status == 0 ? "" : "HTTP " + status + " ")
+              + error;
       if (action == FetchErrors.Action.MISSING) {
         return Optional.empty();
       }
@@ -111,10 +128,19 @@ public final class MinioObjectFetcher implements ObjectFetcher {
         throw new ObjectRejectedException(FetchErrors.FETCH_FAILED, what, error);
       }
       if (action == FetchErrors.Action.FAIL_TASK) {
-        throw new IOException(what + " (" + kind + ", gave up after " + attempt + " attempts, " + elapsed.toMillis()
-            + " ms)", error);
+        throw new IOException(
+            what
+                + " ("
+                + kind
+                + ", gave up after "
+                + attempt
+                + " attempts, "
+                + elapsed.toMillis()
+                + " ms)",
+            error);
       }
-      LOG.warn("{} ({}, attempt {}), retrying in {} ms", what, kind, attempt, action.delay().toMillis());
+      LOG.warn(
+          "{} ({}, attempt {}), retrying in {} ms", what, kind, attempt, action.delay().toMillis());
       try {
         Thread.sleep(action.delay().toMillis());
       } catch (InterruptedException e) {
@@ -125,13 +151,16 @@ public final class MinioObjectFetcher implements ObjectFetcher {
   }
 
   private byte[] read(String bucket, String key) throws Exception {
-    try (GetObjectResponse in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+    try (GetObjectResponse in =
+        client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
       String length = in.headers().get("Content-Length");
       if (length != null) {
         try {
-          String tooLarge = FetchErrors.sizeViolation(Long.parseLong(length.trim()), maxObjectBytes);
+          String tooLarge =
+              FetchErrors.sizeViolation(Long.parseLong(length.trim()), maxObjectBytes);
           if (tooLarge != null) {
-            throw new ObjectRejectedException(FetchErrors.OBJECT_TOO_LARGE, bucket + "/" + key + ": " + tooLarge, null);
+            throw new ObjectRejectedException(
+                FetchErrors.OBJECT_TOO_LARGE, bucket + "/" + key + ": " + tooLarge, null);
           }
         } catch (NumberFormatException ignored) {
           // read and count instead
@@ -140,7 +169,9 @@ public final class MinioObjectFetcher implements ObjectFetcher {
       byte[] bytes = in.readNBytes((int) maxObjectBytes + 1);
       if (bytes.length > maxObjectBytes) {
         throw new ObjectRejectedException(
-            FetchErrors.OBJECT_TOO_LARGE, bucket + "/" + key + ": object over " + maxObjectBytes + " bytes", null);
+            FetchErrors.OBJECT_TOO_LARGE,
+            bucket + "/" + key + ": object over " + maxObjectBytes + " bytes",
+            null);
       }
       return bytes;
     }

@@ -24,7 +24,15 @@ public final class Records {
 
   /** The row to index for a created image. */
   public static VectorRecord toVectorRecord(ImageEvent e, float[] vector, String model) {
-    return new VectorRecord(e.getImageId(), vector, e.getBucket(), e.getKey(), e.getSource(), capturedAt(e), e.getTags(), model);
+    return new VectorRecord(
+        e.getImageId(),
+        vector,
+        e.getBucket(),
+        e.getKey(),
+        e.getSource(),
+        capturedAt(e),
+        e.getTags(),
+        model);
   }
 
   /** The stage output for a created image. */
@@ -43,9 +51,17 @@ public final class Records {
     return c;
   }
 
-  /** The stage output for a frame of a scene whose representative was embedded already (its vector is reused). */
+  /**
+   * The stage output for a frame of a scene whose representative was embedded already (its vector
+   * is reused).
+   */
   public static EmbeddingChange gated(
-      ImageEvent e, float[] vector, String model, Long phash, String representativeId, long sceneStartMillis) {
+      ImageEvent e,
+      float[] vector,
+      String model,
+      Long phash,
+      String representativeId,
+      long sceneStartMillis) {
     EmbeddingChange c = embedded(e, vector, model, phash);
     c.representativeId = representativeId;
     c.sceneStartMillis = sceneStartMillis;
@@ -58,9 +74,18 @@ public final class Records {
       return IndexAction.delete(c.imageId, c.eventTimeMillis);
     }
     return IndexAction.upsert(
-        new VectorRecord(c.imageId, c.vector, c.bucket, c.key, c.source, c.capturedAtMillis,
-            c.tags == null ? List.of() : Arrays.asList(c.tags), c.model, c.phash,
-            SceneRef.of(c.representativeId, c.sceneStartMillis), c.items),
+        new VectorRecord(
+            c.imageId,
+            c.vector,
+            c.bucket,
+            c.key,
+            c.source,
+            c.capturedAtMillis,
+            c.tags == null ? List.of() : Arrays.asList(c.tags),
+            c.model,
+            c.phash,
+            SceneRef.of(c.representativeId, c.sceneStartMillis),
+            c.items),
         c.eventTimeMillis);
   }
 
@@ -90,9 +115,18 @@ public final class Records {
         .build();
   }
 
-  public static DeadLetter deadLetter(KafkaRecord r, String reason, Throwable cause, String imageId) {
+  public static DeadLetter deadLetter(
+      KafkaRecord r, String reason, Throwable cause, String imageId) {
     return new DeadLetter(
-        STAGE, reason, cause.getMessage(), cause.getClass().getName(), imageId, r.topic, r.partition, r.offset,
-        r.key, r.value);
+        STAGE,
+        reason,
+        cause.getMessage(),
+        cause.getClass().getName(),
+        imageId,
+        r.topic,
+        r.partition,
+        r.offset,
+        r.key,
+        r.value);
   }
 }

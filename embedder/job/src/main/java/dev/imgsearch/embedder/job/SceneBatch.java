@@ -10,13 +10,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The scene-change gating of one micro-batch, decided frame by frame in arrival order: a frame of a gated source is
- * either a new scene (it goes through the model, and the scene's vector is filled in once the batch's model call
- * returned) or belongs to the source's current scene, which may have started earlier in the same batch. {@link
- * #commit} stores the newest scene of each source whose representative got a vector. Pure apart from {@link Scenes}.
+ * The scene-change gating of one micro-batch, decided frame by frame in arrival order: a frame of a
+ * gated source is either a new scene (it goes through the model, and the scene's vector is filled
+ * in once the batch's model call returned) or belongs to the source's current scene, which may have
+ * started earlier in the same batch. {@link #commit} stores the newest scene of each source whose
+ * representative got a vector. Pure apart from {@link Scenes}.
  */
 final class SceneBatch {
-  /** What happens to one frame: {@code scene} is the scene it starts (NEW_SCENE) or belongs to (SAME_SCENE). */
+  /**
+   * What happens to one frame: {@code scene} is the scene it starts (NEW_SCENE) or belongs to
+   * (SAME_SCENE).
+   */
   record Plan(SceneGate.Decision decision, Scene scene) {
     boolean reusesVector() {
       return decision == SceneGate.Decision.SAME_SCENE;
@@ -32,6 +36,7 @@ final class SceneBatch {
   private final SceneGate gate;
   private final Scenes scenes;
   private final String model;
+
   /** Per source: the stored scene (if any), then the scenes started in this batch, oldest first. */
   private final Map<String, List<Scene>> bySource = new LinkedHashMap<>();
 
@@ -75,7 +80,10 @@ final class SceneBatch {
     }
   }
 
-  /** Stores, per source, the newest scene whose vector is known (a representative the model failed on is skipped). */
+  /**
+   * Stores, per source, the newest scene whose vector is known (a representative the model failed
+   * on is skipped).
+   */
   void commit() {
     for (Map.Entry<String, List<Scene>> e : bySource.entrySet()) {
       List<Scene> history = e.getValue();

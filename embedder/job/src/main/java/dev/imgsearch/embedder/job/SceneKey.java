@@ -6,9 +6,10 @@ import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * The key the gated embedding step is partitioned by: {@code source:<source>} for an image event naming a source, so
- * that all frames of a camera (and its deletions that name it) meet one scene state; {@code image:<id>} for events
- * without a source; the record's position for a value that is not an image event (it only becomes a dead letter).
+ * The key the gated embedding step is partitioned by: {@code source:<source>} for an image event
+ * naming a source, so that all frames of a camera (and its deletions that name it) meet one scene
+ * state; {@code image:<id>} for events without a source; the record's position for a value that is
+ * not an image event (it only becomes a dead letter).
  */
 public final class SceneKey implements KeySelector<KafkaRecord, String> {
   private static final long serialVersionUID = 1L;

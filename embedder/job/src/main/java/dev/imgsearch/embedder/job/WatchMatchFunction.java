@@ -1,9 +1,7 @@
 package dev.imgsearch.embedder.job;
 
 import dev.imgsearch.embedder.watch.Alerts;
-import dev.imgsearch.schemas.watch.CompiledWatch;
 import dev.imgsearch.embedder.watch.Cooldown;
-import dev.imgsearch.schemas.watch.InvalidWatchException;
 import dev.imgsearch.embedder.watch.WatchCandidate;
 import dev.imgsearch.embedder.watch.WatchIndex;
 import dev.imgsearch.embedder.watch.WatchMatch;
@@ -11,6 +9,8 @@ import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.Alert;
 import dev.imgsearch.schemas.avro.Watch;
+import dev.imgsearch.schemas.watch.CompiledWatch;
+import dev.imgsearch.schemas.watch.InvalidWatchException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -27,14 +27,16 @@ import org.apache.flink.util.OutputTag;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * Matches every new embedding against the active watches (Flink's broadcast state pattern). The watches topic arrives
- * as the broadcast side: its records (key = watch id, value = Avro {@code Watch}, no value = delete) are kept as
- * bytes in the checkpointed broadcast state and compiled into a {@link WatchIndex}. The embeddings are keyed by source,
- * so the {@link Cooldown} of each (watch, source) lives in checkpointed keyed state: a replay after a failure decides
- * as the first run did, and the deterministic alert ids let consumers drop what the at-least-once sink repeats.
+ * Matches every new embedding against the active watches (Flink's broadcast state pattern). The
+ * watches topic arrives as the broadcast side: its records (key = watch id, value = Avro {@code
+ * Watch}, no value = delete) are kept as bytes in the checkpointed broadcast state and compiled
+ * into a {@link WatchIndex}. The embeddings are keyed by source, so the {@link Cooldown} of each
+ * (watch, source) lives in checkpointed keyed state: a replay after a failure decides as the first
+ * run did, and the deterministic alert ids let consumers drop what the at-least-once sink repeats.
  *
- * <p>Deletions of images match nothing. A watch record that is not a valid watch is dead-lettered (reason {@value
- * InvalidWatchException#REASON}) and removes any earlier version of that watch, as its compacted topic will.
+ * <p>Deletions of images match nothing. A watch record that is not a valid watch is dead-lettered
+ * (reason {@value InvalidWatchException#REASON}) and removes any earlier version of that watch, as
+ * its compacted topic will.
  */
 public final class WatchMatchFunction
     extends KeyedBroadcastProcessFunction<String, EmbeddingChange, KafkaRecord, AlertMessage> {
@@ -45,7 +47,8 @@ public final class WatchMatchFunction
 
   /** Watch id → the watch record's value bytes. */
   public static final MapStateDescriptor<String, byte[]> WATCHES =
-      new MapStateDescriptor<>("watches", Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+      new MapStateDescriptor<>(
+          "watches", Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>("watch-dead-letters", TypeInformation.of(DeadLetter.class)) {};
@@ -71,11 +74,14 @@ public final class WatchMatchFunction
     alerts = getRuntimeContext().getMetricGroup().counter("alerts");
     suppressed = getRuntimeContext().getMetricGroup().counter("alertsSuppressedByCooldown");
     rejectedWatches = getRuntimeContext().getMetricGroup().counter("watchesRejected");
-    getRuntimeContext().getMetricGroup().gauge("watchesActive", () -> index == null ? 0 : index.size());
+    getRuntimeContext()
+        .getMetricGroup()
+        .gauge("watchesActive", () -> index == null ? 0 : index.size());
   }
 
   @Override
-  public void processElement(EmbeddingChange c, ReadOnlyContext ctx, Collector<AlertMessage> out) throws Exception {
+  public void processElement(EmbeddingChange c, ReadOnlyContext ctx, Collector<AlertMessage> out)
+      throws Exception {
     if (c.deleted || (c.vector == null && c.phash == null)) {
       return;
     }
@@ -83,11 +89,13 @@ public final class WatchMatchFunction
     if (watches.size() == 0) {
       return;
     }
-    WatchCandidate candidate = new WatchCandidate(c.imageId, c.source, c.capturedAtMillis, c.model, c.vector, c.phash);
+    WatchCandidate candidate =
+        new WatchCandidate(c.imageId, c.source, c.capturedAtMillis, c.model, c.vector, c.phash);
     long now = System.currentTimeMillis();
     for (WatchMatch m : watches.match(candidate)) {
       String watchId = m.watch().id();
-      if (!Cooldown.allows(lastAlert.get(watchId), c.capturedAtMillis, m.watch().cooldownMillis())) {
+      if (!Cooldown.allows(
+          lastAlert.get(watchId), c.capturedAtMillis, m.watch().cooldownMillis())) {
         suppressed.inc();
         continue;
       }
@@ -100,7 +108,8 @@ public final class WatchMatchFunction
   }
 
   @Override
-  public void processBroadcastElement(KafkaRecord r, Context ctx, Collector<AlertMessage> out) throws Exception {
+  public void processBroadcastElement(KafkaRecord r, Context ctx, Collector<AlertMessage> out)
+      throws Exception {
     BroadcastState<String, byte[]> state = ctx.getBroadcastState(WATCHES);
     WatchIndex watches = index(state.immutableEntries());
     if (r.key == null) {
@@ -117,7 +126,8 @@ public final class WatchMatchFunction
     try {
       Watch w = Topics.WATCHES.valueSerde().deserializer().deserialize(r.topic, r.value);
       if (!id.equals(w.getId())) {
-        throw new InvalidWatchException("record key '" + id + "' is not the watch id '" + w.getId() + "'");
+        throw new InvalidWatchException(
+            "record key '" + id + "' is not the watch id '" + w.getId() + "'");
       }
       watches.put(CompiledWatch.of(w));
       state.put(id, r.value);
@@ -129,7 +139,10 @@ public final class WatchMatchFunction
     }
   }
 
-  /** A deleted watch leaves no cooldown entry behind in any source's state (a re-created one starts afresh). */
+  /**
+   * A deleted watch leaves no cooldown entry behind in any source's state (a re-created one starts
+   * afresh).
+   */
   private static void forgetCooldowns(Context ctx, String watchId) throws Exception {
     ctx.applyToKeyedState(LAST_ALERT, (source, lastAlerts) -> lastAlerts.remove(watchId));
   }
@@ -138,8 +151,17 @@ public final class WatchMatchFunction
     rejectedWatches.inc();
     ctx.output(
         DEAD_LETTERS,
-        new DeadLetter(STAGE, InvalidWatchException.REASON, detail, InvalidWatchException.class.getName(), null,
-            r.topic, r.partition, r.offset, r.key, r.value));
+        new DeadLetter(
+            STAGE,
+            InvalidWatchException.REASON,
+            detail,
+            InvalidWatchException.class.getName(),
+            null,
+            r.topic,
+            r.partition,
+            r.offset,
+            r.key,
+            r.value));
   }
 
   /** The compiled watches, built from the (restored) broadcast state on first use. */
@@ -147,7 +169,9 @@ public final class WatchMatchFunction
     if (index == null) {
       WatchIndex built = new WatchIndex();
       for (Map.Entry<String, byte[]> e : entries) {
-        built.put(CompiledWatch.of(Topics.WATCHES.valueSerde().deserializer().deserialize(null, e.getValue())));
+        built.put(
+            CompiledWatch.of(
+                Topics.WATCHES.valueSerde().deserializer().deserialize(null, e.getValue())));
       }
       index = built;
     }

@@ -16,8 +16,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * Wires standing queries into the job: the watches topic as a broadcast stream, {@link WatchMatchFunction} right after
- * embedding (keyed by source), alerts to the alerts topic.
+ * Wires standing queries into the job: the watches topic as a broadcast stream, {@link
+ * WatchMatchFunction} right after embedding (keyed by source), alerts to the alerts topic.
  *
  * @param watches source of the compacted watches topic (read from its beginning)
  * @param alerts sink of the alerts topic
@@ -27,7 +27,8 @@ public record Watching(Source<KafkaRecord, ?, ?> watches, Sink<AlertMessage> ale
   /** Adds the matching to {@code changes}; returns the dead letters of rejected watch records. */
   DataStream<DeadLetter> attach(DataStream<EmbeddingChange> changes) {
     BroadcastStream<KafkaRecord> rules =
-        changes.getExecutionEnvironment()
+        changes
+            .getExecutionEnvironment()
             .fromSource(watches, WatermarkStrategy.noWatermarks(), "watches")
             .uid("watches-source")
             .setParallelism(1)
@@ -43,12 +44,16 @@ public record Watching(Source<KafkaRecord, ?, ?> watches, Sink<AlertMessage> ale
     return matched.getSideOutput(WatchMatchFunction.DEAD_LETTERS);
   }
 
-  /** The real Kafka source and sink, when {@code topic.watches} and {@code topic.alerts} are configured; else null. */
+  /**
+   * The real Kafka source and sink, when {@code topic.watches} and {@code topic.alerts} are
+   * configured; else null.
+   */
   static Watching of(EmbedderSettings s) {
     if (s.watchesTopic() == null) {
       return null;
     }
-    // every start without a checkpoint reads all watches: the compacted topic is their source of truth
+    // every start without a checkpoint reads all watches: the compacted topic is their source of
+    // truth
     KafkaSourceBuilder<KafkaRecord> source =
         KafkaSource.<KafkaRecord>builder()
             .setBootstrapServers(s.bootstrapServers())

@@ -1,8 +1,7 @@
 package dev.imgsearch.embedder.watch;
 
-import dev.imgsearch.schemas.watch.CompiledWatch;
-
 import dev.imgsearch.schemas.avro.WatchTarget;
+import dev.imgsearch.schemas.watch.CompiledWatch;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,13 +9,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The active watches, matched by brute force: per model, the unit query vectors are packed row by row into one array,
- * and a candidate's unit vector is dotted with every row (cosine similarity); near-duplicate watches compare pHashes by
- * Hamming distance. Filters (enabled, sources, hours of day) are checked before the dot product. Not thread-safe.
+ * The active watches, matched by brute force: per model, the unit query vectors are packed row by
+ * row into one array, and a candidate's unit vector is dotted with every row (cosine similarity);
+ * near-duplicate watches compare pHashes by Hamming distance. Filters (enabled, sources, hours of
+ * day) are checked before the dot product. Not thread-safe.
  *
- * <p>Whole-image candidates match {@link WatchTarget#FRAMES} and {@link WatchTarget#NEAR_DUPLICATES} watches;
- * {@code OBJECTS} and {@code FACES} watches are kept (so they survive until those vectors exist in the pipeline) but
- * match nothing here yet.
+ * <p>Whole-image candidates match {@link WatchTarget#FRAMES} and {@link
+ * WatchTarget#NEAR_DUPLICATES} watches; {@code OBJECTS} and {@code FACES} watches are kept (so they
+ * survive until those vectors exist in the pipeline) but match nothing here yet.
  */
 public final class WatchIndex {
   private final Map<String, CompiledWatch> byId = new TreeMap<>();
@@ -53,7 +53,10 @@ public final class WatchIndex {
       pack();
     }
     List<WatchMatch> out = new ArrayList<>(2);
-    Packed p = c.vector() == null || c.model() == null ? null : frames.get(key(c.model(), c.vector().length));
+    Packed p =
+        c.vector() == null || c.model() == null
+            ? null
+            : frames.get(key(c.model(), c.vector().length));
     if (p != null) {
       float[] v = c.vector();
       int dim = p.dimension;
@@ -80,7 +83,10 @@ public final class WatchIndex {
     return out;
   }
 
-  /** Dot product of {@code rows[off..off+dim)} and {@code v}, four independent sums so the CPU overlaps them. */
+  /**
+   * Dot product of {@code rows[off..off+dim)} and {@code v}, four independent sums so the CPU
+   * overlaps them.
+   */
   static double dot(float[] rows, int off, float[] v, int dim) {
     float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     int i = 0;

@@ -12,8 +12,9 @@ import org.apache.flink.metrics.reporter.MetricReporter;
 import org.apache.flink.metrics.reporter.MetricReporterFactory;
 
 /**
- * A Flink metric reporter that keeps every registered metric by its full identifier, so a MiniCluster test can read
- * the job's counters and histograms. Configure {@code metrics.reporter.collect.factory.class} with {@link Factory}.
+ * A Flink metric reporter that keeps every registered metric by its full identifier, so a
+ * MiniCluster test can read the job's counters and histograms. Configure {@code
+ * metrics.reporter.collect.factory.class} with {@link Factory}.
  */
 public final class CollectingReporter implements MetricReporter {
   static final Map<String, Metric> METRICS = new ConcurrentHashMap<>();
@@ -32,7 +33,10 @@ public final class CollectingReporter implements MetricReporter {
   @Override
   public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {}
 
-  /** Sum of the counters whose identifier matches {@code regex} (e.g. {@code .*\\.fetch-decode-embed\\.\\d+\\.imagesEmbedded}). */
+  /**
+   * Sum of the counters whose identifier matches {@code regex} (e.g. {@code
+   * .*\\.fetch-decode-embed\\.\\d+\\.imagesEmbedded}).
+   */
   static long counter(String regex) {
     return METRICS.entrySet().stream()
         .filter(e -> e.getKey().matches(regex) && e.getValue() instanceof Counter)

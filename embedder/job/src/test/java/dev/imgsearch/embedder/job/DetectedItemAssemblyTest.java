@@ -20,9 +20,15 @@ class DetectedItemAssemblyTest {
   void objectsThenFacesEachIndexedFromZeroWithLabelBoxAndVector() {
     var found =
         new FrameDetector.Result(
-            List.of(Detection.object(0, 0.9f, new Box(0.1f, 0.2f, 0.5f, 1f)), Detection.object(2, 0.4f, new Box(0, 0, 1, 1))),
-            List.of(new FrameDetector.DescribedFace(Detection.face(0.8f, new Box(0.2f, 0.2f, 0.3f, 0.3f)), F)));
-    var items = DetectedItemAssembly.assemble(found, List.of(V, new float[] {1, 0}), "mobilenet@1", "faceres@1");
+            List.of(
+                Detection.object(0, 0.9f, new Box(0.1f, 0.2f, 0.5f, 1f)),
+                Detection.object(2, 0.4f, new Box(0, 0, 1, 1))),
+            List.of(
+                new FrameDetector.DescribedFace(
+                    Detection.face(0.8f, new Box(0.2f, 0.2f, 0.3f, 0.3f)), F)));
+    var items =
+        DetectedItemAssembly.assemble(
+            found, List.of(V, new float[] {1, 0}), "mobilenet@1", "faceres@1");
     assertThat(items.objects()).isEqualTo(2);
     assertThat(items.faces()).isEqualTo(1);
     assertThat(items.dropped()).isZero();
@@ -44,7 +50,10 @@ class DetectedItemAssemblyTest {
     assertThat(face.vector()).isSameAs(F);
     assertThat(face.model()).isEqualTo("faceres@1");
     for (DetectedItem i : items.items()) {
-      assertThat(FieldLimits.itemViolation(i.index(), i.label(), i.score(), floats(i.box()), i.model())).isNull();
+      assertThat(
+              FieldLimits.itemViolation(
+                  i.index(), i.label(), i.score(), floats(i.box()), i.model()))
+          .isNull();
     }
   }
 
@@ -58,9 +67,11 @@ class DetectedItemAssemblyTest {
     }
     List<FrameDetector.DescribedFace> faces = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      faces.add(new FrameDetector.DescribedFace(Detection.face(0.9f, new Box(0, 0, 0.1f, 0.1f)), F));
+      faces.add(
+          new FrameDetector.DescribedFace(Detection.face(0.9f, new Box(0, 0, 0.1f, 0.1f)), F));
     }
-    var items = DetectedItemAssembly.assemble(new FrameDetector.Result(objects, faces), vectors, "m", "f");
+    var items =
+        DetectedItemAssembly.assemble(new FrameDetector.Result(objects, faces), vectors, "m", "f");
     assertThat(items.items()).hasSize(FieldLimits.MAX_ITEMS);
     assertThat(FieldLimits.itemCountViolation(items.items().size())).isNull();
     assertThat(items.objects()).isEqualTo(FieldLimits.MAX_ITEMS - 2);
@@ -72,7 +83,9 @@ class DetectedItemAssemblyTest {
   void nothingFoundIsNoItemsAndAVectorPerObjectIsRequired() {
     var none = DetectedItemAssembly.assemble(FrameDetector.Result.EMPTY, List.of(), "m", "f");
     assertThat(none.items()).isEmpty();
-    var one = new FrameDetector.Result(List.of(Detection.object(0, 0.5f, new Box(0, 0, 1, 1))), List.of());
+    var one =
+        new FrameDetector.Result(
+            List.of(Detection.object(0, 0.5f, new Box(0, 0, 1, 1))), List.of());
     assertThatThrownBy(() -> DetectedItemAssembly.assemble(one, List.of(), "m", "f"))
         .hasMessageContaining("1 objects but 0 object vectors");
   }

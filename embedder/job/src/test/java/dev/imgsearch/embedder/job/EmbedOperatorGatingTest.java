@@ -19,8 +19,9 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * The gated embedding step as Flink runs it: keyed by {@link SceneKey}, the scenes in keyed state survive a
- * checkpoint and a restore at a higher parallelism, each source on the instance that owns its key.
+ * The gated embedding step as Flink runs it: keyed by {@link SceneKey}, the scenes in keyed state
+ * survive a checkpoint and a restore at a higher parallelism, each source on the instance that owns
+ * its key.
  */
 class EmbedOperatorGatingTest {
   static final int MAX_PARALLELISM = 128;
@@ -28,8 +29,14 @@ class EmbedOperatorGatingTest {
   static EmbedOperator operator() {
     return new EmbedOperator(
         new EmbedOperator.Config(
-            GatedFrames.FETCHER, "nsfwjs-mobilenetv2-b13", DecodeLimits.DEFAULT, OnnxOptions.DEFAULT, 16,
-            Duration.ofHours(1), 1, SceneGate.Settings.DEFAULT));
+            GatedFrames.FETCHER,
+            "nsfwjs-mobilenetv2-b13",
+            DecodeLimits.DEFAULT,
+            OnnxOptions.DEFAULT,
+            16,
+            Duration.ofHours(1),
+            1,
+            SceneGate.Settings.DEFAULT));
   }
 
   static KeyedOneInputStreamOperatorTestHarness<String, KafkaRecord, EmbeddingChange> harness(
@@ -44,7 +51,11 @@ class EmbedOperatorGatingTest {
   }
 
   static String representativeOf(List<EmbeddingChange> out, String imageId) {
-    return out.stream().filter(c -> c.imageId.equals(imageId)).findFirst().orElseThrow().representativeId;
+    return out.stream()
+        .filter(c -> c.imageId.equals(imageId))
+        .findFirst()
+        .orElseThrow()
+        .representativeId;
   }
 
   @Test
@@ -77,7 +88,8 @@ class EmbedOperatorGatingTest {
 
     for (int subtask = 0; subtask < 2; subtask++) {
       OperatorSubtaskState part =
-          AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, MAX_PARALLELISM, 1, 2, subtask);
+          AbstractStreamOperatorTestHarness.repartitionOperatorState(
+              snapshot, MAX_PARALLELISM, 1, 2, subtask);
       try (var h = harness(2, subtask)) {
         h.initializeState(part);
         h.open();
@@ -99,8 +111,8 @@ class EmbedOperatorGatingTest {
   @Test
   void withoutAKeyedStreamGatingRefusesToStart() throws Exception {
     try (var h =
-        new org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness<KafkaRecord, EmbeddingChange>(
-            operator())) {
+        new org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness<
+            KafkaRecord, EmbeddingChange>(operator())) {
       org.assertj.core.api.Assertions.assertThatThrownBy(h::open)
           .hasMessageContaining("keyed by SceneKey");
     }

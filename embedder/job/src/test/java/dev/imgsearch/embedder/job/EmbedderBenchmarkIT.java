@@ -49,18 +49,19 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The benchmark of docs/benchmarks.md ("Model (embedder)", "Embedder job"). Opt-in, it takes a few minutes:
+ * The benchmark of docs/benchmarks.md ("Model (embedder)", "Embedder job"). Opt-in, it takes a few
+ * minutes:
  *
  * <pre>
  * ./mvnw -B -o -pl embedder/job verify -Dimgsearch.benchmark=true -Dit.test=EmbedderBenchmarkIT -Dtest=NoSuch \
  *     -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  *
- * (a) pure ONNX Runtime throughput of the default model per batch size and thread count, on ready tensors — the
- * limit; (b) the whole job (Kafka source → S3 fetch → decode → batched inference → Lucene store sink) on 2 MP camera
- * JPEGs and on 0.3 MP JPEGs, per batch size, JPEGs decoded by libjpeg-turbo (when installed) and, for comparison, by
- * ImageIO; (c) fetch and decode ms per image per decoder. The report goes to stdout and
- * {@code embedder/job/target/benchmark.md}.
+ * (a) pure ONNX Runtime throughput of the default model per batch size and thread count, on ready
+ * tensors — the limit; (b) the whole job (Kafka source → S3 fetch → decode → batched inference →
+ * Lucene store sink) on 2 MP camera JPEGs and on 0.3 MP JPEGs, per batch size, JPEGs decoded by
+ * libjpeg-turbo (when installed) and, for comparison, by ImageIO; (c) fetch and decode ms per image
+ * per decoder. The report goes to stdout and {@code embedder/job/target/benchmark.md}.
  */
 @EnabledIfSystemProperty(named = "imgsearch.benchmark", matches = "true")
 class EmbedderBenchmarkIT {
@@ -77,77 +78,152 @@ class EmbedderBenchmarkIT {
 
   @Test
   void benchmark() throws Exception {
-    line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch") + ", Java "
-        + System.getProperty("java.version") + "; " + IMAGES + " images per job run; medians of 3 runs; load average at start: " + load());
+    line(
+        "Machine: "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores, "
+            + System.getProperty("os.arch")
+            + ", Java "
+            + System.getProperty("java.version")
+            + "; "
+            + IMAGES
+            + " images per job run; medians of 3 runs; load average at start: "
+            + load());
     line("");
     // quick runs (profiling, A/B): -Dimgsearch.benchmark.limit=366 skips (a) and uses that limit,
-    // -Dimgsearch.benchmark.sets=0.3 (or 2) runs one image size, -Dimgsearch.benchmark.costs=false skips (c),
-    // -Dimgsearch.benchmark.configs=16:2:0:1:0,16:2:1:1:0 (batch:decode threads:intra-op:turbo:spinning),
-    // -Dimgsearch.benchmark.jvm=-XX:StartFlightRecording=filename=target/bench.jfr,settings=profile (pom property)
+    // -Dimgsearch.benchmark.sets=0.3 (or 2) runs one image size, -Dimgsearch.benchmark.costs=false
+    // skips (c),
+    // -Dimgsearch.benchmark.configs=16:2:0:1:0,16:2:1:1:0 (batch:decode
+    // threads:intra-op:turbo:spinning),
+    // -Dimgsearch.benchmark.jvm=-XX:StartFlightRecording=filename=target/bench.jfr,settings=profile
+    // (pom property)
     String vtest = System.getProperty("imgsearch.benchmark.vtest", "");
-    if (!vtest.isBlank()) { // -Dimgsearch.benchmark.vtest=DIR: camera frames (ffmpeg -i vtest.avi DIR/%04d.jpg), gate off/on
+    if (!vtest.isBlank()) { // -Dimgsearch.benchmark.vtest=DIR: camera frames (ffmpeg -i vtest.avi
+      // DIR/%04d.jpg), gate off/on
       sceneGating(Path.of(vtest));
       return;
     }
     String limitProperty = System.getProperty("imgsearch.benchmark.limit", "");
     double limit = limitProperty.isBlank() ? pureOnnx() : Double.parseDouble(limitProperty);
     try (KafkaBroker broker = KafkaBroker.start(tmp.resolve("kafka"), 0);
-        S3ServerProcess s3 = S3ServerProcess.start(tmp.resolve("s3"), 0, "bench", "bench-secret", broker.bootstrapServers(), "bench-notifications", BUCKET)) {
-      MinioClient minio = MinioClient.builder().endpoint(s3.endpoint()).credentials("bench", "bench-secret").build();
+        S3ServerProcess s3 =
+            S3ServerProcess.start(
+                tmp.resolve("s3"),
+                0,
+                "bench",
+                "bench-secret",
+                broker.bootstrapServers(),
+                "bench-notifications",
+                BUCKET)) {
+      MinioClient minio =
+          MinioClient.builder()
+              .endpoint(s3.endpoint())
+              .credentials("bench", "bench-secret")
+              .build();
       List<byte[]> camera = images(1632, 1224, 8); // 2.0 MP
-      // -Dimgsearch.benchmark.photos=true: the 0.3 MP set is embedder-core's photos with people (photos-detect),
+      // -Dimgsearch.benchmark.photos=true: the 0.3 MP set is embedder-core's photos with people
+      // (photos-detect),
       // scaled to 640×480, so that detection finds objects and faces as on real frames
-      List<byte[]> small = Boolean.getBoolean("imgsearch.benchmark.photos") ? photos(640, 480) : images(640, 480, 8);
+      List<byte[]> small =
+          Boolean.getBoolean("imgsearch.benchmark.photos") ? photos(640, 480) : images(640, 480, 8);
       if (!"false".equals(System.getProperty("imgsearch.benchmark.costs"))) {
         decodeCosts(minio, camera, small);
       }
       line("");
-      line("sink: " + ("none".equals(System.getProperty("imgsearch.benchmark.sink")) ? "none (embedder alone)" : "embedded Lucene HNSW store"));
-    line("");
-    line("| images | JPEG decoder | batch.size | decode.threads | onnx.intra-op-threads | ORT spinning | job images/s | ratio to (a) |");
+      line(
+          "sink: "
+              + ("none".equals(System.getProperty("imgsearch.benchmark.sink"))
+                  ? "none (embedder alone)"
+                  : "embedded Lucene HNSW store"));
+      line("");
+      line(
+          "| images | JPEG decoder | batch.size | decode.threads | onnx.intra-op-threads | ORT spinning | job images/s | ratio to (a) |");
       line("| --- | --- | --- | --- | --- | --- | --- | --- |");
       String cameraTopic = upload(minio, broker, "camera", camera);
       String smallTopic = upload(minio, broker, "small", small);
-      // {batch.size, decode.threads, onnx.intra-op-threads, 1 = libjpeg-turbo / 0 = ImageIO, 1 = ORT spinning / 0 not}
-      int[][] configs = {{1, 1, 0, 1, 1}, {8, 2, 0, 1, 1}, {16, 2, 0, 1, 1}, {16, 2, 0, 1, 0}, {16, 2, 1, 1, 1}, {16, 2, 0, 0, 1}};
+      // {batch.size, decode.threads, onnx.intra-op-threads, 1 = libjpeg-turbo / 0 = ImageIO, 1 =
+      // ORT spinning / 0 not}
+      int[][] configs = {
+        {1, 1, 0, 1, 1},
+        {8, 2, 0, 1, 1},
+        {16, 2, 0, 1, 1},
+        {16, 2, 0, 1, 0},
+        {16, 2, 1, 1, 1},
+        {16, 2, 0, 0, 1}
+      };
       String configsProperty = System.getProperty("imgsearch.benchmark.configs", "");
       if (!configsProperty.isBlank()) {
-        configs = java.util.Arrays.stream(configsProperty.split(","))
-            .map(c -> java.util.Arrays.stream(c.trim().split(":")).mapToInt(Integer::parseInt).toArray())
-            .toArray(int[][]::new);
+        configs =
+            java.util.Arrays.stream(configsProperty.split(","))
+                .map(
+                    c ->
+                        java.util.Arrays.stream(c.trim().split(":"))
+                            .mapToInt(Integer::parseInt)
+                            .toArray())
+                .toArray(int[][]::new);
       }
       String sets = System.getProperty("imgsearch.benchmark.sets", "2,0.3");
-      // -Dimgsearch.benchmark.detect=none;objects;objects,faces: each configuration with each detect setting
+      // -Dimgsearch.benchmark.detect=none;objects;objects,faces: each configuration with each
+      // detect setting
       String[] detects = System.getProperty("imgsearch.benchmark.detect", "none").split(";");
       List<String[]> runs = new ArrayList<>();
       for (String set : sets.split(",")) {
-        runs.add(set.trim().equals("2") ? new String[] {"2 MP", cameraTopic} : new String[] {"0.3 MP", smallTopic});
+        runs.add(
+            set.trim().equals("2")
+                ? new String[] {"2 MP", cameraTopic}
+                : new String[] {"0.3 MP", smallTopic});
       }
       for (String[] run : runs) {
         for (int[] cfg : configs) {
-         for (String detect : detects) {
-          if (cfg[3] == 1 && !TurboJpeg.enabled()) {
-            continue;
-          }
-          detectSetting = new DetectSettings(detect, List.of(), DetectSettings.NONE.minScore(),
-              DetectSettings.NONE.maxObjects(), DetectSettings.NONE.faceMinScore(), DetectSettings.NONE.maxFaces());
-          double[] rates = new double[3];
-          try {
-            if (cfg[3] == 0) {
-              System.setProperty(TurboJpeg.ENABLED_PROPERTY, "false");
+          for (String detect : detects) {
+            if (cfg[3] == 1 && !TurboJpeg.enabled()) {
+              continue;
             }
-            for (int rep = 0; rep < rates.length; rep++) {
-              rates[rep] = job(broker, s3, run[1], cfg[0], cfg[1], new OnnxOptions(cfg[2], 0, cfg[4] == 1));
+            detectSetting =
+                new DetectSettings(
+                    detect,
+                    List.of(),
+                    DetectSettings.NONE.minScore(),
+                    DetectSettings.NONE.maxObjects(),
+                    DetectSettings.NONE.faceMinScore(),
+                    DetectSettings.NONE.maxFaces());
+            double[] rates = new double[3];
+            try {
+              if (cfg[3] == 0) {
+                System.setProperty(TurboJpeg.ENABLED_PROPERTY, "false");
+              }
+              for (int rep = 0; rep < rates.length; rep++) {
+                rates[rep] =
+                    job(
+                        broker,
+                        s3,
+                        run[1],
+                        cfg[0],
+                        cfg[1],
+                        new OnnxOptions(cfg[2], 0, cfg[4] == 1));
+              }
+            } finally {
+              System.clearProperty(TurboJpeg.ENABLED_PROPERTY);
             }
-          } finally {
-            System.clearProperty(TurboJpeg.ENABLED_PROPERTY);
+            double rate = median(rates);
+            line(
+                String.format(
+                    "| %s | %s | %d | %d | %d | %s | %.1f (%.1f, %.1f, %.1f) | %.2f |",
+                    run[0]
+                        + (detects.length > 1 || !detect.equals("none")
+                            ? ", detect=" + detect
+                            : ""),
+                    cfg[3] == 1 ? "libjpeg-turbo" : "ImageIO",
+                    cfg[0],
+                    cfg[1],
+                    cfg[2],
+                    cfg[4] == 1 ? "yes" : "no",
+                    rate,
+                    rates[0],
+                    rates[1],
+                    rates[2],
+                    rate / limit));
           }
-          double rate = median(rates);
-          line(String.format("| %s | %s | %d | %d | %d | %s | %.1f (%.1f, %.1f, %.1f) | %.2f |",
-              run[0] + (detects.length > 1 || !detect.equals("none") ? ", detect=" + detect : ""),
-              cfg[3] == 1 ? "libjpeg-turbo" : "ImageIO", cfg[0], cfg[1], cfg[2], cfg[4] == 1 ? "yes" : "no", rate,
-              rates[0], rates[1], rates[2], rate / limit));
-         }
         }
       }
     }
@@ -157,7 +233,10 @@ class EmbedderBenchmarkIT {
     Files.writeString(Path.of("target", "benchmark.md"), report.toString());
   }
 
-  /** (a) ONNX Runtime alone on ready tensors: images/s per batch size and intra-op threads; returns the best. */
+  /**
+   * (a) ONNX Runtime alone on ready tensors: images/s per batch size and intra-op threads; returns
+   * the best.
+   */
   double pureOnnx() {
     line("(a) pure ONNX Runtime, " + ModelDescriptor.DEFAULT_MODEL + ", ready 224×224 tensors");
     line("");
@@ -165,7 +244,9 @@ class EmbedderBenchmarkIT {
     line("| --- | --- | --- | --- |");
     double best = 0;
     for (int threads : new int[] {0, 1}) {
-      try (OnnxImageEmbedder e = OnnxImageEmbedder.fromClasspath(ModelDescriptor.DEFAULT_MODEL, DecodeLimits.DEFAULT, new OnnxOptions(threads, 0))) {
+      try (OnnxImageEmbedder e =
+          OnnxImageEmbedder.fromClasspath(
+              ModelDescriptor.DEFAULT_MODEL, DecodeLimits.DEFAULT, new OnnxOptions(threads, 0))) {
         for (int batch : new int[] {1, 2, 4, 8, 16, 32}) {
           float[] tensor = new float[batch * 3 * 224 * 224];
           Random rnd = new Random(batch);
@@ -187,7 +268,10 @@ class EmbedderBenchmarkIT {
           }
           double rate = median(rates);
           best = Math.max(best, rate);
-          line(String.format("| %s | %d | %.1f | %.1f |", threads == 0 ? "0 (ORT default)" : threads, batch, batch * 1000 / rate, rate));
+          line(
+              String.format(
+                  "| %s | %d | %.1f | %.1f |",
+                  threads == 0 ? "0 (ORT default)" : threads, batch, batch * 1000 / rate, rate));
         }
       }
     }
@@ -198,7 +282,9 @@ class EmbedderBenchmarkIT {
     line("");
     line("| batch | ms per batch | images/s |");
     line("| --- | --- | --- |");
-    try (OnnxImageEmbedder e = OnnxImageEmbedder.fromClasspath("nsfwjs-inceptionv3-mixed7", DecodeLimits.DEFAULT, OnnxOptions.DEFAULT)) {
+    try (OnnxImageEmbedder e =
+        OnnxImageEmbedder.fromClasspath(
+            "nsfwjs-inceptionv3-mixed7", DecodeLimits.DEFAULT, OnnxOptions.DEFAULT)) {
       for (int batch : new int[] {1, 8}) {
         float[] tensor = new float[batch * 3 * 299 * 299];
         for (int i = 0; i < 3; i++) {
@@ -211,7 +297,9 @@ class EmbedderBenchmarkIT {
           runs++;
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        line(String.format("| %d | %.1f | %.1f |", batch, seconds * 1000 / runs, runs * batch / seconds));
+        line(
+            String.format(
+                "| %d | %.1f | %.1f |", batch, seconds * 1000 / runs, runs * batch / seconds));
       }
     }
     return best;
@@ -231,16 +319,24 @@ class EmbedderBenchmarkIT {
     }
   }
 
-  /** Distinct camera-like JPEGs (scene + per-pixel noise so JPEG has real entropy, like a sensor's). */
-  /** The detection test photos (people, faces, a ball), each scaled to {@code w}×{@code h} and JPEG-encoded. */
+  /**
+   * Distinct camera-like JPEGs (scene + per-pixel noise so JPEG has real entropy, like a sensor's).
+   */
+  /**
+   * The detection test photos (people, faces, a ball), each scaled to {@code w}×{@code h} and
+   * JPEG-encoded.
+   */
   static List<byte[]> photos(int w, int h) throws java.io.IOException {
     List<byte[]> out = new ArrayList<>();
     for (String name : List.of("messi5.jpg", "basketball1.jpg", "basketball2.jpg")) {
       try (var in = EmbedderBenchmarkIT.class.getResourceAsStream("/photos-detect/" + name)) {
         java.awt.image.BufferedImage src = javax.imageio.ImageIO.read(in);
-        java.awt.image.BufferedImage scaled = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.image.BufferedImage scaled =
+            new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D g = scaled.createGraphics();
-        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.setRenderingHint(
+            java.awt.RenderingHints.KEY_INTERPOLATION,
+            java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         g.drawImage(src, 0, 0, w, h, null);
         g.dispose();
         out.add(TestImages.encode(scaled, "jpg"));
@@ -262,32 +358,56 @@ class EmbedderBenchmarkIT {
 
   void decodeCosts(MinioClient minio, List<byte[]> camera, List<byte[]> small) throws Exception {
     line("");
-    line("(c) per image, mean of " + 40 + " (after warm-up); JPEG decoding in the job: " + TurboJpeg.status());
+    line(
+        "(c) per image, mean of "
+            + 40
+            + " (after warm-up); JPEG decoding in the job: "
+            + TurboJpeg.status());
     line("");
-    line("| image | bytes | S3 GET ms | decode ms: ImageIO full resolution | ImageIO subsampled | libjpeg-turbo DCT-scaled"
-        + " | pHash ms (turbo / ImageIO subsampled) | resize + tensor ms (turbo / ImageIO subsampled) |");
+    line(
+        "| image | bytes | S3 GET ms | decode ms: ImageIO full resolution | ImageIO subsampled | libjpeg-turbo DCT-scaled"
+            + " | pHash ms (turbo / ImageIO subsampled) | resize + tensor ms (turbo / ImageIO subsampled) |");
     line("| --- | --- | --- | --- | --- | --- | --- | --- |");
-    var pre = new dev.imgsearch.embedder.model.Preprocessor(
-        OnnxImageEmbedder.loadDefault().descriptor());
-    ImageDecoder subsampled = new ImageDecoder(new DecodeLimits(32L << 20, 50_000_000L, 224), false);
+    var pre =
+        new dev.imgsearch.embedder.model.Preprocessor(OnnxImageEmbedder.loadDefault().descriptor());
+    ImageDecoder subsampled =
+        new ImageDecoder(new DecodeLimits(32L << 20, 50_000_000L, 224), false);
     ImageDecoder full = new ImageDecoder(new DecodeLimits(32L << 20, 50_000_000L, 0), false);
     ImageDecoder turbo = new ImageDecoder(new DecodeLimits(32L << 20, 50_000_000L, 224), true);
-    for (var entry : List.of(java.util.Map.entry("2 MP (1632×1224)", camera), java.util.Map.entry("0.3 MP (640×480)", small))) {
+    for (var entry :
+        List.of(
+            java.util.Map.entry("2 MP (1632×1224)", camera),
+            java.util.Map.entry("0.3 MP (640×480)", small))) {
       byte[] img = entry.getValue().get(0);
-      minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object("probe").stream(new ByteArrayInputStream(img), (long) img.length, -1L).build());
+      minio.putObject(
+          PutObjectArgs.builder().bucket(BUCKET).object("probe").stream(
+                  new ByteArrayInputStream(img), (long) img.length, -1L)
+              .build());
       var fetcher = new MinioObjectFetcher(minio);
       double get = time(() -> fetcher.fetch(BUCKET, "probe"));
       double sub = time(() -> subsampled.decode(img));
       double fullMs = time(() -> full.decode(img));
-      String turboMs = TurboJpeg.enabled() ? String.format("%.1f", time(() -> turbo.decode(img))) : "n/a";
+      String turboMs =
+          TurboJpeg.enabled() ? String.format("%.1f", time(() -> turbo.decode(img))) : "n/a";
       var decoded = subsampled.decode(img);
       var fast = turbo.decode(img);
       double hash = time(() -> dev.imgsearch.embedder.image.PerceptualHash.of(decoded));
       double hashFast = time(() -> dev.imgsearch.embedder.image.PerceptualHash.of(fast));
       double tensor = time(() -> pre.toTensor(decoded));
       double tensorFast = time(() -> pre.toTensor(fast));
-      line(String.format("| %s | %d | %.1f | %.1f | %.1f | %s | %.2f / %.2f | %.2f / %.2f |", entry.getKey(), img.length, get,
-          fullMs, sub, turboMs, hashFast, hash, tensorFast, tensor));
+      line(
+          String.format(
+              "| %s | %d | %.1f | %.1f | %.1f | %s | %.2f / %.2f | %.2f / %.2f |",
+              entry.getKey(),
+              img.length,
+              get,
+              fullMs,
+              sub,
+              turboMs,
+              hashFast,
+              hash,
+              tensorFast,
+              tensor));
     }
   }
 
@@ -306,7 +426,8 @@ class EmbedderBenchmarkIT {
     return (System.nanoTime() - t0) / 1e6 / 40;
   }
 
-  String upload(MinioClient minio, KafkaBroker broker, String name, List<byte[]> images) throws Exception {
+  String upload(MinioClient minio, KafkaBroker broker, String name, List<byte[]> images)
+      throws Exception {
     String topic = "bench-" + name;
     broker.createTopics(1, topic);
     Properties p = new Properties();
@@ -317,34 +438,64 @@ class EmbedderBenchmarkIT {
       for (int i = 0; i < IMAGES; i++) {
         String key = name + "/" + i + ".jpg";
         byte[] img = images.get(i % images.size());
-        minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key).stream(new ByteArrayInputStream(img), (long) img.length, -1L).build());
+        minio.putObject(
+            PutObjectArgs.builder().bucket(BUCKET).object(key).stream(
+                    new ByteArrayInputStream(img), (long) img.length, -1L)
+                .build());
         ImageEvent e =
-            ImageEvent.newBuilder().setImageId(ImageIds.of(BUCKET, key)).setType(ImageEventType.CREATED).setBucket(BUCKET)
-                .setKey(key).setEventTimeMillis(i).build();
-        producer.send(new ProducerRecord<>(topic, e.getImageId().getBytes(StandardCharsets.UTF_8),
-            Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(topic, e)));
+            ImageEvent.newBuilder()
+                .setImageId(ImageIds.of(BUCKET, key))
+                .setType(ImageEventType.CREATED)
+                .setBucket(BUCKET)
+                .setKey(key)
+                .setEventTimeMillis(i)
+                .build();
+        producer.send(
+            new ProducerRecord<>(
+                topic,
+                e.getImageId().getBytes(StandardCharsets.UTF_8),
+                Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(topic, e)));
       }
     }
     return topic;
   }
 
   /**
-   * Scene-change gating: the frames of a fixed camera (sorted file names, one source, captured 40 ms apart: 25 fps)
-   * through the whole job with the embedded store, gating off and on (defaults), 3 runs each.
+   * Scene-change gating: the frames of a fixed camera (sorted file names, one source, captured 40
+   * ms apart: 25 fps) through the whole job with the embedded store, gating off and on (defaults),
+   * 3 runs each.
    */
   void sceneGating(Path dir) throws Exception {
     List<Path> files;
     try (var list = Files.list(dir)) {
       files = list.filter(f -> f.toString().endsWith(".jpg")).sorted().toList();
     }
-    line("scene-change gating: " + files.size() + " frames of " + dir.getFileName() + " from one source at 25 fps, "
-        + "embedded store, batch.size 16, decode.threads 2; JPEG decoding: " + TurboJpeg.status());
+    line(
+        "scene-change gating: "
+            + files.size()
+            + " frames of "
+            + dir.getFileName()
+            + " from one source at 25 fps, "
+            + "embedded store, batch.size 16, decode.threads 2; JPEG decoding: "
+            + TurboJpeg.status());
     line("");
     line("| gating | job frames/s (runs) | frames through the model |");
     line("| --- | --- | --- |");
     try (KafkaBroker broker = KafkaBroker.start(tmp.resolve("kafka"), 0);
-        S3ServerProcess s3 = S3ServerProcess.start(tmp.resolve("s3"), 0, "bench", "bench-secret", broker.bootstrapServers(), "bench-notifications", BUCKET)) {
-      MinioClient minio = MinioClient.builder().endpoint(s3.endpoint()).credentials("bench", "bench-secret").build();
+        S3ServerProcess s3 =
+            S3ServerProcess.start(
+                tmp.resolve("s3"),
+                0,
+                "bench",
+                "bench-secret",
+                broker.bootstrapServers(),
+                "bench-notifications",
+                BUCKET)) {
+      MinioClient minio =
+          MinioClient.builder()
+              .endpoint(s3.endpoint())
+              .credentials("bench", "bench-secret")
+              .build();
       String topic = "bench-frames";
       broker.createTopics(1, topic);
       Properties p = new Properties();
@@ -355,21 +506,43 @@ class EmbedderBenchmarkIT {
         for (int i = 0; i < files.size(); i++) {
           String key = "camera/" + files.get(i).getFileName();
           byte[] img = Files.readAllBytes(files.get(i));
-          minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key).stream(new ByteArrayInputStream(img), (long) img.length, -1L).build());
+          minio.putObject(
+              PutObjectArgs.builder().bucket(BUCKET).object(key).stream(
+                      new ByteArrayInputStream(img), (long) img.length, -1L)
+                  .build());
           ImageEvent e =
-              ImageEvent.newBuilder().setImageId(ImageIds.of(BUCKET, key)).setType(ImageEventType.CREATED).setBucket(BUCKET)
-                  .setKey(key).setSource("camera").setCapturedAtMillis(1_700_000_000_000L + 40L * i).setEventTimeMillis(i).build();
-          producer.send(new ProducerRecord<>(topic, e.getImageId().getBytes(StandardCharsets.UTF_8),
-              Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(topic, e)));
+              ImageEvent.newBuilder()
+                  .setImageId(ImageIds.of(BUCKET, key))
+                  .setType(ImageEventType.CREATED)
+                  .setBucket(BUCKET)
+                  .setKey(key)
+                  .setSource("camera")
+                  .setCapturedAtMillis(1_700_000_000_000L + 40L * i)
+                  .setEventTimeMillis(i)
+                  .build();
+          producer.send(
+              new ProducerRecord<>(
+                  topic,
+                  e.getImageId().getBytes(StandardCharsets.UTF_8),
+                  Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(topic, e)));
         }
       }
       for (SceneGate.Settings gate : List.of(SceneGate.Settings.OFF, SceneGate.Settings.DEFAULT)) {
         double[] rates = new double[3];
         for (int rep = 0; rep < rates.length; rep++) {
-          rates[rep] = job(broker, s3, topic, 16, 2, new OnnxOptions(0, 0, false), gate, files.size());
+          rates[rep] =
+              job(broker, s3, topic, 16, 2, new OnnxOptions(0, 0, false), gate, files.size());
         }
-        line(String.format("| %s | %.1f (%.1f, %.1f, %.1f) | %d of %d |", gate.enabled() ? "on (defaults)" : "off",
-            median(rates), rates[0], rates[1], rates[2], files.size() - TimingSink.gated.get(), files.size()));
+        line(
+            String.format(
+                "| %s | %.1f (%.1f, %.1f, %.1f) | %d of %d |",
+                gate.enabled() ? "on (defaults)" : "off",
+                median(rates),
+                rates[0],
+                rates[1],
+                rates[2],
+                files.size() - TimingSink.gated.get(),
+                files.size()));
       }
     }
     line("");
@@ -378,15 +551,33 @@ class EmbedderBenchmarkIT {
     Files.writeString(Path.of("target", "benchmark.md"), report.toString());
   }
 
-  double job(KafkaBroker broker, S3ServerProcess s3, String topic, int batch, int decodeThreads, OnnxOptions onnx) throws Exception {
+  double job(
+      KafkaBroker broker,
+      S3ServerProcess s3,
+      String topic,
+      int batch,
+      int decodeThreads,
+      OnnxOptions onnx)
+      throws Exception {
     return job(broker, s3, topic, batch, decodeThreads, onnx, SceneGate.Settings.OFF, IMAGES);
   }
 
-  /** (b) the whole job on a bounded Kafka source; images/s between the first and the last embedding. */
-  double job(KafkaBroker broker, S3ServerProcess s3, String topic, int batch, int decodeThreads, OnnxOptions onnx,
-      SceneGate.Settings gate, int images) throws Exception {
+  /**
+   * (b) the whole job on a bounded Kafka source; images/s between the first and the last embedding.
+   */
+  double job(
+      KafkaBroker broker,
+      S3ServerProcess s3,
+      String topic,
+      int batch,
+      int decodeThreads,
+      OnnxOptions onnx,
+      SceneGate.Settings gate,
+      int images)
+      throws Exception {
     TimingSink.reset();
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
     KafkaSource<KafkaRecord> source =
         KafkaSource.<KafkaRecord>builder()
             .setBootstrapServers(broker.bootstrapServers())
@@ -399,14 +590,32 @@ class EmbedderBenchmarkIT {
     EmbedOperator.Config config =
         new EmbedOperator.Config(
             new MinioObjectFetcher.Settings(s3.endpoint(), "bench", "bench-secret"),
-            ModelDescriptor.DEFAULT_MODEL, DecodeLimits.DEFAULT, onnx, batch, Duration.ofMillis(50), decodeThreads, gate,
+            ModelDescriptor.DEFAULT_MODEL,
+            DecodeLimits.DEFAULT,
+            onnx,
+            batch,
+            Duration.ofMillis(50),
+            decodeThreads,
+            gate,
             detectSetting);
-    // -Dimgsearch.benchmark.sink=none: the embedder alone (vectors counted, not indexed); default: the embedded Lucene
-    // store, whose HNSW graph is built in this JVM (a Milvus sink builds it on the Milvus servers instead)
-    Sink<IndexAction> store = "none".equals(System.getProperty("imgsearch.benchmark.sink"))
-        ? new TimingSink<IndexAction>().counting(false)
-        : new VectorStoreSink(StoreSettings.embedded(tmp.resolve("store-" + System.nanoTime()).toString(), "images", 576), 256);
-    EmbedderJob.build(env, source, config, store, new TimingSink<DeadLetter>(), new TimingSink<EmbeddingChange>());
+    // -Dimgsearch.benchmark.sink=none: the embedder alone (vectors counted, not indexed); default:
+    // the embedded Lucene
+    // store, whose HNSW graph is built in this JVM (a Milvus sink builds it on the Milvus servers
+    // instead)
+    Sink<IndexAction> store =
+        "none".equals(System.getProperty("imgsearch.benchmark.sink"))
+            ? new TimingSink<IndexAction>().counting(false)
+            : new VectorStoreSink(
+                StoreSettings.embedded(
+                    tmp.resolve("store-" + System.nanoTime()).toString(), "images", 576),
+                256);
+    EmbedderJob.build(
+        env,
+        source,
+        config,
+        store,
+        new TimingSink<DeadLetter>(),
+        new TimingSink<EmbeddingChange>());
     env.execute("bench");
     assertThat(TimingSink.count.get()).isEqualTo(images);
     return (images - 1) / ((TimingSink.last.get() - TimingSink.first.get()) / 1e9);
@@ -417,8 +626,10 @@ class EmbedderBenchmarkIT {
     static final AtomicLong first = new AtomicLong();
     static final AtomicLong last = new AtomicLong();
     static final AtomicLong count = new AtomicLong();
+
     /** Changes that reuse their scene's vector (scene-change gating). */
     static final AtomicLong gated = new AtomicLong();
+
     private boolean counting = true;
 
     /** A sink that discards (false) instead of counting and timing. */
@@ -440,7 +651,8 @@ class EmbedderBenchmarkIT {
         @Override
         public void write(T element, Context ctx) {
           if (element instanceof DeadLetter d) {
-            throw new IllegalStateException("unexpected dead letter: " + d.reason() + " " + d.detail());
+            throw new IllegalStateException(
+                "unexpected dead letter: " + d.reason() + " " + d.detail());
           }
           if (!counting) {
             return;

@@ -11,7 +11,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 
-/** The job graph at parallelism 2 (as on a cluster of TaskManagers): where the vector-store sink may run in parallel. */
+/**
+ * The job graph at parallelism 2 (as on a cluster of TaskManagers): where the vector-store sink may
+ * run in parallel.
+ */
 class EmbedderJobGraphTest {
   @Test
   void embeddedStoreSinkIsOneSubtaskTheRestKeepsTheJobParallelism() {
@@ -22,13 +25,18 @@ class EmbedderJobGraphTest {
 
   @Test
   void milvusSinkRunsAtTheJobParallelism() {
-    Map<String, StreamNode> nodes = graph(StoreSettings.milvus("http://milvus:19530", null, "images", 576, "BOUNDED"));
+    Map<String, StreamNode> nodes =
+        graph(StoreSettings.milvus("http://milvus:19530", null, "images", 576, "BOUNDED"));
     assertThat(sinkParallelism(nodes)).isEqualTo(2);
   }
 
   private static int sinkParallelism(Map<String, StreamNode> nodes) {
-    return nodes.entrySet().stream().filter(e -> e.getKey().startsWith("vector-store")).findFirst().orElseThrow()
-        .getValue().getParallelism();
+    return nodes.entrySet().stream()
+        .filter(e -> e.getKey().startsWith("vector-store"))
+        .findFirst()
+        .orElseThrow()
+        .getValue()
+        .getParallelism();
   }
 
   private static Map<String, StreamNode> graph(StoreSettings store) {
@@ -36,10 +44,21 @@ class EmbedderJobGraphTest {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
     EmbedOperator.Config embed =
         new EmbedOperator.Config(
-            new MinioObjectFetcher.Settings("http://s3", "a", "s", 1024, FetchErrors.Policy.DEFAULT),
-            s.model(), s.limits(), s.onnx(), 4, Duration.ofMillis(50), 1);
-    EmbedderJob.build(env, EmbedderJob.source(s), embed, new VectorStoreSink(store, SinkOptions.of(16)),
-        EmbedderJob.deadLetterSink(s), null);
+            new MinioObjectFetcher.Settings(
+                "http://s3", "a", "s", 1024, FetchErrors.Policy.DEFAULT),
+            s.model(),
+            s.limits(),
+            s.onnx(),
+            4,
+            Duration.ofMillis(50),
+            1);
+    EmbedderJob.build(
+        env,
+        EmbedderJob.source(s),
+        embed,
+        new VectorStoreSink(store, SinkOptions.of(16)),
+        EmbedderJob.deadLetterSink(s),
+        null);
     Map<String, StreamNode> nodes = new java.util.HashMap<>();
     env.getStreamGraph().getStreamNodes().forEach(n -> nodes.put(n.getOperatorName(), n));
     return nodes;

@@ -1,8 +1,5 @@
 package dev.imgsearch.embedder.job;
 
-import java.util.function.Predicate;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.embedder.image.BadImageCorpus;
@@ -28,23 +25,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole embedder job against real components: Kafka (KRaft broker in this JVM), the S3 server (MinIO SDK ↔
- * S3Proxy, child process), a Flink MiniCluster and the embedded Lucene vector store. The bad-image corpus goes
- * through it between good photos: every file gets its outcome, the job keeps running, and what comes after is
- * embedded.
+ * The whole embedder job against real components: Kafka (KRaft broker in this JVM), the S3 server
+ * (MinIO SDK ↔ S3Proxy, child process), a Flink MiniCluster and the embedded Lucene vector store.
+ * The bad-image corpus goes through it between good photos: every file gets its outcome, the job
+ * keeps running, and what comes after is embedded.
  */
 class EmbedderJobIT extends HarnessPerClass {
   /** Metric identifiers of the embed operator: {@code ....fetch-decode-embed.<subtask>.<name>}. */
   static final String OP = ".*\\.fetch-decode-embed\\.\\d+\\.";
 
-  /** {@code fetch.max-bytes} of the job: above the corpus's largest file (the 9 MB BMP, rejected too-large). */
+  /**
+   * {@code fetch.max-bytes} of the job: above the corpus's largest file (the 9 MB BMP, rejected
+   * too-large).
+   */
   static final long FETCH_MAX_BYTES = 12L << 20;
 
   static void put(String key, byte[] bytes) throws Exception {
@@ -78,8 +81,10 @@ class EmbedderJobIT extends HarnessPerClass {
     String embeddingsTopic = settings.embeddingsTopic();
     it.broker.createTopics(2, eventsTopic, dlqTopic);
 
-    // the corpus first, then good photos: an upright one and its EXIF-rotated copy, one that is deleted later
-    Map<String, String> expected = new LinkedHashMap<>(); // image id → reason, or null when embedded
+    // the corpus first, then good photos: an upright one and its EXIF-rotated copy, one that is
+    // deleted later
+    Map<String, String> expected =
+        new LinkedHashMap<>(); // image id → reason, or null when embedded
     List<ImageEvent> events = new ArrayList<>();
     long t = 1_700_000_000_000L;
     for (BadImageCorpus.Case c : BadImageCorpus.cases()) {
@@ -90,9 +95,17 @@ class EmbedderJobIT extends HarnessPerClass {
     }
     var upright = TestImages.scene(800, 600, 42);
     put("good/upright.jpg", TestImages.encode(upright, "jpg"));
-    put("good/rotated.jpg", TestImages.withExifOrientation(TestImages.encode(TestImages.rotateCcw(upright), "jpg"), 6, true));
+    put(
+        "good/rotated.jpg",
+        TestImages.withExifOrientation(
+            TestImages.encode(TestImages.rotateCcw(upright), "jpg"), 6, true));
     put("good/deleted-later.png", TestImages.encode(TestImages.scene(640, 480, 43), "png"));
-    for (String key : List.of("good/upright.jpg", "good/rotated.jpg", "good/deleted-later.png", "good/never-uploaded.jpg")) {
+    for (String key :
+        List.of(
+            "good/upright.jpg",
+            "good/rotated.jpg",
+            "good/deleted-later.png",
+            "good/never-uploaded.jpg")) {
       events.add(event(ImageEventType.CREATED, key, t++));
     }
     events.add(event(ImageEventType.DELETED, "good/deleted-later.png", t++));
@@ -101,7 +114,9 @@ class EmbedderJobIT extends HarnessPerClass {
 
     // hostile records: none may halt the stream, each is dead-lettered with its reason
     byte[] photo = TestImages.encode(TestImages.scene(320, 240, 44), "jpg");
-    put("hostile/forty-tags.jpg", photo); // the object is fine, the event could never be stored (32 tags at most)
+    put(
+        "hostile/forty-tags.jpg",
+        photo); // the object is fine, the event could never be stored (32 tags at most)
     List<String> fortyTags = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       fortyTags.add("tag-" + i);
@@ -110,39 +125,53 @@ class EmbedderJobIT extends HarnessPerClass {
     fortyTagEvent.setTags(new ArrayList<>(fortyTags));
     events.add(fortyTagEvent);
     expected.put(fortyTagEvent.getImageId(), FieldLimits.REASON);
-    put("hostile/announced-huge.jpg", photo); // the event announces more than fetch.max-bytes: never fetched
+    put(
+        "hostile/announced-huge.jpg",
+        photo); // the event announces more than fetch.max-bytes: never fetched
     ImageEvent huge = event(ImageEventType.CREATED, "hostile/announced-huge.jpg", t++);
     huge.setSize(1L << 40);
     events.add(huge);
     expected.put(huge.getImageId(), FetchErrors.OBJECT_TOO_LARGE);
-    byte[] overFetchLimit = new byte[(int) FETCH_MAX_BYTES + 1]; // no size in the event: refused by Content-Length
+    byte[] overFetchLimit =
+        new byte[(int) FETCH_MAX_BYTES + 1]; // no size in the event: refused by Content-Length
     put("hostile/over-fetch-limit.bin", overFetchLimit);
     events.add(event(ImageEventType.CREATED, "hostile/over-fetch-limit.bin", t++));
     expected.put(ImageIds.of(BUCKET, "hostile/over-fetch-limit.bin"), FetchErrors.OBJECT_TOO_LARGE);
-    ImageEvent badBucket = event(ImageEventType.CREATED, "x.jpg", t++); // a name S3 refuses: a 4xx, not an outage
+    ImageEvent badBucket =
+        event(ImageEventType.CREATED, "x.jpg", t++); // a name S3 refuses: a 4xx, not an outage
     badBucket.setBucket("Not_A_Valid_Bucket");
     badBucket.setImageId(ImageIds.of("Not_A_Valid_Bucket", "x.jpg"));
     events.add(badBucket);
     expected.put(badBucket.getImageId(), FetchErrors.FETCH_FAILED);
-    put("hostile/tall-thin.png", TestImages.flatPng(399, 125_000, 8, 2)); // 150 kB, under 50 MP, 150 MB raster
+    put(
+        "hostile/tall-thin.png",
+        TestImages.flatPng(399, 125_000, 8, 2)); // 150 kB, under 50 MP, 150 MB raster
     events.add(event(ImageEventType.CREATED, "hostile/tall-thin.png", t++));
     expected.put(ImageIds.of(BUCKET, "hostile/tall-thin.png"), "aspect-ratio");
-    put("good/after-the-hostile-ones.jpg", TestImages.encode(TestImages.scene(640, 480, 45), "jpg"));
+    put(
+        "good/after-the-hostile-ones.jpg",
+        TestImages.encode(TestImages.scene(640, 480, 45), "jpg"));
     events.add(event(ImageEventType.CREATED, "good/after-the-hostile-ones.jpg", t++));
     expected.put(ImageIds.of(BUCKET, "good/after-the-hostile-ones.jpg"), null);
 
     try (KafkaProducer<byte[], byte[]> producer = it.producer()) {
       for (ImageEvent e : events) {
-        producer.send(new ProducerRecord<>(eventsTopic, e.getImageId().getBytes(StandardCharsets.UTF_8),
-            Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(eventsTopic, e)));
+        producer.send(
+            new ProducerRecord<>(
+                eventsTopic,
+                e.getImageId().getBytes(StandardCharsets.UTF_8),
+                Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(eventsTopic, e)));
       }
-      producer.send(new ProducerRecord<>(eventsTopic, "x".getBytes(), "not avro".getBytes())); // undecodable event
+      producer.send(
+          new ProducerRecord<>(
+              eventsTopic, "x".getBytes(), "not avro".getBytes())); // undecodable event
     }
 
     JobClient job = JobHarness.startJob(settings, "embedder-it");
     List<ConsumerRecord<byte[], byte[]>> deadLetters;
     List<ConsumerRecord<byte[], byte[]>> embeddings;
-    long rejections = expected.values().stream().filter(r -> r != null).count() + 1; // + the undecodable event
+    long rejections =
+        expected.values().stream().filter(r -> r != null).count() + 1; // + the undecodable event
     long embeddable = expected.values().stream().filter(r -> r == null).count();
     try {
       deadLetters = it.consume(dlqTopic, rs -> rs.size() >= rejections);
@@ -157,8 +186,10 @@ class EmbedderJobIT extends HarnessPerClass {
     assertThat(CollectingReporter.counter(OP + "imagesEmbedded")).isEqualTo(embeddable + 1);
     assertThat(CollectingReporter.counter(OP + "imagesDeleted")).isEqualTo(1);
     assertThat(CollectingReporter.counter(OP + "objectsMissing")).isEqualTo(1);
-    assertThat(CollectingReporter.counter(OP + "deadLetters")).isEqualTo(rejections); // the total (per reason below)
-    assertThat(CollectingReporter.counter(OP + "reason\\.too-many-pixels.deadLetters")).isEqualTo(3);
+    assertThat(CollectingReporter.counter(OP + "deadLetters"))
+        .isEqualTo(rejections); // the total (per reason below)
+    assertThat(CollectingReporter.counter(OP + "reason\\.too-many-pixels.deadLetters"))
+        .isEqualTo(3);
     assertThat(CollectingReporter.counter(OP + "reason\\.corrupt.deadLetters")).isEqualTo(4);
     assertThat(CollectingReporter.histogramCount(OP + "batchSize")).isGreaterThan(0);
     assertThat(CollectingReporter.histogramCount(OP + "decodeMillis")).isEqualTo(embeddable + 1);
@@ -169,17 +200,20 @@ class EmbedderJobIT extends HarnessPerClass {
     for (ConsumerRecord<byte[], byte[]> r : deadLetters) {
       assertThat(DeadLetter.header(r.headers(), DeadLetters.STAGE)).isEqualTo("embedder");
       String id = DeadLetter.header(r.headers(), DeadLetters.IMAGE_ID);
-      reasons.put(id == null ? "undecodable" : id, DeadLetter.header(r.headers(), DeadLetters.REASON));
+      reasons.put(
+          id == null ? "undecodable" : id, DeadLetter.header(r.headers(), DeadLetters.REASON));
     }
     assertThat(deadLetters).hasSize((int) rejections);
     assertThat(reasons).containsEntry("undecodable", "undecodable-event");
-    expected.forEach((id, reason) -> {
-      if (reason != null) {
-        assertThat(reasons).as(id).containsEntry(id, reason);
-      }
-    });
+    expected.forEach(
+        (id, reason) -> {
+          if (reason != null) {
+            assertThat(reasons).as(id).containsEntry(id, reason);
+          }
+        });
 
-    // embeddings topic: keyed by id, Avro values with the model tag and a pHash, a tombstone for the deletion
+    // embeddings topic: keyed by id, Avro values with the model tag and a pHash, a tombstone for
+    // the deletion
     Map<String, ImageEmbedding> latest = new HashMap<>();
     List<String> tombstones = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : embeddings) {
@@ -188,7 +222,8 @@ class EmbedderJobIT extends HarnessPerClass {
         tombstones.add(id);
         latest.remove(id);
       } else {
-        ImageEmbedding e = Topics.EMBEDDINGS.valueSerde().deserializer().deserialize(embeddingsTopic, r.value());
+        ImageEmbedding e =
+            Topics.EMBEDDINGS.valueSerde().deserializer().deserialize(embeddingsTopic, r.value());
         assertThat(e.getImageId()).isEqualTo(id);
         assertThat(e.getModel()).isEqualTo("nsfwjs-mobilenetv2-b13@1");
         assertThat(e.getVector()).hasSize(576);
@@ -197,16 +232,19 @@ class EmbedderJobIT extends HarnessPerClass {
       }
     }
     assertThat(tombstones).containsExactly(ImageIds.of(BUCKET, "good/deleted-later.png"));
-    expected.forEach((id, reason) -> assertThat(latest.containsKey(id)).as(id).isEqualTo(reason == null));
+    expected.forEach(
+        (id, reason) -> assertThat(latest.containsKey(id)).as(id).isEqualTo(reason == null));
     assertThat(latest).hasSize((int) embeddable);
     ImageEmbedding up = latest.get(ImageIds.of(BUCKET, "good/upright.jpg"));
     ImageEmbedding rot = latest.get(ImageIds.of(BUCKET, "good/rotated.jpg"));
     assertThat(PerceptualHash.distance(up.getPhash(), rot.getPhash())).isLessThanOrEqualTo(6);
-    assertThat(Vectors.cosine(toArray(up.getVector()), toArray(rot.getVector()))).isGreaterThan(0.98);
+    assertThat(Vectors.cosine(toArray(up.getVector()), toArray(rot.getVector())))
+        .isGreaterThan(0.98);
     assertThat(it.topicConfig(embeddingsTopic, "cleanup.policy")).isEqualTo("compact");
 
     // the vector store holds exactly the embedded images; the deleted one is gone
-    try (VectorStore store = VectorStores.open(StoreSettings.embedded(settings.store().path(), "images", 576))) {
+    try (VectorStore store =
+        VectorStores.open(StoreSettings.embedded(settings.store().path(), "images", 576))) {
       assertThat(store.count()).isEqualTo(embeddable);
       VectorRecord row = store.get(ImageIds.of(BUCKET, "good/upright.jpg")).orElseThrow();
       assertThat(row.model()).isEqualTo("nsfwjs-mobilenetv2-b13@1");
@@ -216,10 +254,11 @@ class EmbedderJobIT extends HarnessPerClass {
   }
 
   /**
-   * Scene-change gating through the whole job at parallelism 2 (the gated step keyed by source): two cameras' vtest
-   * frames, a frame without a source and a deletion. Every frame is indexed; the frames of a scene carry their
-   * representative's vector and id, on the embeddings topic and in the store. One partition keeps each camera's frames
-   * in capture order, so the decisions are those of {@code VtestFramesTest}.
+   * Scene-change gating through the whole job at parallelism 2 (the gated step keyed by source):
+   * two cameras' vtest frames, a frame without a source and a deletion. Every frame is indexed; the
+   * frames of a scene carry their representative's vector and id, on the embeddings topic and in
+   * the store. One partition keeps each camera's frames in capture order, so the decisions are
+   * those of {@code VtestFramesTest}.
    */
   @Test
   void gatedFramesOfTwoCamerasAreIndexedWithTheirRepresentatives() throws Exception {
@@ -234,7 +273,9 @@ class EmbedderJobIT extends HarnessPerClass {
     it.broker.createTopics(1, eventsTopic);
     List<ImageEvent> events = new ArrayList<>();
     long t = 1_700_000_000_000L;
-    int[][] frames = {{501, 0}, {505, 1}, {502, 0}, {503, 0}, {506, 1}, {504, 0}, {505, 0}, {506, 0}};
+    int[][] frames = {
+      {501, 0}, {505, 1}, {502, 0}, {503, 0}, {506, 1}, {504, 0}, {505, 0}, {506, 0}
+    };
     for (int[] f : frames) {
       String source = f[1] == 0 ? "gate-cam-a" : "gate-cam-b";
       String key = source + "/" + f[0] + ".jpg";
@@ -248,10 +289,13 @@ class EmbedderJobIT extends HarnessPerClass {
     ImageEvent sourceless = event(ImageEventType.CREATED, "gate-none/502.jpg", t++);
     sourceless.setSource(null);
     events.add(sourceless);
-    events.add(event(ImageEventType.DELETED, "gate-cam-a/503.jpg", t++)); // no source: keyed by its image id
+    events.add(
+        event(
+            ImageEventType.DELETED, "gate-cam-a/503.jpg", t++)); // no source: keyed by its image id
     it.produce(eventsTopic, events.toArray(ImageEvent[]::new));
     Configuration conf = new Configuration();
-    conf.setString("metrics.reporter.collect.factory.class", CollectingReporter.Factory.class.getName());
+    conf.setString(
+        "metrics.reporter.collect.factory.class", CollectingReporter.Factory.class.getName());
     CollectingReporter.METRICS.clear();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
     EmbedderJob.build(env, settings);
@@ -269,7 +313,8 @@ class EmbedderJobIT extends HarnessPerClass {
               upserted.add(id);
             }
           }
-          return tombstone && upserted.size() == frames.length; // every other frame and the sourceless one
+          return tombstone
+              && upserted.size() == frames.length; // every other frame and the sourceless one
         };
     List<ConsumerRecord<byte[], byte[]>> embeddings;
     try {
@@ -283,15 +328,22 @@ class EmbedderJobIT extends HarnessPerClass {
     ConsumerRecord<byte[], byte[]> lastOfDeleted = null;
     for (ConsumerRecord<byte[], byte[]> r : embeddings) {
       if (new String(r.key(), StandardCharsets.UTF_8).equals(a503id)) {
-        lastOfDeleted = r; // its creation may have been overtaken by the deletion (then dropped), never after it
+        lastOfDeleted =
+            r; // its creation may have been overtaken by the deletion (then dropped), never after
+        // it
       } else if (r.value() != null) {
-        ImageEmbedding e = Topics.EMBEDDINGS.valueSerde().deserializer().deserialize(embeddingsTopic, r.value());
+        ImageEmbedding e =
+            Topics.EMBEDDINGS.valueSerde().deserializer().deserialize(embeddingsTopic, r.value());
         byId.put(e.getImageId(), e);
       }
     }
-    assertThat(lastOfDeleted.value()).as("the deleted frame's last record is its tombstone").isNull();
+    assertThat(lastOfDeleted.value())
+        .as("the deleted frame's last record is its tombstone")
+        .isNull();
     Map<String, String> sceneOf = new LinkedHashMap<>();
-    byId.forEach((id, e) -> sceneOf.put(id, e.getRepresentativeId() == null ? null : e.getRepresentativeId()));
+    byId.forEach(
+        (id, e) ->
+            sceneOf.put(id, e.getRepresentativeId() == null ? null : e.getRepresentativeId()));
     String a501 = ImageIds.of(BUCKET, "gate-cam-a/501.jpg");
     String a504 = ImageIds.of(BUCKET, "gate-cam-a/504.jpg");
     String b505 = ImageIds.of(BUCKET, "gate-cam-b/505.jpg");
@@ -309,26 +361,35 @@ class EmbedderJobIT extends HarnessPerClass {
     assertThat(a502.getSceneStartMillis()).isEqualTo(1_700_000_000_000L + 50_100L);
     assertThat(a502.getCapturedAtMillis()).isEqualTo(1_700_000_000_000L + 50_200L);
     assertThat(a502.getPhash()).isNotNull(); // its own (the same as 501's here: 0 bits apart)
-    assertThat(CollectingReporter.counter(OP + "imagesEmbedded")).isEqualTo(4); // a501, a504, b505, none/502
+    assertThat(CollectingReporter.counter(OP + "imagesEmbedded"))
+        .isEqualTo(4); // a501, a504, b505, none/502
     assertThat(CollectingReporter.counter(OP + "imagesGated")).isEqualTo(5);
 
-    try (VectorStore store = VectorStores.open(StoreSettings.embedded(settings.store().path(), "images", 576))) {
-      assertThat(store.count()).isEqualTo(frames.length); // all frames and the sourceless one, minus the deleted one
+    try (VectorStore store =
+        VectorStores.open(StoreSettings.embedded(settings.store().path(), "images", 576))) {
+      assertThat(store.count())
+          .isEqualTo(frames.length); // all frames and the sourceless one, minus the deleted one
       assertThat(store.get(a503id)).isEmpty();
       VectorRecord gated = store.get(ImageIds.of(BUCKET, "gate-cam-a/506.jpg")).orElseThrow();
-      assertThat(gated.scene()).isEqualTo(new dev.imgsearch.indexer.store.SceneRef(a504, 1_700_000_000_000L + 50_400L));
+      assertThat(gated.scene())
+          .isEqualTo(new dev.imgsearch.indexer.store.SceneRef(a504, 1_700_000_000_000L + 50_400L));
       assertThat(gated.vector()).isEqualTo(store.get(a504).orElseThrow().vector());
       assertThat(gated.source()).isEqualTo("gate-cam-a");
-      assertThat(store.search(gated.vector(), 3, new dev.imgsearch.indexer.store.SearchFilter(
-              java.util.Set.of("gate-cam-a"), null, null, java.util.Set.of())))
+      assertThat(
+              store.search(
+                  gated.vector(),
+                  3,
+                  new dev.imgsearch.indexer.store.SearchFilter(
+                      java.util.Set.of("gate-cam-a"), null, null, java.util.Set.of())))
           .extracting(h -> h.scene() == null ? null : h.scene().representativeId())
           .containsOnly(null, a504);
     }
   }
 
   /**
-   * detect=objects,faces: a photo with people is indexed with its person objects (and faces), found by class and by
-   * the vector of its own person crop; deleting the image (a second run of the job, same group) removes them.
+   * detect=objects,faces: a photo with people is indexed with its person objects (and faces), found
+   * by class and by the vector of its own person crop; deleting the image (a second run of the job,
+   * same group) removes them.
    */
   @Test
   void detectedPeopleAreIndexedSearchableByClassAndGoWithTheirImage() throws Exception {
@@ -349,21 +410,47 @@ class EmbedderJobIT extends HarnessPerClass {
     send(eventsTopic, event(ImageEventType.CREATED, key, 1));
     List<ConsumerRecord<byte[], byte[]>> embeddings =
         runUntil(settings, embeddingsTopic, rs -> rs.stream().anyMatch(r -> r.value() != null));
-    ImageEmbedding e = Topics.EMBEDDINGS.valueSerde().deserializer().deserialize(embeddingsTopic, embeddings.get(0).value());
-    assertThat(e.getObjects()).anyMatch(o -> o.getLabel().equals("person") && o.getVector().size() == 576);
+    ImageEmbedding e =
+        Topics.EMBEDDINGS
+            .valueSerde()
+            .deserializer()
+            .deserialize(embeddingsTopic, embeddings.get(0).value());
+    assertThat(e.getObjects())
+        .anyMatch(o -> o.getLabel().equals("person") && o.getVector().size() == 576);
     assertThat(CollectingReporter.counter(OP + "objectsDetected")).isPositive();
     StoreSettings stored = StoreSettings.embedded(settings.store().path(), "images", 576);
     try (VectorStore store = VectorStores.open(stored)) {
       assertThat(store.get(id)).isPresent();
       List<dev.imgsearch.indexer.store.StoredItem> items = store.items().itemsOf(id);
-      var person = items.stream().filter(i -> i.item().label().equals("person")).findFirst().orElseThrow();
-      assertThat(store.items().imagesWithClass(java.util.Set.of("person"), dev.imgsearch.indexer.store.SearchFilter.NONE, 0, 10))
-          .extracting(h -> h.stored().parentId()).containsExactly(id);
-      assertThat(store.items().imagesWithClass(java.util.Set.of("car"), dev.imgsearch.indexer.store.SearchFilter.NONE, 0, 10))
+      var person =
+          items.stream().filter(i -> i.item().label().equals("person")).findFirst().orElseThrow();
+      assertThat(
+              store
+                  .items()
+                  .imagesWithClass(
+                      java.util.Set.of("person"),
+                      dev.imgsearch.indexer.store.SearchFilter.NONE,
+                      0,
+                      10))
+          .extracting(h -> h.stored().parentId())
+          .containsExactly(id);
+      assertThat(
+              store
+                  .items()
+                  .imagesWithClass(
+                      java.util.Set.of("car"),
+                      dev.imgsearch.indexer.store.SearchFilter.NONE,
+                      0,
+                      10))
           .isEmpty();
-      var hits = store.items().searchItems(
-          dev.imgsearch.indexer.store.DetectedItem.Kind.OBJECT, person.item().vector(), 1,
-          dev.imgsearch.indexer.store.ItemFilter.labels(java.util.Set.of("person")));
+      var hits =
+          store
+              .items()
+              .searchItems(
+                  dev.imgsearch.indexer.store.DetectedItem.Kind.OBJECT,
+                  person.item().vector(),
+                  1,
+                  dev.imgsearch.indexer.store.ItemFilter.labels(java.util.Set.of("person")));
       assertThat(hits.get(0).stored().item().id(id)).isEqualTo(person.item().id(id));
     }
 
@@ -372,7 +459,14 @@ class EmbedderJobIT extends HarnessPerClass {
     try (VectorStore store = VectorStores.open(stored)) {
       assertThat(store.get(id)).isEmpty();
       assertThat(store.items().itemsOf(id)).isEmpty();
-      assertThat(store.items().imagesWithClass(java.util.Set.of("person"), dev.imgsearch.indexer.store.SearchFilter.NONE, 0, 10))
+      assertThat(
+              store
+                  .items()
+                  .imagesWithClass(
+                      java.util.Set.of("person"),
+                      dev.imgsearch.indexer.store.SearchFilter.NONE,
+                      0,
+                      10))
           .isEmpty();
     }
   }
@@ -381,12 +475,18 @@ class EmbedderJobIT extends HarnessPerClass {
     it.produce(topic, e);
   }
 
-  /** Runs the job until {@code done} holds on the embeddings topic, then two more checkpoints (the store's flush). */
+  /**
+   * Runs the job until {@code done} holds on the embeddings topic, then two more checkpoints (the
+   * store's flush).
+   */
   private static List<ConsumerRecord<byte[], byte[]>> runUntil(
-      EmbedderSettings settings, String embeddingsTopic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done)
+      EmbedderSettings settings,
+      String embeddingsTopic,
+      Predicate<List<ConsumerRecord<byte[], byte[]>>> done)
       throws Exception {
     Configuration conf = new Configuration();
-    conf.setString("metrics.reporter.collect.factory.class", CollectingReporter.Factory.class.getName());
+    conf.setString(
+        "metrics.reporter.collect.factory.class", CollectingReporter.Factory.class.getName());
     CollectingReporter.METRICS.clear();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
     EmbedderJob.build(env, settings);

@@ -8,16 +8,20 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
-/** Every Kafka client the job builds from its settings carries the SASL settings ({@code kafka.sasl.*}). */
+/**
+ * Every Kafka client the job builds from its settings carries the SASL settings ({@code
+ * kafka.sasl.*}).
+ */
 class EmbedderKafkaClientsTest {
   private static final String JAAS =
       "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"imgsearch-embedder\""
           + " password=\"s\\\\ecret\";";
 
   private static EmbedderSettings withSasl() {
-    Map<String, String> env = Map.of(
-        "IMGSEARCH_EMBEDDER_KAFKA_SASL_USERNAME", "imgsearch-embedder",
-        "IMGSEARCH_EMBEDDER_KAFKA_SASL_PASSWORD", "s\\ecret");
+    Map<String, String> env =
+        Map.of(
+            "IMGSEARCH_EMBEDDER_KAFKA_SASL_USERNAME", "imgsearch-embedder",
+            "IMGSEARCH_EMBEDDER_KAFKA_SASL_PASSWORD", "s\\ecret");
     return EmbedderSettings.fromEnv(env, EmbedderSettingsTest.required());
   }
 
@@ -34,7 +38,11 @@ class EmbedderKafkaClientsTest {
         .containsEntry("kafka.sasl.password", "****");
     assertThat(s.describe().toString()).doesNotContain("s\\ecret");
     assertThat(EmbedderSettings.OPTIONS)
-        .contains("kafka.sasl.username", "kafka.sasl.password", "kafka.security.protocol", "kafka.sasl.mechanism");
+        .contains(
+            "kafka.sasl.username",
+            "kafka.sasl.password",
+            "kafka.security.protocol",
+            "kafka.sasl.mechanism");
   }
 
   @Test
@@ -71,7 +79,8 @@ class EmbedderKafkaClientsTest {
     assertSasl(props(EmbedderJob.deadLetterSink(s), "kafkaProducerConfig"));
     assertSasl(props(EmbedderJob.embeddingsSink(s), "kafkaProducerConfig"));
     assertSasl(EmbedderJob.sinkDeadLetters(s).producerConfig());
-    Map<String, Object> admin = EmbeddingsTopic.adminConfig(s.bootstrapServers(), s.kafkaClientProperties());
+    Map<String, Object> admin =
+        EmbeddingsTopic.adminConfig(s.bootstrapServers(), s.kafkaClientProperties());
     assertSasl(admin);
     assertThat(admin).containsEntry("bootstrap.servers", "k:9092");
     assertThat(props(EmbedderJob.source(s), "props")).containsEntry("bootstrap.servers", "k:9092");
@@ -84,7 +93,10 @@ class EmbedderKafkaClientsTest {
         .containsEntry("sasl.jaas.config", JAAS);
   }
 
-  /** The connector keeps the client configuration in a private field; read it to see what the clients get. */
+  /**
+   * The connector keeps the client configuration in a private field; read it to see what the
+   * clients get.
+   */
   private static Properties props(Object connector, String field) {
     try {
       Field f = connector.getClass().getDeclaredField(field);

@@ -31,10 +31,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The embedder against a SCRAM-SHA-512 listener, as in the k8s manifests: with {@code kafka.sasl.username/password}
- * the job's KafkaSource, its dead-letter and embeddings KafkaSinks, the admin client creating the embeddings topic and
- * the vector-store sink's dead-letter producer all authenticate; a wrong password is refused. The test's own clients
- * use the broker's PLAINTEXT listener.
+ * The embedder against a SCRAM-SHA-512 listener, as in the k8s manifests: with {@code
+ * kafka.sasl.username/password} the job's KafkaSource, its dead-letter and embeddings KafkaSinks,
+ * the admin client creating the embeddings topic and the vector-store sink's dead-letter producer
+ * all authenticate; a wrong password is refused. The test's own clients use the broker's PLAINTEXT
+ * listener.
  */
 class EmbedderSaslIT {
   static final String BUCKET = JobHarness.BUCKET;
@@ -76,14 +77,24 @@ class EmbedderSaslIT {
     it.put("sasl/photo.jpg", TestImages.encode(TestImages.scene(320, 240, 7), "jpg"));
     String id = ImageIds.of(BUCKET, "sasl/photo.jpg");
     try (KafkaProducer<byte[], byte[]> producer = it.producer()) {
-      producer.send(new ProducerRecord<>(settings.imageEventsTopic(), id.getBytes(StandardCharsets.UTF_8),
-          Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(settings.imageEventsTopic(),
-              EmbedderJobIT.event(ImageEventType.CREATED, "sasl/photo.jpg", 1_700_000_000_000L))));
-      producer.send(new ProducerRecord<>(settings.imageEventsTopic(), "x".getBytes(), "not avro".getBytes()));
+      producer.send(
+          new ProducerRecord<>(
+              settings.imageEventsTopic(),
+              id.getBytes(StandardCharsets.UTF_8),
+              Topics.IMAGE_EVENTS
+                  .valueSerde()
+                  .serializer()
+                  .serialize(
+                      settings.imageEventsTopic(),
+                      EmbedderJobIT.event(
+                          ImageEventType.CREATED, "sasl/photo.jpg", 1_700_000_000_000L))));
+      producer.send(
+          new ProducerRecord<>(settings.imageEventsTopic(), "x".getBytes(), "not avro".getBytes()));
     }
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
-    // creates the embeddings topic through the SASL listener; the source reads only from it (its bootstrap servers)
+    // creates the embeddings topic through the SASL listener; the source reads only from it (its
+    // bootstrap servers)
     EmbedderJob.build(env, settings);
     JobClient job = env.executeAsync("embedder-sasl-it");
     List<ConsumerRecord<byte[], byte[]>> deadLetters;
@@ -95,10 +106,12 @@ class EmbedderSaslIT {
     } finally {
       job.cancel().get();
     }
-    assertThat(DeadLetter.header(deadLetters.get(0).headers(), DeadLetters.REASON)).isEqualTo("undecodable-event");
+    assertThat(DeadLetter.header(deadLetters.get(0).headers(), DeadLetters.REASON))
+        .isEqualTo("undecodable-event");
     assertThat(new String(embeddings.get(0).key(), StandardCharsets.UTF_8)).isEqualTo(id);
     assertThat(it.topicConfig(settings.embeddingsTopic(), "cleanup.policy")).isEqualTo("compact");
-    try (VectorStore store = VectorStores.open(StoreSettings.embedded(settings.store().path(), "images", 576))) {
+    try (VectorStore store =
+        VectorStores.open(StoreSettings.embedded(settings.store().path(), "images", 576))) {
       assertThat(store.get(id)).isPresent();
     }
   }
@@ -115,14 +128,20 @@ class EmbedderSaslIT {
     }
     var letters = it.consume(settings.deadLetterTopic(), rs -> !rs.isEmpty());
     assertThat(new String(letters.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("img-refused");
-    assertThat(DeadLetter.header(letters.get(0).headers(), DeadLetters.STAGE)).isEqualTo(KafkaSinkDeadLetters.STAGE);
+    assertThat(DeadLetter.header(letters.get(0).headers(), DeadLetters.STAGE))
+        .isEqualTo(KafkaSinkDeadLetters.STAGE);
   }
 
   @Test
   void aWrongPasswordIsRefused() {
     EmbedderSettings wrong = EmbedderSettings.fromMap(options("wrong", "not-the-password"));
-    assertThatThrownBy(() -> EmbeddingsTopic.ensureCompacted(
-            wrong.bootstrapServers(), wrong.kafkaClientProperties(), wrong.embeddingsTopic(), 1))
+    assertThatThrownBy(
+            () ->
+                EmbeddingsTopic.ensureCompacted(
+                    wrong.bootstrapServers(),
+                    wrong.kafkaClientProperties(),
+                    wrong.embeddingsTopic(),
+                    1))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("Authentication failed");
   }

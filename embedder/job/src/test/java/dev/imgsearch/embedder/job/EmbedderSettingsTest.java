@@ -29,7 +29,9 @@ class EmbedderSettingsTest {
     assertThat(s.onnx().intraOpThreads()).isZero();
     assertThat(s.limits().maxPixels()).isEqualTo(50_000_000L);
     assertThat(s.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(s.describe()).containsEntry("s3.secret-key", "****").containsEntry("batch.size", Integer.toString(EmbedderSettings.DEFAULT_BATCH_SIZE));
+    assertThat(s.describe())
+        .containsEntry("s3.secret-key", "****")
+        .containsEntry("batch.size", Integer.toString(EmbedderSettings.DEFAULT_BATCH_SIZE));
   }
 
   @Test
@@ -50,7 +52,8 @@ class EmbedderSettingsTest {
     assertThat(s.batchMaxDelay()).isEqualTo(Duration.ofMillis(20));
     assertThat(s.onnx().intraOpThreads()).isEqualTo(2);
     assertThat(s.onnx().allowSpinning()).isTrue();
-    assertThat(EmbedderSettings.fromMap(required()).onnx().allowSpinning()).isFalse(); // the job's default
+    assertThat(EmbedderSettings.fromMap(required()).onnx().allowSpinning())
+        .isFalse(); // the job's default
     assertThat(s.decodeThreads()).isEqualTo(3);
     assertThat(s.limits().maxPixels()).isEqualTo(1000);
     assertThat(s.limits().maxRasterBytes()).isEqualTo(1L << 20);
@@ -79,7 +82,8 @@ class EmbedderSettingsTest {
     assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("batch.size");
     Map<String, String> spin = required();
     spin.put("onnx.allow-spinning", "maybe");
-    assertThatThrownBy(() -> EmbedderSettings.fromMap(spin)).hasMessageContaining("onnx.allow-spinning");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(spin))
+        .hasMessageContaining("onnx.allow-spinning");
     m.put("batch.size", "0");
     assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("batch.size");
     m.put("batch.size", "4");
@@ -98,13 +102,21 @@ class EmbedderSettingsTest {
     args.put("batch.size", "4");
     EmbedderSettings s =
         EmbedderSettings.fromEnv(
-            Map.of("IMGSEARCH_EMBEDDER_S3_ACCESS_KEY", "env-ak", "IMGSEARCH_EMBEDDER_S3_SECRET_KEY", "env-sk",
-                "IMGSEARCH_EMBEDDER_BATCH_SIZE", "32", "UNRELATED", "x"),
+            Map.of(
+                "IMGSEARCH_EMBEDDER_S3_ACCESS_KEY",
+                "env-ak",
+                "IMGSEARCH_EMBEDDER_S3_SECRET_KEY",
+                "env-sk",
+                "IMGSEARCH_EMBEDDER_BATCH_SIZE",
+                "32",
+                "UNRELATED",
+                "x"),
             args);
     org.assertj.core.api.Assertions.assertThat(s.s3AccessKey()).isEqualTo("env-ak");
     org.assertj.core.api.Assertions.assertThat(s.s3SecretKey()).isEqualTo("env-sk");
     org.assertj.core.api.Assertions.assertThat(s.batchSize()).isEqualTo(4);
-    org.assertj.core.api.Assertions.assertThat(EmbedderSettings.envName("batch.max-delay")).isEqualTo("IMGSEARCH_EMBEDDER_BATCH_MAX_DELAY");
+    org.assertj.core.api.Assertions.assertThat(EmbedderSettings.envName("batch.max-delay"))
+        .isEqualTo("IMGSEARCH_EMBEDDER_BATCH_MAX_DELAY");
   }
 
   @Test
@@ -149,9 +161,11 @@ class EmbedderSettingsTest {
     assertThat(s.gate().maxSceneFrames()).isEqualTo(100);
     assertThat(s.describe()).containsEntry("gate.max-mean-diff", "4.5");
     m.put("gate.max-mean-diff", "a lot");
-    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("gate.max-mean-diff");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m))
+        .hasMessageContaining("gate.max-mean-diff");
     m.put("gate.max-mean-diff", "300");
-    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("gate.max-mean-diff");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m))
+        .hasMessageContaining("gate.max-mean-diff");
     m.put("gate.max-mean-diff", "2");
     m.put("gate.enabled", "yes");
     assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("gate.enabled");
@@ -177,12 +191,18 @@ class EmbedderSettingsTest {
     assertThat(d.faceOptions().minScore()).isEqualTo(0.6f);
     assertThat(d.faceOptions().maxCount()).isEqualTo(3);
     m.put("detect.classes", "person,unicorn");
-    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("detect.classes").hasMessageContaining("unicorn");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m))
+        .hasMessageContaining("detect.classes")
+        .hasMessageContaining("unicorn");
     m.put("detect.classes", "");
     m.put("detect", "objects,cars");
-    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("detect").hasMessageContaining("cars");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m))
+        .hasMessageContaining("detect")
+        .hasMessageContaining("cars");
     m.put("detect", "objects");
     m.put("detect.max-objects", "0");
-    assertThatThrownBy(() -> EmbedderSettings.fromMap(m)).hasMessageContaining("detect.*").hasMessageContaining("maxCount");
+    assertThatThrownBy(() -> EmbedderSettings.fromMap(m))
+        .hasMessageContaining("detect.*")
+        .hasMessageContaining("maxCount");
   }
 }

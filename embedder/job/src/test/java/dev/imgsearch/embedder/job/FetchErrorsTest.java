@@ -22,51 +22,73 @@ class FetchErrorsTest {
   void clientErrorsArePermanent() {
     assertThat(FetchErrors.classify("AccessDenied", 403, null)).isEqualTo(Kind.PERMANENT);
     assertThat(FetchErrors.classify("InvalidRequest", 400, null)).isEqualTo(Kind.PERMANENT);
-    assertThat(FetchErrors.classify("XMinioInvalidObjectName", 400, null)).isEqualTo(Kind.PERMANENT);
-    assertThat(FetchErrors.classify("InvalidBucketName", 0, null)).as("status unknown, code says it").isEqualTo(Kind.PERMANENT);
+    assertThat(FetchErrors.classify("XMinioInvalidObjectName", 400, null))
+        .isEqualTo(Kind.PERMANENT);
+    assertThat(FetchErrors.classify("InvalidBucketName", 0, null))
+        .as("status unknown, code says it")
+        .isEqualTo(Kind.PERMANENT);
     assertThat(FetchErrors.classify("KeyTooLongError", 400, null)).isEqualTo(Kind.PERMANENT);
-    assertThat(FetchErrors.classify(null, 0, new IllegalArgumentException("bucket name does not follow rules")))
-        .as("the SDK refuses the name before sending").isEqualTo(Kind.PERMANENT);
+    assertThat(
+            FetchErrors.classify(
+                null, 0, new IllegalArgumentException("bucket name does not follow rules")))
+        .as("the SDK refuses the name before sending")
+        .isEqualTo(Kind.PERMANENT);
   }
 
   @Test
   void throttlingServerErrorsAndTheNetworkAreTransient() {
     assertThat(FetchErrors.classify("SlowDown", 503, null)).isEqualTo(Kind.TRANSIENT);
     assertThat(FetchErrors.classify("TooManyRequests", 429, null)).isEqualTo(Kind.TRANSIENT);
-    assertThat(FetchErrors.classify("RequestTimeout", 400, null)).as("S3 sends it as 400").isEqualTo(Kind.TRANSIENT);
+    assertThat(FetchErrors.classify("RequestTimeout", 400, null))
+        .as("S3 sends it as 400")
+        .isEqualTo(Kind.TRANSIENT);
     assertThat(FetchErrors.classify("InternalError", 500, null)).isEqualTo(Kind.TRANSIENT);
-    assertThat(FetchErrors.classify("XMinioServerNotInitialized", 503, null)).isEqualTo(Kind.TRANSIENT);
+    assertThat(FetchErrors.classify("XMinioServerNotInitialized", 503, null))
+        .isEqualTo(Kind.TRANSIENT);
     assertThat(FetchErrors.classify(null, 502, null)).isEqualTo(Kind.TRANSIENT);
     assertThat(FetchErrors.classify(null, 408, null)).isEqualTo(Kind.TRANSIENT);
     // the job's credentials: every fetch would fail, so no record is dead-lettered for it
     assertThat(FetchErrors.classify("SignatureDoesNotMatch", 403, null)).isEqualTo(Kind.TRANSIENT);
     assertThat(FetchErrors.classify("InvalidAccessKeyId", 403, null)).isEqualTo(Kind.TRANSIENT);
-    assertThat(FetchErrors.classify(null, 0, new ConnectException("Connection refused"))).isEqualTo(Kind.TRANSIENT);
-    assertThat(FetchErrors.classify(null, 0, new SocketTimeoutException("timeout"))).isEqualTo(Kind.TRANSIENT);
+    assertThat(FetchErrors.classify(null, 0, new ConnectException("Connection refused")))
+        .isEqualTo(Kind.TRANSIENT);
+    assertThat(FetchErrors.classify(null, 0, new SocketTimeoutException("timeout")))
+        .isEqualTo(Kind.TRANSIENT);
     assertThat(FetchErrors.classify(null, 0, new EOFException())).isEqualTo(Kind.TRANSIENT);
-    assertThat(FetchErrors.classify(null, 0, new IOException("unexpected end of stream"))).isEqualTo(Kind.TRANSIENT);
+    assertThat(FetchErrors.classify(null, 0, new IOException("unexpected end of stream")))
+        .isEqualTo(Kind.TRANSIENT);
   }
 
   @Test
   void anythingElseIsUnknown() {
-    assertThat(FetchErrors.classify(null, 0, new IllegalStateException("odd"))).isEqualTo(Kind.UNKNOWN);
+    assertThat(FetchErrors.classify(null, 0, new IllegalStateException("odd")))
+        .isEqualTo(Kind.UNKNOWN);
     assertThat(FetchErrors.classify("SomethingNew", 0, null)).isEqualTo(Kind.UNKNOWN);
   }
 
   @Test
   void transientErrorsAreRetriedWithBackoffUntilTheBoundThenFailTheTask() {
-    FetchErrors.Policy p = new FetchErrors.Policy(Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(10), 3);
-    assertThat(p.next(Kind.TRANSIENT, 1, Duration.ZERO)).isEqualTo(Action.retry(Duration.ofMillis(100)));
-    assertThat(p.next(Kind.TRANSIENT, 2, Duration.ofMillis(100))).isEqualTo(Action.retry(Duration.ofMillis(200)));
-    assertThat(p.next(Kind.TRANSIENT, 9, Duration.ofSeconds(5))).isEqualTo(Action.retry(Duration.ofSeconds(2)));
+    FetchErrors.Policy p =
+        new FetchErrors.Policy(
+            Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(10), 3);
+    assertThat(p.next(Kind.TRANSIENT, 1, Duration.ZERO))
+        .isEqualTo(Action.retry(Duration.ofMillis(100)));
+    assertThat(p.next(Kind.TRANSIENT, 2, Duration.ofMillis(100)))
+        .isEqualTo(Action.retry(Duration.ofMillis(200)));
+    assertThat(p.next(Kind.TRANSIENT, 9, Duration.ofSeconds(5)))
+        .isEqualTo(Action.retry(Duration.ofSeconds(2)));
     assertThat(p.next(Kind.TRANSIENT, 10, Duration.ofSeconds(9))).isEqualTo(Action.FAIL_TASK);
   }
 
   @Test
   void unknownErrorsAreRetriedABoundedNumberOfTimesThenDeadLettered() {
-    FetchErrors.Policy p = new FetchErrors.Policy(Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(10), 3);
-    assertThat(p.next(Kind.UNKNOWN, 1, Duration.ZERO)).isEqualTo(Action.retry(Duration.ofMillis(100)));
-    assertThat(p.next(Kind.UNKNOWN, 2, Duration.ZERO)).isEqualTo(Action.retry(Duration.ofMillis(200)));
+    FetchErrors.Policy p =
+        new FetchErrors.Policy(
+            Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(10), 3);
+    assertThat(p.next(Kind.UNKNOWN, 1, Duration.ZERO))
+        .isEqualTo(Action.retry(Duration.ofMillis(100)));
+    assertThat(p.next(Kind.UNKNOWN, 2, Duration.ZERO))
+        .isEqualTo(Action.retry(Duration.ofMillis(200)));
     assertThat(p.next(Kind.UNKNOWN, 3, Duration.ZERO)).isEqualTo(Action.DEAD_LETTER);
     assertThat(p.next(Kind.PERMANENT, 1, Duration.ZERO)).isEqualTo(Action.DEAD_LETTER);
     assertThat(p.next(Kind.MISSING, 1, Duration.ZERO)).isEqualTo(Action.MISSING);

@@ -13,8 +13,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Camera frames for the scene-change gating tests: the vtest fixture frames 501–506 (test resources {@code vtest/}:
- * 501–503 one scene, a person entering from 504), published as events of a source, fetched from a map.
+ * Camera frames for the scene-change gating tests: the vtest fixture frames 501–506 (test resources
+ * {@code vtest/}: 501–503 one scene, a person entering from 504), published as events of a source,
+ * fetched from a map.
  */
 final class GatedFrames {
   /** The objects, by {@code bucket/key}; shared with fetchers created by {@link #FETCHER}. */
@@ -26,7 +27,8 @@ final class GatedFrames {
   private GatedFrames() {}
 
   static byte[] frame(int n) {
-    try (InputStream in = GatedFrames.class.getResourceAsStream(String.format("/vtest/%04d.jpg", n))) {
+    try (InputStream in =
+        GatedFrames.class.getResourceAsStream(String.format("/vtest/%04d.jpg", n))) {
       return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -40,7 +42,10 @@ final class GatedFrames {
     return key;
   }
 
-  /** A created-image event for frame {@code n} of {@code source} (null: none), captured at {@code n × 100} ms. */
+  /**
+   * A created-image event for frame {@code n} of {@code source} (null: none), captured at {@code n
+   * × 100} ms.
+   */
   static KafkaRecord created(String source, int n, long offset) {
     String key = put(source, n);
     ImageEvent e =

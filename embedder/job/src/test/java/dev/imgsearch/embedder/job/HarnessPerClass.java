@@ -6,8 +6,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Base of the job ITs that share one {@link JobHarness} (a plain Kafka broker and the S3 server, account
- * {@link #ACCESS}/{@link #SECRET}) per test class, under the class's temporary directory {@link #tmp}.
+ * Base of the job ITs that share one {@link JobHarness} (a plain Kafka broker and the S3 server,
+ * account {@link #ACCESS}/{@link #SECRET}) per test class, under the class's temporary directory
+ * {@link #tmp}.
  */
 abstract class HarnessPerClass {
   static final String BUCKET = JobHarness.BUCKET;

@@ -31,14 +31,19 @@ class ImagePipelineDetectTest {
   static OnnxImageEmbedder embedder;
   static FrameDetector detector;
   final Map<String, byte[]> objects = new HashMap<>();
-  final ObjectFetcher fetcher = (bucket, key) -> Optional.ofNullable(objects.get(bucket + "/" + key));
+  final ObjectFetcher fetcher =
+      (bucket, key) -> Optional.ofNullable(objects.get(bucket + "/" + key));
 
   @BeforeAll
   static void load() {
-    embedder = OnnxImageEmbedder.fromClasspath("nsfwjs-mobilenetv2-b13", DecodeLimits.DEFAULT, OnnxOptions.DEFAULT);
+    embedder =
+        OnnxImageEmbedder.fromClasspath(
+            "nsfwjs-mobilenetv2-b13", DecodeLimits.DEFAULT, OnnxOptions.DEFAULT);
     detector =
         FrameDetector.load(
-            DetectMode.parse("objects,faces"), ObjectDetector.Options.DEFAULT, FaceDetector.Options.DEFAULT,
+            DetectMode.parse("objects,faces"),
+            ObjectDetector.Options.DEFAULT,
+            FaceDetector.Options.DEFAULT,
             OnnxOptions.DEFAULT);
   }
 
@@ -49,7 +54,8 @@ class ImagePipelineDetectTest {
   }
 
   static byte[] photo(String name) throws IOException {
-    try (InputStream in = ImagePipelineDetectTest.class.getResourceAsStream("/photos-detect/" + name)) {
+    try (InputStream in =
+        ImagePipelineDetectTest.class.getResourceAsStream("/photos-detect/" + name)) {
       return in.readAllBytes();
     }
   }
@@ -59,9 +65,11 @@ class ImagePipelineDetectTest {
     List<ImagePipeline.Prepared> prepared = new ArrayList<>();
     long offset = 0;
     for (String key : keys) {
-      prepared.add(pipeline.prepare(ImagePipelineTest.record(ImageEventType.CREATED, key, offset++)));
+      prepared.add(
+          pipeline.prepare(ImagePipelineTest.record(ImageEventType.CREATED, key, offset++)));
     }
-    prepared.add(pipeline.prepare(ImagePipelineTest.record(ImageEventType.DELETED, "gone.jpg", offset)));
+    prepared.add(
+        pipeline.prepare(ImagePipelineTest.record(ImageEventType.DELETED, "gone.jpg", offset)));
     return pipeline.complete(prepared);
   }
 
@@ -80,24 +88,32 @@ class ImagePipelineDetectTest {
     EmbeddingChange messi = done.changes().get(0);
     assertThat(messi.vector).hasSize(576); // the frame is still there
     DetectedItem person =
-        messi.items.stream().filter(i -> i.kind() == DetectedItem.Kind.OBJECT && i.label().equals("person"))
-            .findFirst().orElseThrow();
+        messi.items.stream()
+            .filter(i -> i.kind() == DetectedItem.Kind.OBJECT && i.label().equals("person"))
+            .findFirst()
+            .orElseThrow();
     assertThat(person.vector()).hasSize(576);
     assertThat(norm(person.vector())).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
     assertThat(person.model()).isEqualTo(embedder.modelId());
     assertThat(person.box()[2]).isGreaterThan(person.box()[0]);
-    assertThat(cosine(person.vector(), messi.vector)).isLessThan(0.999); // the crop's, not the frame's vector
+    assertThat(cosine(person.vector(), messi.vector))
+        .isLessThan(0.999); // the crop's, not the frame's vector
     DetectedItem face =
-        done.changes().stream().flatMap(c -> c.items.stream()).filter(i -> i.kind() == DetectedItem.Kind.FACE)
-            .findFirst().orElseThrow();
+        done.changes().stream()
+            .flatMap(c -> c.items.stream())
+            .filter(i -> i.kind() == DetectedItem.Kind.FACE)
+            .findFirst()
+            .orElseThrow();
     assertThat(face.vector()).hasSize(1024);
     assertThat(norm(face.vector())).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
     assertThat(face.label()).isEqualTo("face");
 
     IndexAction action = Records.toIndexAction(messi);
     assertThat(action.record().items()).isEqualTo(messi.items);
-    for (EmbeddingChange c : done.changes().subList(0, 2)) { // what both stores accept, faces at their default
-      DetectedItems.check(Records.toIndexAction(c).record(), 576, DetectedItems.DEFAULT_FACE_DIMENSION);
+    for (EmbeddingChange c :
+        done.changes().subList(0, 2)) { // what both stores accept, faces at their default
+      DetectedItems.check(
+          Records.toIndexAction(c).record(), 576, DetectedItems.DEFAULT_FACE_DIMENSION);
     }
     ImageEmbedding avro = Records.toAvro(messi);
     List<DetectedItem> back = DetectedItems.fromAvro(avro.getObjects());
@@ -143,18 +159,28 @@ class ImagePipelineDetectTest {
 
   @Test
   void framesAreDecodedForTheDetectorNotOnlyForTheFrameModel() throws Exception {
-    byte[] camera = dev.imgsearch.embedder.image.TestImages.encode(
-        dev.imgsearch.embedder.image.TestImages.scene(1632, 1224, 7), "jpg");
+    byte[] camera =
+        dev.imgsearch.embedder.image.TestImages.encode(
+            dev.imgsearch.embedder.image.TestImages.scene(1632, 1224, 7), "jpg");
     objects.put("images/camera.jpg", camera);
     KafkaRecord r = ImagePipelineTest.record(ImageEventType.CREATED, "camera.jpg", 0);
     var plain = (ImagePipeline.Decoded) new ImagePipeline(fetcher, embedder).prepare(r);
-    var detecting = (ImagePipeline.Decoded) new ImagePipeline(fetcher, embedder, detector::detect).prepare(r);
+    var detecting =
+        (ImagePipeline.Decoded) new ImagePipeline(fetcher, embedder, detector::detect).prepare(r);
     assertThat(plain.upright()).isNull(); // nothing kept without detection
-    int forModel = Math.min(embedder.decoder().decode(camera).getWidth(), embedder.decoder().decode(camera).getHeight());
+    int forModel =
+        Math.min(
+            embedder.decoder().decode(camera).getWidth(),
+            embedder.decoder().decode(camera).getHeight());
     int forDetector = Math.min(detecting.upright().getWidth(), detecting.upright().getHeight());
-    assertThat(forDetector).isGreaterThanOrEqualTo(FrameItems.DETECT_SHORTER_SIDE).isGreaterThan(forModel);
-    assertThat(detecting.image().getWidth()).isEqualTo(plain.image().getWidth()); // the model input is the same size
-    assertThat(ImagePipeline.forDetection(dev.imgsearch.embedder.image.DecodeLimits.DEFAULT).targetShorterSide())
+    assertThat(forDetector)
+        .isGreaterThanOrEqualTo(FrameItems.DETECT_SHORTER_SIDE)
+        .isGreaterThan(forModel);
+    assertThat(detecting.image().getWidth())
+        .isEqualTo(plain.image().getWidth()); // the model input is the same size
+    assertThat(
+            ImagePipeline.forDetection(dev.imgsearch.embedder.image.DecodeLimits.DEFAULT)
+                .targetShorterSide())
         .isEqualTo(FrameItems.DETECT_SHORTER_SIDE);
   }
 

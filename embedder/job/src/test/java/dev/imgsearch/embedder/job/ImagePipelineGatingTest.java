@@ -40,7 +40,9 @@ class ImagePipelineGatingTest {
 
   @BeforeAll
   static void load() {
-    embedder = OnnxImageEmbedder.fromClasspath("nsfwjs-mobilenetv2-b13", DecodeLimits.DEFAULT, OnnxOptions.DEFAULT);
+    embedder =
+        OnnxImageEmbedder.fromClasspath(
+            "nsfwjs-mobilenetv2-b13", DecodeLimits.DEFAULT, OnnxOptions.DEFAULT);
     pipeline = new ImagePipeline(GatedFrames.FETCHER.create(), embedder);
   }
 
@@ -58,14 +60,20 @@ class ImagePipelineGatingTest {
   }
 
   @Test
-  void aRunOfNearIdenticalFramesIsEmbeddedOnceAndEveryFrameIsIndexedWithItsRepresentative() throws Exception {
+  void aRunOfNearIdenticalFramesIsEmbeddedOnceAndEveryFrameIsIndexedWithItsRepresentative()
+      throws Exception {
     ImagePipeline.Completed done =
-        run(created("cam-1", 501, 0), created("cam-1", 502, 1), created("cam-1", 503, 2), created("cam-1", 504, 3));
+        run(
+            created("cam-1", 501, 0),
+            created("cam-1", 502, 1),
+            created("cam-1", 503, 2),
+            created("cam-1", 504, 3));
 
     assertThat(done.embedded()).isEqualTo(2); // 501 and 504 (a person enters)
     assertThat(done.gated()).isEqualTo(2);
     assertThat(done.modelCalls()).isEqualTo(1);
-    assertThat(done.changes()).extracting(c -> c.imageId)
+    assertThat(done.changes())
+        .extracting(c -> c.imageId)
         .containsExactly(id("cam-1", 501), id("cam-1", 502), id("cam-1", 503), id("cam-1", 504));
     EmbeddingChange first = done.changes().get(0);
     assertThat(first.representativeId).isNull();
@@ -102,7 +110,8 @@ class ImagePipelineGatingTest {
             created(null, 503, 5), // no source: never gated
             deleted("cam-1", 501, 6));
 
-    assertThat(done.changes()).extracting(c -> c.deleted ? "-" + c.imageId : c.imageId + "→" + c.representativeId)
+    assertThat(done.changes())
+        .extracting(c -> c.deleted ? "-" + c.imageId : c.imageId + "→" + c.representativeId)
         .containsExactly(
             id("cam-2", 505) + "→null",
             id("cam-1", 502) + "→" + id("cam-1", 501),
@@ -122,7 +131,8 @@ class ImagePipelineGatingTest {
   @Test
   void aFrameCapturedBeforeTheSceneStartedIsEmbeddedAloneAndLeavesTheScene() throws Exception {
     run(created("cam-1", 503, 0));
-    ImagePipeline.Completed done = run(created("cam-1", 502, 1)); // late: captured 100 ms before the scene
+    ImagePipeline.Completed done =
+        run(created("cam-1", 502, 1)); // late: captured 100 ms before the scene
 
     assertThat(done.embedded()).isEqualTo(1);
     assertThat(done.changes().get(0).representativeId).isNull();
@@ -136,7 +146,8 @@ class ImagePipelineGatingTest {
     for (int n = 501; n <= 503; n++) {
       prepared.add(pipeline.prepare(created("cam-1", n, n)));
     }
-    ImagePipeline.Completed done = pipeline.complete(prepared, new SceneGate(SceneGate.Settings.OFF), scenes);
+    ImagePipeline.Completed done =
+        pipeline.complete(prepared, new SceneGate(SceneGate.Settings.OFF), scenes);
     assertThat(done.embedded()).isEqualTo(3);
     assertThat(done.gated()).isZero();
     assertThat(done.changes()).allSatisfy(c -> assertThat(c.representativeId).isNull());
@@ -144,19 +155,22 @@ class ImagePipelineGatingTest {
   }
 
   @Test
-  void withDetectionOnlyTheFramesThatGoThroughTheModelGetItemsAndEachIsDetectedOnce() throws Exception {
+  void withDetectionOnlyTheFramesThatGoThroughTheModelGetItemsAndEachIsDetectedOnce()
+      throws Exception {
     List<Integer> detectedWidths = new ArrayList<>();
     FrameItems.Detector person =
         frame -> {
           detectedWidths.add(frame.getWidth());
           return new dev.imgsearch.embedder.detect.FrameDetector.Result(
-              List.of(dev.imgsearch.embedder.detect.Detection.object(
-                  0, 0.9f, new dev.imgsearch.embedder.detect.Box(0.1f, 0.1f, 0.5f, 0.9f))),
+              List.of(
+                  dev.imgsearch.embedder.detect.Detection.object(
+                      0, 0.9f, new dev.imgsearch.embedder.detect.Box(0.1f, 0.1f, 0.5f, 0.9f))),
               List.of());
         };
     ImagePipeline detecting = new ImagePipeline(GatedFrames.FETCHER.create(), embedder, person);
     List<ImagePipeline.Prepared> prepared = new ArrayList<>();
-    for (KafkaRecord r : List.of(created("cam-1", 501, 0), created("cam-1", 502, 1), created("cam-1", 504, 2))) {
+    for (KafkaRecord r :
+        List.of(created("cam-1", 501, 0), created("cam-1", 502, 1), created("cam-1", 504, 2))) {
       prepared.add(detecting.prepare(r));
     }
     ImagePipeline.Completed done = detecting.complete(prepared, gate, scenes);

@@ -25,15 +25,21 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The stage without Flink: order, deletions, missing objects, dead letters, one model call per batch. */
+/**
+ * The stage without Flink: order, deletions, missing objects, dead letters, one model call per
+ * batch.
+ */
 class ImagePipelineTest {
   static OnnxImageEmbedder embedder;
   final Map<String, byte[]> objects = new HashMap<>();
-  final ObjectFetcher fetcher = (bucket, key) -> Optional.ofNullable(objects.get(bucket + "/" + key));
+  final ObjectFetcher fetcher =
+      (bucket, key) -> Optional.ofNullable(objects.get(bucket + "/" + key));
 
   @BeforeAll
   static void load() {
-    embedder = OnnxImageEmbedder.fromClasspath("nsfwjs-mobilenetv2-b13", DecodeLimits.DEFAULT, OnnxOptions.DEFAULT);
+    embedder =
+        OnnxImageEmbedder.fromClasspath(
+            "nsfwjs-mobilenetv2-b13", DecodeLimits.DEFAULT, OnnxOptions.DEFAULT);
   }
 
   @AfterAll
@@ -76,13 +82,16 @@ class ImagePipelineTest {
     }
     ImagePipeline.Completed done = pipeline.complete(prepared);
 
-    assertThat(done.changes()).extracting(c -> (c.deleted ? "-" : "+") + c.key + (c.deleted ? c.imageId : ""))
+    assertThat(done.changes())
+        .extracting(c -> (c.deleted ? "-" : "+") + c.key + (c.deleted ? c.imageId : ""))
         .containsExactly("+a.jpg", "-null" + ImageIds.of("images", "a.jpg"), "+b.png");
     assertThat(done.embedded()).isEqualTo(2);
     assertThat(done.deleted()).isEqualTo(1);
     assertThat(done.missing()).isEqualTo(1);
     assertThat(done.modelCalls()).isEqualTo(1); // both images in one call
-    assertThat(done.deadLetters()).extracting(DeadLetter::reason).containsExactly("unsupported-format", "undecodable-event");
+    assertThat(done.deadLetters())
+        .extracting(DeadLetter::reason)
+        .containsExactly("unsupported-format", "undecodable-event");
     assertThat(done.deadLetters().get(0).imageId()).isEqualTo(ImageIds.of("images", "bad.jpg"));
     assertThat(done.deadLetters().get(0).originalOffset()).isEqualTo(1);
     assertThat(done.deadLetters().get(1).value()).containsExactly(1, 2, 3);
@@ -92,9 +101,11 @@ class ImagePipelineTest {
     assertThat(a.vector).hasSize(576);
     assertThat(a.tags).containsExactly("door");
     assertThat(a.capturedAtMillis).isEqualTo(1000); // falls back to the event time
-    assertThat(a.phash).isEqualTo(PerceptualHash.of(embedder.decoder().decode(objects.get("images/a.jpg"))));
+    assertThat(a.phash)
+        .isEqualTo(PerceptualHash.of(embedder.decoder().decode(objects.get("images/a.jpg"))));
     // batched vectors equal single-image vectors
-    assertThat(Vectors.cosine(a.vector, embedder.embed(objects.get("images/a.jpg")))).isGreaterThan(0.99999);
+    assertThat(Vectors.cosine(a.vector, embedder.embed(objects.get("images/a.jpg"))))
+        .isGreaterThan(0.99999);
   }
 
   static KafkaRecord record(ImageEvent e, long offset) {
@@ -131,7 +142,8 @@ class ImagePipelineTest {
     ImageEvent longSource = created("b.jpg").setSource("s".repeat(1025)).build();
     ImageEvent longTag = created("c.jpg").setTags(List.of("é".repeat(513))).build();
     ImageEvent longId = created("d.jpg").setImageId("x".repeat(65)).build();
-    ImageEvent deleteWithLongId = created("e.jpg").setType(ImageEventType.DELETED).setImageId("y".repeat(65)).build();
+    ImageEvent deleteWithLongId =
+        created("e.jpg").setType(ImageEventType.DELETED).setImageId("y".repeat(65)).build();
     long offset = 0;
     for (ImageEvent e : List.of(tooManyTags, longSource, longTag, longId, deleteWithLongId)) {
       ImagePipeline.Prepared p = pipeline.prepare(record(e, offset++));
@@ -140,7 +152,8 @@ class ImagePipelineTest {
       assertThat(letter.reason()).isEqualTo(dev.imgsearch.schemas.FieldLimits.REASON);
       assertThat(letter.originalOffset()).isEqualTo(offset - 1);
     }
-    assertThat(((ImagePipeline.Rejected) pipeline.prepare(record(tooManyTags, 9))).letter().detail())
+    assertThat(
+            ((ImagePipeline.Rejected) pipeline.prepare(record(tooManyTags, 9))).letter().detail())
         .contains("40 tags");
     assertThat(fetched).isEmpty();
 
@@ -163,18 +176,23 @@ class ImagePipelineTest {
               }
 
               @Override
-              public Optional<byte[]> fetch(String bucket, String key, Long size) throws IOException {
+              public Optional<byte[]> fetch(String bucket, String key, Long size)
+                  throws IOException {
                 sizes.add(size);
                 throw new ObjectRejectedException(
                     key.startsWith("big") ? FetchErrors.OBJECT_TOO_LARGE : FetchErrors.FETCH_FAILED,
-                    key + ": AccessDenied HTTP 403", null);
+                    key + ": AccessDenied HTTP 403",
+                    null);
               }
             },
             embedder);
-    ImagePipeline.Prepared big = pipeline.prepare(record(created("big.jpg").setSize(1L << 40).build(), 0));
+    ImagePipeline.Prepared big =
+        pipeline.prepare(record(created("big.jpg").setSize(1L << 40).build(), 0));
     ImagePipeline.Prepared denied = pipeline.prepare(record(created("denied.jpg").build(), 1));
-    assertThat(((ImagePipeline.Rejected) big).letter().reason()).isEqualTo(FetchErrors.OBJECT_TOO_LARGE);
-    assertThat(((ImagePipeline.Rejected) denied).letter().reason()).isEqualTo(FetchErrors.FETCH_FAILED);
+    assertThat(((ImagePipeline.Rejected) big).letter().reason())
+        .isEqualTo(FetchErrors.OBJECT_TOO_LARGE);
+    assertThat(((ImagePipeline.Rejected) denied).letter().reason())
+        .isEqualTo(FetchErrors.FETCH_FAILED);
     assertThat(((ImagePipeline.Rejected) denied).letter().detail()).contains("AccessDenied");
     assertThat(sizes).containsExactly(1L << 40, null);
   }
@@ -192,18 +210,23 @@ class ImagePipelineTest {
   }
 
   @Test
-  void aModelErrorRejectsOnlyTheImageThatCausedIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    // "times two" + average pooling + L2: an all-black image gives the zero vector, which cannot be normalised
+  void aModelErrorRejectsOnlyTheImageThatCausedIt(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    // "times two" + average pooling + L2: an all-black image gives the zero vector, which cannot be
+    // normalised
     try (InputStream in = getClass().getResourceAsStream("/test-models/nhwc-times-two.onnx")) {
       java.nio.file.Files.write(dir.resolve("model.onnx"), in.readAllBytes());
     }
-    java.nio.file.Files.writeString(dir.resolve("model.json"), """
+    java.nio.file.Files.writeString(
+        dir.resolve("model.json"),
+        """
         {"id": "t", "version": "1", "input": "image", "output": "features", "layout": "NHWC", "width": 8, "height": 8,
          "scale": 0.00392156862745098, "pooling": "GAP", "outputLayout": "NHWC", "dimension": 3, "l2Normalize": true}
         """);
     objects.put("images/red.png", TestImages.encode(solid(0xFF0000), "png"));
     objects.put("images/black.png", TestImages.encode(solid(0), "png"));
-    try (OnnxImageEmbedder tiny = OnnxImageEmbedder.fromDirectory(dir, DecodeLimits.DEFAULT, OnnxOptions.DEFAULT)) {
+    try (OnnxImageEmbedder tiny =
+        OnnxImageEmbedder.fromDirectory(dir, DecodeLimits.DEFAULT, OnnxOptions.DEFAULT)) {
       ImagePipeline pipeline = new ImagePipeline(fetcher, tiny);
       List<ImagePipeline.Prepared> batch = new ArrayList<>();
       for (String key : List.of("red.png", "black.png", "red.png")) {
@@ -212,14 +235,18 @@ class ImagePipelineTest {
       ImagePipeline.Completed done = pipeline.complete(batch);
       assertThat(done.embedded()).isEqualTo(2);
       assertThat(done.modelCalls()).isEqualTo(4); // the batch, then each image alone
-      assertThat(done.deadLetters()).extracting(DeadLetter::reason).containsExactly(ImagePipeline.MODEL_ERROR);
+      assertThat(done.deadLetters())
+          .extracting(DeadLetter::reason)
+          .containsExactly(ImagePipeline.MODEL_ERROR);
       assertThat(done.deadLetters().get(0).imageId()).isEqualTo(ImageIds.of("images", "black.png"));
-      assertThat(done.changes().get(0).vector).containsExactly(new float[] {1f, 0f, 0f}, org.assertj.core.api.Assertions.within(1e-6f));
+      assertThat(done.changes().get(0).vector)
+          .containsExactly(new float[] {1f, 0f, 0f}, org.assertj.core.api.Assertions.within(1e-6f));
     }
   }
 
   static java.awt.image.BufferedImage solid(int rgb) {
-    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.image.BufferedImage img =
+        new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < 8; y++) {
       for (int x = 0; x < 8; x++) {
         img.setRGB(x, y, rgb);

@@ -35,9 +35,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * What the job ITs share: a Kafka broker and the S3 server (with its bucket) started for a test class, objects put
- * into the bucket, events produced, topics read back from the beginning (through the broker's PLAINTEXT listener),
- * the job's options pointing at both, and the job started on a local MiniCluster with the collecting reporter.
+ * What the job ITs share: a Kafka broker and the S3 server (with its bucket) started for a test
+ * class, objects put into the bucket, events produced, topics read back from the beginning (through
+ * the broker's PLAINTEXT listener), the job's options pointing at both, and the job started on a
+ * local MiniCluster with the collecting reporter.
  */
 final class JobHarness implements AutoCloseable {
   static final String BUCKET = "images";
@@ -56,16 +57,29 @@ final class JobHarness implements AutoCloseable {
     this.minio = client(secret);
   }
 
-  /** A plain broker and the S3 server under {@code dir}, the server's account {@code access}/{@code secret}. */
+  /**
+   * A plain broker and the S3 server under {@code dir}, the server's account {@code access}/{@code
+   * secret}.
+   */
   static JobHarness start(Path dir, String access, String secret) {
     return start(KafkaBroker.start(dir.resolve("kafka"), 0), dir, access, secret);
   }
 
-  /** The S3 server under {@code dir} next to an already started {@code broker}; owns the broker from then on. */
+  /**
+   * The S3 server under {@code dir} next to an already started {@code broker}; owns the broker from
+   * then on.
+   */
   static JobHarness start(KafkaBroker broker, Path dir, String access, String secret) {
     try {
-      S3ServerProcess s3 = S3ServerProcess.start(
-          dir.resolve("s3"), 0, access, secret, broker.bootstrapServers(), "it-notifications", BUCKET);
+      S3ServerProcess s3 =
+          S3ServerProcess.start(
+              dir.resolve("s3"),
+              0,
+              access,
+              secret,
+              broker.bootstrapServers(),
+              "it-notifications",
+              BUCKET);
       return new JobHarness(broker, s3, access, secret);
     } catch (RuntimeException e) {
       broker.close();
@@ -73,20 +87,24 @@ final class JobHarness implements AutoCloseable {
     }
   }
 
-  /** A MinIO client of the server's account with {@code secretKey} (the right one, or a wrong one). */
+  /**
+   * A MinIO client of the server's account with {@code secretKey} (the right one, or a wrong one).
+   */
   MinioClient client(String secretKey) {
     return MinioClient.builder().endpoint(s3.endpoint()).credentials(access, secretKey).build();
   }
 
   void put(String key, byte[] bytes) throws Exception {
-    minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key)
-        .stream(new ByteArrayInputStream(bytes), (long) bytes.length, -1L).build());
+    minio.putObject(
+        PutObjectArgs.builder().bucket(BUCKET).object(key).stream(
+                new ByteArrayInputStream(bytes), (long) bytes.length, -1L)
+            .build());
   }
 
   /**
-   * The options every job IT starts from: topics {@code <prefix>-events-<run>}, {@code <prefix>-dlq-<run>} and
-   * {@code <prefix>-embeddings-<run>}, group {@code <prefix>-<run>}, this S3 server, a checkpoint a second and the
-   * embedded store under {@code storeDir}.
+   * The options every job IT starts from: topics {@code <prefix>-events-<run>}, {@code
+   * <prefix>-dlq-<run>} and {@code <prefix>-embeddings-<run>}, group {@code <prefix>-<run>}, this
+   * S3 server, a checkpoint a second and the embedded store under {@code storeDir}.
    */
   Map<String, String> jobOptions(String prefix, String run, Path storeDir) {
     Map<String, String> o = new HashMap<>();
@@ -104,10 +122,14 @@ final class JobHarness implements AutoCloseable {
     return o;
   }
 
-  /** Builds the job on a local MiniCluster (parallelism 1) reporting to a cleared {@link CollectingReporter}. */
+  /**
+   * Builds the job on a local MiniCluster (parallelism 1) reporting to a cleared {@link
+   * CollectingReporter}.
+   */
   static JobClient startJob(EmbedderSettings settings, String name) throws Exception {
     Configuration conf = new Configuration();
-    conf.setString("metrics.reporter.collect.factory.class", CollectingReporter.Factory.class.getName());
+    conf.setString(
+        "metrics.reporter.collect.factory.class", CollectingReporter.Factory.class.getName());
     CollectingReporter.METRICS.clear();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
     EmbedderJob.build(env, settings);
@@ -124,31 +146,45 @@ final class JobHarness implements AutoCloseable {
   void produce(String topic, ImageEvent... events) throws Exception {
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       for (ImageEvent e : events) {
-        producer.send(new ProducerRecord<>(topic, e.getImageId().getBytes(StandardCharsets.UTF_8),
-            Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(topic, e))).get();
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topic,
+                    e.getImageId().getBytes(StandardCharsets.UTF_8),
+                    Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(topic, e)))
+            .get();
       }
     }
   }
 
   /** The value of a topic's config {@code key} as the broker describes it. */
   String topicConfig(String topic, String key) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, topic);
       return admin.describeConfigs(List.of(res)).all().get().get(res).get(key).value();
     }
   }
 
-  /** Reads the topic from the beginning until {@code done} holds (60 s at most), in partition order per key. */
-  List<ConsumerRecord<byte[], byte[]>> consume(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+  /**
+   * Reads the topic from the beginning until {@code done} holds (60 s at most), in partition order
+   * per key.
+   */
+  List<ConsumerRecord<byte[], byte[]>> consume(
+      String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
     return consume(topic, done, "", Duration.ZERO);
   }
 
   /**
-   * Like {@link #consume(String, Predicate)}, then polls once more for {@code linger} (whatever else is there by
-   * then); {@code context} goes into the failure message.
+   * Like {@link #consume(String, Predicate)}, then polls once more for {@code linger} (whatever
+   * else is there by then); {@code context} goes into the failure message.
    */
   List<ConsumerRecord<byte[], byte[]>> consume(
-      String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done, String context, Duration linger) {
+      String topic,
+      Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+      String context,
+      Duration linger) {
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -172,7 +208,12 @@ final class JobHarness implements AutoCloseable {
         consumer.poll(linger).forEach(out::add);
       }
     }
-    String got = "records on " + topic + " within 60 s, got " + out.size() + (context.isEmpty() ? "" : "; " + context);
+    String got =
+        "records on "
+            + topic
+            + " within 60 s, got "
+            + out.size()
+            + (context.isEmpty() ? "" : "; " + context);
     assertThat(done.test(out)).as(got).isTrue();
     return out;
   }

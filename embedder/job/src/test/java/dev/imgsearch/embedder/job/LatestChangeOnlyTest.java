@@ -8,7 +8,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-/** A deletion that overtook a creation of the same image keeps the image deleted; newer changes pass. */
+/**
+ * A deletion that overtook a creation of the same image keeps the image deleted; newer changes
+ * pass.
+ */
 class LatestChangeOnlyTest {
   static EmbeddingChange upsert(String id, long eventTime) {
     EmbeddingChange c = new EmbeddingChange();
@@ -24,7 +27,8 @@ class LatestChangeOnlyTest {
         new KeyedOneInputStreamOperatorTestHarness<String, EmbeddingChange, EmbeddingChange>(
             new KeyedProcessOperator<>(new LatestChangeOnly()), c -> c.imageId, Types.STRING)) {
       h.open();
-      h.processElement(new StreamRecord<>(EmbeddingChange.deletion("a", 200))); // overtook the creation at 100
+      h.processElement(
+          new StreamRecord<>(EmbeddingChange.deletion("a", 200))); // overtook the creation at 100
       h.processElement(new StreamRecord<>(upsert("a", 100)));
       h.processElement(new StreamRecord<>(upsert("b", 100))); // another image: its own time
       h.processElement(new StreamRecord<>(upsert("a", 300))); // uploaded again later

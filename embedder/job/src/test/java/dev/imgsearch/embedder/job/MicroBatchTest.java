@@ -38,6 +38,7 @@ class MicroBatchTest {
   void sizeOneMeansNoBatching() {
     MicroBatch<String> b = new MicroBatch<>(1, Duration.ZERO);
     assertThat(b.add("a", 0)).isTrue();
-    assertThatThrownBy(() -> new MicroBatch<>(0, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new MicroBatch<>(0, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

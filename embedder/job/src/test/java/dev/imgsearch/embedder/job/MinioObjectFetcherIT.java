@@ -10,13 +10,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link MinioObjectFetcher} against the real local S3 server: what is refused for good becomes an {@link
- * ObjectRejectedException} with its dead-letter reason, a missing object is empty, and an outage (or the job's own
- * credentials rejected) is retried and then thrown as a plain {@link IOException}, which fails the task.
+ * {@link MinioObjectFetcher} against the real local S3 server: what is refused for good becomes an
+ * {@link ObjectRejectedException} with its dead-letter reason, a missing object is empty, and an
+ * outage (or the job's own credentials rejected) is retried and then thrown as a plain {@link
+ * IOException}, which fails the task.
  */
 class MinioObjectFetcherIT extends HarnessPerClass {
   static final FetchErrors.Policy QUICK =
-      new FetchErrors.Policy(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(1), 2);
+      new FetchErrors.Policy(
+          Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(1), 2);
 
   static S3ServerProcess s3;
 
@@ -35,18 +37,23 @@ class MinioObjectFetcherIT extends HarnessPerClass {
   @Test
   void objectsUpToTheLimitAreReadAndLargerOnesRefusedWithoutReadingThem() throws Exception {
     MinioObjectFetcher f = fetcher(SECRET, 4096);
-    assertThat(f.fetch(BUCKET, "small.bin", null)).hasValueSatisfying(b -> assertThat(b).hasSize(1000));
-    assertThat(f.fetch(BUCKET, "exactly-4096.bin", 4096L)).hasValueSatisfying(b -> assertThat(b).hasSize(4096));
+    assertThat(f.fetch(BUCKET, "small.bin", null))
+        .hasValueSatisfying(b -> assertThat(b).hasSize(1000));
+    assertThat(f.fetch(BUCKET, "exactly-4096.bin", 4096L))
+        .hasValueSatisfying(b -> assertThat(b).hasSize(4096));
     // announced by the event: refused before the GET, even for an object that is small in fact
     assertThatThrownBy(() -> f.fetch(BUCKET, "small.bin", 1L << 40))
-        .isInstanceOfSatisfying(ObjectRejectedException.class,
+        .isInstanceOfSatisfying(
+            ObjectRejectedException.class,
             e -> assertThat(e.reason()).isEqualTo(FetchErrors.OBJECT_TOO_LARGE));
     // not announced: refused by the response's Content-Length
     assertThatThrownBy(() -> f.fetch(BUCKET, "big.bin", null))
-        .isInstanceOfSatisfying(ObjectRejectedException.class, e -> {
-          assertThat(e.reason()).isEqualTo(FetchErrors.OBJECT_TOO_LARGE);
-          assertThat(e.getMessage()).contains("4097");
-        });
+        .isInstanceOfSatisfying(
+            ObjectRejectedException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(FetchErrors.OBJECT_TOO_LARGE);
+              assertThat(e.getMessage()).contains("4097");
+            });
   }
 
   @Test
@@ -60,7 +67,8 @@ class MinioObjectFetcherIT extends HarnessPerClass {
   void aNameThatCanNeverBeFetchedIsRefusedAsFetchFailed() {
     MinioObjectFetcher f = fetcher(SECRET, 4096);
     assertThatThrownBy(() -> f.fetch("Not_A_Valid_Bucket", "x.jpg", null))
-        .isInstanceOfSatisfying(ObjectRejectedException.class,
+        .isInstanceOfSatisfying(
+            ObjectRejectedException.class,
             e -> assertThat(e.reason()).isEqualTo(FetchErrors.FETCH_FAILED));
   }
 
@@ -83,7 +91,8 @@ class MinioObjectFetcherIT extends HarnessPerClass {
           .isInstanceOf(IOException.class)
           .isNotInstanceOf(ObjectRejectedException.class)
           .hasMessageContaining("TRANSIENT");
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("retried with backoff until the bound")
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("retried with backoff until the bound")
           .isGreaterThanOrEqualTo(Duration.ofMillis(500));
     } finally {
       s3.restart();

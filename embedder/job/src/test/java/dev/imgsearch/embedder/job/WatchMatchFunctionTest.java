@@ -17,14 +17,21 @@ import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
-/** The matching operator in Flink's operator test harness: broadcast watches, keyed cooldown, snapshot and restore. */
+/**
+ * The matching operator in Flink's operator test harness: broadcast watches, keyed cooldown,
+ * snapshot and restore.
+ */
 class WatchMatchFunctionTest {
   static final String M = "m@1";
   static final String TOPIC = "watches";
 
-  static KeyedBroadcastOperatorTestHarness<String, EmbeddingChange, KafkaRecord, AlertMessage> harness() throws Exception {
+  static KeyedBroadcastOperatorTestHarness<String, EmbeddingChange, KafkaRecord, AlertMessage>
+      harness() throws Exception {
     return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-        new WatchMatchFunction(), WatchMatchFunction::sourceKey, Types.STRING, WatchMatchFunction.WATCHES);
+        new WatchMatchFunction(),
+        WatchMatchFunction::sourceKey,
+        Types.STRING,
+        WatchMatchFunction.WATCHES);
   }
 
   static Watch frameWatch(String id, long cooldownMillis, float... v) {
@@ -43,10 +50,12 @@ class WatchMatchFunctionTest {
 
   static KafkaRecord record(String id, Watch w) {
     byte[] value = w == null ? null : Topics.WATCHES.valueSerde().serializer().serialize(TOPIC, w);
-    return new KafkaRecord(TOPIC, 0, 7L, id == null ? null : id.getBytes(StandardCharsets.UTF_8), value);
+    return new KafkaRecord(
+        TOPIC, 0, 7L, id == null ? null : id.getBytes(StandardCharsets.UTF_8), value);
   }
 
-  static EmbeddingChange image(String imageId, String source, long capturedAt, Long phash, float... v) {
+  static EmbeddingChange image(
+      String imageId, String source, long capturedAt, Long phash, float... v) {
     EmbeddingChange c = new EmbeddingChange();
     c.imageId = imageId;
     c.bucket = "images";
@@ -60,13 +69,15 @@ class WatchMatchFunctionTest {
     return c;
   }
 
-  static List<Alert> alerts(KeyedBroadcastOperatorTestHarness<String, EmbeddingChange, KafkaRecord, AlertMessage> h) {
+  static List<Alert> alerts(
+      KeyedBroadcastOperatorTestHarness<String, EmbeddingChange, KafkaRecord, AlertMessage> h) {
     return h.extractOutputValues().stream()
-        .map(m -> {
-          Alert a = Topics.ALERTS.valueSerde().deserializer().deserialize("alerts", m.value);
-          assertThat(m.alertId).isEqualTo(a.getAlertId());
-          return a;
-        })
+        .map(
+            m -> {
+              Alert a = Topics.ALERTS.valueSerde().deserializer().deserialize("alerts", m.value);
+              assertThat(m.alertId).isEqualTo(a.getAlertId());
+              return a;
+            })
         .toList();
   }
 
@@ -87,7 +98,9 @@ class WatchMatchFunctionTest {
       assertThat(a.getSource()).isEqualTo("door");
       assertThat(a.getScore()).isGreaterThan(0.98);
       assertThat(a.getCapturedAtMillis()).isEqualTo(2_000L);
-      assertThat(h.extractOutputValues().get(0).timestampMillis).as("matched now").isEqualTo(a.getMatchedAtMillis())
+      assertThat(h.extractOutputValues().get(0).timestampMillis)
+          .as("matched now")
+          .isEqualTo(a.getMatchedAtMillis())
           .isGreaterThan(2_000L);
     }
   }
@@ -98,7 +111,8 @@ class WatchMatchFunctionTest {
       h.processBroadcastElement(record("w", frameWatch("w", 60_000L, 1f, 0f)), 0L);
       h.processElement(image("a", "door", 100_000L, null, 1f, 0f), 0L);
       h.processElement(image("b", "door", 130_000L, null, 1f, 0f), 0L); // within 60 s: suppressed
-      h.processElement(image("c", "yard", 130_000L, null, 1f, 0f), 0L); // other source: own cooldown
+      h.processElement(
+          image("c", "yard", 130_000L, null, 1f, 0f), 0L); // other source: own cooldown
       h.processElement(image("d", "door", 160_000L, null, 1f, 0f), 0L); // 60 s after the alert of a
       assertThat(alerts(h)).extracting(Alert::getImageId).containsExactly("a", "c", "d");
     }
@@ -111,8 +125,11 @@ class WatchMatchFunctionTest {
       h.processElement(image("a", "door", 100_000L, null, 1f, 0f), 0L);
       h.processBroadcastElement(record("w", null), 0L);
       h.processBroadcastElement(record("w", frameWatch("w", 60_000L, 1f, 0f)), 0L);
-      h.processElement(image("b", "door", 110_000L, null, 1f, 0f), 0L); // the old cooldown is gone with the watch
-      h.processElement(image("c", "door", 120_000L, null, 1f, 0f), 0L); // the new watch's cooldown applies
+      h.processElement(
+          image("b", "door", 110_000L, null, 1f, 0f),
+          0L); // the old cooldown is gone with the watch
+      h.processElement(
+          image("c", "door", 120_000L, null, 1f, 0f), 0L); // the new watch's cooldown applies
       assertThat(alerts(h)).extracting(Alert::getImageId).containsExactly("a", "b");
     }
   }
@@ -157,18 +174,23 @@ class WatchMatchFunctionTest {
     try (var h = harness()) {
       h.processBroadcastElement(record("w", frameWatch("w", 0L, 1f, 0f)), 0L);
       h.processBroadcastElement(record("w", frameWatch("w", 0L, 0f, 0f)), 0L); // all-zero vector
-      h.processBroadcastElement(new KafkaRecord(TOPIC, 0, 9L, "x".getBytes(StandardCharsets.UTF_8), "junk".getBytes()), 0L);
+      h.processBroadcastElement(
+          new KafkaRecord(TOPIC, 0, 9L, "x".getBytes(StandardCharsets.UTF_8), "junk".getBytes()),
+          0L);
       h.processBroadcastElement(record("other-key", frameWatch("w2", 0L, 1f, 0f)), 0L);
       h.processElement(image("i", "s", 1L, null, 1f, 0f), 0L);
 
       assertThat(h.extractOutputValues()).isEmpty();
-      List<DeadLetter> dead = h.getSideOutput(WatchMatchFunction.DEAD_LETTERS).stream().map(r -> r.getValue()).toList();
+      List<DeadLetter> dead =
+          h.getSideOutput(WatchMatchFunction.DEAD_LETTERS).stream().map(r -> r.getValue()).toList();
       assertThat(dead).hasSize(3);
-      assertThat(dead).allSatisfy(d -> {
-        assertThat(d.reason()).isEqualTo("invalid-watch");
-        assertThat(d.stage()).isEqualTo(WatchMatchFunction.STAGE);
-        assertThat(d.originalTopic()).isEqualTo(TOPIC);
-      });
+      assertThat(dead)
+          .allSatisfy(
+              d -> {
+                assertThat(d.reason()).isEqualTo("invalid-watch");
+                assertThat(d.stage()).isEqualTo(WatchMatchFunction.STAGE);
+                assertThat(d.originalTopic()).isEqualTo(TOPIC);
+              });
       assertThat(dead.get(0).detail()).contains("all zeros");
       assertThat(dead.get(1).detail()).contains("not a valid Avro record");
       assertThat(dead.get(2).detail()).contains("is not the watch id");
@@ -186,13 +208,20 @@ class WatchMatchFunctionTest {
     }
     try (var restored =
         new KeyedBroadcastOperatorTestHarness<>(
-            new CoBroadcastWithKeyedOperator<>(new WatchMatchFunction(), List.of(WatchMatchFunction.WATCHES)),
-            WatchMatchFunction::sourceKey, Types.STRING, 1, 1, 0)) {
+            new CoBroadcastWithKeyedOperator<>(
+                new WatchMatchFunction(), List.of(WatchMatchFunction.WATCHES)),
+            WatchMatchFunction::sourceKey,
+            Types.STRING,
+            1,
+            1,
+            0)) {
       restored.setup();
       restored.initializeState(snapshot);
       restored.open();
-      restored.processElement(image("b", "door", 110_000L, null, 1f, 0f), 0L); // in the restored cooldown
-      restored.processElement(image("c", "yard", 110_000L, null, 1f, 0f), 0L); // the restored watch matches
+      restored.processElement(
+          image("b", "door", 110_000L, null, 1f, 0f), 0L); // in the restored cooldown
+      restored.processElement(
+          image("c", "yard", 110_000L, null, 1f, 0f), 0L); // the restored watch matches
       assertThat(alerts(restored)).extracting(Alert::getImageId).containsExactly("c");
     }
   }

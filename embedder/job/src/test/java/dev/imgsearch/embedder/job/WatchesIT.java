@@ -29,9 +29,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * Standing queries through the whole embedder job: real Kafka broker, S3 server, Flink MiniCluster, the real model.
- * Watches created from an image's own embedding while the job runs raise exactly one alert per matching image (the
- * rotated copy, a later copy), none for an unrelated image, none for a copy within the cooldown.
+ * Standing queries through the whole embedder job: real Kafka broker, S3 server, Flink MiniCluster,
+ * the real model. Watches created from an image's own embedding while the job runs raise exactly
+ * one alert per matching image (the rotated copy, a later copy), none for an unrelated image, none
+ * for a copy within the cooldown.
  */
 class WatchesIT extends HarnessPerClass {
   static final String SOURCE = "it-camera";
@@ -56,7 +57,10 @@ class WatchesIT extends HarnessPerClass {
     var scene = photo("/golden/input-224.png");
     byte[] original = TestImages.encode(scene, "jpg");
     put("a.jpg", original);
-    put("a-rotated.jpg", TestImages.withExifOrientation(TestImages.encode(TestImages.rotateCcw(scene), "jpg"), 6, true));
+    put(
+        "a-rotated.jpg",
+        TestImages.withExifOrientation(
+            TestImages.encode(TestImages.rotateCcw(scene), "jpg"), 6, true));
     put("a-copy-soon.jpg", original);
     put("a-copy-later.jpg", original);
     byte[] other = TestImages.encode(photo("/golden/input3-224.png"), "png");
@@ -73,27 +77,47 @@ class WatchesIT extends HarnessPerClass {
       ImageEmbedding a = first.get(ImageIds.of(BUCKET, "a.jpg"));
       ImageEmbedding u = first.get(ImageIds.of(BUCKET, "unrelated.png"));
       double unrelatedCosine = cosine(a.getVector(), u.getVector());
-      // the model's features are non-negative: unrelated photos still score ~0.88 (golden/README.md)
-      assertThat(unrelatedCosine).as("precondition: the unrelated image is far from the original").isLessThan(0.92);
+      // the model's features are non-negative: unrelated photos still score ~0.88
+      // (golden/README.md)
+      assertThat(unrelatedCosine)
+          .as("precondition: the unrelated image is far from the original")
+          .isLessThan(0.92);
       assertThat(PerceptualHash.distance(a.getPhash(), u.getPhash())).isGreaterThan(10);
 
       // 2. watches from the original's vector and pHash, created while the job runs
-      Watch frames = watch("frames-" + run, WatchTarget.FRAMES, 0.95).setModel(a.getModel()).setVector(a.getVector()).build();
-      Watch copies = watch("copies-" + run, WatchTarget.NEAR_DUPLICATES, 10).setPhash(a.getPhash()).build();
+      Watch frames =
+          watch("frames-" + run, WatchTarget.FRAMES, 0.95)
+              .setModel(a.getModel())
+              .setVector(a.getVector())
+              .build();
+      Watch copies =
+          watch("copies-" + run, WatchTarget.NEAR_DUPLICATES, 10).setPhash(a.getPhash()).build();
       try (KafkaProducer<byte[], byte[]> producer = it.producer()) {
         for (Watch w : List.of(frames, copies)) {
-          producer.send(new ProducerRecord<>(watches, w.getId().getBytes(StandardCharsets.UTF_8),
-              Topics.WATCHES.valueSerde().serializer().serialize(watches, w))).get();
+          producer
+              .send(
+                  new ProducerRecord<>(
+                      watches,
+                      w.getId().getBytes(StandardCharsets.UTF_8),
+                      Topics.WATCHES.valueSerde().serializer().serialize(watches, w)))
+              .get();
         }
       }
       awaitActiveWatches(2);
 
       // 3. a near-duplicate, an unrelated image, a copy within the 60 s cooldown, a copy after it
-      it.produce(events, event("a-rotated.jpg", t0), event("unrelated-again.png", t0 + 1_000L),
-          event("a-copy-soon.jpg", t0 + 10_000L), event("a-copy-later.jpg", t0 + 120_000L));
+      it.produce(
+          events,
+          event("a-rotated.jpg", t0),
+          event("unrelated-again.png", t0 + 1_000L),
+          event("a-copy-soon.jpg", t0 + 10_000L),
+          event("a-copy-later.jpg", t0 + 120_000L));
       embeddings(embeddings, 6); // every image went through the matching
-      String counts = "alerts counted by the operator: " + CollectingReporter.counter(ALERTS_COUNTER)
-          + ", suppressed: " + CollectingReporter.counter(SUPPRESSED_COUNTER);
+      String counts =
+          "alerts counted by the operator: "
+              + CollectingReporter.counter(ALERTS_COUNTER)
+              + ", suppressed: "
+              + CollectingReporter.counter(SUPPRESSED_COUNTER);
       raised = consume(alerts, rs -> rs.size() >= 4, counts);
       Thread.sleep(2_500); // two more checkpoints: nothing else may arrive
       raised = consume(alerts, rs -> rs.size() >= 4, counts);
@@ -111,9 +135,10 @@ class WatchesIT extends HarnessPerClass {
     }
     String rotated = ImageIds.of(BUCKET, "a-rotated.jpg");
     String later = ImageIds.of(BUCKET, "a-copy-later.jpg");
-    assertThat(ids).containsExactlyInAnyOrder(
-        AlertIds.of("frames-" + run, rotated), AlertIds.of("frames-" + run, later),
-        AlertIds.of("copies-" + run, rotated), AlertIds.of("copies-" + run, later));
+    assertThat(ids)
+        .containsExactlyInAnyOrder(
+            AlertIds.of("frames-" + run, rotated), AlertIds.of("frames-" + run, later),
+            AlertIds.of("copies-" + run, rotated), AlertIds.of("copies-" + run, later));
     Alert nearDuplicate = byId.get(AlertIds.of("copies-" + run, rotated));
     assertThat(nearDuplicate.getHammingDistance()).isBetween(0, 10);
     assertThat(nearDuplicate.getSource()).isEqualTo(SOURCE);
@@ -161,10 +186,14 @@ class WatchesIT extends HarnessPerClass {
   static void awaitActiveWatches(int n) throws InterruptedException {
     long deadline = System.currentTimeMillis() + 60_000;
     while (System.currentTimeMillis() < deadline) {
-      long active = CollectingReporter.METRICS.entrySet().stream()
-          .filter(e -> e.getKey().matches(".*\\.match-watches\\.\\d+\\.watchesActive") && e.getValue() instanceof Gauge)
-          .mapToLong(e -> ((Number) ((Gauge<?>) e.getValue()).getValue()).longValue())
-          .sum();
+      long active =
+          CollectingReporter.METRICS.entrySet().stream()
+              .filter(
+                  e ->
+                      e.getKey().matches(".*\\.match-watches\\.\\d+\\.watchesActive")
+                          && e.getValue() instanceof Gauge)
+              .mapToLong(e -> ((Number) ((Gauge<?>) e.getValue()).getValue()).longValue())
+              .sum();
       if (active == n) {
         return;
       }
@@ -176,7 +205,8 @@ class WatchesIT extends HarnessPerClass {
   static Map<String, ImageEmbedding> embeddings(String topic, int n) {
     Map<String, ImageEmbedding> out = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : consume(topic, rs -> rs.size() >= n, "")) {
-      ImageEmbedding e = Topics.EMBEDDINGS.valueSerde().deserializer().deserialize(topic, r.value());
+      ImageEmbedding e =
+          Topics.EMBEDDINGS.valueSerde().deserializer().deserialize(topic, r.value());
       out.put(e.getImageId(), e);
     }
     return out;
@@ -194,7 +224,10 @@ class WatchesIT extends HarnessPerClass {
     return dot / Math.sqrt(nx * ny);
   }
 
-  /** Reads the topic from the beginning until {@code done} holds (60 s at most), then whatever else is there. */
+  /**
+   * Reads the topic from the beginning until {@code done} holds (60 s at most), then whatever else
+   * is there.
+   */
   static List<ConsumerRecord<byte[], byte[]>> consume(
       String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done, String context) {
     return it.consume(topic, done, context, Duration.ofMillis(500));

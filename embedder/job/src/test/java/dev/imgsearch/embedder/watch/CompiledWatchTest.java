@@ -1,12 +1,11 @@
 package dev.imgsearch.embedder.watch;
 
-import dev.imgsearch.schemas.watch.CompiledWatch;
-import dev.imgsearch.schemas.watch.InvalidWatchException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imgsearch.schemas.avro.WatchTarget;
+import dev.imgsearch.schemas.watch.CompiledWatch;
+import dev.imgsearch.schemas.watch.InvalidWatchException;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,10 +23,12 @@ class CompiledWatchTest {
   @Test
   void rejectsWatchesThatCouldNeverMatchCorrectly() {
     assertThatThrownBy(() -> CompiledWatch.of(Watches.frames("w", "m@1", 0.9).build()))
-        .isInstanceOf(InvalidWatchException.class).hasMessageContaining("non-empty vector");
+        .isInstanceOf(InvalidWatchException.class)
+        .hasMessageContaining("non-empty vector");
     assertThatThrownBy(() -> CompiledWatch.of(Watches.frames("w", "m@1", 0.9, 0f, 0f).build()))
         .hasMessageContaining("all zeros");
-    assertThatThrownBy(() -> CompiledWatch.of(Watches.frames("w", "m@1", 0.9, Float.NaN, 1f).build()))
+    assertThatThrownBy(
+            () -> CompiledWatch.of(Watches.frames("w", "m@1", 0.9, Float.NaN, 1f).build()))
         .hasMessageContaining("not finite");
     assertThatThrownBy(() -> CompiledWatch.of(Watches.frames("w", null, 0.9, 1f).build()))
         .hasMessageContaining("model");
@@ -35,14 +36,24 @@ class CompiledWatchTest {
         .hasMessageContaining("cosine similarity");
     assertThatThrownBy(() -> CompiledWatch.of(Watches.nearDuplicates("w", 1L, 65).build()))
         .hasMessageContaining("Hamming distance");
-    assertThatThrownBy(() -> CompiledWatch.of(Watches.nearDuplicates("w", 1L, 5).setPhash(null).build()))
+    assertThatThrownBy(
+            () -> CompiledWatch.of(Watches.nearDuplicates("w", 1L, 5).setPhash(null).build()))
         .hasMessageContaining("needs a phash");
-    assertThatThrownBy(() -> CompiledWatch.of(Watches.frames("w", "m@1", 0.9, 1f).setHoursOfDay(List.of(24)).build()))
+    assertThatThrownBy(
+            () ->
+                CompiledWatch.of(
+                    Watches.frames("w", "m@1", 0.9, 1f).setHoursOfDay(List.of(24)).build()))
         .hasMessageContaining("0..23");
-    assertThatThrownBy(() -> CompiledWatch.of(Watches.frames("w", "m@1", 0.9, 1f).setTimeZone("Mars/Base").build()))
+    assertThatThrownBy(
+            () ->
+                CompiledWatch.of(
+                    Watches.frames("w", "m@1", 0.9, 1f).setTimeZone("Mars/Base").build()))
         .hasMessageContaining("time zone");
-    assertThatThrownBy(() -> CompiledWatch.of(Watches.frames("", "m@1", 0.9, 1f).build())).hasMessageContaining("id");
-    assertThatThrownBy(() -> CompiledWatch.of(Watches.frames("w", "m@1", 0.9, 1f).setCooldownMillis(-1).build()))
+    assertThatThrownBy(() -> CompiledWatch.of(Watches.frames("", "m@1", 0.9, 1f).build()))
+        .hasMessageContaining("id");
+    assertThatThrownBy(
+            () ->
+                CompiledWatch.of(Watches.frames("w", "m@1", 0.9, 1f).setCooldownMillis(-1).build()))
         .hasMessageContaining("cooldown");
   }
 
@@ -52,20 +63,27 @@ class CompiledWatchTest {
     CompiledWatch all = CompiledWatch.of(Watches.frames("w", "m@1", 0.9, 1f).build());
     assertThat(all.admits(null, at0930Utc)).isTrue();
 
-    CompiledWatch door = CompiledWatch.of(Watches.frames("w", "m@1", 0.9, 1f).setSources(List.of("door")).build());
+    CompiledWatch door =
+        CompiledWatch.of(Watches.frames("w", "m@1", 0.9, 1f).setSources(List.of("door")).build());
     assertThat(door.admits("door", at0930Utc)).isTrue();
     assertThat(door.admits("yard", at0930Utc)).isFalse();
     assertThat(door.admits(null, at0930Utc)).isFalse();
 
-    CompiledWatch nine = CompiledWatch.of(Watches.frames("w", "m@1", 0.9, 1f).setHoursOfDay(List.of(9)).build());
+    CompiledWatch nine =
+        CompiledWatch.of(Watches.frames("w", "m@1", 0.9, 1f).setHoursOfDay(List.of(9)).build());
     assertThat(nine.admits("x", at0930Utc)).isTrue();
     assertThat(nine.admits("x", at0930Utc + 3_600_000L)).isFalse();
     // 09:30 UTC is 10:30 in Paris in winter
     CompiledWatch paris =
-        CompiledWatch.of(Watches.frames("w", "m@1", 0.9, 1f).setHoursOfDay(List.of(10)).setTimeZone("Europe/Paris").build());
+        CompiledWatch.of(
+            Watches.frames("w", "m@1", 0.9, 1f)
+                .setHoursOfDay(List.of(10))
+                .setTimeZone("Europe/Paris")
+                .build());
     assertThat(paris.admits("x", at0930Utc)).isTrue();
 
-    CompiledWatch off = CompiledWatch.of(Watches.frames("w", "m@1", 0.9, 1f).setEnabled(false).build());
+    CompiledWatch off =
+        CompiledWatch.of(Watches.frames("w", "m@1", 0.9, 1f).setEnabled(false).build());
     assertThat(off.admits("x", at0930Utc)).isFalse();
   }
 }

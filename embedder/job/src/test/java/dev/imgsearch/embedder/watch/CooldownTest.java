@@ -16,7 +16,9 @@ class CooldownTest {
     long last = 1_000_000L;
     assertThat(Cooldown.allows(last, last, 60_000L)).isFalse();
     assertThat(Cooldown.allows(last, last + 59_999L, 60_000L)).isFalse();
-    assertThat(Cooldown.allows(last, last - 59_999L, 60_000L)).as("a late frame from before the alert").isFalse();
+    assertThat(Cooldown.allows(last, last - 59_999L, 60_000L))
+        .as("a late frame from before the alert")
+        .isFalse();
     assertThat(Cooldown.allows(last, last + 60_000L, 60_000L)).isTrue();
     assertThat(Cooldown.allows(last, last - 60_000L, 60_000L)).isTrue();
   }

@@ -1,12 +1,11 @@
 package dev.imgsearch.embedder.watch;
 
-import dev.imgsearch.schemas.watch.CompiledWatch;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.schemas.AlertIds;
 import dev.imgsearch.schemas.avro.Alert;
 import dev.imgsearch.schemas.avro.WatchTarget;
+import dev.imgsearch.schemas.watch.CompiledWatch;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -35,8 +34,11 @@ class WatchIndexTest {
   void onlyVectorsOfTheWatchModelAndDimensionAreCompared() {
     WatchIndex index = new WatchIndex();
     index.put(CompiledWatch.of(Watches.frames("w", M, 0.5, 1f, 0f).build()));
-    assertThat(index.match(new WatchCandidate("img", "s", 0L, "other@1", new float[] {1f, 0f}, null))).isEmpty();
-    assertThat(index.match(new WatchCandidate("img", "s", 0L, M, new float[] {1f, 0f, 0f}, null))).isEmpty();
+    assertThat(
+            index.match(new WatchCandidate("img", "s", 0L, "other@1", new float[] {1f, 0f}, null)))
+        .isEmpty();
+    assertThat(index.match(new WatchCandidate("img", "s", 0L, M, new float[] {1f, 0f, 0f}, null)))
+        .isEmpty();
     assertThat(index.match(new WatchCandidate("img", "s", 0L, M, null, null))).isEmpty();
     assertThat(index.match(frame("s", 1f, 0f))).hasSize(1);
   }
@@ -59,11 +61,14 @@ class WatchIndexTest {
   @Test
   void filtersApplyAndUpdatesReplaceAndDeletesRemove() {
     WatchIndex index = new WatchIndex();
-    index.put(CompiledWatch.of(Watches.frames("w", M, 0.5, 1f, 0f).setSources(List.of("door")).build()));
+    index.put(
+        CompiledWatch.of(Watches.frames("w", M, 0.5, 1f, 0f).setSources(List.of("door")).build()));
     assertThat(index.match(frame("yard", 1f, 0f))).isEmpty();
     assertThat(index.match(frame("door", 1f, 0f))).hasSize(1);
 
-    index.put(CompiledWatch.of(Watches.frames("w", M, 0.5, 0f, 1f).build())); // replaced: other vector, no filter
+    index.put(
+        CompiledWatch.of(
+            Watches.frames("w", M, 0.5, 0f, 1f).build())); // replaced: other vector, no filter
     assertThat(index.match(frame("yard", 1f, 0f))).isEmpty();
     assertThat(index.match(frame("yard", 0f, 1f))).hasSize(1);
     assertThat(index.size()).isEqualTo(1);
@@ -80,8 +85,15 @@ class WatchIndexTest {
   @Test
   void objectAndFaceWatchesAreKeptButDoNotMatchWholeFrames() {
     WatchIndex index = new WatchIndex();
-    index.put(CompiledWatch.of(Watches.frames("car", M, 0.1, 1f, 0f).setTarget(WatchTarget.OBJECTS).setClasses(List.of("car")).build()));
-    index.put(CompiledWatch.of(Watches.frames("face", M, 0.1, 1f, 0f).setTarget(WatchTarget.FACES).build()));
+    index.put(
+        CompiledWatch.of(
+            Watches.frames("car", M, 0.1, 1f, 0f)
+                .setTarget(WatchTarget.OBJECTS)
+                .setClasses(List.of("car"))
+                .build()));
+    index.put(
+        CompiledWatch.of(
+            Watches.frames("face", M, 0.1, 1f, 0f).setTarget(WatchTarget.FACES).build()));
     assertThat(index.size()).isEqualTo(2);
     assertThat(index.get("car").classes()).containsExactly("car");
     assertThat(index.match(frame("s", 1f, 0f))).isEmpty();
@@ -100,7 +112,9 @@ class WatchIndexTest {
       for (int d = 0; d < dim; d++) {
         boxed[d] = v[d];
       }
-      index.put(CompiledWatch.of(Watches.frames(String.format("w%03d", i), M, 0.3).setVector(List.of(boxed)).build()));
+      index.put(
+          CompiledWatch.of(
+              Watches.frames(String.format("w%03d", i), M, 0.3).setVector(List.of(boxed)).build()));
     }
     float[] q = randomUnit(rnd, dim);
     List<String> expected = new java.util.ArrayList<>();
@@ -114,7 +128,8 @@ class WatchIndexTest {
       }
     }
     assertThat(expected).isNotEmpty();
-    assertThat(index.match(frame("s", q)).stream().map(m -> m.watch().id()).toList()).isEqualTo(expected);
+    assertThat(index.match(frame("s", q)).stream().map(m -> m.watch().id()).toList())
+        .isEqualTo(expected);
   }
 
   @Test

@@ -8,10 +8,11 @@ import dev.imgsearch.schemas.avro.ImageEmbedding;
 import java.util.List;
 
 /**
- * The one mapping from a record of the compacted embeddings topic ({@code imgsearch.embeddings}: key = image id,
- * value = Avro {@link ImageEmbedding}, no value = deleted) to the index change it stands for. Field for field the same
- * as the live path (the embedder's {@code Records.toIndexAction}, which maps the in-job form of the same change;
- * {@code EmbeddingRecordsAgreementTest} in local/cli checks the two agree).
+ * The one mapping from a record of the compacted embeddings topic ({@code imgsearch.embeddings}:
+ * key = image id, value = Avro {@link ImageEmbedding}, no value = deleted) to the index change it
+ * stands for. Field for field the same as the live path (the embedder's {@code
+ * Records.toIndexAction}, which maps the in-job form of the same change; {@code
+ * EmbeddingRecordsAgreementTest} in local/cli checks the two agree).
  */
 public final class EmbeddingRecords {
   private EmbeddingRecords() {}
@@ -42,11 +43,20 @@ public final class EmbeddingRecords {
     for (int i = 0; i < v.length; i++) {
       v[i] = vector.get(i);
     }
-    List<String> tags = e.getTags() == null ? List.of() : e.getTags().stream().map(CharSequence::toString).toList();
+    List<String> tags =
+        e.getTags() == null ? List.of() : e.getTags().stream().map(CharSequence::toString).toList();
     return new VectorRecord(
-        e.getImageId().toString(), v, str(e.getBucket()), str(e.getKey()), str(e.getSource()), e.getCapturedAtMillis(),
-        tags, str(e.getModel()), e.getPhash(),
-        SceneRef.of(str(e.getRepresentativeId()), e.getSceneStartMillis()), DetectedItems.fromAvro(e.getObjects()));
+        e.getImageId().toString(),
+        v,
+        str(e.getBucket()),
+        str(e.getKey()),
+        str(e.getSource()),
+        e.getCapturedAtMillis(),
+        tags,
+        str(e.getModel()),
+        e.getPhash(),
+        SceneRef.of(str(e.getRepresentativeId()), e.getSceneStartMillis()),
+        DetectedItems.fromAvro(e.getObjects()));
   }
 
   private static String str(CharSequence s) {

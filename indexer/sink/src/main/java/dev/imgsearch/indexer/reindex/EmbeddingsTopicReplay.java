@@ -25,11 +25,12 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads the compacted embeddings topic ({@link Topics#EMBEDDINGS}) from the beginning as a stream of index changes, in
- * offset order per partition (the topic is keyed by image id, so per image). Bounded: the first round ends at the end
- * offsets captured when it starts; {@link #untilCaughtUp} then reads what was written meanwhile in further rounds, each
- * to freshly captured end offsets, until a round is small. Records go through {@link EmbeddingRecords} (tombstone →
- * delete) and the {@link ModelPolicy}. A consumer without a group: nothing is committed, the live pipeline is not
+ * Reads the compacted embeddings topic ({@link Topics#EMBEDDINGS}) from the beginning as a stream
+ * of index changes, in offset order per partition (the topic is keyed by image id, so per image).
+ * Bounded: the first round ends at the end offsets captured when it starts; {@link #untilCaughtUp}
+ * then reads what was written meanwhile in further rounds, each to freshly captured end offsets,
+ * until a round is small. Records go through {@link EmbeddingRecords} (tombstone → delete) and the
+ * {@link ModelPolicy}. A consumer without a group: nothing is committed, the live pipeline is not
  * disturbed. Not thread-safe.
  */
 public final class EmbeddingsTopicReplay implements AutoCloseable {
@@ -49,7 +50,10 @@ public final class EmbeddingsTopicReplay implements AutoCloseable {
   private long lastLog;
 
   private EmbeddingsTopicReplay(
-      KafkaConsumer<String, byte[]> consumer, String topic, ModelPolicy policy, Duration stallTimeout,
+      KafkaConsumer<String, byte[]> consumer,
+      String topic,
+      ModelPolicy policy,
+      Duration stallTimeout,
       Consumer<String> log) {
     this.consumer = consumer;
     this.topic = topic;
@@ -60,8 +64,11 @@ public final class EmbeddingsTopicReplay implements AutoCloseable {
     if (infos == null || infos.isEmpty()) {
       throw new IllegalArgumentException("topic " + topic + " does not exist");
     }
-    this.partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).sorted(
-        java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
+    this.partitions =
+        infos.stream()
+            .map(i -> new TopicPartition(topic, i.partition()))
+            .sorted(java.util.Comparator.comparingInt(TopicPartition::partition))
+            .toList();
     consumer.assign(partitions);
     Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions, Duration.ofSeconds(30));
     this.offsets = new ReplayOffsets(start);
@@ -77,7 +84,11 @@ public final class EmbeddingsTopicReplay implements AutoCloseable {
    * @param log progress lines (every 2 s and at each round's end)
    */
   public static EmbeddingsTopicReplay open(
-      String bootstrap, String topic, Map<String, Object> consumerProperties, ModelPolicy policy, Duration stallTimeout,
+      String bootstrap,
+      String topic,
+      Map<String, Object> consumerProperties,
+      ModelPolicy policy,
+      Duration stallTimeout,
       Consumer<String> log) {
     Map<String, Object> p = new HashMap<>();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Objects.requireNonNull(bootstrap, "bootstrap"));
@@ -86,7 +97,8 @@ public final class EmbeddingsTopicReplay implements AutoCloseable {
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
     p.putAll(consumerProperties);
-    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     try {
       return new EmbeddingsTopicReplay(consumer, topic, policy, stallTimeout, log);
     } catch (RuntimeException e) {
@@ -96,60 +108,63 @@ public final class EmbeddingsTopicReplay implements AutoCloseable {
   }
 
   /**
-   * The changes from the log start to the end offsets captured now, then catch-up rounds over what was written
-   * meanwhile, each to end offsets captured when it starts. Ends after a round that started at most {@code maxTailLag}
-   * offsets behind (or with nothing left), or after {@code maxRounds} rounds. Single use.
+   * The changes from the log start to the end offsets captured now, then catch-up rounds over what
+   * was written meanwhile, each to end offsets captured when it starts. Ends after a round that
+   * started at most {@code maxTailLag} offsets behind (or with nothing left), or after {@code
+   * maxRounds} rounds. Single use.
    */
   public Iterable<IndexAction> untilCaughtUp(long maxTailLag, int maxRounds) {
     if (maxRounds < 1) {
       throw new IllegalArgumentException("maxRounds must be ≥ 1");
     }
-    return () -> new Iterator<>() {
-      private final ArrayDeque<IndexAction> buffer = new ArrayDeque<>();
-      private boolean started;
-      private boolean lastRound = maxRounds == 1;
-      private boolean finished;
+    return () ->
+        new Iterator<>() {
+          private final ArrayDeque<IndexAction> buffer = new ArrayDeque<>();
+          private boolean started;
+          private boolean lastRound = maxRounds == 1;
+          private boolean finished;
 
-      @Override
-      public boolean hasNext() {
-        if (!started) {
-          started = true;
-          startRound();
-        }
-        while (buffer.isEmpty() && !finished) {
-          if (offsets.roundDone()) {
-            endRound();
-            if (lastRound) {
-              finished = true;
-              break;
+          @Override
+          public boolean hasNext() {
+            if (!started) {
+              started = true;
+              startRound();
             }
-            long lag = startRound();
-            if (lag == 0) {
-              finished = true;
-            } else if (lag <= maxTailLag || rounds >= maxRounds) {
-              lastRound = true;
+            while (buffer.isEmpty() && !finished) {
+              if (offsets.roundDone()) {
+                endRound();
+                if (lastRound) {
+                  finished = true;
+                  break;
+                }
+                long lag = startRound();
+                if (lag == 0) {
+                  finished = true;
+                } else if (lag <= maxTailLag || rounds >= maxRounds) {
+                  lastRound = true;
+                }
+              } else {
+                poll(buffer::add);
+              }
             }
-          } else {
-            poll(buffer::add);
+            return !buffer.isEmpty();
           }
-        }
-        return !buffer.isEmpty();
-      }
 
-      @Override
-      public IndexAction next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return buffer.poll();
-      }
-    };
+          @Override
+          public IndexAction next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            return buffer.poll();
+          }
+        };
   }
 
   /**
-   * Reads what was written since the last round, to end offsets captured now, and applies it to {@code store}
-   * (latest change per image within {@code batch}), then flushes. Used after the swap for the changes that reached the
-   * topic between the last catch-up round and the swap. Returns the number of changes applied.
+   * Reads what was written since the last round, to end offsets captured now, and applies it to
+   * {@code store} (latest change per image within {@code batch}), then flushes. Used after the swap
+   * for the changes that reached the topic between the last catch-up round and the swap. Returns
+   * the number of changes applied.
    */
   public long applyTail(VectorStore store, int batch) {
     long before = changes;
@@ -180,14 +195,28 @@ public final class EmbeddingsTopicReplay implements AutoCloseable {
     }
     consumer.resume(partitions);
     consumer.pause(partitions.stream().filter(offsets::done).toList());
-    log.accept(String.format(Locale.ROOT, "round %d: reading %,d offsets of %s (%s)", rounds, lag, topic,
-        rounds == 1 ? "from the beginning to the end offsets now" : "written since the previous round"));
+    log.accept(
+        String.format(
+            Locale.ROOT,
+            "round %d: reading %,d offsets of %s (%s)",
+            rounds,
+            lag,
+            topic,
+            rounds == 1
+                ? "from the beginning to the end offsets now"
+                : "written since the previous round"));
     return lag;
   }
 
   private void endRound() {
-    log.accept(String.format(Locale.ROOT, "round %d done: %,d changes (%,d in total, %.1f s)", rounds,
-        changes - roundStartChanges, changes, seconds()));
+    log.accept(
+        String.format(
+            Locale.ROOT,
+            "round %d done: %,d changes (%,d in total, %.1f s)",
+            rounds,
+            changes - roundStartChanges,
+            changes,
+            seconds()));
   }
 
   private void poll(Consumer<IndexAction> out) {
@@ -213,7 +242,9 @@ public final class EmbeddingsTopicReplay implements AutoCloseable {
           offsets.advanceTo(tp, consumer.position(tp));
         }
         if (offsets.done(tp)) {
-          consumer.seek(tp, offsets.positions().get(tp)); // anything fetched beyond the end is read next round
+          consumer.seek(
+              tp,
+              offsets.positions().get(tp)); // anything fetched beyond the end is read next round
           consumer.pause(List.of(tp));
         }
       }
@@ -223,8 +254,17 @@ public final class EmbeddingsTopicReplay implements AutoCloseable {
       }
       if (System.nanoTime() - waitingSince > stallTimeout.toNanos()) {
         throw new IllegalStateException(
-            "no progress reading " + topic + " for " + stallTimeout.toSeconds() + " s at " + offsets.positions()
-                + " (round " + rounds + " ends at " + offsets.lag() + " offsets ahead)");
+            "no progress reading "
+                + topic
+                + " for "
+                + stallTimeout.toSeconds()
+                + " s at "
+                + offsets.positions()
+                + " (round "
+                + rounds
+                + " ends at "
+                + offsets.lag()
+                + " offsets ahead)");
       }
     }
   }
@@ -233,9 +273,12 @@ public final class EmbeddingsTopicReplay implements AutoCloseable {
     String where = r.topic() + "-" + r.partition() + "@" + r.offset();
     IndexAction action;
     try {
-      action = EmbeddingRecords.toIndexAction(r.key(), r.value() == null ? null : values.deserialize(r.topic(), r.value()));
+      action =
+          EmbeddingRecords.toIndexAction(
+              r.key(), r.value() == null ? null : values.deserialize(r.topic(), r.value()));
     } catch (SerializationException | IllegalArgumentException e) {
-      throw new IllegalStateException("cannot read the embeddings record at " + where + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read the embeddings record at " + where + ": " + e.getMessage(), e);
     }
     changes++;
     if (action.op() == IndexAction.Op.DELETE) {
@@ -249,8 +292,14 @@ public final class EmbeddingsTopicReplay implements AutoCloseable {
     if (now - lastLog >= 2_000_000_000L) {
       lastLog = now;
       double s = seconds();
-      log.accept(String.format(Locale.ROOT, "  round %d: %,d changes read, %,d offsets to go, %,.0f changes/s", rounds,
-          changes, offsets.lag(), s > 0 ? changes / s : 0));
+      log.accept(
+          String.format(
+              Locale.ROOT,
+              "  round %d: %,d changes read, %,d offsets to go, %,.0f changes/s",
+              rounds,
+              changes,
+              offsets.lag(),
+              s > 0 ? changes / s : 0));
     }
   }
 

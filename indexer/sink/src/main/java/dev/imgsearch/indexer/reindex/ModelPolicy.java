@@ -4,10 +4,11 @@ import dev.imgsearch.indexer.IndexAction;
 import java.util.Objects;
 
 /**
- * Which replayed embeddings belong in the new collection: those of the target model (tag {@code id@version}, as the
- * embedder writes it) and dimension. Another model's embedding of an image is never indexed; it becomes a delete of that
- * image, so an older embedding of the right model cannot survive a newer change in another model (the latest change
- * per image decides, as on the live path). Not thread-safe.
+ * Which replayed embeddings belong in the new collection: those of the target model (tag {@code
+ * id@version}, as the embedder writes it) and dimension. Another model's embedding of an image is
+ * never indexed; it becomes a delete of that image, so an older embedding of the right model cannot
+ * survive a newer change in another model (the latest change per image decides, as on the live
+ * path). Not thread-safe.
  */
 public final class ModelPolicy {
   /** What a record of another model (or dimension) does. */
@@ -38,7 +39,8 @@ public final class ModelPolicy {
   }
 
   /**
-   * The change to index for {@code action} read at {@code where} (for messages, e.g. {@code topic-0@42}).
+   * The change to index for {@code action} read at {@code where} (for messages, e.g. {@code
+   * topic-0@42}).
    *
    * @throws IllegalStateException on a mismatch under {@link OnMismatch#FAIL}
    */
@@ -55,9 +57,14 @@ public final class ModelPolicy {
       boolean modelDiffers = !model.equals(recordModel);
       if (onMismatch == OnMismatch.FAIL) {
         throw new IllegalStateException(
-            "embedding of " + action.id() + " at " + where + " is " + (modelDiffers
-                ? "from model " + recordModel + ", not the target model " + model
-                : dim + "-d, not " + dimension + "-d")
+            "embedding of "
+                + action.id()
+                + " at "
+                + where
+                + " is "
+                + (modelDiffers
+                    ? "from model " + recordModel + ", not the target model " + model
+                    : dim + "-d, not " + dimension + "-d")
                 + "; the alias was not moved (skip such records with --on-model-mismatch skip, or re-embed)");
       }
       if (modelDiffers) {

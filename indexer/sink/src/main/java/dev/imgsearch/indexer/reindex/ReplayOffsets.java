@@ -6,27 +6,32 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Offset bookkeeping of a bounded replay: per partition the next offset to read and the end offset of the current
- * round (captured when the round starts). A record is part of the round when it lies between the two; a partition is
- * done when its position has reached the round's end (a compacted topic has gaps, so positions can jump). Pure.
+ * Offset bookkeeping of a bounded replay: per partition the next offset to read and the end offset
+ * of the current round (captured when the round starts). A record is part of the round when it lies
+ * between the two; a partition is done when its position has reached the round's end (a compacted
+ * topic has gaps, so positions can jump). Pure.
  */
 final class ReplayOffsets {
   private final Map<TopicPartition, Long> position;
   private final Map<TopicPartition, Long> end = new HashMap<>();
 
-  /** @param start the first offset to read per partition (the log start offsets for a full replay) */
+  /**
+   * @param start the first offset to read per partition (the log start offsets for a full replay)
+   */
   ReplayOffsets(Map<TopicPartition, Long> start) {
     this.position = new HashMap<>(start);
   }
 
   /**
-   * Starts a round that reads up to (excluding) {@code ends}; returns how many offsets it covers (the lag).
+   * Starts a round that reads up to (excluding) {@code ends}; returns how many offsets it covers
+   * (the lag).
    *
    * @throws IllegalArgumentException when {@code ends} names other partitions than the start
    */
   long startRound(Map<TopicPartition, Long> ends) {
     if (!ends.keySet().equals(position.keySet())) {
-      throw new IllegalArgumentException("end offsets for " + ends.keySet() + ", replaying " + position.keySet());
+      throw new IllegalArgumentException(
+          "end offsets for " + ends.keySet() + ", replaying " + position.keySet());
     }
     end.clear();
     for (var e : ends.entrySet()) {
@@ -35,7 +40,9 @@ final class ReplayOffsets {
     return lag();
   }
 
-  /** Whether the record at {@code offset} belongs to this round; if so the position moves past it. */
+  /**
+   * Whether the record at {@code offset} belongs to this round; if so the position moves past it.
+   */
   boolean accept(TopicPartition tp, long offset) {
     long pos = position.get(tp);
     if (offset < pos || offset >= end.getOrDefault(tp, pos)) {

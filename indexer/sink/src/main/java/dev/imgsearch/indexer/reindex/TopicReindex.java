@@ -13,10 +13,10 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * The re-index command's work: replay the compacted embeddings topic into a new collection, catch up with what was
- * written meanwhile, swap the alias ({@link Reindexer}), then apply the changes that reached the topic between the last
- * catch-up round and the swap to the new collection. See indexer/README.md "Re-index without downtime" for what the
- * live indexer must do around it.
+ * The re-index command's work: replay the compacted embeddings topic into a new collection, catch
+ * up with what was written meanwhile, swap the alias ({@link Reindexer}), then apply the changes
+ * that reached the topic between the last catch-up round and the swap to the new collection. See
+ * indexer/README.md "Re-index without downtime" for what the live indexer must do around it.
  */
 public final class TopicReindex {
   private TopicReindex() {}
@@ -30,12 +30,22 @@ public final class TopicReindex {
    * @param batch changes per store write
    * @param maxTailLag the catch-up ends after a round that started at most this many offsets behind
    * @param maxRounds at most this many rounds before the swap (the full replay is the first)
-   * @param tailAfterSwap whether to apply the changes written between the last round and the swap afterwards
+   * @param tailAfterSwap whether to apply the changes written between the last round and the swap
+   *     afterwards
    */
   public record Options(
-      String bootstrap, String topic, Map<String, Object> consumerProperties, StoreSettings aliasSettings,
-      String collection, String model, ModelPolicy.OnMismatch onMismatch, int batch, long maxTailLag, int maxRounds,
-      boolean tailAfterSwap, Duration stallTimeout) {
+      String bootstrap,
+      String topic,
+      Map<String, Object> consumerProperties,
+      StoreSettings aliasSettings,
+      String collection,
+      String model,
+      ModelPolicy.OnMismatch onMismatch,
+      int batch,
+      long maxTailLag,
+      int maxRounds,
+      boolean tailAfterSwap,
+      Duration stallTimeout) {
     public Options {
       Objects.requireNonNull(bootstrap, "bootstrap");
       Objects.requireNonNull(topic, "topic");
@@ -45,29 +55,78 @@ public final class TopicReindex {
       onMismatch = Objects.requireNonNullElse(onMismatch, ModelPolicy.OnMismatch.SKIP);
       stallTimeout = Objects.requireNonNullElse(stallTimeout, Duration.ofSeconds(60));
       if (batch < 1 || maxTailLag < 0 || maxRounds < 1) {
-        throw new IllegalArgumentException("batch ≥ 1, maxTailLag ≥ 0 and maxRounds ≥ 1 are required");
+        throw new IllegalArgumentException(
+            "batch ≥ 1, maxTailLag ≥ 0 and maxRounds ≥ 1 are required");
       }
     }
 
-    /** Defaults: any model (the first one replayed), skip other models, batches of 1 000, tail ≤ 1 000, 10 rounds. */
-    public static Options of(String bootstrap, String topic, StoreSettings aliasSettings, String collection) {
-      return new Options(bootstrap, topic, Map.of(), aliasSettings, collection, null, ModelPolicy.OnMismatch.SKIP, 1000,
-          1000, 10, true, Duration.ofSeconds(60));
+    /**
+     * Defaults: any model (the first one replayed), skip other models, batches of 1 000, tail ≤ 1
+     * 000, 10 rounds.
+     */
+    public static Options of(
+        String bootstrap, String topic, StoreSettings aliasSettings, String collection) {
+      return new Options(
+          bootstrap,
+          topic,
+          Map.of(),
+          aliasSettings,
+          collection,
+          null,
+          ModelPolicy.OnMismatch.SKIP,
+          1000,
+          1000,
+          10,
+          true,
+          Duration.ofSeconds(60));
     }
 
     public Options withModel(String m, ModelPolicy.OnMismatch on) {
-      return new Options(bootstrap, topic, consumerProperties, aliasSettings, collection, m, on, batch, maxTailLag,
-          maxRounds, tailAfterSwap, stallTimeout);
+      return new Options(
+          bootstrap,
+          topic,
+          consumerProperties,
+          aliasSettings,
+          collection,
+          m,
+          on,
+          batch,
+          maxTailLag,
+          maxRounds,
+          tailAfterSwap,
+          stallTimeout);
     }
 
     public Options withCatchUp(long tailLag, int rounds, boolean afterSwap) {
-      return new Options(bootstrap, topic, consumerProperties, aliasSettings, collection, model, onMismatch, batch,
-          tailLag, rounds, afterSwap, stallTimeout);
+      return new Options(
+          bootstrap,
+          topic,
+          consumerProperties,
+          aliasSettings,
+          collection,
+          model,
+          onMismatch,
+          batch,
+          tailLag,
+          rounds,
+          afterSwap,
+          stallTimeout);
     }
 
     public Options withBatch(int b) {
-      return new Options(bootstrap, topic, consumerProperties, aliasSettings, collection, model, onMismatch, b,
-          maxTailLag, maxRounds, tailAfterSwap, stallTimeout);
+      return new Options(
+          bootstrap,
+          topic,
+          consumerProperties,
+          aliasSettings,
+          collection,
+          model,
+          onMismatch,
+          b,
+          maxTailLag,
+          maxRounds,
+          tailAfterSwap,
+          stallTimeout);
     }
   }
 
@@ -78,14 +137,31 @@ public final class TopicReindex {
    * @param tailAfterSwap records applied to the new collection after the swap
    */
   public record Summary(
-      Reindexer.Result result, String model, long changes, long tombstones, long skippedOtherModel,
-      long skippedOtherDimension, int rounds, long tailAfterSwap, double seconds) {
+      Reindexer.Result result,
+      String model,
+      long changes,
+      long tombstones,
+      long skippedOtherModel,
+      long skippedOtherDimension,
+      int rounds,
+      long tailAfterSwap,
+      double seconds) {
     public String describe() {
-      return String.format(Locale.ROOT,
+      return String.format(
+          Locale.ROOT,
           "alias %s: %s → %s; %,d changes replayed in %d round(s) (%,d deletes; %,d of other models and %,d of another"
               + " dimension skipped), %,d rows, model %s; %,d changes applied after the swap; %.1f s",
-          result.alias(), result.previous().orElse("(none)"), result.collection(), changes, rounds, tombstones,
-          skippedOtherModel, skippedOtherDimension, result.rows(), model == null ? "(none)" : model, tailAfterSwap,
+          result.alias(),
+          result.previous().orElse("(none)"),
+          result.collection(),
+          changes,
+          rounds,
+          tombstones,
+          skippedOtherModel,
+          skippedOtherDimension,
+          result.rows(),
+          model == null ? "(none)" : model,
+          tailAfterSwap,
           seconds);
     }
   }
@@ -95,29 +171,49 @@ public final class TopicReindex {
     checkAliasIsNotACollection(o.aliasSettings());
     ModelPolicy policy = new ModelPolicy(o.model(), o.aliasSettings().dimension(), o.onMismatch());
     try (EmbeddingsTopicReplay replay =
-        EmbeddingsTopicReplay.open(o.bootstrap(), o.topic(), o.consumerProperties(), policy, o.stallTimeout(), log)) {
+        EmbeddingsTopicReplay.open(
+            o.bootstrap(), o.topic(), o.consumerProperties(), policy, o.stallTimeout(), log)) {
       Reindexer.Result result =
-          Reindexer.rebuild(o.aliasSettings(), o.collection(), replay.untilCaughtUp(o.maxTailLag(), o.maxRounds()),
+          Reindexer.rebuild(
+              o.aliasSettings(),
+              o.collection(),
+              replay.untilCaughtUp(o.maxTailLag(), o.maxRounds()),
               o.batch());
       long changes = replay.changes();
       long tombstones = replay.tombstones();
       int rounds = replay.rounds();
-      log.accept(String.format(Locale.ROOT, "alias %s now points at %s (was %s): %,d rows", result.alias(),
-          result.collection(), result.previous().orElse("nothing"), result.rows()));
+      log.accept(
+          String.format(
+              Locale.ROOT,
+              "alias %s now points at %s (was %s): %,d rows",
+              result.alias(),
+              result.collection(),
+              result.previous().orElse("nothing"),
+              result.rows()));
       long tail = 0;
       if (o.tailAfterSwap()) {
-        try (VectorStore target = VectorStores.open(o.aliasSettings().withCollection(o.collection()))) {
+        try (VectorStore target =
+            VectorStores.open(o.aliasSettings().withCollection(o.collection()))) {
           tail = replay.applyTail(target, o.batch());
         }
       }
-      return new Summary(result, policy.model(), changes, tombstones, policy.skippedOtherModel(),
-          policy.skippedOtherDimension(), rounds, tail, (System.nanoTime() - start) / 1e9);
+      return new Summary(
+          result,
+          policy.model(),
+          changes,
+          tombstones,
+          policy.skippedOtherModel(),
+          policy.skippedOtherDimension(),
+          rounds,
+          tail,
+          (System.nanoTime() - start) / 1e9);
     }
   }
 
   /**
-   * Fails before any work when the alias name is a plain collection (a store created before aliases, e.g. the local
-   * stack's {@code images}): an alias cannot take a collection's name, so the swap would fail after the whole replay.
+   * Fails before any work when the alias name is a plain collection (a store created before
+   * aliases, e.g. the local stack's {@code images}): an alias cannot take a collection's name, so
+   * the swap would fail after the whole replay.
    */
   static void checkAliasIsNotACollection(StoreSettings alias) {
     String name = alias.collection();
@@ -139,8 +235,12 @@ public final class TopicReindex {
     }
     if (collection) {
       throw new IllegalArgumentException(
-          name + " is a collection, not an alias, so it cannot be re-pointed; re-index behind a new alias (e.g. "
-              + name + "_live), point the readers and the indexer at it, and drop " + name + " once nothing reads it");
+          name
+              + " is a collection, not an alias, so it cannot be re-pointed; re-index behind a new alias (e.g. "
+              + name
+              + "_live), point the readers and the indexer at it, and drop "
+              + name
+              + " once nothing reads it");
     }
   }
 }

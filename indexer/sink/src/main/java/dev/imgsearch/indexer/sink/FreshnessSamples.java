@@ -6,11 +6,12 @@ import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
 
 /**
- * End-to-end freshness, upload → searchable: the event times of the changes written since the last checkpoint, turned
- * into ages ({@code now - eventTimeMillis}) when the checkpoint has made them durable (and, for the embedded store,
- * visible). Bounded: past {@code capacity} changes between two checkpoints, a uniform sample of {@code capacity} of
- * them is kept (reservoir sampling), so the quantiles stay representative and memory stays fixed. Changes without an
- * event time (≤ 0) are not counted. Thread-safe (the writer thread adds, the task thread drains).
+ * End-to-end freshness, upload → searchable: the event times of the changes written since the last
+ * checkpoint, turned into ages ({@code now - eventTimeMillis}) when the checkpoint has made them
+ * durable (and, for the embedded store, visible). Bounded: past {@code capacity} changes between
+ * two checkpoints, a uniform sample of {@code capacity} of them is kept (reservoir sampling), so
+ * the quantiles stay representative and memory stays fixed. Changes without an event time (≤ 0) are
+ * not counted. Thread-safe (the writer thread adds, the task thread drains).
  */
 public final class FreshnessSamples {
   /** Default bound of event times kept between two checkpoints. */
@@ -51,9 +52,10 @@ public final class FreshnessSamples {
   }
 
   /**
-   * The checkpoint made the noted changes durable at {@code nowMillis}: passes each one's age in ms ({@code now -
-   * eventTime}, never negative: a clock skew between the object store and this task counts as 0) to {@code ages} and
-   * forgets them. Returns how many changes were noted since the last drain (≥ the ages passed when sampled).
+   * The checkpoint made the noted changes durable at {@code nowMillis}: passes each one's age in ms
+   * ({@code now - eventTime}, never negative: a clock skew between the object store and this task
+   * counts as 0) to {@code ages} and forgets them. Returns how many changes were noted since the
+   * last drain (≥ the ages passed when sampled).
    */
   public synchronized long drain(long nowMillis, LongConsumer ages) {
     long[] batch = Arrays.copyOf(eventTimes, size);

@@ -19,43 +19,49 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink's write path without Flink: buffers {@link IndexAction}s (latest per id, {@link PendingWrites}) and writes
- * them to the store on a background thread when {@link SinkOptions#maxBatch()} are pending, when the oldest is older
- * than {@link SinkOptions#maxDelay()} ({@link #flushIfDue()}), and on {@link #checkpoint()}.
+ * The sink's write path without Flink: buffers {@link IndexAction}s (latest per id, {@link
+ * PendingWrites}) and writes them to the store on a background thread when {@link
+ * SinkOptions#maxBatch()} are pending, when the oldest is older than {@link SinkOptions#maxDelay()}
+ * ({@link #flushIfDue()}), and on {@link #checkpoint()}.
  *
  * <ul>
- *   <li>Order: at most one batch is in flight and the next one is written only after it, so changes to one id reach
- *       the store in arrival order.
- *   <li>Backpressure: when a batch is full while the previous one is still being written, {@link #add} blocks until
- *       that write ends. Nothing is dropped.
- *   <li>Retries: transient errors are retried per {@link RetryPolicy} (a batch is idempotent: upserts and deletes by
- *       id, so a partly applied batch can be repeated whole).
- *   <li>A record the store refuses ({@link WriteFailures}): with a {@link SinkDeadLetters.Writer}, a batch the store
- *       refuses is split in halves, recursively (or the record the store names, {@link
- *       dev.imgsearch.indexer.store.RecordRejectedException}, is set aside at once), until the refused record is
- *       alone; it is dead-lettered with its reason and the rest of the batch is written. A record failing with an
- *       unclassified error is tried {@value #UNKNOWN_ERROR_ATTEMPTS} times alone, then dead-lettered — unless no record
- *       of the batch could be written and all failed that way (then it is the store's problem: the job fails).
- *   <li>Failures: the first write that fails for good (an outage outlasting the retry policy; any refusal when there
- *       is no dead-letter writer) is remembered and rethrown (as {@link IOException}) by every later {@link #add},
- *       {@link #flushIfDue()} and {@link #checkpoint()}, so the job fails and restarts from its last checkpoint
- *       instead of skipping data.
- *   <li>{@link #checkpoint()}: writes what is pending, waits for it, flushes the dead letters, then {@link
- *       VectorStore#persist()} (or {@link VectorStore#flush()} with {@link SinkOptions#visibleOnCheckpoint()}), so a
- *       completed checkpoint means every change before it is durable in the store, or on the dead-letter topic.
- *       Then each change written since the previous checkpoint (a bounded sample, {@link FreshnessSamples}) reports
- *       its end-to-end age, now − its {@link IndexAction#eventTimeMillis()}, to {@link Listener#visible}.
+ *   <li>Order: at most one batch is in flight and the next one is written only after it, so changes
+ *       to one id reach the store in arrival order.
+ *   <li>Backpressure: when a batch is full while the previous one is still being written, {@link
+ *       #add} blocks until that write ends. Nothing is dropped.
+ *   <li>Retries: transient errors are retried per {@link RetryPolicy} (a batch is idempotent:
+ *       upserts and deletes by id, so a partly applied batch can be repeated whole).
+ *   <li>A record the store refuses ({@link WriteFailures}): with a {@link SinkDeadLetters.Writer},
+ *       a batch the store refuses is split in halves, recursively (or the record the store names,
+ *       {@link dev.imgsearch.indexer.store.RecordRejectedException}, is set aside at once), until
+ *       the refused record is alone; it is dead-lettered with its reason and the rest of the batch
+ *       is written. A record failing with an unclassified error is tried {@value
+ *       #UNKNOWN_ERROR_ATTEMPTS} times alone, then dead-lettered — unless no record of the batch
+ *       could be written and all failed that way (then it is the store's problem: the job fails).
+ *   <li>Failures: the first write that fails for good (an outage outlasting the retry policy; any
+ *       refusal when there is no dead-letter writer) is remembered and rethrown (as {@link
+ *       IOException}) by every later {@link #add}, {@link #flushIfDue()} and {@link #checkpoint()},
+ *       so the job fails and restarts from its last checkpoint instead of skipping data.
+ *   <li>{@link #checkpoint()}: writes what is pending, waits for it, flushes the dead letters, then
+ *       {@link VectorStore#persist()} (or {@link VectorStore#flush()} with {@link
+ *       SinkOptions#visibleOnCheckpoint()}), so a completed checkpoint means every change before it
+ *       is durable in the store, or on the dead-letter topic. Then each change written since the
+ *       previous checkpoint (a bounded sample, {@link FreshnessSamples}) reports its end-to-end
+ *       age, now − its {@link IndexAction#eventTimeMillis()}, to {@link Listener#visible}.
  * </ul>
  *
- * <p>{@link #add}, {@link #flushIfDue()}, {@link #checkpoint()} and {@link #close()} are called from one thread (the
- * Flink task's mailbox thread).
+ * <p>{@link #add}, {@link #flushIfDue()}, {@link #checkpoint()} and {@link #close()} are called
+ * from one thread (the Flink task's mailbox thread).
  */
 public final class IndexBatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IndexBatcher.class);
 
   /** What the batcher reports; the Flink sink maps it onto its metric group. */
   public interface Listener {
-    /** A batch was written: {@code upserts} + {@code deletes} changes, about {@code bytes}, in {@code millis}. */
+    /**
+     * A batch was written: {@code upserts} + {@code deletes} changes, about {@code bytes}, in
+     * {@code millis}.
+     */
     default void written(int upserts, int deletes, long bytes, long millis) {}
 
     /** A write attempt of {@code records} changes failed and will be retried. */
@@ -71,13 +77,17 @@ public final class IndexBatcher implements AutoCloseable {
     default void persisted(long millis) {}
 
     /**
-     * After a checkpoint's persist: the end-to-end age (ms, upload seen by the object store → durable in the store) of
-     * one change written since the previous checkpoint (a bounded sample of them, {@link FreshnessSamples}).
+     * After a checkpoint's persist: the end-to-end age (ms, upload seen by the object store →
+     * durable in the store) of one change written since the previous checkpoint (a bounded sample
+     * of them, {@link FreshnessSamples}).
      */
     default void visible(long ageMillis) {}
   }
 
-  /** Attempts of a record alone whose write fails with an unclassified error, before it is dead-lettered. */
+  /**
+   * Attempts of a record alone whose write fails with an unclassified error, before it is
+   * dead-lettered.
+   */
   public static final int UNKNOWN_ERROR_ATTEMPTS = 3;
 
   private final VectorStore store;
@@ -102,26 +112,46 @@ public final class IndexBatcher implements AutoCloseable {
 
   /** With an injectable clock and sleep (for tests of the retry and delay logic). */
   public IndexBatcher(
-      VectorStore store, SinkOptions options, Listener listener, LongSupplier nanoClock, Retrier.Sleeper sleeper) {
+      VectorStore store,
+      SinkOptions options,
+      Listener listener,
+      LongSupplier nanoClock,
+      Retrier.Sleeper sleeper) {
     this(store, options, listener, nanoClock, sleeper, null);
   }
 
-  /** Refused records go to {@code deadLetters} (closed with the batcher); null: a refusal fails the job. */
-  public IndexBatcher(VectorStore store, SinkOptions options, Listener listener, SinkDeadLetters.Writer deadLetters) {
+  /**
+   * Refused records go to {@code deadLetters} (closed with the batcher); null: a refusal fails the
+   * job.
+   */
+  public IndexBatcher(
+      VectorStore store,
+      SinkOptions options,
+      Listener listener,
+      SinkDeadLetters.Writer deadLetters) {
     this(store, options, listener, System::nanoTime, d -> Thread.sleep(d.toMillis()), deadLetters);
   }
 
   /** With an injectable clock and sleep, and a dead-letter writer (null: none). */
   public IndexBatcher(
-      VectorStore store, SinkOptions options, Listener listener, LongSupplier nanoClock, Retrier.Sleeper sleeper,
+      VectorStore store,
+      SinkOptions options,
+      Listener listener,
+      LongSupplier nanoClock,
+      Retrier.Sleeper sleeper,
       SinkDeadLetters.Writer deadLetters) {
     this(store, options, listener, nanoClock, sleeper, deadLetters, System::currentTimeMillis);
   }
 
   /** With an injectable wall clock too (epoch ms; the freshness ages are measured against it). */
   public IndexBatcher(
-      VectorStore store, SinkOptions options, Listener listener, LongSupplier nanoClock, Retrier.Sleeper sleeper,
-      SinkDeadLetters.Writer deadLetters, LongSupplier wallClock) {
+      VectorStore store,
+      SinkOptions options,
+      Listener listener,
+      LongSupplier nanoClock,
+      Retrier.Sleeper sleeper,
+      SinkDeadLetters.Writer deadLetters,
+      LongSupplier wallClock) {
     this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
     this.deadLetters = deadLetters;
     this.store = Objects.requireNonNull(store, "store");
@@ -145,7 +175,10 @@ public final class IndexBatcher implements AutoCloseable {
             });
   }
 
-  /** Buffers one change; writes a batch when {@link SinkOptions#maxBatch()} are pending (may block, see class). */
+  /**
+   * Buffers one change; writes a batch when {@link SinkOptions#maxBatch()} are pending (may block,
+   * see class).
+   */
   public void add(IndexAction action) throws IOException, InterruptedException {
     rethrowFailure();
     if (pending.isEmpty()) {
@@ -158,7 +191,10 @@ public final class IndexBatcher implements AutoCloseable {
     }
   }
 
-  /** Writes the pending changes when the oldest has waited {@link SinkOptions#maxDelay()}; a no-op otherwise. */
+  /**
+   * Writes the pending changes when the oldest has waited {@link SinkOptions#maxDelay()}; a no-op
+   * otherwise.
+   */
   public void flushIfDue() throws IOException, InterruptedException {
     rethrowFailure();
     if (!pending.isEmpty()
@@ -182,19 +218,25 @@ public final class IndexBatcher implements AutoCloseable {
       }
     }
     long start = nanoClock.getAsLong();
-    // on the writer thread, like every store write: a cancelled task's interrupt lands on this (waiting) thread, never
-    // inside the store's I/O (an interrupt closes Lucene's file channels, the write lock's among them)
+    // on the writer thread, like every store write: a cancelled task's interrupt lands on this
+    // (waiting) thread, never
+    // inside the store's I/O (an interrupt closes Lucene's file channels, the write lock's among
+    // them)
     Future<?> durable =
-        writerThread.submit(() -> {
-          retrier(0).run(options.visibleOnCheckpoint() ? "flush" : "persist",
-              options.visibleOnCheckpoint() ? store::flush : store::persist);
-          return null;
-        });
+        writerThread.submit(
+            () -> {
+              retrier(0)
+                  .run(
+                      options.visibleOnCheckpoint() ? "flush" : "persist",
+                      options.visibleOnCheckpoint() ? store::flush : store::persist);
+              return null;
+            });
     try {
       durable.get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      failure.compareAndSet(null, cause instanceof RuntimeException r ? r : new IllegalStateException(cause));
+      failure.compareAndSet(
+          null, cause instanceof RuntimeException r ? r : new IllegalStateException(cause));
       rethrowFailure();
     }
     listener.persisted(Duration.ofNanos(nanoClock.getAsLong() - start).toMillis());
@@ -207,9 +249,9 @@ public final class IndexBatcher implements AutoCloseable {
   }
 
   /**
-   * Lets a write in progress finish (no more retries; the thread is never interrupted while it writes, since an
-   * interrupt closes Lucene's file channels under a store shared with other subtasks), then closes the store. Pending
-   * changes are dropped: a restore replays them.
+   * Lets a write in progress finish (no more retries; the thread is never interrupted while it
+   * writes, since an interrupt closes Lucene's file channels under a store shared with other
+   * subtasks), then closes the store. Pending changes are dropped: a restore replays them.
    */
   @Override
   public void close() {
@@ -222,7 +264,8 @@ public final class IndexBatcher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      // never thrown from here: close runs in Flink's failure handling, where an exception is fatal to the whole
+      // never thrown from here: close runs in Flink's failure handling, where an exception is fatal
+      // to the whole
       // TaskManager; what was not made durable is replayed from the checkpoint anyway
       closeQuietly("dead-letter writer", deadLetters);
       closeQuietly("vector store", store);
@@ -236,7 +279,10 @@ public final class IndexBatcher implements AutoCloseable {
     try {
       resource.close();
     } catch (Exception | LinkageError e) {
-      LOG.warn("closing the {} failed (its pending changes are replayed from the last checkpoint): {}", what, e.toString());
+      LOG.warn(
+          "closing the {} failed (its pending changes are replayed from the last checkpoint): {}",
+          what,
+          e.toString());
     }
   }
 
@@ -260,16 +306,27 @@ public final class IndexBatcher implements AutoCloseable {
       writeIsolating(actions, outcome);
       if (!outcome.refused.isEmpty()) {
         if (outcome.written == 0 && outcome.allUnknown && actions.size() > 1) {
-          throw outcome.refused.get(0).error(); // nothing could be written: the store, not the records
+          throw outcome
+              .refused
+              .get(0)
+              .error(); // nothing could be written: the store, not the records
         }
         for (Refusal r : outcome.refused) {
           String reason = WriteFailures.reason(r.error());
-          LOG.warn("dead-lettering {} of {} ({}): {}", r.action().op(), r.action().id(), reason, r.error().toString());
+          LOG.warn(
+              "dead-lettering {} of {} ({}): {}",
+              r.action().op(),
+              r.action().id(),
+              reason,
+              r.error().toString());
           deadLetters.write(r.action(), reason, r.error());
           listener.deadLettered(reason, r.error());
         }
       }
-      listener.written(outcome.written - outcome.deletes, outcome.deletes, outcome.bytes,
+      listener.written(
+          outcome.written - outcome.deletes,
+          outcome.deletes,
+          outcome.bytes,
           Duration.ofNanos(nanoClock.getAsLong() - start).toMillis());
     } catch (Throwable e) {
       listener.failed(actions.size(), e);
@@ -309,10 +366,12 @@ public final class IndexBatcher implements AutoCloseable {
   }
 
   /**
-   * Writes {@code actions} (distinct ids), transient errors retried per the policy (rethrown when it gives up); when
-   * the store refuses them, isolates the refused ones into {@code outcome} and writes the others.
+   * Writes {@code actions} (distinct ids), transient errors retried per the policy (rethrown when
+   * it gives up); when the store refuses them, isolates the refused ones into {@code outcome} and
+   * writes the others.
    */
-  private void writeIsolating(List<IndexAction> actions, Outcome outcome) throws InterruptedException {
+  private void writeIsolating(List<IndexAction> actions, Outcome outcome)
+      throws InterruptedException {
     RuntimeException error;
     try {
       retrier(actions.size()).run("write", () -> PendingWrites.apply(actions, store));
@@ -343,7 +402,9 @@ public final class IndexBatcher implements AutoCloseable {
       writeIsolating(actions.subList(mid, actions.size()), outcome);
       return;
     }
-    for (int attempt = 2; kind == WriteFailures.Kind.UNKNOWN && attempt <= UNKNOWN_ERROR_ATTEMPTS; attempt++) {
+    for (int attempt = 2;
+        kind == WriteFailures.Kind.UNKNOWN && attempt <= UNKNOWN_ERROR_ATTEMPTS;
+        attempt++) {
       listener.retrying(1, error);
       sleeper.sleep(options.retry().backoff(attempt - 1));
       try {
@@ -362,7 +423,11 @@ public final class IndexBatcher implements AutoCloseable {
   }
 
   private Retrier retrier(int records) {
-    return new Retrier(options.retry(), nanoClock, sleeper, (op, n, wait, error) -> listener.retrying(records, error));
+    return new Retrier(
+        options.retry(),
+        nanoClock,
+        sleeper,
+        (op, n, wait, error) -> listener.retrying(records, error));
   }
 
   private void awaitInFlight() throws InterruptedException {
@@ -380,7 +445,9 @@ public final class IndexBatcher implements AutoCloseable {
   private void rethrowFailure() throws IOException {
     Throwable first = failure.get();
     if (first != null) {
-      throw new IOException("writing to vector store collection '" + store.spec().name() + "' failed: " + first, first);
+      throw new IOException(
+          "writing to vector store collection '" + store.spec().name() + "' failed: " + first,
+          first);
     }
   }
 
@@ -390,7 +457,12 @@ public final class IndexBatcher implements AutoCloseable {
       return action.id().length();
     }
     VectorRecord r = action.record();
-    long text = r.id().length() + r.bucket().length() + r.key().length() + r.source().length() + r.model().length();
+    long text =
+        r.id().length()
+            + r.bucket().length()
+            + r.key().length()
+            + r.source().length()
+            + r.model().length();
     for (String tag : r.tags()) {
       text += tag.length();
     }

@@ -14,16 +14,19 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Dead letters of the sink to a Kafka topic (the pipeline's dead-letter topic): key = image id, no value (the vector
- * is not worth keeping; the change can be re-created from the image), stage {@value #STAGE}, the reason and the store's
- * error in the headers ({@link DeadLetter}). Each sink writer opens its own idempotent producer ({@code acks=all});
- * {@link Writer#flush()} runs on every checkpoint, so a completed checkpoint means its dead letters are in the topic.
+ * Dead letters of the sink to a Kafka topic (the pipeline's dead-letter topic): key = image id, no
+ * value (the vector is not worth keeping; the change can be re-created from the image), stage
+ * {@value #STAGE}, the reason and the store's error in the headers ({@link DeadLetter}). Each sink
+ * writer opens its own idempotent producer ({@code acks=all}); {@link Writer#flush()} runs on every
+ * checkpoint, so a completed checkpoint means its dead letters are in the topic.
  *
- * @param clientProperties further producer settings, e.g. the stage's security settings ({@code security.protocol},
- *     {@code sasl.mechanism}, {@code sasl.jaas.config}: {@code dev.imgsearch.schemas.KafkaSecurity}); they cannot
- *     override the bootstrap servers, acknowledgements or idempotence
+ * @param clientProperties further producer settings, e.g. the stage's security settings ({@code
+ *     security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config}: {@code
+ *     dev.imgsearch.schemas.KafkaSecurity}); they cannot override the bootstrap servers,
+ *     acknowledgements or idempotence
  */
-public record KafkaSinkDeadLetters(String bootstrapServers, String topic, Map<String, String> clientProperties)
+public record KafkaSinkDeadLetters(
+    String bootstrapServers, String topic, Map<String, String> clientProperties)
     implements SinkDeadLetters {
   private static final long serialVersionUID = 1L;
 
@@ -54,17 +57,22 @@ public record KafkaSinkDeadLetters(String bootstrapServers, String topic, Map<St
   /** The dead letter of a refused change. Pure. */
   public static DeadLetter letter(IndexAction action, String reason, Throwable cause) {
     return new DeadLetter(
-        STAGE, reason, cause == null ? null : cause.getMessage(), cause == null ? null : cause.getClass().getName(),
-        action.id(), null, -1, -1, action.id().getBytes(StandardCharsets.UTF_8), null);
+        STAGE,
+        reason,
+        cause == null ? null : cause.getMessage(),
+        cause == null ? null : cause.getClass().getName(),
+        action.id(),
+        null,
+        -1,
+        -1,
+        action.id().getBytes(StandardCharsets.UTF_8),
+        null);
   }
 
   @Override
   public SinkDeadLetters.Writer open() {
     KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            producerConfig(),
-            new ByteArraySerializer(),
-            new ByteArraySerializer());
+        new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
     return new Writer(producer, topic);
   }
 
@@ -80,11 +88,13 @@ public record KafkaSinkDeadLetters(String bootstrapServers, String topic, Map<St
 
     @Override
     public void write(IndexAction action, String reason, Throwable cause) {
-      producer.send(letter(action, reason, cause).toProducerRecord(topic), (metadata, e) -> {
-        if (e != null) {
-          failure.compareAndSet(null, e);
-        }
-      });
+      producer.send(
+          letter(action, reason, cause).toProducerRecord(topic),
+          (metadata, e) -> {
+            if (e != null) {
+              failure.compareAndSet(null, e);
+            }
+          });
     }
 
     @Override

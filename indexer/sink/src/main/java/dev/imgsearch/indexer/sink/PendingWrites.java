@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Buffer of index changes between flushes. Only the latest change per id is kept, so an upsert followed by a delete
- * of the same image in one batch ends deleted, and a delete followed by a re-upload ends present — the order the
- * events arrived in (they are keyed by id, hence ordered per id) decides. Not thread-safe.
+ * Buffer of index changes between flushes. Only the latest change per id is kept, so an upsert
+ * followed by a delete of the same image in one batch ends deleted, and a delete followed by a
+ * re-upload ends present — the order the events arrived in (they are keyed by id, hence ordered per
+ * id) decides. Not thread-safe.
  */
 public final class PendingWrites {
   private final Map<String, IndexAction> latest = new LinkedHashMap<>();
@@ -44,8 +45,9 @@ public final class PendingWrites {
   }
 
   /**
-   * Applies the buffered changes (deletes, then upserts: they concern disjoint ids) and clears the buffer. When the
-   * store throws, the buffer is kept whole, so the same call can be repeated (both operations are idempotent).
+   * Applies the buffered changes (deletes, then upserts: they concern disjoint ids) and clears the
+   * buffer. When the store throws, the buffer is kept whole, so the same call can be repeated (both
+   * operations are idempotent).
    */
   public void applyTo(VectorStore store) {
     if (latest.isEmpty()) {
@@ -61,8 +63,8 @@ public final class PendingWrites {
   }
 
   /**
-   * Applies changes of distinct ids (deletes, then upserts: they concern disjoint ids); may be repeated when the store
-   * throws (both operations are idempotent).
+   * Applies changes of distinct ids (deletes, then upserts: they concern disjoint ids); may be
+   * repeated when the store throws (both operations are idempotent).
    */
   public static void apply(List<IndexAction> actions, VectorStore store) {
     List<String> deletes = new ArrayList<>();

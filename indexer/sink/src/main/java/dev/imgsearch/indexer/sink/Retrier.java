@@ -7,7 +7,10 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs a store call under a {@link RetryPolicy}; clock and sleep are injectable so the policy is tested purely. */
+/**
+ * Runs a store call under a {@link RetryPolicy}; clock and sleep are injectable so the policy is
+ * tested purely.
+ */
 public final class Retrier {
   private static final Logger LOG = LoggerFactory.getLogger(Retrier.class);
 
@@ -28,7 +31,8 @@ public final class Retrier {
   private final Sleeper sleeper;
   private final RetryListener listener;
 
-  public Retrier(RetryPolicy policy, LongSupplier nanoClock, Sleeper sleeper, RetryListener listener) {
+  public Retrier(
+      RetryPolicy policy, LongSupplier nanoClock, Sleeper sleeper, RetryListener listener) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
@@ -41,8 +45,8 @@ public final class Retrier {
   }
 
   /**
-   * Runs {@code call} until it succeeds, retrying transient failures as the policy allows; the last failure is
-   * rethrown as is.
+   * Runs {@code call} until it succeeds, retrying transient failures as the policy allows; the last
+   * failure is rethrown as is.
    *
    * @throws InterruptedException when interrupted while waiting to retry
    */
@@ -58,8 +62,13 @@ public final class Retrier {
         if (wait.isEmpty()) {
           throw e;
         }
-        LOG.warn("{} failed (attempt {}, {} ms since the first), retrying in {} ms: {}",
-            operation, failed, elapsed.toMillis(), wait.get().toMillis(), e.toString());
+        LOG.warn(
+            "{} failed (attempt {}, {} ms since the first), retrying in {} ms: {}",
+            operation,
+            failed,
+            elapsed.toMillis(),
+            wait.get().toMillis(),
+            e.toString());
         listener.retrying(operation, failed, wait.get(), e);
         sleeper.sleep(wait.get());
       }

@@ -7,35 +7,50 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * When a failed store call is retried: transient errors only (the server unavailable or restarting, a deadline
- * exceeded, rate limiting), with exponential backoff from {@code initialBackoff} doubling up to {@code maxBackoff},
- * until {@code maxElapsed} has passed since the first attempt; then the error is final. Pure and serializable.
+ * When a failed store call is retried: transient errors only (the server unavailable or restarting,
+ * a deadline exceeded, rate limiting), with exponential backoff from {@code initialBackoff}
+ * doubling up to {@code maxBackoff}, until {@code maxElapsed} has passed since the first attempt;
+ * then the error is final. Pure and serializable.
  *
  * @param initialBackoff wait before the first retry
  * @param maxBackoff cap on one wait
  * @param maxElapsed give up when the next attempt would start later than this after the first one
  */
-public record RetryPolicy(Duration initialBackoff, Duration maxBackoff, Duration maxElapsed) implements Serializable {
-  /** 100 ms doubling to 5 s, for up to 10 min: a restarting Milvus (about 15 s) stalls the job, it does not fail it. */
+public record RetryPolicy(Duration initialBackoff, Duration maxBackoff, Duration maxElapsed)
+    implements Serializable {
+  /**
+   * 100 ms doubling to 5 s, for up to 10 min: a restarting Milvus (about 15 s) stalls the job, it
+   * does not fail it.
+   */
   public static final RetryPolicy DEFAULT =
       new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofMinutes(10));
 
   /** Fails on the first error. */
-  public static final RetryPolicy NONE = new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO);
+  public static final RetryPolicy NONE =
+      new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO);
 
   public RetryPolicy {
     Objects.requireNonNull(initialBackoff, "initialBackoff");
     Objects.requireNonNull(maxBackoff, "maxBackoff");
     Objects.requireNonNull(maxElapsed, "maxElapsed");
-    if (initialBackoff.isNegative() || initialBackoff.isZero() || maxBackoff.compareTo(initialBackoff) < 0
+    if (initialBackoff.isNegative()
+        || initialBackoff.isZero()
+        || maxBackoff.compareTo(initialBackoff) < 0
         || maxElapsed.isNegative()) {
       throw new IllegalArgumentException(
-          "need 0 < initialBackoff ≤ maxBackoff and maxElapsed ≥ 0: " + initialBackoff + ", " + maxBackoff + ", "
+          "need 0 < initialBackoff ≤ maxBackoff and maxElapsed ≥ 0: "
+              + initialBackoff
+              + ", "
+              + maxBackoff
+              + ", "
               + maxElapsed);
     }
   }
 
-  /** The wait before retry number {@code retry} (1 = the first retry): initial × 2^(retry−1), capped. */
+  /**
+   * The wait before retry number {@code retry} (1 = the first retry): initial × 2^(retry−1),
+   * capped.
+   */
   public Duration backoff(int retry) {
     if (retry < 1) {
       throw new IllegalArgumentException("retry numbers start at 1: " + retry);
@@ -46,8 +61,8 @@ public record RetryPolicy(Duration initialBackoff, Duration maxBackoff, Duration
   }
 
   /**
-   * What to do after attempt {@code failedAttempts} failed with {@code error}, {@code elapsed} after the first attempt
-   * started: the wait before the next attempt, or empty to give up.
+   * What to do after attempt {@code failedAttempts} failed with {@code error}, {@code elapsed}
+   * after the first attempt started: the wait before the next attempt, or empty to give up.
    */
   public Optional<Duration> retryAfter(Throwable error, int failedAttempts, Duration elapsed) {
     if (!isTransient(error)) {
@@ -58,13 +73,15 @@ public record RetryPolicy(Duration initialBackoff, Duration maxBackoff, Duration
   }
 
   /**
-   * Whether {@code error} (or any of its causes) says the call may succeed if repeated unchanged: gRPC UNAVAILABLE,
-   * DEADLINE_EXCEEDED or RESOURCE_EXHAUSTED, Milvus SDK RPC errors and timeouts, Milvus rate limiting, "not ready" and
-   * unavailable service errors. Invalid arguments, missing collections and schema errors are not transient.
+   * Whether {@code error} (or any of its causes) says the call may succeed if repeated unchanged:
+   * gRPC UNAVAILABLE, DEADLINE_EXCEEDED or RESOURCE_EXHAUSTED, Milvus SDK RPC errors and timeouts,
+   * Milvus rate limiting, "not ready" and unavailable service errors. Invalid arguments, missing
+   * collections and schema errors are not transient.
    */
   public static boolean isTransient(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof IllegalArgumentException || t instanceof IllegalStateException && t.getCause() == null) {
+      if (t instanceof IllegalArgumentException
+          || t instanceof IllegalStateException && t.getCause() == null) {
         return false;
       }
       if (t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException) {
@@ -78,7 +95,9 @@ public record RetryPolicy(Duration initialBackoff, Duration maxBackoff, Duration
         }
       }
       String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-      if (type.endsWith("StatusRuntimeException") || type.endsWith("StatusException") || type.startsWith("io.milvus")
+      if (type.endsWith("StatusRuntimeException")
+          || type.endsWith("StatusException")
+          || type.startsWith("io.milvus")
           || type.endsWith("MilvusStoreException")) {
         for (String marker : TRANSIENT_MARKERS) {
           if (message.contains(marker)) {

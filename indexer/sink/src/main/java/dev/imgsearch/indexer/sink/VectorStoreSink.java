@@ -17,23 +17,27 @@ import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
- * Flink Sink V2 that applies {@link IndexAction}s to a {@link VectorStore}; the write path is {@link IndexBatcher}:
- * batches by size ({@link SinkOptions#maxBatch()}) and time ({@link SinkOptions#maxDelay()}), one batch in flight on a
- * background thread (backpressure: the task blocks, nothing is dropped), transient errors retried with backoff, the
- * first final failure rethrown on the next write, timer or checkpoint; with {@link SinkDeadLetters}, a change the
- * store refuses is isolated and dead-lettered and the rest of its batch is written.
+ * Flink Sink V2 that applies {@link IndexAction}s to a {@link VectorStore}; the write path is
+ * {@link IndexBatcher}: batches by size ({@link SinkOptions#maxBatch()}) and time ({@link
+ * SinkOptions#maxDelay()}), one batch in flight on a background thread (backpressure: the task
+ * blocks, nothing is dropped), transient errors retried with backoff, the first final failure
+ * rethrown on the next write, timer or checkpoint; with {@link SinkDeadLetters}, a change the store
+ * refuses is isolated and dead-lettered and the rest of its batch is written.
  *
- * <p>On every checkpoint ({@link SinkWriter#flush}) the pending changes are written and awaited, then the store's
- * {@link VectorStore#persist()} runs: a completed checkpoint means the store durably holds every change before it.
- * Upserts and deletes by deterministic id make the replay after a restore idempotent (at-least-once delivery,
- * exactly-once effect), provided changes to one id arrive in order (key the stream by id).
+ * <p>On every checkpoint ({@link SinkWriter#flush}) the pending changes are written and awaited,
+ * then the store's {@link VectorStore#persist()} runs: a completed checkpoint means the store
+ * durably holds every change before it. Upserts and deletes by deterministic id make the replay
+ * after a restore idempotent (at-least-once delivery, exactly-once effect), provided changes to one
+ * id arrive in order (key the stream by id).
  *
- * <p>Metrics (standard Sink V2 names): {@code numRecordsSend} (changes written, after de-duplication per batch),
- * {@code numBytesSend} (estimated), {@code numRecordsSendErrors} (changes in failed attempts, retried or not), {@code
- * currentSendTime} (ms of the last batch write); plus {@code deletesSent}, {@code deadLetters}, {@code retries},
- * {@code batches}, {@code checkpoints}, {@code lastCheckpointPersistMillis} and {@code pendingRecords}; and the
- * histogram {@code freshnessMs} (ms from the object store seeing an upload or delete to the checkpoint that made
- * it durable in the store, over the last {@value #FRESHNESS_WINDOW} changes; {@link FreshnessSamples}).
+ * <p>Metrics (standard Sink V2 names): {@code numRecordsSend} (changes written, after
+ * de-duplication per batch), {@code numBytesSend} (estimated), {@code numRecordsSendErrors}
+ * (changes in failed attempts, retried or not), {@code currentSendTime} (ms of the last batch
+ * write); plus {@code deletesSent}, {@code deadLetters}, {@code retries}, {@code batches}, {@code
+ * checkpoints}, {@code lastCheckpointPersistMillis} and {@code pendingRecords}; and the histogram
+ * {@code freshnessMs} (ms from the object store seeing an upload or delete to the checkpoint that
+ * made it durable in the store, over the last {@value #FRESHNESS_WINDOW} changes; {@link
+ * FreshnessSamples}).
  */
 public final class VectorStoreSink implements Sink<IndexAction> {
   private static final long serialVersionUID = 2L;
@@ -50,14 +54,18 @@ public final class VectorStoreSink implements Sink<IndexAction> {
     this(settings, SinkOptions.of(maxBatch));
   }
 
-  /** Without dead letters: a change the store refuses fails the job (as before dead letters existed). */
+  /**
+   * Without dead letters: a change the store refuses fails the job (as before dead letters
+   * existed).
+   */
   public VectorStoreSink(StoreSettings settings, SinkOptions options) {
     this(settings, options, null);
   }
 
   /**
-   * Changes the store refuses for good are isolated and written to {@code deadLetters} (see {@link IndexBatcher}); the
-   * rest of their batch is written and the job goes on. Null: a refusal fails the job.
+   * Changes the store refuses for good are isolated and written to {@code deadLetters} (see {@link
+   * IndexBatcher}); the rest of their batch is written and the job goes on. Null: a refusal fails
+   * the job.
    */
   public VectorStoreSink(StoreSettings settings, SinkOptions options, SinkDeadLetters deadLetters) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -66,8 +74,9 @@ public final class VectorStoreSink implements Sink<IndexAction> {
   }
 
   /**
-   * True for the embedded store: its directory takes one writer process (Lucene's write lock), so the sink must run as
-   * one subtask on a cluster of several TaskManagers (within one JVM, subtasks share the open store).
+   * True for the embedded store: its directory takes one writer process (Lucene's write lock), so
+   * the sink must run as one subtask on a cluster of several TaskManagers (within one JVM, subtasks
+   * share the open store).
    */
   public boolean singleWriter() {
     return settings.kind() == StoreSettings.Kind.EMBEDDED;
@@ -89,12 +98,16 @@ public final class VectorStoreSink implements Sink<IndexAction> {
       store.close();
       throw e;
     }
-    IndexBatcher batcher = new IndexBatcher(store, options, new MetricsListener(context.metricGroup()), letters);
+    IndexBatcher batcher =
+        new IndexBatcher(store, options, new MetricsListener(context.metricGroup()), letters);
     context.metricGroup().gauge("pendingRecords", batcher::pending);
     return new Writer(batcher, context.getProcessingTimeService(), options);
   }
 
-  /** The Flink side: forwards to the batcher and polls {@link IndexBatcher#flushIfDue()} on a processing-time timer. */
+  /**
+   * The Flink side: forwards to the batcher and polls {@link IndexBatcher#flushIfDue()} on a
+   * processing-time timer.
+   */
   static final class Writer implements SinkWriter<IndexAction> {
     private final IndexBatcher batcher;
     private final ProcessingTimeService timers;
@@ -123,7 +136,8 @@ public final class VectorStoreSink implements Sink<IndexAction> {
     }
 
     @Override
-    public void write(IndexAction action, Context context) throws IOException, InterruptedException {
+    public void write(IndexAction action, Context context)
+        throws IOException, InterruptedException {
       batcher.add(action);
     }
 
@@ -164,7 +178,8 @@ public final class VectorStoreSink implements Sink<IndexAction> {
       deadLettered = group.counter("deadLetters");
       group.setCurrentSendTimeGauge(sendTime::get);
       group.gauge("lastCheckpointPersistMillis", persistTime::get);
-      freshness = group.histogram("freshnessMs", new DescriptiveStatisticsHistogram(FRESHNESS_WINDOW));
+      freshness =
+          group.histogram("freshnessMs", new DescriptiveStatisticsHistogram(FRESHNESS_WINDOW));
     }
 
     @Override

@@ -3,9 +3,9 @@ package dev.imgsearch.indexer.reindex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imgsearch.indexer.sink.MilvusForClass;
 import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.SearchFilter;
-import dev.imgsearch.indexer.sink.MilvusForClass;
 import dev.imgsearch.indexer.store.StoreSettings;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
@@ -39,10 +39,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The re-index command's work on real components: a real Kafka broker (KRaft, in process) holding a compacted
- * embeddings topic with updates, tombstones and two models; {@link TopicReindex} replays it into the embedded store and
- * into the real Milvus server, catches up with records written during the replay, and swaps the alias, while a reader
- * on the alias checks it always sees the complete old or the complete new index.
+ * The re-index command's work on real components: a real Kafka broker (KRaft, in process) holding a
+ * compacted embeddings topic with updates, tombstones and two models; {@link TopicReindex} replays
+ * it into the embedded store and into the real Milvus server, catches up with records written
+ * during the replay, and swaps the alias, while a reader on the alias checks it always sees the
+ * complete old or the complete new index.
  */
 class EmbeddingsTopicReindexIT {
   static final int DIM = 8;
@@ -64,7 +65,8 @@ class EmbeddingsTopicReindexIT {
   @Test
   void replaysTheTopicIntoTheEmbeddedStoreAndSwapsThePointerFile() throws Exception {
     StoreSettings alias = StoreSettings.embedded(tmp.resolve("store").toString(), "images", DIM);
-    // An embedded reader follows the pointer file when it opens the store, so the reader re-opens for every look.
+    // An embedded reader follows the pointer file when it opens the store, so the reader re-opens
+    // for every look.
     scenario(alias, "images_m1", "images_m2", () -> VectorStores.open(alias), true);
   }
 
@@ -72,20 +74,27 @@ class EmbeddingsTopicReindexIT {
   void replaysTheTopicIntoMilvusAndSwapsTheAlias() throws Exception {
     String suffix = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     try (MilvusServer server = MilvusServer.startOrConnect(Path.of("target", "milvus-it"))) {
-      StoreSettings alias = StoreSettings.milvus(server.uri(), "", "images_" + suffix, DIM, "STRONG");
+      StoreSettings alias =
+          StoreSettings.milvus(server.uri(), "", "images_" + suffix, DIM, "STRONG");
       String v1 = "images_" + suffix + "_m1";
       String v2 = "images_" + suffix + "_m2";
       VectorStore[] reader = new VectorStore[1];
       try {
-        // One reader opened once (when the alias exists): Milvus resolves the alias at every request.
-        scenario(alias, v1, v2, () -> {
-          synchronized (reader) {
-            if (reader[0] == null) {
-              reader[0] = VectorStores.open(alias);
-            }
-            return new Unclosed(reader[0]);
-          }
-        }, false);
+        // One reader opened once (when the alias exists): Milvus resolves the alias at every
+        // request.
+        scenario(
+            alias,
+            v1,
+            v2,
+            () -> {
+              synchronized (reader) {
+                if (reader[0] == null) {
+                  reader[0] = VectorStores.open(alias);
+                }
+                return new Unclosed(reader[0]);
+              }
+            },
+            false);
       } finally {
         if (reader[0] != null) {
           reader[0].close();
@@ -100,7 +109,8 @@ class EmbeddingsTopicReindexIT {
     VectorStore open();
   }
 
-  private void scenario(StoreSettings alias, String v1, String v2, ReaderFactory readers, boolean embedded)
+  private void scenario(
+      StoreSettings alias, String v1, String v2, ReaderFactory readers, boolean embedded)
       throws Exception {
     String topic = "embeddings-" + Long.toString(System.nanoTime(), 36);
     createCompactedTopic(topic, 3);
@@ -122,7 +132,9 @@ class EmbeddingsTopicReindexIT {
       }
       p.flush();
 
-      var first = TopicReindex.run(options(alias, topic, v1).withModel("enc-m@1", ModelPolicy.OnMismatch.FAIL), s -> {});
+      var first =
+          TopicReindex.run(
+              options(alias, topic, v1).withModel("enc-m@1", ModelPolicy.OnMismatch.FAIL), s -> {});
       assertThat(first.result().previous()).isEmpty();
       assertThat(first.result().rows()).isEqualTo(110);
       assertThat(first.changes()).isEqualTo(180);
@@ -130,7 +142,8 @@ class EmbeddingsTopicReindexIT {
       assertIndexHolds(alias, m1.live());
       Map<String, float[]> before = m1.live();
 
-      // Model 2 re-embeds every live image; then 10 of them get a model-1 embedding again (a straggler of the old
+      // Model 2 re-embeds every live image; then 10 of them get a model-1 embedding again (a
+      // straggler of the old
       // embedder: left out of the model-2 collection) and 5 are deleted.
       for (String id : m1.live().keySet()) {
         p.upsert(id, "enc-m@2", 4);
@@ -143,42 +156,52 @@ class EmbeddingsTopicReindexIT {
       }
       p.flush();
 
-      // A reader on the alias during the whole rebuild: every look must show the complete old or new index.
+      // A reader on the alias during the whole rebuild: every look must show the complete old or
+      // new index.
       AtomicBoolean stop = new AtomicBoolean();
       ConcurrentLinkedQueue<String> looks = new ConcurrentLinkedQueue<>();
       ConcurrentLinkedQueue<Throwable> readerErrors = new ConcurrentLinkedQueue<>();
-      Thread reader = new Thread(() -> {
-        while (!stop.get()) {
-          try (VectorStore r = readers.open()) {
-            long count = r.count();
-            int hits = r.search(unit(0), 10, SearchFilter.NONE).size();
-            looks.add(count + "/" + hits);
-          } catch (Throwable t) {
-            readerErrors.add(t);
-          }
-        }
-      }, "alias-reader");
+      Thread reader =
+          new Thread(
+              () -> {
+                while (!stop.get()) {
+                  try (VectorStore r = readers.open()) {
+                    long count = r.count();
+                    int hits = r.search(unit(0), 10, SearchFilter.NONE).size();
+                    looks.add(count + "/" + hits);
+                  } catch (Throwable t) {
+                    readerErrors.add(t);
+                  }
+                }
+              },
+              "alias-reader");
       reader.start();
       List<String> log = new ArrayList<>();
       AtomicBoolean wroteDuringReplay = new AtomicBoolean();
       TopicReindex.Summary second;
       try {
-        second = TopicReindex.run(options(alias, topic, v2).withModel("enc-m@2", ModelPolicy.OnMismatch.SKIP), line -> {
-          log.add(line);
-          // Written after the first round's end offsets were taken: only a catch-up round can see them.
-          if (line.startsWith("round 1: reading") && wroteDuringReplay.compareAndSet(false, true)) {
-            for (int i = 200; i < 220; i++) {
-              p.upsert("img-" + i, "enc-m@2", 6);
-            }
-            for (int i = 30; i < 40; i++) {
-              p.upsert("img-" + i, "enc-m@2", 7);
-            }
-            p.delete("img-41");
-            p.flush();
-          }
-        });
+        second =
+            TopicReindex.run(
+                options(alias, topic, v2).withModel("enc-m@2", ModelPolicy.OnMismatch.SKIP),
+                line -> {
+                  log.add(line);
+                  // Written after the first round's end offsets were taken: only a catch-up round
+                  // can see them.
+                  if (line.startsWith("round 1: reading")
+                      && wroteDuringReplay.compareAndSet(false, true)) {
+                    for (int i = 200; i < 220; i++) {
+                      p.upsert("img-" + i, "enc-m@2", 6);
+                    }
+                    for (int i = 30; i < 40; i++) {
+                      p.upsert("img-" + i, "enc-m@2", 7);
+                    }
+                    p.delete("img-41");
+                    p.flush();
+                  }
+                });
       } finally {
-        // Let the reader look after the swap too (a Milvus look at STRONG consistency takes a time tick or two).
+        // Let the reader look after the swap too (a Milvus look at STRONG consistency takes a time
+        // tick or two).
         String neu = m2.live().size() + "/10";
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (!looks.contains(neu) && readerErrors.isEmpty() && System.nanoTime() < deadline) {
@@ -192,7 +215,9 @@ class EmbeddingsTopicReindexIT {
       assertThat(second.result().previous()).contains(v1);
       assertThat(second.result().collection()).isEqualTo(v2);
       assertThat(second.result().rows()).isEqualTo(after.size());
-      assertThat(second.rounds()).as("full replay, then one catch-up round (31 ≤ max tail)").isEqualTo(2);
+      assertThat(second.rounds())
+          .as("full replay, then one catch-up round (31 ≤ max tail)")
+          .isEqualTo(2);
       assertThat(second.tailAfterSwap()).as("nothing written after the catch-up").isZero();
       assertThat(second.changes()).isEqualTo(180 + 110 + 10 + 5 + 31);
       assertThat(second.skippedOtherModel()).isEqualTo(180 - 15 + 10);
@@ -202,23 +227,32 @@ class EmbeddingsTopicReindexIT {
       assertThat(readerErrors).isEmpty();
       String old = before.size() + "/10";
       String neu = after.size() + "/10";
-      assertThat(looks).isNotEmpty().allMatch(l -> l.equals(old) || l.equals(neu), "complete old or new index");
+      assertThat(looks)
+          .isNotEmpty()
+          .allMatch(l -> l.equals(old) || l.equals(neu), "complete old or new index");
       assertThat(looks).contains(neu);
       if (!embedded) {
         assertThat(looks).as("the reader looked before the swap too").contains(old);
       }
 
       // A third re-index that must fail on other models leaves the alias alone.
-      assertThatThrownBy(() -> TopicReindex.run(
-              options(alias, topic, v2 + "_x").withModel("enc-m@2", ModelPolicy.OnMismatch.FAIL), s -> {}))
+      assertThatThrownBy(
+              () ->
+                  TopicReindex.run(
+                      options(alias, topic, v2 + "_x")
+                          .withModel("enc-m@2", ModelPolicy.OnMismatch.FAIL),
+                      s -> {}))
           .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("enc-m@1").hasMessageContaining("alias was not moved");
+          .hasMessageContaining("enc-m@1")
+          .hasMessageContaining("alias was not moved");
       assertIndexHolds(alias, after);
     }
   }
 
-  private static TopicReindex.Options options(StoreSettings alias, String topic, String collection) {
-    return TopicReindex.Options.of(broker.bootstrapServers(), topic, alias, collection).withBatch(50);
+  private static TopicReindex.Options options(
+      StoreSettings alias, String topic, String collection) {
+    return TopicReindex.Options.of(broker.bootstrapServers(), topic, alias, collection)
+        .withBatch(50);
   }
 
   private static void assertIndexHolds(StoreSettings alias, Map<String, float[]> expected) {
@@ -228,10 +262,13 @@ class EmbeddingsTopicReindexIT {
       for (var e : expected.entrySet()) {
         Optional<VectorRecord> row = store.get(e.getKey());
         assertThat(row).as(e.getKey()).isPresent();
-        assertThat(row.get().vector()).as(e.getKey()).containsExactly(e.getValue(), org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(row.get().vector())
+            .as(e.getKey())
+            .containsExactly(e.getValue(), org.assertj.core.data.Offset.offset(1e-6f));
         var objects = store.items().itemsOf(e.getKey());
         assertThat(objects).as("objects of " + e.getKey()).hasSize(1);
-        assertThat(objects.get(0).item().vector()).containsExactly(e.getValue(), org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(objects.get(0).item().vector())
+            .containsExactly(e.getValue(), org.assertj.core.data.Offset.offset(1e-6f));
       }
       assertThat(store.get("img-112")).as("deleted").isEmpty();
       assertThat(store.items().itemsOf("img-112")).as("deleted with its image").isEmpty();
@@ -239,9 +276,16 @@ class EmbeddingsTopicReindexIT {
   }
 
   private static void createCompactedTopic(String topic, int partitions) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
-          .all().get();
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(topic, partitions, (short) 1)
+                      .configs(Map.of("cleanup.policy", "compact"))))
+          .all()
+          .get();
     }
   }
 
@@ -265,7 +309,10 @@ class EmbeddingsTopicReindexIT {
     return v;
   }
 
-  /** The live rows a collection of one model must hold: the latest change per image, if it is of that model. */
+  /**
+   * The live rows a collection of one model must hold: the latest change per image, if it is of
+   * that model.
+   */
   static final class Expected {
     final String model;
     final Map<String, float[]> latest = new LinkedHashMap<>();
@@ -287,7 +334,10 @@ class EmbeddingsTopicReindexIT {
     }
   }
 
-  /** Writes embeddings records the way the embedder does (key = image id, Avro value, tombstone = deleted). */
+  /**
+   * Writes embeddings records the way the embedder does (key = image id, Avro value, tombstone =
+   * deleted).
+   */
   static final class Producer implements AutoCloseable {
     final KafkaProducer<String, byte[]> producer;
     final String topic;
@@ -296,9 +346,15 @@ class EmbeddingsTopicReindexIT {
     Producer(String topic, Expected... expected) {
       this.topic = topic;
       this.expected = expected;
-      this.producer = new KafkaProducer<>(
-          Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-          new StringSerializer(), new ByteArraySerializer());
+      this.producer =
+          new KafkaProducer<>(
+              Map.of(
+                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  broker.bootstrapServers(),
+                  ProducerConfig.ACKS_CONFIG,
+                  "all"),
+              new StringSerializer(),
+              new ByteArraySerializer());
     }
 
     void upsert(String id, String model, int version) {
@@ -307,14 +363,32 @@ class EmbeddingsTopicReindexIT {
       for (float x : v) {
         list.add(x);
       }
-      ImageEmbedding e = ImageEmbedding.newBuilder().setImageId(id).setBucket("images").setKey("cam/" + id + ".jpg")
-          .setSource("cam-" + (id.hashCode() & 3)).setCapturedAtMillis(1_700_000_000_000L + version)
-          .setTags(List.of()).setModel(model).setVector(list).setEventTimeMillis(version)
-          // one detected object with the frame's vector: the replay must carry it to the new index
-          .setObjects(List.of(dev.imgsearch.schemas.avro.DetectedItem.newBuilder()
-              .setKind(dev.imgsearch.schemas.avro.DetectedKind.OBJECT).setIndex(0).setLabel("person").setClassId(0)
-              .setScore(0.9f).setBox(List.of(0f, 0f, 0.5f, 1f)).setModel(model).setVector(list).build()))
-          .build();
+      ImageEmbedding e =
+          ImageEmbedding.newBuilder()
+              .setImageId(id)
+              .setBucket("images")
+              .setKey("cam/" + id + ".jpg")
+              .setSource("cam-" + (id.hashCode() & 3))
+              .setCapturedAtMillis(1_700_000_000_000L + version)
+              .setTags(List.of())
+              .setModel(model)
+              .setVector(list)
+              .setEventTimeMillis(version)
+              // one detected object with the frame's vector: the replay must carry it to the new
+              // index
+              .setObjects(
+                  List.of(
+                      dev.imgsearch.schemas.avro.DetectedItem.newBuilder()
+                          .setKind(dev.imgsearch.schemas.avro.DetectedKind.OBJECT)
+                          .setIndex(0)
+                          .setLabel("person")
+                          .setClassId(0)
+                          .setScore(0.9f)
+                          .setBox(List.of(0f, 0f, 0.5f, 1f))
+                          .setModel(model)
+                          .setVector(list)
+                          .build()))
+              .build();
       send(id, Topics.EMBEDDINGS.valueSerde().serializer().serialize(topic, e));
       for (Expected x : expected) {
         x.apply(id, model, v);
@@ -348,16 +422,47 @@ class EmbeddingsTopicReindexIT {
 
   /** A shared reader that the per-look try-with-resources must not close. */
   record Unclosed(VectorStore delegate) implements VectorStore {
-    @Override public void ensureCollection() { delegate.ensureCollection(); }
-    @Override public void upsert(List<VectorRecord> records) { delegate.upsert(records); }
-    @Override public void delete(java.util.Collection<String> ids) { delegate.delete(ids); }
-    @Override public void flush() { delegate.flush(); }
-    @Override public List<dev.imgsearch.indexer.store.SearchHit> search(float[] q, int k, SearchFilter f) {
+    @Override
+    public void ensureCollection() {
+      delegate.ensureCollection();
+    }
+
+    @Override
+    public void upsert(List<VectorRecord> records) {
+      delegate.upsert(records);
+    }
+
+    @Override
+    public void delete(java.util.Collection<String> ids) {
+      delegate.delete(ids);
+    }
+
+    @Override
+    public void flush() {
+      delegate.flush();
+    }
+
+    @Override
+    public List<dev.imgsearch.indexer.store.SearchHit> search(float[] q, int k, SearchFilter f) {
       return delegate.search(q, k, f);
     }
-    @Override public Optional<VectorRecord> get(String id) { return delegate.get(id); }
-    @Override public long count() { return delegate.count(); }
-    @Override public CollectionSpec spec() { return delegate.spec(); }
-    @Override public void close() {}
+
+    @Override
+    public Optional<VectorRecord> get(String id) {
+      return delegate.get(id);
+    }
+
+    @Override
+    public long count() {
+      return delegate.count();
+    }
+
+    @Override
+    public CollectionSpec spec() {
+      return delegate.spec();
+    }
+
+    @Override
+    public void close() {}
   }
 }

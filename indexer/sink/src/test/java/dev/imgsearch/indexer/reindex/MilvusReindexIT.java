@@ -3,8 +3,8 @@ package dev.imgsearch.indexer.reindex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.sink.MilvusForClass;
+import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.StoreSettings;
 import dev.imgsearch.indexer.store.milvus.MilvusAliases;
 import dev.imgsearch.indexer.store.milvus.MilvusConfig;
@@ -13,10 +13,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Re-index on the real Milvus server: a reader on the alias sees the new collection right after the swap. */
+/**
+ * Re-index on the real Milvus server: a reader on the alias sees the new collection right after the
+ * swap.
+ */
 class MilvusReindexIT extends ReindexScenario {
   @RegisterExtension static final MilvusForClass MILVUS = new MilvusForClass();
-  private final String suffix = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+  private final String suffix =
+      Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
 
   @Override
   StoreSettings aliasSettings() {
@@ -35,8 +39,12 @@ class MilvusReindexIT extends ReindexScenario {
     try {
       assertRebuildsAndSwaps(v1, v2);
     } finally {
-      MilvusForClass.dropAliases(MILVUS.uri(), "images_" + suffix, "images_" + suffix + CollectionSpec.PHASH_COLLECTION_SUFFIX,
-          "images_" + suffix + CollectionSpec.OBJECTS_COLLECTION_SUFFIX, "images_" + suffix + CollectionSpec.FACES_COLLECTION_SUFFIX);
+      MilvusForClass.dropAliases(
+          MILVUS.uri(),
+          "images_" + suffix,
+          "images_" + suffix + CollectionSpec.PHASH_COLLECTION_SUFFIX,
+          "images_" + suffix + CollectionSpec.OBJECTS_COLLECTION_SUFFIX,
+          "images_" + suffix + CollectionSpec.FACES_COLLECTION_SUFFIX);
       MilvusForClass.dropCollections(MILVUS.uri(), DIM, v2, v1);
     }
   }
@@ -44,7 +52,10 @@ class MilvusReindexIT extends ReindexScenario {
   @Test
   void aCompanionAliasNameTakenByACollectionFailsBeforeAnyAliasMoves() {
     String alias = "images_" + suffix;
-    String taken = alias + CollectionSpec.PHASH_COLLECTION_SUFFIX; // a plain collection, as a pre-alias store leaves
+    String taken =
+        alias
+            + CollectionSpec
+                .PHASH_COLLECTION_SUFFIX; // a plain collection, as a pre-alias store leaves
     String v1 = alias + "_v1";
     MilvusConfig config = MilvusConfig.of(MILVUS.uri());
     try (var plain = new MilvusVectorStore(config, CollectionSpec.of(taken, DIM));

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class ModelPolicyTest {
   static IndexAction upsert(String id, String model, int dim) {
-    return IndexAction.upsert(new VectorRecord(id, new float[dim], "b", id, "s", 1, List.of(), model));
+    return IndexAction.upsert(
+        new VectorRecord(id, new float[dim], "b", id, "s", 1, List.of(), model));
   }
 
   @Test
@@ -39,7 +40,9 @@ class ModelPolicyTest {
     ModelPolicy p = new ModelPolicy("m@2", 2, ModelPolicy.OnMismatch.FAIL);
     assertThatThrownBy(() -> p.apply(upsert("a", "m@1", 2), "t-3@42"))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("t-3@42").hasMessageContaining("m@1").hasMessageContaining("m@2")
+        .hasMessageContaining("t-3@42")
+        .hasMessageContaining("m@1")
+        .hasMessageContaining("m@2")
         .hasMessageContaining("alias was not moved");
   }
 }

@@ -13,7 +13,8 @@ class ReplayOffsetsTest {
 
   @Test
   void aRoundReadsUpToTheEndCapturedAtItsStartThenTheNextRoundTheRest() {
-    ReplayOffsets o = new ReplayOffsets(Map.of(P0, 0L, P1, 5L)); // P1's log starts at 5 (compacted/deleted head)
+    ReplayOffsets o =
+        new ReplayOffsets(Map.of(P0, 0L, P1, 5L)); // P1's log starts at 5 (compacted/deleted head)
     assertThat(o.startRound(Map.of(P0, 3L, P1, 5L))).isEqualTo(3);
     assertThat(o.done(P1)).as("empty partition").isTrue();
     assertThat(o.accept(P0, 0)).isTrue();
@@ -46,7 +47,8 @@ class ReplayOffsetsTest {
   @Test
   void endOffsetsMustCoverTheSamePartitionsAndNeverMoveBack() {
     ReplayOffsets o = new ReplayOffsets(Map.of(P0, 4L));
-    assertThatThrownBy(() -> o.startRound(Map.of(P1, 1L))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> o.startRound(Map.of(P1, 1L)))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(o.startRound(Map.of(P0, 2L))).isZero();
     assertThat(o.roundDone()).isTrue();
   }

@@ -2,7 +2,6 @@ package dev.imgsearch.indexer.sink;
 
 import dev.imgsearch.indexer.store.StoreSettings;
 import dev.imgsearch.indexer.store.StoredItem;
-import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.indexer.store.VectorStores;
 import java.nio.file.Path;
@@ -11,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link ExactlyWhatWasUploadedContract} on the embedded Lucene store, reopened from disk for the check. */
+/**
+ * {@link ExactlyWhatWasUploadedContract} on the embedded Lucene store, reopened from disk for the
+ * check.
+ */
 class EmbeddedStoreExactlyOnceIT extends ExactlyWhatWasUploadedContract {
   @TempDir Path dir;
 
@@ -28,7 +30,8 @@ class EmbeddedStoreExactlyOnceIT extends ExactlyWhatWasUploadedContract {
         store.get("img-" + i).ifPresent(r -> rows.put(r.id(), r.capturedAtMillis()));
       }
       if (store.count() != rows.size()) {
-        throw new AssertionError("the store counts " + store.count() + " rows for " + rows.size() + " distinct ids");
+        throw new AssertionError(
+            "the store counts " + store.count() + " rows for " + rows.size() + " distinct ids");
       }
     }
     return rows;
@@ -39,7 +42,11 @@ class EmbeddedStoreExactlyOnceIT extends ExactlyWhatWasUploadedContract {
     Map<String, List<Long>> objects = new HashMap<>();
     try (VectorStore store = VectorStores.open(settings(collection))) {
       for (int i = 0; i < IDS; i++) {
-        List<Long> times = store.items().itemsOf("img-" + i).stream().map(StoredItem::capturedAtMillis).sorted().toList();
+        List<Long> times =
+            store.items().itemsOf("img-" + i).stream()
+                .map(StoredItem::capturedAtMillis)
+                .sorted()
+                .toList();
         if (!times.isEmpty()) {
           objects.put("img-" + i, times);
         }

@@ -28,13 +28,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * "The index holds exactly what was uploaded": {@value #CHANGES} changes to {@value #IDS} image ids — first uploads,
- * re-uploads (updates), duplicates and deletes interleaved, some deletes of ids never uploaded — flow through a Flink
- * MiniCluster job (source parallelism 1 so the per-id order is defined, keyed by id, sink parallelism 2, a checkpoint
- * every 200 ms). The job fails at {@link #FAIL_AT} (an exception in an operator, as a crashed task manager would) and
- * restores from its last completed checkpoint each time, replaying what came after it. Afterwards the store must hold
- * exactly the expected rows, each with the version of its last upsert: none lost, none duplicated, no deleted id
- * resurrected by a replay.
+ * "The index holds exactly what was uploaded": {@value #CHANGES} changes to {@value #IDS} image ids
+ * — first uploads, re-uploads (updates), duplicates and deletes interleaved, some deletes of ids
+ * never uploaded — flow through a Flink MiniCluster job (source parallelism 1 so the per-id order
+ * is defined, keyed by id, sink parallelism 2, a checkpoint every 200 ms). The job fails at {@link
+ * #FAIL_AT} (an exception in an operator, as a crashed task manager would) and restores from its
+ * last completed checkpoint each time, replaying what came after it. Afterwards the store must hold
+ * exactly the expected rows, each with the version of its last upsert: none lost, none duplicated,
+ * no deleted id resurrected by a replay.
  */
 public abstract class ExactlyWhatWasUploadedContract {
   private static final Logger LOG = LoggerFactory.getLogger(ExactlyWhatWasUploadedContract.class);
@@ -43,22 +44,27 @@ public abstract class ExactlyWhatWasUploadedContract {
   static final int IDS = 150;
   static final Set<Long> FAIL_AT = Set.of(350L, 700L, 1100L);
 
-  /** Per test run: failures already injected, records seen by the injecting operator (replays included). */
+  /**
+   * Per test run: failures already injected, records seen by the injecting operator (replays
+   * included).
+   */
   static final Map<String, Set<Long>> FAILED = new ConcurrentHashMap<>();
+
   static final Map<String, AtomicLong> SEEN = new ConcurrentHashMap<>();
 
   /** Settings the sink opens, on a fresh collection {@code collection}. */
   protected abstract StoreSettings settings(String collection);
 
   /**
-   * Every row in the collection as id → capturedAtMillis (the version written by the generator); fails the test when
-   * an id occurs more than once.
+   * Every row in the collection as id → capturedAtMillis (the version written by the generator);
+   * fails the test when an id occurs more than once.
    */
   protected abstract Map<String, Long> storedVersions(String collection);
 
   /**
-   * Every stored object of the images as image id → the capture times of its objects, sorted (an object inherits its
-   * image's capture time, the version that wrote it); images without objects are absent.
+   * Every stored object of the images as image id → the capture times of its objects, sorted (an
+   * object inherits its image's capture time, the version that wrote it); images without objects
+   * are absent.
    */
   protected abstract Map<String, List<Long>> storedObjects(String collection);
 
@@ -66,7 +72,8 @@ public abstract class ExactlyWhatWasUploadedContract {
 
   @Test
   void theIndexHoldsExactlyWhatWasUploadedAfterSeveralRestoresFromCheckpoints() throws Exception {
-    String run = "exact_" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    String run =
+        "exact_" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     FAILED.put(run, ConcurrentHashMap.newKeySet());
     SEEN.put(run, new AtomicLong());
     try {
@@ -77,23 +84,36 @@ public abstract class ExactlyWhatWasUploadedContract {
       StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
       env.enableCheckpointing(200);
 
-      changesInto(env, CHANGES, 400, new FailAt(run),
-          new VectorStoreSink(settings(run), SinkOptions.of(25).withMaxDelay(Duration.ofMillis(100))));
+      changesInto(
+          env,
+          CHANGES,
+          400,
+          new FailAt(run),
+          new VectorStoreSink(
+              settings(run), SinkOptions.of(25).withMaxDelay(Duration.ofMillis(100))));
       long start = System.nanoTime();
       env.execute("exactly-what-was-uploaded");
       long millis = (System.nanoTime() - start) / 1_000_000;
 
       Map<String, Long> expected = expected();
       Map<String, Long> stored = storedVersions(run);
-      LOG.info("{} changes, {} seen by the job with replays, {} failures, {} ms; expected {} rows, stored {}",
-          CHANGES, SEEN.get(run).get(), FAILED.get(run).size(), millis, expected.size(), stored.size());
+      LOG.info(
+          "{} changes, {} seen by the job with replays, {} failures, {} ms; expected {} rows, stored {}",
+          CHANGES,
+          SEEN.get(run).get(),
+          FAILED.get(run).size(),
+          millis,
+          expected.size(),
+          stored.size());
 
       assertThat(FAILED.get(run)).as("every failure was injected").isEqualTo(FAIL_AT);
       assertThat(SEEN.get(run).get())
           .as("restores replayed from a checkpoint, not from the start")
           .isGreaterThan(CHANGES)
           .isLessThan(CHANGES + FAIL_AT.stream().mapToLong(Long::longValue).sum());
-      assertThat(expected.size()).as("the scenario keeps some ids and deletes others").isBetween(IDS / 4, IDS - 10);
+      assertThat(expected.size())
+          .as("the scenario keeps some ids and deletes others")
+          .isBetween(IDS / 4, IDS - 10);
       Set<String> lost = new java.util.TreeSet<>(expected.keySet());
       lost.removeAll(stored.keySet());
       Set<String> resurrected = new java.util.TreeSet<>(stored.keySet());
@@ -111,7 +131,10 @@ public abstract class ExactlyWhatWasUploadedContract {
     }
   }
 
-  /** Folds the change sequence: id → version of its last upsert, for ids whose last change is an upsert. */
+  /**
+   * Folds the change sequence: id → version of its last upsert, for ids whose last change is an
+   * upsert.
+   */
   static Map<String, Long> expected() {
     Map<String, Long> rows = new HashMap<>();
     for (long i = 0; i < CHANGES; i++) {
@@ -125,25 +148,35 @@ public abstract class ExactlyWhatWasUploadedContract {
     return rows;
   }
 
-  /** The objects the last uploads leave: {@code version % 3} objects per image, each with the image's version. */
+  /**
+   * The objects the last uploads leave: {@code version % 3} objects per image, each with the
+   * image's version.
+   */
   static Map<String, List<Long>> expectedObjects(Map<String, Long> expected) {
     Map<String, List<Long>> objects = new HashMap<>();
-    expected.forEach((id, version) -> {
-      if (version % 3 > 0) {
-        objects.put(id, java.util.Collections.nCopies((int) (version % 3), version));
-      }
-    });
+    expected.forEach(
+        (id, version) -> {
+          if (version % 3 > 0) {
+            objects.put(id, java.util.Collections.nCopies((int) (version % 3), version));
+          }
+        });
     return objects;
   }
 
   /**
-   * The pipeline of the exactly-once tests: {@code count} numbers at {@code perSecond}, each through {@code tap}, turned
-   * into {@link #change}s (all at parallelism 1), keyed by id into {@code sink}.
+   * The pipeline of the exactly-once tests: {@code count} numbers at {@code perSecond}, each
+   * through {@code tap}, turned into {@link #change}s (all at parallelism 1), keyed by id into
+   * {@code sink}.
    */
   static void changesInto(
-      StreamExecutionEnvironment env, long count, double perSecond, MapFunction<Long, Long> tap, VectorStoreSink sink) {
+      StreamExecutionEnvironment env,
+      long count,
+      double perSecond,
+      MapFunction<Long, Long> tap,
+      VectorStoreSink sink) {
     DataGeneratorSource<Long> source =
-        new DataGeneratorSource<>(i -> i, count, RateLimiterStrategy.perSecond(perSecond), Types.LONG);
+        new DataGeneratorSource<>(
+            i -> i, count, RateLimiterStrategy.perSecond(perSecond), Types.LONG);
     env.fromSource(source, WatermarkStrategy.noWatermarks(), "changes")
         .setParallelism(1)
         .map(tap)
@@ -157,9 +190,9 @@ public abstract class ExactlyWhatWasUploadedContract {
   }
 
   /**
-   * Change number {@code i}: an id drawn from {@value #IDS} (so ids recur: duplicates and updates), a delete one time in
-   * four (some hit ids never uploaded), else an upsert whose capturedAt is {@code i} (its version) and whose vector
-   * depends on {@code i}.
+   * Change number {@code i}: an id drawn from {@value #IDS} (so ids recur: duplicates and updates),
+   * a delete one time in four (some hit ids never uploaded), else an upsert whose capturedAt is
+   * {@code i} (its version) and whose vector depends on {@code i}.
    */
   static IndexAction change(long i) {
     long h = mix(i);
@@ -179,11 +212,28 @@ public abstract class ExactlyWhatWasUploadedContract {
     // i % 3 detected objects: an overwrite often has fewer objects than the version it replaces
     List<DetectedItem> objects = new java.util.ArrayList<>();
     for (int n = 0; n < i % 3; n++) {
-      objects.add(new DetectedItem(DetectedItem.Kind.OBJECT, n, "person", 0, 0.5f, new float[] {0f, 0f, 1f, 1f},
-          "det", v));
+      objects.add(
+          new DetectedItem(
+              DetectedItem.Kind.OBJECT,
+              n,
+              "person",
+              0,
+              0.5f,
+              new float[] {0f, 0f, 1f, 1f},
+              "det",
+              v));
     }
     return IndexAction.upsert(
-        new VectorRecord(id, v, "images", id + ".jpg", "cam-" + (i % 3), i, List.of("v" + (i % 5)), "test-model", null,
+        new VectorRecord(
+            id,
+            v,
+            "images",
+            id + ".jpg",
+            "cam-" + (i % 3),
+            i,
+            List.of("v" + (i % 5)),
+            "test-model",
+            null,
             objects));
   }
 
@@ -193,7 +243,10 @@ public abstract class ExactlyWhatWasUploadedContract {
     return (x ^ (x >>> 33)) & Long.MAX_VALUE;
   }
 
-  /** Passes records through; throws once at each index of {@link #FAIL_AT} (per run), failing the job there. */
+  /**
+   * Passes records through; throws once at each index of {@link #FAIL_AT} (per run), failing the
+   * job there.
+   */
   static final class FailAt implements MapFunction<Long, Long> {
     private final String run;
 

@@ -45,13 +45,16 @@ class FreshnessSamplesTest {
     assertThat(s.drain(100_001, ages::add)).isEqualTo(100_000);
     assertThat(ages).hasSize(1_000).allMatch(a -> a >= 1 && a <= 100_000);
     double mean = ages.stream().mapToLong(Long::longValue).average().orElseThrow();
-    assertThat(mean).as("a uniform sample, not the first or last 1 000").isBetween(45_000.0, 55_000.0);
+    assertThat(mean)
+        .as("a uniform sample, not the first or last 1 000")
+        .isBetween(45_000.0, 55_000.0);
     long old = ages.stream().filter(a -> a > 90_000).count();
     assertThat(old).as("the oldest tenth is represented").isBetween(60L, 140L);
   }
 
   @Test
   void refusesANonPositiveCapacity() {
-    assertThatThrownBy(() -> new FreshnessSamples(0, 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new FreshnessSamples(0, 1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

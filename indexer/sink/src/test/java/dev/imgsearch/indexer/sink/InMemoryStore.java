@@ -15,7 +15,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-/** A map-backed store for unit tests of the write path: records calls, can fail or block on demand. */
+/**
+ * A map-backed store for unit tests of the write path: records calls, can fail or block on demand.
+ */
 class InMemoryStore implements VectorStore {
   final Map<String, VectorRecord> rows = new LinkedHashMap<>();
   final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());

@@ -41,7 +41,8 @@ class IndexBatcherTest {
   }
 
   private static IndexAction up(String id, float x) {
-    return IndexAction.upsert(new VectorRecord(id, new float[] {x, 1 - x}, "b", id, "cam", 1L, List.of(), "m"));
+    return IndexAction.upsert(
+        new VectorRecord(id, new float[] {x, 1 - x}, "b", id, "cam", 1L, List.of(), "m"));
   }
 
   @Test
@@ -69,14 +70,23 @@ class IndexBatcherTest {
   @Test
   void reportsTheAgeOfEachChangeWrittenSinceTheLastCheckpointOnceItIsPersisted() throws Exception {
     AtomicLong wall = new AtomicLong(10_000);
-    batcher = new IndexBatcher(store, SinkOptions.of(2).withRetry(FAST_RETRY), events, clock::get, d -> {}, null,
-        wall::get);
+    batcher =
+        new IndexBatcher(
+            store,
+            SinkOptions.of(2).withRetry(FAST_RETRY),
+            events,
+            clock::get,
+            d -> {},
+            null,
+            wall::get);
     VectorRecord a = new VectorRecord("a", new float[] {0, 1}, "b", "a", "cam", 1L, List.of(), "m");
     batcher.add(IndexAction.upsert(a, 9_000));
     batcher.add(IndexAction.delete("b", 9_500)); // a full batch: written in the background now
     batcher.add(IndexAction.upsert(a.withPhash(1L), 0)); // no event time: not measured
     wall.set(12_000);
-    assertThat(events.ages).as("nothing is reported before the checkpoint made it durable").isEmpty();
+    assertThat(events.ages)
+        .as("nothing is reported before the checkpoint made it durable")
+        .isEmpty();
     batcher.checkpoint();
     assertThat(events.ages).containsExactlyInAnyOrder(3_000L, 2_500L);
     assertThat(store.persists).hasValue(1);
@@ -118,7 +128,10 @@ class IndexBatcherTest {
   void transientFailuresAreRetriedAndNothingIsLost() throws Exception {
     AtomicInteger failures = new AtomicInteger(3);
     store.nextWriteFailure =
-        () -> failures.getAndDecrement() > 0 ? new MilvusClientException(ErrorCode.RPC_ERROR, "UNAVAILABLE") : null;
+        () ->
+            failures.getAndDecrement() > 0
+                ? new MilvusClientException(ErrorCode.RPC_ERROR, "UNAVAILABLE")
+                : null;
     IndexBatcher b = batcher(SinkOptions.of(2).withRetry(FAST_RETRY));
     b.add(up("a", 0));
     b.add(up("b", 0));
@@ -136,7 +149,11 @@ class IndexBatcherTest {
     store.nextWriteFailure = () -> bad;
     IndexBatcher b = batcher(SinkOptions.of(1).withRetry(FAST_RETRY));
     b.add(up("a", 0)); // submitted; fails in the background
-    assertThatThrownBy(() -> { b.add(up("b", 0)); b.add(up("c", 0)); })
+    assertThatThrownBy(
+            () -> {
+              b.add(up("b", 0));
+              b.add(up("c", 0));
+            })
         .isInstanceOf(IOException.class)
         .hasCause(bad);
     store.nextWriteFailure = () -> new IllegalStateException("a later error");
@@ -157,7 +174,9 @@ class IndexBatcherTest {
         };
     batcher = new IndexBatcher(failingPersist, SinkOptions.of(5), events, clock::get, d -> {});
     batcher.add(up("a", 0));
-    assertThatThrownBy(batcher::checkpoint).isInstanceOf(IOException.class).hasMessageContaining("disk gone");
+    assertThatThrownBy(batcher::checkpoint)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("disk gone");
   }
 
   @Test
@@ -167,16 +186,19 @@ class IndexBatcherTest {
     b.add(up("a", 0)); // in flight, blocked in the store
     CountDownLatch secondAdded = new CountDownLatch(1);
     Thread producer =
-        new Thread(() -> {
-          try {
-            b.add(up("b", 0));
-            secondAdded.countDown();
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
+        new Thread(
+            () -> {
+              try {
+                b.add(up("b", 0));
+                secondAdded.countDown();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     producer.start();
-    assertThat(secondAdded.await(300, TimeUnit.MILLISECONDS)).as("backpressure: add blocks").isFalse();
+    assertThat(secondAdded.await(300, TimeUnit.MILLISECONDS))
+        .as("backpressure: add blocks")
+        .isFalse();
     store.writeGate.countDown();
     assertThat(secondAdded.await(5, TimeUnit.SECONDS)).isTrue();
     producer.join();
@@ -193,9 +215,13 @@ class IndexBatcherTest {
 
   // ---- a poison record never halts the stream ----
 
-  /** Dead letters collected in memory; {@code flushes} counts {@link SinkDeadLetters.Writer#flush()}. */
+  /**
+   * Dead letters collected in memory; {@code flushes} counts {@link
+   * SinkDeadLetters.Writer#flush()}.
+   */
   static final class CollectedDeadLetters implements SinkDeadLetters.Writer {
-    final List<String> letters = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    final List<String> letters =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     final AtomicInteger flushes = new AtomicInteger();
     volatile IOException flushFailure;
 
@@ -218,7 +244,10 @@ class IndexBatcherTest {
 
   private final CollectedDeadLetters deadLetters = new CollectedDeadLetters();
 
-  /** A store that refuses, as a whole call, any upsert holding a record tagged "poison" (as Milvus does). */
+  /**
+   * A store that refuses, as a whole call, any upsert holding a record tagged "poison" (as Milvus
+   * does).
+   */
   private static final class PoisonRefusingStore extends InMemoryStore {
     final java.util.function.Function<VectorRecord, RuntimeException> refusal;
 
@@ -239,7 +268,8 @@ class IndexBatcherTest {
   }
 
   private static IndexAction poison(String id) {
-    return IndexAction.upsert(new VectorRecord(id, new float[] {1, 0}, "b", id, "cam", 1L, List.of("poison"), "m"));
+    return IndexAction.upsert(
+        new VectorRecord(id, new float[] {1, 0}, "b", id, "cam", 1L, List.of("poison"), "m"));
   }
 
   private IndexBatcher batcher(InMemoryStore s, SinkOptions options) {
@@ -248,8 +278,10 @@ class IndexBatcherTest {
   }
 
   @Test
-  void aRecordTheStoreRefusesIsIsolatedAndDeadLetteredAndTheRestOfTheBatchIsWritten() throws Exception {
-    PoisonRefusingStore s = new PoisonRefusingStore(r -> new IllegalArgumentException("the store says no"));
+  void aRecordTheStoreRefusesIsIsolatedAndDeadLetteredAndTheRestOfTheBatchIsWritten()
+      throws Exception {
+    PoisonRefusingStore s =
+        new PoisonRefusingStore(r -> new IllegalArgumentException("the store says no"));
     IndexBatcher b = batcher(s, SinkOptions.of(100).withRetry(FAST_RETRY));
     for (int i = 0; i < 10; i++) {
       b.add(i == 6 ? poison("p") : up("r" + i, 0));
@@ -257,9 +289,12 @@ class IndexBatcherTest {
     b.add(IndexAction.delete("gone"));
     b.checkpoint(); // does not throw: the job goes on
 
-    assertThat(s.rows.keySet()).containsExactlyInAnyOrder("r0", "r1", "r2", "r3", "r4", "r5", "r7", "r8", "r9");
+    assertThat(s.rows.keySet())
+        .containsExactlyInAnyOrder("r0", "r1", "r2", "r3", "r4", "r5", "r7", "r8", "r9");
     assertThat(deadLetters.letters).containsExactly("p:" + WriteFailures.STORE_REJECTED);
-    assertThat(deadLetters.flushes).as("dead letters are durable before the checkpoint completes").hasValue(1);
+    assertThat(deadLetters.flushes)
+        .as("dead letters are durable before the checkpoint completes")
+        .hasValue(1);
     assertThat(s.persists).hasValue(1);
     assertThat(events.sent.get()).isEqualTo(10);
     assertThat(events.retries.get()).as("a refusal is not retried").isZero();
@@ -272,7 +307,8 @@ class IndexBatcherTest {
   @Test
   void aRecordTheStoreNamesIsSetAsideWithItsReasonWithoutBisecting() throws Exception {
     PoisonRefusingStore s =
-        new PoisonRefusingStore(r -> new RecordRejectedException(r.id(), FieldLimits.REASON, "40 tags, at most 32"));
+        new PoisonRefusingStore(
+            r -> new RecordRejectedException(r.id(), FieldLimits.REASON, "40 tags, at most 32"));
     IndexBatcher b = batcher(s, SinkOptions.of(100).withRetry(FAST_RETRY));
     for (int i = 0; i < 8; i++) {
       b.add(i == 3 ? poison("p") : up("r" + i, 0));
@@ -285,7 +321,8 @@ class IndexBatcherTest {
 
   @Test
   void anUnknownErrorOfOneRecordIsRetriedABoundedNumberOfTimesThenDeadLettered() throws Exception {
-    PoisonRefusingStore s = new PoisonRefusingStore(r -> new IllegalStateException("something odd", new Exception()));
+    PoisonRefusingStore s =
+        new PoisonRefusingStore(r -> new IllegalStateException("something odd", new Exception()));
     IndexBatcher b = batcher(s, SinkOptions.of(100).withRetry(FAST_RETRY));
     b.add(up("a", 0));
     b.add(poison("p"));
@@ -294,17 +331,21 @@ class IndexBatcherTest {
     assertThat(deadLetters.letters).containsExactly("p:" + WriteFailures.STORE_ERROR);
     assertThat(s.rows.keySet()).containsExactlyInAnyOrder("a", "c");
     assertThat(s.calls.stream().filter(c -> c.equals("refused [p]")))
-        .as("attempts of the record alone").hasSize(IndexBatcher.UNKNOWN_ERROR_ATTEMPTS);
+        .as("attempts of the record alone")
+        .hasSize(IndexBatcher.UNKNOWN_ERROR_ATTEMPTS);
   }
 
   @Test
-  void anUnknownErrorOfEveryRecordIsTheStoresProblemAndFailsTheJobWithoutDeadLetters() throws Exception {
+  void anUnknownErrorOfEveryRecordIsTheStoresProblemAndFailsTheJobWithoutDeadLetters()
+      throws Exception {
     store.nextWriteFailure = () -> new IllegalStateException("store broken", new Exception());
     IndexBatcher b = batcher(store, SinkOptions.of(100).withRetry(FAST_RETRY));
     b.add(up("a", 0));
     b.add(up("b", 0));
     b.add(up("c", 0));
-    assertThatThrownBy(b::checkpoint).isInstanceOf(IOException.class).hasMessageContaining("store broken");
+    assertThatThrownBy(b::checkpoint)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("store broken");
     assertThat(deadLetters.letters).isEmpty();
     assertThat(store.persists).hasValue(0);
   }
@@ -312,13 +353,22 @@ class IndexBatcherTest {
   @Test
   void anOutageIsRetriedThenFailsTheJobAndNothingIsDeadLettered() throws Exception {
     store.nextWriteFailure = () -> new MilvusClientException(ErrorCode.RPC_ERROR, "UNAVAILABLE");
-    RetryPolicy shortRetry = new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofMillis(3));
+    RetryPolicy shortRetry =
+        new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofMillis(3));
     IndexBatcher b =
-        batcher = new IndexBatcher(store, SinkOptions.of(100).withRetry(shortRetry), events, clock::get,
-            d -> clock.addAndGet(d.toNanos()), deadLetters);
+        batcher =
+            new IndexBatcher(
+                store,
+                SinkOptions.of(100).withRetry(shortRetry),
+                events,
+                clock::get,
+                d -> clock.addAndGet(d.toNanos()),
+                deadLetters);
     b.add(up("a", 0));
     b.add(up("b", 0));
-    assertThatThrownBy(b::checkpoint).isInstanceOf(IOException.class).hasMessageContaining("UNAVAILABLE");
+    assertThatThrownBy(b::checkpoint)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("UNAVAILABLE");
     assertThat(deadLetters.letters).isEmpty();
     assertThat(events.retries.get()).isPositive();
   }
@@ -329,7 +379,9 @@ class IndexBatcherTest {
     IndexBatcher b = batcher(s, SinkOptions.of(100).withRetry(FAST_RETRY));
     deadLetters.flushFailure = new IOException("dead-letter topic unreachable");
     b.add(poison("p"));
-    assertThatThrownBy(b::checkpoint).isInstanceOf(IOException.class).hasMessageContaining("unreachable");
+    assertThatThrownBy(b::checkpoint)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("unreachable");
     assertThat(s.persists).hasValue(0);
   }
 

@@ -17,9 +17,16 @@ import org.junit.jupiter.api.Test;
 class KafkaSinkDeadLettersTest {
   @Test
   void theProducerGetsTheStagesSecuritySettingsButKeepsItsOwnGuarantees() throws Exception {
-    var sasl = Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "SCRAM-SHA-512",
-        "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";",
-        "acks", "0");
+    var sasl =
+        Map.of(
+            "security.protocol",
+            "SASL_PLAINTEXT",
+            "sasl.mechanism",
+            "SCRAM-SHA-512",
+            "sasl.jaas.config",
+            "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";",
+            "acks",
+            "0");
     KafkaSinkDeadLetters d = new KafkaSinkDeadLetters("k:9093", "dl", sasl);
     assertThat(d.producerConfig())
         .containsEntry("bootstrap.servers", "k:9093")
@@ -28,13 +35,15 @@ class KafkaSinkDeadLettersTest {
         .containsEntry("sasl.jaas.config", sasl.get("sasl.jaas.config"))
         .containsEntry("acks", "all")
         .containsEntry("enable.idempotence", true);
-    assertThat(new KafkaSinkDeadLetters("k:9092", "dl").producerConfig()).doesNotContainKey("sasl.jaas.config");
+    assertThat(new KafkaSinkDeadLetters("k:9092", "dl").producerConfig())
+        .doesNotContainKey("sasl.jaas.config");
     // the sink is shipped to the task managers: the settings survive serialization
     var bytes = new java.io.ByteArrayOutputStream();
     try (var out = new java.io.ObjectOutputStream(bytes)) {
       out.writeObject(d);
     }
-    try (var in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+    try (var in =
+        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
       assertThat(in.readObject()).isEqualTo(d);
     }
   }
@@ -42,9 +51,12 @@ class KafkaSinkDeadLettersTest {
   @Test
   void aRefusedChangeBecomesADeadLetterKeyedByItsIdWithTheReason() {
     IndexAction action =
-        IndexAction.upsert(new VectorRecord("img-1", new float[] {1f}, "b", "k", "s", 1, List.of("x"), "m"));
+        IndexAction.upsert(
+            new VectorRecord("img-1", new float[] {1f}, "b", "k", "s", 1, List.of("x"), "m"));
     DeadLetter letter =
-        KafkaSinkDeadLetters.letter(action, FieldLimits.REASON,
+        KafkaSinkDeadLetters.letter(
+            action,
+            FieldLimits.REASON,
             new RecordRejectedException("img-1", FieldLimits.REASON, "40 tags, at most 32"));
     ProducerRecord<byte[], byte[]> record = letter.toProducerRecord("imgsearch.dead-letters");
     assertThat(record.topic()).isEqualTo("imgsearch.dead-letters");

@@ -12,9 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@link ExactlyWhatWasUploadedContract} on a real Milvus standalone server (one per class; or {@code
- * IMGSEARCH_MILVUS_URI}). The sink persists on checkpoints without a Milvus flush; the check reads every row with a
- * Strong query, so a duplicate primary key would show up twice.
+ * {@link ExactlyWhatWasUploadedContract} on a real Milvus standalone server (one per class; or
+ * {@code IMGSEARCH_MILVUS_URI}). The sink persists on checkpoints without a Milvus flush; the check
+ * reads every row with a Strong query, so a duplicate primary key would show up twice.
  */
 class MilvusExactlyOnceIT extends ExactlyWhatWasUploadedContract {
   @RegisterExtension static final MilvusForClass MILVUS = new MilvusForClass();
@@ -34,11 +34,13 @@ class MilvusExactlyOnceIT extends ExactlyWhatWasUploadedContract {
     MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri(MILVUS.uri()).build());
     try {
       var rows =
-          client.query(
+          client
+              .query(
                   QueryReq.builder()
                       .collectionName(CollectionSpec.of(collection, DIM).objectsCollectionName())
                       .filter(CollectionSpec.FIELD_PARENT_ID + " != \"\"")
-                      .outputFields(List.of(CollectionSpec.FIELD_PARENT_ID, CollectionSpec.FIELD_CAPTURED_AT))
+                      .outputFields(
+                          List.of(CollectionSpec.FIELD_PARENT_ID, CollectionSpec.FIELD_CAPTURED_AT))
                       .limit(16384)
                       .consistencyLevel(ConsistencyLevel.STRONG)
                       .build())
@@ -46,7 +48,10 @@ class MilvusExactlyOnceIT extends ExactlyWhatWasUploadedContract {
       Map<String, List<Long>> objects = new java.util.TreeMap<>();
       for (var row : rows) {
         Map<String, Object> e = row.getEntity();
-        objects.computeIfAbsent(String.valueOf(e.get(CollectionSpec.FIELD_PARENT_ID)), k -> new java.util.ArrayList<>())
+        objects
+            .computeIfAbsent(
+                String.valueOf(e.get(CollectionSpec.FIELD_PARENT_ID)),
+                k -> new java.util.ArrayList<>())
             .add(((Number) e.get(CollectionSpec.FIELD_CAPTURED_AT)).longValue());
       }
       objects.values().forEach(java.util.Collections::sort);
@@ -57,18 +62,20 @@ class MilvusExactlyOnceIT extends ExactlyWhatWasUploadedContract {
   }
 
   /**
-   * Every row of {@code collection} as id → capturedAtMillis, read with one Strong query (≤ 16 384 rows); fails when an
-   * id occurs more than once.
+   * Every row of {@code collection} as id → capturedAtMillis, read with one Strong query (≤ 16 384
+   * rows); fails when an id occurs more than once.
    */
   static Map<String, Long> storedVersions(String uri, String collection) {
     MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri(uri).build());
     try {
       var rows =
-          client.query(
+          client
+              .query(
                   QueryReq.builder()
                       .collectionName(collection)
                       .filter(CollectionSpec.FIELD_ID + " != \"\"")
-                      .outputFields(List.of(CollectionSpec.FIELD_ID, CollectionSpec.FIELD_CAPTURED_AT))
+                      .outputFields(
+                          List.of(CollectionSpec.FIELD_ID, CollectionSpec.FIELD_CAPTURED_AT))
                       .limit(16384)
                       .consistencyLevel(ConsistencyLevel.STRONG)
                       .build())
@@ -77,7 +84,8 @@ class MilvusExactlyOnceIT extends ExactlyWhatWasUploadedContract {
       for (var row : rows) {
         Map<String, Object> e = row.getEntity();
         String id = String.valueOf(e.get(CollectionSpec.FIELD_ID));
-        Long previous = versions.put(id, ((Number) e.get(CollectionSpec.FIELD_CAPTURED_AT)).longValue());
+        Long previous =
+            versions.put(id, ((Number) e.get(CollectionSpec.FIELD_CAPTURED_AT)).longValue());
         if (previous != null) {
           throw new AssertionError("duplicated: " + id + " is stored more than once");
         }

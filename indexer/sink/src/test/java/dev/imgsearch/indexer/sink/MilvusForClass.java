@@ -14,9 +14,10 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The Milvus server of one IT class ({@code @RegisterExtension static final MilvusForClass MILVUS = new
- * MilvusForClass();}): a standalone server launched under {@code target/milvus-it} before the class's tests and
- * stopped after them, or the one at {@code IMGSEARCH_MILVUS_URI}; and the clean-up the ITs share.
+ * The Milvus server of one IT class ({@code @RegisterExtension static final MilvusForClass MILVUS =
+ * new MilvusForClass();}): a standalone server launched under {@code target/milvus-it} before the
+ * class's tests and stopped after them, or the one at {@code IMGSEARCH_MILVUS_URI}; and the
+ * clean-up the ITs share.
  */
 public final class MilvusForClass implements BeforeAllCallback, AfterAllCallback {
   private MilvusServer server;
@@ -47,16 +48,23 @@ public final class MilvusForClass implements BeforeAllCallback, AfterAllCallback
     return StoreSettings.milvus(uri(), "", collection, dimension, "STRONG");
   }
 
-  /** Drops the collections {@code names} of {@code dimension} on the server at {@code uri}, in this order. */
+  /**
+   * Drops the collections {@code names} of {@code dimension} on the server at {@code uri}, in this
+   * order.
+   */
   public static void dropCollections(String uri, int dimension, String... names) {
     for (String name : names) {
-      try (var store = new MilvusVectorStore(MilvusConfig.of(uri), CollectionSpec.of(name, dimension))) {
+      try (var store =
+          new MilvusVectorStore(MilvusConfig.of(uri), CollectionSpec.of(name, dimension))) {
         store.dropCollection();
       }
     }
   }
 
-  /** Drops the aliases {@code aliases} on the server at {@code uri}; one that does not exist is passed over. */
+  /**
+   * Drops the aliases {@code aliases} on the server at {@code uri}; one that does not exist is
+   * passed over.
+   */
   public static void dropAliases(String uri, String... aliases) {
     MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri(uri).build());
     try {

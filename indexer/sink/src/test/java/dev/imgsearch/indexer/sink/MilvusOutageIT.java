@@ -33,22 +33,25 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.reporter.MetricReporter;
 import org.apache.flink.metrics.reporter.MetricReporterFactory;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue #6: "Milvus stopped for 30 s mid-stream → the job stalls, then catches up, nothing lost". A MiniCluster job
- * streams {@value #CHANGES} upserts and deletes of {@value ExactlyWhatWasUploadedContract#IDS} ids (the generator of
- * {@link ExactlyWhatWasUploadedContract}) at {@value #RATE}/s through {@link VectorStoreSink} into the real Milvus, with a
- * checkpoint every 500 ms. Once the sink has written {@value #WRITTEN_BEFORE_STOP} changes, Milvus is stopped
- * (SIGTERM, SIGKILL after a 10 s grace period, as an orchestrator does) and started again on the same ports 30 s after
- * the stop began. The sink's {@code numRecordsSend} must not move while Milvus is down, its {@code retries} must count
- * the failed attempts, the job must finish, and Milvus must then hold exactly the expected rows with their last
- * version: 0 lost, 0 duplicated, 0 resurrected. Counters come from the sink's Flink metrics (a reporter in this test).
+ * Issue #6: "Milvus stopped for 30 s mid-stream → the job stalls, then catches up, nothing lost". A
+ * MiniCluster job streams {@value #CHANGES} upserts and deletes of {@value
+ * ExactlyWhatWasUploadedContract#IDS} ids (the generator of {@link ExactlyWhatWasUploadedContract})
+ * at {@value #RATE}/s through {@link VectorStoreSink} into the real Milvus, with a checkpoint every
+ * 500 ms. Once the sink has written {@value #WRITTEN_BEFORE_STOP} changes, Milvus is stopped
+ * (SIGTERM, SIGKILL after a 10 s grace period, as an orchestrator does) and started again on the
+ * same ports 30 s after the stop began. The sink's {@code numRecordsSend} must not move while
+ * Milvus is down, its {@code retries} must count the failed attempts, the job must finish, and
+ * Milvus must then hold exactly the expected rows with their last version: 0 lost, 0 duplicated, 0
+ * resurrected. Counters come from the sink's Flink metrics (a reporter in this test).
  */
 class MilvusOutageIT {
   /** Dead letters the sink wrote (the MiniCluster runs in this JVM). */
-  static final java.util.Queue<String> DEAD_LETTERS = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  static final java.util.Queue<String> DEAD_LETTERS =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /** Collects dead letters into {@link #DEAD_LETTERS}. */
   static final class CollectedDeadLetters implements SinkDeadLetters {
@@ -83,10 +86,13 @@ class MilvusOutageIT {
   @RegisterExtension static final MilvusForClass MILVUS = new MilvusForClass();
 
   @Test
-  void milvusStoppedThirtySecondsMidStreamStallsTheSinkThenEverythingArrivesOnce() throws Exception {
+  void milvusStoppedThirtySecondsMidStreamStallsTheSinkThenEverythingArrivesOnce()
+      throws Exception {
     MilvusServer server = MILVUS.server();
-    assumeTrue(server.launched(), "the server at " + MilvusServer.URI_ENV + " is not stopped by tests");
-    String run = "outage_" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    assumeTrue(
+        server.launched(), "the server at " + MilvusServer.URI_ENV + " is not stopped by tests");
+    String run =
+        "outage_" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     EMITTED.put(run, new AtomicLong());
     SinkMetrics.reset();
     try {
@@ -95,20 +101,27 @@ class MilvusOutageIT {
       conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 30);
       conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
       conf.setString("metrics.reporter.outage.factory.class", SinkMetrics.Factory.class.getName());
-      // small network buffers (4 KB, not 32 KB), so the stalled sink backpressures the source within seconds
+      // small network buffers (4 KB, not 32 KB), so the stalled sink backpressures the source
+      // within seconds
       conf.setString("taskmanager.memory.segment-size", "4kb");
       StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
       env.enableCheckpointing(500);
 
-      ExactlyWhatWasUploadedContract.changesInto(env, CHANGES, RATE, new CountEmitted(run),
+      ExactlyWhatWasUploadedContract.changesInto(
+          env,
+          CHANGES,
+          RATE,
+          new CountEmitted(run),
           new VectorStoreSink(
               MILVUS.strong(run, ExactlyWhatWasUploadedContract.DIM),
               SinkOptions.of(25).withMaxDelay(Duration.ofMillis(100)),
-              new CollectedDeadLetters())); // as the embedder job wires it: an outage must not dead-letter
+              new CollectedDeadLetters())); // as the embedder job wires it: an outage must not
+      // dead-letter
 
       long t0 = System.nanoTime();
       JobClient job = SinkMetrics.withFactoryVisible(() -> env.executeAsync("milvus-outage"));
-      awaitAtLeast(SinkMetrics::sent, WRITTEN_BEFORE_STOP, Duration.ofMinutes(2), "written before the stop");
+      awaitAtLeast(
+          SinkMetrics::sent, WRITTEN_BEFORE_STOP, Duration.ofMinutes(2), "written before the stop");
 
       long stopAt = System.nanoTime();
       long sentAtStop = SinkMetrics.sent();
@@ -125,7 +138,11 @@ class MilvusOutageIT {
       long restartAt = System.nanoTime();
       server.restart();
       long healthyAt = System.nanoTime();
-      awaitAtLeast(SinkMetrics::sent, sentBeforeRestart + 1, Duration.ofMinutes(2), "a write after the restart");
+      awaitAtLeast(
+          SinkMetrics::sent,
+          sentBeforeRestart + 1,
+          Duration.ofMinutes(2),
+          "a write after the restart");
       long firstWriteAt = System.nanoTime();
 
       job.getJobExecutionResult().get(3, TimeUnit.MINUTES);
@@ -145,18 +162,43 @@ class MilvusOutageIT {
               + " %.1f s; first write %.1f s after healthy; job finished %.1f s after healthy (%.1f s in total);"
               + " job restarts %d; %d records emitted with replays; expected %d rows, stored %d: lost %d,"
               + " resurrected %d, stale %d%n",
-          CHANGES, RATE, sentAtStop, emittedAtStop, stopTook.toMillis() / 1e3, STOP_GRACE.toSeconds(),
-          (restartAt - stopAt) / 1e9, sentBeforeRestart - sentWhenDown, sentWhenDown, sentBeforeRestart,
-          emittedBeforeRestart - emittedAtStop, retriesWhileDown, SinkMetrics.retries(), server.uri(),
-          (healthyAt - restartAt) / 1e9, (firstWriteAt - healthyAt) / 1e9, (doneAt - healthyAt) / 1e9,
-          (doneAt - t0) / 1e9, restarts, EMITTED.get(run).get(), expected.size(), stored.size(), lost.size(),
-          resurrected.size(), stale(expected, stored));
+          CHANGES,
+          RATE,
+          sentAtStop,
+          emittedAtStop,
+          stopTook.toMillis() / 1e3,
+          STOP_GRACE.toSeconds(),
+          (restartAt - stopAt) / 1e9,
+          sentBeforeRestart - sentWhenDown,
+          sentWhenDown,
+          sentBeforeRestart,
+          emittedBeforeRestart - emittedAtStop,
+          retriesWhileDown,
+          SinkMetrics.retries(),
+          server.uri(),
+          (healthyAt - restartAt) / 1e9,
+          (firstWriteAt - healthyAt) / 1e9,
+          (doneAt - healthyAt) / 1e9,
+          (doneAt - t0) / 1e9,
+          restarts,
+          EMITTED.get(run).get(),
+          expected.size(),
+          stored.size(),
+          lost.size(),
+          resurrected.size(),
+          stale(expected, stored));
 
-      assertThat(sentBeforeRestart).as("nothing is written while Milvus is down").isEqualTo(sentWhenDown);
-      // whether the stalled sink counts retries during the outage or sits in one long client call (the SDK's own
-      // connection retries) depends on timing on a loaded machine: printed above, not asserted; what must hold is that
+      assertThat(sentBeforeRestart)
+          .as("nothing is written while Milvus is down")
+          .isEqualTo(sentWhenDown);
+      // whether the stalled sink counts retries during the outage or sits in one long client call
+      // (the SDK's own
+      // connection retries) depends on timing on a loaded machine: printed above, not asserted;
+      // what must hold is that
       // nothing was written, nothing dead-lettered, nothing lost
-      assertThat(SinkMetrics.retries() + restarts).as("the sink met the outage (retried or restarted)").isPositive();
+      assertThat(SinkMetrics.retries() + restarts)
+          .as("the sink met the outage (retried or restarted)")
+          .isPositive();
       assertThat(emittedBeforeRestart - emittedAtStop)
           .as("backpressure slows the source while the sink is stalled")
           .isLessThan(RATE * OUTAGE.toSeconds() / 2);
@@ -172,7 +214,10 @@ class MilvusOutageIT {
     }
   }
 
-  /** Folds the first {@code changes} changes: id → version of its last upsert, for ids whose last change is one. */
+  /**
+   * Folds the first {@code changes} changes: id → version of its last upsert, for ids whose last
+   * change is one.
+   */
   static Map<String, Long> expected(long changes) {
     Map<String, Long> rows = new HashMap<>();
     for (long i = 0; i < changes; i++) {
@@ -197,7 +242,8 @@ class MilvusOutageIT {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (value.getAsLong() < target) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + ": " + value.getAsLong() + " < " + target + " after " + timeout);
+        throw new AssertionError(
+            what + ": " + value.getAsLong() + " < " + target + " after " + timeout);
       }
       Thread.sleep(50);
     }
@@ -226,8 +272,9 @@ class MilvusOutageIT {
   }
 
   /**
-   * A metric reporter that keeps the sink's {@code numRecordsSend} and {@code retries} counters and the job's {@code
-   * numRestarts} gauge; counters of closed subtasks (after a job restart) are added to a running total.
+   * A metric reporter that keeps the sink's {@code numRecordsSend} and {@code retries} counters and
+   * the job's {@code numRestarts} gauge; counters of closed subtasks (after a job restart) are
+   * added to a running total.
    */
   public static final class SinkMetrics implements MetricReporter {
     private static final Map<Counter, String> COUNTERS = new ConcurrentHashMap<>();
@@ -257,7 +304,10 @@ class MilvusOutageIT {
 
     private static long total(String name) {
       long live =
-          COUNTERS.entrySet().stream().filter(e -> e.getValue().equals(name)).mapToLong(e -> e.getKey().getCount()).sum();
+          COUNTERS.entrySet().stream()
+              .filter(e -> e.getValue().equals(name))
+              .mapToLong(e -> e.getKey().getCount())
+              .sum();
       return live + RETIRED.computeIfAbsent(name, n -> new AtomicLong()).get();
     }
 
@@ -269,7 +319,8 @@ class MilvusOutageIT {
 
     @Override
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
-      if (metric instanceof Counter c && (name.equals("numRecordsSend") || name.equals("retries"))) {
+      if (metric instanceof Counter c
+          && (name.equals("numRecordsSend") || name.equals("retries"))) {
         COUNTERS.put(c, name);
       } else if (metric instanceof Gauge<?> g && name.equals("numRestarts")) {
         RESTARTS.put(g, name);
@@ -284,8 +335,9 @@ class MilvusOutageIT {
     }
 
     /**
-     * Runs {@code start} (which starts the MiniCluster) with a context class loader that lists {@link Factory} as a
-     * {@link MetricReporterFactory} service: Flink finds reporter factories through the {@link java.util.ServiceLoader}.
+     * Runs {@code start} (which starts the MiniCluster) with a context class loader that lists
+     * {@link Factory} as a {@link MetricReporterFactory} service: Flink finds reporter factories
+     * through the {@link java.util.ServiceLoader}.
      */
     static <T> T withFactoryVisible(Callable<T> start) throws Exception {
       Path dir = Files.createTempDirectory("outage-reporter");
@@ -295,7 +347,8 @@ class MilvusOutageIT {
       Thread thread = Thread.currentThread();
       ClassLoader previous = thread.getContextClassLoader();
       // not closed: the MiniCluster may look up services through it while it runs
-      URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, SinkMetrics.class.getClassLoader());
+      URLClassLoader loader =
+          new URLClassLoader(new URL[] {dir.toUri().toURL()}, SinkMetrics.class.getClassLoader());
       try {
         thread.setContextClassLoader(loader);
         return start.call();

@@ -16,7 +16,8 @@ class PendingWritesTest {
   @TempDir Path dir;
 
   private static VectorRecord row(String id, float x) {
-    return new VectorRecord(id, new float[] {x, 1 - x}, "b", id + ".jpg", "cam", 1L, List.of(), "m@1");
+    return new VectorRecord(
+        id, new float[] {x, 1 - x}, "b", id + ".jpg", "cam", 1L, List.of(), "m@1");
   }
 
   @Test

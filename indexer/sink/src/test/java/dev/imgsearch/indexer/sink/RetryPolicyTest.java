@@ -21,7 +21,11 @@ class RetryPolicyTest {
 
   @Test
   void backoffDoublesUpToTheCap() {
-    assertThat(List.of(1, 2, 3, 4, 5, 6, 40).stream().map(POLICY::backoff).map(Duration::toMillis).toList())
+    assertThat(
+            List.of(1, 2, 3, 4, 5, 6, 40).stream()
+                .map(POLICY::backoff)
+                .map(Duration::toMillis)
+                .toList())
         .containsExactly(100L, 200L, 400L, 800L, 1600L, 2000L, 2000L);
     assertThatThrownBy(() -> POLICY.backoff(0)).isInstanceOf(IllegalArgumentException.class);
   }
@@ -29,29 +33,48 @@ class RetryPolicyTest {
   @Test
   void transientErrorsAreRecognisedThroughWrappers() {
     assertThat(RetryPolicy.isTransient(UNAVAILABLE)).isTrue();
-    assertThat(RetryPolicy.isTransient(new MilvusClientException(ErrorCode.TIMEOUT, "deadline"))).isTrue();
-    assertThat(RetryPolicy.isTransient(new MilvusClientException(ErrorCode.SERVER_ERROR, "rate limit exceeded[rate=10]")))
+    assertThat(RetryPolicy.isTransient(new MilvusClientException(ErrorCode.TIMEOUT, "deadline")))
         .isTrue();
-    assertThat(RetryPolicy.isTransient(new MilvusClientException(ErrorCode.SERVER_ERROR, "service not ready")))
+    assertThat(
+            RetryPolicy.isTransient(
+                new MilvusClientException(ErrorCode.SERVER_ERROR, "rate limit exceeded[rate=10]")))
         .isTrue();
-    assertThat(RetryPolicy.isTransient(new RuntimeException("Milvus upsert failed", UNAVAILABLE))).isTrue();
-    assertThat(RetryPolicy.isTransient(new RuntimeException(new java.net.ConnectException("refused")))).isTrue();
+    assertThat(
+            RetryPolicy.isTransient(
+                new MilvusClientException(ErrorCode.SERVER_ERROR, "service not ready")))
+        .isTrue();
+    assertThat(RetryPolicy.isTransient(new RuntimeException("Milvus upsert failed", UNAVAILABLE)))
+        .isTrue();
+    assertThat(
+            RetryPolicy.isTransient(new RuntimeException(new java.net.ConnectException("refused"))))
+        .isTrue();
   }
 
   @Test
   void permanentErrorsAreNot() {
-    assertThat(RetryPolicy.isTransient(new IllegalArgumentException("vector has dimension 3"))).isFalse();
-    assertThat(RetryPolicy.isTransient(new MilvusClientException(ErrorCode.INVALID_PARAMS, "bad field"))).isFalse();
-    assertThat(RetryPolicy.isTransient(new MilvusClientException(ErrorCode.SERVER_ERROR, "collection not found")))
+    assertThat(RetryPolicy.isTransient(new IllegalArgumentException("vector has dimension 3")))
         .isFalse();
-    assertThat(RetryPolicy.isTransient(new UncheckedIOException(new java.io.IOException("No space left on device"))))
+    assertThat(
+            RetryPolicy.isTransient(
+                new MilvusClientException(ErrorCode.INVALID_PARAMS, "bad field")))
         .isFalse();
-    assertThat(RetryPolicy.isTransient(new RuntimeException("unavailable"))).as("only known client errors").isFalse();
+    assertThat(
+            RetryPolicy.isTransient(
+                new MilvusClientException(ErrorCode.SERVER_ERROR, "collection not found")))
+        .isFalse();
+    assertThat(
+            RetryPolicy.isTransient(
+                new UncheckedIOException(new java.io.IOException("No space left on device"))))
+        .isFalse();
+    assertThat(RetryPolicy.isTransient(new RuntimeException("unavailable")))
+        .as("only known client errors")
+        .isFalse();
   }
 
   /**
-   * Issue #6: the default outlasts Milvus stopped for 30 s plus its restart (≈ 5–10 s) with room to spare, and the
-   * error the SDK raises while the server is gone (seen in {@code MilvusOutageIT}) is transient.
+   * Issue #6: the default outlasts Milvus stopped for 30 s plus its restart (≈ 5–10 s) with room to
+   * spare, and the error the SDK raises while the server is gone (seen in {@code MilvusOutageIT})
+   * is transient.
    */
   @Test
   void defaultPolicyOutlastsAThirtySecondOutageAndItsRestart() {
@@ -80,7 +103,8 @@ class RetryPolicyTest {
   @Test
   void retryAfterGivesUpOnPermanentErrorsAndPastTheDeadline() {
     assertThat(POLICY.retryAfter(UNAVAILABLE, 1, Duration.ZERO)).contains(Duration.ofMillis(100));
-    assertThat(POLICY.retryAfter(UNAVAILABLE, 3, Duration.ofSeconds(1))).contains(Duration.ofMillis(400));
+    assertThat(POLICY.retryAfter(UNAVAILABLE, 3, Duration.ofSeconds(1)))
+        .contains(Duration.ofMillis(400));
     assertThat(POLICY.retryAfter(UNAVAILABLE, 9, Duration.ofSeconds(29))).isEmpty();
     assertThat(POLICY.retryAfter(new IllegalArgumentException("x"), 1, Duration.ZERO)).isEmpty();
     assertThat(RetryPolicy.NONE.retryAfter(UNAVAILABLE, 1, Duration.ZERO)).isEmpty();
@@ -93,14 +117,22 @@ class RetryPolicyTest {
     AtomicInteger calls = new AtomicInteger();
     AtomicInteger notified = new AtomicInteger();
     Retrier retrier =
-        new Retrier(POLICY, now::get, d -> { waits.add(d.toMillis()); now.addAndGet(d.toNanos()); },
+        new Retrier(
+            POLICY,
+            now::get,
+            d -> {
+              waits.add(d.toMillis());
+              now.addAndGet(d.toNanos());
+            },
             (op, n, wait, e) -> notified.incrementAndGet());
 
-    retrier.run("upsert", () -> {
-      if (calls.incrementAndGet() <= 3) {
-        throw UNAVAILABLE;
-      }
-    });
+    retrier.run(
+        "upsert",
+        () -> {
+          if (calls.incrementAndGet() <= 3) {
+            throw UNAVAILABLE;
+          }
+        });
 
     assertThat(calls).hasValue(4);
     assertThat(waits).containsExactly(100L, 200L, 400L);
@@ -111,14 +143,20 @@ class RetryPolicyTest {
   void retrierRethrowsTheLastErrorWhenTheDeadlinePasses() {
     AtomicLong now = new AtomicLong();
     AtomicInteger calls = new AtomicInteger();
-    Retrier retrier = new Retrier(POLICY, now::get, d -> now.addAndGet(d.toNanos()), (op, n, wait, e) -> {});
+    Retrier retrier =
+        new Retrier(POLICY, now::get, d -> now.addAndGet(d.toNanos()), (op, n, wait, e) -> {});
 
-    assertThatThrownBy(() -> retrier.run("upsert", () -> {
-          calls.incrementAndGet();
-          throw UNAVAILABLE;
-        }))
+    assertThatThrownBy(
+            () ->
+                retrier.run(
+                    "upsert",
+                    () -> {
+                      calls.incrementAndGet();
+                      throw UNAVAILABLE;
+                    }))
         .isSameAs(UNAVAILABLE);
-    // Waits 100, 200, 400, 800, 1600 ms (3.1 s), then 13 × 2 s (29.1 s); one more would end past 30 s.
+    // Waits 100, 200, 400, 800, 1600 ms (3.1 s), then 13 × 2 s (29.1 s); one more would end past 30
+    // s.
     assertThat(calls).hasValue(5 + 13 + 1);
     assertThat(now.get()).isLessThanOrEqualTo(Duration.ofSeconds(30).toNanos());
   }
@@ -128,10 +166,14 @@ class RetryPolicyTest {
     AtomicInteger calls = new AtomicInteger();
     Retrier retrier = new Retrier(POLICY, System::nanoTime, d -> {}, (op, n, wait, e) -> {});
     IllegalArgumentException bad = new IllegalArgumentException("bad");
-    assertThatThrownBy(() -> retrier.run("upsert", () -> {
-          calls.incrementAndGet();
-          throw bad;
-        }))
+    assertThatThrownBy(
+            () ->
+                retrier.run(
+                    "upsert",
+                    () -> {
+                      calls.incrementAndGet();
+                      throw bad;
+                    }))
         .isSameAs(bad);
     assertThat(calls).hasValue(1);
   }

@@ -38,10 +38,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * "Nothing halts the stream", at the sink: records the store refuses (40 tags, an over-long id) reach a real Flink job
- * writing to the embedded store with a real Kafka dead-letter topic. The job must finish without a single restart
- * (it may not restart at all), the refused records must be on the dead-letter topic with their reason and every other
- * record in the store.
+ * "Nothing halts the stream", at the sink: records the store refuses (40 tags, an over-long id)
+ * reach a real Flink job writing to the embedded store with a real Kafka dead-letter topic. The job
+ * must finish without a single restart (it may not restart at all), the refused records must be on
+ * the dead-letter topic with their reason and every other record in the store.
  */
 class SinkDeadLettersIT {
   static final int DIM = 8;
@@ -75,7 +75,8 @@ class SinkDeadLettersIT {
     }
     float[] v = new float[DIM];
     v[(int) (i % DIM)] = 1f;
-    return IndexAction.upsert(new VectorRecord(id(i), v, "images", "k/" + i, "cam", 1_000 + i, tags, "m@1"));
+    return IndexAction.upsert(
+        new VectorRecord(id(i), v, "images", "k/" + i, "cam", 1_000 + i, tags, "m@1"));
   }
 
   @Test
@@ -85,17 +86,24 @@ class SinkDeadLettersIT {
     StoreSettings store = StoreSettings.embedded(tmp.resolve("store").toString(), "images", DIM);
 
     Configuration conf = new Configuration();
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // a refusal that failed the job would fail the test
+    conf.set(
+        RestartStrategyOptions.RESTART_STRATEGY,
+        "none"); // a refusal that failed the job would fail the test
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
     env.enableCheckpointing(200);
     env.fromSource(
-            new DataGeneratorSource<>(i -> i, CHANGES, RateLimiterStrategy.perSecond(300), Types.LONG),
-            WatermarkStrategy.noWatermarks(), "changes")
+            new DataGeneratorSource<>(
+                i -> i, CHANGES, RateLimiterStrategy.perSecond(300), Types.LONG),
+            WatermarkStrategy.noWatermarks(),
+            "changes")
         .map(SinkDeadLettersIT::change)
         .returns(TypeInformation.of(IndexAction.class))
         .keyBy(IndexAction::id)
-        .sinkTo(new VectorStoreSink(store, SinkOptions.of(25).withMaxDelay(Duration.ofMillis(100)),
-            new KafkaSinkDeadLetters(broker.bootstrapServers(), topic)))
+        .sinkTo(
+            new VectorStoreSink(
+                store,
+                SinkOptions.of(25).withMaxDelay(Duration.ofMillis(100)),
+                new KafkaSinkDeadLetters(broker.bootstrapServers(), topic)))
         .name("index");
     env.execute("sink-dead-letters");
 
@@ -108,12 +116,17 @@ class SinkDeadLettersIT {
 
     Map<String, String> reasons = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : consume(topic, 2)) {
-      assertThat(DeadLetter.header(r.headers(), DeadLetters.STAGE)).isEqualTo(KafkaSinkDeadLetters.STAGE);
+      assertThat(DeadLetter.header(r.headers(), DeadLetters.STAGE))
+          .isEqualTo(KafkaSinkDeadLetters.STAGE);
       assertThat(r.value()).isNull();
-      reasons.put(new String(r.key(), StandardCharsets.UTF_8), DeadLetter.header(r.headers(), DeadLetters.REASON));
+      reasons.put(
+          new String(r.key(), StandardCharsets.UTF_8),
+          DeadLetter.header(r.headers(), DeadLetters.REASON));
     }
     assertThat(reasons)
-        .containsOnly(Map.entry(id(FORTY_TAGS), FieldLimits.REASON), Map.entry(id(LONG_ID), FieldLimits.REASON));
+        .containsOnly(
+            Map.entry(id(FORTY_TAGS), FieldLimits.REASON),
+            Map.entry(id(LONG_ID), FieldLimits.REASON));
   }
 
   static List<ConsumerRecord<byte[], byte[]>> consume(String topic, int atLeast) {

@@ -13,18 +13,26 @@ import org.junit.jupiter.api.Test;
 class WriteFailuresTest {
   @Test
   void outagesAreTransient() {
-    assertThat(WriteFailures.classify(new MilvusClientException(ErrorCode.RPC_ERROR, "UNAVAILABLE"))).isEqualTo(Kind.TRANSIENT);
-    assertThat(WriteFailures.classify(new RuntimeException(new ConnectException("refused")))).isEqualTo(Kind.TRANSIENT);
+    assertThat(
+            WriteFailures.classify(new MilvusClientException(ErrorCode.RPC_ERROR, "UNAVAILABLE")))
+        .isEqualTo(Kind.TRANSIENT);
+    assertThat(WriteFailures.classify(new RuntimeException(new ConnectException("refused"))))
+        .isEqualTo(Kind.TRANSIENT);
   }
 
   @Test
   void refusalsOfWhatWasSentArePermanent() {
-    RecordRejectedException named = new RecordRejectedException("img-1", FieldLimits.REASON, "40 tags, at most 32");
+    RecordRejectedException named =
+        new RecordRejectedException("img-1", FieldLimits.REASON, "40 tags, at most 32");
     assertThat(WriteFailures.classify(named)).isEqualTo(Kind.REFUSED);
-    assertThat(WriteFailures.classify(new RuntimeException("wrapped", named))).isEqualTo(Kind.REFUSED);
-    assertThat(WriteFailures.rejectedRecord(new RuntimeException("wrapped", named))).isSameAs(named);
-    assertThat(WriteFailures.reason(new RuntimeException("wrapped", named))).isEqualTo(FieldLimits.REASON);
-    MilvusClientException invalid = new MilvusClientException(ErrorCode.INVALID_PARAMS, "length exceeds max length");
+    assertThat(WriteFailures.classify(new RuntimeException("wrapped", named)))
+        .isEqualTo(Kind.REFUSED);
+    assertThat(WriteFailures.rejectedRecord(new RuntimeException("wrapped", named)))
+        .isSameAs(named);
+    assertThat(WriteFailures.reason(new RuntimeException("wrapped", named)))
+        .isEqualTo(FieldLimits.REASON);
+    MilvusClientException invalid =
+        new MilvusClientException(ErrorCode.INVALID_PARAMS, "length exceeds max length");
     assertThat(WriteFailures.classify(invalid)).isEqualTo(Kind.REFUSED);
     assertThat(WriteFailures.reason(invalid)).isEqualTo(WriteFailures.STORE_REJECTED);
     assertThat(WriteFailures.rejectedRecord(invalid)).isNull();
@@ -34,7 +42,9 @@ class WriteFailuresTest {
   void everythingElseIsUnknown() {
     IllegalStateException odd = new IllegalStateException("odd", new Exception());
     assertThat(WriteFailures.classify(odd)).isEqualTo(Kind.UNKNOWN);
-    assertThat(WriteFailures.classify(new MilvusClientException(ErrorCode.SERVER_ERROR, "segment error")))
+    assertThat(
+            WriteFailures.classify(
+                new MilvusClientException(ErrorCode.SERVER_ERROR, "segment error")))
         .isEqualTo(Kind.UNKNOWN);
     assertThat(WriteFailures.reason(odd)).isEqualTo(WriteFailures.STORE_ERROR);
   }

@@ -7,19 +7,24 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What every store accepts of an image's detected objects and faces, checked before anything is written (like {@link
- * RecordValidation} for the image row), and the mapping from the Avro form on the embeddings topic. Pure.
+ * What every store accepts of an image's detected objects and faces, checked before anything is
+ * written (like {@link RecordValidation} for the image row), and the mapping from the Avro form on
+ * the embeddings topic. Pure.
  */
 public final class DetectedItems {
-  /** Face descriptor dimension when the store is not told another: the bundled face descriptor (FaceRes, 1024-d). */
+  /**
+   * Face descriptor dimension when the store is not told another: the bundled face descriptor
+   * (FaceRes, 1024-d).
+   */
   public static final int DEFAULT_FACE_DIMENSION = 1024;
 
   private DetectedItems() {}
 
   /**
    * Throws {@link RecordRejectedException} (reason {@link FieldLimits#REASON} or {@link
-   * RecordValidation#INVALID_VECTOR}) when {@code record}'s items cannot be stored: too many, a field over its limit,
-   * a duplicate (kind, index), or a vector of the wrong dimension for its kind.
+   * RecordValidation#INVALID_VECTOR}) when {@code record}'s items cannot be stored: too many, a
+   * field over its limit, a duplicate (kind, index), or a vector of the wrong dimension for its
+   * kind.
    */
   public static void check(VectorRecord record, int objectDimension, int faceDimension) {
     List<DetectedItem> items = record.items();
@@ -29,7 +34,9 @@ public final class DetectedItems {
     }
     Set<String> seen = new HashSet<>();
     for (DetectedItem item : items) {
-      v = FieldLimits.itemViolation(item.index(), item.label(), item.score(), boxList(item.box()), item.model());
+      v =
+          FieldLimits.itemViolation(
+              item.index(), item.label(), item.score(), boxList(item.box()), item.model());
       if (v == null && !seen.add(item.id(""))) {
         v = "two " + item.kind() + " items with index " + item.index();
       }
@@ -40,7 +47,9 @@ public final class DetectedItems {
       v = RecordValidation.vectorViolation(item.vector(), dimension);
       if (v != null) {
         throw new RecordRejectedException(
-            record.id(), RecordValidation.INVALID_VECTOR, item.kind() + " " + item.index() + ": " + v);
+            record.id(),
+            RecordValidation.INVALID_VECTOR,
+            item.kind() + " " + item.index() + ": " + v);
       }
     }
   }
@@ -54,8 +63,14 @@ public final class DetectedItems {
     for (var o : objects) {
       out.add(
           new DetectedItem(
-              DetectedItem.Kind.valueOf(o.getKind().name()), o.getIndex(), str(o.getLabel()), o.getClassId(),
-              o.getScore(), floats(o.getBox()), str(o.getModel()), floats(o.getVector())));
+              DetectedItem.Kind.valueOf(o.getKind().name()),
+              o.getIndex(),
+              str(o.getLabel()),
+              o.getClassId(),
+              o.getScore(),
+              floats(o.getBox()),
+              str(o.getModel()),
+              floats(o.getVector())));
     }
     return out;
   }
@@ -66,9 +81,15 @@ public final class DetectedItems {
     for (DetectedItem i : items) {
       out.add(
           dev.imgsearch.schemas.avro.DetectedItem.newBuilder()
-              .setKind(dev.imgsearch.schemas.avro.DetectedKind.valueOf(i.kind().name())).setIndex(i.index())
-              .setLabel(i.label()).setClassId(i.classId()).setScore(i.score()).setBox(boxList(i.box()))
-              .setModel(i.model()).setVector(boxList(i.vector())).build());
+              .setKind(dev.imgsearch.schemas.avro.DetectedKind.valueOf(i.kind().name()))
+              .setIndex(i.index())
+              .setLabel(i.label())
+              .setClassId(i.classId())
+              .setScore(i.score())
+              .setBox(boxList(i.box()))
+              .setModel(i.model())
+              .setVector(boxList(i.vector()))
+              .build());
     }
     return out;
   }

@@ -11,13 +11,18 @@ final class MilvusStores {
   static VectorStore open(StoreSettings settings) {
     MilvusConfig.Consistency consistency;
     try {
-      consistency = MilvusConfig.Consistency.valueOf(settings.consistency().toUpperCase(Locale.ROOT));
+      consistency =
+          MilvusConfig.Consistency.valueOf(settings.consistency().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "milvus.consistency must be STRONG, BOUNDED, SESSION or EVENTUALLY, not " + settings.consistency(), e);
+          "milvus.consistency must be STRONG, BOUNDED, SESSION or EVENTUALLY, not "
+              + settings.consistency(),
+          e);
     }
     MilvusConfig config =
-        MilvusConfig.of(settings.milvusUri()).withToken(settings.milvusToken()).withSearchConsistency(consistency);
+        MilvusConfig.of(settings.milvusUri())
+            .withToken(settings.milvusToken())
+            .withSearchConsistency(consistency);
     return new MilvusVectorStore(config, settings.spec());
   }
 }

@@ -3,8 +3,9 @@ package dev.imgsearch.indexer.store;
 import java.util.Set;
 
 /**
- * Restricts a search. Empty sets and null bounds mean "no restriction". {@code sources}: any of; {@code tags}: any
- * of; time bounds are inclusive {@code from} and exclusive {@code to}, epoch millis of capturedAt.
+ * Restricts a search. Empty sets and null bounds mean "no restriction". {@code sources}: any of;
+ * {@code tags}: any of; time bounds are inclusive {@code from} and exclusive {@code to}, epoch
+ * millis of capturedAt.
  */
 public record SearchFilter(Set<String> sources, Long fromMillis, Long toMillis, Set<String> tags) {
   public static final SearchFilter NONE = new SearchFilter(Set.of(), null, null, Set.of());
@@ -19,7 +20,8 @@ public record SearchFilter(Set<String> sources, Long fromMillis, Long toMillis, 
   }
 
   /** Evaluates the filter on one row, for stores that filter in Java. */
-  public boolean matches(String source, long capturedAtMillis, java.util.Collection<String> rowTags) {
+  public boolean matches(
+      String source, long capturedAtMillis, java.util.Collection<String> rowTags) {
     if (!sources.isEmpty() && !sources.contains(source)) {
       return false;
     }

@@ -6,11 +6,13 @@ import java.util.Objects;
 /**
  * One stored image: its vector and the metadata queries filter and display on.
  *
- * @param phash the image's 64-bit DCT perceptual hash (embedder {@code PerceptualHash}: bit 63 = lowest frequency), or
- *     null when it was not computed; a row without one never appears in {@link VectorStore#nearDuplicates}
- * @param scene scene-change gating: the frame whose vector this row reuses and when its scene started, or null
- * @param items the objects and faces detected in the image, stored as rows of their own ({@link DetectedItemStore});
- *     an upsert replaces all of the image's items with these
+ * @param phash the image's 64-bit DCT perceptual hash (embedder {@code PerceptualHash}: bit 63 =
+ *     lowest frequency), or null when it was not computed; a row without one never appears in
+ *     {@link VectorStore#nearDuplicates}
+ * @param scene scene-change gating: the frame whose vector this row reuses and when its scene
+ *     started, or null
+ * @param items the objects and faces detected in the image, stored as rows of their own ({@link
+ *     DetectedItemStore}); an upsert replaces all of the image's items with these
  */
 public record VectorRecord(
     String id,
@@ -47,7 +49,18 @@ public record VectorRecord(
       List<String> tags,
       String model,
       Long phash) {
-    this(id, vector, bucket, key, source, capturedAtMillis, tags, model, phash, (SceneRef) null, List.of());
+    this(
+        id,
+        vector,
+        bucket,
+        key,
+        source,
+        capturedAtMillis,
+        tags,
+        model,
+        phash,
+        (SceneRef) null,
+        List.of());
   }
 
   /** A row of a gated scene (or not: null), without detected items. */
@@ -90,21 +103,35 @@ public record VectorRecord(
       long capturedAtMillis,
       List<String> tags,
       String model) {
-    this(id, vector, bucket, key, source, capturedAtMillis, tags, model, null, (SceneRef) null, List.of());
+    this(
+        id,
+        vector,
+        bucket,
+        key,
+        source,
+        capturedAtMillis,
+        tags,
+        model,
+        null,
+        (SceneRef) null,
+        List.of());
   }
 
   /** The same row with another perceptual hash (null: none). */
   public VectorRecord withPhash(Long newPhash) {
-    return new VectorRecord(id, vector, bucket, key, source, capturedAtMillis, tags, model, newPhash, scene, items);
+    return new VectorRecord(
+        id, vector, bucket, key, source, capturedAtMillis, tags, model, newPhash, scene, items);
   }
 
   /** The same row as a frame of {@code newScene} (null: none). */
   public VectorRecord withScene(SceneRef newScene) {
-    return new VectorRecord(id, vector, bucket, key, source, capturedAtMillis, tags, model, phash, newScene, items);
+    return new VectorRecord(
+        id, vector, bucket, key, source, capturedAtMillis, tags, model, phash, newScene, items);
   }
 
   /** The same row with these detected objects and faces. */
   public VectorRecord withItems(List<DetectedItem> newItems) {
-    return new VectorRecord(id, vector, bucket, key, source, capturedAtMillis, tags, model, phash, scene, newItems);
+    return new VectorRecord(
+        id, vector, bucket, key, source, capturedAtMillis, tags, model, phash, scene, newItems);
   }
 }

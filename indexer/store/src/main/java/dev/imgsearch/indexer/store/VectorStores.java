@@ -9,10 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Opens stores from {@link StoreSettings}. Embedded stores are shared per collection directory within a JVM
- * (reference-counted), so the Flink sink and the query API of the local stack see the same near-real-time index. An
- * embedded collection name that is an alias ({@link PointerFileAliases}) opens the collection it points at, as of the
- * call; Milvus resolves its aliases on the server at every request.
+ * Opens stores from {@link StoreSettings}. Embedded stores are shared per collection directory
+ * within a JVM (reference-counted), so the Flink sink and the query API of the local stack see the
+ * same near-real-time index. An embedded collection name that is an alias ({@link
+ * PointerFileAliases}) opens the collection it points at, as of the call; Milvus resolves its
+ * aliases on the server at every request.
  */
 public final class VectorStores {
   private static final Map<Path, Shared> EMBEDDED = new HashMap<>();
@@ -37,7 +38,8 @@ public final class VectorStores {
       shared = new Shared(dir, new LuceneVectorStore(dir, spec));
       EMBEDDED.put(dir, shared);
     } else if (!shared.delegate.spec().equals(spec)) {
-      throw new IllegalStateException("embedded store " + dir + " is open with " + shared.delegate.spec() + ", not " + spec);
+      throw new IllegalStateException(
+          "embedded store " + dir + " is open with " + shared.delegate.spec() + ", not " + spec);
     }
     shared.refs++;
     return new Handle(shared);

@@ -29,9 +29,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Vector store benchmark: upsert rows/s, checkpoint cost (persist vs flush), search p50/p99 and recall@10 against exact
- * search, for the embedded Lucene store and Milvus, on {@code imgsearch.benchmark.rows} (default 100 000) clustered
- * unit vectors of dimension 576. Off by default; prints a Markdown table and writes it to {@code
+ * Vector store benchmark: upsert rows/s, checkpoint cost (persist vs flush), search p50/p99 and
+ * recall@10 against exact search, for the embedded Lucene store and Milvus, on {@code
+ * imgsearch.benchmark.rows} (default 100 000) clustered unit vectors of dimension 576. Off by
+ * default; prints a Markdown table and writes it to {@code
  * indexer/store/target/vector-store-benchmark.md}. Command:
  *
  * <pre>
@@ -61,9 +62,20 @@ class VectorStoreBenchmarkIT {
     double exactMs = (System.nanoTime() - t0) / 1e6 / queries.length;
 
     StringBuilder table = new StringBuilder();
-    table.append(String.format(Locale.ROOT, "%d rows × %d-d (%d clusters), %d queries after %d warm-up, k = %d; exact"
-        + " brute-force search %.1f ms/query (Java, all cores)%n%n", ROWS, DIM, CENTERS, QUERIES, WARMUP, K, exactMs));
-    table.append("| store | index | upsert rows/s | persist (checkpoint) | flush | ready to search | search p50 | p99 | recall@10 |\n");
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "%d rows × %d-d (%d clusters), %d queries after %d warm-up, k = %d; exact"
+                + " brute-force search %.1f ms/query (Java, all cores)%n%n",
+            ROWS,
+            DIM,
+            CENTERS,
+            QUERIES,
+            WARMUP,
+            K,
+            exactMs));
+    table.append(
+        "| store | index | upsert rows/s | persist (checkpoint) | flush | ready to search | search p50 | p99 | recall@10 |\n");
     table.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
 
     Path report = Path.of("target", "vector-store-benchmark.md");
@@ -80,21 +92,39 @@ class VectorStoreBenchmarkIT {
     System.out.println(table);
   }
 
-  private static void append(Path report, StringBuilder table, String row) throws java.io.IOException {
+  private static void append(Path report, StringBuilder table, String row)
+      throws java.io.IOException {
     table.append(row);
     Files.writeString(report, row, java.nio.file.StandardOpenOption.APPEND);
     System.out.print(row);
   }
 
-  private void benchMilvus(Path report, StringBuilder table, CollectionSpec spec, float[][] data, float[][] queries,
-      List<Set<String>> exact) throws Exception {
+  private void benchMilvus(
+      Path report,
+      StringBuilder table,
+      CollectionSpec spec,
+      float[][] data,
+      float[][] queries,
+      List<Set<String>> exact)
+      throws Exception {
     try (MilvusServer server = MilvusServer.startOrConnect(Path.of("target", "milvus-bench"));
         MilvusVectorStore milvus =
             new MilvusVectorStore(
-                MilvusConfig.of(server.uri()).withSearchConsistency(MilvusConfig.Consistency.BOUNDED), spec)) {
+                MilvusConfig.of(server.uri())
+                    .withSearchConsistency(MilvusConfig.Consistency.BOUNDED),
+                spec)) {
       try {
-        append(report, table,
-            run("Milvus 2.3.5 (Bounded)", milvus, spec, data, queries, exact, () -> awaitIndexed(server, spec)));
+        append(
+            report,
+            table,
+            run(
+                "Milvus 2.3.5 (Bounded)",
+                milvus,
+                spec,
+                data,
+                queries,
+                exact,
+                () -> awaitIndexed(server, spec)));
         append(report, table, "\n" + boundedVisibility(milvus, data[0]));
       } finally {
         milvus.dropCollection();
@@ -102,14 +132,22 @@ class VectorStoreBenchmarkIT {
     }
   }
 
-  private String run(String name, VectorStore store, CollectionSpec spec, float[][] data, float[][] queries,
-      List<Set<String>> exact, Runnable awaitReady) {
+  private String run(
+      String name,
+      VectorStore store,
+      CollectionSpec spec,
+      float[][] data,
+      float[][] queries,
+      List<Set<String>> exact,
+      Runnable awaitReady) {
     store.ensureCollection();
     long start = System.nanoTime();
     for (int from = 0; from < data.length; from += BATCH) {
       List<VectorRecord> batch = new ArrayList<>(BATCH);
       for (int i = from; i < Math.min(data.length, from + BATCH); i++) {
-        batch.add(new VectorRecord("img-" + i, data[i], "images", "k/" + i, "cam-" + (i % 8), i, List.of(), "bench"));
+        batch.add(
+            new VectorRecord(
+                "img-" + i, data[i], "images", "k/" + i, "cam-" + (i % 8), i, List.of(), "bench"));
       }
       store.upsert(batch);
     }
@@ -140,43 +178,76 @@ class VectorStoreBenchmarkIT {
       }
     }
     Arrays.sort(nanos);
-    String index = spec.indexType() + " M=" + spec.hnswM() + " efC=" + spec.hnswEfConstruction() + " ef=" + spec.searchEf();
-    return String.format(Locale.ROOT, "| %s | %s | %,.0f | %.1f ms | %,.0f ms | %.1f s | %.2f ms | %.2f ms | %.3f |%n",
-        name, index, data.length / upsertSeconds, persistMs, flushMs, readySeconds,
-        nanos[QUERIES / 2] / 1e6, nanos[(int) Math.ceil(QUERIES * 0.99) - 1] / 1e6, recall / QUERIES);
+    String index =
+        spec.indexType()
+            + " M="
+            + spec.hnswM()
+            + " efC="
+            + spec.hnswEfConstruction()
+            + " ef="
+            + spec.searchEf();
+    return String.format(
+        Locale.ROOT,
+        "| %s | %s | %,.0f | %.1f ms | %,.0f ms | %.1f s | %.2f ms | %.2f ms | %.3f |%n",
+        name,
+        index,
+        data.length / upsertSeconds,
+        persistMs,
+        flushMs,
+        readySeconds,
+        nanos[QUERIES / 2] / 1e6,
+        nanos[(int) Math.ceil(QUERIES * 0.99) - 1] / 1e6,
+        recall / QUERIES);
   }
 
-  /** How long after an acknowledged upsert a Bounded search finds it, without a flush (polled every 50 ms, ≤ 20 s). */
-  private static String boundedVisibility(MilvusVectorStore milvus, float[] vector) throws InterruptedException {
+  /**
+   * How long after an acknowledged upsert a Bounded search finds it, without a flush (polled every
+   * 50 ms, ≤ 20 s).
+   */
+  private static String boundedVisibility(MilvusVectorStore milvus, float[] vector)
+      throws InterruptedException {
     StringBuilder out = new StringBuilder();
     for (int round = 0; round < 3; round++) {
       String id = "fresh-" + round;
-      milvus.upsert(List.of(new VectorRecord(id, vector, "images", id, "cam", 0, List.of(), "bench")));
+      milvus.upsert(
+          List.of(new VectorRecord(id, vector, "images", id, "cam", 0, List.of(), "bench")));
       milvus.persist();
       long start = System.nanoTime();
       boolean seen = false;
       while (!seen && System.nanoTime() - start < 20_000_000_000L) {
-        seen = milvus.search(vector, 5, SearchFilter.NONE).stream().anyMatch(h -> h.id().equals(id));
+        seen =
+            milvus.search(vector, 5, SearchFilter.NONE).stream().anyMatch(h -> h.id().equals(id));
         if (!seen) {
           Thread.sleep(50);
         }
       }
       long ms = (System.nanoTime() - start) / 1_000_000;
-      out.append(String.format(Locale.ROOT, "Bounded search for a fresh upsert without flush, round %d: %s%n", round + 1,
-          seen ? "visible after " + ms + " ms" : "not visible after " + ms + " ms"));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "Bounded search for a fresh upsert without flush, round %d: %s%n",
+              round + 1,
+              seen ? "visible after " + ms + " ms" : "not visible after " + ms + " ms"));
     }
     return out.toString();
   }
 
-  /** Waits until Milvus has indexed every row (the index is built on sealed segments after the flush). */
+  /**
+   * Waits until Milvus has indexed every row (the index is built on sealed segments after the
+   * flush).
+   */
   private static void awaitIndexed(MilvusServer server, CollectionSpec spec) {
     MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri(server.uri()).build());
     try {
       long deadline = System.nanoTime() + 15L * 60 * 1_000_000_000L;
       while (System.nanoTime() < deadline) {
         var index =
-            client.describeIndex(
-                    DescribeIndexReq.builder().collectionName(spec.name()).fieldName(CollectionSpec.FIELD_VECTOR).build())
+            client
+                .describeIndex(
+                    DescribeIndexReq.builder()
+                        .collectionName(spec.name())
+                        .fieldName(CollectionSpec.FIELD_VECTOR)
+                        .build())
                 .getIndexDescByFieldName(CollectionSpec.FIELD_VECTOR);
         if (index.getIndexedRows() >= ROWS && index.getPendingIndexRows() == 0) {
           return;
@@ -192,7 +263,10 @@ class VectorStoreBenchmarkIT {
     }
   }
 
-  /** Unit vectors around {@value #CENTERS} random centres (image embeddings cluster; uniform noise would not). */
+  /**
+   * Unit vectors around {@value #CENTERS} random centres (image embeddings cluster; uniform noise
+   * would not).
+   */
   static float[][] vectors(int n, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     float[][] centers = new float[CENTERS][];
@@ -211,7 +285,9 @@ class VectorStoreBenchmarkIT {
     return out;
   }
 
-  /** Perturbed dataset points: near-duplicate queries, as a re-encoded or cropped photo would be. */
+  /**
+   * Perturbed dataset points: near-duplicate queries, as a re-encoded or cropped photo would be.
+   */
   static float[][] queries(float[][] data, int n, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     float[][] out = new float[n][];
@@ -227,34 +303,38 @@ class VectorStoreBenchmarkIT {
   }
 
   static List<Set<String>> exactTopK(float[][] data, float[][] queries) {
-    return IntStream.range(0, queries.length).parallel().mapToObj(q -> {
-      float[] query = queries[q];
-      int[] best = new int[K];
-      float[] score = new float[K];
-      Arrays.fill(score, Float.NEGATIVE_INFINITY);
-      for (int i = 0; i < data.length; i++) {
-        float s = 0;
-        float[] v = data[i];
-        for (int j = 0; j < DIM; j++) {
-          s += v[j] * query[j];
-        }
-        if (s > score[K - 1]) {
-          int p = K - 1;
-          while (p > 0 && score[p - 1] < s) {
-            score[p] = score[p - 1];
-            best[p] = best[p - 1];
-            p--;
-          }
-          score[p] = s;
-          best[p] = i;
-        }
-      }
-      Set<String> ids = new HashSet<>();
-      for (int b : best) {
-        ids.add("img-" + b);
-      }
-      return ids;
-    }).toList();
+    return IntStream.range(0, queries.length)
+        .parallel()
+        .mapToObj(
+            q -> {
+              float[] query = queries[q];
+              int[] best = new int[K];
+              float[] score = new float[K];
+              Arrays.fill(score, Float.NEGATIVE_INFINITY);
+              for (int i = 0; i < data.length; i++) {
+                float s = 0;
+                float[] v = data[i];
+                for (int j = 0; j < DIM; j++) {
+                  s += v[j] * query[j];
+                }
+                if (s > score[K - 1]) {
+                  int p = K - 1;
+                  while (p > 0 && score[p - 1] < s) {
+                    score[p] = score[p - 1];
+                    best[p] = best[p - 1];
+                    p--;
+                  }
+                  score[p] = s;
+                  best[p] = i;
+                }
+              }
+              Set<String> ids = new HashSet<>();
+              for (int b : best) {
+                ids.add("img-" + b);
+              }
+              return ids;
+            })
+        .toList();
   }
 
   private static float[] gaussian(SplittableRandom random, double sigma) {

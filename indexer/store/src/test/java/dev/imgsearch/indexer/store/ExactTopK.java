@@ -4,7 +4,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 
-/** The reference answer of filtered-search tests: random unit vectors and the exact top-k by cosine. */
+/**
+ * The reference answer of filtered-search tests: random unit vectors and the exact top-k by cosine.
+ */
 public final class ExactTopK {
   private ExactTopK() {}
 
@@ -23,8 +25,12 @@ public final class ExactTopK {
     return v;
   }
 
-  /** Ids of the {@code k} rows matching {@code filter} nearest to {@code query} (cosine of unit vectors), best first. */
-  public static List<String> ids(List<VectorRecord> rows, float[] query, int k, SearchFilter filter) {
+  /**
+   * Ids of the {@code k} rows matching {@code filter} nearest to {@code query} (cosine of unit
+   * vectors), best first.
+   */
+  public static List<String> ids(
+      List<VectorRecord> rows, float[] query, int k, SearchFilter filter) {
     return rows.stream()
         .filter(r -> filter.matches(r.source(), r.capturedAtMillis(), r.tags()))
         .sorted(Comparator.comparingDouble((VectorRecord r) -> -dot(query, r.vector())))

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.imgsearch.schemas.FieldLimits;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
-import dev.imgsearch.schemas.FieldLimits;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -16,11 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * The behaviour every {@link VectorStore} must show. A store's test extends this class and implements {@link
- * #open(CollectionSpec)}; each test gets a fresh collection ({@link #spec}), dimension {@value #DIM}.
+ * The behaviour every {@link VectorStore} must show. A store's test extends this class and
+ * implements {@link #open(CollectionSpec)}; each test gets a fresh collection ({@link #spec}),
+ * dimension {@value #DIM}.
  *
- * <p>Reads happen after {@link VectorStore#flush()}, which the contract says makes writes visible; vectors are
- * deterministic and L2-normalised.
+ * <p>Reads happen after {@link VectorStore#flush()}, which the contract says makes writes visible;
+ * vectors are deterministic and L2-normalised.
  */
 public abstract class VectorStoreContract implements DetectedItemsContract {
   protected static final int DIM = 8;
@@ -31,12 +32,15 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
   private final List<VectorStore> opened = new ArrayList<>();
 
   /**
-   * Opens a store on {@code spec}; {@link VectorStore#ensureCollection()} is left to the caller. Opening the same spec
-   * again, after closing or not, must reach the same data.
+   * Opens a store on {@code spec}; {@link VectorStore#ensureCollection()} is left to the caller.
+   * Opening the same spec again, after closing or not, must reach the same data.
    */
   protected abstract VectorStore open(CollectionSpec spec);
 
-  /** Removes what a test left behind in the backing store (called after every test); the default does nothing. */
+  /**
+   * Removes what a test left behind in the backing store (called after every test); the default
+   * does nothing.
+   */
   protected void cleanUp(CollectionSpec spec) {}
 
   @BeforeEach
@@ -84,7 +88,14 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
     float[] vector = unit(0.1, -0.2, 0.3, 0.4, -0.5, 0.6, 0.7, -0.8);
     var record =
         new VectorRecord(
-            "img-1", vector, "photos", "2024/07/a b.jpg", "cam-1", 1_700_000_000_123L, List.of("x", "y"), "mnv2-576");
+            "img-1",
+            vector,
+            "photos",
+            "2024/07/a b.jpg",
+            "cam-1",
+            1_700_000_000_123L,
+            List.of("x", "y"),
+            "mnv2-576");
     store.upsert(List.of(record));
     store.flush();
 
@@ -125,9 +136,11 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
     List<SearchHit> hits = store.search(basis(0), 10, SearchFilter.NONE);
     assertThat(hits).extracting(SearchHit::id).containsExactly("a");
     assertThat(hits.get(0).score()).as("the old vector is gone").isCloseTo(0f, within(1e-3f));
-    // source is Milvus' partition key: the replaced row must be found by its new source only (an upsert on 2.3.5
+    // source is Milvus' partition key: the replaced row must be found by its new source only (an
+    // upsert on 2.3.5
     // misroutes partition-key rows, which is why the Milvus store deletes and inserts)
-    assertThat(ids(store, new SearchFilter(Set.of("cam-2"), null, null, Set.of()))).containsExactly("a");
+    assertThat(ids(store, new SearchFilter(Set.of("cam-2"), null, null, Set.of())))
+        .containsExactly("a");
     assertThat(ids(store, new SearchFilter(Set.of("cam-1"), null, null, Set.of()))).isEmpty();
   }
 
@@ -135,18 +148,25 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
   void duplicateIdsInOneBatchKeepTheLastRecord() {
     VectorStore store = store();
     store.upsert(
-        List.of(row("a", basis(0), "first", 1), row("b", basis(2), "other", 2), row("a", basis(1), "last", 3)));
+        List.of(
+            row("a", basis(0), "first", 1),
+            row("b", basis(2), "other", 2),
+            row("a", basis(1), "last", 3)));
     store.flush();
 
     assertThat(store.count()).isEqualTo(2);
     assertThat(store.get("a").orElseThrow().source()).isEqualTo("last");
-    assertThat(store.search(basis(1), 10, SearchFilter.NONE)).extracting(SearchHit::id).containsOnlyOnce("a");
+    assertThat(store.search(basis(1), 10, SearchFilter.NONE))
+        .extracting(SearchHit::id)
+        .containsOnlyOnce("a");
   }
 
   @Test
   void deleteRemovesRows() {
     VectorStore store = store();
-    store.upsert(List.of(row("a", basis(0), "s", 1), row("b", basis(1), "s", 2), row("c", basis(2), "s", 3)));
+    store.upsert(
+        List.of(
+            row("a", basis(0), "s", 1), row("b", basis(1), "s", 2), row("c", basis(2), "s", 3)));
     store.flush();
     store.delete(List.of("a", "c"));
     store.flush();
@@ -155,7 +175,9 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
     assertThat(store.get("c")).isEmpty();
     assertThat(store.get("b")).isPresent();
     assertThat(store.count()).isEqualTo(1);
-    assertThat(store.search(basis(0), 10, SearchFilter.NONE)).extracting(SearchHit::id).containsExactly("b");
+    assertThat(store.search(basis(0), 10, SearchFilter.NONE))
+        .extracting(SearchHit::id)
+        .containsExactly("b");
   }
 
   @Test
@@ -175,7 +197,9 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
   void countCountsLiveRows() {
     VectorStore store = store();
     assertThat(store.count()).isZero();
-    store.upsert(List.of(row("a", basis(0), "s", 1), row("b", basis(1), "s", 2), row("c", basis(2), "s", 3)));
+    store.upsert(
+        List.of(
+            row("a", basis(0), "s", 1), row("b", basis(1), "s", 2), row("c", basis(2), "s", 3)));
     store.flush();
     assertThat(store.count()).isEqualTo(3);
     store.upsert(List.of(row("a", basis(3), "s", 4)));
@@ -223,7 +247,9 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
     store.flush();
 
     List<SearchHit> hits = store.search(basis(0), 4, SearchFilter.NONE);
-    assertThat(hits).extracting(SearchHit::id).containsExactly("same", "sixty", "orthogonal", "opposite");
+    assertThat(hits)
+        .extracting(SearchHit::id)
+        .containsExactly("same", "sixty", "orthogonal", "opposite");
     assertThat(hits.get(0).score()).isCloseTo(1f, within(1e-3f));
     assertThat(hits.get(1).score()).isCloseTo(0.6f, within(1e-3f));
     assertThat(hits.get(2).score()).isCloseTo(0f, within(1e-3f));
@@ -243,7 +269,9 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
     List<SearchHit> top3 = store.search(basis(0), 3, SearchFilter.NONE);
     assertThat(top3).extracting(SearchHit::id).containsExactly("r0", "r1", "r2");
     assertThat(top3.get(1).score()).isCloseTo((float) Math.cos(0.1), within(1e-3f));
-    assertThat(store.search(basis(0), 1, SearchFilter.NONE)).extracting(SearchHit::id).containsExactly("r0");
+    assertThat(store.search(basis(0), 1, SearchFilter.NONE))
+        .extracting(SearchHit::id)
+        .containsExactly("r0");
     List<SearchHit> all = store.search(basis(0), 50, SearchFilter.NONE);
     assertThat(all).hasSize(10);
     assertThat(all).extracting(SearchHit::score).isSortedAccordingTo((x, y) -> Float.compare(y, x));
@@ -253,11 +281,16 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
   void filterBySourceIsAnyOf() {
     VectorStore store = store();
     store.upsert(
-        List.of(row("a", angled(0), "cam-1", 1), row("b", angled(0.1), "cam-2", 2), row("c", angled(0.2), "cam-3", 3)));
+        List.of(
+            row("a", angled(0), "cam-1", 1),
+            row("b", angled(0.1), "cam-2", 2),
+            row("c", angled(0.2), "cam-3", 3)));
     store.flush();
 
-    assertThat(ids(store, new SearchFilter(Set.of("cam-1", "cam-3"), null, null, Set.of()))).containsExactly("a", "c");
-    assertThat(ids(store, new SearchFilter(Set.of("cam-2"), null, null, Set.of()))).containsExactly("b");
+    assertThat(ids(store, new SearchFilter(Set.of("cam-1", "cam-3"), null, null, Set.of())))
+        .containsExactly("a", "c");
+    assertThat(ids(store, new SearchFilter(Set.of("cam-2"), null, null, Set.of())))
+        .containsExactly("b");
     assertThat(ids(store, new SearchFilter(Set.of("cam"), null, null, Set.of()))).isEmpty();
   }
 
@@ -265,11 +298,16 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
   void filterByTimeRangeIncludesFromAndExcludesTo() {
     VectorStore store = store();
     store.upsert(
-        List.of(row("t1", angled(0), "s", 1000), row("t2", angled(0.1), "s", 2000), row("t3", angled(0.2), "s", 3000)));
+        List.of(
+            row("t1", angled(0), "s", 1000),
+            row("t2", angled(0.1), "s", 2000),
+            row("t3", angled(0.2), "s", 3000)));
     store.flush();
 
-    assertThat(ids(store, new SearchFilter(Set.of(), 2000L, 3000L, Set.of()))).containsExactly("t2");
-    assertThat(ids(store, new SearchFilter(Set.of(), 2000L, null, Set.of()))).containsExactly("t2", "t3");
+    assertThat(ids(store, new SearchFilter(Set.of(), 2000L, 3000L, Set.of())))
+        .containsExactly("t2");
+    assertThat(ids(store, new SearchFilter(Set.of(), 2000L, null, Set.of())))
+        .containsExactly("t2", "t3");
     assertThat(ids(store, new SearchFilter(Set.of(), null, 2000L, Set.of()))).containsExactly("t1");
     assertThat(ids(store, new SearchFilter(Set.of(), 1001L, 1999L, Set.of()))).isEmpty();
   }
@@ -284,9 +322,12 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
             row("c", angled(0.2), "s", 3)));
     store.flush();
 
-    assertThat(ids(store, new SearchFilter(Set.of(), null, null, Set.of("blue", "green")))).containsExactly("a", "b");
-    assertThat(ids(store, new SearchFilter(Set.of(), null, null, Set.of("red")))).containsExactly("a");
-    assertThat(ids(store, new SearchFilter(Set.of(), null, null, Set.of("re", "reds", "purple")))).isEmpty();
+    assertThat(ids(store, new SearchFilter(Set.of(), null, null, Set.of("blue", "green"))))
+        .containsExactly("a", "b");
+    assertThat(ids(store, new SearchFilter(Set.of(), null, null, Set.of("red"))))
+        .containsExactly("a");
+    assertThat(ids(store, new SearchFilter(Set.of(), null, null, Set.of("re", "reds", "purple"))))
+        .isEmpty();
   }
 
   @Test
@@ -310,12 +351,16 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
     VectorStore store = store();
     String source = "cam \"1\" \\ 'x' ] or";
     String tag = "a\"b\\c\nd";
-    store.upsert(List.of(row("q", angled(0), source, 1, tag), row("plain", angled(0.1), "cam 1", 2, "abc")));
+    store.upsert(
+        List.of(row("q", angled(0), source, 1, tag), row("plain", angled(0.1), "cam 1", 2, "abc")));
     store.flush();
 
-    assertThat(ids(store, new SearchFilter(Set.of(source), null, null, Set.of()))).containsExactly("q");
-    assertThat(ids(store, new SearchFilter(Set.of(), null, null, Set.of(tag)))).containsExactly("q");
-    assertThat(ids(store, new SearchFilter(Set.of("cam \\\"1\\\""), null, null, Set.of()))).isEmpty();
+    assertThat(ids(store, new SearchFilter(Set.of(source), null, null, Set.of())))
+        .containsExactly("q");
+    assertThat(ids(store, new SearchFilter(Set.of(), null, null, Set.of(tag))))
+        .containsExactly("q");
+    assertThat(ids(store, new SearchFilter(Set.of("cam \\\"1\\\""), null, null, Set.of())))
+        .isEmpty();
     VectorRecord got = store.get("q").orElseThrow();
     assertThat(got.source()).isEqualTo(source);
     assertThat(got.tags()).containsExactly(tag);
@@ -334,7 +379,9 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
     VectorStore second = store();
     assertThat(second.count()).isEqualTo(1);
     assertThat(second.get("a").orElseThrow().tags()).containsExactly("x");
-    assertThat(second.search(basis(0), 5, SearchFilter.NONE)).extracting(SearchHit::id).containsExactly("a");
+    assertThat(second.search(basis(0), 5, SearchFilter.NONE))
+        .extracting(SearchHit::id)
+        .containsExactly("a");
   }
 
   @Test
@@ -346,23 +393,43 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
     }
     VectorRecord fortyTags = new VectorRecord("forty", basis(0), "b", "k", "s", 1, tags, "model");
     assertThatThrownBy(() -> store.upsert(List.of(row("ok", basis(1), "s", 1), fortyTags)))
-        .isInstanceOfSatisfying(RecordRejectedException.class, e -> {
-          assertThat(e.id()).isEqualTo("forty");
-          assertThat(e.reason()).isEqualTo(FieldLimits.REASON);
-          assertThat(e.getMessage()).contains("40 tags");
-        });
+        .isInstanceOfSatisfying(
+            RecordRejectedException.class,
+            e -> {
+              assertThat(e.id()).isEqualTo("forty");
+              assertThat(e.reason()).isEqualTo(FieldLimits.REASON);
+              assertThat(e.getMessage()).contains("40 tags");
+            });
     VectorRecord longTag =
-        new VectorRecord("long", basis(0), "b", "k", "s", 1, List.of("é".repeat(FieldLimits.MAX_TEXT_BYTES / 2 + 1)), "m");
+        new VectorRecord(
+            "long",
+            basis(0),
+            "b",
+            "k",
+            "s",
+            1,
+            List.of("é".repeat(FieldLimits.MAX_TEXT_BYTES / 2 + 1)),
+            "m");
     assertThatThrownBy(() -> store.upsert(List.of(longTag)))
-        .isInstanceOfSatisfying(RecordRejectedException.class, e -> {
-          assertThat(e.id()).isEqualTo("long");
-          assertThat(e.reason()).isEqualTo(FieldLimits.REASON);
-          assertThat(e.getMessage()).contains("tag of " + (FieldLimits.MAX_TEXT_BYTES + 2) + " UTF-8 bytes");
-        });
+        .isInstanceOfSatisfying(
+            RecordRejectedException.class,
+            e -> {
+              assertThat(e.id()).isEqualTo("long");
+              assertThat(e.reason()).isEqualTo(FieldLimits.REASON);
+              assertThat(e.getMessage())
+                  .contains("tag of " + (FieldLimits.MAX_TEXT_BYTES + 2) + " UTF-8 bytes");
+            });
     // exactly at the limits is stored
     VectorRecord atLimit =
-        new VectorRecord("edge", basis(2), "b", "k".repeat(FieldLimits.MAX_TEXT_BYTES), "s", 1,
-            tags.subList(0, FieldLimits.MAX_TAGS), "model");
+        new VectorRecord(
+            "edge",
+            basis(2),
+            "b",
+            "k".repeat(FieldLimits.MAX_TEXT_BYTES),
+            "s",
+            1,
+            tags.subList(0, FieldLimits.MAX_TAGS),
+            "model");
     store.upsert(List.of(atLimit));
     store.flush();
     assertThat(store.get("ok")).isEmpty();
@@ -373,13 +440,17 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
   void wrongDimensionIsRejected() {
     VectorStore store = store();
     float[] shortVector = {1f, 0f, 0f, 0f};
-    assertThatThrownBy(() -> store.upsert(List.of(row("ok", basis(0), "s", 1), row("a", shortVector, "s", 1))))
-        .isInstanceOfSatisfying(RecordRejectedException.class, e -> {
-          assertThat(e.id()).isEqualTo("a");
-          assertThat(e.reason()).isEqualTo(RecordValidation.INVALID_VECTOR);
-          assertThat(e.getMessage()).contains("dimension 4").contains("has " + DIM);
-        });
-    // the stores word it differently ("query has dimension 9", "vector has 9 dimensions"): both name the dimension
+    assertThatThrownBy(
+            () -> store.upsert(List.of(row("ok", basis(0), "s", 1), row("a", shortVector, "s", 1))))
+        .isInstanceOfSatisfying(
+            RecordRejectedException.class,
+            e -> {
+              assertThat(e.id()).isEqualTo("a");
+              assertThat(e.reason()).isEqualTo(RecordValidation.INVALID_VECTOR);
+              assertThat(e.getMessage()).contains("dimension 4").contains("has " + DIM);
+            });
+    // the stores word it differently ("query has dimension 9", "vector has 9 dimensions"): both
+    // name the dimension
     assertThatThrownBy(() -> store.search(new float[DIM + 1], 1, SearchFilter.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("dimension")
@@ -412,7 +483,8 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
     return bits == 64 ? ~hash : hash ^ ((1L << bits) - 1);
   }
 
-  protected static VectorRecord hashed(String id, long phash, String source, long capturedAt, String... tags) {
+  protected static VectorRecord hashed(
+      String id, long phash, String source, long capturedAt, String... tags) {
     return row(id, angled(id.hashCode() % 100 * 0.01), source, capturedAt, tags).withPhash(phash);
   }
 
@@ -453,13 +525,18 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
     assertThat(three.capturedAtMillis()).isEqualTo(20);
     assertThat(three.score()).isCloseTo(1f - 3f / 64, within(1e-6f));
 
-    assertThat(store.nearDuplicates(HASH, 0, 10, SearchFilter.NONE)).extracting(SearchHit::id).containsExactly("exact");
+    assertThat(store.nearDuplicates(HASH, 0, 10, SearchFilter.NONE))
+        .extracting(SearchHit::id)
+        .containsExactly("exact");
     assertThat(store.nearDuplicates(flipped(HASH, 3), 2, 10, SearchFilter.NONE))
-        .extracting(SearchHit::id).containsExactly("three-bits");
+        .extracting(SearchHit::id)
+        .containsExactly("three-bits");
     assertThat(store.nearDuplicates(HASH, 20, 10, SearchFilter.NONE))
-        .extracting(SearchHit::id).containsExactly("exact", "three-bits", "twenty-bits");
+        .extracting(SearchHit::id)
+        .containsExactly("exact", "three-bits", "twenty-bits");
     assertThat(store.nearDuplicates(HASH, 20, 2, SearchFilter.NONE))
-        .extracting(SearchHit::id).containsExactly("exact", "three-bits");
+        .extracting(SearchHit::id)
+        .containsExactly("exact", "three-bits");
     assertThat(store.nearDuplicates(~HASH, 10, 10, SearchFilter.NONE)).isEmpty();
   }
 
@@ -474,15 +551,28 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
             hashed("d", flipped(HASH, 4), "cam-3", 400)));
     store.flush();
 
-    assertThat(store.nearDuplicates(HASH, 10, 10, new SearchFilter(Set.of("cam-2"), null, null, Set.of())))
-        .extracting(SearchHit::id).containsExactly("b", "c");
+    assertThat(
+            store.nearDuplicates(
+                HASH, 10, 10, new SearchFilter(Set.of("cam-2"), null, null, Set.of())))
+        .extracting(SearchHit::id)
+        .containsExactly("b", "c");
     assertThat(store.nearDuplicates(HASH, 10, 10, new SearchFilter(Set.of(), 200L, 400L, Set.of())))
-        .extracting(SearchHit::id).containsExactly("b", "c");
-    assertThat(store.nearDuplicates(HASH, 10, 10, new SearchFilter(Set.of(), null, null, Set.of("street"))))
-        .extracting(SearchHit::id).containsExactly("a", "c");
-    assertThat(store.nearDuplicates(HASH, 10, 10, new SearchFilter(Set.of("cam-1", "cam-3"), null, 400L, Set.of())))
-        .extracting(SearchHit::id).containsExactly("a");
-    assertThat(store.nearDuplicates(HASH, 10, 10, new SearchFilter(Set.of("nowhere"), null, null, Set.of()))).isEmpty();
+        .extracting(SearchHit::id)
+        .containsExactly("b", "c");
+    assertThat(
+            store.nearDuplicates(
+                HASH, 10, 10, new SearchFilter(Set.of(), null, null, Set.of("street"))))
+        .extracting(SearchHit::id)
+        .containsExactly("a", "c");
+    assertThat(
+            store.nearDuplicates(
+                HASH, 10, 10, new SearchFilter(Set.of("cam-1", "cam-3"), null, 400L, Set.of())))
+        .extracting(SearchHit::id)
+        .containsExactly("a");
+    assertThat(
+            store.nearDuplicates(
+                HASH, 10, 10, new SearchFilter(Set.of("nowhere"), null, null, Set.of())))
+        .isEmpty();
   }
 
   @Test
@@ -492,7 +582,9 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
     store.flush();
     store.delete(List.of("a"));
     store.flush();
-    assertThat(store.nearDuplicates(HASH, 10, 10, SearchFilter.NONE)).extracting(SearchHit::id).containsExactly("b");
+    assertThat(store.nearDuplicates(HASH, 10, 10, SearchFilter.NONE))
+        .extracting(SearchHit::id)
+        .containsExactly("b");
     store.delete(List.of("b", "unknown"));
     store.flush();
     assertThat(store.nearDuplicates(HASH, 64, 10, SearchFilter.NONE)).isEmpty();
@@ -536,7 +628,8 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
   @Test
   void searchRefusesANonPositiveK() {
     VectorStore store = store();
-    // the stores word the range differently ("k must be ≥ 1", "k must be in 1..16384: 0"): both name k
+    // the stores word the range differently ("k must be ≥ 1", "k must be in 1..16384: 0"): both
+    // name k
     assertThatThrownBy(() -> store.search(basis(0), 0, SearchFilter.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("k must be");
@@ -549,8 +642,10 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
     return store.search(angled(0), 10, filter).stream().map(SearchHit::id).toList();
   }
 
-  protected static VectorRecord row(String id, float[] vector, String source, long capturedAt, String... tags) {
-    return new VectorRecord(id, vector, "bucket", "key/" + id, source, capturedAt, List.of(tags), "model");
+  protected static VectorRecord row(
+      String id, float[] vector, String source, long capturedAt, String... tags) {
+    return new VectorRecord(
+        id, vector, "bucket", "key/" + id, source, capturedAt, List.of(tags), "model");
   }
 
   /** The L2-normalised vector with the given leading components, zero-padded to {@value #DIM}. */

@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What the phases of a bench run share: the options, the images, the uploads and the tracker of the running stack,
- * and the cursor that hands each phase the next, not yet used images (so no image is uploaded twice).
+ * What the phases of a bench run share: the options, the images, the uploads and the tracker of the
+ * running stack, and the cursor that hands each phase the next, not yet used images (so no image is
+ * uploaded twice).
  */
 public final class BenchContext {
   private final BenchOptions options;
@@ -16,7 +17,11 @@ public final class BenchContext {
   private int next;
 
   public BenchContext(
-      BenchOptions options, List<byte[]> images, BenchUploads uploads, FreshnessTracker tracker, BenchProgress progress) {
+      BenchOptions options,
+      List<byte[]> images,
+      BenchUploads uploads,
+      FreshnessTracker tracker,
+      BenchProgress progress) {
     this.options = options;
     this.images = images;
     this.uploads = uploads;
@@ -36,7 +41,9 @@ public final class BenchContext {
     return tracker;
   }
 
-  /** The index of the first of the next {@code count} images, which are the caller's from now on. */
+  /**
+   * The index of the first of the next {@code count} images, which are the caller's from now on.
+   */
   int take(int count) {
     int first = next;
     next += count;
@@ -48,15 +55,19 @@ public final class BenchContext {
   }
 
   /**
-   * Waits up to {@code timeout} until every uploaded image is searchable, reporting progress as {@code phase}; returns
-   * whether they all are.
+   * Waits up to {@code timeout} until every uploaded image is searchable, reporting progress as
+   * {@code phase}; returns whether they all are.
    */
   boolean awaitSearchable(String phase, Duration timeout) throws InterruptedException {
     return tracker.awaitEmpty(timeout, () -> progress.report(phase));
   }
 
-  /** Like {@link #awaitSearchable}, but an image still not searchable fails the bench with {@code message}. */
-  void requireSearchable(String phase, Duration timeout, String message) throws InterruptedException {
+  /**
+   * Like {@link #awaitSearchable}, but an image still not searchable fails the bench with {@code
+   * message}.
+   */
+  void requireSearchable(String phase, Duration timeout, String message)
+      throws InterruptedException {
     if (!awaitSearchable(phase, timeout)) {
       throw new IllegalStateException(message);
     }

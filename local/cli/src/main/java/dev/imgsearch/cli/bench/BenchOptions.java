@@ -7,12 +7,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What {@code imgsearch bench} measures and how (the command's options; see {@code BenchCommand} for each).
+ * What {@code imgsearch bench} measures and how (the command's options; see {@code BenchCommand}
+ * for each).
  *
- * @param milvusUri a running Milvus server, or null to start one when {@code vectorStore} is {@code milvus}
- * @param lookupCheck whether the freshness phase confirms images with GET by id instead of a filtered search
+ * @param milvusUri a running Milvus server, or null to start one when {@code vectorStore} is {@code
+ *     milvus}
+ * @param lookupCheck whether the freshness phase confirms images with GET by id instead of a
+ *     filtered search
  * @param milvusConsistency null for the local stack's default
- * @param dataDir the scratch directory, kept afterwards; null for a temporary one, removed afterwards
+ * @param dataDir the scratch directory, kept afterwards; null for a temporary one, removed
+ *     afterwards
  * @param markdown a file the result table is appended to, or null
  */
 public record BenchOptions(
@@ -33,11 +37,15 @@ public record BenchOptions(
     Map<String, String> embedderOptions,
     Path dataDir,
     Path markdown) {
-  /** Images uploaded one after the other before the paced warm-up (JIT, ONNX session, first checkpoint). */
+  /**
+   * Images uploaded one after the other before the paced warm-up (JIT, ONNX session, first
+   * checkpoint).
+   */
   public static final int WARM_UP_IMAGES = 20;
 
   public BenchOptions {
-    embedderOptions = Collections.unmodifiableMap(new LinkedHashMap<>(embedderOptions)); // keeps the given order
+    embedderOptions =
+        Collections.unmodifiableMap(new LinkedHashMap<>(embedderOptions)); // keeps the given order
   }
 
   /** Images uploaded at {@link #rate} by the freshness phase. */
@@ -65,7 +73,10 @@ public record BenchOptions(
     return vectorStore.equals("milvus") && milvusUri == null;
   }
 
-  /** The embedder options of the local stack: {@link #embedderOptions}, the checkpoint interval and consistency. */
+  /**
+   * The embedder options of the local stack: {@link #embedderOptions}, the checkpoint interval and
+   * consistency.
+   */
   public Map<String, String> embedderOverrides() {
     Map<String, String> overrides = new LinkedHashMap<>(embedderOptions);
     overrides.put("checkpoint.interval", checkpointInterval.toString());

@@ -8,8 +8,9 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * The result of a bench run: the table of every phase's figures, printed and optionally appended to a markdown file,
- * and whether the run passed its sanity checks (every image searchable in time, no failed freshness check).
+ * The result of a bench run: the table of every phase's figures, printed and optionally appended to
+ * a markdown file, and whether the run passed its sanity checks (every image searchable in time, no
+ * failed freshness check).
  *
  * @param store the vector store and its settings, as the first row shows them
  * @param meanImageBytes the mean size of the generated JPEGs
@@ -34,13 +35,25 @@ public record BenchReport(
     return freshness.allSearchable() && throughput.allSearchable() && checkErrors == 0;
   }
 
-  /** Prints the table, appends it to {@code markdown} when set; returns 0 when {@link #ok()}, else {@link #FAILED_CHECKS}. */
+  /**
+   * Prints the table, appends it to {@code markdown} when set; returns 0 when {@link #ok()}, else
+   * {@link #FAILED_CHECKS}.
+   */
   public int print(Path markdown) throws IOException {
     String md = table().markdown();
     System.out.println();
     System.out.println(md);
     if (markdown != null) {
-      String block = "Measured " + Instant.now() + " (load average " + loadAverage() + ", " + Runtime.getRuntime().availableProcessors() + " cores).\n\n" + md + "\n";
+      String block =
+          "Measured "
+              + Instant.now()
+              + " (load average "
+              + loadAverage()
+              + ", "
+              + Runtime.getRuntime().availableProcessors()
+              + " cores).\n\n"
+              + md
+              + "\n";
       Files.writeString(markdown, block, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
     return ok() ? 0 : FAILED_CHECKS;
@@ -60,39 +73,108 @@ public record BenchReport(
   }
 
   private void settingsRows(ResultTable table) {
-    table.add("store / settings", store + ", checkpoint " + options.checkpointInterval() + (options.embedderOptions().isEmpty() ? "" : ", " + options.embedderOptions()))
-        .add("warm-up (not measured)", String.format(Locale.ROOT, "%d images + %d s at the rate", BenchOptions.WARM_UP_IMAGES, options.warmUpSeconds()))
-        .add("images", String.format(Locale.ROOT, "%d×%d JPEG, mean %,d bytes", options.width(), options.height(), meanImageBytes));
+    table
+        .add(
+            "store / settings",
+            store
+                + ", checkpoint "
+                + options.checkpointInterval()
+                + (options.embedderOptions().isEmpty() ? "" : ", " + options.embedderOptions()))
+        .add(
+            "warm-up (not measured)",
+            String.format(
+                Locale.ROOT,
+                "%d images + %d s at the rate",
+                BenchOptions.WARM_UP_IMAGES,
+                options.warmUpSeconds()))
+        .add(
+            "images",
+            String.format(
+                Locale.ROOT,
+                "%d×%d JPEG, mean %,d bytes",
+                options.width(),
+                options.height(),
+                meanImageBytes));
   }
 
   private void freshnessRows(ResultTable table) {
     Percentiles fresh = freshness.latency();
     Percentiles sweeps = freshness.sweeps();
-    table.add("freshness: offered rate", String.format(Locale.ROOT, "%.1f images/s × %d", freshness.offeredRate(), freshness.uploaded()))
+    table
+        .add(
+            "freshness: offered rate",
+            String.format(
+                Locale.ROOT, "%.1f images/s × %d", freshness.offeredRate(), freshness.uploaded()))
         .add("upload→searchable p50", Percentiles.ms(fresh.percentile(50)))
         .add("upload→searchable p95", Percentiles.ms(fresh.percentile(95)))
         .add("upload→searchable p99", Percentiles.ms(fresh.percentile(99)))
         .add("upload→searchable max", Percentiles.ms(fresh.max()))
         .add("freshness: not searchable after 2 min", Integer.toString(freshness.missing()))
-        .add("freshness check", options.lookupCheck() ? "concurrent GET /v1/images/{id} per sweep" : "filtered search per ≤ 64 pending per sweep")
-        .add("freshness check: sweep interval + sweep p50 / p99 (resolution)", String.format(Locale.ROOT, "%s + %s / %s", Percentiles.ms(options.sweepInterval().toNanos() / 1e6), Percentiles.ms(sweeps.percentile(50)), Percentiles.ms(sweeps.percentile(99))));
+        .add(
+            "freshness check",
+            options.lookupCheck()
+                ? "concurrent GET /v1/images/{id} per sweep"
+                : "filtered search per ≤ 64 pending per sweep")
+        .add(
+            "freshness check: sweep interval + sweep p50 / p99 (resolution)",
+            String.format(
+                Locale.ROOT,
+                "%s + %s / %s",
+                Percentiles.ms(options.sweepInterval().toNanos() / 1e6),
+                Percentiles.ms(sweeps.percentile(50)),
+                Percentiles.ms(sweeps.percentile(99))));
   }
 
   private void throughputRows(ResultTable table) {
     ThroughputPhase.Result t = throughput;
-    table.add("ingest throughput (burst of " + t.burst() + ")", String.format(Locale.ROOT, "%.1f images/s", t.throughput()))
-        .add("burst: upload rate (" + t.clients() + " clients) / ratio to throughput", String.format(Locale.ROOT, "%.1f images/s / %.1f×", t.uploadRate(), t.uploadRate() / t.throughput()))
-        .add("burst: backlog when uploads ended (peak) → drained after", String.format(Locale.ROOT, "%d (%d) → %.1f s", t.backlogAtUploadEnd(), t.peakBacklog(), t.drainSeconds()))
-        .add("burst upload→searchable p50 / p99", Percentiles.ms(t.latency().percentile(50)) + " / " + Percentiles.ms(t.latency().percentile(99)))
+    table
+        .add(
+            "ingest throughput (burst of " + t.burst() + ")",
+            String.format(Locale.ROOT, "%.1f images/s", t.throughput()))
+        .add(
+            "burst: upload rate (" + t.clients() + " clients) / ratio to throughput",
+            String.format(
+                Locale.ROOT,
+                "%.1f images/s / %.1f×",
+                t.uploadRate(),
+                t.uploadRate() / t.throughput()))
+        .add(
+            "burst: backlog when uploads ended (peak) → drained after",
+            String.format(
+                Locale.ROOT,
+                "%d (%d) → %.1f s",
+                t.backlogAtUploadEnd(),
+                t.peakBacklog(),
+                t.drainSeconds()))
+        .add(
+            "burst upload→searchable p50 / p99",
+            Percentiles.ms(t.latency().percentile(50))
+                + " / "
+                + Percentiles.ms(t.latency().percentile(99)))
         .add("burst: not searchable after 5 min", Integer.toString(t.missing()));
   }
 
   private void queryRows(ResultTable table) {
     Percentiles imageQ = queries.byImage();
     Percentiles vectorQ = queries.byVector();
-    table.add("query by image (k=10) p50 / p95 / p99", Percentiles.ms(imageQ.percentile(50)) + " / " + Percentiles.ms(imageQ.percentile(95)) + " / " + Percentiles.ms(imageQ.percentile(99)))
-        .add("query by vector (k=10) p50 / p95 / p99", Percentiles.ms(vectorQ.percentile(50)) + " / " + Percentiles.ms(vectorQ.percentile(95)) + " / " + Percentiles.ms(vectorQ.percentile(99)))
-        .add("recall@10 vs exact (" + queries.vectors() + " vectors)", String.format(Locale.ROOT, "%.3f", queries.recall()));
+    table
+        .add(
+            "query by image (k=10) p50 / p95 / p99",
+            Percentiles.ms(imageQ.percentile(50))
+                + " / "
+                + Percentiles.ms(imageQ.percentile(95))
+                + " / "
+                + Percentiles.ms(imageQ.percentile(99)))
+        .add(
+            "query by vector (k=10) p50 / p95 / p99",
+            Percentiles.ms(vectorQ.percentile(50))
+                + " / "
+                + Percentiles.ms(vectorQ.percentile(95))
+                + " / "
+                + Percentiles.ms(vectorQ.percentile(99)))
+        .add(
+            "recall@10 vs exact (" + queries.vectors() + " vectors)",
+            String.format(Locale.ROOT, "%.3f", queries.recall()));
   }
 
   private static String loadAverage() {

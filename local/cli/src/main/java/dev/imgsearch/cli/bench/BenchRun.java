@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * One run of {@code imgsearch bench}: generates the images, starts Milvus when needed and a local stack on free ports
- * in a scratch directory, runs the phases in order (warm-up, freshness, throughput, queries and recall, memory) and
- * reports. Returns the exit code: 0, or {@link BenchReport#FAILED_CHECKS} when a sanity check failed.
+ * One run of {@code imgsearch bench}: generates the images, starts Milvus when needed and a local
+ * stack on free ports in a scratch directory, runs the phases in order (warm-up, freshness,
+ * throughput, queries and recall, memory) and reports. Returns the exit code: 0, or {@link
+ * BenchReport#FAILED_CHECKS} when a sanity check failed.
  */
 public final class BenchRun {
   private final BenchOptions options;
@@ -24,21 +25,38 @@ public final class BenchRun {
   }
 
   public int run() throws Exception {
-    Path dir = options.dataDir() != null ? options.dataDir() : Files.createTempDirectory("imgsearch-bench");
+    Path dir =
+        options.dataDir() != null
+            ? options.dataDir()
+            : Files.createTempDirectory("imgsearch-bench");
     Map<String, String> overrides = options.embedderOverrides();
-    System.out.printf("imgsearch bench: %s store, %.1f images/s for %d s, burst %d, %d×%d JPEGs, %s; data in %s%n",
-        options.vectorStore(), options.rate(), options.seconds(), options.burst(), options.width(), options.height(), overrides, dir);
+    System.out.printf(
+        "imgsearch bench: %s store, %.1f images/s for %d s, burst %d, %d×%d JPEGs, %s; data in %s%n",
+        options.vectorStore(),
+        options.rate(),
+        options.seconds(),
+        options.burst(),
+        options.width(),
+        options.height(),
+        overrides,
+        dir);
     List<byte[]> images = generateImages();
     MilvusServer milvus = null;
     String milvusUri = options.milvusUri();
     if (options.startsMilvus()) {
-      System.out.println("starting the Milvus standalone server (waits for the machine-wide Milvus lock) ...");
+      System.out.println(
+          "starting the Milvus standalone server (waits for the machine-wide Milvus lock) ...");
       milvus = MilvusServer.start(dir.resolve("milvus"));
       milvusUri = milvus.uri();
-      System.out.printf("  Milvus at %s, up in %.1f s%n", milvusUri, milvus.startupTime().toMillis() / 1e3);
+      System.out.printf(
+          "  Milvus at %s, up in %.1f s%n", milvusUri, milvus.startupTime().toMillis() / 1e3);
     }
     try {
-      return measure(LocalStackSettings.ephemeral(dir, options.vectorStore(), milvusUri), overrides, images, milvus);
+      return measure(
+          LocalStackSettings.ephemeral(dir, options.vectorStore(), milvusUri),
+          overrides,
+          images,
+          milvus);
     } finally {
       if (milvus != null) {
         milvus.close();
@@ -55,8 +73,10 @@ public final class BenchRun {
     int count = options.imageCount();
     System.out.printf("generating %d JPEGs ...%n", count);
     List<byte[]> images =
-        IntStream.range(0, count).parallel()
-            .mapToObj(i -> SyntheticJpegs.jpeg(1000L + i, options.width(), options.height())).toList();
+        IntStream.range(0, count)
+            .parallel()
+            .mapToObj(i -> SyntheticJpegs.jpeg(1000L + i, options.width(), options.height()))
+            .toList();
     System.out.printf("  mean size %,d bytes%n", meanBytes(images));
     return images;
   }
@@ -65,27 +85,49 @@ public final class BenchRun {
     return images.stream().mapToLong(b -> b.length).sum() / images.size();
   }
 
-  private int measure(LocalStackSettings settings, Map<String, String> overrides, List<byte[]> images, MilvusServer milvus)
+  private int measure(
+      LocalStackSettings settings,
+      Map<String, String> overrides,
+      List<byte[]> images,
+      MilvusServer milvus)
       throws Exception {
     long startNanos = System.nanoTime();
     try (LocalStack stack = LocalStack.start(settings, overrides);
-        FreshnessTracker tracker = new FreshnessTracker(visibilityCheck(stack), options.sweepInterval())) {
-      System.out.printf("stack up in %.1f s: API %s, S3 %s%n", (System.nanoTime() - startNanos) / 1e9, stack.queryApiUrl(), stack.s3Endpoint());
+        FreshnessTracker tracker =
+            new FreshnessTracker(visibilityCheck(stack), options.sweepInterval())) {
+      System.out.printf(
+          "stack up in %.1f s: API %s, S3 %s%n",
+          (System.nanoTime() - startNanos) / 1e9, stack.queryApiUrl(), stack.s3Endpoint());
       MinioClient s3 =
-          MinioClient.builder().endpoint(stack.s3Endpoint()).region("us-east-1")
-              .credentials(settings.accessKey(), settings.secretKey()).build();
+          MinioClient.builder()
+              .endpoint(stack.s3Endpoint())
+              .region("us-east-1")
+              .credentials(settings.accessKey(), settings.secretKey())
+              .build();
       BenchContext ctx =
           new BenchContext(
-              options, images, new BenchUploads(s3, settings.bucket(), images, tracker),
-              tracker, new BenchProgress(stack.queryApiUrl(), tracker));
+              options,
+              images,
+              new BenchUploads(s3, settings.bucket(), images, tracker),
+              tracker,
+              new BenchProgress(stack.queryApiUrl(), tracker));
       WarmUpPhase.run(ctx);
       FreshnessPhase.Result freshness = FreshnessPhase.run(ctx);
       ThroughputPhase.Result throughput = ThroughputPhase.run(ctx);
-      QueryPhase.Result queries = QueryPhase.run(ctx, stack.queryApiUrl(), stack.bootstrapServers());
+      QueryPhase.Result queries =
+          QueryPhase.run(ctx, stack.queryApiUrl(), stack.bootstrapServers());
       MemoryReport memory = MemoryReport.measure(stack.s3Server().pid(), milvus);
       BenchReport report =
           new BenchReport(
-              options, store(stack), meanBytes(images), freshness, throughput, queries, memory, tracker.checks(), tracker.errors());
+              options,
+              store(stack),
+              meanBytes(images),
+              freshness,
+              throughput,
+              queries,
+              memory,
+              tracker.checks(),
+              tracker.errors());
       return report.print(options.markdown());
     }
   }

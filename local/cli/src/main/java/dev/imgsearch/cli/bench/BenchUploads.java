@@ -14,9 +14,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Uploads the bench's images into the bucket through the S3 API, and registers each with the {@link FreshnessTracker}
- * when its PUT returns. Image {@code n} is object {@code bench/<phase>-<n>.jpg}, whose {@code source} metadata is its key
- * (unique per image: the freshness check searches with "source in [pending images]").
+ * Uploads the bench's images into the bucket through the S3 API, and registers each with the {@link
+ * FreshnessTracker} when its PUT returns. Image {@code n} is object {@code bench/<phase>-<n>.jpg},
+ * whose {@code source} metadata is its key (unique per image: the freshness check searches with
+ * "source in [pending images]").
  */
 public final class BenchUploads {
   private static final int PACED_UPLOADERS = 8;
@@ -27,7 +28,8 @@ public final class BenchUploads {
   private final List<byte[]> images;
   private final FreshnessTracker tracker;
 
-  public BenchUploads(MinioClient s3, String bucket, List<byte[]> images, FreshnessTracker tracker) {
+  public BenchUploads(
+      MinioClient s3, String bucket, List<byte[]> images, FreshnessTracker tracker) {
     this.s3 = s3;
     this.bucket = bucket;
     this.images = images;
@@ -44,14 +46,18 @@ public final class BenchUploads {
     String key = key(phase, n);
     byte[] bytes = images.get(n);
     s3.putObject(
-        PutObjectArgs.builder().bucket(bucket).object(key).stream(new ByteArrayInputStream(bytes), (long) bytes.length, null)
-            .contentType("image/jpeg").userMetadata(Map.of("source", key)).build());
+        PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                new ByteArrayInputStream(bytes), (long) bytes.length, null)
+            .contentType("image/jpeg")
+            .userMetadata(Map.of("source", key))
+            .build());
     tracker.uploaded(ImageIds.of(bucket, key), key, System.nanoTime());
   }
 
   /**
-   * Uploads {@code count} images from {@code from} at {@code rate}, open loop: PUTs run on a pool and each is due at
-   * {@code start + i / rate}, so a slow PUT does not delay the next one. Returns the offered rate.
+   * Uploads {@code count} images from {@code from} at {@code rate}, open loop: PUTs run on a pool
+   * and each is due at {@code start + i / rate}, so a slow PUT does not delay the next one. Returns
+   * the offered rate.
    */
   double paced(String phase, int from, int count, double rate) throws Exception {
     RatePacer pacer = new RatePacer(System.nanoTime(), rate);
@@ -68,7 +74,9 @@ public final class BenchUploads {
       }
       puts.add(uploaders.submit(counted(phase, from + i, done)));
       if (System.nanoTime() - lastProgress > PROGRESS_NANOS) {
-        System.out.printf("  uploaded %d/%d, searchable %d, pending %d%n", done.get(), count, tracker.seen() - seenBefore, tracker.pending());
+        System.out.printf(
+            "  uploaded %d/%d, searchable %d, pending %d%n",
+            done.get(), count, tracker.seen() - seenBefore, tracker.pending());
         lastProgress = System.nanoTime();
       }
     }
@@ -79,7 +87,9 @@ public final class BenchUploads {
     return count / ((System.nanoTime() - start) / 1e9);
   }
 
-  /** Uploads {@code count} images from {@code from} as fast as {@code clients} parallel clients can. */
+  /**
+   * Uploads {@code count} images from {@code from} as fast as {@code clients} parallel clients can.
+   */
   void burst(String phase, int from, int count, int clients) throws Exception {
     ExecutorService uploaders = Executors.newFixedThreadPool(clients);
     AtomicInteger uploaded = new AtomicInteger();
@@ -92,7 +102,9 @@ public final class BenchUploads {
       while (!f.isDone()) {
         Thread.sleep(5);
         if (System.nanoTime() - lastProgress > PROGRESS_NANOS) {
-          System.out.printf("  uploaded %d/%d, searchable %d, pending %d%n", uploaded.get(), count, tracker.seen(), tracker.pending());
+          System.out.printf(
+              "  uploaded %d/%d, searchable %d, pending %d%n",
+              uploaded.get(), count, tracker.seen(), tracker.pending());
           lastProgress = System.nanoTime();
         }
       }

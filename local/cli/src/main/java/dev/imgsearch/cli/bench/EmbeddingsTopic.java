@@ -13,19 +13,30 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** The current embedding of every image, read from the compacted embeddings topic (tombstones remove). */
+/**
+ * The current embedding of every image, read from the compacted embeddings topic (tombstones
+ * remove).
+ */
 final class EmbeddingsTopic {
   private static final Duration READ_TIMEOUT = Duration.ofMinutes(1);
 
   private EmbeddingsTopic() {}
 
-  /** Reads the topic from the beginning to its current end; fails when that takes more than 1 min. */
+  /**
+   * Reads the topic from the beginning to its current end; fails when that takes more than 1 min.
+   */
   static Map<String, float[]> read(String bootstrap) {
     Map<String, float[]> out = new HashMap<>();
     var deserializer = Topics.EMBEDDINGS.valueSerde().deserializer();
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties(bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(
+            consumerProperties(bootstrap),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
       List<TopicPartition> parts =
-          c.partitionsFor(Topics.EMBEDDINGS.name()).stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+          c.partitionsFor(Topics.EMBEDDINGS.name()).stream()
+              .map(i -> new TopicPartition(i.topic(), i.partition()))
+              .toList();
       c.assign(parts);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts);

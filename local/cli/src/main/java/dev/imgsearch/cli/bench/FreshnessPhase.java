@@ -2,7 +2,10 @@ package dev.imgsearch.cli.bench;
 
 import java.time.Duration;
 
-/** Upload→searchable latency at a fixed upload rate (open loop), then up to 2 min for the last images. */
+/**
+ * Upload→searchable latency at a fixed upload rate (open loop), then up to 2 min for the last
+ * images.
+ */
 public final class FreshnessPhase {
   private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
@@ -15,7 +18,12 @@ public final class FreshnessPhase {
    * @param sweeps duration of each freshness sweep (the check's resolution), ms
    */
   public record Result(
-      double offeredRate, int uploaded, boolean allSearchable, int missing, Percentiles latency, Percentiles sweeps) {}
+      double offeredRate,
+      int uploaded,
+      boolean allSearchable,
+      int missing,
+      Percentiles latency,
+      Percentiles sweeps) {}
 
   private FreshnessPhase() {}
 
@@ -30,7 +38,11 @@ public final class FreshnessPhase {
     Percentiles latency = Percentiles.of(tracker.drainLatencies());
     Percentiles sweeps = Percentiles.of(tracker.drainSweepMillis());
     System.out.println("  upload→searchable: " + latency.summary());
-    System.out.println("  sweep (one batched search per ≤ " + FreshnessTracker.MAX_BATCH + " pending): " + sweeps.summary());
+    System.out.println(
+        "  sweep (one batched search per ≤ "
+            + FreshnessTracker.MAX_BATCH
+            + " pending): "
+            + sweeps.summary());
     return new Result(offered, count, all, missing, latency, sweeps);
   }
 }

@@ -15,22 +15,29 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Measures upload→searchable latency with <b>batched</b> checks: {@link #uploaded} registers an image at the moment its
- * S3 PUT returned; one sweeper thread, every {@code interval}, asks a {@link VisibilityCheck} which of <em>all</em>
- * pending images are search-visible — one call per {@value #MAX_BATCH} pending images, the chunks of one sweep in
- * parallel — and records, for each one found, the time from its PUT to the moment the answer that contained it
- * returned. The check's cost is therefore independent of how many images are pending (≈ one search per sweep), unlike
- * one lookup per image.
+ * Measures upload→searchable latency with <b>batched</b> checks: {@link #uploaded} registers an
+ * image at the moment its S3 PUT returned; one sweeper thread, every {@code interval}, asks a
+ * {@link VisibilityCheck} which of <em>all</em> pending images are search-visible — one call per
+ * {@value #MAX_BATCH} pending images, the chunks of one sweep in parallel — and records, for each
+ * one found, the time from its PUT to the moment the answer that contained it returned. The check's
+ * cost is therefore independent of how many images are pending (≈ one search per sweep), unlike one
+ * lookup per image.
  *
- * <p>Resolution: an image that becomes visible at time t is confirmed by the first sweep that starts after t, so the
- * measured latency overstates the true one by at most {@code interval} + one sweep's duration ({@link
- * #sweepMillis()}); it never understates it.
+ * <p>Resolution: an image that becomes visible at time t is confirmed by the first sweep that
+ * starts after t, so the measured latency overstates the true one by at most {@code interval} + one
+ * sweep's duration ({@link #sweepMillis()}); it never understates it.
  */
 public final class FreshnessTracker implements AutoCloseable {
-  /** Most images one check asks about (the query API accepts at most 64 {@code source} values per search). */
+  /**
+   * Most images one check asks about (the query API accepts at most 64 {@code source} values per
+   * search).
+   */
   public static final int MAX_BATCH = 64;
 
-  /** An image waiting to become searchable. {@code token} is what the check filters on (the bench: its source). */
+  /**
+   * An image waiting to become searchable. {@code token} is what the check filters on (the bench:
+   * its source).
+   */
   public record Pending(String id, String token, long putNanos) {}
 
   /** One batched visibility check. */
@@ -59,7 +66,9 @@ public final class FreshnessTracker implements AutoCloseable {
   private volatile boolean running = true;
   private volatile long lastSeenNanos;
 
-  /** Starts the sweeper: one sweep, then {@code interval} pause, repeated until {@link #close()}. */
+  /**
+   * Starts the sweeper: one sweep, then {@code interval} pause, repeated until {@link #close()}.
+   */
   public FreshnessTracker(VisibilityCheck check, Duration interval) {
     this(check, interval, System::nanoTime, true);
   }
@@ -83,7 +92,10 @@ public final class FreshnessTracker implements AutoCloseable {
     }
   }
 
-  /** The PUT of image {@code id} (found by searching for {@code token}) returned at {@code nanoTime}. */
+  /**
+   * The PUT of image {@code id} (found by searching for {@code token}) returned at {@code
+   * nanoTime}.
+   */
   public void uploaded(String id, String token, long nanoTime) {
     pending.put(id, new Pending(id, token, nanoTime));
     maxPending.accumulateAndGet(pending.size(), Math::max);
@@ -98,7 +110,10 @@ public final class FreshnessTracker implements AutoCloseable {
     return pending.size();
   }
 
-  /** Largest number of images pending at once since the last {@link #resetMaxPending()} (the backlog, or lag). */
+  /**
+   * Largest number of images pending at once since the last {@link #resetMaxPending()} (the
+   * backlog, or lag).
+   */
   public int maxPending() {
     return maxPending.get();
   }
@@ -182,8 +197,8 @@ public final class FreshnessTracker implements AutoCloseable {
   }
 
   /**
-   * One sweep over everything pending now: every chunk checked (in parallel), each image found recorded with the
-   * time its chunk's answer returned. Returns how many images were confirmed.
+   * One sweep over everything pending now: every chunk checked (in parallel), each image found
+   * recorded with the time its chunk's answer returned. Returns how many images were confirmed.
    */
   int sweep() throws InterruptedException {
     List<Pending> snapshot = new ArrayList<>(pending.values());

@@ -12,21 +12,28 @@ import java.util.OptionalLong;
  * @param milvus the Milvus processes, formatted (or why not known)
  */
 public record MemoryReport(long pipelineBytes, OptionalLong s3Bytes, String milvus) {
-  /** Reads the peaks of this JVM, the S3 server with pid {@code s3Pid} and the Milvus server the bench launched. */
+  /**
+   * Reads the peaks of this JVM, the S3 server with pid {@code s3Pid} and the Milvus server the
+   * bench launched.
+   */
   public static MemoryReport measure(long s3Pid, MilvusServer milvus) {
     long pipelinePeak = PeakMemory.ofPid(ProcessHandle.current().pid()).orElse(-1);
     OptionalLong s3Peak = PeakMemory.ofPid(s3Pid);
     return new MemoryReport(pipelinePeak, s3Peak, milvusPeak(milvus));
   }
 
-  /** Sum of the peak RSS of the Milvus processes this bench launched (listed in the server's pid file). */
+  /**
+   * Sum of the peak RSS of the Milvus processes this bench launched (listed in the server's pid
+   * file).
+   */
   static String milvusPeak(MilvusServer milvus) {
     if (milvus == null || milvus.dataDir().isEmpty()) {
       return "n/a (not launched by the bench)";
     }
     long sum = 0;
     try {
-      for (String line : Files.readAllLines(milvus.dataDir().get().resolve(MilvusServer.PID_FILE))) {
+      for (String line :
+          Files.readAllLines(milvus.dataDir().get().resolve(MilvusServer.PID_FILE))) {
         String[] parts = line.trim().split("\\s+");
         if (parts.length >= 1 && !parts[0].isEmpty()) {
           sum += PeakMemory.ofPid(Long.parseLong(parts[0])).orElse(0);

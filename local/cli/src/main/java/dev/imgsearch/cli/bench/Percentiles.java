@@ -22,7 +22,8 @@ public final class Percentiles {
   }
 
   /**
-   * The nearest-rank {@code p}-th percentile: the smallest sample such that at least p % of the samples are ≤ it.
+   * The nearest-rank {@code p}-th percentile: the smallest sample such that at least p % of the
+   * samples are ≤ it.
    *
    * @throws IllegalStateException when there are no samples
    */
@@ -50,12 +51,19 @@ public final class Percentiles {
       return "no samples";
     }
     return String.format(
-        java.util.Locale.ROOT, "p50 %s, p95 %s, p99 %s, max %s (n=%d)", ms(percentile(50)), ms(percentile(95)),
-        ms(percentile(99)), ms(max()), sorted.length);
+        java.util.Locale.ROOT,
+        "p50 %s, p95 %s, p99 %s, max %s (n=%d)",
+        ms(percentile(50)),
+        ms(percentile(95)),
+        ms(percentile(99)),
+        ms(max()),
+        sorted.length);
   }
 
   /** A duration in ms for tables: one decimal below 10 ms, whole ms above. */
   public static String ms(double millis) {
-    return millis < 10 ? String.format(java.util.Locale.ROOT, "%.1f ms", millis) : String.format(java.util.Locale.ROOT, "%,.0f ms", millis);
+    return millis < 10
+        ? String.format(java.util.Locale.ROOT, "%.1f ms", millis)
+        : String.format(java.util.Locale.ROOT, "%,.0f ms", millis);
   }
 }

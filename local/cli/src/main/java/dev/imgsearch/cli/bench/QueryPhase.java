@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Query latency and recall: {@code --queries} searches by image (new images, k=10), then as many searches by vector,
- * each a stored embedding plus a little noise, whose results are compared with the exact top 10 over every embedding
- * in the embeddings topic. Any answer but 200 fails the bench.
+ * Query latency and recall: {@code --queries} searches by image (new images, k=10), then as many
+ * searches by vector, each a stored embedding plus a little noise, whose results are compared with
+ * the exact top 10 over every embedding in the embeddings topic. Any answer but 200 fails the
+ * bench.
  */
 public final class QueryPhase {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,8 +41,12 @@ public final class QueryPhase {
     this.api = api;
   }
 
-  /** Runs the queries against the query API at {@code apiUrl}; reads the embeddings from {@code bootstrapServers}. */
-  public static Result run(BenchContext ctx, String apiUrl, String bootstrapServers) throws Exception {
+  /**
+   * Runs the queries against the query API at {@code apiUrl}; reads the embeddings from {@code
+   * bootstrapServers}.
+   */
+  public static Result run(BenchContext ctx, String apiUrl, String bootstrapServers)
+      throws Exception {
     int queries = ctx.options().queries();
     System.out.printf("[queries] %d image searches, %d vector searches%n", queries, queries);
     QueryPhase phase = new QueryPhase(ctx, apiUrl);
@@ -60,8 +65,10 @@ public final class QueryPhase {
       long t0 = System.nanoTime();
       HttpResponse<String> r =
           http.send(
-              HttpRequest.newBuilder(URI.create(api + "/v1/search?k=" + K)).header("Content-Type", "image/jpeg")
-                  .POST(HttpRequest.BodyPublishers.ofByteArray(ctx.image(first + i))).build(),
+              HttpRequest.newBuilder(URI.create(api + "/v1/search?k=" + K))
+                  .header("Content-Type", "image/jpeg")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(ctx.image(first + i)))
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       ms.add((System.nanoTime() - t0) / 1e6);
       require(r.statusCode() == 200, "search answered " + r.statusCode() + ": " + r.body());
@@ -69,8 +76,12 @@ public final class QueryPhase {
     return Percentiles.of(ms);
   }
 
-  /** Runs the searches by vector, adding each one's latency to {@code ms}; returns the mean recall@10. */
-  private double vectorQueries(int queries, Map<String, float[]> vectors, List<Double> ms) throws Exception {
+  /**
+   * Runs the searches by vector, adding each one's latency to {@code ms}; returns the mean
+   * recall@10.
+   */
+  private double vectorQueries(int queries, Map<String, float[]> vectors, List<Double> ms)
+      throws Exception {
     List<String> ids = new ArrayList<>(vectors.keySet());
     SplittableRandom rnd = new SplittableRandom(42);
     double recallSum = 0;
@@ -79,8 +90,10 @@ public final class QueryPhase {
       long t0 = System.nanoTime();
       HttpResponse<String> r =
           http.send(
-              HttpRequest.newBuilder(URI.create(api + "/v1/search/vector")).header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(body(q))).build(),
+              HttpRequest.newBuilder(URI.create(api + "/v1/search/vector"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body(q)))
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       ms.add((System.nanoTime() - t0) / 1e6);
       require(r.statusCode() == 200, "vector search answered " + r.statusCode() + ": " + r.body());
@@ -107,7 +120,10 @@ public final class QueryPhase {
     return got;
   }
 
-  /** A stored vector plus small Gaussian noise, re-normalised: a query near, but not at, an indexed point. */
+  /**
+   * A stored vector plus small Gaussian noise, re-normalised: a query near, but not at, an indexed
+   * point.
+   */
   static float[] perturbed(float[] v, SplittableRandom rnd) {
     float[] q = new float[v.length];
     double norm = 0;

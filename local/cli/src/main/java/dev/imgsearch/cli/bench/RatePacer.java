@@ -1,8 +1,9 @@
 package dev.imgsearch.cli.bench;
 
 /**
- * Open-loop pacing at a fixed rate: the i-th send is due at {@code start + i / rate}, whatever the previous sends took,
- * so a slow response does not lower the offered rate (no coordinated omission). Pure: the caller supplies the clock.
+ * Open-loop pacing at a fixed rate: the i-th send is due at {@code start + i / rate}, whatever the
+ * previous sends took, so a slow response does not lower the offered rate (no coordinated
+ * omission). Pure: the caller supplies the clock.
  */
 public final class RatePacer {
   private final long startNanos;
@@ -21,7 +22,10 @@ public final class RatePacer {
     return startNanos + Math.round(index * 1_000_000_000.0 / perSecond);
   }
 
-  /** How long to wait before send {@code index} at time {@code nowNanos}; 0 when it is already due or late. */
+  /**
+   * How long to wait before send {@code index} at time {@code nowNanos}; 0 when it is already due
+   * or late.
+   */
   public long waitNanos(long index, long nowNanos) {
     return Math.max(0, dueNanos(index) - nowNanos);
   }

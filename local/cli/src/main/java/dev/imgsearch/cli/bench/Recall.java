@@ -8,11 +8,17 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 
-/** Exact k-nearest neighbours by inner product (vectors are L2-normalised) and recall@k of an approximate answer. */
+/**
+ * Exact k-nearest neighbours by inner product (vectors are L2-normalised) and recall@k of an
+ * approximate answer.
+ */
 public final class Recall {
   private Recall() {}
 
-  /** The ids of the {@code k} vectors with the highest inner product with {@code query}, best first; ties by id. */
+  /**
+   * The ids of the {@code k} vectors with the highest inner product with {@code query}, best first;
+   * ties by id.
+   */
   public static List<String> exactTopK(Map<String, float[]> vectors, float[] query, int k) {
     Comparator<Map.Entry<String, Double>> worstFirst =
         Comparator.<Map.Entry<String, Double>>comparingDouble(Map.Entry::getValue)
@@ -21,7 +27,8 @@ public final class Recall {
     for (Map.Entry<String, float[]> e : vectors.entrySet()) {
       float[] v = e.getValue();
       if (v.length != query.length) {
-        throw new IllegalArgumentException("dimension " + v.length + " of " + e.getKey() + " ≠ query " + query.length);
+        throw new IllegalArgumentException(
+            "dimension " + v.length + " of " + e.getKey() + " ≠ query " + query.length);
       }
       double dot = 0;
       for (int i = 0; i < v.length; i++) {
@@ -40,7 +47,8 @@ public final class Recall {
   }
 
   /**
-   * |approximate ∩ exact| / |exact| for the first k of each; 1.0 when exact is empty (nothing to find).
+   * |approximate ∩ exact| / |exact| for the first k of each; 1.0 when exact is empty (nothing to
+   * find).
    */
   public static double recallAtK(List<String> approximate, List<String> exact, int k) {
     List<String> truth = exact.subList(0, Math.min(k, exact.size()));

@@ -3,7 +3,10 @@ package dev.imgsearch.cli.bench;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A two-column result table (what, value) rendered as Markdown, for the terminal and docs/benchmarks.md alike. */
+/**
+ * A two-column result table (what, value) rendered as Markdown, for the terminal and
+ * docs/benchmarks.md alike.
+ */
 public final class ResultTable {
   private final List<String[]> rows = new ArrayList<>();
 
@@ -34,7 +37,13 @@ public final class ResultTable {
   }
 
   private static String line(String a, int w0, String b, int w1) {
-    return "| " + a + " ".repeat(w0 - a.length()) + " | " + " ".repeat(w1 - b.length()) + b + " |\n";
+    return "| "
+        + a
+        + " ".repeat(w0 - a.length())
+        + " | "
+        + " ".repeat(w1 - b.length())
+        + b
+        + " |\n";
   }
 
   /** Cells may not break the table: pipes are escaped, line breaks become spaces. */

@@ -14,20 +14,22 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The bench's {@link FreshnessTracker.VisibilityCheck}: one {@code POST /v1/search/vector} through the query API — the
- * same endpoint, store client and consistency level users get — filtered to the pending images. Every bench image is
- * uploaded with a unique {@code source} (its object key), so {@code source in [the batch's sources]} with {@code k =}
- * batch size returns exactly the pending images the index can already return to a search. The query vector is the
- * constant (1, …, 1): with the filter, which rows come back does not depend on it, and its cosine with the model's
- * non-negative (ReLU) embeddings is positive (a unit axis scores exactly 0 against many of them, and Milvus did not
- * return every such row).
+ * The bench's {@link FreshnessTracker.VisibilityCheck}: one {@code POST /v1/search/vector} through
+ * the query API — the same endpoint, store client and consistency level users get — filtered to the
+ * pending images. Every bench image is uploaded with a unique {@code source} (its object key), so
+ * {@code source in [the batch's sources]} with {@code k =} batch size returns exactly the pending
+ * images the index can already return to a search. The query vector is the constant (1, …, 1): with
+ * the filter, which rows come back does not depend on it, and its cosine with the model's
+ * non-negative (ReLU) embeddings is positive (a unit axis scores exactly 0 against many of them,
+ * and Milvus did not return every such row).
  */
 public final class SearchVisibilityCheck implements FreshnessTracker.VisibilityCheck {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI endpoint;
   private final int dimension;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public SearchVisibilityCheck(String queryApiUrl, int dimension) {
     this.endpoint = URI.create(queryApiUrl + "/v1/search/vector");
@@ -60,8 +62,11 @@ public final class SearchVisibilityCheck implements FreshnessTracker.VisibilityC
   public Set<String> visible(List<FreshnessTracker.Pending> batch) throws Exception {
     HttpResponse<String> r =
         http.send(
-            HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(batch, dimension))).build(),
+            HttpRequest.newBuilder(endpoint)
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body(batch, dimension)))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IllegalStateException("search answered " + r.statusCode() + ": " + r.body());

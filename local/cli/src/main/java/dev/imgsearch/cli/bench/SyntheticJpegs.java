@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 
 /**
- * Deterministic synthetic photos for load: a gradient sky, random shapes and sensor-like noise, JPEG-encoded. The same
- * seed gives the same bytes; different seeds give visibly different images.
+ * Deterministic synthetic photos for load: a gradient sky, random shapes and sensor-like noise,
+ * JPEG-encoded. The same seed gives the same bytes; different seeds give visibly different images.
  */
 public final class SyntheticJpegs {
   private SyntheticJpegs() {}

@@ -3,8 +3,8 @@ package dev.imgsearch.cli.bench;
 import java.time.Duration;
 
 /**
- * Ingest throughput and backpressure: a burst uploaded as fast as {@code --burst-uploaders} clients can, then up to
- * 5 min until the backlog is drained.
+ * Ingest throughput and backpressure: a burst uploaded as fast as {@code --burst-uploaders} clients
+ * can, then up to 5 min until the backlog is drained.
  */
 public final class ThroughputPhase {
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -22,8 +22,16 @@ public final class ThroughputPhase {
    * @param latency upload→searchable, ms
    */
   public record Result(
-      int burst, int clients, boolean allSearchable, int missing, double throughput, double uploadRate,
-      int backlogAtUploadEnd, int peakBacklog, double drainSeconds, Percentiles latency) {}
+      int burst,
+      int clients,
+      boolean allSearchable,
+      int missing,
+      double throughput,
+      double uploadRate,
+      int backlogAtUploadEnd,
+      int peakBacklog,
+      double drainSeconds,
+      Percentiles latency) {}
 
   private ThroughputPhase() {}
 
@@ -50,10 +58,25 @@ public final class ThroughputPhase {
     double drainRate = drainSeconds > 0 ? backlogAtUploadEnd / drainSeconds : Double.NaN;
     System.out.printf(
         "  uploads: %.1f s = %.1f images/s (%.1f× the pipeline's throughput); %d searchable by then, backlog %d (peak %d)%n",
-        uploadSeconds, uploadRate, uploadRate / throughput, searchableAtUploadEnd, backlogAtUploadEnd, tracker.maxPending());
-    System.out.printf("  %d images searchable in %.1f s = %.1f images/s; backlog drained in %.1f s after the last upload (%.1f images/s)%n",
+        uploadSeconds,
+        uploadRate,
+        uploadRate / throughput,
+        searchableAtUploadEnd,
+        backlogAtUploadEnd,
+        tracker.maxPending());
+    System.out.printf(
+        "  %d images searchable in %.1f s = %.1f images/s; backlog drained in %.1f s after the last upload (%.1f images/s)%n",
         burst - missing, burstSeconds, throughput, drainSeconds, drainRate);
     return new Result(
-        burst, clients, all, missing, throughput, uploadRate, backlogAtUploadEnd, tracker.maxPending(), drainSeconds, latency);
+        burst,
+        clients,
+        all,
+        missing,
+        throughput,
+        uploadRate,
+        backlogAtUploadEnd,
+        tracker.maxPending(),
+        drainSeconds,
+        latency);
   }
 }

@@ -3,9 +3,9 @@ package dev.imgsearch.cli.bench;
 import java.time.Duration;
 
 /**
- * Not measured: {@value BenchOptions#WARM_UP_IMAGES} images one after the other (JIT, ONNX session, first checkpoint),
- * then {@code --warm-up-seconds} at the measured rate (JIT of the whole path, Lucene/Milvus caches). Fails the bench
- * when the images are not searchable within 3 min each time.
+ * Not measured: {@value BenchOptions#WARM_UP_IMAGES} images one after the other (JIT, ONNX session,
+ * first checkpoint), then {@code --warm-up-seconds} at the measured rate (JIT of the whole path,
+ * Lucene/Milvus caches). Fails the bench when the images are not searchable within 3 min each time.
  */
 public final class WarmUpPhase {
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
@@ -25,7 +25,8 @@ public final class WarmUpPhase {
 
     int paced = ctx.options().warmPacedCount();
     if (paced > 0) {
-      System.out.printf("[warm-up] %d images at %.1f/s (not measured)%n", paced, ctx.options().rate());
+      System.out.printf(
+          "[warm-up] %d images at %.1f/s (not measured)%n", paced, ctx.options().rate());
       ctx.uploads().paced("warm", ctx.take(paced), paced, ctx.options().rate());
       ctx.requireSearchable("warm-up", TIMEOUT, NOT_SEARCHABLE);
       Percentiles warm = Percentiles.of(tracker.drainLatencies());

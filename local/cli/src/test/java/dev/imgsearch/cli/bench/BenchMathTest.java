@@ -3,8 +3,8 @@ package dev.imgsearch.cli.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +29,8 @@ class BenchMathTest {
     assertThat(Percentiles.of(List.of(7.0)).percentile(1)).isEqualTo(7.0);
     assertThat(Percentiles.of(List.of(1.0, 2.0, 3.0)).percentile(50)).isEqualTo(2.0);
     assertThat(Percentiles.of(List.of()).summary()).isEqualTo("no samples");
-    assertThatThrownBy(() -> Percentiles.of(List.of()).percentile(50)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> Percentiles.of(List.of()).percentile(50))
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> p.percentile(0)).isInstanceOf(IllegalArgumentException.class);
     assertThat(Percentiles.ms(3.14)).isEqualTo("3.1 ms");
     assertThat(Percentiles.ms(1234.4)).isEqualTo("1,234 ms");
@@ -59,11 +60,13 @@ class BenchMathTest {
     assertThat(Recall.exactTopK(vectors, new float[] {1, 0}, 2)).containsExactly("a", "b");
     assertThat(Recall.exactTopK(vectors, new float[] {0, 1}, 3)).containsExactly("c", "b", "a");
     assertThat(Recall.exactTopK(vectors, new float[] {0, 1}, 10)).hasSize(4);
-    assertThat(Recall.recallAtK(List.of("a", "x", "b"), List.of("a", "b", "c"), 3)).isEqualTo(2.0 / 3);
+    assertThat(Recall.recallAtK(List.of("a", "x", "b"), List.of("a", "b", "c"), 3))
+        .isEqualTo(2.0 / 3);
     assertThat(Recall.recallAtK(List.of("c", "b", "a"), List.of("a", "b", "c"), 3)).isEqualTo(1.0);
     assertThat(Recall.recallAtK(List.of(), List.of("a"), 10)).isZero();
     assertThat(Recall.recallAtK(List.of("a"), List.of(), 10)).isEqualTo(1.0);
-    assertThatThrownBy(() -> Recall.exactTopK(vectors, new float[] {1, 0, 0}, 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Recall.exactTopK(vectors, new float[] {1, 0, 0}, 1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -90,7 +93,9 @@ class BenchMathTest {
 
   @Test
   void peakRssFromProcStatus() {
-    assertThat(PeakMemory.parseVmHwm(List.of("Name: java", "VmHWM:\t  204800 kB", "VmRSS: 1 kB")).getAsLong())
+    assertThat(
+            PeakMemory.parseVmHwm(List.of("Name: java", "VmHWM:\t  204800 kB", "VmRSS: 1 kB"))
+                .getAsLong())
         .isEqualTo(204800L * 1024);
     assertThat(PeakMemory.parseVmHwm(List.of("Name: java"))).isEmpty();
     assertThat(PeakMemory.mib(3L * 1024 * 1024)).isEqualTo("3 MiB");

@@ -11,12 +11,35 @@ import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The pure parts of a bench run: image counts per phase, embedder options, the report and its pass/fail decision. */
+/**
+ * The pure parts of a bench run: image counts per phase, embedder options, the report and its
+ * pass/fail decision.
+ */
 class BenchRunPartsTest {
-  private static BenchOptions options(double rate, int seconds, int warmUpSeconds, Map<String, String> embedder, String consistency) {
+  private static BenchOptions options(
+      double rate,
+      int seconds,
+      int warmUpSeconds,
+      Map<String, String> embedder,
+      String consistency) {
     return new BenchOptions(
-        "embedded", null, rate, seconds, 300, 16, Duration.ofMillis(20), false, consistency, warmUpSeconds, 200, 640, 480,
-        Duration.ofMillis(200), embedder, Path.of("data"), null);
+        "embedded",
+        null,
+        rate,
+        seconds,
+        300,
+        16,
+        Duration.ofMillis(20),
+        false,
+        consistency,
+        warmUpSeconds,
+        200,
+        640,
+        480,
+        Duration.ofMillis(200),
+        embedder,
+        Path.of("data"),
+        null);
   }
 
   @Test
@@ -26,7 +49,8 @@ class BenchRunPartsTest {
     assertThat(o.warmPacedCount()).isEqualTo(200);
     assertThat(o.warmCount()).isEqualTo(BenchOptions.WARM_UP_IMAGES + 200);
     assertThat(o.imageCount()).isEqualTo(20 + 200 + 600 + 300 + 200);
-    assertThat(options(2.5, 3, 0, Map.of(), null).freshCount()).isEqualTo(8); // rounded, not truncated
+    assertThat(options(2.5, 3, 0, Map.of(), null).freshCount())
+        .isEqualTo(8); // rounded, not truncated
 
     BenchContext ctx = new BenchContext(o, List.of(), null, null, null);
     assertThat(ctx.take(20)).isZero();
@@ -40,9 +64,13 @@ class BenchRunPartsTest {
     given.put("sink.batch", "64");
     given.put("batch.max-delay", "PT0.02S");
     assertThat(options(1, 1, 0, given, null).embedderOverrides())
-        .containsExactly(Map.entry("sink.batch", "64"), Map.entry("batch.max-delay", "PT0.02S"), Map.entry("checkpoint.interval", "PT0.2S"));
+        .containsExactly(
+            Map.entry("sink.batch", "64"),
+            Map.entry("batch.max-delay", "PT0.02S"),
+            Map.entry("checkpoint.interval", "PT0.2S"));
     assertThat(options(1, 1, 0, Map.of(), "SESSION").embedderOverrides())
-        .containsExactly(Map.entry("checkpoint.interval", "PT0.2S"), Map.entry("milvus.consistency", "SESSION"));
+        .containsExactly(
+            Map.entry("checkpoint.interval", "PT0.2S"), Map.entry("milvus.consistency", "SESSION"));
     assertThat(options(1, 1, 0, given, null).startsMilvus()).isFalse();
   }
 
@@ -98,9 +126,12 @@ class BenchRunPartsTest {
     BenchOptions o = options(20, 30, 10, Map.of("sink.batch", "64"), null);
     Percentiles ms = Percentiles.of(List.of(100.0, 200.0, 300.0));
     var freshness = new FreshnessPhase.Result(19.8, 600, freshAll, freshAll ? 0 : 2, ms, ms);
-    var throughput = new ThroughputPhase.Result(300, 16, burstAll, burstAll ? 0 : 5, 42.0, 150.0, 200, 250, 4.5, ms);
+    var throughput =
+        new ThroughputPhase.Result(
+            300, 16, burstAll, burstAll ? 0 : 5, 42.0, 150.0, 200, 250, 4.5, ms);
     var queries = new QueryPhase.Result(ms, ms, 0.975, 1100);
     var memory = new MemoryReport(-1, OptionalLong.empty(), MemoryReport.milvusPeak(null));
-    return new BenchReport(o, "embedded", 100_000, freshness, throughput, queries, memory, 512, errors);
+    return new BenchReport(
+        o, "embedded", 100_000, freshness, throughput, queries, memory, 512, errors);
   }
 }

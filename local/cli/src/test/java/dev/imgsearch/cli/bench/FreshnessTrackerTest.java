@@ -24,7 +24,8 @@ class FreshnessTrackerTest {
     assertThat(chunks.stream().flatMap(List::stream).toList()).isEqualTo(items);
     assertThat(FreshnessTracker.chunks(List.of(), 64)).isEmpty();
     assertThat(FreshnessTracker.chunks(List.of(1, 2), 2)).containsExactly(List.of(1, 2));
-    assertThatThrownBy(() -> FreshnessTracker.chunks(List.of(1), 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> FreshnessTracker.chunks(List.of(1), 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -37,9 +38,13 @@ class FreshnessTrackerTest {
           synchronized (batchSizes) {
             batchSizes.add(batch.size());
           }
-          return batch.stream().map(FreshnessTracker.Pending::id).filter(indexed::contains).collect(Collectors.toSet());
+          return batch.stream()
+              .map(FreshnessTracker.Pending::id)
+              .filter(indexed::contains)
+              .collect(Collectors.toSet());
         };
-    try (FreshnessTracker tracker = new FreshnessTracker(check, Duration.ofMillis(20), clock::get, false)) {
+    try (FreshnessTracker tracker =
+        new FreshnessTracker(check, Duration.ofMillis(20), clock::get, false)) {
       for (int i = 0; i < 100; i++) {
         tracker.uploaded("id" + i, "src" + i, clock.get());
       }
@@ -78,12 +83,14 @@ class FreshnessTrackerTest {
         batch -> {
           throw new IllegalStateException("search answered 503");
         };
-    try (FreshnessTracker tracker = new FreshnessTracker(failing, Duration.ofMillis(20), clock::get, false)) {
+    try (FreshnessTracker tracker =
+        new FreshnessTracker(failing, Duration.ofMillis(20), clock::get, false)) {
       tracker.uploaded("a", "a", 0);
       assertThat(tracker.sweep()).isZero();
       assertThat(tracker.errors()).isEqualTo(1);
       assertThat(tracker.pending()).isEqualTo(1);
-      assertThat(tracker.sweep()).isZero(); // an empty sweep would not call the check; this one does
+      assertThat(tracker.sweep())
+          .isZero(); // an empty sweep would not call the check; this one does
       assertThat(tracker.errors()).isEqualTo(2);
     }
   }
@@ -91,7 +98,9 @@ class FreshnessTrackerTest {
   @Test
   void theSweeperThreadConfirmsByItself() throws Exception {
     try (FreshnessTracker tracker =
-        new FreshnessTracker(batch -> batch.stream().map(FreshnessTracker.Pending::id).collect(Collectors.toSet()), Duration.ofMillis(5))) {
+        new FreshnessTracker(
+            batch -> batch.stream().map(FreshnessTracker.Pending::id).collect(Collectors.toSet()),
+            Duration.ofMillis(5))) {
       tracker.uploaded("x", "x", System.nanoTime());
       assertThat(tracker.awaitEmpty(Duration.ofSeconds(10), () -> {})).isTrue();
       assertThat(tracker.drainLatencies()).hasSize(1);
@@ -101,10 +110,15 @@ class FreshnessTrackerTest {
   @Test
   void searchRequestFiltersOnTheBatchSources() throws Exception {
     List<FreshnessTracker.Pending> batch =
-        List.of(new FreshnessTracker.Pending("i1", "bench/a.jpg", 0), new FreshnessTracker.Pending("i2", "bench/b.jpg", 0));
+        List.of(
+            new FreshnessTracker.Pending("i1", "bench/a.jpg", 0),
+            new FreshnessTracker.Pending("i2", "bench/b.jpg", 0));
     String body = SearchVisibilityCheck.body(batch, 4);
-    assertThat(body).isEqualTo("{\"vector\":[1,1,1,1],\"k\":2,\"source\":[\"bench/a.jpg\",\"bench/b.jpg\"]}");
-    assertThat(SearchVisibilityCheck.ids("{\"results\":[{\"id\":\"i2\",\"score\":0.1}],\"offset\":0}")).containsExactly("i2");
+    assertThat(body)
+        .isEqualTo("{\"vector\":[1,1,1,1],\"k\":2,\"source\":[\"bench/a.jpg\",\"bench/b.jpg\"]}");
+    assertThat(
+            SearchVisibilityCheck.ids("{\"results\":[{\"id\":\"i2\",\"score\":0.1}],\"offset\":0}"))
+        .containsExactly("i2");
     assertThat(SearchVisibilityCheck.ids("{\"results\":[]}")).isEmpty();
   }
 }

@@ -16,7 +16,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CapacityModelTest {
-  static PlanInputs inputs(double cameras, double fps, double mp, double days, double skip, Detect detect) {
+  static PlanInputs inputs(
+      double cameras, double fps, double mp, double days, double skip, Detect detect) {
     return new PlanInputs(cameras, fps, mp, days, skip, detect, 576, 2, 1, 7, 4, 10, 16, 64);
   }
 
@@ -26,9 +27,15 @@ class CapacityModelTest {
 
   private static ImageEmbedding.Builder embedding(int dim) {
     return ImageEmbedding.newBuilder()
-        .setImageId("3f2a9c1e0b7d4e5f8a6b2c1d0e9f8a7b").setBucket("images").setKey("cam-017/2026/12/05/02/frame-000123.jpg")
-        .setSource("cam-017").setCapturedAtMillis(1_780_000_000_000L).setModel("nsfwjs-mobilenetv2-b13@1")
-        .setVector(vector(dim)).setEventTimeMillis(1_780_000_000_123L).setPhash(0x7a3c_19e2_55d0_81f4L);
+        .setImageId("3f2a9c1e0b7d4e5f8a6b2c1d0e9f8a7b")
+        .setBucket("images")
+        .setKey("cam-017/2026/12/05/02/frame-000123.jpg")
+        .setSource("cam-017")
+        .setCapturedAtMillis(1_780_000_000_000L)
+        .setModel("nsfwjs-mobilenetv2-b13@1")
+        .setVector(vector(dim))
+        .setEventTimeMillis(1_780_000_000_123L)
+        .setPhash(0x7a3c_19e2_55d0_81f4L);
   }
 
   @Test
@@ -37,17 +44,44 @@ class CapacityModelTest {
     assertThat(plain).as("one 576-d ImageEmbedding ≈ 2.4 kB").isBetween(2_400, 2_500);
     assertThat((double) plain).isCloseTo(CapacityModel.embeddingBytes(576, 0, 0), within(40.0));
 
-    DetectedItem object = DetectedItem.newBuilder().setKind(DetectedKind.OBJECT).setIndex(0).setLabel("person").setClassId(0)
-        .setScore(0.87f).setBox(List.of(0.1f, 0.2f, 0.3f, 0.4f)).setModel("centernet-mobilenetv3-coco@1").setVector(vector(576)).build();
-    DetectedItem face = DetectedItem.newBuilder(object).setKind(DetectedKind.FACE).setLabel("face").setClassId(-1)
-        .setModel("blazeface+faceres@1").setVector(vector(CapacityModel.FACE_DIMENSION)).build();
-    int withItems = embedding(576).setObjects(List.of(object, object, face)).build().toByteBuffer().remaining();
+    DetectedItem object =
+        DetectedItem.newBuilder()
+            .setKind(DetectedKind.OBJECT)
+            .setIndex(0)
+            .setLabel("person")
+            .setClassId(0)
+            .setScore(0.87f)
+            .setBox(List.of(0.1f, 0.2f, 0.3f, 0.4f))
+            .setModel("centernet-mobilenetv3-coco@1")
+            .setVector(vector(576))
+            .build();
+    DetectedItem face =
+        DetectedItem.newBuilder(object)
+            .setKind(DetectedKind.FACE)
+            .setLabel("face")
+            .setClassId(-1)
+            .setModel("blazeface+faceres@1")
+            .setVector(vector(CapacityModel.FACE_DIMENSION))
+            .build();
+    int withItems =
+        embedding(576).setObjects(List.of(object, object, face)).build().toByteBuffer().remaining();
     assertThat((double) withItems).isCloseTo(CapacityModel.embeddingBytes(576, 2, 1), within(60.0));
 
-    int event = ImageEvent.newBuilder().setType(ImageEventType.CREATED).setBucket("images")
-        .setKey("cam-017/2026/12/05/02/frame-000123.jpg").setImageId("3f2a9c1e0b7d4e5f8a6b2c1d0e9f8a7b")
-        .setEtag("d41d8cd98f00b204e9800998ecf8427e").setSize(44_903L).setContentType("image/jpeg")
-        .setSource("cam-017").setCapturedAtMillis(1_780_000_000_000L).setEventTimeMillis(1_780_000_000_123L).build().toByteBuffer().remaining();
+    int event =
+        ImageEvent.newBuilder()
+            .setType(ImageEventType.CREATED)
+            .setBucket("images")
+            .setKey("cam-017/2026/12/05/02/frame-000123.jpg")
+            .setImageId("3f2a9c1e0b7d4e5f8a6b2c1d0e9f8a7b")
+            .setEtag("d41d8cd98f00b204e9800998ecf8427e")
+            .setSize(44_903L)
+            .setContentType("image/jpeg")
+            .setSource("cam-017")
+            .setCapturedAtMillis(1_780_000_000_000L)
+            .setEventTimeMillis(1_780_000_000_123L)
+            .build()
+            .toByteBuffer()
+            .remaining();
     assertThat((double) event).isCloseTo(CapacityModel.EVENT_BYTES, within(40.0));
   }
 
@@ -72,12 +106,14 @@ class CapacityModelTest {
     assertThat(p.frameRows()).isEqualTo(100 * 86_400 * 30.0);
     assertThat(p.objectRows()).isZero();
     assertThat(p.objectBytesPerDay()).isCloseTo(100 * 86_400 * 44_903.0, within(1.0));
-    // every frame is a row with a vector today: 259M rows × (2 304 + 128 + 200) B = 682 GB of HNSW → 16 nodes of 64 GB
+    // every frame is a row with a vector today: 259M rows × (2 304 + 128 + 200) B = 682 GB of HNSW
+    // → 16 nodes of 64 GB
     double hnsw = 259_200_000.0 * (576 * 4 + 128 + 200);
     assertThat(p.hnswRamBytes()).isCloseTo(hnsw, within(1e3));
     assertThat(p.queryNodesForRam()).isEqualTo(16);
     assertThat(p.representativeRows()).isEqualTo(259_200_000.0 / 4);
-    assertThat(p.representativesHnswRamBytes()).isCloseTo(hnsw - 0.75 * 259_200_000.0 * (576 * 4 + 128), within(1e3));
+    assertThat(p.representativesHnswRamBytes())
+        .isCloseTo(hnsw - 0.75 * 259_200_000.0 * (576 * 4 + 128), within(1e3));
   }
 
   @Test
@@ -115,8 +151,10 @@ class CapacityModelTest {
   @Test
   void badInputsNameTheOption() {
     assertThatThrownBy(() -> inputs(0, 1, 1, 1, 0, Detect.NONE)).hasMessageContaining("--cameras");
-    assertThatThrownBy(() -> inputs(1, 1, 1, 1, 1, Detect.NONE)).hasMessageContaining("--gate-skip");
-    assertThatThrownBy(() -> inputs(1, Double.NaN, 1, 1, 0, Detect.NONE)).hasMessageContaining("--fps");
+    assertThatThrownBy(() -> inputs(1, 1, 1, 1, 1, Detect.NONE))
+        .hasMessageContaining("--gate-skip");
+    assertThatThrownBy(() -> inputs(1, Double.NaN, 1, 1, 0, Detect.NONE))
+        .hasMessageContaining("--fps");
     assertThatThrownBy(() -> Detect.parse("cats")).hasMessageContaining("--detect");
     assertThat(Detect.parse("objects, faces")).isEqualTo(Detect.OBJECTS_AND_FACES);
   }

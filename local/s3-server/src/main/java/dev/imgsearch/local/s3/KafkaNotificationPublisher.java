@@ -9,9 +9,10 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Publishes notifications to one Kafka topic synchronously, like MinIO with {@code MINIO_API_SYNC_EVENTS=on}: {@link
- * #publish} returns after the broker acknowledged the record ({@code acks=all}, idempotent producer), so an S3
- * request that changed an object completes only once its notification is in Kafka.
+ * Publishes notifications to one Kafka topic synchronously, like MinIO with {@code
+ * MINIO_API_SYNC_EVENTS=on}: {@link #publish} returns after the broker acknowledged the record
+ * ({@code acks=all}, idempotent producer), so an S3 request that changed an object completes only
+ * once its notification is in Kafka.
  */
 public final class KafkaNotificationPublisher implements NotificationPublisher, AutoCloseable {
   private final KafkaProducer<String, String> producer;
@@ -23,27 +24,42 @@ public final class KafkaNotificationPublisher implements NotificationPublisher, 
   }
 
   /**
-   * Connects to {@code bootstrapServers} and fetches the topic's metadata, so an unreachable broker or a missing topic
-   * (when the broker does not auto-create topics) fails here, at start-up, rather than on the first S3 write.
+   * Connects to {@code bootstrapServers} and fetches the topic's metadata, so an unreachable broker
+   * or a missing topic (when the broker does not auto-create topics) fails here, at start-up,
+   * rather than on the first S3 write.
    */
   public static KafkaNotificationPublisher connect(String bootstrapServers, String topic) {
     Map<String, Object> config =
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ProducerConfig.CLIENT_ID_CONFIG, "imgsearch-s3-server",
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.LINGER_MS_CONFIG, 0,
-            ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000,
-            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.CLIENT_ID_CONFIG,
+            "imgsearch-s3-server",
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.LINGER_MS_CONFIG,
+            0,
+            ProducerConfig.MAX_BLOCK_MS_CONFIG,
+            15_000,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+            10_000,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+            30_000);
     var producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
     try {
       producer.partitionsFor(topic);
     } catch (KafkaException e) {
       producer.close();
       throw new IllegalStateException(
-          "cannot reach topic " + topic + " on Kafka at " + bootstrapServers + ": " + e.getMessage(), e);
+          "cannot reach topic "
+              + topic
+              + " on Kafka at "
+              + bootstrapServers
+              + ": "
+              + e.getMessage(),
+          e);
     }
     return new KafkaNotificationPublisher(producer, topic);
   }
@@ -53,10 +69,12 @@ public final class KafkaNotificationPublisher implements NotificationPublisher, 
     try {
       producer.send(new ProducerRecord<>(topic, key, json)).get();
     } catch (ExecutionException e) {
-      throw new IllegalStateException("notification for " + key + " not published: " + e.getCause(), e.getCause());
+      throw new IllegalStateException(
+          "notification for " + key + " not published: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while publishing the notification for " + key, e);
+      throw new IllegalStateException(
+          "interrupted while publishing the notification for " + key, e);
     }
   }
 

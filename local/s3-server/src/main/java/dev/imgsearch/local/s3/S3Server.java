@@ -13,13 +13,14 @@ import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 
 /**
- * S3Proxy serving the S3 protocol on 127.0.0.1 from a directory, with every object write and delete published to
- * Kafka as a MinIO bucket notification (see {@link NotifyingBlobStore}).
+ * S3Proxy serving the S3 protocol on 127.0.0.1 from a directory, with every object write and delete
+ * published to Kafka as a MinIO bucket notification (see {@link NotifyingBlobStore}).
  *
- * <p>Storage is S3Proxy's {@code filesystem} backend: one directory per bucket under the data directory, one file per
- * object, metadata (content type, user metadata, eTag) in the files' user extended attributes, so the data directory
- * must be on a file system with user xattrs (ext4, xfs, btrfs; not every tmpfs). Objects survive restarts. Requests
- * must be signed with the configured access and secret key (AWS signature V4; V2 is accepted too).
+ * <p>Storage is S3Proxy's {@code filesystem} backend: one directory per bucket under the data
+ * directory, one file per object, metadata (content type, user metadata, eTag) in the files' user
+ * extended attributes, so the data directory must be on a file system with user xattrs (ext4, xfs,
+ * btrfs; not every tmpfs). Objects survive restarts. Requests must be signed with the configured
+ * access and secret key (AWS signature V4; V2 is accepted too).
  */
 public final class S3Server implements AutoCloseable {
   /** Start-up settings; {@code port} 0 picks a free port. */
@@ -55,7 +56,10 @@ public final class S3Server implements AutoCloseable {
     this.publisher = publisher;
   }
 
-  /** Connects to Kafka, creates the missing buckets and starts serving; returns once requests are accepted. */
+  /**
+   * Connects to Kafka, creates the missing buckets and starts serving; returns once requests are
+   * accepted.
+   */
   public static S3Server start(Config config) {
     BlobStore backend = new FilesystemNio2BlobStore(createDirectories(config.dataDir()).toString());
     for (String bucket : config.buckets()) {
@@ -69,14 +73,16 @@ public final class S3Server implements AutoCloseable {
         S3Proxy.builder()
             .blobStore(new NotifyingBlobStore(backend, publisher))
             .endpoint(URI.create("http://" + HOST + ":" + config.port()))
-            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, config.accessKey(), config.secretKey())
+            .awsAuthentication(
+                AuthenticationType.AWS_V2_OR_V4, config.accessKey(), config.secretKey())
             .stopTimeout(5_000)
             .build();
     try {
       proxy.start();
     } catch (Exception e) {
       publisher.close();
-      throw new IllegalStateException("cannot start S3Proxy on port " + config.port() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot start S3Proxy on port " + config.port() + ": " + e.getMessage(), e);
     }
     return new S3Server(proxy, publisher);
   }
@@ -91,7 +97,9 @@ public final class S3Server implements AutoCloseable {
     return "http://" + HOST + ":" + port();
   }
 
-  /** Stops serving (in-flight requests get a few seconds to finish), then closes the Kafka producer. */
+  /**
+   * Stops serving (in-flight requests get a few seconds to finish), then closes the Kafka producer.
+   */
   @Override
   public void close() {
     try {

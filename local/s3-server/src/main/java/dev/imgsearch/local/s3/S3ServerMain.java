@@ -11,9 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Runs {@link S3Server} until the process is terminated, for the local stack. Once it serves requests it prints the
- * single stdout line {@value #READY_PREFIX}{@code PORT}, which launchers wait for; logging goes to stderr (WARN, and
- * INFO for this package). On SIGTERM it stops serving and flushes the Kafka producer.
+ * Runs {@link S3Server} until the process is terminated, for the local stack. Once it serves
+ * requests it prints the single stdout line {@value #READY_PREFIX}{@code PORT}, which launchers
+ * wait for; logging goes to stderr (WARN, and INFO for this package). On SIGTERM it stops serving
+ * and flushes the Kafka producer.
  *
  * <pre>
  * java -cp "$(cat local/s3-server/target/s3-server.classpath)" dev.imgsearch.local.s3.S3ServerMain \
@@ -24,21 +25,34 @@ import picocli.CommandLine.Option;
 @Command(
     name = "s3-server",
     mixinStandardHelpOptions = true,
-    description = "S3 server (S3Proxy, filesystem backend) publishing MinIO bucket notifications to Kafka.")
+    description =
+        "S3 server (S3Proxy, filesystem backend) publishing MinIO bucket notifications to Kafka.")
 public final class S3ServerMain implements Callable<Integer> {
   /** Start of the line printed to stdout once the server accepts requests; the endpoint follows. */
   public static final String READY_PREFIX = "S3 server ready on http://127.0.0.1:";
 
-  @Option(names = "--data-dir", required = true, description = "Directory holding the buckets (created if missing).")
+  @Option(
+      names = "--data-dir",
+      required = true,
+      description = "Directory holding the buckets (created if missing).")
   Path dataDir;
 
-  @Option(names = "--port", defaultValue = "9000", description = "Port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "9000",
+      description = "Port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--access-key", required = true, description = "Access key clients sign requests with.")
+  @Option(
+      names = "--access-key",
+      required = true,
+      description = "Access key clients sign requests with.")
   String accessKey;
 
-  @Option(names = "--secret-key", required = true, description = "Secret key clients sign requests with.")
+  @Option(
+      names = "--secret-key",
+      required = true,
+      description = "Secret key clients sign requests with.")
   String secretKey;
 
   @Option(names = "--bucket", description = "Bucket to create if missing; repeatable.")
@@ -47,7 +61,9 @@ public final class S3ServerMain implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
   String bootstrapServers;
 
-  @Option(names = "--topic", description = "Topic for the notifications (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--topic",
+      description = "Topic for the notifications (default: ${DEFAULT-VALUE}).")
   String topic = Topics.NOTIFICATIONS.name();
 
   public static void main(String[] args) {
@@ -59,7 +75,8 @@ public final class S3ServerMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    var config = new S3Server.Config(dataDir, port, accessKey, secretKey, buckets, bootstrapServers, topic);
+    var config =
+        new S3Server.Config(dataDir, port, accessKey, secretKey, buckets, bootstrapServers, topic);
     S3Server server = S3Server.start(config);
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -44,7 +44,8 @@ class NotifyingBlobStoreTest {
     assertThat(published.get(0).eventName()).isEqualTo(MinioNotifications.OBJECT_CREATED_PUT);
     assertThat(created.key()).isEqualTo("dir%2Fa+b.png");
     assertThat(created.size()).isEqualTo(3L);
-    assertThat(created.eTag()).isEqualTo("5289df737df57326fcdd22597afb1fac"); // md5 of {1,2,3}, unquoted
+    assertThat(created.eTag())
+        .isEqualTo("5289df737df57326fcdd22597afb1fac"); // md5 of {1,2,3}, unquoted
     // Sorted as Go sorts map keys; S3Proxy's checksum bookkeeping is left out.
     assertThat(created.userMetadata())
         .containsExactly(entry("X-Amz-Meta-Upload-Id", "u1"), entry("content-type", "image/png"));
@@ -66,8 +67,10 @@ class NotifyingBlobStoreTest {
 
   @Test
   void headerNamesAreCanonicalizedLikeGo() {
-    assertThat(NotifyingBlobStore.canonicalHeaderName("x-amz-meta-source")).isEqualTo("X-Amz-Meta-Source");
-    assertThat(NotifyingBlobStore.canonicalHeaderName("X-AMZ-META-CAMERA-ID")).isEqualTo("X-Amz-Meta-Camera-Id");
+    assertThat(NotifyingBlobStore.canonicalHeaderName("x-amz-meta-source"))
+        .isEqualTo("X-Amz-Meta-Source");
+    assertThat(NotifyingBlobStore.canonicalHeaderName("X-AMZ-META-CAMERA-ID"))
+        .isEqualTo("X-Amz-Meta-Camera-Id");
     assertThat(NotifyingBlobStore.unquote("\"abc\"")).isEqualTo("abc");
     assertThat(NotifyingBlobStore.unquote("abc-2")).isEqualTo("abc-2");
   }

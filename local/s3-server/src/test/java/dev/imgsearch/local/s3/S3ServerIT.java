@@ -34,8 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The S3 server in its own JVM (started the way the local stack starts it) against a real broker, driven through the
- * MinIO SDK. Publishing is synchronous, so each notification is in Kafka when the SDK call returns.
+ * The S3 server in its own JVM (started the way the local stack starts it) against a real broker,
+ * driven through the MinIO SDK. Publishing is synchronous, so each notification is in Kafka when
+ * the SDK call returns.
  */
 class S3ServerIT {
   private static final String BUCKET = "images";
@@ -56,10 +57,22 @@ class S3ServerIT {
     long t1 = System.nanoTime();
     s3 =
         S3ServerProcess.start(
-            dir.resolve("s3"), 0, "it-access", "it-secret-key", broker.bootstrapServers(), TOPIC, BUCKET);
+            dir.resolve("s3"),
+            0,
+            "it-access",
+            "it-secret-key",
+            broker.bootstrapServers(),
+            TOPIC,
+            BUCKET);
     long t2 = System.nanoTime();
-    System.out.printf("Kafka ready in %d ms, S3 server process in %d ms%n", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
-    minio = MinioClient.builder().endpoint(s3.endpoint()).credentials(s3.accessKey(), s3.secretKey()).build();
+    System.out.printf(
+        "Kafka ready in %d ms, S3 server process in %d ms%n",
+        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+    minio =
+        MinioClient.builder()
+            .endpoint(s3.endpoint())
+            .credentials(s3.accessKey(), s3.secretKey())
+            .build();
     consumer =
         new KafkaConsumer<>(
             Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
@@ -89,17 +102,17 @@ class S3ServerIT {
 
     ObjectWriteResponse put =
         minio.putObject(
-            PutObjectArgs.builder()
-                .bucket(BUCKET)
-                .object(key)
-                .stream(new ByteArrayInputStream(body), (long) body.length, -1L)
+            PutObjectArgs.builder().bucket(BUCKET).object(key).stream(
+                    new ByteArrayInputStream(body), (long) body.length, -1L)
                 .contentType("image/jpeg")
                 .userMetadata(Map.of("source", "camera-1"))
                 .build());
     minio.removeObject(RemoveObjectArgs.builder().bucket(BUCKET).object(key).build());
 
     List<ConsumerRecord<String, String>> records = read(offset, 2);
-    assertThat(records).extracting(ConsumerRecord::key).containsExactly(BUCKET + "/" + key, BUCKET + "/" + key);
+    assertThat(records)
+        .extracting(ConsumerRecord::key)
+        .containsExactly(BUCKET + "/" + key, BUCKET + "/" + key);
 
     MinioNotification created = MinioNotifications.parse(records.get(0).value());
     assertThat(created.eventName()).isEqualTo("s3:ObjectCreated:Put");
@@ -115,7 +128,8 @@ class S3ServerIT {
     assertThat(object.eTag()).isEqualTo(put.etag()).matches("[0-9a-f]{32}");
     assertThat(object.contentType()).isEqualTo("image/jpeg");
     assertThat(object.userMetadata())
-        .containsExactlyInAnyOrderEntriesOf(Map.of("X-Amz-Meta-Source", "camera-1", "content-type", "image/jpeg"));
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("X-Amz-Meta-Source", "camera-1", "content-type", "image/jpeg"));
     assertThat(object.sequencer()).matches("[0-9A-F]{16}");
     assertThat(createdRecord.eventTime()).endsWith("Z");
 
@@ -137,10 +151,8 @@ class S3ServerIT {
     new Random(1).nextBytes(big);
     ObjectWriteResponse multipart =
         minio.putObject(
-            PutObjectArgs.builder()
-                .bucket(BUCKET)
-                .object("big/one.bin")
-                .stream(new ByteArrayInputStream(big), (long) big.length, 5L * 1024 * 1024)
+            PutObjectArgs.builder().bucket(BUCKET).object("big/one.bin").stream(
+                    new ByteArrayInputStream(big), (long) big.length, 5L * 1024 * 1024)
                 .contentType("application/octet-stream")
                 .build());
     minio.copyObject(
@@ -153,18 +165,25 @@ class S3ServerIT {
         minio.removeObjects(
             RemoveObjectsArgs.builder()
                 .bucket(BUCKET)
-                .objects(List.of(new DeleteRequest.Object("big/one.bin"), new DeleteRequest.Object("big/two.bin")))
+                .objects(
+                    List.of(
+                        new DeleteRequest.Object("big/one.bin"),
+                        new DeleteRequest.Object("big/two.bin")))
                 .build());
     for (var error : errors) {
       throw new AssertionError("delete failed: " + error.get());
     }
 
-    List<MinioNotification> events = read(offset, 4).stream().map(r -> MinioNotifications.parse(r.value())).toList();
+    List<MinioNotification> events =
+        read(offset, 4).stream().map(r -> MinioNotifications.parse(r.value())).toList();
     assertThat(events.get(0).eventName()).isEqualTo("s3:ObjectCreated:CompleteMultipartUpload");
     MinioNotification.S3Object completed = events.get(0).records().get(0).s3().object();
     assertThat(completed.size()).isEqualTo(big.length);
-    // The SDK reports the multipart eTag with the quotes of the XML response; notifications carry it unquoted.
-    assertThat(completed.eTag()).isEqualTo(multipart.etag().replace("\"", "")).matches("[0-9a-f]{32}-2");
+    // The SDK reports the multipart eTag with the quotes of the XML response; notifications carry
+    // it unquoted.
+    assertThat(completed.eTag())
+        .isEqualTo(multipart.etag().replace("\"", ""))
+        .matches("[0-9a-f]{32}-2");
     assertThat(completed.contentType()).isEqualTo("application/octet-stream");
 
     assertThat(events.get(1).eventName()).isEqualTo("s3:ObjectCreated:Copy");
@@ -183,10 +202,8 @@ class S3ServerIT {
   void objectsSurviveARestart() throws Exception {
     byte[] body = {1, 2, 3};
     minio.putObject(
-        PutObjectArgs.builder()
-            .bucket(BUCKET)
-            .object("kept.bin")
-            .stream(new ByteArrayInputStream(body), (long) body.length, -1L)
+        PutObjectArgs.builder().bucket(BUCKET).object("kept.bin").stream(
+                new ByteArrayInputStream(body), (long) body.length, -1L)
             .build());
     String endpoint = s3.endpoint();
 
@@ -195,7 +212,10 @@ class S3ServerIT {
     System.out.printf("S3 server restart in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 
     assertThat(s3.endpoint()).isEqualTo(endpoint);
-    assertThat(minio.statObject(StatObjectArgs.builder().bucket(BUCKET).object("kept.bin").build()).size())
+    assertThat(
+            minio
+                .statObject(StatObjectArgs.builder().bucket(BUCKET).object("kept.bin").build())
+                .size())
         .isEqualTo(body.length);
   }
 
@@ -203,7 +223,10 @@ class S3ServerIT {
     return consumer.endOffsets(List.of(PARTITION)).get(PARTITION);
   }
 
-  /** Exactly {@code count} records from {@code offset} on; the S3 calls returned, so they are already there. */
+  /**
+   * Exactly {@code count} records from {@code offset} on; the S3 calls returned, so they are
+   * already there.
+   */
   private static List<ConsumerRecord<String, String>> read(long offset, int count) {
     consumer.seek(PARTITION, offset);
     List<ConsumerRecord<String, String>> records = new ArrayList<>();

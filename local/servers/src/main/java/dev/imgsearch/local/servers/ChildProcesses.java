@@ -13,8 +13,9 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * What the server processes of this module share: stopping children (SIGTERM, a grace period, SIGKILL), a shutdown
- * hook that stops them with this JVM, and the last lines of their output for error messages.
+ * What the server processes of this module share: stopping children (SIGTERM, a grace period,
+ * SIGKILL), a shutdown hook that stops them with this JVM, and the last lines of their output for
+ * error messages.
  */
 final class ChildProcesses {
   private static final Duration POLL = Duration.ofMillis(100);
@@ -42,10 +43,11 @@ final class ChildProcesses {
   }
 
   /**
-   * SIGTERM to each of {@code handles}, waits up to {@code grace} until none is {@code running}, SIGKILL to those left,
-   * and waits up to 5 s for them to go.
+   * SIGTERM to each of {@code handles}, waits up to {@code grace} until none is {@code running},
+   * SIGKILL to those left, and waits up to 5 s for them to go.
    */
-  static void terminate(List<ProcessHandle> handles, Duration grace, Predicate<ProcessHandle> running) {
+  static void terminate(
+      List<ProcessHandle> handles, Duration grace, Predicate<ProcessHandle> running) {
     handles.forEach(ProcessHandle::destroy);
     awaitStopped(handles, grace, running);
     handles.stream().filter(running).forEach(ProcessHandle::destroyForcibly);
@@ -53,7 +55,8 @@ final class ChildProcesses {
   }
 
   /** Waits up to {@code timeout} until none of {@code handles} is {@code running}. */
-  static void awaitStopped(List<ProcessHandle> handles, Duration timeout, Predicate<ProcessHandle> running) {
+  static void awaitStopped(
+      List<ProcessHandle> handles, Duration timeout, Predicate<ProcessHandle> running) {
     Instant deadline = Instant.now().plus(timeout);
     while (handles.stream().anyMatch(running) && Instant.now().isBefore(deadline)) {
       try {
@@ -65,7 +68,10 @@ final class ChildProcesses {
     }
   }
 
-  /** The last {@code lines} lines of {@code file}, each cut to {@code lineChars}; "(missing)" when there is none. */
+  /**
+   * The last {@code lines} lines of {@code file}, each cut to {@code lineChars}; "(missing)" when
+   * there is none.
+   */
   static String tail(Path file, int lines, int lineChars) {
     if (!Files.isRegularFile(file)) {
       return "(missing)";

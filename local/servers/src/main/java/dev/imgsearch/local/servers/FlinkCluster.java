@@ -15,24 +15,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Flink standalone session cluster on this machine: one JobManager and N TaskManagers, each its own JVM, started
- * with Flink's own entrypoints ({@value #JOB_MANAGER_MAIN}, {@value #TASK_MANAGER_MAIN}) from the jars a Flink
- * distribution's {@code lib/} holds — module {@code local/flink-lib} writes their classpath to {@value
- * #CLASSPATH_FILE} (or system property {@value #CLASSPATH_PROPERTY} names the file).
+ * A Flink standalone session cluster on this machine: one JobManager and N TaskManagers, each its
+ * own JVM, started with Flink's own entrypoints ({@value #JOB_MANAGER_MAIN}, {@value
+ * #TASK_MANAGER_MAIN}) from the jars a Flink distribution's {@code lib/} holds — module {@code
+ * local/flink-lib} writes their classpath to {@value #CLASSPATH_FILE} (or system property {@value
+ * #CLASSPATH_PROPERTY} names the file).
  *
- * <p>Each process gets its own configuration directory ({@code config.yaml} from {@link FlinkClusterConfig}, a log4j2
- * file) under {@code <dir>/conf/<name>} and logs to {@code <dir>/log/<name>.log} (stdout/stderr in {@code .out});
- * checkpoints go to {@code <dir>/checkpoints}. TaskManagers are named {@code tm-1}, {@code tm-2}, … (their resource id
- * in the REST API). Jobs are submitted as jars through the REST API ({@link #rest()}).
+ * <p>Each process gets its own configuration directory ({@code config.yaml} from {@link
+ * FlinkClusterConfig}, a log4j2 file) under {@code <dir>/conf/<name>} and logs to {@code
+ * <dir>/log/<name>.log} (stdout/stderr in {@code .out}); checkpoints go to {@code
+ * <dir>/checkpoints}. TaskManagers are named {@code tm-1}, {@code tm-2}, … (their resource id in
+ * the REST API). Jobs are submitted as jars through the REST API ({@link #rest()}).
  *
- * <p>{@link #killTaskManager} sends SIGKILL (fault tests), {@link #startTaskManager} starts one again; {@link #close()}
- * stops every process (SIGTERM, SIGKILL after 15 s). The processes are killed when this JVM exits.
+ * <p>{@link #killTaskManager} sends SIGKILL (fault tests), {@link #startTaskManager} starts one
+ * again; {@link #close()} stops every process (SIGTERM, SIGKILL after 15 s). The processes are
+ * killed when this JVM exits.
  */
 public final class FlinkCluster implements AutoCloseable {
   public static final String CLASSPATH_PROPERTY = "imgsearch.flinklib.classpath";
   public static final String CLASSPATH_FILE = "local/flink-lib/target/flink-lib.classpath";
   public static final String BUILD_COMMAND = "./mvnw -B -pl local/flink-lib package";
-  static final String JOB_MANAGER_MAIN = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
+  static final String JOB_MANAGER_MAIN =
+      "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
   static final String TASK_MANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
   private static final String JOB_MANAGER = "jobmanager";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -46,7 +50,8 @@ public final class FlinkCluster implements AutoCloseable {
   private final FlinkRest rest;
   private final Thread killOnExit;
 
-  private FlinkCluster(Path dir, FlinkClusterConfig config, String classpath, Map<String, String> taskManagerEnv) {
+  private FlinkCluster(
+      Path dir, FlinkClusterConfig config, String classpath, Map<String, String> taskManagerEnv) {
     this.dir = dir;
     this.config = config;
     this.classpath = classpath;
@@ -56,20 +61,31 @@ public final class FlinkCluster implements AutoCloseable {
   }
 
   /**
-   * Starts a JobManager and {@code taskManagers} TaskManagers under {@code dir} on free ports and returns once all
-   * TaskManagers have registered (120 s at most).
+   * Starts a JobManager and {@code taskManagers} TaskManagers under {@code dir} on free ports and
+   * returns once all TaskManagers have registered (120 s at most).
    *
-   * @param taskManagerEnv environment variables added to the TaskManagers' (e.g. {@code IMGSEARCH_TURBOJPEG_LIBRARY})
-   * @throws IllegalStateException when the classpath file is missing, a process exits, or the cluster is not up in time
-   *     (the message ends with the tail of the JobManager's log)
+   * @param taskManagerEnv environment variables added to the TaskManagers' (e.g. {@code
+   *     IMGSEARCH_TURBOJPEG_LIBRARY})
+   * @throws IllegalStateException when the classpath file is missing, a process exits, or the
+   *     cluster is not up in time (the message ends with the tail of the JobManager's log)
    */
   public static FlinkCluster start(Path dir, int taskManagers, Map<String, String> taskManagerEnv) {
     Path root = dir.toAbsolutePath().normalize();
     FlinkClusterConfig config =
-        new FlinkClusterConfig(freePort(), freePort(), root.resolve("checkpoints"), root.resolve("uploads"), root.resolve("tmp"));
+        new FlinkClusterConfig(
+            freePort(),
+            freePort(),
+            root.resolve("checkpoints"),
+            root.resolve("uploads"),
+            root.resolve("tmp"));
     var cluster = new FlinkCluster(root, config, readClasspath(), taskManagerEnv);
     try {
-      cluster.launch(JOB_MANAGER, JOB_MANAGER_MAIN, config.common(), FlinkClusterConfig.jobManagerJvm(), Map.of());
+      cluster.launch(
+          JOB_MANAGER,
+          JOB_MANAGER_MAIN,
+          config.common(),
+          FlinkClusterConfig.jobManagerJvm(),
+          Map.of());
       for (int i = 1; i <= taskManagers; i++) {
         cluster.startTaskManager("tm-" + i);
       }
@@ -106,14 +122,20 @@ public final class FlinkCluster implements AutoCloseable {
     if (old != null && old.isAlive()) {
       throw new IllegalStateException("TaskManager " + name + " is running");
     }
-    launch(name, TASK_MANAGER_MAIN, config.taskManager(name), FlinkClusterConfig.taskManagerJvm(), taskManagerEnv);
+    launch(
+        name,
+        TASK_MANAGER_MAIN,
+        config.taskManager(name),
+        FlinkClusterConfig.taskManagerJvm(),
+        taskManagerEnv);
   }
 
   /** SIGKILL to TaskManager {@code name}; returns once it is gone. */
   public synchronized void killTaskManager(String name) {
     Process process = processes.get(name);
     if (process == null || name.equals(JOB_MANAGER)) {
-      throw new IllegalArgumentException("no TaskManager " + name + " (known: " + processes.keySet() + ")");
+      throw new IllegalArgumentException(
+          "no TaskManager " + name + " (known: " + processes.keySet() + ")");
     }
     processes.remove(name);
     process.destroyForcibly();
@@ -136,8 +158,12 @@ public final class FlinkCluster implements AutoCloseable {
         throw new IllegalStateException("interrupted while starting the Flink cluster", e);
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException(count + " TaskManagers not registered within " + timeout.toSeconds()
-            + " s; the JobManager's log ends:\n" + ChildProcesses.tail(logFile(JOB_MANAGER), 30, 400));
+        throw new IllegalStateException(
+            count
+                + " TaskManagers not registered within "
+                + timeout.toSeconds()
+                + " s; the JobManager's log ends:\n"
+                + ChildProcesses.tail(logFile(JOB_MANAGER), 30, 400));
       }
       sleep(200);
     }
@@ -147,15 +173,17 @@ public final class FlinkCluster implements AutoCloseable {
   @Override
   public synchronized void close() {
     List<ProcessHandle> taskManagers = new ArrayList<>();
-    processes.forEach((name, p) -> {
-      if (!name.equals(JOB_MANAGER)) {
-        taskManagers.add(p.toHandle());
-      }
-    });
+    processes.forEach(
+        (name, p) -> {
+          if (!name.equals(JOB_MANAGER)) {
+            taskManagers.add(p.toHandle());
+          }
+        });
     ChildProcesses.terminate(taskManagers, STOP_TIMEOUT, ProcessHandle::isAlive);
     Process jobManager = processes.get(JOB_MANAGER);
     if (jobManager != null) {
-      ChildProcesses.terminate(List.of(jobManager.toHandle()), STOP_TIMEOUT, ProcessHandle::isAlive);
+      ChildProcesses.terminate(
+          List.of(jobManager.toHandle()), STOP_TIMEOUT, ProcessHandle::isAlive);
     }
     processes.clear();
     ChildProcesses.cancelOnExit(killOnExit);
@@ -169,19 +197,33 @@ public final class FlinkCluster implements AutoCloseable {
     synchronized (this) {
       for (var e : processes.entrySet()) {
         if (!e.getValue().isAlive()) {
-          throw new IllegalStateException("Flink " + e.getKey() + " exited with " + e.getValue().exitValue()
-              + "; its log ends:\n" + ChildProcesses.tail(logFile(e.getKey()), 30, 400) + "\nand its output:\n"
-              + ChildProcesses.tail(dir.resolve("log").resolve(e.getKey() + ".out"), 20, 400));
+          throw new IllegalStateException(
+              "Flink "
+                  + e.getKey()
+                  + " exited with "
+                  + e.getValue().exitValue()
+                  + "; its log ends:\n"
+                  + ChildProcesses.tail(logFile(e.getKey()), 30, 400)
+                  + "\nand its output:\n"
+                  + ChildProcesses.tail(dir.resolve("log").resolve(e.getKey() + ".out"), 20, 400));
         }
       }
     }
   }
 
-  private void launch(String name, String main, Map<String, String> settings, List<String> memory, Map<String, String> env) {
+  private void launch(
+      String name,
+      String main,
+      Map<String, String> settings,
+      List<String> memory,
+      Map<String, String> env) {
     try {
       Path conf = Files.createDirectories(dir.resolve("conf").resolve(name));
-      Files.writeString(conf.resolve("config.yaml"), FlinkClusterConfig.yaml(settings), StandardCharsets.UTF_8);
-      Path log4j = Files.writeString(conf.resolve("log4j.properties"), FlinkClusterConfig.log4j(), StandardCharsets.UTF_8);
+      Files.writeString(
+          conf.resolve("config.yaml"), FlinkClusterConfig.yaml(settings), StandardCharsets.UTF_8);
+      Path log4j =
+          Files.writeString(
+              conf.resolve("log4j.properties"), FlinkClusterConfig.log4j(), StandardCharsets.UTF_8);
       Path logs = Files.createDirectories(dir.resolve("log"));
       Files.createDirectories(config.checkpointDir());
       Files.createDirectories(config.uploadDir());
@@ -200,8 +242,9 @@ public final class FlinkCluster implements AutoCloseable {
   }
 
   /**
-   * Runs a cluster until this JVM is stopped (Ctrl-C): {@code FlinkCluster DIR [TASK_MANAGERS]} (default 2). Prints the
-   * REST URL (web UI, jar submission) once every TaskManager has registered.
+   * Runs a cluster until this JVM is stopped (Ctrl-C): {@code FlinkCluster DIR [TASK_MANAGERS]}
+   * (default 2). Prints the REST URL (web UI, jar submission) once every TaskManager has
+   * registered.
    */
   public static void main(String[] args) throws InterruptedException {
     if (args.length < 1 || args.length > 2) {
@@ -211,17 +254,27 @@ public final class FlinkCluster implements AutoCloseable {
     int taskManagers = args.length == 2 ? Integer.parseInt(args[1]) : 2;
     FlinkCluster cluster = start(Path.of(args[0]), taskManagers, Map.of());
     Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "flink-cluster-stop"));
-    System.out.println("Flink cluster ready: " + cluster.restUrl() + " (" + taskManagers + " TaskManagers, logs in "
-        + cluster.dir.resolve("log") + "); Ctrl-C stops it");
+    System.out.println(
+        "Flink cluster ready: "
+            + cluster.restUrl()
+            + " ("
+            + taskManagers
+            + " TaskManagers, logs in "
+            + cluster.dir.resolve("log")
+            + "); Ctrl-C stops it");
     Thread.currentThread().join();
   }
 
   /** Locates the classpath file as described in the class comment and reads it. */
   static String readClasspath() {
     String explicit = System.getProperty(CLASSPATH_PROPERTY);
-    Path file = explicit != null ? Path.of(explicit) : RepoRoot.locate(CLASSPATH_PROPERTY).resolve(CLASSPATH_FILE);
+    Path file =
+        explicit != null
+            ? Path.of(explicit)
+            : RepoRoot.locate(CLASSPATH_PROPERTY).resolve(CLASSPATH_FILE);
     if (!Files.isRegularFile(file)) {
-      throw new IllegalStateException("Flink classpath file " + file + " not found; build it with: " + BUILD_COMMAND);
+      throw new IllegalStateException(
+          "Flink classpath file " + file + " not found; build it with: " + BUILD_COMMAND);
     }
     try {
       return Files.readString(file, StandardCharsets.UTF_8).strip();
@@ -231,7 +284,8 @@ public final class FlinkCluster implements AutoCloseable {
   }
 
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(FlinkClusterConfig.HOST))) {
+    try (ServerSocket socket =
+        new ServerSocket(0, 1, InetAddress.getByName(FlinkClusterConfig.HOST))) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("no free port", e);

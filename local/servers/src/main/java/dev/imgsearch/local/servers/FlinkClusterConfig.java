@@ -7,23 +7,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The configuration of the local Flink standalone session cluster ({@link FlinkCluster}): the {@code config.yaml} each
- * process reads and the JVM options that match its memory settings (what {@code flink-dist}'s scripts compute with
- * {@code BashJavaUtils}). Pure: no I/O.
+ * The configuration of the local Flink standalone session cluster ({@link FlinkCluster}): the
+ * {@code config.yaml} each process reads and the JVM options that match its memory settings (what
+ * {@code flink-dist}'s scripts compute with {@code BashJavaUtils}). Pure: no I/O.
  *
- * <p>Sized for a small shared machine: JobManager heap 384 MiB; each TaskManager {@value #SLOTS_PER_TM} slots, 512 MiB
- * task heap, no managed memory (the job keeps its state on the heap), 64 MiB network buffers — about 1.3 GiB a
- * TaskManager process, plus what ONNX Runtime allocates natively. Checkpoints go to a local directory every process
- * reaches (one machine); failed jobs restart every second, up to {@value #RESTART_ATTEMPTS} times; a TaskManager that
- * stops answering heartbeats for {@value #HEARTBEAT_TIMEOUT_MS} ms is declared lost.
+ * <p>Sized for a small shared machine: JobManager heap 384 MiB; each TaskManager {@value
+ * #SLOTS_PER_TM} slots, 512 MiB task heap, no managed memory (the job keeps its state on the heap),
+ * 64 MiB network buffers — about 1.3 GiB a TaskManager process, plus what ONNX Runtime allocates
+ * natively. Checkpoints go to a local directory every process reaches (one machine); failed jobs
+ * restart every second, up to {@value #RESTART_ATTEMPTS} times; a TaskManager that stops answering
+ * heartbeats for {@value #HEARTBEAT_TIMEOUT_MS} ms is declared lost.
  *
  * @param restPort JobManager REST port (also the web UI)
  * @param rpcPort JobManager RPC port
  * @param checkpointDir directory of checkpoints and savepoints
  * @param uploadDir where the JobManager keeps uploaded job jars
- * @param tmpDir temporary files and BLOB caches of every process (not {@code /tmp}: names there are per resource id)
+ * @param tmpDir temporary files and BLOB caches of every process (not {@code /tmp}: names there are
+ *     per resource id)
  */
-public record FlinkClusterConfig(int restPort, int rpcPort, Path checkpointDir, Path uploadDir, Path tmpDir) {
+public record FlinkClusterConfig(
+    int restPort, int rpcPort, Path checkpointDir, Path uploadDir, Path tmpDir) {
   public static final String HOST = "127.0.0.1";
   public static final int SLOTS_PER_TM = 2;
   static final int RESTART_ATTEMPTS = 1000;
@@ -80,7 +83,8 @@ public record FlinkClusterConfig(int restPort, int rpcPort, Path checkpointDir, 
     c.put("taskmanager.data.port", "0");
     c.put("taskmanager.numberOfTaskSlots", Integer.toString(SLOTS_PER_TM));
     c.put("parallelism.default", Integer.toString(SLOTS_PER_TM));
-    // spread a job's slots over the TaskManagers, so losing one takes part of the job, not all of it
+    // spread a job's slots over the TaskManagers, so losing one takes part of the job, not all of
+    // it
     c.put("taskmanager.load-balance.mode", "SLOTS");
     c.put("jobmanager.memory.heap.size", "384m");
     c.put("jobmanager.memory.off-heap.size", "128m");
@@ -98,7 +102,9 @@ public record FlinkClusterConfig(int restPort, int rpcPort, Path checkpointDir, 
     c.put("taskmanager.memory.jvm-overhead.max", "192m");
     c.put("state.backend.type", "hashmap");
     c.put("execution.checkpointing.dir", checkpointDir.toUri().toString());
-    c.put("execution.checkpointing.savepoint-dir", checkpointDir.resolve("savepoints").toUri().toString());
+    c.put(
+        "execution.checkpointing.savepoint-dir",
+        checkpointDir.resolve("savepoints").toUri().toString());
     c.put("restart-strategy.type", "fixed-delay");
     c.put("restart-strategy.fixed-delay.attempts", Integer.toString(RESTART_ATTEMPTS));
     c.put("restart-strategy.fixed-delay.delay", "1 s");
@@ -110,7 +116,8 @@ public record FlinkClusterConfig(int restPort, int rpcPort, Path checkpointDir, 
     c.put("heartbeat.timeout", Integer.toString(HEARTBEAT_TIMEOUT_MS));
     c.put("web.upload.dir", uploadDir.toString());
     c.put("web.submit.enable", "true");
-    // the shaded job jar (ONNX Runtime's native libraries for every platform) is over the default 100 MiB
+    // the shaded job jar (ONNX Runtime's native libraries for every platform) is over the default
+    // 100 MiB
     c.put("rest.server.max-content-length", Integer.toString(512 * 1024 * 1024));
     c.put("classloader.resolve-order", "child-first");
     // the REST API's metric values are at most 1 s old (default 10 s)
@@ -118,31 +125,48 @@ public record FlinkClusterConfig(int restPort, int rpcPort, Path checkpointDir, 
     return c;
   }
 
-  /** The settings of one TaskManager: the common ones plus its resource id (its name in the REST API). */
+  /**
+   * The settings of one TaskManager: the common ones plus its resource id (its name in the REST
+   * API).
+   */
   Map<String, String> taskManager(String resourceId) {
     Map<String, String> c = common();
     c.put("taskmanager.resource-id", resourceId);
     return c;
   }
 
-  /** {@code config.yaml} text of {@code settings}: one {@code key: value} line each, values quoted. */
+  /**
+   * {@code config.yaml} text of {@code settings}: one {@code key: value} line each, values quoted.
+   */
   static String yaml(Map<String, String> settings) {
     StringBuilder out = new StringBuilder("# generated by FlinkCluster\n");
-    settings.forEach((k, v) -> out.append(k).append(": \"").append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n"));
+    settings.forEach(
+        (k, v) ->
+            out.append(k)
+                .append(": \"")
+                .append(v.replace("\\", "\\\\").replace("\"", "\\\""))
+                .append("\"\n"));
     return out.toString();
   }
 
   /** JVM memory flags of the JobManager, matching {@link #common()}. */
   static List<String> jobManagerJvm() {
-    return List.of("-Xms384m", "-Xmx384m", "-XX:MaxDirectMemorySize=128m", "-XX:MaxMetaspaceSize=192m");
+    return List.of(
+        "-Xms384m", "-Xmx384m", "-XX:MaxDirectMemorySize=128m", "-XX:MaxMetaspaceSize=192m");
   }
 
-  /** JVM memory flags of a TaskManager: heap = framework + task heap, direct = off-heaps + network. */
+  /**
+   * JVM memory flags of a TaskManager: heap = framework + task heap, direct = off-heaps + network.
+   */
   static List<String> taskManagerJvm() {
-    return List.of("-Xms640m", "-Xmx640m", "-XX:MaxDirectMemorySize=256m", "-XX:MaxMetaspaceSize=256m");
+    return List.of(
+        "-Xms640m", "-Xmx640m", "-XX:MaxDirectMemorySize=256m", "-XX:MaxMetaspaceSize=256m");
   }
 
-  /** The JVM options of one process: memory flags, the Java 17 opens, the log4j configuration and log file. */
+  /**
+   * The JVM options of one process: memory flags, the Java 17 opens, the log4j configuration and
+   * log file.
+   */
   static List<String> jvmOptions(List<String> memory, Path log4jConfig, Path logFile) {
     List<String> options = new ArrayList<>(memory);
     options.add("-XX:+UseSerialGC");
@@ -152,7 +176,9 @@ public record FlinkClusterConfig(int restPort, int rpcPort, Path checkpointDir, 
     return options;
   }
 
-  /** A log4j2 configuration writing INFO and above to the file of system property {@code log.file}. */
+  /**
+   * A log4j2 configuration writing INFO and above to the file of system property {@code log.file}.
+   */
   static String log4j() {
     return String.join(
         "\n",

@@ -18,16 +18,17 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The parts of Flink's JobManager REST API the local cluster uses: cluster overview, jar upload and run (the web
- * submission endpoints of {@code flink-runtime-web}), job and vertex status, cancel. Plain HTTP and JSON, so callers
- * need no Flink classes.
+ * The parts of Flink's JobManager REST API the local cluster uses: cluster overview, jar upload and
+ * run (the web submission endpoints of {@code flink-runtime-web}), job and vertex status, cancel.
+ * Plain HTTP and JSON, so callers need no Flink classes.
  */
 public final class FlinkRest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final String baseUrl;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   public FlinkRest(String baseUrl) {
     this.baseUrl = baseUrl;
@@ -37,7 +38,9 @@ public final class FlinkRest {
   public record JobStatus(String state, List<Vertex> vertices) {
     /** The job runs and every vertex' tasks run (deployed everywhere, not just scheduled). */
     public boolean fullyRunning() {
-      return state.equals("RUNNING") && !vertices.isEmpty() && vertices.stream().allMatch(v -> v.status().equals("RUNNING"));
+      return state.equals("RUNNING")
+          && !vertices.isEmpty()
+          && vertices.stream().allMatch(v -> v.status().equals("RUNNING"));
     }
   }
 
@@ -61,8 +64,13 @@ public final class FlinkRest {
   public String uploadJar(Path jar) throws IOException, InterruptedException {
     String boundary = "flink-" + UUID.randomUUID();
     var body = new ByteArrayOutputStream();
-    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
-            + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.write(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
+                + jar.getFileName()
+                + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
     body.write(Files.readAllBytes(jar));
     body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
     HttpRequest request =
@@ -79,8 +87,8 @@ public final class FlinkRest {
   }
 
   /**
-   * {@code POST /jars/:id/run}: runs the jar's {@code entryClass} main with {@code args} on the JobManager (it builds
-   * the job graph and submits it); returns the job id.
+   * {@code POST /jars/:id/run}: runs the jar's {@code entryClass} main with {@code args} on the
+   * JobManager (it builds the job graph and submits it); returns the job id.
    */
   public String runJar(String jarId, String entryClass, int parallelism, List<String> args)
       throws IOException, InterruptedException {
@@ -88,11 +96,12 @@ public final class FlinkRest {
   }
 
   /**
-   * {@link #runJar(String, String, int, List)} restoring from {@code savepointPath} (when not null) with {@code
-   * allowNonRestoredState=false}: the submission fails unless every operator state in the savepoint maps to an
-   * operator (by uid) of the new job graph.
+   * {@link #runJar(String, String, int, List)} restoring from {@code savepointPath} (when not null)
+   * with {@code allowNonRestoredState=false}: the submission fails unless every operator state in
+   * the savepoint maps to an operator (by uid) of the new job graph.
    */
-  public String runJar(String jarId, String entryClass, int parallelism, List<String> args, String savepointPath)
+  public String runJar(
+      String jarId, String entryClass, int parallelism, List<String> args, String savepointPath)
       throws IOException, InterruptedException {
     ObjectNode run = JSON.createObjectNode();
     run.put("entryClass", entryClass);
@@ -101,7 +110,8 @@ public final class FlinkRest {
       run.put("savepointPath", savepointPath);
       run.put("allowNonRestoredState", false);
     }
-    run.putArray("programArgsList").addAll(args.stream().map(JSON.getNodeFactory()::textNode).toList());
+    run.putArray("programArgsList")
+        .addAll(args.stream().map(JSON.getNodeFactory()::textNode).toList());
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(baseUrl + "/jars/" + jarId + "/run"))
             .timeout(Duration.ofMinutes(2))
@@ -116,25 +126,36 @@ public final class FlinkRest {
     JsonNode job = get("/jobs/" + jobId);
     List<Vertex> vertices = new ArrayList<>();
     for (JsonNode v : job.path("vertices")) {
-      vertices.add(new Vertex(v.path("id").asText(), v.path("name").asText(), v.path("status").asText(), v.path("parallelism").asInt()));
+      vertices.add(
+          new Vertex(
+              v.path("id").asText(),
+              v.path("name").asText(),
+              v.path("status").asText(),
+              v.path("parallelism").asInt()));
     }
     return new JobStatus(job.path("state").asText(), vertices);
   }
 
   /** {@code GET /jobs/:id/vertices/:vid}: where each subtask runs. */
-  public List<Subtask> subtasks(String jobId, String vertexId) throws IOException, InterruptedException {
+  public List<Subtask> subtasks(String jobId, String vertexId)
+      throws IOException, InterruptedException {
     List<Subtask> subtasks = new ArrayList<>();
     for (JsonNode s : get("/jobs/" + jobId + "/vertices/" + vertexId).path("subtasks")) {
-      subtasks.add(new Subtask(s.path("subtask").asInt(), s.path("status").asText(), s.path("taskmanager-id").asText()));
+      subtasks.add(
+          new Subtask(
+              s.path("subtask").asInt(),
+              s.path("status").asText(),
+              s.path("taskmanager-id").asText()));
     }
     return subtasks;
   }
 
   /**
-   * {@code GET /jobs/:id/vertices/:vid/metrics?get=<subtask>.<metric>}: one subtask's metric (e.g. {@code
-   * 0.fetch-decode-embed.jpegTurbo}), or "" when the vertex does not report it (yet).
+   * {@code GET /jobs/:id/vertices/:vid/metrics?get=<subtask>.<metric>}: one subtask's metric (e.g.
+   * {@code 0.fetch-decode-embed.jpegTurbo}), or "" when the vertex does not report it (yet).
    */
-  public String metric(String jobId, String vertexId, String metric) throws IOException, InterruptedException {
+  public String metric(String jobId, String vertexId, String metric)
+      throws IOException, InterruptedException {
     for (JsonNode m : get("/jobs/" + jobId + "/vertices/" + vertexId + "/metrics?get=" + metric)) {
       if (m.path("id").asText().equals(metric)) {
         return m.path("value").asText("");
@@ -143,27 +164,31 @@ public final class FlinkRest {
     return "";
   }
 
-  /** {@code GET /jobs/:id/exceptions}: the root exception of the latest failure, or "" when none. */
+  /**
+   * {@code GET /jobs/:id/exceptions}: the root exception of the latest failure, or "" when none.
+   */
   public String rootException(String jobId) throws IOException, InterruptedException {
     return get("/jobs/" + jobId + "/exceptions").path("root-exception").asText("");
   }
 
   /**
    * {@code POST /jobs/:id/stop} with {@code targetDirectory} (no drain), then polls {@code
-   * /jobs/:id/savepoints/:triggerid} until the savepoint completes; returns its location. Throws when it fails or
-   * does not complete within {@code timeout}.
+   * /jobs/:id/savepoints/:triggerid} until the savepoint completes; returns its location. Throws
+   * when it fails or does not complete within {@code timeout}.
    */
   public String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout)
       throws IOException, InterruptedException {
     ObjectNode stop = JSON.createObjectNode();
     stop.put("targetDirectory", targetDirectory);
     stop.put("drain", false);
-    String trigger = send(HttpRequest.newBuilder(URI.create(baseUrl + "/jobs/" + jobId + "/stop"))
-            .timeout(TIMEOUT)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(stop)))
-            .build())
-        .path("request-id").asText("");
+    String trigger =
+        send(HttpRequest.newBuilder(URI.create(baseUrl + "/jobs/" + jobId + "/stop"))
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(stop)))
+                .build())
+            .path("request-id")
+            .asText("");
     if (trigger.isEmpty()) {
       throw new IOException("stop-with-savepoint of " + jobId + " answered without a request-id");
     }
@@ -173,8 +198,17 @@ public final class FlinkRest {
       if (status.path("status").path("id").asText().equals("COMPLETED")) {
         JsonNode operation = status.path("operation");
         if (operation.hasNonNull("failure-cause")) {
-          throw new IOException("savepoint of " + jobId + " failed: " + operation.path("failure-cause").path("stack-trace").asText(
-              operation.path("failure-cause").toString()).lines().findFirst().orElse(""));
+          throw new IOException(
+              "savepoint of "
+                  + jobId
+                  + " failed: "
+                  + operation
+                      .path("failure-cause")
+                      .path("stack-trace")
+                      .asText(operation.path("failure-cause").toString())
+                      .lines()
+                      .findFirst()
+                      .orElse(""));
         }
         return operation.path("location").asText();
       }
@@ -186,19 +220,24 @@ public final class FlinkRest {
   }
 
   /**
-   * {@code GET /jobs/:id/checkpoints}: where the job's state was restored from ({@code latest.restored.external_path}),
-   * or "" when it started empty.
+   * {@code GET /jobs/:id/checkpoints}: where the job's state was restored from ({@code
+   * latest.restored.external_path}), or "" when it started empty.
    */
   public String restoredFrom(String jobId) throws IOException, InterruptedException {
-    return get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored").path("external_path").asText("");
+    return get("/jobs/" + jobId + "/checkpoints")
+        .path("latest")
+        .path("restored")
+        .path("external_path")
+        .asText("");
   }
 
   /** {@code PATCH /jobs/:id?mode=cancel}. */
   public void cancel(String jobId) throws IOException, InterruptedException {
-    send(HttpRequest.newBuilder(URI.create(baseUrl + "/jobs/" + jobId + "?mode=cancel"))
-        .timeout(TIMEOUT)
-        .method("PATCH", HttpRequest.BodyPublishers.noBody())
-        .build());
+    send(
+        HttpRequest.newBuilder(URI.create(baseUrl + "/jobs/" + jobId + "?mode=cancel"))
+            .timeout(TIMEOUT)
+            .method("PATCH", HttpRequest.BodyPublishers.noBody())
+            .build());
   }
 
   private JsonNode get(String path) throws IOException, InterruptedException {
@@ -208,8 +247,14 @@ public final class FlinkRest {
   private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() / 100 != 2) {
-      throw new IOException(request.method() + " " + request.uri().getPath() + " answered " + response.statusCode() + ": "
-          + response.body());
+      throw new IOException(
+          request.method()
+              + " "
+              + request.uri().getPath()
+              + " answered "
+              + response.statusCode()
+              + ": "
+              + response.body());
     }
     return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
   }

@@ -30,27 +30,30 @@ import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 
 /**
- * A real single-node Kafka broker (KRaft combined mode: broker and controller in one node) running in this JVM from
- * Kafka's own server classes.
+ * A real single-node Kafka broker (KRaft combined mode: broker and controller in one node) running
+ * in this JVM from Kafka's own server classes.
  *
- * <p>The log directory is formatted on first start (no {@code meta.properties} yet) and reused as it is afterwards,
- * so topics, records and committed offsets survive a restart on the same directory. The controller quorum is static
- * ({@code controller.quorum.voters}), which lets every start pick a fresh controller port.
+ * <p>The log directory is formatted on first start (no {@code meta.properties} yet) and reused as
+ * it is afterwards, so topics, records and committed offsets survive a restart on the same
+ * directory. The controller quorum is static ({@code controller.quorum.voters}), which lets every
+ * start pick a fresh controller port.
  *
- * <p>Settings for one node: offsets and transaction state topics with replication factor 1 and min ISR 1 (one
- * partition each, so the first consumer group and the first transaction start fast), no initial rebalance delay,
- * topic auto-creation left on (Kafka's default). Clients connect over PLAINTEXT on 127.0.0.1.
+ * <p>Settings for one node: offsets and transaction state topics with replication factor 1 and min
+ * ISR 1 (one partition each, so the first consumer group and the first transaction start fast), no
+ * initial rebalance delay, topic auto-creation left on (Kafka's default). Clients connect over
+ * PLAINTEXT on 127.0.0.1.
  *
- * <p>{@link #startWithSasl} adds a second listener, {@code SASL_PLAINTEXT} with SCRAM-SHA-512 only (as the k8s
- * manifests' Strimzi listener), at {@link #saslBootstrapServers()}; its users are created with
- * {@link #addScramUser} (over the PLAINTEXT listener, which stays open for the test's own clients and the
- * inter-broker traffic). No authorizer: an authenticated user may do anything.
+ * <p>{@link #startWithSasl} adds a second listener, {@code SASL_PLAINTEXT} with SCRAM-SHA-512 only
+ * (as the k8s manifests' Strimzi listener), at {@link #saslBootstrapServers()}; its users are
+ * created with {@link #addScramUser} (over the PLAINTEXT listener, which stays open for the test's
+ * own clients and the inter-broker traffic). No authorizer: an authenticated user may do anything.
  *
- * <p>Logging goes through slf4j under the {@code kafka}, {@code org.apache.kafka} and {@code state.change.logger}
- * loggers; the host application's logging configuration decides how much of it shows (WARN is plenty).
+ * <p>Logging goes through slf4j under the {@code kafka}, {@code org.apache.kafka} and {@code
+ * state.change.logger} loggers; the host application's logging configuration decides how much of it
+ * shows (WARN is plenty).
  *
- * <p>A fatal broker error ends the JVM (Kafka's own behaviour). Measured on a 2-core machine: first start (format +
- * start, cold classes) 1.4–1.8 s, a restart on a formatted directory about 0.25 s.
+ * <p>A fatal broker error ends the JVM (Kafka's own behaviour). Measured on a 2-core machine: first
+ * start (format + start, cold classes) 1.4–1.8 s, a restart on a formatted directory about 0.25 s.
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final int NODE_ID = 1;
@@ -65,7 +68,8 @@ public final class KafkaBroker implements AutoCloseable {
   private final Path logDir;
   private boolean closed;
 
-  private KafkaBroker(KafkaRaftServer server, String bootstrapServers, String saslBootstrapServers, Path logDir) {
+  private KafkaBroker(
+      KafkaRaftServer server, String bootstrapServers, String saslBootstrapServers, Path logDir) {
     this.server = server;
     this.bootstrapServers = bootstrapServers;
     this.saslBootstrapServers = saslBootstrapServers;
@@ -73,16 +77,17 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Starts a broker storing its data in {@code logDir} (created if missing) and listening on {@code port} (0 picks
-   * a free port). Returns once the broker accepts clients.
+   * Starts a broker storing its data in {@code logDir} (created if missing) and listening on {@code
+   * port} (0 picks a free port). Returns once the broker accepts clients.
    */
   public static KafkaBroker start(Path logDir, int port) {
     return start(logDir, port, false);
   }
 
   /**
-   * Like {@link #start(Path, int)} on a free port, plus a {@code SASL_PLAINTEXT} listener accepting SCRAM-SHA-512
-   * only ({@link #saslBootstrapServers()}); create its users with {@link #addScramUser}.
+   * Like {@link #start(Path, int)} on a free port, plus a {@code SASL_PLAINTEXT} listener accepting
+   * SCRAM-SHA-512 only ({@link #saslBootstrapServers()}); create its users with {@link
+   * #addScramUser}.
    */
   public static KafkaBroker startWithSasl(Path logDir) {
     return start(logDir, 0, true);
@@ -94,7 +99,8 @@ public final class KafkaBroker implements AutoCloseable {
       int brokerPort = port == 0 ? freePort() : port;
       int controllerPort = freePort();
       int saslPort = sasl ? freePort() : -1;
-      KafkaConfig config = new KafkaConfig(brokerProperties(logDir, brokerPort, controllerPort, saslPort), false);
+      KafkaConfig config =
+          new KafkaConfig(brokerProperties(logDir, brokerPort, controllerPort, saslPort), false);
       if (!Files.exists(logDir.resolve("meta.properties"))) {
         format(config, logDir);
       }
@@ -106,7 +112,8 @@ public final class KafkaBroker implements AutoCloseable {
         server.awaitShutdown();
         throw e;
       }
-      return new KafkaBroker(server, HOST + ":" + brokerPort, sasl ? HOST + ":" + saslPort : null, logDir);
+      return new KafkaBroker(
+          server, HOST + ":" + brokerPort, sasl ? HOST + ":" + saslPort : null, logDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start Kafka in " + logDir, e);
     } catch (Exception e) {
@@ -128,15 +135,21 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Creates (or updates) a SCRAM-SHA-512 user and returns once the SASL listener accepts its password (10 s at most):
-   * credentials travel through the metadata log, so the broker knows them a moment after the controller.
+   * Creates (or updates) a SCRAM-SHA-512 user and returns once the SASL listener accepts its
+   * password (10 s at most): credentials travel through the metadata log, so the broker knows them
+   * a moment after the controller.
    */
   public void addScramUser(String user, String password) {
     String listener = saslBootstrapServers();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
-              user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)))
-          .all().get(30, TimeUnit.SECONDS);
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      admin
+          .alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialUpsertion(
+                      user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while adding SCRAM user " + user, e);
@@ -147,9 +160,13 @@ public final class KafkaBroker implements AutoCloseable {
     client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, listener);
     client.put("security.protocol", SASL_LISTENER);
     client.put("sasl.mechanism", SCRAM);
-    client.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-        + user.replace("\\", "\\\\").replace("\"", "\\\"") + "\" password=\""
-        + password.replace("\\", "\\\\").replace("\"", "\\\"") + "\";");
+    client.put(
+        "sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+            + user.replace("\\", "\\\\").replace("\"", "\\\"")
+            + "\" password=\""
+            + password.replace("\\", "\\\\").replace("\"", "\\\"")
+            + "\";");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     try (Admin admin = Admin.create(client)) {
       while (true) {
@@ -158,7 +175,8 @@ public final class KafkaBroker implements AutoCloseable {
           return;
         } catch (ExecutionException | TimeoutException e) {
           if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("SCRAM user " + user + " not accepted by " + listener + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                "SCRAM user " + user + " not accepted by " + listener + ": " + e.getMessage(), e);
           }
           Thread.sleep(100);
         }
@@ -174,20 +192,31 @@ public final class KafkaBroker implements AutoCloseable {
     return logDir;
   }
 
-  /** Creates each topic with {@code partitions} partitions (replication factor 1); topics that exist are left as they are. */
+  /**
+   * Creates each topic with {@code partitions} partitions (replication factor 1); topics that exist
+   * are left as they are.
+   */
   public void createTopics(int partitions, String... names) {
     create(Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList());
   }
 
-  /** Creates compacted topics (cleanup.policy=compact: the latest value per key is kept forever); existing ones stay. */
+  /**
+   * Creates compacted topics (cleanup.policy=compact: the latest value per key is kept forever);
+   * existing ones stay.
+   */
   public void createCompactedTopics(int partitions, String... names) {
-    create(Arrays.stream(names)
-        .map(n -> new NewTopic(n, partitions, (short) 1).configs(Map.of("cleanup.policy", "compact")))
-        .toList());
+    create(
+        Arrays.stream(names)
+            .map(
+                n ->
+                    new NewTopic(n, partitions, (short) 1)
+                        .configs(Map.of("cleanup.policy", "compact")))
+            .toList());
   }
 
   private void create(List<NewTopic> topics) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       CreateTopicsResult result = admin.createTopics(topics);
       for (var entry : result.values().entrySet()) {
         try {
@@ -214,20 +243,38 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  private static Map<String, Object> brokerProperties(Path logDir, int brokerPort, int controllerPort, int saslPort) {
+  private static Map<String, Object> brokerProperties(
+      Path logDir, int brokerPort, int controllerPort, int saslPort) {
     Map<String, Object> p = new HashMap<>();
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(NODE_ID));
     p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
     String sasl = saslPort < 0 ? "" : "," + SASL_LISTENER + "://" + HOST + ":" + saslPort;
-    p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + sasl + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://"
+            + HOST
+            + ":"
+            + brokerPort
+            + sasl
+            + ",CONTROLLER://"
+            + HOST
+            + ":"
+            + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + sasl);
-    p.put("listener.security.protocol.map",
-        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT" + (saslPort < 0 ? "" : "," + SASL_LISTENER + ":" + SASL_LISTENER));
+    p.put(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+            + (saslPort < 0 ? "" : "," + SASL_LISTENER + ":" + SASL_LISTENER));
     if (saslPort >= 0) {
       p.put("sasl.enabled.mechanisms", SCRAM);
-      p.put("listener.name." + SASL_LISTENER.toLowerCase(java.util.Locale.ROOT) + "." + SCRAM.toLowerCase(java.util.Locale.ROOT)
-          + ".sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+      p.put(
+          "listener.name."
+              + SASL_LISTENER.toLowerCase(java.util.Locale.ROOT)
+              + "."
+              + SCRAM.toLowerCase(java.util.Locale.ROOT)
+              + ".sasl.jaas.config",
+          "org.apache.kafka.common.security.scram.ScramLoginModule required;");
     }
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");

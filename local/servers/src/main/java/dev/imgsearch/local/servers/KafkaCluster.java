@@ -28,15 +28,17 @@ import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 
 /**
- * A replicated Kafka cluster in this JVM: {@code n} KRaft nodes from Kafka's own server classes, each broker and
- * controller (combined mode), one controller quorum of all of them. Replication factor {@code n} for every topic
- * (default, offsets, transactions, share state), {@code min.insync.replicas} n − 1: with 3 nodes, acknowledged writes
- * ({@code acks=all}, the clients' default, idempotent producers) survive the loss of one broker.
+ * A replicated Kafka cluster in this JVM: {@code n} KRaft nodes from Kafka's own server classes,
+ * each broker and controller (combined mode), one controller quorum of all of them. Replication
+ * factor {@code n} for every topic (default, offsets, transactions, share state), {@code
+ * min.insync.replicas} n − 1: with 3 nodes, acknowledged writes ({@code acks=all}, the clients'
+ * default, idempotent producers) survive the loss of one broker.
  *
- * <p>Node {@code i} (1..n) keeps its data in {@code <dir>/node-i}, formatted on first start with the cluster's id, and
- * listens on fixed ports chosen at {@link #start}, so {@link #stopNode} / {@link #startNode} bring a broker down and back
- * on the same address. The nodes run in one JVM: a stop is a clean shutdown, not a crash (a SIGKILL needs a process
- * per broker). Logging as for {@link KafkaBroker}.
+ * <p>Node {@code i} (1..n) keeps its data in {@code <dir>/node-i}, formatted on first start with
+ * the cluster's id, and listens on fixed ports chosen at {@link #start}, so {@link #stopNode} /
+ * {@link #startNode} bring a broker down and back on the same address. The nodes run in one JVM: a
+ * stop is a clean shutdown, not a crash (a SIGKILL needs a process per broker). Logging as for
+ * {@link KafkaBroker}.
  */
 public final class KafkaCluster implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
@@ -55,16 +57,22 @@ public final class KafkaCluster implements AutoCloseable {
     this.servers = new KafkaRaftServer[nodes];
   }
 
-  /** Starts {@code nodes} (at least 3) nodes under {@code dir} and returns once every one accepts clients. */
+  /**
+   * Starts {@code nodes} (at least 3) nodes under {@code dir} and returns once every one accepts
+   * clients.
+   */
   public static KafkaCluster start(Path dir, int nodes) {
     if (nodes < 3) {
-      throw new IllegalArgumentException("a replicated cluster needs at least 3 nodes, not " + nodes);
+      throw new IllegalArgumentException(
+          "a replicated cluster needs at least 3 nodes, not " + nodes);
     }
     KafkaCluster cluster = new KafkaCluster(dir.toAbsolutePath().normalize(), nodes);
     try {
-      // in parallel: a node's broker waits for the controller quorum, which needs a majority of the nodes
+      // in parallel: a node's broker waits for the controller quorum, which needs a majority of the
+      // nodes
       CompletableFuture<?>[] starts =
-          IntStream.rangeClosed(1, nodes).mapToObj(id -> CompletableFuture.runAsync(() -> cluster.startNode(id)))
+          IntStream.rangeClosed(1, nodes)
+              .mapToObj(id -> CompletableFuture.runAsync(() -> cluster.startNode(id)))
               .toArray(CompletableFuture[]::new);
       CompletableFuture.allOf(starts).get();
       return cluster;
@@ -74,13 +82,17 @@ public final class KafkaCluster implements AutoCloseable {
       throw new IllegalStateException("interrupted while starting Kafka", e);
     } catch (ExecutionException e) {
       cluster.close();
-      throw new IllegalStateException("cannot start the Kafka cluster in " + dir + ": " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "cannot start the Kafka cluster in " + dir + ": " + e.getCause().getMessage(),
+          e.getCause());
     }
   }
 
   /** Every node's {@code host:port}, for the clients' {@code bootstrap.servers}. */
   public String bootstrapServers() {
-    return Arrays.stream(brokerPorts).mapToObj(p -> HOST + ":" + p).collect(Collectors.joining(","));
+    return Arrays.stream(brokerPorts)
+        .mapToObj(p -> HOST + ":" + p)
+        .collect(Collectors.joining(","));
   }
 
   public int nodes() {
@@ -120,7 +132,9 @@ public final class KafkaCluster implements AutoCloseable {
     }
   }
 
-  /** Shuts node {@code id} down (its partitions' leadership moves to the others); its data stays. */
+  /**
+   * Shuts node {@code id} down (its partitions' leadership moves to the others); its data stays.
+   */
   public void stopNode(int id) {
     KafkaRaftServer server;
     synchronized (this) {
@@ -133,10 +147,15 @@ public final class KafkaCluster implements AutoCloseable {
     }
   }
 
-  /** Creates each topic with {@code partitions} partitions, replicated to every node; existing topics are left alone. */
+  /**
+   * Creates each topic with {@code partitions} partitions, replicated to every node; existing
+   * topics are left alone.
+   */
   public void createTopics(int partitions, String... names) {
-    List<NewTopic> topics = Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) servers.length)).toList();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+    List<NewTopic> topics =
+        Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) servers.length)).toList();
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
       for (var entry : admin.createTopics(topics).values().entrySet()) {
         try {
           entry.getValue().get();
@@ -153,8 +172,8 @@ public final class KafkaCluster implements AutoCloseable {
   }
 
   /**
-   * Stops every node, all at once: one after the other, the last broker's controlled shutdown would wait for a
-   * controller quorum that is already gone.
+   * Stops every node, all at once: one after the other, the last broker's controlled shutdown would
+   * wait for a controller quorum that is already gone.
    */
   @Override
   public void close() {
@@ -166,21 +185,35 @@ public final class KafkaCluster implements AutoCloseable {
         }
       }
     }
-    CompletableFuture.allOf(running.stream().map(id -> CompletableFuture.runAsync(() -> stopNode(id)))
-        .toArray(CompletableFuture[]::new)).join();
+    CompletableFuture.allOf(
+            running.stream()
+                .map(id -> CompletableFuture.runAsync(() -> stopNode(id)))
+                .toArray(CompletableFuture[]::new))
+        .join();
   }
 
   private Map<String, Object> properties(int id, Path logDir) {
     int n = servers.length;
-    String voters = IntStream.rangeClosed(1, n).mapToObj(v -> v + "@" + HOST + ":" + controllerPorts[v - 1])
-        .collect(Collectors.joining(","));
+    String voters =
+        IntStream.rangeClosed(1, n)
+            .mapToObj(v -> v + "@" + HOST + ":" + controllerPorts[v - 1])
+            .collect(Collectors.joining(","));
     String replicas = Integer.toString(n);
     String minIsr = Integer.toString(n - 1);
     Map<String, Object> p = new HashMap<>();
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(id));
     p.put("controller.quorum.voters", voters);
-    p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPorts[id - 1] + ",CONTROLLER://" + HOST + ":" + controllerPorts[id - 1]);
+    p.put(
+        "listeners",
+        "PLAINTEXT://"
+            + HOST
+            + ":"
+            + brokerPorts[id - 1]
+            + ",CONTROLLER://"
+            + HOST
+            + ":"
+            + controllerPorts[id - 1]);
     p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPorts[id - 1]);
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.put("controller.listener.names", "CONTROLLER");
@@ -209,7 +242,10 @@ public final class KafkaCluster implements AutoCloseable {
     return id - 1;
   }
 
-  /** The id every node of a directory is formatted with, kept in {@code <dir>/cluster.id} across restarts. */
+  /**
+   * The id every node of a directory is formatted with, kept in {@code <dir>/cluster.id} across
+   * restarts.
+   */
   private static String readOrNewClusterId(Path dir) {
     try {
       Path file = Files.createDirectories(dir).resolve("cluster.id");

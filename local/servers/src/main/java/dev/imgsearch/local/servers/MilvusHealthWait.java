@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
- * Waits for a launched server to become healthy: the launcher's {@code milvus} child is found, then its health port
- * answers and its proxy port accepts connections. A launcher or server that exits, or no health within {@link
- * #START_TIMEOUT}, fails with the tails of the three logs in the message.
+ * Waits for a launched server to become healthy: the launcher's {@code milvus} child is found, then
+ * its health port answers and its proxy port accepts connections. A launcher or server that exits,
+ * or no health within {@link #START_TIMEOUT}, fails with the tails of the three logs in the
+ * message.
  */
 final class MilvusHealthWait {
   static final Duration START_TIMEOUT = Duration.ofSeconds(180);
@@ -21,8 +22,9 @@ final class MilvusHealthWait {
   private MilvusHealthWait() {}
 
   /**
-   * Polls until the server launched at {@code begin} by {@code started} on {@code dir} is healthy; returns its gRPC URI.
-   * The pid file records the server once found, and {@code onHealthPort} gets its health port.
+   * Polls until the server launched at {@code begin} by {@code started} on {@code dir} is healthy;
+   * returns its gRPC URI. The pid file records the server once found, and {@code onHealthPort} gets
+   * its health port.
    *
    * @throws IllegalStateException when it exits or is not healthy within {@link #START_TIMEOUT}
    */
@@ -36,7 +38,13 @@ final class MilvusHealthWait {
         throw failure(dir, "the launcher exited with code " + started.exitValue());
       }
       if (server == null) {
-        server = started.toHandle().children().filter(MilvusProcessTree::running).findFirst().orElse(null);
+        server =
+            started
+                .toHandle()
+                .children()
+                .filter(MilvusProcessTree::running)
+                .findFirst()
+                .orElse(null);
         if (server != null) {
           MilvusPidFile.write(dir, List.of(started.toHandle(), server));
           healthPort = MilvusPorts.healthPort(server);
@@ -57,9 +65,14 @@ final class MilvusHealthWait {
     StringBuilder message = new StringBuilder("Milvus standalone failed to start: ").append(why);
     List<Path> logs =
         List.of(
-            dir.resolve(MilvusServer.LOG_FILE), dir.resolve("logs/milvus-stderr.log"), dir.resolve("logs/milvus-stdout.log"));
+            dir.resolve(MilvusServer.LOG_FILE),
+            dir.resolve("logs/milvus-stderr.log"),
+            dir.resolve("logs/milvus-stdout.log"));
     for (Path log : logs) {
-      message.append("\n--- last lines of ").append(log).append(":\n")
+      message
+          .append("\n--- last lines of ")
+          .append(log)
+          .append(":\n")
           .append(ChildProcesses.tail(log, TAIL_LINES, TAIL_LINE_CHARS));
     }
     return new IllegalStateException(message.toString());

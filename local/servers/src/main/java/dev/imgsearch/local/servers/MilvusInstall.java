@@ -14,7 +14,10 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Where the {@code milvus-server} launcher is installed, and the settings that name it or an external server. */
+/**
+ * Where the {@code milvus-server} launcher is installed, and the settings that name it or an
+ * external server.
+ */
 final class MilvusInstall {
   private static final Logger LOG = LoggerFactory.getLogger(MilvusInstall.class);
 
@@ -22,9 +25,11 @@ final class MilvusInstall {
 
   /**
    * The launcher: system property {@value MilvusServer#EXECUTABLE_PROPERTY}, else env {@value
-   * MilvusServer#EXECUTABLE_ENV}, else {@value MilvusServer#DEFAULT_EXECUTABLE} under the repository root.
+   * MilvusServer#EXECUTABLE_ENV}, else {@value MilvusServer#DEFAULT_EXECUTABLE} under the
+   * repository root.
    *
-   * @throws IllegalStateException when it is not an executable file (the message says how to install it)
+   * @throws IllegalStateException when it is not an executable file (the message says how to
+   *     install it)
    */
   static Path executable() {
     Path file =
@@ -49,13 +54,17 @@ final class MilvusInstall {
   }
 
   /**
-   * The Python interpreter of a {@code milvus-server} console script (its {@code #!} line), to run the launcher through
-   * the {@link MilvusLaunchCommand} wrapper; empty when the executable is not such a script (it is then run as is, and
-   * ports may move).
+   * The Python interpreter of a {@code milvus-server} console script (its {@code #!} line), to run
+   * the launcher through the {@link MilvusLaunchCommand} wrapper; empty when the executable is not
+   * such a script (it is then run as is, and ports may move).
    */
   static Optional<Path> launcherPython(Path executable) {
     try (var in = Files.newInputStream(executable)) {
-      String first = new String(in.readNBytes(512), StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
+      String first =
+          new String(in.readNBytes(512), StandardCharsets.ISO_8859_1)
+              .lines()
+              .findFirst()
+              .orElse("");
       if (first.startsWith("#!") && first.contains("python")) {
         Path interpreter = Path.of(first.substring(2).trim().split("\\s+")[0]);
         if (Files.isExecutable(interpreter)) {

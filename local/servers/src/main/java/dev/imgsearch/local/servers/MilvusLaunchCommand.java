@@ -12,15 +12,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command that launches {@code milvus-server --data DIR} with a 10 s etcd session TTL, its environment and output
- * file. When the launcher is a Python console script (the venv's), it is run through {@link #WRAPPER}, written to
- * {@value #WRAPPER_FILE} in the data directory, which probes and pins ports (see there).
+ * The command that launches {@code milvus-server --data DIR} with a 10 s etcd session TTL, its
+ * environment and output file. When the launcher is a Python console script (the venv's), it is run
+ * through {@link #WRAPPER}, written to {@value #WRAPPER_FILE} in the data directory, which probes
+ * and pins ports (see there).
  */
 final class MilvusLaunchCommand {
   /**
-   * A killed server leaves its etcd sessions behind until their TTL runs out, and until then the restarted server keeps
-   * the collection's channel on the dead node: 10 s instead of the default 30 cut the first Strong read after a restart
-   * from 24 s to about 4 s.
+   * A killed server leaves its etcd sessions behind until their TTL runs out, and until then the
+   * restarted server keeps the collection's channel on the dead node: 10 s instead of the default
+   * 30 cut the first Strong read after a restart from 24 s to about 4 s.
    */
   static final int SESSION_TTL_SECONDS = 10;
 
@@ -28,13 +29,14 @@ final class MilvusLaunchCommand {
   private static final String WRAPPER_FILE = "imgsearch-milvus-server.py";
 
   /**
-   * Runs the {@code milvus-server} launcher with two changes: it probes ports the way the Go server binds them, on the
-   * wildcard address (IPv6 dual-stack, else IPv4) with {@code SO_REUSEADDR}, so a port whose last connections are in
-   * TIME_WAIT counts as free while a port any other socket holds on any address counts as taken (the stock probe binds
-   * 127.0.0.1 only: a port held on another address, say by an outgoing connection, passed the probe and the server
-   * then failed with "bind: address already in use"); and it writes the ports it chose to {@code
-   * IMGSEARCH_MILVUS_PORTS_FILE}, which a restart ({@code IMGSEARCH_MILVUS_PIN_PORTS=1}) pins: the launcher then binds
-   * exactly those or fails.
+   * Runs the {@code milvus-server} launcher with two changes: it probes ports the way the Go server
+   * binds them, on the wildcard address (IPv6 dual-stack, else IPv4) with {@code SO_REUSEADDR}, so
+   * a port whose last connections are in TIME_WAIT counts as free while a port any other socket
+   * holds on any address counts as taken (the stock probe binds 127.0.0.1 only: a port held on
+   * another address, say by an outgoing connection, passed the probe and the server then failed
+   * with "bind: address already in use"); and it writes the ports it chose to {@code
+   * IMGSEARCH_MILVUS_PORTS_FILE}, which a restart ({@code IMGSEARCH_MILVUS_PIN_PORTS=1}) pins: the
+   * launcher then binds exactly those or fails.
    */
   private static final String WRAPPER =
       """
@@ -90,10 +92,11 @@ final class MilvusLaunchCommand {
   private MilvusLaunchCommand() {}
 
   /**
-   * The process to start for the server of {@code server} on {@code dataDir}. With {@code samePorts} (a restart) the
-   * ports recorded in {@value MilvusServer#PORTS_FILE} and {@code healthPort} are pinned, when the wrapper can be used
-   * and the file exists (else a warning: the server may move), and the output is appended to {@value
-   * MilvusServer#LOG_FILE} instead of replacing it.
+   * The process to start for the server of {@code server} on {@code dataDir}. With {@code
+   * samePorts} (a restart) the ports recorded in {@value MilvusServer#PORTS_FILE} and {@code
+   * healthPort} are pinned, when the wrapper can be used and the file exists (else a warning: the
+   * server may move), and the output is appended to {@value MilvusServer#LOG_FILE} instead of
+   * replacing it.
    */
   static ProcessBuilder builder(
       Path executable, Path dataDir, boolean samePorts, int healthPort, Object server) {
@@ -106,17 +109,25 @@ final class MilvusLaunchCommand {
       command.add(executable.toString());
     }
     command.addAll(
-        List.of("--data", dataDir.toString(), "--extra-config", "common.session.ttl=" + SESSION_TTL_SECONDS));
+        List.of(
+            "--data",
+            dataDir.toString(),
+            "--extra-config",
+            "common.session.ttl=" + SESSION_TTL_SECONDS));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("IMGSEARCH_MILVUS_PORTS_FILE", ports.toString());
     if (samePorts) {
       if (python.isEmpty() || !Files.isRegularFile(ports)) {
-        LOG.warn("cannot pin the ports of {} (no {}): the restarted server may move to other ports", server, ports);
+        LOG.warn(
+            "cannot pin the ports of {} (no {}): the restarted server may move to other ports",
+            server,
+            ports);
       } else {
         builder.environment().put("IMGSEARCH_MILVUS_PIN_PORTS", "1");
         builder.environment().put("IMGSEARCH_MILVUS_HEALTH_PORT", Integer.toString(healthPort));
       }
-      builder.redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve(MilvusServer.LOG_FILE).toFile()));
+      builder.redirectOutput(
+          ProcessBuilder.Redirect.appendTo(dataDir.resolve(MilvusServer.LOG_FILE).toFile()));
     } else {
       builder.redirectOutput(dataDir.resolve(MilvusServer.LOG_FILE).toFile());
     }

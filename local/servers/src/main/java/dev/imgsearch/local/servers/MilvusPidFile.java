@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pids and start times of the launcher and the server, kept in {@value MilvusServer#PID_FILE} in the data
- * directory ({@code pid startMillis} lines), so a start on the same directory after the JVM that launched them was
- * killed stops the leftovers first.
+ * The pids and start times of the launcher and the server, kept in {@value MilvusServer#PID_FILE}
+ * in the data directory ({@code pid startMillis} lines), so a start on the same directory after the
+ * JVM that launched them was killed stops the leftovers first.
  */
 final class MilvusPidFile {
   private static final Logger LOG = LoggerFactory.getLogger(MilvusPidFile.class);
@@ -27,7 +27,8 @@ final class MilvusPidFile {
   static void write(Path dir, List<ProcessHandle> handles) {
     String content =
         handles.stream()
-            .map(h -> h.pid() + " " + h.info().startInstant().map(Instant::toEpochMilli).orElse(-1L))
+            .map(
+                h -> h.pid() + " " + h.info().startInstant().map(Instant::toEpochMilli).orElse(-1L))
             .collect(Collectors.joining("\n", "", "\n"));
     try {
       Files.writeString(dir.resolve(MilvusServer.PID_FILE), content, StandardCharsets.UTF_8);
@@ -46,8 +47,8 @@ final class MilvusPidFile {
   }
 
   /**
-   * Stops the recorded processes that still run with the recorded start time (SIGTERM, SIGKILL after {@code grace}) and
-   * deletes the file; an unreadable file is ignored.
+   * Stops the recorded processes that still run with the recorded start time (SIGTERM, SIGKILL
+   * after {@code grace}) and deletes the file; an unreadable file is ignored.
    */
   static void stopLeftovers(Path dir, Duration grace) {
     Path file = dir.resolve(MilvusServer.PID_FILE);
@@ -63,7 +64,8 @@ final class MilvusPidFile {
           long started = Long.parseLong(parts[1]);
           ProcessHandle.of(pid)
               .filter(MilvusProcessTree::running)
-              .filter(h -> h.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) == started)
+              .filter(
+                  h -> h.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) == started)
               .ifPresent(leftovers::add);
         }
       }

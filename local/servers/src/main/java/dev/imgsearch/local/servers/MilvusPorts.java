@@ -17,18 +17,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ports of a running Milvus server, read from the process (the launcher picks them), and probes of them: the proxy
- * (gRPC) port from the config the launcher writes, the health port from the server's environment.
+ * The ports of a running Milvus server, read from the process (the launcher picks them), and probes
+ * of them: the proxy (gRPC) port from the config the launcher writes, the health port from the
+ * server's environment.
  */
 final class MilvusPorts {
   static final int DEFAULT_HEALTH_PORT = 9091;
 
   private static final Logger LOG = LoggerFactory.getLogger(MilvusPorts.class);
-  private static final Pattern PROXY_PORT = Pattern.compile("(?m)^proxy:\\R(?:(?:  .*|\\s*)\\R)*?  port: (\\d+)");
+  private static final Pattern PROXY_PORT =
+      Pattern.compile("(?m)^proxy:\\R(?:(?:  .*|\\s*)\\R)*?  port: (\\d+)");
 
   private MilvusPorts() {}
 
-  /** The server's health port: {@code METRICS_PORT} in its environment ({@code /proc}), which the launcher picks. */
+  /**
+   * The server's health port: {@code METRICS_PORT} in its environment ({@code /proc}), which the
+   * launcher picks.
+   */
   static int healthPort(ProcessHandle server) {
     try {
       byte[] environ = Files.readAllBytes(Path.of("/proc", Long.toString(server.pid()), "environ"));
@@ -38,12 +43,19 @@ final class MilvusPorts {
         }
       }
     } catch (IOException | NumberFormatException e) {
-      LOG.debug("cannot read the environment of {}; assuming health port {}", server.pid(), DEFAULT_HEALTH_PORT, e);
+      LOG.debug(
+          "cannot read the environment of {}; assuming health port {}",
+          server.pid(),
+          DEFAULT_HEALTH_PORT,
+          e);
     }
     return DEFAULT_HEALTH_PORT;
   }
 
-  /** The proxy (gRPC) port from the config the launcher wrote in {@code dir} just before starting the server. */
+  /**
+   * The proxy (gRPC) port from the config the launcher wrote in {@code dir} just before starting
+   * the server.
+   */
   static int proxyPort(Path dir) {
     Path config = dir.resolve("configs/milvus.yaml");
     try {
@@ -63,11 +75,13 @@ final class MilvusPorts {
   /** Whether {@code GET /healthz} on {@code port} answers 200 with "OK". */
   static boolean healthy(int port) {
     try {
-      HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + port + "/healthz").openConnection();
+      HttpURLConnection c =
+          (HttpURLConnection) new URL("http://127.0.0.1:" + port + "/healthz").openConnection();
       c.setConnectTimeout(1000);
       c.setReadTimeout(2000);
       try (InputStream in = c.getInputStream()) {
-        return c.getResponseCode() == 200 && new String(in.readAllBytes(), StandardCharsets.UTF_8).contains("OK");
+        return c.getResponseCode() == 200
+            && new String(in.readAllBytes(), StandardCharsets.UTF_8).contains("OK");
       } finally {
         c.disconnect();
       }

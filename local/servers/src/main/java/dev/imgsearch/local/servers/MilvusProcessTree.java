@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Stopping the process tree of a {@code milvus-server} launcher. The launcher never reaps its {@code milvus} child, dies
- * on SIGTERM leaving the server running, and stops the server only on SIGINT.
+ * Stopping the process tree of a {@code milvus-server} launcher. The launcher never reaps its
+ * {@code milvus} child, dies on SIGTERM leaving the server running, and stops the server only on
+ * SIGINT.
  */
 final class MilvusProcessTree {
   private static final Duration AFTER_SIGNAL = Duration.ofSeconds(5);
@@ -19,8 +20,8 @@ final class MilvusProcessTree {
   private MilvusProcessTree() {}
 
   /**
-   * SIGTERM to the server, SIGKILL after {@code grace}; then SIGINT to the launcher so it reaps the server and exits;
-   * then SIGKILL to whatever is left.
+   * SIGTERM to the server, SIGKILL after {@code grace}; then SIGINT to the launcher so it reaps the
+   * server and exits; then SIGKILL to whatever is left.
    */
   static void stop(Process launcher, Duration grace) {
     List<ProcessHandle> descendants = launcher.toHandle().descendants().toList();
@@ -30,7 +31,8 @@ final class MilvusProcessTree {
     if (launcher.isAlive() && !interrupt(launcher.pid())) {
       launcher.destroy();
     }
-    ChildProcesses.awaitStopped(List.of(launcher.toHandle()), AFTER_SIGNAL, MilvusProcessTree::running);
+    ChildProcesses.awaitStopped(
+        List.of(launcher.toHandle()), AFTER_SIGNAL, MilvusProcessTree::running);
     launcher.destroyForcibly();
     ChildProcesses.awaitStopped(descendants, AFTER_SIGNAL, MilvusProcessTree::running);
   }
@@ -44,15 +46,18 @@ final class MilvusProcessTree {
   }
 
   /**
-   * Alive and not a zombie. The launcher does not reap its child, and {@link ProcessHandle#isAlive()} is true for a
-   * zombie, so the state is read from {@code /proc} where there is one.
+   * Alive and not a zombie. The launcher does not reap its child, and {@link
+   * ProcessHandle#isAlive()} is true for a zombie, so the state is read from {@code /proc} where
+   * there is one.
    */
   static boolean running(ProcessHandle handle) {
     if (!handle.isAlive()) {
       return false;
     }
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "stat"), StandardCharsets.UTF_8);
+      String stat =
+          Files.readString(
+              Path.of("/proc", Long.toString(handle.pid()), "stat"), StandardCharsets.UTF_8);
       int end = stat.lastIndexOf(')');
       return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
     } catch (IOException noProcfs) {

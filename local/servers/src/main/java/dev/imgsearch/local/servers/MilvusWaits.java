@@ -6,7 +6,10 @@ import java.time.Duration;
 final class MilvusWaits {
   private MilvusWaits() {}
 
-  /** Sleeps {@code d}; an interrupt ends the wait with an {@link IllegalStateException} (interrupt flag kept). */
+  /**
+   * Sleeps {@code d}; an interrupt ends the wait with an {@link IllegalStateException} (interrupt
+   * flag kept).
+   */
   static void sleep(Duration d) {
     try {
       Thread.sleep(d.toMillis());

@@ -3,7 +3,10 @@ package dev.imgsearch.local.servers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Finds the repository checkout the local servers are launched from (where {@code .tools/} and build outputs live). */
+/**
+ * Finds the repository checkout the local servers are launched from (where {@code .tools/} and
+ * build outputs live).
+ */
 final class RepoRoot {
   /** System property that names the repository root (the build sets it for integration tests). */
   static final String PROPERTY = "imgsearch.repo.root";
@@ -11,7 +14,8 @@ final class RepoRoot {
   private RepoRoot() {}
 
   /**
-   * The value of {@link #PROPERTY}, else the nearest directory at or above the working directory holding {@code mvnw}.
+   * The value of {@link #PROPERTY}, else the nearest directory at or above the working directory
+   * holding {@code mvnw}.
    *
    * @param alternative the property a caller can set instead, named in the error message
    */
@@ -26,7 +30,11 @@ final class RepoRoot {
       }
     }
     throw new IllegalStateException(
-        "cannot find the repository root (no mvnw at or above " + Path.of("").toAbsolutePath() + "); set -D"
-            + PROPERTY + " or -D" + alternative);
+        "cannot find the repository root (no mvnw at or above "
+            + Path.of("").toAbsolutePath()
+            + "); set -D"
+            + PROPERTY
+            + " or -D"
+            + alternative);
   }
 }

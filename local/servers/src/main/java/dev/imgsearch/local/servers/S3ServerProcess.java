@@ -16,27 +16,30 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The local S3 server ({@code dev.imgsearch.local.s3.S3ServerMain} of module {@code local/s3-server}: S3Proxy on a
- * directory, publishing MinIO bucket notifications to Kafka) in a child JVM, so its ~160 jars never meet the
- * pipeline's classpath.
+ * The local S3 server ({@code dev.imgsearch.local.s3.S3ServerMain} of module {@code
+ * local/s3-server}: S3Proxy on a directory, publishing MinIO bucket notifications to Kafka) in a
+ * child JVM, so its ~160 jars never meet the pipeline's classpath.
  *
- * <p>The child's classpath is read from the file that module's build writes, {@value #CLASSPATH_FILE}: the path in
- * system property {@value #CLASSPATH_PROPERTY} if set, else that file under the repository root (system property
- * {@value #REPO_ROOT_PROPERTY}, which the build's failsafe configuration sets, else the nearest directory at or above
- * the working directory that holds {@code mvnw}).
+ * <p>The child's classpath is read from the file that module's build writes, {@value
+ * #CLASSPATH_FILE}: the path in system property {@value #CLASSPATH_PROPERTY} if set, else that file
+ * under the repository root (system property {@value #REPO_ROOT_PROPERTY}, which the build's
+ * failsafe configuration sets, else the nearest directory at or above the working directory that
+ * holds {@code mvnw}).
  *
- * <p>The child's stdout and stderr are drained into a short tail kept for error messages. It is killed when this JVM
- * exits. Objects live in the data directory, so a {@link #restart()} or a new {@link #start} on the same directory
- * finds them again.
+ * <p>The child's stdout and stderr are drained into a short tail kept for error messages. It is
+ * killed when this JVM exits. Objects live in the data directory, so a {@link #restart()} or a new
+ * {@link #start} on the same directory finds them again.
  *
- * <p>Measured on a 2-core machine: ready about 1–1.2 s after launch; a stop takes about 2 s while a client holds an
- * idle keep-alive connection (Jetty's graceful shutdown), well under 0.1 s otherwise.
+ * <p>Measured on a 2-core machine: ready about 1–1.2 s after launch; a stop takes about 2 s while a
+ * client holds an idle keep-alive connection (Jetty's graceful shutdown), well under 0.1 s
+ * otherwise.
  */
 public final class S3ServerProcess implements AutoCloseable {
   public static final String CLASSPATH_PROPERTY = "imgsearch.s3server.classpath";
   public static final String REPO_ROOT_PROPERTY = RepoRoot.PROPERTY;
   public static final String CLASSPATH_FILE = "local/s3-server/target/s3-server.classpath";
-  public static final String BUILD_COMMAND = "./mvnw -B -pl local/s3-server -am package -DskipTests";
+  public static final String BUILD_COMMAND =
+      "./mvnw -B -pl local/s3-server -am package -DskipTests";
 
   private static final String MAIN_CLASS = "dev.imgsearch.local.s3.S3ServerMain";
   private static final String READY_PREFIX = "S3 server ready on http://127.0.0.1:";
@@ -56,7 +59,12 @@ public final class S3ServerProcess implements AutoCloseable {
   private int port;
 
   private S3ServerProcess(
-      Path dataDir, String accessKey, String secretKey, String bootstrapServers, String topic, List<String> buckets) {
+      Path dataDir,
+      String accessKey,
+      String secretKey,
+      String bootstrapServers,
+      String topic,
+      List<String> buckets) {
     this.dataDir = dataDir;
     this.accessKey = accessKey;
     this.secretKey = secretKey;
@@ -66,11 +74,12 @@ public final class S3ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the server on 127.0.0.1:{@code port} (0 picks a free port) and waits until it serves requests.
+   * Starts the server on 127.0.0.1:{@code port} (0 picks a free port) and waits until it serves
+   * requests.
    *
    * @param buckets buckets created when missing
-   * @throws IllegalStateException when the classpath file is missing, or the server exits or is not ready within 60 s
-   *     (the message ends with the tail of its output)
+   * @throws IllegalStateException when the classpath file is missing, or the server exits or is not
+   *     ready within 60 s (the message ends with the tail of its output)
    */
   public static S3ServerProcess start(
       Path dataDir,
@@ -82,7 +91,12 @@ public final class S3ServerProcess implements AutoCloseable {
       String... buckets) {
     var server =
         new S3ServerProcess(
-            dataDir.toAbsolutePath(), accessKey, secretKey, bootstrapServers, topic, List.of(buckets));
+            dataDir.toAbsolutePath(),
+            accessKey,
+            secretKey,
+            bootstrapServers,
+            topic,
+            List.of(buckets));
     server.launch(port);
     return server;
   }
@@ -115,7 +129,10 @@ public final class S3ServerProcess implements AutoCloseable {
     launch(port);
   }
 
-  /** Terminates the child (SIGTERM, so it stops serving and flushes; killed after 15 s) and waits for its exit. */
+  /**
+   * Terminates the child (SIGTERM, so it stops serving and flushes; killed after 15 s) and waits
+   * for its exit.
+   */
   public synchronized void stop() {
     if (process == null) {
       return;
@@ -157,7 +174,8 @@ public final class S3ServerProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of("-Xmx1g", "-XX:+UseSerialGC", "-cp", classpath, MAIN_CLASS));
-    command.addAll(List.of("--data-dir", dataDir.toString(), "--port", Integer.toString(requestedPort)));
+    command.addAll(
+        List.of("--data-dir", dataDir.toString(), "--port", Integer.toString(requestedPort)));
     command.addAll(List.of("--access-key", accessKey, "--secret-key", secretKey));
     command.addAll(List.of("--bootstrap-servers", bootstrapServers, "--topic", topic));
     for (String bucket : buckets) {
@@ -178,7 +196,10 @@ public final class S3ServerProcess implements AutoCloseable {
     try {
       port = ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      String why = e instanceof TimeoutException ? "not ready within " + START_TIMEOUT.toSeconds() + " s" : "exited";
+      String why =
+          e instanceof TimeoutException
+              ? "not ready within " + START_TIMEOUT.toSeconds() + " s"
+              : "exited";
       stop();
       throw new IllegalStateException("S3 server " + why + "; its last output:\n" + tail());
     } catch (InterruptedException e) {
@@ -188,9 +209,12 @@ public final class S3ServerProcess implements AutoCloseable {
     }
   }
 
-  /** Reads the child's output until it exits: completes {@code ready} with the port, keeps the tail. */
+  /**
+   * Reads the child's output until it exits: completes {@code ready} with the port, keeps the tail.
+   */
   private void drain(Process child, CompletableFuture<Integer> ready) {
-    try (var in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (var in =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = in.readLine()) != null; ) {
         if (!ready.isDone() && line.startsWith(READY_PREFIX)) {
           ready.complete(Integer.parseInt(line.substring(READY_PREFIX.length()).trim()));

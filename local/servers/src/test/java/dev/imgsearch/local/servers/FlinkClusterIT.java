@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The standalone cluster from Flink's own entrypoints: a JobManager and two TaskManagers register and offer their slots;
- * a TaskManager killed with SIGKILL is dropped by the JobManager (heartbeat timeout) and one started again registers.
- * Needs {@code local/flink-lib} built ({@link FlinkCluster#BUILD_COMMAND}).
+ * The standalone cluster from Flink's own entrypoints: a JobManager and two TaskManagers register
+ * and offer their slots; a TaskManager killed with SIGKILL is dropped by the JobManager (heartbeat
+ * timeout) and one started again registers. Needs {@code local/flink-lib} built ({@link
+ * FlinkCluster#BUILD_COMMAND}).
  */
 class FlinkClusterIT {
   @TempDir Path dir;
@@ -24,7 +25,8 @@ class FlinkClusterIT {
       System.out.printf("cluster up in %d ms%n", (System.nanoTime() - started) / 1_000_000);
       assertThat(cluster.rest().taskManagers()).isEqualTo(2);
       assertThat(cluster.rest().freeSlots()).isEqualTo(2 * FlinkClusterConfig.SLOTS_PER_TM);
-      assertThat(Files.readString(dir.resolve("conf/tm-2/config.yaml"))).contains("taskmanager.resource-id: \"tm-2\"");
+      assertThat(Files.readString(dir.resolve("conf/tm-2/config.yaml")))
+          .contains("taskmanager.resource-id: \"tm-2\"");
 
       cluster.killTaskManager("tm-2");
       cluster.awaitTaskManagers(1, Duration.ofSeconds(60));

@@ -27,7 +27,8 @@ class KafkaBrokerIT {
   void recordsSurviveARestartOnTheSameLogDir() throws Exception {
     long t0 = System.nanoTime();
     try (KafkaBroker broker = KafkaBroker.start(logDir, 0)) {
-      System.out.printf("first start (format + start) took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+      System.out.printf(
+          "first start (format + start) took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
       broker.createTopics(2, TOPIC);
       broker.createTopics(2, TOPIC); // idempotent
       try (var producer = producer(broker)) {
@@ -48,20 +49,31 @@ class KafkaBrokerIT {
 
   private static KafkaProducer<String, String> producer(KafkaBroker broker) {
     return new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all"),
         new StringSerializer(),
         new StringSerializer());
   }
 
-  /** Reads the topic from the beginning in a fresh consumer group until two polls in a row return nothing. */
+  /**
+   * Reads the topic from the beginning in a fresh consumer group until two polls in a row return
+   * nothing.
+   */
   private static List<String> readAll(KafkaBroker broker) {
     var config =
         Map.<String, Object>of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG, "it-" + System.nanoTime(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "it-" + System.nanoTime(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest");
     List<String> values = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+    try (var consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
       consumer.subscribe(List.of(TOPIC));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       int emptyPolls = 0;

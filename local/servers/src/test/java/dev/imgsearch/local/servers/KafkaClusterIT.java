@@ -15,7 +15,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Three KRaft nodes: topics replicated 3 times with min ISR 2; acknowledged writes go on with one broker down. */
+/**
+ * Three KRaft nodes: topics replicated 3 times with min ISR 2; acknowledged writes go on with one
+ * broker down.
+ */
 class KafkaClusterIT {
   @TempDir Path dir;
 
@@ -27,17 +30,38 @@ class KafkaClusterIT {
       System.out.printf("3-node Kafka up in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
       kafka.createTopics(2, "replicated");
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-        TopicDescription topic = admin.describeTopics(List.of("replicated")).allTopicNames().get().get("replicated");
-        assertThat(topic.partitions()).hasSize(2).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
-        String minIsr = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, "replicated")))
-            .all().get().values().iterator().next().get("min.insync.replicas").value();
+        TopicDescription topic =
+            admin.describeTopics(List.of("replicated")).allTopicNames().get().get("replicated");
+        assertThat(topic.partitions())
+            .hasSize(2)
+            .allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
+        String minIsr =
+            admin
+                .describeConfigs(
+                    List.of(new ConfigResource(ConfigResource.Type.TOPIC, "replicated")))
+                .all()
+                .get()
+                .values()
+                .iterator()
+                .next()
+                .get("min.insync.replicas")
+                .value();
         assertThat(minIsr).isEqualTo("2");
       }
-      Map<String, Object> p = Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all", "enable.idempotence", "true");
+      Map<String, Object> p =
+          Map.of(
+              "bootstrap.servers",
+              kafka.bootstrapServers(),
+              "acks",
+              "all",
+              "enable.idempotence",
+              "true");
       try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
         producer.send(new ProducerRecord<>("replicated", "k", "before")).get(30, TimeUnit.SECONDS);
         kafka.stopNode(2);
-        producer.send(new ProducerRecord<>("replicated", "k", "one node down")).get(30, TimeUnit.SECONDS);
+        producer
+            .send(new ProducerRecord<>("replicated", "k", "one node down"))
+            .get(30, TimeUnit.SECONDS);
         kafka.startNode(2);
         producer.send(new ProducerRecord<>("replicated", "k", "after")).get(30, TimeUnit.SECONDS);
       }

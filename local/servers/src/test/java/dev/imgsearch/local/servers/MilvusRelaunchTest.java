@@ -17,7 +17,10 @@ class MilvusRelaunchTest {
           + "[ERROR] [rootcoord/service.go:256] [\"GrpcServer:failed to listen\"]"
           + " [error=\"listen tcp :53100: bind: address already in use\"]";
 
-  /** A launch that fails with the next of {@code failures} each time, then succeeds; counts its calls. */
+  /**
+   * A launch that fails with the next of {@code failures} each time, then succeeds; counts its
+   * calls.
+   */
   private static final class ScriptedLaunch implements Runnable {
     private final List<Supplier<RuntimeException>> failures;
     int calls;
@@ -55,7 +58,8 @@ class MilvusRelaunchTest {
 
   @Test
   void lostPortsAreRelaunchedAtMostThreeTimesInAllThenTheLastFailureIsThrown() {
-    ScriptedLaunch launch = new ScriptedLaunch(List.of(lostPort(), lostPort(), lostPort(), lostPort()));
+    ScriptedLaunch launch =
+        new ScriptedLaunch(List.of(lostPort(), lostPort(), lostPort(), lostPort()));
     assertThatThrownBy(() -> MilvusRelaunch.run(launch))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("bind: address already in use");
@@ -66,10 +70,13 @@ class MilvusRelaunchTest {
   void otherStartFailuresEndTheStartAtOnce() {
     List<RuntimeException> others =
         List.of(
-            new IllegalStateException("Milvus standalone failed to start: not healthy within 180 s"),
+            new IllegalStateException(
+                "Milvus standalone failed to start: not healthy within 180 s"),
             new IllegalStateException((String) null),
-            new UncheckedIOException("cannot start [milvus-server]", new IOException("no such file")),
-            // a lost port is only relaunched as the start failure it is, not inside another kind of exception
+            new UncheckedIOException(
+                "cannot start [milvus-server]", new IOException("no such file")),
+            // a lost port is only relaunched as the start failure it is, not inside another kind of
+            // exception
             new RuntimeException(LOST_PORT));
     for (RuntimeException other : others) {
       ScriptedLaunch launch = new ScriptedLaunch(List.of(() -> other, lostPort()));
@@ -80,7 +87,8 @@ class MilvusRelaunchTest {
 
   @Test
   void aDifferentFailureAfterALostPortEndsTheStart() {
-    IllegalStateException unhealthy = new IllegalStateException("Milvus standalone failed to start: not healthy within 180 s");
+    IllegalStateException unhealthy =
+        new IllegalStateException("Milvus standalone failed to start: not healthy within 180 s");
     ScriptedLaunch launch = new ScriptedLaunch(List.of(lostPort(), () -> unhealthy, lostPort()));
     assertThatThrownBy(() -> MilvusRelaunch.run(launch)).isSameAs(unhealthy);
     assertThat(launch.calls).isEqualTo(2);

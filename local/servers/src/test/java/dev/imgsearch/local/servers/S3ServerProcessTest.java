@@ -19,7 +19,8 @@ class S3ServerProcessTest {
 
   @Test
   void missingClasspathFileNamesTheBuildCommand() {
-    System.setProperty(S3ServerProcess.CLASSPATH_PROPERTY, dir.resolve("absent.classpath").toString());
+    System.setProperty(
+        S3ServerProcess.CLASSPATH_PROPERTY, dir.resolve("absent.classpath").toString());
 
     assertThatThrownBy(S3ServerProcess::classpathFile)
         .isInstanceOf(IllegalStateException.class)

@@ -35,8 +35,8 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermInSetQuery;
@@ -44,11 +44,12 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * The detected objects and faces of the embedded store: documents of their own in the image index, every field
- * prefixed {@code item_} (Lucene keeps one schema per field name, and image searches, counts and reads only look at
- * documents with the image vector field), one vector field per kind ({@code item_object_vector}, {@code
- * item_face_vector}: different dimensions). An image's items carry its id in {@code item_parent}, so an upsert or
- * delete of the image replaces or removes them in the same commit.
+ * The detected objects and faces of the embedded store: documents of their own in the image index,
+ * every field prefixed {@code item_} (Lucene keeps one schema per field name, and image searches,
+ * counts and reads only look at documents with the image vector field), one vector field per kind
+ * ({@code item_object_vector}, {@code item_face_vector}: different dimensions). An image's items
+ * carry its id in {@code item_parent}, so an upsert or delete of the image replaces or removes them
+ * in the same commit.
  */
 final class LuceneItems implements DetectedItemStore {
   static final String ID = "item_id";
@@ -83,7 +84,8 @@ final class LuceneItems implements DetectedItemStore {
   }
 
   @Override
-  public List<ItemHit> searchItems(DetectedItem.Kind kind, float[] query, int k, ItemFilter filter) {
+  public List<ItemHit> searchItems(
+      DetectedItem.Kind kind, float[] query, int k, ItemFilter filter) {
     DetectedItemStore.checkItemSearchArguments(kind, query, k, spec.dimension(), faceDimension);
     return withSearcher(s -> search(s, kind, query, k, spec.searchEf(), filter));
   }
@@ -99,7 +101,8 @@ final class LuceneItems implements DetectedItemStore {
   }
 
   @Override
-  public List<ItemHit> imagesWithClass(Set<String> labels, SearchFilter filter, int offset, int limit) {
+  public List<ItemHit> imagesWithClass(
+      Set<String> labels, SearchFilter filter, int offset, int limit) {
     DetectedItemStore.checkImagesWithClassArguments(labels, offset, limit);
     return withSearcher(s -> imagesWithClass(s, labels, filter, offset, limit));
   }
@@ -143,10 +146,20 @@ final class LuceneItems implements DetectedItemStore {
     return new Term(PARENT, imageId);
   }
 
-  private static List<ItemHit> search(IndexSearcher searcher, DetectedItem.Kind kind, float[] query, int k, int ef,
-      ItemFilter filter) throws IOException {
-    Query knn = new KnnFloatVectorQuery(vectorField(kind), query, Math.max(k, ef), toQuery(filter.image(),
-        filter.labels(), kind));
+  private static List<ItemHit> search(
+      IndexSearcher searcher,
+      DetectedItem.Kind kind,
+      float[] query,
+      int k,
+      int ef,
+      ItemFilter filter)
+      throws IOException {
+    Query knn =
+        new KnnFloatVectorQuery(
+            vectorField(kind),
+            query,
+            Math.max(k, ef),
+            toQuery(filter.image(), filter.labels(), kind));
     List<ItemHit> hits = new ArrayList<>();
     var stored = searcher.storedFields();
     for (ScoreDoc sd : searcher.search(knn, k).scoreDocs) {
@@ -156,9 +169,12 @@ final class LuceneItems implements DetectedItemStore {
     return hits;
   }
 
-  private static Optional<StoredItem> get(IndexSearcher searcher, String itemId) throws IOException {
+  private static Optional<StoredItem> get(IndexSearcher searcher, String itemId)
+      throws IOException {
     ScoreDoc[] docs = searcher.search(new TermQuery(new Term(ID, itemId)), 1).scoreDocs;
-    return docs.length == 0 ? Optional.empty() : Optional.of(fromDocument(searcher.storedFields().document(docs[0].doc)));
+    return docs.length == 0
+        ? Optional.empty()
+        : Optional.of(fromDocument(searcher.storedFields().document(docs[0].doc)));
   }
 
   private static List<StoredItem> of(IndexSearcher searcher, String imageId) throws IOException {
@@ -167,15 +183,20 @@ final class LuceneItems implements DetectedItemStore {
     for (ScoreDoc sd : searcher.search(new TermQuery(parentTerm(imageId)), 10_000).scoreDocs) {
       out.add(fromDocument(stored.document(sd.doc)));
     }
-    out.sort(Comparator.comparing((StoredItem s) -> s.item().kind()).thenComparingInt(s -> s.item().index()));
+    out.sort(
+        Comparator.comparing((StoredItem s) -> s.item().kind())
+            .thenComparingInt(s -> s.item().index()));
     return out;
   }
 
-  private static List<ItemHit> imagesWithClass(IndexSearcher searcher, Set<String> labels, SearchFilter filter, int offset,
-      int limit) throws IOException {
+  private static List<ItemHit> imagesWithClass(
+      IndexSearcher searcher, Set<String> labels, SearchFilter filter, int offset, int limit)
+      throws IOException {
     Query q = toQuery(filter, labels, null);
     Sort newestFirst =
-        new Sort(new SortField(CAPTURED_AT, SortField.Type.LONG, true), new SortField(PARENT, SortField.Type.STRING));
+        new Sort(
+            new SortField(CAPTURED_AT, SortField.Type.LONG, true),
+            new SortField(PARENT, SortField.Type.STRING));
     int want = offset + limit;
     for (int n = Math.max(64, want * 4); ; n *= 4) {
       ScoreDoc[] docs = searcher.search(q, n, newestFirst).scoreDocs;
@@ -200,16 +221,23 @@ final class LuceneItems implements DetectedItemStore {
 
   private static Query toQuery(SearchFilter filter, Set<String> labels, DetectedItem.Kind kind) {
     BooleanQuery.Builder b = new BooleanQuery.Builder();
-    b.add(kind == null ? new org.apache.lucene.search.FieldExistsQuery(PARENT) : new TermQuery(new Term(KIND,
-        kind.name())), Occur.FILTER);
+    b.add(
+        kind == null
+            ? new org.apache.lucene.search.FieldExistsQuery(PARENT)
+            : new TermQuery(new Term(KIND, kind.name())),
+        Occur.FILTER);
     if (!labels.isEmpty()) {
       b.add(new TermInSetQuery(LABEL, labels.stream().map(BytesRef::new).toList()), Occur.FILTER);
     }
     if (!filter.sources().isEmpty()) {
-      b.add(new TermInSetQuery(SOURCE, filter.sources().stream().map(BytesRef::new).toList()), Occur.FILTER);
+      b.add(
+          new TermInSetQuery(SOURCE, filter.sources().stream().map(BytesRef::new).toList()),
+          Occur.FILTER);
     }
     if (!filter.tags().isEmpty()) {
-      b.add(new TermInSetQuery(TAGS, filter.tags().stream().map(BytesRef::new).toList()), Occur.FILTER);
+      b.add(
+          new TermInSetQuery(TAGS, filter.tags().stream().map(BytesRef::new).toList()),
+          Occur.FILTER);
     }
     if (filter.fromMillis() != null || filter.toMillis() != null) {
       long from = filter.fromMillis() == null ? Long.MIN_VALUE : filter.fromMillis();
@@ -231,7 +259,9 @@ final class LuceneItems implements DetectedItemStore {
     d.add(new StoredField(SCORE, item.score()));
     d.add(new StoredField(BOX, toBytes(item.box())));
     d.add(new StoredField(MODEL, item.model()));
-    d.add(new KnnFloatVectorField(vectorField(item.kind()), item.vector(), VectorSimilarityFunction.COSINE));
+    d.add(
+        new KnnFloatVectorField(
+            vectorField(item.kind()), item.vector(), VectorSimilarityFunction.COSINE));
     d.add(new StoredField(VECTOR_BYTES, toBytes(item.vector())));
     d.add(new StoredField(BUCKET, r.bucket()));
     d.add(new StoredField(KEY, r.key()));
@@ -248,11 +278,20 @@ final class LuceneItems implements DetectedItemStore {
   private static StoredItem fromDocument(Document d) {
     DetectedItem item =
         new DetectedItem(
-            DetectedItem.Kind.valueOf(d.get(KIND)), d.getField(INDEX).numericValue().intValue(), d.get(LABEL),
-            d.getField(CLASS_ID).numericValue().intValue(), d.getField(SCORE).numericValue().floatValue(),
-            fromBytes(d.getBinaryValue(BOX)), d.get(MODEL), fromBytes(d.getBinaryValue(VECTOR_BYTES)));
+            DetectedItem.Kind.valueOf(d.get(KIND)),
+            d.getField(INDEX).numericValue().intValue(),
+            d.get(LABEL),
+            d.getField(CLASS_ID).numericValue().intValue(),
+            d.getField(SCORE).numericValue().floatValue(),
+            fromBytes(d.getBinaryValue(BOX)),
+            d.get(MODEL),
+            fromBytes(d.getBinaryValue(VECTOR_BYTES)));
     return new StoredItem(
-        d.get(PARENT), d.get(BUCKET), d.get(KEY), d.get(SOURCE), d.getField(CAPTURED_AT).numericValue().longValue(),
+        d.get(PARENT),
+        d.get(BUCKET),
+        d.get(KEY),
+        d.get(SOURCE),
+        d.getField(CAPTURED_AT).numericValue().longValue(),
         item);
   }
 
@@ -264,7 +303,10 @@ final class LuceneItems implements DetectedItemStore {
 
   static float[] fromBytes(BytesRef b) {
     float[] v = new float[b.length / Float.BYTES];
-    ByteBuffer.wrap(b.bytes, b.offset, b.length).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+    ByteBuffer.wrap(b.bytes, b.offset, b.length)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .asFloatBuffer()
+        .get(v);
     return v;
   }
 }

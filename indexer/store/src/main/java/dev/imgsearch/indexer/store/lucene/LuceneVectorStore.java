@@ -14,8 +14,8 @@ import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.DetectedItemStore;
 import dev.imgsearch.indexer.store.DetectedItems;
 import dev.imgsearch.indexer.store.RecordValidation;
-import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SceneRef;
+import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
@@ -27,8 +27,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
@@ -64,13 +64,14 @@ import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * Embedded vector store: a Lucene index on disk with an HNSW graph over the vectors (cosine), the metadata as
- * indexed fields for filtering, the perceptual hash as a numeric doc value ({@code phash}, also stored). Near-duplicate
- * search ({@link #nearDuplicates}) is a brute-force scan: every row that passes the filter and has a hash is read from
- * the doc values and compared with {@link Long#bitCount} of the XOR, about 2–5 ns per row (≈ 5 ms per million rows on
- * one core, less with a selective filter), exact. Writes become visible on {@link #flush()} (commit + near-real-time reopen). One
- * process owns a directory; share the instance between writer and readers in that process (see
- * {@link dev.imgsearch.indexer.store.VectorStores}).
+ * Embedded vector store: a Lucene index on disk with an HNSW graph over the vectors (cosine), the
+ * metadata as indexed fields for filtering, the perceptual hash as a numeric doc value ({@code
+ * phash}, also stored). Near-duplicate search ({@link #nearDuplicates}) is a brute-force scan:
+ * every row that passes the filter and has a hash is read from the doc values and compared with
+ * {@link Long#bitCount} of the XOR, about 2–5 ns per row (≈ 5 ms per million rows on one core, less
+ * with a selective filter), exact. Writes become visible on {@link #flush()} (commit +
+ * near-real-time reopen). One process owns a directory; share the instance between writer and
+ * readers in that process (see {@link dev.imgsearch.indexer.store.VectorStores}).
  */
 public final class LuceneVectorStore implements VectorStore {
   private static final String FIELD_VECTOR_BYTES = "vector_bytes";
@@ -87,11 +88,15 @@ public final class LuceneVectorStore implements VectorStore {
     this(dir, spec, DetectedItems.DEFAULT_FACE_DIMENSION);
   }
 
-  /** A store of images, their objects ({@code spec}'s dimension) and faces ({@code faceDimension}). */
+  /**
+   * A store of images, their objects ({@code spec}'s dimension) and faces ({@code faceDimension}).
+   */
   public LuceneVectorStore(Path dir, CollectionSpec spec, int faceDimension) {
     if (spec.indexType() != CollectionSpec.IndexType.HNSW) {
       throw new IllegalArgumentException(
-          "the embedded store indexes with HNSW only, not " + spec.indexType() + " (IVF indexes are Milvus-only)");
+          "the embedded store indexes with HNSW only, not "
+              + spec.indexType()
+              + " (IVF indexes are Milvus-only)");
     }
     this.spec = spec;
     this.faceDimension = faceDimension;
@@ -107,15 +112,19 @@ public final class LuceneVectorStore implements VectorStore {
             }
           });
       config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
-      // Bulk loads (re-index, benchmark): with Lucene's default 16 MB buffer a 576-d index flushes a segment every
-      // ~6 000 rows and background merges then re-insert those vectors into a merged HNSW graph again and again. A
-      // larger buffer writes few, large segments. The live sink commits on every checkpoint, so it never fills it.
+      // Bulk loads (re-index, benchmark): with Lucene's default 16 MB buffer a 576-d index flushes
+      // a segment every
+      // ~6 000 rows and background merges then re-insert those vectors into a merged HNSW graph
+      // again and again. A
+      // larger buffer writes few, large segments. The live sink commits on every checkpoint, so it
+      // never fills it.
       config.setRAMBufferSizeMB(ramBufferMb());
       this.writer = new IndexWriter(directory, config);
       this.searchers = new SearcherManager(writer, null);
       this.items = new LuceneItems(searchers, spec, faceDimension);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open embedded vector store at " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot open embedded vector store at " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -124,8 +133,11 @@ public final class LuceneVectorStore implements VectorStore {
     Optional<VectorRecord> any = firstRecord();
     if (any.isPresent() && any.get().vector().length != spec.dimension()) {
       throw new IllegalStateException(
-          "embedded store holds vectors of dimension " + any.get().vector().length + ", expected dimension "
-              + spec.dimension() + "; use another directory or collection for this model");
+          "embedded store holds vectors of dimension "
+              + any.get().vector().length
+              + ", expected dimension "
+              + spec.dimension()
+              + "; use another directory or collection for this model");
     }
   }
 
@@ -135,14 +147,18 @@ public final class LuceneVectorStore implements VectorStore {
       RecordValidation.check(r, spec.dimension());
       DetectedItems.check(r, spec.dimension(), faceDimension);
     }
-    int lanes = records.size() >= PARALLEL_UPSERT_MIN ? Math.min(PARALLEL_UPSERT_LANES,
-        Runtime.getRuntime().availableProcessors()) : 1;
+    int lanes =
+        records.size() >= PARALLEL_UPSERT_MIN
+            ? Math.min(PARALLEL_UPSERT_LANES, Runtime.getRuntime().availableProcessors())
+            : 1;
     if (lanes <= 1) {
       updateAll(records);
       return;
     }
-    // Bulk batches (re-index, benchmark): building the HNSW graph is the cost of a write and IndexWriter indexes
-    // concurrent threads into separate in-memory segments, so split the batch by id (an id's changes stay in order on
+    // Bulk batches (re-index, benchmark): building the HNSW graph is the cost of a write and
+    // IndexWriter indexes
+    // concurrent threads into separate in-memory segments, so split the batch by id (an id's
+    // changes stay in order on
     // one lane). Small batches (the live sink's) keep the single-threaded path.
     List<List<VectorRecord>> split = new ArrayList<>();
     for (int i = 0; i < lanes; i++) {
@@ -207,8 +223,14 @@ public final class LuceneVectorStore implements VectorStore {
             float cosine = 2f * sd.score - 1f;
             hits.add(
                 new SearchHit(
-                    d.get(FIELD_ID), cosine, d.get(FIELD_BUCKET), d.get(FIELD_KEY), d.get(FIELD_SOURCE),
-                    d.getField(FIELD_CAPTURED_AT).numericValue().longValue(), List.of(d.getValues(FIELD_TAGS)), null,
+                    d.get(FIELD_ID),
+                    cosine,
+                    d.get(FIELD_BUCKET),
+                    d.get(FIELD_KEY),
+                    d.get(FIELD_SOURCE),
+                    d.getField(FIELD_CAPTURED_AT).numericValue().longValue(),
+                    List.of(d.getValues(FIELD_TAGS)),
+                    null,
                     sceneOf(d)));
           }
           return hits;
@@ -220,12 +242,14 @@ public final class LuceneVectorStore implements VectorStore {
     VectorStore.checkNearDuplicateArguments(maxHamming, k);
     return withSearcher(
         searcher -> {
-          BooleanQuery.Builder b = new BooleanQuery.Builder().add(new FieldExistsQuery(FIELD_PHASH), Occur.FILTER);
+          BooleanQuery.Builder b =
+              new BooleanQuery.Builder().add(new FieldExistsQuery(FIELD_PHASH), Occur.FILTER);
           Query filterQuery = toQuery(filter);
           if (filterQuery != null) {
             b.add(filterQuery, Occur.FILTER);
           }
-          Weight weight = searcher.createWeight(searcher.rewrite(b.build()), ScoreMode.COMPLETE_NO_SCORES, 1f);
+          Weight weight =
+              searcher.createWeight(searcher.rewrite(b.build()), ScoreMode.COMPLETE_NO_SCORES, 1f);
           // worst of the kept candidates on top: largest distance, then largest global doc id
           Comparator<long[]> nearestFirst =
               Comparator.<long[]>comparingLong(c -> c[0]).thenComparingLong(c -> c[1]);
@@ -238,7 +262,9 @@ public final class LuceneVectorStore implements VectorStore {
             }
             Bits live = leaf.reader().getLiveDocs();
             DocIdSetIterator docs = scorer.iterator();
-            for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
+            for (int doc = docs.nextDoc();
+                doc != DocIdSetIterator.NO_MORE_DOCS;
+                doc = docs.nextDoc()) {
               if ((live != null && !live.get(doc)) || !hashes.advanceExact(doc)) {
                 continue;
               }
@@ -258,8 +284,13 @@ public final class LuceneVectorStore implements VectorStore {
             Document d = stored.document((int) c[1]);
             hits.add(
                 SearchHit.duplicate(
-                    d.get(FIELD_ID), (int) c[0], d.get(FIELD_BUCKET), d.get(FIELD_KEY), d.get(FIELD_SOURCE),
-                    d.getField(FIELD_CAPTURED_AT).numericValue().longValue(), List.of(d.getValues(FIELD_TAGS))));
+                    d.get(FIELD_ID),
+                    (int) c[0],
+                    d.get(FIELD_BUCKET),
+                    d.get(FIELD_KEY),
+                    d.get(FIELD_SOURCE),
+                    d.getField(FIELD_CAPTURED_AT).numericValue().longValue(),
+                    List.of(d.getValues(FIELD_TAGS))));
           }
           hits.sort(Comparator.comparing(SearchHit::distance).thenComparing(SearchHit::id));
           return hits;
@@ -271,7 +302,9 @@ public final class LuceneVectorStore implements VectorStore {
     return withSearcher(
         searcher -> {
           ScoreDoc[] docs = searcher.search(new TermQuery(new Term(FIELD_ID, id)), 1).scoreDocs;
-          return docs.length == 0 ? Optional.empty() : Optional.of(fromDocument(searcher.storedFields().document(docs[0].doc)));
+          return docs.length == 0
+              ? Optional.empty()
+              : Optional.of(fromDocument(searcher.storedFields().document(docs[0].doc)));
         });
   }
 
@@ -304,11 +337,16 @@ public final class LuceneVectorStore implements VectorStore {
     return withSearcher(
         searcher -> {
           ScoreDoc[] docs = searcher.search(new FieldExistsQuery(FIELD_VECTOR), 1).scoreDocs;
-          return docs.length == 0 ? Optional.empty() : Optional.of(fromDocument(searcher.storedFields().document(docs[0].doc)));
+          return docs.length == 0
+              ? Optional.empty()
+              : Optional.of(fromDocument(searcher.storedFields().document(docs[0].doc)));
         });
   }
 
-  /** Indexing buffer: 256 MB (≈ 100 000 rows of 576 floats), at most an eighth of the heap, at least Lucene's 16 MB. */
+  /**
+   * Indexing buffer: 256 MB (≈ 100 000 rows of 576 floats), at most an eighth of the heap, at least
+   * Lucene's 16 MB.
+   */
   static double ramBufferMb() {
     long heapMb = Runtime.getRuntime().maxMemory() / (1024 * 1024);
     return Math.max(IndexWriterConfig.DEFAULT_RAM_BUFFER_SIZE_MB, Math.min(256, heapMb / 8));
@@ -316,7 +354,8 @@ public final class LuceneVectorStore implements VectorStore {
 
   private void checkDimension(float[] v) {
     if (v.length != spec.dimension()) {
-      throw new IllegalArgumentException("vector has " + v.length + " dimensions, collection expects " + spec.dimension());
+      throw new IllegalArgumentException(
+          "vector has " + v.length + " dimensions, collection expects " + spec.dimension());
     }
   }
 
@@ -326,10 +365,14 @@ public final class LuceneVectorStore implements VectorStore {
     }
     BooleanQuery.Builder b = new BooleanQuery.Builder();
     if (!filter.sources().isEmpty()) {
-      b.add(new TermInSetQuery(FIELD_SOURCE, filter.sources().stream().map(BytesRef::new).toList()), Occur.FILTER);
+      b.add(
+          new TermInSetQuery(FIELD_SOURCE, filter.sources().stream().map(BytesRef::new).toList()),
+          Occur.FILTER);
     }
     if (!filter.tags().isEmpty()) {
-      b.add(new TermInSetQuery(FIELD_TAGS, filter.tags().stream().map(BytesRef::new).toList()), Occur.FILTER);
+      b.add(
+          new TermInSetQuery(FIELD_TAGS, filter.tags().stream().map(BytesRef::new).toList()),
+          Occur.FILTER);
     }
     if (filter.fromMillis() != null || filter.toMillis() != null) {
       long from = filter.fromMillis() == null ? Long.MIN_VALUE : filter.fromMillis();
@@ -366,15 +409,23 @@ public final class LuceneVectorStore implements VectorStore {
 
   private static SceneRef sceneOf(Document d) {
     var start = d.getField(CollectionSpec.FIELD_SCENE_START);
-    return SceneRef.of(d.get(CollectionSpec.FIELD_SCENE_OF), start == null ? null : start.numericValue().longValue());
+    return SceneRef.of(
+        d.get(CollectionSpec.FIELD_SCENE_OF),
+        start == null ? null : start.numericValue().longValue());
   }
 
   private static VectorRecord fromDocument(Document d) {
     return new VectorRecord(
-        d.get(FIELD_ID), LuceneItems.fromBytes(d.getBinaryValue(FIELD_VECTOR_BYTES)), d.get(FIELD_BUCKET), d.get(FIELD_KEY),
-        d.get(FIELD_SOURCE), d.getField(FIELD_CAPTURED_AT).numericValue().longValue(),
-        List.of(d.getValues(FIELD_TAGS)), d.get(FIELD_MODEL),
-        d.getField(FIELD_PHASH) == null ? null : d.getField(FIELD_PHASH).numericValue().longValue(), sceneOf(d));
+        d.get(FIELD_ID),
+        LuceneItems.fromBytes(d.getBinaryValue(FIELD_VECTOR_BYTES)),
+        d.get(FIELD_BUCKET),
+        d.get(FIELD_KEY),
+        d.get(FIELD_SOURCE),
+        d.getField(FIELD_CAPTURED_AT).numericValue().longValue(),
+        List.of(d.getValues(FIELD_TAGS)),
+        d.get(FIELD_MODEL),
+        d.getField(FIELD_PHASH) == null ? null : d.getField(FIELD_PHASH).numericValue().longValue(),
+        sceneOf(d));
   }
 
   private interface SearcherFunction<T> {

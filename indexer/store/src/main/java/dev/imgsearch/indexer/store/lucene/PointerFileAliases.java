@@ -11,9 +11,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
- * Aliases of the embedded store: {@code <root>/<alias>.alias} holds the target collection's name (its directory is
- * {@code <root>/<collection>}). Re-pointing writes a temporary file and renames it over the old one (atomic on POSIX
- * file systems), so a reader sees the old or the new name, never a partial one.
+ * Aliases of the embedded store: {@code <root>/<alias>.alias} holds the target collection's name
+ * (its directory is {@code <root>/<collection>}). Re-pointing writes a temporary file and renames
+ * it over the old one (atomic on POSIX file systems), so a reader sees the old or the new name,
+ * never a partial one.
  */
 public final class PointerFileAliases implements CollectionAliases {
   public static final String SUFFIX = ".alias";
@@ -52,13 +53,15 @@ public final class PointerFileAliases implements CollectionAliases {
       throw new IllegalArgumentException("no embedded collection " + collection + " under " + root);
     }
     if (Files.isDirectory(root.resolve(alias))) {
-      throw new IllegalArgumentException(alias + " is a collection under " + root + ", it cannot become an alias");
+      throw new IllegalArgumentException(
+          alias + " is a collection under " + root + ", it cannot become an alias");
     }
     try {
       Files.createDirectories(root);
       Path tmp = Files.createTempFile(root, alias, ".tmp");
       Files.writeString(tmp, collection + "\n", StandardCharsets.UTF_8);
-      Files.move(tmp, file(alias), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          tmp, file(alias), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot point alias " + alias + " at " + collection, e);
     }

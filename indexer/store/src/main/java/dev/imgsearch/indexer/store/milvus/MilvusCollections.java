@@ -22,8 +22,9 @@ import io.milvus.v2.service.index.response.DescribeIndexResp;
 import java.util.List;
 
 /**
- * The lifecycle of the store's two collections on the server: create them when missing (with {@link MilvusSchemas}),
- * check an existing one's layout and index, build the index, load them; and drop both.
+ * The lifecycle of the store's two collections on the server: create them when missing (with {@link
+ * MilvusSchemas}), check an existing one's layout and index, build the index, load them; and drop
+ * both.
  */
 final class MilvusCollections {
   private final MilvusClientV2 client;
@@ -35,8 +36,9 @@ final class MilvusCollections {
   }
 
   /**
-   * Creates or checks the main collection (schema, HNSW/IVF COSINE index) and its perceptual-hash companion (schema,
-   * BIN_FLAT HAMMING index) and loads both. Fails with {@link IllegalStateException} when an existing one differs.
+   * Creates or checks the main collection (schema, HNSW/IVF COSINE index) and its perceptual-hash
+   * companion (schema, BIN_FLAT HAMMING index) and loads both. Fails with {@link
+   * IllegalStateException} when an existing one differs.
    */
   void ensure() {
     String name = spec.name();
@@ -51,10 +53,15 @@ final class MilvusCollections {
     load(companion);
   }
 
-  /** Drops the collection and its perceptual-hash companion with all their rows; missing collections are fine. */
+  /**
+   * Drops the collection and its perceptual-hash companion with all their rows; missing collections
+   * are fine.
+   */
   void drop() {
     for (String name : List.of(spec.name(), spec.phashCollectionName())) {
-      run("dropCollection", name,
+      run(
+          "dropCollection",
+          name,
           () -> client.dropCollection(DropCollectionReq.builder().collectionName(name).build()));
     }
   }
@@ -62,13 +69,16 @@ final class MilvusCollections {
   private void createIfMissing(String name, CreateCollectionReq.CollectionSchema schema) {
     if (!hasCollection(name)) {
       try {
-        run("createCollection", name, () ->
-            client.createCollection(
-                CreateCollectionReq.builder()
-                    .collectionName(name)
-                    .collectionSchema(schema)
-                    .consistencyLevel(ConsistencyLevel.BOUNDED)
-                    .build()));
+        run(
+            "createCollection",
+            name,
+            () ->
+                client.createCollection(
+                    CreateCollectionReq.builder()
+                        .collectionName(name)
+                        .collectionSchema(schema)
+                        .consistencyLevel(ConsistencyLevel.BOUNDED)
+                        .build()));
       } catch (MilvusStoreException e) {
         if (!hasCollection(name)) {
           throw e;
@@ -80,27 +90,46 @@ final class MilvusCollections {
 
   private boolean hasCollection(String name) {
     return call(
-        "hasCollection", name, () -> client.hasCollection(HasCollectionReq.builder().collectionName(name).build()));
+        "hasCollection",
+        name,
+        () -> client.hasCollection(HasCollectionReq.builder().collectionName(name).build()));
   }
 
-  /** Fails with {@link IllegalStateException} when the existing collection does not have this store's layout. */
+  /**
+   * Fails with {@link IllegalStateException} when the existing collection does not have this
+   * store's layout.
+   */
   private void checkSchema(String name, CreateCollectionReq.CollectionSchema expected) {
     var description =
-        call("describeCollection", name, () -> client.describeCollection(
-            DescribeCollectionReq.builder().collectionName(name).build()));
+        call(
+            "describeCollection",
+            name,
+            () ->
+                client.describeCollection(
+                    DescribeCollectionReq.builder().collectionName(name).build()));
     MilvusSchemas.check(name, spec, expected, description);
   }
 
   private void load(String name) {
     boolean loaded =
-        call("getLoadState", name, () -> client.getLoadState(GetLoadStateReq.builder().collectionName(name).build()));
+        call(
+            "getLoadState",
+            name,
+            () -> client.getLoadState(GetLoadStateReq.builder().collectionName(name).build()));
     if (!loaded) {
-      run("loadCollection", name,
-          () -> client.loadCollection(LoadCollectionReq.builder().collectionName(name).sync(true).build()));
+      run(
+          "loadCollection",
+          name,
+          () ->
+              client.loadCollection(
+                  LoadCollectionReq.builder().collectionName(name).sync(true).build()));
     }
   }
 
-  /** Creates the HNSW/COSINE index when missing; an existing index must use COSINE, the metric scores are in. */
+  /**
+   * Creates the HNSW/COSINE index when missing; an existing index must use COSINE, the metric
+   * scores are in.
+   */
   private void ensureVectorIndex() {
     String name = spec.name();
     var index = existingIndex(name, FIELD_VECTOR, MilvusIndexParams.vectorIndex(spec));
@@ -109,66 +138,114 @@ final class MilvusCollections {
     }
     if (index.getMetricType() != IndexParam.MetricType.COSINE) {
       throw new IllegalStateException(
-          "Milvus collection '" + name + "' indexes " + FIELD_VECTOR + " with metric " + index.getMetricType()
+          "Milvus collection '"
+              + name
+              + "' indexes "
+              + FIELD_VECTOR
+              + " with metric "
+              + index.getMetricType()
               + "; this store needs COSINE");
     }
     if (index.getIndexType() != MilvusIndexParams.indexType(spec)) {
       throw new IllegalStateException(
-          "Milvus collection '" + name + "' has a " + index.getIndexType() + " index but the spec asks for "
-              + spec.indexType() + "; build a new collection (re-index) to change the index type");
+          "Milvus collection '"
+              + name
+              + "' has a "
+              + index.getIndexType()
+              + " index but the spec asks for "
+              + spec.indexType()
+              + "; build a new collection (re-index) to change the index type");
     }
   }
 
-  /** Creates the companion's BIN_FLAT/HAMMING index when missing; an existing one must use HAMMING. */
+  /**
+   * Creates the companion's BIN_FLAT/HAMMING index when missing; an existing one must use HAMMING.
+   */
   private void ensurePhashIndex() {
     String name = spec.phashCollectionName();
     var index = existingIndex(name, FIELD_PHASH, MilvusIndexParams.phashIndex());
     if (index != null && index.getMetricType() != IndexParam.MetricType.HAMMING) {
       throw new IllegalStateException(
-          "Milvus collection '" + name + "' indexes " + FIELD_PHASH + " with metric " + index.getMetricType()
+          "Milvus collection '"
+              + name
+              + "' indexes "
+              + FIELD_PHASH
+              + " with metric "
+              + index.getMetricType()
               + "; this store needs HAMMING");
     }
   }
 
   /**
-   * The description of the index on {@code field} of {@code collection}, to be checked; when there is none, creates
-   * {@code wanted} and returns null (nothing to check). Null too when the server describes no index on the field.
+   * The description of the index on {@code field} of {@code collection}, to be checked; when there
+   * is none, creates {@code wanted} and returns null (nothing to check). Null too when the server
+   * describes no index on the field.
    */
-  private DescribeIndexResp.IndexDesc existingIndex(String collection, String field, IndexParam wanted) {
+  private DescribeIndexResp.IndexDesc existingIndex(
+      String collection, String field, IndexParam wanted) {
     List<String> indexes =
-        call("listIndexes", collection, () -> client.listIndexes(
-            ListIndexesReq.builder().collectionName(collection).fieldName(field).build()));
+        call(
+            "listIndexes",
+            collection,
+            () ->
+                client.listIndexes(
+                    ListIndexesReq.builder().collectionName(collection).fieldName(field).build()));
     if (indexes.isEmpty()) {
-      run("createIndex", collection, () ->
-          client.createIndex(CreateIndexReq.builder().collectionName(collection).indexParams(List.of(wanted)).build()));
+      run(
+          "createIndex",
+          collection,
+          () ->
+              client.createIndex(
+                  CreateIndexReq.builder()
+                      .collectionName(collection)
+                      .indexParams(List.of(wanted))
+                      .build()));
       return null;
     }
     var description =
-        call("describeIndex", collection, () -> client.describeIndex(
-            DescribeIndexReq.builder().collectionName(collection).fieldName(field).build()));
+        call(
+            "describeIndex",
+            collection,
+            () ->
+                client.describeIndex(
+                    DescribeIndexReq.builder()
+                        .collectionName(collection)
+                        .fieldName(field)
+                        .build()));
     return description.getIndexDescByFieldName(field);
   }
 
   // ---- detected objects and faces ----
 
   /**
-   * Creates or checks an item collection ({@link MilvusSchemas#items}: its layout, vector dimension and COSINE index)
-   * and loads it. Fails with {@link IllegalStateException} when an existing one differs.
+   * Creates or checks an item collection ({@link MilvusSchemas#items}: its layout, vector dimension
+   * and COSINE index) and loads it. Fails with {@link IllegalStateException} when an existing one
+   * differs.
    */
   void ensureItems(String name, int dimension) {
     if (name.length() > 255) {
-      throw new IllegalStateException("Milvus collection name too long (at most 255 characters): " + name);
+      throw new IllegalStateException(
+          "Milvus collection name too long (at most 255 characters): " + name);
     }
     createIfMissing(name, MilvusSchemas.items(dimension));
     var description =
-        call("describeCollection", name, () -> client.describeCollection(
-            DescribeCollectionReq.builder().collectionName(name).build()));
+        call(
+            "describeCollection",
+            name,
+            () ->
+                client.describeCollection(
+                    DescribeCollectionReq.builder().collectionName(name).build()));
     MilvusSchemas.checkItemDimension(name, dimension, description);
     MilvusSchemas.check(name, spec, MilvusSchemas.items(dimension), description);
     var index = existingIndex(name, FIELD_VECTOR, MilvusIndexParams.vectorIndex(spec));
     if (index != null && index.getMetricType() != IndexParam.MetricType.COSINE) {
       throw new IllegalStateException(
-          "Milvus collection '" + name + "' indexes " + FIELD_VECTOR + " with metric " + index.getMetricType()
+          "Milvus collection '"
+              + name
+              + "' indexes "
+              + FIELD_VECTOR
+              + " with metric "
+              + index.getMetricType()
               + "; this store needs COSINE");
     }
     load(name);
@@ -181,6 +258,9 @@ final class MilvusCollections {
 
   /** Drops an item collection with all its rows; a missing one is fine. */
   void dropItems(String name) {
-    run("dropCollection", name, () -> client.dropCollection(DropCollectionReq.builder().collectionName(name).build()));
+    run(
+        "dropCollection",
+        name,
+        () -> client.dropCollection(DropCollectionReq.builder().collectionName(name).build()));
   }
 }

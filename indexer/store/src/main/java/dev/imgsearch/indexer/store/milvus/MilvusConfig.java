@@ -8,26 +8,29 @@ import java.util.Objects;
  * @param uri gRPC endpoint, {@code http://host:19530} (or {@code https://})
  * @param token {@code user:password} or an API key; empty when authentication is off
  * @param database Milvus database; {@code default} unless set
- * @param searchConsistency consistency of {@link MilvusVectorStore#search} and {@link MilvusVectorStore#get};
- *     {@link MilvusVectorStore#count} is always {@link Consistency#STRONG}
+ * @param searchConsistency consistency of {@link MilvusVectorStore#search} and {@link
+ *     MilvusVectorStore#get}; {@link MilvusVectorStore#count} is always {@link Consistency#STRONG}
  */
-public record MilvusConfig(String uri, String token, String database, Consistency searchConsistency) {
+public record MilvusConfig(
+    String uri, String token, String database, Consistency searchConsistency) {
 
   /**
-   * Milvus consistency levels, as a trade-off between search latency and freshness. Measured on Milvus 2.3.5 standalone
-   * (2 cores): a Strong search waits 130–220 ms for the next time tick, the others answer in about 5 ms.
+   * Milvus consistency levels, as a trade-off between search latency and freshness. Measured on
+   * Milvus 2.3.5 standalone (2 cores): a Strong search waits 130–220 ms for the next time tick, the
+   * others answer in about 5 ms.
    *
    * <ul>
    *   <li>{@link #STRONG}: sees every acknowledged write; pays the time-tick wait on every request.
-   *   <li>{@link #BOUNDED} (default): no wait; the server guarantees only writes older than its {@code
-   *       common.gracefulTime} (5 s); on an idle 2.3.5 standalone a fresh upsert was found 0.2–0.3 s after it was
-   *       acknowledged ({@code VectorStoreBenchmarkIT}), but an earlier measurement saw fresh upserts only after a flush:
-   *       count on up to the 5 s bound. {@link
-   *       MilvusVectorStore#flush()} closes the gap: after it returns, searches on this server see every write made
-   *       before it (for a standalone server or a single replica). The sink no longer flushes on checkpoints (see
-   *       {@link MilvusVectorStore#persist()}).
-   *   <li>{@link #SESSION}: read-your-writes for writes made through this JVM (the SDK remembers the timestamp of the
-   *       last write per collection); other writers' rows are seen as with {@link #EVENTUALLY}.
+   *   <li>{@link #BOUNDED} (default): no wait; the server guarantees only writes older than its
+   *       {@code common.gracefulTime} (5 s); on an idle 2.3.5 standalone a fresh upsert was found
+   *       0.2–0.3 s after it was acknowledged ({@code VectorStoreBenchmarkIT}), but an earlier
+   *       measurement saw fresh upserts only after a flush: count on up to the 5 s bound. {@link
+   *       MilvusVectorStore#flush()} closes the gap: after it returns, searches on this server see
+   *       every write made before it (for a standalone server or a single replica). The sink no
+   *       longer flushes on checkpoints (see {@link MilvusVectorStore#persist()}).
+   *   <li>{@link #SESSION}: read-your-writes for writes made through this JVM (the SDK remembers
+   *       the timestamp of the last write per collection); other writers' rows are seen as with
+   *       {@link #EVENTUALLY}.
    *   <li>{@link #EVENTUALLY}: no wait and no guarantee.
    * </ul>
    */

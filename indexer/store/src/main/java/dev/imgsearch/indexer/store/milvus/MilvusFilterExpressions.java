@@ -13,21 +13,23 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Milvus boolean expressions for {@link SearchFilter}s and id lists. Pure functions; values are sorted so equal inputs
- * give equal expressions.
+ * Milvus boolean expressions for {@link SearchFilter}s and id lists. Pure functions; values are
+ * sorted so equal inputs give equal expressions.
  *
- * <p>String literals are double-quoted. Milvus (2.3 and later) parses them with Go's {@code strconv.Unquote} rules,
- * so {@code "} and {@code \} are backslash-escaped and control characters (which the grammar rejects raw) are written
- * as {@code \}{@code uXXXX}; every other character, non-ASCII included, stands for itself. Checked against the server
- * for quotes, backslashes, newlines, tabs, U+0001, accents and emoji.
+ * <p>String literals are double-quoted. Milvus (2.3 and later) parses them with Go's {@code
+ * strconv.Unquote} rules, so {@code "} and {@code \} are backslash-escaped and control characters
+ * (which the grammar rejects raw) are written as {@code \}{@code uXXXX}; every other character,
+ * non-ASCII included, stands for itself. Checked against the server for quotes, backslashes,
+ * newlines, tabs, U+0001, accents and emoji.
  */
 public final class MilvusFilterExpressions {
 
   private MilvusFilterExpressions() {}
 
   /**
-   * The expression for {@code filter}, or {@code ""} when it restricts nothing: {@code source in [..]}, {@code
-   * captured_at >= from}, {@code captured_at < to} and {@code array_contains_any(tags, [..])} joined by {@code and}.
+   * The expression for {@code filter}, or {@code ""} when it restricts nothing: {@code source in
+   * [..]}, {@code captured_at >= from}, {@code captured_at < to} and {@code
+   * array_contains_any(tags, [..])} joined by {@code and}.
    */
   public static String of(SearchFilter filter) {
     if (filter == null || filter.isEmpty()) {

@@ -25,7 +25,10 @@ public final class MilvusIndexParams {
     };
   }
 
-  /** Search parameters for top-{@code k}: HNSW {@code ef = max(searchEf, k)} (Milvus needs ef ≥ k); IVF {@code nprobe}. */
+  /**
+   * Search parameters for top-{@code k}: HNSW {@code ef = max(searchEf, k)} (Milvus needs ef ≥ k);
+   * IVF {@code nprobe}.
+   */
   public static Map<String, Object> searchParams(CollectionSpec spec, int k) {
     return switch (spec.indexType()) {
       case HNSW -> Map.of("ef", Math.max(spec.searchEf(), k));
@@ -44,8 +47,9 @@ public final class MilvusIndexParams {
   }
 
   /**
-   * The perceptual-hash index of the companion collection: BIN_FLAT (exact; a scan of 8 bytes per row, cheap up to
-   * tens of millions of rows) with metric HAMMING on {@link CollectionSpec#FIELD_PHASH}.
+   * The perceptual-hash index of the companion collection: BIN_FLAT (exact; a scan of 8 bytes per
+   * row, cheap up to tens of millions of rows) with metric HAMMING on {@link
+   * CollectionSpec#FIELD_PHASH}.
    */
   public static IndexParam phashIndex() {
     return IndexParam.builder()

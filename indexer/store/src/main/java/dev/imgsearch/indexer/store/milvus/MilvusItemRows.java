@@ -29,15 +29,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Rows of the item collections ({@link MilvusSchemas#items}) and what is computed from them here: the JSON row of an
- * item, the stored item of an entity, filter expressions, the exact ranking of a filtered search and the
- * one-hit-per-image, newest-first page of {@code imagesWithClass}. Pure.
+ * Rows of the item collections ({@link MilvusSchemas#items}) and what is computed from them here:
+ * the JSON row of an item, the stored item of an entity, filter expressions, the exact ranking of a
+ * filtered search and the one-hit-per-image, newest-first page of {@code imagesWithClass}. Pure.
  */
 final class MilvusItemRows {
   /** Every field but the vector (hits, listings). */
   static final List<String> FIELDS =
-      List.of(FIELD_ID, FIELD_PARENT_ID, FIELD_BUCKET, FIELD_KEY, FIELD_SOURCE, FIELD_CAPTURED_AT, FIELD_TAGS,
-          FIELD_LABEL, FIELD_CLASS_ID, FIELD_ITEM_INDEX, FIELD_SCORE, FIELD_BOX, FIELD_MODEL);
+      List.of(
+          FIELD_ID,
+          FIELD_PARENT_ID,
+          FIELD_BUCKET,
+          FIELD_KEY,
+          FIELD_SOURCE,
+          FIELD_CAPTURED_AT,
+          FIELD_TAGS,
+          FIELD_LABEL,
+          FIELD_CLASS_ID,
+          FIELD_ITEM_INDEX,
+          FIELD_SCORE,
+          FIELD_BOX,
+          FIELD_MODEL);
+
   /** Every field with the vector. */
   static final List<String> ALL_FIELDS = with(FIELDS, FIELD_VECTOR);
 
@@ -72,29 +85,49 @@ final class MilvusItemRows {
 
   /** A generous estimate of the bytes of an item's row in an insert request. */
   static long estimatedBytes(VectorRecord r, DetectedItem item) {
-    long text = 2L * r.id().length() + r.bucket().length() + r.key().length() + r.source().length()
-        + item.label().length() + item.model().length();
+    long text =
+        2L * r.id().length()
+            + r.bucket().length()
+            + r.key().length()
+            + r.source().length()
+            + item.label().length()
+            + item.model().length();
     for (String tag : r.tags()) {
       text += tag.length() + 8;
     }
     return 12L * item.vector().length + 3 * text + 160;
   }
 
-  /** The stored item of an entity read with {@link #FIELDS} (no vector: an empty one) or {@link #ALL_FIELDS}. */
+  /**
+   * The stored item of an entity read with {@link #FIELDS} (no vector: an empty one) or {@link
+   * #ALL_FIELDS}.
+   */
   static StoredItem stored(DetectedItem.Kind kind, Map<String, Object> e) {
     Object v = e.get(FIELD_VECTOR);
     DetectedItem item =
-        new DetectedItem(kind, number(e, FIELD_ITEM_INDEX).intValue(), text(e, FIELD_LABEL),
-            number(e, FIELD_CLASS_ID).intValue(), number(e, FIELD_SCORE).floatValue(), floats(e.get(FIELD_BOX)),
-            text(e, FIELD_MODEL), v == null ? new float[0] : floats(v));
-    return new StoredItem(text(e, FIELD_PARENT_ID), text(e, FIELD_BUCKET), text(e, FIELD_KEY), text(e, FIELD_SOURCE),
-        number(e, FIELD_CAPTURED_AT).longValue(), item);
+        new DetectedItem(
+            kind,
+            number(e, FIELD_ITEM_INDEX).intValue(),
+            text(e, FIELD_LABEL),
+            number(e, FIELD_CLASS_ID).intValue(),
+            number(e, FIELD_SCORE).floatValue(),
+            floats(e.get(FIELD_BOX)),
+            text(e, FIELD_MODEL),
+            v == null ? new float[0] : floats(v));
+    return new StoredItem(
+        text(e, FIELD_PARENT_ID),
+        text(e, FIELD_BUCKET),
+        text(e, FIELD_KEY),
+        text(e, FIELD_SOURCE),
+        number(e, FIELD_CAPTURED_AT).longValue(),
+        item);
   }
 
   /** The expression of an item filter, or "" when it restricts nothing. */
   static String expression(ItemFilter filter) {
     String image = MilvusFilterExpressions.of(filter.image());
-    String labels = filter.labels().isEmpty() ? "" : MilvusFilterExpressions.in(FIELD_LABEL, filter.labels());
+    String labels =
+        filter.labels().isEmpty() ? "" : MilvusFilterExpressions.in(FIELD_LABEL, filter.labels());
     return image.isEmpty() ? labels : labels.isEmpty() ? image : image + " and " + labels;
   }
 
@@ -103,20 +136,25 @@ final class MilvusItemRows {
     return MilvusFilterExpressions.in(FIELD_PARENT_ID, imageIds);
   }
 
-  /** The {@code k} entities (read with {@link #ALL_FIELDS}) nearest to {@code query} by cosine, best first. */
-  static List<ItemHit> rank(DetectedItem.Kind kind, float[] query, int k, List<Map<String, Object>> entities) {
+  /**
+   * The {@code k} entities (read with {@link #ALL_FIELDS}) nearest to {@code query} by cosine, best
+   * first.
+   */
+  static List<ItemHit> rank(
+      DetectedItem.Kind kind, float[] query, int k, List<Map<String, Object>> entities) {
     List<ItemHit> hits = new ArrayList<>(entities.size());
     for (Map<String, Object> e : entities) {
       StoredItem s = stored(kind, e);
       hits.add(new ItemHit(s, cosine(query, s.item().vector())));
     }
-    hits.sort(Comparator.comparing(ItemHit::similarity).reversed().thenComparing(h -> h.stored().id()));
+    hits.sort(
+        Comparator.comparing(ItemHit::similarity).reversed().thenComparing(h -> h.stored().id()));
     return List.copyOf(hits.subList(0, Math.min(k, hits.size())));
   }
 
   /**
-   * One hit per image (its best-scoring item, the detector score as similarity), newest capture time first, ties by
-   * image id; then the page {@code offset}, {@code limit}.
+   * One hit per image (its best-scoring item, the detector score as similarity), newest capture
+   * time first, ties by image id; then the page {@code offset}, {@code limit}.
    */
   static List<ItemHit> imagesNewestFirst(List<StoredItem> items, int offset, int limit) {
     Map<String, StoredItem> best = new LinkedHashMap<>();
@@ -124,8 +162,14 @@ final class MilvusItemRows {
       best.merge(s.parentId(), s, (a, b) -> b.item().score() > a.item().score() ? b : a);
     }
     return best.values().stream()
-        .sorted(Comparator.comparingLong(StoredItem::capturedAtMillis).reversed().thenComparing(StoredItem::parentId))
-        .skip(offset).limit(limit).map(s -> new ItemHit(s, s.item().score())).toList();
+        .sorted(
+            Comparator.comparingLong(StoredItem::capturedAtMillis)
+                .reversed()
+                .thenComparing(StoredItem::parentId))
+        .skip(offset)
+        .limit(limit)
+        .map(s -> new ItemHit(s, s.item().score()))
+        .toList();
   }
 
   static float cosine(float[] a, float[] b) {

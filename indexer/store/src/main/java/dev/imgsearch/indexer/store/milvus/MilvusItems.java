@@ -35,15 +35,16 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The images' detected objects and faces in Milvus: two collections next to the image collection, {@code
- * <name>_objects} (vectors of the image dimension) and {@code <name>_faces} (the face dimension), laid out by {@link
- * MilvusSchemas#items} with {@code source} as partition key like the image collection, created by the first write
- * with items. Writes replace by image: the
- * items of every image of an upsert batch are deleted ({@code parent_id in [..]}) and the batch's items inserted, so an
- * overwrite with fewer items leaves none of the old ones, and a repeated batch converges; an image delete deletes its
- * items. A filtered search that matches at most {@value MilvusExactFilter#MAX_ROWS} items is ranked exactly here (Milvus
- * 2.3's interim index can miss matches of a selective filter, see {@link MilvusVectorSearch}); others are ANN
- * searches. {@link #imagesWithClass} reads at most {@value #MAX_QUERY_ROWS} matching items per collection (Milvus'
+ * The images' detected objects and faces in Milvus: two collections next to the image collection,
+ * {@code <name>_objects} (vectors of the image dimension) and {@code <name>_faces} (the face
+ * dimension), laid out by {@link MilvusSchemas#items} with {@code source} as partition key like the
+ * image collection, created by the first write with items. Writes replace by image: the items of
+ * every image of an upsert batch are deleted ({@code parent_id in [..]}) and the batch's items
+ * inserted, so an overwrite with fewer items leaves none of the old ones, and a repeated batch
+ * converges; an image delete deletes its items. A filtered search that matches at most {@value
+ * MilvusExactFilter#MAX_ROWS} items is ranked exactly here (Milvus 2.3's interim index can miss
+ * matches of a selective filter, see {@link MilvusVectorSearch}); others are ANN searches. {@link
+ * #imagesWithClass} reads at most {@value #MAX_QUERY_ROWS} matching items per collection (Milvus'
  * query window; Milvus 2.3 cannot sort a query) and pages them here.
  */
 final class MilvusItems implements DetectedItemStore {
@@ -58,7 +59,11 @@ final class MilvusItems implements DetectedItemStore {
   private final AtomicBoolean unflushed = new AtomicBoolean();
   private final AtomicBoolean ready = new AtomicBoolean();
 
-  MilvusItems(MilvusClientV2 client, CollectionSpec spec, int faceDimension, ConsistencyLevel readConsistency,
+  MilvusItems(
+      MilvusClientV2 client,
+      CollectionSpec spec,
+      int faceDimension,
+      ConsistencyLevel readConsistency,
       MilvusCollections collections) {
     this.client = client;
     this.spec = spec;
@@ -72,16 +77,18 @@ final class MilvusItems implements DetectedItemStore {
   }
 
   /**
-   * Checks and loads the item collections when they exist; when they do not, the first write with items creates them
-   * (so a store that never sees an item costs no collections, and its tests no creation time).
+   * Checks and loads the item collections when they exist; when they do not, the first write with
+   * items creates them (so a store that never sees an item costs no collections, and its tests no
+   * creation time).
    */
   void ensure() {
     ready(false);
   }
 
   /**
-   * Whether the item collections exist, ensured (layout checked, loaded) once per store; creates them when {@code
-   * create}. Until they exist, reads find nothing and deletes have nothing to do (one existence check per call).
+   * Whether the item collections exist, ensured (layout checked, loaded) once per store; creates
+   * them when {@code create}. Until they exist, reads find nothing and deletes have nothing to do
+   * (one existence check per call).
    */
   private boolean ready(boolean create) {
     if (ready.get()) {
@@ -91,7 +98,8 @@ final class MilvusItems implements DetectedItemStore {
       if (ready.get()) {
         return true;
       }
-      if (!create && !collections.exists(spec.objectsCollectionName())
+      if (!create
+          && !collections.exists(spec.objectsCollectionName())
           && !collections.exists(spec.facesCollectionName())) {
         return false;
       }
@@ -108,7 +116,10 @@ final class MilvusItems implements DetectedItemStore {
     ready.set(false);
   }
 
-  /** Throws {@link dev.imgsearch.indexer.store.RecordRejectedException} when a record's items cannot be stored. */
+  /**
+   * Throws {@link dev.imgsearch.indexer.store.RecordRejectedException} when a record's items cannot
+   * be stored.
+   */
   void check(List<VectorRecord> records) {
     records.forEach(r -> DetectedItems.check(r, spec.dimension(), faceDimension));
   }
@@ -147,7 +158,10 @@ final class MilvusItems implements DetectedItemStore {
 
   private void insert(String collection, List<JsonObject> rows) {
     unflushed.set(true);
-    call("insert", collection, () -> client.insert(InsertReq.builder().collectionName(collection).data(rows).build()));
+    call(
+        "insert",
+        collection,
+        () -> client.insert(InsertReq.builder().collectionName(collection).data(rows).build()));
   }
 
   /** Deletes the items of these images. */
@@ -157,23 +171,35 @@ final class MilvusItems implements DetectedItemStore {
     }
     List<String> ids = new ArrayList<>(new java.util.LinkedHashSet<>(imageIds));
     for (int from = 0; from < ids.size(); from += MilvusWrites.DELETE_BATCH) {
-      String filter = MilvusItemRows.parentIn(ids.subList(from, Math.min(ids.size(), from + MilvusWrites.DELETE_BATCH)));
+      String filter =
+          MilvusItemRows.parentIn(
+              ids.subList(from, Math.min(ids.size(), from + MilvusWrites.DELETE_BATCH)));
       for (Kind kind : Kind.values()) {
         unflushed.set(true);
-        call("delete", collection(kind),
-            () -> client.delete(DeleteReq.builder().collectionName(collection(kind)).filter(filter).build()));
+        call(
+            "delete",
+            collection(kind),
+            () ->
+                client.delete(
+                    DeleteReq.builder().collectionName(collection(kind)).filter(filter).build()));
       }
     }
   }
 
-  /** Flushes both collections and waits until a Strong read sees every earlier write; nothing when nothing changed. */
+  /**
+   * Flushes both collections and waits until a Strong read sees every earlier write; nothing when
+   * nothing changed.
+   */
   void flush() {
     if (!unflushed.getAndSet(false)) {
       return;
     }
     try {
       List<String> names = List.of(spec.objectsCollectionName(), spec.facesCollectionName());
-      run("flush", names.get(0), () -> client.flush(FlushReq.builder().collectionNames(names).build()));
+      run(
+          "flush",
+          names.get(0),
+          () -> client.flush(FlushReq.builder().collectionNames(names).build()));
       for (String name : names) {
         query(name, "", List.of("count(*)"), 0, ConsistencyLevel.STRONG);
       }
@@ -196,23 +222,35 @@ final class MilvusItems implements DetectedItemStore {
     }
     String expression = MilvusItemRows.expression(filter);
     if (!expression.isEmpty()) {
-      var rows = query(collection(kind), expression, MilvusItemRows.ALL_FIELDS, MilvusExactFilter.MAX_ROWS + 1,
-          readConsistency);
+      var rows =
+          query(
+              collection(kind),
+              expression,
+              MilvusItemRows.ALL_FIELDS,
+              MilvusExactFilter.MAX_ROWS + 1,
+              readConsistency);
       if (rows.size() <= MilvusExactFilter.MAX_ROWS) {
         return MilvusItemRows.rank(kind, query, k, rows);
       }
     }
     SearchReq.SearchReqBuilder request =
-        SearchReq.builder().collectionName(collection(kind)).annsField(FIELD_VECTOR)
-            .metricType(IndexParam.MetricType.COSINE).data(List.of(new FloatVec(query))).limit(k)
-            .searchParams(MilvusIndexParams.searchParams(spec, k)).outputFields(MilvusItemRows.FIELDS)
+        SearchReq.builder()
+            .collectionName(collection(kind))
+            .annsField(FIELD_VECTOR)
+            .metricType(IndexParam.MetricType.COSINE)
+            .data(List.of(new FloatVec(query)))
+            .limit(k)
+            .searchParams(MilvusIndexParams.searchParams(spec, k))
+            .outputFields(MilvusItemRows.FIELDS)
             .consistencyLevel(readConsistency);
     if (!expression.isEmpty()) {
       request.filter(expression);
     }
-    var results = call("search", collection(kind), () -> client.search(request.build())).getSearchResults();
+    var results =
+        call("search", collection(kind), () -> client.search(request.build())).getSearchResults();
     List<ItemHit> hits = new ArrayList<>();
-    for (SearchResp.SearchResult r : results.isEmpty() ? List.<SearchResp.SearchResult>of() : results.get(0)) {
+    for (SearchResp.SearchResult r :
+        results.isEmpty() ? List.<SearchResp.SearchResult>of() : results.get(0)) {
       hits.add(new ItemHit(MilvusItemRows.stored(kind, r.getEntity()), r.getScore()));
     }
     return hits;
@@ -229,9 +267,16 @@ final class MilvusItems implements DetectedItemStore {
     if (!ready(false)) {
       return Optional.empty();
     }
-    var rows = query(collection(kind), MilvusFilterExpressions.idIn(List.of(itemId)), MilvusItemRows.ALL_FIELDS, 1,
-        readConsistency);
-    return rows.isEmpty() ? Optional.empty() : Optional.of(MilvusItemRows.stored(kind, rows.get(0)));
+    var rows =
+        query(
+            collection(kind),
+            MilvusFilterExpressions.idIn(List.of(itemId)),
+            MilvusItemRows.ALL_FIELDS,
+            1,
+            readConsistency);
+    return rows.isEmpty()
+        ? Optional.empty()
+        : Optional.of(MilvusItemRows.stored(kind, rows.get(0)));
   }
 
   @Override
@@ -242,8 +287,13 @@ final class MilvusItems implements DetectedItemStore {
     }
     for (Kind kind : Kind.values()) {
       List<StoredItem> ofKind = new ArrayList<>();
-      for (var e : query(collection(kind), MilvusItemRows.parentIn(List.of(imageId)), MilvusItemRows.ALL_FIELDS,
-          MAX_QUERY_ROWS, readConsistency)) {
+      for (var e :
+          query(
+              collection(kind),
+              MilvusItemRows.parentIn(List.of(imageId)),
+              MilvusItemRows.ALL_FIELDS,
+              MAX_QUERY_ROWS,
+              readConsistency)) {
         ofKind.add(MilvusItemRows.stored(kind, e));
       }
       ofKind.sort(java.util.Comparator.comparingInt(s -> s.item().index()));
@@ -253,7 +303,8 @@ final class MilvusItems implements DetectedItemStore {
   }
 
   @Override
-  public List<ItemHit> imagesWithClass(Set<String> labels, SearchFilter filter, int offset, int limit) {
+  public List<ItemHit> imagesWithClass(
+      Set<String> labels, SearchFilter filter, int offset, int limit) {
     DetectedItemStore.checkImagesWithClassArguments(labels, offset, limit);
     if (!ready(false)) {
       return List.of();
@@ -261,23 +312,37 @@ final class MilvusItems implements DetectedItemStore {
     String expression = MilvusItemRows.expression(new ItemFilter(filter, labels));
     List<StoredItem> matching = new ArrayList<>();
     for (Kind kind : Kind.values()) {
-      for (var e : query(collection(kind), expression, MilvusItemRows.FIELDS, MAX_QUERY_ROWS, readConsistency)) {
+      for (var e :
+          query(
+              collection(kind),
+              expression,
+              MilvusItemRows.FIELDS,
+              MAX_QUERY_ROWS,
+              readConsistency)) {
         matching.add(MilvusItemRows.stored(kind, e));
       }
     }
     return MilvusItemRows.imagesNewestFirst(matching, offset, limit);
   }
 
-  private List<Map<String, Object>> query(String collection, String expression, List<String> fields, int limit,
+  private List<Map<String, Object>> query(
+      String collection,
+      String expression,
+      List<String> fields,
+      int limit,
       ConsistencyLevel consistency) {
     QueryReq.QueryReqBuilder request =
-        QueryReq.builder().collectionName(collection).filter(expression).outputFields(fields)
+        QueryReq.builder()
+            .collectionName(collection)
+            .filter(expression)
+            .outputFields(fields)
             .consistencyLevel(consistency);
     if (limit > 0) {
       request.limit(limit);
     }
     List<Map<String, Object>> out = new ArrayList<>();
-    call("query", collection, () -> client.query(request.build())).getQueryResults()
+    call("query", collection, () -> client.query(request.build()))
+        .getQueryResults()
         .forEach(r -> out.add(r.getEntity()));
     return out;
   }

@@ -18,15 +18,17 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Perceptual-hash near-duplicates: a top-{@code k} HAMMING search on the companion collection (BIN_FLAT, exact) with
- * the filter expression, cut at the radius, nearest first and equal distances by id.
+ * Perceptual-hash near-duplicates: a top-{@code k} HAMMING search on the companion collection
+ * (BIN_FLAT, exact) with the filter expression, cut at the radius, nearest first and equal
+ * distances by id.
  */
 final class MilvusNearDuplicates {
   private final MilvusClientV2 client;
   private final CollectionSpec spec;
   private final ConsistencyLevel readConsistency;
 
-  MilvusNearDuplicates(MilvusClientV2 client, CollectionSpec spec, ConsistencyLevel readConsistency) {
+  MilvusNearDuplicates(
+      MilvusClientV2 client, CollectionSpec spec, ConsistencyLevel readConsistency) {
     this.client = client;
     this.spec = spec;
     this.readConsistency = readConsistency;
@@ -52,7 +54,8 @@ final class MilvusNearDuplicates {
     List<List<SearchResp.SearchResult>> results =
         call("nearDuplicates", collection, () -> client.search(request.build())).getSearchResults();
     List<SearchHit> hits = new ArrayList<>();
-    for (SearchResp.SearchResult r : results.isEmpty() ? List.<SearchResp.SearchResult>of() : results.get(0)) {
+    for (SearchResp.SearchResult r :
+        results.isEmpty() ? List.<SearchResp.SearchResult>of() : results.get(0)) {
       int distance = Math.round(r.getScore());
       if (distance <= maxHamming) {
         hits.add(MilvusRows.duplicate(String.valueOf(r.getId()), distance, r.getEntity()));

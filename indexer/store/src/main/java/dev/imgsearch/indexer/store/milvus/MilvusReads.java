@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Reads of whole rows and counts: {@code get} at the configured read consistency, counts at Strong. */
+/**
+ * Reads of whole rows and counts: {@code get} at the configured read consistency, counts at Strong.
+ */
 final class MilvusReads {
   private static final String COUNT = "count(*)";
 
@@ -29,15 +31,21 @@ final class MilvusReads {
   Optional<VectorRecord> get(String id) {
     Objects.requireNonNull(id, "id");
     var rows =
-        call("get", spec.name(), () -> client.query(
-                QueryReq.builder()
-                    .collectionName(spec.name())
-                    .filter(MilvusFilterExpressions.idIn(List.of(id)))
-                    .outputFields(MilvusRows.ALL_FIELDS)
-                    .consistencyLevel(readConsistency)
-                    .build()))
+        call(
+                "get",
+                spec.name(),
+                () ->
+                    client.query(
+                        QueryReq.builder()
+                            .collectionName(spec.name())
+                            .filter(MilvusFilterExpressions.idIn(List.of(id)))
+                            .outputFields(MilvusRows.ALL_FIELDS)
+                            .consistencyLevel(readConsistency)
+                            .build()))
             .getQueryResults();
-    return rows.isEmpty() ? Optional.empty() : Optional.of(MilvusRows.record(rows.get(0).getEntity()));
+    return rows.isEmpty()
+        ? Optional.empty()
+        : Optional.of(MilvusRows.record(rows.get(0).getEntity()));
   }
 
   /** Live rows of the main collection: an exact {@code count(*)} at Strong consistency. */
@@ -46,19 +54,23 @@ final class MilvusReads {
   }
 
   /**
-   * An exact {@code count(*)} of {@code collection} at Strong consistency (collection statistics would still count
-   * deleted rows); as a side effect the query node has consumed every earlier write when it returns. Failures are
-   * reported as {@code operation}.
+   * An exact {@code count(*)} of {@code collection} at Strong consistency (collection statistics
+   * would still count deleted rows); as a side effect the query node has consumed every earlier
+   * write when it returns. Failures are reported as {@code operation}.
    */
   long countStrong(String operation, String collection) {
     var rows =
-        call(operation, collection, () -> client.query(
-                QueryReq.builder()
-                    .collectionName(collection)
-                    .filter("")
-                    .outputFields(List.of(COUNT))
-                    .consistencyLevel(ConsistencyLevel.STRONG)
-                    .build()))
+        call(
+                operation,
+                collection,
+                () ->
+                    client.query(
+                        QueryReq.builder()
+                            .collectionName(collection)
+                            .filter("")
+                            .outputFields(List.of(COUNT))
+                            .consistencyLevel(ConsistencyLevel.STRONG)
+                            .build()))
             .getQueryResults();
     return rows.isEmpty() ? 0 : ((Number) rows.get(0).getEntity().get(COUNT)).longValue();
   }

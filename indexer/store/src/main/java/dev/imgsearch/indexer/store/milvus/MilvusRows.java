@@ -21,22 +21,35 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Conversions between the store's types and Milvus rows: a {@link VectorRecord} to the JSON row of the main collection
- * and of the perceptual-hash companion, and the entities the server returns (field name → value) to records and hits.
- * Pure.
+ * Conversions between the store's types and Milvus rows: a {@link VectorRecord} to the JSON row of
+ * the main collection and of the perceptual-hash companion, and the entities the server returns
+ * (field name → value) to records and hits. Pure.
  */
 final class MilvusRows {
   /** The fields a hit shows (and the companion holds next to id and hash). */
-  static final List<String> HIT_FIELDS = List.of(FIELD_BUCKET, FIELD_KEY, FIELD_SOURCE, FIELD_CAPTURED_AT, FIELD_TAGS);
+  static final List<String> HIT_FIELDS =
+      List.of(FIELD_BUCKET, FIELD_KEY, FIELD_SOURCE, FIELD_CAPTURED_AT, FIELD_TAGS);
+
   /** Every field of the main collection, for {@link #record}. */
   static final List<String> ALL_FIELDS =
       List.of(
-          FIELD_ID, FIELD_VECTOR, FIELD_BUCKET, FIELD_KEY, FIELD_SOURCE, FIELD_CAPTURED_AT, FIELD_TAGS, FIELD_MODEL,
-          FIELD_PHASH, FIELD_HAS_PHASH);
+          FIELD_ID,
+          FIELD_VECTOR,
+          FIELD_BUCKET,
+          FIELD_KEY,
+          FIELD_SOURCE,
+          FIELD_CAPTURED_AT,
+          FIELD_TAGS,
+          FIELD_MODEL,
+          FIELD_PHASH,
+          FIELD_HAS_PHASH);
 
   private MilvusRows() {}
 
-  /** The main collection's row; a record without a hash gets {@code phash} 0 and {@code has_phash} false. */
+  /**
+   * The main collection's row; a record without a hash gets {@code phash} 0 and {@code has_phash}
+   * false.
+   */
   static JsonObject row(VectorRecord r) {
     JsonObject row = new JsonObject();
     row.addProperty(FIELD_ID, r.id());
@@ -91,7 +104,12 @@ final class MilvusRows {
 
   /** A generous estimate of the bytes a record's main row takes in an insert request. */
   static long estimatedBytes(VectorRecord r) {
-    long text = r.id().length() + r.bucket().length() + r.key().length() + r.source().length() + r.model().length();
+    long text =
+        r.id().length()
+            + r.bucket().length()
+            + r.key().length()
+            + r.source().length()
+            + r.model().length();
     for (String tag : r.tags()) {
       text += tag.length() + 8;
     }
@@ -114,7 +132,9 @@ final class MilvusRows {
         ((Number) e.get(FIELD_CAPTURED_AT)).longValue(),
         strings(e.get(FIELD_TAGS)),
         text(e, FIELD_MODEL),
-        Boolean.TRUE.equals(e.get(FIELD_HAS_PHASH)) ? ((Number) e.get(FIELD_PHASH)).longValue() : null);
+        Boolean.TRUE.equals(e.get(FIELD_HAS_PHASH))
+            ? ((Number) e.get(FIELD_PHASH)).longValue()
+            : null);
   }
 
   /** The {@code vector} field of an entity. */

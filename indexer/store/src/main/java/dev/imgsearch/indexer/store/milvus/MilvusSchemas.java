@@ -29,15 +29,16 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The layout of the store's two collections, and the check that an existing collection has it. Pure: builds and
- * compares schema objects, no server calls.
+ * The layout of the store's two collections, and the check that an existing collection has it.
+ * Pure: builds and compares schema objects, no server calls.
  */
 final class MilvusSchemas {
   private MilvusSchemas() {}
 
   /**
-   * The main collection: {@code id} VARCHAR primary key without autoID, {@code vector} FLOAT_VECTOR(dimension), the
-   * hit fields, {@code model}, {@code phash} INT64 and {@code has_phash} BOOL.
+   * The main collection: {@code id} VARCHAR primary key without autoID, {@code vector}
+   * FLOAT_VECTOR(dimension), the hit fields, {@code model}, {@code phash} INT64 and {@code
+   * has_phash} BOOL.
    */
   static CreateCollectionReq.CollectionSchema main(CollectionSpec spec) {
     CreateCollectionReq.CollectionSchema schema = MilvusClientV2.CreateSchema();
@@ -50,18 +51,30 @@ final class MilvusSchemas {
             .build());
     addHitFields(schema);
     schema.addField(
-        AddFieldReq.builder().fieldName(FIELD_MODEL).dataType(DataType.VarChar).maxLength(MAX_TEXT_LENGTH).build());
+        AddFieldReq.builder()
+            .fieldName(FIELD_MODEL)
+            .dataType(DataType.VarChar)
+            .maxLength(MAX_TEXT_LENGTH)
+            .build());
     schema.addField(AddFieldReq.builder().fieldName(FIELD_PHASH).dataType(DataType.Int64).build());
-    schema.addField(AddFieldReq.builder().fieldName(FIELD_HAS_PHASH).dataType(DataType.Bool).build());
+    schema.addField(
+        AddFieldReq.builder().fieldName(FIELD_HAS_PHASH).dataType(DataType.Bool).build());
     return schema;
   }
 
-  /** The companion collection: id, the hash as BINARY_VECTOR(64) and the fields hits show and filters use. */
+  /**
+   * The companion collection: id, the hash as BINARY_VECTOR(64) and the fields hits show and
+   * filters use.
+   */
   static CreateCollectionReq.CollectionSchema phash() {
     CreateCollectionReq.CollectionSchema schema = MilvusClientV2.CreateSchema();
     addId(schema);
     schema.addField(
-        AddFieldReq.builder().fieldName(FIELD_PHASH).dataType(DataType.BinaryVector).dimension(PHASH_BITS).build());
+        AddFieldReq.builder()
+            .fieldName(FIELD_PHASH)
+            .dataType(DataType.BinaryVector)
+            .dimension(PHASH_BITS)
+            .build());
     addHitFields(schema);
     return schema;
   }
@@ -88,7 +101,8 @@ final class MilvusSchemas {
               .isPartitionKey(field.equals(PARTITION_KEY_FIELD))
               .build());
     }
-    schema.addField(AddFieldReq.builder().fieldName(FIELD_CAPTURED_AT).dataType(DataType.Int64).build());
+    schema.addField(
+        AddFieldReq.builder().fieldName(FIELD_CAPTURED_AT).dataType(DataType.Int64).build());
     schema.addField(
         AddFieldReq.builder()
             .fieldName(FIELD_TAGS)
@@ -100,10 +114,11 @@ final class MilvusSchemas {
   }
 
   /**
-   * Fails with {@link IllegalStateException} when the existing collection {@code name} (described by {@code
-   * description}) does not have the {@code expected} layout: first a vector dimension other than the spec's (main
-   * collection only), then every missing or differently typed field, a binary dimension or partition key that
-   * differs, and a primary key other than {@code id} without autoID, all named in one message.
+   * Fails with {@link IllegalStateException} when the existing collection {@code name} (described
+   * by {@code description}) does not have the {@code expected} layout: first a vector dimension
+   * other than the spec's (main collection only), then every missing or differently typed field, a
+   * binary dimension or partition key that differs, and a primary key other than {@code id} without
+   * autoID, all named in one message.
    */
   static void check(
       String name,
@@ -113,11 +128,17 @@ final class MilvusSchemas {
     Map<String, CreateCollectionReq.FieldSchema> fields = new LinkedHashMap<>();
     description.getCollectionSchema().getFieldSchemaList().forEach(f -> fields.put(f.getName(), f));
     CreateCollectionReq.FieldSchema vector = fields.get(FIELD_VECTOR);
-    if (name.equals(spec.name()) && vector != null && vector.getDataType() == DataType.FloatVector
+    if (name.equals(spec.name())
+        && vector != null
+        && vector.getDataType() == DataType.FloatVector
         && !Objects.equals(vector.getDimension(), spec.dimension())) {
       throw new IllegalStateException(
-          "Milvus collection '" + name + "' has vector dimension " + vector.getDimension()
-              + " but this store expects dimension " + spec.dimension()
+          "Milvus collection '"
+              + name
+              + "' has vector dimension "
+              + vector.getDimension()
+              + " but this store expects dimension "
+              + spec.dimension()
               + "; use another collection name or drop the collection and re-index");
     }
     List<String> mismatches = new ArrayList<>();
@@ -127,32 +148,47 @@ final class MilvusSchemas {
         mismatches.add(mismatch);
       }
     }
-    if (!FIELD_ID.equals(description.getPrimaryFieldName()) || Boolean.TRUE.equals(description.getAutoID())) {
+    if (!FIELD_ID.equals(description.getPrimaryFieldName())
+        || Boolean.TRUE.equals(description.getAutoID())) {
       mismatches.add("primary key must be " + FIELD_ID + " without autoID");
     }
     if (!mismatches.isEmpty()) {
       throw new IllegalStateException(
-          "Milvus collection '" + name + "' does not match this store's layout: " + String.join(", ", mismatches)
+          "Milvus collection '"
+              + name
+              + "' does not match this store's layout: "
+              + String.join(", ", mismatches)
               + "; use another collection name or re-index into a new collection");
     }
   }
 
   /** How {@code actual} differs from {@code expected}, or null when it does not. */
-  private static String mismatch(CreateCollectionReq.FieldSchema expected, CreateCollectionReq.FieldSchema actual) {
+  private static String mismatch(
+      CreateCollectionReq.FieldSchema expected, CreateCollectionReq.FieldSchema actual) {
     if (actual == null) {
       return expected.getName() + " missing";
     }
     if (actual.getDataType() != expected.getDataType()
-        || (expected.getDataType() == DataType.Array && actual.getElementType() != expected.getElementType())) {
-      return expected.getName() + " is " + actual.getDataType() + " instead of " + expected.getDataType();
+        || (expected.getDataType() == DataType.Array
+            && actual.getElementType() != expected.getElementType())) {
+      return expected.getName()
+          + " is "
+          + actual.getDataType()
+          + " instead of "
+          + expected.getDataType();
     }
     if (expected.getDataType() == DataType.BinaryVector
         && !Objects.equals(actual.getDimension(), expected.getDimension())) {
-      return expected.getName() + " has dimension " + actual.getDimension() + " instead of " + expected.getDimension();
+      return expected.getName()
+          + " has dimension "
+          + actual.getDimension()
+          + " instead of "
+          + expected.getDimension();
     }
     boolean partitionKey = Boolean.TRUE.equals(expected.getIsPartitionKey());
     if (partitionKey != Boolean.TRUE.equals(actual.getIsPartitionKey())) {
-      return expected.getName() + (partitionKey ? " is not the partition key" : " is a partition key");
+      return expected.getName()
+          + (partitionKey ? " is not the partition key" : " is a partition key");
     }
     return null;
   }
@@ -160,44 +196,88 @@ final class MilvusSchemas {
   // ---- detected objects and faces ----
 
   /**
-   * An item collection ({@code <name>_objects} or {@code <name>_faces}): {@code id} VARCHAR primary key without autoID
-   * (the item id, {@code <image id>.o3}), {@code parent_id} VARCHAR, {@code vector} FLOAT_VECTOR({@code dimension}),
-   * the image's hit fields ({@code source} the partition key, as in the image collection), {@code label} VARCHAR,
-   * {@code class_id} and {@code item_index} INT32, {@code score} FLOAT, {@code box} ARRAY of 4 FLOATs and {@code
-   * model}.
+   * An item collection ({@code <name>_objects} or {@code <name>_faces}): {@code id} VARCHAR primary
+   * key without autoID (the item id, {@code <image id>.o3}), {@code parent_id} VARCHAR, {@code
+   * vector} FLOAT_VECTOR({@code dimension}), the image's hit fields ({@code source} the partition
+   * key, as in the image collection), {@code label} VARCHAR, {@code class_id} and {@code
+   * item_index} INT32, {@code score} FLOAT, {@code box} ARRAY of 4 FLOATs and {@code model}.
    */
   static CreateCollectionReq.CollectionSchema items(int dimension) {
     CreateCollectionReq.CollectionSchema schema = MilvusClientV2.CreateSchema();
     schema.addField(
-        AddFieldReq.builder().fieldName(FIELD_ID).dataType(DataType.VarChar)
-            .maxLength(dev.imgsearch.schemas.FieldLimits.MAX_ITEM_ID_BYTES).isPrimaryKey(true).autoID(false).build());
+        AddFieldReq.builder()
+            .fieldName(FIELD_ID)
+            .dataType(DataType.VarChar)
+            .maxLength(dev.imgsearch.schemas.FieldLimits.MAX_ITEM_ID_BYTES)
+            .isPrimaryKey(true)
+            .autoID(false)
+            .build());
     schema.addField(
-        AddFieldReq.builder().fieldName(CollectionSpec.FIELD_PARENT_ID).dataType(DataType.VarChar)
-            .maxLength(MAX_ID_LENGTH).build());
+        AddFieldReq.builder()
+            .fieldName(CollectionSpec.FIELD_PARENT_ID)
+            .dataType(DataType.VarChar)
+            .maxLength(MAX_ID_LENGTH)
+            .build());
     schema.addField(
-        AddFieldReq.builder().fieldName(FIELD_VECTOR).dataType(DataType.FloatVector).dimension(dimension).build());
+        AddFieldReq.builder()
+            .fieldName(FIELD_VECTOR)
+            .dataType(DataType.FloatVector)
+            .dimension(dimension)
+            .build());
     addHitFields(schema);
     schema.addField(
-        AddFieldReq.builder().fieldName(CollectionSpec.FIELD_LABEL).dataType(DataType.VarChar)
-            .maxLength(dev.imgsearch.schemas.FieldLimits.MAX_LABEL_BYTES).build());
-    schema.addField(AddFieldReq.builder().fieldName(CollectionSpec.FIELD_CLASS_ID).dataType(DataType.Int32).build());
-    schema.addField(AddFieldReq.builder().fieldName(CollectionSpec.FIELD_ITEM_INDEX).dataType(DataType.Int32).build());
-    schema.addField(AddFieldReq.builder().fieldName(CollectionSpec.FIELD_SCORE).dataType(DataType.Float).build());
+        AddFieldReq.builder()
+            .fieldName(CollectionSpec.FIELD_LABEL)
+            .dataType(DataType.VarChar)
+            .maxLength(dev.imgsearch.schemas.FieldLimits.MAX_LABEL_BYTES)
+            .build());
     schema.addField(
-        AddFieldReq.builder().fieldName(CollectionSpec.FIELD_BOX).dataType(DataType.Array)
-            .elementType(DataType.Float).maxCapacity(4).build());
+        AddFieldReq.builder()
+            .fieldName(CollectionSpec.FIELD_CLASS_ID)
+            .dataType(DataType.Int32)
+            .build());
     schema.addField(
-        AddFieldReq.builder().fieldName(FIELD_MODEL).dataType(DataType.VarChar).maxLength(MAX_TEXT_LENGTH).build());
+        AddFieldReq.builder()
+            .fieldName(CollectionSpec.FIELD_ITEM_INDEX)
+            .dataType(DataType.Int32)
+            .build());
+    schema.addField(
+        AddFieldReq.builder()
+            .fieldName(CollectionSpec.FIELD_SCORE)
+            .dataType(DataType.Float)
+            .build());
+    schema.addField(
+        AddFieldReq.builder()
+            .fieldName(CollectionSpec.FIELD_BOX)
+            .dataType(DataType.Array)
+            .elementType(DataType.Float)
+            .maxCapacity(4)
+            .build());
+    schema.addField(
+        AddFieldReq.builder()
+            .fieldName(FIELD_MODEL)
+            .dataType(DataType.VarChar)
+            .maxLength(MAX_TEXT_LENGTH)
+            .build());
     return schema;
   }
 
-  /** Fails with {@link IllegalStateException} when the item collection's vectors do not have {@code dimension}. */
+  /**
+   * Fails with {@link IllegalStateException} when the item collection's vectors do not have {@code
+   * dimension}.
+   */
   static void checkItemDimension(String name, int dimension, DescribeCollectionResp description) {
-    for (CreateCollectionReq.FieldSchema f : description.getCollectionSchema().getFieldSchemaList()) {
+    for (CreateCollectionReq.FieldSchema f :
+        description.getCollectionSchema().getFieldSchemaList()) {
       if (f.getName().equals(FIELD_VECTOR) && !Objects.equals(f.getDimension(), dimension)) {
         throw new IllegalStateException(
-            "Milvus collection '" + name + "' has vector dimension " + f.getDimension() + " but this store expects "
-                + dimension + "; use another collection name or drop the collection and re-index");
+            "Milvus collection '"
+                + name
+                + "' has vector dimension "
+                + f.getDimension()
+                + " but this store expects "
+                + dimension
+                + "; use another collection name or drop the collection and re-index");
       }
     }
   }

@@ -26,20 +26,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Top-{@code k} by cosine on the main collection. Unfiltered: the server's ANN search. Filtered: the ANN search and,
- * next to it, a probe for the ids matching the filter (at most {@value MilvusExactFilter#MAX_ROWS} + 1); when the
- * filter matches at most {@value MilvusExactFilter#MAX_ROWS} rows and the ANN search did not return all of them, the
- * answer is exact instead: the matching rows (≤ 1 024 vectors, ≈ 2.4 MB at 576-d) are read and ranked by cosine here
- * ({@link MilvusExactFilter}). Broader filters keep the ANN answer, which on the interim index below is approximate
- * like an unfiltered search.
+ * Top-{@code k} by cosine on the main collection. Unfiltered: the server's ANN search. Filtered:
+ * the ANN search and, next to it, a probe for the ids matching the filter (at most {@value
+ * MilvusExactFilter#MAX_ROWS} + 1); when the filter matches at most {@value
+ * MilvusExactFilter#MAX_ROWS} rows and the ANN search did not return all of them, the answer is
+ * exact instead: the matching rows (≤ 1 024 vectors, ≈ 2.4 MB at 576-d) are read and ranked by
+ * cosine here ({@link MilvusExactFilter}). Broader filters keep the ANN answer, which on the
+ * interim index below is approximate like an unfiltered search.
  *
- * <p>Why: Milvus 2.3 searches a growing segment above ~10 % of its maximum size, and a sealed segment whose HNSW
- * index is not built or loaded yet, through an interim IVF_FLAT_CC index ({@code
- * queryNode.segcore.interimIndex}: nlist 128, or rows / 39 when fewer, probing a fixed 16 lists; the request's
- * {@code ef}/{@code nprobe} are ignored) and applies the filter inside the probed lists only, so a selective filter
- * returned a fraction of its rows (measured by {@code MilvusFilteredSearchIT}: 7 000 rows of one source, a 20-row
- * time range at k 20 → 2–4 hits). Sealed HNSW segments and small segments (searched by brute force) are not
- * affected.
+ * <p>Why: Milvus 2.3 searches a growing segment above ~10 % of its maximum size, and a sealed
+ * segment whose HNSW index is not built or loaded yet, through an interim IVF_FLAT_CC index ({@code
+ * queryNode.segcore.interimIndex}: nlist 128, or rows / 39 when fewer, probing a fixed 16 lists;
+ * the request's {@code ef}/{@code nprobe} are ignored) and applies the filter inside the probed
+ * lists only, so a selective filter returned a fraction of its rows (measured by {@code
+ * MilvusFilteredSearchIT}: 7 000 rows of one source, a 20-row time range at k 20 → 2–4 hits).
+ * Sealed HNSW segments and small segments (searched by brute force) are not affected.
  */
 final class MilvusVectorSearch implements AutoCloseable {
   /** The largest {@code k} Milvus accepts. */
@@ -48,13 +49,15 @@ final class MilvusVectorSearch implements AutoCloseable {
   private final MilvusClientV2 client;
   private final CollectionSpec spec;
   private final ConsistencyLevel readConsistency;
+
   /** Runs the match-count probe of a filtered search next to its ANN search. */
   private final ExecutorService probes =
-      Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "milvus-filter-probe");
-        t.setDaemon(true);
-        return t;
-      });
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "milvus-filter-probe");
+            t.setDaemon(true);
+            return t;
+          });
 
   MilvusVectorSearch(MilvusClientV2 client, CollectionSpec spec, ConsistencyLevel readConsistency) {
     this.client = client;
@@ -70,7 +73,8 @@ final class MilvusVectorSearch implements AutoCloseable {
       return annSearch(query, k, expression);
     }
     CompletableFuture<Integer> matching =
-        CompletableFuture.supplyAsync(() -> matchingRows(expression, List.of(FIELD_ID)).size(), probes);
+        CompletableFuture.supplyAsync(
+            () -> matchingRows(expression, List.of(FIELD_ID)).size(), probes);
     List<SearchHit> hits = annSearch(query, k, expression);
     int matches;
     try {
@@ -84,7 +88,10 @@ final class MilvusVectorSearch implements AutoCloseable {
     return exactSearch(query, k, expression).orElse(hits);
   }
 
-  /** Fails with {@link IllegalArgumentException} naming {@code k} unless it is in 1..{@value #MAX_TOP_K}. */
+  /**
+   * Fails with {@link IllegalArgumentException} naming {@code k} unless it is in 1..{@value
+   * #MAX_TOP_K}.
+   */
   static void checkTopK(int k) {
     if (k < 1 || k > MAX_TOP_K) {
       throw new IllegalArgumentException("k must be in 1.." + MAX_TOP_K + ": " + k);
@@ -95,7 +102,13 @@ final class MilvusVectorSearch implements AutoCloseable {
     Objects.requireNonNull(vector, what);
     if (vector.length != spec.dimension()) {
       throw new IllegalArgumentException(
-          what + " has dimension " + vector.length + ", collection '" + spec.name() + "' has " + spec.dimension());
+          what
+              + " has dimension "
+              + vector.length
+              + ", collection '"
+              + spec.name()
+              + "' has "
+              + spec.dimension());
     }
     for (float v : vector) {
       if (!Float.isFinite(v)) {
@@ -121,15 +134,17 @@ final class MilvusVectorSearch implements AutoCloseable {
     List<List<SearchResp.SearchResult>> results =
         call("search", spec.name(), () -> client.search(request.build())).getSearchResults();
     List<SearchHit> hits = new ArrayList<>();
-    for (SearchResp.SearchResult r : results.isEmpty() ? List.<SearchResp.SearchResult>of() : results.get(0)) {
+    for (SearchResp.SearchResult r :
+        results.isEmpty() ? List.<SearchResp.SearchResult>of() : results.get(0)) {
       hits.add(MilvusRows.hit(String.valueOf(r.getId()), r.getScore(), r.getEntity()));
     }
     return hits;
   }
 
   /**
-   * The exact top-{@code k} of the rows matching {@code expression}, ranked by cosine here; empty when more than
-   * {@value MilvusExactFilter#MAX_ROWS} rows match now (rows were written since the probe).
+   * The exact top-{@code k} of the rows matching {@code expression}, ranked by cosine here; empty
+   * when more than {@value MilvusExactFilter#MAX_ROWS} rows match now (rows were written since the
+   * probe).
    */
   private Optional<List<SearchHit>> exactSearch(float[] query, int k, String expression) {
     List<String> fields = new ArrayList<>(MilvusRows.HIT_FIELDS);
@@ -144,16 +159,23 @@ final class MilvusVectorSearch implements AutoCloseable {
     return Optional.of(MilvusExactFilter.rank(query, k, entities));
   }
 
-  /** Up to {@value MilvusExactFilter#MAX_ROWS} + 1 rows matching {@code expression}, at the search consistency. */
+  /**
+   * Up to {@value MilvusExactFilter#MAX_ROWS} + 1 rows matching {@code expression}, at the search
+   * consistency.
+   */
   private List<QueryResp.QueryResult> matchingRows(String expression, List<String> fields) {
-    return call("search", spec.name(), () -> client.query(
-            QueryReq.builder()
-                .collectionName(spec.name())
-                .filter(expression)
-                .outputFields(fields)
-                .limit(MilvusExactFilter.MAX_ROWS + 1L)
-                .consistencyLevel(readConsistency)
-                .build()))
+    return call(
+            "search",
+            spec.name(),
+            () ->
+                client.query(
+                    QueryReq.builder()
+                        .collectionName(spec.name())
+                        .filter(expression)
+                        .outputFields(fields)
+                        .limit(MilvusExactFilter.MAX_ROWS + 1L)
+                        .consistencyLevel(readConsistency)
+                        .build()))
         .getQueryResults();
   }
 

@@ -20,12 +20,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
- * The write side of the store: upserts and deletes on the main collection and its perceptual-hash companion, and the
- * flush that makes them durable and visible. Remembers whether anything was written since the last flush.
+ * The write side of the store: upserts and deletes on the main collection and its perceptual-hash
+ * companion, and the flush that makes them durable and visible. Remembers whether anything was
+ * written since the last flush.
  */
 final class MilvusWrites {
   /** Upper bound of one insert request's estimated size (Milvus accepts 64 MB). */
   static final long MAX_REQUEST_BYTES = 16L << 20;
+
   /** Ids per {@code id in [..]} delete expression. */
   static final int DELETE_BATCH = 1000;
 
@@ -41,9 +43,9 @@ final class MilvusWrites {
   }
 
   /**
-   * Validates every record ({@link RecordValidation}) before sending anything, then writes the main rows, then the
-   * companion rows of the records with a hash, then deletes the companion rows of those without one
-   * ({@link MilvusUpsertPlan}). Every step is idempotent by id.
+   * Validates every record ({@link RecordValidation}) before sending anything, then writes the main
+   * rows, then the companion rows of the records with a hash, then deletes the companion rows of
+   * those without one ({@link MilvusUpsertPlan}). Every step is idempotent by id.
    */
   void upsert(List<VectorRecord> records) {
     for (VectorRecord record : records) {
@@ -68,16 +70,23 @@ final class MilvusWrites {
   }
 
   /**
-   * Flushes both collections and then runs a Strong query on each, after which the query node has consumed every
-   * earlier write; nothing when nothing was written since the last flush. A failed flush is repeated by the next one.
+   * Flushes both collections and then runs a Strong query on each, after which the query node has
+   * consumed every earlier write; nothing when nothing was written since the last flush. A failed
+   * flush is repeated by the next one.
    */
   void flush() {
     if (!unflushed.getAndSet(false)) {
       return;
     }
     try {
-      run("flush", spec.name(), () ->
-          client.flush(FlushReq.builder().collectionNames(List.of(spec.name(), spec.phashCollectionName())).build()));
+      run(
+          "flush",
+          spec.name(),
+          () ->
+              client.flush(
+                  FlushReq.builder()
+                      .collectionNames(List.of(spec.name(), spec.phashCollectionName()))
+                      .build()));
       reads.countStrong("flush", spec.name());
       reads.countStrong("flush", spec.phashCollectionName());
     } catch (RuntimeException e) {
@@ -86,7 +95,8 @@ final class MilvusWrites {
     }
   }
 
-  private static List<JsonObject> rows(List<VectorRecord> records, Function<VectorRecord, JsonObject> row) {
+  private static List<JsonObject> rows(
+      List<VectorRecord> records, Function<VectorRecord, JsonObject> row) {
     List<JsonObject> rows = new ArrayList<>(records.size());
     records.forEach(r -> rows.add(row.apply(r)));
     return rows;
@@ -97,22 +107,28 @@ final class MilvusWrites {
       List<String> chunk = distinct.subList(from, Math.min(distinct.size(), from + DELETE_BATCH));
       String filter = MilvusFilterExpressions.idIn(chunk);
       unflushed.set(true);
-      call("delete", collection,
-          () -> client.delete(DeleteReq.builder().collectionName(collection).filter(filter).build()));
+      call(
+          "delete",
+          collection,
+          () ->
+              client.delete(DeleteReq.builder().collectionName(collection).filter(filter).build()));
     }
   }
 
   /**
-   * Replaces rows by id: a delete of their ids, then an insert. Not a Milvus upsert: on 2.3.5 an upsert into a
-   * collection with a partition key stores the rows in the wrong partition, so a {@code source} filter (which prunes
-   * partitions) no longer finds them (measured: after an upsert {@code source == "cam-1"} finds nothing, after an
-   * insert it finds the rows). Milvus orders the delete before the insert by timestamp; a reader between the two
-   * requests may miss the rows, and a failure between them leaves them deleted until the (idempotent) batch is retried.
+   * Replaces rows by id: a delete of their ids, then an insert. Not a Milvus upsert: on 2.3.5 an
+   * upsert into a collection with a partition key stores the rows in the wrong partition, so a
+   * {@code source} filter (which prunes partitions) no longer finds them (measured: after an upsert
+   * {@code source == "cam-1"} finds nothing, after an insert it finds the rows). Milvus orders the
+   * delete before the insert by timestamp; a reader between the two requests may miss the rows, and
+   * a failure between them leaves them deleted until the (idempotent) batch is retried.
    */
   private void send(String collection, List<JsonObject> rows) {
     unflushed.set(true);
     deleteFrom(collection, rows.stream().map(MilvusRows::id).toList());
-    call("insert", collection,
+    call(
+        "insert",
+        collection,
         () -> client.insert(InsertReq.builder().collectionName(collection).data(rows).build()));
   }
 }

@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.ExactTopK;
-import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SceneRef;
+import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.indexer.store.VectorStoreContract;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,12 +19,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The embedded store passes the same contract as Milvus (it runs in-process, so it is a plain unit test). */
+/**
+ * The embedded store passes the same contract as Milvus (it runs in-process, so it is a plain unit
+ * test).
+ */
 class LuceneVectorStoreTest extends VectorStoreContract {
   @TempDir Path dir;
 
@@ -33,11 +35,15 @@ class LuceneVectorStoreTest extends VectorStoreContract {
   }
 
   /**
-   * The scenario of {@code MilvusFilteredSearchIT} in process: selective filters over 3 000 random 576-d rows (7 of 10
-   * in one camera, the rest with unique sources) give exactly the top-k of the matching rows. Lucene's filtered kNN
-   * search falls back to an exact scan of the matching documents when the filter is selective.
+   * The scenario of {@code MilvusFilteredSearchIT} in process: selective filters over 3 000 random
+   * 576-d rows (7 of 10 in one camera, the rest with unique sources) give exactly the top-k of the
+   * matching rows. Lucene's filtered kNN search falls back to an exact scan of the matching
+   * documents when the filter is selective.
    */
-  /** Scene-change gating: a frame reusing its representative's vector keeps the reference, in get and in search. */
+  /**
+   * Scene-change gating: a frame reusing its representative's vector keeps the reference, in get
+   * and in search.
+   */
   @Test
   void aGatedFrameKeepsItsSceneReference() {
     VectorStore store = store(spec);
@@ -67,9 +73,18 @@ class LuceneVectorStoreTest extends VectorStoreContract {
     Random random = new Random(7);
     List<VectorRecord> rows = new ArrayList<>();
     for (int i = 0; i < 3_000; i++) {
-      List<String> tags = i % 200 == 7 ? List.of("t" + (i % 100), "rare") : List.of("t" + (i % 100));
-      rows.add(new VectorRecord("img-" + i, ExactTopK.randomUnit(random, dim), "b", "k/" + i, i < 2_100 ? "cam-a" : "cam-" + i,
-          1_000L * i, tags, "m"));
+      List<String> tags =
+          i % 200 == 7 ? List.of("t" + (i % 100), "rare") : List.of("t" + (i % 100));
+      rows.add(
+          new VectorRecord(
+              "img-" + i,
+              ExactTopK.randomUnit(random, dim),
+              "b",
+              "k/" + i,
+              i < 2_100 ? "cam-a" : "cam-" + i,
+              1_000L * i,
+              tags,
+              "m"));
     }
     for (int from = 0; from < rows.size(); from += 256) {
       store.upsert(rows.subList(from, Math.min(rows.size(), from + 256)));
@@ -91,7 +106,9 @@ class LuceneVectorStoreTest extends VectorStoreContract {
       int k = entry.getValue();
       float[] query = ExactTopK.randomUnit(random, dim);
       List<String> exact = ExactTopK.ids(rows, query, k, filter);
-      assertThat(store.search(query, k, filter)).as("%s, k %d", filter, k).extracting(SearchHit::id)
+      assertThat(store.search(query, k, filter))
+          .as("%s, k %d", filter, k)
+          .extracting(SearchHit::id)
           .containsExactlyElementsOf(exact);
     }
   }
@@ -99,6 +116,8 @@ class LuceneVectorStoreTest extends VectorStoreContract {
   @Test
   void ivfIndexesAreMilvusOnly() {
     var ivf = spec.withIvf(CollectionSpec.IndexType.IVF_FLAT, 16, 4);
-    assertThatThrownBy(() -> open(ivf)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("HNSW only");
+    assertThatThrownBy(() -> open(ivf))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("HNSW only");
   }
 }

@@ -36,7 +36,8 @@ class MilvusFilterExpressionsTest {
   @Test
   void tagsUseArrayContainsAny() {
     var filter = new SearchFilter(Set.of(), null, null, Set.of("red", "blue"));
-    assertThat(MilvusFilterExpressions.of(filter)).isEqualTo("array_contains_any(tags, [\"blue\", \"red\"])");
+    assertThat(MilvusFilterExpressions.of(filter))
+        .isEqualTo("array_contains_any(tags, [\"blue\", \"red\"])");
   }
 
   @Test
@@ -73,7 +74,9 @@ class MilvusFilterExpressionsTest {
 
   @Test
   void idInListsDistinctIdsAndRejectsNone() {
-    assertThat(MilvusFilterExpressions.idIn(List.of("b", "a", "b"))).isEqualTo("id in [\"a\", \"b\"]");
-    assertThatThrownBy(() -> MilvusFilterExpressions.idIn(List.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThat(MilvusFilterExpressions.idIn(List.of("b", "a", "b")))
+        .isEqualTo("id in [\"a\", \"b\"]");
+    assertThatThrownBy(() -> MilvusFilterExpressions.idIn(List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -29,19 +29,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Filtered searches on the real server return the exact top-k: random L2-normalised 576-d rows written like the sink
- * does (batches of 256), searched with selective filters (sources, tags, capture-time ranges, combinations) while the
- * segments are growing and right after a flush, each compared with the exact answer computed here (every matching row
- * ranked by cosine).
+ * Filtered searches on the real server return the exact top-k: random L2-normalised 576-d rows
+ * written like the sink does (batches of 256), searched with selective filters (sources, tags,
+ * capture-time ranges, combinations) while the segments are growing and right after a flush, each
+ * compared with the exact answer computed here (every matching row ranked by cosine).
  *
  * <ul>
- *   <li>{@link #uniqueSourcesSpreadOverPartitions()}: the bench's layout, 3 000 rows, most with a unique {@code
- *       source} (the partition key, so the rows spread over 64 small segments that Milvus searches by brute force).
- *   <li>{@link #oneLargeSource()}: 7 000 rows of one camera in one partition. Milvus 2.3 searches such a growing
- *       segment (and a just-sealed one until its HNSW index is loaded) through its interim IVF_FLAT_CC index, which
- *       probes 16 lists whatever the request says and filters inside them: before the store's exact path for
- *       selective filters, a 20-row time range at k 20 returned 2–4 rows, {@code tags any [rare]} (40 rows) 8–13
- *       hits with 2–7 of the exact 20, a 50-row camera + time range at k 10 3–6 hits.
+ *   <li>{@link #uniqueSourcesSpreadOverPartitions()}: the bench's layout, 3 000 rows, most with a
+ *       unique {@code source} (the partition key, so the rows spread over 64 small segments that
+ *       Milvus searches by brute force).
+ *   <li>{@link #oneLargeSource()}: 7 000 rows of one camera in one partition. Milvus 2.3 searches
+ *       such a growing segment (and a just-sealed one until its HNSW index is loaded) through its
+ *       interim IVF_FLAT_CC index, which probes 16 lists whatever the request says and filters
+ *       inside them: before the store's exact path for selective filters, a 20-row time range at k
+ *       20 returned 2–4 rows, {@code tags any [rare]} (40 rows) 8–13 hits with 2–7 of the exact 20,
+ *       a 50-row camera + time range at k 10 3–6 hits.
  * </ul>
  */
 class MilvusFilteredSearchIT {
@@ -70,7 +72,8 @@ class MilvusFilteredSearchIT {
   @Test
   void uniqueSourcesSpreadOverPartitions() {
     Random random = new Random(42);
-    List<VectorRecord> rows = rows(random, ROWS, i -> i < SHARED_ROWS ? "shared-" + (i % SHARED_SOURCES) : "cam-" + i);
+    List<VectorRecord> rows =
+        rows(random, ROWS, i -> i < SHARED_ROWS ? "shared-" + (i % SHARED_SOURCES) : "cam-" + i);
     run(rows, filters(random), random);
   }
 
@@ -79,16 +82,22 @@ class MilvusFilteredSearchIT {
     Random random = new Random(43);
     List<VectorRecord> rows = rows(random, 7_500, i -> i < 7_000 ? "cam-a" : "cam-b");
     Map<String, SearchFilter> filters = new LinkedHashMap<>();
-    filters.put("captured_at 20 rows, k 20", new SearchFilter(Set.of(), T0 + 1_500_000L, T0 + 1_520_000L, Set.of()));
+    filters.put(
+        "captured_at 20 rows, k 20",
+        new SearchFilter(Set.of(), T0 + 1_500_000L, T0 + 1_520_000L, Set.of()));
     filters.put("tags any [rare], k 20", new SearchFilter(Set.of(), null, null, Set.of("rare")));
-    filters.put("cam-a and captured_at 50 rows, k 10",
+    filters.put(
+        "cam-a and captured_at 50 rows, k 10",
         new SearchFilter(Set.of("cam-a"), T0 + 100_000L, T0 + 150_000L, Set.of()));
-    filters.put("source == cam-b (500 rows), k 10", new SearchFilter(Set.of("cam-b"), null, null, Set.of()));
+    filters.put(
+        "source == cam-b (500 rows), k 10",
+        new SearchFilter(Set.of("cam-b"), null, null, Set.of()));
     filters.put("tags any [t5], k 10", new SearchFilter(Set.of(), null, null, Set.of("t5")));
     run(rows, filters, random);
   }
 
-  private static List<VectorRecord> rows(Random random, int n, java.util.function.IntFunction<String> source) {
+  private static List<VectorRecord> rows(
+      Random random, int n, java.util.function.IntFunction<String> source) {
     List<VectorRecord> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       List<String> tags = new ArrayList<>(List.of("t" + (i % 100)));
@@ -96,13 +105,23 @@ class MilvusFilteredSearchIT {
         tags.add("rare");
       }
       rows.add(
-          new VectorRecord("img-" + i, ExactTopK.randomUnit(random, DIM), "b", "k/" + i, source.apply(i), T0 + i * 1000L, tags, "m"));
+          new VectorRecord(
+              "img-" + i,
+              ExactTopK.randomUnit(random, DIM),
+              "b",
+              "k/" + i,
+              source.apply(i),
+              T0 + i * 1000L,
+              tags,
+              "m"));
     }
     return rows;
   }
 
-  private static void run(List<VectorRecord> rows, Map<String, SearchFilter> filters, Random random) {
-    CollectionSpec spec = CollectionSpec.of("t_filtered_" + Long.toString(System.nanoTime(), 36), DIM);
+  private static void run(
+      List<VectorRecord> rows, Map<String, SearchFilter> filters, Random random) {
+    CollectionSpec spec =
+        CollectionSpec.of("t_filtered_" + Long.toString(System.nanoTime(), 36), DIM);
     MilvusConfig config = MilvusConfig.of(server.uri()).withSearchConsistency(Consistency.STRONG);
     MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri(server.uri()).build());
     try (var store = new MilvusVectorStore(config, spec)) {
@@ -131,12 +150,20 @@ class MilvusFilteredSearchIT {
       twenty.add("cam-" + (SHARED_ROWS + random.nextInt(ROWS - SHARED_ROWS)));
     }
     filters.put("source in [20 unique], k 20", new SearchFilter(twenty, null, null, Set.of()));
-    filters.put("source == one unique, k 20", new SearchFilter(Set.of(twenty.iterator().next()), null, null, Set.of()));
-    filters.put("source == shared-3, k 10", new SearchFilter(Set.of("shared-3"), null, null, Set.of()));
+    filters.put(
+        "source == one unique, k 20",
+        new SearchFilter(Set.of(twenty.iterator().next()), null, null, Set.of()));
+    filters.put(
+        "source == shared-3, k 10", new SearchFilter(Set.of("shared-3"), null, null, Set.of()));
     filters.put("tags any [rare], k 20", new SearchFilter(Set.of(), null, null, Set.of("rare")));
-    filters.put("tags any [t5, t6], k 20", new SearchFilter(Set.of(), null, null, Set.of("t5", "t6")));
-    filters.put("captured_at 20 rows, k 20", new SearchFilter(Set.of(), T0 + 1_500_000L, T0 + 1_520_000L, Set.of()));
-    filters.put("captured_at 100 rows, k 10", new SearchFilter(Set.of(), T0 + 2_000_000L, T0 + 2_100_000L, Set.of()));
+    filters.put(
+        "tags any [t5, t6], k 20", new SearchFilter(Set.of(), null, null, Set.of("t5", "t6")));
+    filters.put(
+        "captured_at 20 rows, k 20",
+        new SearchFilter(Set.of(), T0 + 1_500_000L, T0 + 1_520_000L, Set.of()));
+    filters.put(
+        "captured_at 100 rows, k 10",
+        new SearchFilter(Set.of(), T0 + 2_000_000L, T0 + 2_100_000L, Set.of()));
     return filters;
   }
 
@@ -152,20 +179,31 @@ class MilvusFilteredSearchIT {
     for (var entry : filters.entrySet()) {
       SearchFilter filter = entry.getValue();
       int k = entry.getKey().endsWith("k 10") ? 10 : 20;
-      Predicate<VectorRecord> matches = r -> filter.matches(r.source(), r.capturedAtMillis(), r.tags());
+      Predicate<VectorRecord> matches =
+          r -> filter.matches(r.source(), r.capturedAtMillis(), r.tags());
       long matching = rows.stream().filter(matches).count();
       String expression = MilvusFilterExpressions.of(filter);
       long queried =
-          client.query(QueryReq.builder().collectionName(spec.name()).filter(expression).outputFields(List.of("id"))
-                  .limit(10_000L).consistencyLevel(ConsistencyLevel.STRONG).build())
-              .getQueryResults().size();
+          client
+              .query(
+                  QueryReq.builder()
+                      .collectionName(spec.name())
+                      .filter(expression)
+                      .outputFields(List.of("id"))
+                      .limit(10_000L)
+                      .consistencyLevel(ConsistencyLevel.STRONG)
+                      .build())
+              .getQueryResults()
+              .size();
       for (int q = 0; q < 2; q++) {
         float[] query = ExactTopK.randomUnit(random, DIM);
         List<String> exact = ExactTopK.ids(rows, query, k, filter);
         List<String> got = store.search(query, k, filter).stream().map(SearchHit::id).toList();
         long found = got.stream().filter(exact::contains).count();
-        String line = String.format("%s | %s: matching %d, query finds %d, search %d hits, %d of exact %d",
-            phase, entry.getKey(), matching, queried, got.size(), found, exact.size());
+        String line =
+            String.format(
+                "%s | %s: matching %d, query finds %d, search %d hits, %d of exact %d",
+                phase, entry.getKey(), matching, queried, got.size(), found, exact.size());
         LOG.info(line);
         if (found != exact.size()) {
           failures.add(line);

@@ -13,14 +13,23 @@ import org.junit.jupiter.api.Test;
 
 class MilvusRowsTest {
   private static final VectorRecord RECORD =
-      new VectorRecord("img-1", new float[] {0.5f, -0.25f}, "photos", "a/b.jpg", "cam-1", 1_700L, List.of("x", "y"), "m");
+      new VectorRecord(
+          "img-1",
+          new float[] {0.5f, -0.25f},
+          "photos",
+          "a/b.jpg",
+          "cam-1",
+          1_700L,
+          List.of("x", "y"),
+          "m");
 
   @Test
   void theMainRowHoldsEveryFieldAndFlagsAMissingHash() {
     var row = MilvusRows.row(RECORD);
     assertThat(MilvusRows.id(row)).isEqualTo("img-1");
-    assertThat(row.getAsJsonArray("vector")).containsExactly(new com.google.gson.JsonPrimitive(0.5f),
-        new com.google.gson.JsonPrimitive(-0.25f));
+    assertThat(row.getAsJsonArray("vector"))
+        .containsExactly(
+            new com.google.gson.JsonPrimitive(0.5f), new com.google.gson.JsonPrimitive(-0.25f));
     assertThat(row.get("bucket").getAsString()).isEqualTo("photos");
     assertThat(row.get("key").getAsString()).isEqualTo("a/b.jpg");
     assertThat(row.get("source").getAsString()).isEqualTo("cam-1");
@@ -43,7 +52,8 @@ class MilvusRowsTest {
     for (int i = 0; i < 8; i++) {
       assertThat(hash.get(i).getAsByte()).isEqualTo((byte) (i + 1));
     }
-    assertThat(row.keySet()).containsExactlyInAnyOrder("id", "phash", "bucket", "key", "source", "captured_at", "tags");
+    assertThat(row.keySet())
+        .containsExactlyInAnyOrder("id", "phash", "bucket", "key", "source", "captured_at", "tags");
     assertThat(MilvusRows.phashBytes(-1L)).containsOnly((byte) 0xff);
   }
 
@@ -79,7 +89,8 @@ class MilvusRowsTest {
     e.remove("bucket");
     e.put("tags", null);
     SearchHit hit = MilvusRows.hit("img-1", 0.75f, e);
-    assertThat(hit).isEqualTo(new SearchHit("img-1", 0.75f, "", "a/b.jpg", "cam-1", 1_700L, List.of()));
+    assertThat(hit)
+        .isEqualTo(new SearchHit("img-1", 0.75f, "", "a/b.jpg", "cam-1", 1_700L, List.of()));
     SearchHit duplicate = MilvusRows.duplicate("img-1", 16, e);
     assertThat(duplicate.distance()).isEqualTo(16);
     assertThat(duplicate.score()).isEqualTo(0.75f);

@@ -19,10 +19,18 @@ class MilvusSchemasTest {
 
   @Test
   void theLayoutsThisStoreCreatesPassItsCheck() {
-    assertThatCode(() -> MilvusSchemas.check("images", SPEC, MilvusSchemas.main(SPEC), described(MilvusSchemas.main(SPEC))))
+    assertThatCode(
+            () ->
+                MilvusSchemas.check(
+                    "images", SPEC, MilvusSchemas.main(SPEC), described(MilvusSchemas.main(SPEC))))
         .doesNotThrowAnyException();
-    assertThatCode(() -> MilvusSchemas.check(
-            SPEC.phashCollectionName(), SPEC, MilvusSchemas.phash(), described(MilvusSchemas.phash())))
+    assertThatCode(
+            () ->
+                MilvusSchemas.check(
+                    SPEC.phashCollectionName(),
+                    SPEC,
+                    MilvusSchemas.phash(),
+                    described(MilvusSchemas.phash())))
         .doesNotThrowAnyException();
   }
 
@@ -32,7 +40,8 @@ class MilvusSchemasTest {
     assertThat(schema.getField(CollectionSpec.FIELD_VECTOR).getDimension()).isEqualTo(8);
     assertThat(schema.getField(CollectionSpec.FIELD_SOURCE).getIsPartitionKey()).isTrue();
     assertThat(schema.getField(CollectionSpec.FIELD_ID).getIsPrimaryKey()).isTrue();
-    assertThat(schema.getField(CollectionSpec.FIELD_HAS_PHASH).getDataType()).isEqualTo(DataType.Bool);
+    assertThat(schema.getField(CollectionSpec.FIELD_HAS_PHASH).getDataType())
+        .isEqualTo(DataType.Bool);
     var phash = MilvusSchemas.phash().getField(CollectionSpec.FIELD_PHASH);
     assertThat(phash.getDataType()).isEqualTo(DataType.BinaryVector);
     assertThat(phash.getDimension()).isEqualTo(CollectionSpec.PHASH_BITS);
@@ -41,7 +50,9 @@ class MilvusSchemasTest {
   @Test
   void anotherVectorDimensionIsNamedWithBothDimensions() {
     var existing = MilvusSchemas.main(CollectionSpec.of("images", 16));
-    assertThatThrownBy(() -> MilvusSchemas.check("images", SPEC, MilvusSchemas.main(SPEC), described(existing)))
+    assertThatThrownBy(
+            () ->
+                MilvusSchemas.check("images", SPEC, MilvusSchemas.main(SPEC), described(existing)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("'images' has vector dimension 16")
         .hasMessageContaining("expects dimension 8");
@@ -53,7 +64,9 @@ class MilvusSchemasTest {
     var existing = without(MilvusSchemas.main(SPEC), f -> f.getName().contains("phash"));
     existing.getField(CollectionSpec.FIELD_SOURCE).setIsPartitionKey(false);
     existing.getField(CollectionSpec.FIELD_TAGS).setElementType(DataType.Int64);
-    assertThatThrownBy(() -> MilvusSchemas.check("images", SPEC, MilvusSchemas.main(SPEC), described(existing)))
+    assertThatThrownBy(
+            () ->
+                MilvusSchemas.check("images", SPEC, MilvusSchemas.main(SPEC), described(existing)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("'images' does not match")
         .hasMessageContaining("source is not the partition key")
@@ -69,8 +82,13 @@ class MilvusSchemasTest {
     existing.getField(CollectionSpec.FIELD_PHASH).setDimension(128);
     existing.getField(CollectionSpec.FIELD_BUCKET).setIsPartitionKey(true);
     DescribeCollectionResp description =
-        DescribeCollectionResp.builder().collectionSchema(existing).primaryFieldName("key").autoID(true).build();
-    assertThatThrownBy(() -> MilvusSchemas.check("images_phash", SPEC, MilvusSchemas.phash(), description))
+        DescribeCollectionResp.builder()
+            .collectionSchema(existing)
+            .primaryFieldName("key")
+            .autoID(true)
+            .build();
+    assertThatThrownBy(
+            () -> MilvusSchemas.check("images_phash", SPEC, MilvusSchemas.phash(), description))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("'images_phash'")
         .hasMessageContaining("phash has dimension 128 instead of 64")
@@ -80,23 +98,41 @@ class MilvusSchemasTest {
 
   @Test
   void aScalarOfAnotherTypeIsReported() {
-    var existing = without(MilvusSchemas.main(SPEC), f -> f.getName().equals(CollectionSpec.FIELD_CAPTURED_AT));
-    existing.addField(AddFieldReq.builder().fieldName(CollectionSpec.FIELD_CAPTURED_AT).dataType(DataType.VarChar)
-        .maxLength(32).build());
-    assertThatThrownBy(() -> MilvusSchemas.check("images", SPEC, MilvusSchemas.main(SPEC), described(existing)))
+    var existing =
+        without(
+            MilvusSchemas.main(SPEC), f -> f.getName().equals(CollectionSpec.FIELD_CAPTURED_AT));
+    existing.addField(
+        AddFieldReq.builder()
+            .fieldName(CollectionSpec.FIELD_CAPTURED_AT)
+            .dataType(DataType.VarChar)
+            .maxLength(32)
+            .build());
+    assertThatThrownBy(
+            () ->
+                MilvusSchemas.check("images", SPEC, MilvusSchemas.main(SPEC), described(existing)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("captured_at is VarChar instead of Int64");
   }
 
   private static DescribeCollectionResp described(CreateCollectionReq.CollectionSchema schema) {
-    return DescribeCollectionResp.builder().collectionSchema(schema).primaryFieldName("id").autoID(false).build();
+    return DescribeCollectionResp.builder()
+        .collectionSchema(schema)
+        .primaryFieldName("id")
+        .autoID(false)
+        .build();
   }
 
-  /** A copy of {@code schema} without the fields {@code drop} selects (fields are fresh objects, safe to change). */
+  /**
+   * A copy of {@code schema} without the fields {@code drop} selects (fields are fresh objects,
+   * safe to change).
+   */
   private static CreateCollectionReq.CollectionSchema without(
-      CreateCollectionReq.CollectionSchema schema, Predicate<CreateCollectionReq.FieldSchema> drop) {
+      CreateCollectionReq.CollectionSchema schema,
+      Predicate<CreateCollectionReq.FieldSchema> drop) {
     var copy = MilvusClientV2.CreateSchema();
-    schema.getFieldSchemaList().stream().filter(drop.negate()).forEach(copy.getFieldSchemaList()::add);
+    schema.getFieldSchemaList().stream()
+        .filter(drop.negate())
+        .forEach(copy.getFieldSchemaList()::add);
     return copy;
   }
 }

@@ -10,8 +10,10 @@ class MilvusUpsertPlanTest {
 
   @Test
   void duplicateIdsKeepTheLastRecordInTheOrderOfTheirLastOccurrence() {
-    var plan = MilvusUpsertPlan.of(
-        List.of(record("a", "first", null), record("b", "b", 1L), record("a", "last", null)), Long.MAX_VALUE);
+    var plan =
+        MilvusUpsertPlan.of(
+            List.of(record("a", "first", null), record("b", "b", 1L), record("a", "last", null)),
+            Long.MAX_VALUE);
     assertThat(plan.rows()).hasSize(1);
     assertThat(plan.rows().get(0)).extracting(VectorRecord::id).containsExactly("b", "a");
     assertThat(plan.rows().get(0).get(1).source()).isEqualTo("last");
@@ -19,14 +21,20 @@ class MilvusUpsertPlanTest {
 
   @Test
   void hashedRecordsGoToTheCompanionTheOthersAreDeletedFromIt() {
-    var plan = MilvusUpsertPlan.of(
-        List.of(record("a", "s", 7L), record("b", "s", null), record("c", "s", 0L), record("b", "s", null)),
-        Long.MAX_VALUE);
+    var plan =
+        MilvusUpsertPlan.of(
+            List.of(
+                record("a", "s", 7L),
+                record("b", "s", null),
+                record("c", "s", 0L),
+                record("b", "s", null)),
+            Long.MAX_VALUE);
     assertThat(plan.hashes()).hasSize(1);
     assertThat(plan.hashes().get(0)).extracting(VectorRecord::id).containsExactly("a", "c");
     assertThat(plan.unhashed()).containsExactly("b");
     // a hash that is replaced by none in the same batch is deleted
-    var replaced = MilvusUpsertPlan.of(List.of(record("a", "s", 7L), record("a", "s", null)), Long.MAX_VALUE);
+    var replaced =
+        MilvusUpsertPlan.of(List.of(record("a", "s", 7L), record("a", "s", null)), Long.MAX_VALUE);
     assertThat(replaced.hashes()).isEmpty();
     assertThat(replaced.unhashed()).containsExactly("a");
   }

@@ -20,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store contract against a real Milvus standalone server: one server for the class (data under {@code
- * target/milvus-it}, or the server at {@code IMGSEARCH_MILVUS_URI}), a fresh collection per test, dropped after it.
- * Contract reads use Strong consistency; {@link #flushMakesWritesVisibleToBoundedSearches()} covers the default.
+ * The store contract against a real Milvus standalone server: one server for the class (data under
+ * {@code target/milvus-it}, or the server at {@code IMGSEARCH_MILVUS_URI}), a fresh collection per
+ * test, dropped after it. Contract reads use Strong consistency; {@link
+ * #flushMakesWritesVisibleToBoundedSearches()} covers the default.
  */
 class MilvusVectorStoreIT extends VectorStoreContract {
   private static final Logger LOG = LoggerFactory.getLogger(MilvusVectorStoreIT.class);
@@ -65,12 +66,16 @@ class MilvusVectorStoreIT extends VectorStoreContract {
       store.ensureCollection();
       store.upsert(List.of(row("a", basis(0), "s", 1), row("b", basis(1), "s", 2)));
       store.flush();
-      assertThat(store.search(basis(0), 5, SearchFilter.NONE)).extracting(SearchHit::id).containsExactly("a", "b");
+      assertThat(store.search(basis(0), 5, SearchFilter.NONE))
+          .extracting(SearchHit::id)
+          .containsExactly("a", "b");
       assertThat(store.get("b")).isPresent();
 
       store.delete(List.of("a"));
       store.flush();
-      assertThat(store.search(basis(0), 5, SearchFilter.NONE)).extracting(SearchHit::id).containsExactly("b");
+      assertThat(store.search(basis(0), 5, SearchFilter.NONE))
+          .extracting(SearchHit::id)
+          .containsExactly("b");
       assertThat(store.get("a")).isEmpty();
     }
   }
@@ -99,7 +104,9 @@ class MilvusVectorStoreIT extends VectorStoreContract {
     before.delete(List.of("b"));
     long start = System.nanoTime();
     before.persist();
-    assertThat((System.nanoTime() - start) / 1_000_000).as("persist is not a Milvus flush").isLessThan(100);
+    assertThat((System.nanoTime() - start) / 1_000_000)
+        .as("persist is not a Milvus flush")
+        .isLessThan(100);
     close(before);
 
     server.close();
@@ -110,7 +117,9 @@ class MilvusVectorStoreIT extends VectorStoreContract {
     assertThat(after.count()).isEqualTo(2);
     assertThat(after.get("a").orElseThrow().tags()).containsExactly("y");
     assertThat(after.get("b")).isEmpty();
-    assertThat(after.search(basis(2), 1, SearchFilter.NONE)).extracting(SearchHit::id).containsExactly("c");
+    assertThat(after.search(basis(2), 1, SearchFilter.NONE))
+        .extracting(SearchHit::id)
+        .containsExactly("c");
   }
 
   @Test
@@ -118,7 +127,9 @@ class MilvusVectorStoreIT extends VectorStoreContract {
     VectorStore store = store(); // Strong reads (see open)
     store.upsert(List.of(row("a", basis(0), "s", 1)));
     store.persist();
-    assertThat(store.search(basis(0), 5, SearchFilter.NONE)).extracting(SearchHit::id).containsExactly("a");
+    assertThat(store.search(basis(0), 5, SearchFilter.NONE))
+        .extracting(SearchHit::id)
+        .containsExactly("a");
     store.delete(List.of("a"));
     assertThat(store.get("a")).isEmpty();
     assertThat(store.count()).isZero();
@@ -127,7 +138,8 @@ class MilvusVectorStoreIT extends VectorStoreContract {
   @Test
   void ivfIndexesAreSelectable() {
     for (var type : List.of(CollectionSpec.IndexType.IVF_FLAT, CollectionSpec.IndexType.IVF_SQ8)) {
-      CollectionSpec ivf = spec.withName(spec.name() + "_" + type.name().toLowerCase()).withIvf(type, 16, 16);
+      CollectionSpec ivf =
+          spec.withName(spec.name() + "_" + type.name().toLowerCase()).withIvf(type, 16, 16);
       try (var store = new MilvusVectorStore(config(Consistency.STRONG), ivf)) {
         store.ensureCollection();
         List<dev.imgsearch.indexer.store.VectorRecord> rows = new java.util.ArrayList<>();
@@ -136,14 +148,18 @@ class MilvusVectorStoreIT extends VectorStoreContract {
         }
         store.upsert(rows);
         store.flush(); // seals the segment, so the IVF index is built and used
-        List<String> top3 = store.search(angled(0.5), 3, SearchFilter.NONE).stream().map(SearchHit::id).toList();
-        // nprobe = nlist: every cluster is searched; SQ8's 8-bit components may swap neighbours 0.05 rad apart.
+        List<String> top3 =
+            store.search(angled(0.5), 3, SearchFilter.NONE).stream().map(SearchHit::id).toList();
+        // nprobe = nlist: every cluster is searched; SQ8's 8-bit components may swap neighbours
+        // 0.05 rad apart.
         assertThat(top3).as("%s", type).containsExactlyInAnyOrder("r9", "r10", "r11");
         if (type == CollectionSpec.IndexType.IVF_FLAT) {
           assertThat(top3.get(0)).isEqualTo("r10");
         }
-        try (var hnsw = new MilvusVectorStore(config(Consistency.STRONG), ivf.withHnsw(16, 200, 128))) {
-          assertThatThrownBy(hnsw::ensureCollection).isInstanceOf(IllegalStateException.class)
+        try (var hnsw =
+            new MilvusVectorStore(config(Consistency.STRONG), ivf.withHnsw(16, 200, 128))) {
+          assertThatThrownBy(hnsw::ensureCollection)
+              .isInstanceOf(IllegalStateException.class)
               .hasMessageContaining(type.name());
         }
         store.dropCollection();
@@ -153,25 +169,51 @@ class MilvusVectorStoreIT extends VectorStoreContract {
 
   @Test
   void anExistingCollectionWithTheOldLayoutIsReportedNotUsed() {
-    // the layout before perceptual hashes and the partition key: source a plain VARCHAR, no phash fields
+    // the layout before perceptual hashes and the partition key: source a plain VARCHAR, no phash
+    // fields
     var client = client();
     try {
       var schema = io.milvus.v2.client.MilvusClientV2.CreateSchema();
-      schema.addField(io.milvus.v2.service.collection.request.AddFieldReq.builder().fieldName("id")
-          .dataType(io.milvus.v2.common.DataType.VarChar).maxLength(64).isPrimaryKey(true).autoID(false).build());
-      schema.addField(io.milvus.v2.service.collection.request.AddFieldReq.builder().fieldName("vector")
-          .dataType(io.milvus.v2.common.DataType.FloatVector).dimension(DIM).build());
+      schema.addField(
+          io.milvus.v2.service.collection.request.AddFieldReq.builder()
+              .fieldName("id")
+              .dataType(io.milvus.v2.common.DataType.VarChar)
+              .maxLength(64)
+              .isPrimaryKey(true)
+              .autoID(false)
+              .build());
+      schema.addField(
+          io.milvus.v2.service.collection.request.AddFieldReq.builder()
+              .fieldName("vector")
+              .dataType(io.milvus.v2.common.DataType.FloatVector)
+              .dimension(DIM)
+              .build());
       for (String field : List.of("bucket", "key", "source", "model")) {
-        schema.addField(io.milvus.v2.service.collection.request.AddFieldReq.builder().fieldName(field)
-            .dataType(io.milvus.v2.common.DataType.VarChar).maxLength(1024).build());
+        schema.addField(
+            io.milvus.v2.service.collection.request.AddFieldReq.builder()
+                .fieldName(field)
+                .dataType(io.milvus.v2.common.DataType.VarChar)
+                .maxLength(1024)
+                .build());
       }
-      schema.addField(io.milvus.v2.service.collection.request.AddFieldReq.builder().fieldName("captured_at")
-          .dataType(io.milvus.v2.common.DataType.Int64).build());
-      schema.addField(io.milvus.v2.service.collection.request.AddFieldReq.builder().fieldName("tags")
-          .dataType(io.milvus.v2.common.DataType.Array).elementType(io.milvus.v2.common.DataType.VarChar)
-          .maxLength(1024).maxCapacity(32).build());
-      client.createCollection(io.milvus.v2.service.collection.request.CreateCollectionReq.builder()
-          .collectionName(spec.name()).collectionSchema(schema).build());
+      schema.addField(
+          io.milvus.v2.service.collection.request.AddFieldReq.builder()
+              .fieldName("captured_at")
+              .dataType(io.milvus.v2.common.DataType.Int64)
+              .build());
+      schema.addField(
+          io.milvus.v2.service.collection.request.AddFieldReq.builder()
+              .fieldName("tags")
+              .dataType(io.milvus.v2.common.DataType.Array)
+              .elementType(io.milvus.v2.common.DataType.VarChar)
+              .maxLength(1024)
+              .maxCapacity(32)
+              .build());
+      client.createCollection(
+          io.milvus.v2.service.collection.request.CreateCollectionReq.builder()
+              .collectionName(spec.name())
+              .collectionSchema(schema)
+              .build());
     } finally {
       client.close();
     }
@@ -191,24 +233,35 @@ class MilvusVectorStoreIT extends VectorStoreContract {
     var client = client();
     try {
       var has = io.milvus.v2.service.collection.request.HasCollectionReq.builder();
-      assertThat(client.hasCollection(has.collectionName(spec.phashCollectionName()).build())).isTrue();
-      var description = client.describeCollection(io.milvus.v2.service.collection.request.DescribeCollectionReq
-          .builder().collectionName(spec.phashCollectionName()).build());
+      assertThat(client.hasCollection(has.collectionName(spec.phashCollectionName()).build()))
+          .isTrue();
+      var description =
+          client.describeCollection(
+              io.milvus.v2.service.collection.request.DescribeCollectionReq.builder()
+                  .collectionName(spec.phashCollectionName())
+                  .build());
       var phash = description.getCollectionSchema().getField(CollectionSpec.FIELD_PHASH);
       assertThat(phash.getDataType()).isEqualTo(io.milvus.v2.common.DataType.BinaryVector);
       assertThat(phash.getDimension()).isEqualTo(64);
-      assertThat(description.getCollectionSchema().getField(CollectionSpec.FIELD_SOURCE).getIsPartitionKey()).isTrue();
+      assertThat(
+              description
+                  .getCollectionSchema()
+                  .getField(CollectionSpec.FIELD_SOURCE)
+                  .getIsPartitionKey())
+          .isTrue();
       try (var milvus = new MilvusVectorStore(config(Consistency.STRONG), spec)) {
         milvus.dropCollection();
       }
       assertThat(client.hasCollection(has.collectionName(spec.name()).build())).isFalse();
-      assertThat(client.hasCollection(has.collectionName(spec.phashCollectionName()).build())).isFalse();
+      assertThat(client.hasCollection(has.collectionName(spec.phashCollectionName()).build()))
+          .isFalse();
     } finally {
       client.close();
     }
   }
 
   private static io.milvus.v2.client.MilvusClientV2 client() {
-    return new io.milvus.v2.client.MilvusClientV2(io.milvus.v2.client.ConnectConfig.builder().uri(server.uri()).build());
+    return new io.milvus.v2.client.MilvusClientV2(
+        io.milvus.v2.client.ConnectConfig.builder().uri(server.uri()).build());
   }
 }
