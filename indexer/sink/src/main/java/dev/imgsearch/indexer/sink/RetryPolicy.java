@@ -119,6 +119,9 @@ public record RetryPolicy(Duration initialBackoff, Duration maxBackoff, Duration
           "ratelimit",
           "not ready",
           "notreadyserve",
+          // after a restart the server reloads collections in the background: a write may come
+          // first
+          "collection not loaded",
           "server is not serving",
           "connection refused",
           "io exception");

@@ -46,6 +46,12 @@ class RetryPolicyTest {
     assertThat(RetryPolicy.isTransient(new RuntimeException("Milvus upsert failed", UNAVAILABLE)))
         .isTrue();
     assertThat(
+            RetryPolicy.isTransient(
+                new MilvusClientException(
+                    ErrorCode.SERVER_ERROR, "collection not loaded[collection=4709258]")))
+        .as("a collection the restarted server has not reloaded yet")
+        .isTrue();
+    assertThat(
             RetryPolicy.isTransient(new RuntimeException(new java.net.ConnectException("refused"))))
         .isTrue();
   }
