@@ -1,5 +1,6 @@
 package dev.imgsearch.query;
 
+import dev.imgsearch.embedder.detect.CocoClasses;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -14,89 +15,8 @@ import java.util.TreeSet;
  * text model, which is not bundled. Pure.
  */
 public final class ClassVocabulary {
-  /** The COCO class names in class-id order (id = index). */
-  public static final List<String> COCO =
-      List.of(
-          "person",
-          "bicycle",
-          "car",
-          "motorcycle",
-          "airplane",
-          "bus",
-          "train",
-          "truck",
-          "boat",
-          "traffic light",
-          "fire hydrant",
-          "stop sign",
-          "parking meter",
-          "bench",
-          "bird",
-          "cat",
-          "dog",
-          "horse",
-          "sheep",
-          "cow",
-          "elephant",
-          "bear",
-          "zebra",
-          "giraffe",
-          "backpack",
-          "umbrella",
-          "handbag",
-          "tie",
-          "suitcase",
-          "frisbee",
-          "skis",
-          "snowboard",
-          "sports ball",
-          "kite",
-          "baseball bat",
-          "baseball glove",
-          "skateboard",
-          "surfboard",
-          "tennis racket",
-          "bottle",
-          "wine glass",
-          "cup",
-          "fork",
-          "knife",
-          "spoon",
-          "bowl",
-          "banana",
-          "apple",
-          "sandwich",
-          "orange",
-          "broccoli",
-          "carrot",
-          "hot dog",
-          "pizza",
-          "donut",
-          "cake",
-          "chair",
-          "couch",
-          "potted plant",
-          "bed",
-          "dining table",
-          "toilet",
-          "tv",
-          "laptop",
-          "mouse",
-          "remote",
-          "keyboard",
-          "cell phone",
-          "microwave",
-          "oven",
-          "toaster",
-          "sink",
-          "refrigerator",
-          "book",
-          "clock",
-          "vase",
-          "scissors",
-          "teddy bear",
-          "hair drier",
-          "toothbrush");
+  /** The COCO class names in class-id order (id = index): the detector's own list. */
+  public static final List<String> COCO = CocoClasses.LABELS;
 
   /** The label of detected faces. */
   public static final String FACE = "face";

@@ -1,6 +1,7 @@
 package dev.imgsearch.embedder;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -48,5 +49,11 @@ class ModuleBoundariesTest {
         .dependOnClassesThat()
         .resideInAPackage("dev.imgsearch.embedder.job..")
         .check(CORE);
+  }
+
+  @Test
+  void theRulesSeeTheModulesClasses() {
+    // a rule over an empty import would hold for nothing
+    assertThat(CORE).as("classes imported from this module").isNotEmpty();
   }
 }
