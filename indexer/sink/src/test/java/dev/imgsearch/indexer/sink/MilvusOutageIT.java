@@ -149,7 +149,14 @@ class MilvusOutageIT {
       long doneAt = System.nanoTime();
 
       Map<String, Long> expected = expected(CHANGES);
+      // a restarted server reloads the collection's segments in the background: a Strong read may
+      // see fewer rows until it has; wait (bounded) for the index to settle before judging it
       Map<String, Long> stored = MilvusExactlyOnceIT.storedVersions(server.uri(), run);
+      long settleDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!stored.equals(expected) && System.nanoTime() < settleDeadline) {
+        Thread.sleep(1000);
+        stored = MilvusExactlyOnceIT.storedVersions(server.uri(), run);
+      }
       Set<String> lost = new TreeSet<>(expected.keySet());
       lost.removeAll(stored.keySet());
       Set<String> resurrected = new TreeSet<>(stored.keySet());
