@@ -382,10 +382,18 @@ class QueryPageBrowserIT {
     return bar(minuteMillis).getAttribute("data-count");
   }
 
+  /**
+   * The live grid's ids, read in one script: the grid re-renders every second, so element handles
+   * found first and read later can go stale in between.
+   */
+  @SuppressWarnings("unchecked")
   private List<String> liveIds() {
-    return browser.findElements(By.cssSelector("#live-grid .card")).stream()
-        .map(c -> c.getAttribute("data-id"))
-        .toList();
+    Object ids =
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "return Array.from(document.querySelectorAll('#live-grid .card'))"
+                    + ".map(c => c.getAttribute('data-id'));");
+    return ((List<Object>) ids).stream().map(o -> o == null ? null : o.toString()).toList();
   }
 
   private String text(By by) {
