@@ -2,6 +2,7 @@ package dev.imgsearch.query;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imgsearch.embedder.detect.Box;
 import dev.imgsearch.embedder.image.ImageRejectedException;
 import dev.imgsearch.indexer.store.DetectedItem.Kind;
 import dev.imgsearch.indexer.store.ItemHit;
@@ -42,6 +43,12 @@ final class ObjectEndpoints {
   /** Body of {@code GET /v1/images/{id}/objects}. */
   record ItemsBody(String imageId, List<Item> objects, List<Item> faces) {}
 
+  /** One face of the upload of a face search, with its hits. */
+  record FaceHits(float[] box, float score, List<Hit> results, Integer nextOffset) {}
+
+  /** Body of {@code POST /v1/objects/search?kind=face}: one entry per query face, best first. */
+  record FacesBody(List<FaceHits> faces, long tookMs) {}
+
   /** Body of {@code POST /v1/objects/search/vector}. */
   record VectorBody(float[] vector) {}
 
@@ -76,14 +83,17 @@ final class ObjectEndpoints {
   void searchByImage(Context ctx) throws ImageRejectedException {
     long start = System.nanoTime();
     ObjectParams params = ObjectParams.fromQuery(ctx.queryParamMap());
-    if (kind(ctx.queryParam("kind")) == Kind.FACE) {
-      throw new InvalidQueryException(
-          InvalidQueryException.INVALID_PARAMETER,
-          "search by a face photo needs the face detector and descriptor models, which this API does not load yet;"
-              + " search faces by vector or by a stored face (GET /v1/objects/{faceId}/similar)");
-    }
     float[] box = CropBox.parse(ctx.queryParam(CropBox.BOX));
+    Kind kind = kind(ctx.queryParam("kind"));
     byte[] image = RequestBodies.image(ctx, options.maxBodyBytes());
+    if (kind == Kind.FACE) {
+      List<FaceHits> faces =
+          queries.byFacePhoto(image, box, params, decodes).stream()
+              .map(f -> faceHits(f, params))
+              .toList();
+      ctx.json(new FacesBody(faces, elapsedMillis(start)));
+      return;
+    }
     respond(ctx, start, params, queries.byImage(image, box, params, decodes));
   }
 
@@ -173,14 +183,30 @@ final class ObjectEndpoints {
   }
 
   private void respond(Context ctx, long start, ObjectParams params, List<ItemHit> hits) {
-    int offset = params.search().offset();
-    Integer next = hits.size() < params.search().k() ? null : offset + hits.size();
     ctx.json(
         new HitsBody(
-            hits.stream().map(h -> new Hit(h.similarity(), item(h.stored()))).toList(),
-            offset,
-            next,
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+            hits(hits), params.search().offset(), nextOffset(hits, params), elapsedMillis(start)));
+  }
+
+  private FaceHits faceHits(ObjectQueries.FaceHits f, ObjectParams params) {
+    Box b = f.face().box();
+    return new FaceHits(
+        new float[] {b.x0(), b.y0(), b.x1(), b.y1()},
+        f.face().score(),
+        hits(f.hits()),
+        nextOffset(f.hits(), params));
+  }
+
+  private List<Hit> hits(List<ItemHit> hits) {
+    return hits.stream().map(h -> new Hit(h.similarity(), item(h.stored()))).toList();
+  }
+
+  private static Integer nextOffset(List<ItemHit> hits, ObjectParams params) {
+    return hits.size() < params.search().k() ? null : params.search().offset() + hits.size();
+  }
+
+  private static long elapsedMillis(long start) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
   }
 
   private Item item(StoredItem s) {

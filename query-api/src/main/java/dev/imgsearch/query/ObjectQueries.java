@@ -34,11 +34,16 @@ final class ObjectQueries {
   private final StoreCalls calls;
   private final ImageEmbedder embedder;
   private final ImageDecoder decoder;
+  private final FaceReader faces;
 
-  ObjectQueries(VectorStore store, StoreCalls calls, ImageEmbedder embedder) {
+  /** The faces of an uploaded photo ({@link FaceChoice}), each with its nearest stored faces. */
+  record FaceHits(FaceReader.QueryFace face, List<ItemHit> hits) {}
+
+  ObjectQueries(VectorStore store, StoreCalls calls, ImageEmbedder embedder, FaceReader faces) {
     this.store = store;
     this.calls = calls;
     this.embedder = embedder;
+    this.faces = faces;
     this.decoder =
         embedder instanceof OnnxImageEmbedder onnx
             ? onnx.decoder()
@@ -59,6 +64,25 @@ final class ObjectQueries {
     }
     return search(
         Kind.OBJECT, VectorMath.normalised(vector, store.spec().dimension()), params, null);
+  }
+
+  /**
+   * "Find this person": every face of the uploaded photo (or, with {@code box}, the face
+   * overlapping it most) is a query; each comes with its nearest stored faces. The decode and the
+   * face models run under a permit of {@code decodes} (none when null).
+   *
+   * @throws InvalidQueryException if the upload (or the box) holds no face
+   */
+  List<FaceHits> byFacePhoto(
+      byte[] encodedImage, float[] box, ObjectParams params, PermitPool decodes)
+      throws ImageRejectedException {
+    List<FaceReader.QueryFace> found;
+    try (PermitPool.Permit permit = decodes == null ? null : decodes.acquire()) {
+      found = faces.read(decoder.decode(encodedImage));
+    }
+    return FaceChoice.chosen(found, box).stream()
+        .map(f -> new FaceHits(f, byVector(Kind.FACE, f.descriptor(), params)))
+        .toList();
   }
 
   private byte[] crop(byte[] encodedImage, float[] box) throws ImageRejectedException {

@@ -95,7 +95,7 @@ public final class QueryService implements AutoCloseable {
     this.search = new NeighbourSearch(embedder, store, storeCalls, hasher, dimension);
     this.statistics = new IndexStatistics(store, storeCalls, dimension, embedder.modelId());
     this.readiness = new Readiness(embedder, store, dimension);
-    this.objects = new ObjectQueries(store, storeCalls, embedder);
+    this.objects = new ObjectQueries(store, storeCalls, embedder, b.faces);
   }
 
   /**

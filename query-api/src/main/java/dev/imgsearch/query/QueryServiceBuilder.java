@@ -20,6 +20,7 @@ public final class QueryServiceBuilder {
   Duration storeTimeout = QueryService.DEFAULT_STORE_TIMEOUT;
   AllowedBuckets buckets = AllowedBuckets.defaults();
   PerceptualHasher hasher;
+  FaceReader faces = FaceReader.bundled();
 
   QueryServiceBuilder(ImageEmbedder embedder, VectorStore store) {
     this.embedder = embedder;
@@ -53,6 +54,12 @@ public final class QueryServiceBuilder {
   /** The perceptual hasher of near-duplicate searches (tests). */
   public QueryServiceBuilder hasher(PerceptualHasher hasher) {
     this.hasher = Objects.requireNonNull(hasher, "hasher");
+    return this;
+  }
+
+  /** What reads the faces of an uploaded photo for a face search (tests). */
+  QueryServiceBuilder faceReader(FaceReader faces) {
+    this.faces = Objects.requireNonNull(faces, "faces");
     return this;
   }
 

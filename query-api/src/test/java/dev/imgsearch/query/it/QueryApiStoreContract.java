@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imgsearch.embedder.detect.Box;
+import dev.imgsearch.embedder.detect.FaceDescriber;
+import dev.imgsearch.embedder.detect.FaceDetector;
 import dev.imgsearch.embedder.model.OnnxImageEmbedder;
+import dev.imgsearch.embedder.model.OnnxOptions;
 import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.DetectedItem;
 import dev.imgsearch.indexer.store.DetectedItem.Kind;
@@ -18,6 +22,9 @@ import dev.imgsearch.query.QueryService;
 import dev.imgsearch.schemas.ImageIds;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -38,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -525,7 +533,6 @@ abstract class QueryApiStoreContract {
         .containsExactly("car");
     assertError(
         post("/v1/objects/search?box=0.5,0,0.2,1", jpeg, a.bytes()), 400, "invalid-parameter");
-    assertError(post("/v1/objects/search?kind=face", jpeg, a.bytes()), 400, "invalid-parameter");
 
     JsonNode similar = ok(get("/v1/objects/" + a.id() + ".o0/similar?k=5"));
     assertThat(similar.get("results"))
@@ -562,6 +569,87 @@ abstract class QueryApiStoreContract {
         post("/v1/objects/search/vector?group=camera", "application/json", query.getBytes()),
         400,
         "invalid-parameter");
+  }
+
+  @Test
+  void aFacePhotoFindsThatPersonsStoredFace() throws Exception {
+    IndexedPhotos.Photo messi = corpus.named("messi5.jpg");
+    BufferedImage photo = ImageIO.read(messi.file().toFile());
+    List<Box> boxes;
+    List<float[]> descriptors;
+    try (FaceDetector detector =
+            FaceDetector.load(FaceDetector.Options.DEFAULT, OnnxOptions.DEFAULT);
+        FaceDescriber describer = FaceDescriber.load(OnnxOptions.DEFAULT)) {
+      boxes = detector.detect(photo).stream().map(d -> d.box()).toList();
+      descriptors = describer.describe(photo, boxes);
+    }
+    assertThat(boxes).as("faces the detector finds in messi5.jpg").isNotEmpty();
+    Box face = boxes.get(0);
+    store.upsert(
+        List.of(
+            store
+                .get(messi.id())
+                .orElseThrow()
+                .withItems(
+                    List.of(
+                        new DetectedItem(
+                            Kind.FACE,
+                            0,
+                            "face",
+                            -1,
+                            0.9f,
+                            new float[] {face.x0(), face.y0(), face.x1(), face.y1()},
+                            "face@1",
+                            descriptors.get(0))))));
+    store.flush();
+
+    // the same face in another picture: scaled to 70 % and re-encoded
+    byte[] smaller = jpeg(scaled(photo, 0.7));
+    JsonNode found = ok(post("/v1/objects/search?kind=face&k=3", "image/jpeg", smaller));
+    assertThat(found.get("faces")).hasSizeGreaterThanOrEqualTo(1);
+    JsonNode best = found.get("faces").get(0).get("results").get(0);
+    assertThat(best.get("item").get("id").asText()).isEqualTo(messi.id() + ".f0");
+    assertThat(best.get("item").get("imageId").asText()).isEqualTo(messi.id());
+    assertThat(best.get("score").asDouble()).isGreaterThan(0.8);
+
+    String around =
+        String.format(
+            java.util.Locale.ROOT,
+            "%.3f,%.3f,%.3f,%.3f",
+            face.x0(),
+            face.y0(),
+            Math.min(1, face.x1() + 0.01),
+            Math.min(1, face.y1() + 0.01));
+    JsonNode chosen =
+        ok(post("/v1/objects/search?kind=face&k=3&box=" + around, "image/jpeg", smaller));
+    assertThat(chosen.get("faces")).as("a box chooses one face").hasSize(1);
+    assertThat(chosen.get("faces").get(0).get("results").get(0).get("item").get("id").asText())
+        .isEqualTo(messi.id() + ".f0");
+
+    assertError(
+        post("/v1/objects/search?kind=face&box=0,0,0.02,0.02", "image/jpeg", smaller),
+        400,
+        "no-face");
+    BufferedImage grey = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
+    assertError(post("/v1/objects/search?kind=face", "image/jpeg", jpeg(grey)), 400, "no-face");
+  }
+
+  private static BufferedImage scaled(BufferedImage image, double factor) {
+    int w = (int) (image.getWidth() * factor);
+    int h = (int) (image.getHeight() * factor);
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = out.createGraphics();
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.drawImage(image, 0, 0, w, h, null);
+    g.dispose();
+    return out;
+  }
+
+  private static byte[] jpeg(BufferedImage image) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(image, "jpg", out);
+    return out.toByteArray();
   }
 
   // ---- live view listing and timeline ----
