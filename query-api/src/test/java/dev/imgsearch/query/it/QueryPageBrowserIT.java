@@ -2,7 +2,13 @@ package dev.imgsearch.query.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imgsearch.embedder.detect.Box;
+import dev.imgsearch.embedder.detect.FaceDescriber;
+import dev.imgsearch.embedder.detect.FaceDetector;
 import dev.imgsearch.embedder.model.OnnxImageEmbedder;
+import dev.imgsearch.embedder.model.OnnxOptions;
+import dev.imgsearch.indexer.store.DetectedItem;
+import dev.imgsearch.indexer.store.DetectedItem.Kind;
 import dev.imgsearch.indexer.store.StoreSettings;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
@@ -14,6 +20,7 @@ import dev.imgsearch.query.QueryService;
 import dev.imgsearch.schemas.ImageIds;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.awt.image.BufferedImage;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +30,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -250,6 +258,100 @@ class QueryPageBrowserIT {
             .findFirst()
             .orElseThrow();
     assertThat(itself.getText()).doesNotContain("scene");
+  }
+
+  /**
+   * Objects and faces: their boxes are drawn on the results and on the query photo; a click on a
+   * box searches by that object or face; a class is browsed without a query image.
+   */
+  @Test
+  void boxesOnResultsAndOnTheQueryPhotoSearchByWhatWasClicked() throws Exception {
+    IndexedPhotos.Photo left = corpus.named("aloeL.jpg");
+    IndexedPhotos.Photo right = corpus.named("aloeR.jpg");
+    IndexedPhotos.Photo messi = corpus.named("messi5.jpg");
+    BufferedImage photo = ImageIO.read(messi.file().toFile());
+    Box face;
+    float[] descriptor;
+    try (FaceDetector detector =
+            FaceDetector.load(FaceDetector.Options.DEFAULT, OnnxOptions.DEFAULT);
+        FaceDescriber describer = FaceDescriber.load(OnnxOptions.DEFAULT)) {
+      face = detector.detect(photo).get(0).box();
+      descriptor = describer.describe(photo, List.of(face)).get(0);
+    }
+    // a "person" on each of the stereo pair (their own, alike, frame vectors), messi's real face
+    store.upsert(
+        List.of(
+            withItem(
+                left,
+                item(
+                    Kind.OBJECT, "person", 0, new float[] {0.2f, 0.1f, 0.6f, 0.9f}, left.vector())),
+            withItem(
+                right,
+                item(
+                    Kind.OBJECT,
+                    "person",
+                    0,
+                    new float[] {0.3f, 0.1f, 0.7f, 0.9f},
+                    right.vector())),
+            withItem(
+                messi,
+                item(
+                    Kind.FACE,
+                    "face",
+                    -1,
+                    new float[] {face.x0(), face.y0(), face.x1(), face.y1()},
+                    descriptor))));
+    store.flush();
+
+    browser.get("http://127.0.0.1:" + api.port() + "/");
+    browser.findElement(By.id("apiKey")).sendKeys(KEY);
+    browser.findElement(By.id("file")).sendKeys(left.file().toAbsolutePath().toString());
+    await("grid for the upload", () -> grid().size() == 10);
+    By leftBoxes = By.cssSelector("#grid .card[data-id='" + left.id() + "'] .box");
+    await("the person's box on its result", () -> browser.findElements(leftBoxes).size() == 1);
+    WebElement box = browser.findElement(leftBoxes);
+    assertThat(box.getText()).contains("person");
+    assertThat(box.getSize().getHeight()).as("the box is drawn to scale").isGreaterThan(40);
+
+    box.click();
+    await(
+        "objects like the clicked box",
+        () -> status().startsWith("similar to " + left.id() + ".o0") && !grid().isEmpty());
+    assertThat(grid().get(0).getAttribute("data-id")).isEqualTo(right.id() + ".o0");
+    assertThat(grid().get(0).getAttribute("data-image")).isEqualTo(right.id());
+    await(
+        "the hit's box on its image",
+        () -> browser.findElements(By.cssSelector("#grid .card .box.hit")).size() == 1);
+    assertThat(browser.getCurrentUrl()).endsWith("#item=" + left.id() + ".o0");
+
+    browser.findElement(By.id("cls")).sendKeys("person");
+    browser.findElement(By.id("with-class")).click();
+    await("images with a person", () -> status().startsWith("images with person"));
+    assertThat(grid())
+        .as("newest first, no query image")
+        .extracting(c -> c.getAttribute("data-image"))
+        .containsExactly(right.id(), left.id());
+
+    js("var m = document.getElementById('mode'); m.value = 'faces';");
+    browser.findElement(By.id("cls")).clear();
+    browser.findElement(By.id("file")).sendKeys(messi.file().toAbsolutePath().toString());
+    await(
+        "faces of the query photo",
+        () ->
+            status().startsWith("faces in messi5.jpg, face 1 of")
+                && !browser.findElements(By.cssSelector("#drop .box.face")).isEmpty());
+    assertThat(grid().get(0).getAttribute("data-id")).isEqualTo(messi.id() + ".f0");
+    assertThat(grid().get(0).getText()).contains("face");
+    screenshot("objects-and-faces");
+  }
+
+  private VectorRecord withItem(IndexedPhotos.Photo photo, DetectedItem item) {
+    return store.get(photo.id()).orElseThrow().withItems(List.of(item));
+  }
+
+  private static DetectedItem item(
+      Kind kind, String label, int classId, float[] box, float[] vector) {
+    return new DetectedItem(kind, 0, label, classId, 0.9f, box, "browser@1", vector);
   }
 
   @Test
