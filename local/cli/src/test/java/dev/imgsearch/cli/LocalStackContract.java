@@ -77,7 +77,9 @@ abstract class LocalStackContract {
     }
     assertThat(photos).hasSizeGreaterThanOrEqualTo(20);
 
-    try (LocalStack stack = LocalStack.start(settings(dataDir))) {
+    // detection on (issue #14): objects and faces go through the whole pipeline into the store
+    try (LocalStack stack =
+        LocalStack.start(settings(dataDir), Map.of("detect", "objects,faces"))) {
       MinioClient s3 =
           MinioClient.builder()
               .endpoint(stack.s3Endpoint())
@@ -132,6 +134,27 @@ abstract class LocalStackContract {
           .isEqualTo("unsupported-format");
       assertThat(DeadLetter.header(dead.headers(), DeadLetters.IMAGE_ID))
           .isEqualTo(ImageIds.of(bucket, "cam-1/corrupt.jpg"));
+
+      // messi5's player is a person object of its image, with his face; he is found by class
+      // without a query image, and by a crop of him
+      String messi = ImageIds.of(bucket, "cam-1/messi5.jpg");
+      JsonNode items = get(api, "/v1/images/" + messi + "/objects");
+      assertThat(items.get("objects")).anyMatch(o -> o.get("label").asText().equals("person"));
+      assertThat(items.get("faces")).isNotEmpty();
+      assertThat(imageIdsOf(get(api, "/v1/objects/images?class=person&k=100")))
+          .contains(messi, ImageIds.of(bucket, "cam-1/basketball1.png"));
+      byte[] messi5 = Files.readAllBytes(photosDir().resolve("messi5.jpg"));
+      JsonNode byCrop =
+          post(api, "/v1/objects/search?class=person&k=3&box=0.1,0.15,0.85,1", messi5);
+      assertThat(byCrop.get("results").get(0).get("item").get("imageId").asText()).isEqualTo(messi);
+      // deleting the image removes its objects and faces
+      s3.removeObject(RemoveObjectArgs.builder().bucket(bucket).object("cam-1/messi5.jpg").build());
+      await(Duration.ofSeconds(60), () -> !indexed(api, messi));
+      JsonNode gone = get(api, "/v1/images/" + messi + "/objects");
+      assertThat(gone.get("objects")).isEmpty();
+      assertThat(gone.get("faces")).isEmpty();
+      assertThat(imageIdsOf(get(api, "/v1/objects/images?class=person&k=100")))
+          .doesNotContain(messi);
 
       // deleting an object removes it from results
       String victim = "cam-1/" + PAIRS.get(1).get(1);
@@ -199,15 +222,31 @@ abstract class LocalStackContract {
   }
 
   private JsonNode searchByImage(String api, byte[] image, int k) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(api + "/v1/search?k=" + k))
-                .header("Content-Type", "image/jpeg")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(image))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return post(api, "/v1/search?k=" + k, image);
+  }
+
+  private JsonNode post(String api, String path, byte[] image) throws Exception {
+    return ok(
+        HttpRequest.newBuilder(URI.create(api + path))
+            .header("Content-Type", "image/jpeg")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(image))
+            .build());
+  }
+
+  private JsonNode get(String api, String path) throws Exception {
+    return ok(HttpRequest.newBuilder(URI.create(api + path)).build());
+  }
+
+  private JsonNode ok(HttpRequest request) throws Exception {
+    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(request.uri() + ": " + r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
+  }
+
+  private static List<String> imageIdsOf(JsonNode hits) {
+    List<String> ids = new ArrayList<>();
+    hits.get("results").forEach(h -> ids.add(h.get("item").get("imageId").asText()));
+    return ids;
   }
 
   private static ConsumerRecord<byte[], byte[]> firstDeadLetter(String bootstrap) {
