@@ -117,17 +117,25 @@ final class ObjectQueries {
    * @throws NotFoundException if no item has this id
    */
   List<ItemHit> similarTo(String itemId, ObjectParams params) {
-    Kind kind;
+    StoredItem item = item(itemId);
+    return search(item.item().kind(), item.item().vector(), params, itemId);
+  }
+
+  /**
+   * The stored object or face {@code itemId}.
+   *
+   * @throws InvalidQueryException if {@code itemId} is not an object or face id
+   * @throws NotFoundException if no item has this id
+   */
+  StoredItem item(String itemId) {
     try {
-      kind = DetectedItem.parseId(itemId).kind();
+      DetectedItem.parseId(itemId);
     } catch (IllegalArgumentException e) {
       throw new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER, e.getMessage());
     }
-    StoredItem item =
-        calls
-            .call(() -> store.items().getItem(itemId))
-            .orElseThrow(() -> NotFoundException.item(itemId));
-    return search(kind, item.item().vector(), params, itemId);
+    return calls
+        .call(() -> store.items().getItem(itemId))
+        .orElseThrow(() -> NotFoundException.item(itemId));
   }
 
   private List<ItemHit> search(Kind kind, float[] query, ObjectParams params, String exclude) {

@@ -3,6 +3,9 @@ package dev.imgsearch.query;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.embedder.image.ImageRejectedException;
+import dev.imgsearch.indexer.store.DetectedItem;
+import dev.imgsearch.indexer.store.DetectedItem.Kind;
+import dev.imgsearch.indexer.store.StoredItem;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.query.watch.WatchJson;
 import dev.imgsearch.query.watch.WatchQuery;
@@ -71,9 +74,14 @@ final class WatchEndpoints {
     if (RequestBodies.isJson(ctx.contentType())) {
       r = read(RequestBodies.json(ctx, options.maxBodyBytes()));
       query = query(r);
+      if (r.objectId() != null && r.target() == null) {
+        r =
+            r.withTarget(
+                DetectedItem.parseId(r.objectId()).kind() == Kind.FACE ? "FACES" : "OBJECTS");
+      }
       if (query == null) {
         throw new InvalidWatchException(
-            "a watch needs a query: 'vector', 'imageId', 'phash' or an uploaded image");
+            "a watch needs a query: 'vector', 'imageId', 'objectId', 'phash' or an uploaded image");
       }
     } else {
       r = fromQueryParams(ctx.queryParamMap());
@@ -154,9 +162,17 @@ final class WatchEndpoints {
   /** The query a request names (vector, stored image or pHash), or null if it names none. */
   private WatchQuery query(WatchRequest r) {
     int named =
-        (r.vector() != null ? 1 : 0) + (r.imageId() != null ? 1 : 0) + (r.phash() != null ? 1 : 0);
+        (r.vector() != null ? 1 : 0)
+            + (r.imageId() != null ? 1 : 0)
+            + (r.phash() != null ? 1 : 0)
+            + (r.objectId() != null ? 1 : 0);
     if (named > 1) {
-      throw new InvalidWatchException("give one of 'vector', 'imageId' and 'phash', not several");
+      throw new InvalidWatchException(
+          "give one of 'vector', 'imageId', 'objectId' and 'phash', not several");
+    }
+    if (r.objectId() != null) {
+      StoredItem stored = service.objects().item(r.objectId());
+      return new WatchQuery(stored.item().model(), stored.item().vector(), null);
     }
     if (r.imageId() != null) {
       VectorRecord stored = service.stored(r.imageId());

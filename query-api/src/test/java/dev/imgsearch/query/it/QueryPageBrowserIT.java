@@ -17,7 +17,14 @@ import dev.imgsearch.query.ApiKeys;
 import dev.imgsearch.query.QueryApi;
 import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
+import dev.imgsearch.query.watch.AlertFeed;
+import dev.imgsearch.query.watch.WatchLog;
+import dev.imgsearch.query.watch.WatchView;
+import dev.imgsearch.query.watch.Watches;
 import dev.imgsearch.schemas.ImageIds;
+import dev.imgsearch.schemas.avro.Alert;
+import dev.imgsearch.schemas.avro.AlertBox;
+import dev.imgsearch.schemas.avro.Watch;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.awt.image.BufferedImage;
@@ -64,6 +71,8 @@ class QueryPageBrowserIT {
   private QueryApi api;
   private IndexedPhotos corpus;
   private WebDriver browser;
+  private WatchView watchView;
+  private AlertFeed alertFeed;
 
   static Path executable(String... names) {
     List<Path> dirs =
@@ -99,6 +108,10 @@ class QueryPageBrowserIT {
     store.ensureCollection();
     corpus = IndexedPhotos.index(embedder, store);
     // rows added by the live-view test are named "live/<n>/<corpus key>" and show that corpus photo
+    // the watches topic is an in-memory log here (WatchesApiIT runs it on a broker)
+    watchView = new WatchView();
+    watchView.markReady();
+    alertFeed = AlertFeed.defaults();
     service =
         QueryService.builder(embedder, store)
             .contentSource(
@@ -109,7 +122,24 @@ class QueryPageBrowserIT {
             .build();
     QueryApiOptions options = QueryApiOptions.defaults().withApiKeys(ApiKeys.of(List.of(KEY)));
     api =
-        new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
+        new QueryApi(
+                service,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                options,
+                new Watches(
+                    new WatchLog() {
+                      @Override
+                      public void put(Watch watch) {
+                        watchView.apply(watch.getId(), watch);
+                      }
+
+                      @Override
+                      public void delete(String id) {
+                        watchView.apply(id, null);
+                      }
+                    },
+                    watchView,
+                    alertFeed))
             .start("127.0.0.1", 0);
 
     ChromeDriverService driverService =
@@ -343,6 +373,61 @@ class QueryPageBrowserIT {
     assertThat(grid().get(0).getAttribute("data-id")).isEqualTo(messi.id() + ".f0");
     assertThat(grid().get(0).getText()).contains("face");
     screenshot("objects-and-faces");
+  }
+
+  /**
+   * Watches from the page: "watch this" on a result creates one, the watches tab lists it and arms
+   * or disarms it, and an alert appears in the live feed with its box.
+   */
+  @Test
+  void watchAResultSeeItListedAndItsAlertArriveLive() throws Exception {
+    IndexedPhotos.Photo query = corpus.named("aloeL.jpg");
+    IndexedPhotos.Photo pair = corpus.named("aloeR.jpg");
+    browser.get("http://127.0.0.1:" + api.port() + "/");
+    browser.findElement(By.id("apiKey")).sendKeys(KEY);
+    browser.findElement(By.id("file")).sendKeys(query.file().toAbsolutePath().toString());
+    await("grid for the upload", () -> grid().size() == 10);
+    grid().get(0).findElement(By.cssSelector("button.watch")).click();
+    browser.switchTo().alert().sendKeys("0.93");
+    browser.switchTo().alert().accept();
+    await("watch created", () -> status().startsWith("watch \u201clike " + query.key()));
+    Watch created = watchView.list().get(0);
+    assertThat(created.getThreshold()).isEqualTo(0.93);
+    assertThat(created.getVector()).isNotNull();
+
+    browser.findElement(By.id("tab-watches")).click();
+    await(
+        "the watch in the table",
+        () -> browser.findElements(By.cssSelector("#watch-table tbody tr")).size() == 1);
+    assertThat(text(By.cssSelector("#watch-table tbody tr")))
+        .contains("like " + query.key(), "0.93");
+    await("the alert stream", () -> alertFeed.subscriberCount() == 1);
+
+    alertFeed.publish(
+        Alert.newBuilder()
+            .setAlertId("alert-1")
+            .setWatchId(created.getId())
+            .setWatchName(created.getName())
+            .setImageId(pair.id())
+            .setBucket(IndexedPhotos.BUCKET)
+            .setKey(pair.key())
+            .setSource(pair.source())
+            .setLabel("person")
+            .setBox(new AlertBox(0.2f, 0.1f, 0.2f, 0.7f))
+            .setScore(0.95)
+            .setCapturedAtMillis(pair.capturedAt().toEpochMilli())
+            .setMatchedAtMillis(System.currentTimeMillis())
+            .build());
+    await(
+        "the alert in the live feed, boxed",
+        () -> !browser.findElements(By.cssSelector("#alerts-grid .card.alert .box.hit")).isEmpty());
+    WebElement alert = browser.findElement(By.cssSelector("#alerts-grid .card.alert"));
+    assertThat(alert.getAttribute("data-image")).isEqualTo(pair.id());
+    assertThat(alert.getText()).contains(created.getName(), "0.9500", pair.source());
+    screenshot("watches-and-alerts");
+
+    browser.findElement(By.cssSelector("#watch-table tbody tr input[type=checkbox]")).click();
+    await("the watch disarmed", () -> !watchView.get(created.getId()).orElseThrow().getEnabled());
   }
 
   private VectorRecord withItem(IndexedPhotos.Photo photo, DetectedItem item) {
