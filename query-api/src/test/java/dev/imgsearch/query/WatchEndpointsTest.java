@@ -401,9 +401,11 @@ class WatchEndpointsTest {
     assertThat(got.get(1)).contains("id: x3");
     stream.body().close();
 
+    feed.countUndecodable(); // as KafkaWatches counts a record that is not an alert
     String metrics = send("GET", "/metrics", null).body();
     assertThat(metrics)
         .contains("imgsearch_alerts_received_total 3.0")
+        .contains("imgsearch_alerts_undecodable_total 1.0")
         .contains("imgsearch_watches 2.0")
         .contains("imgsearch_watches_ready 1.0");
 
