@@ -44,16 +44,11 @@ class WatchesIT extends HarnessPerClass {
   @Test
   void watchesAddedWhileRunningRaiseOneAlertPerMatchOutsideTheCooldown() throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> options = it.jobOptions("it", run, tmp);
+    Map<String, String> options = watchingOptions("it", run);
     String events = options.get("topic.image-events");
     String embeddings = options.get("topic.embeddings");
-    String watches = "it-watches-" + run;
-    String alerts = "it-alerts-" + run;
-    options.put("topic.watches", watches);
-    options.put("topic.alerts", alerts);
-    options.put("batch.size", "2");
-    options.put("batch.max-delay", "20ms");
-    it.broker.createTopics(1, events, options.get("topic.dead-letters"), watches, alerts);
+    String watches = options.get("topic.watches");
+    String alerts = options.get("topic.alerts");
 
     // real photos (golden fixtures): an orange, and a building as the unrelated image
     var scene = photo("/golden/input-224.png");
@@ -148,17 +143,12 @@ class WatchesIT extends HarnessPerClass {
   @Test
   void objectAndFaceWatchesAlertOnTheMatchingItemOfACopy() throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> options = it.jobOptions("it-items", run, tmp);
+    Map<String, String> options = watchingOptions("it-items", run);
+    options.put("detect", "objects,faces");
     String events = options.get("topic.image-events");
     String embeddings = options.get("topic.embeddings");
-    String watches = "it-item-watches-" + run;
-    String alerts = "it-item-alerts-" + run;
-    options.put("topic.watches", watches);
-    options.put("topic.alerts", alerts);
-    options.put("batch.size", "2");
-    options.put("batch.max-delay", "20ms");
-    options.put("detect", "objects,faces");
-    it.broker.createTopics(1, events, options.get("topic.dead-letters"), watches, alerts);
+    String watches = options.get("topic.watches");
+    String alerts = options.get("topic.alerts");
     for (String name : List.of("messi5.jpg", "basketball1.jpg")) {
       byte[] bytes;
       try (var in = WatchesIT.class.getResourceAsStream("/photos-detect/" + name)) {
@@ -251,6 +241,23 @@ class WatchesIT extends HarnessPerClass {
     assertThat(f.getLabel()).isEqualTo("face");
     assertThat(f.getModel()).isEqualTo(face.model());
     assertThat(f.getScore()).isGreaterThan(0.999);
+  }
+
+  /**
+   * The job's options of a run with watches and alerts topics of its own (created with the events
+   * and dead-letter topics), small batches.
+   */
+  static Map<String, String> watchingOptions(String prefix, String run) {
+    Map<String, String> options = it.jobOptions(prefix, run, tmp);
+    String watches = prefix + "-watches-" + run;
+    String alerts = prefix + "-alerts-" + run;
+    options.put("topic.watches", watches);
+    options.put("topic.alerts", alerts);
+    options.put("batch.size", "2");
+    options.put("batch.max-delay", "20ms");
+    it.broker.createTopics(
+        1, options.get("topic.image-events"), options.get("topic.dead-letters"), watches, alerts);
+    return options;
   }
 
   static void sendWatches(String topic, Watch... ws) throws Exception {
