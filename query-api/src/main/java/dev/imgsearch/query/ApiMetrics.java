@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code imgsearch.search.results} (summary of result counts; tag {@code kind})
  *   <li>with watches: {@code imgsearch.watches} (watches in the view), {@code
  *       imgsearch.watches.ready} (1 once the view has caught up), {@code imgsearch.alerts.received}
- *       (distinct alerts read from the alerts topic), {@code imgsearch.alert.streams} (connected
- *       SSE clients)
+ *       (distinct alerts read from the alerts topic), {@code imgsearch.alerts.undecodable} (records
+ *       of the alerts topic that were not alerts), {@code imgsearch.alert.streams} (connected SSE
+ *       clients)
  * </ul>
  */
 final class ApiMetrics {
@@ -56,6 +57,10 @@ final class ApiMetrics {
     io.micrometer.core.instrument.FunctionCounter.builder(
             "imgsearch.alerts.received", w.alerts(), a -> a.received())
         .description("Distinct alerts read from the alerts topic")
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "imgsearch.alerts.undecodable", w.alerts(), a -> a.undecodable())
+        .description("Records of the alerts topic that were not alerts, skipped (and logged)")
         .register(registry);
     io.micrometer.core.instrument.Gauge.builder(
             "imgsearch.alert.streams", w.alerts(), a -> a.subscriberCount())

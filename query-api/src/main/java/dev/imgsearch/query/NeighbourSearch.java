@@ -73,6 +73,16 @@ final class NeighbourSearch {
         phash = hasher.hash(encodedImage);
       }
     }
+    return nearDuplicates(start, phash, params, maxDistance);
+  }
+
+  /** Near-duplicates of a known perceptual hash, nearest first. */
+  SearchResult nearDuplicates(long phash, SearchParams params, int maxDistance) {
+    return nearDuplicates(System.nanoTime(), phash, params, maxDistance);
+  }
+
+  private SearchResult nearDuplicates(
+      long start, long phash, SearchParams params, int maxDistance) {
     int window = params.offset() + params.k();
     List<SearchHit> hits =
         storeCalls.call(() -> store.nearDuplicates(phash, maxDistance, window, params.filter()));

@@ -169,6 +169,17 @@ public final class QueryService implements AutoCloseable {
   }
 
   /**
+   * Near-duplicates of a known perceptual hash (a watch's), as {@link #nearDuplicates(byte[],
+   * SearchParams, int)}.
+   *
+   * @throws InvalidQueryException if {@code maxDistance} is outside 0..{@value #MAX_MAX_DISTANCE}
+   */
+  SearchResult nearDuplicates(long phash, SearchParams params, int maxDistance) {
+    checkMaxDistance(maxDistance);
+    return search.nearDuplicates(phash, params, maxDistance);
+  }
+
+  /**
    * @throws InvalidQueryException if {@code maxDistance} is outside 0..{@value #MAX_MAX_DISTANCE}
    */
   static void checkMaxDistance(int maxDistance) {

@@ -5,15 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.embedder.image.ImageRejectedException;
 import dev.imgsearch.indexer.store.DetectedItem;
 import dev.imgsearch.indexer.store.DetectedItem.Kind;
+import dev.imgsearch.indexer.store.SearchFilter;
+import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.StoredItem;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.query.watch.WatchJson;
+import dev.imgsearch.query.watch.WatchPreview;
 import dev.imgsearch.query.watch.WatchQuery;
 import dev.imgsearch.query.watch.WatchRequest;
 import dev.imgsearch.query.watch.WatchRequests;
 import dev.imgsearch.query.watch.Watches;
 import dev.imgsearch.query.watch.WatchesUnavailableException;
 import dev.imgsearch.schemas.avro.Watch;
+import dev.imgsearch.schemas.watch.CompiledWatch;
 import dev.imgsearch.schemas.watch.InvalidWatchException;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -98,6 +102,53 @@ final class WatchEndpoints {
     ctx.status(201).header("Location", "/v1/watches/" + watch.getId()).json(WatchJson.of(watch));
   }
 
+  /** Most stored images {@code POST /v1/watches/preview} examines. */
+  static final int MAX_PREVIEW = 1000;
+
+  /** Stored images {@code POST /v1/watches/preview} examines by default. */
+  static final int DEFAULT_PREVIEW = 100;
+
+  /**
+   * {@code POST /v1/watches/preview?limit=N}: a watch definition (JSON, as for {@code POST
+   * /v1/watches}) run against the stored images: of the {@code limit} nearest (in the watch's
+   * sources), what it would match and the score histogram. Nothing is written; no Kafka needed.
+   * Frame and near-duplicate watches only, so far.
+   */
+  void preview(Context ctx) {
+    WatchRequest r = read(RequestBodies.json(ctx, options.maxBodyBytes()));
+    WatchQuery query = query(r);
+    if (query == null) {
+      throw new InvalidWatchException("a preview needs a query: 'vector', 'imageId' or 'phash'");
+    }
+    int limit = bounded("limit", ctx.queryParam("limit"), DEFAULT_PREVIEW, MAX_PREVIEW);
+    Watch watch = WatchRequests.create(r, query, "preview", System.currentTimeMillis());
+    CompiledWatch w = CompiledWatch.of(watch);
+    SearchParams params =
+        new SearchParams(limit, new SearchFilter(w.sources(), null, null, null), null);
+    List<SearchHit> nearest =
+        switch (w.target()) {
+          case FRAMES -> {
+            if (!w.model().equals(service.modelId())) {
+              throw new InvalidWatchException(
+                  "preview compares with the stored frames of model "
+                      + service.modelId()
+                      + ", not "
+                      + w.model());
+            }
+            yield service.searchByVector(w.vector(), params).hits();
+          }
+          case NEAR_DUPLICATES ->
+              service.nearDuplicates(w.phash(), params, QueryService.MAX_MAX_DISTANCE).hits();
+          default ->
+              throw new InvalidWatchException(
+                  "preview of "
+                      + w.target()
+                      + " watches is not available yet (FRAMES and"
+                      + " NEAR_DUPLICATES are)");
+        };
+    ctx.json(WatchPreview.of(w, nearest));
+  }
+
   /** {@code GET /v1/watches}. */
   void list(Context ctx) {
     List<WatchJson.WatchBody> all = watches().view().list().stream().map(WatchJson::of).toList();
@@ -143,20 +194,24 @@ final class WatchEndpoints {
   }
 
   static int limit(String s) {
+    return bounded("limit", s, 20, MAX_ALERTS);
+  }
+
+  /** Query parameter {@code name}: {@code def} when absent, else an integer 1..{@code max}. */
+  static int bounded(String name, String s, int def, int max) {
     if (s == null) {
-      return 20;
+      return def;
     }
     try {
       int n = Integer.parseInt(s.trim());
-      if (n >= 1 && n <= MAX_ALERTS) {
+      if (n >= 1 && n <= max) {
         return n;
       }
     } catch (NumberFormatException e) {
       // below
     }
     throw new InvalidQueryException(
-        InvalidQueryException.INVALID_PARAMETER,
-        "limit must be 1.." + MAX_ALERTS + ", got '" + s + "'");
+        InvalidQueryException.INVALID_PARAMETER, name + " must be 1.." + max + ", got '" + s + "'");
   }
 
   /** The query a request names (vector, stored image or pHash), or null if it names none. */

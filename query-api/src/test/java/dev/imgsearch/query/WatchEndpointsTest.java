@@ -401,9 +401,11 @@ class WatchEndpointsTest {
     assertThat(got.get(1)).contains("id: x3");
     stream.body().close();
 
+    feed.countUndecodable(); // as KafkaWatches counts a record that is not an alert
     String metrics = send("GET", "/metrics", null).body();
     assertThat(metrics)
         .contains("imgsearch_alerts_received_total 3.0")
+        .contains("imgsearch_alerts_undecodable_total 1.0")
         .contains("imgsearch_watches 2.0")
         .contains("imgsearch_watches_ready 1.0");
 
@@ -413,6 +415,71 @@ class WatchEndpointsTest {
         .isEqualTo("x3"); // newest first
     assertThat(send("GET", "/v1/watches/a/alerts?limit=0", null).statusCode()).isEqualTo(400);
     assertThat(send("GET", "/v1/watches/zzz/alerts", null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void previewShowsWhatAWatchWouldMatchAndTheScoreHistogramWritingNothing() throws Exception {
+    String red = TestImages.RED.id();
+    JsonNode all =
+        JSON.readTree(
+            send("POST", "/v1/watches/preview", "{\"imageId\":\"" + red + "\",\"threshold\":0.999}")
+                .body());
+    assertThat(all.get("target").asText()).isEqualTo("FRAMES");
+    assertThat(all.get("examined").asInt()).isEqualTo(6); // every stored image
+    assertThat(all.get("matches").get(0).get("imageId").asText()).isEqualTo(red);
+    assertThat(all.get("matches").findValuesAsText("imageId")).doesNotContain(TestImages.BLUE.id());
+    assertThat(all.get("matched").asInt()).isEqualTo(all.get("matches").size());
+    int histogram = 0;
+    for (JsonNode n : all.get("scoreCounts")) {
+      histogram += n.asInt();
+    }
+    assertThat(all.get("scoreCounts")).hasSize(20);
+    assertThat(histogram).isEqualTo(6);
+    assertThat(all.get("scoreCounts").get(19).asInt()).isPositive(); // red itself, score 1
+
+    JsonNode cam2 =
+        JSON.readTree(
+            send(
+                    "POST",
+                    "/v1/watches/preview?limit=50",
+                    "{\"imageId\":\"" + red + "\",\"threshold\":0.999,\"sources\":[\"cam-2\"]}")
+                .body());
+    assertThat(cam2.get("examined").asInt()).isEqualTo(2); // blue and green
+    assertThat(cam2.get("matches")).isEmpty();
+    JsonNode lateHours =
+        JSON.readTree(
+            send(
+                    "POST",
+                    "/v1/watches/preview",
+                    "{\"imageId\":\"" + red + "\",\"threshold\":0.5,\"hoursOfDay\":[5]}")
+                .body());
+    assertThat(lateHours.get("examined").asInt()).isZero(); // all captured at midnight UTC
+
+    JsonNode copies =
+        JSON.readTree(
+            send("POST", "/v1/watches/preview", "{\"phash\":\"abcd\",\"threshold\":2}").body());
+    assertThat(copies.get("target").asText()).isEqualTo("NEAR_DUPLICATES");
+    assertThat(copies.get("matches").findValuesAsText("imageId")).containsExactly(HASHED_ID);
+    assertThat(copies.get("matches").get(0).get("hammingDistance").asInt()).isZero();
+
+    for (String bad :
+        List.of(
+            "{\"threshold\":0.5}",
+            "{\"imageId\":\"" + red + "\",\"threshold\":0.5,\"target\":\"OBJECTS\"}",
+            "{\"vector\":[1,0,0],\"model\":\"other@1\",\"threshold\":0.5}",
+            "{\"imageId\":\"" + red + "\",\"threshold\":7}")) {
+      HttpResponse<String> r = send("POST", "/v1/watches/preview", bad);
+      assertThat(r.statusCode()).as(bad).isEqualTo(400);
+      assertThat(r.body()).as(bad).contains("\"message\"");
+    }
+    assertThat(
+            send("POST", "/v1/watches/preview?limit=0", "{\"phash\":\"abcd\",\"threshold\":2}")
+                .statusCode())
+        .isEqualTo(400);
+    assertThat(view.list()).isEmpty();
+    synchronized (WRITES) {
+      assertThat(WRITES).isEmpty();
+    }
   }
 
   private static List<String> readEvents(BufferedReader lines, int n) {

@@ -614,6 +614,9 @@ final class CrossChecks {
           options.get("topic.embeddings"),
           Topics.EMBEDDINGS.name());
     }
+    // standing queries: the job reads the watches the API writes and writes the alerts it reads
+    expectEqual(p, "embedder topic.watches", options.get("topic.watches"), Topics.WATCHES.name());
+    expectEqual(p, "embedder topic.alerts", options.get("topic.alerts"), Topics.ALERTS.name());
     if (options.containsKey("topic.embeddings.partitions")) {
       expectEqual(
           p,
@@ -754,6 +757,22 @@ final class CrossChecks {
                     .path("spec")
                     .path("job")
                     .path("args")));
+    expectEqual(
+        p,
+        "query-api --kafka.bootstrap-servers",
+        options.get("kafka.bootstrap-servers"),
+        endpoint(m, "KAFKA_BOOTSTRAP_SERVERS"));
+    if (!options.getOrDefault(KafkaSecurity.PASSWORD, "").startsWith("<secret:")) {
+      p.add(
+          "query-api --"
+              + KafkaSecurity.PASSWORD
+              + " must come from a Secret (env "
+              + dev.imgsearch.query.server.QueryServerSettings.envName(KafkaSecurity.PASSWORD)
+              + ")");
+    }
+    expectEqual(
+        p, "query-api --topic.watches", options.get("topic.watches"), Topics.WATCHES.name());
+    expectEqual(p, "query-api --topic.alerts", options.get("topic.alerts"), Topics.ALERTS.name());
     for (String shared :
         List.of(
             "store.kind",
@@ -761,7 +780,9 @@ final class CrossChecks {
             "store.collection",
             "store.dimension",
             "model",
-            "s3.endpoint")) {
+            "s3.endpoint",
+            "topic.watches",
+            "topic.alerts")) {
       expectEqual(
           p,
           "query-api --" + shared + " vs the embedder's",

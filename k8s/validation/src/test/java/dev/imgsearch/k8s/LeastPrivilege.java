@@ -346,6 +346,7 @@ final class LeastPrivilege {
                 addHttp(m, flows, "query-api → Milvus", from, o.get("milvus.uri"));
               }
               addHttp(m, flows, "query-api → S3", from, o.get("s3.endpoint"));
+              addKafka(m, flows, "query-api → Kafka", from, o.get("kafka.bootstrap-servers"));
             });
     // MinIO's notifications
     m.find("StatefulSet", "minio")
@@ -1143,8 +1144,15 @@ final class LeastPrivilege {
         needs.add(new String[] {"topic", embeddings, "Write"});
         needs.add(new String[] {"topic", embeddings, "DescribeConfigs"});
       }
-      needs.add(
-          new String[] {"group", o.getOrDefault("kafka.group-id", "imgsearch-embedder"), "Read"});
+      String group = o.getOrDefault("kafka.group-id", "imgsearch-embedder");
+      needs.add(new String[] {"group", group, "Read"});
+      String watches = o.get("topic.watches");
+      if (watches != null && !watches.equalsIgnoreCase("none")) {
+        // Watching: the watches topic through a source of its own group; alerts out
+        needs.add(new String[] {"topic", watches, "Read"});
+        needs.add(new String[] {"group", group + "-watches", "Read"});
+        needs.add(new String[] {"topic", o.get("topic.alerts"), "Write"});
+      }
       clients.add(
           new KafkaClient(
               Manifest.name(fd),
@@ -1152,6 +1160,30 @@ final class LeastPrivilege {
               secretOf(env.get("IMGSEARCH_EMBEDDER_KAFKA_SASL_PASSWORD")),
               needs));
     }
+    m.find("Deployment", "query-api")
+        .ifPresent(
+            d -> {
+              JsonNode c = Manifest.container(d, "query-api");
+              Map<String, String> env = m.env(c);
+              Map<String, String> o =
+                  Manifest.options(Manifest.expand(Manifest.texts(c.path("args")), env));
+              if (o.get("kafka.bootstrap-servers") == null) {
+                return;
+              }
+              // KafkaWatchLog writes watches; the view and the alert feed read by assignment (no
+              // group)
+              String watches = o.getOrDefault("topic.watches", Topics.WATCHES.name());
+              String alerts = o.getOrDefault("topic.alerts", Topics.ALERTS.name());
+              clients.add(
+                  new KafkaClient(
+                      "query-api",
+                      env.get("IMGSEARCH_QUERY_KAFKA_SASL_USERNAME"),
+                      secretOf(env.get("IMGSEARCH_QUERY_KAFKA_SASL_PASSWORD")),
+                      List.<String[]>of(
+                          new String[] {"topic", watches, "Write"},
+                          new String[] {"topic", watches, "Read"},
+                          new String[] {"topic", alerts, "Read"})));
+            });
     m.find("StatefulSet", "minio")
         .ifPresent(
             s -> {

@@ -25,6 +25,7 @@ public final class AlertFeed {
   private final Map<String, Boolean> seen;
   private final List<Consumer<Alert>> subscribers = new CopyOnWriteArrayList<>();
   private final AtomicLong received = new AtomicLong();
+  private final AtomicLong undecodable = new AtomicLong();
 
   public AlertFeed(int perWatch, int maxWatches, int dedupWindow) {
     if (perWatch < 1 || maxWatches < 1 || dedupWindow < 1) {
@@ -112,6 +113,16 @@ public final class AlertFeed {
   /** Distinct alerts received since start. */
   public long received() {
     return received.get();
+  }
+
+  /** Records of the alerts topic that were not alerts, since start. */
+  public long undecodable() {
+    return undecodable.get();
+  }
+
+  /** Counts one more record that was not an alert; returns the new count. */
+  public long countUndecodable() {
+    return undecodable.incrementAndGet();
   }
 
   public int subscriberCount() {

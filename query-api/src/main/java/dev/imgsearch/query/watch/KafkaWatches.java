@@ -1,9 +1,11 @@
 package dev.imgsearch.query.watch;
 
 import dev.imgsearch.schemas.Topics;
+import dev.imgsearch.schemas.avro.Alert;
 import dev.imgsearch.schemas.avro.Watch;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,16 +49,11 @@ public final class KafkaWatches implements AutoCloseable {
                 clientProperties,
                 watchesTopic,
                 Long.MAX_VALUE,
-                (id, bytes) -> view.apply(id, decodeWatch(watchesTopic, id, bytes)),
+                r -> view.apply(r.key(), decodeWatch(watchesTopic, r.key(), r.value())),
                 view::markReady)
             .start();
     TopicTail alertTail =
-        new TopicTail(
-                clientProperties,
-                alertsTopic,
-                ALERT_BACKLOG,
-                (id, bytes) -> publish(feed, alertsTopic, id, bytes),
-                () -> {})
+        new TopicTail(clientProperties, alertsTopic, ALERT_BACKLOG, r -> publish(feed, r), () -> {})
             .start();
     return new KafkaWatches(new Watches(log, view, feed), log, watchTail, alertTail);
   }
@@ -87,15 +84,54 @@ public final class KafkaWatches implements AutoCloseable {
     }
   }
 
-  private static void publish(AlertFeed feed, String topic, String id, byte[] bytes) {
-    if (bytes == null) {
+  /**
+   * Publishes the alert of an alerts record to {@code feed}; a tombstone is ignored. A value that
+   * is not an alert is counted ({@link AlertFeed#undecodable()}, metric {@code
+   * imgsearch.alerts.undecodable}) and logged with its partition and offset (the first {@value
+   * #LOGGED_UNDECODABLE}, then every {@value #LOG_EVERY_UNDECODABLE}th, so a flood cannot fill the
+   * log); the record itself stays on the topic for whoever investigates. No dead letter: the API
+   * only reads the alerts topic, and a record the job wrote is already durable there.
+   */
+  static void publish(AlertFeed feed, ConsumerRecord<String, byte[]> r) {
+    if (r.value() == null) {
       return;
     }
+    Alert alert;
     try {
-      feed.publish(Topics.ALERTS.valueSerde().deserializer().deserialize(topic, bytes));
+      alert = Topics.ALERTS.valueSerde().deserializer().deserialize(r.topic(), r.value());
     } catch (RuntimeException e) {
-      LOG.warn("alert record '{}' does not decode, skipped: {}", id, e.toString());
+      long n = feed.countUndecodable();
+      if (logs(n)) {
+        LOG.warn(
+            "alert record {}-{}@{} (key '{}', {} bytes) does not decode, skipped ({} undecodable so"
+                + " far): {}",
+            r.topic(),
+            r.partition(),
+            r.offset(),
+            bounded(r.key()),
+            r.value().length,
+            n,
+            bounded(e.toString()));
+      }
+      return;
     }
+    feed.publish(alert);
+  }
+
+  /** Alerts that do not decode logged one by one before the log thins out. */
+  static final int LOGGED_UNDECODABLE = 10;
+
+  /** After the first ones, one undecodable alert in this many is logged. */
+  static final int LOG_EVERY_UNDECODABLE = 1000;
+
+  /** Whether the {@code n}-th undecodable alert (1-based) is logged. */
+  static boolean logs(long n) {
+    return n <= LOGGED_UNDECODABLE || n % LOG_EVERY_UNDECODABLE == 0;
+  }
+
+  /** {@code s} cut to 200 characters for a log line (keys and messages come from the topic). */
+  static String bounded(String s) {
+    return s == null || s.length() <= 200 ? s : s.substring(0, 200) + "…";
   }
 
   public Watches watches() {

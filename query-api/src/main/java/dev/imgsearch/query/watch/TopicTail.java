@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads every partition of a topic on its own thread (assigned, no consumer group, nothing
  * committed), starting at most {@code backlog} records before each partition's end ({@link
- * Long#MAX_VALUE}: from the beginning), and hands each record to {@code sink}; {@code onCaughtUp}
- * runs once every partition has reached the end offset it had at start. A failing poll is retried
- * with a growing pause (up to 30 s) — the consumer's own reconnects do the rest.
+ * Long#MAX_VALUE}: from the beginning), and hands each record (with its partition and offset) to
+ * {@code sink}; {@code onCaughtUp} runs once every partition has reached the end offset it had at
+ * start. A failing poll is retried with a growing pause (up to 30 s) — the consumer's own
+ * reconnects do the rest.
  */
 public final class TopicTail implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TopicTail.class);
@@ -29,7 +30,7 @@ public final class TopicTail implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final String topic;
   private final long backlog;
-  private final BiConsumer<String, byte[]> sink;
+  private final Consumer<ConsumerRecord<String, byte[]>> sink;
   private final Runnable onCaughtUp;
   private final Thread thread;
   private volatile boolean closed;
@@ -38,7 +39,7 @@ public final class TopicTail implements AutoCloseable {
       Map<String, Object> clientProperties,
       String topic,
       long backlog,
-      BiConsumer<String, byte[]> sink,
+      Consumer<ConsumerRecord<String, byte[]>> sink,
       Runnable onCaughtUp) {
     Map<String, Object> p = new HashMap<>(clientProperties);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -72,7 +73,7 @@ public final class TopicTail implements AutoCloseable {
           }
         }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          sink.accept(r.key(), r.value());
+          sink.accept(r);
         }
         if (!end.isEmpty()) {
           end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The watch routes through a real Kafka broker and the real server wiring ({@link QueryServer} with
  * the embedded store and the bundled model): a watch on the topic before the start is in the view,
  * a watch created over HTTP is on the topic (a second, independent view reads it), deleting it
- * tombstones it, and an alert produced to the alerts topic reaches an SSE client and the watch's
- * history.
+ * tombstones it, and an alert produced to the alerts topic (after a record that is not one:
+ * counted, skipped) reaches an SSE client and the watch's history.
  */
 class WatchesApiIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -162,6 +162,8 @@ class WatchesApiIT {
             .setCapturedAtMillis(1_000)
             .setMatchedAtMillis(2_000)
             .build();
+    // a record that is not an alert first: counted and skipped, the next one still arrives
+    send(ALERTS, "junk", "not an alert".getBytes(StandardCharsets.UTF_8));
     long sent = System.nanoTime();
     send(
         ALERTS,
@@ -194,6 +196,7 @@ class WatchesApiIT {
 
     JsonNode history = JSON.readTree(get("/v1/watches/pre/alerts").body());
     assertThat(history.get("alerts").findValuesAsText("alertId")).containsExactly("pre:img-1");
+    assertThat(get("/metrics").body()).contains("imgsearch_alerts_undecodable_total 1.0");
   }
 
   private static void send(String topic, String key, byte[] value) throws Exception {

@@ -8,6 +8,7 @@ import dev.imgsearch.schemas.avro.WatchTarget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 class AlertFeedTest {
@@ -78,6 +79,36 @@ class AlertFeedTest {
     assertThat(view.list()).isEmpty();
     view.markReady();
     assertThat(view.ready()).isTrue();
+  }
+
+  @Test
+  void anAlertsRecordThatIsNotAnAlertIsCountedAndSkippedAndTheNextOneStillArrives() {
+    AlertFeed feed = new AlertFeed(5, 10, 100);
+    byte[] good =
+        dev.imgsearch.schemas.Topics.ALERTS
+            .valueSerde()
+            .serializer()
+            .serialize("a", alert("1", "w"));
+    KafkaWatches.publish(feed, new ConsumerRecord<>("a", 0, 5L, "junk", new byte[] {1, 2, 3}));
+    KafkaWatches.publish(feed, new ConsumerRecord<>("a", 0, 6L, "x".repeat(10_000), new byte[0]));
+    KafkaWatches.publish(feed, new ConsumerRecord<>("a", 0, 7L, "gone", null)); // a tombstone
+    KafkaWatches.publish(feed, new ConsumerRecord<>("a", 0, 8L, "1", good));
+    assertThat(feed.undecodable()).isEqualTo(2);
+    assertThat(feed.received()).isEqualTo(1);
+    assertThat(feed.recent("w", 10)).extracting(Alert::getAlertId).containsExactly("1");
+  }
+
+  @Test
+  void undecodableAlertsAreLoggedFirstOneByOneThenSparsely() {
+    assertThat(KafkaWatches.logs(1)).isTrue();
+    assertThat(KafkaWatches.logs(10)).isTrue();
+    assertThat(KafkaWatches.logs(11)).isFalse();
+    assertThat(KafkaWatches.logs(999)).isFalse();
+    assertThat(KafkaWatches.logs(1000)).isTrue();
+    assertThat(KafkaWatches.logs(2000)).isTrue();
+    assertThat(KafkaWatches.bounded("k")).isEqualTo("k");
+    assertThat(KafkaWatches.bounded(null)).isNull();
+    assertThat(KafkaWatches.bounded("x".repeat(10_000))).hasSize(201);
   }
 
   @Test

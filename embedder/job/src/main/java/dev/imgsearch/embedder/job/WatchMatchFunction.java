@@ -12,6 +12,8 @@ import dev.imgsearch.schemas.avro.Watch;
 import dev.imgsearch.schemas.watch.CompiledWatch;
 import dev.imgsearch.schemas.watch.InvalidWatchException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
@@ -33,6 +35,11 @@ import org.apache.kafka.common.errors.SerializationException;
  * into a {@link WatchIndex}. The embeddings are keyed by source, so the {@link Cooldown} of each
  * (watch, source) lives in checkpointed keyed state: a replay after a failure decides as the first
  * run did, and the deterministic alert ids let consumers drop what the at-least-once sink repeats.
+ *
+ * <p>Frame and near-duplicate watches match the image; object and face watches match the items
+ * detected in it ({@code EmbeddingChange.items}), each matching item an alert of its own (id by
+ * watch, image and item index) under the same cooldown: with a cooldown, only the watch's
+ * best-scoring item of an image raises one (the others are at the same capture time).
  *
  * <p>Deletions of images match nothing. A watch record that is not a valid watch is dead-lettered
  * (reason {@value InvalidWatchException#REASON}) and removes any earlier version of that watch, as
@@ -82,7 +89,7 @@ public final class WatchMatchFunction
   @Override
   public void processElement(EmbeddingChange c, ReadOnlyContext ctx, Collector<AlertMessage> out)
       throws Exception {
-    if (c.deleted || (c.vector == null && c.phash == null)) {
+    if (c.deleted || (c.vector == null && c.phash == null && isEmpty(c.items))) {
       return;
     }
     WatchIndex watches = index(ctx.getBroadcastState(WATCHES).immutableEntries());
@@ -92,7 +99,9 @@ public final class WatchMatchFunction
     WatchCandidate candidate =
         new WatchCandidate(c.imageId, c.source, c.capturedAtMillis, c.model, c.vector, c.phash);
     long now = System.currentTimeMillis();
-    for (WatchMatch m : watches.match(candidate)) {
+    List<WatchMatch> matches = new ArrayList<>(watches.match(candidate));
+    matches.addAll(watches.matchItems(candidate, c.items));
+    for (WatchMatch m : matches) {
       String watchId = m.watch().id();
       if (!Cooldown.allows(
           lastAlert.get(watchId), c.capturedAtMillis, m.watch().cooldownMillis())) {
@@ -162,6 +171,10 @@ public final class WatchMatchFunction
             r.offset,
             r.key,
             r.value));
+  }
+
+  private static boolean isEmpty(List<?> items) {
+    return items == null || items.isEmpty();
   }
 
   /** The compiled watches, built from the (restored) broadcast state on first use. */

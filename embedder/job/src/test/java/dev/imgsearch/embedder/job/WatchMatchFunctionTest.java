@@ -2,6 +2,7 @@ package dev.imgsearch.embedder.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imgsearch.indexer.store.DetectedItem;
 import dev.imgsearch.schemas.AlertIds;
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.Topics;
@@ -154,6 +155,86 @@ class WatchMatchFunctionTest {
       List<Alert> alerts = alerts(h);
       assertThat(alerts).extracting(Alert::getImageId).containsExactly("near");
       assertThat(alerts.get(0).getHammingDistance()).isEqualTo(2);
+    }
+  }
+
+  static Watch itemWatch(
+      String id,
+      WatchTarget target,
+      String model,
+      long cooldownMillis,
+      List<String> classes,
+      float... v) {
+    return Watch.newBuilder(frameWatch(id, cooldownMillis, v))
+        .setTarget(target)
+        .setModel(model)
+        .setClasses(classes)
+        .build();
+  }
+
+  static DetectedItem item(
+      DetectedItem.Kind kind, int index, String label, String model, float... v) {
+    return new DetectedItem(
+        kind, index, label, 0, 0.9f, new float[] {0.25f, 0.5f, 0.75f, 1f}, model, v);
+  }
+
+  @Test
+  void objectWatchesMatchTheDetectedObjectsOfTheirClassesOneAlertPerItem() throws Exception {
+    try (var h = harness()) {
+      h.processBroadcastElement(
+          record("cars", itemWatch("cars", WatchTarget.OBJECTS, M, 0L, List.of("car"), 1f, 0f)),
+          0L);
+      EmbeddingChange street = image("street", "door", 1_000L, null, 0f, 1f); // the frame: no match
+      street.items =
+          List.of(
+              item(DetectedItem.Kind.OBJECT, 0, "person", M, 1f, 0f),
+              item(DetectedItem.Kind.OBJECT, 1, "car", M, 0.8f, 0.6f), // below 0.9
+              item(DetectedItem.Kind.OBJECT, 2, "car", M, 0.99f, 0.14f),
+              item(DetectedItem.Kind.OBJECT, 3, "car", M, 1f, 0f));
+      h.processElement(street, 0L);
+
+      List<Alert> alerts = alerts(h);
+      assertThat(alerts).extracting(Alert::getObjectIndex).containsExactly(3, 2); // best first
+      assertThat(alerts)
+          .extracting(Alert::getAlertId)
+          .containsExactly(AlertIds.of("cars", "street", 3), AlertIds.of("cars", "street", 2));
+      Alert a = alerts.get(0);
+      assertThat(a.getLabel()).isEqualTo("car");
+      assertThat(a.getImageId()).isEqualTo("street");
+      assertThat(a.getBox().getX()).isEqualTo(0.25f);
+      assertThat(a.getBox().getWidth()).isEqualTo(0.5f);
+      assertThat(a.getBox().getHeight()).isEqualTo(0.5f);
+      assertThat(a.getScore()).isGreaterThan(0.999);
+    }
+  }
+
+  @Test
+  void withACooldownOnlyTheBestItemOfAnImageAlertsAndFacesMatchFaceWatches() throws Exception {
+    String faceModel = "faces@1";
+    try (var h = harness()) {
+      h.processBroadcastElement(
+          record("bob", itemWatch("bob", WatchTarget.FACES, faceModel, 60_000L, List.of(), 0f, 1f)),
+          0L);
+      EmbeddingChange group = image("group", "door", 100_000L, null, 0f, 1f);
+      group.items =
+          List.of(
+              item(DetectedItem.Kind.OBJECT, 0, "person", faceModel, 0f, 1f), // not a face
+              item(DetectedItem.Kind.FACE, 0, "face", faceModel, 0.14f, 0.99f),
+              item(DetectedItem.Kind.FACE, 1, "face", faceModel, 0f, 1f));
+      h.processElement(group, 0L);
+      EmbeddingChange soon = image("soon", "door", 130_000L, null, 1f, 0f);
+      soon.items = List.of(item(DetectedItem.Kind.FACE, 0, "face", faceModel, 0f, 1f));
+      h.processElement(soon, 0L); // within the cooldown of the alert for group
+      EmbeddingChange later = image("later", "door", 170_000L, null, 1f, 0f);
+      later.items = soon.items;
+      later.vector = null; // items alone are matched too
+      h.processElement(later, 0L);
+
+      List<Alert> alerts = alerts(h);
+      assertThat(alerts)
+          .extracting(Alert::getAlertId)
+          .containsExactly(AlertIds.of("bob", "group", 1), AlertIds.of("bob", "later", 0));
+      assertThat(alerts.get(0).getModel()).isEqualTo(faceModel);
     }
   }
 

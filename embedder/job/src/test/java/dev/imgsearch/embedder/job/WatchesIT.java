@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.embedder.image.PerceptualHash;
 import dev.imgsearch.embedder.image.TestImages;
+import dev.imgsearch.indexer.store.DetectedItem;
+import dev.imgsearch.indexer.store.DetectedItems;
 import dev.imgsearch.schemas.AlertIds;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.Topics;
@@ -42,16 +44,11 @@ class WatchesIT extends HarnessPerClass {
   @Test
   void watchesAddedWhileRunningRaiseOneAlertPerMatchOutsideTheCooldown() throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> options = it.jobOptions("it", run, tmp);
+    Map<String, String> options = watchingOptions("it", run);
     String events = options.get("topic.image-events");
     String embeddings = options.get("topic.embeddings");
-    String watches = "it-watches-" + run;
-    String alerts = "it-alerts-" + run;
-    options.put("topic.watches", watches);
-    options.put("topic.alerts", alerts);
-    options.put("batch.size", "2");
-    options.put("batch.max-delay", "20ms");
-    it.broker.createTopics(1, events, options.get("topic.dead-letters"), watches, alerts);
+    String watches = options.get("topic.watches");
+    String alerts = options.get("topic.alerts");
 
     // real photos (golden fixtures): an orange, and a building as the unrelated image
     var scene = photo("/golden/input-224.png");
@@ -92,17 +89,7 @@ class WatchesIT extends HarnessPerClass {
               .build();
       Watch copies =
           watch("copies-" + run, WatchTarget.NEAR_DUPLICATES, 10).setPhash(a.getPhash()).build();
-      try (KafkaProducer<byte[], byte[]> producer = it.producer()) {
-        for (Watch w : List.of(frames, copies)) {
-          producer
-              .send(
-                  new ProducerRecord<>(
-                      watches,
-                      w.getId().getBytes(StandardCharsets.UTF_8),
-                      Topics.WATCHES.valueSerde().serializer().serialize(watches, w)))
-              .get();
-        }
-      }
+      sendWatches(watches, frames, copies);
       awaitActiveWatches(2);
 
       // 3. a near-duplicate, an unrelated image, a copy within the 60 s cooldown, a copy after it
@@ -146,6 +133,153 @@ class WatchesIT extends HarnessPerClass {
     assertThat(byId.get(AlertIds.of("frames-" + run, rotated)).getScore()).isGreaterThan(0.95);
     assertThat(byId.get(AlertIds.of("frames-" + run, later)).getScore()).isGreaterThan(0.999);
     assertThat(CollectingReporter.counter(SUPPRESSED_COUNTER)).isEqualTo(2);
+  }
+
+  /**
+   * detect=objects,faces: an object watch (class person) from a person of one photo and a face
+   * watch from a face, created while the job runs, each raise one alert for the copy of their photo
+   * — naming the item that matched, its label and box — and none for the other photo.
+   */
+  @Test
+  void objectAndFaceWatchesAlertOnTheMatchingItemOfACopy() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> options = watchingOptions("it-items", run);
+    options.put("detect", "objects,faces");
+    String events = options.get("topic.image-events");
+    String embeddings = options.get("topic.embeddings");
+    String watches = options.get("topic.watches");
+    String alerts = options.get("topic.alerts");
+    for (String name : List.of("messi5.jpg", "basketball1.jpg")) {
+      byte[] bytes;
+      try (var in = WatchesIT.class.getResourceAsStream("/photos-detect/" + name)) {
+        bytes = in.readAllBytes();
+      }
+      put(name, bytes);
+      put("copy-" + name, bytes);
+    }
+
+    JobClient job = JobHarness.startJob(EmbedderSettings.fromMap(options), "item-watches-it");
+    List<ConsumerRecord<byte[], byte[]>> raised;
+    long t0 = 1_700_000_000_000L;
+    DetectedItem person;
+    DetectedItem face;
+    String faceImage;
+    try {
+      it.produce(
+          events, event("messi5.jpg", t0 - 600_000L), event("basketball1.jpg", t0 - 500_000L));
+      Map<String, ImageEmbedding> first = embeddings(embeddings, 2);
+      List<DetectedItem> messi =
+          DetectedItems.fromAvro(first.get(ImageIds.of(BUCKET, "messi5.jpg")).getObjects());
+      person =
+          messi.stream()
+              .filter(i -> i.kind() == DetectedItem.Kind.OBJECT && i.label().equals("person"))
+              .findFirst()
+              .orElseThrow();
+      String faceKey = null;
+      DetectedItem found = null;
+      for (String key : List.of("messi5.jpg", "basketball1.jpg")) {
+        for (DetectedItem i :
+            DetectedItems.fromAvro(first.get(ImageIds.of(BUCKET, key)).getObjects())) {
+          if (found == null && i.kind() == DetectedItem.Kind.FACE) {
+            found = i;
+            faceKey = key;
+          }
+        }
+      }
+      assertThat(found).as("precondition: a face in one of the photos").isNotNull();
+      face = found;
+      faceImage = ImageIds.of(BUCKET, "copy-" + faceKey);
+
+      Watch people =
+          watch("people-" + run, WatchTarget.OBJECTS, 0.99)
+              .setModel(person.model())
+              .setVector(boxed(person.vector()))
+              .setClasses(List.of("person"))
+              .build();
+      Watch someone =
+          watch("face-" + run, WatchTarget.FACES, 0.99)
+              .setModel(face.model())
+              .setVector(boxed(face.vector()))
+              .build();
+      sendWatches(watches, people, someone);
+      awaitActiveWatches(2);
+
+      // the copies, more than the 60 s cooldown apart
+      it.produce(
+          events, event("copy-messi5.jpg", t0), event("copy-basketball1.jpg", t0 + 120_000L));
+      embeddings(embeddings, 4);
+      raised =
+          consume(
+              alerts,
+              rs -> rs.size() >= 2,
+              "alerts: " + CollectingReporter.counter(ALERTS_COUNTER));
+      Thread.sleep(2_500); // two more checkpoints: nothing else may arrive
+      raised = consume(alerts, rs -> rs.size() >= 2, "");
+    } finally {
+      job.cancel().get();
+    }
+
+    Map<String, Alert> byId = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : raised) {
+      Alert alert = Topics.ALERTS.valueSerde().deserializer().deserialize(alerts, r.value());
+      assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(alert.getAlertId());
+      byId.put(alert.getAlertId(), alert);
+    }
+    String messiCopy = ImageIds.of(BUCKET, "copy-messi5.jpg");
+    String personAlert = AlertIds.of("people-" + run, messiCopy, person.index());
+    String faceAlert = AlertIds.of("face-" + run, faceImage, face.index());
+    assertThat(byId.keySet()).containsExactlyInAnyOrder(personAlert, faceAlert);
+    Alert p = byId.get(personAlert);
+    assertThat(p.getObjectIndex()).isEqualTo(person.index());
+    assertThat(p.getLabel()).isEqualTo("person");
+    assertThat(p.getScore()).isGreaterThan(0.999);
+    assertThat(p.getBox().getX()).isEqualTo(person.box()[0]);
+    assertThat(p.getBox().getWidth())
+        .isCloseTo(person.box()[2] - person.box()[0], org.assertj.core.data.Offset.offset(1e-6f));
+    assertThat(p.getModel()).isEqualTo(person.model());
+    Alert f = byId.get(faceAlert);
+    assertThat(f.getLabel()).isEqualTo("face");
+    assertThat(f.getModel()).isEqualTo(face.model());
+    assertThat(f.getScore()).isGreaterThan(0.999);
+  }
+
+  /**
+   * The job's options of a run with watches and alerts topics of its own (created with the events
+   * and dead-letter topics), small batches.
+   */
+  static Map<String, String> watchingOptions(String prefix, String run) {
+    Map<String, String> options = it.jobOptions(prefix, run, tmp);
+    String watches = prefix + "-watches-" + run;
+    String alerts = prefix + "-alerts-" + run;
+    options.put("topic.watches", watches);
+    options.put("topic.alerts", alerts);
+    options.put("batch.size", "2");
+    options.put("batch.max-delay", "20ms");
+    it.broker.createTopics(
+        1, options.get("topic.image-events"), options.get("topic.dead-letters"), watches, alerts);
+    return options;
+  }
+
+  static void sendWatches(String topic, Watch... ws) throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer = it.producer()) {
+      for (Watch w : ws) {
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topic,
+                    w.getId().getBytes(StandardCharsets.UTF_8),
+                    Topics.WATCHES.valueSerde().serializer().serialize(topic, w)))
+            .get();
+      }
+    }
+  }
+
+  static List<Float> boxed(float[] v) {
+    List<Float> out = new ArrayList<>(v.length);
+    for (float x : v) {
+      out.add(x);
+    }
+    return out;
   }
 
   static java.awt.image.BufferedImage photo(String resource) throws java.io.IOException {
