@@ -279,15 +279,28 @@ class IngestTopologyTest {
   }
 
   private Map<String, String> withFrames() {
-    return Map.of(
-        "s3.endpoint",
-        "http://unused",
-        "s3.access-key",
-        "a",
-        "s3.secret-key",
-        "s",
-        "frames.max-bytes",
-        "1000");
+    return withFrames("1000");
+  }
+
+  /**
+   * The claim check on, frames up to {@code maxBytes}, and the {@code more} options (key, value).
+   */
+  private Map<String, String> withFrames(String maxBytes, String... more) {
+    Map<String, String> m =
+        new HashMap<>(
+            Map.of(
+                "s3.endpoint",
+                "http://unused",
+                "s3.access-key",
+                "a",
+                "s3.secret-key",
+                "s",
+                "frames.max-bytes",
+                maxBytes));
+    for (int i = 0; i < more.length; i += 2) {
+      m.put(more[i], more[i + 1]);
+    }
+    return m;
   }
 
   private void pipeFrame(byte[] bytes, String... headers) {
@@ -610,18 +623,7 @@ class IngestTopologyTest {
   void
       aOneMegabyteFrameWithAHundredKilobyteSourceHeaderBecomesOneBoundedDeadLetterAndTheNextFrameIsStored(
           String guarantee) {
-    start(
-        Map.of(
-            "processing.guarantee",
-            guarantee,
-            "s3.endpoint",
-            "http://unused",
-            "s3.access-key",
-            "a",
-            "s3.secret-key",
-            "s",
-            "frames.max-bytes",
-            "1000000"));
+    start(withFrames("1000000", "processing.guarantee", guarantee));
     pipeFrame(new byte[1_000_000], "source", "c".repeat(100_000), "content-type", "image/jpeg");
     pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "id", "next");
     assertThat(puts).containsOnlyKeys("images/cam-9/2026/11/20/12/next.jpg");
