@@ -438,19 +438,13 @@ def main():
     b.add_argument("--outputs", required=True)
     b.add_argument("--out", required=True)
     b.add_argument("--batch", default="fixed", choices=["fixed", "dynamic"])
-    v = sub.add_parser("verify")
-    v.add_argument("--model-file", required=True)
-    v.add_argument("--work", required=True)
-    v.add_argument("--outputs", required=True)
-    v.add_argument("--golden", required=True)
-    v.add_argument("--report", required=True)
-    r = sub.add_parser("provenance")
-    r.add_argument("--model-file", required=True)
-    r.add_argument("--work", required=True)
-    r.add_argument("--report", required=True)
-    r.add_argument("--out", required=True)
-    r.add_argument("--id", required=True)
-    r.add_argument("--source", required=True)
+    for name, options in (
+        ("verify", ["--model-file", "--work", "--outputs", "--golden", "--report"]),
+        ("provenance", ["--model-file", "--work", "--report", "--out", "--id", "--source"]),
+    ):
+        command = sub.add_parser(name)
+        for option in options:
+            command.add_argument(option, required=True)
     args = p.parse_args()
     {"build": build, "verify": verify, "provenance": provenance}[args.cmd](args)
 

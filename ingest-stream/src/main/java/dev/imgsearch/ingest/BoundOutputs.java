@@ -27,23 +27,16 @@ final class BoundOutputs {
    * Image events: one larger than the event topic accepts becomes a dead letter {@value
    * IngestProductionExceptionHandler#REASON_TOO_LARGE} (key = image id, no value) instead.
    */
-  static final class Events implements Processor<String, ImageEvent, String, Routed> {
+  static final class Events extends RoutedProcessor<String, ImageEvent> {
     private final int maxBytes;
     private final String topic;
     private final Serializer<ImageEvent> serializer;
-    private final IngestMetrics metrics;
-    private ProcessorContext<String, Routed> context;
 
     Events(int maxBytes, String topic, Serializer<ImageEvent> serializer, IngestMetrics metrics) {
+      super(metrics);
       this.maxBytes = maxBytes;
       this.topic = topic;
       this.serializer = serializer;
-      this.metrics = metrics;
-    }
-
-    @Override
-    public void init(ProcessorContext<String, Routed> context) {
-      this.context = context;
     }
 
     @Override

@@ -7,8 +7,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -20,7 +18,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * on; an outage is retried with backoff, and when the budget runs out the exception leaves the
  * topology and the thread resumes from the last commit, so no frame is lost or skipped.
  */
-final class ClaimCheck implements Processor<byte[], byte[], String, Routed> {
+final class ClaimCheck extends RoutedProcessor<byte[], byte[]> {
   /**
    * Dead-letter reason of a frame the object store refused for good (S3 error code in the detail).
    */
@@ -29,19 +27,12 @@ final class ClaimCheck implements Processor<byte[], byte[], String, Routed> {
   private final String bucket;
   private final long maxBytes;
   private final RetryingObjectStore store;
-  private final IngestMetrics metrics;
-  private ProcessorContext<String, Routed> context;
 
   ClaimCheck(String bucket, long maxBytes, RetryingObjectStore store, IngestMetrics metrics) {
+    super(metrics);
     this.bucket = bucket;
     this.maxBytes = maxBytes;
     this.store = store;
-    this.metrics = metrics;
-  }
-
-  @Override
-  public void init(ProcessorContext<String, Routed> context) {
-    this.context = context;
   }
 
   @Override

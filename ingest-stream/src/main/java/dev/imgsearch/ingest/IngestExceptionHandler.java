@@ -28,8 +28,12 @@ public final class IngestExceptionHandler implements ProcessingExceptionHandler 
   @Override
   public void configure(Map<String, ?> configs) {
     topic = (String) configs.get(DEAD_LETTER_TOPIC_CONFIG);
-    Object m = configs.get(METRICS_CONFIG);
-    metrics = m instanceof IngestMetrics im ? im : null;
+    metrics = metricsOf(configs);
+  }
+
+  /** The metrics in a handler's configuration ({@value #METRICS_CONFIG}), or null. */
+  static IngestMetrics metricsOf(Map<String, ?> configs) {
+    return configs.get(METRICS_CONFIG) instanceof IngestMetrics m ? m : null;
   }
 
   @Override

@@ -82,6 +82,11 @@ public final class IngestMetrics {
     return c == null ? 0 : c.count();
   }
 
+  /** Dead letters counted with {@code reason} so far; for tests and the benchmark. */
+  public double deadLetters(String reason) {
+    return count("imgsearch.ingest.dead.letters", "reason", reason);
+  }
+
   private Counter counter(String name, String tag, String value) {
     return counters.computeIfAbsent(
         name + "|" + tag + "|" + value,

@@ -48,8 +48,7 @@ public final class IngestProductionExceptionHandler implements ProductionExcepti
   @Override
   public void configure(Map<String, ?> configs) {
     topic = (String) configs.get(IngestExceptionHandler.DEAD_LETTER_TOPIC_CONFIG);
-    Object m = configs.get(IngestExceptionHandler.METRICS_CONFIG);
-    metrics = m instanceof IngestMetrics im ? im : null;
+    metrics = IngestExceptionHandler.metricsOf(configs);
   }
 
   @Override

@@ -6,8 +6,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -16,7 +14,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * one dead letter; a record over the field limits becomes a dead letter of its own (the others of
  * the message go on).
  */
-final class MapNotifications implements Processor<byte[], byte[], String, Routed> {
+final class MapNotifications extends RoutedProcessor<byte[], byte[]> {
   static final String SEQUENCER_HEADER = "imgsearch.sequencer";
 
   /**
@@ -28,17 +26,10 @@ final class MapNotifications implements Processor<byte[], byte[], String, Routed
   static final String REASON_UNPARSEABLE = "unparseable-notification";
 
   private final ImageFilter filter;
-  private final IngestMetrics metrics;
-  private ProcessorContext<String, Routed> context;
 
   MapNotifications(ImageFilter filter, IngestMetrics metrics) {
+    super(metrics);
     this.filter = filter;
-    this.metrics = metrics;
-  }
-
-  @Override
-  public void init(ProcessorContext<String, Routed> context) {
-    this.context = context;
   }
 
   @Override

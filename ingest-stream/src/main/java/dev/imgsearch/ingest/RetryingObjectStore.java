@@ -62,32 +62,15 @@ public final class RetryingObjectStore {
               "writing " + bucket + "/" + key + " refused: " + c.detail(), e);
         }
         Duration elapsed = Duration.ofNanos(nanoClock.getAsLong() - start);
+        String failed = "writing " + bucket + "/" + key + " failed " + attempt;
         if (c.kind() == ObjectStoreFailures.Kind.UNKNOWN
             && (attempt >= UNKNOWN_MAX_ATTEMPTS || !backoff.allows(attempt, elapsed))) {
           throw new ObjectStoreRejectedException(
-              "writing "
-                  + bucket
-                  + "/"
-                  + key
-                  + " failed "
-                  + attempt
-                  + " attempts with an unknown error: "
-                  + c.detail(),
-              e);
+              failed + " attempts with an unknown error: " + c.detail(), e);
         }
         if (!backoff.allows(attempt, elapsed)) {
           throw new ObjectStoreUnavailableException(
-              "writing "
-                  + bucket
-                  + "/"
-                  + key
-                  + " failed "
-                  + attempt
-                  + " times in "
-                  + elapsed.toMillis()
-                  + " ms: "
-                  + e,
-              e);
+              failed + " times in " + elapsed.toMillis() + " ms: " + e, e);
         }
         Duration delay = backoff.delay(attempt);
         if (attempt == 1 || attempt % 10 == 0) {

@@ -1,5 +1,6 @@
 package dev.imgsearch.ingest;
 
+import dev.imgsearch.schemas.FieldLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,5 +19,14 @@ final class Fixtures {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A comma-separated tag list one longer than the store holds ({@code t0,t1,…}). */
+  static String tooManyTags() {
+    return String.join(
+        ",",
+        java.util.stream.IntStream.range(0, FieldLimits.MAX_TAGS + 1)
+            .mapToObj(i -> "t" + i)
+            .toList());
   }
 }

@@ -92,43 +92,17 @@ class FramesTest {
             .rejection();
     assertThat(big.reason()).isEqualTo(Frames.REJECT_TOO_LARGE);
     assertThat(big.detail()).contains("101 bytes").contains("frames.max-bytes=100");
-    assertThat(
-            Frames.parse(JPEG, headers("content-type", "image/jpeg"), T, 100).rejection().reason())
+    assertThat(reject("content-type", "image/jpeg").reason()).isEqualTo(Frames.REJECT_HEADER);
+    assertThat(reject("source", "../etc", "content-type", "image/jpeg").reason())
         .isEqualTo(Frames.REJECT_HEADER);
-    assertThat(
-            Frames.parse(JPEG, headers("source", "../etc", "content-type", "image/jpeg"), T, 100)
-                .rejection()
-                .reason())
+    assertThat(reject("source", "a/b", "content-type", "image/jpeg").reason())
         .isEqualTo(Frames.REJECT_HEADER);
-    assertThat(
-            Frames.parse(JPEG, headers("source", "a/b", "content-type", "image/jpeg"), T, 100)
-                .rejection()
-                .reason())
-        .isEqualTo(Frames.REJECT_HEADER);
-    assertThat(
-            Frames.parse(JPEG, headers("source", "c", "content-type", "text/plain"), T, 100)
-                .rejection()
-                .reason())
+    assertThat(reject("source", "c", "content-type", "text/plain").reason())
         .isEqualTo(Frames.REJECT_CONTENT_TYPE);
-    assertThat(Frames.parse(JPEG, headers("source", "c"), T, 100).rejection().reason())
-        .isEqualTo(Frames.REJECT_CONTENT_TYPE);
-    assertThat(
-            Frames.parse(
-                    JPEG,
-                    headers("source", "c", "content-type", "image/jpeg", "captured-at", "noon"),
-                    T,
-                    100)
-                .rejection()
-                .reason())
+    assertThat(reject("source", "c").reason()).isEqualTo(Frames.REJECT_CONTENT_TYPE);
+    assertThat(reject("source", "c", "content-type", "image/jpeg", "captured-at", "noon").reason())
         .isEqualTo(Frames.REJECT_HEADER);
-    assertThat(
-            Frames.parse(
-                    JPEG,
-                    headers("source", "c", "content-type", "image/jpeg", "id", "a/../b"),
-                    T,
-                    100)
-                .rejection()
-                .reason())
+    assertThat(reject("source", "c", "content-type", "image/jpeg", "id", "a/../b").reason())
         .isEqualTo(Frames.REJECT_HEADER);
   }
 
@@ -209,12 +183,7 @@ class FramesTest {
 
   @Test
   void moreTagsThanTheStoreHoldsIsAFieldLimitRejection() {
-    String tags =
-        String.join(
-            ",",
-            java.util.stream.IntStream.range(0, FieldLimits.MAX_TAGS + 1)
-                .mapToObj(i -> "t" + i)
-                .toList());
+    String tags = Fixtures.tooManyTags();
     var r = reject("source", "cam-1", "content-type", "image/jpeg", "tags", tags);
     assertThat(r.reason()).isEqualTo(FieldLimits.REASON);
     assertThat(r.detail()).contains("tags");

@@ -8,7 +8,6 @@ import dev.imgsearch.schemas.DeadLetters;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.avro.ImageEvent;
 import dev.imgsearch.schemas.avro.ImageEventType;
-import dev.imgsearch.schemas.minio.MinioNotifications;
 import io.minio.CopyObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -27,9 +26,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -158,26 +155,16 @@ class IngestAppIT extends BrokerPerClass {
     for (int i = 0; i < 1000; i++) {
       String key = "cam-" + (i % 7) + "/frame-" + i + ".jpg";
       notifications.add(
-          new ProducerRecord<>(
+          ItSupport.putNotification(
               s.notificationsTopic(),
-              MinioNotifications.kafkaKey("images", key),
-              MinioNotifications.toJson(
-                  MinioNotifications.of(
-                      "s3:ObjectCreated:Put",
-                      "images",
-                      key,
-                      100L,
-                      "etag" + i,
-                      "image/jpeg",
-                      Map.of("X-Amz-Meta-Source", "cam-" + (i % 7)),
-                      t.plusMillis(i),
-                      String.format("%016X", 1_000_000L + i)))));
+              key,
+              100L,
+              i,
+              Map.of("X-Amz-Meta-Source", "cam-" + (i % 7)),
+              t.plusMillis(i),
+              1_000_000L + i));
     }
-    try (var producer =
-            new KafkaProducer<>(
-                ItSupport.producerConfig(broker.bootstrapServers()),
-                new StringSerializer(),
-                new StringSerializer());
+    try (var producer = ItSupport.stringProducer(broker.bootstrapServers());
         IngestApp app = new IngestApp(s).start();
         var events = ItSupport.eventConsumer(broker.bootstrapServers(), s.imageEventsTopic());
         var dead = ItSupport.bytesConsumer(broker.bootstrapServers(), s.deadLetterTopic())) {
@@ -214,27 +201,23 @@ class IngestAppIT extends BrokerPerClass {
           .endsWith("MalformedNotificationException");
       assertThat(new String(letters.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
 
-      String metrics =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + app.metricsPort() + "/metrics"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
+      String metrics = get(app, "/metrics").body();
       assertThat(metrics)
           .contains("imgsearch_ingest_events_total{type=\"CREATED\"} 1000.0")
           .contains("imgsearch_ingest_skipped_total{reason=\"duplicate\"} 1000.0")
           .contains("imgsearch_ingest_dead_letters_total{reason=\"unparseable-notification\"} 1.0")
           .contains("kafka_stream_thread_process_total");
-      var health =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + app.metricsPort() + "/healthz"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
+      var health = get(app, "/healthz");
       assertThat(health.statusCode()).isEqualTo(200);
     }
+  }
+
+  /** GET {@code path} of the app's metrics endpoint. */
+  private static HttpResponse<String> get(IngestApp app, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort() + path))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 }

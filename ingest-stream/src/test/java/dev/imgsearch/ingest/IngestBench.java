@@ -2,7 +2,6 @@ package dev.imgsearch.ingest;
 
 import dev.imgsearch.local.servers.KafkaBroker;
 import dev.imgsearch.local.servers.S3ServerProcess;
-import dev.imgsearch.schemas.minio.MinioNotifications;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -10,9 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Throughput of the app on a real broker (in this JVM) and the real S3 server (child JVM). Not a
@@ -80,29 +76,18 @@ public final class IngestBench {
     broker.createTopics(
         partitions, s.notificationsTopic(), s.imageEventsTopic(), s.deadLetterTopic());
     Instant t = Instant.parse("2026-11-20T10:00:00Z");
-    try (var p =
-        new KafkaProducer<>(
-            ItSupport.producerConfig(broker.bootstrapServers()),
-            new StringSerializer(),
-            new StringSerializer())) {
+    try (var p = ItSupport.stringProducer(broker.bootstrapServers())) {
       for (int i = 0; i < n; i++) {
         String key = "cam-" + (i % 50) + "/2026/11/20/" + i + ".jpg";
         p.send(
-            new ProducerRecord<>(
+            ItSupport.putNotification(
                 s.notificationsTopic(),
-                MinioNotifications.kafkaKey("images", key),
-                MinioNotifications.toJson(
-                    MinioNotifications.of(
-                        "s3:ObjectCreated:Put",
-                        "images",
-                        key,
-                        200_000L,
-                        "etag" + i,
-                        "image/jpeg",
-                        Map.of(
-                            "X-Amz-Meta-Source", "cam-" + (i % 50), "content-type", "image/jpeg"),
-                        t.plusMillis(i),
-                        String.format("%016X", 1_000_000L + i)))));
+                key,
+                200_000L,
+                i,
+                Map.of("X-Amz-Meta-Source", "cam-" + (i % 50), "content-type", "image/jpeg"),
+                t.plusMillis(i),
+                1_000_000L + i));
       }
     }
     try (IngestApp app = new IngestApp(s).start()) {

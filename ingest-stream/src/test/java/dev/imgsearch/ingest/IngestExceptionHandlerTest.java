@@ -6,12 +6,8 @@ import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.DeadLetters;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
-import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
@@ -19,53 +15,19 @@ class IngestExceptionHandlerTest {
   private final IngestMetrics metrics = new IngestMetrics(new SimpleMeterRegistry());
 
   private static ErrorHandlerContext context() {
-    return new ErrorHandlerContext() {
-      public String topic() {
-        return "imgsearch.minio-events";
-      }
-
-      public int partition() {
-        return 3;
-      }
-
-      public long offset() {
-        return 42;
-      }
-
-      public Headers headers() {
-        return new RecordHeaders();
-      }
-
-      public String processorNodeId() {
-        return "map-notifications";
-      }
-
-      public TaskId taskId() {
-        return new TaskId(0, 3);
-      }
-
-      public long timestamp() {
-        return 0;
-      }
-
-      public byte[] sourceRawKey() {
-        return "k".getBytes(StandardCharsets.UTF_8);
-      }
-
-      public byte[] sourceRawValue() {
-        return "v".getBytes(StandardCharsets.UTF_8);
-      }
-    };
+    return HandlerContexts.context(
+        "imgsearch.minio-events",
+        3,
+        42,
+        "map-notifications",
+        0,
+        "k".getBytes(StandardCharsets.UTF_8),
+        "v".getBytes(StandardCharsets.UTF_8));
   }
 
   private IngestExceptionHandler handler() {
     var h = new IngestExceptionHandler();
-    h.configure(
-        Map.of(
-            IngestExceptionHandler.DEAD_LETTER_TOPIC_CONFIG,
-            "dlq",
-            IngestExceptionHandler.METRICS_CONFIG,
-            metrics));
+    h.configure(HandlerContexts.config(metrics));
     return h;
   }
 
@@ -84,8 +46,7 @@ class IngestExceptionHandlerTest {
         .isEqualTo("java.lang.IllegalStateException");
     assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_PARTITION)).isEqualTo("3");
     assertThat(DeadLetter.header(d.headers(), DeadLetters.ORIGINAL_OFFSET)).isEqualTo("42");
-    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", "processing-failed"))
-        .isEqualTo(1);
+    assertThat(metrics.deadLetters("processing-failed")).isEqualTo(1);
   }
 
   @Test

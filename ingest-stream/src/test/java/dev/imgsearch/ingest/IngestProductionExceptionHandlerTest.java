@@ -8,18 +8,15 @@ import dev.imgsearch.schemas.ImageIds;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler.Result;
-import org.apache.kafka.streams.processor.TaskId;
 import org.junit.jupiter.api.Test;
 
 class IngestProductionExceptionHandlerTest {
@@ -28,53 +25,19 @@ class IngestProductionExceptionHandlerTest {
 
   /** The source record: a 1 MB frame on the raw-frames topic, with a 100 kB key. */
   private static ErrorHandlerContext context() {
-    return new ErrorHandlerContext() {
-      public String topic() {
-        return "imgsearch.raw-frames";
-      }
-
-      public int partition() {
-        return 2;
-      }
-
-      public long offset() {
-        return 7;
-      }
-
-      public Headers headers() {
-        return new RecordHeaders();
-      }
-
-      public String processorNodeId() {
-        return "dead-letters";
-      }
-
-      public TaskId taskId() {
-        return new TaskId(1, 2);
-      }
-
-      public long timestamp() {
-        return 0;
-      }
-
-      public byte[] sourceRawKey() {
-        return "k".repeat(100_000).getBytes(StandardCharsets.UTF_8);
-      }
-
-      public byte[] sourceRawValue() {
-        return FRAME;
-      }
-    };
+    return HandlerContexts.context(
+        "imgsearch.raw-frames",
+        2,
+        7,
+        "dead-letters",
+        1,
+        "k".repeat(100_000).getBytes(StandardCharsets.UTF_8),
+        FRAME);
   }
 
   private IngestProductionExceptionHandler handler() {
     var h = new IngestProductionExceptionHandler();
-    h.configure(
-        Map.of(
-            IngestExceptionHandler.DEAD_LETTER_TOPIC_CONFIG,
-            "dlq",
-            IngestExceptionHandler.METRICS_CONFIG,
-            metrics));
+    h.configure(HandlerContexts.config(metrics));
     return h;
   }
 
@@ -119,12 +82,7 @@ class IngestProductionExceptionHandlerTest {
             .mapToInt(x -> x.key().length() + x.value().length)
             .sum();
     assertThat(headerBytes).isLessThan(8_192);
-    assertThat(
-            metrics.count(
-                "imgsearch.ingest.dead.letters",
-                "reason",
-                IngestProductionExceptionHandler.REASON_TOO_LARGE))
-        .isEqualTo(1);
+    assertThat(metrics.deadLetters(IngestProductionExceptionHandler.REASON_TOO_LARGE)).isEqualTo(1);
   }
 
   @Test

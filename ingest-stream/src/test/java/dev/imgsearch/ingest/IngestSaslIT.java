@@ -3,19 +3,11 @@ package dev.imgsearch.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.local.servers.KafkaBroker;
-import dev.imgsearch.schemas.minio.MinioNotifications;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,20 +46,11 @@ class IngestSaslIT {
     m.put("kafka.sasl.username", "kafka-ingest-stream");
     m.put("kafka.sasl.password", password);
     IngestSettings s = IngestSettings.fromMap(m);
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(s.notificationsTopic(), 2, (short) 1),
-                  new NewTopic(s.imageEventsTopic(), 2, (short) 1)
-                      .configs(Map.of("max.message.bytes", "500000")),
-                  new NewTopic(s.deadLetterTopic(), 1, (short) 1)
-                      .configs(Map.of("max.message.bytes", "400000"))))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-    }
+    ItSupport.createTopics(
+        broker.bootstrapServers(),
+        new NewTopic(s.notificationsTopic(), 2, (short) 1),
+        ItSupport.limitedTopic(s.imageEventsTopic(), 2, 500_000),
+        ItSupport.limitedTopic(s.deadLetterTopic(), 1, 400_000));
     return s;
   }
 
@@ -96,30 +79,14 @@ class IngestSaslIT {
   void notificationsBecomeImageEventsThroughTheAuthenticatedListener() throws Exception {
     IngestSettings s = settings("events", PASSWORD);
     Instant t = Instant.parse("2026-12-04T10:00:00Z");
-    try (var producer =
-            new KafkaProducer<>(
-                ItSupport.producerConfig(broker.bootstrapServers()),
-                new StringSerializer(),
-                new StringSerializer());
+    try (var producer = ItSupport.stringProducer(broker.bootstrapServers());
         IngestApp app = new IngestApp(s).start();
         var events = ItSupport.eventConsumer(broker.bootstrapServers(), s.imageEventsTopic())) {
       for (int i = 0; i < 20; i++) {
         String key = "cam/frame-" + i + ".jpg";
         producer.send(
-            new ProducerRecord<>(
-                s.notificationsTopic(),
-                MinioNotifications.kafkaKey("images", key),
-                MinioNotifications.toJson(
-                    MinioNotifications.of(
-                        "s3:ObjectCreated:Put",
-                        "images",
-                        key,
-                        100L,
-                        "etag" + i,
-                        "image/jpeg",
-                        Map.of(),
-                        t.plusMillis(i),
-                        String.format("%016X", 1_000L + i)))));
+            ItSupport.putNotification(
+                s.notificationsTopic(), key, 100L, i, Map.of(), t.plusMillis(i), 1_000L + i));
       }
       producer.flush();
       var out =

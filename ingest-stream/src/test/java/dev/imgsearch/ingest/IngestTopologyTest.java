@@ -183,9 +183,7 @@ class IngestTopologyTest {
     pipe("post.json");
     pipe("put-versioned.json");
     pipe("delete.json");
-    assertThat(events.readValuesToList())
-        .extracting(ImageEvent::getKey)
-        .containsExactly("cam-3/v.jpg");
+    assertEventKeys("cam-3/v.jpg");
     assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "prefix-filtered")).isEqualTo(2);
   }
 
@@ -265,8 +263,7 @@ class IngestTopologyTest {
     assertThat(DeadLetter.header(dead.get(1).headers(), DeadLetters.ORIGINAL_OFFSET))
         .isEqualTo("2");
     assertThat(events.readValuesToList()).hasSize(1);
-    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", "unparseable-notification"))
-        .isEqualTo(2);
+    assertThat(metrics.deadLetters("unparseable-notification")).isEqualTo(2);
   }
 
   @Test
@@ -282,15 +279,28 @@ class IngestTopologyTest {
   }
 
   private Map<String, String> withFrames() {
-    return Map.of(
-        "s3.endpoint",
-        "http://unused",
-        "s3.access-key",
-        "a",
-        "s3.secret-key",
-        "s",
-        "frames.max-bytes",
-        "1000");
+    return withFrames("1000");
+  }
+
+  /**
+   * The claim check on, frames up to {@code maxBytes}, and the {@code more} options (key, value).
+   */
+  private Map<String, String> withFrames(String maxBytes, String... more) {
+    Map<String, String> m =
+        new HashMap<>(
+            Map.of(
+                "s3.endpoint",
+                "http://unused",
+                "s3.access-key",
+                "a",
+                "s3.secret-key",
+                "s",
+                "frames.max-bytes",
+                maxBytes));
+    for (int i = 0; i < more.length; i += 2) {
+      m.put(more[i], more[i + 1]);
+    }
+    return m;
   }
 
   private void pipeFrame(byte[] bytes, String... headers) {
@@ -362,8 +372,7 @@ class IngestTopologyTest {
     assertThat(DeadLetter.header(dead.get(2).headers(), DeadLetters.ORIGINAL_OFFSET))
         .isEqualTo("2");
     assertThat(dead.get(1).value()).hasSize(10);
-    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", "frame-too-large"))
-        .isEqualTo(1);
+    assertThat(metrics.deadLetters("frame-too-large")).isEqualTo(1);
   }
 
   @Test
@@ -419,9 +428,7 @@ class IngestTopologyTest {
                 null,
                 null,
                 List.of(good.records().get(0), bad.records().get(0), longKey.records().get(0)))));
-    assertThat(events.readValuesToList())
-        .extracting(ImageEvent::getKey)
-        .containsExactly("cam/ok.jpg");
+    assertEventKeys("cam/ok.jpg");
     var dead = deadLetters.readRecordsToList();
     assertThat(dead).hasSize(2);
     assertThat(dead)
@@ -439,8 +446,7 @@ class IngestTopologyTest {
                 .get(0)
                 .decodedKey())
         .isEqualTo("cam/bad.jpg");
-    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", FieldLimits.REASON))
-        .isEqualTo(2);
+    assertThat(metrics.deadLetters(FieldLimits.REASON)).isEqualTo(2);
   }
 
   @Test
@@ -470,8 +476,7 @@ class IngestTopologyTest {
             FieldLimits.REASON);
     assertThat(dead).allSatisfy(r -> assertThat(r.value()).hasSize(10));
     assertThat(events.readValuesToList()).hasSize(1);
-    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", "invalid-frame-header"))
-        .isEqualTo(3);
+    assertThat(metrics.deadLetters("invalid-frame-header")).isEqualTo(3);
   }
 
   @Test
@@ -482,21 +487,15 @@ class IngestTopologyTest {
     refuse = null;
     pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "id", "ok");
     assertThat(puts).containsOnlyKeys("images/cam-9/2026/11/20/12/ok.jpg");
-    assertThat(events.readValuesToList())
-        .extracting(ImageEvent::getKey)
-        .containsExactly("cam-9/2026/11/20/12/ok.jpg");
-    var dead = deadLetters.readRecordsToList();
-    assertThat(dead).hasSize(1);
-    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.REASON))
-        .isEqualTo(ClaimCheck.REASON_REJECTED);
-    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.DETAIL))
+    assertEventKeys("cam-9/2026/11/20/12/ok.jpg");
+    var d = onlyDeadLetter(ClaimCheck.REASON_REJECTED);
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.DETAIL))
         .contains("InvalidArgument")
         .contains("HTTP 400");
-    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.EXCEPTION_CLASS))
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.EXCEPTION_CLASS))
         .isEqualTo(ObjectStoreErrorResponse.class.getName());
-    assertThat(dead.get(0).value()).hasSize(10);
-    assertThat(metrics.count("imgsearch.ingest.dead.letters", "reason", ClaimCheck.REASON_REJECTED))
-        .isEqualTo(1);
+    assertThat(d.value()).hasSize(10);
+    assertThat(metrics.deadLetters(ClaimCheck.REASON_REJECTED)).isEqualTo(1);
     assertThat(metrics.count("imgsearch.ingest.object.store.retries", null, null)).isZero();
   }
 
@@ -526,23 +525,16 @@ class IngestTopologyTest {
     assertThat(deleted.get(0).getVersionId()).isEqualTo(V2);
   }
 
-  @Test
-  void deletingTheCurrentVersionDeletes() {
+  /**
+   * Deleting the current version deletes; so does a delete marker, though its version id is not the
+   * live one.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"delete-version-v1.json", "delete-marker.json"})
+  void deletingTheCurrentVersionOrAddingADeleteMarkerDeletes(String deletion) {
     start();
     pipe("put-versioned.json");
-    pipe("delete-version-v1.json");
-    assertThat(events.readValuesToList())
-        .extracting(ImageEvent::getType)
-        .containsExactly(ImageEventType.CREATED, ImageEventType.DELETED);
-    assertThat(metrics.count("imgsearch.ingest.skipped", "reason", "noncurrent-version-deleted"))
-        .isZero();
-  }
-
-  @Test
-  void aDeleteMarkerDeletesThoughItsVersionIdIsNotTheLiveOne() {
-    start();
-    pipe("put-versioned.json");
-    pipe("delete-marker.json");
+    pipe(deletion);
     assertThat(events.readValuesToList())
         .extracting(ImageEvent::getType)
         .containsExactly(ImageEventType.CREATED, ImageEventType.DELETED);
@@ -592,24 +584,14 @@ class IngestTopologyTest {
                 START,
                 "A1")));
     pipe("put-escaped-key.json");
-    assertThat(events.readValuesToList())
-        .extracting(ImageEvent::getKey)
-        .containsExactly("cam 1/a b+c.jpg");
-    var dead = deadLetters.readRecordsToList();
-    assertThat(dead).hasSize(1);
-    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.REASON))
-        .isEqualTo(IngestProductionExceptionHandler.REASON_TOO_LARGE);
-    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.DETAIL))
+    assertEventKeys("cam 1/a b+c.jpg");
+    var d = onlyDeadLetter(IngestProductionExceptionHandler.REASON_TOO_LARGE);
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.DETAIL))
         .contains("2000")
         .contains(settings.imageEventsTopic());
-    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.IMAGE_ID))
+    assertThat(DeadLetter.header(d.headers(), DeadLetters.IMAGE_ID))
         .isEqualTo(ImageIds.of("images", bigKey));
-    assertThat(
-            metrics.count(
-                "imgsearch.ingest.dead.letters",
-                "reason",
-                IngestProductionExceptionHandler.REASON_TOO_LARGE))
-        .isEqualTo(1);
+    assertThat(metrics.deadLetters(IngestProductionExceptionHandler.REASON_TOO_LARGE)).isEqualTo(1);
   }
 
   @Test
@@ -641,32 +623,31 @@ class IngestTopologyTest {
   void
       aOneMegabyteFrameWithAHundredKilobyteSourceHeaderBecomesOneBoundedDeadLetterAndTheNextFrameIsStored(
           String guarantee) {
-    start(
-        Map.of(
-            "processing.guarantee",
-            guarantee,
-            "s3.endpoint",
-            "http://unused",
-            "s3.access-key",
-            "a",
-            "s3.secret-key",
-            "s",
-            "frames.max-bytes",
-            "1000000"));
+    start(withFrames("1000000", "processing.guarantee", guarantee));
     pipeFrame(new byte[1_000_000], "source", "c".repeat(100_000), "content-type", "image/jpeg");
     pipeFrame(new byte[10], "source", "cam-9", "content-type", "image/jpeg", "id", "next");
     assertThat(puts).containsOnlyKeys("images/cam-9/2026/11/20/12/next.jpg");
     assertThat(events.readValuesToList()).hasSize(1);
-    var dead = deadLetters.readRecordsToList();
-    assertThat(dead).hasSize(1);
-    var d = dead.get(0);
-    assertThat(DeadLetter.header(d.headers(), DeadLetters.REASON)).isEqualTo(Frames.REJECT_HEADER);
+    var d = onlyDeadLetter(Frames.REJECT_HEADER);
     assertThat(DeadLetter.header(d.headers(), DeadLetters.DETAIL))
         .contains("'source' of 100000 bytes");
     assertThat(d.value())
         .isNull(); // over the dead letter's own 512 KiB bound: it stays at the original offset
     assertThat(DeadLetter.header(d.headers(), DeadLetters.VALUE_DROPPED)).isEqualTo("1000000");
     assertThat(OutputLimits.recordBytes(d.key(), d.value(), d.headers())).isLessThan(8_192);
+  }
+
+  /** The events read now are those of {@code keys}, in this order. */
+  private void assertEventKeys(String... keys) {
+    assertThat(events.readValuesToList()).extracting(ImageEvent::getKey).containsExactly(keys);
+  }
+
+  /** The dead letters read now are one, of {@code reason}: returns it. */
+  private TestRecord<byte[], byte[]> onlyDeadLetter(String reason) {
+    var dead = deadLetters.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    assertThat(DeadLetter.header(dead.get(0).headers(), DeadLetters.REASON)).isEqualTo(reason);
+    return dead.get(0);
   }
 
   static String md5(byte[] bytes) {

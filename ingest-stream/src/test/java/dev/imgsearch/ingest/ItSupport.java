@@ -2,22 +2,30 @@ package dev.imgsearch.ingest;
 
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.ImageEvent;
+import dev.imgsearch.schemas.minio.MinioNotifications;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * What the integration tests share: the app's options for a run, producing test input, and reading
@@ -48,6 +56,53 @@ final class ItSupport {
   static KafkaProducer<byte[], byte[]> bytesProducer(String bootstrap) {
     return new KafkaProducer<>(
         producerConfig(bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  static KafkaProducer<String, String> stringProducer(String bootstrap) {
+    return new KafkaProducer<>(
+        producerConfig(bootstrap), new StringSerializer(), new StringSerializer());
+  }
+
+  /**
+   * MinIO's notification of a put of {@code size} bytes (JPEG, etag {@code etag<i>}) to {@code
+   * images/key}, as the record MinIO sends to {@code topic}.
+   */
+  static ProducerRecord<String, String> putNotification(
+      String topic,
+      String key,
+      long size,
+      int i,
+      Map<String, String> meta,
+      Instant time,
+      long sequencer) {
+    return new ProducerRecord<>(
+        topic,
+        MinioNotifications.kafkaKey("images", key),
+        MinioNotifications.toJson(
+            MinioNotifications.of(
+                "s3:ObjectCreated:Put",
+                "images",
+                key,
+                size,
+                "etag" + i,
+                "image/jpeg",
+                meta,
+                time,
+                String.format("%016X", sequencer))));
+  }
+
+  /** Creates the topics on the broker at {@code bootstrap} (30 s at most). */
+  static void createTopics(String bootstrap, NewTopic... topics) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin.createTopics(List.of(topics)).all().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A topic of one replica whose {@code max.message.bytes} is {@code maxMessageBytes}. */
+  static NewTopic limitedTopic(String name, int partitions, int maxMessageBytes) {
+    return new NewTopic(name, partitions, (short) 1)
+        .configs(Map.of("max.message.bytes", Integer.toString(maxMessageBytes)));
   }
 
   /**

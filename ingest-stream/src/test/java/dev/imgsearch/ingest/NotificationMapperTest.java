@@ -219,12 +219,7 @@ class NotificationMapperTest {
                 Map.of("X-Amz-Meta-Source", "é".repeat(FieldLimits.MAX_TEXT_BYTES / 2 + 1))));
     assertThat(source.rejectReason()).isEqualTo(FieldLimits.REASON);
     assertThat(source.rejectDetail()).startsWith("source of ");
-    String tags33 =
-        String.join(
-            ",",
-            java.util.stream.IntStream.range(0, FieldLimits.MAX_TAGS + 1)
-                .mapToObj(i -> "t" + i)
-                .toList());
+    String tags33 = Fixtures.tooManyTags();
     var many = only(put("a.jpg", "image/jpeg", Map.of("X-Amz-Meta-Tags", tags33)));
     assertThat(many.rejectDetail()).contains("tags").contains(String.valueOf(FieldLimits.MAX_TAGS));
     var longTag =

@@ -15,7 +15,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -53,19 +52,10 @@ class OutputTooLargeIT extends BrokerPerClass {
         ItSupport.appOptions(broker.bootstrapServers(), dir, "ingest-it", run, guarantee);
     IngestSettings s = IngestSettings.fromMap(m);
     broker.createTopics(1, s.notificationsTopic());
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(s.imageEventsTopic(), 1, (short) 1)
-                      .configs(Map.of("max.message.bytes", "2000")),
-                  new NewTopic(s.deadLetterTopic(), 1, (short) 1)
-                      .configs(Map.of("max.message.bytes", "8000"))))
-          .all()
-          .get();
-    }
+    ItSupport.createTopics(
+        broker.bootstrapServers(),
+        ItSupport.limitedTopic(s.imageEventsTopic(), 1, 2_000),
+        ItSupport.limitedTopic(s.deadLetterTopic(), 1, 8_000));
 
     try (var producer = ItSupport.bytesProducer(broker.bootstrapServers());
         IngestApp app = new IngestApp(s).start();
@@ -149,12 +139,7 @@ class OutputTooLargeIT extends BrokerPerClass {
         assertThat(DeadLetter.header(letters.get(2).headers(), DeadLetters.DETAIL))
             .contains("refused");
       }
-      assertThat(
-              app.metrics()
-                  .count(
-                      "imgsearch.ingest.dead.letters",
-                      "reason",
-                      IngestProductionExceptionHandler.REASON_TOO_LARGE))
+      assertThat(app.metrics().deadLetters(IngestProductionExceptionHandler.REASON_TOO_LARGE))
           .isEqualTo(guarantee.equals("at_least_once") ? 2 : 1);
       assertThat(app.state().isRunningOrRebalancing()).isTrue();
     }

@@ -27,6 +27,11 @@ class RetryingObjectStoreTest {
           }
           return new ObjectStore.Written("etag-" + key, null);
         };
+    return retrying(store);
+  }
+
+  /** {@code store} retried with {@link #backoff}, sleeping on the test's clock. */
+  private RetryingObjectStore retrying(ObjectStore store) {
     return new RetryingObjectStore(
         store,
         backoff,
@@ -38,10 +43,15 @@ class RetryingObjectStoreTest {
         retries::incrementAndGet);
   }
 
+  /** Writes a 1-byte JPEG to {@code b/k}. */
+  private static ObjectStore.Written put(RetryingObjectStore store) {
+    return store.put("b", "k", new byte[1], "image/jpeg", Map.of());
+  }
+
   @Test
   void retriesWithBackoffUntilTheStoreAnswers() {
     AtomicInteger calls = new AtomicInteger();
-    var written = failing(4, calls).put("b", "k", new byte[1], "image/jpeg", Map.of());
+    var written = put(failing(4, calls));
     assertThat(written.etag()).isEqualTo("etag-k");
     assertThat(calls).hasValue(5);
     assertThat(retries).hasValue(4);
@@ -51,10 +61,7 @@ class RetryingObjectStoreTest {
   @Test
   void givesUpWithObjectStoreUnavailableOnceTheBudgetIsUsed() {
     AtomicInteger calls = new AtomicInteger();
-    assertThatThrownBy(
-            () ->
-                failing(Integer.MAX_VALUE, calls)
-                    .put("b", "k", new byte[1], "image/jpeg", Map.of()))
+    assertThatThrownBy(() -> put(failing(Integer.MAX_VALUE, calls)))
         .isInstanceOf(ObjectStoreUnavailableException.class)
         .hasMessageContaining("b/k")
         .hasCauseInstanceOf(IOException.class);
@@ -69,15 +76,7 @@ class RetryingObjectStoreTest {
           calls.incrementAndGet();
           throw failure;
         };
-    return new RetryingObjectStore(
-        store,
-        backoff,
-        d -> {
-          sleeps.add(d);
-          nanos.addAndGet(d.toNanos());
-        },
-        nanos::get,
-        retries::incrementAndGet);
+    return retrying(store);
   }
 
   @Test
@@ -85,8 +84,9 @@ class RetryingObjectStoreTest {
     AtomicInteger calls = new AtomicInteger();
     assertThatThrownBy(
             () ->
-                throwing(new ObjectStoreErrorResponse(400, "InvalidArgument", "bad header"), calls)
-                    .put("b", "k", new byte[1], "image/jpeg", Map.of()))
+                put(
+                    throwing(
+                        new ObjectStoreErrorResponse(400, "InvalidArgument", "bad header"), calls)))
         .isInstanceOf(ObjectStoreRejectedException.class)
         .hasMessageContaining("InvalidArgument")
         .hasMessageContaining("HTTP 400")
@@ -99,9 +99,7 @@ class RetryingObjectStoreTest {
   void throttlingIsRetriedLikeAnOutage() {
     AtomicInteger calls = new AtomicInteger();
     assertThatThrownBy(
-            () ->
-                throwing(new ObjectStoreErrorResponse(503, "SlowDown", "slow"), calls)
-                    .put("b", "k", new byte[1], "image/jpeg", Map.of()))
+            () -> put(throwing(new ObjectStoreErrorResponse(503, "SlowDown", "slow"), calls)))
         .isInstanceOf(ObjectStoreUnavailableException.class);
     assertThat(calls.get()).isGreaterThan(RetryingObjectStore.UNKNOWN_MAX_ATTEMPTS);
   }
@@ -109,10 +107,7 @@ class RetryingObjectStoreTest {
   @Test
   void anUnknownFailureIsRetriedAFewTimesThenRefused() {
     AtomicInteger calls = new AtomicInteger();
-    assertThatThrownBy(
-            () ->
-                throwing(new IllegalStateException("odd"), calls)
-                    .put("b", "k", new byte[1], "image/jpeg", Map.of()))
+    assertThatThrownBy(() -> put(throwing(new IllegalStateException("odd"), calls)))
         .isInstanceOf(ObjectStoreRejectedException.class)
         .hasMessageContaining("odd")
         .hasMessageContaining(RetryingObjectStore.UNKNOWN_MAX_ATTEMPTS + " attempts");

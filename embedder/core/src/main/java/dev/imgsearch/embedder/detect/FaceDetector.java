@@ -24,17 +24,7 @@ public final class FaceDetector implements AutoCloseable {
     public static final Options DEFAULT = new Options(0.5f, 0.3f, 10);
 
     public Options {
-      if (!(minScore > 0 && minScore <= 1)) {
-        throw new IllegalArgumentException("face minScore must be in (0, 1], got " + minScore);
-      }
-      if (!(iouThreshold >= 0 && iouThreshold <= 1)) {
-        throw new IllegalArgumentException(
-            "face iouThreshold must be in [0, 1], got " + iouThreshold);
-      }
-      if (maxCount < 1 || maxCount > BlazeFaceDecoder.ANCHORS) {
-        throw new IllegalArgumentException(
-            "face maxCount must be in 1.." + BlazeFaceDecoder.ANCHORS);
-      }
+      Nms.checkOptions("face", minScore, iouThreshold, maxCount, BlazeFaceDecoder.ANCHORS);
     }
   }
 

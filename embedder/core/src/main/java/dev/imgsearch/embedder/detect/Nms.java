@@ -9,6 +9,25 @@ public final class Nms {
   private Nms() {}
 
   /**
+   * Checks a detector's options: {@code minScore} in (0, 1], {@code iouThreshold} in [0, 1], {@code
+   * maxCount} in 1..{@code maxCountLimit}; {@code detector} names it in the message.
+   */
+  static void checkOptions(
+      String detector, float minScore, float iouThreshold, int maxCount, int maxCountLimit) {
+    if (!(minScore > 0 && minScore <= 1)) {
+      throw new IllegalArgumentException(detector + " minScore must be in (0, 1], got " + minScore);
+    }
+    if (!(iouThreshold >= 0 && iouThreshold <= 1)) {
+      throw new IllegalArgumentException(
+          detector + " iouThreshold must be in [0, 1], got " + iouThreshold);
+    }
+    if (maxCount < 1 || maxCount > maxCountLimit) {
+      throw new IllegalArgumentException(
+          detector + " maxCount must be in 1.." + maxCountLimit + ", got " + maxCount);
+    }
+  }
+
+  /**
    * Keeps the highest-scoring detections, dropping any whose box overlaps an already kept one by
    * more than {@code iouThreshold}, up to {@code maxCount}; result sorted by score, highest first
    * (ties: input order).

@@ -28,17 +28,7 @@ public final class ObjectDetector implements AutoCloseable {
     public static final Options DEFAULT = new Options(0.2f, 0.4f, 20, Set.of());
 
     public Options {
-      if (!(minScore > 0 && minScore <= 1)) {
-        throw new IllegalArgumentException("object minScore must be in (0, 1], got " + minScore);
-      }
-      if (!(iouThreshold >= 0 && iouThreshold <= 1)) {
-        throw new IllegalArgumentException(
-            "object iouThreshold must be in [0, 1], got " + iouThreshold);
-      }
-      if (maxCount < 1 || maxCount > TOP_K) {
-        throw new IllegalArgumentException(
-            "object maxCount must be in 1.." + TOP_K + ", got " + maxCount);
-      }
+      Nms.checkOptions("object", minScore, iouThreshold, maxCount, TOP_K);
       classes = Set.copyOf(classes);
       for (int c : classes) {
         CocoClasses.label(c);

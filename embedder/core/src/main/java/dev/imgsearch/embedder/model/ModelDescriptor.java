@@ -158,51 +158,6 @@ public record ModelDescriptor(
     }
   }
 
-  /**
-   * The original 16-value form (no pooling, no resize step, any batch); kept for callers written
-   * against it.
-   */
-  public ModelDescriptor(
-      String id,
-      String version,
-      String file,
-      String description,
-      String input,
-      String output,
-      Layout layout,
-      int width,
-      int height,
-      Resize resize,
-      ChannelOrder channelOrder,
-      float scale,
-      float[] mean,
-      float[] std,
-      int dimension,
-      boolean l2Normalize) {
-    this(
-        id,
-        version,
-        file,
-        description,
-        input,
-        output,
-        layout,
-        width,
-        height,
-        resize,
-        0,
-        channelOrder,
-        scale,
-        mean,
-        std,
-        Pooling.NONE,
-        3f,
-        Layout.NCHW,
-        0,
-        dimension,
-        l2Normalize);
-  }
-
   /** {@code id@version}, the tag stored with every vector. */
   public String tag() {
     return id + "@" + version;

@@ -81,19 +81,27 @@ public final class TestImages {
 
   /** A progressive JPEG (ImageIO's default progression) at ImageIO's default quality. */
   public static byte[] progressiveJpeg(BufferedImage img) {
-    javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+    return jpeg(
+        new IIOImage(img, null, null),
+        param -> param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT));
+  }
+
+  /** A JPEG by ImageIO's writer, with its default parameters as {@code tune} leaves them. */
+  private static byte[] jpeg(
+      IIOImage img, java.util.function.Consumer<javax.imageio.ImageWriteParam> tune) {
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
       javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
-      param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
-      writer.setOutput(ios);
-      writer.write(null, new javax.imageio.IIOImage(img, null, null), param);
+      tune.accept(param);
+      writer.setOutput(out);
+      writer.write(null, img, param);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
       writer.dispose();
     }
-    return out.toByteArray();
+    return bytes.toByteArray();
   }
 
   public static byte[] encode(BufferedImage img, String format) {
@@ -159,21 +167,7 @@ public final class TestImages {
    * decompression-bomb header.
    */
   public static byte[] pngHeaderClaiming(int w, int h) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-    ByteBuffer ihdr =
-        ByteBuffer.allocate(13)
-            .putInt(w)
-            .putInt(h)
-            .put((byte) 8)
-            .put((byte) 2)
-            .put((byte) 0)
-            .put((byte) 0)
-            .put((byte) 0);
-    chunk(out, "IHDR", ihdr.array());
-    chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x63, 0, 0, 0, 1, 0, 1});
-    chunk(out, "IEND", new byte[0]);
-    return out.toByteArray();
+    return png(w, h, 8, 2, new byte[] {0x78, (byte) 0x9c, 0x63, 0, 0, 0, 1, 0, 1});
   }
 
   /**
@@ -203,6 +197,11 @@ public final class TestImages {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+    return png(w, h, bitDepth, colorType, idat.toByteArray());
+  }
+
+  /** A PNG file: signature, the IHDR of {@code w × h} (no interlace), one IDAT, IEND. */
+  private static byte[] png(int w, int h, int bitDepth, int colorType, byte[] idat) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
     ByteBuffer ihdr =
@@ -215,7 +214,7 @@ public final class TestImages {
             .put((byte) 0)
             .put((byte) 0);
     chunk(out, "IHDR", ihdr.array());
-    chunk(out, "IDAT", idat.toByteArray());
+    chunk(out, "IDAT", idat);
     chunk(out, "IEND", new byte[0]);
     return out.toByteArray();
   }
@@ -289,17 +288,7 @@ public final class TestImages {
         cmyk.setPixel(x, y, new int[] {x * 255 / w, y * 255 / h, 60, 20});
       }
     }
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
-      writer.setOutput(out);
-      writer.write(null, new IIOImage(cmyk, null, null), writer.getDefaultWriteParam());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      writer.dispose();
-    }
-    return bytes.toByteArray();
+    return jpeg(new IIOImage(cmyk, null, null), param -> {});
   }
 
   /** 16 bits per channel RGB PNG. */

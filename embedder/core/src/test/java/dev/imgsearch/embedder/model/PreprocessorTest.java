@@ -23,10 +23,15 @@ class PreprocessorTest {
         2,
         2,
         ModelDescriptor.Resize.SQUASH,
+        0,
         order,
         1f / 255f,
         mean,
         std,
+        ModelDescriptor.Pooling.NONE,
+        3f,
+        ModelDescriptor.Layout.NCHW,
+        0,
         4,
         true);
   }
@@ -37,6 +42,20 @@ class PreprocessorTest {
     img.setRGB(1, 0, 0x00FF00); // green
     img.setRGB(0, 1, 0x0000FF); // blue
     img.setRGB(1, 1, 0x336699);
+    return img;
+  }
+
+  /**
+   * A black {@code w}×{@code h} image, white from ({@code x0}, {@code y0}) to before ({@code x1},
+   * {@code y1}).
+   */
+  private static BufferedImage whiteOnBlack(int w, int h, int x0, int y0, int x1, int y1) {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    for (int y = y0; y < y1; y++) {
+      for (int x = x0; x < x1; x++) {
+        img.setRGB(x, y, 0xFFFFFF);
+      }
+    }
     return img;
   }
 
@@ -77,12 +96,7 @@ class PreprocessorTest {
   @Test
   void centerCropKeepsTheMiddleOfAWideImage() {
     // 6x2 image: left and right thirds black, middle third white → crop to 2x2 keeps only white
-    BufferedImage wide = new BufferedImage(6, 2, BufferedImage.TYPE_INT_RGB);
-    for (int x = 2; x < 4; x++) {
-      for (int y = 0; y < 2; y++) {
-        wide.setRGB(x, y, 0xFFFFFF);
-      }
-    }
+    BufferedImage wide = whiteOnBlack(6, 2, 2, 0, 4, 2);
     BufferedImage out =
         Preprocessor.resize(wide, 2, 2, ModelDescriptor.Resize.SHORTER_SIDE_CENTER_CROP);
     assertThat(out.getWidth()).isEqualTo(2);
@@ -113,12 +127,7 @@ class PreprocessorTest {
   void resizeShorterSideThenCropKeepsTheCentralFraction() {
     // 512x512 with a 64-px black border: Resize(256)+CenterCrop(224) keeps the central 448 px → no
     // black at all
-    BufferedImage framed = new BufferedImage(512, 512, BufferedImage.TYPE_INT_RGB);
-    for (int y = 32; y < 480; y++) {
-      for (int x = 32; x < 480; x++) {
-        framed.setRGB(x, y, 0xFFFFFF);
-      }
-    }
+    BufferedImage framed = whiteOnBlack(512, 512, 32, 32, 480, 480);
     BufferedImage cropped =
         Preprocessor.resize(framed, 224, 224, ModelDescriptor.Resize.SHORTER_SIDE_CENTER_CROP, 256);
     assertThat(cropped.getRGB(0, 0) & 0xFFFFFF).isEqualTo(0xFFFFFF);

@@ -87,41 +87,6 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
       SceneGate.Settings gate,
       DetectSettings detect)
       implements Serializable {
-    /** Without detection inside the frames. */
-    public Config(
-        ObjectFetcher.Factory fetcher,
-        String model,
-        DecodeLimits limits,
-        OnnxOptions onnx,
-        int batchSize,
-        Duration maxDelay,
-        int decodeThreads,
-        SceneGate.Settings gate) {
-      this(
-          fetcher,
-          model,
-          limits,
-          onnx,
-          batchSize,
-          maxDelay,
-          decodeThreads,
-          gate,
-          DetectSettings.NONE);
-    }
-
-    /** Without scene-change gating. */
-    public Config(
-        ObjectFetcher.Factory fetcher,
-        String model,
-        DecodeLimits limits,
-        OnnxOptions onnx,
-        int batchSize,
-        Duration maxDelay,
-        int decodeThreads) {
-      this(
-          fetcher, model, limits, onnx, batchSize, maxDelay, decodeThreads, SceneGate.Settings.OFF);
-    }
-
     public Config {
       Objects.requireNonNull(gate, "gate");
       Objects.requireNonNull(detect, "detect");
@@ -130,9 +95,19 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
       Objects.requireNonNull(limits, "limits");
       Objects.requireNonNull(onnx, "onnx");
       Objects.requireNonNull(maxDelay, "maxDelay");
-      if (batchSize < 1 || decodeThreads < 1 || maxDelay.isNegative()) {
-        throw new IllegalArgumentException(
-            "batch.size and decode.threads must be ≥ 1, batch.max-delay ≥ 0");
+      checkBatching(batchSize, maxDelay, decodeThreads);
+    }
+
+    /** The bounds of {@code batch.size}, {@code batch.max-delay} and {@code decode.threads}. */
+    static void checkBatching(int batchSize, Duration maxDelay, int decodeThreads) {
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("batch.size must be ≥ 1");
+      }
+      if (maxDelay.isNegative()) {
+        throw new IllegalArgumentException("batch.max-delay must be ≥ 0");
+      }
+      if (decodeThreads < 1) {
+        throw new IllegalArgumentException("decode.threads must be ≥ 1");
       }
     }
   }

@@ -11,6 +11,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedding job: image events from Kafka → fetch + decode + micro-batched ONNX inference →
  * vector store and compacted embeddings topic; rejected records → dead-letter topic. {@link
- * #build(StreamExecutionEnvironment, Source, EmbedOperator.Config, Sink, Sink, Sink)} wires any
- * source and sinks (tests pass bounded ones); {@link #build(StreamExecutionEnvironment,
+ * #build(StreamExecutionEnvironment, Source, EmbedOperator.Config, Sink, Sink, Sink, Watching)}
+ * wires any source and sinks (tests pass bounded ones); {@link #build(StreamExecutionEnvironment,
  * EmbedderSettings)} wires the real ones.
  */
 public final class EmbedderJob {
@@ -46,20 +47,7 @@ public final class EmbedderJob {
    * Adds the pipeline to {@code env}.
    *
    * @param embeddings sink of the embeddings topic, or null for none
-   */
-  public static void build(
-      StreamExecutionEnvironment env,
-      Source<KafkaRecord, ?, ?> source,
-      EmbedOperator.Config embed,
-      Sink<IndexAction> index,
-      Sink<DeadLetter> deadLetters,
-      Sink<EmbeddingChange> embeddings) {
-    build(env, source, embed, index, deadLetters, embeddings, null);
-  }
-
-  /**
-   * As above, with standing queries matched right after embedding when {@code watching} is not
-   * null.
+   * @param watching standing queries matched right after embedding, or null for none
    */
   public static void build(
       StreamExecutionEnvironment env,
@@ -170,32 +158,45 @@ public final class EmbedderJob {
   // kafka.security.protocol).
 
   static KafkaSource<KafkaRecord> source(EmbedderSettings s) {
+    return kafkaSource(
+        s,
+        s.imageEventsTopic(),
+        s.groupId(),
+        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+  }
+
+  /** A source of {@code topic} with the job's bootstrap servers and Kafka client settings. */
+  static KafkaSource<KafkaRecord> kafkaSource(
+      EmbedderSettings s, String topic, String groupId, OffsetsInitializer startingOffsets) {
     KafkaSourceBuilder<KafkaRecord> b =
         KafkaSource.<KafkaRecord>builder()
             .setBootstrapServers(s.bootstrapServers())
-            .setTopics(s.imageEventsTopic())
-            .setGroupId(s.groupId())
-            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setTopics(topic)
+            .setGroupId(groupId)
+            .setStartingOffsets(startingOffsets)
             .setDeserializer(new KafkaRecordDeserializer());
     s.kafkaClientProperties().forEach(b::setProperty);
     return b.build();
   }
 
   static KafkaSink<DeadLetter> deadLetterSink(EmbedderSettings s) {
-    KafkaSinkBuilder<DeadLetter> b =
-        KafkaSink.<DeadLetter>builder()
-            .setBootstrapServers(s.bootstrapServers())
-            .setRecordSerializer(new DeadLetterSerializer(s.deadLetterTopic()))
-            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
-    s.kafkaClientProperties().forEach(b::setProperty);
-    return b.build();
+    return kafkaSink(s, TopicSerializer.deadLetters(s.deadLetterTopic()));
   }
 
   static KafkaSink<EmbeddingChange> embeddingsSink(EmbedderSettings s) {
-    KafkaSinkBuilder<EmbeddingChange> b =
-        KafkaSink.<EmbeddingChange>builder()
+    return kafkaSink(s, TopicSerializer.embeddings(s.embeddingsTopic()));
+  }
+
+  /**
+   * An at-least-once sink writing through {@code serializer}, with the job's bootstrap servers and
+   * Kafka client settings.
+   */
+  static <T> KafkaSink<T> kafkaSink(
+      EmbedderSettings s, KafkaRecordSerializationSchema<T> serializer) {
+    KafkaSinkBuilder<T> b =
+        KafkaSink.<T>builder()
             .setBootstrapServers(s.bootstrapServers())
-            .setRecordSerializer(new EmbeddingSerializer(s.embeddingsTopic()))
+            .setRecordSerializer(serializer)
             .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
     s.kafkaClientProperties().forEach(b::setProperty);
     return b.build();

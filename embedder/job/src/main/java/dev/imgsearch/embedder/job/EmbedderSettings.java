@@ -78,15 +78,7 @@ public record EmbedderSettings(
     if (sinkBatch < 1) {
       throw new IllegalArgumentException("sink.batch must be ≥ 1");
     }
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batch.size must be ≥ 1");
-    }
-    if (batchMaxDelay.isNegative()) {
-      throw new IllegalArgumentException("batch.max-delay must be ≥ 0");
-    }
-    if (decodeThreads < 1) {
-      throw new IllegalArgumentException("decode.threads must be ≥ 1");
-    }
+    EmbedOperator.Config.checkBatching(batchSize, batchMaxDelay, decodeThreads);
     if (fetchMaxBytes < 1 || fetchMaxBytes > MinioObjectFetcher.MAX_OBJECT_BYTES_LIMIT) {
       throw new IllegalArgumentException(
           "fetch.max-bytes must be in 1.."

@@ -5,11 +5,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -54,20 +49,9 @@ public record Watching(Source<KafkaRecord, ?, ?> watches, Sink<AlertMessage> ale
     }
     // every start without a checkpoint reads all watches: the compacted topic is their source of
     // truth
-    KafkaSourceBuilder<KafkaRecord> source =
-        KafkaSource.<KafkaRecord>builder()
-            .setBootstrapServers(s.bootstrapServers())
-            .setTopics(s.watchesTopic())
-            .setGroupId(s.groupId() + "-watches")
-            .setStartingOffsets(OffsetsInitializer.earliest())
-            .setDeserializer(new KafkaRecordDeserializer());
-    s.kafkaClientProperties().forEach(source::setProperty);
-    KafkaSinkBuilder<AlertMessage> sink =
-        KafkaSink.<AlertMessage>builder()
-            .setBootstrapServers(s.bootstrapServers())
-            .setRecordSerializer(new AlertSerializer(s.alertsTopic()))
-            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
-    s.kafkaClientProperties().forEach(sink::setProperty);
-    return new Watching(source.build(), sink.build());
+    return new Watching(
+        EmbedderJob.kafkaSource(
+            s, s.watchesTopic(), s.groupId() + "-watches", OffsetsInitializer.earliest()),
+        EmbedderJob.kafkaSink(s, TopicSerializer.alerts(s.alertsTopic())));
   }
 }

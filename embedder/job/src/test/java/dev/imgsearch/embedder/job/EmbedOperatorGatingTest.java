@@ -36,7 +36,8 @@ class EmbedOperatorGatingTest {
             16,
             Duration.ofHours(1),
             1,
-            SceneGate.Settings.DEFAULT));
+            SceneGate.Settings.DEFAULT,
+            DetectSettings.NONE));
   }
 
   static KeyedOneInputStreamOperatorTestHarness<String, KafkaRecord, EmbeddingChange> harness(

@@ -13,24 +13,16 @@ import dev.imgsearch.embedder.model.OnnxOptions;
 import dev.imgsearch.indexer.IndexAction;
 import dev.imgsearch.indexer.sink.VectorStoreSink;
 import dev.imgsearch.indexer.store.StoreSettings;
-import dev.imgsearch.local.servers.KafkaBroker;
-import dev.imgsearch.local.servers.S3ServerProcess;
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.ImageIds;
-import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.ImageEvent;
 import dev.imgsearch.schemas.avro.ImageEventType;
-import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -41,9 +33,6 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnabledIfSystemProperty(named = "imgsearch.benchmark", matches = "true")
 class EmbedderBenchmarkIT {
-  static final String BUCKET = "bench";
+  static final String BUCKET = JobHarness.BUCKET;
   static final int IMAGES = Integer.getInteger("imgsearch.benchmark.images", 120);
 
   @TempDir Path tmp;
@@ -105,21 +94,7 @@ class EmbedderBenchmarkIT {
     }
     String limitProperty = System.getProperty("imgsearch.benchmark.limit", "");
     double limit = limitProperty.isBlank() ? pureOnnx() : Double.parseDouble(limitProperty);
-    try (KafkaBroker broker = KafkaBroker.start(tmp.resolve("kafka"), 0);
-        S3ServerProcess s3 =
-            S3ServerProcess.start(
-                tmp.resolve("s3"),
-                0,
-                "bench",
-                "bench-secret",
-                broker.bootstrapServers(),
-                "bench-notifications",
-                BUCKET)) {
-      MinioClient minio =
-          MinioClient.builder()
-              .endpoint(s3.endpoint())
-              .credentials("bench", "bench-secret")
-              .build();
+    try (JobHarness servers = JobHarness.start(tmp, "bench", "bench-secret")) {
       List<byte[]> camera = images(1632, 1224, 8); // 2.0 MP
       // -Dimgsearch.benchmark.photos=true: the 0.3 MP set is embedder-core's photos with people
       // (photos-detect),
@@ -127,7 +102,7 @@ class EmbedderBenchmarkIT {
       List<byte[]> small =
           Boolean.getBoolean("imgsearch.benchmark.photos") ? photos(640, 480) : images(640, 480, 8);
       if (!"false".equals(System.getProperty("imgsearch.benchmark.costs"))) {
-        decodeCosts(minio, camera, small);
+        decodeCosts(servers, camera, small);
       }
       line("");
       line(
@@ -139,8 +114,8 @@ class EmbedderBenchmarkIT {
       line(
           "| images | JPEG decoder | batch.size | decode.threads | onnx.intra-op-threads | ORT spinning | job images/s | ratio to (a) |");
       line("| --- | --- | --- | --- | --- | --- | --- | --- |");
-      String cameraTopic = upload(minio, broker, "camera", camera);
-      String smallTopic = upload(minio, broker, "small", small);
+      String cameraTopic = upload(servers, "camera", camera);
+      String smallTopic = upload(servers, "small", small);
       // {batch.size, decode.threads, onnx.intra-op-threads, 1 = libjpeg-turbo / 0 = ImageIO, 1 =
       // ORT spinning / 0 not}
       int[][] configs = {
@@ -194,13 +169,7 @@ class EmbedderBenchmarkIT {
               }
               for (int rep = 0; rep < rates.length; rep++) {
                 rates[rep] =
-                    job(
-                        broker,
-                        s3,
-                        run[1],
-                        cfg[0],
-                        cfg[1],
-                        new OnnxOptions(cfg[2], 0, cfg[4] == 1));
+                    job(servers, run[1], cfg[0], cfg[1], new OnnxOptions(cfg[2], 0, cfg[4] == 1));
               }
             } finally {
               System.clearProperty(TurboJpeg.ENABLED_PROPERTY);
@@ -227,10 +196,7 @@ class EmbedderBenchmarkIT {
         }
       }
     }
-    line("");
-    line("load average at end: " + load());
-    Files.createDirectories(Path.of("target"));
-    Files.writeString(Path.of("target", "benchmark.md"), report.toString());
+    finish();
   }
 
   /**
@@ -305,6 +271,14 @@ class EmbedderBenchmarkIT {
     return best;
   }
 
+  /** The last report line, and the report to {@code target/benchmark.md}. */
+  void finish() throws IOException {
+    line("");
+    line("load average at end: " + load());
+    Files.createDirectories(Path.of("target"));
+    Files.writeString(Path.of("target", "benchmark.md"), report.toString());
+  }
+
   static double median(double[] values) {
     double[] v = values.clone();
     java.util.Arrays.sort(v);
@@ -356,7 +330,7 @@ class EmbedderBenchmarkIT {
     return out;
   }
 
-  void decodeCosts(MinioClient minio, List<byte[]> camera, List<byte[]> small) throws Exception {
+  void decodeCosts(JobHarness servers, List<byte[]> camera, List<byte[]> small) throws Exception {
     line("");
     line(
         "(c) per image, mean of "
@@ -379,11 +353,8 @@ class EmbedderBenchmarkIT {
             java.util.Map.entry("2 MP (1632×1224)", camera),
             java.util.Map.entry("0.3 MP (640×480)", small))) {
       byte[] img = entry.getValue().get(0);
-      minio.putObject(
-          PutObjectArgs.builder().bucket(BUCKET).object("probe").stream(
-                  new ByteArrayInputStream(img), (long) img.length, -1L)
-              .build());
-      var fetcher = new MinioObjectFetcher(minio);
+      servers.put("probe", img);
+      var fetcher = new MinioObjectFetcher(servers.minio);
       double get = time(() -> fetcher.fetch(BUCKET, "probe"));
       double sub = time(() -> subsampled.decode(img));
       double fullMs = time(() -> full.decode(img));
@@ -426,38 +397,27 @@ class EmbedderBenchmarkIT {
     return (System.nanoTime() - t0) / 1e6 / 40;
   }
 
-  String upload(MinioClient minio, KafkaBroker broker, String name, List<byte[]> images)
-      throws Exception {
+  String upload(JobHarness servers, String name, List<byte[]> images) throws Exception {
     String topic = "bench-" + name;
-    broker.createTopics(1, topic);
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+    servers.broker.createTopics(1, topic);
+    try (KafkaProducer<byte[], byte[]> producer = servers.producer()) {
       for (int i = 0; i < IMAGES; i++) {
         String key = name + "/" + i + ".jpg";
-        byte[] img = images.get(i % images.size());
-        minio.putObject(
-            PutObjectArgs.builder().bucket(BUCKET).object(key).stream(
-                    new ByteArrayInputStream(img), (long) img.length, -1L)
-                .build());
-        ImageEvent e =
-            ImageEvent.newBuilder()
-                .setImageId(ImageIds.of(BUCKET, key))
-                .setType(ImageEventType.CREATED)
-                .setBucket(BUCKET)
-                .setKey(key)
-                .setEventTimeMillis(i)
-                .build();
-        producer.send(
-            new ProducerRecord<>(
-                topic,
-                e.getImageId().getBytes(StandardCharsets.UTF_8),
-                Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(topic, e)));
+        servers.put(key, images.get(i % images.size()));
+        producer.send(JobHarness.eventRecord(topic, created(key, i).build()));
       }
     }
     return topic;
+  }
+
+  /** The creation event of object {@code key} in the bucket. */
+  static ImageEvent.Builder created(String key, long eventTimeMillis) {
+    return ImageEvent.newBuilder()
+        .setImageId(ImageIds.of(BUCKET, key))
+        .setType(ImageEventType.CREATED)
+        .setBucket(BUCKET)
+        .setKey(key)
+        .setEventTimeMillis(eventTimeMillis);
   }
 
   /**
@@ -481,57 +441,25 @@ class EmbedderBenchmarkIT {
     line("");
     line("| gating | job frames/s (runs) | frames through the model |");
     line("| --- | --- | --- |");
-    try (KafkaBroker broker = KafkaBroker.start(tmp.resolve("kafka"), 0);
-        S3ServerProcess s3 =
-            S3ServerProcess.start(
-                tmp.resolve("s3"),
-                0,
-                "bench",
-                "bench-secret",
-                broker.bootstrapServers(),
-                "bench-notifications",
-                BUCKET)) {
-      MinioClient minio =
-          MinioClient.builder()
-              .endpoint(s3.endpoint())
-              .credentials("bench", "bench-secret")
-              .build();
+    try (JobHarness servers = JobHarness.start(tmp, "bench", "bench-secret")) {
       String topic = "bench-frames";
-      broker.createTopics(1, topic);
-      Properties p = new Properties();
-      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-      p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-      p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      servers.broker.createTopics(1, topic);
+      try (KafkaProducer<byte[], byte[]> producer = servers.producer()) {
         for (int i = 0; i < files.size(); i++) {
           String key = "camera/" + files.get(i).getFileName();
-          byte[] img = Files.readAllBytes(files.get(i));
-          minio.putObject(
-              PutObjectArgs.builder().bucket(BUCKET).object(key).stream(
-                      new ByteArrayInputStream(img), (long) img.length, -1L)
-                  .build());
+          servers.put(key, Files.readAllBytes(files.get(i)));
           ImageEvent e =
-              ImageEvent.newBuilder()
-                  .setImageId(ImageIds.of(BUCKET, key))
-                  .setType(ImageEventType.CREATED)
-                  .setBucket(BUCKET)
-                  .setKey(key)
+              created(key, i)
                   .setSource("camera")
                   .setCapturedAtMillis(1_700_000_000_000L + 40L * i)
-                  .setEventTimeMillis(i)
                   .build();
-          producer.send(
-              new ProducerRecord<>(
-                  topic,
-                  e.getImageId().getBytes(StandardCharsets.UTF_8),
-                  Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(topic, e)));
+          producer.send(JobHarness.eventRecord(topic, e));
         }
       }
       for (SceneGate.Settings gate : List.of(SceneGate.Settings.OFF, SceneGate.Settings.DEFAULT)) {
         double[] rates = new double[3];
         for (int rep = 0; rep < rates.length; rep++) {
-          rates[rep] =
-              job(broker, s3, topic, 16, 2, new OnnxOptions(0, 0, false), gate, files.size());
+          rates[rep] = job(servers, topic, 16, 2, new OnnxOptions(0, 0, false), gate, files.size());
         }
         line(
             String.format(
@@ -545,29 +473,19 @@ class EmbedderBenchmarkIT {
                 files.size()));
       }
     }
-    line("");
-    line("load average at end: " + load());
-    Files.createDirectories(Path.of("target"));
-    Files.writeString(Path.of("target", "benchmark.md"), report.toString());
+    finish();
   }
 
-  double job(
-      KafkaBroker broker,
-      S3ServerProcess s3,
-      String topic,
-      int batch,
-      int decodeThreads,
-      OnnxOptions onnx)
+  double job(JobHarness servers, String topic, int batch, int decodeThreads, OnnxOptions onnx)
       throws Exception {
-    return job(broker, s3, topic, batch, decodeThreads, onnx, SceneGate.Settings.OFF, IMAGES);
+    return job(servers, topic, batch, decodeThreads, onnx, SceneGate.Settings.OFF, IMAGES);
   }
 
   /**
    * (b) the whole job on a bounded Kafka source; images/s between the first and the last embedding.
    */
   double job(
-      KafkaBroker broker,
-      S3ServerProcess s3,
+      JobHarness servers,
       String topic,
       int batch,
       int decodeThreads,
@@ -580,7 +498,7 @@ class EmbedderBenchmarkIT {
         StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
     KafkaSource<KafkaRecord> source =
         KafkaSource.<KafkaRecord>builder()
-            .setBootstrapServers(broker.bootstrapServers())
+            .setBootstrapServers(servers.broker.bootstrapServers())
             .setTopics(topic)
             .setGroupId("bench-" + System.nanoTime())
             .setStartingOffsets(OffsetsInitializer.earliest())
@@ -589,7 +507,7 @@ class EmbedderBenchmarkIT {
             .build();
     EmbedOperator.Config config =
         new EmbedOperator.Config(
-            new MinioObjectFetcher.Settings(s3.endpoint(), "bench", "bench-secret"),
+            new MinioObjectFetcher.Settings(servers.s3.endpoint(), "bench", "bench-secret"),
             ModelDescriptor.DEFAULT_MODEL,
             DecodeLimits.DEFAULT,
             onnx,
@@ -615,7 +533,8 @@ class EmbedderBenchmarkIT {
         config,
         store,
         new TimingSink<DeadLetter>(),
-        new TimingSink<EmbeddingChange>());
+        new TimingSink<EmbeddingChange>(),
+        null);
     env.execute("bench");
     assertThat(TimingSink.count.get()).isEqualTo(images);
     return (images - 1) / ((TimingSink.last.get() - TimingSink.first.get()) / 1e9);

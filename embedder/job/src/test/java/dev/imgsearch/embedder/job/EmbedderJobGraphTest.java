@@ -2,6 +2,7 @@ package dev.imgsearch.embedder.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imgsearch.embedder.gate.SceneGate;
 import dev.imgsearch.indexer.sink.SinkOptions;
 import dev.imgsearch.indexer.sink.VectorStoreSink;
 import dev.imgsearch.indexer.store.StoreSettings;
@@ -51,13 +52,16 @@ class EmbedderJobGraphTest {
             s.onnx(),
             4,
             Duration.ofMillis(50),
-            1);
+            1,
+            SceneGate.Settings.OFF,
+            DetectSettings.NONE);
     EmbedderJob.build(
         env,
         EmbedderJob.source(s),
         embed,
         new VectorStoreSink(store, SinkOptions.of(16)),
         EmbedderJob.deadLetterSink(s),
+        null,
         null);
     Map<String, StreamNode> nodes = new java.util.HashMap<>();
     env.getStreamGraph().getStreamNodes().forEach(n -> nodes.put(n.getOperatorName(), n));

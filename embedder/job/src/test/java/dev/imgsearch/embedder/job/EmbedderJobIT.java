@@ -26,9 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -68,14 +66,15 @@ class EmbedderJobIT extends HarnessPerClass {
 
   @Test
   void corpusGoodImagesDeletionsAndGoneObjectsThroughTheWholeJob() throws Exception {
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> options = it.jobOptions("it", run, tmp);
-    options.put("decode.max-bytes", Long.toString(BadImageCorpus.MAX_BYTES));
-    options.put("fetch.max-bytes", Long.toString(FETCH_MAX_BYTES));
-    options.put("batch.size", "4");
-    options.put("batch.max-delay", "30ms");
-    options.put("store.dimension", "576");
-    EmbedderSettings settings = EmbedderSettings.fromMap(options);
+    EmbedderSettings settings =
+        settings(
+            "it",
+            Map.of(
+                "decode.max-bytes", Long.toString(BadImageCorpus.MAX_BYTES),
+                "fetch.max-bytes", Long.toString(FETCH_MAX_BYTES),
+                "batch.size", "4",
+                "batch.max-delay", "30ms",
+                "store.dimension", "576"));
     String eventsTopic = settings.imageEventsTopic();
     String dlqTopic = settings.deadLetterTopic();
     String embeddingsTopic = settings.embeddingsTopic();
@@ -156,11 +155,7 @@ class EmbedderJobIT extends HarnessPerClass {
 
     try (KafkaProducer<byte[], byte[]> producer = it.producer()) {
       for (ImageEvent e : events) {
-        producer.send(
-            new ProducerRecord<>(
-                eventsTopic,
-                e.getImageId().getBytes(StandardCharsets.UTF_8),
-                Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(eventsTopic, e)));
+        producer.send(JobHarness.eventRecord(eventsTopic, e));
       }
       producer.send(
           new ProducerRecord<>(
@@ -222,8 +217,7 @@ class EmbedderJobIT extends HarnessPerClass {
         tombstones.add(id);
         latest.remove(id);
       } else {
-        ImageEmbedding e =
-            Topics.EMBEDDINGS.valueSerde().deserializer().deserialize(embeddingsTopic, r.value());
+        ImageEmbedding e = embedding(embeddingsTopic, r);
         assertThat(e.getImageId()).isEqualTo(id);
         assertThat(e.getModel()).isEqualTo("nsfwjs-mobilenetv2-b13@1");
         assertThat(e.getVector()).hasSize(576);
@@ -243,8 +237,7 @@ class EmbedderJobIT extends HarnessPerClass {
     assertThat(it.topicConfig(embeddingsTopic, "cleanup.policy")).isEqualTo("compact");
 
     // the vector store holds exactly the embedded images; the deleted one is gone
-    try (VectorStore store =
-        VectorStores.open(StoreSettings.embedded(settings.store().path(), "images", 576))) {
+    try (VectorStore store = openStore(settings)) {
       assertThat(store.count()).isEqualTo(embeddable);
       VectorRecord row = store.get(ImageIds.of(BUCKET, "good/upright.jpg")).orElseThrow();
       assertThat(row.model()).isEqualTo("nsfwjs-mobilenetv2-b13@1");
@@ -262,12 +255,10 @@ class EmbedderJobIT extends HarnessPerClass {
    */
   @Test
   void gatedFramesOfTwoCamerasAreIndexedWithTheirRepresentatives() throws Exception {
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> options = it.jobOptions("it-gate", run, tmp);
-    options.put("batch.size", "3");
-    options.put("batch.max-delay", "30ms");
-    options.put("gate.enabled", "true");
-    EmbedderSettings settings = EmbedderSettings.fromMap(options);
+    EmbedderSettings settings =
+        settings(
+            "it-gate",
+            Map.of("batch.size", "3", "batch.max-delay", "30ms", "gate.enabled", "true"));
     String eventsTopic = settings.imageEventsTopic();
     String embeddingsTopic = settings.embeddingsTopic();
     it.broker.createTopics(1, eventsTopic);
@@ -293,13 +284,6 @@ class EmbedderJobIT extends HarnessPerClass {
         event(
             ImageEventType.DELETED, "gate-cam-a/503.jpg", t++)); // no source: keyed by its image id
     it.produce(eventsTopic, events.toArray(ImageEvent[]::new));
-    Configuration conf = new Configuration();
-    conf.setString(
-        "metrics.reporter.collect.factory.class", CollectingReporter.Factory.class.getName());
-    CollectingReporter.METRICS.clear();
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
-    EmbedderJob.build(env, settings);
-    JobClient job = env.executeAsync("embedder-gate-it");
     String a503id = ImageIds.of(BUCKET, "gate-cam-a/503.jpg");
     Predicate<List<ConsumerRecord<byte[], byte[]>>> allThere =
         rs -> {
@@ -316,13 +300,8 @@ class EmbedderJobIT extends HarnessPerClass {
           return tombstone
               && upserted.size() == frames.length; // every other frame and the sourceless one
         };
-    List<ConsumerRecord<byte[], byte[]>> embeddings;
-    try {
-      embeddings = it.consume(embeddingsTopic, allThere);
-      Thread.sleep(2500); // two more checkpoints: the vector store sink flushes on checkpoints
-    } finally {
-      job.cancel().get();
-    }
+    List<ConsumerRecord<byte[], byte[]>> embeddings =
+        it.runUntil(settings, "embedder-gate-it", 2, embeddingsTopic, allThere);
 
     Map<String, ImageEmbedding> byId = new HashMap<>();
     ConsumerRecord<byte[], byte[]> lastOfDeleted = null;
@@ -332,8 +311,7 @@ class EmbedderJobIT extends HarnessPerClass {
             r; // its creation may have been overtaken by the deletion (then dropped), never after
         // it
       } else if (r.value() != null) {
-        ImageEmbedding e =
-            Topics.EMBEDDINGS.valueSerde().deserializer().deserialize(embeddingsTopic, r.value());
+        ImageEmbedding e = embedding(embeddingsTopic, r);
         byId.put(e.getImageId(), e);
       }
     }
@@ -365,8 +343,7 @@ class EmbedderJobIT extends HarnessPerClass {
         .isEqualTo(4); // a501, a504, b505, none/502
     assertThat(CollectingReporter.counter(OP + "imagesGated")).isEqualTo(5);
 
-    try (VectorStore store =
-        VectorStores.open(StoreSettings.embedded(settings.store().path(), "images", 576))) {
+    try (VectorStore store = openStore(settings)) {
       assertThat(store.count())
           .isEqualTo(frames.length); // all frames and the sourceless one, minus the deleted one
       assertThat(store.get(a503id)).isEmpty();
@@ -393,11 +370,8 @@ class EmbedderJobIT extends HarnessPerClass {
    */
   @Test
   void detectedPeopleAreIndexedSearchableByClassAndGoWithTheirImage() throws Exception {
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> options = it.jobOptions("it-detect", run, tmp);
-    options.put("batch.max-delay", "30ms");
-    options.put("detect", "objects,faces");
-    EmbedderSettings settings = EmbedderSettings.fromMap(options);
+    EmbedderSettings settings =
+        settings("it-detect", Map.of("batch.max-delay", "30ms", "detect", "objects,faces"));
     String eventsTopic = settings.imageEventsTopic();
     String embeddingsTopic = settings.embeddingsTopic();
     it.broker.createTopics(1, eventsTopic);
@@ -407,42 +381,22 @@ class EmbedderJobIT extends HarnessPerClass {
       put(key, in.readAllBytes());
     }
 
-    send(eventsTopic, event(ImageEventType.CREATED, key, 1));
+    it.produce(eventsTopic, event(ImageEventType.CREATED, key, 1));
     List<ConsumerRecord<byte[], byte[]>> embeddings =
         runUntil(settings, embeddingsTopic, rs -> rs.stream().anyMatch(r -> r.value() != null));
-    ImageEmbedding e =
-        Topics.EMBEDDINGS
-            .valueSerde()
-            .deserializer()
-            .deserialize(embeddingsTopic, embeddings.get(0).value());
+    ImageEmbedding e = embedding(embeddingsTopic, embeddings.get(0));
     assertThat(e.getObjects())
         .anyMatch(o -> o.getLabel().equals("person") && o.getVector().size() == 576);
     assertThat(CollectingReporter.counter(OP + "objectsDetected")).isPositive();
-    StoreSettings stored = StoreSettings.embedded(settings.store().path(), "images", 576);
-    try (VectorStore store = VectorStores.open(stored)) {
+    try (VectorStore store = openStore(settings)) {
       assertThat(store.get(id)).isPresent();
       List<dev.imgsearch.indexer.store.StoredItem> items = store.items().itemsOf(id);
       var person =
           items.stream().filter(i -> i.item().label().equals("person")).findFirst().orElseThrow();
-      assertThat(
-              store
-                  .items()
-                  .imagesWithClass(
-                      java.util.Set.of("person"),
-                      dev.imgsearch.indexer.store.SearchFilter.NONE,
-                      0,
-                      10))
+      assertThat(imagesWithClass(store, "person"))
           .extracting(h -> h.stored().parentId())
           .containsExactly(id);
-      assertThat(
-              store
-                  .items()
-                  .imagesWithClass(
-                      java.util.Set.of("car"),
-                      dev.imgsearch.indexer.store.SearchFilter.NONE,
-                      0,
-                      10))
-          .isEmpty();
+      assertThat(imagesWithClass(store, "car")).isEmpty();
       var hits =
           store
               .items()
@@ -454,50 +408,50 @@ class EmbedderJobIT extends HarnessPerClass {
       assertThat(hits.get(0).stored().item().id(id)).isEqualTo(person.item().id(id));
     }
 
-    send(eventsTopic, event(ImageEventType.DELETED, key, 2));
+    it.produce(eventsTopic, event(ImageEventType.DELETED, key, 2));
     runUntil(settings, embeddingsTopic, rs -> rs.stream().anyMatch(r -> r.value() == null));
-    try (VectorStore store = VectorStores.open(stored)) {
+    try (VectorStore store = openStore(settings)) {
       assertThat(store.get(id)).isEmpty();
       assertThat(store.items().itemsOf(id)).isEmpty();
-      assertThat(
-              store
-                  .items()
-                  .imagesWithClass(
-                      java.util.Set.of("person"),
-                      dev.imgsearch.indexer.store.SearchFilter.NONE,
-                      0,
-                      10))
-          .isEmpty();
+      assertThat(imagesWithClass(store, "person")).isEmpty();
     }
   }
 
-  private static void send(String topic, ImageEvent e) throws Exception {
-    it.produce(topic, e);
+  /**
+   * The job's settings: {@link JobHarness#jobOptions} of a new run under {@code prefix}, with
+   * {@code extra}.
+   */
+  static EmbedderSettings settings(String prefix, Map<String, String> extra) {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> options = it.jobOptions(prefix, run, tmp);
+    options.putAll(extra);
+    return EmbedderSettings.fromMap(options);
   }
 
-  /**
-   * Runs the job until {@code done} holds on the embeddings topic, then two more checkpoints (the
-   * store's flush).
-   */
+  /** The detection test's job run (parallelism 1), see {@link JobHarness#runUntil}. */
   private static List<ConsumerRecord<byte[], byte[]>> runUntil(
       EmbedderSettings settings,
       String embeddingsTopic,
       Predicate<List<ConsumerRecord<byte[], byte[]>>> done)
       throws Exception {
-    Configuration conf = new Configuration();
-    conf.setString(
-        "metrics.reporter.collect.factory.class", CollectingReporter.Factory.class.getName());
-    CollectingReporter.METRICS.clear();
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
-    EmbedderJob.build(env, settings);
-    JobClient job = env.executeAsync("embedder-detect-it");
-    try {
-      List<ConsumerRecord<byte[], byte[]>> out = it.consume(embeddingsTopic, done);
-      Thread.sleep(2500);
-      return out;
-    } finally {
-      job.cancel().get();
-    }
+    return it.runUntil(settings, "embedder-detect-it", 1, embeddingsTopic, done);
+  }
+
+  static ImageEmbedding embedding(String topic, ConsumerRecord<byte[], byte[]> r) {
+    return Topics.EMBEDDINGS.valueSerde().deserializer().deserialize(topic, r.value());
+  }
+
+  /** The job's embedded store (576-dimensional vectors of the default model). */
+  static VectorStore openStore(EmbedderSettings settings) {
+    return VectorStores.open(StoreSettings.embedded(settings.store().path(), "images", 576));
+  }
+
+  static List<dev.imgsearch.indexer.store.ItemHit> imagesWithClass(
+      VectorStore store, String label) {
+    return store
+        .items()
+        .imagesWithClass(
+            java.util.Set.of(label), dev.imgsearch.indexer.store.SearchFilter.NONE, 0, 10);
   }
 
   static float[] toArray(List<Float> v) {

@@ -66,11 +66,14 @@ class FetchErrorsTest {
     assertThat(FetchErrors.classify("SomethingNew", 0, null)).isEqualTo(Kind.UNKNOWN);
   }
 
+  /** Backoff from 100 ms to 2 s, transient errors retried for 10 s, unknown ones 3 times. */
+  static final FetchErrors.Policy POLICY =
+      new FetchErrors.Policy(
+          Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(10), 3);
+
   @Test
   void transientErrorsAreRetriedWithBackoffUntilTheBoundThenFailTheTask() {
-    FetchErrors.Policy p =
-        new FetchErrors.Policy(
-            Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(10), 3);
+    FetchErrors.Policy p = POLICY;
     assertThat(p.next(Kind.TRANSIENT, 1, Duration.ZERO))
         .isEqualTo(Action.retry(Duration.ofMillis(100)));
     assertThat(p.next(Kind.TRANSIENT, 2, Duration.ofMillis(100)))
@@ -82,9 +85,7 @@ class FetchErrorsTest {
 
   @Test
   void unknownErrorsAreRetriedABoundedNumberOfTimesThenDeadLettered() {
-    FetchErrors.Policy p =
-        new FetchErrors.Policy(
-            Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(10), 3);
+    FetchErrors.Policy p = POLICY;
     assertThat(p.next(Kind.UNKNOWN, 1, Duration.ZERO))
         .isEqualTo(Action.retry(Duration.ofMillis(100)));
     assertThat(p.next(Kind.UNKNOWN, 2, Duration.ZERO))

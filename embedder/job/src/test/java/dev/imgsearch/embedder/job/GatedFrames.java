@@ -49,30 +49,27 @@ final class GatedFrames {
   static KafkaRecord created(String source, int n, long offset) {
     String key = put(source, n);
     ImageEvent e =
-        ImageEvent.newBuilder()
-            .setImageId(ImageIds.of("images", key))
-            .setType(ImageEventType.CREATED)
-            .setBucket("images")
-            .setKey(key)
+        event(ImageEventType.CREATED, key, offset)
             .setSource(source)
             .setCapturedAtMillis(n * 100L)
             .setTags(List.of("gate"))
-            .setEventTimeMillis(1_000_000 + offset)
             .build();
     return record(e, offset);
   }
 
   static KafkaRecord deleted(String source, int n, long offset) {
     String key = (source == null ? "none" : source) + "/" + n + ".jpg";
-    ImageEvent e =
-        ImageEvent.newBuilder()
-            .setImageId(ImageIds.of("images", key))
-            .setType(ImageEventType.DELETED)
-            .setBucket("images")
-            .setKey(key)
-            .setEventTimeMillis(1_000_000 + offset)
-            .build();
-    return record(e, offset);
+    return record(event(ImageEventType.DELETED, key, offset).build(), offset);
+  }
+
+  /** An event of {@code images/key} at the time of {@code offset}. */
+  static ImageEvent.Builder event(ImageEventType type, String key, long offset) {
+    return ImageEvent.newBuilder()
+        .setImageId(ImageIds.of("images", key))
+        .setType(type)
+        .setBucket("images")
+        .setKey(key)
+        .setEventTimeMillis(1_000_000 + offset);
   }
 
   static String id(String source, int n) {

@@ -6,8 +6,6 @@ import dev.imgsearch.embedder.detect.DetectMode;
 import dev.imgsearch.embedder.detect.FaceDetector;
 import dev.imgsearch.embedder.detect.FrameDetector;
 import dev.imgsearch.embedder.detect.ObjectDetector;
-import dev.imgsearch.embedder.image.DecodeLimits;
-import dev.imgsearch.embedder.model.OnnxImageEmbedder;
 import dev.imgsearch.embedder.model.OnnxOptions;
 import dev.imgsearch.indexer.IndexAction;
 import dev.imgsearch.indexer.store.DetectedItem;
@@ -18,27 +16,17 @@ import dev.imgsearch.schemas.avro.ImageEventType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Detection inside the frames, on real photos (embedder-core's test resources), without Flink. */
-class ImagePipelineDetectTest {
-  static OnnxImageEmbedder embedder;
+class ImagePipelineDetectTest extends EmbedderPerClass {
   static FrameDetector detector;
-  final Map<String, byte[]> objects = new HashMap<>();
-  final ObjectFetcher fetcher =
-      (bucket, key) -> Optional.ofNullable(objects.get(bucket + "/" + key));
 
   @BeforeAll
-  static void load() {
-    embedder =
-        OnnxImageEmbedder.fromClasspath(
-            "nsfwjs-mobilenetv2-b13", DecodeLimits.DEFAULT, OnnxOptions.DEFAULT);
+  static void loadDetector() {
     detector =
         FrameDetector.load(
             DetectMode.parse("objects,faces"),
@@ -48,8 +36,7 @@ class ImagePipelineDetectTest {
   }
 
   @AfterAll
-  static void close() {
-    embedder.close();
+  static void closeDetector() {
     detector.close();
   }
 

@@ -8,20 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imgsearch.embedder.gate.Scene;
 import dev.imgsearch.embedder.gate.SceneGate;
 import dev.imgsearch.embedder.gate.Scenes;
-import dev.imgsearch.embedder.image.DecodeLimits;
-import dev.imgsearch.embedder.model.OnnxImageEmbedder;
-import dev.imgsearch.embedder.model.OnnxOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Scene-change gating in the stage without Flink, on real camera frames and the real model. */
-class ImagePipelineGatingTest {
-  static OnnxImageEmbedder embedder;
+class ImagePipelineGatingTest extends EmbedderPerClass {
   static ImagePipeline pipeline;
   final SceneGate gate = new SceneGate(SceneGate.Settings.DEFAULT);
   final Map<String, Scene> state = new HashMap<>();
@@ -39,16 +34,8 @@ class ImagePipelineGatingTest {
       };
 
   @BeforeAll
-  static void load() {
-    embedder =
-        OnnxImageEmbedder.fromClasspath(
-            "nsfwjs-mobilenetv2-b13", DecodeLimits.DEFAULT, OnnxOptions.DEFAULT);
+  static void createPipeline() {
     pipeline = new ImagePipeline(GatedFrames.FETCHER.create(), embedder);
-  }
-
-  @AfterAll
-  static void close() {
-    embedder.close();
   }
 
   ImagePipeline.Completed run(KafkaRecord... records) throws Exception {

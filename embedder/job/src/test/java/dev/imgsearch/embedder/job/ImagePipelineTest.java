@@ -17,36 +17,15 @@ import dev.imgsearch.schemas.avro.ImageEventType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The stage without Flink: order, deletions, missing objects, dead letters, one model call per
  * batch.
  */
-class ImagePipelineTest {
-  static OnnxImageEmbedder embedder;
-  final Map<String, byte[]> objects = new HashMap<>();
-  final ObjectFetcher fetcher =
-      (bucket, key) -> Optional.ofNullable(objects.get(bucket + "/" + key));
-
-  @BeforeAll
-  static void load() {
-    embedder =
-        OnnxImageEmbedder.fromClasspath(
-            "nsfwjs-mobilenetv2-b13", DecodeLimits.DEFAULT, OnnxOptions.DEFAULT);
-  }
-
-  @AfterAll
-  static void close() {
-    embedder.close();
-  }
-
+class ImagePipelineTest extends EmbedderPerClass {
   static KafkaRecord record(ImageEventType type, String key, long offset) {
     ImageEvent e =
         ImageEvent.newBuilder()

@@ -127,13 +127,42 @@ final class JobHarness implements AutoCloseable {
    * CollectingReporter}.
    */
   static JobClient startJob(EmbedderSettings settings, String name) throws Exception {
+    return startJob(settings, name, 1);
+  }
+
+  /** Like {@link #startJob(EmbedderSettings, String)}, at {@code parallelism}. */
+  static JobClient startJob(EmbedderSettings settings, String name, int parallelism)
+      throws Exception {
     Configuration conf = new Configuration();
     conf.setString(
         "metrics.reporter.collect.factory.class", CollectingReporter.Factory.class.getName());
     CollectingReporter.METRICS.clear();
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     EmbedderJob.build(env, settings);
     return env.executeAsync(name);
+  }
+
+  /**
+   * Runs the job ({@link #startJob(EmbedderSettings, String, int)}) until {@code done} holds on
+   * {@code topic}, then two more checkpoints (the vector store sink flushes on checkpoints), then
+   * cancels it.
+   */
+  List<ConsumerRecord<byte[], byte[]>> runUntil(
+      EmbedderSettings settings,
+      String name,
+      int parallelism,
+      String topic,
+      Predicate<List<ConsumerRecord<byte[], byte[]>>> done)
+      throws Exception {
+    JobClient job = startJob(settings, name, parallelism);
+    try {
+      List<ConsumerRecord<byte[], byte[]>> out = consume(topic, done);
+      Thread.sleep(2500);
+      return out;
+    } finally {
+      job.cancel().get();
+    }
   }
 
   KafkaProducer<byte[], byte[]> producer() {
@@ -146,15 +175,17 @@ final class JobHarness implements AutoCloseable {
   void produce(String topic, ImageEvent... events) throws Exception {
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       for (ImageEvent e : events) {
-        producer
-            .send(
-                new ProducerRecord<>(
-                    topic,
-                    e.getImageId().getBytes(StandardCharsets.UTF_8),
-                    Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(topic, e)))
-            .get();
+        producer.send(eventRecord(topic, e)).get();
       }
     }
+  }
+
+  /** The record of {@code e} on {@code topic}: keyed by image id, the Avro event as value. */
+  static ProducerRecord<byte[], byte[]> eventRecord(String topic, ImageEvent e) {
+    return new ProducerRecord<>(
+        topic,
+        e.getImageId().getBytes(StandardCharsets.UTF_8),
+        Topics.IMAGE_EVENTS.valueSerde().serializer().serialize(topic, e));
   }
 
   /** The value of a topic's config {@code key} as the broker describes it. */
