@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.cli.bench.SyntheticJpegs;
+import dev.imgsearch.schemas.AlertIds;
 import dev.imgsearch.schemas.ImageIds;
+import dev.imgsearch.schemas.Topics;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import java.io.ByteArrayInputStream;
@@ -18,8 +20,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +33,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +45,10 @@ import org.junit.jupiter.api.io.TempDir;
  * embedded store, query API) runs in a child JVM. While a client uploads continuously, the pipeline
  * and its S3 child are killed with SIGKILL mid-stream and restarted on the same data dir, {@code
  * imgsearch.faults.rounds} times (default 10). At the end the index holds exactly the set of
- * successfully uploaded images: none lost, none duplicated.
+ * successfully uploaded images: none lost, none duplicated. A watch matching every image (issue
+ * #15) is armed before the first upload: the alerts topic ends with exactly one alert id per
+ * uploaded image (replays after a kill may repeat an alert; its deterministic id makes the copy
+ * recognisable), none missing.
  */
 class KillNineFaultIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,6 +81,35 @@ class KillNineFaultIT {
     List<String> log = new ArrayList<>();
     try {
       awaitReady(api, pipeline, Duration.ofMinutes(3));
+      String watchId = "kill9-every-image";
+      HttpResponse<String> watch =
+          http.send(
+              HttpRequest.newBuilder(URI.create(api + "/v1/watches"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"id\":\""
+                              + watchId
+                              + "\",\"name\":\"every image\",\"target\":\"NEAR_DUPLICATES\","
+                              + "\"phash\":\"0000000000000000\",\"threshold\":64,\"cooldown\":\"PT0S\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(watch.statusCode()).as(watch.body()).isEqualTo(201);
+      // a probe image: its alert shows the job has read the watch before the stream starts
+      String probe = "kill9/probe.jpg";
+      byte[] probeBytes = SyntheticJpegs.jpeg(-1, 640, 480);
+      s3.putObject(
+          PutObjectArgs.builder().bucket(LocalStackSettings.DEFAULT_BUCKET).object(probe).stream(
+                  new ByteArrayInputStream(probeBytes), (long) probeBytes.length, null)
+              .contentType("image/jpeg")
+              .userMetadata(Map.of("source", "kill9"))
+              .build());
+      uploaded.add(ImageIds.of(LocalStackSettings.DEFAULT_BUCKET, probe));
+      String probeAlert =
+          AlertIds.of(watchId, ImageIds.of(LocalStackSettings.DEFAULT_BUCKET, probe));
+      assertThat(alertIds(kafkaPort, Set.of(probeAlert), Duration.ofMinutes(2)))
+          .as("the probe's alert")
+          .containsKey(probeAlert);
       Future<?> uploads =
           uploader.submit(
               () -> {
@@ -155,11 +196,49 @@ class KillNineFaultIT {
       assertThat(indexed)
           .as("index count = uploaded set (no duplicates, nothing extra)")
           .isEqualTo(uploaded.size());
+
+      Set<String> expected = new HashSet<>();
+      uploaded.forEach(id -> expected.add(AlertIds.of(watchId, id)));
+      Map<String, Integer> alerts = alertIds(kafkaPort, expected, Duration.ofMinutes(2));
+      int copies = alerts.values().stream().mapToInt(Integer::intValue).sum() - alerts.size();
+      System.out.printf(
+          "FAULT kill-9 alerts: %d distinct alert ids for %d uploaded images (probe included), %d repeated copies"
+              + " (at-least-once replays)%n",
+          alerts.size(), uploaded.size(), copies);
+      assertThat(alerts.keySet()).as("one alert id per uploaded image").isEqualTo(expected);
     } finally {
       uploading.set(false);
       uploader.shutdownNow();
       killTree(pipeline);
     }
+  }
+
+  /**
+   * The keys (alert ids) on the alerts topic with their number of copies, read from the start until
+   * every {@code expected} id is there or {@code timeout} passes.
+   */
+  private static Map<String, Integer> alertIds(
+      int kafkaPort, Set<String> expected, Duration timeout) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", "127.0.0.1:" + kafkaPort);
+    p.put("group.id", "kill9-alerts-" + System.nanoTime());
+    p.put("auto.offset.reset", "earliest");
+    Map<String, Integer> ids = new HashMap<>();
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+      c.subscribe(List.of(Topics.ALERTS.name()));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!ids.keySet().containsAll(expected) && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+          ids.merge(r.key(), 1, Integer::sum);
+        }
+      }
+      // whatever else is already on the topic (an alert no image explains would show here)
+      for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofSeconds(2))) {
+        ids.merge(r.key(), 1, Integer::sum);
+      }
+    }
+    return ids;
   }
 
   /**
