@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     description = "Print alerts of the watches as they are raised (Ctrl-C to stop).")
 final class AlertsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin WatchCommand.ApiOptions api;
+  @Mixin ApiOptions api;
 
   @Option(names = "--watch", paramLabel = "ID", description = "Only this watch's alerts.")
   String watch;
@@ -52,9 +52,10 @@ final class AlertsCommand implements Callable<Integer> {
     HttpResponse<InputStream> response =
         call.send(request, HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() != 200) {
-      String body = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
-      throw new IllegalStateException(
-          "the API answered " + response.statusCode() + ": " + SearchCommand.errorMessage(body));
+      ApiCall.expect(
+          200,
+          response.statusCode(),
+          new String(response.body().readAllBytes(), StandardCharsets.UTF_8));
     }
     PrintWriter out = spec.commandLine().getOut();
     ObjectMapper json = new ObjectMapper();

@@ -40,25 +40,6 @@ final class WatchCommand implements Runnable {
         spec.commandLine(), "missing subcommand: add, list or rm");
   }
 
-  /** {@code --api} and {@code --api-key}, as {@code imgsearch search} has them. */
-  static final class ApiOptions {
-    @Option(
-        names = "--api",
-        defaultValue = "http://127.0.0.1:" + LocalStackSettings.DEFAULT_HTTP_PORT,
-        description = "Query API base URL (default: ${DEFAULT-VALUE}).")
-    String api;
-
-    @Option(
-        names = "--api-key",
-        defaultValue = "${env:IMGSEARCH_API_KEY}",
-        description = "X-API-Key for an API that requires one (default: env IMGSEARCH_API_KEY).")
-    String apiKey;
-
-    ApiCall call() {
-      return new ApiCall(api, apiKey);
-    }
-  }
-
   @Command(
       name = "add",
       mixinStandardHelpOptions = true,
