@@ -8,13 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code imgsearch search IMAGE | --id ID}: prints the most similar indexed images. */
 @Command(
@@ -24,8 +20,7 @@ import picocli.CommandLine.Spec;
       "Find the indexed images most similar to IMAGE, or to the stored image --id ID.",
       "Filters: --source, --tags (any of; comma-separated or repeated), --from/--to (capture time)."
     })
-final class SearchCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+final class SearchCommand extends ApiCommand {
 
   @Parameters(
       index = "0",
@@ -82,35 +77,27 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the API's JSON response as is.")
   boolean json;
 
-  @Mixin ApiOptions apiOptions;
-
   @Override
   public Integer call() throws Exception {
     if ((image == null) == (id == null)) {
       throw new IllegalArgumentException("give either IMAGE or --id ID");
     }
     String query = SearchQuery.queryString(k, offset, sources, tags, from, to, minScore);
-    ApiCall api = apiOptions.call();
+    ApiCall call = api.call();
     HttpRequest.Builder request;
     if (id != null) {
-      request = api.request("/v1/images/" + SearchQuery.imageId(id) + "/similar?" + query).GET();
+      request = call.request("/v1/images/" + SearchQuery.imageId(id) + "/similar?" + query).GET();
     } else {
       if (!Files.isRegularFile(image)) {
         throw new IllegalArgumentException("no such file: " + image);
       }
       request =
-          api.request("/v1/search?" + query)
+          call.request("/v1/search?" + query)
               .header("Content-Type", "image/" + contentSubtype(image))
               .POST(HttpRequest.BodyPublishers.ofFile(image));
     }
-    String body = api.call(request.timeout(Duration.ofSeconds(60)).build(), 200);
-    if (json) {
-      spec.commandLine().getOut().println(body);
-    } else {
-      spec.commandLine().getOut().print(format(new ObjectMapper().readTree(body)));
-    }
-    spec.commandLine().getOut().flush();
-    return 0;
+    String body = call.call(request.timeout(Duration.ofSeconds(60)).build(), 200);
+    return print(json ? body + System.lineSeparator() : format(new ObjectMapper().readTree(body)));
   }
 
   static String contentSubtype(Path image) {
