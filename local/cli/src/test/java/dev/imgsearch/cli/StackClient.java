@@ -1,5 +1,6 @@
 package dev.imgsearch.cli;
 
+import dev.imgsearch.schemas.Topics;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import java.io.ByteArrayInputStream;
@@ -7,12 +8,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * What the local-stack ITs do to a running {@link LocalStack}: upload through its S3 server, GET
- * its HTTP endpoints, ask the query API whether an image is indexed. Failures are {@link
- * AssertionError}s.
+ * its HTTP endpoints, ask the query API whether an image is indexed, count the dead letters.
+ * Failures are {@link AssertionError}s.
  */
 final class StackClient {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -60,6 +65,28 @@ final class StackClient {
   /** True when the query API at {@code api} knows the image id. */
   static boolean indexed(String api, String id) {
     return status(api + "/v1/images/" + id + "/similar?k=1") == 200;
+  }
+
+  /** How many records the dead-letter topic of the Kafka at {@code bootstrap} holds. */
+  static int deadLetterCount(String bootstrap) {
+    Map<String, Object> p =
+        Map.of(
+            "bootstrap.servers",
+            bootstrap,
+            "group.id",
+            "faults-" + System.nanoTime(),
+            "enable.auto.commit",
+            "false");
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts =
+          c.partitionsFor(Topics.DEAD_LETTERS.name()).stream()
+              .map(i -> new TopicPartition(i.topic(), i.partition()))
+              .toList();
+      Map<TopicPartition, Long> begin = c.beginningOffsets(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      return (int) parts.stream().mapToLong(tp -> end.get(tp) - begin.get(tp)).sum();
+    }
   }
 
   private static <T> HttpResponse<T> send(String url, HttpResponse.BodyHandler<T> body) {
