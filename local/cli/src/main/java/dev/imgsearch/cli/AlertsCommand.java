@@ -8,12 +8,8 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code imgsearch alerts [--watch ID]}: tails the query API's alert stream, one line per alert.
@@ -22,9 +18,7 @@ import picocli.CommandLine.Spec;
     name = "alerts",
     mixinStandardHelpOptions = true,
     description = "Print alerts of the watches as they are raised (Ctrl-C to stop).")
-final class AlertsCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-  @Mixin WatchCommand.ApiOptions api;
+final class AlertsCommand extends ApiCommand {
 
   @Option(names = "--watch", paramLabel = "ID", description = "Only this watch's alerts.")
   String watch;
@@ -52,9 +46,10 @@ final class AlertsCommand implements Callable<Integer> {
     HttpResponse<InputStream> response =
         call.send(request, HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() != 200) {
-      String body = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
-      throw new IllegalStateException(
-          "the API answered " + response.statusCode() + ": " + SearchCommand.errorMessage(body));
+      ApiCall.expect(
+          200,
+          response.statusCode(),
+          new String(response.body().readAllBytes(), StandardCharsets.UTF_8));
     }
     PrintWriter out = spec.commandLine().getOut();
     ObjectMapper json = new ObjectMapper();

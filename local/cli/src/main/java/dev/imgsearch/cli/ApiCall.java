@@ -1,5 +1,7 @@
 package dev.imgsearch.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -51,10 +53,27 @@ final class ApiCall {
    */
   String call(HttpRequest request, int expected) throws IOException, InterruptedException {
     HttpResponse<String> r = send(request, HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != expected) {
-      throw new IllegalStateException(
-          "the API answered " + r.statusCode() + ": " + SearchCommand.errorMessage(r.body()));
-    }
+    expect(expected, r.statusCode(), r.body());
     return r.body();
+  }
+
+  /** Fails with the API's error message when {@code status} is not {@code expected}. */
+  static void expect(int expected, int status, String body) {
+    if (status != expected) {
+      throw new IllegalStateException("the API answered " + status + ": " + errorMessage(body));
+    }
+  }
+
+  /** The API's {@code error.message}, else the body. */
+  static String errorMessage(String body) {
+    try {
+      JsonNode message = new ObjectMapper().readTree(body).path("error").path("message");
+      if (message.isTextual()) {
+        return message.asText();
+      }
+    } catch (IOException notJson) {
+      // fall through
+    }
+    return body.length() > 300 ? body.substring(0, 300) + "…" : body;
   }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,17 +23,7 @@ import picocli.CommandLine.Option;
     description =
         "Benchmark the whole pipeline on a fresh local stack: freshness, throughput, query latency, recall@10, memory.")
 final class BenchCommand implements Callable<Integer> {
-  @Option(
-      names = "--vector-store",
-      defaultValue = LocalStackSettings.DEFAULT_VECTOR_STORE,
-      description = "embedded or milvus (default: ${DEFAULT-VALUE}).")
-  String vectorStore;
-
-  @Option(
-      names = "--milvus-uri",
-      description =
-          "Milvus URI when --vector-store milvus; without it the bench starts the Milvus standalone server from .tools/milvus-venv (scripts/test-deps.sh) in the scratch directory.")
-  String milvusUri;
+  @Mixin StoreOptions store;
 
   @Option(
       names = "--rate",
@@ -141,14 +132,17 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (store.needsBundledMilvus()) {
+      StoreOptions.requireMilvusInstalled();
+    }
     return new BenchRun(options()).run();
   }
 
   /** The parsed options as the bench's parameter object. */
   BenchOptions options() {
     return new BenchOptions(
-        vectorStore,
-        milvusUri,
+        store.vectorStore.name(),
+        store.milvusUri,
         rate,
         seconds,
         burst,

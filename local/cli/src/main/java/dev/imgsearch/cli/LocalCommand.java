@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code imgsearch local}: the whole pipeline on this machine until Ctrl-C. */
@@ -20,23 +21,7 @@ final class LocalCommand implements Callable<Integer> {
       description = "Where all data lives; kept across restarts (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  /** The vector stores of the local stack. */
-  enum VectorStore {
-    embedded,
-    milvus
-  }
-
-  @Option(
-      names = "--vector-store",
-      defaultValue = LocalStackSettings.DEFAULT_VECTOR_STORE,
-      description = "embedded (Lucene HNSW on disk) or milvus (default: ${DEFAULT-VALUE}).")
-  VectorStore vectorStore;
-
-  @Option(
-      names = "--milvus-uri",
-      description =
-          "Milvus server to use with --vector-store milvus, e.g. http://127.0.0.1:19530; without it the bundled Milvus standalone server (installed under .tools by scripts/test-deps.sh) is started with its data in <data-dir>/milvus and stopped with the stack.")
-  String milvusUri;
+  @Mixin StoreOptions store;
 
   @Option(
       names = "--http-port",
@@ -98,8 +83,9 @@ final class LocalCommand implements Callable<Integer> {
    */
   Running start() {
     MilvusServer milvus = null;
-    if (vectorStore == VectorStore.milvus && (milvusUri == null || milvusUri.isBlank())) {
-      requireMilvusInstalled();
+    String milvusUri = store.milvusUri;
+    if (store.needsBundledMilvus()) {
+      StoreOptions.requireMilvusInstalled();
       System.out.println(
           "Starting the bundled Milvus server (data in "
               + dataDir.toAbsolutePath().resolve("milvus")
@@ -111,7 +97,7 @@ final class LocalCommand implements Callable<Integer> {
       LocalStackSettings settings =
           new LocalStackSettings(
               dataDir,
-              vectorStore.name(),
+              store.vectorStore.name(),
               milvusUri,
               httpPort,
               kafkaPort,
@@ -177,10 +163,10 @@ final class LocalCommand implements Callable<Integer> {
         dev.imgsearch.schemas.Topics.IMAGE_EVENTS.name(),
         dev.imgsearch.schemas.Topics.DEAD_LETTERS.name(),
         dev.imgsearch.schemas.Topics.RAW_FRAMES.name(),
-        vectorStore == VectorStore.embedded
+        store.vectorStore == StoreOptions.VectorStore.embedded
             ? "embedded (" + stack.storeSettings().path() + ")"
             : "milvus ("
-                + milvusUri
+                + settings.milvusUri()
                 + (bundled != null
                     ? ", bundled server, data in " + bundled.dataDir().orElseThrow()
                     : "")
@@ -188,19 +174,5 @@ final class LocalCommand implements Callable<Integer> {
         dataDir.toAbsolutePath());
     stopped.await();
     return 0;
-  }
-
-  /**
-   * Fails with one line naming the install script when the bundled Milvus server is not installed
-   * (before anything is started).
-   */
-  static void requireMilvusInstalled() {
-    try {
-      MilvusServer.executable();
-    } catch (IllegalStateException e) {
-      throw new IllegalStateException(
-          "--vector-store milvus without --milvus-uri starts the bundled Milvus server, which is not installed"
-              + " (.tools/milvus-venv); install it with scripts/test-deps.sh, or pass --milvus-uri");
-    }
   }
 }

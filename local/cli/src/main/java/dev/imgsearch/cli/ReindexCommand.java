@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -60,14 +61,7 @@ final class ReindexCommand implements Callable<Integer> {
       description = "Compacted embeddings topic (default: ${DEFAULT-VALUE}).")
   String topic;
 
-  @Option(
-      names = "--vector-store",
-      defaultValue = LocalStackSettings.DEFAULT_VECTOR_STORE,
-      description = "lucene (= embedded) or milvus (default: ${DEFAULT-VALUE}).")
-  String vectorStore;
-
-  @Option(names = "--milvus-uri", description = "Milvus URI, e.g. http://127.0.0.1:19530.")
-  String milvusUri;
+  @Mixin StoreOptions store;
 
   @Option(
       names = "--milvus-token",
@@ -158,30 +152,20 @@ final class ReindexCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (reEmbed) {
-      System.err.println(
+      throw new IllegalArgumentException(
           "--re-embed is not implemented yet: re-embedding with a new model goes through the embedder job"
               + " (re-upload or replay the image events with the new model into the topic), then run reindex --model NEW.");
-      return 2;
     }
-    StoreSettings settings;
-    Map<String, Object> consumerProperties;
-    try {
-      settings = settings();
-      consumerProperties = consumerProperties();
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      return 2;
-    }
+    StoreSettings settings = settings();
+    Map<String, Object> consumerProperties = consumerProperties();
     ModelPolicy.OnMismatch on =
         switch (onMismatch.toLowerCase(Locale.ROOT)) {
           case "skip" -> ModelPolicy.OnMismatch.SKIP;
           case "fail" -> ModelPolicy.OnMismatch.FAIL;
-          default -> null;
+          default ->
+              throw new IllegalArgumentException(
+                  "--on-model-mismatch must be skip or fail, not " + onMismatch);
         };
-    if (on == null) {
-      System.err.println("--on-model-mismatch must be skip or fail, not " + onMismatch);
-      return 2;
-    }
     System.out.printf(
         "re-index %s (%s) from %s at %s into %s, %d-d, model %s%n",
         alias,
@@ -241,23 +225,20 @@ final class ReindexCommand implements Callable<Integer> {
   }
 
   StoreSettings settings() {
-    return switch (vectorStore.toLowerCase(Locale.ROOT)) {
-      case "lucene", "embedded" ->
+    return switch (store.vectorStore) {
+      case embedded ->
           StoreSettings.embedded(
               (storePath != null ? storePath : dataDir.resolve("vectors")).toString(),
               alias,
               dimension);
-      case "milvus" -> {
-        if (milvusUri == null || milvusUri.isBlank()) {
+      case milvus -> {
+        if (store.needsBundledMilvus()) {
           throw new IllegalArgumentException(
               "--vector-store milvus needs --milvus-uri (e.g. http://127.0.0.1:19530)");
         }
         // STRONG: the row count checked before the swap must see every write.
-        yield StoreSettings.milvus(milvusUri, milvusToken, alias, dimension, "STRONG");
+        yield StoreSettings.milvus(store.milvusUri, milvusToken, alias, dimension, "STRONG");
       }
-      default ->
-          throw new IllegalArgumentException(
-              "--vector-store must be lucene (embedded) or milvus, not " + vectorStore);
     };
   }
 

@@ -2,23 +2,15 @@ package dev.imgsearch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code imgsearch search IMAGE | --id ID}: prints the most similar indexed images. */
 @Command(
@@ -28,8 +20,7 @@ import picocli.CommandLine.Spec;
       "Find the indexed images most similar to IMAGE, or to the stored image --id ID.",
       "Filters: --source, --tags (any of; comma-separated or repeated), --from/--to (capture time)."
     })
-final class SearchCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+final class SearchCommand extends ApiCommand {
 
   @Parameters(
       index = "0",
@@ -86,90 +77,27 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the API's JSON response as is.")
   boolean json;
 
-  @Option(
-      names = "--api",
-      defaultValue = "http://127.0.0.1:" + LocalStackSettings.DEFAULT_HTTP_PORT,
-      description = "Query API base URL (default: ${DEFAULT-VALUE}).")
-  String api;
-
-  @Option(
-      names = "--api-key",
-      defaultValue = "${env:IMGSEARCH_API_KEY}",
-      description = "X-API-Key for an API that requires one (default: env IMGSEARCH_API_KEY).")
-  String apiKey;
-
   @Override
   public Integer call() throws Exception {
     if ((image == null) == (id == null)) {
       throw new IllegalArgumentException("give either IMAGE or --id ID");
     }
     String query = SearchQuery.queryString(k, offset, sources, tags, from, to, minScore);
+    ApiCall call = api.call();
     HttpRequest.Builder request;
     if (id != null) {
-      request =
-          HttpRequest.newBuilder(uri("/v1/images/" + SearchQuery.imageId(id) + "/similar?" + query))
-              .GET();
+      request = call.request("/v1/images/" + SearchQuery.imageId(id) + "/similar?" + query).GET();
     } else {
       if (!Files.isRegularFile(image)) {
         throw new IllegalArgumentException("no such file: " + image);
       }
       request =
-          HttpRequest.newBuilder(uri("/v1/search?" + query))
+          call.request("/v1/search?" + query)
               .header("Content-Type", "image/" + contentSubtype(image))
               .POST(HttpRequest.BodyPublishers.ofFile(image));
     }
-    if (apiKey != null && !apiKey.isBlank()) {
-      request.header("X-API-Key", apiKey.strip());
-    }
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpResponse<String> response;
-    try {
-      response =
-          http.send(
-              request.timeout(Duration.ofSeconds(60)).build(),
-              HttpResponse.BodyHandlers.ofString());
-    } catch (ConnectException e) {
-      throw new IllegalStateException(
-          "cannot reach the query API at " + api + " (is `./imgsearch local` running?)", e);
-    }
-    if (response.statusCode() != 200) {
-      spec.commandLine()
-          .getErr()
-          .println(
-              "imgsearch search: the API answered "
-                  + response.statusCode()
-                  + ": "
-                  + errorMessage(response.body()));
-      return 1;
-    }
-    if (json) {
-      spec.commandLine().getOut().println(response.body());
-    } else {
-      spec.commandLine().getOut().print(format(new ObjectMapper().readTree(response.body())));
-    }
-    spec.commandLine().getOut().flush();
-    return 0;
-  }
-
-  private URI uri(String pathAndQuery) {
-    try {
-      return URI.create(api.replaceAll("/+$", "") + pathAndQuery);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--api is not a URL: " + api);
-    }
-  }
-
-  /** The API's {@code error.message}, else the body. */
-  static String errorMessage(String body) {
-    try {
-      JsonNode message = new ObjectMapper().readTree(body).path("error").path("message");
-      if (message.isTextual()) {
-        return message.asText();
-      }
-    } catch (IOException notJson) {
-      // fall through
-    }
-    return body.length() > 300 ? body.substring(0, 300) + "…" : body;
+    String body = call.call(request.timeout(Duration.ofSeconds(60)).build(), 200);
+    return print(json ? body + System.lineSeparator() : format(new ObjectMapper().readTree(body)));
   }
 
   static String contentSubtype(Path image) {

@@ -11,10 +11,8 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,33 +38,12 @@ final class WatchCommand implements Runnable {
         spec.commandLine(), "missing subcommand: add, list or rm");
   }
 
-  /** {@code --api} and {@code --api-key}, as {@code imgsearch search} has them. */
-  static final class ApiOptions {
-    @Option(
-        names = "--api",
-        defaultValue = "http://127.0.0.1:" + LocalStackSettings.DEFAULT_HTTP_PORT,
-        description = "Query API base URL (default: ${DEFAULT-VALUE}).")
-    String api;
-
-    @Option(
-        names = "--api-key",
-        defaultValue = "${env:IMGSEARCH_API_KEY}",
-        description = "X-API-Key for an API that requires one (default: env IMGSEARCH_API_KEY).")
-    String apiKey;
-
-    ApiCall call() {
-      return new ApiCall(api, apiKey);
-    }
-  }
-
   @Command(
       name = "add",
       mixinStandardHelpOptions = true,
       description =
           "Watch for images like IMAGE (embedded by the query API), or like the stored image --id ID.")
-  static final class Add implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin ApiOptions api;
+  static final class Add extends ApiCommand {
 
     @Parameters(
         index = "0",
@@ -147,32 +124,24 @@ final class WatchCommand implements Runnable {
                 .build();
       }
       JsonNode w = new ObjectMapper().readTree(call.call(request, 201));
-      spec.commandLine().getOut().println(describe(w));
-      spec.commandLine().getOut().flush();
-      return 0;
+      return print(describe(w) + System.lineSeparator());
     }
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the watches.")
-  static final class ListWatches implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin ApiOptions api;
+  static final class ListWatches extends ApiCommand {
 
     @Override
     public Integer call() throws Exception {
       ApiCall call = api.call();
       String body =
           call.call(call.request("/v1/watches").timeout(Duration.ofSeconds(30)).GET().build(), 200);
-      spec.commandLine().getOut().print(formatList(new ObjectMapper().readTree(body)));
-      spec.commandLine().getOut().flush();
-      return 0;
+      return print(formatList(new ObjectMapper().readTree(body)));
     }
   }
 
   @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete a watch.")
-  static final class Remove implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin ApiOptions api;
+  static final class Remove extends ApiCommand {
 
     @Parameters(
         index = "0",
@@ -188,9 +157,7 @@ final class WatchCommand implements Runnable {
       ApiCall call = api.call();
       call.call(
           call.request("/v1/watches/" + id).timeout(Duration.ofSeconds(30)).DELETE().build(), 204);
-      spec.commandLine().getOut().println("deleted watch " + id);
-      spec.commandLine().getOut().flush();
-      return 0;
+      return print("deleted watch " + id + System.lineSeparator());
     }
   }
 

@@ -272,6 +272,30 @@ class CliUsageErrorsTest {
   }
 
   @Test
+  void everyStoreCommandRejectsAnUnknownVectorStoreAlike() {
+    assertUsageError(
+        run("bench", "--vector-store", "faiss"), "bench", "expected one of [embedded, milvus]");
+    assertUsageError(
+        run("reindex", "--collection", "c", "--vector-store", "faiss"),
+        "reindex",
+        "expected one of [embedded, milvus]");
+  }
+
+  @Test
+  void reindexValueMistakesAreUsageErrors() {
+    assertUsageError(
+        run("reindex", "--collection", "c", "--vector-store", "milvus"),
+        "reindex",
+        "--vector-store milvus needs --milvus-uri");
+    assertUsageError(
+        run("reindex", "--collection", "c", "--on-model-mismatch", "maybe"),
+        "reindex",
+        "--on-model-mismatch must be skip or fail");
+    assertUsageError(
+        run("reindex", "--collection", "c", "--re-embed"), "reindex", "not implemented yet");
+  }
+
+  @Test
   void aFailureThatIsNoUsageErrorIsOneLineWithExit1() {
     Run r =
         run("search", "--id", "0123456789abcdef0123456789abcdef", "--api", "http://127.0.0.1:1");

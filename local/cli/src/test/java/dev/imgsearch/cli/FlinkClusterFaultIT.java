@@ -1,5 +1,6 @@
 package dev.imgsearch.cli;
 
+import static dev.imgsearch.cli.StackClient.deadLetterCount;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.cli.bench.SyntheticJpegs;
@@ -32,9 +33,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
@@ -157,7 +155,7 @@ class FlinkClusterFaultIT {
           flink.awaitTaskManagers(2, Duration.ofMinutes(2));
           Thread.sleep(3_000); // a few more checkpoints: a late duplicate would show
           List<String> ids = indexedIds(index);
-          int deadLetters = deadLetters(broker.bootstrapServers());
+          int deadLetters = deadLetterCount(broker.bootstrapServers());
           System.out.printf(
               "FAULT flink-tm-kill: cluster up in %.1f s, job submitted and running in %.1f s; killed %s (the"
                   + " sink's TaskManager) with %d uploaded, %d indexed of %d; job running again on %s %.1f s after the kill,"
@@ -244,7 +242,7 @@ class FlinkClusterFaultIT {
     double allIndexedSeconds = seconds(stop);
     Thread.sleep(3_000);
     List<String> ids = indexedIds(index);
-    int deadLetters = deadLetters(kafka.bootstrapServers());
+    int deadLetters = deadLetterCount(kafka.bootstrapServers());
     System.out.printf(
         "FAULT kafka-node-stop: node 1 of 3 shut down (took %.1f s) after %d of %d uploads, back %.1f s"
             + " after the stop; longest PUT %d ms; all indexed %.1f s after the stop; index %d documents, %d distinct,"
@@ -314,7 +312,7 @@ class FlinkClusterFaultIT {
     double allIndexedSeconds = seconds(start);
     Thread.sleep(3_000);
     List<String> ids = indexedIds(index);
-    int deadLetters = deadLetters(bootstrap);
+    int deadLetters = deadLetterCount(bootstrap);
     System.out.printf(
         "FAULT savepoint-upgrade: stop-with-savepoint after %d of %d uploads took %.1f s, job %s %.1f s after the stop; %d"
             + " indexed while no job ran; new build submitted and running from the savepoint in %.1f s, all indexed %.1f s"
@@ -529,27 +527,6 @@ class FlinkClusterFaultIT {
             .userMetadata(Map.of("source", "cluster-faults"))
             .build());
     return ImageIds.of(BUCKET, key);
-  }
-
-  private static int deadLetters(String bootstrap) {
-    Map<String, Object> p =
-        Map.of(
-            "bootstrap.servers",
-            bootstrap,
-            "group.id",
-            "faults-" + System.nanoTime(),
-            "enable.auto.commit",
-            "false");
-    try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts =
-          c.partitionsFor(Topics.DEAD_LETTERS.name()).stream()
-              .map(i -> new TopicPartition(i.topic(), i.partition()))
-              .toList();
-      Map<TopicPartition, Long> begin = c.beginningOffsets(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      return (int) parts.stream().mapToLong(tp -> end.get(tp) - begin.get(tp)).sum();
-    }
   }
 
   private static double seconds(long since) {

@@ -1,5 +1,7 @@
 package dev.imgsearch.cli;
 
+import static dev.imgsearch.cli.StackClient.indexed;
+import static dev.imgsearch.cli.StackClient.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,9 +13,7 @@ import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.RawFrame;
 import dev.imgsearch.schemas.Topics;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,22 +80,25 @@ abstract class LocalStackContract {
     // detection on (issue #14): objects and faces go through the whole pipeline into the store
     try (LocalStack stack =
         LocalStack.start(settings(dataDir), Map.of("detect", "objects,faces"))) {
-      MinioClient s3 =
-          MinioClient.builder()
-              .endpoint(stack.s3Endpoint())
-              .credentials(stack.settings().accessKey(), stack.settings().secretKey())
-              .build();
+      MinioClient s3 = StackClient.s3(stack);
       String bucket = stack.settings().bucket();
 
       // a corrupt "JPEG" first: it must be dead-lettered and must not stop the photos behind it
-      put(s3, bucket, "cam-1/corrupt.jpg", "this is text, not a JPEG".getBytes(), "image/jpeg");
+      put(
+          s3,
+          bucket,
+          "cam-1/corrupt.jpg",
+          "this is text, not a JPEG".getBytes(),
+          "image/jpeg",
+          Map.of("source", "cam-1"));
       for (Path p : photos) {
         put(
             s3,
             bucket,
             "cam-1/" + p.getFileName(),
             Files.readAllBytes(p),
-            p.toString().endsWith(".png") ? "image/png" : "image/jpeg");
+            p.toString().endsWith(".png") ? "image/png" : "image/jpeg",
+            Map.of("source", "cam-1"));
       }
 
       String api = stack.queryApiUrl();
@@ -194,30 +197,6 @@ abstract class LocalStackContract {
                   .capturedAtMillis(capturedAt)
                   .toRecord(Topics.RAW_FRAMES.name()))
           .get();
-    }
-  }
-
-  private static void put(
-      MinioClient s3, String bucket, String key, byte[] bytes, String contentType)
-      throws Exception {
-    s3.putObject(
-        PutObjectArgs.builder().bucket(bucket).object(key).stream(
-                new ByteArrayInputStream(bytes), (long) bytes.length, null)
-            .contentType(contentType)
-            .userMetadata(Map.of("source", "cam-1"))
-            .build());
-  }
-
-  /** True when the query API knows the image id. */
-  private boolean indexed(String api, String id) {
-    try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(api + "/v1/images/" + id + "/similar?k=1")).build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200;
-    } catch (Exception e) {
-      throw new AssertionError(e);
     }
   }
 

@@ -1,11 +1,11 @@
 package dev.imgsearch.cli;
 
+import static dev.imgsearch.cli.StackClient.put;
+import static dev.imgsearch.cli.StackClient.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.schemas.ImageIds;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,21 +51,17 @@ class LocalStackMetricsIT {
     try (LocalStack stack =
         LocalStack.start(LocalStackSettings.ephemeral(dataDir, "embedded", null))) {
       assertThat(stack.ingestMetricsUrl()).doesNotEndWith(":-1/metrics");
-      MinioClient s3 =
-          MinioClient.builder()
-              .endpoint(stack.s3Endpoint())
-              .credentials(stack.settings().accessKey(), stack.settings().secretKey())
-              .build();
+      MinioClient s3 = StackClient.s3(stack);
       String bucket = stack.settings().bucket();
       long start = System.currentTimeMillis();
       for (Path p : photos) {
-        byte[] bytes = Files.readAllBytes(p);
-        s3.putObject(
-            PutObjectArgs.builder().bucket(bucket).object("cam-m/" + p.getFileName()).stream(
-                    new ByteArrayInputStream(bytes), (long) bytes.length, null)
-                .contentType("image/jpeg")
-                .userMetadata(Map.of("source", "cam-m"))
-                .build());
+        put(
+            s3,
+            bucket,
+            "cam-m/" + p.getFileName(),
+            Files.readAllBytes(p),
+            "image/jpeg",
+            Map.of("source", "cam-m"));
       }
       String api = stack.queryApiUrl();
       LocalStackContract.await(
@@ -112,17 +108,6 @@ class LocalStackMetricsIT {
       assertThat(query)
           .as(query.toString())
           .anySatisfy(s -> assertThat(s.name()).startsWith("http_server_requests_seconds"));
-    }
-  }
-
-  private int status(String url) {
-    try {
-      return http.send(
-              HttpRequest.newBuilder(URI.create(url)).build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (Exception e) {
-      throw new AssertionError(e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.imgsearch.cli;
 
+import static dev.imgsearch.cli.StackClient.deadLetterCount;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,11 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,7 +74,7 @@ class PipelineFaultIT {
       int indexedWhileDown = countIndexed(stack, uploaded);
       stack.s3Server().restart();
       long recoverySeconds = awaitIndexed(stack, uploaded, Duration.ofMinutes(4));
-      int deadLetters = deadLetters(stack.bootstrapServers());
+      int deadLetters = deadLetterCount(stack.bootstrapServers());
       long stats = statsCount(stack);
       System.out.printf(
           "FAULT s3-stop: uploaded %d, stopped the S3 server for 15 s with %d indexed (%d at restart); all %d indexed %d s after"
@@ -139,7 +138,7 @@ class PipelineFaultIT {
       uploader.shutdown();
       long recoverySeconds = awaitIndexed(stack, uploaded, Duration.ofMinutes(4));
       long stats = statsCount(stack);
-      int deadLetters = deadLetters(stack.bootstrapServers());
+      int deadLetters = deadLetterCount(stack.bootstrapServers());
       System.out.printf(
           "FAULT kafka-restart: broker stopped after %d of %d uploads, down 5 s (restart took %.1f s); %d failed PUTs"
               + " retried, longest PUT %d ms; all %d indexed %d s after the last upload; index count %d, dead letters %d%n",
@@ -217,7 +216,7 @@ class PipelineFaultIT {
         Thread.sleep(1_000);
       }
       double lagZeroSeconds = (System.nanoTime() - t0) / 1e9;
-      int deadLetters = deadLetters(stack.bootstrapServers());
+      int deadLetters = deadLetterCount(stack.bootstrapServers());
       double offered = n / offerSeconds;
       double throughput = n / drainSeconds;
       System.out.printf(
@@ -355,7 +354,7 @@ class PipelineFaultIT {
             awaitIndexed(
                 stack, uploaded, Duration.ofMinutes(4)); // every id answers GET /v1/images/{id}
         long stats = statsCount(stack);
-        int deadLetters = deadLetters(stack.bootstrapServers());
+        int deadLetters = deadLetterCount(stack.bootstrapServers());
         System.out.printf(
             "FAULT milvus-stop: %d images at ≈ 10/s; Milvus stopped after %d uploads with %d indexed (stop took %.1f s:"
                 + " SIGTERM, SIGKILL after 10 s), down %.0f s while %d more were uploaded (%d failed PUTs); restarted on"
@@ -495,27 +494,6 @@ class PipelineFaultIT {
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return JSON.readTree(r.body()).get("count").asLong();
-  }
-
-  private static int deadLetters(String bootstrap) {
-    Map<String, Object> p =
-        Map.of(
-            "bootstrap.servers",
-            bootstrap,
-            "group.id",
-            "faults-" + System.nanoTime(),
-            "enable.auto.commit",
-            "false");
-    try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts =
-          c.partitionsFor(Topics.DEAD_LETTERS.name()).stream()
-              .map(i -> new TopicPartition(i.topic(), i.partition()))
-              .toList();
-      Map<TopicPartition, Long> begin = c.beginningOffsets(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      return (int) parts.stream().mapToLong(tp -> end.get(tp) - begin.get(tp)).sum();
-    }
   }
 
   /** Records of {@code topic} not yet committed by consumer group {@code group}. */

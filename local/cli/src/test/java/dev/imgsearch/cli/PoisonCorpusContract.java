@@ -1,5 +1,7 @@
 package dev.imgsearch.cli;
 
+import static dev.imgsearch.cli.StackClient.indexed;
+import static dev.imgsearch.cli.StackClient.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.schemas.DeadLetter;
@@ -11,14 +13,8 @@ import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.ImageEvent;
 import dev.imgsearch.schemas.avro.ImageEventType;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +48,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Subclasses choose the vector store.
  */
 abstract class PoisonCorpusContract {
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @TempDir Path dataDir;
 
@@ -76,11 +71,7 @@ abstract class PoisonCorpusContract {
     try (LocalStack stack = LocalStack.start(settings(dataDir));
         KafkaProducer<byte[], byte[]> kafka = producer(stack.bootstrapServers())) {
       JobWatch watch = JobWatch.start(stack);
-      MinioClient s3 =
-          MinioClient.builder()
-              .endpoint(stack.s3Endpoint())
-              .credentials(stack.settings().accessKey(), stack.settings().secretKey())
-              .build();
+      MinioClient s3 = StackClient.s3(stack);
       String bucket = stack.settings().bucket();
       List<Expected> expected = new ArrayList<>();
       List<String> good = new ArrayList<>();
@@ -391,37 +382,6 @@ abstract class PoisonCorpusContract {
       kafka.send(r).get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError("not accepted by Kafka: " + r.topic(), e);
-    }
-  }
-
-  private static void put(
-      MinioClient s3,
-      String bucket,
-      String key,
-      byte[] bytes,
-      String contentType,
-      Map<String, String> meta) {
-    try {
-      s3.putObject(
-          PutObjectArgs.builder().bucket(bucket).object(key).stream(
-                  new ByteArrayInputStream(bytes), (long) bytes.length, null)
-              .contentType(contentType)
-              .userMetadata(meta)
-              .build());
-    } catch (Exception e) {
-      throw new AssertionError("upload of " + key + " failed", e);
-    }
-  }
-
-  private boolean indexed(String api, String id) {
-    try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(api + "/v1/images/" + id + "/similar?k=1")).build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200;
-    } catch (Exception e) {
-      throw new AssertionError(e);
     }
   }
 

@@ -62,25 +62,7 @@ class ReindexCommandIT {
         }
       }
       Path data = dir.resolve("data");
-      String[] args = {
-        "reindex",
-        "--bootstrap",
-        broker.bootstrapServers(),
-        "--topic",
-        topic,
-        "--vector-store",
-        "lucene",
-        "--data-dir",
-        data.toString(),
-        "--alias",
-        "images",
-        "--collection",
-        "images_m_v2",
-        "--dimension",
-        "4"
-      };
-
-      Run ok = run(args);
+      Run ok = reindex(broker, topic, "--data-dir", data, "images_m_v2");
       assertThat(ok.code).as(ok.out + ok.err).isZero();
       assertThat(ok.out)
           .contains("alias images: (none) → images_m_v2")
@@ -100,23 +82,7 @@ class ReindexCommandIT {
       // A store created before aliases (a plain collection named like the alias) is refused before
       // any work.
       Files.createDirectories(data.resolve("old").resolve("images"));
-      Run refused =
-          run(
-              "reindex",
-              "--bootstrap",
-              broker.bootstrapServers(),
-              "--topic",
-              topic,
-              "--vector-store",
-              "lucene",
-              "--store-path",
-              data.resolve("old").toString(),
-              "--alias",
-              "images",
-              "--collection",
-              "images_v3",
-              "--dimension",
-              "4");
+      Run refused = reindex(broker, topic, "--store-path", data.resolve("old"), "images_v3");
       assertThat(refused.code).isEqualTo(1);
       assertThat(refused.err).contains("images is a collection, not an alias");
     }
@@ -139,6 +105,27 @@ class ReindexCommandIT {
   }
 
   record Run(int code, String out, String err) {}
+
+  /** {@code imgsearch reindex} into the embedded store at {@code storeOption store}, 4-d. */
+  private static Run reindex(
+      KafkaBroker broker, String topic, String storeOption, Path store, String collection) {
+    return run(
+        "reindex",
+        "--bootstrap",
+        broker.bootstrapServers(),
+        "--topic",
+        topic,
+        "--vector-store",
+        "lucene",
+        storeOption,
+        store.toString(),
+        "--alias",
+        "images",
+        "--collection",
+        collection,
+        "--dimension",
+        "4");
+  }
 
   private static Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

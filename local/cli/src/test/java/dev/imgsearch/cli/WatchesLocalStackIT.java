@@ -1,14 +1,15 @@
 package dev.imgsearch.cli;
 
+import static dev.imgsearch.cli.StackClient.get;
+import static dev.imgsearch.cli.StackClient.put;
+import static dev.imgsearch.cli.StackClient.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.schemas.ImageIds;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -47,14 +48,10 @@ class WatchesLocalStackIT {
     byte[] photo = Files.readAllBytes(LocalStackContract.photosDir().resolve("aloeL.jpg"));
     try (LocalStack stack =
         LocalStack.start(LocalStackSettings.ephemeral(dataDir, "embedded", null))) {
-      MinioClient s3 =
-          MinioClient.builder()
-              .endpoint(stack.s3Endpoint())
-              .credentials(stack.settings().accessKey(), stack.settings().secretKey())
-              .build();
+      MinioClient s3 = StackClient.s3(stack);
       String bucket = stack.settings().bucket();
       String api = stack.queryApiUrl();
-      put(s3, bucket, "cam-1/aloe.jpg", photo);
+      put(s3, bucket, "cam-1/aloe.jpg", photo, "image/jpeg", Map.of("source", "cam-1"));
       String original = ImageIds.of(bucket, "cam-1/aloe.jpg");
       LocalStackContract.await(
           Duration.ofMinutes(2), () -> status(api + "/v1/images/" + original) == 200);
@@ -105,7 +102,7 @@ class WatchesLocalStackIT {
       for (int i = 1; i <= 3; i++) {
         String key = "cam-9/copy-" + i + ".jpg";
         long start = System.nanoTime();
-        put(s3, bucket, key, photo);
+        put(s3, bucket, key, photo, "image/jpeg", Map.of("source", "cam-1"));
         JsonNode alert = nextAlert(lines);
         latencies.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         assertThat(alert.get("imageId").asText()).isEqualTo(ImageIds.of(bucket, key));
@@ -152,36 +149,5 @@ class WatchesLocalStackIT {
               throw new AssertionError("stream ended");
             });
     return JSON.readTree(data.get(60, TimeUnit.SECONDS));
-  }
-
-  private static void put(MinioClient s3, String bucket, String key, byte[] bytes)
-      throws Exception {
-    s3.putObject(
-        PutObjectArgs.builder().bucket(bucket).object(key).stream(
-                new ByteArrayInputStream(bytes), (long) bytes.length, null)
-            .contentType("image/jpeg")
-            .userMetadata(Map.of("source", "cam-1"))
-            .build());
-  }
-
-  private int status(String url) {
-    try {
-      return http.send(
-              HttpRequest.newBuilder(URI.create(url)).build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private String get(String url) {
-    try {
-      return http.send(
-              HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
-          .body();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
   }
 }

@@ -146,11 +146,7 @@ public record BenchReport(
                 t.backlogAtUploadEnd(),
                 t.peakBacklog(),
                 t.drainSeconds()))
-        .add(
-            "burst upload→searchable p50 / p99",
-            Percentiles.ms(t.latency().percentile(50))
-                + " / "
-                + Percentiles.ms(t.latency().percentile(99)))
+        .add("burst upload→searchable p50 / p99", t.latency().msAt(50, 99))
         .add("burst: not searchable after 5 min", Integer.toString(t.missing()));
   }
 
@@ -158,20 +154,8 @@ public record BenchReport(
     Percentiles imageQ = queries.byImage();
     Percentiles vectorQ = queries.byVector();
     table
-        .add(
-            "query by image (k=10) p50 / p95 / p99",
-            Percentiles.ms(imageQ.percentile(50))
-                + " / "
-                + Percentiles.ms(imageQ.percentile(95))
-                + " / "
-                + Percentiles.ms(imageQ.percentile(99)))
-        .add(
-            "query by vector (k=10) p50 / p95 / p99",
-            Percentiles.ms(vectorQ.percentile(50))
-                + " / "
-                + Percentiles.ms(vectorQ.percentile(95))
-                + " / "
-                + Percentiles.ms(vectorQ.percentile(99)))
+        .add("query by image (k=10) p50 / p95 / p99", imageQ.msAt(50, 95, 99))
+        .add("query by vector (k=10) p50 / p95 / p99", vectorQ.msAt(50, 95, 99))
         .add(
             "recall@10 vs exact (" + queries.vectors() + " vectors)",
             String.format(Locale.ROOT, "%.3f", queries.recall()));

@@ -26,6 +26,7 @@ class BenchMathTest {
     assertThat(p.percentile(99)).isEqualTo(99.0);
     assertThat(p.percentile(100)).isEqualTo(100.0);
     assertThat(p.max()).isEqualTo(100.0);
+    assertThat(p.msAt(50, 95, 99)).isEqualTo("50 ms / 95 ms / 99 ms");
     assertThat(Percentiles.of(List.of(7.0)).percentile(1)).isEqualTo(7.0);
     assertThat(Percentiles.of(List.of(1.0, 2.0, 3.0)).percentile(50)).isEqualTo(2.0);
     assertThat(Percentiles.of(List.of()).summary()).isEqualTo("no samples");

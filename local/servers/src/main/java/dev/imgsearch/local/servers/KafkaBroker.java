@@ -215,6 +215,14 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private void create(List<NewTopic> topics) {
+    create(bootstrapServers, topics);
+  }
+
+  /**
+   * Creates {@code topics} through the brokers at {@code bootstrapServers}; existing topics are
+   * left alone (also {@link KafkaCluster}'s).
+   */
+  static void create(String bootstrapServers, List<NewTopic> topics) {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       CreateTopicsResult result = admin.createTopics(topics);
