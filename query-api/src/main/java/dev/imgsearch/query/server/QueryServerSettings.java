@@ -13,6 +13,7 @@ import dev.imgsearch.schemas.config.ConfigOption;
 import dev.imgsearch.schemas.config.ConfigOptions;
 import dev.imgsearch.schemas.config.Configuration;
 import dev.imgsearch.schemas.config.OptionRegistry;
+import dev.imgsearch.schemas.config.S3Options;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Settings of the standalone query API ({@link QueryServer}). Options come as {@code --name value}
@@ -106,22 +108,10 @@ public record QueryServerSettings(
           .defaultValue(0)
           .withDescription("ONNX Runtime threads per inference; 0 = its default");
   public static final ConfigOption<String> S3_ENDPOINT =
-      ConfigOptions.key("s3.endpoint")
-          .stringType()
-          .noDefaultValue()
-          .withDescription(
-              "object store for image content and presigned URLs; none: no content links");
-  public static final ConfigOption<String> S3_ACCESS_KEY =
-      ConfigOptions.key("s3.access-key")
-          .stringType()
-          .noDefaultValue()
-          .withDescription("object store access key (needed with s3.endpoint)");
-  public static final ConfigOption<String> S3_SECRET_KEY =
-      ConfigOptions.key("s3.secret-key")
-          .stringType()
-          .noDefaultValue()
-          .withDescription("object store secret key (needed with s3.endpoint)")
-          .secret();
+      S3Options.endpoint(
+          "object store for image content and presigned URLs; none: no content links");
+  public static final ConfigOption<String> S3_ACCESS_KEY = S3Options.ACCESS_KEY;
+  public static final ConfigOption<String> S3_SECRET_KEY = S3Options.SECRET_KEY;
   public static final ConfigOption<String> S3_PUBLIC_ENDPOINT =
       ConfigOptions.key("s3.public-endpoint")
           .stringType()
@@ -290,82 +280,24 @@ public record QueryServerSettings(
 
   /** These settings listening on {@code port} (0 picks a free one). */
   public QueryServerSettings withHttpPort(int port) {
-    return new QueryServerSettings(
-        port,
-        store,
-        model,
-        intraOpThreads,
-        s3Endpoint,
-        s3AccessKey,
-        s3SecretKey,
-        apiKeys,
-        maxBodyBytes,
-        readinessTimeout,
-        presignExpiry,
-        storeTimeout,
-        allowAnonymous,
-        s3PublicEndpoint,
-        contentBuckets,
-        maxConcurrentDecodes,
-        decodeWait,
-        minRequestDataRate,
-        idleTimeout,
-        maxThreads,
-        watches);
+    return with(f -> f.httpPort = port);
   }
 
   /**
    * These settings reading content from, and signing URLs for, the S3 server at {@code endpoint}.
    */
   public QueryServerSettings withObjectStore(String endpoint, String accessKey, String secretKey) {
-    return new QueryServerSettings(
-        httpPort,
-        store,
-        model,
-        intraOpThreads,
-        Objects.requireNonNull(endpoint, "endpoint"),
-        Objects.requireNonNull(accessKey, "accessKey"),
-        Objects.requireNonNull(secretKey, "secretKey"),
-        apiKeys,
-        maxBodyBytes,
-        readinessTimeout,
-        presignExpiry,
-        storeTimeout,
-        allowAnonymous,
-        s3PublicEndpoint,
-        contentBuckets,
-        maxConcurrentDecodes,
-        decodeWait,
-        minRequestDataRate,
-        idleTimeout,
-        maxThreads,
-        watches);
+    return with(
+        f -> {
+          f.s3Endpoint = Objects.requireNonNull(endpoint, "endpoint");
+          f.s3AccessKey = Objects.requireNonNull(accessKey, "accessKey");
+          f.s3SecretKey = Objects.requireNonNull(secretKey, "secretKey");
+        });
   }
 
   /** These settings serving and signing only objects in {@code buckets}. */
   public QueryServerSettings withContentBuckets(AllowedBuckets buckets) {
-    return new QueryServerSettings(
-        httpPort,
-        store,
-        model,
-        intraOpThreads,
-        s3Endpoint,
-        s3AccessKey,
-        s3SecretKey,
-        apiKeys,
-        maxBodyBytes,
-        readinessTimeout,
-        presignExpiry,
-        storeTimeout,
-        allowAnonymous,
-        s3PublicEndpoint,
-        Objects.requireNonNull(buckets, "buckets"),
-        maxConcurrentDecodes,
-        decodeWait,
-        minRequestDataRate,
-        idleTimeout,
-        maxThreads,
-        watches);
+    return with(f -> f.contentBuckets = Objects.requireNonNull(buckets, "buckets"));
   }
 
   /**
@@ -379,54 +311,61 @@ public record QueryServerSettings(
       throw new IllegalStateException(
           "anonymous access contradicts the configured API keys: set one of them");
     }
-    return new QueryServerSettings(
-        httpPort,
-        store,
-        model,
-        intraOpThreads,
-        s3Endpoint,
-        s3AccessKey,
-        s3SecretKey,
-        apiKeys,
-        maxBodyBytes,
-        readinessTimeout,
-        presignExpiry,
-        storeTimeout,
-        true,
-        s3PublicEndpoint,
-        contentBuckets,
-        maxConcurrentDecodes,
-        decodeWait,
-        minRequestDataRate,
-        idleTimeout,
-        maxThreads,
-        watches);
+    return with(f -> f.allowAnonymous = true);
   }
 
   /** These settings with standing queries on Kafka ({@code null}: off). */
   public QueryServerSettings withWatches(WatchSettings w) {
+    return with(f -> f.watches = w);
+  }
+
+  /** A copy with what {@code change} sets. */
+  private QueryServerSettings with(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
     return new QueryServerSettings(
-        httpPort,
+        f.httpPort,
         store,
         model,
         intraOpThreads,
-        s3Endpoint,
-        s3AccessKey,
-        s3SecretKey,
+        f.s3Endpoint,
+        f.s3AccessKey,
+        f.s3SecretKey,
         apiKeys,
         maxBodyBytes,
         readinessTimeout,
         presignExpiry,
         storeTimeout,
-        allowAnonymous,
+        f.allowAnonymous,
         s3PublicEndpoint,
-        contentBuckets,
+        f.contentBuckets,
         maxConcurrentDecodes,
         decodeWait,
         minRequestDataRate,
         idleTimeout,
         maxThreads,
-        w);
+        f.watches);
+  }
+
+  /** The components a {@code with...} method may change, starting as they are. */
+  private static final class Fields {
+    int httpPort;
+    String s3Endpoint;
+    String s3AccessKey;
+    String s3SecretKey;
+    boolean allowAnonymous;
+    AllowedBuckets contentBuckets;
+    WatchSettings watches;
+
+    Fields(QueryServerSettings s) {
+      httpPort = s.httpPort;
+      s3Endpoint = s.s3Endpoint;
+      s3AccessKey = s.s3AccessKey;
+      s3SecretKey = s.s3SecretKey;
+      allowAnonymous = s.allowAnonymous;
+      contentBuckets = s.contentBuckets;
+      watches = s.watches;
+    }
   }
 
   /**
