@@ -1,5 +1,9 @@
 package dev.imgsearch.query;
 
+import static dev.imgsearch.query.ApiResponses.MULTIPART;
+import static dev.imgsearch.query.ApiResponses.assertError;
+import static dev.imgsearch.query.ApiResponses.ids;
+import static dev.imgsearch.query.ApiResponses.multipartBody;
 import static dev.imgsearch.query.TestImages.BLUE;
 import static dev.imgsearch.query.TestImages.GREEN;
 import static dev.imgsearch.query.TestImages.ORANGE;
@@ -21,7 +25,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
@@ -858,23 +861,7 @@ class QueryApiTest {
 
   private static HttpResponse<byte[]> postMultipart(String path, String field, byte[] file)
       throws IOException, InterruptedException {
-    String boundary = "----imgsearch-test-boundary";
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.writeBytes(
-        ("--"
-                + boundary
-                + "\r\nContent-Disposition: form-data; name=\""
-                + field
-                + "\"; filename=\"q.png\"\r\n"
-                + "Content-Type: image/png\r\n\r\n")
-            .getBytes(StandardCharsets.UTF_8));
-    body.writeBytes(file);
-    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    BodyPublisher publisher = BodyPublishers.ofByteArray(body.toByteArray());
-    return send(
-        request(path)
-            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-            .POST(publisher));
+    return post(path, MULTIPART, multipartBody(field, "q.png", "image/png", file));
   }
 
   private static JsonNode json(HttpResponse<byte[]> response) throws IOException {
@@ -885,32 +872,10 @@ class QueryApiTest {
     return json(response).get("error").get("message").asText();
   }
 
-  private static List<String> ids(JsonNode body) {
-    List<String> ids = new ArrayList<>();
-    body.get("results").forEach(r -> ids.add(r.get("id").asText()));
-    return ids;
-  }
-
   private static List<Float> scores(JsonNode body) {
     List<Float> scores = new ArrayList<>();
     body.get("results").forEach(r -> scores.add(r.get("score").floatValue()));
     return scores;
-  }
-
-  private static void assertError(HttpResponse<byte[]> response, int status, String code)
-      throws IOException {
-    String text = new String(response.body(), StandardCharsets.UTF_8);
-    assertThat(response.statusCode())
-        .as("status of %s: %s", response.uri(), text)
-        .isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type"))
-        .hasValueSatisfying(t -> assertThat(t).contains("json"));
-    JsonNode body = JSON.readTree(response.body());
-    assertThat(body.size()).as(text).isEqualTo(1);
-    JsonNode error = body.get("error");
-    assertThat(error.get("code").asText()).as(text).isEqualTo(code);
-    assertThat(error.get("message").asText()).isNotBlank();
-    assertThat(error.size()).as(text).isEqualTo(2);
   }
 
   /**
