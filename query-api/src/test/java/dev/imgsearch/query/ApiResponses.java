@@ -6,12 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What the HTTP tests of the API (unit tests and store ITs) read from and assert on responses. */
+/**
+ * What the HTTP tests of the API (unit tests and ITs) send, and read from and assert on responses.
+ */
 public final class ApiResponses {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -76,5 +82,18 @@ public final class ApiResponses {
     body.writeBytes(file);
     body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
     return body.toByteArray();
+  }
+
+  /**
+   * A request to {@code url} with an optional JSON body ({@code null}: none), bounded by {@code
+   * timeout}.
+   */
+  public static HttpRequest jsonRequest(String method, String url, String json, Duration timeout) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
+    b.method(method, json == null ? BodyPublishers.noBody() : BodyPublishers.ofString(json));
+    if (json != null) {
+      b.header("Content-Type", "application/json");
+    }
+    return b.build();
   }
 }

@@ -1,5 +1,6 @@
 package dev.imgsearch.query;
 
+import static dev.imgsearch.query.ApiResponses.jsonRequest;
 import static dev.imgsearch.query.TestImages.BLUE;
 import static dev.imgsearch.query.TestImages.RED;
 import static dev.imgsearch.query.watch.WatchRecords.alert;
@@ -421,12 +422,7 @@ class WatchEndpointsTest {
 
   private static HttpResponse<String> send(String method, String path, String json)
       throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
-    b.method(method, json == null ? BodyPublishers.noBody() : BodyPublishers.ofString(json));
-    if (json != null) {
-      b.header("Content-Type", "application/json");
-    }
-    return HTTP.send(b.build(), BodyHandlers.ofString());
+    return HTTP.send(
+        jsonRequest(method, base + path, json, Duration.ofSeconds(10)), BodyHandlers.ofString());
   }
 }

@@ -5,6 +5,7 @@ import static dev.imgsearch.query.ApiResponses.assertError;
 import static dev.imgsearch.query.ApiResponses.ids;
 import static dev.imgsearch.query.ApiResponses.multipartBody;
 import static dev.imgsearch.query.ApiResponses.text;
+import static dev.imgsearch.query.it.Teardown.closeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -109,12 +110,7 @@ abstract class QueryApiStoreContract {
 
   @AfterAll
   void stop() throws Exception {
-    if (api != null) {
-      api.stop();
-    }
-    if (service != null) {
-      service.close();
-    }
+    closeAll(api == null ? null : api::stop, service);
     if (store != null) {
       try {
         beforeStoreClose();
