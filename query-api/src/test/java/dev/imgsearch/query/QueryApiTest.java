@@ -106,10 +106,8 @@ class QueryApiTest {
             .withAnonymousAccess()
             .withMaxBodyBytes(MAX_BODY)
             .withReadinessTimeout(Duration.ofMillis(300));
-    api =
-        new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
-            .start("127.0.0.1", 0);
-    base = "http://127.0.0.1:" + api.port();
+    api = TestApis.start(service, options);
+    base = TestApis.base(api);
   }
 
   @AfterAll
@@ -684,9 +682,7 @@ class QueryApiTest {
   void apiKeysGuardV1ButNotProbesOrThePage() throws Exception {
     String key = "test-key-0123456789abcdef";
     QueryApiOptions options = QueryApiOptions.defaults().withApiKeys(ApiKeys.of(List.of(key)));
-    QueryApi secured =
-        new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
-            .start("127.0.0.1", 0);
+    QueryApi secured = TestApis.start(service, options);
     try {
       String root = "http://127.0.0.1:" + secured.port();
       HttpResponse<byte[]> missing =

@@ -16,8 +16,6 @@ import dev.imgsearch.query.watch.Watches;
 import dev.imgsearch.query.watch.WatchesUnavailableException;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.avro.Watch;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -104,11 +102,9 @@ class WatchEndpointsTest {
         QueryApiOptions.defaults()
             .withAnonymousAccess()
             .withReadinessTimeout(Duration.ofSeconds(2));
-    api = serve(options, new Watches(log, view, feed));
-    off =
-        new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
-            .start("127.0.0.1", 0);
-    base = "http://127.0.0.1:" + api.port();
+    api = TestApis.start(service, options, new Watches(log, view, feed));
+    off = TestApis.start(service, options);
+    base = TestApis.base(api);
   }
 
   @AfterAll
@@ -268,7 +264,8 @@ class WatchEndpointsTest {
 
     WatchView cold = new WatchView();
     QueryApi starting =
-        serve(
+        TestApis.start(
+            service,
             QueryApiOptions.defaults().withAnonymousAccess(),
             new Watches(NO_LOG, cold, AlertFeed.defaults()));
     try {
@@ -289,7 +286,8 @@ class WatchEndpointsTest {
   void watchRoutesAndTheStreamNeedTheApiKey() throws Exception {
     String key = "k-0123456789abcdef";
     QueryApi keyed =
-        serve(
+        TestApis.start(
+            service,
             QueryApiOptions.defaults().withApiKeys(ApiKeys.of(List.of(key))),
             new Watches(NO_LOG, view, feed));
     try {
@@ -402,13 +400,6 @@ class WatchEndpointsTest {
         @Override
         public void delete(String id) {}
       };
-
-  /** The API over the shared service on a free port. */
-  private static QueryApi serve(QueryApiOptions options, Watches watches) {
-    return new QueryApi(
-            service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options, watches)
-        .start("127.0.0.1", 0);
-  }
 
   private static HttpResponse<String> getUrl(String url) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), BodyHandlers.ofString());

@@ -135,13 +135,7 @@ class ManifestsTest {
     }
     m.ofKind("KafkaNodePool")
         .forEach(np -> assertThat(np.path("spec").path("replicas").asInt()).isEqualTo(1));
-    assertThat(
-            m.get("FlinkDeployment", "imgsearch-embedder")
-                .path("spec")
-                .path("jobManager")
-                .path("replicas")
-                .asInt())
-        .isEqualTo(1);
+    assertThat(jobManagers(m)).isEqualTo(1);
     assertThat(m.get("StatefulSet", "minio").path("spec").path("replicas").asInt()).isEqualTo(1);
   }
 
@@ -165,13 +159,7 @@ class ManifestsTest {
                 assertThat(t.path("spec").path("replicas").asInt())
                     .as(Manifest.name(t))
                     .isEqualTo(3));
-    assertThat(
-            m.get("FlinkDeployment", "imgsearch-embedder")
-                .path("spec")
-                .path("jobManager")
-                .path("replicas")
-                .asInt())
-        .isGreaterThanOrEqualTo(2);
+    assertThat(jobManagers(m)).isGreaterThanOrEqualTo(2);
     for (String d : List.of("ingest-stream", "query-api")) {
       assertThat(m.get("Deployment", d).path("spec").path("replicas").asInt())
           .as(d)
@@ -180,5 +168,14 @@ class ManifestsTest {
     }
     assertThat(m.get("StatefulSet", "minio").path("spec").path("replicas").asInt()).isEqualTo(4);
     assertThat(m.ofKind("Secret")).as("no credentials in the prod manifests").isEmpty();
+  }
+
+  /** The embedder's JobManager replicas. */
+  private static int jobManagers(Manifest m) {
+    return m.get("FlinkDeployment", "imgsearch-embedder")
+        .path("spec")
+        .path("jobManager")
+        .path("replicas")
+        .asInt();
   }
 }
