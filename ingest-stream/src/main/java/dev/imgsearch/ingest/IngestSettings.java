@@ -6,6 +6,7 @@ import dev.imgsearch.schemas.config.ConfigOption;
 import dev.imgsearch.schemas.config.ConfigOptions;
 import dev.imgsearch.schemas.config.Configuration;
 import dev.imgsearch.schemas.config.OptionRegistry;
+import dev.imgsearch.schemas.config.S3Options;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,22 +140,10 @@ public record IngestSettings(
           .defaultValue(Duration.ofHours(1))
           .withDescription("how long a notified object version is remembered for de-duplication");
   public static final ConfigOption<String> S3_ENDPOINT =
-      ConfigOptions.key("s3.endpoint")
-          .stringType()
-          .noDefaultValue()
-          .withDescription(
-              "object store of the claim-check path; without it raw frames are not read");
-  public static final ConfigOption<String> S3_ACCESS_KEY =
-      ConfigOptions.key("s3.access-key")
-          .stringType()
-          .noDefaultValue()
-          .withDescription("object store access key (needed with s3.endpoint)");
-  public static final ConfigOption<String> S3_SECRET_KEY =
-      ConfigOptions.key("s3.secret-key")
-          .stringType()
-          .noDefaultValue()
-          .withDescription("object store secret key (needed with s3.endpoint)")
-          .secret();
+      S3Options.endpoint(
+          "object store of the claim-check path; without it raw frames are not read");
+  public static final ConfigOption<String> S3_ACCESS_KEY = S3Options.ACCESS_KEY;
+  public static final ConfigOption<String> S3_SECRET_KEY = S3Options.SECRET_KEY;
   public static final ConfigOption<String> FRAMES_BUCKET =
       ConfigOptions.key("frames.bucket")
           .stringType()

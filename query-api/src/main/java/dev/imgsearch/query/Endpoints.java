@@ -1,11 +1,9 @@
 package dev.imgsearch.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.embedder.image.ImageRejectedException;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -98,7 +96,9 @@ final class Endpoints {
 
   /** {@code POST /v1/search/vector}: JSON body with the vector and the filters. */
   void searchByVector(Context ctx) {
-    VectorQuery query = readVectorQuery(RequestBodies.json(ctx, options.maxBodyBytes()));
+    VectorQuery query =
+        RequestBodies.readJson(
+            mapper, RequestBodies.json(ctx, options.maxBodyBytes()), VectorQuery.class);
     if (query == null || query.vector() == null) {
       throw new InvalidQueryException(
           InvalidQueryException.INVALID_PARAMETER, "field 'vector' is required");
@@ -196,18 +196,6 @@ final class Endpoints {
   void ready(Context ctx) {
     long count = service.checkReady(options.readinessTimeout());
     ctx.json(new Status("UP", count, service.modelId()));
-  }
-
-  private VectorQuery readVectorQuery(byte[] body) {
-    try {
-      return mapper.readValue(body, VectorQuery.class);
-    } catch (JacksonException e) {
-      throw new InvalidQueryException(
-          InvalidQueryException.INVALID_JSON, "invalid JSON body: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new RequestBodyException(
-          RequestBodyException.Kind.MALFORMED, "could not read the JSON body", e);
-    }
   }
 
   private void respond(Context ctx, String kind, SearchParams params, SearchResult result) {

@@ -54,7 +54,7 @@ final class ListingParams {
     if (value < 1 || value > MAX_LIMIT) {
       throw invalid(LIMIT + " must be between 1 and " + MAX_LIMIT + ", got " + value);
     }
-    String order = single(query, ORDER);
+    String order = SearchParams.single(query, ORDER);
     if (order != null && !order.equals("newest")) {
       throw invalid(ORDER + " must be 'newest', got " + FilterValues.describe(order));
     }
@@ -106,31 +106,15 @@ final class ListingParams {
     return SearchParams.of(
             null,
             query.getOrDefault(SearchParams.SOURCE, List.of()),
-            single(query, SearchParams.FROM),
-            single(query, SearchParams.TO),
+            SearchParams.single(query, SearchParams.FROM),
+            SearchParams.single(query, SearchParams.TO),
             query.getOrDefault(SearchParams.TAGS, List.of()),
             null)
         .filter();
   }
 
   private static Integer integer(Map<String, List<String>> query, String name) {
-    String value = single(query, name);
-    if (value == null) {
-      return null;
-    }
-    try {
-      return Integer.valueOf(value);
-    } catch (NumberFormatException e) {
-      throw invalid(name + " must be an integer, got " + FilterValues.describe(value));
-    }
-  }
-
-  private static String single(Map<String, List<String>> query, String name) {
-    List<String> values = query.getOrDefault(name, List.of());
-    if (values.size() > 1) {
-      throw invalid(name + " must be given at most once");
-    }
-    return values.isEmpty() || values.get(0).isBlank() ? null : values.get(0).strip();
+    return SearchParams.parseInt(name, SearchParams.single(query, name));
   }
 
   private static InvalidQueryException invalid(String message) {

@@ -1,6 +1,5 @@
 package dev.imgsearch.query;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.embedder.detect.Box;
 import dev.imgsearch.embedder.image.ImageRejectedException;
@@ -9,7 +8,6 @@ import dev.imgsearch.indexer.store.ItemHit;
 import dev.imgsearch.indexer.store.StoredItem;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -105,7 +103,9 @@ final class ObjectEndpoints {
     long start = System.nanoTime();
     ObjectParams params = ObjectParams.fromQuery(ctx.queryParamMap());
     Kind kind = kind(ctx.queryParam("kind"));
-    VectorBody body = read(RequestBodies.json(ctx, options.maxBodyBytes()));
+    VectorBody body =
+        RequestBodies.readJson(
+            mapper, RequestBodies.json(ctx, options.maxBodyBytes()), VectorBody.class);
     if (body == null || body.vector() == null) {
       throw new InvalidQueryException(
           InvalidQueryException.INVALID_PARAMETER, "field 'vector' is required");
@@ -225,17 +225,5 @@ final class ObjectEndpoints {
         s.source(),
         Instant.ofEpochMilli(s.capturedAtMillis()).toString(),
         service.resultUrl(s.parentId(), s.bucket(), s.key(), options.presignExpiry()));
-  }
-
-  private VectorBody read(byte[] body) {
-    try {
-      return mapper.readValue(body, VectorBody.class);
-    } catch (JacksonException e) {
-      throw new InvalidQueryException(
-          InvalidQueryException.INVALID_JSON, "invalid JSON body: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new RequestBodyException(
-          RequestBodyException.Kind.MALFORMED, "could not read the JSON body", e);
-    }
   }
 }

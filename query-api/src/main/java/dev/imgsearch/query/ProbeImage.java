@@ -22,6 +22,11 @@ final class ProbeImage {
     g.setPaint(new GradientPaint(0, 0, Color.ORANGE, 32, 32, Color.BLUE));
     g.fillRect(0, 0, 32, 32);
     g.dispose();
+    return png(image);
+  }
+
+  /** {@code image} encoded as PNG. */
+  static byte[] png(BufferedImage image) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       ImageIO.write(image, "png", out);

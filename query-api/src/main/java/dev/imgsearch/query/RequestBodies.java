@@ -1,5 +1,7 @@
 package dev.imgsearch.query;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletException;
@@ -157,6 +159,24 @@ final class RequestBodies {
    * slowly (minimum data rate) or stalling (idle timeout), else 400 {@code malformed-body}. Our own
    * RequestBodyExceptions pass unchanged.
    */
+  /**
+   * A JSON body as a {@code type} (null for a JSON {@code null}).
+   *
+   * @throws InvalidQueryException {@code invalid-json} when the body is not that JSON
+   * @throws RequestBodyException when the body cannot be read
+   */
+  static <T> T readJson(ObjectMapper mapper, byte[] body, Class<T> type) {
+    try {
+      return mapper.readValue(body, type);
+    } catch (JacksonException e) {
+      throw new InvalidQueryException(
+          InvalidQueryException.INVALID_JSON, "invalid JSON body: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new RequestBodyException(
+          RequestBodyException.Kind.MALFORMED, "could not read the JSON body", e);
+    }
+  }
+
   static RequestBodyException unreadable(String what, Throwable e) {
     if (e instanceof RequestBodyException own) {
       return own;

@@ -141,7 +141,8 @@ public record SearchParams(int k, int offset, SearchFilter filter, Float minScor
     return minScore == null || score >= minScore;
   }
 
-  private static String single(Map<String, List<String>> query, String name) {
+  /** The one value of parameter {@code name}, stripped; null when absent or blank. */
+  static String single(Map<String, List<String>> query, String name) {
     List<String> values = query.getOrDefault(name, List.of());
     if (values.size() > 1) {
       throw invalid(name + " must be given at most once");
@@ -149,7 +150,8 @@ public record SearchParams(int k, int offset, SearchFilter filter, Float minScor
     return values.isEmpty() || values.get(0).isBlank() ? null : values.get(0).strip();
   }
 
-  private static Integer parseInt(String name, String value) {
+  /** {@code value} of parameter {@code name} as an integer; null stays null. */
+  static Integer parseInt(String name, String value) {
     if (value == null) {
       return null;
     }

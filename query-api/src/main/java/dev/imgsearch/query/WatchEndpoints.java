@@ -1,6 +1,5 @@
 package dev.imgsearch.query;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.embedder.image.ImageRejectedException;
 import dev.imgsearch.indexer.store.DetectedItem;
@@ -20,7 +19,6 @@ import dev.imgsearch.schemas.avro.Watch;
 import dev.imgsearch.schemas.watch.CompiledWatch;
 import dev.imgsearch.schemas.watch.InvalidWatchException;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -263,20 +261,12 @@ final class WatchEndpoints {
   }
 
   private WatchRequest read(byte[] body) {
-    try {
-      WatchRequest r = mapper.readValue(body, WatchRequest.class);
-      if (r == null) {
-        throw new InvalidQueryException(
-            InvalidQueryException.INVALID_JSON, "the body must be a JSON object");
-      }
-      return r;
-    } catch (JacksonException e) {
+    WatchRequest r = RequestBodies.readJson(mapper, body, WatchRequest.class);
+    if (r == null) {
       throw new InvalidQueryException(
-          InvalidQueryException.INVALID_JSON, "invalid JSON body: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new RequestBodyException(
-          RequestBodyException.Kind.MALFORMED, "could not read the JSON body", e);
+          InvalidQueryException.INVALID_JSON, "the body must be a JSON object");
     }
+    return r;
   }
 
   /** The fields of an image upload, from its query string. */

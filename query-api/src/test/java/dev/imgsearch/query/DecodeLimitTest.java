@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.embedder.ImageEmbedder;
 import dev.imgsearch.embedder.image.ImageRejectedException;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,10 +89,8 @@ class DecodeLimitTest {
             .build();
     QueryApiOptions options =
         QueryApiOptions.defaults().withAnonymousAccess().withDecodeLimit(1, WAIT);
-    api =
-        new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
-            .start("127.0.0.1", 0);
-    base = "http://127.0.0.1:" + api.port();
+    api = TestApis.start(service, options);
+    base = TestApis.base(api);
   }
 
   @AfterEach

@@ -1,5 +1,10 @@
 package dev.imgsearch.query;
 
+import static dev.imgsearch.query.ApiResponses.MULTIPART;
+import static dev.imgsearch.query.ApiResponses.assertError;
+import static dev.imgsearch.query.ApiResponses.ids;
+import static dev.imgsearch.query.ApiResponses.multipartBody;
+import static dev.imgsearch.query.ApiResponses.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,7 +26,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -154,21 +158,11 @@ class DuplicateSearchTest {
 
   @Test
   void multipartUploadsWork() throws Exception {
-    String boundary = "----dup-boundary";
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.writeBytes(
-        ("--"
-                + boundary
-                + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"q.jpg\"\r\n"
-                + "Content-Type: image/jpeg\r\n\r\n")
-            .getBytes(StandardCharsets.UTF_8));
-    body.writeBytes(SCENE_RESCALED_JPEG);
-    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
     HttpResponse<byte[]> response =
         post(
             "/v1/search/duplicates",
-            "multipart/form-data; boundary=" + boundary,
-            body.toByteArray());
+            MULTIPART,
+            multipartBody("image", "q.jpg", "image/jpeg", SCENE_RESCALED_JPEG));
     assertThat(response.statusCode()).as(text(response)).isEqualTo(200);
     assertThat(ids(JSON.readTree(response.body()))).contains(SCENE_ID);
   }
@@ -333,26 +327,5 @@ class DuplicateSearchTest {
             .POST(BodyPublishers.ofByteArray(body))
             .build(),
         BodyHandlers.ofByteArray());
-  }
-
-  private static String text(HttpResponse<byte[]> response) {
-    return new String(response.body(), StandardCharsets.UTF_8);
-  }
-
-  private static List<String> ids(JsonNode body) {
-    List<String> ids = new ArrayList<>();
-    body.get("results").forEach(r -> ids.add(r.get("id").asText()));
-    return ids;
-  }
-
-  private static void assertError(HttpResponse<byte[]> response, int status, String code)
-      throws IOException {
-    String text = text(response);
-    assertThat(response.statusCode())
-        .as("status of %s: %s", response.uri(), text)
-        .isEqualTo(status);
-    JsonNode error = JSON.readTree(response.body()).get("error");
-    assertThat(error.get("code").asText()).as(text).isEqualTo(code);
-    assertThat(error.get("message").asText()).isNotBlank();
   }
 }

@@ -1,5 +1,9 @@
 package dev.imgsearch.query;
 
+import static dev.imgsearch.query.ApiResponses.MULTIPART;
+import static dev.imgsearch.query.ApiResponses.assertError;
+import static dev.imgsearch.query.ApiResponses.ids;
+import static dev.imgsearch.query.ApiResponses.multipartBody;
 import static dev.imgsearch.query.TestImages.BLUE;
 import static dev.imgsearch.query.TestImages.GREEN;
 import static dev.imgsearch.query.TestImages.ORANGE;
@@ -21,7 +25,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
@@ -103,10 +106,8 @@ class QueryApiTest {
             .withAnonymousAccess()
             .withMaxBodyBytes(MAX_BODY)
             .withReadinessTimeout(Duration.ofMillis(300));
-    api =
-        new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
-            .start("127.0.0.1", 0);
-    base = "http://127.0.0.1:" + api.port();
+    api = TestApis.start(service, options);
+    base = TestApis.base(api);
   }
 
   @AfterAll
@@ -681,9 +682,7 @@ class QueryApiTest {
   void apiKeysGuardV1ButNotProbesOrThePage() throws Exception {
     String key = "test-key-0123456789abcdef";
     QueryApiOptions options = QueryApiOptions.defaults().withApiKeys(ApiKeys.of(List.of(key)));
-    QueryApi secured =
-        new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
-            .start("127.0.0.1", 0);
+    QueryApi secured = TestApis.start(service, options);
     try {
       String root = "http://127.0.0.1:" + secured.port();
       HttpResponse<byte[]> missing =
@@ -858,23 +857,7 @@ class QueryApiTest {
 
   private static HttpResponse<byte[]> postMultipart(String path, String field, byte[] file)
       throws IOException, InterruptedException {
-    String boundary = "----imgsearch-test-boundary";
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.writeBytes(
-        ("--"
-                + boundary
-                + "\r\nContent-Disposition: form-data; name=\""
-                + field
-                + "\"; filename=\"q.png\"\r\n"
-                + "Content-Type: image/png\r\n\r\n")
-            .getBytes(StandardCharsets.UTF_8));
-    body.writeBytes(file);
-    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    BodyPublisher publisher = BodyPublishers.ofByteArray(body.toByteArray());
-    return send(
-        request(path)
-            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-            .POST(publisher));
+    return post(path, MULTIPART, multipartBody(field, "q.png", "image/png", file));
   }
 
   private static JsonNode json(HttpResponse<byte[]> response) throws IOException {
@@ -885,32 +868,10 @@ class QueryApiTest {
     return json(response).get("error").get("message").asText();
   }
 
-  private static List<String> ids(JsonNode body) {
-    List<String> ids = new ArrayList<>();
-    body.get("results").forEach(r -> ids.add(r.get("id").asText()));
-    return ids;
-  }
-
   private static List<Float> scores(JsonNode body) {
     List<Float> scores = new ArrayList<>();
     body.get("results").forEach(r -> scores.add(r.get("score").floatValue()));
     return scores;
-  }
-
-  private static void assertError(HttpResponse<byte[]> response, int status, String code)
-      throws IOException {
-    String text = new String(response.body(), StandardCharsets.UTF_8);
-    assertThat(response.statusCode())
-        .as("status of %s: %s", response.uri(), text)
-        .isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type"))
-        .hasValueSatisfying(t -> assertThat(t).contains("json"));
-    JsonNode body = JSON.readTree(response.body());
-    assertThat(body.size()).as(text).isEqualTo(1);
-    JsonNode error = body.get("error");
-    assertThat(error.get("code").asText()).as(text).isEqualTo(code);
-    assertThat(error.get("message").asText()).isNotBlank();
-    assertThat(error.size()).as(text).isEqualTo(2);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.imgsearch.query;
 
+import dev.imgsearch.query.watch.Watches;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -12,6 +13,13 @@ final class TestApis {
 
   static QueryApi start(QueryService service, QueryApiOptions options) {
     return new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
+        .start("127.0.0.1", 0);
+  }
+
+  /** The API with standing queries. */
+  static QueryApi start(QueryService service, QueryApiOptions options, Watches watches) {
+    return new QueryApi(
+            service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options, watches)
         .start("127.0.0.1", 0);
   }
 

@@ -5,12 +5,8 @@ import dev.imgsearch.schemas.ImageIds;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * A fixed catalogue of solid-colour images. With {@link TestImageEmbedder}, a red query ranks them
@@ -91,12 +87,6 @@ final class TestImages {
     g.setColor(colour);
     g.fillRect(0, 0, 16, 16);
     g.dispose();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return ProbeImage.png(image);
   }
 }

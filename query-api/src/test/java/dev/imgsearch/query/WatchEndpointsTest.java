@@ -1,7 +1,9 @@
 package dev.imgsearch.query;
 
+import static dev.imgsearch.query.ApiResponses.jsonRequest;
 import static dev.imgsearch.query.TestImages.BLUE;
 import static dev.imgsearch.query.TestImages.RED;
+import static dev.imgsearch.query.watch.WatchRecords.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,10 +15,7 @@ import dev.imgsearch.query.watch.WatchView;
 import dev.imgsearch.query.watch.Watches;
 import dev.imgsearch.query.watch.WatchesUnavailableException;
 import dev.imgsearch.schemas.ImageIds;
-import dev.imgsearch.schemas.avro.Alert;
 import dev.imgsearch.schemas.avro.Watch;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -103,17 +102,9 @@ class WatchEndpointsTest {
         QueryApiOptions.defaults()
             .withAnonymousAccess()
             .withReadinessTimeout(Duration.ofSeconds(2));
-    api =
-        new QueryApi(
-                service,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                options,
-                new Watches(log, view, feed))
-            .start("127.0.0.1", 0);
-    off =
-        new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
-            .start("127.0.0.1", 0);
-    base = "http://127.0.0.1:" + api.port();
+    api = TestApis.start(service, options, new Watches(log, view, feed));
+    off = TestApis.start(service, options);
+    base = TestApis.base(api);
   }
 
   @AfterAll
@@ -265,11 +256,7 @@ class WatchEndpointsTest {
 
   @Test
   void notReadyAndNotConfiguredAre503() throws Exception {
-    HttpResponse<String> disabled =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + off.port() + "/v1/watches"))
-                .build(),
-            BodyHandlers.ofString());
+    HttpResponse<String> disabled = getUrl("http://127.0.0.1:" + off.port() + "/v1/watches");
     assertThat(disabled.statusCode()).isEqualTo(503);
     assertThat(disabled.body())
         .contains(WatchesUnavailableException.DISABLED)
@@ -277,48 +264,19 @@ class WatchEndpointsTest {
 
     WatchView cold = new WatchView();
     QueryApi starting =
-        new QueryApi(
-                service,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                QueryApiOptions.defaults().withAnonymousAccess(),
-                new Watches(
-                    new WatchLog() {
-                      @Override
-                      public void put(Watch watch) {}
-
-                      @Override
-                      public void delete(String id) {}
-                    },
-                    cold,
-                    AlertFeed.defaults()))
-            .start("127.0.0.1", 0);
+        TestApis.start(
+            service,
+            QueryApiOptions.defaults().withAnonymousAccess(),
+            new Watches(NO_LOG, cold, AlertFeed.defaults()));
     try {
       String b = "http://127.0.0.1:" + starting.port();
-      HttpResponse<String> list =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(b + "/v1/watches")).build(),
-              BodyHandlers.ofString());
+      HttpResponse<String> list = getUrl(b + "/v1/watches");
       assertThat(list.statusCode()).isEqualTo(503);
       assertThat(list.body()).contains(WatchesUnavailableException.NOT_READY);
-      assertThat(
-              HTTP.send(
-                      HttpRequest.newBuilder(URI.create(b + "/readyz")).build(),
-                      BodyHandlers.ofString())
-                  .statusCode())
-          .isEqualTo(503);
+      assertThat(getUrl(b + "/readyz").statusCode()).isEqualTo(503);
       cold.markReady();
-      assertThat(
-              HTTP.send(
-                      HttpRequest.newBuilder(URI.create(b + "/v1/watches")).build(),
-                      BodyHandlers.ofString())
-                  .statusCode())
-          .isEqualTo(200);
-      assertThat(
-              HTTP.send(
-                      HttpRequest.newBuilder(URI.create(b + "/readyz")).build(),
-                      BodyHandlers.ofString())
-                  .statusCode())
-          .isEqualTo(200);
+      assertThat(getUrl(b + "/v1/watches").statusCode()).isEqualTo(200);
+      assertThat(getUrl(b + "/readyz").statusCode()).isEqualTo(200);
     } finally {
       starting.stop();
     }
@@ -328,21 +286,10 @@ class WatchEndpointsTest {
   void watchRoutesAndTheStreamNeedTheApiKey() throws Exception {
     String key = "k-0123456789abcdef";
     QueryApi keyed =
-        new QueryApi(
-                service,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                QueryApiOptions.defaults().withApiKeys(ApiKeys.of(List.of(key))),
-                new Watches(
-                    new WatchLog() {
-                      @Override
-                      public void put(Watch watch) {}
-
-                      @Override
-                      public void delete(String id) {}
-                    },
-                    view,
-                    feed))
-            .start("127.0.0.1", 0);
+        TestApis.start(
+            service,
+            QueryApiOptions.defaults().withApiKeys(ApiKeys.of(List.of(key))),
+            new Watches(NO_LOG, view, feed));
     try {
       String b = "http://127.0.0.1:" + keyed.port();
       for (String path :
@@ -511,18 +458,18 @@ class WatchEndpointsTest {
     assertThat(feed.subscriberCount()).isEqualTo(n);
   }
 
-  static Alert alert(String id, String watch) {
-    return Alert.newBuilder()
-        .setAlertId(id)
-        .setWatchId(watch)
-        .setWatchName(watch)
-        .setImageId("i")
-        .setBucket("b")
-        .setKey("k")
-        .setScore(0.9)
-        .setCapturedAtMillis(1000)
-        .setMatchedAtMillis(2000)
-        .build();
+  /** A watch log that accepts every write and keeps none. */
+  private static final WatchLog NO_LOG =
+      new WatchLog() {
+        @Override
+        public void put(Watch watch) {}
+
+        @Override
+        public void delete(String id) {}
+      };
+
+  private static HttpResponse<String> getUrl(String url) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), BodyHandlers.ofString());
   }
 
   private void assertRejected(String body, String message) throws Exception {
@@ -533,12 +480,7 @@ class WatchEndpointsTest {
 
   private static HttpResponse<String> send(String method, String path, String json)
       throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
-    b.method(method, json == null ? BodyPublishers.noBody() : BodyPublishers.ofString(json));
-    if (json != null) {
-      b.header("Content-Type", "application/json");
-    }
-    return HTTP.send(b.build(), BodyHandlers.ofString());
+    return HTTP.send(
+        jsonRequest(method, base + path, json, Duration.ofSeconds(10)), BodyHandlers.ofString());
   }
 }

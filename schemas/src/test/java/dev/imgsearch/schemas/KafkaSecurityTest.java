@@ -90,15 +90,7 @@ class KafkaSecurityTest {
             () -> KafkaSecurity.fromOptions(Map.of("kafka.security.protocol", "SASL_PLAINTEXT")))
         .hasMessageContaining("missing option kafka.sasl.username");
     assertThatThrownBy(
-            () ->
-                KafkaSecurity.fromOptions(
-                    Map.of(
-                        "kafka.sasl.username",
-                        "u",
-                        "kafka.sasl.password",
-                        "p",
-                        "kafka.security.protocol",
-                        "PLAINTEXT")))
+            () -> KafkaSecurity.fromOptions(credentialsAnd("kafka.security.protocol", "PLAINTEXT")))
         .hasMessageContaining("kafka.security.protocol");
     assertThatThrownBy(() -> KafkaSecurity.fromOptions(Map.of("kafka.sasl.mechanism", "PLAIN")))
         .hasMessageContaining("kafka.sasl.mechanism");
@@ -109,15 +101,7 @@ class KafkaSecurityTest {
     assertThatThrownBy(() -> KafkaSecurity.fromOptions(Map.of("kafka.security.protocol", "TLS")))
         .hasMessageContaining("kafka.security.protocol must be one of");
     assertThatThrownBy(
-            () ->
-                KafkaSecurity.fromOptions(
-                    Map.of(
-                        "kafka.sasl.username",
-                        "u",
-                        "kafka.sasl.password",
-                        "p",
-                        "kafka.sasl.mechanism",
-                        "GSSAPI")))
+            () -> KafkaSecurity.fromOptions(credentialsAnd("kafka.sasl.mechanism", "GSSAPI")))
         .hasMessageContaining("kafka.sasl.mechanism must be one of");
   }
 
@@ -136,5 +120,10 @@ class KafkaSecurityTest {
         .containsEntry("bootstrap.servers", "k:9092")
         .containsEntry("security.protocol", "SASL_PLAINTEXT")
         .containsKey("sasl.jaas.config");
+  }
+
+  /** User u, password p and {@code key} = {@code value}. */
+  private static Map<String, String> credentialsAnd(String key, String value) {
+    return Map.of("kafka.sasl.username", "u", "kafka.sasl.password", "p", key, value);
   }
 }

@@ -54,19 +54,8 @@ class SchemaEvolutionTest {
   void anEmbeddingWrittenWithTheFirstSchemaStillDecodes() throws Exception {
     Schema v1 = SchemaHistory.versions("ImageEmbedding").get(0);
     assertThat(v1.getField("phash")).isNull();
-    GenericRecord old = new GenericData.Record(v1);
-    old.put("imageId", "0123456789abcdef0123456789abcdef");
-    old.put("bucket", "images");
-    old.put("key", "a.jpg");
-    old.put("source", "cam-1");
-    old.put("capturedAtMillis", 5L);
-    old.put("tags", List.of("door"));
-    old.put("model", "m@1");
-    old.put("vector", List.of(0.6f, 0.8f));
-    old.put("eventTimeMillis", 6L);
-    ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
-    byte[] wire = new byte[bytes.remaining()];
-    bytes.get(wire);
+    GenericRecord old = embedding(v1, List.of("door"));
+    byte[] wire = encode(v1, old);
 
     ImageEmbedding decoded = Topics.EMBEDDINGS.valueSerde().deserializer().deserialize("t", wire);
 
@@ -136,20 +125,9 @@ class SchemaEvolutionTest {
   void anEmbeddingWithoutObjectsDecodesWithNoneAndOneWithObjectsRoundTrips() throws Exception {
     Schema v2 = SchemaHistory.versions("ImageEmbedding").get(1);
     assertThat(v2.getField("objects")).isNull();
-    GenericRecord old = new GenericData.Record(v2);
-    old.put("imageId", "0123456789abcdef0123456789abcdef");
-    old.put("bucket", "images");
-    old.put("key", "a.jpg");
-    old.put("source", "cam-1");
-    old.put("capturedAtMillis", 5L);
-    old.put("tags", List.of());
-    old.put("model", "m@1");
-    old.put("vector", List.of(0.6f, 0.8f));
-    old.put("eventTimeMillis", 6L);
+    GenericRecord old = embedding(v2, List.of());
     old.put("phash", 7L);
-    ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old);
-    byte[] wire = new byte[bytes.remaining()];
-    bytes.get(wire);
+    byte[] wire = encode(v2, old);
     var serde = Topics.EMBEDDINGS.valueSerde();
 
     ImageEmbedding decoded = serde.deserializer().deserialize("t", wire);
@@ -175,5 +153,28 @@ class SchemaEvolutionTest {
         .isEqualTo(dev.imgsearch.schemas.avro.DetectedKind.FACE);
     assertThat(again.getObjects().get(0).getBox()).containsExactly(0.1f, 0.2f, 0.3f, 0.4f);
     assertThat(again.getObjects().get(0).getVector()).containsExactly(1f, 0f, 0f);
+  }
+
+  /** An embedding of an old schema version {@code v}, with the fields every version has. */
+  private static GenericRecord embedding(Schema v, List<String> tags) {
+    GenericRecord old = new GenericData.Record(v);
+    old.put("imageId", "0123456789abcdef0123456789abcdef");
+    old.put("bucket", "images");
+    old.put("key", "a.jpg");
+    old.put("source", "cam-1");
+    old.put("capturedAtMillis", 5L);
+    old.put("tags", tags);
+    old.put("model", "m@1");
+    old.put("vector", List.of(0.6f, 0.8f));
+    old.put("eventTimeMillis", 6L);
+    return old;
+  }
+
+  /** {@code record} in the single-object encoding of schema {@code v}, as on the topic. */
+  private static byte[] encode(Schema v, GenericRecord record) throws Exception {
+    ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v).encode(record);
+    byte[] wire = new byte[bytes.remaining()];
+    bytes.get(wire);
+    return wire;
   }
 }

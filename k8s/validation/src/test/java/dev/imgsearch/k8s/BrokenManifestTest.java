@@ -406,8 +406,7 @@ class BrokenManifestTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("breakages")
   void validationReportsTheBreakage(Breakage b, @TempDir Path tmp) {
-    Path k8s = copyOfK8s(tmp);
-    replace(k8s.resolve(b.file()), b.from(), b.to());
+    Path k8s = editedCopy(tmp, b.file(), b.from(), b.to());
     Manifest m = Overlays.build(k8s, b.overlay());
     List<String> problems =
         switch (b.stage()) {
@@ -449,11 +448,12 @@ class BrokenManifestTest {
 
   @Test
   void buildFailsOnAMissingResourceFile(@TempDir Path tmp) {
-    Path k8s = copyOfK8s(tmp);
-    replace(
-        k8s.resolve("base/kustomization.yaml"),
-        "  - namespace.yaml\n",
-        "  - namespace.yaml\n  - missing.yaml\n");
+    Path k8s =
+        editedCopy(
+            tmp,
+            "base/kustomization.yaml",
+            "  - namespace.yaml\n",
+            "  - namespace.yaml\n  - missing.yaml\n");
     assertThatThrownBy(() -> Overlays.build(k8s, "dev"))
         .isInstanceOf(Kustomize.BuildFailedException.class)
         .hasMessageContaining("missing.yaml");
@@ -461,11 +461,12 @@ class BrokenManifestTest {
 
   @Test
   void buildFailsOnAPatchWithoutTarget(@TempDir Path tmp) {
-    Path k8s = copyOfK8s(tmp);
-    replace(
-        k8s.resolve("overlays/prod/apps.yaml"),
-        "name: query-api\nspec:\n  replicas: 3",
-        "name: query-apis\nspec:\n  replicas: 3");
+    Path k8s =
+        editedCopy(
+            tmp,
+            "overlays/prod/apps.yaml",
+            "name: query-api\nspec:\n  replicas: 3",
+            "name: query-apis\nspec:\n  replicas: 3");
     assertThatThrownBy(() -> Overlays.build(k8s, "prod"))
         .isInstanceOf(Kustomize.BuildFailedException.class);
   }
@@ -502,5 +503,12 @@ class BrokenManifestTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A copy of k8s/ in {@code tmp} whose {@code file} has {@code from} replaced by {@code to}. */
+  private static Path editedCopy(Path tmp, String file, String from, String to) {
+    Path k8s = copyOfK8s(tmp);
+    replace(k8s.resolve(file), from, to);
+    return k8s;
   }
 }

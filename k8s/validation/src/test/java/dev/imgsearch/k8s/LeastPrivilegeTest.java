@@ -159,6 +159,14 @@ class LeastPrivilegeTest {
       ---
       """;
 
+  /** The peer of the Flink operator's namespace. */
+  static final String OPERATOR_PEER =
+      """
+      - namespaceSelector:
+          matchLabels:
+            kubernetes.io/metadata.name: flink-operator
+      """;
+
   static String flinkPolicy(String peer) {
     return FLINK
         + networkPolicy(
@@ -187,10 +195,8 @@ class LeastPrivilegeTest {
             LeastPrivilege.flinkRest(
                 of(
                     flinkPolicy(
-                        """
-        - namespaceSelector:
-            matchLabels:
-              kubernetes.io/metadata.name: flink-operator
+                        OPERATOR_PEER
+                            + """
         - podSelector:
             matchLabels:
               app.kubernetes.io/name: query-api
@@ -202,16 +208,7 @@ class LeastPrivilegeTest {
 
   @Test
   void flinkRestForTheOperatorPasses() {
-    assertThat(
-            LeastPrivilege.flinkRest(
-                of(
-                    flinkPolicy(
-                        """
-        - namespaceSelector:
-            matchLabels:
-              kubernetes.io/metadata.name: flink-operator
-        """))))
-        .isEmpty();
+    assertThat(LeastPrivilege.flinkRest(of(flinkPolicy(OPERATOR_PEER)))).isEmpty();
   }
 
   static final String DEPLOYMENT =

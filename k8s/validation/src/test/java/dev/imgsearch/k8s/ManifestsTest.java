@@ -3,11 +3,17 @@ package dev.imgsearch.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -53,22 +59,26 @@ class ManifestsTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
-  void everyResourceMatchesThePinnedSchemas(String overlay) {
-    assertThat(Overlays.schemaProblems(Overlays.build(overlay))).isEmpty();
+  /**
+   * Every check of an overlay that must find no problem: the pinned schemas, the agreement with the
+   * code, least privilege.
+   */
+  static Stream<Arguments> overlayChecks() {
+    Map<String, Function<Manifest, List<String>>> checks = new LinkedHashMap<>();
+    checks.put("every resource matches the pinned schemas", Overlays::schemaProblems);
+    checks.put("the manifests agree with the code", CrossChecks::all);
+    checks.put("the manifests grant least privilege", LeastPrivilege::all);
+    return Stream.of("dev", "prod")
+        .flatMap(
+            overlay ->
+                checks.entrySet().stream()
+                    .map(c -> Arguments.of(overlay, c.getKey(), c.getValue())));
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
-  void manifestsAgreeWithTheCode(String overlay) {
-    assertThat(CrossChecks.all(Overlays.build(overlay))).isEmpty();
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
-  void manifestsGrantLeastPrivilege(String overlay) {
-    assertThat(LeastPrivilege.all(Overlays.build(overlay))).isEmpty();
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("overlayChecks")
+  void overlayPassesCheck(String overlay, String check, Function<Manifest, List<String>> problems) {
+    assertThat(problems.apply(Overlays.build(overlay))).as(check).isEmpty();
   }
 
   @ParameterizedTest
@@ -125,13 +135,7 @@ class ManifestsTest {
     }
     m.ofKind("KafkaNodePool")
         .forEach(np -> assertThat(np.path("spec").path("replicas").asInt()).isEqualTo(1));
-    assertThat(
-            m.get("FlinkDeployment", "imgsearch-embedder")
-                .path("spec")
-                .path("jobManager")
-                .path("replicas")
-                .asInt())
-        .isEqualTo(1);
+    assertThat(jobManagers(m)).isEqualTo(1);
     assertThat(m.get("StatefulSet", "minio").path("spec").path("replicas").asInt()).isEqualTo(1);
   }
 
@@ -155,13 +159,7 @@ class ManifestsTest {
                 assertThat(t.path("spec").path("replicas").asInt())
                     .as(Manifest.name(t))
                     .isEqualTo(3));
-    assertThat(
-            m.get("FlinkDeployment", "imgsearch-embedder")
-                .path("spec")
-                .path("jobManager")
-                .path("replicas")
-                .asInt())
-        .isGreaterThanOrEqualTo(2);
+    assertThat(jobManagers(m)).isGreaterThanOrEqualTo(2);
     for (String d : List.of("ingest-stream", "query-api")) {
       assertThat(m.get("Deployment", d).path("spec").path("replicas").asInt())
           .as(d)
@@ -170,5 +168,14 @@ class ManifestsTest {
     }
     assertThat(m.get("StatefulSet", "minio").path("spec").path("replicas").asInt()).isEqualTo(4);
     assertThat(m.ofKind("Secret")).as("no credentials in the prod manifests").isEmpty();
+  }
+
+  /** The embedder's JobManager replicas. */
+  private static int jobManagers(Manifest m) {
+    return m.get("FlinkDeployment", "imgsearch-embedder")
+        .path("spec")
+        .path("jobManager")
+        .path("replicas")
+        .asInt();
   }
 }

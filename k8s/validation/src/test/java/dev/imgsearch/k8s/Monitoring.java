@@ -317,6 +317,18 @@ final class Monitoring {
     return out;
   }
 
+  /** The queries of the dashboards and of the rules, by where they stand. */
+  static Map<String, List<String>> queries(Manifest m) {
+    Map<String, List<String>> queries = new LinkedHashMap<>(dashboardExpressions(m));
+    rules(m)
+        .forEach(
+            r ->
+                queries.put(
+                    "rule " + r.path(r.has("alert") ? "alert" : "record").asText(),
+                    List.of(r.path("expr").asText())));
+    return queries;
+  }
+
   static Set<String> recordedNames(Manifest m) {
     Set<String> out = new TreeSet<>();
     rules(m)
@@ -337,13 +349,7 @@ final class Monitoring {
     Set<String> known = new TreeSet<>(codeMetrics.keySet());
     known.addAll(EXPORTER_METRICS.keySet());
     known.addAll(recordedNames(m));
-    Map<String, List<String>> queries = new LinkedHashMap<>(dashboardExpressions(m));
-    rules(m)
-        .forEach(
-            r ->
-                queries.put(
-                    "rule " + r.path(r.has("alert") ? "alert" : "record").asText(),
-                    List.of(r.path("expr").asText())));
+    Map<String, List<String>> queries = queries(m);
     List<String> problems = new ArrayList<>();
     queries.forEach(
         (where, exprs) -> {
@@ -395,13 +401,7 @@ final class Monitoring {
    */
   static List<String> jobProblems(Manifest m) {
     Set<String> jobs = scrapeJobs(m);
-    Map<String, List<String>> queries = new LinkedHashMap<>(dashboardExpressions(m));
-    rules(m)
-        .forEach(
-            r ->
-                queries.put(
-                    "rule " + r.path(r.has("alert") ? "alert" : "record").asText(),
-                    List.of(r.path("expr").asText())));
+    Map<String, List<String>> queries = queries(m);
     List<String> problems = new ArrayList<>();
     queries.forEach(
         (where, exprs) ->
@@ -446,13 +446,7 @@ final class Monitoring {
       nodes.add(n.group(1));
     }
     List<String> problems = new ArrayList<>();
-    Map<String, List<String>> queries = new LinkedHashMap<>(dashboardExpressions(m));
-    rules(m)
-        .forEach(
-            r ->
-                queries.put(
-                    "rule " + r.path(r.has("alert") ? "alert" : "record").asText(),
-                    List.of(r.path("expr").asText())));
+    Map<String, List<String>> queries = queries(m);
     queries.forEach(
         (where, exprs) ->
             exprs.forEach(

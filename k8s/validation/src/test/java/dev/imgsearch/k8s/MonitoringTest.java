@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -188,16 +189,12 @@ class MonitoringTest {
 
   @Test
   void consumerLagNeedsTheKafkaExporterDeployedAndScraped() {
-    Manifest dev = Overlays.build("dev");
-    List<ObjectNode> without = new ArrayList<>();
-    for (ObjectNode r : dev.resources()) {
-      ObjectNode copy = r.deepCopy();
-      if (copy.path("kind").asText().equals("Kafka")) {
-        ((ObjectNode) copy.get("spec")).remove("kafkaExporter");
-      }
-      without.add(copy);
-    }
-    assertThat(Monitoring.exporterProblems(new Manifest("dev", without)))
+    Manifest without =
+        edited(
+            Overlays.build("dev"),
+            "Kafka",
+            k -> ((ObjectNode) k.get("spec")).remove("kafkaExporter"));
+    assertThat(Monitoring.exporterProblems(without))
         .anySatisfy(p -> assertThat(p).contains("kafkaExporter"));
   }
 
@@ -222,26 +219,24 @@ class MonitoringTest {
 
   @Test
   void anIncompleteAlertIsReported() {
-    Manifest dev = Overlays.build("dev");
-    List<ObjectNode> broken = new ArrayList<>();
-    for (ObjectNode r : dev.resources()) {
-      ObjectNode copy = r.deepCopy();
-      if (copy.path("kind").asText().equals("PrometheusRule")) {
-        for (JsonNode g : copy.path("spec").path("groups")) {
-          for (JsonNode rule : g.path("rules")) {
-            if (rule.path("alert").asText().equals("ImgsearchIngestThreadReplaced")) {
-              ((ObjectNode) rule).put("for", "ten minutes");
-              ((ObjectNode) rule.path("labels")).put("severity", "page");
-              ((ObjectNode) rule.path("annotations")).remove("summary");
-              ((ObjectNode) rule.path("annotations"))
-                  .put("runbook_url", "docs/runbook.md#no-such-section");
-            }
-          }
-        }
-      }
-      broken.add(copy);
-    }
-    assertThat(Monitoring.alertProblems(new Manifest("dev", broken), Repo.read(Monitoring.RUNBOOK)))
+    Manifest broken =
+        edited(
+            Overlays.build("dev"),
+            "PrometheusRule",
+            pr -> {
+              for (JsonNode g : pr.path("spec").path("groups")) {
+                for (JsonNode rule : g.path("rules")) {
+                  if (rule.path("alert").asText().equals("ImgsearchIngestThreadReplaced")) {
+                    ((ObjectNode) rule).put("for", "ten minutes");
+                    ((ObjectNode) rule.path("labels")).put("severity", "page");
+                    ((ObjectNode) rule.path("annotations")).remove("summary");
+                    ((ObjectNode) rule.path("annotations"))
+                        .put("runbook_url", "docs/runbook.md#no-such-section");
+                  }
+                }
+              }
+            });
+    assertThat(Monitoring.alertProblems(broken, Repo.read(Monitoring.RUNBOOK)))
         .anySatisfy(p -> assertThat(p).contains("ImgsearchIngestThreadReplaced").contains("'for'"))
         .anySatisfy(p -> assertThat(p).contains("severity"))
         .anySatisfy(p -> assertThat(p).contains("no summary"))
@@ -249,26 +244,38 @@ class MonitoringTest {
   }
 
   private static Manifest withDashboardExpr(Manifest m, String panelTitle, String expr) {
+    return edited(
+        m,
+        "ConfigMap",
+        copy -> {
+          if (!Manifest.name(copy).equals(Monitoring.DASHBOARD_CONFIGMAP)) {
+            return;
+          }
+          try {
+            JsonNode d = Kustomize.YAML.readTree(copy.path("data").path("imgsearch.json").asText());
+            for (JsonNode p : Monitoring.panels(d)) {
+              if (p.path("title").asText().equals(panelTitle)) {
+                ((ObjectNode) p.path("targets").get(0)).put("expr", expr);
+              }
+            }
+            ((ObjectNode) copy.get("data"))
+                .set(
+                    "imgsearch.json",
+                    new TextNode(
+                        new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(d)));
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
+
+  /** A copy of {@code m} in which {@code edit} has changed every resource of {@code kind}. */
+  private static Manifest edited(Manifest m, String kind, Consumer<ObjectNode> edit) {
     List<ObjectNode> out = new ArrayList<>();
     for (ObjectNode r : m.resources()) {
       ObjectNode copy = r.deepCopy();
-      if (copy.path("kind").asText().equals("ConfigMap")
-          && Manifest.name(copy).equals(Monitoring.DASHBOARD_CONFIGMAP)) {
-        try {
-          JsonNode d = Kustomize.YAML.readTree(copy.path("data").path("imgsearch.json").asText());
-          for (JsonNode p : Monitoring.panels(d)) {
-            if (p.path("title").asText().equals(panelTitle)) {
-              ((ObjectNode) p.path("targets").get(0)).put("expr", expr);
-            }
-          }
-          ((ObjectNode) copy.get("data"))
-              .set(
-                  "imgsearch.json",
-                  new TextNode(
-                      new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(d)));
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
+      if (copy.path("kind").asText().equals(kind)) {
+        edit.accept(copy);
       }
       out.add(copy);
     }

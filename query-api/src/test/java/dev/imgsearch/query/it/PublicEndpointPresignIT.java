@@ -1,5 +1,6 @@
 package dev.imgsearch.query.it;
 
+import static dev.imgsearch.query.it.Teardown.closeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.local.servers.KafkaBroker;
@@ -82,13 +83,8 @@ class PublicEndpointPresignIT {
   }
 
   @AfterAll
-  void stop() {
-    if (s3 != null) {
-      s3.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
+  void stop() throws Exception {
+    closeAll(s3, broker);
   }
 
   @Test

@@ -1,5 +1,11 @@
 package dev.imgsearch.query.it;
 
+import static dev.imgsearch.query.ApiResponses.MULTIPART;
+import static dev.imgsearch.query.ApiResponses.assertError;
+import static dev.imgsearch.query.ApiResponses.ids;
+import static dev.imgsearch.query.ApiResponses.multipartBody;
+import static dev.imgsearch.query.ApiResponses.text;
+import static dev.imgsearch.query.it.Teardown.closeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -112,12 +118,7 @@ abstract class QueryApiStoreContract {
 
   @AfterAll
   void stop() throws Exception {
-    if (api != null) {
-      api.stop();
-    }
-    if (service != null) {
-      service.close();
-    }
+    closeAll(api == null ? null : api::stop, service);
     if (store != null) {
       try {
         beforeStoreClose();
@@ -860,21 +861,7 @@ abstract class QueryApiStoreContract {
   }
 
   private HttpResponse<byte[]> multipart(String path, byte[] image) throws Exception {
-    String boundary = "----it-boundary";
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.writeBytes(
-        ("--"
-                + boundary
-                + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"q.jpg\"\r\n"
-                + "Content-Type: image/jpeg\r\n\r\n")
-            .getBytes(StandardCharsets.UTF_8));
-    body.writeBytes(image);
-    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    return post(path, "multipart/form-data; boundary=" + boundary, body.toByteArray());
-  }
-
-  private static String text(HttpResponse<byte[]> r) {
-    return new String(r.body(), StandardCharsets.UTF_8);
+    return post(path, MULTIPART, multipartBody("image", "q.jpg", "image/jpeg", image));
   }
 
   private static JsonNode ok(HttpResponse<byte[]> r) throws Exception {
@@ -884,22 +871,5 @@ abstract class QueryApiStoreContract {
 
   private static String code(HttpResponse<byte[]> r) throws Exception {
     return JSON.readTree(r.body()).path("error").path("code").asText();
-  }
-
-  private static void assertError(HttpResponse<byte[]> r, int status, String code)
-      throws Exception {
-    assertThat(r.statusCode()).as("%s -> %s", r.uri(), text(r)).isEqualTo(status);
-    assertThat(r.headers().firstValue("Content-Type"))
-        .hasValueSatisfying(t -> assertThat(t).contains("json"));
-    JsonNode body = JSON.readTree(r.body());
-    assertThat(body.size()).isEqualTo(1);
-    assertThat(body.path("error").path("code").asText()).as(text(r)).isEqualTo(code);
-    assertThat(body.path("error").path("message").asText()).isNotBlank();
-  }
-
-  private static List<String> ids(JsonNode body) {
-    List<String> ids = new ArrayList<>();
-    body.get("results").forEach(r -> ids.add(r.get("id").asText()));
-    return ids;
   }
 }

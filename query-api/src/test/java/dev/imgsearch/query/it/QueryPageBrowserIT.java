@@ -1,5 +1,6 @@
 package dev.imgsearch.query.it;
 
+import static dev.imgsearch.query.it.Teardown.closeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.embedder.detect.Box;
@@ -165,22 +166,13 @@ class QueryPageBrowserIT {
   }
 
   @AfterEach
-  void stop() {
-    if (browser != null) {
-      browser.quit();
-    }
-    if (api != null) {
-      api.stop();
-    }
-    if (service != null) {
-      service.close();
-    }
-    if (store != null) {
-      store.close();
-    }
-    if (embedder != null) {
-      embedder.close();
-    }
+  void stop() throws Exception {
+    closeAll(
+        browser == null ? null : browser::quit,
+        api == null ? null : api::stop,
+        service,
+        store,
+        embedder);
   }
 
   @Test

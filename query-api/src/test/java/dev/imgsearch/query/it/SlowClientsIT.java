@@ -1,5 +1,6 @@
 package dev.imgsearch.query.it;
 
+import static dev.imgsearch.query.it.Teardown.closeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -128,18 +129,7 @@ class SlowClientsIT {
 
   @AfterAll
   void stop() throws Exception {
-    if (api != null) {
-      api.stop();
-    }
-    if (service != null) {
-      service.close();
-    }
-    if (store != null) {
-      store.close();
-    }
-    if (embedder != null) {
-      embedder.close();
-    }
+    closeAll(api == null ? null : api::stop, service, store, embedder);
   }
 
   /** One upload that declares a large body and then sends one byte per second. */

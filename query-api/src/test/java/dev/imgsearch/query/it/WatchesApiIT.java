@@ -1,5 +1,7 @@
 package dev.imgsearch.query.it;
 
+import static dev.imgsearch.query.ApiResponses.jsonRequest;
+import static dev.imgsearch.query.it.Teardown.closeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +20,6 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
@@ -97,16 +98,8 @@ class WatchesApiIT {
   }
 
   @AfterAll
-  static void stop() {
-    if (independent != null) {
-      independent.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
+  static void stop() throws Exception {
+    closeAll(independent, server, broker);
   }
 
   @Test
@@ -215,13 +208,8 @@ class WatchesApiIT {
 
   private static HttpResponse<String> request(String method, String path, String json)
       throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
-    b.method(method, json == null ? BodyPublishers.noBody() : BodyPublishers.ofString(json));
-    if (json != null) {
-      b.header("Content-Type", "application/json");
-    }
-    return HTTP.send(b.build(), BodyHandlers.ofString());
+    return HTTP.send(
+        jsonRequest(method, base + path, json, Duration.ofSeconds(20)), BodyHandlers.ofString());
   }
 
   private static void await(String what, Callable check) throws Exception {

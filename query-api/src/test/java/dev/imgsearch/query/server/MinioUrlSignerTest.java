@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -11,9 +12,9 @@ import org.junit.jupiter.api.Test;
 class MinioUrlSignerTest {
 
   private static QueryServerSettings settings(String publicEndpoint) {
-    return QueryServerSettings.fromMap(
-        publicEndpoint == null
-            ? Map.of(
+    Map<String, String> options =
+        new HashMap<>(
+            Map.of(
                 "milvus.uri",
                 "http://m:1",
                 "allow-anonymous",
@@ -23,20 +24,11 @@ class MinioUrlSignerTest {
                 "s3.access-key",
                 "ak",
                 "s3.secret-key",
-                "sk-secret")
-            : Map.of(
-                "milvus.uri",
-                "http://m:1",
-                "allow-anonymous",
-                "true",
-                "s3.endpoint",
-                "http://minio.internal:9000",
-                "s3.access-key",
-                "ak",
-                "s3.secret-key",
-                "sk-secret",
-                "s3.public-endpoint",
-                publicEndpoint));
+                "sk-secret"));
+    if (publicEndpoint != null) {
+      options.put("s3.public-endpoint", publicEndpoint);
+    }
+    return QueryServerSettings.fromMap(options);
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 class QueryServerSettingsTest {
@@ -88,11 +89,7 @@ class QueryServerSettingsTest {
                 .contentBuckets()
                 .names())
         .containsExactly("archive", "images");
-    assertThatThrownBy(
-            () ->
-                QueryServerSettings.fromMap(
-                    anonymous("milvus.uri", "http://m:1", "content.buckets", "*")))
-        .hasMessageContaining("--content.buckets");
+    assertRejected("content.buckets", "*").hasMessageContaining("--content.buckets");
   }
 
   @Test
@@ -114,10 +111,7 @@ class QueryServerSettingsTest {
     assertThat(
             QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1")).s3PublicEndpoint())
         .isNull();
-    assertThatThrownBy(
-            () ->
-                QueryServerSettings.fromMap(
-                    anonymous("milvus.uri", "http://m:1", "s3.public-endpoint", "https://x.test")))
+    assertRejected("s3.public-endpoint", "https://x.test")
         .hasMessageContaining("--s3.public-endpoint needs --s3.endpoint");
     Map<String, String> withPath = new HashMap<>(s3);
     withPath.put("s3.public-endpoint", "https://x.test/bucket?x=1");
@@ -157,22 +151,13 @@ class QueryServerSettingsTest {
               assertThat(o.idleTimeout()).isEqualTo(Duration.ofSeconds(10));
               assertThat(o.maxThreads()).isEqualTo(64);
             });
-    assertThatThrownBy(
-            () ->
-                QueryServerSettings.fromMap(
-                    anonymous("milvus.uri", "http://m:1", "max-concurrent-decodes", "0")))
+    assertRejected("max-concurrent-decodes", "0")
         .hasMessageContaining("--max-concurrent-decodes")
         .hasMessageContaining("at least 1");
-    assertThatThrownBy(
-            () ->
-                QueryServerSettings.fromMap(
-                    anonymous("milvus.uri", "http://m:1", "http.max-threads", "4")))
+    assertRejected("http.max-threads", "4")
         .hasMessageContaining("--http.max-threads")
         .hasMessageContaining("at least 32");
-    assertThatThrownBy(
-            () ->
-                QueryServerSettings.fromMap(
-                    anonymous("milvus.uri", "http://m:1", "http.idle-timeout", "PT0S")))
+    assertRejected("http.idle-timeout", "PT0S")
         .hasMessageContaining("--http.idle-timeout")
         .hasMessageContaining("positive");
   }
@@ -215,22 +200,13 @@ class QueryServerSettingsTest {
     assertThatThrownBy(() -> QueryServerSettings.fromMap(Map.of()))
         .hasMessageContaining("missing required option milvus.uri")
         .hasMessageContaining("IMGSEARCH_QUERY_MILVUS_URI");
-    assertThatThrownBy(
-            () ->
-                QueryServerSettings.fromMap(anonymous("milvus.uri", "http://m:1", "colour", "red")))
-        .hasMessageContaining("unknown option colour");
-    assertThatThrownBy(
-            () ->
-                QueryServerSettings.fromMap(
-                    anonymous("milvus.uri", "http://m:1", "http.port", "eighty")))
+    assertRejected("colour", "red").hasMessageContaining("unknown option colour");
+    assertRejected("http.port", "eighty")
         .hasMessageContaining("option http.port: expected int, got 'eighty'");
-    assertThatThrownBy(
-            () ->
-                QueryServerSettings.fromMap(
-                    anonymous("milvus.uri", "http://m:1", "s3.endpoint", "http://s3")))
-        .hasMessageContaining("--s3.access-key");
+    assertRejected("s3.endpoint", "http://s3").hasMessageContaining("--s3.access-key");
     assertThatThrownBy(() -> QueryServerSettings.parseFlags(new String[] {"--http.port"}))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("expected --name value pairs, got: --http.port");
   }
 
   @Test
@@ -251,15 +227,9 @@ class QueryServerSettingsTest {
             Map.of());
     assertThat(s.storeTimeout()).isEqualTo(Duration.ofMillis(2500));
     assertThat(s.toString()).contains("storeTimeout=PT2.5S");
-    assertThatThrownBy(
-            () ->
-                QueryServerSettings.fromMap(
-                    anonymous("milvus.uri", "http://m:1", "store.timeout", "PT0S")))
+    assertRejected("store.timeout", "PT0S")
         .hasMessageContaining("--store.timeout must be a positive duration");
-    assertThatThrownBy(
-            () ->
-                QueryServerSettings.fromMap(
-                    anonymous("milvus.uri", "http://m:1", "store.timeout", "5 parsecs")))
+    assertRejected("store.timeout", "5 parsecs")
         .hasMessageContaining("option store.timeout: expected duration");
   }
 
@@ -321,5 +291,14 @@ class QueryServerSettingsTest {
     assertThatThrownBy(keyed::withAnonymousAccess)
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("anonymous access contradicts the configured API keys: set one of them");
+  }
+
+  /** Asserts that Milvus settings with anonymous access and {@code options} are refused. */
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertRejected(String... options) {
+    String[] all = new String[options.length + 2];
+    all[0] = "milvus.uri";
+    all[1] = "http://m:1";
+    System.arraycopy(options, 0, all, 2, options.length);
+    return assertThatThrownBy(() -> QueryServerSettings.fromMap(anonymous(all)));
   }
 }

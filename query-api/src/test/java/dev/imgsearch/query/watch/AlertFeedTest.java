@@ -1,10 +1,11 @@
 package dev.imgsearch.query.watch;
 
+import static dev.imgsearch.query.watch.WatchRecords.alert;
+import static dev.imgsearch.query.watch.WatchRecords.nearDuplicates;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.schemas.avro.Alert;
 import dev.imgsearch.schemas.avro.Watch;
-import dev.imgsearch.schemas.avro.WatchTarget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -12,20 +13,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 class AlertFeedTest {
-
-  static Alert alert(String id, String watch) {
-    return Alert.newBuilder()
-        .setAlertId(id)
-        .setWatchId(watch)
-        .setWatchName(watch)
-        .setImageId("i")
-        .setBucket("b")
-        .setKey("k")
-        .setScore(0.9)
-        .setCapturedAtMillis(1)
-        .setMatchedAtMillis(2)
-        .build();
-  }
 
   @Test
   void keepsTheNewestPerWatchAndDropsRepeatedIds() {
@@ -62,16 +49,7 @@ class AlertFeedTest {
   @Test
   void viewAppliesValuesAndTombstones() {
     WatchView view = new WatchView();
-    Watch w =
-        Watch.newBuilder()
-            .setId("x")
-            .setName("x")
-            .setTarget(WatchTarget.NEAR_DUPLICATES)
-            .setPhash(1L)
-            .setThreshold(3)
-            .setCreatedAtMillis(1)
-            .setUpdatedAtMillis(1)
-            .build();
+    Watch w = nearDuplicates("x");
     assertThat(view.ready()).isFalse();
     view.apply("x", w);
     assertThat(view.get("x")).contains(w);
@@ -115,16 +93,7 @@ class AlertFeedTest {
   void undecodableWatchRecordsCountAsRemovals() {
     assertThat(KafkaWatches.decodeWatch("t", "x", new byte[] {1, 2, 3})).isNull();
     assertThat(KafkaWatches.decodeWatch("t", "x", null)).isNull();
-    Watch w =
-        Watch.newBuilder()
-            .setId("x")
-            .setName("x")
-            .setTarget(WatchTarget.NEAR_DUPLICATES)
-            .setPhash(1L)
-            .setThreshold(3)
-            .setCreatedAtMillis(1)
-            .setUpdatedAtMillis(1)
-            .build();
+    Watch w = nearDuplicates("x");
     byte[] bytes = dev.imgsearch.schemas.Topics.WATCHES.valueSerde().serializer().serialize("t", w);
     assertThat(KafkaWatches.decodeWatch("t", "x", bytes)).isEqualTo(w);
     assertThat(KafkaWatches.decodeWatch("t", "other-key", bytes)).isNull();
