@@ -238,6 +238,8 @@ class CliUsageErrorsTest {
     Run r = run("local", "--checkpoint-interval", "1s");
     assertUsageError(r, "local", "--checkpoint-interval");
     assertThat(r.firstErrLine()).doesNotContain("java.time.format");
+    assertUsageError(
+        run("local", "--detect", "cars"), "local", "detect: unknown part 'cars' in 'cars'");
   }
 
   @Test
