@@ -100,6 +100,38 @@ class SchemaEvolutionTest {
   }
 
   @Test
+  void aWatchWrittenBeforeWebhooksDecodesWithNoneAndOneWithAWebhookRoundTrips() throws Exception {
+    Schema v1 = SchemaHistory.versions("Watch", WatchTarget.getClassSchema()).get(0);
+    assertThat(v1.getField("webhook")).isNull();
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("id", "w-1");
+    old.put("name", "dupes");
+    old.put(
+        "target", new GenericData.EnumSymbol(v1.getField("target").schema(), "NEAR_DUPLICATES"));
+    old.put("phash", 7L);
+    old.put("threshold", 4.0);
+    old.put("classes", List.of());
+    old.put("sources", List.of());
+    old.put("hoursOfDay", List.of());
+    old.put("cooldownMillis", 1000L);
+    old.put("enabled", true);
+    old.put("createdAtMillis", 1L);
+    old.put("updatedAtMillis", 2L);
+    ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
+    byte[] wire = new byte[bytes.remaining()];
+    bytes.get(wire);
+    var serde = Topics.WATCHES.valueSerde();
+
+    Watch decoded = serde.deserializer().deserialize("t", wire);
+    assertThat(decoded.getWebhook()).isNull();
+    assertThat(decoded.getPhash()).isEqualTo(7L);
+
+    decoded.setWebhook("https://hooks.example.com/imgsearch");
+    Watch again = serde.deserializer().deserialize("t", serde.serializer().serialize("t", decoded));
+    assertThat(again.getWebhook()).isEqualTo("https://hooks.example.com/imgsearch");
+  }
+
+  @Test
   void anAlertRoundTripsWithABox() {
     Alert a =
         Alert.newBuilder()
