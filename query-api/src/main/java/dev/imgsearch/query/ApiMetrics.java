@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  *       imgsearch.watches.ready} (1 once the view has caught up), {@code imgsearch.alerts.received}
  *       (distinct alerts read from the alerts topic), {@code imgsearch.alerts.undecodable} (records
  *       of the alerts topic that were not alerts), {@code imgsearch.alert.streams} (connected SSE
- *       clients)
+ *       clients), {@code imgsearch.webhooks.delivered} (tag {@code attempts} = first | retried) and
+ *       {@code imgsearch.webhooks.failed} (tag {@code outcome} = rejected | unavailable | timeout |
+ *       connection)
  * </ul>
  */
 final class ApiMetrics {
@@ -66,6 +68,24 @@ final class ApiMetrics {
             "imgsearch.alert.streams", w.alerts(), a -> a.subscriberCount())
         .description("Connected alert streams (SSE)")
         .register(registry);
+    for (boolean retried : new boolean[] {false, true}) {
+      io.micrometer.core.instrument.FunctionCounter.builder(
+              "imgsearch.webhooks.delivered", w.deliveries(), d -> d.delivered(retried))
+          .description("Alerts posted to their watch's webhook and acknowledged with a 2xx")
+          .tag("attempts", retried ? "retried" : "first")
+          .register(registry);
+    }
+    for (dev.imgsearch.query.watch.WebhookRetry.Outcome o :
+        dev.imgsearch.query.watch.WebhookRetry.Outcome.values()) {
+      if (o != dev.imgsearch.query.watch.WebhookRetry.Outcome.DELIVERED) {
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                "imgsearch.webhooks.failed", w.deliveries(), d -> d.failed(o))
+            .description(
+                "Alerts whose webhook delivery was given up, by the last attempt's outcome")
+            .tag("outcome", o.tag())
+            .register(registry);
+      }
+    }
   }
 
   ApiMetrics(MeterRegistry registry) {

@@ -15,6 +15,7 @@ import dev.imgsearch.query.watch.WatchRequest;
 import dev.imgsearch.query.watch.WatchRequests;
 import dev.imgsearch.query.watch.Watches;
 import dev.imgsearch.query.watch.WatchesUnavailableException;
+import dev.imgsearch.query.watch.WebhookSettings;
 import dev.imgsearch.schemas.avro.Watch;
 import dev.imgsearch.schemas.watch.CompiledWatch;
 import dev.imgsearch.schemas.watch.InvalidWatchException;
@@ -95,7 +96,8 @@ final class WatchEndpoints {
           "watch '" + r.id() + "' exists; change it with PUT /v1/watches/" + r.id());
     }
     Watch watch =
-        WatchRequests.create(r, query, UUID.randomUUID().toString(), System.currentTimeMillis());
+        WatchRequests.create(
+            r, query, UUID.randomUUID().toString(), System.currentTimeMillis(), w.webhooks());
     w.put(watch);
     ctx.status(201).header("Location", "/v1/watches/" + watch.getId()).json(WatchJson.of(watch));
   }
@@ -119,7 +121,13 @@ final class WatchEndpoints {
       throw new InvalidWatchException("a preview needs a query: 'vector', 'imageId' or 'phash'");
     }
     int limit = bounded("limit", ctx.queryParam("limit"), DEFAULT_PREVIEW, MAX_PREVIEW);
-    Watch watch = WatchRequests.create(r, query, "preview", System.currentTimeMillis());
+    Watch watch =
+        WatchRequests.create(
+            r,
+            query,
+            "preview",
+            System.currentTimeMillis(),
+            watches == null ? WebhookSettings.OFF : watches.webhooks());
     CompiledWatch w = CompiledWatch.of(watch);
     SearchParams params =
         new SearchParams(limit, new SearchFilter(w.sources(), null, null, null), null);
@@ -163,7 +171,8 @@ final class WatchEndpoints {
     Watches w = watches();
     Watch current = existing(ctx.pathParam("id"));
     WatchRequest r = read(RequestBodies.json(ctx, options.maxBodyBytes()));
-    Watch updated = WatchRequests.update(current, r, query(r), System.currentTimeMillis());
+    Watch updated =
+        WatchRequests.update(current, r, query(r), System.currentTimeMillis(), w.webhooks());
     w.put(updated);
     ctx.json(WatchJson.of(updated));
   }
@@ -272,7 +281,16 @@ final class WatchEndpoints {
   /** The fields of an image upload, from its query string. */
   static WatchRequest fromQueryParams(Map<String, List<String>> q) {
     for (String name : q.keySet()) {
-      if (!List.of("id", "name", "target", "threshold", "source", "class", "cooldown", "enabled")
+      if (!List.of(
+              "id",
+              "name",
+              "target",
+              "threshold",
+              "source",
+              "class",
+              "cooldown",
+              "enabled",
+              "webhook")
           .contains(name)) {
         throw new InvalidQueryException(
             InvalidQueryException.INVALID_PARAMETER, "unknown query parameter '" + name + "'");
@@ -305,7 +323,9 @@ final class WatchEndpoints {
         null,
         null,
         one(q, "cooldown"),
-        enabled == null ? null : Boolean.valueOf(enabled));
+        enabled == null ? null : Boolean.valueOf(enabled),
+        null,
+        one(q, "webhook"));
   }
 
   private static String one(Map<String, List<String>> q, String name) {

@@ -90,7 +90,8 @@ public final class QueryServer implements AutoCloseable {
             KafkaWatches.open(
                 s.watches().clientProperties(),
                 s.watches().watchesTopic(),
-                s.watches().alertsTopic());
+                s.watches().alertsTopic(),
+                s.watches().webhooks());
         resources.push(kafka);
         watches = kafka.watches();
       }

@@ -5,6 +5,7 @@ import dev.imgsearch.query.AllowedBuckets;
 import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
 import dev.imgsearch.query.server.QueryServerSettings.WatchSettings;
+import dev.imgsearch.query.watch.WebhookSettings;
 import dev.imgsearch.schemas.KafkaSecurity;
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.config.ConfigOption;
@@ -167,6 +168,7 @@ public final class QueryServerOptions {
             KAFKA_BOOTSTRAP,
             TOPIC_WATCHES,
             TOPIC_ALERTS));
+    l.addAll(WebhookOptions.ALL);
     l.addAll(KafkaSecurity.CONFIG_OPTIONS);
     return l;
   }
@@ -174,11 +176,16 @@ public final class QueryServerOptions {
   /** The watch settings, or null without {@code kafka.bootstrap-servers}. */
   static WatchSettings watchSettings(Configuration c) {
     KafkaSecurity security = KafkaSecurity.fromOptions(c.given());
+    WebhookSettings webhooks = WebhookOptions.settings(c);
     String bootstrap = c.get(KAFKA_BOOTSTRAP);
     if (bootstrap == null) {
       if (security.authenticated()) {
         throw new IllegalArgumentException(
             "--" + KafkaSecurity.USERNAME + " needs --kafka.bootstrap-servers");
+      }
+      if (webhooks.enabled()) {
+        throw new IllegalArgumentException(
+            "--" + WebhookSettings.ALLOWED_HOSTS_OPTION + " needs --kafka.bootstrap-servers");
       }
       return null;
     }
@@ -188,6 +195,6 @@ public final class QueryServerOptions {
       throw new IllegalArgumentException(
           "--topic.watches and --topic.alerts must be two different topics");
     }
-    return new WatchSettings(bootstrap, watches, alerts, security);
+    return new WatchSettings(bootstrap, watches, alerts, security, webhooks);
   }
 }

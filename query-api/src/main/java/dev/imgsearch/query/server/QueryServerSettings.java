@@ -27,6 +27,7 @@ import dev.imgsearch.query.AllowedBuckets;
 import dev.imgsearch.query.ApiKeys;
 import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
+import dev.imgsearch.query.watch.WebhookSettings;
 import dev.imgsearch.schemas.KafkaSecurity;
 import dev.imgsearch.schemas.config.Configuration;
 import dev.imgsearch.schemas.config.OptionRegistry;
@@ -70,14 +71,26 @@ public record QueryServerSettings(
    * Where the standing queries live: both topics on the Kafka cluster at {@code bootstrapServers}.
    *
    * @param security authentication of the API's producer and consumers
+   * @param webhooks alert delivery by webhook
    */
   public record WatchSettings(
-      String bootstrapServers, String watchesTopic, String alertsTopic, KafkaSecurity security) {
+      String bootstrapServers,
+      String watchesTopic,
+      String alertsTopic,
+      KafkaSecurity security,
+      WebhookSettings webhooks) {
     public WatchSettings {
       Objects.requireNonNull(bootstrapServers, "bootstrapServers");
       Objects.requireNonNull(watchesTopic, "watchesTopic");
       Objects.requireNonNull(alertsTopic, "alertsTopic");
       Objects.requireNonNull(security, "security");
+      Objects.requireNonNull(webhooks, "webhooks");
+    }
+
+    /** Without webhooks. */
+    public WatchSettings(
+        String bootstrapServers, String watchesTopic, String alertsTopic, KafkaSecurity security) {
+      this(bootstrapServers, watchesTopic, alertsTopic, security, WebhookSettings.OFF);
     }
 
     /** Bootstrap servers and security as Kafka client properties. */
@@ -87,7 +100,15 @@ public record QueryServerSettings(
 
     @Override
     public String toString() {
-      return bootstrapServers + " " + watchesTopic + "/" + alertsTopic + " " + security;
+      return bootstrapServers
+          + " "
+          + watchesTopic
+          + "/"
+          + alertsTopic
+          + " "
+          + security
+          + ", "
+          + webhooks;
     }
   }
 

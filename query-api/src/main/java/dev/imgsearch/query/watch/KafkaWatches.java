@@ -27,20 +27,37 @@ public final class KafkaWatches implements AutoCloseable {
   private final KafkaWatchLog log;
   private final TopicTail watchTail;
   private final TopicTail alertTail;
+  private final WebhookDispatcher dispatcher;
 
   private KafkaWatches(
-      Watches watches, KafkaWatchLog log, TopicTail watchTail, TopicTail alertTail) {
+      Watches watches,
+      KafkaWatchLog log,
+      TopicTail watchTail,
+      TopicTail alertTail,
+      WebhookDispatcher dispatcher) {
     this.watches = watches;
     this.log = log;
     this.watchTail = watchTail;
     this.alertTail = alertTail;
+    this.dispatcher = dispatcher;
+  }
+
+  /** Without webhooks. */
+  public static KafkaWatches open(
+      Map<String, Object> clientProperties, String watchesTopic, String alertsTopic) {
+    return open(clientProperties, watchesTopic, alertsTopic, WebhookSettings.OFF);
   }
 
   /**
    * @param clientProperties bootstrap servers and security of every client
+   * @param webhooks when enabled, a {@link WebhookDispatcher} (group {@value
+   *     WebhookDispatcher#GROUP_ID}) posts the alerts of watches with a webhook
    */
   public static KafkaWatches open(
-      Map<String, Object> clientProperties, String watchesTopic, String alertsTopic) {
+      Map<String, Object> clientProperties,
+      String watchesTopic,
+      String alertsTopic,
+      WebhookSettings webhooks) {
     WatchView view = new WatchView();
     AlertFeed feed = AlertFeed.defaults();
     KafkaWatchLog log = new KafkaWatchLog(clientProperties, watchesTopic, WRITE_TIMEOUT);
@@ -55,7 +72,20 @@ public final class KafkaWatches implements AutoCloseable {
     TopicTail alertTail =
         new TopicTail(clientProperties, alertsTopic, ALERT_BACKLOG, r -> publish(feed, r), () -> {})
             .start();
-    return new KafkaWatches(new Watches(log, view, feed), log, watchTail, alertTail);
+    WebhookStats stats = new WebhookStats();
+    WebhookDispatcher dispatcher =
+        webhooks.enabled()
+            ? new WebhookDispatcher(
+                    clientProperties,
+                    alertsTopic,
+                    WebhookDispatcher.GROUP_ID,
+                    view,
+                    webhooks,
+                    stats)
+                .start()
+            : null;
+    return new KafkaWatches(
+        new Watches(log, view, feed, webhooks, stats), log, watchTail, alertTail, dispatcher);
   }
 
   /**
@@ -140,6 +170,9 @@ public final class KafkaWatches implements AutoCloseable {
 
   @Override
   public void close() {
+    if (dispatcher != null) {
+      dispatcher.close();
+    }
     alertTail.close();
     watchTail.close();
     log.close();

@@ -31,6 +31,7 @@ public final class WatchJson {
       String timeZone,
       String cooldown,
       boolean enabled,
+      String webhook,
       String createdAt,
       String updatedAt) {}
 
@@ -76,6 +77,7 @@ public final class WatchJson {
         w.getTimeZone(),
         Duration.ofMillis(w.getCooldownMillis()).toString(),
         w.getEnabled(),
+        w.getWebhook(),
         Instant.ofEpochMilli(w.getCreatedAtMillis()).toString(),
         Instant.ofEpochMilli(w.getUpdatedAtMillis()).toString());
   }

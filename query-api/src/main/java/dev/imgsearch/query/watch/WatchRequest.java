@@ -11,6 +11,7 @@ import java.util.List;
  * values.
  *
  * @param cooldown ISO-8601 duration such as {@code PT30S}
+ * @param webhook http(s) URL alerts are posted to; empty removes it on PUT
  */
 public record WatchRequest(
     String id,
@@ -27,14 +28,15 @@ public record WatchRequest(
     String timeZone,
     String cooldown,
     Boolean enabled,
-    String objectId) {
+    String objectId,
+    String webhook) {
 
   /** A request with no field set. */
   public static final WatchRequest EMPTY =
       new WatchRequest(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
-  /** A request without {@code objectId}. */
+  /** A request without {@code objectId} and {@code webhook}. */
   public WatchRequest(
       String id,
       String name,
@@ -65,6 +67,43 @@ public record WatchRequest(
         timeZone,
         cooldown,
         enabled,
+        null,
+        null);
+  }
+
+  /** A request without a webhook. */
+  public WatchRequest(
+      String id,
+      String name,
+      String target,
+      Double threshold,
+      List<Float> vector,
+      String model,
+      String imageId,
+      String phash,
+      List<String> sources,
+      List<String> classes,
+      List<Integer> hoursOfDay,
+      String timeZone,
+      String cooldown,
+      Boolean enabled,
+      String objectId) {
+    this(
+        id,
+        name,
+        target,
+        threshold,
+        vector,
+        model,
+        imageId,
+        phash,
+        sources,
+        classes,
+        hoursOfDay,
+        timeZone,
+        cooldown,
+        enabled,
+        objectId,
         null);
   }
 
@@ -90,6 +129,7 @@ public record WatchRequest(
         timeZone,
         cooldown,
         enabled,
-        objectId);
+        objectId,
+        webhook);
   }
 }

@@ -38,6 +38,21 @@ public final class WatchRequests {
    * @param generatedId used when the request names no id
    */
   public static Watch create(WatchRequest r, WatchQuery query, String generatedId, long nowMillis) {
+    return create(r, query, generatedId, nowMillis, WebhookSettings.OFF);
+  }
+
+  /**
+   * A new watch from {@code r} comparing with {@code query}; its {@code webhook}, if any, checked
+   * against {@code webhooks}.
+   *
+   * @param generatedId used when the request names no id
+   */
+  public static Watch create(
+      WatchRequest r,
+      WatchQuery query,
+      String generatedId,
+      long nowMillis,
+      WebhookSettings webhooks) {
     if (r.threshold() == null) {
       throw new InvalidWatchException("field 'threshold' is required");
     }
@@ -54,11 +69,20 @@ public final class WatchRequests {
     if (query != null && query.vector() == null && query.phash() != null && r.target() == null) {
       b.setTarget(WatchTarget.NEAR_DUPLICATES); // a pHash alone can only find near-duplicates
     }
-    return apply(b, r, query);
+    return apply(b, r, query, webhooks);
   }
 
   /** {@code existing} with the fields {@code r} sets (and {@code query}, if not null) replaced. */
   public static Watch update(Watch existing, WatchRequest r, WatchQuery query, long nowMillis) {
+    return update(existing, r, query, nowMillis, WebhookSettings.OFF);
+  }
+
+  /**
+   * {@code existing} with the fields {@code r} sets (and {@code query}, if not null) replaced; a
+   * new {@code webhook} is checked against {@code webhooks}, an empty one removes it.
+   */
+  public static Watch update(
+      Watch existing, WatchRequest r, WatchQuery query, long nowMillis, WebhookSettings webhooks) {
     if (r.id() != null && !r.id().equals(existing.getId())) {
       throw new InvalidWatchException(
           "field 'id' cannot change (the watch is '" + existing.getId() + "')");
@@ -67,10 +91,11 @@ public final class WatchRequests {
     if (r.threshold() != null) {
       b.setThreshold(r.threshold());
     }
-    return apply(b, r, query);
+    return apply(b, r, query, webhooks);
   }
 
-  private static Watch apply(Watch.Builder b, WatchRequest r, WatchQuery query) {
+  private static Watch apply(
+      Watch.Builder b, WatchRequest r, WatchQuery query, WebhookSettings webhooks) {
     if (r.name() != null) {
       if (r.name().isBlank() || r.name().length() > MAX_NAME_LENGTH) {
         throw new InvalidWatchException(
@@ -101,6 +126,9 @@ public final class WatchRequests {
     }
     if (r.enabled() != null) {
       b.setEnabled(r.enabled());
+    }
+    if (r.webhook() != null) {
+      b.setWebhook(webhooks.check(r.webhook()));
     }
     Watch w = b.build();
     CompiledWatch.of(w); // the job's rules: throws InvalidWatchException with the reason

@@ -9,12 +9,26 @@ import java.util.Objects;
  * @param log writes to the watches topic
  * @param view the topic materialised in memory
  * @param alerts history and live subscribers of the alerts topic
+ * @param webhooks which webhooks a watch may name
+ * @param deliveries counts of the webhook deliveries
  */
-public record Watches(WatchLog log, WatchView view, AlertFeed alerts) {
+public record Watches(
+    WatchLog log,
+    WatchView view,
+    AlertFeed alerts,
+    WebhookSettings webhooks,
+    WebhookStats deliveries) {
   public Watches {
     Objects.requireNonNull(log, "log");
     Objects.requireNonNull(view, "view");
     Objects.requireNonNull(alerts, "alerts");
+    Objects.requireNonNull(webhooks, "webhooks");
+    Objects.requireNonNull(deliveries, "deliveries");
+  }
+
+  /** Without webhooks. */
+  public Watches(WatchLog log, WatchView view, AlertFeed alerts) {
+    this(log, view, alerts, WebhookSettings.OFF, new WebhookStats());
   }
 
   /**

@@ -139,6 +139,34 @@ class WatchRequestsTest {
         .hasMessageContaining("sources");
   }
 
+  private static WatchRequest webhook(String url) {
+    return new WatchRequest(
+        null, null, null, 0.8, null, null, null, null, null, null, null, null, null, null, null,
+        url);
+  }
+
+  @Test
+  void aWebhookIsCheckedAgainstTheAllowListAndAnEmptyOneRemovesIt() {
+    WebhookSettings hooks =
+        new WebhookSettings(
+            java.util.Set.of("hooks.example.com"), "k", 3, java.time.Duration.ofSeconds(1));
+    Watch w = WatchRequests.create(webhook("https://hooks.example.com/a"), VECTOR, "w", 1, hooks);
+    assertThat(w.getWebhook()).isEqualTo("https://hooks.example.com/a");
+    assertThat(WatchRequests.update(w, threshold(0.9), null, 2, hooks).getWebhook())
+        .as("absent keeps it")
+        .isEqualTo("https://hooks.example.com/a");
+    assertThat(WatchRequests.update(w, webhook(""), null, 2, hooks).getWebhook()).isNull();
+    assertThat(WatchRequests.create(threshold(0.8), VECTOR, "w", 1).getWebhook()).isNull();
+    assertThatThrownBy(
+            () -> WatchRequests.create(webhook("http://10.0.0.1/"), VECTOR, "w", 1, hooks))
+        .isInstanceOf(InvalidWatchException.class)
+        .hasMessageContaining("webhooks.allowed-hosts");
+    assertThatThrownBy(
+            () -> WatchRequests.create(webhook("https://hooks.example.com/a"), VECTOR, "w", 1))
+        .as("webhooks off")
+        .hasMessageContaining("webhooks are off");
+  }
+
   @Test
   void hashesRoundTripAsHex() {
     assertThat(WatchRequests.phash("ffffffffffffffff")).isEqualTo(-1L);
