@@ -232,6 +232,9 @@ class WatchEndpointsTest {
     assertRejected("{\"threshold\":0.5,\"vector\":[1,0,0,0],\"id\":\"a b\"}", "watch id");
     assertRejected("{\"threshold\":0.5,\"vector\":[1,0,0,0],\"colour\":1}", "colour");
     assertRejected("[1,2", "JSON");
+    assertRejected( // webhooks off: no allowed host
+        "{\"threshold\":0.5,\"vector\":[1,0,0,0],\"webhook\":\"https://hooks.example.com/a\"}",
+        "webhooks.allowed-hosts");
     assertThat(WRITES).isEmpty();
     assertThat(view.size()).isZero();
 
