@@ -212,7 +212,8 @@ class WatchesApiIT {
         jsonRequest(method, base + path, json, Duration.ofSeconds(20)), BodyHandlers.ofString());
   }
 
-  private static void await(String what, Callable check) throws Exception {
+  /** Polls {@code check} every 100 ms for up to 60 s (shared with the other Kafka ITs here). */
+  static void await(String what, Callable check) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (check.call()) {

@@ -138,11 +138,12 @@ class WebhookDispatcherIT {
     sendAlert("a-refused", "refusing");
     sendAlert("a-quiet", "quiet");
 
-    await(
+    WatchesApiIT.await(
         "the flaky alert delivered on its second attempt",
         () -> requests("a-flaky").size() == 2 && stats.delivered(true) > retriedBefore);
-    await("the refused alert given up", () -> stats.failed(WebhookRetry.Outcome.REJECTED) == 1);
-    await("the offsets committed", WebhookDispatcherIT::committedToTheEnd);
+    WatchesApiIT.await(
+        "the refused alert given up", () -> stats.failed(WebhookRetry.Outcome.REJECTED) == 1);
+    WatchesApiIT.await("the offsets committed", WebhookDispatcherIT::committedToTheEnd);
     Thread.sleep(1500); // a third attempt would come 1 s after the second
 
     List<Received> flaky = requests("a-flaky");
@@ -197,7 +198,7 @@ class WebhookDispatcherIT {
             new ProducerRecord<>(
                 WATCHES, id, Topics.WATCHES.valueSerde().serializer().serialize(WATCHES, w)))
         .get(10, TimeUnit.SECONDS);
-    await(
+    WatchesApiIT.await(
         "watch " + id + " in the view",
         () -> watches == null || watches.watches().view().get(id).isPresent());
   }
@@ -221,21 +222,5 @@ class WebhookDispatcherIT {
             new ProducerRecord<>(
                 ALERTS, alertId, Topics.ALERTS.valueSerde().serializer().serialize(ALERTS, a)))
         .get(10, TimeUnit.SECONDS);
-  }
-
-  private static void await(String what, Check check) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      if (check.ok()) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("timed out waiting for " + what);
-  }
-
-  @FunctionalInterface
-  interface Check {
-    boolean ok() throws Exception;
   }
 }
