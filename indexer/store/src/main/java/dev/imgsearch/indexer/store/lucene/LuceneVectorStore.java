@@ -49,19 +49,16 @@ import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.FieldExistsQuery;
-import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.SearcherManager;
-import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
-import org.apache.lucene.util.BytesRef;
 
 /**
  * Embedded vector store: a Lucene index on disk with an HNSW graph over the vectors (cosine), the
@@ -364,21 +361,7 @@ public final class LuceneVectorStore implements VectorStore {
       return null;
     }
     BooleanQuery.Builder b = new BooleanQuery.Builder();
-    if (!filter.sources().isEmpty()) {
-      b.add(
-          new TermInSetQuery(FIELD_SOURCE, filter.sources().stream().map(BytesRef::new).toList()),
-          Occur.FILTER);
-    }
-    if (!filter.tags().isEmpty()) {
-      b.add(
-          new TermInSetQuery(FIELD_TAGS, filter.tags().stream().map(BytesRef::new).toList()),
-          Occur.FILTER);
-    }
-    if (filter.fromMillis() != null || filter.toMillis() != null) {
-      long from = filter.fromMillis() == null ? Long.MIN_VALUE : filter.fromMillis();
-      long to = filter.toMillis() == null ? Long.MAX_VALUE : filter.toMillis() - 1;
-      b.add(LongPoint.newRangeQuery(FIELD_CAPTURED_AT, from, to), Occur.FILTER);
-    }
+    LuceneSearches.addFilterClauses(b, filter, FIELD_SOURCE, FIELD_TAGS, FIELD_CAPTURED_AT);
     return b.build();
   }
 
@@ -425,23 +408,11 @@ public final class LuceneVectorStore implements VectorStore {
         List.of(d.getValues(FIELD_TAGS)),
         d.get(FIELD_MODEL),
         d.getField(FIELD_PHASH) == null ? null : d.getField(FIELD_PHASH).numericValue().longValue(),
-        sceneOf(d));
+        sceneOf(d),
+        List.of());
   }
 
-  private interface SearcherFunction<T> {
-    T apply(IndexSearcher searcher) throws IOException;
-  }
-
-  private <T> T withSearcher(SearcherFunction<T> fn) {
-    try {
-      IndexSearcher searcher = searchers.acquire();
-      try {
-        return fn.apply(searcher);
-      } finally {
-        searchers.release(searcher);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("search failed: " + e.getMessage(), e);
-    }
+  private <T> T withSearcher(LuceneSearches.SearcherFunction<T> fn) {
+    return LuceneSearches.withSearcher(searchers, "search failed", fn);
   }
 }

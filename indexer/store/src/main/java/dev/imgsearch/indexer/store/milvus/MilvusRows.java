@@ -134,7 +134,9 @@ final class MilvusRows {
         text(e, FIELD_MODEL),
         Boolean.TRUE.equals(e.get(FIELD_HAS_PHASH))
             ? ((Number) e.get(FIELD_PHASH)).longValue()
-            : null);
+            : null,
+        null,
+        List.of());
   }
 
   /** The {@code vector} field of an entity. */
