@@ -54,6 +54,17 @@ public record VectorRecord(
     this(id, vector, bucket, key, source, capturedAtMillis, tags, model, null, null, List.of());
   }
 
+  /**
+   * The characters of its text fields (id, bucket, key, source, model, tags): for size estimates.
+   */
+  public long textChars() {
+    long chars = id.length() + bucket.length() + key.length() + source.length() + model.length();
+    for (String tag : tags) {
+      chars += tag.length();
+    }
+    return chars;
+  }
+
   /** The same row with another perceptual hash (null: none). */
   public VectorRecord withPhash(Long newPhash) {
     return new VectorRecord(
