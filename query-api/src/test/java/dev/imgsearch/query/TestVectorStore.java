@@ -92,16 +92,7 @@ final class TestVectorStore implements VectorStore {
         .filter(
             r -> r.phash() != null && filter.matches(r.source(), r.capturedAtMillis(), r.tags()))
         .filter(r -> Long.bitCount(r.phash() ^ phash) <= maxHamming)
-        .map(
-            r ->
-                SearchHit.duplicate(
-                    r.id(),
-                    Long.bitCount(r.phash() ^ phash),
-                    r.bucket(),
-                    r.key(),
-                    r.source(),
-                    r.capturedAtMillis(),
-                    r.tags()))
+        .map(r -> toHit(r, 0f).asDuplicate(Long.bitCount(r.phash() ^ phash)))
         .sorted(Comparator.comparing(SearchHit::distance).thenComparing(SearchHit::id))
         .limit(k)
         .toList();

@@ -64,15 +64,15 @@ class WatchEndpointsTest {
     STORE.upsert(
         List.of(
             new VectorRecord(
-                HASHED_ID,
-                new float[] {1, 0, 0, 0},
-                TestImages.BUCKET,
-                "hashed.png",
-                "cam",
-                1_000L,
-                List.of(),
-                TestImageEmbedder.MODEL_ID,
-                0xabcdL)));
+                    HASHED_ID,
+                    new float[] {1, 0, 0, 0},
+                    TestImages.BUCKET,
+                    "hashed.png",
+                    "cam",
+                    1_000L,
+                    List.of(),
+                    TestImageEmbedder.MODEL_ID)
+                .withPhash(0xabcdL)));
     service = QueryService.builder(new TestImageEmbedder(32 * 1024), STORE).build();
     view = new WatchView();
     feed = AlertFeed.defaults();

@@ -108,15 +108,15 @@ final class IndexedPhotos implements ImageContentSource {
             .map(
                 p ->
                     new VectorRecord(
-                        p.id(),
-                        p.vector(),
-                        BUCKET,
-                        p.key(),
-                        p.source(),
-                        p.capturedAt().toEpochMilli(),
-                        p.tags(),
-                        embedder.modelId(),
-                        p.phash()))
+                            p.id(),
+                            p.vector(),
+                            BUCKET,
+                            p.key(),
+                            p.source(),
+                            p.capturedAt().toEpochMilli(),
+                            p.tags(),
+                            embedder.modelId())
+                        .withPhash(p.phash()))
             .toList();
     store.upsert(records);
     store.flush();

@@ -246,16 +246,18 @@ class QueryPageBrowserIT {
     store.upsert(
         List.of(
             new VectorRecord(
-                ImageIds.of(first.bucket(), laterKey),
-                first.vector(),
-                first.bucket(),
-                laterKey,
-                first.source(),
-                later,
-                first.tags(),
-                first.model(),
-                first.phash(),
-                new dev.imgsearch.indexer.store.SceneRef(first.id(), first.capturedAtMillis()))));
+                    ImageIds.of(first.bucket(), laterKey),
+                    first.vector(),
+                    first.bucket(),
+                    laterKey,
+                    first.source(),
+                    later,
+                    first.tags(),
+                    first.model())
+                .withPhash(first.phash())
+                .withScene(
+                    new dev.imgsearch.indexer.store.SceneRef(
+                        first.id(), first.capturedAtMillis()))));
     store.flush();
 
     browser.get("http://127.0.0.1:" + api.port() + "/");
@@ -536,15 +538,15 @@ class QueryPageBrowserIT {
     store.upsert(
         List.of(
             new VectorRecord(
-                id,
-                p.vector(),
-                IndexedPhotos.BUCKET,
-                key,
-                source,
-                capturedAtMillis,
-                p.tags(),
-                embedder.modelId(),
-                p.phash())));
+                    id,
+                    p.vector(),
+                    IndexedPhotos.BUCKET,
+                    key,
+                    source,
+                    capturedAtMillis,
+                    p.tags(),
+                    embedder.modelId())
+                .withPhash(p.phash())));
     return id;
   }
 

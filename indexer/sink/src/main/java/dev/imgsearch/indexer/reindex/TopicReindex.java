@@ -82,6 +82,20 @@ public final class TopicReindex {
     }
 
     public Options withModel(String m, ModelPolicy.OnMismatch on) {
+      return with(m, on, batch, maxTailLag, maxRounds, tailAfterSwap);
+    }
+
+    public Options withCatchUp(long tailLag, int rounds, boolean afterSwap) {
+      return with(model, onMismatch, batch, tailLag, rounds, afterSwap);
+    }
+
+    public Options withBatch(int b) {
+      return with(model, onMismatch, b, maxTailLag, maxRounds, tailAfterSwap);
+    }
+
+    /** These options with another model policy, batch size and catch-up. */
+    private Options with(
+        String m, ModelPolicy.OnMismatch on, int b, long tailLag, int rounds, boolean afterSwap) {
       return new Options(
           bootstrap,
           topic,
@@ -90,42 +104,10 @@ public final class TopicReindex {
           collection,
           m,
           on,
-          batch,
-          maxTailLag,
-          maxRounds,
-          tailAfterSwap,
-          stallTimeout);
-    }
-
-    public Options withCatchUp(long tailLag, int rounds, boolean afterSwap) {
-      return new Options(
-          bootstrap,
-          topic,
-          consumerProperties,
-          aliasSettings,
-          collection,
-          model,
-          onMismatch,
-          batch,
+          b,
           tailLag,
           rounds,
           afterSwap,
-          stallTimeout);
-    }
-
-    public Options withBatch(int b) {
-      return new Options(
-          bootstrap,
-          topic,
-          consumerProperties,
-          aliasSettings,
-          collection,
-          model,
-          onMismatch,
-          b,
-          maxTailLag,
-          maxRounds,
-          tailAfterSwap,
           stallTimeout);
     }
   }

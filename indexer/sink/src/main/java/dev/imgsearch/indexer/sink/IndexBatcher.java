@@ -106,20 +106,6 @@ public final class IndexBatcher implements AutoCloseable {
   private volatile int pendingCount;
   private volatile boolean closing;
 
-  public IndexBatcher(VectorStore store, SinkOptions options, Listener listener) {
-    this(store, options, listener, System::nanoTime, d -> Thread.sleep(d.toMillis()));
-  }
-
-  /** With an injectable clock and sleep (for tests of the retry and delay logic). */
-  public IndexBatcher(
-      VectorStore store,
-      SinkOptions options,
-      Listener listener,
-      LongSupplier nanoClock,
-      Retrier.Sleeper sleeper) {
-    this(store, options, listener, nanoClock, sleeper, null);
-  }
-
   /**
    * Refused records go to {@code deadLetters} (closed with the batcher); null: a refusal fails the
    * job.
@@ -129,22 +115,21 @@ public final class IndexBatcher implements AutoCloseable {
       SinkOptions options,
       Listener listener,
       SinkDeadLetters.Writer deadLetters) {
-    this(store, options, listener, System::nanoTime, d -> Thread.sleep(d.toMillis()), deadLetters);
+    this(
+        store,
+        options,
+        listener,
+        System::nanoTime,
+        d -> Thread.sleep(d.toMillis()),
+        deadLetters,
+        System::currentTimeMillis);
   }
 
-  /** With an injectable clock and sleep, and a dead-letter writer (null: none). */
-  public IndexBatcher(
-      VectorStore store,
-      SinkOptions options,
-      Listener listener,
-      LongSupplier nanoClock,
-      Retrier.Sleeper sleeper,
-      SinkDeadLetters.Writer deadLetters) {
-    this(store, options, listener, nanoClock, sleeper, deadLetters, System::currentTimeMillis);
-  }
-
-  /** With an injectable wall clock too (epoch ms; the freshness ages are measured against it). */
-  public IndexBatcher(
+  /**
+   * With an injectable clock and sleep (for tests of the retry and delay logic) and wall clock
+   * (epoch ms; the freshness ages are measured against it).
+   */
+  IndexBatcher(
       VectorStore store,
       SinkOptions options,
       Listener listener,
@@ -457,15 +442,6 @@ public final class IndexBatcher implements AutoCloseable {
       return action.id().length();
     }
     VectorRecord r = action.record();
-    long text =
-        r.id().length()
-            + r.bucket().length()
-            + r.key().length()
-            + r.source().length()
-            + r.model().length();
-    for (String tag : r.tags()) {
-      text += tag.length();
-    }
-    return 4L * r.vector().length + 8 + text;
+    return 4L * r.vector().length + 8 + r.textChars();
   }
 }

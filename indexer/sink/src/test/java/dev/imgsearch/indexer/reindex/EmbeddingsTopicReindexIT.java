@@ -25,9 +25,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -113,7 +110,7 @@ class EmbeddingsTopicReindexIT {
       StoreSettings alias, String v1, String v2, ReaderFactory readers, boolean embedded)
       throws Exception {
     String topic = "embeddings-" + Long.toString(System.nanoTime(), 36);
-    createCompactedTopic(topic, 3);
+    broker.createCompactedTopics(3, topic);
     Expected m1 = new Expected("enc-m@1");
     Expected m2 = new Expected("enc-m@2");
     try (Producer p = new Producer(topic, m1, m2)) {
@@ -272,20 +269,6 @@ class EmbeddingsTopicReindexIT {
       }
       assertThat(store.get("img-112")).as("deleted").isEmpty();
       assertThat(store.items().itemsOf("img-112")).as("deleted with its image").isEmpty();
-    }
-  }
-
-  private static void createCompactedTopic(String topic, int partitions) throws Exception {
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(topic, partitions, (short) 1)
-                      .configs(Map.of("cleanup.policy", "compact"))))
-          .all()
-          .get();
     }
   }
 

@@ -40,8 +40,8 @@ abstract class ReindexScenario {
             new float[] {0f, 0f, 1f, 1f},
             model,
             v);
-    return new VectorRecord(
-        id, v, "images", id + ".jpg", "cam", 1, List.of(), model, null, List.of(object));
+    return new VectorRecord(id, v, "images", id + ".jpg", "cam", 1, List.of(), model)
+        .withItems(List.of(object));
   }
 
   /** The models of the stored objects of image {@code id}. */

@@ -225,16 +225,15 @@ public abstract class ExactlyWhatWasUploadedContract {
     }
     return IndexAction.upsert(
         new VectorRecord(
-            id,
-            v,
-            "images",
-            id + ".jpg",
-            "cam-" + (i % 3),
-            i,
-            List.of("v" + (i % 5)),
-            "test-model",
-            null,
-            objects));
+                id,
+                v,
+                "images",
+                id + ".jpg",
+                "cam-" + (i % 3),
+                i,
+                List.of("v" + (i % 5)),
+                "test-model")
+            .withItems(objects));
   }
 
   private static long mix(long x) {

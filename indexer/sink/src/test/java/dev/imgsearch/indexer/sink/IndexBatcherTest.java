@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.imgsearch.indexer.IndexAction;
 import dev.imgsearch.indexer.store.RecordRejectedException;
 import dev.imgsearch.indexer.store.VectorRecord;
+import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.schemas.FieldLimits;
 import io.milvus.v2.exception.ErrorCode;
 import io.milvus.v2.exception.MilvusClientException;
@@ -16,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +38,17 @@ class IndexBatcherTest {
   }
 
   private IndexBatcher batcher(SinkOptions options) {
-    batcher = new IndexBatcher(store, options, events, clock::get, d -> {});
+    return batcher(store, options, d -> {}, null, System::currentTimeMillis);
+  }
+
+  /** A batcher on the test clock, reporting to {@link #events}; closed after the test. */
+  private IndexBatcher batcher(
+      VectorStore s,
+      SinkOptions options,
+      Retrier.Sleeper sleeper,
+      SinkDeadLetters.Writer letters,
+      LongSupplier wallClock) {
+    batcher = new IndexBatcher(s, options, events, clock::get, sleeper, letters, wallClock);
     return batcher;
   }
 
@@ -70,15 +82,7 @@ class IndexBatcherTest {
   @Test
   void reportsTheAgeOfEachChangeWrittenSinceTheLastCheckpointOnceItIsPersisted() throws Exception {
     AtomicLong wall = new AtomicLong(10_000);
-    batcher =
-        new IndexBatcher(
-            store,
-            SinkOptions.of(2).withRetry(FAST_RETRY),
-            events,
-            clock::get,
-            d -> {},
-            null,
-            wall::get);
+    batcher(store, SinkOptions.of(2).withRetry(FAST_RETRY), d -> {}, null, wall::get);
     VectorRecord a = new VectorRecord("a", new float[] {0, 1}, "b", "a", "cam", 1L, List.of(), "m");
     batcher.add(IndexAction.upsert(a, 9_000));
     batcher.add(IndexAction.delete("b", 9_500)); // a full batch: written in the background now
@@ -172,7 +176,7 @@ class IndexBatcherTest {
             throw new IllegalStateException("disk gone");
           }
         };
-    batcher = new IndexBatcher(failingPersist, SinkOptions.of(5), events, clock::get, d -> {});
+    batcher(failingPersist, SinkOptions.of(5), d -> {}, null, System::currentTimeMillis);
     batcher.add(up("a", 0));
     assertThatThrownBy(batcher::checkpoint)
         .isInstanceOf(IOException.class)
@@ -273,8 +277,7 @@ class IndexBatcherTest {
   }
 
   private IndexBatcher batcher(InMemoryStore s, SinkOptions options) {
-    batcher = new IndexBatcher(s, options, events, clock::get, d -> {}, deadLetters);
-    return batcher;
+    return batcher(s, options, d -> {}, deadLetters, System::currentTimeMillis);
   }
 
   @Test
@@ -356,14 +359,12 @@ class IndexBatcherTest {
     RetryPolicy shortRetry =
         new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofMillis(3));
     IndexBatcher b =
-        batcher =
-            new IndexBatcher(
-                store,
-                SinkOptions.of(100).withRetry(shortRetry),
-                events,
-                clock::get,
-                d -> clock.addAndGet(d.toNanos()),
-                deadLetters);
+        batcher(
+            store,
+            SinkOptions.of(100).withRetry(shortRetry),
+            d -> clock.addAndGet(d.toNanos()),
+            deadLetters,
+            System::currentTimeMillis);
     b.add(up("a", 0));
     b.add(up("b", 0));
     assertThatThrownBy(b::checkpoint)

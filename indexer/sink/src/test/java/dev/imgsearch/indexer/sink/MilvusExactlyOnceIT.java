@@ -31,34 +31,20 @@ class MilvusExactlyOnceIT extends ExactlyWhatWasUploadedContract {
 
   @Override
   protected Map<String, List<Long>> storedObjects(String collection) {
-    MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri(MILVUS.uri()).build());
-    try {
-      var rows =
-          client
-              .query(
-                  QueryReq.builder()
-                      .collectionName(CollectionSpec.of(collection, DIM).objectsCollectionName())
-                      .filter(CollectionSpec.FIELD_PARENT_ID + " != \"\"")
-                      .outputFields(
-                          List.of(CollectionSpec.FIELD_PARENT_ID, CollectionSpec.FIELD_CAPTURED_AT))
-                      .limit(16384)
-                      .consistencyLevel(ConsistencyLevel.STRONG)
-                      .build())
-              .getQueryResults();
-      Map<String, List<Long>> objects = new java.util.TreeMap<>();
-      for (var row : rows) {
-        Map<String, Object> e = row.getEntity();
-        objects
-            .computeIfAbsent(
-                String.valueOf(e.get(CollectionSpec.FIELD_PARENT_ID)),
-                k -> new java.util.ArrayList<>())
-            .add(((Number) e.get(CollectionSpec.FIELD_CAPTURED_AT)).longValue());
-      }
-      objects.values().forEach(java.util.Collections::sort);
-      return objects;
-    } finally {
-      client.close();
+    Map<String, List<Long>> objects = new java.util.TreeMap<>();
+    for (Map<String, Object> e :
+        capturedTimes(
+            MILVUS.uri(),
+            CollectionSpec.of(collection, DIM).objectsCollectionName(),
+            CollectionSpec.FIELD_PARENT_ID)) {
+      objects
+          .computeIfAbsent(
+              String.valueOf(e.get(CollectionSpec.FIELD_PARENT_ID)),
+              k -> new java.util.ArrayList<>())
+          .add(((Number) e.get(CollectionSpec.FIELD_CAPTURED_AT)).longValue());
     }
+    objects.values().forEach(java.util.Collections::sort);
+    return objects;
   }
 
   /**
@@ -66,31 +52,39 @@ class MilvusExactlyOnceIT extends ExactlyWhatWasUploadedContract {
    * rows); fails when an id occurs more than once.
    */
   static Map<String, Long> storedVersions(String uri, String collection) {
+    Map<String, Long> versions = new HashMap<>();
+    for (Map<String, Object> e : capturedTimes(uri, collection, CollectionSpec.FIELD_ID)) {
+      String id = String.valueOf(e.get(CollectionSpec.FIELD_ID));
+      Long previous =
+          versions.put(id, ((Number) e.get(CollectionSpec.FIELD_CAPTURED_AT)).longValue());
+      if (previous != null) {
+        throw new AssertionError("duplicated: " + id + " is stored more than once");
+      }
+    }
+    return versions;
+  }
+
+  /**
+   * The {@code keyField} and {@code captured_at} of every row of {@code collection} whose key is
+   * not empty, read with one Strong query (≤ 16 384 rows).
+   */
+  private static List<Map<String, Object>> capturedTimes(
+      String uri, String collection, String keyField) {
     MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri(uri).build());
     try {
-      var rows =
-          client
-              .query(
-                  QueryReq.builder()
-                      .collectionName(collection)
-                      .filter(CollectionSpec.FIELD_ID + " != \"\"")
-                      .outputFields(
-                          List.of(CollectionSpec.FIELD_ID, CollectionSpec.FIELD_CAPTURED_AT))
-                      .limit(16384)
-                      .consistencyLevel(ConsistencyLevel.STRONG)
-                      .build())
-              .getQueryResults();
-      Map<String, Long> versions = new HashMap<>();
-      for (var row : rows) {
-        Map<String, Object> e = row.getEntity();
-        String id = String.valueOf(e.get(CollectionSpec.FIELD_ID));
-        Long previous =
-            versions.put(id, ((Number) e.get(CollectionSpec.FIELD_CAPTURED_AT)).longValue());
-        if (previous != null) {
-          throw new AssertionError("duplicated: " + id + " is stored more than once");
-        }
-      }
-      return versions;
+      List<Map<String, Object>> entities = new java.util.ArrayList<>();
+      client
+          .query(
+              QueryReq.builder()
+                  .collectionName(collection)
+                  .filter(keyField + " != \"\"")
+                  .outputFields(List.of(keyField, CollectionSpec.FIELD_CAPTURED_AT))
+                  .limit(16384)
+                  .consistencyLevel(ConsistencyLevel.STRONG)
+                  .build())
+          .getQueryResults()
+          .forEach(row -> entities.add(row.getEntity()));
+      return entities;
     } finally {
       client.close();
     }

@@ -35,20 +35,11 @@ class RetryPolicyTest {
     assertThat(RetryPolicy.isTransient(UNAVAILABLE)).isTrue();
     assertThat(RetryPolicy.isTransient(new MilvusClientException(ErrorCode.TIMEOUT, "deadline")))
         .isTrue();
-    assertThat(
-            RetryPolicy.isTransient(
-                new MilvusClientException(ErrorCode.SERVER_ERROR, "rate limit exceeded[rate=10]")))
-        .isTrue();
-    assertThat(
-            RetryPolicy.isTransient(
-                new MilvusClientException(ErrorCode.SERVER_ERROR, "service not ready")))
-        .isTrue();
+    assertThat(RetryPolicy.isTransient(serverError("rate limit exceeded[rate=10]"))).isTrue();
+    assertThat(RetryPolicy.isTransient(serverError("service not ready"))).isTrue();
     assertThat(RetryPolicy.isTransient(new RuntimeException("Milvus upsert failed", UNAVAILABLE)))
         .isTrue();
-    assertThat(
-            RetryPolicy.isTransient(
-                new MilvusClientException(
-                    ErrorCode.SERVER_ERROR, "collection not loaded[collection=4709258]")))
+    assertThat(RetryPolicy.isTransient(serverError("collection not loaded[collection=4709258]")))
         .as("a collection the restarted server has not reloaded yet")
         .isTrue();
     assertThat(
@@ -64,10 +55,7 @@ class RetryPolicyTest {
             RetryPolicy.isTransient(
                 new MilvusClientException(ErrorCode.INVALID_PARAMS, "bad field")))
         .isFalse();
-    assertThat(
-            RetryPolicy.isTransient(
-                new MilvusClientException(ErrorCode.SERVER_ERROR, "collection not found")))
-        .isFalse();
+    assertThat(RetryPolicy.isTransient(serverError("collection not found"))).isFalse();
     assertThat(
             RetryPolicy.isTransient(
                 new UncheckedIOException(new java.io.IOException("No space left on device"))))
@@ -87,8 +75,7 @@ class RetryPolicyTest {
     RuntimeException serverGone =
         new RuntimeException(
             "Milvus delete on collection 'c' failed",
-            new MilvusClientException(
-                ErrorCode.SERVER_ERROR,
+            serverError(
                 "empty grpc client: failed to connect 192.0.2.2:53100, reason: connection error: desc = \"transport:"
                     + " error while dialing: dial tcp 192.0.2.2:53100: connect: connection refused\""));
     assertThat(RetryPolicy.isTransient(serverGone)).isTrue();
@@ -152,14 +139,7 @@ class RetryPolicyTest {
     Retrier retrier =
         new Retrier(POLICY, now::get, d -> now.addAndGet(d.toNanos()), (op, n, wait, e) -> {});
 
-    assertThatThrownBy(
-            () ->
-                retrier.run(
-                    "upsert",
-                    () -> {
-                      calls.incrementAndGet();
-                      throw UNAVAILABLE;
-                    }))
+    assertThatThrownBy(() -> retrier.run("upsert", counted(calls, UNAVAILABLE)))
         .isSameAs(UNAVAILABLE);
     // Waits 100, 200, 400, 800, 1600 ms (3.1 s), then 13 × 2 s (29.1 s); one more would end past 30
     // s.
@@ -172,15 +152,19 @@ class RetryPolicyTest {
     AtomicInteger calls = new AtomicInteger();
     Retrier retrier = new Retrier(POLICY, System::nanoTime, d -> {}, (op, n, wait, e) -> {});
     IllegalArgumentException bad = new IllegalArgumentException("bad");
-    assertThatThrownBy(
-            () ->
-                retrier.run(
-                    "upsert",
-                    () -> {
-                      calls.incrementAndGet();
-                      throw bad;
-                    }))
-        .isSameAs(bad);
+    assertThatThrownBy(() -> retrier.run("upsert", counted(calls, bad))).isSameAs(bad);
     assertThat(calls).hasValue(1);
+  }
+
+  private static MilvusClientException serverError(String message) {
+    return new MilvusClientException(ErrorCode.SERVER_ERROR, message);
+  }
+
+  /** A call that counts itself in {@code calls} and throws {@code error}. */
+  private static Runnable counted(AtomicInteger calls, RuntimeException error) {
+    return () -> {
+      calls.incrementAndGet();
+      throw error;
+    };
   }
 }

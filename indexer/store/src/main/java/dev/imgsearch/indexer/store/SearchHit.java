@@ -24,20 +24,7 @@ public record SearchHit(
     Integer distance,
     SceneRef scene) {
 
-  /** A hit that is not part of a gated scene. */
-  public SearchHit(
-      String id,
-      float score,
-      String bucket,
-      String key,
-      String source,
-      long capturedAtMillis,
-      List<String> tags,
-      Integer distance) {
-    this(id, score, bucket, key, source, capturedAtMillis, tags, distance, null);
-  }
-
-  /** A vector-search hit, without a Hamming distance (the original constructor). */
+  /** A vector-search hit: no Hamming distance, no scene. */
   public SearchHit(
       String id,
       float score,
@@ -46,18 +33,14 @@ public record SearchHit(
       String source,
       long capturedAtMillis,
       List<String> tags) {
-    this(id, score, bucket, key, source, capturedAtMillis, tags, null);
+    this(id, score, bucket, key, source, capturedAtMillis, tags, null, null);
   }
 
-  /** A near-duplicate hit: score {@code 1 - distance / 64}. */
-  public static SearchHit duplicate(
-      String id,
-      int distance,
-      String bucket,
-      String key,
-      String source,
-      long capturedAtMillis,
-      List<String> tags) {
+  /**
+   * This row as a near-duplicate hit at Hamming {@code distance} from the query: score {@code 1 -
+   * distance / 64}.
+   */
+  public SearchHit asDuplicate(int distance) {
     return new SearchHit(
         id,
         1f - distance / (float) CollectionSpec.PHASH_BITS,
@@ -66,6 +49,7 @@ public record SearchHit(
         source,
         capturedAtMillis,
         tags,
-        distance);
+        distance,
+        scene);
   }
 }

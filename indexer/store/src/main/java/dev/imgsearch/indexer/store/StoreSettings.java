@@ -57,18 +57,6 @@ public record StoreSettings(
     }
   }
 
-  /** Default index parameters (the original constructor). */
-  public StoreSettings(
-      Kind kind,
-      String path,
-      String milvusUri,
-      String milvusToken,
-      String collection,
-      int dimension,
-      String consistency) {
-    this(kind, path, milvusUri, milvusToken, collection, dimension, consistency, null);
-  }
-
   /**
    * The same settings with other index parameters, e.g. {@code s.withIndex(s.spec().withHnsw(32,
    * 400, 256))} or {@code s.withIndex(s.spec().withIvf(IndexType.IVF_SQ8, 1024, 32))}.
@@ -92,12 +80,13 @@ public record StoreSettings(
   }
 
   public static StoreSettings embedded(String path, String collection, int dimension) {
-    return new StoreSettings(Kind.EMBEDDED, path, null, null, collection, dimension, null);
+    return new StoreSettings(Kind.EMBEDDED, path, null, null, collection, dimension, null, null);
   }
 
   public static StoreSettings milvus(
       String uri, String token, String collection, int dimension, String consistency) {
-    return new StoreSettings(Kind.MILVUS, null, uri, token, collection, dimension, consistency);
+    return new StoreSettings(
+        Kind.MILVUS, null, uri, token, collection, dimension, consistency, null);
   }
 
   public CollectionSpec spec() {

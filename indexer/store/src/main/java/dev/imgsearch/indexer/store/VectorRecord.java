@@ -38,62 +38,10 @@ public record VectorRecord(
     items = items == null ? List.of() : List.copyOf(items);
   }
 
-  /** A row that is not part of a gated scene and has no detected items. */
-  public VectorRecord(
-      String id,
-      float[] vector,
-      String bucket,
-      String key,
-      String source,
-      long capturedAtMillis,
-      List<String> tags,
-      String model,
-      Long phash) {
-    this(
-        id,
-        vector,
-        bucket,
-        key,
-        source,
-        capturedAtMillis,
-        tags,
-        model,
-        phash,
-        (SceneRef) null,
-        List.of());
-  }
-
-  /** A row of a gated scene (or not: null), without detected items. */
-  public VectorRecord(
-      String id,
-      float[] vector,
-      String bucket,
-      String key,
-      String source,
-      long capturedAtMillis,
-      List<String> tags,
-      String model,
-      Long phash,
-      SceneRef scene) {
-    this(id, vector, bucket, key, source, capturedAtMillis, tags, model, phash, scene, List.of());
-  }
-
-  /** A row with detected items, not part of a gated scene. */
-  public VectorRecord(
-      String id,
-      float[] vector,
-      String bucket,
-      String key,
-      String source,
-      long capturedAtMillis,
-      List<String> tags,
-      String model,
-      Long phash,
-      List<DetectedItem> items) {
-    this(id, vector, bucket, key, source, capturedAtMillis, tags, model, phash, null, items);
-  }
-
-  /** A row without a perceptual hash (the original constructor). */
+  /**
+   * A row without a perceptual hash, scene or detected items; add them with {@link #withPhash},
+   * {@link #withScene} and {@link #withItems}.
+   */
   public VectorRecord(
       String id,
       float[] vector,
@@ -103,18 +51,18 @@ public record VectorRecord(
       long capturedAtMillis,
       List<String> tags,
       String model) {
-    this(
-        id,
-        vector,
-        bucket,
-        key,
-        source,
-        capturedAtMillis,
-        tags,
-        model,
-        null,
-        (SceneRef) null,
-        List.of());
+    this(id, vector, bucket, key, source, capturedAtMillis, tags, model, null, null, List.of());
+  }
+
+  /**
+   * The characters of its text fields (id, bucket, key, source, model, tags): for size estimates.
+   */
+  public long textChars() {
+    long chars = id.length() + bucket.length() + key.length() + source.length() + model.length();
+    for (String tag : tags) {
+      chars += tag.length();
+    }
+    return chars;
   }
 
   /** The same row with another perceptual hash (null: none). */

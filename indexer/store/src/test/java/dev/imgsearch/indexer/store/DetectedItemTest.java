@@ -66,8 +66,8 @@ class DetectedItemTest {
   }
 
   private static VectorRecord record(List<DetectedItem> items) {
-    return new VectorRecord(
-        "img", new float[] {1f, 0f, 0f, 0f}, "b", "k", "s", 1, List.of(), "m", null, items);
+    return new VectorRecord("img", new float[] {1f, 0f, 0f, 0f}, "b", "k", "s", 1, List.of(), "m")
+        .withItems(items);
   }
 
   private static DetectedItem item(Kind kind, int index, int dim) {

@@ -249,16 +249,15 @@ public interface DetectedItemsContract {
   private static VectorRecord image(
       String id, String source, long capturedAt, List<DetectedItem> items) {
     return new VectorRecord(
-        id,
-        VectorStoreContract.basis(0),
-        "bucket",
-        "key/" + id,
-        source,
-        capturedAt,
-        List.of("t"),
-        "model",
-        null,
-        items);
+            id,
+            VectorStoreContract.basis(0),
+            "bucket",
+            "key/" + id,
+            source,
+            capturedAt,
+            List.of("t"),
+            "model")
+        .withItems(items);
   }
 
   private static DetectedItem object(int index, String label, int classId, float score, int axis) {

@@ -96,8 +96,7 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
             1_700_000_000_123L,
             List.of("x", "y"),
             "mnv2-576");
-    store.upsert(List.of(record));
-    store.flush();
+    write(store, record);
 
     VectorRecord got = store.get("img-1").orElseThrow();
     assertThat(got.id()).isEqualTo("img-1");
@@ -121,11 +120,8 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
 
   @Test
   void upsertOfAnExistingIdReplacesTheRow() {
-    VectorStore store = store();
-    store.upsert(List.of(row("a", basis(0), "cam-1", 1000, "old")));
-    store.flush();
-    store.upsert(List.of(row("a", basis(1), "cam-2", 2000, "new")));
-    store.flush();
+    VectorStore store = storeWith(row("a", basis(0), "cam-1", 1000, "old"));
+    write(store, row("a", basis(1), "cam-2", 2000, "new"));
 
     assertThat(store.count()).isEqualTo(1);
     VectorRecord got = store.get("a").orElseThrow();
@@ -139,20 +135,17 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
     // source is Milvus' partition key: the replaced row must be found by its new source only (an
     // upsert on 2.3.5
     // misroutes partition-key rows, which is why the Milvus store deletes and inserts)
-    assertThat(ids(store, new SearchFilter(Set.of("cam-2"), null, null, Set.of())))
-        .containsExactly("a");
-    assertThat(ids(store, new SearchFilter(Set.of("cam-1"), null, null, Set.of()))).isEmpty();
+    assertThat(ids(store, sources("cam-2"))).containsExactly("a");
+    assertThat(ids(store, sources("cam-1"))).isEmpty();
   }
 
   @Test
   void duplicateIdsInOneBatchKeepTheLastRecord() {
-    VectorStore store = store();
-    store.upsert(
-        List.of(
+    VectorStore store =
+        storeWith(
             row("a", basis(0), "first", 1),
             row("b", basis(2), "other", 2),
-            row("a", basis(1), "last", 3)));
-    store.flush();
+            row("a", basis(1), "last", 3));
 
     assertThat(store.count()).isEqualTo(2);
     assertThat(store.get("a").orElseThrow().source()).isEqualTo("last");
@@ -163,11 +156,9 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
 
   @Test
   void deleteRemovesRows() {
-    VectorStore store = store();
-    store.upsert(
-        List.of(
-            row("a", basis(0), "s", 1), row("b", basis(1), "s", 2), row("c", basis(2), "s", 3)));
-    store.flush();
+    VectorStore store =
+        storeWith(
+            row("a", basis(0), "s", 1), row("b", basis(1), "s", 2), row("c", basis(2), "s", 3));
     store.delete(List.of("a", "c"));
     store.flush();
 
@@ -182,9 +173,7 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
 
   @Test
   void deleteOfUnknownIdsIsANoOp() {
-    VectorStore store = store();
-    store.upsert(List.of(row("a", basis(0), "s", 1)));
-    store.flush();
+    VectorStore store = storeWith(row("a", basis(0), "s", 1));
     store.delete(List.of("nope", "also-nope"));
     store.delete(List.of());
     store.flush();
@@ -197,10 +186,8 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
   void countCountsLiveRows() {
     VectorStore store = store();
     assertThat(store.count()).isZero();
-    store.upsert(
-        List.of(
-            row("a", basis(0), "s", 1), row("b", basis(1), "s", 2), row("c", basis(2), "s", 3)));
-    store.flush();
+    write(
+        store, row("a", basis(0), "s", 1), row("b", basis(1), "s", 2), row("c", basis(2), "s", 3));
     assertThat(store.count()).isEqualTo(3);
     store.upsert(List.of(row("a", basis(3), "s", 4)));
     store.delete(List.of("b"));
@@ -237,14 +224,12 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
 
   @Test
   void scoresAreCosineSimilarities() {
-    VectorStore store = store();
-    store.upsert(
-        List.of(
+    VectorStore store =
+        storeWith(
             row("same", basis(0), "s", 1),
             row("sixty", unit(0.6, 0.8), "s", 2),
             row("orthogonal", basis(2), "s", 3),
-            row("opposite", unit(-1), "s", 4)));
-    store.flush();
+            row("opposite", unit(-1), "s", 4));
 
     List<SearchHit> hits = store.search(basis(0), 4, SearchFilter.NONE);
     assertThat(hits)
@@ -279,68 +264,53 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
 
   @Test
   void filterBySourceIsAnyOf() {
-    VectorStore store = store();
-    store.upsert(
-        List.of(
+    VectorStore store =
+        storeWith(
             row("a", angled(0), "cam-1", 1),
             row("b", angled(0.1), "cam-2", 2),
-            row("c", angled(0.2), "cam-3", 3)));
-    store.flush();
+            row("c", angled(0.2), "cam-3", 3));
 
-    assertThat(ids(store, new SearchFilter(Set.of("cam-1", "cam-3"), null, null, Set.of())))
-        .containsExactly("a", "c");
-    assertThat(ids(store, new SearchFilter(Set.of("cam-2"), null, null, Set.of())))
-        .containsExactly("b");
-    assertThat(ids(store, new SearchFilter(Set.of("cam"), null, null, Set.of()))).isEmpty();
+    assertThat(ids(store, sources("cam-1", "cam-3"))).containsExactly("a", "c");
+    assertThat(ids(store, sources("cam-2"))).containsExactly("b");
+    assertThat(ids(store, sources("cam"))).isEmpty();
   }
 
   @Test
   void filterByTimeRangeIncludesFromAndExcludesTo() {
-    VectorStore store = store();
-    store.upsert(
-        List.of(
+    VectorStore store =
+        storeWith(
             row("t1", angled(0), "s", 1000),
             row("t2", angled(0.1), "s", 2000),
-            row("t3", angled(0.2), "s", 3000)));
-    store.flush();
+            row("t3", angled(0.2), "s", 3000));
 
-    assertThat(ids(store, new SearchFilter(Set.of(), 2000L, 3000L, Set.of())))
-        .containsExactly("t2");
-    assertThat(ids(store, new SearchFilter(Set.of(), 2000L, null, Set.of())))
-        .containsExactly("t2", "t3");
-    assertThat(ids(store, new SearchFilter(Set.of(), null, 2000L, Set.of()))).containsExactly("t1");
-    assertThat(ids(store, new SearchFilter(Set.of(), 1001L, 1999L, Set.of()))).isEmpty();
+    assertThat(ids(store, captured(2000L, 3000L))).containsExactly("t2");
+    assertThat(ids(store, captured(2000L, null))).containsExactly("t2", "t3");
+    assertThat(ids(store, captured(null, 2000L))).containsExactly("t1");
+    assertThat(ids(store, captured(1001L, 1999L))).isEmpty();
   }
 
   @Test
   void filterByTagsIsAnyOfExactTags() {
-    VectorStore store = store();
-    store.upsert(
-        List.of(
+    VectorStore store =
+        storeWith(
             row("a", angled(0), "s", 1, "red", "blue"),
             row("b", angled(0.1), "s", 2, "green"),
-            row("c", angled(0.2), "s", 3)));
-    store.flush();
+            row("c", angled(0.2), "s", 3));
 
-    assertThat(ids(store, new SearchFilter(Set.of(), null, null, Set.of("blue", "green"))))
-        .containsExactly("a", "b");
-    assertThat(ids(store, new SearchFilter(Set.of(), null, null, Set.of("red"))))
-        .containsExactly("a");
-    assertThat(ids(store, new SearchFilter(Set.of(), null, null, Set.of("re", "reds", "purple"))))
-        .isEmpty();
+    assertThat(ids(store, tags("blue", "green"))).containsExactly("a", "b");
+    assertThat(ids(store, tags("red"))).containsExactly("a");
+    assertThat(ids(store, tags("re", "reds", "purple"))).isEmpty();
   }
 
   @Test
   void filtersCombineWithAnd() {
-    VectorStore store = store();
-    store.upsert(
-        List.of(
+    VectorStore store =
+        storeWith(
             row("hit", angled(0.3), "cam-1", 2000, "cat"),
             row("wrong-source", angled(0), "cam-2", 2000, "cat"),
             row("too-early", angled(0.1), "cam-1", 999, "cat"),
             row("too-late", angled(0.2), "cam-1", 3000, "cat"),
-            row("wrong-tag", angled(0.25), "cam-1", 2000, "dog")));
-    store.flush();
+            row("wrong-tag", angled(0.25), "cam-1", 2000, "dog"));
 
     var filter = new SearchFilter(Set.of("cam-1"), 1000L, 3000L, Set.of("cat"));
     assertThat(ids(store, filter)).containsExactly("hit");
@@ -351,16 +321,11 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
     VectorStore store = store();
     String source = "cam \"1\" \\ 'x' ] or";
     String tag = "a\"b\\c\nd";
-    store.upsert(
-        List.of(row("q", angled(0), source, 1, tag), row("plain", angled(0.1), "cam 1", 2, "abc")));
-    store.flush();
+    write(store, row("q", angled(0), source, 1, tag), row("plain", angled(0.1), "cam 1", 2, "abc"));
 
-    assertThat(ids(store, new SearchFilter(Set.of(source), null, null, Set.of())))
-        .containsExactly("q");
-    assertThat(ids(store, new SearchFilter(Set.of(), null, null, Set.of(tag))))
-        .containsExactly("q");
-    assertThat(ids(store, new SearchFilter(Set.of("cam \\\"1\\\""), null, null, Set.of())))
-        .isEmpty();
+    assertThat(ids(store, sources(source))).containsExactly("q");
+    assertThat(ids(store, tags(tag))).containsExactly("q");
+    assertThat(ids(store, sources("cam \\\"1\\\""))).isEmpty();
     VectorRecord got = store.get("q").orElseThrow();
     assertThat(got.source()).isEqualTo(source);
     assertThat(got.tags()).containsExactly(tag);
@@ -430,8 +395,7 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
             1,
             tags.subList(0, FieldLimits.MAX_TAGS),
             "model");
-    store.upsert(List.of(atLimit));
-    store.flush();
+    write(store, atLimit);
     assertThat(store.get("ok")).isEmpty();
     assertThat(store.get("edge").orElseThrow().tags()).hasSize(FieldLimits.MAX_TAGS);
   }
@@ -461,9 +425,7 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
 
   @Test
   void reopeningWithAnotherDimensionFails() {
-    VectorStore store = store();
-    store.upsert(List.of(row("a", basis(0), "s", 1)));
-    store.flush();
+    VectorStore store = storeWith(row("a", basis(0), "s", 1));
     close(store);
 
     var otherDimension = CollectionSpec.of(spec.name(), DIM * 2);
@@ -490,14 +452,12 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
 
   @Test
   void phashRoundTripsThroughGet() {
-    VectorStore store = store();
-    store.upsert(
-        List.of(
+    VectorStore store =
+        storeWith(
             hashed("h", HASH, "s", 1),
             hashed("neg", -1L, "s", 1),
             hashed("zero", 0L, "s", 1),
-            row("none", basis(0), "s", 1)));
-    store.flush();
+            row("none", basis(0), "s", 1));
     assertThat(store.get("h").orElseThrow().phash()).isEqualTo(HASH);
     assertThat(store.get("neg").orElseThrow().phash()).isEqualTo(-1L);
     assertThat(store.get("zero").orElseThrow().phash()).isEqualTo(0L);
@@ -506,14 +466,12 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
 
   @Test
   void nearDuplicatesFindHashesWithinTheRadiusNearestFirst() {
-    VectorStore store = store();
-    store.upsert(
-        List.of(
+    VectorStore store =
+        storeWith(
             hashed("exact", HASH, "cam-1", 10),
             hashed("three-bits", flipped(HASH, 3), "cam-1", 20),
             hashed("twenty-bits", flipped(HASH, 20), "cam-1", 30),
-            row("no-hash", basis(0), "cam-1", 40)));
-    store.flush();
+            row("no-hash", basis(0), "cam-1", 40));
 
     List<SearchHit> hits = store.nearDuplicates(HASH, 10, 10, SearchFilter.NONE);
     assertThat(hits).extracting(SearchHit::id).containsExactly("exact", "three-bits");
@@ -525,66 +483,45 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
     assertThat(three.capturedAtMillis()).isEqualTo(20);
     assertThat(three.score()).isCloseTo(1f - 3f / 64, within(1e-6f));
 
-    assertThat(store.nearDuplicates(HASH, 0, 10, SearchFilter.NONE))
-        .extracting(SearchHit::id)
-        .containsExactly("exact");
-    assertThat(store.nearDuplicates(flipped(HASH, 3), 2, 10, SearchFilter.NONE))
-        .extracting(SearchHit::id)
+    assertThat(nearIds(store, HASH, 0, 10, SearchFilter.NONE)).containsExactly("exact");
+    assertThat(nearIds(store, flipped(HASH, 3), 2, 10, SearchFilter.NONE))
         .containsExactly("three-bits");
-    assertThat(store.nearDuplicates(HASH, 20, 10, SearchFilter.NONE))
-        .extracting(SearchHit::id)
+    assertThat(nearIds(store, HASH, 20, 10, SearchFilter.NONE))
         .containsExactly("exact", "three-bits", "twenty-bits");
-    assertThat(store.nearDuplicates(HASH, 20, 2, SearchFilter.NONE))
-        .extracting(SearchHit::id)
+    assertThat(nearIds(store, HASH, 20, 2, SearchFilter.NONE))
         .containsExactly("exact", "three-bits");
     assertThat(store.nearDuplicates(~HASH, 10, 10, SearchFilter.NONE)).isEmpty();
   }
 
   @Test
   void nearDuplicatesRespectFilters() {
-    VectorStore store = store();
-    store.upsert(
-        List.of(
+    VectorStore store =
+        storeWith(
             hashed("a", HASH, "cam-1", 100, "street"),
             hashed("b", flipped(HASH, 1), "cam-2", 200, "park"),
             hashed("c", flipped(HASH, 2), "cam-2", 300, "street"),
-            hashed("d", flipped(HASH, 4), "cam-3", 400)));
-    store.flush();
+            hashed("d", flipped(HASH, 4), "cam-3", 400));
 
+    assertThat(nearIds(store, HASH, 10, 10, sources("cam-2"))).containsExactly("b", "c");
+    assertThat(nearIds(store, HASH, 10, 10, captured(200L, 400L))).containsExactly("b", "c");
+    assertThat(nearIds(store, HASH, 10, 10, tags("street"))).containsExactly("a", "c");
     assertThat(
-            store.nearDuplicates(
-                HASH, 10, 10, new SearchFilter(Set.of("cam-2"), null, null, Set.of())))
-        .extracting(SearchHit::id)
-        .containsExactly("b", "c");
-    assertThat(store.nearDuplicates(HASH, 10, 10, new SearchFilter(Set.of(), 200L, 400L, Set.of())))
-        .extracting(SearchHit::id)
-        .containsExactly("b", "c");
-    assertThat(
-            store.nearDuplicates(
-                HASH, 10, 10, new SearchFilter(Set.of(), null, null, Set.of("street"))))
-        .extracting(SearchHit::id)
-        .containsExactly("a", "c");
-    assertThat(
-            store.nearDuplicates(
-                HASH, 10, 10, new SearchFilter(Set.of("cam-1", "cam-3"), null, 400L, Set.of())))
-        .extracting(SearchHit::id)
+            nearIds(
+                store,
+                HASH,
+                10,
+                10,
+                new SearchFilter(Set.of("cam-1", "cam-3"), null, 400L, Set.of())))
         .containsExactly("a");
-    assertThat(
-            store.nearDuplicates(
-                HASH, 10, 10, new SearchFilter(Set.of("nowhere"), null, null, Set.of())))
-        .isEmpty();
+    assertThat(store.nearDuplicates(HASH, 10, 10, sources("nowhere"))).isEmpty();
   }
 
   @Test
   void deleteRemovesARowFromNearDuplicateSearch() {
-    VectorStore store = store();
-    store.upsert(List.of(hashed("a", HASH, "s", 1), hashed("b", flipped(HASH, 1), "s", 2)));
-    store.flush();
+    VectorStore store = storeWith(hashed("a", HASH, "s", 1), hashed("b", flipped(HASH, 1), "s", 2));
     store.delete(List.of("a"));
     store.flush();
-    assertThat(store.nearDuplicates(HASH, 10, 10, SearchFilter.NONE))
-        .extracting(SearchHit::id)
-        .containsExactly("b");
+    assertThat(nearIds(store, HASH, 10, 10, SearchFilter.NONE)).containsExactly("b");
     store.delete(List.of("b", "unknown"));
     store.flush();
     assertThat(store.nearDuplicates(HASH, 64, 10, SearchFilter.NONE)).isEmpty();
@@ -592,19 +529,15 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
 
   @Test
   void upsertReplacesOrRemovesTheHash() {
-    VectorStore store = store();
-    store.upsert(List.of(hashed("a", HASH, "cam-1", 1)));
-    store.flush();
-    store.upsert(List.of(hashed("a", flipped(HASH, 30), "cam-2", 2)));
-    store.flush();
+    VectorStore store = storeWith(hashed("a", HASH, "cam-1", 1));
+    write(store, hashed("a", flipped(HASH, 30), "cam-2", 2));
     assertThat(store.nearDuplicates(HASH, 10, 10, SearchFilter.NONE)).isEmpty();
     List<SearchHit> moved = store.nearDuplicates(flipped(HASH, 30), 0, 10, SearchFilter.NONE);
     assertThat(moved).extracting(SearchHit::id).containsExactly("a");
     assertThat(moved.get(0).source()).isEqualTo("cam-2");
     assertThat(store.get("a").orElseThrow().phash()).isEqualTo(flipped(HASH, 30));
 
-    store.upsert(List.of(row("a", basis(0), "cam-2", 3)));
-    store.flush();
+    write(store, row("a", basis(0), "cam-2", 3));
     assertThat(store.nearDuplicates(flipped(HASH, 30), 64, 10, SearchFilter.NONE)).isEmpty();
     assertThat(store.get("a").orElseThrow().phash()).isNull();
     assertThat(store.count()).isEqualTo(1);
@@ -636,6 +569,40 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
   }
 
   // ---- helpers ----
+
+  /** A store on {@link #spec} holding {@code rows}, flushed. */
+  protected VectorStore storeWith(VectorRecord... rows) {
+    VectorStore store = store();
+    write(store, rows);
+    return store;
+  }
+
+  /** Upserts {@code rows} into {@code store} and flushes. */
+  protected static void write(VectorStore store, VectorRecord... rows) {
+    store.upsert(List.of(rows));
+    store.flush();
+  }
+
+  /** The filter on any of these sources. */
+  protected static SearchFilter sources(String... sources) {
+    return new SearchFilter(Set.of(sources), null, null, Set.of());
+  }
+
+  /** The filter on any of these tags. */
+  protected static SearchFilter tags(String... tags) {
+    return new SearchFilter(Set.of(), null, null, Set.of(tags));
+  }
+
+  /** The filter on a capture time from {@code from} (inclusive) to {@code to} (exclusive). */
+  protected static SearchFilter captured(Long from, Long to) {
+    return new SearchFilter(Set.of(), from, to, Set.of());
+  }
+
+  /** Ids of the near-duplicate hits, nearest first. */
+  protected static List<String> nearIds(
+      VectorStore store, long phash, int maxHamming, int k, SearchFilter filter) {
+    return store.nearDuplicates(phash, maxHamming, k, filter).stream().map(SearchHit::id).toList();
+  }
 
   /** Ids of the hits for query {@code angled(0)}, k 10. */
   protected static List<String> ids(VectorStore store, SearchFilter filter) {

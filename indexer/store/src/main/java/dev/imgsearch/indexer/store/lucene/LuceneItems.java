@@ -9,7 +9,6 @@ import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.StoredItem;
 import dev.imgsearch.indexer.store.VectorRecord;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -107,21 +106,8 @@ final class LuceneItems implements DetectedItemStore {
     return withSearcher(s -> imagesWithClass(s, labels, filter, offset, limit));
   }
 
-  private interface SearcherFunction<T> {
-    T apply(IndexSearcher searcher) throws IOException;
-  }
-
-  private <T> T withSearcher(SearcherFunction<T> fn) {
-    try {
-      IndexSearcher searcher = searchers.acquire();
-      try {
-        return fn.apply(searcher);
-      } finally {
-        searchers.release(searcher);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("item search failed: " + e.getMessage(), e);
-    }
+  private <T> T withSearcher(LuceneSearches.SearcherFunction<T> fn) {
+    return LuceneSearches.withSearcher(searchers, "item search failed", fn);
   }
 
   static String vectorField(DetectedItem.Kind kind) {
@@ -229,21 +215,7 @@ final class LuceneItems implements DetectedItemStore {
     if (!labels.isEmpty()) {
       b.add(new TermInSetQuery(LABEL, labels.stream().map(BytesRef::new).toList()), Occur.FILTER);
     }
-    if (!filter.sources().isEmpty()) {
-      b.add(
-          new TermInSetQuery(SOURCE, filter.sources().stream().map(BytesRef::new).toList()),
-          Occur.FILTER);
-    }
-    if (!filter.tags().isEmpty()) {
-      b.add(
-          new TermInSetQuery(TAGS, filter.tags().stream().map(BytesRef::new).toList()),
-          Occur.FILTER);
-    }
-    if (filter.fromMillis() != null || filter.toMillis() != null) {
-      long from = filter.fromMillis() == null ? Long.MIN_VALUE : filter.fromMillis();
-      long to = filter.toMillis() == null ? Long.MAX_VALUE : filter.toMillis() - 1;
-      b.add(LongPoint.newRangeQuery(CAPTURED_AT, from, to), Occur.FILTER);
-    }
+    LuceneSearches.addFilterClauses(b, filter, SOURCE, TAGS, CAPTURED_AT);
     return b.build();
   }
 

@@ -1,20 +1,13 @@
 package dev.imgsearch.indexer.store.lucene;
 
-import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_BUCKET;
-import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_CAPTURED_AT;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_ID;
-import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_KEY;
-import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_MODEL;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_PHASH;
-import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_SOURCE;
-import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_TAGS;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_VECTOR;
 
 import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.DetectedItemStore;
 import dev.imgsearch.indexer.store.DetectedItems;
 import dev.imgsearch.indexer.store.RecordValidation;
-import dev.imgsearch.indexer.store.SceneRef;
 import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.VectorRecord;
@@ -33,35 +26,25 @@ import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.document.LongPoint;
-import org.apache.lucene.document.NumericDocValuesField;
-import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.FieldExistsQuery;
-import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.SearcherManager;
-import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
-import org.apache.lucene.util.BytesRef;
 
 /**
  * Embedded vector store: a Lucene index on disk with an HNSW graph over the vectors (cosine), the
@@ -74,7 +57,6 @@ import org.apache.lucene.util.BytesRef;
  * readers in that process (see {@link dev.imgsearch.indexer.store.VectorStores}).
  */
 public final class LuceneVectorStore implements VectorStore {
-  private static final String FIELD_VECTOR_BYTES = "vector_bytes";
 
   private final CollectionSpec spec;
   private final FSDirectory directory;
@@ -176,7 +158,7 @@ public final class LuceneVectorStore implements VectorStore {
   private void updateAll(List<VectorRecord> records) {
     try {
       for (VectorRecord r : records) {
-        writer.updateDocument(new Term(FIELD_ID, r.id()), toDocument(r));
+        writer.updateDocument(new Term(FIELD_ID, r.id()), LuceneImageDocuments.toDocument(r));
         LuceneItems.replace(writer, r);
       }
     } catch (IOException e) {
@@ -213,7 +195,9 @@ public final class LuceneVectorStore implements VectorStore {
     return withSearcher(
         searcher -> {
           int candidates = Math.max(k, spec.searchEf());
-          Query knn = new KnnFloatVectorQuery(FIELD_VECTOR, query, candidates, toQuery(filter));
+          Query knn =
+              new KnnFloatVectorQuery(
+                  FIELD_VECTOR, query, candidates, LuceneImageDocuments.toQuery(filter));
           ScoreDoc[] docs = searcher.search(knn, k).scoreDocs;
           List<SearchHit> hits = new ArrayList<>(docs.length);
           var stored = searcher.storedFields();
@@ -221,17 +205,7 @@ public final class LuceneVectorStore implements VectorStore {
             Document d = stored.document(sd.doc);
             // Lucene's COSINE score is (1 + cos) / 2; report the cosine itself.
             float cosine = 2f * sd.score - 1f;
-            hits.add(
-                new SearchHit(
-                    d.get(FIELD_ID),
-                    cosine,
-                    d.get(FIELD_BUCKET),
-                    d.get(FIELD_KEY),
-                    d.get(FIELD_SOURCE),
-                    d.getField(FIELD_CAPTURED_AT).numericValue().longValue(),
-                    List.of(d.getValues(FIELD_TAGS)),
-                    null,
-                    sceneOf(d)));
+            hits.add(LuceneImageDocuments.hitOf(d, cosine, LuceneImageDocuments.sceneOf(d)));
           }
           return hits;
         });
@@ -244,7 +218,7 @@ public final class LuceneVectorStore implements VectorStore {
         searcher -> {
           BooleanQuery.Builder b =
               new BooleanQuery.Builder().add(new FieldExistsQuery(FIELD_PHASH), Occur.FILTER);
-          Query filterQuery = toQuery(filter);
+          Query filterQuery = LuceneImageDocuments.toQuery(filter);
           if (filterQuery != null) {
             b.add(filterQuery, Occur.FILTER);
           }
@@ -282,15 +256,7 @@ public final class LuceneVectorStore implements VectorStore {
           List<SearchHit> hits = new ArrayList<>(kept.size());
           for (long[] c : kept) {
             Document d = stored.document((int) c[1]);
-            hits.add(
-                SearchHit.duplicate(
-                    d.get(FIELD_ID),
-                    (int) c[0],
-                    d.get(FIELD_BUCKET),
-                    d.get(FIELD_KEY),
-                    d.get(FIELD_SOURCE),
-                    d.getField(FIELD_CAPTURED_AT).numericValue().longValue(),
-                    List.of(d.getValues(FIELD_TAGS))));
+            hits.add(LuceneImageDocuments.hitOf(d, 0f, null).asDuplicate((int) c[0]));
           }
           hits.sort(Comparator.comparing(SearchHit::distance).thenComparing(SearchHit::id));
           return hits;
@@ -304,7 +270,8 @@ public final class LuceneVectorStore implements VectorStore {
           ScoreDoc[] docs = searcher.search(new TermQuery(new Term(FIELD_ID, id)), 1).scoreDocs;
           return docs.length == 0
               ? Optional.empty()
-              : Optional.of(fromDocument(searcher.storedFields().document(docs[0].doc)));
+              : Optional.of(
+                  LuceneImageDocuments.fromDocument(searcher.storedFields().document(docs[0].doc)));
         });
   }
 
@@ -339,7 +306,8 @@ public final class LuceneVectorStore implements VectorStore {
           ScoreDoc[] docs = searcher.search(new FieldExistsQuery(FIELD_VECTOR), 1).scoreDocs;
           return docs.length == 0
               ? Optional.empty()
-              : Optional.of(fromDocument(searcher.storedFields().document(docs[0].doc)));
+              : Optional.of(
+                  LuceneImageDocuments.fromDocument(searcher.storedFields().document(docs[0].doc)));
         });
   }
 
@@ -359,89 +327,7 @@ public final class LuceneVectorStore implements VectorStore {
     }
   }
 
-  static Query toQuery(SearchFilter filter) {
-    if (filter == null || filter.isEmpty()) {
-      return null;
-    }
-    BooleanQuery.Builder b = new BooleanQuery.Builder();
-    if (!filter.sources().isEmpty()) {
-      b.add(
-          new TermInSetQuery(FIELD_SOURCE, filter.sources().stream().map(BytesRef::new).toList()),
-          Occur.FILTER);
-    }
-    if (!filter.tags().isEmpty()) {
-      b.add(
-          new TermInSetQuery(FIELD_TAGS, filter.tags().stream().map(BytesRef::new).toList()),
-          Occur.FILTER);
-    }
-    if (filter.fromMillis() != null || filter.toMillis() != null) {
-      long from = filter.fromMillis() == null ? Long.MIN_VALUE : filter.fromMillis();
-      long to = filter.toMillis() == null ? Long.MAX_VALUE : filter.toMillis() - 1;
-      b.add(LongPoint.newRangeQuery(FIELD_CAPTURED_AT, from, to), Occur.FILTER);
-    }
-    return b.build();
-  }
-
-  private static Document toDocument(VectorRecord r) {
-    Document d = new Document();
-    d.add(new StringField(FIELD_ID, r.id(), Field.Store.YES));
-    d.add(new KnnFloatVectorField(FIELD_VECTOR, r.vector(), VectorSimilarityFunction.COSINE));
-    d.add(new StoredField(FIELD_VECTOR_BYTES, LuceneItems.toBytes(r.vector())));
-    d.add(new StoredField(FIELD_BUCKET, r.bucket()));
-    d.add(new StoredField(FIELD_KEY, r.key()));
-    d.add(new StringField(FIELD_SOURCE, r.source(), Field.Store.YES));
-    d.add(new LongPoint(FIELD_CAPTURED_AT, r.capturedAtMillis()));
-    d.add(new StoredField(FIELD_CAPTURED_AT, r.capturedAtMillis()));
-    for (String tag : r.tags()) {
-      d.add(new StringField(FIELD_TAGS, tag, Field.Store.YES));
-    }
-    d.add(new StoredField(FIELD_MODEL, r.model()));
-    if (r.phash() != null) {
-      d.add(new NumericDocValuesField(FIELD_PHASH, r.phash()));
-      d.add(new StoredField(FIELD_PHASH, r.phash()));
-    }
-    if (r.scene() != null) { // scene-change gating
-      d.add(new StoredField(CollectionSpec.FIELD_SCENE_OF, r.scene().representativeId()));
-      d.add(new StoredField(CollectionSpec.FIELD_SCENE_START, r.scene().startMillis()));
-    }
-    return d;
-  }
-
-  private static SceneRef sceneOf(Document d) {
-    var start = d.getField(CollectionSpec.FIELD_SCENE_START);
-    return SceneRef.of(
-        d.get(CollectionSpec.FIELD_SCENE_OF),
-        start == null ? null : start.numericValue().longValue());
-  }
-
-  private static VectorRecord fromDocument(Document d) {
-    return new VectorRecord(
-        d.get(FIELD_ID),
-        LuceneItems.fromBytes(d.getBinaryValue(FIELD_VECTOR_BYTES)),
-        d.get(FIELD_BUCKET),
-        d.get(FIELD_KEY),
-        d.get(FIELD_SOURCE),
-        d.getField(FIELD_CAPTURED_AT).numericValue().longValue(),
-        List.of(d.getValues(FIELD_TAGS)),
-        d.get(FIELD_MODEL),
-        d.getField(FIELD_PHASH) == null ? null : d.getField(FIELD_PHASH).numericValue().longValue(),
-        sceneOf(d));
-  }
-
-  private interface SearcherFunction<T> {
-    T apply(IndexSearcher searcher) throws IOException;
-  }
-
-  private <T> T withSearcher(SearcherFunction<T> fn) {
-    try {
-      IndexSearcher searcher = searchers.acquire();
-      try {
-        return fn.apply(searcher);
-      } finally {
-        searchers.release(searcher);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("search failed: " + e.getMessage(), e);
-    }
+  private <T> T withSearcher(LuceneSearches.SearcherFunction<T> fn) {
+    return LuceneSearches.withSearcher(searchers, "search failed", fn);
   }
 }

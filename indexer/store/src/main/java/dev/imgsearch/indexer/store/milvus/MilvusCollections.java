@@ -15,6 +15,7 @@ import io.milvus.v2.service.collection.request.DropCollectionReq;
 import io.milvus.v2.service.collection.request.GetLoadStateReq;
 import io.milvus.v2.service.collection.request.HasCollectionReq;
 import io.milvus.v2.service.collection.request.LoadCollectionReq;
+import io.milvus.v2.service.collection.response.DescribeCollectionResp;
 import io.milvus.v2.service.index.request.CreateIndexReq;
 import io.milvus.v2.service.index.request.DescribeIndexReq;
 import io.milvus.v2.service.index.request.ListIndexesReq;
@@ -58,16 +59,12 @@ final class MilvusCollections {
    * are fine.
    */
   void drop() {
-    for (String name : List.of(spec.name(), spec.phashCollectionName())) {
-      run(
-          "dropCollection",
-          name,
-          () -> client.dropCollection(DropCollectionReq.builder().collectionName(name).build()));
-    }
+    dropCollection(spec.name());
+    dropCollection(spec.phashCollectionName());
   }
 
   private void createIfMissing(String name, CreateCollectionReq.CollectionSchema schema) {
-    if (!hasCollection(name)) {
+    if (!exists(name)) {
       try {
         run(
             "createCollection",
@@ -80,7 +77,7 @@ final class MilvusCollections {
                         .consistencyLevel(ConsistencyLevel.BOUNDED)
                         .build()));
       } catch (MilvusStoreException e) {
-        if (!hasCollection(name)) {
+        if (!exists(name)) {
           throw e;
         }
         // Another store created it meanwhile; it is checked like any existing collection.
@@ -88,7 +85,8 @@ final class MilvusCollections {
     }
   }
 
-  private boolean hasCollection(String name) {
+  /** Whether the collection {@code name} exists. */
+  boolean exists(String name) {
     return call(
         "hasCollection",
         name,
@@ -100,14 +98,16 @@ final class MilvusCollections {
    * store's layout.
    */
   private void checkSchema(String name, CreateCollectionReq.CollectionSchema expected) {
-    var description =
-        call(
-            "describeCollection",
-            name,
-            () ->
-                client.describeCollection(
-                    DescribeCollectionReq.builder().collectionName(name).build()));
-    MilvusSchemas.check(name, spec, expected, description);
+    MilvusSchemas.check(name, spec, expected, describe(name));
+  }
+
+  private DescribeCollectionResp describe(String name) {
+    return call(
+        "describeCollection",
+        name,
+        () ->
+            client.describeCollection(
+                DescribeCollectionReq.builder().collectionName(name).build()));
   }
 
   private void load(String name) {
@@ -136,16 +136,7 @@ final class MilvusCollections {
     if (index == null) {
       return;
     }
-    if (index.getMetricType() != IndexParam.MetricType.COSINE) {
-      throw new IllegalStateException(
-          "Milvus collection '"
-              + name
-              + "' indexes "
-              + FIELD_VECTOR
-              + " with metric "
-              + index.getMetricType()
-              + "; this store needs COSINE");
-    }
+    checkMetric(name, FIELD_VECTOR, index, IndexParam.MetricType.COSINE);
     if (index.getIndexType() != MilvusIndexParams.indexType(spec)) {
       throw new IllegalStateException(
           "Milvus collection '"
@@ -164,15 +155,25 @@ final class MilvusCollections {
   private void ensurePhashIndex() {
     String name = spec.phashCollectionName();
     var index = existingIndex(name, FIELD_PHASH, MilvusIndexParams.phashIndex());
-    if (index != null && index.getMetricType() != IndexParam.MetricType.HAMMING) {
+    checkMetric(name, FIELD_PHASH, index, IndexParam.MetricType.HAMMING);
+  }
+
+  /**
+   * Fails with {@link IllegalStateException} when {@code index} (null: none, nothing to check) does
+   * not score with {@code wanted}.
+   */
+  private static void checkMetric(
+      String name, String field, DescribeIndexResp.IndexDesc index, IndexParam.MetricType wanted) {
+    if (index != null && index.getMetricType() != wanted) {
       throw new IllegalStateException(
           "Milvus collection '"
               + name
               + "' indexes "
-              + FIELD_PHASH
+              + field
               + " with metric "
               + index.getMetricType()
-              + "; this store needs HAMMING");
+              + "; this store needs "
+              + wanted);
     }
   }
 
@@ -228,36 +229,19 @@ final class MilvusCollections {
           "Milvus collection name too long (at most 255 characters): " + name);
     }
     createIfMissing(name, MilvusSchemas.items(dimension));
-    var description =
-        call(
-            "describeCollection",
-            name,
-            () ->
-                client.describeCollection(
-                    DescribeCollectionReq.builder().collectionName(name).build()));
+    var description = describe(name);
     MilvusSchemas.checkItemDimension(name, dimension, description);
     MilvusSchemas.check(name, spec, MilvusSchemas.items(dimension), description);
-    var index = existingIndex(name, FIELD_VECTOR, MilvusIndexParams.vectorIndex(spec));
-    if (index != null && index.getMetricType() != IndexParam.MetricType.COSINE) {
-      throw new IllegalStateException(
-          "Milvus collection '"
-              + name
-              + "' indexes "
-              + FIELD_VECTOR
-              + " with metric "
-              + index.getMetricType()
-              + "; this store needs COSINE");
-    }
+    checkMetric(
+        name,
+        FIELD_VECTOR,
+        existingIndex(name, FIELD_VECTOR, MilvusIndexParams.vectorIndex(spec)),
+        IndexParam.MetricType.COSINE);
     load(name);
   }
 
-  /** Whether the collection {@code name} exists. */
-  boolean exists(String name) {
-    return hasCollection(name);
-  }
-
-  /** Drops an item collection with all its rows; a missing one is fine. */
-  void dropItems(String name) {
+  /** Drops a collection with all its rows; a missing one is fine. */
+  void dropCollection(String name) {
     run(
         "dropCollection",
         name,

@@ -57,7 +57,7 @@ final class MilvusItems implements DetectedItemStore {
   private final ConsistencyLevel readConsistency;
   private final MilvusCollections collections;
   private final AtomicBoolean unflushed = new AtomicBoolean();
-  private final AtomicBoolean ready = new AtomicBoolean();
+  private final CollectionPresence present;
 
   MilvusItems(
       MilvusClientV2 client,
@@ -70,6 +70,17 @@ final class MilvusItems implements DetectedItemStore {
     this.faceDimension = faceDimension;
     this.readConsistency = readConsistency;
     this.collections = collections;
+    this.present =
+        new CollectionPresence(
+            () ->
+                collections.exists(spec.objectsCollectionName())
+                    || collections.exists(spec.facesCollectionName()),
+            () -> {
+              collections.ensureItems(spec.objectsCollectionName(), spec.dimension());
+              collections.ensureItems(spec.facesCollectionName(), faceDimension);
+            },
+            CollectionPresence.RECHECK,
+            System::nanoTime);
   }
 
   private String collection(Kind kind) {
@@ -82,38 +93,13 @@ final class MilvusItems implements DetectedItemStore {
    * creation time).
    */
   void ensure() {
-    ready(false);
-  }
-
-  /**
-   * Whether the item collections exist, ensured (layout checked, loaded) once per store; creates
-   * them when {@code create}. Until they exist, reads find nothing and deletes have nothing to do
-   * (one existence check per call).
-   */
-  private boolean ready(boolean create) {
-    if (ready.get()) {
-      return true;
-    }
-    synchronized (ready) {
-      if (ready.get()) {
-        return true;
-      }
-      if (!create
-          && !collections.exists(spec.objectsCollectionName())
-          && !collections.exists(spec.facesCollectionName())) {
-        return false;
-      }
-      collections.ensureItems(spec.objectsCollectionName(), spec.dimension());
-      collections.ensureItems(spec.facesCollectionName(), faceDimension);
-      ready.set(true);
-      return true;
-    }
+    present.forRead();
   }
 
   void drop() {
-    collections.dropItems(spec.objectsCollectionName());
-    collections.dropItems(spec.facesCollectionName());
-    ready.set(false);
+    collections.dropCollection(spec.objectsCollectionName());
+    collections.dropCollection(spec.facesCollectionName());
+    present.dropped();
   }
 
   /**
@@ -128,7 +114,7 @@ final class MilvusItems implements DetectedItemStore {
   void replace(List<VectorRecord> records) {
     Map<String, VectorRecord> last = new LinkedHashMap<>();
     records.forEach(r -> last.put(r.id(), r));
-    if (!ready(last.values().stream().anyMatch(r -> !r.items().isEmpty()))) {
+    if (!present.forWrite(last.values().stream().anyMatch(r -> !r.items().isEmpty()))) {
       return; // no items now and none stored before
     }
     delete(last.keySet());
@@ -166,7 +152,7 @@ final class MilvusItems implements DetectedItemStore {
 
   /** Deletes the items of these images. */
   void delete(Collection<String> imageIds) {
-    if (!ready(false)) {
+    if (!present.forWrite(false)) {
       return;
     }
     List<String> ids = new ArrayList<>(new java.util.LinkedHashSet<>(imageIds));
@@ -217,7 +203,7 @@ final class MilvusItems implements DetectedItemStore {
   @Override
   public List<ItemHit> searchItems(Kind kind, float[] query, int k, ItemFilter filter) {
     DetectedItemStore.checkItemSearchArguments(kind, query, k, spec.dimension(), faceDimension);
-    if (!ready(false)) {
+    if (!present.forRead()) {
       return List.of();
     }
     String expression = MilvusItemRows.expression(filter);
@@ -264,7 +250,7 @@ final class MilvusItems implements DetectedItemStore {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-    if (!ready(false)) {
+    if (!present.forRead()) {
       return Optional.empty();
     }
     var rows =
@@ -282,7 +268,7 @@ final class MilvusItems implements DetectedItemStore {
   @Override
   public List<StoredItem> itemsOf(String imageId) {
     List<StoredItem> out = new ArrayList<>();
-    if (!ready(false)) {
+    if (!present.forRead()) {
       return out;
     }
     for (Kind kind : Kind.values()) {
@@ -306,7 +292,7 @@ final class MilvusItems implements DetectedItemStore {
   public List<ItemHit> imagesWithClass(
       Set<String> labels, SearchFilter filter, int offset, int limit) {
     DetectedItemStore.checkImagesWithClassArguments(labels, offset, limit);
-    if (!ready(false)) {
+    if (!present.forRead()) {
       return List.of();
     }
     String expression = MilvusItemRows.expression(new ItemFilter(filter, labels));

@@ -104,15 +104,7 @@ final class MilvusRows {
 
   /** A generous estimate of the bytes a record's main row takes in an insert request. */
   static long estimatedBytes(VectorRecord r) {
-    long text =
-        r.id().length()
-            + r.bucket().length()
-            + r.key().length()
-            + r.source().length()
-            + r.model().length();
-    for (String tag : r.tags()) {
-      text += tag.length() + 8;
-    }
+    long text = r.textChars() + 8L * r.tags().size(); // a tag's array slot: 8 more
     return 4L * r.vector().length + 3 * text + 64;
   }
 
@@ -134,7 +126,9 @@ final class MilvusRows {
         text(e, FIELD_MODEL),
         Boolean.TRUE.equals(e.get(FIELD_HAS_PHASH))
             ? ((Number) e.get(FIELD_PHASH)).longValue()
-            : null);
+            : null,
+        null,
+        List.of());
   }
 
   /** The {@code vector} field of an entity. */
@@ -161,14 +155,7 @@ final class MilvusRows {
 
   /** A near-duplicate hit from a companion entity read with {@link #HIT_FIELDS}. */
   static SearchHit duplicate(String id, int distance, Map<String, Object> e) {
-    return SearchHit.duplicate(
-        id,
-        distance,
-        text(e, FIELD_BUCKET),
-        text(e, FIELD_KEY),
-        text(e, FIELD_SOURCE),
-        ((Number) e.get(FIELD_CAPTURED_AT)).longValue(),
-        strings(e.get(FIELD_TAGS)));
+    return hit(id, 0f, e).asDuplicate(distance);
   }
 
   private static String text(Map<String, Object> entity, String field) {

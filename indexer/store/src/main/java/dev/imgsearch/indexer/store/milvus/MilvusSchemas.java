@@ -42,23 +42,12 @@ final class MilvusSchemas {
    */
   static CreateCollectionReq.CollectionSchema main(CollectionSpec spec) {
     CreateCollectionReq.CollectionSchema schema = MilvusClientV2.CreateSchema();
-    addId(schema);
-    schema.addField(
-        AddFieldReq.builder()
-            .fieldName(FIELD_VECTOR)
-            .dataType(DataType.FloatVector)
-            .dimension(spec.dimension())
-            .build());
+    addId(schema, MAX_ID_LENGTH);
+    addVector(schema, spec.dimension());
     addHitFields(schema);
-    schema.addField(
-        AddFieldReq.builder()
-            .fieldName(FIELD_MODEL)
-            .dataType(DataType.VarChar)
-            .maxLength(MAX_TEXT_LENGTH)
-            .build());
-    schema.addField(AddFieldReq.builder().fieldName(FIELD_PHASH).dataType(DataType.Int64).build());
-    schema.addField(
-        AddFieldReq.builder().fieldName(FIELD_HAS_PHASH).dataType(DataType.Bool).build());
+    addVarChar(schema, FIELD_MODEL, MAX_TEXT_LENGTH);
+    addField(schema, FIELD_PHASH, DataType.Int64);
+    addField(schema, FIELD_HAS_PHASH, DataType.Bool);
     return schema;
   }
 
@@ -68,7 +57,7 @@ final class MilvusSchemas {
    */
   static CreateCollectionReq.CollectionSchema phash() {
     CreateCollectionReq.CollectionSchema schema = MilvusClientV2.CreateSchema();
-    addId(schema);
+    addId(schema, MAX_ID_LENGTH);
     schema.addField(
         AddFieldReq.builder()
             .fieldName(FIELD_PHASH)
@@ -79,15 +68,42 @@ final class MilvusSchemas {
     return schema;
   }
 
-  private static void addId(CreateCollectionReq.CollectionSchema schema) {
+  /** {@code id}: the VARCHAR primary key, without autoID. */
+  private static void addId(CreateCollectionReq.CollectionSchema schema, int maxLength) {
     schema.addField(
         AddFieldReq.builder()
             .fieldName(FIELD_ID)
             .dataType(DataType.VarChar)
-            .maxLength(MAX_ID_LENGTH)
+            .maxLength(maxLength)
             .isPrimaryKey(true)
             .autoID(false)
             .build());
+  }
+
+  /** {@code vector}: FLOAT_VECTOR({@code dimension}). */
+  private static void addVector(CreateCollectionReq.CollectionSchema schema, int dimension) {
+    schema.addField(
+        AddFieldReq.builder()
+            .fieldName(FIELD_VECTOR)
+            .dataType(DataType.FloatVector)
+            .dimension(dimension)
+            .build());
+  }
+
+  private static void addVarChar(
+      CreateCollectionReq.CollectionSchema schema, String field, int maxLength) {
+    schema.addField(
+        AddFieldReq.builder()
+            .fieldName(field)
+            .dataType(DataType.VarChar)
+            .maxLength(maxLength)
+            .build());
+  }
+
+  /** A scalar field. */
+  private static void addField(
+      CreateCollectionReq.CollectionSchema schema, String field, DataType type) {
+    schema.addField(AddFieldReq.builder().fieldName(field).dataType(type).build());
   }
 
   /** bucket, key, source (the partition key), captured_at, tags. */
@@ -101,8 +117,7 @@ final class MilvusSchemas {
               .isPartitionKey(field.equals(PARTITION_KEY_FIELD))
               .build());
     }
-    schema.addField(
-        AddFieldReq.builder().fieldName(FIELD_CAPTURED_AT).dataType(DataType.Int64).build());
+    addField(schema, FIELD_CAPTURED_AT, DataType.Int64);
     schema.addField(
         AddFieldReq.builder()
             .fieldName(FIELD_TAGS)
@@ -204,48 +219,15 @@ final class MilvusSchemas {
    */
   static CreateCollectionReq.CollectionSchema items(int dimension) {
     CreateCollectionReq.CollectionSchema schema = MilvusClientV2.CreateSchema();
-    schema.addField(
-        AddFieldReq.builder()
-            .fieldName(FIELD_ID)
-            .dataType(DataType.VarChar)
-            .maxLength(dev.imgsearch.schemas.FieldLimits.MAX_ITEM_ID_BYTES)
-            .isPrimaryKey(true)
-            .autoID(false)
-            .build());
-    schema.addField(
-        AddFieldReq.builder()
-            .fieldName(CollectionSpec.FIELD_PARENT_ID)
-            .dataType(DataType.VarChar)
-            .maxLength(MAX_ID_LENGTH)
-            .build());
-    schema.addField(
-        AddFieldReq.builder()
-            .fieldName(FIELD_VECTOR)
-            .dataType(DataType.FloatVector)
-            .dimension(dimension)
-            .build());
+    addId(schema, dev.imgsearch.schemas.FieldLimits.MAX_ITEM_ID_BYTES);
+    addVarChar(schema, CollectionSpec.FIELD_PARENT_ID, MAX_ID_LENGTH);
+    addVector(schema, dimension);
     addHitFields(schema);
-    schema.addField(
-        AddFieldReq.builder()
-            .fieldName(CollectionSpec.FIELD_LABEL)
-            .dataType(DataType.VarChar)
-            .maxLength(dev.imgsearch.schemas.FieldLimits.MAX_LABEL_BYTES)
-            .build());
-    schema.addField(
-        AddFieldReq.builder()
-            .fieldName(CollectionSpec.FIELD_CLASS_ID)
-            .dataType(DataType.Int32)
-            .build());
-    schema.addField(
-        AddFieldReq.builder()
-            .fieldName(CollectionSpec.FIELD_ITEM_INDEX)
-            .dataType(DataType.Int32)
-            .build());
-    schema.addField(
-        AddFieldReq.builder()
-            .fieldName(CollectionSpec.FIELD_SCORE)
-            .dataType(DataType.Float)
-            .build());
+    addVarChar(
+        schema, CollectionSpec.FIELD_LABEL, dev.imgsearch.schemas.FieldLimits.MAX_LABEL_BYTES);
+    addField(schema, CollectionSpec.FIELD_CLASS_ID, DataType.Int32);
+    addField(schema, CollectionSpec.FIELD_ITEM_INDEX, DataType.Int32);
+    addField(schema, CollectionSpec.FIELD_SCORE, DataType.Float);
     schema.addField(
         AddFieldReq.builder()
             .fieldName(CollectionSpec.FIELD_BOX)
@@ -253,12 +235,7 @@ final class MilvusSchemas {
             .elementType(DataType.Float)
             .maxCapacity(4)
             .build());
-    schema.addField(
-        AddFieldReq.builder()
-            .fieldName(FIELD_MODEL)
-            .dataType(DataType.VarChar)
-            .maxLength(MAX_TEXT_LENGTH)
-            .build());
+    addVarChar(schema, FIELD_MODEL, MAX_TEXT_LENGTH);
     return schema;
   }
 

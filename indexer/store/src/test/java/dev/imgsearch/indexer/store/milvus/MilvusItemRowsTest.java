@@ -34,17 +34,8 @@ class MilvusItemRowsTest {
   @Test
   void aRowReadsBackAsTheStoredItem() {
     VectorRecord image =
-        new VectorRecord(
-            "img",
-            new float[] {1f, 0f},
-            "b",
-            "k.jpg",
-            "cam-1",
-            42L,
-            List.of("t"),
-            "m",
-            null,
-            List.of(CAR));
+        new VectorRecord("img", new float[] {1f, 0f}, "b", "k.jpg", "cam-1", 42L, List.of("t"), "m")
+            .withItems(List.of(CAR));
     JsonObject row = MilvusItemRows.row(image, CAR);
     assertThat(row.get(CollectionSpec.FIELD_ID).getAsString()).isEqualTo("img.o3");
     assertThat(row.get(CollectionSpec.FIELD_PARENT_ID).getAsString()).isEqualTo("img");
