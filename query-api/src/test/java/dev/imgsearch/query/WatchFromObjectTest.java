@@ -70,8 +70,8 @@ class WatchFromObjectTest {
                     "cam-3",
                     1_000L,
                     List.of(),
-                    TestImageEmbedder.MODEL_ID,
-                    0L)
+                    TestImageEmbedder.MODEL_ID)
+                .withPhash(0L)
                 .withItems(
                     List.of(
                         new DetectedItem(

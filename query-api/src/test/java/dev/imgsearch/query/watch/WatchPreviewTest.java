@@ -13,7 +13,8 @@ class WatchPreviewTest {
   static final long MIDNIGHT = 1_700_006_400_000L; // 2023-11-15T00:00:00Z
 
   static SearchHit hit(String id, float score, String source, long capturedAt, Integer distance) {
-    return new SearchHit(id, score, "images", id + ".jpg", source, capturedAt, List.of(), distance);
+    return new SearchHit(
+        id, score, "images", id + ".jpg", source, capturedAt, List.of(), distance, null);
   }
 
   static Watch.Builder frames(double threshold) {
