@@ -1,7 +1,6 @@
 package dev.imgsearch.indexer.sink;
 
 import dev.imgsearch.indexer.IndexAction;
-import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
 import java.io.IOException;
 import java.time.Duration;
@@ -250,8 +249,7 @@ public final class IndexBatcher implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       // never thrown from here: close runs in Flink's failure handling, where an exception is fatal
-      // to the whole
-      // TaskManager; what was not made durable is replayed from the checkpoint anyway
+      // to the whole TaskManager; what was not made durable is replayed from the checkpoint anyway
       closeQuietly("dead-letter writer", deadLetters);
       closeQuietly("vector store", store);
     }
@@ -287,7 +285,7 @@ public final class IndexBatcher implements AutoCloseable {
     List<IndexAction> actions = batch.actions();
     long start = nanoClock.getAsLong();
     try {
-      Outcome outcome = new Outcome(freshness);
+      BatchOutcome outcome = new BatchOutcome(freshness);
       writeIsolating(actions, outcome);
       if (!outcome.refused.isEmpty()) {
         if (outcome.written == 0 && outcome.allUnknown && actions.size() > 1) {
@@ -296,17 +294,7 @@ public final class IndexBatcher implements AutoCloseable {
               .get(0)
               .error(); // nothing could be written: the store, not the records
         }
-        for (Refusal r : outcome.refused) {
-          String reason = WriteFailures.reason(r.error());
-          LOG.warn(
-              "dead-lettering {} of {} ({}): {}",
-              r.action().op(),
-              r.action().id(),
-              reason,
-              r.error().toString());
-          deadLetters.write(r.action(), reason, r.error());
-          listener.deadLettered(reason, r.error());
-        }
+        outcome.deadLetter(deadLetters, listener);
       }
       listener.written(
           outcome.written - outcome.deletes,
@@ -319,43 +307,12 @@ public final class IndexBatcher implements AutoCloseable {
     }
   }
 
-  /** A change the store refused and the last error. */
-  private record Refusal(IndexAction action, RuntimeException error) {}
-
-  /** What a batch write achieved. */
-  private static final class Outcome {
-    final FreshnessSamples freshness;
-    int written;
-    int deletes;
-    long bytes;
-    final List<Refusal> refused = new ArrayList<>();
-    boolean allUnknown = true;
-
-    Outcome(FreshnessSamples freshness) {
-      this.freshness = freshness;
-    }
-
-    void written(List<IndexAction> actions) {
-      for (IndexAction a : actions) {
-        freshness.written(a);
-        written++;
-        deletes += a.op() == IndexAction.Op.DELETE ? 1 : 0;
-        bytes += estimatedBytes(a);
-      }
-    }
-
-    void refused(IndexAction action, RuntimeException error) {
-      refused.add(new Refusal(action, error));
-      allUnknown &= WriteFailures.classify(error) == WriteFailures.Kind.UNKNOWN;
-    }
-  }
-
   /**
    * Writes {@code actions} (distinct ids), transient errors retried per the policy (rethrown when
    * it gives up); when the store refuses them, isolates the refused ones into {@code outcome} and
    * writes the others.
    */
-  private void writeIsolating(List<IndexAction> actions, Outcome outcome)
+  private void writeIsolating(List<IndexAction> actions, BatchOutcome outcome)
       throws InterruptedException {
     RuntimeException error;
     try {
@@ -434,14 +391,5 @@ public final class IndexBatcher implements AutoCloseable {
           "writing to vector store collection '" + store.spec().name() + "' failed: " + first,
           first);
     }
-  }
-
-  /** Estimated wire size of an upsert (vector + text fields); deletes count their id. */
-  static long estimatedBytes(IndexAction action) {
-    if (action.op() == IndexAction.Op.DELETE) {
-      return action.id().length();
-    }
-    VectorRecord r = action.record();
-    return 4L * r.vector().length + 8 + r.textChars();
   }
 }

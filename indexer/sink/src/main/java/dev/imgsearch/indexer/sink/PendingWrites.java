@@ -35,11 +35,20 @@ public final class PendingWrites {
     return (int) latest.values().stream().filter(a -> a.op() == IndexAction.Op.DELETE).count();
   }
 
+  /** Estimated wire size of an upsert (vector + text fields); deletes count their id. */
+  static long estimatedBytes(IndexAction action) {
+    if (action.op() == IndexAction.Op.DELETE) {
+      return action.id().length();
+    }
+    VectorRecord r = action.record();
+    return 4L * r.vector().length + 8 + r.textChars();
+  }
+
   /** Estimated bytes the buffered changes send (for the numBytesSend metric). */
   public long estimatedBytes() {
     long bytes = 0;
     for (IndexAction a : latest.values()) {
-      bytes += IndexBatcher.estimatedBytes(a);
+      bytes += estimatedBytes(a);
     }
     return bytes;
   }
