@@ -10,6 +10,7 @@ import dev.imgsearch.local.servers.S3ServerProcess;
 import dev.imgsearch.query.AllowedBuckets;
 import dev.imgsearch.query.server.QueryServer;
 import dev.imgsearch.query.server.QueryServerSettings;
+import dev.imgsearch.query.server.WatchSettings;
 import dev.imgsearch.schemas.KafkaSecurity;
 import dev.imgsearch.schemas.Topics;
 import java.io.IOException;
@@ -180,7 +181,7 @@ public final class LocalStack implements AutoCloseable {
         .withObjectStore(s3.endpoint(), settings.accessKey(), settings.secretKey())
         .withContentBuckets(AllowedBuckets.of(List.of(settings.bucket())))
         .withWatches(
-            new QueryServerSettings.WatchSettings(
+            new WatchSettings(
                 broker.bootstrapServers(),
                 Topics.WATCHES.name(),
                 Topics.ALERTS.name(),

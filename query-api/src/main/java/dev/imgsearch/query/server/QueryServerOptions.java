@@ -4,7 +4,6 @@ import dev.imgsearch.indexer.store.StoreOptions;
 import dev.imgsearch.query.AllowedBuckets;
 import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
-import dev.imgsearch.query.server.QueryServerSettings.WatchSettings;
 import dev.imgsearch.query.watch.WebhookSettings;
 import dev.imgsearch.schemas.KafkaSecurity;
 import dev.imgsearch.schemas.Topics;

@@ -27,8 +27,6 @@ import dev.imgsearch.query.AllowedBuckets;
 import dev.imgsearch.query.ApiKeys;
 import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
-import dev.imgsearch.query.watch.WebhookSettings;
-import dev.imgsearch.schemas.KafkaSecurity;
 import dev.imgsearch.schemas.config.Configuration;
 import dev.imgsearch.schemas.config.OptionRegistry;
 import java.time.Duration;
@@ -66,51 +64,6 @@ public record QueryServerSettings(
     Duration idleTimeout,
     int maxThreads,
     WatchSettings watches) {
-
-  /**
-   * Where the standing queries live: both topics on the Kafka cluster at {@code bootstrapServers}.
-   *
-   * @param security authentication of the API's producer and consumers
-   * @param webhooks alert delivery by webhook
-   */
-  public record WatchSettings(
-      String bootstrapServers,
-      String watchesTopic,
-      String alertsTopic,
-      KafkaSecurity security,
-      WebhookSettings webhooks) {
-    public WatchSettings {
-      Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-      Objects.requireNonNull(watchesTopic, "watchesTopic");
-      Objects.requireNonNull(alertsTopic, "alertsTopic");
-      Objects.requireNonNull(security, "security");
-      Objects.requireNonNull(webhooks, "webhooks");
-    }
-
-    /** Without webhooks. */
-    public WatchSettings(
-        String bootstrapServers, String watchesTopic, String alertsTopic, KafkaSecurity security) {
-      this(bootstrapServers, watchesTopic, alertsTopic, security, WebhookSettings.OFF);
-    }
-
-    /** Bootstrap servers and security as Kafka client properties. */
-    public Map<String, Object> clientProperties() {
-      return security.with(Map.of("bootstrap.servers", bootstrapServers));
-    }
-
-    @Override
-    public String toString() {
-      return bootstrapServers
-          + " "
-          + watchesTopic
-          + "/"
-          + alertsTopic
-          + " "
-          + security
-          + ", "
-          + webhooks;
-    }
-  }
 
   /** Default of {@code http.port}. */
   public static final int DEFAULT_HTTP_PORT = 8080;

@@ -27,7 +27,7 @@ class WatchSettingsTest {
     m.put("kafka.bootstrap-servers", "k:9092");
     m.put("kafka.sasl.username", "query-api");
     m.put("kafka.sasl.password", "pw");
-    QueryServerSettings.WatchSettings w = QueryServerSettings.fromMap(m).watches();
+    WatchSettings w = QueryServerSettings.fromMap(m).watches();
     assertThat(w.watchesTopic()).isEqualTo("imgsearch.watches");
     assertThat(w.alertsTopic()).isEqualTo("imgsearch.alerts");
     assertThat(w.clientProperties())

@@ -1,0 +1,51 @@
+package dev.imgsearch.query.server;
+
+import dev.imgsearch.query.watch.WebhookSettings;
+import dev.imgsearch.schemas.KafkaSecurity;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where the standing queries live: both topics on the Kafka cluster at {@code bootstrapServers}.
+ *
+ * @param security authentication of the API's producer and consumers
+ * @param webhooks alert delivery by webhook
+ */
+public record WatchSettings(
+    String bootstrapServers,
+    String watchesTopic,
+    String alertsTopic,
+    KafkaSecurity security,
+    WebhookSettings webhooks) {
+  public WatchSettings {
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(watchesTopic, "watchesTopic");
+    Objects.requireNonNull(alertsTopic, "alertsTopic");
+    Objects.requireNonNull(security, "security");
+    Objects.requireNonNull(webhooks, "webhooks");
+  }
+
+  /** Without webhooks. */
+  public WatchSettings(
+      String bootstrapServers, String watchesTopic, String alertsTopic, KafkaSecurity security) {
+    this(bootstrapServers, watchesTopic, alertsTopic, security, WebhookSettings.OFF);
+  }
+
+  /** Bootstrap servers and security as Kafka client properties. */
+  public Map<String, Object> clientProperties() {
+    return security.with(Map.of("bootstrap.servers", bootstrapServers));
+  }
+
+  @Override
+  public String toString() {
+    return bootstrapServers
+        + " "
+        + watchesTopic
+        + "/"
+        + alertsTopic
+        + " "
+        + security
+        + ", "
+        + webhooks;
+  }
+}
