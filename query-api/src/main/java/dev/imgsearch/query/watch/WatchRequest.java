@@ -71,42 +71,6 @@ public record WatchRequest(
         null);
   }
 
-  /** A request without a webhook. */
-  public WatchRequest(
-      String id,
-      String name,
-      String target,
-      Double threshold,
-      List<Float> vector,
-      String model,
-      String imageId,
-      String phash,
-      List<String> sources,
-      List<String> classes,
-      List<Integer> hoursOfDay,
-      String timeZone,
-      String cooldown,
-      Boolean enabled,
-      String objectId) {
-    this(
-        id,
-        name,
-        target,
-        threshold,
-        vector,
-        model,
-        imageId,
-        phash,
-        sources,
-        classes,
-        hoursOfDay,
-        timeZone,
-        cooldown,
-        enabled,
-        objectId,
-        null);
-  }
-
   /** Whether the request names a query of its own (vector, stored image, object or pHash). */
   public boolean hasQuery() {
     return vector != null || imageId != null || phash != null || objectId != null;
