@@ -87,6 +87,13 @@ final class WatchCommand implements Runnable {
         description = "frames (default) or near_duplicates.")
     String target;
 
+    @Option(
+        names = "--webhook",
+        paramLabel = "URL",
+        description =
+            "Also POST each alert to this http(s) URL, signed (the API's webhooks.allowed-hosts must list its host).")
+    String webhook;
+
     @Override
     public Integer call() throws Exception {
       if ((image == null) == (imageId == null)) {
@@ -102,7 +109,7 @@ final class WatchCommand implements Runnable {
           throw new IllegalArgumentException("no such file: " + image);
         }
         request =
-            call.request("/v1/watches?" + queryString(threshold, name, cooldown, sources, target))
+            call.request("/v1/watches?" + queryString(fields()))
                 .header("Content-Type", "image/" + SearchCommand.contentSubtype(image))
                 .timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofFile(image))
@@ -114,19 +121,26 @@ final class WatchCommand implements Runnable {
                 .timeout(Duration.ofSeconds(60))
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
-                        jsonBody(
-                            SearchQuery.imageId(imageId),
-                            threshold,
-                            name,
-                            cooldown,
-                            sources,
-                            target)))
+                        jsonBody(SearchQuery.imageId(imageId), fields())))
                 .build();
       }
       JsonNode w = new ObjectMapper().readTree(call.call(request, 201));
       return print(describe(w) + System.lineSeparator());
     }
+
+    private Fields fields() {
+      return new Fields(threshold, name, cooldown, sources, target, webhook);
+    }
   }
+
+  /** What {@code watch add} sends besides the query image; null fields are left out. */
+  record Fields(
+      double threshold,
+      String name,
+      String cooldown,
+      List<String> sources,
+      String target,
+      String webhook) {}
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List the watches.")
   static final class ListWatches extends ApiCommand {
@@ -173,13 +187,13 @@ final class WatchCommand implements Runnable {
   }
 
   /** Query parameters of an image upload. */
-  static String queryString(
-      double threshold, String name, String cooldown, List<String> sources, String target) {
-    StringBuilder q = new StringBuilder("threshold=").append(threshold);
-    append(q, "name", name);
-    append(q, "cooldown", cooldown);
-    append(q, "target", target);
-    for (String s : sources) {
+  static String queryString(Fields f) {
+    StringBuilder q = new StringBuilder("threshold=").append(f.threshold());
+    append(q, "name", f.name());
+    append(q, "cooldown", f.cooldown());
+    append(q, "target", f.target());
+    append(q, "webhook", f.webhook());
+    for (String s : f.sources()) {
       append(q, "source", s);
     }
     return q.toString();
@@ -195,27 +209,18 @@ final class WatchCommand implements Runnable {
   }
 
   /** JSON body of a watch on a stored image. */
-  static String jsonBody(
-      String imageId,
-      double threshold,
-      String name,
-      String cooldown,
-      List<String> sources,
-      String target) {
+  static String jsonBody(String imageId, Fields f) {
     var node =
-        new ObjectMapper().createObjectNode().put("imageId", imageId).put("threshold", threshold);
-    if (name != null) {
-      node.put("name", name);
+        new ObjectMapper()
+            .createObjectNode()
+            .put("imageId", imageId)
+            .put("threshold", f.threshold());
+    node.put("name", f.name()).put("cooldown", f.cooldown());
+    node.put("target", f.target()).put("webhook", f.webhook());
+    if (!f.sources().isEmpty()) {
+      f.sources().forEach(node.putArray("sources")::add);
     }
-    if (cooldown != null) {
-      node.put("cooldown", cooldown);
-    }
-    if (target != null) {
-      node.put("target", target);
-    }
-    if (!sources.isEmpty()) {
-      sources.forEach(node.putArray("sources")::add);
-    }
+    node.properties().removeIf(e -> e.getValue().isNull());
     return node.toString();
   }
 

@@ -13,19 +13,38 @@ class WatchCommandTest {
 
   @Test
   void uploadParametersAreEncoded() {
-    assertThat(WatchCommand.queryString(0.9, "front door", "PT30S", List.of("cam 1", "cam2"), null))
+    assertThat(
+            WatchCommand.queryString(
+                new WatchCommand.Fields(
+                    0.9, "front door", "PT30S", List.of("cam 1", "cam2"), null, null)))
         .isEqualTo("threshold=0.9&name=front+door&cooldown=PT30S&source=cam+1&source=cam2");
-    assertThat(WatchCommand.queryString(5, null, null, List.of(), "near_duplicates"))
-        .isEqualTo("threshold=5.0&target=near_duplicates");
+    assertThat(
+            WatchCommand.queryString(
+                new WatchCommand.Fields(
+                    5,
+                    null,
+                    null,
+                    List.of(),
+                    "near_duplicates",
+                    "https://hooks.example.com/a?b=c")))
+        .isEqualTo(
+            "threshold=5.0&target=near_duplicates&webhook=https%3A%2F%2Fhooks.example.com%2Fa%3Fb%3Dc");
   }
 
   @Test
   void aStoredImageIsAJsonBody() throws Exception {
-    var body = JSON.readTree(WatchCommand.jsonBody("ab", 0.8, "n", null, List.of("c"), null));
+    var body =
+        JSON.readTree(
+            WatchCommand.jsonBody(
+                "ab",
+                new WatchCommand.Fields(
+                    0.8, "n", null, List.of("c"), null, "https://hooks.example.com/x")));
     assertThat(body.get("imageId").asText()).isEqualTo("ab");
     assertThat(body.get("threshold").asDouble()).isEqualTo(0.8);
     assertThat(body.get("sources").get(0).asText()).isEqualTo("c");
     assertThat(body.has("cooldown")).isFalse();
+    assertThat(body.has("target")).isFalse();
+    assertThat(body.get("webhook").asText()).isEqualTo("https://hooks.example.com/x");
   }
 
   @Test
