@@ -198,14 +198,11 @@ class MilvusOutageIT {
       assertThat(sentBeforeRestart)
           .as("nothing is written while Milvus is down")
           .isEqualTo(sentWhenDown);
-      // whether the stalled sink counts retries during the outage or sits in one long client call
-      // (the SDK's own
-      // connection retries) depends on timing on a loaded machine: printed above, not asserted;
-      // what must hold is that
-      // nothing was written, nothing dead-lettered, nothing lost
-      assertThat(SinkMetrics.retries() + restarts)
-          .as("the sink met the outage (retried or restarted)")
-          .isPositive();
+      // how the stalled sink meets the outage depends on timing: it counts retries, the job
+      // restarts, or it sits in one long client call (the SDK's own connection retries; seen in CI
+      // once the item collections' presence is remembered and no hasCollection RPC fails first).
+      // Printed above, not asserted; what must hold is that the sink stalled (nothing written while
+      // down, the source slowed by backpressure) and nothing was dead-lettered or lost.
       assertThat(emittedBeforeRestart - emittedAtStop)
           .as("backpressure slows the source while the sink is stalled")
           .isLessThan(RATE * OUTAGE.toSeconds() / 2);
