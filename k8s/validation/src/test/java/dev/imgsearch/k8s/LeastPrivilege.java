@@ -2,6 +2,8 @@ package dev.imgsearch.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.imgsearch.query.watch.WebhookDispatcher;
+import dev.imgsearch.query.watch.WebhookSettings;
 import dev.imgsearch.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -1174,15 +1176,20 @@ final class LeastPrivilege {
               // group)
               String watches = o.getOrDefault("topic.watches", Topics.WATCHES.name());
               String alerts = o.getOrDefault("topic.alerts", Topics.ALERTS.name());
+              List<String[]> needs = new ArrayList<>();
+              needs.add(new String[] {"topic", watches, "Write"});
+              needs.add(new String[] {"topic", watches, "Read"});
+              needs.add(new String[] {"topic", alerts, "Read"});
+              if (!o.getOrDefault(WebhookSettings.ALLOWED_HOSTS_OPTION, "").isBlank()) {
+                // webhooks on: the replicas share the alerts topic through one consumer group
+                needs.add(new String[] {"group", WebhookDispatcher.GROUP_ID, "Read"});
+              }
               clients.add(
                   new KafkaClient(
                       "query-api",
                       env.get("IMGSEARCH_QUERY_KAFKA_SASL_USERNAME"),
                       secretOf(env.get("IMGSEARCH_QUERY_KAFKA_SASL_PASSWORD")),
-                      List.<String[]>of(
-                          new String[] {"topic", watches, "Write"},
-                          new String[] {"topic", watches, "Read"},
-                          new String[] {"topic", alerts, "Read"})));
+                      needs));
             });
     m.find("StatefulSet", "minio")
         .ifPresent(

@@ -470,4 +470,54 @@ class LeastPrivilegeTest {
                 "name: milvus-embedder\n                  key: token");
     assertThat(LeastPrivilege.milvus(of(good))).isEmpty();
   }
+
+  @Test
+  void queryApiWithWebhooksNeedsTheirConsumerGroup() {
+    String yaml =
+        """
+        apiVersion: kafka.strimzi.io/v1beta2
+        kind: KafkaUser
+        metadata:
+          name: kafka-query-api
+        spec:
+          authorization:
+            type: simple
+            acls:
+              - resource: {type: topic, name: imgsearch.watches, patternType: literal}
+                operations: [Read, Write, Describe]
+              - resource: {type: topic, name: imgsearch.alerts, patternType: literal}
+                operations: [Read, Describe]
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: query-api
+        spec:
+          template:
+            spec:
+              containers:
+                - name: query-api
+                  args: [--kafka.bootstrap-servers, "k:9092"WEBHOOKS]
+                  env:
+                    - name: IMGSEARCH_QUERY_KAFKA_SASL_USERNAME
+                      value: kafka-query-api
+                    - name: IMGSEARCH_QUERY_KAFKA_SASL_PASSWORD
+                      valueFrom:
+                        secretKeyRef:
+                          name: kafka-query-api
+                          key: password
+        """;
+    assertThat(LeastPrivilege.kafka(of(yaml.replace("WEBHOOKS", ""))))
+        .noneSatisfy(p -> assertThat(p).contains("query-api"));
+    String webhooks = yaml.replace("WEBHOOKS", ", --webhooks.allowed-hosts, hooks.example.com");
+    assertThat(LeastPrivilege.kafka(of(webhooks)))
+        .contains("query-api: KafkaUser kafka-query-api may not Read group imgsearch-webhooks");
+    String granted =
+        webhooks.replace(
+            "\n---\n",
+            "\n      - resource: {type: group, name: imgsearch-webhooks, patternType: literal}\n"
+                + "        operations: [Read]\n---\n");
+    assertThat(LeastPrivilege.kafka(of(granted)))
+        .noneSatisfy(p -> assertThat(p).contains("query-api"));
+  }
 }

@@ -169,7 +169,7 @@ final class Monitoring {
 
   private static final Pattern MICROMETER_BUILDER =
       Pattern.compile(
-          "\\b(Counter|Timer|DistributionSummary|Gauge|LongTaskTimer)\\.builder\\(\\s*\"([^\"]+)\"");
+          "\\b(Counter|FunctionCounter|Timer|DistributionSummary|Gauge|LongTaskTimer)\\.builder\\(\\s*\"([^\"]+)\"");
   private static final Pattern COUNTER_HELPER =
       Pattern.compile("\\bcounter\\(\\s*(?:\"([^\"]+)\"|([A-Z][A-Z0-9_]*)\\b)");
   private static final Pattern STRING_CONSTANT =
@@ -206,7 +206,7 @@ final class Monitoring {
     while (b.find()) {
       String base = b.group(2).replace('.', '_');
       switch (b.group(1)) {
-        case "Counter" -> out.add(base + "_total");
+        case "Counter", "FunctionCounter" -> out.add(base + "_total");
         case "Timer", "LongTaskTimer" ->
             Stream.of("_count", "_sum", "_max", "_bucket")
                 .forEach(s -> out.add(base + "_seconds" + s));

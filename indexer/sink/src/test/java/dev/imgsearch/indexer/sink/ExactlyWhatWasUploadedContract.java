@@ -16,12 +16,16 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -52,6 +56,11 @@ public abstract class ExactlyWhatWasUploadedContract {
 
   static final Map<String, AtomicLong> SEEN = new ConcurrentHashMap<>();
 
+  /** Per test run: planned failures not fired yet, and the changes the failures fired at. */
+  static final Map<String, Set<Long>> PENDING = new ConcurrentHashMap<>();
+
+  static final Map<String, List<Long>> FIRED = new ConcurrentHashMap<>();
+
   /** Settings the sink opens, on a fresh collection {@code collection}. */
   protected abstract StoreSettings settings(String collection);
 
@@ -76,6 +85,8 @@ public abstract class ExactlyWhatWasUploadedContract {
         "exact_" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     FAILED.put(run, ConcurrentHashMap.newKeySet());
     SEEN.put(run, new AtomicLong());
+    PENDING.put(run, new java.util.concurrent.ConcurrentSkipListSet<>());
+    FIRED.put(run, new java.util.concurrent.CopyOnWriteArrayList<>());
     try {
       Configuration conf = new Configuration();
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -98,10 +109,10 @@ public abstract class ExactlyWhatWasUploadedContract {
       Map<String, Long> expected = expected();
       Map<String, Long> stored = storedVersions(run);
       LOG.info(
-          "{} changes, {} seen by the job with replays, {} failures, {} ms; expected {} rows, stored {}",
+          "{} changes, {} seen by the job with replays, failures fired at {}, {} ms; expected {} rows, stored {}",
           CHANGES,
           SEEN.get(run).get(),
-          FAILED.get(run).size(),
+          FIRED.get(run),
           millis,
           expected.size(),
           stored.size());
@@ -110,7 +121,7 @@ public abstract class ExactlyWhatWasUploadedContract {
       assertThat(SEEN.get(run).get())
           .as("restores replayed from a checkpoint, not from the start")
           .isGreaterThan(CHANGES)
-          .isLessThan(CHANGES + FAIL_AT.stream().mapToLong(Long::longValue).sum());
+          .isLessThan(CHANGES + FIRED.get(run).stream().mapToLong(i -> i + 1).sum());
       assertThat(expected.size())
           .as("the scenario keeps some ids and deletes others")
           .isBetween(IDS / 4, IDS - 10);
@@ -127,6 +138,8 @@ public abstract class ExactlyWhatWasUploadedContract {
     } finally {
       FAILED.remove(run);
       SEEN.remove(run);
+      PENDING.remove(run);
+      FIRED.remove(run);
       cleanUp(run);
     }
   }
@@ -243,23 +256,60 @@ public abstract class ExactlyWhatWasUploadedContract {
   }
 
   /**
-   * Passes records through; throws once at each index of {@link #FAIL_AT} (per run), failing the
-   * job there.
+   * Passes records through and fails the job once for each index of {@link #FAIL_AT} (per run): at
+   * that record, or — when no checkpoint covering a record of the current attempt has completed yet
+   * (a loaded machine can delay checkpoints past it) — at the first record after one has. So every
+   * restore starts from a checkpoint later than the attempt's first record, never from the start,
+   * however slow checkpoints are. The change each failure fired at goes to {@link #FIRED}.
    */
-  static final class FailAt implements MapFunction<Long, Long> {
+  static final class FailAt
+      implements MapFunction<Long, Long>, CheckpointedFunction, CheckpointListener {
     private final String run;
+    private transient boolean seenAny;
+    private transient boolean armed;
+    private transient Map<Long, Boolean> snapshotsAfterARecord;
 
     FailAt(String run) {
       this.run = run;
     }
 
     @Override
-    public Long map(Long i) {
+    public Long map(Long i) throws InterruptedException {
       SEEN.get(run).incrementAndGet();
-      if (FAIL_AT.contains(i) && FAILED.get(run).add(i)) {
-        throw new IllegalStateException("injected failure at change " + i);
+      seenAny = true;
+      Set<Long> pending = PENDING.get(run);
+      if (FAIL_AT.contains(i) && !FAILED.get(run).contains(i)) {
+        pending.add(i);
+      }
+      if (armed && !pending.isEmpty()) {
+        long planned = pending.iterator().next();
+        pending.remove(planned);
+        FAILED.get(run).add(planned);
+        FIRED.get(run).add(i);
+        throw new IllegalStateException(
+            "injected failure at change " + i + " (planned at " + planned + ")");
+      }
+      if (!pending.isEmpty()) {
+        Thread.sleep(50); // hold the stream back until a checkpoint completes, so the failure fires
       }
       return i;
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+      snapshotsAfterARecord.put(context.getCheckpointId(), seenAny);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+      snapshotsAfterARecord = new HashMap<>();
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+      if (Boolean.TRUE.equals(snapshotsAfterARecord.remove(checkpointId))) {
+        armed = true;
+      }
     }
   }
 }
