@@ -260,7 +260,8 @@ public abstract class ExactlyWhatWasUploadedContract {
    * that record, or — when no checkpoint covering a record of the current attempt has completed yet
    * (a loaded machine can delay checkpoints past it) — at the first record after one has. So every
    * restore starts from a checkpoint later than the attempt's first record, never from the start,
-   * however slow checkpoints are. The change each failure fired at goes to {@link #FIRED}.
+   * however slow checkpoints are; while a failure waits, records pass at most 20 a second so the
+   * stream cannot end before it fires. The change each failure fired at goes to {@link #FIRED}.
    */
   static final class FailAt
       implements MapFunction<Long, Long>, CheckpointedFunction, CheckpointListener {
