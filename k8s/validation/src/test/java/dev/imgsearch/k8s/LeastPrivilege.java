@@ -315,12 +315,10 @@ final class LeastPrivilege {
     Map<String, JsonNode> pods = CrossChecks.podLabels(m);
     Map<String, JsonNode> operatorPods = CrossChecks.operatorPodLabels(m);
     // ingest-stream
-    m.find("Deployment", "ingest-stream")
+    m.serviceContainer("ingest-stream")
         .ifPresent(
-            d -> {
-              JsonNode c = Manifest.container(d, "ingest-stream");
-              Map<String, String> o =
-                  Manifest.options(Manifest.expand(Manifest.texts(c.path("args")), m.env(c)));
+            c -> {
+              Map<String, String> o = m.args(c);
               JsonNode from = pods.get("Deployment/ingest-stream");
               addKafka(m, flows, "ingest-stream → Kafka", from, o.get("kafka.bootstrap-servers"));
               addHttp(m, flows, "ingest-stream → S3", from, o.get("s3.endpoint"));
@@ -337,12 +335,10 @@ final class LeastPrivilege {
       }
     }
     // query-api
-    m.find("Deployment", "query-api")
+    m.serviceContainer("query-api")
         .ifPresent(
-            d -> {
-              JsonNode c = Manifest.container(d, "query-api");
-              Map<String, String> o =
-                  Manifest.options(Manifest.expand(Manifest.texts(c.path("args")), m.env(c)));
+            c -> {
+              Map<String, String> o = m.args(c);
               JsonNode from = pods.get("Deployment/query-api");
               if (!"embedded".equals(o.get("store.kind"))) {
                 addHttp(m, flows, "query-api → Milvus", from, o.get("milvus.uri"));
@@ -787,12 +783,10 @@ final class LeastPrivilege {
   static List<S3Client> s3Clients(Manifest m) {
     List<S3Client> clients = new ArrayList<>();
     String images = subscribedBucket(m);
-    m.find("Deployment", "ingest-stream")
+    m.serviceContainer("ingest-stream")
         .ifPresent(
-            d -> {
-              JsonNode c = Manifest.container(d, "ingest-stream");
-              Map<String, String> o =
-                  Manifest.options(Manifest.expand(Manifest.texts(c.path("args")), m.env(c)));
+            c -> {
+              Map<String, String> o = m.args(c);
               if (o.containsKey("s3.endpoint")) {
                 String bucket = o.getOrDefault("frames.bucket", "images");
                 clients.add(
@@ -828,10 +822,9 @@ final class LeastPrivilege {
         clients.add(new S3Client(Manifest.name(fd) + " (Flink file system)", aws, needs, false));
       }
     }
-    m.find("Deployment", "query-api")
+    m.serviceContainer("query-api")
         .ifPresent(
-            d -> {
-              JsonNode c = Manifest.container(d, "query-api");
+            c -> {
               clients.add(
                   new S3Client(
                       "query-api",
@@ -1079,13 +1072,11 @@ final class LeastPrivilege {
 
   static List<KafkaClient> kafkaClients(Manifest m) {
     List<KafkaClient> clients = new ArrayList<>();
-    m.find("Deployment", "ingest-stream")
+    m.serviceContainer("ingest-stream")
         .ifPresent(
-            d -> {
-              JsonNode c = Manifest.container(d, "ingest-stream");
+            c -> {
               Map<String, String> env = m.env(c);
-              Map<String, String> o =
-                  Manifest.options(Manifest.expand(Manifest.texts(c.path("args")), env));
+              Map<String, String> o = m.args(c);
               String app = o.getOrDefault("application.id", "imgsearch-ingest");
               List<String[]> needs = new ArrayList<>();
               needs.add(
@@ -1162,13 +1153,11 @@ final class LeastPrivilege {
               secretOf(env.get("IMGSEARCH_EMBEDDER_KAFKA_SASL_PASSWORD")),
               needs));
     }
-    m.find("Deployment", "query-api")
+    m.serviceContainer("query-api")
         .ifPresent(
-            d -> {
-              JsonNode c = Manifest.container(d, "query-api");
+            c -> {
               Map<String, String> env = m.env(c);
-              Map<String, String> o =
-                  Manifest.options(Manifest.expand(Manifest.texts(c.path("args")), env));
+              Map<String, String> o = m.args(c);
               if (o.get("kafka.bootstrap-servers") == null) {
                 return;
               }

@@ -26,6 +26,16 @@ record Manifest(String overlay, List<ObjectNode> resources) {
         .orElseThrow(() -> new AssertionError(overlay + ": no " + kind + " " + name));
   }
 
+  /** The container of Deployment {@code name} that bears its name (ingest-stream, query-api). */
+  Optional<JsonNode> serviceContainer(String name) {
+    return find("Deployment", name).map(d -> container(d, name));
+  }
+
+  /** A container's {@code --name value} args, {@code $(VAR)} expanded from its env. */
+  Map<String, String> args(JsonNode container) {
+    return options(expand(texts(container.path("args")), env(container)));
+  }
+
   static String name(JsonNode r) {
     return r.path("metadata").path("name").asText();
   }

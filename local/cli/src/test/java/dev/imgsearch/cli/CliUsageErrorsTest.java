@@ -45,6 +45,14 @@ class CliUsageErrorsTest {
     assertThat(r.out()).isEmpty();
   }
 
+  /**
+   * {@code args} (the command first) followed by {@code unreachable}, an endpoint option that must
+   * never be contacted: a usage error of that command naming {@code messagePart}.
+   */
+  private static void assertUsageError(String[] unreachable, String messagePart, String... args) {
+    assertUsageError(run(concat(args, unreachable)), args[0], messagePart);
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -117,29 +125,13 @@ class CliUsageErrorsTest {
     // the endpoint is unreachable: these must fail on the value, not on the connection
     String[] endpoint = {"--endpoint", "http://127.0.0.1:1"};
     assertUsageError(
-        run(concat(new String[] {"ingest", dir, "--parallelism", "0"}, endpoint)),
-        "ingest",
-        "--parallelism must be between 1 and 64");
+        endpoint, "--parallelism must be between 1 and 64", "ingest", dir, "--parallelism", "0");
+    assertUsageError(endpoint, "'many' is not an int", "ingest", dir, "-p", "many");
+    assertUsageError(endpoint, "rejected 'bad\"quote'", "ingest", dir, "--tags", "ok,bad\"quote");
+    assertUsageError(endpoint, "--source must be", "ingest", dir, "--source", "cam 1");
     assertUsageError(
-        run(concat(new String[] {"ingest", dir, "-p", "many"}, endpoint)),
-        "ingest",
-        "'many' is not an int");
-    assertUsageError(
-        run(concat(new String[] {"ingest", dir, "--tags", "ok,bad\"quote"}, endpoint)),
-        "ingest",
-        "rejected 'bad\"quote'");
-    assertUsageError(
-        run(concat(new String[] {"ingest", dir, "--source", "cam 1"}, endpoint)),
-        "ingest",
-        "--source must be");
-    assertUsageError(
-        run(concat(new String[] {"ingest", dir, "--time-zone", "Mars/Olympus"}, endpoint)),
-        "ingest",
-        "unknown time zone 'Mars/Olympus'");
-    assertUsageError(
-        run(concat(new String[] {"ingest", tmp.resolve("missing").toString()}, endpoint)),
-        "ingest",
-        "not a directory");
+        endpoint, "unknown time zone 'Mars/Olympus'", "ingest", dir, "--time-zone", "Mars/Olympus");
+    assertUsageError(endpoint, "not a directory", "ingest", tmp.resolve("missing").toString());
   }
 
   @Test
@@ -174,51 +166,32 @@ class CliUsageErrorsTest {
     Path image = Files.write(tmp.resolve("q.jpg"), new byte[] {1, 2, 3});
     String q = image.toString();
     String[] api = {"--api", "http://127.0.0.1:1"};
+    assertUsageError(api, "give either IMAGE or --id ID", "search");
     assertUsageError(
-        run(concat(new String[] {"search"}, api)), "search", "give either IMAGE or --id ID");
-    assertUsageError(
-        run(concat(new String[] {"search", q, "--id", "0123456789abcdef0123456789abcdef"}, api)),
+        api,
+        "give either IMAGE or --id ID",
         "search",
-        "give either IMAGE or --id ID");
+        q,
+        "--id",
+        "0123456789abcdef0123456789abcdef");
+    assertUsageError(api, "Unmatched argument", "search", q, q);
+    assertUsageError(api, "'abc' is not an int", "search", q, "-k", "abc");
+    assertUsageError(api, "-k must be between 1 and 1000", "search", q, "-k", "0");
+    assertUsageError(api, "--from must be an ISO-8601 instant", "search", q, "--from", "yesterday");
     assertUsageError(
-        run(concat(new String[] {"search", q, q}, api)), "search", "Unmatched argument");
-    assertUsageError(
-        run(concat(new String[] {"search", q, "-k", "abc"}, api)), "search", "'abc' is not an int");
-    assertUsageError(
-        run(concat(new String[] {"search", q, "-k", "0"}, api)),
+        api,
+        "--from must be before --to",
         "search",
-        "-k must be between 1 and 1000");
-    assertUsageError(
-        run(concat(new String[] {"search", q, "--from", "yesterday"}, api)),
-        "search",
-        "--from must be an ISO-8601 instant");
-    assertUsageError(
-        run(
-            concat(
-                new String[] {
-                  "search", q, "--from", "2024-05-02T00:00:00Z", "--to", "2024-05-01T00:00:00Z"
-                },
-                api)),
-        "search",
-        "--from must be before --to");
-    assertUsageError(
-        run(concat(new String[] {"search", q, "--min-score", "2"}, api)),
-        "search",
-        "--min-score must be between -1 and 1");
-    assertUsageError(
-        run(concat(new String[] {"search", q, "--source", "a'b"}, api)),
-        "search",
-        "rejected 'a'b'");
-    assertUsageError(
-        run(concat(new String[] {"search", "--id", "not-an-id"}, api)),
-        "search",
-        "--id must be an image id");
-    assertUsageError(
-        run(concat(new String[] {"search", tmp.resolve("none.jpg").toString()}, api)),
-        "search",
-        "no such file");
-    assertUsageError(
-        run(concat(new String[] {"search", q, "--json=maybe"}, api)), "search", "--json");
+        q,
+        "--from",
+        "2024-05-02T00:00:00Z",
+        "--to",
+        "2024-05-01T00:00:00Z");
+    assertUsageError(api, "--min-score must be between -1 and 1", "search", q, "--min-score", "2");
+    assertUsageError(api, "rejected 'a'b'", "search", q, "--source", "a'b");
+    assertUsageError(api, "--id must be an image id", "search", "--id", "not-an-id");
+    assertUsageError(api, "no such file", "search", tmp.resolve("none.jpg").toString());
+    assertUsageError(api, "--json", "search", q, "--json=maybe");
   }
 
   @Test

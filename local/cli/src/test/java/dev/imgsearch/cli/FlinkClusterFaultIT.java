@@ -3,7 +3,6 @@ package dev.imgsearch.cli;
 import static dev.imgsearch.cli.StackClient.deadLetterCount;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imgsearch.cli.bench.SyntheticJpegs;
 import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.ingest.IngestApp;
 import dev.imgsearch.ingest.IngestSettings;
@@ -11,11 +10,8 @@ import dev.imgsearch.local.servers.FlinkCluster;
 import dev.imgsearch.local.servers.FlinkRest;
 import dev.imgsearch.local.servers.KafkaCluster;
 import dev.imgsearch.local.servers.S3ServerProcess;
-import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.Topics;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,11 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.LeafReader;
@@ -68,6 +59,7 @@ class FlinkClusterFaultIT {
   private static final String ACCESS = "imgsearch";
   private static final String SECRET = "imgsearch-secret";
   private static final int IMAGES = 100;
+  private static final String PREFIX = "cluster-fault/";
 
   @TempDir Path dir;
 
@@ -119,16 +111,9 @@ class FlinkClusterFaultIT {
                   .credentials(ACCESS, SECRET)
                   .build();
           Set<String> uploaded = ConcurrentHashMap.newKeySet();
-          ExecutorService uploader = Executors.newSingleThreadExecutor();
-          Future<?> uploads =
-              uploader.submit(
-                  () -> { // a camera at ≈ 10 images/s, before, during and after the kill
-                    for (int i = 0; i < IMAGES; i++) {
-                      uploaded.add(put(client, "cluster-fault/img-" + i + ".jpg", i));
-                      Thread.sleep(100);
-                    }
-                    return null;
-                  });
+          // a camera at ≈ 10 images/s, before, during and after the kill
+          FaultCamera camera =
+              FaultCamera.start(uploaded, (key, seed) -> put(client, key, seed), PREFIX, 0, IMAGES);
           Path index = store.resolve(LocalStack.COLLECTION);
           awaitIndexedAtLeast(index, IMAGES / 10, Duration.ofMinutes(3));
           String embedVertex = vertex(rest, jobId, "fetch-decode-embed").id();
@@ -141,8 +126,7 @@ class FlinkClusterFaultIT {
           awaitRestartedAndRunning(rest, jobId, Duration.ofMinutes(3));
           double recoverySeconds = seconds(kill);
           String newHome = sinkTaskManager(rest, jobId);
-          uploads.get(3, TimeUnit.MINUTES);
-          uploader.shutdown();
+          camera.awaitDone(Duration.ofMinutes(3));
           awaitIndexedAtLeast(index, IMAGES, Duration.ofMinutes(4));
           // both embed subtasks now run in the surviving TaskManager, one of them in a class loader
           // new to that JVM
@@ -215,19 +199,9 @@ class FlinkClusterFaultIT {
    */
   private static void kafkaNodeStoppedMidStream(
       KafkaCluster kafka, MinioClient client, Path index, Set<String> uploaded) throws Exception {
-    AtomicLong longestPutMs = new AtomicLong();
-    ExecutorService uploader = Executors.newSingleThreadExecutor();
-    Future<?> uploads =
-        uploader.submit(
-            () -> {
-              for (int i = IMAGES; i < 2 * IMAGES; i++) {
-                long t = System.nanoTime();
-                uploaded.add(put(client, "cluster-fault/img-" + i + ".jpg", i));
-                longestPutMs.accumulateAndGet((System.nanoTime() - t) / 1_000_000, Math::max);
-                Thread.sleep(100);
-              }
-              return null;
-            });
+    FaultCamera camera =
+        FaultCamera.start(
+            uploaded, (key, seed) -> put(client, key, seed), PREFIX, IMAGES, 2 * IMAGES);
     Thread.sleep(2_000);
     int uploadedAtStop = uploaded.size();
     long stop = System.nanoTime();
@@ -236,8 +210,7 @@ class FlinkClusterFaultIT {
     Thread.sleep(8_000);
     kafka.startNode(1);
     double downSeconds = seconds(stop);
-    uploads.get(3, TimeUnit.MINUTES);
-    uploader.shutdown();
+    camera.awaitDone(Duration.ofMinutes(3));
     awaitIndexedAtLeast(index, 2 * IMAGES, Duration.ofMinutes(4));
     double allIndexedSeconds = seconds(stop);
     Thread.sleep(3_000);
@@ -251,7 +224,7 @@ class FlinkClusterFaultIT {
         uploadedAtStop,
         2 * IMAGES,
         downSeconds,
-        longestPutMs.get(),
+        camera.longestPutMs(),
         allIndexedSeconds,
         ids.size(),
         new HashSet<>(ids).size(),
@@ -277,16 +250,9 @@ class FlinkClusterFaultIT {
       Set<String> uploaded,
       String bootstrap)
       throws Exception {
-    ExecutorService uploader = Executors.newSingleThreadExecutor();
-    Future<?> uploads =
-        uploader.submit(
-            () -> {
-              for (int i = 2 * IMAGES; i < 3 * IMAGES; i++) {
-                uploaded.add(put(client, "cluster-fault/img-" + i + ".jpg", i));
-                Thread.sleep(100);
-              }
-              return null;
-            });
+    FaultCamera camera =
+        FaultCamera.start(
+            uploaded, (key, seed) -> put(client, key, seed), PREFIX, 2 * IMAGES, 3 * IMAGES);
     awaitIndexedAtLeast(index, 2 * IMAGES + 10, Duration.ofMinutes(2));
     int uploadedAtStop = uploaded.size();
     long stop = System.nanoTime();
@@ -298,8 +264,7 @@ class FlinkClusterFaultIT {
         awaitTerminal(
             rest, jobId, Duration.ofMinutes(1)); // the savepoint completes before the job ends
     double stoppedSeconds = seconds(stop);
-    uploads.get(3, TimeUnit.MINUTES);
-    uploader.shutdown();
+    camera.awaitDone(Duration.ofMinutes(3));
     int indexedWhileDown = indexedIds(index).size();
     long start = System.nanoTime();
     String upgraded =
@@ -519,14 +484,7 @@ class FlinkClusterFaultIT {
   }
 
   private static String put(MinioClient s3, String key, long seed) throws Exception {
-    byte[] bytes = SyntheticJpegs.jpeg(seed, 640, 480);
-    s3.putObject(
-        PutObjectArgs.builder().bucket(BUCKET).object(key).stream(
-                new ByteArrayInputStream(bytes), (long) bytes.length, null)
-            .contentType("image/jpeg")
-            .userMetadata(Map.of("source", "cluster-faults"))
-            .build());
-    return ImageIds.of(BUCKET, key);
+    return FaultCamera.putJpeg(s3, BUCKET, key, seed, "cluster-faults");
   }
 
   private static double seconds(long since) {

@@ -6,12 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.cli.bench.SyntheticJpegs;
 import dev.imgsearch.local.servers.MilvusServer;
-import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.RawFrame;
 import dev.imgsearch.schemas.Topics;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,8 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -51,8 +46,7 @@ class PipelineFaultIT {
 
   @Test
   void s3ServerStoppedDuringFetchesIsRetriedAndNothingIsLost() throws Exception {
-    try (LocalStack stack =
-        LocalStack.start(LocalStackSettings.ephemeral(dataDir, "embedded", null))) {
+    try (LocalStack stack = startEmbedded()) {
       Set<String> uploaded = ConcurrentHashMap.newKeySet();
       MinioClient s3 = s3(stack);
       int n = 200;
@@ -97,45 +91,25 @@ class PipelineFaultIT {
 
   @Test
   void kafkaBrokerRestartedMidStreamLosesNothing() throws Exception {
-    try (LocalStack stack =
-        LocalStack.start(LocalStackSettings.ephemeral(dataDir, "embedded", null))) {
+    try (LocalStack stack = startEmbedded()) {
       Set<String> uploaded = ConcurrentHashMap.newKeySet();
       MinioClient s3 = s3(stack);
-      AtomicInteger failedPuts = new AtomicInteger();
-      AtomicLong longestPutMs = new AtomicLong();
       int n = 150;
-      ExecutorService uploader = Executors.newSingleThreadExecutor();
-      Future<?> uploads =
-          uploader.submit(
-              () -> {
-                for (int i = 0; i < n; i++) {
-                  String key = "kafka-fault/img-" + i + ".jpg";
-                  long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-                  while (true) { // a client retries a failed PUT; the set is what succeeded
-                    long t = System.nanoTime();
-                    try {
-                      uploaded.add(put(s3, stack, key, i));
-                      longestPutMs.accumulateAndGet((System.nanoTime() - t) / 1_000_000, Math::max);
-                      break;
-                    } catch (Exception e) {
-                      failedPuts.incrementAndGet();
-                      if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("PUT of " + key + " failing for 2 min", e);
-                      }
-                      Thread.sleep(500);
-                    }
-                  }
-                  Thread.sleep(100); // ≈ 10 images/s
-                }
-                return null;
-              });
+      FaultCamera camera =
+          FaultCamera.start(
+              uploaded,
+              (key, seed) -> put(s3, stack, key, seed),
+              "kafka-fault/",
+              0,
+              n,
+              Duration.ofMinutes(2),
+              Duration.ofMillis(500));
       Thread.sleep(5_000);
       int before = uploaded.size();
       long t = System.nanoTime();
       stack.restartKafka(Duration.ofSeconds(5));
       double restartSeconds = (System.nanoTime() - t) / 1e9;
-      uploads.get(4, java.util.concurrent.TimeUnit.MINUTES);
-      uploader.shutdown();
+      camera.awaitDone(Duration.ofMinutes(4));
       long recoverySeconds = awaitIndexed(stack, uploaded, Duration.ofMinutes(4));
       long stats = statsCount(stack);
       int deadLetters = deadLetterCount(stack.bootstrapServers());
@@ -145,8 +119,8 @@ class PipelineFaultIT {
           before,
           n,
           restartSeconds,
-          failedPuts.get(),
-          longestPutMs.get(),
+          camera.failedPuts(),
+          camera.longestPutMs(),
           uploaded.size(),
           recoverySeconds,
           stats,
@@ -168,8 +142,7 @@ class PipelineFaultIT {
    */
   @Test
   void burstOfFiveTimesTheSustainableRateDrainsWithoutErrors() throws Exception {
-    try (LocalStack stack =
-            LocalStack.start(LocalStackSettings.ephemeral(dataDir, "embedded", null));
+    try (LocalStack stack = startEmbedded();
         KafkaProducer<byte[], byte[]> frames = framesProducer(stack.bootstrapServers())) {
       int warmUp = 60;
       List<byte[]> jpegs =
@@ -299,29 +272,16 @@ class PipelineFaultIT {
           LocalStack.start(LocalStackSettings.ephemeral(dataDir, "milvus", milvus.uri()))) {
         Set<String> uploaded = ConcurrentHashMap.newKeySet();
         MinioClient s3 = s3(stack);
-        AtomicInteger failedPuts = new AtomicInteger();
         int n = 700;
-        AtomicLong lastPutAt = new AtomicLong();
-        ExecutorService uploader = Executors.newSingleThreadExecutor();
-        Future<?> uploads =
-            uploader.submit(
-                () -> {
-                  for (int i = 0; i < n; i++) {
-                    String key = "milvus-fault/img-" + i + ".jpg";
-                    while (true) {
-                      try {
-                        uploaded.add(put(s3, stack, key, i));
-                        lastPutAt.set(System.nanoTime());
-                        break;
-                      } catch (Exception e) {
-                        failedPuts.incrementAndGet();
-                        Thread.sleep(500);
-                      }
-                    }
-                    Thread.sleep(100); // ≈ 10 images/s
-                  }
-                  return null;
-                });
+        FaultCamera camera =
+            FaultCamera.start(
+                uploaded,
+                (key, seed) -> put(s3, stack, key, seed),
+                "milvus-fault/",
+                0,
+                n,
+                Duration.ofHours(1), // retried for longer than the test waits
+                Duration.ofMillis(500));
         long t0 = System.nanoTime();
         awaitCount(uploaded::size, 100, Duration.ofMinutes(2));
         long q = System.nanoTime();
@@ -345,9 +305,8 @@ class PipelineFaultIT {
         q = System.nanoTime();
         statsCount(stack);
         double queryMsAfter = (System.nanoTime() - q) / 1e6;
-        uploads.get(4, java.util.concurrent.TimeUnit.MINUTES);
-        uploader.shutdown();
-        double lastUploadSeconds = (lastPutAt.get() - healthyAt) / 1e9;
+        camera.awaitDone(Duration.ofMinutes(4));
+        double lastUploadSeconds = (camera.lastPutAt() - healthyAt) / 1e9;
         awaitCount(() -> statsCountOrZero(stack), n, Duration.ofMinutes(4));
         double allCountedSeconds = (System.nanoTime() - healthyAt) / 1e9;
         long checkSeconds =
@@ -368,7 +327,7 @@ class PipelineFaultIT {
             stopTook.toMillis() / 1e3,
             (restartAt - stopAt) / 1e9,
             uploadedAtRestart - uploadedAtStop,
-            failedPuts.get(),
+            camera.failedPuts(),
             milvus.uri(),
             restartSeconds,
             uploadedAtRestart,
@@ -390,6 +349,11 @@ class PipelineFaultIT {
         assertThat(deadLetters).isZero();
       }
     }
+  }
+
+  /** The local stack on the embedded store. */
+  private LocalStack startEmbedded() {
+    return LocalStack.start(LocalStackSettings.ephemeral(dataDir, "embedded", null));
   }
 
   /** The index count, or 0 while the query API cannot answer (its store is down). */
@@ -434,14 +398,7 @@ class PipelineFaultIT {
   /** Puts a synthetic JPEG and returns its image id. */
   private static String put(MinioClient s3, LocalStack stack, String key, long seed)
       throws Exception {
-    byte[] bytes = SyntheticJpegs.jpeg(seed, 640, 480);
-    s3.putObject(
-        PutObjectArgs.builder().bucket(stack.settings().bucket()).object(key).stream(
-                new ByteArrayInputStream(bytes), (long) bytes.length, null)
-            .contentType("image/jpeg")
-            .userMetadata(Map.of("source", "faults"))
-            .build());
-    return ImageIds.of(stack.settings().bucket(), key);
+    return FaultCamera.putJpeg(s3, stack.settings().bucket(), key, seed, "faults");
   }
 
   private boolean indexed(LocalStack stack, String id) {

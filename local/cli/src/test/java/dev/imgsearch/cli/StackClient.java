@@ -41,15 +41,27 @@ final class StackClient {
       String contentType,
       Map<String, String> meta) {
     try {
-      s3.putObject(
-          PutObjectArgs.builder().bucket(bucket).object(key).stream(
-                  new ByteArrayInputStream(bytes), (long) bytes.length, null)
-              .contentType(contentType)
-              .userMetadata(meta)
-              .build());
+      putObject(s3, bucket, key, bytes, contentType, meta);
     } catch (Exception e) {
       throw new AssertionError("upload of " + key + " failed", e);
     }
+  }
+
+  /** As {@link #put}, an S3 failure thrown as is (for a client that retries). */
+  static void putObject(
+      MinioClient s3,
+      String bucket,
+      String key,
+      byte[] bytes,
+      String contentType,
+      Map<String, String> meta)
+      throws Exception {
+    s3.putObject(
+        PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                new ByteArrayInputStream(bytes), (long) bytes.length, null)
+            .contentType(contentType)
+            .userMetadata(meta)
+            .build());
   }
 
   /** The status code of a GET. */

@@ -91,6 +91,12 @@ public final class ConfigOption<T> {
         key, typeName, parser, defaultValue, defaultText, description, true, required);
   }
 
+  /** This option, marked required (a stage that cannot run without a shared option). */
+  public ConfigOption<T> required() {
+    return new ConfigOption<>(
+        key, typeName, parser, defaultValue, defaultText, description, secret, true);
+  }
+
   /**
    * This option with the default shown as {@code text} (for computed defaults such as a temp
    * directory).

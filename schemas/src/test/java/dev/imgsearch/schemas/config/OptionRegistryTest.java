@@ -110,6 +110,18 @@ class OptionRegistryTest {
   }
 
   @Test
+  void aSharedOptionMarkedRequiredKeepsItsKeyAndSecrecyAndIsThenRequired() {
+    ConfigOption<String> required = SECRET.required();
+    assertThat(SECRET.isRequired()).isFalse();
+    assertThat(required.key()).isEqualTo("s3.secret-key");
+    assertThat(required.isSecret()).isTrue();
+    assertThat(required.defaultText()).isEqualTo("(required)");
+    assertThatThrownBy(
+            () -> OptionRegistry.of("t", "IMGSEARCH_T_", List.of(required)).parse(Map.of()))
+        .hasMessage("missing required option s3.secret-key (env IMGSEARCH_T_S3_SECRET_KEY)");
+  }
+
+  @Test
   void durationsAreIsoOrANumberWithAUnit() {
     for (var e :
         Map.of(

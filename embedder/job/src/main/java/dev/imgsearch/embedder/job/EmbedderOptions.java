@@ -11,6 +11,7 @@ import dev.imgsearch.schemas.config.ConfigOption;
 import dev.imgsearch.schemas.config.ConfigOptions;
 import dev.imgsearch.schemas.config.Configuration;
 import dev.imgsearch.schemas.config.OptionRegistry;
+import dev.imgsearch.schemas.config.S3Options;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,21 +68,9 @@ public final class EmbedderOptions {
           .defaultValue("imgsearch-embedder")
           .withDescription("consumer group of the image-events source");
   static final ConfigOption<String> S3_ENDPOINT =
-      ConfigOptions.key("s3.endpoint")
-          .stringType()
-          .required()
-          .withDescription("object store the images are fetched from");
-  static final ConfigOption<String> S3_ACCESS_KEY =
-      ConfigOptions.key("s3.access-key")
-          .stringType()
-          .required()
-          .withDescription("object store access key");
-  static final ConfigOption<String> S3_SECRET_KEY =
-      ConfigOptions.key("s3.secret-key")
-          .stringType()
-          .required()
-          .withDescription("object store secret key")
-          .secret();
+      S3Options.endpoint("object store the images are fetched from").required();
+  static final ConfigOption<String> S3_ACCESS_KEY = S3Options.ACCESS_KEY.required();
+  static final ConfigOption<String> S3_SECRET_KEY = S3Options.SECRET_KEY.required();
   static final ConfigOption<String> MODEL =
       ConfigOptions.key("model")
           .stringType()
