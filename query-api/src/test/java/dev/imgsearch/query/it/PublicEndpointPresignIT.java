@@ -46,6 +46,9 @@ class PublicEndpointPresignIT {
   private S3ServerProcess s3;
   private QueryServerSettings settings;
 
+  /** A client of the S3 server's internal endpoint. */
+  private MinioClient internal;
+
   @BeforeAll
   void start() throws Exception {
     Path dir = Files.createTempDirectory("public-endpoint-it");
@@ -69,7 +72,7 @@ class PublicEndpointPresignIT {
                 SECRET,
                 "s3.public-endpoint",
                 publicEndpoint));
-    MinioClient internal =
+    internal =
         MinioClient.builder()
             .endpoint(s3.endpoint())
             .region("us-east-1")
@@ -100,12 +103,6 @@ class PublicEndpointPresignIT {
     assertThat(viaPublicHost.statusCode()).isEqualTo(200);
     assertThat(viaPublicHost.body()).isEqualTo(BYTES);
 
-    MinioClient internal =
-        MinioClient.builder()
-            .endpoint(s3.endpoint())
-            .region("us-east-1")
-            .credentials(ACCESS, SECRET)
-            .build();
     String internalUrl =
         new MinioUrlSigner(internal)
             .presignGet("images", "cam-1/a.jpg", Duration.ofMinutes(5))
