@@ -2,8 +2,7 @@ package dev.imgsearch.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imgsearch.schemas.config.OptionRegistry;
-import java.nio.file.Files;
+import dev.imgsearch.schemas.testing.OptionDocs;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -14,10 +13,7 @@ import org.junit.jupiter.api.Test;
 class IngestOptionsDocTest {
   @Test
   void theReadmeTableIsTheRegistrys() throws Exception {
-    String table = IngestSettings.REGISTRY.markdownTable().strip();
-    assertThat(OptionRegistry.documentedTable(Files.readString(Path.of("README.md"))))
-        .as("ingest-stream/README.md option table; replace it with:%n%s%n", table)
-        .isEqualTo(table);
+    OptionDocs.assertReadmeTableIs(Path.of("README.md"), IngestSettings.REGISTRY);
   }
 
   @Test

@@ -134,31 +134,20 @@ class IngestSettingsTest {
   void badOptionsFailFastNamingTheOption() {
     assertThatThrownBy(() -> IngestSettings.fromMap(Map.of()))
         .hasMessageContaining("kafka.bootstrap-servers");
-    assertThatThrownBy(
-            () ->
-                IngestSettings.fromMap(
-                    Map.of("kafka.bootstrap-servers", "k", "procesing.guarantee", "x")))
-        .hasMessageContaining("unknown option procesing.guarantee");
-    assertThatThrownBy(
-            () ->
-                IngestSettings.fromMap(
-                    Map.of("kafka.bootstrap-servers", "k", "processing.guarantee", "exactly_once")))
-        .hasMessageContaining("processing.guarantee");
-    assertThatThrownBy(
-            () ->
-                IngestSettings.fromMap(
-                    Map.of("kafka.bootstrap-servers", "k", "dedup.ttl", "an hour")))
-        .hasMessageContaining("dedup.ttl");
-    assertThatThrownBy(
-            () ->
-                IngestSettings.fromMap(
-                    Map.of("kafka.bootstrap-servers", "k", "s3.endpoint", "http://s3")))
-        .hasMessageContaining("s3.access-key");
-    assertThatThrownBy(
-            () ->
-                IngestSettings.fromMap(
-                    Map.of("kafka.bootstrap-servers", "k", "frames.max-bytes", "1MB")))
-        .hasMessageContaining("frames.max-bytes");
+    // option, bad value, what the message must name
+    String[][] cases = {
+      {"procesing.guarantee", "x", "unknown option procesing.guarantee"},
+      {"processing.guarantee", "exactly_once", "processing.guarantee"},
+      {"dedup.ttl", "an hour", "dedup.ttl"},
+      {"s3.endpoint", "http://s3", "s3.access-key"},
+      {"frames.max-bytes", "1MB", "frames.max-bytes"},
+    };
+    for (String[] c : cases) {
+      assertThatThrownBy(
+              () -> IngestSettings.fromMap(Map.of("kafka.bootstrap-servers", "k", c[0], c[1])))
+          .as(c[0] + "=" + c[1])
+          .hasMessageContaining(c[2]);
+    }
   }
 
   @Test

@@ -48,21 +48,7 @@ public record SearchResponse(
       String sceneOf,
       String sceneStart) {
 
-    /** A result that is not part of a gated scene. */
-    public Result(
-        String id,
-        float score,
-        String bucket,
-        String key,
-        String source,
-        String capturedAt,
-        List<String> tags,
-        String url,
-        Integer distance) {
-      this(id, score, bucket, key, source, capturedAt, tags, url, distance, null, null);
-    }
-
-    /** A vector-search result, without a distance. */
+    /** A vector-search result, without a distance, not part of a gated scene. */
     public Result(
         String id,
         float score,
@@ -72,7 +58,7 @@ public record SearchResponse(
         String capturedAt,
         List<String> tags,
         String url) {
-      this(id, score, bucket, key, source, capturedAt, tags, url, null);
+      this(id, score, bucket, key, source, capturedAt, tags, url, null, null, null);
     }
   }
 

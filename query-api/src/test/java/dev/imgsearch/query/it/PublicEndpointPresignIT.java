@@ -69,17 +69,12 @@ class PublicEndpointPresignIT {
                 SECRET,
                 "s3.public-endpoint",
                 publicEndpoint));
-    MinioClient internal =
-        MinioClient.builder()
-            .endpoint(s3.endpoint())
-            .region("us-east-1")
-            .credentials(ACCESS, SECRET)
-            .build();
-    internal.putObject(
-        PutObjectArgs.builder().bucket("images").object("cam-1/a.jpg").stream(
-                new ByteArrayInputStream(BYTES), (long) BYTES.length, -1L)
-            .contentType("image/jpeg")
-            .build());
+    internalClient()
+        .putObject(
+            PutObjectArgs.builder().bucket("images").object("cam-1/a.jpg").stream(
+                    new ByteArrayInputStream(BYTES), (long) BYTES.length, -1L)
+                .contentType("image/jpeg")
+                .build());
   }
 
   @AfterAll
@@ -100,14 +95,8 @@ class PublicEndpointPresignIT {
     assertThat(viaPublicHost.statusCode()).isEqualTo(200);
     assertThat(viaPublicHost.body()).isEqualTo(BYTES);
 
-    MinioClient internal =
-        MinioClient.builder()
-            .endpoint(s3.endpoint())
-            .region("us-east-1")
-            .credentials(ACCESS, SECRET)
-            .build();
     String internalUrl =
-        new MinioUrlSigner(internal)
+        new MinioUrlSigner(internalClient())
             .presignGet("images", "cam-1/a.jpg", Duration.ofMinutes(5))
             .orElseThrow();
     assertThat(get(internalUrl).statusCode()).as("works inside").isEqualTo(200);
@@ -115,6 +104,15 @@ class PublicEndpointPresignIT {
     assertThat(get(rewritten).statusCode())
         .as("an internal URL rewritten to the public host")
         .isEqualTo(403);
+  }
+
+  /** A client of the S3 server's internal endpoint. */
+  private MinioClient internalClient() {
+    return MinioClient.builder()
+        .endpoint(s3.endpoint())
+        .region("us-east-1")
+        .credentials(ACCESS, SECRET)
+        .build();
   }
 
   private HttpResponse<byte[]> get(String url) throws Exception {

@@ -325,6 +325,12 @@ abstract class QueryApiStoreContract {
         "payload-too-large");
   }
 
+  /** An object found by the test detector {@code det@1}. */
+  private static DetectedItem detectedObject(
+      int index, String label, int classId, float score, float[] box, float[] vector) {
+    return new DetectedItem(Kind.OBJECT, index, label, classId, score, box, "det@1", vector);
+  }
+
   /**
    * The photo scaled by {@code factor} and re-encoded as JPEG (ImageIO's default quality, 0.75).
    */
@@ -436,38 +442,17 @@ abstract class QueryApiStoreContract {
                 .orElseThrow()
                 .withItems(
                     List.of(
-                        new DetectedItem(
-                            Kind.OBJECT,
-                            0,
-                            "person",
-                            0,
-                            0.9f,
-                            new float[] {0.1f, 0.2f, 0.3f, 0.9f},
-                            "det@1",
-                            a.vector()),
-                        new DetectedItem(
-                            Kind.OBJECT,
-                            1,
-                            "car",
-                            2,
-                            0.7f,
-                            new float[] {0.5f, 0.5f, 1f, 1f},
-                            "det@1",
-                            c.vector()))),
+                        detectedObject(
+                            0, "person", 0, 0.9f, new float[] {0.1f, 0.2f, 0.3f, 0.9f}, a.vector()),
+                        detectedObject(
+                            1, "car", 2, 0.7f, new float[] {0.5f, 0.5f, 1f, 1f}, c.vector()))),
             store
                 .get(b.id())
                 .orElseThrow()
                 .withItems(
                     List.of(
-                        new DetectedItem(
-                            Kind.OBJECT,
-                            0,
-                            "person",
-                            0,
-                            0.8f,
-                            new float[] {0f, 0f, 0.5f, 0.5f},
-                            "det@1",
-                            b.vector()),
+                        detectedObject(
+                            0, "person", 0, 0.8f, new float[] {0f, 0f, 0.5f, 0.5f}, b.vector()),
                         new DetectedItem(
                             Kind.FACE,
                             0,
