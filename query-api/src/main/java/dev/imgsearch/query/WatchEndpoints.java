@@ -8,6 +8,8 @@ import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.StoredItem;
 import dev.imgsearch.indexer.store.VectorRecord;
+import dev.imgsearch.query.watch.AlertCursor;
+import dev.imgsearch.query.watch.AlertFeed;
 import dev.imgsearch.query.watch.WatchJson;
 import dev.imgsearch.query.watch.WatchPreview;
 import dev.imgsearch.query.watch.WatchQuery;
@@ -20,6 +22,8 @@ import dev.imgsearch.schemas.avro.Watch;
 import dev.imgsearch.schemas.watch.CompiledWatch;
 import dev.imgsearch.schemas.watch.InvalidWatchException;
 import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,7 +34,7 @@ import java.util.UUID;
  * WatchesUnavailableException#DISABLED}.
  */
 final class WatchEndpoints {
-  /** Most alerts {@code GET /v1/watches/{id}/alerts} returns. */
+  /** Most alerts one page of {@code GET /v1/watches/{id}/alerts} returns. */
   static final int MAX_ALERTS = 100;
 
   private final QueryService service;
@@ -185,15 +189,66 @@ final class WatchEndpoints {
   }
 
   /**
-   * {@code GET /v1/watches/{id}/alerts?limit=N}: the newest alerts of the watch held in memory,
-   * newest first.
+   * {@code GET /v1/watches/{id}/alerts?limit=N&before=CURSOR&since=T&until=T}: a page of the
+   * watch's alert history, newest first (see {@link AlertFeed#page}), with the cursor of the next
+   * page; 503 {@value WatchesUnavailableException#ALERTS_NOT_READY} while the history is being
+   * rebuilt from the alerts topic.
    */
   void alerts(Context ctx) {
     String id = existing(ctx.pathParam("id")).getId();
     int limit = limit(ctx.queryParam("limit"));
-    List<WatchJson.AlertBody> list =
-        watches().alerts().recent(id, limit).stream().map(WatchJson::of).toList();
-    ctx.json(new WatchJson.AlertList(id, list));
+    AlertCursor before = cursor(ctx.queryParam("before"));
+    Long since = instant("since", ctx.queryParam("since"));
+    Long until = instant("until", ctx.queryParam("until"));
+    if (since != null && until != null && since >= until) {
+      throw new InvalidQueryException(
+          InvalidQueryException.INVALID_PARAMETER, "since must be before until");
+    }
+    AlertFeed feed = watches().alerts();
+    if (!feed.caughtUp()) {
+      throw new WatchesUnavailableException(
+          WatchesUnavailableException.ALERTS_NOT_READY,
+          "the alert history is still being read from the alerts topic; retry shortly",
+          null);
+    }
+    AlertFeed.AlertPage page = feed.page(id, before, since, until, limit);
+    ctx.json(
+        new WatchJson.AlertList(
+            id,
+            page.alerts().stream().map(WatchJson::of).toList(),
+            page.next() == null ? null : page.next().encode()));
+  }
+
+  /** The {@code before} parameter: null when absent. */
+  static AlertCursor cursor(String s) {
+    if (s == null) {
+      return null;
+    }
+    try {
+      return AlertCursor.decode(s);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidQueryException(
+          InvalidQueryException.INVALID_PARAMETER,
+          "before must be the nextCursor of a previous page; it " + e.getMessage());
+    }
+  }
+
+  /** A time parameter: epoch milliseconds or an ISO-8601 instant; null when absent. */
+  static Long instant(String name, String s) {
+    if (s == null || s.isBlank()) {
+      return null;
+    }
+    String t = s.trim();
+    try {
+      return t.matches("-?\\d{1,19}") ? Long.parseLong(t) : Instant.parse(t).toEpochMilli();
+    } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+      throw new InvalidQueryException(
+          InvalidQueryException.INVALID_PARAMETER,
+          name
+              + " must be epoch milliseconds or an ISO-8601 instant such as 2024-05-01T12:00:00Z,"
+              + " got "
+              + FilterValues.describe(s));
+    }
   }
 
   private Watch existing(String id) {
