@@ -8,7 +8,6 @@ import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.StoredItem;
 import dev.imgsearch.indexer.store.VectorRecord;
-import dev.imgsearch.query.watch.AlertCursor;
 import dev.imgsearch.query.watch.AlertFeed;
 import dev.imgsearch.query.watch.WatchJson;
 import dev.imgsearch.query.watch.WatchPreview;
@@ -22,8 +21,6 @@ import dev.imgsearch.schemas.avro.Watch;
 import dev.imgsearch.schemas.watch.CompiledWatch;
 import dev.imgsearch.schemas.watch.InvalidWatchException;
 import io.javalin.http.Context;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,9 +31,6 @@ import java.util.UUID;
  * WatchesUnavailableException#DISABLED}.
  */
 final class WatchEndpoints {
-  /** Most alerts one page of {@code GET /v1/watches/{id}/alerts} returns. */
-  static final int MAX_ALERTS = 100;
-
   private final QueryService service;
   private final Watches watches;
   private final ObjectMapper mapper;
@@ -196,14 +190,7 @@ final class WatchEndpoints {
    */
   void alerts(Context ctx) {
     String id = existing(ctx.pathParam("id")).getId();
-    int limit = limit(ctx.queryParam("limit"));
-    AlertCursor before = cursor(ctx.queryParam("before"));
-    Long since = instant("since", ctx.queryParam("since"));
-    Long until = instant("until", ctx.queryParam("until"));
-    if (since != null && until != null && since >= until) {
-      throw new InvalidQueryException(
-          InvalidQueryException.INVALID_PARAMETER, "since must be before until");
-    }
+    AlertHistoryParams p = AlertHistoryParams.of(ctx::queryParam);
     AlertFeed feed = watches().alerts();
     if (!feed.caughtUp()) {
       throw new WatchesUnavailableException(
@@ -211,7 +198,7 @@ final class WatchEndpoints {
           "the alert history is still being read from the alerts topic; retry shortly",
           null);
     }
-    AlertFeed.AlertPage page = feed.page(id, before, since, until, limit);
+    AlertFeed.AlertPage page = feed.page(id, p.before(), p.since(), p.until(), p.limit());
     ctx.json(
         new WatchJson.AlertList(
             id,
@@ -219,44 +206,8 @@ final class WatchEndpoints {
             page.next() == null ? null : page.next().encode()));
   }
 
-  /** The {@code before} parameter: null when absent. */
-  static AlertCursor cursor(String s) {
-    if (s == null) {
-      return null;
-    }
-    try {
-      return AlertCursor.decode(s);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidQueryException(
-          InvalidQueryException.INVALID_PARAMETER,
-          "before must be the nextCursor of a previous page; it " + e.getMessage());
-    }
-  }
-
-  /** A time parameter: epoch milliseconds or an ISO-8601 instant; null when absent. */
-  static Long instant(String name, String s) {
-    if (s == null || s.isBlank()) {
-      return null;
-    }
-    String t = s.trim();
-    try {
-      return t.matches("-?\\d{1,19}") ? Long.parseLong(t) : Instant.parse(t).toEpochMilli();
-    } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
-      throw new InvalidQueryException(
-          InvalidQueryException.INVALID_PARAMETER,
-          name
-              + " must be epoch milliseconds or an ISO-8601 instant such as 2024-05-01T12:00:00Z,"
-              + " got "
-              + FilterValues.describe(s));
-    }
-  }
-
   private Watch existing(String id) {
     return watches().view().get(id).orElseThrow(() -> NotFoundException.watch(id));
-  }
-
-  static int limit(String s) {
-    return bounded("limit", s, 20, MAX_ALERTS);
   }
 
   /** Query parameter {@code name}: {@code def} when absent, else an integer 1..{@code max}. */

@@ -199,7 +199,7 @@ class OpenApiTest {
         .forEach(p -> params.put(resolve(p).get("name").asText(), resolve(p)));
     assertThat(params).containsOnlyKeys("id", "limit", "before", "since", "until");
     assertThat(params.get("limit").at("/schema/maximum").asInt())
-        .isEqualTo(WatchEndpoints.MAX_ALERTS);
+        .isEqualTo(AlertHistoryParams.MAX_ALERTS);
     assertThat(params.get("before").at("/schema/maxLength").asInt())
         .isEqualTo(dev.imgsearch.query.watch.AlertCursor.MAX_LENGTH);
     assertThat(spec.at("/components/schemas/AlertList/properties").has("nextCursor")).isTrue();

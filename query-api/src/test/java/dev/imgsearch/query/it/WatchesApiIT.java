@@ -74,25 +74,7 @@ class WatchesApiIT {
             .setUpdatedAtMillis(1)
             .build();
     send(WATCHES, "pre", Topics.WATCHES.valueSerde().serializer().serialize(WATCHES, before));
-    server =
-        QueryServer.open(
-                QueryServerSettings.fromMap(
-                    Map.of(
-                        "http.port",
-                        "0",
-                        "store.kind",
-                        "embedded",
-                        "store.path",
-                        tmp.resolve("store").toString(),
-                        "allow-anonymous",
-                        "true",
-                        "kafka.bootstrap-servers",
-                        broker.bootstrapServers(),
-                        "topic.watches",
-                        WATCHES,
-                        "topic.alerts",
-                        ALERTS)))
-            .listen();
+    server = openServer("store", ALERTS, 1000);
     base = "http://127.0.0.1:" + server.port();
     await("ready", () -> get("/readyz").statusCode() == 200);
     // the alert history has read the (empty) alerts topic: what is produced from here on is new
@@ -240,27 +222,7 @@ class WatchesApiIT {
         expected.stream().map(e -> e.substring(e.indexOf('|') + 1)).toList();
 
     long opened = System.nanoTime();
-    try (QueryServer restarted =
-        QueryServer.open(
-                QueryServerSettings.fromMap(
-                    Map.of(
-                        "http.port",
-                        "0",
-                        "store.kind",
-                        "embedded",
-                        "store.path",
-                        tmp.resolve("store-restarted").toString(),
-                        "allow-anonymous",
-                        "true",
-                        "kafka.bootstrap-servers",
-                        broker.bootstrapServers(),
-                        "topic.watches",
-                        WATCHES,
-                        "topic.alerts",
-                        alerts,
-                        "alerts.history-per-watch",
-                        "100")))
-            .listen()) {
+    try (QueryServer restarted = openServer("store-restarted", alerts, 100)) {
       String b = "http://127.0.0.1:" + restarted.port() + "/v1/watches/gate/alerts";
       await(
           "the rebuilt history",
@@ -309,6 +271,30 @@ class WatchesApiIT {
               HTTP.send(getRequest(b + "?before=garbage!"), BodyHandlers.ofString()).statusCode())
           .isEqualTo(400);
     }
+  }
+
+  /** The real server wiring on the broker, the embedded store in {@code storeDir}, port 0. */
+  private static QueryServer openServer(String storeDir, String alertsTopic, int historyPerWatch) {
+    return QueryServer.open(
+            QueryServerSettings.fromMap(
+                Map.of(
+                    "http.port",
+                    "0",
+                    "store.kind",
+                    "embedded",
+                    "store.path",
+                    tmp.resolve(storeDir).toString(),
+                    "allow-anonymous",
+                    "true",
+                    "kafka.bootstrap-servers",
+                    broker.bootstrapServers(),
+                    "topic.watches",
+                    WATCHES,
+                    "topic.alerts",
+                    alertsTopic,
+                    "alerts.history-per-watch",
+                    Integer.toString(historyPerWatch))))
+        .listen();
   }
 
   private static Alert gateAlert(String id, long matchedAtMillis) {
