@@ -8,6 +8,7 @@ import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.StoredItem;
 import dev.imgsearch.indexer.store.VectorRecord;
+import dev.imgsearch.query.watch.AlertFeed;
 import dev.imgsearch.query.watch.WatchJson;
 import dev.imgsearch.query.watch.WatchPreview;
 import dev.imgsearch.query.watch.WatchQuery;
@@ -30,9 +31,6 @@ import java.util.UUID;
  * WatchesUnavailableException#DISABLED}.
  */
 final class WatchEndpoints {
-  /** Most alerts {@code GET /v1/watches/{id}/alerts} returns. */
-  static final int MAX_ALERTS = 100;
-
   private final QueryService service;
   private final Watches watches;
   private final ObjectMapper mapper;
@@ -185,23 +183,31 @@ final class WatchEndpoints {
   }
 
   /**
-   * {@code GET /v1/watches/{id}/alerts?limit=N}: the newest alerts of the watch held in memory,
-   * newest first.
+   * {@code GET /v1/watches/{id}/alerts?limit=N&before=CURSOR&since=T&until=T}: a page of the
+   * watch's alert history, newest first (see {@link AlertFeed#page}), with the cursor of the next
+   * page; 503 {@value WatchesUnavailableException#ALERTS_NOT_READY} while the history is being
+   * rebuilt from the alerts topic.
    */
   void alerts(Context ctx) {
     String id = existing(ctx.pathParam("id")).getId();
-    int limit = limit(ctx.queryParam("limit"));
-    List<WatchJson.AlertBody> list =
-        watches().alerts().recent(id, limit).stream().map(WatchJson::of).toList();
-    ctx.json(new WatchJson.AlertList(id, list));
+    AlertHistoryParams p = AlertHistoryParams.of(ctx::queryParam);
+    AlertFeed feed = watches().alerts();
+    if (!feed.caughtUp()) {
+      throw new WatchesUnavailableException(
+          WatchesUnavailableException.ALERTS_NOT_READY,
+          "the alert history is still being read from the alerts topic; retry shortly",
+          null);
+    }
+    AlertFeed.AlertPage page = feed.page(id, p.before(), p.since(), p.until(), p.limit());
+    ctx.json(
+        new WatchJson.AlertList(
+            id,
+            page.alerts().stream().map(WatchJson::of).toList(),
+            page.next() == null ? null : page.next().encode()));
   }
 
   private Watch existing(String id) {
     return watches().view().get(id).orElseThrow(() -> NotFoundException.watch(id));
-  }
-
-  static int limit(String s) {
-    return bounded("limit", s, 20, MAX_ALERTS);
   }
 
   /** Query parameter {@code name}: {@code def} when absent, else an integer 1..{@code max}. */

@@ -192,6 +192,20 @@ class OpenApiTest {
   }
 
   @Test
+  void theAlertHistoryIsDocumentedAsPaged() {
+    Map<String, JsonNode> params = new java.util.HashMap<>();
+    operation("/v1/watches/{id}/alerts", "get")
+        .get("parameters")
+        .forEach(p -> params.put(resolve(p).get("name").asText(), resolve(p)));
+    assertThat(params).containsOnlyKeys("id", "limit", "before", "since", "until");
+    assertThat(params.get("limit").at("/schema/maximum").asInt())
+        .isEqualTo(AlertHistoryParams.MAX_ALERTS);
+    assertThat(params.get("before").at("/schema/maxLength").asInt())
+        .isEqualTo(dev.imgsearch.query.watch.AlertCursor.MAX_LENGTH);
+    assertThat(spec.at("/components/schemas/AlertList/properties").has("nextCursor")).isTrue();
+  }
+
+  @Test
   void vectorQuerySchemaMatchesTheJsonBody() {
     List<String> fields = new ArrayList<>();
     spec.at("/components/schemas/VectorQuery/properties")

@@ -76,6 +76,7 @@ class WatchEndpointsTest {
     service = QueryService.builder(new TestImageEmbedder(32 * 1024), STORE).build();
     view = new WatchView();
     feed = AlertFeed.defaults();
+    feed.markCaughtUp();
     WatchLog log =
         new WatchLog() {
           @Override
@@ -266,11 +267,12 @@ class WatchEndpointsTest {
         .contains("kafka.bootstrap-servers");
 
     WatchView cold = new WatchView();
+    AlertFeed rebuilding = AlertFeed.defaults();
     QueryApi starting =
         TestApis.start(
             service,
             QueryApiOptions.defaults().withAnonymousAccess(),
-            new Watches(NO_LOG, cold, AlertFeed.defaults()));
+            new Watches(NO_LOG, cold, rebuilding));
     try {
       String b = "http://127.0.0.1:" + starting.port();
       HttpResponse<String> list = getUrl(b + "/v1/watches");
@@ -280,6 +282,14 @@ class WatchEndpointsTest {
       cold.markReady();
       assertThat(getUrl(b + "/v1/watches").statusCode()).isEqualTo(200);
       assertThat(getUrl(b + "/readyz").statusCode()).isEqualTo(200);
+
+      // the alert history answers once it has been rebuilt from the topic; readiness does not wait
+      cold.apply("w", dev.imgsearch.query.watch.WatchRecords.nearDuplicates("w"));
+      HttpResponse<String> history = getUrl(b + "/v1/watches/w/alerts");
+      assertThat(history.statusCode()).isEqualTo(503);
+      assertThat(history.body()).contains(WatchesUnavailableException.ALERTS_NOT_READY);
+      rebuilding.markCaughtUp();
+      assertThat(getUrl(b + "/v1/watches/w/alerts").statusCode()).isEqualTo(200);
     } finally {
       starting.stop();
     }
@@ -365,6 +375,36 @@ class WatchEndpointsTest {
         .isEqualTo("x3"); // newest first
     assertThat(send("GET", "/v1/watches/a/alerts?limit=0", null).statusCode()).isEqualTo(400);
     assertThat(send("GET", "/v1/watches/zzz/alerts", null).statusCode()).isEqualTo(404);
+
+    // paged: the cursor of the first page leads to the second, the last page has none
+    JsonNode first = JSON.readTree(send("GET", "/v1/watches/a/alerts?limit=1", null).body());
+    assertThat(first.get("alerts").findValuesAsText("alertId")).containsExactly("x3");
+    String cursor = first.get("nextCursor").asText();
+    feed.publish(alert("x4", "a")); // a new alert does not shift the next page
+    JsonNode second =
+        JSON.readTree(send("GET", "/v1/watches/a/alerts?limit=1&before=" + cursor, null).body());
+    assertThat(second.get("alerts").findValuesAsText("alertId")).containsExactly("x2");
+    assertThat(second.has("nextCursor")).isFalse();
+    JsonNode windowed =
+        JSON.readTree(
+            send("GET", "/v1/watches/a/alerts?since=1970-01-01T00:00:02Z&until=2001", null).body());
+    assertThat(windowed.get("alerts")).hasSize(3); // every alert here is matched at 2000 ms
+    assertThat(
+            JSON.readTree(send("GET", "/v1/watches/a/alerts?until=2000", null).body())
+                .get("alerts"))
+        .isEmpty();
+    for (String bad :
+        List.of(
+            "before=not-a-cursor!",
+            "before=" + java.util.Base64.getUrlEncoder().encodeToString("x:y".getBytes()),
+            "since=yesterday",
+            "since=2000&until=1000")) {
+      HttpResponse<String> r = send("GET", "/v1/watches/a/alerts?" + bad, null);
+      assertThat(r.statusCode()).as(bad).isEqualTo(400);
+      assertThat(r.body()).as(bad).contains(InvalidQueryException.INVALID_PARAMETER);
+    }
+    assertThat(send("GET", "/v1/watches/a/alerts?before=not-a-cursor!", null).body())
+        .contains("nextCursor");
   }
 
   @Test

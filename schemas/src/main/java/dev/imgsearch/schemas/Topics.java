@@ -4,6 +4,7 @@ import dev.imgsearch.schemas.avro.Alert;
 import dev.imgsearch.schemas.avro.ImageEmbedding;
 import dev.imgsearch.schemas.avro.ImageEvent;
 import dev.imgsearch.schemas.avro.Watch;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -75,6 +76,13 @@ public final class Topics {
    * Alerts raised by watches, keyed by the deterministic alert id ({@link AlertIds}); consumers
    * de-duplicate by it.
    */
+  /**
+   * How long the alerts topic keeps an alert ({@code retention.ms}; the local stack's, and the
+   * KafkaTopic's in k8s/base/kafka/topics.yaml): the query API rebuilds its alert history from the
+   * topic at start, so this is how far back the history reaches after a restart.
+   */
+  public static final Duration ALERTS_RETENTION = Duration.ofDays(14);
+
   public static final Topic<String, Alert> ALERTS =
       new Topic<>(
           "imgsearch.alerts",

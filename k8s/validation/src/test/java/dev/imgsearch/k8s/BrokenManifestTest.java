@@ -394,6 +394,14 @@ class BrokenManifestTest {
             Stage.CROSS_CHECK,
             "embedder topic.alerts"),
         new Breakage(
+            "alerts topic without retention",
+            "base/kafka/topics.yaml",
+            "topicName: imgsearch.alerts\n  partitions: 3\n  replicas: 3\n  config:\n    retention.ms: 1209600000\n",
+            "topicName: imgsearch.alerts\n  partitions: 3\n  replicas: 3\n  config:\n",
+            "prod",
+            Stage.CROSS_CHECK,
+            "imgsearch.alerts needs an explicit positive retention.ms"),
+        new Breakage(
             "Milvus without authentication",
             "base/milvus/milvus.yaml",
             "authorizationEnabled: true",

@@ -204,6 +204,19 @@ final class CrossChecks {
         p.add(compacted + " must be compacted (cleanup.policy compact)");
       }
     }
+    // the alert history's durable store: query-api reads it from the beginning at start
+    if (count.containsKey(Topics.ALERTS.name())
+        && topic(m, Topics.ALERTS.name())
+                .path("spec")
+                .path("config")
+                .path("retention.ms")
+                .asLong(-1)
+            <= 0) {
+      p.add(
+          Topics.ALERTS.name()
+              + " needs an explicit positive retention.ms: query-api rebuilds the alert history from"
+              + " it at start");
+    }
     return p;
   }
 

@@ -125,7 +125,10 @@ public final class LocalStack implements AutoCloseable {
         Topics.NOTIFICATIONS.name(),
         Topics.IMAGE_EVENTS.name(),
         Topics.DEAD_LETTERS.name(),
-        Topics.RAW_FRAMES.name(),
+        Topics.RAW_FRAMES.name());
+    broker.createTopics( // the alert history's store: its retention is how far back it reaches
+        PARTITIONS,
+        Map.of("retention.ms", Long.toString(Topics.ALERTS_RETENTION.toMillis())),
         Topics.ALERTS.name());
     broker.createCompactedTopics(
         1, Topics.WATCHES.name()); // the standing queries: the topic is their store

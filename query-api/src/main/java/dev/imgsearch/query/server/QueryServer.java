@@ -91,7 +91,8 @@ public final class QueryServer implements AutoCloseable {
                 s.watches().clientProperties(),
                 s.watches().watchesTopic(),
                 s.watches().alertsTopic(),
-                s.watches().webhooks());
+                s.watches().webhooks(),
+                s.watches().alertHistoryPerWatch());
         resources.push(kafka);
         watches = kafka.watches();
       }

@@ -4,6 +4,7 @@ import dev.imgsearch.indexer.store.StoreOptions;
 import dev.imgsearch.query.AllowedBuckets;
 import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
+import dev.imgsearch.query.watch.AlertFeed;
 import dev.imgsearch.query.watch.WebhookSettings;
 import dev.imgsearch.schemas.KafkaSecurity;
 import dev.imgsearch.schemas.Topics;
@@ -133,6 +134,13 @@ public final class QueryServerOptions {
           .stringType()
           .defaultValue(Topics.ALERTS.name())
           .withDescription("topic the job writes alerts to (the job's topic.alerts)");
+  public static final ConfigOption<Integer> ALERTS_HISTORY_PER_WATCH =
+      ConfigOptions.key("alerts.history-per-watch")
+          .intType()
+          .defaultValue(AlertFeed.DEFAULT_PER_WATCH)
+          .withDescription(
+              "newest alerts of each watch held in memory for GET /v1/watches/{id}/alerts,"
+                  + " rebuilt from the alerts topic at start");
 
   /**
    * Every option of the query API, declared once: parsing, env names, help and the README table
@@ -166,7 +174,8 @@ public final class QueryServerOptions {
             MAX_THREADS,
             KAFKA_BOOTSTRAP,
             TOPIC_WATCHES,
-            TOPIC_ALERTS));
+            TOPIC_ALERTS,
+            ALERTS_HISTORY_PER_WATCH));
     l.addAll(WebhookOptions.ALL);
     l.addAll(KafkaSecurity.CONFIG_OPTIONS);
     return l;
@@ -194,6 +203,7 @@ public final class QueryServerOptions {
       throw new IllegalArgumentException(
           "--topic.watches and --topic.alerts must be two different topics");
     }
-    return new WatchSettings(bootstrap, watches, alerts, security, webhooks);
+    return new WatchSettings(
+        bootstrap, watches, alerts, security, webhooks, c.get(ALERTS_HISTORY_PER_WATCH));
   }
 }

@@ -1,5 +1,6 @@
 package dev.imgsearch.query.server;
 
+import dev.imgsearch.query.watch.AlertFeed;
 import dev.imgsearch.query.watch.WebhookSettings;
 import dev.imgsearch.schemas.KafkaSecurity;
 import java.util.Map;
@@ -10,25 +11,40 @@ import java.util.Objects;
  *
  * @param security authentication of the API's producer and consumers
  * @param webhooks alert delivery by webhook
+ * @param alertHistoryPerWatch alerts held per watch for {@code GET /v1/watches/{id}/alerts}, ≥ 1
  */
 public record WatchSettings(
     String bootstrapServers,
     String watchesTopic,
     String alertsTopic,
     KafkaSecurity security,
-    WebhookSettings webhooks) {
+    WebhookSettings webhooks,
+    int alertHistoryPerWatch) {
   public WatchSettings {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Objects.requireNonNull(watchesTopic, "watchesTopic");
     Objects.requireNonNull(alertsTopic, "alertsTopic");
     Objects.requireNonNull(security, "security");
     Objects.requireNonNull(webhooks, "webhooks");
+    if (alertHistoryPerWatch < 1) {
+      throw new IllegalArgumentException(
+          "--"
+              + QueryServerOptions.ALERTS_HISTORY_PER_WATCH.key()
+              + " must be ≥ 1, got "
+              + alertHistoryPerWatch);
+    }
   }
 
-  /** Without webhooks. */
+  /** Without webhooks, {@value AlertFeed#DEFAULT_PER_WATCH} alerts held per watch. */
   public WatchSettings(
       String bootstrapServers, String watchesTopic, String alertsTopic, KafkaSecurity security) {
-    this(bootstrapServers, watchesTopic, alertsTopic, security, WebhookSettings.OFF);
+    this(
+        bootstrapServers,
+        watchesTopic,
+        alertsTopic,
+        security,
+        WebhookSettings.OFF,
+        AlertFeed.DEFAULT_PER_WATCH);
   }
 
   /** Bootstrap servers and security as Kafka client properties. */
@@ -46,6 +62,9 @@ public record WatchSettings(
         + " "
         + security
         + ", "
-        + webhooks;
+        + webhooks
+        + ", "
+        + alertHistoryPerWatch
+        + " alerts held per watch";
   }
 }

@@ -1,9 +1,6 @@
 package dev.imgsearch.query.watch;
 
 import dev.imgsearch.schemas.avro.Alert;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,19 +10,38 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The alerts read from the alerts topic: a bounded in-memory history per watch (newest first, at
- * most {@code perWatch} alerts for each of at most {@code maxWatches} watches, the least recently
- * alerted dropped first) and the live subscribers of the SSE stream. Alerts are de-duplicated by id
- * (a replay of the job repeats ids) over the last {@code dedupWindow} ids. The history does not
- * survive a restart beyond what the consumer re-reads. Thread-safe.
+ * The alerts read from the alerts topic: a bounded in-memory history per watch (at most {@code
+ * perWatch} alerts, the newest by match time, for each of at most {@code maxWatches} watches, the
+ * least recently alerted dropped first), read a page at a time ({@link #page}), and the live
+ * subscribers of the SSE stream. Alerts are de-duplicated by id (a replay of the job repeats ids)
+ * over the last {@code dedupWindow} ids and over the ids a watch's history holds. The history is
+ * rebuilt from the topic at start ({@link #restore}, which does not reach the subscribers); until
+ * {@link #markCaughtUp} it is incomplete. Thread-safe.
  */
 public final class AlertFeed {
+  /** Alerts held per watch by default (option {@code alerts.history-per-watch}). */
+  public static final int DEFAULT_PER_WATCH = 1000;
+
+  /** Watches whose alerts are held, by default. */
+  public static final int DEFAULT_MAX_WATCHES = 10_000;
+
+  /** Recent alert ids de-duplicated by default. */
+  public static final int DEFAULT_DEDUP_WINDOW = 100_000;
+
+  /** A page of a watch's history, newest first; {@code next} is null on the last page. */
+  public record AlertPage(List<Alert> alerts, AlertCursor next) {
+    public AlertPage {
+      alerts = List.copyOf(alerts);
+    }
+  }
+
   private final int perWatch;
-  private final Map<String, Deque<Alert>> history;
+  private final Map<String, AlertHistory> history;
   private final Map<String, Boolean> seen;
   private final List<Consumer<Alert>> subscribers = new CopyOnWriteArrayList<>();
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong undecodable = new AtomicLong();
+  private volatile boolean caughtUp;
 
   public AlertFeed(int perWatch, int maxWatches, int dedupWindow) {
     if (perWatch < 1 || maxWatches < 1 || dedupWindow < 1) {
@@ -35,7 +51,7 @@ public final class AlertFeed {
     this.history =
         new LinkedHashMap<>(16, 0.75f, true) {
           @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Deque<Alert>> eldest) {
+          protected boolean removeEldestEntry(Map.Entry<String, AlertHistory> eldest) {
             return size() > maxWatches;
           }
         };
@@ -49,28 +65,25 @@ public final class AlertFeed {
   }
 
   /**
-   * Default bounds: 100 alerts for each of 10 000 watches, de-duplication over the last 100 000
-   * ids.
+   * {@code perWatch} alerts for each of {@value #DEFAULT_MAX_WATCHES} watches, de-duplication over
+   * the last {@value #DEFAULT_DEDUP_WINDOW} ids.
    */
+  public static AlertFeed holding(int perWatch) {
+    return new AlertFeed(perWatch, DEFAULT_MAX_WATCHES, DEFAULT_DEDUP_WINDOW);
+  }
+
+  /** Default bounds: {@value #DEFAULT_PER_WATCH} alerts per watch, see {@link #holding}. */
   public static AlertFeed defaults() {
-    return new AlertFeed(100, 10_000, 100_000);
+    return holding(DEFAULT_PER_WATCH);
   }
 
   /**
-   * Records an alert and hands it to every subscriber; returns false (and does nothing) for an id
-   * seen before.
+   * Records a new alert and hands it to every subscriber; returns false (and does nothing) for an
+   * id seen before.
    */
   public boolean publish(Alert alert) {
-    synchronized (this) {
-      if (seen.put(alert.getAlertId(), Boolean.TRUE) != null) {
-        return false;
-      }
-      received.incrementAndGet();
-      Deque<Alert> d = history.computeIfAbsent(alert.getWatchId(), k -> new ArrayDeque<>());
-      d.addFirst(alert);
-      while (d.size() > perWatch) {
-        d.removeLast();
-      }
+    if (!hold(alert)) {
+      return false;
     }
     for (Consumer<Alert> s : subscribers) {
       s.accept(alert);
@@ -78,20 +91,63 @@ public final class AlertFeed {
     return true;
   }
 
+  /**
+   * Records an alert of the topic's backlog (read at start) in the history only: the SSE clients
+   * get new alerts, not the history again. Returns false for an id seen before.
+   */
+  public boolean restore(Alert alert) {
+    return hold(alert);
+  }
+
+  private synchronized boolean hold(Alert alert) {
+    if (seen.put(alert.getAlertId(), Boolean.TRUE) != null) {
+      return false;
+    }
+    if (!history
+        .computeIfAbsent(alert.getWatchId(), k -> new AlertHistory())
+        .add(alert, perWatch)) {
+      return false;
+    }
+    received.incrementAndGet();
+    return true;
+  }
+
+  /** The history has been rebuilt from everything the topic held at start. */
+  public void markCaughtUp() {
+    caughtUp = true;
+  }
+
+  /** Whether the history holds everything the topic held at start (then {@link #page} is whole). */
+  public boolean caughtUp() {
+    return caughtUp;
+  }
+
+  /** Alerts held per watch. */
+  public int perWatch() {
+    return perWatch;
+  }
+
+  /**
+   * A page of a watch's alerts, newest first: at most {@code limit} of those strictly older than
+   * {@code before} (null: from the newest) whose match time is in {@code [sinceMillis,
+   * untilMillis)} (null: unbounded); {@link AlertPage#next} continues it, null when nothing older
+   * matches. A page never changes as new alerts arrive: a later page holds what is older than the
+   * cursor, whatever arrived since.
+   */
+  public synchronized AlertPage page(
+      String watchId, AlertCursor before, Long sinceMillis, Long untilMillis, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be ≥ 1");
+    }
+    AlertHistory h = history.get(watchId);
+    return h == null
+        ? new AlertPage(List.of(), null)
+        : h.page(before, sinceMillis, untilMillis, limit);
+  }
+
   /** The newest alerts of a watch, newest first, at most {@code limit}. */
-  public synchronized List<Alert> recent(String watchId, int limit) {
-    Deque<Alert> d = history.get(watchId);
-    if (d == null) {
-      return List.of();
-    }
-    List<Alert> out = new ArrayList<>(Math.min(limit, d.size()));
-    for (Alert a : d) {
-      if (out.size() >= limit) {
-        break;
-      }
-      out.add(a);
-    }
-    return out;
+  public List<Alert> recent(String watchId, int limit) {
+    return page(watchId, null, null, null, limit).alerts();
   }
 
   /** Drops the history of a deleted watch. */

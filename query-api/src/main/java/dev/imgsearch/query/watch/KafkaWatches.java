@@ -11,14 +11,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link Watches} on Kafka: writes with a {@link KafkaWatchLog}; the view reads the watches topic
- * from its beginning, the alert feed the last {@link #ALERT_BACKLOG} records of each alerts
- * partition and then every new one.
+ * from its beginning, and so does the alert feed read the alerts topic (the durable store of the
+ * alert history, bounded by the topic's retention): the records there at start rebuild the history
+ * ({@link AlertFeed#restore}), the ones after them are new alerts ({@link AlertFeed#publish}).
  */
 public final class KafkaWatches implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaWatches.class);
-
-  /** Alerts re-read per partition at start, to refill the in-memory history. */
-  public static final long ALERT_BACKLOG = 10_000;
 
   /** Bound on an acknowledged write to the watches topic. */
   public static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
@@ -48,18 +46,29 @@ public final class KafkaWatches implements AutoCloseable {
     return open(clientProperties, watchesTopic, alertsTopic, WebhookSettings.OFF);
   }
 
-  /**
-   * @param clientProperties bootstrap servers and security of every client
-   * @param webhooks when enabled, a {@link WebhookDispatcher} (group {@value
-   *     WebhookDispatcher#GROUP_ID}) posts the alerts of watches with a webhook
-   */
+  /** Holding {@value AlertFeed#DEFAULT_PER_WATCH} alerts per watch. */
   public static KafkaWatches open(
       Map<String, Object> clientProperties,
       String watchesTopic,
       String alertsTopic,
       WebhookSettings webhooks) {
+    return open(clientProperties, watchesTopic, alertsTopic, webhooks, AlertFeed.DEFAULT_PER_WATCH);
+  }
+
+  /**
+   * @param clientProperties bootstrap servers and security of every client
+   * @param webhooks when enabled, a {@link WebhookDispatcher} (group {@value
+   *     WebhookDispatcher#GROUP_ID}) posts the alerts of watches with a webhook
+   * @param historyPerWatch alerts held per watch (the newest)
+   */
+  public static KafkaWatches open(
+      Map<String, Object> clientProperties,
+      String watchesTopic,
+      String alertsTopic,
+      WebhookSettings webhooks,
+      int historyPerWatch) {
     WatchView view = new WatchView();
-    AlertFeed feed = AlertFeed.defaults();
+    AlertFeed feed = AlertFeed.holding(historyPerWatch);
     KafkaWatchLog log = new KafkaWatchLog(clientProperties, watchesTopic, WRITE_TIMEOUT);
     TopicTail watchTail =
         new TopicTail(
@@ -70,7 +79,12 @@ public final class KafkaWatches implements AutoCloseable {
                 view::markReady)
             .start();
     TopicTail alertTail =
-        new TopicTail(clientProperties, alertsTopic, ALERT_BACKLOG, r -> publish(feed, r), () -> {})
+        new TopicTail(
+                clientProperties,
+                alertsTopic,
+                Long.MAX_VALUE,
+                (r, backlog) -> publish(feed, r, backlog),
+                feed::markCaughtUp)
             .start();
     WebhookStats stats = new WebhookStats();
     WebhookDispatcher dispatcher =
@@ -114,15 +128,21 @@ public final class KafkaWatches implements AutoCloseable {
     }
   }
 
-  /**
-   * Publishes the alert of an alerts record to {@code feed}; a tombstone is ignored. A value that
-   * is not an alert is counted ({@link AlertFeed#undecodable()}, metric {@code
-   * imgsearch.alerts.undecodable}) and logged with its partition and offset (the first {@value
-   * #LOGGED_UNDECODABLE}, then every {@value #LOG_EVERY_UNDECODABLE}th, so a flood cannot fill the
-   * log); the record itself stays on the topic for whoever investigates. No dead letter: the API
-   * only reads the alerts topic, and a record the job wrote is already durable there.
-   */
+  /** A new alerts record (not from the backlog). */
   static void publish(AlertFeed feed, ConsumerRecord<String, byte[]> r) {
+    publish(feed, r, false);
+  }
+
+  /**
+   * Publishes the alert of an alerts record to {@code feed} (restores it into the history only if
+   * it is from the {@code backlog} read at start); a tombstone is ignored. A value that is not an
+   * alert is counted ({@link AlertFeed#undecodable()}, metric {@code imgsearch.alerts.undecodable})
+   * and logged with its partition and offset (the first {@value #LOGGED_UNDECODABLE}, then every
+   * {@value #LOG_EVERY_UNDECODABLE}th, so a flood cannot fill the log); the record itself stays on
+   * the topic for whoever investigates. No dead letter: the API only reads the alerts topic, and a
+   * record the job wrote is already durable there.
+   */
+  static void publish(AlertFeed feed, ConsumerRecord<String, byte[]> r, boolean backlog) {
     if (r.value() == null) {
       return;
     }
@@ -145,7 +165,11 @@ public final class KafkaWatches implements AutoCloseable {
       }
       return;
     }
-    feed.publish(alert);
+    if (backlog) {
+      feed.restore(alert);
+    } else {
+      feed.publish(alert);
+    }
   }
 
   /** Alerts that do not decode logged one by one before the log thins out. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Reads every partition of a topic on its own thread (assigned, no consumer group, nothing
  * committed), starting at most {@code backlog} records before each partition's end ({@link
  * Long#MAX_VALUE}: from the beginning), and hands each record (with its partition and offset) to
- * {@code sink}; {@code onCaughtUp} runs once every partition has reached the end offset it had at
+ * {@code sink} (told whether the record is from the backlog: below the end offset its partition had
+ * at start); {@code onCaughtUp} runs once every partition has reached the end offset it had at
  * start. A failing poll is retried with a growing pause (up to 30 s) — the consumer's own
  * reconnects do the rest.
  */
@@ -30,16 +32,32 @@ public final class TopicTail implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final String topic;
   private final long backlog;
-  private final Consumer<ConsumerRecord<String, byte[]>> sink;
+  private final BiConsumer<ConsumerRecord<String, byte[]>, Boolean> sink;
   private final Runnable onCaughtUp;
   private final Thread thread;
   private volatile boolean closed;
+
+  /** The end offsets at start, by partition (set once, on the tail's thread). */
+  private Map<Integer, Long> startEnd = Map.of();
 
   public TopicTail(
       Map<String, Object> clientProperties,
       String topic,
       long backlog,
       Consumer<ConsumerRecord<String, byte[]>> sink,
+      Runnable onCaughtUp) {
+    this(clientProperties, topic, backlog, (r, fromBacklog) -> sink.accept(r), onCaughtUp);
+  }
+
+  /**
+   * @param sink gets each record and whether it is from the backlog (its offset below the end its
+   *     partition had at start) rather than new
+   */
+  public TopicTail(
+      Map<String, Object> clientProperties,
+      String topic,
+      long backlog,
+      BiConsumer<ConsumerRecord<String, byte[]>, Boolean> sink,
       Runnable onCaughtUp) {
     Map<String, Object> p = new HashMap<>(clientProperties);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -73,7 +91,7 @@ public final class TopicTail implements AutoCloseable {
           }
         }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          sink.accept(r);
+          sink.accept(r, r.offset() < startEnd.getOrDefault(r.partition(), 0L));
         }
         if (!end.isEmpty()) {
           end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
@@ -112,6 +130,9 @@ public final class TopicTail implements AutoCloseable {
     consumer.assign(parts);
     Map<TopicPartition, Long> begin = consumer.beginningOffsets(parts);
     Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(parts));
+    Map<Integer, Long> ends = new HashMap<>();
+    end.forEach((tp, offset) -> ends.put(tp.partition(), offset));
+    startEnd = ends;
     for (TopicPartition tp : parts) {
       long from =
           backlog == Long.MAX_VALUE

@@ -59,8 +59,12 @@ public final class WatchJson {
 
   public record Box(float x, float y, float width, float height) {}
 
-  /** {@code GET /v1/watches/{id}/alerts}. */
-  public record AlertList(String watchId, List<AlertBody> alerts) {}
+  /**
+   * {@code GET /v1/watches/{id}/alerts}: a page, newest first; {@code nextCursor} (the {@code
+   * before} of the next page) is absent on the last page.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record AlertList(String watchId, List<AlertBody> alerts, String nextCursor) {}
 
   public static WatchBody of(Watch w) {
     return new WatchBody(

@@ -13,6 +13,9 @@ public final class WatchesUnavailableException extends RuntimeException {
   /** The watches view has not caught up with its topic yet. */
   public static final String NOT_READY = "watches-not-ready";
 
+  /** The alert history is still being rebuilt from the alerts topic. */
+  public static final String ALERTS_NOT_READY = "alerts-not-ready";
+
   /** A write to the watches topic was not acknowledged. */
   public static final String KAFKA = "kafka-unavailable";
 

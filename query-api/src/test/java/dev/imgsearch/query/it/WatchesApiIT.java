@@ -42,7 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the embedded store and the bundled model): a watch on the topic before the start is in the view,
  * a watch created over HTTP is on the topic (a second, independent view reads it), deleting it
  * tombstones it, and an alert produced to the alerts topic (after a record that is not one:
- * counted, skipped) reaches an SSE client and the watch's history.
+ * counted, skipped) reaches an SSE client and the watch's history; alerts already on a
+ * three-partition alerts topic are the paged history of a new API instance (a restart), all of
+ * them, in match-time order, once each.
  */
 class WatchesApiIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,27 +74,11 @@ class WatchesApiIT {
             .setUpdatedAtMillis(1)
             .build();
     send(WATCHES, "pre", Topics.WATCHES.valueSerde().serializer().serialize(WATCHES, before));
-    server =
-        QueryServer.open(
-                QueryServerSettings.fromMap(
-                    Map.of(
-                        "http.port",
-                        "0",
-                        "store.kind",
-                        "embedded",
-                        "store.path",
-                        tmp.resolve("store").toString(),
-                        "allow-anonymous",
-                        "true",
-                        "kafka.bootstrap-servers",
-                        broker.bootstrapServers(),
-                        "topic.watches",
-                        WATCHES,
-                        "topic.alerts",
-                        ALERTS)))
-            .listen();
+    server = openServer("store", ALERTS, 1000);
     base = "http://127.0.0.1:" + server.port();
     await("ready", () -> get("/readyz").statusCode() == 200);
+    // the alert history has read the (empty) alerts topic: what is produced from here on is new
+    await("the alert history", () -> get("/v1/watches/pre/alerts").statusCode() == 200);
     independent =
         KafkaWatches.open(Map.of("bootstrap.servers", broker.bootstrapServers()), WATCHES, ALERTS);
   }
@@ -200,6 +186,141 @@ class WatchesApiIT {
             new ByteArraySerializer())) {
       p.send(new ProducerRecord<>(topic, key, value)).get(10, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void aNewInstanceRebuildsThePagedHistoryFromTheAlertsTopic() throws Exception {
+    String alerts = "it-alerts-restart";
+    broker.createTopics(3, alerts);
+    Watch watch =
+        Watch.newBuilder()
+            .setId("gate")
+            .setName("the gate camera")
+            .setTarget(WatchTarget.NEAR_DUPLICATES)
+            .setPhash(0x0fL)
+            .setThreshold(4)
+            .setCreatedAtMillis(1)
+            .setUpdatedAtMillis(1)
+            .build();
+    send(WATCHES, "gate", Topics.WATCHES.valueSerde().serializer().serialize(WATCHES, watch));
+    java.util.List<String> expected = new java.util.ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      long t = 1_700_000_000_000L + (i * 7919L % 30) * 1000; // produced out of time order
+      Alert a = gateAlert("gate:img-" + i, t);
+      send(alerts, a.getAlertId(), Topics.ALERTS.valueSerde().serializer().serialize(alerts, a));
+      expected.add(t + "|" + a.getAlertId());
+      if (i == 10) { // a replay of the job repeats an id (with a later match time): kept once
+        Alert again = gateAlert("gate:img-3", t + 60_000);
+        send(
+            alerts,
+            again.getAlertId(),
+            Topics.ALERTS.valueSerde().serializer().serialize(alerts, again));
+      }
+    }
+    expected.sort(java.util.Comparator.reverseOrder());
+    java.util.List<String> expectedIds =
+        expected.stream().map(e -> e.substring(e.indexOf('|') + 1)).toList();
+
+    long opened = System.nanoTime();
+    try (QueryServer restarted = openServer("store-restarted", alerts, 100)) {
+      String b = "http://127.0.0.1:" + restarted.port() + "/v1/watches/gate/alerts";
+      await(
+          "the rebuilt history",
+          () -> HTTP.send(getRequest(b), BodyHandlers.ofString()).statusCode() == 200);
+      System.out.println(
+          "alert history of 30 alerts rebuilt in "
+              + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opened)
+              + " ms (server start included)");
+
+      JsonNode first = JSON.readTree(fetch(b + "?limit=12"));
+      String cursor = first.get("nextCursor").asText();
+      // a new alert after the first page: first on a new first page, never on the next pages
+      Alert fresh = gateAlert("gate:img-new", 1_800_000_000_000L);
+      send(
+          alerts,
+          fresh.getAlertId(),
+          Topics.ALERTS.valueSerde().serializer().serialize(alerts, fresh));
+      await(
+          "the new alert",
+          () ->
+              JSON.readTree(fetch(b + "?limit=1"))
+                  .get("alerts")
+                  .get(0)
+                  .get("alertId")
+                  .asText()
+                  .equals("gate:img-new"));
+
+      java.util.List<String> walked =
+          new java.util.ArrayList<>(first.get("alerts").findValuesAsText("alertId"));
+      int pages = 1;
+      while (cursor != null) {
+        JsonNode page = JSON.readTree(fetch(b + "?limit=12&before=" + cursor));
+        walked.addAll(page.get("alerts").findValuesAsText("alertId"));
+        cursor = page.has("nextCursor") ? page.get("nextCursor").asText() : null;
+        pages++;
+      }
+      assertThat(pages).isEqualTo(3);
+      assertThat(walked).containsExactlyElementsOf(expectedIds);
+      JsonNode window =
+          JSON.readTree(
+              fetch(b + "?since=2023-11-14T22:13:30Z&until=" + (1_700_000_000_000L + 15_000)));
+      assertThat(window.get("alerts").findValuesAsText("alertId"))
+          .hasSize(5) // match times 10..14 s after the first
+          .isSubsetOf(expectedIds);
+      assertThat(
+              HTTP.send(getRequest(b + "?before=garbage!"), BodyHandlers.ofString()).statusCode())
+          .isEqualTo(400);
+    }
+  }
+
+  /** The real server wiring on the broker, the embedded store in {@code storeDir}, port 0. */
+  private static QueryServer openServer(String storeDir, String alertsTopic, int historyPerWatch) {
+    return QueryServer.open(
+            QueryServerSettings.fromMap(
+                Map.of(
+                    "http.port",
+                    "0",
+                    "store.kind",
+                    "embedded",
+                    "store.path",
+                    tmp.resolve(storeDir).toString(),
+                    "allow-anonymous",
+                    "true",
+                    "kafka.bootstrap-servers",
+                    broker.bootstrapServers(),
+                    "topic.watches",
+                    WATCHES,
+                    "topic.alerts",
+                    alertsTopic,
+                    "alerts.history-per-watch",
+                    Integer.toString(historyPerWatch))))
+        .listen();
+  }
+
+  private static Alert gateAlert(String id, long matchedAtMillis) {
+    return Alert.newBuilder()
+        .setAlertId(id)
+        .setWatchId("gate")
+        .setWatchName("the gate camera")
+        .setImageId(id.substring(5))
+        .setBucket("images")
+        .setKey("gate/" + id.substring(5) + ".jpg")
+        .setSource("gate")
+        .setScore(1.0)
+        .setHammingDistance(0)
+        .setCapturedAtMillis(matchedAtMillis - 100)
+        .setMatchedAtMillis(matchedAtMillis)
+        .build();
+  }
+
+  private static HttpRequest getRequest(String url) {
+    return jsonRequest("GET", url, null, Duration.ofSeconds(20));
+  }
+
+  private static String fetch(String url) throws Exception {
+    HttpResponse<String> r = HTTP.send(getRequest(url), BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(url + ": " + r.body()).isEqualTo(200);
+    return r.body();
   }
 
   private static HttpResponse<String> get(String path) throws Exception {

@@ -30,6 +30,7 @@ class WatchSettingsTest {
     WatchSettings w = QueryServerSettings.fromMap(m).watches();
     assertThat(w.watchesTopic()).isEqualTo("imgsearch.watches");
     assertThat(w.alertsTopic()).isEqualTo("imgsearch.alerts");
+    assertThat(w.alertHistoryPerWatch()).isEqualTo(1000);
     assertThat(w.clientProperties())
         .containsEntry("bootstrap.servers", "k:9092")
         .containsEntry("security.protocol", "SASL_PLAINTEXT");
@@ -48,5 +49,16 @@ class WatchSettingsTest {
     same.put("topic.alerts", "imgsearch.watches");
     assertThatThrownBy(() -> QueryServerSettings.fromMap(same))
         .hasMessageContaining("two different topics");
+  }
+
+  @Test
+  void theAlertHistoryBoundIsAnOption() {
+    Map<String, String> m = base();
+    m.put("kafka.bootstrap-servers", "k:9092");
+    m.put("alerts.history-per-watch", "5000");
+    assertThat(QueryServerSettings.fromMap(m).watches().alertHistoryPerWatch()).isEqualTo(5000);
+    m.put("alerts.history-per-watch", "0");
+    assertThatThrownBy(() -> QueryServerSettings.fromMap(m))
+        .hasMessageContaining("--alerts.history-per-watch must be ≥ 1, got 0");
   }
 }

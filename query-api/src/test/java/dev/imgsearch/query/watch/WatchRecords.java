@@ -10,6 +10,11 @@ public final class WatchRecords {
 
   /** An alert of {@code watch} (its id doubling as its name) on one image, score 0.9. */
   public static Alert alert(String id, String watch) {
+    return alert(id, watch, 2000);
+  }
+
+  /** {@link #alert(String, String)} matched at {@code matchedAtMillis}. */
+  public static Alert alert(String id, String watch, long matchedAtMillis) {
     return Alert.newBuilder()
         .setAlertId(id)
         .setWatchId(watch)
@@ -19,7 +24,7 @@ public final class WatchRecords {
         .setKey("k")
         .setScore(0.9)
         .setCapturedAtMillis(1000)
-        .setMatchedAtMillis(2000)
+        .setMatchedAtMillis(matchedAtMillis)
         .build();
   }
 

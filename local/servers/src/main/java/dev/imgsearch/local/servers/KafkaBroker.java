@@ -201,6 +201,18 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   /**
+   * Creates each topic with {@code partitions} partitions (replication factor 1) and the topic
+   * configuration {@code config} (e.g. {@code retention.ms}); topics that exist are left as they
+   * are.
+   */
+  public void createTopics(int partitions, Map<String, String> config, String... names) {
+    create(
+        Arrays.stream(names)
+            .map(n -> new NewTopic(n, partitions, (short) 1).configs(config))
+            .toList());
+  }
+
+  /**
    * Creates compacted topics (cleanup.policy=compact: the latest value per key is kept forever);
    * existing ones stay.
    */

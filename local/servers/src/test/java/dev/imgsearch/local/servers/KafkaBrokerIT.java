@@ -7,12 +7,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -31,6 +36,16 @@ class KafkaBrokerIT {
           "first start (format + start) took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
       broker.createTopics(2, TOPIC);
       broker.createTopics(2, TOPIC); // idempotent
+      broker.createTopics(1, Map.of("retention.ms", "1209600000"), "broker-it-retained");
+      try (Admin admin =
+          Admin.create(
+              Map.<String, Object>of(
+                  AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "broker-it-retained");
+        Config config =
+            admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic);
+        assertThat(config.get("retention.ms").value()).isEqualTo("1209600000");
+      }
       try (var producer = producer(broker)) {
         producer.send(new ProducerRecord<>(TOPIC, "k", "v1")).get();
       }
