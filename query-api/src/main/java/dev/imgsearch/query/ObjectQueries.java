@@ -103,11 +103,23 @@ final class ObjectQueries {
    * @throws InvalidQueryException for a vector of the wrong dimension, zero or not finite
    */
   List<ItemHit> byVector(Kind kind, float[] vector, ObjectParams params) {
-    int dimension =
-        kind == Kind.OBJECT
-            ? store.spec().dimension()
-            : calls.call(() -> store.items().faceDimension());
-    return search(kind, VectorMath.normalised(vector, dimension), params, null);
+    return search(kind, VectorMath.normalised(vector, dimension(kind)), params, null);
+  }
+
+  /** The dimension of the vectors of {@code kind}. */
+  int dimension(Kind kind) {
+    return kind == Kind.OBJECT
+        ? store.spec().dimension()
+        : calls.call(() -> store.items().faceDimension());
+  }
+
+  /**
+   * The {@code k} stored items of {@code kind} nearest to the unit vector {@code query} (of the
+   * kind's {@link #dimension}) that pass {@code filter}, best first; no paging, grouping or minimum
+   * score (a watch preview).
+   */
+  List<ItemHit> nearest(Kind kind, float[] query, int k, ItemFilter filter) {
+    return calls.call(() -> store.items().searchItems(kind, query, k, filter));
   }
 
   /**

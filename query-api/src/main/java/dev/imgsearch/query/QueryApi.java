@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * GET  /v1/images/{id}/content     the stored image bytes (404 without an ImageContentSource)
  * GET  /v1/stats                   row count and newest capture time
  * POST /v1/watches                 standing query from JSON (vector, imageId or phash) or an uploaded image
- * POST /v1/watches/preview         what a watch (JSON) would match among the stored images, score histogram
+ * POST /v1/watches/preview         what a watch (JSON) would match among the stored images / objects / faces, histogram
  * GET|PUT|DELETE /v1/watches/{id}  one watch; GET /v1/watches lists them; GET /v1/watches/{id}/alerts its recent alerts
  * GET  /v1/alerts/stream           server-sent events of new alerts, optionally ?watch=ID
  * GET  /healthz  GET /readyz  GET /metrics  GET /openapi.json  GET /

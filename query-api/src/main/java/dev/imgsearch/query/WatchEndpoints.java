@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.embedder.image.ImageRejectedException;
 import dev.imgsearch.indexer.store.DetectedItem;
 import dev.imgsearch.indexer.store.DetectedItem.Kind;
+import dev.imgsearch.indexer.store.ItemFilter;
+import dev.imgsearch.indexer.store.ItemHit;
 import dev.imgsearch.indexer.store.SearchFilter;
-import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.StoredItem;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.query.watch.AlertFeed;
@@ -76,9 +77,7 @@ final class WatchEndpoints {
       r = read(RequestBodies.json(ctx, options.maxBodyBytes()));
       query = query(r);
       if (r.objectId() != null && r.target() == null) {
-        r =
-            r.withTarget(
-                DetectedItem.parseId(r.objectId()).kind() == Kind.FACE ? "FACES" : "OBJECTS");
+        r = r.withTarget(targetOf(r.objectId()));
       }
       if (query == null) {
         throw new InvalidWatchException(
@@ -108,15 +107,20 @@ final class WatchEndpoints {
 
   /**
    * {@code POST /v1/watches/preview?limit=N}: a watch definition (JSON, as for {@code POST
-   * /v1/watches}) run against the stored images: of the {@code limit} nearest (in the watch's
-   * sources), what it would match and the score histogram. Nothing is written; no Kafka needed.
-   * Frame and near-duplicate watches only, so far.
+   * /v1/watches}) run against what is stored: of the {@code limit} nearest stored images (frame and
+   * near-duplicate watches) or objects / faces (object and face watches, of the watch's classes) in
+   * the watch's sources, what it would match and the score histogram ({@link WatchPreview}).
+   * Nothing is written; no Kafka needed.
    */
   void preview(Context ctx) {
     WatchRequest r = read(RequestBodies.json(ctx, options.maxBodyBytes()));
     WatchQuery query = query(r);
     if (query == null) {
-      throw new InvalidWatchException("a preview needs a query: 'vector', 'imageId' or 'phash'");
+      throw new InvalidWatchException(
+          "a preview needs a query: 'vector', 'imageId', 'objectId' or 'phash'");
+    }
+    if (r.objectId() != null && r.target() == null) {
+      r = r.withTarget(targetOf(r.objectId()));
     }
     int limit = bounded("limit", ctx.queryParam("limit"), DEFAULT_PREVIEW, MAX_PREVIEW);
     Watch watch =
@@ -127,9 +131,9 @@ final class WatchEndpoints {
             System.currentTimeMillis(),
             watches == null ? WebhookSettings.OFF : watches.webhooks());
     CompiledWatch w = CompiledWatch.of(watch);
-    SearchParams params =
-        new SearchParams(limit, new SearchFilter(w.sources(), null, null, null), null);
-    List<SearchHit> nearest =
+    SearchFilter sources = new SearchFilter(w.sources(), null, null, null);
+    SearchParams params = new SearchParams(limit, sources, null);
+    ctx.json(
         switch (w.target()) {
           case FRAMES -> {
             if (!w.model().equals(service.modelId())) {
@@ -139,18 +143,39 @@ final class WatchEndpoints {
                       + ", not "
                       + w.model());
             }
-            yield service.searchByVector(w.vector(), params).hits();
+            yield WatchPreview.of(w, service.searchByVector(w.vector(), params).hits());
           }
           case NEAR_DUPLICATES ->
-              service.nearDuplicates(w.phash(), params, QueryService.MAX_MAX_DISTANCE).hits();
-          default ->
-              throw new InvalidWatchException(
-                  "preview of "
-                      + w.target()
-                      + " watches is not available yet (FRAMES and"
-                      + " NEAR_DUPLICATES are)");
-        };
-    ctx.json(WatchPreview.of(w, nearest));
+              WatchPreview.of(
+                  w,
+                  service.nearDuplicates(w.phash(), params, QueryService.MAX_MAX_DISTANCE).hits());
+          case OBJECTS, FACES -> WatchPreview.ofItems(w, nearestItems(w, limit, sources));
+        });
+  }
+
+  /** The {@code limit} stored objects or faces nearest to an item watch's vector. */
+  private List<ItemHit> nearestItems(CompiledWatch w, int limit, SearchFilter sources) {
+    ObjectQueries items = service.objects();
+    if (!items.supported()) {
+      throw new InvalidWatchException("this store keeps no detected objects or faces to preview");
+    }
+    Kind kind = WatchPreview.kind(w.target());
+    int dimension = items.dimension(kind);
+    if (w.vector().length != dimension) {
+      throw new InvalidWatchException(
+          "preview compares with the stored "
+              + (kind == Kind.FACE ? "faces" : "objects")
+              + " of "
+              + dimension
+              + " dimensions, not "
+              + w.vector().length);
+    }
+    return items.nearest(kind, w.vector(), limit, new ItemFilter(sources, w.classes()));
+  }
+
+  /** The target of a watch made from the stored object or face {@code objectId}. */
+  private static String targetOf(String objectId) {
+    return DetectedItem.parseId(objectId).kind() == Kind.FACE ? "FACES" : "OBJECTS";
   }
 
   /** {@code GET /v1/watches}. */

@@ -162,6 +162,59 @@ class WatchFromObjectTest {
     assertThat(written()).isEqualTo(before);
   }
 
+  @Test
+  void aPreviewOfAFaceOrObjectWatchExaminesTheStoredItemsOfItsKindAndClasses() throws Exception {
+    int before = written();
+    HttpResponse<String> face =
+        post("/v1/watches/preview", "{\"objectId\":\"" + IMAGE + ".f0\",\"threshold\":0.8}");
+    assertThat(face.statusCode()).as(face.body()).isEqualTo(200);
+    JsonNode faces = JSON.readTree(face.body());
+    assertThat(faces.get("target").asText()).isEqualTo("FACES");
+    assertThat(faces.get("examined").asInt()).isEqualTo(1);
+    JsonNode match = faces.get("matches").get(0);
+    assertThat(match.get("objectId").asText()).isEqualTo(IMAGE + ".f0");
+    assertThat(match.get("imageId").asText()).isEqualTo(IMAGE);
+    assertThat(match.get("label").asText()).isEqualTo("face");
+    assertThat(match.get("box").get(2).floatValue()).isEqualTo(0.3f);
+    assertThat(match.get("score").asDouble()).isGreaterThan(0.99);
+    assertThat(faces.get("scoreCounts").get(19).asInt()).isEqualTo(1);
+
+    JsonNode person =
+        JSON.readTree(
+            post(
+                    "/v1/watches/preview",
+                    "{\"objectId\":\""
+                        + IMAGE
+                        + ".o0\",\"classes\":[\"person\"],\"threshold\":0.9}")
+                .body());
+    assertThat(person.get("target").asText()).isEqualTo("OBJECTS");
+    assertThat(person.get("matches").findValuesAsText("objectId")).containsExactly(IMAGE + ".o0");
+    JsonNode cars =
+        JSON.readTree(
+            post(
+                    "/v1/watches/preview",
+                    "{\"objectId\":\"" + IMAGE + ".o0\",\"classes\":[\"car\"],\"threshold\":0.9}")
+                .body());
+    assertThat(cars.get("examined").asInt()).isZero();
+    JsonNode far =
+        JSON.readTree(
+            post(
+                    "/v1/watches/preview",
+                    "{\"vector\":[1,0,0,0],\"target\":\"OBJECTS\",\"threshold\":0.5}")
+                .body());
+    assertThat(far.get("examined").asInt()).isEqualTo(1); // the person, orthogonal: score 0
+    assertThat(far.get("matches")).isEmpty();
+
+    HttpResponse<String> shortFace =
+        post(
+            "/v1/watches/preview",
+            "{\"vector\":[1,0],\"model\":\"human-faceres@1\",\"target\":\"FACES\","
+                + "\"threshold\":0.5}");
+    assertThat(shortFace.statusCode()).isEqualTo(400);
+    assertThat(shortFace.body()).contains("1024 dimensions");
+    assertThat(written()).isEqualTo(before);
+  }
+
   private static Watch last() {
     synchronized (WRITTEN) {
       return WRITTEN.get(WRITTEN.size() - 1);
@@ -175,8 +228,12 @@ class WatchFromObjectTest {
   }
 
   private static HttpResponse<String> post(String json) throws Exception {
+    return post("/v1/watches", json);
+  }
+
+  private static HttpResponse<String> post(String path, String json) throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/v1/watches"))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
             .header("Content-Type", "application/json")
             .POST(BodyPublishers.ofString(json))
             .build(),

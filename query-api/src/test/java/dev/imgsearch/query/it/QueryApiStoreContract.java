@@ -555,6 +555,35 @@ abstract class QueryApiStoreContract {
         post("/v1/objects/search/vector?group=camera", "application/json", query.getBytes()),
         400,
         "invalid-parameter");
+
+    // a watch preview from a stored object or face: the stored items of its kind, classes and
+    // model, each match with its box and class (issue #15)
+    JsonNode person =
+        ok(
+            post(
+                "/v1/watches/preview",
+                "application/json",
+                ("{\"objectId\":\""
+                        + a.id()
+                        + ".o0\",\"classes\":[\"person\"],\"threshold\":0.999}")
+                    .getBytes()));
+    assertThat(person.get("target").asText()).isEqualTo("OBJECTS");
+    assertThat(person.get("examined").asInt()).isEqualTo(2); // both persons, not the car
+    assertThat(person.get("matches"))
+        .extracting(m -> m.get("objectId").asText())
+        .containsExactly(a.id() + ".o0");
+    assertThat(person.get("matches").get(0).get("label").asText()).isEqualTo("person");
+    assertThat(person.get("matches").get(0).get("box").get(3).floatValue()).isEqualTo(0.9f);
+    JsonNode face =
+        ok(
+            post(
+                "/v1/watches/preview",
+                "application/json",
+                ("{\"objectId\":\"" + b.id() + ".f0\",\"threshold\":0.99}").getBytes()));
+    assertThat(face.get("target").asText()).isEqualTo("FACES");
+    assertThat(face.get("matches"))
+        .extracting(m -> m.get("objectId").asText())
+        .containsExactly(b.id() + ".f0");
   }
 
   @Test

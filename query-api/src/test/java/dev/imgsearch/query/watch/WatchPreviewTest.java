@@ -1,8 +1,13 @@
 package dev.imgsearch.query.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imgsearch.indexer.store.DetectedItem;
+import dev.imgsearch.indexer.store.DetectedItem.Kind;
+import dev.imgsearch.indexer.store.ItemHit;
 import dev.imgsearch.indexer.store.SearchHit;
+import dev.imgsearch.indexer.store.StoredItem;
 import dev.imgsearch.schemas.avro.Watch;
 import dev.imgsearch.schemas.avro.WatchTarget;
 import dev.imgsearch.schemas.watch.CompiledWatch;
@@ -83,5 +88,90 @@ class WatchPreviewTest {
     assertThat(r.matches().get(1).hammingDistance()).isEqualTo(4);
     assertThat(r.examined()).isEqualTo(3);
     assertThat(WatchPreview.bucket(Double.NaN)).isZero();
+  }
+
+  static ItemHit item(
+      String image,
+      Kind kind,
+      int index,
+      String label,
+      String model,
+      float score,
+      String source,
+      long capturedAt) {
+    return new ItemHit(
+        new StoredItem(
+            image,
+            "images",
+            image + ".jpg",
+            source,
+            capturedAt,
+            new DetectedItem(
+                kind,
+                index,
+                label,
+                kind == Kind.FACE ? -1 : 2,
+                0.9f,
+                new float[] {0.1f, 0.2f, 0.3f, 0.4f},
+                model,
+                new float[0])),
+        score);
+  }
+
+  @Test
+  void anObjectWatchExaminesItsClassesKindAndModelAndReturnsTheItemBoxes() {
+    CompiledWatch w =
+        CompiledWatch.of(
+            frames(0.8)
+                .setTarget(WatchTarget.OBJECTS)
+                .setClasses(List.of("car"))
+                .setSources(List.of("gate"))
+                .setHoursOfDay(List.of(0))
+                .build());
+    WatchPreview.Result r =
+        WatchPreview.ofItems(
+            w,
+            List.of(
+                item("a", Kind.OBJECT, 1, "car", "m@1", 0.97f, "gate", MIDNIGHT),
+                item("b", Kind.OBJECT, 0, "person", "m@1", 0.99f, "gate", MIDNIGHT), // class
+                item("c", Kind.OBJECT, 0, "car", "other@2", 0.99f, "gate", MIDNIGHT), // model
+                item("d", Kind.FACE, 0, "face", "m@1", 0.99f, "gate", MIDNIGHT), // kind
+                item("e", Kind.OBJECT, 0, "car", "m@1", 0.99f, "yard", MIDNIGHT), // source
+                item("f", Kind.OBJECT, 0, "car", "m@1", 0.99f, "gate", MIDNIGHT + 7_200_000L),
+                item("g", Kind.OBJECT, 3, "car", "m@1", 0.8f, "gate", MIDNIGHT),
+                item("h", Kind.OBJECT, 0, "car", "m@1", 0.3f, "gate", MIDNIGHT)));
+    assertThat(r.target()).isEqualTo(WatchTarget.OBJECTS);
+    assertThat(r.examined()).isEqualTo(3); // a, g, h
+    assertThat(r.matches()).extracting(WatchPreview.Match::imageId).containsExactly("a", "g");
+    WatchPreview.Match a = r.matches().get(0);
+    assertThat(a.objectId()).isEqualTo("a.o1");
+    assertThat(a.label()).isEqualTo("car");
+    assertThat(a.box()).containsExactly(0.1f, 0.2f, 0.3f, 0.4f);
+    assertThat(a.source()).isEqualTo("gate");
+    assertThat(a.hammingDistance()).isNull();
+    assertThat(r.matches().get(1).objectId()).isEqualTo("g.o3");
+    assertThat(r.scoreCounts()[19]).isEqualTo(1); // 0.97
+    assertThat(r.scoreCounts()[16]).isEqualTo(1); // 0.8
+    assertThat(r.scoreCounts()[6]).isEqualTo(1); // 0.3
+  }
+
+  @Test
+  void aFaceWatchComparesFacesOfAnyLabelAndAnObjectWatchWithoutClassesAnyObject() {
+    CompiledWatch face =
+        CompiledWatch.of(frames(0.5).setTarget(WatchTarget.FACES).setEnabled(false).build());
+    List<ItemHit> nearest =
+        List.of(
+            item("p", Kind.FACE, 0, "face", "m@1", 0.7f, "s", 0L),
+            item("q", Kind.OBJECT, 0, "person", "m@1", 0.9f, "s", 0L));
+    WatchPreview.Result faces = WatchPreview.ofItems(face, nearest);
+    assertThat(faces.examined()).isEqualTo(1); // a disabled watch is previewed as armed
+    assertThat(faces.matches()).extracting(WatchPreview.Match::objectId).containsExactly("p.f0");
+
+    CompiledWatch any = CompiledWatch.of(frames(0.5).setTarget(WatchTarget.OBJECTS).build());
+    assertThat(WatchPreview.ofItems(any, nearest).matches())
+        .extracting(WatchPreview.Match::label)
+        .containsExactly("person");
+    assertThatThrownBy(() -> WatchPreview.ofItems(CompiledWatch.of(frames(0.5).build()), nearest))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

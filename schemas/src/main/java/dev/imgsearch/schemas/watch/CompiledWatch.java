@@ -152,4 +152,13 @@ public record CompiledWatch(
     }
     return true;
   }
+
+  /**
+   * Whether the class filter admits a detected item of class {@code label}: an {@link
+   * WatchTarget#OBJECTS} watch that lists classes admits only objects of those labels; every other
+   * watch admits any label. Says nothing of the other filters or of similarity.
+   */
+  public boolean admitsLabel(String label) {
+    return target != WatchTarget.OBJECTS || classes.isEmpty() || classes.contains(label);
+  }
 }

@@ -58,8 +58,7 @@ final class ItemWatches {
       }
       for (int r = 0; r < p.watches.length; r++) {
         CompiledWatch w = p.watches[r];
-        if ((object && !w.classes().isEmpty() && !w.classes().contains(item.label()))
-            || !w.admits(c.source(), c.capturedAtMillis())) {
+        if (!w.admitsLabel(item.label()) || !w.admits(c.source(), c.capturedAtMillis())) {
           continue;
         }
         double score = p.score(r, item.vector());

@@ -86,4 +86,28 @@ class CompiledWatchTest {
         CompiledWatch.of(Watches.frames("w", "m@1", 0.9, 1f).setEnabled(false).build());
     assertThat(off.admits("x", at0930Utc)).isFalse();
   }
+
+  @Test
+  void onlyAnObjectWatchWithClassesFiltersByLabel() {
+    CompiledWatch cars =
+        CompiledWatch.of(
+            Watches.frames("w", "m@1", 0.9, 1f)
+                .setTarget(WatchTarget.OBJECTS)
+                .setClasses(List.of("car", "truck"))
+                .build());
+    assertThat(cars.admitsLabel("car")).isTrue();
+    assertThat(cars.admitsLabel("person")).isFalse();
+    assertThat(
+            CompiledWatch.of(
+                    Watches.frames("w", "m@1", 0.9, 1f).setTarget(WatchTarget.OBJECTS).build())
+                .admitsLabel("person"))
+        .isTrue();
+    CompiledWatch faces =
+        CompiledWatch.of(
+            Watches.frames("w", "m@1", 0.9, 1f)
+                .setTarget(WatchTarget.FACES)
+                .setClasses(List.of("car"))
+                .build());
+    assertThat(faces.admitsLabel("face")).isTrue();
+  }
 }
