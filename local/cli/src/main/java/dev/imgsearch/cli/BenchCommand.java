@@ -130,6 +130,13 @@ final class BenchCommand implements Callable<Integer> {
       description = "Also append the result table (with date and load average) to this file.")
   Path markdown;
 
+  @Option(
+      names = "--watches",
+      defaultValue = "0",
+      description =
+          "Active watches (standing queries) during the run: N−1 frame watches that match nothing and one that matches every image; the freshness phase then also measures upload→alert on the SSE stream (default: ${DEFAULT-VALUE}, none).")
+  int watches;
+
   @Override
   public Integer call() throws Exception {
     if (store.needsBundledMilvus()) {
@@ -157,6 +164,7 @@ final class BenchCommand implements Callable<Integer> {
         checkpointInterval,
         embedderOptions,
         dataDir,
-        markdown);
+        markdown,
+        watches);
   }
 }

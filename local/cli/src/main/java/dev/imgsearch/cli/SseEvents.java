@@ -4,16 +4,16 @@ package dev.imgsearch.cli;
  * Assembles server-sent events from the lines of a {@code text/event-stream} (comments skipped).
  * Pure.
  */
-final class SseEvents {
+public final class SseEvents {
   /** One event; {@code name} is {@code message} when the stream gave none. */
-  record Event(String name, String id, String data) {}
+  public record Event(String name, String id, String data) {}
 
   private String name;
   private String id;
   private StringBuilder data;
 
   /** Takes one line (without its end); returns the event a blank line completes, else null. */
-  Event accept(String line) {
+  public Event accept(String line) {
     if (line.isEmpty()) {
       Event e =
           data == null ? null : new Event(name == null ? "message" : name, id, data.toString());

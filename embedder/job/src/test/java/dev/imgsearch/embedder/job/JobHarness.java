@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -133,7 +136,45 @@ final class JobHarness implements AutoCloseable {
   /** Like {@link #startJob(EmbedderSettings, String)}, at {@code parallelism}. */
   static JobClient startJob(EmbedderSettings settings, String name, int parallelism)
       throws Exception {
+    return startJob(settings, name, parallelism, new Configuration());
+  }
+
+  /**
+   * Like {@link #startJob(EmbedderSettings, String)}, its checkpoints kept under {@code
+   * checkpoints} after a cancel (as after a crash), restored from the checkpoint {@code restore}
+   * when not null.
+   */
+  static JobClient startJobKeepingCheckpoints(
+      EmbedderSettings settings, String name, Path checkpoints, Path restore) throws Exception {
     Configuration conf = new Configuration();
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+    conf.set(
+        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    if (restore != null) {
+      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore.toUri().toString());
+    }
+    return startJob(settings, name, 1, conf);
+  }
+
+  /**
+   * The newest completed checkpoint ({@code chk-N} with its {@code _metadata}) under {@code
+   * checkpoints}.
+   */
+  static Path latestCheckpoint(Path checkpoints) throws java.io.IOException {
+    try (var dirs = java.nio.file.Files.walk(checkpoints, 2)) {
+      return dirs.filter(d -> d.getFileName().toString().matches("chk-\\d+"))
+          .filter(d -> java.nio.file.Files.exists(d.resolve("_metadata")))
+          .max(
+              java.util.Comparator.comparingLong(
+                  d -> Long.parseLong(d.getFileName().toString().substring(4))))
+          .orElseThrow(() -> new AssertionError("no completed checkpoint under " + checkpoints));
+    }
+  }
+
+  private static JobClient startJob(
+      EmbedderSettings settings, String name, int parallelism, Configuration conf)
+      throws Exception {
     conf.setString(
         "metrics.reporter.collect.factory.class", CollectingReporter.Factory.class.getName());
     CollectingReporter.METRICS.clear();

@@ -244,6 +244,99 @@ class WatchesIT extends HarnessPerClass {
   }
 
   /**
+   * A watch created while the job is down takes effect when it is back: the job, with a
+   * near-duplicate watch of the orange armed and alerting, is cancelled (no savepoint: like after a
+   * crash, what it restores is its last completed checkpoint); while no job runs a second watch, of
+   * the building, goes to the watches topic (as the API writes it); the job restarts from the
+   * retained checkpoint — the first watch comes back from the broadcast state, the second is read
+   * from the watches topic's checkpointed offset on — and a copy of each photo then raises that
+   * watch's alert. Each expected alert id once, none for the building seen before its watch
+   * existed.
+   */
+  @Test
+  void watchCreatedWhileTheJobIsDownTakesEffectWhenItRestoresFromItsCheckpoint() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> options = watchingOptions("it-down", run);
+    EmbedderSettings settings = EmbedderSettings.fromMap(options);
+    String events = options.get("topic.image-events");
+    String alerts = options.get("topic.alerts");
+    java.nio.file.Path checkpoints = tmp.resolve("checkpoints-" + run);
+    byte[] orange = TestImages.encode(photo("/golden/input-224.png"), "jpg");
+    byte[] building = TestImages.encode(photo("/golden/input3-224.png"), "png");
+    for (String key : List.of("orange.jpg", "orange-1.jpg", "orange-2.jpg")) {
+      put(key, orange);
+    }
+    put("building.png", building);
+    put("building-1.png", building);
+    String oranges = "oranges-" + run;
+    String buildings = "buildings-" + run;
+    long t0 = 1_700_000_000_000L;
+
+    JobClient job =
+        JobHarness.startJobKeepingCheckpoints(settings, "watch-down-it", checkpoints, null);
+    Map<String, ImageEmbedding> seen;
+    try {
+      it.produce(events, event("orange.jpg", t0), event("building.png", t0 + 1_000L));
+      seen = embeddings(options.get("topic.embeddings"), 2);
+      sendWatches(
+          options.get("topic.watches"),
+          nearDuplicates(oranges, seen.get(ImageIds.of(BUCKET, "orange.jpg"))));
+      awaitActiveWatches(1);
+      it.produce(events, event("orange-1.jpg", t0 + 2_000L));
+      consume(alerts, rs -> rs.size() >= 1, "the first watch's alert before the stop");
+      Thread.sleep(2_500); // a checkpoint that holds the watch and the alert's input offset
+    } finally {
+      job.cancel().get();
+    }
+    java.nio.file.Path restore = JobHarness.latestCheckpoint(checkpoints);
+
+    // while no job runs
+    sendWatches(
+        options.get("topic.watches"),
+        nearDuplicates(buildings, seen.get(ImageIds.of(BUCKET, "building.png"))));
+
+    job = JobHarness.startJobKeepingCheckpoints(settings, "watch-down-it-2", checkpoints, restore);
+    List<ConsumerRecord<byte[], byte[]>> raised;
+    try {
+      awaitActiveWatches(2); // the restored one and the one created while down
+      it.produce(events, event("orange-2.jpg", t0 + 3_000L), event("building-1.png", t0 + 4_000L));
+      raised = consume(alerts, rs -> alertIds(alerts, rs).size() >= 3, "after the restart");
+      Thread.sleep(2_500); // two more checkpoints: nothing else may arrive
+      raised = consume(alerts, rs -> alertIds(alerts, rs).size() >= 3, "after the restart");
+    } finally {
+      job.cancel().get();
+    }
+    System.out.printf(
+        "WATCH-DOWN restored from %s: %d alert records, ids %s%n",
+        restore.getFileName(), raised.size(), alertIds(alerts, raised));
+    assertThat(alertIds(alerts, raised))
+        .containsExactlyInAnyOrder(
+            AlertIds.of(oranges, ImageIds.of(BUCKET, "orange-1.jpg")),
+            AlertIds.of(oranges, ImageIds.of(BUCKET, "orange-2.jpg")),
+            AlertIds.of(buildings, ImageIds.of(BUCKET, "building-1.png")));
+  }
+
+  /** A near-duplicate watch (distance 10, no cooldown) of the embedded image {@code e}. */
+  static Watch nearDuplicates(String id, ImageEmbedding e) {
+    return watch(id, WatchTarget.NEAR_DUPLICATES, 10)
+        .setPhash(e.getPhash())
+        .setCooldownMillis(0L)
+        .build();
+  }
+
+  /** The distinct alert ids of {@code records} (the key, checked against the Avro alert's id). */
+  static java.util.Set<String> alertIds(
+      String topic, List<ConsumerRecord<byte[], byte[]>> records) {
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      Alert alert = Topics.ALERTS.valueSerde().deserializer().deserialize(topic, r.value());
+      assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(alert.getAlertId());
+      ids.add(alert.getAlertId());
+    }
+    return ids;
+  }
+
+  /**
    * The job's options of a run with watches and alerts topics of its own (created with the events
    * and dead-letter topics), small batches.
    */

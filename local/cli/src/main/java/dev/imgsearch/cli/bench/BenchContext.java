@@ -14,14 +14,20 @@ public final class BenchContext {
   private final BenchUploads uploads;
   private final FreshnessTracker tracker;
   private final BenchProgress progress;
+  private final WatchAlerts alerts;
   private int next;
 
+  /**
+   * @param alerts the watches' alerts to measure in the freshness phase, or null
+   */
   public BenchContext(
       BenchOptions options,
       List<byte[]> images,
       BenchUploads uploads,
       FreshnessTracker tracker,
-      BenchProgress progress) {
+      BenchProgress progress,
+      WatchAlerts alerts) {
+    this.alerts = alerts;
     this.options = options;
     this.images = images;
     this.uploads = uploads;
@@ -39,6 +45,11 @@ public final class BenchContext {
 
   FreshnessTracker tracker() {
     return tracker;
+  }
+
+  /** The watches' alerts ({@code --watches}), or null. */
+  WatchAlerts alerts() {
+    return alerts;
   }
 
   /**

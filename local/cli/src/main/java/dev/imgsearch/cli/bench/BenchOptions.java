@@ -18,6 +18,7 @@ import java.util.Map;
  * @param dataDir the scratch directory, kept afterwards; null for a temporary one, removed
  *     afterwards
  * @param markdown a file the result table is appended to, or null
+ * @param watches watches armed before the warm-up (one matches every image), 0 for none
  */
 public record BenchOptions(
     String vectorStore,
@@ -36,7 +37,8 @@ public record BenchOptions(
     Duration checkpointInterval,
     Map<String, String> embedderOptions,
     Path dataDir,
-    Path markdown) {
+    Path markdown,
+    int watches) {
   /**
    * Images uploaded one after the other before the paced warm-up (JIT, ONNX session, first
    * checkpoint).

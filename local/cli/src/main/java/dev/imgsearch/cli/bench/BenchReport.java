@@ -30,9 +30,15 @@ public record BenchReport(
   /** Exit code of a run that measured everything but failed a sanity check. */
   public static final int FAILED_CHECKS = 2;
 
-  /** Every uploaded image became searchable in time and no freshness check failed. */
+  /**
+   * Every uploaded image became searchable in time, no freshness check failed and, with watches,
+   * every image of the freshness phase raised its alert on the stream.
+   */
   public boolean ok() {
-    return freshness.allSearchable() && throughput.allSearchable() && checkErrors == 0;
+    return freshness.allSearchable()
+        && throughput.allSearchable()
+        && checkErrors == 0
+        && (freshness.alerts() == null || freshness.alerts().ok());
   }
 
   /**
@@ -63,6 +69,7 @@ public record BenchReport(
     ResultTable table = new ResultTable();
     settingsRows(table);
     freshnessRows(table);
+    alertRows(table);
     throughputRows(table);
     queryRows(table);
     return table
@@ -123,6 +130,31 @@ public record BenchReport(
                 Percentiles.ms(options.sweepInterval().toNanos() / 1e6),
                 Percentiles.ms(sweeps.percentile(50)),
                 Percentiles.ms(sweeps.percentile(99))));
+  }
+
+  private void alertRows(ResultTable table) {
+    WatchAlerts.Result a = freshness.alerts();
+    if (a == null) {
+      return;
+    }
+    if (a.missing() == a.images()) {
+      table.add("upload→alert on the SSE stream", "no alert arrived (" + a.watches() + " watches)");
+      return;
+    }
+    table
+        .add("watches: active (matching every image)", a.watches() + " (1)")
+        .add("upload→alert on the SSE stream p50", Percentiles.ms(a.latency().percentile(50)))
+        .add("upload→alert on the SSE stream p99", Percentiles.ms(a.latency().percentile(99)))
+        .add("upload→alert on the SSE stream max", Percentiles.ms(a.latency().max()))
+        .add(
+            "upload→alert p99 − upload→searchable p99",
+            String.format(
+                Locale.ROOT,
+                "%+,.0f ms",
+                a.latency().percentile(99) - freshness.latency().percentile(99)))
+        .add(
+            "alerts: images / no alert after 2 min / repeated",
+            a.images() + " / " + a.missing() + " / " + a.copies());
   }
 
   private void throughputRows(ResultTable table) {

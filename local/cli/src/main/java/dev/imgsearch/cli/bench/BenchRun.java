@@ -104,32 +104,57 @@ public final class BenchRun {
               .region("us-east-1")
               .credentials(settings.accessKey(), settings.secretKey())
               .build();
-      BenchContext ctx =
-          new BenchContext(
-              options,
-              images,
-              new BenchUploads(s3, settings.bucket(), images, tracker),
-              tracker,
-              new BenchProgress(stack.queryApiUrl(), tracker));
-      WarmUpPhase.run(ctx);
-      FreshnessPhase.Result freshness = FreshnessPhase.run(ctx);
-      ThroughputPhase.Result throughput = ThroughputPhase.run(ctx);
-      QueryPhase.Result queries =
-          QueryPhase.run(ctx, stack.queryApiUrl(), stack.bootstrapServers());
-      MemoryReport memory = MemoryReport.measure(stack.s3Server().pid(), milvus);
-      BenchReport report =
-          new BenchReport(
-              options,
-              store(stack),
-              meanBytes(images),
-              freshness,
-              throughput,
-              queries,
-              memory,
-              tracker.checks(),
-              tracker.errors());
-      return report.print(options.markdown());
+      WatchAlerts alerts = null;
+      if (options.watches() > 0) {
+        System.out.printf("[watches] arming %d watches%n", options.watches());
+        alerts =
+            WatchAlerts.arm(
+                stack.queryApiUrl(),
+                stack.flinkMetricsUrl(),
+                options.watches(),
+                stack.storeSettings().dimension());
+      }
+      try (WatchAlerts closing = alerts) {
+        return phases(
+            stack,
+            milvus,
+            new BenchContext(
+                options,
+                images,
+                new BenchUploads(s3, settings.bucket(), images, tracker, alerts),
+                tracker,
+                new BenchProgress(stack.queryApiUrl(), tracker),
+                alerts),
+            tracker,
+            images);
+      }
     }
+  }
+
+  private int phases(
+      LocalStack stack,
+      MilvusServer milvus,
+      BenchContext ctx,
+      FreshnessTracker tracker,
+      List<byte[]> images)
+      throws Exception {
+    WarmUpPhase.run(ctx);
+    FreshnessPhase.Result freshness = FreshnessPhase.run(ctx);
+    ThroughputPhase.Result throughput = ThroughputPhase.run(ctx);
+    QueryPhase.Result queries = QueryPhase.run(ctx, stack.queryApiUrl(), stack.bootstrapServers());
+    MemoryReport memory = MemoryReport.measure(stack.s3Server().pid(), milvus);
+    BenchReport report =
+        new BenchReport(
+            options,
+            store(stack),
+            meanBytes(images),
+            freshness,
+            throughput,
+            queries,
+            memory,
+            tracker.checks(),
+            tracker.errors());
+    return report.print(options.markdown());
   }
 
   private FreshnessTracker.VisibilityCheck visibilityCheck(LocalStack stack) {

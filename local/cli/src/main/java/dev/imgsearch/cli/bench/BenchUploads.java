@@ -27,13 +27,22 @@ public final class BenchUploads {
   private final String bucket;
   private final List<byte[]> images;
   private final FreshnessTracker tracker;
+  private final WatchAlerts alerts;
 
+  /**
+   * @param alerts also told of every upload (upload→alert latency), or null
+   */
   public BenchUploads(
-      MinioClient s3, String bucket, List<byte[]> images, FreshnessTracker tracker) {
+      MinioClient s3,
+      String bucket,
+      List<byte[]> images,
+      FreshnessTracker tracker,
+      WatchAlerts alerts) {
     this.s3 = s3;
     this.bucket = bucket;
     this.images = images;
     this.tracker = tracker;
+    this.alerts = alerts;
   }
 
   /** The object key of image {@code n} uploaded in {@code phase}. */
@@ -51,7 +60,12 @@ public final class BenchUploads {
             .contentType("image/jpeg")
             .userMetadata(Map.of("source", key))
             .build());
-    tracker.uploaded(ImageIds.of(bucket, key), key, System.nanoTime());
+    long returned = System.nanoTime();
+    String id = ImageIds.of(bucket, key);
+    tracker.uploaded(id, key, returned);
+    if (alerts != null) {
+      alerts.uploaded(id, returned);
+    }
   }
 
   /**

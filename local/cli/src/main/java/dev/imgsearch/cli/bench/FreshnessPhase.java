@@ -16,6 +16,7 @@ public final class FreshnessPhase {
    * @param missing images not searchable by then
    * @param latency upload→searchable, ms
    * @param sweeps duration of each freshness sweep (the check's resolution), ms
+   * @param alerts upload→alert on the SSE stream of the same uploads, or null without watches
    */
   public record Result(
       double offeredRate,
@@ -23,7 +24,8 @@ public final class FreshnessPhase {
       boolean allSearchable,
       int missing,
       Percentiles latency,
-      Percentiles sweeps) {}
+      Percentiles sweeps,
+      WatchAlerts.Result alerts) {}
 
   private FreshnessPhase() {}
 
@@ -32,8 +34,13 @@ public final class FreshnessPhase {
     int count = ctx.options().freshCount();
     double rate = ctx.options().rate();
     System.out.printf("[freshness] %d images at %.1f/s%n", count, rate);
+    WatchAlerts watched = ctx.alerts();
+    if (watched != null) {
+      watched.startMeasuring();
+    }
     double offered = ctx.uploads().paced("fresh", ctx.take(count), count, rate);
     boolean all = ctx.awaitSearchable("freshness", TIMEOUT);
+    WatchAlerts.Result alerts = watched == null ? null : watched.result(TIMEOUT);
     int missing = tracker.pending();
     Percentiles latency = Percentiles.of(tracker.drainLatencies());
     Percentiles sweeps = Percentiles.of(tracker.drainSweepMillis());
@@ -43,6 +50,11 @@ public final class FreshnessPhase {
             + FreshnessTracker.MAX_BATCH
             + " pending): "
             + sweeps.summary());
-    return new Result(offered, count, all, missing, latency, sweeps);
+    if (alerts != null) {
+      System.out.printf(
+          "  upload→alert on the SSE stream (%d watches): %s; no alert after 2 min: %d, repeated: %d%n",
+          alerts.watches(), alerts.latency().summary(), alerts.missing(), alerts.copies());
+    }
+    return new Result(offered, count, all, missing, latency, sweeps, alerts);
   }
 }

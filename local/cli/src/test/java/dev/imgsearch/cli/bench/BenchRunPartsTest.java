@@ -39,7 +39,8 @@ class BenchRunPartsTest {
         Duration.ofMillis(200),
         embedder,
         Path.of("data"),
-        null);
+        null,
+        0);
   }
 
   @Test
@@ -52,7 +53,7 @@ class BenchRunPartsTest {
     assertThat(options(2.5, 3, 0, Map.of(), null).freshCount())
         .isEqualTo(8); // rounded, not truncated
 
-    BenchContext ctx = new BenchContext(o, List.of(), null, null, null);
+    BenchContext ctx = new BenchContext(o, List.of(), null, null, null, null);
     assertThat(ctx.take(20)).isZero();
     assertThat(ctx.take(5)).isEqualTo(20);
     assertThat(ctx.take(1)).isEqualTo(25);
@@ -122,10 +123,42 @@ class BenchRunPartsTest {
     assertThat(md.lines().count()).isEqualTo(2 + 23);
   }
 
+  @Test
+  void withWatchesTheTableComparesAlertAndFreshnessLatencyAndMissingAlertsFailTheRun() {
+    WatchAlerts.Result all =
+        new WatchAlerts.Result(1000, 600, 0, 2, Percentiles.of(List.of(150.0, 250.0, 450.0)));
+    String md = report(true, true, 0, all).table().markdown();
+    assertThat(row(md, "watches: active (matching every image)")).isEqualTo("1000 (1)");
+    assertThat(row(md, "upload→alert on the SSE stream p99")).isEqualTo("450 ms");
+    assertThat(row(md, "upload→alert p99 − upload→searchable p99")).isEqualTo("+150 ms");
+    assertThat(row(md, "alerts: images / no alert after 2 min / repeated"))
+        .isEqualTo("600 / 0 / 2");
+    assertThat(report(true, true, 0, all).ok()).isTrue();
+    WatchAlerts.Result lost =
+        new WatchAlerts.Result(1000, 600, 1, 0, Percentiles.of(List.of(150.0)));
+    assertThat(report(true, true, 0, lost).ok()).isFalse();
+  }
+
+  /** The value of the table row {@code label}. */
+  private static String row(String md, String label) {
+    return md.lines()
+        .map(l -> l.split("\\|"))
+        .filter(cells -> cells.length > 2 && cells[1].trim().equals(label))
+        .map(cells -> cells[2].trim())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no row " + label + " in\n" + md));
+  }
+
   private static BenchReport report(boolean freshAll, boolean burstAll, long errors) {
+    return report(freshAll, burstAll, errors, null);
+  }
+
+  private static BenchReport report(
+      boolean freshAll, boolean burstAll, long errors, WatchAlerts.Result alerts) {
     BenchOptions o = options(20, 30, 10, Map.of("sink.batch", "64"), null);
     Percentiles ms = Percentiles.of(List.of(100.0, 200.0, 300.0));
-    var freshness = new FreshnessPhase.Result(19.8, 600, freshAll, freshAll ? 0 : 2, ms, ms);
+    var freshness =
+        new FreshnessPhase.Result(19.8, 600, freshAll, freshAll ? 0 : 2, ms, ms, alerts);
     var throughput =
         new ThroughputPhase.Result(
             300, 16, burstAll, burstAll ? 0 : 5, 42.0, 150.0, 200, 250, 4.5, ms);
