@@ -15,7 +15,8 @@ record MatchPath(int annFrom, long buildAfterMatches) {
   /**
    * Measured (docs/benchmarks.md): below about 1 000 watches brute force is as fast or faster; one
    * build of the index over 10 000 watches costs about as much as 4 000 brute-force matches of them
-   * (1 000 watches: 800..1 700), so the index is built once brute force has spent about that.
+   * (3 900..9 300 in three runs; 1 000 watches: 760..1 500), so the index is built once brute force
+   * has spent about that.
    */
   static final MatchPath DEFAULT = new MatchPath(1_000, 4_000);
 
