@@ -9,11 +9,16 @@ import java.util.Map;
 /**
  * Vector watches of one model and dimension, their unit query vectors packed row by row into one
  * array, so a candidate's unit vector is dotted with every row in one pass (cosine similarity).
+ * Frame watches may also be matched through an HNSW index over the rows ({@link #rowsToScore}),
+ * built lazily once and kept as long as this group (the group is repacked when a watch changes).
+ * Not thread-safe.
  */
 final class PackedWatches {
   final int dimension;
   final CompiledWatch[] watches;
   private final float[] rows;
+  private long matches;
+  private AnnWatches ann;
 
   private PackedWatches(int dimension, CompiledWatch[] watches, float[] rows) {
     this.dimension = dimension;
@@ -42,6 +47,21 @@ final class PackedWatches {
 
   static String key(String model, int dimension) {
     return model + "#" + dimension;
+  }
+
+  /**
+   * The rows to score against the unit vector {@code v}, ascending: those the HNSW index finds at
+   * or above the group's lowest threshold when {@code path} says to use it (building it the first
+   * time), else null: every row (brute force).
+   */
+  int[] rowsToScore(float[] v, MatchPath path) {
+    if (ann == null && !path.useAnn(watches.length, matches++)) {
+      return null;
+    }
+    if (ann == null) {
+      ann = new AnnWatches(rows, dimension, watches);
+    }
+    return ann.rowsNear(v);
   }
 
   /** Cosine similarity of watch {@code r} and the unit vector {@code v} (of this dimension). */

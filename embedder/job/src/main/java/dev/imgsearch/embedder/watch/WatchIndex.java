@@ -9,20 +9,32 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The active watches, matched by brute force: per model, the unit query vectors are packed row by
- * row into one array, and a candidate's unit vector is dotted with every row (cosine similarity);
- * near-duplicate watches compare pHashes by Hamming distance. Filters (enabled, sources, hours of
- * day) are checked before the dot product. Not thread-safe.
+ * The active watches. Per model and dimension, the unit query vectors of frame watches are packed
+ * row by row into one array; a candidate's unit vector is dotted with every row (brute force,
+ * cosine similarity) or, for a large group ({@link MatchPath}), only with the rows an HNSW index
+ * over them finds near ({@link AnnWatches}); near-duplicate watches compare pHashes by Hamming
+ * distance. Filters (enabled, sources, hours of day) are checked before the dot product. Not
+ * thread-safe.
  *
  * <p>Whole-image candidates ({@link #match}) match {@link WatchTarget#FRAMES} and {@link
  * WatchTarget#NEAR_DUPLICATES} watches; the objects and faces detected in the image ({@link
  * #matchItems}) match {@code OBJECTS} and {@code FACES} watches ({@link ItemWatches}).
  */
 public final class WatchIndex {
+  private final MatchPath path;
   private final Map<String, CompiledWatch> byId = new TreeMap<>();
   private Map<String, PackedWatches> frames;
   private CompiledWatch[] nearDuplicates;
   private ItemWatches items;
+
+  /** Brute force for a few frame watches of a model, an HNSW index beyond ({@link MatchPath}). */
+  public WatchIndex() {
+    this(MatchPath.DEFAULT);
+  }
+
+  WatchIndex(MatchPath path) {
+    this.path = path;
+  }
 
   /** Adds or replaces a watch. */
   public void put(CompiledWatch w) {
@@ -56,7 +68,10 @@ public final class WatchIndex {
             ? null
             : frames.get(PackedWatches.key(c.model(), c.vector().length));
     if (p != null) {
-      for (int r = 0; r < p.watches.length; r++) {
+      int[] rows = p.rowsToScore(c.vector(), path);
+      int n = rows == null ? p.watches.length : rows.length;
+      for (int i = 0; i < n; i++) {
+        int r = rows == null ? i : rows[i];
         CompiledWatch w = p.watches[r];
         if (!w.admits(c.source(), c.capturedAtMillis())) {
           continue;

@@ -148,6 +148,28 @@ class WatchIndexTest {
     assertThat(a.getMatchedAtMillis()).isEqualTo(2_000L);
   }
 
+  /** {@code centre} (unit) plus Gaussian noise of about {@code noise} length, normalised. */
+  static float[] near(Random rnd, float[] centre, double noise) {
+    float[] v = new float[centre.length];
+    double n = 0;
+    for (int d = 0; d < v.length; d++) {
+      v[d] = (float) (centre[d] + noise * rnd.nextGaussian() / Math.sqrt(v.length));
+      n += v[d] * v[d];
+    }
+    for (int d = 0; d < v.length; d++) {
+      v[d] /= (float) Math.sqrt(n);
+    }
+    return v;
+  }
+
+  static List<Float> boxed(float[] v) {
+    List<Float> b = new java.util.ArrayList<>(v.length);
+    for (float x : v) {
+      b.add(x);
+    }
+    return b;
+  }
+
   static float[] randomUnit(Random rnd, int dim) {
     float[] v = new float[dim];
     double n = 0;
