@@ -83,7 +83,7 @@ to=$(grep -m1 'images searchable in' "$work/bench.log" | cut -d' ' -f1)
 log "burst phase: $(( (to - from) / 1000 )) s"
 range=(--from "$from" --to "$to")
 "${jfrconv[@]}" --cpu "${range[@]}" --title "imgsearch bench: CPU during the burst (pipeline JVM)" \
-  --minwidth 0.05 "$work/pipeline.jfr" "$work/flame-burst.html"
+  --inverted --minwidth 0.1 "$work/pipeline.jfr" "$work/flame-burst.html"   # icicle: the screenshot shows the roots
 "${jfrconv[@]}" --cpu "${range[@]}" -o collapsed "$work/pipeline.jfr" "$work/burst.collapsed"
 "${jfrconv[@]}" --cpu "${range[@]}" -t -o collapsed "$work/pipeline.jfr" "$work/burst-threads.collapsed"
 "${jfrconv[@]}" --alloc --total "${range[@]}" -o collapsed "$work/pipeline.jfr" "$work/burst-alloc.collapsed"
