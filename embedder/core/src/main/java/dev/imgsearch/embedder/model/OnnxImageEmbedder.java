@@ -36,6 +36,7 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
   private final Preprocessor preprocessor;
   private final OrtEnvironment env;
   private final OrtSession session;
+  private final TensorScratch scratch = new TensorScratch();
 
   private OnnxImageEmbedder(
       ModelDescriptor model, byte[] onnx, DecodeLimits limits, OnnxOptions options) {
@@ -278,17 +279,22 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
     int chunk = model.maxBatch() > 0 ? model.maxBatch() : n;
     int size = preprocessor.imageSize();
     List<float[]> vectors = new ArrayList<>(n);
-    for (int from = 0; from < n; from += chunk) {
-      int count = Math.min(chunk, n - from);
-      float[] batch = new float[count * size];
-      for (int i = 0; i < count; i++) {
-        if (resized) {
-          preprocessor.fillResized(images.get(from + i), batch, i * size);
-        } else {
-          preprocessor.fill(images.get(from + i), batch, i * size);
+    TensorScratch.Buffers buffers = scratch.borrow(Math.min(chunk, n) * size);
+    try {
+      for (int from = 0; from < n; from += chunk) {
+        int count = Math.min(chunk, n - from);
+        float[] batch = buffers.array();
+        for (int i = 0; i < count; i++) {
+          if (resized) {
+            preprocessor.fillResized(images.get(from + i), batch, i * size);
+          } else {
+            preprocessor.fill(images.get(from + i), batch, i * size);
+          }
         }
+        vectors.addAll(run(buffers.tensor(count * size), count));
       }
-      vectors.addAll(infer(batch, count));
+    } finally {
+      scratch.giveBack(buffers);
     }
     return vectors;
   }
@@ -298,11 +304,15 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
    * configured) vectors.
    */
   public List<float[]> infer(float[] batch, int n) {
+    return run(FloatBuffer.wrap(batch), n);
+  }
+
+  private List<float[]> run(FloatBuffer batch, int n) {
     long[] shape =
         model.layout() == ModelDescriptor.Layout.NCHW
             ? new long[] {n, 3, model.height(), model.width()}
             : new long[] {n, model.height(), model.width(), 3};
-    try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch), shape);
+    try (OnnxTensor input = OnnxTensor.createTensor(env, batch, shape);
         OrtSession.Result result = session.run(Map.of(model.input(), input))) {
       OnnxTensor out =
           (OnnxTensor)

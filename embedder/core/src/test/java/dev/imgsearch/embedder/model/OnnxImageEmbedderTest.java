@@ -72,6 +72,21 @@ class OnnxImageEmbedderTest {
   }
 
   @Test
+  void aSmallerBatchAfterALargerOneGivesTheSameVectors() throws Exception {
+    List<float[]> three =
+        embedder.embedAll(
+            List.of(golden("input-224.png"), golden("input2-224.png"), golden("input3-224.png")));
+    float[] single = embedder.embed(golden("input-224.png")); // reuses the larger tensor memory
+    assertThat(Vectors.cosine(single, three.get(0))).isGreaterThan(0.99999);
+    List<float[]> again =
+        embedder.embedAll(
+            List.of(golden("input-224.png"), golden("input2-224.png"), golden("input3-224.png")));
+    for (int i = 0; i < 3; i++) {
+      assertThat(again.get(i)).isEqualTo(three.get(i));
+    }
+  }
+
+  @Test
   void resizingAheadGivesTheSameVectors() throws Exception {
     java.awt.image.BufferedImage photo =
         dev.imgsearch.embedder.image.TestImages.noisyScene(1632, 1224, 3);

@@ -6,8 +6,10 @@ import io.minio.MinioClient;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.ServerException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -154,10 +156,11 @@ public final class MinioObjectFetcher implements ObjectFetcher {
     try (GetObjectResponse in =
         client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
       String length = in.headers().get("Content-Length");
+      long announced = -1;
       if (length != null) {
         try {
-          String tooLarge =
-              FetchErrors.sizeViolation(Long.parseLong(length.trim()), maxObjectBytes);
+          announced = Long.parseLong(length.trim());
+          String tooLarge = FetchErrors.sizeViolation(announced, maxObjectBytes);
           if (tooLarge != null) {
             throw new ObjectRejectedException(
                 FetchErrors.OBJECT_TOO_LARGE, bucket + "/" + key + ": " + tooLarge, null);
@@ -166,7 +169,7 @@ public final class MinioObjectFetcher implements ObjectFetcher {
           // read and count instead
         }
       }
-      byte[] bytes = in.readNBytes((int) maxObjectBytes + 1);
+      byte[] bytes = readBody(in, announced, maxObjectBytes);
       if (bytes.length > maxObjectBytes) {
         throw new ObjectRejectedException(
             FetchErrors.OBJECT_TOO_LARGE,
@@ -175,5 +178,31 @@ public final class MinioObjectFetcher implements ObjectFetcher {
       }
       return bytes;
     }
+  }
+
+  /**
+   * The body, at most {@code max + 1} bytes (one more than allowed shows it is too large). With a
+   * known length ({@code announced} ≥ 0) it is read into one array of that size; otherwise, and if
+   * more bytes come than announced, read and counted in chunks ({@link
+   * InputStream#readNBytes(int)}, which copies every 8 kB chunk once more).
+   */
+  static byte[] readBody(InputStream in, long announced, long max) throws IOException {
+    if (announced < 0 || announced > max) {
+      return in.readNBytes((int) max + 1);
+    }
+    byte[] body = new byte[(int) announced];
+    int got = in.readNBytes(body, 0, body.length);
+    if (got < body.length) {
+      return Arrays.copyOf(body, got);
+    }
+    int next = in.read();
+    if (next < 0) {
+      return body;
+    }
+    byte[] rest = in.readNBytes((int) (max - announced));
+    byte[] all = Arrays.copyOf(body, body.length + 1 + rest.length);
+    all[body.length] = (byte) next;
+    System.arraycopy(rest, 0, all, body.length + 1, rest.length);
+    return all;
   }
 }
