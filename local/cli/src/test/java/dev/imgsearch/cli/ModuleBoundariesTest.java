@@ -47,14 +47,29 @@ class ModuleBoundariesTest {
         .check(ALL);
   }
 
+  /**
+   * Lucene as an index only in the Lucene store; the job's watch matching uses just its HNSW graph
+   * (an in-memory ANN over watch vectors, no index files).
+   */
   @Test
   void luceneOnlyInTheLuceneStore() {
     noClasses()
         .that()
-        .resideOutsideOfPackage("dev.imgsearch.indexer.store.lucene..")
+        .resideOutsideOfPackages(
+            "dev.imgsearch.indexer.store.lucene..", "dev.imgsearch.embedder.watch..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("org.apache.lucene..")
+        .check(ALL);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.imgsearch.embedder.watch..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.apache.lucene.store..",
+            "org.apache.lucene.document..",
+            "org.apache.lucene.codecs..")
         .check(ALL);
   }
 
