@@ -24,9 +24,28 @@ final class MilvusServerSettings {
    */
   static final int SESSION_TTL_SECONDS = 10;
 
-  /** The settings every launched server gets. */
+  /**
+   * Milvus' staleness bound for Bounded reads, ms (default 5000): a Bounded search sees every write
+   * with a timestamp at least this much older than the search, and waits when the query node lags
+   * further; in practice it sees writes about one time tick after their acknowledgement. 1 s keeps
+   * the bound under the pipeline's freshness target while a query node loaded by a 20 images/s
+   * stream stays well within it (no wait). docs/benchmarks.md, "Milvus reads".
+   */
+  static final int GRACEFUL_TIME_MS = 1000;
+
+  /**
+   * How often the proxy publishes a time tick, ms (default 200): the query node's clock (tsafe)
+   * advances by ticks, so this is what a Strong read waits for and how soon a Bounded read sees a
+   * write. 100 ms halves both at a cost of a few more tick messages per second.
+   */
+  static final int TIME_TICK_INTERVAL_MS = 100;
+
+  /** The settings every launched server gets (the k8s Milvus manifest sets the same). */
   static final Map<String, String> DEFAULTS =
-      Map.of("common.session.ttl", Integer.toString(SESSION_TTL_SECONDS));
+      Map.of(
+          "common.session.ttl", Integer.toString(SESSION_TTL_SECONDS),
+          "common.gracefulTime", Integer.toString(GRACEFUL_TIME_MS),
+          "proxy.timeTickInterval", Integer.toString(TIME_TICK_INTERVAL_MS));
 
   private MilvusServerSettings() {}
 

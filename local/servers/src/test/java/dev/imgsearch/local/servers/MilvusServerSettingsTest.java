@@ -12,7 +12,10 @@ class MilvusServerSettingsTest {
   void withoutOverridesTheDefaults() {
     assertThat(MilvusServerSettings.merge(Optional.empty()))
         .containsExactlyEntriesOf(new java.util.TreeMap<>(MilvusServerSettings.DEFAULTS));
-    assertThat(MilvusServerSettings.DEFAULTS).containsEntry("common.session.ttl", "10");
+    assertThat(MilvusServerSettings.DEFAULTS)
+        .containsEntry("common.session.ttl", "10")
+        .containsEntry("common.gracefulTime", "1000")
+        .containsEntry("proxy.timeTickInterval", "100");
   }
 
   @Test
