@@ -56,7 +56,7 @@ public final class StoreOptions {
           .oneOf("STRONG", "BOUNDED", "SESSION", "EVENTUALLY")
           .defaultValue("BOUNDED")
           .withDescription(
-              "consistency level of searches; STRONG for read-your-writes at the cost of a time tick per read");
+              "consistency level of searches; BOUNDED sees writes older than the server's common.gracefulTime without waiting, STRONG every acknowledged write at the cost of a time tick per read");
 
   public static final List<ConfigOption<?>> ALL =
       List.of(KIND, COLLECTION, DIMENSION, PATH, MILVUS_URI, MILVUS_TOKEN, MILVUS_CONSISTENCY);

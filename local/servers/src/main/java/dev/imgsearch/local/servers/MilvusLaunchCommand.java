@@ -12,19 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command that launches {@code milvus-server --data DIR} with a 10 s etcd session TTL, its
- * environment and output file. When the launcher is a Python console script (the venv's), it is run
- * through {@link #WRAPPER}, written to {@value #WRAPPER_FILE} in the data directory, which probes
- * and pins ports (see there).
+ * The command that launches {@code milvus-server --data DIR} with the settings of {@link
+ * MilvusServerSettings}, its environment and output file. When the launcher is a Python console
+ * script (the venv's), it is run through {@link #WRAPPER}, written to {@value #WRAPPER_FILE} in the
+ * data directory, which probes and pins ports (see there).
  */
 final class MilvusLaunchCommand {
-  /**
-   * A killed server leaves its etcd sessions behind until their TTL runs out, and until then the
-   * restarted server keeps the collection's channel on the dead node: 10 s instead of the default
-   * 30 cut the first Strong read after a restart from 24 s to about 4 s.
-   */
-  static final int SESSION_TTL_SECONDS = 10;
-
   private static final Logger LOG = LoggerFactory.getLogger(MilvusLaunchCommand.class);
   private static final String WRAPPER_FILE = "imgsearch-milvus-server.py";
 
@@ -108,12 +101,8 @@ final class MilvusLaunchCommand {
     } else {
       command.add(executable.toString());
     }
-    command.addAll(
-        List.of(
-            "--data",
-            dataDir.toString(),
-            "--extra-config",
-            "common.session.ttl=" + SESSION_TTL_SECONDS));
+    command.addAll(List.of("--data", dataDir.toString()));
+    command.addAll(MilvusServerSettings.arguments(MilvusServerSettings.effective()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("IMGSEARCH_MILVUS_PORTS_FILE", ports.toString());
     if (samePorts) {

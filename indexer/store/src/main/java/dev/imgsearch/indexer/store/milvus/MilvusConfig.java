@@ -21,10 +21,12 @@ public record MilvusConfig(
    *
    * <ul>
    *   <li>{@link #STRONG}: sees every acknowledged write; pays the time-tick wait on every request.
-   *   <li>{@link #BOUNDED} (default): no wait; the server guarantees only writes older than its
-   *       {@code common.gracefulTime} (5 s); on an idle 2.3.5 standalone a fresh upsert was found
-   *       0.2–0.3 s after it was acknowledged ({@code VectorStoreBenchmarkIT}), but an earlier
-   *       measurement saw fresh upserts only after a flush: count on up to the 5 s bound. {@link
+   *   <li>{@link #BOUNDED} (default): sees every write acknowledged at least the server's {@code
+   *       common.gracefulTime} before the search (Milvus' default 5 s; 1 s on the servers this
+   *       project starts and in its k8s manifest), waiting only when the query node lags further;
+   *       newer writes are seen as soon as the query node has consumed them (about one time tick,
+   *       {@code proxy.timeTickInterval}). On an idle 2.3.5 standalone a fresh upsert was found
+   *       0.2–0.3 s after it was acknowledged ({@code VectorStoreBenchmarkIT}). {@link
    *       MilvusVectorStore#flush()} closes the gap: after it returns, searches on this server see
    *       every write made before it (for a standalone server or a single replica). The sink no
    *       longer flushes on checkpoints (see {@link MilvusVectorStore#persist()}).
