@@ -7,46 +7,98 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The active watches. Per model and dimension, the unit query vectors of frame watches are packed
  * row by row into one array; a candidate's unit vector is dotted with every row (brute force,
  * cosine similarity) or, for a large group ({@link MatchPath}), only with the rows an HNSW index
  * over them finds near ({@link AnnWatches}); near-duplicate watches compare pHashes by Hamming
- * distance. Filters (enabled, sources, hours of day) are checked before the dot product. Not
- * thread-safe.
+ * distance. Filters (enabled, sources, hours of day) are checked before the dot product. The HNSW
+ * index is built on a background daemon thread of this index (brute force until it is ready);
+ * {@link #close} stops it. Not thread-safe (one matching thread).
  *
  * <p>Whole-image candidates ({@link #match}) match {@link WatchTarget#FRAMES} and {@link
  * WatchTarget#NEAR_DUPLICATES} watches; the objects and faces detected in the image ({@link
  * #matchItems}) match {@code OBJECTS} and {@code FACES} watches ({@link ItemWatches}).
  */
-public final class WatchIndex {
+public final class WatchIndex implements AutoCloseable {
   private final MatchPath path;
+  private final Executor builds;
+  private final ExecutorService owned;
   private final Map<String, CompiledWatch> byId = new TreeMap<>();
   private Map<String, PackedWatches> frames;
   private CompiledWatch[] nearDuplicates;
   private ItemWatches items;
 
-  /** Brute force for a few frame watches of a model, an HNSW index beyond ({@link MatchPath}). */
+  /**
+   * Brute force for a few frame watches of a model, an HNSW index beyond ({@link MatchPath}), built
+   * on a daemon thread of its own (created at the first build).
+   */
   public WatchIndex() {
-    this(MatchPath.DEFAULT);
+    this(
+        MatchPath.DEFAULT,
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "watch-index-build");
+              t.setDaemon(true);
+              t.setPriority(Thread.MIN_PRIORITY);
+              return t;
+            }));
   }
 
+  /** Builds the HNSW index in the matching thread, at once (tests). */
   WatchIndex(MatchPath path) {
+    this(path, Runnable::run);
+  }
+
+  /** Builds the HNSW index on {@code builds}; shut down by {@link #close} when it is a service. */
+  WatchIndex(MatchPath path, Executor builds) {
     this.path = path;
+    this.builds = builds;
+    this.owned = builds instanceof ExecutorService s ? s : null;
   }
 
   /** Adds or replaces a watch. */
   public void put(CompiledWatch w) {
     byId.put(w.id(), w);
-    frames = null;
+    changed();
   }
 
   /** Removes a watch; true when it was there. */
   public boolean remove(String id) {
     boolean had = byId.remove(id) != null;
-    frames = null;
+    changed();
     return had;
+  }
+
+  /**
+   * Stops the HNSW build thread (a running build is abandoned); matching goes on by brute force.
+   */
+  @Override
+  public void close() {
+    changed();
+    if (owned != null) {
+      owned.shutdownNow();
+    }
+  }
+
+  /**
+   * True when the frame watches of {@code model} and {@code dimension} are matched by the index.
+   */
+  boolean annReady(String model, int dimension) {
+    PackedWatches p = frames == null ? null : frames.get(PackedWatches.key(model, dimension));
+    return p != null && p.annReady();
+  }
+
+  /** The packed groups are stale: builds running for them give up. */
+  private void changed() {
+    if (frames != null) {
+      frames.values().forEach(PackedWatches::discard);
+    }
+    frames = null;
   }
 
   public int size() {
@@ -68,7 +120,7 @@ public final class WatchIndex {
             ? null
             : frames.get(PackedWatches.key(c.model(), c.vector().length));
     if (p != null) {
-      int[] rows = p.rowsToScore(c.vector(), path);
+      int[] rows = p.rowsToScore(c.vector(), path, builds);
       int n = rows == null ? p.watches.length : rows.length;
       for (int i = 0; i < n; i++) {
         int r = rows == null ? i : rows[i];
