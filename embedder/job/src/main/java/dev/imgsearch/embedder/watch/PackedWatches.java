@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * array, so a candidate's unit vector is dotted with every row in one pass (cosine similarity).
  * Frame watches may also be matched through an HNSW index over the rows ({@link #rowsToScore}),
  * built once on an {@link Executor} (off the matching thread) and kept as long as this group (the
- * group is repacked when a watch changes, and a build still running for it is abandoned: {@link
- * #discard}). The rows and watches are immutable, so the build reads them without locks; the
+ * group is repacked when one of its watches changes, and a build still running for it is abandoned:
+ * {@link #discard}). The rows and watches are immutable, so the build reads them without locks; the
  * finished graph is handed over through a volatile field. Matching is not thread-safe (one thread).
  */
 final class PackedWatches {
@@ -39,6 +39,15 @@ final class PackedWatches {
 
   /** {@code watches} grouped by {@link #key} of their model and dimension, in the given order. */
   static Map<String, PackedWatches> group(List<CompiledWatch> watches) {
+    return group(watches, Map.of());
+  }
+
+  /**
+   * As {@link #group(List)}, but a group of {@code previous} whose watches are the same (the same
+   * compiled watches in the same order) is kept as it is, with its index or its build under way.
+   */
+  static Map<String, PackedWatches> group(
+      List<CompiledWatch> watches, Map<String, PackedWatches> previous) {
     Map<String, List<CompiledWatch>> groups = new HashMap<>();
     for (CompiledWatch w : watches) {
       groups.computeIfAbsent(key(w.model(), w.vector().length), k -> new ArrayList<>()).add(w);
@@ -46,6 +55,11 @@ final class PackedWatches {
     Map<String, PackedWatches> packed = new HashMap<>();
     groups.forEach(
         (k, ws) -> {
+          PackedWatches before = previous.get(k);
+          if (before != null && !before.discarded && sameWatches(before.watches, ws)) {
+            packed.put(k, before);
+            return;
+          }
           int dim = ws.get(0).vector().length;
           float[] rows = new float[ws.size() * dim];
           for (int r = 0; r < ws.size(); r++) {
@@ -54,6 +68,18 @@ final class PackedWatches {
           packed.put(k, new PackedWatches(dim, ws.toArray(new CompiledWatch[0]), rows));
         });
     return packed;
+  }
+
+  private static boolean sameWatches(CompiledWatch[] a, List<CompiledWatch> b) {
+    if (a.length != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static String key(String model, int dimension) {

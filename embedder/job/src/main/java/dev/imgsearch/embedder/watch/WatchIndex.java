@@ -30,6 +30,10 @@ public final class WatchIndex implements AutoCloseable {
   private final ExecutorService owned;
   private final Map<String, CompiledWatch> byId = new TreeMap<>();
   private Map<String, PackedWatches> frames;
+
+  /** The groups packed before the last change, until the next pack reuses or discards them. */
+  private Map<String, PackedWatches> previous = Map.of();
+
   private CompiledWatch[] nearDuplicates;
   private ItemWatches items;
 
@@ -63,15 +67,17 @@ public final class WatchIndex implements AutoCloseable {
 
   /** Adds or replaces a watch. */
   public void put(CompiledWatch w) {
-    byId.put(w.id(), w);
-    changed();
+    CompiledWatch before = byId.put(w.id(), w);
+    if (before != w) {
+      changed(before, w);
+    }
   }
 
   /** Removes a watch; true when it was there. */
   public boolean remove(String id) {
-    boolean had = byId.remove(id) != null;
-    changed();
-    return had;
+    CompiledWatch before = byId.remove(id);
+    changed(before, null);
+    return before != null;
   }
 
   /**
@@ -79,7 +85,9 @@ public final class WatchIndex implements AutoCloseable {
    */
   @Override
   public void close() {
-    changed();
+    changed(null, null);
+    previous.values().forEach(PackedWatches::discard);
+    previous = Map.of();
     if (owned != null) {
       owned.shutdownNow();
     }
@@ -93,12 +101,23 @@ public final class WatchIndex implements AutoCloseable {
     return p != null && p.annReady();
   }
 
-  /** The packed groups are stale: builds running for them give up. */
-  private void changed() {
+  /**
+   * Watch {@code before} became {@code after} (either may be null): repack at the next match,
+   * keeping the groups that did not change; a build running for the group(s) of the two gives up.
+   */
+  private void changed(CompiledWatch before, CompiledWatch after) {
     if (frames != null) {
-      frames.values().forEach(PackedWatches::discard);
+      previous = frames;
     }
     frames = null;
+    for (CompiledWatch w : new CompiledWatch[] {before, after}) {
+      if (w != null && w.target() == WatchTarget.FRAMES) {
+        PackedWatches p = previous.get(PackedWatches.key(w.model(), w.vector().length));
+        if (p != null) {
+          p.discard();
+        }
+      }
+    }
   }
 
   public int size() {
@@ -168,7 +187,13 @@ public final class WatchIndex implements AutoCloseable {
       }
     }
     items = new ItemWatches(List.copyOf(byId.values()));
-    frames = PackedWatches.group(frameWatches);
+    frames = PackedWatches.group(frameWatches, previous);
+    for (Map.Entry<String, PackedWatches> e : previous.entrySet()) {
+      if (frames.get(e.getKey()) != e.getValue()) {
+        e.getValue().discard(); // its watches changed: a build running for it gives up
+      }
+    }
+    previous = Map.of();
     nearDuplicates = near.toArray(new CompiledWatch[0]);
   }
 }

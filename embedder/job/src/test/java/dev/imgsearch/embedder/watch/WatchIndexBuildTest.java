@@ -91,7 +91,7 @@ class WatchIndexBuildTest {
     }
     assertThat(builds.queued).hasSize(1);
 
-    index.put(ws.get(100)); // the group changes while its build waits
+    index.put(ws.get(100)); // the group changes while its build waits: it does nothing
     builds.runAll();
     assertThat(index.annReady(M, DIM)).isFalse();
     for (int i = 0; i < 2; i++) {
@@ -103,6 +103,28 @@ class WatchIndexBuildTest {
     builds.runAll();
     assertThat(index.annReady(M, DIM)).isTrue();
     assertThat(matchedIds(index, added)).containsExactly("w100");
+  }
+
+  @Test
+  void aChangeInAnotherGroupKeepsTheIndexAndItsBuild() {
+    ManualExecutor builds = new ManualExecutor();
+    WatchIndex index = new WatchIndex(new MatchPath(50, 0), builds);
+    List<CompiledWatch> ws = watches(100);
+    ws.forEach(index::put);
+    float[] v = ws.get(5).vector();
+    matchedIds(index, v);
+    builds.runAll();
+    assertThat(index.annReady(M, DIM)).isTrue();
+
+    index.put(CompiledWatch.of(Watches.frames("other", "another-model", 0.5, 1f, 0f).build()));
+    assertThat(matchedIds(index, v)).containsExactly("w005");
+    assertThat(index.annReady(M, DIM)).isTrue(); // kept: no new build
+    assertThat(builds.queued).isEmpty();
+
+    index.remove("w099"); // a change in the group itself: brute force until rebuilt
+    assertThat(matchedIds(index, v)).containsExactly("w005");
+    assertThat(index.annReady(M, DIM)).isFalse();
+    assertThat(builds.queued).hasSize(1);
   }
 
   @Test
