@@ -86,6 +86,16 @@ public final class WatchMatchFunction
         .gauge("watchesActive", () -> index == null ? 0 : index.size());
   }
 
+  /** Stops the watch index's background HNSW build. */
+  @Override
+  public void close() throws Exception {
+    if (index != null) {
+      index.close();
+      index = null;
+    }
+    super.close();
+  }
+
   @Override
   public void processElement(EmbeddingChange c, ReadOnlyContext ctx, Collector<AlertMessage> out)
       throws Exception {

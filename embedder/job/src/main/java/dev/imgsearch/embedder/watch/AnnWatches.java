@@ -4,6 +4,8 @@ import dev.imgsearch.schemas.watch.CompiledWatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.util.hnsw.HnswGraphBuilder;
 import org.apache.lucene.util.hnsw.HnswGraphSearcher;
@@ -51,6 +53,14 @@ final class AnnWatches {
    * floats each, packed row by row.
    */
   AnnWatches(float[] rows, int dimension, CompiledWatch[] watches) {
+    this(rows, dimension, watches, () -> false);
+  }
+
+  /**
+   * Builds the graph as above, giving up ({@link CancellationException}) before the next row is
+   * added once {@code abandoned} is true (the group changed: the graph would never be used).
+   */
+  AnnWatches(float[] rows, int dimension, CompiledWatch[] watches, BooleanSupplier abandoned) {
     this.rows = rows;
     this.dimension = dimension;
     this.n = watches.length;
@@ -63,6 +73,9 @@ final class AnnWatches {
         new RandomVectorScorerSupplier() {
           @Override
           public RandomVectorScorer scorer(int row) {
+            if (abandoned.getAsBoolean()) {
+              throw new CancellationException("the watches changed while their graph was built");
+            }
             return AnnWatches.this.scorer(
                 Arrays.copyOfRange(rows, row * dimension, (row + 1) * dimension));
           }

@@ -7,46 +7,117 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The active watches. Per model and dimension, the unit query vectors of frame watches are packed
  * row by row into one array; a candidate's unit vector is dotted with every row (brute force,
  * cosine similarity) or, for a large group ({@link MatchPath}), only with the rows an HNSW index
  * over them finds near ({@link AnnWatches}); near-duplicate watches compare pHashes by Hamming
- * distance. Filters (enabled, sources, hours of day) are checked before the dot product. Not
- * thread-safe.
+ * distance. Filters (enabled, sources, hours of day) are checked before the dot product. The HNSW
+ * index is built on a background daemon thread of this index (brute force until it is ready);
+ * {@link #close} stops it. Not thread-safe (one matching thread).
  *
  * <p>Whole-image candidates ({@link #match}) match {@link WatchTarget#FRAMES} and {@link
  * WatchTarget#NEAR_DUPLICATES} watches; the objects and faces detected in the image ({@link
  * #matchItems}) match {@code OBJECTS} and {@code FACES} watches ({@link ItemWatches}).
  */
-public final class WatchIndex {
+public final class WatchIndex implements AutoCloseable {
   private final MatchPath path;
+  private final Executor builds;
+  private final ExecutorService owned;
   private final Map<String, CompiledWatch> byId = new TreeMap<>();
   private Map<String, PackedWatches> frames;
+
+  /** The groups packed before the last change, until the next pack reuses or discards them. */
+  private Map<String, PackedWatches> previous = Map.of();
+
   private CompiledWatch[] nearDuplicates;
   private ItemWatches items;
 
-  /** Brute force for a few frame watches of a model, an HNSW index beyond ({@link MatchPath}). */
+  /**
+   * Brute force for a few frame watches of a model, an HNSW index beyond ({@link MatchPath}), built
+   * on a daemon thread of its own (created at the first build).
+   */
   public WatchIndex() {
-    this(MatchPath.DEFAULT);
+    this(
+        MatchPath.DEFAULT,
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "watch-index-build");
+              t.setDaemon(true);
+              t.setPriority(Thread.MIN_PRIORITY);
+              return t;
+            }));
   }
 
+  /** Builds the HNSW index in the matching thread, at once (tests). */
   WatchIndex(MatchPath path) {
+    this(path, Runnable::run);
+  }
+
+  /** Builds the HNSW index on {@code builds}; shut down by {@link #close} when it is a service. */
+  WatchIndex(MatchPath path, Executor builds) {
     this.path = path;
+    this.builds = builds;
+    this.owned = builds instanceof ExecutorService s ? s : null;
   }
 
   /** Adds or replaces a watch. */
   public void put(CompiledWatch w) {
-    byId.put(w.id(), w);
-    frames = null;
+    CompiledWatch before = byId.put(w.id(), w);
+    if (before != w) {
+      changed(before, w);
+    }
   }
 
   /** Removes a watch; true when it was there. */
   public boolean remove(String id) {
-    boolean had = byId.remove(id) != null;
+    CompiledWatch before = byId.remove(id);
+    changed(before, null);
+    return before != null;
+  }
+
+  /**
+   * Stops the HNSW build thread (a running build is abandoned); matching goes on by brute force.
+   */
+  @Override
+  public void close() {
+    changed(null, null);
+    previous.values().forEach(PackedWatches::discard);
+    previous = Map.of();
+    if (owned != null) {
+      owned.shutdownNow();
+    }
+  }
+
+  /**
+   * True when the frame watches of {@code model} and {@code dimension} are matched by the index.
+   */
+  boolean annReady(String model, int dimension) {
+    PackedWatches p = frames == null ? null : frames.get(PackedWatches.key(model, dimension));
+    return p != null && p.annReady();
+  }
+
+  /**
+   * Watch {@code before} became {@code after} (either may be null): repack at the next match,
+   * keeping the groups that did not change; a build running for the group(s) of the two gives up.
+   */
+  private void changed(CompiledWatch before, CompiledWatch after) {
+    if (frames != null) {
+      previous = frames;
+    }
     frames = null;
-    return had;
+    for (CompiledWatch w : new CompiledWatch[] {before, after}) {
+      if (w != null && w.target() == WatchTarget.FRAMES) {
+        PackedWatches p = previous.get(PackedWatches.key(w.model(), w.vector().length));
+        if (p != null) {
+          p.discard();
+        }
+      }
+    }
   }
 
   public int size() {
@@ -68,7 +139,7 @@ public final class WatchIndex {
             ? null
             : frames.get(PackedWatches.key(c.model(), c.vector().length));
     if (p != null) {
-      int[] rows = p.rowsToScore(c.vector(), path);
+      int[] rows = p.rowsToScore(c.vector(), path, builds);
       int n = rows == null ? p.watches.length : rows.length;
       for (int i = 0; i < n; i++) {
         int r = rows == null ? i : rows[i];
@@ -116,7 +187,13 @@ public final class WatchIndex {
       }
     }
     items = new ItemWatches(List.copyOf(byId.values()));
-    frames = PackedWatches.group(frameWatches);
+    frames = PackedWatches.group(frameWatches, previous);
+    for (Map.Entry<String, PackedWatches> e : previous.entrySet()) {
+      if (frames.get(e.getKey()) != e.getValue()) {
+        e.getValue().discard(); // its watches changed: a build running for it gives up
+      }
+    }
+    previous = Map.of();
     nearDuplicates = near.toArray(new CompiledWatch[0]);
   }
 }

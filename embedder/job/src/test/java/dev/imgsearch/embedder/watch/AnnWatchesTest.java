@@ -154,12 +154,12 @@ class AnnWatchesTest {
     PackedWatches p = PackedWatches.group(ws).get(PackedWatches.key(M, 8));
     MatchPath path = new MatchPath(100, 2);
     float[] v = ws.get(3).vector();
-    assertThat(p.rowsToScore(v, path)).isNull();
-    assertThat(p.rowsToScore(v, path)).isNull();
-    assertThat(p.rowsToScore(v, path)).containsExactly(3);
+    assertThat(p.rowsToScore(v, path, Runnable::run)).isNull();
+    assertThat(p.rowsToScore(v, path, Runnable::run)).isNull();
+    assertThat(p.rowsToScore(v, path, Runnable::run)).containsExactly(3);
     PackedWatches fewer = PackedWatches.group(ws.subList(0, 99)).get(PackedWatches.key(M, 8));
     for (int i = 0; i < 5; i++) {
-      assertThat(fewer.rowsToScore(v, path)).isNull();
+      assertThat(fewer.rowsToScore(v, path, Runnable::run)).isNull();
     }
   }
 }

@@ -27,6 +27,8 @@ class MatchPathTest {
     assertThat(MatchPath.BRUTE_FORCE.useAnn(Integer.MAX_VALUE - 1, Long.MAX_VALUE)).isFalse();
     assertThat(MatchPath.DEFAULT.useAnn(100, Long.MAX_VALUE)).isFalse();
     assertThat(MatchPath.DEFAULT.useAnn(10_000, Long.MAX_VALUE)).isTrue();
+    assertThat(MatchPath.DEFAULT.useAnn(1_000, 199)).isFalse(); // quiet for 200 matches first
+    assertThat(MatchPath.DEFAULT.useAnn(1_000, 200)).isTrue();
   }
 
   @Test
