@@ -180,13 +180,16 @@ final class WatchEndpoints {
 
   /** {@code GET /v1/watches}. */
   void list(Context ctx) {
-    List<WatchJson.WatchBody> all = watches().view().list().stream().map(WatchJson::of).toList();
+    Watches w = watches();
+    List<WatchJson.WatchBody> all =
+        w.view().list().stream().map(x -> WatchJson.of(x, w.alerts().stats(x.getId()))).toList();
     ctx.json(new WatchJson.WatchList(all, all.size()));
   }
 
   /** {@code GET /v1/watches/{id}}. */
   void get(Context ctx) {
-    ctx.json(WatchJson.of(existing(ctx.pathParam("id"))));
+    Watch watch = existing(ctx.pathParam("id"));
+    ctx.json(WatchJson.of(watch, watches().alerts().stats(watch.getId())));
   }
 
   /** {@code PUT /v1/watches/{id}}: JSON body; absent fields keep their values. */

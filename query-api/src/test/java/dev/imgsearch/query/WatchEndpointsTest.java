@@ -405,6 +405,21 @@ class WatchEndpointsTest {
     }
     assertThat(send("GET", "/v1/watches/a/alerts?before=not-a-cursor!", null).body())
         .contains("nextCursor");
+
+    // alerts per watch: distinct alerts and the newest one's time, on the watch and in the list
+    JsonNode a = JSON.readTree(send("GET", "/v1/watches/a", null).body());
+    assertThat(a.get("alerts").asLong()).isEqualTo(3); // x2, x3, x4; the replay not counted
+    assertThat(a.get("lastAlertAt").asText()).isEqualTo("1970-01-01T00:00:02Z");
+    JsonNode list = JSON.readTree(send("GET", "/v1/watches", null).body());
+    for (JsonNode w : list.get("watches")) {
+      assertThat(w.get("alerts").asLong())
+          .as(w.toString())
+          .isEqualTo(w.get("id").asText().equals("a") ? 3 : 1);
+    }
+    send("POST", "/v1/watches", "{\"id\":\"c\",\"threshold\":0.5,\"vector\":[1,0,0,0]}");
+    JsonNode quiet = JSON.readTree(send("GET", "/v1/watches/c", null).body());
+    assertThat(quiet.get("alerts").asLong()).isZero();
+    assertThat(quiet.has("lastAlertAt")).isFalse();
   }
 
   @Test

@@ -35,6 +35,14 @@ public final class AlertFeed {
     }
   }
 
+  /**
+   * A watch's distinct alerts read from the alerts topic (since its retention, or since the watch's
+   * history was last dropped) and the match time of the newest, -1 without any.
+   */
+  public record WatchStats(long alerts, long lastMatchedAtMillis) {
+    static final WatchStats NONE = new WatchStats(0, -1);
+  }
+
   private final int perWatch;
   private final Map<String, AlertHistory> history;
   private final Map<String, Boolean> seen;
@@ -143,6 +151,12 @@ public final class AlertFeed {
     return h == null
         ? new AlertPage(List.of(), null)
         : h.page(before, sinceMillis, untilMillis, limit);
+  }
+
+  /** The alert count and newest alert time of a watch ({@link WatchStats#NONE} without any). */
+  public synchronized WatchStats stats(String watchId) {
+    AlertHistory h = history.get(watchId);
+    return h == null ? WatchStats.NONE : h.stats();
   }
 
   /** The newest alerts of a watch, newest first, at most {@code limit}. */

@@ -15,6 +15,8 @@ import java.util.TreeMap;
 final class AlertHistory {
   private final NavigableMap<AlertCursor, Alert> byTime = new TreeMap<>();
   private final Map<String, AlertCursor> byId = new HashMap<>();
+  private long total;
+  private long lastMatchedAtMillis = -1;
 
   /**
    * Adds {@code alert} unless its id is held; returns false for a held id. An alert older than the
@@ -30,7 +32,14 @@ final class AlertHistory {
     while (byTime.size() > bound) {
       byId.remove(byTime.pollFirstEntry().getKey().alertId());
     }
+    total++;
+    lastMatchedAtMillis = Math.max(lastMatchedAtMillis, at.matchedAtMillis());
     return true;
+  }
+
+  /** Distinct alerts added so far (also those dropped by the bound since) and the newest time. */
+  AlertFeed.WatchStats stats() {
+    return new AlertFeed.WatchStats(total, lastMatchedAtMillis);
   }
 
   int size() {

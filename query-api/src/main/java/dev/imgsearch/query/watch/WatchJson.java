@@ -33,7 +33,9 @@ public final class WatchJson {
       boolean enabled,
       String webhook,
       String createdAt,
-      String updatedAt) {}
+      String updatedAt,
+      Long alerts,
+      String lastAlertAt) {}
 
   /** {@code GET /v1/watches}. */
   public record WatchList(List<WatchBody> watches, int count) {}
@@ -67,6 +69,14 @@ public final class WatchJson {
   public record AlertList(String watchId, List<AlertBody> alerts, String nextCursor) {}
 
   public static WatchBody of(Watch w) {
+    return of(w, null);
+  }
+
+  /**
+   * A watch with its alert count and newest alert time ({@code stats}; null: both left out, as on
+   * create and update).
+   */
+  public static WatchBody of(Watch w, AlertFeed.WatchStats stats) {
     return new WatchBody(
         w.getId(),
         w.getName(),
@@ -83,7 +93,11 @@ public final class WatchJson {
         w.getEnabled(),
         w.getWebhook(),
         Instant.ofEpochMilli(w.getCreatedAtMillis()).toString(),
-        Instant.ofEpochMilli(w.getUpdatedAtMillis()).toString());
+        Instant.ofEpochMilli(w.getUpdatedAtMillis()).toString(),
+        stats == null ? null : stats.alerts(),
+        stats == null || stats.lastMatchedAtMillis() < 0
+            ? null
+            : Instant.ofEpochMilli(stats.lastMatchedAtMillis()).toString());
   }
 
   public static AlertBody of(Alert a) {

@@ -418,6 +418,9 @@ class QueryPageBrowserIT {
     WebElement alert = browser.findElement(By.cssSelector("#alerts-grid .card.alert"));
     assertThat(alert.getAttribute("data-image")).isEqualTo(pair.id());
     assertThat(alert.getText()).contains(created.getName(), "0.9500", pair.source());
+    await(
+        "the alert counted on its watch's row",
+        () -> text(By.cssSelector("#watch-table tbody tr td.alert-count")).startsWith("1 (last "));
     screenshot("watches-and-alerts");
 
     browser.findElement(By.cssSelector("#watch-table tbody tr input[type=checkbox]")).click();

@@ -221,6 +221,11 @@ class AlertFeedTest {
     assertThat(feed.publish(alert("t300", "w", 300))).isFalse();
     assertThat(feed.sizes()).containsEntry("w", 3);
     assertThat(feed.received()).isEqualTo(5);
+    // the count is of distinct alerts, also those the bound dropped; the time is the newest match
+    assertThat(feed.stats("w")).isEqualTo(new AlertFeed.WatchStats(5, 900));
+    assertThat(feed.stats("none")).isEqualTo(new AlertFeed.WatchStats(0, -1));
+    feed.forget("w");
+    assertThat(feed.stats("w").alerts()).isZero();
   }
 
   @Test

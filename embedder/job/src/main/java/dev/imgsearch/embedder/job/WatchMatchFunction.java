@@ -23,6 +23,8 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -69,6 +71,10 @@ public final class WatchMatchFunction
   private transient Counter alerts;
   private transient Counter suppressed;
   private transient Counter rejectedWatches;
+  private transient Histogram matchMicros;
+
+  /** Vectors over which the {@code watchMatchMicros} histogram reports its quantiles. */
+  static final int MATCH_LATENCY_WINDOW = 1000;
 
   /** The key of an embedding: its source, "" when it has none. */
   public static String sourceKey(EmbeddingChange c) {
@@ -81,6 +87,11 @@ public final class WatchMatchFunction
     alerts = getRuntimeContext().getMetricGroup().counter("alerts");
     suppressed = getRuntimeContext().getMetricGroup().counter("alertsSuppressedByCooldown");
     rejectedWatches = getRuntimeContext().getMetricGroup().counter("watchesRejected");
+    matchMicros =
+        getRuntimeContext()
+            .getMetricGroup()
+            .histogram(
+                "watchMatchMicros", new DescriptiveStatisticsHistogram(MATCH_LATENCY_WINDOW));
     getRuntimeContext()
         .getMetricGroup()
         .gauge("watchesActive", () -> index == null ? 0 : index.size());
@@ -109,8 +120,10 @@ public final class WatchMatchFunction
     WatchCandidate candidate =
         new WatchCandidate(c.imageId, c.source, c.capturedAtMillis, c.model, c.vector, c.phash);
     long now = System.currentTimeMillis();
+    long start = System.nanoTime();
     List<WatchMatch> matches = new ArrayList<>(watches.match(candidate));
     matches.addAll(watches.matchItems(candidate, c.items));
+    matchMicros.update((System.nanoTime() - start) / 1_000);
     for (WatchMatch m : matches) {
       String watchId = m.watch().id();
       if (!Cooldown.allows(

@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -133,6 +134,15 @@ class WatchesIT extends HarnessPerClass {
     assertThat(byId.get(AlertIds.of("frames-" + run, rotated)).getScore()).isGreaterThan(0.95);
     assertThat(byId.get(AlertIds.of("frames-" + run, later)).getScore()).isGreaterThan(0.999);
     assertThat(CollectingReporter.counter(SUPPRESSED_COUNTER)).isEqualTo(2);
+    long timed =
+        CollectingReporter.METRICS.entrySet().stream()
+            .filter(
+                e ->
+                    e.getKey().matches(".*\\.match-watches\\.\\d+\\.watchMatchMicros")
+                        && e.getValue() instanceof Histogram)
+            .mapToLong(e -> ((Histogram) e.getValue()).getCount())
+            .sum();
+    assertThat(timed).as("vectors matched against the watches, timed").isGreaterThanOrEqualTo(4);
   }
 
   /**
