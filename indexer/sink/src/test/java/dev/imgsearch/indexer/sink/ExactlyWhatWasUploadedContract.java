@@ -61,6 +61,12 @@ public abstract class ExactlyWhatWasUploadedContract {
 
   static final Map<String, List<Long>> FIRED = new ConcurrentHashMap<>();
 
+  /**
+   * Per test run: the first change each attempt of the job saw once a planned failure had fired (a
+   * restore's resume point; 0 = replayed from the start).
+   */
+  static final Map<String, List<Long>> RESUMED_AT = new ConcurrentHashMap<>();
+
   /** Settings the sink opens, on a fresh collection {@code collection}. */
   protected abstract StoreSettings settings(String collection);
 
@@ -87,6 +93,7 @@ public abstract class ExactlyWhatWasUploadedContract {
     SEEN.put(run, new AtomicLong());
     PENDING.put(run, new java.util.concurrent.ConcurrentSkipListSet<>());
     FIRED.put(run, new java.util.concurrent.CopyOnWriteArrayList<>());
+    RESUMED_AT.put(run, new java.util.concurrent.CopyOnWriteArrayList<>());
     try {
       Configuration conf = new Configuration();
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -109,19 +116,25 @@ public abstract class ExactlyWhatWasUploadedContract {
       Map<String, Long> expected = expected();
       Map<String, Long> stored = storedVersions(run);
       LOG.info(
-          "{} changes, {} seen by the job with replays, failures fired at {}, {} ms; expected {} rows, stored {}",
+          "{} changes, {} seen by the job with replays, failures fired at {}, restores resumed at {}, {} ms; expected {} rows, stored {}",
           CHANGES,
           SEEN.get(run).get(),
           FIRED.get(run),
+          RESUMED_AT.get(run),
           millis,
           expected.size(),
           stored.size());
 
       assertThat(FAILED.get(run)).as("every failure was injected").isEqualTo(FAIL_AT);
       assertThat(SEEN.get(run).get())
-          .as("restores replayed from a checkpoint, not from the start")
-          .isGreaterThan(CHANGES)
-          .isLessThan(CHANGES + FIRED.get(run).stream().mapToLong(i -> i + 1).sum());
+          .as("restores replayed what followed a checkpoint")
+          .isGreaterThan(CHANGES);
+      // every restore after a planned failure resumed from a checkpoint past the start (a restart
+      // for another reason, e.g. a slow store, may add replays but resumes from a checkpoint too)
+      assertThat(RESUMED_AT.get(run))
+          .as("restores resumed from a checkpoint, not from the start")
+          .isNotEmpty()
+          .allSatisfy(i -> assertThat(i).isPositive());
       assertThat(expected.size())
           .as("the scenario keeps some ids and deletes others")
           .isBetween(IDS / 4, IDS - 10);
@@ -140,6 +153,7 @@ public abstract class ExactlyWhatWasUploadedContract {
       SEEN.remove(run);
       PENDING.remove(run);
       FIRED.remove(run);
+      RESUMED_AT.remove(run);
       cleanUp(run);
     }
   }
@@ -277,6 +291,9 @@ public abstract class ExactlyWhatWasUploadedContract {
     @Override
     public Long map(Long i) throws InterruptedException {
       SEEN.get(run).incrementAndGet();
+      if (!seenAny && !FIRED.get(run).isEmpty()) {
+        RESUMED_AT.get(run).add(i);
+      }
       seenAny = true;
       Set<Long> pending = PENDING.get(run);
       if (FAIL_AT.contains(i) && !FAILED.get(run).contains(i)) {
