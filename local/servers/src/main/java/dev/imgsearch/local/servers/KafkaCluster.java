@@ -241,7 +241,7 @@ public final class KafkaCluster implements AutoCloseable {
     int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     while (!accepts(port)) {
       checkRunning(id, deadline, timeout);
-      sleep(200);
+      ChildProcesses.sleep(200);
     }
     Map<String, Object> client =
         Map.of(
@@ -262,7 +262,7 @@ public final class KafkaCluster implements AutoCloseable {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted while starting Kafka node " + id, e);
         }
-        sleep(200);
+        ChildProcesses.sleep(200);
       }
     }
   }
@@ -330,15 +330,6 @@ public final class KafkaCluster implements AutoCloseable {
           // closing a listening socket that never accepted
         }
       }
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
     }
   }
 }
