@@ -3,7 +3,6 @@ package dev.imgsearch.cli;
 import static dev.imgsearch.cli.StackClient.deadLetterCount;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.ingest.IngestApp;
 import dev.imgsearch.ingest.IngestSettings;
 import dev.imgsearch.local.servers.FlinkCluster;
@@ -18,40 +17,47 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.LeafReader;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.store.FSDirectory;
-import org.apache.lucene.util.Bits;
-import org.junit.jupiter.api.Test;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The embedder job on a real multi-process Flink standalone session cluster ({@link FlinkCluster}:
  * a JobManager and two TaskManagers, separate JVMs), submitted as the shaded job jar through the
- * REST API, parallelism 2, embedded (Lucene) store — the whole path of native libraries (ONNX
- * Runtime, libjpeg-turbo) through Flink's user-code class loader. Kafka is a 3-node KRaft cluster
+ * REST API, parallelism 2 — the whole path of native libraries (ONNX Runtime, libjpeg-turbo)
+ * through Flink's user-code class loader. Kafka is a 3-node KRaft cluster, each node its own JVM
  * ({@link KafkaCluster}: replication factor 3, min.insync.replicas 2). Images are uploaded through
- * the S3 API (S3 server → notifications → ingest-stream → image events); mid-stream the TaskManager
- * running the vector-store sink is killed with SIGKILL; the job restarts on the other TaskManager's
- * spare slots and the index ends holding exactly the uploaded images, each once. Then, on the same
- * stack, one Kafka node is shut down mid-stream for 8 s ({@link #kafkaNodeStoppedMidStream}): again
- * nothing lost or duplicated. Last, the upgrade path of the Kubernetes operator ({@link
- * #savepointUpgrade}): the job is stopped with a savepoint mid-stream, more images arrive while it
- * is down, and the job jar, uploaded again as the new build, starts from the savepoint with {@code
- * allowNonRestoredState=false} (every operator's state maps to an operator uid of the new graph);
- * the index ends holding all three batches, each once.
+ * the S3 API (S3 server → notifications → ingest-stream → image events) at ≈ 10/s, and the same
+ * faults hit the pipeline on each vector store (the test runs once per store):
  *
- * <p>The Lucene directory is on this machine's disk, which both TaskManagers reach: the sink (one
- * subtask, the store's single writer) reopens it wherever it restarts — the stand-in for a volume
- * that follows the writer in a real deployment. Needs the job jar and the cluster's classpath:
- * {@code ./mvnw -pl local/flink-lib,local/s3-server,local/cli -am verify -Pfaults
+ * <ol>
+ *   <li>{@link #taskManagerKilled}: mid-stream the TaskManager running the vector-store sink
+ *       (subtask 0) is killed with SIGKILL; the job restarts on the other TaskManager's spare
+ *       slots;
+ *   <li>{@link #kafkaBrokerKilled}: mid-stream the Kafka broker leading the notifications' first
+ *       partition is killed with SIGKILL and restarted 10 s later; uploads and indexing go on;
+ *   <li>{@link #savepointUpgrade} (embedded store): the upgrade path of the Kubernetes operator —
+ *       stop with a savepoint mid-stream, more images arrive while no job runs, the job jar,
+ *       uploaded again as the new build, starts from the savepoint with {@code
+ *       allowNonRestoredState=false}.
+ * </ol>
+ *
+ * After each, the index holds exactly the uploaded images, each once, and there are no dead
+ * letters.
+ *
+ * <p>Stores: {@code embedded} — the Lucene directory is on this machine's disk, which both
+ * TaskManagers reach: the sink (one subtask, the store's single writer) reopens it wherever it
+ * restarts, the stand-in for a volume that follows the writer in a real deployment; {@code milvus}
+ * — the real Milvus standalone server ({@link ClusterIndex#milvus}), a new collection, the sink at
+ * parallelism 2, the index read with STRONG consistency. Needs the job jar and the cluster's
+ * classpath: {@code ./mvnw -pl local/flink-lib,local/s3-server,local/cli -am verify -Pfaults
  * -Dit.test=FlinkClusterFaultIT}.
  */
 class FlinkClusterFaultIT {
@@ -60,228 +66,284 @@ class FlinkClusterFaultIT {
   private static final String SECRET = "imgsearch-secret";
   private static final int IMAGES = 100;
   private static final String PREFIX = "cluster-fault/";
+  private static final long MAX_PUT_MS = 10_000;
+  private static final double MAX_CATCH_UP_SECONDS = 60;
 
   @TempDir Path dir;
 
-  @Test
-  void taskManagerKilledThenKafkaNodeStoppedThenSavepointUpgradeLoseAndDuplicateNothing()
-      throws Exception {
-    try (KafkaCluster broker = KafkaCluster.start(dir.resolve("kafka"), 3)) {
-      broker.createTopics(
-          2, Topics.NOTIFICATIONS.name(), Topics.IMAGE_EVENTS.name(), Topics.DEAD_LETTERS.name());
-      try (S3ServerProcess s3 =
-              S3ServerProcess.start(
-                  dir.resolve("s3"),
-                  0,
-                  ACCESS,
-                  SECRET,
-                  broker.bootstrapServers(),
-                  Topics.NOTIFICATIONS.name(),
-                  BUCKET);
-          IngestApp ingest =
-              new IngestApp(
-                      IngestSettings.fromMap(
-                          Map.of(
-                              "kafka.bootstrap-servers",
-                              broker.bootstrapServers(),
-                              "state.dir",
-                              dir.resolve("ingest-state").toString(),
-                              "metrics.port",
-                              "-1")))
-                  .start()) {
-        long t0 = System.nanoTime();
-        try (FlinkCluster flink = FlinkCluster.start(dir.resolve("flink"), 2, taskManagerEnv())) {
-          double clusterSeconds = seconds(t0);
-          FlinkRest rest = flink.rest();
-          Path store = dir.resolve("vectors");
-          long t1 = System.nanoTime();
-          String jobId =
-              rest.runJar(
-                  rest.uploadJar(jobJar()),
-                  "dev.imgsearch.embedder.job.EmbedderJob",
-                  2,
-                  jobArgs(broker.bootstrapServers(), s3.endpoint(), store));
-          awaitFullyRunning(rest, jobId, Duration.ofMinutes(3));
-          double submitSeconds = seconds(t1);
+  /** What the phases share: the servers, the running job, the camera's uploads. */
+  private record Stack(
+      KafkaCluster kafka,
+      FlinkCluster flink,
+      MinioClient s3,
+      String s3Endpoint,
+      ClusterIndex index,
+      Set<String> uploaded) {
+    FlinkRest rest() {
+      return flink.rest();
+    }
 
-          MinioClient client =
-              MinioClient.builder()
-                  .endpoint(s3.endpoint())
-                  .region("us-east-1")
-                  .credentials(ACCESS, SECRET)
-                  .build();
-          Set<String> uploaded = ConcurrentHashMap.newKeySet();
-          // a camera at ≈ 10 images/s, before, during and after the kill
-          FaultCamera camera =
-              FaultCamera.start(uploaded, (key, seed) -> put(client, key, seed), PREFIX, 0, IMAGES);
-          Path index = store.resolve(LocalStack.COLLECTION);
-          awaitIndexedAtLeast(index, IMAGES / 10, Duration.ofMinutes(3));
-          String embedVertex = vertex(rest, jobId, "fetch-decode-embed").id();
-          String turboBefore = metric(rest, jobId, embedVertex, "0.fetch-decode-embed.jpegTurbo");
-          String victim = sinkTaskManager(rest, jobId);
-          int indexedAtKill = indexedIds(index).size();
-          int uploadedAtKill = uploaded.size();
-          long kill = System.nanoTime();
-          flink.killTaskManager(victim);
-          awaitRestartedAndRunning(rest, jobId, Duration.ofMinutes(3));
-          double recoverySeconds = seconds(kill);
-          String newHome = sinkTaskManager(rest, jobId);
-          camera.awaitDone(Duration.ofMinutes(3));
-          awaitIndexedAtLeast(index, IMAGES, Duration.ofMinutes(4));
-          // both embed subtasks now run in the surviving TaskManager, one of them in a class loader
-          // new to that JVM
-          List<String> turboAfter =
-              List.of(
-                  metric(rest, jobId, embedVertex, "0.fetch-decode-embed.jpegTurbo"),
-                  metric(rest, jobId, embedVertex, "1.fetch-decode-embed.jpegTurbo"));
-          double allIndexedSeconds = seconds(kill);
-          flink.startTaskManager(victim);
-          flink.awaitTaskManagers(2, Duration.ofMinutes(2));
-          Thread.sleep(3_000); // a few more checkpoints: a late duplicate would show
-          List<String> ids = indexedIds(index);
-          int deadLetters = deadLetterCount(broker.bootstrapServers());
-          System.out.printf(
-              "FAULT flink-tm-kill: cluster up in %.1f s, job submitted and running in %.1f s; killed %s (the"
-                  + " sink's TaskManager) with %d uploaded, %d indexed of %d; job running again on %s %.1f s after the kill,"
-                  + " all indexed %.1f s after it; index %d documents, %d distinct, dead letters %d; libjpeg-turbo gauge"
-                  + " before %s, after %s%n",
-              clusterSeconds,
-              submitSeconds,
-              victim,
-              uploadedAtKill,
-              indexedAtKill,
-              IMAGES,
-              newHome,
-              recoverySeconds,
-              allIndexedSeconds,
-              ids.size(),
-              new HashSet<>(ids).size(),
-              deadLetters,
-              turboBefore,
-              turboAfter);
-          assertThat(uploadedAtKill).as("uploads go on after the kill").isLessThan(IMAGES);
-          assertThat(indexedAtKill).as("the kill must hit the stream mid-way").isLessThan(IMAGES);
-          if (!taskManagerEnv()
-              .isEmpty()) { // the JNI library loads through Flink's user-code class loader, also
-            // after the failover
-            assertThat(turboBefore).isEqualTo("1");
-            assertThat(turboAfter).containsOnly("1");
-          }
-          assertThat(newHome)
-              .as("the sink moved to the surviving TaskManager")
-              .isNotEqualTo(victim);
-          assertThat(ids).as("no duplicates").doesNotHaveDuplicates();
-          assertThat(new HashSet<>(ids)).as("exactly the uploaded images").isEqualTo(uploaded);
-          assertThat(deadLetters).isZero();
-
-          kafkaNodeStoppedMidStream(broker, client, index, uploaded);
-          assertThat(rest.job(jobId).state()).isEqualTo("RUNNING");
-          String upgraded =
-              savepointUpgrade(
-                  rest,
-                  jobId,
-                  jobArgs(broker.bootstrapServers(), s3.endpoint(), store),
-                  client,
-                  index,
-                  uploaded,
-                  broker.bootstrapServers());
-          rest.cancel(upgraded);
-        }
-      }
+    FaultCamera camera(int from, int to) {
+      return FaultCamera.start(
+          uploaded,
+          (key, seed) -> FaultCamera.putJpeg(s3, BUCKET, key, seed, "cluster-faults"),
+          PREFIX,
+          from,
+          to);
     }
   }
 
-  /**
-   * Second fault on the same stack: 100 more uploads at ≈ 10/s; after 2 s one Kafka node (of 3) is
-   * shut down for 8 s (in-process nodes: a clean shutdown, leadership moves, not a crash); PUTs may
-   * block while the S3 server's notification waits for the new partition leader. The index ends
-   * holding both batches, each image once.
-   */
-  private static void kafkaNodeStoppedMidStream(
-      KafkaCluster kafka, MinioClient client, Path index, Set<String> uploaded) throws Exception {
-    FaultCamera camera =
-        FaultCamera.start(
-            uploaded, (key, seed) -> put(client, key, seed), PREFIX, IMAGES, 2 * IMAGES);
-    Thread.sleep(2_000);
-    int uploadedAtStop = uploaded.size();
-    long stop = System.nanoTime();
-    kafka.stopNode(1);
-    double stopSeconds = seconds(stop);
-    Thread.sleep(8_000);
-    kafka.startNode(1);
-    double downSeconds = seconds(stop);
-    camera.awaitDone(Duration.ofMinutes(3));
-    awaitIndexedAtLeast(index, 2 * IMAGES, Duration.ofMinutes(4));
-    double allIndexedSeconds = seconds(stop);
-    Thread.sleep(3_000);
-    List<String> ids = indexedIds(index);
-    int deadLetters = deadLetterCount(kafka.bootstrapServers());
-    System.out.printf(
-        "FAULT kafka-node-stop: node 1 of 3 shut down (took %.1f s) after %d of %d uploads, back %.1f s"
-            + " after the stop; longest PUT %d ms; all indexed %.1f s after the stop; index %d documents, %d distinct,"
-            + " dead letters %d%n",
-        stopSeconds,
-        uploadedAtStop,
-        2 * IMAGES,
-        downSeconds,
-        camera.longestPutMs(),
-        allIndexedSeconds,
-        ids.size(),
-        new HashSet<>(ids).size(),
-        deadLetters);
-    assertThat(uploadedAtStop).as("the stop must hit the stream mid-way").isLessThan(2 * IMAGES);
-    assertThat(ids).as("no duplicates").doesNotHaveDuplicates();
-    assertThat(new HashSet<>(ids)).as("exactly the uploaded images").isEqualTo(uploaded);
-    assertThat(deadLetters).isZero();
+  @ParameterizedTest(name = "{0} store")
+  @ValueSource(strings = {"embedded", "milvus"})
+  void taskManagerKilledThenKafkaBrokerKilledLoseAndDuplicateNothing(String store)
+      throws Exception {
+    long t0 = System.nanoTime();
+    try (ClusterIndex index =
+        store.equals("milvus")
+            ? ClusterIndex.milvus()
+            : ClusterIndex.embedded(dir.resolve("vectors"))) {
+      double storeSeconds = seconds(t0);
+      long tk = System.nanoTime();
+      try (KafkaCluster kafka = KafkaCluster.start(dir.resolve("kafka"), 3)) {
+        double kafkaSeconds = seconds(tk);
+        kafka.createTopics(
+            2, Topics.NOTIFICATIONS.name(), Topics.IMAGE_EVENTS.name(), Topics.DEAD_LETTERS.name());
+        try (S3ServerProcess s3 =
+                S3ServerProcess.start(
+                    dir.resolve("s3"),
+                    0,
+                    ACCESS,
+                    SECRET,
+                    kafka.bootstrapServers(),
+                    Topics.NOTIFICATIONS.name(),
+                    BUCKET);
+            IngestApp ingest =
+                new IngestApp(
+                        IngestSettings.fromMap(
+                            Map.of(
+                                "kafka.bootstrap-servers",
+                                kafka.bootstrapServers(),
+                                "state.dir",
+                                dir.resolve("ingest-state").toString(),
+                                "metrics.port",
+                                "-1")))
+                    .start()) {
+          long t1 = System.nanoTime();
+          try (FlinkCluster flink = FlinkCluster.start(dir.resolve("flink"), 2, taskManagerEnv())) {
+            double clusterSeconds = seconds(t1);
+            Stack stack =
+                new Stack(
+                    kafka,
+                    flink,
+                    MinioClient.builder()
+                        .endpoint(s3.endpoint())
+                        .region("us-east-1")
+                        .credentials(ACCESS, SECRET)
+                        .build(),
+                    s3.endpoint(),
+                    index,
+                    ConcurrentHashMap.newKeySet());
+            FlinkRest rest = flink.rest();
+            long t2 = System.nanoTime();
+            String jobId =
+                rest.runJar(
+                    rest.uploadJar(jobJar()),
+                    "dev.imgsearch.embedder.job.EmbedderJob",
+                    2,
+                    jobArgs(stack));
+            awaitFullyRunning(rest, jobId, Duration.ofMinutes(3));
+            System.out.printf(
+                "FAULT flink-cluster-%s: store ready in %.1f s, Kafka (3 node JVMs) up in %.1f s, Flink"
+                    + " cluster in %.1f s, job submitted and running in %.1f s%n",
+                store, storeSeconds, kafkaSeconds, clusterSeconds, seconds(t2));
+
+            taskManagerKilled(stack, jobId);
+            kafkaBrokerKilled(stack);
+            assertThat(rest.job(jobId).state()).isEqualTo("RUNNING");
+            if (index.singleWriter()) {
+              jobId = savepointUpgrade(stack, jobId);
+            }
+            rest.cancel(jobId);
+          }
+        }
+      }
+    }
+    System.out.printf("FAULT flink-cluster-%s: test time %.0f s%n", store, seconds(t0));
   }
 
   /**
-   * Third phase on the same stack: 100 more uploads at ≈ 10/s; once 10 of them are indexed the job
-   * is stopped with a savepoint; the rest arrive while no job runs; the jar is uploaded again (the
-   * "new build") and run from the savepoint with {@code allowNonRestoredState=false}. Returns the
-   * new job's id.
+   * First phase: 100 uploads at ≈ 10/s; once 10 are indexed, SIGKILL to the TaskManager running the
+   * sink's subtask 0. The job restarts on the surviving TaskManager's two slots; the killed one is
+   * started again afterwards.
    */
-  private String savepointUpgrade(
-      FlinkRest rest,
-      String jobId,
-      List<String> args,
-      MinioClient client,
-      Path index,
-      Set<String> uploaded,
-      String bootstrap)
-      throws Exception {
-    FaultCamera camera =
-        FaultCamera.start(
-            uploaded, (key, seed) -> put(client, key, seed), PREFIX, 2 * IMAGES, 3 * IMAGES);
+  private void taskManagerKilled(Stack stack, String jobId) throws Exception {
+    FlinkRest rest = stack.rest();
+    ClusterIndex index = stack.index();
+    FaultCamera camera = stack.camera(0, IMAGES);
+    awaitIndexedAtLeast(index, IMAGES / 10, Duration.ofMinutes(3));
+    String embedVertex = vertex(rest, jobId, "fetch-decode-embed").id();
+    String turboBefore = metric(rest, jobId, embedVertex, "0.fetch-decode-embed.jpegTurbo");
+    String victim = sinkTaskManagers(rest, jobId, index).get(0);
+    long indexedAtKill = index.count();
+    int uploadedAtKill = stack.uploaded().size();
+    long kill = System.nanoTime();
+    stack.flink().killTaskManager(victim);
+    awaitRestartedAndRunning(rest, jobId, Duration.ofMinutes(3));
+    double recoverySeconds = seconds(kill);
+    List<String> newHomes = sinkTaskManagers(rest, jobId, index);
+    camera.awaitDone(Duration.ofMinutes(3));
+    awaitIndexedAtLeast(index, IMAGES, Duration.ofMinutes(4));
+    double allIndexedSeconds = seconds(kill);
+    // both embed subtasks now run in the surviving TaskManager, one of them in a class loader new
+    // to that JVM
+    List<String> turboAfter =
+        List.of(
+            metric(rest, jobId, embedVertex, "0.fetch-decode-embed.jpegTurbo"),
+            metric(rest, jobId, embedVertex, "1.fetch-decode-embed.jpegTurbo"));
+    stack.flink().startTaskManager(victim);
+    stack.flink().awaitTaskManagers(2, Duration.ofMinutes(2));
+    Thread.sleep(3_000); // a few more checkpoints: a late duplicate would show
+    ClusterIndex.Contents contents = index.contents(stack.uploaded());
+    int deadLetters = deadLetterCount(stack.kafka().bootstrapServers());
+    System.out.printf(
+        "FAULT flink-tm-kill (%s store): killed %s (running the sink's subtask 0) with %d uploaded, %d"
+            + " indexed of %d; job running again (sink on %s) %.1f s after the kill, all indexed %.1f s"
+            + " after it; index %d rows, %d of the %d uploaded ids found, dead letters %d; libjpeg-turbo gauge before"
+            + " %s, after %s%n",
+        index.kind(),
+        victim,
+        uploadedAtKill,
+        indexedAtKill,
+        IMAGES,
+        newHomes,
+        recoverySeconds,
+        allIndexedSeconds,
+        contents.rows(),
+        stack.uploaded().size() - contents.missing().size(),
+        stack.uploaded().size(),
+        deadLetters,
+        turboBefore,
+        turboAfter);
+    assertThat(uploadedAtKill).as("uploads go on after the kill").isLessThan(IMAGES);
+    assertThat(indexedAtKill).as("the kill must hit the stream mid-way").isLessThan(IMAGES);
+    if (!taskManagerEnv().isEmpty()) {
+      // the JNI library loads through Flink's user-code class loader, also after the failover
+      assertThat(turboBefore).isEqualTo("1");
+      assertThat(turboAfter).containsOnly("1");
+    }
+    assertThat(newHomes).as("the sink moved to the surviving TaskManager").doesNotContain(victim);
+    assertExactlyUploaded(contents, stack.uploaded(), deadLetters);
+  }
+
+  /**
+   * Second phase: 100 more uploads at ≈ 10/s; after 2 s SIGKILL to the Kafka node leading the
+   * notifications' partition 0 (the S3 server's PUTs wait on it), started again 10 s later. A PUT
+   * may block until the controller fences the silent broker and another replica leads ({@link
+   * KafkaCluster}: 4 s session timeout); uploads and indexing go on meanwhile.
+   */
+  private void kafkaBrokerKilled(Stack stack) throws Exception {
+    KafkaCluster kafka = stack.kafka();
+    ClusterIndex index = stack.index();
+    FaultCamera camera = stack.camera(IMAGES, 2 * IMAGES);
+    Thread.sleep(2_000);
+    int victim = leaderOf(kafka.bootstrapServers(), Topics.NOTIFICATIONS.name(), 0);
+    int controller = activeController(kafka.bootstrapServers());
+    int uploadedAtKill = stack.uploaded().size();
+    long indexedAtKill = index.count();
+    long kill = System.nanoTime();
+    int exitStatus = kafka.killNode(victim);
+    Thread.sleep(10_000);
+    int uploadedWhileDown = stack.uploaded().size();
+    long indexedWhileDown = index.count();
+    long restart = System.nanoTime();
+    kafka.startNode(victim);
+    double restartSeconds = seconds(restart);
+    camera.awaitDone(Duration.ofMinutes(3));
+    awaitIndexedAtLeast(index, 2 * IMAGES, Duration.ofMinutes(3));
+    double allIndexedSeconds = seconds(kill);
+    Thread.sleep(3_000);
+    ClusterIndex.Contents contents = index.contents(stack.uploaded());
+    int deadLetters = deadLetterCount(kafka.bootstrapServers());
+    System.out.printf(
+        "FAULT kafka-broker-kill (%s store): node %d of 3 (leader of %s-0; the active controller: %s)"
+            + " killed with SIGKILL (exit status %d) after %d of %d uploads, %d indexed; in the 10 s it was down %d more were"
+            + " uploaded and %d more indexed; restarted and serving in %.1f s; longest PUT %d ms; all"
+            + " indexed %.1f s after the kill; index %d rows, %d of the %d uploaded ids found, dead letters %d%n",
+        index.kind(),
+        victim,
+        Topics.NOTIFICATIONS.name(),
+        victim == controller ? "yes" : "no, node " + controller,
+        exitStatus,
+        uploadedAtKill,
+        2 * IMAGES,
+        indexedAtKill,
+        uploadedWhileDown - uploadedAtKill,
+        indexedWhileDown - indexedAtKill,
+        restartSeconds,
+        camera.longestPutMs(),
+        allIndexedSeconds,
+        contents.rows(),
+        stack.uploaded().size() - contents.missing().size(),
+        stack.uploaded().size(),
+        deadLetters);
+    assertThat(exitStatus).as("killed by SIGKILL (128 + 9)").isEqualTo(137);
+    assertThat(uploadedAtKill).as("the kill must hit the stream mid-way").isLessThan(2 * IMAGES);
+    assertThat(uploadedWhileDown)
+        .as("producers carry on: PUTs acknowledged with the broker down")
+        .isGreaterThan(uploadedAtKill);
+    assertThat(indexedWhileDown)
+        .as("consumers carry on: images indexed with the broker down")
+        .isGreaterThan(indexedAtKill);
+    assertThat(camera.longestPutMs()).as("longest PUT (ms)").isLessThan(MAX_PUT_MS);
+    assertThat(allIndexedSeconds)
+        .as("every image indexed soon after the kill (s)")
+        .isLessThan(MAX_CATCH_UP_SECONDS);
+    assertExactlyUploaded(contents, stack.uploaded(), deadLetters);
+  }
+
+  /**
+   * Third phase: 100 more uploads at ≈ 10/s; once 10 of them are indexed the job is stopped with a
+   * savepoint; the rest arrive while no job runs; the jar is uploaded again (the "new build") and
+   * run from the savepoint with {@code allowNonRestoredState=false}. Returns the new job's id.
+   */
+  private String savepointUpgrade(Stack stack, String jobId) throws Exception {
+    FlinkRest rest = stack.rest();
+    ClusterIndex index = stack.index();
+    FaultCamera camera = stack.camera(2 * IMAGES, 3 * IMAGES);
     awaitIndexedAtLeast(index, 2 * IMAGES + 10, Duration.ofMinutes(2));
-    int uploadedAtStop = uploaded.size();
+    int uploadedAtStop = stack.uploaded().size();
     long stop = System.nanoTime();
     String savepoint =
         rest.stopWithSavepoint(
             jobId, dir.resolve("savepoints").toUri().toString(), Duration.ofMinutes(2));
     double savepointSeconds = seconds(stop);
-    String stoppedState =
-        awaitTerminal(
-            rest, jobId, Duration.ofMinutes(1)); // the savepoint completes before the job ends
+    // the savepoint completes before the job ends
+    String stoppedState = awaitTerminal(rest, jobId, Duration.ofMinutes(1));
     double stoppedSeconds = seconds(stop);
     camera.awaitDone(Duration.ofMinutes(3));
-    int indexedWhileDown = indexedIds(index).size();
+    long indexedWhileDown = index.count();
     long start = System.nanoTime();
     String upgraded =
         rest.runJar(
-            rest.uploadJar(jobJar()), "dev.imgsearch.embedder.job.EmbedderJob", 2, args, savepoint);
+            rest.uploadJar(jobJar()),
+            "dev.imgsearch.embedder.job.EmbedderJob",
+            2,
+            jobArgs(stack),
+            savepoint);
     awaitFullyRunning(rest, upgraded, Duration.ofMinutes(3));
     double restartSeconds = seconds(start);
     String restoredFrom = rest.restoredFrom(upgraded);
     awaitIndexedAtLeast(index, 3 * IMAGES, Duration.ofMinutes(4));
     double allIndexedSeconds = seconds(start);
     Thread.sleep(3_000);
-    List<String> ids = indexedIds(index);
-    int deadLetters = deadLetterCount(bootstrap);
+    ClusterIndex.Contents contents = index.contents(stack.uploaded());
+    int deadLetters = deadLetterCount(stack.kafka().bootstrapServers());
     System.out.printf(
-        "FAULT savepoint-upgrade: stop-with-savepoint after %d of %d uploads took %.1f s, job %s %.1f s after the stop; %d"
-            + " indexed while no job ran; new build submitted and running from the savepoint in %.1f s, all indexed %.1f s"
-            + " after the submit; index %d documents, %d distinct, dead letters %d%n",
+        "FAULT savepoint-upgrade (%s store): stop-with-savepoint after %d of %d uploads took %.1f s, job"
+            + " %s %.1f s after the stop; %d indexed while no job ran; new build submitted and running"
+            + " from the savepoint in %.1f s, all indexed %.1f s after the submit; index %d rows, %d"
+            + " of the %d uploaded ids found, dead letters %d%n",
+        index.kind(),
         uploadedAtStop,
         3 * IMAGES,
         savepointSeconds,
@@ -290,8 +352,9 @@ class FlinkClusterFaultIT {
         indexedWhileDown,
         restartSeconds,
         allIndexedSeconds,
-        ids.size(),
-        new HashSet<>(ids).size(),
+        contents.rows(),
+        stack.uploaded().size() - contents.missing().size(),
+        stack.uploaded().size(),
         deadLetters);
     assertThat(stoppedState).isEqualTo("FINISHED");
     assertThat(uploadedAtStop).as("the stop must hit the stream mid-way").isLessThan(3 * IMAGES);
@@ -303,22 +366,25 @@ class FlinkClusterFaultIT {
         .isNotEmpty()
         .endsWith(savepoint.substring(savepoint.lastIndexOf('/') + 1));
     assertThat(upgraded).isNotEqualTo(jobId);
-    assertThat(ids).as("no duplicates").doesNotHaveDuplicates();
-    assertThat(new HashSet<>(ids)).as("exactly the uploaded images").isEqualTo(uploaded);
-    assertThat(deadLetters).isZero();
+    assertExactlyUploaded(contents, stack.uploaded(), deadLetters);
     return upgraded;
   }
 
-  private static List<String> jobArgs(String bootstrap, String s3, Path store) {
-    Map<String, String> options = new HashMap<>();
-    options.put("kafka.bootstrap-servers", bootstrap);
-    options.put("s3.endpoint", s3);
+  /** Every uploaded image in the index, and as many rows as uploads: each once, nothing else. */
+  private static void assertExactlyUploaded(
+      ClusterIndex.Contents contents, Set<String> uploaded, int deadLetters) {
+    assertThat(contents.missing()).as("uploaded images missing from the index").isEmpty();
+    assertThat(contents.rows()).as("rows: each image once").isEqualTo(uploaded.size());
+    assertThat(deadLetters).as("dead letters").isZero();
+  }
+
+  private static List<String> jobArgs(Stack stack) {
+    Map<String, String> options = new HashMap<>(stack.index().jobOptions());
+    options.put("kafka.bootstrap-servers", stack.kafka().bootstrapServers());
+    options.put("s3.endpoint", stack.s3Endpoint());
     options.put("s3.access-key", ACCESS);
     options.put("s3.secret-key", SECRET);
     options.put("checkpoint.interval", "PT1S");
-    options.put("store.kind", "embedded");
-    options.put("store.path", store.toString());
-    options.put("store.collection", LocalStack.COLLECTION);
     // two slots per TaskManager on a 2-core machine: one inference thread and one decode thread per
     // slot
     options.put("onnx.intra-op-threads", "1");
@@ -326,6 +392,30 @@ class FlinkClusterFaultIT {
     List<String> args = new ArrayList<>();
     options.forEach((k, v) -> args.addAll(List.of("--" + k, v)));
     return args;
+  }
+
+  /** The node leading {@code topic}'s {@code partition}. */
+  private static int leaderOf(String bootstrap, String topic, int partition) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get()
+          .get(topic)
+          .partitions()
+          .get(partition)
+          .leader()
+          .id();
+    }
+  }
+
+  /** The node leading the KRaft controller quorum. */
+  private static int activeController(String bootstrap) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      return admin.describeMetadataQuorum().quorumInfo().get().leaderId();
+    }
   }
 
   /**
@@ -427,64 +517,49 @@ class FlinkClusterFaultIT {
         .orElseThrow(() -> new AssertionError("no " + name + " vertex in " + job));
   }
 
-  /** The resource id of the TaskManager running the vector-store sink (one subtask). */
-  private static String sinkTaskManager(FlinkRest rest, String jobId) throws Exception {
-    FlinkRest.Vertex sink = vertex(rest, jobId, "vector-store");
-    assertThat(sink.parallelism()).as("the embedded store's single writer").isEqualTo(1);
-    List<FlinkRest.Subtask> subtasks = rest.subtasks(jobId, sink.id());
-    assertThat(subtasks).hasSize(1);
-    return subtasks.get(0).taskManagerId();
-  }
-
-  private static void awaitIndexedAtLeast(Path index, int count, Duration timeout)
+  /**
+   * The resource ids of the TaskManagers running the vector-store sink's subtasks, subtask 0 first:
+   * one subtask for the embedded store's single writer, two (the job's parallelism) otherwise.
+   */
+  private static List<String> sinkTaskManagers(FlinkRest rest, String jobId, ClusterIndex index)
       throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (indexedIds(index).size() < count) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            indexedIds(index).size() + " indexed, not " + count + ", within " + timeout);
-      }
-      Thread.sleep(100);
-    }
+    FlinkRest.Vertex sink = vertex(rest, jobId, "vector-store");
+    int parallelism = index.singleWriter() ? 1 : 2;
+    assertThat(sink.parallelism()).as("the sink's parallelism").isEqualTo(parallelism);
+    List<FlinkRest.Subtask> subtasks = rest.subtasks(jobId, sink.id());
+    assertThat(subtasks).hasSize(parallelism);
+    return subtasks.stream().map(FlinkRest.Subtask::taskManagerId).toList();
   }
 
   /**
-   * The ids of the live documents of the last commit of the Lucene index, read without its write
-   * lock (the writer is a TaskManager); one entry per document, so a duplicate would show twice.
+   * Waits until the index holds at least {@code count} rows; a read that fails (the store not ready
+   * yet) counts as not yet, the last failure is reported at the deadline.
    */
-  private static List<String> indexedIds(Path index) throws InterruptedException {
-    for (int attempt = 0; ; attempt++) {
-      if (!Files.exists(index)) {
-        return List.of();
+  private static void awaitIndexedAtLeast(ClusterIndex index, int count, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long indexed = 0;
+    RuntimeException failure = null;
+    while (true) {
+      try {
+        indexed = index.count();
+        failure = null;
+      } catch (RuntimeException e) {
+        failure = e;
       }
-      try (FSDirectory directory = FSDirectory.open(index)) {
-        if (!DirectoryReader.indexExists(directory)) {
-          return List.of();
-        }
-        try (DirectoryReader reader = DirectoryReader.open(directory)) {
-          List<String> ids = new ArrayList<>();
-          for (LeafReaderContext leaf : reader.leaves()) {
-            LeafReader r = leaf.reader();
-            Bits live = r.getLiveDocs();
-            for (int doc = 0; doc < r.maxDoc(); doc++) {
-              if (live == null || live.get(doc)) {
-                ids.add(r.storedFields().document(doc).get(CollectionSpec.FIELD_ID));
-              }
-            }
-          }
-          return ids;
-        }
-      } catch (IOException commitReplacedWhileOpening) {
-        if (attempt >= 20) {
-          throw new IllegalStateException("cannot read " + index, commitReplacedWhileOpening);
-        }
-        Thread.sleep(50);
+      if (indexed >= count) {
+        return;
       }
+      if (System.nanoTime() > deadline) {
+        AssertionError error =
+            new AssertionError(indexed + " indexed, not " + count + ", within " + timeout);
+        if (failure != null) {
+          error.initCause(failure);
+        }
+        throw error;
+      }
+      Thread.sleep(index.pollEvery().toMillis());
     }
-  }
-
-  private static String put(MinioClient s3, String key, long seed) throws Exception {
-    return FaultCamera.putJpeg(s3, BUCKET, key, seed, "cluster-faults");
   }
 
   private static double seconds(long since) {

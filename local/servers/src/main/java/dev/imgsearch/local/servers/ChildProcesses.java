@@ -68,6 +68,16 @@ final class ChildProcesses {
     }
   }
 
+  /** Sleeps while waiting for a child; an interrupt ends the wait with an exception. */
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   /**
    * The last {@code lines} lines of {@code file}, each cut to {@code lineChars}; "(missing)" when
    * there is none.

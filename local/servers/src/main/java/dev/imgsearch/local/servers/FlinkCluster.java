@@ -165,7 +165,7 @@ public final class FlinkCluster implements AutoCloseable {
                 + " s; the JobManager's log ends:\n"
                 + ChildProcesses.tail(logFile(JOB_MANAGER), 30, 400));
       }
-      sleep(200);
+      ChildProcesses.sleep(200);
     }
   }
 
@@ -289,15 +289,6 @@ public final class FlinkCluster implements AutoCloseable {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("no free port", e);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
     }
   }
 }

@@ -16,14 +16,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three KRaft nodes: topics replicated 3 times with min ISR 2; acknowledged writes go on with one
- * broker down.
+ * Three KRaft nodes, each its own JVM: topics replicated 3 times with min ISR 2; acknowledged
+ * writes go on with one broker shut down, and with one broker killed (SIGKILL, exit status 137),
+ * which comes back on its data.
  */
 class KafkaClusterIT {
   @TempDir Path dir;
 
   @Test
-  void replicatesToEveryNodeAndAcceptsWritesWithOneNodeDown() throws Exception {
+  void replicatesToEveryNodeAndAcceptsWritesWithOneNodeStoppedOrKilled() throws Exception {
     long t0 = System.nanoTime();
     KafkaCluster kafka = KafkaCluster.start(dir, 3);
     try {
@@ -64,6 +65,22 @@ class KafkaClusterIT {
             .get(30, TimeUnit.SECONDS);
         kafka.startNode(2);
         producer.send(new ProducerRecord<>("replicated", "k", "after")).get(30, TimeUnit.SECONDS);
+        long kill = System.nanoTime();
+        assertThat(kafka.killNode(3)).as("the exit status of a SIGKILL").isEqualTo(128 + 9);
+        producer
+            .send(new ProducerRecord<>("replicated", "k", "one node killed"))
+            .get(30, TimeUnit.SECONDS);
+        System.out.printf(
+            "a write acknowledged %d ms after node 3 was killed%n",
+            (System.nanoTime() - kill) / 1_000_000);
+        long restart = System.nanoTime();
+        kafka.startNode(3);
+        System.out.printf(
+            "node 3 serving again %d ms after its restart%n",
+            (System.nanoTime() - restart) / 1_000_000);
+        producer
+            .send(new ProducerRecord<>("replicated", "k", "after the kill"))
+            .get(30, TimeUnit.SECONDS);
       }
     } finally {
       long t1 = System.nanoTime();
