@@ -1,5 +1,6 @@
 package dev.imgsearch.query.it;
 
+import static dev.imgsearch.local.servers.testing.Teardown.closeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -91,16 +92,8 @@ class WebhookDispatcherIT extends BrokerPerClass {
   }
 
   @AfterAll
-  static void stop() {
-    if (watches != null) {
-      watches.close();
-    }
-    if (producer != null) {
-      producer.close();
-    }
-    if (receiver != null) {
-      receiver.stop(0);
-    }
+  static void stop() throws Exception {
+    closeAll(watches, producer, receiver == null ? null : () -> receiver.stop(0));
   }
 
   /** 503 on the first attempt of each alert at /flaky, always 400 at /refusing, else 204. */
