@@ -3,6 +3,7 @@ package dev.imgsearch.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.local.servers.S3ServerProcess;
+import dev.imgsearch.local.servers.testing.BrokerPerClass;
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.DeadLetters;
 import dev.imgsearch.schemas.ImageIds;

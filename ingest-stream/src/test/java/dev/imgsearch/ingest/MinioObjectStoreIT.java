@@ -3,27 +3,22 @@ package dev.imgsearch.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.imgsearch.local.servers.KafkaBroker;
 import dev.imgsearch.local.servers.S3ServerProcess;
-import java.nio.file.Path;
+import dev.imgsearch.local.servers.testing.BrokerPerClass;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the real S3 server and the MinIO SDK answer, as {@link ObjectStoreFailures} classifies it:
  * the SDK's exceptions become {@link ObjectStoreErrorResponse} with status and S3 code.
  */
-class MinioObjectStoreIT {
-  @TempDir static Path dir;
-  static KafkaBroker broker;
+class MinioObjectStoreIT extends BrokerPerClass {
   static S3ServerProcess s3;
 
   @BeforeAll
   static void start() {
-    broker = KafkaBroker.start(dir.resolve("kafka"), 0);
     s3 =
         S3ServerProcess.start(
             dir.resolve("s3"),
@@ -39,9 +34,6 @@ class MinioObjectStoreIT {
   static void stop() {
     if (s3 != null) {
       s3.close();
-    }
-    if (broker != null) {
-      broker.close();
     }
   }
 

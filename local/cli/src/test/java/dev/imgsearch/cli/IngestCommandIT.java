@@ -2,8 +2,8 @@ package dev.imgsearch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imgsearch.local.servers.KafkaBroker;
 import dev.imgsearch.local.servers.S3ServerProcess;
+import dev.imgsearch.local.servers.testing.BrokerPerClass;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.Result;
@@ -26,23 +26,20 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code imgsearch ingest} and {@code imgsearch delete} against the real S3 server (and the Kafka
  * broker it publishes notifications to): metadata of every object, resume by size and MD5, deletes.
  */
-class IngestCommandIT {
+class IngestCommandIT extends BrokerPerClass {
   static final String ACCESS = LocalStackSettings.DEFAULT_ACCESS_KEY;
   static final String SECRET = LocalStackSettings.DEFAULT_SECRET_KEY;
   static final Instant MTIME = Instant.parse("2021-03-04T05:06:07Z");
 
-  @TempDir static Path servers;
-  static KafkaBroker broker;
   static S3ServerProcess s3;
 
   @TempDir Path photos;
 
   @BeforeAll
   static void startServers() {
-    broker = KafkaBroker.start(servers.resolve("kafka"), 0);
     s3 =
         S3ServerProcess.start(
-            servers.resolve("s3"),
+            dir.resolve("s3"),
             0,
             ACCESS,
             SECRET,
@@ -55,9 +52,6 @@ class IngestCommandIT {
   static void stopServers() {
     if (s3 != null) {
       s3.close();
-    }
-    if (broker != null) {
-      broker.close();
     }
   }
 

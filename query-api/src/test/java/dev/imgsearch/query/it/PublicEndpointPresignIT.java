@@ -1,10 +1,10 @@
 package dev.imgsearch.query.it;
 
-import static dev.imgsearch.query.it.Teardown.closeAll;
+import static dev.imgsearch.local.servers.testing.Teardown.closeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imgsearch.local.servers.KafkaBroker;
 import dev.imgsearch.local.servers.S3ServerProcess;
+import dev.imgsearch.local.servers.testing.BrokerPerClass;
 import dev.imgsearch.query.server.MinioUrlSigner;
 import dev.imgsearch.query.server.QueryServer;
 import dev.imgsearch.query.server.QueryServerSettings;
@@ -17,8 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
  * the option exists.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PublicEndpointPresignIT {
+class PublicEndpointPresignIT extends BrokerPerClass {
 
   private static final String ACCESS = "it-access";
   private static final String SECRET = "it-secret-0123456789";
@@ -42,14 +40,11 @@ class PublicEndpointPresignIT {
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private KafkaBroker broker;
   private S3ServerProcess s3;
   private QueryServerSettings settings;
 
   @BeforeAll
   void start() throws Exception {
-    Path dir = Files.createTempDirectory("public-endpoint-it");
-    broker = KafkaBroker.start(dir.resolve("kafka"), 0);
     s3 =
         S3ServerProcess.start(
             dir.resolve("s3"), 0, ACCESS, SECRET, broker.bootstrapServers(), "it-notes", "images");
@@ -79,7 +74,7 @@ class PublicEndpointPresignIT {
 
   @AfterAll
   void stop() throws Exception {
-    closeAll(s3, broker);
+    closeAll(s3);
   }
 
   @Test

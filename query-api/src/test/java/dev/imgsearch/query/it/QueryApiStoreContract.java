@@ -1,11 +1,11 @@
 package dev.imgsearch.query.it;
 
+import static dev.imgsearch.local.servers.testing.Teardown.closeAll;
 import static dev.imgsearch.query.ApiResponses.MULTIPART;
 import static dev.imgsearch.query.ApiResponses.assertError;
 import static dev.imgsearch.query.ApiResponses.ids;
 import static dev.imgsearch.query.ApiResponses.multipartBody;
 import static dev.imgsearch.query.ApiResponses.text;
-import static dev.imgsearch.query.it.Teardown.closeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,6 +1,6 @@
 package dev.imgsearch.query.it;
 
-import static dev.imgsearch.query.it.Teardown.closeAll;
+import static dev.imgsearch.local.servers.testing.Teardown.closeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.embedder.detect.Box;

@@ -1,12 +1,12 @@
 package dev.imgsearch.query.it;
 
+import static dev.imgsearch.local.servers.testing.Teardown.closeAll;
 import static dev.imgsearch.query.ApiResponses.jsonRequest;
-import static dev.imgsearch.query.it.Teardown.closeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.imgsearch.local.servers.KafkaBroker;
+import dev.imgsearch.local.servers.testing.BrokerPerClass;
 import dev.imgsearch.query.server.QueryServer;
 import dev.imgsearch.query.server.QueryServerSettings;
 import dev.imgsearch.query.watch.KafkaWatches;
@@ -23,7 +23,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +34,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The watch routes through a real Kafka broker and the real server wiring ({@link QueryServer} with
@@ -46,22 +44,19 @@ import org.junit.jupiter.api.io.TempDir;
  * three-partition alerts topic are the paged history of a new API instance (a restart), all of
  * them, in match-time order, once each.
  */
-class WatchesApiIT {
+class WatchesApiIT extends BrokerPerClass {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final String WATCHES = "it-watches";
   private static final String ALERTS = "it-alerts";
 
-  @TempDir static Path tmp;
-  static KafkaBroker broker;
   static QueryServer server;
   static KafkaWatches independent;
   static String base;
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start(tmp.resolve("kafka"), 0);
     broker.createTopics(1, WATCHES, ALERTS);
     Watch before =
         Watch.newBuilder()
@@ -85,7 +80,7 @@ class WatchesApiIT {
 
   @AfterAll
   static void stop() throws Exception {
-    closeAll(independent, server, broker);
+    closeAll(independent, server);
   }
 
   @Test
@@ -283,7 +278,7 @@ class WatchesApiIT {
                     "store.kind",
                     "embedded",
                     "store.path",
-                    tmp.resolve(storeDir).toString(),
+                    dir.resolve(storeDir).toString(),
                     "allow-anonymous",
                     "true",
                     "kafka.bootstrap-servers",

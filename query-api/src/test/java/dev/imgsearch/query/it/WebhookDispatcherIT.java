@@ -1,12 +1,13 @@
 package dev.imgsearch.query.it;
 
+import static dev.imgsearch.local.servers.testing.Teardown.closeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.imgsearch.local.servers.KafkaBroker;
+import dev.imgsearch.local.servers.testing.BrokerPerClass;
 import dev.imgsearch.query.watch.KafkaWatches;
 import dev.imgsearch.query.watch.WebhookDispatcher;
 import dev.imgsearch.query.watch.WebhookRetry;
@@ -19,7 +20,6 @@ import dev.imgsearch.schemas.avro.Watch;
 import dev.imgsearch.schemas.avro.WatchTarget;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The webhook dispatcher on a real broker, posting to a JDK HTTP receiver: an alert whose first
@@ -46,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * signature the receiver verifies; an alert whose receiver answers 400 is posted once and counted
  * as failed; an alert of a watch without webhook is not posted; the offsets are committed after.
  */
-class WebhookDispatcherIT {
+class WebhookDispatcherIT extends BrokerPerClass {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String WATCHES = "hook-watches";
   private static final String ALERTS = "hook-alerts";
@@ -55,8 +54,6 @@ class WebhookDispatcherIT {
   /** One request the receiver got. */
   record Received(String path, String idempotencyKey, boolean signed, JsonNode body) {}
 
-  @TempDir static Path tmp;
-  static KafkaBroker broker;
   static HttpServer receiver;
   static KafkaWatches watches;
   static KafkaProducer<String, byte[]> producer;
@@ -65,7 +62,6 @@ class WebhookDispatcherIT {
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start(tmp.resolve("kafka"), 0);
     broker.createTopics(2, WATCHES, ALERTS);
     receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     receiver.createContext("/", WebhookDispatcherIT::receive);
@@ -96,19 +92,8 @@ class WebhookDispatcherIT {
   }
 
   @AfterAll
-  static void stop() {
-    if (watches != null) {
-      watches.close();
-    }
-    if (producer != null) {
-      producer.close();
-    }
-    if (receiver != null) {
-      receiver.stop(0);
-    }
-    if (broker != null) {
-      broker.close();
-    }
+  static void stop() throws Exception {
+    closeAll(watches, producer, receiver == null ? null : () -> receiver.stop(0));
   }
 
   /** 503 on the first attempt of each alert at /flaky, always 400 at /refusing, else 204. */

@@ -10,8 +10,8 @@ import dev.imgsearch.indexer.store.StoreSettings;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.indexer.store.VectorStores;
-import dev.imgsearch.local.servers.KafkaBroker;
 import dev.imgsearch.local.servers.MilvusServer;
+import dev.imgsearch.local.servers.testing.BrokerPerClass;
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.ImageEmbedding;
 import java.nio.file.Path;
@@ -30,10 +30,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The re-index command's work on real components: a real Kafka broker (KRaft, in process) holding a
@@ -42,26 +39,12 @@ import org.junit.jupiter.api.io.TempDir;
  * during the replay, and swaps the alias, while a reader on the alias checks it always sees the
  * complete old or the complete new index.
  */
-class EmbeddingsTopicReindexIT {
+class EmbeddingsTopicReindexIT extends BrokerPerClass {
   static final int DIM = 8;
-  @TempDir static Path tmp;
-  static KafkaBroker broker;
-
-  @BeforeAll
-  static void startKafka() {
-    broker = KafkaBroker.start(tmp.resolve("kafka"), 0);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (broker != null) {
-      broker.close();
-    }
-  }
 
   @Test
   void replaysTheTopicIntoTheEmbeddedStoreAndSwapsThePointerFile() throws Exception {
-    StoreSettings alias = StoreSettings.embedded(tmp.resolve("store").toString(), "images", DIM);
+    StoreSettings alias = StoreSettings.embedded(dir.resolve("store").toString(), "images", DIM);
     // An embedded reader follows the pointer file when it opens the store, so the reader re-opens
     // for every look.
     scenario(alias, "images_m1", "images_m2", () -> VectorStores.open(alias), true);

@@ -7,12 +7,11 @@ import dev.imgsearch.indexer.store.StoreSettings;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.indexer.store.VectorStores;
-import dev.imgsearch.local.servers.KafkaBroker;
+import dev.imgsearch.local.servers.testing.BrokerPerClass;
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.DeadLetters;
 import dev.imgsearch.schemas.FieldLimits;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,10 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * "Nothing halts the stream", at the sink: records the store refuses (40 tags, an over-long id)
@@ -43,26 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
  * must finish without a single restart (it may not restart at all), the refused records must be on
  * the dead-letter topic with their reason and every other record in the store.
  */
-class SinkDeadLettersIT {
+class SinkDeadLettersIT extends BrokerPerClass {
   static final int DIM = 8;
   static final int CHANGES = 120;
   static final long FORTY_TAGS = 37;
   static final long LONG_ID = 81;
-
-  @TempDir static Path tmp;
-  static KafkaBroker broker;
-
-  @BeforeAll
-  static void start() {
-    broker = KafkaBroker.start(tmp.resolve("kafka"), 0);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (broker != null) {
-      broker.close();
-    }
-  }
 
   static String id(long i) {
     return i == LONG_ID ? "x".repeat(FieldLimits.MAX_ID_BYTES + 1) : "img-" + i;
@@ -83,7 +64,7 @@ class SinkDeadLettersIT {
   void refusedRecordsAreDeadLetteredAndTheJobNeitherFailsNorRestarts() throws Exception {
     String topic = "sink-dlq";
     broker.createTopics(1, topic);
-    StoreSettings store = StoreSettings.embedded(tmp.resolve("store").toString(), "images", DIM);
+    StoreSettings store = StoreSettings.embedded(dir.resolve("store").toString(), "images", DIM);
 
     Configuration conf = new Configuration();
     conf.set(

@@ -1,5 +1,6 @@
 package dev.imgsearch.local.s3;
 
+import static dev.imgsearch.local.servers.testing.Teardown.closeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.local.servers.KafkaBroker;
@@ -82,16 +83,8 @@ class S3ServerIT {
   }
 
   @AfterAll
-  static void stopServers() {
-    if (consumer != null) {
-      consumer.close();
-    }
-    if (s3 != null) {
-      s3.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
+  static void stopServers() throws Exception {
+    closeAll(consumer, s3, broker);
   }
 
   @Test

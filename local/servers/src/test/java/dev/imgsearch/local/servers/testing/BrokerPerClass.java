@@ -1,4 +1,4 @@
-package dev.imgsearch.ingest;
+package dev.imgsearch.local.servers.testing;
 
 import dev.imgsearch.local.servers.KafkaBroker;
 import java.nio.file.Path;
@@ -9,19 +9,20 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Base of the ITs that share one Kafka broker (KRaft, in this JVM, on a free port) per test class,
  * its log under the class's temporary directory {@link #dir}, which the tests use for the rest of
- * their files too.
+ * their files too (from this module's test-jar). The broker is started before the subclass's
+ * {@code @BeforeAll} methods and closed after its {@code @AfterAll} methods.
  */
-abstract class BrokerPerClass {
-  @TempDir static Path dir;
-  static KafkaBroker broker;
+public abstract class BrokerPerClass {
+  @TempDir protected static Path dir;
+  protected static KafkaBroker broker;
 
   @BeforeAll
-  static void startBroker() {
+  protected static void startBroker() {
     broker = KafkaBroker.start(dir.resolve("kafka"), 0);
   }
 
   @AfterAll
-  static void stopBroker() {
+  protected static void stopBroker() {
     if (broker != null) {
       broker.close();
       broker = null;
