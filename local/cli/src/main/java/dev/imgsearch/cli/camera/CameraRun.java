@@ -111,7 +111,7 @@ public final class CameraRun {
       long cpuAfter = cpuNanos(s3Pid);
       double cores = cpuBefore < 0 || cpuAfter < 0 ? -1 : (cpuAfter - cpuBefore) / 1e9 / seconds;
       System.out.printf(
-          "  published in %.1f s; all searchable: %s%n",
+          "  replay and drain took %.1f s; all searchable: %s%n",
           seconds, drained ? "yes" : "no, after " + DRAIN);
       FlinkCounters counters = FlinkCounters.read(stack.flinkMetricsUrl()).minus(before);
       LagSummary lag = LagSummary.of(feeds, footage.size(), tracker.latenciesById());
