@@ -2,6 +2,8 @@ package dev.imgsearch.cli;
 
 import dev.imgsearch.cli.bench.BenchOptions;
 import dev.imgsearch.cli.bench.BenchRun;
+import dev.imgsearch.cli.camera.CameraOptions;
+import dev.imgsearch.cli.camera.CameraRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,6 +18,7 @@ import picocli.CommandLine.Option;
  * the whole pipeline: upload→searchable latency at a fixed upload rate, ingest throughput at
  * saturation, query latency, recall@10 of the store against exact search over the embeddings topic,
  * and peak memory per process. This class parses the options; {@link BenchRun} runs the phases.
+ * With {@code --camera DIR}, {@link CameraRun} instead replays real camera footage as raw frames.
  */
 @Command(
     name = "bench",
@@ -137,8 +140,43 @@ final class BenchCommand implements Callable<Integer> {
           "Active watches (standing queries) during the run: N−1 frame watches that match nothing and one that matches every image; the freshness phase then also measures upload→alert on the SSE stream (default: ${DEFAULT-VALUE}, none).")
   int watches;
 
+  @Option(
+      names = "--camera",
+      description =
+          "Camera replay instead of the phases: publish the JPEG frames of DIR (file-name order, e.g. ffmpeg -i vtest.avi DIR/%%04d.jpg) as raw frames at --fps per camera, scene-change gating on; report frames embedded/gated, publish→searchable lag, CPU; check every frame is findable by time (and, with --people, search by frames with people).")
+  Path camera;
+
+  @Option(
+      names = "--fps",
+      defaultValue = "25",
+      description = "Camera replay: frames per second of each camera (default: ${DEFAULT-VALUE}).")
+  double fps;
+
+  @Option(
+      names = "--cameras",
+      defaultValue = "1",
+      description =
+          "Camera replay: cameras replaying the same footage at once, sources cam-1, cam-2, … (default: ${DEFAULT-VALUE}).")
+  int cameras;
+
+  @Option(
+      names = "--people",
+      description =
+          "Camera replay: hand-labelled people per frame (frame,x,y lines, e.g. embedder/core/src/test/resources/vtest/persons.csv); each labelled frame in DIR is a search query whose hits must lie within ±20 frames of it.")
+  Path people;
+
+  @Option(
+      names = "--min-people-share",
+      defaultValue = "0.5",
+      description =
+          "Camera replay: least share of those hits within the span for the check to pass (default: ${DEFAULT-VALUE}).")
+  double minPeopleShare;
+
   @Override
   public Integer call() throws Exception {
+    if (camera != null) {
+      return new CameraRun(cameraOptions()).run();
+    }
     if (store.needsBundledMilvus()) {
       StoreOptions.requireMilvusInstalled();
     }
@@ -166,5 +204,22 @@ final class BenchCommand implements Callable<Integer> {
         dataDir,
         markdown,
         watches);
+  }
+
+  /** The parsed options of the camera replay ({@code --camera}). */
+  CameraOptions cameraOptions() {
+    return new CameraOptions(
+        camera,
+        fps,
+        cameras,
+        people,
+        minPeopleShare,
+        store.vectorStore.name(),
+        store.milvusUri,
+        checkpointInterval,
+        sweepInterval,
+        embedderOptions,
+        dataDir,
+        markdown);
   }
 }

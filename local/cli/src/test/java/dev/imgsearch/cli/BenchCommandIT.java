@@ -70,7 +70,7 @@ class BenchCommandIT {
   }
 
   /** The (what, value) rows of the bench's markdown table. */
-  private static Map<String, String> rows(String markdown) {
+  static Map<String, String> rows(String markdown) {
     Map<String, String> rows = new LinkedHashMap<>();
     for (String line : markdown.lines().toList()) {
       Matcher m = ROW.matcher(line);

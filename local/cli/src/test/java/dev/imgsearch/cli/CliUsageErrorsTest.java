@@ -257,6 +257,16 @@ class CliUsageErrorsTest {
   }
 
   @Test
+  void cameraReplayMistakesAreUsageErrorsBeforeAnythingStarts() {
+    assertUsageError(
+        run("bench", "--camera", "no-such-frames-dir"), "bench", "--camera: not a directory");
+    assertUsageError(
+        run("bench", "--camera", ".", "--fps", "0"), "bench", "--fps must be in (0, 1000]");
+    assertUsageError(
+        run("bench", "--camera", ".", "--cameras", "0"), "bench", "--cameras must be 1..16");
+  }
+
+  @Test
   void reindexValueMistakesAreUsageErrors() {
     assertUsageError(
         run("reindex", "--collection", "c", "--vector-store", "milvus"),

@@ -50,19 +50,24 @@ public record BenchReport(
     System.out.println();
     System.out.println(md);
     if (markdown != null) {
-      String block =
-          "Measured "
-              + Instant.now()
-              + " (load average "
-              + loadAverage()
-              + ", "
-              + Runtime.getRuntime().availableProcessors()
-              + " cores).\n\n"
-              + md
-              + "\n";
-      Files.writeString(markdown, block, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      appendMeasured(markdown, md);
     }
     return ok() ? 0 : FAILED_CHECKS;
+  }
+
+  /** Appends {@code md} to {@code markdown} after a line with the date, load average and cores. */
+  public static void appendMeasured(Path markdown, String md) throws IOException {
+    String block =
+        "Measured "
+            + Instant.now()
+            + " (load average "
+            + loadAverage()
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores).\n\n"
+            + md
+            + "\n";
+    Files.writeString(markdown, block, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
   ResultTable table() {

@@ -56,6 +56,7 @@ public final class FreshnessTracker implements AutoCloseable {
   private final LongSupplier clock;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final List<Double> latenciesMs = new ArrayList<>();
+  private final Map<String, Double> latencyById = new ConcurrentHashMap<>();
   private final List<Double> sweepMs = new ArrayList<>();
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong seen = new AtomicLong();
@@ -150,6 +151,14 @@ public final class FreshnessTracker implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The latency of every image confirmed so far, by id (not cleared: the camera replay reads the
+   * lag of each frame).
+   */
+  public Map<String, Double> latenciesById() {
+    return Map.copyOf(latencyById);
+  }
+
   /** Durations of the sweeps that had something pending, then cleared. */
   public synchronized List<Double> drainSweepMillis() {
     List<Double> out = new ArrayList<>(sweepMs);
@@ -240,6 +249,7 @@ public final class FreshnessTracker implements AutoCloseable {
         synchronized (this) {
           latenciesMs.add((now - p.putNanos()) / 1e6);
         }
+        latencyById.put(p.id(), (now - p.putNanos()) / 1e6);
         seen.incrementAndGet();
         lastSeenNanos = Math.max(lastSeenNanos, now);
         confirmed++;
