@@ -16,6 +16,7 @@ import io.milvus.v2.service.vector.response.SearchResp;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Perceptual-hash near-duplicates: a top-{@code k} HAMMING search on the companion collection
@@ -26,12 +27,20 @@ final class MilvusNearDuplicates {
   private final MilvusClientV2 client;
   private final CollectionSpec spec;
   private final ConsistencyLevel readConsistency;
+  private final BooleanSupplier scenes;
 
+  /**
+   * @param scenes whether the companion has the scene fields (hits carry them when it has)
+   */
   MilvusNearDuplicates(
-      MilvusClientV2 client, CollectionSpec spec, ConsistencyLevel readConsistency) {
+      MilvusClientV2 client,
+      CollectionSpec spec,
+      ConsistencyLevel readConsistency,
+      BooleanSupplier scenes) {
     this.client = client;
     this.spec = spec;
     this.readConsistency = readConsistency;
+    this.scenes = scenes;
   }
 
   List<SearchHit> search(long phash, int maxHamming, int k, SearchFilter filter) {
@@ -45,7 +54,7 @@ final class MilvusNearDuplicates {
             .metricType(IndexParam.MetricType.HAMMING)
             .data(List.of(new BinaryVec(MilvusRows.phashBytes(phash))))
             .limit(k)
-            .outputFields(MilvusRows.HIT_FIELDS)
+            .outputFields(MilvusRows.hitFields(scenes.getAsBoolean()))
             .consistencyLevel(readConsistency);
     String expression = MilvusFilterExpressions.of(filter);
     if (!expression.isEmpty()) {

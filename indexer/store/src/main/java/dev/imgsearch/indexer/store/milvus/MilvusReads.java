@@ -10,6 +10,7 @@ import io.milvus.v2.service.vector.request.QueryReq;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * Reads of whole rows and counts: {@code get} at the configured read consistency, counts at Strong.
@@ -20,14 +21,23 @@ final class MilvusReads {
   private final MilvusClientV2 client;
   private final CollectionSpec spec;
   private final ConsistencyLevel readConsistency;
+  private final BooleanSupplier scenes;
 
-  MilvusReads(MilvusClientV2 client, CollectionSpec spec, ConsistencyLevel readConsistency) {
+  /**
+   * @param scenes whether the collection has the scene fields (read with the row when it has)
+   */
+  MilvusReads(
+      MilvusClientV2 client,
+      CollectionSpec spec,
+      ConsistencyLevel readConsistency,
+      BooleanSupplier scenes) {
     this.client = client;
     this.spec = spec;
     this.readConsistency = readConsistency;
+    this.scenes = scenes;
   }
 
-  /** The stored row with every field, or empty. */
+  /** The stored row with every field (its scene when the collection keeps it), or empty. */
   Optional<VectorRecord> get(String id) {
     Objects.requireNonNull(id, "id");
     var rows =
@@ -39,7 +49,7 @@ final class MilvusReads {
                         QueryReq.builder()
                             .collectionName(spec.name())
                             .filter(MilvusFilterExpressions.idIn(List.of(id)))
-                            .outputFields(MilvusRows.ALL_FIELDS)
+                            .outputFields(MilvusRows.allFields(scenes.getAsBoolean()))
                             .consistencyLevel(readConsistency)
                             .build()))
             .getQueryResults();

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 
 /**
  * Top-{@code k} by cosine on the main collection. Unfiltered: the server's ANN search. Filtered:
@@ -49,6 +50,7 @@ final class MilvusVectorSearch implements AutoCloseable {
   private final MilvusClientV2 client;
   private final CollectionSpec spec;
   private final ConsistencyLevel readConsistency;
+  private final BooleanSupplier scenes;
 
   /** Runs the match-count probe of a filtered search next to its ANN search. */
   private final ExecutorService probes =
@@ -59,10 +61,18 @@ final class MilvusVectorSearch implements AutoCloseable {
             return t;
           });
 
-  MilvusVectorSearch(MilvusClientV2 client, CollectionSpec spec, ConsistencyLevel readConsistency) {
+  /**
+   * @param scenes whether the collection has the scene fields (hits carry them when it has)
+   */
+  MilvusVectorSearch(
+      MilvusClientV2 client,
+      CollectionSpec spec,
+      ConsistencyLevel readConsistency,
+      BooleanSupplier scenes) {
     this.client = client;
     this.spec = spec;
     this.readConsistency = readConsistency;
+    this.scenes = scenes;
   }
 
   List<SearchHit> search(float[] query, int k, SearchFilter filter) {
@@ -126,7 +136,7 @@ final class MilvusVectorSearch implements AutoCloseable {
             .data(List.of(new FloatVec(query)))
             .limit(k)
             .searchParams(MilvusIndexParams.searchParams(spec, k))
-            .outputFields(MilvusRows.HIT_FIELDS)
+            .outputFields(MilvusRows.hitFields(scenes.getAsBoolean()))
             .consistencyLevel(readConsistency);
     if (!expression.isEmpty()) {
       request.filter(expression);
@@ -147,7 +157,7 @@ final class MilvusVectorSearch implements AutoCloseable {
    * probe).
    */
   private Optional<List<SearchHit>> exactSearch(float[] query, int k, String expression) {
-    List<String> fields = new ArrayList<>(MilvusRows.HIT_FIELDS);
+    List<String> fields = new ArrayList<>(MilvusRows.hitFields(scenes.getAsBoolean()));
     fields.add(FIELD_ID);
     fields.add(FIELD_VECTOR);
     var rows = matchingRows(expression, fields);
