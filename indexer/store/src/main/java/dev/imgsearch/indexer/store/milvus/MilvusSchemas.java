@@ -222,9 +222,10 @@ final class MilvusSchemas {
       return Optional.empty();
     }
     return Optional.of(
-        "Milvus collection "
+        (without.size() == 1 ? "Milvus collection " : "Milvus collections ")
             + String.join(" and ", without)
-            + " predates the scene fields ("
+            + (without.size() == 1 ? " predates" : " predate")
+            + " the scene fields ("
             + String.join(", ", SCENE_FIELDS)
             + "): scene references of gated frames are not kept ("
             + (mainScenes ? "near-duplicate hits" : "hits")

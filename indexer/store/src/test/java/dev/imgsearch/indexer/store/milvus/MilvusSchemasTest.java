@@ -153,7 +153,7 @@ class MilvusSchemasTest {
         .hasValueSatisfying(
             w ->
                 assertThat(w)
-                    .contains("'images' and 'images_phash'")
+                    .startsWith("Milvus collections 'images' and 'images_phash' predate the")
                     .contains("scene references of gated frames are not kept")
                     .contains("(hits carry no scene)")
                     .contains("re-index into a new collection"));
@@ -161,7 +161,7 @@ class MilvusSchemasTest {
         .hasValueSatisfying(
             w ->
                 assertThat(w)
-                    .contains("'images_phash' predates")
+                    .startsWith("Milvus collection 'images_phash' predates the")
                     .doesNotContain("'images' ")
                     .contains("near-duplicate hits carry no scene"));
   }
