@@ -3,12 +3,9 @@ package dev.imgsearch.indexer.store.milvus;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_PHASH;
 import static dev.imgsearch.indexer.store.milvus.MilvusCalls.call;
 
-import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.VectorStore;
-import io.milvus.v2.client.MilvusClientV2;
-import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.IndexParam;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.BinaryVec;
@@ -16,7 +13,6 @@ import io.milvus.v2.service.vector.response.SearchResp;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /**
  * Perceptual-hash near-duplicates: a top-{@code k} HAMMING search on the companion collection
@@ -24,29 +20,16 @@ import java.util.function.BooleanSupplier;
  * distances by id.
  */
 final class MilvusNearDuplicates {
-  private final MilvusClientV2 client;
-  private final CollectionSpec spec;
-  private final ConsistencyLevel readConsistency;
-  private final BooleanSupplier scenes;
+  private final MilvusReadContext read;
 
-  /**
-   * @param scenes whether the companion has the scene fields (hits carry them when it has)
-   */
-  MilvusNearDuplicates(
-      MilvusClientV2 client,
-      CollectionSpec spec,
-      ConsistencyLevel readConsistency,
-      BooleanSupplier scenes) {
-    this.client = client;
-    this.spec = spec;
-    this.readConsistency = readConsistency;
-    this.scenes = scenes;
+  MilvusNearDuplicates(MilvusReadContext read) {
+    this.read = read;
   }
 
   List<SearchHit> search(long phash, int maxHamming, int k, SearchFilter filter) {
     VectorStore.checkNearDuplicateArguments(maxHamming, k);
     MilvusVectorSearch.checkTopK(k);
-    String collection = spec.phashCollectionName();
+    String collection = read.spec().phashCollectionName();
     SearchReq.SearchReqBuilder request =
         SearchReq.builder()
             .collectionName(collection)
@@ -54,14 +37,15 @@ final class MilvusNearDuplicates {
             .metricType(IndexParam.MetricType.HAMMING)
             .data(List.of(new BinaryVec(MilvusRows.phashBytes(phash))))
             .limit(k)
-            .outputFields(MilvusRows.hitFields(scenes.getAsBoolean()))
-            .consistencyLevel(readConsistency);
+            .outputFields(MilvusRows.hitFields(read.scenes().getAsBoolean()))
+            .consistencyLevel(read.consistency());
     String expression = MilvusFilterExpressions.of(filter);
     if (!expression.isEmpty()) {
       request.filter(expression);
     }
     List<List<SearchResp.SearchResult>> results =
-        call("nearDuplicates", collection, () -> client.search(request.build())).getSearchResults();
+        call("nearDuplicates", collection, () -> read.client().search(request.build()))
+            .getSearchResults();
     List<SearchHit> hits = new ArrayList<>();
     for (SearchResp.SearchResult r :
         results.isEmpty() ? List.<SearchResp.SearchResult>of() : results.get(0)) {

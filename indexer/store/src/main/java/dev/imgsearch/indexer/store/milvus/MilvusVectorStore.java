@@ -75,8 +75,8 @@ import org.slf4j.LoggerFactory;
  * check, load, drop; the layouts in {@link MilvusSchemas}), {@link MilvusWrites} (upsert, delete,
  * flush; planned by {@link MilvusUpsertPlan}, rows by {@link MilvusRows}), {@link
  * MilvusVectorSearch} (with the exact path of {@link MilvusExactFilter}), {@link
- * MilvusNearDuplicates} and {@link MilvusReads} (get, count); every SDK call goes through {@link
- * MilvusCalls}.
+ * MilvusNearDuplicates} and {@link MilvusReads} (get, count; the three share a {@link
+ * MilvusReadContext}); every SDK call goes through {@link MilvusCalls}.
  */
 public final class MilvusVectorStore implements VectorStore {
   private static final Logger LOG = LoggerFactory.getLogger(MilvusVectorStore.class);
@@ -107,12 +107,14 @@ public final class MilvusVectorStore implements VectorStore {
     ConsistencyLevel readConsistency = ConsistencyLevel.valueOf(config.searchConsistency().name());
     this.client = MilvusCalls.connect(config, spec.name());
     this.collections = new MilvusCollections(client, spec);
-    this.reads = new MilvusReads(client, spec, readConsistency, collections::keepsScenes);
+    var read = new MilvusReadContext(client, spec, readConsistency, collections::keepsScenes);
+    this.reads = new MilvusReads(read);
     this.writes = new MilvusWrites(client, spec, reads);
-    this.vectorSearch =
-        new MilvusVectorSearch(client, spec, readConsistency, collections::keepsScenes);
+    this.vectorSearch = new MilvusVectorSearch(read);
     this.nearDuplicates =
-        new MilvusNearDuplicates(client, spec, readConsistency, collections::companionKeepsScenes);
+        new MilvusNearDuplicates(
+            new MilvusReadContext(
+                client, spec, readConsistency, collections::companionKeepsScenes));
     this.items = new MilvusItems(client, spec, faceDimension, readConsistency, collections);
   }
 
