@@ -48,12 +48,16 @@ public record CollectionSpec(
   public static final String FIELD_HAS_PHASH = "has_phash";
 
   /**
-   * Scene-change gating (embedded Lucene store): image id of the row's representative, when the row
-   * reuses its vector.
+   * Scene-change gating: image id of the row's representative, when the row reuses its vector
+   * (VARCHAR in both Milvus collections, empty for a frame embedded itself; a stored field in
+   * Lucene).
    */
   public static final String FIELD_SCENE_OF = "scene_of";
 
-  /** Scene-change gating: capture time of the representative (the scene's start). */
+  /**
+   * Scene-change gating: capture time of the representative (the scene's start; INT64 in both
+   * Milvus collections, 0 for a frame embedded itself).
+   */
   public static final String FIELD_SCENE_START = "scene_start";
 
   /**

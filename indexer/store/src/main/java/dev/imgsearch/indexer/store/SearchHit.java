@@ -10,8 +10,8 @@ import java.util.List;
  * @param distance for {@link VectorStore#nearDuplicates}: the Hamming distance (0..64) between the
  *     stored and the query perceptual hash; null for vector searches
  * @param scene scene-change gating: the row's representative and scene start (the scene spans
- *     {@code scene.startMillis()} … {@code capturedAtMillis}), or null (stores that do not keep it:
- *     Milvus)
+ *     {@code scene.startMillis()} … {@code capturedAtMillis}), or null (a frame embedded itself, or
+ *     a Milvus collection created before the scene fields)
  */
 public record SearchHit(
     String id,

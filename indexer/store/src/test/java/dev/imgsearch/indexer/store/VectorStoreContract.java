@@ -2,6 +2,7 @@ package dev.imgsearch.indexer.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.imgsearch.schemas.FieldLimits;
@@ -556,6 +557,44 @@ public abstract class VectorStoreContract implements DetectedItemsContract {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("k must be")
         .hasMessageEndingWith(": 0");
+  }
+
+  // ---- scene-change gating ----
+
+  /**
+   * A frame reusing its representative's vector keeps the reference, in get, search (unfiltered and
+   * filtered) and near-duplicates; a frame embedded itself has none, and an upsert without the
+   * reference removes it.
+   */
+  @Test
+  void aGatedFrameKeepsItsSceneReference() {
+    float[] v = unit(0.6, 0.8);
+    SceneRef scene = new SceneRef("rep", 1_000);
+    VectorRecord representative = row("rep", v, "cam-1", 1_000).withPhash(HASH);
+    VectorRecord gated = row("later", v, "cam-1", 3_000).withPhash(flipped(HASH, 2));
+    VectorStore store = storeWith(representative, gated.withScene(scene));
+
+    assertThat(store.get("later").orElseThrow().scene()).isEqualTo(scene);
+    assertThat(store.get("rep").orElseThrow().scene()).isNull();
+    assertThat(store.search(v, 2, SearchFilter.NONE))
+        .extracting(SearchHit::id, SearchHit::scene)
+        .containsExactlyInAnyOrder(tuple("rep", null), tuple("later", scene));
+    assertThat(store.search(v, 2, captured(2_000L, null)))
+        .extracting(SearchHit::id, SearchHit::scene)
+        .containsExactly(tuple("later", scene));
+    assertThat(store.nearDuplicates(HASH, 4, 10, SearchFilter.NONE))
+        .extracting(SearchHit::id, SearchHit::scene)
+        .containsExactly(tuple("rep", null), tuple("later", scene));
+
+    // upserted again without the reference (embedded itself this time): the reference is gone
+    write(store, gated);
+    assertThat(store.get("later").orElseThrow().scene()).isNull();
+    assertThat(store.search(v, 2, SearchFilter.NONE))
+        .extracting(SearchHit::scene)
+        .containsOnlyNulls();
+    assertThat(store.nearDuplicates(HASH, 4, 10, SearchFilter.NONE))
+        .extracting(SearchHit::scene)
+        .containsOnlyNulls();
   }
 
   @Test

@@ -78,7 +78,7 @@ final class LuceneImageDocuments {
         start == null ? null : start.numericValue().longValue());
   }
 
-  static SearchHit hitOf(Document d, float score, SceneRef scene) {
+  static SearchHit hitOf(Document d, float score) {
     return new SearchHit(
         d.get(FIELD_ID),
         score,
@@ -88,7 +88,7 @@ final class LuceneImageDocuments {
         d.getField(FIELD_CAPTURED_AT).numericValue().longValue(),
         List.of(d.getValues(FIELD_TAGS)),
         null,
-        scene);
+        sceneOf(d));
   }
 
   static VectorRecord fromDocument(Document d) {

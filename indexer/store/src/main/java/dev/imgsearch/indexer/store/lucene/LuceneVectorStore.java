@@ -205,7 +205,7 @@ public final class LuceneVectorStore implements VectorStore {
             Document d = stored.document(sd.doc);
             // Lucene's COSINE score is (1 + cos) / 2; report the cosine itself.
             float cosine = 2f * sd.score - 1f;
-            hits.add(LuceneImageDocuments.hitOf(d, cosine, LuceneImageDocuments.sceneOf(d)));
+            hits.add(LuceneImageDocuments.hitOf(d, cosine));
           }
           return hits;
         });
@@ -256,7 +256,7 @@ public final class LuceneVectorStore implements VectorStore {
           List<SearchHit> hits = new ArrayList<>(kept.size());
           for (long[] c : kept) {
             Document d = stored.document((int) c[1]);
-            hits.add(LuceneImageDocuments.hitOf(d, 0f, null).asDuplicate((int) c[0]));
+            hits.add(LuceneImageDocuments.hitOf(d, 0f).asDuplicate((int) c[0]));
           }
           hits.sort(Comparator.comparing(SearchHit::distance).thenComparing(SearchHit::id));
           return hits;

@@ -21,6 +21,8 @@ import io.milvus.v2.service.index.request.DescribeIndexReq;
 import io.milvus.v2.service.index.request.ListIndexesReq;
 import io.milvus.v2.service.index.response.DescribeIndexResp;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lifecycle of the store's two collections on the server: create them when missing (with {@link
@@ -28,8 +30,18 @@ import java.util.List;
  * both.
  */
 final class MilvusCollections {
+  private static final Logger LOG = LoggerFactory.getLogger(MilvusCollections.class);
+
   private final MilvusClientV2 client;
   private final CollectionSpec spec;
+
+  /**
+   * Whether the main collection has the scene fields; the layout this store creates until known.
+   */
+  private volatile boolean scenes = true;
+
+  /** The same for the companion. */
+  private volatile boolean companionScenes = true;
 
   MilvusCollections(MilvusClientV2 client, CollectionSpec spec) {
     this.client = client;
@@ -39,19 +51,36 @@ final class MilvusCollections {
   /**
    * Creates or checks the main collection (schema, HNSW/IVF COSINE index) and its perceptual-hash
    * companion (schema, BIN_FLAT HAMMING index) and loads both. Fails with {@link
-   * IllegalStateException} when an existing one differs.
+   * IllegalStateException} when an existing one differs. Notes which of them have the scene fields
+   * ({@link #keepsScenes()}, {@link #companionKeepsScenes()}) and logs a warning when one does not.
    */
   void ensure() {
     String name = spec.name();
     createIfMissing(name, MilvusSchemas.main(spec));
-    checkSchema(name, MilvusSchemas.main(spec));
+    boolean mainHasScenes = checkSchema(name, MilvusSchemas.main(spec));
     ensureVectorIndex();
     load(name);
     String companion = spec.phashCollectionName();
     createIfMissing(companion, MilvusSchemas.phash());
-    checkSchema(companion, MilvusSchemas.phash());
+    boolean companionHasScenes = checkSchema(companion, MilvusSchemas.phash());
     ensurePhashIndex();
     load(companion);
+    scenes = mainHasScenes;
+    companionScenes = companionHasScenes;
+    MilvusSchemas.sceneWarning(spec, mainHasScenes, companionHasScenes).ifPresent(LOG::warn);
+  }
+
+  /**
+   * Whether the main collection keeps scene references (has {@link MilvusSchemas#SCENE_FIELDS}), as
+   * {@link #ensure()} found; true before it.
+   */
+  boolean keepsScenes() {
+    return scenes;
+  }
+
+  /** Whether the perceptual-hash companion keeps scene references, as {@link #ensure()} found. */
+  boolean companionKeepsScenes() {
+    return companionScenes;
   }
 
   /**
@@ -95,10 +124,10 @@ final class MilvusCollections {
 
   /**
    * Fails with {@link IllegalStateException} when the existing collection does not have this
-   * store's layout.
+   * store's layout; returns whether it has the scene fields.
    */
-  private void checkSchema(String name, CreateCollectionReq.CollectionSchema expected) {
-    MilvusSchemas.check(name, spec, expected, describe(name));
+  private boolean checkSchema(String name, CreateCollectionReq.CollectionSchema expected) {
+    return MilvusSchemas.check(name, spec, expected, describe(name));
   }
 
   private DescribeCollectionResp describe(String name) {

@@ -3,12 +3,9 @@ package dev.imgsearch.indexer.store.milvus;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_PHASH;
 import static dev.imgsearch.indexer.store.milvus.MilvusCalls.call;
 
-import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.VectorStore;
-import io.milvus.v2.client.MilvusClientV2;
-import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.IndexParam;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.BinaryVec;
@@ -23,21 +20,16 @@ import java.util.List;
  * distances by id.
  */
 final class MilvusNearDuplicates {
-  private final MilvusClientV2 client;
-  private final CollectionSpec spec;
-  private final ConsistencyLevel readConsistency;
+  private final MilvusReadContext read;
 
-  MilvusNearDuplicates(
-      MilvusClientV2 client, CollectionSpec spec, ConsistencyLevel readConsistency) {
-    this.client = client;
-    this.spec = spec;
-    this.readConsistency = readConsistency;
+  MilvusNearDuplicates(MilvusReadContext read) {
+    this.read = read;
   }
 
   List<SearchHit> search(long phash, int maxHamming, int k, SearchFilter filter) {
     VectorStore.checkNearDuplicateArguments(maxHamming, k);
     MilvusVectorSearch.checkTopK(k);
-    String collection = spec.phashCollectionName();
+    String collection = read.spec().phashCollectionName();
     SearchReq.SearchReqBuilder request =
         SearchReq.builder()
             .collectionName(collection)
@@ -45,14 +37,15 @@ final class MilvusNearDuplicates {
             .metricType(IndexParam.MetricType.HAMMING)
             .data(List.of(new BinaryVec(MilvusRows.phashBytes(phash))))
             .limit(k)
-            .outputFields(MilvusRows.HIT_FIELDS)
-            .consistencyLevel(readConsistency);
+            .outputFields(MilvusRows.hitFields(read.scenes().getAsBoolean()))
+            .consistencyLevel(read.consistency());
     String expression = MilvusFilterExpressions.of(filter);
     if (!expression.isEmpty()) {
       request.filter(expression);
     }
     List<List<SearchResp.SearchResult>> results =
-        call("nearDuplicates", collection, () -> client.search(request.build())).getSearchResults();
+        call("nearDuplicates", collection, () -> read.client().search(request.build()))
+            .getSearchResults();
     List<SearchHit> hits = new ArrayList<>();
     for (SearchResp.SearchResult r :
         results.isEmpty() ? List.<SearchResp.SearchResult>of() : results.get(0)) {

@@ -2,9 +2,7 @@ package dev.imgsearch.indexer.store.milvus;
 
 import static dev.imgsearch.indexer.store.milvus.MilvusCalls.call;
 
-import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.VectorRecord;
-import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.service.vector.request.QueryReq;
 import java.util.List;
@@ -17,31 +15,28 @@ import java.util.Optional;
 final class MilvusReads {
   private static final String COUNT = "count(*)";
 
-  private final MilvusClientV2 client;
-  private final CollectionSpec spec;
-  private final ConsistencyLevel readConsistency;
+  private final MilvusReadContext read;
 
-  MilvusReads(MilvusClientV2 client, CollectionSpec spec, ConsistencyLevel readConsistency) {
-    this.client = client;
-    this.spec = spec;
-    this.readConsistency = readConsistency;
+  MilvusReads(MilvusReadContext read) {
+    this.read = read;
   }
 
-  /** The stored row with every field, or empty. */
+  /** The stored row with every field (its scene when the collection keeps it), or empty. */
   Optional<VectorRecord> get(String id) {
     Objects.requireNonNull(id, "id");
     var rows =
         call(
                 "get",
-                spec.name(),
+                read.spec().name(),
                 () ->
-                    client.query(
-                        QueryReq.builder()
-                            .collectionName(spec.name())
-                            .filter(MilvusFilterExpressions.idIn(List.of(id)))
-                            .outputFields(MilvusRows.ALL_FIELDS)
-                            .consistencyLevel(readConsistency)
-                            .build()))
+                    read.client()
+                        .query(
+                            QueryReq.builder()
+                                .collectionName(read.spec().name())
+                                .filter(MilvusFilterExpressions.idIn(List.of(id)))
+                                .outputFields(MilvusRows.allFields(read.scenes().getAsBoolean()))
+                                .consistencyLevel(read.consistency())
+                                .build()))
             .getQueryResults();
     return rows.isEmpty()
         ? Optional.empty()
@@ -50,7 +45,7 @@ final class MilvusReads {
 
   /** Live rows of the main collection: an exact {@code count(*)} at Strong consistency. */
   long count() {
-    return countStrong("count", spec.name());
+    return countStrong("count", read.spec().name());
   }
 
   /**
@@ -64,13 +59,14 @@ final class MilvusReads {
                 operation,
                 collection,
                 () ->
-                    client.query(
-                        QueryReq.builder()
-                            .collectionName(collection)
-                            .filter("")
-                            .outputFields(List.of(COUNT))
-                            .consistencyLevel(ConsistencyLevel.STRONG)
-                            .build()))
+                    read.client()
+                        .query(
+                            QueryReq.builder()
+                                .collectionName(collection)
+                                .filter("")
+                                .outputFields(List.of(COUNT))
+                                .consistencyLevel(ConsistencyLevel.STRONG)
+                                .build()))
             .getQueryResults();
     return rows.isEmpty() ? 0 : ((Number) rows.get(0).getEntity().get(COUNT)).longValue();
   }

@@ -7,6 +7,8 @@ import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_ID;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_KEY;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_MODEL;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_PHASH;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_SCENE_OF;
+import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_SCENE_START;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_SOURCE;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_TAGS;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_VECTOR;
@@ -27,18 +29,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The layout of the store's two collections, and the check that an existing collection has it.
  * Pure: builds and compares schema objects, no server calls.
  */
 final class MilvusSchemas {
+  /**
+   * Scene-change gating's reference, in both collections: {@code scene_of} VARCHAR (the
+   * representative's id, empty when the frame was embedded itself) and {@code scene_start} INT64
+   * (its capture time, 0 then). Optional in an existing collection: one created before them has
+   * neither and is used without them ({@link #check} says which).
+   */
+  static final List<String> SCENE_FIELDS = List.of(FIELD_SCENE_OF, FIELD_SCENE_START);
+
   private MilvusSchemas() {}
 
   /**
    * The main collection: {@code id} VARCHAR primary key without autoID, {@code vector}
-   * FLOAT_VECTOR(dimension), the hit fields, {@code model}, {@code phash} INT64 and {@code
-   * has_phash} BOOL.
+   * FLOAT_VECTOR(dimension), the hit fields, {@code model}, {@code phash} INT64, {@code has_phash}
+   * BOOL and the {@link #SCENE_FIELDS}.
    */
   static CreateCollectionReq.CollectionSchema main(CollectionSpec spec) {
     CreateCollectionReq.CollectionSchema schema = MilvusClientV2.CreateSchema();
@@ -48,12 +59,13 @@ final class MilvusSchemas {
     addVarChar(schema, FIELD_MODEL, MAX_TEXT_LENGTH);
     addField(schema, FIELD_PHASH, DataType.Int64);
     addField(schema, FIELD_HAS_PHASH, DataType.Bool);
+    addSceneFields(schema);
     return schema;
   }
 
   /**
    * The companion collection: id, the hash as BINARY_VECTOR(64) and the fields hits show and
-   * filters use.
+   * filters use, the {@link #SCENE_FIELDS} included.
    */
   static CreateCollectionReq.CollectionSchema phash() {
     CreateCollectionReq.CollectionSchema schema = MilvusClientV2.CreateSchema();
@@ -65,7 +77,14 @@ final class MilvusSchemas {
             .dimension(PHASH_BITS)
             .build());
     addHitFields(schema);
+    addSceneFields(schema);
     return schema;
+  }
+
+  /** {@link #SCENE_FIELDS}: VARCHAR of the id's max length and INT64. */
+  private static void addSceneFields(CreateCollectionReq.CollectionSchema schema) {
+    addVarChar(schema, FIELD_SCENE_OF, MAX_ID_LENGTH);
+    addField(schema, FIELD_SCENE_START, DataType.Int64);
   }
 
   /** {@code id}: the VARCHAR primary key, without autoID. */
@@ -133,9 +152,12 @@ final class MilvusSchemas {
    * by {@code description}) does not have the {@code expected} layout: first a vector dimension
    * other than the spec's (main collection only), then every missing or differently typed field, a
    * binary dimension or partition key that differs, and a primary key other than {@code id} without
-   * autoID, all named in one message.
+   * autoID, all named in one message. The {@link #SCENE_FIELDS} are optional as a pair: a
+   * collection with neither passes (created before them), one with only one of them does not.
+   *
+   * @return whether the collection has the scene fields (keeps scene references)
    */
-  static void check(
+  static boolean check(
       String name,
       CollectionSpec spec,
       CreateCollectionReq.CollectionSchema expected,
@@ -156,8 +178,12 @@ final class MilvusSchemas {
               + spec.dimension()
               + "; use another collection name or drop the collection and re-index");
     }
+    boolean scenes = SCENE_FIELDS.stream().anyMatch(fields::containsKey);
     List<String> mismatches = new ArrayList<>();
     for (CreateCollectionReq.FieldSchema want : expected.getFieldSchemaList()) {
+      if (!scenes && SCENE_FIELDS.contains(want.getName())) {
+        continue; // created before scene references: used without them
+      }
       String mismatch = mismatch(want, fields.get(want.getName()));
       if (mismatch != null) {
         mismatches.add(mismatch);
@@ -175,6 +201,36 @@ final class MilvusSchemas {
               + String.join(", ", mismatches)
               + "; use another collection name or re-index into a new collection");
     }
+    return scenes;
+  }
+
+  /**
+   * The warning for collections without the {@link #SCENE_FIELDS} ({@code mainScenes}, {@code
+   * companionScenes}: what {@link #check} said of the main collection and its companion), or empty
+   * when both keep scene references.
+   */
+  static Optional<String> sceneWarning(
+      CollectionSpec spec, boolean mainScenes, boolean companionScenes) {
+    List<String> without = new ArrayList<>();
+    if (!mainScenes) {
+      without.add("'" + spec.name() + "'");
+    }
+    if (!companionScenes) {
+      without.add("'" + spec.phashCollectionName() + "'");
+    }
+    if (without.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        (without.size() == 1 ? "Milvus collection " : "Milvus collections ")
+            + String.join(" and ", without)
+            + (without.size() == 1 ? " predates" : " predate")
+            + " the scene fields ("
+            + String.join(", ", SCENE_FIELDS)
+            + "): scene references of gated frames are not kept ("
+            + (mainScenes ? "near-duplicate hits" : "hits")
+            + " carry no scene); a re-index into a new collection (the alias re-index,"
+            + " imgsearch reindex --alias) adds them");
   }
 
   /** How {@code actual} differs from {@code expected}, or null when it does not. */

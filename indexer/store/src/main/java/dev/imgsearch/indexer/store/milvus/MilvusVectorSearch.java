@@ -4,11 +4,8 @@ import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_ID;
 import static dev.imgsearch.indexer.store.CollectionSpec.FIELD_VECTOR;
 import static dev.imgsearch.indexer.store.milvus.MilvusCalls.call;
 
-import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
-import io.milvus.v2.client.MilvusClientV2;
-import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.IndexParam;
 import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
@@ -46,9 +43,7 @@ final class MilvusVectorSearch implements AutoCloseable {
   /** The largest {@code k} Milvus accepts. */
   static final int MAX_TOP_K = 16384;
 
-  private final MilvusClientV2 client;
-  private final CollectionSpec spec;
-  private final ConsistencyLevel readConsistency;
+  private final MilvusReadContext read;
 
   /** Runs the match-count probe of a filtered search next to its ANN search. */
   private final ExecutorService probes =
@@ -59,10 +54,8 @@ final class MilvusVectorSearch implements AutoCloseable {
             return t;
           });
 
-  MilvusVectorSearch(MilvusClientV2 client, CollectionSpec spec, ConsistencyLevel readConsistency) {
-    this.client = client;
-    this.spec = spec;
-    this.readConsistency = readConsistency;
+  MilvusVectorSearch(MilvusReadContext read) {
+    this.read = read;
   }
 
   List<SearchHit> search(float[] query, int k, SearchFilter filter) {
@@ -100,15 +93,15 @@ final class MilvusVectorSearch implements AutoCloseable {
 
   private void checkVector(float[] vector, String what) {
     Objects.requireNonNull(vector, what);
-    if (vector.length != spec.dimension()) {
+    if (vector.length != read.spec().dimension()) {
       throw new IllegalArgumentException(
           what
               + " has dimension "
               + vector.length
               + ", collection '"
-              + spec.name()
+              + read.spec().name()
               + "' has "
-              + spec.dimension());
+              + read.spec().dimension());
     }
     for (float v : vector) {
       if (!Float.isFinite(v)) {
@@ -120,19 +113,20 @@ final class MilvusVectorSearch implements AutoCloseable {
   private List<SearchHit> annSearch(float[] query, int k, String expression) {
     SearchReq.SearchReqBuilder request =
         SearchReq.builder()
-            .collectionName(spec.name())
+            .collectionName(read.spec().name())
             .annsField(FIELD_VECTOR)
             .metricType(IndexParam.MetricType.COSINE)
             .data(List.of(new FloatVec(query)))
             .limit(k)
-            .searchParams(MilvusIndexParams.searchParams(spec, k))
-            .outputFields(MilvusRows.HIT_FIELDS)
-            .consistencyLevel(readConsistency);
+            .searchParams(MilvusIndexParams.searchParams(read.spec(), k))
+            .outputFields(MilvusRows.hitFields(read.scenes().getAsBoolean()))
+            .consistencyLevel(read.consistency());
     if (!expression.isEmpty()) {
       request.filter(expression);
     }
     List<List<SearchResp.SearchResult>> results =
-        call("search", spec.name(), () -> client.search(request.build())).getSearchResults();
+        call("search", read.spec().name(), () -> read.client().search(request.build()))
+            .getSearchResults();
     List<SearchHit> hits = new ArrayList<>();
     for (SearchResp.SearchResult r :
         results.isEmpty() ? List.<SearchResp.SearchResult>of() : results.get(0)) {
@@ -147,7 +141,7 @@ final class MilvusVectorSearch implements AutoCloseable {
    * probe).
    */
   private Optional<List<SearchHit>> exactSearch(float[] query, int k, String expression) {
-    List<String> fields = new ArrayList<>(MilvusRows.HIT_FIELDS);
+    List<String> fields = new ArrayList<>(MilvusRows.hitFields(read.scenes().getAsBoolean()));
     fields.add(FIELD_ID);
     fields.add(FIELD_VECTOR);
     var rows = matchingRows(expression, fields);
@@ -166,16 +160,17 @@ final class MilvusVectorSearch implements AutoCloseable {
   private List<QueryResp.QueryResult> matchingRows(String expression, List<String> fields) {
     return call(
             "search",
-            spec.name(),
+            read.spec().name(),
             () ->
-                client.query(
-                    QueryReq.builder()
-                        .collectionName(spec.name())
-                        .filter(expression)
-                        .outputFields(fields)
-                        .limit(MilvusExactFilter.MAX_ROWS + 1L)
-                        .consistencyLevel(readConsistency)
-                        .build()))
+                read.client()
+                    .query(
+                        QueryReq.builder()
+                            .collectionName(read.spec().name())
+                            .filter(expression)
+                            .outputFields(fields)
+                            .limit(MilvusExactFilter.MAX_ROWS + 1L)
+                            .consistencyLevel(read.consistency())
+                            .build()))
         .getQueryResults();
   }
 

@@ -31,20 +31,24 @@ import org.slf4j.LoggerFactory;
  * source}, {@code model} VARCHAR({@value CollectionSpec#MAX_TEXT_LENGTH}), {@code captured_at}
  * INT64 (epoch millis) and {@code tags} ARRAY of up to {@value CollectionSpec#MAX_TAGS} VARCHARs,
  * filtered with {@code array_contains_any}, {@code phash} INT64 with {@code has_phash} BOOL (Milvus
- * 2.3 has no nullable scalars). {@code source} is the partition key (Milvus ≥ 2.2.9; the server's
- * default of 64 partitions): rows are hashed to partitions by source and a {@code source in [..]}
- * filter searches only theirs.
+ * 2.3 has no nullable scalars), and scene-change gating's reference {@code scene_of}
+ * VARCHAR({@value CollectionSpec#MAX_ID_LENGTH}) with {@code scene_start} INT64 (empty and 0 for a
+ * frame embedded itself; {@link MilvusSchemas#SCENE_FIELDS}). A collection created before the scene
+ * fields is used without them: {@link #ensureCollection()} logs a warning, rows go without a scene
+ * and hits and {@link #get} carry none; a re-index into a new collection adds them. {@code source}
+ * is the partition key (Milvus ≥ 2.2.9; the server's default of 64 partitions): rows are hashed to
+ * partitions by source and a {@code source in [..]} filter searches only theirs.
  *
  * <p>Perceptual hashes: Milvus 2.3 allows one vector field per collection, so a companion
  * collection {@code <name>_phash} ({@link CollectionSpec#phashCollectionName()}) holds, for every
  * row that has a hash, {@code id} (primary key), {@code phash} BINARY_VECTOR(64) with a BIN_FLAT
  * index and metric HAMMING (exact), and the hit and filter fields {@code bucket}, {@code key},
- * {@code source} (partition key), {@code captured_at}, {@code tags}. {@link #upsert} writes the
- * main rows, then upserts the companion rows of records with a hash and deletes those of records
- * without one; {@link #delete} deletes from both. Every step is idempotent by id, so a repeated
- * (retried or replayed) batch converges both collections. {@link #nearDuplicates} is a top-k
- * HAMMING search on the companion, cut at the radius; the hash bytes are the big-endian bytes of
- * the {@code long}.
+ * {@code source} (partition key), {@code captured_at}, {@code tags}, and the scene fields. {@link
+ * #upsert} writes the main rows, then upserts the companion rows of records with a hash and deletes
+ * those of records without one; {@link #delete} deletes from both. Every step is idempotent by id,
+ * so a repeated (retried or replayed) batch converges both collections. {@link #nearDuplicates} is
+ * a top-k HAMMING search on the companion, cut at the radius; the hash bytes are the big-endian
+ * bytes of the {@code long}.
  *
  * <p>Reads: {@link #search} and {@link #get} use {@link MilvusConfig#searchConsistency()} (Bounded
  * by default, see {@link MilvusConfig.Consistency} for the trade-off); {@link #count} is an exact
@@ -71,8 +75,8 @@ import org.slf4j.LoggerFactory;
  * check, load, drop; the layouts in {@link MilvusSchemas}), {@link MilvusWrites} (upsert, delete,
  * flush; planned by {@link MilvusUpsertPlan}, rows by {@link MilvusRows}), {@link
  * MilvusVectorSearch} (with the exact path of {@link MilvusExactFilter}), {@link
- * MilvusNearDuplicates} and {@link MilvusReads} (get, count); every SDK call goes through {@link
- * MilvusCalls}.
+ * MilvusNearDuplicates} and {@link MilvusReads} (get, count; the three share a {@link
+ * MilvusReadContext}); every SDK call goes through {@link MilvusCalls}.
  */
 public final class MilvusVectorStore implements VectorStore {
   private static final Logger LOG = LoggerFactory.getLogger(MilvusVectorStore.class);
@@ -103,10 +107,14 @@ public final class MilvusVectorStore implements VectorStore {
     ConsistencyLevel readConsistency = ConsistencyLevel.valueOf(config.searchConsistency().name());
     this.client = MilvusCalls.connect(config, spec.name());
     this.collections = new MilvusCollections(client, spec);
-    this.reads = new MilvusReads(client, spec, readConsistency);
+    var read = new MilvusReadContext(client, spec, readConsistency, collections::keepsScenes);
+    this.reads = new MilvusReads(read);
     this.writes = new MilvusWrites(client, spec, reads);
-    this.vectorSearch = new MilvusVectorSearch(client, spec, readConsistency);
-    this.nearDuplicates = new MilvusNearDuplicates(client, spec, readConsistency);
+    this.vectorSearch = new MilvusVectorSearch(read);
+    this.nearDuplicates =
+        new MilvusNearDuplicates(
+            new MilvusReadContext(
+                client, spec, readConsistency, collections::companionKeepsScenes));
     this.items = new MilvusItems(client, spec, faceDimension, readConsistency, collections);
   }
 

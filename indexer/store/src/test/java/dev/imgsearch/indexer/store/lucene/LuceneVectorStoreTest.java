@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.ExactTopK;
-import dev.imgsearch.indexer.store.SceneRef;
 import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.VectorRecord;
@@ -40,32 +39,6 @@ class LuceneVectorStoreTest extends VectorStoreContract {
    * matching rows. Lucene's filtered kNN search falls back to an exact scan of the matching
    * documents when the filter is selective.
    */
-  /**
-   * Scene-change gating: a frame reusing its representative's vector keeps the reference, in get
-   * and in search.
-   */
-  @Test
-  void aGatedFrameKeepsItsSceneReference() {
-    VectorStore store = store(spec);
-    float[] v = unit(0.6, 0.8);
-    VectorRecord representative = row("rep", v, "cam-1", 1_000);
-    VectorRecord gated = row("later", v, "cam-1", 3_000).withScene(new SceneRef("rep", 1_000));
-    store.upsert(List.of(representative, gated));
-    store.flush();
-
-    assertThat(store.get("later").orElseThrow().scene()).isEqualTo(new SceneRef("rep", 1_000));
-    assertThat(store.get("rep").orElseThrow().scene()).isNull();
-    assertThat(store.search(v, 2, SearchFilter.NONE))
-        .extracting(SearchHit::id, SearchHit::scene)
-        .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple("rep", null),
-            org.assertj.core.groups.Tuple.tuple("later", new SceneRef("rep", 1_000)));
-    // upserted again without the reference (embedded itself this time): the reference is gone
-    store.upsert(List.of(row("later", v, "cam-1", 3_000)));
-    store.flush();
-    assertThat(store.get("later").orElseThrow().scene()).isNull();
-  }
-
   @Test
   void selectiveFiltersReturnTheExactTopK() {
     int dim = 576;

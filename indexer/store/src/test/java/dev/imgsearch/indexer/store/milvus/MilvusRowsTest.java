@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonArray;
+import dev.imgsearch.indexer.store.SceneRef;
 import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.VectorRecord;
 import java.util.HashMap;
@@ -53,8 +54,68 @@ class MilvusRowsTest {
       assertThat(hash.get(i).getAsByte()).isEqualTo((byte) (i + 1));
     }
     assertThat(row.keySet())
-        .containsExactlyInAnyOrder("id", "phash", "bucket", "key", "source", "captured_at", "tags");
+        .containsExactlyInAnyOrder(
+            "id",
+            "phash",
+            "bucket",
+            "key",
+            "source",
+            "captured_at",
+            "tags",
+            "scene_of",
+            "scene_start");
     assertThat(MilvusRows.phashBytes(-1L)).containsOnly((byte) 0xff);
+  }
+
+  @Test
+  void bothRowsHoldTheSceneReferenceOrEmptyAndZero() {
+    VectorRecord gated = RECORD.withPhash(1L).withScene(new SceneRef("rep-1", 1_500L));
+    for (var row : List.of(MilvusRows.row(gated), MilvusRows.phashRow(gated))) {
+      assertThat(row.get("scene_of").getAsString()).isEqualTo("rep-1");
+      assertThat(row.get("scene_start").getAsLong()).isEqualTo(1_500L);
+    }
+    VectorRecord embedded = RECORD.withPhash(1L);
+    for (var row : List.of(MilvusRows.row(embedded), MilvusRows.phashRow(embedded))) {
+      assertThat(row.get("scene_of").getAsString()).isEmpty();
+      assertThat(row.get("scene_start").getAsLong()).isZero();
+    }
+  }
+
+  @Test
+  void theSceneFieldsAreReadOnlyFromCollectionsThatHaveThem() {
+    assertThat(MilvusRows.hitFields(false))
+        .containsExactly("bucket", "key", "source", "captured_at", "tags");
+    assertThat(MilvusRows.hitFields(true))
+        .containsExactly(
+            "bucket", "key", "source", "captured_at", "tags", "scene_of", "scene_start");
+    assertThat(MilvusRows.allFields(false))
+        .doesNotContain("scene_of", "scene_start")
+        .contains("id", "vector", "model", "phash", "has_phash");
+    assertThat(MilvusRows.allFields(true))
+        .containsAll(MilvusRows.allFields(false))
+        .endsWith("scene_of", "scene_start");
+  }
+
+  @Test
+  void entitiesCarryTheirSceneWhenTheyHaveAReference() {
+    Map<String, Object> e = new HashMap<>();
+    e.put("id", "img-1");
+    e.put("vector", List.of(0.5, -0.25));
+    e.put("captured_at", 3_000L);
+    e.put("scene_of", "rep-1");
+    e.put("scene_start", 1_000L);
+    assertThat(MilvusRows.hit("img-1", 1f, e).scene()).isEqualTo(new SceneRef("rep-1", 1_000L));
+    assertThat(MilvusRows.duplicate("img-1", 3, e).scene())
+        .isEqualTo(new SceneRef("rep-1", 1_000L));
+    assertThat(MilvusRows.record(e).scene()).isEqualTo(new SceneRef("rep-1", 1_000L));
+
+    e.put("scene_of", "");
+    e.put("scene_start", 0L);
+    assertThat(MilvusRows.hit("img-1", 1f, e).scene()).as("embedded itself").isNull();
+    e.remove("scene_of");
+    e.remove("scene_start");
+    assertThat(MilvusRows.record(e).scene()).as("a collection without the fields").isNull();
+    assertThat(MilvusRows.hit("img-1", 1f, e).scene()).isNull();
   }
 
   @Test
@@ -63,6 +124,9 @@ class MilvusRowsTest {
     // 2 floats, text = 5 + 6 + 7 + 5 + 1 + (1 + 8) * 2 = 42
     assertThat(main).isEqualTo(4 * 2 + 3 * 42 + 64);
     assertThat(MilvusRows.estimatedPhashBytes(RECORD)).isEqualTo(main - 8 + 8);
+    // a scene: its representative's id (5) and start (8) more text
+    assertThat(MilvusRows.estimatedBytes(RECORD.withScene(new SceneRef("rep-1", 1L))))
+        .isEqualTo(main + 3 * (5 + 8));
   }
 
   @Test

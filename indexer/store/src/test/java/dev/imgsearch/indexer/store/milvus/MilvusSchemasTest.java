@@ -97,6 +97,76 @@ class MilvusSchemasTest {
   }
 
   @Test
+  void newLayoutsHaveTheSceneFieldsInBothCollections() {
+    for (var schema : java.util.List.of(MilvusSchemas.main(SPEC), MilvusSchemas.phash())) {
+      var of = schema.getField(CollectionSpec.FIELD_SCENE_OF);
+      assertThat(of.getDataType()).isEqualTo(DataType.VarChar);
+      assertThat(of.getMaxLength()).isEqualTo(CollectionSpec.MAX_ID_LENGTH);
+      assertThat(schema.getField(CollectionSpec.FIELD_SCENE_START).getDataType())
+          .isEqualTo(DataType.Int64);
+    }
+    assertThat(
+            MilvusSchemas.check(
+                "images", SPEC, MilvusSchemas.main(SPEC), described(MilvusSchemas.main(SPEC))))
+        .as("keeps scenes")
+        .isTrue();
+  }
+
+  @Test
+  void collectionsCreatedBeforeTheSceneFieldsPassWithoutThem() {
+    var main = withoutScenes(MilvusSchemas.main(SPEC));
+    assertThat(MilvusSchemas.check("images", SPEC, MilvusSchemas.main(SPEC), described(main)))
+        .isFalse();
+    var companion = withoutScenes(MilvusSchemas.phash());
+    assertThat(
+            MilvusSchemas.check(
+                SPEC.phashCollectionName(), SPEC, MilvusSchemas.phash(), described(companion)))
+        .isFalse();
+  }
+
+  @Test
+  void onlyOneSceneFieldOrOneOfAnotherTypeIsReported() {
+    var half =
+        without(
+            MilvusSchemas.main(SPEC), f -> f.getName().equals(CollectionSpec.FIELD_SCENE_START));
+    assertThatThrownBy(
+            () -> MilvusSchemas.check("images", SPEC, MilvusSchemas.main(SPEC), described(half)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("scene_start missing");
+    var typed =
+        without(MilvusSchemas.main(SPEC), f -> f.getName().equals(CollectionSpec.FIELD_SCENE_OF));
+    typed.addField(
+        AddFieldReq.builder()
+            .fieldName(CollectionSpec.FIELD_SCENE_OF)
+            .dataType(DataType.Int64)
+            .build());
+    assertThatThrownBy(
+            () -> MilvusSchemas.check("images", SPEC, MilvusSchemas.main(SPEC), described(typed)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("scene_of is Int64 instead of VarChar");
+  }
+
+  @Test
+  void theSceneWarningNamesTheCollectionsWithoutTheFieldsAndTheReindex() {
+    assertThat(MilvusSchemas.sceneWarning(SPEC, true, true)).isEmpty();
+    assertThat(MilvusSchemas.sceneWarning(SPEC, false, false))
+        .hasValueSatisfying(
+            w ->
+                assertThat(w)
+                    .startsWith("Milvus collections 'images' and 'images_phash' predate the")
+                    .contains("scene references of gated frames are not kept")
+                    .contains("(hits carry no scene)")
+                    .contains("re-index into a new collection"));
+    assertThat(MilvusSchemas.sceneWarning(SPEC, true, false))
+        .hasValueSatisfying(
+            w ->
+                assertThat(w)
+                    .startsWith("Milvus collection 'images_phash' predates the")
+                    .doesNotContain("'images' ")
+                    .contains("near-duplicate hits carry no scene"));
+  }
+
+  @Test
   void aScalarOfAnotherTypeIsReported() {
     var existing =
         without(
@@ -112,6 +182,12 @@ class MilvusSchemasTest {
                 MilvusSchemas.check("images", SPEC, MilvusSchemas.main(SPEC), described(existing)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("captured_at is VarChar instead of Int64");
+  }
+
+  /** {@code schema} as created before the scene fields. */
+  static CreateCollectionReq.CollectionSchema withoutScenes(
+      CreateCollectionReq.CollectionSchema schema) {
+    return without(schema, f -> MilvusSchemas.SCENE_FIELDS.contains(f.getName()));
   }
 
   private static DescribeCollectionResp described(CreateCollectionReq.CollectionSchema schema) {

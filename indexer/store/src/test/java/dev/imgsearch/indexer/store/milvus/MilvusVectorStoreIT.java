@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.imgsearch.indexer.store.CollectionSpec;
+import dev.imgsearch.indexer.store.SceneRef;
 import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.VectorStore;
@@ -223,6 +224,78 @@ class MilvusVectorStoreIT extends VectorStoreContract {
         .hasMessageContaining("source is not the partition key")
         .hasMessageContaining("phash missing")
         .hasMessageContaining("re-index");
+  }
+
+  /**
+   * A collection and companion created before the scene fields (this store's layouts without them,
+   * made through the SDK) open, take upserts of gated frames and answer get, searches and
+   * near-duplicates, all without a scene; the store leaves their layout alone.
+   */
+  @Test
+  void aCollectionCreatedBeforeTheSceneFieldsWorksWithoutScenes() {
+    var client = client();
+    try {
+      createCollection(
+          client, spec.name(), MilvusSchemasTest.withoutScenes(MilvusSchemas.main(spec)));
+      createCollection(
+          client,
+          spec.phashCollectionName(),
+          MilvusSchemasTest.withoutScenes(MilvusSchemas.phash()));
+    } finally {
+      client.close();
+    }
+    float[] v = unit(0.6, 0.8);
+    long gatedHash = flipped(HASH, 2);
+    VectorStore store =
+        storeWith(
+            row("rep", v, "cam-1", 1_000).withPhash(HASH),
+            row("later", v, "cam-1", 3_000)
+                .withPhash(gatedHash)
+                .withScene(new SceneRef("rep", 1_000)));
+
+    assertThat(store.count()).isEqualTo(2);
+    var later = store.get("later").orElseThrow();
+    assertThat(later.phash()).isEqualTo(gatedHash);
+    assertThat(later.scene()).isNull();
+    assertThat(store.search(v, 2, SearchFilter.NONE))
+        .extracting(SearchHit::id, SearchHit::scene)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("rep", null),
+            org.assertj.core.groups.Tuple.tuple("later", null));
+    assertThat(store.search(v, 2, captured(2_000L, null)))
+        .extracting(SearchHit::id, SearchHit::scene)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("later", null));
+    assertThat(store.nearDuplicates(HASH, 4, 10, SearchFilter.NONE))
+        .extracting(SearchHit::id, SearchHit::scene)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("rep", null),
+            org.assertj.core.groups.Tuple.tuple("later", null));
+    var check = client();
+    try {
+      for (String name : List.of(spec.name(), spec.phashCollectionName())) {
+        var schema =
+            check
+                .describeCollection(
+                    io.milvus.v2.service.collection.request.DescribeCollectionReq.builder()
+                        .collectionName(name)
+                        .build())
+                .getCollectionSchema();
+        assertThat(schema.getField(CollectionSpec.FIELD_SCENE_OF)).as(name).isNull();
+      }
+    } finally {
+      check.close();
+    }
+  }
+
+  private static void createCollection(
+      io.milvus.v2.client.MilvusClientV2 client,
+      String name,
+      io.milvus.v2.service.collection.request.CreateCollectionReq.CollectionSchema schema) {
+    client.createCollection(
+        io.milvus.v2.service.collection.request.CreateCollectionReq.builder()
+            .collectionName(name)
+            .collectionSchema(schema)
+            .build());
   }
 
   @Test
