@@ -63,7 +63,8 @@ public final class SceneGate implements Serializable {
     /** Not embedded: indexed with the representative's vector. */
     SAME_SCENE,
     /**
-     * Captured before the scene started (late or replayed): embedded on its own, the scene stays.
+     * Captured long before the scene started (replayed), or before it and showing something else:
+     * embedded on its own, the scene stays.
      */
     EMBED_ALONE
   }
@@ -95,17 +96,24 @@ public final class SceneGate implements Serializable {
       return Decision.NEW_SCENE;
     }
     if (capturedAtMillis < scene.startMillis) {
-      return Decision.EMBED_ALONE;
+      // frames of one source arrive out of capture order when they travel on several partitions:
+      // a slightly older frame showing the same picture belongs to the scene; it never replaces it
+      return scene.startMillis - capturedAtMillis < settings.maxSceneAge().toMillis()
+              && scene.frames < settings.maxSceneFrames()
+              && similar(frame, scene)
+          ? Decision.SAME_SCENE
+          : Decision.EMBED_ALONE;
     }
     if (capturedAtMillis - scene.startMillis >= settings.maxSceneAge().toMillis()
         || scene.frames >= settings.maxSceneFrames()) {
       return Decision.NEW_SCENE;
     }
+    return similar(frame, scene) ? Decision.SAME_SCENE : Decision.NEW_SCENE;
+  }
+
+  private boolean similar(FrameSignature frame, Scene scene) {
     FrameSignature representative = scene.signature();
-    if (frame.phashDistance(representative) > settings.maxPhashDistance()
-        || frame.meanDiff(representative) > settings.maxMeanDiff()) {
-      return Decision.NEW_SCENE;
-    }
-    return Decision.SAME_SCENE;
+    return frame.phashDistance(representative) <= settings.maxPhashDistance()
+        && frame.meanDiff(representative) <= settings.maxMeanDiff();
   }
 }

@@ -89,11 +89,26 @@ class SceneGateTest {
   }
 
   @Test
-  void aFrameOlderThanTheSceneIsEmbeddedAloneAndAnotherModelsSceneIsNotReused() {
+  void aSlightlyOlderFrameOfTheSameSceneJoinsItAReplayedOrOtherOneIsEmbeddedAlone() {
+    FrameSignature f = flat(100, 0);
+    Scene s = scene(f, 15_000);
+    // out of order (several partitions): a little older and the same picture → the scene's vector
+    assertThat(gate.decide(s, f, 14_999, "m@1")).isEqualTo(Decision.SAME_SCENE);
+    assertThat(gate.decide(s, f, 5_001, "m@1")).isEqualTo(Decision.SAME_SCENE);
+    // older than a scene may last (replayed), or another picture: embedded alone, never a new scene
+    assertThat(gate.decide(s, f, 5_000, "m@1")).isEqualTo(Decision.EMBED_ALONE);
+    assertThat(gate.decide(s, flat(200, 0), 14_999, "m@1")).isEqualTo(Decision.EMBED_ALONE);
+    assertThat(gate.decide(s, f, 15_001, "m@2")).isEqualTo(Decision.NEW_SCENE);
+  }
+
+  @Test
+  void aLateFrameDoesNotJoinAFullScene() {
     FrameSignature f = flat(100, 0);
     Scene s = scene(f, 5_000);
+    for (int i = 1; i < SETTINGS.maxSceneFrames(); i++) {
+      s.extendTo(5_000 + i);
+    }
     assertThat(gate.decide(s, f, 4_999, "m@1")).isEqualTo(Decision.EMBED_ALONE);
-    assertThat(gate.decide(s, f, 5_001, "m@2")).isEqualTo(Decision.NEW_SCENE);
   }
 
   @Test

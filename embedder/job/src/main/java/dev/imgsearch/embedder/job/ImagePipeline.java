@@ -278,7 +278,8 @@ public final class ImagePipeline {
                 embedder.modelId(),
                 d.phash(),
                 plan.scene().representativeId,
-                plan.scene().startMillis));
+                // a frame that arrived after a newer one of its scene: the scene began no later
+                Math.min(plan.scene().startMillis, Records.capturedAt(d.event()))));
         gated++;
       } else if (p instanceof Decoded d) {
         FrameItems.Outcome outcome =

@@ -116,10 +116,26 @@ class ImagePipelineGatingTest extends EmbedderPerClass {
   }
 
   @Test
-  void aFrameCapturedBeforeTheSceneStartedIsEmbeddedAloneAndLeavesTheScene() throws Exception {
+  void aFrameArrivingAfterANewerOneOfTheSameSceneJoinsItAsOfItsOwnCaptureTime() throws Exception {
     run(created("cam-1", 503, 0));
     ImagePipeline.Completed done =
-        run(created("cam-1", 502, 1)); // late: captured 100 ms before the scene
+        run(created("cam-1", 502, 1)); // out of order: captured 100 ms before the scene started
+
+    assertThat(done.embedded()).isZero();
+    assertThat(done.gated()).isEqualTo(1);
+    assertThat(done.changes().get(0).representativeId).isEqualTo(id("cam-1", 503));
+    assertThat(done.changes().get(0).sceneStartMillis).isEqualTo(50_200L);
+    assertThat(state.get("cam-1").representativeId).isEqualTo(id("cam-1", 503));
+    assertThat(state.get("cam-1").startMillis).isEqualTo(50_300L);
+    assertThat(state.get("cam-1").frames).isEqualTo(2);
+  }
+
+  @Test
+  void aReplayedFrameFromLongBeforeTheSceneIsEmbeddedAloneAndLeavesTheScene() throws Exception {
+    run(created("cam-1", 503, 0));
+    state.get("cam-1").startMillis = 50_200L + 20_000L; // the scene began 20 s after frame 502
+
+    ImagePipeline.Completed done = run(created("cam-1", 502, 1));
 
     assertThat(done.embedded()).isEqualTo(1);
     assertThat(done.changes().get(0).representativeId).isNull();
