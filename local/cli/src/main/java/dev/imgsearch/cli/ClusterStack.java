@@ -17,12 +17,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +58,7 @@ final class ClusterStack implements RunningStack {
   private final LocalStackSettings settings;
   private final Map<String, String> embedderOverrides;
   private final int parallelism;
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final StackResources resources = new StackResources();
   private KafkaCluster kafka;
   private S3ServerProcess s3;
   private StoreSettings store;
@@ -93,9 +90,9 @@ final class ClusterStack implements RunningStack {
 
   private void startAll() {
     Path data = settings.dataDir().toAbsolutePath().resolve("cluster");
-    createDirectories(data);
+    StackResources.createDataDir(data);
     Path jobJar = EmbedderJobJar.locate(); // before anything starts: a missing build fails at once
-    kafka = track(KafkaCluster.start(data.resolve("kafka"), ClusterOptions.KAFKA_NODES));
+    kafka = resources.track(KafkaCluster.start(data.resolve("kafka"), ClusterOptions.KAFKA_NODES));
     kafka.createTopics(
         PARTITIONS,
         Topics.NOTIFICATIONS.name(),
@@ -108,7 +105,7 @@ final class ClusterStack implements RunningStack {
         Topics.ALERTS.name());
     kafka.createTopics(1, Map.of("cleanup.policy", "compact"), Topics.WATCHES.name());
     s3 =
-        track(
+        resources.track(
             S3ServerProcess.start(
                 data.resolve("s3"),
                 settings.s3Port(),
@@ -118,7 +115,7 @@ final class ClusterStack implements RunningStack {
                 Topics.NOTIFICATIONS.name(),
                 settings.bucket()));
     IngestApp ingest =
-        track(
+        resources.track(
             new IngestApp(
                     IngestSettings.fromMap(
                         StackWiring.ingestOptions(
@@ -139,9 +136,11 @@ final class ClusterStack implements RunningStack {
             .withHttpPort(port(settings.httpPort()))
             .withReadOnlyStore();
     // launched first: it loads its model while the Flink cluster starts
-    api = track(QueryApiProcess.launch(apiSettings, data.resolve("log").resolve("query-api.log")));
+    api =
+        resources.track(
+            QueryApiProcess.launch(apiSettings, data.resolve("log").resolve("query-api.log")));
     flink =
-        track(
+        resources.track(
             FlinkCluster.start(
                 data.resolve("flink"), ClusterOptions.TASK_MANAGERS, taskManagerEnv()));
     api.awaitServing(); // with Milvus it has created the collection the job writes to
@@ -239,28 +238,8 @@ final class ClusterStack implements RunningStack {
     return store;
   }
 
-  private <T extends AutoCloseable> T track(T resource) {
-    resources.push(resource);
-    return resource;
-  }
-
-  private static void createDirectories(Path dir) {
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create data dir " + dir, e);
-    }
-  }
-
   @Override
   public void close() {
-    while (!resources.isEmpty()) {
-      AutoCloseable r = resources.pop();
-      try {
-        r.close();
-      } catch (Exception e) {
-        LOG.warn("error while stopping {}: {}", r, e.toString());
-      }
-    }
+    resources.close();
   }
 }

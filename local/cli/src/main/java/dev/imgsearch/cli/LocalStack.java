@@ -11,15 +11,11 @@ import dev.imgsearch.query.server.QueryServer;
 import dev.imgsearch.query.server.QueryServerSettings;
 import dev.imgsearch.schemas.Topics;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -77,7 +73,7 @@ public final class LocalStack implements RunningStack {
 
   private final LocalStackSettings settings;
   private final Map<String, String> embedderOverrides;
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final StackResources resources = new StackResources();
   private volatile KafkaBroker broker;
   private S3ServerProcess s3;
   private QueryServer api;
@@ -114,7 +110,7 @@ public final class LocalStack implements RunningStack {
 
   private void startAll() {
     Path data = settings.dataDir().toAbsolutePath();
-    createDirectories(data);
+    StackResources.createDataDir(data);
     broker = KafkaBroker.start(data.resolve("kafka"), settings.kafkaPort());
     resources.push(() -> broker.close()); // the current broker, also after restartKafka()
     broker.createTopics(
@@ -130,7 +126,7 @@ public final class LocalStack implements RunningStack {
     broker.createCompactedTopics(
         1, Topics.WATCHES.name()); // the standing queries: the topic is their store
     s3 =
-        track(
+        resources.track(
             S3ServerProcess.start(
                 data.resolve("s3"),
                 settings.s3Port(),
@@ -140,14 +136,15 @@ public final class LocalStack implements RunningStack {
                 Topics.NOTIFICATIONS.name(),
                 settings.bucket()));
 
-    ingest = track(new IngestApp(ingestSettings(data, freePort(INGEST_METRICS_PORT))).start());
+    ingest =
+        resources.track(new IngestApp(ingestSettings(data, freePort(INGEST_METRICS_PORT))).start());
     LOG.info("ingest-stream metrics on {}", ingestMetricsUrl());
 
     store = StackWiring.store(data, settings, embedderOverrides);
     // opened before the job: it creates the collection the job writes to
-    api = track(QueryServer.open(queryServerSettings()));
+    api = resources.track(QueryServer.open(queryServerSettings()));
 
-    track(startEmbedderJob());
+    resources.track(startEmbedderJob());
     LOG.info("Flink metrics (embedder job, indexer sink) on {}", flinkMetricsUrl());
 
     JobReadiness.guard(
@@ -265,11 +262,6 @@ public final class LocalStack implements RunningStack {
     broker = KafkaBroker.start(settings.dataDir().toAbsolutePath().resolve("kafka"), port);
   }
 
-  private <T extends AutoCloseable> T track(T resource) {
-    resources.push(resource);
-    return resource;
-  }
-
   /**
    * {@code preferred} when nothing listens on it, else the next free port above it (up to {@value
    * #PORT_ATTEMPTS} tries). The check binds all interfaces, as the metrics servers do; a port taken
@@ -292,23 +284,8 @@ public final class LocalStack implements RunningStack {
             + (preferred + PORT_ATTEMPTS - 1));
   }
 
-  private static void createDirectories(Path dir) {
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create data dir " + dir, e);
-    }
-  }
-
   @Override
   public void close() {
-    while (!resources.isEmpty()) {
-      AutoCloseable r = resources.pop();
-      try {
-        r.close();
-      } catch (Exception e) {
-        LOG.warn("error while stopping {}: {}", r, e.toString());
-      }
-    }
+    resources.close();
   }
 }
