@@ -8,7 +8,9 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code imgsearch local}: the whole pipeline on this machine until Ctrl-C. */
 @Command(
@@ -64,6 +66,25 @@ final class LocalCommand implements Callable<Integer> {
   String milvusConsistency;
 
   @Option(
+      names = "--cluster",
+      description =
+          "Every stage its own process, as deployed: 3 Kafka nodes (replication factor 3, min ISR 2), a Flink"
+              + " session cluster (JobManager + 2 TaskManagers) running the job submitted as its shaded jar, and the"
+              + " query API in its own JVM; data in <data-dir>/cluster.")
+  boolean cluster;
+
+  @Option(
+      names = "--parallelism",
+      defaultValue = "" + ClusterOptions.DEFAULT_PARALLELISM,
+      description =
+          "With --cluster: the job's parallelism, 1.."
+              + ClusterOptions.MAX_PARALLELISM
+              + " (default: ${DEFAULT-VALUE}); the embedded store's sink runs as one subtask, its single writer.")
+  int parallelism;
+
+  @Spec CommandSpec spec;
+
+  @Option(
       names = "--detect",
       converter = DetectModeConverter.class,
       description =
@@ -87,7 +108,7 @@ final class LocalCommand implements Callable<Integer> {
    * A running local stack and the bundled Milvus server it uses, if one was started; closed in that
    * order.
    */
-  record Running(LocalStack stack, LocalStackSettings settings, MilvusServer bundledMilvus)
+  record Running(RunningStack stack, LocalStackSettings settings, MilvusServer bundledMilvus)
       implements AutoCloseable {
     @Override
     public void close() {
@@ -104,6 +125,7 @@ final class LocalCommand implements Callable<Integer> {
    * then the stack.
    */
   Running start() {
+    ClusterOptions.check(cluster, givenOptions(), parallelism);
     MilvusServer milvus = null;
     String milvusUri = store.milvusUri;
     if (store.needsBundledMilvus()) {
@@ -128,7 +150,11 @@ final class LocalCommand implements Callable<Integer> {
               LocalStackSettings.DEFAULT_ACCESS_KEY,
               LocalStackSettings.DEFAULT_SECRET_KEY);
       System.out.println(
-          "Starting imgsearch local stack (data in " + dataDir.toAbsolutePath() + ") ...");
+          "Starting imgsearch local stack"
+              + (cluster ? " as a multi-process cluster" : "")
+              + " (data in "
+              + dataDir.toAbsolutePath()
+              + ") ...");
       java.util.Map<String, String> overrides = new java.util.HashMap<>();
       if (checkpointInterval != null) {
         overrides.put("checkpoint.interval", checkpointInterval.toString());
@@ -139,7 +165,11 @@ final class LocalCommand implements Callable<Integer> {
       if (detect != null) {
         overrides.put("detect", detect.toString());
       }
-      return new Running(LocalStack.start(settings, overrides), settings, milvus);
+      RunningStack stack =
+          cluster
+              ? ClusterStack.start(settings, overrides, parallelism)
+              : LocalStack.start(settings, overrides);
+      return new Running(stack, settings, milvus);
     } catch (RuntimeException e) {
       if (milvus != null) {
         milvus.close();
@@ -148,10 +178,20 @@ final class LocalCommand implements Callable<Integer> {
     }
   }
 
+  /** The long names of the options given on the command line. */
+  private java.util.Set<String> givenOptions() {
+    CommandLine.ParseResult parsed = spec == null ? null : spec.commandLine().getParseResult();
+    java.util.Set<String> given = new java.util.HashSet<>();
+    if (parsed != null) {
+      parsed.matchedOptions().forEach(o -> given.add(o.longestName()));
+    }
+    return given;
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     Running running = start();
-    LocalStack stack = running.stack();
+    RunningStack stack = running.stack();
     LocalStackSettings settings = running.settings();
     MilvusServer bundled = running.bundledMilvus();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -164,39 +204,26 @@ final class LocalCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "imgsearch-shutdown"));
-    System.out.printf(
-        """
-
-        imgsearch is running.
-          Web page / query API : %s   (no API keys: local mode, anyone who reaches this port can search)
-          S3 endpoint          : %s   bucket: %s   access key: %s   secret key: %s
-          Kafka                : %s   topics: %s, %s, %s
-          Raw frames (claim-check): publish image bytes to %s with headers source, content-type
-          Vector store         : %s
-        Upload images:  ./imgsearch ingest DIR --source my-camera --tags street,night
-        Search:         ./imgsearch search IMAGE -k 10 --source my-camera --tags night
-        Delete:         ./imgsearch delete my-camera/cat.jpg
-        Ctrl-C stops everything; data stays in %s
-        %n""",
-        stack.queryApiUrl(),
-        stack.s3Endpoint(),
-        bucket,
-        settings.accessKey(),
-        settings.secretKey(),
-        stack.bootstrapServers(),
-        dev.imgsearch.schemas.Topics.NOTIFICATIONS.name(),
-        dev.imgsearch.schemas.Topics.IMAGE_EVENTS.name(),
-        dev.imgsearch.schemas.Topics.DEAD_LETTERS.name(),
-        dev.imgsearch.schemas.Topics.RAW_FRAMES.name(),
-        store.vectorStore == StoreOptions.VectorStore.embedded
-            ? "embedded (" + stack.storeSettings().path() + ")"
-            : "milvus ("
-                + settings.milvusUri()
-                + (bundled != null
-                    ? ", bundled server, data in " + bundled.dataDir().orElseThrow()
-                    : "")
-                + ")",
-        dataDir.toAbsolutePath());
+    StackSummary summary =
+        new StackSummary(
+            stack.queryApiUrl(),
+            stack.flinkWebUi().orElse(null),
+            stack.s3Endpoint(),
+            bucket,
+            settings.accessKey(),
+            settings.secretKey(),
+            stack.bootstrapServers(),
+            store.vectorStore == StoreOptions.VectorStore.embedded
+                ? "embedded (" + stack.storeSettings().path() + ")"
+                : "milvus ("
+                    + settings.milvusUri()
+                    + (bundled != null
+                        ? ", bundled server, data in " + bundled.dataDir().orElseThrow()
+                        : "")
+                    + ")",
+            dataDir);
+    System.out.print(summary.text());
+    System.out.flush();
     stopped.await();
     return 0;
   }

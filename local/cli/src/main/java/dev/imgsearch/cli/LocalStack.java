@@ -7,24 +7,15 @@ import dev.imgsearch.ingest.IngestApp;
 import dev.imgsearch.ingest.IngestSettings;
 import dev.imgsearch.local.servers.KafkaBroker;
 import dev.imgsearch.local.servers.S3ServerProcess;
-import dev.imgsearch.query.AllowedBuckets;
 import dev.imgsearch.query.server.QueryServer;
 import dev.imgsearch.query.server.QueryServerSettings;
-import dev.imgsearch.query.server.WatchSettings;
-import dev.imgsearch.schemas.KafkaSecurity;
 import dev.imgsearch.schemas.Topics;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -48,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * free one above it. Both are logged at start ({@link #ingestMetricsUrl()}, {@link
  * #flinkMetricsUrl()}).
  */
-public final class LocalStack implements AutoCloseable {
+public final class LocalStack implements RunningStack {
   private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
   public static final String COLLECTION = "images";
   private static final int PARTITIONS = 2;
@@ -82,7 +73,7 @@ public final class LocalStack implements AutoCloseable {
 
   private final LocalStackSettings settings;
   private final Map<String, String> embedderOverrides;
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final StackResources resources = new StackResources();
   private volatile KafkaBroker broker;
   private S3ServerProcess s3;
   private QueryServer api;
@@ -119,7 +110,7 @@ public final class LocalStack implements AutoCloseable {
 
   private void startAll() {
     Path data = settings.dataDir().toAbsolutePath();
-    createDirectories(data);
+    StackResources.createDataDir(data);
     broker = KafkaBroker.start(data.resolve("kafka"), settings.kafkaPort());
     resources.push(() -> broker.close()); // the current broker, also after restartKafka()
     broker.createTopics(
@@ -135,7 +126,7 @@ public final class LocalStack implements AutoCloseable {
     broker.createCompactedTopics(
         1, Topics.WATCHES.name()); // the standing queries: the topic is their store
     s3 =
-        track(
+        resources.track(
             S3ServerProcess.start(
                 data.resolve("s3"),
                 settings.s3Port(),
@@ -145,24 +136,15 @@ public final class LocalStack implements AutoCloseable {
                 Topics.NOTIFICATIONS.name(),
                 settings.bucket()));
 
-    ingest = track(new IngestApp(ingestSettings(data, freePort(INGEST_METRICS_PORT))).start());
+    ingest =
+        resources.track(new IngestApp(ingestSettings(data, freePort(INGEST_METRICS_PORT))).start());
     LOG.info("ingest-stream metrics on {}", ingestMetricsUrl());
 
-    int dimension =
-        QueryServerSettings.DEFAULT_DIMENSION; // the default model's, which the query API loads
-    store =
-        settings.vectorStore().equals("embedded")
-            ? StoreSettings.embedded(data.resolve("vectors").toString(), COLLECTION, dimension)
-            : StoreSettings.milvus(
-                settings.milvusUri(),
-                null,
-                COLLECTION,
-                dimension,
-                embedderOverrides.getOrDefault("milvus.consistency", DEFAULT_MILVUS_CONSISTENCY));
+    store = StackWiring.store(data, settings, embedderOverrides);
     // opened before the job: it creates the collection the job writes to
-    api = track(QueryServer.open(queryServerSettings()));
+    api = resources.track(QueryServer.open(queryServerSettings()));
 
-    track(startEmbedderJob());
+    resources.track(startEmbedderJob());
     LOG.info("Flink metrics (embedder job, indexer sink) on {}", flinkMetricsUrl());
 
     JobReadiness.guard(
@@ -175,61 +157,20 @@ public final class LocalStack implements AutoCloseable {
         settings.bucket());
   }
 
-  /**
-   * The query server's own settings at their defaults but for the port, the S3 server, the one
-   * bucket served, and no API keys: the local stack is the one place that opts out of them, and
-   * says so.
-   */
   private QueryServerSettings queryServerSettings() {
-    return QueryServerSettings.defaults(store)
-        .withHttpPort(settings.httpPort())
-        .withObjectStore(s3.endpoint(), settings.accessKey(), settings.secretKey())
-        .withContentBuckets(AllowedBuckets.of(List.of(settings.bucket())))
-        .withWatches(
-            new WatchSettings(
-                broker.bootstrapServers(),
-                Topics.WATCHES.name(),
-                Topics.ALERTS.name(),
-                KafkaSecurity.NONE))
-        .withAnonymousAccess();
+    return StackWiring.queryServer(settings, store, s3.endpoint(), broker.bootstrapServers());
   }
 
-  /**
-   * ingest-stream with the claim-check path on: raw frames published to Kafka are stored in the
-   * bucket first.
-   */
   private IngestSettings ingestSettings(Path data, int metricsPort) {
     return IngestSettings.fromMap(
-        Map.of(
-            "kafka.bootstrap-servers", broker.bootstrapServers(),
-            "state.dir", data.resolve("ingest-state").toString(),
-            "metrics.port", Integer.toString(metricsPort),
-            "s3.endpoint", s3.endpoint(),
-            "s3.access-key", settings.accessKey(),
-            "s3.secret-key", settings.secretKey(),
-            "frames.bucket", settings.bucket()));
+        StackWiring.ingestOptions(
+            settings, data, broker.bootstrapServers(), s3.endpoint(), metricsPort));
   }
 
   private AutoCloseable startEmbedderJob() {
-    Map<String, String> options = new HashMap<>();
-    options.put("kafka.bootstrap-servers", broker.bootstrapServers());
-    options.put("s3.endpoint", s3.endpoint());
-    options.put("s3.access-key", settings.accessKey());
-    options.put("s3.secret-key", settings.secretKey());
-    options.put("checkpoint.interval", EmbedderJob.LOCAL_CHECKPOINT_INTERVAL.toString());
-    options.put("topic.watches", Topics.WATCHES.name());
-    options.put("topic.alerts", Topics.ALERTS.name());
-    options.put("store.kind", store.kind() == StoreSettings.Kind.EMBEDDED ? "embedded" : "milvus");
-    options.put("store.collection", store.collection());
-    options.put("store.dimension", Integer.toString(store.dimension()));
-    if (store.path() != null) {
-      options.put("store.path", store.path());
-    }
-    if (store.milvusUri() != null) {
-      options.put("milvus.uri", store.milvusUri());
-      options.put("milvus.consistency", store.consistency());
-    }
-    options.putAll(embedderOverrides);
+    Map<String, String> options =
+        StackWiring.embedderOptions(
+            settings, store, broker.bootstrapServers(), s3.endpoint(), embedderOverrides);
     EmbedderSettings embedderSettings = EmbedderSettings.fromMap(options);
 
     Configuration conf = new Configuration();
@@ -321,11 +262,6 @@ public final class LocalStack implements AutoCloseable {
     broker = KafkaBroker.start(settings.dataDir().toAbsolutePath().resolve("kafka"), port);
   }
 
-  private <T extends AutoCloseable> T track(T resource) {
-    resources.push(resource);
-    return resource;
-  }
-
   /**
    * {@code preferred} when nothing listens on it, else the next free port above it (up to {@value
    * #PORT_ATTEMPTS} tries). The check binds all interfaces, as the metrics servers do; a port taken
@@ -348,23 +284,8 @@ public final class LocalStack implements AutoCloseable {
             + (preferred + PORT_ATTEMPTS - 1));
   }
 
-  private static void createDirectories(Path dir) {
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create data dir " + dir, e);
-    }
-  }
-
   @Override
   public void close() {
-    while (!resources.isEmpty()) {
-      AutoCloseable r = resources.pop();
-      try {
-        r.close();
-      } catch (Exception e) {
-        LOG.warn("error while stopping {}: {}", r, e.toString());
-      }
-    }
+    resources.close();
   }
 }

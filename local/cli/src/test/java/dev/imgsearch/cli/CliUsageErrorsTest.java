@@ -216,6 +216,24 @@ class CliUsageErrorsTest {
   }
 
   @Test
+  void localRejectsOptionsThatDoNotFitItsMode() {
+    String data = tmp.resolve("cluster-data").toString();
+    assertUsageError(
+        run("local", "--cluster", "--kafka-port", "9999", "--data-dir", data),
+        "local",
+        "--kafka-port does not apply with --cluster");
+    assertUsageError(
+        run("local", "--parallelism", "3", "--data-dir", data),
+        "local",
+        "--parallelism needs --cluster");
+    assertUsageError(
+        run("local", "--cluster", "--parallelism", "5", "--data-dir", data),
+        "local",
+        "--parallelism must be 1..4");
+    assertThat(tmp.resolve("cluster-data")).doesNotExist(); // nothing was started
+  }
+
+  @Test
   void localWithMilvusButNoLauncherSaysWhichScriptInstallsIt() {
     String property = dev.imgsearch.local.servers.MilvusServer.EXECUTABLE_PROPERTY;
     String before = System.getProperty(property);

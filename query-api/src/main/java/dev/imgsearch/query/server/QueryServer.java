@@ -59,7 +59,8 @@ public final class QueryServer implements AutoCloseable {
       OnnxImageEmbedder embedder =
           OnnxImageEmbedder.fromClasspath(s.model(), DecodeLimits.DEFAULT, s.intraOpThreads());
       resources.push(embedder);
-      VectorStore store = VectorStores.open(s.store());
+      VectorStore store =
+          s.storeReadOnly() ? VectorStores.openReader(s.store()) : VectorStores.open(s.store());
       resources.push(store);
       store.ensureCollection();
       ImageContentSource content = ImageContentSource.NONE;

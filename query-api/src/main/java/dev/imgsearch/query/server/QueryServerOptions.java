@@ -28,6 +28,13 @@ public final class QueryServerOptions {
           .intType()
           .defaultValue(QueryServerSettings.DEFAULT_HTTP_PORT)
           .withDescription("HTTP port");
+  public static final ConfigOption<Boolean> STORE_READ_ONLY =
+      ConfigOptions.key("store.read-only")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "open the embedded store without its write lock, reloading the writer's last commit every 100 ms:"
+                  + " for a query API in its own process beside the job's sink (Milvus ignores it)");
   public static final ConfigOption<String> MODEL =
       ConfigOptions.key("model")
           .stringType()
@@ -152,6 +159,7 @@ public final class QueryServerOptions {
   private static List<ConfigOption<?>> options() {
     List<ConfigOption<?>> l = new ArrayList<>(List.of(HTTP_PORT));
     l.addAll(StoreOptions.ALL);
+    l.add(STORE_READ_ONLY);
     l.addAll(
         List.of(
             MODEL,

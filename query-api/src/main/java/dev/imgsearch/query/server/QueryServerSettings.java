@@ -18,6 +18,7 @@ import static dev.imgsearch.query.server.QueryServerOptions.S3_ACCESS_KEY;
 import static dev.imgsearch.query.server.QueryServerOptions.S3_ENDPOINT;
 import static dev.imgsearch.query.server.QueryServerOptions.S3_PUBLIC_ENDPOINT;
 import static dev.imgsearch.query.server.QueryServerOptions.S3_SECRET_KEY;
+import static dev.imgsearch.query.server.QueryServerOptions.STORE_READ_ONLY;
 import static dev.imgsearch.query.server.QueryServerOptions.STORE_TIMEOUT;
 
 import dev.imgsearch.embedder.model.ModelDescriptor;
@@ -63,7 +64,8 @@ public record QueryServerSettings(
     long minRequestDataRate,
     Duration idleTimeout,
     int maxThreads,
-    WatchSettings watches) {
+    WatchSettings watches,
+    boolean storeReadOnly) {
 
   /** Default of {@code http.port}. */
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -120,7 +122,8 @@ public record QueryServerSettings(
         QueryApiOptions.DEFAULT_MIN_REQUEST_DATA_RATE,
         QueryApiOptions.DEFAULT_IDLE_TIMEOUT,
         QueryApiOptions.DEFAULT_MAX_THREADS,
-        null);
+        null,
+        false);
   }
 
   /** These settings listening on {@code port} (0 picks a free one). */
@@ -164,6 +167,14 @@ public record QueryServerSettings(
     return with(f -> f.watches = w);
   }
 
+  /**
+   * These settings opening the embedded store read-only (another process, the job's sink, writes
+   * it); Milvus ignores it.
+   */
+  public QueryServerSettings withReadOnlyStore() {
+    return with(f -> f.storeReadOnly = true);
+  }
+
   /** A copy with what {@code change} sets. */
   private QueryServerSettings with(Consumer<Fields> change) {
     Fields f = new Fields();
@@ -189,7 +200,8 @@ public record QueryServerSettings(
         minRequestDataRate,
         idleTimeout,
         maxThreads,
-        f.watches);
+        f.watches,
+        f.storeReadOnly);
   }
 
   /** The components a {@code with...} method may change, starting as they are. */
@@ -201,6 +213,7 @@ public record QueryServerSettings(
     boolean allowAnonymous = QueryServerSettings.this.allowAnonymous;
     AllowedBuckets contentBuckets = QueryServerSettings.this.contentBuckets;
     WatchSettings watches = QueryServerSettings.this.watches;
+    boolean storeReadOnly = QueryServerSettings.this.storeReadOnly;
   }
 
   /**
@@ -292,7 +305,8 @@ public record QueryServerSettings(
         minRate,
         idle,
         threads,
-        QueryServerOptions.watchSettings(c));
+        QueryServerOptions.watchSettings(c),
+        c.get(STORE_READ_ONLY));
   }
 
   /** Runs a validation, prefixing its message with the option's name. */
@@ -327,6 +341,7 @@ public record QueryServerSettings(
         + store.collection()
         + "/"
         + store.dimension()
+        + (storeReadOnly ? " (read-only)" : "")
         + ", model="
         + model
         + ", s3Endpoint="

@@ -23,13 +23,37 @@ public final class VectorStores {
   public static VectorStore open(StoreSettings settings) {
     return switch (settings.kind()) {
       case EMBEDDED -> {
-        Path root = Path.of(settings.path()).toAbsolutePath().normalize();
-        CollectionSpec spec = settings.spec();
-        String target = new PointerFileAliases(root).target(spec.name()).orElse(spec.name());
-        yield acquireEmbedded(root.resolve(target), spec.withName(target));
+        Embedded e = Embedded.of(settings);
+        yield acquireEmbedded(e.dir(), e.spec());
       }
       case MILVUS -> MilvusStores.open(settings);
     };
+  }
+
+  /**
+   * Opens a store for reading only. An embedded store is opened without its write lock ({@link
+   * LuceneVectorStore#reader}: another process writes it, this one sees its commits within 100 ms)
+   * and not shared; Milvus is opened as by {@link #open} (its writers and readers are separate
+   * clients anyway).
+   */
+  public static VectorStore openReader(StoreSettings settings) {
+    return switch (settings.kind()) {
+      case EMBEDDED -> {
+        Embedded e = Embedded.of(settings);
+        yield LuceneVectorStore.reader(e.dir(), e.spec());
+      }
+      case MILVUS -> MilvusStores.open(settings);
+    };
+  }
+
+  /** An embedded collection's directory and spec, its name resolved if it is an alias. */
+  private record Embedded(Path dir, CollectionSpec spec) {
+    static Embedded of(StoreSettings settings) {
+      Path root = Path.of(settings.path()).toAbsolutePath().normalize();
+      CollectionSpec spec = settings.spec();
+      String target = new PointerFileAliases(root).target(spec.name()).orElse(spec.name());
+      return new Embedded(root.resolve(target), spec.withName(target));
+    }
   }
 
   private static synchronized VectorStore acquireEmbedded(Path dir, CollectionSpec spec) {

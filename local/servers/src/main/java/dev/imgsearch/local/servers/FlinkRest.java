@@ -121,6 +121,23 @@ public final class FlinkRest {
     return send(request).path("jobid").asText();
   }
 
+  /**
+   * Waits until job {@code jobId} and every one of its vertices are RUNNING.
+   *
+   * @throws IllegalStateException after {@code timeout}, with the job's state and root exception
+   */
+  public void awaitFullyRunning(String jobId, Duration timeout)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!job(jobId).fullyRunning()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "job not running within " + timeout + ": " + job(jobId) + "\n" + rootException(jobId));
+      }
+      Thread.sleep(200);
+    }
+  }
+
   /** {@code GET /jobs/:id}. */
   public JobStatus job(String jobId) throws IOException, InterruptedException {
     JsonNode job = get("/jobs/" + jobId);

@@ -165,8 +165,19 @@ public final class KafkaCluster implements AutoCloseable {
    * topics are left alone.
    */
   public void createTopics(int partitions, String... names) {
+    createTopics(partitions, Map.of(), names);
+  }
+
+  /**
+   * Creates each topic with {@code partitions} partitions, replicated to every node, and the topic
+   * configuration {@code config} (e.g. {@code cleanup.policy=compact}, {@code retention.ms});
+   * existing topics are left alone.
+   */
+  public void createTopics(int partitions, Map<String, String> config, String... names) {
     List<NewTopic> topics =
-        Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) nodes())).toList();
+        Arrays.stream(names)
+            .map(n -> new NewTopic(n, partitions, (short) nodes()).configs(config))
+            .toList();
     KafkaBroker.create(bootstrapServers(), topics);
   }
 

@@ -26,6 +26,7 @@ import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
@@ -54,14 +55,23 @@ import org.apache.lucene.util.Bits;
  * {@link Long#bitCount} of the XOR, about 2–5 ns per row (≈ 5 ms per million rows on one core, less
  * with a selective filter), exact. Writes become visible on {@link #flush()} (commit +
  * near-real-time reopen). One process owns a directory; share the instance between writer and
- * readers in that process (see {@link dev.imgsearch.indexer.store.VectorStores}).
+ * readers in that process (see {@link dev.imgsearch.indexer.store.VectorStores}). A process that
+ * only reads a directory another one writes opens it with {@link #reader}.
  */
 public final class LuceneVectorStore implements VectorStore {
 
   private final CollectionSpec spec;
   private final FSDirectory directory;
+  private final Path dir;
+
+  /** Null in a {@link #reader}. */
   private final IndexWriter writer;
+
   private final SearcherManager searchers;
+
+  /** Reloads a {@link #reader}'s last commit; null in a writer. */
+  private final LuceneReaderRefresh refresh;
+
   private final int faceDimension;
   private final LuceneItems items;
 
@@ -82,6 +92,8 @@ public final class LuceneVectorStore implements VectorStore {
     }
     this.spec = spec;
     this.faceDimension = faceDimension;
+    this.dir = dir;
+    this.refresh = null;
     try {
       Files.createDirectories(dir);
       this.directory = FSDirectory.open(dir);
@@ -110,6 +122,50 @@ public final class LuceneVectorStore implements VectorStore {
     }
   }
 
+  /**
+   * A read-only view of a directory another process writes (the embedding job's sink in a Flink
+   * TaskManager, while the query API runs in its own JVM): takes no write lock; reads see the
+   * writer's last commit, reloaded every {@value LuceneReaderRefresh#INTERVAL_MILLIS} ms. Writes
+   * throw {@link UnsupportedOperationException}.
+   *
+   * @throws UncheckedIOException when the directory holds no index yet (a writer creates it on its
+   *     first flush)
+   */
+  public static LuceneVectorStore reader(Path dir, CollectionSpec spec) {
+    return new LuceneVectorStore(dir, spec, DetectedItems.DEFAULT_FACE_DIMENSION, true);
+  }
+
+  private LuceneVectorStore(Path dir, CollectionSpec spec, int faceDimension, boolean reader) {
+    this.spec = spec;
+    this.faceDimension = faceDimension;
+    this.dir = dir;
+    this.writer = null;
+    FSDirectory opened = null;
+    try {
+      opened = Files.isDirectory(dir) ? FSDirectory.open(dir) : null;
+      if (opened == null || !DirectoryReader.indexExists(opened)) {
+        throw new IOException("no index there yet (its writer creates it on its first flush)");
+      }
+      this.directory = opened;
+      this.searchers = new SearcherManager(opened, null);
+    } catch (IOException e) {
+      org.apache.lucene.util.IOUtils.closeWhileHandlingException(opened);
+      throw new UncheckedIOException(
+          "cannot read embedded vector store at " + dir + ": " + e.getMessage(), e);
+    }
+    this.items = new LuceneItems(searchers, spec, faceDimension);
+    this.refresh = LuceneReaderRefresh.start(searchers, dir);
+  }
+
+  /** The writer; a {@link #reader} refuses every write. */
+  private IndexWriter writer() {
+    if (writer == null) {
+      throw new UnsupportedOperationException(
+          "the embedded store at " + dir + " is open read-only: another process writes it");
+    }
+    return writer;
+  }
+
   @Override
   public void ensureCollection() {
     Optional<VectorRecord> any = firstRecord();
@@ -125,6 +181,7 @@ public final class LuceneVectorStore implements VectorStore {
 
   @Override
   public void upsert(List<VectorRecord> records) {
+    writer();
     for (VectorRecord r : records) {
       RecordValidation.check(r, spec.dimension());
       DetectedItems.check(r, spec.dimension(), faceDimension);
@@ -158,8 +215,8 @@ public final class LuceneVectorStore implements VectorStore {
   private void updateAll(List<VectorRecord> records) {
     try {
       for (VectorRecord r : records) {
-        writer.updateDocument(new Term(FIELD_ID, r.id()), LuceneImageDocuments.toDocument(r));
-        LuceneItems.replace(writer, r);
+        writer().updateDocument(new Term(FIELD_ID, r.id()), LuceneImageDocuments.toDocument(r));
+        LuceneItems.replace(writer(), r);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("upsert failed: " + e.getMessage(), e);
@@ -169,8 +226,8 @@ public final class LuceneVectorStore implements VectorStore {
   @Override
   public void delete(Collection<String> ids) {
     try {
-      writer.deleteDocuments(ids.stream().map(id -> new Term(FIELD_ID, id)).toArray(Term[]::new));
-      writer.deleteDocuments(ids.stream().map(LuceneItems::parentTerm).toArray(Term[]::new));
+      writer().deleteDocuments(ids.stream().map(id -> new Term(FIELD_ID, id)).toArray(Term[]::new));
+      writer().deleteDocuments(ids.stream().map(LuceneItems::parentTerm).toArray(Term[]::new));
     } catch (IOException e) {
       throw new UncheckedIOException("delete failed: " + e.getMessage(), e);
     }
@@ -179,7 +236,7 @@ public final class LuceneVectorStore implements VectorStore {
   @Override
   public void flush() {
     try {
-      writer.commit();
+      writer().commit();
       searchers.maybeRefreshBlocking();
     } catch (IOException e) {
       throw new UncheckedIOException("flush failed: " + e.getMessage(), e);
@@ -294,7 +351,7 @@ public final class LuceneVectorStore implements VectorStore {
   public void close() {
     try {
       // each one closed even when an earlier one fails, so the write lock is always released
-      org.apache.lucene.util.IOUtils.close(searchers, writer, directory);
+      org.apache.lucene.util.IOUtils.close(refresh, searchers, writer, directory);
     } catch (IOException e) {
       throw new UncheckedIOException("close failed: " + e.getMessage(), e);
     }

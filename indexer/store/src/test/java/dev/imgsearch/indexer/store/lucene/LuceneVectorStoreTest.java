@@ -7,9 +7,11 @@ import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.ExactTopK;
 import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
+import dev.imgsearch.indexer.store.StoreSettings;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.indexer.store.VectorStoreContract;
+import dev.imgsearch.indexer.store.VectorStores;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,6 +33,50 @@ class LuceneVectorStoreTest extends VectorStoreContract {
   @Override
   protected VectorStore open(CollectionSpec spec) {
     return new LuceneVectorStore(dir.resolve(spec.name()), spec);
+  }
+
+  /**
+   * A reader (what the query API opens when a Flink TaskManager writes the directory): no write
+   * lock, so it opens beside the writer; it sees each commit within the refresh interval and
+   * refuses writes. Before the writer's first commit there is nothing to read, said in one line.
+   */
+  @Test
+  void aReaderBesideTheWriterSeesItsCommitsAndRefusesWrites() throws Exception {
+    StoreSettings settings = StoreSettings.embedded(dir.toString(), spec.name(), DIM);
+    assertThatThrownBy(() -> VectorStores.openReader(settings))
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("no index there yet");
+    VectorStore writer = store(spec);
+    writer.flush(); // the first commit creates the index
+    try (VectorStore reader = VectorStores.openReader(settings)) {
+      reader.ensureCollection();
+      assertThat(reader.count()).isZero();
+      writer.upsert(List.of(row("a", unit(1, 0), "cam-1", 1_000)));
+      writer.flush();
+      awaitCount(reader, 1);
+      assertThat(reader.get("a")).isPresent();
+      assertThat(reader.search(unit(1, 0), 1, SearchFilter.NONE))
+          .extracting(SearchHit::id)
+          .containsExactly("a");
+      writer.delete(List.of("a"));
+      writer.flush();
+      awaitCount(reader, 0);
+      assertThatThrownBy(() -> reader.upsert(List.of(row("b", unit(0, 1), "cam-1", 2_000))))
+          .isInstanceOf(UnsupportedOperationException.class)
+          .hasMessageContaining("read-only");
+      assertThatThrownBy(reader::flush).isInstanceOf(UnsupportedOperationException.class);
+    }
+    writer.upsert(List.of(row("c", unit(1, 1), "cam-1", 3_000)));
+    writer.flush(); // the writer goes on after the reader closed
+    assertThat(writer.count()).isEqualTo(1);
+  }
+
+  private static void awaitCount(VectorStore reader, long count) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (reader.count() != count && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(reader.count()).isEqualTo(count);
   }
 
   /**
