@@ -14,6 +14,8 @@
 #   scripts/idle-cpu.sh [--settle S] [--sample S] [--freshness N] [--profile] [-- LOCAL OPTIONS]
 #   env: IMGSEARCH  launcher to run (default: this checkout's ./imgsearch; another checkout's for a before/after)
 #        OUT        work dir (default target/idle-cpu/<time>); keeps local.log, threads.txt, summary.txt
+# Several runs at once (a before and an after side by side) each get free ports, but the metrics endpoints take the
+# next free port above 9404/9249 at start: start them a minute apart, or one may fail with "Address already in use".
 # Prints one summary line: pipeline and S3 server cores (CPU seconds per second) over the sample window.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
