@@ -1,5 +1,6 @@
 package dev.imgsearch.ingest;
 
+import dev.imgsearch.schemas.IdleFetch;
 import dev.imgsearch.schemas.KafkaSecurity;
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.config.ConfigOption;
@@ -322,6 +323,8 @@ public record IngestSettings(
         processingGuarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) ? 100 : 1000);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    // an idle main consumer's fetch waits longer at the broker; new records answer it at once
+    p.put(StreamsConfig.mainConsumerPrefix(IdleFetch.CONFIG), IdleFetch.MAX_WAIT_MS);
     p.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         IngestExceptionHandler.class.getName());

@@ -61,6 +61,10 @@ class IngestSettingsTest {
         .isEqualTo(IngestProductionExceptionHandler.class.getName());
     assertThat(s.streamsProperties().get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))
         .isEqualTo(IngestExceptionHandler.class.getName());
+    // only the main consumer's idle fetches wait longer, not the restore consumer's
+    assertThat(s.streamsProperties().get(StreamsConfig.mainConsumerPrefix("fetch.max.wait.ms")))
+        .isEqualTo(dev.imgsearch.schemas.IdleFetch.MAX_WAIT_MS);
+    assertThat(s.streamsProperties()).doesNotContainKey("fetch.max.wait.ms");
   }
 
   @Test

@@ -173,6 +173,7 @@ public final class LocalStack implements RunningStack {
             settings, store, broker.bootstrapServers(), s3.endpoint(), embedderOverrides);
     EmbedderSettings embedderSettings = EmbedderSettings.fromMap(options);
 
+    slowPekkoTicks(System.getProperties());
     Configuration conf = new Configuration();
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, Integer.MAX_VALUE);
@@ -194,6 +195,22 @@ public final class LocalStack implements RunningStack {
       throw new IllegalStateException("cannot start the embedder job: " + e.getMessage(), e);
     }
   }
+
+  /**
+   * Sets Pekko's scheduler tick to {@value #PEKKO_TICK} unless {@value #PEKKO_TICK_PROPERTY} is set
+   * already. The MiniCluster's actor systems (its RPC and its metrics query service) each have a
+   * scheduler thread that wakes every tick, 10 ms by default, whether a timer is due or not: 200
+   * wake-ups a second in an idle stack. Only Pekko-scheduled RPC timeouts and delays (heartbeats,
+   * restart delays, ask timeouts) use it, and they are seconds long; checkpoints have their own
+   * timer thread and RPC messages are delivered at once. Pekko reads system properties over its
+   * reference configuration when an actor system starts (Flink sets no scheduler option).
+   */
+  static void slowPekkoTicks(java.util.Properties system) {
+    system.putIfAbsent(PEKKO_TICK_PROPERTY, PEKKO_TICK);
+  }
+
+  static final String PEKKO_TICK_PROPERTY = "pekko.scheduler.tick-duration";
+  static final String PEKKO_TICK = "100ms";
 
   /**
    * Status of the embedder + indexer Flink job (what {@code /readyz} checks on top of the store and

@@ -1,5 +1,6 @@
 package dev.imgsearch.query.watch;
 
+import dev.imgsearch.schemas.IdleFetch;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -63,6 +64,7 @@ public final class TopicTail implements AutoCloseable {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "query-api-" + topic);
+    IdleFetch.setDefault(p); // new records answer a waiting fetch at once
     this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     this.topic = topic;
     this.backlog = backlog;

@@ -2,6 +2,7 @@ package dev.imgsearch.query.watch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imgsearch.schemas.IdleFetch;
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.Alert;
 import dev.imgsearch.schemas.avro.Watch;
@@ -84,6 +85,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
     p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) maxPollInterval(settings).toMillis());
     p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "query-api-webhooks");
+    IdleFetch.setDefault(p); // new records answer a waiting fetch at once
     this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     this.http =
         HttpClient.newBuilder()

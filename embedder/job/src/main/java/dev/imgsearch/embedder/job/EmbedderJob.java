@@ -5,6 +5,7 @@ import dev.imgsearch.indexer.sink.KafkaSinkDeadLetters;
 import dev.imgsearch.indexer.sink.SinkOptions;
 import dev.imgsearch.indexer.sink.VectorStoreSink;
 import dev.imgsearch.schemas.DeadLetter;
+import dev.imgsearch.schemas.IdleFetch;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -174,7 +175,9 @@ public final class EmbedderJob {
             .setTopics(topic)
             .setGroupId(groupId)
             .setStartingOffsets(startingOffsets)
-            .setDeserializer(new KafkaRecordDeserializer());
+            .setDeserializer(new KafkaRecordDeserializer())
+            // an idle source's fetch waits longer at the broker; new records answer it at once
+            .setProperty(IdleFetch.CONFIG, Integer.toString(IdleFetch.MAX_WAIT_MS));
     s.kafkaClientProperties().forEach(b::setProperty);
     return b.build();
   }

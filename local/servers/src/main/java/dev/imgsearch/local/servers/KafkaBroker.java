@@ -62,6 +62,12 @@ public final class KafkaBroker implements AutoCloseable {
   private static final String SASL_LISTENER = "SASL_PLAINTEXT";
   private static final String SCRAM = "SCRAM-SHA-512";
 
+  /**
+   * Longest gap between two records of the metadata log when the cluster is idle (Kafka's {@code
+   * metadata.max.idle.interval.ms}, default 500 ms); see docs/benchmarks.md (the idle stack).
+   */
+  static final java.time.Duration METADATA_MAX_IDLE = java.time.Duration.ofSeconds(5);
+
   private final KafkaRaftServer server;
   private final String bootstrapServers;
   private final String saslBootstrapServers;
@@ -312,6 +318,11 @@ public final class KafkaBroker implements AutoCloseable {
     p.put("group.initial.rebalance.delay.ms", "0");
     // A small log cleaner buffer: the default 128 MiB is sized for production brokers.
     p.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024));
+    // The controller appends a no-op record to the metadata log this often when nothing else
+    // changes (Kafka's default 500 ms): each is a Raft append, a flush of the metadata log and a
+    // metadata delta published to the broker. Other nodes use them to tell that their metadata is
+    // current (KIP-835); a single node has no other nodes.
+    p.put("metadata.max.idle.interval.ms", Long.toString(METADATA_MAX_IDLE.toMillis()));
     return p;
   }
 
