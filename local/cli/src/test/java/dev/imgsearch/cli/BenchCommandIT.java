@@ -73,9 +73,11 @@ class BenchCommandIT {
     String perImage = rows.get("CPU per image (burst, all processes above)");
     assertThat(perImage).matches("\\d+\\.\\d core-ms = \\d+\\.\\d images/s per core");
     assertThat(Double.parseDouble(perImage.split(" ")[0])).isPositive();
+    assertThat(rows.get("CPU per image without the JIT compiler (steady state)"))
+        .matches("\\d+\\.\\d core-ms = \\d+\\.\\d images/s per core");
     assertThat(rows.get("imgsearch plan's figure for this setting"))
         .contains("JOB_CORE_MS_AT_03_MP…AT_2_MP extrapolated at 0.08 MP")
-        .contains("measured / plan ");
+        .contains("steady state / plan ");
   }
 
   /** The (what, value) rows of the bench's markdown table. */
