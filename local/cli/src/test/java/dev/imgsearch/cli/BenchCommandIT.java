@@ -67,6 +67,17 @@ class BenchCommandIT {
         .matches("\\d+\\.\\d images/s")
         .isNotEqualTo("0.0 images/s");
     assertThat(rows.get("query by image (k=10) p50 / p95 / p99")).contains(" ms");
+    // the burst's CPU, per image, next to the plan's figure for 320×240 (extrapolated below 0.3 MP)
+    assertThat(rows.get("burst CPU: pipeline JVM (+ bench client) / S3 server / Milvus"))
+        .matches("\\d+\\.\\d s / \\d+\\.\\d s / n/a \\(\\d+\\.\\d\\d cores busy\\)");
+    String perImage = rows.get("CPU per image (burst, all processes above)");
+    assertThat(perImage).matches("\\d+\\.\\d core-ms = \\d+\\.\\d images/s per core");
+    assertThat(Double.parseDouble(perImage.split(" ")[0])).isPositive();
+    assertThat(rows.get("CPU per image without the JIT compiler (steady state)"))
+        .matches("\\d+\\.\\d core-ms = \\d+\\.\\d images/s per core");
+    assertThat(rows.get("imgsearch plan's figure for this setting"))
+        .contains("JOB_CORE_MS_AT_03_MP…AT_2_MP extrapolated at 0.08 MP")
+        .contains("steady state / plan ");
   }
 
   /** The (what, value) rows of the bench's markdown table. */

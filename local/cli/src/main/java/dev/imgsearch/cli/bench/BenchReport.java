@@ -1,5 +1,6 @@
 package dev.imgsearch.cli.bench;
 
+import dev.imgsearch.cli.plan.PlanFigures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +77,7 @@ public record BenchReport(
     freshnessRows(table);
     alertRows(table);
     throughputRows(table);
+    cpuRows(table);
     queryRows(table);
     return table
         .add("peak RSS: pipeline JVM (+ bench client)", memory.pipeline())
@@ -185,6 +187,40 @@ public record BenchReport(
                 t.drainSeconds()))
         .add("burst upload→searchable p50 / p99", t.latency().msAt(50, 99))
         .add("burst: not searchable after 5 min", Integer.toString(t.missing()));
+  }
+
+  /**
+   * CPU per image of the burst and, next to it, the figure {@code imgsearch plan} uses for the same
+   * setting ({@link PlanFigures}).
+   */
+  private void cpuRows(ResultTable table) {
+    CpuCost cpu = throughput.cpu();
+    PlanFigures.Figure plan =
+        PlanFigures.forSetting(options.width(), options.height(), options.embedderOverrides());
+    table
+        .add(
+            "burst CPU: pipeline JVM (+ bench client) / S3 server / Milvus",
+            cpu.perProcess() + String.format(Locale.ROOT, " (%.2f cores busy)", cpu.coresBusy()))
+        .add("burst CPU: of which JIT compiler threads (pipeline JVM)", cpu.jit())
+        .add("CPU per image (burst, all processes above)", perImage(cpu.coreMsPerImage()))
+        .add(
+            "CPU per image without the JIT compiler (steady state)",
+            perImage(cpu.steadyCoreMsPerImage()))
+        .add(
+            "imgsearch plan's figure for this setting",
+            plan.applies()
+                ? String.format(
+                    Locale.ROOT,
+                    "%s (%s); steady state / plan %.2f",
+                    perImage(plan.coreMs()),
+                    plan.basis(),
+                    cpu.steadyCoreMsPerImage() / plan.coreMs())
+                : plan.basis());
+  }
+
+  private static String perImage(double coreMs) {
+    return String.format(
+        Locale.ROOT, "%.1f core-ms = %.1f images/s per core", coreMs, 1000 / coreMs);
   }
 
   private void queryRows(ResultTable table) {

@@ -140,7 +140,9 @@ public final class BenchRun {
       throws Exception {
     WarmUpPhase.run(ctx);
     FreshnessPhase.Result freshness = FreshnessPhase.run(ctx);
-    ThroughputPhase.Result throughput = ThroughputPhase.run(ctx);
+    List<Long> milvusPids = MemoryReport.milvusPids(milvus);
+    ThroughputPhase.Result throughput =
+        ThroughputPhase.run(ctx, () -> CpuSample.read(stack.s3Server().pid(), milvusPids));
     QueryPhase.Result queries = QueryPhase.run(ctx, stack.queryApiUrl(), stack.bootstrapServers());
     MemoryReport memory = MemoryReport.measure(stack.s3Server().pid(), milvus);
     BenchReport report =

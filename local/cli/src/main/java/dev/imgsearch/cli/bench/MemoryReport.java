@@ -1,7 +1,10 @@
 package dev.imgsearch.cli.bench;
 
 import dev.imgsearch.local.servers.MilvusServer;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -32,17 +35,31 @@ public record MemoryReport(long pipelineBytes, OptionalLong s3Bytes, String milv
     }
     long sum = 0;
     try {
-      for (String line :
-          Files.readAllLines(milvus.dataDir().get().resolve(MilvusServer.PID_FILE))) {
-        String[] parts = line.trim().split("\\s+");
-        if (parts.length >= 1 && !parts[0].isEmpty()) {
-          sum += PeakMemory.ofPid(Long.parseLong(parts[0])).orElse(0);
-        }
+      for (long pid : milvusPids(milvus)) {
+        sum += PeakMemory.ofPid(pid).orElse(0);
       }
     } catch (Exception e) {
       return "n/a (" + e.getMessage() + ")";
     }
     return PeakMemory.mib(sum) + " (launcher + server)";
+  }
+
+  /**
+   * The processes of the Milvus server this bench launched, from its pid file; null when the bench
+   * launched none.
+   */
+  static List<Long> milvusPids(MilvusServer milvus) throws IOException {
+    if (milvus == null || milvus.dataDir().isEmpty()) {
+      return null;
+    }
+    List<Long> pids = new ArrayList<>();
+    for (String line : Files.readAllLines(milvus.dataDir().get().resolve(MilvusServer.PID_FILE))) {
+      String[] parts = line.trim().split("\\s+");
+      if (parts.length >= 1 && !parts[0].isEmpty()) {
+        pids.add(Long.parseLong(parts[0]));
+      }
+    }
+    return pids;
   }
 
   String pipeline() {

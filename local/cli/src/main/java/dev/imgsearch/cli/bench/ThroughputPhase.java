@@ -1,10 +1,13 @@
 package dev.imgsearch.cli.bench;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * Ingest throughput and backpressure: a burst uploaded as fast as {@code --burst-uploaders} clients
- * can, then up to 5 min until the backlog is drained.
+ * can, then up to 5 min until the backlog is drained; and the CPU the stack's processes spent on
+ * it, from just before the first upload to the last image searchable (the images were generated
+ * before).
  */
 public final class ThroughputPhase {
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -20,6 +23,7 @@ public final class ThroughputPhase {
    * @param peakBacklog the most images pending at once
    * @param drainSeconds from the last upload to the last image seen
    * @param latency upload→searchable, ms
+   * @param cpu CPU of the stack's processes over the burst, per searchable image
    */
   public record Result(
       int burst,
@@ -31,16 +35,21 @@ public final class ThroughputPhase {
       int backlogAtUploadEnd,
       int peakBacklog,
       double drainSeconds,
-      Percentiles latency) {}
+      Percentiles latency,
+      CpuCost cpu) {}
 
   private ThroughputPhase() {}
 
-  public static Result run(BenchContext ctx) throws Exception {
+  /**
+   * @param cpu reads the CPU time of the stack's processes so far
+   */
+  public static Result run(BenchContext ctx, Supplier<CpuSample> cpu) throws Exception {
     FreshnessTracker tracker = ctx.tracker();
     int burst = ctx.options().burst();
     int clients = ctx.options().burstUploaders();
     System.out.printf("[throughput] burst of %d images from %d clients%n", burst, clients);
     tracker.resetMaxPending();
+    CpuSample cpuStart = cpu.get();
     long burstStart = System.nanoTime();
     ctx.uploads().burst("burst", ctx.take(burst), burst, clients);
     long uploadsDone = System.nanoTime();
@@ -48,6 +57,8 @@ public final class ThroughputPhase {
     int backlogAtUploadEnd = tracker.pending();
     int searchableAtUploadEnd = burst - backlogAtUploadEnd;
     boolean all = ctx.awaitSearchable("throughput", TIMEOUT);
+    CpuSample cpuEnd = cpu.get();
+    long windowEnd = System.nanoTime();
     int missing = tracker.pending();
     double burstSeconds = (tracker.lastSeenNanos() - burstStart) / 1e9;
     double drainSeconds = Math.max(0, (tracker.lastSeenNanos() - uploadsDone) / 1e9);
@@ -67,6 +78,15 @@ public final class ThroughputPhase {
     System.out.printf(
         "  %d images searchable in %.1f s = %.1f images/s; backlog drained in %.1f s after the last upload (%.1f images/s)%n",
         burst - missing, burstSeconds, throughput, drainSeconds, drainRate);
+    CpuCost cost =
+        CpuCost.between(cpuStart, cpuEnd, burst - missing, (windowEnd - burstStart) / 1e9);
+    System.out.printf(
+        "  CPU: %.1f core-ms per image = %.1f images/s per core, %.1f without the JIT compiler (pipeline JVM / S3 server / Milvus: %s; JIT %s)%n",
+        cost.coreMsPerImage(),
+        cost.imagesPerSecondPerCore(),
+        cost.steadyCoreMsPerImage(),
+        cost.perProcess(),
+        cost.jit());
     return new Result(
         burst,
         clients,
@@ -77,6 +97,7 @@ public final class ThroughputPhase {
         backlogAtUploadEnd,
         tracker.maxPending(),
         drainSeconds,
-        latency);
+        latency,
+        cost);
   }
 }

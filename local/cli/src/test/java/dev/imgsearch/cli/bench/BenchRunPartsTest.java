@@ -120,7 +120,30 @@ class BenchRunPartsTest {
         .contains("512 / 3 |")
         .contains("embedded, checkpoint PT0.2S, {sink.batch=64}")
         .contains("n/a (not launched by the bench)");
-    assertThat(md.lines().count()).isEqualTo(2 + 23);
+    assertThat(md.lines().count()).isEqualTo(2 + 28);
+  }
+
+  @Test
+  void theTableShowsCpuPerImageNextToThePlansFigureForTheSetting() {
+    String md = report(true, true, 0).table().markdown();
+    assertThat(row(md, "burst CPU: pipeline JVM (+ bench client) / S3 server / Milvus"))
+        .isEqualTo("12.0 s / 0.6 s / n/a (1.68 cores busy)");
+    assertThat(row(md, "burst CPU: of which JIT compiler threads (pipeline JVM)"))
+        .isEqualTo("3.0 s");
+    // 12.6 s of CPU for 300 images, 9.6 s without the JIT compiler
+    assertThat(row(md, "CPU per image (burst, all processes above)"))
+        .isEqualTo("42.0 core-ms = 23.8 images/s per core");
+    assertThat(row(md, "CPU per image without the JIT compiler (steady state)"))
+        .isEqualTo("32.0 core-ms = 31.3 images/s per core");
+    double plan = dev.imgsearch.cli.plan.CapacityModel.JOB_CORE_MS_AT_03_MP;
+    assertThat(row(md, "imgsearch plan's figure for this setting"))
+        .isEqualTo(
+            String.format(
+                java.util.Locale.ROOT,
+                "%.1f core-ms = %.1f images/s per core (JOB_CORE_MS_AT_03_MP); steady state / plan %.2f",
+                plan,
+                1000 / plan,
+                32.0 / plan));
   }
 
   @Test
@@ -161,7 +184,17 @@ class BenchRunPartsTest {
         new FreshnessPhase.Result(19.8, 600, freshAll, freshAll ? 0 : 2, ms, ms, alerts);
     var throughput =
         new ThroughputPhase.Result(
-            300, 16, burstAll, burstAll ? 0 : 5, 42.0, 150.0, 200, 250, 4.5, ms);
+            300,
+            16,
+            burstAll,
+            burstAll ? 0 : 5,
+            42.0,
+            150.0,
+            200,
+            250,
+            4.5,
+            ms,
+            new CpuCost(300, 7.5, 12_000_000_000L, 600_000_000L, -1, 3_000_000_000L));
     var queries = new QueryPhase.Result(ms, ms, 0.975, 1100);
     var memory = new MemoryReport(-1, OptionalLong.empty(), MemoryReport.milvusPeak(null));
     return new BenchReport(
