@@ -23,7 +23,15 @@ public final class MinioObjectStore implements ObjectStore {
 
   public static MinioObjectStore connect(String endpoint, String accessKey, String secretKey) {
     return new MinioObjectStore(
-        MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build());
+        MinioClient.builder()
+            .endpoint(endpoint)
+            .credentials(accessKey, secretKey)
+            .httpClient(
+                io.minio.Http.newDefaultClient()
+                    .newBuilder()
+                    .socketFactory(dev.imgsearch.schemas.TcpNoDelay.socketFactory())
+                    .build())
+            .build());
   }
 
   @Override

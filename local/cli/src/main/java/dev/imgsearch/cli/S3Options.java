@@ -36,6 +36,11 @@ final class S3Options {
     return io.minio.MinioClient.builder()
         .endpoint(endpoint)
         .credentials(accessKey, secretKey)
+        .httpClient(
+            io.minio.Http.newDefaultClient()
+                .newBuilder()
+                .socketFactory(dev.imgsearch.schemas.TcpNoDelay.socketFactory())
+                .build())
         .build();
   }
 }

@@ -71,6 +71,11 @@ public final class QueryServer implements AutoCloseable {
                 .endpoint(s.s3Endpoint())
                 .region("us-east-1")
                 .credentials(s.s3AccessKey(), s.s3SecretKey())
+                .httpClient(
+                    io.minio.Http.newDefaultClient()
+                        .newBuilder()
+                        .socketFactory(dev.imgsearch.schemas.TcpNoDelay.socketFactory())
+                        .build())
                 .build();
         content = new MinioContentSource(minio);
         // browsers outside the cluster fetch presigned URLs, and the signature covers the host:
@@ -186,6 +191,11 @@ public final class QueryServer implements AutoCloseable {
         .endpoint(s.s3PublicEndpoint())
         .region("us-east-1")
         .credentials(s.s3AccessKey(), s.s3SecretKey())
+        .httpClient(
+            io.minio.Http.newDefaultClient()
+                .newBuilder()
+                .socketFactory(dev.imgsearch.schemas.TcpNoDelay.socketFactory())
+                .build())
         .build();
   }
 

@@ -74,7 +74,15 @@ public final class MinioObjectFetcher implements ObjectFetcher {
     @Override
     public ObjectFetcher create() {
       return new MinioObjectFetcher(
-          MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build(),
+          MinioClient.builder()
+              .endpoint(endpoint)
+              .credentials(accessKey, secretKey)
+              .httpClient(
+                  io.minio.Http.newDefaultClient()
+                      .newBuilder()
+                      .socketFactory(dev.imgsearch.schemas.TcpNoDelay.socketFactory())
+                      .build())
+              .build(),
           maxObjectBytes,
           policy);
     }

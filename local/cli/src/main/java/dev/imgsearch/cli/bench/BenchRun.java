@@ -103,6 +103,11 @@ public final class BenchRun {
               .endpoint(stack.s3Endpoint())
               .region("us-east-1")
               .credentials(settings.accessKey(), settings.secretKey())
+              .httpClient(
+                  io.minio.Http.newDefaultClient()
+                      .newBuilder()
+                      .socketFactory(dev.imgsearch.schemas.TcpNoDelay.socketFactory())
+                      .build())
               .build();
       WatchAlerts alerts = null;
       if (options.watches() > 0) {
