@@ -6,12 +6,16 @@ import dev.imgsearch.cli.camera.CameraOptions;
 import dev.imgsearch.cli.camera.CameraRun;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code imgsearch bench}: starts a local stack on free ports in a scratch directory and measures
@@ -141,6 +145,25 @@ final class BenchCommand implements Callable<Integer> {
   int watches;
 
   @Option(
+      names = "--cluster",
+      description =
+          "Measure the multi-process stack of `imgsearch local --cluster` (3 Kafka nodes, a Flink session cluster"
+              + " with 2 TaskManagers, the query API in its own JVM): the table then also gives the Flink job's own"
+              + " CPU per image, the figure `imgsearch plan` sizes TaskManagers with.")
+  boolean cluster;
+
+  @Option(
+      names = "--parallelism",
+      defaultValue = "" + ClusterOptions.DEFAULT_PARALLELISM,
+      description =
+          "With --cluster: the job's parallelism, 1.."
+              + ClusterOptions.MAX_PARALLELISM
+              + " (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Spec CommandSpec spec;
+
+  @Option(
       names = "--camera",
       description =
           "Camera replay instead of the phases: publish the JPEG frames of DIR (file-name order, e.g. ffmpeg -i vtest.avi DIR/%%04d.jpg) as raw frames at --fps per camera, scene-change gating on; report frames embedded/gated, publish→searchable lag, CPU; check every frame is findable by time (and, with --people, search by frames with people).")
@@ -174,13 +197,32 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ClusterOptions.check(cluster, givenOptions(), parallelism);
+    if (cluster && (camera != null || watches > 0)) {
+      throw new IllegalArgumentException(
+          "--cluster goes with the bench's phases, not with --camera or --watches (they read the one-JVM stack's job metrics)");
+    }
     if (camera != null) {
       return new CameraRun(cameraOptions()).run();
     }
     if (store.needsBundledMilvus()) {
       StoreOptions.requireMilvusInstalled();
     }
-    return new BenchRun(options()).run();
+    return cluster
+        ? new BenchRun(
+                options(),
+                (settings, overrides) -> ClusterStack.start(settings, overrides, parallelism),
+                "cluster (job parallelism " + parallelism + ")")
+            .run()
+        : new BenchRun(options(), LocalStack::start, "one JVM").run();
+  }
+
+  private Set<String> givenOptions() {
+    Set<String> given = new HashSet<>();
+    if (spec != null && spec.commandLine().getParseResult() != null) {
+      spec.commandLine().getParseResult().matchedOptions().forEach(o -> given.add(o.longestName()));
+    }
+    return given;
   }
 
   /** The parsed options as the bench's parameter object. */

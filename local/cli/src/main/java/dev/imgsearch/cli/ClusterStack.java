@@ -239,6 +239,23 @@ final class ClusterStack implements RunningStack {
   }
 
   @Override
+  public long s3ServerPid() {
+    return s3.pid();
+  }
+
+  @Override
+  public List<Long> jobPids() {
+    return flink.pids();
+  }
+
+  @Override
+  public List<Long> servicePids() {
+    List<Long> pids = new ArrayList<>(kafka.pids());
+    pids.add(api.pid());
+    return pids;
+  }
+
+  @Override
   public void close() {
     resources.close();
   }

@@ -262,6 +262,16 @@ public final class LocalStack implements RunningStack {
     return store;
   }
 
+  @Override
+  public long s3ServerPid() {
+    return s3.pid();
+  }
+
+  @Override
+  public java.util.Optional<String> jobMetricsUrl() {
+    return java.util.Optional.of(flinkMetricsUrl());
+  }
+
   /** The S3 server process (tests stop and restart it). */
   public S3ServerProcess s3Server() {
     return s3;

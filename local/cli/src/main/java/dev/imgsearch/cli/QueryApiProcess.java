@@ -37,6 +37,11 @@ final class QueryApiProcess implements AutoCloseable {
     this.port = port;
   }
 
+  /** Process id of the query API's JVM (for CPU figures). */
+  long pid() {
+    return process.pid();
+  }
+
   /** Launches the server; {@link #awaitServing} waits until it answers. */
   static QueryApiProcess launch(QueryServerSettings settings, Path log) {
     List<String> command = new ArrayList<>();

@@ -199,23 +199,41 @@ public record BenchReport(
         PlanFigures.forSetting(options.width(), options.height(), options.embedderOverrides());
     table
         .add(
-            "burst CPU: pipeline JVM (+ bench client) / S3 server / Milvus",
+            "burst CPU: " + cpu.processNames(),
             cpu.perProcess() + String.format(Locale.ROOT, " (%.2f cores busy)", cpu.coresBusy()))
-        .add("burst CPU: of which JIT compiler threads (pipeline JVM)", cpu.jit())
+        .add("burst CPU: of which JIT compiler threads", cpu.jit())
         .add("CPU per image (burst, all processes above)", perImage(cpu.coreMsPerImage()))
         .add(
             "CPU per image without the JIT compiler (steady state)",
-            perImage(cpu.steadyCoreMsPerImage()))
-        .add(
-            "imgsearch plan's figure for this setting",
-            plan.applies()
-                ? String.format(
-                    Locale.ROOT,
-                    "%s (%s); steady state / plan %.2f",
-                    perImage(plan.coreMs()),
-                    plan.basis(),
-                    cpu.steadyCoreMsPerImage() / plan.coreMs())
-                : plan.basis());
+            perImage(cpu.steadyCoreMsPerImage()));
+    if (cpu.jobApart()) {
+      table.add(
+          "Flink job's processes per image without the JIT (steady state)",
+          perImage(cpu.jobSteadyCoreMsPerImage()));
+    }
+    table.add("imgsearch plan's figure for this setting", planComparison(cpu, plan));
+  }
+
+  /**
+   * The plan's figure and its ratio to what was measured: the job's own processes with {@code
+   * --cluster}, the plan's figure is the job's; without, only the whole stack is known.
+   */
+  static String planComparison(CpuCost cpu, PlanFigures.Figure plan) {
+    if (!plan.applies()) {
+      return plan.basis();
+    }
+    return cpu.jobApart()
+        ? String.format(
+            Locale.ROOT,
+            "%s (%s); the job's processes / plan %.2f",
+            perImage(plan.coreMs()),
+            plan.basis(),
+            cpu.jobSteadyCoreMsPerImage() / plan.coreMs())
+        : String.format(
+            Locale.ROOT,
+            "%s (%s) for the job alone; this run measured the whole stack in one JVM: run with --cluster to compare",
+            perImage(plan.coreMs()),
+            plan.basis());
   }
 
   private static String perImage(double coreMs) {

@@ -1,7 +1,7 @@
 package dev.imgsearch.cli.bench;
 
-import dev.imgsearch.cli.LocalStack;
 import dev.imgsearch.cli.LocalStackSettings;
+import dev.imgsearch.cli.RunningStack;
 import dev.imgsearch.local.servers.MilvusServer;
 import io.minio.MinioClient;
 import java.nio.file.Files;
@@ -18,10 +18,24 @@ import java.util.stream.IntStream;
  * BenchReport#FAILED_CHECKS} when a sanity check failed.
  */
 public final class BenchRun {
-  private final BenchOptions options;
+  /** Starts the stack the bench measures: in one JVM, or as a multi-process cluster. */
+  @FunctionalInterface
+  public interface StackStarter {
+    RunningStack start(LocalStackSettings settings, Map<String, String> embedderOverrides);
+  }
 
-  public BenchRun(BenchOptions options) {
+  private final BenchOptions options;
+  private final StackStarter starter;
+  private final String stackKind;
+
+  /**
+   * @param stackKind how the stack runs, for the first line ({@code one JVM}, {@code cluster, job
+   *     parallelism 2})
+   */
+  public BenchRun(BenchOptions options, StackStarter starter, String stackKind) {
     this.options = options;
+    this.starter = starter;
+    this.stackKind = stackKind;
   }
 
   public int run() throws Exception {
@@ -31,7 +45,8 @@ public final class BenchRun {
             : Files.createTempDirectory("imgsearch-bench");
     Map<String, String> overrides = options.embedderOverrides();
     System.out.printf(
-        "imgsearch bench: %s store, %.1f images/s for %d s, burst %d, %d×%d JPEGs, %s; data in %s%n",
+        "imgsearch bench: %s, %s store, %.1f images/s for %d s, burst %d, %d×%d JPEGs, %s; data in %s%n",
+        stackKind,
         options.vectorStore(),
         options.rate(),
         options.seconds(),
@@ -92,7 +107,7 @@ public final class BenchRun {
       MilvusServer milvus)
       throws Exception {
     long startNanos = System.nanoTime();
-    try (LocalStack stack = LocalStack.start(settings, overrides);
+    try (RunningStack stack = starter.start(settings, overrides);
         FreshnessTracker tracker =
             new FreshnessTracker(visibilityCheck(stack), options.sweepInterval())) {
       System.out.printf(
@@ -115,7 +130,10 @@ public final class BenchRun {
         alerts =
             WatchAlerts.arm(
                 stack.queryApiUrl(),
-                stack.flinkMetricsUrl(),
+                stack
+                    .jobMetricsUrl()
+                    .orElseThrow(
+                        () -> new IllegalStateException("--watches needs the one-JVM stack")),
                 options.watches(),
                 stack.storeSettings().dimension());
       }
@@ -137,7 +155,7 @@ public final class BenchRun {
   }
 
   private int phases(
-      LocalStack stack,
+      RunningStack stack,
       MilvusServer milvus,
       BenchContext ctx,
       FreshnessTracker tracker,
@@ -147,9 +165,13 @@ public final class BenchRun {
     FreshnessPhase.Result freshness = FreshnessPhase.run(ctx);
     List<Long> milvusPids = MemoryReport.milvusPids(milvus);
     ThroughputPhase.Result throughput =
-        ThroughputPhase.run(ctx, () -> CpuSample.read(stack.s3Server().pid(), milvusPids));
+        ThroughputPhase.run(
+            ctx,
+            () ->
+                CpuSample.read(
+                    stack.s3ServerPid(), stack.jobPids(), stack.servicePids(), milvusPids));
     QueryPhase.Result queries = QueryPhase.run(ctx, stack.queryApiUrl(), stack.bootstrapServers());
-    MemoryReport memory = MemoryReport.measure(stack.s3Server().pid(), milvus);
+    MemoryReport memory = MemoryReport.measure(stack.s3ServerPid(), milvus);
     BenchReport report =
         new BenchReport(
             options,
@@ -164,13 +186,13 @@ public final class BenchRun {
     return report.print(options.markdown());
   }
 
-  private FreshnessTracker.VisibilityCheck visibilityCheck(LocalStack stack) {
+  private FreshnessTracker.VisibilityCheck visibilityCheck(RunningStack stack) {
     return options.lookupCheck()
         ? new LookupVisibilityCheck(stack.queryApiUrl())
         : new SearchVisibilityCheck(stack.queryApiUrl(), stack.storeSettings().dimension());
   }
 
-  private String store(LocalStack stack) {
+  private String store(RunningStack stack) {
     String store = options.vectorStore();
     return store + (store.equals("milvus") ? " " + stack.storeSettings().consistency() : "");
   }

@@ -81,10 +81,11 @@ public final class ThroughputPhase {
     CpuCost cost =
         CpuCost.between(cpuStart, cpuEnd, burst - missing, (windowEnd - burstStart) / 1e9);
     System.out.printf(
-        "  CPU: %.1f core-ms per image = %.1f images/s per core, %.1f without the JIT compiler (pipeline JVM / S3 server / Milvus: %s; JIT %s)%n",
+        "  CPU: %.1f core-ms per image = %.1f images/s per core, %.1f without the JIT compiler (%s: %s; JIT %s)%n",
         cost.coreMsPerImage(),
         cost.imagesPerSecondPerCore(),
         cost.steadyCoreMsPerImage(),
+        cost.processNames(),
         cost.perProcess(),
         cost.jit());
     return new Result(

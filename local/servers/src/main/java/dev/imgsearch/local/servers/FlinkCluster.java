@@ -111,6 +111,11 @@ public final class FlinkCluster implements AutoCloseable {
     return config;
   }
 
+  /** Process ids of the running JobManager and TaskManagers (for CPU figures). */
+  public synchronized List<Long> pids() {
+    return processes.values().stream().filter(Process::isAlive).map(Process::pid).toList();
+  }
+
   /** The log file of a process ({@code jobmanager}, {@code tm-1}, …). */
   public Path logFile(String name) {
     return dir.resolve("log").resolve(name + ".log");

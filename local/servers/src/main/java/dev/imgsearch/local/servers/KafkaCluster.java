@@ -168,6 +168,11 @@ public final class KafkaCluster implements AutoCloseable {
     createTopics(partitions, Map.of(), names);
   }
 
+  /** Process ids of the running Kafka nodes (for CPU figures). */
+  public List<Long> pids() {
+    return processes.values().stream().filter(Process::isAlive).map(Process::pid).toList();
+  }
+
   /**
    * Creates each topic with {@code partitions} partitions, replicated to every node, and the topic
    * configuration {@code config} (e.g. {@code cleanup.policy=compact}, {@code retention.ms});
