@@ -234,6 +234,24 @@ class CliUsageErrorsTest {
   }
 
   @Test
+  void benchRejectsClusterOptionsThatDoNotFitItsMode() {
+    String data = tmp.resolve("bench-data").toString();
+    assertUsageError(
+        run("bench", "--parallelism", "2", "--data-dir", data),
+        "bench",
+        "--parallelism needs --cluster");
+    assertUsageError(
+        run("bench", "--cluster", "--watches", "10", "--data-dir", data),
+        "bench",
+        "--cluster goes with the bench's phases, not with --camera or --watches");
+    assertUsageError(
+        run("bench", "--cluster", "--camera", tmp.toString(), "--data-dir", data),
+        "bench",
+        "--cluster goes with the bench's phases");
+    assertThat(tmp.resolve("bench-data")).doesNotExist(); // nothing was started
+  }
+
+  @Test
   void localWithMilvusButNoLauncherSaysWhichScriptInstallsIt() {
     String property = dev.imgsearch.local.servers.MilvusServer.EXECUTABLE_PROPERTY;
     String before = System.getProperty(property);
