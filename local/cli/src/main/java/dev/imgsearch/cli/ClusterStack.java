@@ -93,17 +93,7 @@ final class ClusterStack implements RunningStack {
     StackResources.createDataDir(data);
     Path jobJar = EmbedderJobJar.locate(); // before anything starts: a missing build fails at once
     kafka = resources.track(KafkaCluster.start(data.resolve("kafka"), ClusterOptions.KAFKA_NODES));
-    kafka.createTopics(
-        PARTITIONS,
-        Topics.NOTIFICATIONS.name(),
-        Topics.IMAGE_EVENTS.name(),
-        Topics.DEAD_LETTERS.name(),
-        Topics.RAW_FRAMES.name());
-    kafka.createTopics(
-        PARTITIONS,
-        Map.of("retention.ms", Long.toString(Topics.ALERTS_RETENTION.toMillis())),
-        Topics.ALERTS.name());
-    kafka.createTopics(1, Map.of("cleanup.policy", "compact"), Topics.WATCHES.name());
+    StackWiring.createTopics(kafka::createTopics, PARTITIONS);
     s3 =
         resources.track(
             S3ServerProcess.start(

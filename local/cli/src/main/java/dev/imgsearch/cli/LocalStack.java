@@ -113,18 +113,7 @@ public final class LocalStack implements RunningStack {
     StackResources.createDataDir(data);
     broker = KafkaBroker.start(data.resolve("kafka"), settings.kafkaPort());
     resources.push(() -> broker.close()); // the current broker, also after restartKafka()
-    broker.createTopics(
-        PARTITIONS,
-        Topics.NOTIFICATIONS.name(),
-        Topics.IMAGE_EVENTS.name(),
-        Topics.DEAD_LETTERS.name(),
-        Topics.RAW_FRAMES.name());
-    broker.createTopics( // the alert history's store: its retention is how far back it reaches
-        PARTITIONS,
-        Map.of("retention.ms", Long.toString(Topics.ALERTS_RETENTION.toMillis())),
-        Topics.ALERTS.name());
-    broker.createCompactedTopics(
-        1, Topics.WATCHES.name()); // the standing queries: the topic is their store
+    StackWiring.createTopics(broker::createTopics, PARTITIONS);
     s3 =
         resources.track(
             S3ServerProcess.start(

@@ -20,6 +20,32 @@ import java.util.Map;
 final class StackWiring {
   private StackWiring() {}
 
+  /** Creates topics on a Kafka node or cluster: {@code KafkaBroker::createTopics}, … */
+  @FunctionalInterface
+  interface TopicCreator {
+    void create(int partitions, Map<String, String> config, String... names);
+  }
+
+  /**
+   * The stack's topics: the pipeline's with {@code partitions} each, the alerts topic whose
+   * retention is how far back the alert history reaches, and the compacted watches topic (the
+   * standing queries' store, one partition).
+   */
+  static void createTopics(TopicCreator kafka, int partitions) {
+    kafka.create(
+        partitions,
+        Map.of(),
+        Topics.NOTIFICATIONS.name(),
+        Topics.IMAGE_EVENTS.name(),
+        Topics.DEAD_LETTERS.name(),
+        Topics.RAW_FRAMES.name());
+    kafka.create(
+        partitions,
+        Map.of("retention.ms", Long.toString(Topics.ALERTS_RETENTION.toMillis())),
+        Topics.ALERTS.name());
+    kafka.create(1, Map.of("cleanup.policy", "compact"), Topics.WATCHES.name());
+  }
+
   /**
    * The vector store: the embedded store under {@code <data>/vectors}, or Milvus at the settings'
    * URI with the {@code milvus.consistency} override (default {@link
