@@ -104,12 +104,8 @@ final class ObjectEndpoints {
     ObjectParams params = ObjectParams.fromQuery(ctx.queryParamMap());
     Kind kind = kind(ctx.queryParam("kind"));
     VectorBody body =
-        RequestBodies.readJson(
-            mapper, RequestBodies.json(ctx, options.maxBodyBytes()), VectorBody.class);
-    if (body == null || body.vector() == null) {
-      throw new InvalidQueryException(
-          InvalidQueryException.INVALID_PARAMETER, "field 'vector' is required");
-    }
+        RequestBodies.readJsonWith(
+            ctx, mapper, options.maxBodyBytes(), VectorBody.class, "vector", VectorBody::vector);
     respond(ctx, start, params, queries.byVector(kind, body.vector(), params));
   }
 

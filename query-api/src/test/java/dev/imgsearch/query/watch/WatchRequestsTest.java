@@ -14,7 +14,8 @@ class WatchRequestsTest {
 
   private static WatchRequest threshold(double t) {
     return new WatchRequest(
-        null, null, null, t, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, t, null, null, null, null, null, null, null, null, null, null, null,
+        null);
   }
 
   @Test
@@ -40,7 +41,7 @@ class WatchRequestsTest {
                 WatchRequests.create(
                     new WatchRequest(
                         null, null, "frames", 0.5, null, null, null, null, null, null, null, null,
-                        null, null),
+                        null, null, null, null),
                     new WatchQuery(null, null, 0xffL),
                     "g",
                     1))
@@ -68,7 +69,9 @@ class WatchRequestsTest {
                 List.of(9, 10),
                 "Europe/Paris",
                 "PT5S",
-                false),
+                false,
+                null,
+                null),
             null,
             9);
     assertThat(u.getThreshold()).isEqualTo(0.8);
@@ -86,7 +89,7 @@ class WatchRequestsTest {
                     w,
                     new WatchRequest(
                         "other", null, null, null, null, null, null, null, null, null, null, null,
-                        null, null),
+                        null, null, null, null),
                     null,
                     9))
         .hasMessageContaining("cannot change");
@@ -110,7 +113,7 @@ class WatchRequestsTest {
                 WatchRequests.create(
                     new WatchRequest(
                         null, " ", null, 0.5, null, null, null, null, null, null, null, null, null,
-                        null),
+                        null, null, null),
                     VECTOR,
                     "g",
                     1))
@@ -128,6 +131,8 @@ class WatchRequestsTest {
                         null,
                         null,
                         List.of(""),
+                        null,
+                        null,
                         null,
                         null,
                         null,
