@@ -1,12 +1,17 @@
 package dev.imgsearch.query;
 
+import dev.imgsearch.query.watch.Watches;
+import dev.imgsearch.query.watch.WebhookRetry;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Meters of the query API.
@@ -48,44 +53,61 @@ final class ApiMetrics {
   private final MeterRegistry registry;
 
   /** Registers the gauges and the counter of the standing queries. */
-  void watches(dev.imgsearch.query.watch.Watches w) {
-    io.micrometer.core.instrument.Gauge.builder("imgsearch.watches", w.view(), v -> v.size())
-        .description("Watches in the view of the watches topic")
-        .register(registry);
-    io.micrometer.core.instrument.Gauge.builder(
-            "imgsearch.watches.ready", w.view(), v -> v.ready() ? 1 : 0)
-        .description("1 once the watches view has read its topic to the end")
-        .register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder(
-            "imgsearch.alerts.received", w.alerts(), a -> a.received())
-        .description("Distinct alerts read from the alerts topic")
-        .register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder(
-            "imgsearch.alerts.undecodable", w.alerts(), a -> a.undecodable())
-        .description("Records of the alerts topic that were not alerts, skipped (and logged)")
-        .register(registry);
-    io.micrometer.core.instrument.Gauge.builder(
-            "imgsearch.alert.streams", w.alerts(), a -> a.subscriberCount())
-        .description("Connected alert streams (SSE)")
-        .register(registry);
+  void watches(Watches w) {
+    gauge("imgsearch.watches", w.view(), v -> v.size(), "Watches in the view of the watches topic");
+    gauge(
+        "imgsearch.watches.ready",
+        w.view(),
+        v -> v.ready() ? 1 : 0,
+        "1 once the watches view has read its topic to the end");
+    counter(
+        "imgsearch.alerts.received",
+        w.alerts(),
+        a -> a.received(),
+        "Distinct alerts read from the alerts topic");
+    counter(
+        "imgsearch.alerts.undecodable",
+        w.alerts(),
+        a -> a.undecodable(),
+        "Records of the alerts topic that were not alerts, skipped (and logged)");
+    gauge(
+        "imgsearch.alert.streams",
+        w.alerts(),
+        a -> a.subscriberCount(),
+        "Connected alert streams (SSE)");
     for (boolean retried : new boolean[] {false, true}) {
-      io.micrometer.core.instrument.FunctionCounter.builder(
-              "imgsearch.webhooks.delivered", w.deliveries(), d -> d.delivered(retried))
-          .description("Alerts posted to their watch's webhook and acknowledged with a 2xx")
-          .tag("attempts", retried ? "retried" : "first")
-          .register(registry);
+      counter(
+          "imgsearch.webhooks.delivered",
+          w.deliveries(),
+          d -> d.delivered(retried),
+          "Alerts posted to their watch's webhook and acknowledged with a 2xx",
+          "attempts",
+          retried ? "retried" : "first");
     }
-    for (dev.imgsearch.query.watch.WebhookRetry.Outcome o :
-        dev.imgsearch.query.watch.WebhookRetry.Outcome.values()) {
-      if (o != dev.imgsearch.query.watch.WebhookRetry.Outcome.DELIVERED) {
-        io.micrometer.core.instrument.FunctionCounter.builder(
-                "imgsearch.webhooks.failed", w.deliveries(), d -> d.failed(o))
-            .description(
-                "Alerts whose webhook delivery was given up, by the last attempt's outcome")
-            .tag("outcome", o.tag())
-            .register(registry);
+    for (WebhookRetry.Outcome o : WebhookRetry.Outcome.values()) {
+      if (o != WebhookRetry.Outcome.DELIVERED) {
+        counter(
+            "imgsearch.webhooks.failed",
+            w.deliveries(),
+            d -> d.failed(o),
+            "Alerts whose webhook delivery was given up, by the last attempt's outcome",
+            "outcome",
+            o.tag());
       }
     }
+  }
+
+  private <T> void gauge(String name, T obj, ToDoubleFunction<T> value, String description) {
+    Gauge.builder(name, obj, value).description(description).register(registry);
+  }
+
+  /** A counter that reads {@code obj}'s {@code count}; {@code tags}: key, value, key, value... */
+  private <T> void counter(
+      String name, T obj, ToDoubleFunction<T> count, String description, String... tags) {
+    FunctionCounter.builder(name, obj, count)
+        .description(description)
+        .tags(tags)
+        .register(registry);
   }
 
   ApiMetrics(MeterRegistry registry) {

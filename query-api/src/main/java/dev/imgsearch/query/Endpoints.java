@@ -97,12 +97,8 @@ final class Endpoints {
   /** {@code POST /v1/search/vector}: JSON body with the vector and the filters. */
   void searchByVector(Context ctx) {
     VectorQuery query =
-        RequestBodies.readJson(
-            mapper, RequestBodies.json(ctx, options.maxBodyBytes()), VectorQuery.class);
-    if (query == null || query.vector() == null) {
-      throw new InvalidQueryException(
-          InvalidQueryException.INVALID_PARAMETER, "field 'vector' is required");
-    }
+        RequestBodies.readJsonWith(
+            ctx, mapper, options.maxBodyBytes(), VectorQuery.class, "vector", VectorQuery::vector);
     SearchParams params = query.params();
     respond(ctx, "vector", params, service.searchByVector(query.vector(), params));
   }

@@ -45,12 +45,8 @@ final class NeighbourSearch {
       throws ImageRejectedException {
     long start = System.nanoTime();
     float[] vector;
-    if (decodes == null) {
+    try (PermitPool.Permit permit = decodes == null ? null : decodes.acquire()) {
       vector = embedder.embed(encodedImage);
-    } else {
-      try (PermitPool.Permit permit = decodes.acquire()) {
-        vector = embedder.embed(encodedImage);
-      }
     }
     return search(start, vector, params, null);
   }
@@ -66,12 +62,8 @@ final class NeighbourSearch {
       throws ImageRejectedException {
     long start = System.nanoTime();
     long phash;
-    if (decodes == null) {
+    try (PermitPool.Permit permit = decodes == null ? null : decodes.acquire()) {
       phash = hasher.hash(encodedImage);
-    } else {
-      try (PermitPool.Permit permit = decodes.acquire()) {
-        phash = hasher.hash(encodedImage);
-      }
     }
     return nearDuplicates(start, phash, params, maxDistance);
   }

@@ -104,12 +104,8 @@ final class ObjectEndpoints {
     ObjectParams params = ObjectParams.fromQuery(ctx.queryParamMap());
     Kind kind = kind(ctx.queryParam("kind"));
     VectorBody body =
-        RequestBodies.readJson(
-            mapper, RequestBodies.json(ctx, options.maxBodyBytes()), VectorBody.class);
-    if (body == null || body.vector() == null) {
-      throw new InvalidQueryException(
-          InvalidQueryException.INVALID_PARAMETER, "field 'vector' is required");
-    }
+        RequestBodies.readJsonWith(
+            ctx, mapper, options.maxBodyBytes(), VectorBody.class, "vector", VectorBody::vector);
     respond(ctx, start, params, queries.byVector(kind, body.vector(), params));
   }
 
@@ -133,12 +129,7 @@ final class ObjectEndpoints {
   /** {@code GET /v1/images/{id}/objects}: the image's objects and faces. */
   void itemsOf(Context ctx) {
     String id = ctx.pathParam("id");
-    List<StoredItem> items = queries.itemsOf(id);
-    ctx.json(
-        new ItemsBody(
-            id,
-            items.stream().filter(s -> s.item().kind() == Kind.OBJECT).map(this::item).toList(),
-            items.stream().filter(s -> s.item().kind() == Kind.FACE).map(this::item).toList()));
+    ctx.json(itemsBody(id, queries.itemsOf(id), service, options));
   }
 
   /**
@@ -151,23 +142,29 @@ final class ObjectEndpoints {
     if (!service.objects().supported()) {
       return image;
     }
-    List<StoredItem> items = service.objects().itemsOf(image.id());
+    ItemsBody items =
+        itemsBody(image.id(), service.objects().itemsOf(image.id()), service, options);
     com.fasterxml.jackson.databind.node.ObjectNode body = mapper.valueToTree(image);
-    body.set(
-        "objects",
-        mapper.valueToTree(
-            items.stream()
-                .filter(s -> s.item().kind() == Kind.OBJECT)
-                .map(s -> item(s, service, options))
-                .toList()));
-    body.set(
-        "faces",
-        mapper.valueToTree(
-            items.stream()
-                .filter(s -> s.item().kind() == Kind.FACE)
-                .map(s -> item(s, service, options))
-                .toList()));
+    body.set("objects", mapper.valueToTree(items.objects()));
+    body.set("faces", mapper.valueToTree(items.faces()));
     return body;
+  }
+
+  /** The detected objects and faces of image {@code id}, apart. */
+  private static ItemsBody itemsBody(
+      String id, List<StoredItem> items, QueryService service, QueryApiOptions options) {
+    return new ItemsBody(
+        id,
+        ofKind(items, Kind.OBJECT, service, options),
+        ofKind(items, Kind.FACE, service, options));
+  }
+
+  private static List<Item> ofKind(
+      List<StoredItem> items, Kind kind, QueryService service, QueryApiOptions options) {
+    return items.stream()
+        .filter(s -> s.item().kind() == kind)
+        .map(s -> item(s, service, options))
+        .toList();
   }
 
   static Kind kind(String value) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.eclipse.jetty.http.BadMessageException;
 
 /**
@@ -175,6 +176,28 @@ final class RequestBodies {
       throw new RequestBodyException(
           RequestBodyException.Kind.MALFORMED, "could not read the JSON body", e);
     }
+  }
+
+  /**
+   * The JSON body of {@code ctx} (at most {@code maxBytes}) as a {@code type} whose field {@code
+   * field}, read by {@code value}, is present.
+   *
+   * @throws InvalidQueryException {@code invalid-parameter} when the body is JSON {@code null} or
+   *     lacks the field; {@code invalid-json} when it is not that JSON
+   */
+  static <T> T readJsonWith(
+      Context ctx,
+      ObjectMapper mapper,
+      long maxBytes,
+      Class<T> type,
+      String field,
+      Function<T, Object> value) {
+    T body = readJson(mapper, json(ctx, maxBytes), type);
+    if (body == null || value.apply(body) == null) {
+      throw new InvalidQueryException(
+          InvalidQueryException.INVALID_PARAMETER, "field '" + field + "' is required");
+    }
+    return body;
   }
 
   static RequestBodyException unreadable(String what, Throwable e) {

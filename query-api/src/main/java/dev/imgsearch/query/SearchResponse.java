@@ -46,21 +46,7 @@ public record SearchResponse(
       String url,
       Integer distance,
       String sceneOf,
-      String sceneStart) {
-
-    /** A vector-search result, without a distance, not part of a gated scene. */
-    public Result(
-        String id,
-        float score,
-        String bucket,
-        String key,
-        String source,
-        String capturedAt,
-        List<String> tags,
-        String url) {
-      this(id, score, bucket, key, source, capturedAt, tags, url, null, null, null);
-    }
-  }
+      String sceneStart) {}
 
   /**
    * Maps a service result to its wire form; {@code urls} gives each hit's download URL (may return

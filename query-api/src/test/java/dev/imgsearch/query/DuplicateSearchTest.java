@@ -2,6 +2,7 @@ package dev.imgsearch.query;
 
 import static dev.imgsearch.query.ApiResponses.MULTIPART;
 import static dev.imgsearch.query.ApiResponses.assertError;
+import static dev.imgsearch.query.ApiResponses.assertRejectsBadUploads;
 import static dev.imgsearch.query.ApiResponses.ids;
 import static dev.imgsearch.query.ApiResponses.multipartBody;
 import static dev.imgsearch.query.ApiResponses.text;
@@ -185,16 +186,8 @@ class DuplicateSearchTest {
       assertError(
           post("/v1/search/duplicates?" + query, "image/png", SCENE), 400, "invalid-parameter");
     }
-    assertError(post("/v1/search/duplicates", "image/png", new byte[0]), 400, "missing-body");
-    assertError(post("/v1/search/duplicates", "text/plain", SCENE), 415, "unsupported-media-type");
-    assertError(
-        post("/v1/search/duplicates", "image/png", "not an image".getBytes()),
-        415,
-        "image-unsupported-format");
-    assertError(
-        post("/v1/search/duplicates", "image/png", new byte[MAX_BODY + 1]),
-        413,
-        "payload-too-large");
+    assertRejectsBadUploads(
+        (type, body) -> post("/v1/search/duplicates", type, body), "image/png", SCENE, MAX_BODY);
   }
 
   @Test

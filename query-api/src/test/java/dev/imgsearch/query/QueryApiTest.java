@@ -2,6 +2,7 @@ package dev.imgsearch.query;
 
 import static dev.imgsearch.query.ApiResponses.MULTIPART;
 import static dev.imgsearch.query.ApiResponses.assertError;
+import static dev.imgsearch.query.ApiResponses.assertOk;
 import static dev.imgsearch.query.ApiResponses.ids;
 import static dev.imgsearch.query.ApiResponses.multipartBody;
 import static dev.imgsearch.query.TestImages.BLUE;
@@ -129,9 +130,7 @@ class QueryApiTest {
   void searchByRawImageRanksBySimilarity() throws Exception {
     HttpResponse<byte[]> response = post("/v1/search", "image/png", RED.png());
 
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type"))
-        .hasValueSatisfying(t -> assertThat(t).contains("json"));
+    assertOk(response, "json");
     JsonNode body = json(response);
     assertThat(ids(body))
         .containsExactly(RED.id(), ORANGE.id(), PURPLE.id(), BLUE.id(), GREEN.id());
@@ -743,9 +742,7 @@ class QueryApiTest {
   void openApiDocumentIsServed() throws Exception {
     HttpResponse<byte[]> response = get("/openapi.json");
 
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type"))
-        .hasValueSatisfying(t -> assertThat(t).contains("application/json"));
+    assertOk(response, "application/json");
     assertThat(json(response).get("paths").has("/v1/images/{id}")).isTrue();
   }
 
@@ -808,9 +805,7 @@ class QueryApiTest {
   void indexPageIsSelfContained() throws Exception {
     HttpResponse<byte[]> response = get("/");
 
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type"))
-        .hasValueSatisfying(t -> assertThat(t).contains("text/html"));
+    assertOk(response, "text/html");
     String html = new String(response.body(), StandardCharsets.UTF_8);
     assertThat(html)
         .contains("<form", "/v1/search", "/content")

@@ -42,9 +42,22 @@ class SearchResponseTest {
                 "cam-1",
                 "2024-05-01T12:30:00.250Z",
                 List.of("street"),
-                "/u/a"),
+                "/u/a",
+                null,
+                null,
+                null),
             new SearchResponse.Result(
-                "b", 0.5f, "photos", "b.jpg", "cam-2", "1970-01-01T00:00:00Z", List.of(), "/u/b"));
+                "b",
+                0.5f,
+                "photos",
+                "b.jpg",
+                "cam-2",
+                "1970-01-01T00:00:00Z",
+                List.of(),
+                "/u/b",
+                null,
+                null,
+                null));
   }
 
   @Test

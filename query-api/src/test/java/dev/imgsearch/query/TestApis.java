@@ -8,23 +8,23 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * The query API of the HTTP tests: over a service, on a free port of 127.0.0.1, with a metrics
  * registry of its own.
  */
-final class TestApis {
+public final class TestApis {
   private TestApis() {}
 
-  static QueryApi start(QueryService service, QueryApiOptions options) {
+  public static QueryApi start(QueryService service, QueryApiOptions options) {
     return new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
         .start("127.0.0.1", 0);
   }
 
   /** The API with standing queries. */
-  static QueryApi start(QueryService service, QueryApiOptions options, Watches watches) {
+  public static QueryApi start(QueryService service, QueryApiOptions options, Watches watches) {
     return new QueryApi(
             service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options, watches)
         .start("127.0.0.1", 0);
   }
 
   /** {@code http://127.0.0.1:<port>} of a started API. */
-  static String base(QueryApi api) {
+  public static String base(QueryApi api) {
     return "http://127.0.0.1:" + api.port();
   }
 }

@@ -1,6 +1,7 @@
 package dev.imgsearch.query;
 
 import static dev.imgsearch.query.ApiResponses.jsonRequest;
+import static dev.imgsearch.query.ApiResponses.openAlertStream;
 import static dev.imgsearch.query.TestImages.BLUE;
 import static dev.imgsearch.query.TestImages.RED;
 import static dev.imgsearch.query.watch.WatchRecords.alert;
@@ -9,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.indexer.store.VectorRecord;
+import dev.imgsearch.query.ApiResponses.EventStream;
 import dev.imgsearch.query.watch.AlertFeed;
 import dev.imgsearch.query.watch.WatchLog;
 import dev.imgsearch.query.watch.WatchView;
@@ -17,15 +19,12 @@ import dev.imgsearch.query.watch.WatchesUnavailableException;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.avro.Watch;
 import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -333,17 +332,8 @@ class WatchEndpointsTest {
     send("POST", "/v1/watches", "{\"id\":\"b\",\"threshold\":0.5,\"vector\":[1,0,0,0]}");
     assertThat(send("GET", "/v1/alerts/stream", null).statusCode())
         .isEqualTo(400); // not an event-stream client
-    HttpRequest req =
-        HttpRequest.newBuilder(URI.create(base + "/v1/alerts/stream?watch=a"))
-            .header("Accept", "text/event-stream")
-            .build();
-    HttpResponse<InputStream> stream = HTTP.send(req, BodyHandlers.ofInputStream());
-    assertThat(stream.statusCode()).isEqualTo(200);
-    assertThat(stream.headers().firstValue("Content-Type").orElse(""))
-        .contains("text/event-stream");
-    BufferedReader lines =
-        new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
-    assertThat(lines.readLine()).isEqualTo(": connected"); // subscribed from here on
+    EventStream stream = openAlertStream(HTTP, base + "/v1/alerts/stream?watch=a");
+    BufferedReader lines = stream.lines();
     awaitSubscribers(1);
 
     feed.publish(alert("x1", "b"));
@@ -359,7 +349,7 @@ class WatchEndpointsTest {
         .contains("\"watchId\":\"a\"")
         .contains("\"score\":0.9");
     assertThat(got.get(1)).contains("id: x3");
-    stream.body().close();
+    stream.close();
 
     feed.countUndecodable(); // as KafkaWatches counts a record that is not an alert
     String metrics = send("GET", "/metrics", null).body();

@@ -16,8 +16,6 @@ import dev.imgsearch.query.watch.WatchView;
 import dev.imgsearch.query.watch.Watches;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.avro.Watch;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -109,12 +107,10 @@ class WatchFromObjectTest {
           public void delete(String id) {}
         };
     api =
-        new QueryApi(
-                service,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                QueryApiOptions.defaults().withAnonymousAccess(),
-                new Watches(log, view, AlertFeed.defaults()))
-            .start("127.0.0.1", 0);
+        TestApis.start(
+            service,
+            QueryApiOptions.defaults().withAnonymousAccess(),
+            new Watches(log, view, AlertFeed.defaults()));
   }
 
   @AfterAll

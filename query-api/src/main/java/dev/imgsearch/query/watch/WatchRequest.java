@@ -34,42 +34,8 @@ public record WatchRequest(
   /** A request with no field set. */
   public static final WatchRequest EMPTY =
       new WatchRequest(
-          null, null, null, null, null, null, null, null, null, null, null, null, null, null);
-
-  /** A request without {@code objectId} and {@code webhook}. */
-  public WatchRequest(
-      String id,
-      String name,
-      String target,
-      Double threshold,
-      List<Float> vector,
-      String model,
-      String imageId,
-      String phash,
-      List<String> sources,
-      List<String> classes,
-      List<Integer> hoursOfDay,
-      String timeZone,
-      String cooldown,
-      Boolean enabled) {
-    this(
-        id,
-        name,
-        target,
-        threshold,
-        vector,
-        model,
-        imageId,
-        phash,
-        sources,
-        classes,
-        hoursOfDay,
-        timeZone,
-        cooldown,
-        enabled,
-        null,
-        null);
-  }
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null);
 
   /** Whether the request names a query of its own (vector, stored image, object or pHash). */
   public boolean hasQuery() {

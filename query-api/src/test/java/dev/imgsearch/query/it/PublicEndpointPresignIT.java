@@ -8,6 +8,7 @@ import dev.imgsearch.local.servers.testing.BrokerPerClass;
 import dev.imgsearch.query.server.MinioUrlSigner;
 import dev.imgsearch.query.server.QueryServer;
 import dev.imgsearch.query.server.QueryServerSettings;
+import dev.imgsearch.query.server.TestSettings;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import java.io.ByteArrayInputStream;
@@ -18,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,19 +51,7 @@ class PublicEndpointPresignIT extends BrokerPerClass {
     String publicEndpoint = "http://localhost:" + s3.port();
     settings =
         QueryServerSettings.fromMap(
-            Map.of(
-                "milvus.uri",
-                "http://m:1",
-                "allow-anonymous",
-                "true",
-                "s3.endpoint",
-                s3.endpoint(),
-                "s3.access-key",
-                ACCESS,
-                "s3.secret-key",
-                SECRET,
-                "s3.public-endpoint",
-                publicEndpoint));
+            TestSettings.anonymousWithS3(s3.endpoint(), ACCESS, SECRET, publicEndpoint));
     internalClient()
         .putObject(
             PutObjectArgs.builder().bucket("images").object("cam-1/a.jpg").stream(

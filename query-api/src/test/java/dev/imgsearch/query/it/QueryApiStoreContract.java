@@ -3,6 +3,7 @@ package dev.imgsearch.query.it;
 import static dev.imgsearch.local.servers.testing.Teardown.closeAll;
 import static dev.imgsearch.query.ApiResponses.MULTIPART;
 import static dev.imgsearch.query.ApiResponses.assertError;
+import static dev.imgsearch.query.ApiResponses.assertRejectsBadUploads;
 import static dev.imgsearch.query.ApiResponses.ids;
 import static dev.imgsearch.query.ApiResponses.multipartBody;
 import static dev.imgsearch.query.ApiResponses.text;
@@ -21,13 +22,13 @@ import dev.imgsearch.indexer.store.DetectedItem.Kind;
 import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.query.ApiKeys;
 import dev.imgsearch.query.ImageUrlSigner;
+import dev.imgsearch.query.InjectionPayloads;
 import dev.imgsearch.query.PerceptualHasher;
 import dev.imgsearch.query.QueryApi;
 import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
+import dev.imgsearch.query.TestApis;
 import dev.imgsearch.schemas.ImageIds;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -67,6 +68,9 @@ abstract class QueryApiStoreContract {
   static final String API_KEY = "it-key-0123456789abcdef";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BODY = 2 * 1024 * 1024;
+
+  /** Hostile filter values around the corpus's source {@code cam-a}. */
+  private static final List<String> PAYLOADS = InjectionPayloads.around("cam-a", 5_000);
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -110,10 +114,8 @@ abstract class QueryApiStoreContract {
             .withMaxBodyBytes(MAX_BODY)
             .withPresignExpiry(Duration.ofMinutes(5))
             .withApiKeys(ApiKeys.of(List.of(API_KEY)));
-    api =
-        new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
-            .start("127.0.0.1", 0);
-    base = "http://127.0.0.1:" + api.port();
+    api = TestApis.start(service, options);
+    base = TestApis.base(api);
   }
 
   @AfterAll
@@ -202,19 +204,18 @@ abstract class QueryApiStoreContract {
 
   @Test
   void imageUploadErrors() throws Exception {
-    assertError(post("/v1/search", "image/jpeg", new byte[0]), 400, "missing-body");
+    assertRejectsBadUploads(
+        (type, body) -> post("/v1/search", type, body),
+        "image/jpeg",
+        corpus.newest().bytes(),
+        MAX_BODY);
     assertError(
         post("/v1/search?k=0", "image/jpeg", corpus.newest().bytes()), 400, "invalid-parameter");
-    assertError(
-        post("/v1/search", "text/plain", corpus.newest().bytes()), 415, "unsupported-media-type");
-    assertError(
-        post("/v1/search", "image/jpeg", "plain text".getBytes()), 415, "image-unsupported-format");
     byte[] jpeg = corpus.named("baboon.jpg").bytes();
     byte[] truncated = java.util.Arrays.copyOf(jpeg, 600);
     HttpResponse<byte[]> corrupt = post("/v1/search", "image/jpeg", truncated);
     assertThat(corrupt.statusCode()).as(text(corrupt)).isIn(415, 422);
     assertThat(code(corrupt)).startsWith("image-");
-    assertError(post("/v1/search", "image/jpeg", new byte[MAX_BODY + 1]), 413, "payload-too-large");
   }
 
   // ---- near-duplicates ----
@@ -301,7 +302,7 @@ abstract class QueryApiStoreContract {
       assertError(
           post("/v1/search/duplicates?" + query, "image/jpeg", copy), 400, "invalid-parameter");
     }
-    for (String payload : Payloads.ALL) {
+    for (String payload : PAYLOADS) {
       if (payload.isBlank()) {
         continue;
       }
@@ -313,16 +314,8 @@ abstract class QueryApiStoreContract {
             "invalid-parameter");
       }
     }
-    assertError(post("/v1/search/duplicates", "image/jpeg", new byte[0]), 400, "missing-body");
-    assertError(post("/v1/search/duplicates", "text/plain", copy), 415, "unsupported-media-type");
-    assertError(
-        post("/v1/search/duplicates", "image/jpeg", "not an image".getBytes()),
-        415,
-        "image-unsupported-format");
-    assertError(
-        post("/v1/search/duplicates", "image/jpeg", new byte[MAX_BODY + 1]),
-        413,
-        "payload-too-large");
+    assertRejectsBadUploads(
+        (type, body) -> post("/v1/search/duplicates", type, body), "image/jpeg", copy, MAX_BODY);
   }
 
   /** An object found by the test detector {@code det@1}. */
@@ -751,7 +744,7 @@ abstract class QueryApiStoreContract {
         get("/v1/timeline?from=2020-01-01T00:00:00Z&to=2024-01-01T00:00:00Z"),
         400,
         "invalid-parameter");
-    for (String payload : Payloads.ALL) {
+    for (String payload : PAYLOADS) {
       if (payload.isBlank()) {
         continue;
       }
@@ -780,7 +773,7 @@ abstract class QueryApiStoreContract {
   void injectionPayloadsNeverReachTheStore() throws Exception {
     byte[] query = corpus.named("messi5.jpg").bytes();
     Set<String> all = new HashSet<>(ids(ok(post("/v1/search?k=100", "image/jpeg", query))));
-    for (String payload : Payloads.ALL) {
+    for (String payload : PAYLOADS) {
       String q = enc(payload);
       for (String param : List.of("source", "tags", "from", "to", "k", "offset", "minScore")) {
         String k = param.equals("k") ? "" : "k=100&";

@@ -18,6 +18,7 @@ import dev.imgsearch.query.ApiKeys;
 import dev.imgsearch.query.QueryApi;
 import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
+import dev.imgsearch.query.TestApis;
 import dev.imgsearch.query.watch.AlertFeed;
 import dev.imgsearch.query.watch.WatchLog;
 import dev.imgsearch.query.watch.WatchView;
@@ -26,8 +27,6 @@ import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.avro.Alert;
 import dev.imgsearch.schemas.avro.AlertBox;
 import dev.imgsearch.schemas.avro.Watch;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.nio.file.Files;
@@ -123,25 +122,23 @@ class QueryPageBrowserIT {
             .build();
     QueryApiOptions options = QueryApiOptions.defaults().withApiKeys(ApiKeys.of(List.of(KEY)));
     api =
-        new QueryApi(
-                service,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                options,
-                new Watches(
-                    new WatchLog() {
-                      @Override
-                      public void put(Watch watch) {
-                        watchView.apply(watch.getId(), watch);
-                      }
+        TestApis.start(
+            service,
+            options,
+            new Watches(
+                new WatchLog() {
+                  @Override
+                  public void put(Watch watch) {
+                    watchView.apply(watch.getId(), watch);
+                  }
 
-                      @Override
-                      public void delete(String id) {
-                        watchView.apply(id, null);
-                      }
-                    },
-                    watchView,
-                    alertFeed))
-            .start("127.0.0.1", 0);
+                  @Override
+                  public void delete(String id) {
+                    watchView.apply(id, null);
+                  }
+                },
+                watchView,
+                alertFeed));
 
     ChromeDriverService driverService =
         new ChromeDriverService.Builder()
@@ -180,7 +177,7 @@ class QueryPageBrowserIT {
     IndexedPhotos.Photo query = corpus.named("aloeL.jpg");
     IndexedPhotos.Photo pair = corpus.named("aloeR.jpg");
 
-    browser.get("http://127.0.0.1:" + api.port() + "/");
+    browser.get(TestApis.base(api) + "/");
     assertThat(browser.getTitle()).isEqualTo("imgsearch");
     browser.findElement(By.id("apiKey")).sendKeys(KEY);
     browser.findElement(By.id("file")).sendKeys(query.file().toAbsolutePath().toString());
@@ -260,7 +257,7 @@ class QueryPageBrowserIT {
                         first.id(), first.capturedAtMillis()))));
     store.flush();
 
-    browser.get("http://127.0.0.1:" + api.port() + "/");
+    browser.get(TestApis.base(api) + "/");
     browser.findElement(By.id("apiKey")).sendKeys(KEY);
     browser.findElement(By.id("file")).sendKeys(query.file().toAbsolutePath().toString());
     await(
@@ -327,7 +324,7 @@ class QueryPageBrowserIT {
                     descriptor))));
     store.flush();
 
-    browser.get("http://127.0.0.1:" + api.port() + "/");
+    browser.get(TestApis.base(api) + "/");
     browser.findElement(By.id("apiKey")).sendKeys(KEY);
     browser.findElement(By.id("file")).sendKeys(left.file().toAbsolutePath().toString());
     await("grid for the upload", () -> grid().size() == 10);
@@ -377,7 +374,7 @@ class QueryPageBrowserIT {
   void watchAResultSeeItListedAndItsAlertArriveLive() throws Exception {
     IndexedPhotos.Photo query = corpus.named("aloeL.jpg");
     IndexedPhotos.Photo pair = corpus.named("aloeR.jpg");
-    browser.get("http://127.0.0.1:" + api.port() + "/");
+    browser.get(TestApis.base(api) + "/");
     browser.findElement(By.id("apiKey")).sendKeys(KEY);
     browser.findElement(By.id("file")).sendKeys(query.file().toAbsolutePath().toString());
     await("grid for the upload", () -> grid().size() == 10);
@@ -449,7 +446,7 @@ class QueryPageBrowserIT {
     String a3 = insert(3, "cam-a", twoAgo + 5_000);
     store.flush();
 
-    String base = "http://127.0.0.1:" + api.port() + "/";
+    String base = TestApis.base(api) + "/";
     browser.get(base);
     js("localStorage.setItem('imgsearch.apiKey', '" + KEY + "');");
     browser.get(base + "?view=live&source=cam-a");

@@ -13,9 +13,8 @@ import dev.imgsearch.indexer.store.VectorStores;
 import dev.imgsearch.query.QueryApi;
 import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
+import dev.imgsearch.query.TestApis;
 import dev.imgsearch.schemas.ImageIds;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -119,9 +118,7 @@ class SlowClientsIT {
         QueryApiOptions.defaults()
             .withAnonymousAccess()
             .withDecodeLimit(2, QueryApiOptions.DEFAULT_DECODE_WAIT);
-    api =
-        new QueryApi(service, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), options)
-            .start("127.0.0.1", 0);
+    api = TestApis.start(service, options);
     port = api.port();
     // as in a cluster, the pod is ready (its one-time model check done) before traffic arrives
     assertThat(rawGet("/readyz", Duration.ofSeconds(30))).contains(" 200");

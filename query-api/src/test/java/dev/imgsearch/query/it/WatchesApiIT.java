@@ -2,11 +2,13 @@ package dev.imgsearch.query.it;
 
 import static dev.imgsearch.local.servers.testing.Teardown.closeAll;
 import static dev.imgsearch.query.ApiResponses.jsonRequest;
+import static dev.imgsearch.query.ApiResponses.openAlertStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.local.servers.testing.BrokerPerClass;
+import dev.imgsearch.query.ApiResponses.EventStream;
 import dev.imgsearch.query.server.QueryServer;
 import dev.imgsearch.query.server.QueryServerSettings;
 import dev.imgsearch.query.watch.KafkaWatches;
@@ -15,9 +17,6 @@ import dev.imgsearch.schemas.avro.Alert;
 import dev.imgsearch.schemas.avro.Watch;
 import dev.imgsearch.schemas.avro.WatchTarget;
 import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -112,15 +111,8 @@ class WatchesApiIT extends BrokerPerClass {
 
   @Test
   void alertsOnTheTopicReachTheStreamAndTheHistory() throws Exception {
-    HttpRequest req =
-        HttpRequest.newBuilder(URI.create(base + "/v1/alerts/stream?watch=pre"))
-            .header("Accept", "text/event-stream")
-            .build();
-    HttpResponse<InputStream> stream = HTTP.send(req, BodyHandlers.ofInputStream());
-    assertThat(stream.statusCode()).isEqualTo(200);
-    BufferedReader lines =
-        new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
-    assertThat(lines.readLine()).isEqualTo(": connected");
+    EventStream stream = openAlertStream(HTTP, base + "/v1/alerts/stream?watch=pre");
+    BufferedReader lines = stream.lines();
 
     Alert alert =
         Alert.newBuilder()
@@ -166,7 +158,7 @@ class WatchesApiIT extends BrokerPerClass {
         .contains("id: pre:img-1")
         .contains("\"imageId\":\"img-1\"")
         .contains("\"hammingDistance\":2");
-    stream.body().close();
+    stream.close();
 
     JsonNode history = JSON.readTree(get("/v1/watches/pre/alerts").body());
     assertThat(history.get("alerts").findValuesAsText("alertId")).containsExactly("pre:img-1");

@@ -4,31 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Presigning for the public endpoint: computed locally, for the host the browser will use. */
 class MinioUrlSignerTest {
 
   private static QueryServerSettings settings(String publicEndpoint) {
-    Map<String, String> options =
-        new HashMap<>(
-            Map.of(
-                "milvus.uri",
-                "http://m:1",
-                "allow-anonymous",
-                "true",
-                "s3.endpoint",
-                "http://minio.internal:9000",
-                "s3.access-key",
-                "ak",
-                "s3.secret-key",
-                "sk-secret"));
-    if (publicEndpoint != null) {
-      options.put("s3.public-endpoint", publicEndpoint);
-    }
-    return QueryServerSettings.fromMap(options);
+    return QueryServerSettings.fromMap(
+        TestSettings.anonymousWithS3(
+            "http://minio.internal:9000", "ak", "sk-secret", publicEndpoint));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.imgsearch.query.server;
 
+import static dev.imgsearch.query.server.TestSettings.anonymous;
+import static dev.imgsearch.query.server.TestSettings.anonymousWithS3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,16 +19,6 @@ class QueryServerSettingsTest {
 
   private static final String KEY_1 = "key-one-0123456789";
   private static final String KEY_2 = "key-two-0123456789";
-
-  /** The options plus the explicit opt-out of API keys. */
-  private static Map<String, String> anonymous(String... pairs) {
-    Map<String, String> m = new HashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      m.put(pairs[i], pairs[i + 1]);
-    }
-    m.put("allow-anonymous", "true");
-    return m;
-  }
 
   @Test
   void blankApiKeysWithoutTheOptOutFailStartUpNamingTheOption() {
@@ -95,17 +87,7 @@ class QueryServerSettingsTest {
   @Test
   void publicEndpointNeedsTheInternalOneAndIsAHost() {
     Map<String, String> s3 =
-        anonymous(
-            "milvus.uri",
-            "http://m:1",
-            "s3.endpoint",
-            "http://minio:9000",
-            "s3.access-key",
-            "ak",
-            "s3.secret-key",
-            "sk",
-            "s3.public-endpoint",
-            "https://images.example.com");
+        anonymousWithS3("http://minio:9000", "ak", "sk", "https://images.example.com");
     assertThat(QueryServerSettings.fromMap(s3).s3PublicEndpoint())
         .isEqualTo("https://images.example.com");
     assertThat(

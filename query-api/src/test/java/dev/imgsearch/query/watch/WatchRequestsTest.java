@@ -3,22 +3,29 @@ package dev.imgsearch.query.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.schemas.avro.Watch;
 import dev.imgsearch.schemas.avro.WatchTarget;
 import dev.imgsearch.schemas.watch.InvalidWatchException;
-import java.util.List;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 class WatchRequestsTest {
   private static final WatchQuery VECTOR = new WatchQuery("m@1", new float[] {1, 0}, 7L);
 
-  private static WatchRequest threshold(double t) {
-    return new WatchRequest(
-        null, null, null, t, null, null, null, null, null, null, null, null, null, null);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A request as a client's JSON body. */
+  private static WatchRequest request(String json) throws IOException {
+    return JSON.readValue(json, WatchRequest.class);
+  }
+
+  private static WatchRequest threshold(double t) throws IOException {
+    return request("{\"threshold\":" + t + "}");
   }
 
   @Test
-  void createFillsDefaultsAndTheQuery() {
+  void createFillsDefaultsAndTheQuery() throws Exception {
     Watch w = WatchRequests.create(threshold(0.8), VECTOR, "gen-1", 5);
     assertThat(w.getId()).isEqualTo("gen-1");
     assertThat(w.getName()).isEqualTo("gen-1");
@@ -32,15 +39,13 @@ class WatchRequestsTest {
   }
 
   @Test
-  void aHashAloneMeansNearDuplicates() {
+  void aHashAloneMeansNearDuplicates() throws Exception {
     Watch w = WatchRequests.create(threshold(4), new WatchQuery(null, null, 0xffL), "g", 1);
     assertThat(w.getTarget()).isEqualTo(WatchTarget.NEAR_DUPLICATES);
     assertThatThrownBy(
             () ->
                 WatchRequests.create(
-                    new WatchRequest(
-                        null, null, "frames", 0.5, null, null, null, null, null, null, null, null,
-                        null, null),
+                    request("{\"target\":\"frames\",\"threshold\":0.5}"),
                     new WatchQuery(null, null, 0xffL),
                     "g",
                     1))
@@ -49,26 +54,14 @@ class WatchRequestsTest {
   }
 
   @Test
-  void updateKeepsWhatTheRequestLeavesOut() {
+  void updateKeepsWhatTheRequestLeavesOut() throws Exception {
     Watch w = WatchRequests.create(threshold(0.8), VECTOR, "w", 5);
     Watch u =
         WatchRequests.update(
             w,
-            new WatchRequest(
-                null,
-                "door",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                List.of("cam"),
-                null,
-                List.of(9, 10),
-                "Europe/Paris",
-                "PT5S",
-                false),
+            request(
+                "{\"name\":\"door\",\"sources\":[\"cam\"],\"hoursOfDay\":[9,10],"
+                    + "\"timeZone\":\"Europe/Paris\",\"cooldown\":\"PT5S\",\"enabled\":false}"),
             null,
             9);
     assertThat(u.getThreshold()).isEqualTo(0.8);
@@ -80,20 +73,12 @@ class WatchRequestsTest {
     assertThat(u.getEnabled()).isFalse();
     assertThat(u.getCreatedAtMillis()).isEqualTo(5);
     assertThat(u.getUpdatedAtMillis()).isEqualTo(9);
-    assertThatThrownBy(
-            () ->
-                WatchRequests.update(
-                    w,
-                    new WatchRequest(
-                        "other", null, null, null, null, null, null, null, null, null, null, null,
-                        null, null),
-                    null,
-                    9))
+    assertThatThrownBy(() -> WatchRequests.update(w, request("{\"id\":\"other\"}"), null, 9))
         .hasMessageContaining("cannot change");
   }
 
   @Test
-  void rejectsWithTheFieldNamed() {
+  void rejectsWithTheFieldNamed() throws Exception {
     assertThatThrownBy(() -> WatchRequests.create(WatchRequest.EMPTY, VECTOR, "g", 1))
         .hasMessageContaining("threshold");
     assertThatThrownBy(() -> WatchRequests.create(threshold(-2), VECTOR, "g", 1))
@@ -107,46 +92,21 @@ class WatchRequestsTest {
         .hasMessageContaining("16 hex");
     assertThatThrownBy(
             () ->
-                WatchRequests.create(
-                    new WatchRequest(
-                        null, " ", null, 0.5, null, null, null, null, null, null, null, null, null,
-                        null),
-                    VECTOR,
-                    "g",
-                    1))
+                WatchRequests.create(request("{\"name\":\" \",\"threshold\":0.5}"), VECTOR, "g", 1))
         .hasMessageContaining("name");
     assertThatThrownBy(
             () ->
                 WatchRequests.create(
-                    new WatchRequest(
-                        null,
-                        null,
-                        null,
-                        0.5,
-                        null,
-                        null,
-                        null,
-                        null,
-                        List.of(""),
-                        null,
-                        null,
-                        null,
-                        null,
-                        null),
-                    VECTOR,
-                    "g",
-                    1))
+                    request("{\"threshold\":0.5,\"sources\":[\"\"]}"), VECTOR, "g", 1))
         .hasMessageContaining("sources");
   }
 
-  private static WatchRequest webhook(String url) {
-    return new WatchRequest(
-        null, null, null, 0.8, null, null, null, null, null, null, null, null, null, null, null,
-        url);
+  private static WatchRequest webhook(String url) throws IOException {
+    return request("{\"threshold\":0.8,\"webhook\":\"" + url + "\"}");
   }
 
   @Test
-  void aWebhookIsCheckedAgainstTheAllowListAndAnEmptyOneRemovesIt() {
+  void aWebhookIsCheckedAgainstTheAllowListAndAnEmptyOneRemovesIt() throws Exception {
     WebhookSettings hooks =
         new WebhookSettings(
             java.util.Set.of("hooks.example.com"), "k", 3, java.time.Duration.ofSeconds(1));
