@@ -1,6 +1,7 @@
 package dev.imgsearch.ingest;
 
 import dev.imgsearch.schemas.FieldLimits;
+import dev.imgsearch.schemas.S3Clients;
 import io.minio.MinioClient;
 import io.minio.ObjectWriteResponse;
 import io.minio.PutObjectArgs;
@@ -22,16 +23,7 @@ public final class MinioObjectStore implements ObjectStore {
   }
 
   public static MinioObjectStore connect(String endpoint, String accessKey, String secretKey) {
-    return new MinioObjectStore(
-        MinioClient.builder()
-            .endpoint(endpoint)
-            .credentials(accessKey, secretKey)
-            .httpClient(
-                io.minio.Http.newDefaultClient()
-                    .newBuilder()
-                    .socketFactory(dev.imgsearch.schemas.TcpNoDelay.socketFactory())
-                    .build())
-            .build());
+    return new MinioObjectStore(S3Clients.minio(endpoint, accessKey, secretKey).build());
   }
 
   @Override

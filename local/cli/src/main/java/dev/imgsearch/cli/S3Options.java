@@ -33,14 +33,6 @@ final class S3Options {
 
   /** A client for {@link #endpoint} with the given keys. */
   io.minio.MinioClient client() {
-    return io.minio.MinioClient.builder()
-        .endpoint(endpoint)
-        .credentials(accessKey, secretKey)
-        .httpClient(
-            io.minio.Http.newDefaultClient()
-                .newBuilder()
-                .socketFactory(dev.imgsearch.schemas.TcpNoDelay.socketFactory())
-                .build())
-        .build();
+    return dev.imgsearch.schemas.S3Clients.minio(endpoint, accessKey, secretKey).build();
   }
 }

@@ -12,6 +12,7 @@ import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
 import dev.imgsearch.query.watch.KafkaWatches;
 import dev.imgsearch.query.watch.Watches;
+import dev.imgsearch.schemas.S3Clients;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -67,15 +68,8 @@ public final class QueryServer implements AutoCloseable {
       ImageUrlSigner signer = ImageUrlSigner.NONE;
       if (s.s3Endpoint() != null) {
         MinioClient minio =
-            MinioClient.builder()
-                .endpoint(s.s3Endpoint())
+            S3Clients.minio(s.s3Endpoint(), s.s3AccessKey(), s.s3SecretKey())
                 .region("us-east-1")
-                .credentials(s.s3AccessKey(), s.s3SecretKey())
-                .httpClient(
-                    io.minio.Http.newDefaultClient()
-                        .newBuilder()
-                        .socketFactory(dev.imgsearch.schemas.TcpNoDelay.socketFactory())
-                        .build())
                 .build();
         content = new MinioContentSource(minio);
         // browsers outside the cluster fetch presigned URLs, and the signature covers the host:
@@ -187,15 +181,8 @@ public final class QueryServer implements AutoCloseable {
    * is computed locally and never connects to that host.
    */
   public static MinioClient signingClient(QueryServerSettings s) {
-    return MinioClient.builder()
-        .endpoint(s.s3PublicEndpoint())
+    return S3Clients.minio(s.s3PublicEndpoint(), s.s3AccessKey(), s.s3SecretKey())
         .region("us-east-1")
-        .credentials(s.s3AccessKey(), s.s3SecretKey())
-        .httpClient(
-            io.minio.Http.newDefaultClient()
-                .newBuilder()
-                .socketFactory(dev.imgsearch.schemas.TcpNoDelay.socketFactory())
-                .build())
         .build();
   }
 

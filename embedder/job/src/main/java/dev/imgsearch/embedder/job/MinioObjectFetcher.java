@@ -1,5 +1,6 @@
 package dev.imgsearch.embedder.job;
 
+import dev.imgsearch.schemas.S3Clients;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
 import io.minio.MinioClient;
@@ -74,17 +75,7 @@ public final class MinioObjectFetcher implements ObjectFetcher {
     @Override
     public ObjectFetcher create() {
       return new MinioObjectFetcher(
-          MinioClient.builder()
-              .endpoint(endpoint)
-              .credentials(accessKey, secretKey)
-              .httpClient(
-                  io.minio.Http.newDefaultClient()
-                      .newBuilder()
-                      .socketFactory(dev.imgsearch.schemas.TcpNoDelay.socketFactory())
-                      .build())
-              .build(),
-          maxObjectBytes,
-          policy);
+          S3Clients.minio(endpoint, accessKey, secretKey).build(), maxObjectBytes, policy);
     }
   }
 

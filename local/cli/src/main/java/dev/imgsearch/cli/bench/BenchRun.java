@@ -114,15 +114,9 @@ public final class BenchRun {
           "stack up in %.1f s: API %s, S3 %s%n",
           (System.nanoTime() - startNanos) / 1e9, stack.queryApiUrl(), stack.s3Endpoint());
       MinioClient s3 =
-          MinioClient.builder()
-              .endpoint(stack.s3Endpoint())
+          dev.imgsearch.schemas.S3Clients.minio(
+                  stack.s3Endpoint(), settings.accessKey(), settings.secretKey())
               .region("us-east-1")
-              .credentials(settings.accessKey(), settings.secretKey())
-              .httpClient(
-                  io.minio.Http.newDefaultClient()
-                      .newBuilder()
-                      .socketFactory(dev.imgsearch.schemas.TcpNoDelay.socketFactory())
-                      .build())
               .build();
       WatchAlerts alerts = null;
       if (options.watches() > 0) {

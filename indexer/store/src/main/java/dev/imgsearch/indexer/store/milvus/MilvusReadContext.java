@@ -1,8 +1,13 @@
 package dev.imgsearch.indexer.store.milvus;
 
+import static dev.imgsearch.indexer.store.milvus.MilvusCalls.call;
+
 import dev.imgsearch.indexer.store.CollectionSpec;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
+import io.milvus.v2.service.vector.request.QueryReq;
+import io.milvus.v2.service.vector.response.QueryResp;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -18,4 +23,27 @@ record MilvusReadContext(
     MilvusClientV2 client,
     CollectionSpec spec,
     ConsistencyLevel consistency,
-    BooleanSupplier scenes) {}
+    BooleanSupplier scenes) {
+
+  /**
+   * The main collection's rows matching {@code filter}, with {@code fields}, at the read
+   * consistency; {@code limit} 0 is the SDK's default (none). Failures are reported as {@code
+   * operation}.
+   */
+  List<QueryResp.QueryResult> query(
+      String operation, String filter, List<String> fields, long limit) {
+    return call(
+            operation,
+            spec.name(),
+            () ->
+                client.query(
+                    QueryReq.builder()
+                        .collectionName(spec.name())
+                        .filter(filter)
+                        .outputFields(fields)
+                        .limit(limit)
+                        .consistencyLevel(consistency)
+                        .build()))
+        .getQueryResults();
+  }
+}

@@ -25,19 +25,11 @@ final class MilvusReads {
   Optional<VectorRecord> get(String id) {
     Objects.requireNonNull(id, "id");
     var rows =
-        call(
-                "get",
-                read.spec().name(),
-                () ->
-                    read.client()
-                        .query(
-                            QueryReq.builder()
-                                .collectionName(read.spec().name())
-                                .filter(MilvusFilterExpressions.idIn(List.of(id)))
-                                .outputFields(MilvusRows.allFields(read.scenes().getAsBoolean()))
-                                .consistencyLevel(read.consistency())
-                                .build()))
-            .getQueryResults();
+        read.query(
+            "get",
+            MilvusFilterExpressions.idIn(List.of(id)),
+            MilvusRows.allFields(read.scenes().getAsBoolean()),
+            0);
     return rows.isEmpty()
         ? Optional.empty()
         : Optional.of(MilvusRows.record(rows.get(0).getEntity()));

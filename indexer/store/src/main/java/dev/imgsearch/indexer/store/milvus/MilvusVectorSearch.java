@@ -7,7 +7,6 @@ import static dev.imgsearch.indexer.store.milvus.MilvusCalls.call;
 import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
 import io.milvus.v2.common.IndexParam;
-import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.QueryResp;
@@ -158,20 +157,7 @@ final class MilvusVectorSearch implements AutoCloseable {
    * consistency.
    */
   private List<QueryResp.QueryResult> matchingRows(String expression, List<String> fields) {
-    return call(
-            "search",
-            read.spec().name(),
-            () ->
-                read.client()
-                    .query(
-                        QueryReq.builder()
-                            .collectionName(read.spec().name())
-                            .filter(expression)
-                            .outputFields(fields)
-                            .limit(MilvusExactFilter.MAX_ROWS + 1L)
-                            .consistencyLevel(read.consistency())
-                            .build()))
-        .getQueryResults();
+    return read.query("search", expression, fields, MilvusExactFilter.MAX_ROWS + 1L);
   }
 
   /** Stops the probe threads. */
