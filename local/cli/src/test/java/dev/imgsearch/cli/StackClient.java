@@ -4,10 +4,13 @@ import dev.imgsearch.schemas.Topics;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -45,6 +48,21 @@ final class StackClient {
     } catch (Exception e) {
       throw new AssertionError("upload of " + key + " failed", e);
     }
+  }
+
+  /**
+   * Uploads the photo file {@code photo} as {@code bucket/key} from {@code source}, as {@code
+   * image/png} when its name ends with .png, else as {@code image/jpeg}.
+   */
+  static void putPhoto(MinioClient s3, String bucket, String key, Path photo, String source)
+      throws IOException {
+    put(
+        s3,
+        bucket,
+        key,
+        Files.readAllBytes(photo),
+        photo.toString().endsWith(".png") ? "image/png" : "image/jpeg",
+        Map.of("source", source));
   }
 
   /** As {@link #put}, an S3 failure thrown as is (for a client that retries). */
