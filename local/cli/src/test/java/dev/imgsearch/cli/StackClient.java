@@ -1,5 +1,9 @@
 package dev.imgsearch.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.schemas.Topics;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -24,6 +28,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class StackClient {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private StackClient() {}
 
@@ -117,6 +122,13 @@ final class StackClient {
       Map<TopicPartition, Long> end = c.endOffsets(parts);
       return (int) parts.stream().mapToLong(tp -> end.get(tp) - begin.get(tp)).sum();
     }
+  }
+
+  /** The JSON body of {@code request}'s response, which must have status {@code status}. */
+  static JsonNode json(HttpRequest request, int status) throws IOException, InterruptedException {
+    HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(request.uri() + ": " + r.body()).isEqualTo(status);
+    return JSON.readTree(r.body());
   }
 
   private static <T> HttpResponse<T> send(String url, HttpResponse.BodyHandler<T> body) {
