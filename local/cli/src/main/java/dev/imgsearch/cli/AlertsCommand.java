@@ -31,8 +31,8 @@ final class AlertsCommand extends ApiCommand {
 
   @Override
   public Integer call() throws Exception {
-    if (watch != null && !watch.matches("[A-Za-z0-9._:-]{1,128}")) {
-      throw new IllegalArgumentException("not a watch id: '" + watch + "'");
+    if (watch != null) {
+      watchId(watch);
     }
     if (count != null && count < 1) {
       throw new IllegalArgumentException("--count must be ≥ 1");

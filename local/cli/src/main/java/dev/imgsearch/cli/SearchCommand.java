@@ -3,7 +3,6 @@ package dev.imgsearch.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,22 +78,14 @@ final class SearchCommand extends ApiCommand {
 
   @Override
   public Integer call() throws Exception {
-    if ((image == null) == (id == null)) {
-      throw new IllegalArgumentException("give either IMAGE or --id ID");
-    }
+    requireImageOrId(image, id);
     String query = SearchQuery.queryString(k, offset, sources, tags, from, to, minScore);
     ApiCall call = api.call();
     HttpRequest.Builder request;
     if (id != null) {
       request = call.request("/v1/images/" + SearchQuery.imageId(id) + "/similar?" + query).GET();
     } else {
-      if (!Files.isRegularFile(image)) {
-        throw new IllegalArgumentException("no such file: " + image);
-      }
-      request =
-          call.request("/v1/search?" + query)
-              .header("Content-Type", "image/" + contentSubtype(image))
-              .POST(HttpRequest.BodyPublishers.ofFile(image));
+      request = postImage(call.request("/v1/search?" + query), image);
     }
     String body = call.call(request.timeout(Duration.ofSeconds(60)).build(), 200);
     return print(json ? body + System.lineSeparator() : format(new ObjectMapper().readTree(body)));

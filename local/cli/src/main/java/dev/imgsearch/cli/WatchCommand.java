@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -96,23 +95,16 @@ final class WatchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if ((image == null) == (imageId == null)) {
-        throw new IllegalArgumentException("give either IMAGE or --id ID");
-      }
+      requireImageOrId(image, imageId);
       if (cooldown != null) {
         checkCooldown(cooldown);
       }
       ApiCall call = api.call();
       HttpRequest request;
       if (image != null) {
-        if (!Files.isRegularFile(image)) {
-          throw new IllegalArgumentException("no such file: " + image);
-        }
         request =
-            call.request("/v1/watches?" + queryString(fields()))
-                .header("Content-Type", "image/" + SearchCommand.contentSubtype(image))
+            postImage(call.request("/v1/watches?" + queryString(fields())), image)
                 .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofFile(image))
                 .build();
       } else {
         request =
@@ -165,12 +157,13 @@ final class WatchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (!id.matches("[A-Za-z0-9._:-]{1,128}")) {
-        throw new IllegalArgumentException("not a watch id: '" + id + "'");
-      }
       ApiCall call = api.call();
       call.call(
-          call.request("/v1/watches/" + id).timeout(Duration.ofSeconds(30)).DELETE().build(), 204);
+          call.request("/v1/watches/" + watchId(id))
+              .timeout(Duration.ofSeconds(30))
+              .DELETE()
+              .build(),
+          204);
       return print("deleted watch " + id + System.lineSeparator());
     }
   }

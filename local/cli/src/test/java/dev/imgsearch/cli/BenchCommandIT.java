@@ -2,9 +2,12 @@ package dev.imgsearch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,37 +26,26 @@ class BenchCommandIT {
 
   @Test
   void aSmallBenchPassesItsSanityChecksAndCountsEveryImage() throws Exception {
-    Path markdown = tmp.resolve("bench.md");
-    int code =
-        Main.commandLine()
-            .execute(
-                "bench",
-                "--vector-store",
-                "embedded",
-                "--rate",
-                "5",
-                "--seconds",
-                "2",
-                "--warm-up-seconds",
-                "0",
-                "--burst",
-                "10",
-                "--burst-uploaders",
-                "4",
-                "--queries",
-                "5",
-                "--width",
-                "320",
-                "--height",
-                "240",
-                "--data-dir",
-                tmp.resolve("data").toString(),
-                "--markdown",
-                markdown.toString());
-    assertThat(code).as("exit code (2: a sanity check failed)").isZero();
-
-    Map<String, String> rows = rows(Files.readString(markdown));
-    System.out.println(rows);
+    Map<String, String> rows =
+        bench(
+            tmp,
+            "bench.md",
+            "--rate",
+            "5",
+            "--seconds",
+            "2",
+            "--warm-up-seconds",
+            "0",
+            "--burst",
+            "10",
+            "--burst-uploaders",
+            "4",
+            "--queries",
+            "5",
+            "--width",
+            "320",
+            "--height",
+            "240");
     assertThat(rows.get("freshness: offered rate")).endsWith("× 10");
     assertThat(rows).containsEntry("freshness: not searchable after 2 min", "0");
     assertThat(rows).containsEntry("burst: not searchable after 5 min", "0");
@@ -78,6 +70,25 @@ class BenchCommandIT {
     assertThat(rows.get("imgsearch plan's figure for this setting"))
         .contains("JOB_CORE_MS_AT_03_MP…AT_2_MP extrapolated at 0.08 MP")
         .contains("steady state / plan ");
+  }
+
+  /**
+   * Runs {@code imgsearch bench --vector-store embedded OPTIONS} with its data in {@code tmp/data}
+   * and its table in {@code tmp/markdownName}; asserts it passed its checks (exit 0) and returns
+   * the table's rows.
+   */
+  static Map<String, String> bench(Path tmp, String markdownName, String... options)
+      throws IOException {
+    Path markdown = tmp.resolve(markdownName);
+    List<String> args = new ArrayList<>(List.of("bench", "--vector-store", "embedded"));
+    args.addAll(List.of(options));
+    args.addAll(
+        List.of("--data-dir", tmp.resolve("data").toString(), "--markdown", markdown.toString()));
+    int code = Main.commandLine().execute(args.toArray(String[]::new));
+    assertThat(code).as("exit code (2: a sanity check failed)").isZero();
+    Map<String, String> rows = rows(Files.readString(markdown));
+    System.out.println(rows);
+    return rows;
   }
 
   /** The (what, value) rows of the bench's markdown table. */

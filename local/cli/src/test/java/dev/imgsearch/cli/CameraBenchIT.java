@@ -35,31 +35,20 @@ class CameraBenchIT {
     }
     Path people = tmp.resolve("persons.csv");
     Files.write(people, List.of("# frame,x,y", "0015,100,100", "0015,200,120", "0045,50,60"));
-    Path markdown = tmp.resolve("camera.md");
-    int code =
-        Main.commandLine()
-            .execute(
-                "bench",
-                "--vector-store",
-                "embedded",
-                "--camera",
-                frames.toString(),
-                "--fps",
-                "25",
-                "--cameras",
-                "2",
-                "--people",
-                people.toString(),
-                "--min-people-share",
-                "0.45",
-                "--data-dir",
-                tmp.resolve("data").toString(),
-                "--markdown",
-                markdown.toString());
-    assertThat(code).as("exit code (2: a check failed)").isZero();
-
-    Map<String, String> rows = BenchCommandIT.rows(Files.readString(markdown));
-    System.out.println(rows);
+    Map<String, String> rows =
+        BenchCommandIT.bench(
+            tmp,
+            "camera.md",
+            "--camera",
+            frames.toString(),
+            "--fps",
+            "25",
+            "--cameras",
+            "2",
+            "--people",
+            people.toString(),
+            "--min-people-share",
+            "0.45");
     assertThat(rows.get("frames published / send errors / publisher max behind schedule"))
         .startsWith("120 / 0 / ");
     // every frame is counted once, embedded or gated; with gating on, repeated frames are gated.

@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.ingest.IngestApp;
 import dev.imgsearch.ingest.IngestSettings;
+import dev.imgsearch.local.servers.EmbedderJobJar;
 import dev.imgsearch.local.servers.FlinkCluster;
 import dev.imgsearch.local.servers.FlinkRest;
 import dev.imgsearch.local.servers.KafkaCluster;
 import dev.imgsearch.local.servers.S3ServerProcess;
 import dev.imgsearch.schemas.Topics;
 import io.minio.MinioClient;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,13 +143,7 @@ class FlinkClusterFaultIT {
                     ConcurrentHashMap.newKeySet());
             FlinkRest rest = flink.rest();
             long t2 = System.nanoTime();
-            String jobId =
-                rest.runJar(
-                    rest.uploadJar(jobJar()),
-                    "dev.imgsearch.embedder.job.EmbedderJob",
-                    2,
-                    jobArgs(stack));
-            awaitFullyRunning(rest, jobId, Duration.ofMinutes(3));
+            String jobId = submitJob(stack, null);
             System.out.printf(
                 "FAULT flink-cluster-%s: store ready in %.1f s, Kafka (3 node JVMs) up in %.1f s, Flink"
                     + " cluster in %.1f s, job submitted and running in %.1f s%n",
@@ -202,13 +194,11 @@ class FlinkClusterFaultIT {
             metric(rest, jobId, embedVertex, "1.fetch-decode-embed.jpegTurbo"));
     stack.flink().startTaskManager(victim);
     stack.flink().awaitTaskManagers(2, Duration.ofMinutes(2));
-    Thread.sleep(3_000); // a few more checkpoints: a late duplicate would show
-    ClusterIndex.Contents contents = index.contents(stack.uploaded());
-    int deadLetters = deadLetterCount(stack.kafka().bootstrapServers());
+    Outcome outcome = Outcome.of(stack);
     System.out.printf(
         "FAULT flink-tm-kill (%s store): killed %s (running the sink's subtask 0) with %d uploaded, %d"
             + " indexed of %d; job running again (sink on %s) %.1f s after the kill, all indexed %.1f s"
-            + " after it; index %d rows, %d of the %d uploaded ids found, dead letters %d; libjpeg-turbo gauge before"
+            + " after it; %s; libjpeg-turbo gauge before"
             + " %s, after %s%n",
         index.kind(),
         victim,
@@ -218,10 +208,7 @@ class FlinkClusterFaultIT {
         newHomes,
         recoverySeconds,
         allIndexedSeconds,
-        contents.rows(),
-        stack.uploaded().size() - contents.missing().size(),
-        stack.uploaded().size(),
-        deadLetters,
+        outcome.text(),
         turboBefore,
         turboAfter);
     assertThat(uploadedAtKill).as("uploads go on after the kill").isLessThan(IMAGES);
@@ -232,7 +219,7 @@ class FlinkClusterFaultIT {
       assertThat(turboAfter).containsOnly("1");
     }
     assertThat(newHomes).as("the sink moved to the surviving TaskManager").doesNotContain(victim);
-    assertExactlyUploaded(contents, stack.uploaded(), deadLetters);
+    outcome.assertExactlyUploaded();
   }
 
   /**
@@ -261,14 +248,12 @@ class FlinkClusterFaultIT {
     camera.awaitDone(Duration.ofMinutes(3));
     awaitIndexedAtLeast(index, 2 * IMAGES, Duration.ofMinutes(3));
     double allIndexedSeconds = seconds(kill);
-    Thread.sleep(3_000);
-    ClusterIndex.Contents contents = index.contents(stack.uploaded());
-    int deadLetters = deadLetterCount(kafka.bootstrapServers());
+    Outcome outcome = Outcome.of(stack);
     System.out.printf(
         "FAULT kafka-broker-kill (%s store): node %d of 3 (leader of %s-0; the active controller: %s)"
             + " killed with SIGKILL (exit status %d) after %d of %d uploads, %d indexed; in the 10 s it was down %d more were"
             + " uploaded and %d more indexed; restarted and serving in %.1f s; longest PUT %d ms; all"
-            + " indexed %.1f s after the kill; index %d rows, %d of the %d uploaded ids found, dead letters %d%n",
+            + " indexed %.1f s after the kill; %s%n",
         index.kind(),
         victim,
         Topics.NOTIFICATIONS.name(),
@@ -282,10 +267,7 @@ class FlinkClusterFaultIT {
         restartSeconds,
         camera.longestPutMs(),
         allIndexedSeconds,
-        contents.rows(),
-        stack.uploaded().size() - contents.missing().size(),
-        stack.uploaded().size(),
-        deadLetters);
+        outcome.text());
     assertThat(exitStatus).as("killed by SIGKILL (128 + 9)").isEqualTo(137);
     assertThat(uploadedAtKill).as("the kill must hit the stream mid-way").isLessThan(2 * IMAGES);
     assertThat(uploadedWhileDown)
@@ -298,7 +280,7 @@ class FlinkClusterFaultIT {
     assertThat(allIndexedSeconds)
         .as("every image indexed soon after the kill (s)")
         .isLessThan(MAX_CATCH_UP_SECONDS);
-    assertExactlyUploaded(contents, stack.uploaded(), deadLetters);
+    outcome.assertExactlyUploaded();
   }
 
   /**
@@ -323,26 +305,16 @@ class FlinkClusterFaultIT {
     camera.awaitDone(Duration.ofMinutes(3));
     long indexedWhileDown = index.count();
     long start = System.nanoTime();
-    String upgraded =
-        rest.runJar(
-            rest.uploadJar(jobJar()),
-            "dev.imgsearch.embedder.job.EmbedderJob",
-            2,
-            jobArgs(stack),
-            savepoint);
-    awaitFullyRunning(rest, upgraded, Duration.ofMinutes(3));
+    String upgraded = submitJob(stack, savepoint);
     double restartSeconds = seconds(start);
     String restoredFrom = rest.restoredFrom(upgraded);
     awaitIndexedAtLeast(index, 3 * IMAGES, Duration.ofMinutes(4));
     double allIndexedSeconds = seconds(start);
-    Thread.sleep(3_000);
-    ClusterIndex.Contents contents = index.contents(stack.uploaded());
-    int deadLetters = deadLetterCount(stack.kafka().bootstrapServers());
+    Outcome outcome = Outcome.of(stack);
     System.out.printf(
         "FAULT savepoint-upgrade (%s store): stop-with-savepoint after %d of %d uploads took %.1f s, job"
             + " %s %.1f s after the stop; %d indexed while no job ran; new build submitted and running"
-            + " from the savepoint in %.1f s, all indexed %.1f s after the submit; index %d rows, %d"
-            + " of the %d uploaded ids found, dead letters %d%n",
+            + " from the savepoint in %.1f s, all indexed %.1f s after the submit; %s%n",
         index.kind(),
         uploadedAtStop,
         3 * IMAGES,
@@ -352,10 +324,7 @@ class FlinkClusterFaultIT {
         indexedWhileDown,
         restartSeconds,
         allIndexedSeconds,
-        contents.rows(),
-        stack.uploaded().size() - contents.missing().size(),
-        stack.uploaded().size(),
-        deadLetters);
+        outcome.text());
     assertThat(stoppedState).isEqualTo("FINISHED");
     assertThat(uploadedAtStop).as("the stop must hit the stream mid-way").isLessThan(3 * IMAGES);
     assertThat(indexedWhileDown)
@@ -366,16 +335,55 @@ class FlinkClusterFaultIT {
         .isNotEmpty()
         .endsWith(savepoint.substring(savepoint.lastIndexOf('/') + 1));
     assertThat(upgraded).isNotEqualTo(jobId);
-    assertExactlyUploaded(contents, stack.uploaded(), deadLetters);
+    outcome.assertExactlyUploaded();
     return upgraded;
   }
 
-  /** Every uploaded image in the index, and as many rows as uploads: each once, nothing else. */
-  private static void assertExactlyUploaded(
-      ClusterIndex.Contents contents, Set<String> uploaded, int deadLetters) {
-    assertThat(contents.missing()).as("uploaded images missing from the index").isEmpty();
-    assertThat(contents.rows()).as("rows: each image once").isEqualTo(uploaded.size());
-    assertThat(deadLetters).as("dead letters").isZero();
+  /** How a phase ends: the index's contents against the uploads, and the dead letters. */
+  private record Outcome(ClusterIndex.Contents contents, Set<String> uploaded, int deadLetters) {
+    /**
+     * Read after a few more checkpoints, once every image was indexed: a late duplicate would show.
+     */
+    static Outcome of(Stack stack) throws Exception {
+      Thread.sleep(3_000);
+      return new Outcome(
+          stack.index().contents(stack.uploaded()),
+          stack.uploaded(),
+          deadLetterCount(stack.kafka().bootstrapServers()));
+    }
+
+    String text() {
+      return String.format(
+          "index %d rows, %d of the %d uploaded ids found, dead letters %d",
+          contents.rows(),
+          uploaded.size() - contents.missing().size(),
+          uploaded.size(),
+          deadLetters);
+    }
+
+    /** Every uploaded image in the index, and as many rows as uploads: each once, nothing else. */
+    void assertExactlyUploaded() {
+      assertThat(contents.missing()).as("uploaded images missing from the index").isEmpty();
+      assertThat(contents.rows()).as("rows: each image once").isEqualTo(uploaded.size());
+      assertThat(deadLetters).as("dead letters").isZero();
+    }
+  }
+
+  /**
+   * Uploads the shaded job jar (again: a new build) and runs it at parallelism 2, from {@code
+   * savepoint} when not null; returns the job id once the job and all its vertices run.
+   */
+  private static String submitJob(Stack stack, String savepoint) throws Exception {
+    FlinkRest rest = stack.rest();
+    String jobId =
+        rest.runJar(
+            rest.uploadJar(EmbedderJobJar.locate()),
+            EmbedderJobJar.ENTRY_CLASS,
+            2,
+            jobArgs(stack),
+            savepoint);
+    rest.awaitFullyRunning(jobId, Duration.ofMinutes(3));
+    return jobId;
   }
 
   private static List<String> jobArgs(Stack stack) {
@@ -423,46 +431,9 @@ class FlinkClusterFaultIT {
    * decodes with ImageIO).
    */
   private static Map<String, String> taskManagerEnv() {
-    Path lib = repoRoot().resolve(".tools/turbojpeg/lib/libturbojpeg.so.0");
-    return Files.isRegularFile(lib)
-        ? Map.of("IMGSEARCH_TURBOJPEG_LIBRARY", lib.toString())
-        : Map.of();
-  }
-
-  private static Path jobJar() throws IOException {
-    Path target = repoRoot().resolve("embedder/job/target");
-    try (Stream<Path> files = Files.list(target)) {
-      return files
-          .filter(p -> p.getFileName().toString().endsWith("-job.jar"))
-          .findFirst()
-          .orElseThrow(
-              () ->
-                  new IllegalStateException(
-                      "no shaded job jar in "
-                          + target
-                          + "; run ./mvnw -pl embedder/job -am package"));
-    }
-  }
-
-  private static Path repoRoot() {
-    return Path.of(System.getProperty("imgsearch.repo.root", "../.."));
-  }
-
-  private static void awaitFullyRunning(FlinkRest rest, String jobId, Duration timeout)
-      throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!rest.job(jobId).fullyRunning()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "job not running within "
-                + timeout
-                + ": "
-                + rest.job(jobId)
-                + "\n"
-                + rest.rootException(jobId));
-      }
-      Thread.sleep(200);
-    }
+    return CliJvm.turboJpeg()
+        .map(lib -> Map.of("IMGSEARCH_TURBOJPEG_LIBRARY", lib.toString()))
+        .orElse(Map.of());
   }
 
   /** Waits until the job is in a terminal state (FINISHED, CANCELED, FAILED) and returns it. */
@@ -490,7 +461,7 @@ class FlinkClusterFaultIT {
       }
       Thread.sleep(50);
     }
-    awaitFullyRunning(rest, jobId, timeout);
+    rest.awaitFullyRunning(jobId, timeout);
   }
 
   /**

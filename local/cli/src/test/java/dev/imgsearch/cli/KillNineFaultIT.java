@@ -11,7 +11,6 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -247,27 +246,19 @@ class KillNineFaultIT {
    */
   private Process launch(Path data, int httpPort, int kafkaPort, int s3Port, int round)
       throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens"))
-        .forEach(cmd::add);
-    cmd.add("-Xmx1g");
-    cmd.add("-Dimgsearch.repo.root=" + System.getProperty("imgsearch.repo.root", "../.."));
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Main.class.getName());
-    cmd.addAll(
-        List.of(
-            "local",
-            "--data-dir",
-            data.toString(),
-            "--http-port",
-            Integer.toString(httpPort),
-            "--kafka-port",
-            Integer.toString(kafkaPort),
-            "--s3-port",
-            Integer.toString(s3Port)));
+    List<String> cmd =
+        CliJvm.command(
+            List.of(),
+            List.of(
+                "local",
+                "--data-dir",
+                data.toString(),
+                "--http-port",
+                Integer.toString(httpPort),
+                "--kafka-port",
+                Integer.toString(kafkaPort),
+                "--s3-port",
+                Integer.toString(s3Port)));
     Path out = dir.resolve("pipeline-" + round + ".log");
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
   }

@@ -4,18 +4,14 @@ import static dev.imgsearch.cli.StackClient.indexed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.cli.bench.SyntheticJpegs;
 import dev.imgsearch.local.servers.FlinkRest;
 import io.minio.MinioClient;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
  * local/flink-lib,local/s3-server,local/cli -am verify -Dit.test=LocalClusterIT}.
  */
 class LocalClusterIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final int IMAGES = 6;
 
   @TempDir Path dir;
@@ -151,29 +145,20 @@ class LocalClusterIT {
 
   /** {@code imgsearch local --cluster} in a child JVM with this test's classpath. */
   private static Process launch(Path data, int httpPort, int s3Port, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens"))
-        .forEach(cmd::add);
-    cmd.add("-Xmx1g");
-    Path root = Path.of(System.getProperty("imgsearch.repo.root", "../.."));
-    cmd.add("-Dimgsearch.repo.root=" + root);
-    Path turbo = root.resolve(".tools/turbojpeg/lib/libturbojpeg.so.0");
-    if (Files.isRegularFile(turbo)) {
-      cmd.add("-Dimgsearch.turbojpeg.library=" + turbo.toAbsolutePath());
-    }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    cmd.addAll(
-        List.of(
-            "local",
-            "--cluster",
-            "--data-dir",
-            data.toString(),
-            "--http-port",
-            Integer.toString(httpPort),
-            "--s3-port",
-            Integer.toString(s3Port)));
+    List<String> cmd =
+        CliJvm.command(
+            CliJvm.turboJpeg()
+                .map(lib -> List.of("-Dimgsearch.turbojpeg.library=" + lib.toAbsolutePath()))
+                .orElse(List.of()),
+            List.of(
+                "local",
+                "--cluster",
+                "--data-dir",
+                data.toString(),
+                "--http-port",
+                Integer.toString(httpPort),
+                "--s3-port",
+                Integer.toString(s3Port)));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
@@ -230,23 +215,16 @@ class LocalClusterIT {
   }
 
   private static JsonNode getJson(String url) throws Exception {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(url + ": " + r.body()).isEqualTo(200);
-    return JSON.readTree(r.body());
+    return StackClient.json(HttpRequest.newBuilder(URI.create(url)).build(), 200);
   }
 
   private static JsonNode postImage(String url, byte[] jpeg) throws Exception {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "image/jpeg")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(jpeg))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(url + ": " + r.body()).isEqualTo(200);
-    return JSON.readTree(r.body());
+    return StackClient.json(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "image/jpeg")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(jpeg))
+            .build(),
+        200);
   }
 
   /** VmRSS of the CLI and each child from /proc (Linux), in MiB, and their sum. */

@@ -2,6 +2,7 @@ package dev.imgsearch.cli;
 
 import static dev.imgsearch.cli.StackClient.indexed;
 import static dev.imgsearch.cli.StackClient.put;
+import static dev.imgsearch.cli.StackClient.putPhoto;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,7 @@ import dev.imgsearch.schemas.RawFrame;
 import dev.imgsearch.schemas.Topics;
 import io.minio.MinioClient;
 import io.minio.RemoveObjectArgs;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,12 +70,19 @@ abstract class LocalStackContract {
   abstract LocalStackSettings settings(Path dataDir);
 
   static Path photosDir() {
-    Path dir = Path.of(System.getProperty("imgsearch.repo.root", "../..")).resolve(".tools/photos");
+    Path dir = CliJvm.repoRoot().resolve(".tools/photos");
     if (!Files.isRegularFile(dir.resolve(".complete"))) {
       throw new IllegalStateException(
           "test photos missing in " + dir + ": run scripts/test-deps.sh");
     }
     return dir;
+  }
+
+  /** The first {@code n} JPEG photos of {@link #photosDir()}, by name. */
+  static List<Path> jpegPhotos(int n) throws IOException {
+    try (var s = Files.list(photosDir())) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".jpg")).sorted().limit(n).toList();
+    }
   }
 
   @Test
@@ -99,13 +108,7 @@ abstract class LocalStackContract {
           "image/jpeg",
           Map.of("source", "cam-1"));
       for (Path p : photos) {
-        put(
-            s3,
-            bucket,
-            "cam-1/" + p.getFileName(),
-            Files.readAllBytes(p),
-            p.toString().endsWith(".png") ? "image/png" : "image/jpeg",
-            Map.of("source", "cam-1"));
+        putPhoto(s3, bucket, "cam-1/" + p.getFileName(), p, "cam-1");
       }
 
       String api = stack.queryApiUrl();

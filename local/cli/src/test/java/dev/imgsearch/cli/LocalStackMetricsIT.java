@@ -1,6 +1,6 @@
 package dev.imgsearch.cli;
 
-import static dev.imgsearch.cli.StackClient.put;
+import static dev.imgsearch.cli.StackClient.putPhoto;
 import static dev.imgsearch.cli.StackClient.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,12 +10,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -41,11 +39,7 @@ class LocalStackMetricsIT {
   @Test
   void uploadsShowUpInTheFreshnessHistogramOnTheFlinkEndpointAndInIngestStreamsMetrics()
       throws Exception {
-    List<Path> photos;
-    try (var s = Files.list(LocalStackContract.photosDir())) {
-      photos =
-          s.filter(p -> p.getFileName().toString().endsWith(".jpg")).sorted().limit(3).toList();
-    }
+    List<Path> photos = LocalStackContract.jpegPhotos(3);
     assertThat(photos).hasSize(3);
 
     try (LocalStack stack =
@@ -55,13 +49,7 @@ class LocalStackMetricsIT {
       String bucket = stack.settings().bucket();
       long start = System.currentTimeMillis();
       for (Path p : photos) {
-        put(
-            s3,
-            bucket,
-            "cam-m/" + p.getFileName(),
-            Files.readAllBytes(p),
-            "image/jpeg",
-            Map.of("source", "cam-m"));
+        putPhoto(s3, bucket, "cam-m/" + p.getFileName(), p, "cam-m");
       }
       String api = stack.queryApiUrl();
       LocalStackContract.await(

@@ -2,6 +2,7 @@ package dev.imgsearch.cli;
 
 import static dev.imgsearch.cli.StackClient.indexed;
 import static dev.imgsearch.cli.StackClient.put;
+import static dev.imgsearch.cli.StackClient.putPhoto;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.schemas.DeadLetter;
@@ -61,11 +62,7 @@ abstract class PoisonCorpusContract {
 
   @Test
   void goodImagesAreIndexedPoisonsAreDeadLetteredAndNothingRestarts() throws Exception {
-    List<Path> photos;
-    try (var s = Files.list(LocalStackContract.photosDir())) {
-      photos =
-          s.filter(p -> p.getFileName().toString().endsWith(".jpg")).sorted().limit(8).toList();
-    }
+    List<Path> photos = LocalStackContract.jpegPhotos(8);
     byte[] goodJpeg = Files.readAllBytes(photos.get(0));
 
     try (LocalStack stack = LocalStack.start(settings(dataDir));
@@ -208,7 +205,7 @@ abstract class PoisonCorpusContract {
         if (i < photos.size()) {
           Path p = photos.get(i);
           String key = "cam-g/" + p.getFileName();
-          put(s3, bucket, key, Files.readAllBytes(p), "image/jpeg", Map.of("source", "cam-g"));
+          putPhoto(s3, bucket, key, p, "cam-g");
           good.add(ImageIds.of(bucket, key));
         }
         if (i < poisons.size()) {
@@ -252,13 +249,7 @@ abstract class PoisonCorpusContract {
       }
       // a good record after all poisons still flows
       Path last = photos.get(0);
-      put(
-          s3,
-          bucket,
-          "cam-g/after-" + last.getFileName(),
-          Files.readAllBytes(last),
-          "image/jpeg",
-          Map.of("source", "cam-g"));
+      putPhoto(s3, bucket, "cam-g/after-" + last.getFileName(), last, "cam-g");
       LocalStackContract.await(
           Duration.ofMinutes(1),
           () -> indexed(api, ImageIds.of(bucket, "cam-g/after-" + last.getFileName())));

@@ -1,13 +1,20 @@
 package dev.imgsearch.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.schemas.Topics;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,6 +28,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class StackClient {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private StackClient() {}
 
@@ -45,6 +53,21 @@ final class StackClient {
     } catch (Exception e) {
       throw new AssertionError("upload of " + key + " failed", e);
     }
+  }
+
+  /**
+   * Uploads the photo file {@code photo} as {@code bucket/key} from {@code source}, as {@code
+   * image/png} when its name ends with .png, else as {@code image/jpeg}.
+   */
+  static void putPhoto(MinioClient s3, String bucket, String key, Path photo, String source)
+      throws IOException {
+    put(
+        s3,
+        bucket,
+        key,
+        Files.readAllBytes(photo),
+        photo.toString().endsWith(".png") ? "image/png" : "image/jpeg",
+        Map.of("source", source));
   }
 
   /** As {@link #put}, an S3 failure thrown as is (for a client that retries). */
@@ -99,6 +122,13 @@ final class StackClient {
       Map<TopicPartition, Long> end = c.endOffsets(parts);
       return (int) parts.stream().mapToLong(tp -> end.get(tp) - begin.get(tp)).sum();
     }
+  }
+
+  /** The JSON body of {@code request}'s response, which must have status {@code status}. */
+  static JsonNode json(HttpRequest request, int status) throws IOException, InterruptedException {
+    HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(request.uri() + ": " + r.body()).isEqualTo(status);
+    return JSON.readTree(r.body());
   }
 
   private static <T> HttpResponse<T> send(String url, HttpResponse.BodyHandler<T> body) {

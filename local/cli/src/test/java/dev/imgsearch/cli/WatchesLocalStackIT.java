@@ -261,16 +261,13 @@ class WatchesLocalStackIT {
     }
   }
 
-  private JsonNode post(String url, String json, int status) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(url + ": " + r.body()).isEqualTo(status);
-    return JSON.readTree(r.body());
+  private static JsonNode post(String url, String json, int status) throws Exception {
+    return StackClient.json(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        status);
   }
 
   private static JsonNode nextAlert(BufferedReader lines) throws Exception {
