@@ -11,9 +11,11 @@ import java.awt.image.BufferedImage;
  */
 public final class Preprocessor {
   private final ModelDescriptor model;
+  private final float[][] levels;
 
   public Preprocessor(ModelDescriptor model) {
     this.model = model;
+    this.levels = levels(model);
   }
 
   /** Number of floats one image occupies in the batch tensor. */
@@ -42,35 +44,43 @@ public final class Preprocessor {
               + "x"
               + model.height());
     }
-    int w = model.width();
-    int h = model.height();
     int[] argb = dev.imgsearch.embedder.image.Pixels.rgb(sized);
-    int plane = w * h;
-    boolean bgr = model.channelOrder() == ModelDescriptor.ChannelOrder.BGR;
+    int plane = model.width() * model.height();
+    // the channel a pixel's red / green / blue byte feeds, and where it lands for pixel i:
+    // offset + i * pixelStep + channel * channelStep
     boolean nchw = model.layout() == ModelDescriptor.Layout.NCHW;
+    int pixelStep = nchw ? 1 : 3;
+    int channelStep = nchw ? plane : 1;
+    boolean bgr = model.channelOrder() == ModelDescriptor.ChannelOrder.BGR;
+    int at0 = offset + (bgr ? 2 : 0) * channelStep; // red
+    int at1 = offset + channelStep; // green
+    int at2 = offset + (bgr ? 0 : 2) * channelStep; // blue
+    float[] r = levels[bgr ? 2 : 0];
+    float[] g = levels[1];
+    float[] b = levels[bgr ? 0 : 2];
+    for (int i = 0, o = 0; i < plane; i++, o += pixelStep) {
+      int p = argb[i];
+      batch[at0 + o] = r[(p >> 16) & 0xff];
+      batch[at1 + o] = g[(p >> 8) & 0xff];
+      batch[at2 + o] = b[p & 0xff];
+    }
+  }
+
+  /**
+   * {@code (level * scale - mean[c]) / std[c]} for each tensor channel {@code c} (in the model's
+   * channel order) and byte level 0…255: the same float arithmetic as per pixel, done once.
+   */
+  private static float[][] levels(ModelDescriptor model) {
     float scale = model.scale();
     float[] mean = model.mean();
     float[] std = model.std();
-    for (int i = 0; i < plane; i++) {
-      int p = argb[i];
-      float r = ((p >> 16) & 0xff) * scale;
-      float g = ((p >> 8) & 0xff) * scale;
-      float b = (p & 0xff) * scale;
-      float c0 = bgr ? b : r;
-      float c2 = bgr ? r : b;
-      c0 = (c0 - mean[0]) / std[0];
-      float c1 = (g - mean[1]) / std[1];
-      c2 = (c2 - mean[2]) / std[2];
-      if (nchw) {
-        batch[offset + i] = c0;
-        batch[offset + plane + i] = c1;
-        batch[offset + 2 * plane + i] = c2;
-      } else {
-        batch[offset + 3 * i] = c0;
-        batch[offset + 3 * i + 1] = c1;
-        batch[offset + 3 * i + 2] = c2;
+    float[][] levels = new float[3][256];
+    for (int c = 0; c < 3; c++) {
+      for (int v = 0; v < 256; v++) {
+        levels[c][v] = (v * scale - mean[c]) / std[c];
       }
     }
+    return levels;
   }
 
   /**

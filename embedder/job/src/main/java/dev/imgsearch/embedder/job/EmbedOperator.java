@@ -42,9 +42,12 @@ import org.apache.flink.util.OutputTag;
  * Image event → {@link EmbeddingChange}, in micro-batches: each record is fetched and decoded as it
  * arrives (on {@code decodeThreads} threads), and the batch goes through the model in one call when
  * {@code batchSize} records are there or {@code maxDelay} after the first one, whichever comes
- * first. The batch is also flushed before every checkpoint barrier and at end of input, so a
- * checkpoint never covers a record that was not emitted (at-least-once). Changes leave in arrival
- * order. One ONNX Runtime session per parallel instance (slot).
+ * first. A full batch waits for its model call until the next batch is full too (or for its own
+ * {@code maxDelay} deadline), so the decode threads work on the next batch while the task thread
+ * runs the model: decoding and inference overlap instead of taking turns. Batches are also flushed
+ * before every checkpoint barrier and at end of input, so a checkpoint never covers a record that
+ * was not emitted (at-least-once). Changes leave in arrival order. One ONNX Runtime session per
+ * parallel instance (slot).
  *
  * <p>Rejected records go to {@link #DEAD_LETTERS} with their reason; objects deleted before the
  * fetch are counted ({@code objectsMissing}); object-store errors fail the task so Flink retries
@@ -125,6 +128,15 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
   private transient ImagePipeline pipeline;
   private transient ExecutorService decodePool;
   private transient MicroBatch<Future<ImagePipeline.Prepared>> batch;
+
+  /**
+   * A full batch waiting for its model call until the next batch is full (its fetches and decodes
+   * submitted), so that the decode threads work on the next batch while the task thread runs the
+   * model on this one; null when none. {@link #readyDeadline}: its {@code maxDelay} deadline.
+   */
+  private transient List<Future<ImagePipeline.Prepared>> ready;
+
+  private transient long readyDeadline;
   private transient Counter embedded;
   private transient Counter deleted;
   private transient Counter missing;
@@ -234,15 +246,24 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
     KafkaRecord record = element.getValue();
     Future<ImagePipeline.Prepared> prepared = decodePool.submit(() -> pipeline.prepare(record));
     long now = getProcessingTimeService().getCurrentProcessingTime();
-    if (batch.add(prepared, now)) {
-      flush();
-    } else if (batch.startedWithLastAdd()) {
+    boolean full = batch.add(prepared, now);
+    if (batch.startedWithLastAdd()) {
       getProcessingTimeService().registerTimer(batch.deadline(), this);
+    }
+    if (full) {
+      // the batch before this one goes through the model now, while this one is decoded; this one
+      // waits for the next to fill, or for its deadline
+      flushReady();
+      readyDeadline = batch.deadline();
+      ready = batch.drain();
     }
   }
 
   @Override
   public void onProcessingTime(long time) throws Exception {
+    if (ready != null && time >= readyDeadline) {
+      flushReady();
+    }
     if (batch.isDue(time)) {
       flush();
     } // else: that batch was flushed already (full, or at a checkpoint); a newer batch has its own
@@ -260,11 +281,23 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
     super.finish();
   }
 
+  /** Everything held: the ready batch, then the current one, in arrival order. */
   private void flush() throws Exception {
-    if (batch.isEmpty()) {
-      return;
+    flushReady();
+    if (!batch.isEmpty()) {
+      complete(batch.drain());
     }
-    List<Future<ImagePipeline.Prepared>> futures = batch.drain();
+  }
+
+  private void flushReady() throws Exception {
+    if (ready != null) {
+      List<Future<ImagePipeline.Prepared>> held = ready;
+      ready = null;
+      complete(held);
+    }
+  }
+
+  private void complete(List<Future<ImagePipeline.Prepared>> futures) throws Exception {
     List<ImagePipeline.Prepared> prepared = new ArrayList<>(futures.size());
     for (Future<ImagePipeline.Prepared> f : futures) {
       try {

@@ -1,0 +1,96 @@
+package dev.imgsearch.embedder.job;
+
+import static dev.imgsearch.embedder.job.GatedFrames.created;
+import static dev.imgsearch.embedder.job.GatedFrames.id;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imgsearch.embedder.gate.SceneGate;
+import dev.imgsearch.embedder.image.DecodeLimits;
+import dev.imgsearch.embedder.model.OnnxOptions;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Micro-batching as Flink runs it: a full batch goes through the model when the next batch is full
+ * (so its decodes overlap the model call), at its own deadline, or before a checkpoint barrier —
+ * never later, and always in arrival order.
+ */
+class EmbedOperatorBatchingTest {
+  static final Duration MAX_DELAY = Duration.ofSeconds(10);
+
+  /** vtest frames of the test resources, different enough to be told apart. */
+  static final int[] FRAMES = {101, 201, 301, 431};
+
+  static OneInputStreamOperatorTestHarness<KafkaRecord, EmbeddingChange> harness(int batchSize)
+      throws Exception {
+    return new OneInputStreamOperatorTestHarness<>(
+        new EmbedOperator(
+            new EmbedOperator.Config(
+                GatedFrames.FETCHER,
+                "nsfwjs-mobilenetv2-b13",
+                DecodeLimits.DEFAULT,
+                OnnxOptions.DEFAULT,
+                batchSize,
+                MAX_DELAY,
+                2,
+                SceneGate.Settings.OFF,
+                DetectSettings.NONE)));
+  }
+
+  static List<String> ids(OneInputStreamOperatorTestHarness<KafkaRecord, EmbeddingChange> h) {
+    return h.extractOutputValues().stream().map(c -> c.imageId).toList();
+  }
+
+  @Test
+  void aFullBatchWaitsForTheNextOneOrItsDeadline() throws Exception {
+    try (var h = harness(2)) {
+      h.setProcessingTime(0);
+      h.open();
+      for (int n = 0; n < 2; n++) {
+        h.processElement(new StreamRecord<>(created("cam", FRAMES[n], n)));
+      }
+      assertThat(ids(h)).as("full, decoding while the next batch fills").isEmpty();
+      for (int n = 2; n < 4; n++) {
+        h.processElement(new StreamRecord<>(created("cam", FRAMES[n], n)));
+      }
+      assertThat(ids(h)).containsExactly(id("cam", FRAMES[0]), id("cam", FRAMES[1]));
+      h.setProcessingTime(MAX_DELAY.toMillis()); // the second batch's deadline
+      assertThat(ids(h))
+          .containsExactly(
+              id("cam", FRAMES[0]),
+              id("cam", FRAMES[1]),
+              id("cam", FRAMES[2]),
+              id("cam", FRAMES[3]));
+    }
+  }
+
+  @Test
+  void aCheckpointBarrierFlushesTheReadyAndTheOpenBatchInOrder() throws Exception {
+    try (var h = harness(2)) {
+      h.setProcessingTime(0);
+      h.open();
+      for (int n = 0; n < 3; n++) {
+        h.processElement(new StreamRecord<>(created("cam", FRAMES[n], n)));
+      }
+      assertThat(ids(h)).isEmpty();
+      h.prepareSnapshotPreBarrier(1);
+      assertThat(ids(h))
+          .containsExactly(id("cam", FRAMES[0]), id("cam", FRAMES[1]), id("cam", FRAMES[2]));
+      assertThat(h.extractOutputValues()).allSatisfy(c -> assertThat(c.vector).hasSize(576));
+    }
+  }
+
+  @Test
+  void batchesOfOneStillLeaveAtTheirDeadline() throws Exception {
+    try (var h = harness(1)) {
+      h.setProcessingTime(0);
+      h.open();
+      h.processElement(new StreamRecord<>(created("cam", FRAMES[0], 0)));
+      h.setProcessingTime(MAX_DELAY.toMillis());
+      assertThat(ids(h)).containsExactly(id("cam", FRAMES[0]));
+    }
+  }
+}
