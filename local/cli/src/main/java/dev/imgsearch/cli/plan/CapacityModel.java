@@ -19,27 +19,27 @@ public final class CapacityModel {
   public static final double MODEL_CORE_MS = 2.7;
 
   /**
-   * Whole job at 0.3 MP: 209.7 images/s on 2 cores = 9.5 core-ms, 0.57 of the model alone
-   * (benchmarks.md (b)).
+   * Whole job at 0.3 MP: the CPU of the Flink job's own processes (JobManager + 2 TaskManagers, one
+   * intra-op thread per slot, their JIT compiler left out) per image, as {@code imgsearch bench
+   * --cluster} measures it: 14.8 / 14.7 / 14.2 core-ms in three quiet runs, the median
+   * (scripts/plan-figures.sh; benchmarks.md "Per-core figures of the plan").
    */
-  public static final double JOB_CORE_MS_AT_03_MP = 2000 / 209.7;
+  public static final double JOB_CORE_MS_AT_03_MP = 14.7;
+
+  /** Whole job at 2 MP, measured the same way: 18.1 / 20.7 / 17.9 core-ms, the median. */
+  public static final double JOB_CORE_MS_AT_2_MP = 18.1;
 
   /**
-   * Whole job at 2 MP, same settings: 110.7 images/s on 2 cores = 18.1 core-ms (benchmarks.md (b)).
+   * Objects (CenterNet, 512² letterbox) per frame: the job with {@code detect=objects} (95.0 / 94.4
+   * / 95.3 core-ms, median 95.0, measured as {@link #JOB_CORE_MS_AT_03_MP}) less the job without.
    */
-  public static final double JOB_CORE_MS_AT_2_MP = 2000 / 110.7;
+  public static final double OBJECTS_CORE_MS = 95.0 - JOB_CORE_MS_AT_03_MP;
 
   /**
-   * Objects (CenterNet, 512² letterbox) per frame: 58–128 ms measured under load; the upper figure
-   * (embedder/README.md).
+   * Faces (BlazeFace) per frame without faces in it: the job with {@code detect=objects,faces}
+   * (104.5 / 110.9 / 106.2 core-ms, median 106.2) less the job with {@code detect=objects}.
    */
-  public static final double OBJECTS_CORE_MS = 128;
-
-  /**
-   * Faces (BlazeFace) per frame: 11–22 ms measured under load; the upper figure
-   * (embedder/README.md).
-   */
-  public static final double FACES_CORE_MS = 22;
+  public static final double FACES_CORE_MS = 106.2 - 95.0;
 
   /**
    * Face descriptor (FaceRes) per face found: 15–30 ms measured under load; the upper figure

@@ -87,9 +87,9 @@ class CapacityModelTest {
 
   @Test
   void jobCostIsTheMeasuredFigureAtBothFrameSizes() {
-    assertThat(CapacityModel.jobCoreMs(0.3072)).isCloseTo(2000 / 209.7, within(1e-9));
-    assertThat(CapacityModel.jobCoreMs(2.0)).isCloseTo(2000 / 110.7, within(1e-9));
-    assertThat(CapacityModel.jobCoreMs(1.0)).isBetween(9.6, 18.0);
+    assertThat(CapacityModel.jobCoreMs(0.3072)).isCloseTo(14.7, within(1e-9));
+    assertThat(CapacityModel.jobCoreMs(2.0)).isCloseTo(18.1, within(1e-9));
+    assertThat(CapacityModel.jobCoreMs(1.0)).isBetween(14.8, 18.0);
   }
 
   @Test
@@ -97,8 +97,8 @@ class CapacityModelTest {
     CapacityPlan p = CapacityModel.plan(inputs(10, 10, 0.3072, 30, 0.75, Detect.NONE));
     assertThat(p.imagesPerSecond()).isEqualTo(100);
     assertThat(p.modelImagesPerSecond()).isEqualTo(25);
-    // 25/s × 9.54 core-ms + 75/s × (9.54 − 2.7) core-ms = 751 core-ms/s, at 70 % busy = 1.07 cores
-    double expectedCores = (25 * (2000 / 209.7) + 75 * (2000 / 209.7 - 2.7)) / 1000 / 0.7;
+    // 25/s × 14.7 core-ms + 75/s × (14.7 − 2.7) core-ms = 1 267.5 core-ms/s, at 70 % busy = 1.81
+    double expectedCores = (25 * 14.7 + 75 * (14.7 - 2.7)) / 1000 / 0.7;
     assertThat(p.cores()).isCloseTo(expectedCores, within(1e-9));
     assertThat(p.slots()).isEqualTo(2);
     assertThat(p.taskManagers()).isEqualTo(1);
@@ -123,8 +123,8 @@ class CapacityModelTest {
     double objects = CapacityModel.plan(inputs(100, 5, 2, 7, 0.75, Detect.OBJECTS)).cores();
     double faces = CapacityModel.plan(inputs(100, 5, 2, 7, 0.75, Detect.OBJECTS_AND_FACES)).cores();
     assertThat(gated).isLessThan(noGate);
-    assertThat(objects - gated).isCloseTo(125 * 128 / 1000.0 / 0.7, within(1e-9));
-    assertThat(faces - objects).isCloseTo(125 * (22 + 30) / 1000.0 / 0.7, within(1e-9));
+    assertThat(objects - gated).isCloseTo(125 * (95.0 - 14.7) / 1000.0 / 0.7, within(1e-9));
+    assertThat(faces - objects).isCloseTo(125 * (106.2 - 95.0 + 30) / 1000.0 / 0.7, within(1e-9));
   }
 
   @Test
@@ -142,7 +142,7 @@ class CapacityModelTest {
 
   @Test
   void fewSourcesLimitParallelism() {
-    CapacityPlan p = CapacityModel.plan(inputs(2, 30, 2, 7, 0, Detect.OBJECTS));
+    CapacityPlan p = CapacityModel.plan(inputs(3, 30, 2, 7, 0, Detect.OBJECTS));
     assertThat(p.sourcesLimitParallelism()).isTrue();
     assertThat(p.slots()).isGreaterThan(12);
     assertThat(p.partitions()).isEqualTo(24).isGreaterThanOrEqualTo(p.slots());
