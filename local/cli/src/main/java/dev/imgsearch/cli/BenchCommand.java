@@ -6,16 +6,12 @@ import dev.imgsearch.cli.camera.CameraOptions;
 import dev.imgsearch.cli.camera.CameraRun;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code imgsearch bench}: starts a local stack on free ports in a scratch directory and measures
@@ -152,16 +148,7 @@ final class BenchCommand implements Callable<Integer> {
               + " CPU per image, the figure `imgsearch plan` sizes TaskManagers with.")
   boolean cluster;
 
-  @Option(
-      names = "--parallelism",
-      defaultValue = "" + ClusterOptions.DEFAULT_PARALLELISM,
-      description =
-          "With --cluster: the job's parallelism, 1.."
-              + ClusterOptions.MAX_PARALLELISM
-              + " (default: ${DEFAULT-VALUE}).")
-  int parallelism;
-
-  @Spec CommandSpec spec;
+  @Mixin ClusterParallelism clusterParallelism;
 
   @Option(
       names = "--camera",
@@ -197,7 +184,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ClusterOptions.check(cluster, givenOptions(), parallelism);
+    clusterParallelism.check(cluster);
+    int parallelism = clusterParallelism.parallelism;
     if (cluster && (camera != null || watches > 0)) {
       throw new IllegalArgumentException(
           "--cluster goes with the bench's phases, not with --camera or --watches (they read the one-JVM stack's job metrics)");
@@ -215,14 +203,6 @@ final class BenchCommand implements Callable<Integer> {
                 "cluster (job parallelism " + parallelism + ")")
             .run()
         : new BenchRun(options(), LocalStack::start, "one JVM").run();
-  }
-
-  private Set<String> givenOptions() {
-    Set<String> given = new HashSet<>();
-    if (spec != null && spec.commandLine().getParseResult() != null) {
-      spec.commandLine().getParseResult().matchedOptions().forEach(o -> given.add(o.longestName()));
-    }
-    return given;
   }
 
   /** The parsed options as the bench's parameter object. */

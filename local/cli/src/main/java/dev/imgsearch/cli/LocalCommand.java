@@ -8,9 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code imgsearch local}: the whole pipeline on this machine until Ctrl-C. */
 @Command(
@@ -73,16 +71,7 @@ final class LocalCommand implements Callable<Integer> {
               + " query API in its own JVM; data in <data-dir>/cluster.")
   boolean cluster;
 
-  @Option(
-      names = "--parallelism",
-      defaultValue = "" + ClusterOptions.DEFAULT_PARALLELISM,
-      description =
-          "With --cluster: the job's parallelism, 1.."
-              + ClusterOptions.MAX_PARALLELISM
-              + " (default: ${DEFAULT-VALUE}); the embedded store's sink runs as one subtask, its single writer.")
-  int parallelism;
-
-  @Spec CommandSpec spec;
+  @Mixin ClusterParallelism clusterParallelism;
 
   @Option(
       names = "--detect",
@@ -125,7 +114,7 @@ final class LocalCommand implements Callable<Integer> {
    * then the stack.
    */
   Running start() {
-    ClusterOptions.check(cluster, givenOptions(), parallelism);
+    clusterParallelism.check(cluster);
     MilvusServer milvus = null;
     String milvusUri = store.milvusUri;
     if (store.needsBundledMilvus()) {
@@ -167,7 +156,7 @@ final class LocalCommand implements Callable<Integer> {
       }
       RunningStack stack =
           cluster
-              ? ClusterStack.start(settings, overrides, parallelism)
+              ? ClusterStack.start(settings, overrides, clusterParallelism.parallelism)
               : LocalStack.start(settings, overrides);
       return new Running(stack, settings, milvus);
     } catch (RuntimeException e) {
@@ -179,15 +168,6 @@ final class LocalCommand implements Callable<Integer> {
   }
 
   /** The long names of the options given on the command line. */
-  private java.util.Set<String> givenOptions() {
-    CommandLine.ParseResult parsed = spec == null ? null : spec.commandLine().getParseResult();
-    java.util.Set<String> given = new java.util.HashSet<>();
-    if (parsed != null) {
-      parsed.matchedOptions().forEach(o -> given.add(o.longestName()));
-    }
-    return given;
-  }
-
   @Override
   public Integer call() throws InterruptedException {
     Running running = start();
