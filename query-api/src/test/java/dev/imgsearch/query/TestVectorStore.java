@@ -72,8 +72,9 @@ final class TestVectorStore implements VectorStore {
   @Override
   public List<SearchHit> search(float[] query, int k, SearchFilter filter) {
     check();
+    lastK.set(k); // when the call starts: a slow call that outlives its request's timeout must not
+    // overwrite a later test's figure when it finally returns
     sleep(readDelay);
-    lastK.set(k);
     return rows.values().stream()
         .filter(r -> filter.matches(r.source(), r.capturedAtMillis(), r.tags()))
         .map(r -> toHit(r, cosine(query, r.vector())))
@@ -86,8 +87,9 @@ final class TestVectorStore implements VectorStore {
   public List<SearchHit> nearDuplicates(long phash, int maxHamming, int k, SearchFilter filter) {
     VectorStore.checkNearDuplicateArguments(maxHamming, k);
     check();
+    lastK.set(k); // when the call starts: a slow call that outlives its request's timeout must not
+    // overwrite a later test's figure when it finally returns
     sleep(readDelay);
-    lastK.set(k);
     return rows.values().stream()
         .filter(
             r -> r.phash() != null && filter.matches(r.source(), r.capturedAtMillis(), r.tags()))
