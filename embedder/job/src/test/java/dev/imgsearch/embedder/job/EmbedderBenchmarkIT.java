@@ -83,7 +83,7 @@ class EmbedderBenchmarkIT {
     // -Dimgsearch.benchmark.sets=0.3 (or 2) runs one image size, -Dimgsearch.benchmark.costs=false
     // skips (c),
     // -Dimgsearch.benchmark.configs=16:2:0:1:0,16:2:1:1:0 (batch:decode
-    // threads:intra-op:turbo:spinning),
+    // threads:intra-op:turbo:spinning[:job parallelism, default 1]),
     // -Dimgsearch.benchmark.jvm=-XX:StartFlightRecording=filename=target/bench.jfr,settings=profile
     // (pom property)
     String vtest = System.getProperty("imgsearch.benchmark.vtest", "");
@@ -112,8 +112,8 @@ class EmbedderBenchmarkIT {
                   : "embedded Lucene HNSW store"));
       line("");
       line(
-          "| images | JPEG decoder | batch.size | decode.threads | onnx.intra-op-threads | ORT spinning | job images/s | ratio to (a) |");
-      line("| --- | --- | --- | --- | --- | --- | --- | --- |");
+          "| images | JPEG decoder | batch.size | decode.threads | onnx.intra-op-threads | ORT spinning | parallelism | job images/s | ratio to (a) |");
+      line("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
       String cameraTopic = upload(servers, "camera", camera);
       String smallTopic = upload(servers, "small", small);
       // {batch.size, decode.threads, onnx.intra-op-threads, 1 = libjpeg-turbo / 0 = ImageIO, 1 =
@@ -167,17 +167,19 @@ class EmbedderBenchmarkIT {
               if (cfg[3] == 0) {
                 System.setProperty(TurboJpeg.ENABLED_PROPERTY, "false");
               }
+              jobParallelism = cfg.length > 5 ? cfg[5] : 1;
               for (int rep = 0; rep < rates.length; rep++) {
                 rates[rep] =
                     job(servers, run[1], cfg[0], cfg[1], new OnnxOptions(cfg[2], 0, cfg[4] == 1));
               }
             } finally {
               System.clearProperty(TurboJpeg.ENABLED_PROPERTY);
+              jobParallelism = 1;
             }
             double rate = median(rates);
             line(
                 String.format(
-                    "| %s | %s | %d | %d | %d | %s | %.1f (%.1f, %.1f, %.1f) | %.2f |",
+                    "| %s | %s | %d | %d | %d | %s | %d | %.1f (%.1f, %.1f, %.1f) | %.2f |",
                     run[0]
                         + (detects.length > 1 || !detect.equals("none")
                             ? ", detect=" + detect
@@ -187,6 +189,7 @@ class EmbedderBenchmarkIT {
                     cfg[1],
                     cfg[2],
                     cfg[4] == 1 ? "yes" : "no",
+                    cfg.length > 5 ? cfg[5] : 1,
                     rate,
                     rates[0],
                     rates[1],
@@ -242,6 +245,16 @@ class EmbedderBenchmarkIT {
       }
     }
     line("");
+    line("Two sessions of one intra-op thread each, running at once (a deployment's two slots):");
+    line("");
+    line("| sessions × intra-op threads | batch | images/s (both) |");
+    line("| --- | --- | --- |");
+    for (int batch : new int[] {1, 4, 16}) {
+      double rate = concurrentSessions(2, batch);
+      best = Math.max(best, rate);
+      line(String.format("| 2 × 1 | %d | %.1f |", batch, rate));
+    }
+    line("");
     line(String.format("(a) limit: %.1f images/s", best));
     line("");
     line("For comparison, nsfwjs-inceptionv3-mixed7 (299×299), ORT default threads:");
@@ -269,6 +282,57 @@ class EmbedderBenchmarkIT {
       }
     }
     return best;
+  }
+
+  /**
+   * Images/s of {@code sessions} one-thread ONNX Runtime sessions inferring at once, each on its
+   * own thread (median of three 1.5 s rounds, after a warm-up).
+   */
+  double concurrentSessions(int sessions, int batch) {
+    List<OnnxImageEmbedder> embedders = new ArrayList<>();
+    try {
+      for (int i = 0; i < sessions; i++) {
+        embedders.add(
+            OnnxImageEmbedder.fromClasspath(
+                ModelDescriptor.DEFAULT_MODEL, DecodeLimits.DEFAULT, new OnnxOptions(1, 0)));
+      }
+      float[] tensor = new float[batch * 3 * 224 * 224];
+      Random rnd = new Random(batch);
+      for (int i = 0; i < tensor.length; i++) {
+        tensor[i] = rnd.nextFloat();
+      }
+      double[] rates = new double[3];
+      for (int rep = -1; rep < rates.length; rep++) { // rep -1: warm-up
+        java.util.concurrent.atomic.AtomicLong images =
+            new java.util.concurrent.atomic.AtomicLong();
+        long t0 = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (OnnxImageEmbedder e : embedders) {
+          Thread t =
+              new Thread(
+                  () -> {
+                    while (System.nanoTime() - t0 < 1_500_000_000L) {
+                      e.infer(tensor, batch);
+                      images.addAndGet(batch);
+                    }
+                  });
+          t.start();
+          threads.add(t);
+        }
+        for (Thread t : threads) {
+          t.join();
+        }
+        if (rep >= 0) {
+          rates[rep] = images.get() / ((System.nanoTime() - t0) / 1e9);
+        }
+      }
+      return median(rates);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      embedders.forEach(OnnxImageEmbedder::close);
+    }
   }
 
   /** The last report line, and the report to {@code target/benchmark.md}. */
@@ -321,6 +385,9 @@ class EmbedderBenchmarkIT {
 
   /** The detect setting of the next {@link #job} runs. */
   DetectSettings detectSetting = DetectSettings.NONE;
+
+  /** The job runs' parallelism (configs' sixth field). */
+  int jobParallelism = 1;
 
   static List<byte[]> images(int w, int h, int distinct) {
     List<byte[]> out = new ArrayList<>();
@@ -399,7 +466,7 @@ class EmbedderBenchmarkIT {
 
   String upload(JobHarness servers, String name, List<byte[]> images) throws Exception {
     String topic = "bench-" + name;
-    servers.broker.createTopics(1, topic);
+    servers.broker.createTopics(2, topic); // two, for the runs at parallelism 2
     try (KafkaProducer<byte[], byte[]> producer = servers.producer()) {
       for (int i = 0; i < IMAGES; i++) {
         String key = name + "/" + i + ".jpg";
@@ -495,7 +562,7 @@ class EmbedderBenchmarkIT {
       throws Exception {
     TimingSink.reset();
     StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
+        StreamExecutionEnvironment.createLocalEnvironment(jobParallelism, new Configuration());
     KafkaSource<KafkaRecord> source =
         KafkaSource.<KafkaRecord>builder()
             .setBootstrapServers(servers.broker.bootstrapServers())
