@@ -37,7 +37,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
@@ -856,11 +855,7 @@ abstract class QueryApiStoreContract {
 
   private HttpResponse<byte[]> post(String path, String contentType, byte[] body) throws Exception {
     return http.send(
-        request(path)
-            .header("Content-Type", contentType)
-            .POST(BodyPublishers.ofByteArray(body))
-            .build(),
-        BodyHandlers.ofByteArray());
+        TestApis.withBody(request(path), contentType, body).build(), BodyHandlers.ofByteArray());
   }
 
   private HttpResponse<byte[]> postJson(String json) throws Exception {

@@ -26,10 +26,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
@@ -297,10 +294,8 @@ class SlowClientsIT {
       for (int i = 0; i < 8; i++) {
         uploads.add(
             http.sendAsync(
-                HttpRequest.newBuilder(URI.create(base() + "/v1/search"))
+                TestApis.postPng(base() + "/v1/search", bomb)
                     .timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "image/png")
-                    .POST(BodyPublishers.ofByteArray(bomb))
                     .build(),
                 BodyHandlers.ofByteArray()));
       }
@@ -339,10 +334,8 @@ class SlowClientsIT {
   private int normalSearch() throws Exception {
     HttpResponse<byte[]> r =
         http.send(
-            HttpRequest.newBuilder(URI.create(base() + "/v1/search?k=1"))
+            TestApis.postPng(base() + "/v1/search?k=1", query)
                 .timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "image/png")
-                .POST(BodyPublishers.ofByteArray(query))
                 .build(),
             BodyHandlers.ofByteArray());
     if (r.statusCode() == 200) {
