@@ -86,26 +86,7 @@ class SlowClientsIT {
     store.ensureCollection();
     query = scene(Color.ORANGE);
     queryId = ImageIds.of("images", "orange.png");
-    store.upsert(
-        List.of(
-            new VectorRecord(
-                queryId,
-                embedder.embed(query),
-                "images",
-                "orange.png",
-                "cam-1",
-                1_700_000_000_000L,
-                List.of(),
-                embedder.modelId()),
-            new VectorRecord(
-                ImageIds.of("images", "blue.png"),
-                embedder.embed(scene(Color.BLUE)),
-                "images",
-                "blue.png",
-                "cam-1",
-                1_700_000_000_000L,
-                List.of(),
-                embedder.modelId())));
+    store.upsert(List.of(row("orange.png", query), row("blue.png", scene(Color.BLUE))));
     store.flush();
     service = QueryService.builder(embedder, store).build();
     // the default limits, except the decode permits: pinned to those of a 2-core machine so the
@@ -119,6 +100,19 @@ class SlowClientsIT {
     port = api.port();
     // as in a cluster, the pod is ready (its one-time model check done) before traffic arrives
     assertThat(rawGet("/readyz", Duration.ofSeconds(30))).contains(" 200");
+  }
+
+  /** The stored row of image {@code key} of bucket {@code images}, camera {@code cam-1}. */
+  private VectorRecord row(String key, byte[] image) throws Exception {
+    return new VectorRecord(
+        ImageIds.of("images", key),
+        embedder.embed(image),
+        "images",
+        key,
+        "cam-1",
+        1_700_000_000_000L,
+        List.of(),
+        embedder.modelId());
   }
 
   @AfterAll
