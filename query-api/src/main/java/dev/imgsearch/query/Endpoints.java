@@ -1,7 +1,6 @@
 package dev.imgsearch.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.embedder.image.ImageRejectedException;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -47,34 +46,21 @@ final class Endpoints {
   record TimelineBody(
       String from, String to, long intervalSeconds, long[] counts, long total, boolean complete) {}
 
+  private final ApiParts api;
   private final QueryService service;
   private final ApiMetrics metrics;
-  private final ObjectMapper mapper;
-  private final QueryApiOptions options;
-  private final PermitPool decodes;
 
-  /**
-   * @param decodes permits for the work on an uploaded image (decode, model, hash); taken after the
-   *     body is read, so a slow upload holds none
-   */
-  Endpoints(
-      QueryService service,
-      ApiMetrics metrics,
-      ObjectMapper mapper,
-      QueryApiOptions options,
-      PermitPool decodes) {
-    this.service = service;
+  Endpoints(ApiParts api, ApiMetrics metrics) {
+    this.api = api;
+    this.service = api.service();
     this.metrics = metrics;
-    this.mapper = mapper;
-    this.options = options;
-    this.decodes = decodes;
   }
 
   /** {@code POST /v1/search}: image body, filters in the query string. */
   void searchByImage(Context ctx) throws ImageRejectedException {
     SearchParams params = SearchParams.fromQuery(ctx.queryParamMap());
-    byte[] image = RequestBodies.image(ctx, options.maxBodyBytes());
-    respond(ctx, "image", params, service.searchByImage(image, params, decodes));
+    byte[] image = api.image(ctx);
+    respond(ctx, "image", params, service.searchByImage(image, params, api.decodes()));
   }
 
   /**
@@ -84,8 +70,12 @@ final class Endpoints {
   void searchDuplicates(Context ctx) throws ImageRejectedException {
     SearchParams params = SearchParams.fromQuery(ctx.queryParamMap());
     int maxDistance = SearchParams.maxDistanceFromQuery(ctx.queryParamMap());
-    byte[] image = RequestBodies.image(ctx, options.maxBodyBytes());
-    respond(ctx, "duplicates", params, service.nearDuplicates(image, params, maxDistance, decodes));
+    byte[] image = api.image(ctx);
+    respond(
+        ctx,
+        "duplicates",
+        params,
+        service.nearDuplicates(image, params, maxDistance, api.decodes()));
   }
 
   /** {@code GET /v1/images/{id}/similar}. */
@@ -96,9 +86,7 @@ final class Endpoints {
 
   /** {@code POST /v1/search/vector}: JSON body with the vector and the filters. */
   void searchByVector(Context ctx) {
-    VectorQuery query =
-        RequestBodies.readJsonWith(
-            ctx, mapper, options.maxBodyBytes(), VectorQuery.class, "vector", VectorQuery::vector);
+    VectorQuery query = api.readJsonWith(ctx, VectorQuery.class, "vector", VectorQuery::vector);
     SearchParams params = query.params();
     respond(ctx, "vector", params, service.searchByVector(query.vector(), params));
   }
@@ -106,8 +94,8 @@ final class Endpoints {
   /** {@code GET /v1/images/{id}}: metadata, a download URL and the detected objects and faces. */
   void image(Context ctx) {
     ImageResponse image =
-        ImageResponse.from(service.image(ctx.pathParam("id"), options.presignExpiry()));
-    ctx.json(ObjectEndpoints.withItems(mapper, image, service, options));
+        ImageResponse.from(service.image(ctx.pathParam("id"), api.options().presignExpiry()));
+    ctx.json(ObjectEndpoints.withItems(api, image));
   }
 
   /** {@code GET /v1/stats}: row count and newest capture time (freshness). */
@@ -137,8 +125,7 @@ final class Endpoints {
                         hit.source(),
                         Instant.ofEpochMilli(hit.capturedAtMillis()).toString(),
                         hit.tags() == null ? List.of() : hit.tags(),
-                        service.resultUrl(
-                            hit.id(), hit.bucket(), hit.key(), options.presignExpiry())))
+                        api.resultUrl(hit.id(), hit.bucket(), hit.key())))
             .toList();
     ctx.json(
         new ListingBody(
@@ -190,7 +177,7 @@ final class Endpoints {
    * timeout.
    */
   void ready(Context ctx) {
-    long count = service.checkReady(options.readinessTimeout());
+    long count = service.checkReady(api.options().readinessTimeout());
     ctx.json(new Status("UP", count, service.modelId()));
   }
 
@@ -198,8 +185,6 @@ final class Endpoints {
     metrics.recordSearch(kind, result);
     ctx.json(
         SearchResponse.from(
-            result,
-            params,
-            hit -> service.resultUrl(hit.id(), hit.bucket(), hit.key(), options.presignExpiry())));
+            result, params, hit -> api.resultUrl(hit.id(), hit.bucket(), hit.key())));
   }
 }

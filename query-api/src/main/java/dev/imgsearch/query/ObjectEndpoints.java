@@ -50,19 +50,12 @@ final class ObjectEndpoints {
   /** Body of {@code POST /v1/objects/search/vector}. */
   record VectorBody(float[] vector) {}
 
-  private final QueryService service;
+  private final ApiParts api;
   private final ObjectQueries queries;
-  private final ObjectMapper mapper;
-  private final QueryApiOptions options;
-  private final PermitPool decodes;
 
-  ObjectEndpoints(
-      QueryService service, ObjectMapper mapper, QueryApiOptions options, PermitPool decodes) {
-    this.service = service;
-    this.queries = service.objects();
-    this.mapper = mapper;
-    this.options = options;
-    this.decodes = decodes;
+  ObjectEndpoints(ApiParts api) {
+    this.api = api;
+    this.queries = api.service().objects();
   }
 
   /** Registers the routes on {@code app}. */
@@ -83,16 +76,16 @@ final class ObjectEndpoints {
     ObjectParams params = ObjectParams.fromQuery(ctx.queryParamMap());
     float[] box = CropBox.parse(ctx.queryParam(CropBox.BOX));
     Kind kind = kind(ctx.queryParam("kind"));
-    byte[] image = RequestBodies.image(ctx, options.maxBodyBytes());
+    byte[] image = api.image(ctx);
     if (kind == Kind.FACE) {
       List<FaceHits> faces =
-          queries.byFacePhoto(image, box, params, decodes).stream()
+          queries.byFacePhoto(image, box, params, api.decodes()).stream()
               .map(f -> faceHits(f, params))
               .toList();
       ctx.json(new FacesBody(faces, elapsedMillis(start)));
       return;
     }
-    respond(ctx, start, params, queries.byImage(image, box, params, decodes));
+    respond(ctx, start, params, queries.byImage(image, box, params, api.decodes()));
   }
 
   /**
@@ -103,9 +96,7 @@ final class ObjectEndpoints {
     long start = System.nanoTime();
     ObjectParams params = ObjectParams.fromQuery(ctx.queryParamMap());
     Kind kind = kind(ctx.queryParam("kind"));
-    VectorBody body =
-        RequestBodies.readJsonWith(
-            ctx, mapper, options.maxBodyBytes(), VectorBody.class, "vector", VectorBody::vector);
+    VectorBody body = api.readJsonWith(ctx, VectorBody.class, "vector", VectorBody::vector);
     respond(ctx, start, params, queries.byVector(kind, body.vector(), params));
   }
 
@@ -129,7 +120,7 @@ final class ObjectEndpoints {
   /** {@code GET /v1/images/{id}/objects}: the image's objects and faces. */
   void itemsOf(Context ctx) {
     String id = ctx.pathParam("id");
-    ctx.json(itemsBody(id, queries.itemsOf(id), service, options));
+    ctx.json(itemsBody(id, queries.itemsOf(id), api));
   }
 
   /**
@@ -137,13 +128,13 @@ final class ObjectEndpoints {
    * faces} (as in {@code GET /v1/images/{id}/objects}); without them when the store keeps no
    * detected items.
    */
-  static Object withItems(
-      ObjectMapper mapper, ImageResponse image, QueryService service, QueryApiOptions options) {
-    if (!service.objects().supported()) {
+  static Object withItems(ApiParts api, ImageResponse image) {
+    ObjectQueries objects = api.service().objects();
+    if (!objects.supported()) {
       return image;
     }
-    ItemsBody items =
-        itemsBody(image.id(), service.objects().itemsOf(image.id()), service, options);
+    ItemsBody items = itemsBody(image.id(), objects.itemsOf(image.id()), api);
+    ObjectMapper mapper = api.mapper();
     com.fasterxml.jackson.databind.node.ObjectNode body = mapper.valueToTree(image);
     body.set("objects", mapper.valueToTree(items.objects()));
     body.set("faces", mapper.valueToTree(items.faces()));
@@ -151,20 +142,12 @@ final class ObjectEndpoints {
   }
 
   /** The detected objects and faces of image {@code id}, apart. */
-  private static ItemsBody itemsBody(
-      String id, List<StoredItem> items, QueryService service, QueryApiOptions options) {
-    return new ItemsBody(
-        id,
-        ofKind(items, Kind.OBJECT, service, options),
-        ofKind(items, Kind.FACE, service, options));
+  private static ItemsBody itemsBody(String id, List<StoredItem> items, ApiParts api) {
+    return new ItemsBody(id, ofKind(items, Kind.OBJECT, api), ofKind(items, Kind.FACE, api));
   }
 
-  private static List<Item> ofKind(
-      List<StoredItem> items, Kind kind, QueryService service, QueryApiOptions options) {
-    return items.stream()
-        .filter(s -> s.item().kind() == kind)
-        .map(s -> item(s, service, options))
-        .toList();
+  private static List<Item> ofKind(List<StoredItem> items, Kind kind, ApiParts api) {
+    return items.stream().filter(s -> s.item().kind() == kind).map(s -> item(s, api)).toList();
   }
 
   static Kind kind(String value) {
@@ -207,10 +190,10 @@ final class ObjectEndpoints {
   }
 
   private Item item(StoredItem s) {
-    return item(s, service, options);
+    return item(s, api);
   }
 
-  private static Item item(StoredItem s, QueryService service, QueryApiOptions options) {
+  private static Item item(StoredItem s, ApiParts api) {
     return new Item(
         s.id(),
         s.item().kind().name().toLowerCase(Locale.ROOT),
@@ -221,6 +204,6 @@ final class ObjectEndpoints {
         s.parentId(),
         s.source(),
         Instant.ofEpochMilli(s.capturedAtMillis()).toString(),
-        service.resultUrl(s.parentId(), s.bucket(), s.key(), options.presignExpiry()));
+        api.resultUrl(s.parentId(), s.bucket(), s.key()));
   }
 }

@@ -104,7 +104,8 @@ public final class QueryApi {
     ApiMetrics metrics = new ApiMetrics(registry);
     PermitPool decodes =
         new PermitPool("image decode", options.maxConcurrentDecodes(), options.decodeWait());
-    Endpoints endpoints = new Endpoints(service, metrics, mapper, options, decodes);
+    ApiParts api = new ApiParts(service, mapper, options, decodes);
+    Endpoints endpoints = new Endpoints(api, metrics);
     AtomicReference<Javalin> created = new AtomicReference<>();
     String indexHtml = resource("index.html");
     String openApi = resource("openapi.json");
@@ -150,8 +151,8 @@ public final class QueryApi {
     app.get("/v1/images/{id}/similar", endpoints::similar);
     app.get("/v1/images/{id}/content", endpoints::content);
     app.get("/v1/stats", endpoints::stats);
-    new ObjectEndpoints(service, mapper, options, decodes).routes(app);
-    WatchEndpoints watchEndpoints = new WatchEndpoints(service, watches, mapper, options, decodes);
+    new ObjectEndpoints(api).routes(app);
+    WatchEndpoints watchEndpoints = new WatchEndpoints(api, watches);
     app.post("/v1/watches", watchEndpoints::create);
     app.post("/v1/watches/preview", watchEndpoints::preview);
     app.get("/v1/watches", watchEndpoints::list);

@@ -1,6 +1,5 @@
 package dev.imgsearch.query;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.embedder.image.ImageRejectedException;
 import dev.imgsearch.indexer.store.DetectedItem;
 import dev.imgsearch.indexer.store.DetectedItem.Kind;
@@ -32,23 +31,14 @@ import java.util.UUID;
  * WatchesUnavailableException#DISABLED}.
  */
 final class WatchEndpoints {
+  private final ApiParts api;
   private final QueryService service;
   private final Watches watches;
-  private final ObjectMapper mapper;
-  private final QueryApiOptions options;
-  private final PermitPool decodes;
 
-  WatchEndpoints(
-      QueryService service,
-      Watches watches,
-      ObjectMapper mapper,
-      QueryApiOptions options,
-      PermitPool decodes) {
-    this.service = service;
+  WatchEndpoints(ApiParts api, Watches watches) {
+    this.api = api;
+    this.service = api.service();
     this.watches = watches;
-    this.mapper = mapper;
-    this.options = options;
-    this.decodes = decodes;
   }
 
   /** The watches, once their view has caught up with the topic. */
@@ -74,7 +64,7 @@ final class WatchEndpoints {
     WatchRequest r;
     WatchQuery query;
     if (RequestBodies.isJson(ctx.contentType())) {
-      r = read(RequestBodies.json(ctx, options.maxBodyBytes()));
+      r = read(api.json(ctx));
       query = query(r);
       if (r.objectId() != null && r.target() == null) {
         r = r.withTarget(targetOf(r.objectId()));
@@ -85,8 +75,8 @@ final class WatchEndpoints {
       }
     } else {
       r = fromQueryParams(ctx.queryParamMap());
-      byte[] image = RequestBodies.image(ctx, options.maxBodyBytes());
-      query = service.probe(image, decodes);
+      byte[] image = api.image(ctx);
+      query = service.probe(image, api.decodes());
     }
     if (r.id() != null && w.view().get(r.id()).isPresent()) {
       throw new InvalidWatchException(
@@ -113,7 +103,7 @@ final class WatchEndpoints {
    * Nothing is written; no Kafka needed.
    */
   void preview(Context ctx) {
-    WatchRequest r = read(RequestBodies.json(ctx, options.maxBodyBytes()));
+    WatchRequest r = read(api.json(ctx));
     WatchQuery query = query(r);
     if (query == null) {
       throw new InvalidWatchException(
@@ -196,7 +186,7 @@ final class WatchEndpoints {
   void update(Context ctx) {
     Watches w = watches();
     Watch current = existing(ctx.pathParam("id"));
-    WatchRequest r = read(RequestBodies.json(ctx, options.maxBodyBytes()));
+    WatchRequest r = read(api.json(ctx));
     Watch updated =
         WatchRequests.update(current, r, query(r), System.currentTimeMillis(), w.webhooks());
     w.put(updated);
@@ -304,7 +294,7 @@ final class WatchEndpoints {
   }
 
   private WatchRequest read(byte[] body) {
-    WatchRequest r = RequestBodies.readJson(mapper, body, WatchRequest.class);
+    WatchRequest r = RequestBodies.readJson(api.mapper(), body, WatchRequest.class);
     if (r == null) {
       throw new InvalidQueryException(
           InvalidQueryException.INVALID_JSON, "the body must be a JSON object");

@@ -155,10 +155,7 @@ class DecodeLimitTest {
   }
 
   private HttpRequest upload(String path) {
-    return HttpRequest.newBuilder(URI.create(base + path))
-        .header("Content-Type", "image/png")
-        .POST(BodyPublishers.ofByteArray(BLUE.png()))
-        .build();
+    return TestApis.postPng(base + path, BLUE.png()).build();
   }
 
   private HttpRequest get(String path) {

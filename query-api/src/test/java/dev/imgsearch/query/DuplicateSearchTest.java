@@ -315,10 +315,6 @@ class DuplicateSearchTest {
   private static HttpResponse<byte[]> post(String path, String contentType, byte[] body)
       throws Exception {
     return HTTP.send(
-        request(path)
-            .header("Content-Type", contentType)
-            .POST(BodyPublishers.ofByteArray(body))
-            .build(),
-        BodyHandlers.ofByteArray());
+        TestApis.withBody(request(path), contentType, body).build(), BodyHandlers.ofByteArray());
   }
 }

@@ -21,6 +21,16 @@ class NewestCaptureTest {
     };
   }
 
+  /**
+   * Over {@link #oldestFirst} rows at {@code times}, the search (at most 128 calls) finds {@code
+   * newest} within {@code maxCalls} store calls.
+   */
+  private static void assertFindsAgainstOldestFirst(List<Long> times, long newest, int maxCalls) {
+    AtomicInteger calls = new AtomicInteger();
+    assertThat(NewestCapture.find(oldestFirst(times, calls), 128)).hasValue(newest);
+    assertThat(calls.get()).isLessThanOrEqualTo(maxCalls);
+  }
+
   @Test
   void emptyStoreHasNoNewest() {
     assertThat(NewestCapture.find(from -> OptionalLong.empty(), 100)).isEmpty();
@@ -30,10 +40,8 @@ class NewestCaptureTest {
   void findsTheNewestToTheMillisecond() {
     List<Long> times =
         List.of(0L, 1_700_000_000_123L, 1_700_000_000_124L, -5_000L, 1_600_000_000_000L);
-    AtomicInteger calls = new AtomicInteger();
 
-    assertThat(NewestCapture.find(oldestFirst(times, calls), 128)).hasValue(1_700_000_000_124L);
-    assertThat(calls.get()).isLessThanOrEqualTo(64);
+    assertFindsAgainstOldestFirst(times, 1_700_000_000_124L, 64);
   }
 
   @Test
@@ -66,10 +74,8 @@ class NewestCaptureTest {
     for (long t = 0; t < 100_000; t++) {
       times.add(t * 1000);
     }
-    AtomicInteger calls = new AtomicInteger();
 
-    assertThat(NewestCapture.find(oldestFirst(times, calls), 128)).hasValue(99_999_000L);
-    assertThat(calls.get()).isLessThanOrEqualTo(128);
+    assertFindsAgainstOldestFirst(times, 99_999_000L, 128);
   }
 
   @Test

@@ -679,36 +679,19 @@ class QueryApiTest {
     try {
       String root = "http://127.0.0.1:" + secured.port();
       HttpResponse<byte[]> missing =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(root + "/v1/images/" + RED.id() + "/similar"))
-                  .build(),
-              BodyHandlers.ofByteArray());
+          send(HttpRequest.newBuilder(URI.create(root + "/v1/images/" + RED.id() + "/similar")));
       assertError(missing, 401, "unauthorized");
       assertThat(missing.headers().firstValue("WWW-Authenticate"))
           .hasValueSatisfying(v -> assertThat(v).contains(ApiKeys.HEADER));
       HttpResponse<byte[]> wrong =
-          HTTP.send(
+          send(
               HttpRequest.newBuilder(URI.create(root + "/v1/stats"))
-                  .header(ApiKeys.HEADER, "wrong-key-0123456789abcdef")
-                  .build(),
-              BodyHandlers.ofByteArray());
+                  .header(ApiKeys.HEADER, "wrong-key-0123456789abcdef"));
       assertError(wrong, 403, "forbidden");
-      HttpResponse<byte[]> upload =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(root + "/v1/search"))
-                  .header("Content-Type", "image/png")
-                  .POST(BodyPublishers.ofByteArray(RED.png()))
-                  .build(),
-              BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> upload = send(TestApis.postPng(root + "/v1/search", RED.png()));
       assertError(upload, 401, "unauthorized");
       HttpResponse<byte[]> ok =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(root + "/v1/search?k=1"))
-                  .header(ApiKeys.HEADER, key)
-                  .header("Content-Type", "image/png")
-                  .POST(BodyPublishers.ofByteArray(RED.png()))
-                  .build(),
-              BodyHandlers.ofByteArray());
+          send(TestApis.postPng(root + "/v1/search?k=1", RED.png()).header(ApiKeys.HEADER, key));
       assertThat(ok.statusCode()).isEqualTo(200);
       assertThat(ids(json(ok))).containsExactly(RED.id());
       // refused requests are still counted under their route
@@ -717,19 +700,12 @@ class QueryApiTest {
         Thread.sleep(20);
         metrics =
             new String(
-                HTTP.send(
-                        HttpRequest.newBuilder(URI.create(root + "/metrics")).build(),
-                        BodyHandlers.ofByteArray())
-                    .body(),
+                send(HttpRequest.newBuilder(URI.create(root + "/metrics"))).body(),
                 StandardCharsets.UTF_8);
       }
       assertThat(metrics).contains("route=\"/v1/stats\",status=\"403\"");
       for (String open : List.of("/healthz", "/readyz", "/metrics", "/openapi.json", "/")) {
-        assertThat(
-                HTTP.send(
-                        HttpRequest.newBuilder(URI.create(root + open)).build(),
-                        BodyHandlers.ofByteArray())
-                    .statusCode())
+        assertThat(send(HttpRequest.newBuilder(URI.create(root + open))).statusCode())
             .as(open)
             .isEqualTo(200);
       }
@@ -835,8 +811,7 @@ class QueryApiTest {
 
   private static HttpResponse<byte[]> post(String path, String contentType, byte[] body)
       throws IOException, InterruptedException {
-    return send(
-        request(path).header("Content-Type", contentType).POST(BodyPublishers.ofByteArray(body)));
+    return send(TestApis.withBody(request(path), contentType, body));
   }
 
   private static HttpResponse<byte[]> postJson(String body)

@@ -3,6 +3,9 @@ package dev.imgsearch.query;
 import dev.imgsearch.query.watch.Watches;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
 
 /**
  * The query API of the HTTP tests: over a service, on a free port of 127.0.0.1, with a metrics
@@ -26,5 +29,16 @@ public final class TestApis {
   /** {@code http://127.0.0.1:<port>} of a started API. */
   public static String base(QueryApi api) {
     return "http://127.0.0.1:" + api.port();
+  }
+
+  /** {@code request} as a POST of {@code body}, of type {@code contentType}. */
+  public static HttpRequest.Builder withBody(
+      HttpRequest.Builder request, String contentType, byte[] body) {
+    return request.header("Content-Type", contentType).POST(BodyPublishers.ofByteArray(body));
+  }
+
+  /** A POST of the PNG image {@code png} to {@code url}. */
+  public static HttpRequest.Builder postPng(String url, byte[] png) {
+    return withBody(HttpRequest.newBuilder(URI.create(url)), "image/png", png);
   }
 }

@@ -22,7 +22,6 @@ import java.io.BufferedReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
@@ -190,10 +189,7 @@ class WatchEndpointsTest {
   @Test
   void createFromUploadedImageEmbedsIt() throws Exception {
     HttpRequest req =
-        HttpRequest.newBuilder(
-                URI.create(base + "/v1/watches?threshold=0.95&name=red&source=cam-2"))
-            .header("Content-Type", "image/png")
-            .POST(BodyPublishers.ofByteArray(RED.png()))
+        TestApis.postPng(base + "/v1/watches?threshold=0.95&name=red&source=cam-2", RED.png())
             .build();
     HttpResponse<String> r = HTTP.send(req, BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
@@ -206,10 +202,7 @@ class WatchEndpointsTest {
     assertThat(stored.get(0)).isCloseTo(expected[0], org.assertj.core.data.Offset.offset(0.02f));
 
     HttpRequest bad =
-        HttpRequest.newBuilder(URI.create(base + "/v1/watches?threshold=0.9&colour=red"))
-            .header("Content-Type", "image/png")
-            .POST(BodyPublishers.ofByteArray(BLUE.png()))
-            .build();
+        TestApis.postPng(base + "/v1/watches?threshold=0.9&colour=red", BLUE.png()).build();
     HttpResponse<String> b = HTTP.send(bad, BodyHandlers.ofString());
     assertThat(b.statusCode()).isEqualTo(400);
     assertThat(b.body()).contains("colour");

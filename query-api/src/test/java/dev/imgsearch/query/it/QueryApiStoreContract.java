@@ -19,6 +19,7 @@ import dev.imgsearch.embedder.model.OnnxOptions;
 import dev.imgsearch.indexer.store.CollectionSpec;
 import dev.imgsearch.indexer.store.DetectedItem;
 import dev.imgsearch.indexer.store.DetectedItem.Kind;
+import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.query.ApiKeys;
 import dev.imgsearch.query.ImageUrlSigner;
@@ -37,7 +38,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
@@ -324,25 +324,28 @@ abstract class QueryApiStoreContract {
     return new DetectedItem(Kind.OBJECT, index, label, classId, score, box, "det@1", vector);
   }
 
+  /** The first face of an image, as the face detector stores it. */
+  private static DetectedItem detectedFace(float score, float[] box, float[] vector) {
+    return new DetectedItem(Kind.FACE, 0, "face", -1, score, box, "face@1", vector);
+  }
+
+  /**
+   * The stored row of {@code photo}, re-written with {@code items} (the frame itself unchanged).
+   */
+  private VectorRecord storedWithItems(IndexedPhotos.Photo photo, DetectedItem... items) {
+    return store.get(photo.id()).orElseThrow().withItems(List.of(items));
+  }
+
   /**
    * The photo scaled by {@code factor} and re-encoded as JPEG (ImageIO's default quality, 0.75).
    */
   private static byte[] rescaledJpeg(byte[] photo, double factor) throws Exception {
-    java.awt.image.BufferedImage in =
-        javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(photo));
-    int w = (int) Math.round(in.getWidth() * factor);
-    int h = (int) Math.round(in.getHeight() * factor);
-    java.awt.image.BufferedImage out =
-        new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
-    java.awt.Graphics2D g = out.createGraphics();
-    g.setRenderingHint(
-        java.awt.RenderingHints.KEY_INTERPOLATION,
-        java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-    g.drawImage(in, 0, 0, w, h, null);
-    g.dispose();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    javax.imageio.ImageIO.write(out, "jpg", bytes);
-    return bytes.toByteArray();
+    BufferedImage in = ImageIO.read(new java.io.ByteArrayInputStream(photo));
+    return jpeg(
+        resized(
+            in,
+            (int) Math.round(in.getWidth() * factor),
+            (int) Math.round(in.getHeight() * factor)));
   }
 
   // ---- similar, vector, image, content, stats ----
@@ -430,31 +433,15 @@ abstract class QueryApiStoreContract {
     // same images
     store.upsert(
         List.of(
-            store
-                .get(a.id())
-                .orElseThrow()
-                .withItems(
-                    List.of(
-                        detectedObject(
-                            0, "person", 0, 0.9f, new float[] {0.1f, 0.2f, 0.3f, 0.9f}, a.vector()),
-                        detectedObject(
-                            1, "car", 2, 0.7f, new float[] {0.5f, 0.5f, 1f, 1f}, c.vector()))),
-            store
-                .get(b.id())
-                .orElseThrow()
-                .withItems(
-                    List.of(
-                        detectedObject(
-                            0, "person", 0, 0.8f, new float[] {0f, 0f, 0.5f, 0.5f}, b.vector()),
-                        new DetectedItem(
-                            Kind.FACE,
-                            0,
-                            "face",
-                            -1,
-                            0.95f,
-                            new float[] {0.1f, 0.1f, 0.2f, 0.2f},
-                            "face@1",
-                            faceVector)))));
+            storedWithItems(
+                a,
+                detectedObject(
+                    0, "person", 0, 0.9f, new float[] {0.1f, 0.2f, 0.3f, 0.9f}, a.vector()),
+                detectedObject(1, "car", 2, 0.7f, new float[] {0.5f, 0.5f, 1f, 1f}, c.vector())),
+            storedWithItems(
+                b,
+                detectedObject(0, "person", 0, 0.8f, new float[] {0f, 0f, 0.5f, 0.5f}, b.vector()),
+                detectedFace(0.95f, new float[] {0.1f, 0.1f, 0.2f, 0.2f}, faceVector))));
     store.flush();
 
     JsonNode objects = ok(get("/v1/images/" + a.id() + "/objects"));
@@ -595,20 +582,12 @@ abstract class QueryApiStoreContract {
     Box face = boxes.get(0);
     store.upsert(
         List.of(
-            store
-                .get(messi.id())
-                .orElseThrow()
-                .withItems(
-                    List.of(
-                        new DetectedItem(
-                            Kind.FACE,
-                            0,
-                            "face",
-                            -1,
-                            0.9f,
-                            new float[] {face.x0(), face.y0(), face.x1(), face.y1()},
-                            "face@1",
-                            descriptors.get(0))))));
+            storedWithItems(
+                messi,
+                detectedFace(
+                    0.9f,
+                    new float[] {face.x0(), face.y0(), face.x1(), face.y1()},
+                    descriptors.get(0)))));
     store.flush();
 
     // the same face in another picture: scaled to 70 % and re-encoded
@@ -643,8 +622,11 @@ abstract class QueryApiStoreContract {
   }
 
   private static BufferedImage scaled(BufferedImage image, double factor) {
-    int w = (int) (image.getWidth() * factor);
-    int h = (int) (image.getHeight() * factor);
+    return resized(image, (int) (image.getWidth() * factor), (int) (image.getHeight() * factor));
+  }
+
+  /** {@code image} drawn at {@code w × h}, bilinear, as RGB. */
+  private static BufferedImage resized(BufferedImage image, int w, int h) {
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     g.setRenderingHint(
@@ -856,11 +838,7 @@ abstract class QueryApiStoreContract {
 
   private HttpResponse<byte[]> post(String path, String contentType, byte[] body) throws Exception {
     return http.send(
-        request(path)
-            .header("Content-Type", contentType)
-            .POST(BodyPublishers.ofByteArray(body))
-            .build(),
-        BodyHandlers.ofByteArray());
+        TestApis.withBody(request(path), contentType, body).build(), BodyHandlers.ofByteArray());
   }
 
   private HttpResponse<byte[]> postJson(String json) throws Exception {

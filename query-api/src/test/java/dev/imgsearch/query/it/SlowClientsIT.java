@@ -26,10 +26,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
@@ -89,26 +86,7 @@ class SlowClientsIT {
     store.ensureCollection();
     query = scene(Color.ORANGE);
     queryId = ImageIds.of("images", "orange.png");
-    store.upsert(
-        List.of(
-            new VectorRecord(
-                queryId,
-                embedder.embed(query),
-                "images",
-                "orange.png",
-                "cam-1",
-                1_700_000_000_000L,
-                List.of(),
-                embedder.modelId()),
-            new VectorRecord(
-                ImageIds.of("images", "blue.png"),
-                embedder.embed(scene(Color.BLUE)),
-                "images",
-                "blue.png",
-                "cam-1",
-                1_700_000_000_000L,
-                List.of(),
-                embedder.modelId())));
+    store.upsert(List.of(row("orange.png", query), row("blue.png", scene(Color.BLUE))));
     store.flush();
     service = QueryService.builder(embedder, store).build();
     // the default limits, except the decode permits: pinned to those of a 2-core machine so the
@@ -122,6 +100,19 @@ class SlowClientsIT {
     port = api.port();
     // as in a cluster, the pod is ready (its one-time model check done) before traffic arrives
     assertThat(rawGet("/readyz", Duration.ofSeconds(30))).contains(" 200");
+  }
+
+  /** The stored row of image {@code key} of bucket {@code images}, camera {@code cam-1}. */
+  private VectorRecord row(String key, byte[] image) throws Exception {
+    return new VectorRecord(
+        ImageIds.of("images", key),
+        embedder.embed(image),
+        "images",
+        key,
+        "cam-1",
+        1_700_000_000_000L,
+        List.of(),
+        embedder.modelId());
   }
 
   @AfterAll
@@ -297,10 +288,8 @@ class SlowClientsIT {
       for (int i = 0; i < 8; i++) {
         uploads.add(
             http.sendAsync(
-                HttpRequest.newBuilder(URI.create(base() + "/v1/search"))
+                TestApis.postPng(base() + "/v1/search", bomb)
                     .timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "image/png")
-                    .POST(BodyPublishers.ofByteArray(bomb))
                     .build(),
                 BodyHandlers.ofByteArray()));
       }
@@ -339,10 +328,8 @@ class SlowClientsIT {
   private int normalSearch() throws Exception {
     HttpResponse<byte[]> r =
         http.send(
-            HttpRequest.newBuilder(URI.create(base() + "/v1/search?k=1"))
+            TestApis.postPng(base() + "/v1/search?k=1", query)
                 .timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "image/png")
-                .POST(BodyPublishers.ofByteArray(query))
                 .build(),
             BodyHandlers.ofByteArray());
     if (r.statusCode() == 200) {

@@ -178,11 +178,7 @@ class WebhookDispatcherIT extends BrokerPerClass {
             .setCreatedAtMillis(1)
             .setUpdatedAtMillis(1)
             .build();
-    producer
-        .send(
-            new ProducerRecord<>(
-                WATCHES, id, Topics.WATCHES.valueSerde().serializer().serialize(WATCHES, w)))
-        .get(10, TimeUnit.SECONDS);
+    send(WATCHES, id, Topics.WATCHES.valueSerde().serializer().serialize(WATCHES, w));
     WatchesApiIT.await(
         "watch " + id + " in the view",
         () -> watches == null || watches.watches().view().get(id).isPresent());
@@ -202,10 +198,10 @@ class WebhookDispatcherIT extends BrokerPerClass {
             .setCapturedAtMillis(5)
             .setMatchedAtMillis(6)
             .build();
-    producer
-        .send(
-            new ProducerRecord<>(
-                ALERTS, alertId, Topics.ALERTS.valueSerde().serializer().serialize(ALERTS, a)))
-        .get(10, TimeUnit.SECONDS);
+    send(ALERTS, alertId, Topics.ALERTS.valueSerde().serializer().serialize(ALERTS, a));
+  }
+
+  private static void send(String topic, String key, byte[] value) throws Exception {
+    producer.send(new ProducerRecord<>(topic, key, value)).get(10, TimeUnit.SECONDS);
   }
 }
