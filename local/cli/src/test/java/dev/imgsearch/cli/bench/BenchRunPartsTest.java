@@ -53,7 +53,7 @@ class BenchRunPartsTest {
     assertThat(options(2.5, 3, 0, Map.of(), null).freshCount())
         .isEqualTo(8); // rounded, not truncated
 
-    BenchContext ctx = new BenchContext(o, List.of(), null, null, null, null);
+    BenchContext ctx = new BenchContext(o, null, null);
     assertThat(ctx.take(20)).isZero();
     assertThat(ctx.take(5)).isEqualTo(20);
     assertThat(ctx.take(1)).isEqualTo(25);
