@@ -57,14 +57,11 @@ final class AlertsCommand extends ApiCommand {
     try (BufferedReader lines =
         new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       SseEvents events = new SseEvents();
-      for (String line; (line = lines.readLine()) != null; ) {
-        SseEvents.Event e = events.accept(line);
-        if (e != null && e.name().equals("alert")) {
-          out.println(format(json.readTree(e.data())));
-          out.flush();
-          if (count != null && ++printed >= count) {
-            return 0;
-          }
+      for (String alert; (alert = events.next(lines, "alert")) != null; ) {
+        out.println(format(json.readTree(alert)));
+        out.flush();
+        if (count != null && ++printed >= count) {
+          return 0;
         }
       }
     }

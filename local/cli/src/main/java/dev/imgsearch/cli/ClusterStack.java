@@ -11,8 +11,8 @@ import dev.imgsearch.local.servers.FlinkCluster;
 import dev.imgsearch.local.servers.FlinkRest;
 import dev.imgsearch.local.servers.KafkaCluster;
 import dev.imgsearch.local.servers.S3ServerProcess;
+import dev.imgsearch.local.servers.StartOrClose;
 import dev.imgsearch.query.server.QueryServerSettings;
-import dev.imgsearch.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -78,14 +78,8 @@ final class ClusterStack implements RunningStack {
    */
   static ClusterStack start(
       LocalStackSettings settings, Map<String, String> embedderOverrides, int parallelism) {
-    ClusterStack stack = new ClusterStack(settings, embedderOverrides, parallelism);
-    try {
-      stack.startAll();
-      return stack;
-    } catch (RuntimeException e) {
-      stack.close();
-      throw e;
-    }
+    return StartOrClose.start(
+        new ClusterStack(settings, embedderOverrides, parallelism), ClusterStack::startAll);
   }
 
   private void startAll() {
@@ -94,16 +88,7 @@ final class ClusterStack implements RunningStack {
     Path jobJar = EmbedderJobJar.locate(); // before anything starts: a missing build fails at once
     kafka = resources.track(KafkaCluster.start(data.resolve("kafka"), ClusterOptions.KAFKA_NODES));
     StackWiring.createTopics(kafka::createTopics, PARTITIONS);
-    s3 =
-        resources.track(
-            S3ServerProcess.start(
-                data.resolve("s3"),
-                settings.s3Port(),
-                settings.accessKey(),
-                settings.secretKey(),
-                kafka.bootstrapServers(),
-                Topics.NOTIFICATIONS.name(),
-                settings.bucket()));
+    s3 = resources.track(LocalStack.startS3Server(data, settings, kafka.bootstrapServers()));
     IngestApp ingest =
         resources.track(
             new IngestApp(

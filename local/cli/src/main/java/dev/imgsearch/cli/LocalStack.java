@@ -7,6 +7,7 @@ import dev.imgsearch.ingest.IngestApp;
 import dev.imgsearch.ingest.IngestSettings;
 import dev.imgsearch.local.servers.KafkaBroker;
 import dev.imgsearch.local.servers.S3ServerProcess;
+import dev.imgsearch.local.servers.StartOrClose;
 import dev.imgsearch.query.server.QueryServer;
 import dev.imgsearch.query.server.QueryServerSettings;
 import dev.imgsearch.schemas.Topics;
@@ -98,14 +99,7 @@ public final class LocalStack implements RunningStack {
    */
   public static LocalStack start(
       LocalStackSettings settings, Map<String, String> embedderOverrides) {
-    LocalStack stack = new LocalStack(settings, embedderOverrides);
-    try {
-      stack.startAll();
-      return stack;
-    } catch (RuntimeException e) {
-      stack.close();
-      throw e;
-    }
+    return StartOrClose.start(new LocalStack(settings, embedderOverrides), LocalStack::startAll);
   }
 
   private void startAll() {
@@ -114,16 +108,7 @@ public final class LocalStack implements RunningStack {
     broker = KafkaBroker.start(data.resolve("kafka"), settings.kafkaPort());
     resources.push(() -> broker.close()); // the current broker, also after restartKafka()
     StackWiring.createTopics(broker::createTopics, PARTITIONS);
-    s3 =
-        resources.track(
-            S3ServerProcess.start(
-                data.resolve("s3"),
-                settings.s3Port(),
-                settings.accessKey(),
-                settings.secretKey(),
-                broker.bootstrapServers(),
-                Topics.NOTIFICATIONS.name(),
-                settings.bucket()));
+    s3 = resources.track(startS3Server(data, settings, broker.bootstrapServers()));
 
     ingest =
         resources.track(new IngestApp(ingestSettings(data, freePort(INGEST_METRICS_PORT))).start());
@@ -276,6 +261,21 @@ public final class LocalStack implements RunningStack {
     broker.close();
     Thread.sleep(down.toMillis());
     broker = KafkaBroker.start(settings.dataDir().toAbsolutePath().resolve("kafka"), port);
+  }
+
+  /**
+   * The S3 server child process under {@code <data>/s3} on the settings' port, keys and bucket,
+   * sending its bucket notifications to {@code bootstrap}.
+   */
+  static S3ServerProcess startS3Server(Path data, LocalStackSettings settings, String bootstrap) {
+    return S3ServerProcess.start(
+        data.resolve("s3"),
+        settings.s3Port(),
+        settings.accessKey(),
+        settings.secretKey(),
+        bootstrap,
+        Topics.NOTIFICATIONS.name(),
+        settings.bucket());
   }
 
   /**

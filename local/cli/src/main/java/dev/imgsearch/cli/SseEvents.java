@@ -1,8 +1,11 @@
 package dev.imgsearch.cli;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+
 /**
  * Assembles server-sent events from the lines of a {@code text/event-stream} (comments skipped).
- * Pure.
+ * Pure but for {@link #next}, which reads the lines it is given.
  */
 public final class SseEvents {
   /** One event; {@code name} is {@code message} when the stream gave none. */
@@ -42,6 +45,20 @@ public final class SseEvents {
         }
       }
       default -> {} // retry and unknown fields
+    }
+    return null;
+  }
+
+  /**
+   * Reads {@code lines} up to the end of the next event named {@code name} and returns its data;
+   * null when the stream ends first. Events of other names are passed over.
+   */
+  public String next(BufferedReader lines, String name) throws IOException {
+    for (String line; (line = lines.readLine()) != null; ) {
+      Event e = accept(line);
+      if (e != null && e.name().equals(name)) {
+        return e.data();
+      }
     }
     return null;
   }

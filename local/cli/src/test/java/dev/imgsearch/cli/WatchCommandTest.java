@@ -109,4 +109,29 @@ class WatchCommandTest {
             new SseEvents.Event("alert", "a1", "{\"x\":1}"),
             new SseEvents.Event("message", null, "two\nlines"));
   }
+
+  @Test
+  void nextReadsUpToTheNextEventOfTheNameAndReturnsNullAtTheEnd() throws Exception {
+    java.io.BufferedReader lines =
+        new java.io.BufferedReader(
+            new java.io.StringReader(
+                String.join(
+                    "\n",
+                    ": connected",
+                    "",
+                    "data: not an alert",
+                    "",
+                    "event: alert",
+                    "data: {\"x\":1}",
+                    "",
+                    "event: alert",
+                    "data: {\"x\":2}",
+                    "",
+                    "event: alert",
+                    "data: cut off")));
+    SseEvents sse = new SseEvents();
+    assertThat(sse.next(lines, "alert")).isEqualTo("{\"x\":1}");
+    assertThat(sse.next(lines, "alert")).isEqualTo("{\"x\":2}");
+    assertThat(sse.next(lines, "alert")).as("the stream ended mid-event").isNull();
+  }
 }

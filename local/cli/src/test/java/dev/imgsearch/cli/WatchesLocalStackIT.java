@@ -274,18 +274,16 @@ class WatchesLocalStackIT {
     CompletableFuture<String> data =
         CompletableFuture.supplyAsync(
             () -> {
-              SseEvents events = new SseEvents();
+              String alert;
               try {
-                for (String line; (line = lines.readLine()) != null; ) {
-                  SseEvents.Event e = events.accept(line);
-                  if (e != null && e.name().equals("alert")) {
-                    return e.data();
-                  }
-                }
+                alert = new SseEvents().next(lines, "alert");
               } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
               }
-              throw new AssertionError("stream ended");
+              if (alert == null) {
+                throw new AssertionError("stream ended");
+              }
+              return alert;
             });
     return JSON.readTree(data.get(60, TimeUnit.SECONDS));
   }

@@ -1,7 +1,6 @@
 package dev.imgsearch.cli.bench;
 
 import java.time.Duration;
-import java.util.List;
 
 /**
  * What the phases of a bench run share: the options, the images, the uploads and the tracker of the
@@ -10,28 +9,16 @@ import java.util.List;
  */
 public final class BenchContext {
   private final BenchOptions options;
-  private final List<byte[]> images;
   private final BenchUploads uploads;
-  private final FreshnessTracker tracker;
   private final BenchProgress progress;
-  private final WatchAlerts alerts;
   private int next;
 
   /**
-   * @param alerts the watches' alerts to measure in the freshness phase, or null
+   * @param uploads the uploads, which hold the images, the tracker and the watches' alerts
    */
-  public BenchContext(
-      BenchOptions options,
-      List<byte[]> images,
-      BenchUploads uploads,
-      FreshnessTracker tracker,
-      BenchProgress progress,
-      WatchAlerts alerts) {
-    this.alerts = alerts;
+  public BenchContext(BenchOptions options, BenchUploads uploads, BenchProgress progress) {
     this.options = options;
-    this.images = images;
     this.uploads = uploads;
-    this.tracker = tracker;
     this.progress = progress;
   }
 
@@ -44,12 +31,12 @@ public final class BenchContext {
   }
 
   FreshnessTracker tracker() {
-    return tracker;
+    return uploads.tracker();
   }
 
   /** The watches' alerts ({@code --watches}), or null. */
   WatchAlerts alerts() {
-    return alerts;
+    return uploads.alerts();
   }
 
   /**
@@ -62,7 +49,7 @@ public final class BenchContext {
   }
 
   byte[] image(int n) {
-    return images.get(n);
+    return uploads.image(n);
   }
 
   /**
@@ -70,7 +57,7 @@ public final class BenchContext {
    * {@code phase}; returns whether they all are.
    */
   boolean awaitSearchable(String phase, Duration timeout) throws InterruptedException {
-    return tracker.awaitEmpty(timeout, () -> progress.report(phase));
+    return tracker().awaitEmpty(timeout, () -> progress.report(phase));
   }
 
   /**

@@ -137,11 +137,8 @@ public final class BenchRun {
             milvus,
             new BenchContext(
                 options,
-                images,
                 new BenchUploads(s3, settings.bucket(), images, tracker, alerts),
-                tracker,
-                new BenchProgress(stack.queryApiUrl(), tracker),
-                alerts),
+                new BenchProgress(stack.queryApiUrl(), tracker)),
             tracker,
             images);
       }

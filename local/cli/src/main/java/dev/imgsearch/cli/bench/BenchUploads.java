@@ -45,6 +45,19 @@ public final class BenchUploads {
     this.alerts = alerts;
   }
 
+  byte[] image(int n) {
+    return images.get(n);
+  }
+
+  FreshnessTracker tracker() {
+    return tracker;
+  }
+
+  /** The watches' alerts, or null. */
+  WatchAlerts alerts() {
+    return alerts;
+  }
+
   /** The object key of image {@code n} uploaded in {@code phase}. */
   static String key(String phase, int n) {
     return String.format(Locale.ROOT, "bench/%s-%06d.jpg", phase, n);
@@ -53,7 +66,7 @@ public final class BenchUploads {
   /** Uploads image {@code n} now, on this thread. */
   void put(String phase, int n) throws Exception {
     String key = key(phase, n);
-    byte[] bytes = images.get(n);
+    byte[] bytes = image(n);
     s3.putObject(
         PutObjectArgs.builder().bucket(bucket).object(key).stream(
                 new ByteArrayInputStream(bytes), (long) bytes.length, null)

@@ -181,11 +181,8 @@ public final class WatchAlerts implements AutoCloseable {
     SseEvents events = new SseEvents();
     try (BufferedReader lines =
         new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-      for (String line; (line = lines.readLine()) != null; ) {
-        SseEvents.Event e = events.accept(line);
-        if (e != null && e.name().equals("alert")) {
-          alert(e.data(), System.nanoTime());
-        }
+      for (String alert; (alert = events.next(lines, "alert")) != null; ) {
+        alert(alert, System.nanoTime());
       }
     } catch (Exception e) {
       if (stream != null) {

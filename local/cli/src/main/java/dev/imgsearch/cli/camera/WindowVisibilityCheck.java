@@ -1,15 +1,8 @@
 package dev.imgsearch.cli.camera;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.imgsearch.cli.bench.ConstantVectorSearch;
 import dev.imgsearch.cli.bench.FreshnessTracker;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,19 +24,15 @@ public final class WindowVisibilityCheck implements FreshnessTracker.VisibilityC
   /** The query API's largest {@code k}. */
   static final int MAX_K = 1000;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** Frames of one source whose capture times lie in {@code [fromMillis, toMillis)}. */
   record Window(String source, long fromMillis, long toMillis) {}
 
-  private final URI endpoint;
+  private final ConstantVectorSearch search;
   private final int dimension;
   private final double fps;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public WindowVisibilityCheck(String queryApiUrl, int dimension, double fps) {
-    this.endpoint = URI.create(queryApiUrl + "/v1/search/vector");
+    this.search = new ConstantVectorSearch(queryApiUrl);
     this.dimension = dimension;
     this.fps = fps;
   }
@@ -86,11 +75,7 @@ public final class WindowVisibilityCheck implements FreshnessTracker.VisibilityC
 
   /** The request body for one window (pure; tested). */
   static String body(Window window, int dimension) {
-    ObjectNode body = JSON.createObjectNode();
-    ArrayNode vector = body.putArray("vector");
-    for (int i = 0; i < dimension; i++) {
-      vector.add(1);
-    }
+    ObjectNode body = ConstantVectorSearch.query(dimension);
     body.put("k", MAX_K);
     body.putArray("source").add(window.source());
     body.put("from", Instant.ofEpochMilli(window.fromMillis()).toString());
@@ -102,20 +87,7 @@ public final class WindowVisibilityCheck implements FreshnessTracker.VisibilityC
   public Set<String> visible(List<FreshnessTracker.Pending> batch) throws Exception {
     Set<String> out = new HashSet<>();
     for (Window w : windows(batch, fps)) {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(endpoint)
-                  .timeout(Duration.ofSeconds(10))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(body(w, dimension)))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
-        throw new IllegalStateException("search answered " + r.statusCode() + ": " + r.body());
-      }
-      for (JsonNode hit : JSON.readTree(r.body()).path("results")) {
-        out.add(hit.get("id").asText());
-      }
+      out.addAll(search.ids(body(w, dimension)));
     }
     return out;
   }

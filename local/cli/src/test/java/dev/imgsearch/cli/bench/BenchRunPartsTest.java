@@ -53,7 +53,7 @@ class BenchRunPartsTest {
     assertThat(options(2.5, 3, 0, Map.of(), null).freshCount())
         .isEqualTo(8); // rounded, not truncated
 
-    BenchContext ctx = new BenchContext(o, List.of(), null, null, null, null);
+    BenchContext ctx = new BenchContext(o, null, null);
     assertThat(ctx.take(20)).isZero();
     assertThat(ctx.take(5)).isEqualTo(20);
     assertThat(ctx.take(1)).isEqualTo(25);
@@ -134,15 +134,11 @@ class BenchRunPartsTest {
         .isEqualTo("42.0 core-ms = 23.8 images/s per core");
     assertThat(row(md, "CPU per image without the JIT compiler (steady state)"))
         .isEqualTo("32.0 core-ms = 31.3 images/s per core");
-    double plan = dev.imgsearch.cli.plan.CapacityModel.JOB_CORE_MS_AT_03_MP;
     assertThat(row(md, "imgsearch plan's figure for this setting"))
         .isEqualTo(
-            String.format(
-                java.util.Locale.ROOT,
-                "%.1f core-ms = %.1f images/s per core (JOB_CORE_MS_AT_03_MP) for the job alone; this run measured"
-                    + " the whole stack in one JVM: run with --cluster to compare",
-                plan,
-                1000 / plan));
+            plansFigure()
+                + " for the job alone; this run measured the whole stack in one JVM: run with --cluster to"
+                + " compare");
   }
 
   @Test
@@ -169,12 +165,9 @@ class BenchRunPartsTest {
     double plan = dev.imgsearch.cli.plan.CapacityModel.JOB_CORE_MS_AT_03_MP;
     assertThat(row(md, "imgsearch plan's figure for this setting"))
         .isEqualTo(
-            String.format(
-                java.util.Locale.ROOT,
-                "%.1f core-ms = %.1f images/s per core (JOB_CORE_MS_AT_03_MP); the job's processes / plan %.2f",
-                plan,
-                1000 / plan,
-                25.0 / plan));
+            plansFigure()
+                + String.format(
+                    java.util.Locale.ROOT, "; the job's processes / plan %.2f", 25.0 / plan));
   }
 
   @Test
@@ -194,6 +187,16 @@ class BenchRunPartsTest {
   }
 
   /** The value of the table row {@code label}. */
+  /** The plan's per-core figure for 0.3 MP as the table's row begins with it. */
+  private static String plansFigure() {
+    double plan = dev.imgsearch.cli.plan.CapacityModel.JOB_CORE_MS_AT_03_MP;
+    return String.format(
+        java.util.Locale.ROOT,
+        "%.1f core-ms = %.1f images/s per core (JOB_CORE_MS_AT_03_MP)",
+        plan,
+        1000 / plan);
+  }
+
   private static String row(String md, String label) {
     return md.lines()
         .map(l -> l.split("\\|"))

@@ -117,8 +117,9 @@ class FreshnessTrackerTest {
     assertThat(body)
         .isEqualTo("{\"vector\":[1,1,1,1],\"k\":2,\"source\":[\"bench/a.jpg\",\"bench/b.jpg\"]}");
     assertThat(
-            SearchVisibilityCheck.ids("{\"results\":[{\"id\":\"i2\",\"score\":0.1}],\"offset\":0}"))
+            ConstantVectorSearch.resultIds(
+                "{\"results\":[{\"id\":\"i2\",\"score\":0.1}],\"offset\":0}"))
         .containsExactly("i2");
-    assertThat(SearchVisibilityCheck.ids("{\"results\":[]}")).isEmpty();
+    assertThat(ConstantVectorSearch.resultIds("{\"results\":[]}")).isEmpty();
   }
 }

@@ -78,23 +78,20 @@ public final class FlinkCluster implements AutoCloseable {
             root.resolve("checkpoints"),
             root.resolve("uploads"),
             root.resolve("tmp"));
-    var cluster = new FlinkCluster(root, config, readClasspath(), taskManagerEnv);
-    try {
-      cluster.launch(
-          JOB_MANAGER,
-          JOB_MANAGER_MAIN,
-          config.common(),
-          FlinkClusterConfig.jobManagerJvm(),
-          Map.of());
-      for (int i = 1; i <= taskManagers; i++) {
-        cluster.startTaskManager("tm-" + i);
-      }
-      cluster.awaitTaskManagers(taskManagers, START_TIMEOUT);
-      return cluster;
-    } catch (RuntimeException e) {
-      cluster.close();
-      throw e;
-    }
+    return StartOrClose.start(
+        new FlinkCluster(root, config, readClasspath(), taskManagerEnv),
+        cluster -> {
+          cluster.launch(
+              JOB_MANAGER,
+              JOB_MANAGER_MAIN,
+              config.common(),
+              FlinkClusterConfig.jobManagerJvm(),
+              Map.of());
+          for (int i = 1; i <= taskManagers; i++) {
+            cluster.startTaskManager("tm-" + i);
+          }
+          cluster.awaitTaskManagers(taskManagers, START_TIMEOUT);
+        });
   }
 
   /** The JobManager's REST API. */

@@ -83,23 +83,19 @@ public final class KafkaCluster implements AutoCloseable {
           "a replicated cluster needs at least 3 nodes, not " + nodes);
     }
     List<Integer> ports = freePorts(2 * nodes);
-    KafkaCluster cluster =
+    return StartOrClose.start(
         new KafkaCluster(
             dir.toAbsolutePath().normalize(),
-            new KafkaClusterConfig(ports.subList(0, nodes), ports.subList(nodes, 2 * nodes)));
-    try {
-      // all at once: a node's broker waits for the controller quorum, a majority of the nodes
-      for (int id = 1; id <= nodes; id++) {
-        cluster.launch(id);
-      }
-      for (int id = 1; id <= nodes; id++) {
-        cluster.awaitServing(id, START_TIMEOUT);
-      }
-      return cluster;
-    } catch (RuntimeException e) {
-      cluster.close();
-      throw e;
-    }
+            new KafkaClusterConfig(ports.subList(0, nodes), ports.subList(nodes, 2 * nodes))),
+        cluster -> {
+          // all at once: a node's broker waits for the controller quorum, a majority of the nodes
+          for (int id = 1; id <= nodes; id++) {
+            cluster.launch(id);
+          }
+          for (int id = 1; id <= nodes; id++) {
+            cluster.awaitServing(id, START_TIMEOUT);
+          }
+        });
   }
 
   /** Every node's {@code host:port}, for the clients' {@code bootstrap.servers}. */
