@@ -1,5 +1,7 @@
 package dev.imgsearch.k8s;
 
+import static dev.imgsearch.k8s.NamedChecks.run;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imgsearch.embedder.job.EmbedderSettings;
@@ -107,18 +109,6 @@ final class CrossChecks {
     run(problems, "selectors", () -> selectors(m));
     run(problems, "secrets", () -> secrets(m));
     return problems;
-  }
-
-  private interface Check {
-    List<String> run() throws Exception;
-  }
-
-  private static void run(List<String> problems, String name, Check check) {
-    try {
-      check.run().forEach(p -> problems.add(name + ": " + p));
-    } catch (Exception | AssertionError e) {
-      problems.add(name + ": " + e);
-    }
   }
 
   // --- Kafka

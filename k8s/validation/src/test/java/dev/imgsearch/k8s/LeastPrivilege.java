@@ -1,5 +1,7 @@
 package dev.imgsearch.k8s;
 
+import static dev.imgsearch.k8s.NamedChecks.run;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imgsearch.query.watch.WebhookDispatcher;
@@ -56,18 +58,6 @@ final class LeastPrivilege {
     run(p, "kafka", () -> kafka(m));
     run(p, "milvus", () -> milvus(m));
     return p;
-  }
-
-  private interface Rule {
-    List<String> run() throws Exception;
-  }
-
-  private static void run(List<String> problems, String name, Rule rule) {
-    try {
-      rule.run().forEach(p -> problems.add(name + ": " + p));
-    } catch (Exception | AssertionError e) {
-      problems.add(name + ": " + e);
-    }
   }
 
   static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";

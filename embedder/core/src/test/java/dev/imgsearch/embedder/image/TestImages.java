@@ -150,6 +150,15 @@ public final class TestImages {
     return out.toByteArray();
   }
 
+  /**
+   * {@code upright} as a camera stores a portrait shot: a JPEG turned 90° counter-clockwise with
+   * EXIF orientation 6 (little-endian), so that a decoder applying the orientation shows {@code
+   * upright} again.
+   */
+  public static byte[] rotatedJpeg(BufferedImage upright) {
+    return withExifOrientation(encode(rotateCcw(upright), "jpg"), 6, true);
+  }
+
   /** Rotates 90° counter-clockwise (what a camera stores when the display needs orientation 6). */
   public static BufferedImage rotateCcw(BufferedImage src) {
     BufferedImage out =
