@@ -232,10 +232,11 @@ final class LeastPrivilege {
     boolean queryApiReadsFlink =
         CrossChecks.QUERY_API_OPTIONS.stream().anyMatch(o -> o.startsWith("flink."));
     for (ObjectNode fd : m.ofKind("FlinkDeployment")) {
-      JsonNode flinkPods = CrossChecks.podLabels(m).get("FlinkDeployment/" + Manifest.name(fd));
+      JsonNode flinkPods =
+          WiringCrossChecks.podLabels(m).get("FlinkDeployment/" + Manifest.name(fd));
       boolean operatorAdmitted = false;
       for (JsonNode np : m.ofKind("NetworkPolicy")) {
-        if (!CrossChecks.matches(
+        if (!WiringCrossChecks.matches(
             np.path("spec").path("podSelector").path("matchLabels"), flinkPods)) {
           continue;
         }
@@ -255,7 +256,7 @@ final class LeastPrivilege {
               operatorAdmitted = true;
             } else if (!peer.has("namespaceSelector")
                 && !podSel.isEmpty()
-                && CrossChecks.matches(podSel, flinkPods)) {
+                && WiringCrossChecks.matches(podSel, flinkPods)) {
               // the job's own pods
             } else if (queryApiReadsFlink
                 && !peer.has("namespaceSelector")
@@ -302,8 +303,8 @@ final class LeastPrivilege {
 
   static List<Flow> impliedFlows(Manifest m) {
     List<Flow> flows = new ArrayList<>();
-    Map<String, JsonNode> pods = CrossChecks.podLabels(m);
-    Map<String, JsonNode> operatorPods = CrossChecks.operatorPodLabels(m);
+    Map<String, JsonNode> pods = WiringCrossChecks.podLabels(m);
+    Map<String, JsonNode> operatorPods = WiringCrossChecks.operatorPodLabels(m);
     // ingest-stream
     m.serviceContainer("ingest-stream")
         .ifPresent(
@@ -341,7 +342,7 @@ final class LeastPrivilege {
         .ifPresent(
             s -> {
               Map<String, String> env = m.env(Manifest.container(s, "minio"));
-              for (String id : CrossChecks.notifyTargets(m)) {
+              for (String id : MinioCrossChecks.notifyTargets(m)) {
                 addKafka(
                     m,
                     flows,
@@ -400,7 +401,7 @@ final class LeastPrivilege {
       int port = Integer.parseInt(server.substring(server.lastIndexOf(':') + 1));
       for (JsonNode k : m.ofKind("Kafka")) {
         if (host.equals(Manifest.name(k) + "-kafka-bootstrap")) {
-          CrossChecks.operatorPodLabels(m)
+          WiringCrossChecks.operatorPodLabels(m)
               .forEach(
                   (id, labels) -> {
                     if (id.startsWith("KafkaNodePool/")
@@ -425,8 +426,8 @@ final class LeastPrivilege {
     var svc = m.find("Service", host);
     if (svc.isPresent()) {
       JsonNode selector = svc.get().path("spec").path("selector");
-      for (Map.Entry<String, JsonNode> e : CrossChecks.podLabels(m).entrySet()) {
-        if (CrossChecks.matches(selector, e.getValue())) {
+      for (Map.Entry<String, JsonNode> e : WiringCrossChecks.podLabels(m).entrySet()) {
+        if (WiringCrossChecks.matches(selector, e.getValue())) {
           flows.add(
               new Flow(
                   what, from, e.getValue(), targetPort(m, svc.get(), port, e.getKey()), false));
@@ -436,7 +437,7 @@ final class LeastPrivilege {
     }
     for (JsonNode milvus : m.ofKind("Milvus")) {
       if (host.equals(Manifest.name(milvus) + "-milvus")) {
-        CrossChecks.operatorPodLabels(m)
+        WiringCrossChecks.operatorPodLabels(m)
             .forEach(
                 (id, labels) -> {
                   String component = labels.path("app.kubernetes.io/component").asText();
@@ -529,7 +530,7 @@ final class LeastPrivilege {
     boolean isolated = false;
     for (JsonNode np : m.ofKind("NetworkPolicy")) {
       JsonNode spec = np.path("spec");
-      if (!CrossChecks.matches(spec.path("podSelector").path("matchLabels"), self)
+      if (!WiringCrossChecks.matches(spec.path("podSelector").path("matchLabels"), self)
           || !Manifest.texts(spec.path("policyTypes")).contains(type)) {
         continue;
       }
@@ -543,7 +544,7 @@ final class LeastPrivilege {
           if (!peer.has("namespaceSelector")
               && !peer.has("ipBlock")
               && !peer.path("podSelector").path("matchLabels").isEmpty()
-              && CrossChecks.matches(peer.path("podSelector").path("matchLabels"), other)) {
+              && WiringCrossChecks.matches(peer.path("podSelector").path("matchLabels"), other)) {
             return true;
           }
         }
@@ -560,7 +561,7 @@ final class LeastPrivilege {
         }
         for (JsonNode peer : l.path("networkPolicyPeers")) {
           if (!peer.has("namespaceSelector")
-              && CrossChecks.matches(peer.path("podSelector").path("matchLabels"), f.from())
+              && WiringCrossChecks.matches(peer.path("podSelector").path("matchLabels"), f.from())
               && !peer.path("podSelector").path("matchLabels").isEmpty()) {
             return true;
           }
@@ -844,7 +845,7 @@ final class LeastPrivilege {
   private static String subscribedBucket(Manifest m) {
     Matcher sub =
         Pattern.compile("mc event add \\S+?/(\\S+) ")
-            .matcher(CrossChecks.bucketJobScriptOrEmpty(m));
+            .matcher(MinioCrossChecks.bucketJobScriptOrEmpty(m));
     return sub.find() ? sub.group(1) : "images";
   }
 
@@ -887,7 +888,7 @@ final class LeastPrivilege {
     List<String> p = new ArrayList<>();
     Map<String, JsonNode> files = minioPolicies(m);
     files.forEach((file, policy) -> p.addAll(policyWildcards(file, policy)));
-    String script = CrossChecks.bucketJobScriptOrEmpty(m);
+    String script = MinioCrossChecks.bucketJobScriptOrEmpty(m);
     Map<String, JsonNode> byName = new LinkedHashMap<>();
     Matcher create = POLICY_CREATE.matcher(script);
     while (create.find()) {
@@ -1174,7 +1175,7 @@ final class LeastPrivilege {
         .ifPresent(
             s -> {
               Map<String, String> env = m.env(Manifest.container(s, "minio"));
-              for (String id : CrossChecks.notifyTargets(m)) {
+              for (String id : MinioCrossChecks.notifyTargets(m)) {
                 clients.add(
                     new KafkaClient(
                         "MinIO notification target " + id,

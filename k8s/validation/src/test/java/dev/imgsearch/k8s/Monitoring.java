@@ -385,7 +385,7 @@ final class Monitoring {
     Set<String> jobs = new TreeSet<>();
     for (JsonNode sm : m.ofKind("ServiceMonitor")) {
       for (JsonNode svc : m.ofKind("Service")) {
-        if (CrossChecks.matches(
+        if (WiringCrossChecks.matches(
             sm.path("spec").path("selector").path("matchLabels"),
             svc.path("metadata").path("labels"))) {
           jobs.add(Manifest.name(svc));
