@@ -3,6 +3,7 @@ package dev.imgsearch.embedder.image;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
@@ -157,6 +158,17 @@ public final class TestImages {
    */
   public static byte[] rotatedJpeg(BufferedImage upright) {
     return withExifOrientation(encode(rotateCcw(upright), "jpg"), 6, true);
+  }
+
+  /** {@code src} resized to {@code w}×{@code h} (RGB, bilinear). */
+  public static BufferedImage scaled(BufferedImage src, int w, int h) {
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = out.createGraphics();
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.drawImage(src, 0, 0, w, h, null);
+    g.dispose();
+    return out;
   }
 
   /** Rotates 90° counter-clockwise (what a camera stores when the display needs orientation 6). */
