@@ -3,6 +3,7 @@ package dev.imgsearch.k8s;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * {@link LeastPrivilege} rule of the pods: the Pod Security "restricted" fields on every pod
@@ -52,45 +53,31 @@ final class PodSecurityRules {
       }
     }
     for (JsonNode np : m.ofKind("KafkaNodePool")) {
-      JsonNode t = np.path("spec").path("template");
       p.addAll(
-          restrictedPodContext(
-              "KafkaNodePool/" + Manifest.name(np) + " template.pod",
-              t.path("pod").path("securityContext")));
-      p.addAll(
-          restrictedContainer(
-              "KafkaNodePool/" + Manifest.name(np) + " template.kafkaContainer",
-              t.path("kafkaContainer").path("securityContext"),
-              true));
+          strimziTemplate(
+              "KafkaNodePool/" + Manifest.name(np),
+              np.path("spec").path("template"),
+              List.of("kafkaContainer")));
     }
     for (JsonNode k : m.ofKind("Kafka")) {
       JsonNode eo = k.path("spec").path("entityOperator");
       if (!eo.isMissingNode()) {
-        String id = "Kafka/" + Manifest.name(k) + " entityOperator";
         p.addAll(
-            restrictedPodContext(
-                id + " template.pod", eo.path("template").path("pod").path("securityContext")));
-        for (String op : List.of("topicOperator", "userOperator")) {
-          if (eo.has(op)) {
-            p.addAll(
-                restrictedContainer(
-                    id + " template." + op + "Container",
-                    eo.path("template").path(op + "Container").path("securityContext"),
-                    true));
-          }
-        }
+            strimziTemplate(
+                "Kafka/" + Manifest.name(k) + " entityOperator",
+                eo.path("template"),
+                Stream.of("topicOperator", "userOperator")
+                    .filter(eo::has)
+                    .map(op -> op + "Container")
+                    .toList()));
       }
       JsonNode ke = k.path("spec").path("kafkaExporter");
       if (!ke.isMissingNode()) {
-        String id = "Kafka/" + Manifest.name(k) + " kafkaExporter";
         p.addAll(
-            restrictedPodContext(
-                id + " template.pod", ke.path("template").path("pod").path("securityContext")));
-        p.addAll(
-            restrictedContainer(
-                id + " template.container",
-                ke.path("template").path("container").path("securityContext"),
-                true));
+            strimziTemplate(
+                "Kafka/" + Manifest.name(k) + " kafkaExporter",
+                ke.path("template"),
+                List.of("container")));
       }
     }
     for (JsonNode milvus : m.ofKind("Milvus")) {
@@ -101,6 +88,24 @@ final class PodSecurityRules {
       }
       p.addAll(restrictedPodContext(id + ".securityContext", c.path("securityContext")));
       p.addAll(restrictedContainer(id + ".securityContext", c.path("securityContext"), false));
+    }
+    return p;
+  }
+
+  /**
+   * A Strimzi component's {@code template}: the pod's security context ({@code template.pod}) and
+   * that of each of its {@code containers} ({@code template.<container>}).
+   */
+  private static List<String> strimziTemplate(
+      String id, JsonNode template, List<String> containers) {
+    List<String> p =
+        new ArrayList<>(
+            restrictedPodContext(
+                id + " template.pod", template.path("pod").path("securityContext")));
+    for (String c : containers) {
+      p.addAll(
+          restrictedContainer(
+              id + " template." + c, template.path(c).path("securityContext"), true));
     }
     return p;
   }

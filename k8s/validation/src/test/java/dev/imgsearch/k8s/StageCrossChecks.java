@@ -47,29 +47,17 @@ final class StageCrossChecks {
             p);
     onlyKnown(options, known, "ingest-stream", p);
     IngestSettings.fromMap(options);
-    expectEqual(
+    expectOption(p, "ingest-stream", options, "topic.notifications", Topics.NOTIFICATIONS.name());
+    expectOption(p, "ingest-stream", options, "topic.image-events", Topics.IMAGE_EVENTS.name());
+    expectOption(p, "ingest-stream", options, "topic.dead-letters", Topics.DEAD_LETTERS.name());
+    expectOption(
         p,
-        "ingest-stream topic.notifications",
-        options.get("topic.notifications"),
-        Topics.NOTIFICATIONS.name());
-    expectEqual(
-        p,
-        "ingest-stream topic.image-events",
-        options.get("topic.image-events"),
-        Topics.IMAGE_EVENTS.name());
-    expectEqual(
-        p,
-        "ingest-stream topic.dead-letters",
-        options.get("topic.dead-letters"),
-        Topics.DEAD_LETTERS.name());
-    expectEqual(
-        p,
-        "ingest-stream kafka.bootstrap-servers",
-        options.get("kafka.bootstrap-servers"),
+        "ingest-stream",
+        options,
+        "kafka.bootstrap-servers",
         endpoint(m, "KAFKA_BOOTSTRAP_SERVERS"));
     if (options.containsKey("s3.endpoint")) {
-      expectEqual(
-          p, "ingest-stream s3.endpoint", options.get("s3.endpoint"), endpoint(m, "S3_ENDPOINT"));
+      expectOption(p, "ingest-stream", options, "s3.endpoint", endpoint(m, "S3_ENDPOINT"));
       String bucket = options.getOrDefault("frames.bucket", "images");
       if (!bucketsCreated(m).contains(bucket)) {
         p.add("ingest-stream frames.bucket " + bucket + " is not created by the bucket-setup Job");
@@ -146,26 +134,14 @@ final class StageCrossChecks {
             "IMGSEARCH_EMBEDDER_",
             p);
     EmbedderSettings.fromMap(options);
-    expectEqual(
-        p,
-        "embedder topic.image-events",
-        options.get("topic.image-events"),
-        Topics.IMAGE_EVENTS.name());
-    expectEqual(
-        p,
-        "embedder topic.dead-letters",
-        options.get("topic.dead-letters"),
-        Topics.DEAD_LETTERS.name());
+    expectOption(p, "embedder", options, "topic.image-events", Topics.IMAGE_EVENTS.name());
+    expectOption(p, "embedder", options, "topic.dead-letters", Topics.DEAD_LETTERS.name());
     if (known.contains("topic.embeddings")) {
-      expectEqual(
-          p,
-          "embedder topic.embeddings",
-          options.get("topic.embeddings"),
-          Topics.EMBEDDINGS.name());
+      expectOption(p, "embedder", options, "topic.embeddings", Topics.EMBEDDINGS.name());
     }
     // standing queries: the job reads the watches the API writes and writes the alerts it reads
-    expectEqual(p, "embedder topic.watches", options.get("topic.watches"), Topics.WATCHES.name());
-    expectEqual(p, "embedder topic.alerts", options.get("topic.alerts"), Topics.ALERTS.name());
+    expectOption(p, "embedder", options, "topic.watches", Topics.WATCHES.name());
+    expectOption(p, "embedder", options, "topic.alerts", Topics.ALERTS.name());
     if (options.containsKey("topic.embeddings.partitions")) {
       expectEqual(
           p,
@@ -173,24 +149,13 @@ final class StageCrossChecks {
           options.get("topic.embeddings.partitions"),
           String.valueOf(partitions(m, Topics.EMBEDDINGS.name())));
     }
-    expectEqual(
-        p,
-        "embedder kafka.bootstrap-servers",
-        options.get("kafka.bootstrap-servers"),
-        endpoint(m, "KAFKA_BOOTSTRAP_SERVERS"));
-    expectEqual(p, "embedder s3.endpoint", options.get("s3.endpoint"), endpoint(m, "S3_ENDPOINT"));
-    expectEqual(p, "embedder milvus.uri", options.get("milvus.uri"), endpoint(m, "MILVUS_URI"));
-    expectEqual(
-        p,
-        "embedder store.collection",
-        options.get("store.collection"),
-        endpoint(m, "STORE_COLLECTION"));
-    expectEqual(
-        p,
-        "embedder store.dimension",
-        options.get("store.dimension"),
-        endpoint(m, "STORE_DIMENSION"));
-    expectEqual(p, "embedder model", options.get("model"), endpoint(m, "MODEL"));
+    expectOption(
+        p, "embedder", options, "kafka.bootstrap-servers", endpoint(m, "KAFKA_BOOTSTRAP_SERVERS"));
+    expectOption(p, "embedder", options, "s3.endpoint", endpoint(m, "S3_ENDPOINT"));
+    expectOption(p, "embedder", options, "milvus.uri", endpoint(m, "MILVUS_URI"));
+    expectOption(p, "embedder", options, "store.collection", endpoint(m, "STORE_COLLECTION"));
+    expectOption(p, "embedder", options, "store.dimension", endpoint(m, "STORE_DIMENSION"));
+    expectOption(p, "embedder", options, "model", endpoint(m, "MODEL"));
 
     String jar = job.path("jarURI").asText();
     if (!jar.startsWith("local:///opt/flink/usrlib/")) {
@@ -344,6 +309,12 @@ final class StageCrossChecks {
       p.add("QueryApi has no /metrics route");
     }
     return p;
+  }
+
+  /** {@code who}'s option {@code option} in {@code options} is {@code expected}. */
+  private static void expectOption(
+      List<String> p, String who, Map<String, String> options, String option, String expected) {
+    expectEqual(p, who + " " + option, options.get(option), expected);
   }
 
   private static void expectEqual(List<String> p, String what, String actual, String expected) {
