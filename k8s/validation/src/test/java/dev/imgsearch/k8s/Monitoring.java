@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -176,6 +177,23 @@ final class Monitoring {
     return problems;
   }
 
+  /**
+   * Calls {@code found} with the place (dashboard panel or rule) and the matcher at each match of
+   * {@code pattern} in the manifest's queries.
+   */
+  private static void eachMatch(Manifest m, Pattern pattern, BiConsumer<String, Matcher> found) {
+    queries(m)
+        .forEach(
+            (where, exprs) ->
+                exprs.forEach(
+                    e -> {
+                      Matcher x = pattern.matcher(e);
+                      while (x.find()) {
+                        found.accept(where, x);
+                      }
+                    }));
+  }
+
   private static final Pattern JOB_MATCHER = Pattern.compile("\\bjob\\s*(=~|=)\\s*\"([^\"]*)\"");
 
   /**
@@ -202,31 +220,25 @@ final class Monitoring {
    */
   static List<String> jobProblems(Manifest m) {
     Set<String> jobs = scrapeJobs(m);
-    Map<String, List<String>> queries = queries(m);
     List<String> problems = new ArrayList<>();
-    queries.forEach(
-        (where, exprs) ->
-            exprs.forEach(
-                e -> {
-                  Matcher j = JOB_MATCHER.matcher(e);
-                  while (j.find()) {
-                    String value = j.group(2);
-                    boolean regex = j.group(1).equals("=~");
-                    if (regex
-                        ? jobs.stream().noneMatch(x -> x.matches(value))
-                        : !jobs.contains(value)) {
-                      problems.add(
-                          where
-                              + ": job"
-                              + j.group(1)
-                              + "\""
-                              + value
-                              + "\" matches no scrape target (jobs: "
-                              + jobs
-                              + ")");
-                    }
-                  }
-                }));
+    eachMatch(
+        m,
+        JOB_MATCHER,
+        (where, j) -> {
+          String value = j.group(2);
+          boolean regex = j.group(1).equals("=~");
+          if (regex ? jobs.stream().noneMatch(x -> x.matches(value)) : !jobs.contains(value)) {
+            problems.add(
+                where
+                    + ": job"
+                    + j.group(1)
+                    + "\""
+                    + value
+                    + "\" matches no scrape target (jobs: "
+                    + jobs
+                    + ")");
+          }
+        });
     return problems;
   }
 
@@ -247,27 +259,23 @@ final class Monitoring {
       nodes.add(n.group(1));
     }
     List<String> problems = new ArrayList<>();
-    Map<String, List<String>> queries = queries(m);
-    queries.forEach(
-        (where, exprs) ->
-            exprs.forEach(
-                e -> {
-                  Matcher p = PROCESSOR_NODE.matcher(e);
-                  while (p.find()) {
-                    for (String node : p.group(1).split("\\|")) {
-                      if (!nodes.contains(node)) {
-                        problems.add(
-                            where
-                                + ": processor node "
-                                + node
-                                + " is not named in "
-                                + INGEST_TOPOLOGY
-                                + " "
-                                + nodes);
-                      }
-                    }
-                  }
-                }));
+    eachMatch(
+        m,
+        PROCESSOR_NODE,
+        (where, p) -> {
+          for (String node : p.group(1).split("\\|")) {
+            if (!nodes.contains(node)) {
+              problems.add(
+                  where
+                      + ": processor node "
+                      + node
+                      + " is not named in "
+                      + INGEST_TOPOLOGY
+                      + " "
+                      + nodes);
+            }
+          }
+        });
     return problems;
   }
 
