@@ -443,14 +443,14 @@ class BrokenManifestTest {
   void prodSecretsMustBeCreatedByTheDeployGuide() {
     Manifest prod = Overlays.build("prod");
     String guide = Repo.read("docs/deploy.md");
-    assertThat(CrossChecks.secrets(prod, guide)).isEmpty();
+    assertThat(WiringCrossChecks.secrets(prod, guide)).isEmpty();
     String withoutS3Secret =
         guide.replace(
             "create secret generic imgsearch-s3-query", "create secret generic imgsearch-other");
-    assertThat(CrossChecks.secrets(prod, withoutS3Secret))
+    assertThat(WiringCrossChecks.secrets(prod, withoutS3Secret))
         .anySatisfy(p -> assertThat(p).contains("imgsearch-s3-query"));
     String withoutKey = guide.replace("--from-literal=secretkey=", "--from-literal=secret=");
-    assertThat(CrossChecks.secrets(prod, withoutKey))
+    assertThat(WiringCrossChecks.secrets(prod, withoutKey))
         .anySatisfy(p -> assertThat(p).contains("without key secretkey"));
   }
 

@@ -79,7 +79,7 @@ class LeastPrivilegeTest {
     @ParameterizedTest(name = "{0} is rejected")
     @MethodSource("peersAdmittingTooMuch")
     void peerAdmittingTooMuchIsRejected(String what, String ingressRule, String problem) {
-      assertThat(LeastPrivilege.networkPolicyPeers(of(policy(ingressRule))))
+      assertThat(NetworkPolicyRules.networkPolicyPeers(of(policy(ingressRule))))
           .singleElement()
           .asString()
           .contains(problem);
@@ -99,16 +99,16 @@ class LeastPrivilegeTest {
             ports:
               - port: %d
           """);
-      assertThat(LeastPrivilege.networkPolicyPeers(of(egress.formatted(80))))
+      assertThat(NetworkPolicyRules.networkPolicyPeers(of(egress.formatted(80))))
           .singleElement()
           .asString()
           .contains("every address");
-      assertThat(LeastPrivilege.networkPolicyPeers(of(egress.formatted(443)))).isEmpty();
+      assertThat(NetworkPolicyRules.networkPolicyPeers(of(egress.formatted(443)))).isEmpty();
     }
 
     @Test
     void kafkaListenerWithoutPeersIsRejected() {
-      assertThat(LeastPrivilege.networkPolicyPeers(of(KAFKA.formatted(""))))
+      assertThat(NetworkPolicyRules.networkPolicyPeers(of(KAFKA.formatted(""))))
           .singleElement()
           .asString()
           .contains("no networkPolicyPeers");
@@ -117,7 +117,7 @@ class LeastPrivilegeTest {
     @Test
     void namedPeersPass() {
       assertThat(
-              LeastPrivilege.networkPolicyPeers(
+              NetworkPolicyRules.networkPolicyPeers(
                   of(
                       policy(
                           """
@@ -136,7 +136,7 @@ class LeastPrivilegeTest {
   @Test
   void missingDefaultDenyAndDnsAreReported() {
     assertThat(
-            LeastPrivilege.defaultDeny(
+            NetworkPolicyRules.defaultDeny(
                 of(
                     policy(
                         "- from:\n    - podSelector:\n        matchLabels:\n          app: y\n"))))
@@ -183,7 +183,7 @@ class LeastPrivilegeTest {
 
   @Test
   void flinkRestOpenToEveryNamespaceIsRejected() {
-    assertThat(LeastPrivilege.flinkRest(of(flinkPolicy("- namespaceSelector: {}"))))
+    assertThat(NetworkPolicyRules.flinkRest(of(flinkPolicy("- namespaceSelector: {}"))))
         .anySatisfy(p -> assertThat(p).contains("Flink REST port 8081"))
         .anySatisfy(p -> assertThat(p).contains("no NetworkPolicy lets namespace flink-operator"));
   }
@@ -192,7 +192,7 @@ class LeastPrivilegeTest {
   void flinkRestForQueryApiNeedsAFlinkOptionInTheCode() {
     assertThat(CrossChecks.QUERY_API_OPTIONS).noneMatch(o -> o.startsWith("flink."));
     assertThat(
-            LeastPrivilege.flinkRest(
+            NetworkPolicyRules.flinkRest(
                 of(
                     flinkPolicy(
                         OPERATOR_PEER
@@ -208,7 +208,7 @@ class LeastPrivilegeTest {
 
   @Test
   void flinkRestForTheOperatorPasses() {
-    assertThat(LeastPrivilege.flinkRest(of(flinkPolicy(OPERATOR_PEER)))).isEmpty();
+    assertThat(NetworkPolicyRules.flinkRest(of(flinkPolicy(OPERATOR_PEER)))).isEmpty();
   }
 
   static final String DEPLOYMENT =
@@ -229,7 +229,7 @@ class LeastPrivilegeTest {
 
   @Test
   void podTemplateWithoutRestrictedFieldsIsRejected() {
-    List<String> p = LeastPrivilege.podSecurity(of(DEPLOYMENT.formatted("", "")));
+    List<String> p = PodSecurityRules.podSecurity(of(DEPLOYMENT.formatted("", "")));
     assertThat(p)
         .anySatisfy(x -> assertThat(x).contains("runAsNonRoot"))
         .anySatisfy(x -> assertThat(x).contains("seccompProfile"))
@@ -256,14 +256,14 @@ class LeastPrivilegeTest {
 
   @Test
   void restrictedPodTemplatePasses() {
-    assertThat(LeastPrivilege.podSecurity(of(DEPLOYMENT.formatted(POD_OK, CONTAINER_OK))))
+    assertThat(PodSecurityRules.podSecurity(of(DEPLOYMENT.formatted(POD_OK, CONTAINER_OK))))
         .isEmpty();
   }
 
   @Test
   void privilegeEscalationIsRejected() {
     assertThat(
-            LeastPrivilege.podSecurity(
+            PodSecurityRules.podSecurity(
                 of(
                     DEPLOYMENT.formatted(
                         POD_OK,
@@ -292,7 +292,7 @@ class LeastPrivilegeTest {
         spec:
           replicas: 1
         """;
-    assertThat(LeastPrivilege.podSecurity(of(yaml)))
+    assertThat(PodSecurityRules.podSecurity(of(yaml)))
         .anySatisfy(
             p -> assertThat(p).contains("enforce: baseline or restricted, has 'privileged'"))
         .anySatisfy(p -> assertThat(p).contains("warn: restricted, has ''"))
@@ -311,15 +311,15 @@ class LeastPrivilegeTest {
     st.put("Effect", "Allow");
     st.putArray("Action").add("s3:*");
     st.putArray("Resource").add("arn:aws:s3:::*");
-    assertThat(LeastPrivilege.policyWildcards("app.json", policy))
+    assertThat(MinioRules.policyWildcards("app.json", policy))
         .anySatisfy(p -> assertThat(p).contains("allows s3:*"))
         .anySatisfy(p -> assertThat(p).contains("every bucket"));
     st.putArray("Action").add("s3:GetObject");
     st.putArray("Resource").add("arn:aws:s3:::images/*");
-    assertThat(LeastPrivilege.policyWildcards("app.json", policy)).isEmpty();
-    assertThat(LeastPrivilege.allows(policy, "s3:GetObject", "images/a.jpg")).isTrue();
-    assertThat(LeastPrivilege.allows(policy, "s3:PutObject", "images/a.jpg")).isFalse();
-    assertThat(LeastPrivilege.allows(policy, "s3:GetObject", "flink/chk")).isFalse();
+    assertThat(MinioRules.policyWildcards("app.json", policy)).isEmpty();
+    assertThat(MinioRules.allows(policy, "s3:GetObject", "images/a.jpg")).isTrue();
+    assertThat(MinioRules.allows(policy, "s3:PutObject", "images/a.jpg")).isFalse();
+    assertThat(MinioRules.allows(policy, "s3:GetObject", "flink/chk")).isFalse();
   }
 
   @Test
@@ -346,7 +346,7 @@ class LeastPrivilegeTest {
                     - -ec
                     - mc admin policy attach s3 readwrite --user "$APP_ACCESS_KEY"
         """;
-    assertThat(LeastPrivilege.minio(of(job)))
+    assertThat(MinioRules.minio(of(job)))
         .singleElement()
         .asString()
         .contains("built-in policy readwrite");
@@ -370,7 +370,7 @@ class LeastPrivilegeTest {
 
   @Test
   void listenerWithoutAuthenticationIsRejected() {
-    assertThat(LeastPrivilege.kafka(of(KAFKA.formatted(""))))
+    assertThat(KafkaRules.kafka(of(KAFKA.formatted(""))))
         .anySatisfy(p -> assertThat(p).contains("listener plain (port 9092) has no authentication"))
         .anySatisfy(p -> assertThat(p).contains("no authorization"));
   }
@@ -384,7 +384,7 @@ class LeastPrivilegeTest {
             authorization:
               type: simple
         """;
-    assertThat(LeastPrivilege.kafka(of(KAFKA.formatted(auth)))).isEmpty();
+    assertThat(KafkaRules.kafka(of(KAFKA.formatted(auth)))).isEmpty();
   }
 
   @Test
@@ -404,13 +404,11 @@ class LeastPrivilegeTest {
               - resource: {type: group, name: g, patternType: literal}
                 operations: [All]
         """;
-    assertThat(LeastPrivilege.kafka(of(user)))
+    assertThat(KafkaRules.kafka(of(user)))
         .anySatisfy(p -> assertThat(p).contains("every resource"))
         .anySatisfy(p -> assertThat(p).contains("operation All"));
-    assertThat(LeastPrivilege.aclAllows(of(user).resources().get(0), "group", "g", "Read"))
-        .isTrue();
-    assertThat(LeastPrivilege.aclAllows(of(user).resources().get(0), "group", "h", "Read"))
-        .isFalse();
+    assertThat(KafkaRules.aclAllows(of(user).resources().get(0), "group", "g", "Read")).isTrue();
+    assertThat(KafkaRules.aclAllows(of(user).resources().get(0), "group", "h", "Read")).isFalse();
   }
 
   @Test
@@ -457,7 +455,7 @@ class LeastPrivilegeTest {
                           name: milvus-token
                           key: token
         """;
-    assertThat(LeastPrivilege.milvus(of(yaml)))
+    assertThat(MilvusRules.milvus(of(yaml)))
         .anySatisfy(p -> assertThat(p).contains("without authentication"))
         .anySatisfy(p -> assertThat(p).contains("is optional"))
         .anySatisfy(p -> assertThat(p).contains("share the Milvus token"));
@@ -468,7 +466,7 @@ class LeastPrivilegeTest {
             .replace(
                 "name: milvus-token\n                  key: token\n                  optional: true",
                 "name: milvus-embedder\n                  key: token");
-    assertThat(LeastPrivilege.milvus(of(good))).isEmpty();
+    assertThat(MilvusRules.milvus(of(good))).isEmpty();
   }
 
   @Test
@@ -507,17 +505,16 @@ class LeastPrivilegeTest {
                           name: kafka-query-api
                           key: password
         """;
-    assertThat(LeastPrivilege.kafka(of(yaml.replace("WEBHOOKS", ""))))
+    assertThat(KafkaRules.kafka(of(yaml.replace("WEBHOOKS", ""))))
         .noneSatisfy(p -> assertThat(p).contains("query-api"));
     String webhooks = yaml.replace("WEBHOOKS", ", --webhooks.allowed-hosts, hooks.example.com");
-    assertThat(LeastPrivilege.kafka(of(webhooks)))
+    assertThat(KafkaRules.kafka(of(webhooks)))
         .contains("query-api: KafkaUser kafka-query-api may not Read group imgsearch-webhooks");
     String granted =
         webhooks.replace(
             "\n---\n",
             "\n      - resource: {type: group, name: imgsearch-webhooks, patternType: literal}\n"
                 + "        operations: [Read]\n---\n");
-    assertThat(LeastPrivilege.kafka(of(granted)))
-        .noneSatisfy(p -> assertThat(p).contains("query-api"));
+    assertThat(KafkaRules.kafka(of(granted))).noneSatisfy(p -> assertThat(p).contains("query-api"));
   }
 }

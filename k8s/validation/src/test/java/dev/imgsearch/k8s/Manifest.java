@@ -111,6 +111,19 @@ record Manifest(String overlay, List<ObjectNode> resources) {
     return env;
   }
 
+  private static final Pattern SECRET_PLACEHOLDER = Pattern.compile("<secret:([^/]+)/[^>]+>");
+
+  /**
+   * The Secret named by an {@link #env} value that is a Secret reference; null for any other value.
+   */
+  static String secretOf(String envValue) {
+    if (envValue == null) {
+      return null;
+    }
+    Matcher mm = SECRET_PLACEHOLDER.matcher(envValue);
+    return mm.matches() ? mm.group(1) : null;
+  }
+
   private static final Pattern VAR = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
   /**

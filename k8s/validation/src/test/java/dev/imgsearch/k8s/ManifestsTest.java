@@ -85,7 +85,7 @@ class ManifestsTest {
   @ValueSource(strings = {"dev", "prod"})
   void everyFlowOfTheConfigurationIsChecked(String overlay) {
     List<String> flows =
-        LeastPrivilege.impliedFlows(Overlays.build(overlay)).stream()
+        FlowRules.impliedFlows(Overlays.build(overlay)).stream()
             .map(f -> f.what() + ":" + f.port())
             .toList();
     assertThat(flows)

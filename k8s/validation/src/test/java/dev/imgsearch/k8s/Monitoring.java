@@ -3,49 +3,29 @@ package dev.imgsearch.k8s;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The observability manifests agree with the code: every metric a dashboard panel or a
  * PrometheusRule queries is one the code declares (Micrometer meters of ingest-stream and
  * query-api, Flink metrics of the embedder and indexer, read from their sources) or one a named
- * exporter emits ({@link #EXPORTER_METRICS}, each with the condition under which it exists); every
- * alert has a duration, a severity, a summary, a description and a runbook section.
+ * exporter emits ({@link #EXPORTER_METRICS}, each with the condition under which it exists). The
+ * metric names come from {@link PromQl} and {@link CodeMetrics}; the alerts are checked by {@link
+ * AlertChecks}.
  */
 final class Monitoring {
   private Monitoring() {}
 
   static final String DASHBOARD_CONFIGMAP = "imgsearch-grafana-dashboard";
-  static final String RUNBOOK = "docs/runbook.md";
-
-  /**
-   * Prefix of the Flink Prometheus reporter for metrics of an operator (the default scope formats).
-   */
-  static final String FLINK_OPERATOR = "flink_taskmanager_job_task_operator_";
-
-  /** Main source trees whose metrics the manifests may use. */
-  static final List<String> MODULES =
-      List.of(
-          "ingest-stream",
-          "query-api",
-          "embedder/core",
-          "embedder/job",
-          "indexer/store",
-          "indexer/sink");
 
   /**
    * Metrics the code does not declare itself: the frameworks' and exporters' own. Each entry names
@@ -59,7 +39,7 @@ final class Monitoring {
           Map.of(
               "up",
               new External("Prometheus, one per scrape target", "ServiceMonitor"),
-              FLINK_OPERATOR + "currentEmitEventTimeLag",
+              CodeMetrics.FLINK_OPERATOR + "currentEmitEventTimeLag",
               new External(
                   "Flink 2.2 FLIP-33 source metric (emit time − record timestamp) of the embedder's KafkaSource",
                   "KafkaSource"),
@@ -77,184 +57,6 @@ final class Monitoring {
               "kube_deployment_spec_replicas",
               new External(
                   "kube-state-metrics (part of kube-prometheus-stack)", "kube-state-metrics")));
-
-  /**
-   * Flink's standard sink writer metrics (MetricNames), by the SinkWriterMetricGroup method that
-   * registers them.
-   */
-  static final Map<String, String> FLINK_SINK_WRITER_METRICS =
-      Map.of(
-          "getNumRecordsSendCounter", "numRecordsSend",
-          "getNumBytesSendCounter", "numBytesSend",
-          "getNumRecordsSendErrorsCounter", "numRecordsSendErrors",
-          "setCurrentSendTimeGauge", "currentSendTime");
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // PromQL
-
-  private static final Set<String> KEYWORDS =
-      Set.of(
-          "and",
-          "or",
-          "unless",
-          "bool",
-          "offset",
-          "by",
-          "without",
-          "on",
-          "ignoring",
-          "group_left",
-          "group_right",
-          "inf",
-          "nan",
-          "start",
-          "end");
-  private static final Pattern GRAFANA_INTERVAL =
-      Pattern.compile("\\$__(rate_interval|interval|range)");
-  private static final Pattern STRINGS =
-      Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`");
-  private static final Pattern GROUPING =
-      Pattern.compile("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
-
-  /**
-   * The metric names an expression selects (identifiers that are neither functions, keywords nor
-   * label names).
-   */
-  static Set<String> metricNames(String expr) {
-    if (expr == null || expr.isBlank()) {
-      throw new IllegalArgumentException("empty expression");
-    }
-    String s = GRAFANA_INTERVAL.matcher(expr).replaceAll("5m");
-    s = STRINGS.matcher(s).replaceAll("\"\"");
-    s = s.replaceAll("\\{[^}]*}", " ").replaceAll("\\[[^]]*]", " ");
-    s = GROUPING.matcher(s).replaceAll(" ");
-    Set<String> names = new TreeSet<>();
-    int i = 0;
-    while (i < s.length()) {
-      char c = s.charAt(i);
-      if (Character.isDigit(c)
-          || (c == '.' && i + 1 < s.length() && Character.isDigit(s.charAt(i + 1)))) {
-        while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '.')) {
-          i++; // a number or a duration (5m, 1e3, 0.99)
-        }
-      } else if (Character.isLetter(c) || c == '_' || c == ':') {
-        int start = i;
-        while (i < s.length()
-            && (Character.isLetterOrDigit(s.charAt(i))
-                || s.charAt(i) == '_'
-                || s.charAt(i) == ':')) {
-          i++;
-        }
-        String word = s.substring(start, i);
-        int j = i;
-        while (j < s.length() && Character.isWhitespace(s.charAt(j))) {
-          j++;
-        }
-        boolean function = j < s.length() && s.charAt(j) == '(';
-        if (!function && !KEYWORDS.contains(word.toLowerCase(Locale.ROOT))) {
-          names.add(word);
-        }
-      } else {
-        i++;
-      }
-    }
-    if (names.isEmpty()) {
-      throw new IllegalArgumentException("no metric in: " + expr);
-    }
-    return names;
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // What the code declares
-
-  private static final Pattern MICROMETER_BUILDER =
-      Pattern.compile(
-          "\\b(Counter|FunctionCounter|Timer|DistributionSummary|Gauge|LongTaskTimer)\\.builder\\(\\s*\"([^\"]+)\"");
-  private static final Pattern COUNTER_HELPER =
-      Pattern.compile("\\bcounter\\(\\s*(?:\"([^\"]+)\"|([A-Z][A-Z0-9_]*)\\b)");
-  private static final Pattern STRING_CONSTANT =
-      Pattern.compile("static final String ([A-Z][A-Z0-9_]*)\\s*=\\s*\"([^\"]+)\"");
-  private static final Pattern FLINK_METRIC =
-      Pattern.compile(
-          "(?:addGroup\\(\\s*\"(\\w+)\"\\s*,[^;]*?\\)\\s*\\.\\s*)?(?:<[^;()]*>)?(counter|gauge|meter|histogram)\\(\\s*\"(\\w+)\"");
-
-  /**
-   * Prometheus names of the metrics the main sources of {@link #MODULES} declare, with the file
-   * that declares each.
-   */
-  static Map<String, String> codeMetrics() {
-    Map<String, String> names = new TreeMap<>();
-    for (String module : MODULES) {
-      for (Path file : javaSources(Repo.ROOT.resolve(module).resolve("src/main/java"))) {
-        String src = read(file);
-        String where = Repo.ROOT.relativize(file).toString();
-        if (src.contains("import io.micrometer.core.instrument")) {
-          micrometer(src).forEach(n -> names.put(n, where));
-        }
-        if (src.contains("import org.apache.flink.metrics")) {
-          flink(src).forEach(n -> names.put(n, where));
-        }
-      }
-    }
-    return names;
-  }
-
-  /** Micrometer meters of one source file, as the Prometheus registry names them. */
-  static Set<String> micrometer(String src) {
-    Set<String> out = new TreeSet<>();
-    Matcher b = MICROMETER_BUILDER.matcher(src);
-    while (b.find()) {
-      String base = b.group(2).replace('.', '_');
-      switch (b.group(1)) {
-        case "Counter", "FunctionCounter" -> out.add(base + "_total");
-        case "Timer", "LongTaskTimer" ->
-            Stream.of("_count", "_sum", "_max", "_bucket")
-                .forEach(s -> out.add(base + "_seconds" + s));
-        case "DistributionSummary" ->
-            Stream.of("_count", "_sum", "_max", "_bucket").forEach(s -> out.add(base + s));
-        default -> out.add(base);
-      }
-    }
-    // a counter(name, ...) helper around Counter.builder(name): literal names and String constants
-    if (src.contains("Counter.builder(")) {
-      Map<String, String> constants = new LinkedHashMap<>();
-      Matcher c = STRING_CONSTANT.matcher(src);
-      while (c.find()) {
-        constants.put(c.group(1), c.group(2));
-      }
-      Matcher h = COUNTER_HELPER.matcher(src);
-      while (h.find()) {
-        String name = h.group(1) != null ? h.group(1) : constants.get(h.group(2));
-        if (name != null) {
-          out.add(name.replace('.', '_') + "_total");
-        }
-      }
-    }
-    return out;
-  }
-
-  /** Flink metrics of one source file, as the Prometheus reporter names them for an operator. */
-  static Set<String> flink(String src) {
-    Set<String> out = new TreeSet<>();
-    Matcher m = FLINK_METRIC.matcher(src);
-    while (m.find()) {
-      String name = (m.group(1) != null ? m.group(1) + "_" : "") + m.group(3);
-      out.add(FLINK_OPERATOR + name);
-      if (m.group(2).equals("histogram")) {
-        out.add(FLINK_OPERATOR + name + "_count");
-      }
-    }
-    FLINK_SINK_WRITER_METRICS.forEach(
-        (method, name) -> {
-          if (src.contains(method + "(")) {
-            out.add(FLINK_OPERATOR + name);
-          }
-        });
-    return out;
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // The manifests
 
   /** The dashboard JSON of the built manifest's ConfigMap (one dashboard per data key). */
   static Map<String, JsonNode> dashboards(Manifest m) {
@@ -358,7 +160,7 @@ final class Monitoring {
           }
           for (String e : exprs) {
             try {
-              for (String name : metricNames(e)) {
+              for (String name : PromQl.metricNames(e)) {
                 if (!known.contains(name)) {
                   problems.add(
                       where
@@ -375,6 +177,23 @@ final class Monitoring {
     return problems;
   }
 
+  /**
+   * Calls {@code found} with the place (dashboard panel or rule) and the matcher at each match of
+   * {@code pattern} in the manifest's queries.
+   */
+  private static void eachMatch(Manifest m, Pattern pattern, BiConsumer<String, Matcher> found) {
+    queries(m)
+        .forEach(
+            (where, exprs) ->
+                exprs.forEach(
+                    e -> {
+                      Matcher x = pattern.matcher(e);
+                      while (x.find()) {
+                        found.accept(where, x);
+                      }
+                    }));
+  }
+
   private static final Pattern JOB_MATCHER = Pattern.compile("\\bjob\\s*(=~|=)\\s*\"([^\"]*)\"");
 
   /**
@@ -385,7 +204,7 @@ final class Monitoring {
     Set<String> jobs = new TreeSet<>();
     for (JsonNode sm : m.ofKind("ServiceMonitor")) {
       for (JsonNode svc : m.ofKind("Service")) {
-        if (CrossChecks.matches(
+        if (WiringCrossChecks.matches(
             sm.path("spec").path("selector").path("matchLabels"),
             svc.path("metadata").path("labels"))) {
           jobs.add(Manifest.name(svc));
@@ -401,31 +220,25 @@ final class Monitoring {
    */
   static List<String> jobProblems(Manifest m) {
     Set<String> jobs = scrapeJobs(m);
-    Map<String, List<String>> queries = queries(m);
     List<String> problems = new ArrayList<>();
-    queries.forEach(
-        (where, exprs) ->
-            exprs.forEach(
-                e -> {
-                  Matcher j = JOB_MATCHER.matcher(e);
-                  while (j.find()) {
-                    String value = j.group(2);
-                    boolean regex = j.group(1).equals("=~");
-                    if (regex
-                        ? jobs.stream().noneMatch(x -> x.matches(value))
-                        : !jobs.contains(value)) {
-                      problems.add(
-                          where
-                              + ": job"
-                              + j.group(1)
-                              + "\""
-                              + value
-                              + "\" matches no scrape target (jobs: "
-                              + jobs
-                              + ")");
-                    }
-                  }
-                }));
+    eachMatch(
+        m,
+        JOB_MATCHER,
+        (where, j) -> {
+          String value = j.group(2);
+          boolean regex = j.group(1).equals("=~");
+          if (regex ? jobs.stream().noneMatch(x -> x.matches(value)) : !jobs.contains(value)) {
+            problems.add(
+                where
+                    + ": job"
+                    + j.group(1)
+                    + "\""
+                    + value
+                    + "\" matches no scrape target (jobs: "
+                    + jobs
+                    + ")");
+          }
+        });
     return problems;
   }
 
@@ -446,27 +259,23 @@ final class Monitoring {
       nodes.add(n.group(1));
     }
     List<String> problems = new ArrayList<>();
-    Map<String, List<String>> queries = queries(m);
-    queries.forEach(
-        (where, exprs) ->
-            exprs.forEach(
-                e -> {
-                  Matcher p = PROCESSOR_NODE.matcher(e);
-                  while (p.find()) {
-                    for (String node : p.group(1).split("\\|")) {
-                      if (!nodes.contains(node)) {
-                        problems.add(
-                            where
-                                + ": processor node "
-                                + node
-                                + " is not named in "
-                                + INGEST_TOPOLOGY
-                                + " "
-                                + nodes);
-                      }
-                    }
-                  }
-                }));
+    eachMatch(
+        m,
+        PROCESSOR_NODE,
+        (where, p) -> {
+          for (String node : p.group(1).split("\\|")) {
+            if (!nodes.contains(node)) {
+              problems.add(
+                  where
+                      + ": processor node "
+                      + node
+                      + " is not named in "
+                      + INGEST_TOPOLOGY
+                      + " "
+                      + nodes);
+            }
+          }
+        });
     return problems;
   }
 
@@ -531,13 +340,12 @@ final class Monitoring {
     if (m.ofKind("ServiceMonitor").isEmpty()) {
       problems.add("no ServiceMonitor: up{} has no targets");
     }
-    if (!read(Repo.ROOT.resolve("ingest-stream/src/main/java/dev/imgsearch/ingest/IngestApp.java"))
+    if (!Repo.read("ingest-stream/src/main/java/dev/imgsearch/ingest/IngestApp.java")
         .contains("new KafkaStreamsMetrics(")) {
       problems.add(
           "ingest-stream no longer binds KafkaStreamsMetrics: kafka_stream_* metrics are gone");
     }
-    if (!read(Repo.ROOT.resolve(
-            "embedder/job/src/main/java/dev/imgsearch/embedder/job/EmbedderJob.java"))
+    if (!Repo.read("embedder/job/src/main/java/dev/imgsearch/embedder/job/EmbedderJob.java")
         .contains("fromSource(")) {
       problems.add("the embedder reads no FLIP-27 source: currentEmitEventTimeLag is gone");
     }
@@ -573,104 +381,5 @@ final class Monitoring {
               + ")");
     }
     return problems;
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Alerts
-
-  static final Set<String> SEVERITIES = Set.of("warning", "critical");
-  private static final Pattern DURATION = Pattern.compile("([0-9]+(ms|s|m|h|d|w|y))+");
-  private static final Pattern HEADING = Pattern.compile("(?m)^#{1,6}\\s+(.+?)\\s*$");
-
-  /**
-   * Alert rules without a duration, severity, summary, description or a runbook section that
-   * exists.
-   */
-  static List<String> alertProblems(Manifest m, String runbook) {
-    Set<String> anchors = anchors(runbook);
-    List<String> problems = new ArrayList<>();
-    for (JsonNode r : rules(m)) {
-      if (!r.has("alert")) {
-        if (!r.path("record").asText().contains(":")) {
-          problems.add(
-              "recording rule " + r.path("record").asText() + ": name it level:metric:operations");
-        }
-        continue;
-      }
-      String a = r.path("alert").asText();
-      if (r.path("expr").asText().isBlank()) {
-        problems.add(a + ": empty expr");
-      }
-      if (!DURATION.matcher(r.path("for").asText()).matches()) {
-        problems.add(a + ": 'for' is missing or not a duration: '" + r.path("for").asText() + "'");
-      }
-      if (!SEVERITIES.contains(r.path("labels").path("severity").asText())) {
-        problems.add(a + ": severity label must be one of " + SEVERITIES);
-      }
-      for (String key : List.of("summary", "description", "runbook_url")) {
-        if (r.path("annotations").path(key).asText().isBlank()) {
-          problems.add(a + ": no " + key + " annotation");
-        }
-      }
-      String url = r.path("annotations").path("runbook_url").asText();
-      if (!url.isBlank()) {
-        if (!url.startsWith(RUNBOOK + "#")) {
-          problems.add(a + ": runbook_url must be " + RUNBOOK + "#<section>, is " + url);
-        } else if (!anchors.contains(url.substring(RUNBOOK.length() + 1))) {
-          problems.add(
-              a + ": " + RUNBOOK + " has no section #" + url.substring(RUNBOOK.length() + 1));
-        }
-      }
-    }
-    return problems;
-  }
-
-  /**
-   * GitHub's anchors of the markdown headings: lower case, punctuation dropped, spaces as dashes.
-   */
-  static Set<String> anchors(String markdown) {
-    Set<String> out = new TreeSet<>();
-    Matcher h = HEADING.matcher(markdown);
-    while (h.find()) {
-      out.add(
-          h.group(1)
-              .toLowerCase(Locale.ROOT)
-              .replaceAll("[^\\p{L}\\p{N} _-]", "")
-              .replace(' ', '-'));
-    }
-    return out;
-  }
-
-  /** The rule groups of the manifest's PrometheusRules as one promtool rule file. */
-  static String ruleFile(Manifest m) {
-    var root = Kustomize.YAML.createObjectNode();
-    var groups = root.putArray("groups");
-    m.ofKind("PrometheusRule").forEach(pr -> pr.path("spec").path("groups").forEach(groups::add));
-    try {
-      return Kustomize.YAML.writeValueAsString(root);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-
-  private static List<Path> javaSources(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalStateException("no sources under " + dir);
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(f -> f.toString().endsWith(".java")).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -23,28 +23,28 @@ class MonitoringTest {
   @Test
   void promqlMetricNamesAreExtracted() {
     assertThat(
-            Monitoring.metricNames(
+            PromQl.metricNames(
                 "histogram_quantile(0.99, sum by (le, route) (rate(http_server_requests_seconds_bucket{job=\"query-api\", status=~\"5..\"}[$__rate_interval])))"))
         .containsExactly("http_server_requests_seconds_bucket");
     assertThat(
-            Monitoring.metricNames(
+            PromQl.metricNames(
                 "quantile_over_time(0.99, (max by (namespace) (flink_taskmanager_job_task_operator_currentEmitEventTimeLag >= 0) / 1000)[15m:30s]) > 60"))
         .containsExactly("flink_taskmanager_job_task_operator_currentEmitEventTimeLag");
     assertThat(
-            Monitoring.metricNames(
+            PromQl.metricNames(
                 "a:b:rate5m > 5 * avg_over_time(a:b:rate5m[1d] offset 10m) unless on (x) up == 0"))
         .containsExactly("a:b:rate5m", "up");
     assertThat(
-            Monitoring.metricNames(
+            PromQl.metricNames(
                 "label_replace(rate(x_total[5m]), \"stage\", \"ingest (stream)\", \"\", \"\") or y"))
         .containsExactly("x_total", "y");
-    assertThatThrownBy(() -> Monitoring.metricNames(" ")).hasMessageContaining("empty");
-    assertThatThrownBy(() -> Monitoring.metricNames("vector(1)")).hasMessageContaining("no metric");
+    assertThatThrownBy(() -> PromQl.metricNames(" ")).hasMessageContaining("empty");
+    assertThatThrownBy(() -> PromQl.metricNames("vector(1)")).hasMessageContaining("no metric");
   }
 
   @Test
   void codeMetricsAreReadFromTheSources() {
-    Map<String, String> code = Monitoring.codeMetrics();
+    Map<String, String> code = CodeMetrics.codeMetrics();
     assertThat(code)
         .containsKeys(
             "imgsearch_ingest_thread_replacements_total",
@@ -70,17 +70,17 @@ class MonitoringTest {
     String renamed =
         "private static final String THREAD_REPLACEMENTS = \"imgsearch.ingest.thread.restarts\";\n"
             + "Counter c = Counter.builder(name); counter(THREAD_REPLACEMENTS, null, null); counter(\"imgsearch.ingest.x\", \"a\", b);";
-    assertThat(Monitoring.micrometer(renamed))
+    assertThat(CodeMetrics.micrometer(renamed))
         .containsExactly("imgsearch_ingest_thread_restarts_total", "imgsearch_ingest_x_total");
     assertThat(
-            Monitoring.flink(
+            CodeMetrics.flink(
                 "metrics.<Integer, Gauge<Integer>>gauge(\"g\", () -> 1); getMetricGroup().addGroup(\"reason\", r).counter(\"deadLetters\");"
                     + " metrics.histogram(\"h\", new DescriptiveStatisticsHistogram(10));"))
         .containsExactlyInAnyOrder(
-            Monitoring.FLINK_OPERATOR + "g",
-            Monitoring.FLINK_OPERATOR + "reason_deadLetters",
-            Monitoring.FLINK_OPERATOR + "h",
-            Monitoring.FLINK_OPERATOR + "h_count");
+            CodeMetrics.FLINK_OPERATOR + "g",
+            CodeMetrics.FLINK_OPERATOR + "reason_deadLetters",
+            CodeMetrics.FLINK_OPERATOR + "h",
+            CodeMetrics.FLINK_OPERATOR + "h_count");
   }
 
   @ParameterizedTest
@@ -123,7 +123,7 @@ class MonitoringTest {
   @ValueSource(strings = {"dev", "prod"})
   void dashboardAndRulesQueryOnlyEmittedMetrics(String overlay) {
     Manifest m = Overlays.build(overlay);
-    assertThat(Monitoring.unknownMetrics(m, Monitoring.codeMetrics())).isEmpty();
+    assertThat(Monitoring.unknownMetrics(m, CodeMetrics.codeMetrics())).isEmpty();
     assertThat(Monitoring.exporterProblems(m)).isEmpty();
     assertThat(Monitoring.scrapeJobs(m))
         .contains("query-api", "ingest-stream", "imgsearch-embedder-metrics");
@@ -171,12 +171,12 @@ class MonitoringTest {
             Overlays.build("dev"),
             "Consumer lag",
             "sum(kafka_consumergroup_lag_sum) + sum(rate(imgsearch_ingest_thread_restarts_total[5m]))");
-    assertThat(Monitoring.unknownMetrics(m, Monitoring.codeMetrics()))
+    assertThat(Monitoring.unknownMetrics(m, CodeMetrics.codeMetrics()))
         .anySatisfy(
             p -> assertThat(p).contains("Consumer lag").contains("kafka_consumergroup_lag_sum"))
         .anySatisfy(p -> assertThat(p).contains("imgsearch_ingest_thread_restarts_total"));
     // and a meter the code stops declaring makes the panels that use it fail
-    Map<String, String> withoutReplacements = new java.util.TreeMap<>(Monitoring.codeMetrics());
+    Map<String, String> withoutReplacements = new java.util.TreeMap<>(CodeMetrics.codeMetrics());
     withoutReplacements.remove("imgsearch_ingest_thread_replacements_total");
     assertThat(Monitoring.unknownMetrics(Overlays.build("dev"), withoutReplacements))
         .anySatisfy(
@@ -214,7 +214,7 @@ class MonitoringTest {
             "ImgsearchEmbedderJobRestarting",
             "ImgsearchQueryApiNotReady",
             "ImgsearchIngestThreadReplaced");
-    assertThat(Monitoring.alertProblems(m, Repo.read(Monitoring.RUNBOOK))).isEmpty();
+    assertThat(AlertChecks.alertProblems(m, Repo.read(AlertChecks.RUNBOOK))).isEmpty();
   }
 
   @Test
@@ -236,7 +236,7 @@ class MonitoringTest {
                 }
               }
             });
-    assertThat(Monitoring.alertProblems(broken, Repo.read(Monitoring.RUNBOOK)))
+    assertThat(AlertChecks.alertProblems(broken, Repo.read(AlertChecks.RUNBOOK)))
         .anySatisfy(p -> assertThat(p).contains("ImgsearchIngestThreadReplaced").contains("'for'"))
         .anySatisfy(p -> assertThat(p).contains("severity"))
         .anySatisfy(p -> assertThat(p).contains("no summary"))

@@ -28,7 +28,7 @@ class PrometheusRulesTest {
   @ParameterizedTest
   @ValueSource(strings = {"dev", "prod"})
   void promtoolAcceptsTheRules(String overlay, @TempDir Path tmp) {
-    Path rules = write(tmp.resolve("rules.yaml"), Monitoring.ruleFile(Overlays.build(overlay)));
+    Path rules = write(tmp.resolve("rules.yaml"), AlertChecks.ruleFile(Overlays.build(overlay)));
     Result r = promtool("check", "rules", rules.toString());
     assertThat(r.exit()).as(r.output()).isZero();
     assertThat(r.output()).contains("SUCCESS");
@@ -36,7 +36,7 @@ class PrometheusRulesTest {
 
   @Test
   void promtoolRejectsABrokenExpression(@TempDir Path tmp) {
-    String good = Monitoring.ruleFile(Overlays.build("dev"));
+    String good = AlertChecks.ruleFile(Overlays.build("dev"));
     String broken =
         good.replace(
             "increase(imgsearch_ingest_thread_replacements_total[15m]) > 0",
@@ -48,7 +48,7 @@ class PrometheusRulesTest {
 
   @Test
   void alertsFireOnTheirSeriesAndNotOnHealthyOnes(@TempDir Path tmp) {
-    write(tmp.resolve("rules.yaml"), Monitoring.ruleFile(Overlays.build("prod")));
+    write(tmp.resolve("rules.yaml"), AlertChecks.ruleFile(Overlays.build("prod")));
     Path tests =
         write(
             tmp.resolve("alerts.test.yaml"),
@@ -63,7 +63,7 @@ class PrometheusRulesTest {
     // test expects
     write(
         tmp.resolve("rules.yaml"),
-        Monitoring.ruleFile(Overlays.build("prod"))
+        AlertChecks.ruleFile(Overlays.build("prod"))
             .replace(
                 "increase(imgsearch_ingest_thread_replacements_total[15m]) > 0",
                 "increase(imgsearch_ingest_thread_replacements_total[15m]) > 5"));

@@ -28,8 +28,12 @@ final class Repo {
   }
 
   static String read(String relative) {
+    return read(ROOT.resolve(relative));
+  }
+
+  static String read(Path file) {
     try {
-      return Files.readString(ROOT.resolve(relative), StandardCharsets.UTF_8);
+      return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

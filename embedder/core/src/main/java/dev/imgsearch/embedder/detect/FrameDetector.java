@@ -45,12 +45,7 @@ public final class FrameDetector implements AutoCloseable {
       FaceDescriber d = mode.faces() ? FaceDescriber.load(onnx) : null;
       return new FrameDetector(mode, o, f, d);
     } catch (RuntimeException e) {
-      if (o != null) {
-        o.close();
-      }
-      if (f != null) {
-        f.close();
-      }
+      new FrameDetector(mode, o, f, null).close(); // the models loaded before the failure
       throw e;
     }
   }

@@ -2,8 +2,6 @@ package dev.imgsearch.embedder.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
 
@@ -11,21 +9,11 @@ class PerceptualHashTest {
   private final ImageDecoder decoder =
       new ImageDecoder(new DecodeLimits(64L << 20, 50_000_000L, 0));
 
-  static BufferedImage scaled(BufferedImage src, int w, int h) {
-    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = out.createGraphics();
-    g.setRenderingHint(
-        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-    g.drawImage(src, 0, 0, w, h, null);
-    g.dispose();
-    return out;
-  }
-
   @Test
   void nearDuplicatesAreCloseAndDifferentPicturesFar() throws Exception {
     BufferedImage original = TestImages.scene(800, 600, 11);
     long h = PerceptualHash.of(original);
-    long rescaled = PerceptualHash.of(scaled(original, 320, 240));
+    long rescaled = PerceptualHash.of(TestImages.scaled(original, 320, 240));
     long reencoded = PerceptualHash.of(decoder.decode(TestImages.encode(original, "jpg")));
     assertThat(PerceptualHash.distance(h, rescaled)).isLessThanOrEqualTo(4);
     assertThat(PerceptualHash.distance(h, reencoded)).isLessThanOrEqualTo(4);

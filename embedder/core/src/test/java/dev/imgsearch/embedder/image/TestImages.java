@@ -3,6 +3,7 @@ package dev.imgsearch.embedder.image;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
@@ -148,6 +149,26 @@ public final class TestImages {
     out.write(exif, 0, exif.length);
     out.write(jpeg, 2, jpeg.length - 2);
     return out.toByteArray();
+  }
+
+  /**
+   * {@code upright} as a camera stores a portrait shot: a JPEG turned 90° counter-clockwise with
+   * EXIF orientation 6 (little-endian), so that a decoder applying the orientation shows {@code
+   * upright} again.
+   */
+  public static byte[] rotatedJpeg(BufferedImage upright) {
+    return withExifOrientation(encode(rotateCcw(upright), "jpg"), 6, true);
+  }
+
+  /** {@code src} resized to {@code w}×{@code h} (RGB, bilinear). */
+  public static BufferedImage scaled(BufferedImage src, int w, int h) {
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = out.createGraphics();
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.drawImage(src, 0, 0, w, h, null);
+    g.dispose();
+    return out;
   }
 
   /** Rotates 90° counter-clockwise (what a camera stores when the display needs orientation 6). */

@@ -3,7 +3,9 @@ package dev.imgsearch.embedder.job;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
@@ -38,17 +40,23 @@ public final class CollectingReporter implements MetricReporter {
    * .*\\.fetch-decode-embed\\.\\d+\\.imagesEmbedded}).
    */
   static long counter(String regex) {
-    return METRICS.entrySet().stream()
-        .filter(e -> e.getKey().matches(regex) && e.getValue() instanceof Counter)
-        .mapToLong(e -> ((Counter) e.getValue()).getCount())
-        .sum();
+    return sum(regex, Counter.class, Counter::getCount);
   }
 
   /** Number of values recorded by the histograms whose identifier matches {@code regex}. */
   static long histogramCount(String regex) {
+    return sum(regex, Histogram.class, Histogram::getCount);
+  }
+
+  /** Sum of the current values of the numeric gauges whose identifier matches {@code regex}. */
+  static long gauge(String regex) {
+    return sum(regex, Gauge.class, g -> ((Number) g.getValue()).longValue());
+  }
+
+  private static <M extends Metric> long sum(String regex, Class<M> type, ToLongFunction<M> value) {
     return METRICS.entrySet().stream()
-        .filter(e -> e.getKey().matches(regex) && e.getValue() instanceof Histogram)
-        .mapToLong(e -> ((Histogram) e.getValue()).getCount())
+        .filter(e -> e.getKey().matches(regex) && type.isInstance(e.getValue()))
+        .mapToLong(e -> value.applyAsLong(type.cast(e.getValue())))
         .sum();
   }
 

@@ -24,20 +24,34 @@ class EmbedOperatorBatchingTest {
   /** vtest frames of the test resources, different enough to be told apart. */
   static final int[] FRAMES = {101, 201, 301, 431};
 
+  /** An operator batching {@code batchSize} images, opened at processing time 0. */
   static OneInputStreamOperatorTestHarness<KafkaRecord, EmbeddingChange> harness(int batchSize)
       throws Exception {
-    return new OneInputStreamOperatorTestHarness<>(
-        new EmbedOperator(
-            new EmbedOperator.Config(
-                GatedFrames.FETCHER,
-                "nsfwjs-mobilenetv2-b13",
-                DecodeLimits.DEFAULT,
-                OnnxOptions.DEFAULT,
-                batchSize,
-                MAX_DELAY,
-                2,
-                SceneGate.Settings.OFF,
-                DetectSettings.NONE)));
+    var h =
+        new OneInputStreamOperatorTestHarness<>(
+            new EmbedOperator(
+                new EmbedOperator.Config(
+                    GatedFrames.FETCHER,
+                    "nsfwjs-mobilenetv2-b13",
+                    DecodeLimits.DEFAULT,
+                    OnnxOptions.DEFAULT,
+                    batchSize,
+                    MAX_DELAY,
+                    2,
+                    SceneGate.Settings.OFF,
+                    DetectSettings.NONE)));
+    h.setProcessingTime(0);
+    h.open();
+    return h;
+  }
+
+  /** Frames {@code from} (inclusive) to {@code to} (exclusive) of camera "cam", in order. */
+  static void send(
+      OneInputStreamOperatorTestHarness<KafkaRecord, EmbeddingChange> h, int from, int to)
+      throws Exception {
+    for (int n = from; n < to; n++) {
+      h.processElement(new StreamRecord<>(created("cam", FRAMES[n], n)));
+    }
   }
 
   static List<String> ids(OneInputStreamOperatorTestHarness<KafkaRecord, EmbeddingChange> h) {
@@ -47,15 +61,9 @@ class EmbedOperatorBatchingTest {
   @Test
   void aFullBatchWaitsForTheNextOneOrItsDeadline() throws Exception {
     try (var h = harness(2)) {
-      h.setProcessingTime(0);
-      h.open();
-      for (int n = 0; n < 2; n++) {
-        h.processElement(new StreamRecord<>(created("cam", FRAMES[n], n)));
-      }
+      send(h, 0, 2);
       assertThat(ids(h)).as("full, decoding while the next batch fills").isEmpty();
-      for (int n = 2; n < 4; n++) {
-        h.processElement(new StreamRecord<>(created("cam", FRAMES[n], n)));
-      }
+      send(h, 2, 4);
       assertThat(ids(h)).containsExactly(id("cam", FRAMES[0]), id("cam", FRAMES[1]));
       h.setProcessingTime(MAX_DELAY.toMillis()); // the second batch's deadline
       assertThat(ids(h))
@@ -70,11 +78,7 @@ class EmbedOperatorBatchingTest {
   @Test
   void aCheckpointBarrierFlushesTheReadyAndTheOpenBatchInOrder() throws Exception {
     try (var h = harness(2)) {
-      h.setProcessingTime(0);
-      h.open();
-      for (int n = 0; n < 3; n++) {
-        h.processElement(new StreamRecord<>(created("cam", FRAMES[n], n)));
-      }
+      send(h, 0, 3);
       assertThat(ids(h)).isEmpty();
       h.prepareSnapshotPreBarrier(1);
       assertThat(ids(h))
@@ -86,9 +90,7 @@ class EmbedOperatorBatchingTest {
   @Test
   void batchesOfOneStillLeaveAtTheirDeadline() throws Exception {
     try (var h = harness(1)) {
-      h.setProcessingTime(0);
-      h.open();
-      h.processElement(new StreamRecord<>(created("cam", FRAMES[0], 0)));
+      send(h, 0, 1);
       h.setProcessingTime(MAX_DELAY.toMillis());
       assertThat(ids(h)).containsExactly(id("cam", FRAMES[0]));
     }

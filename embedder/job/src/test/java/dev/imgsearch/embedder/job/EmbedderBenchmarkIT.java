@@ -358,9 +358,6 @@ class EmbedderBenchmarkIT {
   }
 
   /**
-   * Distinct camera-like JPEGs (scene + per-pixel noise so JPEG has real entropy, like a sensor's).
-   */
-  /**
    * The detection test photos (people, faces, a ball), each scaled to {@code w}×{@code h} and
    * JPEG-encoded.
    */
@@ -368,16 +365,7 @@ class EmbedderBenchmarkIT {
     List<byte[]> out = new ArrayList<>();
     for (String name : List.of("messi5.jpg", "basketball1.jpg", "basketball2.jpg")) {
       try (var in = EmbedderBenchmarkIT.class.getResourceAsStream("/photos-detect/" + name)) {
-        java.awt.image.BufferedImage src = javax.imageio.ImageIO.read(in);
-        java.awt.image.BufferedImage scaled =
-            new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = scaled.createGraphics();
-        g.setRenderingHint(
-            java.awt.RenderingHints.KEY_INTERPOLATION,
-            java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(src, 0, 0, w, h, null);
-        g.dispose();
-        out.add(TestImages.encode(scaled, "jpg"));
+        out.add(TestImages.encode(TestImages.scaled(javax.imageio.ImageIO.read(in), w, h), "jpg"));
       }
     }
     return out;
@@ -389,6 +377,9 @@ class EmbedderBenchmarkIT {
   /** The job runs' parallelism (configs' sixth field). */
   int jobParallelism = 1;
 
+  /**
+   * Distinct camera-like JPEGs (scene + per-pixel noise so JPEG has real entropy, like a sensor's).
+   */
   static List<byte[]> images(int w, int h, int distinct) {
     List<byte[]> out = new ArrayList<>();
     for (int i = 0; i < distinct; i++) {

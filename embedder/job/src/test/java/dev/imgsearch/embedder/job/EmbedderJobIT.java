@@ -94,10 +94,7 @@ class EmbedderJobIT extends HarnessPerClass {
     }
     var upright = TestImages.scene(800, 600, 42);
     put("good/upright.jpg", TestImages.encode(upright, "jpg"));
-    put(
-        "good/rotated.jpg",
-        TestImages.withExifOrientation(
-            TestImages.encode(TestImages.rotateCcw(upright), "jpg"), 6, true));
+    put("good/rotated.jpg", TestImages.rotatedJpeg(upright));
     put("good/deleted-later.png", TestImages.encode(TestImages.scene(640, 480, 43), "png"));
     for (String key :
         List.of(

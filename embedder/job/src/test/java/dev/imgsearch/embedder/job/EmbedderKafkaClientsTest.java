@@ -48,7 +48,7 @@ class EmbedderKafkaClientsTest {
   @Test
   void theKafkaSecurityOptionsAreDocumented() throws java.io.IOException {
     // surefire runs in the module directory
-    String module = java.nio.file.Files.readString(java.nio.file.Path.of("../../README.md"));
+    String module = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
     String root = java.nio.file.Files.readString(java.nio.file.Path.of("../../README.md"));
     for (String option : dev.imgsearch.schemas.KafkaSecurity.OPTIONS) {
       assertThat(module).as("embedder/README.md").contains("`" + option + "`");

@@ -24,8 +24,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,10 +53,7 @@ class WatchesIT extends HarnessPerClass {
     var scene = photo("/golden/input-224.png");
     byte[] original = TestImages.encode(scene, "jpg");
     put("a.jpg", original);
-    put(
-        "a-rotated.jpg",
-        TestImages.withExifOrientation(
-            TestImages.encode(TestImages.rotateCcw(scene), "jpg"), 6, true));
+    put("a-rotated.jpg", TestImages.rotatedJpeg(scene));
     put("a-copy-soon.jpg", original);
     put("a-copy-later.jpg", original);
     byte[] other = TestImages.encode(photo("/golden/input3-224.png"), "png");
@@ -134,14 +129,7 @@ class WatchesIT extends HarnessPerClass {
     assertThat(byId.get(AlertIds.of("frames-" + run, rotated)).getScore()).isGreaterThan(0.95);
     assertThat(byId.get(AlertIds.of("frames-" + run, later)).getScore()).isGreaterThan(0.999);
     assertThat(CollectingReporter.counter(SUPPRESSED_COUNTER)).isEqualTo(2);
-    long timed =
-        CollectingReporter.METRICS.entrySet().stream()
-            .filter(
-                e ->
-                    e.getKey().matches(".*\\.match-watches\\.\\d+\\.watchMatchMicros")
-                        && e.getValue() instanceof Histogram)
-            .mapToLong(e -> ((Histogram) e.getValue()).getCount())
-            .sum();
+    long timed = CollectingReporter.histogramCount(".*\\.match-watches\\.\\d+\\.watchMatchMicros");
     assertThat(timed).as("vectors matched against the watches, timed").isGreaterThanOrEqualTo(4);
   }
 
@@ -423,14 +411,7 @@ class WatchesIT extends HarnessPerClass {
   static void awaitActiveWatches(int n) throws InterruptedException {
     long deadline = System.currentTimeMillis() + 60_000;
     while (System.currentTimeMillis() < deadline) {
-      long active =
-          CollectingReporter.METRICS.entrySet().stream()
-              .filter(
-                  e ->
-                      e.getKey().matches(".*\\.match-watches\\.\\d+\\.watchesActive")
-                          && e.getValue() instanceof Gauge)
-              .mapToLong(e -> ((Number) ((Gauge<?>) e.getValue()).getValue()).longValue())
-              .sum();
+      long active = CollectingReporter.gauge(".*\\.match-watches\\.\\d+\\.watchesActive");
       if (active == n) {
         return;
       }
