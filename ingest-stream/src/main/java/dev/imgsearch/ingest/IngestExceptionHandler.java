@@ -22,24 +22,17 @@ public final class IngestExceptionHandler implements ProcessingExceptionHandler 
   public static final String REASON = "processing-failed";
   private static final Logger LOG = LoggerFactory.getLogger(IngestExceptionHandler.class);
 
-  private String topic;
-  private IngestMetrics metrics;
+  private DeadLetterTarget target = DeadLetterTarget.NONE;
 
   @Override
   public void configure(Map<String, ?> configs) {
-    topic = (String) configs.get(DEAD_LETTER_TOPIC_CONFIG);
-    metrics = metricsOf(configs);
-  }
-
-  /** The metrics in a handler's configuration ({@value #METRICS_CONFIG}), or null. */
-  static IngestMetrics metricsOf(Map<String, ?> configs) {
-    return configs.get(METRICS_CONFIG) instanceof IngestMetrics m ? m : null;
+    target = DeadLetterTarget.of(configs);
   }
 
   @Override
   public Response handleError(
       ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-    if (exception instanceof ObjectStoreUnavailableException || topic == null) {
+    if (exception instanceof ObjectStoreUnavailableException || target.topic() == null) {
       LOG.error(
           "processing failed in {} at {}-{}@{}; the thread restarts from the last commit",
           context.processorNodeId(),
@@ -55,11 +48,9 @@ public final class IngestExceptionHandler implements ProcessingExceptionHandler 
         context.topic(),
         context.partition(),
         context.offset(),
-        topic,
+        target.topic(),
         exception);
-    if (metrics != null) {
-      metrics.deadLetter(REASON);
-    }
+    target.count(REASON);
     DeadLetter letter =
         new DeadLetter(
             IngestTopology.STAGE,
@@ -72,6 +63,6 @@ public final class IngestExceptionHandler implements ProcessingExceptionHandler 
             context.offset(),
             context.sourceRawKey(),
             context.sourceRawValue());
-    return Response.resume(List.of(letter.toProducerRecord(topic)));
+    return Response.resume(List.of(letter.toProducerRecord(target.topic())));
   }
 }

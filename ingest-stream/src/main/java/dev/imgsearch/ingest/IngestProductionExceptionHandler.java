@@ -42,13 +42,11 @@ public final class IngestProductionExceptionHandler implements ProductionExcepti
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestProductionExceptionHandler.class);
 
-  private String topic;
-  private IngestMetrics metrics;
+  private DeadLetterTarget target = DeadLetterTarget.NONE;
 
   @Override
   public void configure(Map<String, ?> configs) {
-    topic = (String) configs.get(IngestExceptionHandler.DEAD_LETTER_TOPIC_CONFIG);
-    metrics = IngestExceptionHandler.metricsOf(configs);
+    target = DeadLetterTarget.of(configs);
   }
 
   @Override
@@ -120,6 +118,7 @@ public final class IngestProductionExceptionHandler implements ProductionExcepti
       String reason,
       String detail,
       Exception e) {
+    String topic = target.topic();
     if (topic == null) {
       LOG.error("{} and no dead-letter topic configured; the thread fails: {}", reason, detail);
       return Response.fail();
@@ -130,7 +129,7 @@ public final class IngestProductionExceptionHandler implements ProductionExcepti
       // already the smallest dead letter there is: do not loop
       LOG.error(
           "a dead letter without key and value was refused by {} ({}); dropped", topic, detail);
-      count(REASON_DROPPED);
+      target.count(REASON_DROPPED);
       return Response.resume();
     }
     String originTopic = null;
@@ -159,7 +158,7 @@ public final class IngestProductionExceptionHandler implements ProductionExcepti
       imageId = ImageIds.isValid(k) ? k : null;
     }
     LOG.warn("{}: {}; dead letter sent to {}", reason, detail, topic);
-    count(reason);
+    target.count(reason);
     DeadLetter letter =
         new DeadLetter(
             IngestTopology.STAGE,
@@ -190,12 +189,6 @@ public final class IngestProductionExceptionHandler implements ProductionExcepti
       return s == null ? -1 : Long.parseLong(s);
     } catch (NumberFormatException e) {
       return -1;
-    }
-  }
-
-  private void count(String reason) {
-    if (metrics != null) {
-      metrics.deadLetter(reason);
     }
   }
 
