@@ -388,15 +388,8 @@ class EmbeddingsTopicReindexIT extends BrokerPerClass {
 
   /** A shared reader that the per-look try-with-resources must not close. */
   static final class Unclosed extends ForwardingVectorStore {
-    private final VectorStore delegate;
-
     Unclosed(VectorStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    protected VectorStore delegate() {
-      return delegate;
+      super(delegate);
     }
 
     @Override

@@ -91,12 +91,8 @@ public final class VectorStores {
     private boolean closed;
 
     Handle(Shared shared) {
+      super(shared.delegate);
       this.shared = shared;
-    }
-
-    @Override
-    protected VectorStore delegate() {
-      return shared.delegate;
     }
 
     @Override
