@@ -5,7 +5,6 @@ import dev.imgsearch.schemas.DeadLetters;
 import dev.imgsearch.schemas.ImageIds;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
@@ -30,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * (logged and counted). Retriable broker errors are retried and anything else fails the thread, as
  * Kafka Streams' default handler does.
  */
-public final class IngestProductionExceptionHandler implements ProductionExceptionHandler {
+public final class IngestProductionExceptionHandler extends DeadLetterHandler
+    implements ProductionExceptionHandler {
   public static final String REASON_TOO_LARGE = "output-too-large";
   public static final String REASON_SERIALIZATION = "output-serialization-failed";
 
@@ -41,13 +41,6 @@ public final class IngestProductionExceptionHandler implements ProductionExcepti
   public static final String REASON_DROPPED = "dead-letter-dropped";
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestProductionExceptionHandler.class);
-
-  private DeadLetterTarget target = DeadLetterTarget.NONE;
-
-  @Override
-  public void configure(Map<String, ?> configs) {
-    target = DeadLetterTarget.of(configs);
-  }
 
   @Override
   public Response handleError(
@@ -118,7 +111,7 @@ public final class IngestProductionExceptionHandler implements ProductionExcepti
       String reason,
       String detail,
       Exception e) {
-    String topic = target.topic();
+    String topic = deadLetterTopic();
     if (topic == null) {
       LOG.error("{} and no dead-letter topic configured; the thread fails: {}", reason, detail);
       return Response.fail();
@@ -129,7 +122,7 @@ public final class IngestProductionExceptionHandler implements ProductionExcepti
       // already the smallest dead letter there is: do not loop
       LOG.error(
           "a dead letter without key and value was refused by {} ({}); dropped", topic, detail);
-      target.count(REASON_DROPPED);
+      count(REASON_DROPPED);
       return Response.resume();
     }
     String originTopic = null;
@@ -158,7 +151,7 @@ public final class IngestProductionExceptionHandler implements ProductionExcepti
       imageId = ImageIds.isValid(k) ? k : null;
     }
     LOG.warn("{}: {}; dead letter sent to {}", reason, detail, topic);
-    target.count(reason);
+    count(reason);
     DeadLetter letter =
         new DeadLetter(
             IngestTopology.STAGE,
