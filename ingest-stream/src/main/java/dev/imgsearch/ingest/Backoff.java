@@ -1,5 +1,6 @@
 package dev.imgsearch.ingest;
 
+import dev.imgsearch.schemas.ExponentialBackoff;
 import java.time.Duration;
 
 /**
@@ -8,18 +9,8 @@ import java.time.Duration;
  */
 public record Backoff(Duration initial, Duration max, Duration budget) {
   public Backoff {
-    if (initial.isNegative()
-        || initial.isZero()
-        || max.compareTo(initial) < 0
-        || budget.isNegative()) {
-      throw new IllegalArgumentException(
-          "backoff needs 0 < initial <= max and budget >= 0: "
-              + initial
-              + ", "
-              + max
-              + ", "
-              + budget);
-    }
+    ExponentialBackoff.requireValid(
+        initial, max, budget, "backoff needs 0 < initial <= max and budget >= 0: ");
   }
 
   /** Delay before retry number {@code attempt} (1 = first retry). */

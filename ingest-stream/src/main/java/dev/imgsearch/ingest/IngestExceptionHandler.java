@@ -2,7 +2,6 @@ package dev.imgsearch.ingest;
 
 import dev.imgsearch.schemas.DeadLetter;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
@@ -16,30 +15,17 @@ import org.slf4j.LoggerFactory;
  * {@link ObjectStoreUnavailableException} fails the thread instead, so the frame is retried from
  * the last commit rather than skipped.
  */
-public final class IngestExceptionHandler implements ProcessingExceptionHandler {
+public final class IngestExceptionHandler extends DeadLetterHandler
+    implements ProcessingExceptionHandler {
   public static final String DEAD_LETTER_TOPIC_CONFIG = "imgsearch.dead-letter-topic";
   public static final String METRICS_CONFIG = "imgsearch.metrics";
   public static final String REASON = "processing-failed";
   private static final Logger LOG = LoggerFactory.getLogger(IngestExceptionHandler.class);
 
-  private String topic;
-  private IngestMetrics metrics;
-
-  @Override
-  public void configure(Map<String, ?> configs) {
-    topic = (String) configs.get(DEAD_LETTER_TOPIC_CONFIG);
-    metrics = metricsOf(configs);
-  }
-
-  /** The metrics in a handler's configuration ({@value #METRICS_CONFIG}), or null. */
-  static IngestMetrics metricsOf(Map<String, ?> configs) {
-    return configs.get(METRICS_CONFIG) instanceof IngestMetrics m ? m : null;
-  }
-
   @Override
   public Response handleError(
       ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-    if (exception instanceof ObjectStoreUnavailableException || topic == null) {
+    if (exception instanceof ObjectStoreUnavailableException || deadLetterTopic() == null) {
       LOG.error(
           "processing failed in {} at {}-{}@{}; the thread restarts from the last commit",
           context.processorNodeId(),
@@ -55,11 +41,9 @@ public final class IngestExceptionHandler implements ProcessingExceptionHandler 
         context.topic(),
         context.partition(),
         context.offset(),
-        topic,
+        deadLetterTopic(),
         exception);
-    if (metrics != null) {
-      metrics.deadLetter(REASON);
-    }
+    count(REASON);
     DeadLetter letter =
         new DeadLetter(
             IngestTopology.STAGE,
@@ -72,6 +56,6 @@ public final class IngestExceptionHandler implements ProcessingExceptionHandler 
             context.offset(),
             context.sourceRawKey(),
             context.sourceRawValue());
-    return Response.resume(List.of(letter.toProducerRecord(topic)));
+    return Response.resume(List.of(letter.toProducerRecord(deadLetterTopic())));
   }
 }

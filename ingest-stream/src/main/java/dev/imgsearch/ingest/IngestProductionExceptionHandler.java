@@ -5,7 +5,6 @@ import dev.imgsearch.schemas.DeadLetters;
 import dev.imgsearch.schemas.ImageIds;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
@@ -30,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * (logged and counted). Retriable broker errors are retried and anything else fails the thread, as
  * Kafka Streams' default handler does.
  */
-public final class IngestProductionExceptionHandler implements ProductionExceptionHandler {
+public final class IngestProductionExceptionHandler extends DeadLetterHandler
+    implements ProductionExceptionHandler {
   public static final String REASON_TOO_LARGE = "output-too-large";
   public static final String REASON_SERIALIZATION = "output-serialization-failed";
 
@@ -41,15 +41,6 @@ public final class IngestProductionExceptionHandler implements ProductionExcepti
   public static final String REASON_DROPPED = "dead-letter-dropped";
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestProductionExceptionHandler.class);
-
-  private String topic;
-  private IngestMetrics metrics;
-
-  @Override
-  public void configure(Map<String, ?> configs) {
-    topic = (String) configs.get(IngestExceptionHandler.DEAD_LETTER_TOPIC_CONFIG);
-    metrics = IngestExceptionHandler.metricsOf(configs);
-  }
 
   @Override
   public Response handleError(
@@ -120,6 +111,7 @@ public final class IngestProductionExceptionHandler implements ProductionExcepti
       String reason,
       String detail,
       Exception e) {
+    String topic = deadLetterTopic();
     if (topic == null) {
       LOG.error("{} and no dead-letter topic configured; the thread fails: {}", reason, detail);
       return Response.fail();
@@ -190,12 +182,6 @@ public final class IngestProductionExceptionHandler implements ProductionExcepti
       return s == null ? -1 : Long.parseLong(s);
     } catch (NumberFormatException e) {
       return -1;
-    }
-  }
-
-  private void count(String reason) {
-    if (metrics != null) {
-      metrics.deadLetter(reason);
     }
   }
 

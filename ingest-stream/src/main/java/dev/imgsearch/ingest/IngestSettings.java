@@ -61,25 +61,18 @@ public record IngestSettings(
           .defaultValue("imgsearch-ingest")
           .withDescription("Kafka Streams application id (consumer group, internal topic prefix)");
   public static final ConfigOption<String> TOPIC_NOTIFICATIONS =
-      ConfigOptions.key("topic.notifications")
-          .stringType()
-          .defaultValue(Topics.NOTIFICATIONS.name())
-          .withDescription("MinIO notification topic");
+      ConfigOptions.topic("topic.notifications", Topics.NOTIFICATIONS, "MinIO notification topic");
   public static final ConfigOption<String> TOPIC_IMAGE_EVENTS =
-      ConfigOptions.key("topic.image-events")
-          .stringType()
-          .defaultValue(Topics.IMAGE_EVENTS.name())
-          .withDescription("typed image events, keyed by image id");
+      ConfigOptions.topic(
+          "topic.image-events", Topics.IMAGE_EVENTS, "typed image events, keyed by image id");
   public static final ConfigOption<String> TOPIC_DEAD_LETTERS =
-      ConfigOptions.key("topic.dead-letters")
-          .stringType()
-          .defaultValue(Topics.DEAD_LETTERS.name())
-          .withDescription("rejected records, reason in headers");
+      ConfigOptions.topic(
+          "topic.dead-letters", Topics.DEAD_LETTERS, "rejected records, reason in headers");
   public static final ConfigOption<String> TOPIC_RAW_FRAMES =
-      ConfigOptions.key("topic.raw-frames")
-          .stringType()
-          .defaultValue(Topics.RAW_FRAMES.name())
-          .withDescription("raw frames of the claim-check path (read only with s3.endpoint)");
+      ConfigOptions.topic(
+          "topic.raw-frames",
+          Topics.RAW_FRAMES,
+          "raw frames of the claim-check path (read only with s3.endpoint)");
   public static final ConfigOption<String> PROCESSING_GUARANTEE =
       ConfigOptions.key("processing.guarantee")
           .oneOf(StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2)

@@ -1,5 +1,6 @@
 package dev.imgsearch.schemas.config;
 
+import dev.imgsearch.schemas.Topics;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,12 @@ public final class ConfigOptions {
           "option keys are lower-case words joined by '.' or '-': " + key);
     }
     return new KeyBuilder(key);
+  }
+
+  /** A topic's name as a string option {@code key}, defaulting to the project's {@code topic}. */
+  public static ConfigOption<String> topic(
+      String key, Topics.Topic<?, ?> topic, String description) {
+    return key(key).stringType().defaultValue(topic.name()).withDescription(description);
   }
 
   /** Chooses the type. */

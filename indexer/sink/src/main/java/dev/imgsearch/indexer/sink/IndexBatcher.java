@@ -2,6 +2,7 @@ package dev.imgsearch.indexer.sink;
 
 import dev.imgsearch.indexer.IndexAction;
 import dev.imgsearch.indexer.store.VectorStore;
+import dev.imgsearch.schemas.DaemonThreads;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -152,11 +153,7 @@ public final class IndexBatcher implements AutoCloseable {
         };
     this.writerThread =
         Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "vector-store-writer-" + store.spec().name());
-              t.setDaemon(true);
-              return t;
-            });
+            DaemonThreads.named("vector-store-writer-" + store.spec().name()));
   }
 
   /**

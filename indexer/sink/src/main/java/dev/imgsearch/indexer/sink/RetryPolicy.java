@@ -1,5 +1,6 @@
 package dev.imgsearch.indexer.sink;
 
+import dev.imgsearch.schemas.ExponentialBackoff;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Locale;
@@ -33,18 +34,11 @@ public record RetryPolicy(Duration initialBackoff, Duration maxBackoff, Duration
     Objects.requireNonNull(initialBackoff, "initialBackoff");
     Objects.requireNonNull(maxBackoff, "maxBackoff");
     Objects.requireNonNull(maxElapsed, "maxElapsed");
-    if (initialBackoff.isNegative()
-        || initialBackoff.isZero()
-        || maxBackoff.compareTo(initialBackoff) < 0
-        || maxElapsed.isNegative()) {
-      throw new IllegalArgumentException(
-          "need 0 < initialBackoff ≤ maxBackoff and maxElapsed ≥ 0: "
-              + initialBackoff
-              + ", "
-              + maxBackoff
-              + ", "
-              + maxElapsed);
-    }
+    ExponentialBackoff.requireValid(
+        initialBackoff,
+        maxBackoff,
+        maxElapsed,
+        "need 0 < initialBackoff ≤ maxBackoff and maxElapsed ≥ 0: ");
   }
 
   /**
@@ -126,7 +120,8 @@ public record RetryPolicy(Duration initialBackoff, Duration maxBackoff, Duration
           "connection refused",
           "io exception");
 
-  private static String milvusErrorCode(Throwable t) {
+  /** The error code of a Milvus client exception (read reflectively), or null. */
+  static String milvusErrorCode(Throwable t) {
     try {
       Object code = t.getClass().getMethod("getErrorCode").invoke(t);
       return code == null ? null : code.toString();

@@ -45,7 +45,7 @@ public final class WriteFailures {
       String type = t.getClass().getName();
       String message = String.valueOf(t.getMessage()).toUpperCase(Locale.ROOT);
       if (type.equals("io.milvus.v2.exception.MilvusClientException")
-          && "INVALID_PARAMS".equals(milvusCode(t))) {
+          && "INVALID_PARAMS".equals(RetryPolicy.milvusErrorCode(t))) {
         return Kind.REFUSED;
       }
       if ((type.endsWith("StatusRuntimeException") || type.endsWith("StatusException"))
@@ -76,14 +76,5 @@ public final class WriteFailures {
       return r.reason();
     }
     return classify(error) == Kind.REFUSED ? STORE_REJECTED : STORE_ERROR;
-  }
-
-  private static String milvusCode(Throwable t) {
-    try {
-      Object code = t.getClass().getMethod("getErrorCode").invoke(t);
-      return code == null ? null : code.toString();
-    } catch (ReflectiveOperationException e) {
-      return null;
-    }
   }
 }

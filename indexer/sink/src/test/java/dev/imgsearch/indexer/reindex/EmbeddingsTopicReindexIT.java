@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imgsearch.indexer.sink.MilvusForClass;
-import dev.imgsearch.indexer.store.CollectionSpec;
+import dev.imgsearch.indexer.store.ForwardingVectorStore;
 import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.StoreSettings;
 import dev.imgsearch.indexer.store.VectorRecord;
@@ -387,45 +387,9 @@ class EmbeddingsTopicReindexIT extends BrokerPerClass {
   }
 
   /** A shared reader that the per-look try-with-resources must not close. */
-  record Unclosed(VectorStore delegate) implements VectorStore {
-    @Override
-    public void ensureCollection() {
-      delegate.ensureCollection();
-    }
-
-    @Override
-    public void upsert(List<VectorRecord> records) {
-      delegate.upsert(records);
-    }
-
-    @Override
-    public void delete(java.util.Collection<String> ids) {
-      delegate.delete(ids);
-    }
-
-    @Override
-    public void flush() {
-      delegate.flush();
-    }
-
-    @Override
-    public List<dev.imgsearch.indexer.store.SearchHit> search(float[] q, int k, SearchFilter f) {
-      return delegate.search(q, k, f);
-    }
-
-    @Override
-    public Optional<VectorRecord> get(String id) {
-      return delegate.get(id);
-    }
-
-    @Override
-    public long count() {
-      return delegate.count();
-    }
-
-    @Override
-    public CollectionSpec spec() {
-      return delegate.spec();
+  static final class Unclosed extends ForwardingVectorStore {
+    Unclosed(VectorStore delegate) {
+      super(delegate);
     }
 
     @Override

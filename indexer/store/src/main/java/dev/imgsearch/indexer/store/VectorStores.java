@@ -4,9 +4,7 @@ import dev.imgsearch.indexer.store.lucene.LuceneVectorStore;
 import dev.imgsearch.indexer.store.lucene.PointerFileAliases;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Opens stores from {@link StoreSettings}. Embedded stores are shared per collection directory
@@ -88,67 +86,13 @@ public final class VectorStores {
   }
 
   /** A reference to a shared embedded store; closing it releases the reference. */
-  private static final class Handle implements VectorStore {
+  private static final class Handle extends ForwardingVectorStore {
     private final Shared shared;
     private boolean closed;
 
     Handle(Shared shared) {
+      super(shared.delegate);
       this.shared = shared;
-    }
-
-    @Override
-    public void ensureCollection() {
-      shared.delegate.ensureCollection();
-    }
-
-    @Override
-    public void upsert(List<VectorRecord> records) {
-      shared.delegate.upsert(records);
-    }
-
-    @Override
-    public void delete(java.util.Collection<String> ids) {
-      shared.delegate.delete(ids);
-    }
-
-    @Override
-    public void flush() {
-      shared.delegate.flush();
-    }
-
-    @Override
-    public void persist() {
-      shared.delegate.persist();
-    }
-
-    @Override
-    public List<SearchHit> search(float[] query, int k, SearchFilter filter) {
-      return shared.delegate.search(query, k, filter);
-    }
-
-    @Override
-    public List<SearchHit> nearDuplicates(long phash, int maxHamming, int k, SearchFilter filter) {
-      return shared.delegate.nearDuplicates(phash, maxHamming, k, filter);
-    }
-
-    @Override
-    public Optional<VectorRecord> get(String id) {
-      return shared.delegate.get(id);
-    }
-
-    @Override
-    public long count() {
-      return shared.delegate.count();
-    }
-
-    @Override
-    public DetectedItemStore items() {
-      return shared.delegate.items();
-    }
-
-    @Override
-    public CollectionSpec spec() {
-      return shared.delegate.spec();
     }
 
     @Override

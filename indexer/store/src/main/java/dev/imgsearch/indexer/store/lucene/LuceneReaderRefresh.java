@@ -1,5 +1,6 @@
 package dev.imgsearch.indexer.store.lucene;
 
+import dev.imgsearch.schemas.DaemonThreads;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,11 +33,7 @@ final class LuceneReaderRefresh implements Closeable {
   static LuceneReaderRefresh start(SearcherManager searchers, Path dir) {
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "embedded-store-reader-refresh");
-              t.setDaemon(true);
-              return t;
-            });
+            DaemonThreads.named("embedded-store-reader-refresh"));
     timer.scheduleWithFixedDelay(
         () -> {
           try {

@@ -21,7 +21,6 @@ import io.milvus.v2.common.IndexParam;
 import io.milvus.v2.service.utility.request.FlushReq;
 import io.milvus.v2.service.vector.request.DeleteReq;
 import io.milvus.v2.service.vector.request.InsertReq;
-import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
@@ -51,24 +50,19 @@ final class MilvusItems implements DetectedItemStore {
   /** Max rows one Milvus query returns. */
   static final int MAX_QUERY_ROWS = 16_384;
 
+  private final MilvusReadContext read;
   private final MilvusClientV2 client;
   private final CollectionSpec spec;
   private final int faceDimension;
-  private final ConsistencyLevel readConsistency;
   private final MilvusCollections collections;
   private final AtomicBoolean unflushed = new AtomicBoolean();
   private final CollectionPresence present;
 
-  MilvusItems(
-      MilvusClientV2 client,
-      CollectionSpec spec,
-      int faceDimension,
-      ConsistencyLevel readConsistency,
-      MilvusCollections collections) {
-    this.client = client;
-    this.spec = spec;
+  MilvusItems(MilvusReadContext read, int faceDimension, MilvusCollections collections) {
+    this.read = read;
+    this.client = read.client();
+    this.spec = read.spec();
     this.faceDimension = faceDimension;
-    this.readConsistency = readConsistency;
     this.collections = collections;
     this.present =
         new CollectionPresence(
@@ -187,7 +181,7 @@ final class MilvusItems implements DetectedItemStore {
           names.get(0),
           () -> client.flush(FlushReq.builder().collectionNames(names).build()));
       for (String name : names) {
-        query(name, "", List.of("count(*)"), 0, ConsistencyLevel.STRONG);
+        read.query("query", name, "", List.of("count(*)"), 0, ConsistencyLevel.STRONG);
       }
     } catch (RuntimeException e) {
       unflushed.set(true);
@@ -213,8 +207,7 @@ final class MilvusItems implements DetectedItemStore {
               collection(kind),
               expression,
               MilvusItemRows.ALL_FIELDS,
-              MilvusExactFilter.MAX_ROWS + 1,
-              readConsistency);
+              MilvusExactFilter.MAX_ROWS + 1);
       if (rows.size() <= MilvusExactFilter.MAX_ROWS) {
         return MilvusItemRows.rank(kind, query, k, rows);
       }
@@ -228,7 +221,7 @@ final class MilvusItems implements DetectedItemStore {
             .limit(k)
             .searchParams(MilvusIndexParams.searchParams(spec, k))
             .outputFields(MilvusItemRows.FIELDS)
-            .consistencyLevel(readConsistency);
+            .consistencyLevel(read.consistency());
     if (!expression.isEmpty()) {
       request.filter(expression);
     }
@@ -258,8 +251,7 @@ final class MilvusItems implements DetectedItemStore {
             collection(kind),
             MilvusFilterExpressions.idIn(List.of(itemId)),
             MilvusItemRows.ALL_FIELDS,
-            1,
-            readConsistency);
+            1);
     return rows.isEmpty()
         ? Optional.empty()
         : Optional.of(MilvusItemRows.stored(kind, rows.get(0)));
@@ -278,8 +270,7 @@ final class MilvusItems implements DetectedItemStore {
               collection(kind),
               MilvusItemRows.parentIn(List.of(imageId)),
               MilvusItemRows.ALL_FIELDS,
-              MAX_QUERY_ROWS,
-              readConsistency)) {
+              MAX_QUERY_ROWS)) {
         ofKind.add(MilvusItemRows.stored(kind, e));
       }
       ofKind.sort(java.util.Comparator.comparingInt(s -> s.item().index()));
@@ -298,37 +289,18 @@ final class MilvusItems implements DetectedItemStore {
     String expression = MilvusItemRows.expression(new ItemFilter(filter, labels));
     List<StoredItem> matching = new ArrayList<>();
     for (Kind kind : Kind.values()) {
-      for (var e :
-          query(
-              collection(kind),
-              expression,
-              MilvusItemRows.FIELDS,
-              MAX_QUERY_ROWS,
-              readConsistency)) {
+      for (var e : query(collection(kind), expression, MilvusItemRows.FIELDS, MAX_QUERY_ROWS)) {
         matching.add(MilvusItemRows.stored(kind, e));
       }
     }
     return MilvusItemRows.imagesNewestFirst(matching, offset, limit);
   }
 
+  /** The entities of {@code collection} matching {@code expression}, at the read consistency. */
   private List<Map<String, Object>> query(
-      String collection,
-      String expression,
-      List<String> fields,
-      int limit,
-      ConsistencyLevel consistency) {
-    QueryReq.QueryReqBuilder request =
-        QueryReq.builder()
-            .collectionName(collection)
-            .filter(expression)
-            .outputFields(fields)
-            .consistencyLevel(consistency);
-    if (limit > 0) {
-      request.limit(limit);
-    }
+      String collection, String expression, List<String> fields, int limit) {
     List<Map<String, Object>> out = new ArrayList<>();
-    call("query", collection, () -> client.query(request.build()))
-        .getQueryResults()
+    read.query("query", collection, expression, fields, limit, read.consistency())
         .forEach(r -> out.add(r.getEntity()));
     return out;
   }

@@ -12,7 +12,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * What the read paths ({@link MilvusReads}, {@link MilvusVectorSearch}, {@link
- * MilvusNearDuplicates}) share.
+ * MilvusNearDuplicates}) share; {@link MilvusItems} uses its client, spec and consistency.
  *
  * @param consistency the configured read consistency
  * @param scenes whether the collection they read has the scene fields ({@link
@@ -32,17 +32,28 @@ record MilvusReadContext(
    */
   List<QueryResp.QueryResult> query(
       String operation, String filter, List<String> fields, long limit) {
+    return query(operation, spec.name(), filter, fields, limit, consistency);
+  }
+
+  /** The rows of {@code collection} matching {@code filter}, at {@code level}. */
+  List<QueryResp.QueryResult> query(
+      String operation,
+      String collection,
+      String filter,
+      List<String> fields,
+      long limit,
+      ConsistencyLevel level) {
     return call(
             operation,
-            spec.name(),
+            collection,
             () ->
                 client.query(
                     QueryReq.builder()
-                        .collectionName(spec.name())
+                        .collectionName(collection)
                         .filter(filter)
                         .outputFields(fields)
                         .limit(limit)
-                        .consistencyLevel(consistency)
+                        .consistencyLevel(level)
                         .build()))
         .getQueryResults();
   }

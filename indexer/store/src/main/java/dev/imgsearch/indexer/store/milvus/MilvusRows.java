@@ -95,15 +95,10 @@ final class MilvusRows {
       vector.add(v);
     }
     row.add(FIELD_VECTOR, vector);
-    row.addProperty(FIELD_BUCKET, r.bucket());
-    row.addProperty(FIELD_KEY, r.key());
-    row.addProperty(FIELD_SOURCE, r.source());
+    addHitFields(row, r);
     row.addProperty(FIELD_MODEL, r.model());
-    row.addProperty(FIELD_CAPTURED_AT, r.capturedAtMillis());
-    row.add(FIELD_TAGS, tags(r));
     row.addProperty(FIELD_PHASH, r.phash() == null ? 0L : r.phash());
     row.addProperty(FIELD_HAS_PHASH, r.phash() != null);
-    addScene(row, r);
     return row;
   }
 
@@ -116,17 +111,20 @@ final class MilvusRows {
       hash.add(b);
     }
     row.add(FIELD_PHASH, hash);
+    addHitFields(row, r);
+    return row;
+  }
+
+  /**
+   * The fields both collections return with a hit: bucket, key, source, capture time, tags and the
+   * scene fields (the representative and the scene's start, or "" and 0 without a scene).
+   */
+  private static void addHitFields(JsonObject row, VectorRecord r) {
     row.addProperty(FIELD_BUCKET, r.bucket());
     row.addProperty(FIELD_KEY, r.key());
     row.addProperty(FIELD_SOURCE, r.source());
     row.addProperty(FIELD_CAPTURED_AT, r.capturedAtMillis());
     row.add(FIELD_TAGS, tags(r));
-    addScene(row, r);
-    return row;
-  }
-
-  /** The scene fields: the representative and the scene's start, or "" and 0 without a scene. */
-  private static void addScene(JsonObject row, VectorRecord r) {
     row.addProperty(FIELD_SCENE_OF, r.scene() == null ? "" : r.scene().representativeId());
     row.addProperty(FIELD_SCENE_START, r.scene() == null ? 0L : r.scene().startMillis());
   }

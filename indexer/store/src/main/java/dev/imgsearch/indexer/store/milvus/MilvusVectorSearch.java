@@ -6,6 +6,7 @@ import static dev.imgsearch.indexer.store.milvus.MilvusCalls.call;
 
 import dev.imgsearch.indexer.store.SearchFilter;
 import dev.imgsearch.indexer.store.SearchHit;
+import dev.imgsearch.schemas.DaemonThreads;
 import io.milvus.v2.common.IndexParam;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.FloatVec;
@@ -46,12 +47,7 @@ final class MilvusVectorSearch implements AutoCloseable {
 
   /** Runs the match-count probe of a filtered search next to its ANN search. */
   private final ExecutorService probes =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "milvus-filter-probe");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(DaemonThreads.named("milvus-filter-probe"));
 
   MilvusVectorSearch(MilvusReadContext read) {
     this.read = read;

@@ -115,7 +115,7 @@ public final class MilvusVectorStore implements VectorStore {
         new MilvusNearDuplicates(
             new MilvusReadContext(
                 client, spec, readConsistency, collections::companionKeepsScenes));
-    this.items = new MilvusItems(client, spec, faceDimension, readConsistency, collections);
+    this.items = new MilvusItems(read, faceDimension, collections);
   }
 
   @Override
