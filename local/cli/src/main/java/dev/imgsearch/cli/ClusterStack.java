@@ -20,6 +20,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +47,13 @@ final class ClusterStack implements RunningStack {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterStack.class);
   private static final int PARTITIONS = 2;
   private static final Duration JOB_START_TIMEOUT = Duration.ofMinutes(3);
+
+  /**
+   * Job options of the cluster on top of the local ones: two slots per TaskManager on a small
+   * machine, so one inference thread and one decode thread per slot (as FlinkClusterFaultIT).
+   */
+  static final Map<String, String> CLUSTER_JOB_OPTIONS =
+      Map.of("onnx.intra-op-threads", "1", "decode.threads", "1");
 
   private final LocalStackSettings settings;
   private final Map<String, String> embedderOverrides;
@@ -120,9 +128,10 @@ final class ClusterStack implements RunningStack {
   }
 
   private void submitJob(Path jar) {
+    Map<String, String> overrides = new HashMap<>(CLUSTER_JOB_OPTIONS);
+    overrides.putAll(embedderOverrides);
     List<String> args = new ArrayList<>();
-    StackWiring.embedderOptions(
-            settings, store, kafka.bootstrapServers(), s3.endpoint(), embedderOverrides)
+    StackWiring.embedderOptions(settings, store, kafka.bootstrapServers(), s3.endpoint(), overrides)
         .forEach((k, v) -> args.addAll(List.of("--" + k, v)));
     FlinkRest rest = flink.rest();
     try {

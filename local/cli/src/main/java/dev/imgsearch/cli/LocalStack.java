@@ -159,9 +159,7 @@ public final class LocalStack implements RunningStack {
         "metrics.reporter.prom.factory.class",
         "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
     conf.setString("metrics.reporter.prom.port", Integer.toString(flinkMetricsPort));
-    // a subtask per partition of the image events (StackWiring.SLOT_JOB_OPTIONS: one core each)
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createLocalEnvironment(PARTITIONS, conf);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
     EmbedderJob.build(env, embedderSettings);
     try {
       JobClient started = env.executeAsync("imgsearch-embedder");

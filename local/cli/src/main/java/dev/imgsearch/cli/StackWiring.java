@@ -109,10 +109,6 @@ final class StackWiring {
    * checkpoint interval, the watch and alert topics and the store, then {@code overrides} (e.g.
    * {@code checkpoint.interval}, {@code detect}) over them.
    */
-  /** Job options of a subtask that has one core to itself. */
-  static final Map<String, String> SLOT_JOB_OPTIONS =
-      Map.of("onnx.intra-op-threads", "1", "decode.threads", "1");
-
   static Map<String, String> embedderOptions(
       LocalStackSettings settings,
       StoreSettings store,
@@ -125,10 +121,6 @@ final class StackWiring {
     options.put("s3.access-key", settings.accessKey());
     options.put("s3.secret-key", settings.secretKey());
     options.put("checkpoint.interval", EmbedderJob.LOCAL_CHECKPOINT_INTERVAL.toString());
-    // one slot per core, as the FlinkDeployment: each subtask runs the model on one thread and
-    // decodes on one; two such subtasks on 2 cores embed 21 % more than one subtask with ONNX
-    // Runtime's two threads (docs/benchmarks.md, "The job at a deployment's setting")
-    options.putAll(SLOT_JOB_OPTIONS);
     options.put("topic.watches", Topics.WATCHES.name());
     options.put("topic.alerts", Topics.ALERTS.name());
     options.put("store.kind", store.kind() == StoreSettings.Kind.EMBEDDED ? "embedded" : "milvus");
