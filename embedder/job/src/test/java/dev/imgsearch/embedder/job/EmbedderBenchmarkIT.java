@@ -303,8 +303,7 @@ class EmbedderBenchmarkIT {
       }
       double[] rates = new double[3];
       for (int rep = -1; rep < rates.length; rep++) { // rep -1: warm-up
-        java.util.concurrent.atomic.AtomicLong images =
-            new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong images = new AtomicLong();
         long t0 = System.nanoTime();
         List<Thread> threads = new ArrayList<>();
         for (OnnxImageEmbedder e : embedders) {
