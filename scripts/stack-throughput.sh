@@ -4,9 +4,11 @@
 # opencv-doc's vtest.avi scaled to 640×480 (0.3 MP) with `imgsearch ingest` in its own JVM and reports images/s
 # between the first and the last frame becoming searchable (the definition EmbedderBenchmarkIT uses for the
 # job alone: first to last embedding).
-#   [WARM_ROUNDS=1] [CHECKPOINT=PT1S] scripts/stack-throughput.sh [runs=3] [parallel uploads=16]
+#   [WARM_ROUNDS=1] [CHECKPOINT=PT1S] [STACK_JAVA_OPTS=...] scripts/stack-throughput.sh [runs=3] [parallel uploads=16]
 # WARM_ROUNDS: how many times all frames are uploaded (under other sources) before the measured round, so that the
 # JIT has compiled the hot paths (a long-running stack's steady state); 0 warms up with 200 frames only.
+# STACK_JAVA_OPTS: JVM options for `imgsearch local` only, not the upload client (e.g. -XX:TieredStopAtLevel=4 to
+# compare the launcher's C1-only stack with the JVM's default JIT).
 # Needs: ffmpeg and the footage (Debian: `apt-get install ffmpeg opencv-doc`; VTEST=FILE takes any other video),
 # a built project (./imgsearch builds it). Ports: HTTP_PORT, KAFKA_PORT, S3_PORT (default 18080, 19092, 19000).
 set -euo pipefail
@@ -40,7 +42,7 @@ wait_count() { # wait_count FROM TARGET → prints epoch millis of first count >
   done
 }
 for run in $(seq 1 "$RUNS"); do
-  ./imgsearch local --data-dir "$WORK/stack$run" --http-port "$HTTP" --kafka-port "$KAFKA" --s3-port "$S3" \
+  IMGSEARCH_JAVA_OPTS="${STACK_JAVA_OPTS:-}" ./imgsearch local --data-dir "$WORK/stack$run" --http-port "$HTTP" --kafka-port "$KAFKA" --s3-port "$S3" \
       --checkpoint-interval "${CHECKPOINT:-PT1S}" > "$WORK/local$run.log" 2>&1 &
   STACK=$!
   until grep -q "imgsearch is running" "$WORK/local$run.log"; do sleep 1; kill -0 $STACK; done

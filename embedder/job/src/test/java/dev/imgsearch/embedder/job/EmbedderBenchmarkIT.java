@@ -28,11 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,12 +59,45 @@ class EmbedderBenchmarkIT {
   static final String BUCKET = JobHarness.BUCKET;
   static final int IMAGES = Integer.getInteger("imgsearch.benchmark.images", 120);
 
+  /**
+   * {@code -Dimgsearch.benchmark.warm-up=false} drops the job run before each configuration's three
+   * measured runs.
+   */
+  static final boolean WARM_UP = !"false".equals(System.getProperty("imgsearch.benchmark.warm-up"));
+
   @TempDir Path tmp;
   final StringBuilder report = new StringBuilder();
 
   void line(String s) {
     System.out.println(s);
     report.append(s).append('\n');
+  }
+
+  /**
+   * One MiniCluster (one TaskManager, two slots) for every job run of the test, as a long-running
+   * TaskManager runs its job: a cluster per run made each run start cold (actor systems, classes,
+   * JIT deoptimisation).
+   */
+  private MiniCluster cluster;
+
+  private MiniCluster cluster() throws Exception {
+    if (cluster == null) {
+      cluster =
+          new MiniCluster(
+              new MiniClusterConfiguration.Builder()
+                  .setNumTaskManagers(1)
+                  .setNumSlotsPerTaskManager(2)
+                  .build());
+      cluster.start();
+    }
+    return cluster;
+  }
+
+  @AfterEach
+  void closeCluster() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   @Test
@@ -76,7 +111,9 @@ class EmbedderBenchmarkIT {
             + System.getProperty("java.version")
             + "; "
             + IMAGES
-            + " images per job run; medians of 3 runs; load average at start: "
+            + " images per job run; medians of 3 runs"
+            + (WARM_UP ? " after a warm-up run per configuration" : " (no warm-up run)")
+            + "; load average at start: "
             + load());
     line("");
     // quick runs (profiling, A/B): -Dimgsearch.benchmark.limit=366 skips (a) and uses that limit,
@@ -112,8 +149,8 @@ class EmbedderBenchmarkIT {
                   : "embedded Lucene HNSW store"));
       line("");
       line(
-          "| images | JPEG decoder | batch.size | decode.threads | onnx.intra-op-threads | ORT spinning | parallelism | job images/s | ratio to (a) |");
-      line("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+          "| images | JPEG decoder | batch.size | decode.threads | onnx.intra-op-threads | ORT spinning | parallelism | job images/s | ratio to (a) | core-ms per image: this JVM / S3 server |");
+      line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
       String cameraTopic = upload(servers, "camera", camera);
       String smallTopic = upload(servers, "small", small);
       // {batch.size, decode.threads, onnx.intra-op-threads, 1 = libjpeg-turbo / 0 = ImageIO, 1 =
@@ -163,14 +200,23 @@ class EmbedderBenchmarkIT {
                     DetectSettings.NONE.faceMinScore(),
                     DetectSettings.NONE.maxFaces());
             double[] rates = new double[3];
+            double[] jvmCpu = new double[3];
+            double[] s3Cpu = new double[3];
             try {
               if (cfg[3] == 0) {
                 System.setProperty(TurboJpeg.ENABLED_PROPERTY, "false");
               }
               jobParallelism = cfg.length > 5 ? cfg[5] : 1;
-              for (int rep = 0; rep < rates.length; rep++) {
-                rates[rep] =
+              // rep -1 warms up, as (a) does: a job runs for hours, and without it the first
+              // configuration listed paid the JIT compilation of every later one
+              for (int rep = WARM_UP ? -1 : 0; rep < rates.length; rep++) {
+                double rate =
                     job(servers, run[1], cfg[0], cfg[1], new OnnxOptions(cfg[2], 0, cfg[4] == 1));
+                if (rep >= 0) {
+                  rates[rep] = rate;
+                  jvmCpu[rep] = lastJvmCpuMsPerImage;
+                  s3Cpu[rep] = lastS3CpuMsPerImage;
+                }
               }
             } finally {
               System.clearProperty(TurboJpeg.ENABLED_PROPERTY);
@@ -179,7 +225,7 @@ class EmbedderBenchmarkIT {
             double rate = median(rates);
             line(
                 String.format(
-                    "| %s | %s | %d | %d | %d | %s | %d | %.1f (%.1f, %.1f, %.1f) | %.2f |",
+                    "| %s | %s | %d | %d | %d | %s | %d | %.1f (%.1f, %.1f, %.1f) | %.2f | %.1f / %.1f |",
                     run[0]
                         + (detects.length > 1 || !detect.equals("none")
                             ? ", detect=" + detect
@@ -194,7 +240,9 @@ class EmbedderBenchmarkIT {
                     rates[0],
                     rates[1],
                     rates[2],
-                    rate / limit));
+                    rate / limit,
+                    median(jvmCpu),
+                    median(s3Cpu)));
           }
         }
       }
@@ -377,6 +425,32 @@ class EmbedderBenchmarkIT {
   int jobParallelism = 1;
 
   /**
+   * CPU of the last {@link #job} run per image, from its first embedding to the job's end: this JVM
+   * (job, broker, Lucene, JIT) and the S3 server child.
+   */
+  double lastJvmCpuMsPerImage;
+
+  double lastS3CpuMsPerImage;
+
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** utime + stime of a child process from /proc (Linux), in nanoseconds; 0 elsewhere. */
+  static long childCpuNanos(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15
+      return ticks * 10_000_000L; // USER_HZ = 100
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /**
    * Distinct camera-like JPEGs (scene + per-pixel noise so JPEG has real entropy, like a sensor's).
    */
   static List<byte[]> images(int w, int h, int distinct) {
@@ -551,8 +625,8 @@ class EmbedderBenchmarkIT {
       int images)
       throws Exception {
     TimingSink.reset();
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createLocalEnvironment(jobParallelism, new Configuration());
+    StreamExecutionEnvironment env = new StreamExecutionEnvironment();
+    env.setParallelism(jobParallelism);
     KafkaSource<KafkaRecord> source =
         KafkaSource.<KafkaRecord>builder()
             .setBootstrapServers(servers.broker.bootstrapServers())
@@ -592,7 +666,11 @@ class EmbedderBenchmarkIT {
         new TimingSink<DeadLetter>(),
         new TimingSink<EmbeddingChange>(),
         null);
-    env.execute("bench");
+    TimingSink.s3Pid = servers.s3.pid();
+    cluster().executeJobBlocking(env.getStreamGraph().getJobGraph());
+    lastJvmCpuMsPerImage = (processCpuNanos() - TimingSink.firstJvmCpu.get()) / 1e6 / images;
+    lastS3CpuMsPerImage =
+        (childCpuNanos(servers.s3.pid()) - TimingSink.firstS3Cpu.get()) / 1e6 / images;
     assertThat(TimingSink.count.get()).isEqualTo(images);
     return (images - 1) / ((TimingSink.last.get() - TimingSink.first.get()) / 1e9);
   }
@@ -602,6 +680,12 @@ class EmbedderBenchmarkIT {
     static final AtomicLong first = new AtomicLong();
     static final AtomicLong last = new AtomicLong();
     static final AtomicLong count = new AtomicLong();
+
+    /** This JVM's and the S3 server's CPU time when the first record arrived. */
+    static final AtomicLong firstJvmCpu = new AtomicLong();
+
+    static final AtomicLong firstS3Cpu = new AtomicLong();
+    static volatile long s3Pid = -1;
 
     /** Changes that reuse their scene's vector (scene-change gating). */
     static final AtomicLong gated = new AtomicLong();
@@ -634,7 +718,10 @@ class EmbedderBenchmarkIT {
             return;
           }
           long now = System.nanoTime();
-          first.compareAndSet(0, now);
+          if (first.compareAndSet(0, now)) {
+            firstJvmCpu.set(processCpuNanos());
+            firstS3Cpu.set(childCpuNanos(s3Pid));
+          }
           last.set(now);
           count.incrementAndGet();
           if (element instanceof EmbeddingChange c && c.representativeId != null) {

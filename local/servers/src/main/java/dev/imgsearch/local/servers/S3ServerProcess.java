@@ -47,6 +47,14 @@ public final class S3ServerProcess implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
   private static final int TAIL_LINES = 40;
 
+  /**
+   * C1 only: the server hashes and copies bytes between sockets and files, and C2 spent more CPU
+   * compiling that path than it saved within thousands of requests (PUT: 2.1–3.6 core-ms per 0.3 MP
+   * image with C2 over rounds 2–7 of 795, 1.5–1.9 with C1; docs/benchmarks.md).
+   */
+  static final List<String> JVM_OPTIONS =
+      List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
   private final Path dataDir;
   private final String accessKey;
   private final String secretKey;
@@ -173,7 +181,8 @@ public final class S3ServerProcess implements AutoCloseable {
     String classpath = readClasspath(classpathFile());
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-Xmx1g", "-XX:+UseSerialGC", "-cp", classpath, MAIN_CLASS));
+    command.addAll(JVM_OPTIONS);
+    command.addAll(List.of("-cp", classpath, MAIN_CLASS));
     command.addAll(
         List.of("--data-dir", dataDir.toString(), "--port", Integer.toString(requestedPort)));
     command.addAll(List.of("--access-key", accessKey, "--secret-key", secretKey));
