@@ -438,16 +438,12 @@ class EmbedderBenchmarkIT {
         .getProcessCpuTime();
   }
 
-  /** utime + stime of a child process from /proc (Linux), in nanoseconds; 0 elsewhere. */
+  /** CPU time of a child process so far (the JDK's process info), 0 when unknown. */
   static long childCpuNanos(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15
-      return ticks * 10_000_000L; // USER_HZ = 100
-    } catch (IOException | RuntimeException e) {
-      return 0;
-    }
+    return ProcessHandle.of(pid)
+        .flatMap(h -> h.info().totalCpuDuration())
+        .map(Duration::toNanos)
+        .orElse(0L);
   }
 
   /**
