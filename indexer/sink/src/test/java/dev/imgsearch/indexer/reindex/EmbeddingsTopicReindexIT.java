@@ -14,6 +14,7 @@ import dev.imgsearch.local.servers.MilvusServer;
 import dev.imgsearch.local.servers.testing.BrokerPerClass;
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.ImageEmbedding;
+import dev.imgsearch.schemas.testing.UnitVectors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -256,17 +257,7 @@ class EmbeddingsTopicReindexIT extends BrokerPerClass {
   }
 
   static float[] vector(String id, int version) {
-    SplittableRandom r = new SplittableRandom(id.hashCode() * 31L + version);
-    float[] v = new float[DIM];
-    double norm = 0;
-    for (int i = 0; i < DIM; i++) {
-      v[i] = (float) r.nextGaussian();
-      norm += v[i] * v[i];
-    }
-    for (int i = 0; i < DIM; i++) {
-      v[i] /= (float) Math.sqrt(norm);
-    }
-    return v;
+    return UnitVectors.random(new SplittableRandom(id.hashCode() * 31L + version), DIM);
   }
 
   static float[] unit(int axis) {
