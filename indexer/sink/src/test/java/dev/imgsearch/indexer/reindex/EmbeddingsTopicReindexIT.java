@@ -12,6 +12,7 @@ import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.indexer.store.VectorStores;
 import dev.imgsearch.local.servers.MilvusServer;
 import dev.imgsearch.local.servers.testing.BrokerPerClass;
+import dev.imgsearch.local.servers.testing.TestProducers;
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.ImageEmbedding;
 import dev.imgsearch.schemas.testing.UnitVectors;
@@ -27,7 +28,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -304,14 +304,7 @@ class EmbeddingsTopicReindexIT extends BrokerPerClass {
       this.topic = topic;
       this.expected = expected;
       this.producer =
-          new KafkaProducer<>(
-              Map.of(
-                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                  broker.bootstrapServers(),
-                  ProducerConfig.ACKS_CONFIG,
-                  "all"),
-              new StringSerializer(),
-              new ByteArraySerializer());
+          TestProducers.acked(broker, new StringSerializer(), new ByteArraySerializer());
     }
 
     void upsert(String id, String model, int version) {
