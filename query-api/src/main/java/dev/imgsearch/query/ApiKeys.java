@@ -1,10 +1,10 @@
 package dev.imgsearch.query;
 
+import dev.imgsearch.schemas.CommaSeparated;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
@@ -67,11 +67,7 @@ public final class ApiKeys {
     if (commaSeparated == null || commaSeparated.isBlank()) {
       return disabled();
     }
-    return of(
-        Arrays.stream(commaSeparated.split(","))
-            .map(String::trim)
-            .filter(s -> !s.isEmpty())
-            .toList());
+    return of(CommaSeparated.items(commaSeparated));
   }
 
   /** Whether requests must carry a key. */
