@@ -15,11 +15,7 @@ public record Backoff(Duration initial, Duration max, Duration budget) {
 
   /** Delay before retry number {@code attempt} (1 = first retry). */
   public Duration delay(int attempt) {
-    long ms = initial.toMillis();
-    for (int i = 1; i < attempt && ms < max.toMillis(); i++) {
-      ms *= 2;
-    }
-    return Duration.ofMillis(Math.min(ms, max.toMillis()));
+    return ExponentialBackoff.delay(initial, max, attempt);
   }
 
   /** Whether another retry fits: {@code elapsed} plus the next delay stays within the budget. */

@@ -2,13 +2,11 @@ package dev.imgsearch.ingest;
 
 import dev.imgsearch.schemas.FieldLimits;
 import dev.imgsearch.schemas.RawFrame;
+import dev.imgsearch.schemas.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -208,11 +206,7 @@ public final class Frames {
 
   /** First 128 bits of SHA-256 over the bytes, hex. */
   public static String contentId(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex128(bytes);
   }
 
   static String header(Headers headers, String name) {

@@ -1,5 +1,6 @@
 package dev.imgsearch.ingest;
 
+import dev.imgsearch.schemas.CommaSeparated;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -52,14 +53,7 @@ public record ImageFilter(
   }
 
   static List<String> split(String csv) {
-    if (csv == null || csv.isBlank()) {
-      return List.of();
-    }
-    return java.util.Arrays.stream(csv.split(","))
-        .map(String::trim)
-        .filter(s -> !s.isEmpty())
-        .distinct()
-        .toList();
+    return CommaSeparated.items(csv).stream().distinct().toList();
   }
 
   /** Why a created object is skipped, or null when it becomes an event. */

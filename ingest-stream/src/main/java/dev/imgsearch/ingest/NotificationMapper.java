@@ -1,5 +1,6 @@
 package dev.imgsearch.ingest;
 
+import dev.imgsearch.schemas.CommaSeparated;
 import dev.imgsearch.schemas.FieldLimits;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.avro.ImageEvent;
@@ -10,7 +11,6 @@ import dev.imgsearch.schemas.minio.MinioNotifications;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -226,11 +226,7 @@ public final class NotificationMapper {
     }
     String text =
         tags.length() > MAX_TAGS_TEXT_CHARS ? tags.substring(0, MAX_TAGS_TEXT_CHARS) : tags;
-    return Arrays.stream(text.split(","))
-        .map(String::trim)
-        .filter(t -> !t.isEmpty())
-        .distinct()
-        .toList();
+    return CommaSeparated.items(text).stream().distinct().toList();
   }
 
   /** ISO-8601 instant or epoch millis; anything else → {@code fallback}. */

@@ -1,6 +1,6 @@
 package dev.imgsearch.query;
 
-import java.util.Arrays;
+import dev.imgsearch.schemas.CommaSeparated;
 import java.util.Collection;
 import java.util.Set;
 import java.util.TreeSet;
@@ -58,11 +58,7 @@ public final class AllowedBuckets {
     if (commaSeparated == null || commaSeparated.isBlank()) {
       throw new IllegalArgumentException("at least one bucket must be allowed");
     }
-    return of(
-        Arrays.stream(commaSeparated.split(","))
-            .map(String::trim)
-            .filter(s -> !s.isEmpty())
-            .toList());
+    return of(CommaSeparated.items(commaSeparated));
   }
 
   public boolean allows(String bucket) {

@@ -1,10 +1,10 @@
 package dev.imgsearch.query;
 
+import dev.imgsearch.schemas.CommaSeparated;
+import dev.imgsearch.schemas.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
@@ -67,11 +67,7 @@ public final class ApiKeys {
     if (commaSeparated == null || commaSeparated.isBlank()) {
       return disabled();
     }
-    return of(
-        Arrays.stream(commaSeparated.split(","))
-            .map(String::trim)
-            .filter(s -> !s.isEmpty())
-            .toList());
+    return of(CommaSeparated.items(commaSeparated));
   }
 
   /** Whether requests must carry a key. */
@@ -108,10 +104,6 @@ public final class ApiKeys {
   }
 
   private static byte[] sha256(String key) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return Sha256.digest(key.getBytes(StandardCharsets.UTF_8));
   }
 }

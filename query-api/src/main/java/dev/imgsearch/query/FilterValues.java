@@ -32,11 +32,12 @@ final class FilterValues {
   static Set<String> validate(String parameter, Collection<String> values) {
     Set<String> out = new LinkedHashSet<>(values);
     if (out.size() > MAX_VALUES) {
-      throw invalid(parameter + " accepts at most " + MAX_VALUES + " values, got " + out.size());
+      throw InvalidQueryException.parameter(
+          parameter + " accepts at most " + MAX_VALUES + " values, got " + out.size());
     }
     for (String value : out) {
       if (!ALLOWED.matcher(value).matches()) {
-        throw invalid(
+        throw InvalidQueryException.parameter(
             parameter
                 + " values may only contain letters, digits, spaces and . _ - : / @ + = # (at most "
                 + MAX_LENGTH
@@ -63,9 +64,5 @@ final class FilterValues {
             });
     out.append(value.codePointCount(0, value.length()) > 40 ? "…'" : "'");
     return out.toString();
-  }
-
-  private static InvalidQueryException invalid(String message) {
-    return new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER, message);
   }
 }

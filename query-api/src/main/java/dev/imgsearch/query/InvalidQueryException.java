@@ -22,6 +22,13 @@ public class InvalidQueryException extends RuntimeException {
     this.code = code;
   }
 
+  /**
+   * A bad query parameter or JSON field ({@link #INVALID_PARAMETER}), {@code message} saying how.
+   */
+  public static InvalidQueryException parameter(String message) {
+    return new InvalidQueryException(INVALID_PARAMETER, message);
+  }
+
   /** The machine-readable error code returned to the client. */
   public String code() {
     return code;

@@ -52,11 +52,13 @@ final class ListingParams {
     Integer limit = integer(query, LIMIT);
     int value = limit == null ? DEFAULT_LIMIT : limit;
     if (value < 1 || value > MAX_LIMIT) {
-      throw invalid(LIMIT + " must be between 1 and " + MAX_LIMIT + ", got " + value);
+      throw InvalidQueryException.parameter(
+          LIMIT + " must be between 1 and " + MAX_LIMIT + ", got " + value);
     }
     String order = SearchParams.single(query, ORDER);
     if (order != null && !order.equals("newest")) {
-      throw invalid(ORDER + " must be 'newest', got " + FilterValues.describe(order));
+      throw InvalidQueryException.parameter(
+          ORDER + " must be 'newest', got " + FilterValues.describe(order));
     }
     return new Listing(filter, value);
   }
@@ -71,7 +73,7 @@ final class ListingParams {
     Integer seconds = integer(query, INTERVAL);
     int interval = seconds == null ? DEFAULT_INTERVAL_SECONDS : seconds;
     if (interval < 1 || interval > MAX_INTERVAL_SECONDS) {
-      throw invalid(
+      throw InvalidQueryException.parameter(
           INTERVAL
               + " must be between 1 and "
               + MAX_INTERVAL_SECONDS
@@ -85,12 +87,13 @@ final class ListingParams {
             : Math.floorDiv(nowMillis, step) * step + step;
     long from = filter.fromMillis() != null ? filter.fromMillis() : to - DEFAULT_INTERVALS * step;
     if (from >= to) { // only a defaulted bound can cross the other
-      throw invalid(SearchParams.FROM + " must be before " + SearchParams.TO);
+      throw InvalidQueryException.parameter(
+          SearchParams.FROM + " must be before " + SearchParams.TO);
     }
     long span = to - from;
     long intervals = (span + step - 1) / step;
     if (intervals > MAX_INTERVALS) {
-      throw invalid(
+      throw InvalidQueryException.parameter(
           "the window holds "
               + intervals
               + " intervals, at most "
@@ -115,9 +118,5 @@ final class ListingParams {
 
   private static Integer integer(Map<String, List<String>> query, String name) {
     return SearchParams.parseInt(name, SearchParams.single(query, name));
-  }
-
-  private static InvalidQueryException invalid(String message) {
-    return new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER, message);
   }
 }

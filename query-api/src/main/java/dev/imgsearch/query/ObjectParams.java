@@ -36,7 +36,8 @@ public record ObjectParams(SearchParams search, Set<String> classes, Grouping gr
     List<String> q = query.getOrDefault(Q, List.of());
     List<String> group = query.getOrDefault(GROUP, List.of());
     if (q.size() > 1 || group.size() > 1) {
-      throw invalid((q.size() > 1 ? Q : GROUP) + " must be given at most once");
+      throw InvalidQueryException.parameter(
+          (q.size() > 1 ? Q : GROUP) + " must be given at most once");
     }
     return of(
         search,
@@ -61,7 +62,7 @@ public record ObjectParams(SearchParams search, Set<String> classes, Grouping gr
           continue;
         }
         if (!ClassVocabulary.isLabel(label)) {
-          throw invalid(
+          throw InvalidQueryException.parameter(
               CLASS
                   + " "
                   + FilterValues.describe(c.strip())
@@ -74,7 +75,7 @@ public record ObjectParams(SearchParams search, Set<String> classes, Grouping gr
     if (text != null && !text.isBlank()) {
       Set<String> named = ClassVocabulary.labelsIn(text);
       if (named.isEmpty()) {
-        throw invalid(
+        throw InvalidQueryException.parameter(
             Q
                 + " "
                 + FilterValues.describe(text.strip())
@@ -96,11 +97,7 @@ public record ObjectParams(SearchParams search, Set<String> classes, Grouping gr
         .findFirst()
         .orElseThrow(
             () ->
-                invalid(
+                InvalidQueryException.parameter(
                     GROUP + " must be none, image or source, got " + FilterValues.describe(value)));
-  }
-
-  private static InvalidQueryException invalid(String message) {
-    return new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER, message);
   }
 }

@@ -3,6 +3,7 @@ package dev.imgsearch.query;
 import dev.imgsearch.embedder.ImageEmbedder;
 import dev.imgsearch.embedder.image.ImageRejectedException;
 import dev.imgsearch.indexer.store.VectorStore;
+import dev.imgsearch.schemas.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -25,12 +26,7 @@ final class Readiness implements AutoCloseable {
   private final int dimension;
   private final AtomicBoolean modelChecked = new AtomicBoolean();
   private final ExecutorService executor =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "query-store-probe");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("query-store-probe"));
 
   Readiness(ImageEmbedder embedder, VectorStore store, int dimension) {
     this.embedder = embedder;

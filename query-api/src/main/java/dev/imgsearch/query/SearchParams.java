@@ -48,14 +48,17 @@ public record SearchParams(int k, int offset, SearchFilter filter, Float minScor
 
   public SearchParams {
     if (k < MIN_K || k > MAX_K) {
-      throw invalid(K + " must be between " + MIN_K + " and " + MAX_K + ", got " + k);
+      throw InvalidQueryException.parameter(
+          K + " must be between " + MIN_K + " and " + MAX_K + ", got " + k);
     }
     if (offset < 0 || offset > MAX_WINDOW - k) {
-      throw invalid(OFFSET + " must be between 0 and " + MAX_WINDOW + " - k, got " + offset);
+      throw InvalidQueryException.parameter(
+          OFFSET + " must be between 0 and " + MAX_WINDOW + " - k, got " + offset);
     }
     filter = filter == null ? SearchFilter.NONE : filter;
     if (minScore != null && (!Float.isFinite(minScore) || minScore < -1f || minScore > 1f)) {
-      throw invalid(MIN_SCORE + " must be a number between -1 and 1, got " + minScore);
+      throw InvalidQueryException.parameter(
+          MIN_SCORE + " must be a number between -1 and 1, got " + minScore);
     }
   }
 
@@ -113,7 +116,7 @@ public record SearchParams(int k, int offset, SearchFilter filter, Float minScor
     Long fromMillis = parseInstant(FROM, from);
     Long toMillis = parseInstant(TO, to);
     if (fromMillis != null && toMillis != null && fromMillis >= toMillis) {
-      throw invalid(FROM + " must be before " + TO);
+      throw InvalidQueryException.parameter(FROM + " must be before " + TO);
     }
     SearchFilter filter =
         new SearchFilter(
@@ -145,7 +148,7 @@ public record SearchParams(int k, int offset, SearchFilter filter, Float minScor
   static String single(Map<String, List<String>> query, String name) {
     List<String> values = query.getOrDefault(name, List.of());
     if (values.size() > 1) {
-      throw invalid(name + " must be given at most once");
+      throw InvalidQueryException.parameter(name + " must be given at most once");
     }
     return values.isEmpty() || values.get(0).isBlank() ? null : values.get(0).strip();
   }
@@ -158,7 +161,8 @@ public record SearchParams(int k, int offset, SearchFilter filter, Float minScor
     try {
       return Integer.valueOf(value);
     } catch (NumberFormatException e) {
-      throw invalid(name + " must be an integer, got " + FilterValues.describe(value));
+      throw InvalidQueryException.parameter(
+          name + " must be an integer, got " + FilterValues.describe(value));
     }
   }
 
@@ -169,7 +173,7 @@ public record SearchParams(int k, int offset, SearchFilter filter, Float minScor
     try {
       return Float.valueOf(value);
     } catch (NumberFormatException e) {
-      throw invalid(
+      throw InvalidQueryException.parameter(
           MIN_SCORE + " must be a number between -1 and 1, got " + FilterValues.describe(value));
     }
   }
@@ -181,7 +185,7 @@ public record SearchParams(int k, int offset, SearchFilter filter, Float minScor
     try {
       return Instant.parse(value.trim()).toEpochMilli();
     } catch (DateTimeParseException | ArithmeticException e) {
-      throw invalid(
+      throw InvalidQueryException.parameter(
           name
               + " must be an ISO-8601 instant such as 2024-05-01T12:00:00Z, got "
               + FilterValues.describe(value));
@@ -201,9 +205,5 @@ public record SearchParams(int k, int offset, SearchFilter filter, Float minScor
       }
     }
     return out;
-  }
-
-  private static InvalidQueryException invalid(String message) {
-    return new InvalidQueryException(InvalidQueryException.INVALID_PARAMETER, message);
   }
 }

@@ -3,8 +3,10 @@ package dev.imgsearch.schemas;
 import java.time.Duration;
 
 /**
- * The bounds every exponential backoff of the stages obeys: a first wait above zero, a cap not
- * below it, and a retry budget that is not negative. Pure.
+ * The exponential backoff every stage retries with: the wait before retry {@code n} is {@code
+ * initial × 2^(n−1)}, capped at {@code max} ({@link #delay}); and the bounds it obeys: a first wait
+ * above zero, a cap not below it, and a retry budget that is not negative ({@link #requireValid}).
+ * Pure.
  */
 public final class ExponentialBackoff {
   private ExponentialBackoff() {}
@@ -24,5 +26,18 @@ public final class ExponentialBackoff {
         || budget.isNegative()) {
       throw new IllegalArgumentException(requirement + initial + ", " + max + ", " + budget);
     }
+  }
+
+  /**
+   * The wait before retry number {@code attempt} (1 = the first retry): {@code initial} doubled
+   * {@code attempt − 1} times, at most {@code max}; {@code initial} for an attempt below 2 (callers
+   * that number attempts from 1 reject smaller ones themselves).
+   */
+  public static Duration delay(Duration initial, Duration max, int attempt) {
+    Duration d = initial;
+    for (int i = 1; i < attempt && !d.isZero() && d.compareTo(max) < 0; i++) {
+      d = d.compareTo(max.dividedBy(2)) > 0 ? max : d.multipliedBy(2);
+    }
+    return d.compareTo(max) > 0 ? max : d;
   }
 }

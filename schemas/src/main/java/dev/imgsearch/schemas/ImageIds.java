@@ -1,9 +1,6 @@
 package dev.imgsearch.schemas;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -27,8 +24,7 @@ public final class ImageIds {
     if (key.isEmpty()) {
       throw new IllegalArgumentException("empty object key");
     }
-    byte[] digest = sha256().digest((bucket + "/" + key).getBytes(StandardCharsets.UTF_8));
-    return HexFormat.of().formatHex(digest, 0, LENGTH / 2);
+    return Sha256.hex128((bucket + "/" + key).getBytes(StandardCharsets.UTF_8));
   }
 
   public static boolean isValid(String id) {
@@ -42,13 +38,5 @@ public final class ImageIds {
       }
     }
     return true;
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.imgsearch.cli;
 
+import dev.imgsearch.schemas.DaemonThreads;
 import dev.imgsearch.schemas.FieldLimits;
 import io.minio.BucketExistsArgs;
 import io.minio.ListObjectsArgs;
@@ -185,13 +186,13 @@ final class IngestCommand implements Callable<Integer> {
 
     IngestProgress progress = new IngestProgress(files.size(), System.nanoTime());
     ScheduledExecutorService ticker =
-        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ingest-progress"));
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ingest-progress"));
     if (progressOut != null) {
       ticker.scheduleAtFixedRate(
           () -> showProgress(progressOut, progress), 0, 500, TimeUnit.MILLISECONDS);
     }
     ExecutorService uploaders =
-        Executors.newFixedThreadPool(parallelism, r -> daemon(r, "ingest-upload"));
+        Executors.newFixedThreadPool(parallelism, DaemonThreads.named("ingest-upload"));
     AtomicInteger consecutiveFailures = new AtomicInteger();
     try {
       List<Future<?>> futures = new ArrayList<>();
@@ -329,12 +330,6 @@ final class IngestCommand implements Callable<Integer> {
       out.print("\r" + " ".repeat(79) + "\r");
       out.flush();
     }
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
   }
 
   static List<Path> imagesUnder(Path dir) throws IOException {

@@ -2,6 +2,7 @@ package dev.imgsearch.query.watch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imgsearch.schemas.DaemonThreads;
 import dev.imgsearch.schemas.IdleFetch;
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.Alert;
@@ -92,14 +93,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             .connectTimeout(settings.timeout())
             .followRedirects(HttpClient.Redirect.NEVER) // a redirect could lead off the allow-list
             .build();
-    this.senders =
-        Executors.newFixedThreadPool(
-            SENDERS,
-            r -> {
-              Thread t = new Thread(r, "webhook-sender");
-              t.setDaemon(true);
-              return t;
-            });
+    this.senders = Executors.newFixedThreadPool(SENDERS, DaemonThreads.named("webhook-sender"));
     this.thread = new Thread(this::run, "webhooks-" + topic);
     this.thread.setDaemon(true);
   }

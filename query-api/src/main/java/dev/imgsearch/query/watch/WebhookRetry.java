@@ -1,5 +1,6 @@
 package dev.imgsearch.query.watch;
 
+import dev.imgsearch.schemas.ExponentialBackoff;
 import java.time.Duration;
 
 /**
@@ -66,8 +67,6 @@ public final class WebhookRetry {
     if (attempt < 1) {
       throw new IllegalArgumentException("attempt is 1-based, got " + attempt);
     }
-    int shift = Math.min(attempt - 1, 16);
-    Duration d = FIRST_BACKOFF.multipliedBy(1L << shift);
-    return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
+    return ExponentialBackoff.delay(FIRST_BACKOFF, MAX_BACKOFF, attempt);
   }
 }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.embedder.detect.Box;
 import dev.imgsearch.embedder.detect.FaceDescriber;
 import dev.imgsearch.embedder.detect.FaceDetector;
+import dev.imgsearch.embedder.image.TestImages;
 import dev.imgsearch.embedder.model.OnnxImageEmbedder;
 import dev.imgsearch.embedder.model.OnnxOptions;
 import dev.imgsearch.indexer.store.CollectionSpec;
@@ -30,10 +31,7 @@ import dev.imgsearch.query.QueryApiOptions;
 import dev.imgsearch.query.QueryService;
 import dev.imgsearch.query.TestApis;
 import dev.imgsearch.schemas.ImageIds;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -342,7 +340,7 @@ abstract class QueryApiStoreContract {
   private static byte[] rescaledJpeg(byte[] photo, double factor) throws Exception {
     BufferedImage in = ImageIO.read(new java.io.ByteArrayInputStream(photo));
     return jpeg(
-        resized(
+        TestImages.scaled(
             in,
             (int) Math.round(in.getWidth() * factor),
             (int) Math.round(in.getHeight() * factor)));
@@ -622,24 +620,12 @@ abstract class QueryApiStoreContract {
   }
 
   private static BufferedImage scaled(BufferedImage image, double factor) {
-    return resized(image, (int) (image.getWidth() * factor), (int) (image.getHeight() * factor));
+    return TestImages.scaled(
+        image, (int) (image.getWidth() * factor), (int) (image.getHeight() * factor));
   }
 
-  /** {@code image} drawn at {@code w × h}, bilinear, as RGB. */
-  private static BufferedImage resized(BufferedImage image, int w, int h) {
-    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = out.createGraphics();
-    g.setRenderingHint(
-        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-    g.drawImage(image, 0, 0, w, h, null);
-    g.dispose();
-    return out;
-  }
-
-  private static byte[] jpeg(BufferedImage image) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(image, "jpg", out);
-    return out.toByteArray();
+  private static byte[] jpeg(BufferedImage image) {
+    return TestImages.encode(image, "jpg");
   }
 
   // ---- live view listing and timeline ----

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imgsearch.local.servers.testing.BrokerPerClass;
+import dev.imgsearch.local.servers.testing.TestProducers;
 import dev.imgsearch.query.ApiResponses.EventStream;
 import dev.imgsearch.query.server.QueryServer;
 import dev.imgsearch.query.server.QueryServerSettings;
@@ -167,10 +168,7 @@ class WatchesApiIT extends BrokerPerClass {
 
   private static void send(String topic, String key, byte[] value) throws Exception {
     try (KafkaProducer<String, byte[]> p =
-        new KafkaProducer<>(
-            Map.of("bootstrap.servers", broker.bootstrapServers(), "acks", "all"),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
+        TestProducers.acked(broker, new StringSerializer(), new ByteArraySerializer())) {
       p.send(new ProducerRecord<>(topic, key, value)).get(10, TimeUnit.SECONDS);
     }
   }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.imgsearch.local.servers.testing.BrokerPerClass;
+import dev.imgsearch.local.servers.testing.TestProducers;
 import dev.imgsearch.query.watch.KafkaWatches;
 import dev.imgsearch.query.watch.WebhookDispatcher;
 import dev.imgsearch.query.watch.WebhookRetry;
@@ -67,11 +68,7 @@ class WebhookDispatcherIT extends BrokerPerClass {
     receiver.createContext("/", WebhookDispatcherIT::receive);
     receiver.start();
     String hooks = "http://127.0.0.1:" + receiver.getAddress().getPort();
-    producer =
-        new KafkaProducer<>(
-            Map.of("bootstrap.servers", broker.bootstrapServers(), "acks", "all"),
-            new StringSerializer(),
-            new ByteArraySerializer());
+    producer = TestProducers.acked(broker, new StringSerializer(), new ByteArraySerializer());
     putWatch("flaky", hooks + "/flaky?token=t");
     putWatch("refusing", hooks + "/refusing");
     putWatch("quiet", null);

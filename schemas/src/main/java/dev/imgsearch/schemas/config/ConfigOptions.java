@@ -1,12 +1,11 @@
 package dev.imgsearch.schemas.config;
 
+import dev.imgsearch.schemas.CommaSeparated;
 import dev.imgsearch.schemas.Topics;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Builds {@link ConfigOption}s: {@code
@@ -69,7 +68,7 @@ public final class ConfigOptions {
 
     /** Comma-separated, blanks dropped; empty text = empty list. */
     public TypedBuilder<List<String>> listType() {
-      return new TypedBuilder<>(key, "comma-separated list", ConfigOptions::parseList);
+      return new TypedBuilder<>(key, "comma-separated list", CommaSeparated::items);
     }
 
     /** One of the given words (case-insensitive; the value is returned as declared). */
@@ -148,12 +147,5 @@ public final class ConfigOptions {
       case "h" -> Duration.ofHours(n);
       default -> Duration.ofMinutes(n);
     };
-  }
-
-  static List<String> parseList(String s) {
-    return Arrays.stream(s.split(","))
-        .map(String::trim)
-        .filter(x -> !x.isEmpty())
-        .collect(Collectors.toUnmodifiableList());
   }
 }

@@ -8,6 +8,7 @@ import dev.imgsearch.embedder.image.DecodeLimits;
 import dev.imgsearch.embedder.image.TurboJpeg;
 import dev.imgsearch.embedder.model.OnnxImageEmbedder;
 import dev.imgsearch.embedder.model.OnnxOptions;
+import dev.imgsearch.schemas.DaemonThreads;
 import dev.imgsearch.schemas.DeadLetter;
 import java.io.IOException;
 import java.io.Serializable;
@@ -170,15 +171,8 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
     decodePool =
         Executors.newFixedThreadPool(
             config.decodeThreads(),
-            r -> {
-              Thread t =
-                  new Thread(
-                      r,
-                      "embedder-decode-"
-                          + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
-              t.setDaemon(true);
-              return t;
-            });
+            DaemonThreads.named(
+                "embedder-decode-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()));
     batch = new MicroBatch<>(config.batchSize(), config.maxDelay());
     OperatorMetricGroup metrics = getMetricGroup();
     embedded = metrics.counter("imagesEmbedded");

@@ -1,5 +1,6 @@
 package dev.imgsearch.embedder.job;
 
+import dev.imgsearch.schemas.ExponentialBackoff;
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Duration;
@@ -147,19 +148,16 @@ public final class FetchErrors {
         new Policy(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMinutes(2), 3);
 
     public Policy {
-      if (initialBackoff.isNegative()
-          || initialBackoff.isZero()
-          || maxBackoff.compareTo(initialBackoff) < 0
-          || maxElapsed.isNegative()
-          || unknownAttempts < 1) {
+      if (unknownAttempts < 1) {
         throw new IllegalArgumentException("bad fetch retry policy");
       }
+      ExponentialBackoff.requireValid(
+          initialBackoff, maxBackoff, maxElapsed, "bad fetch retry policy: ");
     }
 
     /** The wait before retry {@code retry} (1 = the first). */
     public Duration backoff(int retry) {
-      long millis = initialBackoff.toMillis() << Math.min(retry - 1, 30);
-      return millis <= 0 || millis > maxBackoff.toMillis() ? maxBackoff : Duration.ofMillis(millis);
+      return ExponentialBackoff.delay(initialBackoff, maxBackoff, retry);
     }
 
     /**

@@ -5,8 +5,6 @@ import static dev.imgsearch.embedder.job.GatedFrames.id;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.embedder.gate.SceneGate;
-import dev.imgsearch.embedder.image.DecodeLimits;
-import dev.imgsearch.embedder.model.OnnxOptions;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -29,17 +27,7 @@ class EmbedOperatorBatchingTest {
       throws Exception {
     var h =
         new OneInputStreamOperatorTestHarness<>(
-            new EmbedOperator(
-                new EmbedOperator.Config(
-                    GatedFrames.FETCHER,
-                    "nsfwjs-mobilenetv2-b13",
-                    DecodeLimits.DEFAULT,
-                    OnnxOptions.DEFAULT,
-                    batchSize,
-                    MAX_DELAY,
-                    2,
-                    SceneGate.Settings.OFF,
-                    DetectSettings.NONE)));
+            GatedFrames.operator(batchSize, MAX_DELAY, 2, SceneGate.Settings.OFF));
     h.setProcessingTime(0);
     h.open();
     return h;

@@ -6,8 +6,6 @@ import static dev.imgsearch.embedder.job.GatedFrames.id;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imgsearch.embedder.gate.SceneGate;
-import dev.imgsearch.embedder.image.DecodeLimits;
-import dev.imgsearch.embedder.model.OnnxOptions;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -27,17 +25,7 @@ class EmbedOperatorGatingTest {
   static final int MAX_PARALLELISM = 128;
 
   static EmbedOperator operator() {
-    return new EmbedOperator(
-        new EmbedOperator.Config(
-            GatedFrames.FETCHER,
-            "nsfwjs-mobilenetv2-b13",
-            DecodeLimits.DEFAULT,
-            OnnxOptions.DEFAULT,
-            16,
-            Duration.ofHours(1),
-            1,
-            SceneGate.Settings.DEFAULT,
-            DetectSettings.NONE));
+    return GatedFrames.operator(16, Duration.ofHours(1), 1, SceneGate.Settings.DEFAULT);
   }
 
   static KeyedOneInputStreamOperatorTestHarness<String, KafkaRecord, EmbeddingChange> harness(

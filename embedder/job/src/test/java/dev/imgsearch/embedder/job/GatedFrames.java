@@ -1,5 +1,8 @@
 package dev.imgsearch.embedder.job;
 
+import dev.imgsearch.embedder.gate.SceneGate;
+import dev.imgsearch.embedder.image.DecodeLimits;
+import dev.imgsearch.embedder.model.OnnxOptions;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.ImageEvent;
@@ -7,6 +10,7 @@ import dev.imgsearch.schemas.avro.ImageEventType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +29,26 @@ final class GatedFrames {
       () -> (bucket, key) -> Optional.ofNullable(OBJECTS.get(bucket + "/" + key));
 
   private GatedFrames() {}
+
+  /**
+   * An operator embedding the objects of {@link #FETCHER} with the default model, decode limits and
+   * ONNX options and no detection: batches of {@code batchSize} or what {@code maxDelay} gathers,
+   * decoded on {@code decodeThreads} threads, gated by {@code gate}.
+   */
+  static EmbedOperator operator(
+      int batchSize, Duration maxDelay, int decodeThreads, SceneGate.Settings gate) {
+    return new EmbedOperator(
+        new EmbedOperator.Config(
+            FETCHER,
+            "nsfwjs-mobilenetv2-b13",
+            DecodeLimits.DEFAULT,
+            OnnxOptions.DEFAULT,
+            batchSize,
+            maxDelay,
+            decodeThreads,
+            gate,
+            DetectSettings.NONE));
+  }
 
   static byte[] frame(int n) {
     try (InputStream in =

@@ -2,6 +2,7 @@ package dev.imgsearch.embedder.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imgsearch.schemas.testing.UnitVectors;
 import dev.imgsearch.schemas.watch.CompiledWatch;
 import java.util.List;
 import java.util.Random;
@@ -32,7 +33,7 @@ class AnnWatchesTest {
     int dim = 48;
     float[][] centres = new float[40][];
     for (int k = 0; k < centres.length; k++) {
-      centres[k] = WatchIndexTest.randomUnit(rnd, dim);
+      centres[k] = UnitVectors.random(rnd, dim);
     }
     WatchIndex brute = new WatchIndex(MatchPath.BRUTE_FORCE);
     WatchIndex ann = new WatchIndex(MatchPath.ANN);
@@ -49,7 +50,7 @@ class AnnWatchesTest {
     for (int q = 0; q < 200; q++) {
       float[] v =
           q % 4 == 3
-              ? WatchIndexTest.randomUnit(rnd, dim)
+              ? UnitVectors.random(rnd, dim)
               : WatchIndexTest.near(rnd, centres[rnd.nextInt(40)], 0.3);
       WatchCandidate c = new WatchCandidate("img", q % 2 == 0 ? "door" : "yard", 0L, M, v, null);
       List<WatchMatch> expected = brute.match(c);
@@ -88,7 +89,7 @@ class AnnWatchesTest {
     WatchIndex ann = new WatchIndex(MatchPath.ANN);
     float[][] vs = new float[100][];
     for (int i = 0; i < vs.length; i++) {
-      vs[i] = WatchIndexTest.randomUnit(rnd, dim);
+      vs[i] = UnitVectors.random(rnd, dim);
       ann.put(watch(String.format("w%03d", i), M, 0.95, vs[i]));
     }
     assertThat(ann.match(WatchIndexTest.frame("s", vs[7])))
@@ -116,8 +117,8 @@ class AnnWatchesTest {
     float[][] small = new float[60][];
     float[][] large = new float[60][];
     for (int i = 0; i < 60; i++) {
-      small[i] = WatchIndexTest.randomUnit(rnd, 8);
-      large[i] = WatchIndexTest.randomUnit(rnd, 32);
+      small[i] = UnitVectors.random(rnd, 8);
+      large[i] = UnitVectors.random(rnd, 32);
       putBoth(brute, ann, watch("a" + i, M, 0.6, small[i]));
       putBoth(brute, ann, watch("b" + i, "other@2", 0.6, small[i]));
       putBoth(brute, ann, watch("c" + i, M, 0.6, large[i]));
@@ -149,7 +150,7 @@ class AnnWatchesTest {
     Random rnd = new Random(11);
     List<CompiledWatch> ws = new java.util.ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      ws.add(watch("w" + i, M, 0.99, WatchIndexTest.randomUnit(rnd, 8)));
+      ws.add(watch("w" + i, M, 0.99, UnitVectors.random(rnd, 8)));
     }
     PackedWatches p = PackedWatches.group(ws).get(PackedWatches.key(M, 8));
     MatchPath path = new MatchPath(100, 2);

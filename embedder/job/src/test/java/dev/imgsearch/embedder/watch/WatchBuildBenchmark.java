@@ -1,5 +1,6 @@
 package dev.imgsearch.embedder.watch;
 
+import dev.imgsearch.schemas.testing.UnitVectors;
 import dev.imgsearch.schemas.watch.CompiledWatch;
 import java.util.Random;
 
@@ -19,7 +20,7 @@ public final class WatchBuildBenchmark {
     Random rnd = new Random(n);
     float[][] centres = new float[Math.max(1, n / 20)][];
     for (int k = 0; k < centres.length; k++) {
-      centres[k] = WatchIndexTest.randomUnit(rnd, dim);
+      centres[k] = UnitVectors.random(rnd, dim);
     }
     try (WatchIndex index = new WatchIndex()) {
       for (int i = 0; i < n; i++) {
@@ -35,7 +36,7 @@ public final class WatchBuildBenchmark {
         candidates[q] =
             q % 2 == 0
                 ? WatchIndexTest.near(rnd, centres[rnd.nextInt(centres.length)], 0.5)
-                : WatchIndexTest.randomUnit(rnd, dim);
+                : UnitVectors.random(rnd, dim);
       }
       long start = System.nanoTime();
       long bruteNanos = 0;

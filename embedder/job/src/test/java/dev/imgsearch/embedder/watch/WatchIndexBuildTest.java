@@ -3,6 +3,7 @@ package dev.imgsearch.embedder.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imgsearch.schemas.testing.UnitVectors;
 import dev.imgsearch.schemas.watch.CompiledWatch;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ class WatchIndexBuildTest {
       ws.add(
           CompiledWatch.of(
               Watches.frames(String.format("w%03d", i), M, 0.99)
-                  .setVector(WatchIndexTest.boxed(WatchIndexTest.randomUnit(rnd, DIM)))
+                  .setVector(WatchIndexTest.boxed(UnitVectors.random(rnd, DIM)))
                   .build()));
     }
     return ws;

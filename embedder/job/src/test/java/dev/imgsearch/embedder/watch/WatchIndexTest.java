@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imgsearch.schemas.AlertIds;
 import dev.imgsearch.schemas.avro.Alert;
 import dev.imgsearch.schemas.avro.WatchTarget;
+import dev.imgsearch.schemas.testing.UnitVectors;
 import dev.imgsearch.schemas.watch.CompiledWatch;
 import java.util.List;
 import java.util.Random;
@@ -106,7 +107,7 @@ class WatchIndexTest {
     WatchIndex index = new WatchIndex();
     float[][] vs = new float[300][];
     for (int i = 0; i < vs.length; i++) {
-      vs[i] = randomUnit(rnd, dim);
+      vs[i] = UnitVectors.random(rnd, dim);
       float[] v = vs[i];
       Float[] boxed = new Float[dim];
       for (int d = 0; d < dim; d++) {
@@ -116,7 +117,7 @@ class WatchIndexTest {
           CompiledWatch.of(
               Watches.frames(String.format("w%03d", i), M, 0.3).setVector(List.of(boxed)).build()));
     }
-    float[] q = randomUnit(rnd, dim);
+    float[] q = UnitVectors.random(rnd, dim);
     List<String> expected = new java.util.ArrayList<>();
     for (int i = 0; i < vs.length; i++) {
       double dot = 0;
@@ -168,18 +169,5 @@ class WatchIndexTest {
       b.add(x);
     }
     return b;
-  }
-
-  static float[] randomUnit(Random rnd, int dim) {
-    float[] v = new float[dim];
-    double n = 0;
-    for (int d = 0; d < dim; d++) {
-      v[d] = (float) rnd.nextGaussian();
-      n += v[d] * v[d];
-    }
-    for (int d = 0; d < dim; d++) {
-      v[d] /= (float) Math.sqrt(n);
-    }
-    return v;
   }
 }

@@ -1,5 +1,6 @@
 package dev.imgsearch.embedder.watch;
 
+import dev.imgsearch.schemas.testing.UnitVectors;
 import dev.imgsearch.schemas.watch.CompiledWatch;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +25,7 @@ public final class WatchMatchingBenchmark {
       Random rnd = new Random(n);
       float[][] centres = new float[Math.max(1, n / 20)][];
       for (int k = 0; k < centres.length; k++) {
-        centres[k] = WatchIndexTest.randomUnit(rnd, dim);
+        centres[k] = UnitVectors.random(rnd, dim);
       }
       WatchIndex brute = new WatchIndex(MatchPath.BRUTE_FORCE);
       WatchIndex ann = new WatchIndex(MatchPath.ANN);
@@ -44,7 +45,7 @@ public final class WatchMatchingBenchmark {
         float[] v =
             q % 2 == 0
                 ? WatchIndexTest.near(rnd, centres[rnd.nextInt(centres.length)], 0.5)
-                : WatchIndexTest.randomUnit(rnd, dim);
+                : UnitVectors.random(rnd, dim);
         queries[q] = new WatchCandidate("img", "cam", 0L, "m@1", v, null);
       }
       long start = System.nanoTime();

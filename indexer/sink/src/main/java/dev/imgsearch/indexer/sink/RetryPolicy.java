@@ -49,9 +49,7 @@ public record RetryPolicy(Duration initialBackoff, Duration maxBackoff, Duration
     if (retry < 1) {
       throw new IllegalArgumentException("retry numbers start at 1: " + retry);
     }
-    int shift = Math.min(retry - 1, 30);
-    long millis = initialBackoff.toMillis() << shift;
-    return millis <= 0 || millis > maxBackoff.toMillis() ? maxBackoff : Duration.ofMillis(millis);
+    return ExponentialBackoff.delay(initialBackoff, maxBackoff, retry);
   }
 
   /**

@@ -12,8 +12,10 @@ import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.indexer.store.VectorStores;
 import dev.imgsearch.local.servers.MilvusServer;
 import dev.imgsearch.local.servers.testing.BrokerPerClass;
+import dev.imgsearch.local.servers.testing.TestProducers;
 import dev.imgsearch.schemas.Topics;
 import dev.imgsearch.schemas.avro.ImageEmbedding;
+import dev.imgsearch.schemas.testing.UnitVectors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +28,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -256,17 +257,7 @@ class EmbeddingsTopicReindexIT extends BrokerPerClass {
   }
 
   static float[] vector(String id, int version) {
-    SplittableRandom r = new SplittableRandom(id.hashCode() * 31L + version);
-    float[] v = new float[DIM];
-    double norm = 0;
-    for (int i = 0; i < DIM; i++) {
-      v[i] = (float) r.nextGaussian();
-      norm += v[i] * v[i];
-    }
-    for (int i = 0; i < DIM; i++) {
-      v[i] /= (float) Math.sqrt(norm);
-    }
-    return v;
+    return UnitVectors.random(new SplittableRandom(id.hashCode() * 31L + version), DIM);
   }
 
   static float[] unit(int axis) {
@@ -313,14 +304,7 @@ class EmbeddingsTopicReindexIT extends BrokerPerClass {
       this.topic = topic;
       this.expected = expected;
       this.producer =
-          new KafkaProducer<>(
-              Map.of(
-                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                  broker.bootstrapServers(),
-                  ProducerConfig.ACKS_CONFIG,
-                  "all"),
-              new StringSerializer(),
-              new ByteArraySerializer());
+          TestProducers.acked(broker, new StringSerializer(), new ByteArraySerializer());
     }
 
     void upsert(String id, String model, int version) {

@@ -10,7 +10,6 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -148,7 +147,7 @@ class MilvusOutageIT {
       job.getJobExecutionResult().get(3, TimeUnit.MINUTES);
       long doneAt = System.nanoTime();
 
-      Map<String, Long> expected = expected(CHANGES);
+      Map<String, Long> expected = ExactlyWhatWasUploadedContract.expected(CHANGES);
       // a restarted server reloads the collection's segments in the background: a Strong read may
       // see fewer rows until it has; wait (bounded) for the index to settle before judging it
       Map<String, Long> stored = MilvusExactlyOnceIT.storedVersions(server.uri(), run);
@@ -216,23 +215,6 @@ class MilvusOutageIT {
         MilvusForClass.dropCollections(server.uri(), 8, run);
       }
     }
-  }
-
-  /**
-   * Folds the first {@code changes} changes: id → version of its last upsert, for ids whose last
-   * change is one.
-   */
-  static Map<String, Long> expected(long changes) {
-    Map<String, Long> rows = new HashMap<>();
-    for (long i = 0; i < changes; i++) {
-      IndexAction a = ExactlyWhatWasUploadedContract.change(i);
-      if (a.op() == IndexAction.Op.DELETE) {
-        rows.remove(a.id());
-      } else {
-        rows.put(a.id(), a.record().capturedAtMillis());
-      }
-    }
-    return rows;
   }
 
   private static long stale(Map<String, Long> expected, Map<String, Long> stored) {

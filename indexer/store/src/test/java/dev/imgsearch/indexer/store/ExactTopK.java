@@ -2,28 +2,13 @@ package dev.imgsearch.indexer.store;
 
 import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
 
 /**
- * The reference answer of filtered-search tests: random unit vectors and the exact top-k by cosine.
+ * The reference answer of filtered-search tests (over random unit vectors of {@link
+ * dev.imgsearch.schemas.testing.UnitVectors}): the exact top-k by cosine.
  */
 public final class ExactTopK {
   private ExactTopK() {}
-
-  /** A random L2-normalised vector. */
-  public static float[] randomUnit(Random random, int dim) {
-    float[] v = new float[dim];
-    double norm = 0;
-    for (int i = 0; i < dim; i++) {
-      v[i] = (float) random.nextGaussian();
-      norm += v[i] * v[i];
-    }
-    norm = Math.sqrt(norm);
-    for (int i = 0; i < dim; i++) {
-      v[i] /= (float) norm;
-    }
-    return v;
-  }
 
   /**
    * Ids of the {@code k} rows matching {@code filter} nearest to {@code query} (cosine of unit

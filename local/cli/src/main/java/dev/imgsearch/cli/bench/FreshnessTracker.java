@@ -1,5 +1,6 @@
 package dev.imgsearch.cli.bench;
 
+import dev.imgsearch.schemas.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -78,14 +79,7 @@ public final class FreshnessTracker implements AutoCloseable {
     this.check = check;
     this.interval = interval;
     this.clock = clock;
-    this.chunkPool =
-        Executors.newFixedThreadPool(
-            4,
-            r -> {
-              Thread t = new Thread(r, "freshness-check");
-              t.setDaemon(true);
-              return t;
-            });
+    this.chunkPool = Executors.newFixedThreadPool(4, DaemonThreads.named("freshness-check"));
     this.sweeper = new Thread(this::loop, "freshness-sweeper");
     sweeper.setDaemon(true);
     if (start) {

@@ -2,6 +2,7 @@ package dev.imgsearch.local.servers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imgsearch.local.servers.testing.TestProducers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -63,14 +63,7 @@ class KafkaBrokerIT {
   }
 
   private static KafkaProducer<String, String> producer(KafkaBroker broker) {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            broker.bootstrapServers(),
-            ProducerConfig.ACKS_CONFIG,
-            "all"),
-        new StringSerializer(),
-        new StringSerializer());
+    return TestProducers.acked(broker, new StringSerializer(), new StringSerializer());
   }
 
   /**

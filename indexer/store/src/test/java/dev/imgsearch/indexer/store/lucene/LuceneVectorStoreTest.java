@@ -12,6 +12,7 @@ import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.VectorStore;
 import dev.imgsearch.indexer.store.VectorStoreContract;
 import dev.imgsearch.indexer.store.VectorStores;
+import dev.imgsearch.schemas.testing.UnitVectors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -97,7 +98,7 @@ class LuceneVectorStoreTest extends VectorStoreContract {
       rows.add(
           new VectorRecord(
               "img-" + i,
-              ExactTopK.randomUnit(random, dim),
+              UnitVectors.random(random, dim),
               "b",
               "k/" + i,
               i < 2_100 ? "cam-a" : "cam-" + i,
@@ -123,7 +124,7 @@ class LuceneVectorStoreTest extends VectorStoreContract {
     for (var entry : filters.entrySet()) {
       SearchFilter filter = entry.getKey();
       int k = entry.getValue();
-      float[] query = ExactTopK.randomUnit(random, dim);
+      float[] query = UnitVectors.random(random, dim);
       List<String> exact = ExactTopK.ids(rows, query, k, filter);
       assertThat(store.search(query, k, filter))
           .as("%s, k %d", filter, k)

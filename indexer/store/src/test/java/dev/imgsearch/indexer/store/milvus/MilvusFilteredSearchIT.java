@@ -9,6 +9,7 @@ import dev.imgsearch.indexer.store.SearchHit;
 import dev.imgsearch.indexer.store.VectorRecord;
 import dev.imgsearch.indexer.store.milvus.MilvusConfig.Consistency;
 import dev.imgsearch.local.servers.MilvusServer;
+import dev.imgsearch.schemas.testing.UnitVectors;
 import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
@@ -107,7 +108,7 @@ class MilvusFilteredSearchIT {
       rows.add(
           new VectorRecord(
               "img-" + i,
-              ExactTopK.randomUnit(random, DIM),
+              UnitVectors.random(random, DIM),
               "b",
               "k/" + i,
               source.apply(i),
@@ -196,7 +197,7 @@ class MilvusFilteredSearchIT {
               .getQueryResults()
               .size();
       for (int q = 0; q < 2; q++) {
-        float[] query = ExactTopK.randomUnit(random, DIM);
+        float[] query = UnitVectors.random(random, DIM);
         List<String> exact = ExactTopK.ids(rows, query, k, filter);
         List<String> got = store.search(query, k, filter).stream().map(SearchHit::id).toList();
         long found = got.stream().filter(exact::contains).count();
