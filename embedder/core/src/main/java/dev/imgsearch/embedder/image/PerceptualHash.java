@@ -75,33 +75,41 @@ public final class PerceptualHash {
   /**
    * 32×32 luma (BT.601) by box averaging: every source pixel counts once, in the cell that holds it
    * (a cell averages ⌊w/32⌋ or ⌈w/32⌉ columns). Images narrower than 32 pixels repeat their pixels.
+   * The luma is summed in integers ({@code 299 r + 587 g + 114 b}, exact) and divided once per
+   * cell, so each cell is the correctly rounded mean; a run of a row's pixels in one cell is summed
+   * in a local accumulator (no dependency on the previous pixel's memory write).
    */
   public static double[][] grey32(BufferedImage image) {
     int w = image.getWidth();
     int h = image.getHeight();
     int[] rgb = Pixels.rgb(image);
-    double[][] sum = new double[SIZE][SIZE];
-    int[][] count = new int[SIZE][SIZE];
-    int[] cellX = new int[w];
-    for (int x = 0; x < w; x++) {
-      cellX[x] = (int) ((long) x * SIZE / w);
+    // columns [from[c], from[c + 1]) fall in cell c: the x with x * SIZE / w == c
+    int[] from = new int[SIZE + 1];
+    for (int c = 0; c <= SIZE; c++) {
+      from[c] = (int) (((long) c * w + SIZE - 1) / SIZE);
     }
+    long[][] sum = new long[SIZE][SIZE];
+    int[] rows = new int[SIZE];
     for (int y = 0; y < h; y++) {
       int cy = (int) ((long) y * SIZE / h);
-      double[] row = sum[cy];
-      int[] rowCount = count[cy];
+      rows[cy]++;
+      long[] row = sum[cy];
       int base = y * w;
-      for (int x = 0; x < w; x++) {
-        int p = rgb[base + x];
-        row[cellX[x]] +=
-            0.299 * ((p >> 16) & 0xff) + 0.587 * ((p >> 8) & 0xff) + 0.114 * (p & 0xff);
-        rowCount[cellX[x]]++;
+      for (int c = 0; c < SIZE; c++) {
+        long acc = 0;
+        for (int i = base + from[c], end = base + from[c + 1]; i < end; i++) {
+          int p = rgb[i];
+          acc += 299 * ((p >> 16) & 0xff) + 587 * ((p >> 8) & 0xff) + 114 * (p & 0xff);
+        }
+        row[c] += acc;
       }
     }
+    double[][] grey = new double[SIZE][SIZE];
     for (int y = 0; y < SIZE; y++) {
       for (int x = 0; x < SIZE; x++) {
-        if (count[y][x] > 0) {
-          sum[y][x] /= count[y][x];
+        long count = (long) rows[y] * (from[x + 1] - from[x]);
+        if (count > 0) {
+          grey[y][x] = sum[y][x] / (1000.0 * count);
         }
       }
     }
@@ -110,11 +118,11 @@ public final class PerceptualHash {
     for (int y = 0; y < SIZE; y++) {
       int cy = (int) ((long) Math.min(h - 1, y * h / SIZE) * SIZE / h);
       for (int x = 0; x < SIZE; x++) {
-        if (count[y][x] == 0) {
-          sum[y][x] = sum[cy][(int) ((long) Math.min(w - 1, x * w / SIZE) * SIZE / w)];
+        if (rows[y] == 0 || from[x + 1] == from[x]) {
+          grey[y][x] = grey[cy][(int) ((long) Math.min(w - 1, x * w / SIZE) * SIZE / w)];
         }
       }
     }
-    return sum;
+    return grey;
   }
 }

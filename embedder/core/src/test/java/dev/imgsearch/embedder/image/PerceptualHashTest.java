@@ -60,6 +60,39 @@ class PerceptualHashTest {
   }
 
   @Test
+  void eachCellIsTheMeanLumaOfItsPixels() {
+    java.util.Random random = new java.util.Random(7);
+    for (int[] size : new int[][] {{320, 240}, {333, 97}, {41, 1000}, {32, 32}, {1001, 33}}) {
+      int w = size[0];
+      int h = size[1];
+      BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          img.setRGB(x, y, random.nextInt(1 << 24));
+        }
+      }
+      double[][] sum = new double[32][32];
+      int[][] count = new int[32][32];
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          int p = img.getRGB(x, y);
+          sum[y * 32 / h][x * 32 / w] +=
+              0.299 * ((p >> 16) & 0xff) + 0.587 * ((p >> 8) & 0xff) + 0.114 * (p & 0xff);
+          count[y * 32 / h][x * 32 / w]++;
+        }
+      }
+      double[][] g = PerceptualHash.grey32(img);
+      for (int y = 0; y < 32; y++) {
+        for (int x = 0; x < 32; x++) {
+          assertThat(g[y][x])
+              .as("cell %d,%d of %dx%d", y, x, w, h)
+              .isCloseTo(sum[y][x] / count[y][x], org.assertj.core.api.Assertions.within(1e-9));
+        }
+      }
+    }
+  }
+
+  @Test
   void imagesSmallerThanTheGridRepeatTheirPixels() {
     BufferedImage tiny = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
     tiny.setRGB(0, 0, 0xFFFFFF);
