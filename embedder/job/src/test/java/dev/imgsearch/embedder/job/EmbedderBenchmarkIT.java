@@ -65,6 +65,15 @@ class EmbedderBenchmarkIT {
    */
   static final boolean WARM_UP = !"false".equals(System.getProperty("imgsearch.benchmark.warm-up"));
 
+  /**
+   * {@code -Dimgsearch.benchmark.paired=true}: right after each measured job run, the model alone
+   * at the deployment's setting (two one-thread sessions at once, the better of batch 1 and 4) is
+   * measured again, and each run gets its own ratio. A shared machine drifts by ±10 % over the
+   * minutes a configuration takes; one (a) at the start then moves every ratio of the report at
+   * once.
+   */
+  static final boolean PAIRED = Boolean.getBoolean("imgsearch.benchmark.paired");
+
   @TempDir Path tmp;
   final StringBuilder report = new StringBuilder();
 
@@ -202,6 +211,7 @@ class EmbedderBenchmarkIT {
             double[] rates = new double[3];
             double[] jvmCpu = new double[3];
             double[] s3Cpu = new double[3];
+            double[] paired = new double[3];
             try {
               if (cfg[3] == 0) {
                 System.setProperty(TurboJpeg.ENABLED_PROPERTY, "false");
@@ -213,6 +223,8 @@ class EmbedderBenchmarkIT {
                 double rate =
                     job(servers, run[1], cfg[0], cfg[1], new OnnxOptions(cfg[2], 0, cfg[4] == 1));
                 if (rep >= 0) {
+                  paired[rep] =
+                      PAIRED ? Math.max(concurrentSessions(2, 1), concurrentSessions(2, 4)) : 0;
                   rates[rep] = rate;
                   jvmCpu[rep] = lastJvmCpuMsPerImage;
                   s3Cpu[rep] = lastS3CpuMsPerImage;
@@ -243,12 +255,47 @@ class EmbedderBenchmarkIT {
                     rate / limit,
                     median(jvmCpu),
                     median(s3Cpu)));
+            if (PAIRED) {
+              double[] ratios = new double[3];
+              for (int i = 0; i < 3; i++) {
+                ratios[i] = rates[i] / paired[i];
+              }
+              pairedLines.add(
+                  String.format(
+                      "| %s, batch %d, parallelism %d | %.1f, %.1f, %.1f | %.1f, %.1f, %.1f | %.2f, %.2f, %.2f | **%.2f** |",
+                      run[0],
+                      cfg[0],
+                      cfg.length > 5 ? cfg[5] : 1,
+                      paired[0],
+                      paired[1],
+                      paired[2],
+                      rates[0],
+                      rates[1],
+                      rates[2],
+                      ratios[0],
+                      ratios[1],
+                      ratios[2],
+                      median(ratios)));
+            }
           }
         }
       }
     }
+    if (!pairedLines.isEmpty()) {
+      line("");
+      line(
+          "Paired: the model alone (two one-thread sessions, better of batch 1 and 4) measured"
+              + " just after each job run, and that run's ratio:");
+      line("");
+      line(
+          "| configuration | (a) per run, images/s | job per run, images/s | ratios | median ratio |");
+      line("| --- | --- | --- | --- | --- |");
+      pairedLines.forEach(this::line);
+    }
     finish();
   }
+
+  private final List<String> pairedLines = new ArrayList<>();
 
   /**
    * (a) ONNX Runtime alone on ready tensors: images/s per batch size and intra-op threads; returns
