@@ -77,6 +77,9 @@ class EmbedderBenchmarkIT {
   @TempDir Path tmp;
   final StringBuilder report = new StringBuilder();
 
+  /** The paired table's rows ({@link #PAIRED}), printed after the job table. */
+  private final List<String> pairedLines = new ArrayList<>();
+
   void line(String s) {
     System.out.println(s);
     report.append(s).append('\n');
@@ -294,8 +297,6 @@ class EmbedderBenchmarkIT {
     }
     finish();
   }
-
-  private final List<String> pairedLines = new ArrayList<>();
 
   /**
    * (a) ONNX Runtime alone on ready tensors: images/s per batch size and intra-op threads; returns
