@@ -43,12 +43,13 @@ import org.apache.flink.util.OutputTag;
  * Image event → {@link EmbeddingChange}, in micro-batches: each record is fetched and decoded as it
  * arrives (on {@code decodeThreads} threads), and the batch goes through the model in one call when
  * {@code batchSize} records are there or {@code maxDelay} after the first one, whichever comes
- * first. A full batch waits for its model call until the next batch is full too (or for its own
- * {@code maxDelay} deadline), so the decode threads work on the next batch while the task thread
- * runs the model: decoding and inference overlap instead of taking turns. Batches are also flushed
- * before every checkpoint barrier and at end of input, so a checkpoint never covers a record that
- * was not emitted (at-least-once). Changes leave in arrival order. One ONNX Runtime session per
- * parallel instance (slot).
+ * first. A full batch waits for its model call until {@link #DECODE_AHEAD} images have arrived
+ * after it (the next batch at batch size 16) or for its own {@code maxDelay} deadline, so the
+ * decode threads work on the next images while the task thread runs the model: decoding and
+ * inference overlap instead of taking turns, at any batch size. Batches are also flushed before
+ * every checkpoint barrier and at end of input, so a checkpoint never covers a record that was not
+ * emitted (at-least-once). Changes leave in arrival order. One ONNX Runtime session per parallel
+ * instance (slot).
  *
  * <p>Rejected records go to {@link #DEAD_LETTERS} with their reason; objects deleted before the
  * fetch are counted ({@code objectsMissing}); object-store errors fail the task so Flink retries
@@ -131,13 +132,21 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
   private transient MicroBatch<Future<ImagePipeline.Prepared>> batch;
 
   /**
-   * A full batch waiting for its model call until the next batch is full (its fetches and decodes
-   * submitted), so that the decode threads work on the next batch while the task thread runs the
-   * model on this one; null when none. {@link #readyDeadline}: its {@code maxDelay} deadline.
+   * Images submitted for fetch and decode ahead of the oldest full batch's model call: full batches
+   * wait, in arrival order, until at least this many images are behind them (or their own {@code
+   * maxDelay} deadline), so that the decode threads stay busy while the task thread runs the model
+   * and a late decode thread does not stall it, whatever the batch size. With {@code batch.size} 16
+   * it is the one next batch.
    */
-  private transient List<Future<ImagePipeline.Prepared>> ready;
+  static final int DECODE_AHEAD = 16;
 
-  private transient long readyDeadline;
+  /** A full batch waiting for its model call, with its {@code maxDelay} deadline. */
+  private record Held(List<Future<ImagePipeline.Prepared>> futures, long deadline) {}
+
+  /** Full batches waiting for their model call, oldest first; {@link #heldImages}: their images. */
+  private transient java.util.ArrayDeque<Held> ready;
+
+  private transient int heldImages;
   private transient Counter embedded;
   private transient Counter deleted;
   private transient Counter missing;
@@ -174,6 +183,7 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
             DaemonThreads.named(
                 "embedder-decode-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()));
     batch = new MicroBatch<>(config.batchSize(), config.maxDelay());
+    ready = new java.util.ArrayDeque<>();
     OperatorMetricGroup metrics = getMetricGroup();
     embedded = metrics.counter("imagesEmbedded");
     metrics.meter("imagesPerSecond", new MeterView(embedded));
@@ -245,18 +255,22 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
       getProcessingTimeService().registerTimer(batch.deadline(), this);
     }
     if (full) {
-      // the batch before this one goes through the model now, while this one is decoded; this one
-      // waits for the next to fill, or for its deadline
-      flushReady();
-      readyDeadline = batch.deadline();
-      ready = batch.drain();
+      // this batch waits while the next ones are decoded; the oldest go through the model once
+      // DECODE_AHEAD images are behind them
+      long deadline = batch.deadline();
+      List<Future<ImagePipeline.Prepared>> futures = batch.drain();
+      ready.addLast(new Held(futures, deadline));
+      heldImages += futures.size();
+      while (heldImages - ready.peekFirst().futures().size() >= DECODE_AHEAD) {
+        completeOldest();
+      }
     }
   }
 
   @Override
   public void onProcessingTime(long time) throws Exception {
-    if (ready != null && time >= readyDeadline) {
-      flushReady();
+    while (!ready.isEmpty() && time >= ready.peekFirst().deadline()) {
+      completeOldest();
     }
     if (batch.isDue(time)) {
       flush();
@@ -275,7 +289,7 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
     super.finish();
   }
 
-  /** Everything held: the ready batch, then the current one, in arrival order. */
+  /** Everything held: the ready batches, then the current one, in arrival order. */
   private void flush() throws Exception {
     flushReady();
     if (!batch.isEmpty()) {
@@ -284,11 +298,15 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
   }
 
   private void flushReady() throws Exception {
-    if (ready != null) {
-      List<Future<ImagePipeline.Prepared>> held = ready;
-      ready = null;
-      complete(held);
+    while (!ready.isEmpty()) {
+      completeOldest();
     }
+  }
+
+  private void completeOldest() throws Exception {
+    Held held = ready.pollFirst();
+    heldImages -= held.futures().size();
+    complete(held.futures());
   }
 
   private void complete(List<Future<ImagePipeline.Prepared>> futures) throws Exception {
