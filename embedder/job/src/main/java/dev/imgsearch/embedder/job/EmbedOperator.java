@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -144,7 +145,7 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
   private record Held(List<Future<ImagePipeline.Prepared>> futures, long deadline) {}
 
   /** Full batches waiting for their model call, oldest first; {@link #heldImages}: their images. */
-  private transient java.util.ArrayDeque<Held> ready;
+  private transient ArrayDeque<Held> ready;
 
   private transient int heldImages;
   private transient Counter embedded;
@@ -183,7 +184,7 @@ public final class EmbedOperator extends AbstractStreamOperator<EmbeddingChange>
             DaemonThreads.named(
                 "embedder-decode-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()));
     batch = new MicroBatch<>(config.batchSize(), config.maxDelay());
-    ready = new java.util.ArrayDeque<>();
+    ready = new ArrayDeque<>();
     OperatorMetricGroup metrics = getMetricGroup();
     embedded = metrics.counter("imagesEmbedded");
     metrics.meter("imagesPerSecond", new MeterView(embedded));

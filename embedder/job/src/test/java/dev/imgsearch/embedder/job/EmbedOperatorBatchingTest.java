@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imgsearch.embedder.gate.SceneGate;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -98,9 +99,7 @@ class EmbedOperatorBatchingTest {
   }
 
   static List<String> cameraIds(int from, int to) {
-    return java.util.stream.IntStream.range(from, to)
-        .mapToObj(i -> id("cam" + i / 4, FRAMES[i % 4]))
-        .toList();
+    return IntStream.range(from, to).mapToObj(i -> id("cam" + i / 4, FRAMES[i % 4])).toList();
   }
 
   @Test
