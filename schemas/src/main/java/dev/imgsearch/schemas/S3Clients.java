@@ -2,6 +2,7 @@ package dev.imgsearch.schemas;
 
 import io.minio.Http;
 import io.minio.MinioClient;
+import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 
 /**
@@ -22,8 +23,22 @@ public final class S3Clients {
         .httpClient(httpClient());
   }
 
-  /** The MinIO SDK's default HTTP client, a new one each call, with {@code TCP_NODELAY} sockets. */
+  /**
+   * The MinIO SDK's default HTTP client, a new one each call, with {@code TCP_NODELAY} sockets, and
+   * each request run on the thread that makes it ({@link CallerRuns}): {@link MinioClient} waits
+   * for every answer anyway, and the SDK's asynchronous calls would otherwise hand each request to
+   * a dispatcher thread and back. Do not put a {@code MinioAsyncClient} over it (its calls would
+   * block).
+   */
   public static OkHttpClient httpClient() {
-    return Http.newDefaultClient().newBuilder().socketFactory(TcpNoDelay.socketFactory()).build();
+    Dispatcher dispatcher = new Dispatcher(new CallerRuns());
+    // every call starts at once on its caller's thread: no queue for a later call to run
+    dispatcher.setMaxRequests(Integer.MAX_VALUE);
+    dispatcher.setMaxRequestsPerHost(Integer.MAX_VALUE);
+    return Http.newDefaultClient()
+        .newBuilder()
+        .dispatcher(dispatcher)
+        .socketFactory(TcpNoDelay.socketFactory())
+        .build();
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.Http;
 import java.net.Socket;
+import java.util.concurrent.atomic.AtomicReference;
+import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,18 @@ class S3ClientsTest {
     assertThat(client.writeTimeoutMillis()).isEqualTo(sdkDefault.writeTimeoutMillis());
     assertThat(client.protocols()).isEqualTo(sdkDefault.protocols());
     assertThat(S3Clients.httpClient()).isNotSameAs(client); // a new one, as before, per client
+  }
+
+  @Test
+  void requestsRunOnTheCallersThreadWithoutAQueue() throws Exception {
+    Dispatcher dispatcher = S3Clients.httpClient().dispatcher();
+    assertThat(dispatcher.executorService()).isInstanceOf(CallerRuns.class);
+    assertThat(dispatcher.getMaxRequestsPerHost()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(dispatcher.getMaxRequests()).isEqualTo(Integer.MAX_VALUE);
+    Thread caller = Thread.currentThread();
+    AtomicReference<Thread> ranOn = new AtomicReference<>();
+    dispatcher.executorService().execute(() -> ranOn.set(Thread.currentThread()));
+    assertThat(ranOn.get()).isSameAs(caller);
   }
 
   @Test

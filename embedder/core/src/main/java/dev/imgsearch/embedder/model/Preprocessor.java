@@ -1,8 +1,12 @@
 package dev.imgsearch.embedder.model;
 
+import dev.imgsearch.embedder.image.Pixels;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 
 /**
  * Turns a decoded image into the model's input tensor: resize (per {@link ModelDescriptor.Resize}),
@@ -10,6 +14,9 @@ import java.awt.image.BufferedImage;
  * deterministic.
  */
 public final class Preprocessor {
+  /** The colour model of {@code TYPE_INT_RGB}, for images made around resampled pixels. */
+  private static final BufferedImage RGB = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+
   private final ModelDescriptor model;
   private final float[][] levels;
 
@@ -44,7 +51,7 @@ public final class Preprocessor {
               + "x"
               + model.height());
     }
-    int[] argb = dev.imgsearch.embedder.image.Pixels.rgb(sized);
+    int[] argb = Pixels.rgb(sized);
     int plane = model.width() * model.height();
     // the channel a pixel's red / green / blue byte feeds, and where it lands for pixel i:
     // offset + i * pixelStep + channel * channelStep
@@ -101,9 +108,9 @@ public final class Preprocessor {
   }
 
   /**
-   * Resizes to exactly {@code w × h}. Large reductions go through repeated halving (each step
-   * bilinear) so detail is averaged rather than aliased. An image already of the target size is
-   * returned as opaque RGB, untouched.
+   * Resizes to exactly {@code w × h} ({@link Bilinear}). Large reductions go through repeated
+   * halving (each step bilinear) so detail is averaged rather than aliased. An image already of the
+   * target size is returned as opaque RGB, untouched.
    */
   static BufferedImage resize(BufferedImage src, int w, int h, ModelDescriptor.Resize mode) {
     return resize(src, w, h, mode, 0);
@@ -143,29 +150,41 @@ public final class Preprocessor {
         sh = ch;
       }
     }
-    BufferedImage current =
-        sx == 0 && sy == 0 && sw == src.getWidth() && sh == src.getHeight()
-            ? src
-            : src.getSubimage(sx, sy, sw, sh);
-    while (current.getWidth() / 2 >= w && current.getHeight() / 2 >= h) {
-      current = draw(current, current.getWidth() / 2, current.getHeight() / 2);
+    if (src.getType() != BufferedImage.TYPE_INT_RGB) {
+      src = opaqueRgb(src);
     }
-    if (current.getWidth() == w
-        && current.getHeight() == h
-        && current.getType() == BufferedImage.TYPE_INT_RGB) {
-      return current;
+    if (sw == w && sh == h && sw == src.getWidth() && sh == src.getHeight()) {
+      return src;
     }
-    return draw(current, w, h);
+    int[] pixels = Pixels.rgb(src);
+    int stride = src.getWidth();
+    while (sw / 2 >= w && sh / 2 >= h) {
+      pixels = Bilinear.resize(pixels, stride, sx, sy, sw, sh, sw / 2, sh / 2);
+      sx = 0;
+      sy = 0;
+      sw /= 2;
+      sh /= 2;
+      stride = sw;
+    }
+    return rgbImage(Bilinear.resize(pixels, stride, sx, sy, sw, sh, w, h), w, h);
   }
 
-  private static BufferedImage draw(BufferedImage src, int w, int h) {
-    BufferedImage dst = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+  /** {@code pixels} ({@code 0xRRGGBB}, row-major) as a {@code TYPE_INT_RGB} image, not copied. */
+  static BufferedImage rgbImage(int[] pixels, int w, int h) {
+    DirectColorModel rgb = (DirectColorModel) RGB.getColorModel();
+    WritableRaster raster =
+        Raster.createPackedRaster(
+            new DataBufferInt(pixels, pixels.length), w, h, w, rgb.getMasks(), null);
+    return new BufferedImage(rgb, raster, false, null);
+  }
+
+  /** An image of another type drawn onto opaque black, as {@code TYPE_INT_RGB}. */
+  private static BufferedImage opaqueRgb(BufferedImage src) {
+    BufferedImage dst =
+        new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
     Graphics2D g = dst.createGraphics();
     try {
-      g.setRenderingHint(
-          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-      g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-      g.drawImage(src, 0, 0, w, h, null);
+      g.drawImage(src, 0, 0, null);
     } finally {
       g.dispose();
     }
