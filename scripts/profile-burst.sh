@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # A CPU profile of the whole local stack under a burst, for docs/benchmarks.md ("Where the CPU goes"):
-#   1. installs async-profiler (Maven Central: tools.profiler:async-profiler, its linux-x64/libasyncProfiler.so, and
-#      tools.profiler:jfr-converter) under .tools/async-profiler/ (git-ignored), through Maven's own client;
+#   1. installs async-profiler under .tools/async-profiler/ (git-ignored) with scripts/deps/async-profiler.sh;
 #   2. runs `./imgsearch bench` with the agent in the pipeline JVM (Kafka broker, ingest-stream, Flink job, embedded
 #      store, query API and the bench client share it; the S3 server is a child JVM, not profiled: its side of S3 is
 #      not in the figures). CPU samples (perf events, else itimer where perf events are not permitted) and
@@ -15,7 +14,6 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-ASYNC_PROFILER_VERSION=4.1   # tools.profiler:async-profiler and :jfr-converter on Maven Central
 out=${OUT:-docs/img/flame-burst}
 interval_ms=${INTERVAL_MS:-5}
 [ "${1:-}" = "--" ] && shift
@@ -27,23 +25,8 @@ mkdir -p "$work"
 log() { echo "== $(date -u +%H:%M:%S) $*"; }
 
 # --- async-profiler under .tools -----------------------------------------------------------------------------------
+bash scripts/deps/async-profiler.sh
 dir="$root/.tools/async-profiler"
-stamp="async-profiler=$ASYNC_PROFILER_VERSION"
-if ! { [ -f "$dir/SOURCE" ] && [ "$(head -n1 "$dir/SOURCE")" = "$stamp" ] && [ -e "$dir/lib/libasyncProfiler.so" ] \
-       && [ -e "$dir/lib/jfr-converter.jar" ]; }; then
-  log "fetching tools.profiler:async-profiler:$ASYNC_PROFILER_VERSION and jfr-converter from Maven Central"
-  dl="$work/download"
-  for a in async-profiler jfr-converter; do
-    ./mvnw -B -q -N dependency:copy -Dartifact="tools.profiler:$a:$ASYNC_PROFILER_VERSION:jar" \
-      -DoutputDirectory="$dl" -Dmdep.stripVersion=true
-  done
-  rm -rf "$dir"
-  mkdir -p "$dir/lib"
-  (cd "$dir/lib" && unzip -q -j "$dl/async-profiler.jar" linux-x64/libasyncProfiler.so)
-  cp "$dl/jfr-converter.jar" "$dir/lib/"
-  printf '%s\ninstalled: tools.profiler:async-profiler:%s (linux-x64/libasyncProfiler.so) and jfr-converter\n' \
-    "$stamp" "$ASYNC_PROFILER_VERSION" > "$dir/SOURCE"
-fi
 agent="$dir/lib/libasyncProfiler.so"
 jfrconv=(java -jar "$dir/lib/jfr-converter.jar")
 
