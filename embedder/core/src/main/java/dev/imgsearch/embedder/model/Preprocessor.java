@@ -15,7 +15,8 @@ import java.awt.image.WritableRaster;
  */
 public final class Preprocessor {
   /** The colour model of {@code TYPE_INT_RGB}, for images made around resampled pixels. */
-  private static final BufferedImage RGB = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+  private static final DirectColorModel RGB =
+      new DirectColorModel(24, 0xff0000, 0x00ff00, 0x0000ff);
 
   private final ModelDescriptor model;
   private final float[][] levels;
@@ -171,11 +172,10 @@ public final class Preprocessor {
 
   /** {@code pixels} ({@code 0xRRGGBB}, row-major) as a {@code TYPE_INT_RGB} image, not copied. */
   static BufferedImage rgbImage(int[] pixels, int w, int h) {
-    DirectColorModel rgb = (DirectColorModel) RGB.getColorModel();
     WritableRaster raster =
         Raster.createPackedRaster(
-            new DataBufferInt(pixels, pixels.length), w, h, w, rgb.getMasks(), null);
-    return new BufferedImage(rgb, raster, false, null);
+            new DataBufferInt(pixels, pixels.length), w, h, w, RGB.getMasks(), null);
+    return new BufferedImage(RGB, raster, false, null);
   }
 
   /** An image of another type drawn onto opaque black, as {@code TYPE_INT_RGB}. */

@@ -7,6 +7,7 @@ import dev.imgsearch.embedder.image.Pixels;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -68,9 +69,7 @@ class BilinearTest {
       int[] px = card(c[0], c[1], c[0]);
       int[] ours = Bilinear.resize(px, c[0], 0, 0, c[0], c[1], c[2], c[3]);
       double[] d = difference(ours, java2d(px, c[0], c[1], c[2], c[3]));
-      assertThat(d[0])
-          .as("largest difference, %s", java.util.Arrays.toString(c))
-          .isLessThanOrEqualTo(1);
+      assertThat(d[0]).as("largest difference, %s", Arrays.toString(c)).isLessThanOrEqualTo(1);
       assertThat(d[1]).as("mean difference").isLessThan(0.5);
     }
   }
@@ -78,7 +77,7 @@ class BilinearTest {
   @Test
   void aUniformImageStaysUniform() {
     int[] px = new int[37 * 23];
-    java.util.Arrays.fill(px, 0x336699);
+    Arrays.fill(px, 0x336699);
     assertThat(Bilinear.resize(px, 37, 0, 0, 37, 23, 224, 224)).containsOnly(0x336699);
     assertThat(Bilinear.resize(px, 37, 0, 0, 37, 23, 5, 3)).containsOnly(0x336699);
   }

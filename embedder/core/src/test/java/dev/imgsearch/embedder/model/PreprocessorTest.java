@@ -3,7 +3,9 @@ package dev.imgsearch.embedder.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.imgsearch.embedder.image.Pixels;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import org.junit.jupiter.api.Test;
 
 class PreprocessorTest {
@@ -114,6 +116,10 @@ class PreprocessorTest {
         Preprocessor.resize(big, 224, 224, ModelDescriptor.Resize.SHORTER_SIDE_CENTER_CROP);
     assertThat(out.getWidth()).isEqualTo(224);
     assertThat(out.getHeight()).isEqualTo(224);
+    // the resampled pixels wrapped as a plain RGB image: Pixels.rgb reads them without a copy
+    assertThat(out.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+    assertThat(Pixels.rgb(out))
+        .isSameAs(((DataBufferInt) out.getRaster().getDataBuffer()).getData());
   }
 
   @Test

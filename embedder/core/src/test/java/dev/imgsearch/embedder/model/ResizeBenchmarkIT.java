@@ -18,7 +18,7 @@ class ResizeBenchmarkIT {
     Object run();
   }
 
-  /** Microseconds per call: median of three 1-second rounds after 2,000 warm-up calls. */
+  /** Microseconds per call in each of three 1-second rounds, after 2,000 warm-up calls. */
   static double[] time(Action a) {
     for (int i = 0; i < 2000; i++) {
       a.run();
