@@ -32,6 +32,10 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
   private static final String RESOURCE_ROOT = "/models/";
 
   private final ModelDescriptor model;
+
+  /** {@link ModelDescriptor#tag()}, asked for once per embedded image. */
+  private final String modelTag;
+
   private final ImageDecoder decoder;
   private final Preprocessor preprocessor;
   private final OrtEnvironment env;
@@ -41,6 +45,7 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
   private OnnxImageEmbedder(
       ModelDescriptor model, byte[] onnx, DecodeLimits limits, OnnxOptions options) {
     this.model = model;
+    this.modelTag = model.tag();
     this.decoder =
         new ImageDecoder(
             new DecodeLimits(
@@ -230,7 +235,7 @@ public final class OnnxImageEmbedder implements ImageEmbedder {
 
   @Override
   public String modelId() {
-    return model.tag();
+    return modelTag;
   }
 
   @Override

@@ -13,6 +13,7 @@ import dev.imgsearch.embedder.model.OnnxOptions;
 import dev.imgsearch.indexer.IndexAction;
 import dev.imgsearch.indexer.sink.VectorStoreSink;
 import dev.imgsearch.indexer.store.StoreSettings;
+import dev.imgsearch.local.servers.S3ServerProcess;
 import dev.imgsearch.schemas.DeadLetter;
 import dev.imgsearch.schemas.ImageIds;
 import dev.imgsearch.schemas.avro.ImageEvent;
@@ -110,8 +111,14 @@ class EmbedderBenchmarkIT {
     return cluster;
   }
 
+  /** The S3 server's JVM options were set by this test, to be cleared after it. */
+  private boolean clearS3Options;
+
   @AfterEach
   void closeCluster() throws Exception {
+    if (clearS3Options) {
+      System.clearProperty(S3ServerProcess.JVM_OPTIONS_PROPERTY);
+    }
     if (cluster != null) {
       cluster.close();
     }
@@ -146,6 +153,20 @@ class EmbedderBenchmarkIT {
       sceneGating(Path.of(vtest));
       return;
     }
+    // the S3 server stands in for MinIO on machines of its own and serves tens of thousands of
+    // GETs here: with the JVM's default JIT, not the tests' C1 only, unless the property says so
+    if (System.getProperty(S3ServerProcess.JVM_OPTIONS_PROPERTY) == null) {
+      clearS3Options = true;
+      System.setProperty(
+          S3ServerProcess.JVM_OPTIONS_PROPERTY, S3ServerProcess.LONG_RUNNING_JVM_OPTIONS);
+    }
+    line(
+        "S3 server JVM options: "
+            + System.getProperty(S3ServerProcess.JVM_OPTIONS_PROPERTY)
+            + " (-D"
+            + S3ServerProcess.JVM_OPTIONS_PROPERTY
+            + "=...)");
+    line("");
     String limitProperty = System.getProperty("imgsearch.benchmark.limit", "");
     double limit = limitProperty.isBlank() ? pureOnnx() : Double.parseDouble(limitProperty);
     try (JobHarness servers = JobHarness.start(tmp, "bench", "bench-secret")) {
@@ -166,8 +187,8 @@ class EmbedderBenchmarkIT {
                   : "embedded Lucene HNSW store"));
       line("");
       line(
-          "| images | JPEG decoder | batch.size | decode.threads | onnx.intra-op-threads | ORT spinning | parallelism | job images/s | ratio to (a) | core-ms per image: this JVM / S3 server |");
-      line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+          "| images | JPEG decoder | batch.size | decode.threads | onnx.intra-op-threads | ORT spinning | parallelism | job images/s | ratio to (a) | core-ms per image: this JVM / S3 server | JIT compilation ms per image (runs) |");
+      line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
       String cameraTopic = upload(servers, "camera", camera);
       String smallTopic = upload(servers, "small", small);
       // {batch.size, decode.threads, onnx.intra-op-threads, 1 = libjpeg-turbo / 0 = ImageIO, 1 =
@@ -220,6 +241,8 @@ class EmbedderBenchmarkIT {
             double[] jvmCpu = new double[3];
             double[] s3Cpu = new double[3];
             double[] paired = new double[3];
+            double[] jitMs = new double[3];
+            double[] others = new double[3];
             try {
               if (cfg[3] == 0) {
                 System.setProperty(TurboJpeg.ENABLED_PROPERTY, "false");
@@ -233,11 +256,19 @@ class EmbedderBenchmarkIT {
                 if (rep >= 0) {
                   if (PAIRED) {
                     jitQuiet();
+                    long[] machine0 = machineBusyNanos();
+                    long own0 = processCpuNanos();
                     paired[rep] = Math.max(concurrentSessions(2, 1), concurrentSessions(2, 4));
+                    long[] machine1 = machineBusyNanos();
+                    others[rep] =
+                        (machine1[0] - machine0[0] - (processCpuNanos() - own0))
+                            * (double) Runtime.getRuntime().availableProcessors()
+                            / (machine1[1] - machine0[1]);
                   }
                   rates[rep] = rate;
                   jvmCpu[rep] = lastJvmCpuMsPerImage;
                   s3Cpu[rep] = lastS3CpuMsPerImage;
+                  jitMs[rep] = lastJitMsPerImage;
                 }
               }
             } finally {
@@ -247,7 +278,7 @@ class EmbedderBenchmarkIT {
             double rate = median(rates);
             line(
                 String.format(
-                    "| %s | %s | %d | %d | %d | %s | %d | %.1f (%.1f, %.1f, %.1f) | %.2f | %.1f / %.1f |",
+                    "| %s | %s | %d | %d | %d | %s | %d | %.1f (%.1f, %.1f, %.1f) | %.2f | %.1f / %.1f | %.2f, %.2f, %.2f |",
                     run[0]
                         + (detects.length > 1 || !detect.equals("none")
                             ? ", detect=" + detect
@@ -264,7 +295,10 @@ class EmbedderBenchmarkIT {
                     rates[2],
                     rate / limit,
                     median(jvmCpu),
-                    median(s3Cpu)));
+                    median(s3Cpu),
+                    jitMs[0],
+                    jitMs[1],
+                    jitMs[2]));
             if (PAIRED) {
               double[] ratios = new double[3];
               for (int i = 0; i < 3; i++) {
@@ -272,13 +306,16 @@ class EmbedderBenchmarkIT {
               }
               pairedLines.add(
                   String.format(
-                      "| %s, batch %d, parallelism %d | %.1f, %.1f, %.1f | %.1f, %.1f, %.1f | %.2f, %.2f, %.2f | **%.2f** |",
+                      "| %s, batch %d, parallelism %d | %.1f, %.1f, %.1f | %.2f, %.2f, %.2f | %.1f, %.1f, %.1f | %.2f, %.2f, %.2f | **%.2f** |",
                       run[0],
                       cfg[0],
                       cfg.length > 5 ? cfg[5] : 1,
                       paired[0],
                       paired[1],
                       paired[2],
+                      others[0],
+                      others[1],
+                      others[2],
                       rates[0],
                       rates[1],
                       rates[2],
@@ -298,8 +335,8 @@ class EmbedderBenchmarkIT {
               + " just after each job run, and that run's ratio:");
       line("");
       line(
-          "| configuration | (a) per run, images/s | job per run, images/s | ratios | median ratio |");
-      line("| --- | --- | --- | --- | --- |");
+          "| configuration | (a) per run, images/s | other processes' cores during (a) | job per run, images/s | ratios | median ratio |");
+      line("| --- | --- | --- | --- | --- | --- |");
       pairedLines.forEach(this::line);
     }
     finish();
@@ -511,6 +548,39 @@ class EmbedderBenchmarkIT {
   double lastJvmCpuMsPerImage;
 
   double lastS3CpuMsPerImage;
+
+  /** JIT compilation time (the JVM's estimate) of the last {@link #job} run per image. */
+  double lastJitMsPerImage;
+
+  static long jitMillis() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime()
+        : 0;
+  }
+
+  /**
+   * {busy, elapsed} CPU time of the whole machine so far from /proc/stat's first line (busy: user,
+   * nice, system, irq, softirq, steal; elapsed: all of them with idle and iowait), in nanoseconds
+   * at 100 ticks per second; {0, 1} where there is no /proc.
+   */
+  static long[] machineBusyNanos() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long busy = 0;
+      long all = 0;
+      for (int i = 1; i <= 8 && i < f.length; i++) {
+        long ticks = Long.parseLong(f[i]);
+        all += ticks;
+        if (i != 4 && i != 5) {
+          busy += ticks;
+        }
+      }
+      return new long[] {busy * 10_000_000L, all * 10_000_000L};
+    } catch (IOException | RuntimeException e) {
+      return new long[] {0, 1};
+    }
+  }
 
   static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)
@@ -766,6 +836,7 @@ class EmbedderBenchmarkIT {
     lastJvmCpuMsPerImage = (processCpuNanos() - TimingSink.firstJvmCpu.get()) / 1e6 / images;
     lastS3CpuMsPerImage =
         (childCpuNanos(servers.s3.pid()) - TimingSink.firstS3Cpu.get()) / 1e6 / images;
+    lastJitMsPerImage = (jitMillis() - TimingSink.firstJit.get()) / (double) images;
     assertThat(TimingSink.count.get()).isEqualTo(images);
     return (images - 1) / ((TimingSink.last.get() - TimingSink.first.get()) / 1e9);
   }
@@ -780,6 +851,7 @@ class EmbedderBenchmarkIT {
     static final AtomicLong firstJvmCpu = new AtomicLong();
 
     static final AtomicLong firstS3Cpu = new AtomicLong();
+    static final AtomicLong firstJit = new AtomicLong();
     static volatile long s3Pid = -1;
 
     /** Changes that reuse their scene's vector (scene-change gating). */
@@ -816,6 +888,7 @@ class EmbedderBenchmarkIT {
           if (first.compareAndSet(0, now)) {
             firstJvmCpu.set(processCpuNanos());
             firstS3Cpu.set(childCpuNanos(s3Pid));
+            firstJit.set(jitMillis());
           }
           last.set(now);
           count.incrementAndGet();

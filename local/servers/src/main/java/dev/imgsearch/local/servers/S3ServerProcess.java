@@ -55,6 +55,24 @@ public final class S3ServerProcess implements AutoCloseable {
   static final List<String> JVM_OPTIONS =
       List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
+  /**
+   * System property: the child's JVM options instead of {@link #JVM_OPTIONS}, separated by spaces.
+   * A benchmark that keeps one server busy for tens of thousands of GETs sets {@value
+   * #LONG_RUNNING_JVM_OPTIONS} (the JVM's default JIT): once C2 has compiled the GET path it serves
+   * a 0.3 MP image at 0.4 core-ms against C1's 0.7 (docs/benchmarks.md).
+   */
+  public static final String JVM_OPTIONS_PROPERTY = "imgsearch.s3server.jvm-options";
+
+  /** {@link #JVM_OPTIONS} with C2: for a server that runs long enough to repay its compilation. */
+  public static final String LONG_RUNNING_JVM_OPTIONS = "-Xmx1g -XX:+UseSerialGC";
+
+  /** The child's JVM options: {@code override} split on white space, or {@link #JVM_OPTIONS}. */
+  static List<String> jvmOptions(String override) {
+    return override == null || override.isBlank()
+        ? JVM_OPTIONS
+        : List.of(override.trim().split("\\s+"));
+  }
+
   private final Path dataDir;
   private final String accessKey;
   private final String secretKey;
@@ -181,7 +199,7 @@ public final class S3ServerProcess implements AutoCloseable {
     String classpath = readClasspath(classpathFile());
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_OPTIONS);
+    command.addAll(jvmOptions(System.getProperty(JVM_OPTIONS_PROPERTY)));
     command.addAll(List.of("-cp", classpath, MAIN_CLASS));
     command.addAll(
         List.of("--data-dir", dataDir.toString(), "--port", Integer.toString(requestedPort)));

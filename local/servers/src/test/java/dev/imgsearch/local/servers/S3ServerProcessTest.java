@@ -29,6 +29,14 @@ class S3ServerProcessTest {
   }
 
   @Test
+  void jvmOptionsDefaultToC1OnlyAndAnOverrideReplacesThem() {
+    assertThat(S3ServerProcess.jvmOptions(null)).contains("-XX:TieredStopAtLevel=1");
+    assertThat(S3ServerProcess.jvmOptions("  ")).isEqualTo(S3ServerProcess.JVM_OPTIONS);
+    assertThat(S3ServerProcess.jvmOptions(" " + S3ServerProcess.LONG_RUNNING_JVM_OPTIONS + "\t"))
+        .containsExactly("-Xmx1g", "-XX:+UseSerialGC");
+  }
+
+  @Test
   void explicitClasspathFileWins() throws Exception {
     Path file = Files.writeString(dir.resolve("s3.classpath"), "a.jar");
     System.setProperty(S3ServerProcess.CLASSPATH_PROPERTY, file.toString());
