@@ -59,7 +59,7 @@ public final class S3ServerProcess implements AutoCloseable {
    * System property: the child's JVM options instead of {@link #JVM_OPTIONS}, separated by spaces.
    * A benchmark that keeps one server busy for tens of thousands of GETs sets {@value
    * #LONG_RUNNING_JVM_OPTIONS} (the JVM's default JIT): once C2 has compiled the GET path it serves
-   * a 0.3 MP image at 0.4 core-ms against C1's 0.7 (docs/benchmarks.md).
+   * a 0.3 MP image at 0.3–0.4 core-ms against C1's 0.7–0.8 (docs/benchmarks.md).
    */
   public static final String JVM_OPTIONS_PROPERTY = "imgsearch.s3server.jvm-options";
 
